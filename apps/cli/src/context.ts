@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import {
+  BerthError,
+  displayPath,
+  findSpecFile,
+  hasErrors,
+  loadRegistryFile,
+  loadSpecFile,
+  resolveRegistryPath,
+  type BerthSpec,
+  type Loaded,
+  type PortRegistry,
+  type Problem,
+} from '@berth/spec';
+import { Output, useColor, type Streams } from './output.js';
+import { bundledExampleSpec } from './bundled-example.js';
+import { startProgress, type Progress } from './progress.js';
+
+/** Options every command takes (set on the root program). */
+export interface GlobalOptions {
+  spec?: string;
+  registry?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+export interface LoadedWorkspace {
+  spec: BerthSpec;
+  /** Absolute path of the spec file. */
+  specPath: string;
+  /** The spec file as shown to the user. */
+  specFile: string;
+  specLoaded: Loaded<BerthSpec>;
+  /** The registry, when the spec names one or --registry is given. */
+  registry?: Loaded<PortRegistry> & { value: PortRegistry };
+  /** True when no berth.yaml was found and the bundled example is in use. */
+  usingBundledExample: boolean;
+  /** Warnings from loading (errors throw). */
+  warnings: Problem[];
+}
+
+export interface RunEnvironment extends Streams {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C; long commands stop waiting cleanly. */
+  signal: AbortSignal;
+}
+
+/** Everything a command needs: where it runs, how to print, and the spec on demand. */
+export class CliContext {
+  readonly out: Output;
+  private loaded: LoadedWorkspace | undefined;
+  constructor(
+    readonly run: RunEnvironment,
+    readonly options: GlobalOptions,
+  ) {
+    this.out = new Output(run, !!options.json, useColor(run.stdout, run.env, options.color));
+  }
+
+  get cwd() {
+    return this.run.cwd;
+  }
+  get env() {
+    return this.run.env;
+  }
+  get json() {
+    return this.out.json;
+  }
+  get signal() {
+    return this.run.signal;
+  }
+
+  progress(text: string, delayMs = 1000): Progress {
+    return startProgress(this.run, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text });
+  }
+
+  /** The spec path: --spec, else the nearest berth.yaml from the cwd up, else the bundled example (said on stderr). */
+  resolveSpecPath(): { path: string; bundled: boolean } {
+    if (this.options.spec) return { path: resolve(this.cwd, this.options.spec), bundled: false };
+    const found = findSpecFile(this.cwd);
+    if (found) return { path: found, bundled: false };
+    return { path: bundledExampleSpec(), bundled: true };
+  }
+
+  /** Loads and validates the spec and its registry; throws a BerthError (exit 2) listing every problem. */
+  load(options: { requireRegistry?: boolean } = {}): LoadedWorkspace {
+    if (this.loaded) return this.loaded;
+    const { path, bundled } = this.resolveSpecPath();
+    if (bundled) this.out.note(`berth: no berth.yaml found from ${this.cwd} up; using the bundled example (${displayPath(path, this.cwd)})`);
+    const specLoaded = loadSpecFile(path, this.cwd);
+    if (!specLoaded.value || hasErrors(specLoaded.problems)) {
+      throw new BerthError('ERR_BERTH_INVALID_SPEC', `${specLoaded.file}: the spec is not valid`, { problems: specLoaded.problems, exitCode: 2 });
+    }
+    const warnings = specLoaded.problems.filter((p) => p.severity === 'warning');
+    let registryPath: string | undefined;
+    if (this.options.registry) registryPath = resolve(this.cwd, this.options.registry);
+    else {
+      const ref = resolveRegistryPath(specLoaded.value, path);
+      if (ref.problem) {
+        const at = specLoaded.source?.locate(ref.problem.path ?? [], 'value');
+        throw new BerthError('ERR_BERTH_REGISTRY', ref.problem.message, { problems: [{ ...ref.problem, file: specLoaded.file, ...at }], exitCode: 2 });
+      }
+      registryPath = ref.path;
+    }
+    let registry: LoadedWorkspace['registry'];
+    if (registryPath) {
+      const r = loadRegistryFile(registryPath, this.cwd);
+      if (!r.value || hasErrors(r.problems)) {
+        const flagged = this.options.registry ? r.problems.map((p) => (p.code === 'file-not-found' ? { ...p, message: `${p.message} (from --registry)` } : p)) : r.problems;
+        throw new BerthError('ERR_BERTH_INVALID_REGISTRY', `${r.file}: the port registry is not valid`, { problems: flagged, exitCode: 2 });
+      }
+      registry = r as LoadedWorkspace['registry'];
+      warnings.push(...r.problems.filter((p) => p.severity === 'warning'));
+    } else if (options.requireRegistry) {
+      throw new BerthError('ERR_BERTH_NO_REGISTRY', `${specLoaded.file}: names no port registry`, {
+        exitCode: 2,
+        hint: 'add `registry: path/to/ports.yaml` to the spec, or pass --registry FILE',
+      });
+    }
+    this.loaded = {
+      spec: specLoaded.value,
+      specPath: path,
+      specFile: specLoaded.file,
+      specLoaded,
+      ...(registry ? { registry } : {}),
+      usingBundledExample: bundled,
+      warnings,
+    };
+    return this.loaded;
+  }
+}

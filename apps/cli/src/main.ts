@@ -1,0 +1,58 @@
+import { CommanderError } from 'commander';
+import { BerthError } from '@berth/spec';
+import { createProgram } from './program.js';
+import { ExitCode } from './exit-codes.js';
+import { Output, useColor } from './output.js';
+import type { RunEnvironment } from './context.js';
+
+/**
+ * Runs berth with `argv` (without node and script) and returns its exit code.
+ * Never throws and never calls process.exit: the same function serves the binary and in-process tests.
+ */
+export async function runCli(argv: string[], run: RunEnvironment): Promise<number> {
+  let exit: number = ExitCode.Ok;
+  const program = createProgram(run, (code) => {
+    exit = Math.max(exit, code);
+  });
+  const json = argv.includes('--json');
+  const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (err) {
+    return reportError(err, out);
+  }
+}
+
+function reportError(err: unknown, out: Output): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
+    // commander has already printed its one-line message
+    return ExitCode.BadInput;
+  }
+  if (err instanceof BerthError) {
+    if (out.json) {
+      out.writeJson({ ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, problems: err.problems });
+    } else if (err.problems.length) {
+      out.problems(err.problems, 'stderr');
+      if (err.hint) out.note(`hint: ${err.hint}`);
+    } else {
+      out.note(out.paint.red(`berth: ${err.message}`));
+      if (err.hint) out.note(`hint: ${err.hint}`);
+    }
+    return err.exitCode;
+  }
+  if (isAbort(err)) {
+    out.note('berth: interrupted');
+    return ExitCode.Interrupted;
+  }
+  // Anything else is a bug in berth: say so in one line, with the stack only when asked for.
+  const e = err as Error;
+  out.note(out.paint.red(`berth: internal error: ${e?.message ?? String(err)} (this is a bug; set BERTH_DEBUG=1 for the stack)`));
+  if (process.env.BERTH_DEBUG) out.note(String(e?.stack));
+  return 70;
+}
+
+function isAbort(err: unknown): boolean {
+  return !!err && typeof err === 'object' && (err as { name?: string }).name === 'AbortError';
+}

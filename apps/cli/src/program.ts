@@ -1,0 +1,34 @@
+import { Command, Option } from 'commander';
+import { EXIT_CODE_HELP } from './exit-codes.js';
+import { actionFactory } from './command.js';
+import type { RunEnvironment } from './context.js';
+import { commandModules } from './commands/index.js';
+
+export const VERSION = '0.1.0';
+
+export function createProgram(run: RunEnvironment, setExit: (code: number) => void): Command {
+  const program = new Command('berth')
+    .description('One source of truth for a repo\'s development infrastructure, and the tools that operate it.')
+    .version(VERSION, '-V, --version')
+    .option('-s, --spec <file>', 'the spec file (default: berth.yaml from the current directory up, else the bundled example)')
+    .option('-r, --registry <file>', 'the port registry file (default: the one the spec names)')
+    .option('--json', 'machine-readable output on stdout')
+    .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
+    .showHelpAfterError('(run "berth --help" for usage)')
+    .addHelpText('after', `\n${EXIT_CODE_HELP}\n`)
+    .configureOutput({
+      writeOut: (s) => run.stdout.write(s),
+      writeErr: (s) => run.stderr.write(s),
+    })
+    .exitOverride();
+  const actions = actionFactory(run, setExit);
+  for (const register of commandModules) register(program, actions);
+  // Subcommands inherit output routing and exit override.
+  for (const cmd of program.commands) applyDefaults(cmd, run);
+  return program;
+}
+
+function applyDefaults(cmd: Command, run: RunEnvironment) {
+  cmd.exitOverride().configureOutput({ writeOut: (s) => run.stdout.write(s), writeErr: (s) => run.stderr.write(s) }).showHelpAfterError('(add --help for usage)');
+  for (const sub of cmd.commands) applyDefaults(sub, run);
+}

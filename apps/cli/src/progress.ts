@@ -1,0 +1,62 @@
+import type { Streams } from './output.js';
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+export interface Progress {
+  /** Updates the current step's text. */
+  update(text: string): void;
+  /** Writes a finished line (kept on screen) and continues. */
+  log(text: string): void;
+  stop(): void;
+}
+
+/**
+ * Progress for anything slower than a second: a spinner on a TTY that appears only after
+ * `delayMs`, plain lines when not a TTY, nothing with --json (stdout stays JSON, progress is on stderr).
+ */
+export function startProgress(streams: Streams, options: { enabled: boolean; delayMs?: number; text?: string }): Progress {
+  const out = streams.stderr;
+  if (!options.enabled) return { update() {}, log() {}, stop() {} };
+  const tty = !!out.isTTY;
+  let text = options.text ?? '';
+  let frame = 0;
+  let shown = false;
+  let timer: NodeJS.Timeout | undefined;
+  let lastPlain = '';
+  const draw = () => {
+    shown = true;
+    out.write(`\r\u001b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`);
+  };
+  const clear = () => {
+    if (shown) out.write('\r\u001b[2K');
+  };
+  if (tty) {
+    timer = setTimeout(() => {
+      draw();
+      timer = setInterval(draw, 100);
+      timer.unref();
+    }, options.delayMs ?? 1000);
+    timer.unref();
+  }
+  return {
+    update(next) {
+      text = next;
+      if (!tty && next !== lastPlain) {
+        lastPlain = next;
+        out.write(`${next}\n`);
+      }
+    },
+    log(line) {
+      if (tty) clear();
+      out.write(`${line}\n`);
+      if (tty && shown) draw();
+    },
+    stop() {
+      if (timer) {
+        clearTimeout(timer);
+        clearInterval(timer);
+      }
+      if (tty) clear();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { createRequire } from 'node:module';
+import { BerthSpecSchema, type BerthSpec } from '../schema/spec.js';
+import { PortRegistrySchema, type PortRegistry } from '../schema/registry.js';
+import type { Problem } from '../problem.js';
+import { parseYamlSource, type SourceDocument } from './yaml-document.js';
+import { unknownKey, zodProblems } from './zod-problems.js';
+import { unknownExtensionKeys } from './schema-walk.js';
+import type { z } from 'zod';
+import { checkReferences } from './references.js';
+
+export interface Loaded<T> {
+  /** The file as the user should read it in messages (relative to the cwd when inside it). */
+  file: string;
+  /** Absolute path. */
+  path: string;
+  /** Present when the file parsed and matched the schema (warnings may still be in problems). */
+  value?: T;
+  source?: SourceDocument;
+  problems: Problem[];
+}
+
+export const SPEC_FILE_NAME = 'berth.yaml';
+
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+function readSource(path: string, cwd: string): { file: string; text?: string; problems: Problem[] } {
+  const file = displayPath(path, cwd);
+  if (!existsSync(path)) return { file, problems: [{ code: 'file-not-found', severity: 'error', file, message: 'no such file' }] };
+  if (statSync(path).isDirectory()) return { file, problems: [{ code: 'file-not-found', severity: 'error', file, message: 'is a directory, not a file' }] };
+  try {
+    return { file, text: readFileSync(path, 'utf8'), problems: [] };
+  } catch (err) {
+    return { file, problems: [{ code: 'file-unreadable', severity: 'error', file, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
+  }
+}
+
+/** Parses spec text; never throws. */
+export function parseSpec(text: string, file = SPEC_FILE_NAME): Omit<Loaded<BerthSpec>, 'path'> {
+  const source = parseYamlSource(file, text);
+  const problems = [...source.problems];
+  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
+  if (source.value === undefined || source.value === null) {
+    problems.push({ code: 'empty-file', severity: 'error', file, line: 1, col: 1, message: 'the file is empty; a spec starts with "berth: 1" and a "repo:" block' });
+    return { file, source, problems };
+  }
+  const result = BerthSpecSchema.safeParse(source.value);
+  problems.push(...extensionKeyProblems(BerthSpecSchema, source));
+  if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, BerthSpecSchema)] };
+  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
+  const spec = result.data as BerthSpec;
+  for (const ref of checkReferences(spec)) problems.push({ ...ref, file, ...source.locate(ref.path ?? [], 'value') });
+  return { file, source, problems, ...(problems.some((p) => p.severity === 'error') ? {} : { value: spec }) };
+}
+
+/** Parses registry text; never throws. */
+export function parseRegistry(text: string, file = 'ports.yaml'): Omit<Loaded<PortRegistry>, 'path'> {
+  const source = parseYamlSource(file, text);
+  const problems = [...source.problems];
+  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
+  if (source.value === undefined || source.value === null) {
+    problems.push({ code: 'empty-file', severity: 'error', file, line: 1, col: 1, message: 'the file is empty; a registry starts with "registry: 1", "owner:" and "ports:"' });
+    return { file, source, problems };
+  }
+  const result = PortRegistrySchema.safeParse(source.value);
+  problems.push(...extensionKeyProblems(PortRegistrySchema, source));
+  if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, PortRegistrySchema)] };
+  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
+  return { file, source, problems, value: result.data as PortRegistry };
+}
+
+function extensionKeyProblems(schema: z.core.$ZodType, source: SourceDocument): Problem[] {
+  return unknownExtensionKeys(schema, source.value).map((u) => ({ severity: 'error' as const, file: source.file, ...unknownKey(source, u.path, u.key, u.known) }));
+}
+
+export function loadSpecFile(path: string, cwd = process.cwd()): Loaded<BerthSpec> {
+  const abs = resolve(cwd, path);
+  const { file, text, problems } = readSource(abs, cwd);
+  if (text === undefined) return { file, path: abs, problems };
+  return { ...parseSpec(text, file), path: abs };
+}
+
+export function loadRegistryFile(path: string, cwd = process.cwd()): Loaded<PortRegistry> {
+  const abs = resolve(cwd, path);
+  const { file, text, problems } = readSource(abs, cwd);
+  if (text === undefined) return { file, path: abs, problems };
+  return { ...parseRegistry(text, file), path: abs };
+}
+
+/** The berth.yaml in `cwd` or the nearest directory above it. */
+export function findSpecFile(cwd = process.cwd()): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, SPEC_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * The registry file a spec names: a path relative to the spec, or a file inside an npm
+ * package resolved from the spec's directory (so repos can share one registry through npm).
+ */
+export function resolveRegistryPath(spec: BerthSpec, specPath: string): { path?: string; problem?: Omit<Problem, 'file'> } {
+  const ref = spec.registry;
+  if (!ref) return {};
+  if ('path' in ref) return { path: resolve(dirname(specPath), ref.path) };
+  try {
+    const require = createRequire(join(dirname(specPath), 'noop.js'));
+    const pkgJson = require.resolve(`${ref.package}/package.json`);
+    return { path: join(dirname(pkgJson), ref.file) };
+  } catch {
+    return { problem: { code: 'registry-package-not-found', severity: 'error', path: ['registry', 'package'], message: `registry package "${ref.package}" is not installed (npm install ${ref.package})` } };
+  }
+}

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+
+type AnySchema = z.core.$ZodType;
+interface Def {
+  type: string;
+  shape?: Record<string, AnySchema>;
+  valueType?: AnySchema;
+  element?: AnySchema;
+  innerType?: AnySchema;
+  in?: AnySchema;
+  options?: AnySchema[];
+  discriminator?: string;
+  catchall?: AnySchema;
+}
+const defOf = (s: AnySchema) => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Peels wrappers (optional, default, pipe) and picks the union branch that fits `value`. */
+function unwrap(schema: AnySchema, value: unknown): AnySchema {
+  for (let i = 0; i < 20; i++) {
+    const def = defOf(schema);
+    if (def.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type)) schema = def.innerType;
+    else if (def.type === 'pipe' && def.in) schema = def.in;
+    else if (def.type === 'union' && def.options) {
+      const objects = def.options.filter((o) => ['object', 'record', 'array'].includes(defOf(unwrap(o, value)).type));
+      const fitting = objects.filter((o) => {
+        const t = defOf(unwrap(o, value)).type;
+        if (Array.isArray(value)) return t === 'array';
+        if (value && typeof value === 'object') {
+          if (t === 'array') return false;
+          const d = defOf(unwrap(o, value));
+          if (def.discriminator && d.shape) {
+            const lit = d.shape[def.discriminator];
+            const vals = lit ? (lit as unknown as { _zod: { values?: Set<unknown> } })._zod.values : undefined;
+            return vals ? vals.has((value as Record<string, unknown>)[def.discriminator]) : true;
+          }
+          return true;
+        }
+        return false;
+      });
+      if (!fitting.length) return schema;
+      schema = fitting[0]!;
+    } else return schema;
+  }
+  return schema;
+}
+
+/** The object schema's keys at `path` in `root` (following the value to choose union branches), if it is an object. */
+export function knownKeysAt(schema: AnySchema, root: unknown, path: readonly (string | number)[]): { keys: string[]; extensible: boolean } | undefined {
+  let s = unwrap(schema, root);
+  let v: unknown = root;
+  for (const seg of path) {
+    const def = defOf(s);
+    v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+    if (def.type === 'object' && def.shape) {
+      const next = def.shape[String(seg)];
+      if (!next) return undefined;
+      s = unwrap(next, v);
+    } else if (def.type === 'record' && def.valueType) s = unwrap(def.valueType, v);
+    else if (def.type === 'array' && def.element) s = unwrap(def.element, v);
+    else return undefined;
+  }
+  const def = defOf(s);
+  if (def.type !== 'object' || !def.shape) return undefined;
+  return { keys: Object.keys(def.shape), extensible: !!def.catchall && defOf(def.catchall).type !== 'never' };
+}
+
+/**
+ * Unknown keys in objects that let extra keys through (the spec's root and services, which accept
+ * Compose-style `x-` extensions): every key that is neither known nor `x-` prefixed.
+ */
+export function unknownExtensionKeys(schema: AnySchema, root: unknown): { path: (string | number)[]; key: string; known: string[] }[] {
+  const out: { path: (string | number)[]; key: string; known: string[] }[] = [];
+  const visit = (s: AnySchema, v: unknown, path: (string | number)[], depth: number) => {
+    if (depth > 12 || !v || typeof v !== 'object') return;
+    s = unwrap(s, v);
+    const def = defOf(s);
+    if (def.type === 'object' && def.shape && !Array.isArray(v)) {
+      const extensible = !!def.catchall && defOf(def.catchall).type !== 'never';
+      for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+        const sub = def.shape[k];
+        if (sub) visit(sub, child, [...path, k], depth + 1);
+        else if (extensible && !k.startsWith('x-')) out.push({ path, key: k, known: Object.keys(def.shape) });
+      }
+    } else if (def.type === 'record' && def.valueType && !Array.isArray(v)) {
+      for (const [k, child] of Object.entries(v as Record<string, unknown>)) visit(def.valueType, child, [...path, k], depth + 1);
+    } else if (def.type === 'array' && def.element && Array.isArray(v)) {
+      v.forEach((child, i) => visit(def.element!, child, [...path, i], depth + 1));
+    }
+  };
+  visit(schema, root, [], 0);
+  return out;
+}

@@ -1,0 +1,110 @@
+import type { z } from 'zod';
+import type { Problem } from '../problem.js';
+import type { SourceDocument } from './yaml-document.js';
+import { knownKeysAt } from './schema-walk.js';
+import { closest } from '../util/did-you-mean.js';
+
+/** Turns zod issues into problems that point into the YAML. */
+export function zodProblems(error: z.ZodError, source: SourceDocument, schema: z.core.$ZodType): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const issue of flatten(error.issues)) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const unrecognized = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : undefined;
+    if (unrecognized) {
+      const known = knownKeysAt(schema, source.value, path)?.keys ?? [];
+      for (const key of unrecognized) push(unknownKey(source, path, key, known));
+      continue;
+    }
+    const at = source.locate(path, 'value');
+    push({ code: 'invalid-value', path, message: `${label(path)}: ${describe(issue, source.value, path)}`, ...at });
+  }
+  return out;
+
+  function push(p: Omit<Problem, 'severity' | 'file'>) {
+    const key = `${p.line}:${p.col}:${p.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ severity: 'error', file: source.file, ...p });
+  }
+}
+
+/** The problem for a key the schema does not know, with a did-you-mean. */
+export function unknownKey(source: SourceDocument, path: readonly (string | number)[], key: string, known: readonly string[]): Omit<Problem, 'severity' | 'file'> {
+  const hint = closest(key, known);
+  const where = path.length ? `${label(path)}: ` : '';
+  return {
+    code: 'unknown-key',
+    path: [...path, key],
+    message: `${where}unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    ...source.locate([...path, key], 'key'),
+  };
+}
+
+function flatten(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'invalid_union' && 'errors' in issue && issue.errors.length > 0) {
+      // Pick the branch that got furthest: the one whose issues have the longest paths, then the fewest issues.
+      const branches = issue.errors.map((branch) => branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) as z.core.$ZodIssue[]);
+      const depth = (b: z.core.$ZodIssue[]) => Math.max(...b.map((i) => i.path.length));
+      const onlyTypeErrors = branches.every((b) => b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === issue.path.length);
+      if (onlyTypeErrors) {
+        out.push(issue);
+        continue;
+      }
+      branches.sort((a, b) => depth(b) - depth(a) || a.length - b.length);
+      out.push(...flatten(branches[0]!));
+    } else out.push(issue);
+  }
+  return out;
+}
+
+function label(path: readonly (string | number)[]): string {
+  if (path.length === 0) return 'spec';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v && typeof v === 'object') v = (v as Record<string | number, unknown>)[p];
+    else return undefined;
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return String(v);
+}
+
+function describe(issue: z.core.$ZodIssue, root: unknown, path: readonly (string | number)[]): string {
+  const got = valueAt(root, path);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (got === undefined) return `is required (${issue.expected})`;
+      return `expected ${issue.expected}, got ${show(got)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show(got)}`;
+    case 'invalid_union':
+      return `expected ${unionExpectation(issue)}, got ${show(got)}`;
+    case 'too_small':
+    case 'too_big':
+    case 'invalid_format':
+    case 'custom':
+    default:
+      return issue.message === 'Invalid input' ? `is not valid (got ${show(got)})` : `${issue.message}${got !== undefined && typeof got !== 'object' && issue.code !== 'custom' ? ` (got ${show(got)})` : ''}`;
+  }
+}
+
+function unionExpectation(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_union' || !('errors' in issue)) return 'a valid value';
+  const kinds = new Set<string>();
+  for (const branch of issue.errors) for (const i of branch) if (i.code === 'invalid_type') kinds.add(i.expected);
+  return kinds.size ? [...kinds].join(' or ') : 'a valid value';
+}

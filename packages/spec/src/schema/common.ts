@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** A lower-case identifier, as Compose accepts for service and profile names. */
+export const Identifier = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must start with a letter or digit and hold only letters, digits, "_", "." and "-"')
+  .describe('An identifier: letters, digits, "_", "." and "-", starting with a letter or digit.');
+export type Identifier = z.infer<typeof Identifier>;
+
+export const EnvVarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a valid environment variable name')
+  .describe('An environment variable name.');
+
+const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:us|ms|s|m|h))+$/;
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a Compose-style duration ("1m30s", "500ms") into milliseconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION_RE.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(us|ms|s|m|h)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return total;
+}
+
+/** A duration: a Compose-style string ("2s", "1m30s", "500ms") or a number of milliseconds. Parsed to milliseconds. */
+export const Duration = z
+  .union([
+    z.number().nonnegative(),
+    z.string().refine((s) => parseDuration(s) !== undefined, { message: 'is not a duration such as "2s", "500ms" or "1m30s"' }),
+  ])
+  .transform((v) => (typeof v === 'number' ? v : parseDuration(v)!))
+  .describe('A duration such as "2s", "500ms" or "1m30s", or a number of milliseconds.');
+
+export const PortNumber = z
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535')
+  .describe('A TCP/UDP port number, 1-65535.');
+
+const RANGE_RE = /^(\d{1,5})-(\d{1,5})$/;
+
+/** A port or an inclusive port range, written `5000` or `"7000-7010"`. Parsed to `{ from, to }`. */
+export const PortOrRange = z
+  .union([
+    PortNumber,
+    z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'must be a port (5000) or a range ("7000-7010")'),
+  ])
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return { from: v, to: v };
+    const m = RANGE_RE.exec(v);
+    const from = Number(m ? m[1] : v);
+    const to = Number(m ? m[2] : v);
+    if (from < 1 || to > 65535 || from > 65535 || to < 1) {
+      ctx.addIssue({ code: 'custom', message: 'must be between 1 and 65535' });
+      return z.NEVER;
+    }
+    if (from > to) {
+      ctx.addIssue({ code: 'custom', message: `range starts after it ends (${from} > ${to})` });
+      return z.NEVER;
+    }
+    return { from, to };
+  })
+  .describe('A port (5000) or an inclusive range ("7000-7010").');
+export type PortRange = { from: number; to: number };
+
+export const Protocol = z.enum(['tcp', 'udp']).default('tcp').describe('Transport protocol; tcp unless stated.');
+
+/** Free-form extension fields, as Compose's `x-` keys. */
+export const Extensions = z.record(z.string().regex(/^x-/), z.unknown());
+
+export const RelatedDoc = z
+  .strictObject({
+    title: z.string().describe('Link text.'),
+    href: z.string().describe('A relative path or a URL.'),
+    description: z.string().optional().describe('What the reader finds there.'),
+  })
+  .describe('A document related to this repo\'s infrastructure.');
+export type RelatedDoc = z.infer<typeof RelatedDoc>;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { EnvVarName, PortNumber } from './common.js';
+import { HealthCheck } from './check.js';
+
+const ConnectionCommon = {
+  name: z.string().optional().describe('Display name, such as "Qdrant".'),
+  purpose: z.string().optional(),
+  owner: z.string().optional().describe('The repo that owns and operates it, when known.'),
+  checks: z.array(HealthCheck).optional().describe('How berth checks it; a default is derived when absent.'),
+};
+
+export const TcpConnection = z.strictObject({
+  transport: z.literal('tcp').default('tcp'),
+  host: z.string().default('localhost'),
+  port: PortNumber,
+  protocol: z.enum(['http', 'https', 'postgres', 'tcp', 'grpc']).default('tcp').describe('What speaks there; chooses the default check.'),
+  env: EnvVarName.optional().describe('The env var that carries its address.'),
+  ...ConnectionCommon,
+});
+
+export const StdioConnection = z.strictObject({
+  transport: z.literal('stdio'),
+  protocol: z.literal('mcp').default('mcp'),
+  server: z.string().optional().describe('The server\'s name where it is registered.'),
+  registeredIn: z.array(z.string()).default(['.mcp.json', '~/.claude.json']).describe('Where clients find it: project .mcp.json or global ~/.claude.json.'),
+  command: z.string().optional(),
+  args: z.array(z.string()).optional(),
+  ...ConnectionCommon,
+});
+
+/** A shared service this repo uses but another operates: over localhost TCP, or a stdio MCP server. */
+export const Connection = z.union([StdioConnection, TcpConnection]);
+export type Connection = z.output<typeof Connection>;
+export type TcpConnection = z.output<typeof TcpConnection>;
+export type StdioConnection = z.output<typeof StdioConnection>;

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { Duration, EnvVarName, Identifier, PortNumber, PortOrRange, Protocol } from './common.js';
+import { HealthCheck } from './check.js';
+import { strictWithExtensions } from './strict-with-extensions.js';
+
+const SHORT_PORT_RE = /^(?:(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):)?(\d{1,5}(?:-\d{1,5})?)(?::(\d{1,5}(?:-\d{1,5})?))?(?:\/(tcp|udp))?$/;
+
+/** The long form of a published port. */
+export const PortBindingObject = z.strictObject({
+  host: PortOrRange.describe('Port (or range) on the host.'),
+  container: PortOrRange.optional().describe('Port (or range) in the container; defaults to the host port.'),
+  hostIp: z.string().optional().describe('Host address to bind (default: every interface, as Compose does).'),
+  protocol: Protocol,
+  name: z.string().optional().describe('What this port is for within the service, such as "api" or "admin".'),
+  description: z.string().optional().describe('Shown in the rendered docs, for example "Data lineage admin".'),
+  env: EnvVarName.optional().describe('The env var that carries this port, such as MLFLOW_PORT.'),
+  appProtocol: z.enum(['http', 'https', 'tcp', 'postgres', 'grpc']).optional().describe('What speaks on this port; chooses the default health check.'),
+});
+
+/**
+ * A published port: `5000` (same port on host and container), a Compose short form
+ * (`"127.0.0.1:5000:5000/tcp"`, `"3000-3005:3000-3005"`), or the long form.
+ */
+export const PortBinding = z
+  .union([
+    PortNumber,
+    z.string().regex(SHORT_PORT_RE, 'must be a port such as 5000, "127.0.0.1:5000:5000" or "3000-3005:3000-3005/udp"'),
+    PortBindingObject,
+  ])
+  .transform((v) => {
+    if (typeof v === 'number') return PortBindingObject.parse({ host: v });
+    if (typeof v === 'string') {
+      const m = SHORT_PORT_RE.exec(v)!;
+      const [, ip6, ip4, first, second, proto] = m;
+      return PortBindingObject.parse({
+        host: first,
+        container: second ?? first,
+        hostIp: ip6 ?? ip4,
+        protocol: proto ?? 'tcp',
+      });
+    }
+    return { ...v, container: v.container ?? v.host };
+  })
+  .describe('A published port: 5000, "127.0.0.1:5000:5000/tcp", or { host, container, hostIp, protocol, name, env }.');
+export type PortBinding = z.output<typeof PortBinding>;
+
+export const DependencyCondition = z.enum(['service_started', 'service_healthy', 'service_completed_successfully']);
+export const Dependency = z.strictObject({
+  condition: DependencyCondition.default('service_started'),
+  required: z.boolean().default(true).describe('A disabled required dependency is an error; otherwise a warning.'),
+  restart: z.boolean().default(false).describe('Restart this service when the dependency is restarted.'),
+});
+export type Dependency = z.output<typeof Dependency>;
+
+/** `depends_on` as Compose writes it: a list of service names, or a map with conditions. */
+export const DependsOn = z
+  .union([z.array(Identifier), z.record(Identifier, Dependency)])
+  .transform((v): Record<string, Dependency> =>
+    Array.isArray(v)
+      ? Object.fromEntries(v.map((name) => [name, { condition: 'service_started', required: true, restart: false } as const]))
+      : v,
+  );
+
+/** A container health check with Compose's fields; runs inside the container. */
+export const ContainerHealthcheck = z.strictObject({
+  test: z
+    .union([z.string(), z.array(z.string()).min(1)])
+    .optional()
+    .describe('A string runs through the shell (CMD-SHELL); a list starts with NONE, CMD or CMD-SHELL.'),
+  interval: Duration.optional(),
+  timeout: Duration.optional(),
+  retries: z.number().int().min(0).optional(),
+  startPeriod: Duration.optional(),
+  startInterval: Duration.optional(),
+  disable: z.boolean().optional(),
+});
+export type ContainerHealthcheck = z.output<typeof ContainerHealthcheck>;
+
+export const GpuRequest = z
+  .union([
+    z.literal(true),
+    z.strictObject({
+      count: z.union([z.number().int().min(1), z.literal('all')]).optional().describe('GPUs to give; all when neither count nor deviceIds is set.'),
+      deviceIds: z.array(z.string()).optional(),
+      capabilities: z.array(z.string()).default(['gpu']),
+      driver: z.string().optional(),
+      options: z.record(z.string(), z.string()).optional(),
+    }),
+  ])
+  .transform((v) => (v === true ? { capabilities: ['gpu'] as string[] } : v))
+  .refine((v) => !(v.count !== undefined && v.deviceIds !== undefined), 'count and deviceIds cannot both be set');
+export type GpuRequest = z.output<typeof GpuRequest>;
+
+export const VolumeMount = z.union([
+  z.string().describe('Compose short syntax: "SOURCE:TARGET[:ro]" or a bare TARGET for an anonymous volume.'),
+  z.strictObject({
+    type: z.enum(['volume', 'bind', 'tmpfs']).default('volume'),
+    source: z.string().optional(),
+    target: z.string(),
+    readOnly: z.boolean().default(false),
+  }),
+]);
+export type VolumeMount = z.output<typeof VolumeMount>;
+
+/** Where a service runs: inside Compose (via berth's engine driver), in the devcontainer, or as a host command. */
+export const Runtime = z
+  .union([
+    z.enum(['compose', 'devcontainer', 'host']),
+    z.strictObject({
+      kind: z.enum(['compose', 'devcontainer', 'host']),
+      command: z.string().optional().describe('How to start it there, such as `mlflow ui --host 0.0.0.0 --port 5000`.'),
+      network: z.string().optional().describe('A network of the top-level `networks`, such as the host network.'),
+    }),
+  ])
+  .transform((v) => (typeof v === 'string' ? { kind: v } : v));
+export type Runtime = z.output<typeof Runtime>;
+
+const RestartPolicy = z.enum(['no', 'always', 'on-failure', 'unless-stopped']);
+
+export const Service = strictWithExtensions({
+  name: z.string().optional().describe('Display name, such as "Marquez API".'),
+  purpose: z.string().optional().describe('One line on what it is for.'),
+  runtime: z
+    .union([Runtime, z.array(Runtime)])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
+    .describe('Where it runs: compose (default), devcontainer, host, or several.'),
+  profiles: z.array(Identifier).optional().describe('Compose profiles that enable it; none means always enabled.'),
+  image: z.string().optional(),
+  command: z.union([z.string(), z.array(z.string())]).optional(),
+  entrypoint: z.union([z.string(), z.array(z.string())]).optional(),
+  workingDir: z.string().optional(),
+  user: z.string().optional(),
+  ports: z.array(PortBinding).optional(),
+  expose: z.array(z.union([PortNumber, z.string()])).optional().describe('Container ports reachable from other services, not published.'),
+  environment: z.record(EnvVarName, z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  envFile: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
+  volumes: z.array(VolumeMount).optional(),
+  dependsOn: DependsOn.optional(),
+  restart: RestartPolicy.optional(),
+  healthcheck: ContainerHealthcheck.optional(),
+  networkMode: z.string().optional().describe('Compose network_mode: host, none, bridge, service:NAME, container:NAME.'),
+  networks: z.array(z.string()).optional(),
+  gpu: GpuRequest.optional().describe('GPU devices to request; true means every GPU.'),
+  labels: z.record(z.string(), z.string()).optional(),
+  stopGracePeriod: Duration.optional(),
+  exclusiveWith: z.array(Identifier).optional().describe('Services that cannot run together with this one, such as two on the same port.'),
+  checks: z.array(HealthCheck).optional().describe('How berth checks this service from outside; a default is derived from its ports when absent.'),
+});
+export type Service = z.output<typeof Service>;
