@@ -1,9 +1,13 @@
 import type { CommandModule } from '../command.js';
 import { registerSpecCommands } from './spec-commands.js';
+import { registerDockerCommands } from './docker-commands.js';
+import { registerHealthCommands } from './health-commands.js';
+import { registerGpuCommands } from './gpu-commands.js';
+import { registerServeCommands } from './serve-commands.js';
 
 /**
  * Every command group of the CLI. Each group lives in its own file and loads its
  * heavy packages (docker, health, fastify) lazily inside its actions, so `berth validate`
  * stays fast.
  */
-export const commandModules: CommandModule[] = [registerSpecCommands];
+export const commandModules: CommandModule[] = [registerSpecCommands, registerDockerCommands, registerHealthCommands, registerGpuCommands, registerServeCommands];
