@@ -1,5 +1,7 @@
 import type { CommandModule } from '../command.js';
 import { registerSpecCommands } from './spec-commands.js';
+import { registerDocsCommands } from './docs-commands.js';
+import { registerComposeCommands } from './compose-commands.js';
 import { registerDockerCommands } from './docker-commands.js';
 import { registerHealthCommands } from './health-commands.js';
 import { registerGpuCommands } from './gpu-commands.js';
@@ -10,4 +12,12 @@ import { registerServeCommands } from './serve-commands.js';
  * heavy packages (docker, health, fastify) lazily inside its actions, so `berth validate`
  * stays fast.
  */
-export const commandModules: CommandModule[] = [registerSpecCommands, registerDockerCommands, registerHealthCommands, registerGpuCommands, registerServeCommands];
+export const commandModules: CommandModule[] = [
+  registerSpecCommands,
+  registerDocsCommands,
+  registerDockerCommands,
+  registerComposeCommands,
+   registerHealthCommands,
+  registerGpuCommands,
+  registerServeCommands,
+];
