@@ -17,7 +17,7 @@ export const commandModules: CommandModule[] = [
   registerDocsCommands,
   registerDockerCommands,
   registerComposeCommands,
-   registerHealthCommands,
+  registerHealthCommands,
   registerGpuCommands,
   registerServeCommands,
 ];
