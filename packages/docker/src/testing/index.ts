@@ -1,0 +1,8 @@
+/**
+ * Test support shared by every package whose tests need a real Docker engine: a probe for
+ * `describe.skipIf`, and the local busybox image (nothing can be pulled here, so it is built
+ * with `docker import` from the host's static busybox and its applet links).
+ */
+export { dockerAvailable, dockerSkipReason, dockerSocketPath } from './docker-available.js';
+export { ensureTestImage, TEST_IMAGE, TEST_IMAGE_APPLETS } from './test-image.js';
+export { uniqueProject } from './unique-project.js';
