@@ -1,5 +1,30 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../command.js';
 
-/** docs, schema, init: rendering the spec as Markdown and JSON Schema, and starting a new spec. */
-export function registerDocsCommands(_program: Command, _action: ActionFactory): void {}
+/**
+ * docs, schema, init: rendering the spec as Markdown and JSON Schema, and starting a new spec.
+ * The implementations live in docs-actions.ts and load only when one of these commands runs.
+ */
+export function registerDocsCommands(program: Command, action: ActionFactory): void {
+  program
+    .command('docs')
+    .description('render the spec as its INFRASTRUCTURE.md page (stdout unless --write or --check)')
+    .option('--write', 'write the page (atomically), keeping hand-written berth:keep sections')
+    .option('--check', 'exit 1 when the committed page differs from what --write would write')
+    .option('-o, --output <file>', 'the page file (default: INFRASTRUCTURE.md beside the spec)')
+    .action(action(async (ctx, opts: { write?: boolean; check?: boolean; output?: string }) => (await import('./docs-actions.js')).docs(ctx, opts)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of berth.yaml, or of the port registry (for editors: # yaml-language-server: $schema=...)')
+    .argument('[which]', 'spec (berth.yaml) or registry (ports.yaml)', 'spec')
+    .option('-o, --output <file>', 'write it to a file instead of stdout')
+    .action(action(async (ctx, which: string, opts: { output?: string }) => (await import('./docs-actions.js')).schema(ctx, which, opts)));
+
+  program
+    .command('init')
+    .description('write a commented starter berth.yaml')
+    .option('-o, --output <file>', 'where to write it', 'berth.yaml')
+    .option('--force', 'overwrite an existing file')
+    .action(action(async (ctx, opts: { output: string; force?: boolean }) => (await import('./docs-actions.js')).init(ctx, opts)));
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import {
+  BerthError,
+  INFRASTRUCTURE_PAGE,
+  displayPath,
+  findKeepBlocks,
+  jsonSchemaText,
+  lineDrift,
+  mergeKeepBlocks,
+  registryJsonSchema,
+  renderInfrastructurePage,
+  specJsonSchema,
+  starterSpecText,
+  writeFileAtomic,
+} from '@berth/spec';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BerthError('ERR_BERTH_UNREADABLE', `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** `berth docs`: print, write or check the spec's INFRASTRUCTURE.md. */
+export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string }): Promise<number> {
+  if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together', { exitCode: ExitCode.BadInput });
+  const ws = ctx.load();
+  const target = opts.output ? resolve(ctx.cwd, opts.output) : join(dirname(ws.specPath), INFRASTRUCTURE_PAGE);
+  const file = displayPath(target, ctx.cwd);
+  const previous = opts.write || opts.check || opts.output ? readIfExists(target) : undefined;
+  if (previous !== undefined) {
+    const scan = findKeepBlocks(previous);
+    if (scan.problems.length) {
+      throw new BerthError('ERR_BERTH_KEEP_MARKERS', `${file}: broken berth:keep markers`, {
+        problems: scan.problems.map((p) => ({ code: 'keep-marker', severity: 'error', file, line: p.line, col: 1, message: p.message })),
+      });
+    }
+  }
+  const page = mergeKeepBlocks(renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath) }), previous);
+
+  if (opts.check) {
+    if (previous === undefined) {
+      report(ctx, { ok: false, file, missing: true }, `${file}: does not exist (run \`berth docs --write\`)`);
+      return ExitCode.Findings;
+    }
+    if (previous === page) {
+      report(ctx, { ok: true, file }, `${file}: up to date`);
+      return ExitCode.Ok;
+    }
+    const drift = lineDrift(previous, page);
+    report(ctx, { ok: false, file, drift }, `${file}: out of date with ${ws.specFile} (${drift.added} line(s) to add, ${drift.removed} to remove; run \`berth docs --write\`)`);
+    if (!ctx.json) for (const line of drift.sample) ctx.out.line(`  ${line}`);
+    return ExitCode.Findings;
+  }
+  if (opts.write || opts.output) {
+    if (ws.usingBundledExample && !opts.output) {
+      throw new BerthError('ERR_BERTH_USAGE', 'not writing into the bundled example', { hint: 'pass -o FILE, or run berth where your berth.yaml is' });
+    }
+    const changed = previous !== page;
+    if (changed) writeFileAtomic(target, page);
+    report(ctx, { ok: true, file, written: changed }, changed ? `${file}: written` : `${file}: already up to date`);
+    return ExitCode.Ok;
+  }
+  if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, markdown: page });
+  else ctx.run.stdout.write(page);
+  return ExitCode.Ok;
+}
+
+function report(ctx: CliContext, json: Record<string, unknown>, text: string) {
+  if (ctx.json) ctx.out.writeJson(json);
+  else ctx.out.line(text);
+}
+
+/** `berth schema [spec|registry]`: the JSON Schema editors use to autocomplete and check the YAML. */
+export async function schema(ctx: CliContext, which: string, opts: { output?: string }): Promise<number> {
+  const kind = which === 'registry' || which === 'ports' ? 'registry' : which === 'spec' || which === 'berth' ? 'spec' : undefined;
+  if (!kind) throw new BerthError('ERR_BERTH_USAGE', `unknown schema "${which}"`, { hint: 'berth schema spec | berth schema registry' });
+  const text = jsonSchemaText(kind === 'spec' ? specJsonSchema() : registryJsonSchema());
+  if (!opts.output) {
+    ctx.run.stdout.write(text);
+    return ExitCode.Ok;
+  }
+  const target = resolve(ctx.cwd, opts.output);
+  if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
+  writeFileAtomic(target, text);
+  report(ctx, { ok: true, file: displayPath(target, ctx.cwd) }, `${displayPath(target, ctx.cwd)}: written`);
+  return ExitCode.Ok;
+}
+
+/** `berth init`: a commented starter berth.yaml that loads clean; never overwrites without --force. */
+export async function init(ctx: CliContext, opts: { output: string; force?: boolean }): Promise<number> {
+  const target = resolve(ctx.cwd, opts.output);
+  const file = displayPath(target, ctx.cwd);
+  if (existsSync(target) && !opts.force) {
+    throw new BerthError('ERR_BERTH_EXISTS', `${file}: already exists; not overwriting it`, { hint: 'pass --force to replace it' });
+  }
+  if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
+  writeFileAtomic(target, starterSpecText({ repo: basename(dirname(target)), ...schemaNear(dirname(target)) }));
+  report(ctx, { ok: true, file }, `${file}: written; check it with \`berth validate --spec ${file}\``);
+  return ExitCode.Ok;
+}
+
+/** A local copy of the spec's JSON Schema for the modeline: an installed @berth/spec, or berth's own docs/schema. */
+function schemaNear(dir: string): { schema?: string } {
+  for (let d = dir, i = 0; i < 20; i++) {
+    for (const candidate of [join(d, 'node_modules', '@berth', 'spec', 'dist', 'schema', 'berth.schema.json'), join(d, 'docs', 'schema', 'berth.schema.json')]) {
+      if (existsSync(candidate)) return { schema: relative(dir, candidate).split('\\').join('/') };
+    }
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  return {};
+}

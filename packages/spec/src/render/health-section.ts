@@ -1,0 +1,73 @@
+import type { BerthSpec } from '../schema/spec.js';
+import type { HealthCheck } from '../schema/check.js';
+import { fence, shellCommand, shellQuote } from './markdown.js';
+
+type Section = string[];
+
+interface Subject {
+  title: string;
+  /** The container an exec check runs in, when the check names none. */
+  container?: string;
+}
+
+/** A health check as a command a person can paste into a shell, with what it expects as a comment. */
+export function checkCommand(check: HealthCheck, subject: Subject): { command: string; expects?: string } {
+  switch (check.type) {
+    case 'http': {
+      const status = check.expect.status?.length ? check.expect.status.join(' or ') : '2xx-3xx';
+      const extra = [
+        check.expect.bodyContains !== undefined ? `body contains ${JSON.stringify(check.expect.bodyContains)}` : '',
+        check.expect.json ? `JSON ${check.expect.json.path}${check.expect.json.equals !== undefined ? ` = ${JSON.stringify(check.expect.json.equals)}` : ''}` : '',
+        check.expect.unauthorizedIsUp ? '401/403 mean up, wants credentials' : '',
+      ].filter(Boolean);
+      const method = check.method === 'GET' ? '' : `-X ${check.method} `;
+      return { command: `curl ${check.insecure ? '-k ' : ''}${method}${check.url}`, expects: [`expects ${status}`, ...extra].join('; ') };
+    }
+    case 'tcp':
+      return { command: `nc -z ${shellQuote(check.host)} ${check.port}`, expects: 'expects the port to accept a connection' };
+    case 'postgres':
+      return { command: `pg_isready -h ${shellQuote(check.host)} -p ${check.port}${check.database ? ` -d ${shellQuote(check.database)}` : ''}`, expects: 'expects "accepting connections"' };
+    case 'command':
+      return { command: shellCommand(check.argv), expects: expectText(check.expect) };
+    case 'exec': {
+      const target = check.container ?? check.service ?? subject.container ?? '<container>';
+      return { command: `docker exec ${shellQuote(target)} ${shellCommand(check.argv)}`, expects: expectText(check.expect) };
+    }
+    case 'container': {
+      const target = check.service ?? subject.container ?? '<container>';
+      return { command: `docker inspect --format '{{.State.Health.Status}}' ${shellQuote(target)}`, expects: 'expects healthy' };
+    }
+    case 'gpu':
+      return { command: 'nvidia-smi --query-gpu=name,driver_version --format=csv', expects: `expects at least ${check.minCount} GPU${check.minCount > 1 ? 's' : ''}${check.cuda ? `, driver new enough for CUDA ${check.cuda}` : ''}` };
+    case 'mcp': {
+      const server = check.command ? shellCommand([check.command, ...check.args]) : `the "${check.server ?? subject.title}" server from ${check.configFiles.join(' or ')}`;
+      return { command: `berth health ${shellQuote(subject.title)}`, expects: `starts ${server} over stdio and lists its tools` };
+    }
+  }
+}
+
+function expectText(e: { exitCode: number; stdoutContains?: string | undefined; stdoutEquals?: string | undefined }): string {
+  return [`expects exit ${e.exitCode}`, e.stdoutEquals !== undefined ? `output ${JSON.stringify(e.stdoutEquals)}` : '', e.stdoutContains !== undefined ? `output contains ${JSON.stringify(e.stdoutContains)}` : '']
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** Every declared health check, as runnable commands: services, then connections, then the devcontainer. */
+export function healthSection(spec: BerthSpec): Section {
+  const groups: { subject: Subject; checks: HealthCheck[] }[] = [];
+  for (const [id, svc] of Object.entries(spec.services)) if (svc.checks?.length) groups.push({ subject: { title: svc.name ?? id, container: id }, checks: svc.checks });
+  for (const [id, c] of Object.entries(spec.connections)) if (c.checks?.length) groups.push({ subject: { title: `${c.name ?? id} (shared)` }, checks: c.checks });
+  const d = spec.devcontainer;
+  if (d?.checks?.length) groups.push({ subject: { title: 'DevContainer', ...(d.container ? { container: d.container } : {}) }, checks: d.checks });
+  if (!groups.length) return [];
+  const lines: string[] = [];
+  for (const { subject, checks } of groups) {
+    for (const check of checks) {
+      const { command, expects } = checkCommand(check, subject);
+      const title = check.type === 'gpu' ? (check.name ?? 'GPU') : check.name ? `${subject.title}: ${check.name}` : subject.title;
+      if (lines.length) lines.push('');
+      lines.push(`# ${title}${expects ? ` — ${expects}` : ''}`, command);
+    }
+  }
+  return ['## Health Checks', '', ...fence('bash', lines)];
+}
