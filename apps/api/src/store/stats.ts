@@ -1,0 +1,60 @@
+import type { HealthStatus, LatencyStats } from '../contract.js';
+
+/** Status as stored: a small integer, ordered so that "worse" is larger among the first three. */
+export const STATUS_CODES: Record<HealthStatus, number> = { passing: 0, warning: 1, critical: 2, starting: 3, unknown: 4 };
+export const STATUS_NAMES: HealthStatus[] = ['passing', 'warning', 'critical', 'starting', 'unknown'];
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function latencyStats(values: number[]): LatencyStats | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), samples: sorted.length };
+}
+
+/** Uptime as Uptime Kuma counts it: passing and warning are up, critical is down, starting and unknown do not count. */
+export function uptimeRatio(up: number, down: number): number | null {
+  return up + down === 0 ? null : up / (up + down);
+}
+
+const SEVERITY: Record<HealthStatus, number> = { passing: 0, unknown: 1, starting: 2, warning: 3, critical: 4 };
+
+/** The worst of several statuses (critical > warning > starting > unknown > passing); unknown when empty. */
+export function worstOf(statuses: Iterable<HealthStatus>): HealthStatus {
+  let worst: HealthStatus | undefined;
+  for (const s of statuses) if (worst === undefined || SEVERITY[s] > SEVERITY[worst]) worst = s;
+  return worst ?? 'unknown';
+}
+
+export interface Point {
+  t: number;
+  status: HealthStatus;
+  latencyMs: number;
+  checkId: string;
+}
+
+/** At most `max` points: equal time buckets keeping the worst status and the mean latency. */
+export function downsample(points: Point[], max: number): Point[] {
+  if (points.length <= max) return points;
+  const first = points[0]!.t;
+  const span = points[points.length - 1]!.t - first + 1;
+  const buckets = new Map<number, Point[]>();
+  for (const p of points) {
+    const b = Math.floor(((p.t - first) / span) * max);
+    const list = buckets.get(b);
+    if (list) list.push(p);
+    else buckets.set(b, [p]);
+  }
+  return [...buckets.values()].map((list) => ({
+    t: list[list.length - 1]!.t,
+    status: worstOf(list.map((p) => p.status)),
+    latencyMs: Math.round((list.reduce((s, p) => s + p.latencyMs, 0) / list.length) * 10) / 10,
+    checkId: list[0]!.checkId,
+  }));
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CheckResult, HealthStatus } from '../src/contract.js';
+import { openStore, type StoreLocation } from '../src/store/open-store.js';
+import { postgresUnavailableReason, startPostgres, type PgCluster } from './support/postgres.js';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 20, 12, 30);
+
+function result(id: string, subject: string, status: HealthStatus, latencyMs: number, t: number): CheckResult {
+  return { id, subject: { kind: 'service', id: subject }, type: 'tcp', status, reason: status, latencyMs, checkedAt: new Date(t).toISOString(), attempts: 1 };
+}
+
+/** Ten days of one result per 10 minutes for two checks of "db": one down every fifth hour. */
+function tenDays(): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (let t = NOW - 10 * 24 * HOUR; t < NOW; t += 10 * 60_000) {
+    const hour = Math.floor(t / HOUR);
+    out.push(result('db:tcp', 'db', hour % 5 === 0 ? 'critical' : 'passing', 2 + (hour % 7), t));
+    out.push(result('db:pg', 'db', 'passing', 10, t));
+  }
+  return out;
+}
+
+function expectedUptime(results: CheckResult[], since: number) {
+  const inWindow = results.filter((r) => Date.parse(r.checkedAt) >= since);
+  return inWindow.filter((r) => r.status !== 'critical').length / inWindow.length;
+}
+
+const pgSkip = postgresUnavailableReason();
+const tmp = mkdtempSync(join(tmpdir(), 'berth-store-'));
+let cluster: PgCluster | undefined;
+
+beforeAll(async () => {
+  if (!pgSkip) cluster = await startPostgres();
+});
+afterAll(() => {
+  cluster?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const stores: { name: string; skip?: string; location: () => StoreLocation }[] = [
+  { name: 'sqlite', location: () => ({ kind: 'sqlite', path: join(tmp, `h-${Math.random().toString(36).slice(2)}.db`) }) },
+  { name: `postgres${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, skip: pgSkip, location: () => ({ kind: 'postgres', url: cluster!.url }) },
+];
+
+for (const s of stores) {
+  describe.skipIf(!!s.skip)(`history store on ${s.name}`, () => {
+    it('migrates, records, rolls up past the raw window and still answers uptime over 7 days', async () => {
+      const location = s.location();
+      const store = await openStore(location, { rawMs: 24 * HOUR });
+      const all = tenDays();
+      for (const r of all) store.add(r);
+      await store.flush();
+      const before = await store.summary('db', NOW);
+      expect(before.uptime24h).toBeCloseTo(expectedUptime(all, NOW - 24 * HOUR), 2);
+
+      await store.maintain(NOW);
+      const stats = await store.stats();
+      expect(stats.checks).toBe(2);
+      // raw rows only for the last day; older ones are in hourly roll-ups
+      expect(stats.rawRows).toBeLessThanOrEqual(2 * 6 * 25);
+      expect(stats.hourlyRows).toBeGreaterThanOrEqual(2 * 24 * 9);
+      const after = await store.summary('db', NOW);
+      expect(after.uptime24h).toBeCloseTo(expectedUptime(all, NOW - 24 * HOUR), 2);
+      expect(after.uptime7d).toBeCloseTo(expectedUptime(all, NOW - 7 * 24 * HOUR), 2);
+      expect(after.latency?.samples).toBeGreaterThan(0);
+      expect(after.latency!.p99).toBeGreaterThanOrEqual(after.latency!.p50);
+
+      const week = await store.history('db', '7d', NOW, 100);
+      expect(week.length).toBeGreaterThan(10);
+      expect(week.length).toBeLessThanOrEqual(100);
+      expect(week.some((p) => p.status === 'critical')).toBe(true);
+      await store.close();
+
+      // a second open finds the same data and does not migrate again
+      const again = await openStore(location, { rawMs: 24 * HOUR });
+      expect((await again.summary('db', NOW)).uptime7d).toBeCloseTo(after.uptime7d!, 5);
+      expect(await again.db.all('SELECT version FROM schema_version')).toHaveLength(1);
+      if (location.kind === 'postgres') await again.db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
+      await again.close();
+    });
+
+    it('refuses a database from a newer berth', async () => {
+      const location = s.location();
+      const store = await openStore(location);
+      await store.db.run('INSERT INTO schema_version (version) VALUES (?)', [99]);
+      await store.close();
+      await expect(openStore(location)).rejects.toThrow(/schema version 99, newer than this berth/);
+      if (location.kind === 'postgres') {
+        const { openPostgres } = await import('../src/store/sql-driver.js');
+        const db = await openPostgres(location.url);
+        await db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
+        await db.close();
+      }
+    });
+  });
+}
