@@ -1,0 +1,93 @@
+import { api } from './api/client.js';
+import { ContainersPanel } from './components/containers-panel.js';
+import { EnvPanel } from './components/env-panel.js';
+import { GpuPanel } from './components/gpu-panel.js';
+import { Panel } from './components/panel.js';
+import { PortMap } from './components/ports-panel.js';
+import { ProfilesPanel } from './components/profiles-panel.js';
+import { ServicesTable } from './components/services-panel.js';
+import { StatusBadge } from './components/status-badge.js';
+import { formatAgo } from './format/format.js';
+import { useLiveServices, useNow } from './use-live-services.js';
+import { usePoll } from './use-poll.js';
+
+const streamWord = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' } as const;
+
+export function App() {
+  const now = useNow();
+  const { live, stream, error, loaded } = useLiveServices();
+  const spec = usePoll(api.spec, 300_000);
+  const registry = usePoll(api.registry, 60_000);
+  const env = usePoll(api.env, 60_000);
+  const profiles = usePoll(api.profiles, 10_000);
+  const containers = usePoll(api.containers, 10_000);
+  const gpu = usePoll(api.gpu, 60_000);
+  const refreshEngine = () => {
+    profiles.refresh();
+    containers.refresh();
+  };
+  const title = spec.data ? spec.data.repo.name : 'berth';
+
+  return (
+    <>
+      <a className="skip" href="#services">
+        Skip to services
+      </a>
+      <header className="top">
+        <div>
+          <h1>
+            {title} <span className="muted">· berth</span>
+          </h1>
+          {spec.data && <p className="sub">{spec.data.file}</p>}
+        </div>
+        <div className="overall" data-overall={live.overall}>
+          <span>Stack</span> <StatusBadge status={live.overall} />
+          <span className={`stream stream-${stream}`} data-stream={stream}>
+            {streamWord[stream]}
+          </span>
+          <span className="muted small">updated {formatAgo(live.checkedAt, now)}</span>
+        </div>
+      </header>
+      <div className="sr-only" aria-live="polite" role="status" data-testid="announcer">
+        {live.changes[0] ?? ''}
+      </div>
+      <main>
+        <Panel id="services" title="Services and connections" state={{ data: loaded ? live : undefined, error: loaded ? undefined : error }}>
+          {(l) => (
+            <>
+              {error && <p className="error small">Showing the last good data: {error}</p>}
+              <ServicesTable services={l.services} samples={l.samples} now={now} />
+              {l.changes.length > 0 && (
+                <details className="changes">
+                  <summary>Changes since this page opened ({l.changes.length})</summary>
+                  <ul>
+                    {l.changes.map((c, i) => (
+                      <li key={i}>{c}</li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </>
+          )}
+        </Panel>
+        <div className="columns">
+          <Panel id="profiles" title="Profiles" state={profiles}>
+            {(d) => <ProfilesPanel data={d} onChanged={refreshEngine} />}
+          </Panel>
+          <Panel id="gpu" title="GPU" state={gpu}>
+            {(d) => <GpuPanel gpu={d} />}
+          </Panel>
+        </div>
+        <Panel id="ports" title="Port map" state={registry}>
+          {(d) => <PortMap registry={d} />}
+        </Panel>
+        <Panel id="containers" title="Containers" state={containers}>
+          {(d) => <ContainersPanel data={d} />}
+        </Panel>
+        <Panel id="env" title="Environment" state={env}>
+          {(d) => <EnvPanel env={d} />}
+        </Panel>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import type { ContainersResponse, ContainerView } from '@berth/api/contract';
+import { formatDuration } from '../format/format.js';
+import { Unavailable } from './panel.js';
+
+const stateClass: Record<ContainerView['state'], string> = {
+  running: 's-passing',
+  restarting: 's-warning',
+  paused: 's-warning',
+  created: 's-unknown',
+  missing: 's-unknown',
+  exited: 's-critical',
+  dead: 's-critical',
+};
+
+/** The project's containers as the engine reports them. */
+export function ContainersPanel({ data }: { data: ContainersResponse }) {
+  if (!data.available) return <Unavailable reason={data.reason} />;
+  if (data.containers.length === 0) return <p className="muted">No containers for project {data.project}.</p>;
+  return (
+    <div className="scroll">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">State</th>
+            <th scope="col">Service</th>
+            <th scope="col">Image</th>
+            <th scope="col">Ports</th>
+            <th scope="col">Up for</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.containers.map((c) => (
+            <tr key={c.service + (c.container ?? '')} data-container={c.service} data-state={c.state}>
+              <td>
+                <span className={`badge ${c.health === 'unhealthy' ? 's-critical' : stateClass[c.state]}`}>
+                  {c.state}
+                  {c.health && c.health !== 'none' ? ` · ${c.health}` : ''}
+                  {c.state === 'exited' && c.exitCode != null ? ` (${c.exitCode})` : ''}
+                </span>
+              </td>
+              <th scope="row">
+                {c.service}
+                {c.container && <span className="sub">{c.container}</span>}
+              </th>
+              <td className="mono small">{c.image ?? '—'}</td>
+              <td className="mono small">{c.ports.map((p) => `${p.host}→${p.container}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`).join(', ') || '—'}</td>
+              <td>{c.state === 'running' ? formatDuration(c.uptimeMs) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted small">
+        Project {data.project} on {data.endpoint}
+      </p>
+    </div>
+  );
+}

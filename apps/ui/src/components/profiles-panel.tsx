@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import type { ProfilesResponse } from '@berth/api/contract';
+import { api, ApiError } from '../api/client.js';
+import { readToken, saveToken } from '../api/token.js';
+import { TokenDialog } from './token-dialog.js';
+import { Unavailable } from './panel.js';
+
+type Action = { name: string; action: 'up' | 'down' };
+const stateWord = { running: 'running', partial: 'partly running', stopped: 'stopped', unknown: 'unknown' } as const;
+const stateClass = { running: 's-passing', partial: 's-warning', stopped: 's-unknown', unknown: 's-unknown' } as const;
+
+/** Profiles with up and down buttons; asks for the token on first use and again if it is refused. */
+export function ProfilesPanel({ data, onChanged }: { data: ProfilesResponse; onChanged: () => void }) {
+  const [busy, setBusy] = useState<Action | null>(null);
+  const [asking, setAsking] = useState<{ pending: Action; note?: string } | null>(null);
+  const [messages, setMessages] = useState<Record<string, { ok: boolean; text: string }>>({});
+
+  async function run(act: Action, token: string) {
+    setBusy(act);
+    setMessages((m) => ({ ...m, [act.name]: { ok: true, text: act.action === 'up' ? 'Starting…' : 'Stopping…' } }));
+    try {
+      const res = await api.profileAction(act.name, act.action, token);
+      setMessages((m) => ({ ...m, [act.name]: { ok: res.ok, text: res.message } }));
+      onChanged();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        saveToken(undefined);
+        setMessages((m) => ({ ...m, [act.name]: { ok: false, text: 'The token was refused.' } }));
+        setAsking({ pending: act, note: 'That token was refused; check it and try again.' });
+      } else setMessages((m) => ({ ...m, [act.name]: { ok: false, text: e instanceof Error ? e.message : String(e) } }));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function start(act: Action) {
+    const token = readToken();
+    if (token) void run(act, token);
+    else setAsking({ pending: act });
+  }
+
+  return (
+    <>
+      {!data.engine.available && <Unavailable reason={`Docker engine: ${data.engine.reason}`} />}
+      {data.profiles.length === 0 ? (
+        <p className="muted">The spec declares no profiles.</p>
+      ) : (
+        <ul className="profiles">
+          {data.profiles.map((p) => {
+            const msg = messages[p.name];
+            const isBusy = busy?.name === p.name;
+            return (
+              <li key={p.name} data-profile={p.name} data-state={p.state}>
+                <div className="profile-head">
+                  <strong>{p.name}</strong>
+                  <span className={`badge ${stateClass[p.state]}`}>{stateWord[p.state]}</span>
+                </div>
+                {p.description && <p className="small">{p.description}</p>}
+                <p className="sub">{p.services.length ? p.services.join(', ') : 'no services'}</p>
+                <div className="actions">
+                  <button type="button" disabled={isBusy || !data.engine.available} onClick={() => start({ name: p.name, action: 'up' })} aria-label={`Start profile ${p.name}`}>
+                    Up
+                  </button>
+                  <button type="button" disabled={isBusy || !data.engine.available} onClick={() => start({ name: p.name, action: 'down' })} aria-label={`Stop profile ${p.name}`}>
+                    Down
+                  </button>
+                </div>
+                {msg && (
+                  <p className={msg.ok ? 'small' : 'small error'} role="status">
+                    {msg.text}
+                  </p>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <TokenDialog
+        open={asking !== null}
+        note={asking?.note}
+        onCancel={() => setAsking(null)}
+        onSubmit={(token) => {
+          const pending = asking?.pending;
+          saveToken(token);
+          setAsking(null);
+          if (pending) void run(pending, token);
+        }}
+      />
+    </>
+  );
+}

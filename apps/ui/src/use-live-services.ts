@@ -1,0 +1,58 @@
+import { useEffect, useReducer, useState } from 'react';
+import { api, openEvents, type StreamState } from './api/client.js';
+import { emptyLive, liveReducer } from './state/live-services.js';
+
+const SNAPSHOT_EVERY_MS = 30_000; // uptime and percentiles come from the store; results arrive over SSE
+
+/** The services snapshot, kept live by the event stream, with each service's last hour of latency. */
+export function useLiveServices() {
+  const [live, dispatch] = useReducer(liveReducer, emptyLive);
+  const [stream, setStream] = useState<StreamState>('connecting');
+  const [error, setError] = useState<string>();
+  const [loaded, setLoaded] = useState(false);
+
+  useEffect(() => {
+    let alive = true;
+    let first = true;
+    const load = async () => {
+      try {
+        const res = await api.services();
+        if (!alive) return;
+        dispatch({ type: 'snapshot', services: res.services, checkedAt: res.checkedAt });
+        setLoaded(true);
+        setError(undefined);
+        if (first) {
+          first = false;
+          for (const s of res.services) {
+            api.history(s.id, '1h').then(
+              (h) => alive && dispatch({ type: 'history', id: s.id, samples: h.points.map((p) => ({ t: Date.parse(p.t), latencyMs: p.latencyMs, ok: p.status === 'passing' || p.status === 'warning' })) }),
+              () => undefined, // a service without history simply draws none
+            );
+          }
+        }
+      } catch (e) {
+        if (alive) setError(e instanceof Error ? e.message : String(e));
+      }
+    };
+    void load();
+    const timer = setInterval(load, SNAPSHOT_EVERY_MS);
+    const close = openEvents((event) => dispatch({ type: 'event', event }), setStream);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+      close();
+    };
+  }, []);
+
+  return { live, stream, error, loaded };
+}
+
+/** A clock that ticks every few seconds, for "12 s ago". */
+export function useNow(everyMs = 5000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
