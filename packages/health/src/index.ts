@@ -1,1 +1,13 @@
-export {};
+export type { AttemptContext, CheckResult, CheckSubject, CheckTarget, HealthStatus, Verdict } from './types.js';
+export { worstStatus } from './types.js';
+export { deriveChecks } from './derive-checks.js';
+export { knownEndpoint, type KnownEndpoint } from './known-services.js';
+export { runCheck, timeoutOf, DEFAULT_TIMEOUT_MS, type RunCheckOptions } from './run-check.js';
+export { runChecks, DEFAULT_CONCURRENCY, type RunChecksOptions } from './run-checks.js';
+export { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
+export { applyThresholds, initialThresholdState, type ThresholdState } from './thresholds.js';
+export { checkLabel } from './check-label.js';
+export { formatMs, describeNetError } from './describe.js';
+export { statusMatches, jsonPath, judgeHttpAnswer } from './http-expect.js';
+export { readPostgresAnswer, startupMessage } from './postgres-protocol.js';
+export { resolveMcpServer, type McpServerLaunch } from './mcp-config.js';

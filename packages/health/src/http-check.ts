@@ -1,0 +1,117 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { HttpCheck } from '@berth/spec';
+import { describeNetError, formatMs } from './describe.js';
+import { judgeHttpAnswer, statusMatches, type HttpAnswer } from './http-expect.js';
+import type { AttemptContext, Verdict } from './types.js';
+
+/** The most of a body a check ever reads; the rest is never received. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+type Phase = 'connecting to' | 'in the TLS handshake with' | 'waiting for headers from' | 'reading the body from';
+type Outcome = { verdict: Verdict } | { redirect: string; status: number } | { answer: Omit<HttpAnswer, 'latencyMs'> };
+
+const hostOf = (url: URL) => `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+
+/** One HTTP(S) request: its own socket (no keep-alive), a connect timeout, a bounded body, torn down on abort. */
+function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptContext): Promise<Outcome> {
+  const where = hostOf(url);
+  return new Promise<Outcome>((resolve) => {
+    let phase: Phase = 'connecting to';
+    let status = 0;
+    let done = false;
+    const finish = (o: Outcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(connectTimer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      req.destroy();
+      resolve(o);
+    };
+    const fail = (reason: string) => finish({ verdict: { status: 'critical', reason } });
+    const onAbort = () => fail(`timed out after ${formatMs(ctx.timeoutMs)} ${phase} ${where}`);
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request(url, {
+      method,
+      agent: false,
+      headers: { 'user-agent': 'berth-health', accept: '*/*', ...check.headers },
+      ...(url.protocol === 'https:' ? { rejectUnauthorized: !check.insecure } : {}),
+    });
+    const connectTimer = setTimeout(() => {
+      if (phase === 'connecting to') fail(`timed out after ${formatMs(ctx.connectTimeoutMs)} connecting to ${where}`);
+    }, ctx.connectTimeoutMs);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    if (ctx.signal.aborted) return onAbort();
+    req.on('socket', (socket) => {
+      socket.once('connect', () => {
+        phase = url.protocol === 'https:' ? 'in the TLS handshake with' : 'waiting for headers from';
+      });
+      socket.once('secureConnect', () => (phase = 'waiting for headers from'));
+    });
+    req.on('error', (err) => {
+      const base = describeNetError(err, where);
+      if (phase === 'reading the body from') return fail(`${base} while reading the body (status ${status})`);
+      fail(phase === 'waiting for headers from' && !/before an answer/.test(base) ? `${base} while waiting for headers` : base);
+    });
+    req.on('response', (res) => {
+      phase = 'reading the body from';
+      status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (status >= 300 && status < 400 && location && check.maxRedirects > 0 && !explicitlyAccepted(check, status)) {
+        return finish({ redirect: location, status });
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const answer = (truncated: boolean) => ({
+        answer: { status, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8'), truncated },
+      });
+      res.on('data', (chunk: Buffer) => {
+        if (done) return;
+        const room = MAX_BODY_BYTES - size;
+        chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+        size += Math.min(chunk.length, room);
+        if (size >= MAX_BODY_BYTES) finish(answer(true));
+      });
+      res.on('end', () => finish(answer(false)));
+      res.on('error', (err) => fail(`${describeNetError(err, where)} while reading the body (status ${status})`));
+      res.on('close', () => {
+        if (!res.complete) fail(`connection to ${where} cut while reading the body (status ${status})`);
+      });
+    });
+    req.end(check.body);
+  });
+}
+
+/** A 3xx the user listed by number is an answer, not a redirect to follow. */
+function explicitlyAccepted(check: HttpCheck, status: number): boolean {
+  const listed = check.expect?.status;
+  return !!listed && listed.some((m) => typeof m === 'number') && statusMatches(status, listed.filter((m) => typeof m === 'number'));
+}
+
+/** An HTTP(S) check: redirects followed up to maxRedirects (a loop named as such), then the answer judged. */
+export async function runHttpCheck(ctx: AttemptContext): Promise<Verdict> {
+  const check = ctx.target.check as HttpCheck;
+  const started = performance.now();
+  let url = new URL(check.url);
+  let method: string = check.method ?? 'GET';
+  const chain = [url.href];
+  for (;;) {
+    const outcome = await requestOnce(url, method, check, ctx);
+    if ('verdict' in outcome) return outcome.verdict;
+    if ('redirect' in outcome) {
+      const next = new URL(outcome.redirect, url);
+      if (chain.includes(next.href)) {
+        return { status: 'critical', reason: `redirect loop: ${[...chain, next.href].map((h) => new URL(h).pathname).join(' -> ')}` };
+      }
+      if (chain.length > check.maxRedirects) {
+        return { status: 'critical', reason: `more than ${check.maxRedirects} redirects (last to ${next.href})` };
+      }
+      if (outcome.status === 303) method = 'GET';
+      chain.push(next.href);
+      url = next;
+      continue;
+    }
+    const verdict = judgeHttpAnswer(check, { ...outcome.answer, latencyMs: performance.now() - started });
+    return chain.length > 1 ? { ...verdict, details: { ...verdict.details, redirects: chain.slice(1) } } : verdict;
+  }
+}

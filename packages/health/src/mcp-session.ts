@@ -1,0 +1,104 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServerLaunch } from './mcp-config.js';
+
+const MAX_LINE = 1024 * 1024;
+const MAX_STDERR = 16 * 1024;
+
+type Message = Record<string, unknown> & { id?: string | number; method?: string; result?: unknown; error?: { code: number; message: string } };
+
+/**
+ * One MCP server over stdio, started as a client would: the minimal environment (HOME, LOGNAME, PATH,
+ * SHELL, TERM, USER, from the official SDK) plus the configured env, in its own process group.
+ * Every stdout line must be a JSON-RPC message; anything else ends the session as a protocol failure.
+ */
+export class McpSession {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private buffer = '';
+  private stderrText = '';
+  private exited: Promise<void>;
+  exitInfo: { code: number | null; signal: string | null } | undefined;
+  spawnError: NodeJS.ErrnoException | undefined;
+
+  constructor(
+    launch: McpServerLaunch,
+    cwd: string,
+    private readonly onMessage: (m: Message) => void,
+    private readonly onBroken: (reason: string) => void,
+  ) {
+    this.child = spawn(launch.command, launch.args, {
+      cwd,
+      env: { ...getDefaultEnvironment(), ...launch.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+      shell: false,
+    });
+    this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
+    this.child.once('exit', (code, signal) => (this.exitInfo = { code, signal }));
+    this.child.once('error', (err: NodeJS.ErrnoException) => {
+      this.spawnError = err;
+      this.onBroken(err.code === 'ENOENT' ? `program not found: ${launch.command}` : `could not start ${launch.command}: ${err.message}`);
+    });
+    this.child.stdin.on('error', () => {});
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => this.read(chunk));
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (chunk: string) => {
+      if (this.stderrText.length < MAX_STDERR) this.stderrText = (this.stderrText + chunk).slice(0, MAX_STDERR);
+    });
+    this.child.once('exit', (code, signal) => {
+      const said = this.lastStderrLine();
+      this.onBroken(`exited ${signal ? `on ${signal}` : `with code ${code}`} before the handshake finished${said ? `: ${said}` : ''}`);
+    });
+  }
+
+  lastStderrLine(): string {
+    return this.stderrText.trim().split('\n').at(-1)?.slice(0, 160) ?? '';
+  }
+
+  send(message: Message): void {
+    if (this.child.stdin.writable) this.child.stdin.write(serializeMessage(message as JSONRPCMessage));
+  }
+
+  private read(chunk: string): void {
+    this.buffer += chunk;
+    if (this.buffer.length > MAX_LINE && !this.buffer.includes('\n')) return this.onBroken(`wrote a line over ${MAX_LINE / 1024} KiB to stdout`);
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(nl + 1);
+      if (!line.trim()) continue;
+      let message: Message;
+      try {
+        message = deserializeMessage(line) as Message;
+      } catch {
+        return this.onBroken(`wrote a non-protocol line to stdout: ${JSON.stringify(line.slice(0, 80))} (logs belong on stderr)`);
+      }
+      this.onMessage(message);
+    }
+  }
+
+  /** Close stdin and wait; then SIGTERM the group; then SIGKILL. `hurry` skips the polite wait (the check's time is up). */
+  async stop(hurry: boolean): Promise<void> {
+    const gone = () => this.exitInfo !== undefined || this.spawnError !== undefined;
+    const wait = (ms: number) => Promise.race([this.exited, new Promise<void>((r) => setTimeout(r, ms).unref())]);
+    this.child.stdin.end();
+    if (!hurry) await wait(300);
+    if (!gone()) this.signal('SIGTERM');
+    await wait(hurry ? 100 : 300);
+    this.signal('SIGKILL');
+    if (!this.spawnError) await wait(1000);
+    this.child.stdout.destroy();
+    this.child.stderr.destroy();
+  }
+
+  private signal(sig: NodeJS.Signals): void {
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, sig);
+    } catch {
+      /* gone already */
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import type { HealthCheck } from '@berth/spec';
+import { checkLabel } from './check-label.js';
+import { runCommandCheck } from './command-check.js';
+import { runContainerCheck } from './container-check.js';
+import { formatMs } from './describe.js';
+import { runExecCheck } from './exec-check.js';
+import { runGpuCheck } from './gpu-check.js';
+import { runHttpCheck } from './http-check.js';
+import { runMcpCheck } from './mcp-check.js';
+import { runPostgresCheck } from './postgres-check.js';
+import { runTcpCheck } from './tcp-check.js';
+import type { AttemptContext, CheckResult, CheckTarget, Verdict } from './types.js';
+
+/** The total timeout when a check states none: 2 s for network checks; programs and MCP servers get longer. */
+export const DEFAULT_TIMEOUT_MS: Record<HealthCheck['type'], number> = {
+  http: 2000,
+  tcp: 2000,
+  postgres: 2000,
+  container: 2000,
+  command: 5000,
+  exec: 10_000,
+  gpu: 5000,
+  mcp: 10_000,
+};
+
+/** How long past its timeout a check kind may take to tear down before the runner stops waiting for it. */
+const SLACK_MS = 50;
+
+const KINDS: Record<HealthCheck['type'], (ctx: AttemptContext) => Promise<Verdict>> = {
+  http: runHttpCheck,
+  tcp: runTcpCheck,
+  postgres: runPostgresCheck,
+  command: runCommandCheck,
+  container: runContainerCheck,
+  exec: runExecCheck,
+  mcp: runMcpCheck,
+  gpu: runGpuCheck,
+};
+
+export interface RunCheckOptions {
+  signal?: AbortSignal;
+  /** A Docker engine from @berth/docker, or a promise of one; connected lazily when absent and needed. */
+  engine?: unknown;
+  /** When the subject started (ms since epoch): failures inside the check's startPeriod report "starting". */
+  startedAt?: number;
+}
+
+export function timeoutOf(check: HealthCheck): number {
+  return check.timeout ?? DEFAULT_TIMEOUT_MS[check.type];
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** One attempt, bounded by its total timeout: the kind is aborted at the timeout and abandoned just after. */
+async function attempt(target: CheckTarget, options: RunCheckOptions): Promise<Verdict> {
+  const timeoutMs = timeoutOf(target.check);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const onOuter = () => controller.abort();
+  options.signal?.addEventListener('abort', onOuter, { once: true });
+  let hardStop: NodeJS.Timeout | undefined;
+  const ctx: AttemptContext = {
+    target,
+    signal: controller.signal,
+    timeoutMs,
+    connectTimeoutMs: Math.min(target.check.connectTimeout ?? timeoutMs, timeoutMs),
+    engine: options.engine,
+  };
+  try {
+    return await Promise.race([
+      KINDS[target.check.type](ctx),
+      new Promise<Verdict>((resolve) => {
+        hardStop = setTimeout(() => resolve({ status: 'critical', reason: `timed out after ${formatMs(timeoutMs)}` }), timeoutMs + SLACK_MS);
+      }),
+    ]);
+  } catch (err) {
+    return { status: 'unknown', reason: `the check itself failed: ${(err as Error)?.message ?? String(err)}` };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(hardStop);
+    options.signal?.removeEventListener('abort', onOuter);
+  }
+}
+
+/** Runs one check: attempts with backoff (100 ms, 200 ms, ...) until one passes, then severity and start period applied. */
+export async function runCheck(target: CheckTarget, options: RunCheckOptions = {}): Promise<CheckResult> {
+  const { check } = target;
+  const started = performance.now();
+  const retries = check.retries ?? 0;
+  let verdict: Verdict = { status: 'unknown', reason: 'not run' };
+  let attempts = 0;
+  for (; attempts <= retries; ) {
+    attempts++;
+    verdict = await attempt(target, options);
+    if (verdict.status === 'passing' || verdict.status === 'warning' || options.signal?.aborted) break;
+    if (attempts <= retries) await sleep(100 * 2 ** (attempts - 1), options.signal);
+  }
+  if (verdict.status === 'critical' && check.severity === 'warning') verdict = { ...verdict, status: 'warning' };
+  if (verdict.status === 'critical' && check.startPeriod && options.startedAt && Date.now() - options.startedAt < check.startPeriod) {
+    verdict = { ...verdict, status: 'starting', reason: `starting (within its ${formatMs(check.startPeriod)} start period): ${verdict.reason}` };
+  }
+  return {
+    id: target.id,
+    subject: target.subject,
+    type: check.type,
+    label: checkLabel(check),
+    status: verdict.status,
+    reason: attempts > 1 ? `${verdict.reason} (after ${attempts} attempts)` : verdict.reason,
+    latencyMs: Math.round(performance.now() - started),
+    checkedAt: new Date().toISOString(),
+    attempts,
+    ...(verdict.details ? { details: verdict.details } : {}),
+  };
+}

@@ -1,0 +1,64 @@
+import type { HealthCheck } from '@berth/spec';
+
+/** What a check belongs to: a service, a connection or the devcontainer of the spec. */
+export interface CheckSubject {
+  kind: 'service' | 'connection' | 'devcontainer';
+  id: string;
+  name?: string;
+}
+
+/** One check to run, with what it belongs to. */
+export interface CheckTarget {
+  /** Unique within a spec, such as `service:mlflow/http`. */
+  id: string;
+  subject: CheckSubject;
+  check: HealthCheck;
+  /** Where relative paths (.mcp.json, a command's cwd) resolve; the spec's folder. */
+  baseDir?: string;
+  /** Facts the check kinds may need: the devcontainer image (for its CUDA version), the Compose project. */
+  context?: { image?: string; project?: string };
+}
+
+export type HealthStatus = 'passing' | 'warning' | 'critical' | 'starting' | 'unknown';
+
+export interface CheckResult {
+  id: string;
+  subject: CheckSubject;
+  type: HealthCheck['type'];
+  /** The check's label as shown in tables: its name, or kind and target. */
+  label: string;
+  status: HealthStatus;
+  /** One line a person understands: "connection refused on 127.0.0.1:5000". */
+  reason: string;
+  latencyMs: number;
+  checkedAt: string;
+  attempts: number;
+  details?: Record<string, unknown>;
+}
+
+/** What one attempt of a check kind finds, before retries, start period and severity are applied. */
+export interface Verdict {
+  status: HealthStatus;
+  reason: string;
+  details?: Record<string, unknown>;
+}
+
+/** What each check kind gets to run one attempt. */
+export interface AttemptContext {
+  target: CheckTarget;
+  /** Aborted when the total timeout passes or the caller gives up. */
+  signal: AbortSignal;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  /** A Docker engine from @berth/docker (or a promise of one), when the caller has it. */
+  engine?: unknown;
+}
+
+const RANK: Record<HealthStatus, number> = { passing: 0, starting: 1, unknown: 2, warning: 3, critical: 4 };
+
+/** The worst status of a set of results: critical > warning > unknown > starting > passing. Passing when empty. */
+export function worstStatus(results: readonly { status: HealthStatus }[]): HealthStatus {
+  let worst: HealthStatus = 'passing';
+  for (const r of results) if (RANK[r.status] > RANK[worst]) worst = r.status;
+  return worst;
+}

@@ -1,0 +1,176 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { runCheck } from '../src/index.js';
+import { closeAll, connections, httpServer, listen, refusedPort, target } from './loopback.js';
+
+afterEach(closeAll);
+
+/** Upper bound for "classified within its timeout": the timeout plus 100 ms, doubled for a loaded 2-core CI box. */
+const within = (timeoutMs: number) => timeoutMs + 100 + 400;
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}
+
+describe('HTTP checks against hostile loopback servers', () => {
+  it('a server that accepts and never answers: timed out waiting for headers, socket released', async () => {
+    // resume() so the server notices the client's FIN: a socket nobody reads never sees its end
+    const { server, port } = await listen(net.createServer((socket) => void socket.resume()));
+    const { value: r, ms } = await timed(() => runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/`, timeout: 500 })));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toBe(`timed out after 500 ms waiting for headers from 127.0.0.1:${port}`);
+    expect(ms).toBeLessThan(within(500));
+    await vi.waitFor(async () => expect(await connections(server)).toBe(0));
+  });
+
+  it('a server that trickles its headers a byte a second: timed out waiting for headers', async () => {
+    const { server, port } = await listen(
+      net.createServer((socket) => {
+        const text = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+        let i = 0;
+        const t = setInterval(() => (i < text.length ? socket.write(text[i++]!) : clearInterval(t)), 1000);
+        socket.on('close', () => clearInterval(t));
+        socket.on('error', () => {});
+        socket.resume();
+        socket.write(text[i++]!);
+      }),
+    );
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/`, timeout: 1500 }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toMatch(/^timed out after 1\.5 s waiting for headers from 127\.0\.0\.1:\d+$/);
+    await vi.waitFor(async () => expect(await connections(server)).toBe(0));
+  });
+
+  it('a 1 GB body is never buffered: at most 64 KiB read, the rest never sent', async () => {
+    let sent = 0;
+    let clientGone = false;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const { port } = await httpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(1024 ** 3) });
+      const pump = () => {
+        while (sent < 1024 ** 3 && !clientGone) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+      };
+      res.on('close', () => (clientGone = true));
+      pump();
+    });
+    const { value: r, ms } = await timed(() => runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/big`, timeout: 2000, expect: { bodyContains: 'needle' } })));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toMatch(/^status 200 but the body does not contain "needle" in the first 64 KiB/);
+    expect(ms).toBeLessThan(within(2000));
+    await vi.waitFor(() => expect(clientGone).toBe(true));
+    expect(sent).toBeLessThan(64 * 1024 * 1024); // socket buffers at most, never the gigabyte
+  });
+
+  it('a redirect loop is named as one', async () => {
+    const { port } = await httpServer((req, res) => {
+      res.writeHead(302, { location: req.url === '/a' ? '/b' : '/a' });
+      res.end();
+    });
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/a` }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toBe('redirect loop: /a -> /b -> /a');
+  });
+
+  it('more redirects than allowed: stops at the limit', async () => {
+    const { port } = await httpServer((req, res) => {
+      const n = Number(req.url!.slice(1));
+      res.writeHead(301, { location: `/${n + 1}` });
+      res.end();
+    });
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/0`, maxRedirects: 3 }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toBe(`more than 3 redirects (last to http://127.0.0.1:${port}/4)`);
+  });
+
+  it('a connection reset in the middle of the body', async () => {
+    const { port } = await listen(
+      net.createServer((socket) => {
+        socket.on('error', () => {});
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial');
+          setTimeout(() => socket.resetAndDestroy(), 50);
+        });
+      }),
+    );
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/` }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toMatch(/(reset by|cut).*while reading the body \(status 200\)/);
+  });
+
+  it('a refused port', async () => {
+    const port = await refusedPort();
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/health` }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toBe(`connection refused on 127.0.0.1:${port}`);
+  });
+
+  it('a non-JSON body where JSON was expected', async () => {
+    const { port } = await httpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>maintenance</html>');
+    });
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/`, expect: { json: { path: 'status', equals: 'ok' } } }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toBe('expected JSON, got text/html that is not JSON: "<html>maintenance</html>"');
+  });
+
+  it('a 503 says what was expected; a 403 with unauthorizedIsUp is up and wants a token', async () => {
+    const { port } = await httpServer((req, res) => {
+      res.writeHead(req.url === '/down' ? 503 : 403);
+      res.end();
+    });
+    const down = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/down`, expect: { status: [200] } }));
+    expect([down.status, down.reason]).toEqual(['critical', 'status 503, expected 200']);
+    const up = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/api/status`, expect: { status: [200], unauthorizedIsUp: true } }));
+    expect([up.status, up.reason]).toEqual(['passing', 'up; wants a token (status 403)']);
+  });
+
+  it('JSON field equality and a latency limit that turns a slow answer into a warning', async () => {
+    const { port } = await httpServer((req, res) => {
+      setTimeout(() => res.end(JSON.stringify({ data: [{ ok: true }], version: '0.5.1' })), req.url === '/slow' ? 300 : 0);
+    });
+    const ok = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/`, expect: { json: { path: 'data.0.ok', equals: true } } }));
+    expect(ok.status).toBe('passing');
+    const wrong = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/`, expect: { json: { path: 'version', equals: '1.0' } } }));
+    expect(wrong.reason).toBe('JSON field "version" is "0.5.1", expected "1.0"');
+    const slow = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/slow`, expect: { maxLatency: 100 } }));
+    expect(slow.status).toBe('warning');
+    expect(slow.reason).toMatch(/^slow: status 200 after \d+ ms, limit 100 ms$/);
+  });
+});
+
+const opensslAvailable = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!opensslAvailable)(`HTTPS with a self-signed certificate${opensslAvailable ? '' : ' (skipped: no openssl on PATH)'}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-health-tls-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is refused by default, naming the fix, and accepted with insecure: true', async () => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const { port } = await listen(
+      https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => res.end('OK')),
+    );
+    const strict = await runCheck(target({ type: 'http', url: `https://localhost:${port}/health` }));
+    expect(strict.status).toBe('critical');
+    expect(strict.reason).toBe(`TLS: self-signed certificate on localhost:${port} (set insecure: true to accept it)`);
+    const lax = await runCheck(target({ type: 'http', url: `https://localhost:${port}/health`, insecure: true, expect: { bodyContains: 'OK' } }));
+    expect([lax.status, lax.reason]).toEqual(['passing', 'status 200, body contains "OK"']);
+  });
+});
