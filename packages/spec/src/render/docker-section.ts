@@ -95,7 +95,7 @@ function devcontainerPart(spec: BerthSpec): Section {
     const host = d.gpu.hostCudaAtLeast ? ` (compatible with driver ${d.gpu.hostCudaAtLeast}+)` : '';
     rows.push(['**GPU Support**', `NVIDIA${cuda}${host}`]);
   }
-  if (d.python) rows.push(['**Python**', `${d.python} (from the base image)`]);
+  if (d.python) rows.push(['**Python**', `${d.python} (from the ${d.image.split(/[:@]/)[0]!.split('/').pop()} image)`]);
   if (d.container) rows.push(['**Container**', code(d.container)]);
   if (d.postCreateCommand) rows.push(['**postCreateCommand**', code(d.postCreateCommand)]);
   if (d.decision) rows.push(['**Decision**', link(d.decision)]);
