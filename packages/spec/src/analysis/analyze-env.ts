@@ -1,0 +1,112 @@
+import type { BerthSpec } from '../schema/spec.js';
+import type { Problem } from '../problem.js';
+import type { SourceDocument } from '../load/yaml-document.js';
+import { closest, editDistance } from '../util/did-you-mean.js';
+import { envValueProblem } from './env-values.js';
+import { isRequired, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
+import type { EnvReport, EnvVarStatus } from './types.js';
+
+export interface AnalyzeEnvOptions {
+  /** The process environment. */
+  env: Record<string, string | undefined>;
+  /** A `.env` file: its values (the process env wins, as in Compose) and the line each name is set on. */
+  envFile?: { file: string; values: Record<string, string>; lines?: Record<string, number> };
+  /** Enabled modules: variables required `{ module: M }` are required only when M is enabled. */
+  modules?: string[];
+  /** The spec file and its source, so problems point into it. */
+  file?: string;
+  source?: SourceDocument;
+}
+
+/**
+ * The process env and a `.env` file against the spec's env schema: unknown modules, missing required
+ * variables, values of the wrong type, and names that look like typos of known ones.
+ * Neither the report nor any problem ever holds a value.
+ */
+export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvReport {
+  const problems: Problem[] = [];
+  const known = knownEnvVars(spec);
+  const modules = checkModules(spec, options.modules ?? [], problems);
+  const specAt = (path: (string | number)[]) => ({ file: options.file, ...(options.source ? options.source.locate(path) : {}), path });
+  const fileAt = (name: string) => ({ file: options.envFile!.file, ...(options.envFile?.lines?.[name] ? { line: options.envFile.lines[name], col: 1 } : {}) });
+  const typos = findTypos(known, options);
+  const vars: EnvVarStatus[] = [];
+  for (const v of known.values()) {
+    const required = isRequired(v, modules);
+    const fromEnv = options.env[v.name];
+    const fromFile = options.envFile?.values[v.name];
+    const source = fromEnv !== undefined ? 'env' : fromFile !== undefined ? 'env-file' : v.declared?.default !== undefined ? 'default' : undefined;
+    const value = fromEnv ?? fromFile;
+    const status: EnvVarStatus = { name: v.name, required, secret: v.secret, set: source !== undefined, valid: true, ...(source ? { source } : {}), ...(Array.isArray(v.required) ? { modules: v.required } : {}) };
+    const why = requiredBecause(v, modules);
+    const typo = typos.get(v.name);
+    const typoHint = typo ? `${typo.name}${typo.where} looks like a typo of it` : undefined;
+    if (source === undefined && required) {
+      Object.assign(status, { valid: false, reason: `required ${why} but not set` });
+      problems.push({ code: 'env-missing', severity: 'error', ...specAt(v.path), message: `${v.name} is required ${why} but not set`, hint: typoHint ?? `set it in the environment or in ${options.envFile?.file ?? '.env'}` });
+    } else if (value === '' && required) {
+      Object.assign(status, { valid: false, reason: `required ${why} but empty` });
+      problems.push({ code: 'env-empty', severity: 'error', ...(source === 'env-file' ? fileAt(v.name) : specAt(v.path)), message: `${v.name} is required ${why} but ${source === 'env-file' ? `empty in ${options.envFile!.file}` : 'set to an empty value'}` });
+    } else if (value !== undefined && value !== '') {
+      const wrong = envValueProblem({ type: v.type, values: v.declared?.values, pattern: v.declared?.pattern }, value);
+      if (wrong) {
+        Object.assign(status, { valid: false, reason: wrong });
+        const where = source === 'env-file' ? fileAt(v.name) : specAt(v.path);
+        problems.push({ code: 'env-type', severity: 'error', ...where, message: `${v.name} (${source === 'env-file' ? `set in ${options.envFile!.file}` : 'set in the environment'}) ${wrong}` });
+      }
+    }
+    vars.push(status);
+  }
+  for (const [target, t] of typos) {
+    const v = known.get(target)!;
+    const at = t.inFile ? fileAt(t.name) : { file: undefined };
+    problems.push({ code: 'env-typo', severity: 'warning', ...at, message: `${t.name}${t.where} is not in the env schema; did you mean ${target}?`, hint: `rename it to ${target}${v.secret ? ' (a secret)' : ''}` });
+  }
+  return { modules, vars, problems };
+}
+
+function checkModules(spec: BerthSpec, asked: string[], problems: Problem[]): string[] {
+  const known = Object.keys(spec.modules);
+  const ok: string[] = [];
+  for (const m of asked) {
+    if (known.includes(m)) {
+      if (!ok.includes(m)) ok.push(m);
+      continue;
+    }
+    const guess = closest(m, known);
+    problems.push({ code: 'unknown-module', severity: 'error', file: '--module', message: `module "${m}" does not exist${guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}` });
+  }
+  return ok;
+}
+
+function requiredBecause(v: KnownEnvVar, modules: readonly string[]): string {
+  if (!Array.isArray(v.required)) return 'always';
+  const on = v.required.filter((m) => modules.includes(m));
+  return `by module ${on.join(', ')}`;
+}
+
+/** "OPENAI_APIKEY" and "openai_api_key" both normalise to "OPENAIAPIKEY". */
+const squash = (name: string) => name.toUpperCase().replace(/_/g, '');
+
+/**
+ * Names set in the `.env` file or the process env that are not in the schema but close to a name that is.
+ * `.env` names get the usual did-you-mean distance; the process env, which holds many unrelated variables,
+ * only matches when the names are equal ignoring case and underscores, or one edit apart and long.
+ */
+function findTypos(known: Map<string, KnownEnvVar>, options: AnalyzeEnvOptions): Map<string, { name: string; where: string; inFile: boolean }> {
+  const out = new Map<string, { name: string; where: string; inFile: boolean }>();
+  const names = [...known.keys()];
+  const bySquash = new Map(names.map((n) => [squash(n), n]));
+  const consider = (name: string, inFile: boolean) => {
+    if (known.has(name)) return;
+    let target = bySquash.get(squash(name));
+    if (!target && inFile) target = closest(name, names);
+    if (!target && !inFile && name.length >= 8) target = names.find((n) => editDistance(name, n, 1) <= 1);
+    if (target && !out.has(target) && options.env[target] === undefined && options.envFile?.values[target] === undefined) {
+      out.set(target, { name, where: inFile ? ` (in ${options.envFile!.file})` : ' (in the environment)', inFile });
+    }
+  };
+  for (const name of Object.keys(options.envFile?.values ?? {})) consider(name, true);
+  for (const [name, value] of Object.entries(options.env)) if (value !== undefined && !(options.envFile && name in options.envFile.values)) consider(name, false);
+  return out;
+}

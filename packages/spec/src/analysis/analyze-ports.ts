@@ -1,0 +1,149 @@
+import type { Problem } from '../problem.js';
+import { closest } from '../util/did-you-mean.js';
+import { hostIpsOverlap } from './host-ip.js';
+import { PortIndex, formatSpan } from './port-index.js';
+import { PortPlaces, holderName, portLabel, registryEntries, specBindings, type RegistryEntry, type SpecBinding } from './port-model.js';
+import { checkRegistry, checkReservations, foreignReservations, reservedFor, type RegistryIndex, type Reservation } from './registry-checks.js';
+import { findSpecConflicts } from './spec-conflicts.js';
+import { checkPortEnv } from './port-env.js';
+import type { EnvOrigin, PortConflict, PortReport, RegistryInput, SpecInput } from './types.js';
+
+/** Linux's default ephemeral range (net.ipv4.ip_local_port_range): the kernel hands these to outgoing connections. */
+export const EPHEMERAL_PORTS = { from: 32768, to: 60999 } as const;
+
+export interface AnalyzePortsInput {
+  specs: SpecInput[];
+  registry?: RegistryInput;
+  /** Env values (process env merged with a .env file) for the ports' env vars. Never echoed. */
+  env?: Record<string, string | undefined>;
+  /** Where each env var was set, so a disagreement can point at its `.env` line. */
+  envOrigins?: Record<string, EnvOrigin>;
+}
+
+/**
+ * Every host port of every spec against the registry and each other: unregistered, registered to someone
+ * else, partly registered, inside another repo's reservation, privileged, ephemeral, two services on one port,
+ * and env values that disagree with the registry; plus the registry's own duplicates and overlaps.
+ */
+export function analyzePorts(input: AnalyzePortsInput): PortReport {
+  const places = new PortPlaces(input.specs, input.registry);
+  const problems: Problem[] = [];
+  const conflicts: PortConflict[] = [];
+  const entries = registryEntries(input.registry);
+  const index = checkRegistry(entries, places, problems, conflicts);
+  const reservations = checkReservations(places, problems);
+  const bindings = specBindings(input.specs);
+  conflicts.push(...findSpecConflicts(bindings, places, problems));
+  const allowPrivileged = input.registry?.value.allowPrivileged ?? false;
+  const bands = new Map<string, string[]>();
+  for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);
+  for (const b of bindings) {
+    const own = input.registry ? matchRegistry(b, index, places, problems) : [];
+    checkRange(b, places.binding(b), { registry: !!input.registry, allowPrivileged }, problems);
+    for (const r of foreignReservations(reservations, b, b.repo)) {
+      problems.push({ code: 'port-reserved', severity: 'error', ...places.binding(b), message: `${portLabel(b)} of ${b.service} is inside ${formatSpan(r)}, ${reservedFor(r.reservation)}` });
+    }
+    checkOwnReservation(b, bands.get(b.repo), reservations, places, problems);
+    checkPortEnv(b, own, { env: input.env, origins: input.envOrigins, places, problems });
+  }
+  checkEntries(entries, reservations, places, allowPrivileged, problems);
+  checkConnections(index, places, problems);
+  return { bindings: bindings.map((b) => b.info), entries: entries.map((e) => e.info), conflicts, problems };
+}
+
+/** Finds the entries that allocate this binding's ports to its repo and service; reports what is missing. */
+function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces, problems: Problem[]): RegistryEntry[] {
+  const candidates = index[b.protocol].overlapping(b.from, b.to).filter((e) => hostIpsOverlap(e.hostIp, b.hostIp));
+  const own = candidates.filter((e) => e.service === b.service && (e.repo === undefined || e.repo === b.repo));
+  const named = own.filter((e) => !b.name || !e.allocation.name || e.allocation.name === b.name);
+  const mine = named.length ? named : own;
+  const foreign = candidates.filter((e) => !own.includes(e) && !(e.repo === b.repo && places.exclusive(b.repo, b.service, e.service)));
+  for (const e of mine) e.used = true;
+  const at = places.binding(b);
+  const hint = `register it: berth ports register ${b.service}`;
+  if (!mine.length) {
+    b.info.status = b.info.status === 'ok' ? 'unregistered' : b.info.status;
+    if (foreign.length) {
+      const holders = foreign.slice(0, 3).map((e) => `${holderName(e.info, e.allocation.shared)} (${places.ref(places.entry(e))})`).join(', ');
+      problems.push({ code: 'port-registered-elsewhere', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is registered to ${holders}`, hint: `pick a free port: berth ports suggest ${b.service}` });
+    } else {
+      problems.push({ code: 'port-unregistered', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is not in the port registry${candidates.length ? ` (only ${candidates.map((e) => e.service).join(', ')}, declared exclusive with it, is)` : ''}`, hint });
+    }
+    return [];
+  }
+  if (!covers(mine, b)) {
+    problems.push({ code: 'port-partly-registered', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is only partly registered (${mine.map((e) => formatSpan(e)).join(', ')})`, hint });
+  } else b.info.registered = true;
+  const envs = new Set(mine.map((e) => e.allocation.env).filter((v): v is string => !!v));
+  if (b.env && envs.size && !envs.has(b.env)) {
+    problems.push({ code: 'port-env-name', severity: 'warning', ...places.binding(b, 'env'), message: `${portLabel(b)} of ${b.service} is carried in ${b.env}, but the registry names ${[...envs].join(', ')}`, hint: 'use one env var name in both files' });
+  }
+  return mine;
+}
+
+function covers(entries: RegistryEntry[], span: { from: number; to: number }): boolean {
+  let next = span.from;
+  for (const e of [...entries].sort((x, y) => x.from - y.from)) {
+    if (e.from > next) return false;
+    next = Math.max(next, e.to + 1);
+    if (next > span.to) return true;
+  }
+  return next > span.to;
+}
+
+/** Privileged ports need root (an error unless the registry allows them); ephemeral ones may be taken by the kernel. */
+function checkRange(span: { from: number; to: number; protocol: string }, at: ReturnType<PortPlaces['binding']>, opts: { registry: boolean; allowPrivileged: boolean }, problems: Problem[]) {
+  if (span.from < 1024 && !opts.allowPrivileged) {
+    problems.push({ code: 'port-privileged', severity: opts.registry ? 'error' : 'warning', ...at, message: `${portLabel(span)} is privileged (below 1024): binding it needs root or CAP_NET_BIND_SERVICE, and rootless Docker refuses it`, hint: 'use a port of 1024 or above, or set `allowPrivileged: true` in the registry' });
+  }
+  if (span.to >= EPHEMERAL_PORTS.from && span.from <= EPHEMERAL_PORTS.to) {
+    problems.push({ code: 'port-ephemeral', severity: 'warning', ...at, message: `${portLabel(span)} is in Linux's ephemeral range ${EPHEMERAL_PORTS.from}-${EPHEMERAL_PORTS.to}: the kernel may give it to an outgoing connection first` });
+  }
+}
+
+/** A repo that has reserved bands should keep its ports inside them. */
+function checkOwnReservation(b: SpecBinding, mine: string[] | undefined, reservations: PortIndex<Reservation>, places: PortPlaces, problems: Problem[]) {
+  if (!mine?.length) return;
+  const inside = reservations.overlapping(b.from, b.to).some((r) => r.reservation.repo === b.repo && r.from <= b.from && r.to >= b.to);
+  if (!inside) {
+    problems.push({ code: 'port-outside-reservation', severity: 'warning', ...places.binding(b), message: `${portLabel(b)} of ${b.service} is outside ${b.repo}'s reserved ${mine.join(', ')}` });
+  }
+}
+
+/** Entries no loaded spec uses: stale entries of loaded repos, and range checks for the rest. */
+function checkEntries(entries: RegistryEntry[], reservations: PortIndex<Reservation>, places: PortPlaces, allowPrivileged: boolean, problems: Problem[]) {
+  for (const e of entries) {
+    if (e.used) continue;
+    const spec = places.specOf(e.repo)?.spec;
+    if (spec) {
+      e.info.status = 'unused';
+      const services = Object.keys(spec.services);
+      const svc = spec.services[e.service];
+      const guess = svc ? undefined : closest(e.service, services);
+      problems.push({
+        code: 'registry-entry-unused',
+        severity: 'warning',
+        ...places.entry(e),
+        message: svc ? `${portLabel(e)} is registered to ${holderName(e.info)}, but that service does not publish it` : `${portLabel(e)} is registered to ${holderName(e.info)}, but ${e.repo} has no service "${e.service}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        hint: 'remove the entry, or publish the port in the spec',
+      });
+    }
+    checkRange(e, places.entry(e), { registry: true, allowPrivileged }, problems);
+    for (const r of foreignReservations(reservations, e, e.repo)) {
+      problems.push({ code: 'port-reserved', severity: 'error', ...places.entry(e), message: `${portLabel(e)} of ${holderName(e.info)} is inside ${formatSpan(r)}, ${reservedFor(r.reservation)}` });
+    }
+  }
+}
+
+/** A shared service reached over localhost should be in the registry, so nobody else takes its port. */
+function checkConnections(index: RegistryIndex, places: PortPlaces, problems: Problem[]) {
+  if (!places.registry) return;
+  places.specs.forEach((input) => {
+    for (const [id, c] of Object.entries(input.spec.connections)) {
+      if (c.transport !== 'tcp' || !['localhost', '127.0.0.1', '::1', '0.0.0.0'].includes(c.host)) continue;
+      if (index.tcp.overlapping(c.port, c.port).length) continue;
+      const path = ['connections', id, 'port'];
+      problems.push({ code: 'connection-unregistered', severity: 'warning', file: input.file, ...(input.source ? input.source.locate(path) : {}), path, message: `connection ${id} uses localhost:${c.port}, which the port registry does not list`, hint: 'add it to the registry as a shared entry so no repo takes that port' });
+    }
+  });
+}

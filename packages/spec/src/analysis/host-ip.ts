@@ -1,0 +1,19 @@
+/** Host addresses as Docker binds them: absent, 0.0.0.0 and :: mean every interface. */
+const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]', '*']);
+
+/** A comparable form of a host IP: undefined for "every interface", `localhost` as 127.0.0.1, brackets and case dropped. */
+export function normalizeHostIp(ip: string | undefined): string | undefined {
+  if (ip === undefined) return undefined;
+  const t = ip.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (WILDCARDS.has(t)) return undefined;
+  if (t === 'localhost') return '127.0.0.1';
+  if (t === '::ffff:127.0.0.1') return '127.0.0.1';
+  return t;
+}
+
+/** Two bindings can collide when either listens on every interface or both name the same address. */
+export function hostIpsOverlap(a: string | undefined, b: string | undefined): boolean {
+  const x = normalizeHostIp(a);
+  const y = normalizeHostIp(b);
+  return x === undefined || y === undefined || x === y;
+}

@@ -1,0 +1,39 @@
+import type { Problem } from '../problem.js';
+import { formatSpan } from './port-index.js';
+import type { PortPlaces, RegistryEntry, SpecBinding } from './port-model.js';
+import type { EnvOrigin } from './types.js';
+
+/** True when `value` is a decimal port number 1-65535. */
+export function isPortValue(value: string): boolean {
+  if (!/^\d{1,5}$/.test(value.trim())) return false;
+  const n = Number(value);
+  return n >= 1 && n <= 65535;
+}
+
+/**
+ * The env vars carrying a binding's port (named in the spec, the registry, or both) must hold that port.
+ * The message names the variable and where it was set, never its value.
+ */
+export function checkPortEnv(
+  b: SpecBinding,
+  own: RegistryEntry[],
+  ctx: { env?: Record<string, string | undefined>; origins?: Record<string, EnvOrigin>; places: PortPlaces; problems: Problem[] },
+): void {
+  if (!ctx.env) return;
+  const names = new Set<string>();
+  if (b.env) names.add(b.env);
+  for (const e of own) if (e.allocation.env) names.add(e.allocation.env);
+  for (const name of names) {
+    const value = ctx.env[name];
+    if (value === undefined || value === '') continue;
+    const origin = ctx.origins?.[name];
+    const at = origin ? { file: origin.file, ...(origin.line ? { line: origin.line, col: origin.col ?? 1 } : {}) } : ctx.places.binding(b, ...(b.env === name ? ['env'] : []));
+    const from = origin ? `set in ${origin.file}` : 'set in the environment';
+    const authority = own.length ? 'the registry' : 'the spec';
+    if (!isPortValue(value)) {
+      ctx.problems.push({ code: 'port-env-invalid', severity: 'error', ...at, message: `${name} (${from}) is not a port number; ${authority} gives ${b.repo}/${b.service} port ${formatSpan(b)}` });
+    } else if (Number(value) < b.from || Number(value) > b.to) {
+      ctx.problems.push({ code: 'port-env-mismatch', severity: 'error', ...at, message: `${name} (${from}) disagrees with ${authority}, which gives ${b.repo}/${b.service} port ${formatSpan(b)}`, hint: `set ${name}=${b.from}, or register the port you use` });
+    }
+  }
+}

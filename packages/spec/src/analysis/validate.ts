@@ -1,0 +1,36 @@
+import type { Problem } from '../problem.js';
+import { analyzePorts } from './analyze-ports.js';
+import { checkEnvConventions } from './env-conventions.js';
+import { checkEnvSchema } from './env-schema-checks.js';
+import type { EnvOrigin, RegistryInput, SpecInput } from './types.js';
+
+export interface ValidateInput {
+  spec: SpecInput;
+  registry?: RegistryInput;
+  /** Env values whose port vars must agree with the registry; leave out for a reproducible check. */
+  env?: Record<string, string | undefined>;
+  envOrigins?: Record<string, EnvOrigin>;
+}
+
+/**
+ * Everything `berth validate` reports beyond what loading already did (schema and references):
+ * the ports against the registry and each other, the env schema, and the env naming conventions.
+ * Sorted by file and position so the output reads top to bottom.
+ */
+export function validateSpec(input: ValidateInput): Problem[] {
+  const { spec, file, source } = input.spec;
+  const problems = [
+    ...analyzePorts({ specs: [input.spec], registry: input.registry, env: input.env, envOrigins: input.envOrigins }).problems,
+    ...checkEnvSchema(spec, file, source),
+    ...checkEnvConventions(spec, file, source),
+  ];
+  return sortProblems(problems);
+}
+
+/** By file, then line and column; problems without a position keep their order after those with one. */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.file ?? '').localeCompare(b.p.file ?? '') || (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}
