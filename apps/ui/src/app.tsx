@@ -7,9 +7,18 @@ import { PortMap } from './components/ports-panel.js';
 import { ProfilesPanel } from './components/profiles-panel.js';
 import { ServicesTable } from './components/services-panel.js';
 import { StatusBadge } from './components/status-badge.js';
-import { formatAgo } from './format/format.js';
+import type { HealthStatus } from '@berth/api/contract';
+import { formatAgo, statusLook } from './format/format.js';
 import { useLiveServices, useNow } from './use-live-services.js';
 import { usePoll } from './use-poll.js';
+
+/** "4 up · 1 warning · 1 down": the whole table in one line. */
+function countLine(services: { status: HealthStatus }[]): string {
+  const counts = new Map<HealthStatus, number>();
+  for (const s of services) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+  const order: HealthStatus[] = ['passing', 'warning', 'critical', 'starting', 'unknown'];
+  return order.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${statusLook[s].word}`).join(' · ');
+}
 
 const streamWord = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' } as const;
 
@@ -34,18 +43,21 @@ export function App() {
         Skip to services
       </a>
       <header className="top">
-        <div>
-          <h1>
-            {title} <span className="muted">· berth</span>
-          </h1>
-          {spec.data && <p className="sub">{spec.data.file}</p>}
-        </div>
-        <div className="overall" data-overall={live.overall}>
-          <span>Stack</span> <StatusBadge status={live.overall} />
-          <span className={`stream stream-${stream}`} data-stream={stream}>
-            {streamWord[stream]}
-          </span>
-          <span className="muted small">updated {formatAgo(live.checkedAt, now)}</span>
+        <div className="top-inner">
+          <div>
+            <h1>
+              {title} <span className="muted">· berth</span>
+            </h1>
+            {spec.data && <p className="sub">{spec.data.file}</p>}
+          </div>
+          <div className="overall" data-overall={live.overall}>
+            <span>Stack</span> <StatusBadge status={live.overall} />
+            {loaded && <span className="counts">{countLine(live.services)}</span>}
+            <span className={`stream stream-${stream}`} data-stream={stream}>
+              {streamWord[stream]}
+            </span>
+            <span className="muted small">updated {formatAgo(live.checkedAt, now)}</span>
+          </div>
         </div>
       </header>
       <div className="sr-only" aria-live="polite" role="status" data-testid="announcer">
