@@ -1,1 +1,14 @@
-export {};
+export type { Gpu, GpuDetection, GpuDetectionOk, GpuDetectionFailure, GpuFailureStatus, GpuProcess, MigDevice } from './types.js';
+export { detectGpus, type DetectOptions } from './detect.js';
+export { parseNvidiaSmiXml } from './parse-xml.js';
+export { parseNvidiaSmiQueryText } from './parse-query-text.js';
+export { parseQueryGpuCsv, readQueryCsv, readComputeApps, type CsvTable } from './parse-query-csv.js';
+export { parseNvidiaSmiTable } from './parse-table.js';
+export { parseNvidiaSmiOutput, sniffFormat } from './parse-output.js';
+export { parseXml, type XmlDocument, type XmlElement } from './xml-reader.js';
+export { presentText, presentNumber } from './values.js';
+export { cudaVersionFromImage } from './cuda-image.js';
+export { checkCudaCompatibility, checkHostCudaMinimum, findToolkitRelease, type CudaVerdict, type CudaCompatibilityInput, type HostCudaVerdict } from './cuda-compat.js';
+export { TOOLKIT_RELEASES, MINOR_COMPAT_FLOORS, type ToolkitRelease } from './cuda-driver-table.js';
+export { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike, type DockerGpuOptions } from './docker-gpu.js';
+export { gpuReport, gpuRequirement, type GpuReport, type GpuReportOptions, type GpuRequirement, type GpuProblem } from './report.js';

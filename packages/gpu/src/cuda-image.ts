@@ -1,0 +1,27 @@
+/**
+ * The CUDA version an image is built for, read off its reference (gpu-facts.md #10): pytorch/pytorch
+ * tags say `cuda12.1` (`2.2.0-cuda12.1-cudnn8-runtime`), nvidia/cuda tags start with the toolkit
+ * version (`12.4.1-runtime-ubuntu22.04`), wheels-style tags say `cu121`. Undefined when the reference
+ * does not say (NGC date tags such as `nvcr.io/nvidia/pytorch:24.01-py3`, `latest`).
+ */
+export function cudaVersionFromImage(image: string): string | undefined {
+  const ref = image.trim().split('@')[0]!;
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon <= slash) return undefined;
+  const repo = ref.slice(0, colon).toLowerCase();
+  const tag = ref.slice(colon + 1);
+  if (/(^|\/)nvidia\/cuda$/.test(repo)) {
+    const m = /^(\d+\.\d+(?:\.\d+)?)(?=$|[-_])/.exec(tag);
+    if (m) return m[1];
+  }
+  const named = /(?:^|[-_.])cuda[-_]?(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?=$|[-_a-z])/i.exec(tag);
+  if (named) return named[1];
+  const short = /(?:^|[-_.])cu(\d)(\d{1,2})(?=$|[-_.])/i.exec(tag);
+  if (short) {
+    // cu92 = 9.2; cu118 = 11.8, cu121 = 12.1, cu130 = 13.0: the last digit is the minor version.
+    const digits = short[1]! + short[2]!;
+    return `${digits.slice(0, -1)}.${digits.slice(-1)}`;
+  }
+  return undefined;
+}

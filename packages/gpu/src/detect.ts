@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import type { GpuDetection, GpuDetectionFailure } from './types.js';
+import { parseNvidiaSmiXml } from './parse-xml.js';
+import { firstLine } from './parse-output.js';
+
+export interface DetectOptions {
+  /** Kill nvidia-smi after this long (default 10 s): it can hang on a wedged driver. */
+  timeoutMs?: number;
+  /** The program to run (default `nvidia-smi`, looked up on PATH). */
+  command?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Stop reading after this many bytes of output (default 32 MiB). */
+  maxOutputBytes?: number;
+}
+
+/** nvidia-smi's documented exit codes that mean something specific (gpu-facts.md #7). */
+const EXIT_VERDICTS: Record<number, Omit<GpuDetectionFailure, 'exitCode' | 'message'> & { what: string }> = {
+  9: { status: 'no-driver', what: 'the NVIDIA driver is not loaded', hint: 'load the driver (`sudo modprobe nvidia`) or install it; inside a container, start it with --gpus' },
+  18: { status: 'driver-mismatch', what: 'the NVIDIA driver and its user-space library are different versions', hint: 'reboot after the driver upgrade (or reload the nvidia kernel modules)' },
+  15: { status: 'gpu-lost', what: 'a GPU has fallen off the bus', hint: 'check `dmesg` for Xid 79; the machine usually needs a reboot or the GPU reseating' },
+};
+
+/**
+ * Runs `nvidia-smi -q -x` and parses it. Never throws and never leaves a process behind: nvidia-smi runs
+ * in its own process group, which is killed whole on timeout, abort or runaway output.
+ */
+export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
+  const command = options.command ?? 'nvidia-smi';
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxBytes = options.maxOutputBytes ?? 32 * 1024 * 1024;
+  return new Promise((resolvePromise) => {
+    let settled = false;
+    const timer = setTimeout(() => killGroup('timeout'), timeoutMs);
+    const finish = (d: GpuDetection) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolvePromise(d);
+    };
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(command, ['-q', '-x'], {
+        env: options.env ?? process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: process.platform !== 'win32', // its own process group, so a hung child and its children die together
+        windowsHide: true,
+      });
+    } catch (err) {
+      return finish(spawnFailure(command, err));
+    }
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    let bytes = 0;
+    let killedFor: 'timeout' | 'abort' | 'too-much' | undefined;
+    const killGroup = (why: NonNullable<typeof killedFor>) => {
+      killedFor ??= why;
+      try {
+        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      // A grandchild that left the group could hold the pipes open: stop waiting for them.
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, 500).unref();
+    };
+    const onAbort = () => killGroup('abort');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+
+    child.stdout!.on('data', (b: Buffer) => {
+      bytes += b.length;
+      if (bytes > maxBytes) killGroup('too-much');
+      else out.push(b);
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      if (errOut.reduce((n, x) => n + x.length, 0) < 64 * 1024) errOut.push(b);
+    });
+    child.on('error', (err) => finish(spawnFailure(command, err)));
+    child.on('close', (code, signal) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(errOut).toString('utf8');
+      if (killedFor === 'timeout') {
+        return finish({ status: 'timeout', message: `${command} did not answer within ${formatMs(timeoutMs)} and was killed`, hint: 'a hung nvidia-smi usually means a wedged driver or GPU: check `dmesg` for Xid errors' });
+      }
+      if (killedFor === 'abort') return finish({ status: 'failed', message: `${command} was interrupted` });
+      if (killedFor === 'too-much') return finish({ status: 'unparseable', message: `${command} printed more than ${maxBytes} bytes and was stopped` });
+      if (code === 0) return finish(parseNvidiaSmiXml(stdout));
+      const said = firstLine(stderr.trim() ? stderr : stdout);
+      const known = code !== null ? EXIT_VERDICTS[code] : undefined;
+      if (known) return finish({ status: known.status, message: `${command} exited ${code}: ${known.what} (${said})`, exitCode: code!, ...(known.hint ? { hint: known.hint } : {}) });
+      if (code === null) return finish({ status: 'failed', message: `${command} was killed by ${signal ?? 'a signal'} (${said})` });
+      // Some failures still print a usable document (one GPU in error, the others fine): keep it, say so.
+      const parsed = stdout.trimStart().startsWith('<') ? parseNvidiaSmiXml(stdout) : undefined;
+      if (parsed?.status === 'ok') return finish({ ...parsed, warnings: [`${command} exited ${code} (${said}) but printed usable output`, ...parsed.warnings] });
+      return finish({ status: 'failed', message: `${command} exited ${code}: ${said}`, exitCode: code, hint: 'run `nvidia-smi` by hand to see the whole message' });
+    });
+  });
+}
+
+function spawnFailure(command: string, err: unknown): GpuDetectionFailure {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') {
+    return { status: 'no-binary', message: `${command} is not on PATH: no NVIDIA driver is installed here (or its tools are not on PATH)`, hint: 'install the NVIDIA driver, or run berth on the machine that has the GPU' };
+  }
+  if (code === 'EACCES') return { status: 'failed', message: `${command} is on PATH but cannot be executed (permission denied)` };
+  return { status: 'failed', message: `${command} could not be started: ${(err as Error | undefined)?.message ?? String(err)}` };
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}

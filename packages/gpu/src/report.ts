@@ -1,0 +1,150 @@
+import type { BerthSpec } from '@berth/spec';
+import type { GpuDetection } from './types.js';
+import { detectGpus, type DetectOptions } from './detect.js';
+import { cudaVersionFromImage } from './cuda-image.js';
+import { checkCudaCompatibility, checkHostCudaMinimum, type CudaVerdict, type HostCudaVerdict } from './cuda-compat.js';
+import { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike } from './docker-gpu.js';
+
+export interface GpuRequirement {
+  /** The spec asks for a GPU (devcontainer.gpu, a service's gpu, or the caller). */
+  wanted: boolean;
+  /** Where in the spec the GPU is asked for ("devcontainer.gpu", "services.trainer.gpu"). */
+  wantedBy: string[];
+  image?: string;
+  /** The CUDA version the devcontainer needs. */
+  cuda?: string;
+  cudaSource?: 'spec' | 'image-tag' | 'caller';
+  hostCudaAtLeast?: string;
+  minCount: number;
+}
+
+export interface GpuProblem {
+  severity: 'error' | 'warning';
+  message: string;
+  hint?: string;
+}
+
+export interface GpuReport {
+  /** fits: exit 0; not-needed: the spec wants no GPU (exit 0); does-not-fit: exit 1. */
+  status: 'fits' | 'not-needed' | 'does-not-fit';
+  fits: boolean;
+  /** One line for people. */
+  summary: string;
+  requirement: GpuRequirement;
+  detection: GpuDetection;
+  cuda?: CudaVerdict;
+  hostCuda?: HostCudaVerdict;
+  docker?: DockerGpuVerdict;
+  /** Errors make it not fit when a GPU is wanted; warnings never do. */
+  problems: GpuProblem[];
+}
+
+export interface GpuReportOptions extends DetectOptions {
+  /** Use this detection instead of running nvidia-smi (tests, callers that already ran it). */
+  detection?: GpuDetection;
+  /** `docker info` of the engine (from @berth/docker), for the Docker GPU verdict; skipped when absent. */
+  dockerInfo?: DockerInfoLike;
+  /** The OS whose driver table applies; default: what the driver model says, else this process's platform. */
+  os?: 'linux' | 'windows';
+  /** Overrides the CUDA version the spec asks for (a health check's `cuda`). */
+  requiredCuda?: string;
+  /** GPUs needed (a health check's `minCount`); default 1. */
+  minCount?: number;
+}
+
+/** What the spec asks of the GPU. */
+export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuReportOptions, 'requiredCuda' | 'minCount'> = {}): GpuRequirement {
+  const dc = spec?.devcontainer;
+  const wantedBy: string[] = [];
+  if (dc?.gpu) wantedBy.push('devcontainer.gpu');
+  for (const [name, service] of Object.entries(spec?.services ?? {})) if (service.gpu) wantedBy.push(`services.${name}.gpu`);
+  if (options.requiredCuda || options.minCount) wantedBy.push('caller');
+  const fromTag = dc?.image ? cudaVersionFromImage(dc.image) : undefined;
+  const [cuda, cudaSource] = options.requiredCuda
+    ? [options.requiredCuda, 'caller' as const]
+    : dc?.gpu?.cuda
+      ? [dc.gpu.cuda, 'spec' as const]
+      : fromTag
+        ? [fromTag, 'image-tag' as const]
+        : [undefined, undefined];
+  return {
+    wanted: wantedBy.length > 0,
+    wantedBy,
+    ...(dc?.image ? { image: dc.image } : {}),
+    ...(cuda ? { cuda, cudaSource } : {}),
+    ...(dc?.gpu?.hostCudaAtLeast ? { hostCudaAtLeast: dc.gpu.hostCudaAtLeast } : {}),
+    minCount: options.minCount ?? 1,
+  };
+}
+
+/**
+ * Detection + the devcontainer's compatibility verdict + (given `docker info`) the engine's GPU verdict,
+ * as plain data. Never throws: every failure is a verdict.
+ */
+export async function gpuReport(spec: BerthSpec | undefined, options: GpuReportOptions = {}): Promise<GpuReport> {
+  const requirement = gpuRequirement(spec, options);
+  const detection = options.detection ?? (await detectGpus(options));
+  const problems: GpuProblem[] = [];
+  const ok = detection.status === 'ok' ? detection : undefined;
+  const os = options.os ?? ok?.driverOs ?? (process.platform === 'win32' ? 'windows' : 'linux');
+  const err = (message: string, hint?: string) => problems.push({ severity: requirement.wanted ? 'error' : 'warning', message, ...(hint ? { hint } : {}) });
+  const warn = (message: string, hint?: string) => problems.push({ severity: 'warning', message, ...(hint ? { hint } : {}) });
+
+  if (!ok) {
+    const failure = detection as Exclude<GpuDetection, { status: 'ok' }>;
+    err(`no usable NVIDIA GPU: ${failure.message}`, failure.hint);
+  } else {
+    if (ok.gpus.length < requirement.minCount) err(`${ok.gpus.length} GPU(s) found, ${requirement.minCount} needed`);
+    for (const w of ok.warnings) warn(w);
+  }
+
+  let cuda: CudaVerdict | undefined;
+  let hostCuda: HostCudaVerdict | undefined;
+  if (ok) {
+    if (requirement.cuda) {
+      cuda = checkCudaCompatibility({ requiredCuda: requirement.cuda, driverVersion: ok.driverVersion, driverCudaVersion: ok.cudaVersion, os });
+      if (cuda.status === 'incompatible') err(`the devcontainer needs CUDA ${requirement.cuda}: ${cuda.reason}`, cuda.minimumDriver ? `upgrade the host driver to ${cuda.minimumDriver} or newer` : undefined);
+      else if (cuda.status === 'minor-version') warn(`the devcontainer needs CUDA ${requirement.cuda}: ${cuda.reason}`, cuda.minimumDriver ? `driver ${cuda.minimumDriver} or newer gives every feature` : undefined);
+      else if (cuda.status === 'unknown') warn(cuda.reason);
+    } else if (requirement.wanted && requirement.image) {
+      warn(`cannot tell which CUDA version ${requirement.image} needs`, 'set devcontainer.gpu.cuda in the spec');
+    }
+    if (requirement.hostCudaAtLeast) {
+      hostCuda = checkHostCudaMinimum(requirement.hostCudaAtLeast, ok.cudaVersion);
+      if (hostCuda.status === 'too-old') err(hostCuda.reason, 'upgrade the host driver, or lower devcontainer.gpu.hostCudaAtLeast if the team agrees');
+      else if (hostCuda.status === 'unknown') warn(hostCuda.reason);
+    }
+  }
+
+  let docker: DockerGpuVerdict | undefined;
+  if (options.dockerInfo) {
+    docker = dockerGpuSupport(options.dockerInfo, { hostHasGpu: ok ? ok.gpus.length > 0 : false });
+    if (docker.status === 'no-gpu-support' && ok) err(`Docker: ${docker.reason}`, docker.hint);
+    else if (docker.status === 'unknown') warn(`Docker: ${docker.reason}`, docker.hint);
+  }
+
+  const blocking = problems.some((p) => p.severity === 'error');
+  const status = !requirement.wanted ? 'not-needed' : blocking ? 'does-not-fit' : 'fits';
+  return {
+    status,
+    fits: status !== 'does-not-fit',
+    summary: summarize(status, requirement, detection, cuda),
+    requirement,
+    detection,
+    ...(cuda ? { cuda } : {}),
+    ...(hostCuda ? { hostCuda } : {}),
+    ...(docker ? { docker } : {}),
+    problems,
+  };
+}
+
+function summarize(status: GpuReport['status'], req: GpuRequirement, detection: GpuDetection, cuda: CudaVerdict | undefined): string {
+  const found =
+    detection.status === 'ok'
+      ? `${detection.gpus.length} GPU(s), driver ${detection.driverVersion ?? 'unknown'}, CUDA ${detection.cudaVersion ?? 'unknown'}`
+      : `no usable GPU (${detection.status})`;
+  const need = req.cuda ? `CUDA ${req.cuda}` : 'a GPU';
+  if (status === 'not-needed') return `the spec asks for no GPU; ${found}`;
+  const how = cuda?.status === 'minor-version' ? ' (minor version compatibility, limited features)' : '';
+  return status === 'fits' ? `fits: the devcontainer needs ${need}; ${found}${how}` : `does not fit: the devcontainer needs ${need}; ${found}`;
+}
