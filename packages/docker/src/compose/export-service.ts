@@ -1,0 +1,146 @@
+import type { BerthSpec, Service } from '@berth/spec';
+import { isMap, type ComposeMap, type ProblemSink } from './model.js';
+import { volumeTarget } from './merge.js';
+import { formatDuration } from './duration.js';
+import { spanText } from './ports.js';
+
+type Port = NonNullable<Service['ports']>[number];
+/** Berth-only service fields: they travel under the service's `x-berth`. */
+const BERTH_ONLY = ['name', 'purpose', 'runtime', 'checks', 'exclusiveWith'];
+
+/** The Compose form of one port: long syntax where Debian's docker-compose 1.29 takes it, else the short string. */
+export function exportPort(p: Port): unknown {
+  const container = p.container ?? p.host;
+  const single = p.host.from === p.host.to && container.from === container.to;
+  if (single && !p.hostIp) return { target: container.from, published: p.host.from, protocol: p.protocol };
+  const ip = p.hostIp ? (p.hostIp.includes(':') ? `[${p.hostIp}]:` : `${p.hostIp}:`) : '';
+  return `${ip}${spanText(p.host)}:${spanText(container)}/${p.protocol}`;
+}
+
+export interface ServiceExportScope {
+  /** Services written as Compose services (others live under x-berth). */
+  composeServices: ReadonlySet<string>;
+  sink: ProblemSink;
+  /** The service as written in the spec file (before defaults and parsing), for the x-berth fields. */
+  raw: ComposeMap;
+  /** Rewrites a relative path of the spec to the output's directory. */
+  move(path: string): string;
+}
+
+/** One berth service as a Compose service that `docker-compose config` accepts; the rest under `x-berth`. */
+export function serviceToCompose(id: string, svc: Service, scope: ServiceExportScope): ComposeMap {
+  const out: ComposeMap = {};
+  const keep = isMap(svc['x-compose']) ? { ...(svc['x-compose'] as ComposeMap) } : {};
+  const berth: ComposeMap = {};
+  const take = (key: string) => {
+    const v = keep[key];
+    delete keep[key];
+    return v;
+  };
+  if (svc.image) out.image = svc.image;
+  if (svc.command !== undefined) out.command = svc.command;
+  if (svc.entrypoint !== undefined) out.entrypoint = svc.entrypoint;
+  if (svc.workingDir) out.working_dir = svc.workingDir;
+  if (svc.user) out.user = svc.user;
+  if (svc.profiles?.length) out.profiles = svc.profiles;
+  const ports = [...(svc.ports ?? []).map(exportPort), ...((take('ports') as unknown[] | undefined) ?? [])];
+  if (ports.length) out.ports = ports;
+  const rawPorts = scope.raw.ports;
+  if (svc.ports?.some((p) => p.name || p.description || p.env || p.appProtocol) && Array.isArray(rawPorts)) berth.ports = rawPorts;
+  if (svc.expose?.length) out.expose = svc.expose;
+  const env = { ...(svc.environment ?? {}), ...((take('environment') as ComposeMap | undefined) ?? {}) };
+  if (Object.keys(env).length) out.environment = env;
+  if (svc.envFile?.length) out.env_file = svc.envFile.map(scope.move);
+  const volumes = exportVolumes(svc, take('volumes'), scope.move);
+  if (volumes.length) out.volumes = volumes;
+  const deps = exportDependsOn(id, svc, scope, berth, take('depends_on'));
+  if (deps) out.depends_on = deps;
+  const restart = take('restart') ?? svc.restart;
+  if (restart !== undefined) out.restart = restart;
+  const hc = exportHealthcheck(svc, take('healthcheck'), berth);
+  if (hc) out.healthcheck = hc;
+  if (svc.networkMode) out.network_mode = svc.networkMode;
+  const networks = take('networks') ?? svc.networks;
+  if (networks !== undefined) out.networks = networks;
+  const labels = Object.entries(svc.labels ?? {}).filter(([k]) => {
+    if (!k.startsWith('com.docker.compose.')) return true;
+    scope.sink.warn(['services', id, 'labels', k], 'the com.docker.compose prefix is reserved for Compose; not written');
+    return false;
+  });
+  if (labels.length) out.labels = Object.fromEntries(labels);
+  if (svc.stopGracePeriod !== undefined) out.stop_grace_period = formatDuration(svc.stopGracePeriod);
+  const deploy = exportDeploy(svc, take('deploy'));
+  if (deploy) out.deploy = deploy;
+  Object.assign(out, keep);
+  for (const [k, v] of Object.entries(svc)) if (k.startsWith('x-') && k !== 'x-compose' && k !== 'x-berth') out[k] = v;
+  for (const k of BERTH_ONLY) if (scope.raw[k] !== undefined) berth[k] = scope.raw[k];
+  if (Object.keys(berth).length) out['x-berth'] = berth;
+  return out;
+}
+
+function exportVolumes(svc: Service, kept: unknown, move: (p: string) => string): unknown[] {
+  const keptList = Array.isArray(kept) ? [...kept] : [];
+  const out = (svc.volumes ?? []).map((v) => {
+    const target = typeof v === 'string' ? volumeTarget(v) : v.target;
+    const i = keptList.findIndex((k) => volumeTarget(k) === target);
+    if (i >= 0) return keptList.splice(i, 1)[0];
+    if (typeof v === 'string') {
+      const [source, ...rest] = v.split(':');
+      return rest.length && /^\.\.?(\/|$)/.test(source!) ? [move(source!), ...rest].join(':') : v;
+    }
+    const source = v.source && v.type === 'bind' ? move(v.source) : v.source;
+    return { type: v.type, ...(source ? { source } : {}), target: v.target, ...(v.readOnly ? { read_only: true } : {}) };
+  });
+  return [...out, ...keptList];
+}
+
+function exportDependsOn(id: string, svc: Service, scope: ServiceExportScope, berth: ComposeMap, kept: unknown): ComposeMap | undefined {
+  const out: ComposeMap = {};
+  const extra: ComposeMap = {};
+  for (const [dep, d] of Object.entries(svc.dependsOn ?? {})) {
+    if (!scope.composeServices.has(dep)) {
+      scope.sink.warn(['services', id, 'dependsOn', dep], `"${dep}" is not a Compose service here; the dependency is kept under x-berth`);
+      extra[dep] = d;
+      continue;
+    }
+    out[dep] = { condition: d.condition };
+    if (!d.required || d.restart) extra[dep] = d;
+  }
+  if (Object.keys(extra).length) berth.dependsOn = extra;
+  if (isMap(kept)) Object.assign(out, kept);
+  return Object.keys(out).length ? out : undefined;
+}
+
+function exportHealthcheck(svc: Service, kept: unknown, berth: ComposeMap): ComposeMap | undefined {
+  const h = svc.healthcheck;
+  if (!h && !isMap(kept)) return undefined;
+  const out: ComposeMap = {};
+  if (h?.test !== undefined) out.test = typeof h.test === 'string' ? ['CMD-SHELL', h.test] : h.test;
+  if (h?.interval !== undefined) out.interval = formatDuration(h.interval);
+  if (h?.timeout !== undefined) out.timeout = formatDuration(h.timeout);
+  if (h?.retries !== undefined) out.retries = h.retries;
+  if (h?.startPeriod !== undefined) out.start_period = formatDuration(h.startPeriod);
+  // docker-compose 1.29 refuses start_interval: it travels under x-berth
+  if (h?.startInterval !== undefined) berth.healthcheck = { startInterval: formatDuration(h.startInterval) };
+  if (h?.disable !== undefined) out.disable = h.disable;
+  if (isMap(kept)) Object.assign(out, kept);
+  return out;
+}
+
+function exportDeploy(svc: Service, kept: unknown): ComposeMap | undefined {
+  const deploy: ComposeMap = isMap(kept) ? structuredClone(kept) : {};
+  if (!svc.gpu) return Object.keys(deploy).length ? deploy : undefined;
+  const g = svc.gpu;
+  const device: ComposeMap = {
+    ...(g.driver ? { driver: g.driver } : {}),
+    ...(g.deviceIds ? { device_ids: g.deviceIds } : { count: g.count ?? 'all' }),
+    capabilities: g.capabilities,
+    ...(g.options ? { options: g.options } : {}),
+  };
+  const resources = (deploy.resources ??= {}) as ComposeMap;
+  const reservations = (resources.reservations ??= {}) as ComposeMap;
+  reservations.devices = [device, ...(Array.isArray(reservations.devices) ? reservations.devices : [])];
+  return deploy;
+}
+
+export type { BerthSpec };

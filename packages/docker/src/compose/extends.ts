@@ -1,0 +1,65 @@
+import { dirname, resolve } from 'node:path';
+import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js';
+import { mergeService } from './merge.js';
+import { rebaseService } from './paths.js';
+
+/** What `extends` needs from the loader: another file's services, read and interpolated (cached). */
+export interface ExtendsContext {
+  sink: ProblemSink;
+  loadServices(path: string, by: { file: string; path: (string | number)[] }): { file: string; services: ComposeMap } | undefined;
+}
+
+interface FileScope {
+  file: string;
+  dir: string;
+  services: ComposeMap;
+}
+
+/**
+ * Resolves `extends` (a service of the same file, or `file:` + `service:` of another) for every
+ * service of one file: the base is merged under the service with Compose's merge rules, and the
+ * base's relative paths are rewritten to the extending file's directory. Cycles and missing
+ * services or files are errors naming them.
+ */
+export function resolveExtends(services: ComposeMap, scope: { file: string; dir: string }, ctx: ExtendsContext): ComposeMap {
+  const out: ComposeMap = {};
+  const root: FileScope = { ...scope, services };
+  for (const name of Object.keys(services)) out[name] = resolveOne(root, name, ctx, []);
+  return out;
+}
+
+function resolveOne(scope: FileScope, name: string, ctx: ExtendsContext, chain: string[]): unknown {
+  const svc = scope.services[name];
+  if (!isMap(svc) || svc.extends === undefined || svc.extends === null) return svc;
+  const at = { file: scope.file, path: ['services', name, 'extends'] };
+  const key = `${scope.file}#${name}`;
+  if (chain.includes(key)) {
+    ctx.sink.error(at.path, `extends cycle: ${[...chain, key].join(' -> ')}`, 'compose-extends-cycle', scope.file);
+    return withoutExtends(svc);
+  }
+  const ext = svc.extends;
+  const baseName = isMap(ext) ? scalarText(ext.service) : scalarText(ext);
+  const fileRef = isMap(ext) ? scalarText(ext.file) : undefined;
+  if (!baseName) {
+    ctx.sink.error(at.path, 'needs the name of the service to extend', 'compose-extends', scope.file);
+    return withoutExtends(svc);
+  }
+  let baseScope = scope;
+  if (fileRef) {
+    const path = resolve(scope.dir, fileRef);
+    const loaded = ctx.loadServices(path, { file: scope.file, path: [...at.path, 'file'] });
+    if (!loaded) return withoutExtends(svc);
+    baseScope = { file: loaded.file, dir: dirname(path), services: loaded.services };
+  }
+  if (!(baseName in baseScope.services)) {
+    ctx.sink.error(at.path, `service "${baseName}" not found${fileRef ? ` in ${fileRef}` : ''}`, 'compose-extends', scope.file);
+    return withoutExtends(svc);
+  }
+  const base = rebaseService(resolveOne(baseScope, baseName, ctx, [...chain, key]), baseScope.dir, scope.dir);
+  return mergeService(base, withoutExtends(svc));
+}
+
+function withoutExtends(svc: ComposeMap): ComposeMap {
+  const { extends: _ignored, ...rest } = svc;
+  return rest;
+}

@@ -1,0 +1,110 @@
+import { isMap, scalarText, type ComposeMap } from './model.js';
+import { parseComposePorts } from './ports.js';
+
+const OVERRIDE = new Set(['command', 'entrypoint']);
+const TO_MAP = new Set(['environment', 'labels', 'extra_hosts', 'depends_on', 'networks', 'sysctls', 'annotations']);
+
+/**
+ * Compose's merge of an override file onto a base (compose-spec "Merge and override"): maps merge
+ * key by key, sequences append without duplicates, `command`, `entrypoint` and `healthcheck.test`
+ * are replaced, `environment`, `labels`, `depends_on` and `networks` merge as maps whatever form each
+ * side is written in, and `ports`, `volumes`, `secrets`, `configs` are unique by their key (a later
+ * entry with the same key replaces the earlier one).
+ */
+export function mergeCompose(base: unknown, over: unknown): unknown {
+  if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
+  const out: ComposeMap = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (key === 'services' && isMap(value) && isMap(base.services)) {
+      const services: ComposeMap = { ...base.services };
+      for (const [name, svc] of Object.entries(value)) services[name] = name in services ? mergeService(services[name], svc) : svc;
+      out.services = services;
+    } else out[key] = mergeGeneric(base[key], value);
+  }
+  return out;
+}
+
+/** Merges one service definition onto another (also used by `extends`). */
+export function mergeService(base: unknown, over: unknown): unknown {
+  if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
+  const out: ComposeMap = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = base[key];
+    if (prev === undefined || value === undefined || value === null) out[key] = value ?? prev;
+    else if (OVERRIDE.has(key)) out[key] = value;
+    else if (TO_MAP.has(key)) out[key] = mergeGeneric(asMap(prev, key), asMap(value, key));
+    else if (key === 'healthcheck' && isMap(prev) && isMap(value)) out[key] = { ...prev, ...value };
+    else if (key === 'ports' && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, portKey);
+    else if (key === 'volumes' && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, volumeTarget);
+    else if ((key === 'secrets' || key === 'configs') && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, secretKey);
+    else out[key] = mergeGeneric(prev, value);
+  }
+  return out;
+}
+
+function mergeGeneric(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (isMap(base) && isMap(over)) {
+    const out: ComposeMap = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = mergeGeneric(base[k], v);
+    return out;
+  }
+  if (Array.isArray(base) && Array.isArray(over)) return uniqueBy(base, over, (v) => JSON.stringify(v));
+  return over;
+}
+
+/** `KEY=VALUE` lists (environment, labels, extra_hosts) and name lists (depends_on, networks) as maps. */
+export function asMap(value: unknown, key: string): ComposeMap {
+  if (isMap(value)) return value;
+  if (!Array.isArray(value)) return {};
+  const out: ComposeMap = {};
+  for (const item of value) {
+    const text = scalarText(item);
+    if (text === undefined) continue;
+    if (key === 'depends_on') out[text] = { condition: 'service_started' };
+    else if (key === 'networks') out[text] = null;
+    else {
+      const sep = key === 'extra_hosts' ? /[=:]/.exec(text) : /=/.exec(text);
+      if (sep) out[text.slice(0, sep.index)] = text.slice(sep.index + 1);
+      else out[text] = null;
+    }
+  }
+  return out;
+}
+
+function uniqueBy(base: unknown[], over: unknown[], key: (v: unknown) => string): unknown[] {
+  const out = new Map<string, unknown>();
+  for (const v of [...base, ...over]) {
+    const k = key(v);
+    out.delete(k);
+    out.set(k, v);
+  }
+  return [...out.values()];
+}
+
+function portKey(v: unknown): string {
+  const parsed = parseComposePorts(v);
+  if (!parsed.ok) return JSON.stringify(v);
+  return parsed.ports.map((p) => `${p.hostIp ?? ''}:${p.published ? `${p.published.from}-${p.published.to}` : ''}:${p.target.from}-${p.target.to}/${p.protocol}`).join(',');
+}
+
+/** The container path of a volume entry: its unique key when merging. */
+export function volumeTarget(v: unknown): string {
+  if (isMap(v)) return String(v.target ?? JSON.stringify(v));
+  const text = scalarText(v) ?? JSON.stringify(v);
+  const parts = splitVolume(text);
+  return parts.length >= 2 ? parts[1]! : parts[0]!;
+}
+
+/** `SOURCE:TARGET[:MODE]` split on colons, keeping a Windows drive letter (`C:\\data`) in the source. */
+export function splitVolume(text: string): string[] {
+  const drive = /^[A-Za-z]:[\\/]/.test(text) ? text.slice(0, 2) : '';
+  const parts = text.slice(drive.length).split(':');
+  parts[0] = drive + parts[0]!;
+  return parts;
+}
+
+function secretKey(v: unknown): string {
+  if (isMap(v)) return String(v.target ?? v.source);
+  return scalarText(v) ?? JSON.stringify(v);
+}

@@ -1,0 +1,115 @@
+import { parseDuration } from '@berth/spec';
+import { isMap, scalarText, type ComposeMap } from './model.js';
+import { asMap } from './merge.js';
+import type { FieldContext } from './service-fields.js';
+
+const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
+const bool = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
+
+/** `depends_on` (list or map): a list when every dependency is a plain start, else the map with conditions. */
+export function convertDependsOn(value: unknown, ctx: FieldContext, services: ReadonlySet<string>): string[] | ComposeMap | undefined {
+  const deps: ComposeMap = {};
+  let plain = true;
+  for (const [dep, raw] of Object.entries(asMap(value, 'depends_on'))) {
+    const at = [...ctx.path, 'depends_on', dep];
+    if (!services.has(dep)) {
+      ctx.sink.warn(at, `service "${dep}" is not defined; kept under x-compose.depends_on`);
+      ((ctx.keep.depends_on ??= {}) as ComposeMap)[dep] = raw;
+      continue;
+    }
+    const spec = isMap(raw) ? raw : {};
+    let condition = scalarText(spec.condition) ?? 'service_started';
+    if (!CONDITIONS.has(condition)) {
+      ctx.sink.warn([...at, 'condition'], `"${condition}" is not a Compose condition; service_started is used`);
+      condition = 'service_started';
+    }
+    const required = bool(spec.required) ?? true;
+    const restart = bool(spec.restart) ?? false;
+    if (condition !== 'service_started' || !required || restart) plain = false;
+    deps[dep] = { condition, ...(required ? {} : { required: false }), ...(restart ? { restart: true } : {}) };
+  }
+  if (Object.keys(deps).length === 0) return undefined;
+  return plain ? Object.keys(deps) : deps;
+}
+
+/** `networks` (list or map): the names; aliases, addresses and priorities kept under x-compose.networks. */
+export function convertNetworks(value: unknown, ctx: FieldContext, networks: ReadonlySet<string>): string[] {
+  const map = asMap(value, 'networks');
+  const names: string[] = [];
+  const detailed = Object.values(map).some((v) => isMap(v) && Object.keys(v).length > 0);
+  if (detailed) {
+    ctx.sink.warn([...ctx.path, 'networks'], 'aliases, addresses and priorities are not carried; kept under x-compose.networks');
+    ctx.keep.networks = value;
+  }
+  for (const name of Object.keys(map)) {
+    if (name === 'default' || networks.has(name)) names.push(name);
+    else {
+      ctx.sink.warn([...ctx.path, 'networks', name], `network "${name}" is not declared under top-level networks; dropped`);
+    }
+  }
+  return names;
+}
+
+/** `labels` as a map of strings; Compose's reserved com.docker.compose.* labels are refused, as Compose does. */
+export function convertLabels(value: unknown, ctx: FieldContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(asMap(value, 'labels'))) {
+    if (k.startsWith('com.docker.compose.')) ctx.sink.warn([...ctx.path, 'labels', k], 'the com.docker.compose prefix is reserved for Compose itself; dropped');
+    else out[k] = scalarText(v) ?? (v === null ? '' : JSON.stringify(v));
+  }
+  return out;
+}
+
+/** A GPU request from `deploy.resources.reservations.devices` (the one with the gpu capability) or `gpus`. */
+export function convertGpu(svc: ComposeMap, ctx: FieldContext): { gpu?: ComposeMap; deployRest?: unknown } {
+  let gpu: ComposeMap | undefined;
+  let deployRest: unknown = svc.deploy;
+  const devices = isMap(svc.deploy) && isMap(svc.deploy.resources) && isMap(svc.deploy.resources.reservations) ? svc.deploy.resources.reservations.devices : undefined;
+  if (Array.isArray(devices)) {
+    const index = devices.findIndex((d) => isMap(d) && Array.isArray(d.capabilities) && d.capabilities.includes('gpu'));
+    if (index >= 0) {
+      gpu = gpuRequest(devices[index] as ComposeMap, ctx, [...ctx.path, 'deploy', 'resources', 'reservations', 'devices', index]);
+      const rest = devices.filter((_, i) => i !== index);
+      const deploy = svc.deploy as ComposeMap;
+      const resources = deploy.resources as ComposeMap;
+      const reservations = { ...(resources.reservations as ComposeMap) };
+      if (rest.length) reservations.devices = rest;
+      else delete reservations.devices;
+      const newResources: ComposeMap = { ...resources, reservations };
+      if (Object.keys(reservations).length === 0) delete newResources.reservations;
+      const newDeploy: ComposeMap = { ...deploy, resources: newResources };
+      if (Object.keys(newResources).length === 0) delete newDeploy.resources;
+      deployRest = Object.keys(newDeploy).length ? newDeploy : undefined;
+    }
+  }
+  if (!gpu && svc.gpus !== undefined) {
+    const g = svc.gpus;
+    if (g === 'all') gpu = { count: 'all' };
+    else if (Array.isArray(g) && isMap(g[0])) gpu = gpuRequest(g[0], ctx, [...ctx.path, 'gpus', 0]);
+  }
+  return { ...(gpu ? { gpu } : {}), ...(deployRest !== undefined ? { deployRest } : {}) };
+}
+
+function gpuRequest(d: ComposeMap, ctx: FieldContext, at: (string | number)[]): ComposeMap {
+  const out: ComposeMap = {};
+  const count = scalarText(d.count);
+  if (count === 'all' || count === '-1') out.count = 'all';
+  else if (count !== undefined && Number.isInteger(Number(count)) && Number(count) >= 1) out.count = Number(count);
+  else if (count !== undefined) ctx.sink.warn([...at, 'count'], `"${count}" is not a GPU count; every GPU is requested`);
+  if (Array.isArray(d.device_ids)) out.deviceIds = d.device_ids.map((x) => scalarText(x) ?? '');
+  if (out.count !== undefined && out.deviceIds) {
+    ctx.sink.warn([...at, 'device_ids'], 'count and device_ids cannot both be set; device_ids is used');
+    delete out.count;
+  }
+  if (Array.isArray(d.capabilities)) out.capabilities = d.capabilities.map((x) => scalarText(x) ?? '');
+  const driver = scalarText(d.driver);
+  if (driver) out.driver = driver;
+  if (isMap(d.options)) out.options = Object.fromEntries(Object.entries(d.options).map(([k, v]) => [k, scalarText(v) ?? '']));
+  return out;
+}
+
+/** A duration string Compose wrote, when berth reads it. */
+export function durationText(v: unknown): string | undefined {
+  const text = scalarText(v);
+  return text !== undefined && parseDuration(text) !== undefined ? text : undefined;
+}
