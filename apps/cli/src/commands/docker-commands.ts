@@ -1,5 +1,181 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { ActionFactory } from '../command.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
 
-/** up, down, status (ps), logs, restart, import compose, compose. Heavy packages are imported inside the actions, never at the top. */
-export function registerDockerCommands(_program: Command, _action: ActionFactory): void {}
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+async function engineFor(ctx: CliContext) {
+  const docker = await import('@berth/docker');
+  const engine = await docker.connectEngine({ env: ctx.env });
+  return { docker, engine };
+}
+
+function formatUptime(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600)}h`;
+}
+
+/** up, down, status (ps), logs, restart. Heavy packages are imported inside the actions, never at the top. */
+export function registerDockerCommands(program: Command, action: ActionFactory): void {
+  program
+    .command('up')
+    .description('start the services of the enabled profiles (Compose semantics), in dependency order, and wait for their health')
+    .argument('[service...]', 'only these services (and their dependencies); naming a service enables its profiles')
+    .option('--profile <name>', 'enable a profile (repeatable; default: COMPOSE_PROFILES)', collect, [])
+    .option('--dry-run', 'print the plan (create, recreate, start, keep) and change nothing')
+    .option('--pull', 'pull images that are not present locally (berth never pulls otherwise)')
+    .option('--no-wait', 'do not wait for health after starting (dependency conditions are still honoured)')
+    .option('--timeout <seconds>', 'how long to wait for health', '120')
+    .action(
+      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; wait: boolean; timeout: string }) => {
+        const ws = ctx.load();
+        ctx.out.problems(ws.warnings, 'stderr');
+        const { docker, engine } = await engineFor(ctx);
+        const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
+        const waiting = new Map<string, string>();
+        const p = ctx.out.paint;
+        let result;
+        try {
+          result = await docker.up(engine, ws.spec, {
+            profiles: opts.profile,
+            services,
+            dryRun: !!opts.dryRun,
+            pull: !!opts.pull,
+            wait: opts.wait,
+            timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
+            signal: ctx.signal,
+            projectDir: path.dirname(ws.specPath),
+            env: ctx.env,
+            onEvent: (e) => {
+              if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');
+              else waiting.delete(e.service);
+              if (e.phase === 'waiting') {
+                progress.update(`waiting for ${[...waiting].map(([s, d]) => `${s} (${d})`).join(', ')}`);
+                return;
+              }
+              const mark = e.phase === 'failed' ? p.red('✗') : e.phase === 'healthy' || e.phase === 'running' || e.phase === 'kept' || e.phase === 'completed' ? p.green('✓') : '·';
+              progress.log(`${mark} ${e.service}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
+            },
+          });
+        } finally {
+          progress.stop();
+        }
+        ctx.out.problems(result.warnings, 'stderr');
+        if (ctx.json) {
+          ctx.out.writeJson({ ok: true, ...result });
+          return ExitCode.Ok;
+        }
+        if (result.elsewhere.length) ctx.out.note(`not started here (they run in the devcontainer or on the host): ${result.elsewhere.join(', ')}`);
+        if (result.dryRun) {
+          ctx.out.line(`plan for project ${result.project}${result.profiles.length ? ` (profiles: ${result.profiles.join(', ')})` : ''}:`);
+          ctx.out.table(['SERVICE', 'ACTION', 'REASON'], result.plan.steps.map((s) => [s.service, s.action, s.reason]));
+          return ExitCode.Ok;
+        }
+        const changed = result.plan.steps.filter((s) => s.action !== 'keep').length;
+        ctx.out.line(`project ${result.project}: ${result.services.length} service${result.services.length === 1 ? '' : 's'} up${changed ? '' : ' (nothing changed)'}`);
+        return ExitCode.Ok;
+      }),
+    );
+
+  program
+    .command('down')
+    .description('stop and remove EVERY container of this project, whatever profile started it (unlike `docker compose down`, which leaves other profiles running), and its network')
+    .option('-v, --volumes', "also remove the project's named volumes")
+    .action(
+      action(async (ctx, opts: { volumes?: boolean }) => {
+        const ws = ctx.load();
+        const { docker, engine } = await engineFor(ctx);
+        const progress = ctx.progress('stopping');
+        const result = await docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env }).finally(() => progress.stop());
+        if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
+        else {
+          for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
+          for (const n of result.removedNetworks) ctx.out.line(`removed network ${n}`);
+          for (const v of result.removedVolumes) ctx.out.line(`removed volume ${v}`);
+          if (!result.removedContainers.length && !result.removedNetworks.length) ctx.out.line(`project ${result.project}: nothing to take down`);
+        }
+        return ExitCode.Ok;
+      }),
+    );
+
+  program
+    .command('status')
+    .alias('ps')
+    .description("the project's services: state, health, ports, uptime, image")
+    .action(
+      action(async (ctx) => {
+        const ws = ctx.load();
+        const { docker, engine } = await engineFor(ctx);
+        const statuses = await docker.projectStatus(engine, ws.spec, { env: ctx.env });
+        const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
+        if (ctx.json) {
+          ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), services: statuses });
+          return unhealthy ? ExitCode.Findings : ExitCode.Ok;
+        }
+        const p = ctx.out.paint;
+        const paintState = (s: string) => (s === 'running' ? p.green(s) : s === 'missing' ? p.dim(s) : p.red(s));
+        const paintHealth = (h = '') => (h === 'healthy' ? p.green(h) : h === 'unhealthy' ? p.red(h) : h === 'starting' ? p.yellow(h) : h === 'none' ? '' : h);
+        ctx.out.table(
+          ['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'UPTIME', 'IMAGE'],
+          statuses.map((s) => [
+            s.service,
+            paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state),
+            paintHealth(s.health),
+            s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
+            formatUptime(s.uptimeMs),
+            s.image ?? '',
+          ]),
+        );
+        return unhealthy ? ExitCode.Findings : ExitCode.Ok;
+      }),
+    );
+
+  program
+    .command('logs')
+    .description("the project's logs, stdout and stderr, each line prefixed with its service")
+    .argument('[service...]', 'only these services')
+    .option('-f, --follow', 'keep streaming until Ctrl-C')
+    .option('--tail <lines>', 'only the last N lines of each service')
+    .action(
+      action(async (ctx, services: string[], opts: { follow?: boolean; tail?: string }) => {
+        const ws = ctx.load();
+        const { docker, engine } = await engineFor(ctx);
+        const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => s.length));
+        const p = ctx.out.paint;
+        await docker.logs(engine, ws.spec, {
+          services,
+          follow: !!opts.follow,
+          ...(opts.tail !== undefined ? { tail: Number(opts.tail) } : {}),
+          signal: ctx.signal,
+          env: ctx.env,
+          onLine: (l) => {
+            if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(l)}\n`);
+            else ctx.out.line(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}`);
+          },
+        });
+        return ExitCode.Ok;
+      }),
+    );
+
+  program
+    .command('restart')
+    .description("restart the project's containers (all, or the named services)")
+    .argument('[service...]', 'only these services')
+    .action(
+      action(async (ctx, services: string[]) => {
+        const ws = ctx.load();
+        const { docker, engine } = await engineFor(ctx);
+        const progress = ctx.progress('restarting');
+        const result = await docker.restart(engine, ws.spec, { services, env: ctx.env }).finally(() => progress.stop());
+        if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
+        else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}`);
+        return ExitCode.Ok;
+      }),
+    );
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { BerthError, type Problem } from '@berth/spec';
+import { engineCandidates, type EngineCandidate } from './engine-candidates.js';
+
+export interface EngineInfo {
+  serverVersion: string;
+  apiVersion?: string;
+  operatingSystem?: string;
+  runtimes: string[];
+  raw: Record<string, unknown>;
+}
+
+/** A reachable Docker engine. */
+export interface Engine {
+  docker: Dockerode;
+  endpoint: string;
+  info(): Promise<EngineInfo>;
+}
+
+/** Dockerode options for an endpoint; throws with a short reason when the URL is not usable. */
+export function dockerodeOptions(candidate: EngineCandidate): Dockerode.DockerOptions {
+  const url = candidate.endpoint;
+  if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
+  if (url.startsWith('npipe://')) return { socketPath: url.slice('npipe://'.length) };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`not a Docker host URL (expected unix://, tcp:// or ssh://)`);
+  }
+  if (parsed.protocol === 'tcp:' || parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+    const tls = !!candidate.tlsDir || parsed.protocol === 'https:';
+    const opts: Dockerode.DockerOptions = {
+      host: parsed.hostname,
+      port: parsed.port || (tls ? 2376 : 2375),
+      protocol: tls ? 'https' : 'http',
+    };
+    if (candidate.tlsDir) {
+      const read = (f: string) => readFileSync(path.join(candidate.tlsDir!, f));
+      Object.assign(opts, { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') });
+    }
+    return opts;
+  }
+  if (parsed.protocol === 'ssh:') {
+    return {
+      protocol: 'ssh',
+      host: parsed.hostname,
+      ...(parsed.port ? { port: parsed.port } : {}),
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      sshOptions: { agent: process.env['SSH_AUTH_SOCK'] },
+    } as Dockerode.DockerOptions;
+  }
+  throw new Error(`unsupported scheme ${parsed.protocol} (expected unix://, tcp:// or ssh://)`);
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { reason?: string; statusCode?: number };
+  if (e?.code === 'ENOENT') return 'no such socket';
+  if (e?.code === 'EACCES') return 'permission denied (add yourself to the docker group, or use rootless Docker)';
+  if (e?.code === 'ECONNREFUSED') return 'connection refused (socket exists but no daemon listens)';
+  if (e?.code === 'ETIMEDOUT' || e?.message === 'timeout') return 'timed out';
+  return e?.message?.split('\n')[0] ?? String(err);
+}
+
+async function ping(docker: Dockerode, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([docker.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function makeEngine(docker: Dockerode, endpoint: string): Engine {
+  return {
+    docker,
+    endpoint,
+    async info() {
+      const raw = (await docker.info()) as Record<string, unknown>;
+      const version = (await docker.version().catch(() => undefined)) as { ApiVersion?: string } | undefined;
+      return {
+        serverVersion: String(raw['ServerVersion'] ?? ''),
+        ...(version?.ApiVersion ? { apiVersion: version.ApiVersion } : {}),
+        ...(raw['OperatingSystem'] ? { operatingSystem: String(raw['OperatingSystem']) } : {}),
+        runtimes: Object.keys((raw['Runtimes'] as Record<string, unknown>) ?? {}),
+        raw,
+      };
+    },
+  };
+}
+
+/**
+ * Connects to the engine the way the docker CLI would find it. Throws
+ * ERR_BERTH_ENGINE_UNREACHABLE (exit 3) naming every place tried and why each failed.
+ */
+export async function connectEngine(options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; home?: string } = {}): Promise<Engine> {
+  const env = options.env ?? process.env;
+  const candidates = engineCandidates(env, options.home ?? homedir(), process.getuid?.());
+  const failures: Problem[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    if (seen.has(c.endpoint)) continue;
+    seen.add(c.endpoint);
+    const fail = (why: string) =>
+      failures.push({ code: 'engine-unreachable', severity: 'error', message: `${c.endpoint} (${c.source}): ${why}` });
+    if (c.problem) {
+      fail(c.problem);
+      continue;
+    }
+    try {
+      const docker = new Dockerode(dockerodeOptions(c));
+      await ping(docker, options.timeoutMs ?? 3000);
+      return makeEngine(docker, c.endpoint);
+    } catch (err) {
+      fail(reason(err));
+    }
+  }
+  throw new BerthError('ERR_BERTH_ENGINE_UNREACHABLE', `no Docker engine answered (looked in ${failures.length} place${failures.length === 1 ? '' : 's'})`, {
+    exitCode: 3,
+    problems: [
+      { code: 'engine-unreachable', severity: 'error', message: 'cannot reach a Docker engine; looked in:' },
+      ...failures.map((f) => ({ ...f, message: `  ${f.message}` })),
+    ],
+    hint: 'start the Docker daemon (sudo systemctl start docker, or Docker Desktop), or point DOCKER_HOST / DOCKER_CONTEXT at a running one',
+  });
+}

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+/** One place an engine might answer, and how it was found. */
+export interface EngineCandidate {
+  /** `unix:///var/run/docker.sock`, `tcp://host:2376`, `ssh://user@host`. */
+  endpoint: string;
+  /** Where berth learnt about it, for the "looked in" message: `DOCKER_HOST`, `context "colima"`, `default socket`. */
+  source: string;
+  /** TLS material directory, when DOCKER_TLS_VERIFY or a context asks for it. */
+  tlsDir?: string;
+  /** Found but unusable before trying (a context that does not exist, a bad URL). */
+  problem?: string;
+}
+
+interface DockerConfig {
+  currentContext?: string;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The endpoint a named context points at: contexts/meta/<sha256(name)>/meta.json. */
+function contextEndpoint(configDir: string, name: string): EngineCandidate {
+  const source = `context "${name}"`;
+  if (name === 'default') return { endpoint: 'unix:///var/run/docker.sock', source };
+  const digest = createHash('sha256').update(name).digest('hex');
+  const metaFile = path.join(configDir, 'contexts', 'meta', digest, 'meta.json');
+  const meta = readJson<{ Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } }>(metaFile);
+  const host = meta?.Endpoints?.docker?.Host;
+  if (!host) return { endpoint: '(none)', source, problem: `context not found (no ${metaFile})` };
+  const tlsDir = path.join(configDir, 'contexts', 'tls', digest, 'docker');
+  return { endpoint: host, source, ...(existsSync(tlsDir) ? { tlsDir } : {}) };
+}
+
+/**
+ * Where to look for the engine, in Docker's own order: DOCKER_HOST, then DOCKER_CONTEXT, then the
+ * current context of the Docker config, then the default sockets (rootful, rootless, Docker Desktop).
+ * Pure apart from reading the config files; `home` and `env` are parameters so tests stub nothing.
+ */
+export function engineCandidates(env: NodeJS.ProcessEnv, home: string, uid: number | undefined): EngineCandidate[] {
+  const configDir = env['DOCKER_CONFIG'] || path.join(home, '.docker');
+  const tlsDir = env['DOCKER_TLS_VERIFY'] ? env['DOCKER_CERT_PATH'] || configDir : undefined;
+  if (env['DOCKER_HOST']) return [{ endpoint: env['DOCKER_HOST'], source: 'DOCKER_HOST', ...(tlsDir ? { tlsDir } : {}) }];
+  if (env['DOCKER_CONTEXT']) return [contextEndpoint(configDir, env['DOCKER_CONTEXT'])];
+  const current = readJson<DockerConfig>(path.join(configDir, 'config.json'))?.currentContext;
+  const out: EngineCandidate[] = [];
+  if (current && current !== 'default') out.push(contextEndpoint(configDir, current));
+  const sockets = [
+    '/var/run/docker.sock',
+    ...(env['XDG_RUNTIME_DIR'] ? [path.join(env['XDG_RUNTIME_DIR'], 'docker.sock')] : uid !== undefined ? [`/run/user/${uid}/docker.sock`] : []),
+    path.join(home, '.docker', 'run', 'docker.sock'),
+    path.join(home, '.docker', 'desktop', 'docker.sock'),
+  ];
+  for (const s of sockets) out.push({ endpoint: `unix://${s}`, source: 'default socket' });
+  return out;
+}

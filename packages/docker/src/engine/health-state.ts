@@ -1,0 +1,46 @@
+/** The parts of `docker inspect` a wait looks at. */
+export interface InspectState {
+  State: {
+    Status: string;
+    Running?: boolean;
+    ExitCode?: number;
+    StartedAt?: string;
+    Health?: { Status: string; Log?: { Start: string; End?: string; ExitCode: number; Output: string }[] } | null;
+  };
+}
+
+export type HealthNow = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+/**
+ * The health of a container as of its current start: a status whose every probe is older than
+ * StartedAt (a stale "unhealthy"/"healthy" from before a restart) counts as starting.
+ */
+export function currentHealth(s: InspectState): { health: HealthNow; lastOutput?: string } {
+  const h = s.State.Health;
+  if (!h || !h.Status) return { health: 'none' };
+  const started = Date.parse(s.State.StartedAt ?? '') || 0;
+  const fresh = (h.Log ?? []).filter((l) => (Date.parse(l.Start) || 0) >= started);
+  const last = (h.Log ?? []).at(-1);
+  const lastOutput = last?.Output?.trim() || undefined;
+  if (!fresh.length) return { health: 'starting', ...(lastOutput ? { lastOutput } : {}) };
+  const status = h.Status as HealthNow;
+  return { health: status === 'healthy' || status === 'unhealthy' ? status : 'starting', ...(lastOutput ? { lastOutput } : {}) };
+}
+
+export type WaitCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+/** One verdict per poll: done, keep waiting, or failed with a reason. Pure. */
+export function conditionVerdict(condition: WaitCondition, s: InspectState): { done: true } | { done: false; failed?: string; detail?: string } {
+  const status = s.State.Status;
+  if (condition === 'service_completed_successfully') {
+    if (status === 'exited' || status === 'dead') return s.State.ExitCode === 0 ? { done: true } : { done: false, failed: `exited with code ${s.State.ExitCode}` };
+    return { done: false, detail: status };
+  }
+  if (status === 'exited' || status === 'dead') return { done: false, failed: `exited with code ${s.State.ExitCode} at start` };
+  if (condition === 'service_started') return status === 'running' ? { done: true } : { done: false, detail: status };
+  const { health, lastOutput } = currentHealth(s);
+  if (health === 'none') return { done: false, failed: 'has no health check, so it can never become healthy' };
+  if (health === 'healthy') return { done: true };
+  if (health === 'unhealthy') return { done: false, failed: `is unhealthy${lastOutput ? `: ${lastOutput}` : ''}` };
+  return { done: false, detail: `health: starting${lastOutput ? ` (last check: ${lastOutput})` : ''}` };
+}

@@ -1,0 +1,73 @@
+import type Dockerode from 'dockerode';
+import { BerthError } from '@berth/spec';
+import { conditionVerdict, currentHealth, type InspectState, type WaitCondition } from './health-state.js';
+
+const POLL_MS = 250;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? abortError());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function abortError(): Error {
+  const e = new Error('interrupted');
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * Polls a container until the condition holds. Fails at once on an unhealthy or exited container,
+ * stops cleanly on abort, and past `deadline` throws naming the service and its last health output.
+ */
+export async function waitFor(
+  docker: Dockerode,
+  target: { service: string; containerId: string },
+  condition: WaitCondition,
+  options: { deadline: number; signal?: AbortSignal; onDetail?: (detail: string) => void },
+): Promise<void> {
+  const container = docker.getContainer(target.containerId);
+  for (;;) {
+    if (options.signal?.aborted) throw abortError();
+    const state = (await container.inspect()) as unknown as InspectState;
+    const v = conditionVerdict(condition, state);
+    if (v.done) return;
+    if (v.failed) {
+      const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);
+      const tail = logs ? demuxTail(logs as unknown as Buffer) : '';
+      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`, { exitCode: 1 });
+    }
+    if (v.detail) options.onDetail?.(v.detail);
+    if (Date.now() > options.deadline) {
+      const { lastOutput } = currentHealth(state);
+      const what = condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'to complete' : 'running';
+      throw new BerthError('ERR_BERTH_WAIT_TIMEOUT', `timed out waiting for service "${target.service}" to be ${what} (${v.detail ?? state.State.Status})${lastOutput ? `; last health output: ${lastOutput}` : ''}`, {
+        exitCode: 1,
+        hint: 'raise --timeout, or see `berth logs ' + target.service + '`',
+      });
+    }
+    await sleep(POLL_MS, options.signal);
+  }
+}
+
+/** The last lines of a multiplexed log buffer, joined on one line. */
+function demuxTail(buf: Buffer): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const len = buf.readUInt32BE(i + 4);
+    parts.push(buf.subarray(i + 8, i + 8 + len).toString('utf8'));
+    i += 8 + len;
+  }
+  const text = (i === 0 && buf.length ? buf.toString('utf8') : parts.join('')).trim();
+  return text.split('\n').slice(-3).join(' | ').slice(0, 300);
+}

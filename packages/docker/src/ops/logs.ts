@@ -1,0 +1,58 @@
+import { BerthError, type BerthSpec } from '@berth/spec';
+import type { Engine } from '../engine/connect.js';
+import { observeProject } from '../engine/observe.js';
+import { projectName } from '../project-name.js';
+import { LogFrames } from './log-frames.js';
+
+export interface LogLine {
+  service: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+/**
+ * The logs of the project's containers (all, or the named services), demultiplexed into stdout and
+ * stderr lines tagged with their service. With `follow`, streams until the signal aborts or every
+ * container's stream ends.
+ */
+export async function logs(
+  engine: Engine,
+  spec: BerthSpec,
+  options: { services?: string[]; follow?: boolean; tail?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; onLine: (l: LogLine) => void },
+): Promise<void> {
+  const project = projectName(spec, options.env ?? process.env);
+  const containers = await observeProject(engine.docker, project);
+  const wanted = options.services?.length ? new Set(options.services) : undefined;
+  const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
+  if (unknown.length) throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { exitCode: 1 });
+  const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
+  await Promise.all(
+    chosen.map(async (c) => {
+      const frames = new LogFrames((stream, line) => options.onLine({ service: c.service, stream, line }));
+      const common = { stdout: true, stderr: true, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
+      const container = engine.docker.getContainer(c.id);
+      if (!options.follow) {
+        frames.push((await container.logs({ ...common, follow: false })) as unknown as Buffer);
+        frames.flush();
+        return;
+      }
+      const stream = (await container.logs({ ...common, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+      await new Promise<void>((resolve) => {
+        const onAbort = () => {
+          stream.destroy();
+          resolve();
+        };
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        stream.on('data', (chunk: Buffer) => frames.push(chunk));
+        const end = () => {
+          frames.flush();
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        stream.on('end', end);
+        stream.on('close', end);
+        stream.on('error', end);
+      });
+    }),
+  );
+}

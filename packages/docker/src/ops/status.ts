@@ -1,0 +1,67 @@
+import type { BerthSpec } from '@berth/spec';
+import type Dockerode from 'dockerode';
+import type { Engine } from '../engine/connect.js';
+import { currentHealth, type InspectState } from '../engine/health-state.js';
+import { observeProject } from '../engine/observe.js';
+import { resolveProfiles } from '../profiles.js';
+import { projectName } from '../project-name.js';
+
+export interface ServiceStatus {
+  service: string;
+  container?: string;
+  state: 'running' | 'exited' | 'created' | 'restarting' | 'paused' | 'dead' | 'missing';
+  health?: 'healthy' | 'unhealthy' | 'starting' | 'none';
+  exitCode?: number;
+  ports: { host: number; container: number; protocol: string; hostIp?: string }[];
+  image?: string;
+  startedAt?: string;
+  uptimeMs?: number;
+  lastHealthOutput?: string;
+}
+
+function portsOf(info: Dockerode.ContainerInfo): ServiceStatus['ports'] {
+  const seen = new Set<string>();
+  const out: ServiceStatus['ports'] = [];
+  for (const p of info.Ports ?? []) {
+    if (!p.PublicPort) continue;
+    const key = `${p.PublicPort}/${p.Type}`;
+    if (seen.has(key)) continue; // IPv4 and IPv6 bindings of one port
+    seen.add(key);
+    out.push({ host: p.PublicPort, container: p.PrivatePort, protocol: p.Type, ...(p.IP && p.IP !== '0.0.0.0' && p.IP !== '::' ? { hostIp: p.IP } : {}) });
+  }
+  return out.sort((a, b) => a.host - b.host);
+}
+
+/**
+ * The project's services as the engine sees them: every container of the project (any profile),
+ * plus the services enabled by default that have no container (state "missing").
+ */
+export async function projectStatus(engine: Engine, spec: BerthSpec, options: { env?: NodeJS.ProcessEnv; now?: number } = {}): Promise<ServiceStatus[]> {
+  const env = options.env ?? process.env;
+  const project = projectName(spec, env);
+  const observed = await observeProject(engine.docker, project);
+  const now = options.now ?? Date.now();
+  const statuses = await Promise.all(
+    observed.map(async (o): Promise<ServiceStatus> => {
+      const base: ServiceStatus = { service: o.service, container: o.name, state: o.state as ServiceStatus['state'], ports: portsOf(o.info), image: o.info.Image };
+      const inspect = (await engine.docker.getContainer(o.id).inspect().catch(() => undefined)) as (InspectState & { State: { StartedAt?: string } }) | undefined;
+      if (!inspect) return base;
+      const { health, lastOutput } = currentHealth(inspect);
+      const startedAt = inspect.State.StartedAt && !inspect.State.StartedAt.startsWith('0001') ? inspect.State.StartedAt : undefined;
+      return {
+        ...base,
+        health,
+        ...(o.state === 'exited' || o.state === 'dead' ? { exitCode: inspect.State.ExitCode ?? 0 } : {}),
+        ...(startedAt ? { startedAt } : {}),
+        ...(startedAt && o.state === 'running' ? { uptimeMs: Math.max(0, now - Date.parse(startedAt)) } : {}),
+        ...(lastOutput ? { lastHealthOutput: lastOutput } : {}),
+      };
+    }),
+  );
+  const present = new Set(statuses.map((s) => s.service));
+  const expected = resolveProfiles(spec, { env }).services;
+  for (const s of expected) if (!present.has(s)) statuses.push({ service: s, state: 'missing', ports: [], ...(spec.services[s]?.image ? { image: spec.services[s]!.image } : {}) });
+  const order = Object.keys(spec.services);
+  const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
+  return statuses.sort((a, b) => rank(a.service) - rank(b.service) || a.service.localeCompare(b.service));
+}

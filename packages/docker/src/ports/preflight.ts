@@ -1,0 +1,80 @@
+import type { BerthSpec, Problem } from '@berth/spec';
+import type { HostPort } from '../up/desired.js';
+import { describeHolder, type PortHolder } from './port-holders.js';
+
+export interface PreflightInput {
+  spec: BerthSpec;
+  project: string;
+  /** Services this up will start, with the host ports they publish. */
+  starting: { service: string; hostPorts: HostPort[] }[];
+  /** Services of this project running now (kept or not). */
+  running: string[];
+  holders: PortHolder[];
+  /** Ports known busy (listening sockets, published ports) for free-port suggestions. */
+  busy: Set<number>;
+}
+
+/** The first port above `port` that nothing listens on and no spec service publishes. */
+export function suggestFreePort(port: number, busy: Set<number>, spec: BerthSpec): number | undefined {
+  const declared = new Set(Object.values(spec.services).flatMap((s) => (s.ports ?? []).flatMap((p) => Array.from({ length: p.host.to - p.host.from + 1 }, (_, i) => p.host.from + i))));
+  for (let p = port + 1; p < Math.min(port + 200, 65536); p++) if (!busy.has(p) && !declared.has(p)) return p;
+  return undefined;
+}
+
+function sharedPorts(spec: BerthSpec, a: string, b: string): number[] {
+  const of = (s: string) => new Set((spec.services[s]?.ports ?? []).map((p) => p.host.from));
+  const pb = of(b);
+  return [...of(a)].filter((p) => pb.has(p));
+}
+
+/**
+ * Everything that would make a start fail on ports, found before anything is created: exclusive
+ * services selected together or already running, and host ports held by a container (other than this
+ * service's own, which is about to be replaced) or by a host process. One problem per finding.
+ */
+export function preflightProblems(input: PreflightInput): Problem[] {
+  const { spec, project } = input;
+  const problems: Problem[] = [];
+  const starting = new Set(input.starting.map((s) => s.service));
+  const reported = new Set<string>();
+  for (const name of starting) {
+    for (const other of spec.services[name]?.exclusiveWith ?? []) {
+      const pair = [name, other].sort().join('|');
+      if (reported.has(pair)) continue;
+      const ports = sharedPorts(spec, name, other);
+      const why = ports.length ? ` (both use port ${ports.join(', ')})` : '';
+      if (starting.has(other) || input.running.includes(other)) {
+        reported.add(pair);
+        problems.push({
+          code: 'exclusive-services',
+          severity: 'error',
+          message: `"${name}" and "${other}" are exclusive and cannot run together${why}`,
+          path: ['services', name, 'exclusiveWith'],
+          hint: input.running.includes(other) ? `stop ${other} first (berth down), or leave ${name} out` : `start only one of them: leave ${other} or ${name} out of the profiles`,
+        });
+      }
+    }
+  }
+  for (const s of input.starting) {
+    for (const hp of s.hostPorts) {
+      const held = input.holders.filter((h) => h.port === hp.port && h.protocol === hp.protocol && !(h.kind === 'container' && h.project === project && h.service === s.service));
+      for (const h of held) {
+        const exclusive = (spec.services[s.service]?.exclusiveWith ?? []).filter((o) => sharedPorts(spec, s.service, o).includes(hp.port));
+        const free = suggestFreePort(hp.port, input.busy, spec);
+        const stop = h.kind === 'container' ? `stop ${h.container}` : h.kind === 'process' ? `stop PID ${h.pid}` : `free port ${hp.port}`;
+        const hintParts = [
+          exclusive.length ? `${exclusive.join(', ')} (exclusive with ${s.service}) uses ${hp.port}: ${stop}` : stop,
+          free ? `or publish ${s.service} on free port ${free}` : undefined,
+        ].filter(Boolean);
+        problems.push({
+          code: 'port-held',
+          severity: 'error',
+          message: `service "${s.service}": host port ${hp.port}/${hp.protocol} is held by ${describeHolder(h)}`,
+          path: ['services', s.service, 'ports'],
+          hint: hintParts.join(', '),
+        });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,152 @@
+import type Dockerode from 'dockerode';
+import { BerthError, type BerthSpec } from '@berth/spec';
+import { explainStartError } from '../engine/engine-errors.js';
+import type { WaitCondition } from '../engine/health-state.js';
+import { abortError, waitFor } from '../engine/wait-for.js';
+import type { DesiredContainer } from './desired.js';
+import { Semaphore } from './limits.js';
+import type { Plan, PlanStep } from './plan.js';
+
+export type UpPhase = 'creating' | 'recreating' | 'starting' | 'kept' | 'running' | 'waiting' | 'healthy' | 'completed' | 'failed' | 'removed';
+export interface UpEvent {
+  service: string;
+  phase: UpPhase;
+  detail?: string;
+}
+
+export interface ApplyOptions {
+  spec: BerthSpec;
+  desired: Map<string, DesiredContainer>;
+  /** Wait for every started service to be healthy (or running, when it has no health check). */
+  wait: boolean;
+  deadline: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: UpEvent) => void;
+}
+
+interface Task {
+  started: Promise<string>; // resolves with the container id
+  conditions: Map<WaitCondition, Promise<void>>;
+}
+
+/**
+ * Applies a plan: each service waits for its dependencies' conditions, then runs its step under a
+ * bounded concurrency; starts of containers that publish ports are serialised (as Compose does,
+ * the engine allocates ports non-atomically). The first failure stops new steps; the steps in
+ * flight finish, so nothing is left half-made or unlabelled; all failures are reported together.
+ */
+export async function applyPlan(docker: Dockerode, plan: Plan, options: ApplyOptions): Promise<void> {
+  const emit = (service: string, phase: UpPhase, detail?: string) => options.onEvent?.({ service, phase, ...(detail ? { detail } : {}) });
+  const limit = new Semaphore(options.concurrency ?? 4);
+  const portStarts = new Semaphore(1);
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const signal = stop.signal;
+  const failures: unknown[] = [];
+  const tasks = new Map<string, Task>();
+  const steps = new Map<string, PlanStep[]>();
+  for (const s of plan.steps) steps.set(s.service, [...(steps.get(s.service) ?? []), s]);
+
+  const checkAbort = () => {
+    if (signal.aborted) throw abortError();
+  };
+
+  const runStep = async (service: string): Promise<string> => {
+    const d = options.desired.get(service)!;
+    for (const dep of Object.entries(options.spec.services[service]?.dependsOn ?? {})) {
+      const task = tasks.get(dep[0]);
+      if (task) await condition(dep[0], task, dep[1].condition);
+    }
+    checkAbort();
+    let id: string | undefined;
+    for (const step of steps.get(service) ?? []) {
+      if (step.action === 'remove' && step.container) {
+        await limit.run(() => docker.getContainer(step.container!.id).remove({ force: true }));
+        emit(service, 'removed', step.container.name);
+      } else if (step.action === 'keep') {
+        emit(service, 'kept', step.reason);
+        id = step.container!.id;
+      } else {
+        id = await limit.run(async () => {
+          checkAbort();
+          if (step.action === 'recreate') {
+            emit(service, 'recreating', step.reason);
+            const old = docker.getContainer(step.container!.id);
+            await old.stop({ t: d.stopTimeoutS }).catch(() => undefined);
+            await old.remove({ force: true });
+          } else if (step.action === 'create') emit(service, 'creating');
+          if (step.action === 'start') return step.container!.id;
+          try {
+            return (await docker.createContainer(d.create)).id;
+          } catch (err) {
+            throw explainStartError(service, err);
+          }
+        });
+        emit(service, 'starting');
+        const start = () => docker.getContainer(id!).start().catch((err: unknown) => {
+          if ((err as { statusCode?: number }).statusCode === 304) return;
+          throw explainStartError(service, err);
+        });
+        await (d.hostPorts.length ? portStarts.run(start) : limit.run(start));
+        emit(service, 'running');
+      }
+    }
+    return id!;
+  };
+
+  const condition = (service: string, task: Task, cond: WaitCondition): Promise<void> => {
+    let p = task.conditions.get(cond);
+    if (!p) {
+      p = task.started.then(async (containerId) => {
+        if (cond === 'service_started') return;
+        emit(service, 'waiting', cond === 'service_healthy' ? 'health' : 'completion');
+        await waitFor(docker, { service, containerId }, cond, {
+          deadline: options.deadline,
+          signal,
+          onDetail: (detail) => emit(service, 'waiting', detail),
+        });
+        emit(service, cond === 'service_healthy' ? 'healthy' : 'completed');
+      });
+      p.catch(() => undefined);
+      task.conditions.set(cond, p);
+    }
+    return p;
+  };
+
+  const order = [...steps.keys()];
+  for (const service of order) {
+    const started = runStep(service);
+    started.catch((err: unknown) => {
+      if (!signal.aborted || (err as Error)?.name !== 'AbortError') failures.push(err);
+      if ((err as Error)?.name !== 'AbortError') emit(service, 'failed', err instanceof Error ? err.message : String(err));
+      stop.abort();
+    });
+    tasks.set(service, { started, conditions: new Map() });
+  }
+  const finals = order.map(async (service) => {
+    const task = tasks.get(service)!;
+    await task.started;
+    if (!options.wait) return;
+    const d = options.desired.get(service)!;
+    const oneShot = options.spec.services[service]?.restart === undefined && Object.values(options.spec.services).some((s) => s.dependsOn?.[service]?.condition === 'service_completed_successfully');
+    if (oneShot) return;
+    await condition(service, task, d.hasHealthcheck ? 'service_healthy' : 'service_started').catch((err: unknown) => {
+      if ((err as Error)?.name !== 'AbortError') failures.push(err);
+      stop.abort();
+      throw err;
+    });
+  });
+  const settled = await Promise.allSettled(finals);
+  options.signal?.removeEventListener('abort', onOuterAbort);
+  const real = [...new Set(failures)].filter((f) => (f as Error)?.name !== 'AbortError');
+  if (real.length === 1) throw real[0];
+  if (real.length > 1) {
+    throw new BerthError('ERR_BERTH_UP_FAILED', `${real.length} services failed`, {
+      exitCode: 1,
+      problems: real.map((f) => ({ code: (f as BerthError).code ?? 'up-failed', severity: 'error' as const, message: (f as Error).message, ...((f as BerthError).hint ? { hint: (f as BerthError).hint } : {}) })),
+    });
+  }
+  if (options.signal?.aborted || settled.some((s) => s.status === 'rejected')) throw abortError();
+}

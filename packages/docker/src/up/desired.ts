@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { BerthSpec, Problem, Service } from '@berth/spec';
+import type Dockerode from 'dockerode';
+import { BERTH_CONFIG_HASH, BERTH_MANAGED, COMPOSE_NUMBER, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_WORKDIR } from '../labels.js';
+import { containerName, networkName } from '../project-name.js';
+import { interpolate, parseEnvFile, shellWords } from './env-values.js';
+
+/** One published host port of a service, for the preflight. */
+export interface HostPort {
+  service: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  hostIp?: string;
+}
+
+/** What a service's container should look like. */
+export interface DesiredContainer {
+  service: string;
+  name: string;
+  image: string;
+  /** Engine create options, labels included (the hash label too). */
+  create: Dockerode.ContainerCreateOptions;
+  /** sha256 of the create options: changes mean recreate. */
+  hash: string;
+  hostPorts: HostPort[];
+  /** Named volumes this container mounts (engine-side names), created with project labels. */
+  volumes: string[];
+  hasHealthcheck: boolean;
+  stopTimeoutS: number;
+}
+
+export interface DesiredInput {
+  spec: BerthSpec;
+  project: string;
+  /** The directory of berth.yaml: relative binds and env files resolve from here. */
+  projectDir: string;
+  /** Process env merged with `.env`; fills `null` environment values and `${VAR}`. */
+  vars: Record<string, string | undefined>;
+  readText: (file: string) => string | undefined;
+}
+
+const NS_PER_MS = 1_000_000;
+
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function environment(name: string, service: Service, input: DesiredInput, problems: Problem[]): string[] {
+  const env: Record<string, string> = {};
+  for (const file of service.envFile ?? []) {
+    const full = path.resolve(input.projectDir, file);
+    const text = input.readText(full);
+    if (text === undefined) {
+      problems.push({ code: 'env-file-missing', severity: 'error', message: `service "${name}": env file ${file} not found`, path: ['services', name, 'envFile'] });
+      continue;
+    }
+    Object.assign(env, parseEnvFile(text));
+  }
+  for (const [key, value] of Object.entries(service.environment ?? {})) {
+    if (value === null) {
+      if (input.vars[key] !== undefined) env[key] = input.vars[key]!;
+    } else env[key] = typeof value === 'string' ? interpolate(value, input.vars) : String(value);
+  }
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`).sort();
+}
+
+function mounts(name: string, service: Service, input: DesiredInput, volumes: Set<string>): Dockerode.MountSettings[] {
+  const out: Dockerode.MountSettings[] = [];
+  const volumeName = (key: string) => {
+    const declared = input.spec.volumes[key];
+    const engineName = declared?.name ?? `${input.project}_${key}`;
+    if (!declared?.external) volumes.add(engineName);
+    return engineName;
+  };
+  const isPath = (s: string) => s.startsWith('.') || s.startsWith('/') || s.startsWith('~');
+  for (const v of service.volumes ?? []) {
+    if (typeof v === 'string') {
+      const parts = v.split(':');
+      if (parts.length === 1) {
+        out.push({ Type: 'volume', Source: '', Target: parts[0]! });
+        continue;
+      }
+      const [source, target, mode] = parts as [string, string, string?];
+      const readOnly = mode?.split(',').includes('ro') ?? false;
+      if (isPath(source)) out.push({ Type: 'bind', Source: path.resolve(input.projectDir, source.replace(/^~/, input.vars['HOME'] ?? '~')), Target: target, ReadOnly: readOnly });
+      else out.push({ Type: 'volume', Source: volumeName(source), Target: target, ReadOnly: readOnly });
+    } else if (v.type === 'bind') out.push({ Type: 'bind', Source: path.resolve(input.projectDir, v.source ?? '.'), Target: v.target, ReadOnly: v.readOnly });
+    else if (v.type === 'tmpfs') out.push({ Type: 'tmpfs', Source: '', Target: v.target });
+    else out.push({ Type: 'volume', Source: v.source ? volumeName(v.source) : '', Target: v.target, ReadOnly: v.readOnly });
+  }
+  void name;
+  return out;
+}
+
+function ports(name: string, service: Service) {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  const hostPorts: HostPort[] = [];
+  for (const p of service.ports ?? []) {
+    const container = p.container ?? p.host;
+    const hostCount = p.host.to - p.host.from + 1;
+    const containerCount = container.to - container.from + 1;
+    for (let i = 0; i < containerCount; i++) {
+      const key = `${container.from + i}/${p.protocol}`;
+      exposed[key] = {};
+      const hostPort = hostCount === containerCount ? String(p.host.from + i) : `${p.host.from}-${p.host.to}`;
+      (bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: hostPort });
+      if (hostCount === containerCount) hostPorts.push({ service: name, port: p.host.from + i, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) });
+    }
+  }
+  return { exposed, bindings, hostPorts };
+}
+
+function healthcheck(service: Service): Dockerode.HealthConfig | undefined {
+  const h = service.healthcheck;
+  if (!h) return undefined;
+  if (h.disable) return { Test: ['NONE'] };
+  const test = h.test === undefined ? undefined : typeof h.test === 'string' ? ['CMD-SHELL', h.test] : h.test;
+  const ns = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * NS_PER_MS));
+  const out: Dockerode.HealthConfig & { StartInterval?: number } = {};
+  if (test) out.Test = test;
+  if (h.interval !== undefined) out.Interval = ns(h.interval)!;
+  if (h.timeout !== undefined) out.Timeout = ns(h.timeout)!;
+  if (h.retries !== undefined) out.Retries = h.retries;
+  if (h.startPeriod !== undefined) out.StartPeriod = ns(h.startPeriod)!;
+  if (h.startInterval !== undefined) out.StartInterval = ns(h.startInterval)!;
+  return out;
+}
+
+/** Engine DeviceRequests: `Count: -1` (all) when neither count nor device ids are given, as Docker ≥ 27.3 needs. */
+export function deviceRequests(service: Service): Dockerode.DeviceRequest[] | undefined {
+  const g = service.gpu;
+  if (!g) return undefined;
+  const count = g.count === 'all' || (g.count === undefined && !g.deviceIds) ? -1 : g.count;
+  return [{ Driver: g.driver ?? '', ...(count !== undefined ? { Count: count } : {}), ...(g.deviceIds ? { DeviceIDs: g.deviceIds } : {}), Capabilities: [g.capabilities], ...(g.options ? { Options: g.options } : {}) }];
+}
+
+const words = (v: string | string[] | undefined) => (v === undefined ? undefined : typeof v === 'string' ? shellWords(v) : v);
+
+/** The container a service should have. Pure: files are read through `input.readText`. */
+export function desiredContainer(name: string, input: DesiredInput, problems: Problem[]): DesiredContainer | undefined {
+  const service = input.spec.services[name]!;
+  if (!service.image) {
+    problems.push({ code: 'no-image', severity: 'error', message: `service "${name}" has no image; berth up cannot start it`, path: ['services', name], hint: 'add `image:`, or give it a devcontainer/host runtime' });
+    return undefined;
+  }
+  const volumes = new Set<string>();
+  const { exposed, bindings, hostPorts } = ports(name, service);
+  const networkMode = service.networkMode ?? (service.runtime?.find((r) => r.network && input.spec.networks[r.network]?.mode === 'host') ? 'host' : undefined);
+  const net = networkName(input.project);
+  const stopTimeoutS = Math.ceil((service.stopGracePeriod ?? 10_000) / 1000);
+  const labels: Record<string, string> = {
+    ...service.labels,
+    [COMPOSE_PROJECT]: input.project,
+    [COMPOSE_SERVICE]: name,
+    [COMPOSE_NUMBER]: '1',
+    [COMPOSE_ONEOFF]: 'False',
+    [COMPOSE_WORKDIR]: input.projectDir,
+    [BERTH_MANAGED]: 'true',
+  };
+  const create: Dockerode.ContainerCreateOptions = {
+    name: containerName(input.project, name),
+    Image: service.image,
+    Cmd: words(service.command),
+    Entrypoint: words(service.entrypoint),
+    Env: environment(name, service, input, problems),
+    WorkingDir: service.workingDir,
+    User: service.user,
+    Labels: labels,
+    ExposedPorts: exposed,
+    Healthcheck: healthcheck(service),
+    StopTimeout: stopTimeoutS,
+    HostConfig: {
+      PortBindings: bindings,
+      Mounts: mounts(name, service, input, volumes),
+      RestartPolicy: { Name: !service.restart || service.restart === 'no' ? '' : service.restart },
+      NetworkMode: networkMode ?? net,
+      DeviceRequests: deviceRequests(service),
+    },
+    NetworkingConfig: networkMode ? undefined : { EndpointsConfig: { [net]: { Aliases: [name] } } },
+  };
+  const hash = createHash('sha256').update(stable(create)).digest('hex');
+  create.Labels = { ...labels, [BERTH_CONFIG_HASH]: hash };
+  const test = create.Healthcheck?.Test;
+  return {
+    service: name,
+    name: create.name!,
+    image: service.image,
+    create,
+    hash,
+    hostPorts: networkMode === 'host' ? [] : hostPorts,
+    volumes: [...volumes],
+    hasHealthcheck: !!test && test[0] !== 'NONE',
+    stopTimeoutS,
+  };
+}

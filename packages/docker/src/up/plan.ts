@@ -1,0 +1,59 @@
+import type { DesiredContainer } from './desired.js';
+
+/** What the engine has for one container of the project (from its labels and inspect data). */
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  service: string;
+  hash?: string;
+  imageId: string;
+  state: string;
+}
+
+export type PlanAction = 'create' | 'recreate' | 'start' | 'keep' | 'remove';
+
+export interface PlanStep {
+  service: string;
+  action: PlanAction;
+  /** Why, in words: "config changed", "image changed", "not running", "up to date". */
+  reason: string;
+  /** The container acted on (for recreate/start/keep/remove). */
+  container?: { id: string; name: string };
+}
+
+export interface Plan {
+  steps: PlanStep[];
+  /** Containers of the project whose service is not in the spec at all (Compose's orphans). */
+  orphans: { id: string; name: string; service: string }[];
+}
+
+/**
+ * The pure comparison at the heart of `up`: desired services (with the local image id of each)
+ * against the project's containers, matched by service label, compared by berth's config hash and
+ * the image id. Containers of spec services that are not selected (other profiles) are left alone.
+ */
+export function plan(desired: (DesiredContainer & { imageId?: string })[], observed: ObservedContainer[], specServices: Iterable<string>): Plan {
+  const known = new Set(specServices);
+  const steps: PlanStep[] = [];
+  for (const d of desired) {
+    const mine = observed.filter((o) => o.service === d.service);
+    const [first, ...extra] = mine.sort((a, b) => Number(b.name === d.name) - Number(a.name === d.name));
+    for (const e of extra) steps.push({ service: d.service, action: 'remove', reason: 'duplicate container', container: { id: e.id, name: e.name } });
+    if (!first) {
+      steps.push({ service: d.service, action: 'create', reason: 'no container' });
+      continue;
+    }
+    const container = { id: first.id, name: first.name };
+    if (first.hash !== d.hash) steps.push({ service: d.service, action: 'recreate', reason: first.hash ? 'config changed' : 'not created by berth', container });
+    else if (d.imageId && first.imageId !== d.imageId) steps.push({ service: d.service, action: 'recreate', reason: 'image changed', container });
+    else if (first.state === 'running' || first.state === 'restarting') steps.push({ service: d.service, action: 'keep', reason: 'up to date', container });
+    else steps.push({ service: d.service, action: 'start', reason: `${first.state}`, container });
+  }
+  const orphans = observed.filter((o) => !known.has(o.service)).map(({ id, name, service }) => ({ id, name, service }));
+  return { steps, orphans };
+}
+
+/** True when applying the plan would change nothing. */
+export function planIsEmpty(p: Plan): boolean {
+  return p.steps.every((s) => s.action === 'keep');
+}

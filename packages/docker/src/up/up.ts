@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
+import type { Engine } from '../engine/connect.js';
+import { localImageIds, missingImageProblems, pullImage } from '../engine/images.js';
+import { observeProject } from '../engine/observe.js';
+import { ensureNetwork, ensureVolumes } from '../engine/project-resources.js';
+import { findPortHolders } from '../ports/port-holders.js';
+import { preflightProblems } from '../ports/preflight.js';
+import { listeningSockets } from '../ports/proc-net.js';
+import { resolveProfiles } from '../profiles.js';
+import { projectName } from '../project-name.js';
+import { applyPlan, type UpEvent } from './apply.js';
+import { desiredContainer, type DesiredContainer } from './desired.js';
+import { parseEnvFile } from './env-values.js';
+import { plan as makePlan, type Plan } from './plan.js';
+
+export interface UpOptions {
+  profiles?: string[];
+  services?: string[];
+  dryRun?: boolean;
+  /** Pull images that are not present locally (never otherwise). */
+  pull?: boolean;
+  /** Wait for every started service to be healthy/running (default true). */
+  wait?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: UpEvent) => void;
+  /** Directory of berth.yaml (binds, env files, .env); default the cwd. */
+  projectDir?: string;
+  env?: NodeJS.ProcessEnv;
+  concurrency?: number;
+}
+
+export interface UpResult {
+  project: string;
+  profiles: string[];
+  services: string[];
+  /** Enabled services that run elsewhere (devcontainer, host) and were left alone. */
+  elsewhere: string[];
+  plan: Plan;
+  dryRun: boolean;
+  warnings: Problem[];
+}
+
+const readText = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+function fail(code: string, message: string, problems: Problem[], exitCode: number): never {
+  throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error'), exitCode });
+}
+
+/**
+ * `berth up`: resolve profiles, build the desired containers, compare them with the engine (plan),
+ * check images and host ports before creating anything, then apply. Idempotent.
+ */
+export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {}): Promise<UpResult> {
+  const env = options.env ?? process.env;
+  const projectDir = options.projectDir ?? process.cwd();
+  const project = projectName(spec, env);
+  const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
+  const warnings = selection.problems.filter((p) => p.severity === 'warning');
+  if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems, 2);
+
+  const dotEnv = parseEnvFile(readText(path.join(projectDir, '.env')) ?? '');
+  const vars = { ...dotEnv, ...env };
+  const problems: Problem[] = [];
+  const desired = new Map<string, DesiredContainer>();
+  for (const name of selection.services) {
+    const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
+    if (d) desired.set(name, d);
+  }
+  if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
+
+  const docker = engine.docker;
+  const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image }));
+  let ids = await localImageIds(docker, images.map((i) => i.image));
+  const missing = missingImageProblems(images, ids);
+  if (missing.length && options.pull && !options.dryRun) {
+    for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
+      options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
+      await pullImage(docker, image, options.signal);
+    }
+    ids = await localImageIds(docker, images.map((i) => i.image));
+  } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing, 1);
+  else warnings.push(...missing.map((p) => ({ ...p, severity: 'warning' as const })));
+
+  const observed = await observeProject(docker, project);
+  const thePlan = makePlan(
+    [...desired.values()].map((d) => ({ ...d, ...(ids.get(d.image) ? { imageId: ids.get(d.image)! } : {}) })),
+    observed,
+    Object.keys(spec.services),
+  );
+  const result: UpResult = { project, profiles: selection.profiles, services: selection.services, elsewhere: selection.elsewhere, plan: thePlan, dryRun: !!options.dryRun, warnings };
+  if (thePlan.orphans.length) {
+    warnings.push({ code: 'orphans', severity: 'warning', message: `containers of services not in the spec: ${thePlan.orphans.map((o) => o.name).join(', ')} (berth down removes them)` });
+  }
+
+  const starting = thePlan.steps.filter((s) => s.action === 'create' || s.action === 'recreate' || s.action === 'start').map((s) => desired.get(s.service)!);
+  const running = observed.filter((o) => o.state === 'running').map((o) => o.service);
+  const ports = starting.flatMap((d) => d.hostPorts);
+  const holders = ports.length ? await findPortHolders(engine, ports) : [];
+  const busy = new Set(ports.length ? (await listeningSockets()).map((s) => s.port) : []);
+  const portProblems = preflightProblems({ spec, project, starting, running, holders, busy });
+  if (options.dryRun) {
+    result.warnings.push(...portProblems.map((p) => ({ ...p, severity: 'warning' as const })));
+    return result;
+  }
+  if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems, 1);
+
+  if (starting.length) {
+    await ensureNetwork(docker, project);
+    await ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))]);
+  }
+  await applyPlan(docker, thePlan, {
+    spec,
+    desired,
+    wait: options.wait ?? true,
+    deadline: Date.now() + (options.timeoutMs ?? 120_000),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  return result;
+}
