@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
+import { gpuReport, gpuRequirement } from './report.js';
+import { parseNvidiaSmiXml } from './parse-xml.js';
+import type { GpuDetection } from './types.js';
+import { ownFixture } from '../test/fixtures.js';
+
+function spec(extra: Record<string, unknown>): BerthSpec {
+  return BerthSpecSchema.parse({ berth: 1, repo: { name: 'demo' }, ...extra });
+}
+
+const pytorch = spec({ devcontainer: { image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { vendor: 'nvidia' } } });
+const detection535 = parseNvidiaSmiXml(ownFixture('two-gpus-mig.xml')); // driver 535.54.03, CUDA 12.2
+const detectionOld: GpuDetection = { status: 'ok', format: 'xml', driverVersion: '520.61.05', cudaVersion: '11.8', truncated: false, warnings: [], gpus: [{ index: 0, name: 'T4', migDevices: [], processes: [] }] };
+
+describe('gpuRequirement', () => {
+  it('reads the CUDA version off the image tag when the spec does not state it', () => {
+    expect(gpuRequirement(pytorch)).toEqual({ wanted: true, wantedBy: ['devcontainer.gpu'], image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', cuda: '12.1', cudaSource: 'image-tag', minCount: 1 });
+  });
+
+  it('prefers devcontainer.gpu.cuda and carries hostCudaAtLeast', () => {
+    const s = spec({ devcontainer: { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { cuda: '12.2', hostCudaAtLeast: '12.9' } } });
+    expect(gpuRequirement(s)).toMatchObject({ cuda: '12.2', cudaSource: 'spec', hostCudaAtLeast: '12.9' });
+  });
+
+  it('counts services that request a GPU', () => {
+    const s = spec({ services: { trainer: { image: 'x', gpu: true } } });
+    expect(gpuRequirement(s)).toMatchObject({ wanted: true, wantedBy: ['services.trainer.gpu'] });
+  });
+
+  it('wants nothing from a spec without GPU', () => {
+    expect(gpuRequirement(spec({}))).toEqual({ wanted: false, wantedBy: [], minCount: 1 });
+    expect(gpuRequirement(undefined).wanted).toBe(false);
+  });
+});
+
+describe('gpuReport', () => {
+  it('fits when the driver supports the image CUDA fully', async () => {
+    const r = await gpuReport(pytorch, { detection: detection535 });
+    expect(r).toMatchObject({ status: 'fits', fits: true, cuda: { status: 'full' } });
+    expect(r.problems).toEqual([]);
+    expect(r.summary).toMatch(/^fits: the devcontainer needs CUDA 12.1; 2 GPU\(s\), driver 535.54.03, CUDA 12.2/);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+
+  it('does not fit a driver older than the CUDA family', async () => {
+    const r = await gpuReport(pytorch, { detection: detectionOld });
+    expect(r.status).toBe('does-not-fit');
+    expect(r.cuda?.status).toBe('incompatible');
+    expect(r.problems[0]).toMatchObject({ severity: 'error', hint: 'upgrade the host driver to 530.30.02 or newer' });
+  });
+
+  it('fits with a warning under minor version compatibility', async () => {
+    const d: GpuDetection = { ...detectionOld, driverVersion: '525.125.06', cudaVersion: '12.0' };
+    const r = await gpuReport(pytorch, { detection: d });
+    expect(r.status).toBe('fits');
+    expect(r.problems).toMatchObject([{ severity: 'warning' }]);
+    expect(r.summary).toMatch(/minor version compatibility/);
+  });
+
+  it("does not fit when the driver reports less than the team's hostCudaAtLeast", async () => {
+    const s = spec({ devcontainer: { image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { cuda: '12.1', hostCudaAtLeast: '12.9' } } });
+    const r = await gpuReport(s, { detection: detection535 });
+    expect(r.cuda?.status).toBe('full');
+    expect(r.hostCuda?.status).toBe('too-old');
+    expect(r.status).toBe('does-not-fit');
+  });
+
+  it('does not fit without a GPU when the spec wants one, and carries the hint', async () => {
+    const r = await gpuReport(pytorch, { detection: { status: 'no-driver', message: 'nvidia-smi exited 9', hint: 'load the driver', exitCode: 9 } });
+    expect(r.status).toBe('does-not-fit');
+    expect(r.problems).toEqual([{ severity: 'error', message: 'no usable NVIDIA GPU: nvidia-smi exited 9', hint: 'load the driver' }]);
+  });
+
+  it('is not needed (exit 0) when the spec wants no GPU, even with no GPU', async () => {
+    const r = await gpuReport(spec({}), { detection: { status: 'no-binary', message: 'nvidia-smi is not on PATH' } });
+    expect(r).toMatchObject({ status: 'not-needed', fits: true });
+    expect(r.problems.every((p) => p.severity === 'warning')).toBe(true);
+  });
+
+  it('needs minCount GPUs', async () => {
+    const r = await gpuReport(undefined, { detection: detectionOld, minCount: 2 });
+    expect(r.status).toBe('does-not-fit');
+    expect(r.problems[0]!.message).toMatch(/1 GPU\(s\) found, 2 needed/);
+  });
+
+  it('passes truncation on as a warning', async () => {
+    const r = await gpuReport(pytorch, { detection: parseNvidiaSmiXml(ownFixture('truncated.xml')) });
+    expect(r.problems.some((p) => p.severity === 'warning' && /truncated/.test(p.message))).toBe(true);
+  });
+
+  it('adds the Docker verdict from docker info', async () => {
+    const r = await gpuReport(pytorch, { detection: detection535, dockerInfo: { Runtimes: { runc: {} }, CDISpecDirs: [] } });
+    expect(r.docker?.status).toBe('unknown');
+    expect(r.status).toBe('fits');
+    expect(r.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^Docker: unknown:/)]);
+  });
+
+  it('warns when the image does not say which CUDA it needs', async () => {
+    const s = spec({ devcontainer: { image: 'nvcr.io/nvidia/pytorch:24.01-py3', gpu: { vendor: 'nvidia' } } });
+    const r = await gpuReport(s, { detection: detection535 });
+    expect(r.status).toBe('fits');
+    expect(r.problems[0]).toMatchObject({ severity: 'warning', hint: 'set devcontainer.gpu.cuda in the spec' });
+  });
+});
