@@ -1,21 +1,56 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
 
-/** validate, ports, env, docs, schema, init: the commands that read and check the spec. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * validate, ports, env: the commands that check the spec against its registry and the environment.
+ * Their implementations live in spec/ and load only when one of them runs.
+ */
 export function registerSpecCommands(program: Command, action: ActionFactory): void {
   program
     .command('validate')
-    .description('check the spec and its port registry: schema, references, port conflicts, env conventions')
-    .action(
-      action(async (ctx) => {
-        const ws = ctx.load();
-        if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, problems: ws.warnings });
-        else {
-          ctx.out.problems(ws.warnings);
-          ctx.out.line(`${ws.specFile}: valid`);
-        }
-        return ExitCode.Ok;
-      }),
-    );
+    .description('check the spec and its port registry: schema, references, port conflicts, env schema and naming conventions')
+    .option('--env-file <file>', 'a .env file whose port variables must agree with the registry (default: .env beside the spec, if any)')
+    .action(action(async (ctx, opts: { envFile?: string }) => (await import('./spec/validate.js')).validate(ctx, opts)));
+
+  const ports = program.command('ports').description('the port registry: list, check, suggest free ports, register a service\'s ports');
+  ports
+    .command('list', { isDefault: true })
+    .description('every registry entry and every port the spec publishes: port, protocol, repo, service, env var, status')
+    .action(action(async (ctx) => (await import('./spec/ports.js')).list(ctx)));
+  ports
+    .command('check')
+    .description('check the ports against the registry and each other; exit 1 on errors')
+    .argument('[specs...]', 'more berth.yaml files to check together with the spec (other repos)')
+    .option('--env-file <file>', 'a .env file whose port variables must agree with the registry (default: .env beside the spec, if any)')
+    .action(action(async (ctx, more: string[], opts: { envFile?: string }) => (await import('./spec/ports.js')).check(ctx, more, opts)));
+  ports
+    .command('suggest')
+    .description('propose free ports: not in the registry, not reserved for another repo, not bound on this host (checked on loopback only)')
+    .argument('<service>', 'the service (of the spec, or a new one)')
+    .option('-n, --count <n>', 'how many ports', '3')
+    .option('--near <port>', 'search outward from this port (default: the service\'s current port)')
+    .option('--protocol <protocol>', 'tcp or udp', 'tcp')
+    .action(action(async (ctx, service: string, opts: { count: string; near?: string; protocol: string }) => (await import('./spec/ports.js')).suggest(ctx, service, opts)));
+  ports
+    .command('register')
+    .description('add the service\'s unregistered ports to the registry file (keeps its comments and order; refuses on a conflict)')
+    .argument('<service>', 'a service of the spec')
+    .option('--dry-run', 'say what would be added, write nothing')
+    .action(action(async (ctx, service: string, opts: { dryRun?: boolean }) => (await import('./spec/ports.js')).register(ctx, service, opts)));
+
+  const env = program.command('env').description('the env schema: check the environment against it, write .env.example');
+  env
+    .command('check')
+    .description('check the process env and a .env file: missing, wrong type, likely typos (never prints a value)')
+    .option('-m, --module <module>', 'an enabled module (repeatable, or comma-separated)', collect, [])
+    .option('--env-file <file>', 'the .env file (default: .env beside the spec, if any)')
+    .action(action(async (ctx, opts: { module: string[]; envFile?: string }) => (await import('./spec/env.js')).check(ctx, opts)));
+  env
+    .command('example')
+    .description('write .env.example: every variable grouped by module, purposes as comments, secrets blank')
+    .option('-o, --output <file>', 'where to write it ("-" for stdout)', '.env.example')
+    .option('--force', 'overwrite an existing file')
+    .action(action(async (ctx, opts: { output: string; force?: boolean }) => (await import('./spec/env.js')).example(ctx, opts)));
 }

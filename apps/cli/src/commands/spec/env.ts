@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems } from '@berth/spec';
+import type { CliContext } from '../../context.js';
+import { ExitCode } from '../../exit-codes.js';
+import { mergedEnv, readEnvFile, registryInput, specInput, summary } from './inputs.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+/**
+ * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules.
+ * Prints names, requirements and verdicts; never a value, not even with --json.
+ */
+export function check(ctx: CliContext, opts: { module: string[]; envFile?: string }): number {
+  const ws = ctx.load();
+  const envFile = readEnvFile(ctx, ws, opts.envFile);
+  const modules = opts.module.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
+  const report = analyzeEnv(ws.spec, {
+    env: ctx.env,
+    ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
+    modules,
+    file: ws.specFile,
+    ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
+  });
+  if (report.problems.some((p) => p.code === 'unknown-module')) {
+    throw new BerthError('ERR_BERTH_UNKNOWN_MODULE', 'unknown module', { problems: report.problems.filter((p) => p.code === 'unknown-module'), exitCode: 2 });
+  }
+  // A port variable must also agree with the port the registry gives it.
+  const { env, origins } = mergedEnv(ctx, envFile);
+  const ports = analyzePorts({ specs: [specInput(ws)], registry: registryInput(ws), env, envOrigins: origins }).problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');
+  const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports]);
+  const s = summary(problems);
+  if (ctx.json) {
+    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, errors: s.errors, warnings: s.warnings, vars: report.vars, problems });
+    return s.errors ? ExitCode.Findings : ExitCode.Ok;
+  }
+  const p = ctx.out.paint;
+  ctx.out.table(
+    ['NAME', 'REQUIRED', 'SECRET', 'STATUS', 'FROM'],
+    report.vars.map((v) => [
+      v.name,
+      v.required ? 'yes' : v.modules ? p.dim(`with ${v.modules.join('/')}`) : p.dim('no'),
+      v.secret ? 'secret' : '',
+      !v.valid ? p.red(v.set ? 'invalid' : 'missing') : v.set ? p.green('set') : p.dim('unset'),
+      v.source === 'env' ? 'environment' : v.source === 'env-file' ? envFile!.file : v.source === 'default' ? 'default' : '',
+    ]),
+  );
+  ctx.out.problems(problems);
+  const mods = report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled';
+  ctx.out.line(`${ws.specFile} (${mods}${envFile ? `, ${envFile.file}` : ''}): ${s.errors ? p.red(s.text) : p.green(s.text)}`);
+  return s.errors ? ExitCode.Findings : ExitCode.Ok;
+}
+
+/** `berth env example`: writes `.env.example` (secrets blank), atomically, refusing to overwrite without --force. */
+export function example(ctx: CliContext, opts: { output: string; force?: boolean }): number {
+  const ws = ctx.load();
+  const text = renderEnvExample(ws.spec, { specFile: ws.specFile });
+  if (opts.output === '-') {
+    ctx.out.line(text.trimEnd());
+    return ExitCode.Ok;
+  }
+  const path = resolve(ctx.cwd, opts.output);
+  const file = displayPath(path, ctx.cwd);
+  if (existsSync(path) && !opts.force) {
+    throw new BerthError('ERR_BERTH_EXISTS', `${file} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it, or -o to write elsewhere' });
+  }
+  try {
+    writeFileAtomic(path, text, { overwrite: !!opts.force });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new BerthError('ERR_BERTH_EXISTS', `${file} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it' });
+    throw new BerthError('ERR_BERTH_WRITE', `${file}: cannot write (${code ?? (err as Error).message})`, { exitCode: 2 });
+  }
+  const vars = text.split('\n').filter((l) => /^[A-Za-z_]/.test(l)).length;
+  if (ctx.json) ctx.out.writeJson({ ok: true, file, vars });
+  else ctx.out.line(`wrote ${file} (${vars} variable${vars === 1 ? '' : 's'}; secrets left blank)`);
+  return ExitCode.Ok;
+}

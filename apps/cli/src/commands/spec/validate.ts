@@ -1,0 +1,25 @@
+import { sortProblems, validateSpec } from '@berth/spec';
+import type { CliContext } from '../../context.js';
+import { ExitCode } from '../../exit-codes.js';
+import { mergedEnv, readEnvFile, registryInput, specInput, summary } from './inputs.js';
+
+/**
+ * `berth validate`: the schema and references (checked while loading; bad input exits 2), then the ports
+ * against the registry and each other, env values of port variables, the env schema and its naming conventions.
+ */
+export function validate(ctx: CliContext, opts: { envFile?: string }): number {
+  const ws = ctx.load();
+  const envFile = readEnvFile(ctx, ws, opts.envFile);
+  const { env, origins } = mergedEnv(ctx, envFile);
+  const problems = sortProblems([...ws.warnings, ...(envFile?.problems ?? []), ...validateSpec({ spec: specInput(ws), registry: registryInput(ws), env, envOrigins: origins })]);
+  const s = summary(problems);
+  if (ctx.json) {
+    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, registry: ws.registry?.file ?? null, bundledExample: ws.usingBundledExample, errors: s.errors, warnings: s.warnings, problems });
+  } else {
+    ctx.out.problems(problems);
+    if (!ws.registry) ctx.out.note(`berth: ${ws.specFile} names no port registry; ports were checked against each other only`);
+    const verdict = s.errors ? ctx.out.paint.red(`${s.text}`) : ctx.out.paint.green(s.warnings ? `valid (${s.text})` : 'valid');
+    ctx.out.line(`${ws.specFile}${ws.registry ? ` + ${ws.registry.file}` : ''}: ${verdict}`);
+  }
+  return s.errors ? ExitCode.Findings : ExitCode.Ok;
+}
