@@ -64,6 +64,28 @@ export function knownKeysAt(schema: AnySchema, root: unknown, path: readonly (st
   return { keys: Object.keys(def.shape), extensible: !!def.catchall && defOf(def.catchall).type !== 'never' };
 }
 
+/** The values the discriminated union at `path` accepts for its discriminator ("http", "tcp", ...), if it is one. */
+export function discriminatorValuesAt(schema: AnySchema, root: unknown, path: readonly (string | number)[]): string[] {
+  let s = unwrap(schema, root);
+  let v: unknown = root;
+  for (const seg of path) {
+    const def = defOf(s);
+    v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+    const next = def.type === 'object' ? def.shape?.[String(seg)] : def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
+    if (!next) return [];
+    s = unwrap(next, v);
+  }
+  const def = defOf(s);
+  if (def.type !== 'union' || !def.discriminator || !def.options) return [];
+  const out: string[] = [];
+  for (const option of def.options) {
+    const lit = defOf(option).shape?.[def.discriminator];
+    const values = lit ? (lit as unknown as { _zod: { values?: Set<unknown> } })._zod.values : undefined;
+    for (const value of values ?? []) out.push(String(value));
+  }
+  return out;
+}
+
 /**
  * Unknown keys in objects that let extra keys through (the spec's root and services, which accept
  * Compose-style `x-` extensions): every key that is neither known nor `x-` prefixed.

@@ -1,14 +1,26 @@
 import type { z } from 'zod';
 import type { Problem } from '../problem.js';
 import type { SourceDocument } from './yaml-document.js';
-import { knownKeysAt } from './schema-walk.js';
+import { discriminatorValuesAt, knownKeysAt } from './schema-walk.js';
 import { closest } from '../util/did-you-mean.js';
 
 /** Turns zod issues into problems that point into the YAML. */
 export function zodProblems(error: z.ZodError, source: SourceDocument, schema: z.core.$ZodType): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
-  for (const issue of flatten(error.issues)) {
+  const issues = flatten(error.issues);
+  // A misspelt key ("urll") also leaves the key it meant missing; the did-you-mean says both, so say it once.
+  const meant = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const known = knownKeysAt(schema, source.value, path)?.keys ?? [];
+    for (const key of (issue as { keys: string[] }).keys) {
+      const hint = closest(key, known);
+      if (hint) meant.add(JSON.stringify([...path, hint]));
+    }
+  }
+  for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const unrecognized = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : undefined;
     if (unrecognized) {
@@ -16,10 +28,27 @@ export function zodProblems(error: z.ZodError, source: SourceDocument, schema: z
       for (const key of unrecognized) push(unknownKey(source, path, key, known));
       continue;
     }
+    if (issue.code === 'invalid_type' && valueAt(source.value, path) === undefined && meant.has(JSON.stringify(path))) continue;
+    if (issue.code === 'invalid_key') {
+      // A key the record refuses (an env var name with a dash): point at the key, say why.
+      const inner = (issue as { issues?: { message: string }[] }).issues?.[0]?.message;
+      const key = path[path.length - 1];
+      push({ code: 'invalid-key', path, message: `${label(path.slice(0, -1))}: key ${JSON.stringify(String(key))} ${inner && inner !== 'Invalid input' ? inner : 'is not allowed here'}`, ...source.locate(path, 'key') });
+      continue;
+    }
+    if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
+      const parent = path.slice(0, -1);
+      const values = discriminatorValuesAt(schema, source.value, parent);
+      const got = valueAt(source.value, path);
+      const allowed = values.length ? `one of ${values.map((v) => JSON.stringify(v)).join(', ')}` : 'a known kind';
+      const what = got === undefined ? `is required (${allowed})` : `must be ${allowed}, got ${show(got)}`;
+      push({ code: 'invalid-value', path, message: `${label(path)}: ${what}`, ...source.locate(got === undefined ? parent : path, 'value') });
+      continue;
+    }
     const at = source.locate(path, 'value');
     push({ code: 'invalid-value', path, message: `${label(path)}: ${describe(issue, source.value, path)}`, ...at });
   }
-  return out;
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
 
   function push(p: Omit<Problem, 'severity' | 'file'>) {
     const key = `${p.line}:${p.col}:${p.message}`;
@@ -87,10 +116,13 @@ function describe(issue: z.core.$ZodIssue, root: unknown, path: readonly (string
   const got = valueAt(root, path);
   switch (issue.code) {
     case 'invalid_type':
-      if (got === undefined) return `is required (${issue.expected})`;
-      return `expected ${issue.expected}, got ${show(got)}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${show(got)}`;
+      if (got === undefined) return `is required (${kind(issue.expected)})`;
+      return `expected ${kind(issue.expected)}, got ${show(got)}`;
+    case 'invalid_value': {
+      const allowed = issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      if (got === undefined) return issue.values.length === 1 ? `is required (${String(path[path.length - 1] ?? 'value')}: ${allowed})` : `is required (${allowed})`;
+      return `must be ${allowed}, got ${show(got)}`;
+    }
     case 'invalid_union':
       return `expected ${unionExpectation(issue)}, got ${show(got)}`;
     case 'too_small':
@@ -105,6 +137,12 @@ function describe(issue: z.core.$ZodIssue, root: unknown, path: readonly (string
 function unionExpectation(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'invalid_union' || !('errors' in issue)) return 'a valid value';
   const kinds = new Set<string>();
-  for (const branch of issue.errors) for (const i of branch) if (i.code === 'invalid_type') kinds.add(i.expected);
+  for (const branch of issue.errors) for (const i of branch) if (i.code === 'invalid_type') kinds.add(kind(i.expected));
   return kinds.size ? [...kinds].join(' or ') : 'a valid value';
+}
+
+/** zod's type names as a YAML author reads them. */
+function kind(expected: string): string {
+  const names: Record<string, string> = { object: 'a map', record: 'a map', map: 'a map', array: 'a list', tuple: 'a list', string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false', date: 'a date', null: 'null' };
+  return names[expected] ?? expected;
 }

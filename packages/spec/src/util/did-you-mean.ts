@@ -1,17 +1,24 @@
-/** Levenshtein distance, bounded: returns limit + 1 as soon as the distance must exceed limit. */
+/**
+ * Edit distance where swapping two neighbouring letters counts as one edit ("prots" -> "ports"),
+ * as typos usually are (optimal string alignment). Bounded: returns limit + 1 as soon as the
+ * distance must exceed limit.
+ */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2]! + 1);
       cur.push(v);
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
+    before = prev;
     prev = cur;
   }
   return prev[b.length]!;
