@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engineCandidates } from './engine-candidates.js';
+
+function home(context?: { name: string; host: string }) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'berth-home-'));
+  mkdirSync(path.join(dir, '.docker'), { recursive: true });
+  if (context) {
+    writeFileSync(path.join(dir, '.docker', 'config.json'), JSON.stringify({ currentContext: context.name }));
+    const meta = path.join(dir, '.docker', 'contexts', 'meta', createHash('sha256').update(context.name).digest('hex'));
+    mkdirSync(meta, { recursive: true });
+    writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: context.name, Endpoints: { docker: { Host: context.host } } }));
+  }
+  return dir;
+}
+
+describe('engineCandidates', () => {
+  it('uses DOCKER_HOST alone when set', () => {
+    expect(engineCandidates({ DOCKER_HOST: 'tcp://10.0.0.1:2375' }, home(), 1000)).toEqual([{ endpoint: 'tcp://10.0.0.1:2375', source: 'DOCKER_HOST' }]);
+  });
+  it('follows the current context of the Docker config, then the default sockets', () => {
+    const h = home({ name: 'colima', host: 'unix:///tmp/colima.sock' });
+    const c = engineCandidates({}, h, 1000);
+    expect(c[0]).toEqual({ endpoint: 'unix:///tmp/colima.sock', source: 'context "colima"' });
+    expect(c.map((x) => x.endpoint)).toContain('unix:///var/run/docker.sock');
+    expect(c.map((x) => x.endpoint)).toContain('unix:///run/user/1000/docker.sock');
+  });
+  it('says so when DOCKER_CONTEXT names a context that does not exist', () => {
+    const [c] = engineCandidates({ DOCKER_CONTEXT: 'nope' }, home(), 1000);
+    expect(c!.problem).toContain('context not found');
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { DesiredContainer } from './desired.js';
+import { plan, planIsEmpty, type ObservedContainer } from './plan.js';
+
+const desired = (service: string, hash: string, imageId = 'sha256:img'): DesiredContainer & { imageId: string } => ({
+  service,
+  name: `p-${service}-1`,
+  image: 'img',
+  create: {},
+  hash,
+  hostPorts: [],
+  volumes: [],
+  hasHealthcheck: false,
+  stopTimeoutS: 10,
+  imageId,
+});
+const observed = (service: string, hash: string | undefined, state = 'running', imageId = 'sha256:img'): ObservedContainer => ({
+  id: `id-${service}`,
+  name: `p-${service}-1`,
+  service,
+  ...(hash ? { hash } : {}),
+  imageId,
+  state,
+});
+
+describe('plan', () => {
+  it('creates what is missing and keeps what is up to date', () => {
+    const p = plan([desired('a', 'h1'), desired('b', 'h2')], [observed('a', 'h1')], ['a', 'b']);
+    expect(p.steps.map((s) => [s.service, s.action])).toEqual([
+      ['a', 'keep'],
+      ['b', 'create'],
+    ]);
+    expect(planIsEmpty(p)).toBe(false);
+  });
+
+  it('recreates on a changed config hash, a changed image, or a container berth did not make', () => {
+    const p = plan(
+      [desired('a', 'new'), desired('b', 'h', 'sha256:newer'), desired('c', 'h')],
+      [observed('a', 'old'), observed('b', 'h'), observed('c', undefined)],
+      ['a', 'b', 'c'],
+    );
+    expect(p.steps.map((s) => [s.action, s.reason])).toEqual([
+      ['recreate', 'config changed'],
+      ['recreate', 'image changed'],
+      ['recreate', 'not created by berth'],
+    ]);
+  });
+
+  it('starts a stopped container that is otherwise up to date', () => {
+    const p = plan([desired('a', 'h')], [observed('a', 'h', 'exited')], ['a']);
+    expect(p.steps[0]).toMatchObject({ action: 'start', container: { id: 'id-a' } });
+  });
+
+  it('leaves containers of unselected services alone and lists orphans', () => {
+    const p = plan([desired('a', 'h')], [observed('a', 'h'), observed('other-profile', 'x'), observed('gone', 'y')], ['a', 'other-profile']);
+    expect(p.steps).toHaveLength(1);
+    expect(planIsEmpty(p)).toBe(true);
+    expect(p.orphans.map((o) => o.service)).toEqual(['gone']);
+  });
+});
