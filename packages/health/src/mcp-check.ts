@@ -36,7 +36,7 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
     done = true;
     settle(v);
   };
-  const fail = (reason: string) => finish({ status: 'critical', reason: `${label}: ${reason}`, details: { from: launch.from } });
+  const fail = (reason: string) => finish({ status: 'critical', reason: `${label}: ${reason}`, details: { from: launch.from, ...(session?.pid ? { pid: session.pid } : {}) } });
 
   const startInitialize = () => {
     if (mode || done) return;
@@ -49,7 +49,9 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
     session.send({ jsonrpc: '2.0', id: 3, method: 'tools/list', params: withMeta ? { _meta: META } : {} });
   };
 
-  const session = new McpSession(
+  // eslint-disable-next-line prefer-const -- assigned once below; the callbacks above close over it
+  let session: McpSession;
+  session = new McpSession(
     launch,
     baseDir,
     (m) => {
@@ -90,8 +92,11 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
 
   phase = 'server/discover';
   session.send({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: META } });
-  // A server that ignores an unknown method would leave us waiting: fall back after a share of the budget.
-  const fallback = setTimeout(startInitialize, Math.max(1000, ctx.timeoutMs * 0.3));
+  // A server that ignores an unknown method would leave us waiting: fall back soon. Queued requests are
+  // harmless to a slow starter (npx), which reads and answers both in order.
+  const fallback = setTimeout(startInitialize, Math.min(1000, ctx.timeoutMs * 0.25));
+  // Give up on the protocol a little before the check's timeout, so stopping the server fits inside it.
+  const deadline = setTimeout(() => onAbort(), Math.max(0, ctx.timeoutMs - Math.min(300, ctx.timeoutMs / 4)));
   const onAbort = () => {
     hurry = true;
     const said = session.lastStderrLine();
@@ -101,6 +106,7 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
   if (ctx.signal.aborted) onAbort();
   const result = await verdict;
   clearTimeout(fallback);
+  clearTimeout(deadline);
   ctx.signal.removeEventListener('abort', onAbort);
   await session.stop(hurry);
   return result;

@@ -54,6 +54,10 @@ export class McpSession {
     });
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   lastStderrLine(): string {
     return this.stderrText.trim().split('\n').at(-1)?.slice(0, 160) ?? '';
   }

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BerthSpecSchema, loadSpecFile } from '@berth/spec';
+import { describe, expect, it } from 'vitest';
+import { deriveChecks } from './derive-checks.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const example = loadSpecFile(join(root, 'examples/semops-data/berth.yaml'), root).value!;
+
+const summary = (spec = example, services?: string[]) =>
+  Object.fromEntries(deriveChecks(spec, services ? { services } : {}).map((t) => [t.id, t.check.type === 'http' ? t.check.url : t.check.type === 'postgres' || t.check.type === 'tcp' ? `${t.check.type} ${t.check.host}:${t.check.port}` : t.check.type]));
+
+describe('deriveChecks on the bundled example', () => {
+  it("keeps the user's checks and derives the rest from ports and protocols", () => {
+    expect(summary()).toEqual({
+      'service:jupyter/http :8888/api/status': 'http://localhost:8888/api/status',
+      'service:mlflow/http :5000/health': 'http://localhost:5000/health',
+      'service:marquez/http :5000/api/v1/namespaces': 'http://127.0.0.1:5000/api/v1/namespaces',
+      'service:marquez/http :5002/healthcheck': 'http://127.0.0.1:5002/healthcheck',
+      'service:marquez-web/http :3005/': 'http://127.0.0.1:3005/',
+      'connection:qdrant/http :6333/readyz': 'http://localhost:6333/readyz',
+      'connection:postgres/postgres :5434': 'postgres 127.0.0.1:5434',
+      'connection:ollama/http :11434/api/version': 'http://localhost:11434/api/version',
+      'connection:mcp/mcp stdio': 'mcp',
+      'devcontainer:devcontainer/gpu cuda 12.1': 'gpu',
+      'devcontainer:devcontainer/torch sees CUDA': 'exec',
+    });
+  });
+  it('the MCP connection looks where the spec says it is registered', () => {
+    const mcp = deriveChecks(example).find((t) => t.subject.id === 'mcp')!;
+    expect(mcp.check).toMatchObject({ type: 'mcp', configFiles: ['.mcp.json', '~/.claude.json'] });
+  });
+  it('narrows to the services asked for', () => {
+    expect(Object.keys(summary(example, ['mlflow', 'qdrant']))).toEqual(['service:mlflow/http :5000/health', 'connection:qdrant/http :6333/readyz']);
+  });
+});
+
+describe('deriveChecks defaults', () => {
+  it('knows the seed services, and falls back to TCP for ports that do not say what they speak', () => {
+    const spec = BerthSpecSchema.parse({
+      berth: 1,
+      repo: { name: 'x' },
+      services: {
+        tracking: { image: 'ghcr.io/mlflow/mlflow:v2.12.1', ports: [{ host: 5100, appProtocol: 'http' }] },
+        cache: { image: 'redis:7', ports: ['127.0.0.2:6380:6379'] },
+        db: { image: 'postgres:16', ports: [{ host: 5433, appProtocol: 'postgres' }] },
+        worker: { image: 'python:3.12' },
+      },
+    });
+    const byId = Object.fromEntries(deriveChecks(spec).map((t) => [t.subject.id, t.check]));
+    expect(byId.tracking).toMatchObject({ type: 'http', url: 'http://127.0.0.1:5100/health', expect: { bodyContains: 'OK' } });
+    expect(byId.cache).toMatchObject({ type: 'tcp', host: '127.0.0.2', port: 6380 });
+    expect(byId.db).toMatchObject({ type: 'postgres', port: 5433 });
+    expect(byId.worker).toMatchObject({ type: 'container' });
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../src/index.js';
+import { target } from './loopback.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const stub = join(here, 'fixtures', 'mcp-stub.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'berth-health-mcp-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const everything = (() => {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/package.json');
+    const main = join(dirname(pkg), 'dist', 'index.js');
+    return existsSync(main) ? main : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+const skip = everything ? undefined : '@modelcontextprotocol/server-everything is not installed (npm ci installs it)';
+
+describe.skipIf(!!skip)(`MCP check against @modelcontextprotocol/server-everything${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('starts it from the spec, completes the handshake and lists its tools', async () => {
+    const r = await runCheck(target({ type: 'mcp', command: process.execPath, args: [everything!, 'stdio'], expectTools: ['echo'] }));
+    expect(r.status).toBe('passing');
+    expect(r.reason).toMatch(/answered (server\/discover|initialize) \(protocol [\d-]+\); \d+ tools$/);
+    expect(r.details).toMatchObject({ from: 'the spec' });
+    expect(r.details!.tools as number).toBeGreaterThan(0);
+  });
+
+  it('finds it by name in .mcp.json, as a client does', async () => {
+    const project = mkdtempSync(join(dir, 'proj-'));
+    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [everything!, 'stdio'] } } }));
+    const r = await runCheck(target({ type: 'mcp', server: 'everything' }, { baseDir: project }));
+    expect(r.status).toBe('passing');
+    expect(r.details).toMatchObject({ from: '.mcp.json' });
+  });
+
+  it('a tool it does not list is named', async () => {
+    const r = await runCheck(target({ type: 'mcp', command: process.execPath, args: [everything!, 'stdio'], expectTools: ['no_such_tool'] }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toMatch(/lists \d+ tools but not no_such_tool$/);
+  });
+});
+
+describe('MCP check against stdio servers that misbehave', () => {
+  const stubCheck = (mode: string, extra: Record<string, unknown> = {}) => target({ type: 'mcp', command: process.execPath, args: [stub, mode], ...extra });
+
+  it('a server of the stateless revision answers server/discover', async () => {
+    const r = await runCheck(stubCheck('discover'));
+    expect([r.status, r.reason]).toEqual(['passing', 'stub-discover 1.0.0 answered server/discover (protocol 2026-07-28); 2 tools']);
+  });
+
+  it('a server that ignores server/discover gets the initialize handshake', async () => {
+    const r = await runCheck(stubCheck('legacy'));
+    expect([r.status, r.reason]).toEqual(['passing', 'stub-legacy 0.9.0 answered initialize (protocol 2025-06-18); 2 tools']);
+  });
+
+  it('a log line on stdout is a protocol failure', async () => {
+    const r = await runCheck(stubCheck('chatty'));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toMatch(/wrote a non-protocol line to stdout: "Server starting on stdio\.\.\." \(logs belong on stderr\)$/);
+  });
+
+  it('a server that never answers (and ignores SIGTERM) times out and is killed', async () => {
+    const r = await runCheck(stubCheck('silent', { timeout: 1500 }));
+    expect(r.status).toBe('critical');
+    expect(r.reason).toMatch(/timed out after 1\.5 s waiting for the answer to (server\/discover|initialize)$/);
+    const pid = r.details!.pid as number;
+    expect(() => process.kill(pid, 0)).toThrow(); // SIGKILLed and reaped before the result came back
+  });
+
+  it('starts the server with a client\'s minimal environment plus its configured env, nothing else', async () => {
+    process.env.BERTH_TEST_LEAK = 'must-not-reach-the-server';
+    try {
+      const r = await runCheck(stubCheck('env', { env: { QDRANT_URL: 'http://127.0.0.1:6333' } }));
+      expect(r.status).toBe('passing');
+      const seen = await runCheck(stubCheck('env', { expectTools: ['QDRANT_URL', 'PATH', 'BERTH_TEST_LEAK'] }));
+      expect(seen.reason).toMatch(/but not QDRANT_URL, BERTH_TEST_LEAK$/);
+    } finally {
+      delete process.env.BERTH_TEST_LEAK;
+    }
+  });
+
+  it('a program that does not exist', async () => {
+    const r = await runCheck(target({ type: 'mcp', command: 'berth-no-such-mcp-server' }));
+    expect([r.status, r.reason]).toEqual(['critical', 'berth-no-such-mcp-server: program not found: berth-no-such-mcp-server']);
+  });
+
+  it('no server registered anywhere is unknown, saying where it looked', async () => {
+    const r = await runCheck(target({ type: 'mcp', configFiles: ['.mcp.json'] }, { baseDir: mkdtempSync(join(dir, 'empty-')) }));
+    expect([r.status, r.reason]).toEqual(['unknown', 'no MCP server registered in .mcp.json']);
+  });
+});

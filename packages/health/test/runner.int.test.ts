@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HealthMonitor, runCheck, runChecks, worstStatus, type CheckResult } from '../src/index.js';
+import { closeAll, httpServer, refusedPort, target } from './loopback.js';
+
+afterEach(closeAll);
+
+describe('command checks run real programs, never through a shell', () => {
+  it('exit code and output are judged; shell syntax is just an argument', async () => {
+    const ok = await runCheck(target({ type: 'command', argv: [process.execPath, '-e', 'console.log("True")'], expect: { stdoutEquals: 'True' } }));
+    expect([ok.status, ok.reason]).toEqual(['passing', `${process.execPath} exited 0 and printed "True"`]);
+    const literal = await runCheck(target({ type: 'command', argv: ['echo', '$(id) && false'], expect: { stdoutEquals: '$(id) && false' } }));
+    expect(literal.status).toBe('passing');
+    const bad = await runCheck(target({ type: 'command', argv: [process.execPath, '-e', 'console.error("no CUDA"); process.exit(3)'] }));
+    expect([bad.status, bad.reason]).toEqual(['critical', `${process.execPath} exited 3, expected 0: no CUDA`]);
+  });
+  it('a program that hangs is stopped at its timeout; one that does not exist is named', async () => {
+    const hung = await runCheck(target({ type: 'command', argv: ['sleep', '30'], timeout: 300 }));
+    expect([hung.status, hung.reason]).toEqual(['critical', 'timed out after 300 ms waiting for sleep to exit; stopped it']);
+    const missing = await runCheck(target({ type: 'command', argv: ['berth-no-such-program'] }));
+    expect(missing.reason).toBe('program not found: berth-no-such-program');
+  });
+  it('output is bounded', async () => {
+    const r = await runCheck(target({ type: 'command', argv: [process.execPath, '-e', 'process.stdout.write("x".repeat(5e6))'], expect: { stdoutContains: 'y' } }));
+    expect(r.reason).toBe(`${process.execPath} output does not contain "y"`);
+  });
+});
+
+describe('retries, severity and start period', () => {
+  it('retries with backoff, counting attempts', async () => {
+    const port = await refusedPort();
+    const r = await runCheck(target({ type: 'tcp', port, retries: 2 }));
+    expect([r.status, r.attempts, r.reason]).toEqual(['critical', 3, `connection refused on 127.0.0.1:${port} (after 3 attempts)`]);
+  });
+  it('a failing warning-severity check is a warning; inside the start period it is starting', async () => {
+    const port = await refusedPort();
+    expect((await runCheck(target({ type: 'tcp', port, severity: 'warning' }))).status).toBe('warning');
+    const starting = await runCheck(target({ type: 'tcp', port, startPeriod: '30s' }), { startedAt: Date.now() });
+    expect(starting.status).toBe('starting');
+    expect(starting.reason).toBe(`starting (within its 30 s start period): connection refused on 127.0.0.1:${port}`);
+  });
+});
+
+describe('runChecks', () => {
+  it('runs everything concurrently under the cap and keeps target order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const { port } = await httpServer((req, res) => {
+      peak = Math.max(peak, ++inFlight);
+      setTimeout(() => (inFlight--, res.end('ok')), 50);
+    });
+    const targets = Array.from({ length: 40 }, (_, i) => ({ ...target({ type: 'http', url: `http://127.0.0.1:${port}/${i}` }), id: `t${i}` }));
+    const seen: string[] = [];
+    const results = await runChecks(targets, { concurrency: 8, onResult: (r) => seen.push(r.id) });
+    expect(results.map((r) => r.id)).toEqual(targets.map((t) => t.id));
+    expect(results.every((r) => r.status === 'passing')).toBe(true);
+    expect(seen.sort()).toEqual(targets.map((t) => t.id).sort());
+    expect(peak).toBeLessThanOrEqual(8);
+    expect(peak).toBeGreaterThan(1);
+    expect(worstStatus(results)).toBe('passing');
+  });
+  it('the worst status wins', () => {
+    const r = (status: CheckResult['status']) => ({ status });
+    expect(worstStatus([r('passing'), r('unknown'), r('warning')])).toBe('warning');
+    expect(worstStatus([r('starting'), r('critical')])).toBe('critical');
+    expect(worstStatus([])).toBe('passing');
+  });
+});
+
+describe('HealthMonitor', () => {
+  it('runs each check on its interval, damps a blip with failureThreshold, and stop() waits for checks in flight', async () => {
+    let answer = 200;
+    const { port } = await httpServer((req, res) => {
+      res.writeHead(answer);
+      res.end();
+    });
+    const monitor = new HealthMonitor([target({ type: 'http', url: `http://127.0.0.1:${port}/`, interval: 30, failureThreshold: 3 })]);
+    const results: CheckResult[] = [];
+    monitor.on('result', (r) => results.push(r));
+    monitor.start();
+    await new Promise<void>((resolve) => {
+      monitor.on('result', () => {
+        if (results.length === 2) answer = 503;
+        if (results.length >= 6) resolve();
+      });
+    });
+    await monitor.stop();
+    const count = results.length;
+    expect(results.slice(0, 2).map((r) => r.status)).toEqual(['passing', 'passing']);
+    expect(results.slice(2, 4).map((r) => r.status)).toEqual(['passing', 'passing']);
+    expect(results[2]!.reason).toBe('still passing (1 of 3 failures: status 503, expected 200-399)');
+    expect(results[4]!.status).toBe('critical');
+    expect(monitor.latest()).toHaveLength(1);
+    expect(monitor.latest()[0]!.status).toBe('critical');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(results.length).toBe(count); // nothing runs after stop()
+  });
+});
