@@ -24,6 +24,7 @@ export const CheckResult = z.object({
   id: z.string(),
   subject: Subject,
   type: z.string().describe('http, tcp, postgres, exec, docker, ...'),
+  label: z.string().optional().describe('The check as shown in tables: its name, or kind and target.'),
   status: HealthStatus,
   reason: z.string(),
   latencyMs: z.number(),

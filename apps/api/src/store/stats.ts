@@ -23,9 +23,10 @@ export function uptimeRatio(up: number, down: number): number | null {
   return up + down === 0 ? null : up / (up + down);
 }
 
-const SEVERITY: Record<HealthStatus, number> = { passing: 0, unknown: 1, starting: 2, warning: 3, critical: 4 };
+// The same order as @berth/health's worstStatus.
+const SEVERITY: Record<HealthStatus, number> = { passing: 0, starting: 1, unknown: 2, warning: 3, critical: 4 };
 
-/** The worst of several statuses (critical > warning > starting > unknown > passing); unknown when empty. */
+/** The worst of several statuses (critical > warning > unknown > starting > passing); unknown when empty. */
 export function worstOf(statuses: Iterable<HealthStatus>): HealthStatus {
   let worst: HealthStatus | undefined;
   for (const s of statuses) if (worst === undefined || SEVERITY[s] > SEVERITY[worst]) worst = s;

@@ -1,0 +1,61 @@
+import type { ServerResponse } from 'node:http';
+import type { ServerEvent } from './contract.js';
+import type { Redactor } from './redact.js';
+
+/** Server-sent events to every connected dashboard. Slow clients are dropped rather than buffered forever. */
+export class EventHub {
+  private clients = new Set<ServerResponse>();
+  private heartbeat: NodeJS.Timeout;
+  private nextId = 1;
+
+  constructor(
+    private redact: Redactor,
+    heartbeatMs = 15_000,
+  ) {
+    // A comment line keeps proxies and browsers from timing the stream out.
+    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get size() {
+    return this.clients.size;
+  }
+
+  /** Takes over a response: headers, the first event, and removal when the client goes. */
+  add(res: ServerResponse, first: ServerEvent): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(`retry: 3000\n${this.format(first)}`);
+    this.clients.add(res);
+    res.on('close', () => this.clients.delete(res));
+  }
+
+  private format(event: ServerEvent): string {
+    return `id: ${this.nextId++}\nevent: ${event.type}\ndata: ${this.redact(JSON.stringify(event))}\n\n`;
+  }
+
+  send(event: ServerEvent): void {
+    if (this.clients.size) this.write(this.format(event));
+  }
+
+  private write(chunk: string): void {
+    for (const res of this.clients) {
+      // More than 1 MiB unread: the client is not keeping up.
+      if (res.writableLength > 1 << 20) {
+        res.destroy();
+        this.clients.delete(res);
+      } else res.write(chunk);
+    }
+  }
+
+  /** Ends every stream (on shutdown), so the server can close. */
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from '../contract.js';
+import { bearerMatches } from '../auth.js';
+import type { Runtime } from '../runtime.js';
+import { EngineUnavailableError, profileServices } from '../sources/engine.js';
+import { errorLine } from '../sources/optional.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 503: ErrorBody };
+
+/** Write routes: profile up and down, service restart. Each needs `Authorization: Bearer TOKEN`. */
+export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: string): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { spec, specFile } = rt.options;
+
+  // Checked before the body is read, so an unauthenticated client cannot make the server parse anything.
+  const requireToken = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!bearerMatches(req.headers.authorization, token)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="berth"')
+        .send({ statusCode: 401, error: 'Unauthorized', message: 'this route needs Authorization: Bearer <token> (BERTH_TOKEN, or the token file berth serve printed)' });
+    }
+  };
+
+  const run = async (reply: FastifyReply, action: 'up' | 'down' | 'restart', target: string, services: string[], options: Record<string, unknown>) => {
+    if (!rt.options.engine) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the Docker engine is not watched by this server' });
+    try {
+      await rt.options.engine.act(action, options);
+      return { ok: true, action, target, message: `${action} ${target}: done`, services };
+    } catch (err) {
+      const code = err instanceof EngineUnavailableError ? 503 : 500;
+      return reply.code(code).send({ statusCode: code, error: code === 503 ? 'Service Unavailable' : 'Internal Server Error', message: `${action} ${target} failed: ${errorLine(err)}` });
+    }
+  };
+
+  const profileRoute = (action: 'up' | 'down') =>
+    r.post(
+      `/api/profiles/:name/${action}`,
+      {
+        onRequest: requireToken,
+        schema: { tags: ['write'], summary: `Profile ${action}`, security: [{ bearer: [] }], params: ProfileParams, body: UpBody.optional(), response: { 200: ActionResponse, ...errors } },
+      },
+      async (req, reply) => {
+        const { name } = req.params;
+        if (!(name in spec.profiles)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no profile "${name}" in ${specFile}` });
+        const services = profileServices(spec, name);
+        const options = action === 'up' ? { profiles: [name], wait: req.body?.wait ?? false } : { profiles: [name], services };
+        return run(reply, action, name, services, options);
+      },
+    );
+  profileRoute('up');
+  profileRoute('down');
+
+  r.post(
+    '/api/services/:id/restart',
+    { onRequest: requireToken, schema: { tags: ['write'], summary: 'Restart a service', security: [{ bearer: [] }], params: ServiceParams, response: { 200: ActionResponse, ...errors } } },
+    async (req, reply) => {
+      const { id } = req.params;
+      if (!(id in spec.services)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no service "${id}" in ${specFile}` });
+      return run(reply, 'restart', id, [id], { services: [id] });
+    },
+  );
+}

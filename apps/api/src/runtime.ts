@@ -1,0 +1,126 @@
+import type { BerthSpec, PortRegistry } from '@berth/spec';
+import type { CheckResult, HealthResponse, HealthStatus } from './contract.js';
+import { EventHub } from './events.js';
+import type { Redactor } from './redact.js';
+import type { HistoryStore, SubjectSummary } from './store/history-store.js';
+import type { EngineSource } from './sources/engine.js';
+import type { GpuSource } from './sources/gpu.js';
+import type { Monitor } from './sources/health.js';
+import { healthView, httpStatusFor, subjectsOf } from './views.js';
+
+export interface RuntimeOptions {
+  spec: BerthSpec;
+  /** The spec file as shown to users. */
+  specFile: string;
+  registry?: { value: PortRegistry; file: string };
+  env: NodeJS.ProcessEnv;
+  store: HistoryStore;
+  /** The scheduler; absent when @berth/health cannot provide one (then `monitorReason` says why). */
+  monitor?: Monitor;
+  monitorReason?: string;
+  engine?: EngineSource;
+  gpu?: GpuSource;
+  redact: Redactor;
+  /** How often queued results are written (default 1 s) and the store rolled up (default hourly). */
+  flushMs?: number;
+  maintainMs?: number;
+}
+
+/**
+ * The running state behind the routes: the latest result of every check (pushed by the
+ * scheduler, never pulled by a request), the history store, the event hub, and the cached
+ * answers built from them.
+ */
+export class Runtime {
+  readonly events: EventHub;
+  private latest = new Map<string, CheckResult>();
+  private healthCache: { view: HealthResponse; code: number; body: string } | undefined;
+  private summaryCache: { at: number; value: Promise<Map<string, SubjectSummary>> } | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(readonly options: RuntimeOptions) {
+    this.events = new EventHub(options.redact);
+  }
+
+  get spec() {
+    return this.options.spec;
+  }
+  get store() {
+    return this.options.store;
+  }
+  get checkCount() {
+    return this.options.monitor?.size ?? 0;
+  }
+
+  start(): void {
+    const { monitor, store, engine, gpu } = this.options;
+    monitor?.onResult((r) => this.accept(r));
+    monitor?.start();
+    engine?.start();
+    gpu?.start();
+    const flush = setInterval(() => void store.flush().catch(() => {}), this.options.flushMs ?? 1000);
+    const maintain = setInterval(() => void store.maintain().catch(() => {}), this.options.maintainMs ?? 3_600_000);
+    for (const t of [flush, maintain]) t.unref();
+    this.timers.push(flush, maintain);
+    void store.maintain().catch(() => {});
+  }
+
+  /** A new result: remember it, queue it for the store, tell the dashboards. */
+  accept(result: CheckResult): void {
+    const previous = this.latest.get(result.id)?.status ?? null;
+    const before = this.healthCache?.view.status ?? this.overall();
+    this.latest.set(result.id, result);
+    this.healthCache = undefined;
+    this.options.store.add(result);
+    this.events.send({ type: 'result', result, previous });
+    const after = this.overall();
+    if (after !== before) this.events.send({ type: 'status', status: after, previous: before });
+  }
+
+  results(): CheckResult[] {
+    return [...this.latest.values()];
+  }
+
+  overall(): HealthStatus {
+    return this.health().view.status;
+  }
+
+  /** The /health answer, rebuilt only when a result came in since. */
+  health(): { view: HealthResponse; code: number; body: string } {
+    if (!this.healthCache) {
+      const view = healthView(this.results(), this.checkCount);
+      this.healthCache = { view, code: httpStatusFor(view.status, Math.max(this.checkCount, this.latest.size)), body: this.options.redact(JSON.stringify(view)) };
+    }
+    return this.healthCache;
+  }
+
+  /** Uptime and latency per subject from the store, cached for 5 s. */
+  summaries(): Promise<Map<string, SubjectSummary>> {
+    const now = Date.now();
+    if (!this.summaryCache || now - this.summaryCache.at > 5000) {
+      const ids = new Set([...subjectsOf(this.spec).map((s) => s.subject.id), ...this.results().map((r) => r.subject.id)]);
+      const value = (async () => {
+        await this.store.flush();
+        const out = new Map<string, SubjectSummary>();
+        for (const id of ids) out.set(id, await this.store.summary(id, now));
+        return out;
+      })();
+      value.catch(() => (this.summaryCache = undefined));
+      this.summaryCache = { at: now, value };
+    }
+    return this.summaryCache.value;
+  }
+
+  /** Graceful stop: no new checks, the running ones finish and are stored, streams end, the store closes. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      await this.options.monitor?.stop();
+      await Promise.allSettled([this.options.engine?.stop(), this.options.gpu?.stop()]);
+      this.events.close();
+      await this.options.store.close();
+    })();
+    return this.stopping;
+  }
+}

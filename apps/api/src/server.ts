@@ -1,0 +1,108 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redactor } from './redact.js';
+import { Runtime, type RuntimeOptions } from './runtime.js';
+import { registerReadRoutes } from './routes/read-routes.js';
+import { registerStaticRoutes } from './routes/static-routes.js';
+import { registerSystemRoutes } from './routes/system-routes.js';
+import { registerWriteRoutes } from './routes/write-routes.js';
+
+export interface ServerOptions extends RuntimeOptions {
+  /** The bearer token write routes need. */
+  token: string;
+  /** The built dashboard; none serves a page saying how to build it. */
+  uiDir?: string;
+  /** Origins allowed to call the API from a browser; none means no CORS headers at all. */
+  corsOrigins?: string[];
+  /** Largest request body in bytes (default 16 KiB); larger is 413. */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+export interface BerthServer {
+  app: FastifyInstance;
+  runtime: Runtime;
+  /** Listens (default 127.0.0.1, port 0 for any free one) and returns the base URL. */
+  listen(options?: { host?: string; port?: number }): Promise<string>;
+  /** Graceful: stops accepting, ends event streams, finishes in-flight checks, closes the store. */
+  close(): Promise<void>;
+}
+
+const VERSION = '0.1.0';
+
+function installCors(app: FastifyInstance, origins: string[]) {
+  const allowed = new Set(origins);
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (!origin || !(allowed.has(origin) || allowed.has('*'))) return;
+    reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      return reply.header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'authorization, content-type').header('access-control-max-age', '600').code(204).send();
+    }
+  });
+}
+
+function installErrors(app: FastifyInstance, redact: Redactor) {
+  app.setErrorHandler((error, req, reply) => {
+    const err = error as FastifyError;
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const message = err.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || err.validationContext || 'request'}: ${v.message}`).join('; ');
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${err.validationContext ?? 'request'} ${message}` });
+    }
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    const message = status >= 500 ? 'internal error; see the server log' : redact(err.message);
+    return reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : (err.name ?? 'Error'), message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+}
+
+/** Builds the API over a runtime (scheduler, store, sources). Nothing runs until `runtime.start()` (called by listen). */
+export async function createServer(options: ServerOptions): Promise<BerthServer> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 16 * 1024, forceCloseConnections: 'idle', return503OnClosing: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const runtime = new Runtime(options);
+  const redact = options.redact;
+
+  // The second wall for secrets: no body leaves with a value that looks secret.
+  app.addHook('onSend', async (_req, _reply, payload) => (typeof payload === 'string' ? redact(payload) : payload));
+  if (options.corsOrigins?.length) installCors(app, options.corsOrigins);
+  installErrors(app, redact);
+
+  const { default: swagger } = await import('@fastify/swagger');
+  const { default: swaggerUi } = await import('@fastify/swagger-ui');
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'berth API', version: VERSION, description: 'Health, history, ports, env status, containers and GPUs of a berth spec.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerSystemRoutes(app, runtime);
+  registerReadRoutes(app, runtime);
+  registerWriteRoutes(app, runtime, options.token);
+  await registerStaticRoutes(app, options.uiDir);
+
+  // Streams never end by themselves: end them first so close() does not wait on them.
+  app.addHook('preClose', async () => runtime.events.close());
+  app.addHook('onClose', async () => runtime.stop());
+
+  let started = false;
+  return {
+    app,
+    runtime,
+    async listen({ host = '127.0.0.1', port = 0 } = {}) {
+      if (!started) runtime.start();
+      started = true;
+      const address = await app.listen({ host, port });
+      return address.replace('[::1]', 'localhost');
+    },
+    async close() {
+      await app.close();
+      await runtime.stop();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { BerthSpec } from '@berth/spec';
+import type { GpuResponse } from '../contract.js';
+import { errorLine, optionalExport } from './optional.js';
+
+type GpuReportFn = (spec: BerthSpec | undefined, options?: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+/** Maps @berth/gpu's report onto the API's shape, reading defensively (detection and verdict may sit at the top or nested). */
+export function toGpuResponse(report: Record<string, unknown>): GpuResponse {
+  const detection = isRecord(report.detection) ? report.detection : report;
+  const verdictRaw = [report.verdict, report.cuda, report.compatibility].find(isRecord);
+  const gpus = Array.isArray(detection.gpus) ? detection.gpus.filter(isRecord) : [];
+  return {
+    available: true,
+    detection: str(detection.status) ?? 'unknown',
+    message: str(detection.message),
+    driverVersion: str(detection.driverVersion),
+    cudaVersion: str(detection.cudaVersion),
+    gpus: gpus.map((g, i) => ({
+      index: num(g.index) ?? i,
+      name: str(g.name) ?? 'GPU',
+      uuid: str(g.uuid),
+      memoryTotalMiB: num(g.memoryTotalMiB),
+      memoryUsedMiB: num(g.memoryUsedMiB),
+      utilizationPct: num(g.utilizationPct),
+      temperatureC: num(g.temperatureC),
+    })),
+    verdict: verdictRaw ? { status: str(verdictRaw.status) ?? 'unknown', reason: str(verdictRaw.reason) ?? '', minimumDriver: str(verdictRaw.minimumDriver) } : null,
+    report: JSON.parse(JSON.stringify(report)) as Record<string, unknown>,
+  };
+}
+
+/** GPUs polled in the background (nvidia-smi takes a while); requests read the last report. */
+export class GpuSource {
+  private last: GpuResponse = { available: false, reason: 'GPUs have not been detected yet' };
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private spec: BerthSpec,
+    private options: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {},
+  ) {}
+
+  start(): void {
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.options.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  refresh(): Promise<void> {
+    this.running ??= (async () => {
+      const fn = await optionalExport<GpuReportFn>(() => import('@berth/gpu'), '@berth/gpu', 'gpuReport');
+      try {
+        this.last = fn.ok ? toGpuResponse(await fn.value(this.spec, { env: this.options.env })) : { available: false, reason: fn.reason };
+      } catch (err) {
+        this.last = { available: false, reason: `GPU detection failed: ${errorLine(err)}` };
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  report(): GpuResponse {
+    return this.last;
+  }
+}

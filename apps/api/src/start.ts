@@ -1,0 +1,98 @@
+import { dirname, join } from 'node:path';
+import { BerthError, hasErrors, loadRegistryFile, loadSpecFile, resolveRegistryPath, type BerthSpec, type PortRegistry } from '@berth/spec';
+import { resolveToken, type TokenSource } from './auth.js';
+import { makeRedactor, secretValues } from './redact.js';
+import { defaultUiDir } from './routes/static-routes.js';
+import { createServer, type BerthServer } from './server.js';
+import { EngineSource } from './sources/engine.js';
+import { GpuSource } from './sources/gpu.js';
+import { createMonitor, type TargetLike } from './sources/health.js';
+import { describeStore, openStore, parseStoreOption } from './store/open-store.js';
+import type { RetentionOptions } from './store/history-store.js';
+
+export interface StartOptions {
+  /** The spec file; loaded (with its registry) unless `spec` is given. */
+  specPath: string;
+  spec?: BerthSpec;
+  /** The spec file as shown to users (default: specPath). */
+  specFile?: string;
+  registry?: { value: PortRegistry; file: string };
+  env?: NodeJS.ProcessEnv;
+  /** `--store`: sqlite:PATH, a path, or postgres://...; default `.berth/history.db` beside the spec. */
+  store?: string;
+  retention?: RetentionOptions;
+  host?: string;
+  port?: number;
+  /** The write token; default BERTH_TOKEN, else the token file. */
+  token?: string;
+  /** Default `.berth/token` beside the spec. */
+  tokenFile?: string;
+  /** The built dashboard; default apps/ui/dist when it exists; null for none. */
+  uiDir?: string | null;
+  /** Watch the Docker engine (default true) and detect GPUs (default true). */
+  engine?: boolean;
+  gpu?: boolean;
+  corsOrigins?: string[];
+  bodyLimit?: number;
+  /** Checks to run instead of those derived from the spec. */
+  targets?: TargetLike[];
+  logger?: boolean;
+}
+
+export interface RunningServer extends BerthServer {
+  url: string;
+  token: TokenSource;
+  /** The store as shown to users (a PostgreSQL password is masked). */
+  storeLabel: string;
+  /** Which scheduler runs the checks, or why none does. */
+  scheduler: string;
+}
+
+function loadSpec(specPath: string): { spec: BerthSpec; specFile: string; registry?: { value: PortRegistry; file: string } } {
+  const loaded = loadSpecFile(specPath);
+  if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems, exitCode: 2 });
+  const ref = resolveRegistryPath(loaded.value, loaded.path);
+  let registry: { value: PortRegistry; file: string } | undefined;
+  if (ref.path) {
+    const r = loadRegistryFile(ref.path);
+    if (r.value && !hasErrors(r.problems)) registry = { value: r.value, file: r.file };
+  }
+  return { spec: loaded.value, specFile: loaded.file, registry };
+}
+
+/** Loads what is needed, opens the store, starts the scheduler and the sources, and listens. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const loaded = options.spec ? { spec: options.spec, specFile: options.specFile ?? options.specPath, registry: options.registry } : loadSpec(options.specPath);
+  const { spec } = loaded;
+  const baseDir = dirname(options.specPath);
+  const location = parseStoreOption(options.store, options.specPath);
+  const token = options.token ? { token: options.token, from: 'env' as const } : resolveToken({ env, file: options.tokenFile ?? join(baseDir, '.berth', 'token') });
+  const redact = makeRedactor(secretValues(env, spec, [token.token]));
+  const store = await openStore(location, options.retention);
+  try {
+    const choice = await createMonitor(spec, { baseDir, targets: options.targets });
+    const server = await createServer({
+      spec,
+      specFile: loaded.specFile,
+      registry: loaded.registry,
+      env,
+      store,
+      monitor: choice.monitor,
+      monitorReason: choice.reason,
+      engine: options.engine === false ? undefined : new EngineSource(spec, { env }),
+      gpu: options.gpu === false ? undefined : new GpuSource(spec, { env }),
+      redact,
+      token: token.token,
+      uiDir: options.uiDir === null ? undefined : (options.uiDir ?? defaultUiDir()),
+      corsOrigins: options.corsOrigins,
+      bodyLimit: options.bodyLimit,
+      logger: options.logger,
+    });
+    const url = await server.listen({ host: options.host, port: options.port });
+    return { ...server, url, token, storeLabel: describeStore(location), scheduler: choice.scheduler ?? `none: ${choice.reason}` };
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+}
