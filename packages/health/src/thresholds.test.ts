@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyThresholds, initialThresholdState } from './thresholds.js';
 import type { CheckResult, HealthStatus } from './types.js';
 
-const result = (status: HealthStatus, reason = status): CheckResult => ({
+const result = (status: HealthStatus, reason: string = status): CheckResult => ({
   id: 'c',
   subject: { kind: 'service', id: 's' },
   type: 'tcp',
