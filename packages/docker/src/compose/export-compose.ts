@@ -61,7 +61,8 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   if (Object.keys(berthServices).length) berth.services = berthServices;
   compose['x-berth'] = berth;
   const escaped = escapeDollars(compose) as ComposeMap;
-  const doc = new Document(escaped);
+  // YAML 1.1 rules quote "off", "yes", "1:30": PyYAML (docker-compose 1.29) would read them as booleans and numbers
+  const doc = new Document(escaped, { version: '1.1', aliasDuplicateObjects: false });
   doc.commentBefore = ` Written by \`berth compose\` from the berth spec; edit the spec, not this file.\n Fields Compose cannot express are kept under x-berth; \`berth import compose\` reads them back.`;
   return { compose: escaped, yaml: doc.toString({ lineWidth: 0 }), problems: sink.problems };
 }

@@ -36,6 +36,7 @@ export function importCompose(options: ImportComposeOptions): ImportComposeResul
   const sink = new ProblemSink();
   const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink });
   const problems = [...loaded.problems, ...locateProblems(sink.problems, loaded.sources)];
+  if (sink.hasErrors) return { problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const yaml = specYaml(spec, options.files);
   const check = parseSpec(yaml, options.output ?? 'berth.yaml');
   for (const p of check.problems) {
@@ -51,7 +52,8 @@ function rebaseModel(model: ComposeMap, from: string, to: string): ComposeMap {
 
 /** The spec as YAML, written by the yaml library with a header saying where it came from. */
 export function specYaml(spec: ComposeMap, files: string[]): string {
-  const doc = new Document(spec);
+  // YAML 1.1 rules quote "off" and "yes", so tools with older YAML parsers read them as the strings they are
+  const doc = new Document(spec, { version: '1.1', aliasDuplicateObjects: false });
   doc.commentBefore = ` Imported from ${files.join(', ')} by \`berth import compose\`.\n Fields berth cannot carry are kept under x-compose; \`berth compose\` writes them back.`;
   return doc.toString({ lineWidth: 0 });
 }

@@ -36,7 +36,7 @@ export function convertPorts(value: unknown, ctx: FieldContext): ComposeMap[] {
     }
     for (const p of parsed.ports) {
       if (!p.published) {
-        ctx.sink.warn(at, `container port ${span(p.target)} is published on an ephemeral host port (no host port given); berth ports need a host port, kept under x-compose.ports`, 'compose-port-ephemeral');
+        ctx.sink.warn(at, `${JSON.stringify(entry)}: container port ${span(p.target)} is published on an ephemeral host port (no host port given); berth ports need a host port, kept under x-compose.ports`, 'compose-port-ephemeral');
         keepIn(ctx, 'ports', entry);
         continue;
       }

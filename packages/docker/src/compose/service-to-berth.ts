@@ -114,7 +114,7 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope):
         break;
       }
       case 'deploy':
-        if (gpu.deployRest !== undefined) keep(ctx, key, gpu.deployRest, gpu.gpu ? 'everything but the GPU reservation is not carried' : 'is not carried');
+        if (gpu.deployRest !== undefined) keep(ctx, key, gpu.deployRest, gpu.gpu ? 'only its GPU reservation is carried, as gpu' : 'berth has no field for it');
         break;
       case 'gpus':
         if (!gpu.gpu) keep(ctx, key, value, 'is not a GPU request berth understands');

@@ -1,0 +1,138 @@
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSpec } from '@berth/spec';
+import { importCompose } from '@berth/docker';
+
+const fixtures = resolve(import.meta.dirname, 'compose-fixtures');
+const app = join(fixtures, 'app');
+type Svc = Record<string, unknown>;
+
+function importApp(env: Record<string, string> = {}) {
+  const r = importCompose({ files: ['compose.yaml', 'override.yaml'], cwd: app, env });
+  const services = (r.spec?.services ?? {}) as Record<string, Svc>;
+  return { ...r, services, warnings: r.problems.filter((p) => p.severity === 'warning'), errors: r.problems.filter((p) => p.severity === 'error') };
+}
+
+describe('importCompose on a small project (compose-fixtures/app)', () => {
+  const r = importApp();
+
+  it('imports without errors and the spec loads clean', () => {
+    expect(r.errors).toEqual([]);
+    const loaded = parseSpec(r.yaml!, 'berth.yaml');
+    expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(Object.keys(loaded.value!.services).sort()).toEqual(['api', 'cache', 'web', 'worker']);
+  });
+
+  it('interpolates from .env, defaults and $$', () => {
+    expect(r.services.web!.image).toBe('nginx:1.27');
+    expect(r.services.api!.environment).toEqual({ DB_URL: 'postgres://db/shop_db' });
+    expect((r.services.web!.environment as Svc).GREETING).toBe('cost $5');
+    expect(r.envFile).toBe('.env');
+  });
+
+  it('lets the process environment win over .env', () => {
+    expect(importApp({ NGINX_TAG: 'from-env' }).services.web!.image).toBe('nginx:from-env');
+  });
+
+  it('reads ports in short and long syntax, IPv6, ranges and overrides', () => {
+    expect(r.services.web!.ports).toEqual([
+      { host: 8443, container: 443, hostIp: '127.0.0.1' },
+      { host: 9443, container: 443, hostIp: '::1' },
+      { host: '3000-3002', protocol: 'udp' },
+      { host: 9090, hostIp: '0.0.0.0', name: 'metrics', appProtocol: 'http' },
+      { host: 8088, container: 80 },
+      { host: 8081, container: 81 },
+    ]);
+    expect(r.warnings.find((w) => w.code === 'compose-port-ephemeral')?.message).toMatch(/^services\.web\.ports\[\d\]: "7000": container port 7000 is published on an ephemeral host port/);
+    expect((r.services.web!['x-compose'] as Svc).ports).toEqual(['7000']);
+  });
+
+  it('merges anchors and << merge keys, and the override file onto the main one', () => {
+    expect(r.services.web!.environment).toEqual({ LOG_LEVEL: 'debug', REGION: 'eu', GREETING: 'cost $5' });
+    expect(r.services.web!.labels).toEqual({ team: 'shop' });
+    expect(r.services.api!.command).toEqual(['serve', '--port', '8001']);
+  });
+
+  it('resolves extends from another file and from the same file', () => {
+    expect(r.services.api).toMatchObject({ image: 'shop/api:latest', envFile: ['./api.env'], networks: ['back'], ports: [{ host: 8000 }] });
+    expect(r.services.worker).toMatchObject({ image: 'shop/api:latest', profiles: ['jobs'], networkMode: 'host', restart: 'on-failure', command: ['serve', '--port', '8000'] });
+    expect((r.services.worker!['x-compose'] as Svc).restart).toBe('on-failure:3');
+  });
+
+  it('adds included services with their paths rewritten', () => {
+    expect(r.services.cache).toEqual({ image: 'redis:7', ports: [{ host: 6379 }], volumes: ['./included/redis.conf:/etc/redis.conf'] });
+  });
+
+  it('carries profiles, depends_on conditions, health checks and GPUs', () => {
+    expect(r.spec!.profiles).toEqual({ frontend: {}, jobs: {} });
+    expect(r.services.web!.dependsOn).toEqual({ api: { condition: 'service_healthy', restart: true }, cache: { condition: 'service_started', required: false } });
+    expect(r.services.api!.healthcheck).toEqual({ test: 'curl -fsS http://localhost:8000/health', interval: '1m30s', startPeriod: '500ms', retries: 3 });
+    expect(r.services.api!.gpu).toEqual({ count: 1, capabilities: ['gpu'], driver: 'nvidia' });
+    expect((r.services.api!['x-compose'] as Svc).deploy).toEqual({ resources: { limits: { memory: '1g' } } });
+  });
+
+  it('carries networks, volumes, x- fields and the project name', () => {
+    expect(r.spec).toMatchObject({ project: 'shop', repo: { name: 'shop' }, networks: { back: {}, legacy: { external: true, name: 'shared-net' } }, volumes: { data: {} } });
+    expect(r.spec!['x-logging']).toEqual({ driver: 'json-file', options: { 'max-size': '10m' } });
+    expect(r.services.web!['x-team']).toBe('storefront');
+  });
+
+  it('warns about what it cannot carry, with file, line and path, and keeps it under x-compose', () => {
+    const build = r.warnings.find((w) => w.path?.join('.') === 'services.web.build');
+    expect(build).toMatchObject({ file: 'compose.yaml', line: 42, col: 5 });
+    expect(build!.message).toBe('services.web.build: not carried (berth does not build images); kept under x-compose');
+    expect((r.services.web!['x-compose'] as Svc).build).toBe('./web');
+  });
+
+  it('rewrites relative paths when the spec goes to another directory', () => {
+    const out = importCompose({ files: ['compose.yaml'], cwd: app, env: {}, output: join(fixtures, 'berth.yaml') });
+    const services = out.spec!.services as Record<string, Svc>;
+    expect(services.api!.envFile).toEqual(['./app/api.env']);
+    expect(services.api!.volumes).toContain('./app/data:/srv/data:ro');
+  });
+});
+
+describe('importCompose errors', () => {
+  const broken = join(fixtures, 'broken');
+  const tmp = mkdtempSync(join(tmpdir(), 'berth-compose-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('names a missing env_file', () => {
+    const r = importCompose({ files: ['missing-env-file.yaml'], cwd: broken, env: {} });
+    expect(r.spec).toBeUndefined();
+    expect(r.problems).toContainEqual(expect.objectContaining({ severity: 'error', file: 'missing-env-file.yaml', line: 4, message: 'services.app.env_file: env file does-not-exist.env not found' }));
+  });
+
+  it('names a missing extends file', () => {
+    const r = importCompose({ files: ['missing-extends.yaml'], cwd: broken, env: {} });
+    expect(r.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['services.app.extends.file: extends file nowhere.yaml not found']);
+  });
+
+  it('names the variable and the message of ${VAR:?message}', () => {
+    const r = importCompose({ files: ['required-var.yaml'], cwd: broken, env: {} });
+    expect(r.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['services.app.environment.TOKEN: required variable API_TOKEN is not set: API_TOKEN must be set']);
+    expect(importCompose({ files: ['required-var.yaml'], cwd: broken, env: { API_TOKEN: 't' } }).problems).toEqual([]);
+  });
+
+  it('names a missing Compose file, include file and --env-file', () => {
+    writeFileSync(join(tmp, 'inc.yaml'), 'include: [gone.yaml]\nservices: {}\n');
+    expect(importCompose({ files: ['nope.yaml'], cwd: tmp, env: {} }).problems[0]!.message).toBe('Compose file nope.yaml not found');
+    expect(importCompose({ files: ['inc.yaml'], cwd: tmp, env: {} }).problems[0]!.message).toBe('include[0]: included file gone.yaml not found');
+    expect(importCompose({ files: ['inc.yaml'], cwd: tmp, env: {}, envFile: 'no.env' }).problems.map((p) => p.message)).toContain('env file no.env not found');
+  });
+
+  it('refuses extends and include cycles without looping', () => {
+    writeFileSync(join(tmp, 'cycle.yaml'), 'services:\n  a: { extends: b, image: x }\n  b: { extends: a }\n');
+    writeFileSync(join(tmp, 'self.yaml'), 'include: [self.yaml]\nservices: {}\n');
+    expect(importCompose({ files: ['cycle.yaml'], cwd: tmp, env: {} }).problems.some((p) => /extends cycle/.test(p.message))).toBe(true);
+    expect(importCompose({ files: ['self.yaml'], cwd: tmp, env: {} }).problems.some((p) => /include cycle/.test(p.message))).toBe(true);
+  });
+
+  it('reports broken YAML as an error, never a crash', () => {
+    writeFileSync(join(tmp, 'bad.yaml'), 'services:\n  a: [\n');
+    const r = importCompose({ files: ['bad.yaml'], cwd: tmp, env: {} });
+    expect(r.problems[0]).toMatchObject({ severity: 'error', file: 'bad.yaml' });
+  });
+});
