@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../problem.js';
+import { analyzeEnv } from './analyze-env.js';
+import { specFrom } from './test-fixtures.js';
+
+const SPEC = `berth: 1
+repo: { name: app }
+modules:
+  coherence: {}
+  lineage: {}
+services:
+  web:
+    ports: [{ host: 8080, env: WEB_PORT }]
+env:
+  OPENAI_API_KEY: { secret: true, required: { module: coherence } }
+  DATABASE_URL: { type: url, required: always }
+  WORKERS: { type: int, default: 4 }
+  DEBUG: { type: bool }
+  LOG_LEVEL: { type: enum, values: [debug, info, warn] }
+  REGION: { pattern: "^[a-z]+-[0-9]$" }
+  API_TOKEN: { secret: true, type: int, required: never }
+`;
+const input = specFrom(SPEC);
+const run = (env: Record<string, string>, opts: { modules?: string[]; file?: Record<string, string>; lines?: Record<string, number> } = {}) =>
+  analyzeEnv(input.spec, { env, modules: opts.modules, file: input.file, source: input.source, ...(opts.file ? { envFile: { file: '.env', values: opts.file, lines: opts.lines } } : {}) });
+const GOOD = { DATABASE_URL: 'postgres://db:5432/app' };
+
+describe('analyzeEnv', () => {
+  it('is clean with the required variables set, and reports every variable without a value', () => {
+    const r = run(GOOD);
+    expect(r.problems).toEqual([]);
+    expect(r.vars.find((v) => v.name === 'WORKERS')).toEqual({ name: 'WORKERS', required: false, secret: false, set: true, valid: true, source: 'default' });
+    expect(r.vars.map((v) => v.name)).toEqual(['OPENAI_API_KEY', 'DATABASE_URL', 'WORKERS', 'DEBUG', 'LOG_LEVEL', 'REGION', 'API_TOKEN', 'WEB_PORT']);
+  });
+  it('requires module variables only when their module is enabled', () => {
+    expect(run(GOOD, { modules: ['lineage'] }).problems).toEqual([]);
+    expect(run(GOOD, { modules: ['coherence'] }).problems.map(formatProblem)).toEqual([
+      'berth.yaml:10:19: OPENAI_API_KEY is required by module coherence but not set (set it in the environment or in .env)',
+    ]);
+  });
+  it('reports a missing always-required variable and an empty one', () => {
+    expect(run({}).problems.map((p) => p.code)).toEqual(['env-missing']);
+    expect(run({}, { file: { DATABASE_URL: '' }, lines: { DATABASE_URL: 2 } }).problems.map(formatProblem)).toEqual(['.env:2:1: DATABASE_URL is required always but empty in .env']);
+  });
+  it('checks url, port, int, bool, enum and pattern', () => {
+    const r = run({ DATABASE_URL: 'not a url', WEB_PORT: '99999', WORKERS: '4.5', DEBUG: 'maybe', LOG_LEVEL: 'trace', REGION: 'EU' });
+    expect(r.problems.map((p) => `${p.code} ${p.message}`)).toEqual([
+      'env-type DATABASE_URL (set in the environment) is not a URL (expected scheme://host..., such as http://localhost:5000)',
+      'env-type WORKERS (set in the environment) is not a whole number',
+      'env-type DEBUG (set in the environment) is not a boolean (true/false, 1/0, yes/no, on/off)',
+      'env-type LOG_LEVEL (set in the environment) is not one of debug, info, warn',
+      'env-type REGION (set in the environment) does not match the pattern ^[a-z]+-[0-9]$',
+      'env-type WEB_PORT (set in the environment) is not a port number (1-65535)',
+    ]);
+    expect(run({ ...GOOD, WEB_PORT: '8080', WORKERS: '-3', DEBUG: 'On', LOG_LEVEL: 'info', REGION: 'eu-1' }).problems).toEqual([]);
+  });
+  it('lets the process env win over the .env file, as Compose does', () => {
+    const r = run({ DATABASE_URL: 'http://ok' }, { file: { DATABASE_URL: 'broken' } });
+    expect(r.problems).toEqual([]);
+    expect(r.vars.find((v) => v.name === 'DATABASE_URL')!.source).toBe('env');
+  });
+  it('points a typo in the .env file at its line and hints it on the missing variable', () => {
+    const r = run(GOOD, { modules: ['coherence'], file: { OPENAI_APIKEY: 'sk-abc' }, lines: { OPENAI_APIKEY: 4 } });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'berth.yaml:10:19: OPENAI_API_KEY is required by module coherence but not set (OPENAI_APIKEY (in .env) looks like a typo of it)',
+      '.env:4:1: warning: OPENAI_APIKEY (in .env) is not in the env schema; did you mean OPENAI_API_KEY? (rename it to OPENAI_API_KEY (a secret))',
+    ]);
+  });
+  it('is strict about typos in the process env, which holds many unrelated names', () => {
+    expect(run({ ...GOOD, LOGLEVEL: 'x', PATH: '/bin', HOME: '/root', DEBUX: '1' }).problems.map((p) => p.message)).toEqual(['LOGLEVEL (in the environment) is not in the env schema; did you mean LOG_LEVEL?']);
+  });
+  it('never puts a value in the report, not even of a secret of the wrong type', () => {
+    const secret = 'sk-live-THIS-MUST-NOT-LEAK';
+    const r = run({ ...GOOD, API_TOKEN: secret, OPENAI_API_KEY: secret }, { modules: ['coherence'], file: { OPENAI_APIKEY: secret, DATABASE_URL: secret } });
+    expect(r.problems.map((p) => p.code)).toContain('env-type');
+    expect(JSON.stringify(r)).not.toContain(secret);
+    expect(JSON.stringify(r)).not.toContain('LEAK');
+  });
+  it('rejects an unknown module with a did-you-mean', () => {
+    expect(run(GOOD, { modules: ['coherense'] }).problems.map(formatProblem)).toEqual(['--module: module "coherense" does not exist (did you mean "coherence"?)']);
+  });
+});

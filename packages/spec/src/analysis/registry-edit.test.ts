@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseRegistry } from '../load/load.js';
+import { addRegistryEntries } from './registry-edit.js';
+
+const example = readFileSync(fileURLToPath(new URL('../../../../examples/semops-dx-orchestrator/ports.yaml', import.meta.url)), 'utf8');
+
+/** True when `sub` appears in `lines` in order (not necessarily adjacent). */
+function inOrder(sub: string[], lines: string[]): boolean {
+  let i = 0;
+  for (const l of lines) if (l === sub[i]) i++;
+  return i === sub.length;
+}
+
+describe('addRegistryEntries', () => {
+  it('keeps every line, comment and blank line of the example, adding after the same repo\'s entries', () => {
+    const out = addRegistryEntries(example, [{ port: 5010, repo: 'semops-data', service: 'superset', env: 'SUPERSET_PORT', description: 'Superset' }]);
+    const before = example.split('\n');
+    const after = out.split('\n');
+    expect(after).toHaveLength(before.length + 1);
+    expect(inOrder(before, after)).toBe(true);
+    const added = after.indexOf('  - { port: 5010, repo: semops-data, service: superset, env: SUPERSET_PORT, description: Superset }');
+    expect(after[added - 1]).toContain('service: marquez-web');
+    expect(after[added + 2]).toBe('  # Shared infrastructure every repo connects to over localhost (owner not recorded here)');
+    expect(parseRegistry(out).value!.ports.find((p) => p.service === 'superset')!.port).toEqual({ from: 5010, to: 5010 });
+  });
+  it('appends a new repo at the end, in block style when the list is block style, with udp and ranges', () => {
+    const text = '# top\nregistry: 1\nowner: o\nports:\n  # first\n  - port: 1\n    service: a   # trailing\n';
+    const out = addRegistryEntries(text, [{ port: '7000-7010', protocol: 'udp', repo: 'r', service: 'b' }]);
+    expect(out).toBe('# top\nregistry: 1\nowner: o\nports:\n  # first\n  - port: 1\n    service: a # trailing\n  - port: 7000-7010\n    protocol: udp\n    repo: r\n    service: b\n');
+    expect(parseRegistry(out).problems).toEqual([]);
+  });
+  it('creates the ports list when there is none', () => {
+    const out = addRegistryEntries('registry: 1\nowner: o # keeps me\n', [{ port: 8080, repo: 'r', service: 's' }]);
+    expect(out).toContain('owner: o # keeps me');
+    expect(parseRegistry(out).value!.ports).toHaveLength(1);
+  });
+});
