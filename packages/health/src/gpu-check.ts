@@ -1,43 +1,42 @@
-import type { GpuCheck } from '@berth/spec';
+import type { BerthSpec, Devcontainer, GpuCheck } from '@berth/spec';
 import type { AttemptContext, Verdict } from './types.js';
 
-interface GpuModule {
-  detectGpus(options?: { timeoutMs?: number }): Promise<
-    | { status: 'ok'; driverVersion: string; cudaVersion?: string; gpus: { name: string }[] }
-    | { status: string; message: string }
-  >;
-  checkCudaCompatibility(input: { requiredCuda: string; driverVersion: string; driverCudaVersion?: string }): { status: string; reason: string; minimumDriver?: string };
-  cudaVersionFromImage?(image: string): string | undefined;
-}
+type GpuModule = typeof import('@berth/gpu');
 
 async function loadGpu(): Promise<GpuModule | undefined> {
   try {
-    const mod = (await import('@berth/gpu')) as Partial<GpuModule>;
-    return typeof mod.detectGpus === 'function' && typeof mod.checkCudaCompatibility === 'function' ? (mod as GpuModule) : undefined;
+    const mod = await import('@berth/gpu');
+    return typeof mod.gpuReport === 'function' ? mod : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** NVIDIA GPUs through @berth/gpu's nvidia-smi detection, and a driver new enough for the CUDA version needed. */
+/**
+ * NVIDIA GPUs through @berth/gpu (nvidia-smi with a timeout), judged against what the devcontainer
+ * needs: enough GPUs, a driver new enough for its CUDA version (full vs minor-version compatibility),
+ * and the team's stated minimum. Errors are critical; warnings (minor-version compatibility) a warning.
+ */
 export async function runGpuCheck(ctx: AttemptContext): Promise<Verdict> {
   const check = ctx.target.check as GpuCheck;
   const gpu = await loadGpu();
   if (!gpu) return { status: 'unknown', reason: 'GPU detection not available (@berth/gpu not available)' };
-  const found = await gpu.detectGpus({ timeoutMs: ctx.timeoutMs });
-  if (found.status !== 'ok' || !('gpus' in found)) {
-    return { status: 'critical', reason: 'message' in found ? found.message : `nvidia-smi: ${found.status}`, details: { detection: found.status } };
-  }
-  const names = [...new Set(found.gpus.map((g) => g.name))].join(', ');
-  const details = { gpus: found.gpus.length, driverVersion: found.driverVersion, ...(found.cudaVersion ? { driverCuda: found.cudaVersion } : {}) };
-  if (found.gpus.length < check.minCount) {
-    return { status: 'critical', reason: `${found.gpus.length} GPU${found.gpus.length === 1 ? '' : 's'} found, need ${check.minCount}`, details };
-  }
-  const image = ctx.target.context?.image;
-  const required = check.cuda ?? (image ? gpu.cudaVersionFromImage?.(image) : undefined);
-  const what = `${found.gpus.length} × ${names}, driver ${found.driverVersion}`;
-  if (!required) return { status: 'passing', reason: what, details };
-  const verdict = gpu.checkCudaCompatibility({ requiredCuda: required, driverVersion: found.driverVersion, ...(found.cudaVersion ? { driverCudaVersion: found.cudaVersion } : {}) });
-  const status = verdict.status === 'full' ? 'passing' : verdict.status === 'minor-version' ? 'warning' : verdict.status === 'incompatible' ? 'critical' : 'unknown';
-  return { status, reason: `${what}; CUDA ${required}: ${verdict.reason}`, details: { ...details, requiredCuda: required, compatibility: verdict.status } };
+  const devcontainer = ctx.target.context?.devcontainer ?? (ctx.target.context?.image ? ({ image: ctx.target.context.image } as Devcontainer) : undefined);
+  const report = await gpu.gpuReport(devcontainer ? ({ devcontainer } as BerthSpec) : undefined, {
+    timeoutMs: ctx.timeoutMs,
+    signal: ctx.signal,
+    minCount: check.minCount,
+    ...(check.cuda ? { requiredCuda: check.cuda } : {}),
+  });
+  const errors = report.problems.filter((p) => p.severity === 'error');
+  const warnings = report.problems.filter((p) => p.severity === 'warning');
+  const details = {
+    summary: report.summary,
+    detection: report.detection.status,
+    ...(report.cuda ? { cuda: report.cuda.status } : {}),
+    ...(report.problems.some((p) => p.hint) ? { hint: report.problems.find((p) => p.hint)!.hint } : {}),
+  };
+  if (errors.length) return { status: 'critical', reason: errors.map((p) => p.message).join('; '), details };
+  if (warnings.length) return { status: 'warning', reason: `${report.summary}; ${warnings[0]!.message}`, details };
+  return { status: 'passing', reason: report.summary, details };
 }

@@ -1,4 +1,4 @@
-import type { HealthCheck } from '@berth/spec';
+import type { Devcontainer, HealthCheck } from '@berth/spec';
 
 /** What a check belongs to: a service, a connection or the devcontainer of the spec. */
 export interface CheckSubject {
@@ -15,8 +15,8 @@ export interface CheckTarget {
   check: HealthCheck;
   /** Where relative paths (.mcp.json, a command's cwd) resolve; the spec's folder. */
   baseDir?: string;
-  /** Facts the check kinds may need: the devcontainer image (for its CUDA version), the Compose project. */
-  context?: { image?: string; project?: string };
+  /** Facts the check kinds may need: the devcontainer (its image and GPU needs), the Compose project. */
+  context?: { image?: string; project?: string; devcontainer?: Devcontainer };
 }
 
 export type HealthStatus = 'passing' | 'warning' | 'critical' | 'starting' | 'unknown';
