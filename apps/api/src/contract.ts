@@ -225,7 +225,8 @@ export type GpuResponse = z.infer<typeof GpuResponse>;
 
 export const ProfileParams = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'must be a profile name') });
 export const ServiceParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'must be a service id') });
-export const UpBody = z.object({ wait: z.boolean().default(false) }).strict().default({ wait: false });
+/** Optional: a POST with no body is the same as `{}`. */
+export const UpBody = z.object({ wait: z.boolean().default(false).describe('Wait until its services are healthy') }).strict().nullish();
 export const ActionResponse = z.object({
   ok: z.boolean(),
   action: z.enum(['up', 'down', 'restart']),

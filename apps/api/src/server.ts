@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redactor } from './redact.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
@@ -46,8 +46,8 @@ function installErrors(app: FastifyInstance, redact: Redactor) {
   app.setErrorHandler((error, req, reply) => {
     const err = error as FastifyError;
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const message = err.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || err.validationContext || 'request'}: ${v.message}`).join('; ');
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${err.validationContext ?? 'request'} ${message}` });
+      const message = err.validation.map((v) => `${v.instancePath ? `${v.instancePath.replace(/^\//, '').replace(/\//g, '.')}: ` : ''}${v.message}`).join('; ');
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${err.validationContext ?? 'request'}: ${message}` });
     }
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -59,7 +59,17 @@ function installErrors(app: FastifyInstance, redact: Redactor) {
 
 /** Builds the API over a runtime (scheduler, store, sources). Nothing runs until `runtime.start()` (called by listen). */
 export async function createServer(options: ServerOptions): Promise<BerthServer> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 16 * 1024, forceCloseConnections: 'idle', return503OnClosing: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 16 * 1024,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // A URL that does not decode names no file or route: 404 like any other.
+    frameworkErrors: (error, _req, reply) => {
+      const code = error.code === 'FST_ERR_BAD_URL' ? 404 : (error.statusCode ?? 400);
+      void (reply as FastifyReply).code(code).send({ statusCode: code, error: code === 404 ? 'Not Found' : 'Bad Request', message: code === 404 ? 'not found' : error.message });
+    },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const runtime = new Runtime(options);

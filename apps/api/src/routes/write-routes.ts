@@ -39,7 +39,7 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
       `/api/profiles/:name/${action}`,
       {
         onRequest: requireToken,
-        schema: { tags: ['write'], summary: `Profile ${action}`, security: [{ bearer: [] }], params: ProfileParams, body: UpBody.optional(), response: { 200: ActionResponse, ...errors } },
+        schema: { tags: ['write'], summary: `Profile ${action}`, security: [{ bearer: [] }], params: ProfileParams, body: UpBody, response: { 200: ActionResponse, ...errors } },
       },
       async (req, reply) => {
         const { name } = req.params;
