@@ -33,20 +33,24 @@ export async function waitFor(
   docker: Dockerode,
   target: { service: string; containerId: string },
   condition: WaitCondition,
-  options: { deadline: number; signal?: AbortSignal; onDetail?: (detail: string) => void },
+  options: { deadline: number; signal?: AbortSignal; onDetail?: (detail: string) => void; /** service_started must hold this long (catches exits at start). */ stableMs?: number },
 ): Promise<void> {
   const container = docker.getContainer(target.containerId);
+  let runningSince: number | undefined;
   for (;;) {
     if (options.signal?.aborted) throw abortError();
     const state = (await container.inspect()) as unknown as InspectState;
     const v = conditionVerdict(condition, state);
-    if (v.done) return;
+    if (v.done && condition === 'service_started' && options.stableMs) {
+      runningSince ??= Date.now();
+      if (Date.now() - runningSince >= options.stableMs) return;
+    } else if (v.done) return;
     if (v.failed) {
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);
       const tail = logs ? demuxTail(logs as unknown as Buffer) : '';
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`, { exitCode: 1 });
     }
-    if (v.detail) options.onDetail?.(v.detail);
+    if (!v.done && v.detail) options.onDetail?.(v.detail);
     if (Date.now() > options.deadline) {
       const { lastOutput } = currentHealth(state);
       const what = condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'to complete' : 'running';

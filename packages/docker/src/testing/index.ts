@@ -4,5 +4,5 @@
  * with `docker import` from the host's static busybox and its applet links).
  */
 export { dockerAvailable, dockerSkipReason, dockerSocketPath } from './docker-available.js';
-export { ensureTestImage, TEST_IMAGE, TEST_IMAGE_APPLETS } from './test-image.js';
+export { ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, TEST_IMAGE_APPLETS } from './test-image.js';
 export { uniqueProject } from './unique-project.js';

@@ -104,3 +104,8 @@ export async function ensureTestImage(docker: Dockerode): Promise<string> {
     return TEST_IMAGE;
   });
 }
+
+/** Serves /www (with /www/health) on 8080 and exits at once on SIGTERM (a bare httpd as PID 1 ignores it). */
+export const TEST_HTTPD_COMMAND = `sh -c 'trap "exit 0" TERM INT; httpd -f -p 8080 -h /www & wait'`;
+/** A health check for TEST_HTTPD_COMMAND, with short intervals. */
+export const TEST_HTTPD_HEALTHCHECK = { test: 'wget -q -O /dev/null http://127.0.0.1:8080/health', interval: '300ms', timeout: '2s', retries: 30 } as const;

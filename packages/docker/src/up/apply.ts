@@ -25,6 +25,9 @@ export interface ApplyOptions {
   onEvent?: (e: UpEvent) => void;
 }
 
+/** A service without a health check counts as up once it has stayed running this long. */
+const STABLE_MS = 1000;
+
 interface Task {
   started: Promise<string>; // resolves with the container id
   conditions: Map<WaitCondition, Promise<void>>;
@@ -96,21 +99,23 @@ export async function applyPlan(docker: Dockerode, plan: Plan, options: ApplyOpt
     return id!;
   };
 
-  const condition = (service: string, task: Task, cond: WaitCondition): Promise<void> => {
-    let p = task.conditions.get(cond);
+  const condition = (service: string, task: Task, cond: WaitCondition, stableMs = 0): Promise<void> => {
+    const key = `${cond}${stableMs ? ':stable' : ''}` as WaitCondition;
+    let p = task.conditions.get(key);
     if (!p) {
       p = task.started.then(async (containerId) => {
-        if (cond === 'service_started') return;
-        emit(service, 'waiting', cond === 'service_healthy' ? 'health' : 'completion');
+        if (cond === 'service_started' && !stableMs) return;
+        emit(service, 'waiting', cond === 'service_healthy' ? 'health' : cond === 'service_started' ? 'still running' : 'completion');
         await waitFor(docker, { service, containerId }, cond, {
           deadline: options.deadline,
           signal,
+          stableMs,
           onDetail: (detail) => emit(service, 'waiting', detail),
         });
-        emit(service, cond === 'service_healthy' ? 'healthy' : 'completed');
+        emit(service, cond === 'service_healthy' ? 'healthy' : cond === 'service_started' ? 'running' : 'completed');
       });
       p.catch(() => undefined);
-      task.conditions.set(cond, p);
+      task.conditions.set(key, p);
     }
     return p;
   };
@@ -132,7 +137,7 @@ export async function applyPlan(docker: Dockerode, plan: Plan, options: ApplyOpt
     const d = options.desired.get(service)!;
     const oneShot = options.spec.services[service]?.restart === undefined && Object.values(options.spec.services).some((s) => s.dependsOn?.[service]?.condition === 'service_completed_successfully');
     if (oneShot) return;
-    await condition(service, task, d.hasHealthcheck ? 'service_healthy' : 'service_started').catch((err: unknown) => {
+    await condition(service, task, d.hasHealthcheck ? 'service_healthy' : 'service_started', d.hasHealthcheck ? 0 : STABLE_MS).catch((err: unknown) => {
       if ((err as Error)?.name !== 'AbortError') failures.push(err);
       stop.abort();
       throw err;

@@ -1,0 +1,71 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BerthError } from '@berth/spec';
+import { dockerAvailable, dockerSkipReason, ensureTestImage, uniqueProject } from '@berth/docker/testing';
+import { findPortHolders, up, type Engine } from '@berth/docker';
+import { cleanup, engine, httpd, leftovers, makeSpec } from './helpers.js';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function upError(e: Engine, ...args: Parameters<typeof up> extends [Engine, ...infer R] ? R : never): Promise<BerthError> {
+  try {
+    await up(e, ...args);
+  } catch (err) {
+    if (err instanceof BerthError) return err;
+    throw err;
+  }
+  throw new Error('up succeeded but should have failed');
+}
+
+describe.skipIf(!dockerAvailable())(`port preflight on a real engine${dockerSkipReason()}`, () => {
+  let e: Engine | undefined;
+  const holderProject = uniqueProject('berth-holder');
+  const victimProject = uniqueProject('berth-victim');
+  let port = 0;
+  const holder = () => makeSpec(holderProject, { web: httpd({ ports: [`${port}:8080`] }) });
+  const victim = (p: number) => makeSpec(victimProject, { first: httpd(), web: httpd({ ports: [`${p}:8080`], dependsOn: ['first'] }) });
+
+  beforeAll(async () => {
+    e = await engine();
+    await ensureTestImage(e.docker);
+    port = await freePort();
+  });
+  afterAll(async () => {
+    await cleanup(e, holder());
+    await cleanup(e, victim(port));
+  });
+
+  it('names the container (and its project) that holds a port, before creating anything', async () => {
+    await up(e!, holder(), { env: {} });
+    const holders = await findPortHolders(e!, [{ port, protocol: 'tcp' }]);
+    expect(holders).toContainEqual(expect.objectContaining({ kind: 'container', project: holderProject, service: 'web', container: `${holderProject}-web-1` }));
+    const err = await upError(e!, victim(port), { env: {} });
+    expect(err.exitCode).toBe(1);
+    expect(err.problems[0]!.message).toBe(`service "web": host port ${port}/tcp is held by container ${holderProject}-web-1 (project ${holderProject}, service web)`);
+    expect(err.problems[0]!.hint).toMatch(new RegExp(`^stop ${holderProject}-web-1, or publish web on free port \\d+$`));
+    const left = await leftovers(victimProject);
+    expect(left.containers).toEqual([]); // not even "first", which has no port of its own
+    expect(left.networks).toEqual([]);
+  }, 60_000);
+
+  it('names the host process (PID and command line) that holds a port', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+    const busy = (server.address() as net.AddressInfo).port;
+    try {
+      const err = await upError(e!, victim(busy), { env: {} });
+      expect(err.problems).toHaveLength(1);
+      expect(err.problems[0]!.message).toContain(`host port ${busy}/tcp is held by PID ${process.pid} (`);
+      expect(err.problems[0]!.message).toContain(process.argv0.split('/').pop()!);
+      expect((await leftovers(victimProject)).containers).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
+});
