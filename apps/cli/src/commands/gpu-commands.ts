@@ -1,5 +1,93 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { ActionFactory } from '../command.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
 
-/** gpu. Heavy packages are imported inside the actions, never at the top. */
-export function registerGpuCommands(_program: Command, _action: ActionFactory): void {}
+type GpuModule = typeof import('@berth/gpu');
+type GpuReport = Awaited<ReturnType<GpuModule['gpuReport']>>;
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of milliseconds');
+  return n;
+}
+
+/** `docker info` of the engine, or why there is none. Never fails the command: Docker is an extra. */
+async function dockerInfo(ctx: CliContext, timeoutMs: number): Promise<{ info?: Record<string, unknown>; unreachable?: string }> {
+  try {
+    const docker = await import('@berth/docker');
+    const engine = await docker.connectEngine({ env: ctx.env, timeoutMs });
+    return { info: (await engine.info()).raw };
+  } catch (err) {
+    return { unreachable: (err as Error).message.split('\n')[0] ?? String(err) };
+  }
+}
+
+/** gpu: the GPUs, the driver, and the compatibility verdict for the spec's devcontainer. */
+export function registerGpuCommands(program: Command, action: ActionFactory): void {
+  program
+    .command('gpu')
+    .description("the NVIDIA GPUs, the driver and the CUDA it supports, and whether they fit the spec's devcontainer")
+    .option('--timeout <ms>', 'how long nvidia-smi may take before it counts as hung', milliseconds, 10_000)
+    .option('--no-docker', "skip asking the Docker engine whether containers can get GPUs")
+    .action(
+      action(async (ctx, opts: { timeout: number; docker: boolean }) => {
+        const ws = ctx.load();
+        const gpu = await import('@berth/gpu');
+        const progress = ctx.progress('asking nvidia-smi about the GPUs');
+        const [detection, engine] = await Promise.all([
+          gpu.detectGpus({ timeoutMs: opts.timeout, env: ctx.env, signal: ctx.signal }),
+          opts.docker ? dockerInfo(ctx, 2000) : Promise.resolve(undefined),
+        ]).finally(() => progress.stop());
+        const report = await gpu.gpuReport(ws.spec, { detection, ...(engine?.info ? { dockerInfo: engine.info } : {}) });
+        if (ctx.json) ctx.out.writeJson({ ...report, ...(engine?.unreachable ? { dockerUnreachable: engine.unreachable } : {}) });
+        else printReport(ctx, report, engine?.unreachable);
+        return report.fits ? ExitCode.Ok : ExitCode.Findings;
+      }),
+    );
+}
+
+const CUDA_WORDS = {
+  full: 'supported with every feature',
+  'minor-version': 'runs under minor version compatibility (limited features)',
+  incompatible: 'the driver is too old',
+  unknown: 'cannot tell',
+} as const;
+
+const dash = (v: number | string | undefined, unit = '') => (v === undefined ? '-' : `${v}${unit}`);
+
+function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: string | undefined): void {
+  const { out } = ctx;
+  const { detection, requirement } = report;
+  if (detection.status === 'ok') {
+    if (detection.gpus.length > 0) {
+      out.table(
+        ['GPU', 'NAME', 'MEMORY', 'UTIL', 'TEMP', 'POWER', 'MIG', 'PROCESSES'],
+        detection.gpus.map((g) => [
+          String(g.index),
+          g.name,
+          g.memoryTotalMiB === undefined ? '-' : `${dash(g.memoryUsedMiB)} / ${g.memoryTotalMiB} MiB`,
+          dash(g.utilizationPct, '%'),
+          dash(g.temperatureC, ' C'),
+          dash(g.powerW, ' W'),
+          g.migMode === 'enabled' ? `on (${g.migDevices.length} devices)` : g.migMode === 'disabled' ? 'off' : '-',
+          String(g.processes.length),
+        ]),
+      );
+    } else out.line('nvidia-smi answered, but lists no GPU');
+    out.line(`driver ${detection.driverVersion ?? 'unknown'}, supports CUDA up to ${detection.cudaVersion ?? 'unknown'}`);
+  } // a failed detection is the first problem below
+  if (requirement.cuda) {
+    const from = requirement.cudaSource === 'image-tag' ? `read off ${requirement.image}` : requirement.cudaSource === 'spec' ? 'devcontainer.gpu.cuda' : 'asked for';
+    out.line(`devcontainer needs CUDA ${requirement.cuda} (${from})${report.cuda ? `: ${CUDA_WORDS[report.cuda.status]}` : ''}`);
+  }
+  if (report.hostCuda) out.line(`hostCudaAtLeast ${requirement.hostCudaAtLeast}: ${report.hostCuda.status}`);
+  if (report.docker?.status === 'likely-works') out.line(`Docker: ${report.docker.reason}`); // other verdicts are problems below
+  else if (dockerUnreachable) out.line(`Docker: not asked (${dockerUnreachable})`);
+  for (const p of report.problems) {
+    const mark = p.severity === 'error' ? out.paint.red('error') : out.paint.yellow('warning');
+    out.line(`${mark}: ${p.message}${p.hint ? `\n  -> ${p.hint}` : ''}`);
+  }
+  const verdict = report.status === 'does-not-fit' ? out.paint.red(report.summary) : out.paint.green(report.summary);
+  out.line(verdict);
+}
