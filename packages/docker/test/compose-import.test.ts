@@ -22,7 +22,7 @@ describe('importCompose on a small project (compose-fixtures/app)', () => {
     expect(r.errors).toEqual([]);
     const loaded = parseSpec(r.yaml!, 'berth.yaml');
     expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(Object.keys(loaded.value!.services).sort()).toEqual(['api', 'cache', 'web', 'worker']);
+    expect(Object.keys(loaded.value!.services).sort()).toEqual(['api', 'cache', 'probe', 'web', 'worker']);
   });
 
   it('interpolates from .env, defaults and $$', () => {
@@ -57,8 +57,9 @@ describe('importCompose on a small project (compose-fixtures/app)', () => {
 
   it('resolves extends from another file and from the same file', () => {
     expect(r.services.api).toMatchObject({ image: 'shop/api:latest', envFile: ['./api.env'], networks: ['back'], ports: [{ host: 8000 }] });
-    expect(r.services.worker).toMatchObject({ image: 'shop/api:latest', profiles: ['jobs'], networkMode: 'host', restart: 'on-failure', command: ['serve', '--port', '8000'] });
+    expect(r.services.worker).toMatchObject({ image: 'shop/api:latest', profiles: ['jobs'], restart: 'on-failure', command: ['serve', '--port', '8000'] });
     expect((r.services.worker!['x-compose'] as Svc).restart).toBe('on-failure:3');
+    expect(r.services.probe).toEqual({ image: 'busybox:1.36', networkMode: 'host', profiles: ['jobs'] });
   });
 
   it('adds included services with their paths rewritten', () => {

@@ -73,6 +73,7 @@ function parseShort(text: string): ParsedPorts {
     hostText = parts[parts.length - 2]!;
     containerText = parts[parts.length - 1]!;
   }
+  if (containerText.trim() === '') return { ok: false, reason: `"${text}" has no container port (is a variable it uses unset?)` };
   const target = parseSpan(containerText);
   if (!target) return { ok: false, reason: `"${text}": "${containerText}" is not a container port or range` };
   let published: PortSpan | undefined;

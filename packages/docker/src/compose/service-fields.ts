@@ -136,6 +136,7 @@ export function convertHealthcheck(value: unknown, ctx: FieldContext): ComposeMa
   for (const [key, v] of Object.entries(value)) {
     if (key === 'test') {
       if (typeof v === 'string') out.test = v;
+      else if (Array.isArray(v) && v.length === 2 && v[0] === 'CMD-SHELL' && typeof v[1] === 'string') out.test = v[1];
       else if (Array.isArray(v) && v.length) out.test = v.map((x) => scalarText(x) ?? JSON.stringify(x));
       else ctx.sink.warn([...at, key], 'is empty; dropped');
     } else if (key in HEALTH_DURATIONS) {

@@ -1,0 +1,108 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { parseSpec, type BerthSpec } from '@berth/spec';
+import { exportCompose, formatDuration, importCompose } from '@berth/docker';
+import { composeConfig, essentials, hasDockerCompose, noDockerComposeReason } from './compose-roundtrip.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+/** The semops-data example with images on its Compose services, a health check, a GPU and a healthy dependency. */
+function semopsWithImages() {
+  const doc = parseDocument(readFileSync(join(root, 'examples/semops-data/berth.yaml'), 'utf8'));
+  for (const id of ['python', 'dbt', 'jupyter', 'marquez', 'marquez-web']) doc.setIn(['services', id, 'image'], `example/${id}:1`);
+  doc.setIn(['services', 'marquez', 'healthcheck'], doc.createNode({ test: 'wget -qO- http://localhost:5000/api/v1/namespaces', interval: '10s', startPeriod: '1m30s', startInterval: '2s', retries: 5 }));
+  doc.setIn(['services', 'marquez-web', 'dependsOn'], doc.createNode({ marquez: { condition: 'service_healthy', restart: true } }));
+  doc.setIn(['services', 'python', 'gpu'], true);
+  doc.setIn(['services', 'python', 'environment'], doc.createNode({ PRICE: 'cost $5', FLAG: 'off' }));
+  doc.setIn(['services', 'dbt', 'labels'], doc.createNode({ team: 'data', 'com.docker.compose.project': 'nope' }));
+  const loaded = parseSpec(doc.toString(), 'berth.yaml');
+  expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  return { spec: loaded.value!, raw: loaded.source!.value };
+}
+
+function reimport(yaml: string, env: Record<string, string> = {}): BerthSpec {
+  const { dir } = composeConfig(yaml);
+  const r = importCompose({ files: ['docker-compose.yml'], cwd: dir, env });
+  rmSync(dir, { recursive: true, force: true });
+  expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const back = parseSpec(r.yaml!, 'berth.yaml');
+  expect(back.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  return back.value!;
+}
+
+describe('exportCompose', () => {
+  const { spec, raw } = semopsWithImages();
+  const out = exportCompose(spec, { raw });
+  const services = out.compose.services as Record<string, Record<string, unknown>>;
+
+  it('writes long-syntax ports, depends_on conditions, an explicit GPU count, durations as strings and list tests', () => {
+    expect(services.marquez!.ports).toEqual([
+      { target: 5000, published: 5000, protocol: 'tcp' },
+      { target: 5002, published: 5002, protocol: 'tcp' },
+    ]);
+    expect(services['marquez-web']!.depends_on).toEqual({ marquez: { condition: 'service_healthy' } });
+    expect(services.python!.deploy).toEqual({ resources: { reservations: { devices: [{ count: 'all', capabilities: ['gpu'] }] } } });
+    expect(services.marquez!.healthcheck).toEqual({ test: ['CMD-SHELL', 'wget -qO- http://localhost:5000/api/v1/namespaces'], interval: '10s', retries: 5, start_period: '1m30s' });
+  });
+
+  it('keeps what Compose cannot express under x-berth, escapes $ and never writes com.docker.compose labels', () => {
+    expect(services['marquez-web']!['x-berth']).toMatchObject({ dependsOn: { marquez: { condition: 'service_healthy', restart: true } }, name: 'Marquez Web' });
+    expect((out.compose['x-berth'] as Record<string, unknown>).services).toHaveProperty('mlflow');
+    expect(out.problems.map((p) => p.message)).toContain('services.mlflow: runs in devcontainer, not in Compose; kept under x-berth.services');
+    expect((services.python!.environment as Record<string, unknown>).PRICE).toBe('cost $$5');
+    expect(services.dbt!.labels).toEqual({ team: 'data' });
+    expect(out.yaml).not.toContain('com.docker.compose');
+    expect(out.yaml).toContain('FLAG: "off"');
+  });
+
+  it('formats durations as Compose writes them', () => {
+    expect([90_000, 500, 0, 3_600_000 + 1500, 0.25].map(formatDuration)).toEqual(['1m30s', '500ms', '0s', '1h1s500ms', '250us']);
+  });
+
+  describe.skipIf(!hasDockerCompose)(`against docker-compose config ${hasDockerCompose ? '' : noDockerComposeReason}`, () => {
+    it('writes a file docker-compose accepts', () => {
+      const r = composeConfig(out.yaml);
+      rmSync(r.dir, { recursive: true, force: true });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  });
+
+  it('round-trips the semops-data example: same services, ports, profiles, dependencies, health', () => {
+    const back = reimport(out.yaml);
+    expect(essentials(back)).toEqual(essentials(spec));
+    expect(back.profiles).toEqual(spec.profiles);
+    expect(back.repo).toEqual(spec.repo);
+    expect(back.connections).toEqual(spec.connections);
+  });
+});
+
+describe('import, export, import on compose-fixtures/app', () => {
+  const app = resolve(import.meta.dirname, 'compose-fixtures/app');
+  const first = importCompose({ files: ['compose.yaml', 'override.yaml'], cwd: app, env: {} });
+  const spec = parseSpec(first.yaml!, 'berth.yaml').value!;
+  const out = exportCompose(spec, { raw: parseDocument(first.yaml!).toJS() });
+
+  describe.skipIf(!hasDockerCompose)(`against docker-compose config ${hasDockerCompose ? '' : noDockerComposeReason}`, () => {
+    it('writes a file docker-compose accepts', () => {
+      const r = composeConfig(out.yaml, { 'app.env': 'A=1\n', 'api.env': 'B=2\n', 'web/Dockerfile': 'FROM scratch\n' });
+      rmSync(r.dir, { recursive: true, force: true });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  });
+
+  it('gives back the same services, and what berth could not carry', () => {
+    const { dir } = composeConfig(out.yaml, { 'app.env': 'A=1\n', 'api.env': 'B=2\n', 'web/Dockerfile': 'FROM scratch\n' });
+    const again = importCompose({ files: ['docker-compose.yml'], cwd: dir, env: {} });
+    rmSync(dir, { recursive: true, force: true });
+    expect(again.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const back = parseSpec(again.yaml!, 'berth.yaml').value!;
+    expect(essentials(back)).toEqual(essentials(spec));
+    expect(back.services.web!['x-compose']).toEqual(spec.services.web!['x-compose']);
+    expect(back.services.worker!['x-compose']).toEqual(spec.services.worker!['x-compose']);
+    expect(back.networks).toEqual(spec.networks);
+  });
+});
