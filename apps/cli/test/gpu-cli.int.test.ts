@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// `berth gpu` through the built CLI, with fake nvidia-smi scripts first on PATH.
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'apps/cli/bin/berth.mjs');
+const bundle = join(root, 'apps/cli/dist/berth.mjs');
+const fixture = join(root, 'packages/gpu/test/fixtures/two-gpus-mig.xml'); // driver 535.54.03, CUDA 12.2, 2 GPUs
+const posix = process.platform !== 'win32';
+
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const dir of ['apps/cli/src', 'packages/gpu/src', 'packages/spec/src']) walk(join(root, dir));
+  return newest;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!posix)('berth gpu' + (posix ? '' : ' (skipped: the fake nvidia-smi is a POSIX shell script)'), () => {
+  let dir: string;
+  let n = 0;
+
+  beforeAll(() => {
+    if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
+      const b = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { cwd: root, encoding: 'utf8' });
+      if (b.status !== 0) throw new Error(`the CLI does not build: ${b.stderr}`);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'berth-gpu-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A repo with this spec and a bin dir holding a fake nvidia-smi with this body. */
+  function setup(spec: string, fakeBody?: string) {
+    const repo = join(dir, `repo-${++n}`);
+    const binDir = join(repo, 'fake-bin');
+    mkdirSync(binDir, { recursive: true });
+    writeFileSync(join(repo, 'berth.yaml'), spec);
+    if (fakeBody !== undefined) {
+      writeFileSync(join(binDir, 'nvidia-smi'), `#!/bin/sh\n[ "$*" = "-q -x" ] || exit 2\n${fakeBody}\n`);
+      chmodSync(join(binDir, 'nvidia-smi'), 0o755);
+    }
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [bin, 'gpu', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { PATH: `${binDir}:/usr/bin:/bin`, HOME: process.env.HOME, NO_COLOR: '1' },
+        timeout: 30_000,
+      });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+    };
+    return { repo, run };
+  }
+
+  const pytorchSpec = (gpu: string) => `berth: 1
+repo: { name: trainer }
+devcontainer:
+  image: pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime
+  gpu: ${gpu}
+`;
+
+  it('fits (exit 0) when the driver supports the CUDA read off the image tag', () => {
+    const r = setup(pytorchSpec('{ vendor: nvidia }'), `cat '${fixture}'`).run(['--json', '--no-docker']);
+    expect(r.code).toBe(0);
+    const report = r.json();
+    expect(report).toMatchObject({ status: 'fits', requirement: { cuda: '12.1', cudaSource: 'image-tag' }, cuda: { status: 'full' }, detection: { status: 'ok', driverVersion: '535.54.03', cudaVersion: '12.2' } });
+    expect(report.detection.gpus.map((g: { name: string }) => g.name)).toEqual(['NVIDIA GeForce RTX 4090', 'NVIDIA A100-SXM4-80GB']);
+    expect(report.detection.gpus[0]).not.toHaveProperty('temperatureC');
+  });
+
+  it("does not fit (exit 1) when the driver reports less than the team's hostCudaAtLeast", () => {
+    const r = setup(pytorchSpec('{ cuda: "12.1", hostCudaAtLeast: "12.9" }'), `cat '${fixture}'`).run(['--json', '--no-docker']);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'does-not-fit', hostCuda: { status: 'too-old' } });
+  });
+
+  it('prints a table, the driver and the verdict for people', () => {
+    const r = setup(pytorchSpec('{ vendor: nvidia }'), `cat '${fixture}'`).run(['--no-docker']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^GPU\s+NAME\s+MEMORY/m);
+    expect(r.stdout).toMatch(/^1\s+NVIDIA A100-SXM4-80GB\s+0 \/ 81920 MiB\s+-\s+31 C\s+61\.5 W\s+on \(2 devices\)/m);
+    expect(r.stdout).toContain('driver 535.54.03, supports CUDA up to 12.2');
+    expect(r.stdout).toContain('devcontainer needs CUDA 12.1 (read off pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime): supported with every feature');
+    expect(r.stdout).toMatch(/^fits: /m);
+  });
+
+  it('does not fit when nvidia-smi is not on PATH and the spec wants a GPU', () => {
+    const r = setup(pytorchSpec('{ vendor: nvidia }')).run(['--json', '--no-docker']);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ status: 'does-not-fit', detection: { status: 'no-binary' } });
+  });
+
+  it('exits 0 without a GPU when the spec wants none', () => {
+    const r = setup('berth: 1\nrepo: { name: web }\n').run(['--json', '--no-docker']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ status: 'not-needed', detection: { status: 'no-binary' } });
+  });
+
+  it('gives the driver-not-loaded verdict on exit 9', () => {
+    const r = setup(pytorchSpec('{ vendor: nvidia }'), `echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."\nexit 9`).run(['--json', '--no-docker']);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ detection: { status: 'no-driver', exitCode: 9 } });
+  });
+
+  it('says nvidia-smi hung, and leaves no process behind', () => {
+    const { repo, run } = setup(pytorchSpec('{ vendor: nvidia }'), '');
+    const pidFile = join(repo, 'pids');
+    writeFileSync(join(repo, 'fake-bin', 'nvidia-smi'), `#!/bin/sh\necho $$ > '${pidFile}'\nsleep 600 &\necho $! >> '${pidFile}'\nwait\n`);
+    const r = run(['--json', '--no-docker', '--timeout', '300']);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ detection: { status: 'timeout', message: expect.stringMatching(/did not answer within 300 ms/) } });
+    const pids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(alive)).toEqual([]); // the CLI has exited: whatever it left would still be running
+  });
+
+  it('asks the Docker engine on the side without failing when there is none', () => {
+    const r = setup(pytorchSpec('{ vendor: nvidia }'), `cat '${fixture}'`).run(['--json']);
+    expect(r.code).toBe(0);
+    const report = r.json();
+    expect(report.docker !== undefined || typeof report.dockerUnreachable === 'string').toBe(true);
+  });
+
+  it('rejects a bad --timeout as bad usage (exit 2)', () => {
+    const r = setup(pytorchSpec('{ vendor: nvidia }'), `cat '${fixture}'`).run(['--timeout', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/positive number of milliseconds/);
+  });
+});
