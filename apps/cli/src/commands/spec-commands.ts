@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const ENV_FILE = 'a .env file whose port variables must agree with the registry (default: .env beside the spec, if any)';
+/** Node 20 reads `--env-file` even after the script name (nodejs/node#54232) and exits 9 when it is missing; --dotenv avoids that. */
+const DOTENV = 'the same as --env-file, for Node versions that take --env-file for themselves';
 
 /**
  * validate, ports, env: the commands that check the spec against its registry and the environment.
@@ -11,8 +14,9 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
   program
     .command('validate')
     .description('check the spec and its port registry: schema, references, port conflicts, env schema and naming conventions')
-    .option('--env-file <file>', 'a .env file whose port variables must agree with the registry (default: .env beside the spec, if any)')
-    .action(action(async (ctx, opts: { envFile?: string }) => (await import('./spec/validate.js')).validate(ctx, opts)));
+    .option('--env-file <file>', ENV_FILE)
+    .option('--dotenv <file>', DOTENV)
+    .action(action(async (ctx, opts: { envFile?: string; dotenv?: string }) => (await import('./spec/validate.js')).validate(ctx, opts)));
 
   const ports = program.command('ports').description('the port registry: list, check, suggest free ports, register a service\'s ports');
   ports
@@ -23,8 +27,9 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
     .command('check')
     .description('check the ports against the registry and each other; exit 1 on errors')
     .argument('[specs...]', 'more berth.yaml files to check together with the spec (other repos)')
-    .option('--env-file <file>', 'a .env file whose port variables must agree with the registry (default: .env beside the spec, if any)')
-    .action(action(async (ctx, more: string[], opts: { envFile?: string }) => (await import('./spec/ports.js')).check(ctx, more, opts)));
+    .option('--env-file <file>', ENV_FILE)
+    .option('--dotenv <file>', DOTENV)
+    .action(action(async (ctx, more: string[], opts: { envFile?: string; dotenv?: string }) => (await import('./spec/ports.js')).check(ctx, more, opts)));
   ports
     .command('suggest')
     .description('propose free ports: not in the registry, not reserved for another repo, not bound on this host (checked on loopback only)')
@@ -46,7 +51,8 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
     .description('check the process env and a .env file: missing, wrong type, likely typos (never prints a value)')
     .option('-m, --module <module>', 'an enabled module (repeatable, or comma-separated)', collect, [])
     .option('--env-file <file>', 'the .env file (default: .env beside the spec, if any)')
-    .action(action(async (ctx, opts: { module: string[]; envFile?: string }) => (await import('./spec/env.js')).check(ctx, opts)));
+    .option('--dotenv <file>', DOTENV)
+    .action(action(async (ctx, opts: { module: string[]; envFile?: string; dotenv?: string }) => (await import('./spec/env.js')).check(ctx, opts)));
   env
     .command('example')
     .description('write .env.example: every variable grouped by module, purposes as comments, secrets blank')

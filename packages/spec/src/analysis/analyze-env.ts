@@ -35,7 +35,9 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
     const required = isRequired(v, modules);
     const fromEnv = options.env[v.name];
     const fromFile = options.envFile?.values[v.name];
-    const source = fromEnv !== undefined ? 'env' : fromFile !== undefined ? 'env-file' : v.declared?.default !== undefined ? 'default' : undefined;
+    // The same value in both is attributed to the file, which names a line (and Node 20 itself loads a
+    // `--env-file` given after the script into the process env: nodejs/node#54232).
+    const source = fromEnv !== undefined && fromEnv !== fromFile ? 'env' : fromFile !== undefined ? 'env-file' : v.declared?.default !== undefined ? 'default' : undefined;
     const value = fromEnv ?? fromFile;
     const status: EnvVarStatus = { name: v.name, required, secret: v.secret, set: source !== undefined, valid: true, ...(source ? { source } : {}), ...(Array.isArray(v.required) ? { modules: v.required } : {}) };
     const why = requiredBecause(v, modules);

@@ -24,13 +24,18 @@ export function validateSpec(input: ValidateInput): Problem[] {
     ...checkEnvSchema(spec, file, source),
     ...checkEnvConventions(spec, file, source),
   ];
-  return sortProblems(problems);
+  return sortProblems(problems, [file, ...(input.registry ? [input.registry.file] : [])]);
 }
 
-/** By file, then line and column; problems without a position keep their order after those with one. */
-export function sortProblems(problems: Problem[]): Problem[] {
+/**
+ * Grouped by file (in `fileOrder`, then in order of first appearance), then by line and column;
+ * problems without a position keep their order after those with one.
+ */
+export function sortProblems(problems: Problem[], fileOrder: readonly string[] = []): Problem[] {
+  const rank = new Map<string, number>(fileOrder.map((f, i) => [f, i]));
+  for (const p of problems) if (!rank.has(p.file ?? '')) rank.set(p.file ?? '', rank.size);
   return problems
     .map((p, i) => ({ p, i }))
-    .sort((a, b) => (a.p.file ?? '').localeCompare(b.p.file ?? '') || (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i)
+    .sort((a, b) => rank.get(a.p.file ?? '')! - rank.get(b.p.file ?? '')! || (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i)
     .map(({ p }) => p);
 }

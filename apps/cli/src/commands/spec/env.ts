@@ -3,16 +3,16 @@ import { resolve } from 'node:path';
 import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { mergedEnv, readEnvFile, registryInput, specInput, summary } from './inputs.js';
+import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /**
  * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules.
  * Prints names, requirements and verdicts; never a value, not even with --json.
  */
-export function check(ctx: CliContext, opts: { module: string[]; envFile?: string }): number {
+export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[] }): number {
   const ws = ctx.load();
-  const envFile = readEnvFile(ctx, ws, opts.envFile);
+  const envFile = readEnvFile(ctx, ws, opts);
   const modules = opts.module.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
   const report = analyzeEnv(ws.spec, {
     env: ctx.env,
@@ -27,7 +27,7 @@ export function check(ctx: CliContext, opts: { module: string[]; envFile?: strin
   // A port variable must also agree with the port the registry gives it.
   const { env, origins } = mergedEnv(ctx, envFile);
   const ports = analyzePorts({ specs: [specInput(ws)], registry: registryInput(ws), env, envOrigins: origins }).problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');
-  const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports]);
+  const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports], [ws.specFile]);
   const s = summary(problems);
   if (ctx.json) {
     ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, errors: s.errors, warnings: s.warnings, vars: report.vars, problems });

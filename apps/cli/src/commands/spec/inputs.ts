@@ -20,16 +20,23 @@ export interface EnvFile {
   problems: Problem[];
 }
 
+/** The options that name a `.env` file: --env-file, or --dotenv where Node grabs --env-file itself (nodejs/node#54232). */
+export interface EnvFileOptions {
+  envFile?: string;
+  dotenv?: string;
+}
+
 /**
- * The `.env` file to check: --env-file (which must exist), else `.env` beside the spec when there is one
- * (as Compose reads it), else none.
+ * The `.env` file to check: --env-file / --dotenv (which must exist), else `.env` beside the spec when
+ * there is one (as Compose reads it), else none.
  */
-export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, flag: string | undefined): EnvFile | undefined {
+export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileOptions): EnvFile | undefined {
+  const flag = opts.dotenv ?? opts.envFile;
   const path = flag ? resolve(ctx.cwd, flag) : join(dirname(ws.specPath), '.env');
   const file = displayPath(path, ctx.cwd);
   if (!existsSync(path)) {
     if (!flag) return undefined;
-    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: no such file`, { problems: [{ code: 'file-not-found', severity: 'error', file, message: 'no such file (from --env-file)' }], exitCode: 2 });
+    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: no such file`, { problems: [{ code: 'file-not-found', severity: 'error', file, message: `no such file (from ${opts.dotenv ? '--dotenv' : '--env-file'})` }], exitCode: 2 });
   }
   let text: string;
   try {
@@ -52,7 +59,8 @@ export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, flag: string |
 export function mergedEnv(ctx: CliContext, envFile: EnvFile | undefined): { env: Record<string, string | undefined>; origins: Record<string, EnvOrigin> } {
   const env: Record<string, string | undefined> = { ...(envFile?.values ?? {}) };
   const origins: Record<string, EnvOrigin> = {};
-  for (const [name, line] of Object.entries(envFile?.lines ?? {})) if (ctx.env[name] === undefined) origins[name] = { file: envFile!.file, line, col: 1 };
+  // The same value in both is attributed to the file (see analyzeEnv: Node may have loaded it itself).
+  for (const [name, line] of Object.entries(envFile?.lines ?? {})) if (ctx.env[name] === undefined || ctx.env[name] === envFile!.values[name]) origins[name] = { file: envFile!.file, line, col: 1 };
   for (const [name, value] of Object.entries(ctx.env)) if (value !== undefined) env[name] = value;
   return { env, origins };
 }

@@ -16,7 +16,7 @@ import {
 } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { mergedEnv, readEnvFile, registryInput, specInput, summary } from './inputs.js';
+import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 import { freeOnHost } from './host-ports.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -43,7 +43,7 @@ export function list(ctx: CliContext): number {
 }
 
 /** `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. */
-export function check(ctx: CliContext, more: string[], opts: { envFile?: string }): number {
+export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): number {
   const ws = ctx.load();
   const specs: SpecInput[] = [specInput(ws)];
   for (const path of more) {
@@ -51,10 +51,10 @@ export function check(ctx: CliContext, more: string[], opts: { envFile?: string 
     if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems, exitCode: 2 });
     specs.push({ spec: loaded.value, file: loaded.file, ...(loaded.source ? { source: loaded.source } : {}) });
   }
-  const envFile = readEnvFile(ctx, ws, opts.envFile);
+  const envFile = readEnvFile(ctx, ws, opts);
   const { env, origins } = mergedEnv(ctx, envFile);
   const report = analyzePorts({ specs, registry: registryInput(ws), env, envOrigins: origins });
-  const problems = sortProblems(report.problems);
+  const problems = sortProblems(report.problems, [...specs.map((x) => x.file), ...(ws.registry ? [ws.registry.file] : [])]);
   const s = summary(problems);
   if (ctx.json) ctx.out.writeJson({ ok: s.errors === 0, specs: specs.map((x) => x.file), registry: ws.registry?.file ?? null, errors: s.errors, warnings: s.warnings, conflicts: report.conflicts, bindings: report.bindings, problems });
   else {

@@ -1,17 +1,17 @@
 import { sortProblems, validateSpec } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { mergedEnv, readEnvFile, registryInput, specInput, summary } from './inputs.js';
+import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 
 /**
  * `berth validate`: the schema and references (checked while loading; bad input exits 2), then the ports
  * against the registry and each other, env values of port variables, the env schema and its naming conventions.
  */
-export function validate(ctx: CliContext, opts: { envFile?: string }): number {
+export function validate(ctx: CliContext, opts: EnvFileOptions): number {
   const ws = ctx.load();
-  const envFile = readEnvFile(ctx, ws, opts.envFile);
+  const envFile = readEnvFile(ctx, ws, opts);
   const { env, origins } = mergedEnv(ctx, envFile);
-  const problems = sortProblems([...ws.warnings, ...(envFile?.problems ?? []), ...validateSpec({ spec: specInput(ws), registry: registryInput(ws), env, envOrigins: origins })]);
+  const problems = sortProblems([...ws.warnings, ...(envFile?.problems ?? []), ...validateSpec({ spec: specInput(ws), registry: registryInput(ws), env, envOrigins: origins })], [ws.specFile, ...(ws.registry ? [ws.registry.file] : [])]);
   const s = summary(problems);
   if (ctx.json) {
     ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, registry: ws.registry?.file ?? null, bundledExample: ws.usingBundledExample, errors: s.errors, warnings: s.warnings, problems });
