@@ -45,7 +45,7 @@ export async function waitFor(
       runningSince ??= Date.now();
       if (Date.now() - runningSince >= options.stableMs) return;
     } else if (v.done) return;
-    if (v.failed) {
+    if (!v.done && v.failed) {
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);
       const tail = logs ? demuxTail(logs as unknown as Buffer) : '';
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`, { exitCode: 1 });
@@ -54,7 +54,7 @@ export async function waitFor(
     if (Date.now() > options.deadline) {
       const { lastOutput } = currentHealth(state);
       const what = condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'to complete' : 'running';
-      throw new BerthError('ERR_BERTH_WAIT_TIMEOUT', `timed out waiting for service "${target.service}" to be ${what} (${v.detail ?? state.State.Status})${lastOutput ? `; last health output: ${lastOutput}` : ''}`, {
+      throw new BerthError('ERR_BERTH_WAIT_TIMEOUT', `timed out waiting for service "${target.service}" to be ${what} (${(!v.done && v.detail) || state.State.Status})${lastOutput ? `; last health output: ${lastOutput}` : ''}`, {
         exitCode: 1,
         hint: 'raise --timeout, or see `berth logs ' + target.service + '`',
       });
