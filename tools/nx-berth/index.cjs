@@ -18,12 +18,18 @@ const SPEC = 'berth.yaml';
  * @typedef {{ validatePortsTargetName?: string, validateEnvTargetName?: string, command?: string, tag?: string }} BerthPluginOptions
  */
 
-/** The registry path a spec names (a relative path), read with a line scan so the plugin stays dependency-free. */
+/**
+ * The registry a spec names: `{ path }` for a file relative to the spec, `{ package }` for a registry
+ * published as an npm package. Read with a line scan so the plugin stays dependency-free.
+ * @returns {{ path: string } | { package: string } | undefined}
+ */
 function registryOf(specPath) {
   const text = readFileSync(specPath, 'utf8');
-  const m = /^registry:\s*(?:\{\s*path:\s*)?["']?([^"'\s#}]+)["']?/m.exec(text);
-  if (!m || m[1] === '{' || m[1].startsWith('{')) return undefined;
-  return m[1];
+  const pkg = /^registry:[ \t]*\{[^}\n]*\bpackage:\s*["']?([^"'\s,}]+)/m.exec(text) ?? /^registry:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+package:\s*["']?([^"'\s,}#]+)/m.exec(text);
+  if (pkg) return { package: pkg[1] };
+  const m = /^registry:[ \t]*(?:\{[ \t]*path:[ \t]*)?["']?([^"'\s#}]+)["']?/m.exec(text) ?? /^registry:[ \t]*\n[ \t]+path:\s*["']?([^"'\s#}]+)/m.exec(text);
+  if (!m || m[1].startsWith('{')) return undefined;
+  return { path: m[1] };
 }
 
 /** @type {import('nx/src/project-graph/plugins').CreateNodesV2<BerthPluginOptions>} */
@@ -39,15 +45,20 @@ const createNodesV2 = [
       const root = dirname(file);
       const absRoot = join(context.workspaceRoot, root);
       const isOwnProject = existsSync(join(absRoot, 'package.json')) || existsSync(join(absRoot, 'project.json'));
-      const inputs = [`{projectRoot}/${SPEC}`];
+      // validate-env reads the spec alone; validate-ports also reads the registry, a file or an npm package.
+      // Both depend on the validator's own code (the built @berth/spec the task graph runs first).
+      const validator = { dependentTasksOutputFiles: '**/*.js', transitive: true };
+      const envInputs = [`{projectRoot}/${SPEC}`, validator];
+      const portsInputs = [`{projectRoot}/${SPEC}`];
       const registry = registryOf(join(context.workspaceRoot, file));
-      if (registry) inputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry)).split('\\').join('/')}`);
-      inputs.push({ dependentTasksOutputFiles: '**/*.js', transitive: true });
+      if (registry && 'path' in registry) portsInputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry.path)).split('\\').join('/')}`);
+      if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
+      portsInputs.push(validator);
       const target = (check) => ({
         command: `${command} ${check} ${SPEC}`,
         options: { cwd: '{projectRoot}' },
         cache: true,
-        inputs,
+        inputs: check === 'ports' ? portsInputs : envInputs,
         outputs: [],
         metadata: { description: `berth: check ${check === 'ports' ? 'the ports against the port registry' : 'the env schema and its conventions'}`, technologies: ['berth'] },
       });
