@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureStateDir } from './state-dir.js';
 
 export interface TokenSource {
   token: string;
@@ -22,7 +23,7 @@ export function resolveToken(options: { env: NodeJS.ProcessEnv; file: string }):
     if ((statSync(options.file).mode & 0o077) !== 0) chmodSync(options.file, 0o600);
     if (token) return { token, from: 'file', file: options.file };
   }
-  mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+  ensureStateDir(dirname(options.file));
   const token = randomBytes(32).toString('base64url');
   writeFileSync(options.file, `${token}\n`, { mode: 0o600 });
   chmodSync(options.file, 0o600);

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BerthError } from '@berth/spec';
+import { ensureStateDir } from '../state-dir.js';
 import { HistoryStore, type RetentionOptions } from './history-store.js';
 import { openPostgres, openSqlite, redactUrl } from './sql-driver.js';
 
@@ -34,7 +34,7 @@ export function describeStore(location: StoreLocation): string {
 export async function openStore(location: StoreLocation, retention?: RetentionOptions): Promise<HistoryStore> {
   try {
     if (location.kind === 'sqlite') {
-      mkdirSync(dirname(location.path), { recursive: true });
+      ensureStateDir(dirname(location.path));
       return await HistoryStore.open(await openSqlite(location.path), retention);
     }
     return await HistoryStore.open(await openPostgres(location.url), retention);

@@ -1,5 +1,127 @@
 import type { Command } from 'commander';
+import { BerthError } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
 
-/** serve. Heavy packages are imported inside the actions, never at the top. */
-export function registerServeCommands(_program: Command, _action: ActionFactory): void {}
+/** The port the registry reserves for berth's API (BERTH_PORT). */
+export const DEFAULT_PORT = 7420;
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  store?: string;
+  cors?: string[];
+  engine?: boolean;
+  gpu?: boolean;
+  wait?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
+
+export function parsePort(value: string | undefined, env: NodeJS.ProcessEnv): number {
+  const raw = value ?? env.BERTH_PORT ?? String(DEFAULT_PORT);
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new BerthError('ERR_BERTH_USAGE', `--port ${raw} is not a port (0-65535; 0 picks a free one)`, { exitCode: 2 });
+  return port;
+}
+
+/** serve. Heavy packages (fastify, the store, the checks) are imported inside the action, never at the top. */
+export function registerServeCommands(program: Command, action: ActionFactory): void {
+  program
+    .command('serve')
+    .description('run the API and dashboard: checks on their intervals, history, live events, metrics; Ctrl-C stops it cleanly')
+    .option('-p, --port <port>', `port to listen on (default: BERTH_PORT, else ${DEFAULT_PORT}; 0 picks a free one)`)
+    .option('--host <address>', 'address to bind (default: BERTH_HOST, else 127.0.0.1; anything else exposes the API to the network)')
+    .option('--store <store>', 'history store: sqlite:PATH or postgres://USER@HOST:PORT/DB (default: sqlite .berth/history.db beside the spec)')
+    .option('--cors <origin>', 'allow a browser origin to call the API (repeatable or comma-separated; none by default)', collect)
+    .option('--no-engine', 'do not watch the Docker engine (no containers, profiles or write actions)')
+    .option('--no-gpu', 'do not run GPU detection')
+    .option('--wait <ms>', 'how long to wait for the first round of checks before printing the summary', '3000')
+    .action(action(async (ctx, opts: ServeOptions) => serve(ctx, opts)));
+}
+
+async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
+  const ws = ctx.load();
+  for (const w of ws.warnings) ctx.out.note(`warning: ${w.file ?? ws.specFile}: ${w.message}`);
+  const port = parsePort(opts.port, ctx.env);
+  const progress = ctx.progress('starting berth serve');
+  const { startServer } = await import('@berth/api');
+  const server = await startServer({
+    specPath: ws.specPath,
+    spec: ws.spec,
+    specFile: ws.specFile,
+    registry: ws.registry ? { value: ws.registry.value, file: ws.registry.file } : undefined,
+    env: ctx.env,
+    store: opts.store,
+    host: opts.host ?? ctx.env.BERTH_HOST ?? '127.0.0.1',
+    port,
+    corsOrigins: opts.cors,
+    engine: opts.engine !== false,
+    gpu: opts.gpu !== false,
+  }).finally(() => progress.stop());
+
+  const stopped = new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await Promise.race([stopped, firstRound(server, Number(opts.wait ?? 3000))]);
+  await printSummary(ctx, server);
+  await stopped;
+  ctx.out.note('berth serve: stopping (finishing checks in flight, closing the store)');
+  await server.close();
+  // Stopping a server on request is its normal end, not a failure.
+  return ExitCode.Ok;
+}
+
+type Server = Awaited<ReturnType<typeof import('@berth/api').startServer>>;
+
+/** Resolves when every check has a result, or after `ms`. */
+async function firstRound(server: Server, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && server.runtime.results().length < server.runtime.checkCount) await new Promise((r) => setTimeout(r, 100));
+}
+
+async function printSummary(ctx: CliContext, server: Server): Promise<void> {
+  const { runtime, url, token } = server;
+  const health = runtime.health().view;
+  const { RegistryResponse, EnvResponse } = await import('@berth/api/contract');
+  const [registry, env] = await Promise.all([get(url, '/api/registry').then((b) => RegistryResponse.safeParse(b).data), get(url, '/api/env').then((b) => EnvResponse.safeParse(b).data)]);
+  const containers = runtime.options.engine?.containers();
+  const gpu = runtime.options.gpu?.report();
+  const summary = {
+    url,
+    docs: `${url}/docs`,
+    spec: runtime.options.specFile,
+    store: server.storeLabel,
+    scheduler: server.scheduler,
+    token: token.from === 'created' ? { from: token.from, file: token.file, token: token.token } : { from: token.from, file: token.file },
+    health: { status: health.status, counts: health.counts },
+    conflicts: registry?.available ? registry.conflicts.length : null,
+    envMissing: env?.available ? env.modules.flatMap((m) => m.vars).filter((v) => v.required && !v.set).length : null,
+    engine: containers ? (containers.available ? containers.endpoint : `unavailable: ${containers.reason}`) : 'off',
+    gpu: gpu ? (gpu.available ? gpu.detection : `unavailable: ${gpu.reason}`) : 'off',
+  };
+  if (ctx.json) return ctx.out.writeJson(summary);
+  const { paint } = ctx.out;
+  const colour = (s: string) => (s === 'passing' ? paint.green(s) : s === 'warning' || s === 'starting' ? paint.yellow(s) : s === 'critical' ? paint.red(s) : paint.dim(s));
+  ctx.out.line(`${paint.bold('berth serve')}  dashboard ${paint.cyan(url)}   API docs ${url}/docs   metrics ${url}/metrics`);
+  ctx.out.line(`  spec      ${summary.spec}`);
+  ctx.out.line(`  history   ${summary.store}`);
+  if (token.from === 'created') ctx.out.line(`  token     ${paint.bold(token.token)}  (shown once; kept in ${token.file}, readable only by you)`);
+  else ctx.out.line(`  token     ${token.from === 'env' ? 'from BERTH_TOKEN' : `in ${token.file}`}`);
+  ctx.out.line(`  checks    ${runtime.checkCount} (${summary.scheduler})   engine ${summary.engine}   gpu ${summary.gpu}`);
+  if (summary.conflicts !== null || summary.envMissing !== null) ctx.out.line(`  ports     ${summary.conflicts ?? '?'} conflict(s)   env: ${summary.envMissing ?? '?'} required variable(s) missing`);
+  const rows = runtime.results().map((r) => [`${r.subject.kind}:${r.subject.id}`, colour(r.status), r.reason]);
+  if (rows.length) ctx.out.table(['SUBJECT', 'STATUS', 'REASON'], rows);
+  const c = health.counts;
+  ctx.out.line(`health ${colour(health.status)}: ${c.passing} passing, ${c.warning} warning, ${c.critical} critical, ${c.starting + c.unknown} not yet known. Ctrl-C stops.`);
+}
+
+async function get(base: string, path: string): Promise<unknown> {
+  try {
+    return await (await fetch(base + path)).json();
+  } catch {
+    return undefined;
+  }
+}

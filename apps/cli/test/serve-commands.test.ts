@@ -1,0 +1,106 @@
+/** `berth serve` as a user runs it: the built binary as a child process, a real socket, Ctrl-C to stop. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'apps/cli/bin/berth.mjs');
+const bundle = join(root, 'apps/cli/dist/berth.mjs');
+const skip = existsSync(bundle) ? '' : ' (skipped: the CLI is not built; npm test builds it with `nx run cli:build`)';
+
+let dir: string;
+let web: Server;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'berth-serve-cli-'));
+  web = createServer((_req, res) => res.writeHead(200).end('ok'));
+  await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+  const port = (web.address() as AddressInfo).port;
+  writeFileSync(
+    join(dir, 'berth.yaml'),
+    `berth: 1
+repo: { name: serve-cli-test }
+services:
+  web:
+    runtime: host
+    ports: [{ host: ${port}, hostIp: 127.0.0.1, appProtocol: http }]
+    checks: [{ type: http, url: "http://127.0.0.1:${port}/", interval: 500ms }]
+`,
+  );
+});
+
+afterAll(async () => {
+  web?.closeAllConnections();
+  await new Promise((r) => web?.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', BERTH_TOKEN: '' });
+
+/** Starts `berth serve`, waits for its summary, runs `during`, then sends SIGINT and collects the end. */
+async function serveSession(args: string[], during: (url: string, stdout: string) => Promise<void>) {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', ...args], { cwd: dir, env: env() });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (stdout.includes('Ctrl-C stops.')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 50);
+      void exited.then((code) => {
+        clearInterval(timer);
+        reject(new Error(`berth serve exited ${code} before its summary:\n${stdout}\n${stderr}`));
+      });
+    });
+    const url = /dashboard (http:\/\/\S+)/.exec(stdout)![1]!;
+    await during(url, stdout);
+  } finally {
+    child.kill('SIGINT');
+  }
+  return { code: await exited, stdout, stderr };
+}
+
+describe.skipIf(!!skip)(`berth serve${skip}`, () => {
+  it('prints the URL, the token once and the summary, serves /health, and stops cleanly on Ctrl-C', async () => {
+    const first = await serveSession([], async (url) => {
+      expect(new URL(url).hostname).toBe('127.0.0.1');
+      const res = await fetch(`${url}/health`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe('passing');
+    });
+    expect(first.code).toBe(0);
+    const tokenFile = join(dir, '.berth', 'token');
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(first.stdout).toContain(`token     ${token}  (shown once`);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, '.berth', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(existsSync(join(dir, '.berth', 'history.db'))).toBe(true);
+    expect(first.stdout).toMatch(/service:web\s+passing/);
+    expect(first.stderr).toContain('stopping');
+
+    const second = await serveSession([], async () => {});
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toContain(token);
+    expect(second.stdout).toContain(`token     in ${tokenFile}`);
+  });
+
+  it('says what is wrong with --store and --port, exit 2', () => {
+    const bad = spawnSync(process.execPath, [bin, 'serve', '--store', 'redis://x', '--no-engine', '--no-gpu'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 30_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--store redis: is not a store berth knows/);
+    const port = spawnSync(process.execPath, [bin, 'serve', '--port', 'eighty'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 30_000 });
+    expect(port.status).toBe(2);
+    expect(port.stderr).toMatch(/--port eighty is not a port/);
+  });
+});
