@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const BIN = path.join(root, 'apps/cli/src/bin.ts');
+const TSX = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from its sources (tsx, @berth/source condition), as a real child process. */
+function berth(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@berth/source', '--import', TSX, BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', COMPOSE_PROJECT_NAME: '', COMPOSE_PROFILES: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      options.onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('berth without a Docker engine', () => {
+  it('exits 3 with one message naming where it looked, never a stack trace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'berth-cli-'));
+    try {
+      writeFileSync(path.join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: nodaemon }\nservices: {}\n');
+      const r = await berth(['status'], { cwd: dir, env: { DOCKER_HOST: 'unix:///tmp/berth-dead-docker.sock' } });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('cannot reach a Docker engine; looked in:');
+      expect(r.stderr).toContain('unix:///tmp/berth-dead-docker.sock (DOCKER_HOST): no such socket');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describe.skipIf(!dockerAvailable())(`berth up/status/down from the command line${dockerSkipReason()}`, () => {
+  const docker = new Dockerode({ socketPath: dockerSocketPath() });
+  const project = uniqueProject('berth-cli');
+  const dir = mkdtempSync(path.join(tmpdir(), 'berth-cli-'));
+  const env = { DOCKER_HOST: `unix://${dockerSocketPath()}` };
+  const leftovers = () => docker.listContainers({ all: true, filters: { name: [`${project}-`] } });
+
+  beforeAll(async () => {
+    await ensureTestImage(docker);
+    // b becomes healthy only after 3 s, so there is time to interrupt while berth waits for it.
+    const slow = `sh -c 'trap "exit 0" TERM; sleep 3; httpd -f -p 8080 -h /www & wait'`;
+    writeFileSync(
+      path.join(dir, 'berth.yaml'),
+      [
+        'berth: 1',
+        `repo: { name: ${project} }`,
+        'profiles: { extra: {} }',
+        'services:',
+        `  a: { image: "${TEST_IMAGE}", command: ${JSON.stringify(TEST_HTTPD_COMMAND)}, stopGracePeriod: 2s, healthcheck: { test: "wget -q -O /dev/null http://127.0.0.1:8080/health", interval: 300ms, retries: 30 } }`,
+        `  b: { image: "${TEST_IMAGE}", command: ${JSON.stringify(slow)}, stopGracePeriod: 2s, dependsOn: { a: { condition: service_healthy } }, healthcheck: { test: "wget -q -O /dev/null http://127.0.0.1:8080/health", interval: 300ms, retries: 60 } }`,
+        `  c: { image: "${TEST_IMAGE}", command: ${JSON.stringify(TEST_HTTPD_COMMAND)}, stopGracePeriod: 2s, profiles: [extra] }`,
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    for (const c of await leftovers()) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    for (const n of await docker.listNetworks({ filters: { name: [`${project}_`] } })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Ctrl-C during up stops waiting, exits 130, and leaves only labelled containers', async () => {
+    let sent = false;
+    const r = await berth(['up'], {
+      cwd: dir,
+      env,
+      onStderr: (text, child) => {
+        if (!sent && /waiting for b/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted');
+    const left = await leftovers();
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.every((c) => c.Labels['com.docker.compose.project'] === project && c.Labels['dev.berth.config-hash'])).toBe(true);
+  }, 60_000);
+
+  it('the next up converges, dry-run then shows nothing to do, and status shows them healthy', async () => {
+    const r = await berth(['up'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`project ${project}: 2 services up`);
+    const dry = await berth(['up', '--dry-run'], { cwd: dir, env });
+    expect(dry.stdout.split('\n').filter((l) => /^\s*[ab]\s/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual(['a keep', 'b keep']);
+    const status = await berth(['status', '--json'], { cwd: dir, env });
+    expect(status.code).toBe(0);
+    const json = JSON.parse(status.stdout) as { services: { service: string; state: string; health: string }[] };
+    expect(json.services.map((s) => `${s.service}:${s.state}:${s.health}`)).toEqual(['a:running:healthy', 'b:running:healthy']);
+  }, 60_000);
+
+  it('down (no profile given) removes every container of the project, the extra profile too', async () => {
+    expect((await berth(['up', 'c', '--no-wait'], { cwd: dir, env })).code).toBe(0);
+    expect(await leftovers()).toHaveLength(3);
+    const r = await berth(['down'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`removed ${project}-c-1`);
+    expect(await leftovers()).toEqual([]);
+  }, 60_000);
+});
