@@ -60,8 +60,10 @@ export function App() {
           </div>
         </div>
       </header>
-      <div className="sr-only" aria-live="polite" role="status" data-testid="announcer">
-        {live.changes[0] ?? ''}
+      <div className="sr-only" aria-live="polite" aria-relevant="additions" role="log" data-testid="announcer">
+        {live.changes.slice(0, 3).map((c) => (
+          <p key={c.id}>{c.text}</p>
+        ))}
       </div>
       <main>
         <Panel id="services" title="Services and connections" state={{ data: loaded ? live : undefined, error: loaded ? undefined : error }}>
@@ -73,8 +75,8 @@ export function App() {
                 <details className="changes">
                   <summary>Changes since this page opened ({l.changes.length})</summary>
                   <ul>
-                    {l.changes.map((c, i) => (
-                      <li key={i}>{c}</li>
+                    {l.changes.map((c) => (
+                      <li key={c.id}>{c.text}</li>
                     ))}
                   </ul>
                 </details>

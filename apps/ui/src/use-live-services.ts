@@ -3,6 +3,7 @@ import { api, openEvents, type StreamState } from './api/client.js';
 import { emptyLive, liveReducer } from './state/live-services.js';
 
 const SNAPSHOT_EVERY_MS = 30_000; // uptime and percentiles come from the store; results arrive over SSE
+const AFTER_CHANGE_MS = 6_000; // a status change moves uptime: refetch once the server's 5 s summary cache has turned
 
 /** The services snapshot, kept live by the event stream, with each service's last hour of latency. */
 export function useLiveServices() {
@@ -36,9 +37,19 @@ export function useLiveServices() {
     };
     void load();
     const timer = setInterval(load, SNAPSHOT_EVERY_MS);
-    const close = openEvents((event) => dispatch({ type: 'event', event }), setStream);
+    let soon: ReturnType<typeof setTimeout> | undefined;
+    const close = openEvents((event) => {
+      dispatch({ type: 'event', event });
+      if (event.type === 'result' && event.previous && event.previous !== event.result.status && !soon) {
+        soon = setTimeout(() => {
+          soon = undefined;
+          void load();
+        }, AFTER_CHANGE_MS);
+      }
+    }, setStream);
     return () => {
       alive = false;
+      clearTimeout(soon);
       clearInterval(timer);
       close();
     };

@@ -31,7 +31,7 @@ describe('liveReducer', () => {
     expect(web.status).toBe('critical');
     expect(web.reason).toBe('connection refused');
     expect(web.checks.map((c) => c.status)).toEqual(['passing', 'critical']);
-    expect(s1.changes[0]).toBe('WEB is down (was up): connection refused');
+    expect(s1.changes).toEqual([{ id: 1, text: 'WEB is down (was up): connection refused' }]);
     expect(s1.checkedAt).toBe('2026-01-01T12:00:10.000Z');
     expect(s1.samples.web).toEqual([{ t: Date.parse('2026-01-01T12:00:10.000Z'), latencyMs: 5, ok: false }]);
   });
@@ -40,6 +40,12 @@ describe('liveReducer', () => {
     const s0 = withServices(service('web', [check('web:tcp', 'web', 'passing')]));
     const same = liveReducer(s0, { type: 'event', event: { type: 'result', result: check('web:tcp', 'web', 'passing'), previous: 'passing' } });
     expect(same.changes).toEqual([]);
+    const back = liveReducer(
+      liveReducer(s0, { type: 'event', event: { type: 'result', result: check('web:tcp', 'web', 'critical'), previous: null } }),
+      { type: 'event', event: { type: 'result', result: check('web:tcp', 'web', 'passing', ''), previous: null } },
+    );
+    expect(back.changes.map((c) => c.id)).toEqual([2, 1]);
+    expect(back.changes[0]!.text).toBe('WEB is up (was down)');
     const other = liveReducer(s0, { type: 'event', event: { type: 'result', result: check('x', 'ghost', 'critical'), previous: null } });
     expect(other).toBe(s0);
   });

@@ -8,8 +8,14 @@ export interface LiveServices {
   samples: Record<string, LatencySample[]>; // by service id, oldest first
   overall: HealthStatus;
   checkedAt: string | null;
-  /** The latest change, for the aria-live region and the change log (newest first). */
-  changes: string[];
+  /** Status changes, newest first, for the aria-live region and the change log; ids never repeat. */
+  changes: Change[];
+  nextChangeId: number;
+}
+
+export interface Change {
+  id: number;
+  text: string;
 }
 
 export type LiveAction =
@@ -20,7 +26,7 @@ export type LiveAction =
 export const MAX_SAMPLES = 120;
 const MAX_CHANGES = 8;
 
-export const emptyLive: LiveServices = { services: [], samples: {}, overall: 'unknown', checkedAt: null, changes: [] };
+export const emptyLive: LiveServices = { services: [], samples: {}, overall: 'unknown', checkedAt: null, changes: [], nextChangeId: 1 };
 
 export function liveReducer(state: LiveServices, action: LiveAction): LiveServices {
   switch (action.type) {
@@ -57,9 +63,10 @@ export function applyResult(state: LiveServices, result: CheckResult, sample: bo
   const after: ServiceView = { ...before, checks, status, reason: worstCheck?.reason ?? before.reason };
   const services = state.services.map((s, i) => (i === index ? after : s));
   const samples = sample ? appendSample(state.samples, before.id, result) : state.samples;
-  const changes = before.status !== status ? [describeChange(after, before.status), ...state.changes].slice(0, MAX_CHANGES) : state.changes;
   const checkedAt = !state.checkedAt || result.checkedAt > state.checkedAt ? result.checkedAt : state.checkedAt;
-  return { ...state, services, samples, changes, checkedAt };
+  if (before.status === status) return { ...state, services, samples, checkedAt };
+  const change = { id: state.nextChangeId, text: describeChange(after, before.status) };
+  return { ...state, services, samples, checkedAt, changes: [change, ...state.changes].slice(0, MAX_CHANGES), nextChangeId: change.id + 1 };
 }
 
 function appendSample(samples: Record<string, LatencySample[]>, id: string, r: CheckResult): Record<string, LatencySample[]> {

@@ -1,0 +1,285 @@
+/**
+ * The dashboard end to end: the real berth API (apps/api) over a spec whose services are loopback
+ * servers this test owns, the built page (apps/ui) in Debian's headless Chromium driven by
+ * playwright-core, and a profile started on the real Docker engine with the local busybox image.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
+import { startServer, type RunningServer } from '@berth/api';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const chromiumReason = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; run .ci/setup.d/chromium.sh)`;
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const uiDist = join(repoRoot, 'apps/ui/dist');
+const screenshots = join(repoRoot, 'docs/screenshots');
+/** How often the test spec's checks run; a service that goes down must turn red within one of these. */
+const INTERVAL_MS = 1000;
+const CHECK_TIMEOUT_MS = 500;
+const TOKEN = `e2e-${process.pid}-${Date.now().toString(36)}`;
+/** A secret env value the API is given; it must never reach the page. */
+const SECRET_VALUE = `sk-live-${process.pid}-${Date.now().toString(36)}-do-not-show`;
+
+/** A loopback HTTP service the test can take down: /health answers 200 "ok". */
+async function loopbackService(): Promise<{ server: Server; port: number }> {
+  const server = createHttpServer((req, res) => {
+    res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain' }).end(req.url === '/health' ? 'ok' : 'no');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** A port nobody listens on right now, for the container's published port. */
+async function freePort(): Promise<number> {
+  const s = createHttpServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((r) => server.close(() => r()));
+}
+
+/** A loopback TCP listener standing in for a database the stack connects to. */
+async function loopbackTcp(): Promise<{ server: NetServer; port: number }> {
+  const server = createNetServer((socket) => socket.end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+interface Ports {
+  project: string;
+  web: number;
+  search: number;
+  cache: number;
+  db: number;
+}
+
+/** The stack the page shows: two host services, one of which the test stops; a profile with a container; a connection; env per module. */
+function specYaml(p: Ports): string {
+  const check = (port: number) => `[{ type: http, url: "http://127.0.0.1:${port}/health", interval: ${INTERVAL_MS}ms, timeout: ${CHECK_TIMEOUT_MS}ms }]`;
+  return `berth: 1
+repo: { name: e2e-shop, description: "The dashboard's end-to-end stack" }
+project: ${p.project}
+registry: ports.yaml
+profiles:
+  cache: { description: Page cache (busybox httpd) }
+  next: { description: "The next search engine, on search's port" }
+services:
+  web:
+    name: Storefront
+    purpose: Serves the shop
+    runtime: host
+    ports: [{ host: ${p.web}, hostIp: 127.0.0.1, appProtocol: http, env: WEB_PORT }]
+    checks: ${check(p.web)}
+  search:
+    name: Search API
+    purpose: Product search
+    runtime: host
+    ports: [{ host: ${p.search}, hostIp: 127.0.0.1, appProtocol: http, env: SEARCH_PORT }]
+    exclusiveWith: [search-next]
+    checks: ${check(p.search)}
+  search-next:
+    name: Search (next)
+    runtime: host
+    profiles: [next]
+    ports: [{ host: ${p.search}, hostIp: 127.0.0.1, appProtocol: http }]
+    exclusiveWith: [search]
+    checks: ${check(p.search)}
+  cache:
+    name: Page cache
+    image: ${TEST_IMAGE}
+    command: [httpd, -f, -p, "8080", -h, /www]
+    profiles: [cache]
+    ports: ["127.0.0.1:${p.cache}:8080"]
+    checks: ${check(p.cache)}
+connections:
+  orders-db:
+    name: Orders DB
+    host: 127.0.0.1
+    port: ${p.db}
+    checks: [{ type: tcp, port: ${p.db}, interval: ${INTERVAL_MS}ms, timeout: ${CHECK_TIMEOUT_MS}ms }]
+modules:
+  payments: { description: Card payments }
+env:
+  SEARCH_URL: { type: url, required: true, purpose: Where the storefront finds search }
+  SHOP_API_KEY: { secret: true, required: { module: payments } }
+  PAYMENTS_WEBHOOK_SECRET: { secret: true, required: { module: payments } }
+`;
+}
+
+/** The team's port registry: web and search registered, and another repo's Grafana on web's port. */
+function registryYaml(p: Ports): string {
+  return `registry: 1
+owner: platform
+ports:
+  - { port: ${p.web}, repo: e2e-shop, service: web, env: WEB_PORT }
+  - { port: ${p.search}, repo: e2e-shop, service: search, env: SEARCH_PORT }
+  - { port: ${p.web}, repo: observability, service: grafana }
+`;
+}
+
+function dockerRm(project: string): void {
+  const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  if (ids.length) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  spawnSync('docker', ['network', 'rm', `${project}_default`], { stdio: 'ignore' });
+}
+
+/** startServer, with the spec's problems in the error when the test's own spec is at fault. */
+async function startApi(options: Parameters<typeof startServer>[0]): Promise<RunningServer> {
+  try {
+    return await startServer(options);
+  } catch (err) {
+    const problems = (err as { problems?: { path?: unknown; message: string }[] }).problems ?? [];
+    throw new Error(`${(err as Error).message}\n${problems.map((p) => `  ${String(p.path)}: ${p.message}`).join('\n')}`, { cause: err });
+  }
+}
+
+describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromiumReason}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-ui-e2e-'));
+  const project = uniqueProject('berth-ui-e2e');
+  let web: Awaited<ReturnType<typeof loopbackService>>;
+  let search: Awaited<ReturnType<typeof loopbackService>>;
+  let db: Awaited<ReturnType<typeof loopbackTcp>>;
+  let ports: Ports;
+  let api: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', join(repoRoot, 'apps/ui'), '--logLevel', 'error'], {
+      env: { ...process.env, NODE_ENV: 'production' },
+      encoding: 'utf8',
+    });
+    if (built.status !== 0) throw new Error(`vite build failed: ${built.stderr}`);
+    web = await loopbackService();
+    search = await loopbackService();
+    db = await loopbackTcp();
+    ports = { project, web: web.port, search: search.port, cache: await freePort(), db: db.port };
+    const specFile = join(dir, 'berth.yaml');
+    writeFileSync(specFile, specYaml(ports));
+    writeFileSync(join(dir, 'ports.yaml'), registryYaml(ports));
+    api = await startApi({
+      specPath: specFile,
+      token: TOKEN,
+      uiDir: uiDist,
+      store: `sqlite:${join(dir, 'history.db')}`,
+      port: 0,
+      gpu: false,
+      env: { ...process.env, SHOP_API_KEY: SECRET_VALUE, SEARCH_URL: 'search-without-a-scheme' },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(api.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    for (const s of [web, search]) if (s?.server.listening) await closeServer(s.server);
+    db?.server.close();
+    if (dockerAvailable()) dockerRm(project);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads the page and shows every service with its live status', async () => {
+    await page.locator('[data-service="web"][data-status="passing"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-service="search"][data-status="passing"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-stream="live"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('h1').innerText()).toContain('e2e-shop');
+    expect(await page.locator('[data-service="web"] .badge').innerText()).toContain('up');
+    expect(await page.locator('[data-service="cache"]').count()).toBe(1);
+    expect(await page.locator('[data-profile="cache"] button', { hasText: 'Up' }).count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the port map with the conflict and the exclusive pair in words, and env status without values', async () => {
+    const exclusive = page.locator(`[data-conflict="${ports.search}"]`);
+    const conflict = page.locator(`[data-conflict="${ports.web}"]`);
+    await conflict.waitFor({ timeout: 15_000 });
+    expect(await exclusive.getAttribute('class')).toBe('warn');
+    expect(await exclusive.innerText()).toMatch(/search.*search-next.*never to run together/);
+    expect(await conflict.getAttribute('class')).toBe('bad');
+    expect(await conflict.innerText()).toMatch(/Conflict: port \d+ — .*grafana \(observability\)/);
+    const payments = page.locator('[data-module="payments"]');
+    await payments.waitFor({ timeout: 15_000 });
+    expect(await payments.innerText()).toContain('PAYMENTS_WEBHOOK_SECRET');
+    await page.locator('[data-service="orders-db"][data-status="passing"]').waitFor({ timeout: 15_000 });
+    expect(await page.content()).not.toContain(SECRET_VALUE);
+  });
+
+  it('turns a service red, by colour and by word, within one check interval of it going down', async () => {
+    await page.locator('[data-service="search"][data-status="passing"]').waitFor({ timeout: 15_000 });
+    const downAt = Date.now();
+    await closeServer(search.server);
+    // One interval until the next run, the run's own timeout, and a second for the event to reach the page.
+    await page.locator('[data-service="search"][data-status="critical"]').waitFor({ timeout: INTERVAL_MS + CHECK_TIMEOUT_MS + 1000 });
+    console.log(`search turned red ${Date.now() - downAt} ms after its server closed (check interval ${INTERVAL_MS} ms)`);
+    const row = page.locator('[data-service="search"]');
+    expect(await row.locator('.badge').innerText()).toContain('down');
+    expect((await row.locator('.reason').innerText()).length).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="announcer"]').innerText()).toContain('Search API is down');
+    expect(await page.locator('[data-overall]').getAttribute('data-overall')).toBe('critical');
+  });
+
+  it('saves light and dark screenshots of the page', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const shot = await browser.newPage({ viewport: { width: 1366, height: 900 }, colorScheme: scheme });
+      await shot.goto(api.url);
+      await shot.locator('[data-service="search"][data-status="critical"]').waitFor({ timeout: 15_000 });
+      await shot.locator('[data-service="web"] svg.spark').waitFor({ timeout: 15_000 });
+      // Uptime follows the failure once the history store has it (the page refetches after a change).
+      await expect.poll(() => shot.locator('[data-service="search"] td.num').first().innerText(), { timeout: 20_000 }).not.toBe('100%');
+      const file = join(screenshots, `dashboard-${scheme}.png`);
+      await shot.screenshot({ path: file, fullPage: true });
+      await shot.close();
+      expect(existsSync(file)).toBe(true);
+    }
+  });
+
+  describe.skipIf(!dockerAvailable())(`profile buttons on the real engine${dockerSkipReason()}`, () => {
+    beforeAll(async () => {
+      const { default: Docker } = await import('dockerode');
+      await ensureTestImage(new Docker());
+    });
+
+    it('refuses a wrong token and says so, then starts the profile with the right one', async () => {
+      await page.evaluate(() => sessionStorage.removeItem('berth.token'));
+      await page.locator('[data-profile="cache"] button', { hasText: 'Up' }).click();
+      const dialog = page.locator('dialog[open]');
+      await dialog.waitFor();
+      await dialog.locator('input[type="password"]').fill('not-the-token');
+      await dialog.locator('button[type="submit"]').click();
+      await page.locator('dialog[open] [role="alert"]').waitFor({ timeout: 10_000 });
+      expect(await page.locator('dialog[open] [role="alert"]').innerText()).toContain('refused');
+
+      await page.locator('dialog[open] input[type="password"]').fill(TOKEN);
+      await page.locator('dialog[open] button[type="submit"]').click();
+      await page.locator('[data-container="cache"][data-state="running"]').waitFor({ timeout: 60_000 });
+      await page.locator('[data-service="cache"][data-status="passing"]').waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => sessionStorage.getItem('berth.token'))).toBe(TOKEN);
+      const running = spawnSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'status=running'], { encoding: 'utf8' });
+      expect(running.stdout.trim()).not.toBe('');
+    });
+
+    it('stops the profile with the kept token, without asking again', async () => {
+      await page.locator('[data-profile="cache"] button', { hasText: 'Down' }).click();
+      expect(await page.locator('dialog[open]').count()).toBe(0);
+      await page.locator('[data-service="cache"][data-status="critical"]').waitFor({ timeout: 60_000 });
+      const running = spawnSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'status=running'], { encoding: 'utf8' });
+      expect(running.stdout.trim()).toBe('');
+    });
+  });
+});
