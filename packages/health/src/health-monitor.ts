@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { connectEngineLazily } from './engine.js';
 import { runCheck } from './run-check.js';
 import { applyThresholds, initialThresholdState, type ThresholdState } from './thresholds.js';
@@ -40,6 +40,7 @@ export class HealthMonitor extends EventEmitter<{ result: [CheckResult] }> {
     if (!this.stopped) return;
     this.stopped = false;
     this.controller = new AbortController();
+    setMaxListeners(0, this.controller.signal);
     this.engine = this.options.engine ?? (this.targets.some((t) => t.check.type === 'container' || t.check.type === 'exec') ? connectEngineLazily(2000) : undefined);
     for (const target of this.targets) this.schedule(target, 0);
   }

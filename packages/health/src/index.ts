@@ -11,3 +11,6 @@ export { formatMs, describeNetError } from './describe.js';
 export { statusMatches, jsonPath, judgeHttpAnswer } from './http-expect.js';
 export { readPostgresAnswer, startupMessage } from './postgres-protocol.js';
 export { resolveMcpServer, type McpServerLaunch } from './mcp-config.js';
+export { runDoctor } from './doctor/run-doctor.js';
+export { nextStep } from './doctor/next-step.js';
+export type { DoctorFinding, DoctorInput, DoctorReport, DoctorSection, DoctorSectionId } from './doctor/types.js';

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { connectEngineLazily } from './engine.js';
 import { runCheck } from './run-check.js';
 import type { CheckResult, CheckTarget } from './types.js';
@@ -26,6 +27,12 @@ export async function runChecks(targets: readonly CheckTarget[], options: RunChe
           then: (ok: (v: unknown) => unknown, bad?: (e: unknown) => unknown) => (lazy ??= connectEngineLazily(2000)).then(ok, bad),
         }
       : undefined);
+  // One listener on the caller's signal; every check in flight listens to this one instead.
+  const inner = new AbortController();
+  setMaxListeners(0, inner.signal);
+  const onAbort = () => inner.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) inner.abort();
   const results = new Array<CheckResult>(targets.length);
   let next = 0;
   const worker = async () => {
@@ -33,11 +40,15 @@ export async function runChecks(targets: readonly CheckTarget[], options: RunChe
       const i = next++;
       const target = targets[i]!;
       const startedAt = options.startedAt?.(target);
-      const result = await runCheck(target, { ...(options.signal ? { signal: options.signal } : {}), ...(engine ? { engine } : {}), ...(startedAt ? { startedAt } : {}) });
+      const result = await runCheck(target, { signal: inner.signal, ...(engine ? { engine } : {}), ...(startedAt ? { startedAt } : {}) });
       results[i] = result;
       options.onResult?.(result);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(cap, targets.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(cap, targets.length) }, worker));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
   return results;
 }

@@ -1,0 +1,67 @@
+import { BerthError, closest } from '@berth/spec';
+import type { CliContext } from '../../context.js';
+import { ExitCode } from '../../exit-codes.js';
+import { countLine, HEALTH_HEADERS, healthRows } from './render.js';
+
+/**
+ * `berth health [service...] [--watch]`: every check of the spec (or of the named services and
+ * connections) at once, as a table: subject, check, status, latency, reason. Exit 0 when all pass.
+ * With --watch: rounds every --interval seconds, redrawn in place on a TTY, plain blocks otherwise.
+ */
+export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: string }): Promise<number> {
+  const ws = ctx.load();
+  const known = [...Object.keys(ws.spec.services), ...Object.keys(ws.spec.connections), ...(ws.spec.devcontainer ? ['devcontainer'] : [])];
+  const unknown = services.filter((s) => !known.includes(s));
+  if (unknown.length) {
+    throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service or connection named ${unknown.join(', ')}`, {
+      exitCode: ExitCode.BadInput,
+      problems: unknown.map((s) => {
+        const near = closest(s, known);
+        return { code: 'unknown-service', severity: 'error' as const, file: ws.specFile, message: `no service or connection "${s}"`, hint: near ? `did you mean ${near}?` : `known: ${known.join(', ')}` };
+      }),
+    });
+  }
+  const interval = Number(opts.interval);
+  if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`, { exitCode: ExitCode.BadInput });
+  const { deriveChecks, runChecks, worstStatus } = await import('@berth/health');
+  const { dirname } = await import('node:path');
+  const targets = deriveChecks(ws.spec, { services, baseDir: dirname(ws.specPath) });
+  if (targets.length === 0) {
+    if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, status: 'passing', checks: [] });
+    else ctx.out.line(`${ws.specFile}: nothing to check (no ports, connections or checks${services.length ? ` for ${services.join(', ')}` : ''})`);
+    return ExitCode.Ok;
+  }
+  const tty = !!ctx.run.stdout.isTTY && !ctx.json;
+  let drawn = 0;
+  let code: number = ExitCode.Ok;
+  for (let round = 0; ; round++) {
+    const progress = ctx.progress(`checking ${targets.length} check${targets.length === 1 ? '' : 's'}…`);
+    const results = await runChecks(targets, { signal: ctx.signal });
+    progress.stop();
+    if (ctx.signal.aborted) return ExitCode.Interrupted;
+    const status = worstStatus(results);
+    code = results.every((r) => r.status === 'passing') ? ExitCode.Ok : ExitCode.Findings;
+    if (ctx.json) {
+      const doc = { ok: code === ExitCode.Ok, spec: ws.specFile, status, checkedAt: new Date().toISOString(), checks: results };
+      if (opts.watch) ctx.run.stdout.write(`${JSON.stringify(doc)}\n`);
+      else ctx.out.writeJson(doc);
+    } else {
+      // Output.table's alignment, captured as lines so a --watch redraw knows how many to move up over.
+      const lines: string[] = [];
+      const capture = { ...ctx.out, line: (t = '') => lines.push(t) };
+      ctx.out.table.call(capture, HEALTH_HEADERS, healthRows(ctx.out.paint, results));
+      const stamp = opts.watch ? ` at ${new Date().toLocaleTimeString()}` : '';
+      lines.push('', `${ws.specFile}: ${countLine(results)}${stamp}`);
+      if (tty && drawn) ctx.run.stdout.write(`\u001b[${drawn}F\u001b[J`);
+      else if (opts.watch && round > 0) ctx.out.line();
+      for (const l of lines) ctx.out.line(l);
+      drawn = lines.length;
+    }
+    if (!opts.watch) return code;
+    const stopped = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), interval * 1000);
+      ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve(true)), { once: true });
+    });
+    if (stopped) return ExitCode.Interrupted;
+  }
+}

@@ -1,0 +1,44 @@
+import { sectionOf, type DoctorInput, type DoctorSection } from './types.js';
+
+export type EngineConnection = { engine: { endpoint: string; info(): Promise<{ serverVersion: string }> } } | { unavailable: string; error?: { message: string; problems?: { message: string }[]; hint?: string } };
+
+/** Connects once through @berth/docker (imported lazily); every section that needs the engine shares this. */
+export async function connectForDoctor(input: DoctorInput): Promise<EngineConnection> {
+  let mod: { connectEngine?: (o: { env?: NodeJS.ProcessEnv; timeoutMs?: number }) => Promise<{ endpoint: string; info(): Promise<{ serverVersion: string }> }> };
+  try {
+    mod = await import('@berth/docker');
+  } catch {
+    return { unavailable: '@berth/docker not available' };
+  }
+  if (typeof mod.connectEngine !== 'function') return { unavailable: '@berth/docker not available' };
+  try {
+    return { engine: await mod.connectEngine({ env: input.env as NodeJS.ProcessEnv, timeoutMs: input.engineTimeoutMs ?? 2000 }) };
+  } catch (err) {
+    return { unavailable: 'Docker engine not reachable', error: err as { message: string } };
+  }
+}
+
+/** Whether the spec needs the engine at all: a service that runs in Compose. */
+function needsEngine(input: DoctorInput): boolean {
+  return Object.values(input.spec.services).some((s) => (s.runtime ?? [{ kind: 'compose' }]).some((r) => r.kind === 'compose'));
+}
+
+export async function engineSection(input: DoctorInput, connection: Promise<EngineConnection>): Promise<DoctorSection> {
+  const started = performance.now();
+  const title = 'Docker engine';
+  const got = await connection;
+  if ('engine' in got) {
+    const version = await got.engine.info().then((i) => ` (Docker ${i.serverVersion})`, () => '');
+    return sectionOf('engine', title, started, `reachable at ${got.engine.endpoint}${version}`, []);
+  }
+  if (!got.error) return sectionOf('engine', title, started, `unknown: ${got.unavailable}`, [], 'unknown');
+  const tried = got.error.problems?.map((p) => p.message) ?? [];
+  const status = needsEngine(input) ? 'critical' : 'warning';
+  return sectionOf('engine', title, started, 'not reachable', [
+    {
+      status,
+      message: `no Docker engine answered${tried.length ? `: tried ${tried.join('; ')}` : `: ${got.error.message}`}`,
+      next: got.error.hint ?? 'start the Docker engine (sudo systemctl start docker, or Docker Desktop), or set DOCKER_HOST to where it listens',
+    },
+  ]);
+}

@@ -1,0 +1,30 @@
+import { analyzeEnv } from '@berth/spec';
+import { sectionOf, unavailableSection, problemStatus, type DoctorInput, type DoctorSection } from './types.js';
+
+/** The env the enabled modules need, from the process env and the .env file. Never shows a value. */
+export function envSection(input: DoctorInput): DoctorSection {
+  const started = performance.now();
+  let report;
+  try {
+    report = analyzeEnv(input.spec, {
+      env: input.env,
+      ...(input.envFile ? { envFile: input.envFile } : {}),
+      modules: input.modules ?? [],
+      file: input.specFile,
+      ...(input.source ? { source: input.source } : {}),
+    });
+  } catch (err) {
+    return unavailableSection('env', 'Environment', started, `env analysis failed (${(err as Error).message})`);
+  }
+  const findings = report.problems.map((p) => ({
+    status: problemStatus(p),
+    ...(p.path?.length ? { subject: String(p.path.at(-1)) } : {}),
+    message: p.message,
+    ...(p.hint ? { next: p.hint } : {}),
+  }));
+  const required = report.vars.filter((v) => v.required);
+  const missing = required.filter((v) => !v.set || !v.valid);
+  const mods = report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled (--module to add)';
+  const summary = `${required.length - missing.length} of ${required.length} required variable${required.length === 1 ? '' : 's'} set (${mods}); ${report.vars.length} known`;
+  return sectionOf('env', 'Environment', started, summary, findings);
+}

@@ -1,0 +1,23 @@
+import { sectionOf, unavailableSection, type DoctorInput, type DoctorSection } from './types.js';
+
+/** Whether the host's GPU fits the devcontainer, through @berth/gpu's gpuReport (imported lazily). */
+export async function gpuSection(input: DoctorInput, dockerInfo: Promise<Record<string, unknown> | undefined>): Promise<DoctorSection> {
+  const started = performance.now();
+  const title = 'GPU';
+  let gpu: typeof import('@berth/gpu');
+  try {
+    gpu = await import('@berth/gpu');
+  } catch {
+    return unavailableSection('gpu', title, started, '@berth/gpu not available');
+  }
+  if (typeof gpu.gpuReport !== 'function') return unavailableSection('gpu', title, started, '@berth/gpu not available');
+  const info = await dockerInfo.catch(() => undefined);
+  const report = await gpu.gpuReport(input.spec, { timeoutMs: 5000, ...(input.signal ? { signal: input.signal } : {}), ...(info ? { dockerInfo: info } : {}) });
+  if (report.status === 'not-needed') return sectionOf('gpu', title, started, report.summary, []);
+  const findings = report.problems.map((p) => ({
+    status: p.severity === 'error' ? ('critical' as const) : ('warning' as const),
+    message: p.message,
+    ...(p.hint ? { next: p.hint } : {}),
+  }));
+  return sectionOf('gpu', title, started, report.summary, findings);
+}
