@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cudaVersionFromImage } from './cuda-image.js';
+import { cudaVersionFromImage, cudaVersionFromImageEnv } from './cuda-image.js';
 
 describe('cudaVersionFromImage', () => {
   it.each([
@@ -18,4 +18,16 @@ describe('cudaVersionFromImage', () => {
     '%s says nothing about CUDA',
     (image) => expect(cudaVersionFromImage(image)).toBeUndefined(),
   );
+});
+
+describe('cudaVersionFromImageEnv', () => {
+  it('reads the constraint nvidia/cuda images declare', () => {
+    expect(cudaVersionFromImageEnv(['PATH=/usr/bin', 'NVIDIA_REQUIRE_CUDA=cuda>=12.1 brand=tesla,driver>=470,driver<471 brand=unknown,driver>=470,driver<471', 'CUDA_VERSION=12.1.1'])).toBe('12.1');
+  });
+  it('falls back to CUDA_VERSION', () => {
+    expect(cudaVersionFromImageEnv({ CUDA_VERSION: '12.4.1' })).toBe('12.4.1');
+  });
+  it('says nothing for pytorch/pytorch images, which declare neither', () => {
+    expect(cudaVersionFromImageEnv(['NVIDIA_VISIBLE_DEVICES=all', 'NVIDIA_DRIVER_CAPABILITIES=compute,utility'])).toBeUndefined();
+  });
 });

@@ -25,3 +25,19 @@ export function cudaVersionFromImage(image: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The CUDA version an image declares in its environment (`docker image inspect` Config.Env): official
+ * nvidia/cuda images set `NVIDIA_REQUIRE_CUDA=cuda>=12.1 brand=tesla,driver>=470,...` (the constraint the
+ * NVIDIA container runtime enforces) and `CUDA_VERSION=12.1.1`. pytorch/pytorch images set neither.
+ */
+export function cudaVersionFromImageEnv(env: readonly string[] | Record<string, string | undefined>): string | undefined {
+  const get = (name: string) =>
+    Array.isArray(env)
+      ? (env as readonly string[]).find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1)
+      : (env as Record<string, string | undefined>)[name];
+  const require = /(?:^|\s)cuda>=(\d+\.\d+(?:\.\d+)?)/.exec(get('NVIDIA_REQUIRE_CUDA') ?? '')?.[1];
+  if (require) return require;
+  const declared = get('CUDA_VERSION')?.trim();
+  return declared && /^\d+\.\d+(\.\d+)?$/.test(declared) ? declared : undefined;
+}

@@ -7,7 +7,7 @@ export { parseNvidiaSmiTable } from './parse-table.js';
 export { parseNvidiaSmiOutput, sniffFormat } from './parse-output.js';
 export { parseXml, type XmlDocument, type XmlElement } from './xml-reader.js';
 export { presentText, presentNumber } from './values.js';
-export { cudaVersionFromImage } from './cuda-image.js';
+export { cudaVersionFromImage, cudaVersionFromImageEnv } from './cuda-image.js';
 export { checkCudaCompatibility, checkHostCudaMinimum, findToolkitRelease, type CudaVerdict, type CudaCompatibilityInput, type HostCudaVerdict } from './cuda-compat.js';
 export { TOOLKIT_RELEASES, MINOR_COMPAT_FLOORS, type ToolkitRelease } from './cuda-driver-table.js';
 export { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike, type DockerGpuOptions } from './docker-gpu.js';

@@ -28,6 +28,11 @@ describe('gpuRequirement', () => {
     expect(gpuRequirement(s)).toMatchObject({ wanted: true, wantedBy: ['services.trainer.gpu'] });
   });
 
+  it("falls back to the image's declared environment when the tag says nothing", () => {
+    const s = spec({ devcontainer: { image: 'registry.local/team/cuda-base:stable', gpu: { vendor: 'nvidia' } } });
+    expect(gpuRequirement(s, { imageEnv: ['NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471'] })).toMatchObject({ cuda: '12.4', cudaSource: 'image-env' });
+  });
+
   it('wants nothing from a spec without GPU', () => {
     expect(gpuRequirement(spec({}))).toEqual({ wanted: false, wantedBy: [], minCount: 1 });
     expect(gpuRequirement(undefined).wanted).toBe(false);

@@ -1,7 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { GpuDetection } from './types.js';
 import { detectGpus, type DetectOptions } from './detect.js';
-import { cudaVersionFromImage } from './cuda-image.js';
+import { cudaVersionFromImage, cudaVersionFromImageEnv } from './cuda-image.js';
 import { checkCudaCompatibility, checkHostCudaMinimum, type CudaVerdict, type HostCudaVerdict } from './cuda-compat.js';
 import { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike } from './docker-gpu.js';
 
@@ -13,7 +13,7 @@ export interface GpuRequirement {
   image?: string;
   /** The CUDA version the devcontainer needs. */
   cuda?: string;
-  cudaSource?: 'spec' | 'image-tag' | 'caller';
+  cudaSource?: 'spec' | 'image-tag' | 'image-env' | 'caller';
   hostCudaAtLeast?: string;
   minCount: number;
 }
@@ -50,23 +50,28 @@ export interface GpuReportOptions extends DetectOptions {
   requiredCuda?: string;
   /** GPUs needed (a health check's `minCount`); default 1. */
   minCount?: number;
+  /** The devcontainer image's environment (`docker image inspect` Config.Env), read when the tag says no CUDA version. */
+  imageEnv?: readonly string[];
 }
 
 /** What the spec asks of the GPU. */
-export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuReportOptions, 'requiredCuda' | 'minCount'> = {}): GpuRequirement {
+export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuReportOptions, 'requiredCuda' | 'minCount' | 'imageEnv'> = {}): GpuRequirement {
   const dc = spec?.devcontainer;
   const wantedBy: string[] = [];
   if (dc?.gpu) wantedBy.push('devcontainer.gpu');
   for (const [name, service] of Object.entries(spec?.services ?? {})) if (service.gpu) wantedBy.push(`services.${name}.gpu`);
   if (options.requiredCuda || options.minCount) wantedBy.push('caller');
   const fromTag = dc?.image ? cudaVersionFromImage(dc.image) : undefined;
+  const fromEnv = options.imageEnv ? cudaVersionFromImageEnv(options.imageEnv) : undefined;
   const [cuda, cudaSource] = options.requiredCuda
     ? [options.requiredCuda, 'caller' as const]
     : dc?.gpu?.cuda
       ? [dc.gpu.cuda, 'spec' as const]
       : fromTag
         ? [fromTag, 'image-tag' as const]
-        : [undefined, undefined];
+        : fromEnv
+          ? [fromEnv, 'image-env' as const]
+          : [undefined, undefined];
   return {
     wanted: wantedBy.length > 0,
     wantedBy,

@@ -12,12 +12,21 @@ function milliseconds(value: string): number {
   return n;
 }
 
-/** `docker info` of the engine, or why there is none. Never fails the command: Docker is an extra. */
-async function dockerInfo(ctx: CliContext, timeoutMs: number): Promise<{ info?: Record<string, unknown>; unreachable?: string }> {
+interface EngineFacts {
+  info?: Record<string, unknown>;
+  /** The devcontainer image's Config.Env, when the image is present locally. */
+  imageEnv?: string[];
+  unreachable?: string;
+}
+
+/** `docker info` of the engine (and the devcontainer image's env), or why there is none. Never fails the command: Docker is an extra. */
+async function engineFacts(ctx: CliContext, image: string | undefined, timeoutMs: number): Promise<EngineFacts> {
   try {
     const docker = await import('@berth/docker');
     const engine = await docker.connectEngine({ env: ctx.env, timeoutMs });
-    return { info: (await engine.info()).raw };
+    const info = (await engine.info()).raw;
+    const env = image ? await engine.docker.getImage(image).inspect().then((i) => i.Config?.Env ?? undefined, () => undefined) : undefined;
+    return { info, ...(env ? { imageEnv: env } : {}) };
   } catch (err) {
     return { unreachable: (err as Error).message.split('\n')[0] ?? String(err) };
   }
@@ -37,9 +46,14 @@ export function registerGpuCommands(program: Command, action: ActionFactory): vo
         const progress = ctx.progress('asking nvidia-smi about the GPUs');
         const [detection, engine] = await Promise.all([
           gpu.detectGpus({ timeoutMs: opts.timeout, env: ctx.env, signal: ctx.signal }),
-          opts.docker ? dockerInfo(ctx, 2000) : Promise.resolve(undefined),
+          opts.docker ? engineFacts(ctx, ws.spec.devcontainer?.image, 2000) : Promise.resolve(undefined),
         ]).finally(() => progress.stop());
-        const report = await gpu.gpuReport(ws.spec, { detection, ...(engine?.info ? { dockerInfo: engine.info } : {}) });
+        if (ctx.signal.aborted) return ExitCode.Interrupted;
+        const report = await gpu.gpuReport(ws.spec, {
+          detection,
+          ...(engine?.info ? { dockerInfo: engine.info } : {}),
+          ...(engine?.imageEnv ? { imageEnv: engine.imageEnv } : {}),
+        });
         if (ctx.json) ctx.out.writeJson({ ...report, ...(engine?.unreachable ? { dockerUnreachable: engine.unreachable } : {}) });
         else printReport(ctx, report, engine?.unreachable);
         return report.fits ? ExitCode.Ok : ExitCode.Findings;
@@ -78,7 +92,12 @@ function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: stri
     out.line(`driver ${detection.driverVersion ?? 'unknown'}, supports CUDA up to ${detection.cudaVersion ?? 'unknown'}`);
   } // a failed detection is the first problem below
   if (requirement.cuda) {
-    const from = requirement.cudaSource === 'image-tag' ? `read off ${requirement.image}` : requirement.cudaSource === 'spec' ? 'devcontainer.gpu.cuda' : 'asked for';
+    const from = {
+      'image-tag': `read off ${requirement.image}`,
+      'image-env': `declared in ${requirement.image}'s environment`,
+      spec: 'devcontainer.gpu.cuda',
+      caller: 'asked for',
+    }[requirement.cudaSource ?? 'caller'];
     out.line(`devcontainer needs CUDA ${requirement.cuda} (${from})${report.cuda ? `: ${CUDA_WORDS[report.cuda.status]}` : ''}`);
   }
   if (report.hostCuda) out.line(`hostCudaAtLeast ${requirement.hostCudaAtLeast}: ${report.hostCuda.status}`);
