@@ -57,7 +57,7 @@ describe('importCompose on a small project (compose-fixtures/app)', () => {
 
   it('resolves extends from another file and from the same file', () => {
     expect(r.services.api).toMatchObject({ image: 'shop/api:latest', envFile: ['./api.env'], networks: ['back'], ports: [{ host: 8000 }] });
-    expect(r.services.worker).toMatchObject({ image: 'shop/api:latest', profiles: ['jobs'], restart: 'on-failure', command: ['serve', '--port', '8000'] });
+    expect(r.services.worker).toMatchObject({ image: 'busybox:1.36', networkMode: 'host', profiles: ['jobs'], restart: 'on-failure', command: ['run-jobs', '--queue', 'default'] });
     expect((r.services.worker!['x-compose'] as Svc).restart).toBe('on-failure:3');
     expect(r.services.probe).toEqual({ image: 'busybox:1.36', networkMode: 'host', profiles: ['jobs'] });
   });

@@ -1,4 +1,5 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BerthError } from '@berth/spec';
 
 /**
@@ -12,6 +13,7 @@ export function writeFileAtomic(path: string, text: string, options: { force?: b
   }
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, text, { flag: 'wx' });
     renameSync(tmp, path);
   } catch (err) {

@@ -1,0 +1,115 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = resolve(import.meta.dirname, '../../..');
+const bin = join(root, 'apps/cli/bin/berth.mjs');
+const app = join(root, 'packages/docker/test/compose-fixtures/app');
+const broken = join(root, 'packages/docker/test/compose-fixtures/broken');
+const hasDockerCompose = spawnSync('docker-compose', ['version']).status === 0;
+
+function berth(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let tmp: string;
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+  tmp = mkdtempSync(join(tmpdir(), 'berth-compose-cli-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('berth import compose', () => {
+  it('writes a spec that validates, with warnings naming file, line and path', () => {
+    const out = join(tmp, 'imported', 'berth.yaml');
+    const r = berth(['import', 'compose', 'compose.yaml', '-f', 'override.yaml', '-o', out], app);
+    expect(r.stderr).toContain('compose.yaml:42:5: warning: services.web.build: not carried (berth does not build images); kept under x-compose');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote .*berth\.yaml: 5 services, \d+ warnings/);
+    const spec = parse(readFileSync(out, 'utf8'));
+    expect(spec.services.api.envFile).toEqual([relative(dirname(out), join(app, 'api.env'))]);
+    const v = berth(['--spec', out, 'validate'], tmp);
+    expect(v.stdout + v.stderr).toContain('valid');
+    expect(v.code).toBe(0);
+  });
+
+  it('refuses to overwrite without --force, and overwrites with it', () => {
+    const out = join(tmp, 'twice.yaml');
+    expect(berth(['import', 'compose', 'compose.yaml', '-o', out], app).code).toBe(0);
+    const again = berth(['import', 'compose', 'compose.yaml', '-o', out], app);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`${out} already exists`);
+    expect(again.stderr).toContain('--force');
+    expect(berth(['import', 'compose', 'compose.yaml', '-o', out, '--force'], app).code).toBe(0);
+    expect(existsSync(`${out}.tmp`)).toBe(false);
+  });
+
+  it('prints the spec as YAML on stdout without -o, and as JSON with warnings under --json', () => {
+    const yaml = berth(['import', 'compose'], app);
+    expect(yaml.code).toBe(0);
+    expect(parse(yaml.stdout).services.web.image).toBe('nginx:1.27');
+    const json = berth(['import', 'compose', 'compose.yaml', '--json'], app);
+    expect(json.code).toBe(0);
+    const data = JSON.parse(json.stdout);
+    expect(data.ok).toBe(true);
+    expect(data.spec.services.api.gpu).toEqual({ count: 1, capabilities: ['gpu'], driver: 'nvidia' });
+    expect(data.warnings.some((w: { path: string[] }) => w.path.join('.') === 'services.web.build')).toBe(true);
+  });
+
+  it('uses --env-file and the process environment for interpolation', () => {
+    const envFile = join(tmp, 'alt.env');
+    writeFileSync(envFile, 'NGINX_TAG=alt\nWEB_PORT=9999\n');
+    const data = JSON.parse(berth(['import', 'compose', 'compose.yaml', '--env-file', envFile, '--json'], app).stdout);
+    expect(data.spec.services.web.image).toBe('nginx:alt');
+    expect(data.spec.services.web.ports).toContainEqual({ host: 9999, container: 80 });
+    const fromEnv = JSON.parse(berth(['import', 'compose', 'compose.yaml', '--json'], app, { NGINX_TAG: 'shell' }).stdout);
+    expect(fromEnv.spec.services.web.image).toBe('nginx:shell');
+  });
+
+  it('exits 2 naming a missing env_file, a missing extends file and an unset ${VAR:?}', () => {
+    const envFile = berth(['import', 'compose', 'missing-env-file.yaml'], broken);
+    expect(envFile.code).toBe(2);
+    expect(envFile.stderr).toContain('missing-env-file.yaml:4:5: services.app.env_file: env file does-not-exist.env not found');
+    const ext = berth(['import', 'compose', 'missing-extends.yaml'], broken);
+    expect(ext.code).toBe(2);
+    expect(ext.stderr).toContain('extends file nowhere.yaml not found');
+    const req = berth(['import', 'compose', 'required-var.yaml', '--json'], broken);
+    expect(req.code).toBe(2);
+    expect(JSON.parse(req.stdout).problems[0].message).toBe('services.app.environment.TOKEN: required variable API_TOKEN is not set: API_TOKEN must be set');
+    const none = berth(['import', 'compose'], tmp);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no Compose file in');
+  });
+});
+
+describe('berth compose', () => {
+  it('writes a Compose file from the spec, refuses to overwrite it, and prints JSON', () => {
+    const spec = join(tmp, 'export', 'berth.yaml');
+    expect(berth(['import', 'compose', 'compose.yaml', '-f', 'override.yaml', '-o', spec], app).code).toBe(0);
+    const out = join(tmp, 'export', 'docker-compose.yml');
+    const r = berth(['--spec', spec, 'compose', '-o', out], tmp);
+    expect(r.code).toBe(0);
+    const compose = parse(readFileSync(out, 'utf8'));
+    expect(compose.services.api.deploy.resources.reservations.devices[0]).toEqual({ driver: 'nvidia', count: 1, capabilities: ['gpu'] });
+    expect(compose.services.web.depends_on).toEqual({ api: { condition: 'service_healthy' }, cache: { condition: 'service_started' } });
+    expect(berth(['--spec', spec, 'compose', '-o', out], tmp).code).toBe(2);
+    const json = JSON.parse(berth(['--spec', spec, 'compose', '--json'], tmp).stdout);
+    expect(json.compose.services.web.image).toBe('nginx:1.27');
+  });
+
+  it.skipIf(!hasDockerCompose)(`writes what docker-compose config accepts${hasDockerCompose ? '' : ' (skipped: docker-compose is not installed)'}`, () => {
+    const dir = join(tmp, 'dc');
+    const spec = join(dir, 'berth.yaml');
+    expect(berth(['import', 'compose', 'compose.yaml', '-o', spec], app).code).toBe(0);
+    const out = join(dir, 'docker-compose.yml');
+    expect(berth(['--spec', spec, 'compose', '-o', out], tmp).code).toBe(0);
+    const r = spawnSync('docker-compose', ['-f', out, 'config', '-q'], { encoding: 'utf8', cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
