@@ -62,7 +62,7 @@ describe('GET /health follows Consul: 200 passing, 429 warning, 503 critical', (
       await healthIs(server, 200);
 
       const seen = await waitFor('status events', () => {
-        const statuses = events.received.filter((e) => e.type === 'status').map((e) => (e.type === 'status' ? e.status : ''));
+        const statuses: string[] = events.received.flatMap((e) => (e.type === 'status' ? [e.status] : []));
         return ['warning', 'critical', 'passing'].every((s) => statuses.includes(s)) ? events.received : undefined;
       });
       expect(seen[0]?.type).toBe('hello');

@@ -11,7 +11,9 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 /** Maps @berth/gpu's report onto the API's shape, reading defensively (detection and verdict may sit at the top or nested). */
 export function toGpuResponse(report: Record<string, unknown>): GpuResponse {
   const detection = isRecord(report.detection) ? report.detection : report;
-  const verdictRaw = [report.verdict, report.cuda, report.compatibility].find(isRecord);
+  const cuda = [report.cuda, report.verdict].find(isRecord);
+  // The report's own verdict (fits / not-needed / does-not-fit, with its summary), else the CUDA one.
+  const verdictRaw = typeof report.summary === 'string' && typeof report.status === 'string' ? { status: report.status, reason: report.summary, minimumDriver: cuda?.minimumDriver } : cuda;
   const gpus = Array.isArray(detection.gpus) ? detection.gpus.filter(isRecord) : [];
   return {
     available: true,

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec } from '@berth/spec';
+import type { CheckResult } from './contract.js';
+import { healthView, httpStatusFor, servicesView } from './views.js';
+
+const r = (id: string, subject: string, status: CheckResult['status']): CheckResult => ({ id, subject: { kind: 'service', id: subject }, type: 'tcp', status, reason: `${status} reason`, latencyMs: 1, checkedAt: '2026-11-26T00:00:00.000Z', attempts: 1 });
+
+describe('httpStatusFor (Consul)', () => {
+  it('is 200 passing, 429 warning, 503 critical or not yet known, 200 with no checks', () => {
+    expect(httpStatusFor('passing', 2)).toBe(200);
+    expect(httpStatusFor('warning', 2)).toBe(429);
+    expect(httpStatusFor('critical', 2)).toBe(503);
+    expect(httpStatusFor('unknown', 2)).toBe(503);
+    expect(httpStatusFor('starting', 2)).toBe(503);
+    expect(httpStatusFor('passing', 0)).toBe(200);
+  });
+});
+
+describe('healthView', () => {
+  it('counts checks without a result as unknown', () => {
+    const v = healthView([r('a', 'web', 'passing')], 3);
+    expect(v.counts).toMatchObject({ passing: 1, unknown: 2 });
+    expect(v.status).toBe('unknown');
+  });
+  it('takes the worst status', () => {
+    expect(healthView([r('a', 'web', 'passing'), r('b', 'db', 'warning')], 2).status).toBe('warning');
+    expect(healthView([r('a', 'web', 'critical'), r('b', 'db', 'warning')], 2).status).toBe('critical');
+  });
+});
+
+describe('servicesView', () => {
+  it('lists every service and connection with the worst of its checks and its reason', () => {
+    const spec = parseSpec(`berth: 1
+repo: { name: t }
+services:
+  web: { runtime: host, ports: [8080, "9000-9002:9000-9002"] }
+  db: { runtime: host, ports: [5432] }
+connections:
+  qdrant: { port: 6333, protocol: http }
+`).value!;
+    const view = servicesView(spec, [r('web/http', 'web', 'passing'), r('web/tcp', 'web', 'critical')], new Map());
+    expect(view.map((s) => `${s.kind}:${s.id}`)).toEqual(['service:web', 'service:db', 'connection:qdrant']);
+    const web = view[0]!;
+    expect(web.status).toBe('critical');
+    expect(web.reason).toBe('critical reason');
+    expect(web.ports).toEqual([expect.objectContaining({ host: 8080 }), expect.objectContaining({ host: 9000, container: 9000 })]);
+    expect(view[1]).toMatchObject({ status: 'unknown', reason: 'no result yet', uptime24h: null });
+  });
+});
