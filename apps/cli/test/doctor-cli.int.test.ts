@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berthIn, ensureBuilt } from './health-cli-helpers.js';
+
+// `berth doctor` through the built CLI: a port held by the wrong process, a missing required variable,
+// a healthy service and a dead one, all in one run.
+let dir = '';
+let squatter: http.Server;
+let silent: net.Server;
+let squatted = 0;
+let hung = 0;
+const secret = `s3cr3t-${process.pid}`;
+
+beforeAll(async () => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'berth-doctor-cli-'));
+  // this test process holds the port the spec gives `web`: the wrong holder
+  squatter = http.createServer((req, res) => res.end('not web'));
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+  squatted = (squatter.address() as net.AddressInfo).port;
+  silent = net.createServer((s) => void s.resume());
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  hung = (silent.address() as net.AddressInfo).port;
+  writeFileSync(
+    join(dir, 'berth.yaml'),
+    `berth: 1
+repo: { name: doctor-cli-test }
+modules:
+  search: { description: Search }
+env:
+  SEARCH_API_KEY: { purpose: Search API, secret: true, required: { module: search } }
+  SEARCH_URL: { purpose: Search endpoint, required: true }
+services:
+  web:
+    runtime: { kind: host, command: webserver --port ${squatted} }
+    ports: [{ host: ${squatted}, env: WEB_PORT, appProtocol: http }]
+  slow:
+    runtime: host
+    ports: [{ host: ${hung}, appProtocol: http }]
+    checks: [{ type: http, url: "http://127.0.0.1:${hung}/", timeout: 1s }]
+`,
+  );
+  writeFileSync(join(dir, '.env'), `SEARCH_API_KEY=${secret}\n`);
+});
+afterAll(async () => {
+  await Promise.all([new Promise((r) => squatter.close(r)), new Promise((r) => silent.close(r))]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = { ...process.env, NO_COLOR: '1', PATH: '/usr/bin:/bin', SEARCH_URL: '' };
+delete (env as Record<string, string | undefined>).SEARCH_URL;
+const doctor = (...args: string[]) => berthIn(dir, env, ['doctor', ...args]);
+
+describe('berth doctor', () => {
+  it('--json: every section, each finding with its next step, and never a secret value', async () => {
+    const r = await doctor('--json', '--module', 'search');
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.sections.map((s: { id: string }) => s.id)).toEqual(['spec', 'ports', 'env', 'engine', 'gpu', 'health']);
+    const section = (id: string) => doc.sections.find((s: { id: string }) => s.id === id);
+
+    const ports = section('ports');
+    expect(ports.status).toBe('critical');
+    const held = ports.findings.find((f: { subject?: string }) => f.subject === `port ${squatted} (WEB_PORT)`);
+    expect(held.message).toMatch(new RegExp(`^port ${squatted} \\(WEB_PORT\\) is held by PID ${process.pid} \\(.*\\), not by web$`));
+    expect(held.next).toBe(`stop it (kill ${process.pid}), or move web to a free port: berth ports suggest, then set WEB_PORT`);
+
+    const envSection = section('env');
+    expect(envSection.status).toBe('critical');
+    expect(envSection.findings.some((f: { message: string }) => f.message.includes('SEARCH_URL'))).toBe(true);
+    expect(envSection.findings.some((f: { message: string }) => f.message.includes('SEARCH_API_KEY'))).toBe(false); // set in .env
+
+    expect(section('gpu')).toMatchObject({ status: 'passing' });
+    expect(section('gpu').summary).toMatch(/^the spec asks for no GPU/);
+
+    const checks = Object.fromEntries(doc.checks.map((c: { subject: { id: string }; status: string; reason: string }) => [c.subject.id, c]));
+    expect(checks.web).toMatchObject({ status: 'passing' }); // something answers HTTP there: the ports section says it is the wrong thing
+    expect(checks.slow).toMatchObject({ status: 'critical', reason: `timed out after 1 s waiting for headers from 127.0.0.1:${hung}` });
+    const slowFinding = section('health').findings.find((f: { subject: string }) => f.subject === 'slow');
+    expect(slowFinding.next).toBe('read its logs: berth logs slow');
+  });
+
+  it('prints one block per section, each problem followed by what to do', async () => {
+    const r = await doctor('--module', 'search');
+    expect(r.status).toBe(1);
+    const out = r.stdout;
+    expect(out).toMatch(/^✗ critical  Ports: 2 ports: 0 free, 0 held by their service, 2 held by something else$/m);
+    expect(out).toMatch(new RegExp(`^    critical  port ${squatted} \\(WEB_PORT\\) is held by PID \\d+ .*, not by web\\n      → stop it \\(kill \\d+\\)`, 'm'));
+    expect(out).toMatch(/^[✓!✗?] \w+ {2}Docker engine: /m);
+    expect(out).toMatch(/sections need attention \(.*ports.*environment.*services and connections\)/);
+    expect(out).not.toContain(secret);
+  });
+});

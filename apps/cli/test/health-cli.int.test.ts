@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berthIn, bin, ensureBuilt } from './health-cli-helpers.js';
+
+// `berth health` through the built CLI against loopback servers this test owns.
+let dir = '';
+let server: http.Server;
+let up = 0;
+let down = 0;
+
+beforeAll(async () => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'berth-health-cli-'));
+  server = http.createServer((req, res) => {
+    res.writeHead(req.url === '/health' ? 200 : 404);
+    res.end('OK');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  up = (server.address() as net.AddressInfo).port;
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  down = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  writeFileSync(
+    join(dir, 'berth.yaml'),
+    `berth: 1
+repo: { name: health-cli-test }
+services:
+  web:
+    runtime: host
+    ports: [{ host: ${up}, appProtocol: http }]
+    checks:
+      - { type: http, url: "http://127.0.0.1:${up}/health", expect: { bodyContains: OK } }
+  cache:
+    runtime: host
+    ports: [${down}]
+`,
+  );
+});
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = { ...process.env, NO_COLOR: '1' };
+const berth = (...args: string[]) => berthIn(dir, env, args);
+
+describe('berth health', () => {
+  it('prints a table of every check with its status word, latency and reason; exit 1 when one fails', async () => {
+    const r = await berth('health');
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^SUBJECT\s+CHECK\s+STATUS\s+LATENCY\s+REASON$/);
+    expect(lines.find((l) => l.startsWith('web '))).toMatch(new RegExp(`^web\\s+http :${up}/health\\s+passing\\s+\\d+ ms\\s+status 200, body contains "OK"$`));
+    expect(lines.find((l) => l.startsWith('cache '))).toMatch(new RegExp(`^cache\\s+tcp :${down}\\s+critical\\s+\\d+ ms\\s+connection refused on 127\\.0\\.0\\.1:${down}$`));
+    expect(r.stdout).toContain('berth.yaml: 2 checks: 1 passing, 1 critical');
+  });
+
+  it('narrows to the services named; exit 0 when all pass', async () => {
+    const r = await berth('health', 'web');
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('cache');
+  });
+
+  it('--json gives every result as data', async () => {
+    const r = await berth('health', '--json');
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ ok: false, status: 'critical' });
+    expect(doc.checks.map((c: { subject: { id: string }; status: string }) => [c.subject.id, c.status])).toEqual([
+      ['web', 'passing'],
+      ['cache', 'critical'],
+    ]);
+  });
+
+  it('an unknown service is bad input, with a suggestion', async () => {
+    const r = await berth('health', 'wbe');
+    expect(r.status).toBe(2);
+    expect(r.stderr + r.stdout).toContain('no service or connection "wbe" (did you mean web?)');
+  });
+
+  it('--watch off a TTY prints plain repeated blocks until Ctrl-C (exit 130)', async () => {
+    const child = spawn(process.execPath, [bin, 'health', 'web', '--watch', '--interval', '0.2'], { cwd: dir, env });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if ((out.match(/^SUBJECT/gm) ?? []).length >= 2) (clearInterval(t), resolve());
+      }, 50);
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(out).not.toContain('\u001b[');
+    expect((out.match(/2? ?1 check: 1 passing at /g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+});
