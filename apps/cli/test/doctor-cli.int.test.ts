@@ -89,7 +89,7 @@ describe('berth doctor', () => {
     const r = await doctor('--module', 'search');
     expect(r.status).toBe(1);
     const out = r.stdout;
-    expect(out).toMatch(/^✗ critical  Ports: 2 ports: 0 free, 0 held by their service, 2 held by something else$/m);
+    expect(out).toMatch(/^✗ critical {2}Ports: 2 ports: 0 free, 0 held by their service, 2 held by something else$/m);
     expect(out).toMatch(new RegExp(`^    critical  port ${squatted} \\(WEB_PORT\\) is held by PID \\d+ .*, not by web\\n      → stop it \\(kill \\d+\\)`, 'm'));
     expect(out).toMatch(/^[✓!✗?] \w+ {2}Docker engine: /m);
     expect(out).toMatch(/sections need attention \(.*ports.*environment.*services and connections\)/);

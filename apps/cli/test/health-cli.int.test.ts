@@ -90,7 +90,10 @@ describe('berth health', () => {
     child.stdout.on('data', (d) => (out += d));
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
-        if ((out.match(/^SUBJECT/gm) ?? []).length >= 2) (clearInterval(t), resolve());
+        if ((out.match(/^SUBJECT/gm) ?? []).length >= 2) {
+          clearInterval(t);
+          resolve();
+        }
       }, 50);
     });
     child.kill('SIGINT');
