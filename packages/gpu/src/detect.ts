@@ -55,7 +55,8 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
     let bytes = 0;
     let killedFor: 'timeout' | 'abort' | 'too-much' | undefined;
     const killGroup = (why: NonNullable<typeof killedFor>) => {
-      killedFor ??= why;
+      if (killedFor) return;
+      killedFor = why;
       try {
         if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
         else child.kill('SIGKILL');
