@@ -37,7 +37,10 @@ export interface DockerGpuOptions {
  * strongest sign. So the verdict never claims certainty: "likely works", "unknown: ...", or "no GPU
  * support: ..." only when the host has no working driver at all.
  */
-export function dockerGpuSupport(info: DockerInfoLike, options: DockerGpuOptions = {}): DockerGpuVerdict {
+export function dockerGpuSupport(given: DockerInfoLike, options: DockerGpuOptions = {}): DockerGpuVerdict {
+  // @berth/docker's EngineInfo wraps the engine's answer in `raw`: accept either.
+  const raw = given.raw;
+  const info = !given.Runtimes && raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as DockerInfoLike) : given;
   const runtimes = info.Runtimes && typeof info.Runtimes === 'object' ? Object.keys(info.Runtimes) : [];
   const nvidiaRuntime = runtimes.includes('nvidia');
   const cdiEnabled = Array.isArray(info.CDISpecDirs) ? info.CDISpecDirs.length > 0 : undefined;
