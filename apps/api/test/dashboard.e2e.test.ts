@@ -18,8 +18,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const chromiumReason = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; run .ci/setup.d/chromium.sh)`;
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const uiDist = join(repoRoot, 'apps/ui/dist');
-const screenshots = join(repoRoot, 'docs/screenshots');
+/** The committed screenshots are rewritten only when asked, so a test run leaves the tree clean. */
+const screenshotsTo = process.env.BERTH_UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs/screenshots') : undefined;
 /** How often the test spec's checks run; a service that goes down must turn red within one of these. */
 const INTERVAL_MS = 1000;
 const CHECK_TIMEOUT_MS = 500;
@@ -101,6 +101,7 @@ services:
     image: ${TEST_IMAGE}
     command: [httpd, -f, -p, "8080", -h, /www]
     profiles: [cache]
+    stopGracePeriod: 1s  # busybox httpd as PID 1 ignores SIGTERM
     ports: ["127.0.0.1:${p.cache}:8080"]
     checks: ${check(p.cache)}
 connections:
@@ -147,6 +148,9 @@ async function startApi(options: Parameters<typeof startServer>[0]): Promise<Run
 
 describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromiumReason}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-ui-e2e-'));
+  // A build of its own, so a test never swaps apps/ui/dist under a server someone else is running.
+  const uiDist = join(dir, 'ui');
+  const screenshots = screenshotsTo ?? join(dir, 'screenshots');
   const project = uniqueProject('berth-ui-e2e');
   let web: Awaited<ReturnType<typeof loopbackService>>;
   let search: Awaited<ReturnType<typeof loopbackService>>;
@@ -158,7 +162,7 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', join(repoRoot, 'apps/ui'), '--logLevel', 'error'], {
+    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', join(repoRoot, 'apps/ui'), '--outDir', uiDist, '--logLevel', 'error'], {
       env: { ...process.env, NODE_ENV: 'production' },
       encoding: 'utf8',
     });
@@ -202,6 +206,8 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
     expect(await page.locator('[data-service="web"] .badge').innerText()).toContain('up');
     expect(await page.locator('[data-service="cache"]').count()).toBe(1);
     expect(await page.locator('[data-profile="cache"] button', { hasText: 'Up' }).count()).toBe(1);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to services');
     expect(pageErrors).toEqual([]);
   });
 
@@ -239,9 +245,18 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
       const shot = await browser.newPage({ viewport: { width: 1366, height: 900 }, colorScheme: scheme });
       await shot.goto(api.url);
       await shot.locator('[data-service="search"][data-status="critical"]').waitFor({ timeout: 15_000 });
-      await shot.locator('[data-service="web"] svg.spark').waitFor({ timeout: 15_000 });
-      // Uptime follows the failure once the history store has it (the page refetches after a change).
-      await expect.poll(() => shot.locator('[data-service="search"] td.num').first().innerText(), { timeout: 20_000 }).not.toBe('100%');
+      // Uptime comes from the history store: reload until it has the failure (the server caches summaries for 5 s).
+      await expect
+        .poll(
+          async () => {
+            await shot.reload();
+            return shot.locator('[data-service="search"] td.num').first().innerText();
+          },
+          { timeout: 30_000, intervals: [2000] },
+        )
+        .not.toBe('100%');
+      for (const id of ['web', 'search', 'orders-db']) await shot.locator(`[data-service="${id}"] svg.spark`).waitFor({ timeout: 15_000 });
+      await shot.locator('[data-stream="live"]').waitFor({ timeout: 15_000 });
       const file = join(screenshots, `dashboard-${scheme}.png`);
       await shot.screenshot({ path: file, fullPage: true });
       await shot.close();
@@ -255,18 +270,20 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
       await ensureTestImage(new Docker());
     });
 
-    it('refuses a wrong token and says so, then starts the profile with the right one', async () => {
+    it('refuses a wrong token and says so, then starts the profile with the right one (keyboard only)', async () => {
       await page.evaluate(() => sessionStorage.removeItem('berth.token'));
-      await page.locator('[data-profile="cache"] button', { hasText: 'Up' }).click();
-      const dialog = page.locator('dialog[open]');
-      await dialog.waitFor();
-      await dialog.locator('input[type="password"]').fill('not-the-token');
-      await dialog.locator('button[type="submit"]').click();
+      await page.locator('[data-profile="cache"] button', { hasText: 'Up' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator('dialog[open]').waitFor();
+      // The modal dialog takes focus to its token field; Enter submits.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('password');
+      await page.keyboard.type('not-the-token');
+      await page.keyboard.press('Enter');
       await page.locator('dialog[open] [role="alert"]').waitFor({ timeout: 10_000 });
       expect(await page.locator('dialog[open] [role="alert"]').innerText()).toContain('refused');
 
       await page.locator('dialog[open] input[type="password"]').fill(TOKEN);
-      await page.locator('dialog[open] button[type="submit"]').click();
+      await page.keyboard.press('Enter');
       await page.locator('[data-container="cache"][data-state="running"]').waitFor({ timeout: 60_000 });
       await page.locator('[data-service="cache"][data-status="passing"]').waitFor({ timeout: 30_000 });
       expect(await page.evaluate(() => sessionStorage.getItem('berth.token'))).toBe(TOKEN);
@@ -278,6 +295,9 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
       await page.locator('[data-profile="cache"] button', { hasText: 'Down' }).click();
       expect(await page.locator('dialog[open]').count()).toBe(0);
       await page.locator('[data-service="cache"][data-status="critical"]').waitFor({ timeout: 60_000 });
+      // The page says what the API answered once the profile is down.
+      await expect.poll(() => page.locator('[data-profile="cache"] [role="status"]').innerText(), { timeout: 60_000 }).not.toBe('Stopping…');
+      await page.locator('[data-container="cache"][data-state="running"]').waitFor({ state: 'detached', timeout: 30_000 });
       const running = spawnSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'status=running'], { encoding: 'utf8' });
       expect(running.stdout.trim()).toBe('');
     });
