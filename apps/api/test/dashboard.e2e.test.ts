@@ -252,7 +252,7 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
             await shot.reload();
             return shot.locator('[data-service="search"] td.num').first().innerText();
           },
-          { timeout: 30_000, intervals: [2000] },
+          { timeout: 30_000, interval: 2000 },
         )
         .not.toBe('100%');
       for (const id of ['web', 'search', 'orders-db']) await shot.locator(`[data-service="${id}"] svg.spark`).waitFor({ timeout: 15_000 });
