@@ -1,0 +1,72 @@
+// Benchmark for @berth/health: HTTP checks against many loopback endpoints, each answering after 100 ms.
+//   node --conditions=@berth/source --import tsx bench/health-http.mjs
+// Endpoints: ONE server process (a child, so its work does not share the checker's event loop) listening
+// on 10 ports, each with N/10 paths; endpoint i is http://127.0.0.1:<port i%10>/e<i>. Every check opens
+// its own connection (no keep-alive), as berth's checks do. Each scenario runs in a fresh checker process
+// so its peak RSS is its own. Loopback only; bounded.
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
+const PORTS = 10;
+const DELAY_MS = 100;
+
+if (process.argv[2] === 'server') {
+  const http = await import('node:http');
+  const ports = [];
+  for (let i = 0; i < PORTS; i++) {
+    const server = http.createServer((req, res) => setTimeout(() => res.end('OK'), DELAY_MS));
+    server.keepAliveTimeout = 1;
+    await new Promise((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, r));
+    ports.push(server.address().port);
+  }
+  process.stdout.write(`${JSON.stringify(ports)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+} else if (process.argv[2] === 'check') {
+  const [, , , count, cap, portsJson] = process.argv;
+  const ports = JSON.parse(portsJson);
+  const { runChecks } = await import('../packages/health/src/index.ts');
+  const { HttpCheck } = await import('@berth/spec');
+  const n = Number(count);
+  const targets = Array.from({ length: n }, (_, i) => ({
+    id: `e${i}`,
+    subject: { kind: 'service', id: `e${i}` },
+    check: HttpCheck.parse({ type: 'http', url: `http://127.0.0.1:${ports[i % PORTS]}/e${i}`, expect: { bodyContains: 'OK' } }),
+  }));
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const results = n ? await runChecks(targets, { concurrency: Number(cap) }) : [];
+  const wallMs = performance.now() - t0;
+  const passing = results.filter((r) => r.status === 'passing').length;
+  const failures = [...new Set(results.filter((r) => r.status !== 'passing').map((r) => r.reason.replace(/\d+/g, 'N')))].slice(0, 3);
+  process.stdout.write(JSON.stringify({ n, cap: Number(cap), wallMs, passing, failures, rssBeforeMB: rssBefore / 2 ** 20, peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+} else {
+  const server = spawn(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', self, 'server'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ports = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
+  const run = (n, cap) => {
+    const r = spawnSync(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', self, 'check', String(n), String(cap), JSON.stringify(ports)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  };
+  const fmt = (x) => `${x.n.toString().padStart(6)} endpoints, cap ${String(x.cap).padStart(4)}: ${x.wallMs.toFixed(0).padStart(5)} ms wall, ${x.passing}/${x.n} passing, peak RSS ${x.peakRssMB.toFixed(1)} MB${x.failures.length ? `  failures: ${x.failures.join(' | ')}` : ''}`;
+  try {
+    run(200, 512); // warm the server (JIT, accept queues)
+    const base = run(0, 512);
+    console.log(`checker process with nothing checked: peak RSS ${base.peakRssMB.toFixed(1)} MB`);
+    console.log('\n1,000 endpoints answering after 100 ms (target: under 500 ms wall), best of 3:');
+    const thousand = [run(1000, 1000), run(1000, 1000), run(1000, 1000)].sort((a, b) => a.wallMs - b.wallMs);
+    console.log(fmt(thousand[0]));
+    const dflt = run(1000, 512);
+    console.log(fmt(dflt), '(the default cap)');
+    console.log(`=> ${thousand[0].wallMs < 500 ? 'PASS' : 'FAIL'}: ${thousand[0].wallMs.toFixed(0)} ms for 1,000 (${(thousand[0].wallMs / DELAY_MS).toFixed(1)}x one answer's delay)`);
+    console.log('\nWith the concurrency cap (512), growing to 10,000 endpoints:');
+    const rows = [1000, 2500, 5000, 10000].map((n) => run(n, 512));
+    for (const x of rows) console.log(`${fmt(x)}   ${((x.peakRssMB - base.peakRssMB) * 1024 / x.n).toFixed(1)} KB per endpoint over baseline, ${(x.wallMs / x.n).toFixed(2)} ms per endpoint`);
+    const [a, , , d] = rows;
+    console.log(`=> 10x the endpoints: ${(d.wallMs / a.wallMs).toFixed(1)}x the wall time (ideal floor ${(Math.ceil(10000 / 512) / Math.ceil(1000 / 512)).toFixed(1)}x: waves of 512 x 100 ms), ${((d.peakRssMB - base.peakRssMB) / (a.peakRssMB - base.peakRssMB)).toFixed(1)}x the memory over baseline`);
+  } finally {
+    server.stdin.end();
+    server.kill();
+  }
+}
