@@ -5,6 +5,7 @@
 // its own connection (no keep-alive), as berth's checks do. Each scenario runs in a fresh checker process
 // so its peak RSS is its own. Loopback only; bounded.
 import { spawn, spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const self = fileURLToPath(import.meta.url);
