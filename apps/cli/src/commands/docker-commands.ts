@@ -6,10 +6,18 @@ import { ExitCode } from '../exit-codes.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-async function engineFor(ctx: CliContext) {
+type DockerModule = typeof import('@berth/docker');
+type Engine = Awaited<ReturnType<DockerModule['connectEngine']>>;
+
+/** Loads @berth/docker, connects (exit 3 with every place tried when no engine answers), runs, and lets go. */
+async function withEngine<T>(ctx: CliContext, fn: (docker: DockerModule, engine: Engine) => Promise<T>): Promise<T> {
   const docker = await import('@berth/docker');
   const engine = await docker.connectEngine({ env: ctx.env });
-  return { docker, engine };
+  try {
+    return await fn(docker, engine);
+  } finally {
+    engine.close();
+  }
 }
 
 function formatUptime(ms: number | undefined): string {
@@ -36,50 +44,51 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; wait: boolean; timeout: string }) => {
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
-        const { docker, engine } = await engineFor(ctx);
-        const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
-        const waiting = new Map<string, string>();
-        const p = ctx.out.paint;
-        let result;
-        try {
-          result = await docker.up(engine, ws.spec, {
-            profiles: opts.profile,
-            services,
-            dryRun: !!opts.dryRun,
-            pull: !!opts.pull,
-            wait: opts.wait,
-            timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
-            signal: ctx.signal,
-            projectDir: path.dirname(ws.specPath),
-            env: ctx.env,
-            onEvent: (e) => {
-              if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');
-              else waiting.delete(e.service);
-              if (e.phase === 'waiting') {
-                progress.update(`waiting for ${[...waiting].map(([s, d]) => `${s} (${d})`).join(', ')}`);
-                return;
-              }
-              const mark = e.phase === 'failed' ? p.red('✗') : e.phase === 'healthy' || e.phase === 'running' || e.phase === 'kept' || e.phase === 'completed' ? p.green('✓') : '·';
-              progress.log(`${mark} ${e.service}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
-            },
-          });
-        } finally {
-          progress.stop();
-        }
-        ctx.out.problems(result.warnings, 'stderr');
-        if (ctx.json) {
-          ctx.out.writeJson({ ok: true, ...result });
+        return withEngine(ctx, async (docker, engine) => {
+          const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
+          const waiting = new Map<string, string>();
+          const p = ctx.out.paint;
+          let result;
+          try {
+            result = await docker.up(engine, ws.spec, {
+              profiles: opts.profile,
+              services,
+              dryRun: !!opts.dryRun,
+              pull: !!opts.pull,
+              wait: opts.wait,
+              timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
+              signal: ctx.signal,
+              projectDir: path.dirname(ws.specPath),
+              env: ctx.env,
+              onEvent: (e) => {
+                if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');
+                else waiting.delete(e.service);
+                if (e.phase === 'waiting') {
+                  progress.update(`waiting for ${[...waiting].map(([s, d]) => `${s} (${d})`).join(', ')}`);
+                  return;
+                }
+                const mark = e.phase === 'failed' ? p.red('✗') : e.phase === 'healthy' || e.phase === 'running' || e.phase === 'kept' || e.phase === 'completed' ? p.green('✓') : '·';
+                progress.log(`${mark} ${e.service}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
+              },
+            });
+          } finally {
+            progress.stop();
+          }
+          ctx.out.problems(result.warnings, 'stderr');
+          if (ctx.json) {
+            ctx.out.writeJson({ ok: true, ...result });
+            return ExitCode.Ok;
+          }
+          if (result.elsewhere.length) ctx.out.note(`not started here (they run in the devcontainer or on the host): ${result.elsewhere.join(', ')}`);
+          if (result.dryRun) {
+            ctx.out.line(`plan for project ${result.project}${result.profiles.length ? ` (profiles: ${result.profiles.join(', ')})` : ''}:`);
+            ctx.out.table(['SERVICE', 'ACTION', 'REASON'], result.plan.steps.map((s) => [s.service, s.action, s.reason]));
+            return ExitCode.Ok;
+          }
+          const changed = result.plan.steps.filter((s) => s.action !== 'keep').length;
+          ctx.out.line(`project ${result.project}: ${result.services.length} service${result.services.length === 1 ? '' : 's'} up${changed ? '' : ' (nothing changed)'}`);
           return ExitCode.Ok;
-        }
-        if (result.elsewhere.length) ctx.out.note(`not started here (they run in the devcontainer or on the host): ${result.elsewhere.join(', ')}`);
-        if (result.dryRun) {
-          ctx.out.line(`plan for project ${result.project}${result.profiles.length ? ` (profiles: ${result.profiles.join(', ')})` : ''}:`);
-          ctx.out.table(['SERVICE', 'ACTION', 'REASON'], result.plan.steps.map((s) => [s.service, s.action, s.reason]));
-          return ExitCode.Ok;
-        }
-        const changed = result.plan.steps.filter((s) => s.action !== 'keep').length;
-        ctx.out.line(`project ${result.project}: ${result.services.length} service${result.services.length === 1 ? '' : 's'} up${changed ? '' : ' (nothing changed)'}`);
-        return ExitCode.Ok;
+        });
       }),
     );
 
@@ -90,9 +99,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (ctx, opts: { volumes?: boolean }) => {
         const ws = ctx.load();
-        const { docker, engine } = await engineFor(ctx);
         const progress = ctx.progress('stopping');
-        const result = await docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env }).finally(() => progress.stop());
+        const result = await withEngine(ctx, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
@@ -111,8 +119,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (ctx) => {
         const ws = ctx.load();
-        const { docker, engine } = await engineFor(ctx);
-        const statuses = await docker.projectStatus(engine, ws.spec, { env: ctx.env });
+        const { docker, statuses } = await withEngine(ctx, async (docker, engine) => ({ docker, statuses: await docker.projectStatus(engine, ws.spec, { env: ctx.env }) }));
         const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), services: statuses });
@@ -145,10 +152,9 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (ctx, services: string[], opts: { follow?: boolean; tail?: string }) => {
         const ws = ctx.load();
-        const { docker, engine } = await engineFor(ctx);
         const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => s.length));
         const p = ctx.out.paint;
-        await docker.logs(engine, ws.spec, {
+        await withEngine(ctx, (docker, engine) => docker.logs(engine, ws.spec, {
           services,
           follow: !!opts.follow,
           ...(opts.tail !== undefined ? { tail: Number(opts.tail) } : {}),
@@ -158,7 +164,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(l)}\n`);
             else ctx.out.line(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}`);
           },
-        });
+        }));
         return ExitCode.Ok;
       }),
     );
@@ -170,9 +176,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (ctx, services: string[]) => {
         const ws = ctx.load();
-        const { docker, engine } = await engineFor(ctx);
         const progress = ctx.progress('restarting');
-        const result = await docker.restart(engine, ws.spec, { services, env: ctx.env }).finally(() => progress.stop());
+        const result = await withEngine(ctx, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}`);
         return ExitCode.Ok;

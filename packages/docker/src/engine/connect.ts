@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
+import { HttpEngineApi, type EngineApi } from './api-client.js';
 import { BerthError, type Problem } from '@berth/spec';
 import { engineCandidates, type EngineCandidate } from './engine-candidates.js';
 
@@ -15,9 +17,33 @@ export interface EngineInfo {
 
 /** A reachable Docker engine. */
 export interface Engine {
-  docker: Dockerode;
+  /** The Engine API calls berth makes (a light HTTP client on unix sockets and plain TCP). */
+  api: EngineApi;
+  /** A full dockerode client for the same endpoint, loaded on first use (it costs most of a second to load). */
+  readonly docker: Dockerode;
   endpoint: string;
   info(): Promise<EngineInfo>;
+  /** Releases kept-alive connections. */
+  close(): void;
+}
+
+const requireCjs = createRequire(import.meta.url);
+function loadDockerode(options: Dockerode.DockerOptions): Dockerode {
+  const Ctor = requireCjs('dockerode') as new (o: Dockerode.DockerOptions) => Dockerode;
+  return new Ctor(options);
+}
+
+/** The light client where it can speak the protocol (unix socket, plain TCP), dockerode otherwise (TLS, ssh). */
+function apiFor(options: Dockerode.DockerOptions): { api: EngineApi; close(): void } {
+  if (options.socketPath) {
+    const api = new HttpEngineApi({ socketPath: String(options.socketPath) });
+    return { api, close: () => api.close() };
+  }
+  if (options.protocol === 'http' && options.host) {
+    const api = new HttpEngineApi({ host: String(options.host), port: Number(options.port) });
+    return { api, close: () => api.close() };
+  }
+  return { api: loadDockerode(options) as unknown as EngineApi, close: () => undefined };
 }
 
 /** Dockerode options for an endpoint; throws with a short reason when the URL is not usable. */
@@ -65,7 +91,7 @@ function reason(err: unknown): string {
   return e?.message?.split('\n')[0] ?? String(err);
 }
 
-async function ping(docker: Dockerode, timeoutMs: number): Promise<void> {
+async function ping(docker: EngineApi, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -77,13 +103,20 @@ async function ping(docker: Dockerode, timeoutMs: number): Promise<void> {
   }
 }
 
-function makeEngine(docker: Dockerode, endpoint: string): Engine {
+function makeEngine(options: Dockerode.DockerOptions, client: { api: EngineApi; close(): void }, endpoint: string): Engine {
+  let full: Dockerode | undefined;
+  const { api } = client;
   return {
-    docker,
+    api,
+    get docker() {
+      full ??= loadDockerode(options);
+      return full;
+    },
     endpoint,
+    close: client.close,
     async info() {
-      const raw = (await docker.info()) as Record<string, unknown>;
-      const version = (await docker.version().catch(() => undefined)) as { ApiVersion?: string } | undefined;
+      const raw = (await api.info()) as Record<string, unknown>;
+      const version = (await api.version().catch(() => undefined)) as { ApiVersion?: string } | undefined;
       return {
         serverVersion: String(raw['ServerVersion'] ?? ''),
         ...(version?.ApiVersion ? { apiVersion: version.ApiVersion } : {}),
@@ -114,9 +147,15 @@ export async function connectEngine(options: { env?: NodeJS.ProcessEnv; timeoutM
       continue;
     }
     try {
-      const docker = new Dockerode(dockerodeOptions(c));
-      await ping(docker, options.timeoutMs ?? 3000);
-      return makeEngine(docker, c.endpoint);
+      const opts = dockerodeOptions(c);
+      const client = apiFor(opts);
+      try {
+        await ping(client.api, options.timeoutMs ?? 3000);
+      } catch (err) {
+        client.close();
+        throw err;
+      }
+      return makeEngine(opts, client, c.endpoint);
     } catch (err) {
       fail(reason(err));
     }

@@ -1,9 +1,10 @@
 import type Dockerode from 'dockerode';
+import type { EngineApi } from './api-client.js';
 import { BerthError, type Problem } from '@berth/spec';
 import { engineMessage } from './engine-errors.js';
 
 /** The local image id of each image reference; missing ones are absent from the map. */
-export async function localImageIds(docker: Dockerode, images: string[]): Promise<Map<string, string>> {
+export async function localImageIds(docker: EngineApi, images: string[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   await Promise.all(
     [...new Set(images)].map(async (image) => {

@@ -1,9 +1,10 @@
 import type Dockerode from 'dockerode';
+import type { EngineApi } from './api-client.js';
 import { BERTH_CONFIG_HASH, COMPOSE_ONEOFF, COMPOSE_SERVICE, projectFilter } from '../labels.js';
 import type { ObservedContainer } from '../up/plan.js';
 
 /** Every container of the project (any state), found by Compose's project label. */
-export async function observeProject(docker: Dockerode, project: string): Promise<(ObservedContainer & { info: Dockerode.ContainerInfo })[]> {
+export async function observeProject(docker: EngineApi, project: string): Promise<(ObservedContainer & { info: Dockerode.ContainerInfo })[]> {
   const list = await docker.listContainers({ all: true, filters: projectFilter(project) });
   return list
     .filter((c) => c.Labels[COMPOSE_ONEOFF] !== 'True')

@@ -1,9 +1,9 @@
-import type Dockerode from 'dockerode';
+import type { EngineApi } from './api-client.js';
 import { BERTH_MANAGED, COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_VOLUME } from '../labels.js';
 import { networkName } from '../project-name.js';
 
 /** The project's network, created with Compose's labels when missing. */
-export async function ensureNetwork(docker: Dockerode, project: string): Promise<string> {
+export async function ensureNetwork(docker: EngineApi, project: string): Promise<string> {
   const name = networkName(project);
   const existing = await docker.listNetworks({ filters: { name: [name] } });
   if (existing.some((n) => n.Name === name)) return name;
@@ -16,7 +16,7 @@ export async function ensureNetwork(docker: Dockerode, project: string): Promise
 }
 
 /** Named volumes, created with project labels so `down --volumes` finds them. */
-export async function ensureVolumes(docker: Dockerode, project: string, volumes: string[]): Promise<void> {
+export async function ensureVolumes(docker: EngineApi, project: string, volumes: string[]): Promise<void> {
   await Promise.all(
     volumes.map(async (name) => {
       const existing = await docker.getVolume(name).inspect().catch(() => undefined);

@@ -1,4 +1,4 @@
-import type Dockerode from 'dockerode';
+import type { EngineApi } from './api-client.js';
 import { BerthError } from '@berth/spec';
 import { conditionVerdict, currentHealth, type InspectState, type WaitCondition } from './health-state.js';
 
@@ -30,7 +30,7 @@ export function abortError(): Error {
  * stops cleanly on abort, and past `deadline` throws naming the service and its last health output.
  */
 export async function waitFor(
-  docker: Dockerode,
+  docker: EngineApi,
   target: { service: string; containerId: string },
   condition: WaitCondition,
   options: { deadline: number; signal?: AbortSignal; onDetail?: (detail: string) => void; /** service_started must hold this long (catches exits at start). */ stableMs?: number },

@@ -26,7 +26,7 @@ function depth(spec: BerthSpec, service: string, seen = new Set<string>()): numb
  * all found by Compose's project label. Nothing of another project is touched.
  */
 export async function down(engine: Engine, spec: BerthSpec, options: { volumes?: boolean; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {}): Promise<DownResult> {
-  const docker = engine.docker;
+  const docker = engine.api;
   const project = projectName(spec, options.env ?? process.env);
   const containers = await observeProject(docker, project);
   const limit = new Semaphore(options.concurrency ?? 8);

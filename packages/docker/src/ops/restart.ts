@@ -11,7 +11,7 @@ export interface RestartResult {
 /** Restarts the project's containers (all, or those of the named services). */
 export async function restart(engine: Engine, spec: BerthSpec, options: { services?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RestartResult> {
   const project = projectName(spec, options.env ?? process.env);
-  const containers = await observeProject(engine.docker, project);
+  const containers = await observeProject(engine.api, project);
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
   if (unknown.length) {
@@ -19,7 +19,7 @@ export async function restart(engine: Engine, spec: BerthSpec, options: { servic
   }
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
   await Promise.all(
-    chosen.map((c) => engine.docker.getContainer(c.id).restart({ t: Math.ceil((spec.services[c.service]?.stopGracePeriod ?? 10_000) / 1000) })),
+    chosen.map((c) => engine.api.getContainer(c.id).restart({ t: Math.ceil((spec.services[c.service]?.stopGracePeriod ?? 10_000) / 1000) })),
   );
   return { project, restarted: chosen.map((c) => ({ name: c.name, service: c.service })) };
 }

@@ -39,12 +39,12 @@ function portsOf(info: Dockerode.ContainerInfo): ServiceStatus['ports'] {
 export async function projectStatus(engine: Engine, spec: BerthSpec, options: { env?: NodeJS.ProcessEnv; now?: number } = {}): Promise<ServiceStatus[]> {
   const env = options.env ?? process.env;
   const project = projectName(spec, env);
-  const observed = await observeProject(engine.docker, project);
+  const observed = await observeProject(engine.api, project);
   const now = options.now ?? Date.now();
   const statuses = await Promise.all(
     observed.map(async (o): Promise<ServiceStatus> => {
       const base: ServiceStatus = { service: o.service, container: o.name, state: o.state as ServiceStatus['state'], ports: portsOf(o.info), image: o.info.Image };
-      const inspect = (await engine.docker.getContainer(o.id).inspect().catch(() => undefined)) as (InspectState & { State: { StartedAt?: string } }) | undefined;
+      const inspect = (await engine.api.getContainer(o.id).inspect().catch(() => undefined)) as (InspectState & { State: { StartedAt?: string } }) | undefined;
       if (!inspect) return base;
       const { health, lastOutput } = currentHealth(inspect);
       const startedAt = inspect.State.StartedAt && !inspect.State.StartedAt.startsWith('0001') ? inspect.State.StartedAt : undefined;

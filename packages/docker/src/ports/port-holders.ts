@@ -34,7 +34,7 @@ export async function findPortHolders(engine: Engine | undefined, ports: PortQue
   const wanted = new Set(ports.map((p) => key(p.port, p.protocol)));
   const byContainer = new Set<string>();
   if (engine) {
-    const running = await engine.docker.listContainers({ filters: { status: ['running', 'restarting', 'paused'] } });
+    const running = await engine.api.listContainers({ filters: { status: ['running', 'restarting', 'paused'] } });
     for (const c of running) {
       for (const p of c.Ports ?? []) {
         if (!p.PublicPort || !wanted.has(key(p.PublicPort, p.Type))) continue;

@@ -1,4 +1,4 @@
-import type Dockerode from 'dockerode';
+import type { EngineApi } from '../engine/api-client.js';
 import { BerthError, type BerthSpec } from '@berth/spec';
 import { explainStartError } from '../engine/engine-errors.js';
 import type { WaitCondition } from '../engine/health-state.js';
@@ -39,7 +39,7 @@ interface Task {
  * the engine allocates ports non-atomically). The first failure stops new steps; the steps in
  * flight finish, so nothing is left half-made or unlabelled; all failures are reported together.
  */
-export async function applyPlan(docker: Dockerode, plan: Plan, options: ApplyOptions): Promise<void> {
+export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOptions): Promise<void> {
   const emit = (service: string, phase: UpPhase, detail?: string) => options.onEvent?.({ service, phase, ...(detail ? { detail } : {}) });
   const limit = new Semaphore(options.concurrency ?? 4);
   const portStarts = new Semaphore(1);

@@ -77,14 +77,14 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   }
   if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
 
-  const docker = engine.docker;
+  const docker = engine.api;
   const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image }));
   let ids = await localImageIds(docker, images.map((i) => i.image));
   const missing = missingImageProblems(images, ids);
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
       options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
-      await pullImage(docker, image, options.signal);
+      await pullImage(engine.docker, image, options.signal);
     }
     ids = await localImageIds(docker, images.map((i) => i.image));
   } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing, 1);
