@@ -1,5 +1,6 @@
 import { useEffect, useReducer, useState } from 'react';
 import { api, openEvents, type StreamState } from './api/client.js';
+import { isFailed } from './format/sparkline.js';
 import { emptyLive, liveReducer } from './state/live-services.js';
 
 const SNAPSHOT_EVERY_MS = 30_000; // uptime and percentiles come from the store; results arrive over SSE
@@ -26,7 +27,7 @@ export function useLiveServices() {
           first = false;
           for (const s of res.services) {
             api.history(s.id, '1h').then(
-              (h) => alive && dispatch({ type: 'history', id: s.id, samples: h.points.map((p) => ({ t: Date.parse(p.t), latencyMs: p.latencyMs, ok: p.status === 'passing' || p.status === 'warning' })) }),
+              (h) => alive && dispatch({ type: 'history', id: s.id, samples: h.points.map((p) => ({ t: Date.parse(p.t), latencyMs: p.latencyMs, ok: !isFailed(p.status) })) }),
               () => undefined, // a service without history simply draws none
             );
           }

@@ -2,7 +2,22 @@ import type { GpuResponse } from '@berth/api/contract';
 import { formatMiB } from '../format/format.js';
 import { Unavailable } from './panel.js';
 
-const verdictClass: Record<string, string> = { full: 's-passing', 'minor-version': 's-warning', incompatible: 's-critical' };
+/** Verdicts of @berth/gpu: the report's (fits, not-needed, does-not-fit) or the CUDA check's (full, minor-version, incompatible). */
+const verdictLook: Record<string, { word: string; cls: string }> = {
+  fits: { word: 'fits', cls: 's-passing' },
+  full: { word: 'CUDA fits', cls: 's-passing' },
+  'minor-version': { word: 'CUDA minor-version compatible', cls: 's-warning' },
+  'not-needed': { word: 'no GPU needed', cls: 's-unknown' },
+  'does-not-fit': { word: 'does not fit', cls: 's-critical' },
+  incompatible: { word: 'CUDA incompatible', cls: 's-critical' },
+};
+const detectionWord: Record<string, string> = {
+  'no-binary': 'nvidia-smi not found',
+  'no-driver': 'no NVIDIA driver',
+  timeout: 'nvidia-smi timed out',
+  failed: 'nvidia-smi failed',
+  unparseable: 'nvidia-smi output unreadable',
+};
 
 /** The GPU card: what nvidia-smi sees and whether the devcontainer's CUDA fits the driver. */
 export function GpuPanel({ gpu }: { gpu: GpuResponse }) {
@@ -16,8 +31,8 @@ export function GpuPanel({ gpu }: { gpu: GpuResponse }) {
         </p>
       ) : (
         <p className="muted">
-          No GPU: {gpu.detection}
-          {gpu.message && ` — ${gpu.message}`}
+          No GPU ({detectionWord[gpu.detection] ?? gpu.detection})
+          {gpu.message && `: ${gpu.message}`}
         </p>
       )}
       {gpu.gpus.map((g) => (
@@ -34,7 +49,10 @@ export function GpuPanel({ gpu }: { gpu: GpuResponse }) {
       ))}
       {gpu.verdict && (
         <p>
-          <span className={`badge ${verdictClass[gpu.verdict.status] ?? 's-unknown'}`}>CUDA {gpu.verdict.status}</span> {gpu.verdict.reason}
+          <span className={`badge ${verdictLook[gpu.verdict.status]?.cls ?? 's-unknown'}`} data-verdict={gpu.verdict.status}>
+            {verdictLook[gpu.verdict.status]?.word ?? gpu.verdict.status}
+          </span>{' '}
+          {gpu.verdict.reason}
           {gpu.verdict.minimumDriver && <span className="sub">needs driver ≥ {gpu.verdict.minimumDriver}</span>}
         </p>
       )}

@@ -7,7 +7,8 @@ const H = 28;
 /** Latency over the recent past as an inline SVG line; failed runs are red marks. */
 export function Sparkline({ samples, label }: { samples: LatencySample[] | undefined; label: string }) {
   const points = downsample(samples ?? [], 60);
-  if (points.length === 0) return <span className="muted">no history yet</span>;
+  if (points.length === 0) return <span className="muted small">no history yet</span>;
+  if (points.length === 1) return <span className="muted small">collecting…</span>;
   const g = sparkGeometry(points, W, H);
   const fails = points.filter((p) => !p.ok).length;
   const last = points[points.length - 1]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, sparkGeometry, type LatencySample } from './sparkline.js';
+import { downsample, isFailed, sparkGeometry, type LatencySample } from './sparkline.js';
 
 const sample = (t: number, latencyMs: number, ok = true): LatencySample => ({ t, latencyMs, ok });
 
@@ -35,5 +35,12 @@ describe('sparkGeometry', () => {
   it('centres a single sample and keeps all-zero latencies on the baseline', () => {
     const g = sparkGeometry([sample(1, 0)], 100, 20, 2);
     expect(g.line).toBe('M50 18');
+  });
+});
+
+describe('isFailed', () => {
+  it('marks only critical runs as failures; unknown, starting and warning are not', () => {
+    expect(isFailed('critical')).toBe(true);
+    for (const s of ['passing', 'warning', 'starting', 'unknown']) expect(isFailed(s)).toBe(false);
   });
 });

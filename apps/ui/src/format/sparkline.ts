@@ -1,4 +1,7 @@
-/** One latency sample for a sparkline; failed checks are drawn as gaps-with-marks. */
+/** True when a check result counts as a failed run on the sparkline: only critical does (unknown and starting are not failures). */
+export const isFailed = (status: string): boolean => status === 'critical';
+
+/** One latency sample for a sparkline; failed runs are marked in red. */
 export interface LatencySample {
   t: number; // epoch ms
   latencyMs: number;

@@ -1,6 +1,6 @@
 import type { CheckResult, HealthStatus, ServerEvent, ServiceView } from '@berth/api/contract';
 import { statusLook, worst } from '../format/format.js';
-import type { LatencySample } from '../format/sparkline.js';
+import { isFailed, type LatencySample } from '../format/sparkline.js';
 
 /** What the services table shows: the last snapshot from GET /api/services, kept live by SSE results. */
 export interface LiveServices {
@@ -70,7 +70,7 @@ export function applyResult(state: LiveServices, result: CheckResult, sample: bo
 }
 
 function appendSample(samples: Record<string, LatencySample[]>, id: string, r: CheckResult): Record<string, LatencySample[]> {
-  const point: LatencySample = { t: Date.parse(r.checkedAt), latencyMs: r.latencyMs, ok: r.status === 'passing' || r.status === 'warning' };
+  const point: LatencySample = { t: Date.parse(r.checkedAt), latencyMs: r.latencyMs, ok: !isFailed(r.status) };
   return { ...samples, [id]: [...(samples[id] ?? []), point].slice(-MAX_SAMPLES) };
 }
 
