@@ -48,7 +48,9 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   for (const id of composeIds) {
     services[id] = serviceToCompose(id, spec.services[id]!, { composeServices: composeIds, sink, raw: isMap(rawServices[id]) ? rawServices[id] : {}, move });
   }
-  const compose: ComposeMap = { services };
+  // With no services, docker-compose 1.29 takes the file for the version-1 format (services at the
+  // top level) and refuses x-berth; a version line makes it read the file as it is.
+  const compose: ComposeMap = composeIds.size ? { services } : { version: '3.9', services };
   const keep = isMap(spec['x-compose']) ? (spec['x-compose'] as ComposeMap) : {};
   const networks = exportNetworks(spec, keep.networks);
   if (Object.keys(networks).length) compose.networks = networks;

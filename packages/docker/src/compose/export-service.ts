@@ -2,7 +2,7 @@ import type { BerthSpec, Service } from '@berth/spec';
 import { isMap, type ComposeMap, type ProblemSink } from './model.js';
 import { volumeTarget } from './merge.js';
 import { formatDuration } from './duration.js';
-import { spanText } from './ports.js';
+import { parseComposePorts, spanText } from './ports.js';
 
 type Port = NonNullable<Service['ports']>[number];
 /** Berth-only service fields: they travel under the service's `x-berth`. */
@@ -43,12 +43,25 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
   if (svc.workingDir) out.working_dir = svc.workingDir;
   if (svc.user) out.user = svc.user;
   if (svc.profiles?.length) out.profiles = svc.profiles;
-  const ports = [...(svc.ports ?? []).map(exportPort), ...((take('ports') as unknown[] | undefined) ?? [])];
+  const keptPorts = ((take('ports') as unknown[] | undefined) ?? []).flatMap((p, i) => {
+    const parsed = parseComposePorts(p);
+    if (!parsed.ok) {
+      scope.sink.warn(['services', id, 'x-compose', 'ports', i], `${JSON.stringify(p)} is not a port mapping Compose accepts; not written`, 'compose-export-port-invalid');
+      return [];
+    }
+    const { published, hostIp, target, protocol } = parsed.ports[0]!;
+    // an ephemeral host port: written so docker-compose 1.29 reads it (it refuses ":8000")
+    if (!published && !hostIp) return [target.from === target.to ? { target: target.from, protocol } : `${spanText(target)}/${protocol}`];
+    return [p];
+  });
+  const ports = [...(svc.ports ?? []).map(exportPort), ...keptPorts];
   if (ports.length) out.ports = ports;
   const rawPorts = scope.raw.ports;
   if (svc.ports?.some((p) => p.name || p.description || p.env || p.appProtocol) && Array.isArray(rawPorts)) berth.ports = rawPorts;
   if (svc.expose?.length) out.expose = svc.expose;
-  const env = { ...(svc.environment ?? {}), ...((take('environment') as ComposeMap | undefined) ?? {}) };
+  const env = Object.fromEntries(
+    Object.entries({ ...(svc.environment ?? {}), ...((take('environment') as ComposeMap | undefined) ?? {}) }).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]),
+  );
   if (Object.keys(env).length) out.environment = env;
   if (svc.envFile?.length) out.env_file = svc.envFile.map(scope.move);
   const volumes = exportVolumes(svc, take('volumes'), scope.move);

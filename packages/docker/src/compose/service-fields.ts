@@ -63,7 +63,8 @@ export function convertPorts(value: unknown, ctx: FieldContext): ComposeMap[] {
 export function convertEnvironment(value: unknown, ctx: FieldContext): ComposeMap {
   const out: ComposeMap = {};
   for (const [key, v] of Object.entries(asMap(value, 'environment'))) {
-    const val = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+    // Compose turns booleans into the strings "true"/"false"; docker-compose 1.29 refuses them unquoted
+    const val = v === null || typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'boolean' ? String(v) : JSON.stringify(v);
     if (ENV_NAME.test(key)) out[key] = val;
     else {
       ctx.sink.warn([...ctx.path, 'environment', key], 'is not a variable name berth accepts; kept under x-compose.environment');

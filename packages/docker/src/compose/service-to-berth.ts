@@ -57,12 +57,17 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope):
         if (ports.length) out.ports = ports;
         break;
       }
-      case 'expose':
-        out.expose = (Array.isArray(value) ? value : [value]).map((v) => {
-          const t = scalarText(v) ?? '';
-          return /^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 65535 ? Number(t) : t;
+      case 'expose': {
+        const exposed: (number | string)[] = [];
+        (Array.isArray(value) ? value : [value]).forEach((v, i) => {
+          const t = (scalarText(v) ?? '').trim();
+          if (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 65535) exposed.push(Number(t));
+          else if (/^\d+(-\d+)?(\/(tcp|udp))?$/.test(t)) exposed.push(t);
+          else scope.sink.warn([...at, i], `"${t}" is not PORT[/PROTOCOL] (is a variable it uses unset?); dropped`, 'compose-expose-invalid');
         });
+        if (exposed.length) out.expose = exposed;
         break;
+      }
       case 'environment':
         out.environment = convertEnvironment(value, ctx);
         break;
