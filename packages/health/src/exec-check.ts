@@ -31,7 +31,7 @@ export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
     const service = check.service ?? ctx.target.subject.id;
     const found = await findServiceContainer(got.engine, service, ctx.target.context?.project);
     if (!found) return { status: 'critical', reason: `no container for ${service}; it has not been started (berth up)` };
-    id = found.Id;
+    id = found.Names?.[0]?.replace(/^\//, '') ?? found.Id;
   }
   const container = docker.getContainer(id);
   try {
