@@ -2,7 +2,7 @@ import type { EngineApi } from './api-client.js';
 import { BerthError } from '@berth/spec';
 import { conditionVerdict, currentHealth, type InspectState, type WaitCondition } from './health-state.js';
 
-const POLL_MS = 250;
+const POLL_MS = 100;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

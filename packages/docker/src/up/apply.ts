@@ -35,8 +35,9 @@ interface Task {
 
 /**
  * Applies a plan: each service waits for its dependencies' conditions, then runs its step under a
- * bounded concurrency; starts of containers that publish ports are serialised (as Compose does,
- * the engine allocates ports non-atomically). The first failure stops new steps; the steps in
+ * bounded concurrency. Starts of containers whose host port the engine picks from a range are
+ * serialised (that allocation is not atomic, which is why Compose serialises every start); fixed host
+ * ports were checked by the preflight, and a clash at start is reported as such. The first failure stops new steps; the steps in
  * flight finish, so nothing is left half-made or unlabelled; all failures are reported together.
  */
 export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOptions): Promise<void> {
@@ -92,7 +93,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
           if ((err as { statusCode?: number }).statusCode === 304) return;
           throw explainStartError(service, err);
         });
-        await (d.hostPorts.length ? portStarts.run(start) : limit.run(start));
+        await (d.allocatesPorts ? portStarts.run(start) : limit.run(start));
         emit(service, 'running');
       }
     }

@@ -2,7 +2,7 @@ import { BerthSpecSchema } from '@berth/spec';
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '@berth/spec';
 import { desiredContainer } from './desired.js';
-import { interpolate, parseEnvFile, shellWords } from './env-values.js';
+import { shellWords } from './env-values.js';
 
 const spec = BerthSpecSchema.parse({
   berth: 1,
@@ -83,12 +83,6 @@ describe('desiredContainer', () => {
 });
 
 describe('env values', () => {
-  it('parses env files with export, quotes and comments', () => {
-    expect(parseEnvFile('export A=1\nB="two words"\nC=\'x\' \nD=v # note\n#E=no\nbad line')).toEqual({ A: '1', B: 'two words', C: 'x', D: 'v' });
-  });
-  it('interpolates like Compose', () => {
-    expect(interpolate('${A}-${B:-d}-${C-e}-$A-$$', { A: 'a', C: '' })).toBe('a-d--a-$');
-  });
   it('splits commands into words like a shell', () => {
     expect(shellWords(`sh -c "echo 'hi there'" a\\ b ''`)).toEqual(['sh', '-c', "echo 'hi there'", 'a b', '']);
   });

@@ -4,7 +4,9 @@ import type { BerthSpec, Problem, Service } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import { BERTH_CONFIG_HASH, BERTH_MANAGED, COMPOSE_NUMBER, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_WORKDIR } from '../labels.js';
 import { containerName, networkName } from '../project-name.js';
-import { interpolate, parseEnvFile, shellWords } from './env-values.js';
+import { parseEnvFile } from '../compose/dotenv.js';
+import { interpolate } from '../compose/interpolate.js';
+import { shellWords } from './env-values.js';
 
 /** One published host port of a service, for the preflight. */
 export interface HostPort {
@@ -24,6 +26,8 @@ export interface DesiredContainer {
   /** sha256 of the create options: changes mean recreate. */
   hash: string;
   hostPorts: HostPort[];
+  /** Publishes a port the engine picks from a range: such starts are serialised (the allocation is not atomic). */
+  allocatesPorts: boolean;
   /** Named volumes this container mounts (engine-side names), created with project labels. */
   volumes: string[];
   hasHealthcheck: boolean;
@@ -59,12 +63,12 @@ function environment(name: string, service: Service, input: DesiredInput, proble
       problems.push({ code: 'env-file-missing', severity: 'error', message: `service "${name}": env file ${file} not found`, path: ['services', name, 'envFile'] });
       continue;
     }
-    Object.assign(env, parseEnvFile(text));
+    Object.assign(env, parseEnvFile(text, (k) => input.vars[k]));
   }
   for (const [key, value] of Object.entries(service.environment ?? {})) {
     if (value === null) {
       if (input.vars[key] !== undefined) env[key] = input.vars[key]!;
-    } else env[key] = typeof value === 'string' ? interpolate(value, input.vars) : String(value);
+    } else env[key] = typeof value === 'string' ? interpolate(value, (k) => input.vars[k]).value : String(value);
   }
   return Object.entries(env).map(([k, v]) => `${k}=${v}`).sort();
 }
@@ -101,6 +105,7 @@ function ports(name: string, service: Service) {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   const hostPorts: HostPort[] = [];
+  let allocates = false;
   for (const p of service.ports ?? []) {
     const container = p.container ?? p.host;
     const hostCount = p.host.to - p.host.from + 1;
@@ -110,10 +115,11 @@ function ports(name: string, service: Service) {
       exposed[key] = {};
       const hostPort = hostCount === containerCount ? String(p.host.from + i) : `${p.host.from}-${p.host.to}`;
       (bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: hostPort });
+      if (hostCount !== containerCount) allocates = true;
       if (hostCount === containerCount) hostPorts.push({ service: name, port: p.host.from + i, protocol: p.protocol, ...(p.hostIp ? { hostIp: p.hostIp } : {}) });
     }
   }
-  return { exposed, bindings, hostPorts };
+  return { exposed, bindings, hostPorts, allocates };
 }
 
 function healthcheck(service: Service): Dockerode.HealthConfig | undefined {
@@ -150,7 +156,7 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
     return undefined;
   }
   const volumes = new Set<string>();
-  const { exposed, bindings, hostPorts } = ports(name, service);
+  const { exposed, bindings, hostPorts, allocates } = ports(name, service);
   const networkMode = service.networkMode ?? (service.runtime?.find((r) => r.network && input.spec.networks[r.network]?.mode === 'host') ? 'host' : undefined);
   const net = networkName(input.project);
   const stopTimeoutS = Math.ceil((service.stopGracePeriod ?? 10_000) / 1000);
@@ -194,6 +200,7 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
     create,
     hash,
     hostPorts: networkMode === 'host' ? [] : hostPorts,
+    allocatesPorts: networkMode !== 'host' && allocates,
     volumes: [...volumes],
     hasHealthcheck: !!test && test[0] !== 'NONE',
     stopTimeoutS,

@@ -9,6 +9,7 @@ const desired = (service: string, hash: string, imageId = 'sha256:img'): Desired
   create: {},
   hash,
   hostPorts: [],
+  allocatesPorts: false,
   volumes: [],
   hasHealthcheck: false,
   stopTimeoutS: 10,

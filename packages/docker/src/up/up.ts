@@ -12,7 +12,7 @@ import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
-import { parseEnvFile } from './env-values.js';
+import { parseEnvFile } from '../compose/dotenv.js';
 import { plan as makePlan, type Plan } from './plan.js';
 
 export interface UpOptions {
@@ -67,7 +67,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
   if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems, 2);
 
-  const dotEnv = parseEnvFile(readText(path.join(projectDir, '.env')) ?? '');
+  const dotEnv = parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
   const vars = { ...dotEnv, ...env };
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
