@@ -51,7 +51,7 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
     }
     const { published, hostIp, target, protocol } = parsed.ports[0]!;
     // an ephemeral host port: written so docker-compose 1.29 reads it (it refuses ":8000")
-    if (!published && !hostIp) return [target.from === target.to ? { target: target.from, protocol } : `${spanText(target)}/${protocol}`];
+    if (!published && !hostIp && typeof p === 'string' && p.includes(':')) return [target.from === target.to ? { target: target.from, protocol } : `${spanText(target)}/${protocol}`];
     return [p];
   });
   const ports = [...(svc.ports ?? []).map(exportPort), ...keptPorts];
