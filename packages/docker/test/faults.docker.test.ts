@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError } from '@berth/spec';
 import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
@@ -97,6 +98,46 @@ describe.skipIf(!dockerAvailable())(`faults during up on a real engine${dockerSk
     expect(after.removedContainers).toHaveLength(2);
     expect((await leftovers(s.repo.name)).named).toEqual([]);
   }, 60_000);
+
+  it('reports a port taken between the preflight and the start as such', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '0.0.0.0', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const s = spec({ web: httpd({ ports: [`${port}:8080`] }) });
+    const thief = net.createServer();
+    try {
+      const err = await failure(
+        up(e!, s, {
+          env: {},
+          // Runs after the preflight passed, just before the container is created and started.
+          onEvent: (ev) => {
+            if (ev.phase === 'creating') thief.listen(port, '0.0.0.0');
+          },
+        }),
+      );
+      expect(err.code).toBe('ERR_BERTH_PORT_TAKEN');
+      expect(err.message).toContain(`service "web": host port ${port} was taken after the preflight check`);
+    } finally {
+      await new Promise((r) => thief.close(r));
+    }
+  }, 30_000);
+
+  it('turns a GPU request on an engine without a GPU runtime into what to install', async () => {
+    const info = await e!.info();
+    const s = spec({ trainer: { image: TEST_IMAGE, command: "sh -c 'trap \"exit 0\" TERM; sleep 60 & wait'", gpu: true } });
+    if (info.runtimes.includes('nvidia')) {
+      // This engine has the toolkit: the request must reach it as "all GPUs".
+      await up(e!, s, { env: {} });
+      const c = await e!.api.getContainer(`${s.repo.name}-trainer-1`).inspect();
+      expect(c.HostConfig.DeviceRequests).toEqual([expect.objectContaining({ Count: -1, Capabilities: [['gpu']] })]);
+      return;
+    }
+    const err = await failure(up(e!, s, { env: {} }));
+    expect(err.code).toBe('ERR_BERTH_GPU_RUNTIME');
+    expect(err.message).toContain('service "trainer" asks for a GPU but the engine has no GPU runtime');
+    expect(err.hint).toContain('NVIDIA Container Toolkit');
+  }, 30_000);
 
   it('streams logs split into stdout and stderr with their service, and restarts', async () => {
     const s = spec({ talk: { image: TEST_IMAGE, command: "sh -c 'echo to-out; echo to-err >&2; trap \"exit 0\" TERM; sleep 600 & wait'", stopGracePeriod: '1s' } });
