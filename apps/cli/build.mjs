@@ -1,16 +1,51 @@
 // Bundles the CLI into dist/ with esbuild: one small entry chunk, with heavy packages
 // (docker, health, the API) split into chunks that load only when their commands run.
 import { build } from 'esbuild';
-import { cpSync, rmSync, mkdirSync } from 'node:fs';
+import { cpSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+// BERTH_CLI_OUTDIR builds elsewhere (benchmarks, experiments) without touching the shared dist/.
+const outdir = process.env.BERTH_CLI_OUTDIR ? resolve(process.env.BERTH_CLI_OUTDIR) : here('./dist');
 const BUNDLED = /^(@berth\/|zod$|zod\/|yaml$|commander$)/;
 
-rmSync(here('./dist'), { recursive: true, force: true });
-await build({
+/**
+ * Leaves out the parts of zod the CLI never calls but `z`'s namespace drags in: the 40-odd message
+ * locales (berth writes its own English messages; `en` stays), fromJSONSchema, and the ahead-of-time
+ * `compile` API. Each is replaced by a module with the same exports, so nothing else changes.
+ */
+function slimZod() {
+  const zodDir = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/;
+  const stubs = {
+    locales: `export { default as en } from ${JSON.stringify(fileURLToPath(import.meta.resolve('zod/v4/locales/en.js')))};`,
+    fromJson: `export function fromJSONSchema() { throw new Error('fromJSONSchema is not part of the berth CLI bundle'); }`,
+    compile: [
+      'const missing = () => { throw new Error("zod compile() is not part of the berth CLI bundle"); };',
+      'export const INVALID = Symbol.for("zod.compile.invalid");',
+      'export class ZodCompileAsyncError extends Error {}',
+      'export class ZodCompileUnsupportedError extends Error {}',
+      'export const compile = missing, withParser = missing, compileFn = missing;',
+    ].join('\n'),
+  };
+  return {
+    name: 'slim-zod',
+    setup(b) {
+      b.onResolve({ filter: /^(\.\.\/locales\/index|\.\/from-json-schema|\.\/compile)\.js$/ }, (args) => {
+        if (!zodDir.test(args.importer)) return undefined;
+        const which = args.path.includes('locales') ? 'locales' : args.path.includes('from-json') ? 'fromJson' : 'compile';
+        return { path: which, namespace: 'slim-zod' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'slim-zod' }, (args) => ({ contents: stubs[args.path], loader: 'js', resolveDir: here('.') }));
+    },
+  };
+}
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
   entryPoints: { berth: here('./src/bin.ts') },
-  outdir: here('./dist'),
+  outdir,
+  metafile: !!process.env.BERTH_CLI_METAFILE,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   splitting: true,
@@ -19,13 +54,23 @@ await build({
   target: 'node20',
   conditions: ['@berth/source'],
   chunkNames: 'chunks/[name]-[hash]',
+  // Identifiers stay readable: minifying them too measured no faster start (bench/cli-cold-start.mjs).
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
   sourcemap: 'linked',
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);" },
+  banner: {
+    js: [
+      "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);",
+      // zod compiles a parser per object schema with new Function the first time it parses: worth it for a
+      // server's millionth request, pure start-up cost for a CLI that parses one spec. The banner heads every
+      // chunk, so it runs before the zod code in whichever chunk holds it.
+      'globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { jitless: true });',
+    ].join(' '),
+  },
   plugins: [
+    slimZod(),
     {
       name: 'external-node-modules',
       setup(b) {
@@ -38,5 +83,6 @@ await build({
     },
   ],
 });
-mkdirSync(here('./dist/examples'), { recursive: true });
-cpSync(here('../../examples'), here('./dist/examples'), { recursive: true });
+if (process.env.BERTH_CLI_METAFILE) writeFileSync(process.env.BERTH_CLI_METAFILE, JSON.stringify(result.metafile));
+mkdirSync(join(outdir, 'examples'), { recursive: true });
+cpSync(here('../../examples'), join(outdir, 'examples'), { recursive: true });

@@ -4,6 +4,6 @@ export { closest, editDistance } from './util/did-you-mean.js';
 export * from './load/load.js';
 export { parseYamlSource, type SourceDocument } from './load/yaml-document.js';
 export { checkReferences, dependencyCycles } from './load/references.js';
-export * from './render/index.js';
-export { specJsonSchema, registryJsonSchema, jsonSchemaText, SPEC_SCHEMA_ID, REGISTRY_SCHEMA_ID } from './json-schema.js';
+// The renderer (`@berth/spec/render`) and the JSON Schema generator (`@berth/spec/json-schema`) are
+// subpath exports: code that only loads and checks specs (the CLI's cold path) never loads them.
 export * from './analysis/index.js';

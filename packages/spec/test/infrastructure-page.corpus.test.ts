@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSpecFile, renderInfrastructurePage } from '../src/index.js';
+import { loadSpecFile } from '../src/index.js';
+import { renderInfrastructurePage } from '../src/render/index.js';
 
 const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const seedFile = resolve(workspaceRoot, '../shared/seeds/000_1d289781582062e6.txt');

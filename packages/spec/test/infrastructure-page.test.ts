@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadSpecFile, renderInfrastructurePage } from '../src/index.js';
+import { loadSpecFile } from '../src/index.js';
+import { renderInfrastructurePage } from '../src/render/index.js';
 
 const example = fileURLToPath(new URL('../../../examples/semops-data/berth.yaml', import.meta.url));
 

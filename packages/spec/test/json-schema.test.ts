@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { jsonSchemaText, registryJsonSchema, specJsonSchema } from '../src/index.js';
+import { jsonSchemaText, registryJsonSchema, specJsonSchema } from '../src/json-schema.js';
 
 const committed = (name: string) => readFileSync(fileURLToPath(new URL(`../../../docs/schema/${name}`, import.meta.url)), 'utf8');
 const REGENERATE = 'regenerate with: node apps/cli/bin/berth.mjs schema -o docs/schema/berth.schema.json && node apps/cli/bin/berth.mjs schema registry -o docs/schema/ports.schema.json';

@@ -49,11 +49,13 @@ describe('@berth/spec packed and imported from a project outside the workspace',
   it('imports with plain Node (no TypeScript, no source condition) and loads the example', () => {
     writeFileSync(
       join(consumer, 'main.mjs'),
-      `import { loadSpecFile, renderInfrastructurePage, formatProblem } from '@berth/spec';
+      `import { loadSpecFile, formatProblem } from '@berth/spec';
+import { renderInfrastructurePage } from '@berth/spec/render';
+import { specJsonSchema } from '@berth/spec/json-schema';
 import { createRequire } from 'node:module';
 const r = loadSpecFile('examples/semops-data/berth.yaml');
 const schema = createRequire(import.meta.url)('@berth/spec/schema/berth.schema.json');
-console.log(JSON.stringify({ file: r.file, services: Object.keys(r.value.services), problems: r.problems.map(formatProblem), page: renderInfrastructurePage(r.value).split('\\n')[0], schema: schema.title }));
+console.log(JSON.stringify({ file: r.file, services: Object.keys(r.value.services), problems: r.problems.map(formatProblem), page: renderInfrastructurePage(r.value).split('\\n')[0], schema: schema.title, same: JSON.stringify(specJsonSchema()) === JSON.stringify(schema) }));
 `,
     );
     const out = execFileSync(process.execPath, ['main.mjs'], { cwd: consumer, encoding: 'utf8' });
@@ -63,6 +65,7 @@ console.log(JSON.stringify({ file: r.file, services: Object.keys(r.value.service
       problems: [],
       page: '# Infrastructure',
       schema: 'berth.yaml',
+      same: true,
     });
     // Resolved from the consumer's node_modules, never from the workspace.
     const where = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@berth/spec'))"], { cwd: consumer, encoding: 'utf8' }).trim();
@@ -73,11 +76,12 @@ console.log(JSON.stringify({ file: r.file, services: Object.keys(r.value.service
     writeFileSync(
       join(consumer, 'main.ts'),
       `import { loadSpecFile, type BerthSpec, type Problem } from '@berth/spec';
+import { renderInfrastructurePage } from '@berth/spec/render';
 const r = loadSpecFile('examples/semops-data/berth.yaml');
 const spec: BerthSpec | undefined = r.value;
 const ports: number[] = Object.values(spec?.services ?? {}).flatMap((s) => (s.ports ?? []).map((p) => p.host.from));
 const problems: Problem[] = r.problems;
-export const summary = { ports, problems: problems.length };
+export const summary = { ports, problems: problems.length, page: spec ? renderInfrastructurePage(spec).length : 0 };
 `,
     );
     writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['main.ts'] }));

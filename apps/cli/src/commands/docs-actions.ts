@@ -1,19 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import {
-  BerthError,
-  INFRASTRUCTURE_PAGE,
-  displayPath,
-  findKeepBlocks,
-  jsonSchemaText,
-  lineDrift,
-  mergeKeepBlocks,
-  registryJsonSchema,
-  renderInfrastructurePage,
-  specJsonSchema,
-  starterSpecText,
-  writeFileAtomic,
-} from '@berth/spec';
+import { BerthError, displayPath } from '@berth/spec';
+// Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
+import { INFRASTRUCTURE_PAGE, findKeepBlocks, lineDrift, mergeKeepBlocks, renderInfrastructurePage, starterSpecText, writeFileAtomic } from '@berth/spec/render';
+import { jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
