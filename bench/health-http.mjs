@@ -37,11 +37,14 @@ if (process.argv[2] === 'server') {
   }));
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const results = n ? await runChecks(targets, { concurrency: Number(cap) }) : [];
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const passing = results.filter((r) => r.status === 'passing').length;
   const failures = [...new Set(results.filter((r) => r.status !== 'passing').map((r) => r.reason.replace(/\d+/g, 'N')))].slice(0, 3);
-  process.stdout.write(JSON.stringify({ n, cap: Number(cap), wallMs, passing, failures, rssBeforeMB: rssBefore / 2 ** 20, peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ n, cap: Number(cap), wallMs, cpuMs, passing, failures, rssBeforeMB: rssBefore / 2 ** 20, peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 } else {
   const server = spawn(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', self, 'server'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ports = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
@@ -50,7 +53,7 @@ if (process.argv[2] === 'server') {
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout.trim().split('\n').at(-1));
   };
-  const fmt = (x) => `${x.n.toString().padStart(6)} endpoints, cap ${String(x.cap).padStart(4)}: ${x.wallMs.toFixed(0).padStart(5)} ms wall, ${x.passing}/${x.n} passing, peak RSS ${x.peakRssMB.toFixed(1)} MB${x.failures.length ? `  failures: ${x.failures.join(' | ')}` : ''}`;
+  const fmt = (x) => `${x.n.toString().padStart(6)} endpoints, cap ${String(x.cap).padStart(4)}: ${x.wallMs.toFixed(0).padStart(5)} ms wall (checker CPU ${x.cpuMs.toFixed(0)} ms), ${x.passing}/${x.n} passing, peak RSS ${x.peakRssMB.toFixed(1)} MB${x.failures.length ? `  failures: ${x.failures.join(' | ')}` : ''}`;
   try {
     run(200, 512); // warm the server (JIT, accept queues)
     const base = run(0, 512);

@@ -5,6 +5,12 @@ import { describeNetError, formatMs } from './describe.js';
 import { judgeHttpAnswer, statusMatches, type HttpAnswer } from './http-expect.js';
 import type { AttemptContext, Verdict } from './types.js';
 
+/**
+ * One agent for every check, without keep-alive: each request still gets its own socket, closed when
+ * the check settles, but no agent is built per request (`agent: false` would).
+ */
+const agents = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
+
 /** The most of a body a check ever reads; the rest is never received. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -30,10 +36,10 @@ function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptCon
     };
     const fail = (reason: string) => finish({ verdict: { status: 'critical', reason } });
     const onAbort = () => fail(`timed out after ${formatMs(ctx.timeoutMs)} ${phase} ${where}`);
-    const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(url, {
+    const tls = url.protocol === 'https:';
+    const req = (tls ? https : http).request(url, {
       method,
-      agent: false,
+      agent: tls ? agents.https : agents.http,
       headers: { 'user-agent': 'berth-health', accept: '*/*', ...check.headers },
       ...(url.protocol === 'https:' ? { rejectUnauthorized: !check.insecure } : {}),
     });
