@@ -1,4 +1,5 @@
 import type { ServiceView } from '@berth/api/contract';
+import { checkSummary } from '../format/check-summary.js';
 import { formatAgo, formatLatency, formatUptime } from '../format/format.js';
 import type { LatencySample } from '../format/sparkline.js';
 import { Sparkline } from './sparkline.js';
@@ -48,7 +49,10 @@ function ServiceRow({ service: s, samples, now }: { service: ServiceView; sample
           {s.profiles.length > 0 && ` · profile ${s.profiles.join(', ')}`}
         </span>
       </th>
-      <td className="reason">{s.reason || (s.checks.length === 0 ? 'no checks' : '')}</td>
+      <td className="reason">
+        {s.reason || (s.checks.length === 0 ? 'no checks' : '')}
+        {s.checks.length > 1 && <span className="sub">{checkSummary(s)}</span>}
+      </td>
       <td>
         <Sparkline samples={samples} label={s.name} />
         {s.latency && <span className="sub">p95 {formatLatency(s.latency.p95)}</span>}
