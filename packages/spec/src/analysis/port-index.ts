@@ -30,6 +30,12 @@ export class PortIndex<T extends PortSpan> {
   /** Items overlapping [from, to], each once, in insertion order within each bucket. */
   overlapping(from: number, to: number): T[] {
     if (this.size === 0) return [];
+    if (from === to) {
+      // One port sits in one map slot and one block: nothing can be found twice.
+      const found = this.byPort.get(from)?.slice() ?? [];
+      for (const item of this.byBlock.get(Math.floor(from / BLOCK)) ?? []) if (item.from <= to && item.to >= from) found.push(item);
+      return found;
+    }
     const found: T[] = [];
     const seen = new Set<T>();
     const take = (list: T[] | undefined) => {
