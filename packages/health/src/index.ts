@@ -13,4 +13,5 @@ export { readPostgresAnswer, startupMessage } from './postgres-protocol.js';
 export { resolveMcpServer, type McpServerLaunch } from './mcp-config.js';
 export { runDoctor } from './doctor/run-doctor.js';
 export { nextStep } from './doctor/next-step.js';
+export { servicesWithProfilesOff, relaxForProfiles } from './doctor/health-section.js';
 export type { DoctorFinding, DoctorInput, DoctorReport, DoctorSection, DoctorSectionId } from './doctor/types.js';

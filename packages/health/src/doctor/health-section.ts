@@ -10,15 +10,22 @@ function activeProfiles(env: Record<string, string | undefined>): Set<string> {
   return new Set((env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter(Boolean));
 }
 
+/** Services that run only under Compose profiles that are all off, as `docker compose up` would leave them. */
+export function servicesWithProfilesOff(spec: BerthSpec, env: Record<string, string | undefined>): string[] {
+  const active = activeProfiles(env);
+  return Object.entries(spec.services)
+    .filter(([, s]) => s.profiles?.length && !s.profiles.includes('*') && !s.profiles.some((p) => active.has(p)))
+    .map(([id]) => id);
+}
+
 /**
  * A service that only runs under a profile that is off is not expected to answer: its failure is
  * "unknown" (not running, as chosen), not critical. Pure.
  */
 export function relaxForProfiles(result: CheckResult, spec: BerthSpec, env: Record<string, string | undefined>): CheckResult {
   if (result.status !== 'critical' || result.subject.kind !== 'service') return result;
+  if (!servicesWithProfilesOff(spec, env).includes(result.subject.id)) return result;
   const profiles = spec.services[result.subject.id]?.profiles ?? [];
-  const active = activeProfiles(env);
-  if (!profiles.length || profiles.includes('*') || profiles.some((p) => active.has(p))) return result;
   return { ...result, status: 'unknown', reason: `not expected: profile ${profiles.join('/')} is off (${result.reason})` };
 }
 

@@ -23,9 +23,13 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   }
   const interval = Number(opts.interval);
   if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`, { exitCode: ExitCode.BadInput });
-  const { deriveChecks, runChecks, worstStatus } = await import('@berth/health');
+  const { deriveChecks, runChecks, worstStatus, servicesWithProfilesOff } = await import('@berth/health');
   const { dirname } = await import('node:path');
-  const targets = deriveChecks(ws.spec, { services, baseDir: dirname(ws.specPath) });
+  // Unless named, services whose Compose profiles are all off are left out, as `docker compose up` leaves them.
+  const off = services.length ? [] : servicesWithProfilesOff(ws.spec, ctx.env);
+  if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (profile ${[...new Set(off.flatMap((s) => ws.spec.services[s]?.profiles ?? []))].join(', ')} off; set COMPOSE_PROFILES or name them)`);
+  const wanted = services.length ? services : off.length ? known.filter((k) => !off.includes(k)) : [];
+  const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath) });
   if (targets.length === 0) {
     if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, status: 'passing', checks: [] });
     else ctx.out.line(`${ws.specFile}: nothing to check (no ports, connections or checks${services.length ? ` for ${services.join(', ')}` : ''})`);
@@ -42,7 +46,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     const status = worstStatus(results);
     code = results.every((r) => r.status === 'passing') ? ExitCode.Ok : ExitCode.Findings;
     if (ctx.json) {
-      const doc = { ok: code === ExitCode.Ok, spec: ws.specFile, status, checkedAt: new Date().toISOString(), checks: results };
+      const doc = { ok: code === ExitCode.Ok, spec: ws.specFile, status, ...(off.length ? { skipped: off } : {}), checkedAt: new Date().toISOString(), checks: results };
       if (opts.watch) ctx.run.stdout.write(`${JSON.stringify(doc)}\n`);
       else ctx.out.writeJson(doc);
     } else {
