@@ -52,7 +52,7 @@ export function GpuPanel({ gpu }: { gpu: GpuResponse }) {
           <span className={`badge ${verdictLook[gpu.verdict.status]?.cls ?? 's-unknown'}`} data-verdict={gpu.verdict.status}>
             {verdictLook[gpu.verdict.status]?.word ?? gpu.verdict.status}
           </span>{' '}
-          {gpu.verdict.reason}
+          {gpu.verdict.reason.startsWith(`${gpu.verdict.status}: `) ? gpu.verdict.reason.slice(gpu.verdict.status.length + 2) : gpu.verdict.reason}
           {gpu.verdict.minimumDriver && <span className="sub">needs driver ≥ {gpu.verdict.minimumDriver}</span>}
         </p>
       )}
