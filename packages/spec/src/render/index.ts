@@ -4,3 +4,4 @@ export { lineDrift, type Drift } from './drift.js';
 export { checkCommand } from './health-section.js';
 export { writeFileAtomic } from './write-atomic.js';
 export { starterSpecText, repoIdentifier } from './starter-spec.js';
+export { renderSpecReference } from './spec-reference.js';
