@@ -39,6 +39,10 @@ services:
   cache:
     runtime: host
     ports: [${down}]
+  extra:
+    runtime: host
+    profiles: [extras]
+    ports: [${down}]
 `,
   );
 });
@@ -59,6 +63,15 @@ describe('berth health', () => {
     expect(lines.find((l) => l.startsWith('web '))).toMatch(new RegExp(`^web\\s+http :${up}/health\\s+passing\\s+\\d+ ms\\s+status 200, body contains "OK"$`));
     expect(lines.find((l) => l.startsWith('cache '))).toMatch(new RegExp(`^cache\\s+tcp :${down}\\s+critical\\s+\\d+ ms\\s+connection refused on 127\\.0\\.0\\.1:${down}$`));
     expect(r.stdout).toContain('berth.yaml: 2 checks: 1 passing, 1 critical');
+  });
+
+  it('leaves out services whose profiles are off, saying so; checks them when the profile is on', async () => {
+    const r = await berth('health', '--json');
+    expect(JSON.parse(r.stdout).skipped).toEqual(['extra']);
+    const plain = await berth('health');
+    expect(plain.stderr).toContain('berth: not checking extra (profile extras off; set COMPOSE_PROFILES or name them)');
+    const on = await berthIn(dir, { ...env, COMPOSE_PROFILES: 'extras' }, ['health', '--json']);
+    expect(JSON.parse(on.stdout).checks.map((c: { subject: { id: string } }) => c.subject.id)).toEqual(['web', 'cache', 'extra']);
   });
 
   it('narrows to the services named; exit 0 when all pass', async () => {
