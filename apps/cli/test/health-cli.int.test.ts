@@ -30,6 +30,8 @@ beforeAll(async () => {
     join(dir, 'berth.yaml'),
     `berth: 1
 repo: { name: health-cli-test }
+profiles:
+  extras: { description: Extras }
 services:
   web:
     runtime: host
