@@ -40,8 +40,8 @@ describe.skipIf(!dockerAvailable())(`berth up/down with profiles on a real engin
     expect(Date.parse(marquez!.State.StartedAt)).toBeGreaterThan(Date.parse(db!.State.StartedAt));
     expect(Date.parse(web!.State.StartedAt)).toBeGreaterThan(Date.parse(marquez!.State.StartedAt));
     expect(phases.indexOf('db:healthy')).toBeGreaterThan(-1);
-    expect(phases.indexOf('db:healthy')).toBeLessThan(phases.indexOf('marquez:creating'));
-    expect(phases.indexOf('marquez:healthy')).toBeLessThan(phases.indexOf('marquez-web:creating'));
+    expect(phases.indexOf('db:healthy')).toBeLessThan(phases.indexOf('marquez:starting'));
+    expect(phases.indexOf('marquez:healthy')).toBeLessThan(phases.indexOf('marquez-web:starting'));
     expect(marquez!.Config.Env).toContain('MARQUEZ_MODE=test');
   }, 90_000);
 

@@ -57,6 +57,24 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
     if (signal.aborted) throw abortError();
   };
 
+  // New containers are created up front, in parallel (as Compose does): only starts wait on dependencies.
+  const created = new Map<string, Promise<string>>();
+  for (const step of plan.steps) {
+    if (step.action !== 'create') continue;
+    const d = options.desired.get(step.service)!;
+    const p = limit.run(async () => {
+      checkAbort();
+      emit(step.service, 'creating');
+      try {
+        return (await docker.createContainer(d.create)).id;
+      } catch (err) {
+        throw explainStartError(step.service, err);
+      }
+    });
+    p.catch(() => undefined);
+    created.set(step.service, p);
+  }
+
   const runStep = async (service: string): Promise<string> => {
     const d = options.desired.get(service)!;
     for (const dep of Object.entries(options.spec.services[service]?.dependsOn ?? {})) {
@@ -72,15 +90,18 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
       } else if (step.action === 'keep') {
         emit(service, 'kept', step.reason);
         id = step.container!.id;
-      } else {
-        id = await limit.run(async () => {
+      } else if (step.action === 'create') {
+        id = await created.get(service)!;
+      }
+      if (step.action === 'create' || step.action === 'recreate' || step.action === 'start') {
+        id ??= await limit.run(async () => {
           checkAbort();
           if (step.action === 'recreate') {
             emit(service, 'recreating', step.reason);
             const old = docker.getContainer(step.container!.id);
             await old.stop({ t: d.stopTimeoutS }).catch(() => undefined);
             await old.remove({ force: true });
-          } else if (step.action === 'create') emit(service, 'creating');
+          }
           if (step.action === 'start') return step.container!.id;
           try {
             return (await docker.createContainer(d.create)).id;
