@@ -40,7 +40,7 @@ function toJsonSchema(schema: z.ZodType, meta: { id: string; title: string; desc
     metadata: namedDefinitions(),
     override: (ctx) => {
       // Naming schemas through our own registry hides the descriptions `.describe()` put in the global one.
-      const meta = z.globalRegistry.get(ctx.zodSchema as z.ZodType);
+      const meta = z.globalRegistry.get(ctx.zodSchema as unknown as z.ZodType);
       if (meta?.description && ctx.jsonSchema.description === undefined && ctx.jsonSchema.$ref === undefined) ctx.jsonSchema.description = meta.description;
       const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; catchall?: { _zod: { def: { type: string } } } } } })._zod.def;
       if (def.type === 'object' && def.catchall && def.catchall._zod.def.type === 'unknown') {
