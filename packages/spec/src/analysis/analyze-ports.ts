@@ -39,7 +39,7 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);
   for (const b of bindings) {
     const own = input.registry ? matchRegistry(b, index, places, problems) : [];
-    checkRange(b, places.binding(b), { registry: !!input.registry, allowPrivileged }, problems);
+    checkRange(b, () => places.binding(b), { registry: !!input.registry, allowPrivileged }, problems);
     for (const r of foreignReservations(reservations, b, b.repo)) {
       problems.push({ code: 'port-reserved', severity: 'error', ...places.binding(b), message: `${portLabel(b)} of ${b.service} is inside ${formatSpan(r)}, ${reservedFor(r.reservation)}` });
     }
@@ -59,6 +59,10 @@ function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces,
   const mine = named.length ? named : own;
   const foreign = candidates.filter((e) => !own.includes(e) && !(e.repo === b.repo && places.exclusive(b.repo, b.service, e.service)));
   for (const e of mine) e.used = true;
+  if (mine.length && foreign.length === 0 && mine.length === 1 && mine[0]!.from <= b.from && mine[0]!.to >= b.to && (!b.env || !mine[0]!.allocation.env || b.env === mine[0]!.allocation.env)) {
+    b.info.registered = true; // the common case: one entry, all of it, nothing to say
+    return mine;
+  }
   const at = places.binding(b);
   const hint = `register it: berth ports register ${b.service}`;
   if (!mine.length) {
@@ -92,12 +96,12 @@ function covers(entries: RegistryEntry[], span: { from: number; to: number }): b
 }
 
 /** Privileged ports need root (an error unless the registry allows them); ephemeral ones may be taken by the kernel. */
-function checkRange(span: { from: number; to: number; protocol: string }, at: ReturnType<PortPlaces['binding']>, opts: { registry: boolean; allowPrivileged: boolean }, problems: Problem[]) {
+function checkRange(span: { from: number; to: number; protocol: string }, where: () => ReturnType<PortPlaces['binding']>, opts: { registry: boolean; allowPrivileged: boolean }, problems: Problem[]) {
   if (span.from < 1024 && !opts.allowPrivileged) {
-    problems.push({ code: 'port-privileged', severity: opts.registry ? 'error' : 'warning', ...at, message: `${portLabel(span)} is privileged (below 1024): binding it needs root or CAP_NET_BIND_SERVICE, and rootless Docker refuses it`, hint: 'use a port of 1024 or above, or set `allowPrivileged: true` in the registry' });
+    problems.push({ code: 'port-privileged', severity: opts.registry ? 'error' : 'warning', ...where(), message: `${portLabel(span)} is privileged (below 1024): binding it needs root or CAP_NET_BIND_SERVICE, and rootless Docker refuses it`, hint: 'use a port of 1024 or above, or set `allowPrivileged: true` in the registry' });
   }
   if (span.to >= EPHEMERAL_PORTS.from && span.from <= EPHEMERAL_PORTS.to) {
-    problems.push({ code: 'port-ephemeral', severity: 'warning', ...at, message: `${portLabel(span)} is in Linux's ephemeral range ${EPHEMERAL_PORTS.from}-${EPHEMERAL_PORTS.to}: the kernel may give it to an outgoing connection first` });
+    problems.push({ code: 'port-ephemeral', severity: 'warning', ...where(), message: `${portLabel(span)} is in Linux's ephemeral range ${EPHEMERAL_PORTS.from}-${EPHEMERAL_PORTS.to}: the kernel may give it to an outgoing connection first` });
   }
 }
 
@@ -128,7 +132,7 @@ function checkEntries(entries: RegistryEntry[], reservations: PortIndex<Reservat
         hint: 'remove the entry, or publish the port in the spec',
       });
     }
-    checkRange(e, places.entry(e), { registry: true, allowPrivileged }, problems);
+    checkRange(e, () => places.entry(e), { registry: true, allowPrivileged }, problems);
     for (const r of foreignReservations(reservations, e, e.repo)) {
       problems.push({ code: 'port-reserved', severity: 'error', ...places.entry(e), message: `${portLabel(e)} of ${holderName(e.info)} is inside ${formatSpan(r)}, ${reservedFor(r.reservation)}` });
     }
