@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,5 +116,30 @@ describe('berth health', () => {
     expect(code).toBe(130);
     expect(out).not.toContain('\u001b[');
     expect((out.match(/2? ?1 check: 1 passing at /g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+
+  const hasScript = existsSync('/usr/bin/script');
+  it.skipIf(!hasScript)(`--watch on a TTY redraws the table in place${hasScript ? '' : ' (skipped: no util-linux script(1) to give it a pseudo-terminal)'}`, async () => {
+    const cmd = `'${process.execPath}' '${bin}' health web --watch --interval 0.2`;
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env, detached: true });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => {
+          if (/\u001b\[\d+F\u001b\[J/.test(out)) {
+            clearInterval(t);
+            resolve();
+          }
+        }, 50);
+      });
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    }
+    const redraw = /\u001b\[(\d+)F\u001b\[J/.exec(out)!;
+    expect(Number(redraw[1])).toBe(4); // header, one row, blank, count line: moved up over exactly the last block
+    expect(out).toMatch(/web\s+http :\d+\/health\s+passing/);
   });
 });
