@@ -238,6 +238,7 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
     expect((await row.locator('.reason').innerText()).length).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="announcer"]').innerText()).toContain('Search API is down');
     expect(await page.locator('[data-overall]').getAttribute('data-overall')).toBe('critical');
+    expect(await page.title()).toBe('✕ e2e-shop down · berth');
   });
 
   it('saves light and dark screenshots of the page', async () => {

@@ -7,6 +7,7 @@ import { PortMap } from './components/ports-panel.js';
 import { ProfilesPanel } from './components/profiles-panel.js';
 import { ServicesTable } from './components/services-panel.js';
 import { StatusBadge } from './components/status-badge.js';
+import { useEffect } from 'react';
 import type { HealthStatus } from '@berth/api/contract';
 import { formatAgo, statusLook } from './format/format.js';
 import { useLiveServices, useNow } from './use-live-services.js';
@@ -36,6 +37,10 @@ export function App() {
     containers.refresh();
   };
   const title = spec.data ? spec.data.repo.name : 'berth';
+  // The tab says the state too, for a dashboard left open behind other windows.
+  useEffect(() => {
+    document.title = loaded ? `${statusLook[live.overall].mark} ${title} ${statusLook[live.overall].word} · berth` : `${title} · berth`;
+  }, [loaded, live.overall, title]);
 
   return (
     <>
