@@ -127,6 +127,7 @@ describe('berth health', () => {
     try {
       await new Promise<void>((resolve) => {
         const t = setInterval(() => {
+          // eslint-disable-next-line no-control-regex -- the cursor-up-and-clear sequence is what is tested
           if (/\u001b\[\d+F\u001b\[J/.test(out)) {
             clearInterval(t);
             resolve();
@@ -138,6 +139,7 @@ describe('berth health', () => {
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
     }
+    // eslint-disable-next-line no-control-regex -- as above
     const redraw = /\u001b\[(\d+)F\u001b\[J/.exec(out)!;
     expect(Number(redraw[1])).toBe(4); // header, one row, blank, count line: moved up over exactly the last block
     expect(out).toMatch(/web\s+http :\d+\/health\s+passing/);
