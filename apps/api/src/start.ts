@@ -80,7 +80,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       store,
       monitor: choice.monitor,
       monitorReason: choice.reason,
-      engine: options.engine === false ? undefined : new EngineSource(spec, { env }),
+      engine: options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir }),
       gpu: options.gpu === false ? undefined : new GpuSource(spec, { env }),
       redact,
       token: token.token,

@@ -24,9 +24,11 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
   };
 
   const run = async (reply: FastifyReply, action: 'up' | 'down' | 'restart', target: string, services: string[], options: Record<string, unknown>) => {
-    if (!rt.options.engine) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the Docker engine is not watched by this server' });
+    const engine = rt.options.engine;
+    if (!engine) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the Docker engine is not watched by this server' });
     try {
-      await rt.options.engine.act(action, options);
+      if (action === 'down') await engine.downServices(services);
+      else await engine.act(action, options);
       return { ok: true, action, target, message: `${action} ${target}: done`, services };
     } catch (err) {
       const code = err instanceof EngineUnavailableError ? 503 : 500;
@@ -45,7 +47,7 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
         const { name } = req.params;
         if (!(name in spec.profiles)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no profile "${name}" in ${specFile}` });
         const services = profileServices(spec, name);
-        const options = action === 'up' ? { profiles: [name], wait: req.body?.wait ?? false } : { profiles: [name], services };
+        const options = action === 'up' ? { profiles: [name], wait: req.body?.wait ?? false } : {};
         return run(reply, action, name, services, options);
       },
     );

@@ -2,8 +2,16 @@ import type { BerthSpec } from '@berth/spec';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
 import { errorLine, optionalExport } from './optional.js';
 
+interface ContainerHandle {
+  stop(opts?: { t?: number }): Promise<unknown>;
+  remove(opts?: { force?: boolean; v?: boolean }): Promise<unknown>;
+}
 interface Engine {
   endpoint: string;
+  api?: {
+    listContainers(opts?: { all?: boolean; filters?: Record<string, string[]> }): Promise<{ Id: string; State: string; Labels: Record<string, string> }[]>;
+    getContainer(id: string): ContainerHandle;
+  };
 }
 interface ServiceStatus extends ContainerView {
   lastHealthOutput?: string;
@@ -42,7 +50,7 @@ export class EngineSource {
 
   constructor(
     private spec: BerthSpec,
-    private options: { env?: NodeJS.ProcessEnv; intervalMs?: number; timeoutMs?: number } = {},
+    private options: { env?: NodeJS.ProcessEnv; intervalMs?: number; timeoutMs?: number; projectDir?: string } = {},
   ) {}
 
   start(): void {
@@ -104,15 +112,44 @@ export class EngineSource {
     return { profiles, engine: last.available ? { available: true } : { available: false, reason: last.reason } };
   }
 
-  /** Runs up, down or restart through @berth/docker, then refreshes the containers. */
-  async act(action: 'up' | 'down' | 'restart', options: Record<string, unknown>): Promise<unknown> {
+  /** Runs up or restart through @berth/docker, then refreshes the containers. */
+  async act(action: 'up' | 'restart', options: Record<string, unknown>): Promise<unknown> {
     const engine = await this.connect();
     const fn = await optionalExport<Action>(load, '@berth/docker', action);
     if (!fn.ok) throw new EngineUnavailableError(fn.reason);
     try {
-      return await fn.value(engine, this.spec, options);
+      return await fn.value(engine, this.spec, { env: this.options.env, projectDir: this.options.projectDir, ...options });
     } finally {
       await this.refresh();
     }
+  }
+
+  /**
+   * Stops and removes the containers of some services only (a profile), found by Compose's labels.
+   * @berth/docker's down() takes the whole project down; a dashboard button for one profile must not.
+   */
+  async downServices(services: string[]): Promise<string[]> {
+    const engine = await this.connect();
+    if (!engine.api) throw new EngineUnavailableError('@berth/docker gives no engine API client in this build');
+    const name = await optionalExport<ProjectName>(load, '@berth/docker', 'projectName');
+    const project = name.ok ? name.value(this.spec) : (this.spec.project ?? this.spec.repo.name);
+    const wanted = new Set(services);
+    const list = await engine.api.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
+    const mine = list.filter((c) => wanted.has(c.Labels['com.docker.compose.service'] ?? ''));
+    try {
+      await Promise.all(
+        mine.map(async (c) => {
+          const container = engine.api!.getContainer(c.Id);
+          const grace = Math.ceil((this.spec.services[c.Labels['com.docker.compose.service']!]?.stopGracePeriod ?? 10_000) / 1000);
+          if (c.State === 'running' || c.State === 'restarting' || c.State === 'paused') await container.stop({ t: grace }).catch(() => undefined);
+          await container.remove({ force: true, v: false }).catch((err: { statusCode?: number }) => {
+            if (err.statusCode !== 404) throw err;
+          });
+        }),
+      );
+    } finally {
+      await this.refresh();
+    }
+    return mine.map((c) => c.Labels['com.docker.compose.service']!);
   }
 }

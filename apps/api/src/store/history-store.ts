@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export interface RetentionOptions {
-  /** Raw results are kept this long (default 2 days), hourly roll-ups beyond it. */
+  /** Raw results are kept this long (default 24 hours, as Uptime Kuma does), hourly roll-ups beyond it. */
   rawMs?: number;
   /** Hourly roll-ups are kept this long (default 90 days). */
   hourlyMs?: number;
@@ -45,7 +45,7 @@ export class HistoryStore {
     readonly db: SqlDriver,
     retention: RetentionOptions,
   ) {
-    this.rawMs = retention.rawMs ?? 2 * DAY;
+    this.rawMs = retention.rawMs ?? DAY;
     this.hourlyMs = retention.hourlyMs ?? 90 * DAY;
   }
 
