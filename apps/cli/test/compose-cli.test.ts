@@ -66,7 +66,7 @@ describe('berth import compose', () => {
     writeFileSync(envFile, 'NGINX_TAG=alt\nWEB_PORT=9999\n');
     const data = JSON.parse(berth(['import', 'compose', 'compose.yaml', '--env-file', envFile, '--json'], app).stdout);
     expect(data.spec.services.web.image).toBe('nginx:alt');
-    expect(data.spec.services.web.ports).toContainEqual({ host: 9999, container: 80 });
+    expect(data.spec.services.web.ports).toContainEqual({ host: 9999, container: 80, env: 'WEB_PORT' });
     const fromEnv = JSON.parse(berth(['import', 'compose', 'compose.yaml', '--json'], app, { NGINX_TAG: 'shell' }).stdout);
     expect(fromEnv.spec.services.web.image).toBe('nginx:shell');
   });

@@ -42,7 +42,7 @@ describe('importCompose on a small project (compose-fixtures/app)', () => {
       { host: 9443, container: 443, hostIp: '::1' },
       { host: '3000-3002', protocol: 'udp' },
       { host: 9090, hostIp: '0.0.0.0', name: 'metrics', appProtocol: 'http' },
-      { host: 8088, container: 80 },
+      { host: 8088, container: 80, env: 'WEB_PORT' },
       { host: 8081, container: 81 },
     ]);
     expect(r.warnings.find((w) => w.code === 'compose-port-ephemeral')?.message).toMatch(/^services\.web\.ports\[\d\]: "7000": container port 7000 is published on an ephemeral host port/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseComposePorts } from '@berth/docker';
+import { collectPortEnv, type PortEnv } from '../src/compose/port-env.js';
 
 const one = (entry: unknown) => {
   const r = parseComposePorts(entry);
@@ -45,5 +46,23 @@ describe('parseComposePorts', () => {
     const r = parseComposePorts(entry);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason.length).toBeGreaterThan(5);
+  });
+});
+
+describe('collectPortEnv (the variable behind a host port)', () => {
+  it('names the variable that alone sets the host side, in short and long syntax', () => {
+    const raw = {
+      services: {
+        web: { ports: ['${WEB_PORT}:80', '127.0.0.1:${PG_PORT:-5432}:5432/tcp', '${HOST_IP:-0.0.0.0}:8000:8000', '${A}${B}:90', { target: 91, published: '${API_PORT}' }, '7000:7000'] },
+      },
+    };
+    const interpolated = { services: { web: { ports: ['8080:80', '127.0.0.1:5432:5432/tcp', '0.0.0.0:8000:8000', '12:90', { target: 91, published: '9100' }, '7000:7000'] } } };
+    const found: PortEnv = new Map();
+    collectPortEnv(raw, interpolated, found);
+    expect([...found.entries()].map(([k, v]) => [k.split('\u0000')[1], v])).toEqual([
+      ['8080:80', 'WEB_PORT'],
+      ['127.0.0.1:5432:5432/tcp', 'PG_PORT'],
+      ['published:9100', 'API_PORT'],
+    ]);
   });
 });

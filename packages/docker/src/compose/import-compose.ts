@@ -34,7 +34,7 @@ export function importCompose(options: ImportComposeOptions): ImportComposeResul
   const baseDir = options.output ? dirname(resolve(options.cwd, options.output)) : loaded.projectDir;
   const model = rebaseModel(loaded.model, loaded.projectDir, baseDir);
   const sink = new ProblemSink();
-  const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink });
+  const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink, portEnv: loaded.portEnv });
   const problems = [...loaded.problems, ...locateProblems(sink.problems, loaded.sources)];
   if (sink.hasErrors) return { problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const yaml = specYaml(spec, options.files);

@@ -8,6 +8,7 @@ import { mergeCompose } from './merge.js';
 import { resolveExtends } from './extends.js';
 import { applyIncludes } from './include.js';
 import { locateProblems, readComposeFile, type ComposeSource } from './sources.js';
+import { collectPortEnv, type PortEnv } from './port-env.js';
 
 export interface ComposeLoadOptions {
   /** The Compose files, in `-f` order (later ones override earlier ones). */
@@ -29,6 +30,8 @@ export interface LoadedCompose {
   sources: ComposeSource[];
   /** The `.env` file used for interpolation, as shown to users. */
   envFile?: string;
+  /** The variable behind each published host port that is set by exactly one (`"${MLFLOW_PORT}:5000"`). */
+  portEnv: PortEnv;
   problems: Problem[];
 }
 
@@ -40,18 +43,19 @@ export interface LoadSession {
   sources: ComposeSource[];
   /** Files on the include chain, to refuse include cycles. */
   includeChain: string[];
+  portEnv: PortEnv;
 }
 
 /** Reads, interpolates and merges Compose files as `docker compose config` would. Never throws. */
 export function loadComposeProject(options: ComposeLoadOptions): LoadedCompose {
-  const session: LoadSession = { cwd: options.cwd, sink: new ProblemSink(), unset: new Map(), sources: [], includeChain: [] };
+  const session: LoadSession = { cwd: options.cwd, sink: new ProblemSink(), unset: new Map(), sources: [], includeChain: [], portEnv: new Map() };
   const loaded = loadFiles(session, options.files.map((f) => resolve(options.cwd, f)), options);
   reportUnset(session.unset, session.sink);
-  return { ...loaded, sources: session.sources, problems: locateProblems(session.sink.problems, session.sources) };
+  return { ...loaded, sources: session.sources, portEnv: session.portEnv, problems: locateProblems(session.sink.problems, session.sources) };
 }
 
 /** Loads a set of files into one model (also used for `include`). */
-export function loadFiles(session: LoadSession, paths: string[], options: Omit<ComposeLoadOptions, 'files' | 'cwd'>, by?: { file: string; path: DocPath }): Omit<LoadedCompose, 'sources' | 'problems'> {
+export function loadFiles(session: LoadSession, paths: string[], options: Omit<ComposeLoadOptions, 'files' | 'cwd'>, by?: { file: string; path: DocPath }): Omit<LoadedCompose, 'sources' | 'problems' | 'portEnv'> {
   const projectDir = options.projectDirectory ? resolve(session.cwd, options.projectDirectory) : dirname(paths[0] ?? resolve(session.cwd, 'compose.yaml'));
   const { lookup, envFile } = environment(session, projectDir, options, by);
   const cache = new Map<string, { file: string; services: ComposeMap } | undefined>();
@@ -60,6 +64,7 @@ export function loadFiles(session: LoadSession, paths: string[], options: Omit<C
     if (!source) return undefined;
     session.sources.push(source);
     const value = interpolateTree(source.value, lookup, source.file, session.sink, session.unset);
+    collectPortEnv(source.value, value, session.portEnv);
     if (!isMap(value)) {
       session.sink.error([], `${source.file}: a Compose file must be a mapping with "services"`, 'compose-invalid', source.file);
       return undefined;

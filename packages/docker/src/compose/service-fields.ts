@@ -23,7 +23,7 @@ function keepIn(ctx: FieldContext, key: string, value: unknown): void {
 }
 
 /** `ports`: each published port becomes a berth port binding; the rest is kept under x-compose.ports with a warning. */
-export function convertPorts(value: unknown, ctx: FieldContext): ComposeMap[] {
+export function convertPorts(value: unknown, ctx: FieldContext, envOf: (entry: unknown) => string | undefined = () => undefined): ComposeMap[] {
   const out: ComposeMap[] = [];
   const entries = Array.isArray(value) ? value : [value];
   entries.forEach((entry, i) => {
@@ -50,6 +50,8 @@ export function convertPorts(value: unknown, ctx: FieldContext): ComposeMap[] {
       if (p.hostIp) binding.hostIp = p.hostIp;
       if (p.protocol === 'udp') binding.protocol = 'udp';
       if (p.name) binding.name = p.name;
+      const env = envOf(entry);
+      if (env && ENV_NAME.test(env)) binding.env = env;
       if (p.appProtocol && APP_PROTOCOLS.has(p.appProtocol)) binding.appProtocol = p.appProtocol;
       else if (p.appProtocol) ctx.sink.warn([...at, 'app_protocol'], `"${p.appProtocol}" is not carried (berth knows ${[...APP_PROTOCOLS].join(', ')})`);
       if (p.mode && p.mode !== 'ingress') ctx.sink.warn([...at, 'mode'], `mode ${p.mode} is not carried (berth runs on one engine, where it makes no difference)`);

@@ -1,5 +1,6 @@
 import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js';
 import { convertEnvFile, convertEnvironment, convertHealthcheck, convertPorts, convertVolumes, type FieldContext } from './service-fields.js';
+import { portEnvKey, type PortEnv } from './port-env.js';
 import { convertDependsOn, convertGpu, convertLabels, convertNetworks, durationText } from './service-extra.js';
 
 const IDENTIFIER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -21,6 +22,8 @@ export interface ServiceScope {
   /** Directory the spec's relative paths are relative to. */
   baseDir: string;
   sink: ProblemSink;
+  /** Variables behind published host ports, from the loader. */
+  portEnv: PortEnv;
 }
 
 /**
@@ -53,7 +56,7 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope):
         if (value !== null) out[key] = Array.isArray(value) ? value.map((v) => scalarText(v) ?? JSON.stringify(v)) : (scalarText(value) ?? '');
         break;
       case 'ports': {
-        const ports = convertPorts(value, ctx);
+        const ports = convertPorts(value, ctx, (entry) => scope.portEnv.get(portEnvKey(name, entry)));
         if (ports.length) out.ports = ports;
         break;
       }

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js';
 import { serviceToBerth } from './service-to-berth.js';
+import type { PortEnv } from './port-env.js';
 
 const IDENTIFIER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const NETWORK_MODES = new Set(['bridge', 'host', 'none']);
@@ -17,7 +18,7 @@ export function toIdentifier(text: string, fallback = 'imported'): string {
  * The merged Compose model as a berth spec (its input shape, ready to write as YAML). Pure: every
  * field berth cannot carry becomes a warning in `sink` with its path.
  */
-export function composeToSpec(model: ComposeMap, options: { projectDir: string; baseDir: string; sink: ProblemSink }): ComposeMap {
+export function composeToSpec(model: ComposeMap, options: { projectDir: string; baseDir: string; sink: ProblemSink; portEnv?: PortEnv }): ComposeMap {
   const { sink } = options;
   const berth = isMap(model['x-berth']) ? model['x-berth'] : {};
   const keep: ComposeMap = {};
@@ -40,7 +41,7 @@ export function composeToSpec(model: ComposeMap, options: { projectDir: string; 
       sink.warn(['services', id], 'is not a service name berth accepts; skipped');
       continue;
     }
-    const converted = serviceToBerth(id, svc, { services: serviceNames, networks: new Set(Object.keys(networks)), baseDir: options.baseDir, sink });
+    const converted = serviceToBerth(id, svc, { services: serviceNames, networks: new Set(Object.keys(networks)), baseDir: options.baseDir, sink, portEnv: options.portEnv ?? new Map() });
     (converted.profiles as string[] | undefined)?.forEach((p) => profiles.add(p));
     out[id] = converted;
   }
