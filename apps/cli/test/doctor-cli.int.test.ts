@@ -96,3 +96,25 @@ describe('berth doctor', () => {
     expect(out).not.toContain(secret);
   });
 });
+
+describe('berth doctor on the bundled example (a new user with no berth.yaml)', () => {
+  it('reports every section and every derived check, each failure with a next step', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'berth-doctor-fresh-'));
+    try {
+      const r = await berthIn(empty, { ...env, COMPOSE_PROFILES: '' }, ['doctor', '--json']);
+      expect([0, 1]).toContain(r.status);
+      expect(r.stderr).toContain('using the bundled example');
+      const doc = JSON.parse(r.stdout);
+      expect(doc.bundledExample).toBe(true);
+      expect(doc.sections.map((s: { id: string; status: string }) => s.id)).toEqual(['spec', 'ports', 'env', 'engine', 'gpu', 'health']);
+      const ids = doc.checks.map((c: { id: string }) => c.id);
+      expect(ids).toEqual(expect.arrayContaining(['service:mlflow/http :5000/health', 'connection:postgres/postgres :5434', 'connection:mcp/mcp stdio', 'devcontainer:devcontainer/torch sees CUDA']));
+      const health = doc.sections.find((s: { id: string }) => s.id === 'health');
+      for (const f of health.findings) if (f.status === 'critical') expect(f.next).toEqual(expect.any(String));
+      const marquez = doc.checks.find((c: { id: string }) => c.id === 'service:marquez/http :5002/healthcheck');
+      if (marquez.status !== 'passing') expect(marquez.reason).toMatch(/^not expected: profile lineage is off/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { McpCheck } from '@berth/spec';
 import { formatMs } from './describe.js';
 import { resolveMcpServer } from './mcp-config.js';
-import { McpSession } from './mcp-session.js';
+import type { McpSession } from './mcp-session.js';
 import type { AttemptContext, Verdict } from './types.js';
 
 /** The stateless revision probed first; the handshake revision is the fallback. */
@@ -22,6 +22,8 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
   const launch = await resolveMcpServer(check, baseDir);
   if ('problem' in launch) return { status: 'unknown', reason: launch.problem };
   const label = launch.name ?? launch.command;
+  // The MCP SDK loads only when an MCP check runs.
+  const { McpSession: Session } = await import('./mcp-session.js');
   const started = performance.now();
   let phase: Phase = 'starting';
   let mode: 'discover' | 'initialize' | undefined;
@@ -51,7 +53,7 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
 
   // eslint-disable-next-line prefer-const -- assigned once below; the callbacks above close over it
   let session: McpSession;
-  session = new McpSession(
+  session = new Session(
     launch,
     baseDir,
     (m) => {
