@@ -18,6 +18,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 
 const self = fileURLToPath(import.meta.url);
 // Workspace packages resolve to their TypeScript sources: re-run under tsx with the source condition.
