@@ -157,6 +157,7 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
   let db: Awaited<ReturnType<typeof loopbackTcp>>;
   let ports: Ports;
   let api: RunningServer;
+  let apiOptions: Parameters<typeof startServer>[0];
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -174,7 +175,7 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
     const specFile = join(dir, 'berth.yaml');
     writeFileSync(specFile, specYaml(ports));
     writeFileSync(join(dir, 'ports.yaml'), registryYaml(ports));
-    api = await startApi({
+    apiOptions = {
       specPath: specFile,
       token: TOKEN,
       uiDir: uiDist,
@@ -182,7 +183,8 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
       port: 0,
       gpu: false,
       env: { ...process.env, SHOP_API_KEY: SECRET_VALUE, SEARCH_URL: 'search-without-a-scheme' },
-    });
+    };
+    api = await startApi(apiOptions);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -302,5 +304,21 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
       const running = spawnSync('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'status=running'], { encoding: 'utf8' });
       expect(running.stdout.trim()).toBe('');
     });
+  });
+
+  it('says so while the API is away, reconnects when it is back, and keeps the history across the restart', async () => {
+    const port = Number(new URL(api.url).port);
+    await page.locator('[data-stream="live"]').waitFor({ timeout: 15_000 });
+    await api.close();
+    await page.locator('[data-stream="reconnecting"]').waitFor({ timeout: 15_000 });
+    api = await startApi({ ...apiOptions, port });
+    await page.locator('[data-stream="live"]').waitFor({ timeout: 30_000 });
+    // A fresh page on the restarted server: uptime comes from the history written before the restart.
+    const fresh = await browser.newPage();
+    await fresh.goto(api.url);
+    await fresh.locator('[data-service="web"][data-status="passing"]').waitFor({ timeout: 15_000 });
+    expect(await fresh.locator('[data-service="web"] td.num').first().innerText()).toBe('100%');
+    expect(await fresh.locator('[data-service="search"] td.num').first().innerText()).not.toMatch(/^(100%|no data)$/);
+    await fresh.close();
   });
 });
