@@ -12,7 +12,7 @@ const outDir = mkdtempSync(join(tmpdir(), 'berth-ui-size-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('dashboard bundle', () => {
-  it('builds with vite and its JavaScript stays within 100 KB gzipped', () => {
+  it('builds with vite and its JavaScript stays within 100 kB gzipped', () => {
     execFileSync(process.execPath, [viteBin, 'build', uiDir, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
     const files: { file: string; gzip: number }[] = jsSizes(outDir);
     const total = files.reduce((n, f) => n + f.gzip, 0);
