@@ -13,7 +13,7 @@ import type {
 
 /**
  * The dashboard's only door to the API. Response types come from the route schemas in
- * @berth/api/contract (type-only: zod at runtime would cost ~40 KB gzipped of a 100 KB budget; the
+ * @berth/api/contract (type-only: zod at runtime would cost ~30 kB gzipped of a 100 kB budget; the
  * server already validates every response against those schemas). URLs are relative, so the page
  * works wherever the API mounts it.
  */
