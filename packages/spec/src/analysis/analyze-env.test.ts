@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../problem.js';
 import { analyzeEnv } from './analyze-env.js';
-import { specFrom } from './test-fixtures.js';
+import { specFrom } from './fixtures.test-helpers.js';
 
 const SPEC = `berth: 1
 repo: { name: app }

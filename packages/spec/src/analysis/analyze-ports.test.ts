@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRegistryFile, loadSpecFile } from '../load/load.js';
 import { formatProblem } from '../problem.js';
 import { analyzePorts } from './analyze-ports.js';
-import { registryFrom, specFrom, specWith } from './test-fixtures.js';
+import { registryFrom, specFrom, specWith } from './fixtures.test-helpers.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const codes = (r: { problems: { code: string }[] }) => r.problems.map((p) => p.code).sort();

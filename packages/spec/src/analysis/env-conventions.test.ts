@@ -4,7 +4,7 @@ import { loadSpecFile } from '../load/load.js';
 import { formatProblem } from '../problem.js';
 import { checkEnvConventions, toUpperSnake } from './env-conventions.js';
 import { checkEnvSchema } from './env-schema-checks.js';
-import { specFrom } from './test-fixtures.js';
+import { specFrom } from './fixtures.test-helpers.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const CONVENTIONS = `conventions:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEnvExample } from './env-example.js';
 import { parseDotEnv } from './dotenv.js';
-import { specFrom } from './test-fixtures.js';
+import { specFrom } from './fixtures.test-helpers.js';
 
 describe('renderEnvExample', () => {
   const s = specFrom(`berth: 1

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRegistration } from './plan-registration.js';
 import { portCandidates } from './suggest-ports.js';
-import { registryFrom, specFrom, specWith } from './test-fixtures.js';
+import { registryFrom, specFrom, specWith } from './fixtures.test-helpers.js';
 
 const spec = specFrom(
   specWith('app', '  web:\n    name: Web\n    ports:\n      - { host: 8080, env: WEB_PORT, name: http }\n      - "127.0.0.1:9090:9090/udp"\n  taken:\n    ports: [5000]\n  done:\n    ports: [6000]\n'),
