@@ -24,7 +24,7 @@ export function envSection(input: DoctorInput): DoctorSection {
   }));
   const required = report.vars.filter((v) => v.required);
   const missing = required.filter((v) => !v.set || !v.valid);
-  const mods = report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled (--module to add)';
+  const mods = report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled; --module NAME adds one';
   const summary = `${required.length - missing.length} of ${required.length} required variable${required.length === 1 ? '' : 's'} set (${mods}); ${report.vars.length} known`;
   return sectionOf('env', 'Environment', started, summary, findings);
 }

@@ -32,7 +32,8 @@ export function relaxForProfiles(result: CheckResult, spec: BerthSpec, env: Reco
 /** Every service and connection checked, concurrently, with the one thing to do about each failure. */
 export async function healthSection(input: DoctorInput, engine: Promise<unknown>): Promise<{ section: DoctorSection; checks: CheckResult[] }> {
   const started = performance.now();
-  const targets = deriveChecks(input.spec, { baseDir: input.baseDir });
+  // The GPU section already runs nvidia-smi and judges the devcontainer's needs: not twice.
+  const targets = deriveChecks(input.spec, { baseDir: input.baseDir }).filter((t) => t.check.type !== 'gpu');
   const raw = await runChecks(targets, { engine, ...(input.signal ? { signal: input.signal } : {}) });
   const checks = raw.map((r) => relaxForProfiles(r, input.spec, input.env));
   const findings: DoctorFinding[] = checks.map((r) => {

@@ -46,7 +46,9 @@ function printSection(ctx: CliContext, p: Palette, s: DoctorSection): void {
   ctx.out.line(`${paintStatus(p, s.status).replace(/\w+/, (w) => `${MARK[s.status]} ${w}`)}  ${p.bold(s.title)}: ${s.summary}`);
   for (const f of s.findings) {
     if (f.status === 'passing' && s.id !== 'ports') continue;
-    ctx.out.line(`    ${paintStatus(p, f.status)}  ${f.subject && !f.message.startsWith(f.subject) ? `${f.subject}: ` : ''}${f.message}`);
+    // health findings read "mlflow: http :5000/health: ..."; elsewhere the message already names its subject
+    const subject = f.subject && (s.id === 'health' || !f.message.startsWith(f.subject)) ? `${f.subject}: ` : '';
+    ctx.out.line(`    ${paintStatus(p, f.status)}  ${subject}${f.message}`);
     if (f.next) ctx.out.line(`      ${p.cyan('→')} ${f.next}`);
   }
 }
