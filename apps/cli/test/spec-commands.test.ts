@@ -231,6 +231,19 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(berth(['ports', 'register', 'stor'], repo)).toMatchObject({ code: 2, stderr: expect.stringContaining('service "stor" does not exist (did you mean "store"?)') });
   });
 
+  it('ports register: reads a registry shared through an npm package, but never edits it there', () => {
+    const pkg = join(dir, 'pkgrepo');
+    mkdirSync(join(pkg, 'node_modules/@org/ports'), { recursive: true });
+    writeFileSync(join(pkg, 'node_modules/@org/ports/package.json'), '{ "name": "@org/ports", "version": "1.0.0" }');
+    writeFileSync(join(pkg, 'node_modules/@org/ports/ports.yaml'), REGISTRY);
+    writeFileSync(join(pkg, 'berth.yaml'), SPEC.replace('registry: ../orchestrator/ports.yaml', 'registry: { package: "@org/ports" }').replace('  web:\n', '  admin:\n    ports: [8181]\n  web:\n'));
+    expect(berth(['ports', 'check'], pkg).stdout).toContain('port 8181/tcp of app/admin is not in the port registry');
+    expect(berth(['ports', 'register', 'admin', '--dry-run'], pkg).code).toBe(0);
+    const r = berth(['ports', 'register', 'admin'], pkg);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('comes from an installed package; register the port in the repo that publishes it') });
+    expect(readFileSync(join(pkg, 'node_modules/@org/ports/ports.yaml'), 'utf8')).toBe(REGISTRY);
+  });
+
   it('env check: missing and mistyped names, exit codes, and never a value on any stream', () => {
     reset();
     write('app/.env', `OPENAI_APIKEY=${SECRET}\nLOG_LEVEL=${SECRET}\n`);

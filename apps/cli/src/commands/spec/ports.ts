@@ -113,6 +113,8 @@ export function register(ctx: CliContext, service: string, opts: { dryRun?: bool
   }
   const path = ws.registry!.path;
   if (plan.add.length && !opts.dryRun) {
+    if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_BUNDLED', 'refusing to edit the bundled example\'s registry', { exitCode: 2, hint: 'run it where your berth.yaml is, or pass --spec and --registry' });
+    if (/[\\/]node_modules[\\/]/.test(path)) throw new BerthError('ERR_BERTH_PACKAGED_REGISTRY', `${registry.file} comes from an installed package; register the port in the repo that publishes it`, { exitCode: 2, hint: '--dry-run shows the entries to add' });
     const before = readFileSync(path, 'utf8');
     if (before !== ws.registry!.source?.text) throw new BerthError('ERR_BERTH_REGISTRY_CHANGED', `${registry.file} changed while berth was reading it; run the command again`, { exitCode: 2 });
     const after = addRegistryEntries(before, plan.add);
