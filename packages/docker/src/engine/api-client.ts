@@ -45,6 +45,8 @@ export interface EngineApi {
   createVolume(opts: { Name: string; Labels?: Record<string, string> }): Promise<unknown>;
   getVolume(name: string): { inspect(): Promise<unknown>; remove(): Promise<unknown> };
   getImage(name: string): { inspect(): Promise<{ Id: string }> };
+  /** The engine's event stream (newline-delimited JSON); optional, callers fall back to polling. */
+  events?(filters: Record<string, string[]>): Promise<Readable>;
 }
 
 function qs(query: Query = {}): string {
@@ -162,6 +164,9 @@ export class HttpEngineApi implements EngineApi {
   getVolume(name: string) {
     const base = `/volumes/${encodeURIComponent(name)}`;
     return { inspect: () => this.request('GET', base), remove: () => this.request('DELETE', base) };
+  }
+  events(filters: Record<string, string[]>) {
+    return this.request('GET', '/events', { query: { filters }, stream: true }) as Promise<Readable>;
   }
   getImage(name: string) {
     return { inspect: () => this.request('GET', `/images/${encodeURI(name)}/json`) as Promise<{ Id: string }> };

@@ -1,8 +1,9 @@
 import type { EngineApi } from './api-client.js';
+import type { ContainerEvents } from './container-events.js';
 import { BerthError } from '@berth/spec';
 import { conditionVerdict, currentHealth, type InspectState, type WaitCondition } from './health-state.js';
 
-const POLL_MS = 100;
+const POLL_MS = 250;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -33,7 +34,7 @@ export async function waitFor(
   docker: EngineApi,
   target: { service: string; containerId: string },
   condition: WaitCondition,
-  options: { deadline: number; signal?: AbortSignal; onDetail?: (detail: string) => void; /** service_started must hold this long (catches exits at start). */ stableMs?: number },
+  options: { deadline: number; signal?: AbortSignal; onDetail?: (detail: string) => void; /** service_started must hold this long (catches exits at start). */ stableMs?: number; /** Wakes the wait on engine events between polls. */ events?: ContainerEvents },
 ): Promise<void> {
   const container = docker.getContainer(target.containerId);
   let runningSince: number | undefined;
@@ -59,7 +60,10 @@ export async function waitFor(
         hint: 'raise --timeout, or see `berth logs ' + target.service + '`',
       });
     }
-    await sleep(POLL_MS, options.signal);
+    if (options.events) {
+      await options.events.next(target.containerId, runningSince ? Math.min(POLL_MS, options.stableMs ?? POLL_MS) : POLL_MS, options.signal);
+      if (options.signal?.aborted) throw abortError();
+    } else await sleep(POLL_MS, options.signal);
   }
 }
 

@@ -2,6 +2,7 @@ import type { EngineApi } from '../engine/api-client.js';
 import { BerthError, type BerthSpec } from '@berth/spec';
 import { explainStartError } from '../engine/engine-errors.js';
 import type { WaitCondition } from '../engine/health-state.js';
+import { ContainerEvents } from '../engine/container-events.js';
 import { abortError, waitFor } from '../engine/wait-for.js';
 import type { DesiredContainer } from './desired.js';
 import { Semaphore } from './limits.js';
@@ -17,6 +18,8 @@ export interface UpEvent {
 export interface ApplyOptions {
   spec: BerthSpec;
   desired: Map<string, DesiredContainer>;
+  /** The project, for the engine event stream that wakes health waits. */
+  project?: string;
   /** Wait for every started service to be healthy (or running, when it has no health check). */
   wait: boolean;
   deadline: number;
@@ -49,6 +52,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = stop.signal;
   const failures: unknown[] = [];
+  const events = options.project ? await ContainerEvents.open(docker, options.project) : undefined;
   const tasks = new Map<string, Task>();
   const steps = new Map<string, PlanStep[]>();
   for (const s of plan.steps) steps.set(s.service, [...(steps.get(s.service) ?? []), s]);
@@ -132,6 +136,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
           deadline: options.deadline,
           signal,
           stableMs,
+          ...(events ? { events } : {}),
           onDetail: (detail) => emit(service, 'waiting', detail),
         });
         emit(service, cond === 'service_healthy' ? 'healthy' : cond === 'service_started' ? 'running' : 'completed');
@@ -166,6 +171,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
     });
   });
   const settled = await Promise.allSettled(finals);
+  events?.close();
   options.signal?.removeEventListener('abort', onOuterAbort);
   const real = [...new Set(failures)].filter((f) => (f as Error)?.name !== 'AbortError');
   if (real.length === 1) throw real[0];

@@ -79,7 +79,15 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
 
   const docker = engine.api;
   const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image }));
-  let ids = await localImageIds(docker, images.map((i) => i.image));
+  // Independent reads, in parallel: local images, the project's containers, who holds the ports.
+  const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
+  const [firstIds, observed, holders, sockets] = await Promise.all([
+    localImageIds(docker, images.map((i) => i.image)),
+    observeProject(docker, project),
+    allPorts.length ? findPortHolders(engine, allPorts) : Promise.resolve([]),
+    allPorts.length ? listeningSockets() : Promise.resolve([]),
+  ]);
+  let ids = firstIds;
   const missing = missingImageProblems(images, ids);
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
@@ -90,7 +98,6 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing, 1);
   else warnings.push(...missing.map((p) => ({ ...p, severity: 'warning' as const })));
 
-  const observed = await observeProject(docker, project);
   const thePlan = makePlan(
     [...desired.values()].map((d) => ({ ...d, ...(ids.get(d.image) ? { imageId: ids.get(d.image)! } : {}) })),
     observed,
@@ -103,9 +110,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
 
   const starting = thePlan.steps.filter((s) => s.action === 'create' || s.action === 'recreate' || s.action === 'start').map((s) => desired.get(s.service)!);
   const running = observed.filter((o) => o.state === 'running').map((o) => o.service);
-  const ports = starting.flatMap((d) => d.hostPorts);
-  const holders = ports.length ? await findPortHolders(engine, ports) : [];
-  const busy = new Set(ports.length ? (await listeningSockets()).map((s) => s.port) : []);
+  const busy = new Set(sockets.map((s) => s.port));
   const portProblems = preflightProblems({ spec, project, starting, running, holders, busy });
   if (options.dryRun) {
     result.warnings.push(...portProblems.map((p) => ({ ...p, severity: 'warning' as const })));
@@ -114,11 +119,11 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems, 1);
 
   if (starting.length) {
-    await ensureNetwork(docker, project);
-    await ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))]);
+    await Promise.all([ensureNetwork(docker, project), ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))])]);
   }
   await applyPlan(docker, thePlan, {
     spec,
+    project,
     desired,
     wait: options.wait ?? true,
     deadline: Date.now() + (options.timeoutMs ?? 120_000),
