@@ -1,6 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
 import { errorLine, optionalExport } from './optional.js';
+import { Poller } from './poller.js';
 
 interface ContainerHandle {
   stop(opts?: { t?: number }): Promise<unknown>;
@@ -45,23 +46,25 @@ export class EngineUnavailableError extends Error {}
 export class EngineSource {
   private engine: Engine | undefined;
   private last: ContainersResponse = { available: false, reason: 'the engine has not been asked yet' };
-  private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  private poller: Poller;
 
   constructor(
     private spec: BerthSpec,
     private options: { env?: NodeJS.ProcessEnv; intervalMs?: number; timeoutMs?: number; projectDir?: string } = {},
-  ) {}
-
-  start(): void {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.options.intervalMs ?? 5000);
-    this.timer.unref();
+  ) {
+    this.poller = new Poller(() => this.update(), options.intervalMs ?? 5000);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.refreshing;
+  start(): void {
+    this.poller.start();
+  }
+
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  refresh(): Promise<void> {
+    return this.poller.run();
   }
 
   /** The engine, connecting on first use; throws EngineUnavailableError with the reason. */
@@ -77,23 +80,18 @@ export class EngineSource {
     }
   }
 
-  refresh(): Promise<void> {
-    this.refreshing ??= (async () => {
-      try {
-        const engine = await this.connect();
-        const status = await optionalExport<ProjectStatus>(load, '@berth/docker', 'projectStatus');
-        const name = await optionalExport<ProjectName>(load, '@berth/docker', 'projectName');
-        if (!status.ok) throw new EngineUnavailableError(status.reason);
-        const containers = (await status.value(engine, this.spec)).map(toView);
-        this.last = { available: true, endpoint: engine.endpoint, project: name.ok ? name.value(this.spec) : (this.spec.project ?? this.spec.repo.name), containers, checkedAt: new Date().toISOString() };
-      } catch (err) {
-        this.engine = undefined; // connect again next time: the engine may come back
-        this.last = { available: false, reason: errorLine(err) };
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
-    return this.refreshing;
+  private async update(): Promise<void> {
+    try {
+      const engine = await this.connect();
+      const status = await optionalExport<ProjectStatus>(load, '@berth/docker', 'projectStatus');
+      const name = await optionalExport<ProjectName>(load, '@berth/docker', 'projectName');
+      if (!status.ok) throw new EngineUnavailableError(status.reason);
+      const containers = (await status.value(engine, this.spec)).map(toView);
+      this.last = { available: true, endpoint: engine.endpoint, project: name.ok ? name.value(this.spec) : (this.spec.project ?? this.spec.repo.name), containers, checkedAt: new Date().toISOString() };
+    } catch (err) {
+      this.engine = undefined; // connect again next time: the engine may come back
+      this.last = { available: false, reason: errorLine(err) };
+    }
   }
 
   containers(): ContainersResponse {

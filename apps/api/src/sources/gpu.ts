@@ -1,6 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { GpuResponse } from '../contract.js';
 import { errorLine, optionalExport } from './optional.js';
+import { Poller } from './poller.js';
 
 type GpuReportFn = (spec: BerthSpec | undefined, options?: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
@@ -38,37 +39,30 @@ export function toGpuResponse(report: Record<string, unknown>): GpuResponse {
 /** GPUs polled in the background (nvidia-smi takes a while); requests read the last report. */
 export class GpuSource {
   private last: GpuResponse = { available: false, reason: 'GPUs have not been detected yet' };
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private poller: Poller;
 
   constructor(
     private spec: BerthSpec,
     private options: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {},
-  ) {}
+  ) {
+    this.poller = new Poller(() => this.update(), options.intervalMs ?? 60_000);
+  }
 
   start(): void {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.options.intervalMs ?? 60_000);
-    this.timer.unref();
+    this.poller.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
-  refresh(): Promise<void> {
-    this.running ??= (async () => {
-      const fn = await optionalExport<GpuReportFn>(() => import('@berth/gpu'), '@berth/gpu', 'gpuReport');
-      try {
-        this.last = fn.ok ? toGpuResponse(await fn.value(this.spec, { env: this.options.env })) : { available: false, reason: fn.reason };
-      } catch (err) {
-        this.last = { available: false, reason: `GPU detection failed: ${errorLine(err)}` };
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+  private async update(): Promise<void> {
+    const fn = await optionalExport<GpuReportFn>(() => import('@berth/gpu'), '@berth/gpu', 'gpuReport');
+    try {
+      this.last = fn.ok ? toGpuResponse(await fn.value(this.spec, { env: this.options.env })) : { available: false, reason: fn.reason };
+    } catch (err) {
+      this.last = { available: false, reason: `GPU detection failed: ${errorLine(err)}` };
+    }
   }
 
   report(): GpuResponse {
