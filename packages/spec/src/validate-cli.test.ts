@@ -14,7 +14,7 @@ async function run(args: string[]) {
   const chunks = { out: '', err: '' };
   out.on('data', (d) => (chunks.out += d));
   err.on('data', (d) => (chunks.err += d));
-  const code = await main(args, out as unknown as NodeJS.WriteStream, err as unknown as NodeJS.WriteStream);
+  const code = await main(args, out as unknown as typeof process.stdout, err as unknown as typeof process.stderr);
   return { code, ...chunks };
 }
 
