@@ -45,11 +45,35 @@ if (process.argv[2] === 'server') {
   const passing = results.filter((r) => r.status === 'passing').length;
   const failures = [...new Set(results.filter((r) => r.status !== 'passing').map((r) => r.reason.replace(/\d+/g, 'N')))].slice(0, 3);
   process.stdout.write(JSON.stringify({ n, cap: Number(cap), wallMs, cpuMs, passing, failures, rssBeforeMB: rssBefore / 2 ** 20, peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+} else if (process.argv[2] === 'bare') {
+  // The floor on this machine: plain node http.get of the same endpoints, same concurrency, no checks.
+  const [, , , count, cap, portsJson] = process.argv;
+  const http = await import('node:http');
+  const ports = JSON.parse(portsJson);
+  const n = Number(count);
+  const agent = new http.Agent({ keepAlive: false });
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let next = 0;
+  let passing = 0;
+  const one = (i) =>
+    new Promise((resolve) => {
+      const req = http.get(`http://127.0.0.1:${ports[i % PORTS]}/e${i}`, { agent }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body.includes('OK') && passing++));
+      });
+      req.on('error', resolve);
+    });
+  await Promise.all(Array.from({ length: Math.min(Number(cap), n) }, async () => { while (next < n) await one(next++); }));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ n, cap: Number(cap), wallMs, cpuMs: (cpu.user + cpu.system) / 1000, passing, failures: [], peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 } else {
   const server = spawn(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', self, 'server'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ports = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
-  const run = (n, cap) => {
-    const r = spawnSync(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', self, 'check', String(n), String(cap), JSON.stringify(ports)], { encoding: 'utf8' });
+  const run = (n, cap, mode = 'check') => {
+    const r = spawnSync(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', self, mode, String(n), String(cap), JSON.stringify(ports)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout.trim().split('\n').at(-1));
   };
@@ -63,6 +87,9 @@ if (process.argv[2] === 'server') {
     console.log(fmt(thousand[0]));
     const dflt = run(1000, 512);
     console.log(fmt(dflt), '(the default cap)');
+    const bare = [run(1000, 1000, 'bare'), run(1000, 1000, 'bare'), run(1000, 1000, 'bare')].sort((a, b) => a.wallMs - b.wallMs)[0];
+    console.log(`${fmt(bare)} (bare node http.get, the floor on this machine)`);
+    console.log(`=> berth's checks take ${(thousand[0].wallMs / bare.wallMs).toFixed(2)}x the wall and ${(thousand[0].cpuMs / bare.cpuMs).toFixed(2)}x the CPU of bare http.get`);
     console.log(`=> ${thousand[0].wallMs < 500 ? 'PASS' : 'FAIL'}: ${thousand[0].wallMs.toFixed(0)} ms for 1,000 (${(thousand[0].wallMs / DELAY_MS).toFixed(1)}x one answer's delay)`);
     console.log('\nWith the concurrency cap (512), growing to 10,000 endpoints:');
     const rows = [1000, 2500, 5000, 10000].map((n) => run(n, 512));
