@@ -173,3 +173,20 @@ describe('the generated token', () => {
     }
   });
 });
+
+describe('CORS when configured', () => {
+  it('answers only the configured origin, preflight included', async () => {
+    const cors = await startServer({ specPath: join(dir, 'berth.yaml'), env: {}, token: TOKEN, engine: false, gpu: false, targets: [], store: `sqlite:${join(dir, 'cors.db')}`, corsOrigins: ['http://localhost:7421'] });
+    try {
+      const ok = await rawRequest(cors.url, '/api/services', { headers: { origin: 'http://localhost:7421' } });
+      expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:7421');
+      const pre = await rawRequest(cors.url, '/api/profiles/tools/up', { method: 'OPTIONS', headers: { origin: 'http://localhost:7421', 'access-control-request-method': 'POST' } });
+      expect(pre.status).toBe(204);
+      expect(pre.headers['access-control-allow-headers']).toContain('authorization');
+      const other = await rawRequest(cors.url, '/api/services', { headers: { origin: 'https://evil.example' } });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await cors.close();
+    }
+  });
+});

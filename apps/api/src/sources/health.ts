@@ -40,7 +40,6 @@ export class IntervalMonitor implements Monitor {
   private timers = new Set<NodeJS.Timeout>();
   private inFlight = new Set<Promise<unknown>>();
   private events = new EventEmitter();
-  private abort = new AbortController();
   private stopped = false;
 
   constructor(
@@ -59,10 +58,10 @@ export class IntervalMonitor implements Monitor {
       const interval = typeof t.check.interval === 'number' ? t.check.interval : (this.options.defaultIntervalMs ?? DEFAULT_INTERVAL_MS);
       const tick = () => {
         if (this.stopped) return;
-        const p = this.run(t, { signal: this.abort.signal, engine: this.options.engine })
+        const p = this.run(t, { engine: this.options.engine })
           .catch((err): CheckResult => ({ id: t.id, subject: t.subject, type: t.check.type, status: 'unknown', reason: `the check failed to run: ${errorLine(err)}`, latencyMs: 0, checkedAt: new Date().toISOString(), attempts: 1 }))
           .then((r) => {
-            if (this.stopped && this.abort.signal.aborted) return;
+            // A run that finishes after stop() still counts: stop waits for it and it is recorded.
             this.results.set(r.id, r);
             this.events.emit('result', r);
           })
