@@ -26,7 +26,7 @@ describe('@berth/spec packed and imported from a project outside the workspace',
     mkdirSync(stage);
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(pkgDir, 'tsconfig.lib.json'), '--outDir', join(stage, 'dist'), '--tsBuildInfoFile', join(tmp, 'tsbuildinfo')], { stdio: 'pipe' });
     cpSync(join(root, 'docs/schema'), join(stage, 'dist/schema'), { recursive: true });
-    for (const f of ['package.json', 'bin']) cpSync(join(pkgDir, f), join(stage, f), { recursive: true });
+    for (const f of ['package.json', 'bin', 'README.md']) cpSync(join(pkgDir, f), join(stage, f), { recursive: true });
     const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: stage, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
     tarball = join(tmp, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
 
@@ -42,7 +42,7 @@ describe('@berth/spec packed and imported from a project outside the workspace',
 
   it('packs only what a consumer needs: ESM, declarations, the schemas and the bin', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/schema/berth.schema.json', 'package/bin/berth-spec.mjs']));
+    expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/schema/berth.schema.json', 'package/bin/berth-spec.mjs', 'package/README.md']));
     expect(listing.filter((f) => /\/src\/|\.test\.|tsbuildinfo/.test(f))).toEqual([]);
   });
 
