@@ -106,3 +106,24 @@ describe('import, export, import on compose-fixtures/app', () => {
     expect(back.networks).toEqual(spec.networks);
   });
 });
+
+describe('exportCompose paths', () => {
+  it('rewrites env_file, bind mounts and the build context from the spec directory to the output directory', () => {
+    const yaml = [
+      'berth: 1',
+      'repo: { name: paths }',
+      'services:',
+      '  app:',
+      '    image: app:1',
+      '    envFile: [./app.env]',
+      '    volumes: ["./data:/data", "named:/cache", { type: bind, source: ../shared, target: /shared }]',
+      '    x-compose: { build: ./src }',
+    ].join('\n');
+    const loaded = parseSpec(yaml, 'berth.yaml');
+    const out = exportCompose(loaded.value!, { raw: loaded.source!.value, specDir: '/repo/infra', outDir: '/repo' });
+    const app = (out.compose.services as Record<string, Record<string, unknown>>).app!;
+    expect(app.env_file).toEqual(['./infra/app.env']);
+    expect(app.volumes).toEqual(['./infra/data:/data', 'named:/cache', { type: 'bind', source: './shared', target: '/shared' }]);
+    expect(app.build).toBe('./infra/src');
+  });
+});

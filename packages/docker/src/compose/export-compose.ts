@@ -2,7 +2,6 @@ import type { BerthSpec, Problem } from '@berth/spec';
 import { Document } from 'yaml';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
-import { rebasePath } from './paths.js';
 
 /** Top-level spec fields Compose has no place for: they travel under the top-level `x-berth`. */
 const BERTH_TOP = ['repo', 'project', 'registry', 'profiles', 'modules', 'env', 'conventions', 'connections', 'devcontainer', 'stack', 'consumers', 'docs'];
@@ -31,7 +30,6 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   const sink = new ProblemSink();
   const raw = isMap(options.raw) ? options.raw : (spec as unknown as ComposeMap);
   const rawServices = isMap(raw.services) ? raw.services : {};
-  const move = (p: string) => (options.specDir && options.outDir ? rebasePath(p, options.specDir, options.outDir) : p);
   const composeIds = new Set<string>();
   const berthServices: ComposeMap = {};
   for (const [id, svc] of Object.entries(spec.services)) {
@@ -46,7 +44,7 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   }
   const services: ComposeMap = {};
   for (const id of composeIds) {
-    services[id] = serviceToCompose(id, spec.services[id]!, { composeServices: composeIds, sink, raw: isMap(rawServices[id]) ? rawServices[id] : {}, move });
+    services[id] = serviceToCompose(id, spec.services[id]!, { composeServices: composeIds, sink, raw: isMap(rawServices[id]) ? rawServices[id] : {}, ...(options.specDir && options.outDir ? { specDir: options.specDir, outDir: options.outDir } : {}) });
   }
   // With no services, docker-compose 1.29 takes the file for the version-1 format (services at the
   // top level) and refuses x-berth; a version line makes it read the file as it is.

@@ -3,6 +3,7 @@ import { isMap, type ComposeMap, type ProblemSink } from './model.js';
 import { volumeTarget } from './merge.js';
 import { formatDuration } from './duration.js';
 import { parseComposePorts, spanText } from './ports.js';
+import { rebaseService } from './paths.js';
 
 type Port = NonNullable<Service['ports']>[number];
 /** Berth-only service fields: they travel under the service's `x-berth`. */
@@ -23,8 +24,9 @@ export interface ServiceExportScope {
   sink: ProblemSink;
   /** The service as written in the spec file (before defaults and parsing), for the x-berth fields. */
   raw: ComposeMap;
-  /** Rewrites a relative path of the spec to the output's directory. */
-  move(path: string): string;
+  /** The spec's directory and the output's: relative paths (env_file, bind mounts, build) are rewritten between them. */
+  specDir?: string;
+  outDir?: string;
 }
 
 /** One berth service as a Compose service that `docker-compose config` accepts; the rest under `x-berth`. */
@@ -63,8 +65,8 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
     Object.entries({ ...(svc.environment ?? {}), ...((take('environment') as ComposeMap | undefined) ?? {}) }).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]),
   );
   if (Object.keys(env).length) out.environment = env;
-  if (svc.envFile?.length) out.env_file = svc.envFile.map(scope.move);
-  const volumes = exportVolumes(svc, take('volumes'), scope.move);
+  if (svc.envFile?.length) out.env_file = svc.envFile;
+  const volumes = exportVolumes(svc, take('volumes'));
   if (volumes.length) out.volumes = volumes;
   const deps = exportDependsOn(id, svc, scope, berth, take('depends_on'));
   if (deps) out.depends_on = deps;
@@ -88,21 +90,17 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
   for (const [k, v] of Object.entries(svc)) if (k.startsWith('x-') && k !== 'x-compose' && k !== 'x-berth') out[k] = v;
   for (const k of BERTH_ONLY) if (scope.raw[k] !== undefined) berth[k] = scope.raw[k];
   if (Object.keys(berth).length) out['x-berth'] = berth;
-  return out;
+  return scope.specDir && scope.outDir ? (rebaseService(out, scope.specDir, scope.outDir) as ComposeMap) : out;
 }
 
-function exportVolumes(svc: Service, kept: unknown, move: (p: string) => string): unknown[] {
+function exportVolumes(svc: Service, kept: unknown): unknown[] {
   const keptList = Array.isArray(kept) ? [...kept] : [];
   const out = (svc.volumes ?? []).map((v) => {
     const target = typeof v === 'string' ? volumeTarget(v) : v.target;
     const i = keptList.findIndex((k) => volumeTarget(k) === target);
     if (i >= 0) return keptList.splice(i, 1)[0];
-    if (typeof v === 'string') {
-      const [source, ...rest] = v.split(':');
-      return rest.length && /^\.\.?(\/|$)/.test(source!) ? [move(source!), ...rest].join(':') : v;
-    }
-    const source = v.source && v.type === 'bind' ? move(v.source) : v.source;
-    return { type: v.type, ...(source ? { source } : {}), target: v.target, ...(v.readOnly ? { read_only: true } : {}) };
+    if (typeof v === 'string') return v;
+    return { type: v.type, ...(v.source ? { source: v.source } : {}), target: v.target, ...(v.readOnly ? { read_only: true } : {}) };
   });
   return [...out, ...keptList];
 }
