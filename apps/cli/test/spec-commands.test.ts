@@ -254,7 +254,7 @@ describe('berth validate, ports and env, run as the built binary', () => {
     }
     const r = berth(['env', 'check', '--module', 'ai'], repo);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('berth.yaml:15:19: OPENAI_API_KEY is required by module ai but not set (OPENAI_APIKEY (in .env) looks like a typo of it)');
+    expect(r.stdout).toContain('berth.yaml:15:3: OPENAI_API_KEY is required by module ai but not set (OPENAI_APIKEY (in .env) looks like a typo of it)');
     expect(r.stdout).toContain('.env:1:1: warning: OPENAI_APIKEY (in .env) is not in the env schema; did you mean OPENAI_API_KEY?');
     expect(r.stdout).toContain('.env:2:1: LOG_LEVEL (set in .env) is not one of debug, info');
     const json = JSON.parse(berth(['env', 'check', '--json'], repo).stdout);

@@ -35,7 +35,7 @@ describe('analyzeEnv', () => {
   it('requires module variables only when their module is enabled', () => {
     expect(run(GOOD, { modules: ['lineage'] }).problems).toEqual([]);
     expect(run(GOOD, { modules: ['coherence'] }).problems.map(formatProblem)).toEqual([
-      'berth.yaml:10:19: OPENAI_API_KEY is required by module coherence but not set (set it in the environment or in .env)',
+      'berth.yaml:10:3: OPENAI_API_KEY is required by module coherence but not set (set it in the environment or in .env)',
     ]);
   });
   it('reports a missing always-required variable and an empty one', () => {
@@ -62,7 +62,7 @@ describe('analyzeEnv', () => {
   it('points a typo in the .env file at its line and hints it on the missing variable', () => {
     const r = run(GOOD, { modules: ['coherence'], file: { OPENAI_APIKEY: 'sk-abc' }, lines: { OPENAI_APIKEY: 4 } });
     expect(r.problems.map(formatProblem)).toEqual([
-      'berth.yaml:10:19: OPENAI_API_KEY is required by module coherence but not set (OPENAI_APIKEY (in .env) looks like a typo of it)',
+      'berth.yaml:10:3: OPENAI_API_KEY is required by module coherence but not set (OPENAI_APIKEY (in .env) looks like a typo of it)',
       '.env:4:1: warning: OPENAI_APIKEY (in .env) is not in the env schema; did you mean OPENAI_API_KEY? (rename it to OPENAI_API_KEY (a secret))',
     ]);
   });

@@ -27,7 +27,7 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
   const problems: Problem[] = [];
   const known = knownEnvVars(spec);
   const modules = checkModules(spec, options.modules ?? [], problems);
-  const specAt = (path: (string | number)[]) => ({ file: options.file, ...(options.source ? options.source.locate(path) : {}), path });
+  const specAt = (path: (string | number)[]) => ({ file: options.file, ...(options.source ? options.source.locate(path, 'key') : {}), path });
   const fileAt = (name: string) => ({ file: options.envFile!.file, ...(options.envFile?.lines?.[name] ? { line: options.envFile.lines[name], col: 1 } : {}) });
   const typos = findTypos(known, options);
   const vars: EnvVarStatus[] = [];
