@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
 export interface ProcessOutcome {
+  pid?: number;
   /** undefined when the program could not start, or was killed. */
   exitCode?: number;
   signal?: string;
@@ -15,9 +16,10 @@ export interface ProcessOutcome {
 
 /**
  * Runs argv directly (never through a shell) in its own process group, keeping at most 64 KiB of each
- * stream. On abort the whole group gets SIGTERM, then SIGKILL 200 ms later; the promise settles when it is gone.
+ * stream. On abort the whole group gets SIGTERM, then SIGKILL `graceMs` later (default 200 ms); the
+ * promise settles once the program is gone.
  */
-export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; signal: AbortSignal }): Promise<ProcessOutcome> {
+export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; signal: AbortSignal; graceMs?: number }): Promise<ProcessOutcome> {
   return new Promise<ProcessOutcome>((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -45,7 +47,7 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
     const onAbort = () => {
       failure ??= { kind: 'timeout', message: 'timed out' };
       killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), 200);
+      killTimer = setTimeout(() => killGroup('SIGKILL'), options.graceMs ?? 200);
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
     if (options.signal.aborted) onAbort();
@@ -59,6 +61,7 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
       // the group may hold children that outlived the leader
       if (failure?.kind === 'timeout') killGroup('SIGKILL');
       resolve({
+        ...(child.pid ? { pid: child.pid } : {}),
         ...(code !== null ? { exitCode: code } : {}),
         ...(signal ? { signal } : {}),
         stdout: Buffer.concat(out).toString('utf8'),

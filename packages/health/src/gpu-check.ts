@@ -23,7 +23,8 @@ export async function runGpuCheck(ctx: AttemptContext): Promise<Verdict> {
   if (!gpu) return { status: 'unknown', reason: 'GPU detection not available (@berth/gpu not available)' };
   const devcontainer = ctx.target.context?.devcontainer ?? (ctx.target.context?.image ? ({ image: ctx.target.context.image } as Devcontainer) : undefined);
   const report = await gpu.gpuReport(devcontainer ? ({ devcontainer } as BerthSpec) : undefined, {
-    timeoutMs: ctx.timeoutMs,
+    // nvidia-smi is killed a little before the check's timeout, so it is gone when the check returns
+    timeoutMs: ctx.timeoutMs - Math.min(300, ctx.timeoutMs / 4),
     signal: ctx.signal,
     minCount: check.minCount,
     ...(check.cuda ? { requiredCuda: check.cuda } : {}),

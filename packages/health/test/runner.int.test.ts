@@ -16,6 +16,9 @@ describe('command checks run real programs, never through a shell', () => {
   it('a program that hangs is stopped at its timeout; one that does not exist is named', async () => {
     const hung = await runCheck(target({ type: 'command', argv: ['sleep', '30'], timeout: 300 }));
     expect([hung.status, hung.reason]).toEqual(['critical', 'timed out after 300 ms waiting for sleep to exit; stopped it']);
+    const stubborn = await runCheck(target({ type: 'command', argv: [process.execPath, '-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], timeout: 800 }));
+    expect([stubborn.status, stubborn.reason]).toEqual(['critical', `timed out after 800 ms waiting for ${process.execPath} to exit; stopped it`]);
+    expect(() => process.kill(stubborn.details!.pid as number, 0)).toThrow(); // SIGKILLed and reaped inside the timeout
     const missing = await runCheck(target({ type: 'command', argv: ['berth-no-such-program'] }));
     expect(missing.reason).toBe('program not found: berth-no-such-program');
   });
