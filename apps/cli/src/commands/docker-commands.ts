@@ -6,12 +6,12 @@ import { ExitCode } from '../exit-codes.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-type DockerModule = typeof import('@berth/docker');
+type DockerModule = typeof import('@berth/docker/runtime');
 type Engine = Awaited<ReturnType<DockerModule['connectEngine']>>;
 
 /** Loads @berth/docker, connects (exit 3 with every place tried when no engine answers), runs, and lets go. */
 async function withEngine<T>(ctx: CliContext, fn: (docker: DockerModule, engine: Engine) => Promise<T>): Promise<T> {
-  const docker = await import('@berth/docker');
+  const docker = await import('@berth/docker/runtime');
   const engine = await docker.connectEngine({ env: ctx.env });
   try {
     return await fn(docker, engine);

@@ -12,17 +12,9 @@ export interface DownResult {
   removedVolumes: string[];
 }
 
-/** How deep each service sits in the dependency graph (a leaf with no dependencies is 0). */
-function depth(spec: BerthSpec, service: string, seen = new Set<string>()): number {
-  if (seen.has(service)) return 0;
-  seen.add(service);
-  const deps = Object.keys(spec.services[service]?.dependsOn ?? {});
-  return deps.length ? 1 + Math.max(...deps.map((d) => depth(spec, d, seen))) : 0;
-}
-
 /**
  * Stops and removes every container of the project (whatever profile started it, unlike Compose),
- * dependents before their dependencies, then the project's networks and, when asked, its volumes,
+ * dependents before their dependencies (branches in parallel), then the project's networks and, when asked, its volumes,
  * all found by Compose's project label. Nothing of another project is touched.
  */
 export async function down(engine: Engine, spec: BerthSpec, options: { volumes?: boolean; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {}): Promise<DownResult> {
@@ -30,25 +22,30 @@ export async function down(engine: Engine, spec: BerthSpec, options: { volumes?:
   const project = projectName(spec, options.env ?? process.env);
   const containers = await observeProject(docker, project);
   const limit = new Semaphore(options.concurrency ?? 8);
-  const levels = new Map<number, typeof containers>();
-  for (const c of containers) {
-    const d = depth(spec, c.service);
-    levels.set(d, [...(levels.get(d) ?? []), c]);
-  }
-  for (const level of [...levels.keys()].sort((a, b) => b - a)) {
-    await Promise.all(
-      levels.get(level)!.map((c) =>
-        limit.run(async () => {
+  // Each container goes once every container that depends on it is gone (Compose's order), and no later:
+  // independent branches do not wait for each other.
+  const gone = new Map<string, Promise<void>>();
+  const dependents = (service: string) => containers.filter((c) => spec.services[c.service]?.dependsOn?.[service]);
+  const removeOne = (c: (typeof containers)[number]): Promise<void> => {
+    let p = gone.get(c.id);
+    if (!p) {
+      gone.set(c.id, (p = Promise.resolve()));
+      p = (async () => {
+        await Promise.all(dependents(c.service).map(removeOne));
+        await limit.run(async () => {
           const grace = Math.ceil((spec.services[c.service]?.stopGracePeriod ?? 10_000) / 1000);
           const container = docker.getContainer(c.id);
           if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: grace }).catch(() => undefined);
           await container.remove({ force: true, v: false }).catch((err: { statusCode?: number }) => {
             if (err.statusCode !== 404) throw err;
           });
-        }),
-      ),
-    );
-  }
+        });
+      })();
+      gone.set(c.id, p);
+    }
+    return p;
+  };
+  await Promise.all(containers.map(removeOne));
   const networks = await docker.listNetworks({ filters: projectFilter(project) });
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
   const removedVolumes: string[] = [];

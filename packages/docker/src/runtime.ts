@@ -1,0 +1,21 @@
+/** Everything of @berth/docker except Compose import/export: what `berth up/down/status/logs/restart` load. */
+export { connectEngine, type Engine, type EngineInfo } from './engine/connect.js';
+export { engineCandidates, type EngineCandidate } from './engine/engine-candidates.js';
+export { projectName, containerName, networkName, normalizeProjectName } from './project-name.js';
+export { resolveProfiles, dependencyOrder, runsInEngine, type ProfileSelection } from './profiles.js';
+export { findPortHolders, describeHolder, type PortHolder, type PortQuery } from './ports/port-holders.js';
+export { preflightProblems, suggestFreePort } from './ports/preflight.js';
+export { parseProcNet } from './ports/proc-net.js';
+export { plan, planIsEmpty, type Plan, type PlanStep, type PlanAction, type ObservedContainer } from './up/plan.js';
+export { desiredContainer, deviceRequests, type DesiredContainer, type HostPort } from './up/desired.js';
+export { up, type UpOptions, type UpResult } from './up/up.js';
+export type { UpEvent, UpPhase } from './up/apply.js';
+export { currentHealth, conditionVerdict } from './engine/health-state.js';
+export { explainStartError } from './engine/engine-errors.js';
+export { pullImage } from './engine/images.js';
+export { projectStatus, type ServiceStatus } from './ops/status.js';
+export { down, type DownResult } from './ops/down.js';
+export { restart, type RestartResult } from './ops/restart.js';
+export { logs, type LogLine } from './ops/logs.js';
+export { LogFrames } from './ops/log-frames.js';
+export * from './labels.js';
