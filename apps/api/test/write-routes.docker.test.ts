@@ -89,5 +89,10 @@ services:
       return c.available && (c.containers.find((x) => x.service === 'box')?.state ?? 'missing') === 'missing' ? true : undefined;
     });
     await waitFor('/health critical', async () => ((await rawRequest(server!.url, '/health')).status === 503 ? true : undefined));
+
+    // nothing to restart now: the engine's reason, as a conflict
+    const again = await post('/api/services/box/restart');
+    expect(again.status, again.body).toBe(409);
+    expect(JSON.parse(again.body).message).toMatch(/restart box failed: .*box/);
   });
 });

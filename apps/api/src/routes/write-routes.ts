@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BerthError } from '@berth/spec';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from '../contract.js';
 import { bearerMatches } from '../auth.js';
@@ -6,7 +7,7 @@ import type { Runtime } from '../runtime.js';
 import { EngineUnavailableError, profileServices } from '../sources/engine.js';
 import { errorLine } from '../sources/optional.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 500: ErrorBody, 503: ErrorBody };
 
 /** Write routes: profile up and down, service restart. Each needs `Authorization: Bearer TOKEN`. */
 export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: string): void {
@@ -31,8 +32,11 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
       else await engine.act(action, options);
       return { ok: true, action, target, message: `${action} ${target}: done`, services };
     } catch (err) {
-      const code = err instanceof EngineUnavailableError ? 503 : 500;
-      return reply.code(code).send({ statusCode: code, error: code === 503 ? 'Service Unavailable' : 'Internal Server Error', message: `${action} ${target} failed: ${errorLine(err)}` });
+      // No engine: 503. The engine refused for a reason berth knows (a port taken, nothing to restart): 409.
+      const code = err instanceof EngineUnavailableError ? 503 : err instanceof BerthError ? 409 : 500;
+      const error = { 503: 'Service Unavailable', 409: 'Conflict', 500: 'Internal Server Error' }[code];
+      const detail = err instanceof BerthError && err.problems.length ? `: ${err.problems.map((p) => p.message).join('; ')}` : '';
+      return reply.code(code).send({ statusCode: code, error, message: `${action} ${target} failed: ${errorLine(err)}${detail}` });
     }
   };
 
