@@ -42,7 +42,7 @@ function installCors(app: FastifyInstance, origins: string[]) {
   });
 }
 
-function installErrors(app: FastifyInstance, redact: Redactor) {
+function installErrors(app: FastifyInstance, redact: Redactor, logged: boolean) {
   app.setErrorHandler((error, req, reply) => {
     const err = error as FastifyError;
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -50,7 +50,11 @@ function installErrors(app: FastifyInstance, redact: Redactor) {
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${err.validationContext ?? 'request'}: ${message}` });
     }
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (status >= 500) {
+      // With no logger, one line on stderr, so "see the server log" points somewhere.
+      if (logged) req.log.error({ err }, 'request failed');
+      else process.stderr.write(`berth serve: ${req.method} ${req.url.split('?')[0]} failed: ${redact(err.message.split('\n')[0] ?? '')}\n`);
+    }
     const message = status >= 500 ? 'internal error; see the server log' : redact(err.message);
     return reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : (err.name ?? 'Error'), message });
   });
@@ -78,7 +82,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   // The second wall for secrets: no body leaves with a value that looks secret.
   app.addHook('onSend', async (_req, _reply, payload) => (typeof payload === 'string' ? redact(payload) : payload));
   if (options.corsOrigins?.length) installCors(app, options.corsOrigins);
-  installErrors(app, redact);
+  installErrors(app, redact, !!options.logger);
 
   const { default: swagger } = await import('@fastify/swagger');
   const { default: swaggerUi } = await import('@fastify/swagger-ui');
