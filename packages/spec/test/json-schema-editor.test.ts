@@ -35,8 +35,6 @@ describe.skipIf(!Ajv)(`the JSON Schemas in an editor's validator${Ajv ? '' : ' (
   it('accepts the bundled example spec and registry', () => {
     const spec = validator('berth.schema.json');
     const example = yaml('examples/semops-data/berth.yaml');
-    // YAML reads 2026-02-23 as a date; editors see the text. Compare what the editor sees.
-    (example.repo as Record<string, unknown>).lastUpdated = '2026-02-23';
     expect(spec(example), JSON.stringify(spec.errors)).toBe(true);
     const registry = validator('ports.schema.json');
     expect(registry(yaml('examples/semops-dx-orchestrator/ports.yaml')), JSON.stringify(registry.errors)).toBe(true);
