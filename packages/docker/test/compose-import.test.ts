@@ -131,6 +131,14 @@ describe('importCompose errors', () => {
     expect(importCompose({ files: ['self.yaml'], cwd: tmp, env: {} }).problems.some((p) => /include cycle/.test(p.message))).toBe(true);
   });
 
+  it('understands !reset and !override in override files', () => {
+    writeFileSync(join(tmp, 'base.yaml'), 'services:\n  a:\n    image: x\n    ports: ["80:80"]\n    environment: { A: "1", B: "2" }\n    labels: { keep: "yes" }\n');
+    writeFileSync(join(tmp, 'over.yaml'), 'services:\n  a:\n    ports: !reset []\n    environment: !override\n      C: "3"\n    labels:\n      keep: !reset\n      new: "1"\n');
+    const r = importCompose({ files: ['base.yaml', 'over.yaml'], cwd: tmp, env: {} });
+    expect(r.problems).toEqual([]);
+    expect((r.spec!.services as Record<string, Svc>).a).toEqual({ image: 'x', environment: { C: '3' }, labels: { new: '1' } });
+  });
+
   it('reports broken YAML as an error, never a crash', () => {
     writeFileSync(join(tmp, 'bad.yaml'), 'services:\n  a: [\n');
     const r = importCompose({ files: ['bad.yaml'], cwd: tmp, env: {} });

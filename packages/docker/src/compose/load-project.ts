@@ -9,6 +9,7 @@ import { resolveExtends } from './extends.js';
 import { applyIncludes } from './include.js';
 import { locateProblems, readComposeFile, type ComposeSource } from './sources.js';
 import { collectPortEnv, type PortEnv } from './port-env.js';
+import { resolveMarkers } from './yaml-tags.js';
 
 export interface ComposeLoadOptions {
   /** The Compose files, in `-f` order (later ones override earlier ones). */
@@ -87,7 +88,7 @@ export function loadFiles(session: LoadSession, paths: string[], options: Omit<C
     value = applyIncludes(value, r.source, projectDir, session, options.env);
     model = mergeCompose(model, value) as ComposeMap;
   }
-  return { model, projectDir, ...(envFile ? { envFile } : {}) };
+  return { model: resolveMarkers(model) as ComposeMap, projectDir, ...(envFile ? { envFile } : {}) };
 }
 
 function environment(session: LoadSession, projectDir: string, options: Omit<ComposeLoadOptions, 'files' | 'cwd'>, by?: { file: string; path: DocPath }) {

@@ -1,5 +1,6 @@
 import { isMap, scalarText, type ComposeMap } from './model.js';
 import { parseComposePorts } from './ports.js';
+import { isReset, overridden } from './yaml-tags.js';
 
 const OVERRIDE = new Set(['command', 'entrypoint']);
 const TO_MAP = new Set(['environment', 'labels', 'extra_hosts', 'depends_on', 'networks', 'sysctls', 'annotations']);
@@ -9,15 +10,19 @@ const TO_MAP = new Set(['environment', 'labels', 'extra_hosts', 'depends_on', 'n
  * key by key, sequences append without duplicates, `command`, `entrypoint` and `healthcheck.test`
  * are replaced, `environment`, `labels`, `depends_on` and `networks` merge as maps whatever form each
  * side is written in, and `ports`, `volumes`, `secrets`, `configs` are unique by their key (a later
- * entry with the same key replaces the earlier one).
+ * entry with the same key replaces the earlier one). `!reset` drops a value, `!override` replaces it.
  */
 export function mergeCompose(base: unknown, over: unknown): unknown {
   if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
   const out: ComposeMap = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    if (key === 'services' && isMap(value) && isMap(base.services)) {
+    if (isReset(value)) delete out[key];
+    else if (key === 'services' && isMap(value) && isMap(base.services)) {
       const services: ComposeMap = { ...base.services };
-      for (const [name, svc] of Object.entries(value)) services[name] = name in services ? mergeService(services[name], svc) : svc;
+      for (const [name, svc] of Object.entries(value)) {
+        if (isReset(svc)) delete services[name];
+        else services[name] = name in services ? mergeService(services[name], svc) : svc;
+      }
       out.services = services;
     } else out[key] = mergeGeneric(base[key], value);
   }
@@ -30,7 +35,10 @@ export function mergeService(base: unknown, over: unknown): unknown {
   const out: ComposeMap = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = base[key];
-    if (prev === undefined || value === undefined || value === null) out[key] = value ?? prev;
+    const forced = overridden(value);
+    if (isReset(value)) delete out[key];
+    else if (forced) out[key] = forced.value;
+    else if (prev === undefined || value === undefined || value === null) out[key] = value ?? prev;
     else if (OVERRIDE.has(key)) out[key] = value;
     else if (TO_MAP.has(key)) out[key] = mergeGeneric(asMap(prev, key), asMap(value, key));
     else if (key === 'healthcheck' && isMap(prev) && isMap(value)) out[key] = { ...prev, ...value };
@@ -44,9 +52,14 @@ export function mergeService(base: unknown, over: unknown): unknown {
 
 function mergeGeneric(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
+  const forced = overridden(over);
+  if (forced) return forced.value;
   if (isMap(base) && isMap(over)) {
     const out: ComposeMap = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = mergeGeneric(base[k], v);
+    for (const [k, v] of Object.entries(over)) {
+      if (isReset(v)) delete out[k];
+      else out[k] = mergeGeneric(base[k], v);
+    }
     return out;
   }
   if (Array.isArray(base) && Array.isArray(over)) return uniqueBy(base, over, (v) => JSON.stringify(v));

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { displayPath, parseYamlSource, type Problem, type SourceDocument } from '@berth/spec';
 import { isMap as isYamlMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { DocPath, ProblemSink } from './model.js';
+import { markComposeTags } from './yaml-tags.js';
 
 /** A Compose file read from disk, with its parsed YAML (anchors and `<<` merge keys resolved). */
 export interface ComposeSource {
@@ -30,9 +31,10 @@ export function readComposeFile(path: string, cwd: string, sink: ProblemSink, wa
     return undefined;
   }
   const doc = parseYamlSource(file, text);
-  sink.problems.push(...doc.problems);
+  sink.problems.push(...doc.problems.filter((p) => !/Unresolved tag: !(reset|override)\b/.test(p.message)));
   if (doc.problems.some((p) => p.severity === 'error')) return undefined;
-  return { file, path, dir: dirname(path), doc, value: doc.value ?? {} };
+  const value = markComposeTags(doc.doc) ? doc.doc.toJS({ maxAliasCount: 1000 }) : doc.value;
+  return { file, path, dir: dirname(path), doc, value: value ?? {} };
 }
 
 /**
