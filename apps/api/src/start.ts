@@ -71,7 +71,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const redact = makeRedactor(secretValues(env, spec, [token.token]));
   const store = await openStore(location, options.retention);
   try {
-    const choice = await createMonitor(spec, { baseDir, targets: options.targets });
+    const engine = options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir });
+    // A service's container start time, so checks within their start period say "starting", not critical.
+    const startedAt = (target: TargetLike) => {
+      const c = engine?.containers();
+      const started = c?.available && target.subject.kind === 'service' ? c.containers.find((x) => x.service === target.subject.id)?.startedAt : undefined;
+      return started ? Date.parse(started) : undefined;
+    };
+    const choice = await createMonitor(spec, { baseDir, targets: options.targets, startedAt });
     const server = await createServer({
       spec,
       specFile: loaded.specFile,
@@ -80,7 +87,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       store,
       monitor: choice.monitor,
       monitorReason: choice.reason,
-      engine: options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir }),
+      engine,
       gpu: options.gpu === false ? undefined : new GpuSource(spec, { env }),
       redact,
       token: token.token,

@@ -104,7 +104,10 @@ export interface MonitorChoice {
 }
 
 /** Derives the spec's checks and wraps the scheduler @berth/health offers. */
-export async function createMonitor(spec: BerthSpec, options: { baseDir?: string; engine?: unknown; targets?: TargetLike[] } = {}): Promise<MonitorChoice> {
+export async function createMonitor(
+  spec: BerthSpec,
+  options: { baseDir?: string; engine?: unknown; targets?: TargetLike[]; startedAt?: (target: TargetLike) => number | undefined } = {},
+): Promise<MonitorChoice> {
   const load = () => import('@berth/health');
   let targets = options.targets;
   if (!targets) {
@@ -118,7 +121,7 @@ export async function createMonitor(spec: BerthSpec, options: { baseDir?: string
   }
   const Monitor = await optionalExport<HealthMonitorClass>(load, '@berth/health', 'HealthMonitor');
   if (Monitor.ok) {
-    const m = new Monitor.value(targets, { engine: options.engine });
+    const m = new Monitor.value(targets, { engine: options.engine, ...(options.startedAt ? { startedAt: options.startedAt } : {}) });
     const size = targets.length;
     return {
       scheduler: 'HealthMonitor',
