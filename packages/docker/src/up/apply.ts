@@ -62,11 +62,13 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
   };
 
   // New containers are created up front, in parallel (as Compose does): only starts wait on dependencies.
+  // They have their own lane, so a root's start never queues behind the creates of its dependents.
+  const createLane = new Semaphore(2);
   const created = new Map<string, Promise<string>>();
   for (const step of plan.steps) {
     if (step.action !== 'create') continue;
     const d = options.desired.get(step.service)!;
-    const p = limit.run(async () => {
+    const p = createLane.run(async () => {
       checkAbort();
       emit(step.service, 'creating');
       try {
