@@ -139,6 +139,12 @@ describe('importCompose errors', () => {
     expect((r.spec!.services as Record<string, Svc>).a).toEqual({ image: 'x', environment: { C: '3' }, labels: { new: '1' } });
   });
 
+  it('warns where Compose itself would object: network_mode with networks, ports with host networking', () => {
+    writeFileSync(join(tmp, 'netmode.yaml'), 'services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n    ports: ["80:80"]\n');
+    const codes = importCompose({ files: ['netmode.yaml'], cwd: tmp, env: {} }).problems.map((p) => `${p.code} ${p.line}`);
+    expect(codes).toEqual(['compose-network-conflict 4', 'compose-ports-host-network 6']);
+  });
+
   it('reports broken YAML as an error, never a crash', () => {
     writeFileSync(join(tmp, 'bad.yaml'), 'services:\n  a: [\n');
     const r = importCompose({ files: ['bad.yaml'], cwd: tmp, env: {} });

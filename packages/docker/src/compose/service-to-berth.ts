@@ -136,6 +136,12 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope):
     }
   }
   if (gpu.gpu) out.gpu = gpu.gpu;
+  if (out.networkMode && Array.isArray(out.networks) && out.networks.length) {
+    scope.sink.warn([...ctx.path, 'network_mode'], 'Compose refuses network_mode together with networks; both are carried, fix one of them', 'compose-network-conflict');
+  }
+  if (out.networkMode === 'host' && Array.isArray(out.ports) && out.ports.length) {
+    scope.sink.warn([...ctx.path, 'ports'], 'ports are not published with network_mode: host (the service binds host ports directly); carried as documentation of what it binds', 'compose-ports-host-network');
+  }
   if (Object.keys(ctx.keep).length) out['x-compose'] = ctx.keep;
   return berthExtras ? applyBerthExtras(out, berthExtras, ctx) : out;
 }
