@@ -165,7 +165,7 @@ export class HistoryStore {
       );
       await this.db.run("INSERT INTO meta (key, value) VALUES ('rollup_watermark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(to)]);
     }
-    // Per check, so the (check_key, t) index serves the delete.
+    // Per check, so the (check_key, t) key serves the delete.
     for (const key of this.keys.values()) await this.db.run('DELETE FROM results WHERE check_key = ? AND t < ?', [key, Math.min(to, now - this.rawMs)]);
     await this.db.run('DELETE FROM hourly WHERE hour < ?', [now - this.hourlyMs]);
   }

@@ -21,16 +21,15 @@ const common = `
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
+    // Raw results keyed by (check, time): one b-tree (WITHOUT ROWID on SQLite) serves writes, reads and pruning.
     description: 'checks, raw results, hourly roll-ups',
     sqlite: `
       CREATE TABLE checks (check_key INTEGER PRIMARY KEY, check_id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, kind TEXT NOT NULL);
-      CREATE TABLE results (check_key INTEGER NOT NULL, t INTEGER NOT NULL, status INTEGER NOT NULL, latency REAL NOT NULL);
-      CREATE INDEX results_by_check ON results (check_key, t);
+      CREATE TABLE results (check_key INTEGER NOT NULL, t INTEGER NOT NULL, status INTEGER NOT NULL, latency REAL NOT NULL, PRIMARY KEY (check_key, t)) WITHOUT ROWID;
       ${common}`,
     postgres: `
       CREATE TABLE checks (check_key SERIAL PRIMARY KEY, check_id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, kind TEXT NOT NULL);
-      CREATE TABLE results (check_key INTEGER NOT NULL, t BIGINT NOT NULL, status SMALLINT NOT NULL, latency REAL NOT NULL);
-      CREATE INDEX results_by_check ON results (check_key, t);
+      CREATE TABLE results (check_key INTEGER NOT NULL, t BIGINT NOT NULL, status SMALLINT NOT NULL, latency REAL NOT NULL, PRIMARY KEY (check_key, t));
       ${common}`,
   },
 ];

@@ -12,7 +12,7 @@ export interface SqlDriver {
   exec(sql: string): Promise<void>;
   all<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   run(sql: string, params?: unknown[]): Promise<void>;
-  /** Inserts many rows in one transaction. */
+  /** Inserts many rows in one transaction; a row whose key is already there is skipped. */
   insert(table: string, columns: string[], rows: unknown[][]): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function openSqlite(file: string): Promise<SqlDriver> {
     all: async <T extends Row>(sql: string, params: unknown[] = []) => prepare(sql).all(...params) as T[],
     run: async (sql, params = []) => void prepare(sql).run(...params),
     insert: async (table, columns, rows) => {
-      const stmt = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const stmt = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
       db.transaction((all: unknown[][]) => {
         for (const r of all) stmt.run(...r);
       })(rows);
@@ -96,7 +96,7 @@ export async function openPostgres(url: string): Promise<SqlDriver> {
             const chunk = rows.slice(i, i + CHUNK);
             let n = 0;
             const values = chunk.map((r) => `(${r.map(() => `$${++n}`).join(', ')})`).join(', ');
-            await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, chunk.flat());
+            await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ON CONFLICT DO NOTHING`, chunk.flat());
           }
           await client.query('COMMIT');
         } catch (err) {
