@@ -31,6 +31,10 @@ describe('addRegistryEntries', () => {
     expect(out).toBe('# top\nregistry: 1\nowner: o\nports:\n  # first\n  - port: 1\n    service: a # trailing\n  - port: 7000-7010\n    protocol: udp\n    repo: r\n    service: b\n');
     expect(parseRegistry(out).problems).toEqual([]);
   });
+  it('turns an empty flow list into a block list', () => {
+    const out = addRegistryEntries('registry: 1\nowner: o\nports: []\n', [{ port: 8080, repo: 'r', service: 's' }]);
+    expect(out).toBe('registry: 1\nowner: o\nports:\n  - port: 8080\n    repo: r\n    service: s\n');
+  });
   it('creates the ports list when there is none', () => {
     const out = addRegistryEntries('registry: 1\nowner: o # keeps me\n', [{ port: 8080, repo: 'r', service: 's' }]);
     expect(out).toContain('owner: o # keeps me');

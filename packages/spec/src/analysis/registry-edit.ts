@@ -26,6 +26,8 @@ export function addRegistryEntries(text: string, entries: NewRegistryEntry[]): s
     ports = doc.createNode([]) as YAMLSeq;
     doc.set('ports', ports);
   }
+  // `ports: []` becomes a block list: one entry per line reads and diffs better.
+  if (ports.items.length === 0) ports.flow = false;
   for (const entry of entries) {
     const items = ports.items as unknown[];
     let at = -1;
