@@ -119,6 +119,13 @@ describe('berth compose', () => {
     expect(json.compose.services.web.image).toBe('nginx:1.27');
   });
 
+  it('says where in the spec each service that Compose cannot run is', () => {
+    const r = berth(['--spec', join(root, 'examples/semops-data/berth.yaml'), 'compose'], tmp);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/semops-data\/berth\.yaml:60:3: warning: services\.mlflow: runs in devcontainer, not in Compose; kept under x-berth\.services/);
+    expect(parse(r.stdout)['x-berth'].services.mlflow.runtime.kind).toBe('devcontainer');
+  });
+
   it.skipIf(!hasDockerCompose)(`writes what docker-compose config accepts${hasDockerCompose ? '' : ' (skipped: docker-compose is not installed)'}`, () => {
     const dir = join(tmp, 'dc');
     const spec = join(dir, 'berth.yaml');
