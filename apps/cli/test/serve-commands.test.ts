@@ -43,8 +43,8 @@ afterAll(async () => {
 const env = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', BERTH_TOKEN: '' });
 
 /** Starts `berth serve`, waits for its summary, runs `during`, then sends SIGINT and collects the end. */
-async function serveSession(args: string[], during: (url: string, stdout: string) => Promise<void>) {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', ...args], { cwd: dir, env: env() });
+async function serveSession(args: string[], during: (url: string, stdout: string) => Promise<void>, cwd = dir) {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', ...args], { cwd, env: env() });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -93,6 +93,22 @@ describe.skipIf(!!skip)(`berth serve${skip}`, () => {
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain(token);
     expect(second.stdout).toContain(`token     in ${tokenFile}`);
+  });
+
+  it('keeps the bundled example\'s history and token in .berth/ of the current directory, not in the build output', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'berth-serve-bundled-'));
+    try {
+      const run = await serveSession([], async (url) => {
+        const spec = (await (await fetch(`${url}/api/spec`)).json()) as { repo: { name: string } };
+        expect(spec.repo.name).toBe('semops-data');
+      }, empty);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('using the bundled example');
+      expect(existsSync(join(empty, '.berth', 'history.db'))).toBe(true);
+      expect(existsSync(join(empty, '.berth', 'token'))).toBe(true);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('says what is wrong with --store and --port, exit 2', () => {

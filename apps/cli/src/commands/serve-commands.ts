@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BerthError } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
@@ -47,13 +48,17 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
   const port = parsePort(opts.port, ctx.env);
   const progress = ctx.progress('starting berth serve');
   const { startServer } = await import('@berth/api');
+  // The bundled example lives in the CLI's build output, which every build wipes: its history and
+  // token go to .berth/ in the current directory instead, so they survive a rebuild and a restart.
+  const stateDir = ws.usingBundledExample ? join(ctx.cwd, '.berth') : undefined;
   const server = await startServer({
     specPath: ws.specPath,
     spec: ws.spec,
     specFile: ws.specFile,
     registry: ws.registry ? { value: ws.registry.value, file: ws.registry.file } : undefined,
     env: ctx.env,
-    store: opts.store,
+    store: opts.store ?? (stateDir ? `sqlite:${join(stateDir, 'history.db')}` : undefined),
+    ...(stateDir ? { tokenFile: join(stateDir, 'token') } : {}),
     host: opts.host ?? ctx.env.BERTH_HOST ?? '127.0.0.1',
     port,
     corsOrigins: opts.cors,
