@@ -10,8 +10,12 @@ import { closeAll, connections, httpServer, listen, refusedPort, target } from '
 
 afterEach(closeAll);
 
-/** Upper bound for "classified within its timeout": the timeout plus 100 ms, doubled for a loaded 2-core CI box. */
-const within = (timeoutMs: number) => timeoutMs + 100 + 400;
+/**
+ * "Classified within its timeout + 100 ms" is asserted through the reason: it names the check's own
+ * timeout, so the check settled itself (the runner's hard stop, 50 ms later, words it differently).
+ * The wall-clock bound here is deliberately generous so a loaded CI box cannot make it flaky.
+ */
+const within = (timeoutMs: number) => timeoutMs + 1500;
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
