@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,19 @@ describe('importCompose errors', () => {
     writeFileSync(join(tmp, 'netmode.yaml'), 'services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n    ports: ["80:80"]\n');
     const codes = importCompose({ files: ['netmode.yaml'], cwd: tmp, env: {} }).problems.map((p) => `${p.code} ${p.line}`);
     expect(codes).toEqual(['compose-network-conflict 4', 'compose-ports-host-network 6']);
+  });
+
+  it('loads include entries in long form with their own env_file, and refuses a conflicting service', () => {
+    mkdirSync(join(tmp, 'lib'), { recursive: true });
+    writeFileSync(join(tmp, 'lib', 'db.yaml'), 'services:\n  db:\n    image: postgres:${PG_TAG}\n    volumes: ["./init:/docker-entrypoint-initdb.d"]\n');
+    writeFileSync(join(tmp, 'lib', 'db.env'), 'PG_TAG=16\n');
+    writeFileSync(join(tmp, 'long-include.yaml'), 'include:\n  - path: [lib/db.yaml]\n    env_file: lib/db.env\nservices:\n  app: { image: app, depends_on: [db] }\n');
+    const r = importCompose({ files: ['long-include.yaml'], cwd: tmp, env: {} });
+    expect(r.problems).toEqual([]);
+    expect((r.spec!.services as Record<string, Svc>).db).toEqual({ image: 'postgres:16', volumes: ['./lib/init:/docker-entrypoint-initdb.d'] });
+    writeFileSync(join(tmp, 'clash.yaml'), 'include: [lib/db.yaml]\nservices:\n  db: { image: other }\n');
+    const clash = importCompose({ files: ['clash.yaml'], cwd: tmp, env: { PG_TAG: '15' } });
+    expect(clash.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['services.db: is defined here and in the included lib/db.yaml; Compose refuses the conflict']);
   });
 
   it('reports broken YAML as an error, never a crash', () => {
