@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'apps/cli/bin/berth.mjs');
 const bundle = join(root, 'apps/cli/dist/berth.mjs');
+/**
+ * The built CLI, copied (bin + dist) under node_modules/.cache so that another test rebuilding apps/cli/dist
+ * meanwhile cannot pull it from under these tests; its externals still resolve from the workspace's node_modules.
+ */
+const copy = join(root, 'node_modules/.cache', `berth-spec-cli-test-${process.pid}`);
+const bin = join(copy, 'bin/berth.mjs');
 const SECRET = 'sk-test-0123456789-DO-NOT-PRINT';
 
 /** Newest source file the bundle is built from. */
@@ -73,6 +78,19 @@ describe('berth validate, ports and env, run as the built binary', () => {
       const b = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { cwd: root, encoding: 'utf8' });
       if (b.status !== 0) throw new Error(`the CLI does not build: ${b.stderr}`);
     }
+    // Copy it, retrying while a concurrent build is rewriting dist.
+    for (let attempt = 0; ; attempt++) {
+      rmSync(copy, { recursive: true, force: true });
+      try {
+        cpSync(join(root, 'apps/cli/bin'), join(copy, 'bin'), { recursive: true });
+        cpSync(join(root, 'apps/cli/dist'), join(copy, 'dist'), { recursive: true });
+        if (spawnSync(process.execPath, [bin, 'validate', '--help'], { encoding: 'utf8' }).status === 0) break;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+      }
+      if (attempt >= 10) throw new Error('could not copy a complete build of the CLI');
+      spawnSync('sleep', ['1']);
+    }
     dir = mkdtempSync(join(tmpdir(), 'berth-spec-cli-'));
     repo = join(dir, 'app');
     mkdirSync(repo);
@@ -82,6 +100,7 @@ describe('berth validate, ports and env, run as the built binary', () => {
   afterAll(async () => {
     await new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve()));
     rmSync(dir, { recursive: true, force: true });
+    rmSync(copy, { recursive: true, force: true });
   });
   const reset = (spec = SPEC, registry = REGISTRY) => {
     write('app/berth.yaml', spec);
