@@ -4,6 +4,7 @@ import { BerthError } from '@berth/spec';
 import { conditionVerdict, currentHealth, type InspectState, type WaitCondition } from './health-state.js';
 
 const POLL_MS = 250;
+const EVENT_POLL_MS = 1000;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -61,7 +62,8 @@ export async function waitFor(
       });
     }
     if (options.events) {
-      await options.events.next(target.containerId, runningSince ? Math.min(POLL_MS, options.stableMs ?? POLL_MS) : POLL_MS, options.signal);
+      // Events wake the wait; the poll is only a safety net, kept slow so it does not load the engine.
+      await options.events.next(target.containerId, runningSince ? Math.min(POLL_MS, options.stableMs ?? POLL_MS) : EVENT_POLL_MS, options.signal);
       if (options.signal?.aborted) throw abortError();
     } else await sleep(POLL_MS, options.signal);
   }
