@@ -83,6 +83,24 @@ for (const s of stores) {
       await again.close();
     });
 
+    it('keeps queued results when a write fails and writes them on the next flush', async () => {
+      const location = s.location();
+      const store = await openStore(location);
+      try {
+        await store.db.exec('ALTER TABLE results RENAME TO results_away');
+        store.add(result('x:tcp', 'x', 'passing', 3, NOW));
+        await expect(store.flush()).rejects.toThrow();
+        await store.db.exec('ALTER TABLE results_away RENAME TO results');
+        store.add(result('x:tcp', 'x', 'critical', 4, NOW + 10_000));
+        await store.flush();
+        expect((await store.stats()).rawRows).toBe(2);
+        expect((await store.summary('x', NOW + 20_000)).uptime24h).toBe(0.5);
+      } finally {
+        if (location.kind === 'postgres') await store.db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
+        await store.close();
+      }
+    });
+
     it('refuses a database from a newer berth', async () => {
       const location = s.location();
       const store = await openStore(location);

@@ -5,6 +5,8 @@ import { downsample, latencyStats, STATUS_CODES, STATUS_NAMES, uptimeRatio, type
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Results kept in memory while the store cannot be written (an hour of 1,000 checks at 10 s). */
+const MAX_PENDING = 360_000;
 
 export interface RetentionOptions {
   /** Raw results are kept this long (default 24 hours, as Uptime Kuma does), hourly roll-ups beyond it. */
@@ -71,9 +73,17 @@ export class HistoryStore {
       if (this.pending.length === 0) return;
       const batch = this.pending;
       this.pending = [];
-      await this.record(batch);
+      try {
+        await this.record(batch);
+      } catch (err) {
+        // The store is away (PostgreSQL restarting): keep the results for the next flush, within reason.
+        this.pending = [...batch, ...this.pending].slice(-MAX_PENDING);
+        throw err;
+      }
     });
-    return this.flushing;
+    const done = this.flushing;
+    this.flushing = done.catch(() => {});
+    return done;
   }
 
   async record(results: CheckResult[]): Promise<void> {
