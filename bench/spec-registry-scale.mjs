@@ -12,8 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const SERVICES_PER_REPO = 10;
@@ -78,7 +78,7 @@ async function parent(sizes, prebuilt) {
 }
 
 async function child(services, bundlePath) {
-  const spec = await import(bundlePath);
+  const spec = await import(pathToFileURL(resolve(bundlePath)).href);
   const { specs, registry, env, envs } = generate(services);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
