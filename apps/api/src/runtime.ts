@@ -12,6 +12,8 @@ export interface RuntimeOptions {
   spec: BerthSpec;
   /** The spec file as shown to users. */
   specFile: string;
+  /** The spec's path, for files beside it (.env). */
+  specPath?: string;
   registry?: { value: PortRegistry; file: string };
   env: NodeJS.ProcessEnv;
   store: HistoryStore;

@@ -82,6 +82,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const server = await createServer({
       spec,
       specFile: loaded.specFile,
+      specPath: options.specPath,
       registry: loaded.registry,
       env,
       store,

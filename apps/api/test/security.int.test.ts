@@ -12,12 +12,14 @@ import { loopbackService, loopbackSpec, rawRequest, waitFor, type LoopbackServic
 
 const MARKER = `sk-berth-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
 const PLAIN_MARKER = `plain-value-${Math.random().toString(36).slice(2)}`;
+const FILE_MARKER = `from-dotenv-${Math.random().toString(36).slice(2)}`;
 const TOKEN = `token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 const ENV_SECTION = `modules:
   ai: { description: LLM features }
 env:
   OPENAI_API_KEY: { secret: true, required: { module: ai }, purpose: LLM calls }
   SHOP_MODE: { type: enum, values: [demo, live], purpose: Which shop }
+  SHOP_REGION: { purpose: Where the shop sells }
 `;
 
 let dir: string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'berth-api-sec-'));
   web = await loopbackService(200);
   writeFileSync(join(dir, 'berth.yaml'), loopbackSpec('sec-shop', [{ id: 'web', port: web.port }], 200, ENV_SECTION));
+  writeFileSync(join(dir, '.env'), `SHOP_REGION=${FILE_MARKER}\n`);
   process.env.OPENAI_API_KEY = MARKER;
   process.env.SHOP_MODE = PLAIN_MARKER;
   server = await startServer({ specPath: join(dir, 'berth.yaml'), env: process.env, token: TOKEN, engine: false, port: 0 });
@@ -86,10 +89,17 @@ describe('no answer carries an env value', () => {
     const env = JSON.parse((await rawRequest(server.url, '/api/env')).body);
     // the env route does report the variables, by name and state
     const vars = env.modules.flatMap((m: { vars: { name: string; set: boolean }[] }) => m.vars);
-    expect(vars).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'OPENAI_API_KEY', set: true }), expect.objectContaining({ name: 'SHOP_MODE', set: true })]));
+    expect(vars).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'OPENAI_API_KEY', set: true, secret: true }),
+        expect.objectContaining({ name: 'SHOP_MODE', set: true, valid: false }),
+        expect.objectContaining({ name: 'SHOP_REGION', set: true, source: 'env-file' }),
+      ]),
+    );
     for (const body of bodies) {
       expect(body).not.toContain(MARKER);
       expect(body).not.toContain(PLAIN_MARKER);
+      expect(body).not.toContain(FILE_MARKER);
       expect(body).not.toContain(TOKEN);
     }
   });

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BerthSpec, PortRegistry, Problem } from '@berth/spec';
 import type { EnvResponse, EnvVarStatus, RegistryResponse } from '../contract.js';
 import { errorLine, optionalExport } from './optional.js';
@@ -7,7 +9,25 @@ type AnalyzePorts = (input: { specs: { spec: BerthSpec; file: string }[]; regist
   conflicts: Extract<RegistryResponse, { available: true }>['conflicts'];
   problems: Problem[];
 };
-type AnalyzeEnv = (spec: BerthSpec, options: { env: Record<string, string | undefined>; modules?: string[] }) => { modules: string[]; vars: EnvVarStatus[]; problems: Problem[] };
+type AnalyzeEnv = (
+  spec: BerthSpec,
+  options: { env: Record<string, string | undefined>; modules?: string[]; envFile?: { file: string; values: Record<string, string> }; file?: string },
+) => { modules: string[]; vars: EnvVarStatus[]; problems: Problem[] };
+type ParseDotEnv = (text: string) => Record<string, string>;
+
+/** The `.env` beside the spec, as `berth env check` reads it (values stay inside the analysis). */
+async function envFileBeside(specPath: string | undefined): Promise<{ file: string; values: Record<string, string> } | undefined> {
+  if (!specPath) return undefined;
+  const path = join(dirname(specPath), '.env');
+  if (!existsSync(path)) return undefined;
+  const parse = await optionalExport<ParseDotEnv>(load, '@berth/spec', 'parseDotEnv');
+  if (!parse.ok) return undefined;
+  try {
+    return { file: '.env', values: parse.value(readFileSync(path, 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
 
 const load = () => import('@berth/spec');
 
@@ -34,11 +54,12 @@ function modulesOf(spec: BerthSpec, name: string): string[] {
 }
 
 /** Env status grouped per module: names and states, never a value. */
-export async function envReport(spec: BerthSpec, env: NodeJS.ProcessEnv): Promise<EnvResponse> {
+export async function envReport(spec: BerthSpec, env: NodeJS.ProcessEnv, specPath?: string): Promise<EnvResponse> {
   const fn = await optionalExport<AnalyzeEnv>(load, '@berth/spec', 'analyzeEnv');
   if (!fn.ok) return { available: false, reason: fn.reason };
   try {
-    const r = fn.value(spec, { env, modules: Object.keys(spec.modules) });
+    const envFile = await envFileBeside(specPath);
+    const r = fn.value(spec, { env, modules: Object.keys(spec.modules), ...(envFile ? { envFile } : {}) });
     const groups = new Map<string, EnvVarStatus[]>([['core', []], ...Object.keys(spec.modules).map((m) => [m, []] as [string, EnvVarStatus[]])]);
     for (const v of r.vars) {
       // Copy field by field, so nothing else the analysis carries (never a value) can reach the wire.
