@@ -46,6 +46,8 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
   const ws = ctx.load();
   for (const w of ws.warnings) ctx.out.note(`warning: ${w.file ?? ws.specFile}: ${w.message}`);
   const port = parsePort(opts.port, ctx.env);
+  const host = opts.host ?? ctx.env.BERTH_HOST ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) ctx.out.note(`berth serve: listening on ${host}, not only loopback: others on the network can read the API (writes still need the token)`);
   const progress = ctx.progress('starting berth serve');
   const { startServer } = await import('@berth/api');
   // The bundled example lives in the CLI's build output, which every build wipes: its history and
@@ -59,7 +61,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     env: ctx.env,
     store: opts.store ?? (stateDir ? `sqlite:${join(stateDir, 'history.db')}` : undefined),
     ...(stateDir ? { tokenFile: join(stateDir, 'token') } : {}),
-    host: opts.host ?? ctx.env.BERTH_HOST ?? '127.0.0.1',
+    host,
     port,
     corsOrigins: opts.cors,
     engine: opts.engine !== false,
