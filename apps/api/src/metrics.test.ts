@@ -6,7 +6,7 @@ describe('renderMetrics', () => {
     const text = renderMetrics(
       [{ id: 'web/"http"', subject: { kind: 'service', id: 'web' }, type: 'http', status: 'warning', reason: 'slow', latencyMs: 250, checkedAt: '2026-11-26T00:00:00.000Z', attempts: 1 }],
       'warning',
-      { sseClients: 2, checks: 1 },
+      { sseClients: 2, checks: 1, uptime: new Map([['web', { uptime24h: 0.5, uptime7d: null }]]) },
     );
     expect(text.endsWith('\n')).toBe(true);
     expect(text).toContain('berth_check_status{check="web/\\"http\\"",subject="web",kind="service",type="http",status="warning"} 1');
@@ -15,6 +15,8 @@ describe('renderMetrics', () => {
     expect(text).toContain('berth_check_latency_seconds{check="web/\\"http\\"",subject="web",kind="service",type="http"} 0.25');
     expect(text).toContain('berth_health_status{status="warning"} 1');
     expect(text).toContain('berth_sse_clients 2');
+    expect(text).toContain('berth_subject_uptime_ratio{subject="web",window="24h"} 0.5');
+    expect(text).not.toContain('window="7d"');
     // every sample line is NAME{labels} VALUE or NAME VALUE
     for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{.*\})? -?[\d.e+-]+$/);
   });

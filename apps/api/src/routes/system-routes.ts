@@ -26,9 +26,10 @@ export function registerSystemRoutes(app: FastifyInstance, rt: Runtime): void {
     },
   );
 
-  r.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus text exposition format', produces: ['text/plain'], response: { 200: z.string() } } }, (_req, reply) => {
+  r.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus text exposition format', produces: ['text/plain'], response: { 200: z.string() } } }, async (_req, reply) => {
     reply.type('text/plain; version=0.0.4; charset=utf-8');
-    return renderMetrics(rt.results(), rt.overall(), { sseClients: rt.events.size, checks: rt.checkCount });
+    const uptime = await rt.summaries().catch(() => undefined);
+    return renderMetrics(rt.results(), rt.overall(), { sseClients: rt.events.size, checks: rt.checkCount, uptime });
   });
 
   r.get('/api/events', { schema: { tags: ['read'], summary: 'Server-sent events: hello, then result and status changes', produces: ['text/event-stream'] } }, (req, reply) => {
