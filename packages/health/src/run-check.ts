@@ -56,13 +56,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** One attempt, bounded by its total timeout: the kind is aborted at the timeout and abandoned just after. */
-async function attempt(target: CheckTarget, options: RunCheckOptions): Promise<Verdict> {
+function attempt(target: CheckTarget, options: RunCheckOptions): Promise<Verdict> {
   const timeoutMs = timeoutOf(target.check);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
   const onOuter = () => controller.abort();
   options.signal?.addEventListener('abort', onOuter, { once: true });
-  let hardStop: NodeJS.Timeout | undefined;
   const ctx: AttemptContext = {
     target,
     signal: controller.signal,
@@ -70,20 +68,27 @@ async function attempt(target: CheckTarget, options: RunCheckOptions): Promise<V
     connectTimeoutMs: Math.min(target.check.connectTimeout ?? timeoutMs, timeoutMs),
     engine: options.engine,
   };
-  try {
-    return await Promise.race([
-      KINDS[target.check.type](ctx),
-      new Promise<Verdict>((resolve) => {
-        hardStop = setTimeout(() => resolve({ status: 'critical', reason: `timed out after ${formatMs(timeoutMs)}` }), timeoutMs + SLACK_MS);
-      }),
-    ]);
-  } catch (err) {
-    return { status: 'unknown', reason: `the check itself failed: ${(err as Error)?.message ?? String(err)}` };
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(hardStop);
-    options.signal?.removeEventListener('abort', onOuter);
-  }
+  return new Promise<Verdict>((resolve) => {
+    let settled = false;
+    // one timer: at the timeout it aborts the kind, then gives it SLACK_MS to settle with its own reason
+    let timer = setTimeout(() => {
+      controller.abort();
+      timer = setTimeout(() => settle({ status: 'critical', reason: `timed out after ${formatMs(timeoutMs)}` }), SLACK_MS);
+    }, timeoutMs);
+    function settle(verdict: Verdict) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onOuter);
+      resolve(verdict);
+    }
+    const failed = (err: unknown) => settle({ status: 'unknown', reason: `the check itself failed: ${(err as Error)?.message ?? String(err)}` });
+    try {
+      KINDS[target.check.type](ctx).then(settle, failed);
+    } catch (err) {
+      failed(err); // a kind that throws before its first await (net.connect on a bad host, say)
+    }
+  });
 }
 
 /** Runs one check: attempts with backoff (100 ms, 200 ms, ...) until one passes, then severity and start period applied. */

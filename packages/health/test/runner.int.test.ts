@@ -43,6 +43,15 @@ describe('retries, severity and start period', () => {
   });
 });
 
+describe('a check kind that throws', () => {
+  it('is reported as unknown with the error, not thrown at the caller', async () => {
+    const bad = { ...target({ type: 'tcp', port: 1 }), check: { type: 'tcp' as const, host: '127.0.0.1', port: 70000, severity: 'critical' as const } };
+    const r = await runCheck(bad);
+    expect(r.status).toBe('unknown');
+    expect(r.reason).toMatch(/^the check itself failed: .*70000/);
+  });
+});
+
 describe('runChecks', () => {
   it('runs everything concurrently under the cap and keeps target order', async () => {
     let inFlight = 0;
