@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
-const bin = join(root, 'apps/cli/bin/berth.mjs');
 const app = join(root, 'packages/docker/test/compose-fixtures/app');
 const broken = join(root, 'packages/docker/test/compose-fixtures/broken');
 const hasDockerCompose = spawnSync('docker-compose', ['version']).status === 0;
@@ -16,27 +16,10 @@ function berth(args: string[], cwd: string, env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Newest source the bundle is built from, so the CLI is rebuilt only when stale (other test files build it too). */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const dir of ['apps/cli/src', 'packages/docker/src', 'packages/spec/src']) walk(join(root, dir));
-  return newest;
-}
 
 let tmp: string;
 beforeAll(() => {
-  const bundle = join(root, 'apps/cli/dist/berth.mjs');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
-    const build = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-  }
+  ensureBuiltCli();
   tmp = mkdtempSync(join(tmpdir(), 'berth-compose-cli-'));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

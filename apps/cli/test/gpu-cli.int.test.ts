@@ -1,29 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 // `berth gpu` through the built CLI, with fake nvidia-smi scripts first on PATH.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'apps/cli/bin/berth.mjs');
-const bundle = join(root, 'apps/cli/dist/berth.mjs');
 const fixture = join(root, 'packages/gpu/test/fixtures/two-gpus-mig.xml'); // driver 535.54.03, CUDA 12.2, 2 GPUs
 const posix = process.platform !== 'win32';
 
-function newestSource(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const dir of ['apps/cli/src', 'packages/gpu/src', 'packages/spec/src']) walk(join(root, dir));
-  return newest;
-}
 
 function alive(pid: number): boolean {
   try {
@@ -43,10 +30,7 @@ describe.skipIf(!posix)('berth gpu' + (posix ? '' : ' (skipped: the fake nvidia-
   let n = 0;
 
   beforeAll(() => {
-    if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
-      const b = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { cwd: root, encoding: 'utf8' });
-      if (b.status !== 0) throw new Error(`the CLI does not build: ${b.stderr}`);
-    }
+    ensureBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'berth-gpu-cli-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,31 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { bin } from './support/built-cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-export const bin = join(root, 'apps/cli/bin/berth.mjs');
-const bundle = join(root, 'apps/cli/dist/berth.mjs');
-
-function newestSource(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const dir of ['apps/cli/src', 'packages/health/src', 'packages/spec/src']) walk(join(root, dir));
-  return newest;
-}
-
-export function ensureBuilt(): void {
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
-    const b = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { cwd: root, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`the CLI does not build: ${b.stderr}`);
-  }
-}
+export { bin, ensureBuiltCli as ensureBuilt } from './support/built-cli.js';
 
 /** Runs the CLI without blocking this process: the servers it checks live here. */
 export function berthIn(cwd: string, childEnv: NodeJS.ProcessEnv, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {

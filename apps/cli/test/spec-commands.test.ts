@@ -1,34 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, ensureBuiltCli } from './support/built-cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bundle = join(root, 'apps/cli/dist/berth.mjs');
-/**
- * The built CLI, copied (bin + dist) under node_modules/.cache so that another test rebuilding apps/cli/dist
- * meanwhile cannot pull it from under these tests; its externals still resolve from the workspace's node_modules.
- */
-const copy = join(root, 'node_modules/.cache', `berth-spec-cli-test-${process.pid}`);
-const bin = join(copy, 'bin/berth.mjs');
 const SECRET = 'sk-test-0123456789-DO-NOT-PRINT';
 
-/** Newest source file the bundle is built from. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const dir of ['apps/cli/src', ...readdirSync(join(root, 'packages')).map((p) => `packages/${p}/src`)]) if (existsSync(join(root, dir))) walk(join(root, dir));
-  return newest;
-}
 
 function berth(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env }, timeout: 30_000 });
@@ -74,23 +53,7 @@ describe('berth validate, ports and env, run as the built binary', () => {
   const write = (rel: string, text: string) => writeFileSync(join(dir, rel), text);
 
   beforeAll(() => {
-    if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
-      const b = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { cwd: root, encoding: 'utf8' });
-      if (b.status !== 0) throw new Error(`the CLI does not build: ${b.stderr}`);
-    }
-    // Copy it, retrying while a concurrent build is rewriting dist.
-    for (let attempt = 0; ; attempt++) {
-      rmSync(copy, { recursive: true, force: true });
-      try {
-        cpSync(join(root, 'apps/cli/bin'), join(copy, 'bin'), { recursive: true });
-        cpSync(join(root, 'apps/cli/dist'), join(copy, 'dist'), { recursive: true });
-        if (spawnSync(process.execPath, [bin, 'validate', '--help'], { encoding: 'utf8' }).status === 0) break;
-      } catch (err) {
-        if (attempt >= 10) throw err;
-      }
-      if (attempt >= 10) throw new Error('could not copy a complete build of the CLI');
-      spawnSync('sleep', ['1']);
-    }
+    ensureBuiltCli();
     dir = mkdtempSync(join(tmpdir(), 'berth-spec-cli-'));
     repo = join(dir, 'app');
     mkdirSync(repo);
@@ -100,7 +63,6 @@ describe('berth validate, ports and env, run as the built binary', () => {
   afterAll(async () => {
     await new Promise<void>((resolve) => (listener ? listener.close(() => resolve()) : resolve()));
     rmSync(dir, { recursive: true, force: true });
-    rmSync(copy, { recursive: true, force: true });
   });
   const reset = (spec = SPEC, registry = REGISTRY) => {
     write('app/berth.yaml', spec);

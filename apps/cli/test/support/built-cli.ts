@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The workspace root. */
+export const root = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The `berth` binary the tests run: the real launcher over the real esbuild bundle. */
+export const bin = join(root, 'apps/cli/bin/berth.mjs');
+const bundle = join(root, 'apps/cli/dist/berth.mjs');
+const lock = join(root, 'apps/cli/.build-lock');
+
+/** Newest TypeScript source the bundle is built from: the CLI and every package. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(join(root, 'apps/cli/src'));
+  for (const p of readdirSync(join(root, 'packages'))) if (existsSync(join(root, 'packages', p, 'src'))) walk(join(root, 'packages', p, 'src'));
+  return newest;
+}
+
+const fresh = () => existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource();
+
+/**
+ * Makes sure the bundle is current. `npm test` builds it through Nx first, so this usually does
+ * nothing; when a source is newer, one test file rebuilds it under a lock while the others wait.
+ */
+export function ensureBuiltCli(): string {
+  if (fresh()) return bin;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (fresh()) return bin;
+      // A lock older than five minutes belongs to a build that died.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmdirSync(lock);
+      if (Date.now() > deadline) throw new Error('timed out waiting for another test to build the CLI');
+      spawnSync(process.execPath, ['-e', 'setTimeout(() => {}, 250)']);
+    }
+  }
+  try {
+    if (!fresh()) {
+      const b = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { cwd: root, encoding: 'utf8' });
+      if (b.status !== 0) throw new Error(`the CLI does not build: ${b.stderr}`);
+    }
+  } finally {
+    rmdirSync(lock);
+  }
+  return bin;
+}
