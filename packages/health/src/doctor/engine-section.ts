@@ -32,12 +32,13 @@ export async function engineSection(input: DoctorInput, connection: Promise<Engi
     return sectionOf('engine', title, started, `reachable at ${got.engine.endpoint}${version}`, []);
   }
   if (!got.error) return sectionOf('engine', title, started, `unknown: ${got.unavailable}`, [], 'unknown');
-  const tried = got.error.problems?.map((p) => p.message) ?? [];
+  // The engine error's first problem is its heading ("looked in:"); the rest are the places, one each.
+  const tried = (got.error.problems ?? []).filter((p) => !p.message.endsWith('looked in:')).map((p) => p.message.trim());
   const status = needsEngine(input) ? 'critical' : 'warning';
   return sectionOf('engine', title, started, 'not reachable', [
     {
       status,
-      message: `no Docker engine answered${tried.length ? `: tried ${tried.join('; ')}` : `: ${got.error.message}`}`,
+      message: `no Docker engine answered${tried.length ? ` (looked in ${tried.join('; ')})` : `: ${got.error.message}`}`,
       next: got.error.hint ?? 'start the Docker engine (sudo systemctl start docker, or Docker Desktop), or set DOCKER_HOST to where it listens',
     },
   ]);
