@@ -10,7 +10,7 @@
 //   node bench/api-throughput.mjs                  # all three; the week simulates 50 checks, scaled to 1,000
 //   node bench/api-throughput.mjs --full-week      # simulate the week with all 1,000 checks (minutes)
 //   node bench/api-throughput.mjs --duration 5 --rounds 7   # seconds per throughput round (default 3), pairs (default 5)
-//   node bench/api-throughput.mjs --store-only     # only the history store figures
+//   node bench/api-throughput.mjs --store-only     # only the history store figures (--http-only: the other two)
 // The server runs in a child process so autocannon and the SSE clients do not share its event loop.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
@@ -221,7 +221,7 @@ async function main() {
   }
   else console.log('berth API bench: history store only');
   try {
-    await store(dir, flag('--full-week'));
+    if (!flag('--http-only')) await store(dir, flag('--full-week'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -80,7 +80,8 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   const redact = options.redact;
 
   // The second wall for secrets: no body leaves with a value that looks secret.
-  app.addHook('onSend', async (_req, _reply, payload) => (typeof payload === 'string' ? redact(payload) : payload));
+  // Callback-style hooks: no promise per request on the hot path. The cached /health body is redacted already.
+  app.addHook('onSend', (_req, _reply, payload, done) => done(null, typeof payload === 'string' && payload !== runtime.health().body ? redact(payload) : payload));
   if (options.corsOrigins?.length) installCors(app, options.corsOrigins);
   installErrors(app, redact, !!options.logger);
 

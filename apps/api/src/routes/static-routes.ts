@@ -12,7 +12,10 @@ export function defaultUiDir(): string | undefined {
 
 /** True for a request path that tries to climb out of the static root, however it is encoded. */
 export function isTraversal(url: string): boolean {
-  let path = url.split('?')[0]!;
+  const q = url.indexOf('?');
+  let path = q < 0 ? url : url.slice(0, q);
+  // Most requests: no escapes, dots or backslashes at all.
+  if (!/[%.\\\0]/.test(path)) return false;
   for (let i = 0; i < 3; i++) {
     let next: string;
     try {
@@ -33,8 +36,9 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>berth</title>
 
 /** The dashboard's files, and the index page for client-side routes. Path traversal is a 404. */
 export async function registerStaticRoutes(app: FastifyInstance, uiDir: string | undefined): Promise<void> {
-  app.addHook('onRequest', async (req, reply) => {
-    if (isTraversal(req.raw.url ?? '/')) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: 'not found' });
+  app.addHook('onRequest', (req, reply, done) => {
+    if (isTraversal(req.raw.url ?? '/')) void reply.code(404).send({ statusCode: 404, error: 'Not Found', message: 'not found' });
+    else done();
   });
   if (!uiDir) {
     app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT));
