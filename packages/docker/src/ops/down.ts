@@ -22,30 +22,40 @@ export async function down(engine: Engine, spec: BerthSpec, options: { volumes?:
   const project = projectName(spec, options.env ?? process.env);
   const containers = await observeProject(docker, project);
   const limit = new Semaphore(options.concurrency ?? 8);
-  // Each container goes once every container that depends on it is gone (Compose's order), and no later:
-  // independent branches do not wait for each other.
-  const gone = new Map<string, Promise<void>>();
+  // Each container is stopped once every container that depends on it has stopped (Compose's order), and no
+  // later: independent branches do not wait for each other, and a dependency does not wait for its dependents'
+  // removal (a stopped container no longer talks to it), so removals overlap the next level's stops.
+  const stopped = new Map<string, Promise<void>>();
+  const removed: Promise<void>[] = [];
   const dependents = (service: string) => containers.filter((c) => spec.services[c.service]?.dependsOn?.[service]);
-  const removeOne = (c: (typeof containers)[number]): Promise<void> => {
-    let p = gone.get(c.id);
+  const stopOne = (c: (typeof containers)[number]): Promise<void> => {
+    let p = stopped.get(c.id);
     if (!p) {
-      gone.set(c.id, (p = Promise.resolve()));
+      stopped.set(c.id, (p = Promise.resolve()));
       p = (async () => {
-        await Promise.all(dependents(c.service).map(removeOne));
+        await Promise.all(dependents(c.service).map(stopOne));
+        const container = docker.getContainer(c.id);
         await limit.run(async () => {
           const grace = Math.ceil((spec.services[c.service]?.stopGracePeriod ?? 10_000) / 1000);
-          const container = docker.getContainer(c.id);
           if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: grace }).catch(() => undefined);
-          await container.remove({ force: true, v: false }).catch((err: { statusCode?: number }) => {
-            if (err.statusCode !== 404) throw err;
-          });
         });
+        const removal = limit.run(() =>
+          container.remove({ force: true, v: false }).then(
+            () => undefined,
+            (err: { statusCode?: number }) => {
+              if (err.statusCode !== 404) throw err;
+            },
+          ),
+        );
+        removal.catch(() => undefined); // reported by the Promise.all below, not as an unhandled rejection
+        removed.push(removal);
       })();
-      gone.set(c.id, p);
+      stopped.set(c.id, p);
     }
     return p;
   };
-  await Promise.all(containers.map(removeOne));
+  await Promise.all(containers.map(stopOne));
+  await Promise.all(removed);
   const networks = await docker.listNetworks({ filters: projectFilter(project) });
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
   const removedVolumes: string[] = [];
