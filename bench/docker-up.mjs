@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
@@ -81,6 +81,7 @@ const berth = (...a) => timed(process.execPath, [BERTH, ...a]);
 const dc = (...a) => timed('docker-compose', ['-p', cProject, '--profile', 'bench', ...a]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const loadBefore = loadavg()[0];
 const t = { berthUp: [], berthUpNoWait: [], composeUp: [], berthDown: [], composeDown: [], berthStatus: [], composePs: [] };
 try {
   for (let run = 0; run < RUNS; run++) {
@@ -103,9 +104,13 @@ try {
 
 const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
 const fmt = (x) => `${x.toFixed(0).padStart(6)} ms`;
+const spread = (k) => `[${Math.min(...t[k]).toFixed(0)}-${Math.max(...t[k]).toFixed(0)}]`;
 console.log(`docker-compose ${compose.stdout.trim()} (no --wait in this version: compose waits only for depends_on conditions)`);
-console.log(`10 services, health checks every 300 ms, chain depth 3; medians of ${RUNS} runs (status/ps: ${RUNS * 3})`);
-console.log(`up (same wait semantics)   berth ${fmt(m.berthUpNoWait)}   compose ${fmt(m.composeUp)}   ratio ${(m.berthUpNoWait / m.composeUp).toFixed(2)} (target <= 0.7)`);
-console.log(`up (berth also waits for every service healthy) ${fmt(m.berthUp)}   ratio vs compose up -d ${(m.berthUp / m.composeUp).toFixed(2)}`);
-console.log(`down                       berth ${fmt(m.berthDown)}   compose ${fmt(m.composeDown)}   ratio ${(m.berthDown / m.composeDown).toFixed(2)} (target <= 1)`);
-console.log(`status vs ps               berth ${fmt(m.berthStatus)}   compose ${fmt(m.composePs)}   ratio ${(m.berthStatus / m.composePs).toFixed(2)} (target <= 0.5)`);
+console.log(`10 services, health checks every 300 ms, chain depth 3; medians of ${RUNS} runs (status/ps: ${RUNS * 3}), [min-max] after each`);
+console.log('like for like: both are fresh processes on the same engine, same images, same health checks and dependency conditions;');
+console.log('  `berth up --no-wait` vs `docker-compose up -d` (each waits for depends_on conditions only), `berth down` vs `down`, `berth status` vs `ps`');
+console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs`);
+console.log(`up (same wait semantics)   berth ${fmt(m.berthUpNoWait)} ${spread('berthUpNoWait')}   compose ${fmt(m.composeUp)} ${spread('composeUp')}   ratio ${(m.berthUpNoWait / m.composeUp).toFixed(2)} (target <= 0.7)`);
+console.log(`up (berth also waits for every service healthy) ${fmt(m.berthUp)} ${spread('berthUp')}   ratio vs compose up -d ${(m.berthUp / m.composeUp).toFixed(2)}`);
+console.log(`down                       berth ${fmt(m.berthDown)} ${spread('berthDown')}   compose ${fmt(m.composeDown)} ${spread('composeDown')}   ratio ${(m.berthDown / m.composeDown).toFixed(2)} (target <= 1)`);
+console.log(`status vs ps               berth ${fmt(m.berthStatus)} ${spread('berthStatus')}   compose ${fmt(m.composePs)} ${spread('composePs')}   ratio ${(m.berthStatus / m.composePs).toFixed(2)} (target <= 0.5)`);
