@@ -15,6 +15,8 @@ const skip = existsSync(bundle) ? '' : ' (skipped: the CLI is not built; npm tes
 
 let dir: string;
 let web: Server;
+/** Every `berth serve` started here, so none outlives the file even when a test times out. */
+const children = new Set<ReturnType<typeof spawn>>();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'berth-serve-cli-'));
@@ -35,6 +37,7 @@ services:
 });
 
 afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   web?.closeAllConnections();
   await new Promise((r) => web?.close(r));
   rmSync(dir, { recursive: true, force: true });
@@ -45,6 +48,7 @@ const env = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '
 /** Starts `berth serve`, waits for its summary, runs `during`, then sends SIGINT and collects the end. */
 async function serveSession(args: string[], during: (url: string, stdout: string) => Promise<void>, cwd = dir) {
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', ...args], { cwd, env: env() });
+  children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -52,10 +56,14 @@ async function serveSession(args: string[], during: (url: string, stdout: string
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   try {
     await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
       const timer = setInterval(() => {
         if (stdout.includes('Ctrl-C stops.')) {
           clearInterval(timer);
           resolve();
+        } else if (Date.now() - started > 20_000) {
+          clearInterval(timer);
+          reject(new Error(`no summary from berth serve within 20 s:\n${stdout}\n${stderr}`));
         }
       }, 50);
       void exited.then((code) => {
