@@ -16,14 +16,7 @@ if ! command -v apt-get >/dev/null; then
   echo "setup-system: no apt-get; skipping system peers" >&2
   exit 0
 fi
-apt_install() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ ! -f /tmp/.berth-apt-updated ]; then $SUDO apt-get update -qq && touch /tmp/.berth-apt-updated; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-export -f apt_install
+source .ci/lib.sh
 status=0
 for step in .ci/setup.d/*.sh; do
   [ -e "$step" ] || continue

@@ -3,16 +3,7 @@
 # test image is built from it, nothing is pulled) and docker-compose (the benchmark's baseline),
 # then starts dockerd in the background when no daemon answers. Idempotent: fast when all is up.
 set -uo pipefail
-SUDO="${SUDO:-}"
-if ! declare -F apt_install >/dev/null; then
-  apt_install() {
-    local missing=()
-    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    if [ ! -f /tmp/.berth-apt-updated ]; then $SUDO apt-get update -qq && touch /tmp/.berth-apt-updated; fi
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  }
-fi
+if ! declare -F apt_install >/dev/null; then source "$(dirname "$0")/../lib.sh"; fi
 
 # Other setup steps may hold the dpkg lock at the same time: retry for a while.
 installed=0
