@@ -2,7 +2,8 @@
 // measured in the same run, interleaved (one of each per round), median of N rounds each.
 // Target: berth validate <= 2.5x node -e 0.
 //   node apps/cli/build.mjs && node bench/cli-cold-start.mjs [rounds=21]
-// The bundle is run directly (dist/berth.mjs), as bin/berth.mjs does after one existsSync.
+// Measured through the launcher users run (apps/cli/bin/berth.mjs: the code-cached fast path for the spec
+// commands), and, for comparison, the ES module bundle run directly (dist/berth.mjs, no code cache).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 // BERTH_CLI_DIST measures a bundle built elsewhere (BERTH_CLI_OUTDIR=... node apps/cli/build.mjs).
 const dist = process.env.BERTH_CLI_DIST ?? join(root, 'apps/cli/dist');
-const bin = join(dist, 'berth.mjs');
-if (!existsSync(bin)) {
+const esm = join(dist, 'berth.mjs');
+const bin = process.env.BERTH_CLI_DIST ? esm : join(root, 'apps/cli/bin/berth.mjs');
+if (!existsSync(esm)) {
   console.error(`build the CLI first: node apps/cli/build.mjs (no ${bin})`);
   process.exit(2);
 }
@@ -43,8 +45,10 @@ try {
   // One warm-up of each: fills the OS file cache, as any second run of a command would find it.
   time(['-e', '0']);
   time([bin, 'validate']);
+  time([esm, 'validate']);
   const node = [];
   const berth = [];
+  const direct = [];
   const nodeCpu = [];
   const berthCpu = [];
   for (let i = 0; i < rounds; i++) {
@@ -52,11 +56,13 @@ try {
     berth.push(time([bin, 'validate']).wall);
     nodeCpu.push(time(['-e', '0'], true).cpu);
     berthCpu.push(time([bin, 'validate'], true).cpu);
+    direct.push(time([esm, 'validate']).wall);
   }
   const n = median(node);
   const b = median(berth);
   console.log(`node -e 0:                   wall median ${n.toFixed(1)} ms (min ${Math.min(...node).toFixed(1)}), cpu median ${median(nodeCpu).toFixed(1)} ms  [${rounds} runs]`);
   console.log(`berth validate (bundled ex): wall median ${b.toFixed(1)} ms (min ${Math.min(...berth).toFixed(1)}), cpu median ${median(berthCpu).toFixed(1)} ms  [${rounds} runs]`);
+  console.log(`  (ES module bundle run directly, no code cache: wall median ${median(direct).toFixed(1)} ms, ${(median(direct) / n).toFixed(2)}x)`);
   console.log(`ratio (wall, the target <= 2.5x): ${(b / n).toFixed(2)}x   min/min: ${(Math.min(...berth) / Math.min(...node)).toFixed(2)}x   cpu: ${(median(berthCpu) / median(nodeCpu)).toFixed(2)}x`);
 } finally {
   rmSync(cwd, { recursive: true, force: true });

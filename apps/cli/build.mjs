@@ -2,6 +2,7 @@
 // (docker, health, the API) split into chunks that load only when their commands run.
 import { build } from 'esbuild';
 import { cpSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,3 +87,59 @@ const result = await build({
 if (process.env.BERTH_CLI_METAFILE) writeFileSync(process.env.BERTH_CLI_METAFILE, JSON.stringify(result.metafile));
 mkdirSync(join(outdir, 'examples'), { recursive: true });
 cpSync(here('../../examples'), join(outdir, 'examples'), { recursive: true });
+
+// The fast path for the spec commands: one CommonJS file, loaded by bin/berth.mjs through node:vm with the
+// V8 code cache written below, so a cold `berth validate` skips compiling its code. The heavy packages are
+// replaced by a module that says they do not belong here: the launcher never sends their commands this way.
+const HEAVY = /^@berth\/(docker|health|gpu|api)(\/|$)/;
+const fastDir = join(outdir, 'fast');
+await build({
+  entryPoints: { berth: here('./src/fast-entry.ts') },
+  outdir: fastDir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  conditions: ['@berth/source'],
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { 'import.meta.url': '__berthImportMetaUrl' },
+  banner: {
+    js: [
+      'var __berthImportMetaUrl = require("node:url").pathToFileURL(__filename).href;',
+      'globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { jitless: true });',
+    ].join(' '),
+  },
+  plugins: [
+    slimZod(),
+    {
+      name: 'fast-path-externals',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (HEAVY.test(args.path)) return { path: args.path, namespace: 'not-on-fast-path' };
+          if (args.path.startsWith('node:') || BUNDLED.test(args.path)) return undefined;
+          return { path: args.path, external: true };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'not-on-fast-path' }, (args) => ({
+          contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the fast path (this is a bug in the launcher)`)});`,
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+});
+// Warm the code cache: run `berth validate` on the bundled example once, through the launcher's own loader,
+// and keep what V8 compiled. A cache V8 rejects later (another Node version) only costs the compile again.
+const warm = spawnSync(process.execPath, [here('./bin/fast-path.cjs'), '--write-cache', join(fastDir, 'berth.cjs'), 'validate', '--spec', here('../../examples/semops-data/berth.yaml')], {
+  cwd: here('.'),
+  encoding: 'utf8',
+  env: { ...process.env, NO_COLOR: '1' },
+});
+if (warm.status !== 0 && warm.status !== 1) {
+  console.error(`build.mjs: warming the fast path's code cache failed (${warm.status}):\n${warm.stderr}`);
+  process.exit(1);
+}
+

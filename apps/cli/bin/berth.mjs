@@ -1,10 +1,31 @@
 #!/usr/bin/env node
 // The berth binary: a thin launcher for the bundled CLI in dist/.
+// The spec commands go through the code-cached fast path (dist/fast), everything else through the ES module bundle.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const bundle = new URL('../dist/berth.mjs', import.meta.url);
 if (!existsSync(bundle)) {
   process.stderr.write('berth: the CLI is not built yet; run `npx nx run cli:build` (or `npm start`) first\n');
   process.exit(2);
 }
-await import(bundle.href);
+
+const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init']);
+const fast = fileURLToPath(new URL('../dist/fast/berth.cjs', import.meta.url));
+if (FAST.has(commandOf(process.argv.slice(2))) && existsSync(fast)) {
+  const { load } = createRequire(import.meta.url)('./fast-path.cjs');
+  await load(fast).exports.start();
+} else {
+  await import(bundle.href);
+}
+
+/** The command word: the first argument that is neither an option nor the value of -s/--spec or -r/--registry. */
+function commandOf(args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-s' || a === '--spec' || a === '-r' || a === '--registry') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
