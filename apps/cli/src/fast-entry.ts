@@ -1,8 +1,7 @@
 /**
  * Entry of the fast path: the same CLI as bin.ts, bundled as one CommonJS file so that bin/berth.mjs can
  * load it through node:vm with a V8 code cache made at build time (Node 20 caches no ES module code).
- * It serves only the spec commands (validate, ports, env, docs, schema, init); the Docker, health, GPU
+ * It serves only the spec commands (the FAST set in bin/berth.mjs); the Docker, health, GPU
  * and API packages are not in it, and the launcher never sends those commands here.
  */
 export { start } from './start.js';
-export { FAST_COMMANDS } from './fast-commands.js';
