@@ -17,5 +17,6 @@ export default defineConfig({
     target: 'es2022',
     reportCompressedSize: true,
   },
-  server: api ? { proxy: { '/api': api, '/health': api } } : {},
+  // 7421 is the dev server's port in the ecosystem's registry (BERTH_UI_DEV_PORT; see apps/api/berth.yaml).
+  server: { port: Number(process.env.BERTH_UI_DEV_PORT ?? 7421), strictPort: true, ...(api ? { proxy: { '/api': api, '/health': api } } : {}) },
 });
