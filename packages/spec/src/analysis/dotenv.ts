@@ -3,6 +3,8 @@ export interface DotEnvEntry {
   name: string;
   value: string;
   line: number;
+  /** How the value was written: single quotes are literal; Compose interpolates the others. */
+  quote?: 'single' | 'double';
 }
 
 export interface DotEnvParse {
@@ -48,7 +50,11 @@ export function parseDotEnvEntries(text: string): DotEnvParse {
         continue;
       }
       const inner = body.slice(0, close);
-      entries.push({ name: m[1]!, value: quote === '"' ? inner.replace(/\\(.)/g, (all, c: string) => ESCAPES[c] ?? all) : inner, line: start });
+      entries.push(
+        quote === '"'
+          ? { name: m[1]!, value: inner.replace(/\\(.)/g, (all, c: string) => ESCAPES[c] ?? all), line: start, quote: 'double' }
+          : { name: m[1]!, value: inner, line: start, quote: 'single' },
+      );
       continue;
     }
     const hash = rest.search(/\s#/);

@@ -26,35 +26,33 @@ export interface EnvOrigin {
 
 export type PortStatus = 'ok' | 'shared' | 'exclusive' | 'conflict' | 'unregistered' | 'unused';
 
-/** A host port published by a service of a spec. */
-export interface PortBindingInfo {
-  repo: string;
+/** A port or range bound by one of a service's ports, as both the specs and the registry describe it. */
+interface PortSpanInfo {
   service: string;
+  /** Which of the service's ports, such as "api". */
   name?: string;
   hostIp?: string;
   protocol: 'tcp' | 'udp';
   from: number;
   to: number;
+  /** The env var that carries it. */
   env?: string;
-  /** The registry allocates the whole port (range) to this repo and service. */
-  registered: boolean;
-  exclusiveWith: string[];
   status: PortStatus;
 }
 
+/** A host port published by a service of a spec. */
+export interface PortBindingInfo extends PortSpanInfo {
+  repo: string;
+  /** The registry allocates the whole port (range) to this repo and service. */
+  registered: boolean;
+  exclusiveWith: string[];
+}
+
 /** An allocation of the registry, with what the analysis found about it. */
-export interface RegistryEntryInfo {
+export interface RegistryEntryInfo extends PortSpanInfo {
   index: number;
   repo?: string;
-  service: string;
-  name?: string;
-  hostIp?: string;
-  protocol: 'tcp' | 'udp';
-  from: number;
-  to: number;
-  env?: string;
   shared: boolean;
-  status: PortStatus;
 }
 
 /** Two or more holders of one port. Declared exclusive => a warning that they cannot run together; else an error. */

@@ -2,6 +2,6 @@ export { renderInfrastructurePage, INFRASTRUCTURE_PAGE, type RenderOptions } fro
 export { findKeepBlocks, mergeKeepBlocks, type KeepBlock, type KeepScan } from './keep-blocks.js';
 export { lineDrift, type Drift } from './drift.js';
 export { checkCommand } from './health-section.js';
-export { writeFileAtomic } from './write-atomic.js';
+export { writeFileAtomic } from '../util/write-file-atomic.js';
 export { starterSpecText, repoIdentifier } from './starter-spec.js';
 export { renderSpecReference } from './spec-reference.js';

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems } from '@berth/spec';
+import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileAtomic } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
-import { writeFileAtomic } from './write-atomic.js';
 
 /**
  * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules.

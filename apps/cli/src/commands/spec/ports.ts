@@ -1,24 +1,9 @@
 import { readFileSync } from 'node:fs';
-import {
-  BerthError,
-  addRegistryEntries,
-  analyzePorts,
-  closest,
-  formatSpan,
-  loadSpecFile,
-  parseRegistry,
-  planRegistration,
-  portCandidates,
-  sortProblems,
-  hasErrors,
-  type SpecInput,
-  type PortStatus,
-} from '@berth/spec';
+import { BerthError, addRegistryEntries, analyzePorts, closest, formatSpan, loadSpecFile, parseRegistry, planRegistration, portCandidates, sortProblems, hasErrors, type SpecInput, type PortStatus, writeFileAtomic } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 import { freeOnHost } from './host-ports.js';
-import { writeFileAtomic } from './write-atomic.js';
 
 /** `berth ports list`: every registry entry and every port the spec publishes, with its status. */
 export function list(ctx: CliContext): number {

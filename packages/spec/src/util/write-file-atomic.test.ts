@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 describe('writeFileAtomic', () => {
   const dirs: string[] = [];
