@@ -1,35 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BerthSpec, PortRegistry, Problem } from '@berth/spec';
+import { analyzeEnv, analyzePorts, parseDotEnv, type BerthSpec, type PortRegistry, type Problem } from '@berth/spec';
 import type { EnvResponse, EnvVarStatus, RegistryResponse } from '../contract.js';
-import { errorLine, optionalExport } from './optional.js';
-
-type AnalyzePorts = (input: { specs: { spec: BerthSpec; file: string }[]; registry?: { value: PortRegistry; file: string }; env?: Record<string, string | undefined> }) => {
-  bindings: Extract<RegistryResponse, { available: true }>['bindings'];
-  conflicts: Extract<RegistryResponse, { available: true }>['conflicts'];
-  problems: Problem[];
-};
-type AnalyzeEnv = (
-  spec: BerthSpec,
-  options: { env: Record<string, string | undefined>; modules?: string[]; envFile?: { file: string; values: Record<string, string> }; file?: string },
-) => { modules: string[]; vars: EnvVarStatus[]; problems: Problem[] };
-type ParseDotEnv = (text: string) => Record<string, string>;
+import { errorLine } from './optional.js';
 
 /** The `.env` beside the spec, as `berth env check` reads it (values stay inside the analysis). */
-async function envFileBeside(specPath: string | undefined): Promise<{ file: string; values: Record<string, string> } | undefined> {
+function envFileBeside(specPath: string | undefined): { file: string; values: Record<string, string> } | undefined {
   if (!specPath) return undefined;
   const path = join(dirname(specPath), '.env');
   if (!existsSync(path)) return undefined;
-  const parse = await optionalExport<ParseDotEnv>(load, '@berth/spec', 'parseDotEnv');
-  if (!parse.ok) return undefined;
   try {
-    return { file: '.env', values: parse.value(readFileSync(path, 'utf8')) };
+    return { file: '.env', values: parseDotEnv(readFileSync(path, 'utf8')) };
   } catch {
     return undefined;
   }
 }
-
-const load = () => import('@berth/spec');
 
 /** A problem as the API shows it: never more than these fields. */
 function problemView(p: Problem) {
@@ -37,10 +22,8 @@ function problemView(p: Problem) {
 }
 
 export async function registryReport(input: { spec: BerthSpec; specFile: string; registry?: { value: PortRegistry; file: string }; env: NodeJS.ProcessEnv }): Promise<RegistryResponse> {
-  const fn = await optionalExport<AnalyzePorts>(load, '@berth/spec', 'analyzePorts');
-  if (!fn.ok) return { available: false, reason: fn.reason };
   try {
-    const r = fn.value({ specs: [{ spec: input.spec, file: input.specFile }], registry: input.registry, env: input.env });
+    const r = analyzePorts({ specs: [{ spec: input.spec, file: input.specFile }], registry: input.registry, env: input.env });
     return { available: true, file: input.registry?.file ?? null, bindings: r.bindings, conflicts: r.conflicts, problems: r.problems.map(problemView) };
   } catch (err) {
     return { available: false, reason: `port analysis failed: ${errorLine(err)}` };
@@ -55,11 +38,9 @@ function modulesOf(spec: BerthSpec, name: string): string[] {
 
 /** Env status grouped per module: names and states, never a value. */
 export async function envReport(spec: BerthSpec, env: NodeJS.ProcessEnv, specPath?: string): Promise<EnvResponse> {
-  const fn = await optionalExport<AnalyzeEnv>(load, '@berth/spec', 'analyzeEnv');
-  if (!fn.ok) return { available: false, reason: fn.reason };
   try {
-    const envFile = await envFileBeside(specPath);
-    const r = fn.value(spec, { env, modules: Object.keys(spec.modules), ...(envFile ? { envFile } : {}) });
+    const envFile = envFileBeside(specPath);
+    const r = analyzeEnv(spec, { env, modules: Object.keys(spec.modules), ...(envFile ? { envFile } : {}) });
     const groups = new Map<string, EnvVarStatus[]>([['core', []], ...Object.keys(spec.modules).map((m) => [m, []] as [string, EnvVarStatus[]])]);
     for (const v of r.vars) {
       // Copy field by field, so nothing else the analysis carries (never a value) can reach the wire.

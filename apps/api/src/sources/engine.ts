@@ -1,28 +1,11 @@
 import type { BerthSpec } from '@berth/spec';
+import type { Engine, ServiceStatus } from '@berth/docker';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
-import { errorLine, optionalExport } from './optional.js';
+import { errorLine } from './optional.js';
 import { Poller } from './poller.js';
 
-interface ContainerHandle {
-  stop(opts?: { t?: number }): Promise<unknown>;
-  remove(opts?: { force?: boolean; v?: boolean }): Promise<unknown>;
-}
-interface Engine {
-  endpoint: string;
-  api?: {
-    listContainers(opts?: { all?: boolean; filters?: Record<string, string[]> }): Promise<{ Id: string; State: string; Labels: Record<string, string> }[]>;
-    getContainer(id: string): ContainerHandle;
-  };
-}
-interface ServiceStatus extends ContainerView {
-  lastHealthOutput?: string;
-}
-type ConnectEngine = (options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }) => Promise<Engine>;
-type ProjectStatus = (engine: Engine, spec: BerthSpec) => Promise<ServiceStatus[]>;
-type ProjectName = (spec: BerthSpec) => string;
-type Action = (engine: Engine, spec: BerthSpec, options: Record<string, unknown>) => Promise<unknown>;
-
-const load = () => import('@berth/docker');
+/** The engine commands, loaded on first use (the API starts without loading the Docker client). */
+const docker = () => import('@berth/docker/runtime');
 
 /** The services a profile enables (those that name it). */
 export function profileServices(spec: BerthSpec, profile: string): string[] {
@@ -70,10 +53,9 @@ export class EngineSource {
   /** The engine, connecting on first use; throws EngineUnavailableError with the reason. */
   async connect(): Promise<Engine> {
     if (this.engine) return this.engine;
-    const connect = await optionalExport<ConnectEngine>(load, '@berth/docker', 'connectEngine');
-    if (!connect.ok) throw new EngineUnavailableError(connect.reason);
     try {
-      this.engine = await connect.value({ env: this.options.env, timeoutMs: this.options.timeoutMs ?? 2000 });
+      const { connectEngine } = await docker();
+      this.engine = await connectEngine({ env: this.options.env, timeoutMs: this.options.timeoutMs ?? 2000 });
       return this.engine;
     } catch (err) {
       throw new EngineUnavailableError(errorLine(err));
@@ -83,11 +65,9 @@ export class EngineSource {
   private async update(): Promise<void> {
     try {
       const engine = await this.connect();
-      const status = await optionalExport<ProjectStatus>(load, '@berth/docker', 'projectStatus');
-      const name = await optionalExport<ProjectName>(load, '@berth/docker', 'projectName');
-      if (!status.ok) throw new EngineUnavailableError(status.reason);
-      const containers = (await status.value(engine, this.spec)).map(toView);
-      this.last = { available: true, endpoint: engine.endpoint, project: name.ok ? name.value(this.spec) : (this.spec.project ?? this.spec.repo.name), containers, checkedAt: new Date().toISOString() };
+      const { projectStatus, projectName } = await docker();
+      const containers = (await projectStatus(engine, this.spec, { env: this.options.env })).map(toView);
+      this.last = { available: true, endpoint: engine.endpoint, project: projectName(this.spec, this.options.env), containers, checkedAt: new Date().toISOString() };
     } catch (err) {
       this.engine = undefined; // connect again next time: the engine may come back
       this.last = { available: false, reason: errorLine(err) };
@@ -110,44 +90,24 @@ export class EngineSource {
     return { profiles, engine: last.available ? { available: true } : { available: false, reason: last.reason } };
   }
 
-  /** Runs up or restart through @berth/docker, then refreshes the containers. */
-  async act(action: 'up' | 'restart', options: Record<string, unknown>): Promise<unknown> {
+  /** Runs up, restart or down through @berth/docker, then refreshes the containers. */
+  async act(action: 'up' | 'restart' | 'down', options: Record<string, unknown>): Promise<unknown> {
     const engine = await this.connect();
-    const fn = await optionalExport<Action>(load, '@berth/docker', action);
-    if (!fn.ok) throw new EngineUnavailableError(fn.reason);
+    const ops = await docker();
+    const run = ops[action] as (engine: Engine, spec: BerthSpec, options: Record<string, unknown>) => Promise<unknown>;
     try {
-      return await fn.value(engine, this.spec, { env: this.options.env, projectDir: this.options.projectDir, ...options });
+      return await run(engine, this.spec, { env: this.options.env, projectDir: this.options.projectDir, ...options });
     } finally {
       await this.refresh();
     }
   }
 
   /**
-   * Stops and removes the containers of some services only (a profile), found by Compose's labels.
-   * @berth/docker's down() takes the whole project down; a dashboard button for one profile must not.
+   * Stops and removes the containers of some services only (a profile's), through @berth/docker's down:
+   * without `services` it takes the whole project down, which a dashboard button for one profile must not.
    */
   async downServices(services: string[]): Promise<string[]> {
-    const engine = await this.connect();
-    if (!engine.api) throw new EngineUnavailableError('@berth/docker gives no engine API client in this build');
-    const name = await optionalExport<ProjectName>(load, '@berth/docker', 'projectName');
-    const project = name.ok ? name.value(this.spec) : (this.spec.project ?? this.spec.repo.name);
-    const wanted = new Set(services);
-    const list = await engine.api.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
-    const mine = list.filter((c) => wanted.has(c.Labels['com.docker.compose.service'] ?? ''));
-    try {
-      await Promise.all(
-        mine.map(async (c) => {
-          const container = engine.api!.getContainer(c.Id);
-          const grace = Math.ceil((this.spec.services[c.Labels['com.docker.compose.service']!]?.stopGracePeriod ?? 10_000) / 1000);
-          if (c.State === 'running' || c.State === 'restarting' || c.State === 'paused') await container.stop({ t: grace }).catch(() => undefined);
-          await container.remove({ force: true, v: false }).catch((err: { statusCode?: number }) => {
-            if (err.statusCode !== 404) throw err;
-          });
-        }),
-      );
-    } finally {
-      await this.refresh();
-    }
-    return mine.map((c) => c.Labels['com.docker.compose.service']!);
+    const result = (await this.act('down', { services })) as { removedContainers: { service: string }[] };
+    return result.removedContainers.map((c) => c.service);
   }
 }

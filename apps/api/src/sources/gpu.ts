@@ -1,9 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { GpuResponse } from '../contract.js';
-import { errorLine, optionalExport } from './optional.js';
+import { errorLine } from './optional.js';
 import { Poller } from './poller.js';
-
-type GpuReportFn = (spec: BerthSpec | undefined, options?: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -57,9 +55,9 @@ export class GpuSource {
   }
 
   private async update(): Promise<void> {
-    const fn = await optionalExport<GpuReportFn>(() => import('@berth/gpu'), '@berth/gpu', 'gpuReport');
     try {
-      this.last = fn.ok ? toGpuResponse(await fn.value(this.spec, { env: this.options.env })) : { available: false, reason: fn.reason };
+      const { gpuReport } = await import('@berth/gpu');
+      this.last = toGpuResponse((await gpuReport(this.spec, { env: this.options.env })) as unknown as Record<string, unknown>);
     } catch (err) {
       this.last = { available: false, reason: `GPU detection failed: ${errorLine(err)}` };
     }

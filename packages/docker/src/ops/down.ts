@@ -16,11 +16,18 @@ export interface DownResult {
  * Stops and removes every container of the project (whatever profile started it, unlike Compose),
  * dependents before their dependencies (branches in parallel), then the project's networks and, when asked, its volumes,
  * all found by Compose's project label. Nothing of another project is touched.
+ * With `services`, only those services' containers go (a profile's, say), in the same order, and the
+ * project's networks and volumes stay for the services still running.
  */
-export async function down(engine: Engine, spec: BerthSpec, options: { volumes?: boolean; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {}): Promise<DownResult> {
+export async function down(
+  engine: Engine,
+  spec: BerthSpec,
+  options: { volumes?: boolean; services?: string[]; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {},
+): Promise<DownResult> {
   const docker = engine.api;
   const project = projectName(spec, options.env ?? process.env);
-  const containers = await observeProject(docker, project);
+  const only = options.services && new Set(options.services);
+  const containers = (await observeProject(docker, project)).filter((c) => !only || only.has(c.service));
   const limit = new Semaphore(options.concurrency ?? 8);
   // Each container is stopped once every container that depends on it has stopped (Compose's order), and no
   // later: independent branches do not wait for each other, and a dependency does not wait for its dependents'
@@ -56,10 +63,10 @@ export async function down(engine: Engine, spec: BerthSpec, options: { volumes?:
   };
   await Promise.all(containers.map(stopOne));
   await Promise.all(removed);
-  const networks = await docker.listNetworks({ filters: projectFilter(project) });
+  const networks = only ? [] : await docker.listNetworks({ filters: projectFilter(project) });
   await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
   const removedVolumes: string[] = [];
-  if (options.volumes) {
+  if (options.volumes && !only) {
     const { Volumes } = await docker.listVolumes({ filters: projectFilter(project) });
     for (const v of Volumes ?? []) {
       await docker.getVolume(v.Name).remove();
