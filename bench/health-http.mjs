@@ -1,6 +1,7 @@
 // Benchmark for @berth/health: HTTP checks against many loopback endpoints, each answering after 100 ms.
 //   node bench/health-http.mjs
-// @berth/health is bundled with esbuild first (into node_modules/.cache), as the CLI ships it, so the
+// @berth/health is bundled with esbuild first (into node_modules/.cache; the workspace packages from their
+// sources, so nothing needs building first), as the CLI ships it, so the
 // figures are those of the built code, not of TypeScript loaded through tsx.
 // Endpoints: ONE server process (a child, so its work does not share the checker's event loop) listening
 // on 10 ports, each with N/10 paths; endpoint i is http://127.0.0.1:<port i%10>/e<i>. Every check opens
@@ -82,7 +83,9 @@ if (process.argv[2] === 'server') {
   process.stdout.write(JSON.stringify({ n, cap: Number(cap), wallMs, cpuMs: (cpu.user + cpu.system) / 1000, passing, failures: [], peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 } else {
   const { build } = await import('esbuild');
-  await build({ entryPoints: [`${root}packages/health/src/index.ts`], bundle: true, platform: 'node', format: 'esm', conditions: ['@berth/source'], packages: 'external', outfile: bundled, logLevel: 'error' });
+  await build({ entryPoints: [`${root}packages/health/src/index.ts`], bundle: true, platform: 'node', format: 'esm', conditions: ['@berth/source'], outfile: bundled, logLevel: 'error',
+    // workspace packages from their sources (no build needed, as on a fresh clone); npm packages stay external
+    plugins: [{ name: 'npm-external', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@berth/') ? undefined : { path: a.path, external: true })) }] });
   const server = spawn(process.execPath, [self, 'server'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ports = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
   const run = (n, cap, mode = 'check', rounds = 1) => {

@@ -88,10 +88,11 @@ if (process.env.BERTH_CLI_METAFILE) writeFileSync(process.env.BERTH_CLI_METAFILE
 mkdirSync(join(outdir, 'examples'), { recursive: true });
 cpSync(here('../../examples'), join(outdir, 'examples'), { recursive: true });
 
-// The fast path for the spec commands: one CommonJS file, loaded by bin/berth.mjs through node:vm with the
-// V8 code cache written below, so a cold `berth validate` skips compiling its code. The heavy packages are
-// replaced by a module that says they do not belong here: the launcher never sends their commands this way.
-const HEAVY = /^@berth\/(docker|health|gpu|api)(\/|$)/;
+// The fast path for the spec and engine commands: one CommonJS file, loaded by bin/berth.mjs through node:vm
+// with the V8 code cache written below, so a cold `berth validate` or `berth status` skips compiling its code.
+// @berth/docker/runtime (up, down, status, logs, restart) is in it; the other heavy packages are replaced by a
+// module that says they do not belong here: the launcher never sends their commands this way.
+const HEAVY = /^@berth\/(docker(?!\/runtime)|health|gpu|api)(\/|$)/;
 const fastDir = join(outdir, 'fast');
 await build({
   entryPoints: { berth: here('./src/fast-entry.ts') },

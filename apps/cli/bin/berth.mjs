@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The berth binary: a thin launcher for the bundled CLI in dist/.
-// The spec commands go through the code-cached fast path (dist/fast), everything else through the ES module bundle.
+// The spec and engine commands go through the code-cached fast path (dist/fast), everything else through the ES module bundle.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ if (!existsSync(bundle)) {
   process.exit(2);
 }
 
-const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init']);
+const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init', 'up', 'down', 'status', 'ps', 'logs', 'restart']);
 const fast = fileURLToPath(new URL('../dist/fast/berth.cjs', import.meta.url));
 if (FAST.has(commandOf(process.argv.slice(2))) && existsSync(fast)) {
   const { load } = createRequire(import.meta.url)('./fast-path.cjs');

@@ -1,6 +1,7 @@
 import Dockerode from 'dockerode';
+import { afterAll, beforeAll } from 'vitest';
 import { BerthSpecSchema, type BerthSpec, type BerthSpecInput } from '@berth/spec';
-import { dockerSocketPath, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE } from '@berth/docker/testing';
+import { dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE } from '@berth/docker/testing';
 import { connectEngine, down, type Engine } from '@berth/docker';
 
 export const docker = new Dockerode({ socketPath: dockerSocketPath() });
@@ -35,4 +36,15 @@ export async function cleanup(e: Engine | undefined, spec: BerthSpec): Promise<v
   const { containers, named, networks } = await leftovers(project);
   for (const c of [...containers, ...named]) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   for (const n of networks) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+}
+
+/** For a describe block: connects once, makes sure the test image exists, and cleans the project up afterwards. */
+export function engineFor(spec: BerthSpec): () => Engine {
+  let e: Engine | undefined;
+  beforeAll(async () => {
+    e = await engine();
+    await ensureTestImage(e.docker);
+  });
+  afterAll(() => cleanup(e, spec));
+  return () => e!;
 }

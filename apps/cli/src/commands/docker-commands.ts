@@ -39,9 +39,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .option('--dry-run', 'print the plan (create, recreate, start, keep) and change nothing')
     .option('--pull', 'pull images that are not present locally (berth never pulls otherwise)')
     .option('--no-wait', 'do not wait for health after starting (dependency conditions are still honoured)')
+    .option('--no-early-probe', "start a service_healthy dependent only once the engine reports its dependency healthy (one health interval after start), not as soon as the dependency's health test passes when berth runs it")
     .option('--timeout <seconds>', 'how long to wait for health', '120')
     .action(
-      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; wait: boolean; timeout: string }) => {
+      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; wait: boolean; earlyProbe: boolean; timeout: string }) => {
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
         return withEngine(ctx, async (docker, engine) => {
@@ -56,6 +57,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               dryRun: !!opts.dryRun,
               pull: !!opts.pull,
               wait: opts.wait,
+              earlyProbe: opts.earlyProbe,
               timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
               signal: ctx.signal,
               projectDir: path.dirname(ws.specPath),
@@ -67,7 +69,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
                   progress.update(`waiting for ${[...waiting].map(([s, d]) => `${s} (${d})`).join(', ')}`);
                   return;
                 }
-                const mark = e.phase === 'failed' ? p.red('✗') : e.phase === 'healthy' || e.phase === 'running' || e.phase === 'kept' || e.phase === 'completed' ? p.green('✓') : '·';
+                const mark = e.phase === 'failed' ? p.red('✗') : e.phase === 'healthy' || e.phase === 'ready' || e.phase === 'running' || e.phase === 'kept' || e.phase === 'completed' ? p.green('✓') : '·';
                 progress.log(`${mark} ${e.service}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
               },
             });

@@ -47,6 +47,14 @@ export interface EngineApi {
   getImage(name: string): { inspect(): Promise<{ Id: string }> };
   /** The engine's event stream (newline-delimited JSON); optional, callers fall back to polling. */
   events?(filters: Record<string, string[]>): Promise<Readable>;
+  /** Runs a command in a running container and waits for it; optional, callers do without. */
+  exec?(containerId: string, cmd: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult>;
+}
+
+/** How an exec ended: its exit code, or `timedOut` when it outlived the timeout (the process may still run). */
+export interface ExecResult {
+  exitCode?: number;
+  timedOut?: boolean;
 }
 
 function qs(query: Query = {}): string {
@@ -170,5 +178,49 @@ export class HttpEngineApi implements EngineApi {
   }
   getImage(name: string) {
     return { inspect: () => this.request('GET', `/images/${encodeURI(name)}/json`) as Promise<{ Id: string }> };
+  }
+
+  /**
+   * create, start attached, inspect. The start answer is the exec's output stream, which the engine ends
+   * when the process exits; it is drained, not kept. Its connection is hijacked by the engine, so it gets
+   * a socket of its own rather than one of the agent's.
+   */
+  async exec(containerId: string, cmd: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
+    const created = (await this.request('POST', `/containers/${encodeURIComponent(containerId)}/exec`, { body: { Cmd: cmd, AttachStdout: true, AttachStderr: true } })) as { Id: string };
+    const finished = await new Promise<boolean>((resolve, reject) => {
+      const body = Buffer.from(JSON.stringify({ Detach: false, Tty: false }));
+      const req = http.request(
+        { ...this.target, agent: false, method: 'POST', path: `/exec/${created.Id}/start`, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+        (res) => {
+          res.resume();
+          res.on('end', () => settle(true));
+          res.on('close', () => settle(true));
+          res.on('error', () => settle(true));
+        },
+      );
+      const timer = setTimeout(() => settle(false), options.timeoutMs);
+      const onAbort = () => settle(false);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      let settled = false;
+      function settle(ended: boolean, err?: unknown) {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        req.destroy();
+        if (err) reject(err);
+        else resolve(ended);
+      }
+      req.on('error', (err) => settle(false, err));
+      req.end(body);
+    });
+    if (!finished) return { timedOut: true };
+    // The stream ends as the process exits; the engine records the exit code a moment later at most.
+    for (let i = 0; i < 20; i++) {
+      const state = (await this.request('GET', `/exec/${created.Id}/json`)) as { Running?: boolean; ExitCode?: number | null };
+      if (!state.Running && typeof state.ExitCode === 'number') return { exitCode: state.ExitCode };
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { timedOut: true };
   }
 }

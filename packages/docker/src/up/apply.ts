@@ -8,7 +8,8 @@ import type { DesiredContainer } from './desired.js';
 import { Semaphore } from './limits.js';
 import type { Plan, PlanStep } from './plan.js';
 
-export type UpPhase = 'creating' | 'recreating' | 'starting' | 'kept' | 'running' | 'waiting' | 'healthy' | 'completed' | 'failed' | 'removed';
+/** `ready`: the service's health test passed when berth ran it early; `healthy`: the engine says so. */
+export type UpPhase = 'creating' | 'recreating' | 'starting' | 'kept' | 'running' | 'waiting' | 'ready' | 'healthy' | 'completed' | 'failed' | 'removed';
 export interface UpEvent {
   service: string;
   phase: UpPhase;
@@ -23,6 +24,12 @@ export interface ApplyOptions {
   /** Wait for every started service to be healthy (or running, when it has no health check). */
   wait: boolean;
   deadline: number;
+  /**
+   * Release a `service_healthy` dependent as soon as the dependency's own health test passes when berth
+   * runs it in the new container (default true), instead of waiting for the engine's first probe one
+   * `interval` after start. The final wait for every service still waits for the engine's status.
+   */
+  earlyProbe?: boolean;
   concurrency?: number;
   signal?: AbortSignal;
   onEvent?: (e: UpEvent) => void;
@@ -33,7 +40,7 @@ const STABLE_MS = 1000;
 
 interface Task {
   started: Promise<string>; // resolves with the container id
-  conditions: Map<WaitCondition, Promise<void>>;
+  conditions: Map<string, Promise<void>>;
 }
 
 /**
@@ -45,6 +52,7 @@ interface Task {
  */
 export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOptions): Promise<void> {
   const emit = (service: string, phase: UpPhase, detail?: string) => options.onEvent?.({ service, phase, ...(detail ? { detail } : {}) });
+  const earlyProbe = options.earlyProbe ?? true;
   const limit = new Semaphore(options.concurrency ?? 4);
   const portStarts = new Semaphore(1);
   const stop = new AbortController();
@@ -85,7 +93,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
     const d = options.desired.get(service)!;
     for (const dep of Object.entries(options.spec.services[service]?.dependsOn ?? {})) {
       const task = tasks.get(dep[0]);
-      if (task) await condition(dep[0], task, dep[1].condition);
+      if (task) await condition(dep[0], task, dep[1].condition, 0, earlyProbe);
     }
     checkAbort();
     let id: string | undefined;
@@ -127,21 +135,27 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
     return id!;
   };
 
-  const condition = (service: string, task: Task, cond: WaitCondition, stableMs = 0): Promise<void> => {
-    const key = `${cond}${stableMs ? ':stable' : ''}` as WaitCondition;
+  const healthy = new Set<string>();
+  const condition = (service: string, task: Task, cond: WaitCondition, stableMs = 0, probe = false): Promise<void> => {
+    const early = probe && cond === 'service_healthy';
+    const key = `${cond}${stableMs ? ':stable' : ''}${early ? ':probe' : ''}`;
     let p = task.conditions.get(key);
     if (!p) {
       p = task.started.then(async (containerId) => {
         if (cond === 'service_started' && !stableMs) return;
         emit(service, 'waiting', cond === 'service_healthy' ? 'health' : cond === 'service_started' ? 'still running' : 'completion');
-        await waitFor(docker, { service, containerId }, cond, {
+        const by = await waitFor(docker, { service, containerId }, cond, {
           deadline: options.deadline,
           signal,
           stableMs,
+          probe: early,
           ...(events ? { events } : {}),
           onDetail: (detail) => emit(service, 'waiting', detail),
         });
-        emit(service, cond === 'service_healthy' ? 'healthy' : cond === 'service_started' ? 'running' : 'completed');
+        if (cond !== 'service_healthy') return emit(service, cond === 'service_started' ? 'running' : 'completed');
+        if (by === 'probe') return healthy.has(service) ? undefined : emit(service, 'ready', 'health test passed');
+        if (!healthy.has(service)) emit(service, 'healthy');
+        healthy.add(service);
       });
       p.catch(() => undefined);
       task.conditions.set(key, p);

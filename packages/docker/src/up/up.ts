@@ -23,6 +23,8 @@ export interface UpOptions {
   pull?: boolean;
   /** Wait for every started service to be healthy/running (default true). */
   wait?: boolean;
+  /** Start a `service_healthy` dependent once the dependency's health test passes when run early (default true). */
+  earlyProbe?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
   onEvent?: (e: UpEvent) => void;
@@ -126,6 +128,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     project,
     desired,
     wait: options.wait ?? true,
+    ...(options.earlyProbe === false ? { earlyProbe: false } : {}),
     deadline: Date.now() + (options.timeoutMs ?? 120_000),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
