@@ -7,7 +7,10 @@
 // on 10 ports, each with N/10 paths; endpoint i is http://127.0.0.1:<port i%10>/e<i>. Every check opens
 // its own connection (no keep-alive), as berth's checks do. Each scenario runs in a fresh checker process
 // so its peak RSS is its own. Loopback only; bounded.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -47,7 +50,7 @@ if (process.argv[2] === 'server') {
   for (let r = 0; r < Number(roundsArg); r++) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const results = n ? await runChecks(targets, { concurrency: Number(cap) }) : [];
+    const results = n ? await runChecks(targets, cap === 'default' ? {} : { concurrency: Number(cap) }) : [];
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const passing = results.filter((x) => x.status === 'passing').length;
@@ -56,7 +59,7 @@ if (process.argv[2] === 'server') {
   }
   const cold = rounds[0] ?? { wallMs: 0, cpuMs: 0, passing: 0, failures: [] };
   const warm = rounds.length > 1 ? rounds.slice(1).sort((a, b) => a.wallMs - b.wallMs)[0] : undefined;
-  process.stdout.write(JSON.stringify({ n, cap: Number(cap), ...cold, ...(warm ? { warm } : {}), rssBeforeMB: rssBefore / 2 ** 20, peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  process.stdout.write(JSON.stringify({ n, cap, ...cold, ...(warm ? { warm } : {}), rssBeforeMB: rssBefore / 2 ** 20, peakRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 } else if (process.argv[2] === 'bare') {
   // The floor on this machine: plain node http.get of the same endpoints, same concurrency, no checks.
   const [, , , count, cap, portsJson] = process.argv;
@@ -93,29 +96,52 @@ if (process.argv[2] === 'server') {
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout.trim().split('\n').at(-1));
   };
-  const fmt = (x) => `${x.n.toString().padStart(6)} endpoints, cap ${String(x.cap).padStart(4)}: ${x.wallMs.toFixed(0).padStart(5)} ms wall (checker CPU ${x.cpuMs.toFixed(0)} ms), ${x.passing}/${x.n} passing, peak RSS ${x.peakRssMB.toFixed(1)} MB${x.failures.length ? `  failures: ${x.failures.join(' | ')}` : ''}`;
+  const fmt = (x) => `${x.n.toString().padStart(6)} endpoints, cap ${String(x.cap).padStart(7)}: ${x.wallMs.toFixed(0).padStart(5)} ms wall (checker CPU ${x.cpuMs.toFixed(0)} ms), ${x.passing}/${x.n} passing, peak RSS ${x.peakRssMB.toFixed(1)} MB${x.failures.length ? `  failures: ${x.failures.join(' | ')}` : ''}`;
   try {
     run(200, 512); // warm the server (JIT, accept queues)
-    const base = run(0, 512);
+    const base = run(0, 'default');
+    const DEFAULT_CAP = (await import(bundled)).DEFAULT_CONCURRENCY;
     console.log(`checker process with nothing checked: peak RSS ${base.peakRssMB.toFixed(1)} MB`);
     console.log('\n1,000 endpoints answering after 100 ms (target: under 500 ms wall); each process runs them 3 times:');
     const warmFmt = (x) => `warm (best of rounds 2-3): ${x.warm.wallMs.toFixed(0)} ms wall, checker CPU ${x.warm.cpuMs.toFixed(0)} ms, ${x.warm.passing}/${x.n} passing`;
     const thousand = run(1000, 1000, 'check', 3);
     console.log(`${fmt(thousand)}  <- cold (first run in a fresh process)`);
     console.log(`${' '.repeat(29)}${warmFmt(thousand)}`);
-    const dflt = run(1000, 512, 'check', 3);
-    console.log(`${fmt(dflt)}  <- cold, the default cap`);
+    const dflt = run(1000, 'default', 'check', 3);
+    console.log(`${fmt(dflt)}  <- cold, the default cap (runChecks without a concurrency option)`);
     console.log(`${' '.repeat(29)}${warmFmt(dflt)}`);
     const bare = run(1000, 1000, 'bare');
     console.log(`${fmt(bare)}  <- bare node http.get of the same endpoints, cold: the floor on this machine`);
     console.log(`=> cold: berth's checks take ${(thousand.wallMs / bare.wallMs).toFixed(2)}x the wall and ${(thousand.cpuMs / bare.cpuMs).toFixed(2)}x the CPU of bare http.get`);
     const best = Math.min(thousand.wallMs, thousand.warm.wallMs);
     console.log(`=> ${best < 500 ? 'PASS' : 'FAIL'}: 1,000 checked in ${thousand.warm.wallMs.toFixed(0)} ms warm, ${thousand.wallMs.toFixed(0)} ms cold (${(thousand.warm.wallMs / DELAY_MS).toFixed(1)}x / ${(thousand.wallMs / DELAY_MS).toFixed(1)}x one answer's delay)`);
-    console.log('\nWith the concurrency cap (512), growing to 10,000 endpoints:');
-    const rows = [1000, 2500, 5000, 10000].map((n) => run(n, 512));
+    // The same 1,000 endpoints through the CLI, as a user runs it: a fresh `berth health --json` on a spec of
+    // 1,000 services, each with its HTTP check (process start, spec load and validation included).
+    const specDir = mkdtempSync(join(tmpdir(), 'berth-bench-health-'));
+    try {
+      const lines = ['berth: 1', 'repo: { name: bench-health }', 'services:'];
+      for (let i = 0; i < 1000; i++) lines.push(`  e${i}:`, '    checks:', `      - { type: http, url: "http://127.0.0.1:${ports[i % PORTS]}/e${i}", expect: { bodyContains: OK } }`);
+      writeFileSync(join(specDir, 'berth.yaml'), `${lines.join('\n')}\n`);
+      if (!existsSync(join(root, 'apps/cli/dist/berth.mjs'))) execFileSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { stdio: 'inherit' });
+      const cli = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const r = spawnSync(process.execPath, [join(root, 'apps/cli/bin/berth.mjs'), 'health', '--json'], { cwd: specDir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+        const wallMs = performance.now() - t0;
+        const out = JSON.parse(r.stdout);
+        cli.push({ wallMs, passing: out.checks.filter((x) => x.status === "passing").length, status: r.status });
+      }
+      const mid = cli.map((c) => c.wallMs).sort((a, b) => a - b)[1];
+      console.log(`\n\`berth health --json\` on a spec of 1,000 services (a fresh process each, all included): median ${mid.toFixed(0)} ms of 3 [${cli.map((c) => c.wallMs.toFixed(0)).join(', ')}], ${cli[0].passing}/1000 passing, exit ${cli[0].status}`);
+    } finally {
+      rmSync(specDir, { recursive: true, force: true });
+    }
+
+    console.log(`\nWith the default concurrency cap (${DEFAULT_CAP}), growing to 10,000 endpoints:`);
+    const rows = [1000, 2500, 5000, 10000].map((n) => run(n, 'default'));
     for (const x of rows) console.log(`${fmt(x)}   ${((x.peakRssMB - base.peakRssMB) * 1024 / x.n).toFixed(1)} KB per endpoint over baseline, ${(x.wallMs / x.n).toFixed(2)} ms per endpoint`);
     const [a, , , d] = rows;
-    console.log(`=> 10x the endpoints: ${(d.wallMs / a.wallMs).toFixed(1)}x the wall time (ideal floor ${(Math.ceil(10000 / 512) / Math.ceil(1000 / 512)).toFixed(1)}x: waves of 512 x 100 ms), ${((d.peakRssMB - base.peakRssMB) / (a.peakRssMB - base.peakRssMB)).toFixed(1)}x the memory over baseline`);
+    console.log(`=> 10x the endpoints: ${(d.wallMs / a.wallMs).toFixed(1)}x the wall time (ideal floor ${(Math.ceil(10000 / DEFAULT_CAP) / Math.ceil(1000 / DEFAULT_CAP)).toFixed(1)}x: waves of ${DEFAULT_CAP} x 100 ms), ${((d.peakRssMB - base.peakRssMB) / (a.peakRssMB - base.peakRssMB)).toFixed(1)}x the memory over baseline`);
   } finally {
     server.stdin.end();
     server.kill();

@@ -22,45 +22,56 @@ const hostOf = (url: URL) => `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port
 /** One HTTP(S) request: its own socket (no keep-alive), a connect timeout, a bounded body, torn down on abort. */
 function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptContext): Promise<Outcome> {
   const where = hostOf(url);
+  const tls = url.protocol === 'https:';
   return new Promise<Outcome>((resolve) => {
-    let phase: Phase = 'connecting to';
+    let responded = false;
+    let handshaken = false;
     let status = 0;
     let done = false;
+    // Where the request is, read off the socket when a failure needs it rather than tracked by listeners:
+    // a thousand checks at once pay for every listener and timer they add.
+    const phase = (): Phase => {
+      if (responded) return 'reading the body from';
+      const socket = req.socket;
+      if (!socket || socket.connecting) return 'connecting to';
+      return tls && !handshaken ? 'in the TLS handshake with' : 'waiting for headers from';
+    };
     const finish = (o: Outcome) => {
       if (done) return;
       done = true;
-      clearTimeout(connectTimer);
+      if (connectTimer) clearTimeout(connectTimer);
       ctx.signal.removeEventListener('abort', onAbort);
       req.destroy();
       resolve(o);
     };
     const fail = (reason: string) => finish({ verdict: { status: 'critical', reason } });
-    const onAbort = () => fail(`timed out after ${formatMs(ctx.timeoutMs)} ${phase} ${where}`);
-    const tls = url.protocol === 'https:';
+    const onAbort = () => fail(`timed out after ${formatMs(ctx.timeoutMs)} ${phase()} ${where}`);
     const req = (tls ? https : http).request(url, {
       method,
       agent: tls ? agents.https : agents.http,
       headers: { 'user-agent': 'berth-health', accept: '*/*', ...check.headers },
-      ...(url.protocol === 'https:' ? { rejectUnauthorized: !check.insecure } : {}),
+      ...(tls ? { rejectUnauthorized: !check.insecure } : {}),
     });
-    const connectTimer = setTimeout(() => {
-      if (phase === 'connecting to') fail(`timed out after ${formatMs(ctx.connectTimeoutMs)} connecting to ${where}`);
-    }, ctx.connectTimeoutMs);
+    // The total timeout already ends a connect that never completes; a shorter connect timeout needs a timer.
+    const connectTimer =
+      ctx.connectTimeoutMs < ctx.timeoutMs
+        ? setTimeout(() => {
+            if (phase() === 'connecting to') fail(`timed out after ${formatMs(ctx.connectTimeoutMs)} connecting to ${where}`);
+          }, ctx.connectTimeoutMs)
+        : undefined;
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     if (ctx.signal.aborted) return onAbort();
-    req.on('socket', (socket) => {
-      socket.once('connect', () => {
-        phase = url.protocol === 'https:' ? 'in the TLS handshake with' : 'waiting for headers from';
-      });
-      socket.once('secureConnect', () => (phase = 'waiting for headers from'));
-    });
+    if (tls) req.on('socket', (socket) => socket.once('secureConnect', () => (handshaken = true)));
     req.on('error', (err) => {
       const base = describeNetError(err, where);
-      if (phase === 'reading the body from') return fail(`${base} while reading the body (status ${status})`);
-      fail(phase === 'waiting for headers from' && !/before an answer/.test(base) ? `${base} while waiting for headers` : base);
+      // a failed connect has reset socket.connecting by now; the error itself says where it happened
+      const syscall = (err as NodeJS.ErrnoException).syscall;
+      const now = syscall === 'connect' || syscall === 'getaddrinfo' ? 'connecting to' : phase();
+      if (now === 'reading the body from') return fail(`${base} while reading the body (status ${status})`);
+      fail(now === 'waiting for headers from' && !/before an answer/.test(base) ? `${base} while waiting for headers` : base);
     });
     req.on('response', (res) => {
-      phase = 'reading the body from';
+      responded = true;
       status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (status >= 300 && status < 400 && location && check.maxRedirects > 0 && !explicitlyAccepted(check, status)) {

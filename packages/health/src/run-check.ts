@@ -2,6 +2,7 @@ import type { HealthCheck } from '@berth/spec';
 import { checkLabel } from './check-label.js';
 import { runCommandCheck } from './command-check.js';
 import { runContainerCheck } from './container-check.js';
+import { onAbort } from './abort-fan.js';
 import { formatMs } from './describe.js';
 import { runExecCheck } from './exec-check.js';
 import { runGpuCheck } from './gpu-check.js';
@@ -51,16 +52,14 @@ export function timeoutOf(check: HealthCheck): number {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const unsubscribe = onAbort(signal, () => (clearTimeout(t), resolve()));
+    const t = setTimeout(() => (unsubscribe(), resolve()), ms);
   });
 
 /** One attempt, bounded by its total timeout: the kind is aborted at the timeout and abandoned just after. */
 function attempt(target: CheckTarget, options: RunCheckOptions): Promise<Verdict> {
   const timeoutMs = timeoutOf(target.check);
   const controller = new AbortController();
-  const onOuter = () => controller.abort();
-  options.signal?.addEventListener('abort', onOuter, { once: true });
   const ctx: AttemptContext = {
     target,
     signal: controller.signal,
@@ -70,6 +69,7 @@ function attempt(target: CheckTarget, options: RunCheckOptions): Promise<Verdict
   };
   return new Promise<Verdict>((resolve) => {
     let settled = false;
+    const unsubscribe = onAbort(options.signal, () => controller.abort());
     // one timer: at the timeout it aborts the kind, then gives it SLACK_MS to settle with its own reason
     let timer = setTimeout(() => {
       controller.abort();
@@ -79,7 +79,7 @@ function attempt(target: CheckTarget, options: RunCheckOptions): Promise<Verdict
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onOuter);
+      unsubscribe();
       resolve(verdict);
     }
     const failed = (err: unknown) => settle({ status: 'unknown', reason: `the check itself failed: ${(err as Error)?.message ?? String(err)}` });
@@ -104,6 +104,8 @@ export async function runCheck(target: CheckTarget, options: RunCheckOptions = {
     if (verdict.status === 'passing' || verdict.status === 'warning' || options.signal?.aborted) break;
     if (attempts <= retries) await sleep(100 * 2 ** (attempts - 1), options.signal);
   }
+  // Cancelled by the caller (Ctrl-C, a monitor stopping): the kind saw an abort, which it reports as its timeout.
+  if (options.signal?.aborted && verdict.status !== 'passing' && verdict.status !== 'warning') verdict = { status: 'unknown', reason: 'cancelled before it finished' };
   if (verdict.status === 'critical' && check.severity === 'warning') verdict = { ...verdict, status: 'warning' };
   if (verdict.status === 'critical' && check.startPeriod && options.startedAt && Date.now() - options.startedAt < check.startPeriod) {
     verdict = { ...verdict, status: 'starting', reason: `starting (within its ${formatMs(check.startPeriod)} start period): ${verdict.reason}` };

@@ -1,10 +1,31 @@
 import { setMaxListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { connectEngineLazily } from './engine.js';
 import { runCheck } from './run-check.js';
 import type { CheckResult, CheckTarget } from './types.js';
 
-/** How many checks run at once unless told. Loopback checks are cheap; the cap bounds sockets and processes. */
-export const DEFAULT_CONCURRENCY = 512;
+/**
+ * How many checks run at once unless told: 1,024, so that a thousand endpoints are checked in one wave,
+ * or a quarter of the process's open-file limit where that is lower (a check holds a socket, or a child
+ * process's three pipes). The cap bounds sockets and processes.
+ */
+export const DEFAULT_CONCURRENCY = 1024;
+
+let defaultCap: number | undefined;
+function defaultConcurrency(): number {
+  return (defaultCap ??= Math.max(16, Math.min(DEFAULT_CONCURRENCY, Math.floor(openFileLimit() / 4))));
+}
+
+/** The soft limit on open files (Node raises it to the hard limit at start); Linux only, else assumed ample. */
+function openFileLimit(): number {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (m) return m[1] === 'unlimited' ? Infinity : Number(m[1]);
+  } catch {
+    // not Linux
+  }
+  return Infinity;
+}
 
 export interface RunChecksOptions {
   concurrency?: number;
@@ -17,7 +38,7 @@ export interface RunChecksOptions {
 
 /** Runs every check concurrently, at most `concurrency` at a time; results in the order of the targets. */
 export async function runChecks(targets: readonly CheckTarget[], options: RunChecksOptions = {}): Promise<CheckResult[]> {
-  const cap = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const cap = Math.max(1, options.concurrency ?? defaultConcurrency());
   const needsEngine = targets.some((t) => t.check.type === 'container' || t.check.type === 'exec');
   let lazy: Promise<unknown> | undefined;
   const engine =

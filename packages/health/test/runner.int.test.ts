@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HealthMonitor, runCheck, runChecks, worstStatus, type CheckResult } from '../src/index.js';
-import { closeAll, httpServer, refusedPort, target } from './loopback.js';
+import { closeAll, connections, httpServer, refusedPort, target } from './loopback.js';
 
 afterEach(closeAll);
 
@@ -105,5 +105,21 @@ describe('HealthMonitor', () => {
     expect(monitor.latest()[0]!.status).toBe('critical');
     await new Promise((r) => setTimeout(r, 100));
     expect(results.length).toBe(count); // nothing runs after stop()
+  });
+});
+
+describe('cancelling a run', () => {
+  it('an abort ends every check in flight at once, as cancelled (not timed out), and leaves no socket open', async () => {
+    const { server, port } = await httpServer(() => undefined); // accepts, never answers
+    const targets = Array.from({ length: 200 }, (_, i) => target({ type: 'http', url: `http://127.0.0.1:${port}/h${i}`, timeout: 10_000 }, { id: `h${i}` }));
+    const controller = new AbortController();
+    const started = performance.now();
+    const run = runChecks(targets, { signal: controller.signal });
+    await vi.waitFor(async () => expect(await connections(server)).toBe(200));
+    controller.abort();
+    const results = await run;
+    expect(performance.now() - started).toBeLessThan(5_000); // the 10 s timeouts did not run out
+    expect(new Set(results.map((r) => `${r.status}: ${r.reason}`))).toEqual(new Set(['unknown: cancelled before it finished']));
+    await vi.waitFor(async () => expect(await connections(server)).toBe(0));
   });
 });
