@@ -86,11 +86,16 @@ export async function schema(ctx: CliContext, which: string, opts: { output?: st
 export async function init(ctx: CliContext, opts: { output: string; force?: boolean }): Promise<number> {
   const target = resolve(ctx.cwd, opts.output);
   const file = displayPath(target, ctx.cwd);
-  if (existsSync(target) && !opts.force) {
-    throw new BerthError('ERR_BERTH_EXISTS', `${file}: already exists; not overwriting it`, { hint: 'pass --force to replace it' });
-  }
+  const exists = () => new BerthError('ERR_BERTH_EXISTS', `${file}: already exists; not overwriting it`, { hint: 'pass --force to replace it' });
+  if (existsSync(target) && !opts.force) throw exists();
   if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
-  writeFileAtomic(target, starterSpecText({ repo: basename(dirname(target)), ...schemaNear(dirname(target)) }));
+  try {
+    // Without --force the write itself refuses a file that appeared since the check above.
+    writeFileAtomic(target, starterSpecText({ repo: basename(dirname(target)), ...schemaNear(dirname(target)) }), { overwrite: !!opts.force });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+    throw err;
+  }
   report(ctx, { ok: true, file }, `${file}: written; check it with \`berth validate --spec ${file}\``);
   return ExitCode.Ok;
 }
