@@ -1,37 +1,24 @@
 /**
  * The wire contract of the berth API: one zod schema per route response (and request).
  * The server validates against these; the dashboard imports them (`@berth/api/contract`)
- * and parses what it receives. Only zod here, so it loads in a browser.
+ * and parses what it receives. Only zod here (and @berth/health/result, zod only too), so it loads in a browser.
  *
  * Values of environment variables never appear in any of these shapes.
  */
 import { z } from 'zod';
+import * as HealthResultSchemas from '@berth/health/result';
 
 // ---- shared pieces ----------------------------------------------------------
 
-export const HealthStatus = z.enum(['passing', 'warning', 'critical', 'starting', 'unknown']);
+// A check's result and its status are @berth/health's own schemas (its pure `result` entry), not a copy.
+export const HealthStatus = HealthResultSchemas.HealthStatus;
 export type HealthStatus = z.infer<typeof HealthStatus>;
 
-export const Subject = z.object({
-  kind: z.enum(['service', 'connection', 'devcontainer']),
-  id: z.string(),
-  name: z.string().optional(),
-});
+export const Subject = HealthResultSchemas.CheckSubject;
 export type Subject = z.infer<typeof Subject>;
 
 /** One check run, as @berth/health reports it. */
-export const CheckResult = z.object({
-  id: z.string(),
-  subject: Subject,
-  type: z.string().describe('http, tcp, postgres, exec, docker, ...'),
-  label: z.string().optional().describe('The check as shown in tables: its name, or kind and target.'),
-  status: HealthStatus,
-  reason: z.string(),
-  latencyMs: z.number(),
-  checkedAt: z.string().describe('ISO 8601'),
-  attempts: z.number(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
+export const CheckResult = HealthResultSchemas.CheckResult;
 export type CheckResult = z.infer<typeof CheckResult>;
 
 /** A source that could not answer (no Docker engine, no nvidia-smi, a package not built yet). */

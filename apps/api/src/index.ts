@@ -5,6 +5,6 @@ export { Runtime } from './runtime.js';
 export { resolveToken, bearerMatches, type TokenSource } from './auth.js';
 export { HistoryStore, type RetentionOptions, type SubjectSummary, type StoreStats } from './store/history-store.js';
 export { openStore, parseStoreOption, describeStore, defaultStorePath, type StoreLocation } from './store/open-store.js';
-export { createMonitor, IntervalMonitor, type Monitor, type TargetLike } from './sources/health.js';
+export { createMonitor, type Monitor, type MonitorChoice } from './sources/health.js';
 export { httpStatusFor, healthView } from './views.js';
 export { renderMetrics } from './metrics.js';

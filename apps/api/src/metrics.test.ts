@@ -4,7 +4,7 @@ import { labelValue, renderMetrics } from './metrics.js';
 describe('renderMetrics', () => {
   it('writes the text exposition format: HELP/TYPE, one-hot status, up, latency in seconds', () => {
     const text = renderMetrics(
-      [{ id: 'web/"http"', subject: { kind: 'service', id: 'web' }, type: 'http', status: 'warning', reason: 'slow', latencyMs: 250, checkedAt: '2026-11-26T00:00:00.000Z', attempts: 1 }],
+      [{ id: 'web/"http"', subject: { kind: 'service', id: 'web' }, type: 'http', label: 'http :8080/health', status: 'warning', reason: 'slow', latencyMs: 250, checkedAt: '2026-11-26T00:00:00.000Z', attempts: 1 }],
       'warning',
       { sseClients: 2, checks: 1, uptime: new Map([['web', { uptime24h: 0.5, uptime7d: null }]]) },
     );

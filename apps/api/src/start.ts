@@ -6,7 +6,8 @@ import { defaultUiDir } from './routes/static-routes.js';
 import { createServer, type BerthServer } from './server.js';
 import { EngineSource } from './sources/engine.js';
 import { GpuSource } from './sources/gpu.js';
-import { createMonitor, type TargetLike } from './sources/health.js';
+import type { CheckTarget } from '@berth/health';
+import { createMonitor } from './sources/health.js';
 import { describeStore, openStore, parseStoreOption } from './store/open-store.js';
 import type { RetentionOptions } from './store/history-store.js';
 
@@ -35,7 +36,7 @@ export interface StartOptions {
   corsOrigins?: string[];
   bodyLimit?: number;
   /** Checks to run instead of those derived from the spec. */
-  targets?: TargetLike[];
+  targets?: CheckTarget[];
   logger?: boolean;
 }
 
@@ -73,7 +74,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     const engine = options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir });
     // A service's container start time, so checks within their start period say "starting", not critical.
-    const startedAt = (target: TargetLike) => {
+    const startedAt = (target: CheckTarget) => {
       const c = engine?.containers();
       const started = c?.available && target.subject.kind === 'service' ? c.containers.find((x) => x.service === target.subject.id)?.startedAt : undefined;
       return started ? Date.parse(started) : undefined;

@@ -3,7 +3,7 @@ import { parseSpec } from '@berth/spec';
 import type { CheckResult } from './contract.js';
 import { healthView, httpStatusFor, servicesView } from './views.js';
 
-const r = (id: string, subject: string, status: CheckResult['status']): CheckResult => ({ id, subject: { kind: 'service', id: subject }, type: 'tcp', status, reason: `${status} reason`, latencyMs: 1, checkedAt: '2026-11-26T00:00:00.000Z', attempts: 1 });
+const r = (id: string, subject: string, status: CheckResult['status']): CheckResult => ({ id, subject: { kind: 'service', id: subject }, type: 'tcp', label: `tcp ${subject}`, status, reason: `${status} reason`, latencyMs: 1, checkedAt: '2026-11-26T00:00:00.000Z', attempts: 1 });
 
 describe('httpStatusFor (Consul)', () => {
   it('is 200 passing, 429 warning, 503 critical or not yet known, 200 with no checks', () => {

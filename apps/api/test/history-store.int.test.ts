@@ -10,7 +10,7 @@ const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12, 30);
 
 function result(id: string, subject: string, status: HealthStatus, latencyMs: number, t: number): CheckResult {
-  return { id, subject: { kind: 'service', id: subject }, type: 'tcp', status, reason: status, latencyMs, checkedAt: new Date(t).toISOString(), attempts: 1 };
+  return { id, subject: { kind: 'service', id: subject }, type: 'tcp', label: `tcp ${subject}`, status, reason: status, latencyMs, checkedAt: new Date(t).toISOString(), attempts: 1 };
 }
 
 /** Ten days of one result per 10 minutes for two checks of "db": one down every fifth hour. */

@@ -1,11 +1,8 @@
+import type { z } from 'zod';
 import type { Devcontainer, HealthCheck } from '@berth/spec';
+import type { CheckResult as CheckResultSchema, CheckSubject, HealthStatus } from './result.js';
 
-/** What a check belongs to: a service, a connection or the devcontainer of the spec. */
-export interface CheckSubject {
-  kind: 'service' | 'connection' | 'devcontainer';
-  id: string;
-  name?: string;
-}
+export type { CheckSubject, HealthStatus };
 
 /** One check to run, with what it belongs to. */
 export interface CheckTarget {
@@ -19,22 +16,8 @@ export interface CheckTarget {
   context?: { image?: string; project?: string; devcontainer?: Devcontainer };
 }
 
-export type HealthStatus = 'passing' | 'warning' | 'critical' | 'starting' | 'unknown';
-
-export interface CheckResult {
-  id: string;
-  subject: CheckSubject;
-  type: HealthCheck['type'];
-  /** The check's label as shown in tables: its name, or kind and target. */
-  label: string;
-  status: HealthStatus;
-  /** One line a person understands: "connection refused on 127.0.0.1:5000". */
-  reason: string;
-  latencyMs: number;
-  checkedAt: string;
-  attempts: number;
-  details?: Record<string, unknown>;
-}
+/** One check run; its `type` narrowed to the spec's check kinds. The schema is `CheckResult` in result.ts. */
+export type CheckResult = Omit<z.infer<typeof CheckResultSchema>, 'type'> & { type: HealthCheck['type'] };
 
 /** What one attempt of a check kind finds, before retries, start period and severity are applied. */
 export interface Verdict {

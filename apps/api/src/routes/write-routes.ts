@@ -5,7 +5,7 @@ import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from 
 import { bearerMatches } from '../auth.js';
 import type { Runtime } from '../runtime.js';
 import { EngineUnavailableError, profileServices } from '../sources/engine.js';
-import { errorLine } from '../sources/optional.js';
+import { errorLine } from '../sources/error-line.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 500: ErrorBody, 503: ErrorBody };
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyzeEnv, analyzePorts, parseDotEnv, type BerthSpec, type PortRegistry, type Problem } from '@berth/spec';
 import type { EnvResponse, EnvVarStatus, RegistryResponse } from '../contract.js';
-import { errorLine } from './optional.js';
+import { errorLine } from './error-line.js';
 
 /** The `.env` beside the spec, as `berth env check` reads it (values stay inside the analysis). */
 function envFileBeside(specPath: string | undefined): { file: string; values: Record<string, string> } | undefined {

@@ -1,7 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { Engine, ServiceStatus } from '@berth/docker';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
-import { errorLine } from './optional.js';
+import { errorLine } from './error-line.js';
 import { Poller } from './poller.js';
 
 /** The engine commands, loaded on first use (the API starts without loading the Docker client). */

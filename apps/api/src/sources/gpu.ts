@@ -1,6 +1,6 @@
 import type { BerthSpec } from '@berth/spec';
 import type { GpuResponse } from '../contract.js';
-import { errorLine } from './optional.js';
+import { errorLine } from './error-line.js';
 import { Poller } from './poller.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

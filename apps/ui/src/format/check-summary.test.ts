@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '@berth/api/contract';
 import { checkSummary } from './check-summary.js';
 
-const c = (status: CheckResult['status'], label?: string): CheckResult => ({
-  id: `${label ?? 'tcp'}-${status}`,
+const c = (status: CheckResult['status'], label = 'tcp :5432'): CheckResult => ({
+  id: `${label}-${status}`,
   subject: { kind: 'service', id: 'marquez' },
   type: 'tcp',
   label,
@@ -20,8 +20,8 @@ describe('checkSummary', () => {
       '1 of 3 checks down: http :5002/admin (2 passing)',
     );
   });
-  it('falls back to the check type without a label and leaves out "0 passing"', () => {
-    expect(checkSummary({ status: 'warning', checks: [c('warning'), c('warning', 'slow one')] })).toBe('2 of 2 checks warning: tcp, slow one');
+  it('names every check of the worst status by its label and leaves out "0 passing"', () => {
+    expect(checkSummary({ status: 'warning', checks: [c('warning'), c('warning', 'slow one')] })).toBe('2 of 2 checks warning: tcp :5432, slow one');
   });
   it('says all pass when they do', () => {
     expect(checkSummary({ status: 'passing', checks: [c('passing'), c('passing')] })).toBe('all 2 checks passing');

@@ -6,6 +6,6 @@ export function checkSummary(s: Pick<ServiceView, 'checks' | 'status'>): string 
   const worst = s.checks.filter((c) => c.status === s.status);
   const passing = s.checks.filter((c) => c.status === 'passing').length;
   if (s.status === 'passing') return `all ${s.checks.length} checks passing`;
-  const names = worst.map((c) => c.label ?? c.type).join(', ');
+  const names = worst.map((c) => c.label).join(', ');
   return `${worst.length} of ${s.checks.length} checks ${statusLook[s.status].word}: ${names}${passing ? ` (${passing} passing)` : ''}`;
 }

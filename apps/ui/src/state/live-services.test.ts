@@ -3,7 +3,7 @@ import type { CheckResult, ServiceView } from '@berth/api/contract';
 import { describeChange, emptyLive, liveReducer, MAX_SAMPLES, type LiveServices } from './live-services.js';
 
 function check(id: string, service: string, status: CheckResult['status'], reason: string = status, checkedAt = '2026-01-01T12:00:00.000Z'): CheckResult {
-  return { id, subject: { kind: 'service', id: service }, type: 'tcp', status, reason, latencyMs: 5, checkedAt, attempts: 1 };
+  return { id, subject: { kind: 'service', id: service }, type: 'tcp', label: `tcp ${service}`, status, reason, latencyMs: 5, checkedAt, attempts: 1 };
 }
 
 function service(id: string, checks: CheckResult[], status: ServiceView['status'] = 'passing'): ServiceView {
