@@ -79,7 +79,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       const started = c?.available && target.subject.kind === 'service' ? c.containers.find((x) => x.service === target.subject.id)?.startedAt : undefined;
       return started ? Date.parse(started) : undefined;
     };
-    const choice = await createMonitor(spec, { baseDir, targets: options.targets, startedAt });
+    // A service with a container (any state) was started by someone: its failures count even if its profile is off.
+    const hasContainer = (service: string) => {
+      const c = engine?.containers();
+      return c?.available ? c.containers.some((x) => x.service === service) : undefined;
+    };
+    const choice = await createMonitor(spec, { baseDir, targets: options.targets, startedAt, env, hasContainer });
     const server = await createServer({
       spec,
       specFile: loaded.specFile,

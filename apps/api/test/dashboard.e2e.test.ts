@@ -297,7 +297,8 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
     it('stops the profile with the kept token, without asking again', async () => {
       await page.locator('[data-profile="cache"] button', { hasText: 'Down' }).click();
       expect(await page.locator('dialog[open]').count()).toBe(0);
-      await page.locator('[data-service="cache"][data-status="critical"]').waitFor({ timeout: 60_000 });
+      // Down on purpose, its profile off: not expected to answer, so unknown ("not expected"), not critical.
+      await page.locator('[data-service="cache"][data-status="unknown"]').waitFor({ timeout: 60_000 });
       // The page says what the API answered once the profile is down.
       await expect.poll(() => page.locator('[data-profile="cache"] [role="status"]').innerText(), { timeout: 60_000 }).not.toBe('Stopping…');
       await page.locator('[data-container="cache"][data-state="running"]').waitFor({ state: 'detached', timeout: 30_000 });

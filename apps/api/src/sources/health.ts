@@ -20,13 +20,28 @@ export interface MonitorChoice {
   scheduler?: 'HealthMonitor';
 }
 
-/** Derives the spec's checks (unless given) and schedules them with @berth/health's HealthMonitor. */
+/**
+ * Derives the spec's checks (unless given) and schedules them with @berth/health's HealthMonitor. As in
+ * `berth doctor`, a failing service whose Compose profiles are all off (COMPOSE_PROFILES in `env`) is
+ * reported "unknown: not expected", not critical: nothing was meant to start it. Unless it has a
+ * container (`hasContainer`, from the engine): then someone started it, and its failure is real.
+ */
 export async function createMonitor(
   spec: BerthSpec,
-  options: { baseDir?: string; engine?: unknown; targets?: CheckTarget[]; startedAt?: (target: CheckTarget) => number | undefined } = {},
+  options: {
+    baseDir?: string;
+    engine?: unknown;
+    targets?: CheckTarget[];
+    startedAt?: (target: CheckTarget) => number | undefined;
+    env?: NodeJS.ProcessEnv;
+    /** Whether the engine has a container of the service (any state); undefined when the engine cannot say. */
+    hasContainer?: (service: string) => boolean | undefined;
+  } = {},
 ): Promise<MonitorChoice> {
   // Loaded here, not at the top: `berth serve --help` and the contract's users never pay for it.
-  const { deriveChecks, HealthMonitor } = await import('@berth/health');
+  const { deriveChecks, HealthMonitor, relaxForProfiles } = await import('@berth/health');
+  const env = options.env ?? process.env;
+  const relax = (r: CheckResult) => (r.subject.kind === 'service' && options.hasContainer?.(r.subject.id) ? r : relaxForProfiles(r, spec, env));
   let targets = options.targets;
   if (!targets) {
     try {
@@ -39,6 +54,6 @@ export async function createMonitor(
   const size = targets.length;
   return {
     scheduler: 'HealthMonitor',
-    monitor: { size, start: () => m.start(), stop: () => m.stop(), latest: () => m.latest(), onResult: (cb) => void m.on('result', cb) },
+    monitor: { size, start: () => m.start(), stop: () => m.stop(), latest: () => m.latest().map(relax), onResult: (cb) => void m.on('result', (r) => cb(relax(r))) },
   };
 }
