@@ -73,16 +73,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const store = await openStore(location, options.retention);
   try {
     const engine = options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir });
+    // The engine's last word on a service's container: undefined when it cannot say, null when there is none.
+    const containerOf = (service: string) => {
+      const c = engine?.containers();
+      if (!c?.available) return undefined;
+      return c.containers.find((x) => x.service === service && x.state !== 'missing') ?? null;
+    };
     // A service's container start time, so checks within their start period say "starting", not critical.
     const startedAt = (target: CheckTarget) => {
-      const c = engine?.containers();
-      const started = c?.available && target.subject.kind === 'service' ? c.containers.find((x) => x.service === target.subject.id)?.startedAt : undefined;
+      const started = target.subject.kind === 'service' ? containerOf(target.subject.id)?.startedAt : undefined;
       return started ? Date.parse(started) : undefined;
     };
     // A service with a container (any state) was started by someone: its failures count even if its profile is off.
     const hasContainer = (service: string) => {
-      const c = engine?.containers();
-      return c?.available ? c.containers.some((x) => x.service === service) : undefined;
+      const c = containerOf(service);
+      return c === undefined ? undefined : c !== null;
     };
     const choice = await createMonitor(spec, { baseDir, targets: options.targets, startedAt, env, hasContainer });
     const server = await createServer({

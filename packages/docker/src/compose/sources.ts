@@ -51,7 +51,7 @@ export function locateProblems(problems: Problem[], sources: readonly ComposeSou
       if (m && (!best || m.depth > best.depth)) best = { source, ...m };
     }
     if (!best) return p;
-    const { line, col } = linePos(best.source, best.offset);
+    const { line, col } = best.source.doc.linePos(best.offset);
     return { ...p, file: best.source.file, line, col };
   });
 }
@@ -74,24 +74,4 @@ function deepest(source: ComposeSource, path: DocPath): { depth: number; offset:
     depth++;
   }
   return { depth, offset };
-}
-
-const lineStarts = new WeakMap<ComposeSource, number[]>();
-
-/** Line and column (1-based) of an offset, by binary search over the file's line starts (computed once). */
-function linePos(source: ComposeSource, offset: number): { line: number; col: number } {
-  let starts = lineStarts.get(source);
-  if (!starts) {
-    starts = [0];
-    for (let i = 0; i < source.doc.text.length; i++) if (source.doc.text[i] === '\n') starts.push(i + 1);
-    lineStarts.set(source, starts);
-  }
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - starts[lo]! + 1 };
 }

@@ -3,6 +3,7 @@ import type { Engine } from '../engine/connect.js';
 import { observeProject } from '../engine/observe.js';
 import { projectFilter } from '../labels.js';
 import { projectName } from '../project-name.js';
+import { stopTimeoutSeconds } from '../up/desired.js';
 import { Semaphore } from '../up/limits.js';
 
 export interface DownResult {
@@ -43,8 +44,7 @@ export async function down(
         await Promise.all(dependents(c.service).map(stopOne));
         const container = docker.getContainer(c.id);
         await limit.run(async () => {
-          const grace = Math.ceil((spec.services[c.service]?.stopGracePeriod ?? 10_000) / 1000);
-          if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: grace }).catch(() => undefined);
+          if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: stopTimeoutSeconds(spec.services[c.service]) }).catch(() => undefined);
         });
         const removal = limit.run(() =>
           container.remove({ force: true, v: false }).then(

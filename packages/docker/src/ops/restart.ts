@@ -2,6 +2,7 @@ import { BerthError, type BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import { observeProject } from '../engine/observe.js';
 import { projectName } from '../project-name.js';
+import { stopTimeoutSeconds } from '../up/desired.js';
 
 export interface RestartResult {
   project: string;
@@ -19,7 +20,7 @@ export async function restart(engine: Engine, spec: BerthSpec, options: { servic
   }
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
   await Promise.all(
-    chosen.map((c) => engine.api.getContainer(c.id).restart({ t: Math.ceil((spec.services[c.service]?.stopGracePeriod ?? 10_000) / 1000) })),
+    chosen.map((c) => engine.api.getContainer(c.id).restart({ t: stopTimeoutSeconds(spec.services[c.service]) })),
   );
   return { project, restarted: chosen.map((c) => ({ name: c.name, service: c.service })) };
 }

@@ -138,6 +138,11 @@ function healthcheck(service: Service): Dockerode.HealthConfig | undefined {
   return out;
 }
 
+/** Seconds the engine waits after SIGTERM before SIGKILL: the service's `stopGracePeriod`, else 10 s as in Compose. */
+export function stopTimeoutSeconds(service: Service | undefined): number {
+  return Math.ceil((service?.stopGracePeriod ?? 10_000) / 1000);
+}
+
 /** Engine DeviceRequests: `Count: -1` (all) when neither count nor device ids are given, as Docker ≥ 27.3 needs. */
 export function deviceRequests(service: Service): Dockerode.DeviceRequest[] | undefined {
   const g = service.gpu;
@@ -159,7 +164,7 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   const { exposed, bindings, hostPorts, allocates } = ports(name, service);
   const networkMode = service.networkMode ?? (service.runtime?.find((r) => r.network && input.spec.networks[r.network]?.mode === 'host') ? 'host' : undefined);
   const net = networkName(input.project);
-  const stopTimeoutS = Math.ceil((service.stopGracePeriod ?? 10_000) / 1000);
+  const stopTimeoutS = stopTimeoutSeconds(service);
   const labels: Record<string, string> = {
     ...service.labels,
     [COMPOSE_PROJECT]: input.project,

@@ -11,6 +11,8 @@ export interface SourceDocument {
   problems: Problem[];
   /** Line and column (1-based) of the node at `path`, or of the nearest ancestor that exists. */
   locate(path: readonly (string | number)[], which?: 'key' | 'value'): { line: number; col: number };
+  /** Line and column (1-based) of a character offset in `text`. */
+  linePos(offset: number): { line: number; col: number };
 }
 
 export function parseYamlSource(file: string, text: string): SourceDocument {
@@ -68,6 +70,7 @@ export function parseYamlSource(file: string, text: string): SourceDocument {
     locate(path, which = 'value') {
       return lineCounter.linePos(offsetOf(path, which));
     },
+    linePos: (offset) => lineCounter.linePos(offset),
   };
 }
 
