@@ -2,6 +2,7 @@ export * from './schema/index.js';
 export * from './problem.js';
 export { closest, editDistance } from './util/did-you-mean.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, lockHolder, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
 export * from './load/load.js';
 export { parseYamlSource, type SourceDocument } from './load/yaml-document.js';
 export { checkReferences, dependencyCycles } from './load/references.js';

@@ -1,0 +1,206 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BerthError } from '../problem.js';
+import { lockFileFor, namedLockFile, withFileLock, withNamedLock } from './file-lock.js';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+const CHILD = join(root, 'packages/spec/test/support/lock-child.ts');
+
+/** The lock child as a real process (tsx over the TypeScript sources). */
+function child(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX, CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const exited = (c: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+  let stderr = '';
+  c.stderr?.on('data', (d) => (stderr += d));
+  c.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+});
+
+const printed = (c: ChildProcess, text: string) => new Promise<void>((resolve, reject) => {
+  let out = '';
+  c.stdout?.on('data', (d) => {
+    out += d;
+    if (out.includes(text)) resolve();
+  });
+  c.on('exit', (code) => reject(new Error(`the child exited (${code}) before printing ${text}`)));
+});
+
+/** Every "enter" is followed by the same process's "leave" before anyone else enters. */
+function neverOverlapped(log: string): boolean {
+  const lines = log.trim().split('\n');
+  for (let i = 0; i < lines.length; i += 2) {
+    const [a, pa] = lines[i]!.split(' ');
+    const [b, pb] = (lines[i + 1] ?? '').split(' ');
+    if (a !== 'enter' || b !== 'leave' || pa !== pb) return false;
+  }
+  return true;
+}
+
+describe('withFileLock across processes', () => {
+  const dirs: string[] = [];
+  const running: ChildProcess[] = [];
+  const scratch = () => {
+    const d = mkdtempSync(join(tmpdir(), 'berth-lock-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const c of running.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  const contenders = async (dir: string, n: number) => {
+    const target = join(dir, 'ports.yaml');
+    const counter = join(dir, 'counter');
+    const log = join(dir, 'log');
+    if (!existsSync(counter)) writeFileSync(counter, '0');
+    const results = await Promise.all(Array.from({ length: n }, () => exited(child(['contend', target, counter, log]))));
+    return { results, count: Number(readFileSync(counter, 'utf8')), log: readFileSync(log, 'utf8') };
+  };
+
+  it('ten processes contending for one file each get it in turn: no update lost, no overlap, nothing left behind', async () => {
+    const dir = scratch();
+    const { results, count, log } = await contenders(dir, 10);
+    expect(results.map((r) => r.code)).toEqual(Array(10).fill(0));
+    expect(count).toBe(10);
+    expect(neverOverlapped(log)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['counter', 'log']);
+  }, 90_000);
+
+  it('a holder killed with SIGKILL leaves a stale lock that the next taker takes over', async () => {
+    const dir = scratch();
+    const target = join(dir, 'ports.yaml');
+    const holder = child(['hold', target]);
+    running.push(holder);
+    await printed(holder, 'held');
+    const lock = JSON.parse(readFileSync(lockFileFor(target), 'utf8'));
+    expect(lock).toMatchObject({ pid: holder.pid, purpose: 'holding it for a test' });
+    holder.kill('SIGKILL');
+    await exited(holder);
+    expect(existsSync(lockFileFor(target))).toBe(true);
+
+    const started = Date.now();
+    const inside = await withFileLock(target, () => JSON.parse(readFileSync(lockFileFor(target), 'utf8')).pid as number, { timeoutMs: 5_000 });
+    expect(inside).toBe(process.pid);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+
+  it('ten processes finding one stale lock: exactly one takes it over at a time, every update lands', async () => {
+    const dir = scratch();
+    const target = join(dir, 'ports.yaml');
+    const holder = child(['hold', target]);
+    running.push(holder);
+    await printed(holder, 'held');
+    holder.kill('SIGKILL');
+    await exited(holder);
+    const { results, count, log } = await contenders(dir, 10);
+    expect(results.map((r) => r.code)).toEqual(Array(10).fill(0));
+    expect(count).toBe(10);
+    expect(neverOverlapped(log)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['counter', 'log']);
+  }, 90_000);
+
+  it('gives up after the timeout with ERR_BERTH_LOCKED naming the holder: pid, command, since when, and a hint', async () => {
+    const dir = scratch();
+    const target = join(dir, 'ports.yaml');
+    const holder = child(['hold', target]);
+    running.push(holder);
+    await printed(holder, 'held');
+    const started = Date.now();
+    const err = await withFileLock(target, () => 'never', { timeoutMs: 400, display: 'ports.yaml' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(err).toBeInstanceOf(BerthError);
+    const e = err as BerthError;
+    expect(e.code).toBe('ERR_BERTH_LOCKED');
+    expect(e.exitCode).not.toBe(0);
+    expect(e.message).toMatch(new RegExp(`^ports\\.yaml is locked by pid ${holder.pid} \\("lock-child hold .*ports\\.yaml", holding it for a test, since \\d{4}-\\d\\d-\\d\\dT[^ ]+ \\(\\d+\\.\\d s ago\\)\\); waited 0\\.4 s$`));
+    expect(e.hint).toContain(`kill ${holder.pid}`);
+  }, 60_000);
+
+  it('stops waiting at once when the signal aborts', async () => {
+    const dir = scratch();
+    const target = join(dir, 'ports.yaml');
+    const holder = child(['hold', target]);
+    running.push(holder);
+    await printed(holder, 'held');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    await expect(withFileLock(target, () => 'never', { timeoutMs: 10_000, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  }, 60_000);
+});
+
+describe('withFileLock in one process', () => {
+  const dirs: string[] = [];
+  const scratch = () => {
+    const d = mkdtempSync(join(tmpdir(), 'berth-lock-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('serialises concurrent callers and is re-entrant within one call chain', async () => {
+    const target = join(scratch(), 'page.md');
+    const order: string[] = [];
+    const task = (name: string) =>
+      withFileLock(target, async () => {
+        order.push(`${name}+`);
+        await withFileLock(target, () => order.push(`${name} nested`));
+        await new Promise((r) => setTimeout(r, 20));
+        order.push(`${name}-`);
+      });
+    await Promise.all([task('a'), task('b'), task('c')]);
+    for (let i = 0; i < order.length; i += 3) {
+      const name = order[i]!.slice(0, 1);
+      expect(order.slice(i, i + 3)).toEqual([`${name}+`, `${name} nested`, `${name}-`]);
+    }
+    expect(order).toHaveLength(9);
+    expect(existsSync(lockFileFor(target))).toBe(false);
+  });
+
+  it('releases the lock when fn throws, and passes the error on', async () => {
+    const target = join(scratch(), 'page.md');
+    await expect(withFileLock(target, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(existsSync(lockFileFor(target))).toBe(false);
+  });
+
+  it('never takes over a lock held on another host', async () => {
+    const target = join(scratch(), 'ports.yaml');
+    writeFileSync(lockFileFor(target), JSON.stringify({ pid: 1, hostname: 'build-box-7', since: new Date().toISOString(), command: 'berth up', nonce: 'x' }));
+    await expect(withFileLock(target, () => 'never', { timeoutMs: 200 })).rejects.toMatchObject({ code: 'ERR_BERTH_LOCKED', message: expect.stringContaining('pid 1 on host build-box-7 ("berth up"') });
+  });
+
+  it('takes over a lock file that never said who holds it once it is old, not while it is fresh', async () => {
+    const target = join(scratch(), 'ports.yaml');
+    writeFileSync(lockFileFor(target), '');
+    await expect(withFileLock(target, () => 'never', { timeoutMs: 200 })).rejects.toMatchObject({ code: 'ERR_BERTH_LOCKED' });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockFileFor(target), old, old);
+    await expect(withFileLock(target, () => 'mine', { timeoutMs: 2_000 })).resolves.toBe('mine');
+  });
+
+  it('withNamedLock keeps its lock files in the per-user runtime directory, one per name', async () => {
+    const runtime = scratch();
+    const env = { XDG_RUNTIME_DIR: runtime };
+    const a = namedLockFile('project shop on unix:///var/run/docker.sock', env);
+    const b = namedLockFile('project shop on tcp://10.0.0.2:2375', env);
+    expect(a).not.toBe(b);
+    expect(a.startsWith(join(runtime, 'berth', 'locks'))).toBe(true);
+    const seen = await withNamedLock('project shop on unix:///var/run/docker.sock', () => existsSync(a), { env });
+    expect(seen).toBe(true);
+    expect(existsSync(a)).toBe(false);
+  });
+});

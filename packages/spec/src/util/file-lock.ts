@@ -1,0 +1,352 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BerthError } from '../problem.js';
+
+/**
+ * Cross-process locks on files berth writes (the port registry, the spec, generated pages) and on named
+ * resources (a project on an engine).
+ *
+ * A lock is a file created with O_EXCL that holds its owner: pid, host, the process's start time, the
+ * command and when it took the lock. It is released by removing it; an owner that dies leaves it behind,
+ * and the next taker finds it stale (that pid is gone from this host, or is now another process) and takes
+ * it over. Two takers of one stale lock cannot both win: removing it first needs a guard file named after
+ * that exact lock file (its inode and content), created with O_EXCL, so only one taker removes it, and only
+ * after checking, under the guard, that it is still the stale one; then everybody races for the lock itself
+ * with O_EXCL again. A lock held on another host is never taken over (its pid cannot be checked from here).
+ */
+
+export interface FileLockOptions {
+  /** How long to wait for another holder before giving up with ERR_BERTH_LOCKED (default 10 s). */
+  timeoutMs?: number;
+  /** Aborting stops the wait at once (the AbortSignal's reason is thrown). */
+  signal?: AbortSignal;
+  /** What the holder is doing, shown to whoever waits: "registering web's ports". */
+  purpose?: string;
+  /** The target as messages name it (default: the path given). */
+  display?: string;
+  /** Called once when the lock is found held by someone else, before waiting (progress: "waiting for ..."). */
+  onWait?: (holder: LockHolder) => void;
+}
+
+/** What a lock file says about its holder. */
+export interface LockHolder {
+  pid: number;
+  hostname: string;
+  /** When the lock was taken (ISO 8601). */
+  since: string;
+  /** The holder's command line, flags left out (they may carry values). */
+  command: string;
+  purpose?: string;
+  /** The holder process's start time in clock ticks since boot (Linux), so a reused pid is not mistaken for it. */
+  processStart?: string;
+  /** Unique to this acquisition: release removes the file only while it is still this one. */
+  nonce: string;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+/** A lock file that cannot be read as a holder (a holder killed between creating and writing it) is stale after this. */
+const UNREADABLE_STALE_MS = 2_000;
+
+/** The lock file that guards `target`: `<target>.lock` beside it. */
+export function lockFileFor(target: string): string {
+  return `${resolve(target)}.lock`;
+}
+
+/**
+ * Runs `fn` holding the lock on `target` (a file berth writes; the lock file sits beside it). Waits for
+ * another holder with backoff up to `timeoutMs`, then throws ERR_BERTH_LOCKED naming the holder.
+ * Re-entrant within one async call chain: a nested lock on the same target runs `fn` at once.
+ */
+export function withFileLock<T>(target: string, fn: () => Promise<T> | T, options: FileLockOptions = {}): Promise<T> {
+  return withLockPath(lockFileFor(target), fn, { display: options.display ?? target, ...options });
+}
+
+/**
+ * Runs `fn` holding a lock that is not a file's: a name such as "project semops-data on unix:///var/run/docker.sock".
+ * The lock file lives in this user's runtime directory (`$XDG_RUNTIME_DIR/berth/locks`, else `<tmpdir>/berth-<uid>/locks`).
+ */
+export function withNamedLock<T>(name: string, fn: () => Promise<T> | T, options: FileLockOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<T> {
+  return withLockPath(namedLockFile(name, options.env), fn, { display: options.display ?? name, ...options });
+}
+
+/** Where the lock named `name` lives: a readable stem of the name plus a hash of all of it, so distinct names never share a file. */
+export function namedLockFile(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const stem = name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
+  return join(runtimeLockDir(env), `${stem}-${hash}.lock`);
+}
+
+/**
+ * This user's directory for named locks, created (mode 0700) when missing. A directory under the shared
+ * tmpdir is refused when it is not ours or is a symbolic link: another user must not be able to plant it.
+ */
+export function runtimeLockDir(env: NodeJS.ProcessEnv = process.env): string {
+  const uid = process.getuid?.();
+  const runtime = env.XDG_RUNTIME_DIR && isOwnDir(env.XDG_RUNTIME_DIR, uid) ? join(env.XDG_RUNTIME_DIR, 'berth') : join(tmpdir(), `berth-${uid ?? 'user'}`);
+  mkdirSync(runtime, { recursive: true, mode: 0o700 });
+  if (!isOwnDir(runtime, uid)) {
+    throw new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { exitCode: 2, hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
+  }
+  const dir = join(runtime, 'locks');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+function isOwnDir(path: string, uid: number | undefined): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isDirectory() && (uid === undefined || st.uid === uid);
+  } catch {
+    return false;
+  }
+}
+
+// The lock files this async call chain holds (for re-entry), and those this process holds (removed on exit).
+const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
+const heldByProcess = new Map<string, string>();
+let exitHookInstalled = false;
+
+async function withLockPath<T>(lockPath: string, fn: () => Promise<T> | T, options: FileLockOptions & { display: string }): Promise<T> {
+  const chain = heldHere.getStore();
+  if (chain?.has(lockPath)) return fn();
+  const nonce = await acquire(lockPath, options);
+  try {
+    return await heldHere.run(new Set([...(chain ?? []), lockPath]), fn);
+  } finally {
+    release(lockPath, nonce);
+  }
+}
+
+async function acquire(lockPath: string, options: FileLockOptions & { display: string }): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const started = Date.now();
+  const me = describeSelf(options.purpose);
+  const content = `${JSON.stringify(me)}\n`;
+  let delay = 5;
+  let told = false;
+  let lastHolder: LockHolder | undefined;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    if (tryCreate(lockPath, content)) {
+      heldByProcess.set(lockPath, me.nonce);
+      installExitHook();
+      return me.nonce;
+    }
+    const found = readLock(lockPath);
+    if (!found) continue; // released meanwhile: try again at once
+    if (isStale(found)) {
+      if (removeStale(lockPath, found, 0)) continue;
+    } else if (found.holder) {
+      lastHolder = found.holder;
+      if (!told) {
+        told = true;
+        options.onWait?.(found.holder);
+      }
+    }
+    const left = timeoutMs - (Date.now() - started);
+    if (left <= 0) throw lockedError(lockPath, options.display, lastHolder, timeoutMs);
+    // Backoff with jitter, so a crowd of waiters does not retry in step.
+    await sleep(Math.min(left, delay * (0.5 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
+    delay = Math.min(delay * 2, 200);
+  }
+}
+
+/** Creates the lock file with O_EXCL and writes the holder into it; false when it exists. */
+function tryCreate(lockPath: string, content: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx', 0o644);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'ENOENT') {
+      mkdirSync(dirname(lockPath), { recursive: true });
+      return tryCreate(lockPath, content);
+    }
+    throw lockFailure(lockPath, err);
+  }
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+interface FoundLock {
+  raw: string;
+  ino: number;
+  mtimeMs: number;
+  holder?: LockHolder;
+}
+
+/** The lock file as it is now, or undefined when there is none. */
+function readLock(lockPath: string): FoundLock | undefined {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw lockFailure(lockPath, err);
+  }
+  try {
+    const st = fstatSync(fd);
+    const raw = readFileSync(fd, 'utf8');
+    return { raw, ino: st.ino, mtimeMs: st.mtimeMs, ...parseHolder(raw) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseHolder(raw: string): { holder?: LockHolder } {
+  try {
+    const h = JSON.parse(raw) as Partial<LockHolder>;
+    if (typeof h.pid === 'number' && typeof h.hostname === 'string' && typeof h.nonce === 'string') {
+      return { holder: { pid: h.pid, hostname: h.hostname, since: String(h.since ?? ''), command: String(h.command ?? ''), nonce: h.nonce, ...(h.purpose ? { purpose: String(h.purpose) } : {}), ...(h.processStart ? { processStart: String(h.processStart) } : {}) } };
+    }
+  } catch {
+    // not (yet) a whole holder
+  }
+  return {};
+}
+
+/** Stale: its holder is gone from this host (or the pid now belongs to another process), or it never said who holds it. */
+function isStale(found: FoundLock): boolean {
+  const h = found.holder;
+  if (!h) return Date.now() - found.mtimeMs > UNREADABLE_STALE_MS;
+  if (h.hostname !== hostname()) return false;
+  return !processAlive(h.pid, h.processStart);
+}
+
+function processAlive(pid: number, processStart?: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (processStart === undefined) return true;
+  const now = processStartOf(pid);
+  return now === undefined || now === processStart;
+}
+
+/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot; undefined off Linux. */
+function processStartOf(pid: number | 'self'): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the stale lock `found` unless someone else is already doing so. The guard that makes one taker
+ * win is named after this exact lock file (inode and content), so it can only ever guard this removal;
+ * a guard left by a taker that died is itself stale and is taken over the same way.
+ * True when the stale lock is gone (by us or by someone else), false when another taker is on it.
+ */
+function removeStale(lockPath: string, found: FoundLock, depth: number): boolean {
+  const id = createHash('sha256').update(`${found.ino}\0${found.raw}`).digest('hex').slice(0, 16);
+  const guard = `${lockPath}.takeover-${id}`;
+  if (!tryCreate(guard, `${JSON.stringify(describeSelf('taking over a stale lock'))}\n`)) {
+    const other = readLock(guard);
+    if (other && depth < 4 && isStale(other)) removeStale(guard, other, depth + 1);
+    return false;
+  }
+  try {
+    const now = readLock(lockPath);
+    if (now && now.ino === found.ino && now.raw === found.raw && isStale(now)) unlinkQuietly(lockPath);
+    return true;
+  } finally {
+    unlinkQuietly(guard);
+  }
+}
+
+function release(lockPath: string, nonce: string): void {
+  heldByProcess.delete(lockPath);
+  const now = readLockQuietly(lockPath);
+  if (now?.holder?.nonce === nonce) unlinkQuietly(lockPath);
+}
+
+function readLockQuietly(lockPath: string): FoundLock | undefined {
+  try {
+    return readLock(lockPath);
+  } catch {
+    return undefined;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** A process that exits through process.exit while holding locks lets go of them (a killed one leaves them stale). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const [path, nonce] of heldByProcess) release(path, nonce);
+  });
+}
+
+function describeSelf(purpose: string | undefined): LockHolder {
+  const start = processStartOf('self');
+  return {
+    pid: process.pid,
+    hostname: hostname(),
+    since: new Date().toISOString(),
+    command: commandLine(),
+    ...(purpose ? { purpose } : {}),
+    ...(start ? { processStart: start } : {}),
+    nonce: randomBytes(8).toString('hex'),
+  };
+}
+
+/** `berth ports register web`: the program and its words up to the first flag (flag values may be secrets). */
+function commandLine(argv: readonly string[] = process.argv): string {
+  const script = argv[1] ? basename(argv[1]).replace(/\.[cm]?[jt]s$/, '') : basename(argv[0] ?? 'node');
+  const words: string[] = [];
+  for (const a of argv.slice(2)) {
+    if (a.startsWith('-') || words.length >= 6) break;
+    words.push(a.length > 40 ? `${a.slice(0, 37)}...` : a);
+  }
+  return [script, ...words].join(' ');
+}
+
+function lockedError(lockPath: string, display: string, holder: LockHolder | undefined, timeoutMs: number): BerthError {
+  const waited = `waited ${formatSeconds(timeoutMs)}`;
+  if (!holder) {
+    return new BerthError('ERR_BERTH_LOCKED', `${display} is locked (${lockPath}); ${waited}`, { exitCode: 1, hint: `if no berth is running, remove ${lockPath}` });
+  }
+  const where = holder.hostname === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.hostname}`;
+  const since = holder.since ? `, since ${holder.since} (${formatSeconds(Date.now() - Date.parse(holder.since))} ago)` : '';
+  const doing = holder.purpose ? `, ${holder.purpose}` : '';
+  return new BerthError('ERR_BERTH_LOCKED', `${display} is locked by ${where} ("${holder.command}"${doing}${since}); ${waited}`, {
+    exitCode: 1,
+    hint: holder.hostname === hostname() ? `wait for it to finish, or stop it (kill ${holder.pid}); a lock whose process is gone is taken over by itself` : `a lock held on another host is never taken over; if nothing runs there any more, remove ${lockPath}`,
+  });
+}
+
+function lockFailure(lockPath: string, err: unknown): BerthError {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { exitCode: 2, cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
+}
+
+function formatSeconds(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '0 s';
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/** Whether the lock file of `target` exists and its holder is alive (for status displays and tests). */
+export function lockHolder(target: string): LockHolder | undefined {
+  const found = readLockQuietly(lockFileFor(target));
+  return found && !isStale(found) ? found.holder : undefined;
+}
