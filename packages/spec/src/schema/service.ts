@@ -3,6 +3,9 @@ import { Duration, EnvVarName, Identifier, PortNumber, PortOrRange, Protocol } f
 import { HealthCheck } from './check.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 
+/** Said of every field whose text may hold Compose references (`${VAR}`, `${VAR:-default}`), resolved when berth runs the service. */
+const TEXT_NOTE = 'Compose text: `${VAR}` references are resolved when berth runs it (the environment, then the .env beside the spec); `$$` is a literal `$`.';
+
 const SHORT_PORT_RE = /^(?:(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):)?(\d{1,5}(?:-\d{1,5})?)(?::(\d{1,5}(?:-\d{1,5})?))?(?:\/(tcp|udp))?$/;
 
 /** The long form of a published port. */
@@ -13,7 +16,13 @@ export const PortBindingObject = z.strictObject({
   protocol: Protocol,
   name: z.string().optional().describe('What this port is for within the service, such as "api" or "admin".'),
   description: z.string().optional().describe('Shown in the rendered docs, for example "Data lineage admin".'),
-  env: EnvVarName.optional().describe('The env var that carries this port, such as MLFLOW_PORT.'),
+  env: EnvVarName.describe('The env var that carries this port, such as MLFLOW_PORT; `berth compose` writes the port as `${MLFLOW_PORT:-5000}`.').optional(),
+  containerEnv: EnvVarName.describe('The env var that carries the container port, as Compose\'s `"${API_PORT}:${API_PORT}"` writes it.').optional(),
+  hostIpEnv: EnvVarName.describe('The env var that carries the host address, as in `"${HOST_IP:-127.0.0.1}:5432:5432"`.').optional(),
+  envDefault: z
+    .boolean()
+    .optional()
+    .describe('false when the Compose file gave these variables no default (`${API_PORT}`): `berth compose` writes them so, and the numbers here are what `.env` held at import.'),
   appProtocol: z.enum(['http', 'https', 'tcp', 'postgres', 'grpc']).optional().describe('What speaks on this port; chooses the default health check.'),
 });
 
@@ -66,7 +75,7 @@ export const ContainerHealthcheck = z.strictObject({
   test: z
     .union([z.string(), z.array(z.string()).min(1)])
     .optional()
-    .describe('A string runs through the shell (CMD-SHELL); a list starts with NONE, CMD or CMD-SHELL.'),
+    .describe(`A string runs through the shell (CMD-SHELL); a list starts with NONE, CMD or CMD-SHELL. ${TEXT_NOTE}`),
   interval: Duration.optional(),
   timeout: Duration.optional(),
   retries: z.number().int().min(0).optional(),
@@ -115,6 +124,43 @@ export const Runtime = z
   .transform((v) => (typeof v === 'string' ? { kind: v } : v));
 export type Runtime = z.output<typeof Runtime>;
 
+/** Build arguments and labels: a map; a `null` argument takes its value from the environment, as in Compose. */
+const BuildArgs = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+/**
+ * How a service's image is built, with Compose's fields (camelCase): a context path or URL, or the
+ * long form. berth reads and writes it; building is done by `docker compose build` or `docker build`
+ * until berth builds images itself.
+ */
+export const ServiceBuild = z
+  .union([
+    z.string().describe('The build context: a directory relative to the spec, or a Git URL.'),
+    z.strictObject({
+      context: z.string().default('.').describe('The build context: a directory relative to the spec, or a Git URL.'),
+      dockerfile: z.string().optional().describe('The Dockerfile, relative to the context (default Dockerfile).'),
+      dockerfileInline: z.string().optional().describe('The Dockerfile itself, instead of a file.'),
+      target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
+      args: BuildArgs.optional().describe(`Build arguments (ARG); null takes the value from the environment. ${TEXT_NOTE}`),
+      labels: z.record(z.string(), z.string()).optional().describe('Labels on the built image.'),
+      cacheFrom: z.array(z.string()).optional().describe('Images to use as a build cache.'),
+      additionalContexts: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; needs BuildKit.'),
+      network: z.string().optional().describe('Network for RUN steps (host, none, ...).'),
+      shmSize: z.union([z.string(), z.number().int().nonnegative()]).optional().describe('Size of /dev/shm during the build ("2gb" or bytes).'),
+      extraHosts: z.record(z.string(), z.string()).optional().describe('Extra /etc/hosts entries during the build (`host: address`).'),
+      noCache: z.boolean().optional().describe('Build without the cache.'),
+      pull: z.boolean().optional().describe('Always pull the base images.'),
+      platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64.'),
+      tags: z.array(z.string()).optional().describe('More tags for the built image, besides `image`.'),
+    }),
+  ])
+  .transform((v) => (typeof v === 'string' ? { context: v } : v))
+  .refine((v) => !('dockerfile' in v && v.dockerfile !== undefined && 'dockerfileInline' in v && v.dockerfileInline !== undefined), 'dockerfile and dockerfileInline cannot both be set')
+  .describe(`Build the image from a Dockerfile: a context, or { context, dockerfile, target, args, ... } as in Compose. ${TEXT_NOTE}`);
+export type ServiceBuild = z.output<typeof ServiceBuild>;
+
 const RestartPolicy = z.enum(['no', 'always', 'on-failure', 'unless-stopped']);
 
 export const Service = strictWithExtensions({
@@ -126,23 +172,31 @@ export const Service = strictWithExtensions({
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
     .describe('Where it runs: compose (default), devcontainer, host, or several.'),
   profiles: z.array(Identifier).optional().describe('Compose profiles that enable it; none means always enabled.'),
-  image: z.string().optional(),
-  command: z.union([z.string(), z.array(z.string())]).optional(),
-  entrypoint: z.union([z.string(), z.array(z.string())]).optional(),
-  workingDir: z.string().optional(),
-  user: z.string().optional(),
+  image: z.string().optional().describe(`The image to run; with build, the name the built image gets. ${TEXT_NOTE}`),
+  build: ServiceBuild.optional(),
+  command: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),
+  entrypoint: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),
+  workingDir: z.string().optional().describe(TEXT_NOTE),
+  user: z.string().optional().describe(TEXT_NOTE),
   ports: z.array(PortBinding).optional(),
   expose: z.array(z.union([PortNumber, z.string()])).optional().describe('Container ports reachable from other services, not published.'),
-  environment: z.record(EnvVarName, z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
-  envFile: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
-  volumes: z.array(VolumeMount).optional(),
+  environment: z
+    .record(EnvVarName, z.union([z.string(), z.number(), z.boolean(), z.null()]))
+    .optional()
+    .describe(`Variables in the container; null passes the variable through from the environment. ${TEXT_NOTE}`),
+  envFile: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
+    .describe(`Files of KEY=VALUE lines passed into the container. ${TEXT_NOTE}`),
+  volumes: z.array(VolumeMount).optional().describe(TEXT_NOTE),
   dependsOn: DependsOn.optional(),
   restart: RestartPolicy.optional(),
   healthcheck: ContainerHealthcheck.optional(),
   networkMode: z.string().optional().describe('Compose network_mode: host, none, bridge, service:NAME, container:NAME.'),
   networks: z.array(z.string()).optional(),
   gpu: GpuRequest.optional().describe('GPU devices to request; true means every GPU.'),
-  labels: z.record(z.string(), z.string()).optional(),
+  labels: z.record(z.string(), z.string()).optional().describe(TEXT_NOTE),
   stopGracePeriod: Duration.optional(),
   exclusiveWith: z.array(Identifier).optional().describe('Services that cannot run together with this one, such as two on the same port.'),
   checks: z.array(HealthCheck).optional().describe('How berth checks this service from outside; a default is derived from its ports when absent.'),
