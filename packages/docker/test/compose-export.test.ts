@@ -15,7 +15,7 @@ function semopsWithImages() {
   doc.setIn(['services', 'marquez', 'healthcheck'], doc.createNode({ test: 'wget -qO- http://localhost:5000/api/v1/namespaces', interval: '10s', startPeriod: '1m30s', startInterval: '2s', retries: 5 }));
   doc.setIn(['services', 'marquez-web', 'dependsOn'], doc.createNode({ marquez: { condition: 'service_healthy', restart: true } }));
   doc.setIn(['services', 'python', 'gpu'], true);
-  doc.setIn(['services', 'python', 'environment'], doc.createNode({ PRICE: 'cost $5', FLAG: 'off' }));
+  doc.setIn(['services', 'python', 'environment'], doc.createNode({ PRICE: 'cost $$5', TOKEN: '${API_TOKEN:?set API_TOKEN}', FLAG: 'off' }));
   doc.setIn(['services', 'dbt', 'labels'], doc.createNode({ team: 'data', 'com.docker.compose.project': 'nope' }));
   const loaded = parseSpec(doc.toString(), 'berth.yaml');
   expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
@@ -23,7 +23,7 @@ function semopsWithImages() {
 }
 
 function reimport(yaml: string, env: Record<string, string> = {}): BerthSpec {
-  const { dir } = composeConfig(yaml);
+  const { dir } = composeConfig(yaml, {}, env);
   const r = importCompose({ files: ['docker-compose.yml'], cwd: dir, env });
   rmSync(dir, { recursive: true, force: true });
   expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
@@ -37,21 +37,19 @@ describe('exportCompose', () => {
   const out = exportCompose(spec, { raw });
   const services = out.compose.services as Record<string, Record<string, unknown>>;
 
-  it('writes long-syntax ports, depends_on conditions, an explicit GPU count, durations as strings and list tests', () => {
-    expect(services.marquez!.ports).toEqual([
-      { target: 5000, published: 5000, protocol: 'tcp' },
-      { target: 5002, published: 5002, protocol: 'tcp' },
-    ]);
+  it('writes ports carried in env vars as references, depends_on conditions, an explicit GPU count, durations as strings and list tests', () => {
+    // the spec says MARQUEZ_PORT carries the port: .env still controls it in Compose, 5000 when unset
+    expect(services.marquez!.ports).toEqual(['${MARQUEZ_PORT:-5000}:5000/tcp', '${MARQUEZ_ADMIN_PORT:-5002}:5002/tcp']);
     expect(services['marquez-web']!.depends_on).toEqual({ marquez: { condition: 'service_healthy' } });
     expect(services.python!.deploy).toEqual({ resources: { reservations: { devices: [{ count: 'all', capabilities: ['gpu'] }] } } });
     expect(services.marquez!.healthcheck).toEqual({ test: ['CMD-SHELL', 'wget -qO- http://localhost:5000/api/v1/namespaces'], interval: '10s', retries: 5, start_period: '1m30s' });
   });
 
-  it('keeps what Compose cannot express under x-berth, escapes $ and never writes com.docker.compose labels', () => {
+  it('keeps what Compose cannot express under x-berth, writes the spec\'s references as they are and never writes com.docker.compose labels', () => {
     expect(services['marquez-web']!['x-berth']).toMatchObject({ dependsOn: { marquez: { condition: 'service_healthy', restart: true } }, name: 'Marquez Web' });
     expect((out.compose['x-berth'] as Record<string, unknown>).services).toHaveProperty('mlflow');
     expect(out.problems.map((p) => p.message)).toContain('services.mlflow: runs in devcontainer, not in Compose; kept under x-berth.services');
-    expect((services.python!.environment as Record<string, unknown>).PRICE).toBe('cost $$5');
+    expect(services.python!.environment).toEqual({ PRICE: 'cost $$5', TOKEN: '${API_TOKEN:?set API_TOKEN}', FLAG: 'off' });
     expect(services.dbt!.labels).toEqual({ team: 'data' });
     expect(out.yaml).not.toContain('com.docker.compose');
     expect(out.yaml).toContain('FLAG: "off"');
@@ -63,7 +61,7 @@ describe('exportCompose', () => {
 
   describe.skipIf(!hasDockerCompose)(`against docker-compose config ${hasDockerCompose ? '' : noDockerComposeReason}`, () => {
     it('writes a file docker-compose accepts', () => {
-      const r = composeConfig(out.yaml);
+      const r = composeConfig(out.yaml, {}, { API_TOKEN: 'set-for-compose' });
       rmSync(r.dir, { recursive: true, force: true });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -84,10 +82,12 @@ describe('import, export, import on compose-fixtures/app', () => {
   const first = importCompose({ files: ['compose.yaml', 'override.yaml'], cwd: app, env: {} });
   const spec = parseSpec(first.yaml!, 'berth.yaml').value!;
   const out = exportCompose(spec, { raw: parseDocument(first.yaml!).toJS() });
+  // the exported file keeps the fixture's references: docker-compose reads them from the same .env
+  const files = { 'app.env': 'A=1\n', 'api.env': 'B=2\n', 'web/Dockerfile': 'FROM scratch\n', '.env': readFileSync(join(app, '.env'), 'utf8') };
 
   describe.skipIf(!hasDockerCompose)(`against docker-compose config ${hasDockerCompose ? '' : noDockerComposeReason}`, () => {
     it('writes a file docker-compose accepts', () => {
-      const r = composeConfig(out.yaml, { 'app.env': 'A=1\n', 'api.env': 'B=2\n', 'web/Dockerfile': 'FROM scratch\n' });
+      const r = composeConfig(out.yaml, files);
       rmSync(r.dir, { recursive: true, force: true });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -95,7 +95,7 @@ describe('import, export, import on compose-fixtures/app', () => {
   });
 
   it('gives back the same services, and what berth could not carry', () => {
-    const { dir } = composeConfig(out.yaml, { 'app.env': 'A=1\n', 'api.env': 'B=2\n', 'web/Dockerfile': 'FROM scratch\n' });
+    const { dir } = composeConfig(out.yaml, files);
     const again = importCompose({ files: ['docker-compose.yml'], cwd: dir, env: {} });
     rmSync(dir, { recursive: true, force: true });
     expect(again.problems.filter((p) => p.severity === 'error')).toEqual([]);

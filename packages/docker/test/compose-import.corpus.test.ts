@@ -3,8 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSpec, type Problem } from '@berth/spec';
-import { exportCompose, importCompose, loadComposeProject, parseComposePorts } from '@berth/docker';
+import { randomUUID } from 'node:crypto';
+import { parseDotEnv, parseSpec, type Problem } from '@berth/spec';
+import { exportCompose, importCompose, loadComposeProject, parseComposePorts, resolvedModel } from '@berth/docker';
 import { essentials, hasDockerCompose, noDockerComposeReason } from './compose-roundtrip.js';
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
@@ -45,6 +46,8 @@ function layOut(root: string, compose: Entry, entries: Entry[]): string {
 }
 
 const errorsOf = (problems: Problem[]) => problems.filter((p) => p.severity === 'error');
+/** Variable names that say they hold a secret: passwords, secrets, tokens, keys. */
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|_KEY\b|KEY_|_PASS\b/i;
 
 describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${present ? '' : ' (skipped: /work/shared/fixtures/compose is absent)'}`, () => {
   const entries = present ? readSources() : [];
@@ -85,18 +88,20 @@ describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${prese
     expect(errorsOf(loaded.problems)).toEqual([]);
     const spec = loaded.value!;
 
-    const model = loadComposeProject({ files: [file], cwd: root, env }).model;
-    const services = (model.services ?? {}) as Record<string, { ports?: unknown[] }>;
+    const project = loadComposeProject({ files: [file], cwd: root, env });
+    const services = (resolvedModel(project).services ?? {}) as Record<string, { ports?: unknown[] }>;
+    const written = (project.model.services ?? {}) as Record<string, { ports?: unknown[] }>;
     let published = 0;
     for (const [id, svc] of Object.entries(services)) {
-      for (const raw of svc.ports ?? []) {
+      for (const [i, raw] of (svc.ports ?? []).entries()) {
         const parsed = parseComposePorts(raw);
         expect(parsed.ok, `${id}: ${JSON.stringify(raw)}`).toBe(true);
         if (!parsed.ok) continue;
         for (const p of parsed.ports) {
           const berthService = spec.services[id]!;
           if (!p.published) {
-            expect((berthService['x-compose'] as { ports?: unknown[] }).ports, `${id} keeps ${JSON.stringify(raw)}`).toContainEqual(raw);
+            // kept as written, references and all
+            expect((berthService['x-compose'] as { ports?: unknown[] }).ports, `${id} keeps ${JSON.stringify(raw)}`).toContainEqual(written[id]!.ports![i]);
             continue;
           }
           published++;
@@ -108,6 +113,35 @@ describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${prese
       }
     }
     expect(published).toBeGreaterThanOrEqual(0);
+  });
+
+  it.each(composeFiles)('%s: no secret value, from its env files or the environment, lands in the spec', (name) => {
+    const entry = entries.find((e) => e.name === name)!;
+    const root = join(tmp, `secrets-${name}`);
+    const file = layOut(root, entry, entries);
+    const text = readFileSync(file, 'utf8');
+    // every secret-looking variable the file refers to gets a value, as a user's shell or .env would give it
+    const names = new Set([...text.replaceAll('$$', '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+    const env = Object.fromEntries([...names].filter((n) => SECRET_NAME.test(n)).map((n) => [n, `s3cret-${n.toLowerCase()}-${randomUUID().slice(0, 8)}`]));
+    let result = importCompose({ files: [file], cwd: root, env });
+    for (const e of errorsOf(result.problems)) {
+      const missingFile = /env file (\S+) not found/.exec(e.message)?.[1];
+      if (missingFile) {
+        mkdirSync(dirname(resolve(dirname(file), missingFile)), { recursive: true });
+        writeFileSync(resolve(dirname(file), missingFile), '');
+      }
+    }
+    if (errorsOf(result.problems).length) result = importCompose({ files: [file], cwd: root, env });
+    expect(errorsOf(result.problems)).toEqual([]);
+    // and every secret-looking value of its env files, unless the Compose file itself spells it out
+    const fromFiles = entries
+      .filter((e) => e.pairsWith.includes(name))
+      .flatMap((e) => Object.entries(parseDotEnv(readFileSync(join(corpus, e.name), 'utf8'))))
+      .filter(([n, v]) => SECRET_NAME.test(n) && v.length >= 4 && !text.includes(v))
+      .map(([, v]) => v);
+    const secrets = [...Object.values(env), ...fromFiles];
+    if (/supabase|Graylog|docker-elk|langfuse/.test(name)) expect(secrets.length, 'this file refers to secrets').toBeGreaterThan(0);
+    for (const secret of secrets) expect(result.yaml, `a secret value (${secret.slice(0, 6)}...) is in the spec`).not.toContain(secret);
   });
 
   it.each(composeFiles)('%s exports to a file docker-compose accepts and imports back the same', (name) => {
@@ -133,19 +167,24 @@ describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${prese
     writeFileSync(exported, out.yaml);
 
     if (hasDockerCompose) {
+      // The export keeps the references, so docker-compose reads the same .env; variables the fixture
+      // set leaves unset (import named each) get a placeholder, as the original file would need too.
+      const unset = first.problems.flatMap((p) => (/^compose-variable-(unset|required)$/.test(p.code ?? '') ? [/variable (\w+) is not set/.exec(p.message)![1]!] : []));
+      const composeEnv = { ...process.env, ...Object.fromEntries(unset.map((v) => [v, '1'])), ...env };
+      const config = () => spawnSync('docker-compose', ['-f', exported, 'config', '-q'], { cwd: dir, encoding: 'utf8', env: composeEnv });
       // the fixture set carries no build contexts: create each one docker-compose asks for
-      let check = spawnSync('docker-compose', ['-f', exported, 'config', '-q'], { cwd: dir, encoding: 'utf8' });
+      let check = config();
       for (let i = 0; i < 10 && check.status !== 0; i++) {
         const missing = /build path (\S+) either does not exist/.exec(check.stderr)?.[1];
         if (!missing) break;
         mkdirSync(missing, { recursive: true });
-        check = spawnSync('docker-compose', ['-f', exported, 'config', '-q'], { cwd: dir, encoding: 'utf8' });
+        check = config();
       }
       expect(check.stderr).toBe('');
       expect(check.status).toBe(0);
     } else console.log(`${name}: docker-compose config not run ${noDockerComposeReason}`);
 
-    const again = importCompose({ files: [exported], cwd: root, env: {}, output: join(dir, 'berth.yaml') });
+    const again = importCompose({ files: [exported], cwd: root, env, output: join(dir, 'berth.yaml') });
     expect(errorsOf(again.problems)).toEqual([]);
     const back = parseSpec(again.yaml!, 'berth.yaml');
     expect(errorsOf(back.problems)).toEqual([]);

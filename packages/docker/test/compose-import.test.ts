@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSpec } from '@berth/spec';
-import { importCompose } from '@berth/docker';
+import { importCompose, loadComposeProject, resolvedModel } from '@berth/docker';
 
 const fixtures = resolve(import.meta.dirname, 'compose-fixtures');
 const app = join(fixtures, 'app');
@@ -25,15 +25,22 @@ describe('importCompose on a small project (compose-fixtures/app)', () => {
     expect(Object.keys(loaded.value!.services).sort()).toEqual(['api', 'cache', 'probe', 'web', 'worker']);
   });
 
-  it('interpolates from .env, defaults and $$', () => {
-    expect(r.services.web!.image).toBe('nginx:1.27');
-    expect(r.services.api!.environment).toEqual({ DB_URL: 'postgres://db/shop_db' });
-    expect((r.services.web!.environment as Svc).GREETING).toBe('cost $5');
+  it('keeps ${VAR} references and $$ as written, so .env still decides', () => {
+    expect(r.services.web!.image).toBe('nginx:${NGINX_TAG:?set NGINX_TAG in .env}');
+    expect(r.services.api!.environment).toEqual({ DB_URL: 'postgres://db/${DB_NAME:-shop}' });
+    expect((r.services.web!.environment as Svc).GREETING).toBe('cost $$5');
+    expect(r.services.worker!.command).toEqual(['run-jobs', '--queue', '${QUEUE:-default}']);
     expect(r.envFile).toBe('.env');
+    expect(r.yaml).not.toContain('1.27');
+    expect(r.yaml).not.toContain('shop_db');
   });
 
-  it('lets the process environment win over .env', () => {
-    expect(importApp({ NGINX_TAG: 'from-env' }).services.web!.image).toBe('nginx:from-env');
+  it('resolves the references as Compose would, from .env, defaults and $$, the process environment first', () => {
+    const resolved = (env: Record<string, string>) => resolvedModel(loadComposeProject({ files: ['compose.yaml', 'override.yaml'], cwd: app, env })).services as Record<string, Svc>;
+    expect(resolved({}).web!.image).toBe('nginx:1.27');
+    expect(resolved({}).api!.environment).toEqual(['DB_URL=postgres://db/shop_db']);
+    expect((resolved({}).web!.environment as Svc).GREETING).toBe('cost $5');
+    expect(resolved({ NGINX_TAG: 'from-env' }).web!.image).toBe('nginx:from-env');
   });
 
   it('reads ports in short and long syntax, IPv6, ranges and overrides', () => {
@@ -42,22 +49,24 @@ describe('importCompose on a small project (compose-fixtures/app)', () => {
       { host: 9443, container: 443, hostIp: '::1' },
       { host: '3000-3002', protocol: 'udp' },
       { host: 9090, hostIp: '0.0.0.0', name: 'metrics', appProtocol: 'http' },
-      { host: 8088, container: 80, env: 'WEB_PORT' },
+      { host: 8080, container: 80, env: 'WEB_PORT' },
       { host: 8081, container: 81 },
     ]);
     expect(r.warnings.find((w) => w.code === 'compose-port-ephemeral')?.message).toMatch(/^services\.web\.ports\[\d\]: "7000": container port 7000 is published on an ephemeral host port/);
     expect((r.services.web!['x-compose'] as Svc).ports).toEqual(['7000']);
+    // the port is the Compose default; .env's 8088 is what berth validate checks against it
+    expect(r.warnings.find((w) => w.code === 'compose-port-env')?.message).toMatch(/WEB_PORT gives host port 8088 here; the spec keeps the Compose default 8080/);
   });
 
   it('merges anchors and << merge keys, and the override file onto the main one', () => {
-    expect(r.services.web!.environment).toEqual({ LOG_LEVEL: 'debug', REGION: 'eu', GREETING: 'cost $5' });
+    expect(r.services.web!.environment).toEqual({ LOG_LEVEL: 'debug', REGION: '${REGION-eu}', GREETING: 'cost $$5' });
     expect(r.services.web!.labels).toEqual({ team: 'shop' });
     expect(r.services.api!.command).toEqual(['serve', '--port', '8001']);
   });
 
   it('resolves extends from another file and from the same file', () => {
-    expect(r.services.api).toMatchObject({ image: 'shop/api:latest', envFile: ['./api.env'], networks: ['back'], ports: [{ host: 8000 }] });
-    expect(r.services.worker).toMatchObject({ image: 'busybox:1.36', networkMode: 'host', profiles: ['jobs'], restart: 'on-failure', command: ['run-jobs', '--queue', 'default'] });
+    expect(r.services.api).toMatchObject({ image: 'shop/api:${API_TAG:-latest}', envFile: ['./api.env'], networks: ['back'], ports: [{ host: 8000 }] });
+    expect(r.services.worker).toMatchObject({ image: 'busybox:1.36', networkMode: 'host', profiles: ['jobs'], restart: 'on-failure', command: ['run-jobs', '--queue', '${QUEUE:-default}'] });
     expect((r.services.worker!['x-compose'] as Svc).restart).toBe('on-failure:3');
     expect(r.services.probe).toEqual({ image: 'busybox:1.36', networkMode: 'host', profiles: ['jobs'] });
   });
@@ -81,10 +90,15 @@ describe('importCompose on a small project (compose-fixtures/app)', () => {
   });
 
   it('warns about what it cannot carry, with file, line and path, and keeps it under x-compose', () => {
-    const build = r.warnings.find((w) => w.path?.join('.') === 'services.web.build');
-    expect(build).toMatchObject({ file: 'compose.yaml', line: 42, col: 5 });
-    expect(build!.message).toBe('services.web.build: not carried (berth does not build images); kept under x-compose');
-    expect((r.services.web!['x-compose'] as Svc).build).toBe('./web');
+    const logging = r.warnings.find((w) => w.path?.join('.') === 'services.web.logging');
+    expect(logging).toMatchObject({ file: 'compose.yaml', line: 41, col: 5 });
+    expect(logging!.message).toBe('services.web.logging: not carried (berth has no field for it); kept under x-compose');
+    expect((r.services.web!['x-compose'] as Svc).logging).toEqual({ driver: 'json-file', options: { 'max-size': '10m' } });
+  });
+
+  it('carries build as Compose writes it, with no warning', () => {
+    expect(r.services.web!.build).toBe('./web');
+    expect(r.warnings.filter((w) => w.path?.includes('build'))).toEqual([]);
   });
 
   it('rewrites relative paths when the spec goes to another directory', () => {
@@ -111,10 +125,19 @@ describe('importCompose errors', () => {
     expect(r.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['services.app.extends.file: extends file nowhere.yaml not found']);
   });
 
-  it('names the variable and the message of ${VAR:?message}', () => {
+  it('names the variable and the message of an unset ${VAR:?message}: a warning where the reference is kept', () => {
     const r = importCompose({ files: ['required-var.yaml'], cwd: broken, env: {} });
-    expect(r.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['services.app.environment.TOKEN: required variable API_TOKEN is not set: API_TOKEN must be set']);
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(r.problems.map((p) => p.message)).toEqual(['services.app.environment.TOKEN: required variable API_TOKEN is not set: API_TOKEN must be set; kept as a reference: berth up refuses to start app until it is set']);
+    expect((r.spec!.services as Record<string, Svc>).app!.environment).toEqual({ TOKEN: '${API_TOKEN:?API_TOKEN must be set}' });
     expect(importCompose({ files: ['required-var.yaml'], cwd: broken, env: { API_TOKEN: 't' } }).problems).toEqual([]);
+  });
+
+  it('refuses an unset ${VAR:?message} where the spec needs its value (a port)', () => {
+    writeFileSync(join(tmp, 'required-port.yaml'), 'services:\n  app:\n    image: x\n    ports: ["${APP_PORT:?set APP_PORT}:80"]\n');
+    const r = importCompose({ files: ['required-port.yaml'], cwd: tmp, env: {} });
+    expect(r.spec).toBeUndefined();
+    expect(r.problems.filter((p) => p.severity === 'error').map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual(['4:13 services.app.ports[0]: required variable APP_PORT is not set: set APP_PORT']);
   });
 
   it('names a missing Compose file, include file and --env-file', () => {
@@ -151,8 +174,12 @@ describe('importCompose errors', () => {
     writeFileSync(join(tmp, 'lib', 'db.env'), 'PG_TAG=16\n');
     writeFileSync(join(tmp, 'long-include.yaml'), 'include:\n  - path: [lib/db.yaml]\n    env_file: lib/db.env\nservices:\n  app: { image: app, depends_on: [db] }\n');
     const r = importCompose({ files: ['long-include.yaml'], cwd: tmp, env: {} });
-    expect(r.problems).toEqual([]);
-    expect((r.spec!.services as Record<string, Svc>).db).toEqual({ image: 'postgres:16', volumes: ['./lib/init:/docker-entrypoint-initdb.d'] });
+    // the reference is kept; berth resolves it from the .env beside the spec, not from lib/db.env: said once, naming the variable
+    expect(r.problems.map((p) => `${p.severity} ${p.file}:${p.line} ${p.message}`)).toEqual([
+      'warning lib/db.yaml:2 services.db: Compose reads PG_TAG for this included service from lib/db.env; berth resolves them from the environment and the .env beside the spec: keep the same values there',
+    ]);
+    expect((r.spec!.services as Record<string, Svc>).db).toEqual({ image: 'postgres:${PG_TAG}', volumes: ['./lib/init:/docker-entrypoint-initdb.d'] });
+    expect((resolvedModel(loadComposeProject({ files: ['long-include.yaml'], cwd: tmp, env: {} })).services as Record<string, Svc>).db!.image).toBe('postgres:16');
     writeFileSync(join(tmp, 'clash.yaml'), 'include: [lib/db.yaml]\nservices:\n  db: { image: other }\n');
     const clash = importCompose({ files: ['clash.yaml'], cwd: tmp, env: { PG_TAG: '15' } });
     expect(clash.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['services.db: is defined here and in the included lib/db.yaml; Compose refuses the conflict']);

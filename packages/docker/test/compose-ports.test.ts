@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseComposePorts } from '@berth/docker';
-import { collectPortEnv, type PortEnv } from '../src/compose/port-env.js';
+import { portReferences } from '../src/compose/port-refs.js';
 
 const one = (entry: unknown) => {
   const r = parseComposePorts(entry);
@@ -49,20 +49,30 @@ describe('parseComposePorts', () => {
   });
 });
 
-describe('collectPortEnv (the variable behind a host port)', () => {
-  it('names the variable that alone sets the host side, in short and long syntax', () => {
-    const raw = {
-      services: {
-        web: { ports: ['${WEB_PORT}:80', '127.0.0.1:${PG_PORT:-5432}:5432/tcp', '${HOST_IP:-0.0.0.0}:8000:8000', '${A}${B}:90', { target: 91, published: '${API_PORT}' }, '7000:7000'] },
-      },
-    };
-    const interpolated = { services: { web: { ports: ['8080:80', '127.0.0.1:5432:5432/tcp', '0.0.0.0:8000:8000', '12:90', { target: 91, published: '9100' }, '7000:7000'] } } };
-    const found: PortEnv = new Map();
-    collectPortEnv(raw, interpolated, found);
-    expect([...found.entries()].map(([k, v]) => [k.split('\u0000')[1], v])).toEqual([
-      ['8080:80', 'WEB_PORT'],
-      ['127.0.0.1:5432:5432/tcp', 'PG_PORT'],
-      ['published:9100', 'API_PORT'],
-    ]);
+describe('portReferences (the variables behind a port)', () => {
+  const refs = (written: unknown, resolved: unknown) => portReferences(written, one(resolved)!);
+
+  it('names the variable of each part, and takes the Compose default as the number', () => {
+    expect(refs('${WEB_PORT}:80', '8080:80').fields).toEqual({ env: 'WEB_PORT', envDefault: false });
+    expect(refs('${API_PORT}:${API_PORT}', '5000:5000').fields).toEqual({ env: 'API_PORT', containerEnv: 'API_PORT', envDefault: false });
+    expect(refs('127.0.0.1:${PG_PORT:-5432}:5432/tcp', '127.0.0.1:5432:5432/tcp').fields).toEqual({ env: 'PG_PORT', host: 5432 });
+    expect(refs('${HOST_IP:-127.0.0.1}:${CH_PORT:-8123}:8123', '127.0.0.1:8123:8123').fields).toEqual({ hostIpEnv: 'HOST_IP', hostIp: '127.0.0.1', env: 'CH_PORT', host: 8123 });
+    expect(refs('${HOST_PORT:-7860}:${CONTAINER_PORT:-7860}', '7860:7860').fields).toEqual({ env: 'HOST_PORT', host: 7860, containerEnv: 'CONTAINER_PORT', container: 7860 });
+    expect(refs({ target: 91, published: '${API_PORT}' }, { target: 91, published: '9100' }).fields).toEqual({ env: 'API_PORT', envDefault: false });
+    expect(refs('7000:7000', '7000:7000')).toEqual({ fields: {}, notes: [] });
+  });
+
+  it('keeps the default when .env gives another port, and says so', () => {
+    const r = refs('${WEB_PORT:-8080}:80', '8088:80');
+    expect(r.fields).toEqual({ env: 'WEB_PORT', host: 8080 });
+    expect(r.notes.map((n) => n.code)).toEqual(['compose-port-env']);
+    expect(r.notes[0]!.message).toBe('WEB_PORT gives host port 8088 here; the spec keeps the Compose default 8080 (berth validate reports the difference)');
+  });
+
+  it('carries a part that is more than one variable as its value, with a note', () => {
+    const r = refs('${A}${B}:90', '12:90');
+    expect(r.fields).toEqual({});
+    expect(r.notes[0]!.message).toBe('the host port "${A}${B}" is more than one variable; it is carried as its value');
+    expect(refs('${P:?set P}:80', '81:80').notes.map((n) => n.message)).toEqual(['the message of ${P:?...} is not carried; berth compose writes ${P}']);
   });
 });

@@ -9,15 +9,15 @@ export const dockerCompose = spawnSync('docker-compose', ['version'], { encoding
 export const hasDockerCompose = dockerCompose.status === 0;
 export const noDockerComposeReason = '(skipped: docker-compose is not installed; apt-get install docker-compose)';
 
-/** Runs `docker-compose -f FILE config -q` on the text in a fresh directory (plus extra files); returns status and stderr. */
-export function composeConfig(yaml: string, extraFiles: Record<string, string> = {}): { status: number | null; stderr: string; dir: string } {
+/** Runs `docker-compose -f FILE config -q` on the text in a fresh directory (plus extra files, and variables); returns status and stderr. */
+export function composeConfig(yaml: string, extraFiles: Record<string, string> = {}, env: Record<string, string> = {}): { status: number | null; stderr: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'berth-compose-export-'));
   writeFileSync(join(dir, 'docker-compose.yml'), yaml);
   for (const [name, text] of Object.entries(extraFiles)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
-  const r = spawnSync('docker-compose', ['-f', join(dir, 'docker-compose.yml'), 'config', '-q'], { encoding: 'utf8', cwd: dir, env: { ...process.env, COMPOSE_PROJECT_NAME: 'berth-export-test' } });
+  const r = spawnSync('docker-compose', ['-f', join(dir, 'docker-compose.yml'), 'config', '-q'], { encoding: 'utf8', cwd: dir, env: { ...process.env, ...env, COMPOSE_PROJECT_NAME: 'berth-export-test' } });
   return { status: r.status, stderr: r.stderr, dir };
 }
 

@@ -2,6 +2,8 @@ import type { BerthSpec, Problem } from '@berth/spec';
 import { Document } from 'yaml';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
+import { escapeDollars } from './references.js';
+import { interpolate } from './interpolate.js';
 
 /** Top-level spec fields Compose has no place for: they travel under the top-level `x-berth`. */
 const BERTH_TOP = ['repo', 'project', 'registry', 'profiles', 'modules', 'env', 'conventions', 'connections', 'devcontainer', 'stack', 'consumers', 'docs'];
@@ -24,7 +26,8 @@ export interface ExportComposeResult {
  * `berth compose`: the spec as a Compose file that Debian's docker-compose (1.29) accepts: ports in
  * long syntax where it allows (short strings for host IPs and ranges), depends_on with conditions,
  * GPUs with an explicit count, durations as strings, healthcheck tests as lists; everything Compose
- * cannot express under `x-berth`; never com.docker.compose.* labels; every `$` escaped as `$$`.
+ * cannot express under `x-berth` (its `$` escaped as `$$`); never com.docker.compose.* labels. The
+ * spec's text is Compose text already: `${VAR}` references and `$$` are written as they are.
  */
 export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {}): ExportComposeResult {
   const sink = new ProblemSink();
@@ -34,10 +37,10 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   const berthServices: ComposeMap = {};
   for (const [id, svc] of Object.entries(spec.services)) {
     const kinds = svc.runtime?.map((r) => r.kind) ?? ['compose'];
-    const hasImage = !!svc.image || (isMap(svc['x-compose']) && (svc['x-compose'] as ComposeMap).build !== undefined);
+    const hasImage = !!svc.image || !!svc.build || (isMap(svc['x-compose']) && (svc['x-compose'] as ComposeMap).build !== undefined);
     if (kinds.includes('compose') && hasImage) composeIds.add(id);
     else {
-      const why = kinds.includes('compose') ? 'has no image, which Compose needs' : `runs in ${kinds.join(' and ')}, not in Compose`;
+      const why = kinds.includes('compose') ? 'has no image and no build, one of which Compose needs' : `runs in ${kinds.join(' and ')}, not in Compose`;
       sink.warn(['services', id], `${why}; kept under x-berth.services`, 'compose-export-not-service');
       berthServices[id] = rawServices[id] ?? {};
     }
@@ -59,12 +62,32 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   const berth: ComposeMap = {};
   for (const key of BERTH_TOP) if (raw[key] !== undefined) berth[key] = raw[key];
   if (Object.keys(berthServices).length) berth.services = berthServices;
-  compose['x-berth'] = berth;
-  const escaped = escapeDollars(compose) as ComposeMap;
+  // berth-only fields are literal text; the rest is the spec's own Compose text, references and `$$` as written
+  compose['x-berth'] = escapeDollars(berth);
+  const text = composeText(compose, sink) as ComposeMap;
   // YAML 1.1 rules quote "off", "yes", "1:30": PyYAML (docker-compose 1.29) would read them as booleans and numbers
-  const doc = new Document(escaped, { version: '1.1', aliasDuplicateObjects: false });
+  const doc = new Document(text, { version: '1.1', aliasDuplicateObjects: false });
   doc.commentBefore = ` Written by \`berth compose\` from the berth spec; edit the spec, not this file.\n Fields Compose cannot express are kept under x-berth; \`berth import compose\` reads them back.`;
-  return { compose: escaped, yaml: doc.toString({ lineWidth: 0 }), problems: sink.problems };
+  return { compose: text, yaml: doc.toString({ lineWidth: 0 }), problems: sink.problems };
+}
+
+/**
+ * The spec's text as Compose text: a `$` that starts no reference (`cost $5`, a trailing `$`) is a
+ * literal in the spec, so it is written `$$`; text Compose cannot interpolate (an unclosed `${`) is
+ * written as it is, with a warning. `x-berth` is already escaped. Deep.
+ */
+function composeText(value: unknown, sink: ProblemSink, path: (string | number)[] = []): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('$')) return value;
+    if (interpolate(value, () => '').invalid !== undefined) {
+      sink.warn(path, `"${value}" is not valid Compose interpolation; write $$ for a literal $`, 'compose-export-interpolation');
+      return value;
+    }
+    return value.replace(/(\$\$)|(\$(?=[{A-Za-z_]))|\$/g, (_m, escaped?: string, reference?: string) => escaped ?? reference ?? '$$');
+  }
+  if (Array.isArray(value)) return value.map((v, i) => composeText(v, sink, [...path, i]));
+  if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'x-berth' ? v : composeText(v, sink, [...path, k])]));
+  return value;
 }
 
 function exportNetworks(spec: BerthSpec, kept: unknown): ComposeMap {
@@ -75,7 +98,7 @@ function exportNetworks(spec: BerthSpec, kept: unknown): ComposeMap {
       ...(n.external ? { external: true } : {}),
       ...(n.name ? { name: n.name } : {}),
       ...(isMap(kept) && isMap(kept[name]) ? kept[name] : {}),
-      ...(n.purpose ? { 'x-berth': { purpose: n.purpose } } : {}),
+      ...(n.purpose ? { 'x-berth': escapeDollars({ purpose: n.purpose }) } : {}),
     };
   }
   return out;
@@ -92,12 +115,4 @@ function exportVolumes(spec: BerthSpec, kept: unknown): ComposeMap {
     };
   }
   return out;
-}
-
-/** Compose interpolates every string value: a literal `$` must be written `$$`. */
-function escapeDollars(v: unknown): unknown {
-  if (typeof v === 'string') return v.replaceAll('$', '$$$$');
-  if (Array.isArray(v)) return v.map(escapeDollars);
-  if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeDollars(x)]));
-  return v;
 }

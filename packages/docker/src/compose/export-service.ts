@@ -4,18 +4,34 @@ import { volumeTarget } from './merge.js';
 import { formatDuration } from './duration.js';
 import { parseComposePorts, spanText } from './ports.js';
 import { rebaseService } from './paths.js';
+import { escapeDollars, hasReference } from './references.js';
+import { BUILD_FIELDS } from './service-build.js';
 
 type Port = NonNullable<Service['ports']>[number];
 /** Berth-only service fields: they travel under the service's `x-berth`. */
 const BERTH_ONLY = ['name', 'purpose', 'runtime', 'checks', 'exclusiveWith'];
 
-/** The Compose form of one port: long syntax where Debian's docker-compose 1.29 takes it, else the short string. */
+/** A part of a port as Compose text: the variable that carries it (with the spec's value as its default), or the value. */
+function portPart(value: string, env: string | undefined, withDefault: boolean): string {
+  if (!env) return value;
+  return withDefault ? `\${${env}:-${value}}` : `\${${env}}`;
+}
+
+/**
+ * The Compose form of one port: long syntax where Debian's docker-compose 1.29 takes it, else the
+ * short string. A port carried in variables (`env`, `containerEnv`, `hostIpEnv`) is written with
+ * its references, `${API_PORT:-5000}` (or `${API_PORT}` with `envDefault: false`), so `.env` still
+ * controls it in Compose.
+ */
 export function exportPort(p: Port): unknown {
   const container = p.container ?? p.host;
   const single = p.host.from === p.host.to && container.from === container.to;
-  if (single && !p.hostIp) return { target: container.from, published: p.host.from, protocol: p.protocol };
-  const ip = p.hostIp ? (p.hostIp.includes(':') ? `[${p.hostIp}]:` : `${p.hostIp}:`) : '';
-  return `${ip}${spanText(p.host)}:${spanText(container)}/${p.protocol}`;
+  const refs = !!(p.env || p.containerEnv || p.hostIpEnv);
+  if (single && !p.hostIp && !refs) return { target: container.from, published: p.host.from, protocol: p.protocol };
+  const withDefault = p.envDefault !== false;
+  const ipText = portPart(p.hostIp ?? '', p.hostIpEnv, withDefault);
+  const ip = ipText ? (ipText.includes(':') && !p.hostIpEnv ? `[${ipText}]:` : `${ipText}:`) : '';
+  return `${ip}${portPart(spanText(p.host), p.env, withDefault)}:${portPart(spanText(container), p.containerEnv, withDefault)}/${p.protocol}`;
 }
 
 export interface ServiceExportScope {
@@ -40,12 +56,15 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
     return v;
   };
   if (svc.image) out.image = svc.image;
+  const build = exportBuild(id, svc, take('build'), scope.raw.build, scope.sink);
+  if (build !== undefined) out.build = build;
   if (svc.command !== undefined) out.command = svc.command;
   if (svc.entrypoint !== undefined) out.entrypoint = svc.entrypoint;
   if (svc.workingDir) out.working_dir = svc.workingDir;
   if (svc.user) out.user = svc.user;
   if (svc.profiles?.length) out.profiles = svc.profiles;
   const keptPorts = ((take('ports') as unknown[] | undefined) ?? []).flatMap((p, i) => {
+    if (hasReference(p)) return [p];
     const parsed = parseComposePorts(p);
     if (!parsed.ok) {
       scope.sink.warn(['services', id, 'x-compose', 'ports', i], `${JSON.stringify(p)} is not a port mapping Compose accepts; not written`, 'compose-export-port-invalid');
@@ -59,7 +78,7 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
   const ports = [...(svc.ports ?? []).map(exportPort), ...keptPorts];
   if (ports.length) out.ports = ports;
   const rawPorts = scope.raw.ports;
-  if (svc.ports?.some((p) => p.name || p.description || p.env || p.appProtocol) && Array.isArray(rawPorts)) berth.ports = rawPorts;
+  if (svc.ports?.some((p) => p.name || p.description || p.env || p.containerEnv || p.hostIpEnv || p.appProtocol) && Array.isArray(rawPorts)) berth.ports = rawPorts;
   if (svc.expose?.length) out.expose = svc.expose;
   const env = Object.fromEntries(
     Object.entries({ ...(svc.environment ?? {}), ...((take('environment') as ComposeMap | undefined) ?? {}) }).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]),
@@ -89,8 +108,37 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
   Object.assign(out, keep);
   for (const [k, v] of Object.entries(svc)) if (k.startsWith('x-') && k !== 'x-compose' && k !== 'x-berth') out[k] = v;
   for (const k of BERTH_ONLY) if (scope.raw[k] !== undefined) berth[k] = scope.raw[k];
-  if (Object.keys(berth).length) out['x-berth'] = berth;
+  // berth-only fields are literal text: Compose would interpolate them, so every `$` is escaped
+  if (Object.keys(berth).length) out['x-berth'] = escapeDollars(berth);
   return scope.specDir && scope.outDir ? (rebaseService(out, scope.specDir, scope.outDir) as ComposeMap) : out;
+}
+
+/** Build fields Debian's docker-compose 1.29 knows; the others travel under the build's `x-berth`. */
+const BUILD_129 = new Set(['context', 'dockerfile', 'args', 'labels', 'cache_from', 'network', 'target', 'shm_size', 'extra_hosts', 'isolation']);
+
+/**
+ * `build` with Compose's names: the context alone as a string when the spec wrote it so; fields kept
+ * under x-compose.build merged back. Fields docker-compose 1.29 refuses go under `build.x-berth`
+ * (escaped, as all berth-only text), with a warning, and come back on import.
+ */
+function exportBuild(id: string, svc: Service, kept: unknown, written: unknown, sink: ProblemSink): unknown {
+  const b = svc.build;
+  if (!b) return kept;
+  if (typeof written === 'string' && !isMap(kept)) return written;
+  const names = Object.fromEntries(Object.entries(BUILD_FIELDS).map(([compose, spec]) => [spec, compose]));
+  const out: ComposeMap = {};
+  const later: ComposeMap = {};
+  for (const [k, v] of Object.entries({ ...b, ...(isMap(kept) ? kept : {}) })) {
+    const name = names[k] ?? k;
+    if (v === undefined) continue;
+    if (BUILD_129.has(name) || name.startsWith('x-')) out[name] = v;
+    else {
+      later[name] = v;
+      sink.warn(['services', id, 'build', k], `docker-compose 1.29 does not know build.${name}; written under build.x-berth, where Compose does not use it`, 'compose-export-build-field');
+    }
+  }
+  if (Object.keys(later).length) out['x-berth'] = escapeDollars(later);
+  return out;
 }
 
 function exportVolumes(svc: Service, kept: unknown): unknown[] {

@@ -6,6 +6,8 @@ import { rebaseService } from './paths.js';
 /** What `extends` needs from the loader: another file's services, read and interpolated (cached). */
 export interface ExtendsContext {
   sink: ProblemSink;
+  /** A value as Compose reads it (references resolved): for file and service names and merge keys. */
+  resolved: (v: unknown) => unknown;
   loadServices(path: string, by: { file: string; path: (string | number)[] }): { file: string; services: ComposeMap } | undefined;
 }
 
@@ -37,7 +39,7 @@ function resolveOne(scope: FileScope, name: string, ctx: ExtendsContext, chain: 
     ctx.sink.error(at.path, `extends cycle: ${[...chain, key].join(' -> ')}`, 'compose-extends-cycle', scope.file);
     return withoutExtends(svc);
   }
-  const ext = svc.extends;
+  const ext = ctx.resolved(svc.extends);
   const baseName = isMap(ext) ? scalarText(ext.service) : scalarText(ext);
   const fileRef = isMap(ext) ? scalarText(ext.file) : undefined;
   if (!baseName) {
@@ -56,7 +58,7 @@ function resolveOne(scope: FileScope, name: string, ctx: ExtendsContext, chain: 
     return withoutExtends(svc);
   }
   const base = rebaseService(resolveOne(baseScope, baseName, ctx, [...chain, key]), baseScope.dir, scope.dir);
-  return mergeService(base, withoutExtends(svc));
+  return mergeService(base, withoutExtends(svc), ctx.resolved);
 }
 
 function withoutExtends(svc: ComposeMap): ComposeMap {

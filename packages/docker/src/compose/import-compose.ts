@@ -1,8 +1,10 @@
-import { dirname, resolve } from 'node:path';
-import { parseSpec, type Problem } from '@berth/spec';
+import { dirname, join, resolve } from 'node:path';
+import { displayPath, parseSpec, type Problem } from '@berth/spec';
 import { Document } from 'yaml';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
-import { loadComposeProject, type ComposeLoadOptions } from './load-project.js';
+import { loadComposeProject, lookupFor, type ComposeLoadOptions, type LoadedCompose } from './load-project.js';
+import { keepsReferences } from './service-to-berth.js';
+import { referencedNames } from './references.js';
 import { rebaseService } from './paths.js';
 import { composeToSpec } from './to-spec.js';
 import { locateProblems } from './sources.js';
@@ -30,12 +32,14 @@ export interface ImportComposeResult {
  */
 export function importCompose(options: ImportComposeOptions): ImportComposeResult {
   const loaded = loadComposeProject(options);
-  if (loaded.problems.some((p) => p.severity === 'error')) return { problems: loaded.problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
+  const loadProblems = loaded.problems.map(keptRequired);
+  if (loadProblems.some((p) => p.severity === 'error')) return { problems: loadProblems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const baseDir = options.output ? dirname(resolve(options.cwd, options.output)) : loaded.projectDir;
   const model = rebaseModel(loaded.model, loaded.projectDir, baseDir);
   const sink = new ProblemSink();
-  const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink, portEnv: loaded.portEnv });
-  const problems = [...loaded.problems, ...locateProblems(sink.problems, loaded.sources)];
+  const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink, lookupFor: (service) => (service === undefined ? loaded.lookup : lookupFor(loaded, service)) });
+  referenceNotes(loaded, baseDir, options.cwd, sink);
+  const problems = [...loadProblems, ...locateProblems(sink.problems, loaded.sources)];
   if (sink.hasErrors) return { problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const yaml = specYaml(spec, options.files);
   const check = parseSpec(yaml, options.output ?? 'berth.yaml');
@@ -44,6 +48,37 @@ export function importCompose(options: ImportComposeOptions): ImportComposeResul
   }
   return { spec, yaml, problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
 }
+
+/**
+ * A `${VAR:?message}` whose variable is unset stops Compose, but the import only needs its value
+ * where the spec holds a typed value (a port, a duration): in text the reference is kept, and
+ * `berth up` refuses to start the service until the variable is set.
+ */
+function keptRequired(p: Problem): Problem {
+  if (p.code !== 'compose-variable-required' || !p.path || !keepsReferences(p.path)) return p;
+  const service = p.path[0] === 'services' ? ` ${String(p.path[1])}` : ' the service';
+  return { ...p, severity: 'warning', message: `${p.message}; kept as a reference: berth up refuses to start${service} until it is set` };
+}
+
+/**
+ * What a reader of the spec must know about its references: `berth up` resolves them from the
+ * environment and the `.env` beside the spec, which may not be the file Compose read (another
+ * directory, `--env-file`, an include's own env file). Names variables, never values.
+ */
+function referenceNotes(loaded: LoadedCompose, baseDir: string, cwd: string, sink: ProblemSink): void {
+  const services = isMap(loaded.model.services) ? loaded.model.services : {};
+  const beside = join(baseDir, '.env');
+  if (loaded.envPath && loaded.envPath !== beside) {
+    const used = [...referencedNames(Object.values(services))].filter((n) => loaded.lookup(n) !== undefined);
+    if (used.length) sink.warn([], `the spec keeps references to ${list(used)}, which berth resolves from the environment and ${displayPath(beside, cwd)}, not from ${loaded.envFile}: keep them there`, 'compose-env-file-elsewhere');
+  }
+  for (const [name, env] of loaded.included) {
+    const differ = [...referencedNames(services[name])].filter((n) => env.lookup(n) !== loaded.lookup(n));
+    if (differ.length) sink.warn(['services', name], `Compose reads ${list(differ)} for this included service from ${env.envFile ?? 'the environment only'}; berth resolves them from the environment and the .env beside the spec: keep the same values there`, 'compose-include-env');
+  }
+}
+
+const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
 
 function rebaseModel(model: ComposeMap, from: string, to: string): ComposeMap {
   if (from === to || !isMap(model.services)) return model;

@@ -12,13 +12,21 @@ const RESOURCES = ['services', 'networks', 'volumes', 'secrets', 'configs'] as c
  * file's. A resource defined on both sides is an error, as in Compose; so is an include cycle or a
  * missing file. Relative paths of included services are rewritten to this project's directory.
  */
-export function applyIncludes(value: ComposeMap, source: ComposeSource, projectDir: string, session: LoadSession, env: Record<string, string | undefined>): ComposeMap {
+export function applyIncludes(
+  value: ComposeMap,
+  source: ComposeSource,
+  projectDir: string,
+  session: LoadSession,
+  scope: { env: Record<string, string | undefined>; resolved: (v: unknown) => unknown },
+): ComposeMap {
   const { include, ...rest } = value;
   if (include === undefined || include === null) return rest;
   const entries = Array.isArray(include) ? include : [include];
+  const env = scope.env;
   let out: ComposeMap = rest;
-  entries.forEach((entry, i) => {
+  entries.forEach((written, i) => {
     const at = ['include', i];
+    const entry = scope.resolved(written);
     const pathsRaw = isMap(entry) ? entry.path : entry;
     const paths = (Array.isArray(pathsRaw) ? pathsRaw : [pathsRaw]).map(scalarText).filter((p): p is string => !!p).map((p) => resolve(source.dir, p));
     if (paths.length === 0) {
@@ -41,6 +49,10 @@ export function applyIncludes(value: ComposeMap, source: ComposeSource, projectD
       { file: source.file, path: at },
     );
     session.includeChain.pop();
+    // Compose interpolates an included file with its own variables: remember them for its services.
+    for (const name of isMap(included.model.services) ? Object.keys(included.model.services) : []) {
+      if (!session.included.has(name)) session.included.set(name, { lookup: included.lookup, ...(included.envFile ? { envFile: included.envFile } : {}) });
+    }
     out = addResources(out, included.model, included.projectDir, projectDir, (kind, name) =>
       session.sink.error([kind, name], `is defined here and in the included ${scalarText(Array.isArray(pathsRaw) ? pathsRaw[0] : pathsRaw)}; Compose refuses the conflict`, 'compose-include-conflict', source.file),
     );

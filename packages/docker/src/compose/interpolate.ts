@@ -9,6 +9,9 @@ export interface Interpolated {
   invalid?: string;
 }
 
+/** Where variables come from: the process environment first, then `.env`. */
+export type Lookup = (name: string) => string | undefined;
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /**
@@ -16,7 +19,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
  * `${VAR:?message}`, `${VAR?message}`, `${VAR:+alt}`, `${VAR+alt}` and `$$` for a literal `$`.
  * Defaults and messages may themselves hold references (`${A:-${B}}`).
  */
-export function interpolate(text: string, lookup: (name: string) => string | undefined): Interpolated {
+export function interpolate(text: string, lookup: Lookup): Interpolated {
   const result: Interpolated = { value: '', unset: [], required: [] };
   if (!text.includes('$')) return { ...result, value: text };
   const [value] = expand(text, 0, lookup, result, false);
@@ -25,7 +28,7 @@ export function interpolate(text: string, lookup: (name: string) => string | und
 }
 
 /** Expands from `start` up to the end, or (nested) up to the `}` that closes the enclosing reference. */
-function expand(text: string, start: number, lookup: (name: string) => string | undefined, acc: Interpolated, nested: boolean): [string, number] {
+function expand(text: string, start: number, lookup: Lookup, acc: Interpolated, nested: boolean): [string, number] {
   let out = '';
   let i = start;
   while (i < text.length) {
@@ -62,7 +65,7 @@ function expand(text: string, start: number, lookup: (name: string) => string | 
 }
 
 /** `${...}` starting after the brace; returns the text and the index after the closing brace. */
-function braced(text: string, start: number, lookup: (name: string) => string | undefined, acc: Interpolated): [string, number] {
+function braced(text: string, start: number, lookup: Lookup, acc: Interpolated): [string, number] {
   const name = NAME.exec(text.slice(start))?.[0];
   if (!name) {
     acc.invalid ??= text;

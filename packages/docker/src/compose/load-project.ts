@@ -8,8 +8,9 @@ import { mergeCompose } from './merge.js';
 import { resolveExtends } from './extends.js';
 import { applyIncludes } from './include.js';
 import { locateProblems, readComposeFile, type ComposeSource } from './sources.js';
-import { collectPortEnv, type PortEnv } from './port-env.js';
 import { resolveMarkers } from './yaml-tags.js';
+import { resolveDeep } from './references.js';
+import type { Lookup } from './interpolate.js';
 
 export interface ComposeLoadOptions {
   /** The Compose files, in `-f` order (later ones override earlier ones). */
@@ -24,16 +25,30 @@ export interface ComposeLoadOptions {
 }
 
 export interface LoadedCompose {
-  /** The merged model: interpolated, `extends` and `include` resolved, anchors and `<<` applied. */
+  /**
+   * The merged model as written: `extends` and `include` resolved, anchors and `<<` applied, and every
+   * `${VAR}` reference (and `$$`) kept as it is. `resolvedModel` gives what Compose would run.
+   */
   model: ComposeMap;
   projectDir: string;
   /** Every file read, for placing problems. */
   sources: ComposeSource[];
   /** The `.env` file used for interpolation, as shown to users. */
   envFile?: string;
-  /** The variable behind each published host port that is set by exactly one (`"${MLFLOW_PORT}:5000"`). */
-  portEnv: PortEnv;
+  /** The same file, as an absolute path. */
+  envPath?: string;
+  /** The project's variables: the process environment, then its `.env`. */
+  lookup: Lookup;
+  /** Services that came from an `include` with variables of its own (its `env_file` or its directory's `.env`). */
+  included: Map<string, IncludedEnv>;
   problems: Problem[];
+}
+
+/** The variables an included service was interpolated with, by Compose. */
+export interface IncludedEnv {
+  lookup: Lookup;
+  /** The env file, as shown to users; absent when the include has none. */
+  envFile?: string;
 }
 
 /** Shared state of one load: the variables, the files read, the problems. */
@@ -44,28 +59,47 @@ export interface LoadSession {
   sources: ComposeSource[];
   /** Files on the include chain, to refuse include cycles. */
   includeChain: string[];
-  portEnv: PortEnv;
+  included: Map<string, IncludedEnv>;
 }
 
-/** Reads, interpolates and merges Compose files as `docker compose config` would. Never throws. */
+/**
+ * Reads and merges Compose files as `docker compose config` would, checking every interpolation
+ * (unset and required variables, bad syntax) but keeping the references in the model. Never throws.
+ */
 export function loadComposeProject(options: ComposeLoadOptions): LoadedCompose {
-  const session: LoadSession = { cwd: options.cwd, sink: new ProblemSink(), unset: new Map(), sources: [], includeChain: [], portEnv: new Map() };
+  const session: LoadSession = { cwd: options.cwd, sink: new ProblemSink(), unset: new Map(), sources: [], includeChain: [], included: new Map() };
   const loaded = loadFiles(session, options.files.map((f) => resolve(options.cwd, f)), options);
   reportUnset(session.unset, session.sink);
-  return { ...loaded, sources: session.sources, portEnv: session.portEnv, problems: locateProblems(session.sink.problems, session.sources) };
+  return { ...loaded, sources: session.sources, included: session.included, problems: locateProblems(session.sink.problems, session.sources) };
+}
+
+/** The variables a service of the model is interpolated with: its include's, else the project's. */
+export function lookupFor(loaded: Pick<LoadedCompose, 'lookup' | 'included'>, service: string): Lookup {
+  return loaded.included.get(service)?.lookup ?? loaded.lookup;
+}
+
+/** The model as Compose runs it: every reference resolved (each service with its own include's variables). */
+export function resolvedModel(loaded: Pick<LoadedCompose, 'model' | 'lookup' | 'included'>): ComposeMap {
+  const { services, ...rest } = loaded.model;
+  const out = resolveDeep(rest, loaded.lookup) as ComposeMap;
+  if (isMap(services)) out.services = Object.fromEntries(Object.entries(services).map(([name, svc]) => [name, resolveDeep(svc, lookupFor(loaded, name))]));
+  return out;
 }
 
 /** Loads a set of files into one model (also used for `include`). */
-export function loadFiles(session: LoadSession, paths: string[], options: Omit<ComposeLoadOptions, 'files' | 'cwd'>, by?: { file: string; path: DocPath }): Omit<LoadedCompose, 'sources' | 'problems' | 'portEnv'> {
+export function loadFiles(session: LoadSession, paths: string[], options: Omit<ComposeLoadOptions, 'files' | 'cwd'>, by?: { file: string; path: DocPath }): Omit<LoadedCompose, 'sources' | 'problems' | 'included'> {
   const projectDir = options.projectDirectory ? resolve(session.cwd, options.projectDirectory) : dirname(paths[0] ?? resolve(session.cwd, 'compose.yaml'));
-  const { lookup, envFile } = environment(session, projectDir, options, by);
+  const { lookup, envFile, envPath } = environment(session, projectDir, options, by);
+  // Merge keys (a port's mapping, a volume's target) and file names are compared as Compose sees them: resolved.
+  const resolved = (v: unknown) => resolveDeep(v, lookup);
   const cache = new Map<string, { file: string; services: ComposeMap } | undefined>();
   const readInterpolated = (path: string, wanted: { what: string; by?: { file: string; path: DocPath } }) => {
     const source = readComposeFile(path, session.cwd, session.sink, wanted);
     if (!source) return undefined;
     session.sources.push(source);
-    const value = interpolateTree(source.value, lookup, source.file, session.sink, session.unset);
-    collectPortEnv(source.value, value, session.portEnv);
+    // Interpolated only to report what Compose would refuse or warn about; the model keeps the references.
+    interpolateTree(source.value, lookup, source.file, session.sink, session.unset);
+    const value = source.value;
     if (!isMap(value)) {
       session.sink.error([], `${source.file}: a Compose file must be a mapping with "services"`, 'compose-invalid', source.file);
       return undefined;
@@ -84,11 +118,11 @@ export function loadFiles(session: LoadSession, paths: string[], options: Omit<C
     const r = readInterpolated(path, { what: i === 0 && !by ? 'Compose file' : by ? 'included file' : 'override file', ...(by ? { by } : {}) });
     if (!r) continue;
     let value = r.value;
-    if (isMap(value.services)) value = { ...value, services: resolveExtends(value.services, { file: r.source.file, dir: r.source.dir }, { sink: session.sink, loadServices }) };
-    value = applyIncludes(value, r.source, projectDir, session, options.env);
-    model = mergeCompose(model, value) as ComposeMap;
+    if (isMap(value.services)) value = { ...value, services: resolveExtends(value.services, { file: r.source.file, dir: r.source.dir }, { sink: session.sink, loadServices, resolved }) };
+    value = applyIncludes(value, r.source, projectDir, session, { env: options.env, resolved });
+    model = mergeCompose(model, value, resolved) as ComposeMap;
   }
-  return { model: resolveMarkers(model) as ComposeMap, projectDir, ...(envFile ? { envFile } : {}) };
+  return { model: resolveMarkers(model) as ComposeMap, projectDir, lookup, ...(envFile ? { envFile, envPath } : {}) };
 }
 
 function environment(session: LoadSession, projectDir: string, options: Omit<ComposeLoadOptions, 'files' | 'cwd'>, by?: { file: string; path: DocPath }) {
@@ -105,5 +139,5 @@ function environment(session: LoadSession, projectDir: string, options: Omit<Com
     session.sink.error(by?.path ?? [], `env file ${displayPath(path, session.cwd)} not found`, 'compose-env-file', by?.file);
   }
   const lookup = (name: string) => options.env[name] ?? dotenv[name];
-  return { lookup, envFile: existsSync(path) ? displayPath(path, session.cwd) : undefined };
+  return { lookup, envFile: existsSync(path) ? displayPath(path, session.cwd) : undefined, envPath: path };
 }

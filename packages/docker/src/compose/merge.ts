@@ -12,7 +12,7 @@ const TO_MAP = new Set(['environment', 'labels', 'extra_hosts', 'depends_on', 'n
  * side is written in, and `ports`, `volumes`, `secrets`, `configs` are unique by their key (a later
  * entry with the same key replaces the earlier one). `!reset` drops a value, `!override` replaces it.
  */
-export function mergeCompose(base: unknown, over: unknown): unknown {
+export function mergeCompose(base: unknown, over: unknown, resolved: Resolve = (v) => v): unknown {
   if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
   const out: ComposeMap = { ...base };
   for (const [key, value] of Object.entries(over)) {
@@ -21,16 +21,19 @@ export function mergeCompose(base: unknown, over: unknown): unknown {
       const services: ComposeMap = { ...base.services };
       for (const [name, svc] of Object.entries(value)) {
         if (isReset(svc)) delete services[name];
-        else services[name] = name in services ? mergeService(services[name], svc) : svc;
+        else services[name] = name in services ? mergeService(services[name], svc, resolved) : svc;
       }
       out.services = services;
-    } else out[key] = mergeGeneric(base[key], value);
+    } else out[key] = mergeGeneric(base[key], value, resolved);
   }
   return out;
 }
 
+/** How a merge sees a value that may hold `${VAR}` references: as Compose would, resolved. The merged value keeps them. */
+export type Resolve = (v: unknown) => unknown;
+
 /** Merges one service definition onto another (also used by `extends`). */
-export function mergeService(base: unknown, over: unknown): unknown {
+export function mergeService(base: unknown, over: unknown, resolved: Resolve = (v) => v): unknown {
   if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
   const out: ComposeMap = { ...base };
   for (const [key, value] of Object.entries(over)) {
@@ -40,17 +43,17 @@ export function mergeService(base: unknown, over: unknown): unknown {
     else if (forced) out[key] = forced.value;
     else if (prev === undefined || value === undefined || value === null) out[key] = value ?? prev;
     else if (OVERRIDE.has(key)) out[key] = value;
-    else if (TO_MAP.has(key)) out[key] = mergeGeneric(asMap(prev, key), asMap(value, key));
+    else if (TO_MAP.has(key)) out[key] = mergeGeneric(asMap(prev, key), asMap(value, key), resolved);
     else if (key === 'healthcheck' && isMap(prev) && isMap(value)) out[key] = { ...prev, ...value };
-    else if (key === 'ports' && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, portKey);
-    else if (key === 'volumes' && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, volumeTarget);
-    else if ((key === 'secrets' || key === 'configs') && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, secretKey);
-    else out[key] = mergeGeneric(prev, value);
+    else if (key === 'ports' && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, (v) => portKey(resolved(v)));
+    else if (key === 'volumes' && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, (v) => volumeTarget(resolved(v)));
+    else if ((key === 'secrets' || key === 'configs') && Array.isArray(prev) && Array.isArray(value)) out[key] = uniqueBy(prev, value, (v) => secretKey(resolved(v)));
+    else out[key] = mergeGeneric(prev, value, resolved);
   }
   return out;
 }
 
-function mergeGeneric(base: unknown, over: unknown): unknown {
+function mergeGeneric(base: unknown, over: unknown, resolved: Resolve): unknown {
   if (over === undefined) return base;
   const forced = overridden(over);
   if (forced) return forced.value;
@@ -58,11 +61,11 @@ function mergeGeneric(base: unknown, over: unknown): unknown {
     const out: ComposeMap = { ...base };
     for (const [k, v] of Object.entries(over)) {
       if (isReset(v)) delete out[k];
-      else out[k] = mergeGeneric(base[k], v);
+      else out[k] = mergeGeneric(base[k], v, resolved);
     }
     return out;
   }
-  if (Array.isArray(base) && Array.isArray(over)) return uniqueBy(base, over, (v) => JSON.stringify(v));
+  if (Array.isArray(base) && Array.isArray(over)) return uniqueBy(base, over, (v) => JSON.stringify(resolved(v)));
   return over;
 }
 

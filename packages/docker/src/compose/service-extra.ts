@@ -2,6 +2,7 @@ import { parseDuration } from '@berth/spec';
 import { isMap, scalarText, type ComposeMap } from './model.js';
 import { asMap } from './merge.js';
 import type { FieldContext } from './service-fields.js';
+import { hasReference } from './references.js';
 
 const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
 const bool = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
@@ -61,16 +62,21 @@ export function convertLabels(value: unknown, ctx: FieldContext): Record<string,
 }
 
 /** A GPU request from `deploy.resources.reservations.devices` (the one with the gpu capability) or `gpus`. */
-export function convertGpu(svc: ComposeMap, ctx: FieldContext): { gpu?: ComposeMap; deployRest?: unknown } {
+export function convertGpu(svc: ComposeMap, ctx: FieldContext, raw: ComposeMap = svc): { gpu?: ComposeMap; deployRest?: unknown } {
   let gpu: ComposeMap | undefined;
-  let deployRest: unknown = svc.deploy;
-  const devices = isMap(svc.deploy) && isMap(svc.deploy.resources) && isMap(svc.deploy.resources.reservations) ? svc.deploy.resources.reservations.devices : undefined;
-  if (Array.isArray(devices)) {
+  // What is kept of deploy is kept as written (references and all); the GPU request is read resolved.
+  let deployRest: unknown = raw.deploy;
+  const devicesOf = (s: ComposeMap) => (isMap(s.deploy) && isMap(s.deploy.resources) && isMap(s.deploy.resources.reservations) ? s.deploy.resources.reservations.devices : undefined);
+  const devices = devicesOf(svc);
+  const writtenDevices = devicesOf(raw);
+  if (Array.isArray(devices) && Array.isArray(writtenDevices) && writtenDevices.length === devices.length) {
     const index = devices.findIndex((d) => isMap(d) && Array.isArray(d.capabilities) && d.capabilities.includes('gpu'));
     if (index >= 0) {
-      gpu = gpuRequest(devices[index] as ComposeMap, ctx, [...ctx.path, 'deploy', 'resources', 'reservations', 'devices', index]);
-      const rest = devices.filter((_, i) => i !== index);
-      const deploy = svc.deploy as ComposeMap;
+      const at = [...ctx.path, 'deploy', 'resources', 'reservations', 'devices', index];
+      gpu = gpuRequest(devices[index] as ComposeMap, ctx, at);
+      if (hasReference(writtenDevices[index])) ctx.sink.warn(at, 'the GPU request is carried as its value; its ${...} references are not kept', 'compose-reference-resolved');
+      const rest = writtenDevices.filter((_, i) => i !== index);
+      const deploy = raw.deploy as ComposeMap;
       const resources = deploy.resources as ComposeMap;
       const reservations = { ...(resources.reservations as ComposeMap) };
       if (rest.length) reservations.devices = rest;

@@ -4,6 +4,8 @@ import { parseDuration } from '@berth/spec';
 import { isMap, scalarText, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
 import { asMap } from './merge.js';
 import { parseComposePorts, type PortSpan } from './ports.js';
+import { portReferences } from './port-refs.js';
+import { hasReference } from './references.js';
 
 /** Where one service's conversion writes: the berth fields, what is kept under x-compose, and problems. */
 export interface FieldContext {
@@ -22,36 +24,43 @@ function keepIn(ctx: FieldContext, key: string, value: unknown): void {
   list.push(value);
 }
 
-/** `ports`: each published port becomes a berth port binding; the rest is kept under x-compose.ports with a warning. */
-export function convertPorts(value: unknown, ctx: FieldContext, envOf: (entry: unknown) => string | undefined = () => undefined): ComposeMap[] {
+/**
+ * `ports`: each published port becomes a berth port binding, its `${VAR}` references named (see
+ * port-refs.ts); the rest is kept under x-compose.ports as written, with a warning.
+ */
+export function convertPorts(value: unknown, raw: unknown, ctx: FieldContext): ComposeMap[] {
   const out: ComposeMap[] = [];
   const entries = Array.isArray(value) ? value : [value];
+  const written = Array.isArray(raw) ? raw : [raw];
   entries.forEach((entry, i) => {
     const at = [...ctx.path, 'ports', i];
+    const asWritten = written[i] ?? entry;
     const parsed = parseComposePorts(entry);
     if (!parsed.ok) {
       ctx.sink.warn(at, `${parsed.reason}; kept under x-compose.ports`, 'compose-port-invalid');
-      keepIn(ctx, 'ports', entry);
+      keepIn(ctx, 'ports', asWritten);
       return;
     }
     for (const p of parsed.ports) {
       if (!p.published) {
-        ctx.sink.warn(at, `${JSON.stringify(entry)}: container port ${span(p.target)} is published on an ephemeral host port (no host port given); berth ports need a host port, kept under x-compose.ports`, 'compose-port-ephemeral');
-        keepIn(ctx, 'ports', entry);
+        ctx.sink.warn(at, `${JSON.stringify(asWritten)}: container port ${span(p.target)} is published on an ephemeral host port (no host port given); berth ports need a host port, kept under x-compose.ports`, 'compose-port-ephemeral');
+        keepIn(ctx, 'ports', asWritten);
         continue;
       }
       if (p.protocol !== 'tcp' && p.protocol !== 'udp') {
         ctx.sink.warn(at, `protocol ${p.protocol} is not carried (berth knows tcp and udp); kept under x-compose.ports`, 'compose-port-protocol');
-        keepIn(ctx, 'ports', entry);
+        keepIn(ctx, 'ports', asWritten);
         continue;
       }
-      const binding: ComposeMap = { host: span(p.published) };
-      if (p.target.from !== p.published.from || p.target.to !== p.published.to) binding.container = span(p.target);
-      if (p.hostIp) binding.hostIp = p.hostIp;
+      const refs = parsed.ports.length === 1 ? portReferences(asWritten, p) : { fields: {}, notes: [] };
+      for (const note of refs.notes) ctx.sink.warn(at, note.message, note.code);
+      const { host = span(p.published), container = span(p.target), hostIp = p.hostIp, ...names } = refs.fields;
+      const binding: ComposeMap = { host };
+      if (String(container) !== String(host)) binding.container = container;
+      if (hostIp) binding.hostIp = hostIp;
       if (p.protocol === 'udp') binding.protocol = 'udp';
       if (p.name) binding.name = p.name;
-      const env = envOf(entry);
-      if (env && ENV_NAME.test(env)) binding.env = env;
+      for (const [k, v] of Object.entries(names)) if (typeof v === 'boolean' || ENV_NAME.test(String(v))) binding[k] = v;
       if (p.appProtocol && APP_PROTOCOLS.has(p.appProtocol)) binding.appProtocol = p.appProtocol;
       else if (p.appProtocol) ctx.sink.warn([...at, 'app_protocol'], `"${p.appProtocol}" is not carried (berth knows ${[...APP_PROTOCOLS].join(', ')})`);
       if (p.mode && p.mode !== 'ingress') ctx.sink.warn([...at, 'mode'], `mode ${p.mode} is not carried (berth runs on one engine, where it makes no difference)`);
@@ -76,15 +85,18 @@ export function convertEnvironment(value: unknown, ctx: FieldContext): ComposeMa
   return out;
 }
 
-/** `env_file`: paths checked to exist (a missing required one is an error naming it). */
-export function convertEnvFile(value: unknown, ctx: FieldContext, baseDir: string): string[] {
+/** `env_file`: paths as written, each checked to exist as Compose resolves it (a missing required one is an error naming it). */
+export function convertEnvFile(value: unknown, raw: unknown, ctx: FieldContext, baseDir: string): string[] {
   const out: string[] = [];
   const entries = Array.isArray(value) ? value : [value];
+  const written = Array.isArray(raw) ? raw : [raw];
   entries.forEach((entry, i) => {
     const at = [...ctx.path, 'env_file', ...(Array.isArray(value) ? [i] : [])];
     const path = isMap(entry) ? scalarText(entry.path) : scalarText(entry);
+    const rawEntry = written[i];
+    const asWritten = (isMap(rawEntry) ? scalarText(rawEntry.path) : scalarText(rawEntry)) ?? path;
     const required = isMap(entry) ? entry.required !== false && entry.required !== 'false' : true;
-    if (!path) {
+    if (!path || !asWritten) {
       ctx.sink.warn(at, 'has no path; dropped');
       return;
     }
@@ -97,61 +109,69 @@ export function convertEnvFile(value: unknown, ctx: FieldContext, baseDir: strin
       ctx.sink.warn(at, `env file ${path} not found (optional, required: false); kept`, 'compose-env-file-optional');
     }
     if (!required) ctx.sink.warn([...at, 'required'], 'required: false is not carried; berth treats every env_file as required', 'compose-env-file-optional');
-    out.push(path);
+    out.push(asWritten);
   });
   return out;
 }
 
 /** `volumes`: short strings as written; long entries with their four common fields, the full entry kept when it says more. */
-export function convertVolumes(value: unknown, ctx: FieldContext): unknown[] {
+export function convertVolumes(value: unknown, raw: unknown, ctx: FieldContext): unknown[] {
   const out: unknown[] = [];
+  const written = Array.isArray(raw) ? raw : [raw];
   (Array.isArray(value) ? value : [value]).forEach((entry, i) => {
     const at = [...ctx.path, 'volumes', i];
-    if (typeof entry === 'string') {
-      out.push(entry);
+    const asWritten = written[i] ?? entry;
+    if (typeof entry === 'string' && typeof asWritten === 'string') {
+      out.push(asWritten);
       return;
     }
-    if (!isMap(entry) || typeof entry.target !== 'string') {
+    if (!isMap(entry) || typeof entry.target !== 'string' || !isMap(asWritten)) {
       ctx.sink.warn(at, 'is not a volume berth understands; kept under x-compose.volumes');
-      keepIn(ctx, 'volumes', entry);
+      keepIn(ctx, 'volumes', asWritten);
       return;
     }
     const type = scalarText(entry.type) ?? 'volume';
     const extra = Object.keys(entry).filter((k) => !['type', 'source', 'target', 'read_only'].includes(k));
-    if (!['volume', 'bind', 'tmpfs'].includes(type) || extra.length) {
-      ctx.sink.warn(at, `${extra.length ? extra.join(', ') : `type ${type}`} not carried; the whole entry is kept under x-compose.volumes`);
-      keepIn(ctx, 'volumes', entry);
+    const typedRefs = hasReference(asWritten.type) || hasReference(asWritten.read_only);
+    if (!['volume', 'bind', 'tmpfs'].includes(type) || extra.length || typedRefs) {
+      if (!typedRefs) ctx.sink.warn(at, `${extra.length ? extra.join(', ') : `type ${type}`} not carried; the whole entry is kept under x-compose.volumes`);
+      keepIn(ctx, 'volumes', asWritten);
       if (!['volume', 'bind', 'tmpfs'].includes(type)) return;
     }
-    const source = scalarText(entry.source);
-    out.push({ type, ...(source ? { source } : {}), target: entry.target, ...(entry.read_only === true || entry.read_only === 'true' ? { readOnly: true } : {}) });
+    const source = scalarText(asWritten.source);
+    out.push({ type, ...(source ? { source } : {}), target: scalarText(asWritten.target) ?? entry.target, ...(entry.read_only === true || entry.read_only === 'true' ? { readOnly: true } : {}) });
   });
   return out;
 }
 
 const HEALTH_DURATIONS: Record<string, string> = { interval: 'interval', timeout: 'timeout', start_period: 'startPeriod', start_interval: 'startInterval' };
 
-/** `healthcheck`, durations kept as the strings Compose wrote. */
-export function convertHealthcheck(value: unknown, ctx: FieldContext): ComposeMap | undefined {
+/** `healthcheck`: the test as written, durations kept as the strings Compose wrote; a reference in a typed field is kept under x-compose.healthcheck. */
+export function convertHealthcheck(value: unknown, raw: unknown, ctx: FieldContext): ComposeMap | undefined {
   if (!isMap(value)) return undefined;
+  const written = isMap(raw) ? raw : value;
   const out: ComposeMap = {};
   const at = [...ctx.path, 'healthcheck'];
   for (const [key, v] of Object.entries(value)) {
     if (key === 'test') {
-      if (typeof v === 'string') out.test = v;
-      else if (Array.isArray(v) && v.length === 2 && v[0] === 'CMD-SHELL' && typeof v[1] === 'string') out.test = v[1];
-      else if (Array.isArray(v) && v.length) out.test = v.map((x) => scalarText(x) ?? JSON.stringify(x));
+      const w = written.test;
+      if (typeof w === 'string') out.test = w;
+      else if (Array.isArray(w) && w.length === 2 && w[0] === 'CMD-SHELL' && typeof w[1] === 'string') out.test = w[1];
+      else if (Array.isArray(w) && w.length) out.test = w.map((x) => scalarText(x) ?? JSON.stringify(x));
       else ctx.sink.warn([...at, key], 'is empty; dropped');
-    } else if (key in HEALTH_DURATIONS) {
+      continue;
+    }
+    if (hasReference(written[key])) ((ctx.keep.healthcheck ??= {}) as ComposeMap)[key] = written[key];
+    if (key in HEALTH_DURATIONS) {
       const text = scalarText(v);
       if (text !== undefined && parseDuration(text) !== undefined) out[HEALTH_DURATIONS[key]!] = text;
-      else keepHealth(ctx, at, key, v, `"${text ?? JSON.stringify(v)}" is not a duration berth reads`);
+      else keepHealth(ctx, at, key, written[key], `"${text ?? JSON.stringify(v)}" is not a duration berth reads`);
     } else if (key === 'retries') {
       const n = Number(scalarText(v));
       if (Number.isInteger(n) && n >= 0) out.retries = n;
-      else keepHealth(ctx, at, key, v, 'is not a whole number');
+      else keepHealth(ctx, at, key, written[key], 'is not a whole number');
     } else if (key === 'disable') out.disable = v === true || v === 'true';
-    else keepHealth(ctx, at, key, v, 'is not carried');
+    else keepHealth(ctx, at, key, written[key], 'is not carried');
   }
   return out;
 }

@@ -1,19 +1,39 @@
-import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js';
+import { isMap, scalarText, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
 import { convertEnvFile, convertEnvironment, convertHealthcheck, convertPorts, convertVolumes, type FieldContext } from './service-fields.js';
-import { portEnvKey, type PortEnv } from './port-env.js';
 import { convertDependsOn, convertGpu, convertLabels, convertNetworks, durationText } from './service-extra.js';
+import { convertBuild } from './service-build.js';
+import { hasReference, unescapeDollars } from './references.js';
 
 const IDENTIFIER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const RESTART = new Set(['no', 'always', 'on-failure', 'unless-stopped']);
 
 /** Why a Compose service field is not carried, where there is more to say than "berth has no field for it". */
 const REASONS: Record<string, string> = {
-  build: 'berth does not build images',
   container_name: 'berth names containers <project>-<service>-<n>',
   links: 'legacy links; services reach each other by name on the project network',
   pull_policy: 'berth pulls only with --pull',
   scale: 'berth runs one container per service',
 };
+
+/**
+ * Service fields the spec holds as typed values (numbers, names, durations, choices): their
+ * references are resolved on import, and kept as written under x-compose for export. Every other
+ * field keeps its text as written, `${VAR}` references and `$$` included.
+ */
+const TYPED = new Set(['ports', 'expose', 'env_file', 'depends_on', 'restart', 'networks', 'network_mode', 'stop_grace_period', 'profiles', 'deploy', 'gpus', 'extends']);
+const TYPED_HEALTH = new Set(['interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable']);
+const TYPED_BUILD = new Set(['no_cache', 'pull']);
+const TYPED_TOP = new Set(['name', 'networks', 'volumes', 'include']);
+
+/** True when the text at `path` (in a Compose file) is carried with its references, not resolved on import. */
+export function keepsReferences(path: DocPath): boolean {
+  const [top, , key, sub] = path;
+  if (top !== 'services') return typeof top !== 'string' || !TYPED_TOP.has(top);
+  if (typeof key !== 'string') return false;
+  if (key === 'healthcheck') return !TYPED_HEALTH.has(String(sub));
+  if (key === 'build') return !TYPED_BUILD.has(String(sub));
+  return !TYPED.has(key);
+}
 
 /** What the importer knows about the whole project while converting one service. */
 export interface ServiceScope {
@@ -22,49 +42,63 @@ export interface ServiceScope {
   /** Directory the spec's relative paths are relative to. */
   baseDir: string;
   sink: ProblemSink;
-  /** Variables behind published host ports, from the loader. */
-  portEnv: PortEnv;
 }
 
 /**
- * One Compose service as a berth service (the spec's input shape). Whatever berth cannot carry is
- * warned about with its path and kept under the service's `x-compose` key, so export can give it back.
+ * One Compose service as a berth service (the spec's input shape). `svc` is the service resolved (as
+ * Compose runs it), `raw` as written: text fields come from `raw`, typed fields from `svc`. Whatever
+ * berth cannot carry is warned about with its path and kept under the service's `x-compose` key, as
+ * written, so export can give it back.
  */
-export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope): ComposeMap {
+export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, raw: unknown = svc): ComposeMap {
   const out: ComposeMap = {};
   const ctx: FieldContext = { path: ['services', name], sink: scope.sink, keep: {} };
   if (!isMap(svc)) {
     if (svc !== null) scope.sink.warn(ctx.path, 'is not a mapping; imported as an empty service');
     return out;
   }
-  const gpu = convertGpu(svc, ctx);
+  const written = isMap(raw) ? raw : svc;
+  const gpu = convertGpu(svc, ctx, written);
   let berthExtras: ComposeMap | undefined;
   for (const [key, value] of Object.entries(svc)) {
     if (value === undefined) continue;
     const at = [...ctx.path, key];
+    const asWritten = written[key];
     switch (key) {
       case 'image':
       case 'working_dir':
-      case 'user':
+      case 'user': {
+        const text = scalarText(asWritten);
+        if (text !== undefined) out[{ image: 'image', working_dir: 'workingDir', user: 'user' }[key]] = text;
+        break;
+      }
       case 'network_mode': {
         const text = scalarText(value);
-        if (text !== undefined) out[{ image: 'image', working_dir: 'workingDir', user: 'user', network_mode: 'networkMode' }[key]] = text;
+        if (text !== undefined) out.networkMode = text;
         break;
       }
       case 'command':
       case 'entrypoint':
-        if (value !== null) out[key] = Array.isArray(value) ? value.map((v) => scalarText(v) ?? JSON.stringify(v)) : (scalarText(value) ?? '');
+        if (asWritten !== null) out[key] = Array.isArray(asWritten) ? asWritten.map((v) => scalarText(v) ?? JSON.stringify(v)) : (scalarText(asWritten) ?? '');
         break;
+      case 'build': {
+        const build = convertBuild(value, asWritten, ctx);
+        if (build !== undefined) out.build = build;
+        break;
+      }
       case 'ports': {
-        const ports = convertPorts(value, ctx, (entry) => scope.portEnv.get(portEnvKey(name, entry)));
+        const ports = convertPorts(value, asWritten, ctx);
         if (ports.length) out.ports = ports;
         break;
       }
       case 'expose': {
         const exposed: (number | string)[] = [];
+        const texts = Array.isArray(asWritten) ? asWritten : [asWritten];
         (Array.isArray(value) ? value : [value]).forEach((v, i) => {
           const t = (scalarText(v) ?? '').trim();
-          if (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 65535) exposed.push(Number(t));
+          const w = scalarText(texts[i]);
+          if (w !== undefined && hasReference(w) && /^\d+(-\d+)?(\/(tcp|udp))?$/.test(t)) exposed.push(w);
+          else if (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 65535) exposed.push(Number(t));
           else if (/^\d+(-\d+)?(\/(tcp|udp))?$/.test(t)) exposed.push(t);
           else scope.sink.warn([...at, i], `"${t}" is not PORT[/PROTOCOL] (is a variable it uses unset?); dropped`, 'compose-expose-invalid');
         });
@@ -72,15 +106,15 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope):
         break;
       }
       case 'environment':
-        out.environment = convertEnvironment(value, ctx);
+        out.environment = convertEnvironment(asWritten, ctx);
         break;
       case 'env_file': {
-        const files = convertEnvFile(value, ctx, scope.baseDir);
+        const files = convertEnvFile(value, asWritten, ctx, scope.baseDir);
         if (files.length) out.envFile = files;
         break;
       }
       case 'volumes':
-        out.volumes = convertVolumes(value, ctx);
+        out.volumes = convertVolumes(value, asWritten, ctx);
         break;
       case 'depends_on': {
         const deps = convertDependsOn(value, ctx, scope.services);
@@ -93,31 +127,32 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope):
         if (RESTART.has(policy)) out.restart = policy;
         if (policy !== text || !RESTART.has(policy)) {
           scope.sink.warn(at, `"${text}" is not carried as written (berth knows ${[...RESTART].join(', ')}); kept under x-compose.restart`);
-          ctx.keep.restart = value;
+          ctx.keep.restart = asWritten;
         }
         break;
       }
       case 'healthcheck': {
-        const hc = convertHealthcheck(value, ctx);
+        const hc = convertHealthcheck(value, asWritten, ctx);
         if (hc) out.healthcheck = hc;
         break;
       }
       case 'networks':
         out.networks = convertNetworks(value, ctx, scope.networks);
+        if (ctx.keep.networks !== undefined) ctx.keep.networks = asWritten;
         break;
       case 'labels':
-        out.labels = convertLabels(value, ctx);
+        out.labels = convertLabels(asWritten, ctx);
         break;
       case 'stop_grace_period': {
         const d = durationText(value);
         if (d) out.stopGracePeriod = d;
-        else keep(ctx, key, value, 'is not a duration berth reads');
+        else keep(ctx, key, asWritten, 'is not a duration berth reads');
         break;
       }
       case 'profiles': {
         const names = (Array.isArray(value) ? value : [value]).map((p) => scalarText(p) ?? '');
         const bad = names.filter((p) => !IDENTIFIER.test(p));
-        if (bad.length) keep(ctx, key, value, `profile names ${bad.map((b) => `"${b}"`).join(', ')} are not valid`);
+        if (bad.length) keep(ctx, key, asWritten, `profile names ${bad.map((b) => `"${b}"`).join(', ')} are not valid`);
         else out.profiles = names;
         break;
       }
@@ -125,15 +160,18 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope):
         if (gpu.deployRest !== undefined) keep(ctx, key, gpu.deployRest, gpu.gpu ? 'only its GPU reservation is carried, as gpu' : 'berth has no field for it');
         break;
       case 'gpus':
-        if (!gpu.gpu) keep(ctx, key, value, 'is not a GPU request berth understands');
+        if (!gpu.gpu) keep(ctx, key, asWritten, 'is not a GPU request berth understands');
         break;
       case 'x-berth':
-        if (isMap(value)) berthExtras = value;
+        // berth-only fields are literal text, written with every `$` escaped: read them back as they were
+        if (isMap(asWritten)) berthExtras = unescapeDollars(asWritten) as ComposeMap;
         break;
       default:
-        if (key.startsWith('x-')) out[key] = value;
-        else keep(ctx, key, value, REASONS[key] ?? 'berth has no field for it');
+        if (key.startsWith('x-')) out[key] = asWritten;
+        else keep(ctx, key, asWritten, REASONS[key] ?? 'berth has no field for it');
     }
+    // A typed field written with references: the spec holds its value, x-compose what was written.
+    if (TYPED.has(key) && !['ports', 'expose', 'env_file', 'deploy', 'gpus'].includes(key) && ctx.keep[key] === undefined && hasReference(asWritten)) ctx.keep[key] = asWritten;
   }
   if (gpu.gpu) out.gpu = gpu.gpu;
   if (out.networkMode && Array.isArray(out.networks) && out.networks.length) {

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js';
 import { serviceToBerth } from './service-to-berth.js';
-import type { PortEnv } from './port-env.js';
+import { hasReference, resolveDeep, unescapeDollars } from './references.js';
+import type { Lookup } from './interpolate.js';
 
 const IDENTIFIER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const NETWORK_MODES = new Set(['bridge', 'host', 'none']);
@@ -14,25 +15,37 @@ export function toIdentifier(text: string, fallback = 'imported'): string {
   return id || fallback;
 }
 
+export interface ComposeToSpecOptions {
+  projectDir: string;
+  baseDir: string;
+  sink: ProblemSink;
+  /** The variables each service is resolved with, for its typed fields (default: none set). */
+  lookupFor?: (service: string | undefined) => Lookup;
+}
+
 /**
- * The merged Compose model as a berth spec (its input shape, ready to write as YAML). Pure: every
- * field berth cannot carry becomes a warning in `sink` with its path.
+ * The merged Compose model, as written (references kept), as a berth spec (its input shape, ready to
+ * write as YAML). Text keeps its `${VAR}` references; typed fields (ports, durations, names) are read
+ * resolved. Pure: every field berth cannot carry becomes a warning in `sink` with its path.
  */
-export function composeToSpec(model: ComposeMap, options: { projectDir: string; baseDir: string; sink: ProblemSink; portEnv?: PortEnv }): ComposeMap {
+export function composeToSpec(model: ComposeMap, options: ComposeToSpecOptions): ComposeMap {
   const { sink } = options;
-  const berth = isMap(model['x-berth']) ? model['x-berth'] : {};
+  const lookupFor = options.lookupFor ?? (() => () => undefined);
+  const berth = isMap(model['x-berth']) ? (unescapeDollars(model['x-berth']) as ComposeMap) : {};
   const keep: ComposeMap = {};
   const services = isMap(model.services) ? model.services : {};
   const berthServices = isMap(berth.services) ? berth.services : {};
-  const networksIn = isMap(model.networks) ? model.networks : {};
-  const volumesIn = isMap(model.volumes) ? model.volumes : {};
+  const resolvedTop = resolveDeep({ name: model.name, networks: model.networks, volumes: model.volumes }, lookupFor(undefined)) as ComposeMap;
+  const networksIn = isMap(resolvedTop.networks) ? resolvedTop.networks : {};
+  const volumesIn = isMap(resolvedTop.volumes) ? resolvedTop.volumes : {};
+  const written = { networks: isMap(model.networks) ? model.networks : {}, volumes: isMap(model.volumes) ? model.volumes : {} };
 
-  const name = scalarText(model.name);
+  const name = scalarText(resolvedTop.name);
   const spec: ComposeMap = { berth: 1, repo: { name: toIdentifier(name ?? basename(options.projectDir)) } };
   if (name && IDENTIFIER.test(name)) spec.project = name;
   for (const key of BERTH_TOP) if (berth[key] !== undefined) spec[key] = berth[key];
 
-  const networks = convertNetworks(networksIn, sink, keep);
+  const networks = convertNetworks(networksIn, written.networks, sink, keep);
   const serviceNames = new Set([...Object.keys(services), ...Object.keys(berthServices)]);
   const out: ComposeMap = {};
   const profiles = new Set<string>();
@@ -41,7 +54,8 @@ export function composeToSpec(model: ComposeMap, options: { projectDir: string; 
       sink.warn(['services', id], 'is not a service name berth accepts; skipped');
       continue;
     }
-    const converted = serviceToBerth(id, svc, { services: serviceNames, networks: new Set(Object.keys(networks)), baseDir: options.baseDir, sink, portEnv: options.portEnv ?? new Map() });
+    const scope = { services: serviceNames, networks: new Set(Object.keys(networks)), baseDir: options.baseDir, sink };
+    const converted = serviceToBerth(id, resolveDeep(svc, lookupFor(id)), scope, svc);
     (converted.profiles as string[] | undefined)?.forEach((p) => profiles.add(p));
     out[id] = converted;
   }
@@ -52,7 +66,7 @@ export function composeToSpec(model: ComposeMap, options: { projectDir: string; 
   for (const p of [...Object.keys(declared), ...[...profiles].sort()]) profileMap[p] = declared[p] ?? {};
   spec.profiles = profileMap;
   if (Object.keys(networks).length) spec.networks = networks;
-  const volumes = convertVolumesTop(volumesIn, sink, keep);
+  const volumes = convertVolumesTop(volumesIn, written.volumes, sink, keep);
   if (Object.keys(volumes).length) spec.volumes = volumes;
   spec.services = out;
 
@@ -69,7 +83,14 @@ export function composeToSpec(model: ComposeMap, options: { projectDir: string; 
   return spec;
 }
 
-function convertNetworks(networks: ComposeMap, sink: ProblemSink, keep: ComposeMap): ComposeMap {
+/** What a top-level network or volume keeps as written: fields the spec has no place for, and names given by references. */
+function writtenRest(def: unknown, carried: string[]): ComposeMap {
+  const rest: ComposeMap = {};
+  for (const [k, v] of Object.entries(isMap(def) ? def : {})) if (!carried.includes(k) || (k !== 'x-berth' && hasReference(v))) rest[k] = v;
+  return rest;
+}
+
+function convertNetworks(networks: ComposeMap, writtenDefs: ComposeMap, sink: ProblemSink, keep: ComposeMap): ComposeMap {
   const out: ComposeMap = {};
   for (const [name, def] of Object.entries(networks)) {
     if (!IDENTIFIER.test(name)) {
@@ -79,6 +100,7 @@ function convertNetworks(networks: ComposeMap, sink: ProblemSink, keep: ComposeM
     const d = isMap(def) ? def : {};
     const net: ComposeMap = {};
     const rest: ComposeMap = {};
+    const asWritten = isMap(writtenDefs[name]) ? (writtenDefs[name] as ComposeMap) : d;
     for (const [k, v] of Object.entries(d)) {
       if (k === 'driver' && NETWORK_MODES.has(String(v))) {
         if (v !== 'bridge') net.mode = v;
@@ -89,19 +111,18 @@ function convertNetworks(networks: ComposeMap, sink: ProblemSink, keep: ComposeM
           if (scalarText(v.name)) net.name = scalarText(v.name);
         }
       } else if (k === 'name' && scalarText(v)) net.name = scalarText(v);
-      else if (k === 'x-berth' && isMap(v)) Object.assign(net, v);
-      else rest[k] = v;
+      else if (k === 'x-berth' && isMap(asWritten[k])) Object.assign(net, unescapeDollars(asWritten[k]));
+      else rest[k] = asWritten[k];
     }
-    if (Object.keys(rest).length) {
-      sink.warn(['networks', name], `${Object.keys(rest).join(', ')} not carried; kept under x-compose.networks.${name}`);
-      ((keep.networks ??= {}) as ComposeMap)[name] = rest;
-    }
+    if (Object.keys(rest).length) sink.warn(['networks', name], `${Object.keys(rest).join(', ')} not carried; kept under x-compose.networks.${name}`);
+    const kept = { ...rest, ...writtenRest(asWritten, Object.keys(d).filter((k) => !(k in rest))) };
+    if (Object.keys(kept).length) ((keep.networks ??= {}) as ComposeMap)[name] = kept;
     out[name] = net;
   }
   return out;
 }
 
-function convertVolumesTop(volumes: ComposeMap, sink: ProblemSink, keep: ComposeMap): ComposeMap {
+function convertVolumesTop(volumes: ComposeMap, writtenDefs: ComposeMap, sink: ProblemSink, keep: ComposeMap): ComposeMap {
   const out: ComposeMap = {};
   for (const [name, def] of Object.entries(volumes)) {
     if (!IDENTIFIER.test(name)) {
@@ -111,6 +132,7 @@ function convertVolumesTop(volumes: ComposeMap, sink: ProblemSink, keep: Compose
     const d = isMap(def) ? def : {};
     const vol: ComposeMap = {};
     const rest: ComposeMap = {};
+    const asWritten = isMap(writtenDefs[name]) ? (writtenDefs[name] as ComposeMap) : d;
     for (const [k, v] of Object.entries(d)) {
       if (k === 'driver' && scalarText(v)) vol.driver = scalarText(v);
       else if (k === 'external') {
@@ -120,12 +142,11 @@ function convertVolumesTop(volumes: ComposeMap, sink: ProblemSink, keep: Compose
           if (scalarText(v.name)) vol.name = scalarText(v.name);
         }
       } else if (k === 'name' && scalarText(v)) vol.name = scalarText(v);
-      else rest[k] = v;
+      else rest[k] = asWritten[k];
     }
-    if (Object.keys(rest).length) {
-      sink.warn(['volumes', name], `${Object.keys(rest).join(', ')} not carried; kept under x-compose.volumes.${name}`);
-      ((keep.volumes ??= {}) as ComposeMap)[name] = rest;
-    }
+    if (Object.keys(rest).length) sink.warn(['volumes', name], `${Object.keys(rest).join(', ')} not carried; kept under x-compose.volumes.${name}`);
+    const kept = { ...rest, ...writtenRest(asWritten, Object.keys(d).filter((k) => !(k in rest))) };
+    if (Object.keys(kept).length) ((keep.volumes ??= {}) as ComposeMap)[name] = kept;
     out[name] = vol;
   }
   return out;
