@@ -23,6 +23,17 @@ const spec = BerthSpecSchema.parse({
     },
     gpu2: { image: 'img:1', gpu: { count: 2, capabilities: ['gpu', 'compute'] } },
     noimage: {},
+    dollars: {
+      image: 'img:${TAG:-1}',
+      command: ['sh', '-c', 'echo "pid=$$ home=$$HOME tag=${TAG}"'],
+      entrypoint: 'run --price $$5',
+      environment: { PRICE: 'cost $$5', TOKEN: '${API_TOKEN}', URL: 'postgres://app:${DB_PASSWORD}@db/app' },
+      labels: { owner: '${OWNER:-team}' },
+      healthcheck: { test: ['CMD-SHELL', 'test "$$PRICE" = "cost \\$$5"'] },
+      volumes: ['${DATA_DIR:-./data}:/data'],
+    },
+    required: { image: 'img:1', environment: { SECRET: '${APP_SECRET:?set APP_SECRET in .env}' }, command: 'serve ${MODE:?}' },
+    built: { build: { context: './web', dockerfile: 'Dockerfile.dev', target: 'dev', args: { VERSION: '${VERSION}' } } },
   },
 });
 
@@ -74,11 +85,49 @@ describe('desiredContainer', () => {
     expect(c.hash).not.toBe(a.hash);
   });
 
-  it('reports a missing env file and a service without image', () => {
+  it('reports a missing env file and a service without image or build', () => {
     const problems: Problem[] = [];
     desiredContainer('web', input({}, {}), problems);
     expect(desiredContainer('noimage', input(), problems)).toBeUndefined();
     expect(problems.map((p) => p.code)).toEqual(['env-file-missing', 'no-image']);
+  });
+
+  it('resolves references in the text the engine gets, and turns $$ into $, as Compose does', () => {
+    const problems: Problem[] = [];
+    const d = desiredContainer('dollars', input({ TAG: '7', API_TOKEN: 't0k', DB_PASSWORD: 'pw', HOME: '/home/me' }), problems)!;
+    expect(problems).toEqual([]);
+    expect(d.image).toBe('img:7');
+    expect(d.create.Cmd).toEqual(['sh', '-c', 'echo "pid=$ home=$HOME tag=7"']);
+    expect(d.create.Entrypoint).toEqual(['run', '--price', '$5']);
+    expect(d.create.Env).toEqual(['PRICE=cost $5', 'TOKEN=t0k', 'URL=postgres://app:pw@db/app']);
+    expect(d.create.Labels).toMatchObject({ owner: 'team' });
+    expect(d.create.Healthcheck?.Test).toEqual(['CMD-SHELL', 'test "$PRICE" = "cost \\$5"']);
+    expect(d.create.HostConfig?.Mounts).toEqual([{ Type: 'bind', Source: '/proj/data', Target: '/data', ReadOnly: false }]);
+  });
+
+  it('warns about a variable used without a default that is unset, naming it and never a value', () => {
+    const problems: Problem[] = [];
+    desiredContainer('dollars', input({ TAG: '7', DB_PASSWORD: 'pw' }), problems);
+    expect(problems.map((p) => `${p.severity} ${p.message}`)).toEqual(['warning service "dollars": environment.TOKEN: variable API_TOKEN is not set; it is read as an empty string']);
+  });
+
+  it('refuses an unset ${VAR:?message}, naming the service, the field and the message', () => {
+    const problems: Problem[] = [];
+    expect(desiredContainer('required', input(), problems)).toBeUndefined();
+    expect(problems.map((p) => `${p.code} ${p.message}`)).toEqual([
+      'env-required service "required": command: required variable MODE is not set',
+      'env-required service "required": environment.SECRET: required variable APP_SECRET is not set: set APP_SECRET in .env',
+    ]);
+    const ok: Problem[] = [];
+    expect(desiredContainer('required', input({ APP_SECRET: 's', MODE: 'dev' }), ok)!.create.Env).toEqual(['SECRET=s']);
+    expect(ok).toEqual([]);
+  });
+
+  it('runs a service that builds its image under the name Compose gives it, and says how it is built', () => {
+    const d = desiredContainer('built', input({ VERSION: '2' }), [])!;
+    expect(d.image).toBe('demo-built');
+    expect(d.create.Image).toBe('demo-built');
+    expect(d.build).toEqual({ context: './web', dockerfile: 'Dockerfile.dev', target: 'dev' });
   });
 });
 

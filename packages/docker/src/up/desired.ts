@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import { BERTH_CONFIG_HASH, BERTH_MANAGED, COMPOSE_NUMBER, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_WORKDIR } from '../labels.js';
 import { containerName, networkName } from '../project-name.js';
 import { parseEnvFile } from '../compose/dotenv.js';
-import { interpolate } from '../compose/interpolate.js';
+import { resolveServiceText } from '../compose/resolve-service.js';
 import { shellWords } from './env-values.js';
 
 /** One published host port of a service, for the preflight. */
@@ -32,6 +32,13 @@ export interface DesiredContainer {
   volumes: string[];
   hasHealthcheck: boolean;
   stopTimeoutS: number;
+  /** How the image is built, when the service has `build` (resolved); berth does not build it yet. */
+  build?: { context: string; dockerfile?: string; target?: string };
+}
+
+/** The name Compose gives a service's built image when the service names none: `<project>-<service>`. */
+export function builtImageName(project: string, service: string): string {
+  return `${project}-${service}`;
 }
 
 export interface DesiredInput {
@@ -39,7 +46,7 @@ export interface DesiredInput {
   project: string;
   /** The directory of berth.yaml: relative binds and env files resolve from here. */
   projectDir: string;
-  /** Process env merged with `.env`; fills `null` environment values and `${VAR}`. */
+  /** Process env merged with the `.env` beside the spec; fills `null` environment values and resolves `${VAR}` references. */
   vars: Record<string, string | undefined>;
   readText: (file: string) => string | undefined;
 }
@@ -65,10 +72,11 @@ function environment(name: string, service: Service, input: DesiredInput, proble
     }
     Object.assign(env, parseEnvFile(text, (k) => input.vars[k]));
   }
+  // values arrive resolved (resolveServiceText); null passes the variable through, as in Compose
   for (const [key, value] of Object.entries(service.environment ?? {})) {
     if (value === null) {
       if (input.vars[key] !== undefined) env[key] = input.vars[key]!;
-    } else env[key] = typeof value === 'string' ? interpolate(value, (k) => input.vars[k]).value : String(value);
+    } else env[key] = String(value);
   }
   return Object.entries(env).map(([k, v]) => `${k}=${v}`).sort();
 }
@@ -153,13 +161,22 @@ export function deviceRequests(service: Service): Dockerode.DeviceRequest[] | un
 
 const words = (v: string | string[] | undefined) => (v === undefined ? undefined : typeof v === 'string' ? shellWords(v) : v);
 
-/** The container a service should have. Pure: files are read through `input.readText`. */
+/**
+ * The container a service should have. Pure: files are read through `input.readText`. The service's
+ * text (`${VAR}` references, `$$`) is resolved first, as Compose does; an unset `${VAR:?message}` is
+ * an error naming the service and the field.
+ */
 export function desiredContainer(name: string, input: DesiredInput, problems: Problem[]): DesiredContainer | undefined {
-  const service = input.spec.services[name]!;
-  if (!service.image) {
-    problems.push({ code: 'no-image', severity: 'error', message: `service "${name}" has no image; berth up cannot start it`, path: ['services', name], hint: 'add `image:`, or give it a devcontainer/host runtime' });
+  const resolved = resolveServiceText(name, input.spec.services[name]!, (k) => input.vars[k]);
+  problems.push(...resolved.problems);
+  if (resolved.problems.some((p) => p.severity === 'error')) return undefined;
+  const service = resolved.service;
+  if (!service.image && !service.build) {
+    problems.push({ code: 'no-image', severity: 'error', message: `service "${name}" has no image and no build; berth up cannot start it`, path: ['services', name], hint: 'add `image:` or `build:`, or give it a devcontainer/host runtime' });
     return undefined;
   }
+  // A built image is named as Compose names it, so one `docker compose build` made can be run
+  const image = service.image ?? builtImageName(input.project, name);
   const volumes = new Set<string>();
   const { exposed, bindings, hostPorts, allocates } = ports(name, service);
   const networkMode = service.networkMode ?? (service.runtime?.find((r) => r.network && input.spec.networks[r.network]?.mode === 'host') ? 'host' : undefined);
@@ -176,7 +193,7 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   };
   const create: Dockerode.ContainerCreateOptions = {
     name: containerName(input.project, name),
-    Image: service.image,
+    Image: image,
     Cmd: words(service.command),
     Entrypoint: words(service.entrypoint),
     Env: environment(name, service, input, problems),
@@ -201,7 +218,8 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   return {
     service: name,
     name: create.name!,
-    image: service.image,
+    image,
+    ...(service.build ? { build: { context: service.build.context, ...(service.build.dockerfile ? { dockerfile: service.build.dockerfile } : {}), ...(service.build.target ? { target: service.build.target } : {}) } } : {}),
     create,
     hash,
     hostPorts: networkMode === 'host' ? [] : hostPorts,

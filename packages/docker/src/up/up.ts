@@ -78,9 +78,10 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     if (d) desired.set(name, d);
   }
   if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
+  warnings.push(...problems);
 
   const docker = engine.api;
-  const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image }));
+  const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image, ...(d.build ? { build: d.build } : {}) }));
   // Independent reads, in parallel: local images, the project's containers, who holds the ports.
   const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
   const [firstIds, observed, holders, sockets] = await Promise.all([
@@ -91,6 +92,9 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   ]);
   let ids = firstIds;
   const missing = missingImageProblems(images, ids);
+  // an image to build cannot be pulled, and berth does not build yet: say which, before anything is pulled or created
+  const toBuild = missing.filter((p) => p.code === 'image-build-needed');
+  if (toBuild.length && !options.dryRun) fail('ERR_BERTH_IMAGE_BUILD', 'images to build', toBuild, 1);
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
       options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
