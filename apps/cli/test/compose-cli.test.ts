@@ -28,7 +28,8 @@ describe('berth import compose', () => {
   it('writes a spec that validates, with warnings naming file, line and path', () => {
     const out = join(tmp, 'imported', 'berth.yaml');
     const r = berth(['import', 'compose', 'compose.yaml', '-f', 'override.yaml', '-o', out], app);
-    expect(r.stderr).toContain('compose.yaml:42:5: warning: services.web.build: not carried (berth does not build images); kept under x-compose');
+    expect(r.stderr).toContain('compose.yaml:41:5: warning: services.web.logging: not carried (berth has no field for it); kept under x-compose');
+    expect(r.stderr).not.toContain('services.web.build');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/wrote .*berth\.yaml: 5 services, \d+ warnings/);
     const spec = parse(readFileSync(out, 'utf8'));
@@ -52,35 +53,45 @@ describe('berth import compose', () => {
   it('prints the spec as YAML on stdout without -o, and as JSON with warnings under --json', () => {
     const yaml = berth(['import', 'compose'], app);
     expect(yaml.code).toBe(0);
-    expect(parse(yaml.stdout).services.web.image).toBe('nginx:1.27');
+    expect(parse(yaml.stdout).services.web.image).toBe('nginx:${NGINX_TAG:?set NGINX_TAG in .env}');
+    expect(parse(yaml.stdout).services.web.build).toBe('./web');
     const json = berth(['import', 'compose', 'compose.yaml', '--json'], app);
     expect(json.code).toBe(0);
     const data = JSON.parse(json.stdout);
     expect(data.ok).toBe(true);
     expect(data.spec.services.api.gpu).toEqual({ count: 1, capabilities: ['gpu'], driver: 'nvidia' });
-    expect(data.warnings.some((w: { path: string[] }) => w.path.join('.') === 'services.web.build')).toBe(true);
+    expect(data.warnings.some((w: { path: string[] }) => w.path.join('.') === 'services.web.logging')).toBe(true);
   });
 
-  it('uses --env-file and the process environment for interpolation', () => {
+  it('keeps references, checks them against --env-file and the process environment, and says which .env berth will read', () => {
     const envFile = join(tmp, 'alt.env');
     writeFileSync(envFile, 'NGINX_TAG=alt\nWEB_PORT=9999\n');
     const data = JSON.parse(berth(['import', 'compose', 'compose.yaml', '--env-file', envFile, '--json'], app).stdout);
-    expect(data.spec.services.web.image).toBe('nginx:alt');
-    expect(data.spec.services.web.ports).toContainEqual({ host: 9999, container: 80, env: 'WEB_PORT' });
-    const fromEnv = JSON.parse(berth(['import', 'compose', 'compose.yaml', '--json'], app, { NGINX_TAG: 'shell' }).stdout);
-    expect(fromEnv.spec.services.web.image).toBe('nginx:shell');
+    expect(data.spec.services.web.image).toBe('nginx:${NGINX_TAG:?set NGINX_TAG in .env}');
+    expect(data.spec.services.web.ports).toContainEqual({ host: 8080, container: 80, env: 'WEB_PORT' });
+    const messages = data.warnings.map((w: { message: string }) => w.message);
+    expect(messages).toContain('services.web.ports[0]: WEB_PORT gives host port 9999 here; the spec keeps the Compose default 8080 (berth validate reports the difference)');
+    expect(messages.find((m: string) => m.startsWith('the spec keeps references to'))).toMatch(/NGINX_TAG.* which berth resolves from the environment and \.env, not from .*alt\.env: keep them there$/);
+    const fromEnv = JSON.parse(berth(['import', 'compose', 'compose.yaml', '--json'], app, { WEB_PORT: '7777' }).stdout);
+    expect(fromEnv.spec.services.web.ports).toContainEqual({ host: 8080, container: 80, env: 'WEB_PORT' });
+    expect(fromEnv.warnings.map((w: { message: string }) => w.message)).toContain('services.web.ports[0]: WEB_PORT gives host port 7777 here; the spec keeps the Compose default 8080 (berth validate reports the difference)');
   });
 
-  it('exits 2 naming a missing env_file, a missing extends file and an unset ${VAR:?}', () => {
+  it('exits 2 naming a missing env_file, a missing extends file and an unset ${VAR:?} the spec needs the value of', () => {
     const envFile = berth(['import', 'compose', 'missing-env-file.yaml'], broken);
     expect(envFile.code).toBe(2);
     expect(envFile.stderr).toContain('missing-env-file.yaml:4:5: services.app.env_file: env file does-not-exist.env not found');
     const ext = berth(['import', 'compose', 'missing-extends.yaml'], broken);
     expect(ext.code).toBe(2);
     expect(ext.stderr).toContain('extends file nowhere.yaml not found');
+    // in text the reference is kept: a warning, and berth up refuses the service until it is set
     const req = berth(['import', 'compose', 'required-var.yaml', '--json'], broken);
-    expect(req.code).toBe(2);
-    expect(JSON.parse(req.stdout).problems[0].message).toBe('services.app.environment.TOKEN: required variable API_TOKEN is not set: API_TOKEN must be set');
+    expect(req.code).toBe(0);
+    expect(JSON.parse(req.stdout).warnings[0].message).toBe('services.app.environment.TOKEN: required variable API_TOKEN is not set: API_TOKEN must be set; kept as a reference: berth up refuses to start app until it is set');
+    writeFileSync(join(tmp, 'required-port.yaml'), 'services:\n  app:\n    image: x\n    ports: ["${APP_PORT:?set APP_PORT}:80"]\n');
+    const port = berth(['import', 'compose', 'required-port.yaml'], tmp);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('required-port.yaml:4:13: services.app.ports[0]: required variable APP_PORT is not set: set APP_PORT');
     const none = berth(['import', 'compose'], tmp);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no Compose file in');
@@ -99,7 +110,7 @@ describe('berth compose', () => {
     expect(compose.services.web.depends_on).toEqual({ api: { condition: 'service_healthy' }, cache: { condition: 'service_started' } });
     expect(berth(['--spec', spec, 'compose', '-o', out], tmp).code).toBe(2);
     const json = JSON.parse(berth(['--spec', spec, 'compose', '--json'], tmp).stdout);
-    expect(json.compose.services.web.image).toBe('nginx:1.27');
+    expect(json.compose.services.web.image).toBe('nginx:${NGINX_TAG:?set NGINX_TAG in .env}');
   });
 
   it('says where in the spec each service that Compose cannot run is', () => {
@@ -115,6 +126,8 @@ describe('berth compose', () => {
     expect(berth(['import', 'compose', 'compose.yaml', '-o', spec], app).code).toBe(0);
     const out = join(dir, 'docker-compose.yml');
     expect(berth(['--spec', spec, 'compose', '-o', out], tmp).code).toBe(0);
+    // the references resolve from the .env beside the files, as import said
+    writeFileSync(join(dir, '.env'), readFileSync(join(app, '.env')));
     const r = spawnSync('docker-compose', ['-f', out, 'config', '-q'], { encoding: 'utf8', cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -27,7 +27,7 @@ export function scalarText(v: unknown): string | undefined {
 export class ProblemSink {
   readonly problems: Problem[] = [];
   warn(path: DocPath, message: string, code = 'compose-not-carried', file?: string): void {
-    this.problems.push({ code, severity: 'warning', path, message: `${formatPath(path)}: ${message}`, ...(file ? { file } : {}) });
+    this.problems.push({ code, severity: 'warning', path, message: path.length ? `${formatPath(path)}: ${message}` : message, ...(file ? { file } : {}) });
   }
   error(path: DocPath, message: string, code = 'compose-invalid', file?: string): void {
     this.problems.push({ code, severity: 'error', path, message: path.length ? `${formatPath(path)}: ${message}` : message, ...(file ? { file } : {}) });

@@ -30,6 +30,25 @@ export function rebaseService(svc: unknown, fromDir: string, toDir: string): unk
     });
   }
   if (typeof out.build === 'string') out.build = move(out.build);
-  else if (isMap(out.build) && typeof out.build.context === 'string' && !out.build.context.includes('://')) out.build = { ...out.build, context: move(out.build.context) };
+  else if (isMap(out.build)) out.build = rebaseBuild(out.build, move);
+  return out;
+}
+
+/** A build's context and its extra contexts that are directories (not URLs, `docker-image://`, `target:`), rewritten. */
+function rebaseBuild(build: ComposeMap, move: (p: string) => string, nested = false): ComposeMap {
+  const out: ComposeMap = { ...build };
+  const isDir = (p: string) => !p.includes('://') && !/^[a-z-]+:/.test(p);
+  // no context means the Compose file's directory: said explicitly once it is written elsewhere
+  if (out.context === undefined && !nested) out.context = move('.');
+  else if (typeof out.context === 'string' && !out.context.includes('://')) out.context = move(out.context);
+  // an export puts additional_contexts under the build's x-berth (docker-compose 1.29 refuses it)
+  if (isMap(out['x-berth'])) out['x-berth'] = rebaseBuild(out['x-berth'], move, true);
+  if (isMap(out.additional_contexts)) out.additional_contexts = Object.fromEntries(Object.entries(out.additional_contexts).map(([k, v]) => [k, typeof v === 'string' && isDir(v) ? move(v) : v]));
+  else if (Array.isArray(out.additional_contexts)) {
+    out.additional_contexts = out.additional_contexts.map((v) => {
+      const eq = typeof v === 'string' ? v.indexOf('=') : -1;
+      return typeof v === 'string' && eq > 0 && isDir(v.slice(eq + 1)) ? `${v.slice(0, eq)}=${move(v.slice(eq + 1))}` : v;
+    });
+  }
   return out;
 }

@@ -30,7 +30,7 @@ export function resolveServiceText(name: string, service: Service, lookup: Looku
       const r = interpolate(value, lookup);
       const where = `service "${name}": ${formatPath(path)}`;
       for (const req of r.required) {
-        problems.push({ code: 'env-required', severity: 'error', path: ['services', name, ...path], message: `${where}: required variable ${req.name} is not set${req.message ? `: ${req.message}` : ''}`, hint: `set ${req.name} in the environment or in the .env beside the spec` });
+        problems.push({ code: 'env-required', severity: 'error', path: ['services', name, ...path], message: `${where}: required variable ${req.name} is not set${req.message ? `: ${req.message}` : ''}`, hint: 'berth reads the environment, then the .env beside the spec' });
       }
       if (r.invalid !== undefined) {
         problems.push({ code: 'env-reference-invalid', severity: 'error', path: ['services', name, ...path], message: `${where}: "${r.invalid}" is not a valid reference`, hint: 'write ${NAME} or ${NAME:-default}, and $$ for a literal $' });

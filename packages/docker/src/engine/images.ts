@@ -63,7 +63,7 @@ export function missingImageProblems(needed: { service: string; image: string; b
   const toBuild = [...built].map(([image, { service, build }]) => ({
     code: 'image-build-needed',
     severity: 'error' as const,
-    message: `image "${image}" (service ${service}) is built from ${build.context}${build.dockerfile ? ` (${build.dockerfile}${build.target ? `, target ${build.target}` : ''})` : build.target ? ` (target ${build.target})` : ''} and is not built yet; berth does not build images yet`,
+    message: `image "${image}" (service ${service}) is missing: it is built from ${build.context}${build.dockerfile ? ` (${build.dockerfile}${build.target ? `, target ${build.target}` : ''})` : build.target ? ` (target ${build.target})` : ''}, and berth does not build images yet`,
     path: ['services', service, 'build'],
     hint: `build it with \`docker compose build ${service}\` or \`docker build -t ${image}${build.dockerfile ? ` -f ${build.context}/${build.dockerfile}` : ''}${build.target ? ` --target ${build.target}` : ''} ${build.context}\`, then run berth up again`,
   }));
