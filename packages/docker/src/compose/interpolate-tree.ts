@@ -35,6 +35,6 @@ export function interpolateTree(value: unknown, lookup: (name: string) => string
 export function reportUnset(unset: UnsetTracker, sink: ProblemSink): void {
   for (const [name, at] of unset) {
     const more = at.count > 1 ? ` (used ${at.count} times)` : '';
-    sink.warn(at.path, `variable ${name} is not set; it became an empty string${more}`, 'compose-variable-unset', at.file);
+    sink.warn(at.path, `variable ${name} is not set; Compose and berth up read it as an empty string${more}`, 'compose-variable-unset', at.file);
   }
 }
