@@ -14,3 +14,5 @@ export const BERTH_MANAGED = 'dev.berth.managed';
 export function projectFilter(project: string, extra: string[] = []): { label: string[] } {
   return { label: [`${COMPOSE_PROJECT}=${project}`, ...extra] };
 }
+/** On an image berth built: the digest of its build inputs (context after .dockerignore, Dockerfile, target, args). */
+export const BERTH_BUILD_INPUTS = 'dev.berth.build.inputs';

@@ -19,3 +19,5 @@ export { restart, type RestartResult } from './ops/restart.js';
 export { logs, type LogLine } from './ops/logs.js';
 export { LogFrames } from './ops/log-frames.js';
 export * from './labels.js';
+export { buildJob, type BuildJob } from './build/build-job.js';
+export { planBuilds, runBuilds, type BuildTarget, type BuildReport, type BuildEvent, type PlannedBuild } from './build/build-images.js';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { abortError } from './wait-for.js';
 
 /** An engine API error, shaped like dockerode's (statusCode, json.message) so one translator serves both. */
 export class EngineApiError extends Error {
@@ -49,6 +50,13 @@ export interface EngineApi {
   events?(filters: Record<string, string[]>): Promise<Readable>;
   /** Runs a command in a running container and waits for it; optional, callers do without. */
   exec?(containerId: string, cmd: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult>;
+  /** `GET /_ping`'s headers (lower-cased names): which builder the engine defaults to, its OS. Optional. */
+  pingHeaders?(): Promise<Record<string, string>>;
+  /**
+   * `POST /build`: streams `context` (a tar) as the body and resolves with the engine's progress stream
+   * once it answers. Aborting `signal` ends the request, which ends the build on the engine too. Optional.
+   */
+  build?(context: Readable, query: URLSearchParams, options?: { signal?: AbortSignal }): Promise<Readable>;
 }
 
 /** How an exec ended: its exit code, or `timedOut` when it outlived the timeout (the process may still run). */
@@ -178,6 +186,66 @@ export class HttpEngineApi implements EngineApi {
   }
   getImage(name: string) {
     return { inspect: () => this.request('GET', `/images/${encodeURI(name)}/json`) as Promise<{ Id: string }> };
+  }
+
+  pingHeaders(): Promise<Record<string, string>> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ ...this.target, agent: this.agent, method: 'GET', path: '/_ping' }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]))));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /**
+   * The build's request has a connection of its own (it lasts as long as the build). The context is piped
+   * in as the engine reads it; an engine that answers an error early (a bad parameter) ends the upload.
+   * A context stream that fails (a file changed) fails the request, and the progress stream with it.
+   */
+  build(context: Readable, query: URLSearchParams, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const { signal } = options;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError());
+      let answered: http.IncomingMessage | undefined;
+      const req = http.request(
+        { ...this.target, agent: false, method: 'POST', path: `/build?${query.toString()}`, headers: { 'content-type': 'application/x-tar' } },
+        (res) => {
+          answered = res;
+          const status = res.statusCode ?? 0;
+          if (status < 300) return resolve(res);
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            context.unpipe(req);
+            context.destroy();
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: { message?: string };
+            try {
+              json = JSON.parse(text) as { message?: string };
+            } catch {
+              json = { message: text.trim() };
+            }
+            reject(new EngineApiError(status, json, 'build refused'));
+          });
+        },
+      );
+      const fail = (err: Error) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (answered) answered.destroy(err);
+        req.destroy(err);
+        reject(err);
+      };
+      const onAbort = () => fail(abortError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err) => fail(err));
+      req.on('close', () => signal?.removeEventListener('abort', onAbort));
+      context.on('error', (err) => fail(err));
+      context.pipe(req);
+    });
   }
 
   /**

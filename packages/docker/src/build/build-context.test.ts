@@ -1,0 +1,166 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildJob, type BuildJob } from './build-job.js';
+import { contextTar, snapshotJob } from './build-context.js';
+import { ContentHashCache } from './context-digest.js';
+import { walkContext } from './context-walk.js';
+import { IgnoreMatcher } from './dockerignore.js';
+import { packContext, ContextChangedError } from './tar-pack.js';
+
+let dir: string;
+const write = (rel: string, text = rel) => {
+  mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  writeFileSync(path.join(dir, rel), text);
+};
+const job = (build: Record<string, unknown> = {}): BuildJob => {
+  const problems: never[] = [];
+  const j = buildJob('api', { context: '.', ...build }, { projectDir: dir, image: 'p-api', vars: {} }, problems);
+  expect(problems).toEqual([]);
+  return j!;
+};
+const paths = (rules: string[]) => walkContext(dir, new IgnoreMatcher(rules)).map((e) => (e.kind === 'dir' ? `${e.path}/` : e.path));
+const inputs = (j = job(), cache = ContentHashCache.open(undefined, dir)) => snapshotJob(j, cache).inputs;
+
+async function untar(stream: NodeJS.ReadableStream): Promise<{ list: string[]; out: string }> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  const tarFile = path.join(dir, '..', `${path.basename(dir)}.tar`);
+  writeFileSync(tarFile, Buffer.concat(chunks));
+  const out = mkdtempSync(path.join(tmpdir(), 'berth-untar-'));
+  execFileSync('tar', ['-xf', tarFile, '-C', out]);
+  const list = execFileSync('tar', ['-tf', tarFile], { encoding: 'utf8' }).trim().split('\n');
+  rmSync(tarFile);
+  return { list, out };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'berth-ctx-'));
+  write('Dockerfile', 'FROM scratch\nCOPY . /app\n');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('walking a context with .dockerignore', () => {
+  it('sends what Docker sends: negations, **, a reopened directory, the build files always', () => {
+    for (const f of ['src/a.ts', 'src/b.test.ts', 'src/deep/c.test.ts', 'node_modules/x/index.js', 'docs/guide.md', 'docs/README.md', 'logs/keep/this.log', 'logs/drop.log', '.git/HEAD', 'README.md']) write(f);
+    const rules = ['**/*.test.ts', 'node_modules', 'docs', '!docs/README.md', 'logs', '!logs/keep/this.log', '.git', '*.md', '!README.md', 'Dockerfile', '.dockerignore', '!.dockerignore', '!Dockerfile'];
+    expect(paths(rules)).toEqual(['Dockerfile', 'README.md', 'docs/README.md', 'logs/keep/this.log', 'src/', 'src/a.ts', 'src/deep/']);
+  });
+
+  it('keeps symlinks as links and never follows them', () => {
+    write('real/file.txt');
+    symlinkSync('real', path.join(dir, 'link'));
+    symlinkSync('/etc/passwd', path.join(dir, 'outside'));
+    const entries = walkContext(dir, new IgnoreMatcher([]));
+    expect(entries.filter((e) => e.kind === 'symlink').map((e) => [e.path, e.link])).toEqual([
+      ['link', 'real'],
+      ['outside', '/etc/passwd'],
+    ]);
+  });
+});
+
+describe('the digest of the build inputs', () => {
+  it('changes with a sent file, a mode, a new file, the Dockerfile, target and args; not with an ignored file or a touch', () => {
+    write('.dockerignore', 'tmp\n*.log\n');
+    write('Dockerfile', 'FROM scratch AS base\nFROM base AS prod\nCOPY . /app\n');
+    write('src/app.ts', 'one');
+    const first = inputs();
+    expect(inputs()).toBe(first);
+    write('tmp/scratch.txt', 'ignored');
+    write('debug.log', 'ignored');
+    utimesSync(path.join(dir, 'src/app.ts'), new Date(), new Date(Date.now() - 86_400_000));
+    expect(inputs()).toBe(first);
+    write('src/app.ts', 'two');
+    const second = inputs();
+    expect(second).not.toBe(first);
+    chmodSync(path.join(dir, 'src/app.ts'), 0o755);
+    const third = inputs();
+    expect(third).not.toBe(second);
+    write('src/new.ts', '');
+    expect(inputs()).not.toBe(third);
+    const now = inputs();
+    expect(inputs(job({ target: 'prod' }))).not.toBe(now);
+    expect(inputs(job({ args: { V: '1' } }))).not.toBe(inputs(job({ args: { V: '2' } })));
+    write('Dockerfile', 'FROM scratch AS base\nFROM base AS prod\nCOPY . /srv\n');
+    expect(inputs()).not.toBe(now);
+  });
+
+  it('covers a Dockerfile outside the context and an inline one', () => {
+    write('ctx/file.txt');
+    write('docker/api.Dockerfile', 'FROM scratch\n');
+    const outside = inputs(job({ context: 'ctx', dockerfile: '../docker/api.Dockerfile' }));
+    write('docker/api.Dockerfile', 'FROM scratch\nCOPY . /\n');
+    expect(inputs(job({ context: 'ctx', dockerfile: '../docker/api.Dockerfile' }))).not.toBe(outside);
+    expect(inputs(job({ context: 'ctx', dockerfileInline: 'FROM scratch\n' }))).not.toBe(inputs(job({ context: 'ctx', dockerfileInline: 'FROM scratch\nCOPY . /\n' })));
+  });
+
+  it('reads a file once: the content hashes are remembered by stat, and a change is still seen', () => {
+    const cacheDir = path.join(dir, '..', `${path.basename(dir)}-cache`);
+    write('src/app.ts', 'one');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(path.join(dir, 'src/app.ts'), old, old);
+    const first = inputs(job(), ContentHashCache.open(cacheDir, dir));
+    // remembered: the same digest even though the file is now unreadable
+    chmodSync(path.join(dir, 'src/app.ts'), 0o000);
+    const again = inputs(job(), ContentHashCache.open(cacheDir, dir));
+    chmodSync(path.join(dir, 'src/app.ts'), 0o644);
+    if (process.getuid?.() !== 0) expect(again).toBe(first);
+    write('src/app.ts', 'two');
+    expect(inputs(job(), ContentHashCache.open(cacheDir, dir))).not.toBe(first);
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+});
+
+describe('the context as a tar stream', () => {
+  it('is what the system tar reads back: names, long and non-ASCII ones, modes, links, empty dirs', async () => {
+    const long = `${'deep/'.repeat(25)}file-with-a-long-name.txt`;
+    write(long, 'long');
+    write('ünïcödé/名前.txt', 'utf8 name');
+    write('bin/run.sh', '#!/bin/sh\necho hi\n');
+    chmodSync(path.join(dir, 'bin/run.sh'), 0o755);
+    mkdirSync(path.join(dir, 'empty'));
+    symlinkSync(`../${'x'.repeat(120)}`, path.join(dir, 'far-link'));
+    write('big.bin', 'x'.repeat(600_000));
+    const j = job();
+    const snap = snapshotJob(j, ContentHashCache.open(undefined, dir));
+    const { stream, dockerfile } = contextTar(j, snap);
+    expect(dockerfile).toBe('Dockerfile');
+    const { list, out } = await untar(stream);
+    expect(list).toContain(long);
+    expect(list).toContain('ünïcödé/名前.txt');
+    expect(list).toContain('empty/');
+    expect(readFileSync(path.join(out, long), 'utf8')).toBe('long');
+    expect(readFileSync(path.join(out, 'ünïcödé/名前.txt'), 'utf8')).toBe('utf8 name');
+    expect(readFileSync(path.join(out, 'big.bin'), 'utf8')).toHaveLength(600_000);
+    expect(execFileSync('stat', ['-c', '%a', path.join(out, 'bin/run.sh')], { encoding: 'utf8' }).trim()).toBe('755');
+    expect(execFileSync('readlink', [path.join(out, 'far-link')], { encoding: 'utf8' }).trim()).toBe(`../${'x'.repeat(120)}`);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('adds a Dockerfile from outside the context under its own name, hidden from COPY by the tar’s .dockerignore', async () => {
+    write('ctx/.dockerignore', '*.log\n');
+    write('ctx/app.txt');
+    write('docker/api.Dockerfile', 'FROM scratch\n');
+    const j = job({ context: 'ctx', dockerfile: '../docker/api.Dockerfile' });
+    const { stream, dockerfile } = contextTar(j, snapshotJob(j, ContentHashCache.open(undefined, dir)));
+    expect(dockerfile).toMatch(/^\.dockerfile\.berth-[0-9a-f]{12}$/);
+    const { out } = await untar(stream);
+    expect(readFileSync(path.join(out, dockerfile), 'utf8')).toBe('FROM scratch\n');
+    expect(readFileSync(path.join(out, '.dockerignore'), 'utf8')).toBe(`*.log\n\n${dockerfile}\n`);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('fails rather than send a file that changed since it was digested', async () => {
+    write('src/app.ts', 'one');
+    const entries = walkContext(dir, new IgnoreMatcher([]));
+    write('src/app.ts', 'two, longer');
+    const chunks: Buffer[] = [];
+    await expect(
+      (async () => {
+        for await (const c of packContext(dir, entries)) chunks.push(c as Buffer);
+      })(),
+    ).rejects.toBeInstanceOf(ContextChangedError);
+  });
+});

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { digestContext, type ContentHashCache } from './context-digest.js';
+import { walkContext, type ContextEntry } from './context-walk.js';
+import { IgnoreMatcher } from './dockerignore.js';
+import type { BuildJob } from './build-job.js';
+import { packContext, type TarEntry } from './tar-pack.js';
+
+/** What a build sends, as it was when berth looked: the context's entries, and the digest of every input. */
+export interface BuildSnapshot {
+  entries: ContextEntry[];
+  /** sha256 of the context (after .dockerignore), the Dockerfile, the target, the args and the other inputs that make the image. */
+  inputs: string;
+}
+
+/** Bump when what the digest covers changes, so images built before are rebuilt once. */
+const DIGEST_VERSION = 1;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * Walks the job's context with Docker's `.dockerignore` rules and digests what would be sent, together
+ * with the Dockerfile and the parameters that decide the image. `noCache`, `pull` and `cacheFrom` are not
+ * part of it: they change how the image is made, not what it is.
+ */
+export function snapshotJob(job: BuildJob, cache: ContentHashCache): BuildSnapshot {
+  const entries = walkContext(job.contextDir, new IgnoreMatcher(job.ignore));
+  const context = digestContext(job.contextDir, entries, cache);
+  const inputs = {
+    v: DIGEST_VERSION,
+    context,
+    dockerfile: { at: job.dockerfile.inContext ?? null, sha256: sha256(job.dockerfile.text) },
+    target: job.target ?? null,
+    args: sorted(job.args),
+    labels: sorted(job.labels),
+    tags: job.tags,
+    network: job.network ?? null,
+    shmSize: job.shmSize ?? null,
+    extraHosts: job.extraHosts,
+    platform: job.platform ?? null,
+  };
+  return { entries, inputs: sha256(JSON.stringify(inputs)) };
+}
+
+/**
+ * The tar berth sends, and the Dockerfile's name in it. A Dockerfile that lives outside the context (or
+ * is inline) is added under `.dockerfile.berth-<sha>` and named in the tar's `.dockerignore`, which is
+ * what the docker CLI does, so the engine reads it but `COPY .` does not copy it.
+ */
+export function contextTar(job: BuildJob, snapshot: BuildSnapshot, signal?: AbortSignal): { stream: Readable; dockerfile: string } {
+  if (job.dockerfile.inContext !== undefined) return { stream: packContext(job.contextDir, snapshot.entries, signal), dockerfile: job.dockerfile.inContext };
+  const name = `.dockerfile.berth-${sha256(job.dockerfile.text).slice(0, 12)}`;
+  const now = Date.now();
+  const made = (path: string, content: string): TarEntry => ({ path, kind: 'file', mode: 0o644, size: Buffer.byteLength(content), mtimeMs: now, content: Buffer.from(content) });
+  const ignore = snapshot.entries.find((e) => e.path === '.dockerignore' && e.kind === 'file');
+  const entries: TarEntry[] = snapshot.entries.filter((e) => e !== ignore);
+  const ignoreText = ignore ? (job.ignoreText ?? '') : '.dockerignore';
+  entries.push(made('.dockerignore', `${ignoreText}\n${name}\n`), made(name, job.dockerfile.text));
+  return { stream: packContext(job.contextDir, entries, signal), dockerfile: name };
+}

@@ -1,0 +1,197 @@
+import type { Problem } from '@berth/spec';
+import type { EngineApi } from '../engine/api-client.js';
+import { engineMessage } from '../engine/engine-errors.js';
+import { BERTH_BUILD_INPUTS } from '../labels.js';
+import { Semaphore } from '../up/limits.js';
+import { contextTar, snapshotJob, type BuildSnapshot } from './build-context.js';
+import type { BuildJob } from './build-job.js';
+import { builderFor, decideBuild, type BuildDecision, type BuildMode, type ExistingImage } from './build-plan.js';
+import { followBuild, type BuildFailure } from './build-progress.js';
+import { buildQuery } from './build-query.js';
+import { buildFactsFromPing, chooseBuilder, type BuilderChoice } from './builder-choice.js';
+import { ContentHashCache } from './context-digest.js';
+import { UnreadableContextError } from './context-walk.js';
+import { externalImages } from './dockerfile.js';
+
+/** One image to build and the services that run it. */
+export interface BuildTarget {
+  job: BuildJob;
+  services: string[];
+}
+
+export interface PlannedBuild extends BuildTarget {
+  snapshot: BuildSnapshot;
+  existing?: ExistingImage;
+  decision: BuildDecision;
+  /** The builder it runs on, when it is built. */
+  builder?: BuilderChoice;
+}
+
+/** How one image's build went, for the progress line and `--json`. */
+export interface BuildReport {
+  service: string;
+  /** Every service that runs the image. */
+  services: string[];
+  image: string;
+  action: 'built' | 'kept' | 'failed';
+  reason: string;
+  /** The digest of the build inputs (the image's `dev.berth.build.inputs` label once built). */
+  inputs: string;
+  imageId?: string;
+  builder?: BuilderChoice['kind'];
+  durationMs?: number;
+  failure?: BuildFailure;
+  /** Images the classic builder kept for its cache on the way (`---> id`), which a failed build leaves behind as docker build does. */
+  layers?: string[];
+}
+
+export interface BuildEvent {
+  service: string;
+  phase: 'building' | 'built' | 'failed';
+  detail?: string;
+}
+
+/** The engine calls a build makes. */
+export type BuildApi = Pick<EngineApi, 'getImage' | 'version' | 'pingHeaders' | 'build'>;
+
+export interface PlanBuildsOptions {
+  mode: BuildMode;
+  /** Where content hashes are remembered between runs (none: every file is read each time). */
+  cacheDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+async function existingImage(api: BuildApi, image: string): Promise<ExistingImage | undefined> {
+  const info = (await api
+    .getImage(image)
+    .inspect()
+    .catch((err: { statusCode?: number }) => {
+      if (err.statusCode === 404) return undefined;
+      throw err;
+    })) as { Id: string; Config?: { Labels?: Record<string, string> | null } } | undefined;
+  return info ? { id: info.Id, labels: info.Config?.Labels ?? {} } : undefined;
+}
+
+/** The engine's builder, asked once: `/_ping`'s headers where the client can read them, `/version` otherwise. */
+async function engineBuilder(api: BuildApi, env: NodeJS.ProcessEnv): Promise<BuilderChoice> {
+  if (api.pingHeaders) return chooseBuilder(buildFactsFromPing(await api.pingHeaders()), env);
+  const v = (await api.version()) as { ApiVersion?: string; Os?: string };
+  return chooseBuilder({ ...(v.ApiVersion ? { apiVersion: v.ApiVersion } : {}), ...(v.Os ? { osType: v.Os } : {}) }, env);
+}
+
+/**
+ * What each image needs, before anything is built: its context walked and digested, the image the engine
+ * has under its name, the decision, and (for those to build) the builder. Problems are bad input (an
+ * unreadable context file, a Dockerfile the chosen builder cannot run), all found before any build starts.
+ */
+export async function planBuilds(api: BuildApi, targets: BuildTarget[], options: PlanBuildsOptions): Promise<{ builds: PlannedBuild[]; problems: Problem[] }> {
+  const env = options.env ?? process.env;
+  const problems: Problem[] = [];
+  const builds: PlannedBuild[] = [];
+  const existing = await Promise.all(targets.map((t) => existingImage(api, t.job.image)));
+  targets.forEach((target, i) => {
+    const { job } = target;
+    let snapshot: BuildSnapshot;
+    try {
+      snapshot = snapshotJob(job, ContentHashCache.open(options.cacheDir, job.contextDir));
+    } catch (err) {
+      if (!(err instanceof UnreadableContextError)) throw err;
+      problems.push({
+        code: 'build-context-unreadable',
+        severity: 'error',
+        message: `service "${job.service}": build context ${job.context}: ${err.message}`,
+        path: ['services', job.service, 'build', 'context'],
+        hint: 'make it readable, or add it to the .dockerignore',
+      });
+      return;
+    }
+    const decision = decideBuild(existing[i], snapshot.inputs, options.mode, BERTH_BUILD_INPUTS);
+    builds.push({ ...target, snapshot, decision, ...(existing[i] ? { existing: existing[i] } : {}) });
+  });
+  const toBuild = builds.filter((b) => b.decision.action === 'build');
+  if (toBuild.length) {
+    const engine = await engineBuilder(api, env);
+    for (const b of toBuild) {
+      const builder = builderFor(b.job, engine, problems);
+      if (builder) b.builder = builder;
+    }
+  }
+  return { builds, problems };
+}
+
+export interface RunBuildsOptions {
+  /** The project: built images carry Compose's project and service labels, as `docker compose build` puts them. */
+  project: string;
+  /** Builds at once (default 2: each is CPU-heavy on the engine's side). */
+  concurrency?: number;
+  /** Ctrl-C or a deadline: ends every build in flight, on the engine too. */
+  signal?: AbortSignal;
+  onEvent?: (e: BuildEvent) => void;
+  /** Pulls an image the engine does not have (BuildKit cannot pull without a session, so base images are pulled first). */
+  pull: (image: string) => Promise<void>;
+}
+
+/** The base images a BuildKit build needs, pulled where the engine lacks them (all of them with `pull`). */
+async function ensureBases(api: BuildApi, b: PlannedBuild, options: RunBuildsOptions): Promise<void> {
+  for (const image of externalImages(b.job.info, b.job.target)) {
+    if (!b.job.pull && (await existingImage(api, image))) continue;
+    options.onEvent?.({ service: b.job.service, phase: 'building', detail: `pulling ${image}` });
+    await options.pull(image);
+  }
+}
+
+async function runOne(api: BuildApi, b: PlannedBuild, options: RunBuildsOptions): Promise<BuildReport> {
+  const { job, snapshot } = b;
+  const builder = b.builder!;
+  const base = { service: job.service, services: b.services, image: job.image, inputs: snapshot.inputs, reason: b.decision.reason, builder: builder.kind };
+  const started = Date.now();
+  const failed = (failure: BuildFailure): BuildReport => {
+    options.onEvent?.({ service: job.service, phase: 'failed', detail: failure.step ? `${failure.step}: ${failure.message}` : failure.message });
+    return { ...base, action: 'failed', failure, durationMs: Date.now() - started };
+  };
+  try {
+    if (builder.kind === 'buildkit') await ensureBases(api, b, options);
+    options.signal?.throwIfAborted();
+    const { stream, dockerfile } = contextTar(job, snapshot, options.signal);
+    const query = buildQuery(job, { inputs: snapshot.inputs, dockerfile, builder: builder.kind, project: options.project });
+    options.onEvent?.({ service: job.service, phase: 'building', detail: 'sending the context' });
+    const answer = await api.build!(stream, query, options.signal ? { signal: options.signal } : {});
+    const outcome = await followBuild(answer, (step) => options.onEvent?.({ service: job.service, phase: 'building', detail: step }));
+    const layers = outcome.layers.length ? { layers: outcome.layers } : {};
+    if (outcome.failure) return { ...failed(outcome.failure), ...layers };
+    const durationMs = Date.now() - started;
+    options.onEvent?.({ service: job.service, phase: 'built', detail: `${outcome.imageId!.replace(/^sha256:/, '').slice(0, 12)}, ${(durationMs / 1000).toFixed(1)} s` });
+    return { ...base, action: 'built', imageId: outcome.imageId!, durationMs, ...layers };
+  } catch (err) {
+    if (options.signal?.aborted || (err as Error)?.name === 'AbortError') throw err;
+    return failed({ message: engineMessage(err), output: [] });
+  }
+}
+
+/**
+ * Builds what the plan says to build, at most `concurrency` at once. A failed build is reported, not
+ * thrown: the others go on, and whoever called decides what depended on it. Ctrl-C (the signal) ends
+ * every build in flight, the engine's side too (the request is aborted), and is thrown.
+ */
+export async function runBuilds(api: BuildApi, planned: PlannedBuild[], options: RunBuildsOptions): Promise<BuildReport[]> {
+  if (!api.build) throw new Error('this engine client cannot build images');
+  const limit = new Semaphore(options.concurrency ?? 2);
+  return Promise.all(
+    planned.map((b) => {
+      if (b.decision.action !== 'build') {
+        const action = b.decision.action === 'missing' ? 'failed' : 'kept';
+        return Promise.resolve<BuildReport>({
+          service: b.job.service,
+          services: b.services,
+          image: b.job.image,
+          inputs: b.snapshot.inputs,
+          action,
+          reason: b.decision.reason,
+          ...(b.existing ? { imageId: b.existing.id } : {}),
+          ...(action === 'failed' ? { failure: { message: `image ${b.job.image} is missing, and --no-build forbids building it`, output: [] } } : {}),
+        });
+      }
+      return limit.run(() => runOne(api, b, options));
+    }),
+  );
+}

@@ -1,0 +1,217 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Problem, ServiceBuild } from '@berth/spec';
+import { readDockerfile, stageNames, type DockerfileInfo } from './dockerfile.js';
+import { IgnoreMatcher, readIgnoreFile, withBuildFiles } from './dockerignore.js';
+
+/** One image to build, everything resolved: what berth sends to `POST /build`, and what its digest covers. */
+export interface BuildJob {
+  /** The service whose `build` this is (the first, when several services run the image). */
+  service: string;
+  /** The image name (`t`): the service's `image`, or `<project>-<service>` as Compose names it. */
+  image: string;
+  /** The context directory, absolute. */
+  contextDir: string;
+  /** The context as the spec wrote it, for messages. */
+  context: string;
+  dockerfile: {
+    /** As written (`Dockerfile`, `docker/api.Dockerfile`, `(inline)`), for messages. */
+    written: string;
+    /** The file, absolute; absent for an inline Dockerfile. */
+    file?: string;
+    text: string;
+    /** Its path inside the context, when it lives there; otherwise berth adds it to the tar under another name. */
+    inContext?: string;
+  };
+  target?: string;
+  /** Build args with values (a `null` arg took its value from the environment, or was left out as Compose does). */
+  args: Record<string, string>;
+  labels: Record<string, string>;
+  /** More names for the image. */
+  tags: string[];
+  cacheFrom: string[];
+  network?: string;
+  /** /dev/shm size in bytes. */
+  shmSize?: number;
+  /** `host:address` lines. */
+  extraHosts: string[];
+  noCache: boolean;
+  pull: boolean;
+  platform?: string;
+  /** The `.dockerignore` patterns Docker matches with (the build files never ignored). */
+  ignore: string[];
+  /** The context's `.dockerignore` as written, when it has one. */
+  ignoreText?: string;
+  /** The `.dockerignore` would exclude the Dockerfile: it is sent anyway, as Docker does, and COPY does not see it. */
+  dockerfileIgnored: boolean;
+  /**
+   * What the tar carries that `COPY .` must not see: the Dockerfile or the `.dockerignore` when the
+   * `.dockerignore` names them, a Dockerfile from outside the context or inline. The classic builder drops
+   * them as the `.dockerignore` says; BuildKit without a session does not read it.
+   */
+  hiddenFromCopy: string[];
+  info: DockerfileInfo;
+  /** The context lies outside the project's directory (Compose allows it; berth says so when it builds). */
+  outsideProject: boolean;
+}
+
+export interface BuildJobInput {
+  /** The directory of berth.yaml: a relative context resolves from here. */
+  projectDir: string;
+  /** The name the built image gets. */
+  image: string;
+  /** The environment over the `.env` beside the spec: gives `null` build args their values. */
+  vars: Record<string, string | undefined>;
+  /** What the spec keeps of Compose's `build` under `x-compose.build` (`secrets`, `ssh`), which berth cannot honour. */
+  kept?: Record<string, unknown>;
+}
+
+const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** Compose's sizes: bytes, or `512m`, `2gb` (powers of 1024); undefined when it is not a size. */
+export function parseSize(value: string | number): number | undefined {
+  if (typeof value === 'number') return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (UNITS[(m[2] || 'b').toLowerCase()] ?? 1));
+}
+
+const isRemote = (context: string) => /^(https?:\/\/|git@|git:\/\/|github\.com\/)/.test(context) || /\.git(#.*)?$/.test(context);
+
+const within = (dir: string, file: string) => {
+  const rel = path.relative(dir, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined;
+};
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const sessionHint = (service: string) => `build it with \`docker compose build ${service}\` or \`docker buildx build\` (berth then runs the image they made), or do without it`;
+
+/**
+ * A service's `build` (its text already resolved) as a BuildJob, or the problems that stop it, each one
+ * line with the field it comes from: a context or Dockerfile that is not there, a Git URL context, a
+ * `.dockerignore` pattern Docker refuses, a target that is no stage, and what needs a BuildKit session
+ * berth does not open (secret and ssh mounts, build secrets and ssh, additional contexts, several platforms).
+ */
+export function buildJob(name: string, build: ServiceBuild, input: BuildJobInput, problems: Problem[]): BuildJob | undefined {
+  const found: Problem[] = [];
+  const job = readJob(name, build, input, found);
+  problems.push(...found);
+  return found.some((p) => p.severity === 'error') ? undefined : job;
+}
+
+function readJob(name: string, build: ServiceBuild, input: BuildJobInput, problems: Problem[]): BuildJob | undefined {
+  const at = (...field: (string | number)[]) => ['services', name, 'build', ...field];
+  const fail = (code: string, message: string, field: (string | number)[], hint?: string) => {
+    problems.push({ code, severity: 'error', message: `service "${name}": ${message}`, path: at(...field), ...(hint ? { hint } : {}) });
+    return undefined;
+  };
+  if (isRemote(build.context)) {
+    return fail('build-context-remote', `build context ${build.context} is a URL; berth builds from a local directory`, ['context'], `clone it and point context at the directory, or ${sessionHint(name)}`);
+  }
+  const contextDir = path.resolve(input.projectDir, build.context);
+  let isDir = false;
+  try {
+    isDir = statSync(contextDir).isDirectory();
+  } catch {
+    return fail('build-context-missing', `build context ${build.context} does not exist (${contextDir})`, ['context']);
+  }
+  if (!isDir) return fail('build-context-not-dir', `build context ${build.context} is not a directory`, ['context']);
+
+  for (const key of ['secrets', 'ssh'] as const) {
+    if (input.kept?.[key] !== undefined) fail('build-needs-session', `build ${key} need a BuildKit session, which berth does not open`, [], sessionHint(name));
+  }
+  if (build.additionalContexts && Object.keys(build.additionalContexts).length) {
+    fail('build-needs-session', 'additional build contexts need a BuildKit session, which berth does not open', ['additionalContexts'], sessionHint(name));
+  }
+  if ((build.platforms?.length ?? 0) > 1) fail('build-platforms', `building for several platforms (${build.platforms!.join(', ')}) needs buildx`, ['platforms'], 'keep one platform, or use docker buildx bake');
+
+  let dockerfile: BuildJob['dockerfile'];
+  if (build.dockerfileInline !== undefined) dockerfile = { written: '(inline)', text: build.dockerfileInline };
+  else {
+    const written = build.dockerfile ?? 'Dockerfile';
+    const file = path.resolve(contextDir, written);
+    const text = readText(file);
+    if (text === undefined) return fail('dockerfile-missing', `Dockerfile ${written} not found (${file})`, [build.dockerfile ? 'dockerfile' : 'context']);
+    const inContext = within(contextDir, file);
+    dockerfile = { written, file, text, ...(inContext ? { inContext } : {}) };
+  }
+
+  const args: Record<string, string> = {};
+  for (const [key, value] of Object.entries(build.args ?? {})) {
+    if (value === null) {
+      if (input.vars[key] !== undefined) args[key] = input.vars[key]!;
+    } else args[key] = String(value);
+  }
+  const info = readDockerfile(dockerfile.text, args);
+  const where = (line: number) => `${dockerfile.written}:${line}`;
+  for (const need of info.session) fail('build-needs-session', `${where(need.line)}: ${need.what} needs a BuildKit session, which berth does not open`, [], sessionHint(name));
+  if (!info.stages.length) fail('dockerfile-no-from', `${dockerfile.written} has no FROM instruction`, build.dockerfile ? ['dockerfile'] : []);
+  if (build.target !== undefined && !stageNames(info).includes(build.target.toLowerCase())) {
+    const names = stageNames(info);
+    fail('build-target-unknown', `target "${build.target}" is not a stage of ${dockerfile.written}${names.length ? ` (stages: ${names.join(', ')})` : ' (it names no stage)'}`, ['target']);
+  }
+
+  let ignore: string[] = [];
+  const ignoreFile = path.join(contextDir, '.dockerignore');
+  const ignoreText = readText(ignoreFile);
+  if (ignoreText !== undefined) {
+    const rules = readIgnoreFile(ignoreText);
+    for (const rule of rules) {
+      try {
+        new IgnoreMatcher([rule.pattern]);
+      } catch (err) {
+        problems.push({ code: 'dockerignore-pattern', severity: 'error', file: path.relative(input.projectDir, ignoreFile) || ignoreFile, line: rule.line, col: 1, message: `${(err as Error).message} in the .dockerignore of service "${name}"`, hint: 'Docker refuses it too; see https://docs.docker.com/build/concepts/context/#dockerignore-files' });
+      }
+    }
+    ignore = rules.map((r) => r.pattern);
+  }
+  const ignoredBefore = dockerfile.inContext !== undefined && ignore.length > 0 && safeMatches(ignore, dockerfile.inContext);
+  const hiddenFromCopy = [
+    ...(dockerfile.inContext === undefined ? [dockerfile.written === '(inline)' ? 'the inline Dockerfile' : `the Dockerfile ${dockerfile.written}`] : ignoredBefore ? [dockerfile.inContext] : []),
+    ...(ignore.length > 0 && safeMatches(ignore, '.dockerignore') ? ['.dockerignore'] : []),
+  ];
+  if (problems.length) return undefined;
+
+  const shmSize = build.shmSize === undefined ? undefined : parseSize(build.shmSize);
+  if (build.shmSize !== undefined && shmSize === undefined) return fail('build-shm-size', `shmSize ${JSON.stringify(build.shmSize)} is not a size`, ['shmSize'], 'write bytes or a size such as 512m or 2gb');
+  const inProject = within(input.projectDir, contextDir) !== undefined || path.resolve(input.projectDir) === contextDir;
+  return {
+    service: name,
+    image: input.image,
+    contextDir,
+    context: build.context,
+    dockerfile,
+    ...(build.target !== undefined ? { target: build.target } : {}),
+    args,
+    labels: { ...build.labels },
+    tags: build.tags ?? [],
+    cacheFrom: build.cacheFrom ?? [],
+    ...(build.network !== undefined ? { network: build.network } : {}),
+    ...(shmSize !== undefined ? { shmSize } : {}),
+    extraHosts: Object.entries(build.extraHosts ?? {}).map(([host, address]) => `${host}:${address}`),
+    noCache: !!build.noCache,
+    pull: !!build.pull,
+    ...(build.platforms?.length === 1 ? { platform: build.platforms[0]! } : {}),
+    ignore: withBuildFiles(ignore, dockerfile.inContext),
+    ...(ignoreText !== undefined ? { ignoreText } : {}),
+    dockerfileIgnored: ignoredBefore,
+    hiddenFromCopy,
+    info,
+    outsideProject: !inProject,
+  };
+}
+
+function safeMatches(patterns: string[], file: string): boolean {
+  try {
+    return new IgnoreMatcher(patterns).matches(file);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,71 @@
+import type { Problem } from '@berth/spec';
+import type { BuildJob } from './build-job.js';
+import type { BuilderChoice } from './builder-choice.js';
+
+/** `auto`: build what is missing or changed (`berth up`); `always`: `berth build`, `up --build`; `never`: `up --no-build`. */
+export type BuildMode = 'auto' | 'always' | 'never';
+
+/** What the engine has under the image's name. */
+export interface ExistingImage {
+  id: string;
+  labels: Record<string, string>;
+}
+
+export interface BuildDecision {
+  action: 'build' | 'keep' | 'missing';
+  /** In words: "no image yet", "its inputs changed", "up to date", ... */
+  reason: string;
+}
+
+/**
+ * Whether an image must be built (pure). An image berth built carries the digest of its inputs; one that
+ * does not (made by `docker compose build`, `docker build`, or pulled) has inputs berth cannot know, so it
+ * is built once under berth, unless the mode says never.
+ */
+export function decideBuild(existing: ExistingImage | undefined, inputs: string, mode: BuildMode, label: string): BuildDecision {
+  if (mode === 'never') {
+    if (!existing) return { action: 'missing', reason: 'no image, and --no-build' };
+    const stale = existing.labels[label] !== inputs;
+    return { action: 'keep', reason: stale ? 'kept (--no-build), though its inputs changed since it was built' : 'up to date' };
+  }
+  if (mode === 'always') return { action: 'build', reason: existing ? 'rebuild asked for' : 'no image yet' };
+  if (!existing) return { action: 'build', reason: 'no image yet' };
+  const built = existing.labels[label];
+  if (built === undefined) return { action: 'build', reason: 'not built by berth, so its inputs are unknown' };
+  if (built !== inputs) return { action: 'build', reason: 'its inputs changed' };
+  return { action: 'keep', reason: 'up to date' };
+}
+
+/**
+ * The builder one job runs on, given the engine's: a Dockerfile with `# syntax=` goes to the classic
+ * builder (which reads that line as a comment) since BuildKit would fetch the frontend through a session;
+ * a Dockerfile that needs BuildKit cannot run on the classic builder. Problems are bad input (exit 2),
+ * found before any build starts.
+ */
+export function builderFor(job: BuildJob, engine: BuilderChoice, problems: Problem[]): BuilderChoice | undefined {
+  const needs = job.info.buildkit;
+  const at = (line: number) => `${job.dockerfile.written}:${line}`;
+  const fail = (message: string, hint: string) => {
+    problems.push({ code: 'build-needs-buildkit', severity: 'error', message: `service "${job.service}": ${message}`, path: ['services', job.service, 'build'], hint });
+    return undefined;
+  };
+  if (job.info.syntax !== undefined) {
+    if (needs.length) {
+      return fail(
+        `${job.dockerfile.written} asks for the frontend ${job.info.syntax} (# syntax=), which BuildKit fetches through a session berth does not open, and needs BuildKit (${at(needs[0]!.line)}: ${needs[0]!.what})`,
+        `drop the # syntax= line (the engine's built-in frontend may do), or build it with \`docker compose build ${job.service}\``,
+      );
+    }
+    return { kind: 'classic', why: `${job.dockerfile.written} has # syntax=, which BuildKit would fetch through a session; the classic builder reads it as a comment` };
+  }
+  if (needs.length && engine.kind === 'classic') {
+    return fail(`${at(needs[0]!.line)}: ${needs[0]!.what} needs BuildKit, and berth uses the classic builder here (${engine.why})`, 'unset DOCKER_BUILDKIT=0, or enable BuildKit on the engine, or do without it');
+  }
+  const hidden = job.hiddenFromCopy;
+  if (engine.kind === 'buildkit' && hidden.length) {
+    // BuildKit without a session copies the whole tar: only the classic builder hides these from COPY
+    if (!needs.length) return { kind: 'classic', why: `the classic builder keeps ${hidden.join(' and ')} from COPY, as docker build does; BuildKit without a session would not` };
+    return { ...engine, warning: `service "${job.service}": BuildKit without a session lets COPY see ${hidden.join(' and ')} (it needs BuildKit for ${needs[0]!.what})` };
+  }
+  return engine;
+}
