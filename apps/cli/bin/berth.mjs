@@ -11,7 +11,7 @@ if (!existsSync(bundle)) {
   process.exit(2);
 }
 
-const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init', 'up', 'down', 'status', 'ps', 'logs', 'restart']);
+const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init', 'up', 'down', 'status', 'ps', 'logs', 'restart', 'build']);
 const fast = fileURLToPath(new URL('../dist/fast/berth.cjs', import.meta.url));
 if (FAST.has(commandOf(process.argv.slice(2))) && existsSync(fast)) {
   const { load } = createRequire(import.meta.url)('./fast-path.cjs');

@@ -20,4 +20,6 @@ export { logs, type LogLine } from './ops/logs.js';
 export { LogFrames } from './ops/log-frames.js';
 export * from './labels.js';
 export { buildJob, type BuildJob } from './build/build-job.js';
-export { planBuilds, runBuilds, type BuildTarget, type BuildReport, type BuildEvent, type PlannedBuild } from './build/build-images.js';
+export { buildFailureProblem, planBuilds, runBuilds, type BuildTarget, type BuildReport, type BuildEvent, type PlannedBuild, type PlannedReport } from './build/build-images.js';
+export { buildServices, type BuildServicesOptions, type BuildServicesResult } from './build/build-services.js';
+export type { RemoveImages } from './ops/down-images.js';

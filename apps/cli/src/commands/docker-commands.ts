@@ -1,8 +1,9 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { buildProgress } from './build-commands.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -38,17 +39,20 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .option('--profile <name>', 'enable a profile (repeatable; default: COMPOSE_PROFILES)', collect, [])
     .option('--dry-run', 'print the plan (create, recreate, start, keep) and change nothing')
     .option('--pull', 'pull images that are not present locally (berth never pulls otherwise)')
+    .option('--build', 'build the images of services with `build` even when they are up to date with their inputs')
+    .option('--no-build', 'build nothing: run the images there are (a missing one fails its service)')
     .option('--no-wait', 'do not wait for health after starting (dependency conditions are still honoured)')
     .option('--no-early-probe', "start a service_healthy dependent only once the engine reports its dependency healthy (one health interval after start), not as soon as the dependency's health test passes when berth runs it")
     .option('--timeout <seconds>', 'how long to wait for health', '120')
     .action(
-      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; wait: boolean; earlyProbe: boolean; timeout: string }) => {
+      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; build?: boolean; wait: boolean; earlyProbe: boolean; timeout: string }) => {
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
         return withEngine(ctx, async (docker, engine) => {
           const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
           const waiting = new Map<string, string>();
           const p = ctx.out.paint;
+          const building = buildProgress(ctx, progress);
           let result;
           try {
             result = await docker.up(engine, ws.spec, {
@@ -56,6 +60,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               services,
               dryRun: !!opts.dryRun,
               pull: !!opts.pull,
+              ...(opts.build !== undefined ? { build: opts.build ? ('always' as const) : ('never' as const) } : {}),
               wait: opts.wait,
               earlyProbe: opts.earlyProbe,
               timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
@@ -63,6 +68,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               projectDir: path.dirname(ws.specPath),
               env: ctx.env,
               onEvent: (e) => {
+                if (building(e)) return;
                 if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');
                 else waiting.delete(e.service);
                 if (e.phase === 'waiting') {
@@ -84,7 +90,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           if (result.elsewhere.length) ctx.out.note(`not started here (they run in the devcontainer or on the host): ${result.elsewhere.join(', ')}`);
           if (result.dryRun) {
             ctx.out.line(`plan for project ${result.project}${result.profiles.length ? ` (profiles: ${result.profiles.join(', ')})` : ''}:`);
-            ctx.out.table(['SERVICE', 'ACTION', 'REASON'], result.plan.steps.map((s) => [s.service, s.action, s.reason]));
+            ctx.out.table(['SERVICE', 'ACTION', 'REASON'], [
+              ...result.builds.filter((b) => b.action === 'build').map((b) => [b.service, 'build', `${b.image}: ${b.reason}`]),
+              ...result.plan.steps.map((s) => [s.service, s.action, s.reason]),
+            ]);
             return ExitCode.Ok;
           }
           const changed = result.plan.steps.filter((s) => s.action !== 'keep').length;
@@ -98,16 +107,19 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .command('down')
     .description('stop and remove EVERY container of this project, whatever profile started it (unlike `docker compose down`, which leaves other profiles running), and its network')
     .option('-v, --volumes', "also remove the project's named volumes")
+    .addOption(new Option('--rmi <type>', 'also remove images: `local` those built under the default name (<project>-<service>), `all` every image the services use').choices(['local', 'all']))
     .action(
-      action(async (ctx, opts: { volumes?: boolean }) => {
+      action(async (ctx, opts: { volumes?: boolean; rmi?: string }) => {
         const ws = ctx.load();
         const progress = ctx.progress('stopping');
-        const result = await withEngine(ctx, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env })).finally(() => progress.stop());
+        const result = await withEngine(ctx, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}), signal: ctx.signal, env: ctx.env })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
           for (const n of result.removedNetworks) ctx.out.line(`removed network ${n}`);
           for (const v of result.removedVolumes) ctx.out.line(`removed volume ${v}`);
+          for (const i of result.removedImages) ctx.out.line(`removed image ${i}`);
+          ctx.out.problems(result.keptImages.map((k) => ({ code: 'image-kept', severity: 'warning' as const, message: `image ${k.image} kept: ${k.why}` })), 'stderr');
           if (!result.removedContainers.length && !result.removedNetworks.length) ctx.out.line(`project ${result.project}: nothing to take down`);
         }
         return ExitCode.Ok;

@@ -3,6 +3,7 @@ import { registerSpecCommands } from './spec-commands.js';
 import { registerDocsCommands } from './docs-commands.js';
 import { registerComposeCommands } from './compose-commands.js';
 import { registerDockerCommands } from './docker-commands.js';
+import { registerBuildCommands } from './build-commands.js';
 import { registerHealthCommands } from './health-commands.js';
 import { registerGpuCommands } from './gpu-commands.js';
 import { registerServeCommands } from './serve-commands.js';
@@ -16,6 +17,7 @@ export const commandModules: CommandModule[] = [
   registerSpecCommands,
   registerDocsCommands,
   registerDockerCommands,
+  registerBuildCommands,
   registerComposeCommands,
   registerHealthCommands,
   registerGpuCommands,

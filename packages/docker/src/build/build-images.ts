@@ -45,6 +45,26 @@ export interface BuildReport {
   layers?: string[];
 }
 
+/** A plan's entry as a dry run reports it: `build` (would be built), `kept` (up to date), or `failed` (missing with --no-build). */
+export type PlannedReport = Omit<BuildReport, 'action'> & { action: BuildReport['action'] | 'build' };
+
+export function plannedReport(b: PlannedBuild): PlannedReport {
+  const action = b.decision.action === 'build' ? 'build' : b.decision.action === 'missing' ? 'failed' : 'kept';
+  return { service: b.job.service, services: b.services, image: b.job.image, inputs: b.snapshot.inputs, reason: b.decision.reason, action, ...(b.builder ? { builder: b.builder.kind } : {}) };
+}
+
+/** A failed build as one line: the service, the image, the step, the engine's message; the step's last output as the hint. */
+export function buildFailureProblem(r: Pick<BuildReport, 'service' | 'image' | 'failure'>): Problem {
+  const f = r.failure ?? { message: 'failed', output: [] };
+  return {
+    code: 'build-failed',
+    severity: 'error',
+    message: `service "${r.service}": the build of ${r.image} failed${f.step ? ` at ${f.step}` : ''}: ${f.message}`,
+    path: ['services', r.service, 'build'],
+    ...(f.output.length ? { hint: `its last output: ${f.output.slice(-3).join(' | ')}` } : {}),
+  };
+}
+
 export interface BuildEvent {
   service: string;
   phase: 'building' | 'built' | 'failed';

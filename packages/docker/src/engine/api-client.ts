@@ -45,7 +45,8 @@ export interface EngineApi {
   listVolumes(opts?: { filters?: Record<string, string[]> }): Promise<{ Volumes: { Name: string }[] | null }>;
   createVolume(opts: { Name: string; Labels?: Record<string, string> }): Promise<unknown>;
   getVolume(name: string): { inspect(): Promise<unknown>; remove(): Promise<unknown> };
-  getImage(name: string): { inspect(): Promise<{ Id: string }> };
+  getImage(name: string): { inspect(): Promise<{ Id: string }>; remove(opts?: { force?: boolean; noprune?: boolean }): Promise<unknown> };
+  listImages(opts?: { filters?: Record<string, string[]> }): Promise<Dockerode.ImageInfo[]>;
   /** The engine's event stream (newline-delimited JSON); optional, callers fall back to polling. */
   events?(filters: Record<string, string[]>): Promise<Readable>;
   /** Runs a command in a running container and waits for it; optional, callers do without. */
@@ -185,7 +186,13 @@ export class HttpEngineApi implements EngineApi {
     return this.request('GET', '/events', { query: { filters }, stream: true }) as Promise<Readable>;
   }
   getImage(name: string) {
-    return { inspect: () => this.request('GET', `/images/${encodeURI(name)}/json`) as Promise<{ Id: string }> };
+    return {
+      inspect: () => this.request('GET', `/images/${encodeURI(name)}/json`) as Promise<{ Id: string }>,
+      remove: (o: { force?: boolean; noprune?: boolean } = {}) => this.request('DELETE', `/images/${encodeURI(name)}`, { query: { force: o.force, noprune: o.noprune } }),
+    };
+  }
+  listImages(opts: { filters?: Record<string, string[]> } = {}) {
+    return this.request('GET', '/images/json', { query: { filters: opts.filters } }) as Promise<Dockerode.ImageInfo[]>;
   }
 
   pingHeaders(): Promise<Record<string, string>> {

@@ -41,37 +41,15 @@ export async function pullImage(docker: Dockerode, image: string, signal?: Abort
   });
 }
 
-/** An image berth would need built: what `build` says, resolved. */
-export interface ImageBuild {
-  context: string;
-  dockerfile?: string;
-  target?: string;
-}
-
-/**
- * Problems for images not present locally, one line per image, naming the services that use it. An
- * image a service builds (`build`) says so and how to build it, since berth does not build images yet.
- */
-export function missingImageProblems(needed: { service: string; image: string; build?: ImageBuild }[], ids: Map<string, string>): Problem[] {
+/** Problems for images not present locally, one line per image, naming the services that use it. */
+export function missingImageProblems(needed: { service: string; image: string }[], ids: Map<string, string>): Problem[] {
   const byImage = new Map<string, string[]>();
-  const built = new Map<string, { service: string; build: ImageBuild }>();
-  for (const n of needed) {
-    if (ids.has(n.image)) continue;
-    if (n.build) built.set(n.image, { service: n.service, build: n.build });
-    else byImage.set(n.image, [...(byImage.get(n.image) ?? []), n.service]);
-  }
-  const toBuild = [...built].map(([image, { service, build }]) => ({
-    code: 'image-build-needed',
-    severity: 'error' as const,
-    message: `image "${image}" (service ${service}) is missing: it is built from ${build.context}${build.dockerfile ? ` (${build.dockerfile}${build.target ? `, target ${build.target}` : ''})` : build.target ? ` (target ${build.target})` : ''}, and berth does not build images yet`,
-    path: ['services', service, 'build'],
-    hint: `build it with \`docker compose build ${service}\` or \`docker build -t ${image}${build.dockerfile ? ` -f ${build.context}/${build.dockerfile}` : ''}${build.target ? ` --target ${build.target}` : ''} ${build.context}\`, then run berth up again`,
-  }));
-  return [...toBuild, ...[...byImage].map(([image, services]) => ({
+  for (const n of needed) if (!ids.has(n.image)) byImage.set(n.image, [...(byImage.get(n.image) ?? []), n.service]);
+  return [...byImage].map(([image, services]) => ({
     code: 'image-missing',
     severity: 'error' as const,
     message: `image "${image}" (service${services.length > 1 ? 's' : ''} ${services.join(', ')}) was not found locally; berth does not pull unless --pull`,
     path: ['services', services[0]!, 'image'],
     hint: `build or load it (docker build / docker load), or run berth up --pull`,
-  }))];
+  }));
 }

@@ -5,12 +5,16 @@ import { projectFilter } from '../labels.js';
 import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
 import { Semaphore } from '../up/limits.js';
+import { removeProjectImages, type RemoveImages } from './down-images.js';
 
 export interface DownResult {
   project: string;
   removedContainers: { name: string; service: string }[];
   removedNetworks: string[];
   removedVolumes: string[];
+  /** With `rmi`: the images removed, and those the engine kept (still used elsewhere). */
+  removedImages: string[];
+  keptImages: { image: string; why: string }[];
 }
 
 /**
@@ -23,7 +27,7 @@ export interface DownResult {
 export async function down(
   engine: Engine,
   spec: BerthSpec,
-  options: { volumes?: boolean; services?: string[]; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {},
+  options: { volumes?: boolean; rmi?: RemoveImages; services?: string[]; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {},
 ): Promise<DownResult> {
   const docker = engine.api;
   const project = projectName(spec, options.env ?? process.env);
@@ -73,10 +77,13 @@ export async function down(
       removedVolumes.push(v.Name);
     }
   }
+  const images = options.rmi ? await removeProjectImages(docker, spec, project, options.rmi, only) : { removed: [], kept: [] };
   return {
     project,
     removedContainers: containers.map((c) => ({ name: c.name, service: c.service })),
     removedNetworks: networks.map((n) => n.Name),
     removedVolumes,
+    removedImages: images.removed,
+    keptImages: images.kept,
   };
 }

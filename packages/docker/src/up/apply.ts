@@ -9,7 +9,7 @@ import { Semaphore } from './limits.js';
 import type { Plan, PlanStep } from './plan.js';
 
 /** `ready`: the service's health test passed when berth ran it early; `healthy`: the engine says so. */
-export type UpPhase = 'creating' | 'recreating' | 'starting' | 'kept' | 'running' | 'waiting' | 'ready' | 'healthy' | 'completed' | 'failed' | 'removed';
+export type UpPhase = 'building' | 'built' | 'creating' | 'recreating' | 'starting' | 'kept' | 'running' | 'waiting' | 'ready' | 'healthy' | 'completed' | 'failed' | 'removed';
 export interface UpEvent {
   service: string;
   phase: UpPhase;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { BerthSpec, Problem, Service } from '@berth/spec';
+import type { BerthSpec, Problem, Service, ServiceBuild } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import { BERTH_CONFIG_HASH, BERTH_MANAGED, COMPOSE_NUMBER, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_WORKDIR } from '../labels.js';
 import { containerName, networkName } from '../project-name.js';
@@ -32,8 +32,10 @@ export interface DesiredContainer {
   volumes: string[];
   hasHealthcheck: boolean;
   stopTimeoutS: number;
-  /** How the image is built, when the service has `build` (resolved); berth does not build it yet. */
-  build?: { context: string; dockerfile?: string; target?: string };
+  /** How the image is built, when the service has `build` (its text resolved). */
+  build?: ServiceBuild;
+  /** Compose's build fields the spec keeps under `x-compose.build` (build secrets, ssh), which berth cannot honour. */
+  buildKept?: Record<string, unknown>;
 }
 
 /** The name Compose gives a service's built image when the service names none: `<project>-<service>`. */
@@ -159,6 +161,8 @@ export function deviceRequests(service: Service): Dockerode.DeviceRequest[] | un
   return [{ Driver: g.driver ?? '', ...(count !== undefined ? { Count: count } : {}), ...(g.deviceIds ? { DeviceIDs: g.deviceIds } : {}), Capabilities: [g.capabilities], ...(g.options ? { Options: g.options } : {}) }];
 }
 
+const keptBuild = (service: Service) => (service['x-compose'] as { build?: Record<string, unknown> } | undefined)?.build;
+
 const words = (v: string | string[] | undefined) => (v === undefined ? undefined : typeof v === 'string' ? shellWords(v) : v);
 
 /**
@@ -219,7 +223,8 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
     service: name,
     name: create.name!,
     image,
-    ...(service.build ? { build: { context: service.build.context, ...(service.build.dockerfile ? { dockerfile: service.build.dockerfile } : {}), ...(service.build.target ? { target: service.build.target } : {}) } } : {}),
+    ...(service.build ? { build: service.build } : {}),
+    ...(keptBuild(service) ? { buildKept: keptBuild(service)! } : {}),
     create,
     hash,
     hostPorts: networkMode === 'host' ? [] : hostPorts,

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnvFile } from '../compose/dotenv.js';
+
 /** Splits a command string like a POSIX shell would into words (quotes, backslashes); no expansion. */
 export function shellWords(text: string): string[] {
   const words: string[] = [];
@@ -24,4 +28,18 @@ export function shellWords(text: string): string[] {
   }
   if (has || cur) words.push(cur);
   return words;
+}
+
+/**
+ * What `${VAR}` references and `null` values resolve from: the environment over the `.env` beside the
+ * spec, as Compose reads them (the `.env` may itself refer to the environment).
+ */
+export function projectVariables(projectDir: string, env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  let text = '';
+  try {
+    text = readFileSync(path.join(projectDir, '.env'), 'utf8');
+  } catch {
+    // no .env: the environment alone
+  }
+  return { ...parseEnvFile(text, (k) => env[k]), ...env };
 }

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import { localImageIds, missingImageProblems, pullImage } from '../engine/images.js';
+import type { BuildMode } from '../build/build-plan.js';
+import { defaultCacheDir } from '../build/context-digest.js';
+import { buildFailureProblems, upBuilds, type UpBuilds } from './up-builds.js';
 import { observeProject } from '../engine/observe.js';
 import { ensureNetwork, ensureVolumes } from '../engine/project-resources.js';
 import { findPortHolders } from '../ports/port-holders.js';
@@ -12,7 +15,7 @@ import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
-import { parseEnvFile } from '../compose/dotenv.js';
+import { projectVariables } from './env-values.js';
 import { plan as makePlan, type Plan } from './plan.js';
 
 export interface UpOptions {
@@ -32,6 +35,10 @@ export interface UpOptions {
   projectDir?: string;
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
+  /** Images of services with `build`: `auto` builds what is missing or whose inputs changed (default), `always` is `--build`, `never` is `--no-build`. */
+  build?: BuildMode;
+  /** Where build context hashes are remembered between runs (default `$XDG_CACHE_HOME/berth`). */
+  buildCacheDir?: string;
 }
 
 export interface UpResult {
@@ -41,6 +48,8 @@ export interface UpResult {
   /** Enabled services that run elsewhere (devcontainer, host) and were left alone. */
   elsewhere: string[];
   plan: Plan;
+  /** One per image a service builds: built, kept (up to date), failed, or, in a dry run, `build`. */
+  builds: UpBuilds['reports'];
   dryRun: boolean;
   warnings: Problem[];
 }
@@ -69,8 +78,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
   if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems, 2);
 
-  const dotEnv = parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
-  const vars = { ...dotEnv, ...env };
+  const vars = projectVariables(projectDir, env);
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
   for (const name of selection.services) {
@@ -81,7 +89,24 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   warnings.push(...problems);
 
   const docker = engine.api;
-  const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image, ...(d.build ? { build: d.build } : {}) }));
+  // Builds first: a service's image must be what its inputs say before it is compared with its container.
+  const builds = await upBuilds(docker, spec, desired, {
+    project,
+    projectDir,
+    vars,
+    mode: options.build ?? 'auto',
+    dryRun: !!options.dryRun,
+    cacheDir: options.buildCacheDir ?? defaultCacheDir(env),
+    env,
+    pull: (image) => pullImage(engine.docker, image, options.signal),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: (e) => options.onEvent!(e) } : {}),
+  });
+  warnings.push(...builds.warnings);
+  // what depends on a failed build is left as it is; the rest goes on
+  for (const service of builds.stopped.keys()) desired.delete(service);
+  const built = new Set(builds.reports.flatMap((r) => (r.action === 'build' ? r.services : [])));
+  const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image }));
   // Independent reads, in parallel: local images, the project's containers, who holds the ports.
   const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
   const [firstIds, observed, holders, sockets] = await Promise.all([
@@ -91,10 +116,8 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     allPorts.length ? listeningSockets() : Promise.resolve([]),
   ]);
   let ids = firstIds;
-  const missing = missingImageProblems(images, ids);
-  // an image to build cannot be pulled, and berth does not build yet: say which, before anything is pulled or created
-  const toBuild = missing.filter((p) => p.code === 'image-build-needed');
-  if (toBuild.length && !options.dryRun) fail('ERR_BERTH_IMAGE_BUILD', 'images to build', toBuild, 1);
+  // an image a dry run would build is not missing
+  const missing = missingImageProblems(images.filter((i) => !built.has(i.service)), ids);
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
       options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
@@ -109,7 +132,11 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     observed,
     Object.keys(spec.services),
   );
-  const result: UpResult = { project, profiles: selection.profiles, services: selection.services, elsewhere: selection.elsewhere, plan: thePlan, dryRun: !!options.dryRun, warnings };
+  // in a dry run, a container whose image is to be built is recreated if the build changes the image
+  for (const step of thePlan.steps) {
+    if (built.has(step.service) && (step.action === 'keep' || step.action === 'start')) Object.assign(step, { action: 'recreate', reason: 'its image is to be built' });
+  }
+  const result: UpResult = { project, profiles: selection.profiles, services: selection.services, elsewhere: selection.elsewhere, plan: thePlan, builds: builds.reports, dryRun: !!options.dryRun, warnings };
   if (thePlan.orphans.length) {
     warnings.push({ code: 'orphans', severity: 'warning', message: `containers of services not in the spec: ${thePlan.orphans.map((o) => o.name).join(', ')} (berth down removes them)` });
   }
@@ -123,11 +150,12 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     return result;
   }
   if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems, 1);
+  const buildFailures = buildFailureProblems(builds);
 
   if (starting.length) {
     await Promise.all([ensureNetwork(docker, project), ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))])]);
   }
-  await applyPlan(docker, thePlan, {
+  const applied = applyPlan(docker, thePlan, {
     spec,
     project,
     desired,
@@ -138,5 +166,17 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
-  return result;
+  if (!buildFailures.length) {
+    await applied;
+    return result;
+  }
+  // the services that did not need the failed builds are up (or failed on their own): say both
+  const appliedError = await applied.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if ((appliedError as Error)?.name === 'AbortError') throw appliedError;
+  const more = appliedError instanceof BerthError ? (appliedError.problems.length ? appliedError.problems : [{ code: appliedError.code, severity: 'error' as const, message: appliedError.message }]) : appliedError ? [{ code: 'up-failed', severity: 'error' as const, message: (appliedError as Error).message }] : [];
+  const failedBuilds = buildFailures.filter((p) => p.code === 'build-failed').length;
+  throw new BerthError('ERR_BERTH_BUILD_FAILED', `${failedBuilds} image build${failedBuilds === 1 ? '' : 's'} failed`, { exitCode: 1, problems: [...buildFailures, ...more] });
 }

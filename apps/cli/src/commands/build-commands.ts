@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { ActionFactory } from '../command.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Progress } from '../progress.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** What a build event looks like on stderr: a live "building a (step), b (step)" line, and one line per image done. */
+export function buildProgress(ctx: CliContext, progress: Progress): (e: { service: string; phase: string; detail?: string }) => boolean {
+  const building = new Map<string, string>();
+  const p = ctx.out.paint;
+  return (e) => {
+    if (e.phase === 'building') {
+      building.set(e.service, e.detail ?? '');
+      progress.update(`building ${[...building].map(([s, d]) => `${s}${d ? ` (${d})` : ''}`).join(', ')}`);
+      return true;
+    }
+    if (e.phase !== 'built' && !(e.phase === 'failed' && building.has(e.service))) return false;
+    building.delete(e.service);
+    progress.log(`${e.phase === 'built' ? p.green('✓') : p.red('✗')} ${e.service}: ${e.phase === 'built' ? 'built' : 'build failed'}${e.detail ? ` (${e.detail})` : ''}`);
+    return true;
+  };
+}
+
+/** `berth build [service...]`: the images of services with `build`, through the engine's API. */
+export function registerBuildCommands(program: Command, action: ActionFactory): void {
+  program
+    .command('build')
+    .description('build the images of services with `build` through the engine (as `docker compose build`); each image records the digest of its inputs, so `berth up` rebuilds only on a real change')
+    .argument('[service...]', 'only these services (not their dependencies); default every enabled service that has `build`')
+    .option('--profile <name>', 'enable a profile (repeatable; default: COMPOSE_PROFILES)', collect, [])
+    .option('--no-cache', "build without the engine's cache")
+    .option('--pull', 'pull the base images again')
+    .option('--dry-run', 'say which images are up to date with their inputs, and why the others are not; build nothing')
+    .option('--timeout <seconds>', 'how long the builds may take altogether', '1800')
+    .action(
+      action(async (ctx, services: string[], opts: { profile: string[]; cache: boolean; pull?: boolean; dryRun?: boolean; timeout: string }) => {
+        const ws = ctx.load();
+        ctx.out.problems(ws.warnings, 'stderr');
+        const docker = await import('@berth/docker/runtime');
+        const engine = await docker.connectEngine({ env: ctx.env });
+        const progress = ctx.progress(opts.dryRun ? 'reading the build contexts' : 'building', 0);
+        const deadline = AbortSignal.timeout(Math.max(1, Number(opts.timeout) || 1800) * 1000);
+        let result;
+        try {
+          result = await docker.buildServices(engine, ws.spec, {
+            services,
+            profiles: opts.profile,
+            noCache: !opts.cache,
+            pull: !!opts.pull,
+            dryRun: !!opts.dryRun,
+            projectDir: path.dirname(ws.specPath),
+            env: ctx.env,
+            signal: ctx.signal ? AbortSignal.any([ctx.signal, deadline]) : deadline,
+            onEvent: buildProgress(ctx, progress),
+          });
+        } catch (err) {
+          if (deadline.aborted && !ctx.signal?.aborted) {
+            const { BerthError } = await import('@berth/spec');
+            throw new BerthError('ERR_BERTH_TIMEOUT', `berth build ran out of time (--timeout ${opts.timeout} s)`, { exitCode: 1, hint: 'raise --timeout' });
+          }
+          throw err;
+        } finally {
+          progress.stop();
+          engine.close();
+        }
+        ctx.out.problems(result.warnings, 'stderr');
+        const failed = result.builds.filter((b) => b.action === 'failed');
+        if (ctx.json) {
+          ctx.out.writeJson({ ok: !failed.length, ...result });
+          return failed.length ? ExitCode.Findings : ExitCode.Ok;
+        }
+        if (result.skipped.length && services.length) ctx.out.note(`no build to run for: ${result.skipped.join(', ')}`);
+        if (opts.dryRun) {
+          ctx.out.table(
+            ['SERVICE', 'IMAGE', 'BUILD', 'WHY'],
+            result.builds.map((b) => [b.services.join(', '), b.image, b.action === 'build' ? 'needed' : b.action === 'kept' ? 'no' : b.action, b.reason]),
+          );
+          return ExitCode.Ok;
+        }
+        for (const b of result.builds) if (b.action === 'built') ctx.out.line(`built ${b.image} (${b.imageId!.replace(/^sha256:/, '').slice(0, 12)}, ${b.builder}, ${((b.durationMs ?? 0) / 1000).toFixed(1)} s)`);
+        ctx.out.problems(failed.map(docker.buildFailureProblem), 'stderr');
+        if (!result.builds.length) ctx.out.line(`project ${result.project}: no service to build`);
+        return failed.length ? ExitCode.Findings : ExitCode.Ok;
+      }),
+    );
+}

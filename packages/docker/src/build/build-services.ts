@@ -1,0 +1,96 @@
+import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
+import { resolveServiceText } from '../compose/resolve-service.js';
+import type { Engine } from '../engine/connect.js';
+import { pullImage } from '../engine/images.js';
+import { resolveProfiles } from '../profiles.js';
+import { projectName } from '../project-name.js';
+import { builtImageName } from '../up/desired.js';
+import { projectVariables } from '../up/env-values.js';
+import { planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from './build-images.js';
+import { buildTargets, type BuildEntry } from './build-targets.js';
+import { defaultCacheDir } from './context-digest.js';
+
+export interface BuildServicesOptions {
+  /** Only these services (Compose's `build svc...`: not their dependencies); default every enabled service with `build`. */
+  services?: string[];
+  profiles?: string[];
+  /** Build without the engine's cache (`--no-cache`). */
+  noCache?: boolean;
+  /** Pull the base images again (`--pull`). */
+  pull?: boolean;
+  /** Say what is up to date and what is not; build nothing. */
+  dryRun?: boolean;
+  /** Directory of berth.yaml (contexts, .env); default the cwd. */
+  projectDir?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  onEvent?: (e: BuildEvent) => void;
+  concurrency?: number;
+  cacheDir?: string;
+}
+
+export interface BuildServicesResult {
+  project: string;
+  /** One per image: built or failed (`kept` and `build` in a dry run: up to date, or would be built). */
+  builds: PlannedReport[];
+  /** Named or enabled services without `build`, left alone. */
+  skipped: string[];
+  warnings: Problem[];
+}
+
+/**
+ * `berth build`: builds the images of the selected services, always (the engine's cache makes an unchanged
+ * build quick), as `docker compose build` does; each image gets the digest of its inputs, so a later
+ * `berth up` builds nothing. Bad input (a missing Dockerfile, what needs a BuildKit session) is exit 2
+ * before anything is built; a failed build is reported with the others, which go on.
+ */
+export async function buildServices(engine: Engine, spec: BerthSpec, options: BuildServicesOptions = {}): Promise<BuildServicesResult> {
+  const env = options.env ?? process.env;
+  const projectDir = options.projectDir ?? process.cwd();
+  const project = projectName(spec, env);
+  const problems: Problem[] = [];
+  let names: string[];
+  if (options.services?.length) {
+    names = options.services;
+    for (const name of names) if (!spec.services[name]) problems.push({ code: 'unknown-service', severity: 'error', message: `no service "${name}" in the spec`, hint: `services: ${Object.keys(spec.services).join(', ')}` });
+  } else {
+    const selection = resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env });
+    problems.push(...selection.problems);
+    names = selection.services;
+  }
+  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_SERVICES', 'nothing to build', { problems: problems.filter((p) => p.severity === 'error'), exitCode: 2 });
+
+  const vars = projectVariables(projectDir, env);
+  const entries: BuildEntry[] = [];
+  const skipped: string[] = [];
+  for (const name of names) {
+    const resolved = resolveServiceText(name, spec.services[name]!, (k) => vars[k]);
+    problems.push(...resolved.problems);
+    const { service } = resolved;
+    if (!service.build) {
+      skipped.push(name);
+      continue;
+    }
+    const build = { ...service.build, ...(options.noCache ? { noCache: true } : {}), ...(options.pull ? { pull: true } : {}) };
+    const kept = (service['x-compose'] as { build?: Record<string, unknown> } | undefined)?.build;
+    entries.push({ service: name, image: service.image ?? builtImageName(project, name), build, ...(kept ? { kept } : {}) });
+  }
+  const targets = buildTargets(entries, [], { projectDir, vars }, problems);
+  const api = engine.api;
+  const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.dryRun ? 'auto' : 'always', env, cacheDir: options.cacheDir ?? defaultCacheDir(env) });
+  problems.push(...planned.problems);
+  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error'), exitCode: 2 });
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  for (const b of planned.builds) if (b.builder?.warning) warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
+  if (options.dryRun) {
+    return { project, builds: planned.builds.map(plannedReport), skipped, warnings };
+  }
+  const builds = await runBuilds(api, planned.builds, {
+    project,
+    pull: (image) => pullImage(engine.docker, image, options.signal),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  return { project, builds, skipped, warnings };
+}

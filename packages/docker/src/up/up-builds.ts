@@ -1,0 +1,96 @@
+import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
+import type { EngineApi } from '../engine/api-client.js';
+import { buildFailureProblem, planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from '../build/build-images.js';
+import type { BuildMode } from '../build/build-plan.js';
+import { buildTargets } from '../build/build-targets.js';
+import type { DesiredContainer } from './desired.js';
+
+/** What the builds of an `up` did, and what they stop. */
+export interface UpBuilds {
+  /** One per image: built, kept (up to date), failed, or, in a dry run, `build` (would be built). */
+  reports: PlannedReport[];
+  /** Services whose image failed to build, and those that (transitively, required) depend on them: left as they are. */
+  stopped: Map<string, string>;
+  warnings: Problem[];
+}
+
+export interface UpBuildOptions {
+  project: string;
+  projectDir: string;
+  vars: Record<string, string | undefined>;
+  mode: BuildMode;
+  dryRun: boolean;
+  cacheDir?: string;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  onEvent?: (e: BuildEvent) => void;
+  pull: (image: string) => Promise<void>;
+  concurrency?: number;
+}
+
+/** The services that cannot start because `failed` did not: themselves, and what requires them. */
+export function stoppedBy(spec: BerthSpec, selected: Iterable<string>, failed: Map<string, string>): Map<string, string> {
+  const stopped = new Map(failed);
+  const names = [...selected];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of names) {
+      if (stopped.has(name)) continue;
+      const dep = Object.entries(spec.services[name]?.dependsOn ?? {}).find(([d, how]) => how.required && stopped.has(d));
+      if (dep) {
+        stopped.set(name, `it depends on ${dep[0]}, whose image did not build`);
+        grew = true;
+      }
+    }
+  }
+  return stopped;
+}
+
+/**
+ * The build phase of `up`, before anything is created: every service's `build` read (bad input is exit 2,
+ * all of it at once), each image's inputs digested and compared with the image's label, then what must be
+ * built is built. A failed build does not stop the others, nor the services that do not need it.
+ */
+export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<string, DesiredContainer>, options: UpBuildOptions): Promise<UpBuilds> {
+  const entries = [...desired.values()].flatMap((d) => (d.build ? [{ service: d.service, image: d.image, build: d.build, ...(d.buildKept ? { kept: d.buildKept } : {}) }] : []));
+  const result: UpBuilds = { reports: [], stopped: new Map(), warnings: [] };
+  if (!entries.length) return result;
+  const problems: Problem[] = [];
+  const targets = buildTargets(entries, [...desired.values()], { projectDir: options.projectDir, vars: options.vars }, problems);
+  const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.mode, env: options.env, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
+  problems.push(...planned.problems);
+  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error'), exitCode: 2 });
+  for (const b of planned.builds) {
+    if (b.decision.action !== 'build') continue;
+    if (b.builder?.warning) result.warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
+    if (b.job.outsideProject) {
+      result.warnings.push({ code: 'build-context-outside', severity: 'warning', message: `service "${b.job.service}": build context ${b.job.context} is outside the project (${b.job.contextDir}); berth sends it, as Compose does`, path: ['services', b.job.service, 'build', 'context'] });
+    }
+  }
+  if (options.dryRun) {
+    result.reports = planned.builds.map(plannedReport);
+    return result;
+  }
+  const reports = await runBuilds(api, planned.builds, {
+    project: options.project,
+    pull: options.pull,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  result.reports = reports;
+  const failed = new Map<string, string>();
+  for (const r of reports) if (r.action === 'failed') for (const s of r.services) failed.set(s, `its image ${r.image} did not build`);
+  result.stopped = stoppedBy(spec, desired.keys(), failed);
+  return result;
+}
+
+/** One line per failed build, and one naming the services left out because they depend on one. */
+export function buildFailureProblems(builds: UpBuilds): Problem[] {
+  const problems = builds.reports.filter((r) => r.action === 'failed').map(buildFailureProblem);
+  const dependents = [...builds.stopped].filter(([, why]) => why.startsWith('it depends'));
+  if (dependents.length) {
+    problems.push({ code: 'build-dependents', severity: 'error', message: `not started, since what they depend on did not build: ${dependents.map(([s]) => s).join(', ')}` });
+  }
+  return problems;
+}
