@@ -118,7 +118,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
           for (const n of result.removedNetworks) ctx.out.line(`removed network ${n}`);
           for (const v of result.removedVolumes) ctx.out.line(`removed volume ${v}`);
-          for (const i of result.removedImages) ctx.out.line(`removed image ${i}`);
+          for (const i of result.removedImages) ctx.out.line(`removed image ${i.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1')}`);
           ctx.out.problems(result.keptImages.map((k) => ({ code: 'image-kept', severity: 'warning' as const, message: `image ${k.image} kept: ${k.why}` })), 'stderr');
           if (!result.removedContainers.length && !result.removedNetworks.length) ctx.out.line(`project ${result.project}: nothing to take down`);
         }

@@ -70,7 +70,7 @@ describe('BuildKit’s progress (moby.buildkit.trace)', () => {
       ),
       (s) => steps.push(s),
     );
-    expect(steps).toEqual(['[internal] load build context', '[2/2] RUN make']);
+    expect(steps).toEqual(['[internal] load build context', '[1/2] FROM base (cached)', '[2/2] RUN make']);
     expect(outcome).toEqual({ imageId: 'sha256:feed', layers: [] });
   });
 

@@ -45,7 +45,7 @@ export class BuildProgress {
   private failure: BuildFailure | undefined;
   private readonly layers: string[] = [];
   // BuildKit: what each vertex is called and wrote
-  private readonly vertexes = new Map<string, { name: string; lines: string[]; partial: string; error?: string }>();
+  private readonly vertexes = new Map<string, { name: string; lines: string[]; partial: string; error?: string; told?: boolean }>();
   private readonly running: string[] = [];
 
   constructor(private readonly onStep: (step: string) => void = () => undefined) {}
@@ -84,12 +84,14 @@ export class BuildProgress {
       this.vertexes.set(v.digest, known);
       if (v.error) known.error = v.error;
       const at = this.running.indexOf(v.digest);
+      if (v.started && !known.told) {
+        // a step the cache answers comes started and done at once: told too, so the line moves on
+        known.told = true;
+        this.onStep(v.cached ? `${v.name} (cached)` : v.name);
+      }
       if (v.completed || v.error) {
         if (at >= 0) this.running.splice(at, 1);
-      } else if (v.started && at < 0) {
-        this.running.push(v.digest);
-        this.onStep(v.name);
-      }
+      } else if (v.started && at < 0) this.running.push(v.digest);
     }
     for (const l of status.logs) {
       const v = this.vertexes.get(l.vertex);

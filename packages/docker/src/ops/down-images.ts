@@ -1,7 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { EngineApi } from '../engine/api-client.js';
 import { engineMessage } from '../engine/engine-errors.js';
-import { COMPOSE_SERVICE, projectFilter } from '../labels.js';
+import { BERTH_BUILD_INPUTS, COMPOSE_SERVICE, projectFilter } from '../labels.js';
 import { builtImageName } from '../up/desired.js';
 
 /** `down --rmi`: `local` removes the images built under the default name, `all` every image the project's services use. */
@@ -18,7 +18,9 @@ export interface ImageRemoval {
  * the project's label whose service has no `image:` (berth and Compose name those `<project>-<service>`),
  * or is no longer in the spec, and the default names themselves (images built before labels); `all`,
  * those and every `image:` of the spec's services (`only`: of those services). Each is removed by name
- * and not forced, so an image a container elsewhere still runs stays, with the engine's reason.
+ * and not forced, so an image a container elsewhere still runs stays, with the engine's reason. Unlike
+ * Compose, the images berth built before and a rebuild left untagged go too (by id): they carry the
+ * project's label and berth's, so nothing of the project's builds stays behind.
  */
 /** `name` with its tag, `:latest` when it has none, as the engine lists it. */
 function tagged(name: string): string {
@@ -40,6 +42,11 @@ export async function removeProjectImages(docker: EngineApi, spec: BerthSpec, pr
   for (const [name, s] of services) {
     if (!s.image) names.add(tagged(builtImageName(project, name)));
     else if (mode === 'all') names.add(tagged(s.image));
+  }
+  const stale = await docker.listImages({ filters: { label: [...projectFilter(project).label, BERTH_BUILD_INPUTS], dangling: ['true'] } });
+  for (const image of stale) {
+    const service = image.Labels?.[COMPOSE_SERVICE];
+    if (!only || (service && only.has(service))) names.add(image.Id);
   }
   const result: ImageRemoval = { removed: [], kept: [] };
   for (const name of names) {
