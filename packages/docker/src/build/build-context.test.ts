@@ -87,6 +87,18 @@ describe('the digest of the build inputs', () => {
     expect(inputs()).not.toBe(now);
   });
 
+  it('tells apart two contexts whose entries only differ in where a newline falls', () => {
+    // a link to "t\nz" beside a file "q", against a link to "t" beside a file "z\nq"
+    write('q', 'same');
+    symlinkSync('t\nz', path.join(dir, 'a'));
+    const first = inputs();
+    rmSync(path.join(dir, 'a'));
+    rmSync(path.join(dir, 'q'));
+    symlinkSync('t', path.join(dir, 'a'));
+    write('z\nq', 'same');
+    expect(inputs()).not.toBe(first);
+  });
+
   it('covers a Dockerfile outside the context and an inline one', () => {
     write('ctx/file.txt');
     write('docker/api.Dockerfile', 'FROM scratch\n');

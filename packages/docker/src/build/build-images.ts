@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Problem } from '@berth/spec';
 import type { EngineApi } from '../engine/api-client.js';
 import { engineMessage } from '../engine/engine-errors.js';
@@ -108,12 +109,15 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
   const env = options.env ?? process.env;
   const problems: Problem[] = [];
   const builds: PlannedBuild[] = [];
-  const existing = await Promise.all(targets.map((t) => existingImage(api, t.job.image)));
-  targets.forEach((target, i) => {
-    const { job } = target;
-    let snapshot: BuildSnapshot;
+  // The engine's answers come in while the contexts are walked: the inspections go out first, and the
+  // event loop turns before each walk (a walk is synchronous) so the answers are read between them.
+  const inspected = Promise.all(targets.map((t) => existingImage(api, t.job.image)));
+  inspected.catch(() => undefined);
+  const snapshots: (BuildSnapshot | undefined)[] = [];
+  for (const { job } of targets) {
+    await setImmediate();
     try {
-      snapshot = snapshotJob(job, ContentHashCache.open(options.cacheDir, job.contextDir));
+      snapshots.push(snapshotJob(job, ContentHashCache.open(options.cacheDir, job.contextDir)));
     } catch (err) {
       if (!(err instanceof UnreadableContextError)) throw err;
       problems.push({
@@ -123,8 +127,13 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
         path: ['services', job.service, 'build', 'context'],
         hint: 'make it readable, or add it to the .dockerignore',
       });
-      return;
+      snapshots.push(undefined);
     }
+  }
+  const existing = await inspected;
+  targets.forEach((target, i) => {
+    const snapshot = snapshots[i];
+    if (!snapshot) return;
     const decision = decideBuild(existing[i], snapshot.inputs, options.mode, BERTH_BUILD_INPUTS);
     builds.push({ ...target, snapshot, decision, ...(existing[i] ? { existing: existing[i] } : {}) });
   });

@@ -138,13 +138,16 @@ function walkMatch(m: IgnoreMatcher, file: string): boolean {
   const parents = slash > 0 ? file.slice(0, slash).split('/') : [];
   let info: boolean[] | undefined;
   for (let i = 1; i <= parents.length; i++) info = m.matchesWith(parents.slice(0, i).join('/'), info).info;
-  return m.matchesWith(file, info).ignored;
+  const ignored = m.matchesWith(file, info).ignored;
+  expect(m.ignores(file, info)).toBe(ignored);
+  return ignored;
 }
 
 describe('.dockerignore matching (moby/patternmatcher)', () => {
   it.each(single)('%s against %s → %s', (pattern, path, ignored) => {
     const m = new IgnoreMatcher([pattern]);
     expect(m.matches(path)).toBe(ignored);
+    expect(m.ignores(path, undefined)).toBe(ignored);
     expect(walkMatch(m, path)).toBe(ignored);
   });
 

@@ -190,6 +190,8 @@ const parentDirs = (file: string): string[] => {
   return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
 };
 
+const NOTHING = { ignored: false, info: [] as boolean[] };
+
 /** patternmatcher's `PatternMatcher`: the ordered patterns of one `.dockerignore`. */
 export class IgnoreMatcher {
   private readonly patterns: Pattern[];
@@ -212,6 +214,7 @@ export class IgnoreMatcher {
    * known, so the parents are checked here). What a walk of the context uses, as Docker's does.
    */
   matchesWith(file: string, parent: ParentMatches): { ignored: boolean; info: boolean[] } {
+    if (!this.patterns.length) return NOTHING;
     let ignored = false;
     const info = new Array<boolean>(this.patterns.length).fill(false);
     const parents = parent ? [] : parentDirs(file);
@@ -226,6 +229,23 @@ export class IgnoreMatcher {
       if (match) ignored = !pattern.exclusion;
     });
     return { ignored, info };
+  }
+
+  /** `matchesWith(file, parent).ignored`, without keeping what each pattern matched (for files, which have no children). */
+  ignores(file: string, parent: ParentMatches): boolean {
+    if (!this.patterns.length) return false;
+    let ignored = false;
+    let parents: string[] | undefined;
+    for (let i = 0; i < this.patterns.length; i++) {
+      const pattern = this.patterns[i]!;
+      let match = parent?.[i] ?? false;
+      if (!match) {
+        if (pattern.exclusion !== ignored) continue;
+        match = pattern.match(file) || (!parent && (parents ??= parentDirs(file)).some((dir) => pattern.match(dir)));
+      }
+      if (match) ignored = !pattern.exclusion;
+    }
+    return ignored;
   }
 
   /**
