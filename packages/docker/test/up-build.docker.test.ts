@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BerthError } from '@berth/spec';
+import { BerthError, type BerthSpecInput } from '@berth/spec';
 import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
 import { down, up, type Engine, type UpResult } from '@berth/docker';
 import { cleanup, docker, engine, leftovers, makeSpec } from './helpers.js';
@@ -24,7 +24,7 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
     writeFileSync(path.join(dir, rel), text);
   };
   const httpd = { command: TEST_HTTPD_COMMAND, healthcheck: { ...TEST_HTTPD_HEALTHCHECK }, stopGracePeriod: '1s' };
-  const spec = makeSpec(project, {
+  const services: NonNullable<BerthSpecInput['services']> = {
     api: { build: { context: 'api', target: 'prod', args: { GREETING: '${GREETING:-hi}' } }, ...httpd },
     // runs the image api builds, without a build of its own
     worker: { image: `${project}-api`, command: 'sleep 300', stopGracePeriod: '1s' },
@@ -32,7 +32,8 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
     broken: { build: 'broken', profiles: ['broken'], command: 'sleep 300', stopGracePeriod: '1s' },
     'needs-broken': { image: TEST_IMAGE, profiles: ['broken'], command: 'sleep 300', stopGracePeriod: '1s', dependsOn: ['broken'] },
     'on-its-own': { image: TEST_IMAGE, profiles: ['broken'], command: 'sleep 300', stopGracePeriod: '1s' },
-  });
+  };
+  const spec = makeSpec(project, services);
   const run = async (opts: Parameters<typeof up>[2] = {}): Promise<UpResult> => {
     const result = await up(e, spec, { env: {}, projectDir: dir, buildCacheDir: cacheDir, timeoutMs: 90_000, ...opts });
     remember(result);
@@ -142,7 +143,7 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
 
   it('down --rmi local removes the images built under the default name, and nothing else', async () => {
     await docker.getImage(TEST_IMAGE).tag({ repo: `${project}-tagged`, tag: '1' });
-    const result = await down(e, { ...spec, services: { ...spec.services, custom: { image: `${project}-tagged:1` } } }, { env: {}, rmi: 'local' });
+    const result = await down(e, makeSpec(project, { ...services, custom: { image: `${project}-tagged:1` } }), { env: {}, rmi: 'local' });
     expect(result.removedImages.filter((i) => !i.startsWith('sha256:')).sort()).toEqual([`${project}-api:latest`, `${project}-web:latest`]);
     // the images earlier builds left untagged went too
     expect(result.removedImages.filter((i) => i.startsWith('sha256:')).length).toBeGreaterThan(0);

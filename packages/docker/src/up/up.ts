@@ -89,6 +89,19 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   warnings.push(...problems);
 
   const docker = engine.api;
+  // Independent reads (the project's containers, who holds the ports), started now so the engine answers
+  // them while the build contexts are walked; read again if a build ran, since a build can take minutes.
+  const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
+  const readState = () => {
+    const reads = Promise.all([
+      observeProject(docker, project),
+      allPorts.length ? findPortHolders(engine, allPorts) : Promise.resolve([]),
+      allPorts.length ? listeningSockets() : Promise.resolve([]),
+    ]);
+    reads.catch(() => undefined);
+    return reads;
+  };
+  const early = readState();
   // Builds first: a service's image must be what its inputs say before it is compared with its container.
   const builds = await upBuilds(docker, spec, desired, {
     project,
@@ -107,14 +120,8 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   for (const service of builds.stopped.keys()) desired.delete(service);
   const built = new Set(builds.reports.flatMap((r) => (r.action === 'build' ? r.services : [])));
   const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image }));
-  // Independent reads, in parallel: local images, the project's containers, who holds the ports.
-  const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
-  const [firstIds, observed, holders, sockets] = await Promise.all([
-    localImageIds(docker, images.map((i) => i.image)),
-    observeProject(docker, project),
-    allPorts.length ? findPortHolders(engine, allPorts) : Promise.resolve([]),
-    allPorts.length ? listeningSockets() : Promise.resolve([]),
-  ]);
+  const ranBuild = !options.dryRun && builds.reports.some((r) => r.action === 'built' || r.action === 'failed');
+  const [firstIds, [observed, holders, sockets]] = await Promise.all([localImageIds(docker, images.map((i) => i.image)), ranBuild ? readState() : early]);
   let ids = firstIds;
   // an image a dry run would build is not missing
   const missing = missingImageProblems(images.filter((i) => !built.has(i.service)), ids);
