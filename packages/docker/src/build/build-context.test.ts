@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,19 +108,39 @@ describe('the digest of the build inputs', () => {
     expect(inputs(job({ context: 'ctx', dockerfileInline: 'FROM scratch\n' }))).not.toBe(inputs(job({ context: 'ctx', dockerfileInline: 'FROM scratch\nCOPY . /\n' })));
   });
 
-  it('reads a file once: the content hashes are remembered by stat, and a change is still seen', () => {
+  it('reads a file once: the digest and the content hashes are remembered by stat, and a change is still seen', async () => {
     const cacheDir = path.join(dir, '..', `${path.basename(dir)}-cache`);
+    const open = () => ContentHashCache.open(cacheDir, dir);
     write('src/app.ts', 'one');
     const old = new Date(Date.now() - 60_000);
     utimesSync(path.join(dir, 'src/app.ts'), old, old);
-    const first = inputs(job(), ContentHashCache.open(cacheDir, dir));
-    // remembered: the same digest even though the file is now unreadable
-    chmodSync(path.join(dir, 'src/app.ts'), 0o000);
-    const again = inputs(job(), ContentHashCache.open(cacheDir, dir));
-    chmodSync(path.join(dir, 'src/app.ts'), 0o644);
-    if (process.getuid?.() !== 0) expect(again).toBe(first);
+    // its ctime is now, which utimes cannot set back: a hash is remembered only for a file a second old
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const first = inputs(job(), open());
+    const at = path.join(cacheDir, 'build-contexts');
+    const [hashes, sum] = readdirSync(at).sort().map((f) => path.join(at, f));
+    expect([hashes, sum].map((f) => path.basename(f!).replace(/^[0-9a-f]{32}/, ''))).toEqual(['.json', '.sum.json']);
+    // what is remembered is what is used, and no file is read: a planted digest of the whole context comes back...
+    writeFileSync(sum!, JSON.stringify({ ...JSON.parse(readFileSync(sum!, 'utf8')), digest: 'planted' }));
+    const planted = inputs(job(), open());
+    expect(planted).not.toBe(first);
+    // ...and without it, a planted content hash
+    rmSync(sum!);
+    const text = readFileSync(hashes!, 'utf8');
+    expect(text).toMatch(/"src\/app\.ts[^"]*":"[0-9a-f]{64}"/);
+    writeFileSync(hashes!, text.replace(/("src\/app\.ts[^"]*":)"[0-9a-f]{64}"/, '$1"planted"'));
+    const second = inputs(job(), open());
+    expect([first, planted]).not.toContain(second);
+    const remembered = readFileSync(sum!, 'utf8');
+    // a rewrite is seen, even with the old size and timestamps (the ctime moves), and the file is read again
     write('src/app.ts', 'two');
-    expect(inputs(job(), ContentHashCache.open(cacheDir, dir))).not.toBe(first);
+    utimesSync(path.join(dir, 'src/app.ts'), old, old);
+    expect([first, planted, second]).not.toContain(inputs(job(), open()));
+    write('src/app.ts', 'one');
+    utimesSync(path.join(dir, 'src/app.ts'), old, old);
+    expect(inputs(job(), open())).toBe(first);
+    // a file changed within the last second may change again unseen by its stats: no digest is remembered
+    expect(readFileSync(sum!, 'utf8')).toBe(remembered);
     rmSync(cacheDir, { recursive: true, force: true });
   });
 });

@@ -9,11 +9,13 @@ import { UnreadableContextError, type ContextEntry } from './context-walk.js';
  * What a file's content hash was, keyed by what its stat said then: size, mtime, ctime and inode all
  * unchanged means the content is too (git's index works the same way), so a second `berth up` reads
  * no file it read before. A file changed within a second of being hashed is not remembered (its
- * timestamp cannot tell a second change in the same clock tick apart).
+ * timestamp cannot tell a second change in the same clock tick apart). Beside it, the last digest of
+ * the whole context with the digest of its stats: when no stat changed, the file hashes are not even
+ * loaded.
  */
 export class ContentHashCache {
-  /** What the file held last time, as parsed: looked up where it lies, never copied into a Map. */
-  private known: Record<string, string> = {};
+  /** What the file held last time, as parsed (on first use): looked up where it lies, never copied into a Map. */
+  private known: Record<string, string> | undefined;
   private knownCount = 0;
   /** Keys of this walk found in `known`, and hashes new to it. */
   private readonly hits: string[] = [];
@@ -25,17 +27,23 @@ export class ContentHashCache {
   static open(cacheDir: string | undefined, contextDir: string): ContentHashCache {
     if (!cacheDir) return new ContentHashCache(undefined);
     const key = createHash('sha256').update(path.resolve(contextDir)).digest('hex').slice(0, 32);
-    const cache = new ContentHashCache(path.join(cacheDir, 'build-contexts', `${key}.json`));
+    return new ContentHashCache(path.join(cacheDir, 'build-contexts', key));
+  }
+
+  private static read<T>(file: string): T | undefined {
     try {
-      const saved = JSON.parse(readFileSync(cache.file!, 'utf8')) as { v?: number; n?: number; files?: Record<string, string> };
-      if (saved.v === 2 && saved.files && typeof saved.n === 'number') {
-        cache.known = saved.files;
-        cache.knownCount = saved.n;
-      }
+      return JSON.parse(readFileSync(file, 'utf8')) as T;
     } catch {
-      // no cache yet, or an unreadable one: every file is read
+      return undefined; // no cache yet, or an unreadable one: it is recomputed
     }
-    return cache;
+  }
+
+  private write(suffix: string, value: unknown): void {
+    try {
+      writeFileAtomic(`${this.file!}${suffix}`, JSON.stringify(value), { mkdir: true });
+    } catch {
+      // a cache that cannot be written only costs the next run its reads
+    }
   }
 
   /** What identifies a file's content without reading it. */
@@ -43,7 +51,24 @@ export class ContentHashCache {
     return `${e.path}\0${e.size}\0${e.mtimeMs}\0${e.ctimeMs}\0${e.ino}`;
   }
 
+  /** The context's digest when it was last taken with these stats. */
+  recall(stats: string): string | undefined {
+    if (!this.file) return undefined;
+    const saved = ContentHashCache.read<{ v?: number; stats?: string; digest?: string }>(`${this.file}.sum.json`);
+    return saved?.v === 1 && saved.stats === stats && typeof saved.digest === 'string' ? saved.digest : undefined;
+  }
+
+  remember(stats: string, digest: string): void {
+    if (this.file) this.write('.sum.json', { v: 1, stats, digest });
+  }
+
   get(key: string): string | undefined {
+    if (!this.known) {
+      const saved = this.file ? ContentHashCache.read<{ v?: number; n?: number; files?: Record<string, string> }>(`${this.file}.json`) : undefined;
+      const fits = saved?.v === 2 && saved.files && typeof saved.n === 'number';
+      this.known = fits ? saved.files! : {};
+      this.knownCount = fits ? saved.n! : 0;
+    }
     const hash = Object.hasOwn(this.known, key) ? this.known[key] : undefined;
     if (hash) this.hits.push(key);
     return hash;
@@ -58,13 +83,9 @@ export class ContentHashCache {
   save(): void {
     if (!this.file || (!this.added.size && this.hits.length === this.knownCount)) return;
     const files: Record<string, string> = {};
-    for (const key of this.hits) files[key] = this.known[key]!;
+    for (const key of this.hits) files[key] = this.known![key]!;
     for (const [key, hash] of this.added) files[key] = hash;
-    try {
-      writeFileAtomic(this.file, JSON.stringify({ v: 2, n: this.hits.length + this.added.size, files }), { mkdir: true });
-    } catch {
-      // a cache that cannot be written only costs the next run its reads
-    }
+    this.write('.json', { v: 2, n: this.hits.length + this.added.size, files });
   }
 }
 
@@ -110,8 +131,21 @@ function hashFile(full: string, entry: ContextEntry): string {
  * a touched file builds the same image), so only a change that can change the image changes it.
  */
 export function digestContext(root: string, entries: readonly ContextEntry[], cache: ContentHashCache): string {
-  const digest = createHash('sha256');
   const now = Date.now();
+  // what the walk saw, file contents by their stats: the same as last time, the digest is too
+  const stats = createHash('sha256');
+  let settled = true;
+  for (const e of entries) {
+    if (e.kind === 'file') {
+      stats.update(`${ContentHashCache.key(e)}\0${e.mode}\n`);
+      if (Math.max(e.mtimeMs, e.ctimeMs) > now - 1000) settled = false;
+    } else stats.update(`${e.path}\0${e.kind}\0${e.mode}\0${e.kind === 'symlink' ? JSON.stringify(e.link ?? '') : ''}\n`);
+  }
+  const statsDigest = stats.digest('hex');
+  const recalled = cache.recall(statsDigest);
+  if (recalled) return recalled;
+
+  const digest = createHash('sha256');
   for (const e of entries) {
     let content = '';
     if (e.kind === 'file') {
@@ -124,5 +158,8 @@ export function digestContext(root: string, entries: readonly ContextEntry[], ca
     digest.update(`${e.path}\0${e.kind}\0${e.mode}\0${content}\n`);
   }
   cache.save();
-  return digest.digest('hex');
+  const result = digest.digest('hex');
+  // a file changed within the last second may change again unseen by its stats: then nothing is remembered
+  if (settled) cache.remember(statsDigest, result);
+  return result;
 }
