@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import { localImageIds, missingImageProblems, pullImage } from '../engine/images.js';
