@@ -129,14 +129,14 @@ const BuildArgs = z.record(z.string(), z.union([z.string(), z.number(), z.boolea
 
 /**
  * How a service's image is built, with Compose's fields (camelCase): a context path or URL, or the
- * long form. berth reads and writes it; building is done by `docker compose build` or `docker build`
- * until berth builds images itself.
+ * long form. `berth up` and `berth build` build it through the engine's API (docs/builds.md); what
+ * needs a BuildKit session (additionalContexts, a URL context, several platforms) is refused there.
  */
 export const ServiceBuild = z
   .union([
-    z.string().describe('The build context: a directory relative to the spec, or a Git URL.'),
+    z.string().describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
     z.strictObject({
-      context: z.string().default('.').describe('The build context: a directory relative to the spec, or a Git URL.'),
+      context: z.string().default('.').describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
       dockerfile: z.string().optional().describe('The Dockerfile, relative to the context (default Dockerfile).'),
       dockerfileInline: z.string().optional().describe('The Dockerfile itself, instead of a file.'),
       target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
@@ -146,13 +146,13 @@ export const ServiceBuild = z
       additionalContexts: z
         .record(z.string(), z.string())
         .optional()
-        .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; needs BuildKit.'),
+        .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; they need a BuildKit session, so berth refuses to build them (docker compose build does).'),
       network: z.string().optional().describe('Network for RUN steps (host, none, ...).'),
       shmSize: z.union([z.string(), z.number().int().nonnegative()]).optional().describe('Size of /dev/shm during the build ("2gb" or bytes).'),
       extraHosts: z.record(z.string(), z.string()).optional().describe('Extra /etc/hosts entries during the build (`host: address`).'),
       noCache: z.boolean().optional().describe('Build without the cache.'),
       pull: z.boolean().optional().describe('Always pull the base images.'),
-      platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64.'),
+      platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64; berth builds for one, several need buildx.'),
       tags: z.array(z.string()).optional().describe('More tags for the built image, besides `image`.'),
     }),
   ])
@@ -172,7 +172,7 @@ export const Service = strictWithExtensions({
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
     .describe('Where it runs: compose (default), devcontainer, host, or several.'),
   profiles: z.array(Identifier).optional().describe('Compose profiles that enable it; none means always enabled.'),
-  image: z.string().optional().describe(`The image to run; with build, the name the built image gets. ${TEXT_NOTE}`),
+  image: z.string().optional().describe(`The image to run; with build, the name the built image gets (default <project>-<service>, as in Compose). ${TEXT_NOTE}`),
   build: ServiceBuild.optional(),
   command: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),
   entrypoint: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),
