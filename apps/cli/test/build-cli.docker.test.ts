@@ -1,39 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
+import { runSourceCli } from './support/source-cli.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const BIN = path.join(root, 'apps/cli/src/bin.ts');
-const TSX = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from its sources (tsx, @berth/source condition), as a real child process. */
-function berth(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@berth/source', '--import', TSX, BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', COMPOSE_PROJECT_NAME: '', COMPOSE_PROFILES: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI from its sources, as a child process. */
+const berth = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => runSourceCli(args, { cwd, env });
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
