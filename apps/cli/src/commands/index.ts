@@ -6,6 +6,7 @@ import { registerDockerCommands } from './docker-commands.js';
 import { registerHealthCommands } from './health-commands.js';
 import { registerGpuCommands } from './gpu-commands.js';
 import { registerServeCommands } from './serve-commands.js';
+import { registerMcpCommands } from './mcp-commands.js';
 
 /**
  * Every command group of the CLI. Each group lives in its own file and loads its
@@ -20,4 +21,5 @@ export const commandModules: CommandModule[] = [
   registerHealthCommands,
   registerGpuCommands,
   registerServeCommands,
+  registerMcpCommands,
 ];
