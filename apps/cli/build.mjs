@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 // BERTH_CLI_OUTDIR builds elsewhere (benchmarks, experiments) without touching the shared dist/.
 const outdir = process.env.BERTH_CLI_OUTDIR ? resolve(process.env.BERTH_CLI_OUTDIR) : here('./dist');
-const BUNDLED = /^(@berth\/|zod$|zod\/|yaml$|commander$)/;
+const BUNDLED = /^(@berth\/|zod$|zod\/|yaml$|commander$|@modelcontextprotocol\/(server|core)(\/|$))/;
 
 /**
  * Leaves out the parts of zod the CLI never calls but `z`'s namespace drags in: the 40-odd message
@@ -92,7 +92,7 @@ cpSync(here('../../examples'), join(outdir, 'examples'), { recursive: true });
 // with the V8 code cache written below, so a cold `berth validate` or `berth status` skips compiling its code.
 // @berth/docker/runtime (up, down, status, logs, restart) is in it; the other heavy packages are replaced by a
 // module that says they do not belong here: the launcher never sends their commands this way.
-const HEAVY = /^@berth\/(docker(?!\/runtime)|health|gpu|api)(\/|$)/;
+const HEAVY = /^@berth\/(docker(?!\/runtime)|health|gpu|api|mcp(?!\/mcp-json))(\/|$)/;
 const fastDir = join(outdir, 'fast');
 await build({
   entryPoints: { berth: here('./src/fast-entry.ts') },
