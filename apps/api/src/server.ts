@@ -6,6 +6,7 @@ import { registerReadRoutes } from './routes/read-routes.js';
 import { registerStaticRoutes } from './routes/static-routes.js';
 import { registerSystemRoutes } from './routes/system-routes.js';
 import { registerWriteRoutes } from './routes/write-routes.js';
+import { registerMcpRoutes, type McpRouteOptions } from './routes/mcp-routes.js';
 
 export interface ServerOptions extends RuntimeOptions {
   /** The bearer token write routes need. */
@@ -17,6 +18,8 @@ export interface ServerOptions extends RuntimeOptions {
   /** Largest request body in bytes (default 16 KiB); larger is 413. */
   bodyLimit?: number;
   logger?: boolean;
+  /** MCP over streamable HTTP at /mcp (behind the token), when berth serve provides a host to run berth. */
+  mcp?: McpRouteOptions;
 }
 
 export interface BerthServer {
@@ -99,6 +102,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   registerSystemRoutes(app, runtime);
   registerReadRoutes(app, runtime);
   registerWriteRoutes(app, runtime, options.token);
+  if (options.mcp) registerMcpRoutes(app, options.mcp, options.token);
   await registerStaticRoutes(app, options.uiDir);
 
   // Streams never end by themselves: end them first so close() does not wait on them.

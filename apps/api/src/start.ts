@@ -4,6 +4,7 @@ import { resolveToken, type TokenSource } from './auth.js';
 import { makeRedactor, secretValues } from './redact.js';
 import { defaultUiDir } from './routes/static-routes.js';
 import { createServer, type BerthServer } from './server.js';
+import type { McpRouteOptions } from './routes/mcp-routes.js';
 import { EngineSource } from './sources/engine.js';
 import { GpuSource } from './sources/gpu.js';
 import type { CheckTarget } from '@berth/health';
@@ -38,6 +39,8 @@ export interface StartOptions {
   /** Checks to run instead of those derived from the spec. */
   targets?: CheckTarget[];
   logger?: boolean;
+  /** MCP at /mcp: the host that runs berth (the CLI's), and whether write tools are offered. */
+  mcp?: McpRouteOptions;
 }
 
 export interface RunningServer extends BerthServer {
@@ -107,6 +110,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       corsOrigins: options.corsOrigins,
       bodyLimit: options.bodyLimit,
       logger: options.logger,
+      mcp: options.mcp,
     });
     const url = await server.listen({ host: options.host, port: options.port });
     return { ...server, url, token, storeLabel: describeStore(location), scheduler: choice.scheduler ?? `none: ${choice.reason}` };

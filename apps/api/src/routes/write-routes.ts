@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { BerthError } from '@berth/spec';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from '../contract.js';
-import { bearerMatches } from '../auth.js';
+import { requireBearer } from '../auth.js';
 import type { Runtime } from '../runtime.js';
 import { EngineUnavailableError, profileServices } from '../sources/engine.js';
 import { errorLine } from '../sources/error-line.js';
@@ -14,15 +14,7 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { spec, specFile } = rt.options;
 
-  // Checked before the body is read, so an unauthenticated client cannot make the server parse anything.
-  const requireToken = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!bearerMatches(req.headers.authorization, token)) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="berth"')
-        .send({ statusCode: 401, error: 'Unauthorized', message: 'this route needs Authorization: Bearer <token> (BERTH_TOKEN, or the token file berth serve printed)' });
-    }
-  };
+  const requireToken = requireBearer(token);
 
   const run = async (reply: FastifyReply, action: 'up' | 'down' | 'restart', target: string, services: string[], options: Record<string, unknown>) => {
     const engine = rt.options.engine;

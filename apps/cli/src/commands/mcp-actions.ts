@@ -69,6 +69,11 @@ function mtime(path: string): number {
   }
 }
 
+/** What `berth serve` mounts at /mcp: the same in-process berth behind the API's token. */
+export function mcpRoute(ctx: CliContext, allowWrite: boolean): { host: BerthHost; allowWrite: boolean; version: string } {
+  return { host: cliHost(ctx), allowWrite, version: VERSION };
+}
+
 /** `berth mcp`: serve over stdio until the client closes stdin; with --register, add berth to .mcp.json instead. */
 export async function mcp(ctx: CliContext, opts: { allowWrite?: boolean; register?: boolean }): Promise<number> {
   if (opts.register) return register(ctx, !!opts.allowWrite);
