@@ -60,7 +60,7 @@ export function toolAnswer(tool: BerthTool, run: CliRun): CallToolResult {
   if (errors) return toolError(errors, json);
   if (!json || (run.exitCode !== 0 && run.exitCode !== 1)) {
     const said = run.stderr.split('\n').map((l) => l.trimEnd()).filter(Boolean);
-    return toolError(said.length ? said : [`berth ${tool.name} ended with exit code ${run.exitCode} and no answer`]);
+    return toolError(said.length ? said : [`the ${tool.name} tool: berth ended with exit code ${run.exitCode} and no answer`]);
   }
   const summary = summarize(tool, json);
   return { content: [{ type: 'text', text: summary }, { type: 'text', text: detail(tool, json) }], structuredContent: json };

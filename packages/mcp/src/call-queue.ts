@@ -46,7 +46,8 @@ export class CallQueue {
     if (this.waiting.length >= this.maxWaiting) {
       const r = this.running!;
       const seconds = Math.round((this.now() - r.since) / 1000);
-      throw new QueueFullError(`berth is busy: ${r.label} has run for ${seconds} s and ${this.waiting.length} calls wait; try ${label} again when they are done`);
+      const n = this.waiting.length;
+      throw new QueueFullError(`berth is busy: ${r.label} has run for ${seconds} s and ${n} call${n === 1 ? ' waits' : 's wait'}; try ${label} again when they are done`);
     }
     return new Promise<void>((resolve, reject) => {
       const entry: Waiting = {
