@@ -44,5 +44,8 @@ describe('toolAnswer', () => {
     expect([s.lines.length, s.truncated, s.omitted, s.lines[0]!.line]).toEqual([MAX_LOG_LINES, true, 5, 'line 5']);
     expect(r.content[0]).toEqual({ type: 'text', text: `${MAX_LOG_LINES} log lines (truncated)` });
     expect(toolAnswer(tool('logs'), { stdout: '', stderr: '', exitCode: 0 }).structuredContent).toEqual({ lines: [] });
+    const error = { ok: false, error: { code: 'ERR_BERTH_NOT_RUNNING', message: 'no container for service web in project p' }, problems: [] };
+    const failed = toolAnswer(tool('logs'), { stdout: JSON.stringify(error, null, 2), stderr: '', exitCode: 1 });
+    expect([failed.isError, text(failed), failed.structuredContent]).toEqual([true, 'berth: no container for service web in project p', error]);
   });
 });

@@ -55,7 +55,9 @@ function toolError(lines: string[], structured?: Json): CallToolResult {
  * command found problems); an error the CLI reported, or any other exit, is a tool error with the CLI's lines.
  */
 export function toolAnswer(tool: BerthTool, run: CliRun): CallToolResult {
-  const json = tool.output === 'json-lines' ? logLines(run.stdout) : parseJson(run.stdout);
+  // A command that prints JSON lines still reports an error as one JSON document.
+  const whole = parseJson(run.stdout);
+  const json = tool.output === 'json-lines' && !(whole && errorLines(whole)) ? logLines(run.stdout) : whole;
   const errors = json && errorLines(json);
   if (errors) return toolError(errors, json);
   if (!json || (run.exitCode !== 0 && run.exitCode !== 1)) {
