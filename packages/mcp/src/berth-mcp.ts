@@ -54,7 +54,7 @@ export class BerthMcp {
   /**
    * Starts following the spec and its registry, at once or after `delayMs`. Finding the registry means loading
    * the spec, which would cost a client's first answer; so a connection arms it with a delay, and a subscription
-   * starts it at once.
+   * or a read of a resource starts it at once.
    */
   watchFiles(delayMs = 0): void {
     if (this.watch || this.closed) return;
@@ -84,6 +84,8 @@ export class BerthMcp {
     for (const tool of this.tools) this.registerTool(server, tool);
     for (const resource of RESOURCES) {
       server.registerResource(resource.name, resource.uri, { title: resource.title, description: resource.description, mimeType: resource.mimeType }, async (uri, ctx) => {
+        // A client that reads a resource may want to hear when it changes (a 2026-07-28 client says so on its listen stream, out of our sight).
+        this.watchFiles();
         const run = (label: string, argv: string[]) => this.run(label, argv, ctx.mcpReq.signal);
         const text = await resource.read(this.options.host, run).catch((err: unknown) => {
           throw err instanceof QueueFullError ? new ProtocolError(ProtocolErrorCode.InternalError, err.message) : err;
