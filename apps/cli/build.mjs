@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 // BERTH_CLI_OUTDIR builds elsewhere (benchmarks, experiments) without touching the shared dist/.
 const outdir = process.env.BERTH_CLI_OUTDIR ? resolve(process.env.BERTH_CLI_OUTDIR) : here('./dist');
+// The MCP server SDK is bundled too, into the chunk only `berth mcp` (and /mcp) loads: so it shares the slim zod
+// below instead of loading a second, full copy from node_modules (bench/mcp-startup.mjs).
 const BUNDLED = /^(@berth\/|zod$|zod\/|yaml$|commander$|@modelcontextprotocol\/(server|core)(\/|$))/;
 
 /**
@@ -75,7 +77,7 @@ const result = await build({
     {
       name: 'external-node-modules',
       setup(b) {
-        // Bundle the workspace and the three small libraries every command needs; leave the rest in node_modules.
+        // Bundle the workspace, the three small libraries every command needs and the MCP server SDK; leave the rest in node_modules.
         b.onResolve({ filter: /^[^./]/ }, (args) => {
           if (args.path.startsWith('node:') || BUNDLED.test(args.path)) return undefined;
           return { path: args.path, external: true };

@@ -72,7 +72,8 @@ describe('berth serve: /mcp', () => {
   it('needs the token: none or a wrong one is 401 and nothing is served', async () => {
     const code = await serving([], async (url) => {
       const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: token }]) {
+      const refused: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: token }];
+      for (const headers of refused) {
         const r = await post(url, list, headers);
         expect(r.status).toBe(401);
         expect(r.headers.get('www-authenticate')).toBe('Bearer realm="berth"');

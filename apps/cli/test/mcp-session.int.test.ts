@@ -3,7 +3,7 @@
  * their change notifications, registration in .mcp.json, and berth's own MCP health check against it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@berth/spec';
@@ -226,6 +226,18 @@ describe('.mcp.json and the MCP health check', () => {
     // The check probes server/discover and falls back to initialize after a second: a loaded machine may start berth later than that.
     expect(check.status).toBe('passing');
     expect(check.reason).toMatch(/^berth 0\.1\.0 answered (server\/discover \(protocol 2026-07-28\)|initialize \(protocol 2025-11-25\)); 10 tools$/);
+  });
+
+  it('berth init registers berth beside the new spec, keeping the servers there; --no-mcp leaves .mcp.json alone', async () => {
+    const p = mkdtempSync(join(dir, 'init-'));
+    writeFileSync(join(p, '.mcp.json'), JSON.stringify({ mcpServers: { github: { command: 'gh-mcp' } } }));
+    const r = await runBerth(['--json', 'init'], p);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, file: 'berth.yaml', mcp: { file: '.mcp.json', action: 'added', kept: ['github'] } });
+    expect(Object.keys(JSON.parse(readFileSync(join(p, '.mcp.json'), 'utf8')).mcpServers)).toEqual(['github', 'berth']);
+    const other = mkdtempSync(join(dir, 'init-'));
+    expect((await runBerth(['init', '--no-mcp'], other)).status).toBe(0);
+    expect(readdirSync(other)).toEqual(['berth.yaml']);
   });
 
   it('a .mcp.json that is not JSON is refused with its line, and left as it was', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { BerthError, writeFileAtomic } from '@berth/spec';
+import { join } from 'node:path';
+import { BerthError, SPEC_FILE_NAME, displayPath, writeFileAtomic } from '@berth/spec';
 
 /** How a client starts a stdio server, as `.mcp.json` holds it. */
 export interface McpServerEntry {
@@ -83,4 +84,16 @@ export function registerMcpServer(path: string, name: string, entry: McpServerEn
     throw err;
   }
   return { action, kept };
+}
+
+/**
+ * berth in `dir/.mcp.json` (what `berth mcp --register` and `berth init` do). `spec` is the spec's path relative
+ * to `dir`; the entry names it only when berth would not find it from there by itself.
+ */
+export function registerBerth(dir: string, options: { spec?: string; allowWrite?: boolean; cwd?: string } = {}): Registration & { file: string; entry: McpServerEntry } {
+  const path = join(dir, '.mcp.json');
+  const file = displayPath(path, options.cwd);
+  const spec = options.spec && options.spec !== SPEC_FILE_NAME ? options.spec : undefined;
+  const entry = berthServerEntry({ ...(options.allowWrite ? { allowWrite: true } : {}), ...(spec ? { spec } : {}) });
+  return { ...registerMcpServer(path, 'berth', entry, file), file, entry };
 }

@@ -83,7 +83,7 @@ export async function schema(ctx: CliContext, which: string, opts: { output?: st
 }
 
 /** `berth init`: a commented starter berth.yaml that loads clean; never overwrites without --force. */
-export async function init(ctx: CliContext, opts: { output: string; force?: boolean }): Promise<number> {
+export async function init(ctx: CliContext, opts: { output: string; force?: boolean; mcp?: boolean }): Promise<number> {
   const target = resolve(ctx.cwd, opts.output);
   const file = displayPath(target, ctx.cwd);
   const exists = () => new BerthError('ERR_BERTH_EXISTS', `${file}: already exists; not overwriting it`, { hint: 'pass --force to replace it' });
@@ -96,7 +96,9 @@ export async function init(ctx: CliContext, opts: { output: string; force?: bool
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
     throw err;
   }
-  report(ctx, { ok: true, file }, `${file}: written; check it with \`berth validate --spec ${file}\``);
+  const mcp = opts.mcp === false ? undefined : await (await import('./mcp-actions.js')).registerForInit(ctx, target);
+  report(ctx, { ok: true, file, ...(mcp ? { mcp: mcp.json } : {}) }, `${file}: written; check it with \`berth validate --spec ${file}\``);
+  if (mcp && !ctx.json) ctx.out.note(mcp.text);
   return ExitCode.Ok;
 }
 

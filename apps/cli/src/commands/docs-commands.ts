@@ -26,5 +26,6 @@ export function registerDocsCommands(program: Command, action: ActionFactory): v
     .description('write a commented starter berth.yaml')
     .option('-o, --output <file>', 'where to write it', 'berth.yaml')
     .option('--force', 'overwrite an existing file')
-    .action(action(async (ctx, opts: { output: string; force?: boolean }) => (await import('./docs-actions.js')).init(ctx, opts)));
+    .option('--no-mcp', "do not add berth to the project's .mcp.json (berth mcp --register does it later)")
+    .action(action(async (ctx, opts: { output: string; force?: boolean; mcp?: boolean }) => (await import('./docs-actions.js')).init(ctx, opts)));
 }

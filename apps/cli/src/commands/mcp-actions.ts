@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { BerthHost, CliRun, WorkspaceFiles } from '@berth/mcp';
-import { berthServerEntry, registerMcpServer } from '@berth/mcp/mcp-json';
-import { displayPath } from '@berth/spec';
+import { registerBerth } from '@berth/mcp/mcp-json';
+import { BerthError, displayPath, formatProblem } from '@berth/spec';
 import { CliContext, type RunEnvironment } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { runCli } from '../main.js';
@@ -84,18 +84,16 @@ export async function mcp(ctx: CliContext, opts: { allowWrite?: boolean; registe
 }
 
 /**
- * `berth mcp --register`: berth in the project's .mcp.json (beside the spec; the current directory when
- * berth runs on its bundled example), every other server kept. Also what `berth init` calls.
+ * `berth mcp --register`: berth in a project's .mcp.json, every other server kept. The file goes where a client
+ * started for this project finds it and berth then finds the same spec: beside the berth.yaml found from here
+ * up, or here when --spec names one (the entry then carries it, relative to here) or berth uses its bundled
+ * example. Also what `berth init` calls.
  */
 export function register(ctx: CliContext, allowWrite: boolean): number {
   const { path: specPath, bundled } = ctx.resolveSpecPath();
-  const dir = bundled ? ctx.cwd : dirname(specPath);
-  const target = join(dir, '.mcp.json');
-  const file = displayPath(target, ctx.cwd);
-  // A spec other than the project's berth.yaml is named relative to the project, so the entry works for everyone.
-  const spec = ctx.options.spec && !bundled ? relative(dir, specPath) : undefined;
-  const entry = berthServerEntry({ allowWrite, ...(spec && spec !== 'berth.yaml' ? { spec } : {}) });
-  const result = registerMcpServer(target, 'berth', entry, file);
+  const named = !!ctx.options.spec;
+  const dir = bundled || named ? ctx.cwd : dirname(specPath);
+  const { file, entry, ...result } = registerBerth(dir, { allowWrite, cwd: ctx.cwd, ...(named ? { spec: relative(dir, specPath).split('\\').join('/') } : {}) });
   if (ctx.json) ctx.out.writeJson({ ok: true, file, server: 'berth', action: result.action, entry, kept: result.kept });
   else {
     const said = { added: 'added berth to', updated: 'updated berth in', unchanged: 'berth is already registered in' }[result.action];
@@ -103,4 +101,21 @@ export function register(ctx: CliContext, allowWrite: boolean): number {
     if (result.action !== 'unchanged') ctx.out.note(`berth: an MCP client started in ${displayPath(dir, ctx.cwd) || '.'} now runs \`${[entry.command, ...entry.args].join(' ')}\``);
   }
   return ExitCode.Ok;
+}
+
+/**
+ * What `berth init` does after writing a spec: berth in the .mcp.json beside it, said in one line. A .mcp.json
+ * berth cannot read is reported and left alone; the new spec stands either way.
+ */
+export function registerForInit(ctx: CliContext, specPath: string): { json: Record<string, unknown>; text: string } {
+  const dir = dirname(specPath);
+  try {
+    const r = registerBerth(dir, { spec: basename(specPath), cwd: ctx.cwd });
+    const text = r.action === 'unchanged' ? `${r.file}: berth is registered already` : `${r.file}: ${r.action === 'added' ? 'added' : 'updated'} berth, so MCP clients of this project can ask it (berth mcp)${r.kept.length ? `; kept ${r.kept.join(', ')}` : ''}`;
+    return { json: { file: r.file, action: r.action, kept: r.kept }, text };
+  } catch (err) {
+    if (!(err instanceof BerthError)) throw err;
+    const lines = err.problems.length ? err.problems.map(formatProblem) : [err.message];
+    return { json: { error: err.message }, text: `berth: not registered in .mcp.json: ${lines.join('; ')} (fix it, then run \`berth mcp --register\`)` };
+  }
 }
