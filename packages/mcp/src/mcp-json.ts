@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BerthError, SPEC_FILE_NAME, displayPath, writeFileAtomic } from '@berth/spec';
+import { BerthError, SPEC_FILE_NAME, displayPath, withFileLock, writeFileAtomic } from '@berth/spec';
 
 /** How a client starts a stdio server, as `.mcp.json` holds it. */
 export interface McpServerEntry {
@@ -62,9 +62,15 @@ function sameEntry(a: unknown, b: McpServerEntry): boolean {
 /**
  * Adds (or updates) one server in a project's `.mcp.json`, keeping every other server and key as they were.
  * The file is written atomically, only when something changes, and never when it changed meanwhile or does
- * not parse: the user's file is never lost or half-written.
+ * not parse: the user's file is never lost or half-written. Under the file's lock, so two berths registering
+ * at once cannot lose an entry; an edit by a tool that takes no lock is still caught by reading again before
+ * the write.
  */
-export function registerMcpServer(path: string, name: string, entry: McpServerEntry, file = path): Registration {
+export function registerMcpServer(path: string, name: string, entry: McpServerEntry, file = path): Promise<Registration> {
+  return withFileLock(path, () => update(path, name, entry, file), { display: file, purpose: `registering ${name}` });
+}
+
+function update(path: string, name: string, entry: McpServerEntry, file: string): Registration {
   const before = read(path);
   const json = before === undefined ? {} : parse(before, file);
   const servers = { ...((json.mcpServers as Record<string, unknown> | undefined) ?? {}) };
@@ -90,10 +96,10 @@ export function registerMcpServer(path: string, name: string, entry: McpServerEn
  * berth in `dir/.mcp.json` (what `berth mcp --register` and `berth init` do). `spec` is the spec's path relative
  * to `dir`; the entry names it only when berth would not find it from there by itself.
  */
-export function registerBerth(dir: string, options: { spec?: string; allowWrite?: boolean; cwd?: string } = {}): Registration & { file: string; entry: McpServerEntry } {
+export async function registerBerth(dir: string, options: { spec?: string; allowWrite?: boolean; cwd?: string } = {}): Promise<Registration & { file: string; entry: McpServerEntry }> {
   const path = join(dir, '.mcp.json');
   const file = displayPath(path, options.cwd);
   const spec = options.spec && options.spec !== SPEC_FILE_NAME ? options.spec : undefined;
   const entry = berthServerEntry({ ...(options.allowWrite ? { allowWrite: true } : {}), ...(spec ? { spec } : {}) });
-  return { ...registerMcpServer(path, 'berth', entry, file), file, entry };
+  return { ...(await registerMcpServer(path, 'berth', entry, file)), file, entry };
 }

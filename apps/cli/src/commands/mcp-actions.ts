@@ -89,11 +89,11 @@ export async function mcp(ctx: CliContext, opts: { allowWrite?: boolean; registe
  * up, or here when --spec names one (the entry then carries it, relative to here) or berth uses its bundled
  * example. Also what `berth init` calls.
  */
-export function register(ctx: CliContext, allowWrite: boolean): number {
+export async function register(ctx: CliContext, allowWrite: boolean): Promise<number> {
   const { path: specPath, bundled } = ctx.resolveSpecPath();
   const named = !!ctx.options.spec;
   const dir = bundled || named ? ctx.cwd : dirname(specPath);
-  const { file, entry, ...result } = registerBerth(dir, { allowWrite, cwd: ctx.cwd, ...(named ? { spec: relative(dir, specPath).split('\\').join('/') } : {}) });
+  const { file, entry, ...result } = await registerBerth(dir, { allowWrite, cwd: ctx.cwd, ...(named ? { spec: relative(dir, specPath).split('\\').join('/') } : {}) });
   if (ctx.json) ctx.out.writeJson({ ok: true, file, server: 'berth', action: result.action, entry, kept: result.kept });
   else {
     const said = { added: 'added berth to', updated: 'updated berth in', unchanged: 'berth is already registered in' }[result.action];
@@ -107,10 +107,10 @@ export function register(ctx: CliContext, allowWrite: boolean): number {
  * What `berth init` does after writing a spec: berth in the .mcp.json beside it, said in one line. A .mcp.json
  * berth cannot read is reported and left alone; the new spec stands either way.
  */
-export function registerForInit(ctx: CliContext, specPath: string): { json: Record<string, unknown>; text: string } {
+export async function registerForInit(ctx: CliContext, specPath: string): Promise<{ json: Record<string, unknown>; text: string }> {
   const dir = dirname(specPath);
   try {
-    const r = registerBerth(dir, { spec: basename(specPath), cwd: ctx.cwd });
+    const r = await registerBerth(dir, { spec: basename(specPath), cwd: ctx.cwd });
     const text = r.action === 'unchanged' ? `${r.file}: berth is registered already` : `${r.file}: ${r.action === 'added' ? 'added' : 'updated'} berth, so MCP clients of this project can ask it (berth mcp)${r.kept.length ? `; kept ${r.kept.join(', ')}` : ''}`;
     return { json: { file: r.file, action: r.action, kept: r.kept }, text };
   } catch (err) {
