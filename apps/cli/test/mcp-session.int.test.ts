@@ -128,6 +128,16 @@ describe('calls that overlap, and a client that leaves', () => {
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
     expect(lines.some((l) => JSON.parse(l).id === 2)).toBe(false); // the aborted call is never answered
   });
+  it('SIGTERM ends it as closing stdin does: exit 0', async () => {
+    const child = spawn(process.execPath, [bin, 'mcp'], { cwd: bundled, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`);
+    await waitFor(() => stdout.includes('"id":1'), 20_000);
+    child.kill('SIGTERM');
+    expect(await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))).toBe(0);
+  });
 });
 
 describe('resources', () => {

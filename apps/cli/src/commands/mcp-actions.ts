@@ -79,7 +79,7 @@ export async function mcp(ctx: CliContext, opts: { allowWrite?: boolean; registe
   if (opts.register) return register(ctx, !!opts.allowWrite);
   const { serveBerthStdio } = await import('@berth/mcp');
   if (process.stdin.isTTY) ctx.out.note('berth mcp: speaking the Model Context Protocol on stdin/stdout; an MCP client starts it (see docs/mcp.md). Ctrl-D ends it.');
-  await serveBerthStdio({ host: cliHost(ctx), allowWrite: !!opts.allowWrite, version: VERSION, log: (line) => ctx.out.note(line) });
+  await serveBerthStdio({ host: cliHost(ctx), allowWrite: !!opts.allowWrite, version: VERSION, log: (line) => ctx.out.note(line), signal: ctx.signal });
   return ExitCode.Ok;
 }
 
