@@ -21,7 +21,8 @@ export function errorLines(json: Json): string[] | undefined {
   return error.hint ? [...lines, `hint: ${error.hint}`] : lines;
 }
 
-function parseJson(text: string): Json | undefined {
+/** A JSON object, or undefined for anything else (empty output, a list, not JSON). */
+export function parseJson(text: string): Json | undefined {
   try {
     const v: unknown = JSON.parse(text);
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;

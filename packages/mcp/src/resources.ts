@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { errorLines } from './answer.js';
+import { errorLines, parseJson } from './answer.js';
 import type { BerthHost, CliRun, WorkspaceFiles } from './host.js';
 
 /** The URIs of berth's resources: part of the contract, like the tool names. */
@@ -40,12 +40,7 @@ function readText(path: string): string {
 /** The CLI's own answer, or its error lines as a protocol error. */
 async function cliText(run: RunForResource, label: string, argv: string[], pick: (stdout: string) => string): Promise<string> {
   const r = await run(label, argv);
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = JSON.parse(r.stdout) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
+  const json = parseJson(r.stdout);
   const errors = json && errorLines(json);
   if (errors) throw unreadable(errors);
   if (r.exitCode !== 0) throw unreadable(r.stderr.split('\n').filter(Boolean));
