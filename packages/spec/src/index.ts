@@ -5,6 +5,7 @@ export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-
 export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, lockHolder, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
 export * from './load/load.js';
 export { parseYamlSource, type SourceDocument } from './load/yaml-document.js';
+export { parseYamlAs, type ParsedDocument } from './load/parse-as.js';
 export { checkReferences, dependencyCycles } from './load/references.js';
 // The renderer (`@berth/spec/render`) and the JSON Schema generator (`@berth/spec/json-schema`) are
 // subpath exports: code that only loads and checks specs (the CLI's cold path) never loads them.

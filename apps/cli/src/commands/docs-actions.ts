@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BerthError, displayPath } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
 import { INFRASTRUCTURE_PAGE, findKeepBlocks, lineDrift, mergeKeepBlocks, renderInfrastructurePage, starterSpecText, writeFileAtomic } from '@berth/spec/render';
-import { jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
+import { ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -66,11 +66,12 @@ function report(ctx: CliContext, json: Record<string, unknown>, text: string) {
   else ctx.out.line(text);
 }
 
-/** `berth schema [spec|registry]`: the JSON Schema editors use to autocomplete and check the YAML. */
+/** `berth schema [spec|registry|ecosystem]`: the JSON Schema editors use to autocomplete and check the YAML. */
 export async function schema(ctx: CliContext, which: string, opts: { output?: string }): Promise<number> {
-  const kind = which === 'registry' || which === 'ports' ? 'registry' : which === 'spec' || which === 'berth' ? 'spec' : undefined;
-  if (!kind) throw new BerthError('ERR_BERTH_USAGE', `unknown schema "${which}"`, { hint: 'berth schema spec | berth schema registry' });
-  const text = jsonSchemaText(kind === 'spec' ? specJsonSchema() : registryJsonSchema());
+  const schemas = { spec: specJsonSchema, berth: specJsonSchema, registry: registryJsonSchema, ports: registryJsonSchema, ecosystem: ecosystemJsonSchema } as const;
+  const make = Object.hasOwn(schemas, which) ? schemas[which as keyof typeof schemas] : undefined;
+  if (!make) throw new BerthError('ERR_BERTH_USAGE', `unknown schema "${which}"`, { hint: 'berth schema spec | berth schema registry | berth schema ecosystem' });
+  const text = jsonSchemaText(make());
   if (!opts.output) {
     ctx.run.stdout.write(text);
     return ExitCode.Ok;
