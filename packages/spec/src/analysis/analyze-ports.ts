@@ -1,6 +1,6 @@
 import type { Problem } from '../problem.js';
 import { closest } from '../util/did-you-mean.js';
-import { hostIpsOverlap } from './host-ip.js';
+import { hostIpsOverlap, isLocalHost } from './host-ip.js';
 import { PortIndex, formatSpan } from './port-index.js';
 import { PortPlaces, holderName, portLabel, registryEntries, specBindings, type RegistryEntry, type SpecBinding } from './port-model.js';
 import { checkRegistry, checkReservations, foreignReservations, reservedFor, type RegistryIndex, type Reservation } from './registry-checks.js';
@@ -144,7 +144,7 @@ function checkConnections(index: RegistryIndex, places: PortPlaces, problems: Pr
   if (!places.registry) return;
   places.specs.forEach((input) => {
     for (const [id, c] of Object.entries(input.spec.connections)) {
-      if (c.transport !== 'tcp' || !['localhost', '127.0.0.1', '::1', '0.0.0.0'].includes(c.host)) continue;
+      if (c.transport !== 'tcp' || !isLocalHost(c.host)) continue;
       if (index.tcp.overlapping(c.port, c.port).length) continue;
       const path = ['connections', id, 'port'];
       problems.push({ code: 'connection-unregistered', severity: 'warning', file: input.file, ...(input.source ? input.source.locate(path) : {}), path, message: `connection ${id} uses localhost:${c.port}, which the port registry does not list`, hint: 'add it to the registry as a shared entry so no repo takes that port' });

@@ -1,5 +1,6 @@
 export type { SpecInput, RegistryInput, EnvOrigin, PortReport, PortBindingInfo, RegistryEntryInfo, PortConflict, PortStatus, EnvReport, EnvVarStatus } from './types.js';
 export { analyzePorts, EPHEMERAL_PORTS, type AnalyzePortsInput } from './analyze-ports.js';
+export { holderName, portLabel } from './port-model.js';
 export { analyzeEnv, type AnalyzeEnvOptions } from './analyze-env.js';
 export { checkEnvConventions, toUpperSnake } from './env-conventions.js';
 export { checkEnvSchema } from './env-schema-checks.js';
@@ -11,6 +12,6 @@ export { portCandidates, type PortCandidatesInput } from './suggest-ports.js';
 export { addRegistryEntries, type NewRegistryEntry } from './registry-edit.js';
 export { planRegistration, type RegistrationPlan } from './plan-registration.js';
 export { validateSpec, sortProblems, type ValidateInput } from './validate.js';
-export { normalizeHostIp, hostIpsOverlap } from './host-ip.js';
+export { normalizeHostIp, hostIpsOverlap, isLocalHost } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';
 export { isPortValue } from './port-env.js';
