@@ -52,7 +52,7 @@ export async function loadEcosystem(manifestPath: string, options: LoadEcosystem
     conventions,
     docs: v.docs,
   };
-  problems.push(...memberRegistryProblems(ecosystem, true));
+  problems.push(...memberRegistryProblems(ecosystem, true, cwd));
   return { ecosystem, problems: sortProblems(problems, order(reg.file)), duplicates: [] };
 }
 
@@ -64,12 +64,12 @@ export async function loadEcosystemFromSpecs(input: { specs: readonly string[]; 
   const cwd = options.cwd ?? process.cwd();
   const loaded = await loadSpecMembers(input.specs, { cwd, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   const problems = [...loaded.problems];
-  const path = input.registry ? resolve(cwd, input.registry) : commonRegistry(loaded.members, problems);
+  const path = input.registry ? resolve(cwd, input.registry) : commonRegistry(loaded.members, problems, cwd);
   const reg = path && (await readRegistry(path, cwd, input.registry ? 'from --registry' : 'the registry the specs name', problems));
   const order = (registry?: string) => [...(registry ? [registry] : []), ...loaded.members.map((m) => m.file)];
   if (!reg) return { problems: sortProblems(problems, order()), duplicates: loaded.duplicates };
   const ecosystem: Ecosystem = { manifests: [], registry: reg, members: loaded.members, unloaded: loaded.unloaded, conventions: { env: [], origins: new Map() }, docs: [] };
-  problems.push(...memberRegistryProblems(ecosystem, false));
+  problems.push(...memberRegistryProblems(ecosystem, false, cwd));
   return { ecosystem, problems: sortProblems(problems, order(reg.file)), duplicates: loaded.duplicates };
 }
 
@@ -84,7 +84,7 @@ function manifestRegistry(root: ManifestDocument, problems: Problem[]): { path: 
 }
 
 /** The registry every spec names, or a problem saying why there is none to use. */
-function commonRegistry(members: readonly EcosystemMember[], problems: Problem[]): string | undefined {
+function commonRegistry(members: readonly EcosystemMember[], problems: Problem[], cwd: string): string | undefined {
   const named = new Map<string, string[]>();
   for (const m of members) {
     const r = resolveRegistryPath(m.spec, m.path);
@@ -94,7 +94,7 @@ function commonRegistry(members: readonly EcosystemMember[], problems: Problem[]
   const paths = [...named.keys()].filter(Boolean);
   if (paths.length === 1 && !named.has('')) return paths[0];
   if (members.length || !problems.length) {
-    const which = paths.length > 1 ? `the specs name different registries (${[...named].map(([p, repos]) => `${repos.join(', ')}: ${p ? displayPath(p) : 'none'}`).join('; ')})` : 'not every spec names a registry';
+    const which = paths.length > 1 ? `the specs name different registries (${[...named].map(([p, repos]) => `${repos.join(', ')}: ${p ? displayPath(p, cwd) : 'none'}`).join('; ')})` : 'not every spec names a registry';
     problems.push({ code: 'no-registry', severity: 'error', message: `no port registry to check against: ${which}`, hint: 'pass --registry FILE' });
   }
   return undefined;
@@ -119,7 +119,7 @@ async function readRegistry(path: string, cwd: string, from: string, problems: P
  * `berth validate`: say so. With a manifest, a member that names none is told too: naming the registry is how
  * a repo finds its ecosystem (the manifest lies beside the registry). Members from npm packages are not judged.
  */
-function memberRegistryProblems(eco: Ecosystem, manifest: boolean): Problem[] {
+function memberRegistryProblems(eco: Ecosystem, manifest: boolean, cwd: string): Problem[] {
   const out: Problem[] = [];
   const mine = realOr(eco.registry.path);
   for (const m of eco.members) {
@@ -127,7 +127,7 @@ function memberRegistryProblems(eco: Ecosystem, manifest: boolean): Problem[] {
     const r = resolveRegistryPath(m.spec, m.path);
     const want = relative(dirname(m.path), eco.registry.path).split('\\').join('/');
     if (r.path && realOr(r.path) !== mine) {
-      out.push({ code: 'member-registry', severity: 'warning', file: m.file, ...m.source?.locate(['registry']), path: ['registry'], message: `${m.repo}: names the registry ${displayPath(r.path)}, not the ecosystem's ${eco.registry.file}`, hint: `registry: ${want}` });
+      out.push({ code: 'member-registry', severity: 'warning', file: m.file, ...m.source?.locate(['registry']), path: ['registry'], message: `${m.repo}: names the registry ${displayPath(r.path, cwd)}, not the ecosystem's ${eco.registry.file}`, hint: `registry: ${want}` });
     } else if (!r.path && !r.problem && manifest) {
       out.push({ code: 'member-registry', severity: 'warning', file: m.file, ...m.source?.locate(['repo']), path: ['repo'], message: `${m.repo}: names no port registry, so \`berth validate\` there does not check its ports against the ecosystem's`, hint: `add registry: ${want}` });
     }
