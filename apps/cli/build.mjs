@@ -89,12 +89,14 @@ const result = await build({
 if (process.env.BERTH_CLI_METAFILE) writeFileSync(process.env.BERTH_CLI_METAFILE, JSON.stringify(result.metafile));
 mkdirSync(join(outdir, 'examples'), { recursive: true });
 cpSync(here('../../examples'), join(outdir, 'examples'), { recursive: true });
+// The bundled ecosystem's second member is berth's own spec (examples/semops-dx-orchestrator/ecosystem.yaml names it).
+cpSync(here('../api/berth.yaml'), join(outdir, 'apps', 'api', 'berth.yaml'));
 
 // The fast path for the spec and engine commands: one CommonJS file, loaded by bin/berth.mjs through node:vm
 // with the V8 code cache written below, so a cold `berth validate` or `berth status` skips compiling its code.
-// @berth/docker/runtime (up, down, status, logs, restart) is in it; the other heavy packages are replaced by a
+// @berth/docker/runtime (up, down, status, logs, restart) is in it; the other heavy packages (and @berth/ecosystem) are replaced by a
 // module that says they do not belong here: the launcher never sends their commands this way.
-const HEAVY = /^@berth\/(docker(?!\/runtime)|health|gpu|api|mcp(?!\/mcp-json))(\/|$)/;
+const HEAVY = /^@berth\/(docker(?!\/runtime)|health|gpu|api|mcp(?!\/mcp-json)|ecosystem)(\/|$)/;
 const fastDir = join(outdir, 'fast');
 await build({
   entryPoints: { berth: here('./src/fast-entry.ts') },

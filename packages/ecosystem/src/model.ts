@@ -1,4 +1,4 @@
-import type { Conventions, EcosystemManifest, Problem, RegistryInput, RelatedDoc, SourceDocument, SpecInput } from '@berth/spec';
+import type { Conventions, EcosystemManifest, EcosystemMember as ManifestMember, Problem, RegistryInput, RelatedDoc, SourceDocument, SpecInput } from '@berth/spec';
 
 /** A place in a file: what every problem and every edge of the graph points at. */
 export type Where = Pick<Problem, 'file' | 'line' | 'col' | 'path'>;
@@ -17,8 +17,9 @@ export interface EcosystemMember extends SpecInput {
   path: string;
   /** How its berth.yaml was found. */
   origin: MemberSource;
-  /** Where the manifest names it (absent for specs named on the command line). */
+  /** Where the manifest names it, and the entry as written (absent for specs named on the command line). */
   declaredAt?: Where;
+  entry?: ManifestMember;
 }
 
 /** A manifest that was read: the ecosystem's own, or one it includes. */

@@ -1,37 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BerthError, displayPath } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
-import { INFRASTRUCTURE_PAGE, findKeepBlocks, lineDrift, mergeKeepBlocks, renderInfrastructurePage, starterSpecText, writeFileAtomic } from '@berth/spec/render';
+import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, starterSpecText, writeFileAtomic } from '@berth/spec/render';
 import { ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BerthError('ERR_BERTH_UNREADABLE', `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
+import { preparePage } from './generated-page.js';
 
 /** `berth docs`: print, write or check the spec's INFRASTRUCTURE.md. */
 export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string }): Promise<number> {
   if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together', { exitCode: ExitCode.BadInput });
   const ws = ctx.load();
   const target = opts.output ? resolve(ctx.cwd, opts.output) : join(dirname(ws.specPath), INFRASTRUCTURE_PAGE);
-  const file = displayPath(target, ctx.cwd);
-  const previous = opts.write || opts.check || opts.output ? readIfExists(target) : undefined;
-  if (previous !== undefined) {
-    const scan = findKeepBlocks(previous);
-    if (scan.problems.length) {
-      throw new BerthError('ERR_BERTH_KEEP_MARKERS', `${file}: broken berth:keep markers`, {
-        problems: scan.problems.map((p) => ({ code: 'keep-marker', severity: 'error', file, line: p.line, col: 1, message: p.message })),
-      });
-    }
-  }
-  const page = mergeKeepBlocks(renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath) }), previous);
+  const { file, previous, page, problems } = preparePage(target, renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath) }), ctx.cwd, !!(opts.write || opts.check || opts.output));
+  if (problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', `${file}: broken berth:keep markers`, { problems });
 
   if (opts.check) {
     if (previous === undefined) {

@@ -7,6 +7,7 @@ import { registerHealthCommands } from './health-commands.js';
 import { registerGpuCommands } from './gpu-commands.js';
 import { registerServeCommands } from './serve-commands.js';
 import { registerMcpCommands } from './mcp-commands.js';
+import { registerEcosystemCommands } from './ecosystem-commands.js';
 
 /**
  * Every command group of the CLI. Each group lives in its own file and loads its
@@ -22,4 +23,5 @@ export const commandModules: CommandModule[] = [
   registerGpuCommands,
   registerServeCommands,
   registerMcpCommands,
+  registerEcosystemCommands,
 ];

@@ -1,12 +1,13 @@
 import { realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ECOSYSTEM_FILE_NAME, displayPath, hasErrors, parseRegistry, resolveRegistryPath, sortProblems, type Problem } from '@berth/spec';
+import { ECOSYSTEM_FILE_NAME, hasErrors, parseRegistry, resolveRegistryPath, sortProblems, type Problem } from '@berth/spec';
 import { ecosystemConventions } from '../conventions.js';
 import type { Ecosystem, EcosystemMember, ManifestDocument } from '../model.js';
 import { wrongKindProblem } from './document-kind.js';
 import { readManifests } from './manifest.js';
 import { loadManifestMembers, loadSpecMembers, type MemberLoadOptions } from './members.js';
 import { readPath } from './sources.js';
+import { shownPath } from '../where.js';
 
 export interface LoadEcosystemOptions {
   cwd?: string;
@@ -94,7 +95,7 @@ function commonRegistry(members: readonly EcosystemMember[], problems: Problem[]
   const paths = [...named.keys()].filter(Boolean);
   if (paths.length === 1 && !named.has('')) return paths[0];
   if (members.length || !problems.length) {
-    const which = paths.length > 1 ? `the specs name different registries (${[...named].map(([p, repos]) => `${repos.join(', ')}: ${p ? displayPath(p, cwd) : 'none'}`).join('; ')})` : 'not every spec names a registry';
+    const which = paths.length > 1 ? `the specs name different registries (${[...named].map(([p, repos]) => `${repos.join(', ')}: ${p ? shownPath(p, cwd) : 'none'}`).join('; ')})` : 'not every spec names a registry';
     problems.push({ code: 'no-registry', severity: 'error', message: `no port registry to check against: ${which}`, hint: 'pass --registry FILE' });
   }
   return undefined;
@@ -127,7 +128,7 @@ function memberRegistryProblems(eco: Ecosystem, manifest: boolean, cwd: string):
     const r = resolveRegistryPath(m.spec, m.path);
     const want = relative(dirname(m.path), eco.registry.path).split('\\').join('/');
     if (r.path && realOr(r.path) !== mine) {
-      out.push({ code: 'member-registry', severity: 'warning', file: m.file, ...m.source?.locate(['registry']), path: ['registry'], message: `${m.repo}: names the registry ${displayPath(r.path, cwd)}, not the ecosystem's ${eco.registry.file}`, hint: `registry: ${want}` });
+      out.push({ code: 'member-registry', severity: 'warning', file: m.file, ...m.source?.locate(['registry']), path: ['registry'], message: `${m.repo}: names the registry ${shownPath(r.path, cwd)}, not the ecosystem's ${eco.registry.file}`, hint: `registry: ${want}` });
     } else if (!r.path && !r.problem && manifest) {
       out.push({ code: 'member-registry', severity: 'warning', file: m.file, ...m.source?.locate(['repo']), path: ['repo'], message: `${m.repo}: names no port registry, so \`berth validate\` there does not check its ports against the ecosystem's`, hint: `add registry: ${want}` });
     }

@@ -63,6 +63,7 @@ export async function loadManifestMembers(manifests: readonly ManifestDocument[]
     options.onProgress?.(k, entries.length, repo);
     await turn();
     const member = memberFrom(read, repo, e.where, byIdentity, out);
+    if (member) member.entry = e.member;
     if (member) out.members.push(member);
     else out.unloaded.push(repo);
   }

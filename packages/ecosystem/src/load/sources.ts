@@ -1,6 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { displayPath, resolvePackageFile } from '@berth/spec';
+import { resolvePackageFile } from '@berth/spec';
+import { shownPath } from '../where.js';
 import type { MemberSource } from '../model.js';
 import { git } from './git.js';
 
@@ -48,7 +49,7 @@ export async function readSourceFile(ref: SourceRef, options: ReadOptions): Prom
     return readPath(path, options, origin);
   }
   const abs = resolve(options.baseDir, ref.path ?? '.');
-  return readPath(abs, options, { kind: 'path', text: displayPath(abs, options.cwd) });
+  return readPath(abs, options, { kind: 'path', text: shownPath(abs, options.cwd) });
 }
 
 /** A file on disk; a folder means the default file inside it. */
@@ -57,9 +58,9 @@ export async function readPath(abs: string, options: ReadOptions, origin: Member
   try {
     if ((await stat(abs)).isDirectory()) path = join(abs, options.defaultFile);
   } catch {
-    return { ok: false, reason: 'no such file or folder', origin: { ...origin, text: displayPath(abs, options.cwd) } };
+    return { ok: false, reason: 'no such file or folder', origin: { ...origin, text: shownPath(abs, options.cwd) } };
   }
-  const file = displayPath(path, options.cwd);
+  const file = shownPath(path, options.cwd);
   try {
     const [text, real] = await Promise.all([readFile(path, 'utf8'), realpath(path)]);
     return { ok: true, file, path, identity: real, text, origin: { ...origin, text: file } };
@@ -73,7 +74,7 @@ export async function readPath(abs: string, options: ReadOptions, origin: Member
 /** `git show <commit>:<file>` in a local clone, after resolving the ref to its commit (so one commit is one identity). */
 async function readAtGitRef(clone: string, ref: string, file: string, options: ReadOptions): Promise<SourceRead> {
   const dir = resolve(options.baseDir, clone);
-  const shown = displayPath(dir, options.cwd);
+  const shown = shownPath(dir, options.cwd);
   const origin: MemberSource = { kind: 'git', text: `${shown}@${ref}:${file}` };
   try {
     if (!(await stat(dir)).isDirectory()) return { ok: false, reason: `${shown} is a file, not a clone`, origin };

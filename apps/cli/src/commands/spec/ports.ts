@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { BerthError, addRegistryEntries, analyzePorts, closest, formatSpan, loadSpecFile, parseRegistry, planRegistration, portCandidates, sortProblems, hasErrors, type SpecInput, type PortStatus, writeFileAtomic } from '@berth/spec';
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BerthError, addRegistryEntries, analyzePorts, closest, findSpecFile, formatSpan, loadSpecFile, parseRegistry, planRegistration, portCandidates, sortProblems, hasErrors, type SpecInput, type PortStatus, writeFileAtomic } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
@@ -29,9 +30,19 @@ export function list(ctx: CliContext): number {
 
 /** `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. */
 export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): number {
+  // Where there is no berth.yaml, the specs named are the ones to check: the bundled example is never added to them.
+  if (more.length && !ctx.options.spec && !findSpecFile(ctx.cwd)) {
+    ctx.options.spec = more[0];
+    more = more.slice(1);
+  }
   const ws = ctx.load();
   const specs: SpecInput[] = [specInput(ws)];
+  const seen = new Set([realOr(ws.specPath)]);
   for (const path of more) {
+    // The same spec named twice (or through a link) is checked once, not against itself.
+    const real = realOr(resolve(ctx.cwd, path));
+    if (seen.has(real)) continue;
+    seen.add(real);
     const loaded = loadSpecFile(path, ctx.cwd);
     if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems, exitCode: 2 });
     specs.push({ spec: loaded.value, file: loaded.file, ...(loaded.source ? { source: loaded.source } : {}) });
@@ -49,6 +60,14 @@ export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): nu
     ctx.out.line(`${n} port binding${n === 1 ? '' : 's'} checked${ws.registry ? ` against ${ws.registry.file}` : ''}: ${s.errors ? ctx.out.paint.red(s.text) : ctx.out.paint.green(s.text)}`);
   }
   return s.errors ? ExitCode.Findings : ExitCode.Ok;
+}
+
+function realOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function requireService(ctx: CliContext, service: string) {
