@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { formatProblem } from '@berth/spec';
 import { checkEcosystem, consumersOf, loadEcosystem, problemsConcerning } from '../src/index.js';
-import { DATA, REGISTRY, TOOLS, WEB, makeTree, type Tree } from './fixture.js';
+import { DATA, REGISTRY, TOOLS, WEB, makeTree, type Tree } from '../src/testing/fixture.js';
 
 /**
  * Each cross-repo problem class on a real multi-repo tree (three repos side by side, one read at a git tag, a

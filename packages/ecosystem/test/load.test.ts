@@ -3,7 +3,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem } from '@berth/spec';
 import { checkEcosystem, findEcosystemFor, loadEcosystem, loadEcosystemFromSpecs } from '../src/index.js';
-import { DATA, MANIFEST, REGISTRY, WEB, makeTree, type Tree } from './fixture.js';
+import { DATA, MANIFEST, REGISTRY, WEB, makeTree, type Tree } from '../src/testing/fixture.js';
 
 /** Bad input: one line per problem, each where it came from; what could be loaded is still loaded and checked. */
 let tree: Tree | undefined;
