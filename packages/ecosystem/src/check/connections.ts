@@ -34,8 +34,8 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
       const entries = map.entriesAt('tcp', c.port).filter((e) => hostIpsOverlap(e.hostIp, '127.0.0.1'));
       for (const e of entries) out.reached.set(e, (out.reached.get(e) ?? new Set()).add(m.repo));
       const targets: ConnectionTarget[] = published.length
-        ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: map.whereBinding(b) }))
-        : entries.map((e) => ({ kind: e.repo && !e.shared ? 'registry' : 'shared', ...(e.repo ? { repo: e.repo } : {}), service: e.service, ...(e.name ? { name: e.name } : {}), where: map.whereEntry(e) }));
+        ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: map.bindingPath(b) }))
+        : entries.map((e) => ({ kind: e.repo && !e.shared ? 'registry' : 'shared', ...(e.repo ? { repo: e.repo } : {}), service: e.service, ...(e.name ? { name: e.name } : {}), where: { file: map.eco.registry.file, path: ['ports', e.index] } }));
       const label = `connection ${id} (${c.host}:${c.port})`;
       if (!targets.length) {
         out.problems.push({
@@ -47,7 +47,7 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
           hint: `register it in ${map.eco.registry.file} (a shared entry if no member runs it), or fix the port`,
         });
       }
-      const from = { repo: m.repo, connection: id, ...(c.name ? { name: c.name } : {}), ...whereIn(m, ['connections', id], 'key') };
+      const from = { repo: m.repo, connection: id, ...(c.name ? { name: c.name } : {}), file: m.file, path: ['connections', id] };
       for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
       if (c.owner !== undefined) checkOwner(map, m, id, c, label, targets, registryRepos, out.problems);
     }
@@ -62,7 +62,7 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
   const known = targets.filter((t) => t.repo !== undefined);
   if (known.length && !known.some((t) => t.repo === owner)) {
     const t = known[0]!;
-    const who = `${holderName({ repo: t.repo, service: t.service, ...(t.name ? { name: t.name } : {}) })} (${ref(t.where)})`;
+    const who = `${holderName({ repo: t.repo, service: t.service, ...(t.name ? { name: t.name } : {}) })} (${ref(map.locate(t.where))})`;
     const fact = t.kind === 'member' ? `port ${c.port}/tcp is published by ${who}` : `the registry gives port ${c.port}/tcp to ${who}`;
     problems.push({ code: 'connection-owner-mismatch', severity: 'error', ...where, repos: [...new Set([m.repo, t.repo!, ...(map.members.has(owner) ? [owner] : [])])], message: `${label} names owner ${owner}, but ${fact}`, hint: `owner: ${t.repo}` });
     return;

@@ -62,14 +62,14 @@ export function checkConsumers(map: PortMap, uses: UseIndex): EcosystemProblem[]
       if (!c.services.length) return; // services left unsaid: nothing to disagree with
       for (const [service, e] of used) {
         if (named.has(service)) continue;
-        out.push({ code: 'consumer-service', severity: 'error', ...whereIn(m, ['consumers', i, 'services']), repos: [m.repo, c.repo], message: `consumers leaves out that ${c.repo} uses ${m.repo}/${service}: its connection ${e.from.connection} (${ref(e.from)}) reaches it on port ${e.port}`, hint: `add ${service} to its services` });
+        out.push({ code: 'consumer-service', severity: 'error', ...whereIn(m, ['consumers', i, 'services']), repos: [m.repo, c.repo], message: `consumers leaves out that ${c.repo} uses ${m.repo}/${service}: its connection ${e.from.connection} (${ref(map.locate(e.from, 'key'))}) reaches it on port ${e.port}`, hint: `add ${service} to its services` });
       }
     });
     for (const [consumer, used] of derived) {
       if (listed.has(consumer)) continue;
       const [service, e] = [...used][0]!;
       const more = used.size > 1 ? ` (and ${used.size - 1} more of its services)` : '';
-      out.push({ code: 'consumer-missing', severity: 'error', ...whereIn(m, ['consumers'], 'key'), repos: [m.repo, consumer], message: `consumers leaves out ${consumer}, whose connection ${e.from.connection} (${ref(e.from)}) uses ${m.repo}/${service} on port ${e.port}${more}`, hint: `add { repo: ${consumer}, services: [${[...used.keys()].join(', ')}] }` });
+      out.push({ code: 'consumer-missing', severity: 'error', ...whereIn(m, ['consumers'], 'key'), repos: [m.repo, consumer], message: `consumers leaves out ${consumer}, whose connection ${e.from.connection} (${ref(map.locate(e.from, 'key'))}) uses ${m.repo}/${service} on port ${e.port}${more}`, hint: `add { repo: ${consumer}, services: [${[...used.keys()].join(', ')}] }` });
     }
   }
   return out;

@@ -41,23 +41,23 @@ export function checkEnvMeaning(map: PortMap): EcosystemProblem[] {
   const registry = map.eco.registry;
   registry.value.ports.forEach((a, index) => {
     if (!a.env || first.has(a.env)) return;
-    first.set(a.env, { owner: `the registry's entry for ${a.repo ? `${a.repo}/` : ''}${a.service}`, ...(a.repo ? { repo: a.repo } : {}), where: map.whereEntry({ index }), ports: formatSpan(a.port), type: 'port', secret: false });
+    first.set(a.env, { owner: `the registry's entry for ${a.repo ? `${a.repo}/` : ''}${a.service}`, ...(a.repo ? { repo: a.repo } : {}), where: { file: registry.file, path: ['ports', index] }, ports: formatSpan(a.port), type: 'port', secret: false });
   });
   for (const m of map.eco.members) {
     for (const v of knownEnvVars(m.spec).values()) {
       const ports = v.ports.length ? v.ports.map((p) => formatSpan(p)).join(', ') : undefined;
       // A connection's address variable has no declared type: only its name is known.
       const type = v.declared || ports ? v.type : undefined;
-      const mine: Meaning = { owner: m.repo, repo: m.repo, where: whereIn(m, v.path, 'key'), ...(ports ? { ports } : {}), ...(type ? { type } : {}), secret: v.secret };
+      const mine: Meaning = { owner: m.repo, repo: m.repo, where: { file: m.file, path: v.path }, ...(ports ? { ports } : {}), ...(type ? { type } : {}), secret: v.secret };
       const before = first.get(v.name);
       if (!before) {
         first.set(v.name, mine);
         continue;
       }
       if (before.repo === m.repo) continue;
-      const diff = difference(before, mine);
+      const diff = difference({ ...before, where: map.locate(before.where, before.where.file === registry.file ? 'value' : 'key') }, mine);
       if (!diff) continue;
-      out.push({ code: 'env-meaning', severity: 'warning', ...mine.where, repos: [...new Set([m.repo, ...(before.repo ? [before.repo] : [])])], message: `${v.name} ${diff}`, hint: 'give one of them another name, or make them agree' });
+      out.push({ code: 'env-meaning', severity: 'warning', ...whereIn(m, v.path, 'key'), repos: [...new Set([m.repo, ...(before.repo ? [before.repo] : [])])], message: `${v.name} ${diff}`, hint: 'give one of them another name, or make them agree' });
     }
   }
   return out;

@@ -43,19 +43,29 @@ export class PortMap {
     return file === undefined ? undefined : this.memberByFile.get(file);
   }
 
-  /** Where a published port is written: the port of its service in the member's spec. */
-  whereBinding(b: PortBindingInfo): Where {
+  /** Which file and path a published port is written at (the port of its service in the member's spec); `locate` adds the line. */
+  bindingPath(b: PortBindingInfo): Where {
     const m = this.members.get(b.repo);
     const ports = m?.spec.services[b.service]?.ports ?? [];
     const j = ports.findIndex((p) => p.host.from === b.from && p.host.to === b.to && p.protocol === b.protocol && (p.name ?? undefined) === b.name);
-    const path = j >= 0 ? ['services', b.service, 'ports', j] : ['services', b.service];
-    return whereIn(m, path);
+    return { file: m?.file, path: j >= 0 ? ['services', b.service, 'ports', j] : ['services', b.service] };
   }
 
-  /** Where a registry entry is written. */
+  /** Where a registry entry is written, located. */
   whereEntry(e: Pick<RegistryEntryInfo, 'index'>): Where {
-    const path = ['ports', e.index];
-    const r = this.eco.registry;
-    return { file: r.file, ...(r.source ? r.source.locate(path) : {}), path };
+    return this.locate({ file: this.eco.registry.file, path: ['ports', e.index] });
+  }
+
+  /**
+   * Line and column of a file and path of the ecosystem (a member's spec or the registry). Graph edges carry only
+   * file and path, so 40,000 connections cost no position lookups; messages that cite a place locate it here.
+   */
+  locate(where: Where, which: 'key' | 'value' = 'value'): Where {
+    if (where.line || !where.path) return where;
+    if (where.file === this.eco.registry.file) {
+      const source = this.eco.registry.source;
+      return { ...where, ...(source ? source.locate(where.path, which) : {}) };
+    }
+    return whereIn(this.memberAt(where.file), where.path, which);
   }
 }
