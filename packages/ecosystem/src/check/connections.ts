@@ -1,4 +1,4 @@
-import { closest, holderName, hostIpsOverlap, isLocalHost, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
+import { closest, holderName, hostIpsOverlap, isLocalHost, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
 import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
 import { ref, whereIn } from '../where.js';
 import type { PortMap } from './port-map.js';
@@ -34,7 +34,7 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
       const entries = map.entriesAt('tcp', c.port).filter((e) => hostIpsOverlap(e.hostIp, '127.0.0.1'));
       for (const e of entries) out.reached.set(e, (out.reached.get(e) ?? new Set()).add(m.repo));
       const targets: ConnectionTarget[] = published.length
-        ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: map.bindingPath(b) }))
+        ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: { file: map.members.get(b.repo)?.file, path: ['services', b.service] } }))
         : entries.map((e) => ({ kind: e.repo && !e.shared ? 'registry' : 'shared', ...(e.repo ? { repo: e.repo } : {}), service: e.service, ...(e.name ? { name: e.name } : {}), where: { file: map.eco.registry.file, path: ['ports', e.index] } }));
       const label = `connection ${id} (${c.host}:${c.port})`;
       if (!targets.length) {
@@ -49,20 +49,22 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
       }
       const from = { repo: m.repo, connection: id, ...(c.name ? { name: c.name } : {}), file: m.file, path: ['connections', id] };
       for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
-      if (c.owner !== undefined) checkOwner(map, m, id, c, label, targets, registryRepos, out.problems);
+      if (c.owner !== undefined) checkOwner(map, m, id, c, label, targets, published, registryRepos, out.problems);
     }
   }
   return out;
 }
 
 /** The owner a connection names against who publishes the port, or whom the registry gives it to. */
-function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, label: string, targets: ConnectionTarget[], registryRepos: Set<string>, problems: ConnectionFindings['problems']) {
+function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, label: string, targets: ConnectionTarget[], published: PortBindingInfo[], registryRepos: Set<string>, problems: ConnectionFindings['problems']) {
   const owner = c.owner!;
   const where = whereIn(m, ['connections', id, 'owner']);
   const known = targets.filter((t) => t.repo !== undefined);
   if (known.length && !known.some((t) => t.repo === owner)) {
     const t = known[0]!;
-    const who = `${holderName({ repo: t.repo, service: t.service, ...(t.name ? { name: t.name } : {}) })} (${ref(map.locate(t.where))})`;
+    // The port's own line, for a member's service (the graph points at the service, which costs no search).
+    const b = t.kind === 'member' ? published.find((p) => p.repo === t.repo && p.service === t.service) : undefined;
+    const who = `${holderName({ repo: t.repo, service: t.service, ...(t.name ? { name: t.name } : {}) })} (${ref(map.locate(b ? map.bindingPath(b) : t.where))})`;
     const fact = t.kind === 'member' ? `port ${c.port}/tcp is published by ${who}` : `the registry gives port ${c.port}/tcp to ${who}`;
     problems.push({ code: 'connection-owner-mismatch', severity: 'error', ...where, repos: [...new Set([m.repo, t.repo!, ...(map.members.has(owner) ? [owner] : [])])], message: `${label} names owner ${owner}, but ${fact}`, hint: `owner: ${t.repo}` });
     return;

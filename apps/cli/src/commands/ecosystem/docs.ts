@@ -1,5 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, hasErrors, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, withFileLock, type Problem } from '@berth/spec';
 import { lineDrift, writeFileAtomic } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -47,11 +48,23 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
     return ok ? ExitCode.Ok : ExitCode.Findings;
   }
   if (opts.write !== undefined) {
-    const written = pages.map((p) => {
-      const changed = p.previous !== p.page;
-      if (changed) writeFileAtomic(p.path, p.page, { mkdir: true });
-      return { file: p.file, written: changed };
-    });
+    mkdirSync(dir, { recursive: true });
+    const written: { file: string; written: boolean }[] = [];
+    for (const [i, p] of pages.entries()) {
+      // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
+      const changed = await withFileLock(
+        p.path,
+        () => {
+          const fresh = preparePage(p.path, rendered[ECOSYSTEM_PAGES[i]!], ctx.cwd);
+          if (fresh.problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers', { problems: fresh.problems });
+          if (fresh.previous === fresh.page) return false;
+          writeFileAtomic(p.path, fresh.page);
+          return true;
+        },
+        { signal: ctx.signal, purpose: 'writing the ecosystem\'s pages', display: p.file },
+      );
+      written.push({ file: p.file, written: changed });
+    }
     if (ctx.json) ctx.out.writeJson({ ok: true, pages: written });
     else for (const w of written) ctx.out.line(`${w.file}: ${w.written ? 'written' : 'already up to date'}`);
     return ExitCode.Ok;
