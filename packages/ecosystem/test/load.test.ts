@@ -16,6 +16,15 @@ async function load(files: Parameters<typeof makeTree>[0] = {}, setup?: (t: Tree
   return { result, lines: result.problems.map(formatProblem), members: result.ecosystem?.members.map((m) => m.repo) };
 }
 
+describe('progress', () => {
+  it('is told before each member is parsed, so the CLI can say what it is loading', async () => {
+    tree = makeTree();
+    const seen: string[] = [];
+    await loadEcosystem(join(tree.root, 'orchestrator'), { cwd: tree.root, onProgress: (done, total, what) => seen.push(`${done + 1}/${total} ${what}`) });
+    expect(seen).toEqual(['1/3 data', '2/3 web', '3/3 tools']);
+  });
+});
+
 describe('a manifest that is wrong', () => {
   it('names a repo twice: the first is used', async () => {
     const { lines, members } = await load({ manifest: MANIFEST.replace('  - repo: web\n', '  - repo: data\n    path: ../data/berth.yaml\n  - repo: web\n') });
