@@ -15,3 +15,5 @@ export { validateSpec, sortProblems, type ValidateInput } from './validate.js';
 export { normalizeHostIp, hostIpsOverlap, isLocalHost } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';
 export { isPortValue } from './port-env.js';
+export { devcontainerForwards, devcontainerRuntime, checkDevcontainerForwards, type DevcontainerForward, type ForwardAttributes } from './devcontainer-forwards.js';
+export { devcontainerPlace, DEVCONTAINER_CONFIG, DEVCONTAINER_LABELS, type DevcontainerPlace } from './devcontainer-place.js';
