@@ -27,6 +27,14 @@ export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
   if ('unavailable' in got) return { status: 'unknown', reason: got.unavailable };
   const docker = got.engine.docker;
   let id = check.container;
+  if (!id && check.in === 'devcontainer') {
+    // The editor names the devcontainer itself: find it by the labels the Dev Containers CLI gives it.
+    const { devcontainerLocation, findDevcontainer } = await import('@berth/devcontainer');
+    const where = devcontainerLocation(ctx.target.baseDir ?? process.cwd(), ctx.target.context?.devcontainer?.config);
+    const found = await findDevcontainer((labels) => docker.listContainers({ all: true, filters: { label: labels } }), where);
+    if ('missing' in found) return { status: 'critical', reason: found.missing };
+    id = found.name;
+  }
   if (!id) {
     const service = check.service ?? ctx.target.subject.id;
     const found = await findServiceContainer(got.engine, service, ctx.target.context?.project);
