@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { devcontainerLocation, findDevcontainer, pickDevcontainer, type ListedContainer } from './find-container.js';
+import { devcontainerLocation, findDevcontainer, pickDevcontainer, workspaceFolderOf, type ListedContainer } from './find-container.js';
 
 const where = devcontainerLocation('/work/semops-data');
 const c = (Id: string, State: string, labels: Record<string, string>): ListedContainer => ({ Id, Names: [`/${Id}-name`], State, Labels: labels });
@@ -10,6 +10,15 @@ describe('finding the devcontainer by its labels', () => {
   it('knows where the devcontainer is from the spec folder and its config path', () => {
     expect(where).toEqual({ workspaceFolder: '/work/semops-data', configFile: '/work/semops-data/.devcontainer/devcontainer.json' });
     expect(devcontainerLocation('/repo/apps/api', '../../.devcontainer/gpu/devcontainer.json')).toEqual({ workspaceFolder: '/repo', configFile: '/repo/.devcontainer/gpu/devcontainer.json' });
+  });
+
+  it('knows the workspace folder of a devcontainer.json, as the editor opens it', () => {
+    expect(workspaceFolderOf('/repo/.devcontainer/devcontainer.json')).toBe('/repo');
+    expect(workspaceFolderOf('/repo/.devcontainer/gpu/devcontainer.json')).toBe('/repo');
+    expect(workspaceFolderOf('/repo/.devcontainer.json')).toBe('/repo');
+    expect(workspaceFolderOf('/repo/tools/dev.json')).toBe('/repo/tools');
+    expect(workspaceFolderOf('/.devcontainer/devcontainer.json')).toBe('/');
+    expect(workspaceFolderOf('/repo/.devcontainer/a/b/devcontainer.json')).toBe('/repo/.devcontainer/a/b');
   });
 
   it('picks the one started from this devcontainer.json, running first, never one of another config of the folder', () => {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { DEVCONTAINER_LABELS, devcontainerPlace } from '@berth/spec';
 
 /** The absolute workspace folder and devcontainer.json that the Dev Containers CLI writes into its labels. */
@@ -22,6 +22,14 @@ export type ListContainersByLabel = (labels: string[]) => Promise<ListedContaine
 export function devcontainerLocation(specDir: string, config?: string): DevcontainerLocation {
   const place = devcontainerPlace(config);
   return { workspaceFolder: resolve(specDir, place.workspace || '.'), configFile: resolve(specDir, place.config) };
+}
+
+/** The workspace folder the editor opens for a devcontainer.json (absolute): the folder holding `.devcontainer/` or `.devcontainer.json`. */
+export function workspaceFolderOf(configPath: string): string {
+  const path = resolve(configPath);
+  const place = devcontainerPlace(path.split(sep).join('/'));
+  if (!place.standard) return dirname(path);
+  return place.workspace ? resolve(place.workspace) : resolve('/');
 }
 
 /**

@@ -2,6 +2,7 @@ import type { CommandModule } from '../command.js';
 import { registerSpecCommands } from './spec-commands.js';
 import { registerDocsCommands } from './docs-commands.js';
 import { registerComposeCommands } from './compose-commands.js';
+import { registerDevcontainerCommands } from './devcontainer-commands.js';
 import { registerDockerCommands } from './docker-commands.js';
 import { registerHealthCommands } from './health-commands.js';
 import { registerGpuCommands } from './gpu-commands.js';
@@ -19,6 +20,7 @@ export const commandModules: CommandModule[] = [
   registerDocsCommands,
   registerDockerCommands,
   registerComposeCommands,
+  registerDevcontainerCommands,
   registerHealthCommands,
   registerGpuCommands,
   registerServeCommands,

@@ -89,10 +89,10 @@ describe('berth validate on the devcontainer forwards', () => {
 
 describe('where the devcontainer is', () => {
   it('reads the workspace folder off the path of devcontainer.json, as the editor opens it', () => {
-    expect(devcontainerPlace()).toEqual({ config: '.devcontainer/devcontainer.json', workspace: '', onlyConfig: true });
-    expect(devcontainerPlace('./.devcontainer.json')).toEqual({ config: '.devcontainer.json', workspace: '', onlyConfig: true });
-    expect(devcontainerPlace('.devcontainer/gpu/devcontainer.json')).toEqual({ config: '.devcontainer/gpu/devcontainer.json', workspace: '', onlyConfig: false });
-    expect(devcontainerPlace('../../.devcontainer/devcontainer.json')).toEqual({ config: '../../.devcontainer/devcontainer.json', workspace: '../..', onlyConfig: true });
-    expect(devcontainerPlace('tools\\dev.json')).toEqual({ config: 'tools/dev.json', workspace: '', onlyConfig: false });
+    expect(devcontainerPlace()).toEqual({ config: '.devcontainer/devcontainer.json', workspace: '', standard: true, onlyConfig: true });
+    expect(devcontainerPlace('./.devcontainer.json')).toEqual({ config: '.devcontainer.json', workspace: '', standard: true, onlyConfig: true });
+    expect(devcontainerPlace('.devcontainer/gpu/devcontainer.json')).toEqual({ config: '.devcontainer/gpu/devcontainer.json', workspace: '', standard: true, onlyConfig: false });
+    expect(devcontainerPlace('../../.devcontainer/devcontainer.json')).toEqual({ config: '../../.devcontainer/devcontainer.json', workspace: '../..', standard: true, onlyConfig: true });
+    expect(devcontainerPlace('tools\\dev.json')).toEqual({ config: 'tools/dev.json', workspace: '', standard: false, onlyConfig: false });
   });
 });

@@ -14,6 +14,8 @@ export interface DevcontainerPlace {
   config: string;
   /** The workspace folder the editor opens ('' is the spec's folder). */
   workspace: string;
+  /** devcontainer.json is where the editor looks for it (`.devcontainer/`, `.devcontainer.json`, `.devcontainer/NAME/`). */
+  standard: boolean;
   /** The editor finds `config` in `workspace` without being told which (the one default file), so the folder alone names the container. */
   onlyConfig: boolean;
 }
@@ -29,10 +31,10 @@ export function devcontainerPlace(config: string = DEVCONTAINER_CONFIG): Devcont
   const path = trimDot(config);
   const folder = (prefix: string | undefined) => (prefix ?? '').replace(/\/$/, '');
   let m = /^(.*\/)?\.devcontainer\/devcontainer\.json$/.exec(path);
-  if (m) return { config: path, workspace: folder(m[1]), onlyConfig: true };
+  if (m) return { config: path, workspace: folder(m[1]), standard: true, onlyConfig: true };
   m = /^(.*\/)?\.devcontainer\.json$/.exec(path);
-  if (m) return { config: path, workspace: folder(m[1]), onlyConfig: true };
+  if (m) return { config: path, workspace: folder(m[1]), standard: true, onlyConfig: true };
   m = /^(.*\/)?\.devcontainer\/[^/]+\/devcontainer\.json$/.exec(path);
-  if (m) return { config: path, workspace: folder(m[1]), onlyConfig: false };
-  return { config: path, workspace: '', onlyConfig: false };
+  if (m) return { config: path, workspace: folder(m[1]), standard: true, onlyConfig: false };
+  return { config: path, workspace: '', standard: false, onlyConfig: false };
 }
