@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, analyzePorts, devcontainerPlace, displayPath, findSpecFile, writeFileAtomic, type Problem } from '@berth/spec';
+import { BerthError, analyzePorts, devcontainerPlace, displayPath, findSpecFile, withFileLock, writeFileAtomic, type Problem } from '@berth/spec';
 import type { DevcontainerChange } from '@berth/devcontainer';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -24,9 +24,15 @@ export async function importDevcontainer(ctx: CliContext, path: string | undefin
   }
   const changed = result.after !== result.before;
   if (changed && !opts.dryRun) {
-    const now = existsSync(specPath) ? readFileSync(specPath, 'utf8') : undefined;
-    if (now !== result.before) throw new BerthError('ERR_BERTH_SPEC_CHANGED', `${specFile} changed while berth was reading it; run the command again`, { exitCode: ExitCode.BadInput });
-    writeFileAtomic(specPath, result.after, { overwrite: result.before !== undefined });
+    await withFileLock(
+      specPath,
+      () => {
+        const now = existsSync(specPath) ? readFileSync(specPath, 'utf8') : undefined;
+        if (now !== result.before) throw new BerthError('ERR_BERTH_SPEC_CHANGED', `${specFile} changed while berth was reading it; run the command again`, { exitCode: ExitCode.BadInput });
+        writeFileAtomic(specPath, result.after!, { overwrite: result.before !== undefined });
+      },
+      { display: specFile, purpose: `importing ${configFile}`, signal: ctx.signal },
+    );
   }
   if (ctx.json) {
     ctx.out.writeJson({ ok: true, devcontainer: configFile, spec: specFile, created: result.before === undefined, written: changed && !opts.dryRun, changes: result.changes, warnings });
@@ -89,8 +95,16 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   }
   if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_USAGE', "not writing into the bundled example's devcontainer.json", { exitCode: ExitCode.BadInput, hint: 'run berth where your berth.yaml is' });
   if (!inStep) {
-    if (before !== undefined && readFileSync(path, 'utf8') !== before) throw new BerthError('ERR_BERTH_DEVCONTAINER_CHANGED', `${file} changed while berth was reading it; run the command again`, { exitCode: ExitCode.BadInput });
-    writeFileAtomic(path, after, { mkdir: true, overwrite: before !== undefined });
+    mkdirSync(dirname(path), { recursive: true });
+    await withFileLock(
+      path,
+      () => {
+        const now = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+        if (now !== before) throw new BerthError('ERR_BERTH_DEVCONTAINER_CHANGED', `${file} changed while berth was reading it; run the command again`, { exitCode: ExitCode.BadInput });
+        writeFileAtomic(path, after, { overwrite: before !== undefined });
+      },
+      { display: file, purpose: `bringing it in step with ${ws.specFile}`, signal: ctx.signal },
+    );
   }
   if (ctx.json) ctx.out.writeJson({ ok: true, file, written: !inStep, created: before === undefined, changes, warnings: notes });
   else {
