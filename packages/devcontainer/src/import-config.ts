@@ -126,11 +126,11 @@ export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument,
   for (const f of forwards) {
     const first = byService.get(f.service);
     if (!first) byService.set(f.service, f);
-    else if (JSON.stringify(first.runtime) !== JSON.stringify({ ...f.runtime }) || (f.name !== undefined && first.name !== undefined && f.name !== first.name)) {
+    else if (JSON.stringify(first.runtime) !== JSON.stringify(f.runtime) || (f.name !== undefined && first.name !== undefined && f.name !== first.name)) {
       warn(['portsAttributes', String(f.port)], 'devcontainer-attributes-differ', `port ${f.port} of ${f.service} has other attributes than port ${first.port}; berth keeps one name and one onAutoForward per service, those of port ${first.port}`);
     }
   }
-  return { devcontainer: dc, forwards, problems };
+  return { devcontainer: dc, forwards, problems: problems.sort((a, b) => a.line! - b.line! || a.col! - b.col!) };
 }
 
 /** The service name a port's label asks for; undefined when the spec's names already give that label. */
