@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatProblem, parseSpec } from '@berth/spec';
 import { importDevcontainerFile, readDevcontainerJson, resolveDevcontainerConfig, syncDevcontainerJson } from '../src/index.js';
@@ -22,9 +22,13 @@ const CASES: { name: string; config: string }[] = [
   { name: 'named-configs', config: '.devcontainer/gpu/devcontainer.json' },
 ];
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A fixture copied to a temp folder, so imports can write a berth.yaml beside it. */
 function workspace(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `berth-dc-${name}-`));
+  made.push(dir);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   return dir;
 }
@@ -144,6 +148,7 @@ describe('bad input: one clear line each, and nothing to write', () => {
 
   it('a path with no devcontainer.json, a missing file, and a folder with several configurations', () => {
     const empty = mkdtempSync(join(tmpdir(), 'berth-dc-empty-'));
+    made.push(empty);
     expect(resolveDevcontainerConfig(undefined, empty)).toEqual({ problem: expect.objectContaining({ file: '.', message: expect.stringMatching(/^no devcontainer.json here/) }) });
     expect(resolveDevcontainerConfig('nope/devcontainer.json', empty)).toEqual({ problem: expect.objectContaining({ code: 'file-not-found', file: 'nope/devcontainer.json', message: 'no such file or folder' }) });
     expect(resolveDevcontainerConfig('.', join(FIXTURES, 'named-configs'))).toEqual({

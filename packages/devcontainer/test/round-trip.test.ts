@@ -1,13 +1,20 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { devcontainerForwards, loadSpecFile, parseSpec, type BerthSpec } from '@berth/spec';
 import { importDevcontainerFile, newDevcontainerJson, parseDevcontainerJson, readDevcontainerJson, syncDevcontainerJson } from '../src/index.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/semops-data/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-roundtrip-'));
+  made.push(dir);
+  return dir;
+};
 
 /** What devcontainer.json carries of a spec: the devcontainer's base, GPU ask, commands and features, and its forwards. */
 function carried(spec: BerthSpec) {
@@ -32,7 +39,7 @@ describe("the bundled example's devcontainer round-trips through devcontainer.js
   });
 
   it('spec -> devcontainer.json -> import: the same fields, and not one byte of berth.yaml changes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-roundtrip-'));
+    const dir = tempDir();
     cpSync(join(EXAMPLE, 'berth.yaml'), join(dir, 'berth.yaml'));
     mkdirSync(join(dir, '.devcontainer'));
     writeFileSync(join(dir, '.devcontainer/devcontainer.json'), json);
@@ -43,7 +50,7 @@ describe("the bundled example's devcontainer round-trips through devcontainer.js
   });
 
   it('imported into a spec that has no devcontainer yet, it gives the same devcontainer and forwards', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-roundtrip-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo:\n  name: semops-data\n');
     mkdirSync(join(dir, '.devcontainer'));
     writeFileSync(join(dir, '.devcontainer/devcontainer.json'), json);

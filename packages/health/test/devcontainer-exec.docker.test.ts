@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,7 @@ describe.skipIf(!available)(`exec checks in the devcontainer, found by its label
 
   afterAll(async () => {
     await Promise.all(created.map((c) => c.remove({ force: true }).catch(() => {})));
+    rmSync(workspace, { recursive: true, force: true });
   });
 
   const exec = (config: string | undefined, argv: string[], expect: Record<string, unknown> = {}) =>
