@@ -1,5 +1,9 @@
 /** Everything of @berth/docker except Compose import/export: what `berth up/down/status/logs/restart` load. */
 export { connectEngine, type Engine, type EngineInfo } from './engine/connect.js';
+export type { EngineApi, ContainerHandle, NetworkHandle, ExecOptions, ExecResult } from './engine/engine-api.js';
+export type { EngineSilence, EngineTimeouts } from './engine/transport.js';
+export { EngineStalledError, isContainerGone } from './engine/engine-errors.js';
+export { commandScope, type CommandScope } from './engine/command-scope.js';
 export { engineCandidates, type EngineCandidate } from './engine/engine-candidates.js';
 export { projectName, containerName, networkName, normalizeProjectName } from './project-name.js';
 export { resolveProfiles, dependencyOrder, runsInEngine, type ProfileSelection } from './profiles.js';
@@ -12,7 +16,6 @@ export { up, type UpOptions, type UpResult } from './up/up.js';
 export type { UpEvent, UpPhase } from './up/apply.js';
 export { currentHealth, conditionVerdict } from './engine/health-state.js';
 export { explainStartError } from './engine/engine-errors.js';
-export { pullImage } from './engine/images.js';
 export { projectStatus, type ServiceStatus } from './ops/status.js';
 export { down, type DownResult } from './ops/down.js';
 export { restart, type RestartResult } from './ops/restart.js';

@@ -38,7 +38,7 @@ describe.skipIf(!dockerAvailable())(`faults during up on a real engine${dockerSk
   };
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
   });
   afterAll(async () => {
     for (const s of specs) await cleanup(e, s);
@@ -68,7 +68,8 @@ describe.skipIf(!dockerAvailable())(`faults during up on a real engine${dockerSk
 
   it('times out naming the service still waiting and its last health output', async () => {
     const s = spec({ slow: httpd({ healthcheck: { test: 'echo not ready yet; exit 1', interval: '200ms', retries: 1000 } }) });
-    const err = await failure(up(e!, s, { env: {}, timeoutMs: 2500 }));
+    // --timeout is the deadline of the whole of up, starts included: leave them time on a loaded machine.
+    const err = await failure(up(e!, s, { env: {}, timeoutMs: 8000 }));
     expect(err.code).toBe('ERR_BERTH_WAIT_TIMEOUT');
     expect(err.message).toContain('timed out waiting for service "slow" to be healthy');
     expect(err.message).toContain('last health output: not ready yet');

@@ -43,7 +43,7 @@ export function engineFor(spec: BerthSpec): () => Engine {
   let e: Engine | undefined;
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
   });
   afterAll(() => cleanup(e, spec));
   return () => e!;

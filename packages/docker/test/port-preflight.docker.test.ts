@@ -33,7 +33,7 @@ describe.skipIf(!dockerAvailable())(`port preflight on a real engine${dockerSkip
 
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
     port = await freePort();
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { runCommandCheck } from './command-check.js';
 import { runContainerCheck } from './container-check.js';
 import { onAbort } from './abort-fan.js';
 import { formatMs } from './describe.js';
+import type { EngineSource } from './engine.js';
 import { runExecCheck } from './exec-check.js';
 import { runGpuCheck } from './gpu-check.js';
 import { runHttpCheck } from './http-check.js';
@@ -41,7 +42,7 @@ const KINDS: Record<HealthCheck['type'], (ctx: AttemptContext) => Promise<Verdic
 export interface RunCheckOptions {
   signal?: AbortSignal;
   /** A Docker engine from @berth/docker, or a promise of one; connected lazily when absent and needed. */
-  engine?: unknown;
+  engine?: EngineSource;
   /** When the subject started (ms since epoch): failures inside the check's startPeriod report "starting". */
   startedAt?: number;
 }

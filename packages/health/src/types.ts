@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Devcontainer, HealthCheck } from '@berth/spec';
+import type { EngineSource } from './engine.js';
 import type { CheckResult as CheckResultSchema, CheckSubject, HealthStatus } from './result.js';
 
 export type { CheckSubject, HealthStatus };
@@ -34,7 +35,7 @@ export interface AttemptContext {
   timeoutMs: number;
   connectTimeoutMs: number;
   /** A Docker engine from @berth/docker (or a promise of one), when the caller has it. */
-  engine?: unknown;
+  engine?: EngineSource;
 }
 
 const RANK: Record<HealthStatus, number> = { passing: 0, starting: 1, unknown: 2, warning: 3, critical: 4 };

@@ -3,19 +3,28 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import type { Progress } from '../progress.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 type DockerModule = typeof import('@berth/docker/runtime');
 type Engine = Awaited<ReturnType<DockerModule['connectEngine']>>;
 
-/** Loads @berth/docker, connects (exit 3 with every place tried when no engine answers), runs, and lets go. */
-async function withEngine<T>(ctx: CliContext, fn: (docker: DockerModule, engine: Engine) => Promise<T>): Promise<T> {
+/**
+ * Loads @berth/docker, connects (exit 3 with every place tried when no engine answers), runs, and lets go.
+ * Ctrl-C ends it at once, connecting included. An engine that leaves a call unanswered is said so on
+ * the progress line (and, once it is known to have stopped answering, the command ends with exit 3).
+ */
+async function withEngine<T>(ctx: CliContext, progress: Progress | undefined, fn: (docker: DockerModule, engine: Engine) => Promise<T>): Promise<T> {
   const docker = await import('@berth/docker/runtime');
-  const engine = await docker.connectEngine({ env: ctx.env });
+  const engine = await docker.connectEngine({ env: ctx.env, signal: ctx.signal });
+  const unwatch = engine.onSilence((s) =>
+    progress?.log(s ? `… the engine at ${s.endpoint} has not answered for ${Math.round(s.silentForMs / 1000)} s (${s.waitingFor}); checking it is still there` : '✓ the engine answers again'),
+  );
   try {
     return await fn(docker, engine);
   } finally {
+    unwatch();
     engine.close();
   }
 }
@@ -40,13 +49,13 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .option('--pull', 'pull images that are not present locally (berth never pulls otherwise)')
     .option('--no-wait', 'do not wait for health after starting (dependency conditions are still honoured)')
     .option('--no-early-probe', "start a service_healthy dependent only once the engine reports its dependency healthy (one health interval after start), not as soon as the dependency's health test passes when berth runs it")
-    .option('--timeout <seconds>', 'how long to wait for health', '120')
+    .option('--timeout <seconds>', 'the deadline for the whole of up: engine calls, pulls and health waits (an engine that stops answering ends it sooner, with exit 3)', '120')
     .action(
       action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; wait: boolean; earlyProbe: boolean; timeout: string }) => {
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
-        return withEngine(ctx, async (docker, engine) => {
-          const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
+        const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
+        return withEngine(ctx, progress, async (docker, engine) => {
           const waiting = new Map<string, string>();
           const p = ctx.out.paint;
           let result;
@@ -90,7 +99,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           const changed = result.plan.steps.filter((s) => s.action !== 'keep').length;
           ctx.out.line(`project ${result.project}: ${result.services.length} service${result.services.length === 1 ? '' : 's'} up${changed ? '' : ' (nothing changed)'}`);
           return ExitCode.Ok;
-        });
+        }).finally(() => progress.stop());
       }),
     );
 
@@ -102,7 +111,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, opts: { volumes?: boolean }) => {
         const ws = ctx.load();
         const progress = ctx.progress('stopping');
-        const result = await withEngine(ctx, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env })).finally(() => progress.stop());
+        const result = await withEngine(ctx, progress, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
@@ -121,7 +130,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (ctx) => {
         const ws = ctx.load();
-        const { docker, statuses } = await withEngine(ctx, async (docker, engine) => ({ docker, statuses: await docker.projectStatus(engine, ws.spec, { env: ctx.env }) }));
+        const progress = ctx.progress('asking the engine');
+        const { docker, statuses } = await withEngine(ctx, progress, async (docker, engine) => ({ docker, statuses: await docker.projectStatus(engine, ws.spec, { env: ctx.env, signal: ctx.signal }) })).finally(() =>
+          progress.stop(),
+        );
         const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), services: statuses });
@@ -156,7 +168,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const ws = ctx.load();
         const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => s.length));
         const p = ctx.out.paint;
-        await withEngine(ctx, (docker, engine) => docker.logs(engine, ws.spec, {
+        await withEngine(ctx, undefined, (docker, engine) => docker.logs(engine, ws.spec, {
           services,
           follow: !!opts.follow,
           ...(opts.tail !== undefined ? { tail: Number(opts.tail) } : {}),
@@ -179,7 +191,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, services: string[]) => {
         const ws = ctx.load();
         const progress = ctx.progress('restarting');
-        const result = await withEngine(ctx, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env })).finally(() => progress.stop());
+        const result = await withEngine(ctx, progress, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env, signal: ctx.signal })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}`);
         return ExitCode.Ok;

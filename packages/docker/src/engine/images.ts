@@ -1,44 +1,22 @@
-import type Dockerode from 'dockerode';
-import type { EngineApi } from './api-client.js';
-import { BerthError, type Problem } from '@berth/spec';
-import { engineMessage } from './engine-errors.js';
+import type { Problem } from '@berth/spec';
+import type { EngineApi } from './engine-api.js';
 
 /** The local image id of each image reference; missing ones are absent from the map. */
 export async function localImageIds(docker: EngineApi, images: string[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   await Promise.all(
     [...new Set(images)].map(async (image) => {
-      const info = await docker.getImage(image).inspect().catch(() => undefined);
+      const info = await docker
+        .getImage(image)
+        .inspect()
+        .catch((err: { statusCode?: number }) => {
+          if (err.statusCode === 404) return undefined; // not here: reported by missingImageProblems
+          throw err;
+        });
       if (info) ids.set(image, info.Id);
     }),
   );
   return ids;
-}
-
-/**
- * Pulls an image and waits for the end of the progress stream; a stream that carries an
- * `error` event is a failure, not a success (dockerode's followProgress alone says success).
- */
-export async function pullImage(docker: Dockerode, image: string, signal?: AbortSignal): Promise<void> {
-  let stream: NodeJS.ReadableStream;
-  try {
-    stream = (await docker.pull(image, { abortSignal: signal })) as NodeJS.ReadableStream;
-  } catch (err) {
-    throw new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${engineMessage(err)}`, { exitCode: 1 });
-  }
-  await new Promise<void>((resolve, reject) => {
-    let failure: string | undefined;
-    docker.modem.followProgress(
-      stream,
-      (err: Error | null) => {
-        if (err || failure) reject(new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${failure ?? engineMessage(err)}`, { exitCode: 1 }));
-        else resolve();
-      },
-      (event: { error?: string; errorDetail?: { message?: string } }) => {
-        if (event.error || event.errorDetail) failure ??= event.errorDetail?.message ?? event.error;
-      },
-    );
-  });
 }
 
 /** An image berth would need built: what `build` says, resolved. */

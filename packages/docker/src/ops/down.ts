@@ -1,10 +1,16 @@
 import type { BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import { engineRefused, isEngineAnswer } from '../engine/engine-errors.js';
 import { observeProject } from '../engine/observe.js';
 import { projectFilter } from '../labels.js';
 import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
 import { Semaphore } from '../up/limits.js';
+
+const unlessAnswer = (err: unknown) => {
+  if (!isEngineAnswer(err)) throw err;
+};
 
 export interface DownResult {
   project: string;
@@ -25,7 +31,14 @@ export async function down(
   spec: BerthSpec,
   options: { volumes?: boolean; services?: string[]; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {},
 ): Promise<DownResult> {
-  const docker = engine.api;
+  try {
+    return await takeDown(engine.api.withSignal(options.signal), spec, options);
+  } catch (err) {
+    throw engineRefused(err, 'a call of berth down');
+  }
+}
+
+async function takeDown(docker: EngineApi, spec: BerthSpec, options: Parameters<typeof down>[2] & object): Promise<DownResult> {
   const project = projectName(spec, options.env ?? process.env);
   const only = options.services && new Set(options.services);
   const containers = (await observeProject(docker, project)).filter((c) => !only || only.has(c.service));
@@ -44,7 +57,8 @@ export async function down(
         await Promise.all(dependents(c.service).map(stopOne));
         const container = docker.getContainer(c.id);
         await limit.run(async () => {
-          if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: stopTimeoutSeconds(spec.services[c.service]) }).catch(() => undefined);
+          // An engine's answer (already stopped, already gone) is fine: the removal below settles it.
+          if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: stopTimeoutSeconds(spec.services[c.service]) }).catch(unlessAnswer);
         });
         const removal = limit.run(() =>
           container.remove({ force: true, v: false }).then(
@@ -64,12 +78,17 @@ export async function down(
   await Promise.all(containers.map(stopOne));
   await Promise.all(removed);
   const networks = only ? [] : await docker.listNetworks({ filters: projectFilter(project) });
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(unlessAnswer)));
   const removedVolumes: string[] = [];
   if (options.volumes && !only) {
     const { Volumes } = await docker.listVolumes({ filters: projectFilter(project) });
     for (const v of Volumes ?? []) {
-      await docker.getVolume(v.Name).remove();
+      await docker
+        .getVolume(v.Name)
+        .remove()
+        .catch((err: { statusCode?: number }) => {
+          if (err.statusCode !== 404) throw err;
+        });
       removedVolumes.push(v.Name);
     }
   }

@@ -1,5 +1,6 @@
 import { BerthError, type BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
+import { containerGone, engineRefused, isContainerGone } from '../engine/engine-errors.js';
 import { observeProject } from '../engine/observe.js';
 import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
@@ -10,9 +11,10 @@ export interface RestartResult {
 }
 
 /** Restarts the project's containers (all, or those of the named services). */
-export async function restart(engine: Engine, spec: BerthSpec, options: { services?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RestartResult> {
+export async function restart(engine: Engine, spec: BerthSpec, options: { services?: string[]; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<RestartResult> {
   const project = projectName(spec, options.env ?? process.env);
-  const containers = await observeProject(engine.api, project);
+  const docker = engine.api.withSignal(options.signal);
+  const containers = await observeProject(docker, project);
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
   if (unknown.length) {
@@ -20,7 +22,14 @@ export async function restart(engine: Engine, spec: BerthSpec, options: { servic
   }
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
   await Promise.all(
-    chosen.map((c) => engine.api.getContainer(c.id).restart({ t: stopTimeoutSeconds(spec.services[c.service]) })),
+    chosen.map((c) =>
+      docker
+        .getContainer(c.id)
+        .restart({ t: stopTimeoutSeconds(spec.services[c.service]) })
+        .catch((err: unknown) => {
+          throw isContainerGone(err) ? containerGone(c.service, 'restarting it') : engineRefused(err, `restarting ${c.name}`);
+        }),
+    ),
   );
   return { project, restarted: chosen.map((c) => ({ name: c.name, service: c.service })) };
 }

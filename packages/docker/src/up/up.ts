@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
+import { commandScope, type CommandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
-import { localImageIds, missingImageProblems, pullImage } from '../engine/images.js';
+import { abortError, engineRefused, isAbort } from '../engine/engine-errors.js';
+import { localImageIds, missingImageProblems } from '../engine/images.js';
 import { observeProject } from '../engine/observe.js';
 import { ensureNetwork, ensureVolumes } from '../engine/project-resources.js';
 import { findPortHolders } from '../ports/port-holders.js';
 import { preflightProblems } from '../ports/preflight.js';
 import { listeningSockets } from '../ports/proc-net.js';
 import { resolveProfiles } from '../profiles.js';
-import { projectName } from '../project-name.js';
+import { networkName, projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
 import { parseEnvFile } from '../compose/dotenv.js';
@@ -25,7 +27,9 @@ export interface UpOptions {
   wait?: boolean;
   /** Start a `service_healthy` dependent once the dependency's health test passes when run early (default true). */
   earlyProbe?: boolean;
+  /** The deadline for the whole of `up` (default 120 s): engine calls, pulls and waits alike. */
   timeoutMs?: number;
+  /** Ctrl-C: stops everything at once (what was made keeps its labels). */
   signal?: AbortSignal;
   onEvent?: (e: UpEvent) => void;
   /** Directory of berth.yaml (binds, env files, .env); default the cwd. */
@@ -57,11 +61,34 @@ function fail(code: string, message: string, problems: Problem[], exitCode: numb
   throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error'), exitCode });
 }
 
+/** What ends `up` early, in words: the deadline as a timeout (exit 1), an engine's refusal as one line. */
+function upError(err: unknown, scope: CommandScope, timeoutMs: number): unknown {
+  if (isAbort(err) && scope.expired()) {
+    return new BerthError('ERR_BERTH_TIMEOUT', `berth up ran out of time (--timeout ${timeoutMs / 1000} s) before starting anything`, { exitCode: 1, hint: 'raise --timeout' });
+  }
+  return engineRefused(err, 'a call of berth up');
+}
+
 /**
  * `berth up`: resolve profiles, build the desired containers, compare them with the engine (plan),
- * check images and host ports before creating anything, then apply. Idempotent.
+ * check images and host ports before creating anything, then apply. Idempotent. The whole of it runs
+ * within `timeoutMs` and stops at once on `signal`.
  */
 export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {}): Promise<UpResult> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const scope = commandScope(options.signal, timeoutMs);
+  try {
+    return await upWithin(engine, spec, options, scope);
+  } catch (err) {
+    throw upError(err, scope, timeoutMs);
+  }
+}
+
+async function upWithin(engine: Engine, spec: BerthSpec, options: UpOptions, scope: CommandScope): Promise<UpResult> {
+  const checkAbort = () => {
+    if (scope.signal.aborted) throw abortError(scope.signal.reason);
+  };
+  checkAbort();
   const env = options.env ?? process.env;
   const projectDir = options.projectDir ?? process.cwd();
   const project = projectName(spec, env);
@@ -80,7 +107,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
   warnings.push(...problems);
 
-  const docker = engine.api;
+  const docker = engine.api.withSignal(scope.signal);
   const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image, ...(d.build ? { build: d.build } : {}) }));
   // Independent reads, in parallel: local images, the project's containers, who holds the ports.
   const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
@@ -98,7 +125,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
       options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
-      await pullImage(engine.docker, image, options.signal);
+      await docker.pull(image);
     }
     ids = await localImageIds(docker, images.map((i) => i.image));
   } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing, 1);
@@ -124,18 +151,22 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   }
   if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems, 1);
 
-  if (starting.length) {
-    await Promise.all([ensureNetwork(docker, project), ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))])]);
-  }
+  checkAbort();
+  const network = networkName(project);
+  await Promise.all([
+    // Only when a container joins it: Compose too creates only the networks its services use.
+    starting.some((d) => d.create.HostConfig?.NetworkMode === network) ? ensureNetwork(docker, project) : undefined,
+    ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))]),
+  ]);
   await applyPlan(docker, thePlan, {
     spec,
     project,
     desired,
     wait: options.wait ?? true,
     ...(options.earlyProbe === false ? { earlyProbe: false } : {}),
-    deadline: Date.now() + (options.timeoutMs ?? 120_000),
+    deadline: scope.deadline,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: scope.signal,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   return result;

@@ -1,16 +1,16 @@
+import type { Engine } from '@berth/docker/runtime';
 import { sectionOf, type DoctorInput, type DoctorSection } from './types.js';
 
-export type EngineConnection = { engine: { endpoint: string; info(): Promise<{ serverVersion: string }> } } | { unavailable: string; error?: { message: string; problems?: { message: string }[]; hint?: string } };
+export type EngineConnection = { engine: Engine } | { unavailable: string; error?: { message: string; problems?: { message: string }[]; hint?: string } };
 
 /** Connects once through @berth/docker (imported lazily); every section that needs the engine shares this. */
 export async function connectForDoctor(input: DoctorInput): Promise<EngineConnection> {
-  let mod: { connectEngine?: (o: { env?: NodeJS.ProcessEnv; timeoutMs?: number }) => Promise<{ endpoint: string; info(): Promise<{ serverVersion: string }> }> };
+  let mod: typeof import('@berth/docker/runtime');
   try {
-    mod = await import('@berth/docker');
+    mod = await import('@berth/docker/runtime');
   } catch {
     return { unavailable: '@berth/docker not available' };
   }
-  if (typeof mod.connectEngine !== 'function') return { unavailable: '@berth/docker not available' };
   try {
     return { engine: await mod.connectEngine({ env: input.env as NodeJS.ProcessEnv, timeoutMs: input.engineTimeoutMs ?? 2000 }) };
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { BerthSpec } from '@berth/spec';
 import { deriveChecks } from '../derive-checks.js';
+import type { EngineSource } from '../engine.js';
 import { runChecks } from '../run-checks.js';
 import type { CheckResult } from '../types.js';
 import { nextStep } from './next-step.js';
@@ -30,7 +31,7 @@ export function relaxForProfiles(result: CheckResult, spec: BerthSpec, env: Reco
 }
 
 /** Every service and connection checked, concurrently, with the one thing to do about each failure. */
-export async function healthSection(input: DoctorInput, engine: Promise<unknown>): Promise<{ section: DoctorSection; checks: CheckResult[] }> {
+export async function healthSection(input: DoctorInput, engine: EngineSource): Promise<{ section: DoctorSection; checks: CheckResult[] }> {
   const started = performance.now();
   // The GPU section already runs nvidia-smi and judges the devcontainer's needs: not twice.
   const targets = deriveChecks(input.spec, { baseDir: input.baseDir }).filter((t) => t.check.type !== 'gpu');
