@@ -43,7 +43,7 @@ describe.skipIf(!dockerAvailable())(`port preflight on a real engine${dockerSkip
 
   it('names the container (and its project) that holds a port, before creating anything', async () => {
     await up(e!, holder(), { env: {} });
-    const holders = await findPortHolders(e!, [{ port, protocol: 'tcp' }]);
+    const holders = await findPortHolders(e!.api, [{ port, protocol: 'tcp' }]);
     expect(holders).toContainEqual(expect.objectContaining({ kind: 'container', project: holderProject, service: 'web', container: `${holderProject}-web-1` }));
     const err = await upError(e!, victim(port), { env: {} });
     expect(err.exitCode).toBe(1);

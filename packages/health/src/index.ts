@@ -5,6 +5,7 @@ export { knownEndpoint, type KnownEndpoint } from './known-services.js';
 export { runCheck, timeoutOf, DEFAULT_TIMEOUT_MS, type RunCheckOptions } from './run-check.js';
 export { runChecks, DEFAULT_CONCURRENCY, type RunChecksOptions } from './run-checks.js';
 export { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
+export type { EngineOutcome, EngineSource } from './engine.js';
 export { applyThresholds, initialThresholdState, type ThresholdState } from './thresholds.js';
 export { checkLabel } from './check-label.js';
 export { formatMs, describeNetError } from './describe.js';

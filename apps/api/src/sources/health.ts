@@ -1,5 +1,5 @@
 import type { BerthSpec } from '@berth/spec';
-import type { CheckResult, CheckTarget } from '@berth/health';
+import type { CheckResult, CheckTarget, EngineSource } from '@berth/health';
 import { errorLine } from './error-line.js';
 
 /** What the API needs of a scheduler: @berth/health's HealthMonitor, seen through what the runtime uses. */
@@ -30,7 +30,7 @@ export async function createMonitor(
   spec: BerthSpec,
   options: {
     baseDir?: string;
-    engine?: unknown;
+    engine?: EngineSource;
     targets?: CheckTarget[];
     startedAt?: (target: CheckTarget) => number | undefined;
     env?: NodeJS.ProcessEnv;

@@ -29,6 +29,11 @@ async function withEngine<T>(ctx: CliContext, progress: Progress | undefined, fn
   }
 }
 
+/** The line shown while another berth works on the project. */
+function waitingFor(holder: { pid: number; command: string; purpose?: string }): string {
+  return `… waiting for another berth working on this project (pid ${holder.pid}, ${holder.purpose ?? holder.command}) to finish`;
+}
+
 function formatUptime(ms: number | undefined): string {
   if (ms === undefined) return '';
   const s = Math.floor(ms / 1000);
@@ -71,6 +76,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               signal: ctx.signal,
               projectDir: path.dirname(ws.specPath),
               env: ctx.env,
+              onLockWait: (h) => progress.log(waitingFor(h)),
               onEvent: (e) => {
                 if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');
                 else waiting.delete(e.service);
@@ -111,7 +117,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, opts: { volumes?: boolean }) => {
         const ws = ctx.load();
         const progress = ctx.progress('stopping');
-        const result = await withEngine(ctx, progress, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env })).finally(() => progress.stop());
+        const result = await withEngine(ctx, progress, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, signal: ctx.signal, env: ctx.env, onLockWait: (h) => progress.log(waitingFor(h)) })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
@@ -191,7 +197,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, services: string[]) => {
         const ws = ctx.load();
         const progress = ctx.progress('restarting');
-        const result = await withEngine(ctx, progress, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env, signal: ctx.signal })).finally(() => progress.stop());
+        const result = await withEngine(ctx, progress, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)) })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}`);
         return ExitCode.Ok;

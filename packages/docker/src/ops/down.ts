@@ -2,6 +2,7 @@ import type { BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { engineRefused, isEngineAnswer } from '../engine/engine-errors.js';
+import { withProjectLock, type LockHolder } from './project-lock.js';
 import { observeProject } from '../engine/observe.js';
 import { projectFilter } from '../labels.js';
 import { projectName } from '../project-name.js';
@@ -26,20 +27,35 @@ export interface DownResult {
  * With `services`, only those services' containers go (a profile's, say), in the same order, and the
  * project's networks and volumes stay for the services still running.
  */
-export async function down(
-  engine: Engine,
-  spec: BerthSpec,
-  options: { volumes?: boolean; services?: string[]; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {},
-): Promise<DownResult> {
+export interface DownOptions {
+  volumes?: boolean;
+  services?: string[];
+  /** Ctrl-C: stops at once, engine calls in flight included. */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  concurrency?: number;
+  /** How long to wait for another berth working on the project (an `up` waiting for health); default 150 s. */
+  lockTimeoutMs?: number;
+  onLockWait?: (holder: LockHolder) => void;
+}
+
+export async function down(engine: Engine, spec: BerthSpec, options: DownOptions = {}): Promise<DownResult> {
+  const project = projectName(spec, options.env ?? process.env);
   try {
-    return await takeDown(engine.api.withSignal(options.signal), spec, options);
+    return await withProjectLock(engine.endpoint, project, 'berth down', () => takeDown(engine.api.withSignal(options.signal), spec, project, options), {
+      timeoutMs: options.lockTimeoutMs ?? LOCK_WAIT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
+    });
   } catch (err) {
     throw engineRefused(err, 'a call of berth down');
   }
 }
 
-async function takeDown(docker: EngineApi, spec: BerthSpec, options: Parameters<typeof down>[2] & object): Promise<DownResult> {
-  const project = projectName(spec, options.env ?? process.env);
+/** Longer than `up`'s default deadline (120 s): a `down` waits out an `up` that waits for health. */
+const LOCK_WAIT_MS = 150_000;
+
+async function takeDown(docker: EngineApi, spec: BerthSpec, project: string, options: DownOptions): Promise<DownResult> {
   const only = options.services && new Set(options.services);
   const containers = (await observeProject(docker, project)).filter((c) => !only || only.has(c.service));
   const limit = new Semaphore(options.concurrency ?? 8);

@@ -9,8 +9,9 @@ import { observeProject } from '../engine/observe.js';
 import { ensureNetwork, ensureVolumes } from '../engine/project-resources.js';
 import { findPortHolders } from '../ports/port-holders.js';
 import { preflightProblems } from '../ports/preflight.js';
-import { listeningSockets } from '../ports/proc-net.js';
-import { resolveProfiles } from '../profiles.js';
+import { boundSockets } from '../ports/proc-net.js';
+import { withProjectLock, type LockHolder } from '../ops/project-lock.js';
+import { resolveProfiles, type ProfileSelection } from '../profiles.js';
 import { networkName, projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
@@ -36,6 +37,8 @@ export interface UpOptions {
   projectDir?: string;
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
+  /** Told once when another berth is working on the project and this one waits for it. */
+  onLockWait?: (holder: LockHolder) => void;
 }
 
 export interface UpResult {
@@ -85,10 +88,26 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
 }
 
 async function upWithin(engine: Engine, spec: BerthSpec, options: UpOptions, scope: CommandScope): Promise<UpResult> {
-  const checkAbort = () => {
-    if (scope.signal.aborted) throw abortError(scope.signal.reason);
-  };
-  checkAbort();
+  if (scope.signal.aborted) throw abortError(scope.signal.reason);
+  const prepared = prepare(spec, options);
+  if (options.dryRun) return converge(engine, spec, options, scope, prepared);
+  // One berth at a time changes a project on an engine: a second `up` (or a `down`) waits its turn, up to the deadline.
+  return withProjectLock(engine.endpoint, prepared.project, 'berth up', () => converge(engine, spec, options, scope, prepared), {
+    timeoutMs: scope.deadline - Date.now(),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
+  });
+}
+
+interface Prepared {
+  project: string;
+  selection: ProfileSelection;
+  warnings: Problem[];
+  desired: Map<string, DesiredContainer>;
+}
+
+/** What the selection asks for, before asking the engine anything: profiles resolved, each service's container. */
+function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const env = options.env ?? process.env;
   const projectDir = options.projectDir ?? process.cwd();
   const project = projectName(spec, env);
@@ -106,16 +125,24 @@ async function upWithin(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   }
   if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
   warnings.push(...problems);
+  return { project, selection, warnings, desired };
+}
 
+/** The engine's side: read what is there, plan, check images and ports, then create, start and wait. */
+async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, scope: CommandScope, { project, selection, warnings, desired }: Prepared): Promise<UpResult> {
+  const checkAbort = () => {
+    if (scope.signal.aborted) throw abortError(scope.signal.reason);
+  };
+  checkAbort();
   const docker = engine.api.withSignal(scope.signal);
   const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image, ...(d.build ? { build: d.build } : {}) }));
   // Independent reads, in parallel: local images, the project's containers, who holds the ports.
   const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
-  const [firstIds, observed, holders, sockets] = await Promise.all([
+  const [firstIds, observed, holders, { sockets }] = await Promise.all([
     localImageIds(docker, images.map((i) => i.image)),
     observeProject(docker, project),
-    allPorts.length ? findPortHolders(engine, allPorts) : Promise.resolve([]),
-    allPorts.length ? listeningSockets() : Promise.resolve([]),
+    allPorts.length ? findPortHolders(docker, allPorts) : Promise.resolve([]),
+    allPorts.length ? boundSockets() : Promise.resolve({ sockets: [] }),
   ]);
   let ids = firstIds;
   const missing = missingImageProblems(images, ids);

@@ -53,7 +53,7 @@ export async function portsSection(input: DoctorInput, engine: Promise<unknown>)
   let holders: HolderLike[] = [];
   if (held.length && docker?.findPortHolders) {
     const eng = await engine.catch(() => undefined);
-    holders = await docker.findPortHolders(eng && typeof eng === 'object' && 'docker' in eng ? eng : undefined, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
+    holders = await docker.findPortHolders(eng && typeof eng === 'object' && 'api' in eng ? eng.api : undefined, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
   }
   const project = docker?.projectName ? docker.projectName(input.spec, input.env as NodeJS.ProcessEnv) : undefined;
   let right = 0;
