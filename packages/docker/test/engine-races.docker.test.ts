@@ -99,6 +99,16 @@ describe.skipIf(!dockerAvailable())(`races with other processes on a real engine
     expect((err as BerthError).message).toBe('service "web": its container was removed while berth was waiting for it (a berth down or docker rm at the same time?)');
   }, 60_000);
 
+  it('an interrupt that came before up began (an aborted signal) ends it at once, with nothing made', async () => {
+    const s = spec({ web: httpd() });
+    const controller = new AbortController();
+    controller.abort();
+    const started = Date.now();
+    await expect(up(e!, s, { env: {}, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect((await leftovers(s.repo.name)).named).toEqual([]);
+  }, 30_000);
+
   it("exec gives the exit code of a process that closed its output long before it exited (not 'timed out')", async () => {
     const s = spec({ box: { image: TEST_IMAGE, command: `sh -c 'trap "exit 0" TERM; sleep 600 & wait'`, stopGracePeriod: '1s' } });
     await up(e!, s, { env: {}, timeoutMs: 60_000 });

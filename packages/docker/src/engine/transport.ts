@@ -17,6 +17,9 @@ export interface EngineTimeouts {
 
 export const DEFAULT_TIMEOUTS: EngineTimeouts = { callMs: 60_000, suspectMs: 2_000, pingMs: 2_000 };
 
+/** How long a ping may go unanswered before the silence is told (to the progress line). */
+const SAY_SILENT_AFTER_PING_MS = 500;
+
 /** What a silent engine looks like to someone waiting: since when, and for which call. */
 export interface EngineSilence {
   endpoint: string;
@@ -67,6 +70,7 @@ export class EngineTransport {
   private lastHeard = Date.now();
   private watchdog: NodeJS.Timeout | undefined;
   private pinging = false;
+  private pingStarted = 0;
   private silent = false;
 
   constructor(
@@ -96,7 +100,7 @@ export class EngineTransport {
     }
   }
 
-  /** Called with the silence when a call has waited `suspectMs` with nothing heard, and with undefined when the engine answers again. */
+  /** Called with the silence when a call has waited `suspectMs` with nothing heard and the engine does not answer a ping at once either, and with undefined when it answers again. */
   onSilence(listener: (silence: EngineSilence | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -136,14 +140,18 @@ export class EngineTransport {
       this.watchdog = undefined;
       return;
     }
-    if (!this.suspect(now) || this.pinging) return;
+    if (!this.suspect(now)) return;
     const first = this.oldest()!;
-    if (!this.silent) {
-      this.silent = true;
-      for (const l of this.listeners) l({ endpoint: this.endpoint, silentForMs: now - this.lastHeard, waitingFor: first.what });
+    if (this.pinging) {
+      // A busy engine answers its ping at once; one that does not for a while is worth telling whoever waits.
+      if (!this.silent && now - this.pingStarted >= Math.min(SAY_SILENT_AFTER_PING_MS, this.timeouts.pingMs / 2)) {
+        this.silent = true;
+        for (const l of this.listeners) l({ endpoint: this.endpoint, silentForMs: now - this.lastHeard, waitingFor: first.what });
+      }
+      return;
     }
     this.pinging = true;
-    const pingStarted = Date.now();
+    const pingStarted = (this.pingStarted = Date.now());
     void this.ping(this.timeouts.pingMs).then(
       () => {
         this.pinging = false;
