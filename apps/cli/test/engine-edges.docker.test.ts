@@ -176,20 +176,26 @@ describe.skipIf(!dockerAvailable())(`signals to the engine commands${dockerSkipR
     }, 90_000);
   }
 
-  it('SIGTERM while up creates and starts ends it within a second, leaving only labelled containers', async () => {
-    const { project, dir } = fresh();
+  /** Runs `up` and sends `signal` when its progress first matches `when`. */
+  async function upInterrupted(dir: string, when: RegExp, signal: NodeJS.Signals): Promise<{ r: Run; sentAt: number }> {
     let sentAt = 0;
     const run = start(['up'], {
       cwd: dir,
       onStderr: (text) => {
-        if (!sentAt && /a: starting/.test(text)) {
+        if (!sentAt && when.test(text)) {
           sentAt = Date.now();
-          run.child.kill('SIGTERM');
+          run.child.kill(signal);
         }
       },
     });
     const r = await run.done;
     expect(sentAt).toBeGreaterThan(0);
+    return { r, sentAt };
+  }
+
+  it('SIGTERM while up creates and starts ends it within a second, leaving only labelled containers', async () => {
+    const { project, dir } = fresh();
+    const { r, sentAt } = await upInterrupted(dir, /a: starting/, 'SIGTERM');
     expect(r.code).toBe(130);
     expect(r.endedAt - sentAt).toBeLessThan(1000);
     expect(r.stderr).toContain('interrupted');
@@ -199,18 +205,7 @@ describe.skipIf(!dockerAvailable())(`signals to the engine commands${dockerSkipR
 
   it('SIGINT while up waits for health ends it within a second; a second Ctrl-C is not needed', async () => {
     const { project, dir } = fresh();
-    let sentAt = 0;
-    const run = start(['up'], {
-      cwd: dir,
-      onStderr: (text) => {
-        if (!sentAt && /waiting for b/.test(text)) {
-          sentAt = Date.now();
-          run.child.kill('SIGINT');
-        }
-      },
-    });
-    const r = await run.done;
-    expect(sentAt).toBeGreaterThan(0);
+    const { r, sentAt } = await upInterrupted(dir, /waiting for b/, 'SIGINT');
     expect(r.code).toBe(130);
     expect(r.endedAt - sentAt).toBeLessThan(1000);
     await onlyLabelled(project);

@@ -1,34 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BerthError } from '@berth/spec';
-import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
-import { desiredContainer, networkName, up, type Engine } from '@berth/docker';
+import { dockerAvailable, dockerSkipReason, TEST_IMAGE } from '@berth/docker/testing';
+import { desiredContainer, networkName, up } from '@berth/docker';
 import { ensureNetwork } from '../src/engine/project-resources.js';
 import { createServiceContainer } from '../src/up/create-container.js';
-import { cleanup, docker, engine, httpd, leftovers, makeSpec } from './helpers.js';
+import { docker, httpd, leftovers, projectsFor } from './helpers.js';
 
 const BERTH_NETWORK_LABELS = (project: string) => ({ 'com.docker.compose.project': project, 'com.docker.compose.network': 'default', 'dev.berth.managed': 'true' });
 
 describe.skipIf(!dockerAvailable())(`races with other processes on a real engine${dockerSkipReason()}`, () => {
-  let e: Engine | undefined;
-  const specs: ReturnType<typeof makeSpec>[] = [];
-  const spec = (services: Parameters<typeof makeSpec>[1]) => {
-    const s = makeSpec(uniqueProject('berth-race'), services);
-    specs.push(s);
-    return s;
-  };
-  beforeAll(async () => {
-    e = await engine();
-    await ensureTestImage();
-  });
-  afterAll(async () => {
-    for (const s of specs) await cleanup(e, s);
-    e?.close();
-  });
+  const { engine: current, spec } = projectsFor('berth-race');
 
   it('two processes making the project network at once end with one network', async () => {
     const s = spec({ web: httpd() });
     const project = s.repo.name;
-    await Promise.all([ensureNetwork(e!.api, project), ensureNetwork(e!.api, project), ensureNetwork(e!.api, project)]);
+    await Promise.all([ensureNetwork(current().api, project), ensureNetwork(current().api, project), ensureNetwork(current().api, project)]);
     const networks = (await leftovers(project)).networks.filter((n) => n.Name === networkName(project));
     expect(networks).toHaveLength(1);
   }, 30_000);
@@ -55,7 +41,7 @@ describe.skipIf(!dockerAvailable())(`races with other processes on a real engine
     await docker.getNetwork(newer.id).connect({ Container: legacy.id, EndpointConfig: { Aliases: ['legacy'] } });
     expect((await leftovers(project)).networks).toHaveLength(2);
 
-    const r = await up(e!, s, { env: {}, timeoutMs: 60_000 });
+    const r = await up(current(), s, { env: {}, timeoutMs: 60_000 });
     expect(r.plan.steps.map((x) => x.action)).toEqual(['create']);
     expect((await leftovers(project)).networks.map((n) => n.Id)).toEqual([older.id]);
     for (const c of [`${project}-web-1`, legacy.id]) {
@@ -71,19 +57,19 @@ describe.skipIf(!dockerAvailable())(`races with other processes on a real engine
     const project = s.repo.name;
     const problems: never[] = [];
     const d = desiredContainer('web', { spec: s, project, projectDir: process.cwd(), vars: {}, readText: () => undefined }, problems)!;
-    await ensureNetwork(e!.api, project);
-    const first = await createServiceContainer(e!.api, d);
-    expect(await createServiceContainer(e!.api, d)).toBe(first);
+    await ensureNetwork(current().api, project);
+    const first = await createServiceContainer(current().api, d);
+    expect(await createServiceContainer(current().api, d)).toBe(first);
     // A container of that name that berth did not make this way is not taken over.
     const other = { ...d, hash: 'something-else' };
-    await expect(createServiceContainer(e!.api, other)).rejects.toThrow(/already in use/);
+    await expect(createServiceContainer(current().api, other)).rejects.toThrow(/already in use/);
   }, 30_000);
 
   it('a container removed under up (a docker rm, a down elsewhere) is reported as that race, in one line', async () => {
     const slow = `sh -c 'trap "exit 0" TERM; sleep 30 & wait'`;
     const s = spec({ web: { image: TEST_IMAGE, command: slow, healthcheck: { test: 'false', interval: '1s', retries: 100 }, stopGracePeriod: '1s' } });
     const project = s.repo.name;
-    const err = await up(e!, s, {
+    const err = await up(current(), s, {
       env: {},
       timeoutMs: 60_000,
       onEvent: (ev) => {
@@ -104,19 +90,19 @@ describe.skipIf(!dockerAvailable())(`races with other processes on a real engine
     const controller = new AbortController();
     controller.abort();
     const started = Date.now();
-    await expect(up(e!, s, { env: {}, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(up(current(), s, { env: {}, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - started).toBeLessThan(500);
     expect((await leftovers(s.repo.name)).named).toEqual([]);
   }, 30_000);
 
   it("exec gives the exit code of a process that closed its output long before it exited (not 'timed out')", async () => {
     const s = spec({ box: { image: TEST_IMAGE, command: `sh -c 'trap "exit 0" TERM; sleep 600 & wait'`, stopGracePeriod: '1s' } });
-    await up(e!, s, { env: {}, timeoutMs: 60_000 });
+    await up(current(), s, { env: {}, timeoutMs: 60_000 });
     const id = `${s.repo.name}-box-1`;
     // The output stream ends at once; the process lives on for 0.6 s, then exits 3.
-    const r = await e!.api.exec!(id, ['sh', '-c', 'exec >&- 2>&-; sleep 0.6; exit 3'], { timeoutMs: 10_000 });
+    const r = await current().api.exec!(id, ['sh', '-c', 'exec >&- 2>&-; sleep 0.6; exit 3'], { timeoutMs: 10_000 });
     expect(r).toEqual({ exitCode: 3 });
-    const out = await e!.api.exec!(id, ['sh', '-c', 'echo out; echo err >&2; exit 0'], { timeoutMs: 10_000, output: true });
+    const out = await current().api.exec!(id, ['sh', '-c', 'echo out; echo err >&2; exit 0'], { timeoutMs: 10_000, output: true });
     expect(out).toEqual({ exitCode: 0, stdout: 'out\n', stderr: 'err\n' });
   }, 60_000);
 });

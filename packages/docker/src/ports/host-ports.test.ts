@@ -11,7 +11,6 @@ const row = (addr: string, port: number, state: string, inode: number) =>
   `   0: ${addr}:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 ${state} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`;
 const V4_LOOPBACK = '0100007F';
 const V4_ANY = '00000000';
-const V6_ANY = '00000000000000000000000000000000';
 const V6_LOOPBACK = '00000000000000000000000001000000';
 const V4_MAPPED_LOOPBACK = '0000000000000000FFFF00000100007F';
 

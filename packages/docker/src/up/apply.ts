@@ -211,7 +211,7 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
     });
   }
   if (options.signal?.aborted && isDeadline(options.signal.reason)) {
-    const unfinished = [...at].filter(([, phase]) => !DONE.has(phase)).map(([service, phase]) => `${service} ${phase}`);
+    const unfinished = order.map((service) => [service, at.get(service) ?? 'not begun'] as const).filter(([, phase]) => !DONE.has(phase)).map(([service, phase]) => `${service} ${phase}`);
     throw new BerthError('ERR_BERTH_TIMEOUT', `berth up ran out of time (--timeout)${unfinished.length ? ` with ${unfinished.join(', ')}` : ''}`, {
       exitCode: 1,
       hint: 'raise --timeout; what was made keeps its labels and the next berth up goes on from there',
