@@ -86,9 +86,10 @@ export class EngineTransport {
     return 'tls' in this.target && this.target.tls ? https : http;
   }
 
+  /** Where a request goes; a fresh connection (no agent) carries the TLS material itself. */
   private connection(agent: http.Agent | false) {
     const { target } = this;
-    return 'socketPath' in target ? { socketPath: target.socketPath, agent } : { host: target.host, port: target.port, agent };
+    return 'socketPath' in target ? { socketPath: target.socketPath, agent } : { host: target.host, port: target.port, agent, ...(target.tls ?? {}) };
   }
 
   /** Something came from the engine: it is alive. */
@@ -168,8 +169,15 @@ export class EngineTransport {
   ping(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = this.module.request({ ...this.connection(false), method: 'GET', path: '/_ping' }, (res) => {
-        res.resume();
-        res.on('end', () => (clearTimeout(timer), (res.statusCode ?? 500) < 500 ? resolve() : reject(new Error(`ping answered ${res.statusCode}`))));
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => {
+          clearTimeout(timer);
+          const status = res.statusCode ?? 0;
+          // Only an engine says 200 here; a 400 is, say, a TLS port spoken to in plain HTTP.
+          if (status >= 200 && status < 300) resolve();
+          else reject(new Error(`answered HTTP ${status}${body.trim() ? `: ${body.trim().split('\n')[0]!.slice(0, 120)}` : ''}`));
+        });
       });
       const timer = setTimeout(() => {
         req.destroy();
