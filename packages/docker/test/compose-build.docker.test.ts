@@ -14,7 +14,7 @@ describe.skipIf(!dockerAvailable())(`berth up and services that build their imag
   const built = `${project}-web`;
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
   });
   afterAll(async () => {
     await cleanup(e, spec);

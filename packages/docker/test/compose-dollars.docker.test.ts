@@ -33,7 +33,7 @@ describe.skipIf(!dockerAvailable())(`$$ and \${VAR} through a real container${do
   const dir = mkdtempSync(join(tmpdir(), 'berth-dollars-'));
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
     // the .env beside the spec: berth up reads it, as Compose reads the project's .env
     writeFileSync(join(dir, '.env'), 'GREETING=from-dotenv\n');
   });

@@ -29,8 +29,8 @@ export async function withProjectLock<T>(endpoint: string, project: string, purp
       ...(options.onWait ? { onWait: options.onWait } : {}),
     });
   } catch (err) {
-    // The lock throws the signal's own reason when it stops waiting; berth's commands speak AbortError.
-    if (options.signal?.aborted && err === options.signal.reason) throw abortError(err);
+    // Stopped waiting by the signal: whatever the lock threw for it, berth's commands speak AbortError.
+    if (options.signal?.aborted) throw abortError(options.signal.reason);
     throw err;
   }
 }
