@@ -319,7 +319,7 @@ describe.skipIf(!!secondSkip)(`an engine that stops answering${secondSkip ? ` (s
       onStderr: (text) => {
         if (!frozeAt && /waiting for box/.test(text)) {
           frozeAt = Date.now();
-          second!.freeze();
+          void second!.freeze();
         }
       },
     });
@@ -342,7 +342,7 @@ describe.skipIf(!!secondSkip)(`an engine that stops answering${secondSkip ? ` (s
     // Its stop lasts 10 s, so down is waiting on the engine when the engine freezes.
     const dir = frozenProject(STUBBORN, ', stopGracePeriod: 10s');
     expect((await berth(['up', '--no-wait'], { cwd: dir, env: second!.env })).code).toBe(0);
-    second!.freeze();
+    await second!.freeze();
     try {
       const before = await berth(['down'], { cwd: dir, env: second!.env });
       expect(before.code).toBe(3);
@@ -353,8 +353,8 @@ describe.skipIf(!!secondSkip)(`an engine that stops answering${secondSkip ? ` (s
     let frozeAt = 0;
     const run = start(['down'], { cwd: dir, env: second!.env });
     await new Promise((r) => setTimeout(r, 1500));
-    second!.freeze();
     frozeAt = Date.now();
+    await second!.freeze();
     try {
       const r = await run.done;
       expect(r.code).toBe(3);

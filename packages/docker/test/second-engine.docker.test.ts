@@ -71,7 +71,7 @@ describe.skipIf(!!skip)(`a second engine of the test's own${skip ? ` (skipped: $
   it('frozen, it fails a call in flight and every later one with "stopped answering"; thawed, it answers again', async () => {
     const engine = await connectEngine({ env: second!.env, timeouts: { suspectMs: 500, pingMs: 500 } });
     try {
-      second!.freeze();
+      await second!.freeze();
       const started = Date.now();
       const err = await engine.api.listContainers({ all: true }).then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(EngineStalledError);

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,8 +25,11 @@ export interface SecondEngine extends AsyncDisposable {
   env: { DOCKER_HOST: string };
   /** Runs the docker CLI against it; resolves with stdout, rejects with stderr. */
   docker(args: string[]): Promise<string>;
-  /** SIGSTOP: the engine takes connections and answers nothing, as a hung daemon would. */
-  freeze(): void;
+  /**
+   * SIGSTOP: the engine takes connections and answers nothing, as a hung daemon would. Resolves once
+   * every thread of dockerd is stopped (a signal lands a moment after it is sent, later on a loaded machine).
+   */
+  freeze(): Promise<void>;
   /** SIGCONT. Safe to call when not frozen; call it in `finally`. */
   thaw(): void;
   /** Stops dockerd (and its containers), unmounts what it left and removes its directory. */
@@ -86,6 +89,18 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** Until every thread of `pid` is in the stopped state (T), at most 5 s. */
+async function allThreadsStopped(pid: number): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (Date.now() < until) {
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+    const states = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').then((st) => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3), () => 'T')));
+    if (states.every((state) => state === 'T' || state === 't')) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`dockerd (pid ${pid}) did not stop within 5 s of SIGSTOP`);
+}
+
 /** Mount points dockerd left under `dir` (its netns, overlay mounts), deepest first. */
 async function mountsUnder(dir: string): Promise<string[]> {
   const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
@@ -135,9 +150,11 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
     pid: child.pid!,
     env: { DOCKER_HOST: endpoint },
     docker: (args) => run('docker', ['-H', endpoint, ...args]),
-    freeze() {
-      if (child.exitCode === null) process.kill(child.pid!, 'SIGSTOP');
+    async freeze() {
+      if (child.exitCode !== null) return;
+      process.kill(child.pid!, 'SIGSTOP');
       frozen = true;
+      await allThreadsStopped(child.pid!);
     },
     thaw() {
       if (frozen && child.exitCode === null) process.kill(child.pid!, 'SIGCONT');
