@@ -1,4 +1,3 @@
-import type Dockerode from 'dockerode';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,29 +15,30 @@ describe.skipIf(!available)(`exec checks in the devcontainer, found by its label
   const name = uniqueProject('berth-devcontainer');
   const workspace = mkdtempSync(join(tmpdir(), 'berth-workspace-'));
   let engine: Engine;
-  const created: Dockerode.Container[] = [];
+  const created: string[] = [];
 
   async function devcontainer(suffix: string, config: string, cmd: string[]): Promise<void> {
-    const c = await engine.docker.createContainer({
+    const { id } = await engine.api.createContainer({
       Image: TEST_IMAGE,
       name: `${name}-${suffix}`,
       Cmd: cmd,
       Labels: { 'devcontainer.local_folder': workspace, 'devcontainer.config_file': join(workspace, config) },
     });
-    created.push(c);
-    await c.start();
+    created.push(id);
+    await engine.api.getContainer(id).start();
   }
 
   beforeAll(async () => {
     engine = await connectEngine({ timeoutMs: 5000 });
-    await ensureTestImage(engine.docker);
+    await ensureTestImage();
     const idle = (marker: string) => ['sh', '-c', `echo ${marker} > /tmp/which; trap "exit 0" TERM; while true; do sleep 1; done`];
     await devcontainer('gpu', '.devcontainer/gpu/devcontainer.json', idle('gpu'));
     await devcontainer('main', '.devcontainer/devcontainer.json', idle('main'));
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(created.map((c) => c.remove({ force: true }).catch(() => {})));
+    await Promise.all(created.map((id) => engine.api.getContainer(id).remove({ force: true }).catch(() => {})));
+    engine?.close();
     rmSync(workspace, { recursive: true, force: true });
   });
 
