@@ -21,14 +21,15 @@ const SPEC = 'berth.yaml';
 /**
  * The registry a spec names: `{ path }` for a file relative to the spec, `{ package }` for a registry
  * published as an npm package. Read with a line scan so the plugin stays dependency-free.
+ * @param {string} specPath
  * @returns {{ path: string } | { package: string } | undefined}
  */
 function registryOf(specPath) {
   const text = readFileSync(specPath, 'utf8');
   const pkg = /^registry:[ \t]*\{[^}\n]*\bpackage:\s*["']?([^"'\s,}]+)/m.exec(text) ?? /^registry:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+package:\s*["']?([^"'\s,}#]+)/m.exec(text);
-  if (pkg) return { package: pkg[1] };
+  if (pkg?.[1]) return { package: pkg[1] };
   const m = /^registry:[ \t]*(?:\{[ \t]*path:[ \t]*)?["']?([^"'\s#}]+)["']?/m.exec(text) ?? /^registry:[ \t]*\n[ \t]+path:\s*["']?([^"'\s#}]+)/m.exec(text);
-  if (!m || m[1].startsWith('{')) return undefined;
+  if (!m?.[1] || m[1].startsWith('{')) return undefined;
   return { path: m[1] };
 }
 
@@ -49,12 +50,13 @@ const createNodesV2 = [
       // Both depend on the validator's own code (the built @berth/spec the task graph runs first).
       const validator = { dependentTasksOutputFiles: '**/*.js', transitive: true };
       const envInputs = [`{projectRoot}/${SPEC}`, validator];
+      /** @type {(string | import('nx/src/config/workspace-json-project-json').InputDefinition)[]} */
       const portsInputs = [`{projectRoot}/${SPEC}`];
       const registry = registryOf(join(context.workspaceRoot, file));
       if (registry && 'path' in registry) portsInputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry.path)).split('\\').join('/')}`);
       if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
       portsInputs.push(validator);
-      const target = (check) => ({
+      const target = (/** @type {'ports' | 'env'} */ check) => ({
         command: `${command} ${check} ${SPEC}`,
         options: { cwd: '{projectRoot}' },
         cache: true,
