@@ -17,9 +17,11 @@ const HOW = {
   'cli-cold-start': [],
   'compose-import': SOURCES,
   'docker-up': TSX,
+  'ecosystem-check': [],
   'gpu-parse': TSX,
   'health-doctor': SOURCES,
   'health-http': [],
+  'mcp-startup': [],
   'spec-registry-scale': [],
 };
 
