@@ -1,18 +1,20 @@
-/** Where a problem was found: a file position, a flag, or a field path. */
-export interface Problem {
-  /** Stable machine-readable code, such as "port-conflict" or "unknown-key". */
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-  /** File the problem is in, as the user named it (relative to the cwd where possible). */
-  file?: string;
-  line?: number;
-  col?: number;
-  /** Path into the document, such as ["services", "mlflow", "ports", 0]. */
-  path?: (string | number)[];
-  /** What to do about it. */
-  hint?: string;
-}
+import * as z from 'zod/mini';
+
+/**
+ * Where a problem was found: a file position, a flag, or a field path. A zod schema (written with
+ * `zod/mini`, so the dashboard can parse the API's answers with it at little cost: `@berth/spec/reports`).
+ */
+export const Problem = z.object({
+  code: z.string().check(z.describe('Stable machine-readable code, such as "port-conflict" or "unknown-key".')),
+  severity: z.enum(['error', 'warning']),
+  message: z.string(),
+  file: z.optional(z.string().check(z.describe('The file it is in, as the user named it (relative to the cwd where possible).'))),
+  line: z.optional(z.number()),
+  col: z.optional(z.number()),
+  path: z.optional(z.array(z.union([z.string(), z.number()])).check(z.describe('Path into the document, such as ["services", "mlflow", "ports", 0].'))),
+  hint: z.optional(z.string().check(z.describe('What to do about it.'))),
+});
+export type Problem = z.infer<typeof Problem>;
 
 /** `file:line:col: message`, the one-line form every command prints. */
 export function formatProblem(p: Problem): string {

@@ -34,7 +34,8 @@ export function registerReadRoutes(app: FastifyInstance, rt: Runtime): void {
 
   r.get('/api/services', { schema: { tags: ['read'], summary: 'Services and connections with their latest health, uptime and latency', response: { 200: ServicesResponse } } }, async () => {
     const results = rt.results();
-    return { services: servicesView(spec, results, await rt.summaries()), checkedAt: rt.health().view.checkedAt };
+    const { status, checkedAt } = rt.health().view;
+    return { services: servicesView(spec, results, await rt.summaries()), status, checkedAt };
   });
 
   r.get(

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { BerthError } from '@berth/spec';
+import { BerthError, profileServices } from '@berth/spec';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from '../contract.js';
 import { requireBearer } from '../auth.js';
 import type { Runtime } from '../runtime.js';
-import { EngineUnavailableError, profileServices } from '../sources/engine.js';
+import { EngineUnavailableError } from '../sources/engine.js';
 import { errorLine } from '../sources/error-line.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 500: ErrorBody, 503: ErrorBody };

@@ -1,4 +1,4 @@
-import type { BerthSpec } from '@berth/spec';
+import { profileServices, type BerthSpec } from '@berth/spec';
 import type { Engine, ServiceStatus } from '@berth/docker';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
 import { errorLine } from './error-line.js';
@@ -6,13 +6,6 @@ import { Poller } from './poller.js';
 
 /** The engine commands, loaded on first use (the API starts without loading the Docker client). */
 const docker = () => import('@berth/docker/runtime');
-
-/** The services a profile enables (those that name it). */
-export function profileServices(spec: BerthSpec, profile: string): string[] {
-  return Object.entries(spec.services)
-    .filter(([, s]) => s.profiles?.includes(profile))
-    .map(([id]) => id);
-}
 
 /** Only the fields the API shows; a container's health output may print anything, so it stays out. */
 function toView(s: ServiceStatus): ContainerView {

@@ -1,4 +1,5 @@
-export type { SpecInput, RegistryInput, EnvOrigin, PortReport, PortBindingInfo, RegistryEntryInfo, PortConflict, PortStatus, EnvReport, EnvVarStatus } from './types.js';
+export type { SpecInput, RegistryInput, EnvOrigin, PortReport, RegistryEntryInfo, EnvReport } from './types.js';
+export { PortBindingInfo, PortConflict, PortStatus, EnvVarStatus } from './report-schemas.js';
 export { analyzePorts, EPHEMERAL_PORTS, type AnalyzePortsInput } from './analyze-ports.js';
 export { holderName, portLabel } from './port-model.js';
 export { analyzeEnv, type AnalyzeEnvOptions } from './analyze-env.js';

@@ -1,4 +1,5 @@
-import { BerthError, closest } from '@berth/spec';
+import { dirname } from 'node:path';
+import { BerthError, closest, expectedServices } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { countLine, HEALTH_HEADERS, healthRows } from './render.js';
@@ -23,11 +24,12 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   }
   const interval = Number(opts.interval);
   if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`, { exitCode: ExitCode.BadInput });
-  const { deriveChecks, runChecks, worstStatus, servicesWithProfilesOff } = await import('@berth/health');
-  const { dirname } = await import('node:path');
-  // Unless named, services whose Compose profiles are all off are left out, as `docker compose up` leaves them.
-  const off = services.length ? [] : servicesWithProfilesOff(ws.spec, ctx.env);
-  if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (profile ${[...new Set(off.flatMap((s) => ws.spec.services[s]?.profiles ?? []))].join(', ')} off; set COMPOSE_PROFILES or name them)`);
+  const { deriveChecks, runChecks, worstStatus, offReason } = await import('@berth/health');
+  // Unless named, services the selection does not expect (Compose profiles off, and no devcontainer or
+  // host runtime) are left out, as `docker compose up` leaves them; @berth/spec's expectedServices decides.
+  const { off: offProfiles } = expectedServices(ws.spec, { env: ctx.env });
+  const off = services.length ? [] : Object.keys(offProfiles);
+  if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (${offReason([...new Set(off.flatMap((s) => offProfiles[s]!))])}; set COMPOSE_PROFILES or name them)`);
   const wanted = services.length ? services : off.length ? known.filter((k) => !off.includes(k)) : [];
   const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath) });
   if (targets.length === 0) {
