@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { allowedHosts, installHostCheck } from './host-check.js';
 import type { Redactor } from './redact.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { registerReadRoutes } from './routes/read-routes.js';
@@ -81,6 +82,10 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   app.setSerializerCompiler(serializerCompiler);
   const runtime = new Runtime(options);
   const redact = options.redact;
+  // Only requests that name berth as it listens (loopback, or what --host names): a browser page that
+  // reached this port under a name of its own (DNS rebinding) gets 421 before anything else runs.
+  let hosts = allowedHosts();
+  installHostCheck(app, () => hosts);
 
   // The second wall for secrets: no body leaves with a value that looks secret.
   // Callback-style hooks: no promise per request on the hot path. The cached /health body is redacted already.
@@ -114,6 +119,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
     app,
     runtime,
     async listen({ host = '127.0.0.1', port = 0 } = {}) {
+      hosts = allowedHosts(host);
       if (!started) runtime.start();
       started = true;
       const address = await app.listen({ host, port });
