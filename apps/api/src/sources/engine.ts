@@ -2,7 +2,7 @@ import { profileServices, type BerthSpec } from '@berth/spec';
 import type { Engine, ServiceStatus } from '@berth/docker';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
 import { errorLine } from './error-line.js';
-import { Poller } from './poller.js';
+import { PolledSource } from './poller.js';
 
 /** The engine commands, loaded on first use (the API starts without loading the Docker client). */
 const docker = () => import('@berth/docker/runtime');
@@ -21,26 +21,33 @@ export class EngineUnavailableError extends Error {}
  */
 export class EngineSource {
   private engine: Engine | undefined;
-  private last: ContainersResponse = { available: false, reason: 'the engine has not been asked yet' };
-  private poller: Poller;
+  private source: PolledSource<ContainersResponse>;
 
   constructor(
     private spec: BerthSpec,
     private options: { env?: NodeJS.ProcessEnv; intervalMs?: number; timeoutMs?: number; projectDir?: string } = {},
   ) {
-    this.poller = new Poller(() => this.update(), options.intervalMs ?? 5000);
+    this.source = new PolledSource<ContainersResponse>({
+      initial: { available: false, reason: 'the engine has not been asked yet' },
+      read: () => this.read(),
+      failed: (err) => {
+        this.engine = undefined; // connect again next time: the engine may come back
+        return { available: false, reason: errorLine(err) };
+      },
+      intervalMs: options.intervalMs ?? 5000,
+    });
   }
 
   start(): void {
-    this.poller.start();
+    this.source.start();
   }
 
   stop(): Promise<void> {
-    return this.poller.stop();
+    return this.source.stop();
   }
 
   refresh(): Promise<void> {
-    return this.poller.run();
+    return this.source.refresh();
   }
 
   /** The engine, connecting on first use; throws EngineUnavailableError with the reason. */
@@ -55,24 +62,19 @@ export class EngineSource {
     }
   }
 
-  private async update(): Promise<void> {
-    try {
-      const engine = await this.connect();
-      const { projectStatus, projectName } = await docker();
-      const containers = (await projectStatus(engine, this.spec, { env: this.options.env })).map(toView);
-      this.last = { available: true, endpoint: engine.endpoint, project: projectName(this.spec, this.options.env), containers, checkedAt: new Date().toISOString() };
-    } catch (err) {
-      this.engine = undefined; // connect again next time: the engine may come back
-      this.last = { available: false, reason: errorLine(err) };
-    }
+  private async read(): Promise<ContainersResponse> {
+    const engine = await this.connect();
+    const { projectStatus, projectName } = await docker();
+    const containers = (await projectStatus(engine, this.spec, { env: this.options.env })).map(toView);
+    return { available: true, endpoint: engine.endpoint, project: projectName(this.spec, this.options.env), containers, checkedAt: new Date().toISOString() };
   }
 
   containers(): ContainersResponse {
-    return this.last;
+    return this.source.last;
   }
 
   profiles(): ProfilesResponse {
-    const last = this.last;
+    const last = this.source.last;
     const running = new Set(last.available ? last.containers.filter((c) => c.state === 'running').map((c) => c.service) : []);
     const profiles: ProfileView[] = Object.entries(this.spec.profiles).map(([name, p]) => {
       const services = profileServices(this.spec, name);
