@@ -1,7 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { allowedHosts, installHostCheck } from './host-check.js';
-import type { Redactor } from './redact.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { registerReadRoutes } from './routes/read-routes.js';
 import { registerStaticRoutes } from './routes/static-routes.js';
@@ -46,7 +45,7 @@ function installCors(app: FastifyInstance, origins: string[]) {
   });
 }
 
-function installErrors(app: FastifyInstance, redact: Redactor, logged: boolean) {
+function installErrors(app: FastifyInstance, redact: (text: string) => string, logged: boolean) {
   app.setErrorHandler((error, req, reply) => {
     const err = error as FastifyError;
     if (hasZodFastifySchemaValidationErrors(err)) {

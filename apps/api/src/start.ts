@@ -1,7 +1,6 @@
 import { dirname, join } from 'node:path';
-import { BerthError, hasErrors, loadRegistryFile, loadSpecFile, resolveRegistryPath, type BerthSpec, type PortRegistry } from '@berth/spec';
+import { BerthError, hasErrors, loadRegistryFile, loadSpecFile, redactorFor, resolveRegistryPath, type BerthSpec, type PortRegistry } from '@berth/spec';
 import { resolveToken, type TokenSource } from './auth.js';
-import { makeRedactor, secretValues } from './redact.js';
 import { defaultUiDir } from './routes/static-routes.js';
 import { createServer, type BerthServer } from './server.js';
 import type { McpRouteOptions } from './routes/mcp-routes.js';
@@ -72,7 +71,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const baseDir = dirname(options.specPath);
   const location = parseStoreOption(options.store, options.specPath);
   const token = options.token ? { token: options.token, from: 'env' as const } : resolveToken({ env, file: options.tokenFile ?? join(baseDir, '.berth', 'token') });
-  const redact = makeRedactor(secretValues(env, spec, [token.token]));
+  // Every value berth knows to be secret (process env, the .env beside the spec, what services pass into
+  // their containers under secret names, the token): no answer, event or stored result carries one.
+  const redact = redactorFor({ spec, specDir: baseDir, env, extra: [token.token] });
   const store = await openStore(location, options.retention);
   try {
     const engine = options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir });

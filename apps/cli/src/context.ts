@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   BerthError,
   displayPath,
@@ -12,7 +11,9 @@ import {
   type PortRegistry,
   type Problem,
 } from '@berth/spec';
+import { dirname, resolve } from 'node:path';
 import { Output, useColor, type Streams } from './output.js';
+import type { Redaction } from './redaction.js';
 import { bundledExampleSpec } from './bundled-example.js';
 import { startProgress, type Progress } from './progress.js';
 
@@ -44,6 +45,8 @@ export interface RunEnvironment extends Streams {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C; long commands stop waiting cleanly. */
   signal: AbortSignal;
+  /** What printed text passes through so no secret value is shown (set by runCli). */
+  redaction?: Redaction;
 }
 
 /** Everything a command needs: where it runs, how to print, and the spec on demand. */
@@ -54,7 +57,7 @@ export class CliContext {
     readonly run: RunEnvironment,
     readonly options: GlobalOptions,
   ) {
-    this.out = new Output(run, !!options.json, useColor(run.stdout, run.env, options.color));
+    this.out = new Output(run, !!options.json, useColor(run.stdout, run.env, options.color), run.redaction?.redact);
   }
 
   get cwd() {
@@ -71,7 +74,9 @@ export class CliContext {
   }
 
   progress(text: string, delayMs = 1000): Progress {
-    return startProgress(this.run, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text });
+    const redact = this.run.redaction?.redact;
+    const streams = redact ? { ...this.run, stderr: redactingStream(this.run.stderr, redact) } : this.run;
+    return startProgress(streams, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text });
   }
 
   /** The spec path: --spec, else the nearest berth.yaml from the cwd up, else the bundled example (said on stderr). */
@@ -117,6 +122,7 @@ export class CliContext {
         hint: 'add `registry: path/to/ports.yaml` to the spec, or pass --registry FILE',
       });
     }
+    this.run.redaction?.forSpec(specLoaded.value, dirname(path));
     this.loaded = {
       spec: specLoaded.value,
       specPath: path,
@@ -128,4 +134,15 @@ export class CliContext {
     };
     return this.loaded;
   }
+}
+
+/** A stream whose text writes pass `redact` first (progress lines quote what a container said). */
+function redactingStream(stream: Streams['stderr'], redact: (text: string) => string): Streams['stderr'] {
+  return new Proxy(stream, {
+    get(target, key) {
+      if (key === 'write') return (chunk: unknown, ...rest: unknown[]) => (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? redact(chunk) : chunk, ...rest);
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

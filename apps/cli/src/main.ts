@@ -3,19 +3,22 @@ import { BerthError } from '@berth/spec';
 import { createProgram } from './program.js';
 import { ExitCode } from './exit-codes.js';
 import { Output, useColor } from './output.js';
+import { Redaction } from './redaction.js';
 import type { RunEnvironment } from './context.js';
 
 /**
  * Runs berth with `argv` (without node and script) and returns its exit code.
  * Never throws and never calls process.exit: the same function serves the binary and in-process tests.
  */
-export async function runCli(argv: string[], run: RunEnvironment): Promise<number> {
+export async function runCli(argv: string[], environment: RunEnvironment): Promise<number> {
   let exit: number = ExitCode.Ok;
+  // One redactor for the run: commands, progress and the error report below all print through it.
+  const run: RunEnvironment = { ...environment, redaction: environment.redaction ?? new Redaction(environment.env) };
   const program = createProgram(run, (code) => {
     exit = Math.max(exit, code);
   });
   const json = argv.includes('--json');
-  const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined));
+  const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined), run.redaction!.redact);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;

@@ -32,25 +32,34 @@ export function palette(enabled: boolean): Palette {
   return { red: code(31, 39), yellow: code(33, 39), green: code(32, 39), dim: code(2, 22), bold: code(1, 22), cyan: code(36, 39) };
 }
 
-/** What every command writes through: plain lines, coloured when allowed, JSON when asked. */
+/**
+ * What every command writes through: plain lines, coloured when allowed, JSON when asked. Every line,
+ * note and JSON document passes the run's redactor (no secret value is printed); `raw` writes are for
+ * documents and a container's own logs.
+ */
 export class Output {
   readonly paint: Palette;
   constructor(
     readonly streams: Streams,
     readonly json: boolean,
     readonly color: boolean,
+    private readonly redact: (text: string) => string = (t) => t,
   ) {
     this.paint = palette(color);
   }
   line(text = ''): void {
-    this.streams.stdout.write(`${text}\n`);
+    this.streams.stdout.write(`${this.redact(text)}\n`);
   }
   /** Notices and progress go to stderr so stdout stays parseable. */
   note(text: string): void {
-    this.streams.stderr.write(`${text}\n`);
+    this.streams.stderr.write(`${this.redact(text)}\n`);
   }
   writeJson(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.streams.stdout.write(`${this.redact(JSON.stringify(value, null, 2))}\n`);
+  }
+  /** One JSON document on one line (a --watch round, a log line as data). */
+  writeJsonLine(value: unknown): void {
+    this.streams.stdout.write(`${this.redact(JSON.stringify(value))}\n`);
   }
   /** One line per problem: `file:line:col: message`, errors red, warnings yellow. */
   problems(problems: readonly Problem[], stream: 'stdout' | 'stderr' = 'stdout'): void {

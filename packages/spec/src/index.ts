@@ -12,3 +12,4 @@ export { checkReferences, dependencyCycles } from './load/references.js';
 // subpath exports: code that only loads and checks specs (the CLI's cold path) never loads them.
 export * from './analysis/index.js';
 export * from './selection/index.js';
+export * from './secrets/index.js';

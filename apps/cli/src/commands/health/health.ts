@@ -49,7 +49,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     code = results.every((r) => r.status === 'passing') ? ExitCode.Ok : ExitCode.Findings;
     if (ctx.json) {
       const doc = { ok: code === ExitCode.Ok, spec: ws.specFile, status, ...(off.length ? { skipped: off } : {}), checkedAt: new Date().toISOString(), checks: results };
-      if (opts.watch) ctx.run.stdout.write(`${JSON.stringify(doc)}\n`);
+      if (opts.watch) ctx.out.writeJsonLine(doc);
       else ctx.out.writeJson(doc);
     } else {
       // Output.table's alignment, captured as lines so a --watch redraw knows how many to move up over.
