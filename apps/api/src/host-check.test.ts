@@ -22,7 +22,7 @@ describe('allowedHosts', () => {
   });
   it("listening everywhere, adds this machine's addresses and name, and nothing else", () => {
     const all = allowedHosts('0.0.0.0', machine);
-    expect([...all].sort()).toEqual(['127.0.0.1', '::1', '10.0.0.5', 'fe80::1', 'localhost', 'workstation'].sort());
+    expect([...all].sort()).toEqual(['0.0.0.0', '127.0.0.1', '::1', '10.0.0.5', 'fe80::1', 'localhost', 'workstation'].sort());
     expect(allowedHosts('::', machine).has('evil.example')).toBe(false);
   });
 });

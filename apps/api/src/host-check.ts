@@ -15,14 +15,15 @@ export function hostOf(header: string | undefined): string | undefined {
 
 /**
  * The names berth answers as: the loopback names (127.0.0.1, localhost, [::1]) and what `--host` names.
- * Listening on every interface (0.0.0.0, ::), also this machine's addresses and its host name. Anything
+ * Listening on every interface (0.0.0.0, ::), also this machine's addresses and its host name (and the
+ * wildcard itself: the URL berth prints then names it). Anything
  * else in a Host header is a page that reached the API under a name of its own (DNS rebinding): 421.
  */
 export function allowedHosts(listenHost = '127.0.0.1', machine: { addresses: string[]; name: string } = thisMachine()): Set<string> {
   const out = new Set(LOOPBACK);
   const named = hostOf(listenHost.includes(':') && !listenHost.startsWith('[') ? `[${listenHost}]` : listenHost) ?? '';
+  if (named) out.add(named);
   if (WILDCARD.has(named)) for (const a of [...machine.addresses, machine.name]) out.add(a.toLowerCase());
-  else out.add(named);
   return out;
 }
 
