@@ -53,7 +53,7 @@ export interface RunningServer extends BerthServer {
 
 function loadSpec(specPath: string): { spec: BerthSpec; specFile: string; registry?: { value: PortRegistry; file: string } } {
   const loaded = loadSpecFile(specPath);
-  if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems, exitCode: 2 });
+  if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems });
   const ref = resolveRegistryPath(loaded.value, loaded.path);
   let registry: { value: PortRegistry; file: string } | undefined;
   if (ref.path) {

@@ -94,7 +94,7 @@ export class CliContext {
     if (bundled) this.out.note(`berth: no berth.yaml found from ${this.cwd} up; using the bundled example (${displayPath(path, this.cwd)})`);
     const specLoaded = loadSpecFile(path, this.cwd);
     if (!specLoaded.value || hasErrors(specLoaded.problems)) {
-      throw new BerthError('ERR_BERTH_INVALID_SPEC', `${specLoaded.file}: the spec is not valid`, { problems: specLoaded.problems, exitCode: 2 });
+      throw new BerthError('ERR_BERTH_INVALID_SPEC', `${specLoaded.file}: the spec is not valid`, { problems: specLoaded.problems });
     }
     const warnings = specLoaded.problems.filter((p) => p.severity === 'warning');
     let registryPath: string | undefined;
@@ -103,7 +103,7 @@ export class CliContext {
       const ref = resolveRegistryPath(specLoaded.value, path);
       if (ref.problem) {
         const at = specLoaded.source?.locate(ref.problem.path ?? [], 'value');
-        throw new BerthError('ERR_BERTH_REGISTRY', ref.problem.message, { problems: [{ ...ref.problem, file: specLoaded.file, ...at }], exitCode: 2 });
+        throw new BerthError('ERR_BERTH_REGISTRY', ref.problem.message, { problems: [{ ...ref.problem, file: specLoaded.file, ...at }] });
       }
       registryPath = ref.path;
     }
@@ -112,13 +112,12 @@ export class CliContext {
       const r = loadRegistryFile(registryPath, this.cwd);
       if (!r.value || hasErrors(r.problems)) {
         const flagged = this.options.registry ? r.problems.map((p) => (p.code === 'file-not-found' ? { ...p, message: `${p.message} (from --registry)` } : p)) : r.problems;
-        throw new BerthError('ERR_BERTH_INVALID_REGISTRY', `${r.file}: the port registry is not valid`, { problems: flagged, exitCode: 2 });
+        throw new BerthError('ERR_BERTH_INVALID_REGISTRY', `${r.file}: the port registry is not valid`, { problems: flagged });
       }
       registry = r as LoadedWorkspace['registry'];
       warnings.push(...r.problems.filter((p) => p.severity === 'warning'));
     } else if (options.requireRegistry) {
       throw new BerthError('ERR_BERTH_NO_REGISTRY', `${specLoaded.file}: names no port registry`, {
-        exitCode: 2,
         hint: 'add `registry: path/to/ports.yaml` to the spec, or pass --registry FILE',
       });
     }

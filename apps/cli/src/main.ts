@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { BerthError } from '@berth/spec';
 import { createProgram } from './program.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { Output, useColor } from './output.js';
 import { Redaction } from './redaction.js';
 import type { RunEnvironment } from './context.js';
@@ -43,7 +43,7 @@ function reportError(err: unknown, out: Output): number {
       out.note(out.paint.red(`berth: ${err.message}`));
       if (err.hint) out.note(`hint: ${err.hint}`);
     }
-    return err.exitCode;
+    return exitCodeOf(err.code);
   }
   if (isAbort(err)) {
     out.note('berth: interrupted');
@@ -53,7 +53,7 @@ function reportError(err: unknown, out: Output): number {
   const e = err as Error;
   out.note(out.paint.red(`berth: internal error: ${e?.message ?? String(err)} (this is a bug; set BERTH_DEBUG=1 for the stack)`));
   if (process.env.BERTH_DEBUG) out.note(String(e?.stack));
-  return 70;
+  return ExitCode.Internal;
 }
 
 function isAbort(err: unknown): boolean {

@@ -1,8 +1,4 @@
 /** Turns socket errors into the words a person reads in a verdict. */
-import { formatDuration } from '@berth/spec';
-
-/** @deprecated berth's one duration formatter is @berth/spec's formatDuration; this name stays for exec-check.ts until it moves. */
-export const formatMs = formatDuration;
 
 /** One line for a network error, such as "connection refused on 127.0.0.1:5000". */
 export function describeNetError(err: unknown, where: string): string {

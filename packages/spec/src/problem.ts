@@ -28,20 +28,77 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 }
 
 /**
- * An error a user can act on: bad input, a missing file, an unreachable engine.
- * The CLI prints its problems one per line and exits with `exitCode`, never a stack trace.
+ * Every code a BerthError carries, grouped by what it means for the user. Packages throw codes; what a
+ * code becomes is decided at each edge, in one table there: the CLI's exit code (apps/cli/src/exit-codes.ts)
+ * and the API's HTTP status (apps/api/src/error-status.ts). Both tables are keyed by this list, so a new
+ * code does not compile until both say what it means.
+ */
+export const BERTH_ERROR_CODES = [
+  // The input is wrong: the spec, the registry, a flag, a file the user named.
+  'ERR_BERTH_USAGE',
+  'ERR_BERTH_INVALID_SPEC',
+  'ERR_BERTH_INVALID_REGISTRY',
+  'ERR_BERTH_REGISTRY',
+  'ERR_BERTH_NO_REGISTRY',
+  'ERR_BERTH_PACKAGED_REGISTRY',
+  'ERR_BERTH_BUNDLED',
+  'ERR_BERTH_UNKNOWN_SERVICE',
+  'ERR_BERTH_UNKNOWN_MODULE',
+  'ERR_BERTH_ENV_FILE',
+  'ERR_BERTH_NO_COMPOSE_FILE',
+  'ERR_BERTH_COMPOSE_IMPORT',
+  'ERR_BERTH_KEEP_MARKERS',
+  'ERR_BERTH_PROFILES',
+  'ERR_BERTH_SERVICES',
+  // A file berth would write or read: already there (without --force), no directory, not readable or writable.
+  'ERR_BERTH_EXISTS',
+  'ERR_BERTH_NO_DIR',
+  'ERR_BERTH_UNREADABLE',
+  'ERR_BERTH_WRITE',
+  'ERR_BERTH_REGISTRY_CHANGED',
+  'ERR_BERTH_MCP_JSON',
+  'ERR_BERTH_MCP_JSON_CHANGED',
+  // berth's own state: its history store, its locks.
+  'ERR_BERTH_STORE',
+  'ERR_BERTH_STORE_NEWER',
+  'ERR_BERTH_LOCK_DIR',
+  'ERR_BERTH_LOCK_FAILED',
+  'ERR_BERTH_LOCKED',
+  // The engine: unreachable, or it refused, or what it runs did not come up.
+  'ERR_BERTH_ENGINE_UNREACHABLE',
+  'ERR_BERTH_ENGINE',
+  'ERR_BERTH_IMAGE_MISSING',
+  'ERR_BERTH_IMAGE_BUILD',
+  'ERR_BERTH_PULL',
+  'ERR_BERTH_PORTS',
+  'ERR_BERTH_PORT_TAKEN',
+  'ERR_BERTH_GPU_RUNTIME',
+  'ERR_BERTH_NOT_RUNNING',
+  'ERR_BERTH_SERVICE_FAILED',
+  'ERR_BERTH_WAIT_TIMEOUT',
+  'ERR_BERTH_UP_FAILED',
+] as const;
+export type BerthErrorCode = (typeof BERTH_ERROR_CODES)[number];
+
+/**
+ * An error a user can act on: bad input, a missing file, an unreachable engine. It says what happened
+ * (`code`, `message`, `problems`, `hint`); the edge that reports it decides the exit code or HTTP status
+ * from `code`, never the thrower. The CLI prints its problems one per line, never a stack trace.
  */
 export class BerthError extends Error {
   readonly problems: Problem[];
-  readonly exitCode: number;
-  readonly code: string;
+  readonly code: BerthErrorCode;
   readonly hint: string | undefined;
-  constructor(code: string, message: string, options: { problems?: Problem[]; exitCode?: number; hint?: string; cause?: unknown } = {}) {
+  constructor(code: BerthErrorCode, message: string, options: { problems?: Problem[]; hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BerthError';
     this.code = code;
     this.problems = options.problems ?? [];
-    this.exitCode = options.exitCode ?? 2;
     this.hint = options.hint;
   }
+}
+
+/** The one "already exists" error: berth never overwrites a file the user has unless told to. */
+export function alreadyExists(file: string, hint = 'pass --force to overwrite it'): BerthError {
+  return new BerthError('ERR_BERTH_EXISTS', `${file} already exists; not overwriting it`, { hint });
 }

@@ -3,11 +3,12 @@ import { BerthError, profileServices } from '@berth/spec';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from '../contract.js';
 import { requireBearer } from '../auth.js';
+import { httpErrorOf } from '../error-status.js';
 import type { Runtime } from '../runtime.js';
 import { EngineUnavailableError } from '../sources/engine.js';
 import { errorLine } from '../sources/error-line.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 500: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 500: ErrorBody, 502: ErrorBody, 503: ErrorBody, 504: ErrorBody };
 
 /** Write routes: profile up and down, service restart. Each needs `Authorization: Bearer TOKEN`. */
 export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: string): void {
@@ -24,11 +25,10 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
       else await engine.act(action, options);
       return { ok: true, action, target, message: `${action} ${target}: done`, services };
     } catch (err) {
-      // No engine: 503. The engine refused for a reason berth knows (a port taken, nothing to restart): 409.
-      const code = err instanceof EngineUnavailableError ? 503 : err instanceof BerthError ? 409 : 500;
-      const error = { 503: 'Service Unavailable', 409: 'Conflict', 500: 'Internal Server Error' }[code];
+      // No engine: 503. A reason berth knows: the status its code means (error-status.ts). Anything else: 500.
+      const { statusCode, error } = err instanceof EngineUnavailableError ? httpErrorOf('ERR_BERTH_ENGINE_UNREACHABLE') : err instanceof BerthError ? httpErrorOf(err.code) : httpErrorOf('');
       const detail = err instanceof BerthError && err.problems.length ? `: ${err.problems.map((p) => p.message).join('; ')}` : '';
-      return reply.code(code).send({ statusCode: code, error, message: `${action} ${target} failed: ${errorLine(err)}${detail}` });
+      return reply.code(statusCode).send({ statusCode, error, message: `${action} ${target} failed: ${errorLine(err)}${detail}` });
     }
   };
 

@@ -12,7 +12,7 @@ const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'do
 function defaultComposeFiles(cwd: string): string[] {
   const main = DEFAULT_FILES.find((f) => existsSync(join(cwd, f)));
   if (!main) {
-    throw new BerthError('ERR_BERTH_NO_COMPOSE_FILE', `no Compose file in ${cwd}`, { exitCode: 2, hint: `name one, or create one of ${DEFAULT_FILES.join(', ')}` });
+    throw new BerthError('ERR_BERTH_NO_COMPOSE_FILE', `no Compose file in ${cwd}`, { hint: `name one, or create one of ${DEFAULT_FILES.join(', ')}` });
   }
   const override = main.replace(/\.ya?ml$/, (ext) => `.override${ext}`);
   return existsSync(join(cwd, override)) ? [main, override] : [main];
@@ -53,7 +53,7 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
         const errors = result.problems.filter((p) => p.severity === 'error');
         const warnings = result.problems.filter((p) => p.severity === 'warning');
         if (errors.length || !result.yaml) {
-          throw new BerthError('ERR_BERTH_COMPOSE_IMPORT', 'the Compose files cannot be imported', { exitCode: ExitCode.BadInput, problems: result.problems });
+          throw new BerthError('ERR_BERTH_COMPOSE_IMPORT', 'the Compose files cannot be imported', { problems: result.problems });
         }
         if (opts.output) writeFileAtomic(resolve(ctx.cwd, opts.output), result.yaml, { force: !!opts.force, display: opts.output });
         if (ctx.json) {

@@ -164,7 +164,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           env: ctx.env,
           onLine: (l) => {
             if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(l)}\n`);
-            else ctx.out.line(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}`);
+            // The container's own stream, the user's: written as it is, not through the redactor.
+            else ctx.run.stdout.write(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}\n`);
           },
         }));
         return ExitCode.Ok;

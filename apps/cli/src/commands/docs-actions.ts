@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { BerthError, displayPath } from '@berth/spec';
+import { alreadyExists, BerthError, displayPath } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
 import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, starterSpecText, writeFileAtomic } from '@berth/spec/render';
 import { ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
@@ -10,7 +10,7 @@ import { preparePage } from './generated-page.js';
 
 /** `berth docs`: print, write or check the spec's INFRASTRUCTURE.md. */
 export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string }): Promise<number> {
-  if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together', { exitCode: ExitCode.BadInput });
+  if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
   const ws = ctx.load();
   const target = opts.output ? resolve(ctx.cwd, opts.output) : join(dirname(ws.specPath), INFRASTRUCTURE_PAGE);
   const { file, previous, page, problems } = preparePage(target, renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath) }), ctx.cwd, !!(opts.write || opts.check || opts.output));
@@ -70,7 +70,7 @@ export async function schema(ctx: CliContext, which: string, opts: { output?: st
 export async function init(ctx: CliContext, opts: { output: string; force?: boolean; mcp?: boolean }): Promise<number> {
   const target = resolve(ctx.cwd, opts.output);
   const file = displayPath(target, ctx.cwd);
-  const exists = () => new BerthError('ERR_BERTH_EXISTS', `${file}: already exists; not overwriting it`, { hint: 'pass --force to replace it' });
+  const exists = () => alreadyExists(file);
   if (existsSync(target) && !opts.force) throw exists();
   if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
   try {

@@ -1,4 +1,4 @@
-import { BerthError, writeFileAtomic as writeAtomically } from '@berth/spec';
+import { alreadyExists, BerthError, writeFileAtomic as writeAtomically } from '@berth/spec';
 
 /**
  * @berth/spec's atomic write, with the errors the CLI prints: an existing file is refused unless `force`
@@ -10,8 +10,8 @@ export function writeFileAtomic(path: string, text: string, options: { force?: b
     writeAtomically(path, text, { mkdir: true, overwrite: !!options.force });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new BerthError('ERR_BERTH_OUTPUT_EXISTS', `${shown} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it' });
+      throw alreadyExists(shown);
     }
-    throw new BerthError('ERR_BERTH_WRITE', `cannot write ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { exitCode: 2, cause: err });
+    throw new BerthError('ERR_BERTH_WRITE', `cannot write ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
 }

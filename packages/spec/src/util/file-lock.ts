@@ -89,7 +89,7 @@ export function runtimeLockDir(env: NodeJS.ProcessEnv = process.env): string {
   const runtime = env.XDG_RUNTIME_DIR && isOwnDir(env.XDG_RUNTIME_DIR, uid) ? join(env.XDG_RUNTIME_DIR, 'berth') : join(tmpdir(), `berth-${uid ?? 'user'}`);
   mkdirSync(runtime, { recursive: true, mode: 0o700 });
   if (!isOwnDir(runtime, uid)) {
-    throw new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { exitCode: 2, hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
+    throw new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
   }
   const dir = join(runtime, 'locks');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -324,20 +324,19 @@ function commandLine(argv: readonly string[] = process.argv): string {
 function lockedError(lockPath: string, display: string, holder: LockHolder | undefined, timeoutMs: number): BerthError {
   const waited = `waited ${formatSeconds(timeoutMs)}`;
   if (!holder) {
-    return new BerthError('ERR_BERTH_LOCKED', `${display} is locked (${lockPath}); ${waited}`, { exitCode: 1, hint: `if no berth is running, remove ${lockPath}` });
+    return new BerthError('ERR_BERTH_LOCKED', `${display} is locked (${lockPath}); ${waited}`, { hint: `if no berth is running, remove ${lockPath}` });
   }
   const where = holder.hostname === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.hostname}`;
   const since = holder.since ? `, since ${holder.since} (${formatSeconds(Date.now() - Date.parse(holder.since))} ago)` : '';
   const doing = holder.purpose ? `, ${holder.purpose}` : '';
   return new BerthError('ERR_BERTH_LOCKED', `${display} is locked by ${where} ("${holder.command}"${doing}${since}); ${waited}`, {
-    exitCode: 1,
     hint: holder.hostname === hostname() ? `wait for it to finish, or stop it (kill ${holder.pid}); a lock whose process is gone is taken over by itself` : `a lock held on another host is never taken over; if nothing runs there any more, remove ${lockPath}`,
   });
 }
 
 function lockFailure(lockPath: string, err: unknown): BerthError {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { exitCode: 2, cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
+  return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
 }
 
 function formatSeconds(ms: number): string {

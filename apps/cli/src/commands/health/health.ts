@@ -15,7 +15,6 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   const unknown = services.filter((s) => !known.includes(s));
   if (unknown.length) {
     throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service or connection named ${unknown.join(', ')}`, {
-      exitCode: ExitCode.BadInput,
       problems: unknown.map((s) => {
         const near = closest(s, known);
         return { code: 'unknown-service', severity: 'error' as const, file: ws.specFile, message: `no service or connection "${s}"`, hint: near ? `did you mean ${near}?` : `known: ${known.join(', ')}` };
@@ -23,7 +22,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     });
   }
   const interval = Number(opts.interval);
-  if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`, { exitCode: ExitCode.BadInput });
+  if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`);
   const { deriveChecks, runChecks, worstStatus, offReason } = await import('@berth/health');
   // Unless named, services the selection does not expect (Compose profiles off, and no devcontainer or
   // host runtime) are left out, as `docker compose up` leaves them; @berth/spec's expectedServices decides.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileAtomic } from '@berth/spec';
+import { alreadyExists, BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileAtomic } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
@@ -21,7 +21,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
     ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
   });
   if (report.problems.some((p) => p.code === 'unknown-module')) {
-    throw new BerthError('ERR_BERTH_UNKNOWN_MODULE', 'unknown module', { problems: report.problems.filter((p) => p.code === 'unknown-module'), exitCode: 2 });
+    throw new BerthError('ERR_BERTH_UNKNOWN_MODULE', 'unknown module', { problems: report.problems.filter((p) => p.code === 'unknown-module') });
   }
   // A port variable must also agree with the port the registry gives it.
   const { env, origins } = mergedEnv(ctx, envFile);
@@ -60,14 +60,14 @@ export function example(ctx: CliContext, opts: { output: string; force?: boolean
   const path = resolve(ctx.cwd, opts.output);
   const file = displayPath(path, ctx.cwd);
   if (existsSync(path) && !opts.force) {
-    throw new BerthError('ERR_BERTH_EXISTS', `${file} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it, or -o to write elsewhere' });
+    throw alreadyExists(file, 'pass --force to overwrite it, or -o to write elsewhere');
   }
   try {
     writeFileAtomic(path, text, { overwrite: !!opts.force });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new BerthError('ERR_BERTH_EXISTS', `${file} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it' });
-    throw new BerthError('ERR_BERTH_WRITE', `${file}: cannot write (${code ?? (err as Error).message})`, { exitCode: 2 });
+    if (code === 'EEXIST') throw alreadyExists(file);
+    throw new BerthError('ERR_BERTH_WRITE', `${file}: cannot write (${code ?? (err as Error).message})`);
   }
   const vars = text.split('\n').filter((l) => /^[A-Za-z_]/.test(l)).length;
   if (ctx.json) ctx.out.writeJson({ ok: true, file, vars });

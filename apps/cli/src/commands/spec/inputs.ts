@@ -36,13 +36,13 @@ export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileO
   const file = displayPath(path, ctx.cwd);
   if (!existsSync(path)) {
     if (!flag) return undefined;
-    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: no such file`, { problems: [{ code: 'file-not-found', severity: 'error', file, message: `no such file (from ${opts.dotenv ? '--dotenv' : '--env-file'})` }], exitCode: 2 });
+    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: no such file`, { problems: [{ code: 'file-not-found', severity: 'error', file, message: `no such file (from ${opts.dotenv ? '--dotenv' : '--env-file'})` }] });
   }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: cannot read`, { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? 'error'}` }], exitCode: 2 });
+    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: cannot read`, { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? 'error'}` }] });
   }
   const parsed = parseDotEnvEntries(text);
   const values: Record<string, string> = {};

@@ -44,7 +44,7 @@ export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): nu
     if (seen.has(real)) continue;
     seen.add(real);
     const loaded = loadSpecFile(path, ctx.cwd);
-    if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems, exitCode: 2 });
+    if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems });
     specs.push({ spec: loaded.value, file: loaded.file, ...(loaded.source ? { source: loaded.source } : {}) });
   }
   const envFile = readEnvFile(ctx, ws, opts);
@@ -75,16 +75,16 @@ function requireService(ctx: CliContext, service: string) {
   if (ws.spec.services[service]) return ws;
   const known = Object.keys(ws.spec.services);
   const guess = closest(service, known);
-  throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `${ws.specFile}: service "${service}" does not exist${guess ? ` (did you mean "${guess}"?)` : ` (known: ${known.join(', ')})`}`, { exitCode: 2 });
+  throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `${ws.specFile}: service "${service}" does not exist${guess ? ` (did you mean "${guess}"?)` : ` (known: ${known.join(', ')})`}`);
 }
 
 /** `berth ports suggest <service>`: free ports by the registry and on this host, nearest to the service's port first. */
 export async function suggest(ctx: CliContext, service: string, opts: { count: string; near?: string; protocol: string }): Promise<number> {
   const count = Number(opts.count);
   const near = opts.near === undefined ? undefined : Number(opts.near);
-  if (!Number.isInteger(count) || count < 1 || count > 100) throw new BerthError('ERR_BERTH_USAGE', '--count must be a whole number from 1 to 100', { exitCode: 2 });
-  if (near !== undefined && (!Number.isInteger(near) || near < 1 || near > 65535)) throw new BerthError('ERR_BERTH_USAGE', '--near must be a port (1-65535)', { exitCode: 2 });
-  if (opts.protocol !== 'tcp' && opts.protocol !== 'udp') throw new BerthError('ERR_BERTH_USAGE', '--protocol must be tcp or udp', { exitCode: 2 });
+  if (!Number.isInteger(count) || count < 1 || count > 100) throw new BerthError('ERR_BERTH_USAGE', '--count must be a whole number from 1 to 100');
+  if (near !== undefined && (!Number.isInteger(near) || near < 1 || near > 65535)) throw new BerthError('ERR_BERTH_USAGE', '--near must be a port (1-65535)');
+  if (opts.protocol !== 'tcp' && opts.protocol !== 'udp') throw new BerthError('ERR_BERTH_USAGE', '--protocol must be tcp or udp');
   const ws = ctx.load();
   const svc = ws.spec.services[service];
   if (!svc) ctx.out.note(`berth: "${service}" is not a service of ${ws.specFile}; suggesting ports for a new one`);
@@ -117,10 +117,10 @@ export function register(ctx: CliContext, service: string, opts: { dryRun?: bool
   }
   const path = ws.registry!.path;
   if (plan.add.length && !opts.dryRun) {
-    if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_BUNDLED', 'refusing to edit the bundled example\'s registry', { exitCode: 2, hint: 'run it where your berth.yaml is, or pass --spec and --registry' });
-    if (/[\\/]node_modules[\\/]/.test(path)) throw new BerthError('ERR_BERTH_PACKAGED_REGISTRY', `${registry.file} comes from an installed package; register the port in the repo that publishes it`, { exitCode: 2, hint: '--dry-run shows the entries to add' });
+    if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_BUNDLED', 'refusing to edit the bundled example\'s registry', { hint: 'run it where your berth.yaml is, or pass --spec and --registry' });
+    if (/[\\/]node_modules[\\/]/.test(path)) throw new BerthError('ERR_BERTH_PACKAGED_REGISTRY', `${registry.file} comes from an installed package; register the port in the repo that publishes it`, { hint: '--dry-run shows the entries to add' });
     const before = readFileSync(path, 'utf8');
-    if (before !== ws.registry!.source?.text) throw new BerthError('ERR_BERTH_REGISTRY_CHANGED', `${registry.file} changed while berth was reading it; run the command again`, { exitCode: 2 });
+    if (before !== ws.registry!.source?.text) throw new BerthError('ERR_BERTH_REGISTRY_CHANGED', `${registry.file} changed while berth was reading it; run the command again`);
     const after = addRegistryEntries(before, plan.add);
     const reparsed = parseRegistry(after, registry.file);
     if (!reparsed.value || hasErrors(reparsed.problems)) throw new Error(`the edited registry would not be valid: ${reparsed.problems[0]?.message}`);
