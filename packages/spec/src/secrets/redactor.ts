@@ -36,12 +36,12 @@ export function makeRedactor(values: Iterable<string>): Redactor {
   return Object.assign(redact, { values: kept });
 }
 
-/** A copy of a JSON-like value with every string (not the keys) passed through the redactor. */
+/** A copy of a JSON-like value with every string, keys included, passed through the redactor. */
 export function redactValue<T>(value: T, redact: (text: string) => string): T {
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, redact)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, redact)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), redactValue(v, redact)])) as T;
   }
   return value;
 }

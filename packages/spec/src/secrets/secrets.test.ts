@@ -30,9 +30,15 @@ describe('makeRedactor', () => {
     expect(redact.values).toEqual([]);
     expect(redact('admin connected on 5432: true')).toBe('admin connected on 5432: true');
   });
-  it('redactValue hides strings deep in a JSON value and keeps the rest', () => {
+  it('redactValue hides strings deep in a JSON value, keys included, and keeps the rest', () => {
     const redact = makeRedactor(['hunter2hunter2']);
-    expect(redactValue({ a: ['x hunter2hunter2'], n: 3, ok: true, nested: { s: 'hunter2hunter2' } }, redact)).toEqual({ a: [`x ${REDACTED}`], n: 3, ok: true, nested: { s: REDACTED } });
+    expect(redactValue({ a: ['x hunter2hunter2'], n: 3, ok: true, none: null, nested: { s: 'hunter2hunter2', hunter2hunter2: 1 } }, redact)).toEqual({
+      a: [`x ${REDACTED}`],
+      n: 3,
+      ok: true,
+      none: null,
+      nested: { s: REDACTED, [REDACTED]: 1 },
+    });
   });
 });
 
