@@ -24,17 +24,13 @@ export function formatUptime(fraction: number | null | undefined): string {
   return `${(Math.floor(pct * 10) / 10).toFixed(1)}%`;
 }
 
-/** "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago" relative to `now`. */
+/** "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago" relative to `now` (the one duration formatter). */
 export function formatAgo(iso: string | null | undefined, now: number): string {
   if (!iso) return 'never';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return 'never';
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 2) return 'just now';
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86_400)} d ago`;
+  const ms = Math.max(0, now - t);
+  return ms < 2000 ? 'just now' : `${duration(Math.round(ms / 1000) * 1000)} ago`;
 }
 
 /** 90 s -> "1 min", 3 h 20 min -> "3 h 20 min": how long a container has run, or a dash. */
