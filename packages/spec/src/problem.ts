@@ -50,6 +50,10 @@ export const BERTH_ERROR_CODES = [
   'ERR_BERTH_KEEP_MARKERS',
   'ERR_BERTH_PROFILES',
   'ERR_BERTH_SERVICES',
+  'ERR_BERTH_DEVCONTAINER',
+  'ERR_BERTH_NO_DEVCONTAINER',
+  'ERR_BERTH_INVALID_ECOSYSTEM',
+  'ERR_BERTH_NO_ECOSYSTEM',
   // A file berth would write or read: already there (without --force), no directory, not readable or writable.
   'ERR_BERTH_EXISTS',
   'ERR_BERTH_NO_DIR',
@@ -58,6 +62,8 @@ export const BERTH_ERROR_CODES = [
   'ERR_BERTH_REGISTRY_CHANGED',
   'ERR_BERTH_MCP_JSON',
   'ERR_BERTH_MCP_JSON_CHANGED',
+  'ERR_BERTH_SPEC_CHANGED',
+  'ERR_BERTH_DEVCONTAINER_CHANGED',
   // berth's own state: its history store, its locks.
   'ERR_BERTH_STORE',
   'ERR_BERTH_STORE_NEWER',
