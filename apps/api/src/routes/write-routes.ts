@@ -5,7 +5,7 @@ import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from 
 import { requireBearer } from '../auth.js';
 import { httpErrorOf } from '../error-status.js';
 import type { Runtime } from '../runtime.js';
-import { EngineUnavailableError } from '../sources/engine.js';
+import { EngineUnavailableError, type EngineSource } from '../sources/engine.js';
 import { errorLine } from '../sources/error-line.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 500: ErrorBody, 502: ErrorBody, 503: ErrorBody, 504: ErrorBody };
@@ -17,12 +17,11 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
 
   const requireToken = requireBearer(token);
 
-  const run = async (reply: FastifyReply, action: 'up' | 'down' | 'restart', target: string, services: string[], options: Record<string, unknown>) => {
+  const run = async (reply: FastifyReply, action: 'up' | 'down' | 'restart', target: string, services: string[], work: (engine: EngineSource) => Promise<unknown>) => {
     const engine = rt.options.engine;
     if (!engine) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the Docker engine is not watched by this server' });
     try {
-      if (action === 'down') await engine.downServices(services);
-      else await engine.act(action, options);
+      await work(engine);
       return { ok: true, action, target, message: `${action} ${target}: done`, services };
     } catch (err) {
       // No engine: 503. A reason berth knows: the status its code means (error-status.ts). Anything else: 500.
@@ -43,8 +42,8 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
         const { name } = req.params;
         if (!(name in spec.profiles)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no profile "${name}" in ${specFile}` });
         const services = profileServices(spec, name);
-        const options = action === 'up' ? { profiles: [name], wait: req.body?.wait ?? false } : {};
-        return run(reply, action, name, services, options);
+        const wait = req.body?.wait ?? false;
+        return run(reply, action, name, services, (engine) => (action === 'up' ? engine.upProfile(name, wait) : engine.downServices(services)));
       },
     );
   profileRoute('up');
@@ -56,7 +55,7 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
     async (req, reply) => {
       const { id } = req.params;
       if (!(id in spec.services)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no service "${id}" in ${specFile}` });
-      return run(reply, 'restart', id, [id], { services: [id] });
+      return run(reply, 'restart', id, [id], (engine) => engine.restart(id));
     },
   );
 }

@@ -85,16 +85,25 @@ export class EngineSource {
     return { profiles, engine: last.available ? { available: true } : { available: false, reason: last.reason } };
   }
 
-  /** Runs up, restart or down through @berth/docker, then refreshes the containers. */
-  async act(action: 'up' | 'restart' | 'down', options: Record<string, unknown>): Promise<unknown> {
+  /** Runs one of @berth/docker's operations on the engine, then refreshes the containers. */
+  private async operate<T>(work: (ops: Awaited<ReturnType<typeof docker>>, engine: Engine, common: { env?: NodeJS.ProcessEnv }) => Promise<T>): Promise<T> {
     const engine = await this.connect();
     const ops = await docker();
-    const run = ops[action] as (engine: Engine, spec: BerthSpec, options: Record<string, unknown>) => Promise<unknown>;
     try {
-      return await run(engine, this.spec, { env: this.options.env, projectDir: this.options.projectDir, ...options });
+      return await work(ops, engine, { env: this.options.env });
     } finally {
       await this.refresh();
     }
+  }
+
+  /** `berth up --profile NAME` (waiting for health when asked). */
+  upProfile(profile: string, wait: boolean): Promise<unknown> {
+    return this.operate((ops, engine, common) => ops.up(engine, this.spec, { ...common, projectDir: this.options.projectDir, profiles: [profile], wait }));
+  }
+
+  /** `berth restart SERVICE`. */
+  restart(service: string): Promise<unknown> {
+    return this.operate((ops, engine, common) => ops.restart(engine, this.spec, { ...common, services: [service] }));
   }
 
   /**
@@ -102,7 +111,7 @@ export class EngineSource {
    * without `services` it takes the whole project down, which a dashboard button for one profile must not.
    */
   async downServices(services: string[]): Promise<string[]> {
-    const result = (await this.act('down', { services })) as { removedContainers: { service: string }[] };
+    const result = await this.operate((ops, engine, common) => ops.down(engine, this.spec, { ...common, services }));
     return result.removedContainers.map((c) => c.service);
   }
 }
