@@ -163,10 +163,6 @@ function tryCreate(lockPath: string, content: string): boolean {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    if (code === 'ENOENT') {
-      mkdirSync(dirname(lockPath), { recursive: true });
-      return tryCreate(lockPath, content);
-    }
     throw lockFailure(lockPath, err);
   }
   try {
@@ -337,6 +333,7 @@ function lockedError(lockPath: string, display: string, holder: LockHolder | und
 
 function lockFailure(lockPath: string, err: unknown): BerthError {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  if (code === 'ENOENT') return new BerthError('ERR_BERTH_NO_DIR', `${dirname(lockPath)}: no such directory`, { exitCode: 2, cause: err });
   return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { exitCode: 2, cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
 }
 
