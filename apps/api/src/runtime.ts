@@ -1,4 +1,4 @@
-import type { BerthSpec, PortRegistry } from '@berth/spec';
+import type { BerthSpec, EnvFile, PortRegistry } from '@berth/spec';
 import type { CheckResult, HealthResponse, HealthStatus } from './contract.js';
 import { EventHub } from './events.js';
 import type { Redactor } from './redact.js';
@@ -12,9 +12,11 @@ export interface RuntimeOptions {
   spec: BerthSpec;
   /** The spec file as shown to users. */
   specFile: string;
-  /** The spec's path, for files beside it (.env). */
+  /** The spec's path, for files beside it. */
   specPath?: string;
   registry?: { value: PortRegistry; file: string };
+  /** The `.env` beside the spec, as @berth/spec's loader read it at start (none when there is none). */
+  envFile?: EnvFile;
   env: NodeJS.ProcessEnv;
   store: HistoryStore;
   /** The scheduler; absent when @berth/health cannot provide one (then `monitorReason` says why). */

@@ -8,7 +8,7 @@ import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFile
  * against the registry and each other, env values of port variables, the env schema and its naming conventions.
  */
 export function validate(ctx: CliContext, opts: EnvFileOptions): number {
-  const ws = ctx.load();
+  const ws = ctx.load({ env: opts });
   const envFile = readEnvFile(ctx, ws, opts);
   const { env, origins } = mergedEnv(ctx, envFile);
   const problems = sortProblems([...ws.warnings, ...(envFile?.problems ?? []), ...validateSpec({ spec: specInput(ws), registry: registryInput(ws), env, envOrigins: origins })], [ws.specFile, ...(ws.registry ? [ws.registry.file] : [])]);
