@@ -4,6 +4,7 @@ import { analyzePorts } from './analysis/analyze-ports.js';
 import { checkEnvSchema } from './analysis/env-schema-checks.js';
 import { checkEnvConventions } from './analysis/env-conventions.js';
 import { sortProblems } from './analysis/validate.js';
+import { pushAll } from './util/push-all.js';
 
 /**
  * `berth-spec ports|env <berth.yaml> [--registry FILE]`: the checks Nx runs before builds.
@@ -26,9 +27,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   if (check === 'ports') {
     const r = ws.registry;
     const registry = r?.value ? { value: r.value, file: r.file, ...(r.source ? { source: r.source } : {}) } : undefined;
-    problems.push(...analyzePorts({ specs: [spec], registry }).problems);
+    pushAll(problems, analyzePorts({ specs: [spec], registry }).problems);
   } else {
-    problems.push(...checkEnvSchema(spec.spec, spec.file, spec.source), ...checkEnvConventions(spec.spec, spec.file, spec.source));
+    pushAll(pushAll(problems, checkEnvSchema(spec.spec, spec.file, spec.source)), checkEnvConventions(spec.spec, spec.file, spec.source));
   }
   return report(sortProblems(problems), hasErrors(problems) ? 1 : 0);
 

@@ -4,6 +4,7 @@ import type { BerthSpec } from '../schema/spec.js';
 import type { PortRegistry } from '../schema/registry.js';
 import { loadEnvFile, type EnvFile } from './env-file.js';
 import { loadRegistryFile, loadSpecFile, resolveRegistryPath, type Loaded } from './load.js';
+import { pushAll } from '../util/push-all.js';
 
 export interface LoadWorkspaceOptions {
   /** The spec file (relative to cwd). Finding it, or falling back to an example, is the caller's decision. */
@@ -56,14 +57,14 @@ export function loadWorkspace(options: LoadWorkspaceOptions): Workspace {
   }
   if (registryPath) {
     registry = loadRegistryFile(registryPath, cwd);
-    registryProblems.push(...(options.registryPath ? registry.problems.map((p) => (p.code === 'file-not-found' ? { ...p, message: `${p.message} (from --registry)` } : p)) : registry.problems));
+    pushAll(registryProblems, options.registryPath ? registry.problems.map((p) => (p.code === 'file-not-found' ? { ...p, message: `${p.message} (from --registry)` } : p)) : registry.problems);
   }
-  problems.push(...registryProblems);
+  pushAll(problems, registryProblems);
   if (!failed && (hasErrors(registryProblems) || (registry && !registry.value))) failed = 'registry';
 
   const envPath = options.envFile ? resolve(cwd, options.envFile) : join(dirname(spec.path), '.env');
   const env = options.withEnv === false ? { problems: [] } : loadEnvFile(envPath, { cwd, ...(options.envFile ? { from: options.envFlag ?? '--env-file' } : {}) });
-  problems.push(...env.problems);
+  pushAll(problems, env.problems);
   if (!failed && hasErrors(env.problems)) failed = 'env';
 
   return { spec, ...(registry ? { registry } : {}), ...(env.env ? { env: env.env } : {}), problems, ...(failed ? { failed } : {}) };
