@@ -10,6 +10,7 @@ export interface GlobalOptions {
   registry?: string;
   json?: boolean;
   color?: boolean;
+  allProblems?: boolean;
 }
 
 export interface LoadedWorkspace {
@@ -57,7 +58,7 @@ export class CliContext {
     readonly run: RunEnvironment,
     readonly options: GlobalOptions,
   ) {
-    this.out = new Output(run, !!options.json, useColor(run.stdout, run.env, options.color));
+    this.out = new Output(run, !!options.json, useColor(run.stdout, run.env, options.color), !!options.allProblems);
   }
 
   get cwd() {

@@ -28,7 +28,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
   const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports], [ws.specFile]);
   const s = summary(problems);
   if (ctx.json) {
-    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, errors: s.errors, warnings: s.warnings, vars: report.vars, problems });
+    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, errors: s.errors, warnings: s.warnings, vars: report.vars, ...ctx.out.problemsJson(problems) });
     return s.errors ? ExitCode.Findings : ExitCode.Ok;
   }
   const p = ctx.out.paint;

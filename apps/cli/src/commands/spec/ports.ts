@@ -52,7 +52,7 @@ export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): nu
   const report = analyzePorts({ specs, registry: registryInput(ws), env, envOrigins: origins });
   const problems = sortProblems(report.problems, [...specs.map((x) => x.file), ...(ws.registry ? [ws.registry.file] : [])]);
   const s = summary(problems);
-  if (ctx.json) ctx.out.writeJson({ ok: s.errors === 0, specs: specs.map((x) => x.file), registry: ws.registry?.file ?? null, errors: s.errors, warnings: s.warnings, conflicts: report.conflicts, bindings: report.bindings, problems });
+  if (ctx.json) ctx.out.writeJson({ ok: s.errors === 0, specs: specs.map((x) => x.file), registry: ws.registry?.file ?? null, errors: s.errors, warnings: s.warnings, conflicts: report.conflicts, bindings: report.bindings, ...ctx.out.problemsJson(problems) });
   else {
     ctx.out.problems(problems);
     if (!ws.registry) ctx.out.note(`berth: ${ws.specFile} names no port registry; ports were checked against each other only`);

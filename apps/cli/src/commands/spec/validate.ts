@@ -14,7 +14,7 @@ export function validate(ctx: CliContext, opts: EnvFileOptions): number {
   const problems = sortProblems([...ws.warnings, ...(envFile?.problems ?? []), ...validateSpec({ spec: specInput(ws), registry: registryInput(ws), env, envOrigins: origins })], [ws.specFile, ...(ws.registry ? [ws.registry.file] : [])]);
   const s = summary(problems);
   if (ctx.json) {
-    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, registry: ws.registry?.file ?? null, bundledExample: ws.usingBundledExample, errors: s.errors, warnings: s.warnings, problems });
+    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, registry: ws.registry?.file ?? null, bundledExample: ws.usingBundledExample, errors: s.errors, warnings: s.warnings, ...ctx.out.problemsJson(problems) });
   } else {
     ctx.out.problems(problems);
     if (!ws.registry) ctx.out.note(`berth: ${ws.specFile} names no port registry; ports were checked against each other only`);
