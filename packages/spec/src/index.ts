@@ -3,7 +3,7 @@ export * from './problem.js';
 export { closest, editDistance } from './util/did-you-mean.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, lockHolder, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
-export { fileExistsError, updateFileLocked, writeFileLocked, type LockedUpdate, type LockedWriteOptions } from './util/locked-write.js';
+export { fileChangedError, fileExistsError, updateFileLocked, writeFileLocked, type LockedUpdate, type LockedWriteOptions } from './util/locked-write.js';
 export * from './load/load.js';
 export { loadEnvFile, type EnvFile, type LoadEnvFileOptions } from './load/env-file.js';
 export { loadFailure, loadWorkspace, type LoadWorkspaceOptions, type Workspace } from './load/workspace.js';

@@ -61,6 +61,17 @@ describe('writeFileLocked and updateFileLocked', () => {
     expect(readFileSync(join(dir, 'a', 'compose.yaml'), 'utf8')).toBe('x\n');
   });
 
+  it('a write by a tool that takes no lock, between the read and the write, is kept and reported', async () => {
+    const file = join(scratch(), 'ports.yaml');
+    writeFileSync(file, 'ports:\n');
+    const edited = updateFileLocked(file, (current) => {
+      writeFileSync(file, 'ports: [] # saved by an editor\n');
+      return `${current}  - 1\n`;
+    }, { display: 'ports.yaml' });
+    await expect(edited).rejects.toMatchObject({ code: 'ERR_BERTH_FILE_CHANGED', message: 'ports.yaml changed while berth was writing it; nothing written' });
+    expect(readFileSync(file, 'utf8')).toBe('ports: [] # saved by an editor\n');
+  });
+
   it('fileExistsError names the flag that allows overwriting', () => {
     expect(fileExistsError('berth.yaml', { forceFlag: '--overwrite' }).hint).toBe('pass --overwrite to overwrite it');
   });

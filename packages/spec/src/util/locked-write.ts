@@ -32,6 +32,11 @@ export function fileExistsError(file: string, options: { forceFlag?: string; hin
   return new BerthError('ERR_BERTH_FILE_EXISTS', `${file} already exists; not overwriting it`, { exitCode: 2, hint: options.hint ?? `pass ${options.forceFlag ?? '--force'} to overwrite it` });
 }
 
+/** "x changed while berth was writing it": something that takes no berth lock (an editor) wrote the file meanwhile. */
+export function fileChangedError(file: string): BerthError {
+  return new BerthError('ERR_BERTH_FILE_CHANGED', `${file} changed while berth was writing it; nothing written`, { exitCode: 2, hint: 'run the command again' });
+}
+
 /** Writes `text` to `path` under its lock, atomically; refuses an existing file unless `overwrite` (default true). */
 export async function writeFileLocked(path: string, text: string, options: LockedWriteOptions = {}): Promise<void> {
   const display = options.display ?? path;
@@ -48,7 +53,8 @@ export async function writeFileLocked(path: string, text: string, options: Locke
 /**
  * Reads `path` under its lock (undefined when missing), passes the text to `update`, and writes what it
  * returns atomically, still under the lock; `undefined` or the same text writes nothing. `update` may throw
- * to refuse (nothing is written).
+ * to refuse (nothing is written). Other berths wait for the lock; a tool that takes none (an editor) and
+ * writes the file meanwhile is caught by reading it again just before the write (ERR_BERTH_FILE_CHANGED).
  */
 export async function updateFileLocked(path: string, update: (current: string | undefined) => string | undefined | Promise<string | undefined>, options: Omit<LockedWriteOptions, 'overwrite'> = {}): Promise<LockedUpdate> {
   const display = options.display ?? path;
@@ -59,11 +65,12 @@ export async function updateFileLocked(path: string, update: (current: string | 
       const before = readIfExists(path, display);
       const after = await update(before);
       if (after === undefined || after === before) return { before, after: before, written: false };
+      if (readIfExists(path, display) !== before) throw fileChangedError(display);
       try {
-        // A file that was not there is created with link semantics: one that a non-berth writer created meanwhile is not replaced.
+        // A file that was not there is created with link semantics: one that appeared meanwhile is not replaced.
         writeFileAtomic(path, after, { overwrite: before !== undefined });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw fileExistsError(display, options);
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw fileChangedError(display);
         throw writeError(display, err);
       }
       return { before, after, written: true };
