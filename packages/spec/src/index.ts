@@ -2,7 +2,7 @@ export * from './schema/index.js';
 export * from './problem.js';
 export { closest, editDistance } from './util/did-you-mean.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
-export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, lockHolder, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
 export { fileChangedError, fileExistsError, updateFileLocked, writeFileLocked, type LockedUpdate, type LockedWriteOptions } from './util/locked-write.js';
 export * from './load/load.js';
 export { loadEnvFile, type EnvFile, type LoadEnvFileOptions } from './load/env-file.js';

@@ -341,9 +341,3 @@ function formatSeconds(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '0 s';
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
-
-/** Whether the lock file of `target` exists and its holder is alive (for status displays and tests). */
-export function lockHolder(target: string): LockHolder | undefined {
-  const found = readLockQuietly(lockFileFor(target));
-  return found && !isStale(found) ? found.holder : undefined;
-}
