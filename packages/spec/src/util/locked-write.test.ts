@@ -68,7 +68,7 @@ describe('writeFileLocked and updateFileLocked', () => {
       writeFileSync(file, 'ports: [] # saved by an editor\n');
       return `${current}  - 1\n`;
     }, { display: 'ports.yaml' });
-    await expect(edited).rejects.toMatchObject({ code: 'ERR_BERTH_FILE_CHANGED', message: 'ports.yaml changed while berth was writing it; nothing written' });
+    await expect(edited).rejects.toMatchObject({ code: 'ERR_BERTH_FILE_CHANGED', message: 'ports.yaml changed while berth was reading it; nothing written' });
     expect(readFileSync(file, 'utf8')).toBe('ports: [] # saved by an editor\n');
   });
 

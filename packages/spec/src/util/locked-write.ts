@@ -32,9 +32,9 @@ export function fileExistsError(file: string, options: { forceFlag?: string; hin
   return new BerthError('ERR_BERTH_FILE_EXISTS', `${file} already exists; not overwriting it`, { exitCode: 2, hint: options.hint ?? `pass ${options.forceFlag ?? '--force'} to overwrite it` });
 }
 
-/** "x changed while berth was writing it": something that takes no berth lock (an editor) wrote the file meanwhile. */
+/** "x changed while berth was reading it": the file is not as berth read it (an editor saved it meanwhile); nothing written. */
 export function fileChangedError(file: string): BerthError {
-  return new BerthError('ERR_BERTH_FILE_CHANGED', `${file} changed while berth was writing it; nothing written`, { exitCode: 2, hint: 'run the command again' });
+  return new BerthError('ERR_BERTH_FILE_CHANGED', `${file} changed while berth was reading it; nothing written`, { exitCode: 2, hint: 'run the command again' });
 }
 
 /** Writes `text` to `path` under its lock, atomically; refuses an existing file unless `overwrite` (default true). */
