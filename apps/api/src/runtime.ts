@@ -1,6 +1,6 @@
 import type { CheckResult, HealthResponse, HealthStatus } from './contract.js';
 import { EventHub } from './events.js';
-import { redactValue, type BerthSpec, type PortRegistry } from '@berth/spec';
+import { redactValue, type BerthSpec, type EnvFile, type PortRegistry } from '@berth/spec';
 import type { HistoryStore, SubjectSummary } from './store/history-store.js';
 import type { EngineSource } from './sources/engine.js';
 import type { GpuSource } from './sources/gpu.js';
@@ -11,9 +11,11 @@ export interface RuntimeOptions {
   spec: BerthSpec;
   /** The spec file as shown to users. */
   specFile: string;
-  /** The spec's path, for files beside it (.env). */
+  /** The spec's path, for files beside it. */
   specPath?: string;
   registry?: { value: PortRegistry; file: string };
+  /** The `.env` beside the spec, as @berth/spec's loader read it at start (none when there is none). */
+  envFile?: EnvFile;
   env: NodeJS.ProcessEnv;
   store: HistoryStore;
   /** The scheduler; absent when @berth/health cannot provide one (then `monitorReason` says why). */

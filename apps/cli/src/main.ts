@@ -18,7 +18,7 @@ export async function runCli(argv: string[], environment: RunEnvironment): Promi
     exit = Math.max(exit, code);
   });
   const json = argv.includes('--json');
-  const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined), run.redaction!.redact);
+  const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined), run.redaction!.redact, argv.includes('--all-problems'));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;
@@ -35,7 +35,7 @@ function reportError(err: unknown, out: Output): number {
   }
   if (err instanceof BerthError) {
     if (out.json) {
-      out.writeJson({ ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, problems: err.problems });
+      out.writeJson({ ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ...out.problemsJson(err.problems) });
     } else if (err.problems.length) {
       out.problems(err.problems, 'stderr');
       if (err.hint) out.note(`hint: ${err.hint}`);

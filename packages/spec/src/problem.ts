@@ -55,15 +55,12 @@ export const BERTH_ERROR_CODES = [
   'ERR_BERTH_INVALID_ECOSYSTEM',
   'ERR_BERTH_NO_ECOSYSTEM',
   // A file berth would write or read: already there (without --force), no directory, not readable or writable.
-  'ERR_BERTH_EXISTS',
+  'ERR_BERTH_FILE_EXISTS',
   'ERR_BERTH_NO_DIR',
   'ERR_BERTH_UNREADABLE',
   'ERR_BERTH_WRITE',
-  'ERR_BERTH_REGISTRY_CHANGED',
+  'ERR_BERTH_FILE_CHANGED',
   'ERR_BERTH_MCP_JSON',
-  'ERR_BERTH_MCP_JSON_CHANGED',
-  'ERR_BERTH_SPEC_CHANGED',
-  'ERR_BERTH_DEVCONTAINER_CHANGED',
   // berth's own state: its history store, its locks.
   'ERR_BERTH_STORE',
   'ERR_BERTH_STORE_NEWER',
@@ -102,9 +99,4 @@ export class BerthError extends Error {
     this.problems = options.problems ?? [];
     this.hint = options.hint;
   }
-}
-
-/** The one "already exists" error: berth never overwrites a file the user has unless told to. */
-export function alreadyExists(file: string, hint = 'pass --force to overwrite it'): BerthError {
-  return new BerthError('ERR_BERTH_EXISTS', `${file} already exists; not overwriting it`, { hint });
 }

@@ -55,7 +55,7 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
         if (errors.length || !result.yaml) {
           throw new BerthError('ERR_BERTH_COMPOSE_IMPORT', 'the Compose files cannot be imported', { problems: result.problems });
         }
-        if (opts.output) writeFileAtomic(resolve(ctx.cwd, opts.output), result.yaml, { force: !!opts.force, display: opts.output });
+        if (opts.output) await writeFileAtomic(resolve(ctx.cwd, opts.output), result.yaml, { force: !!opts.force, display: opts.output });
         if (ctx.json) {
           ctx.out.writeJson({ ok: true, spec: result.spec, warnings, ...(opts.output ? { output: opts.output } : {}), ...(result.envFile ? { envFile: result.envFile } : {}) });
           return ExitCode.Ok;
@@ -80,7 +80,7 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
         const specDir = dirname(ws.specPath);
         const outPath = opts.output ? resolve(ctx.cwd, opts.output) : undefined;
         const result = exportCompose(ws.spec, { raw: ws.specLoaded.source?.value, specDir, outDir: outPath ? dirname(outPath) : specDir });
-        if (outPath) writeFileAtomic(outPath, result.yaml, { force: !!opts.force, display: opts.output! });
+        if (outPath) await writeFileAtomic(outPath, result.yaml, { force: !!opts.force, display: opts.output! });
         if (ctx.json) {
           ctx.out.writeJson({ ok: true, compose: result.compose, warnings: result.problems, ...(opts.output ? { output: opts.output } : {}) });
           return ExitCode.Ok;

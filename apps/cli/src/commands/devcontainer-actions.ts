@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, analyzePorts, devcontainerPlace, displayPath, findSpecFile, withFileLock, writeFileAtomic, type Problem } from '@berth/spec';
+import { BerthError, analyzePorts, devcontainerPlace, displayPath, fileChangedError, findSpecFile, updateFileLocked, type Problem } from '@berth/spec';
 import type { DevcontainerChange } from '@berth/devcontainer';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -24,14 +24,16 @@ export async function importDevcontainer(ctx: CliContext, path: string | undefin
   }
   const changed = result.after !== result.before;
   if (changed && !opts.dryRun) {
-    await withFileLock(
-      specPath,
-      () => {
-        const now = existsSync(specPath) ? readFileSync(specPath, 'utf8') : undefined;
-        if (now !== result.before) throw new BerthError('ERR_BERTH_SPEC_CHANGED', `${specFile} changed while berth was reading it; run the command again`);
-        writeFileAtomic(specPath, result.after!, { overwrite: result.before !== undefined });
-      },
-      { display: specFile, purpose: `importing ${configFile}`, signal: ctx.signal },
+    // Written only if the spec is still what the import read (it may be new): else nothing, and the one "changed" error.
+    await ctx.waitingForLock((lock) =>
+      updateFileLocked(
+        specPath,
+        (now) => {
+          if (now !== result.before) throw fileChangedError(specFile);
+          return result.after;
+        },
+        { display: specFile, purpose: `importing ${configFile}`, ...lock },
+      ),
     );
   }
   if (ctx.json) {
@@ -96,14 +98,15 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_USAGE', "not writing into the bundled example's devcontainer.json", { hint: 'run berth where your berth.yaml is' });
   if (!inStep) {
     mkdirSync(dirname(path), { recursive: true });
-    await withFileLock(
-      path,
-      () => {
-        const now = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-        if (now !== before) throw new BerthError('ERR_BERTH_DEVCONTAINER_CHANGED', `${file} changed while berth was reading it; run the command again`);
-        writeFileAtomic(path, after, { overwrite: before !== undefined });
-      },
-      { display: file, purpose: `bringing it in step with ${ws.specFile}`, signal: ctx.signal },
+    await ctx.waitingForLock((lock) =>
+      updateFileLocked(
+        path,
+        (now) => {
+          if (now !== before) throw fileChangedError(file);
+          return after;
+        },
+        { display: file, purpose: `bringing it in step with ${ws.specFile}`, ...lock },
+      ),
     );
   }
   if (ctx.json) ctx.out.writeJson({ ok: true, file, written: !inStep, created: before === undefined, changes, warnings: notes });

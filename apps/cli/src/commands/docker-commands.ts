@@ -53,6 +53,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
               signal: ctx.signal,
               projectDir: path.dirname(ws.specPath),
+              // The .env the loader read beside the spec (none: none), not a second read of it.
+              dotEnv: ws.env?.entries ?? [],
               env: ctx.env,
               onEvent: (e) => {
                 if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');

@@ -61,6 +61,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     spec: ws.spec,
     specFile: ws.specFile,
     registry: ws.registry ? { value: ws.registry.value, file: ws.registry.file } : undefined,
+    envFile: ws.env,
     env: ctx.env,
     store: opts.store ?? (stateDir ? `sqlite:${join(stateDir, 'history.db')}` : undefined),
     ...(stateDir ? { tokenFile: join(stateDir, 'token') } : {}),

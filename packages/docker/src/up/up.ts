@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import { localImageIds, missingImageProblems, pullImage } from '../engine/images.js';
 import { observeProject } from '../engine/observe.js';
@@ -12,7 +12,7 @@ import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
-import { parseEnvFile } from '../compose/dotenv.js';
+import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
 import { plan as makePlan, type Plan } from './plan.js';
 
 export interface UpOptions {
@@ -30,6 +30,8 @@ export interface UpOptions {
   onEvent?: (e: UpEvent) => void;
   /** Directory of berth.yaml (binds, env files, .env); default the cwd. */
   projectDir?: string;
+  /** The `.env` beside the spec as @berth/spec's loader read it (`[]`: there is none); default: read from projectDir. */
+  dotEnv?: readonly DotEnvEntry[];
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
 }
@@ -69,7 +71,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
   if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems);
 
-  const dotEnv = parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
+  const dotEnv = options.dotEnv ? interpolateEnvEntries(options.dotEnv, (k) => env[k]) : parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
   const vars = { ...dotEnv, ...env };
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();

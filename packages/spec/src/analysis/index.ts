@@ -12,6 +12,7 @@ export { renderEnvExample } from './env-example.js';
 export { portCandidates, type PortCandidatesInput } from './suggest-ports.js';
 export { addRegistryEntries, type NewRegistryEntry } from './registry-edit.js';
 export { planRegistration, type RegistrationPlan } from './plan-registration.js';
+export { registerPortsInFile, type RegisterPortsInput } from './registry-edit-file.js';
 export { validateSpec, sortProblems, type ValidateInput } from './validate.js';
 export { normalizeHostIp, hostIpsOverlap, isLocalHost } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';

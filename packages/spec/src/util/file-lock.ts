@@ -164,10 +164,6 @@ function tryCreate(lockPath: string, content: string): boolean {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    if (code === 'ENOENT') {
-      mkdirSync(dirname(lockPath), { recursive: true });
-      return tryCreate(lockPath, content);
-    }
     throw lockFailure(lockPath, err);
   }
   try {
@@ -337,11 +333,6 @@ function lockedError(lockPath: string, display: string, holder: LockHolder | und
 
 function lockFailure(lockPath: string, err: unknown): BerthError {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  if (code === 'ENOENT') return new BerthError('ERR_BERTH_NO_DIR', `${dirname(lockPath)}: no such directory`, { cause: err });
   return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
-}
-
-/** Whether the lock file of `target` exists and its holder is alive (for status displays and tests). */
-export function lockHolder(target: string): LockHolder | undefined {
-  const found = readLockQuietly(lockFileFor(target));
-  return found && !isStale(found) ? found.holder : undefined;
 }
