@@ -3,7 +3,7 @@ import type { ExecCheck } from '@berth/spec';
 import { MAX_OUTPUT_BYTES } from './bounded-process.js';
 import { judgeCommandOutput } from './command-expect.js';
 import { findServiceContainer } from './container-check.js';
-import { formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
 import { resolveEngine } from './engine.js';
 import type { AttemptContext, Verdict } from './types.js';
 
@@ -62,7 +62,7 @@ export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
   });
   if (!ended) {
     stream.destroy?.();
-    return { status: 'critical', reason: `timed out after ${formatMs(ctx.timeoutMs)} waiting for ${check.argv[0]} in ${id}` };
+    return { status: 'critical', reason: `timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${check.argv[0]} in ${id}` };
   }
   const { ExitCode } = await exec.inspect();
   return judgeCommandOutput(`${check.argv[0]} in ${id}`, check.expect, {

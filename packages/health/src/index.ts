@@ -1,5 +1,5 @@
 export type { AttemptContext, CheckResult, CheckSubject, CheckTarget, HealthStatus, Verdict } from './types.js';
-export { worstStatus } from './types.js';
+export { worstStatus, STATUS_ORDER } from './result.js';
 export { deriveChecks } from './derive-checks.js';
 export { knownEndpoint, type KnownEndpoint } from './known-services.js';
 export { runCheck, timeoutOf, DEFAULT_TIMEOUT_MS, type RunCheckOptions } from './run-check.js';
@@ -7,11 +7,8 @@ export { runChecks, DEFAULT_CONCURRENCY, type RunChecksOptions } from './run-che
 export { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';
 export { applyThresholds, initialThresholdState, type ThresholdState } from './thresholds.js';
 export { checkLabel } from './check-label.js';
-export { formatMs, describeNetError } from './describe.js';
+export { describeNetError } from './describe.js';
 export { statusMatches, jsonPath, judgeHttpAnswer } from './http-expect.js';
 export { readPostgresAnswer, startupMessage } from './postgres-protocol.js';
 export { resolveMcpServer, type McpServerLaunch } from './mcp-config.js';
-export { runDoctor } from './doctor/run-doctor.js';
-export { nextStep } from './doctor/next-step.js';
-export { servicesWithProfilesOff, relaxForProfiles } from './doctor/health-section.js';
-export type { DoctorFinding, DoctorInput, DoctorReport, DoctorSection, DoctorSectionId } from './doctor/types.js';
+export { relaxUnexpected, isNotExpected, offReason } from './expectation.js';

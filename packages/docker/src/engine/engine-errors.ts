@@ -18,19 +18,17 @@ export function explainStartError(service: string, err: unknown): BerthError {
   const text = engineMessage(err);
   if (/could not select device driver/i.test(text)) {
     return new BerthError('ERR_BERTH_GPU_RUNTIME', `service "${service}" asks for a GPU but the engine has no GPU runtime (${text})`, {
-      exitCode: 1,
       hint: 'install the NVIDIA Container Toolkit (apt install nvidia-container-toolkit; nvidia-ctk runtime configure --runtime=docker; restart dockerd), or drop `gpu:` from the service',
     });
   }
   const port = /(?:Bind for [^ ]*?:(\d+) failed: port is already allocated|listen (?:tcp|udp)[46]? [^ ]*?:(\d+): bind: address already in use)/i.exec(text);
   if (port) {
     return new BerthError('ERR_BERTH_PORT_TAKEN', `service "${service}": host port ${port[1] ?? port[2]} was taken after the preflight check (${text})`, {
-      exitCode: 1,
       hint: 'something started on that port in the meantime: run `berth up` again to see who holds it',
     });
   }
   if (/No such image/i.test(text)) {
-    return new BerthError('ERR_BERTH_IMAGE_MISSING', `service "${service}": image not found locally (${text})`, { exitCode: 1, hint: 'berth does not pull unless --pull' });
+    return new BerthError('ERR_BERTH_IMAGE_MISSING', `service "${service}": image not found locally (${text})`, { hint: 'berth does not pull unless --pull' });
   }
-  return new BerthError('ERR_BERTH_ENGINE', `service "${service}": ${text}`, { exitCode: 1 });
+  return new BerthError('ERR_BERTH_ENGINE', `service "${service}": ${text}`);
 }

@@ -24,14 +24,14 @@ export async function pullImage(docker: Dockerode, image: string, signal?: Abort
   try {
     stream = (await docker.pull(image, { abortSignal: signal })) as NodeJS.ReadableStream;
   } catch (err) {
-    throw new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${engineMessage(err)}`, { exitCode: 1 });
+    throw new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${engineMessage(err)}`);
   }
   await new Promise<void>((resolve, reject) => {
     let failure: string | undefined;
     docker.modem.followProgress(
       stream,
       (err: Error | null) => {
-        if (err || failure) reject(new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${failure ?? engineMessage(err)}`, { exitCode: 1 }));
+        if (err || failure) reject(new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${failure ?? engineMessage(err)}`));
         else resolve();
       },
       (event: { error?: string; errorDetail?: { message?: string } }) => {

@@ -80,14 +80,13 @@ export async function waitFor(
     if (!v.done && v.failed) {
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);
       const tail = logs ? demuxTail(logs as unknown as Buffer) : '';
-      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`, { exitCode: 1 });
+      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`);
     }
     if (!v.done && v.detail) options.onDetail?.(v.detail);
     if (Date.now() > options.deadline) {
       const { lastOutput } = currentHealth(state);
       const what = condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'to complete' : 'running';
       throw new BerthError('ERR_BERTH_WAIT_TIMEOUT', `timed out waiting for service "${target.service}" to be ${what} (${(!v.done && v.detail) || state.State.Status})${lastOutput ? `; last health output: ${lastOutput}` : ''}`, {
-        exitCode: 1,
         hint: 'raise --timeout, or see `berth logs ' + target.service + '`',
       });
     }

@@ -193,7 +193,6 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
   if (real.length === 1) throw real[0];
   if (real.length > 1) {
     throw new BerthError('ERR_BERTH_UP_FAILED', `${real.length} services failed`, {
-      exitCode: 1,
       problems: real.map((f) => ({ code: (f as BerthError).code ?? 'up-failed', severity: 'error' as const, message: (f as Error).message, ...((f as BerthError).hint ? { hint: (f as BerthError).hint } : {}) })),
     });
   }

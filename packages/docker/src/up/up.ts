@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import { localImageIds, missingImageProblems, pullImage } from '../engine/images.js';
 import { observeProject } from '../engine/observe.js';
@@ -12,7 +12,7 @@ import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
-import { parseEnvFile } from '../compose/dotenv.js';
+import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
 import { plan as makePlan, type Plan } from './plan.js';
 
 export interface UpOptions {
@@ -30,6 +30,8 @@ export interface UpOptions {
   onEvent?: (e: UpEvent) => void;
   /** Directory of berth.yaml (binds, env files, .env); default the cwd. */
   projectDir?: string;
+  /** The `.env` beside the spec as @berth/spec's loader read it (`[]`: there is none); default: read from projectDir. */
+  dotEnv?: readonly DotEnvEntry[];
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
 }
@@ -53,8 +55,8 @@ const readText = (file: string) => {
   }
 };
 
-function fail(code: string, message: string, problems: Problem[], exitCode: number): never {
-  throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error'), exitCode });
+function fail(code: BerthErrorCode, message: string, problems: Problem[]): never {
+  throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error') });
 }
 
 /**
@@ -67,9 +69,9 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   const project = projectName(spec, env);
   const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
-  if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems, 2);
+  if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems);
 
-  const dotEnv = parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
+  const dotEnv = options.dotEnv ? interpolateEnvEntries(options.dotEnv, (k) => env[k]) : parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
   const vars = { ...dotEnv, ...env };
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
@@ -77,7 +79,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
     if (d) desired.set(name, d);
   }
-  if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
+  if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems);
   warnings.push(...problems);
 
   const docker = engine.api;
@@ -94,14 +96,14 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
   const missing = missingImageProblems(images, ids);
   // an image to build cannot be pulled, and berth does not build yet: say which, before anything is pulled or created
   const toBuild = missing.filter((p) => p.code === 'image-build-needed');
-  if (toBuild.length && !options.dryRun) fail('ERR_BERTH_IMAGE_BUILD', 'images to build', toBuild, 1);
+  if (toBuild.length && !options.dryRun) fail('ERR_BERTH_IMAGE_BUILD', 'images to build', toBuild);
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
       options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
       await pullImage(engine.docker, image, options.signal);
     }
     ids = await localImageIds(docker, images.map((i) => i.image));
-  } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing, 1);
+  } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing);
   else warnings.push(...missing.map((p) => ({ ...p, severity: 'warning' as const })));
 
   const thePlan = makePlan(
@@ -122,7 +124,7 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     result.warnings.push(...portProblems.map((p) => ({ ...p, severity: 'warning' as const })));
     return result;
   }
-  if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems, 1);
+  if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems);
 
   if (starting.length) {
     await Promise.all([ensureNetwork(docker, project), ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))])]);
