@@ -73,7 +73,7 @@ describe('concurrent writers: every registration that says it succeeded is in th
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`berth: ${dir}/orchestrator/ports.yaml is locked by pid ${process.pid} ("berth ports register web", since `);
-      expect(r.stderr).toContain('; waited 0.5 s\n');
+      expect(r.stderr).toContain('; waited 500 ms\n');
       expect(r.stderr).toContain(`hint: wait for it to finish, or stop it (kill ${process.pid})`);
       expect(readFileSync(registry, 'utf8')).toBe(before);
     } finally {

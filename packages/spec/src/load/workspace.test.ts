@@ -39,7 +39,7 @@ describe('loadWorkspace: spec, registry and .env through one loader', () => {
     expect(ws.failed).toBe('registry');
     expect(ws.registry?.value).toBeUndefined();
     expect(ws.problems).toContainEqual(expect.objectContaining({ file: 'ports.yaml', line: 4, code: 'unknown-key', severity: 'error' }));
-    expect(loadFailure(ws)).toMatchObject({ code: 'ERR_BERTH_INVALID_REGISTRY', exitCode: 2, message: 'ports.yaml: the port registry cannot be loaded' });
+    expect(loadFailure(ws)).toMatchObject({ code: 'ERR_BERTH_INVALID_REGISTRY', message: 'ports.yaml: the port registry cannot be loaded' });
   });
 
   it('a registry package that is not installed points at the spec\'s registry line', () => {

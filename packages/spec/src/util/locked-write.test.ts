@@ -36,7 +36,6 @@ describe('writeFileLocked and updateFileLocked', () => {
     writeFileSync(file, 'mine\n');
     await expect(writeFileLocked(file, 'theirs\n', { overwrite: false, display: '.env.example' })).rejects.toMatchObject({
       code: 'ERR_BERTH_FILE_EXISTS',
-      exitCode: 2,
       message: '.env.example already exists; not overwriting it',
       hint: 'pass --force to overwrite it',
     });
