@@ -36,7 +36,7 @@ describe.skipIf(!dockerAvailable())(`berth up and services that build their imag
       (x: unknown) => x,
     );
     expect(err).toBeInstanceOf(BerthError);
-    expect((err as BerthError).exitCode).toBe(1);
+    expect((err as BerthError).code).toBe('ERR_BERTH_IMAGE_BUILD');
     expect((err as BerthError).problems.map((p) => p.hint)).toEqual([
       `build it with \`docker compose build web\` or \`docker build -t ${built} ./web\`, then run berth up again`,
       `build it with \`docker compose build api\` or \`docker build -t ${project}/api:never-built -f ./api/Dockerfile.prod --target runtime ./api\`, then run berth up again`,

@@ -15,9 +15,8 @@ async function failure(p: Promise<unknown>): Promise<BerthError> {
 }
 
 describe('engine discovery without a daemon', () => {
-  it('names every place it looked and why, with exit code 3', async () => {
+  it('names every place it looked and why, as ERR_BERTH_ENGINE_UNREACHABLE (the CLI exits 3 for it)', async () => {
     const err = await failure(connectEngine({ env: { DOCKER_HOST: 'unix:///tmp/berth-no-such-docker.sock' }, timeoutMs: 500 }));
-    expect(err.exitCode).toBe(3);
     expect(err.code).toBe('ERR_BERTH_ENGINE_UNREACHABLE');
     expect(err.problems.map((p) => p.message)).toContain('  unix:///tmp/berth-no-such-docker.sock (DOCKER_HOST): no such socket');
   });
@@ -34,7 +33,7 @@ describe.skipIf(!dockerAvailable())(`faults during up on a real engine${dockerSk
   it('refuses an image that is not present locally, says berth does not pull, and creates nothing', async () => {
     const s = spec({ ok: httpd(), gone: { image: 'berth-test/not-here:0' } });
     const err = await failure(up(current(), s, { env: {} }));
-    expect(err.exitCode).toBe(1);
+    expect(err.code).toBe('ERR_BERTH_IMAGE_MISSING');
     expect(err.problems[0]!.message).toBe('image "berth-test/not-here:0" (service gone) was not found locally; berth does not pull unless --pull');
     expect((await leftovers(s.repo.name)).containers).toEqual([]);
   });
@@ -49,7 +48,7 @@ describe.skipIf(!dockerAvailable())(`faults during up on a real engine${dockerSk
   it('says which container exited at start, with its last log line', async () => {
     const s = spec({ crash: { image: TEST_IMAGE, command: "sh -c 'echo config missing >&2; exit 4'" }, after: httpd({ dependsOn: ['crash'] }) });
     const err = await failure(up(current(), s, { env: {}, timeoutMs: 20_000 }));
-    expect(err.exitCode).toBe(1);
+    expect(err.code).toBe('ERR_BERTH_SERVICE_FAILED');
     expect(err.message).toMatch(/service "crash" exited with code 4 at start; last log: config missing/);
   }, 30_000);
 

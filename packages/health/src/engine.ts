@@ -1,5 +1,5 @@
 import type { Engine } from '@berth/docker/runtime';
-import { formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
 import type { AttemptContext, Verdict } from './types.js';
 
 export type EngineOutcome = { engine: Engine } | { unavailable: string };
@@ -44,7 +44,7 @@ export async function withEngineCalls(ctx: Pick<AttemptContext, 'signal' | 'time
   try {
     return await run();
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError' && ctx.signal.aborted) return { status: 'critical', reason: `timed out after ${formatMs(ctx.timeoutMs)} waiting for the engine` };
+    if ((err as Error)?.name === 'AbortError' && ctx.signal.aborted) return { status: 'critical', reason: `timed out after ${formatDuration(ctx.timeoutMs)} waiting for the engine` };
     if ((err as { code?: string })?.code === 'ERR_BERTH_ENGINE_STALLED') return { status: 'unknown', reason: (err as Error).message };
     throw err;
   }

@@ -2,7 +2,7 @@ import type { ExecCheck } from '@berth/spec';
 import { MAX_OUTPUT_BYTES } from './bounded-process.js';
 import { judgeCommandOutput } from './command-expect.js';
 import { findServiceContainer } from './container-check.js';
-import { formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
 import { resolveEngine, withEngineCalls } from './engine.js';
 import type { AttemptContext, Verdict } from './types.js';
 
@@ -40,7 +40,7 @@ export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
     if (state === undefined) return { status: 'critical', reason: `no container named ${id}; start it first` };
     if (state !== 'running') return { status: 'critical', reason: `container ${id} is ${state}` };
     const r = await exec(id, check.argv, { timeoutMs: ctx.timeoutMs, signal: ctx.signal, output: true, maxOutputBytes: MAX_OUTPUT_BYTES });
-    if (r.timedOut) return { status: 'critical', reason: `timed out after ${formatMs(ctx.timeoutMs)} waiting for ${check.argv[0]} in ${id}` };
+    if (r.timedOut) return { status: 'critical', reason: `timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${check.argv[0]} in ${id}` };
     return judgeCommandOutput(`${check.argv[0]} in ${id}`, check.expect, {
       ...(typeof r.exitCode === 'number' ? { exitCode: r.exitCode } : {}),
       stdout: r.stdout ?? '',

@@ -37,12 +37,3 @@ export interface AttemptContext {
   /** A Docker engine from @berth/docker (or a promise of one), when the caller has it. */
   engine?: EngineSource;
 }
-
-const RANK: Record<HealthStatus, number> = { passing: 0, starting: 1, unknown: 2, warning: 3, critical: 4 };
-
-/** The worst status of a set of results: critical > warning > unknown > starting > passing. Passing when empty. */
-export function worstStatus(results: readonly { status: HealthStatus }[]): HealthStatus {
-  let worst: HealthStatus = 'passing';
-  for (const r of results) if (RANK[r.status] > RANK[worst]) worst = r.status;
-  return worst;
-}

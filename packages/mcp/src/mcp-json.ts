@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BerthError, SPEC_FILE_NAME, displayPath, withFileLock, writeFileAtomic } from '@berth/spec';
+import { BerthError, SPEC_FILE_NAME, displayPath, updateFileLocked } from '@berth/spec';
 
 /** How a client starts a stdio server, as `.mcp.json` holds it. */
 export interface McpServerEntry {
@@ -19,15 +18,6 @@ export interface Registration {
 /** The entry `berth mcp --register` writes: npx finds the project's own berth and never installs one (`--no`). */
 export function berthServerEntry(options: { allowWrite?: boolean; spec?: string } = {}): McpServerEntry {
   return { type: 'stdio', command: 'npx', args: ['--no', 'berth', ...(options.spec ? ['--spec', options.spec] : []), 'mcp', ...(options.allowWrite ? ['--allow-write'] : [])] };
-}
-
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BerthError('ERR_BERTH_UNREADABLE', `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
 }
 
 /** Where JSON.parse stopped, as line and column (V8 says "at position N", newer ones "(line L column C)" too). */
@@ -61,35 +51,28 @@ function sameEntry(a: unknown, b: McpServerEntry): boolean {
 
 /**
  * Adds (or updates) one server in a project's `.mcp.json`, keeping every other server and key as they were.
- * The file is written atomically, only when something changes, and never when it changed meanwhile or does
- * not parse: the user's file is never lost or half-written. Under the file's lock, so two berths registering
- * at once cannot lose an entry; an edit by a tool that takes no lock is still caught by reading again before
- * the write.
+ * Through @berth/spec's locked writer: under the file's lock, read again under it, written atomically and
+ * only when something changes, never when it does not parse or was changed meanwhile by a tool that takes
+ * no lock. Two berths registering at once cannot lose an entry; the user's file is never lost or half-written.
  */
-export function registerMcpServer(path: string, name: string, entry: McpServerEntry, file = path): Promise<Registration> {
-  return withFileLock(path, () => update(path, name, entry, file), { display: file, purpose: `registering ${name}` });
-}
-
-function update(path: string, name: string, entry: McpServerEntry, file: string): Registration {
-  const before = read(path);
-  const json = before === undefined ? {} : parse(before, file);
-  const servers = { ...((json.mcpServers as Record<string, unknown> | undefined) ?? {}) };
-  const kept = Object.keys(servers).filter((n) => n !== name);
-  const action: Registration['action'] = !(name in servers) ? 'added' : sameEntry(servers[name], entry) ? 'unchanged' : 'updated';
-  if (action === 'unchanged') return { action, kept };
-  servers[name] = entry;
-  const indent = /^( +|\t)"/m.exec(before ?? '')?.[1] ?? '  ';
-  const text = `${JSON.stringify({ ...json, mcpServers: servers }, null, indent)}\n`;
-  const changed = () => new BerthError('ERR_BERTH_MCP_JSON_CHANGED', `${file} changed while berth was reading it; nothing written`, { hint: 'run the command again' });
-  if (read(path) !== before) throw changed();
-  try {
-    // A file that did not exist must still not exist: the write refuses one that appeared meanwhile.
-    writeFileAtomic(path, text, { overwrite: before !== undefined });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw changed();
-    throw err;
-  }
-  return { action, kept };
+export async function registerMcpServer(path: string, name: string, entry: McpServerEntry, file = path): Promise<Registration> {
+  let registration: Registration = { action: 'unchanged', kept: [] };
+  await updateFileLocked(
+    path,
+    (before) => {
+      const json = before === undefined ? {} : parse(before, file);
+      const servers = { ...((json.mcpServers as Record<string, unknown> | undefined) ?? {}) };
+      const kept = Object.keys(servers).filter((n) => n !== name);
+      const action: Registration['action'] = !(name in servers) ? 'added' : sameEntry(servers[name], entry) ? 'unchanged' : 'updated';
+      registration = { action, kept };
+      if (action === 'unchanged') return undefined;
+      servers[name] = entry;
+      const indent = /^( +|\t)"/m.exec(before ?? '')?.[1] ?? '  ';
+      return `${JSON.stringify({ ...json, mcpServers: servers }, null, indent)}\n`;
+    },
+    { display: file, purpose: `registering ${name}` },
+  );
+  return registration;
 }
 
 /**

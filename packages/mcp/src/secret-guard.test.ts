@@ -2,36 +2,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REDACTED, SecretGuard, redactDeep, secretValues } from './secret-guard.js';
+import { REDACTED, SecretGuard } from './secret-guard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-mcp-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('secretValues', () => {
-  it('takes values of secret-looking names and of names the spec declares secret, from the env and the .env file', () => {
-    const values = secretValues({
-      env: { GITHUB_TOKEN: 'ghp_abcdefgh1234', DB_PASSWORD: 'hunter22-long', PATH: '/usr/bin:/bin', QDRANT_URL: 'http://127.0.0.1:6333', LEGACY_DSN_VALUE: 'postgres://u:p@h/db' },
-      dotenv: { STRIPE_SECRET: 'sk_live_0123456789', WEBHOOK_URL: 'https://hooks.example/abcdefgh' },
-      declared: ['WEBHOOK_URL'],
-    });
-    expect(new Set(values)).toEqual(new Set(['ghp_abcdefgh1234', 'hunter22-long', 'postgres://u:p@h/db', 'sk_live_0123456789', 'https://hooks.example/abcdefgh']));
+describe('SecretGuard: @berth/spec\'s redactor over the spec and .env as they are', () => {
+  it('hides values of secret-looking names and of names the spec declares secret, from the env and the .env file, keys included', () => {
+    const spec = join(dir, 'values.yaml');
+    const dotenv = join(dir, 'values.env');
+    writeFileSync(spec, 'berth: 1\nrepo: { name: values }\nenv:\n  WEBHOOK_URL: { secret: true }\n');
+    writeFileSync(dotenv, 'STRIPE_SECRET=sk_live_0123456789\nWEBHOOK_URL=https://hooks.example/abcdefgh\n');
+    const guard = new SecretGuard({ env: { GITHUB_TOKEN: 'ghp_abcdefgh1234', DB_PASSWORD: 'hunter22-long', PATH: '/usr/bin:/bin', QDRANT_URL: 'http://127.0.0.1:6333' }, files: () => ({ spec, dotenv }) });
+    const answer = { text: 'ghp_abcdefgh1234 hunter22-long sk_live_0123456789 https://hooks.example/abcdefgh', list: [{ ['ghp_abcdefgh1234']: 1 }], path: '/usr/bin:/bin', url: 'http://127.0.0.1:6333', n: 3, none: null };
+    expect(guard.redact(answer)).toEqual({ text: `${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED}`, list: [{ [REDACTED]: 1 }], path: '/usr/bin:/bin', url: 'http://127.0.0.1:6333', n: 3, none: null });
   });
 
   it('leaves values too short to be told from ordinary words', () => {
-    expect(secretValues({ env: { API_KEY: 'true', AUTH_PORT: '5432' } })).toEqual([]);
-  });
-});
-
-describe('redactDeep', () => {
-  it('replaces a value wherever it sits in a JSON answer, keys included, longest first', () => {
-    const answer = { text: 'token ghp_abcdefgh1234 and ghp_abcdefgh12345678', list: [{ ['ghp_abcdefgh1234']: 1 }], n: 3, ok: true, none: null };
-    expect(redactDeep(answer, ['ghp_abcdefgh12345678', 'ghp_abcdefgh1234'])).toEqual({
-      text: `token ${REDACTED} and ${REDACTED}`,
-      list: [{ [REDACTED]: 1 }],
-      n: 3,
-      ok: true,
-      none: null,
-    });
+    const guard = new SecretGuard({ env: { API_KEY: 'true', DB_PASSWORD: '5432' }, files: () => ({ spec: join(dir, 'none.yaml'), dotenv: join(dir, 'none.env') }) });
+    expect(guard.redact('true 5432')).toBe('true 5432');
   });
 });
 

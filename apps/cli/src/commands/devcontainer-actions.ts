@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, analyzePorts, devcontainerPlace, displayPath, findSpecFile, withFileLock, writeFileAtomic, type Problem } from '@berth/spec';
+import { BerthError, analyzePorts, devcontainerPlace, displayPath, fileChangedError, findSpecFile, updateFileLocked, type Problem } from '@berth/spec';
 import type { DevcontainerChange } from '@berth/devcontainer';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -12,7 +12,7 @@ export async function importDevcontainer(ctx: CliContext, path: string | undefin
   // Imported here, not at the top: the fast path's bundle holds this file but never runs it (@berth/devcontainer is left out).
   const { importDevcontainerFile, resolveDevcontainerConfig, workspaceFolderOf } = await import('@berth/devcontainer');
   const resolved = resolveDevcontainerConfig(path, ctx.cwd);
-  if ('problem' in resolved) throw new BerthError('ERR_BERTH_DEVCONTAINER', resolved.problem.message, { exitCode: ExitCode.BadInput, problems: [resolved.problem] });
+  if ('problem' in resolved) throw new BerthError('ERR_BERTH_DEVCONTAINER', resolved.problem.message, { problems: [resolved.problem] });
   const configFile = displayPath(resolved.path, ctx.cwd);
   const specPath = ctx.options.spec ? resolve(ctx.cwd, ctx.options.spec) : (findSpecFile(workspaceFolderOf(resolved.path)) ?? join(workspaceFolderOf(resolved.path), 'berth.yaml'));
   const specFile = displayPath(specPath, ctx.cwd);
@@ -20,18 +20,20 @@ export async function importDevcontainer(ctx: CliContext, path: string | undefin
   const errors = result.problems.filter((p) => p.severity === 'error');
   const warnings = result.problems.filter((p) => p.severity === 'warning');
   if (errors.length || result.after === undefined) {
-    throw new BerthError('ERR_BERTH_DEVCONTAINER', `${configFile}: cannot be imported`, { exitCode: ExitCode.BadInput, problems: result.problems });
+    throw new BerthError('ERR_BERTH_DEVCONTAINER', `${configFile}: cannot be imported`, { problems: result.problems });
   }
   const changed = result.after !== result.before;
   if (changed && !opts.dryRun) {
-    await withFileLock(
-      specPath,
-      () => {
-        const now = existsSync(specPath) ? readFileSync(specPath, 'utf8') : undefined;
-        if (now !== result.before) throw new BerthError('ERR_BERTH_SPEC_CHANGED', `${specFile} changed while berth was reading it; run the command again`, { exitCode: ExitCode.BadInput });
-        writeFileAtomic(specPath, result.after!, { overwrite: result.before !== undefined });
-      },
-      { display: specFile, purpose: `importing ${configFile}`, signal: ctx.signal },
+    // Written only if the spec is still what the import read (it may be new): else nothing, and the one "changed" error.
+    await ctx.waitingForLock((lock) =>
+      updateFileLocked(
+        specPath,
+        (now) => {
+          if (now !== result.before) throw fileChangedError(specFile);
+          return result.after;
+        },
+        { display: specFile, purpose: `importing ${configFile}`, ...lock },
+      ),
     );
   }
   if (ctx.json) {
@@ -49,10 +51,10 @@ export async function importDevcontainer(ctx: CliContext, path: string | undefin
 /** `berth devcontainer [--check|--write]`: devcontainer.json in step with the spec, changing only what berth owns. */
 export async function devcontainer(ctx: CliContext, opts: { check?: boolean; write?: boolean }): Promise<number> {
   const { newDevcontainerJson, readDevcontainerJson, syncDevcontainerJson } = await import('@berth/devcontainer');
-  if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together', { exitCode: ExitCode.BadInput });
+  if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
   const ws = ctx.load();
   if (!ws.spec.devcontainer) {
-    throw new BerthError('ERR_BERTH_NO_DEVCONTAINER', `${ws.specFile} has no devcontainer`, { exitCode: ExitCode.BadInput, hint: 'import one: berth import devcontainer' });
+    throw new BerthError('ERR_BERTH_NO_DEVCONTAINER', `${ws.specFile} has no devcontainer`, { hint: 'import one: berth import devcontainer' });
   }
   const place = devcontainerPlace(ws.spec.devcontainer.config);
   const path = resolve(dirname(ws.specPath), place.config);
@@ -66,7 +68,7 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   const notes: Problem[] = registryNotes(ctx);
   if (existsSync(path)) {
     const read = readDevcontainerJson(path, file);
-    if (!read.config) throw new BerthError('ERR_BERTH_DEVCONTAINER', `${file}: cannot be read`, { exitCode: ExitCode.BadInput, problems: read.problems });
+    if (!read.config) throw new BerthError('ERR_BERTH_DEVCONTAINER', `${file}: cannot be read`, { problems: read.problems });
     const sync = syncDevcontainerJson(read.doc.text, read.config, ws.spec);
     before = read.doc.text;
     after = sync.text;
@@ -93,17 +95,18 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
     }
     return inStep ? ExitCode.Ok : ExitCode.Findings;
   }
-  if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_USAGE', "not writing into the bundled example's devcontainer.json", { exitCode: ExitCode.BadInput, hint: 'run berth where your berth.yaml is' });
+  if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_USAGE', "not writing into the bundled example's devcontainer.json", { hint: 'run berth where your berth.yaml is' });
   if (!inStep) {
     mkdirSync(dirname(path), { recursive: true });
-    await withFileLock(
-      path,
-      () => {
-        const now = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-        if (now !== before) throw new BerthError('ERR_BERTH_DEVCONTAINER_CHANGED', `${file} changed while berth was reading it; run the command again`, { exitCode: ExitCode.BadInput });
-        writeFileAtomic(path, after, { overwrite: before !== undefined });
-      },
-      { display: file, purpose: `bringing it in step with ${ws.specFile}`, signal: ctx.signal },
+    await ctx.waitingForLock((lock) =>
+      updateFileLocked(
+        path,
+        (now) => {
+          if (now !== before) throw fileChangedError(file);
+          return after;
+        },
+        { display: file, purpose: `bringing it in step with ${ws.specFile}`, ...lock },
+      ),
     );
   }
   if (ctx.json) ctx.out.writeJson({ ok: true, file, written: !inStep, created: before === undefined, changes, warnings: notes });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { formatDuration } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -34,15 +35,6 @@ function waitingFor(holder: { pid: number; command: string; purpose?: string }):
   return `… waiting for another berth working on this project (pid ${holder.pid}, ${holder.purpose ?? holder.command}) to finish`;
 }
 
-function formatUptime(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600)}h`;
-}
-
 /** up, down, status (ps), logs, restart. Heavy packages are imported inside the actions, never at the top. */
 export function registerDockerCommands(program: Command, action: ActionFactory): void {
   program
@@ -75,6 +67,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
               signal: ctx.signal,
               projectDir: path.dirname(ws.specPath),
+              // The .env the loader read beside the spec (none: none), not a second read of it.
+              dotEnv: ws.env?.entries ?? [],
               env: ctx.env,
               onLockWait: (h) => progress.log(waitingFor(h)),
               onEvent: (e) => {
@@ -155,7 +149,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state),
             paintHealth(s.health),
             s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
-            formatUptime(s.uptimeMs),
+            s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
             s.image ?? '',
           ]),
         );
@@ -182,7 +176,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           env: ctx.env,
           onLine: (l) => {
             if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(l)}\n`);
-            else ctx.out.line(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}`);
+            // The container's own stream, the user's: written as it is, not through the redactor.
+            else ctx.run.stdout.write(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}\n`);
           },
         }));
         return ExitCode.Ok;

@@ -24,7 +24,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, ...val
 export function parsePort(value: string | undefined, env: NodeJS.ProcessEnv): number {
   const raw = value ?? env.BERTH_PORT ?? String(DEFAULT_PORT);
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) throw new BerthError('ERR_BERTH_USAGE', `--port ${raw} is not a port (0-65535; 0 picks a free one)`, { exitCode: 2 });
+  if (!/^\d+$/.test(raw) || port > 65535) throw new BerthError('ERR_BERTH_USAGE', `--port ${raw} is not a port (0-65535; 0 picks a free one)`);
   return port;
 }
 
@@ -61,6 +61,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     spec: ws.spec,
     specFile: ws.specFile,
     registry: ws.registry ? { value: ws.registry.value, file: ws.registry.file } : undefined,
+    envFile: ws.env,
     env: ctx.env,
     store: opts.store ?? (stateDir ? `sqlite:${join(stateDir, 'history.db')}` : undefined),
     ...(stateDir ? { tokenFile: join(stateDir, 'token') } : {}),

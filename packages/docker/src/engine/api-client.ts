@@ -121,7 +121,7 @@ export class HttpEngineApi implements EngineApi {
   }
 
   async pull(image: string): Promise<void> {
-    const fail = (why: string) => new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${why}`, { exitCode: 1 });
+    const fail = (why: string) => new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${why}`);
     let stream: Readable;
     try {
       stream = (await this.request('POST', '/images/create', { query: pullReference(image), stream: true })) as Readable;

@@ -165,7 +165,6 @@ export async function connectEngine(
     }
   }
   throw new BerthError('ERR_BERTH_ENGINE_UNREACHABLE', `no Docker engine answered (looked in ${failures.length} place${failures.length === 1 ? '' : 's'})`, {
-    exitCode: 3,
     problems: [
       { code: 'engine-unreachable', severity: 'error', message: 'cannot reach a Docker engine; looked in:' },
       ...failures.map((f) => ({ ...f, message: `  ${f.message}` })),

@@ -112,7 +112,7 @@ export class DockerodeEngineApi implements EngineApi {
   }
 
   async pull(image: string): Promise<void> {
-    const fail = (why: string) => new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${why}`, { exitCode: 1 });
+    const fail = (why: string) => new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${why}`);
     const stream = await this.bounded('pull', () => this.docker.pull(image)).catch((err: unknown) => {
       throw err instanceof BerthError || (err as Error).name === 'AbortError' ? err : fail(engineMessage(err));
     });

@@ -27,7 +27,6 @@ export class EngineApiError extends Error {
 export class EngineStalledError extends BerthError {
   constructor(endpoint: string, detail: string) {
     super('ERR_BERTH_ENGINE_STALLED', `the engine at ${endpoint} stopped answering (${detail})`, {
-      exitCode: 3,
       hint: 'check the Docker daemon (is it frozen, overloaded or restarting?); what berth made carries its labels, and the next berth up converges',
     });
   }
@@ -83,7 +82,6 @@ export function isNetworkGone(err: unknown): boolean {
 /** "its container was removed while berth was starting it": one line, exit 1, the next `up` mends it. */
 export function containerGone(service: string, doing: string): BerthError {
   return new BerthError('ERR_BERTH_CONTAINER_GONE', `service "${service}": its container was removed while berth was ${doing} (a berth down or docker rm at the same time?)`, {
-    exitCode: 1,
     hint: 'run berth up again: it creates what is missing',
   });
 }
@@ -99,28 +97,25 @@ export function explainStartError(service: string, err: unknown): unknown {
   const text = engineMessage(err);
   if (/could not select device driver/i.test(text)) {
     return new BerthError('ERR_BERTH_GPU_RUNTIME', `service "${service}" asks for a GPU but the engine has no GPU runtime (${text})`, {
-      exitCode: 1,
       hint: 'install the NVIDIA Container Toolkit (apt install nvidia-container-toolkit; nvidia-ctk runtime configure --runtime=docker; restart dockerd), or drop `gpu:` from the service',
     });
   }
   const port = /(?:Bind for [^ ]*?:(\d+) failed: port is already allocated|listen (?:tcp|udp)[46]? [^ ]*?:(\d+): bind: address already in use)/i.exec(text);
   if (port) {
     return new BerthError('ERR_BERTH_PORT_TAKEN', `service "${service}": host port ${port[1] ?? port[2]} was taken after the preflight check (${text})`, {
-      exitCode: 1,
       hint: 'something started on that port in the meantime: run `berth up` again to see who holds it',
     });
   }
   if (/No such image/i.test(text)) {
-    return new BerthError('ERR_BERTH_IMAGE_MISSING', `service "${service}": image not found locally (${text})`, { exitCode: 1, hint: 'berth does not pull unless --pull' });
+    return new BerthError('ERR_BERTH_IMAGE_MISSING', `service "${service}": image not found locally (${text})`, { hint: 'berth does not pull unless --pull' });
   }
   if (isContainerGone(err)) return containerGone(service, 'starting it');
   if (isNetworkGone(err)) {
     return new BerthError('ERR_BERTH_NETWORK_GONE', `service "${service}": the project's network was removed while berth was creating it (a berth down at the same time?)`, {
-      exitCode: 1,
       hint: 'run berth up again: it creates what is missing',
     });
   }
-  return new BerthError('ERR_BERTH_ENGINE', `service "${service}": ${text}`, { exitCode: 1 });
+  return new BerthError('ERR_BERTH_ENGINE', `service "${service}": ${text}`);
 }
 
 /**
@@ -129,5 +124,5 @@ export function explainStartError(service: string, err: unknown): unknown {
  */
 export function engineRefused(err: unknown, doing: string): unknown {
   if (err instanceof BerthError || !isEngineAnswer(err)) return err;
-  return new BerthError('ERR_BERTH_ENGINE', `the engine refused ${doing}: ${engineMessage(err)}`, { exitCode: 1 });
+  return new BerthError('ERR_BERTH_ENGINE', `the engine refused ${doing}: ${engineMessage(err)}`);
 }

@@ -59,7 +59,6 @@ async function mergeDuplicateNetworks(docker: EngineApi, project: string, found:
   }
   if (foreign.length) {
     throw new BerthError('ERR_BERTH_NETWORK_AMBIGUOUS', `${found.length} networks are named ${keep.Name}; ${foreign.length} of them were not made for project ${project}, so berth leaves them alone`, {
-      exitCode: 1,
       hint: `remove the one you do not need: docker network rm ${foreign.map((n) => n.Id.slice(0, 12)).join(' ')}`,
     });
   }

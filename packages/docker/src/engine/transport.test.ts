@@ -44,7 +44,7 @@ describe('EngineTransport', () => {
     try {
       const err = await api.getContainer('abc').inspect().then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(EngineStalledError);
-      expect((err as EngineStalledError).exitCode).toBe(3);
+      expect((err as EngineStalledError).code).toBe('ERR_BERTH_ENGINE_STALLED');
       expect((err as Error).message).toMatch(/^the engine at unix:\/\/\/frozen\.sock stopped answering \(no answer to GET \/containers\/abc\/json for \d+\.\d s\)$/);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(silences[0]).toMatchObject({ endpoint: 'unix:///frozen.sock', waitingFor: 'GET /containers/abc/json' });

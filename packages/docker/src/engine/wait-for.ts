@@ -76,7 +76,6 @@ function waitTimeout(service: string, condition: WaitCondition, state: InspectSt
   const what = condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'to complete' : 'running';
   const now = (v && !v.done && v.detail) || state?.State.Status || 'not inspected yet';
   return new BerthError('ERR_BERTH_WAIT_TIMEOUT', `timed out waiting for service "${service}" to be ${what} (${now})${lastOutput ? `; last health output: ${lastOutput}` : ''}`, {
-    exitCode: 1,
     hint: `raise --timeout, or see \`berth logs ${service}\``,
   });
 }
@@ -107,7 +106,7 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
     if (!v.done && v.failed) {
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);
       const tail = logs ? lastLines(logs) : '';
-      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`, { exitCode: 1 });
+      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`);
     }
     if (!v.done && v.detail) options.onDetail?.(v.detail);
     if (Date.now() > options.deadline) throw waitTimeout(target.service, condition, state);

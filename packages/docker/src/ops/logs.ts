@@ -26,7 +26,7 @@ export async function logs(
   const containers = await observeProject(docker, project);
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
-  if (unknown.length) throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { exitCode: 1 });
+  if (unknown.length) throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`);
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
   await Promise.all(
     chosen.map(async (c) => {

@@ -31,7 +31,7 @@ async function restartNow(docker: EngineApi, spec: BerthSpec, project: string, o
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
   if (unknown.length) {
-    throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { exitCode: 1, hint: 'start it with berth up' });
+    throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { hint: 'start it with berth up' });
   }
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
   await Promise.all(

@@ -6,19 +6,9 @@ import { currentHealth, type InspectState } from '../engine/health-state.js';
 import { observeProject } from '../engine/observe.js';
 import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
+import type { ServiceStatus } from '../container-status.js';
 
-export interface ServiceStatus {
-  service: string;
-  container?: string;
-  state: 'running' | 'exited' | 'created' | 'restarting' | 'paused' | 'dead' | 'missing';
-  health?: 'healthy' | 'unhealthy' | 'starting' | 'none';
-  exitCode?: number;
-  ports: { host: number; container: number; protocol: string; hostIp?: string }[];
-  image?: string;
-  startedAt?: string;
-  uptimeMs?: number;
-  lastHealthOutput?: string;
-}
+export type { ServiceStatus };
 
 function portsOf(info: Dockerode.ContainerInfo): ServiceStatus['ports'] {
   const seen = new Set<string>();

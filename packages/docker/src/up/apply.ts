@@ -206,14 +206,12 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
   if (real.length === 1) throw real[0];
   if (real.length > 1) {
     throw new BerthError('ERR_BERTH_UP_FAILED', `${real.length} services failed`, {
-      exitCode: 1,
       problems: real.map((f) => ({ code: (f as BerthError).code ?? 'up-failed', severity: 'error' as const, message: (f as Error).message, ...((f as BerthError).hint ? { hint: (f as BerthError).hint } : {}) })),
     });
   }
   if (options.signal?.aborted && isDeadline(options.signal.reason)) {
     const unfinished = order.map((service) => [service, at.get(service) ?? 'not begun'] as const).filter(([, phase]) => !DONE.has(phase)).map(([service, phase]) => `${service} ${phase}`);
     throw new BerthError('ERR_BERTH_TIMEOUT', `berth up ran out of time (--timeout)${unfinished.length ? ` with ${unfinished.join(', ')}` : ''}`, {
-      exitCode: 1,
       hint: 'raise --timeout; what was made keeps its labels and the next berth up goes on from there',
     });
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import { commandScope, type CommandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
 import { abortError, engineRefused, isAbort } from '../engine/engine-errors.js';
@@ -15,7 +15,7 @@ import { resolveProfiles, type ProfileSelection } from '../profiles.js';
 import { networkName, projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
-import { parseEnvFile } from '../compose/dotenv.js';
+import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
 import { plan as makePlan, type Plan } from './plan.js';
 
 export interface UpOptions {
@@ -35,6 +35,8 @@ export interface UpOptions {
   onEvent?: (e: UpEvent) => void;
   /** Directory of berth.yaml (binds, env files, .env); default the cwd. */
   projectDir?: string;
+  /** The `.env` beside the spec as @berth/spec's loader read it (`[]`: there is none); default: read from projectDir. */
+  dotEnv?: readonly DotEnvEntry[];
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   /** Told once when another berth is working on the project and this one waits for it. */
@@ -60,14 +62,14 @@ const readText = (file: string) => {
   }
 };
 
-function fail(code: string, message: string, problems: Problem[], exitCode: number): never {
-  throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error'), exitCode });
+function fail(code: BerthErrorCode, message: string, problems: Problem[]): never {
+  throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error') });
 }
 
 /** What ends `up` early, in words: the deadline as a timeout (exit 1), an engine's refusal as one line. */
 function upError(err: unknown, scope: CommandScope, timeoutMs: number): unknown {
   if (isAbort(err) && scope.expired()) {
-    return new BerthError('ERR_BERTH_TIMEOUT', `berth up ran out of time (--timeout ${timeoutMs / 1000} s) before starting anything`, { exitCode: 1, hint: 'raise --timeout' });
+    return new BerthError('ERR_BERTH_TIMEOUT', `berth up ran out of time (--timeout ${timeoutMs / 1000} s) before starting anything`, { hint: 'raise --timeout' });
   }
   return engineRefused(err, 'a call of berth up');
 }
@@ -113,9 +115,9 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const project = projectName(spec, env);
   const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
-  if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems, 2);
+  if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems);
 
-  const dotEnv = parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
+  const dotEnv = options.dotEnv ? interpolateEnvEntries(options.dotEnv, (k) => env[k]) : parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
   const vars = { ...dotEnv, ...env };
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
@@ -123,7 +125,7 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
     const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
     if (d) desired.set(name, d);
   }
-  if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
+  if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems);
   warnings.push(...problems);
   return { project, selection, warnings, desired };
 }
@@ -148,14 +150,14 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const missing = missingImageProblems(images, ids);
   // an image to build cannot be pulled, and berth does not build yet: say which, before anything is pulled or created
   const toBuild = missing.filter((p) => p.code === 'image-build-needed');
-  if (toBuild.length && !options.dryRun) fail('ERR_BERTH_IMAGE_BUILD', 'images to build', toBuild, 1);
+  if (toBuild.length && !options.dryRun) fail('ERR_BERTH_IMAGE_BUILD', 'images to build', toBuild);
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
       options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
       await docker.pull(image);
     }
     ids = await localImageIds(docker, images.map((i) => i.image));
-  } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing, 1);
+  } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing);
   else warnings.push(...missing.map((p) => ({ ...p, severity: 'warning' as const })));
 
   const thePlan = makePlan(
@@ -176,7 +178,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
     result.warnings.push(...portProblems.map((p) => ({ ...p, severity: 'warning' as const })));
     return result;
   }
-  if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems, 1);
+  if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems);
 
   checkAbort();
   const network = networkName(project);

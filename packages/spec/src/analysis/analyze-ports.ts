@@ -7,6 +7,7 @@ import { checkRegistry, checkReservations, foreignReservations, reservedFor, typ
 import { findSpecConflicts } from './spec-conflicts.js';
 import { checkPortEnv } from './port-env.js';
 import type { EnvOrigin, PortConflict, PortReport, RegistryInput, SpecInput } from './types.js';
+import { pushAll } from '../util/push-all.js';
 
 /** Linux's default ephemeral range (net.ipv4.ip_local_port_range): the kernel hands these to outgoing connections. */
 export const EPHEMERAL_PORTS = { from: 32768, to: 60999 } as const;
@@ -33,7 +34,7 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   const index = checkRegistry(entries, places, problems, conflicts);
   const reservations = checkReservations(places, problems);
   const bindings = specBindings(input.specs);
-  conflicts.push(...findSpecConflicts(bindings, places, problems));
+  pushAll(conflicts, findSpecConflicts(bindings, places, problems));
   const allowPrivileged = input.registry?.value.allowPrivileged ?? false;
   const bands = new Map<string, string[]>();
   for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);

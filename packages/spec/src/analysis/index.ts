@@ -1,4 +1,5 @@
-export type { SpecInput, RegistryInput, EnvOrigin, PortReport, PortBindingInfo, RegistryEntryInfo, PortConflict, PortStatus, EnvReport, EnvVarStatus } from './types.js';
+export type { SpecInput, RegistryInput, EnvOrigin, PortReport, RegistryEntryInfo, EnvReport } from './types.js';
+export { PortBindingInfo, PortConflict, PortStatus, EnvVarStatus } from './report-schemas.js';
 export { analyzePorts, EPHEMERAL_PORTS, type AnalyzePortsInput } from './analyze-ports.js';
 export { holderName, portLabel } from './port-model.js';
 export { analyzeEnv, type AnalyzeEnvOptions } from './analyze-env.js';
@@ -11,6 +12,7 @@ export { renderEnvExample } from './env-example.js';
 export { portCandidates, type PortCandidatesInput } from './suggest-ports.js';
 export { addRegistryEntries, type NewRegistryEntry } from './registry-edit.js';
 export { planRegistration, type RegistrationPlan } from './plan-registration.js';
+export { registerPortsInFile, type RegisterPortsInput } from './registry-edit-file.js';
 export { validateSpec, sortProblems, type ValidateInput } from './validate.js';
 export { normalizeHostIp, hostIpsOverlap, isLocalHost } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';

@@ -3,6 +3,7 @@ import type { Problem } from '../problem.js';
 import { parseYamlSource, type SourceDocument } from './yaml-document.js';
 import { unknownKey, zodProblems } from './zod-problems.js';
 import { unknownExtensionKeys } from './schema-walk.js';
+import { pushAll } from '../util/push-all.js';
 
 /** A YAML document read against a schema: the value only when nothing is wrong with it. */
 export interface ParsedDocument<T> {
@@ -26,7 +27,8 @@ export function parseYamlAs<S extends z.ZodType>(schema: S, text: string, file: 
     return { file, source, problems };
   }
   const result = schema.safeParse(source.value);
-  problems.push(...unknownExtensionKeys(schema, source.value).map((u) => ({ severity: 'error' as const, file, ...unknownKey(source, u.path, u.key, u.known) })));
+  // pushAll, not push(...): a spec of 150,000 services may have 150,000 unknown keys, more than a call takes as arguments.
+  pushAll(problems, unknownExtensionKeys(schema, source.value).map((u) => ({ severity: 'error' as const, file, ...unknownKey(source, u.path, u.key, u.known) })));
   if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, schema)] };
   if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
   return { file, source, problems, value: result.data };

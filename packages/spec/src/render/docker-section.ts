@@ -5,6 +5,7 @@ import { devcontainerForwards } from '../analysis/devcontainer-forwards.js';
 import { devcontainerPlace } from '../analysis/devcontainer-place.js';
 import { code, fence, link, shellCommand, shellQuote, table } from './markdown.js';
 import { serviceName } from './services-section.js';
+import { pushAll } from '../util/push-all.js';
 
 type Section = string[];
 
@@ -47,7 +48,7 @@ function profilesPart(spec: BerthSpec, compose: [string, Service][]): Section {
     const ports = members.flatMap(([, s]) => portsOf(s));
     rows.push([code(name), members.map(([id]) => id).join(', '), ports.length ? ports.join(', ') : '— (no exposed ports)']);
   }
-  out.push(...table(['Profile', 'Services', 'Ports'], rows));
+  pushAll(out, table(['Profile', 'Services', 'Ports'], rows));
   return out;
 }
 
@@ -63,7 +64,7 @@ function networkPart(spec: BerthSpec): Section {
   const conv = spec.conventions;
   if (!rows.length && !conv.network) return [];
   const out: Section = ['### Network', ''];
-  if (rows.length) out.push(...table(['Network', 'Services', 'Purpose'], rows));
+  if (rows.length) pushAll(out, table(['Network', 'Services', 'Purpose'], rows));
   if (conv.network) {
     if (rows.length) out.push('');
     out.push(`> **Convention:** ${conv.network}${conv.networkHref ? ` See ${link(conv.networkHref)}.` : ''}`);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, hasErrors, withFileLock, type Problem } from '@berth/spec';
-import { lineDrift, writeFileAtomic } from '@berth/spec/render';
+import { BerthError, hasErrors, updateFileLocked, type Problem } from '@berth/spec';
+import { lineDrift } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { preparePage } from '../generated-page.js';
@@ -52,16 +52,16 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
     const written: { file: string; written: boolean }[] = [];
     for (const [i, p] of pages.entries()) {
       // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
-      const changed = await withFileLock(
-        p.path,
-        () => {
-          const fresh = preparePage(p.path, rendered[ECOSYSTEM_PAGES[i]!], ctx.cwd);
-          if (fresh.problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers', { problems: fresh.problems });
-          if (fresh.previous === fresh.page) return false;
-          writeFileAtomic(p.path, fresh.page);
-          return true;
-        },
-        { signal: ctx.signal, purpose: 'writing the ecosystem\'s pages', display: p.file },
+      const { written: changed } = await ctx.waitingForLock((lock) =>
+        updateFileLocked(
+          p.path,
+          () => {
+            const fresh = preparePage(p.path, rendered[ECOSYSTEM_PAGES[i]!], ctx.cwd);
+            if (fresh.problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers', { problems: fresh.problems });
+            return fresh.page;
+          },
+          { purpose: 'writing the ecosystem\'s pages', display: p.file, ...lock },
+        ),
       );
       written.push({ file: p.file, written: changed });
     }

@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpecFile } from '@berth/spec';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../types.js';
-import { relaxForProfiles } from './health-section.js';
+import type { CheckResult } from '@berth/health';
 import { nextStep } from './next-step.js';
 import { heldByRightService } from './port-owner.js';
 
-const root = fileURLToPath(new URL('../../../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const spec = loadSpecFile(join(root, 'examples/semops-data/berth.yaml'), root).value!;
 
 const result = (kind: CheckResult['subject']['kind'], id: string, type: CheckResult['type'], reason: string, status: CheckResult['status'] = 'critical'): CheckResult => ({
@@ -42,20 +41,11 @@ describe('nextStep', () => {
   });
 });
 
-describe('relaxForProfiles', () => {
-  it('a failing service whose profiles are all off is unknown, not critical; on, it stays critical', () => {
-    const down = result('service', 'marquez', 'http', 'connection refused on 127.0.0.1:5000');
-    expect(relaxForProfiles(down, spec, {})).toMatchObject({ status: 'unknown', reason: 'not expected: profile lineage is off (connection refused on 127.0.0.1:5000)' });
-    expect(relaxForProfiles(down, spec, { COMPOSE_PROFILES: 'notebooks,lineage' }).status).toBe('critical');
-    expect(relaxForProfiles(result('service', 'mlflow', 'http', 'refused'), spec, {}).status).toBe('critical');
-  });
-});
-
 describe('heldByRightService', () => {
   it('a container of the service in this project, or a process running the service\'s program', () => {
-    expect(heldByRightService(spec, 'semops-data', ['mlflow', 'marquez'], { port: 5000, kind: 'container', project: 'semops-data', service: 'marquez' })).toBe('marquez');
-    expect(heldByRightService(spec, 'semops-data', ['marquez'], { port: 5000, kind: 'container', project: 'other-repo', service: 'marquez' })).toBeUndefined();
-    expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, kind: 'process', pid: 7, command: '/opt/venv/bin/python /opt/venv/bin/mlflow ui --port 5000' })).toBe('mlflow');
-    expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, kind: 'process', pid: 7, command: 'python3 -m http.server 5000' })).toBeUndefined();
+    expect(heldByRightService(spec, 'semops-data', ['mlflow', 'marquez'], { port: 5000, protocol: 'tcp', kind: 'container', project: 'semops-data', service: 'marquez' })).toBe('marquez');
+    expect(heldByRightService(spec, 'semops-data', ['marquez'], { port: 5000, protocol: 'tcp', kind: 'container', project: 'other-repo', service: 'marquez' })).toBeUndefined();
+    expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, protocol: 'tcp', kind: 'process', pid: 7, command: '/opt/venv/bin/python /opt/venv/bin/mlflow ui --port 5000' })).toBe('mlflow');
+    expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, protocol: 'tcp', kind: 'process', pid: 7, command: 'python3 -m http.server 5000' })).toBeUndefined();
   });
 });

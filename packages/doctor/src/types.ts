@@ -1,5 +1,5 @@
 import type { BerthSpec, PortRegistry, Problem, SourceDocument } from '@berth/spec';
-import type { CheckResult, HealthStatus } from '../types.js';
+import { worstStatus, type CheckResult, type HealthStatus } from '@berth/health';
 
 /** One thing doctor found, with the one thing to do next. */
 export interface DoctorFinding {
@@ -52,9 +52,7 @@ export interface DoctorInput {
 
 /** The section's status: the worst of its findings, passing when it has none. */
 export function sectionOf(id: DoctorSectionId, title: string, started: number, summary: string, findings: DoctorFinding[], status?: HealthStatus): DoctorSection {
-  const rank: Record<HealthStatus, number> = { passing: 0, starting: 1, unknown: 2, warning: 3, critical: 4 };
-  const worst = findings.reduce<HealthStatus>((w, f) => (rank[f.status] > rank[w] ? f.status : w), 'passing');
-  return { id, title, status: status ?? worst, summary, findings, durationMs: Math.round(performance.now() - started) };
+  return { id, title, status: status ?? worstStatus(findings), summary, findings, durationMs: Math.round(performance.now() - started) };
 }
 
 /** A section that could not run because a package it needs is missing or threw. */

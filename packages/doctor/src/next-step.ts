@@ -1,5 +1,5 @@
+import type { CheckResult } from '@berth/health';
 import type { BerthSpec } from '@berth/spec';
-import type { CheckResult } from '../types.js';
 
 /**
  * The one thing to do next about a check that did not pass, from what failed and what the spec

@@ -1,12 +1,16 @@
 import net from 'node:net';
+import { describeHolder, findPortHolders, projectName, type Engine, type PortHolder } from '@berth/docker/runtime';
 import { analyzePorts, type PortBindingInfo } from '@berth/spec';
 import { sectionOf, unavailableSection, problemStatus, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
-import { describeHolderBriefly, heldByRightService, type HolderLike } from './port-owner.js';
+import { heldByRightService } from './port-owner.js';
 
 /** The most ports of one range doctor probes; a wider range is probed at its ends. */
 const MAX_RANGE = 32;
 
-/** Whether something accepts TCP connections on a loopback port (refused: free). */
+/**
+ * Whether something accepts TCP connections on a loopback port (refused: free).
+ * TODO(issue 10, "is this host port taken"): @berth/docker is getting the one host-port probe; call it here.
+ */
 export function portListening(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
@@ -22,13 +26,8 @@ function portsOf(b: PortBindingInfo): number[] {
   return [b.from, b.to];
 }
 
-interface DockerPorts {
-  findPortHolders(engine: unknown, ports: { port: number; protocol: 'tcp' | 'udp' }[]): Promise<HolderLike[]>;
-  projectName(spec: DoctorInput['spec'], env?: NodeJS.ProcessEnv): string;
-}
-
 /** The spec's host ports: free, held by the service the spec puts there, or held by something else (and what). */
-export async function portsSection(input: DoctorInput, engine: Promise<unknown>): Promise<DoctorSection> {
+export async function portsSection(input: DoctorInput, engine: Promise<Engine | undefined>): Promise<DoctorSection> {
   const started = performance.now();
   const title = 'Ports';
   let report;
@@ -44,18 +43,12 @@ export async function portsSection(input: DoctorInput, engine: Promise<unknown>)
   for (const b of report.bindings.filter((x) => x.protocol === 'tcp')) for (const p of portsOf(b)) byPort.set(p, [...(byPort.get(p) ?? []), b]);
   const ports = [...byPort.keys()].sort((a, b) => a - b);
   const held = (await Promise.all(ports.map(async (p) => ((await portListening(p)) ? p : undefined)))).filter((p): p is number => p !== undefined);
-  let docker: DockerPorts | undefined;
-  try {
-    docker = (await import('@berth/docker')) as unknown as DockerPorts;
-  } catch {
-    docker = undefined;
-  }
-  let holders: HolderLike[] = [];
-  if (held.length && docker?.findPortHolders) {
+  let holders: PortHolder[] = [];
+  if (held.length) {
     const eng = await engine.catch(() => undefined);
-    holders = await docker.findPortHolders(eng && typeof eng === 'object' && 'api' in eng ? eng.api : undefined, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
+    holders = await findPortHolders(eng?.api, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
   }
-  const project = docker?.projectName ? docker.projectName(input.spec, input.env as NodeJS.ProcessEnv) : undefined;
+  const project = projectName(input.spec, input.env as NodeJS.ProcessEnv);
   let right = 0;
   for (const port of held) {
     const bindings = byPort.get(port)!;
@@ -70,18 +63,18 @@ export async function portsSection(input: DoctorInput, engine: Promise<unknown>)
     const owner = heldByRightService(input.spec, project, services, holder);
     if (owner) {
       right++;
-      findings.push({ status: 'passing', subject: label, message: `${label} is held by ${owner}: ${describeHolderBriefly(holder)}` });
+      findings.push({ status: 'passing', subject: label, message: `${label} is held by ${owner}: ${describeHolder(holder)}` });
       continue;
     }
     if (holder.kind === 'unknown') {
-      findings.push({ status: 'warning', subject: label, message: `${label} is held by ${describeHolderBriefly(holder)}, meant for ${services.join(' or ')}`, next: `see who holds it: sudo ss -ltnp 'sport = :${port}'` });
+      findings.push({ status: 'warning', subject: label, message: `${label} is held by ${describeHolder(holder)}, meant for ${services.join(' or ')}`, next: `see who holds it: sudo ss -ltnp 'sport = :${port}'` });
       continue;
     }
     const stop = holder.kind === 'container' ? `docker stop ${holder.container}` : `kill ${holder.pid}`;
     findings.push({
       status: 'critical',
       subject: label,
-      message: `${label} is held by ${describeHolderBriefly(holder)}, not by ${services.join(' or ')}`,
+      message: `${label} is held by ${describeHolder(holder)}, not by ${services.join(' or ')}`,
       next: `stop it (${stop}), or move ${services[0]} to a free port: berth ports suggest${envVar ? `, then set ${envVar}` : ''}`,
     });
   }

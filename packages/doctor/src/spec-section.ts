@@ -1,4 +1,4 @@
-import * as specApi from '@berth/spec';
+import { validateSpec } from '@berth/spec';
 import { sectionOf, problemStatus, type DoctorInput, type DoctorSection } from './types.js';
 
 /** The spec and registry: loading already rejected what does not parse; this adds `berth validate`'s findings. */
@@ -7,7 +7,7 @@ export function specSection(input: DoctorInput): DoctorSection {
   const problems = [...(input.loadWarnings ?? [])];
   try {
     problems.push(
-      ...specApi.validateSpec({
+      ...validateSpec({
         spec: { spec: input.spec, file: input.specFile, ...(input.source ? { source: input.source } : {}) },
         ...(input.registry ? { registry: input.registry } : {}),
       }),

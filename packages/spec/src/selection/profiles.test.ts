@@ -1,4 +1,4 @@
-import { BerthSpecSchema, type BerthSpecInput } from '@berth/spec';
+import { BerthSpecSchema, type BerthSpecInput } from '../schema/spec.js';
 import { describe, expect, it } from 'vitest';
 import { dependencyOrder, resolveProfiles } from './profiles.js';
 

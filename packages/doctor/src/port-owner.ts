@@ -1,28 +1,12 @@
+import type { PortHolder } from '@berth/docker/runtime';
 import type { BerthSpec } from '@berth/spec';
-
-/** The slice of @berth/docker's PortHolder doctor reads. */
-export interface HolderLike {
-  port: number;
-  kind: 'container' | 'process' | 'unknown';
-  container?: string;
-  project?: string;
-  service?: string;
-  pid?: number;
-  command?: string;
-}
-
-export function describeHolderBriefly(h: HolderLike): string {
-  if (h.kind === 'container') return `container ${h.container ?? '?'}${h.project ? ` (project ${h.project}${h.service ? `, service ${h.service}` : ''})` : ''}`;
-  if (h.kind === 'process') return `PID ${h.pid} (${(h.command ?? 'unknown command').slice(0, 80)})`;
-  return "a process berth cannot see (another user's?)";
-}
 
 /**
  * Whether a holder is one of the services the spec puts on that port: a container of that service
  * (in this project, when the label says), or a host process whose command names the service or
  * the program its runtime runs (`mlflow ui ...` for mlflow). Pure.
  */
-export function heldByRightService(spec: BerthSpec, project: string | undefined, services: string[], holder: HolderLike): string | undefined {
+export function heldByRightService(spec: BerthSpec, project: string | undefined, services: string[], holder: PortHolder): string | undefined {
   if (holder.kind === 'container') {
     if (project && holder.project && holder.project !== project) return undefined;
     return services.find((s) => s === holder.service);
