@@ -65,7 +65,7 @@ describe.skipIf(!!skip)(`a second engine of the test's own${skip ? ` (skipped: $
       engine.close();
     }
     // Without the client certificate the engine refuses: berth says so, exit 3.
-    await expect(connectEngine({ env: { DOCKER_HOST: `tcp://127.0.0.1:${tlsPort}` }, timeoutMs: 2000 })).rejects.toMatchObject({ exitCode: 3 });
+    await expect(connectEngine({ env: { DOCKER_HOST: `tcp://127.0.0.1:${tlsPort}` }, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ERR_BERTH_ENGINE_UNREACHABLE' });
   }, 60_000);
 
   it('frozen, it fails a call in flight and every later one with "stopped answering"; thawed, it answers again', async () => {
