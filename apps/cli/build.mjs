@@ -1,15 +1,18 @@
 // Bundles the CLI into dist/ with esbuild: one small entry chunk, with heavy packages
 // (docker, health, the API) split into chunks that load only when their commands run.
 import { build } from 'esbuild';
-import { cpSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 // BERTH_CLI_OUTDIR builds elsewhere (benchmarks, experiments) without touching the shared dist/.
 const outdir = process.env.BERTH_CLI_OUTDIR ? resolve(process.env.BERTH_CLI_OUTDIR) : here('./dist');
-const BUNDLED = /^(@berth\/|zod$|zod\/|yaml$|commander$)/;
+// The MCP server SDK is bundled too, into the chunk only `berth mcp` (and /mcp) loads: so it shares the slim zod
+// below instead of loading a second, full copy from node_modules (bench/mcp-startup.mjs).
+const BUNDLED = /^(@berth\/|zod$|zod\/|yaml$|commander$|@modelcontextprotocol\/(server|core)(\/|$))/;
 
 /**
  * Leaves out the parts of zod the CLI never calls but `z`'s namespace drags in: the 40-odd message
@@ -75,7 +78,7 @@ const result = await build({
     {
       name: 'external-node-modules',
       setup(b) {
-        // Bundle the workspace and the three small libraries every command needs; leave the rest in node_modules.
+        // Bundle the workspace, the three small libraries every command needs and the MCP server SDK; leave the rest in node_modules.
         b.onResolve({ filter: /^[^./]/ }, (args) => {
           if (args.path.startsWith('node:') || BUNDLED.test(args.path)) return undefined;
           return { path: args.path, external: true };
@@ -87,12 +90,15 @@ const result = await build({
 if (process.env.BERTH_CLI_METAFILE) writeFileSync(process.env.BERTH_CLI_METAFILE, JSON.stringify(result.metafile));
 mkdirSync(join(outdir, 'examples'), { recursive: true });
 cpSync(here('../../examples'), join(outdir, 'examples'), { recursive: true });
+// The bundled ecosystem's second member is berth's own spec (examples/semops-dx-orchestrator/ecosystem.yaml names it).
+cpSync(here('../api/berth.yaml'), join(outdir, 'apps', 'api', 'berth.yaml'));
 
 // The fast path for the spec and engine commands: one CommonJS file, loaded by bin/berth.mjs through node:vm
 // with the V8 code cache written below, so a cold `berth validate` or `berth status` skips compiling its code.
-// @berth/docker/runtime (up, down, status, logs, restart) is in it; the other heavy packages are replaced by a
-// module that says they do not belong here: the launcher never sends their commands this way.
-const HEAVY = /^@berth\/(docker(?!\/runtime)|health|gpu|api)(\/|$)/;
+// @berth/docker/runtime (up, down, status, logs, restart) is in it; the other heavy packages (and @berth/ecosystem) are replaced by a
+// module that says they do not belong here: the launcher never sends their commands this way. @berth/health/result
+// (zod/mini schemas and the order of statuses, pure) stays: the health commands' renderer imports it.
+const HEAVY = /^@berth\/(docker(?!\/runtime)|health(?!\/result)|gpu|doctor|api|devcontainer|mcp(?!\/mcp-json)|ecosystem)(\/|$)/;
 const fastDir = join(outdir, 'fast');
 await build({
   entryPoints: { berth: here('./src/fast-entry.ts') },
@@ -132,9 +138,16 @@ await build({
     },
   ],
 });
-// Warm the code cache: run `berth validate` on the bundled example once, through the launcher's own loader,
-// and keep what V8 compiled. A cache V8 rejects later (another Node version) only costs the compile again.
-const warm = spawnSync(process.execPath, [here('./bin/fast-path.cjs'), '--write-cache', join(fastDir, 'berth.cjs'), 'validate', '--spec', here('../../examples/semops-data/berth.yaml')], {
+// The fast path's first line names its build (`// berth-build <sha256>`), so a code cache the launcher writes for
+// it under the user's cache folder is never used with another build (bin/fast-path.cjs).
+const fastFile = join(fastDir, 'berth.cjs');
+const fastSource = readFileSync(fastFile, 'utf8');
+writeFileSync(fastFile, `// berth-build ${createHash('sha256').update(fastSource).digest('hex')}\n${fastSource}`);
+
+// Warm the code cache for the Node that builds: run `berth validate` on the bundled example once, through the
+// launcher's own loader, and keep what V8 compiled, beside the file, named for this Node. Other Node versions
+// write their own on their first run.
+const warm = spawnSync(process.execPath, [here('./bin/fast-path.cjs'), '--write-cache', fastFile, 'validate', '--spec', here('../../examples/semops-data/berth.yaml')], {
   cwd: here('.'),
   encoding: 'utf8',
   env: { ...process.env, NO_COLOR: '1' },
@@ -143,4 +156,3 @@ if (warm.status !== 0 && warm.status !== 1) {
   console.error(`build.mjs: warming the fast path's code cache failed (${warm.status}):\n${warm.stderr}`);
   process.exit(1);
 }
-

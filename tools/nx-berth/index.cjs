@@ -11,6 +11,7 @@
  */
 const { dirname, join, basename, relative } = require('node:path');
 const { existsSync, readFileSync } = require('node:fs');
+const { parse } = require('yaml');
 
 const SPEC = 'berth.yaml';
 
@@ -20,16 +21,24 @@ const SPEC = 'berth.yaml';
 
 /**
  * The registry a spec names: `{ path }` for a file relative to the spec, `{ package }` for a registry
- * published as an npm package. Read with a line scan so the plugin stays dependency-free.
+ * published as an npm package. The spec is parsed as YAML (comments, quotes, flow or block style: whatever
+ * berth itself accepts); a spec that does not parse names none here, and its validator reports why.
  * @returns {{ path: string } | { package: string } | undefined}
  */
 function registryOf(specPath) {
-  const text = readFileSync(specPath, 'utf8');
-  const pkg = /^registry:[ \t]*\{[^}\n]*\bpackage:\s*["']?([^"'\s,}]+)/m.exec(text) ?? /^registry:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+package:\s*["']?([^"'\s,}#]+)/m.exec(text);
-  if (pkg) return { package: pkg[1] };
-  const m = /^registry:[ \t]*(?:\{[ \t]*path:[ \t]*)?["']?([^"'\s#}]+)["']?/m.exec(text) ?? /^registry:[ \t]*\n[ \t]+path:\s*["']?([^"'\s#}]+)/m.exec(text);
-  if (!m || m[1].startsWith('{')) return undefined;
-  return { path: m[1] };
+  let spec;
+  try {
+    spec = parse(readFileSync(specPath, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const ref = spec && typeof spec === 'object' ? spec.registry : undefined;
+  if (typeof ref === 'string' && ref) return { path: ref };
+  if (ref && typeof ref === 'object') {
+    if (typeof ref.package === 'string' && ref.package) return { package: ref.package };
+    if (typeof ref.path === 'string' && ref.path) return { path: ref.path };
+  }
+  return undefined;
 }
 
 /** @type {import('nx/src/project-graph/plugins').CreateNodesV2<BerthPluginOptions>} */
@@ -49,12 +58,13 @@ const createNodesV2 = [
       // Both depend on the validator's own code (the built @berth/spec the task graph runs first).
       const validator = { dependentTasksOutputFiles: '**/*.js', transitive: true };
       const envInputs = [`{projectRoot}/${SPEC}`, validator];
+      /** @type {(string | import('nx/src/config/workspace-json-project-json').InputDefinition)[]} */
       const portsInputs = [`{projectRoot}/${SPEC}`];
       const registry = registryOf(join(context.workspaceRoot, file));
       if (registry && 'path' in registry) portsInputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry.path)).split('\\').join('/')}`);
       if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
       portsInputs.push(validator);
-      const target = (check) => ({
+      const target = (/** @type {'ports' | 'env'} */ check) => ({
         command: `${command} ${check} ${SPEC}`,
         options: { cwd: '{projectRoot}' },
         cache: true,

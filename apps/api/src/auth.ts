@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensureStateDir } from './state-dir.js';
@@ -37,4 +38,19 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   // Compare even when absent, so timing says nothing about which part was wrong.
   return timingSafeEqual(digest(m?.[1] ?? ''), digest(token)) && !!m;
+}
+
+/**
+ * The onRequest hook of every route that needs the token (writes, /mcp): 401 with a `WWW-Authenticate`
+ * challenge, checked before the body is read, so an unauthenticated client cannot make the server parse anything.
+ */
+export function requireBearer(token: string) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!bearerMatches(req.headers.authorization, token)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="berth"')
+        .send({ statusCode: 401, error: 'Unauthorized', message: 'this route needs Authorization: Bearer <token> (BERTH_TOKEN, or the token file berth serve printed)' });
+    }
+  };
 }

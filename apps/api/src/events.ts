@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { ServerEvent } from './contract.js';
-import type { Redactor } from './redact.js';
 
 /** Server-sent events to every connected dashboard. Slow clients are dropped rather than buffered forever. */
 export class EventHub {
@@ -9,7 +8,7 @@ export class EventHub {
   private nextId = 1;
 
   constructor(
-    private redact: Redactor,
+    private redact: (text: string) => string,
     heartbeatMs = 15_000,
   ) {
     // A comment line keeps proxies and browsers from timing the stream out.

@@ -1,7 +1,6 @@
-import type { BerthSpec, PortRegistry } from '@berth/spec';
 import type { CheckResult, HealthResponse, HealthStatus } from './contract.js';
 import { EventHub } from './events.js';
-import type { Redactor } from './redact.js';
+import { redactValue, type BerthSpec, type EnvFile, type PortRegistry } from '@berth/spec';
 import type { HistoryStore, SubjectSummary } from './store/history-store.js';
 import type { EngineSource } from './sources/engine.js';
 import type { GpuSource } from './sources/gpu.js';
@@ -12,9 +11,11 @@ export interface RuntimeOptions {
   spec: BerthSpec;
   /** The spec file as shown to users. */
   specFile: string;
-  /** The spec's path, for files beside it (.env). */
+  /** The spec's path, for files beside it. */
   specPath?: string;
   registry?: { value: PortRegistry; file: string };
+  /** The `.env` beside the spec, as @berth/spec's loader read it at start (none when there is none). */
+  envFile?: EnvFile;
   env: NodeJS.ProcessEnv;
   store: HistoryStore;
   /** The scheduler; absent when @berth/health cannot provide one (then `monitorReason` says why). */
@@ -22,7 +23,8 @@ export interface RuntimeOptions {
   monitorReason?: string;
   engine?: EngineSource;
   gpu?: GpuSource;
-  redact: Redactor;
+  /** @berth/spec's redactor for this spec: every result is passed through it as it comes in. */
+  redact: (text: string) => string;
   /** How often queued results are written (default 1 s) and the store rolled up (default hourly). */
   flushMs?: number;
   maintainMs?: number;
@@ -68,8 +70,13 @@ export class Runtime {
     void store.maintain().catch(() => {});
   }
 
-  /** A new result: remember it, queue it for the store, tell the dashboards. */
-  accept(result: CheckResult): void {
+  /**
+   * A new result: redact it (a check's reason or details may echo a secret a container printed), then
+   * remember it, queue it for the store, tell the dashboards. Everything after this point holds the
+   * redacted result; the bodies and events on the way out pass the redactor once more.
+   */
+  accept(raw: CheckResult): void {
+    const result = redactValue(raw, this.options.redact);
     const previous = this.latest.get(result.id)?.status ?? null;
     const before = this.healthCache?.view.status ?? this.overall();
     this.latest.set(result.id, result);

@@ -1,11 +1,14 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Redactor } from './redact.js';
+import { BerthError } from '@berth/spec';
+import { httpErrorOf } from './error-status.js';
+import { allowedHosts, installHostCheck } from './host-check.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { registerReadRoutes } from './routes/read-routes.js';
 import { registerStaticRoutes } from './routes/static-routes.js';
 import { registerSystemRoutes } from './routes/system-routes.js';
 import { registerWriteRoutes } from './routes/write-routes.js';
+import { registerMcpRoutes, type McpRouteOptions } from './routes/mcp-routes.js';
 
 export interface ServerOptions extends RuntimeOptions {
   /** The bearer token write routes need. */
@@ -17,6 +20,8 @@ export interface ServerOptions extends RuntimeOptions {
   /** Largest request body in bytes (default 16 KiB); larger is 413. */
   bodyLimit?: number;
   logger?: boolean;
+  /** MCP over streamable HTTP at /mcp (behind the token), when berth serve provides a host to run berth. */
+  mcp?: McpRouteOptions;
 }
 
 export interface BerthServer {
@@ -42,21 +47,22 @@ function installCors(app: FastifyInstance, origins: string[]) {
   });
 }
 
-function installErrors(app: FastifyInstance, redact: Redactor, logged: boolean) {
+function installErrors(app: FastifyInstance, redact: (text: string) => string, logged: boolean) {
   app.setErrorHandler((error, req, reply) => {
     const err = error as FastifyError;
     if (hasZodFastifySchemaValidationErrors(err)) {
       const message = err.validation.map((v) => `${v.instancePath ? `${v.instancePath.replace(/^\//, '').replace(/\//g, '.')}: ` : ''}${v.message}`).join('; ');
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${err.validationContext ?? 'request'}: ${message}` });
     }
-    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    // A BerthError's status is its code's, from the one table; fastify's own errors carry theirs.
+    const status = error instanceof BerthError ? httpErrorOf(error.code).statusCode : typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) {
       // With no logger, one line on stderr, so "see the server log" points somewhere.
       if (logged) req.log.error({ err }, 'request failed');
       else process.stderr.write(`berth serve: ${req.method} ${req.url.split('?')[0]} failed: ${redact(err.message.split('\n')[0] ?? '')}\n`);
     }
     const message = status >= 500 ? 'internal error; see the server log' : redact(err.message);
-    return reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : (err.name ?? 'Error'), message });
+    return reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : error instanceof BerthError ? httpErrorOf(error.code).error : (err.name ?? 'Error'), message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 }
@@ -78,6 +84,10 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   app.setSerializerCompiler(serializerCompiler);
   const runtime = new Runtime(options);
   const redact = options.redact;
+  // Only requests that name berth as it listens (loopback, or what --host names): a browser page that
+  // reached this port under a name of its own (DNS rebinding) gets 421 before anything else runs.
+  let hosts = allowedHosts();
+  installHostCheck(app, () => hosts);
 
   // The second wall for secrets: no body leaves with a value that looks secret.
   // Callback-style hooks: no promise per request on the hot path. The cached /health body is redacted already.
@@ -99,6 +109,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   registerSystemRoutes(app, runtime);
   registerReadRoutes(app, runtime);
   registerWriteRoutes(app, runtime, options.token);
+  if (options.mcp) registerMcpRoutes(app, options.mcp, options.token);
   await registerStaticRoutes(app, options.uiDir);
 
   // Streams never end by themselves: end them first so close() does not wait on them.
@@ -110,6 +121,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
     app,
     runtime,
     async listen({ host = '127.0.0.1', port = 0 } = {}) {
+      hosts = allowedHosts(host);
       if (!started) runtime.start();
       started = true;
       const address = await app.listen({ host, port });

@@ -1,9 +1,9 @@
 import { dirname, join } from 'node:path';
-import { BerthError, hasErrors, loadRegistryFile, loadSpecFile, resolveRegistryPath, type BerthSpec, type PortRegistry } from '@berth/spec';
+import { loadFailure, loadWorkspace, redactorFor, type BerthSpec, type EnvFile, type PortRegistry } from '@berth/spec';
 import { resolveToken, type TokenSource } from './auth.js';
-import { makeRedactor, secretValues } from './redact.js';
 import { defaultUiDir } from './routes/static-routes.js';
 import { createServer, type BerthServer } from './server.js';
+import type { McpRouteOptions } from './routes/mcp-routes.js';
 import { EngineSource } from './sources/engine.js';
 import { GpuSource } from './sources/gpu.js';
 import type { CheckTarget } from '@berth/health';
@@ -18,6 +18,8 @@ export interface StartOptions {
   /** The spec file as shown to users (default: specPath). */
   specFile?: string;
   registry?: { value: PortRegistry; file: string };
+  /** The `.env` beside the spec as @berth/spec's loader read it (given with `spec`; loaded with it otherwise). */
+  envFile?: EnvFile;
   env?: NodeJS.ProcessEnv;
   /** `--store`: sqlite:PATH, a path, or postgres://...; default `.berth/history.db` beside the spec. */
   store?: string;
@@ -38,6 +40,8 @@ export interface StartOptions {
   /** Checks to run instead of those derived from the spec. */
   targets?: CheckTarget[];
   logger?: boolean;
+  /** MCP at /mcp: the host that runs berth (the CLI's), and whether write tools are offered. */
+  mcp?: McpRouteOptions;
 }
 
 export interface RunningServer extends BerthServer {
@@ -49,27 +53,29 @@ export interface RunningServer extends BerthServer {
   scheduler: string;
 }
 
-function loadSpec(specPath: string): { spec: BerthSpec; specFile: string; registry?: { value: PortRegistry; file: string } } {
-  const loaded = loadSpecFile(specPath);
-  if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems, exitCode: 2 });
-  const ref = resolveRegistryPath(loaded.value, loaded.path);
-  let registry: { value: PortRegistry; file: string } | undefined;
-  if (ref.path) {
-    const r = loadRegistryFile(ref.path);
-    if (r.value && !hasErrors(r.problems)) registry = { value: r.value, file: r.file };
-  }
-  return { spec: loaded.value, specFile: loaded.file, registry };
+/**
+ * The spec, its registry and its `.env` through @berth/spec's one loader. As in the CLI, the API does not
+ * start on a spec, registry or `.env` that cannot be loaded: it throws the loader's one error, every problem
+ * listed with file:line:col (berth serve prints them one per line and exits 2).
+ */
+function loadSpec(specPath: string): { spec: BerthSpec; specFile: string; registry?: { value: PortRegistry; file: string }; envFile?: EnvFile } {
+  const ws = loadWorkspace({ specPath });
+  const failure = loadFailure(ws);
+  if (failure) throw failure;
+  return { spec: ws.spec.value!, specFile: ws.spec.file, ...(ws.registry?.value ? { registry: { value: ws.registry.value, file: ws.registry.file } } : {}), ...(ws.env ? { envFile: ws.env } : {}) };
 }
 
 /** Loads what is needed, opens the store, starts the scheduler and the sources, and listens. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
-  const loaded = options.spec ? { spec: options.spec, specFile: options.specFile ?? options.specPath, registry: options.registry } : loadSpec(options.specPath);
+  const loaded = options.spec ? { spec: options.spec, specFile: options.specFile ?? options.specPath, registry: options.registry, envFile: options.envFile } : loadSpec(options.specPath);
   const { spec } = loaded;
   const baseDir = dirname(options.specPath);
   const location = parseStoreOption(options.store, options.specPath);
   const token = options.token ? { token: options.token, from: 'env' as const } : resolveToken({ env, file: options.tokenFile ?? join(baseDir, '.berth', 'token') });
-  const redact = makeRedactor(secretValues(env, spec, [token.token]));
+  // Every value berth knows to be secret (process env, the .env beside the spec, what services pass into
+  // their containers under secret names, the token): no answer, event or stored result carries one.
+  const redact = redactorFor({ spec, specDir: baseDir, env, extra: [token.token] });
   const store = await openStore(location, options.retention);
   try {
     const engine = options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir });
@@ -95,6 +101,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       specFile: loaded.specFile,
       specPath: options.specPath,
       registry: loaded.registry,
+      envFile: loaded.envFile,
       env,
       store,
       monitor: choice.monitor,
@@ -107,6 +114,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       corsOrigins: options.corsOrigins,
       bodyLimit: options.bodyLimit,
       logger: options.logger,
+      mcp: options.mcp,
     });
     const url = await server.listen({ host: options.host, port: options.port });
     return { ...server, url, token, storeLabel: describeStore(location), scheduler: choice.scheduler ?? `none: ${choice.reason}` };

@@ -1,7 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { CheckResult, HealthResponse, HealthStatus, ServiceView, Subject } from './contract.js';
 import type { SubjectSummary } from './store/history-store.js';
-import { worstOf } from './store/stats.js';
+import { worstStatus } from '@berth/health/result';
 
 /**
  * Consul's convention for a health endpoint: 200 when every check passes, 429 when the worst
@@ -23,7 +23,7 @@ export function healthView(results: CheckResult[], expected: number): HealthResp
   if (counts.unknown > 0 && results.length < expected) statuses.push('unknown');
   const newest = results.reduce<string | null>((m, r) => (m === null || r.checkedAt > m ? r.checkedAt : m), null);
   return {
-    status: expected === 0 && results.length === 0 ? 'passing' : worstOf(statuses),
+    status: worstStatus(statuses), // passing for a spec with no checks
     counts,
     checkedAt: newest,
     checks: results.map((r) => ({ id: r.id, subject: `${r.subject.kind}:${r.subject.id}`, status: r.status, reason: r.reason })),
@@ -70,7 +70,7 @@ export function servicesView(spec: BerthSpec, results: CheckResult[], summaries:
   for (const [k, list] of bySubject) if (!known.some((s) => key(s.subject) === k)) known.push({ subject: list[0]!.subject, profiles: [], ports: [] });
   return known.map((info) => {
     const checks = (bySubject.get(key(info.subject)) ?? []).sort((a, b) => a.id.localeCompare(b.id));
-    const status = checks.length ? worstOf(checks.map((c) => c.status)) : 'unknown';
+    const status = worstStatus(checks, 'unknown');
     const worst = checks.find((c) => c.status === status);
     const summary = summaries.get(info.subject.id);
     return {

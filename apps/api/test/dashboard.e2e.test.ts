@@ -243,6 +243,21 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
     expect(await page.title()).toBe('✕ e2e-shop down · berth');
   });
 
+  it('shows an answer of the wrong shape as an error on its panel, not a crash, and the other panels still load', async () => {
+    const odd = await browser.newPage();
+    const errors: string[] = [];
+    odd.on('pageerror', (e) => errors.push(e.message));
+    // An older or newer server, or a proxy: /api/services answers JSON of another shape.
+    await odd.route('**/api/services', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ services: [{ id: 'web', status: 'fine' }], checkedAt: null }) }));
+    await odd.goto(api.url);
+    const alert = odd.locator('#services [role="alert"]');
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.innerText()).toMatch(/^Could not load: api\/services sent an answer this dashboard does not understand \(services\.0\.\w+: .+\)/);
+    await odd.locator(`[data-conflict="${ports.web}"]`).waitFor({ timeout: 15_000 });
+    expect(errors).toEqual([]);
+    await odd.close();
+  });
+
   it('saves light and dark screenshots of the page', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const shot = await browser.newPage({ viewport: { width: 1366, height: 900 }, colorScheme: scheme });

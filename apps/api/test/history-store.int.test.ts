@@ -106,7 +106,8 @@ for (const s of stores) {
       const store = await openStore(location);
       await store.db.run('INSERT INTO schema_version (version) VALUES (?)', [99]);
       await store.close();
-      await expect(openStore(location)).rejects.toThrow(/schema version 99, newer than this berth/);
+      // The user's to fix (a newer berth wrote it), so a BerthError with what to do, not an internal error.
+      await expect(openStore(location)).rejects.toMatchObject({ code: 'ERR_BERTH_STORE_NEWER', message: expect.stringMatching(/schema version 99, newer than this berth/), hint: 'upgrade berth, or point --store elsewhere' });
       if (location.kind === 'postgres') {
         const { openPostgres } = await import('../src/store/sql-driver.js');
         const db = await openPostgres(location.url);

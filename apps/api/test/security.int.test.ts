@@ -160,6 +160,36 @@ describe('limits and validation', () => {
   });
 });
 
+describe('the Host header (DNS rebinding)', () => {
+  it('answers 421 to a request that names another host, on every route, and serves the names berth listens as', async () => {
+    for (const path of ['/health', '/api/services', '/api/env', '/api/events', '/', '/docs/json', '/metrics']) {
+      const res = await rawRequest(server.url, path, { headers: { host: `rebind.evil.example:${new URL(server.url).port}` } });
+      expect(res.status, path).toBe(421);
+      expect(JSON.parse(res.body)).toMatchObject({ statusCode: 421, error: 'Misdirected Request' });
+      expect(res.body).not.toContain('"services"');
+    }
+    const write = await rawRequest(server.url, '/api/profiles/tools/up', { method: 'POST', headers: { host: 'rebind.evil.example', authorization: `Bearer ${TOKEN}` } });
+    expect(write.status).toBe(421);
+    const port = new URL(server.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+      expect((await rawRequest(server.url, '/api/services', { headers: { host } })).status, host).toBe(200);
+    }
+  });
+
+  it('accepts the name --host gives, and still refuses others', async () => {
+    // All of 127.0.0.0/8 is loopback on Linux: 127.0.0.2 is an address berth can be told to listen on.
+    const named = await startServer({ specPath: join(dir, 'berth.yaml'), env: {}, token: TOKEN, engine: false, gpu: false, targets: [], store: `sqlite:${join(dir, 'host.db')}`, host: '127.0.0.2' });
+    try {
+      const port = new URL(named.url).port;
+      expect((await rawRequest(named.url, '/health', { headers: { host: `127.0.0.2:${port}` } })).status).toBe(200);
+      expect((await rawRequest(named.url, '/health', { headers: { host: `127.0.0.3:${port}` } })).status).toBe(421);
+      expect((await rawRequest(named.url, '/health', { headers: { host: 'attacker.example' } })).status).toBe(421);
+    } finally {
+      await named.close();
+    }
+  });
+});
+
 describe('the generated token', () => {
   it('is written 0600 on first start, printed as created, and read back on the next', async () => {
     const tokenDir = mkdtempSync(join(tmpdir(), 'berth-api-token-'));

@@ -17,9 +17,7 @@ describe.skipIf(!dockerAvailable())(`write routes on a real engine${dockerSkipRe
   const project = uniqueProject('berth-api');
 
   beforeAll(async () => {
-    const { connectEngine } = await import('@berth/docker');
-    const engine = await connectEngine({ timeoutMs: 5000 });
-    await ensureTestImage(engine.docker as never);
+    await ensureTestImage();
     dir = mkdtempSync(join(tmpdir(), 'berth-api-docker-'));
     const port = await freePort();
     writeFileSync(

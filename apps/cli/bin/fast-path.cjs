@@ -1,35 +1,108 @@
-// Loads the fast-path bundle (dist/fast/berth.cjs) through node:vm with the V8 code cache beside it
-// (berth.cjs.cache), then runs the CLI. `--write-cache FILE ARGS...` (used by build.mjs) runs ARGS and
-// writes the cache for FILE afterwards, so it holds every function the run compiled.
+// Compiled code kept between runs, so a cold `berth validate` does not compile its code again:
+//   - The fast path (dist/fast/berth.cjs, one CommonJS file for the spec and engine commands) is loaded through
+//     node:vm with a V8 code cache taken after a run, so it holds every function that run compiled. The build
+//     leaves one beside the file for the Node that built it; any other Node version writes its own, once, under
+//     the user's cache folder (cacheDir). Each cache is named for one Node version (and, in the user's folder,
+//     one build of the file), so no version ever reads another's.
+//   - Node 22.1+ also gets module.enableCompileCache for every other module (the ES module bundle the other
+//     commands load, and their dependencies), in a folder Node itself keys by version and checks per file.
+// Whatever happens to a cache (missing, stale, corrupt, unwritable), the run only compiles again.
+// `--write-cache FILE ARGS...` (used by build.mjs) runs ARGS and writes the build's cache for FILE afterwards.
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
-const { dirname } = require('node:path');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { homedir } = require('node:os');
+const { dirname, isAbsolute, join } = require('node:path');
 const { Script, constants } = require('node:vm');
 const Module = require('node:module');
 
-function load(file, { writeCache = false } = {}) {
-  const cacheFile = `${file}.cache`;
-  let cachedData;
-  if (!writeCache) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
+/** This Node: the only one that may use a code cache named for it. */
+const RUNTIME = `node-${process.version}-${process.arch}`;
+
+/** berth's folder for caches: $XDG_CACHE_HOME/berth, else ~/.cache/berth. */
+function cacheDir(env = process.env) {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'berth');
+}
+
+/**
+ * Turns on Node's compile cache where this Node has one (22.1+), in cacheDir()/compile-cache; true when it is on.
+ * NODE_COMPILE_CACHE (a folder of the user's choosing) and NODE_DISABLE_COMPILE_CACHE are Node's own and win.
+ * A folder that cannot be made or written leaves it off: Node reports that as a status and prints nothing.
+ */
+function enableCompileCache(env = process.env) {
+  if (typeof Module.enableCompileCache !== 'function') return false;
+  try {
+    const { status } = Module.enableCompileCache(env.NODE_COMPILE_CACHE ? undefined : join(cacheDir(env), 'compile-cache'));
+    const { ENABLED, ALREADY_ENABLED } = Module.constants.compileCacheStatus;
+    return status === ENABLED || status === ALREADY_ENABLED;
+  } catch {
+    return false;
   }
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), {
+}
+
+/** The first line of a fast-path build: `// berth-build <sha256 of the rest>` (build.mjs writes it). */
+const buildIdOf = (source) => /^\/\/ berth-build ([0-9a-f]{16,64})\n/.exec(source)?.[1];
+
+/** Where FILE's code cache for this Node lives: beside it (the build's), and in the user's cache folder (its own). */
+function cacheFiles(file, source, env = process.env) {
+  const id = buildIdOf(source);
+  return { build: `${file}.${RUNTIME}.cache`, user: id ? join(cacheDir(env), 'code-cache', RUNTIME, `${id}.cache`) : undefined };
+}
+
+const readOrUndefined = (path) => {
+  try {
+    return path ? readFileSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Writes DATA to PATH through a temporary file and a rename, so a reader never sees half a cache; false on any error. */
+function writeCache(path, data) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads FILE (CommonJS) through node:vm with this Node's code cache for it: the build's, else the user's. When
+ * neither is there or V8 rejects it, the user's cache is written when the process exits (after the command ran,
+ * so it holds what the run compiled). `cache` says what happened: 'build' | 'user' | 'rejected' | 'none'.
+ */
+function load(file, { env = process.env, useCache = true, refreshOnExit = true } = {}) {
+  const source = readFileSync(file, 'utf8');
+  const where = cacheFiles(file, source, env);
+  let cachedData = useCache ? readOrUndefined(where.build) : undefined;
+  let cache = cachedData ? 'build' : 'none';
+  if (!cachedData && useCache) {
+    cachedData = readOrUndefined(where.user);
+    if (cachedData) cache = 'user';
+  }
+  const script = new Script(Module.wrap(source), {
     filename: file,
     cachedData,
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  if (cachedData && script.cachedDataRejected) cache = 'rejected';
+  if (refreshOnExit && (cache === 'none' || cache === 'rejected') && where.user) {
+    process.once('exit', () => writeCache(where.user, script.createCachedData()));
+  }
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
-  return { exports: module.exports, saveCache: () => writeFileSync(cacheFile, script.createCachedData()) };
+  return { exports: module.exports, cache, files: where, saveBuildCache: () => writeCache(where.build, script.createCachedData()) };
 }
 
-module.exports = { load };
+module.exports = { load, cacheDir, cacheFiles, enableCompileCache, RUNTIME };
 
 if (require.main === module && process.argv[2] === '--write-cache') {
-  const { exports, saveCache } = load(process.argv[3], { writeCache: true });
-  exports.start(process.argv.slice(4)).then(() => saveCache());
+  const { exports, saveBuildCache } = load(process.argv[3], { useCache: false, refreshOnExit: false });
+  exports.start(process.argv.slice(4)).then(() => {
+    if (!saveBuildCache()) process.exitCode = 70;
+  });
 }

@@ -1,18 +1,7 @@
-import { resolve } from 'node:path';
-import {
-  BerthError,
-  displayPath,
-  findSpecFile,
-  hasErrors,
-  loadRegistryFile,
-  loadSpecFile,
-  resolveRegistryPath,
-  type BerthSpec,
-  type Loaded,
-  type PortRegistry,
-  type Problem,
-} from '@berth/spec';
+import { dirname, resolve } from 'node:path';
+import { BerthError, DEFAULT_LOCK_TIMEOUT_MS, displayPath, findSpecFile, loadFailure, loadWorkspace, type BerthSpec, type EnvFile, type Loaded, type LockHolder, type PortRegistry, type Problem } from '@berth/spec';
 import { Output, useColor, type Streams } from './output.js';
+import type { Redaction } from './redaction.js';
 import { bundledExampleSpec } from './bundled-example.js';
 import { startProgress, type Progress } from './progress.js';
 
@@ -22,6 +11,7 @@ export interface GlobalOptions {
   registry?: string;
   json?: boolean;
   color?: boolean;
+  allProblems?: boolean;
 }
 
 export interface LoadedWorkspace {
@@ -33,17 +23,34 @@ export interface LoadedWorkspace {
   specLoaded: Loaded<BerthSpec>;
   /** The registry, when the spec names one or --registry is given. */
   registry?: Loaded<PortRegistry> & { value: PortRegistry };
+  /** The `.env` beside the spec (or the one --env-file named), as @berth/spec's loader read it; its line problems are in `env.problems`. */
+  env?: EnvFile;
   /** True when no berth.yaml was found and the bundled example is in use. */
   usingBundledExample: boolean;
-  /** Warnings from loading (errors throw). */
+  /** Warnings from loading the spec and the registry (errors throw). */
   warnings: Problem[];
+}
+
+/** The options that name a `.env` file: --env-file, or --dotenv where Node grabs --env-file itself (nodejs/node#54232). */
+export interface EnvFileOptions {
+  envFile?: string;
+  dotenv?: string;
 }
 
 export interface RunEnvironment extends Streams {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Aborted on Ctrl-C; long commands stop waiting cleanly. */
+  /** Aborted on Ctrl-C or SIGTERM once `catchSignals` is in effect; long commands stop waiting cleanly. */
   signal: AbortSignal;
+  /** What printed text passes through so no secret value is shown (set by runCli). */
+  redaction?: Redaction;
+  /**
+   * Makes SIGINT and SIGTERM abort `signal` instead of ending the process, until the returned function is
+   * called. Until then they keep their default action, which ends berth at once even while it computes:
+   * a handler cannot run while JavaScript holds the CPU, so only waiting work (the engine, checks, a lock)
+   * asks for it. Absent in-process (tests), where no signal arrives.
+   */
+  catchSignals?: () => () => void;
 }
 
 /** Everything a command needs: where it runs, how to print, and the spec on demand. */
@@ -54,7 +61,7 @@ export class CliContext {
     readonly run: RunEnvironment,
     readonly options: GlobalOptions,
   ) {
-    this.out = new Output(run, !!options.json, useColor(run.stdout, run.env, options.color));
+    this.out = new Output(run, !!options.json, useColor(run.stdout, run.env, options.color), run.redaction?.redact, !!options.allProblems);
   }
 
   get cwd() {
@@ -66,12 +73,42 @@ export class CliContext {
   get json() {
     return this.out.json;
   }
+  /** The abort signal; asking for it means the command waits on something, so SIGINT/SIGTERM now abort it (see RunEnvironment.catchSignals). */
   get signal() {
+    if (!this.signalsCaught) {
+      this.signalsCaught = true;
+      this.run.catchSignals?.();
+    }
     return this.run.signal;
+  }
+  private signalsCaught = false;
+
+  /**
+   * Runs a write under a berth lock: SIGINT/SIGTERM stop the wait (exit 130) and a wait longer than a second
+   * says who holds the lock. Signals are caught only for as long as this runs.
+   */
+  async waitingForLock<T>(fn: (lock: { signal: AbortSignal; timeoutMs: number; onWait: (holder: LockHolder) => void }) => Promise<T>): Promise<T> {
+    const timeoutMs = lockTimeoutMs(this.env);
+    let progress: Progress | undefined;
+    const release = this.signalsCaught ? undefined : this.run.catchSignals?.();
+    try {
+      return await fn({
+        signal: this.run.signal,
+        timeoutMs,
+        onWait: (h) => {
+          progress ??= this.progress(`waiting for pid ${h.pid} ("${h.command}"${h.purpose ? `, ${h.purpose}` : ''}) to finish with the file`);
+        },
+      });
+    } finally {
+      progress?.stop();
+      release?.();
+    }
   }
 
   progress(text: string, delayMs = 1000): Progress {
-    return startProgress(this.run, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text });
+    const redact = this.run.redaction?.redact;
+    const streams = redact ? { ...this.run, stderr: redactingStream(this.run.stderr, redact) } : this.run;
+    return startProgress(streams, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text });
   }
 
   /** The spec path: --spec, else the nearest berth.yaml from the cwd up, else the bundled example (said on stderr). */
@@ -82,50 +119,60 @@ export class CliContext {
     return { path: bundledExampleSpec(), bundled: true };
   }
 
-  /** Loads and validates the spec and its registry; throws a BerthError (exit 2) listing every problem. */
-  load(options: { requireRegistry?: boolean } = {}): LoadedWorkspace {
+  /**
+   * Loads the spec, its registry and its `.env` through @berth/spec's one loader; throws that loader's one
+   * BerthError (exit 2, every problem listed) when any of them cannot be loaded.
+   */
+  load(options: { requireRegistry?: boolean; env?: EnvFileOptions } = {}): LoadedWorkspace {
     if (this.loaded) return this.loaded;
     const { path, bundled } = this.resolveSpecPath();
     if (bundled) this.out.note(`berth: no berth.yaml found from ${this.cwd} up; using the bundled example (${displayPath(path, this.cwd)})`);
-    const specLoaded = loadSpecFile(path, this.cwd);
-    if (!specLoaded.value || hasErrors(specLoaded.problems)) {
-      throw new BerthError('ERR_BERTH_INVALID_SPEC', `${specLoaded.file}: the spec is not valid`, { problems: specLoaded.problems, exitCode: 2 });
-    }
-    const warnings = specLoaded.problems.filter((p) => p.severity === 'warning');
-    let registryPath: string | undefined;
-    if (this.options.registry) registryPath = resolve(this.cwd, this.options.registry);
-    else {
-      const ref = resolveRegistryPath(specLoaded.value, path);
-      if (ref.problem) {
-        const at = specLoaded.source?.locate(ref.problem.path ?? [], 'value');
-        throw new BerthError('ERR_BERTH_REGISTRY', ref.problem.message, { problems: [{ ...ref.problem, file: specLoaded.file, ...at }], exitCode: 2 });
-      }
-      registryPath = ref.path;
-    }
-    let registry: LoadedWorkspace['registry'];
-    if (registryPath) {
-      const r = loadRegistryFile(registryPath, this.cwd);
-      if (!r.value || hasErrors(r.problems)) {
-        const flagged = this.options.registry ? r.problems.map((p) => (p.code === 'file-not-found' ? { ...p, message: `${p.message} (from --registry)` } : p)) : r.problems;
-        throw new BerthError('ERR_BERTH_INVALID_REGISTRY', `${r.file}: the port registry is not valid`, { problems: flagged, exitCode: 2 });
-      }
-      registry = r as LoadedWorkspace['registry'];
-      warnings.push(...r.problems.filter((p) => p.severity === 'warning'));
-    } else if (options.requireRegistry) {
-      throw new BerthError('ERR_BERTH_NO_REGISTRY', `${specLoaded.file}: names no port registry`, {
-        exitCode: 2,
+    const envFlag = options.env?.dotenv ?? options.env?.envFile;
+    const ws = loadWorkspace({
+      specPath: path,
+      cwd: this.cwd,
+      ...(this.options.registry ? { registryPath: this.options.registry } : {}),
+      ...(envFlag ? { envFile: envFlag, envFlag: options.env?.dotenv ? '--dotenv' : '--env-file' } : {}),
+    });
+    const failure = loadFailure(ws);
+    if (failure) throw failure;
+    if (!ws.registry && options.requireRegistry) {
+      throw new BerthError('ERR_BERTH_NO_REGISTRY', `${ws.spec.file}: names no port registry`, {
+        
         hint: 'add `registry: path/to/ports.yaml` to the spec, or pass --registry FILE',
       });
     }
+    this.run.redaction?.forSpec(ws.spec.value!, dirname(path));
     this.loaded = {
-      spec: specLoaded.value,
+      spec: ws.spec.value!,
       specPath: path,
-      specFile: specLoaded.file,
-      specLoaded,
-      ...(registry ? { registry } : {}),
+      specFile: ws.spec.file,
+      specLoaded: ws.spec,
+      ...(ws.registry ? { registry: ws.registry as LoadedWorkspace['registry'] } : {}),
+      ...(ws.env ? { env: ws.env } : {}),
       usingBundledExample: bundled,
-      warnings,
+      warnings: [...ws.spec.problems, ...(ws.registry?.problems ?? [])].filter((p) => p.severity === 'warning'),
     };
     return this.loaded;
   }
+}
+
+/** How long a write waits for another berth holding the file: BERTH_LOCK_TIMEOUT seconds, default 10. */
+function lockTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.BERTH_LOCK_TIMEOUT;
+  if (raw === undefined || raw === '') return DEFAULT_LOCK_TIMEOUT_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new BerthError('ERR_BERTH_USAGE', `BERTH_LOCK_TIMEOUT=${raw} is not a number of seconds`);
+  return seconds * 1000;
+}
+
+/** A stream whose text writes pass `redact` first (progress lines quote what a container said). */
+function redactingStream(stream: Streams['stderr'], redact: (text: string) => string): Streams['stderr'] {
+  return new Proxy(stream, {
+    get(target, key) {
+      if (key === 'write') return (chunk: unknown, ...rest: unknown[]) => (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? redact(chunk) : chunk, ...rest);
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

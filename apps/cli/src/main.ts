@@ -1,21 +1,24 @@
 import { CommanderError } from 'commander';
 import { BerthError } from '@berth/spec';
 import { createProgram } from './program.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { Output, useColor } from './output.js';
+import { Redaction } from './redaction.js';
 import type { RunEnvironment } from './context.js';
 
 /**
  * Runs berth with `argv` (without node and script) and returns its exit code.
  * Never throws and never calls process.exit: the same function serves the binary and in-process tests.
  */
-export async function runCli(argv: string[], run: RunEnvironment): Promise<number> {
+export async function runCli(argv: string[], environment: RunEnvironment): Promise<number> {
   let exit: number = ExitCode.Ok;
+  // One redactor for the run: commands, progress and the error report below all print through it.
+  const run: RunEnvironment = { ...environment, redaction: environment.redaction ?? new Redaction(environment.env) };
   const program = createProgram(run, (code) => {
     exit = Math.max(exit, code);
   });
   const json = argv.includes('--json');
-  const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined));
+  const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined), run.redaction!.redact, argv.includes('--all-problems'));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exit;
@@ -32,7 +35,7 @@ function reportError(err: unknown, out: Output): number {
   }
   if (err instanceof BerthError) {
     if (out.json) {
-      out.writeJson({ ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, problems: err.problems });
+      out.writeJson({ ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ...out.problemsJson(err.problems) });
     } else if (err.problems.length) {
       out.problems(err.problems, 'stderr');
       if (err.hint) out.note(`hint: ${err.hint}`);
@@ -40,7 +43,7 @@ function reportError(err: unknown, out: Output): number {
       out.note(out.paint.red(`berth: ${err.message}`));
       if (err.hint) out.note(`hint: ${err.hint}`);
     }
-    return err.exitCode;
+    return exitCodeOf(err.code);
   }
   if (isAbort(err)) {
     out.note('berth: interrupted');
@@ -50,7 +53,7 @@ function reportError(err: unknown, out: Output): number {
   const e = err as Error;
   out.note(out.paint.red(`berth: internal error: ${e?.message ?? String(err)} (this is a bug; set BERTH_DEBUG=1 for the stack)`));
   if (process.env.BERTH_DEBUG) out.note(String(e?.stack));
-  return 70;
+  return ExitCode.Internal;
 }
 
 function isAbort(err: unknown): boolean {

@@ -32,34 +32,74 @@ export function palette(enabled: boolean): Palette {
   return { red: code(31, 39), yellow: code(33, 39), green: code(32, 39), dim: code(2, 22), bold: code(1, 22), cyan: code(36, 39) };
 }
 
+/** How many problems of one kind (code) are printed; the rest are counted ("... and N more like this") unless --all-problems. */
+export const PROBLEMS_PER_KIND = 10;
+
+/** The problems to print: the first PROBLEMS_PER_KIND of each code, in order, and how many of each code were left out. */
+export function capProblems(problems: readonly Problem[], all = false): { shown: Problem[]; omitted: Map<string, number> } {
+  const omitted = new Map<string, number>();
+  if (all) return { shown: [...problems], omitted };
+  const seen = new Map<string, number>();
+  const shown: Problem[] = [];
+  for (const p of problems) {
+    const n = (seen.get(p.code) ?? 0) + 1;
+    seen.set(p.code, n);
+    if (n <= PROBLEMS_PER_KIND) shown.push(p);
+    else omitted.set(p.code, (omitted.get(p.code) ?? 0) + 1);
+  }
+  return { shown, omitted };
+}
+
 /** What every command writes through: plain lines, coloured when allowed, JSON when asked. */
+/**
+ * What every command writes through: plain lines, coloured when allowed, JSON when asked. Every line,
+ * note and JSON document passes the run's redactor (no secret value is printed); `raw` writes are for
+ * documents and a container's own logs.
+ */
 export class Output {
   readonly paint: Palette;
   constructor(
     readonly streams: Streams,
     readonly json: boolean,
     readonly color: boolean,
+    private readonly redact: (text: string) => string = (t) => t,
+    /** --all-problems: print every problem, not only the first of each kind. */
+    readonly allProblems = false,
   ) {
     this.paint = palette(color);
   }
   line(text = ''): void {
-    this.streams.stdout.write(`${text}\n`);
+    this.streams.stdout.write(`${this.redact(text)}\n`);
   }
   /** Notices and progress go to stderr so stdout stays parseable. */
   note(text: string): void {
-    this.streams.stderr.write(`${text}\n`);
+    this.streams.stderr.write(`${this.redact(text)}\n`);
   }
   writeJson(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.streams.stdout.write(`${this.redact(JSON.stringify(value, null, 2))}\n`);
   }
-  /** One line per problem: `file:line:col: message`, errors red, warnings yellow. */
+  /** One JSON document on one line (a --watch round, a log line as data). */
+  writeJsonLine(value: unknown): void {
+    this.streams.stdout.write(`${this.redact(JSON.stringify(value))}\n`);
+  }
+  /**
+   * One line per problem: `file:line:col: message`, errors red, warnings yellow; past the first few of one
+   * kind, one line saying how many more there are (all of them with --all-problems).
+   */
   problems(problems: readonly Problem[], stream: 'stdout' | 'stderr' = 'stdout'): void {
-    for (const p of problems) {
+    const write = (text: string) => (stream === 'stdout' ? this.line(text) : this.note(text));
+    const { shown, omitted } = capProblems(problems, this.allProblems);
+    for (const p of shown) {
       const text = formatProblem(p);
-      const painted = p.severity === 'error' ? this.paint.red(text) : this.paint.yellow(text);
-      if (stream === 'stdout') this.line(painted);
-      else this.note(painted);
+      write(p.severity === 'error' ? this.paint.red(text) : this.paint.yellow(text));
     }
+    for (const [code, n] of omitted) write(this.paint.dim(`... and ${n.toLocaleString('en-US')} more like this (${code}; --all-problems prints every one)`));
+  }
+
+  /** Problems for --json: the same cap as the text (with the count of what was left out), or every one with --all-problems. */
+  problemsJson(problems: readonly Problem[]): { problems: Problem[]; problemCount: number; omittedProblems?: Record<string, number> } {
+    const { shown, omitted } = capProblems(problems, this.allProblems);
+    return { problems: shown, problemCount: problems.length, ...(omitted.size ? { omittedProblems: Object.fromEntries(omitted) } : {}) };
   }
   /** A simple aligned table. */
   table(headers: string[], rows: string[][]): void {

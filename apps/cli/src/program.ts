@@ -13,6 +13,7 @@ export function createProgram(run: RunEnvironment, setExit: (code: number) => vo
     .option('-s, --spec <file>', 'the spec file (default: berth.yaml from the current directory up, else the bundled example)')
     .option('-r, --registry <file>', 'the port registry file (default: the one the spec names)')
     .option('--json', 'machine-readable output on stdout')
+    .option('--all-problems', 'print every problem (default: the first 10 of each kind, then how many more)')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))
     .showHelpAfterError('(run "berth --help" for usage)')
     .addHelpText('after', `\n${EXIT_CODE_HELP}\n`)

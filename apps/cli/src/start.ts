@@ -3,16 +3,37 @@ import { runCli } from './main.js';
 /**
  * The process around runCli: Ctrl-C aborts (twice exits), a closed pipe is not an error, the exit code is set.
  * Shared by the ESM bundle (bin.ts) and the code-cached fast path (fast-entry.ts).
+ *
+ * SIGINT and SIGTERM are caught only while a command waits on something (it asked for the abort signal:
+ * the engine, checks, a lock; see RunEnvironment.catchSignals). A command that only computes keeps their
+ * default action, so it ends at once even with the CPU held, where a handler would never get to run;
+ * it writes only atomically, so nothing is left half-written.
  */
 export async function start(argv: string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const onInterrupt = () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
     controller.abort();
-  });
-  process.on('SIGTERM', () => controller.abort());
+  };
+  const onTerminate = () => controller.abort();
+  let catching = 0;
+  const catchSignals = () => {
+    if (catching++ === 0) {
+      process.on('SIGINT', onInterrupt);
+      process.on('SIGTERM', onTerminate);
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--catching === 0) {
+        process.off('SIGINT', onInterrupt);
+        process.off('SIGTERM', onTerminate);
+      }
+    };
+  };
   // A closed pipe (berth ... | head) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -23,5 +44,6 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
     stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,
+    catchSignals,
   });
 }

@@ -105,7 +105,7 @@ describe.skipIf(!built)(`berth docs, schema and init, run as the built binary${b
     writeFileSync(join(target, 'berth.yaml'), 'mine\n');
     const again = berth(['init'], target);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('berth.yaml: already exists; not overwriting it');
+    expect(again.stderr).toContain('berth.yaml already exists; not overwriting it');
     expect(readFileSync(join(target, 'berth.yaml'), 'utf8')).toBe('mine\n');
     expect(berth(['init', '--force'], target).code).toBe(0);
     expect(loadSpecFile(join(target, 'berth.yaml')).problems).toEqual([]);

@@ -1,20 +1,35 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Script, constants } from 'node:vm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, ensureBuiltCli, root } from './support/built-cli.js';
 
 const esm = join(root, 'apps/cli/dist/berth.mjs');
 const fast = join(root, 'apps/cli/dist/fast/berth.cjs');
-// DOCKER_HOST at a socket that is not there: the engine commands answer without a daemon (exit 3, every place tried).
-const run = (entry: string, args: string[]) =>
-  spawnSync(process.execPath, [entry, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/berth-fast-path.sock' },
-  });
+const fastPath = join(root, 'apps/cli/bin/fast-path.cjs');
+const { RUNTIME, cacheFiles } = createRequire(import.meta.url)(fastPath) as {
+  RUNTIME: string;
+  cacheFiles(file: string, source: string, env: NodeJS.ProcessEnv): { build: string; user?: string };
+};
+const scratch = mkdtempSync(join(tmpdir(), 'berth-fast-path-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A clean environment: no colour, an engine socket that is not there (the engine commands answer exit 3), our own cache folder. */
+const envWith = (xdg: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/berth-fast-path.sock', XDG_CACHE_HOME: xdg });
+const run = (entry: string, args: string[], env = envWith(join(scratch, 'xdg'))) => spawnSync(process.execPath, [entry, ...args], { cwd: root, encoding: 'utf8', env });
+
+const VALIDATE = ['validate', '--json', '--spec', 'examples/semops-data/berth.yaml'];
+/** Loads a copy of the fast path the way the launcher does, runs `validate`, and reports which cache it used. */
+const PROBE = `const { load } = require(process.argv[1]); const r = load(process.argv[2]);
+process.on('exit', () => process.stderr.write('\\nberth-cache:' + r.cache + '\\n'));
+r.exports.start(['validate', '--json', '--spec', 'examples/semops-data/berth.yaml']);`;
+const loadCopy = (copy: string, xdg: string) => {
+  const r = spawnSync(process.execPath, ['-e', PROBE, fastPath, copy], { cwd: root, encoding: 'utf8', env: envWith(xdg) });
+  return { ...r, cache: /berth-cache:(\w+)/.exec(r.stderr)?.[1], stderr: r.stderr.replace(/\nberth-cache:\w+\n$/, '') };
+};
 
 describe('the code-cached fast path for the spec and engine commands', () => {
   beforeAll(() => {
@@ -38,22 +53,102 @@ describe('the code-cached fast path for the spec and engine commands', () => {
     }
   });
 
-  it('ships a code cache that V8 accepts', () => {
+  it('ships a code cache for the Node that built it, named for that Node, which V8 accepts', () => {
+    const { build } = cacheFiles(fast, readFileSync(fast, 'utf8'), process.env);
+    expect(build).toBe(`${fast}.${RUNTIME}.cache`);
+    expect(RUNTIME).toBe(`node-${process.version}-${process.arch}`);
     const Module = createRequire(import.meta.url)('node:module') as { wrap(source: string): string };
     const script = new Script(Module.wrap(readFileSync(fast, 'utf8')), {
       filename: fast,
-      cachedData: readFileSync(`${fast}.cache`),
+      cachedData: readFileSync(build),
       importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
     expect(script.cachedDataRejected).toBe(false);
   });
 
-  it('holds the engine commands, and leaves Compose import/export, health, GPU and the API out', () => {
+  describe('on a Node version the build did not warm', () => {
+    // A copy of the fast path with no cache beside it: what any Node but the builder's finds.
+    const dir = join(scratch, 'copy');
+    const copy = join(dir, 'berth.cjs');
+    const xdg = join(scratch, 'xdg-copy');
+    let expected: ReturnType<typeof loadCopy>;
+    beforeAll(() => {
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(fast, copy);
+      expected = run(bin, VALIDATE) as ReturnType<typeof loadCopy>;
+    });
+    const sameAnswer = (r: ReturnType<typeof loadCopy>) => {
+      expect(r.status).toBe(expected.status);
+      expect(r.stdout).toBe(expected.stdout);
+      expect(r.stderr).toBe(expected.stderr);
+    };
+    const userCache = () => cacheFiles(copy, readFileSync(copy, 'utf8'), envWith(xdg)).user!;
+
+    it('compiles once, then writes its own cache under the user\'s cache folder, named for this Node and this build', () => {
+      const first = loadCopy(copy, xdg);
+      sameAnswer(first);
+      expect(first.cache).toBe('none');
+      expect(userCache()).toBe(join(xdg, 'berth', 'code-cache', RUNTIME, `${/^\/\/ berth-build ([0-9a-f]+)/.exec(readFileSync(copy, 'utf8'))![1]}.cache`));
+      expect(existsSync(userCache())).toBe(true);
+      const second = loadCopy(copy, xdg);
+      sameAnswer(second);
+      expect(second.cache).toBe('user');
+    });
+
+    it('never reads a cache named for another Node version', () => {
+      const other = join(scratch, 'xdg-other');
+      const mine = cacheFiles(copy, readFileSync(copy, 'utf8'), envWith(other)).user!;
+      const theirs = mine.replace(RUNTIME, 'node-v0.0.0-x64');
+      mkdirSync(join(theirs, '..'), { recursive: true });
+      copyFileSync(userCache(), theirs);
+      const r = loadCopy(copy, other);
+      sameAnswer(r);
+      expect(r.cache).toBe('none');
+    });
+
+    it('a stale or corrupt cache costs a compile, nothing else, and is replaced', () => {
+      writeFileSync(userCache(), 'not a V8 code cache');
+      const stale = loadCopy(copy, xdg);
+      sameAnswer(stale);
+      expect(stale.cache).toBe('rejected');
+      const after = loadCopy(copy, xdg);
+      sameAnswer(after);
+      expect(after.cache).toBe('user');
+    });
+
+    it('an unwritable cache folder costs a compile, nothing else, and says nothing', () => {
+      const file = join(scratch, 'a-file');
+      writeFileSync(file, '');
+      // XDG_CACHE_HOME under a plain file: no folder can be made there, not even by root.
+      for (let i = 0; i < 2; i++) {
+        const r = loadCopy(copy, join(file, 'cache'));
+        sameAnswer(r);
+        expect(r.cache).toBe('none');
+      }
+      const viaLauncher = run(bin, VALIDATE, envWith(join(file, 'cache')));
+      expect(viaLauncher.stdout).toBe(expected.stdout);
+      expect(viaLauncher.stderr).toBe(expected.stderr);
+    });
+  });
+
+  it("keeps Node's compile cache for the ES module bundle where Node has one (22.1+), per Node version", () => {
+    const xdg = join(scratch, 'xdg-esm');
+    const r = run(bin, ['doctor', '--help'], envWith(xdg));
+    expect(r.status).toBe(0);
+    const dir = join(xdg, 'berth', 'compile-cache');
+    const hasCompileCache = typeof (createRequire(import.meta.url)('node:module') as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+    if (hasCompileCache) expect(readdirSync(dir).map((d) => d.startsWith(`${process.version}-${process.arch}-`))).toEqual([true]);
+    else expect(existsSync(dir)).toBe(false);
+  });
+
+  it('holds the engine commands, and leaves Compose import/export, health, GPU, the doctor, the devcontainer, the API, the MCP server and the ecosystem out', () => {
     const text = readFileSync(fast, 'utf8');
     // Every import of a heavy package that the bundle meets is replaced by a module that only throws.
     const stubbed = [...text.matchAll(/(@berth\/[\w/-]+) is not part of the fast path/g)].map((m) => m[1]);
     expect(stubbed).toContain('@berth/docker'); // the package root: Compose import and export
-    expect(stubbed.every((p) => /^@berth\/(docker$|health|gpu|api)/.test(p!))).toBe(true);
+    expect(stubbed).toContain('@berth/ecosystem'); // berth ecosystem always takes the ES module path
+    expect(stubbed.filter((p) => !/^@berth\/(docker$|health$|gpu|doctor|api|devcontainer|mcp$|ecosystem)/.test(p!))).toEqual([]);
+    expect(text).not.toContain('server/discover'); // the MCP SDK
     expect(text).toContain('/containers/create'); // @berth/docker/runtime: up, down, status, logs, restart
     expect(text).not.toContain('text/event-stream');
   });

@@ -42,9 +42,14 @@ services:
     runtime: host
     ports: [${down}]
   extra:
-    runtime: host
+    runtime: compose
     profiles: [extras]
     ports: [${down}]
+  helper:
+    runtime: { kind: host, command: helper --port ${up} }
+    profiles: [extras]
+    checks:
+      - { type: http, url: "http://127.0.0.1:${up}/health" }
 `,
   );
 });
@@ -64,16 +69,25 @@ describe('berth health', () => {
     expect(lines[0]).toMatch(/^SUBJECT\s+CHECK\s+STATUS\s+LATENCY\s+REASON$/);
     expect(lines.find((l) => l.startsWith('web '))).toMatch(new RegExp(`^web\\s+http :${up}/health\\s+passing\\s+\\d+ ms\\s+status 200, body contains "OK"$`));
     expect(lines.find((l) => l.startsWith('cache '))).toMatch(new RegExp(`^cache\\s+tcp :${down}\\s+critical\\s+\\d+ ms\\s+connection refused on 127\\.0\\.0\\.1:${down}$`));
-    expect(r.stdout).toContain('berth.yaml: 2 checks: 1 passing, 1 critical');
+    expect(lines.find((l) => l.startsWith('helper '))).toMatch(/^helper\s+http :\d+\/health\s+passing\s/);
+    expect(r.stdout).toContain('berth.yaml: 3 checks: 2 passing, 1 critical');
   });
 
-  it('leaves out services whose profiles are off, saying so; checks them when the profile is on', async () => {
+  it('leaves out Compose services whose profiles are off, saying so; checks them when the profile is on', async () => {
     const r = await berth('health', '--json');
     expect(JSON.parse(r.stdout).skipped).toEqual(['extra']);
     const plain = await berth('health');
-    expect(plain.stderr).toContain('berth: not checking extra (profile extras off; set COMPOSE_PROFILES or name them)');
+    expect(plain.stderr).toContain('berth: not checking extra (profile extras is off; set COMPOSE_PROFILES or name them)');
     const on = await berthIn(dir, { ...env, COMPOSE_PROFILES: 'extras' }, ['health', '--json']);
-    expect(JSON.parse(on.stdout).checks.map((c: { subject: { id: string } }) => c.subject.id)).toEqual(['web', 'cache', 'extra']);
+    expect(JSON.parse(on.stdout).checks.map((c: { subject: { id: string } }) => c.subject.id)).toEqual(['web', 'cache', 'extra', 'helper']);
+    const all = await berthIn(dir, { ...env, COMPOSE_PROFILES: '*' }, ['health', '--json']);
+    expect(JSON.parse(all.stdout).skipped).toBeUndefined();
+  });
+
+  it('checks a service that runs on the host (or in the devcontainer) whatever its Compose profiles', async () => {
+    const r = await berth('health', '--json');
+    const helper = JSON.parse(r.stdout).checks.find((c: { subject: { id: string } }) => c.subject.id === 'helper');
+    expect(helper).toMatchObject({ status: 'passing', reason: 'status 200' });
   });
 
   it('narrows to the services named; exit 0 when all pass', async () => {
@@ -90,6 +104,7 @@ describe('berth health', () => {
     expect(doc.checks.map((c: { subject: { id: string }; status: string }) => [c.subject.id, c.status])).toEqual([
       ['web', 'passing'],
       ['cache', 'critical'],
+      ['helper', 'passing'],
     ]);
   });
 

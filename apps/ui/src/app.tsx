@@ -8,17 +8,16 @@ import { ProfilesPanel } from './components/profiles-panel.js';
 import { ServicesTable } from './components/services-panel.js';
 import { StatusBadge } from './components/status-badge.js';
 import { useEffect } from 'react';
-import type { HealthStatus } from '@berth/api/contract';
+import { STATUS_ORDER, type HealthStatus } from '@berth/api/contract';
 import { formatAgo, statusLook } from './format/format.js';
 import { useLiveServices, useNow } from './use-live-services.js';
 import { usePoll } from './use-poll.js';
 
-/** "4 up · 1 warning · 1 down": the whole table in one line. */
+/** "4 up · 1 warning · 1 down": the whole table in one line, best to worst. */
 function countLine(services: { status: HealthStatus }[]): string {
   const counts = new Map<HealthStatus, number>();
   for (const s of services) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-  const order: HealthStatus[] = ['passing', 'warning', 'critical', 'starting', 'unknown'];
-  return order.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${statusLook[s].word}`).join(' · ');
+  return STATUS_ORDER.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${statusLook[s].word}`).join(' · ');
 }
 
 const streamWord = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' } as const;

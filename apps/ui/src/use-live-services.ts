@@ -20,7 +20,7 @@ export function useLiveServices() {
       try {
         const res = await api.services();
         if (!alive) return;
-        dispatch({ type: 'snapshot', services: res.services, checkedAt: res.checkedAt });
+        dispatch({ type: 'snapshot', services: res.services, status: res.status, checkedAt: res.checkedAt });
         setLoaded(true);
         setError(undefined);
         if (first) {
@@ -47,7 +47,7 @@ export function useLiveServices() {
           void load();
         }, AFTER_CHANGE_MS);
       }
-    }, setStream);
+    }, setStream, setError);
     return () => {
       alive = false;
       clearTimeout(soon);

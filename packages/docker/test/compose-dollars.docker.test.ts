@@ -33,7 +33,7 @@ describe.skipIf(!dockerAvailable())(`$$ and \${VAR} through a real container${do
   const dir = mkdtempSync(join(tmpdir(), 'berth-dollars-'));
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
     // the .env beside the spec: berth up reads it, as Compose reads the project's .env
     writeFileSync(join(dir, '.env'), 'GREETING=from-dotenv\n');
   });
@@ -88,7 +88,7 @@ describe.skipIf(!dockerAvailable())(`$$ and \${VAR} through a real container${do
       (x: unknown) => x,
     );
     expect(err).toBeInstanceOf(BerthError);
-    expect((err as BerthError).exitCode).toBe(2);
+    expect((err as BerthError).code).toBe('ERR_BERTH_SERVICES');
     expect((err as BerthError).problems.map((p) => p.message)).toEqual(['service "app": environment.TOKEN: required variable APP_TOKEN is not set: set APP_TOKEN in .env']);
     expect(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${spec.repo.name}`] } })).toEqual([]);
   });

@@ -49,7 +49,7 @@ const errorsOf = (problems: Problem[]) => problems.filter((p) => p.severity === 
 /** Variable names that say they hold a secret: passwords, secrets, tokens, keys. */
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|_KEY\b|KEY_|_PASS\b/i;
 
-describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${present ? '' : ' (skipped: /work/shared/fixtures/compose is absent)'}`, () => {
+describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${present ? '' : ` (skipped: ${corpus} is absent)`}`, () => {
   const entries = present ? readSources() : [];
   const composeFiles = present ? readdirSync(corpus).filter((f) => f.endsWith('.yml')).sort() : [];
   const tmp = mkdtempSync(join(tmpdir(), 'berth-compose-corpus-'));
@@ -91,7 +91,7 @@ describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${prese
     const project = loadComposeProject({ files: [file], cwd: root, env });
     const services = (resolvedModel(project).services ?? {}) as Record<string, { ports?: unknown[] }>;
     const written = (project.model.services ?? {}) as Record<string, { ports?: unknown[] }>;
-    let published = 0;
+    const published: { id: string; protocol: string; from: number; to: number; hostIp: string }[] = [];
     for (const [id, svc] of Object.entries(services)) {
       for (const [i, raw] of (svc.ports ?? []).entries()) {
         const parsed = parseComposePorts(raw);
@@ -104,7 +104,7 @@ describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${prese
             expect((berthService['x-compose'] as { ports?: unknown[] }).ports, `${id} keeps ${JSON.stringify(raw)}`).toContainEqual(written[id]!.ports![i]);
             continue;
           }
-          published++;
+          published.push({ id, protocol: p.protocol, ...p.published!, hostIp: p.hostIp ?? '' });
           const match = berthService.ports?.find(
             (b) => b.protocol === p.protocol && b.host.from <= p.published!.from && b.host.to >= p.published!.to && (b.hostIp ?? '') === (p.hostIp ?? ''),
           );
@@ -112,7 +112,13 @@ describe.skipIf(!present)(`compose import over ../shared/fixtures/compose${prese
         }
       }
     }
-    expect(published).toBeGreaterThanOrEqual(0);
+    // ...and invents none: every port of the imported spec stands for a port the Compose file publishes.
+    const berthPorts = Object.entries(spec.services).flatMap(([id, s]) => (s.ports ?? []).map((b) => ({ id, b })));
+    for (const { id, b } of berthPorts) {
+      const source = published.find((p) => p.id === id && p.protocol === b.protocol && b.host.from <= p.from && b.host.to >= p.to && (b.hostIp ?? '') === p.hostIp);
+      expect(source, `${id}: ${JSON.stringify(b)} has no published Compose port`).toBeDefined();
+    }
+    expect(berthPorts.length > 0, `${published.length} published ports, ${berthPorts.length} in the spec`).toBe(published.length > 0);
   });
 
   it.each(composeFiles)('%s: no secret value, from its env files or the environment, lands in the spec', (name) => {

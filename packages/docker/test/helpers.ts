@@ -1,7 +1,7 @@
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll } from 'vitest';
 import { BerthSpecSchema, type BerthSpec, type BerthSpecInput } from '@berth/spec';
-import { dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE } from '@berth/docker/testing';
+import { dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
 import { connectEngine, down, type Engine } from '@berth/docker';
 
 export const docker = new Dockerode({ socketPath: dockerSocketPath() });
@@ -43,8 +43,33 @@ export function engineFor(spec: BerthSpec): () => Engine {
   let e: Engine | undefined;
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
   });
   afterAll(() => cleanup(e, spec));
   return () => e!;
+}
+
+/**
+ * For a describe block whose tests each make a project: `spec(services)` names a fresh one; the engine
+ * is connected once, the test image made, and every project cleaned up afterwards.
+ */
+export function projectsFor(prefix: string): { engine: () => Engine; spec: (services: NonNullable<BerthSpecInput['services']>) => BerthSpec } {
+  let e: Engine | undefined;
+  const specs: BerthSpec[] = [];
+  beforeAll(async () => {
+    e = await engine();
+    await ensureTestImage();
+  });
+  afterAll(async () => {
+    for (const s of specs) await cleanup(e, s);
+    e?.close();
+  });
+  return {
+    engine: () => e!,
+    spec: (services) => {
+      const s = makeSpec(uniqueProject(prefix), services);
+      specs.push(s);
+      return s;
+    },
+  };
 }

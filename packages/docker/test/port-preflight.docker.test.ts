@@ -33,7 +33,7 @@ describe.skipIf(!dockerAvailable())(`port preflight on a real engine${dockerSkip
 
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
     port = await freePort();
   });
   afterAll(async () => {
@@ -43,10 +43,10 @@ describe.skipIf(!dockerAvailable())(`port preflight on a real engine${dockerSkip
 
   it('names the container (and its project) that holds a port, before creating anything', async () => {
     await up(e!, holder(), { env: {} });
-    const holders = await findPortHolders(e!, [{ port, protocol: 'tcp' }]);
+    const holders = await findPortHolders(e!.api, [{ port, protocol: 'tcp' }]);
     expect(holders).toContainEqual(expect.objectContaining({ kind: 'container', project: holderProject, service: 'web', container: `${holderProject}-web-1` }));
     const err = await upError(e!, victim(port), { env: {} });
-    expect(err.exitCode).toBe(1);
+    expect(err.code).toBe('ERR_BERTH_PORTS');
     expect(err.problems[0]!.message).toBe(`service "web": host port ${port}/tcp is held by container ${holderProject}-web-1 (project ${holderProject}, service web)`);
     expect(err.problems[0]!.hint).toMatch(new RegExp(`^stop ${holderProject}-web-1, or publish web on free port \\d+$`));
     const left = await leftovers(victimProject);

@@ -48,7 +48,7 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
 
   beforeAll(async () => {
     e = await engine();
-    await ensureTestImage(e.docker);
+    await ensureTestImage();
     dir = mkdtempSync(path.join(tmpdir(), 'berth-upbuild-'));
     write('api/Dockerfile', `FROM ${TEST_IMAGE} AS base\nARG GREETING\nRUN echo "$GREETING" > /greeting\nFROM base AS prod\nCOPY . /www/app\n`);
     write('api/.dockerignore', '*.tmp\n');
@@ -104,7 +104,7 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
   it('a failed build says the step and the message, exits 1, and stops only what depends on it', async () => {
     const err = await failure(run({ profiles: ['broken'] }));
     expect(err).toBeInstanceOf(BerthError);
-    expect(err!.exitCode).toBe(1);
+    expect(err!.code).toBe('ERR_BERTH_BUILD_FAILED');
     expect(err!.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(new RegExp(`^service "broken": the build of ${project}-broken failed at \\[3/3\\] RUN echo "it breaks here" && exit 7: .*exit code: 7$`)),
       'not started, since what they depend on did not build: needs-broken',
@@ -114,15 +114,44 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
     expect(names).toEqual([`${project}-api-1`, `${project}-on-its-own-1`, `${project}-web-1`, `${project}-worker-1`]);
   }, 240_000);
 
-  it('--build rebuilds what is up to date; --no-build builds nothing, and a missing image fails its service', async () => {
+  it('--build rebuilds what is up to date; --no-build builds nothing, and refuses a missing image before starting anything', async () => {
     const forced = await run({ build: 'always' });
     expect(builds(forced)).toEqual({ api: 'built: rebuild asked for', web: 'built: rebuild asked for' });
     write('api/index.txt', 'v3');
     const kept = await run({ build: 'never' });
     expect(builds(kept).api).toBe('kept: kept (--no-build), though its inputs changed since it was built');
+    const before = (await leftovers(project)).containers.map((c) => c.Id).sort();
+    const dry = await run({ build: 'never', profiles: ['broken'], dryRun: true });
+    expect(dry.warnings.filter((w) => w.code === 'image-build-needed').map((w) => w.message)).toEqual([
+      `image "${project}-broken" (service broken) is missing: it is built from broken, and --no-build forbids building it`,
+    ]);
     const err = await failure(run({ build: 'never', profiles: ['broken'] }));
-    expect(err?.problems[0]?.message).toBe(`service "broken": the build of ${project}-broken failed: image ${project}-broken is missing, and --no-build forbids building it`);
+    expect(err).toBeInstanceOf(BerthError);
+    expect(err!.code).toBe('ERR_BERTH_IMAGE_BUILD');
+    expect(err!.problems.map((p) => [p.code, p.message, p.hint])).toEqual([
+      ['image-build-needed', `image "${project}-broken" (service broken) is missing: it is built from broken, and --no-build forbids building it`, 'build it with `berth build broken`, or run berth up without --no-build'],
+    ]);
+    // refused before anything was created or started: the services that did not need it were not started either
+    expect((await leftovers(project)).containers.map((c) => c.Id).sort()).toEqual(before);
   }, 240_000);
+
+  it('--no-build runs the image `docker compose build` made under the default name (<project>-<service>), which berth did not build', async () => {
+    const compose = makeSpec(`${project}-made`, { web: { build: { context: 'web', dockerfile: 'web.Dockerfile' }, ...httpd } });
+    const made = `${project}-made-web`;
+    await docker.getImage(TEST_IMAGE).tag({ repo: made, tag: 'latest' });
+    try {
+      const dry = await up(e, compose, { env: {}, projectDir: dir, buildCacheDir: cacheDir, dryRun: true });
+      expect(builds(dry)).toEqual({ web: 'build: not built by berth, so its inputs are unknown' });
+      const result = await up(e, compose, { env: {}, projectDir: dir, buildCacheDir: cacheDir, build: 'never', timeoutMs: 60_000 });
+      expect(builds(result)).toEqual({ web: 'kept: kept (--no-build); not built by berth, so its inputs are unknown' });
+      const web = await docker.getContainer(`${project}-made-web-1`).inspect();
+      expect(web.Config.Image).toBe(made);
+      expect(web.State.Running).toBe(true);
+    } finally {
+      await cleanup(e, compose);
+      await docker.getImage(made).remove({ force: true }).catch(() => undefined);
+    }
+  }, 120_000);
 
   it('bad input stops up before anything is built or created, one line each, exit 2', async () => {
     const bad = makeSpec(`${project}-bad`, {
@@ -131,7 +160,7 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
       three: { build: { context: 'api', target: 'nope' } },
     });
     const err = await failure(up(e, bad, { env: {}, projectDir: dir, buildCacheDir: cacheDir }));
-    expect(err?.exitCode).toBe(2);
+    expect(err?.code).toBe('ERR_BERTH_BUILD_INPUT');
     expect(err?.problems.map((p) => p.message)).toEqual([
       `service "one": Dockerfile Nope.Dockerfile not found (${path.join(dir, 'api/Nope.Dockerfile')})`,
       `service "two": build context missing-dir does not exist (${path.join(dir, 'missing-dir')})`,

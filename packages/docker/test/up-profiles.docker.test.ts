@@ -101,7 +101,8 @@ describe.skipIf(!dockerAvailable())(`early health probes on a real engine${docke
   }, 60_000);
 
   it('with earlyProbe off, waits for the engine and says which service it was waiting for', async () => {
-    const failure = await up(eng(), spec, { env, wait: false, earlyProbe: false, timeoutMs: 2_000 }).catch((err: unknown) => err as Error);
+    // --timeout is the deadline of the whole of up: time for the starts on a loaded machine, far less than the 60 s interval.
+    const failure = await up(eng(), spec, { env, wait: false, earlyProbe: false, timeoutMs: 8_000 }).catch((err: unknown) => err as Error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/timed out waiting for service "db" to be healthy/);
     await down(eng(), spec, { env });

@@ -20,7 +20,7 @@ describe('findToolkitRelease', () => {
   });
 });
 
-type Row = [string, { requiredCuda: string; driverVersion?: string; driverCudaVersion?: string; os?: 'linux' | 'windows' }, string, string?];
+type Row = [string, { requiredCuda: string; driverVersion?: string; driverCudaVersion?: string; os?: 'linux' | 'windows' }, string, string | undefined];
 
 describe('checkCudaCompatibility (NVIDIA Table 2 / Table 3)', () => {
   const rows: Row[] = [
@@ -29,19 +29,19 @@ describe('checkCudaCompatibility (NVIDIA Table 2 / Table 3)', () => {
     ['12.1 on 535.129.03 (CUDA 12.2)', { requiredCuda: '12.1', driverVersion: '535.129.03', driverCudaVersion: '12.2' }, 'full', '530.30.02'],
     ['12.1 on Windows 531.14', { requiredCuda: '12.1', driverVersion: '531.14', driverCudaVersion: '12.1', os: 'windows' }, 'full', '531.14'],
     // newer major runs older majors (backward compatibility)
-    ['11.8 on 590.48.01 (CUDA 13.1)', { requiredCuda: '11.8', driverVersion: '590.48.01', driverCudaVersion: '13.1' }, 'full'],
-    ['12.8 on 580.65.06 (CUDA 13.0)', { requiredCuda: '12.8', driverVersion: '580.65.06', driverCudaVersion: '13.0' }, 'full'],
+    ['11.8 on 590.48.01 (CUDA 13.1)', { requiredCuda: '11.8', driverVersion: '590.48.01', driverCudaVersion: '13.1' }, 'full', '520.61.05'],
+    ['12.8 on 580.65.06 (CUDA 13.0)', { requiredCuda: '12.8', driverVersion: '580.65.06', driverCudaVersion: '13.0' }, 'full', '570.26'],
     // minor version compatibility: same family, driver >= family floor, older than Table 3
     ['12.1 on 525.125.06 (CUDA 12.0)', { requiredCuda: '12.1', driverVersion: '525.125.06', driverCudaVersion: '12.0' }, 'minor-version', '530.30.02'],
     ['12.4.1 on 550.54.14 (the 12.4 GA driver)', { requiredCuda: '12.4.1', driverVersion: '550.54.14', driverCudaVersion: '12.4' }, 'minor-version', '550.54.15'],
     ['12.9 on 535.54.03 (R535 LTS)', { requiredCuda: '12.9', driverVersion: '535.54.03', driverCudaVersion: '12.2' }, 'minor-version', '575.51.03'],
     ['13.2 on 580.95.05 (R580 LTS)', { requiredCuda: '13.2', driverVersion: '580.95.05', driverCudaVersion: '13.0' }, 'minor-version', '595.45.04'],
     ['11.8 on 470.82.01', { requiredCuda: '11.8', driverVersion: '470.82.01', driverCudaVersion: '11.4' }, 'minor-version', '520.61.05'],
-    ['12.1 with only the reported CUDA 12.0', { requiredCuda: '12.1', driverCudaVersion: '12.0' }, 'minor-version'],
+    ['12.1 with only the reported CUDA 12.0', { requiredCuda: '12.1', driverCudaVersion: '12.0' }, 'minor-version', '530.30.02'],
     // incompatible: below the family floor, or older major
     ['12.1 on 520.61.05 (CUDA 11.8)', { requiredCuda: '12.1', driverVersion: '520.61.05', driverCudaVersion: '11.8' }, 'incompatible', '530.30.02'],
     ['13.0 on 575.57.08 (CUDA 12.9)', { requiredCuda: '13.0', driverVersion: '575.57.08', driverCudaVersion: '12.9' }, 'incompatible', '580.65.06'],
-    ['11.0 on 450.51.05 (its own GA driver, below the later 11.x floor)', { requiredCuda: '11.0', driverVersion: '450.51.05', driverCudaVersion: '11.0' }, 'full'],
+    ['11.0 on 450.51.05 (its own GA driver, below the later 11.x floor)', { requiredCuda: '11.0', driverVersion: '450.51.05', driverCudaVersion: '11.0' }, 'full', '450.51.05'],
     ['11.2 on 450.51.06 (below the 450.80.02 floor)', { requiredCuda: '11.2', driverVersion: '450.51.06', driverCudaVersion: '11.0' }, 'incompatible', '460.27.03'],
     ['10.2 on 418.43 (no minor compatibility before 11)', { requiredCuda: '10.2', driverVersion: '418.43', driverCudaVersion: '10.1' }, 'incompatible', '440.33'],
     ['11.8 on Windows 452.39 (the Windows 11.x floor)', { requiredCuda: '11.8', driverVersion: '452.39', driverCudaVersion: '11.0', os: 'windows' }, 'minor-version', '520.06'],
@@ -49,19 +49,20 @@ describe('checkCudaCompatibility (NVIDIA Table 2 / Table 3)', () => {
     // Windows 13.x: no Table 3 number, the reported CUDA version decides
     ['13.1 on Windows 591.86 (CUDA 13.1)', { requiredCuda: '13.1', driverVersion: '591.86', driverCudaVersion: '13.1', os: 'windows' }, 'full', '580'],
     // not in the table: the reported version decides
-    ['13.5 on a driver reporting 13.5', { requiredCuda: '13.5', driverVersion: '620.10', driverCudaVersion: '13.5' }, 'full'],
-    ['13.5 on 590.48.01 (CUDA 13.1)', { requiredCuda: '13.5', driverVersion: '590.48.01', driverCudaVersion: '13.1' }, 'minor-version'],
+    ['13.5 on a driver reporting 13.5', { requiredCuda: '13.5', driverVersion: '620.10', driverCudaVersion: '13.5' }, 'full', '580'],
+    ['13.5 on 590.48.01 (CUDA 13.1)', { requiredCuda: '13.5', driverVersion: '590.48.01', driverCudaVersion: '13.1' }, 'minor-version', '580'],
     // unknown
-    ['nothing known about the driver', { requiredCuda: '12.1' }, 'unknown'],
-    ['13.5 with no reported CUDA', { requiredCuda: '13.5', driverVersion: '620.10' }, 'unknown'],
-    ['not a version', { requiredCuda: 'latest', driverVersion: '550.54.15' }, 'unknown'],
+    ['nothing known about the driver', { requiredCuda: '12.1' }, 'unknown', '530.30.02'],
+    ['13.5 with no reported CUDA', { requiredCuda: '13.5', driverVersion: '620.10' }, 'unknown', '580'],
+    ['not a version', { requiredCuda: 'latest', driverVersion: '550.54.15' }, 'unknown', undefined],
   ];
 
   it.each(rows)('%s', (_name, input, status, minimumDriver) => {
     const v = checkCudaCompatibility(input);
     expect(v.status).toBe(status);
     expect(v.reason.length).toBeGreaterThan(10);
-    if (minimumDriver) expect(v.minimumDriver).toBe(minimumDriver);
+    // The driver the toolkit asks for (Table 3), or the family floor where the table has no row; none for a non-version.
+    expect(v.minimumDriver).toBe(minimumDriver);
   });
 
   it('explains minor version compatibility and names the full-feature driver', () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { formatDuration } from '@berth/spec';
 import type { GpuDetection, GpuDetectionFailure } from './types.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
 import { firstLine } from './parse-output.js';
@@ -86,7 +87,7 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(errOut).toString('utf8');
       if (killedFor === 'timeout') {
-        return finish({ status: 'timeout', message: `${command} did not answer within ${formatMs(timeoutMs)} and was killed`, hint: 'a hung nvidia-smi usually means a wedged driver or GPU: check `dmesg` for Xid errors' });
+        return finish({ status: 'timeout', message: `${command} did not answer within ${formatDuration(timeoutMs)} and was killed`, hint: 'a hung nvidia-smi usually means a wedged driver or GPU: check `dmesg` for Xid errors' });
       }
       if (killedFor === 'abort') return finish({ status: 'failed', message: `${command} was interrupted` });
       if (killedFor === 'too-much') return finish({ status: 'unparseable', message: `${command} printed more than ${maxBytes} bytes and was stopped` });
@@ -110,8 +111,4 @@ function spawnFailure(command: string, err: unknown): GpuDetectionFailure {
   }
   if (code === 'EACCES') return { status: 'failed', message: `${command} is on PATH but cannot be executed (permission denied)` };
   return { status: 'failed', message: `${command} could not be started: ${(err as Error | undefined)?.message ?? String(err)}` };
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }

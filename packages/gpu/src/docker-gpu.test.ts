@@ -35,11 +35,6 @@ describe('dockerGpuSupport', () => {
     expect(v.reason).toMatch(/CDI is on but lists no nvidia.com\/gpu device/);
   });
 
-  it("reads @berth/docker's EngineInfo wrapper (the answer under raw)", () => {
-    const v = dockerGpuSupport({ serverVersion: '28.3.0', runtimes: ['runc', 'nvidia'], raw: { Runtimes: { runc: {}, nvidia: {} } } });
-    expect(v.status).toBe('likely-works');
-  });
-
   it('says no GPU support when the host has no working driver, whatever the engine lists', () => {
     const v = dockerGpuSupport({ Runtimes: { nvidia: {} } }, { hostHasGpu: false });
     expect(v.status).toBe('no-gpu-support');

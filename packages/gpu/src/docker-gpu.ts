@@ -1,4 +1,7 @@
-/** The parts of `docker info` (GET /info) that speak about GPUs. Other fields are ignored. */
+/**
+ * The parts of the engine's `GET /info` answer (what `docker info` shows; @berth/docker's
+ * `engine.api.info()`, or `EngineInfo.raw`) that speak about GPUs. Other fields are ignored.
+ */
 export interface DockerInfoLike {
   Runtimes?: Record<string, unknown> | undefined;
   DefaultRuntime?: string | undefined;
@@ -37,10 +40,7 @@ export interface DockerGpuOptions {
  * strongest sign. So the verdict never claims certainty: "likely works", "unknown: ...", or "no GPU
  * support: ..." only when the host has no working driver at all.
  */
-export function dockerGpuSupport(given: DockerInfoLike, options: DockerGpuOptions = {}): DockerGpuVerdict {
-  // @berth/docker's EngineInfo wraps the engine's answer in `raw`: accept either.
-  const raw = given.raw;
-  const info = !given.Runtimes && raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as DockerInfoLike) : given;
+export function dockerGpuSupport(info: DockerInfoLike, options: DockerGpuOptions = {}): DockerGpuVerdict {
   const runtimes = info.Runtimes && typeof info.Runtimes === 'object' ? Object.keys(info.Runtimes) : [];
   const nvidiaRuntime = runtimes.includes('nvidia');
   const cdiEnabled = Array.isArray(info.CDISpecDirs) ? info.CDISpecDirs.length > 0 : undefined;

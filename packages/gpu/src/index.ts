@@ -11,4 +11,4 @@ export { cudaVersionFromImage, cudaVersionFromImageEnv } from './cuda-image.js';
 export { checkCudaCompatibility, checkHostCudaMinimum, findToolkitRelease, type CudaVerdict, type CudaCompatibilityInput, type HostCudaVerdict } from './cuda-compat.js';
 export { TOOLKIT_RELEASES, MINOR_COMPAT_FLOORS, type ToolkitRelease } from './cuda-driver-table.js';
 export { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike, type DockerGpuOptions } from './docker-gpu.js';
-export { gpuReport, gpuRequirement, type GpuReport, type GpuReportOptions, type GpuRequirement, type GpuProblem } from './report.js';
+export { gpuReport, gpuVerdict, gpuRequirement, sizeToMiB, type GpuReport, type GpuReportOptions, type GpuRequirement, type GpuProblem } from './report.js';

@@ -24,12 +24,19 @@ describe('parsers never throw', () => {
     }
   });
 
-  it('-q text cut at every line: never more GPUs than the whole, never a throw', () => {
+  it('-q text cut at every line: a verdict, never more GPUs than the whole, never a throw', () => {
+    const full = parseNvidiaSmiQueryText(text);
+    if (full.status !== 'ok') throw new Error('fixture must parse');
+    expect(full.gpus).toHaveLength(1);
     const lines = text.split('\n');
-    for (let n = 0; n < lines.length; n++) {
-      const d = parseNvidiaSmiQueryText(lines.slice(0, n).join('\n'));
-      if (d.status === 'ok') expect(d.gpus.length).toBeLessThanOrEqual(1);
+    const verdicts = lines.map((_, n) => parseNvidiaSmiQueryText(lines.slice(0, n).join('\n')));
+    for (const d of verdicts) {
+      expect(['ok', 'unparseable']).toContain(d.status);
+      expect(d.status === 'ok' ? d.gpus.length : 0).toBeLessThanOrEqual(full.gpus.length);
     }
+    // Both verdicts occur, so the bound above is exercised on real partial reads.
+    expect(verdicts.some((d) => d.status === 'ok')).toBe(true);
+    expect(verdicts.some((d) => d.status === 'unparseable')).toBe(true);
   });
 
   it('arbitrary strings give a verdict', () => {

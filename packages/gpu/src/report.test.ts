@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
-import { gpuReport, gpuRequirement } from './report.js';
+import { gpuReport, gpuRequirement, gpuVerdict, sizeToMiB } from './report.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
 import type { GpuDetection } from './types.js';
 import { ownFixture } from '../test/fixtures.js';
@@ -108,3 +108,48 @@ describe('gpuReport', () => {
     expect(r.problems[0]).toMatchObject({ severity: 'warning', hint: 'set devcontainer.gpu.cuda in the spec' });
   });
 });
+
+// The devcontainer's GPU request as devcontainer.json says it (hostRequirements.gpu), judged before anyone opens it.
+describe('gpuVerdict: the devcontainer\'s GPU request against this host', () => {
+  const ask = (gpu: Record<string, unknown>) => spec({ devcontainer: { image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu } });
+  const noDriver: GpuDetection = { status: 'no-driver', message: 'nvidia-smi exited 9', hint: 'load the driver', exitCode: 9 };
+
+  it('an optional GPU never blocks: no GPU, or a driver too old, only warn that it opens without one', () => {
+    for (const detection of [noDriver, detectionOld]) {
+      const r = gpuVerdict(ask({ optional: true }), detection);
+      expect(r).toMatchObject({ status: 'fits', fits: true });
+      expect(r.problems.length).toBeGreaterThan(0);
+      expect(r.problems.every((p) => p.severity === 'warning')).toBe(true);
+      expect(r.summary).toMatch(/^the devcontainer's GPU is optional: it opens here, but without a usable GPU \(/);
+    }
+  });
+
+  it('an optional GPU that this host can give reads as fitting', () => {
+    const r = gpuVerdict(ask({ optional: true }), detection535);
+    expect(r.status).toBe('fits');
+    expect(r.summary).toMatch(/^fits: the devcontainer needs CUDA 12.1/);
+  });
+
+  it('the same host without a GPU does not fit a required one', () => {
+    expect(gpuVerdict(ask({}), noDriver).status).toBe('does-not-fit');
+  });
+
+  it('compares hostRequirements.gpu.memory (binary units) with the largest GPU', () => {
+    const withMemory: GpuDetection = { ...detectionOld, driverVersion: '535.54.03', cudaVersion: '12.2', gpus: [{ index: 0, name: 'T4', memoryTotalMiB: 15360, migDevices: [], processes: [] }] };
+    expect(gpuVerdict(ask({ memory: '15gb' }), withMemory).status).toBe('fits');
+    const r = gpuVerdict(ask({ memory: '16gb' }), withMemory);
+    expect(r.status).toBe('does-not-fit');
+    expect(r.problems).toContainEqual({ severity: 'error', message: 'the devcontainer needs a GPU with 16gb of memory; the largest here has 15360 MiB' });
+  });
+
+  it('says when nvidia-smi gives no memory size to compare with', () => {
+    const r = gpuVerdict(ask({ memory: '8gb' }), { ...detectionOld, driverVersion: '535.54.03', cudaVersion: '12.2' });
+    expect(r.status).toBe('fits');
+    expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^cannot tell whether a GPU has the 8gb of memory/));
+  });
+
+  it('reads sizes as the Dev Containers CLI does', () => {
+    expect([sizeToMiB('8gb'), sizeToMiB('512mb'), sizeToMiB('1048576'), sizeToMiB('1tb'), sizeToMiB('8 GB')]).toEqual([8192, 512, 1, 1048576, undefined]);
+  });
+});
+

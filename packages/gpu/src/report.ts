@@ -16,6 +16,22 @@ export interface GpuRequirement {
   cudaSource?: 'spec' | 'image-tag' | 'image-env' | 'caller';
   hostCudaAtLeast?: string;
   minCount: number;
+  /** The devcontainer opens without a GPU too (`hostRequirements.gpu: "optional"`): nothing about the GPU blocks it. */
+  optional?: boolean;
+  /** GPU memory it needs (`hostRequirements.gpu.memory`), in MiB. */
+  memoryMiB?: number;
+  /** GPU cores it asks for (`hostRequirements.gpu.cores`); nvidia-smi does not report cores, so this is not checked. */
+  cores?: number;
+}
+
+const UNIT = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 } as const;
+
+/** "8gb" as MiB; binary units, as the Dev Containers CLI reads hostRequirements sizes. */
+export function sizeToMiB(size: string): number | undefined {
+  const m = /^(\d+)([tgmk]b)?$/.exec(size);
+  if (!m) return undefined;
+  const bytes = Number(m[1]) * (m[2] ? UNIT[m[2][0] as keyof typeof UNIT] : 1);
+  return bytes / 2 ** 20;
 }
 
 export interface GpuProblem {
@@ -79,6 +95,9 @@ export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuRep
     ...(cuda ? { cuda, cudaSource } : {}),
     ...(dc?.gpu?.hostCudaAtLeast ? { hostCudaAtLeast: dc.gpu.hostCudaAtLeast } : {}),
     minCount: options.minCount ?? 1,
+    ...(dc?.gpu?.optional ? { optional: true } : {}),
+    ...(dc?.gpu?.memory && sizeToMiB(dc.gpu.memory) !== undefined ? { memoryMiB: sizeToMiB(dc.gpu.memory)! } : {}),
+    ...(dc?.gpu?.cores !== undefined ? { cores: dc.gpu.cores } : {}),
   };
 }
 
@@ -87,12 +106,26 @@ export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuRep
  * as plain data. Never throws: every failure is a verdict.
  */
 export async function gpuReport(spec: BerthSpec | undefined, options: GpuReportOptions = {}): Promise<GpuReport> {
+  return gpuVerdict(spec, options.detection ?? (await detectGpus(options)), options);
+}
+
+/**
+ * The verdict of `gpuReport` for a detection already made, with no I/O: can this host give the spec's devcontainer
+ * (its image, `devcontainer.gpu`: CUDA, hostCudaAtLeast, optional, memory) the GPU it asks for, before anyone opens it?
+ * An optional GPU never blocks: what would, only warns that the devcontainer opens without one.
+ */
+export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection, options: Omit<GpuReportOptions, 'detection'> = {}): GpuReport {
   const requirement = gpuRequirement(spec, options);
-  const detection = options.detection ?? (await detectGpus(options));
   const problems: GpuProblem[] = [];
   const ok = detection.status === 'ok' ? detection : undefined;
   const os = options.os ?? ok?.driverOs ?? (process.platform === 'win32' ? 'windows' : 'linux');
-  const err = (message: string, hint?: string) => problems.push({ severity: requirement.wanted ? 'error' : 'warning', message, ...(hint ? { hint } : {}) });
+  const blocks = requirement.wanted && !requirement.optional;
+  /** What would block a required GPU: an optional one opens without it. */
+  const unusable: string[] = [];
+  const err = (message: string, hint?: string) => {
+    if (requirement.wanted && requirement.optional) unusable.push(message);
+    problems.push({ severity: blocks ? 'error' : 'warning', message, ...(hint ? { hint } : {}) });
+  };
   const warn = (message: string, hint?: string) => problems.push({ severity: 'warning', message, ...(hint ? { hint } : {}) });
 
   if (!ok) {
@@ -101,6 +134,11 @@ export async function gpuReport(spec: BerthSpec | undefined, options: GpuReportO
   } else {
     if (ok.gpus.length < requirement.minCount) err(`${ok.gpus.length} GPU(s) found, ${requirement.minCount} needed`);
     for (const w of ok.warnings) warn(w);
+    if (requirement.memoryMiB !== undefined) {
+      const sizes = ok.gpus.map((g) => g.memoryTotalMiB).filter((m): m is number => m !== undefined);
+      if (!sizes.length) warn(`cannot tell whether a GPU has the ${spec?.devcontainer?.gpu?.memory} of memory the devcontainer needs: nvidia-smi reports no memory size`);
+      else if (Math.max(...sizes) < requirement.memoryMiB) err(`the devcontainer needs a GPU with ${spec?.devcontainer?.gpu?.memory} of memory; the largest here has ${Math.max(...sizes)} MiB`);
+    }
   }
 
   let cuda: CudaVerdict | undefined;
@@ -133,7 +171,7 @@ export async function gpuReport(spec: BerthSpec | undefined, options: GpuReportO
   return {
     status,
     fits: status !== 'does-not-fit',
-    summary: summarize(status, requirement, detection, cuda),
+    summary: unusable.length ? `the devcontainer's GPU is optional: it opens here, but without a usable GPU (${unusable[0]})` : summarize(status, requirement, detection, cuda),
     requirement,
     detection,
     ...(cuda ? { cuda } : {}),

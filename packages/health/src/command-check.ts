@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CommandCheck } from '@berth/spec';
 import { runBounded } from './bounded-process.js';
 import { judgeCommandOutput } from './command-expect.js';
-import { formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
 import type { AttemptContext, Verdict } from './types.js';
 
 /** A program on the host, run from its argv (never a shell), bounded in time and output. */
@@ -23,7 +23,7 @@ export async function runCommandCheck(ctx: AttemptContext): Promise<Verdict> {
   if (run.failure?.kind === 'not-executable') return { status: 'critical', reason: `program not executable: ${program}` };
   if (run.failure?.kind === 'spawn') return { status: 'critical', reason: `${program} could not start: ${run.failure.message}` };
   if (run.failure?.kind === 'timeout') {
-    return { status: 'critical', reason: `timed out after ${formatMs(ctx.timeoutMs)} waiting for ${program} to exit; stopped it`, ...(run.pid ? { details: { pid: run.pid } } : {}) };
+    return { status: 'critical', reason: `timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${program} to exit; stopped it`, ...(run.pid ? { details: { pid: run.pid } } : {}) };
   }
   return judgeCommandOutput(program, check.expect, run);
 }

@@ -1,11 +1,12 @@
+import type { EngineApi } from '@berth/docker/runtime';
 import type { ContainerCheck } from '@berth/spec';
-import { resolveEngine, type EngineLike } from './engine.js';
+import { resolveEngine, withEngineCalls } from './engine.js';
 import type { AttemptContext, Verdict } from './types.js';
 
 /** Finds the container of a Compose service: by berth's project label when known, else by service label alone. */
-export async function findServiceContainer(engine: EngineLike, service: string, project?: string) {
+export async function findServiceContainer(api: EngineApi, service: string, project?: string) {
   const labels = [`com.docker.compose.service=${service}`, ...(project ? [`com.docker.compose.project=${project}`] : [])];
-  const found = await engine.docker.listContainers({ all: true, filters: { label: labels } });
+  const found = await api.listContainers({ all: true, filters: { label: labels } });
   return found.sort((a, b) => Number(b.State === 'running') - Number(a.State === 'running'))[0];
 }
 
@@ -15,22 +16,25 @@ export async function runContainerCheck(ctx: AttemptContext): Promise<Verdict> {
   const service = check.service ?? ctx.target.subject.id;
   const got = await resolveEngine(ctx);
   if ('unavailable' in got) return { status: 'unknown', reason: got.unavailable };
-  const summary = await findServiceContainer(got.engine, service, ctx.target.context?.project);
-  if (!summary) return { status: 'critical', reason: `no container for ${service}; it has not been started (berth up)` };
-  const info = await got.engine.docker.getContainer(summary.Id).inspect();
-  const name = (info.Name ?? summary.Names?.[0] ?? summary.Id.slice(0, 12)).replace(/^\//, '');
-  const state = info.State?.Status ?? summary.State ?? 'unknown';
-  const health = info.State?.Health?.Status;
-  const details = { container: name, state, ...(health ? { health } : {}) };
-  if (state === 'exited' || state === 'dead') {
-    return { status: 'critical', reason: `${name} ${state} with code ${info.State?.ExitCode ?? '?'}`, details };
-  }
-  if (state === 'restarting') return { status: 'critical', reason: `${name} is restarting (last exit code ${info.State?.ExitCode ?? '?'})`, details };
-  if (state !== 'running') return { status: 'critical', reason: `${name} is ${state}, not running`, details };
-  if (health === 'unhealthy') {
-    const last = info.State?.Health?.Log?.at(-1)?.Output?.trim().split('\n').at(-1)?.slice(0, 120);
-    return { status: 'critical', reason: `${name} is unhealthy${last ? `: ${last}` : ''}`, details };
-  }
-  if (health === 'starting') return { status: 'starting', reason: `${name} is running; its healthcheck is still starting`, details };
-  return { status: 'passing', reason: health === 'healthy' ? `${name} is running and healthy` : `${name} is running (no healthcheck)`, details };
+  const api = got.engine.api.withSignal(ctx.signal);
+  return withEngineCalls(ctx, async () => {
+    const summary = await findServiceContainer(api, service, ctx.target.context?.project);
+    if (!summary) return { status: 'critical', reason: `no container for ${service}; it has not been started (berth up)` };
+    const info = await api.getContainer(summary.Id).inspect();
+    const name = (info.Name || summary.Names?.[0] || summary.Id.slice(0, 12)).replace(/^\//, '');
+    const state = info.State?.Status ?? summary.State ?? 'unknown';
+    const health = info.State?.Health?.Status;
+    const details = { container: name, state, ...(health ? { health } : {}) };
+    if (state === 'exited' || state === 'dead') {
+      return { status: 'critical', reason: `${name} ${state} with code ${info.State?.ExitCode ?? '?'}`, details };
+    }
+    if (state === 'restarting') return { status: 'critical', reason: `${name} is restarting (last exit code ${info.State?.ExitCode ?? '?'})`, details };
+    if (state !== 'running') return { status: 'critical', reason: `${name} is ${state}, not running`, details };
+    if (health === 'unhealthy') {
+      const last = info.State?.Health?.Log?.at(-1)?.Output?.trim().split('\n').at(-1)?.slice(0, 120);
+      return { status: 'critical', reason: `${name} is unhealthy${last ? `: ${last}` : ''}`, details };
+    }
+    if (health === 'starting') return { status: 'starting', reason: `${name} is running; its healthcheck is still starting`, details };
+    return { status: 'passing', reason: health === 'healthy' ? `${name} is running and healthy` : `${name} is running (no healthcheck)`, details };
+  });
 }

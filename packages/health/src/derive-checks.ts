@@ -79,7 +79,7 @@ export function deriveChecks(spec: BerthSpec, options: { services?: string[]; ba
   const dc = spec.devcontainer;
   if (dc && (!wanted || wanted.has('devcontainer'))) {
     const checks = (dc.checks?.length ? dc.checks : dc.gpu ? [make({ type: 'gpu' })] : []).map((c) =>
-      c.type === 'gpu' && !c.cuda && dc.gpu?.cuda ? { ...c, cuda: dc.gpu.cuda } : c.type === 'exec' && !c.container && !c.service && dc.container ? { ...c, container: dc.container } : c,
+      c.type === 'gpu' && !c.cuda && dc.gpu?.cuda ? { ...c, cuda: dc.gpu.cuda } : c.type === 'exec' && !c.container && !c.service ? { ...c, in: 'devcontainer' as const } : c,
     );
     add({ kind: 'devcontainer', id: 'devcontainer', name: 'DevContainer' }, checks, { image: dc.image, devcontainer: dc });
   }

@@ -1,11 +1,4 @@
-/** Turns durations and socket errors into the words a person reads in a verdict. */
-
-/** "2 s", "150 ms", "1.5 s". */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
+/** Turns socket errors into the words a person reads in a verdict. */
 
 /** One line for a network error, such as "connection refused on 127.0.0.1:5000". */
 export function describeNetError(err: unknown, where: string): string {

@@ -1,52 +1,51 @@
-import type { AttemptContext } from './types.js';
+import type { Engine } from '@berth/docker/runtime';
+import { formatDuration } from '@berth/spec';
+import type { AttemptContext, Verdict } from './types.js';
 
-/** The slice of @berth/docker's Engine the container and exec checks use (Dockerode underneath). */
-export interface EngineLike {
-  endpoint?: string;
-  docker: {
-    listContainers(options: { all?: boolean; filters?: Record<string, string[]> }): Promise<Array<{ Id: string; Names?: string[]; State?: string; Labels?: Record<string, string> }>>;
-    getContainer(id: string): {
-      inspect(): Promise<{ Name?: string; State?: { Status?: string; ExitCode?: number; Health?: { Status?: string; Log?: Array<{ Output?: string; ExitCode?: number }> } } }>;
-      exec(options: Record<string, unknown>): Promise<{
-        start(options: Record<string, unknown>): Promise<NodeJS.ReadableStream & { destroy?: () => void }>;
-        inspect(): Promise<{ ExitCode?: number | null; Running?: boolean }>;
-      }>;
-    };
-    modem: { demuxStream(stream: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void };
-  };
-}
-
-export type EngineOutcome = { engine: EngineLike } | { unavailable: string };
+export type EngineOutcome = { engine: Engine } | { unavailable: string };
 
 /**
- * The engine a check should use: the one the caller passed (or its promise), else @berth/docker's
- * connectEngine, imported lazily so nothing loads Docker code until a container check runs.
+ * What a caller hands the container and exec checks: @berth/docker's engine (its `api` is the one
+ * client berth reaches an engine with), an outcome that says why there is none, or a promise of
+ * either (connected once, shared by every check).
+ */
+export type EngineSource = Engine | EngineOutcome | PromiseLike<Engine | EngineOutcome>;
+
+const isOutcome = (x: Engine | EngineOutcome): x is EngineOutcome => 'unavailable' in x || 'engine' in x;
+
+/**
+ * The engine a check should use: the one the caller passed (or its promise), else one connected now
+ * through @berth/docker, imported lazily so nothing loads Docker code until a container check runs.
  */
 export async function resolveEngine(ctx: Pick<AttemptContext, 'engine' | 'connectTimeoutMs'>): Promise<EngineOutcome> {
+  if (ctx.engine === undefined) return connectEngineLazily(ctx.connectTimeoutMs);
   try {
-    const given = await (ctx.engine as Promise<unknown> | unknown);
-    if (given && typeof given === 'object') {
-      if ('docker' in given) return { engine: given as EngineLike };
-      if ('engine' in given || 'unavailable' in given) return given as EngineOutcome;
-    }
+    const given = await ctx.engine;
+    return isOutcome(given) ? given : { engine: given };
   } catch {
     return { unavailable: 'Docker engine not reachable' };
   }
-  return connectEngineLazily(ctx.connectTimeoutMs);
 }
 
 export async function connectEngineLazily(timeoutMs: number): Promise<EngineOutcome> {
-  let mod: Record<string, unknown>;
   try {
-    mod = (await import('@berth/docker')) as Record<string, unknown>;
-  } catch {
-    return { unavailable: 'Docker engine not reachable (@berth/docker not available)' };
-  }
-  if (typeof mod.connectEngine !== 'function') return { unavailable: 'Docker engine not reachable (@berth/docker not available)' };
-  try {
-    const engine = await (mod.connectEngine as (o: { timeoutMs: number }) => Promise<EngineLike>)({ timeoutMs });
-    return { engine };
+    const { connectEngine } = await import('@berth/docker/runtime');
+    return { engine: await connectEngine({ timeoutMs }) };
   } catch {
     return { unavailable: 'Docker engine not reachable' };
+  }
+}
+
+/**
+ * Runs a check kind's engine calls: their end at the check's timeout (the calls are bound to its
+ * signal) reads as a timeout, an engine that stopped answering as unknown, like one not reachable.
+ */
+export async function withEngineCalls(ctx: Pick<AttemptContext, 'signal' | 'timeoutMs'>, run: () => Promise<Verdict>): Promise<Verdict> {
+  try {
+    return await run();
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError' && ctx.signal.aborted) return { status: 'critical', reason: `timed out after ${formatDuration(ctx.timeoutMs)} waiting for the engine` };
+    if ((err as { code?: string })?.code === 'ERR_BERTH_ENGINE_STALLED') return { status: 'unknown', reason: (err as Error).message };
+    throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { connectEngineLazily } from './engine.js';
+import { connectEngineLazily, type EngineSource } from './engine.js';
 import { runCheck } from './run-check.js';
 import { applyThresholds, initialThresholdState, type ThresholdState } from './thresholds.js';
 import type { CheckResult, CheckTarget } from './types.js';
@@ -10,7 +10,7 @@ export interface HealthMonitorOptions {
   /** Interval for checks that state none (default 10 s). */
   defaultIntervalMs?: number;
   /** A Docker engine (or its promise); connected lazily once when absent. */
-  engine?: unknown;
+  engine?: EngineSource;
   startedAt?: (target: CheckTarget) => number | undefined;
 }
 
@@ -27,7 +27,7 @@ export class HealthMonitor extends EventEmitter<{ result: [CheckResult] }> {
   private running = 0;
   private stopped = true;
   private controller = new AbortController();
-  private engine: unknown;
+  private engine: EngineSource | undefined;
 
   constructor(
     private readonly targets: readonly CheckTarget[],

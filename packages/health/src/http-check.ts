@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HttpCheck } from '@berth/spec';
-import { describeNetError, formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
+import { describeNetError } from './describe.js';
 import { judgeHttpAnswer, statusMatches, type HttpAnswer } from './http-expect.js';
 import type { AttemptContext, Verdict } from './types.js';
 
@@ -45,7 +46,7 @@ function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptCon
       resolve(o);
     };
     const fail = (reason: string) => finish({ verdict: { status: 'critical', reason } });
-    const onAbort = () => fail(`timed out after ${formatMs(ctx.timeoutMs)} ${phase()} ${where}`);
+    const onAbort = () => fail(`timed out after ${formatDuration(ctx.timeoutMs)} ${phase()} ${where}`);
     const req = (tls ? https : http).request(url, {
       method,
       agent: tls ? agents.https : agents.http,
@@ -56,7 +57,7 @@ function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptCon
     const connectTimer =
       ctx.connectTimeoutMs < ctx.timeoutMs
         ? setTimeout(() => {
-            if (phase() === 'connecting to') fail(`timed out after ${formatMs(ctx.connectTimeoutMs)} connecting to ${where}`);
+            if (phase() === 'connecting to') fail(`timed out after ${formatDuration(ctx.connectTimeoutMs)} connecting to ${where}`);
           }, ctx.connectTimeoutMs)
         : undefined;
     ctx.signal.addEventListener('abort', onAbort, { once: true });

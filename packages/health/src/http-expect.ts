@@ -1,5 +1,5 @@
 import type { HttpCheck } from '@berth/spec';
-import { formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
 import type { Verdict } from './types.js';
 
 type Matcher = NonNullable<NonNullable<HttpCheck['expect']>['status']>[number];
@@ -77,7 +77,7 @@ export function judgeHttpAnswer(check: HttpCheck, answer: HttpAnswer): Verdict {
     }
   }
   if (expect.maxLatency !== undefined && answer.latencyMs > expect.maxLatency) {
-    return { status: 'warning', reason: `slow: status ${status} after ${formatMs(answer.latencyMs)}, limit ${formatMs(expect.maxLatency)}`, details };
+    return { status: 'warning', reason: `slow: status ${status} after ${formatDuration(answer.latencyMs)}, limit ${formatDuration(expect.maxLatency)}`, details };
   }
   return { status: 'passing', reason: `status ${status}${expect.bodyContains ? `, body contains ${quote(expect.bodyContains)}` : ''}`, details };
 }

@@ -1,5 +1,5 @@
 import type { McpCheck } from '@berth/spec';
-import { formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
 import { resolveMcpServer } from './mcp-config.js';
 import type { McpSession } from './mcp-session.js';
 import type { AttemptContext, Verdict } from './types.js';
@@ -102,7 +102,7 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
   const onAbort = () => {
     hurry = true;
     const said = session.lastStderrLine();
-    fail(`timed out after ${formatMs(ctx.timeoutMs)} waiting for ${phase === 'starting' ? 'the server to start' : `the answer to ${phase}`}${said ? `; stderr: ${said}` : ''}`);
+    fail(`timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${phase === 'starting' ? 'the server to start' : `the answer to ${phase}`}${said ? `; stderr: ${said}` : ''}`);
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (ctx.signal.aborted) onAbort();

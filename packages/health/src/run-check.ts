@@ -3,7 +3,8 @@ import { checkLabel } from './check-label.js';
 import { runCommandCheck } from './command-check.js';
 import { runContainerCheck } from './container-check.js';
 import { onAbort } from './abort-fan.js';
-import { formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
+import type { EngineSource } from './engine.js';
 import { runExecCheck } from './exec-check.js';
 import { runGpuCheck } from './gpu-check.js';
 import { runHttpCheck } from './http-check.js';
@@ -41,7 +42,7 @@ const KINDS: Record<HealthCheck['type'], (ctx: AttemptContext) => Promise<Verdic
 export interface RunCheckOptions {
   signal?: AbortSignal;
   /** A Docker engine from @berth/docker, or a promise of one; connected lazily when absent and needed. */
-  engine?: unknown;
+  engine?: EngineSource;
   /** When the subject started (ms since epoch): failures inside the check's startPeriod report "starting". */
   startedAt?: number;
 }
@@ -73,7 +74,7 @@ function attempt(target: CheckTarget, options: RunCheckOptions): Promise<Verdict
     // one timer: at the timeout it aborts the kind, then gives it SLACK_MS to settle with its own reason
     let timer = setTimeout(() => {
       controller.abort();
-      timer = setTimeout(() => settle({ status: 'critical', reason: `timed out after ${formatMs(timeoutMs)}` }), SLACK_MS);
+      timer = setTimeout(() => settle({ status: 'critical', reason: `timed out after ${formatDuration(timeoutMs)}` }), SLACK_MS);
     }, timeoutMs);
     function settle(verdict: Verdict) {
       if (settled) return;
@@ -108,7 +109,7 @@ export async function runCheck(target: CheckTarget, options: RunCheckOptions = {
   if (options.signal?.aborted && verdict.status !== 'passing' && verdict.status !== 'warning') verdict = { status: 'unknown', reason: 'cancelled before it finished' };
   if (verdict.status === 'critical' && check.severity === 'warning') verdict = { ...verdict, status: 'warning' };
   if (verdict.status === 'critical' && check.startPeriod && options.startedAt && Date.now() - options.startedAt < check.startPeriod) {
-    verdict = { ...verdict, status: 'starting', reason: `starting (within its ${formatMs(check.startPeriod)} start period): ${verdict.reason}` };
+    verdict = { ...verdict, status: 'starting', reason: `starting (within its ${formatDuration(check.startPeriod)} start period): ${verdict.reason}` };
   }
   return {
     id: target.id,

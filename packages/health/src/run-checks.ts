@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { connectEngineLazily } from './engine.js';
+import { connectEngineLazily, type EngineOutcome, type EngineSource } from './engine.js';
 import { runCheck } from './run-check.js';
 import type { CheckResult, CheckTarget } from './types.js';
 
@@ -32,7 +32,7 @@ export interface RunChecksOptions {
   signal?: AbortSignal;
   onResult?: (result: CheckResult) => void;
   /** A Docker engine (or its promise); when absent, one connection is made lazily and shared by every check. */
-  engine?: unknown;
+  engine?: EngineSource;
   startedAt?: (target: CheckTarget) => number | undefined;
 }
 
@@ -40,12 +40,13 @@ export interface RunChecksOptions {
 export async function runChecks(targets: readonly CheckTarget[], options: RunChecksOptions = {}): Promise<CheckResult[]> {
   const cap = Math.max(1, options.concurrency ?? defaultConcurrency());
   const needsEngine = targets.some((t) => t.check.type === 'container' || t.check.type === 'exec');
-  let lazy: Promise<unknown> | undefined;
-  const engine =
+  let lazy: Promise<EngineOutcome> | undefined;
+  // Connected on first use by a check that needs it, then shared.
+  const engine: EngineSource | undefined =
     options.engine ??
     (needsEngine
       ? {
-          then: (ok: (v: unknown) => unknown, bad?: (e: unknown) => unknown) => (lazy ??= connectEngineLazily(2000)).then(ok, bad),
+          then: (ok, bad) => (lazy ??= connectEngineLazily(2000)).then(ok, bad),
         }
       : undefined);
   // One listener on the caller's signal; every check in flight listens to this one instead.

@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { describeNetError, formatMs } from './describe.js';
+import { formatDuration } from '@berth/spec';
+import { describeNetError } from './describe.js';
 import type { AttemptContext } from './types.js';
 
 export type Probe<T> = (socket: net.Socket, settle: (value: T) => void, where: string) => void;
@@ -29,9 +30,9 @@ export function withSocket<T>(
       resolve(value);
     };
     const onAbort = () =>
-      settle(onFail(connected ? `no answer from ${where} within ${formatMs(ctx.timeoutMs)}` : `timed out after ${formatMs(ctx.timeoutMs)} connecting to ${where}`));
+      settle(onFail(connected ? `no answer from ${where} within ${formatDuration(ctx.timeoutMs)}` : `timed out after ${formatDuration(ctx.timeoutMs)} connecting to ${where}`));
     const connectTimer = setTimeout(() => {
-      if (!connected) settle(onFail(`timed out after ${formatMs(ctx.connectTimeoutMs)} connecting to ${where}`));
+      if (!connected) settle(onFail(`timed out after ${formatDuration(ctx.connectTimeoutMs)} connecting to ${where}`));
     }, ctx.connectTimeoutMs);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     if (ctx.signal.aborted) onAbort();

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Devcontainer, HealthCheck } from '@berth/spec';
+import type { EngineSource } from './engine.js';
 import type { CheckResult as CheckResultSchema, CheckSubject, HealthStatus } from './result.js';
 
 export type { CheckSubject, HealthStatus };
@@ -34,14 +35,5 @@ export interface AttemptContext {
   timeoutMs: number;
   connectTimeoutMs: number;
   /** A Docker engine from @berth/docker (or a promise of one), when the caller has it. */
-  engine?: unknown;
-}
-
-const RANK: Record<HealthStatus, number> = { passing: 0, starting: 1, unknown: 2, warning: 3, critical: 4 };
-
-/** The worst status of a set of results: critical > warning > unknown > starting > passing. Passing when empty. */
-export function worstStatus(results: readonly { status: HealthStatus }[]): HealthStatus {
-  let worst: HealthStatus = 'passing';
-  for (const r of results) if (RANK[r.status] > RANK[worst]) worst = r.status;
-  return worst;
+  engine?: EngineSource;
 }

@@ -10,24 +10,24 @@ const available = dockerAvailable();
 describe.skipIf(!available)(`container and exec checks against a real Docker engine${available ? '' : dockerSkipReason()}`, () => {
   const project = uniqueProject('berth-health');
   let engine: Engine;
-  const created: Dockerode.Container[] = [];
+  const created: string[] = [];
 
-  async function start(service: string, cmd: string[], healthcheck?: Dockerode.HealthConfig): Promise<Dockerode.Container> {
-    const c = await engine.docker.createContainer({
+  async function start(service: string, cmd: string[], healthcheck?: Dockerode.HealthConfig): Promise<string> {
+    const { id } = await engine.api.createContainer({
       Image: TEST_IMAGE,
       name: `${project}-${service}-1`,
       Cmd: cmd,
       Labels: { 'com.docker.compose.project': project, 'com.docker.compose.service': service },
       ...(healthcheck ? { Healthcheck: healthcheck } : {}),
     });
-    created.push(c);
-    await c.start();
-    return c;
+    created.push(id);
+    await engine.api.getContainer(id).start();
+    return id;
   }
 
   beforeAll(async () => {
     engine = await connectEngine({ timeoutMs: 5000 });
-    await ensureTestImage(engine.docker);
+    await ensureTestImage();
     await start('web', ['sh', '-c', 'trap "exit 0" TERM; echo ok > /tmp/ready; while true; do sleep 1; done'], {
       Test: ['CMD', 'cat', '/tmp/ready'],
       Interval: 200e6,
@@ -36,11 +36,12 @@ describe.skipIf(!available)(`container and exec checks against a real Docker eng
     });
     await start('sick', ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Test: ['CMD-SHELL', 'echo "db not ready" && false'], Interval: 200e6, Timeout: 2e9, Retries: 1 });
     const dead = await start('dead', ['sh', '-c', 'exit 3']);
-    await dead.wait();
+    await vi.waitFor(async () => expect((await engine.api.getContainer(dead).inspect()).State.Status).toBe('exited'), { timeout: 20_000, interval: 100 });
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(created.map((c) => c.remove({ force: true }).catch(() => {})));
+    await Promise.all(created.map((id) => engine.api.getContainer(id).remove({ force: true }).catch(() => {})));
+    engine?.close();
   });
 
   const ctx = (service: string, extra: Record<string, unknown> = {}) => target({ type: 'container', service, ...extra }, { context: { project } });

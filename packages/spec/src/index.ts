@@ -1,11 +1,18 @@
 export * from './schema/index.js';
 export * from './problem.js';
 export { closest, editDistance } from './util/did-you-mean.js';
+export { formatDuration } from './format/duration.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
-export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, lockHolder, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
+export { fileChangedError, fileExistsError, updateFileLocked, writeFileLocked, type LockedUpdate, type LockedWriteOptions } from './util/locked-write.js';
 export * from './load/load.js';
+export { loadEnvFile, type EnvFile, type LoadEnvFileOptions } from './load/env-file.js';
+export { loadFailure, loadWorkspace, type LoadWorkspaceOptions, type Workspace } from './load/workspace.js';
 export { parseYamlSource, type SourceDocument } from './load/yaml-document.js';
+export { parseYamlAs, type ParsedDocument } from './load/parse-as.js';
 export { checkReferences, dependencyCycles } from './load/references.js';
 // The renderer (`@berth/spec/render`) and the JSON Schema generator (`@berth/spec/json-schema`) are
 // subpath exports: code that only loads and checks specs (the CLI's cold path) never loads them.
 export * from './analysis/index.js';
+export * from './selection/index.js';
+export * from './secrets/index.js';

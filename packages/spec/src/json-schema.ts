@@ -6,10 +6,12 @@ import { HealthCheck, HttpCheck, TcpCheck, PostgresCheck, CommandCheck, Containe
 import { PortBinding, Service, Runtime } from './schema/service.js';
 import { EnvVar, Requirement } from './schema/env.js';
 import { Connection } from './schema/connection.js';
+import { EcosystemManifestSchema } from './schema/ecosystem.js';
 
 /** Where the committed schemas live, for editors' `# yaml-language-server: $schema=` lines. */
 export const SPEC_SCHEMA_ID = 'https://berth.dev/schema/berth.schema.json';
 export const REGISTRY_SCHEMA_ID = 'https://berth.dev/schema/ports.schema.json';
+export const ECOSYSTEM_SCHEMA_ID = 'https://berth.dev/schema/ecosystem.schema.json';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -68,6 +70,15 @@ export function registryJsonSchema(): JsonSchema {
     id: REGISTRY_SCHEMA_ID,
     title: 'berth port registry',
     description: 'The cross-repo port registry: every port allocation of an ecosystem, with its owner repo, service and env var.',
+  });
+}
+
+/** The JSON Schema of the ecosystem manifest (ecosystem.yaml). */
+export function ecosystemJsonSchema(): JsonSchema {
+  return toJsonSchema(EcosystemManifestSchema, {
+    id: ECOSYSTEM_SCHEMA_ID,
+    title: 'berth ecosystem manifest',
+    description: 'The repos of an ecosystem, where each repo\'s berth.yaml is found, its port registry and the conventions every member inherits.',
   });
 }
 

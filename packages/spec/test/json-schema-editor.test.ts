@@ -38,6 +38,9 @@ describe.skipIf(!Ajv)(`the JSON Schemas in an editor's validator${Ajv ? '' : ' (
     expect(spec(example), JSON.stringify(spec.errors)).toBe(true);
     const registry = validator('ports.schema.json');
     expect(registry(yaml('examples/semops-dx-orchestrator/ports.yaml')), JSON.stringify(registry.errors)).toBe(true);
+    const ecosystem = validator('ecosystem.schema.json');
+    expect(ecosystem(yaml('examples/semops-dx-orchestrator/ecosystem.yaml')), JSON.stringify(ecosystem.errors)).toBe(true);
+    expect(ecosystem({ ecosystem: 1, name: 'x', members: [{ repo: 'a', paht: '../a' }] })).toBe(false);
   });
 
   it('flags a misspelt key and a port that is not a port, as the loader does', () => {

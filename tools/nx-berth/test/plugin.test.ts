@@ -25,6 +25,11 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
     write('apps/web/berth.yaml', 'berth: 1\nrepo: { name: web }\nregistry: ../../infra/ports.yaml\n');
     write('examples/demo/berth.yaml', 'berth: 1\nrepo: { name: demo }\nregistry:\n  package: "@acme/ports"\n  file: ports.yaml\n');
     write('lonely/berth.yaml', 'berth: 1\nrepo: { name: lonely }\n');
+    // What a line scan got wrong: a comment after the key, a quoted key and quoted values, an old registry commented out.
+    write('commented/berth.yaml', 'berth: 1\nrepo: { name: commented }\n# registry: ../old/ports.yaml\nregistry:   # the shared one\n  path: ../infra/ports.yaml\n');
+    write('quoted/berth.yaml', 'berth: 1\nrepo: { name: quoted }\n"registry": { "path": "../infra/ports.yaml" }\n');
+    write('quoted-package/berth.yaml', "berth: 1\nrepo: { name: q }\n'registry': { 'package': '@acme/ports' } # shared through npm\n");
+    write('broken/berth.yaml', 'berth: 1\nregistry: [unclosed\n');
   });
   afterAll(() => rmSync(ws, { recursive: true, force: true }));
 
@@ -54,6 +59,19 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
   it('takes a registry published as an npm package as an external dependency input', async () => {
     const demo = (await infer(['examples/demo/berth.yaml']))['examples/demo/berth.yaml']!;
     expect(demo.targets['validate-ports']!.inputs).toContainEqual({ externalDependencies: ['@acme/ports'] });
+  });
+
+  it('reads the registry as YAML: a comment after the key, quoted keys and values, a commented-out line', async () => {
+    const nodes = await infer(['commented/berth.yaml', 'quoted/berth.yaml', 'quoted-package/berth.yaml']);
+    expect(nodes['commented/berth.yaml']!.targets['validate-ports']!.inputs).toContain('{workspaceRoot}/infra/ports.yaml');
+    expect(nodes['commented/berth.yaml']!.targets['validate-ports']!.inputs).not.toContain('{workspaceRoot}/old/ports.yaml');
+    expect(nodes['quoted/berth.yaml']!.targets['validate-ports']!.inputs).toContain('{workspaceRoot}/infra/ports.yaml');
+    expect(nodes['quoted-package/berth.yaml']!.targets['validate-ports']!.inputs).toContainEqual({ externalDependencies: ['@acme/ports'] });
+  });
+
+  it('a spec that does not parse still gets its targets (the validator says what is wrong)', async () => {
+    const broken = (await infer(['broken/berth.yaml']))['broken/berth.yaml']!;
+    expect(broken.targets['validate-ports']!.inputs).toEqual(['{projectRoot}/berth.yaml', { dependentTasksOutputFiles: '**/*.js', transitive: true }]);
   });
 
   it('honours renamed targets, tag and command', async () => {

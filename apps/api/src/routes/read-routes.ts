@@ -34,7 +34,8 @@ export function registerReadRoutes(app: FastifyInstance, rt: Runtime): void {
 
   r.get('/api/services', { schema: { tags: ['read'], summary: 'Services and connections with their latest health, uptime and latency', response: { 200: ServicesResponse } } }, async () => {
     const results = rt.results();
-    return { services: servicesView(spec, results, await rt.summaries()), checkedAt: rt.health().view.checkedAt };
+    const { status, checkedAt } = rt.health().view;
+    return { services: servicesView(spec, results, await rt.summaries()), status, checkedAt };
   });
 
   r.get(
@@ -55,7 +56,7 @@ export function registerReadRoutes(app: FastifyInstance, rt: Runtime): void {
   );
 
   r.get('/api/env', { schema: { tags: ['read'], summary: 'Env status per module: names, set or missing, valid or not; never a value', response: { 200: EnvResponse } } }, () =>
-    envReport(spec, env, rt.options.specPath),
+    envReport(spec, env, rt.options.envFile),
   );
 
   r.get('/api/containers', { schema: { tags: ['read'], summary: 'Containers of the project, from the engine', response: { 200: ContainersResponse } } }, () =>

@@ -1,42 +1,33 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BerthError } from '@berth/spec';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { BerthError, profileServices } from '@berth/spec';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ActionResponse, ErrorBody, ProfileParams, ServiceParams, UpBody } from '../contract.js';
-import { bearerMatches } from '../auth.js';
+import { requireBearer } from '../auth.js';
+import { httpErrorOf } from '../error-status.js';
 import type { Runtime } from '../runtime.js';
-import { EngineUnavailableError, profileServices } from '../sources/engine.js';
+import { EngineUnavailableError, type EngineSource } from '../sources/engine.js';
 import { errorLine } from '../sources/error-line.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 500: ErrorBody, 503: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 422: ErrorBody, 500: ErrorBody, 502: ErrorBody, 503: ErrorBody, 504: ErrorBody };
 
 /** Write routes: profile up and down, service restart. Each needs `Authorization: Bearer TOKEN`. */
 export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: string): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { spec, specFile } = rt.options;
 
-  // Checked before the body is read, so an unauthenticated client cannot make the server parse anything.
-  const requireToken = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!bearerMatches(req.headers.authorization, token)) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="berth"')
-        .send({ statusCode: 401, error: 'Unauthorized', message: 'this route needs Authorization: Bearer <token> (BERTH_TOKEN, or the token file berth serve printed)' });
-    }
-  };
+  const requireToken = requireBearer(token);
 
-  const run = async (reply: FastifyReply, action: 'up' | 'down' | 'restart', target: string, services: string[], options: Record<string, unknown>) => {
+  const run = async (reply: FastifyReply, action: 'up' | 'down' | 'restart', target: string, services: string[], work: (engine: EngineSource) => Promise<unknown>) => {
     const engine = rt.options.engine;
     if (!engine) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the Docker engine is not watched by this server' });
     try {
-      if (action === 'down') await engine.downServices(services);
-      else await engine.act(action, options);
+      await work(engine);
       return { ok: true, action, target, message: `${action} ${target}: done`, services };
     } catch (err) {
-      // No engine: 503. The engine refused for a reason berth knows (a port taken, nothing to restart): 409.
-      const code = err instanceof EngineUnavailableError ? 503 : err instanceof BerthError ? 409 : 500;
-      const error = { 503: 'Service Unavailable', 409: 'Conflict', 500: 'Internal Server Error' }[code];
+      // No engine: 503. A reason berth knows: the status its code means (error-status.ts). Anything else: 500.
+      const { statusCode, error } = err instanceof EngineUnavailableError ? httpErrorOf('ERR_BERTH_ENGINE_UNREACHABLE') : err instanceof BerthError ? httpErrorOf(err.code) : httpErrorOf('');
       const detail = err instanceof BerthError && err.problems.length ? `: ${err.problems.map((p) => p.message).join('; ')}` : '';
-      return reply.code(code).send({ statusCode: code, error, message: `${action} ${target} failed: ${errorLine(err)}${detail}` });
+      return reply.code(statusCode).send({ statusCode, error, message: `${action} ${target} failed: ${errorLine(err)}${detail}` });
     }
   };
 
@@ -51,8 +42,8 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
         const { name } = req.params;
         if (!(name in spec.profiles)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no profile "${name}" in ${specFile}` });
         const services = profileServices(spec, name);
-        const options = action === 'up' ? { profiles: [name], wait: req.body?.wait ?? false } : {};
-        return run(reply, action, name, services, options);
+        const wait = req.body?.wait ?? false;
+        return run(reply, action, name, services, (engine) => (action === 'up' ? engine.upProfile(name, wait) : engine.downServices(services)));
       },
     );
   profileRoute('up');
@@ -64,7 +55,7 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
     async (req, reply) => {
       const { id } = req.params;
       if (!(id in spec.services)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no service "${id}" in ${specFile}` });
-      return run(reply, 'restart', id, [id], { services: [id] });
+      return run(reply, 'restart', id, [id], (engine) => engine.restart(id));
     },
   );
 }

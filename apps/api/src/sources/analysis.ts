@@ -1,20 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { analyzeEnv, analyzePorts, parseDotEnv, type BerthSpec, type PortRegistry, type Problem } from '@berth/spec';
+import { analyzeEnv, analyzePorts, type BerthSpec, type EnvFile, type PortRegistry, type Problem } from '@berth/spec';
 import type { EnvResponse, EnvVarStatus, RegistryResponse } from '../contract.js';
 import { errorLine } from './error-line.js';
-
-/** The `.env` beside the spec, as `berth env check` reads it (values stay inside the analysis). */
-function envFileBeside(specPath: string | undefined): { file: string; values: Record<string, string> } | undefined {
-  if (!specPath) return undefined;
-  const path = join(dirname(specPath), '.env');
-  if (!existsSync(path)) return undefined;
-  try {
-    return { file: '.env', values: parseDotEnv(readFileSync(path, 'utf8')) };
-  } catch {
-    return undefined;
-  }
-}
 
 /** A problem as the API shows it: never more than these fields. */
 function problemView(p: Problem) {
@@ -37,9 +23,8 @@ function modulesOf(spec: BerthSpec, name: string): string[] {
 }
 
 /** Env status grouped per module: names and states, never a value. */
-export async function envReport(spec: BerthSpec, env: NodeJS.ProcessEnv, specPath?: string): Promise<EnvResponse> {
+export async function envReport(spec: BerthSpec, env: NodeJS.ProcessEnv, envFile?: EnvFile): Promise<EnvResponse> {
   try {
-    const envFile = envFileBeside(specPath);
     const r = analyzeEnv(spec, { env, modules: Object.keys(spec.modules), ...(envFile ? { envFile } : {}) });
     const groups = new Map<string, EnvVarStatus[]>([['core', []], ...Object.keys(spec.modules).map((m) => [m, []] as [string, EnvVarStatus[]])]);
     for (const v of r.vars) {

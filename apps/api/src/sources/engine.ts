@@ -1,18 +1,11 @@
-import type { BerthSpec } from '@berth/spec';
+import { profileServices, type BerthSpec } from '@berth/spec';
 import type { Engine, ServiceStatus } from '@berth/docker';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
 import { errorLine } from './error-line.js';
-import { Poller } from './poller.js';
+import { PolledSource } from './poller.js';
 
 /** The engine commands, loaded on first use (the API starts without loading the Docker client). */
 const docker = () => import('@berth/docker/runtime');
-
-/** The services a profile enables (those that name it). */
-export function profileServices(spec: BerthSpec, profile: string): string[] {
-  return Object.entries(spec.services)
-    .filter(([, s]) => s.profiles?.includes(profile))
-    .map(([id]) => id);
-}
 
 /** Only the fields the API shows; a container's health output may print anything, so it stays out. */
 function toView(s: ServiceStatus): ContainerView {
@@ -28,26 +21,33 @@ export class EngineUnavailableError extends Error {}
  */
 export class EngineSource {
   private engine: Engine | undefined;
-  private last: ContainersResponse = { available: false, reason: 'the engine has not been asked yet' };
-  private poller: Poller;
+  private source: PolledSource<ContainersResponse>;
 
   constructor(
     private spec: BerthSpec,
     private options: { env?: NodeJS.ProcessEnv; intervalMs?: number; timeoutMs?: number; projectDir?: string } = {},
   ) {
-    this.poller = new Poller(() => this.update(), options.intervalMs ?? 5000);
+    this.source = new PolledSource<ContainersResponse>({
+      initial: { available: false, reason: 'the engine has not been asked yet' },
+      read: () => this.read(),
+      failed: (err) => {
+        this.engine = undefined; // connect again next time: the engine may come back
+        return { available: false, reason: errorLine(err) };
+      },
+      intervalMs: options.intervalMs ?? 5000,
+    });
   }
 
   start(): void {
-    this.poller.start();
+    this.source.start();
   }
 
   stop(): Promise<void> {
-    return this.poller.stop();
+    return this.source.stop();
   }
 
   refresh(): Promise<void> {
-    return this.poller.run();
+    return this.source.refresh();
   }
 
   /** The engine, connecting on first use; throws EngineUnavailableError with the reason. */
@@ -62,24 +62,19 @@ export class EngineSource {
     }
   }
 
-  private async update(): Promise<void> {
-    try {
-      const engine = await this.connect();
-      const { projectStatus, projectName } = await docker();
-      const containers = (await projectStatus(engine, this.spec, { env: this.options.env })).map(toView);
-      this.last = { available: true, endpoint: engine.endpoint, project: projectName(this.spec, this.options.env), containers, checkedAt: new Date().toISOString() };
-    } catch (err) {
-      this.engine = undefined; // connect again next time: the engine may come back
-      this.last = { available: false, reason: errorLine(err) };
-    }
+  private async read(): Promise<ContainersResponse> {
+    const engine = await this.connect();
+    const { projectStatus, projectName } = await docker();
+    const containers = (await projectStatus(engine, this.spec, { env: this.options.env })).map(toView);
+    return { available: true, endpoint: engine.endpoint, project: projectName(this.spec, this.options.env), containers, checkedAt: new Date().toISOString() };
   }
 
   containers(): ContainersResponse {
-    return this.last;
+    return this.source.last;
   }
 
   profiles(): ProfilesResponse {
-    const last = this.last;
+    const last = this.source.last;
     const running = new Set(last.available ? last.containers.filter((c) => c.state === 'running').map((c) => c.service) : []);
     const profiles: ProfileView[] = Object.entries(this.spec.profiles).map(([name, p]) => {
       const services = profileServices(this.spec, name);
@@ -90,16 +85,25 @@ export class EngineSource {
     return { profiles, engine: last.available ? { available: true } : { available: false, reason: last.reason } };
   }
 
-  /** Runs up, restart or down through @berth/docker, then refreshes the containers. */
-  async act(action: 'up' | 'restart' | 'down', options: Record<string, unknown>): Promise<unknown> {
+  /** Runs one of @berth/docker's operations on the engine, then refreshes the containers. */
+  private async operate<T>(work: (ops: Awaited<ReturnType<typeof docker>>, engine: Engine, common: { env?: NodeJS.ProcessEnv }) => Promise<T>): Promise<T> {
     const engine = await this.connect();
     const ops = await docker();
-    const run = ops[action] as (engine: Engine, spec: BerthSpec, options: Record<string, unknown>) => Promise<unknown>;
     try {
-      return await run(engine, this.spec, { env: this.options.env, projectDir: this.options.projectDir, ...options });
+      return await work(ops, engine, { env: this.options.env });
     } finally {
       await this.refresh();
     }
+  }
+
+  /** `berth up --profile NAME` (waiting for health when asked). */
+  upProfile(profile: string, wait: boolean): Promise<unknown> {
+    return this.operate((ops, engine, common) => ops.up(engine, this.spec, { ...common, projectDir: this.options.projectDir, profiles: [profile], wait }));
+  }
+
+  /** `berth restart SERVICE`. */
+  restart(service: string): Promise<unknown> {
+    return this.operate((ops, engine, common) => ops.restart(engine, this.spec, { ...common, services: [service] }));
   }
 
   /**
@@ -107,7 +111,7 @@ export class EngineSource {
    * without `services` it takes the whole project down, which a dashboard button for one profile must not.
    */
   async downServices(services: string[]): Promise<string[]> {
-    const result = (await this.act('down', { services })) as { removedContainers: { service: string }[] };
+    const result = await this.operate((ops, engine, common) => ops.down(engine, this.spec, { ...common, services }));
     return result.removedContainers.map((c) => c.service);
   }
 }

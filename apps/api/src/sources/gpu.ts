@@ -2,7 +2,7 @@ import type { BerthSpec } from '@berth/spec';
 import type { GpuReport } from '@berth/gpu';
 import type { GpuResponse } from '../contract.js';
 import { errorLine } from './error-line.js';
-import { Poller } from './poller.js';
+import { PolledSource } from './poller.js';
 
 /** @berth/gpu's report as the API shows it: the detection, each GPU's figures, the report's own verdict. */
 export function toGpuResponse(report: GpuReport): GpuResponse {
@@ -20,34 +20,29 @@ export function toGpuResponse(report: GpuReport): GpuResponse {
 
 /** GPUs polled in the background (nvidia-smi takes a while); requests read the last report. */
 export class GpuSource {
-  private last: GpuResponse = { available: false, reason: 'GPUs have not been detected yet' };
-  private poller: Poller;
+  private source: PolledSource<GpuResponse>;
 
-  constructor(
-    private spec: BerthSpec,
-    private options: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {},
-  ) {
-    this.poller = new Poller(() => this.update(), options.intervalMs ?? 60_000);
+  constructor(spec: BerthSpec, options: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {}) {
+    this.source = new PolledSource<GpuResponse>({
+      initial: { available: false, reason: 'GPUs have not been detected yet' },
+      read: async () => {
+        const { gpuReport } = await import('@berth/gpu');
+        return toGpuResponse(await gpuReport(spec, { env: options.env }));
+      },
+      failed: (err) => ({ available: false, reason: `GPU detection failed: ${errorLine(err)}` }),
+      intervalMs: options.intervalMs ?? 60_000,
+    });
   }
 
   start(): void {
-    this.poller.start();
+    this.source.start();
   }
 
   stop(): Promise<void> {
-    return this.poller.stop();
-  }
-
-  private async update(): Promise<void> {
-    try {
-      const { gpuReport } = await import('@berth/gpu');
-      this.last = toGpuResponse(await gpuReport(this.spec, { env: this.options.env }));
-    } catch (err) {
-      this.last = { available: false, reason: `GPU detection failed: ${errorLine(err)}` };
-    }
+    return this.source.stop();
   }
 
   report(): GpuResponse {
-    return this.last;
+    return this.source.last;
   }
 }

@@ -1,5 +1,5 @@
-import type { BerthSpec } from '@berth/spec';
-import type { CheckResult, CheckTarget } from '@berth/health';
+import { expectedServices, type BerthSpec } from '@berth/spec';
+import type { CheckResult, CheckTarget, EngineSource } from '@berth/health';
 import { errorLine } from './error-line.js';
 
 /** What the API needs of a scheduler: @berth/health's HealthMonitor, seen through what the runtime uses. */
@@ -22,15 +22,16 @@ export interface MonitorChoice {
 
 /**
  * Derives the spec's checks (unless given) and schedules them with @berth/health's HealthMonitor. As in
- * `berth doctor`, a failing service whose Compose profiles are all off (COMPOSE_PROFILES in `env`) is
- * reported "unknown: not expected", not critical: nothing was meant to start it. Unless it has a
- * container (`hasContainer`, from the engine): then someone started it, and its failure is real.
+ * `berth doctor`, a failing service the selection does not expect (@berth/spec's expectedServices under
+ * COMPOSE_PROFILES in `env`) is reported "unknown: not expected", not critical: nothing was meant to
+ * start it. Unless it has a container (`hasContainer`, from the engine): then someone started it, and
+ * its failure is real.
  */
 export async function createMonitor(
   spec: BerthSpec,
   options: {
     baseDir?: string;
-    engine?: unknown;
+    engine?: EngineSource;
     targets?: CheckTarget[];
     startedAt?: (target: CheckTarget) => number | undefined;
     env?: NodeJS.ProcessEnv;
@@ -39,9 +40,9 @@ export async function createMonitor(
   } = {},
 ): Promise<MonitorChoice> {
   // Loaded here, not at the top: `berth serve --help` and the contract's users never pay for it.
-  const { deriveChecks, HealthMonitor, relaxForProfiles } = await import('@berth/health');
-  const env = options.env ?? process.env;
-  const relax = (r: CheckResult) => (r.subject.kind === 'service' && options.hasContainer?.(r.subject.id) ? r : relaxForProfiles(r, spec, env));
+  const { deriveChecks, HealthMonitor, relaxUnexpected } = await import('@berth/health');
+  const selection = expectedServices(spec, { env: options.env ?? process.env });
+  const relax = (r: CheckResult) => (r.subject.kind === 'service' && options.hasContainer?.(r.subject.id) ? r : relaxUnexpected(r, selection));
   let targets = options.targets;
   if (!targets) {
     try {

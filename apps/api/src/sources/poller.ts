@@ -1,25 +1,40 @@
 /**
- * Background polling for a source the API reads but must not ask inside a request (the engine,
- * nvidia-smi): `update` runs now and every `intervalMs`, never twice at once; `stop` waits for a run in flight.
+ * A source the API reads but must not ask inside a request (the engine, nvidia-smi), polled in the
+ * background: `read` runs now and every `intervalMs`, never twice at once; requests take `last`, the
+ * latest answer, or what `failed` makes of the latest error. `stop` waits for a run in flight. The
+ * engine and GPU sources are both one of these.
  */
-export class Poller {
+export class PolledSource<T> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private value: T;
 
   constructor(
-    private update: () => Promise<void>,
-    private intervalMs: number,
-  ) {}
+    private options: { initial: T; read: () => Promise<T>; failed: (err: unknown) => T; intervalMs: number },
+  ) {
+    this.value = options.initial;
+  }
+
+  /** The latest answer (or failure). */
+  get last(): T {
+    return this.value;
+  }
 
   start(): void {
-    void this.run();
-    this.timer = setInterval(() => void this.run(), this.intervalMs);
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.options.intervalMs);
     this.timer.unref();
   }
 
-  /** Runs an update now, or joins the one in flight. */
-  run(): Promise<void> {
-    this.running ??= this.update().finally(() => (this.running = undefined));
+  /** Reads now, or joins the read in flight. */
+  refresh(): Promise<void> {
+    this.running ??= this.options
+      .read()
+      .then(
+        (v) => void (this.value = v),
+        (err: unknown) => void (this.value = this.options.failed(err)),
+      )
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 

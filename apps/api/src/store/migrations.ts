@@ -1,3 +1,4 @@
+import { BerthError } from '@berth/spec';
 import type { SqlDriver } from './sql-driver.js';
 
 /**
@@ -42,7 +43,10 @@ export async function migrate(db: SqlDriver): Promise<number[]> {
   const rows = await db.all<{ version: number }>('SELECT max(version) AS version FROM schema_version');
   const current = Number(rows[0]?.version ?? 0);
   if (current > LATEST_VERSION) {
-    throw new Error(`the history store at ${db.location} has schema version ${current}, newer than this berth understands (${LATEST_VERSION}); upgrade berth or point --store elsewhere`);
+    // The user can fix this (a newer berth wrote the store): their error, not berth's bug.
+    throw new BerthError('ERR_BERTH_STORE_NEWER', `the history store at ${db.location} has schema version ${current}, newer than this berth understands (${LATEST_VERSION})`, {
+      hint: 'upgrade berth, or point --store elsewhere',
+    });
   }
   const applied: number[] = [];
   for (const m of MIGRATIONS) {

@@ -17,11 +17,11 @@ export function parseStoreOption(value: string | undefined, specPath: string, cw
   if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length);
-    if (!path) throw new BerthError('ERR_BERTH_STORE', '--store sqlite: needs a file path, such as sqlite:.berth/history.db', { exitCode: 2 });
+    if (!path) throw new BerthError('ERR_BERTH_STORE', '--store sqlite: needs a file path, such as sqlite:.berth/history.db');
     return { kind: 'sqlite', path: resolve(cwd, path) };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new BerthError('ERR_BERTH_STORE', `--store ${value.split(':')[0]}: is not a store berth knows; use sqlite:PATH or postgres://USER@HOST:PORT/DB`, { exitCode: 2 });
+    throw new BerthError('ERR_BERTH_STORE', `--store ${value.split(':')[0]}: is not a store berth knows; use sqlite:PATH or postgres://USER@HOST:PORT/DB`);
   }
   return { kind: 'sqlite', path: resolve(cwd, value) };
 }
@@ -41,7 +41,6 @@ export async function openStore(location: StoreLocation, retention?: RetentionOp
   } catch (err) {
     if (err instanceof BerthError) throw err;
     throw new BerthError('ERR_BERTH_STORE', `cannot open the history store ${describeStore(location)}: ${(err as Error).message}`, {
-      exitCode: 2,
       hint: location.kind === 'postgres' ? 'is PostgreSQL running there, and may this user connect?' : 'is the directory writable?',
     });
   }

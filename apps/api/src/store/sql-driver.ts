@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient declaration must reach every program that compiles this file (the CLI type-checks it too)
+/// <reference path="../types/pg-client.d.ts" />
 /**
  * The two SQL engines the history store runs on, behind one small async interface:
  * embedded SQLite (better-sqlite3, synchronous underneath) and PostgreSQL (pg pool).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { downsample, latencyStats, percentile, uptimeRatio, worstOf, type Point } from './stats.js';
+import { downsample, latencyStats, percentile, uptimeRatio, type Point } from './stats.js';
 
 describe('percentile (nearest rank)', () => {
   it('picks ranks as defined', () => {
@@ -22,22 +22,15 @@ describe('percentile (nearest rank)', () => {
   });
 });
 
-describe('uptime and worst status', () => {
+describe('uptime', () => {
   it('counts warning as up and ignores no data', () => {
     expect(uptimeRatio(3, 1)).toBe(0.75);
     expect(uptimeRatio(0, 0)).toBeNull();
   });
-  it('orders critical > warning > unknown > starting > passing', () => {
-    expect(worstOf(['passing', 'starting'])).toBe('starting');
-    expect(worstOf(['starting', 'unknown'])).toBe('unknown');
-    expect(worstOf(['unknown', 'warning', 'passing'])).toBe('warning');
-    expect(worstOf(['warning', 'critical'])).toBe('critical');
-    expect(worstOf([])).toBe('unknown');
-  });
 });
 
 describe('downsample', () => {
-  it('keeps at most max points, the worst status of each bucket, and the time order', () => {
+  it('keeps at most max points, the worst status of each bucket (in @berth/health\'s order), and the time order', () => {
     const points: Point[] = Array.from({ length: 1000 }, (_, i) => ({ t: i * 1000, status: i === 517 ? 'critical' : 'passing', latencyMs: i % 10, checkId: 'a' }));
     const out = downsample(points, 100);
     expect(out.length).toBeLessThanOrEqual(100);

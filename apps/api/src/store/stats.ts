@@ -1,6 +1,7 @@
+import { worstStatus } from '@berth/health/result';
 import type { HealthStatus, LatencyStats } from '../contract.js';
 
-/** Status as stored: a small integer, ordered so that "worse" is larger among the first three. */
+/** Status as stored: a small integer per status. A storage encoding, not an order: worstStatus ranks them. */
 export const STATUS_CODES: Record<HealthStatus, number> = { passing: 0, warning: 1, critical: 2, starting: 3, unknown: 4 };
 export const STATUS_NAMES: HealthStatus[] = ['passing', 'warning', 'critical', 'starting', 'unknown'];
 
@@ -21,16 +22,6 @@ export function latencyStats(values: number[]): LatencyStats | null {
 /** Uptime as Uptime Kuma counts it: passing and warning are up, critical is down, starting and unknown do not count. */
 export function uptimeRatio(up: number, down: number): number | null {
   return up + down === 0 ? null : up / (up + down);
-}
-
-// The same order as @berth/health's worstStatus.
-const SEVERITY: Record<HealthStatus, number> = { passing: 0, starting: 1, unknown: 2, warning: 3, critical: 4 };
-
-/** The worst of several statuses (critical > warning > unknown > starting > passing); unknown when empty. */
-export function worstOf(statuses: Iterable<HealthStatus>): HealthStatus {
-  let worst: HealthStatus | undefined;
-  for (const s of statuses) if (worst === undefined || SEVERITY[s] > SEVERITY[worst]) worst = s;
-  return worst ?? 'unknown';
 }
 
 export interface Point {
@@ -54,7 +45,7 @@ export function downsample(points: Point[], max: number): Point[] {
   }
   return [...buckets.values()].map((list) => ({
     t: list[list.length - 1]!.t,
-    status: worstOf(list.map((p) => p.status)),
+    status: worstStatus(list),
     latencyMs: Math.round((list.reduce((s, p) => s + p.latencyMs, 0) / list.length) * 10) / 10,
     checkId: list[0]!.checkId,
   }));

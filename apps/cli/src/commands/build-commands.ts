@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { formatDuration } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Progress } from '../progress.js';
+import { withEngine } from './engine-session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -39,33 +41,24 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
       action(async (ctx, services: string[], opts: { profile: string[]; cache: boolean; pull?: boolean; dryRun?: boolean; timeout: string }) => {
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
-        const docker = await import('@berth/docker/runtime');
-        const engine = await docker.connectEngine({ env: ctx.env });
         const progress = ctx.progress(opts.dryRun ? 'reading the build contexts' : 'building', 0);
-        const deadline = AbortSignal.timeout(Math.max(1, Number(opts.timeout) || 1800) * 1000);
-        let result;
-        try {
-          result = await docker.buildServices(engine, ws.spec, {
+        const { docker, result } = await withEngine(ctx, progress, async (docker, engine) => ({
+          docker,
+          result: await docker.buildServices(engine, ws.spec, {
             services,
             profiles: opts.profile,
             noCache: !opts.cache,
             pull: !!opts.pull,
             dryRun: !!opts.dryRun,
             projectDir: path.dirname(ws.specPath),
+            // The .env the loader read beside the spec (none: none), not a second read of it.
+            dotEnv: ws.env?.entries ?? [],
             env: ctx.env,
-            signal: ctx.signal ? AbortSignal.any([ctx.signal, deadline]) : deadline,
+            signal: ctx.signal,
+            timeoutMs: Math.max(1, Number(opts.timeout) || 1800) * 1000,
             onEvent: buildProgress(ctx, progress),
-          });
-        } catch (err) {
-          if (deadline.aborted && !ctx.signal?.aborted) {
-            const { BerthError } = await import('@berth/spec');
-            throw new BerthError('ERR_BERTH_TIMEOUT', `berth build ran out of time (--timeout ${opts.timeout} s)`, { exitCode: 1, hint: 'raise --timeout' });
-          }
-          throw err;
-        } finally {
-          progress.stop();
-          engine.close();
-        }
+          }),
+        })).finally(() => progress.stop());
         ctx.out.problems(result.warnings, 'stderr');
         const failed = result.builds.filter((b) => b.action === 'failed');
         if (ctx.json) {
@@ -80,7 +73,7 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
           );
           return ExitCode.Ok;
         }
-        for (const b of result.builds) if (b.action === 'built') ctx.out.line(`built ${b.image} (${b.imageId!.replace(/^sha256:/, '').slice(0, 12)}, ${b.builder}, ${((b.durationMs ?? 0) / 1000).toFixed(1)} s)`);
+        for (const b of result.builds) if (b.action === 'built') ctx.out.line(`built ${b.image} (${b.imageId!.replace(/^sha256:/, '').slice(0, 12)}, ${b.builder}, ${formatDuration(b.durationMs ?? 0)})`);
         ctx.out.problems(failed.map(docker.buildFailureProblem), 'stderr');
         if (!result.builds.length) ctx.out.line(`project ${result.project}: no service to build`);
         return failed.length ? ExitCode.Findings : ExitCode.Ok;

@@ -12,7 +12,7 @@ const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'do
 function defaultComposeFiles(cwd: string): string[] {
   const main = DEFAULT_FILES.find((f) => existsSync(join(cwd, f)));
   if (!main) {
-    throw new BerthError('ERR_BERTH_NO_COMPOSE_FILE', `no Compose file in ${cwd}`, { exitCode: 2, hint: `name one, or create one of ${DEFAULT_FILES.join(', ')}` });
+    throw new BerthError('ERR_BERTH_NO_COMPOSE_FILE', `no Compose file in ${cwd}`, { hint: `name one, or create one of ${DEFAULT_FILES.join(', ')}` });
   }
   const override = main.replace(/\.ya?ml$/, (ext) => `.override${ext}`);
   return existsSync(join(cwd, override)) ? [main, override] : [main];
@@ -53,9 +53,9 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
         const errors = result.problems.filter((p) => p.severity === 'error');
         const warnings = result.problems.filter((p) => p.severity === 'warning');
         if (errors.length || !result.yaml) {
-          throw new BerthError('ERR_BERTH_COMPOSE_IMPORT', 'the Compose files cannot be imported', { exitCode: ExitCode.BadInput, problems: result.problems });
+          throw new BerthError('ERR_BERTH_COMPOSE_IMPORT', 'the Compose files cannot be imported', { problems: result.problems });
         }
-        if (opts.output) writeFileAtomic(resolve(ctx.cwd, opts.output), result.yaml, { force: !!opts.force, display: opts.output });
+        if (opts.output) await writeFileAtomic(resolve(ctx.cwd, opts.output), result.yaml, { force: !!opts.force, display: opts.output });
         if (ctx.json) {
           ctx.out.writeJson({ ok: true, spec: result.spec, warnings, ...(opts.output ? { output: opts.output } : {}), ...(result.envFile ? { envFile: result.envFile } : {}) });
           return ExitCode.Ok;
@@ -80,7 +80,7 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
         const specDir = dirname(ws.specPath);
         const outPath = opts.output ? resolve(ctx.cwd, opts.output) : undefined;
         const result = exportCompose(ws.spec, { raw: ws.specLoaded.source?.value, specDir, outDir: outPath ? dirname(outPath) : specDir });
-        if (outPath) writeFileAtomic(outPath, result.yaml, { force: !!opts.force, display: opts.output! });
+        if (outPath) await writeFileAtomic(outPath, result.yaml, { force: !!opts.force, display: opts.output! });
         if (ctx.json) {
           ctx.out.writeJson({ ok: true, compose: result.compose, warnings: result.problems, ...(opts.output ? { output: opts.output } : {}) });
           return ExitCode.Ok;

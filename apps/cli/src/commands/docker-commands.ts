@@ -1,34 +1,12 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { formatDuration } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
-import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { buildProgress } from './build-commands.js';
+import { waitingFor, withEngine } from './engine-session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-type DockerModule = typeof import('@berth/docker/runtime');
-type Engine = Awaited<ReturnType<DockerModule['connectEngine']>>;
-
-/** Loads @berth/docker, connects (exit 3 with every place tried when no engine answers), runs, and lets go. */
-async function withEngine<T>(ctx: CliContext, fn: (docker: DockerModule, engine: Engine) => Promise<T>): Promise<T> {
-  const docker = await import('@berth/docker/runtime');
-  const engine = await docker.connectEngine({ env: ctx.env });
-  try {
-    return await fn(docker, engine);
-  } finally {
-    engine.close();
-  }
-}
-
-function formatUptime(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600)}h`;
-}
 
 /** up, down, status (ps), logs, restart. Heavy packages are imported inside the actions, never at the top. */
 export function registerDockerCommands(program: Command, action: ActionFactory): void {
@@ -43,13 +21,13 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .option('--no-build', 'build nothing: run the images there are (a missing one fails its service)')
     .option('--no-wait', 'do not wait for health after starting (dependency conditions are still honoured)')
     .option('--no-early-probe', "start a service_healthy dependent only once the engine reports its dependency healthy (one health interval after start), not as soon as the dependency's health test passes when berth runs it")
-    .option('--timeout <seconds>', 'how long to wait for health', '120')
+    .option('--timeout <seconds>', 'the deadline for up: engine calls, pulls and health waits, image builds aside (their time is added); an engine that stops answering ends it sooner, with exit 3', '120')
     .action(
       action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; build?: boolean; wait: boolean; earlyProbe: boolean; timeout: string }) => {
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
-        return withEngine(ctx, async (docker, engine) => {
-          const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
+        const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
+        return withEngine(ctx, progress, async (docker, engine) => {
           const waiting = new Map<string, string>();
           const p = ctx.out.paint;
           const building = buildProgress(ctx, progress);
@@ -66,7 +44,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
               signal: ctx.signal,
               projectDir: path.dirname(ws.specPath),
+              // The .env the loader read beside the spec (none: none), not a second read of it.
+              dotEnv: ws.env?.entries ?? [],
               env: ctx.env,
+              onLockWait: (h) => progress.log(waitingFor(h)),
               onEvent: (e) => {
                 if (building(e)) return;
                 if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');
@@ -99,7 +80,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           const changed = result.plan.steps.filter((s) => s.action !== 'keep').length;
           ctx.out.line(`project ${result.project}: ${result.services.length} service${result.services.length === 1 ? '' : 's'} up${changed ? '' : ' (nothing changed)'}`);
           return ExitCode.Ok;
-        });
+        }).finally(() => progress.stop());
       }),
     );
 
@@ -112,7 +93,9 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, opts: { volumes?: boolean; rmi?: string }) => {
         const ws = ctx.load();
         const progress = ctx.progress('stopping');
-        const result = await withEngine(ctx, (docker, engine) => docker.down(engine, ws.spec, { volumes: !!opts.volumes, ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}), signal: ctx.signal, env: ctx.env })).finally(() => progress.stop());
+        const result = await withEngine(ctx, progress, (docker, engine) =>
+          docker.down(engine, ws.spec, { volumes: !!opts.volumes, ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}), signal: ctx.signal, env: ctx.env, onLockWait: (h) => progress.log(waitingFor(h)) }),
+        ).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
@@ -133,7 +116,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (ctx) => {
         const ws = ctx.load();
-        const { docker, statuses } = await withEngine(ctx, async (docker, engine) => ({ docker, statuses: await docker.projectStatus(engine, ws.spec, { env: ctx.env }) }));
+        const progress = ctx.progress('asking the engine');
+        const { docker, statuses } = await withEngine(ctx, progress, async (docker, engine) => ({ docker, statuses: await docker.projectStatus(engine, ws.spec, { env: ctx.env, signal: ctx.signal }) })).finally(() =>
+          progress.stop(),
+        );
         const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), services: statuses });
@@ -149,7 +135,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state),
             paintHealth(s.health),
             s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
-            formatUptime(s.uptimeMs),
+            s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
             s.image ?? '',
           ]),
         );
@@ -168,7 +154,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const ws = ctx.load();
         const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => s.length));
         const p = ctx.out.paint;
-        await withEngine(ctx, (docker, engine) => docker.logs(engine, ws.spec, {
+        await withEngine(ctx, undefined, (docker, engine) => docker.logs(engine, ws.spec, {
           services,
           follow: !!opts.follow,
           ...(opts.tail !== undefined ? { tail: Number(opts.tail) } : {}),
@@ -176,7 +162,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           env: ctx.env,
           onLine: (l) => {
             if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(l)}\n`);
-            else ctx.out.line(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}`);
+            // The container's own stream, the user's: written as it is, not through the redactor.
+            else ctx.run.stdout.write(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}\n`);
           },
         }));
         return ExitCode.Ok;
@@ -191,7 +178,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, services: string[]) => {
         const ws = ctx.load();
         const progress = ctx.progress('restarting');
-        const result = await withEngine(ctx, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env })).finally(() => progress.stop());
+        const result = await withEngine(ctx, progress, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)) })).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}`);
         return ExitCode.Ok;

@@ -1,37 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { BerthError, displayPath } from '@berth/spec';
+import { BerthError, displayPath, fileExistsError, updateFileLocked, writeFileLocked, type Problem } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
-import { INFRASTRUCTURE_PAGE, findKeepBlocks, lineDrift, mergeKeepBlocks, renderInfrastructurePage, starterSpecText, writeFileAtomic } from '@berth/spec/render';
-import { jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
+import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, starterSpecText } from '@berth/spec/render';
+import { ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { preparePage } from './generated-page.js';
 
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BerthError('ERR_BERTH_UNREADABLE', `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+function keepMarkersError(file: string, problems: Problem[]): BerthError {
+  return new BerthError('ERR_BERTH_KEEP_MARKERS', `${file}: broken berth:keep markers`, { problems });
 }
 
 /** `berth docs`: print, write or check the spec's INFRASTRUCTURE.md. */
 export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string }): Promise<number> {
-  if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together', { exitCode: ExitCode.BadInput });
+  if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
   const ws = ctx.load();
   const target = opts.output ? resolve(ctx.cwd, opts.output) : join(dirname(ws.specPath), INFRASTRUCTURE_PAGE);
-  const file = displayPath(target, ctx.cwd);
-  const previous = opts.write || opts.check || opts.output ? readIfExists(target) : undefined;
-  if (previous !== undefined) {
-    const scan = findKeepBlocks(previous);
-    if (scan.problems.length) {
-      throw new BerthError('ERR_BERTH_KEEP_MARKERS', `${file}: broken berth:keep markers`, {
-        problems: scan.problems.map((p) => ({ code: 'keep-marker', severity: 'error', file, line: p.line, col: 1, message: p.message })),
-      });
-    }
-  }
-  const page = mergeKeepBlocks(renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath) }), previous);
+  const rendered = renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath) });
+  const { file, previous, page, problems } = preparePage(target, rendered, ctx.cwd, !!opts.check);
+  if (problems.length) throw keepMarkersError(file, problems);
 
   if (opts.check) {
     if (previous === undefined) {
@@ -51,9 +39,19 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
     if (ws.usingBundledExample && !opts.output) {
       throw new BerthError('ERR_BERTH_USAGE', 'not writing into the bundled example', { hint: 'pass -o FILE, or run berth where your berth.yaml is' });
     }
-    const changed = previous !== page;
-    if (changed) writeFileAtomic(target, page);
-    report(ctx, { ok: true, file, written: changed }, changed ? `${file}: written` : `${file}: already up to date`);
+    // The keep blocks are merged again from the page as it is under the lock: a hand edit saved meanwhile is kept.
+    const { written } = await ctx.waitingForLock((lock) =>
+      updateFileLocked(
+        target,
+        () => {
+          const fresh = preparePage(target, rendered, ctx.cwd);
+          if (fresh.problems.length) throw keepMarkersError(file, fresh.problems);
+          return fresh.page;
+        },
+        { display: file, ...lock },
+      ),
+    );
+    report(ctx, { ok: true, file, written }, written ? `${file}: written` : `${file}: already up to date`);
     return ExitCode.Ok;
   }
   if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, markdown: page });
@@ -66,37 +64,35 @@ function report(ctx: CliContext, json: Record<string, unknown>, text: string) {
   else ctx.out.line(text);
 }
 
-/** `berth schema [spec|registry]`: the JSON Schema editors use to autocomplete and check the YAML. */
+/** `berth schema [spec|registry|ecosystem]`: the JSON Schema editors use to autocomplete and check the YAML. */
 export async function schema(ctx: CliContext, which: string, opts: { output?: string }): Promise<number> {
-  const kind = which === 'registry' || which === 'ports' ? 'registry' : which === 'spec' || which === 'berth' ? 'spec' : undefined;
-  if (!kind) throw new BerthError('ERR_BERTH_USAGE', `unknown schema "${which}"`, { hint: 'berth schema spec | berth schema registry' });
-  const text = jsonSchemaText(kind === 'spec' ? specJsonSchema() : registryJsonSchema());
+  const schemas = { spec: specJsonSchema, berth: specJsonSchema, registry: registryJsonSchema, ports: registryJsonSchema, ecosystem: ecosystemJsonSchema } as const;
+  const make = Object.hasOwn(schemas, which) ? schemas[which as keyof typeof schemas] : undefined;
+  if (!make) throw new BerthError('ERR_BERTH_USAGE', `unknown schema "${which}"`, { hint: 'berth schema spec | berth schema registry | berth schema ecosystem' });
+  const text = jsonSchemaText(make());
   if (!opts.output) {
     ctx.run.stdout.write(text);
     return ExitCode.Ok;
   }
   const target = resolve(ctx.cwd, opts.output);
   if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
-  writeFileAtomic(target, text);
+  await ctx.waitingForLock((lock) => writeFileLocked(target, text, { display: displayPath(target, ctx.cwd), ...lock }));
   report(ctx, { ok: true, file: displayPath(target, ctx.cwd) }, `${displayPath(target, ctx.cwd)}: written`);
   return ExitCode.Ok;
 }
 
 /** `berth init`: a commented starter berth.yaml that loads clean; never overwrites without --force. */
-export async function init(ctx: CliContext, opts: { output: string; force?: boolean }): Promise<number> {
+export async function init(ctx: CliContext, opts: { output: string; force?: boolean; mcp?: boolean }): Promise<number> {
   const target = resolve(ctx.cwd, opts.output);
   const file = displayPath(target, ctx.cwd);
-  const exists = () => new BerthError('ERR_BERTH_EXISTS', `${file}: already exists; not overwriting it`, { hint: 'pass --force to replace it' });
-  if (existsSync(target) && !opts.force) throw exists();
+  if (existsSync(target) && !opts.force) throw fileExistsError(file);
   if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
-  try {
-    // Without --force the write itself refuses a file that appeared since the check above.
-    writeFileAtomic(target, starterSpecText({ repo: basename(dirname(target)), ...schemaNear(dirname(target)) }), { overwrite: !!opts.force });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
-    throw err;
-  }
-  report(ctx, { ok: true, file }, `${file}: written; check it with \`berth validate --spec ${file}\``);
+  const text = starterSpecText({ repo: basename(dirname(target)), ...schemaNear(dirname(target)) });
+  // Checked again under the lock: without --force a file that appeared since the check above is refused too.
+  await ctx.waitingForLock((lock) => writeFileLocked(target, text, { overwrite: !!opts.force, display: file, ...lock }));
+  const mcp = opts.mcp === false ? undefined : await (await import('./mcp-actions.js')).registerForInit(ctx, target);
+  report(ctx, { ok: true, file, ...(mcp ? { mcp: mcp.json } : {}) }, `${file}: written; check it with \`berth validate --spec ${file}\``);
+  if (mcp && !ctx.json) ctx.out.note(mcp.text);
   return ExitCode.Ok;
 }
 

@@ -16,8 +16,8 @@ export function registerDocsCommands(program: Command, action: ActionFactory): v
 
   program
     .command('schema')
-    .description('print the JSON Schema of berth.yaml, or of the port registry (for editors: # yaml-language-server: $schema=...)')
-    .argument('[which]', 'spec (berth.yaml) or registry (ports.yaml)', 'spec')
+    .description('print the JSON Schema of berth.yaml, the port registry or the ecosystem manifest (for editors: # yaml-language-server: $schema=...)')
+    .argument('[which]', 'spec (berth.yaml), registry (ports.yaml) or ecosystem (ecosystem.yaml)', 'spec')
     .option('-o, --output <file>', 'write it to a file instead of stdout')
     .action(action(async (ctx, which: string, opts: { output?: string }) => (await import('./docs-actions.js')).schema(ctx, which, opts)));
 
@@ -26,5 +26,6 @@ export function registerDocsCommands(program: Command, action: ActionFactory): v
     .description('write a commented starter berth.yaml')
     .option('-o, --output <file>', 'where to write it', 'berth.yaml')
     .option('--force', 'overwrite an existing file')
-    .action(action(async (ctx, opts: { output: string; force?: boolean }) => (await import('./docs-actions.js')).init(ctx, opts)));
+    .option('--no-mcp', "do not add berth to the project's .mcp.json (berth mcp --register does it later)")
+    .action(action(async (ctx, opts: { output: string; force?: boolean; mcp?: boolean }) => (await import('./docs-actions.js')).init(ctx, opts)));
 }

@@ -22,11 +22,15 @@ interface EngineFacts {
 /** `docker info` of the engine (and the devcontainer image's env), or why there is none. Never fails the command: Docker is an extra. */
 async function engineFacts(ctx: CliContext, image: string | undefined, timeoutMs: number): Promise<EngineFacts> {
   try {
-    const docker = await import('@berth/docker');
-    const engine = await docker.connectEngine({ env: ctx.env, timeoutMs });
-    const info = (await engine.info()).raw;
-    const env = image ? await engine.docker.getImage(image).inspect().then((i) => i.Config?.Env ?? undefined, () => undefined) : undefined;
-    return { info, ...(env ? { imageEnv: env } : {}) };
+    const { connectEngine } = await import('@berth/docker/runtime');
+    const engine = await connectEngine({ env: ctx.env, timeoutMs, signal: ctx.signal });
+    try {
+      const api = engine.api.withSignal(AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]));
+      const [info, env] = await Promise.all([api.info(), image ? api.getImage(image).inspect().then((i) => i.Config?.Env ?? undefined, () => undefined) : undefined]);
+      return { info, ...(env ? { imageEnv: env } : {}) };
+    } finally {
+      engine.close();
+    }
   } catch (err) {
     return { unreachable: (err as Error).message.split('\n')[0] ?? String(err) };
   }

@@ -2,11 +2,14 @@ import type { CommandModule } from '../command.js';
 import { registerSpecCommands } from './spec-commands.js';
 import { registerDocsCommands } from './docs-commands.js';
 import { registerComposeCommands } from './compose-commands.js';
+import { registerDevcontainerCommands } from './devcontainer-commands.js';
 import { registerDockerCommands } from './docker-commands.js';
 import { registerBuildCommands } from './build-commands.js';
 import { registerHealthCommands } from './health-commands.js';
 import { registerGpuCommands } from './gpu-commands.js';
 import { registerServeCommands } from './serve-commands.js';
+import { registerMcpCommands } from './mcp-commands.js';
+import { registerEcosystemCommands } from './ecosystem-commands.js';
 
 /**
  * Every command group of the CLI. Each group lives in its own file and loads its
@@ -19,7 +22,10 @@ export const commandModules: CommandModule[] = [
   registerDockerCommands,
   registerBuildCommands,
   registerComposeCommands,
+  registerDevcontainerCommands,
   registerHealthCommands,
   registerGpuCommands,
   registerServeCommands,
+  registerMcpCommands,
+  registerEcosystemCommands,
 ];

@@ -16,6 +16,7 @@ interface ServeOptions {
   engine?: boolean;
   gpu?: boolean;
   wait?: string;
+  mcpAllowWrite?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)];
@@ -23,7 +24,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, ...val
 export function parsePort(value: string | undefined, env: NodeJS.ProcessEnv): number {
   const raw = value ?? env.BERTH_PORT ?? String(DEFAULT_PORT);
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) throw new BerthError('ERR_BERTH_USAGE', `--port ${raw} is not a port (0-65535; 0 picks a free one)`, { exitCode: 2 });
+  if (!/^\d+$/.test(raw) || port > 65535) throw new BerthError('ERR_BERTH_USAGE', `--port ${raw} is not a port (0-65535; 0 picks a free one)`);
   return port;
 }
 
@@ -39,6 +40,7 @@ export function registerServeCommands(program: Command, action: ActionFactory): 
     .option('--no-engine', 'do not watch the Docker engine (no containers, profiles or write actions)')
     .option('--no-gpu', 'do not run GPU detection')
     .option('--wait <ms>', 'how long to wait for the first round of checks before printing the summary', '3000')
+    .option('--mcp-allow-write', 'offer the MCP tools that change things (up, down, restart, ports_register) at /mcp too')
     .action(action(async (ctx, opts: ServeOptions) => serve(ctx, opts)));
 }
 
@@ -50,6 +52,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) ctx.out.note(`berth serve: listening on ${host}, not only loopback: others on the network can read the API (writes still need the token)`);
   const progress = ctx.progress('starting berth serve');
   const { startServer } = await import('@berth/api');
+  const { mcpRoute } = await import('./mcp-actions.js');
   // The bundled example lives in the CLI's build output, which every build wipes: its history and
   // token go to .berth/ in the current directory instead, so they survive a rebuild and a restart.
   const stateDir = ws.usingBundledExample ? join(ctx.cwd, '.berth') : undefined;
@@ -58,6 +61,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     spec: ws.spec,
     specFile: ws.specFile,
     registry: ws.registry ? { value: ws.registry.value, file: ws.registry.file } : undefined,
+    envFile: ws.env,
     env: ctx.env,
     store: opts.store ?? (stateDir ? `sqlite:${join(stateDir, 'history.db')}` : undefined),
     ...(stateDir ? { tokenFile: join(stateDir, 'token') } : {}),
@@ -66,6 +70,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     corsOrigins: opts.cors,
     engine: opts.engine !== false,
     gpu: opts.gpu !== false,
+    mcp: mcpRoute(ctx, !!opts.mcpAllowWrite),
   }).finally(() => progress.stop());
 
   const stopped = new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import type {
+import {
   ActionResponse,
   ContainersResponse,
   EnvResponse,
@@ -12,10 +12,10 @@ import type {
 } from '@berth/api/contract';
 
 /**
- * The dashboard's only door to the API. Response types come from the route schemas in
- * @berth/api/contract (type-only: zod at runtime would cost ~30 kB gzipped of a 100 kB budget; the
- * server already validates every response against those schemas). URLs are relative, so the page
- * works wherever the API mounts it.
+ * The dashboard's only door to the API. Every answer is parsed with its route's schema from
+ * @berth/api/contract (zod/mini: a few kB), so an answer of the wrong shape (an older or newer server, a
+ * proxy's error page) shows as an error on its panel instead of crashing a component. URLs are
+ * relative, so the page works wherever the API mounts it.
  */
 export class ApiError extends Error {
   constructor(
@@ -26,12 +26,27 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
+/** A schema the dashboard parses with: what the contract's route schemas all are. */
+interface Schema<T> {
+  safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+/** "services.0.status: Invalid input" for the first thing that does not fit, and how many more. */
+export function describeMismatch(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  const first = issues[0];
+  if (!first) return 'unexpected shape';
+  const where = first.path.map(String).join('.') || 'the answer';
+  return `${where}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
+}
+
+async function getJson<T>(path: string, schema: Schema<T>, init?: RequestInit): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' }, ...init });
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) throw new ApiError(errorMessage(body) ?? `${path} answered ${res.status}`, res.status);
-  if (body === null || typeof body !== 'object') throw new ApiError(`${path} sent no JSON object`, res.status);
-  return body as T;
+  if (body === undefined) throw new ApiError(`${path} sent no JSON`, res.status);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(`${path} sent an answer this dashboard does not understand (${describeMismatch(parsed.error.issues)})`, res.status);
+  return parsed.data;
 }
 
 /** The `message` of fastify's error body ({ statusCode, error, message }), when there is one. */
@@ -41,17 +56,16 @@ export function errorMessage(body: unknown): string | undefined {
 }
 
 export const api = {
-  spec: () => getJson<SpecResponse>('api/spec'),
-  services: () => getJson<ServicesResponse>('api/services'),
-  history: (id: string, window: '1h' | '24h' | '7d' = '1h') =>
-    getJson<HistoryResponse>(`api/services/${encodeURIComponent(id)}/history?window=${window}`),
-  registry: () => getJson<RegistryResponse>('api/registry'),
-  env: () => getJson<EnvResponse>('api/env'),
-  containers: () => getJson<ContainersResponse>('api/containers'),
-  profiles: () => getJson<ProfilesResponse>('api/profiles'),
-  gpu: () => getJson<GpuResponse>('api/gpu'),
+  spec: () => getJson('api/spec', SpecResponse),
+  services: () => getJson('api/services', ServicesResponse),
+  history: (id: string, window: '1h' | '24h' | '7d' = '1h') => getJson(`api/services/${encodeURIComponent(id)}/history?window=${window}`, HistoryResponse),
+  registry: () => getJson('api/registry', RegistryResponse),
+  env: () => getJson('api/env', EnvResponse),
+  containers: () => getJson('api/containers', ContainersResponse),
+  profiles: () => getJson('api/profiles', ProfilesResponse),
+  gpu: () => getJson('api/gpu', GpuResponse),
   profileAction: (name: string, action: 'up' | 'down', token: string) =>
-    getJson<ActionResponse>(`api/profiles/${encodeURIComponent(name)}/${action}`, {
+    getJson(`api/profiles/${encodeURIComponent(name)}/${action}`, ActionResponse, {
       method: 'POST',
       headers: { accept: 'application/json', authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{}',
@@ -63,18 +77,22 @@ export type StreamState = 'connecting' | 'live' | 'reconnecting';
 /**
  * Subscribes to GET /api/events. EventSource retries a dropped stream by itself; when it gives up
  * (the server restarted with an error answer), we open a new one after a pause. Either way we say so.
+ * An event that does not fit the contract is not applied; `onInvalid` says what was wrong with it.
  */
-export function openEvents(onEvent: (e: ServerEvent) => void, onState: (s: StreamState) => void, retryMs = 3000): () => void {
+export function openEvents(onEvent: (e: ServerEvent) => void, onState: (s: StreamState) => void, onInvalid: (why: string) => void = () => undefined, retryMs = 3000): () => void {
   let source: EventSource | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   const handle = (msg: MessageEvent<string>) => {
+    let data: unknown;
     try {
-      const data: unknown = JSON.parse(msg.data);
-      if (isServerEvent(data)) onEvent(data);
+      data = JSON.parse(msg.data);
     } catch {
-      // not JSON: ignore, as a comment line would be
+      return onInvalid(`an event of the stream is not JSON`);
     }
+    const parsed = ServerEvent.safeParse(data);
+    if (parsed.success) onEvent(parsed.data);
+    else onInvalid(`an event this dashboard does not understand (${describeMismatch(parsed.error.issues)})`);
   };
   const open = () => {
     source = new EventSource('api/events');
@@ -92,9 +110,4 @@ export function openEvents(onEvent: (e: ServerEvent) => void, onState: (s: Strea
     clearTimeout(timer);
     source?.close();
   };
-}
-
-const eventTypes = new Set(['hello', 'result', 'status']);
-function isServerEvent(data: unknown): data is ServerEvent {
-  return !!data && typeof data === 'object' && eventTypes.has((data as { type?: unknown }).type as string);
 }

@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatDuration, formatLatency, formatMiB, formatPorts, formatUptime, statusLook, worst } from './format.js';
-
-describe('worst', () => {
-  it('orders critical over warning over starting over unknown over passing', () => {
-    expect(worst(['passing', 'warning', 'passing'])).toBe('warning');
-    expect(worst(['starting', 'critical', 'warning'])).toBe('critical');
-    expect(worst(['passing', 'unknown'])).toBe('unknown');
-    expect(worst(['unknown', 'starting'])).toBe('starting');
-    expect(worst(['passing'])).toBe('passing');
-  });
-  it('is unknown for nothing at all', () => {
-    expect(worst([])).toBe('unknown');
-  });
-});
+import { formatAgo, formatDuration, formatLatency, formatMiB, formatPorts, formatUptime, statusLook } from './format.js';
 
 describe('statusLook', () => {
   it('gives every status a distinct word and mark, so colour is never the only cue', () => {

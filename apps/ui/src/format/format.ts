@@ -1,4 +1,5 @@
 import type { HealthStatus } from '@berth/api/contract';
+import { formatDuration as duration } from '@berth/spec/format';
 
 /** How each health status reads at a glance: a word, a shape and a colour class (never colour alone). */
 export const statusLook: Record<HealthStatus, { word: string; mark: string }> = {
@@ -9,22 +10,9 @@ export const statusLook: Record<HealthStatus, { word: string; mark: string }> = 
   unknown: { word: 'unknown', mark: '?' },
 };
 
-const rank: Record<HealthStatus, number> = { critical: 4, warning: 3, starting: 2, unknown: 1, passing: 0 };
-
-/** The worst of some statuses, in the order critical > warning > starting > unknown > passing. */
-export function worst(statuses: Iterable<HealthStatus>): HealthStatus {
-  let out: HealthStatus | undefined;
-  for (const s of statuses) if (out === undefined || rank[s] > rank[out]) out = s;
-  return out ?? 'unknown';
-}
-
-/** 3 ms, 42 ms, 1.2 s, 12 s: latency short enough for a table cell. */
+/** 3 ms, 42 ms, 1.2 s, 12 s (@berth/spec's one duration formatter), or a dash for no number. */
 export function formatLatency(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms)) return '—';
-  if (ms < 1) return '<1 ms';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.round(ms / 1000)} s`;
+  return ms == null || !Number.isFinite(ms) ? '—' : duration(ms);
 }
 
 /** A fraction 0..1 as an uptime percentage that never rounds a failure up to 100%. */
@@ -36,28 +24,18 @@ export function formatUptime(fraction: number | null | undefined): string {
   return `${(Math.floor(pct * 10) / 10).toFixed(1)}%`;
 }
 
-/** "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago" relative to `now`. */
+/** "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago" relative to `now` (the one duration formatter). */
 export function formatAgo(iso: string | null | undefined, now: number): string {
   if (!iso) return 'never';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return 'never';
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 2) return 'just now';
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86_400)} d ago`;
+  const ms = Math.max(0, now - t);
+  return ms < 2000 ? 'just now' : `${duration(Math.round(ms / 1000) * 1000)} ago`;
 }
 
-/** 90 s -> "1 min", 3 h 20 min -> "3 h 20 min": how long a container has run. */
+/** 90 s -> "1 min", 3 h 20 min -> "3 h 20 min": how long a container has run, or a dash. */
 export function formatDuration(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
-  const min = Math.floor(ms / 60_000);
-  if (min < 1) return `${Math.floor(ms / 1000)} s`;
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  return `${Math.floor(h / 24)} d`;
+  return ms == null || !Number.isFinite(ms) || ms < 0 ? '—' : duration(ms);
 }
 
 /** A port range as "5000" or "8000-8010", with "/udp" when not TCP. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, ServiceView } from '@berth/api/contract';
+import { worstStatus, type CheckResult, type ServiceView } from '@berth/api/contract';
 import { describeChange, emptyLive, liveReducer, MAX_SAMPLES, type LiveServices } from './live-services.js';
 
 function check(id: string, service: string, status: CheckResult['status'], reason: string = status, checkedAt = '2026-01-01T12:00:00.000Z'): CheckResult {
@@ -11,14 +11,23 @@ function service(id: string, checks: CheckResult[], status: ServiceView['status'
 }
 
 function withServices(...services: ServiceView[]): LiveServices {
-  return liveReducer(emptyLive, { type: 'snapshot', services, checkedAt: null });
+  return liveReducer(emptyLive, { type: 'snapshot', services, status: worstStatus(services, 'unknown'), checkedAt: null });
 }
 
 describe('liveReducer', () => {
-  it('takes the worst service as the overall status of a snapshot', () => {
-    const s = withServices(service('a', []), service('b', [], 'warning'));
-    expect(s.overall).toBe('warning');
+  it("takes the stack's status from the snapshot as the server ranked it, never from its own ranking", () => {
+    const services = [service('a', [], 'starting'), service('b', [], 'unknown')];
+    const s = liveReducer(emptyLive, { type: 'snapshot', services, status: 'unknown', checkedAt: null });
+    expect(s.overall).toBe('unknown');
     expect(s.services).toHaveLength(2);
+    // The hello event then says the same, so the badge does not flip between the snapshot and live updates.
+    expect(liveReducer(s, { type: 'event', event: { type: 'hello', status: 'unknown', results: [] } }).overall).toBe('unknown');
+  });
+  it('ranks a service by its checks in @berth/health\'s order: unknown is worse than starting', () => {
+    const s0 = withServices(service('db', [check('db:a', 'db', 'starting'), check('db:b', 'db', 'passing')], 'starting'));
+    const s1 = liveReducer(s0, { type: 'event', event: { type: 'result', result: check('db:b', 'db', 'unknown', 'no answer yet'), previous: 'passing' } });
+    expect(s1.services[0]!.status).toBe('unknown');
+    expect(s1.services[0]!.reason).toBe('no answer yet');
   });
 
   it('turns a service red when one of its checks fails, with that check\'s reason, and says so', () => {

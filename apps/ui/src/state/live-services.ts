@@ -1,5 +1,5 @@
-import type { CheckResult, HealthStatus, ServerEvent, ServiceView } from '@berth/api/contract';
-import { statusLook, worst } from '../format/format.js';
+import { worstStatus, type CheckResult, type HealthStatus, type ServerEvent, type ServiceView } from '@berth/api/contract';
+import { statusLook } from '../format/format.js';
 import { isFailed, type LatencySample } from '../format/sparkline.js';
 
 /** What the services table shows: the last snapshot from GET /api/services, kept live by SSE results. */
@@ -19,7 +19,7 @@ export interface Change {
 }
 
 export type LiveAction =
-  | { type: 'snapshot'; services: ServiceView[]; checkedAt: string | null }
+  | { type: 'snapshot'; services: ServiceView[]; status: HealthStatus; checkedAt: string | null }
   | { type: 'history'; id: string; samples: LatencySample[] }
   | { type: 'event'; event: ServerEvent };
 
@@ -31,7 +31,8 @@ export const emptyLive: LiveServices = { services: [], samples: {}, overall: 'un
 export function liveReducer(state: LiveServices, action: LiveAction): LiveServices {
   switch (action.type) {
     case 'snapshot':
-      return { ...state, services: action.services, checkedAt: action.checkedAt ?? state.checkedAt, overall: worst(action.services.map((s) => s.status)) };
+      // The stack's status as the server ranks it (the same as /health and the events), never recomputed here.
+      return { ...state, services: action.services, checkedAt: action.checkedAt ?? state.checkedAt, overall: action.status };
     case 'history':
       return { ...state, samples: { ...state.samples, [action.id]: action.samples.slice(-MAX_SAMPLES) } };
     case 'event':
@@ -58,7 +59,7 @@ export function applyResult(state: LiveServices, result: CheckResult, sample: bo
   const checks = before.checks.some((c) => c.id === result.id)
     ? before.checks.map((c) => (c.id === result.id ? result : c))
     : [...before.checks, result];
-  const status = worst(checks.map((c) => c.status));
+  const status = worstStatus(checks, 'unknown');
   const worstCheck = checks.find((c) => c.status === status);
   const after: ServiceView = { ...before, checks, status, reason: worstCheck?.reason ?? before.reason };
   const services = state.services.map((s, i) => (i === index ? after : s));

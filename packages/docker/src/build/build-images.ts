@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
-import type { Problem } from '@berth/spec';
-import type { EngineApi } from '../engine/api-client.js';
+import { formatDuration, type Problem } from '@berth/spec';
+import type { EngineApi } from '../engine/engine-api.js';
 import { engineMessage } from '../engine/engine-errors.js';
 import { BERTH_BUILD_INPUTS } from '../labels.js';
 import { Semaphore } from '../up/limits.js';
@@ -138,7 +138,14 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
     builds.push({ ...target, snapshot, decision, ...(existing[i] ? { existing: existing[i] } : {}) });
   });
   const toBuild = builds.filter((b) => b.decision.action === 'build');
-  if (toBuild.length) {
+  if (toBuild.length && !api.build) {
+    problems.push({
+      code: 'build-unsupported',
+      severity: 'error',
+      message: `berth cannot build images over this engine connection (ssh): ${toBuild.map((b) => b.job.image).join(', ')}`,
+      hint: `build them with \`docker compose build\` (berth then runs them, with --no-build), or point DOCKER_HOST at the engine's socket or TCP port`,
+    });
+  } else if (toBuild.length) {
     const engine = await engineBuilder(api, env);
     for (const b of toBuild) {
       const builder = builderFor(b.job, engine, problems);
@@ -189,7 +196,7 @@ async function runOne(api: BuildApi, b: PlannedBuild, options: RunBuildsOptions)
     const layers = outcome.layers.length ? { layers: outcome.layers } : {};
     if (outcome.failure) return { ...failed(outcome.failure), ...layers };
     const durationMs = Date.now() - started;
-    options.onEvent?.({ service: job.service, phase: 'built', detail: `${outcome.imageId!.replace(/^sha256:/, '').slice(0, 12)}, ${(durationMs / 1000).toFixed(1)} s` });
+    options.onEvent?.({ service: job.service, phase: 'built', detail: `${outcome.imageId!.replace(/^sha256:/, '').slice(0, 12)}, ${formatDuration(durationMs)}` });
     return { ...base, action: 'built', imageId: outcome.imageId!, durationMs, ...layers };
   } catch (err) {
     if (options.signal?.aborted || (err as Error)?.name === 'AbortError') throw err;

@@ -22,6 +22,7 @@ describe('deciding whether to build', () => {
     expect(decideBuild(mine, 'abc', 'always', LABEL).action).toBe('build');
     expect(decideBuild(mine, 'def', 'never', LABEL)).toEqual({ action: 'keep', reason: 'kept (--no-build), though its inputs changed since it was built' });
     expect(decideBuild(undefined, 'abc', 'never', LABEL).action).toBe('missing');
+    expect(decideBuild({ id: 'sha256:2', labels: {} }, 'abc', 'never', LABEL)).toEqual({ action: 'keep', reason: 'kept (--no-build); not built by berth, so its inputs are unknown' });
   });
 });
 

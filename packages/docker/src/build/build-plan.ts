@@ -25,6 +25,7 @@ export interface BuildDecision {
 export function decideBuild(existing: ExistingImage | undefined, inputs: string, mode: BuildMode, label: string): BuildDecision {
   if (mode === 'never') {
     if (!existing) return { action: 'missing', reason: 'no image, and --no-build' };
+    if (existing.labels[label] === undefined) return { action: 'keep', reason: 'kept (--no-build); not built by berth, so its inputs are unknown' };
     const stale = existing.labels[label] !== inputs;
     return { action: 'keep', reason: stale ? 'kept (--no-build), though its inputs changed since it was built' : 'up to date' };
   }

@@ -1,8 +1,8 @@
-import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, resolveProfiles, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import { resolveServiceText } from '../compose/resolve-service.js';
+import { commandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
-import { pullImage } from '../engine/images.js';
-import { resolveProfiles } from '../profiles.js';
+import { engineRefused, isAbort } from '../engine/engine-errors.js';
 import { projectName } from '../project-name.js';
 import { builtImageName } from '../up/desired.js';
 import { projectVariables } from '../up/env-values.js';
@@ -22,8 +22,13 @@ export interface BuildServicesOptions {
   dryRun?: boolean;
   /** Directory of berth.yaml (contexts, .env); default the cwd. */
   projectDir?: string;
+  /** The `.env` beside the spec as @berth/spec's loader read it (`[]`: there is none); default: read from projectDir. */
+  dotEnv?: readonly DotEnvEntry[];
   env?: NodeJS.ProcessEnv;
+  /** Ctrl-C: ends every build in flight, on the engine too. */
   signal?: AbortSignal;
+  /** How long the builds may take altogether (`--timeout`); none by default. */
+  timeoutMs?: number;
   onEvent?: (e: BuildEvent) => void;
   concurrency?: number;
   cacheDir?: string;
@@ -45,6 +50,18 @@ export interface BuildServicesResult {
  * before anything is built; a failed build is reported with the others, which go on.
  */
 export async function buildServices(engine: Engine, spec: BerthSpec, options: BuildServicesOptions = {}): Promise<BuildServicesResult> {
+  const scope = commandScope(options.signal, options.timeoutMs);
+  try {
+    return await buildWithin(engine, spec, options, scope.signal);
+  } catch (err) {
+    if (isAbort(err) && scope.expired()) {
+      throw new BerthError('ERR_BERTH_TIMEOUT', `berth build ran out of time (--timeout ${options.timeoutMs! / 1000} s)`, { hint: 'raise --timeout' });
+    }
+    throw engineRefused(err, 'a call of berth build');
+  }
+}
+
+async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServicesOptions, signal: AbortSignal): Promise<BuildServicesResult> {
   const env = options.env ?? process.env;
   const projectDir = options.projectDir ?? process.cwd();
   const project = projectName(spec, env);
@@ -58,9 +75,9 @@ export async function buildServices(engine: Engine, spec: BerthSpec, options: Bu
     problems.push(...selection.problems);
     names = selection.services;
   }
-  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_SERVICES', 'nothing to build', { problems: problems.filter((p) => p.severity === 'error'), exitCode: 2 });
+  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_SERVICES', 'nothing to build', { problems: problems.filter((p) => p.severity === 'error') });
 
-  const vars = projectVariables(projectDir, env);
+  const vars = projectVariables(projectDir, env, options.dotEnv);
   const entries: BuildEntry[] = [];
   const skipped: string[] = [];
   for (const name of names) {
@@ -76,10 +93,10 @@ export async function buildServices(engine: Engine, spec: BerthSpec, options: Bu
     entries.push({ service: name, image: service.image ?? builtImageName(project, name), build, ...(kept ? { kept } : {}) });
   }
   const targets = buildTargets(entries, [], { projectDir, vars }, problems);
-  const api = engine.api;
+  const api = engine.api.withSignal(signal);
   const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.dryRun ? 'auto' : 'always', env, cacheDir: options.cacheDir ?? defaultCacheDir(env) });
   problems.push(...planned.problems);
-  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error'), exitCode: 2 });
+  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
   const warnings = problems.filter((p) => p.severity === 'warning');
   for (const b of planned.builds) if (b.builder?.warning) warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
   if (options.dryRun) {
@@ -87,9 +104,9 @@ export async function buildServices(engine: Engine, spec: BerthSpec, options: Bu
   }
   const builds = await runBuilds(api, planned.builds, {
     project,
-    pull: (image) => pullImage(engine.docker, image, options.signal),
+    pull: (image) => api.pull(image),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   return { project, builds, skipped, warnings };

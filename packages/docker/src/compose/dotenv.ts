@@ -1,4 +1,4 @@
-import { parseDotEnvEntries } from '@berth/spec';
+import { parseDotEnvEntries, type DotEnvEntry } from '@berth/spec';
 import { interpolate } from './interpolate.js';
 
 /**
@@ -7,8 +7,13 @@ import { interpolate } from './interpolate.js';
  * `lookup` (the process environment) first, then the values defined earlier in the file, as Compose does.
  */
 export function parseEnvFile(text: string, lookup: (name: string) => string | undefined = () => undefined): Record<string, string> {
+  return interpolateEnvEntries(parseDotEnvEntries(text).entries, lookup);
+}
+
+/** Compose's interpolation of `.env` entries already read (by @berth/spec's loader, say). */
+export function interpolateEnvEntries(entries: readonly DotEnvEntry[], lookup: (name: string) => string | undefined = () => undefined): Record<string, string> {
   const values: Record<string, string> = {};
   const resolve = (name: string) => lookup(name) ?? values[name];
-  for (const e of parseDotEnvEntries(text).entries) values[e.name] = e.quote === 'single' ? e.value : interpolate(e.value, resolve).value;
+  for (const e of entries) values[e.name] = e.quote === 'single' ? e.value : interpolate(e.value, resolve).value;
   return values;
 }

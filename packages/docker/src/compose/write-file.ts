@@ -1,17 +1,9 @@
-import { BerthError, writeFileAtomic as writeAtomically } from '@berth/spec';
+import { writeFileLocked } from '@berth/spec';
 
 /**
- * @berth/spec's atomic write, with the errors the CLI prints: an existing file is refused unless `force`
- * (also one created meanwhile), and a failed write names the file.
+ * @berth/spec's locked, atomic write, with the errors the CLI prints: an existing file is refused unless
+ * `force` (also one created meanwhile) with the one "file exists" error, and a failed write names the file.
  */
-export function writeFileAtomic(path: string, text: string, options: { force?: boolean; display?: string } = {}): void {
-  const shown = options.display ?? path;
-  try {
-    writeAtomically(path, text, { mkdir: true, overwrite: !!options.force });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new BerthError('ERR_BERTH_OUTPUT_EXISTS', `${shown} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it' });
-    }
-    throw new BerthError('ERR_BERTH_WRITE', `cannot write ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { exitCode: 2, cause: err });
-  }
+export function writeFileAtomic(path: string, text: string, options: { force?: boolean; display?: string; signal?: AbortSignal } = {}): Promise<void> {
+  return writeFileLocked(path, text, { mkdir: true, overwrite: !!options.force, display: options.display ?? path, ...(options.signal ? { signal: options.signal } : {}) });
 }

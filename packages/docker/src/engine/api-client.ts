@@ -1,143 +1,66 @@
-import http from 'node:http';
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { abortError } from './wait-for.js';
+import { BerthError } from '@berth/spec';
+import type { ContainerHandle, EngineApi, ExecOptions, ExecResult, LogOptions, NetworkHandle } from './engine-api.js';
+import { abortError, engineMessage } from './engine-errors.js';
+import { outputCollector } from './frames.js';
+import type { EngineTransport, RequestOptions } from './transport.js';
 
-/** An engine API error, shaped like dockerode's (statusCode, json.message) so one translator serves both. */
-export class EngineApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly json: { message?: string } | undefined,
-    what: string,
-  ) {
-    super(`(HTTP code ${statusCode}) ${what} - ${json?.message ?? ''}`.trim());
-    this.name = 'EngineApiError';
-  }
+/** What an attached exec keeps of each stream by default when asked for its output. */
+const EXEC_OUTPUT_BYTES = 64 * 1024;
+/** After an exec's stream ends, how long the engine may take to record its exit code. */
+const EXEC_EXIT_RECORD_MS = 5_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-type Query = Record<string, unknown>;
-
-export interface ContainerHandle {
-  id: string;
-  inspect(): Promise<Dockerode.ContainerInspectInfo>;
-  start(): Promise<unknown>;
-  stop(opts?: { t?: number }): Promise<unknown>;
-  restart(opts?: { t?: number }): Promise<unknown>;
-  remove(opts?: { force?: boolean; v?: boolean }): Promise<unknown>;
-  logs(opts: { follow?: boolean; stdout?: boolean; stderr?: boolean; tail?: number }): Promise<unknown>;
+/** `repo[:tag]` or `repo@digest` as the pull endpoint's fromImage/tag (without a tag the engine would pull every tag). */
+function pullReference(image: string): { fromImage: string; tag?: string } {
+  if (image.includes('@')) return { fromImage: image };
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  if (colon > slash) return { fromImage: image.slice(0, colon), tag: image.slice(colon + 1) };
+  return { fromImage: image, tag: 'latest' };
 }
 
 /**
- * The part of the Engine API berth drives. Dockerode satisfies it; so does the small client below,
- * which loads in milliseconds where dockerode (grpc, protobufjs, ssh2) takes most of a second, the
- * whole budget of `berth status`.
+ * berth's own Engine API client, over a unix socket, plain TCP or TLS: it loads in milliseconds where
+ * dockerode (grpc, protobufjs, ssh2) takes most of a second, the whole budget of `berth status`.
+ * Every call goes through the transport's bounds and watchdog, and carries this view's signal.
  */
-export interface EngineApi {
-  ping(): Promise<unknown>;
-  info(): Promise<unknown>;
-  version(): Promise<unknown>;
-  listContainers(opts?: { all?: boolean; filters?: Record<string, string[]> }): Promise<Dockerode.ContainerInfo[]>;
-  createContainer(opts: Dockerode.ContainerCreateOptions): Promise<{ id: string }>;
-  getContainer(id: string): ContainerHandle;
-  listNetworks(opts?: { filters?: Record<string, string[]> }): Promise<Dockerode.NetworkInspectInfo[]>;
-  createNetwork(opts: Dockerode.NetworkCreateOptions): Promise<unknown>;
-  getNetwork(id: string): { remove(): Promise<unknown> };
-  listVolumes(opts?: { filters?: Record<string, string[]> }): Promise<{ Volumes: { Name: string }[] | null }>;
-  createVolume(opts: { Name: string; Labels?: Record<string, string> }): Promise<unknown>;
-  getVolume(name: string): { inspect(): Promise<unknown>; remove(): Promise<unknown> };
-  getImage(name: string): { inspect(): Promise<{ Id: string }>; remove(opts?: { force?: boolean; noprune?: boolean }): Promise<unknown> };
-  listImages(opts?: { filters?: Record<string, string[]> }): Promise<Dockerode.ImageInfo[]>;
-  /** The engine's event stream (newline-delimited JSON); optional, callers fall back to polling. */
-  events?(filters: Record<string, string[]>): Promise<Readable>;
-  /** Runs a command in a running container and waits for it; optional, callers do without. */
-  exec?(containerId: string, cmd: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult>;
-  /** `GET /_ping`'s headers (lower-cased names): which builder the engine defaults to, its OS. Optional. */
-  pingHeaders?(): Promise<Record<string, string>>;
-  /**
-   * `POST /build`: streams `context` (a tar) as the body and resolves with the engine's progress stream
-   * once it answers. Aborting `signal` ends the request, which ends the build on the engine too. Optional.
-   */
-  build?(context: Readable, query: URLSearchParams, options?: { signal?: AbortSignal }): Promise<Readable>;
-}
-
-/** How an exec ended: its exit code, or `timedOut` when it outlived the timeout (the process may still run). */
-export interface ExecResult {
-  exitCode?: number;
-  timedOut?: boolean;
-}
-
-function qs(query: Query = {}): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(query)) {
-    if (v === undefined) continue;
-    parts.push(`${k}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`);
-  }
-  return parts.length ? `?${parts.join('&')}` : '';
-}
-
-/** A plain HTTP client for the Engine API over a unix socket or plain TCP. */
 export class HttpEngineApi implements EngineApi {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  constructor(private readonly target: { socketPath: string } | { host: string; port: number }) {}
+  constructor(
+    private readonly transport: EngineTransport,
+    private readonly signal?: AbortSignal,
+  ) {}
 
-  private request(method: string, path: string, options: { query?: Query; body?: unknown; stream?: boolean; raw?: boolean } = {}): Promise<unknown> {
-    const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          ...this.target,
-          agent: this.agent,
-          method,
-          path: `${path}${qs(options.query)}`,
-          headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          if (options.stream && status < 300) return resolve(res);
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const buf = Buffer.concat(chunks);
-            if (status >= 400) {
-              let json: { message?: string } | undefined;
-              try {
-                json = JSON.parse(buf.toString('utf8')) as { message?: string };
-              } catch {
-                json = { message: buf.toString('utf8').trim() };
-              }
-              return reject(new EngineApiError(status, json, status === 404 ? 'no such object' : status === 409 ? 'conflict' : 'server error'));
-            }
-            if (status === 304) return resolve(undefined);
-            if (options.raw) return resolve(buf);
-            const text = buf.toString('utf8');
-            try {
-              resolve(text && (res.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text);
-            } catch (err) {
-              reject(err);
-            }
-          });
-        },
-      );
-      req.on('error', reject);
-      if (body) req.write(body);
-      req.end();
-    });
+  get endpoint(): string {
+    return this.transport.endpoint;
   }
 
-  /** Closes idle keep-alive sockets so a CLI process can exit at once. */
-  close(): void {
-    this.agent.destroy();
+  withSignal(signal: AbortSignal | undefined): HttpEngineApi {
+    if (!signal) return this;
+    return new HttpEngineApi(this.transport, this.signal ? AbortSignal.any([this.signal, signal]) : signal);
+  }
+
+  private request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.transport.request(method, path, { ...options, ...(this.signal ? { signal: options.signal ? AbortSignal.any([this.signal, options.signal]) : this.signal } : {}) });
+  }
+
+  /** A stop or restart waits up to `t` seconds (the engine's default 10) before its answer. */
+  private graceBound(t: number | undefined): number {
+    return (t ?? 10) * 1000 + this.transport.timeouts.callMs;
   }
 
   ping() {
     return this.request('GET', '/_ping');
   }
   info() {
-    return this.request('GET', '/info');
+    return this.request('GET', '/info') as Promise<Record<string, unknown>>;
   }
   version() {
-    return this.request('GET', '/version');
+    return this.request('GET', '/version') as Promise<{ ApiVersion?: string; Version?: string }>;
   }
   listContainers(opts: { all?: boolean; filters?: Record<string, string[]> } = {}) {
     return this.request('GET', '/containers/json', { query: { all: opts.all ? 1 : undefined, filters: opts.filters } }) as Promise<Dockerode.ContainerInfo[]>;
@@ -149,28 +72,36 @@ export class HttpEngineApi implements EngineApi {
   }
   getContainer(id: string): ContainerHandle {
     const base = `/containers/${encodeURIComponent(id)}`;
+    const logs = (o: LogOptions & { follow?: boolean }) =>
+      this.request('GET', `${base}/logs`, {
+        query: { follow: o.follow ? 1 : 0, stdout: o.stdout ? 1 : 0, stderr: o.stderr ? 1 : 0, tail: o.tail },
+        ...(o.follow ? { stream: true } : { raw: true }),
+      });
     return {
       id,
       inspect: () => this.request('GET', `${base}/json`) as Promise<Dockerode.ContainerInspectInfo>,
       start: () => this.request('POST', `${base}/start`),
-      stop: (o = {}) => this.request('POST', `${base}/stop`, { query: { t: o.t } }),
-      restart: (o = {}) => this.request('POST', `${base}/restart`, { query: { t: o.t } }),
+      stop: (o = {}) => this.request('POST', `${base}/stop`, { query: { t: o.t }, timeoutMs: this.graceBound(o.t) }),
+      restart: (o = {}) => this.request('POST', `${base}/restart`, { query: { t: o.t }, timeoutMs: this.graceBound(o.t) }),
       remove: (o = {}) => this.request('DELETE', base, { query: { force: o.force, v: o.v } }),
-      logs: (o) =>
-        this.request('GET', `${base}/logs`, {
-          query: { follow: o.follow ? 1 : 0, stdout: o.stdout ? 1 : 0, stderr: o.stderr ? 1 : 0, tail: o.tail },
-          ...(o.follow ? { stream: true } : { raw: true }),
-        }) as Promise<Buffer | Readable>,
+      logs: logs as ContainerHandle['logs'],
     };
   }
   listNetworks(opts: { filters?: Record<string, string[]> } = {}) {
     return this.request('GET', '/networks', { query: { filters: opts.filters } }) as Promise<Dockerode.NetworkInspectInfo[]>;
   }
-  createNetwork(opts: Dockerode.NetworkCreateOptions) {
-    return this.request('POST', '/networks/create', { body: opts });
+  async createNetwork(opts: Dockerode.NetworkCreateOptions) {
+    const r = (await this.request('POST', '/networks/create', { body: opts })) as { Id: string };
+    return { id: r.Id };
   }
-  getNetwork(id: string) {
-    return { remove: () => this.request('DELETE', `/networks/${encodeURIComponent(id)}`) };
+  getNetwork(id: string): NetworkHandle {
+    const base = `/networks/${encodeURIComponent(id)}`;
+    return {
+      inspect: () => this.request('GET', base) as Promise<Dockerode.NetworkInspectInfo>,
+      remove: () => this.request('DELETE', base),
+      connect: (body) => this.request('POST', `${base}/connect`, { body }),
+      disconnect: (body) => this.request('POST', `${base}/disconnect`, { body }),
+    };
   }
   listVolumes(opts: { filters?: Record<string, string[]> } = {}) {
     return this.request('GET', '/volumes', { query: { filters: opts.filters } }) as Promise<{ Volumes: { Name: string }[] | null }>;
@@ -187,115 +118,136 @@ export class HttpEngineApi implements EngineApi {
   }
   getImage(name: string) {
     return {
-      inspect: () => this.request('GET', `/images/${encodeURI(name)}/json`) as Promise<{ Id: string }>,
+      inspect: () => this.request('GET', `/images/${encodeURI(name)}/json`) as Promise<Dockerode.ImageInspectInfo>,
       remove: (o: { force?: boolean; noprune?: boolean } = {}) => this.request('DELETE', `/images/${encodeURI(name)}`, { query: { force: o.force, noprune: o.noprune } }),
     };
   }
-  listImages(opts: { filters?: Record<string, string[]> } = {}) {
-    return this.request('GET', '/images/json', { query: { filters: opts.filters } }) as Promise<Dockerode.ImageInfo[]>;
+  listImages(opts: { all?: boolean; filters?: Record<string, string[]> } = {}) {
+    return this.request('GET', '/images/json', { query: { all: opts.all ? 1 : undefined, filters: opts.filters } }) as Promise<Dockerode.ImageInfo[]>;
   }
 
+  /** `GET /_ping`'s headers (names lower-cased): the engine's default builder, its OS and API version. */
   pingHeaders(): Promise<Record<string, string>> {
-    return new Promise((resolve, reject) => {
-      const req = http.request({ ...this.target, agent: this.agent, method: 'GET', path: '/_ping' }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]))));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    return this.transport.ping(this.transport.timeouts.callMs, this.signal);
   }
 
   /**
-   * The build's request has a connection of its own (it lasts as long as the build). The context is piped
-   * in as the engine reads it; an engine that answers an error early (a bad parameter) ends the upload.
-   * A context stream that fails (a file changed) fails the request, and the progress stream with it.
+   * `POST /build`: the context tar is streamed in as the engine reads it, on a connection of its own; the
+   * call is bounded until the engine answers (the upload is watched as any call is), the progress stream
+   * after that only by the signal: a build step may be silent for as long as it runs. Aborting the signal
+   * ends the request, which ends the build on the engine too. An early refusal (a bad parameter) ends the
+   * upload; a context that fails to read fails the request, and the progress stream with it.
    */
-  build(context: Readable, query: URLSearchParams, options: { signal?: AbortSignal } = {}): Promise<Readable> {
-    const { signal } = options;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortError());
-      let answered: http.IncomingMessage | undefined;
-      const req = http.request(
-        { ...this.target, agent: false, method: 'POST', path: `/build?${query.toString()}`, headers: { 'content-type': 'application/x-tar' } },
-        (res) => {
-          answered = res;
-          const status = res.statusCode ?? 0;
-          if (status < 300) return resolve(res);
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            context.unpipe(req);
-            context.destroy();
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json: { message?: string };
-            try {
-              json = JSON.parse(text) as { message?: string };
-            } catch {
-              json = { message: text.trim() };
-            }
-            reject(new EngineApiError(status, json, 'build refused'));
-          });
-        },
-      );
-      const fail = (err: Error) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (answered) answered.destroy(err);
-        req.destroy(err);
-        reject(err);
+  async build(context: Readable, query: URLSearchParams, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const signal = this.signal && options.signal ? AbortSignal.any([this.signal, options.signal]) : (this.signal ?? options.signal);
+    const answer = (await this.transport.request('POST', `/build?${query.toString()}`, {
+      upload: { body: context, contentType: 'application/x-tar' },
+      stream: true,
+      ...(signal ? { signal } : {}),
+    })) as Readable;
+    if (!signal) return answer;
+    const onAbort = () => answer.destroy(abortError(signal.reason));
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      answer.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    return answer;
+  }
+
+  async pull(image: string): Promise<void> {
+    const fail = (why: string) => new BerthError('ERR_BERTH_PULL', `pull of ${image} failed: ${why}`);
+    let stream: Readable;
+    try {
+      stream = (await this.request('POST', '/images/create', { query: pullReference(image), stream: true })) as Readable;
+    } catch (err) {
+      if (err instanceof BerthError || (err as Error).name === 'AbortError') throw err;
+      throw fail(engineMessage(err));
+    }
+    // The progress stream ends when the pull does; an `error` event in it is a failed pull, whatever the status said.
+    await new Promise<void>((resolve, reject) => {
+      let failure: string | undefined;
+      let buffer = '';
+      const onAbort = () => {
+        stream.destroy();
+        reject(abortError(this.signal?.reason));
       };
-      const onAbort = () => fail(abortError());
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err) => fail(err));
-      req.on('close', () => signal?.removeEventListener('abort', onAbort));
-      context.on('error', (err) => fail(err));
-      context.pipe(req);
+      this.signal?.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (!line) continue;
+          try {
+            const event = JSON.parse(line) as { error?: string; errorDetail?: { message?: string } };
+            if (event.error || event.errorDetail) failure ??= event.errorDetail?.message ?? event.error;
+          } catch {
+            // a partial or foreign line
+          }
+        }
+      });
+      stream.on('error', (err) => failure ??= err.message);
+      stream.on('close', () => {
+        this.signal?.removeEventListener('abort', onAbort);
+        if (this.signal?.aborted) return;
+        if (failure) reject(fail(failure));
+        else resolve();
+      });
     });
   }
 
   /**
    * create, start attached, inspect. The start answer is the exec's output stream, which the engine ends
-   * when the process exits; it is drained, not kept. Its connection is hijacked by the engine, so it gets
-   * a socket of its own rather than one of the agent's.
+   * when the process exits; it is kept (capped) when asked for, drained otherwise. Its connection is
+   * hijacked by the engine, so it gets a socket of its own rather than one of the agent's. After the
+   * stream ends, the exit code is read until the engine has recorded it.
    */
-  async exec(containerId: string, cmd: string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
-    const created = (await this.request('POST', `/containers/${encodeURIComponent(containerId)}/exec`, { body: { Cmd: cmd, AttachStdout: true, AttachStderr: true } })) as { Id: string };
+  async exec(containerId: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
+    const signal = this.signal && options.signal ? AbortSignal.any([this.signal, options.signal]) : (this.signal ?? options.signal);
+    const created = (await this.request('POST', `/containers/${encodeURIComponent(containerId)}/exec`, {
+      body: { Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false },
+      ...(options.signal ? { signal: options.signal } : {}),
+    })) as { Id: string };
+    const output = options.output ? outputCollector(options.maxOutputBytes ?? EXEC_OUTPUT_BYTES) : undefined;
     const finished = await new Promise<boolean>((resolve, reject) => {
-      const body = Buffer.from(JSON.stringify({ Detach: false, Tty: false }));
-      const req = http.request(
-        { ...this.target, agent: false, method: 'POST', path: `/exec/${created.Id}/start`, headers: { 'content-type': 'application/json', 'content-length': body.length } },
-        (res) => {
-          res.resume();
-          res.on('end', () => settle(true));
-          res.on('close', () => settle(true));
-          res.on('error', () => settle(true));
-        },
-      );
-      const timer = setTimeout(() => settle(false), options.timeoutMs);
-      const onAbort = () => settle(false);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) return resolve(false);
+      const req = this.transport.hijacked('POST', `/exec/${created.Id}/start`, { Detach: false, Tty: false });
       let settled = false;
-      function settle(ended: boolean, err?: unknown) {
+      const settle = (ended: boolean, err?: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         req.destroy();
         if (err) reject(err);
         else resolve(ended);
-      }
+      };
+      req.on('response', (res) => {
+        if ((res.statusCode ?? 500) >= 400) {
+          res.resume();
+          return settle(false, new Error(`exec start answered ${res.statusCode}`));
+        }
+        res.on('data', (chunk: Buffer) => output?.push(chunk));
+        res.on('end', () => settle(true));
+        res.on('close', () => settle(true));
+        res.on('error', () => settle(true));
+      });
+      const timer = setTimeout(() => settle(false), options.timeoutMs);
+      const onAbort = () => settle(false);
+      signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err) => settle(false, err));
-      req.end(body);
     });
-    if (!finished) return { timedOut: true };
-    // The stream ends as the process exits; the engine records the exit code a moment later at most.
-    for (let i = 0; i < 20; i++) {
-      const state = (await this.request('GET', `/exec/${created.Id}/json`)) as { Running?: boolean; ExitCode?: number | null };
-      if (!state.Running && typeof state.ExitCode === 'number') return { exitCode: state.ExitCode };
-      await new Promise((r) => setTimeout(r, 5));
+    const text = output?.text();
+    if (!finished) return { timedOut: true, ...text };
+    // The stream ends as the process exits; the engine records the exit code a moment later, longer under load.
+    const until = Date.now() + EXEC_EXIT_RECORD_MS;
+    for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+      const state = (await this.request('GET', `/exec/${created.Id}/json`, options.signal ? { signal: options.signal } : {})) as { Running?: boolean; ExitCode?: number | null };
+      if (!state.Running && typeof state.ExitCode === 'number') return { exitCode: state.ExitCode, ...text };
+      if (Date.now() > until) return { ...text };
+      await delay(wait);
     }
-    return { timedOut: true };
   }
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { EngineApi } from './api-client.js';
+import type { EngineApi } from './engine-api.js';
 
 /**
  * Wakes health waits as soon as the engine reports a container event (health_status, die, start)

@@ -1,4 +1,5 @@
-import type { EngineApi } from './api-client.js';
+import type { EngineApi } from './engine-api.js';
+import { EngineStalledError, isAbort } from './engine-errors.js';
 
 /** The parts of a container's inspect that say how the engine runs its health test. */
 export interface ProbeConfig {
@@ -43,7 +44,8 @@ export async function probeHealthTest(api: EngineApi, containerId: string, confi
     const r = await api.exec(containerId, test.argv, { timeoutMs: test.timeoutMs, ...(signal ? { signal } : {}) });
     if (r.timedOut) return 'unavailable';
     return r.exitCode === 0 ? 'passed' : 'failed';
-  } catch {
+  } catch (err) {
+    if (isAbort(err) || err instanceof EngineStalledError) throw err;
     return 'unavailable';
   }
 }

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { EngineApi } from './api-client.js';
+import type { EngineApi } from './engine-api.js';
 import { BERTH_CONFIG_HASH, COMPOSE_ONEOFF, COMPOSE_SERVICE, projectFilter } from '../labels.js';
 import type { ObservedContainer } from '../up/plan.js';
 

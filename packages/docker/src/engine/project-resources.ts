@@ -1,28 +1,79 @@
-import type { EngineApi } from './api-client.js';
-import { BERTH_MANAGED, COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_VOLUME } from '../labels.js';
+import type Dockerode from 'dockerode';
+import { BerthError } from '@berth/spec';
+import type { EngineApi } from './engine-api.js';
+import { BERTH_MANAGED, COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VOLUME } from '../labels.js';
 import { networkName } from '../project-name.js';
 
-/** The project's network, created with Compose's labels when missing. */
+const ignoreMissing = (err: { statusCode?: number }) => {
+  if (err.statusCode !== 404) throw err;
+};
+
+/** Networks named exactly `name` (the engine's name filter matches substrings), oldest first. */
+async function networksNamed(docker: EngineApi, name: string): Promise<Dockerode.NetworkInspectInfo[]> {
+  const found = await docker.listNetworks({ filters: { name: [name] } });
+  return found.filter((n) => n.Name === name).sort((a, b) => Date.parse(a.Created) - Date.parse(b.Created) || a.Id.localeCompare(b.Id));
+}
+
+/**
+ * The project's network, created with Compose's labels when missing. The engine lets two networks
+ * share a name (two processes creating it at once), and then refuses every container that names it
+ * ("network ... is ambiguous"): so after creating, and whenever there are several, the duplicates
+ * berth can own (those with the project's label) are merged into the oldest one. Every process that
+ * sees the duplicates chooses the same one to keep.
+ */
 export async function ensureNetwork(docker: EngineApi, project: string): Promise<string> {
   const name = networkName(project);
-  const existing = await docker.listNetworks({ filters: { name: [name] } });
-  if (existing.some((n) => n.Name === name)) return name;
-  try {
-    await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [COMPOSE_PROJECT]: project, [COMPOSE_NETWORK]: 'default', [BERTH_MANAGED]: 'true' } });
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+  let found = await networksNamed(docker, name);
+  if (!found.length) {
+    try {
+      await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [COMPOSE_PROJECT]: project, [COMPOSE_NETWORK]: 'default', [BERTH_MANAGED]: 'true' } });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+    }
+    found = await networksNamed(docker, name);
   }
+  if (found.length > 1) await mergeDuplicateNetworks(docker, project, found);
   return name;
 }
 
-/** Named volumes, created with project labels so `down --volumes` finds them. */
+/** Keeps the oldest of the project's networks, moves every container of the others onto it (same aliases), and removes them. */
+async function mergeDuplicateNetworks(docker: EngineApi, project: string, found: Dockerode.NetworkInspectInfo[]): Promise<void> {
+  const ours = found.filter((n) => n.Labels?.[COMPOSE_PROJECT] === project);
+  const keep = ours[0] ?? found[0]!;
+  const foreign = found.filter((n) => n !== keep && !ours.includes(n));
+  for (const dup of ours.filter((n) => n !== keep)) {
+    const inspected = await docker.getNetwork(dup.Id).inspect().catch(ignoreMissing);
+    for (const id of Object.keys(inspected?.Containers ?? {})) {
+      const info = await docker.getContainer(id).inspect().catch(ignoreMissing);
+      await docker.getNetwork(dup.Id).disconnect({ Container: id, Force: true }).catch(ignoreMissing);
+      if (!info) continue;
+      const service = info.Config.Labels?.[COMPOSE_SERVICE];
+      await docker
+        .getNetwork(keep.Id)
+        .connect({ Container: id, ...(service ? { EndpointConfig: { Aliases: [service] } } : {}) })
+        .catch((err: { statusCode?: number; message?: string }) => {
+          if (!/already exists/i.test(err.message ?? '')) ignoreMissing(err);
+        });
+    }
+    await docker.getNetwork(dup.Id).remove().catch(ignoreMissing);
+  }
+  if (foreign.length) {
+    throw new BerthError('ERR_BERTH_NETWORK_AMBIGUOUS', `${found.length} networks are named ${keep.Name}; ${foreign.length} of them were not made for project ${project}, so berth leaves them alone`, {
+      hint: `remove the one you do not need: docker network rm ${foreign.map((n) => n.Id.slice(0, 12)).join(' ')}`,
+    });
+  }
+}
+
+/** Named volumes, created with project labels so `down --volumes` finds them. Creating one that exists (another process was first) is fine. */
 export async function ensureVolumes(docker: EngineApi, project: string, volumes: string[]): Promise<void> {
   await Promise.all(
     volumes.map(async (name) => {
-      const existing = await docker.getVolume(name).inspect().catch(() => undefined);
+      const existing = await docker.getVolume(name).inspect().catch(ignoreMissing);
       if (existing) return;
       const key = name.startsWith(`${project}_`) ? name.slice(project.length + 1) : name;
-      await docker.createVolume({ Name: name, Labels: { [COMPOSE_PROJECT]: project, [COMPOSE_VOLUME]: key, [BERTH_MANAGED]: 'true' } });
+      await docker.createVolume({ Name: name, Labels: { [COMPOSE_PROJECT]: project, [COMPOSE_VOLUME]: key, [BERTH_MANAGED]: 'true' } }).catch(async (err: unknown) => {
+        if (!(await docker.getVolume(name).inspect().catch(ignoreMissing))) throw err;
+      });
     }),
   );
 }

@@ -1,6 +1,8 @@
-import type { EngineApi } from './api-client.js';
+import type { EngineApi } from './engine-api.js';
 import type { ContainerEvents } from './container-events.js';
 import { BerthError } from '@berth/spec';
+import { abortError, containerGone, isAbort, isContainerGone, isDeadline } from './engine-errors.js';
+import { outputText } from './frames.js';
 import { conditionVerdict, currentHealth, type InspectState, type WaitCondition } from './health-state.js';
 import { probeHealthTest, type ProbeConfig } from './health-probe.js';
 
@@ -12,23 +14,17 @@ const PROBE_MAX_MS = 1000;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? abortError());
+    if (signal?.aborted) return reject(abortError(signal.reason));
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(abortError());
+      reject(abortError(signal?.reason));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-export function abortError(): Error {
-  const e = new Error('interrupted');
-  e.name = 'AbortError';
-  return e;
 }
 
 /** Who said the condition holds: the engine's own state, or berth's early run of the health test. */
@@ -43,29 +39,59 @@ export type WaitOutcome = 'engine' | 'probe';
  * (as Docker 25's `start_interval` does). A failing probe never fails the wait: only the engine's
  * status says unhealthy.
  */
-export async function waitFor(
-  docker: EngineApi,
-  target: { service: string; containerId: string },
-  condition: WaitCondition,
-  options: {
-    deadline: number;
-    signal?: AbortSignal;
-    onDetail?: (detail: string) => void;
-    /** service_started must hold this long (catches exits at start). */
-    stableMs?: number;
-    /** Wakes the wait on engine events between polls. */
-    events?: ContainerEvents;
-    /** Run the health test early (service_healthy only). */
-    probe?: boolean;
-  },
-): Promise<WaitOutcome> {
+export async function waitFor(docker: EngineApi, target: WaitTarget, condition: WaitCondition, options: WaitOptions): Promise<WaitOutcome> {
+  const seen: { state?: InspectState } = {};
+  try {
+    return await poll(docker, target, condition, options, seen);
+  } catch (err) {
+    // The deadline ends a wait as a timeout, Ctrl-C as an abort, a removed container as the race it is.
+    if (isAbort(err) && isDeadline(options.signal?.reason)) throw waitTimeout(target.service, condition, seen.state);
+    if (isContainerGone(err)) throw containerGone(target.service, 'waiting for it');
+    throw err;
+  }
+}
+
+interface WaitTarget {
+  service: string;
+  containerId: string;
+}
+
+interface WaitOptions {
+  deadline: number;
+  /** Aborts the wait: Ctrl-C (an abort), or the command's deadline (a timeout, see CommandScope). */
+  signal?: AbortSignal;
+  onDetail?: (detail: string) => void;
+  /** service_started must hold this long (catches exits at start). */
+  stableMs?: number;
+  /** Wakes the wait on engine events between polls. */
+  events?: ContainerEvents;
+  /** Run the health test early (service_healthy only). */
+  probe?: boolean;
+}
+
+/** "timed out waiting for service "x" to be healthy (health: starting); last health output: ..." */
+function waitTimeout(service: string, condition: WaitCondition, state: InspectState | undefined): BerthError {
+  const { lastOutput } = state ? currentHealth(state) : {};
+  const v = state ? conditionVerdict(condition, state) : undefined;
+  const what = condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'to complete' : 'running';
+  const now = (v && !v.done && v.detail) || state?.State.Status || 'not inspected yet';
+  return new BerthError('ERR_BERTH_WAIT_TIMEOUT', `timed out waiting for service "${service}" to be ${what} (${now})${lastOutput ? `; last health output: ${lastOutput}` : ''}`, {
+    hint: `raise --timeout, or see \`berth logs ${service}\``,
+  });
+}
+
+async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondition, options: WaitOptions, seen: { state?: InspectState }): Promise<WaitOutcome> {
   const container = docker.getContainer(target.containerId);
   let runningSince: number | undefined;
   let probing = !!options.probe && condition === 'service_healthy';
   let probeDelay = PROBE_FIRST_MS;
+  const checkAbort = () => {
+    if (options.signal?.aborted) throw abortError(options.signal.reason);
+  };
   for (;;) {
-    if (options.signal?.aborted) throw abortError();
-    const state = (await container.inspect()) as unknown as InspectState & ProbeConfig;
+    checkAbort();
+    const state: InspectState & ProbeConfig = await container.inspect();
+    seen.state = state;
     const v = conditionVerdict(condition, state);
     if (v.done && condition === 'service_started' && options.stableMs) {
       runningSince ??= Date.now();
@@ -73,45 +99,28 @@ export async function waitFor(
     } else if (v.done) return 'engine';
     if (probing && !v.done && !v.failed && state.State.Running) {
       const outcome = await probeHealthTest(docker, target.containerId, state, options.signal);
-      if (options.signal?.aborted) throw abortError();
+      checkAbort();
       if (outcome === 'passed') return 'probe';
       if (outcome === 'unavailable') probing = false;
     }
     if (!v.done && v.failed) {
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);
-      const tail = logs ? demuxTail(logs as unknown as Buffer) : '';
-      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`, { exitCode: 1 });
+      const tail = logs ? lastLines(logs) : '';
+      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`);
     }
     if (!v.done && v.detail) options.onDetail?.(v.detail);
-    if (Date.now() > options.deadline) {
-      const { lastOutput } = currentHealth(state);
-      const what = condition === 'service_healthy' ? 'healthy' : condition === 'service_completed_successfully' ? 'to complete' : 'running';
-      throw new BerthError('ERR_BERTH_WAIT_TIMEOUT', `timed out waiting for service "${target.service}" to be ${what} (${(!v.done && v.detail) || state.State.Status})${lastOutput ? `; last health output: ${lastOutput}` : ''}`, {
-        exitCode: 1,
-        hint: 'raise --timeout, or see `berth logs ' + target.service + '`',
-      });
-    }
+    if (Date.now() > options.deadline) throw waitTimeout(target.service, condition, state);
     if (probing) {
       await (options.events ? options.events.next(target.containerId, probeDelay, options.signal) : sleep(probeDelay, options.signal));
       probeDelay = Math.min(PROBE_MAX_MS, Math.round(probeDelay * 1.5));
-      if (options.signal?.aborted) throw abortError();
     } else if (options.events) {
       // Events wake the wait; the poll is only a safety net, kept slow so it does not load the engine.
       await options.events.next(target.containerId, runningSince ? Math.min(POLL_MS, options.stableMs ?? POLL_MS) : EVENT_POLL_MS, options.signal);
-      if (options.signal?.aborted) throw abortError();
     } else await sleep(POLL_MS, options.signal);
   }
 }
 
 /** The last lines of a multiplexed log buffer, joined on one line. */
-function demuxTail(buf: Buffer): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4);
-    parts.push(buf.subarray(i + 8, i + 8 + len).toString('utf8'));
-    i += 8 + len;
-  }
-  const text = (i === 0 && buf.length ? buf.toString('utf8') : parts.join('')).trim();
-  return text.split('\n').slice(-3).join(' | ').slice(0, 300);
+function lastLines(buf: Buffer): string {
+  return outputText(buf).trim().split('\n').slice(-3).join(' | ').slice(0, 300);
 }

@@ -1,5 +1,5 @@
 import type { BerthSpec } from '@berth/spec';
-import type { EngineApi } from '../engine/api-client.js';
+import type { EngineApi } from '../engine/engine-api.js';
 import { engineMessage } from '../engine/engine-errors.js';
 import { BERTH_BUILD_INPUTS, COMPOSE_SERVICE, projectFilter } from '../labels.js';
 import { builtImageName } from '../up/desired.js';

@@ -1,11 +1,18 @@
 import type { BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import { engineRefused, isEngineAnswer } from '../engine/engine-errors.js';
+import { withProjectLock, type LockHolder } from './project-lock.js';
 import { observeProject } from '../engine/observe.js';
 import { projectFilter } from '../labels.js';
 import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
 import { Semaphore } from '../up/limits.js';
 import { removeProjectImages, type RemoveImages } from './down-images.js';
+
+const unlessAnswer = (err: unknown) => {
+  if (!isEngineAnswer(err)) throw err;
+};
 
 export interface DownResult {
   project: string;
@@ -24,13 +31,37 @@ export interface DownResult {
  * With `services`, only those services' containers go (a profile's, say), in the same order, and the
  * project's networks and volumes stay for the services still running.
  */
-export async function down(
-  engine: Engine,
-  spec: BerthSpec,
-  options: { volumes?: boolean; rmi?: RemoveImages; services?: string[]; signal?: AbortSignal; env?: NodeJS.ProcessEnv; concurrency?: number } = {},
-): Promise<DownResult> {
-  const docker = engine.api;
+export interface DownOptions {
+  volumes?: boolean;
+  /** Also remove images: `local` those built under the default name, `all` every image the services use. */
+  rmi?: RemoveImages;
+  services?: string[];
+  /** Ctrl-C: stops at once, engine calls in flight included. */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  concurrency?: number;
+  /** How long to wait for another berth working on the project (an `up` waiting for health); default 150 s. */
+  lockTimeoutMs?: number;
+  onLockWait?: (holder: LockHolder) => void;
+}
+
+export async function down(engine: Engine, spec: BerthSpec, options: DownOptions = {}): Promise<DownResult> {
   const project = projectName(spec, options.env ?? process.env);
+  try {
+    return await withProjectLock(engine.endpoint, project, 'berth down', () => takeDown(engine.api.withSignal(options.signal), spec, project, options), {
+      timeoutMs: options.lockTimeoutMs ?? LOCK_WAIT_MS,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
+    });
+  } catch (err) {
+    throw engineRefused(err, 'a call of berth down');
+  }
+}
+
+/** Longer than `up`'s default deadline (120 s): a `down` waits out an `up` that waits for health. */
+const LOCK_WAIT_MS = 150_000;
+
+async function takeDown(docker: EngineApi, spec: BerthSpec, project: string, options: DownOptions): Promise<DownResult> {
   const only = options.services && new Set(options.services);
   const containers = (await observeProject(docker, project)).filter((c) => !only || only.has(c.service));
   const limit = new Semaphore(options.concurrency ?? 8);
@@ -48,7 +79,8 @@ export async function down(
         await Promise.all(dependents(c.service).map(stopOne));
         const container = docker.getContainer(c.id);
         await limit.run(async () => {
-          if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: stopTimeoutSeconds(spec.services[c.service]) }).catch(() => undefined);
+          // An engine's answer (already stopped, already gone) is fine: the removal below settles it.
+          if (c.state === 'running' || c.state === 'restarting' || c.state === 'paused') await container.stop({ t: stopTimeoutSeconds(spec.services[c.service]) }).catch(unlessAnswer);
         });
         const removal = limit.run(() =>
           container.remove({ force: true, v: false }).then(
@@ -68,12 +100,17 @@ export async function down(
   await Promise.all(containers.map(stopOne));
   await Promise.all(removed);
   const networks = only ? [] : await docker.listNetworks({ filters: projectFilter(project) });
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(unlessAnswer)));
   const removedVolumes: string[] = [];
   if (options.volumes && !only) {
     const { Volumes } = await docker.listVolumes({ filters: projectFilter(project) });
     for (const v of Volumes ?? []) {
-      await docker.getVolume(v.Name).remove();
+      await docker
+        .getVolume(v.Name)
+        .remove()
+        .catch((err: { statusCode?: number }) => {
+          if (err.statusCode !== 404) throw err;
+        });
       removedVolumes.push(v.Name);
     }
   }

@@ -21,23 +21,26 @@ export async function logs(
   options: { services?: string[]; follow?: boolean; tail?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; onLine: (l: LogLine) => void },
 ): Promise<void> {
   const project = projectName(spec, options.env ?? process.env);
-  const containers = await observeProject(engine.api, project);
+  // Bound to the signal until the streams are open; a followed stream then ends on abort by itself.
+  const docker = engine.api.withSignal(options.signal);
+  const containers = await observeProject(docker, project);
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
-  if (unknown.length) throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { exitCode: 1 });
+  if (unknown.length) throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`);
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
   await Promise.all(
     chosen.map(async (c) => {
       const frames = new LogFrames((stream, line) => options.onLine({ service: c.service, stream, line }));
       const common = { stdout: true, stderr: true, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
-      const container = engine.api.getContainer(c.id);
+      const container = docker.getContainer(c.id);
       if (!options.follow) {
-        frames.push((await container.logs({ ...common, follow: false })) as unknown as Buffer);
+        frames.push(await container.logs({ ...common, follow: false }));
         frames.flush();
         return;
       }
-      const stream = (await container.logs({ ...common, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+      const stream = await container.logs({ ...common, follow: true });
       await new Promise<void>((resolve) => {
+        if (options.signal?.aborted) return resolve(void stream.destroy());
         const onAbort = () => {
           stream.destroy();
           resolve();

@@ -1,5 +1,8 @@
 import { BerthError, type BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import { containerGone, engineRefused, isContainerGone } from '../engine/engine-errors.js';
+import { withProjectLock, type LockHolder } from './project-lock.js';
 import { observeProject } from '../engine/observe.js';
 import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
@@ -10,17 +13,36 @@ export interface RestartResult {
 }
 
 /** Restarts the project's containers (all, or those of the named services). */
-export async function restart(engine: Engine, spec: BerthSpec, options: { services?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RestartResult> {
+export async function restart(
+  engine: Engine,
+  spec: BerthSpec,
+  options: { services?: string[]; env?: NodeJS.ProcessEnv; signal?: AbortSignal; lockTimeoutMs?: number; onLockWait?: (holder: LockHolder) => void } = {},
+): Promise<RestartResult> {
   const project = projectName(spec, options.env ?? process.env);
-  const containers = await observeProject(engine.api, project);
+  return withProjectLock(engine.endpoint, project, 'berth restart', () => restartNow(engine.api.withSignal(options.signal), spec, project, options), {
+    timeoutMs: options.lockTimeoutMs ?? 150_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
+  });
+}
+
+async function restartNow(docker: EngineApi, spec: BerthSpec, project: string, options: { services?: string[] }): Promise<RestartResult> {
+  const containers = await observeProject(docker, project);
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
   if (unknown.length) {
-    throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { exitCode: 1, hint: 'start it with berth up' });
+    throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { hint: 'start it with berth up' });
   }
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
   await Promise.all(
-    chosen.map((c) => engine.api.getContainer(c.id).restart({ t: stopTimeoutSeconds(spec.services[c.service]) })),
+    chosen.map((c) =>
+      docker
+        .getContainer(c.id)
+        .restart({ t: stopTimeoutSeconds(spec.services[c.service]) })
+        .catch((err: unknown) => {
+          throw isContainerGone(err) ? containerGone(c.service, 'restarting it') : engineRefused(err, `restarting ${c.name}`);
+        }),
+    ),
   );
   return { project, restarted: chosen.map((c) => ({ name: c.name, service: c.service })) };
 }

@@ -1,23 +1,14 @@
 import type { BerthSpec } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import type { Engine } from '../engine/connect.js';
+import { isContainerGone } from '../engine/engine-errors.js';
 import { currentHealth, type InspectState } from '../engine/health-state.js';
 import { observeProject } from '../engine/observe.js';
 import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
+import type { ServiceStatus } from '../container-status.js';
 
-export interface ServiceStatus {
-  service: string;
-  container?: string;
-  state: 'running' | 'exited' | 'created' | 'restarting' | 'paused' | 'dead' | 'missing';
-  health?: 'healthy' | 'unhealthy' | 'starting' | 'none';
-  exitCode?: number;
-  ports: { host: number; container: number; protocol: string; hostIp?: string }[];
-  image?: string;
-  startedAt?: string;
-  uptimeMs?: number;
-  lastHealthOutput?: string;
-}
+export type { ServiceStatus };
 
 function portsOf(info: Dockerode.ContainerInfo): ServiceStatus['ports'] {
   const seen = new Set<string>();
@@ -36,15 +27,23 @@ function portsOf(info: Dockerode.ContainerInfo): ServiceStatus['ports'] {
  * The project's services as the engine sees them: every container of the project (any profile),
  * plus the services enabled by default that have no container (state "missing").
  */
-export async function projectStatus(engine: Engine, spec: BerthSpec, options: { env?: NodeJS.ProcessEnv; now?: number } = {}): Promise<ServiceStatus[]> {
+export async function projectStatus(engine: Engine, spec: BerthSpec, options: { env?: NodeJS.ProcessEnv; now?: number; signal?: AbortSignal } = {}): Promise<ServiceStatus[]> {
   const env = options.env ?? process.env;
   const project = projectName(spec, env);
-  const observed = await observeProject(engine.api, project);
+  const docker = engine.api.withSignal(options.signal);
+  const observed = await observeProject(docker, project);
   const now = options.now ?? Date.now();
   const statuses = await Promise.all(
     observed.map(async (o): Promise<ServiceStatus> => {
       const base: ServiceStatus = { service: o.service, container: o.name, state: o.state as ServiceStatus['state'], ports: portsOf(o.info), image: o.info.Image };
-      const inspect = (await engine.api.getContainer(o.id).inspect().catch(() => undefined)) as (InspectState & { State: { StartedAt?: string } }) | undefined;
+      // A container removed since the list is shown as listed.
+      const inspect: InspectState | undefined = await docker
+        .getContainer(o.id)
+        .inspect()
+        .catch((err: unknown) => {
+          if (!isContainerGone(err)) throw err;
+          return undefined;
+        });
       if (!inspect) return base;
       const { health, lastOutput } = currentHealth(inspect);
       const startedAt = inspect.State.StartedAt && !inspect.State.StartedAt.startsWith('0001') ? inspect.State.StartedAt : undefined;

@@ -1,12 +1,9 @@
-import type { Engine } from '../engine/connect.js';
+import type { EngineApi } from '../engine/engine-api.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from '../labels.js';
-import { listeningSockets, socketOwners } from './proc-net.js';
+import { addressesClash, socketsHolding, type PortQuery } from './host-ports.js';
+import { boundSockets, socketOwners } from './proc-net.js';
 
-export interface PortQuery {
-  port: number;
-  protocol: 'tcp' | 'udp';
-  hostIp?: string;
-}
+export type { PortQuery };
 
 /** Who holds a host port: a container (name, project, service), a host process (PID, command line) or unknown. */
 export interface PortHolder {
@@ -24,26 +21,25 @@ export interface PortHolder {
 const DOCKER_PROXY = /(^|\/)docker-proxy\b/;
 
 /**
- * Finds what holds each port: running containers first (through the engine, when given), then
- * listening sockets from /proc with their owning process. docker-proxy processes are attributed to
- * their container. A socket whose owner cannot be read (another user's) is `unknown`.
+ * Finds what holds each queried port, by the one probe's rules (hostPortProbe: TCP listeners, any UDP
+ * socket, addresses that clash): running containers first (their published ports, through the engine
+ * when given), then the sockets of /proc with their owning process. docker-proxy processes are the
+ * containers' own. A socket whose owner cannot be read (another user's) is `unknown`.
  */
-export async function findPortHolders(engine: Engine | undefined, ports: PortQuery[]): Promise<PortHolder[]> {
+export async function findPortHolders(api: EngineApi | undefined, ports: PortQuery[]): Promise<PortHolder[]> {
   const holders: PortHolder[] = [];
-  const key = (port: number, protocol: string) => `${port}/${protocol}`;
-  const wanted = new Set(ports.map((p) => key(p.port, p.protocol)));
+  const key = (q: { port: number; protocol: string }) => `${q.port}/${q.protocol}`;
   const byContainer = new Set<string>();
-  if (engine) {
-    const running = await engine.api.listContainers({ filters: { status: ['running', 'restarting', 'paused'] } });
-    for (const c of running) {
-      for (const p of c.Ports ?? []) {
-        if (!p.PublicPort || !wanted.has(key(p.PublicPort, p.Type))) continue;
-        if (byContainer.has(key(p.PublicPort, p.Type) + c.Id)) continue;
-        byContainer.add(key(p.PublicPort, p.Type) + c.Id);
-        byContainer.add(key(p.PublicPort, p.Type));
+  if (api) {
+    const running = await api.listContainers({ filters: { status: ['running', 'restarting', 'paused'] } });
+    for (const q of ports) {
+      for (const c of running) {
+        const published = (c.Ports ?? []).some((p) => p.PublicPort === q.port && p.Type === q.protocol && addressesClash(q.hostIp, p.IP || '0.0.0.0'));
+        if (!published || byContainer.has(key(q) + c.Id)) continue;
+        byContainer.add(key(q) + c.Id).add(key(q));
         holders.push({
-          port: p.PublicPort,
-          protocol: p.Type as 'tcp' | 'udp',
+          port: q.port,
+          protocol: q.protocol,
           kind: 'container',
           container: (c.Names[0] ?? c.Id).replace(/^\//, ''),
           containerId: c.Id,
@@ -53,23 +49,35 @@ export async function findPortHolders(engine: Engine | undefined, ports: PortQue
       }
     }
   }
-  const sockets = (await listeningSockets()).filter((s) => wanted.has(key(s.port, s.protocol)) && !byContainer.has(key(s.port, s.protocol)));
-  const owners = await socketOwners(new Set(sockets.map((s) => s.inode)));
+  const { sockets } = await boundSockets();
+  const held = ports.filter((q) => !byContainer.has(key(q))).map((q) => ({ q, sockets: socketsHolding(q, sockets) }));
+  const owners = await socketOwners(new Set(held.flatMap((h) => h.sockets.map((s) => s.inode))));
   const seen = new Set<string>();
-  for (const s of sockets) {
-    const owner = owners.get(s.inode);
-    if (owner && DOCKER_PROXY.test(owner.command) && engine) continue; // a container we did not see (stopped meanwhile)
-    const id = `${key(s.port, s.protocol)}:${owner?.pid ?? '?'}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    holders.push(owner ? { port: s.port, protocol: s.protocol, kind: 'process', pid: owner.pid, command: owner.command } : { port: s.port, protocol: s.protocol, kind: 'unknown' });
+  for (const { q, sockets: holding } of held) {
+    for (const s of holding) {
+      const owner = owners.get(s.inode);
+      if (owner && DOCKER_PROXY.test(owner.command) && api) continue; // a container we did not see (stopped meanwhile)
+      const id = `${key(q)}:${owner?.pid ?? '?'}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      holders.push(owner ? { port: q.port, protocol: q.protocol, kind: 'process', pid: owner.pid, command: owner.command } : { port: q.port, protocol: q.protocol, kind: 'unknown' });
+    }
   }
   return holders;
 }
 
-/** "container marquez-api-1 (project semops-data)" / "PID 4242 (python -m http.server 5000)". */
-export function describeHolder(h: PortHolder): string {
-  if (h.kind === 'container') return `container ${h.container}${h.project ? ` (project ${h.project}${h.service ? `, service ${h.service}` : ''})` : ''}`;
-  if (h.kind === 'process') return `PID ${h.pid} (${h.command || 'unknown command'})`;
-  return 'a process berth cannot see (another user\'s?)';
+/** Longer command lines are cut here: one holder, one line. */
+const COMMAND_WIDTH = 80;
+
+/**
+ * berth's one description of a holder, for the preflight, the ports commands and the doctor:
+ * "container marquez-api-1 (project semops-data, service marquez)" / "PID 4242 (python -m http.server 5000)".
+ */
+export function describeHolder(h: Pick<PortHolder, 'kind' | 'container' | 'project' | 'service' | 'pid' | 'command'>): string {
+  if (h.kind === 'container') return `container ${h.container ?? '?'}${h.project ? ` (project ${h.project}${h.service ? `, service ${h.service}` : ''})` : ''}`;
+  if (h.kind === 'process') {
+    const command = h.command || 'unknown command';
+    return `PID ${h.pid} (${command.length > COMMAND_WIDTH ? `${command.slice(0, COMMAND_WIDTH - 3)}...` : command})`;
+  }
+  return "a process berth cannot see (another user's?)";
 }

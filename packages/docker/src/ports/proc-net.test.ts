@@ -19,11 +19,11 @@ describe('parseProcNet', () => {
   it('decodes IPv6 addresses', () => {
     expect(parseProcNet(TCP6, 'tcp').map((s) => [s.address, s.port])).toEqual([
       ['::', 5001],
-      ['0:0:0:0:0:0:0:1', 5002],
+      ['::1', 5002],
     ]);
   });
-  it('keeps bound UDP sockets (state 07) only', () => {
+  it('keeps every UDP socket: bound (07) or connected (01), each holds its local port', () => {
     const udp = TCP.replace(/ 0A /g, ' 07 ');
-    expect(parseProcNet(udp, 'udp').map((s) => s.port)).toEqual([5000, 8080]);
+    expect(parseProcNet(udp, 'udp').map((s) => s.port)).toEqual([5000, 40000, 8080]);
   });
 });

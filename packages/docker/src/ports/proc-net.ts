@@ -1,29 +1,52 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 
-/** One bound socket from /proc/net/{tcp,tcp6,udp,udp6}. */
+/** A socket that holds its local port, from /proc/net/{tcp,tcp6,udp,udp6}. */
 export interface ProcSocket {
   protocol: 'tcp' | 'udp';
+  /** Canonical text: `127.0.0.1`, `0.0.0.0`, `::`, `::1`, `::ffff:127.0.0.1`. */
   address: string;
   port: number;
   inode: number;
 }
 
-function hexAddress(hex: string): string {
-  if (hex.length === 8) return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
-  // IPv6: four little-endian 32-bit words.
-  const words: string[] = [];
-  for (let w = 0; w < 4; w++) {
-    const word = hex.slice(w * 8, w * 8 + 8);
-    const bytes = [3, 2, 1, 0].map((i) => word.slice(i * 2, i * 2 + 2)).join('');
-    words.push(bytes.slice(0, 4), bytes.slice(4, 8));
+const TCP_LISTEN = '0A';
+
+/** IPv4 `a.b.c.d`; IPv6 compressed (RFC 5952), an IPv4-mapped address as `::ffff:a.b.c.d`. */
+export function formatIp(bytes: number[]): string {
+  if (bytes.length === 4) return bytes.join('.');
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
+  const words = Array.from({ length: 8 }, (_, i) => (bytes[i * 2]! << 8) | bytes[i * 2 + 1]!);
+  // The longest run (of two or more) of zero words becomes "::".
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > best.len && j - i >= 2) best = { at: i, len: j - i };
+    i = j;
   }
-  const text = words.map((x) => parseInt(x, 16).toString(16)).join(':');
-  return text === '0:0:0:0:0:0:0:0' ? '::' : text.replace(/^0:0:0:0:0:ffff:/, '::ffff:');
+  const hex = words.map((w) => w.toString(16));
+  if (best.at < 0) return hex.join(':');
+  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`;
+}
+
+/** /proc/net's address column: IPv4 as one little-endian word, IPv6 as four. */
+function hexAddress(hex: string): string {
+  const bytes: number[] = [];
+  for (let w = 0; w < hex.length / 8; w++) {
+    const word = hex.slice(w * 8, w * 8 + 8);
+    for (const i of [3, 2, 1, 0]) bytes.push(parseInt(word.slice(i * 2, i * 2 + 2), 16));
+  }
+  return formatIp(bytes);
 }
 
 /**
- * Parses a /proc/net table. TCP keeps LISTEN sockets (state 0A); UDP keeps bound ones (state 07).
- * Pure, so it is tested on captured text.
+ * Parses a /proc/net table into the sockets that hold a port against a new binding: TCP sockets in
+ * LISTEN (state 0A; a connected or closing TCP socket does not keep a listener off its port), and every
+ * UDP socket (bound, 07, or connected, 01: either way its local port is taken). Pure, tested on captured text.
  */
 export function parseProcNet(text: string, protocol: 'tcp' | 'udp'): ProcSocket[] {
   const out: ProcSocket[] = [];
@@ -31,18 +54,25 @@ export function parseProcNet(text: string, protocol: 'tcp' | 'udp'): ProcSocket[
     const f = line.trim().split(/\s+/);
     if (f.length < 10) continue;
     const [addr, portHex] = f[1]!.split(':') as [string, string];
-    const state = f[3];
-    if (protocol === 'tcp' ? state !== '0A' : state !== '07') continue;
-    out.push({ protocol, address: hexAddress(addr), port: parseInt(portHex, 16), inode: Number(f[9]) });
+    if (protocol === 'tcp' && f[3] !== TCP_LISTEN) continue;
+    const port = parseInt(portHex, 16);
+    if (!port) continue;
+    out.push({ protocol, address: hexAddress(addr), port, inode: Number(f[9]) });
   }
   return out;
 }
 
-/** Bound sockets of this host's network namespace. Empty off Linux. */
-export async function listeningSockets(procRoot = '/proc'): Promise<ProcSocket[]> {
+/**
+ * Every socket holding a port in this host's network namespace, and whether /proc could be read at
+ * all (`visible` false off Linux: then nothing is known, which is not the same as nothing held).
+ */
+export async function boundSockets(procRoot = '/proc'): Promise<{ sockets: ProcSocket[]; visible: boolean }> {
   const tables: [string, 'tcp' | 'udp'][] = [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']];
-  const all = await Promise.all(tables.map(async ([file, proto]) => parseProcNet(await readFile(`${procRoot}/net/${file}`, 'utf8').catch(() => ''), proto)));
-  return all.flat();
+  const texts = await Promise.all(tables.map(([file]) => readFile(`${procRoot}/net/${file}`, 'utf8').catch(() => undefined)));
+  return {
+    sockets: texts.flatMap((text, i) => (text === undefined ? [] : parseProcNet(text, tables[i]![1]))),
+    visible: texts.some((t) => t !== undefined),
+  };
 }
 
 /** The processes that hold the given socket inodes: inode -> { pid, command }. Processes we cannot read are skipped. */

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type Dockerode from 'dockerode';
+import Dockerode from 'dockerode';
+import { dockerSocketPath } from './docker-available.js';
 
 /** The local test image: static busybox with its applets; `httpd -f -p 8080 -h /www` serves /www/health. */
 export const TEST_IMAGE = 'berth-test/busybox:1';
@@ -87,9 +88,10 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * Builds `berth-test/busybox:1` once (idempotent, safe when several test processes ask at once)
- * and returns its tag. Needs a static busybox on the host (Debian's busybox-static).
+ * and returns its tag. Needs a static busybox on the host (Debian's busybox-static). Test code may
+ * use dockerode (a full client, for setting up what berth then finds); berth itself does not.
  */
-export async function ensureTestImage(docker: Dockerode): Promise<string> {
+export async function ensureTestImage(docker: Dockerode = new Dockerode({ socketPath: dockerSocketPath() })): Promise<string> {
   if (await hasImage(docker)) return TEST_IMAGE;
   const busybox = BUSYBOX_CANDIDATES.find((p) => existsSync(p));
   if (!busybox) throw new Error('no static busybox on this host (install busybox-static, see .ci/setup.d/docker.sh)');

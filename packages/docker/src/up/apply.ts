@@ -1,9 +1,10 @@
-import type { EngineApi } from '../engine/api-client.js';
 import { BerthError, type BerthSpec } from '@berth/spec';
-import { explainStartError } from '../engine/engine-errors.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import { abortError, EngineStalledError, explainStartError, isAbort, isDeadline, isEngineAnswer } from '../engine/engine-errors.js';
 import type { WaitCondition } from '../engine/health-state.js';
 import { ContainerEvents } from '../engine/container-events.js';
-import { abortError, waitFor } from '../engine/wait-for.js';
+import { waitFor } from '../engine/wait-for.js';
+import { createServiceContainer } from './create-container.js';
 import type { DesiredContainer } from './desired.js';
 import { Semaphore } from './limits.js';
 import type { Plan, PlanStep } from './plan.js';
@@ -35,6 +36,9 @@ export interface ApplyOptions {
   onEvent?: (e: UpEvent) => void;
 }
 
+/** Phases after which a service needs nothing more of this `up`. */
+const DONE = new Set<string>(['kept', 'healthy', 'completed', 'failed', 'removed']);
+
 /** A service without a health check counts as up once it has stayed running this long. */
 const STABLE_MS = 1000;
 
@@ -47,26 +51,40 @@ interface Task {
  * Applies a plan: each service waits for its dependencies' conditions, then runs its step under a
  * bounded concurrency. Starts of containers whose host port the engine picks from a range are
  * serialised (that allocation is not atomic, which is why Compose serialises every start); fixed host
- * ports were checked by the preflight, and a clash at start is reported as such. The first failure stops new steps; the steps in
- * flight finish, so nothing is left half-made or unlabelled; all failures are reported together.
+ * ports were checked by the preflight, and a clash at start is reported as such. The first failure, an
+ * interrupt or the deadline (`signal`) stop everything at once, engine calls in flight included: a
+ * container is created with its labels in one call, so whatever was made carries them and the next
+ * `up` converges. All failures are reported together; an engine that stopped answering first.
  */
-export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOptions): Promise<void> {
-  const emit = (service: string, phase: UpPhase, detail?: string) => options.onEvent?.({ service, phase, ...(detail ? { detail } : {}) });
+export async function applyPlan(engineApi: EngineApi, plan: Plan, options: ApplyOptions): Promise<void> {
+  /** Where each service is, for the deadline's message. */
+  const at = new Map<string, string>();
+  const emit = (service: string, phase: UpPhase, detail?: string) => {
+    at.set(service, phase === 'waiting' ? `waiting (${detail ?? ''})` : phase);
+    options.onEvent?.({ service, phase, ...(detail ? { detail } : {}) });
+  };
   const earlyProbe = options.earlyProbe ?? true;
   const limit = new Semaphore(options.concurrency ?? 4);
   const portStarts = new Semaphore(1);
   const stop = new AbortController();
-  const onOuterAbort = () => stop.abort();
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // The outer reason travels on: a wait ended by the deadline reports a timeout, by Ctrl-C an interrupt.
+  const onOuterAbort = () => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) onOuterAbort();
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = stop.signal;
+  const docker = engineApi.withSignal(signal);
   const failures: unknown[] = [];
-  const events = options.project ? await ContainerEvents.open(docker, options.project) : undefined;
+  const events = options.project && !signal.aborted ? await ContainerEvents.open(docker, options.project) : undefined;
   const tasks = new Map<string, Task>();
   const steps = new Map<string, PlanStep[]>();
   for (const s of plan.steps) steps.set(s.service, [...(steps.get(s.service) ?? []), s]);
 
   const checkAbort = () => {
-    if (signal.aborted) throw abortError();
+    if (signal.aborted) throw abortError(signal.reason);
+  };
+  /** An engine answer (a 404: already gone) is fine where berth was removing or stopping anyway; a stall or abort is not. */
+  const unlessAnswer = (err: unknown) => {
+    if (!isEngineAnswer(err)) throw err;
   };
 
   // New containers are created up front, in parallel (as Compose does): only starts wait on dependencies.
@@ -79,11 +97,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
     const p = createLane.run(async () => {
       checkAbort();
       emit(step.service, 'creating');
-      try {
-        return (await docker.createContainer(d.create)).id;
-      } catch (err) {
-        throw explainStartError(step.service, err);
-      }
+      return createServiceContainer(docker, d);
     });
     p.catch(() => undefined);
     created.set(step.service, p);
@@ -99,7 +113,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
     let id: string | undefined;
     for (const step of steps.get(service) ?? []) {
       if (step.action === 'remove' && step.container) {
-        await limit.run(() => docker.getContainer(step.container!.id).remove({ force: true }));
+        await limit.run(() => docker.getContainer(step.container!.id).remove({ force: true }).catch(unlessAnswer));
         emit(service, 'removed', step.container.name);
       } else if (step.action === 'keep') {
         emit(service, 'kept', step.reason);
@@ -113,15 +127,12 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
           if (step.action === 'recreate') {
             emit(service, 'recreating', step.reason);
             const old = docker.getContainer(step.container!.id);
-            await old.stop({ t: d.stopTimeoutS }).catch(() => undefined);
-            await old.remove({ force: true });
+            await old.stop({ t: d.stopTimeoutS }).catch(unlessAnswer);
+            await old.remove({ force: true }).catch(unlessAnswer);
+            checkAbort();
           }
           if (step.action === 'start') return step.container!.id;
-          try {
-            return (await docker.createContainer(d.create)).id;
-          } catch (err) {
-            throw explainStartError(service, err);
-          }
+          return createServiceContainer(docker, d);
         });
         emit(service, 'starting');
         const start = () => docker.getContainer(id!).start().catch((err: unknown) => {
@@ -167,8 +178,8 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
   for (const service of order) {
     const started = runStep(service);
     started.catch((err: unknown) => {
-      if (!signal.aborted || (err as Error)?.name !== 'AbortError') failures.push(err);
-      if ((err as Error)?.name !== 'AbortError') emit(service, 'failed', err instanceof Error ? err.message : String(err));
+      if (!signal.aborted || !isAbort(err)) failures.push(err);
+      if (!isAbort(err)) emit(service, 'failed', err instanceof Error ? err.message : String(err));
       stop.abort();
     });
     tasks.set(service, { started, conditions: new Map() });
@@ -181,7 +192,7 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
     const oneShot = options.spec.services[service]?.restart === undefined && Object.values(options.spec.services).some((s) => s.dependsOn?.[service]?.condition === 'service_completed_successfully');
     if (oneShot) return;
     await condition(service, task, d.hasHealthcheck ? 'service_healthy' : 'service_started', d.hasHealthcheck ? 0 : STABLE_MS).catch((err: unknown) => {
-      if ((err as Error)?.name !== 'AbortError') failures.push(err);
+      if (!isAbort(err)) failures.push(err);
       stop.abort();
       throw err;
     });
@@ -189,13 +200,20 @@ export async function applyPlan(docker: EngineApi, plan: Plan, options: ApplyOpt
   const settled = await Promise.allSettled(finals);
   events?.close();
   options.signal?.removeEventListener('abort', onOuterAbort);
-  const real = [...new Set(failures)].filter((f) => (f as Error)?.name !== 'AbortError');
+  const real = [...new Set(failures)].filter((f) => !isAbort(f));
+  const stalled = real.find((f) => f instanceof EngineStalledError);
+  if (stalled) throw stalled;
   if (real.length === 1) throw real[0];
   if (real.length > 1) {
     throw new BerthError('ERR_BERTH_UP_FAILED', `${real.length} services failed`, {
-      exitCode: 1,
       problems: real.map((f) => ({ code: (f as BerthError).code ?? 'up-failed', severity: 'error' as const, message: (f as Error).message, ...((f as BerthError).hint ? { hint: (f as BerthError).hint } : {}) })),
     });
   }
-  if (options.signal?.aborted || settled.some((s) => s.status === 'rejected')) throw abortError();
+  if (options.signal?.aborted && isDeadline(options.signal.reason)) {
+    const unfinished = order.map((service) => [service, at.get(service) ?? 'not begun'] as const).filter(([, phase]) => !DONE.has(phase)).map(([service, phase]) => `${service} ${phase}`);
+    throw new BerthError('ERR_BERTH_TIMEOUT', `berth up ran out of time (--timeout)${unfinished.length ? ` with ${unfinished.join(', ')}` : ''}`, {
+      hint: 'raise --timeout; what was made keeps its labels and the next berth up goes on from there',
+    });
+  }
+  if (options.signal?.aborted || settled.some((s) => s.status === 'rejected')) throw abortError(options.signal?.reason);
 }

@@ -1,5 +1,5 @@
 import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
-import type { EngineApi } from '../engine/api-client.js';
+import type { EngineApi } from '../engine/engine-api.js';
 import { buildFailureProblem, planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from '../build/build-images.js';
 import type { BuildMode } from '../build/build-plan.js';
 import { buildTargets } from '../build/build-targets.js';
@@ -59,7 +59,7 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
   const targets = buildTargets(entries, [...desired.values()], { projectDir: options.projectDir, vars: options.vars }, problems);
   const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.mode, env: options.env, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
   problems.push(...planned.problems);
-  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error'), exitCode: 2 });
+  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
   for (const b of planned.builds) {
     if (b.decision.action !== 'build') continue;
     if (b.builder?.warning) result.warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
@@ -71,7 +71,8 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
     result.reports = planned.builds.map(plannedReport);
     return result;
   }
-  const reports = await runBuilds(api, planned.builds, {
+  // --no-build: an image that is not there is not built, nor a failed build; up refuses it before starting anything.
+  const reports = await runBuilds(api, planned.builds.filter((b) => b.decision.action !== 'missing'), {
     project: options.project,
     pull: options.pull,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),

@@ -1,21 +1,24 @@
 import { readFileSync } from 'node:fs';
-import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
-import type { Engine } from '../engine/connect.js';
-import { localImageIds, missingImageProblems, pullImage } from '../engine/images.js';
+import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import type { BuildMode } from '../build/build-plan.js';
 import { defaultCacheDir } from '../build/context-digest.js';
-import { buildFailureProblems, upBuilds, type UpBuilds } from './up-builds.js';
+import { commandScope, type CommandScope } from '../engine/command-scope.js';
+import type { Engine } from '../engine/connect.js';
+import { abortError, engineRefused, isAbort } from '../engine/engine-errors.js';
+import { localImageIds, missingImageProblems } from '../engine/images.js';
 import { observeProject } from '../engine/observe.js';
 import { ensureNetwork, ensureVolumes } from '../engine/project-resources.js';
 import { findPortHolders } from '../ports/port-holders.js';
 import { preflightProblems } from '../ports/preflight.js';
-import { listeningSockets } from '../ports/proc-net.js';
-import { resolveProfiles } from '../profiles.js';
-import { projectName } from '../project-name.js';
+import { boundSockets } from '../ports/proc-net.js';
+import { withProjectLock, type LockHolder } from '../ops/project-lock.js';
+import { resolveProfiles, type ProfileSelection } from '../profiles.js';
+import { networkName, projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
 import { projectVariables } from './env-values.js';
 import { plan as makePlan, type Plan } from './plan.js';
+import { buildFailureProblems, upBuilds, type UpBuilds } from './up-builds.js';
 
 export interface UpOptions {
   profiles?: string[];
@@ -27,17 +30,23 @@ export interface UpOptions {
   wait?: boolean;
   /** Start a `service_healthy` dependent once the dependency's health test passes when run early (default true). */
   earlyProbe?: boolean;
+  /** The deadline for `up` (default 120 s): engine calls, pulls and waits alike; image builds are not held to it (their time is added). */
   timeoutMs?: number;
+  /** Ctrl-C: stops everything at once (what was made keeps its labels). */
   signal?: AbortSignal;
   onEvent?: (e: UpEvent) => void;
   /** Directory of berth.yaml (binds, env files, .env); default the cwd. */
   projectDir?: string;
+  /** The `.env` beside the spec as @berth/spec's loader read it (`[]`: there is none); default: read from projectDir. */
+  dotEnv?: readonly DotEnvEntry[];
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   /** Images of services with `build`: `auto` builds what is missing or whose inputs changed (default), `always` is `--build`, `never` is `--no-build`. */
   build?: BuildMode;
   /** Where build context hashes are remembered between runs (default `$XDG_CACHE_HOME/berth`). */
   buildCacheDir?: string;
+  /** Told once when another berth is working on the project and this one waits for it. */
+  onLockWait?: (holder: LockHolder) => void;
 }
 
 export interface UpResult {
@@ -61,76 +70,141 @@ const readText = (file: string) => {
   }
 };
 
-function fail(code: string, message: string, problems: Problem[], exitCode: number): never {
-  throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error'), exitCode });
+function fail(code: BerthErrorCode, message: string, problems: Problem[]): never {
+  throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error') });
+}
+
+/** What ends `up` early, in words: the deadline as a timeout (exit 1), an engine's refusal as one line. */
+function upError(err: unknown, scope: CommandScope, timeoutMs: number): unknown {
+  if (isAbort(err) && scope.expired()) {
+    return new BerthError('ERR_BERTH_TIMEOUT', `berth up ran out of time (--timeout ${timeoutMs / 1000} s) before starting anything`, { hint: 'raise --timeout' });
+  }
+  return engineRefused(err, 'a call of berth up');
 }
 
 /**
- * `berth up`: resolve profiles, build the desired containers, compare them with the engine (plan),
- * check images and host ports before creating anything, then apply. Idempotent.
+ * `berth up`: resolve profiles, build the desired containers, build the images that need it, compare
+ * them with the engine (plan), check images and host ports before creating anything, then apply.
+ * Idempotent. It runs within `timeoutMs` (image builds aside: they take as long as they take) and
+ * stops at once on `signal`, builds included.
  */
 export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {}): Promise<UpResult> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const scope = commandScope(options.signal, timeoutMs);
+  try {
+    return await upWithin(engine, spec, options, scope);
+  } catch (err) {
+    throw upError(err, scope, timeoutMs);
+  }
+}
+
+async function upWithin(engine: Engine, spec: BerthSpec, options: UpOptions, scope: CommandScope): Promise<UpResult> {
+  if (scope.signal.aborted) throw abortError(scope.signal.reason);
+  const prepared = prepare(spec, options);
+  if (options.dryRun) return converge(engine, spec, options, scope, prepared);
+  // One berth at a time changes a project on an engine: a second `up` (or a `down`) waits its turn, up to the deadline.
+  return withProjectLock(engine.endpoint, prepared.project, 'berth up', () => converge(engine, spec, options, scope, prepared), {
+    timeoutMs: scope.deadline - Date.now(),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
+  });
+}
+
+interface Prepared {
+  project: string;
+  projectDir: string;
+  env: NodeJS.ProcessEnv;
+  /** What `${VAR}` references and `null` build args resolve from: the environment over the `.env`. */
+  vars: Record<string, string | undefined>;
+  selection: ProfileSelection;
+  warnings: Problem[];
+  desired: Map<string, DesiredContainer>;
+}
+
+/** What the selection asks for, before asking the engine anything: profiles resolved, each service's container. */
+function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const env = options.env ?? process.env;
   const projectDir = options.projectDir ?? process.cwd();
   const project = projectName(spec, env);
   const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
-  if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems, 2);
+  if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems);
 
-  const vars = projectVariables(projectDir, env);
+  const vars = projectVariables(projectDir, env, options.dotEnv);
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
   for (const name of selection.services) {
     const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
     if (d) desired.set(name, d);
   }
-  if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems, 2);
+  if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems);
   warnings.push(...problems);
+  return { project, projectDir, env, vars, selection, warnings, desired };
+}
 
-  const docker = engine.api;
+/**
+ * The engine's side: read what is there, build the images that need it, plan, check images and ports,
+ * then create, start and wait.
+ */
+async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, scope: CommandScope, prepared: Prepared): Promise<UpResult> {
+  const { project, projectDir, env, vars, selection, warnings, desired } = prepared;
+  const checkAbort = () => {
+    if (scope.signal.aborted) throw abortError(scope.signal.reason);
+  };
+  checkAbort();
+  const docker = engine.api.withSignal(scope.signal);
+  const mode = options.build ?? 'auto';
   // Independent reads (the project's containers, who holds the ports), started now so the engine answers
   // them while the build contexts are walked; read again if a build ran, since a build can take minutes.
   const allPorts = [...desired.values()].flatMap((d) => d.hostPorts);
   const readState = () => {
     const reads = Promise.all([
       observeProject(docker, project),
-      allPorts.length ? findPortHolders(engine, allPorts) : Promise.resolve([]),
-      allPorts.length ? listeningSockets() : Promise.resolve([]),
+      allPorts.length ? findPortHolders(docker, allPorts) : Promise.resolve([]),
+      allPorts.length ? boundSockets() : Promise.resolve({ sockets: [] }),
     ]);
     reads.catch(() => undefined);
     return reads;
   };
   const early = readState();
   // Builds first: a service's image must be what its inputs say before it is compared with its container.
-  const builds = await upBuilds(docker, spec, desired, {
-    project,
-    projectDir,
-    vars,
-    mode: options.build ?? 'auto',
-    dryRun: !!options.dryRun,
-    cacheDir: options.buildCacheDir ?? defaultCacheDir(env),
-    env,
-    pull: (image) => pullImage(engine.docker, image, options.signal),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onEvent ? { onEvent: (e) => options.onEvent!(e) } : {}),
-  });
+  // They are not held to the deadline (Ctrl-C still ends them): its clock stops while they run.
+  const builds = await scope.hold(() =>
+    upBuilds(docker, spec, desired, {
+      project,
+      projectDir,
+      vars,
+      mode,
+      dryRun: !!options.dryRun,
+      cacheDir: options.buildCacheDir ?? defaultCacheDir(env),
+      env,
+      pull: (image) => docker.pull(image),
+      signal: scope.signal,
+      ...(options.onEvent ? { onEvent: (e) => options.onEvent!(e) } : {}),
+    }),
+  );
+  checkAbort();
   warnings.push(...builds.warnings);
   // what depends on a failed build is left as it is; the rest goes on
   for (const service of builds.stopped.keys()) desired.delete(service);
   const built = new Set(builds.reports.flatMap((r) => (r.action === 'build' ? r.services : [])));
-  const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image }));
+  // With --no-build, an image to build that is not there is refused as such (how to build it), as Compose fails too.
+  const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image, ...(d.build && mode === 'never' ? { build: d.build } : {}) }));
   const ranBuild = !options.dryRun && builds.reports.some((r) => r.action === 'built' || r.action === 'failed');
-  const [firstIds, [observed, holders, sockets]] = await Promise.all([localImageIds(docker, images.map((i) => i.image)), ranBuild ? readState() : early]);
+  const [firstIds, [observed, holders, { sockets }]] = await Promise.all([localImageIds(docker, images.map((i) => i.image)), ranBuild ? readState() : early]);
   let ids = firstIds;
   // an image a dry run would build is not missing
   const missing = missingImageProblems(images.filter((i) => !built.has(i.service)), ids);
+  // say which images --no-build leaves missing, before anything is pulled or created
+  const toBuild = missing.filter((p) => p.code === 'image-build-needed');
+  if (toBuild.length && !options.dryRun) fail('ERR_BERTH_IMAGE_BUILD', 'images to build', toBuild);
   if (missing.length && options.pull && !options.dryRun) {
     for (const image of new Set(images.filter((i) => !ids.has(i.image)).map((i) => i.image))) {
       options.onEvent?.({ service: images.find((i) => i.image === image)!.service, phase: 'creating', detail: `pulling ${image}` });
-      await pullImage(engine.docker, image, options.signal);
+      await docker.pull(image);
     }
     ids = await localImageIds(docker, images.map((i) => i.image));
-  } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing, 1);
+  } else if (missing.length && !options.dryRun) fail('ERR_BERTH_IMAGE_MISSING', 'images missing', missing);
   else warnings.push(...missing.map((p) => ({ ...p, severity: 'warning' as const })));
 
   const thePlan = makePlan(
@@ -155,21 +229,25 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     result.warnings.push(...portProblems.map((p) => ({ ...p, severity: 'warning' as const })));
     return result;
   }
-  if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems, 1);
+  if (portProblems.length) fail('ERR_BERTH_PORTS', 'port preflight failed', portProblems);
   const buildFailures = buildFailureProblems(builds);
 
-  if (starting.length) {
-    await Promise.all([ensureNetwork(docker, project), ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))])]);
-  }
+  checkAbort();
+  const network = networkName(project);
+  await Promise.all([
+    // Only when a container joins it: Compose too creates only the networks its services use.
+    starting.some((d) => d.create.HostConfig?.NetworkMode === network) ? ensureNetwork(docker, project) : undefined,
+    ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))]),
+  ]);
   const applied = applyPlan(docker, thePlan, {
     spec,
     project,
     desired,
     wait: options.wait ?? true,
     ...(options.earlyProbe === false ? { earlyProbe: false } : {}),
-    deadline: Date.now() + (options.timeoutMs ?? 120_000),
+    deadline: scope.deadline,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: scope.signal,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   if (!buildFailures.length) {
@@ -181,8 +259,8 @@ export async function up(engine: Engine, spec: BerthSpec, options: UpOptions = {
     () => undefined,
     (err: unknown) => err,
   );
-  if ((appliedError as Error)?.name === 'AbortError') throw appliedError;
+  if (isAbort(appliedError)) throw appliedError;
   const more = appliedError instanceof BerthError ? (appliedError.problems.length ? appliedError.problems : [{ code: appliedError.code, severity: 'error' as const, message: appliedError.message }]) : appliedError ? [{ code: 'up-failed', severity: 'error' as const, message: (appliedError as Error).message }] : [];
   const failedBuilds = buildFailures.filter((p) => p.code === 'build-failed').length;
-  throw new BerthError('ERR_BERTH_BUILD_FAILED', `${failedBuilds} image build${failedBuilds === 1 ? '' : 's'} failed`, { exitCode: 1, problems: [...buildFailures, ...more] });
+  throw new BerthError('ERR_BERTH_BUILD_FAILED', `${failedBuilds} image build${failedBuilds === 1 ? '' : 's'} failed`, { problems: [...buildFailures, ...more] });
 }

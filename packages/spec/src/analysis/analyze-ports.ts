@@ -1,12 +1,13 @@
 import type { Problem } from '../problem.js';
 import { closest } from '../util/did-you-mean.js';
-import { hostIpsOverlap } from './host-ip.js';
+import { hostIpsOverlap, isLocalHost } from './host-ip.js';
 import { PortIndex, formatSpan } from './port-index.js';
 import { PortPlaces, holderName, portLabel, registryEntries, specBindings, type RegistryEntry, type SpecBinding } from './port-model.js';
 import { checkRegistry, checkReservations, foreignReservations, reservedFor, type RegistryIndex, type Reservation } from './registry-checks.js';
 import { findSpecConflicts } from './spec-conflicts.js';
 import { checkPortEnv } from './port-env.js';
 import type { EnvOrigin, PortConflict, PortReport, RegistryInput, SpecInput } from './types.js';
+import { pushAll } from '../util/push-all.js';
 
 /** Linux's default ephemeral range (net.ipv4.ip_local_port_range): the kernel hands these to outgoing connections. */
 export const EPHEMERAL_PORTS = { from: 32768, to: 60999 } as const;
@@ -33,7 +34,7 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   const index = checkRegistry(entries, places, problems, conflicts);
   const reservations = checkReservations(places, problems);
   const bindings = specBindings(input.specs);
-  conflicts.push(...findSpecConflicts(bindings, places, problems));
+  pushAll(conflicts, findSpecConflicts(bindings, places, problems));
   const allowPrivileged = input.registry?.value.allowPrivileged ?? false;
   const bands = new Map<string, string[]>();
   for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);
@@ -144,7 +145,7 @@ function checkConnections(index: RegistryIndex, places: PortPlaces, problems: Pr
   if (!places.registry) return;
   places.specs.forEach((input) => {
     for (const [id, c] of Object.entries(input.spec.connections)) {
-      if (c.transport !== 'tcp' || !['localhost', '127.0.0.1', '::1', '0.0.0.0'].includes(c.host)) continue;
+      if (c.transport !== 'tcp' || !isLocalHost(c.host)) continue;
       if (index.tcp.overlapping(c.port, c.port).length) continue;
       const path = ['connections', id, 'port'];
       problems.push({ code: 'connection-unregistered', severity: 'warning', file: input.file, ...(input.source ? input.source.locate(path) : {}), path, message: `connection ${id} uses localhost:${c.port}, which the port registry does not list`, hint: 'add it to the registry as a shared entry so no repo takes that port' });

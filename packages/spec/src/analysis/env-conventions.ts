@@ -3,11 +3,10 @@ import type { EnvConvention } from '../schema/env.js';
 import type { Problem } from '../problem.js';
 import type { SourceDocument } from '../load/yaml-document.js';
 import { editDistance } from '../util/did-you-mean.js';
+import { looksSecret } from '../secrets/names.js';
 import { knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 
 const UPPER_SNAKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
-const SECRET_SUFFIX = /(?:^|_)(?:API_?KEY|SECRET(?:_KEY)?|TOKEN|PASSWORD|PASSWD|PASS|PRIVATE_KEY|CREDENTIALS?|AUTH)$/;
-const NOT_SECRET = /(?:PUBLIC_KEY|_KEY_(?:ID|NAME|PATH|FILE)|_FILE|_PATH)$/;
 /** Words that mean the same in a prefix: SEMOPS_DATABASE_ is a near miss of SEMOPS_DB_. */
 const SYNONYMS: Record<string, string> = { DATABASE: 'DB', POSTGRESQL: 'POSTGRES', PG: 'POSTGRES', PSQL: 'POSTGRES' };
 
@@ -81,7 +80,7 @@ function nearMiss(v: KnownEnvVar, conventions: EnvConvention[], where: Pick<Prob
 function checkSuffix(v: KnownEnvVar, where: Pick<Problem, 'file' | 'line' | 'col'>, problems: Problem[]) {
   if (!v.declared) return;
   const name = v.name.toUpperCase();
-  if (!v.secret && SECRET_SUFFIX.test(name) && !NOT_SECRET.test(name) && (v.type === 'string' || v.type === 'url')) {
+  if (!v.secret && looksSecret(name) && (v.type === 'string' || v.type === 'url')) {
     problems.push({ code: 'env-secret-unmarked', severity: 'warning', ...where, message: `${v.name} looks like a secret but is not marked secret, so berth may print it`, hint: 'add `secret: true`' });
   }
   if (/_PORT$/.test(name) && v.type !== 'port') problems.push({ code: 'env-type-convention', severity: 'warning', ...where, message: `${v.name} ends in _PORT but has type ${v.type}`, hint: 'declare `type: port`' });

@@ -17,3 +17,10 @@ export function hostIpsOverlap(a: string | undefined, b: string | undefined): bo
   const y = normalizeHostIp(b);
   return x === undefined || y === undefined || x === y;
 }
+
+const THIS_MACHINE = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0']);
+
+/** A host name a connection uses to reach a port published on this machine (where the registry's ports live). */
+export function isLocalHost(host: string): boolean {
+  return THIS_MACHINE.has(host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'));
+}

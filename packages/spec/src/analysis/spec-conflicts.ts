@@ -1,48 +1,89 @@
 import type { Problem } from '../problem.js';
-import { hostIpsOverlap } from './host-ip.js';
-import { PortIndex } from './port-index.js';
+import { hostIpsOverlap, normalizeHostIp } from './host-ip.js';
+import { PortIndex, type PortSpan } from './port-index.js';
 import { holderName, portLabel, type PortPlaces, type SpecBinding } from './port-model.js';
 import type { PortConflict } from './types.js';
+import { pushAll } from '../util/push-all.js';
+
+/** Bindings with the same span, protocol and host address: they all overlap each other, and whatever overlaps one overlaps all. */
+interface Bucket extends PortSpan {
+  protocol: 'tcp' | 'udp';
+  hostIp?: string;
+  members: SpecBinding[];
+  parent: Bucket;
+}
+
+interface Cluster {
+  buckets: Bucket[];
+  /** Every overlapping pair is two services of one repo declared exclusive. */
+  exclusive: boolean;
+  port: number;
+  /** The binding written last that overlaps an earlier one: where the problem points. */
+  last: SpecBinding;
+}
 
 /**
  * Two bindings on one port (same protocol, overlapping host addresses) across all specs, grouped
  * into clusters of bindings that share ports. A cluster is a warning ("cannot run together") when
  * every overlapping pair is two services of one repo declared exclusive; otherwise an error.
- * One problem per cluster, at the binding written last. Each binding is compared only with those sharing its ports.
+ * One problem per cluster, at the binding written last. Bindings with the same span share a bucket, so
+ * each binding is compared with the buckets sharing its ports, not with every binding on them: a
+ * thousand services on one port cost a thousand steps, not half a million (pairs are looked at one by
+ * one only while a cluster may still be all exclusive, which takes a declaration per pair).
  */
 export function findSpecConflicts(bindings: SpecBinding[], places: PortPlaces, problems: Problem[]): PortConflict[] {
-  const index = { tcp: new PortIndex<SpecBinding>(), udp: new PortIndex<SpecBinding>() };
-  const parent = new Map<SpecBinding, SpecBinding>();
-  const find = (b: SpecBinding): SpecBinding => {
+  const index = { tcp: new PortIndex<Bucket>(), udp: new PortIndex<Bucket>() };
+  const buckets = new Map<string, Bucket>();
+  const clusters = new Map<Bucket, Cluster>();
+  const order = new Map<SpecBinding, number>(bindings.map((b, i) => [b, i]));
+  const find = (b: Bucket): Bucket => {
     let root = b;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(b, root);
+    while (root.parent !== root) root = root.parent;
+    for (let x = b; x.parent !== root; ) {
+      const next = x.parent;
+      x.parent = root;
+      x = next;
+    }
     return root;
   };
-  const pairs: { a: SpecBinding; b: SpecBinding; exclusive: boolean; port: number }[] = [];
   for (const b of bindings) {
-    parent.set(b, b);
-    for (const o of index[b.protocol].overlapping(b.from, b.to)) {
-      if (!hostIpsOverlap(o.hostIp, b.hostIp)) continue;
-      const exclusive = o.specIndex === b.specIndex && places.exclusive(b.repo, o.service, b.service);
-      pairs.push({ a: o, b, exclusive, port: Math.max(o.from, b.from) });
-      parent.set(find(b), find(o));
+    const key = `${b.protocol} ${b.from} ${b.to} ${normalizeHostIp(b.hostIp) ?? '*'}`;
+    let own = buckets.get(key);
+    const touched = (own?.members.length ? [own] : []).concat(index[b.protocol].overlapping(b.from, b.to).filter((o) => o !== own && hostIpsOverlap(o.hostIp, b.hostIp)));
+    if (!own) {
+      own = { from: b.from, to: b.to, protocol: b.protocol, ...(b.hostIp !== undefined ? { hostIp: b.hostIp } : {}), members: [], parent: undefined as unknown as Bucket };
+      own.parent = own;
+      buckets.set(key, own);
+      index[b.protocol].add(own);
     }
-    index[b.protocol].add(b);
-  }
-  const clusters = new Map<SpecBinding, { members: Set<SpecBinding>; exclusive: boolean; port: number; last: SpecBinding }>();
-  for (const p of pairs) {
-    const root = find(p.a);
-    const c = clusters.get(root) ?? { members: new Set<SpecBinding>(), exclusive: true, port: p.port, last: p.b };
-    c.members.add(p.a).add(p.b);
-    c.exclusive &&= p.exclusive;
-    c.port = Math.min(c.port, p.port);
-    c.last = p.b;
-    clusters.set(root, c);
+    if (touched.length) {
+      const roots = new Set([own, ...touched].map(find));
+      const merged: Cluster = { buckets: [], exclusive: true, port: Infinity, last: b };
+      for (const r of roots) {
+        const c = clusters.get(r);
+        pushAll(merged.buckets, c?.buckets ?? [r]);
+        if (c) {
+          merged.exclusive &&= c.exclusive;
+          merged.port = Math.min(merged.port, c.port);
+        }
+        clusters.delete(r);
+      }
+      for (const o of touched) {
+        merged.port = Math.min(merged.port, Math.max(o.from, b.from));
+        for (const m of o.members) {
+          if (!merged.exclusive) break;
+          merged.exclusive = m.specIndex === b.specIndex && places.exclusive(b.repo, m.service, b.service);
+        }
+      }
+      const root = find(own);
+      for (const r of roots) r.parent = root;
+      clusters.set(root, merged);
+    }
+    own.members.push(b);
   }
   const conflicts: PortConflict[] = [];
   for (const c of clusters.values()) {
-    const members = [...c.members];
+    const members = c.buckets.flatMap((k) => k.members).sort((x, y) => order.get(x)! - order.get(y)!);
     const others = members.filter((m) => m !== c.last);
     const crossRepo = members.some((m) => m.repo !== c.last.repo);
     const name = (m: SpecBinding) => (crossRepo ? holderName(m) : holderName({ service: m.service, name: m.name }));

@@ -1,5 +1,6 @@
 import type { Problem } from '../problem.js';
 import { analyzePorts } from './analyze-ports.js';
+import { checkDevcontainerForwards } from './devcontainer-forwards.js';
 import { checkEnvConventions } from './env-conventions.js';
 import { checkEnvSchema } from './env-schema-checks.js';
 import type { EnvOrigin, RegistryInput, SpecInput } from './types.js';
@@ -14,13 +15,15 @@ export interface ValidateInput {
 
 /**
  * Everything `berth validate` reports beyond what loading already did (schema and references):
- * the ports against the registry and each other, the env schema, and the env naming conventions.
+ * the ports against the registry and each other, the devcontainer's forwards against Compose's ports, the env
+ * schema, and the env naming conventions.
  * Sorted by file and position so the output reads top to bottom.
  */
 export function validateSpec(input: ValidateInput): Problem[] {
   const { spec, file, source } = input.spec;
   const problems = [
     ...analyzePorts({ specs: [input.spec], registry: input.registry, env: input.env, envOrigins: input.envOrigins }).problems,
+    ...checkDevcontainerForwards(input.spec),
     ...checkEnvSchema(spec, file, source),
     ...checkEnvConventions(spec, file, source),
   ];

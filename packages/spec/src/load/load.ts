@@ -4,9 +4,8 @@ import { createRequire } from 'node:module';
 import { BerthSpecSchema, type BerthSpec } from '../schema/spec.js';
 import { PortRegistrySchema, type PortRegistry } from '../schema/registry.js';
 import type { Problem } from '../problem.js';
-import { parseYamlSource, type SourceDocument } from './yaml-document.js';
-import { unknownKey, zodProblems } from './zod-problems.js';
-import { unknownExtensionKeys } from './schema-walk.js';
+import type { SourceDocument } from './yaml-document.js';
+import { parseYamlAs } from './parse-as.js';
 import type { z } from 'zod';
 import { checkReferences } from './references.js';
 
@@ -41,40 +40,17 @@ function readSource(path: string, cwd: string): { file: string; text?: string; p
 
 /** Parses spec text; never throws. */
 export function parseSpec(text: string, file = SPEC_FILE_NAME): Omit<Loaded<BerthSpec>, 'path'> {
-  const source = parseYamlSource(file, text);
-  const problems = [...source.problems];
-  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
-  if (source.value === undefined || source.value === null) {
-    problems.push({ code: 'empty-file', severity: 'error', file, line: 1, col: 1, message: 'the file is empty; a spec starts with "berth: 1" and a "repo:" block' });
-    return { file, source, problems };
-  }
-  const result = BerthSpecSchema.safeParse(source.value);
-  problems.push(...extensionKeyProblems(BerthSpecSchema, source));
-  if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, BerthSpecSchema)] };
-  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
-  const spec = result.data as BerthSpec;
+  const parsed = parseYamlAs(BerthSpecSchema, text, file, 'a spec starts with "berth: 1" and a "repo:" block');
+  if (!parsed.value) return parsed;
+  const { source, problems } = parsed;
+  const spec = parsed.value as BerthSpec;
   for (const ref of checkReferences(spec)) problems.push({ ...ref, file, ...source.locate(ref.path ?? [], 'value') });
   return { file, source, problems, ...(problems.some((p) => p.severity === 'error') ? {} : { value: spec }) };
 }
 
 /** Parses registry text; never throws. */
 export function parseRegistry(text: string, file = 'ports.yaml'): Omit<Loaded<PortRegistry>, 'path'> {
-  const source = parseYamlSource(file, text);
-  const problems = [...source.problems];
-  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
-  if (source.value === undefined || source.value === null) {
-    problems.push({ code: 'empty-file', severity: 'error', file, line: 1, col: 1, message: 'the file is empty; a registry starts with "registry: 1", "owner:" and "ports:"' });
-    return { file, source, problems };
-  }
-  const result = PortRegistrySchema.safeParse(source.value);
-  problems.push(...extensionKeyProblems(PortRegistrySchema, source));
-  if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, PortRegistrySchema)] };
-  if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
-  return { file, source, problems, value: result.data as PortRegistry };
-}
-
-function extensionKeyProblems(schema: z.core.$ZodType, source: SourceDocument): Problem[] {
-  return unknownExtensionKeys(schema, source.value).map((u) => ({ severity: 'error' as const, file: source.file, ...unknownKey(source, u.path, u.key, u.known) }));
+  return parseYamlAs(PortRegistrySchema, text, file, 'a registry starts with "registry: 1", "owner:" and "ports:"') as Omit<Loaded<PortRegistry>, 'path'>;
 }
 
 export function loadSpecFile(path: string, cwd = process.cwd()): Loaded<BerthSpec> {
@@ -91,6 +67,14 @@ export function loadRegistryFile(path: string, cwd = process.cwd()): Loaded<Port
   return { ...parseRegistry(text, file), path: abs };
 }
 
+/** Reads a YAML file against a schema (see parseYamlAs); never throws. */
+export function loadYamlFileAs<S extends z.ZodType>(schema: S, path: string, empty: string, cwd = process.cwd()): Loaded<z.output<S>> {
+  const abs = resolve(cwd, path);
+  const { file, text, problems } = readSource(abs, cwd);
+  if (text === undefined) return { file, path: abs, problems };
+  return { ...parseYamlAs(schema, text, file, empty), path: abs };
+}
+
 /** The berth.yaml in `cwd` or the nearest directory above it. */
 export function findSpecFile(cwd = process.cwd()): string | undefined {
   let dir = resolve(cwd);
@@ -104,18 +88,24 @@ export function findSpecFile(cwd = process.cwd()): string | undefined {
 }
 
 /**
- * The registry file a spec names: a path relative to the spec, or a file inside an npm
- * package resolved from the spec's directory (so repos can share one registry through npm).
+ * The registry file a spec (or an ecosystem manifest) names: a path relative to that file, or a file inside an
+ * npm package resolved from its directory (so repos can share one registry through npm).
  */
-export function resolveRegistryPath(spec: BerthSpec, specPath: string): { path?: string; problem?: Omit<Problem, 'file'> } {
+export function resolveRegistryPath(spec: Pick<BerthSpec, 'registry'>, specPath: string): { path?: string; problem?: Omit<Problem, 'file'> } {
   const ref = spec.registry;
   if (!ref) return {};
   if ('path' in ref) return { path: resolve(dirname(specPath), ref.path) };
+  const path = resolvePackageFile(ref.package, ref.file, dirname(specPath));
+  if (path) return { path };
+  return { problem: { code: 'registry-package-not-found', severity: 'error', path: ['registry', 'package'], message: `registry package "${ref.package}" is not installed (npm install ${ref.package})` } };
+}
+
+/** A file inside an installed npm package, resolved as Node would from `fromDir`; undefined when the package is not installed. */
+export function resolvePackageFile(pkg: string, file: string, fromDir: string): string | undefined {
   try {
-    const require = createRequire(join(dirname(specPath), 'noop.js'));
-    const pkgJson = require.resolve(`${ref.package}/package.json`);
-    return { path: join(dirname(pkgJson), ref.file) };
+    const require = createRequire(join(fromDir, 'noop.js'));
+    return join(dirname(require.resolve(`${pkg}/package.json`)), file);
   } catch {
-    return { problem: { code: 'registry-package-not-found', severity: 'error', path: ['registry', 'package'], message: `registry package "${ref.package}" is not installed (npm install ${ref.package})` } };
+    return undefined;
   }
 }

@@ -4,51 +4,61 @@ import { closest } from '../util/did-you-mean.js';
 
 type Ref = Omit<Problem, 'file' | 'line' | 'col'>;
 
+const SUGGESTIONS_PER_KIND = 50;
+/** Up to this many names are listed when none is close ("known: a, b, c"); beyond that the list helps nobody. */
+const KNOWN_LISTED = 20;
+
 /** Cross-references inside one spec: every profile, service, module and network named must exist; no dependency cycles. */
 export function checkReferences(spec: BerthSpec): Ref[] {
   const out: Ref[] = [];
-  const services = Object.keys(spec.services);
-  const profiles = Object.keys(spec.profiles);
-  const modules = Object.keys(spec.modules);
-  const networks = Object.keys(spec.networks);
+  const services = new Set(Object.keys(spec.services));
+  const profiles = new Set(Object.keys(spec.profiles));
+  const modules = new Set(Object.keys(spec.modules));
+  const networks = new Set(Object.keys(spec.networks));
+  // A did-you-mean looks at every name of its kind: with thousands of services and thousands of broken
+  // references that is quadratic, so only the first references of each kind get one (the ones printed).
+  const suggested = new Map<string, number>();
 
-  const missing = (kind: string, name: string, known: string[], path: (string | number)[], extra = '') => {
-    const hint = closest(name, known);
+  const missing = (kind: string, name: string, known: ReadonlySet<string>, path: (string | number)[], extra = '') => {
+    const n = suggested.get(kind) ?? 0;
+    suggested.set(kind, n + 1);
+    const hint = n < SUGGESTIONS_PER_KIND ? closest(name, known) : undefined;
+    const list = !hint && known.size && known.size <= KNOWN_LISTED ? ` (known: ${[...known].join(', ')})` : '';
     out.push({
       code: `unknown-${kind}`,
       severity: 'error',
       path,
-      message: `${kind} "${name}" does not exist${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}${extra}`,
+      message: `${kind} "${name}" does not exist${hint ? ` (did you mean "${hint}"?)` : list}${extra}`,
     });
   };
 
   for (const [id, svc] of Object.entries(spec.services)) {
     const base = ['services', id];
     svc.profiles?.forEach((p, i) => {
-      if (!profiles.includes(p)) missing('profile', p, profiles, [...base, 'profiles', i], '; declare it under `profiles`');
+      if (!profiles.has(p)) missing('profile', p, profiles, [...base, 'profiles', i], '; declare it under `profiles`');
     });
     for (const dep of Object.keys(svc.dependsOn ?? {})) {
       if (dep === id) out.push({ code: 'dependency-cycle', severity: 'error', path: [...base, 'dependsOn', dep], message: `service "${id}" depends on itself` });
-      else if (!services.includes(dep)) missing('service', dep, services, [...base, 'dependsOn', dep]);
+      else if (!services.has(dep)) missing('service', dep, services, [...base, 'dependsOn', dep]);
     }
     svc.exclusiveWith?.forEach((other, i) => {
-      if (!services.includes(other)) missing('service', other, services, [...base, 'exclusiveWith', i]);
+      if (!services.has(other)) missing('service', other, services, [...base, 'exclusiveWith', i]);
     });
     svc.runtime?.forEach((r, i) => {
-      if (r.network && !networks.includes(r.network)) missing('network', r.network, networks, [...base, 'runtime', i, 'network']);
+      if (r.network && !networks.has(r.network)) missing('network', r.network, networks, [...base, 'runtime', i, 'network']);
     });
     svc.networks?.forEach((n, i) => {
-      if (n !== 'default' && !networks.includes(n)) missing('network', n, networks, [...base, 'networks', i]);
+      if (n !== 'default' && !networks.has(n)) missing('network', n, networks, [...base, 'networks', i]);
     });
     svc.checks?.forEach((c, i) => {
-      if ((c.type === 'container' || c.type === 'exec') && c.service && !services.includes(c.service)) missing('service', c.service, services, [...base, 'checks', i, 'service']);
+      if ((c.type === 'container' || c.type === 'exec') && c.service && !services.has(c.service)) missing('service', c.service, services, [...base, 'checks', i, 'service']);
     });
   }
 
   for (const [name, v] of Object.entries(spec.env)) {
     if (v.required.kind === 'module') {
       v.required.modules.forEach((m, i) => {
-        if (!modules.includes(m)) missing('module', m, modules, ['env', name, 'required', 'module', ...(v.required.kind === 'module' && v.required.modules.length > 1 ? [i] : [])], '; declare it under `modules`');
+        if (!modules.has(m)) missing('module', m, modules, ['env', name, 'required', 'module', ...(v.required.kind === 'module' && v.required.modules.length > 1 ? [i] : [])], '; declare it under `modules`');
       });
     }
   }

@@ -14,6 +14,14 @@ interface Def {
 }
 const defOf = (s: AnySchema) => (s as unknown as { _zod: { def: Def } })._zod.def;
 
+/** An object schema's keys, one array per shape (callers may memoise on it: 150,000 services share one). */
+const shapeKeys = new WeakMap<object, string[]>();
+function keysOf(shape: Record<string, AnySchema>): string[] {
+  let keys = shapeKeys.get(shape);
+  if (!keys) shapeKeys.set(shape, (keys = Object.keys(shape)));
+  return keys;
+}
+
 /** Peels wrappers (optional, default, pipe) and picks the union branch that fits `value`. */
 function unwrap(schema: AnySchema, value: unknown): AnySchema {
   for (let i = 0; i < 20; i++) {
@@ -61,7 +69,7 @@ export function knownKeysAt(schema: AnySchema, root: unknown, path: readonly (st
   }
   const def = defOf(s);
   if (def.type !== 'object' || !def.shape) return undefined;
-  return { keys: Object.keys(def.shape), extensible: !!def.catchall && defOf(def.catchall).type !== 'never' };
+  return { keys: keysOf(def.shape), extensible: !!def.catchall && defOf(def.catchall).type !== 'never' };
 }
 
 /** The values the discriminated union at `path` accepts for its discriminator ("http", "tcp", ...), if it is one. */
@@ -101,7 +109,7 @@ export function unknownExtensionKeys(schema: AnySchema, root: unknown): { path: 
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
         const sub = def.shape[k];
         if (sub) visit(sub, child, [...path, k], depth + 1);
-        else if (extensible && !k.startsWith('x-')) out.push({ path, key: k, known: Object.keys(def.shape) });
+        else if (extensible && !k.startsWith('x-')) out.push({ path, key: k, known: keysOf(def.shape) });
       }
     } else if (def.type === 'record' && def.valueType && !Array.isArray(v)) {
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) visit(def.valueType, child, [...path, k], depth + 1);

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem } from '../problem.js';
 
 /** A parsed YAML file that can say where any path in it is. */
@@ -17,20 +17,24 @@ export interface SourceDocument {
 
 export function parseYamlSource(file: string, text: string): SourceDocument {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, strict: true });
+  // The library's own duplicate-key check compares each key with every key before it (quadratic in a map's
+  // size: minutes for 150,000 services); duplicateKeys() below does the same check with a set per map.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true, strict: true });
+  const errors = [
+    ...doc.errors.map((e) => ({ offset: e.pos[0], code: 'yaml-syntax', message: yamlMessage(e.code, e.message) })),
+    ...duplicateKeys(doc).map((offset) => ({ offset, code: 'duplicate-key', message: `duplicate key "${keyAt(text, offset)}"` })),
+  ].sort((a, b) => a.offset - b.offset);
   const problems: Problem[] = [];
-  for (const e of doc.errors) {
-    const pos = lineCounter.linePos(e.pos[0]);
-    const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key "${keyAt(text, e.pos[0])}"` : yamlMessage(e.code, e.message);
-    problems.push({ code, severity: 'error', file, line: pos.line, col: pos.col, message });
+  for (const e of errors) {
+    const pos = lineCounter.linePos(e.offset);
+    problems.push({ code: e.code, severity: 'error', file, line: pos.line, col: pos.col, message: e.message });
   }
   for (const w of doc.warnings) {
     const pos = lineCounter.linePos(w.pos[0]);
     problems.push({ code: 'yaml-warning', severity: 'warning', file, line: pos.line, col: pos.col, message: yamlMessage(w.code, w.message) });
   }
   let value: unknown = undefined;
-  if (doc.errors.length === 0) {
+  if (errors.length === 0) {
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (err) {
@@ -44,7 +48,7 @@ export function parseYamlSource(file: string, text: string): SourceDocument {
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = pairOf(node, String(seg));
         if (!pair) break;
         const last = i === path.length - 1;
         const keyNode = pair.key as Node;
@@ -72,6 +76,51 @@ export function parseYamlSource(file: string, text: string): SourceDocument {
     },
     linePos: (offset) => lineCounter.linePos(offset),
   };
+}
+
+/** Maps at least this large get an index for locating keys; in smaller ones a scan is cheaper than building one. */
+const INDEXED_MAP = 16;
+/** Where each large map's keys are, built once per map on first use: locating a problem costs its path's depth, not the map's size. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  if (map.items.length < INDEXED_MAP) return map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
+/**
+ * The offset of every key that repeats an earlier key of the same map (scalar keys, compared by value as
+ * the YAML library does), in one pass: a set per large map, a scan of the keys before it in a small one.
+ */
+function duplicateKeys(doc: Document.Parsed): number[] {
+  const out: number[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 1000) return;
+    if (isMap(node)) {
+      const items = node.items;
+      const seen = items.length >= INDEXED_MAP ? new Set<unknown>() : undefined;
+      for (let i = 0; i < items.length; i++) {
+        const key = items[i]!.key;
+        if (isScalar(key)) {
+          let repeated = seen ? seen.has(key.value) : false;
+          for (let j = 0; !seen && !repeated && j < i; j++) {
+            const before = items[j]!.key;
+            repeated = isScalar(before) && before.value === key.value;
+          }
+          if (repeated) out.push(key.range?.[0] ?? 0);
+          else seen?.add(key.value);
+        } else walk(key, depth + 1);
+        walk(items[i]!.value, depth + 1);
+      }
+    } else if (isSeq(node)) for (const item of node.items) walk(item, depth + 1);
+  };
+  walk(doc.contents, 0);
+  return out;
 }
 
 function yamlMessage(_code: string, message: string): string {

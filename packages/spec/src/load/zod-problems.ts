@@ -16,7 +16,7 @@ export function zodProblems(error: z.ZodError, source: SourceDocument, schema: z
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const known = knownKeysAt(schema, source.value, path)?.keys ?? [];
     for (const key of (issue as { keys: string[] }).keys) {
-      const hint = closest(key, known);
+      const hint = meantKey(key, known);
       if (hint) meant.add(JSON.stringify([...path, hint]));
     }
   }
@@ -58,9 +58,18 @@ export function zodProblems(error: z.ZodError, source: SourceDocument, schema: z
   }
 }
 
+/** did-you-mean answers per list of known keys: a spec repeating one unknown key 150,000 times asks once. */
+const hints = new WeakMap<readonly string[], Map<string, string | undefined>>();
+function meantKey(key: string, known: readonly string[]): string | undefined {
+  let memo = hints.get(known);
+  if (!memo) hints.set(known, (memo = new Map()));
+  if (!memo.has(key)) memo.set(key, closest(key, known));
+  return memo.get(key);
+}
+
 /** The problem for a key the schema does not know, with a did-you-mean. */
 export function unknownKey(source: SourceDocument, path: readonly (string | number)[], key: string, known: readonly string[]): Omit<Problem, 'severity' | 'file'> {
-  const hint = closest(key, known);
+  const hint = meantKey(key, known);
   const where = path.length ? `${label(path)}: ` : '';
   return {
     code: 'unknown-key',

@@ -1,7 +1,11 @@
 import type { BerthSpec } from '../schema/spec.js';
 import type { Service } from '../schema/service.js';
-import { code, fence, link, shellQuote, table } from './markdown.js';
+import type { LifecycleCommand } from '../schema/devcontainer.js';
+import { devcontainerForwards } from '../analysis/devcontainer-forwards.js';
+import { devcontainerPlace } from '../analysis/devcontainer-place.js';
+import { code, fence, link, shellCommand, shellQuote, table } from './markdown.js';
 import { serviceName } from './services-section.js';
+import { pushAll } from '../util/push-all.js';
 
 type Section = string[];
 
@@ -44,7 +48,7 @@ function profilesPart(spec: BerthSpec, compose: [string, Service][]): Section {
     const ports = members.flatMap(([, s]) => portsOf(s));
     rows.push([code(name), members.map(([id]) => id).join(', '), ports.length ? ports.join(', ') : '— (no exposed ports)']);
   }
-  out.push(...table(['Profile', 'Services', 'Ports'], rows));
+  pushAll(out, table(['Profile', 'Services', 'Ports'], rows));
   return out;
 }
 
@@ -60,7 +64,7 @@ function networkPart(spec: BerthSpec): Section {
   const conv = spec.conventions;
   if (!rows.length && !conv.network) return [];
   const out: Section = ['### Network', ''];
-  if (rows.length) out.push(...table(['Network', 'Services', 'Purpose'], rows));
+  if (rows.length) pushAll(out, table(['Network', 'Services', 'Purpose'], rows));
   if (conv.network) {
     if (rows.length) out.push('');
     out.push(`> **Convention:** ${conv.network}${conv.networkHref ? ` See ${link(conv.networkHref)}.` : ''}`);
@@ -89,15 +93,50 @@ function startingPart(spec: BerthSpec): Section {
 
 function devcontainerPart(spec: BerthSpec): Section {
   const d = spec.devcontainer!;
-  const rows: string[][] = [['**Base Image**', code(d.image)]];
+  const place = devcontainerPlace(d.config);
+  const beside = (path: string) => joinPosix(place.config.replace(/[^/]*$/, ''), path);
+  const rows: string[][] = [];
+  if (d.image) rows.push(['**Base Image**', code(d.image)]);
+  if (d.build) {
+    const extra = [d.build.target ? `target ${code(d.build.target)}` : '', ...Object.keys(d.build.args ?? {}).map((a) => `${code(a)} build arg`)].filter(Boolean);
+    rows.push(['**Build**', `${code(beside(d.build.dockerfile))}${extra.length ? ` (${extra.join(', ')})` : ''}`]);
+  }
+  if (d.compose) {
+    const others = d.compose.runServices?.length ? `, with ${d.compose.runServices.map(code).join(', ')}` : '';
+    rows.push(['**Compose**', `service ${code(d.compose.service)} of ${d.compose.files.map((f) => code(beside(f))).join(', ')}${others}`]);
+  }
   if (d.gpu) {
     const cuda = d.gpu.cuda ? ` CUDA ${d.gpu.cuda}` : '';
     const host = d.gpu.hostCudaAtLeast ? ` (compatible with driver ${d.gpu.hostCudaAtLeast}+)` : '';
-    rows.push(['**GPU Support**', `NVIDIA${cuda}${host}`]);
+    const needs = [d.gpu.memory ? `${d.gpu.memory} of GPU memory` : '', d.gpu.cores ? `${d.gpu.cores} GPU cores` : ''].filter(Boolean);
+    const extra = d.gpu.optional ? '; optional: it also opens without a GPU' : needs.length ? `; needs ${needs.join(' and ')}` : '';
+    rows.push(['**GPU Support**', `NVIDIA${cuda}${host}${extra}`]);
   }
-  if (d.python) rows.push(['**Python**', `${d.python} (from the ${d.image.split(/[:@]/)[0]!.split('/').pop()} image)`]);
-  if (d.container) rows.push(['**Container**', code(d.container)]);
-  if (d.postCreateCommand) rows.push(['**postCreateCommand**', code(d.postCreateCommand)]);
+  if (d.python) rows.push(['**Python**', d.image ? `${d.python} (from the ${d.image.split(/[:@]/)[0]!.split('/').pop()} image)` : d.python]);
+  if (d.features && Object.keys(d.features).length) rows.push(['**Features**', Object.keys(d.features).map(code).join(', ')]);
+  const { forwards } = devcontainerForwards(spec);
+  if (forwards.length) rows.push(['**Forwarded Ports**', forwards.map((f) => `${f.forward} (${f.attributes.label})`).join(', ')]);
+  if (d.postCreateCommand) rows.push(['**postCreateCommand**', lifecycleText(d.postCreateCommand)]);
+  rows.push(['**Config**', code(place.config)]);
   if (d.decision) rows.push(['**Decision**', link(d.decision)]);
   return ['### DevContainer', '', ...table(['Component', 'Value'], rows)];
+}
+
+function lifecycleText(command: LifecycleCommand): string {
+  const one = (c: string | string[]) => code(typeof c === 'string' ? c : shellCommand(c));
+  if (typeof command === 'string' || Array.isArray(command)) return one(command);
+  return Object.entries(command)
+    .map(([name, c]) => `${name}: ${one(c)}`)
+    .join('; ');
+}
+
+/** `a/b/` + `../c` = `a/c`, for paths written relative to devcontainer.json's folder. */
+function joinPosix(dir: string, path: string): string {
+  const out: string[] = [];
+  for (const part of `${dir}${path}`.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/') || '.';
 }

@@ -1,6 +1,7 @@
 import type { BerthSpec } from '../schema/spec.js';
 import type { Requirement } from '../schema/env.js';
 import { code, link, table } from './markdown.js';
+import { pushAll } from '../util/push-all.js';
 
 type Section = string[];
 
@@ -28,7 +29,7 @@ export function envSection(spec: BerthSpec): Section {
       const shown = v.secret ? 'secret' : v.default !== undefined ? `default ${code(String(v.default))}` : v.example !== undefined ? `e.g. ${code(v.example)}` : '';
       return [code(name), v.purpose ?? '', requirementText(v.required), [type, shown].filter(Boolean).join(', ')];
     });
-    out.push(...table(['Variable', 'Purpose', 'Required', 'Type'], rows));
+    pushAll(out, table(['Variable', 'Purpose', 'Required', 'Type'], rows));
   } else out.push('*(no variables declared)*');
   return out;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HealthCheck } from '../schema/check.js';
-import { checkCommand } from './health-section.js';
+import { devcontainerPlace } from '../analysis/devcontainer-place.js';
+import { parseSpec } from '../load/load.js';
+import { checkCommand, healthSection } from './health-section.js';
 
 const cmd = (input: unknown, subject = { title: 'Web', container: 'web' }) => checkCommand(HealthCheck.parse(input), subject);
 
@@ -27,4 +29,48 @@ describe('health checks as runnable commands', () => {
     expect(r.command).toBe('docker exec semops-data-devcontainer python -c "import torch; print(torch.cuda.is_available())"');
     expect(r.expects).toBe('expects exit 0, output "True"');
   });
+
+  it('runs an exec check in the devcontainer through the labels the Dev Containers CLI gives it, never a made-up name', () => {
+    const torch = { argv: ['python', '-c', 'import torch; print(torch.cuda.is_available())'], expect: { stdoutEquals: 'True' } };
+    const place = devcontainerPlace();
+    expect(cmd({ type: 'exec', in: 'devcontainer', ...torch }, { title: 'DevContainer', devcontainer: place } as never).command).toBe(
+      'docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD")" python -c "import torch; print(torch.cuda.is_available())"',
+    );
+    // the devcontainer's own checks run in it without saying so
+    expect(cmd({ type: 'exec', ...torch }, { title: 'DevContainer', devcontainer: place, inDevcontainer: true } as never).command).toMatch(/^docker exec "\$\(docker ps -q --filter "label=devcontainer.local_folder=\$PWD"\)" python/);
+    // one of several configurations of a folder: the config-file label tells them apart
+    expect(cmd({ type: 'exec', in: 'devcontainer', argv: ['nvidia-smi'] }, { title: 'x', devcontainer: devcontainerPlace('.devcontainer/gpu/devcontainer.json') } as never).command).toBe(
+      'docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD" --filter "label=devcontainer.config_file=$PWD/.devcontainer/gpu/devcontainer.json")" nvidia-smi',
+    );
+    // a spec below the workspace folder
+    expect(cmd({ type: 'exec', in: 'devcontainer', argv: ['true'] }, { title: 'x', devcontainer: devcontainerPlace('../../.devcontainer/devcontainer.json') } as never).command).toBe(
+      'docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$(cd ../.. && pwd)")" true',
+    );
+  });
+
+  it('the pasted command finds the container a shell would: the expression works in sh', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const bin = mkdtempSync(join(tmpdir(), 'berth-fake-docker-'));
+    // a fake docker that prints its arguments, one per line: what the shell passed after expansion
+    writeFileSync(join(bin, 'docker'), '#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done\n');
+    chmodSync(join(bin, 'docker'), 0o755);
+    const work = mkdtempSync(join(tmpdir(), 'berth work '));
+    const command = cmd({ type: 'exec', in: 'devcontainer', argv: ['true'] }, { title: 'x', devcontainer: devcontainerPlace('.devcontainer/gpu/devcontainer.json') } as never).command;
+    const out = execFileSync('sh', ['-c', command], { cwd: work, env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
+    expect(out).toContain(`[label=devcontainer.local_folder=${work}]`);
+    expect(out).toContain(`[label=devcontainer.config_file=${work}/.devcontainer/gpu/devcontainer.json]`);
+  });
 });
+
+describe('exec checks in the devcontainer on the page', () => {
+  const spec = (devcontainer: string, services = '') => parseSpec(`berth: 1\nrepo: { name: r }\n${services}devcontainer:\n${devcontainer}`).value!;
+
+  it("renders a service's exec check that says in: devcontainer with the label lookup too", () => {
+    const s = spec('  image: python:3.12\n', 'services:\n  nb:\n    runtime: devcontainer\n    checks: [{ type: exec, in: devcontainer, argv: [jupyter, --version] }]\n');
+    expect(healthSection(s)).toContain('docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD")" jupyter --version');
+  });
+});
+

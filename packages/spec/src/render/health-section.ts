@@ -1,5 +1,6 @@
 import type { BerthSpec } from '../schema/spec.js';
 import type { HealthCheck } from '../schema/check.js';
+import { DEVCONTAINER_LABELS, devcontainerPlace, type DevcontainerPlace } from '../analysis/devcontainer-place.js';
 import { fence, shellCommand, shellQuote } from './markdown.js';
 
 type Section = string[];
@@ -8,6 +9,28 @@ interface Subject {
   title: string;
   /** The container an exec check runs in, when the check names none. */
   container?: string;
+  /** The spec's devcontainer, for exec checks that run in it. */
+  devcontainer?: DevcontainerPlace;
+  /** The checks belong to the devcontainer: an exec check naming no container runs in it. */
+  inDevcontainer?: boolean;
+}
+
+/**
+ * The running devcontainer as a shell expression a developer can paste at the spec's folder: the id of the
+ * container labelled with this workspace folder (and, where the folder holds several, this devcontainer.json),
+ * as the Dev Containers CLI labels what it starts. The editor names the container itself, so no name is assumed.
+ */
+export function devcontainerContainerExpr(place: DevcontainerPlace): string {
+  const absolute = (dir: string) => (dir ? `$(cd ${shellQuote(dir)} && pwd)` : '$PWD');
+  const folder = absolute(place.workspace);
+  const filters = [`--filter "label=${DEVCONTAINER_LABELS.localFolder}=${folder}"`];
+  if (!place.onlyConfig) {
+    const rel = place.workspace && place.config.startsWith(`${place.workspace}/`) ? place.config.slice(place.workspace.length + 1) : place.config;
+    const slash = rel.lastIndexOf('/');
+    const file = rel.startsWith('../') ? `${absolute(rel.slice(0, slash))}/${rel.slice(slash + 1)}` : `${folder}/${rel}`;
+    filters.push(`--filter "label=${DEVCONTAINER_LABELS.configFile}=${file}"`);
+  }
+  return `"$(docker ps -q ${filters.join(' ')})"`;
 }
 
 /** A health check as a command a person can paste into a shell, with what it expects as a comment. */
@@ -30,8 +53,9 @@ export function checkCommand(check: HealthCheck, subject: Subject): { command: s
     case 'command':
       return { command: shellCommand(check.argv), expects: expectText(check.expect) };
     case 'exec': {
-      const target = check.container ?? check.service ?? subject.container ?? '<container>';
-      return { command: `docker exec ${shellQuote(target)} ${shellCommand(check.argv)}`, expects: expectText(check.expect) };
+      const inDevcontainer = check.in === 'devcontainer' || (subject.inDevcontainer && !check.container && !check.service);
+      const target = inDevcontainer && subject.devcontainer ? devcontainerContainerExpr(subject.devcontainer) : shellQuote(check.container ?? check.service ?? subject.container ?? '<container>');
+      return { command: `docker exec ${target} ${shellCommand(check.argv)}`, expects: expectText(check.expect) };
     }
     case 'container': {
       const target = check.service ?? subject.container ?? '<container>';
@@ -55,10 +79,11 @@ function expectText(e: { exitCode: number; stdoutContains?: string | undefined; 
 /** Every declared health check, as runnable commands: services, then connections, then the devcontainer. */
 export function healthSection(spec: BerthSpec): Section {
   const groups: { subject: Subject; checks: HealthCheck[] }[] = [];
-  for (const [id, svc] of Object.entries(spec.services)) if (svc.checks?.length) groups.push({ subject: { title: svc.name ?? id, container: id }, checks: svc.checks });
-  for (const [id, c] of Object.entries(spec.connections)) if (c.checks?.length) groups.push({ subject: { title: `${c.name ?? id} (shared)` }, checks: c.checks });
   const d = spec.devcontainer;
-  if (d?.checks?.length) groups.push({ subject: { title: 'DevContainer', ...(d.container ? { container: d.container } : {}) }, checks: d.checks });
+  const place = d ? { devcontainer: devcontainerPlace(d.config) } : {};
+  for (const [id, svc] of Object.entries(spec.services)) if (svc.checks?.length) groups.push({ subject: { title: svc.name ?? id, container: id, ...place }, checks: svc.checks });
+  for (const [id, c] of Object.entries(spec.connections)) if (c.checks?.length) groups.push({ subject: { title: `${c.name ?? id} (shared)`, ...place }, checks: c.checks });
+  if (d?.checks?.length) groups.push({ subject: { title: 'DevContainer', ...place, inDevcontainer: true }, checks: d.checks });
   if (!groups.length) return [];
   const lines: string[] = [];
   for (const { subject, checks } of groups) {

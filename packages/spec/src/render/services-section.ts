@@ -1,6 +1,7 @@
 import type { BerthSpec } from '../schema/spec.js';
 import type { Runtime, Service } from '../schema/service.js';
 import { code, link, table, titleWord } from './markdown.js';
+import { pushAll } from '../util/push-all.js';
 
 type Section = string[];
 
@@ -54,7 +55,7 @@ export function servicesSection(spec: BerthSpec): Section {
       rows.push([name, p.protocol === 'udp' ? `${port}/udp` : port, p.description ?? svc.purpose ?? '', runtime]);
     }
   }
-  if (rows.length) out.push(...table(['Service', 'Port', 'Purpose', 'Runtime'], rows));
+  if (rows.length) pushAll(out, table(['Service', 'Port', 'Purpose', 'Runtime'], rows));
   else out.push('*(no published ports)*');
   return out;
 }

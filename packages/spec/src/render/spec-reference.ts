@@ -1,4 +1,4 @@
-import { registryJsonSchema, specJsonSchema } from '../json-schema.js';
+import { ecosystemJsonSchema, registryJsonSchema, specJsonSchema } from '../json-schema.js';
 
 /** A JSON Schema node, loosely typed: the generator reads what zod's toJSONSchema writes. */
 interface Js {
@@ -33,15 +33,16 @@ export function renderSpecReference(): string {
     '',
     '<!-- Generated from the zod schemas in packages/spec/src/schema by packages/spec/scripts/gen-spec-reference.mts; do not edit. -->',
     '',
-    'berth reads two YAML files: a `berth.yaml` per repo, and one port registry (`ports.yaml`) per ecosystem, kept by the repo that',
-    'orchestrates it. Both are defined once, as zod schemas; this page, the TypeScript types and the JSON Schemas in',
+    'berth reads three YAML files: a `berth.yaml` per repo, and one port registry (`ports.yaml`) and one ecosystem manifest',
+    '(`ecosystem.yaml`, see [ecosystem.md](ecosystem.md)) per ecosystem, kept by the repo that orchestrates it. All are defined once,',
+    'as zod schemas; this page, the TypeScript types and the JSON Schemas in',
     '[docs/schema/](schema/) (for editors: `# yaml-language-server: $schema=...`) are generated from them.',
     '',
     'Types are what you write in YAML. Keys starting with `x-` are allowed where noted (extensions, as in Compose) and ignored.',
     'Durations are written `"2s"`, `"500ms"`, `"1m30s"` or as a number of milliseconds.',
     '',
   ];
-  out.push(...document('berth.yaml', specJsonSchema() as Js), ...document('Port registry (ports.yaml)', registryJsonSchema() as Js));
+  out.push(...document('berth.yaml', specJsonSchema() as Js), ...document('Port registry (ports.yaml)', registryJsonSchema() as Js), ...document('Ecosystem manifest (ecosystem.yaml)', ecosystemJsonSchema() as Js));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 

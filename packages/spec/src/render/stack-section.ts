@@ -1,5 +1,6 @@
 import type { BerthSpec } from '../schema/spec.js';
 import { code, fence, table } from './markdown.js';
+import { pushAll } from '../util/push-all.js';
 
 type Section = string[];
 
@@ -21,14 +22,14 @@ export function stackSection(spec: BerthSpec): Section {
   }
   if (s.testFramework) rows.push(['**Test framework**', code(s.testFramework)]);
   const out: Section = [`## ${lang} Stack`, ''];
-  if (rows.length) out.push(...table(['Property', 'Value'], rows));
+  if (rows.length) pushAll(out, table(['Property', 'Value'], rows));
   if (s.dependencies.length) {
     out.push('', '### Key Dependencies', '');
-    out.push(...table(['Library', 'Purpose', 'Shared With'], s.dependencies.map((d) => [code(d.name), d.purpose ?? '', d.sharedWith.join(', ')])));
+    pushAll(out, table(['Library', 'Purpose', 'Shared With'], s.dependencies.map((d) => [code(d.name), d.purpose ?? '', d.sharedWith.join(', ')])));
   }
   if (s.optionalGroups.length) {
     out.push('', '#### Optional Groups (architecturally notable)', '');
-    out.push(...table(['Library', 'Group', 'Purpose'], s.optionalGroups.map((g) => [g.packages.map(code).join(' + '), code(g.name), g.purpose ?? ''])));
+    pushAll(out, table(['Library', 'Group', 'Purpose'], s.optionalGroups.map((g) => [g.packages.map(code).join(' + '), code(g.name), g.purpose ?? ''])));
   }
   if (s.setup.length) {
     const lines: string[] = [];

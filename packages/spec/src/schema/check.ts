@@ -99,12 +99,17 @@ export const ExecCheck = z
   .strictObject({
     type: z.literal('exec'),
     service: Identifier.optional().describe('The service whose container runs the command (default: the owning service).'),
-    container: z.string().optional().describe('A container name, for containers berth does not manage (a devcontainer).'),
+    container: z.string().optional().describe('A container name, for a container berth does not manage that has a fixed name.'),
+    in: z
+      .literal('devcontainer')
+      .optional()
+      .describe("Run it in the devcontainer, found by the labels the Dev Containers CLI gives it (devcontainer.local_folder, devcontainer.config_file); the default for the devcontainer's own checks."),
     argv: z.array(z.string()).min(1),
     expect: CommandExpect,
     ...CheckTiming,
   })
-  .describe("Run a program inside a service's container, such as the devcontainer's real torch.cuda.is_available().");
+  .refine((c) => [c.service, c.container, c.in].filter((v) => v !== undefined).length <= 1, { message: 'name one of service, container and in', path: ['in'] })
+  .describe("Run a program inside a container: a service's, or the devcontainer, such as the real torch.cuda.is_available().");
 
 export const McpCheck = z
   .strictObject({

@@ -7,3 +7,4 @@ export * from './devcontainer.js';
 export * from './stack.js';
 export * from './registry.js';
 export * from './spec.js';
+export * from './ecosystem.js';

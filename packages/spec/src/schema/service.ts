@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration, EnvVarName, Identifier, PortNumber, PortOrRange, Protocol } from './common.js';
 import { HealthCheck } from './check.js';
+import { DevcontainerRuntimeFields, onlyOnDevcontainer } from './devcontainer.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 
 /** Said of every field whose text may hold Compose references (`${VAR}`, `${VAR:-default}`), resolved when berth runs the service. */
@@ -119,7 +120,8 @@ export const Runtime = z
       kind: z.enum(['compose', 'devcontainer', 'host']),
       command: z.string().optional().describe('How to start it there, such as `mlflow ui --host 0.0.0.0 --port 5000`.'),
       network: z.string().optional().describe('A network of the top-level `networks`, such as the host network.'),
-    }),
+      ...DevcontainerRuntimeFields,
+    }).refine(onlyOnDevcontainer, { message: 'onAutoForward, requireLocalPort and composeService are for kind: devcontainer', path: ['kind'] }),
   ])
   .transform((v) => (typeof v === 'string' ? { kind: v } : v));
 export type Runtime = z.output<typeof Runtime>;

@@ -52,6 +52,7 @@ export const Consumer = z.strictObject({
   repo: z.string(),
   services: z.array(z.string()).default([]),
 });
+export type Consumer = z.output<typeof Consumer>;
 
 export const Conventions = z.strictObject({
   env: z.array(EnvConvention).default([]),
@@ -59,6 +60,7 @@ export const Conventions = z.strictObject({
   network: z.string().optional().describe('How repos reach each other, such as "localhost port mapping, not Docker networking".'),
   networkHref: z.string().optional(),
 });
+export type Conventions = z.output<typeof Conventions>;
 
 /** A repo's infrastructure: the contents of its berth.yaml. */
 export const BerthSpecSchema = strictWithExtensions({

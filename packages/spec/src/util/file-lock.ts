@@ -5,6 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '../problem.js';
+import { formatDuration } from '../format/duration.js';
 
 /**
  * Cross-process locks on files berth writes (the port registry, the spec, generated pages) and on named
@@ -89,7 +90,7 @@ export function runtimeLockDir(env: NodeJS.ProcessEnv = process.env): string {
   const runtime = env.XDG_RUNTIME_DIR && isOwnDir(env.XDG_RUNTIME_DIR, uid) ? join(env.XDG_RUNTIME_DIR, 'berth') : join(tmpdir(), `berth-${uid ?? 'user'}`);
   mkdirSync(runtime, { recursive: true, mode: 0o700 });
   if (!isOwnDir(runtime, uid)) {
-    throw new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { exitCode: 2, hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
+    throw new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
   }
   const dir = join(runtime, 'locks');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -163,10 +164,6 @@ function tryCreate(lockPath: string, content: string): boolean {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    if (code === 'ENOENT') {
-      mkdirSync(dirname(lockPath), { recursive: true });
-      return tryCreate(lockPath, content);
-    }
     throw lockFailure(lockPath, err);
   }
   try {
@@ -322,31 +319,20 @@ function commandLine(argv: readonly string[] = process.argv): string {
 }
 
 function lockedError(lockPath: string, display: string, holder: LockHolder | undefined, timeoutMs: number): BerthError {
-  const waited = `waited ${formatSeconds(timeoutMs)}`;
+  const waited = `waited ${formatDuration(timeoutMs)}`;
   if (!holder) {
-    return new BerthError('ERR_BERTH_LOCKED', `${display} is locked (${lockPath}); ${waited}`, { exitCode: 1, hint: `if no berth is running, remove ${lockPath}` });
+    return new BerthError('ERR_BERTH_LOCKED', `${display} is locked (${lockPath}); ${waited}`, { hint: `if no berth is running, remove ${lockPath}` });
   }
   const where = holder.hostname === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.hostname}`;
-  const since = holder.since ? `, since ${holder.since} (${formatSeconds(Date.now() - Date.parse(holder.since))} ago)` : '';
+  const since = holder.since ? `, since ${holder.since} (${formatDuration(Math.max(0, Date.now() - Date.parse(holder.since)))} ago)` : '';
   const doing = holder.purpose ? `, ${holder.purpose}` : '';
   return new BerthError('ERR_BERTH_LOCKED', `${display} is locked by ${where} ("${holder.command}"${doing}${since}); ${waited}`, {
-    exitCode: 1,
     hint: holder.hostname === hostname() ? `wait for it to finish, or stop it (kill ${holder.pid}); a lock whose process is gone is taken over by itself` : `a lock held on another host is never taken over; if nothing runs there any more, remove ${lockPath}`,
   });
 }
 
 function lockFailure(lockPath: string, err: unknown): BerthError {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { exitCode: 2, cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
-}
-
-function formatSeconds(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '0 s';
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
-}
-
-/** Whether the lock file of `target` exists and its holder is alive (for status displays and tests). */
-export function lockHolder(target: string): LockHolder | undefined {
-  const found = readLockQuietly(lockFileFor(target));
-  return found && !isStale(found) ? found.holder : undefined;
+  if (code === 'ENOENT') return new BerthError('ERR_BERTH_NO_DIR', `${dirname(lockPath)}: no such directory`, { cause: err });
+  return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
 }

@@ -1,10 +1,11 @@
 import { dirname } from 'node:path';
-import type { DoctorReport, DoctorSection } from '@berth/health';
+import type { DoctorReport, DoctorSection } from '@berth/doctor';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { Palette } from '../../output.js';
 import { readEnvFile, registryInput } from '../spec/inputs.js';
-import { formatLatency, paintStatus } from './render.js';
+import { formatDuration } from '@berth/spec';
+import { paintStatus } from './render.js';
 
 /**
  * `berth doctor`: the spec and registry, ports, env, the engine, the GPU and every check, run at once.
@@ -14,7 +15,7 @@ import { formatLatency, paintStatus } from './render.js';
 export async function doctor(ctx: CliContext, opts: { module: string[]; envFile?: string; dotenv?: string }): Promise<number> {
   const ws = ctx.load();
   const envFile = readEnvFile(ctx, ws, opts);
-  const { runDoctor } = await import('@berth/health');
+  const { runDoctor } = await import('@berth/doctor');
   const progress = ctx.progress('checking the spec, ports, env, Docker, GPU and every service…');
   const registry = registryInput(ws);
   const report = await runDoctor({
@@ -64,5 +65,5 @@ function printReport(ctx: CliContext, report: DoctorReport, bundled: boolean): v
   const verdict = bad.length
     ? p.red(`${bad.length} of ${report.sections.length} sections need attention (${bad.map((s) => s.title.toLowerCase()).join(', ')}); ${todo.size} thing${todo.size === 1 ? '' : 's'} to do`)
     : p.green('all clear');
-  ctx.out.line(`${verdict} ${p.dim(`(in ${formatLatency(report.durationMs)})`)}`);
+  ctx.out.line(`${verdict} ${p.dim(`(in ${formatDuration(report.durationMs)})`)}`);
 }

@@ -1,4 +1,5 @@
-import { BerthError, closest } from '@berth/spec';
+import { dirname } from 'node:path';
+import { BerthError, closest, expectedServices } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { countLine, HEALTH_HEADERS, healthRows } from './render.js';
@@ -14,7 +15,6 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   const unknown = services.filter((s) => !known.includes(s));
   if (unknown.length) {
     throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service or connection named ${unknown.join(', ')}`, {
-      exitCode: ExitCode.BadInput,
       problems: unknown.map((s) => {
         const near = closest(s, known);
         return { code: 'unknown-service', severity: 'error' as const, file: ws.specFile, message: `no service or connection "${s}"`, hint: near ? `did you mean ${near}?` : `known: ${known.join(', ')}` };
@@ -22,12 +22,13 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     });
   }
   const interval = Number(opts.interval);
-  if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`, { exitCode: ExitCode.BadInput });
-  const { deriveChecks, runChecks, worstStatus, servicesWithProfilesOff } = await import('@berth/health');
-  const { dirname } = await import('node:path');
-  // Unless named, services whose Compose profiles are all off are left out, as `docker compose up` leaves them.
-  const off = services.length ? [] : servicesWithProfilesOff(ws.spec, ctx.env);
-  if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (profile ${[...new Set(off.flatMap((s) => ws.spec.services[s]?.profiles ?? []))].join(', ')} off; set COMPOSE_PROFILES or name them)`);
+  if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`);
+  const { deriveChecks, runChecks, worstStatus, offReason } = await import('@berth/health');
+  // Unless named, services the selection does not expect (Compose profiles off, and no devcontainer or
+  // host runtime) are left out, as `docker compose up` leaves them; @berth/spec's expectedServices decides.
+  const { off: offProfiles } = expectedServices(ws.spec, { env: ctx.env });
+  const off = services.length ? [] : Object.keys(offProfiles);
+  if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (${offReason([...new Set(off.flatMap((s) => offProfiles[s]!))])}; set COMPOSE_PROFILES or name them)`);
   const wanted = services.length ? services : off.length ? known.filter((k) => !off.includes(k)) : [];
   const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath) });
   if (targets.length === 0) {
@@ -47,7 +48,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     code = results.every((r) => r.status === 'passing') ? ExitCode.Ok : ExitCode.Findings;
     if (ctx.json) {
       const doc = { ok: code === ExitCode.Ok, spec: ws.specFile, status, ...(off.length ? { skipped: off } : {}), checkedAt: new Date().toISOString(), checks: results };
-      if (opts.watch) ctx.run.stdout.write(`${JSON.stringify(doc)}\n`);
+      if (opts.watch) ctx.out.writeJsonLine(doc);
       else ctx.out.writeJson(doc);
     } else {
       // Output.table's alignment, captured as lines so a --watch redraw knows how many to move up over.

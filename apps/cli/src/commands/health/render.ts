@@ -1,4 +1,6 @@
 import type { CheckResult, HealthStatus } from '@berth/health';
+import { STATUS_ORDER } from '@berth/health/result';
+import { formatDuration } from '@berth/spec';
 import type { Palette } from '../../output.js';
 
 /** Status as a word AND a colour, so it reads without colour too. */
@@ -7,24 +9,19 @@ export function paintStatus(p: Palette, status: HealthStatus): string {
   return { passing: p.green, warning: p.yellow, critical: p.red, starting: p.cyan, unknown: p.dim }[status](word);
 }
 
-export function formatLatency(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 export function subjectOf(r: CheckResult): string {
   return r.subject.kind === 'connection' ? `${r.subject.id} (connection)` : r.subject.id;
 }
 
 /** The rows of `berth health`'s table. */
 export function healthRows(p: Palette, results: readonly CheckResult[]): string[][] {
-  return results.map((r) => [subjectOf(r), r.label, paintStatus(p, r.status), formatLatency(r.latencyMs), r.reason]);
+  return results.map((r) => [subjectOf(r), r.label, paintStatus(p, r.status), formatDuration(r.latencyMs), r.reason]);
 }
 
 export const HEALTH_HEADERS = ['SUBJECT', 'CHECK', 'STATUS', 'LATENCY', 'REASON'];
 
-/** "7 checks: 5 passing, 1 warning, 1 critical". */
+/** "7 checks: 5 passing, 1 warning, 1 critical", best to worst. */
 export function countLine(results: readonly CheckResult[]): string {
-  const order: HealthStatus[] = ['passing', 'warning', 'critical', 'starting', 'unknown'];
-  const parts = order.map((s) => [s, results.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const parts = STATUS_ORDER.map((s) => [s, results.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
   return `${results.length} check${results.length === 1 ? '' : 's'}: ${parts.map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`;
 }

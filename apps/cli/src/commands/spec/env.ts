@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileAtomic } from '@berth/spec';
+import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileLocked } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
@@ -10,7 +9,7 @@ import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFile
  * Prints names, requirements and verdicts; never a value, not even with --json.
  */
 export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[] }): number {
-  const ws = ctx.load();
+  const ws = ctx.load({ env: opts });
   const envFile = readEnvFile(ctx, ws, opts);
   const modules = opts.module.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
   const report = analyzeEnv(ws.spec, {
@@ -21,7 +20,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
     ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
   });
   if (report.problems.some((p) => p.code === 'unknown-module')) {
-    throw new BerthError('ERR_BERTH_UNKNOWN_MODULE', 'unknown module', { problems: report.problems.filter((p) => p.code === 'unknown-module'), exitCode: 2 });
+    throw new BerthError('ERR_BERTH_UNKNOWN_MODULE', 'unknown module', { problems: report.problems.filter((p) => p.code === 'unknown-module') });
   }
   // A port variable must also agree with the port the registry gives it.
   const { env, origins } = mergedEnv(ctx, envFile);
@@ -29,7 +28,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
   const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports], [ws.specFile]);
   const s = summary(problems);
   if (ctx.json) {
-    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, errors: s.errors, warnings: s.warnings, vars: report.vars, problems });
+    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, errors: s.errors, warnings: s.warnings, vars: report.vars, ...ctx.out.problemsJson(problems) });
     return s.errors ? ExitCode.Findings : ExitCode.Ok;
   }
   const p = ctx.out.paint;
@@ -50,7 +49,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
 }
 
 /** `berth env example`: writes `.env.example` (secrets blank), atomically, refusing to overwrite without --force. */
-export function example(ctx: CliContext, opts: { output: string; force?: boolean }): number {
+export async function example(ctx: CliContext, opts: { output: string; force?: boolean }): Promise<number> {
   const ws = ctx.load();
   const text = renderEnvExample(ws.spec, { specFile: ws.specFile });
   if (opts.output === '-') {
@@ -59,16 +58,7 @@ export function example(ctx: CliContext, opts: { output: string; force?: boolean
   }
   const path = resolve(ctx.cwd, opts.output);
   const file = displayPath(path, ctx.cwd);
-  if (existsSync(path) && !opts.force) {
-    throw new BerthError('ERR_BERTH_EXISTS', `${file} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it, or -o to write elsewhere' });
-  }
-  try {
-    writeFileAtomic(path, text, { overwrite: !!opts.force });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new BerthError('ERR_BERTH_EXISTS', `${file} already exists`, { exitCode: 2, hint: 'pass --force to overwrite it' });
-    throw new BerthError('ERR_BERTH_WRITE', `${file}: cannot write (${code ?? (err as Error).message})`, { exitCode: 2 });
-  }
+  await ctx.waitingForLock((lock) => writeFileLocked(path, text, { overwrite: !!opts.force, display: file, ...lock }));
   const vars = text.split('\n').filter((l) => /^[A-Za-z_]/.test(l)).length;
   if (ctx.json) ctx.out.writeJson({ ok: true, file, vars });
   else ctx.out.line(`wrote ${file} (${vars} variable${vars === 1 ? '' : 's'}; secrets left blank)`);

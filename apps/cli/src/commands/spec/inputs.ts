@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { BerthError, displayPath, parseDotEnvEntries, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
-import type { CliContext, LoadedWorkspace } from '../../context.js';
+import { resolve } from 'node:path';
+import { hasErrors, loadEnvFile, loadFailure, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
+import type { CliContext, EnvFileOptions, LoadedWorkspace } from '../../context.js';
 
 export function specInput(ws: LoadedWorkspace): SpecInput {
   return { spec: ws.spec, file: ws.specFile, ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}) };
@@ -12,47 +11,18 @@ export function registryInput(ws: LoadedWorkspace): RegistryInput | undefined {
   return { value: ws.registry.value, file: ws.registry.file, ...(ws.registry.source ? { source: ws.registry.source } : {}) };
 }
 
-/** A `.env` file read for checking: values (kept in memory only), the line of each name, and unreadable lines. */
-export interface EnvFile {
-  file: string;
-  values: Record<string, string>;
-  lines: Record<string, number>;
-  problems: Problem[];
-}
-
-/** The options that name a `.env` file: --env-file, or --dotenv where Node grabs --env-file itself (nodejs/node#54232). */
-export interface EnvFileOptions {
-  envFile?: string;
-  dotenv?: string;
-}
+export type { EnvFile, EnvFileOptions };
 
 /**
- * The `.env` file to check: --env-file / --dotenv (which must exist), else `.env` beside the spec when
- * there is one (as Compose reads it), else none.
+ * The `.env` file to check: the one --env-file / --dotenv names (which must exist), else `.env` beside the
+ * spec when there is one (as Compose reads it), else none; read by @berth/spec's loader with the spec.
  */
 export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileOptions): EnvFile | undefined {
   const flag = opts.dotenv ?? opts.envFile;
-  const path = flag ? resolve(ctx.cwd, flag) : join(dirname(ws.specPath), '.env');
-  const file = displayPath(path, ctx.cwd);
-  if (!existsSync(path)) {
-    if (!flag) return undefined;
-    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: no such file`, { problems: [{ code: 'file-not-found', severity: 'error', file, message: `no such file (from ${opts.dotenv ? '--dotenv' : '--env-file'})` }], exitCode: 2 });
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new BerthError('ERR_BERTH_ENV_FILE', `${file}: cannot read`, { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? 'error'}` }], exitCode: 2 });
-  }
-  const parsed = parseDotEnvEntries(text);
-  const values: Record<string, string> = {};
-  const lines: Record<string, number> = {};
-  for (const e of parsed.entries) {
-    values[e.name] = e.value;
-    lines[e.name] = e.line;
-  }
-  const problems = parsed.invalidLines.map((line): Problem => ({ code: 'env-file-syntax', severity: 'warning', file, line, col: 1, message: 'not a NAME=value line; ignored' }));
-  return { file, values, lines, problems };
+  if (!flag || ws.env?.path === resolve(ctx.cwd, flag)) return ws.env;
+  const loaded = loadEnvFile(flag, { cwd: ctx.cwd, from: opts.dotenv ? '--dotenv' : '--env-file' });
+  if (hasErrors(loaded.problems)) throw loadFailure({ spec: ws.specLoaded, env: loaded.env, problems: loaded.problems, failed: 'env' });
+  return loaded.env;
 }
 
 /** The process env over the `.env` file (Compose's precedence), with where each file value was set. */

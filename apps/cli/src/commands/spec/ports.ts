@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { BerthError, addRegistryEntries, analyzePorts, closest, formatSpan, loadSpecFile, parseRegistry, planRegistration, portCandidates, sortProblems, hasErrors, type SpecInput, type PortStatus, writeFileAtomic } from '@berth/spec';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BerthError, analyzePorts, closest, findSpecFile, formatSpan, loadSpecFile, planRegistration, portCandidates, registerPortsInFile, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
@@ -29,11 +30,21 @@ export function list(ctx: CliContext): number {
 
 /** `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. */
 export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): number {
-  const ws = ctx.load();
+  // Where there is no berth.yaml, the specs named are the ones to check: the bundled example is never added to them.
+  if (more.length && !ctx.options.spec && !findSpecFile(ctx.cwd)) {
+    ctx.options.spec = more[0];
+    more = more.slice(1);
+  }
+  const ws = ctx.load({ env: opts });
   const specs: SpecInput[] = [specInput(ws)];
+  const seen = new Set([realOr(ws.specPath)]);
   for (const path of more) {
+    // The same spec named twice (or through a link) is checked once, not against itself.
+    const real = realOr(resolve(ctx.cwd, path));
+    if (seen.has(real)) continue;
+    seen.add(real);
     const loaded = loadSpecFile(path, ctx.cwd);
-    if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems, exitCode: 2 });
+    if (!loaded.value || hasErrors(loaded.problems)) throw new BerthError('ERR_BERTH_INVALID_SPEC', `${loaded.file}: the spec is not valid`, { problems: loaded.problems });
     specs.push({ spec: loaded.value, file: loaded.file, ...(loaded.source ? { source: loaded.source } : {}) });
   }
   const envFile = readEnvFile(ctx, ws, opts);
@@ -41,7 +52,7 @@ export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): nu
   const report = analyzePorts({ specs, registry: registryInput(ws), env, envOrigins: origins });
   const problems = sortProblems(report.problems, [...specs.map((x) => x.file), ...(ws.registry ? [ws.registry.file] : [])]);
   const s = summary(problems);
-  if (ctx.json) ctx.out.writeJson({ ok: s.errors === 0, specs: specs.map((x) => x.file), registry: ws.registry?.file ?? null, errors: s.errors, warnings: s.warnings, conflicts: report.conflicts, bindings: report.bindings, problems });
+  if (ctx.json) ctx.out.writeJson({ ok: s.errors === 0, specs: specs.map((x) => x.file), registry: ws.registry?.file ?? null, errors: s.errors, warnings: s.warnings, conflicts: report.conflicts, bindings: report.bindings, ...ctx.out.problemsJson(problems) });
   else {
     ctx.out.problems(problems);
     if (!ws.registry) ctx.out.note(`berth: ${ws.specFile} names no port registry; ports were checked against each other only`);
@@ -51,21 +62,29 @@ export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): nu
   return s.errors ? ExitCode.Findings : ExitCode.Ok;
 }
 
+function realOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 function requireService(ctx: CliContext, service: string) {
   const ws = ctx.load();
   if (ws.spec.services[service]) return ws;
   const known = Object.keys(ws.spec.services);
   const guess = closest(service, known);
-  throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `${ws.specFile}: service "${service}" does not exist${guess ? ` (did you mean "${guess}"?)` : ` (known: ${known.join(', ')})`}`, { exitCode: 2 });
+  throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `${ws.specFile}: service "${service}" does not exist${guess ? ` (did you mean "${guess}"?)` : ` (known: ${known.join(', ')})`}`);
 }
 
 /** `berth ports suggest <service>`: free ports by the registry and on this host, nearest to the service's port first. */
 export async function suggest(ctx: CliContext, service: string, opts: { count: string; near?: string; protocol: string }): Promise<number> {
   const count = Number(opts.count);
   const near = opts.near === undefined ? undefined : Number(opts.near);
-  if (!Number.isInteger(count) || count < 1 || count > 100) throw new BerthError('ERR_BERTH_USAGE', '--count must be a whole number from 1 to 100', { exitCode: 2 });
-  if (near !== undefined && (!Number.isInteger(near) || near < 1 || near > 65535)) throw new BerthError('ERR_BERTH_USAGE', '--near must be a port (1-65535)', { exitCode: 2 });
-  if (opts.protocol !== 'tcp' && opts.protocol !== 'udp') throw new BerthError('ERR_BERTH_USAGE', '--protocol must be tcp or udp', { exitCode: 2 });
+  if (!Number.isInteger(count) || count < 1 || count > 100) throw new BerthError('ERR_BERTH_USAGE', '--count must be a whole number from 1 to 100');
+  if (near !== undefined && (!Number.isInteger(near) || near < 1 || near > 65535)) throw new BerthError('ERR_BERTH_USAGE', '--near must be a port (1-65535)');
+  if (opts.protocol !== 'tcp' && opts.protocol !== 'udp') throw new BerthError('ERR_BERTH_USAGE', '--protocol must be tcp or udp');
   const ws = ctx.load();
   const svc = ws.spec.services[service];
   if (!svc) ctx.out.note(`berth: "${service}" is not a service of ${ws.specFile}; suggesting ports for a new one`);
@@ -83,11 +102,18 @@ export async function suggest(ctx: CliContext, service: string, opts: { count: s
 }
 
 /** `berth ports register <service>`: adds the service's unregistered ports to the registry file, keeping its comments. */
-export function register(ctx: CliContext, service: string, opts: { dryRun?: boolean }): number {
+export async function register(ctx: CliContext, service: string, opts: { dryRun?: boolean }): Promise<number> {
   ctx.load({ requireRegistry: true });
   const ws = requireService(ctx, service);
   const registry = registryInput(ws)!;
-  const plan = planRegistration({ spec: specInput(ws), registry, service });
+  let plan = planRegistration({ spec: specInput(ws), registry, service });
+  if (plan.add.length && !plan.refusals.length && !opts.dryRun) {
+    const path = ws.registry!.path;
+    if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_BUNDLED', 'refusing to edit the bundled example\'s registry', { hint: 'run it where your berth.yaml is, or pass --spec and --registry' });
+    if (/[\\/]node_modules[\\/]/.test(path)) throw new BerthError('ERR_BERTH_PACKAGED_REGISTRY', `${registry.file} comes from an installed package; register the port in the repo that publishes it`, { hint: '--dry-run shows the entries to add' });
+    // Planned again under the registry's lock, against the file as it is then: another registration may have landed meanwhile.
+    plan = await ctx.waitingForLock((lock) => registerPortsInFile({ spec: specInput(ws), service, registryPath: path, registryFile: registry.file, ...lock }));
+  }
   if (plan.refusals.length) {
     if (ctx.json) ctx.out.writeJson({ ok: false, service, registry: registry.file, added: [], refusals: plan.refusals });
     else {
@@ -95,17 +121,6 @@ export function register(ctx: CliContext, service: string, opts: { dryRun?: bool
       ctx.out.note(ctx.out.paint.red(`berth: refusing to register ${service}: it would conflict with the registry (nothing written)`));
     }
     return ExitCode.Findings;
-  }
-  const path = ws.registry!.path;
-  if (plan.add.length && !opts.dryRun) {
-    if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_BUNDLED', 'refusing to edit the bundled example\'s registry', { exitCode: 2, hint: 'run it where your berth.yaml is, or pass --spec and --registry' });
-    if (/[\\/]node_modules[\\/]/.test(path)) throw new BerthError('ERR_BERTH_PACKAGED_REGISTRY', `${registry.file} comes from an installed package; register the port in the repo that publishes it`, { exitCode: 2, hint: '--dry-run shows the entries to add' });
-    const before = readFileSync(path, 'utf8');
-    if (before !== ws.registry!.source?.text) throw new BerthError('ERR_BERTH_REGISTRY_CHANGED', `${registry.file} changed while berth was reading it; run the command again`, { exitCode: 2 });
-    const after = addRegistryEntries(before, plan.add);
-    const reparsed = parseRegistry(after, registry.file);
-    if (!reparsed.value || hasErrors(reparsed.problems)) throw new Error(`the edited registry would not be valid: ${reparsed.problems[0]?.message}`);
-    writeFileAtomic(path, after, { overwrite: true });
   }
   if (ctx.json) ctx.out.writeJson({ ok: true, service, registry: registry.file, dryRun: !!opts.dryRun, added: plan.add, alreadyRegistered: plan.already });
   else {
@@ -115,4 +130,3 @@ export function register(ctx: CliContext, service: string, opts: { dryRun?: bool
   }
   return ExitCode.Ok;
 }
-

@@ -8,13 +8,13 @@ import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFile
  * against the registry and each other, env values of port variables, the env schema and its naming conventions.
  */
 export function validate(ctx: CliContext, opts: EnvFileOptions): number {
-  const ws = ctx.load();
+  const ws = ctx.load({ env: opts });
   const envFile = readEnvFile(ctx, ws, opts);
   const { env, origins } = mergedEnv(ctx, envFile);
   const problems = sortProblems([...ws.warnings, ...(envFile?.problems ?? []), ...validateSpec({ spec: specInput(ws), registry: registryInput(ws), env, envOrigins: origins })], [ws.specFile, ...(ws.registry ? [ws.registry.file] : [])]);
   const s = summary(problems);
   if (ctx.json) {
-    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, registry: ws.registry?.file ?? null, bundledExample: ws.usingBundledExample, errors: s.errors, warnings: s.warnings, problems });
+    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, registry: ws.registry?.file ?? null, bundledExample: ws.usingBundledExample, errors: s.errors, warnings: s.warnings, ...ctx.out.problemsJson(problems) });
   } else {
     ctx.out.problems(problems);
     if (!ws.registry) ctx.out.note(`berth: ${ws.specFile} names no port registry; ports were checked against each other only`);

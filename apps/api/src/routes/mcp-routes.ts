@@ -1,0 +1,46 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { BerthHost, BerthMcpHttpHandler } from '@berth/mcp';
+import { requireBearer } from '../auth.js';
+
+/** What `/mcp` serves: berth run by a host the caller provides (the CLI's, in `berth serve`; the API cannot import the CLI). */
+export interface McpRouteOptions {
+  host: BerthHost;
+  /** Offer up, down, restart and ports_register (`berth serve --mcp-allow-write`). */
+  allowWrite: boolean;
+  version: string;
+}
+
+/** The Fetch API request the MCP handler takes, over Fastify's; aborted when the response ends or the client goes away. */
+function webRequest(req: FastifyRequest, res: ServerResponse): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const gone = new AbortController();
+  res.once('close', () => gone.abort());
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: req.method, headers, signal: gone.signal });
+}
+
+/**
+ * MCP over streamable HTTP at `/mcp`, behind the same bearer token as the write routes. The MCP server (and its SDK)
+ * loads on the first authorised request; both protocol eras are served (see @berth/mcp's http.ts for what each gets).
+ */
+export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions, token: string): void {
+  let handler: Promise<BerthMcpHttpHandler> | undefined;
+  const load = () => (handler ??= import('@berth/mcp').then((m) => m.createBerthMcpHttpHandler({ ...options, log: (line) => process.stderr.write(`${line}\n`) })));
+  // Subscription streams never end by themselves: end them before the server waits for its connections.
+  app.addHook('preClose', async () => {
+    if (handler) await (await handler).close();
+  });
+  app.route({
+    method: ['GET', 'POST', 'DELETE'],
+    url: '/mcp',
+    onRequest: requireBearer(token),
+    schema: { tags: ['mcp'], summary: 'Model Context Protocol (streamable HTTP): berth\'s tools and resources for coding agents', security: [{ bearer: [] }] },
+    handler: async (req, reply) => {
+      const mcp = await load();
+      return reply.send(await mcp.fetch(webRequest(req, reply.raw), req.method === 'POST' ? { parsedBody: req.body } : undefined));
+    },
+  });
+}

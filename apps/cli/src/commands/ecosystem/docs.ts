@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { BerthError, hasErrors, updateFileLocked, type Problem } from '@berth/spec';
+import { lineDrift } from '@berth/spec/render';
+import type { CliContext } from '../../context.js';
+import { ExitCode } from '../../exit-codes.js';
+import { preparePage } from '../generated-page.js';
+import { loadForCli, noteDuplicates, type EcosystemOptions } from './load.js';
+
+/**
+ * `berth ecosystem docs [SPEC...] [--write DIR | --check DIR]`: PORTS.md, GLOBAL_INFRASTRUCTURE.md and DIAGRAMS.md,
+ * with the hand-written berth:keep blocks of the committed pages kept, as `berth docs` keeps them. Nothing is written
+ * when anything could not be loaded or a page's markers are broken.
+ */
+export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOptions & { write?: string; check?: string }): Promise<number> {
+  if (opts.write !== undefined && opts.check !== undefined) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
+  const load = await loadForCli(ctx, specs, opts);
+  noteDuplicates(ctx, load.duplicates);
+  if (!load.ecosystem || hasErrors(load.problems)) {
+    throw new BerthError('ERR_BERTH_INVALID_ECOSYSTEM', 'the ecosystem could not be loaded; nothing rendered', { problems: load.problems });
+  }
+  const eco = load.ecosystem;
+  const [{ checkEcosystem }, { ECOSYSTEM_PAGES, renderEcosystemPages }] = await Promise.all([import('@berth/ecosystem'), import('@berth/ecosystem/render')]);
+  const report = checkEcosystem(eco);
+  const dirFlag = opts.write ?? opts.check;
+  const dir = dirFlag !== undefined ? resolve(ctx.cwd, dirFlag) : join(eco.manifests[0] ? eco.manifests[0].dir : dirname(eco.registry.path), 'docs');
+  const rendered = renderEcosystemPages(eco, report, dir);
+  const pages = ECOSYSTEM_PAGES.map((name) => preparePage(join(dir, name), rendered[name], ctx.cwd, dirFlag !== undefined));
+  const broken: Problem[] = pages.flatMap((p) => p.problems);
+  if (broken.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers; nothing written', { problems: broken });
+  if (hasErrors(report.problems)) ctx.out.note(`berth: the ecosystem has ${report.problems.filter((p) => p.severity === 'error').length} error(s); the pages show it as it is (see \`berth ecosystem check\`)`);
+
+  if (opts.check !== undefined) {
+    const results = pages.map((p) => {
+      if (p.previous === undefined) return { file: p.file, ok: false, missing: true, text: `${p.file}: does not exist (run \`berth ecosystem docs --write ${dirFlag}\`)` };
+      if (p.previous === p.page) return { file: p.file, ok: true, text: `${p.file}: up to date` };
+      const drift = lineDrift(p.previous, p.page);
+      return { file: p.file, ok: false, drift, text: `${p.file}: out of date (${drift.added} line(s) to add, ${drift.removed} to remove; run \`berth ecosystem docs --write ${dirFlag}\`)` };
+    });
+    const ok = results.every((r) => r.ok);
+    if (ctx.json) ctx.out.writeJson({ ok, pages: results.map(({ text: _text, ...r }) => r) });
+    else {
+      for (const r of results) {
+        ctx.out.line(r.ok ? r.text : ctx.out.paint.red(r.text));
+        for (const line of r.drift?.sample ?? []) ctx.out.line(`  ${line}`);
+      }
+    }
+    return ok ? ExitCode.Ok : ExitCode.Findings;
+  }
+  if (opts.write !== undefined) {
+    mkdirSync(dir, { recursive: true });
+    const written: { file: string; written: boolean }[] = [];
+    for (const [i, p] of pages.entries()) {
+      // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
+      const { written: changed } = await ctx.waitingForLock((lock) =>
+        updateFileLocked(
+          p.path,
+          () => {
+            const fresh = preparePage(p.path, rendered[ECOSYSTEM_PAGES[i]!], ctx.cwd);
+            if (fresh.problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers', { problems: fresh.problems });
+            return fresh.page;
+          },
+          { purpose: 'writing the ecosystem\'s pages', display: p.file, ...lock },
+        ),
+      );
+      written.push({ file: p.file, written: changed });
+    }
+    if (ctx.json) ctx.out.writeJson({ ok: true, pages: written });
+    else for (const w of written) ctx.out.line(`${w.file}: ${w.written ? 'written' : 'already up to date'}`);
+    return ExitCode.Ok;
+  }
+  if (ctx.json) ctx.out.writeJson({ ok: true, pages: Object.fromEntries(pages.map((p, i) => [ECOSYSTEM_PAGES[i], p.page])) });
+  else ctx.run.stdout.write(pages.map((p) => p.page).join('\n'));
+  return ExitCode.Ok;
+}

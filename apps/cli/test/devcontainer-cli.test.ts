@@ -1,0 +1,185 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { bin, ensureBuiltCli, root } from './support/built-cli.js';
+
+const FIXTURES = join(root, 'packages/devcontainer/test/fixtures');
+const ESC = '\u001b[';
+
+function berth(args: string[], cwd: string, env: Record<string, string> = { NO_COLOR: '1' }) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: `/nonexistent-nvidia:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let tmp: string;
+let n = 0;
+beforeAll(() => {
+  ensureBuiltCli();
+  tmp = mkdtempSync(join(tmpdir(), 'berth-devcontainer-cli-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A copy of a devcontainer fixture, as a repo of its own. */
+function repo(fixture: string): string {
+  const dir = join(tmp, `${fixture}-${++n}`);
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}
+
+describe('berth import devcontainer', () => {
+  it('writes a berth.yaml that validates and that devcontainer.json is already in step with', () => {
+    const dir = repo('pytorch-gpu');
+    const r = berth(['import', 'devcontainer'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('berth.yaml: written from .devcontainer/devcontainer.json (8 changes)');
+    const spec = parse(readFileSync(join(dir, 'berth.yaml'), 'utf8'));
+    expect(spec.services.tensorboard).toEqual({ name: 'TensorBoard', runtime: { kind: 'devcontainer', onAutoForward: 'silent' }, ports: [6006] });
+    expect(berth(['validate'], dir).code).toBe(0);
+    const check = berth(['devcontainer', '--check'], dir);
+    expect([check.code, check.stdout]).toEqual([0, '.devcontainer/devcontainer.json: in step with berth.yaml\n']);
+  });
+
+  it("merges into an existing berth.yaml, keeping its comments and every line it does not change; --dry-run writes nothing", () => {
+    const dir = repo('django-compose');
+    const before = '# Our stack. Comments stay.\nberth: 1\nrepo:\n  name: shop   # the repo\n\nservices:\n  # The app, as the devcontainer runs it\n  django:\n    name: Django\n    runtime: devcontainer\n    ports: [8000]\n';
+    writeFileSync(join(dir, 'berth.yaml'), before);
+    const dry = berth(['import', 'devcontainer', '.devcontainer/devcontainer.json', '--dry-run'], dir);
+    expect([dry.code, readFileSync(join(dir, 'berth.yaml'), 'utf8')]).toEqual([0, before]);
+    expect(dry.stdout).toContain('berth.yaml: would take .devcontainer/devcontainer.json');
+    const r = berth(['import', 'devcontainer', '.devcontainer/devcontainer.json'], dir);
+    expect(r.code).toBe(0);
+    const after = readFileSync(join(dir, 'berth.yaml'), 'utf8');
+    for (const line of before.split('\n').filter((l) => l !== '    ports: [8000]')) expect(after.split('\n')).toContain(line);
+    expect(parse(after).services.django.ports).toEqual([{ host: 8000, appProtocol: 'http' }]);
+    expect(parse(after).services.db).toEqual({ name: 'PostgreSQL', runtime: { kind: 'devcontainer', composeService: 'db' }, ports: [5432] });
+    // importing again changes nothing
+    const again = berth(['import', 'devcontainer', '.devcontainer/devcontainer.json', '--json'], dir);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, written: false, changes: [] });
+    expect(readFileSync(join(dir, 'berth.yaml'), 'utf8')).toBe(after);
+  });
+
+  it('bad input: one line per problem with file:line:col, exit 2, nothing written', () => {
+    const syntax = repo('bad-syntax');
+    const r = berth(['import', 'devcontainer'], syntax);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('.devcontainer/devcontainer.json:4:3: not valid JSONC: expected ","\n.devcontainer/devcontainer.json:4:12: not valid JSONC: unclosed string\n');
+    expect(existsSync(join(syntax, 'berth.yaml'))).toBe(false);
+
+    const ports = repo('bad-ports');
+    const p = berth(['import', 'devcontainer'], ports);
+    expect(p.code).toBe(2);
+    expect(p.stderr.trim().split('\n')).toHaveLength(4);
+    expect(p.stderr).toContain('.devcontainer/devcontainer.json:6:5: forwardPorts.2: 70000 is not a port: forwardPorts takes a number from 1 to 65535 or "service:port"');
+    expect(existsSync(join(ports, 'berth.yaml'))).toBe(false);
+
+    const missing = berth(['import', 'devcontainer', 'nope/devcontainer.json'], tmp);
+    expect([missing.code, missing.stderr]).toEqual([2, 'nope/devcontainer.json: no such file or folder\n']);
+    const json = berth(['import', 'devcontainer', 'nope', '--json'], tmp);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_BERTH_DEVCONTAINER' }, problems: [{ code: 'file-not-found', file: 'nope' }] });
+    expect(berth(['import', 'devcontainer'], repo('named-configs')).stderr).toMatch(/^\.: holds 2 devcontainer configurations/);
+  });
+});
+
+describe('berth devcontainer --check / --write', () => {
+  it('--check exits 1 and says what differs; --write changes only those fields, comments and the rest byte for byte', () => {
+    const dir = repo('pytorch-gpu');
+    expect(berth(['import', 'devcontainer'], dir).code).toBe(0);
+    const spec = join(dir, 'berth.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('name: Jupyter Lab', 'name: Notebooks').replace('- 6006', '- 6007'));
+    const before = readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8');
+    const check = berth(['devcontainer', '--check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toBe(
+      [
+        '.devcontainer/devcontainer.json: out of step with berth.yaml (5 changes; run `berth devcontainer --write`)',
+        '  forwardPorts.1: remove 6006 (no service of the spec that runs in the devcontainer has this port)',
+        '  forwardPorts: add 6007 (port of tensorboard)',
+        '  portsAttributes.8888.label: "Jupyter Lab" -> "Notebooks" (from jupyter-lab in the spec)',
+        '  portsAttributes.6007: add {"label":"TensorBoard","onAutoForward":"silent"} (how the editor shows tensorboard\'s port)',
+        '  portsAttributes.6006: remove {"label":"TensorBoard","onAutoForward":"silent"} (the port is no longer forwarded)',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8')).toBe(before); // --check writes nothing
+    const json = JSON.parse(berth(['devcontainer', '--check', '--json'], dir).stdout);
+    expect(json).toMatchObject({ ok: false, missing: false, changes: expect.arrayContaining([{ path: 'forwardPorts', after: 6007, why: 'port of tensorboard' }]) });
+
+    const write = berth(['devcontainer', '--write'], dir);
+    expect(write.code).toBe(0);
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8')).toBe(
+      before
+        .replace('"forwardPorts": [8888, 6006]', '"forwardPorts": [8888, 6007]')
+        .replace('"label": "Jupyter Lab"', '"label": "Notebooks"')
+        .replace('"6006": { "label": "TensorBoard"', '"6007": { "label": "TensorBoard"'),
+    );
+    expect(berth(['devcontainer', '--check'], dir).code).toBe(0);
+  });
+
+  it('colours only where allowed: NO_COLOR wins over FORCE_COLOR', () => {
+    const dir = repo('pytorch-gpu');
+    expect(berth(['import', 'devcontainer'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'berth.yaml'), readFileSync(join(dir, 'berth.yaml'), 'utf8').replace('- 6006', '- 6007'));
+    expect(berth(['devcontainer', '--check'], dir, { FORCE_COLOR: '1' }).stdout).toContain(`${ESC}31m`);
+    expect(berth(['devcontainer', '--check'], dir, { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain(ESC);
+  });
+
+  it('creates devcontainer.json when it is missing, and prints it without a flag', () => {
+    const dir = join(tmp, `fresh-${++n}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: fresh }\nservices:\n  web:\n    runtime: devcontainer\n    ports: [{ host: 3000, appProtocol: http }]\ndevcontainer:\n  image: node:20\n  gpu: { optional: true }\n');
+    expect(berth(['devcontainer', '--check'], dir)).toMatchObject({ code: 1, stdout: '.devcontainer/devcontainer.json: does not exist (run `berth devcontainer --write`)\n' });
+    const printed = berth(['devcontainer'], dir).stdout;
+    expect(berth(['devcontainer', '--write'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8')).toBe(printed);
+    expect(printed).toContain('"forwardPorts": [3000]');
+    expect(printed).toContain('"hostRequirements": { "gpu": "optional" }');
+    expect(berth(['devcontainer', '--check'], dir).code).toBe(0);
+  });
+
+  it('is bad usage without a devcontainer in the spec, or with both flags', () => {
+    const dir = join(tmp, `none-${++n}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: none }\n');
+    expect(berth(['devcontainer', '--check'], dir)).toMatchObject({ code: 2, stderr: 'berth: berth.yaml has no devcontainer\nhint: import one: berth import devcontainer\n' });
+    expect(berth(['devcontainer', '--check', '--write'], dir).code).toBe(2);
+  });
+});
+
+describe('the bundled example', () => {
+  it('its committed devcontainer.json is in step; validate warns that the MLflow forward holds Marquez\'s port', () => {
+    const empty = mkdtempSync(join(tmp, 'no-spec-'));
+    const check = berth(['devcontainer', '--check'], empty);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/\/examples\/semops-data\/\.devcontainer\/devcontainer\.json: in step with \/.*\/examples\/semops-data\/berth\.yaml\n$/);
+    const v = berth(['validate', '--spec', join(root, 'examples/semops-data/berth.yaml')], root);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain('examples/semops-data/berth.yaml:68:9: warning: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez');
+  });
+
+  it("the page's GPU check finds the devcontainer by its labels", () => {
+    const page = berth(['docs', '--spec', join(root, 'examples/semops-data/berth.yaml')], root).stdout;
+    expect(page).toContain('docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD")" python -c "import torch; print(torch.cuda.is_available())"');
+    expect(page).not.toContain('semops-data-devcontainer');
+  });
+});
+
+describe("whether the devcontainer's GPU request can be met here, before anyone opens it", () => {
+  const gpu = (ask: string) => {
+    const dir = join(tmp, `gpu-${++n}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'berth.yaml'), `berth: 1\nrepo: { name: g }\ndevcontainer:\n  image: pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime\n  gpu: ${ask}\n`);
+    // No nvidia-smi on PATH: this host has no usable GPU.
+    return berth(['gpu', '--json', '--no-docker'], dir, { NO_COLOR: '1', PATH: '/usr/bin:/bin' });
+  };
+
+  it('a required GPU does not fit (exit 1); an optional one opens without it (exit 0)', () => {
+    const required = gpu('{ vendor: nvidia }');
+    expect([required.code, JSON.parse(required.stdout).status]).toEqual([1, 'does-not-fit']);
+    const optional = gpu('{ optional: true }');
+    expect(optional.code).toBe(0);
+    expect(JSON.parse(optional.stdout).summary).toMatch(/^the devcontainer's GPU is optional: it opens here, but without a usable GPU/);
+  });
+});

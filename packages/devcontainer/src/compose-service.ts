@@ -1,0 +1,25 @@
+import { parse } from 'yaml';
+
+/** How a Compose file makes one service's image: its `image`, else its `build` (context, dockerfile, target, args). */
+export function composeServiceImage(text: string, service: string): { image?: string; dockerfile?: string; context?: string; target?: string; args?: Record<string, string> } | undefined {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch {
+    return undefined;
+  }
+  const svc = (doc as { services?: Record<string, { image?: unknown; build?: unknown }> } | null)?.services?.[service];
+  if (!svc || typeof svc !== 'object') return undefined;
+  if (typeof svc.image === 'string') return { image: svc.image };
+  const build = svc.build;
+  if (typeof build === 'string') return { context: build };
+  if (!build || typeof build !== 'object') return undefined;
+  const b = build as { context?: unknown; dockerfile?: unknown; target?: unknown; args?: unknown };
+  const args = b.args && typeof b.args === 'object' && !Array.isArray(b.args) ? Object.fromEntries(Object.entries(b.args as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)])) : undefined;
+  return {
+    ...(typeof b.context === 'string' ? { context: b.context } : {}),
+    ...(typeof b.dockerfile === 'string' ? { dockerfile: b.dockerfile } : {}),
+    ...(typeof b.target === 'string' ? { target: b.target } : {}),
+    ...(args ? { args } : {}),
+  };
+}

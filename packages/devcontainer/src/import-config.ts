@@ -1,0 +1,182 @@
+import type { BerthSpec, DevcontainerBuild, DevcontainerCompose, LifecycleCommand, Problem } from '@berth/spec';
+import { devcontainerRuntime } from '@berth/spec';
+import { HOST_PORT_RE, type DevcontainerJson, type PortAttributes } from './config-schema.js';
+import { dockerfileBaseImage } from './dockerfile-base.js';
+import { gpuAskOf, type GpuAsk } from './gpu-request.js';
+import type { JsoncDocument } from './jsonc.js';
+
+/** A forwarded port, as it lands in the spec: a port of a service that runs in the devcontainer. */
+export interface ForwardImport {
+  service: string;
+  /** The service is already in the spec. */
+  exists: boolean;
+  port: number;
+  /** The display name the label asks for, when the service's name does not already give that label. */
+  name?: string;
+  appProtocol?: 'http' | 'https';
+  runtime: { onAutoForward?: PortAttributes['onAutoForward']; requireLocalPort?: boolean; composeService?: string };
+}
+
+/** What a devcontainer.json says, in the spec's terms. Absent fields are absent in the file. */
+export interface DevcontainerImport {
+  devcontainer: {
+    config?: string;
+    image?: string;
+    build?: DevcontainerBuild;
+    compose?: DevcontainerCompose;
+    gpu?: GpuAsk;
+    postCreateCommand?: LifecycleCommand;
+    features?: NonNullable<DevcontainerJson['features']>;
+  };
+  forwards: ForwardImport[];
+  /** Warnings, at their place in devcontainer.json. */
+  problems: Problem[];
+}
+
+export interface ImportOptions {
+  /** devcontainer.json relative to the spec's folder, posix; left out of the spec when it is the default. */
+  configRel: string;
+  /** The spec to merge into, when there is one: forwards match its devcontainer services. */
+  spec?: BerthSpec;
+  /** A file relative to devcontainer.json's folder (the Dockerfile, the Compose file), or undefined. */
+  readBeside?: (path: string) => string | undefined;
+  /** Reads the base image off a Compose file's service, given its text (the caller owns YAML parsing). */
+  composeServiceImage?: (composeText: string, service: string) => { image?: string; dockerfile?: string; context?: string; target?: string; args?: Record<string, string> } | undefined;
+}
+
+/** "Jupyter Lab" -> "jupyter-lab": a service id from a port's label. */
+export function serviceIdFromLabel(label: string): string | undefined {
+  const id = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return id || undefined;
+}
+
+/** The attributes of a port: its own key, else a range key holding it; regular-expression keys are for processes. */
+function attributesOf(config: DevcontainerJson, port: number): PortAttributes | undefined {
+  const all = config.portsAttributes ?? {};
+  if (all[String(port)]) return all[String(port)];
+  for (const [key, attrs] of Object.entries(all)) {
+    const m = /^(\d+)-(\d+)$/.exec(key);
+    if (m && Number(m[1]) <= port && port <= Number(m[2])) return attrs;
+  }
+  return undefined;
+}
+
+/**
+ * The spec's service that this devcontainer forward is, when it has one: the service of that name for
+ * "SERVICE:PORT"; else the devcontainer service with the port; else a service with the port whose name or id is
+ * the port's label (it runs elsewhere too, such as Jupyter in Compose and in the devcontainer).
+ */
+function matchService(spec: BerthSpec | undefined, port: number, composeService: string | undefined, label: string | undefined): string | undefined {
+  if (!spec) return undefined;
+  if (composeService) return spec.services[composeService] ? composeService : undefined;
+  const withPort = Object.entries(spec.services).filter(([, svc]) => (svc.ports ?? []).some((p) => p.protocol === 'tcp' && p.host.from === port && p.host.to === port));
+  const inDevcontainer = withPort.find(([, svc]) => devcontainerRuntime(svc) && !devcontainerRuntime(svc)!.composeService);
+  if (inDevcontainer) return inDevcontainer[0];
+  if (label === undefined) return undefined;
+  return withPort.find(([id, svc]) => svc.name === label || id === serviceIdFromLabel(label))?.[0];
+}
+
+/**
+ * devcontainer.json in the spec's terms: the base image (or the Dockerfile build, or the Compose setup, with the
+ * base image read off the Dockerfile or the Compose service where it can be), the GPU it asks for, the
+ * postCreateCommand and features, and each forwarded port as a port of a devcontainer service: the spec's service
+ * with that port, else a new one named by the port's label.
+ */
+export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument, options: ImportOptions): DevcontainerImport {
+  const problems: Problem[] = [];
+  const warn = (path: (string | number)[], code: string, message: string) => problems.push({ code, severity: 'warning', file: doc.file, ...doc.locate(path), path, message });
+  const dc: DevcontainerImport['devcontainer'] = {};
+  if (options.configRel !== '.devcontainer/devcontainer.json') dc.config = options.configRel;
+  base(config, options, dc, warn);
+  const gpu = gpuAskOf(config);
+  if (gpu.ask) dc.gpu = gpu.ask;
+  if (gpu.warning) warn(['hostRequirements', 'gpu'], 'devcontainer-gpu-contradiction', gpu.warning);
+  if (config.postCreateCommand !== undefined) dc.postCreateCommand = config.postCreateCommand;
+  if (config.features && Object.keys(config.features).length) dc.features = config.features;
+  if ((config as Record<string, unknown>).appPort !== undefined) warn(['appPort'], 'devcontainer-app-port', 'appPort publishes ports with `docker run -p`; berth carries only forwardPorts (the Dev Containers spec recommends them)');
+
+  const forwards: ForwardImport[] = [];
+  const taken = new Set(Object.keys(options.spec?.services ?? {}));
+  const seen = new Set<string>();
+  (config.forwardPorts ?? []).forEach((entry, i) => {
+    const m = typeof entry === 'string' ? HOST_PORT_RE.exec(entry) : undefined;
+    const port = typeof entry === 'number' ? entry : Number(m![2]);
+    const composeService = m && m[1] !== 'localhost' ? m[1] : undefined;
+    const key = composeService ? `${composeService}:${port}` : String(port);
+    if (seen.has(key)) return warn(['forwardPorts', i], 'devcontainer-forward-twice', `${JSON.stringify(entry)} is forwarded twice; imported once`);
+    seen.add(key);
+    const attrs = attributesOf(config, port);
+    const existing = matchService(options.spec, port, composeService, attrs?.label);
+    let service = existing;
+    if (!service) {
+      const base = composeService ?? serviceIdFromLabel(attrs?.label ?? '') ?? `port-${port}`;
+      service = base;
+      for (let n = 2; taken.has(service); n++) service = `${base}-${n}`;
+      taken.add(service);
+    }
+    const runtime: ForwardImport['runtime'] = {
+      ...(attrs?.onAutoForward ? { onAutoForward: attrs.onAutoForward } : {}),
+      ...(attrs?.requireLocalPort !== undefined ? { requireLocalPort: attrs.requireLocalPort } : {}),
+      ...(composeService ? { composeService } : {}),
+    };
+    const name = attrs?.label !== undefined ? nameForLabel(options.spec, existing, port, attrs.label) : undefined;
+    forwards.push({ service, exists: !!existing || !!options.spec?.services[service], port, ...(name !== undefined ? { name } : {}), ...(attrs?.protocol ? { appProtocol: attrs.protocol } : {}), runtime });
+  });
+  const byService = new Map<string, ForwardImport>();
+  for (const f of forwards) {
+    const first = byService.get(f.service);
+    if (!first) byService.set(f.service, f);
+    else if (JSON.stringify(first.runtime) !== JSON.stringify(f.runtime) || (f.name !== undefined && first.name !== undefined && f.name !== first.name)) {
+      warn(['portsAttributes', String(f.port)], 'devcontainer-attributes-differ', `port ${f.port} of ${f.service} has other attributes than port ${first.port}; berth keeps one name and one onAutoForward per service, those of port ${first.port}`);
+    }
+  }
+  return { devcontainer: dc, forwards, problems: problems.sort((a, b) => a.line! - b.line! || a.col! - b.col!) };
+}
+
+/** The service name a port's label asks for; undefined when the spec's names already give that label. */
+function nameForLabel(spec: BerthSpec | undefined, existing: string | undefined, port: number, label: string): string | undefined {
+  const svc = existing ? spec?.services[existing] : undefined;
+  if (!svc) return label;
+  const binding = (svc.ports ?? []).find((p) => p.host.from === port);
+  const suffix = binding?.name ? ` (${binding.name})` : '';
+  if (`${svc.name ?? existing}${suffix}` === label) return undefined;
+  return suffix && label.endsWith(suffix) ? label.slice(0, -suffix.length) : label;
+}
+
+type Warn = (path: (string | number)[], code: string, message: string) => void;
+
+/** image, build or Compose setup, and the base image where it can be read. */
+function base(config: DevcontainerJson, options: ImportOptions, dc: DevcontainerImport['devcontainer'], warn: Warn): void {
+  const dockerfile = config.build?.dockerfile ?? config.dockerFile;
+  if (config.image) dc.image = config.image;
+  if (dockerfile) {
+    const context = config.build?.context ?? config.context;
+    dc.build = {
+      dockerfile,
+      ...(context !== undefined ? { context } : {}),
+      ...(config.build?.args && Object.keys(config.build.args).length ? { args: config.build.args } : {}),
+      ...(config.build?.target ? { target: config.build.target } : {}),
+    };
+    const text = options.readBeside?.(dockerfile);
+    const from = text === undefined ? undefined : dockerfileBaseImage(text, { ...(dc.build.target ? { target: dc.build.target } : {}), ...(dc.build.args ? { args: dc.build.args } : {}) });
+    if (from) dc.image = from;
+    else warn(config.build?.dockerfile ? ['build', 'dockerfile'] : ['dockerFile'], 'devcontainer-base-unknown', text === undefined ? `cannot read ${dockerfile}; the base image stays unknown` : `cannot tell the base image of ${dockerfile} (no FROM, or an ARG without a value)`);
+  } else if (config.dockerComposeFile !== undefined) {
+    const files = Array.isArray(config.dockerComposeFile) ? config.dockerComposeFile : [config.dockerComposeFile];
+    if (!config.service) return warn(['dockerComposeFile'], 'devcontainer-no-service', 'a Compose setup names the service to attach to in `service`; without it the devcontainer does not start');
+    dc.compose = { files, service: config.service, ...(config.runServices ? { runServices: config.runServices } : {}) };
+    for (const f of [...files].reverse()) {
+      const text = options.readBeside?.(f);
+      const found = text === undefined ? undefined : options.composeServiceImage?.(text, config.service);
+      if (!found) continue;
+      if (found.image) dc.image = found.image;
+      else if (found.dockerfile !== undefined || found.context !== undefined) {
+        const dir = `${f.replace(/[^/]*$/, '')}${found.context ?? '.'}`;
+        const df = options.readBeside?.(`${dir}/${found.dockerfile ?? 'Dockerfile'}`);
+        const from = df === undefined ? undefined : dockerfileBaseImage(df, { ...(found.target ? { target: found.target } : {}), ...(found.args ? { args: found.args } : {}) });
+        if (from) dc.image = from;
+      }
+      break;
+    }
+  }
+}

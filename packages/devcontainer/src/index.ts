@@ -1,0 +1,14 @@
+export { parseJsonc, lineCol, type JsoncDocument } from './jsonc.js';
+export { DevcontainerJson, ForwardPort, PortAttributes, HostGpuRequirement, HOST_PORT_RE } from './config-schema.js';
+export { parseDevcontainerJson, readDevcontainerJson, findDevcontainerConfigs, type DevcontainerConfigRead } from './read-config.js';
+export { dockerfileBaseImage } from './dockerfile-base.js';
+export { composeServiceImage } from './compose-service.js';
+export { gpuAskOf, gpuAskOfSpec, gpuAskMet, gpuRunArgIndices, hostGpuValue, type GpuAsk } from './gpu-request.js';
+export { importDevcontainer, serviceIdFromLabel, type DevcontainerImport, type ForwardImport, type ImportOptions } from './import-config.js';
+export { mergeIntoSpecYaml, newSpecText } from './spec-yaml.js';
+export { spliceYaml } from './yaml-splice.js';
+export { syncDevcontainerJson, forwardKey, OWNED_ATTRIBUTES, type DevcontainerChange, type DevcontainerSync } from './sync.js';
+export { newDevcontainerJson } from './create-config.js';
+export { devcontainerLocation, workspaceFolderOf, pickDevcontainer, findDevcontainer, type DevcontainerLocation, type ListedContainer, type ListContainersByLabel, type DevcontainerLookup } from './find-container.js';
+export { importDevcontainerFile, resolveDevcontainerConfig, type ImportFileResult } from './import-file.js';
+export { setAt, removeAt, appendAt, styleOf, type JsoncStyle } from './jsonc-edit.js';

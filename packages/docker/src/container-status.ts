@@ -1,0 +1,20 @@
+/**
+ * A service's container as the engine reports it (`berth status --json`, the API's containers): a zod
+ * schema written with `zod/mini` and nothing else, so the API's contract and the dashboard take it
+ * through `@berth/docker/status` without loading any Docker code. The TypeScript type is derived from it.
+ */
+import * as z from 'zod/mini';
+
+export const ServiceStatus = z.object({
+  service: z.string(),
+  container: z.optional(z.string()),
+  state: z.enum(['running', 'exited', 'created', 'restarting', 'paused', 'dead', 'missing']),
+  health: z.optional(z.enum(['healthy', 'unhealthy', 'starting', 'none'])),
+  exitCode: z.optional(z.number()),
+  ports: z.array(z.object({ host: z.number(), container: z.number(), protocol: z.string(), hostIp: z.optional(z.string()) })),
+  image: z.optional(z.string()),
+  startedAt: z.optional(z.string()),
+  uptimeMs: z.optional(z.number()),
+  lastHealthOutput: z.optional(z.string().check(z.describe("The engine's last health probe output (redacted before berth prints or serves it)."))),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;

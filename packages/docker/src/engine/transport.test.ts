@@ -1,0 +1,113 @@
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HttpEngineApi } from './api-client.js';
+import { EngineStalledError } from './engine-errors.js';
+import { EngineTransport } from './transport.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'berth-transport-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A loopback "engine" on a unix socket: `answer` decides per request (null: never answer, like a frozen dockerd). */
+async function fakeEngine(answer: (req: http.IncomingMessage) => { delayMs?: number; body?: unknown } | null) {
+  const socketPath = path.join(dir, `e${Math.random().toString(36).slice(2)}.sock`);
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    const a = answer(req);
+    if (!a) return; // frozen: the request is read and never answered
+    setTimeout(() => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(a.body ?? {}));
+    }, a.delayMs ?? 0);
+  });
+  server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+  await new Promise<void>((r) => server.listen(socketPath, r));
+  return {
+    socketPath,
+    close: () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), server.close(() => r()))),
+  };
+}
+
+const quick = { callMs: 10_000, suspectMs: 300, pingMs: 300 };
+
+describe('EngineTransport', () => {
+  it('fails every call of an engine that stops answering, within suspect + ping, naming the endpoint and the call', async () => {
+    const engine = await fakeEngine(() => null);
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///frozen.sock', quick);
+    const api = new HttpEngineApi(transport);
+    const silences: unknown[] = [];
+    transport.onSilence((s) => silences.push(s));
+    const started = Date.now();
+    try {
+      const err = await api.getContainer('abc').inspect().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(EngineStalledError);
+      expect((err as EngineStalledError).code).toBe('ERR_BERTH_ENGINE_STALLED');
+      expect((err as Error).message).toMatch(/^the engine at unix:\/\/\/frozen\.sock stopped answering \(no answer to GET \/containers\/abc\/json for \d+\.\d s\)$/);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(silences[0]).toMatchObject({ endpoint: 'unix:///frozen.sock', waitingFor: 'GET /containers/abc/json' });
+      // Later calls fail at once: nothing waits on an engine known to be stalled.
+      const again = Date.now();
+      await expect(api.listContainers()).rejects.toBeInstanceOf(EngineStalledError);
+      expect(Date.now() - again).toBeLessThan(100);
+    } finally {
+      transport.close();
+      await engine.close();
+    }
+  });
+
+  it('leaves a slow call of a live engine to its own bound: the ping answers', async () => {
+    const engine = await fakeEngine((req) => (req.url === '/_ping' ? { body: 'OK' } : { delayMs: 1500, body: { Id: 'abc' } }));
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///slow.sock', quick);
+    try {
+      const info = await new HttpEngineApi(transport).getContainer('abc').inspect();
+      expect(info).toEqual({ Id: 'abc' });
+    } finally {
+      transport.close();
+      await engine.close();
+    }
+  });
+
+  it('bounds a call even when the engine answers pings (a deadlocked call)', async () => {
+    const engine = await fakeEngine((req) => (req.url === '/_ping' ? { body: 'OK' } : null));
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///stuck.sock', { callMs: 800, suspectMs: 200, pingMs: 200 });
+    try {
+      await expect(new HttpEngineApi(transport).info()).rejects.toThrow(/stopped answering \(no answer to GET \/info for 0\.\d s\)/);
+    } finally {
+      transport.close();
+      await engine.close();
+    }
+  });
+
+  it('ends a call at once when its signal aborts, and refuses calls on an aborted signal', async () => {
+    const engine = await fakeEngine(() => null);
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///frozen.sock', { ...quick, suspectMs: 60_000 });
+    const controller = new AbortController();
+    const api = new HttpEngineApi(transport).withSignal(controller.signal);
+    try {
+      const pending = api.listContainers();
+      setTimeout(() => controller.abort(), 50);
+      const started = Date.now();
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+      expect(Date.now() - started).toBeLessThan(500);
+      await expect(api.info()).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      transport.close();
+      await engine.close();
+    }
+  });
+
+  it('at a deadline, blames a silent engine rather than the work', async () => {
+    const engine = await fakeEngine(() => null);
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///frozen.sock', { callMs: 10_000, suspectMs: 300, pingMs: 5_000 });
+    try {
+      const err = await new HttpEngineApi(transport).withSignal(AbortSignal.timeout(700)).info().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(EngineStalledError);
+    } finally {
+      transport.close();
+      await engine.close();
+    }
+  });
+});

@@ -1,0 +1,194 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dockerSocketPath } from './docker-available.js';
+
+/**
+ * A dockerd of a test's own, beside the shared one: its own data, exec root, pidfile and unix socket
+ * under a temp dir, its own bridge and no iptables, so it fights the shared engine over neither docker0
+ * nor the firewall. (`--bridge=none` would not do: a dockerd with its bridge disabled deletes the host's
+ * `docker0` at start, and with it every default-bridge container's network of the shared engine.) A test
+ * may freeze it (SIGSTOP), stop it, point berth at it through `env`: never the shared engine, which other
+ * sessions use.
+ */
+export interface SecondEngine extends AsyncDisposable {
+  /** `unix:///tmp/berth-engine-.../docker.sock` */
+  endpoint: string;
+  socketPath: string;
+  /** dockerd's PID. */
+  pid: number;
+  /** `DOCKER_HOST` pointing at it, for berth or any docker client. */
+  env: { DOCKER_HOST: string };
+  /** Runs the docker CLI against it; resolves with stdout, rejects with stderr. */
+  docker(args: string[]): Promise<string>;
+  /**
+   * SIGSTOP: the engine takes connections and answers nothing, as a hung daemon would. Resolves once
+   * every thread of dockerd is stopped (a signal lands a moment after it is sent, later on a loaded machine).
+   */
+  freeze(): Promise<void>;
+  /** SIGCONT. Safe to call when not frozen; call it in `finally`. */
+  thaw(): void;
+  /** Stops dockerd (and its containers), unmounts what it left and removes its directory. */
+  stop(): Promise<void>;
+}
+
+export interface SecondEngineOptions {
+  /** Images of the shared engine to copy in (`docker save | docker -H ... load`). */
+  images?: string[];
+  /** More dockerd arguments (another `-H tcp://...`, TLS flags, ...). */
+  args?: string[];
+  /** How long dockerd may take to answer its first ping (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+
+/** Why a second engine cannot start here ('' when it can): it needs root, dockerd and the docker CLI. */
+export function secondEngineSkipReason(): string {
+  if (process.platform !== 'linux') return 'a second dockerd needs Linux';
+  if (process.getuid?.() !== 0) return 'a second dockerd needs root';
+  if (!has('dockerd')) return 'no dockerd on PATH (run .ci/setup.d/docker.sh)';
+  if (!has('docker')) return 'no docker CLI on PATH';
+  if (!has('ip')) return 'no ip command (iproute2) for the second engine\'s bridge';
+  return '';
+}
+
+function run(cmd: string, args: string[], input?: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    if (input) input.pipe(child.stdin!);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim()}`))));
+  });
+}
+
+function pingOnce(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath, path: '/_ping', timeout: 1000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => (clearTimeout(timer), resolve(true)));
+  });
+}
+
+/** Until every thread of `pid` is in the stopped state (T), at most 5 s. */
+async function allThreadsStopped(pid: number): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (Date.now() < until) {
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+    const states = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').then((st) => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3), () => 'T')));
+    if (states.every((state) => state === 'T' || state === 't')) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`dockerd (pid ${pid}) did not stop within 5 s of SIGSTOP`);
+}
+
+/** Mount points dockerd left under `dir` (its netns, overlay mounts), deepest first. */
+async function mountsUnder(dir: string): Promise<string[]> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  return table
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((m) => m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Starts a second dockerd and waits until it answers. Stop it with `stop()` (or `await using`). */
+export async function startSecondEngine(options: SecondEngineOptions = {}): Promise<SecondEngine> {
+  const skip = secondEngineSkipReason();
+  if (skip) throw new Error(skip);
+  const dir = await mkdtemp(path.join(tmpdir(), 'berth-engine-'));
+  const socketPath = path.join(dir, 'docker.sock');
+  const endpoint = `unix://${socketPath}`;
+  const id = randomBytes(4).toString('hex');
+  // A bridge of its own (a name of at most 15 characters); dockerd gives it a subnet no route uses yet.
+  const bridge = `bt${id}`;
+  await run('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']).catch(async (err: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
+  await writeFile(path.join(dir, 'daemon.json'), '{}\n');
+  const log = openSync(path.join(dir, 'dockerd.log'), 'a');
+  const child = spawn(
+    'dockerd',
+    [
+      '--config-file', path.join(dir, 'daemon.json'),
+      '--data-root', path.join(dir, 'data'),
+      '--exec-root', path.join(dir, 'exec'),
+      '--pidfile', path.join(dir, 'docker.pid'),
+      '-H', endpoint,
+      '--bridge', bridge, '--iptables=false', '--ip6tables=false', '--ip-masq=false',
+      '--containerd-namespace', `berth-test-${id}`,
+      '--containerd-plugins-namespace', `berth-test-${id}-plugins`,
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  let frozen = false;
+  const engine: SecondEngine = {
+    endpoint,
+    socketPath,
+    pid: child.pid!,
+    env: { DOCKER_HOST: endpoint },
+    docker: (args) => run('docker', ['-H', endpoint, ...args]),
+    async freeze() {
+      if (child.exitCode !== null) return;
+      process.kill(child.pid!, 'SIGSTOP');
+      frozen = true;
+      await allThreadsStopped(child.pid!);
+    },
+    thaw() {
+      if (frozen && child.exitCode === null) process.kill(child.pid!, 'SIGCONT');
+      frozen = false;
+    },
+    async stop() {
+      engine.thaw();
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        if (!(await exited(child, 20_000))) {
+          child.kill('SIGKILL');
+          await exited(child, 5_000);
+        }
+      }
+      for (const mount of await mountsUnder(dir)) spawnSync('umount', ['-l', mount]);
+      spawnSync('ip', ['link', 'del', bridge]);
+      await rm(dir, { recursive: true, force: true });
+    },
+    [Symbol.asyncDispose]: () => engine.stop(),
+  };
+  try {
+    const until = Date.now() + (options.startTimeoutMs ?? 30_000);
+    while (!(await pingOnce(socketPath))) {
+      if (child.exitCode !== null) throw new Error(`dockerd exited ${child.exitCode}: ${(await readFile(path.join(dir, 'dockerd.log'), 'utf8')).slice(-2000)}`);
+      if (Date.now() > until) throw new Error(`the second dockerd did not answer within ${options.startTimeoutMs ?? 30_000} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const image of options.images ?? []) {
+      const save = spawn('docker', ['-H', `unix://${dockerSocketPath()}`, 'save', image], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await run('docker', ['-H', endpoint, 'load'], save.stdout);
+    }
+  } catch (err) {
+    await engine.stop();
+    throw err;
+  }
+  return engine;
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSpecFile } from '@berth/spec';
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '@berth/health';
+import { nextStep } from './next-step.js';
+import { heldByRightService } from './port-owner.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const spec = loadSpecFile(join(root, 'examples/semops-data/berth.yaml'), root).value!;
+
+const result = (kind: CheckResult['subject']['kind'], id: string, type: CheckResult['type'], reason: string, status: CheckResult['status'] = 'critical'): CheckResult => ({
+  id: `${kind}:${id}`,
+  subject: { kind, id },
+  type,
+  label: `${type} :5000/health`,
+  status,
+  reason,
+  latencyMs: 1,
+  checkedAt: '2026-01-01T00:00:00.000Z',
+  attempts: 1,
+});
+
+describe('nextStep', () => {
+  it('a service that is not running: how it is started, from its runtime and profile', () => {
+    expect(nextStep(result('service', 'mlflow', 'http', 'connection refused on localhost:5000'), spec)).toBe('start it in the devcontainer: mlflow ui --host 0.0.0.0 --port 5000');
+    expect(nextStep(result('service', 'marquez', 'http', 'connection refused on 127.0.0.1:5000'), spec)).toBe('start it: berth up --profile lineage marquez');
+  });
+  it('a service that answers badly: its logs', () => {
+    expect(nextStep(result('service', 'marquez', 'http', 'status 503, expected 200-399'), spec)).toBe('read its logs: berth logs marquez');
+  });
+  it('a connection berth does not operate: start it', () => {
+    expect(nextStep(result('connection', 'qdrant', 'http', 'connection refused on localhost:6333'), spec)).toBe('start Qdrant');
+  });
+  it('an unregistered MCP server: what to write in .mcp.json', () => {
+    expect(nextStep(result('connection', 'mcp', 'mcp', 'no MCP server registered in .mcp.json or ~/.claude.json', 'unknown'), spec)).toMatch(/^register the server in \.mcp\.json: /);
+  });
+  it('no engine: start it; passing: nothing', () => {
+    expect(nextStep(result('service', 'dbt', 'container', 'Docker engine not reachable', 'unknown'), spec)).toBe('start the Docker engine (see the Docker engine section)');
+    expect(nextStep(result('service', 'mlflow', 'http', 'status 200', 'passing'), spec)).toBeUndefined();
+  });
+});
+
+describe('heldByRightService', () => {
+  it('a container of the service in this project, or a process running the service\'s program', () => {
+    expect(heldByRightService(spec, 'semops-data', ['mlflow', 'marquez'], { port: 5000, protocol: 'tcp', kind: 'container', project: 'semops-data', service: 'marquez' })).toBe('marquez');
+    expect(heldByRightService(spec, 'semops-data', ['marquez'], { port: 5000, protocol: 'tcp', kind: 'container', project: 'other-repo', service: 'marquez' })).toBeUndefined();
+    expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, protocol: 'tcp', kind: 'process', pid: 7, command: '/opt/venv/bin/python /opt/venv/bin/mlflow ui --port 5000' })).toBe('mlflow');
+    expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, protocol: 'tcp', kind: 'process', pid: 7, command: 'python3 -m http.server 5000' })).toBeUndefined();
+  });
+});

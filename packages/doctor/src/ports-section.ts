@@ -1,0 +1,85 @@
+import net from 'node:net';
+import { describeHolder, findPortHolders, projectName, type Engine, type PortHolder } from '@berth/docker/runtime';
+import { analyzePorts, type PortBindingInfo } from '@berth/spec';
+import { sectionOf, unavailableSection, problemStatus, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
+import { heldByRightService } from './port-owner.js';
+
+/** The most ports of one range doctor probes; a wider range is probed at its ends. */
+const MAX_RANGE = 32;
+
+/**
+ * Whether something accepts TCP connections on a loopback port (refused: free).
+ * TODO(issue 10, "is this host port taken"): @berth/docker is getting the one host-port probe; call it here.
+ */
+export function portListening(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (held: boolean) => (socket.destroy(), clearTimeout(timer), resolve(held));
+    const timer = setTimeout(() => done(true), timeoutMs); // a full backlog still means someone holds it
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function portsOf(b: PortBindingInfo): number[] {
+  if (b.to - b.from < MAX_RANGE) return Array.from({ length: b.to - b.from + 1 }, (_, i) => b.from + i);
+  return [b.from, b.to];
+}
+
+/** The spec's host ports: free, held by the service the spec puts there, or held by something else (and what). */
+export async function portsSection(input: DoctorInput, engine: Promise<Engine | undefined>): Promise<DoctorSection> {
+  const started = performance.now();
+  const title = 'Ports';
+  let report;
+  try {
+    report = analyzePorts({ specs: [{ spec: input.spec, file: input.specFile }], ...(input.registry ? { registry: input.registry } : {}), env: input.env });
+  } catch (err) {
+    return unavailableSection('ports', title, started, `port analysis failed (${(err as Error).message})`);
+  }
+  const findings: DoctorFinding[] = report.problems
+    .filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name')
+    .map((p) => ({ status: problemStatus(p), subject: 'env', message: p.message, ...(p.hint ? { next: p.hint } : {}) }));
+  const byPort = new Map<number, PortBindingInfo[]>();
+  for (const b of report.bindings.filter((x) => x.protocol === 'tcp')) for (const p of portsOf(b)) byPort.set(p, [...(byPort.get(p) ?? []), b]);
+  const ports = [...byPort.keys()].sort((a, b) => a - b);
+  const held = (await Promise.all(ports.map(async (p) => ((await portListening(p)) ? p : undefined)))).filter((p): p is number => p !== undefined);
+  let holders: PortHolder[] = [];
+  if (held.length) {
+    const eng = await engine.catch(() => undefined);
+    holders = await findPortHolders(eng?.api, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
+  }
+  const project = projectName(input.spec, input.env as NodeJS.ProcessEnv);
+  let right = 0;
+  for (const port of held) {
+    const bindings = byPort.get(port)!;
+    const services = [...new Set(bindings.map((b) => b.service))];
+    const envVar = bindings.find((b) => b.env)?.env;
+    const label = `port ${port}${envVar ? ` (${envVar})` : ''}`;
+    const holder = holders.find((h) => h.port === port);
+    if (!holder) {
+      findings.push({ status: 'warning', subject: label, message: `${label} is in use, by something berth could not identify`, next: `see who holds it: ss -ltnp 'sport = :${port}'` });
+      continue;
+    }
+    const owner = heldByRightService(input.spec, project, services, holder);
+    if (owner) {
+      right++;
+      findings.push({ status: 'passing', subject: label, message: `${label} is held by ${owner}: ${describeHolder(holder)}` });
+      continue;
+    }
+    if (holder.kind === 'unknown') {
+      findings.push({ status: 'warning', subject: label, message: `${label} is held by ${describeHolder(holder)}, meant for ${services.join(' or ')}`, next: `see who holds it: sudo ss -ltnp 'sport = :${port}'` });
+      continue;
+    }
+    const stop = holder.kind === 'container' ? `docker stop ${holder.container}` : `kill ${holder.pid}`;
+    findings.push({
+      status: 'critical',
+      subject: label,
+      message: `${label} is held by ${describeHolder(holder)}, not by ${services.join(' or ')}`,
+      next: `stop it (${stop}), or move ${services[0]} to a free port: berth ports suggest${envVar ? `, then set ${envVar}` : ''}`,
+    });
+  }
+  const free = ports.length - held.length;
+  const other = held.length - right;
+  const summary = ports.length === 0 ? 'the spec publishes no host ports' : `${ports.length} port${ports.length === 1 ? '' : 's'}: ${free} free, ${right} held by their service${other ? `, ${other} held by something else` : ''}`;
+  return sectionOf('ports', title, started, summary, findings);
+}

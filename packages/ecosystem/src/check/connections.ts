@@ -1,0 +1,83 @@
+import { closest, holderName, hostIpsOverlap, isLocalHost, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
+import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
+import { ref, whereIn } from '../where.js';
+import type { PortMap } from './port-map.js';
+
+export interface ConnectionFindings {
+  edges: GraphEdge[];
+  external: EcosystemGraph['external'];
+  /** Registry entries some member's connection reaches, with the repos that reach them. */
+  reached: Map<RegistryEntryInfo, Set<string>>;
+  problems: (Problem & { repos: string[] })[];
+}
+
+/**
+ * Resolves every member's TCP connection to this machine (localhost, 127.0.0.1, ::1) through the ports: a
+ * member's service that publishes the port (another repo's first), else the registry's entry for it, else
+ * nothing, which is an error. A connection's `owner` must be the repo that publishes the port, or the one the
+ * registry gives it to; with neither known (a shared entry no member runs) it must at least be a member.
+ * Connections to other hosts are kept as external: the registry says nothing about them.
+ */
+export function resolveConnections(map: PortMap): ConnectionFindings {
+  const out: ConnectionFindings = { edges: [], external: [], reached: new Map(), problems: [] };
+  const registryRepos = new Set(map.report.entries.map((e) => e.repo).filter((r): r is string => !!r));
+  for (const m of map.eco.members) {
+    for (const [id, c] of Object.entries(m.spec.connections)) {
+      if (c.transport !== 'tcp') continue;
+      if (!isLocalHost(c.host)) {
+        out.external.push({ repo: m.repo, connection: id, host: c.host, port: c.port });
+        continue;
+      }
+      const bindings = map.bindingsAt('tcp', c.port).filter((b) => hostIpsOverlap(b.hostIp, '127.0.0.1'));
+      const others = bindings.filter((b) => b.repo !== m.repo);
+      const published = others.length ? others : bindings;
+      const entries = map.entriesAt('tcp', c.port).filter((e) => hostIpsOverlap(e.hostIp, '127.0.0.1'));
+      for (const e of entries) out.reached.set(e, (out.reached.get(e) ?? new Set()).add(m.repo));
+      const targets: ConnectionTarget[] = published.length
+        ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: { file: map.members.get(b.repo)?.file, path: ['services', b.service] } }))
+        : entries.map((e) => ({ kind: e.repo && !e.shared ? 'registry' : 'shared', ...(e.repo ? { repo: e.repo } : {}), service: e.service, ...(e.name ? { name: e.name } : {}), where: { file: map.eco.registry.file, path: ['ports', e.index] } }));
+      const label = `connection ${id} (${c.host}:${c.port})`;
+      if (!targets.length) {
+        out.problems.push({
+          code: 'connection-unresolved',
+          severity: 'error',
+          ...whereIn(m, ['connections', id, 'port']),
+          repos: [m.repo],
+          message: `${label} reaches nothing: no registry entry and no member publishes port ${c.port}/tcp`,
+          hint: `register it in ${map.eco.registry.file} (a shared entry if no member runs it), or fix the port`,
+        });
+      }
+      const from = { repo: m.repo, connection: id, ...(c.name ? { name: c.name } : {}), file: m.file, path: ['connections', id] };
+      for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
+      if (c.owner !== undefined) checkOwner(map, m, id, c, label, targets, published, registryRepos, out.problems);
+    }
+  }
+  return out;
+}
+
+/** The owner a connection names against who publishes the port, or whom the registry gives it to. */
+function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, label: string, targets: ConnectionTarget[], published: PortBindingInfo[], registryRepos: Set<string>, problems: ConnectionFindings['problems']) {
+  const owner = c.owner!;
+  const where = whereIn(m, ['connections', id, 'owner']);
+  const known = targets.filter((t) => t.repo !== undefined);
+  if (known.length && !known.some((t) => t.repo === owner)) {
+    const t = known[0]!;
+    // The port's own line, for a member's service (the graph points at the service, which costs no search).
+    const b = t.kind === 'member' ? published.find((p) => p.repo === t.repo && p.service === t.service) : undefined;
+    const who = `${holderName({ repo: t.repo, service: t.service, ...(t.name ? { name: t.name } : {}) })} (${ref(map.locate(b ? map.bindingPath(b) : t.where))})`;
+    const fact = t.kind === 'member' ? `port ${c.port}/tcp is published by ${who}` : `the registry gives port ${c.port}/tcp to ${who}`;
+    problems.push({ code: 'connection-owner-mismatch', severity: 'error', ...where, repos: [...new Set([m.repo, t.repo!, ...(map.members.has(owner) ? [owner] : [])])], message: `${label} names owner ${owner}, but ${fact}`, hint: `owner: ${t.repo}` });
+    return;
+  }
+  if (known.length || map.members.has(owner) || map.eco.unloaded.includes(owner) || registryRepos.has(owner)) return;
+  const names = [...map.members.keys()];
+  const guess = closest(owner, names);
+  problems.push({
+    code: 'connection-owner-unknown',
+    severity: 'error',
+    ...where,
+    repos: [m.repo],
+    message: `${label} names owner ${owner}, which ${map.outsider}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    ...(guess || names.length > 8 ? {} : { hint: `members: ${names.join(', ')}` }),
+  });
+}

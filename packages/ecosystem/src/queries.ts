@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ECOSYSTEM_FILE_NAME, resolveRegistryPath, type BerthSpec, type Consumer } from '@berth/spec';
+import type { EcosystemReport } from './check/check-ecosystem.js';
+import type { EcosystemGraph, EcosystemProblem } from './model.js';
+
+/**
+ * The ecosystem manifest a repo belongs to, found through its registry's folder (the manifest lies beside the
+ * registry in the orchestrator repo). Undefined when the spec names no registry, or no manifest lies beside it.
+ */
+export function findEcosystemFor(spec: Pick<BerthSpec, 'registry'>, specPath: string): string | undefined {
+  const registry = resolveRegistryPath(spec, specPath).path;
+  if (!registry) return undefined;
+  const manifest = join(dirname(registry), ECOSYSTEM_FILE_NAME);
+  return existsSync(manifest) ? manifest : undefined;
+}
+
+/** The problems that concern one repo: in its spec, on its ports or registry entries, or about its services' use. */
+export function problemsConcerning(report: Pick<EcosystemReport, 'problems'>, repo: string): EcosystemProblem[] {
+  return report.problems.filter((p) => p.repos.includes(repo));
+}
+
+/**
+ * Who uses a repo's services, derived from the other members' connections: the shape of a spec's `consumers:`,
+ * repos and services sorted, so `berth docs` can render "Consumed By" from it.
+ */
+export function consumersOf(graph: Pick<EcosystemGraph, 'edges'>, repo: string): Consumer[] {
+  const by = new Map<string, Set<string>>();
+  for (const e of graph.edges) {
+    if (e.to.kind !== 'member' || e.to.repo !== repo || e.from.repo === repo) continue;
+    by.set(e.from.repo, (by.get(e.from.repo) ?? new Set()).add(e.to.service));
+  }
+  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([r, s]) => ({ repo: r, services: [...s].sort() }));
+}

@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { formatProblem } from '@berth/spec';
+import { checkEcosystem, consumersOf, loadEcosystem, problemsConcerning } from '../src/index.js';
+import { DATA, REGISTRY, TOOLS, WEB, makeTree, type Tree } from '../src/testing/fixture.js';
+
+/**
+ * Each cross-repo problem class on a real multi-repo tree (three repos side by side, one read at a git tag, a
+ * registry and a manifest), with the exact line berth prints. Lines are relative to the tree's root.
+ */
+let tree: Tree | undefined;
+afterEach(() => tree?.cleanup());
+
+async function check(files: Parameters<typeof makeTree>[0] = {}) {
+  tree = makeTree(files);
+  const load = await loadEcosystem(join(tree.root, 'orchestrator'), { cwd: tree.root });
+  expect(load.problems.map(formatProblem)).toEqual([]);
+  const report = checkEcosystem(load.ecosystem!);
+  return { report, lines: report.problems.map(formatProblem) };
+}
+
+describe('the clean fixture', () => {
+  it('has nothing to say, and its graph says who uses what, on which port', async () => {
+    const { report, lines } = await check();
+    expect(lines).toEqual([]);
+    const edges = report.graph.edges.map((e) => `${e.from.repo}.${e.from.connection} -> ${e.to.kind}:${e.to.repo ?? '-'}/${e.to.service} :${e.port}`);
+    expect(edges).toEqual(['web.data-api -> member:data/api :8100', 'web.qdrant -> shared:-/qdrant :6333', 'tools.web-ui -> member:web/ui :8200']);
+    expect(report.graph.shared).toEqual([{ service: 'qdrant', port: '6333', protocol: 'tcp', description: 'Qdrant', usedBy: ['web'] }]);
+    expect(report.graph.repos.map((r) => `${r.repo} ${r.origin.kind} ${r.file}`)).toEqual(['data path data/berth.yaml', 'web path web/berth.yaml', 'tools git tools@v1:berth.yaml']);
+    expect(consumersOf(report.graph, 'data')).toEqual([{ repo: 'web', services: ['api'] }]);
+    expect(consumersOf(report.graph, 'web')).toEqual([{ repo: 'tools', services: ['ui'] }]);
+    expect(consumersOf(report.graph, 'tools')).toEqual([]);
+  });
+
+  it('reads the member at its git ref, not the checked-out file', async () => {
+    const { report } = await check();
+    expect(report.graph.repos.find((r) => r.repo === 'tools')?.services).toEqual([{ id: 'docs', ports: [{ port: '8300', protocol: 'tcp' }] }]);
+  });
+});
+
+describe('every per-repo port problem, through @berth/spec\'s port analysis', () => {
+  it('an unregistered port', async () => {
+    const { lines } = await check({ web: WEB.replace('    ports: [{ host: 8200, env: WEB_UI_PORT }]', '    ports: [{ host: 8200, env: WEB_UI_PORT }, 8201]') });
+    expect(lines).toEqual(['web/berth.yaml:6:47: web: port 8201/tcp of web/ui is not in the port registry (register it: berth ports register ui)']);
+  });
+
+  it('two services of one repo on one port, declared exclusive: a warning, not a cross-repo error', async () => {
+    const { lines } = await check({
+      data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  db2:\n    ports: [5440]\n    exclusiveWith: [db]\n'),
+      registry: REGISTRY.replace('  - { port: 5440, repo: data, service: db }\n', '  - { port: 5440, repo: data, service: db }\n  - { port: 5440, repo: data, service: db2 }\n'),
+    });
+    expect(lines).toEqual(['data/berth.yaml:10:13: warning: data: port 5440/tcp is published by both db (data/berth.yaml:8:13) and db2; they are declared exclusive, so they cannot run together']);
+  });
+});
+
+describe('one port published by two repos', () => {
+  it('names both repos, services and places; the member read at a git ref included', async () => {
+    const { report, lines } = await check({ tools: TOOLS.replace('ports: [8300]', 'ports: [8100]') });
+    expect(lines).toEqual([
+      'orchestrator/ports.yaml:7:5: warning: port 8300/tcp is registered to tools/docs, but that service does not publish it (remove the entry, or publish the port in the spec)',
+      'tools@v1:berth.yaml:6:13: tools: port 8100/tcp is published by both data/api (data/berth.yaml:6:13) and tools/docs; only one of them can bind it (give one of them another port (`berth ports suggest <service>`))',
+      'tools@v1:berth.yaml:6:13: tools: port 8100/tcp of tools/docs is registered to data/api (orchestrator/ports.yaml:4:5) (pick a free port: berth ports suggest docs)',
+    ]);
+    // Each side is shown the conflict.
+    expect(problemsConcerning(report, 'data').map((p) => p.code)).toEqual(['port-conflict', 'port-registered-elsewhere']);
+    expect(problemsConcerning(report, 'web')).toEqual([]);
+  });
+
+  it('a shared registry entry claimed by two repos', async () => {
+    const { lines } = await check({
+      data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  qdrant:\n    ports: [6333]\n'),
+      web: WEB.replace('env:\n', '  qdrant:\n    ports: [6333]\nenv:\n').replace('  qdrant: { port: 6333 }\n', ''),
+    });
+    expect(lines).toEqual(['web/berth.yaml:8:13: web: port 6333/tcp is published by both data/qdrant (data/berth.yaml:10:13) and web/qdrant; only one of them can bind it (give one of them another port (`berth ports suggest <service>`))']);
+  });
+
+  it('a shared entry claimed by one repo is that repo\'s to run: connections reach its service', async () => {
+    // data runs qdrant now, so web uses two of data's services: its consumers list says so, or would be told.
+    const { report, lines } = await check({ data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  qdrant:\n    ports: [6333]\n').replace('services: [api]', 'services: [api, qdrant]') });
+    expect(lines).toEqual([]);
+    expect(report.graph.shared).toEqual([{ service: 'qdrant', port: '6333', protocol: 'tcp', repo: 'data', description: 'Qdrant', usedBy: ['web'] }]);
+    expect(report.graph.edges.find((e) => e.from.connection === 'qdrant')?.to).toMatchObject({ kind: 'member', repo: 'data', service: 'qdrant' });
+  });
+});
+
+describe('stale registry allocations', () => {
+  it('an entry of a repo that is not a member (with a did-you-mean), and a shared entry nobody uses', async () => {
+    const { lines } = await check({ registry: `${REGISTRY}  - { port: 9000, repo: wbe, service: minio }\n  - { port: 11434, service: ollama, shared: true }\n` });
+    expect(lines).toEqual([
+      'orchestrator/ports.yaml:9:5: warning: port 9000/tcp is allocated to wbe/minio, but wbe is not a member of the ecosystem (did you mean "web"?) (remove the entry, or add wbe to the members in orchestrator/ecosystem.yaml)',
+      "orchestrator/ports.yaml:10:5: warning: port 11434/tcp is allocated to ollama (shared), but no member publishes it and no member's connection reaches it (remove the entry, or add the connection to the specs that use it)",
+    ]);
+  });
+});
+
+describe('connections', () => {
+  it('one that reaches nothing', async () => {
+    const { lines } = await check({ web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  cache: { port: 6379 }') });
+    expect(lines).toEqual(['web/berth.yaml:12:18: web: connection cache (localhost:6379) reaches nothing: no registry entry and no member publishes port 6379/tcp (register it in orchestrator/ports.yaml (a shared entry if no member runs it), or fix the port)']);
+  });
+
+  it('an owner that disagrees with the member that publishes the port', async () => {
+    const { lines } = await check({ web: WEB.replace('owner: data }', 'owner: publisher }') });
+    expect(lines).toEqual(['web/berth.yaml:10:51: web: connection data-api (localhost:8100) names owner publisher, but port 8100/tcp is published by data/api (data/berth.yaml:6:13) (owner: data)']);
+  });
+
+  it('an owner that disagrees with the registry', async () => {
+    const { report, lines } = await check({ registry: `${REGISTRY}  - { port: 9100, repo: data, service: cache }\n`, web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  cache: { port: 9100, owner: web }') });
+    expect(lines).toEqual([
+      'orchestrator/ports.yaml:9:5: warning: port 9100/tcp is registered to data/cache, but data has no service "cache" (remove the entry, or publish the port in the spec)',
+      'web/berth.yaml:12:31: web: connection cache (localhost:9100) names owner web, but the registry gives port 9100/tcp to data/cache (orchestrator/ports.yaml:9:5) (owner: data)',
+    ]);
+    expect(report.problems[1]!.repos).toEqual(['web', 'data']);
+  });
+
+  it('an owner that is no repo of the ecosystem', async () => {
+    const { lines } = await check({ web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333, owner: nonexistent-repo }') });
+    expect(lines).toEqual(['web/berth.yaml:11:32: web: connection qdrant (localhost:6333) names owner nonexistent-repo, which is not a member of the ecosystem (members: data, web, tools)']);
+  });
+});
+
+describe('hand-written consumers against the derived graph', () => {
+  it('a misspelt consumer, and the real one left out', async () => {
+    const { lines } = await check({ data: DATA.replace('{ repo: web,', '{ repo: webb,') });
+    expect(lines).toEqual([
+      'data/berth.yaml:9:1: data: consumers leaves out web, whose connection data-api (web/berth.yaml:10:3) uses data/api on port 8100 (add { repo: web, services: [api] })',
+      'data/berth.yaml:10:13: data: lists webb as a consumer, but webb is not a member of the ecosystem (did you mean "web"?) (remove it from consumers, or add the connection to its spec)',
+    ]);
+  });
+
+  it('a consumer that uses none of the services, and services listed wrongly', async () => {
+    const { lines } = await check({ data: DATA.replace('  - { repo: web, services: [api] }', '  - { repo: web, services: [db] }\n  - { repo: tools }') });
+    expect(lines).toEqual([
+      'data/berth.yaml:10:28: data: consumers leaves out that web uses data/api: its connection data-api (web/berth.yaml:10:3) reaches it on port 8100 (add api to its services)',
+      "data/berth.yaml:10:29: data: lists web as using db, but web's connections use only data/api",
+      "data/berth.yaml:11:13: data: lists tools as a consumer, but no connection of tools uses data's services (remove it from consumers, or add the connection to its spec)",
+    ]);
+  });
+
+  it('a list that agrees, by service id or display name, says nothing; an absent list is not checked', async () => {
+    expect((await check({ data: DATA.replace('services: [api] }', 'services: [API] }') })).lines).toEqual([]);
+    tree?.cleanup();
+    expect((await check({ data: DATA.replace(/consumers:[^]*$/, '') })).lines).toEqual([]);
+  });
+});
+
+describe('env vars across the ecosystem', () => {
+  it('a name that breaks a convention the member inherits from the manifest', async () => {
+    const { lines } = await check({ web: WEB.replace('  DEMO_DB_URL:', '  DEMO_DATABASE_URL:') });
+    expect(lines).toEqual(['web/berth.yaml:8:3: warning: web: DEMO_DATABASE_URL looks like the DEMO_DB_ prefix (application database config) (name it DEMO_DB_URL)']);
+  });
+
+  it('a member that redefines an inherited prefix', async () => {
+    const { lines } = await check({ web: `${WEB}conventions:\n  env:\n    - { prefix: DEMO_DB_, purpose: the database container, scope: container }\n` });
+    expect(lines).toEqual([
+      "web/berth.yaml:14:67: warning: web: declares DEMO_DB_ container-scoped here, but the ecosystem (orchestrator/ecosystem.yaml:15:7) declares it application-scoped (application database config); the ecosystem's convention applies (drop DEMO_DB_ from this file's conventions, or change it in the ecosystem's)",
+    ]);
+  });
+
+  it('one name that means different things in two repos: another port than the registry gives it, secret in one only', async () => {
+    const { report, lines } = await check({
+      tools: TOOLS.replace('ports: [8300]', 'ports: [{ host: 8300, env: DATA_API_PORT }]'),
+      web: WEB.replace('env:\n', 'env:\n  SEARCH_API_KEY: { secret: true }\n'),
+      data: `${DATA}env:\n  SEARCH_API_KEY: { purpose: not marked }\n`,
+    });
+    expect(lines).toEqual([
+      'data/berth.yaml:12:3: warning: data: SEARCH_API_KEY looks like a secret but is not marked secret, so berth may print it (add `secret: true`)',
+      'web/berth.yaml:8:3: warning: web: SEARCH_API_KEY is secret here but not in data (data/berth.yaml:12:3), where berth may print it (give one of them another name, or make them agree)',
+      "tools@v1:berth.yaml:6:27: warning: tools: DATA_API_PORT carries port 8300 here but port 8100 in the registry's entry for data/api (orchestrator/ports.yaml:4:5) (give one of them another name, or make them agree)",
+    ]);
+    expect(problemsConcerning(report, 'data').map((p) => p.code)).toEqual(['env-secret-unmarked', 'env-meaning', 'env-meaning']);
+  });
+
+  it('types that differ', async () => {
+    const { lines } = await check({ web: WEB.replace('env:\n', 'env:\n  LOG_LEVEL: { type: enum, values: [debug, info] }\n'), data: `${DATA}env:\n  LOG_LEVEL: { type: string }\n` });
+    expect(lines).toEqual(['web/berth.yaml:8:3: warning: web: LOG_LEVEL is an enum here but a string in data (data/berth.yaml:12:3) (give one of them another name, or make them agree)']);
+  });
+});

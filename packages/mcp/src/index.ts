@@ -1,0 +1,11 @@
+export type { BerthHost, CliRun, WorkspaceFiles } from './host.js';
+export { TOOLS, offeredTools, type BerthTool, type ToolHints } from './tools.js';
+export { RESOURCES, RESOURCE_URIS } from './resources.js';
+export { toolAnswer, errorLines, MAX_LOG_LINES } from './answer.js';
+export { CallQueue, QueueFullError } from './call-queue.js';
+export { SecretGuard, REDACTED } from './secret-guard.js';
+export { FileWatch } from './file-watch.js';
+export { BerthMcp, type BerthMcpOptions } from './berth-mcp.js';
+export { serveBerthStdio } from './stdio.js';
+export { createBerthMcpHttpHandler, type BerthMcpHttpHandler } from './http.js';
+export { registerMcpServer, berthServerEntry, type McpServerEntry, type Registration } from './mcp-json.js';

@@ -1,0 +1,65 @@
+/** A tool answer as JSON; read loosely, since the CLI's --json is the contract and these lines only sum it up. */
+type Answer = Record<string, unknown>;
+
+const obj = (v: unknown): Answer => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Answer) : {});
+const list = (v: unknown): Answer[] => (Array.isArray(v) ? v.map(obj) : []);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const names = (items: Answer[], key = 'name') => items.map((i) => String(i[key])).join(', ');
+
+/** "2 errors, 1 warning" / "no problems", from an answer's `errors` and `warnings` counts. */
+function problemCounts(a: Answer): string {
+  const errors = Number(a.errors ?? 0);
+  const warnings = Number(a.warnings ?? 0);
+  return errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'no problems';
+}
+
+/** What each step of an `up` did, grouped: "create: mlflow, postgres; keep: qdrant". */
+function planSteps(a: Answer): string {
+  const byAction = new Map<string, string[]>();
+  for (const s of list(obj(a.plan).steps)) byAction.set(String(s.action), [...(byAction.get(String(s.action)) ?? []), String(s.service)]);
+  return [...byAction].map(([action, services]) => `${action}: ${services.join(', ')}`).join('; ') || 'no services';
+}
+
+/** One line per tool, read from its JSON answer. */
+export const summaries: Record<string, (json: unknown) => string> = {
+  validate: (j) => `${obj(j).spec}${obj(j).registry ? ` + ${obj(j).registry}` : ''}: ${Number(obj(j).errors) ? problemCounts(obj(j)) : `valid (${problemCounts(obj(j))})`}`,
+  ports_list: (j) => `${plural(list(obj(j).ports).length, 'port')}, ${plural(list(obj(j).conflicts).length, 'conflict')}`,
+  ports_suggest: (j) => {
+    const a = obj(j);
+    const ports = Array.isArray(a.ports) ? a.ports : [];
+    return ports.length ? `free ${a.protocol} ports for ${a.service}: ${ports.join(', ')}` : `no free ${a.protocol} port found for ${a.service}`;
+  },
+  ports_check: (j) => `${plural(list(obj(j).bindings).length, 'port binding')} checked: ${problemCounts(obj(j))}`,
+  env_check: (j) => {
+    const vars = list(obj(j).vars);
+    const missing = vars.filter((v) => v.required && !v.set).length;
+    const invalid = vars.filter((v) => v.set && v.valid === false).length;
+    return `${plural(vars.length, 'variable')}: ${missing} required missing, ${invalid} invalid (${problemCounts(obj(j))})`;
+  },
+  docs: (j) => `the INFRASTRUCTURE.md page rendered from ${obj(j).spec}`,
+  health: (j) => {
+    const checks = list(obj(j).checks);
+    const count = (s: string) => checks.filter((c) => c.status === s).length;
+    return `health ${obj(j).status}: ${count('passing')} passing, ${count('warning')} warning, ${count('critical')} critical of ${plural(checks.length, 'check')}`;
+  },
+  status: (j) => {
+    const services = list(obj(j).services);
+    const running = services.filter((s) => s.state === 'running').length;
+    return `project ${obj(j).project}: ${running} of ${plural(services.length, 'service')} running`;
+  },
+  doctor: (j) => `doctor: ${obj(j).status}; ${list(obj(j).sections).map((s) => `${s.id} ${s.status}`).join(', ')}`,
+  logs: (j) => `${plural(list(obj(j).lines).length, 'log line')}${obj(j).truncated ? ' (truncated)' : ''}`,
+  up: (j) => `${obj(j).dryRun ? 'plan for' : 'up'} project ${obj(j).project}: ${planSteps(obj(j))}`,
+  down: (j) => {
+    const a = obj(j);
+    const removed = [...list(a.removedContainers).map((c) => `container ${c.name}`), ...(Array.isArray(a.removedNetworks) ? a.removedNetworks : []).map((n) => `network ${n}`), ...(Array.isArray(a.removedVolumes) ? a.removedVolumes : []).map((v) => `volume ${v}`)];
+    return removed.length ? `project ${a.project}: removed ${removed.join(', ')}` : `project ${a.project}: nothing to take down`;
+  },
+  restart: (j) => `project ${obj(j).project}: restarted ${names(list(obj(j).restarted)) || 'nothing'}`,
+  ports_register: (j) => {
+    const a = obj(j);
+    const added = list(a.added).map((e) => `${e.port}/${e.protocol ?? 'tcp'}`);
+    if (a.ok === false) return `refused to register ${a.service}: it would conflict with ${a.registry} (nothing written)`;
+    return added.length ? `${a.dryRun ? 'would add' : 'added'} ${added.join(', ')} for ${a.service} to ${a.registry}` : `${a.service}: nothing to register in ${a.registry}`;
+  },
+};

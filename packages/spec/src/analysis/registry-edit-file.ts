@@ -1,0 +1,47 @@
+import { BerthError, hasErrors } from '../problem.js';
+import { parseRegistry } from '../load/load.js';
+import type { FileLockOptions } from '../util/file-lock.js';
+import { updateFileLocked } from '../util/locked-write.js';
+import { planRegistration, type RegistrationPlan } from './plan-registration.js';
+import { addRegistryEntries } from './registry-edit.js';
+import type { SpecInput } from './types.js';
+
+export interface RegisterPortsInput extends Pick<FileLockOptions, 'timeoutMs' | 'signal' | 'onWait'> {
+  spec: SpecInput;
+  service: string;
+  /** The registry file's absolute path, and as messages name it. */
+  registryPath: string;
+  registryFile: string;
+}
+
+/**
+ * `berth ports register`, on the file: under the registry's lock, reads it afresh, plans against what is
+ * there now (another registration may have landed since the caller loaded it), and writes the entries
+ * atomically, keeping comments and order. A refusal writes nothing. So every registration that returns
+ * without refusals is in the file, whatever other berth processes do at the same time.
+ */
+export async function registerPortsInFile(input: RegisterPortsInput): Promise<RegistrationPlan & { written: boolean }> {
+  let plan: RegistrationPlan = { add: [], already: [], refusals: [] };
+  const { written } = await updateFileLocked(
+    input.registryPath,
+    (text) => {
+      if (text === undefined) throw new BerthError('ERR_BERTH_INVALID_REGISTRY', `${input.registryFile}: no such file`, { });
+      const registry = parseRegistry(text, input.registryFile);
+      if (!registry.value || hasErrors(registry.problems)) {
+        throw new BerthError('ERR_BERTH_INVALID_REGISTRY', `${input.registryFile}: the port registry is not valid`, { problems: registry.problems });
+      }
+      plan = planRegistration({ spec: input.spec, registry: { value: registry.value, file: registry.file, ...(registry.source ? { source: registry.source } : {}) }, service: input.service });
+      if (plan.refusals.length || !plan.add.length) return undefined;
+      const after = addRegistryEntries(text, plan.add);
+      const reparsed = parseRegistry(after, input.registryFile);
+      if (!reparsed.value || hasErrors(reparsed.problems)) throw new Error(`the edited registry would not be valid: ${reparsed.problems[0]?.message}`);
+      return after;
+    },
+    { display: input.registryFile, purpose: `registering ${input.spec.spec.repo.name}/${input.service}'s ports`, ...pickLock(input) },
+  );
+  return { ...plan, written };
+}
+
+function pickLock(input: RegisterPortsInput): FileLockOptions {
+  return { ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}), ...(input.signal ? { signal: input.signal } : {}), ...(input.onWait ? { onWait: input.onWait } : {}) };
+}

@@ -1,0 +1,3 @@
+export { looksSecret } from './names.js';
+export { makeRedactor, redactValue, REDACTED, MIN_SECRET_LENGTH, type Redactor } from './redactor.js';
+export { secretValues, redactorFor, type SecretSources } from './known-secrets.js';

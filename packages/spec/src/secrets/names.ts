@@ -1,0 +1,14 @@
+/**
+ * Whether a variable's name says it holds a secret: it ends in KEY, TOKEN, SECRET, PASSWORD (PASSWD,
+ * PASS), CREDENTIAL(S), AUTH or DSN, as a word (OPENAI_API_KEY, GITHUB_TOKEN, POSTGRES_PASSWORD,
+ * SENTRY_DSN), unless it names something public or a place (SSH_PUBLIC_KEY, AWS_KEY_ID, DB_PASSWORD_FILE).
+ * berth's one rule for it: the env conventions ask such variables to be marked `secret: true`, and the
+ * redactor hides their values. Pure.
+ */
+export function looksSecret(name: string): boolean {
+  const upper = name.toUpperCase();
+  return SECRET_SUFFIX.test(upper) && !NOT_SECRET.test(upper);
+}
+
+const SECRET_SUFFIX = /(?:^|_)(?:[A-Z0-9]*KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS|PASSPHRASE|CREDENTIALS?|AUTH|DSN)$/;
+const NOT_SECRET = /(?:PUBLIC_?KEY|_KEY_(?:ID|NAME|PATH|FILE)|_FILE|_PATH)$/;

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileExistsError, updateFileLocked, writeFileLocked } from './locked-write.js';
+
+describe('writeFileLocked and updateFileLocked', () => {
+  const dirs: string[] = [];
+  const scratch = () => {
+    const d = mkdtempSync(join(tmpdir(), 'berth-locked-write-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('twenty concurrent read-modify-writes of one file all land', async () => {
+    const file = join(scratch(), 'ports.yaml');
+    writeFileSync(file, 'ports:\n');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        updateFileLocked(file, async (current) => {
+          await new Promise((r) => setTimeout(r, 2));
+          return `${current}  - ${i}\n`;
+        }),
+      ),
+    );
+    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+    expect(lines.map((l) => Number(l.slice(4))).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('refuses an existing file without overwrite, with the one "file exists" error; writes it with overwrite', async () => {
+    const dir = scratch();
+    const file = join(dir, '.env.example');
+    writeFileSync(file, 'mine\n');
+    await expect(writeFileLocked(file, 'theirs\n', { overwrite: false, display: '.env.example' })).rejects.toMatchObject({
+      code: 'ERR_BERTH_FILE_EXISTS',
+      message: '.env.example already exists; not overwriting it',
+      hint: 'pass --force to overwrite it',
+    });
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    await writeFileLocked(file, 'theirs\n');
+    expect(readFileSync(file, 'utf8')).toBe('theirs\n');
+    expect(readdirSync(dir)).toEqual(['.env.example']);
+  });
+
+  it('writes nothing when the update returns the same text or undefined, and says so', async () => {
+    const file = join(scratch(), 'INFRASTRUCTURE.md');
+    writeFileSync(file, 'page\n');
+    await expect(updateFileLocked(file, (t) => t)).resolves.toEqual({ before: 'page\n', after: 'page\n', written: false });
+    await expect(updateFileLocked(file, () => undefined)).resolves.toEqual({ before: 'page\n', after: 'page\n', written: false });
+    await expect(updateFileLocked(file, () => 'new\n')).resolves.toEqual({ before: 'page\n', after: 'new\n', written: true });
+  });
+
+  it('creates parent directories only when asked, and names a missing one otherwise', async () => {
+    const dir = scratch();
+    await expect(writeFileLocked(join(dir, 'a', 'compose.yaml'), 'x\n')).rejects.toMatchObject({ code: 'ERR_BERTH_NO_DIR', message: `${join(dir, 'a')}: no such directory` });
+    await writeFileLocked(join(dir, 'a', 'compose.yaml'), 'x\n', { mkdir: true });
+    expect(readFileSync(join(dir, 'a', 'compose.yaml'), 'utf8')).toBe('x\n');
+  });
+
+  it('a write by a tool that takes no lock, between the read and the write, is kept and reported', async () => {
+    const file = join(scratch(), 'ports.yaml');
+    writeFileSync(file, 'ports:\n');
+    const edited = updateFileLocked(file, (current) => {
+      writeFileSync(file, 'ports: [] # saved by an editor\n');
+      return `${current}  - 1\n`;
+    }, { display: 'ports.yaml' });
+    await expect(edited).rejects.toMatchObject({ code: 'ERR_BERTH_FILE_CHANGED', message: 'ports.yaml changed while berth was reading it; nothing written' });
+    expect(readFileSync(file, 'utf8')).toBe('ports: [] # saved by an editor\n');
+  });
+
+  it('fileExistsError names the flag that allows overwriting', () => {
+    expect(fileExistsError('berth.yaml', { forceFlag: '--overwrite' }).hint).toBe('pass --overwrite to overwrite it');
+  });
+});

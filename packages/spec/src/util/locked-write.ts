@@ -1,0 +1,94 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BerthError } from '../problem.js';
+import { withFileLock, type FileLockOptions } from './file-lock.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+/**
+ * The one way berth writes a file another berth may write too: under the file's lock (see file-lock.ts),
+ * reading the current text under it, and replacing the file atomically. Whatever two berth processes do
+ * at once, each one's change is either in the file or reported as not made; none is lost silently.
+ */
+
+export interface LockedWriteOptions extends FileLockOptions {
+  /** Replace an existing file (default true). Without it an existing file is refused with ERR_BERTH_FILE_EXISTS. */
+  overwrite?: boolean;
+  /** Create the parent directories first. */
+  mkdir?: boolean;
+  /** The flag that allows overwriting, named in the refusal's hint (default "--force"). */
+  forceFlag?: string;
+}
+
+export interface LockedUpdate {
+  /** The text before (undefined: there was no file). */
+  before: string | undefined;
+  /** The text written, or the unchanged text when nothing was written. */
+  after: string | undefined;
+  written: boolean;
+}
+
+/** "x already exists", the one error for a file berth will not overwrite without being told to. */
+export function fileExistsError(file: string, options: { forceFlag?: string; hint?: string } = {}): BerthError {
+  return new BerthError('ERR_BERTH_FILE_EXISTS', `${file} already exists; not overwriting it`, { hint: options.hint ?? `pass ${options.forceFlag ?? '--force'} to overwrite it` });
+}
+
+/** "x changed while berth was reading it": the file is not as berth read it (an editor saved it meanwhile); nothing written. */
+export function fileChangedError(file: string): BerthError {
+  return new BerthError('ERR_BERTH_FILE_CHANGED', `${file} changed while berth was reading it; nothing written`, { hint: 'run the command again' });
+}
+
+/** Writes `text` to `path` under its lock, atomically; refuses an existing file unless `overwrite` (default true). */
+export async function writeFileLocked(path: string, text: string, options: LockedWriteOptions = {}): Promise<void> {
+  const display = options.display ?? path;
+  await updateFileLocked(
+    path,
+    (current) => {
+      if (current !== undefined && options.overwrite === false) throw fileExistsError(display, options);
+      return text;
+    },
+    options,
+  );
+}
+
+/**
+ * Reads `path` under its lock (undefined when missing), passes the text to `update`, and writes what it
+ * returns atomically, still under the lock; `undefined` or the same text writes nothing. `update` may throw
+ * to refuse (nothing is written). Other berths wait for the lock; a tool that takes none (an editor) and
+ * writes the file meanwhile is caught by reading it again just before the write (ERR_BERTH_FILE_CHANGED).
+ */
+export async function updateFileLocked(path: string, update: (current: string | undefined) => string | undefined | Promise<string | undefined>, options: Omit<LockedWriteOptions, 'overwrite'> = {}): Promise<LockedUpdate> {
+  const display = options.display ?? path;
+  if (options.mkdir) mkdirSync(dirname(path), { recursive: true });
+  return withFileLock(
+    path,
+    async () => {
+      const before = readIfExists(path, display);
+      const after = await update(before);
+      if (after === undefined || after === before) return { before, after: before, written: false };
+      if (readIfExists(path, display) !== before) throw fileChangedError(display);
+      try {
+        // A file that was not there is created with link semantics: one that appeared meanwhile is not replaced.
+        writeFileAtomic(path, after, { overwrite: before !== undefined });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw fileChangedError(display);
+        throw writeError(display, err);
+      }
+      return { before, after, written: true };
+    },
+    { ...options, display },
+  );
+}
+
+function readIfExists(path: string, display: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new BerthError('ERR_BERTH_UNREADABLE', `cannot read ${display}: ${code ?? (err as Error).message}`, { cause: err });
+  }
+}
+
+function writeError(display: string, err: unknown): BerthError {
+  return new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+}
