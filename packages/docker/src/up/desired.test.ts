@@ -127,7 +127,8 @@ describe('desiredContainer', () => {
     const d = desiredContainer('built', input({ VERSION: '2' }), [])!;
     expect(d.image).toBe('demo-built');
     expect(d.create.Image).toBe('demo-built');
-    expect(d.build).toEqual({ context: './web', dockerfile: 'Dockerfile.dev', target: 'dev' });
+    // the whole build, its text resolved as Compose does (`${VERSION}` from the environment), for the build to use
+    expect(d.build).toEqual({ context: './web', dockerfile: 'Dockerfile.dev', target: 'dev', args: { VERSION: '2' } });
   });
 });
 
