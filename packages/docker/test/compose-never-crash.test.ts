@@ -37,6 +37,13 @@ describe('the importer never crashes on whatever a Compose file holds', () => {
     );
   });
 
+  it('takes a profile named like an Object method (valueOf, which the property above once drew) as an ordinary profile', () => {
+    const loaded = importModel({ services: { web: { image: 'busybox', profiles: ['valueOf', 'constructor'] } } });
+    expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(loaded.value!.profiles).toEqual({ constructor: {}, valueOf: {} });
+    expect(exportCompose(loaded.value!, { raw: loaded.source!.value }).yaml).toContain('valueOf');
+  });
+
   it('survives a hand-broken x-berth (the spec may then not validate, which import reports)', () => {
     fc.assert(
       fc.property(modelOf(FIELDS), (m) => {

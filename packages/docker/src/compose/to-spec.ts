@@ -63,7 +63,7 @@ export function composeToSpec(model: ComposeMap, options: ComposeToSpecOptions):
 
   const declared = isMap(berth.profiles) ? berth.profiles : {};
   const profileMap: ComposeMap = {};
-  for (const p of [...Object.keys(declared), ...[...profiles].sort()]) profileMap[p] = declared[p] ?? {};
+  for (const p of [...Object.keys(declared), ...[...profiles].sort()]) profileMap[p] = Object.hasOwn(declared, p) ? declared[p] : {};
   spec.profiles = profileMap;
   if (Object.keys(networks).length) spec.networks = networks;
   const volumes = convertVolumesTop(volumesIn, written.volumes, sink, keep);
