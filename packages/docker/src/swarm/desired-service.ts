@@ -71,6 +71,9 @@ function mountedObjects(kind: 'secrets' | 'configs', service: Service, spec: Ber
 function endpointSpec(name: string, service: Service, hostNetwork: boolean, problems: Problem[]): { endpoint: Dockerode.EndpointSpec; hostPorts: HostPort[] } {
   const ports: Dockerode.PortConfig[] = [];
   const hostPorts: HostPort[] = [];
+  if (hostNetwork && service.ports?.length) {
+    problems.push({ code: 'swarm-ignores', severity: 'warning', path: ['services', name, 'ports'], message: `service "${name}": on the host network its ports are the process's own; nothing is published` });
+  }
   if (!hostNetwork) {
     for (const [i, p] of (service.ports ?? []).entries()) {
       const container = p.container ?? p.host;
@@ -193,7 +196,7 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     taskHash,
     secrets,
     configs,
-    networks: networks.map((n) => n.Target!),
+    networks: hostNetwork ? [] : networks.map((n) => n.Target!),
     volumes: [...volumes],
     hostPorts,
     hasHealthcheck: !!test && test[0] !== 'NONE',
