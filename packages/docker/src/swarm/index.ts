@@ -10,4 +10,4 @@ export { removeStack, type StackRemoval } from './remove-stack.js';
 export { desiredSwarmService, stackScoped, type DesiredSwarmService, type MountedObject } from './desired-service.js';
 export { swarmIgnores, gpuReservation, GPU_RESOURCE } from './swarm-ignores.js';
 export { serviceVerdict, type ServiceVerdict } from './task-verdict.js';
-export { SwarmApi, type SwarmTask, type SwarmNode } from './swarm-api.js';
+export { SwarmApi, type SwarmService, type SwarmTask, type SwarmNode } from './swarm-api.js';

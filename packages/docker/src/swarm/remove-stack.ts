@@ -82,7 +82,11 @@ async function removeAll(api: EngineApi, swarm: SwarmApi, stack: string, signal:
   const services = await swarm.services(filters);
   await Promise.all(services.map((s) => swarm.removeService(s.ID).catch((err: unknown) => (gone(err) ? undefined : Promise.reject(err)))));
   // As `down` does for containers: done once the services' tasks (and so their containers) are gone.
-  if (services.length) await until(async () => !(await swarm.tasks({ service: services.map((s) => s.ID) })).length, signal);
+  // (Listed unfiltered: the engine refuses a filter naming a service it has removed.)
+  const removedIds = new Set(services.map((s) => s.ID));
+  if (services.length) await until(async () => !(await swarm.tasks({})).some((t) => removedIds.has(t.ServiceID)), signal);
+  // This node's agent removes their containers a moment later; other nodes' agents do the same on theirs.
+  if (services.length) await until(async () => !(await api.listContainers({ all: true, filters: { label: [`${STACK_NAMESPACE}=${stack}`] } })).some((c) => removedIds.has(c.Labels?.['com.docker.swarm.service.id'] ?? '')), signal);
   const networks = (await api.listNetworks({ filters })).filter((n) => n.Labels?.[STACK_NAMESPACE] === stack);
   const objects = async (kind: SwarmObjectKind) => (await swarm.list(kind, filters)).filter((o) => o.Spec?.Labels?.[STACK_NAMESPACE] === stack);
   const [secrets, configs] = await Promise.all([objects('secrets'), objects('configs')]);

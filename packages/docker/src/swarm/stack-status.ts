@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { Engine } from '../engine/connect.js';
 import { STACK_NAMESPACE } from '../labels.js';
-import { SwarmApi, type SwarmNode, type SwarmTask } from './swarm-api.js';
+import { SwarmApi, type SwarmNode, type SwarmService, type SwarmTask } from './swarm-api.js';
 import { requireManager } from './swarm-preflight.js';
 import { taskError, taskName } from './task-verdict.js';
 
@@ -45,12 +45,12 @@ export interface StackStatus {
   services: StackServiceStatus[];
 }
 
-function modeOf(s: Dockerode.Service): StackServiceStatus['mode'] {
+function modeOf(s: SwarmService): StackServiceStatus['mode'] {
   const m = s.Spec?.Mode;
   return m?.Global ? 'global' : m?.ReplicatedJob || m?.GlobalJob ? 'job' : 'replicated';
 }
 
-function perNode(tasks: SwarmTask[], nodes: SwarmNode[], service: Dockerode.Service): StackNodeStatus[] {
+function perNode(tasks: SwarmTask[], nodes: SwarmNode[], service: SwarmService): StackNodeStatus[] {
   const out = new Map<string, StackNodeStatus>();
   // The current tasks (meant to run) and the latest ended one per slot, as docker stack ps shows them first.
   const shown = tasks.filter((t) => t.DesiredState === 'running' || t.Status.State === 'running');

@@ -2,6 +2,16 @@ import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { EngineApi } from '../engine/engine-api.js';
 
+/** A service as berth reads it (GET /services?status=true). */
+export interface SwarmService {
+  ID: string;
+  Version?: { Index?: number };
+  Spec?: Dockerode.ServiceSpec;
+  Endpoint?: { Ports?: Dockerode.PortConfig[] };
+  UpdateStatus?: { State?: string; Message?: string };
+  ServiceStatus?: { RunningTasks?: number; DesiredTasks?: number };
+}
+
 /** A task as berth reads it (GET /tasks). */
 export interface SwarmTask {
   ID: string;
@@ -47,8 +57,8 @@ export class SwarmApi {
     return this.api.call('GET', '/nodes') as Promise<SwarmNode[]>;
   }
   /** Services with `status` (RunningTasks, DesiredTasks; API 1.41+). */
-  services(filters: Record<string, string[]>): Promise<Dockerode.Service[]> {
-    return this.api.call('GET', '/services', { query: { filters, status: true } }) as Promise<Dockerode.Service[]>;
+  services(filters: Record<string, string[]>): Promise<SwarmService[]> {
+    return this.api.call('GET', '/services', { query: { filters, status: true } }) as Promise<SwarmService[]>;
   }
   async createService(spec: Dockerode.ServiceSpec): Promise<{ id: string; warnings: string[] }> {
     const r = (await this.api.call('POST', '/services/create', { body: spec })) as { ID: string; Warning?: string; Warnings?: string[] | null };

@@ -15,7 +15,8 @@ export async function requireManager(swarm: SwarmApi, endpoint: string): Promise
     if (!isEngineAnswer(err)) throw err;
     const status = (err as { statusCode: number }).statusCode;
     if (status !== 503 && status !== 406) throw err;
-    const worker = status === 406 || /not a swarm manager|worker/i.test(engineMessage(err));
+    // Both answer 503 "This node is not a swarm manager"; a worker adds "Worker nodes can't be used ...".
+    const worker = status === 406 || /worker node/i.test(engineMessage(err));
     throw new BerthError('ERR_BERTH_NOT_SWARM_MANAGER', `the engine at ${endpoint} is ${worker ? 'a swarm worker, not a manager' : 'not part of a swarm'}`, {
       exitCode: 2,
       hint: worker ? 'point the engine at a manager of the swarm (docker node ls there lists it)' : 'run docker swarm init (or join) on it, or deploy there as plain containers',

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type Dockerode from 'dockerode';
 import { BERTH_TASK_HASH } from '../labels.js';
-import type { SwarmTask } from './swarm-api.js';
+import type { SwarmService, SwarmTask } from './swarm-api.js';
 import { serviceVerdict, type VerdictInput } from './task-verdict.js';
 
-const service = (over: Partial<Dockerode.Service> = {}): Dockerode.Service => ({
+const service = (over: Partial<SwarmService> = {}): SwarmService => ({
   ID: 'svc1',
   Spec: { Name: 'demo_web', Mode: { Replicated: { Replicas: 2 } } },
-  ServiceStatus: { RunningTasks: 0, DesiredTasks: 2, CompletedTasks: 0 },
+  ServiceStatus: { RunningTasks: 0, DesiredTasks: 2 },
   ...over,
 });
 
@@ -29,6 +28,8 @@ const input = (tasks: SwarmTask[], over: Partial<VerdictInput> = {}): VerdictInp
   taskHash: 'current',
   failedBefore: new Set(),
   unplacedSince: new Map(),
+  runningSince: new Map(),
+  stableMs: 0,
   now: 10_000,
   unplacedGraceMs: 5_000,
   ...over,
@@ -48,6 +49,14 @@ describe('the verdict on a service from its tasks', () => {
     const v = serviceVerdict(input([task('running', {}, 'old'), task('running', { Slot: 2 }, 'old'), task('starting')]));
     expect(v.state).toBe('waiting');
     expect(v.state === 'waiting' && v.running).toBe(0);
+  });
+
+  it('counts a task without a healthcheck once it has stayed running a while: a process that exits at once is not up', () => {
+    const runningSince = new Map<string, number>();
+    const tasks = [task('running'), task('running', { Slot: 2 })];
+    expect(serviceVerdict(input(tasks, { runningSince, stableMs: 1000, now: 1_000 })).state).toBe('waiting');
+    expect(serviceVerdict(input(tasks, { runningSince, stableMs: 1000, now: 1_500 })).state).toBe('waiting');
+    expect(serviceVerdict(input(tasks, { runningSince, stableMs: 1000, now: 2_000 })).state).toBe('ready');
   });
 
   it('waits while the engine still rolls an update out', () => {

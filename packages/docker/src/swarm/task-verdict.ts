@@ -1,6 +1,5 @@
-import type Dockerode from 'dockerode';
 import { BERTH_TASK_HASH } from '../labels.js';
-import type { SwarmTask } from './swarm-api.js';
+import type { SwarmService, SwarmTask } from './swarm-api.js';
 
 /** Where a service of a deployment stands: its tasks of the current spec all running (healthy, when it has a healthcheck), still coming, or one failed. */
 export type ServiceVerdict =
@@ -17,7 +16,7 @@ const UNPLACED = new Set(['new', 'pending', 'assigned']);
 const UPDATE_FAILED = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
 
 export interface VerdictInput {
-  service: Dockerode.Service;
+  service: SwarmService;
   tasks: SwarmTask[];
   /** The task template hash of the current spec (the label on the tasks' containers). */
   taskHash: string;
@@ -25,15 +24,20 @@ export interface VerdictInput {
   failedBefore: ReadonlySet<string>;
   /** When each unplaced task with an error was first seen (kept between polls). */
   unplacedSince: Map<string, number>;
+  /** When each running task was first seen running (kept between polls). */
+  runningSince: Map<string, number>;
+  /** How long a task without a healthcheck must have run to count (0 with a healthcheck: the engine's own word then). */
+  stableMs: number;
   now: number;
   /** How long a task may stay unplaced with an error (no suitable node) before that is its failure. */
   unplacedGraceMs: number;
 }
 
 /**
- * The verdict on one service from its tasks (pure). A task of the current spec counts once the
- * engine runs it: with a healthcheck, the engine moves a task to running only once its container is
- * healthy, and replaces an unhealthy one. Ready when as many run as the service wants; failed when a
+ * The verdict on one service from its tasks (pure but for the maps it keeps between polls). A task
+ * of the current spec counts once the engine runs it: with a healthcheck, the engine moves a task to
+ * running only once its container is healthy, and replaces an unhealthy one; without one, once it has
+ * stayed running `stableMs` (a process that exits at once is not up). Ready when as many run as the service wants; failed when a
  * task of the current spec ended (its error named), stayed unplaced with an error past the grace, or
  * the engine paused or rolled back the update.
  */
@@ -41,7 +45,13 @@ export function serviceVerdict(input: VerdictInput): ServiceVerdict {
   const { service, tasks, taskHash } = input;
   const current = tasks.filter((t) => t.Spec?.ContainerSpec?.Labels?.[BERTH_TASK_HASH] === taskHash);
   const desired = service.ServiceStatus?.DesiredTasks ?? service.Spec?.Mode?.Replicated?.Replicas ?? 1;
-  const running = current.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running').length;
+  for (const t of current) if (t.Status.State !== 'running') input.runningSince.delete(t.ID);
+  const running = current.filter((t) => {
+    if (t.DesiredState !== 'running' || t.Status.State !== 'running') return false;
+    const since = input.runningSince.get(t.ID) ?? input.now;
+    input.runningSince.set(t.ID, since);
+    return input.now - since >= input.stableMs;
+  }).length;
   const update = service.UpdateStatus;
   if (update?.State && UPDATE_FAILED.has(update.State)) {
     const task = [...current].sort(newestFirst)[0] ?? tasks[0];
@@ -70,7 +80,7 @@ function newestFirst(a: SwarmTask, b: SwarmTask): number {
 }
 
 /** `stack_web.1` as the docker CLI names a task (the node's id for a global service's task). */
-export function taskName(service: Dockerode.Service, task: SwarmTask): string {
+export function taskName(service: SwarmService, task: SwarmTask): string {
   return `${service.Spec?.Name ?? service.ID}.${task.Slot ?? task.NodeID ?? task.ID.slice(0, 12)}`;
 }
 

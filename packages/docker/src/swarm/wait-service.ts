@@ -1,5 +1,6 @@
 import { BerthError } from '@berth/spec';
 import { abortError } from '../engine/engine-errors.js';
+import { STABLE_MS } from '../up/apply.js';
 import type { DesiredSwarmService } from './desired-service.js';
 import type { SwarmApi, SwarmTask } from './swarm-api.js';
 import { serviceVerdict, taskEnded, taskName } from './task-verdict.js';
@@ -52,6 +53,7 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
 export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, options: WaitOptions): Promise<void> {
   let failedBefore: Set<string> | undefined;
   const unplacedSince = new Map<string, number>();
+  const runningSince = new Map<string, number>();
   let last = '';
   for (;;) {
     if (options.signal.aborted) throw abortError(options.signal.reason);
@@ -59,7 +61,7 @@ export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, op
     if (!service) throw new BerthError('ERR_BERTH_SWARM_SERVICE_GONE', `service "${d.service}": ${d.name} was removed while berth waited for it (a berth down at the same time?)`, { exitCode: 1, hint: 'run berth up again' });
     const tasks = await swarm.tasks({ service: [service.ID] });
     failedBefore ??= new Set(tasks.filter(taskEnded).map((t) => t.ID));
-    const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
+    const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
     if (verdict.state === 'ready') return;
     if (verdict.state === 'failed') {
       throw new BerthError('ERR_BERTH_SWARM_TASK_FAILED', `service "${d.service}": task ${taskName(service, verdict.task)}${await whereRan(swarm, verdict.task)} failed: ${verdict.reason}${await healthVerdict(swarm, verdict.task)}`, {
