@@ -1,12 +1,13 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError, type BerthSpec } from '@berth/spec';
 import { dockerAvailable, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
-import { connectEngine, deployStack, removeStack, resolveProfiles, stackLogs, stackStatus, type Engine, type LogLine, type SwarmEvent } from '@berth/docker';
+import { connectEngine, deployStack, exportStack, removeStack, resolveProfiles, stackLogs, stackStatus, type Engine, type LogLine, type SwarmEvent } from '@berth/docker';
 import { makeSpec } from './helpers.js';
 
 const skip = dockerAvailable() ? secondEngineSkipReason() : 'no Docker engine';
@@ -72,7 +73,7 @@ describe.skipIf(!!skip)(`a profile deployed as a swarm stack${skip ? ` (skipped:
           command: ['sh', '-c', "trap 'exit 0' TERM; echo api started with $$MODE; echo second line; echo third line; sleep 100000 & wait"],
           environment: { MODE: 'first' },
           // Its health needs the dependency by name over the stack's overlay network, its secret and its config.
-          healthcheck: check('wget -q -O /dev/null http://db:8080/health && test "$(cat /run/secrets/token)" = not-a-real-token-4711 && grep -q hello /etc/motd'),
+          healthcheck: check('wget -q -O /dev/null http://db:8080/health && test -s /run/secrets/token && grep -q hello /etc/motd'),
           dependsOn: { db: { condition: 'service_healthy' } },
           secrets: ['token'],
           configs: [{ source: 'motd', target: '/etc/motd' }],
@@ -122,6 +123,9 @@ describe.skipIf(!!skip)(`a profile deployed as a swarm stack${skip ? ` (skipped:
     expect(status.services.find((s) => s.service === 'db')!.ports).toEqual([{ published: port, target: 8080, protocol: 'tcp', mode: 'host' }]);
     // Published in host mode on the node that runs it: here, this machine.
     expect(await get(port, '/health')).toEqual({ status: 200, body: 'ok\n' });
+    // The secret's content reached the task, and only there.
+    const container = (await second!.docker(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${stack}_api`])).trim().split('\n')[0]!;
+    expect(await second!.docker(['exec', container, 'cat', '/run/secrets/token'])).toBe(env.API_TOKEN);
     // What `docker stack` sees is the same stack.
     expect((await second!.docker(['stack', 'services', stack, '--format', '{{.Name}} {{.Replicas}}'])).trim().split('\n').sort()).toEqual([`${stack}_api 2/2`, `${stack}_db 1/1`]);
   }, 150_000);
@@ -228,4 +232,38 @@ describe.skipIf(!!skip)(`a profile deployed as a swarm stack${skip ? ` (skipped:
     // Idempotent: a second removal finds nothing to do.
     expect(await removeStack(engine!, stack)).toEqual({ stack, services: [], networks: [], secrets: [], configs: [] });
   }, 90_000);
+
+  it('writes a stack file that docker stack deploy accepts, whose services come up healthy as berth\'s do', async () => {
+    const file = path.join(dir, 'stack.yaml');
+    const exported = exportStack(spec, { env, specDir: dir, outDir: dir });
+    writeFileSync(file, exported.yaml);
+    expect(exported.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    // The one thing a stack file cannot say: a secret from a variable is created first, as the warning says.
+    const hint = exported.problems.find((p) => p.code === 'stack-export' && p.path?.join('.') === 'secrets.token')?.hint;
+    expect(hint).toBe(`create it before docker stack deploy: printf %s "$API_TOKEN" | docker secret create ${stack}_token -`);
+    expect(readFileSync(file, 'utf8')).not.toContain(env.API_TOKEN);
+    // the secret's value goes in through stdin, as the hint writes it
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('docker', ['-H', second!.endpoint, 'secret', 'create', `${stack}_token`, '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
+      child.stdin.end(env.API_TOKEN);
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker secret create exited ${code}`))));
+    });
+    await second!.docker(['stack', 'deploy', '--detach=true', '--resolve-image', 'never', '-c', file, stack]);
+    const until = Date.now() + 90_000;
+    let status = await stackStatus(engine!, stack);
+    while (Date.now() < until && !(status.services.length === 2 && status.services.every((s) => s.desired > 0 && s.running === s.desired))) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = await stackStatus(engine!, stack);
+    }
+    expect(status.services.map((s) => [s.service, s.desired, s.running])).toEqual([
+      ['api', 2, 2],
+      ['db', 1, 1],
+    ]);
+    expect(await get(port, '/health')).toEqual({ status: 200, body: 'ok\n' });
+    // berth removes what docker stack deploy made (the secret made by hand is not the stack's).
+    const removed = await removeStack(engine!, stack);
+    expect([removed.services, removed.networks, removed.configs]).toEqual([[`${stack}_api`, `${stack}_db`], [`${stack}_default`], [`${stack}_motd`]]);
+    await second!.docker(['secret', 'rm', `${stack}_token`]);
+  }, 150_000);
 });
