@@ -60,7 +60,9 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   if (Object.keys(volumes).length) compose.volumes = volumes;
   const dirs = options.specDir && options.outDir ? { specDir: options.specDir, outDir: options.outDir } : undefined;
   for (const key of ['secrets', 'configs'] as const) {
-    const objects = { ...objectsToCompose(spec[key], dirs), ...(isMap(keep[key]) ? keep[key] : {}) };
+    const objects = objectsToCompose(spec[key], dirs);
+    // What an import kept of one (a driver, labels) goes back beside what the spec carried of it.
+    for (const [id, kept] of Object.entries(isMap(keep[key]) ? keep[key] : {})) objects[id] = isMap(objects[id]) && isMap(kept) ? { ...objects[id], ...kept } : kept;
     for (const [name, def] of Object.entries(spec[key]) as [string, { environment?: string; content?: string }][]) {
       const source = def.environment !== undefined ? 'environment' : def.content !== undefined ? 'content' : undefined;
       if (source) sink.warn([key, name], `docker-compose 1.29 does not know ${source} here (Compose v2 and later do)`, 'compose-export-object-source');
