@@ -92,7 +92,7 @@ function prepare(spec: BerthSpec, selection: ProfileSelection, options: SwarmDep
   }
   const objects = stackObjects(spec, desired, { projectDir, vars, readFile }, problems);
   if (hasErrors(problems)) {
-    throw new BerthError('ERR_BERTH_SERVICES', 'some services cannot be deployed on the swarm', { exitCode: 2, problems: problems.filter((p) => p.severity === 'error') });
+    throw new BerthError('ERR_BERTH_SERVICES', 'some services cannot be deployed on the swarm', { problems: problems.filter((p) => p.severity === 'error') });
   }
   return { stack, desired, objects, warnings: problems };
 }
@@ -121,7 +121,7 @@ export async function deployStack(engine: Engine, spec: BerthSpec, selection: Pr
     return await deployWithin(engine, spec, selection, options, scope);
   } catch (err) {
     if (isAbort(err) && scope.expired()) {
-      throw new BerthError('ERR_BERTH_TIMEOUT', `the swarm deployment ran out of time (${timeoutMs / 1000} s)`, { exitCode: 1, hint: 'raise --timeout; berth status shows where each service stands' });
+      throw new BerthError('ERR_BERTH_TIMEOUT', `the swarm deployment ran out of time (${timeoutMs / 1000} s)`, { hint: 'raise --timeout; berth status shows where each service stands' });
     }
     throw engineRefused(err, 'the swarm deployment');
   }

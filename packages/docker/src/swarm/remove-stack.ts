@@ -72,7 +72,7 @@ export async function removeStack(
       ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
     });
   } catch (err) {
-    if (isAbort(err) && scope.expired()) throw new BerthError('ERR_BERTH_TIMEOUT', `removing stack ${stack} ran out of time (${timeoutMs / 1000} s)`, { exitCode: 1, hint: 'run berth down again: it removes what is left' });
+    if (isAbort(err) && scope.expired()) throw new BerthError('ERR_BERTH_TIMEOUT', `removing stack ${stack} ran out of time (${timeoutMs / 1000} s)`, { hint: 'run berth down again: it removes what is left' });
     throw engineRefused(err, `the removal of stack ${stack}`);
   }
 }

@@ -23,7 +23,7 @@ export async function stackLogs(
   const key = (name: string) => (name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name);
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const unknown = [...(wanted ?? [])].filter((s) => !services.some((x) => key(x.Spec?.Name ?? '') === s));
-  if (unknown.length) throw new BerthError('ERR_BERTH_NOT_RUNNING', `no swarm service for ${unknown.join(', ')} in stack ${stack}`, { exitCode: 1 });
+  if (unknown.length) throw new BerthError('ERR_BERTH_NOT_RUNNING', `no swarm service for ${unknown.join(', ')} in stack ${stack}`);
   const chosen = services.filter((s) => !wanted || wanted.has(key(s.Spec?.Name ?? '')));
   const tail = options.tail ?? (options.follow ? DEFAULT_FOLLOW_TAIL : undefined);
   await Promise.all(

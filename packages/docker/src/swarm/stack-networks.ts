@@ -21,8 +21,8 @@ export async function ensureStackNetworks(api: EngineApi, spec: BerthSpec, stack
     const key = networkKey(spec, stack, name);
     const found = existing.find((n) => n.Name === name);
     if (spec.networks[key]?.external) {
-      if (!found) throw new BerthError('ERR_BERTH_NETWORK_MISSING', `external network "${name}" (networks.${key}) is not on the swarm`, { exitCode: 1, hint: `create it first: docker network create -d overlay ${name}` });
-      if (found.Scope !== 'swarm') throw new BerthError('ERR_BERTH_NETWORK_SCOPE', `external network "${name}" (networks.${key}) has scope ${found.Scope}; a swarm service needs a swarm-scoped (overlay) network`, { exitCode: 1 });
+      if (!found) throw new BerthError('ERR_BERTH_SWARM_EXTERNAL', `external network "${name}" (networks.${key}) is not on the swarm`, { hint: `create it first: docker network create -d overlay ${name}` });
+      if (found.Scope !== 'swarm') throw new BerthError('ERR_BERTH_SWARM_EXTERNAL', `external network "${name}" (networks.${key}) has scope ${found.Scope}; a swarm service needs a swarm-scoped (overlay) network`);
       continue;
     }
     if (found) continue;

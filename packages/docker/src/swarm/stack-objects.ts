@@ -79,7 +79,7 @@ export async function ensureStackObjects(swarm: SwarmApi, stack: string, objects
       const found = existing.find((e) => e.Spec?.Name === o.name);
       if (o.external) {
         if (!found) {
-          throw new BerthError('ERR_BERTH_SWARM_OBJECT_MISSING', `external ${singular(kind)} "${o.name}" (${kind}.${o.key}) is not on the swarm`, { exitCode: 1, hint: `create it first: docker ${singular(kind)} create ${o.name} FILE` });
+          throw new BerthError('ERR_BERTH_SWARM_EXTERNAL', `external ${singular(kind)} "${o.name}" (${kind}.${o.key}) is not on the swarm`, { hint: `create it first: docker ${singular(kind)} create ${o.name} FILE` });
         }
         ids.set(`${kind}:${o.name}`, found.ID);
         continue;

@@ -18,7 +18,6 @@ export async function requireManager(swarm: SwarmApi, endpoint: string): Promise
     // Both answer 503 "This node is not a swarm manager"; a worker adds "Worker nodes can't be used ...".
     const worker = status === 406 || /worker node/i.test(engineMessage(err));
     throw new BerthError('ERR_BERTH_NOT_SWARM_MANAGER', `the engine at ${endpoint} is ${worker ? 'a swarm worker, not a manager' : 'not part of a swarm'}`, {
-      exitCode: 2,
       hint: worker ? 'point the engine at a manager of the swarm (docker node ls there lists it)' : 'run docker swarm init (or join) on it, or deploy there as plain containers',
     });
   }
@@ -51,7 +50,6 @@ export async function resourcePreflight(swarm: SwarmApi, desired: DesiredSwarmSe
     .map((w) => ({ code: 'swarm-resource-missing', severity: 'error' as const, path: ['services', w.service], message: `service "${w.service}" reserves ${w.value} ${w.kind}, and no ready node of the swarm advertises that many` }));
   if (problems.length) {
     throw new BerthError('ERR_BERTH_SWARM_RESOURCES', 'no node of the swarm can take some services', {
-      exitCode: 1,
       problems,
       hint: 'a GPU node advertises its GPUs to the swarm: dockerd --node-generic-resource NVIDIA-GPU=<uuid> (or node-generic-resources in daemon.json)',
     });

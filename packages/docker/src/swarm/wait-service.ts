@@ -58,21 +58,20 @@ export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, op
   for (;;) {
     if (options.signal.aborted) throw abortError(options.signal.reason);
     const [service] = (await swarm.services({ name: [d.name] })).filter((s) => s.Spec?.Name === d.name);
-    if (!service) throw new BerthError('ERR_BERTH_SWARM_SERVICE_GONE', `service "${d.service}": ${d.name} was removed while berth waited for it (a berth down at the same time?)`, { exitCode: 1, hint: 'run berth up again' });
+    if (!service) throw new BerthError('ERR_BERTH_SWARM_SERVICE_GONE', `service "${d.service}": ${d.name} was removed while berth waited for it (a berth down at the same time?)`, { hint: 'run berth up again' });
     const tasks = await swarm.tasks({ service: [service.ID] });
     failedBefore ??= new Set(tasks.filter(taskEnded).map((t) => t.ID));
     const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
     if (verdict.state === 'ready') return;
     if (verdict.state === 'failed') {
-      throw new BerthError('ERR_BERTH_SWARM_TASK_FAILED', `service "${d.service}": task ${taskName(service, verdict.task)}${await whereRan(swarm, verdict.task)} failed: ${verdict.reason}${await healthVerdict(swarm, verdict.task)}`, {
-        exitCode: 1,
+      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${d.service}": task ${taskName(service, verdict.task)}${await whereRan(swarm, verdict.task)} failed: ${verdict.reason}${await healthVerdict(swarm, verdict.task)}`, {
         hint: `berth logs ${d.service} shows what it wrote; docker service ps ${d.name} --no-trunc its history`,
       });
     }
     if (verdict.detail !== last) options.onWaiting?.(verdict.detail);
     last = verdict.detail;
     if (Date.now() + options.pollMs > options.deadline) {
-      throw new BerthError('ERR_BERTH_TIMEOUT', `service "${d.service}" was not ready in time: ${verdict.detail}`, { exitCode: 1, hint: 'raise --timeout; berth status shows its tasks per node' });
+      throw new BerthError('ERR_BERTH_TIMEOUT', `service "${d.service}" was not ready in time: ${verdict.detail}`, { hint: 'raise --timeout; berth status shows its tasks per node' });
     }
     await sleep(options.pollMs, options.signal);
   }
