@@ -7,13 +7,12 @@
 // Run: node --conditions @berth/source --import tsx bench/swarm-up.mjs [runs]   (root; dockerd and docker CLI)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSpec } from '../packages/spec/src/index.ts';
 import { connectEngine, deployStack, removeStack, resolveProfiles, stackStatus } from '../packages/docker/src/runtime.ts';
 import { exportStack } from '../packages/docker/src/index.ts';
-import { dockerAvailable, dockerSkipReason, ensureTestImage, secondEngineSkipReason, startSecondEngine, TEST_IMAGE } from '../packages/docker/src/testing/index.ts';
+import { dockerAvailable, dockerSkipReason, ensureTestImage, freePort, secondEngineSkipReason, startSecondEngine, TEST_IMAGE } from '../packages/docker/src/testing/index.ts';
 
 const RUNS = Math.max(1, Math.min(10, Number(process.argv[2] ?? 3)));
 const skip = dockerAvailable() ? secondEngineSkipReason() : dockerSkipReason();
@@ -22,12 +21,7 @@ if (skip) {
   process.exit(0);
 }
 
-async function freePorts(n) {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => r(s)); })));
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+const freePorts = (n) => Promise.all(Array.from({ length: n }, () => freePort('tcp')));
 
 const CMD = `trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait`;
 const HEALTH = 'wget -q -O /dev/null http://127.0.0.1:8080/health';

@@ -1,24 +1,15 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError, type BerthSpec } from '@berth/spec';
-import { dockerAvailable, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, freePort, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
 import { connectEngine, deployStack, exportStack, removeStack, resolveProfiles, stackLogs, stackStatus, type Engine, type LogLine, type SwarmEvent } from '@berth/docker';
 import { makeSpec } from './helpers.js';
 
 const skip = dockerAvailable() ? secondEngineSkipReason() : 'no Docker engine';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function get(port: number, p: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -56,7 +47,7 @@ describe.skipIf(!!skip)(`a profile deployed as a swarm stack${skip ? ` (skipped:
     engine = await connectEngine({ env: second.env });
     dir = mkdtempSync(path.join(tmpdir(), 'berth-swarm-'));
     writeFileSync(path.join(dir, 'motd.txt'), 'hello from a config file\n');
-    port = await freePort();
+    port = await freePort('tcp');
     spec = makeSpec(
       stack,
       {

@@ -1,8 +1,9 @@
 import { BerthError } from '@berth/spec';
+import { sleep } from '../engine/wait-for.js';
 import { commandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
 import type { EngineApi } from '../engine/engine-api.js';
-import { abortError, engineMessage, engineRefused, isAbort, isEngineAnswer } from '../engine/engine-errors.js';
+import { engineMessage, engineRefused, isAbort, isEngineAnswer } from '../engine/engine-errors.js';
 import { STACK_NAMESPACE } from '../labels.js';
 import { withProjectLock, type LockHolder } from '../ops/project-lock.js';
 import { SwarmApi, type SwarmObjectKind } from './swarm-api.js';
@@ -17,15 +18,6 @@ export interface StackRemoval {
 }
 
 const gone = (err: unknown) => isEngineAnswer(err) && (err as { statusCode: number }).statusCode === 404;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError(signal.reason));
-    const onAbort = () => (clearTimeout(timer), reject(abortError(signal.reason)));
-    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Polls `done` until it holds (the caller's deadline bounds it through `signal`). */
 async function until(done: () => Promise<boolean>, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { BerthError } from '@berth/spec';
+import { sleep } from '../engine/wait-for.js';
 import { abortError } from '../engine/engine-errors.js';
 import { STABLE_MS } from '../up/apply.js';
 import type { DesiredSwarmService } from './desired-service.js';
@@ -11,15 +12,6 @@ export interface WaitOptions {
   unplacedGraceMs: number;
   pollMs: number;
   onWaiting?: (detail: string) => void;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError(signal.reason));
-    const onAbort = () => (clearTimeout(timer), reject(abortError(signal.reason)));
-    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** `on node <hostname>`, when the task has one. */

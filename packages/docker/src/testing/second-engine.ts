@@ -79,8 +79,8 @@ function run(cmd: string, args: string[], input?: NodeJS.ReadableStream): Promis
   });
 }
 
-/** A port nothing uses now, for a swarm's cluster (tcp) or data path (udp, which the engine wants within 1024-49151). */
-async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
+/** A loopback port nothing uses now (the kernel's pick for tcp; for udp one within 1024-49151, as a swarm's data path wants). */
+export async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
   if (kind === 'tcp') {
     return new Promise((resolve, reject) => {
       const server = net.createServer();
