@@ -1,22 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
+import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, freePort, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
 import { runSourceCli } from './support/source-cli.js';
 
 /** The CLI from its sources, as a child process. */
 const berth = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => runSourceCli(args, { cwd, env });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 interface UpJson {
   builds: { service: string; action: string; reason: string }[];
@@ -47,7 +38,7 @@ describe.skipIf(!dockerAvailable())(`a Compose project with builds, through bert
 
   beforeAll(async () => {
     await ensureTestImage(docker);
-    port = await freePort();
+    port = await freePort('tcp');
     const health = { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '300ms', retries: 30 };
     write(
       'compose.yaml',

@@ -1,6 +1,6 @@
 /** Everything of @berth/docker except Compose import/export: what `berth up/down/status/logs/restart` load. */
 export { connectEngine, type Engine, type EngineInfo } from './engine/connect.js';
-export type { EngineApi, ContainerHandle, NetworkHandle, ExecOptions, ExecResult } from './engine/engine-api.js';
+export type { EngineApi, EngineCallOptions, ContainerHandle, NetworkHandle, ExecOptions, ExecResult } from './engine/engine-api.js';
 export type { EngineSilence, EngineTimeouts } from './engine/transport.js';
 export { EngineStalledError, isContainerGone } from './engine/engine-errors.js';
 export { commandScope, type CommandScope } from './engine/command-scope.js';
@@ -28,3 +28,4 @@ export { buildJob, type BuildJob } from './build/build-job.js';
 export { buildFailureProblem, planBuilds, runBuilds, type BuildTarget, type BuildReport, type BuildEvent, type PlannedBuild, type PlannedReport } from './build/build-images.js';
 export { buildServices, type BuildServicesOptions, type BuildServicesResult } from './build/build-services.js';
 export type { RemoveImages } from './ops/down-images.js';
+export * from './swarm/index.js';

@@ -5,7 +5,7 @@ import type { Engine } from '../engine/connect.js';
 import { engineRefused, isAbort } from '../engine/engine-errors.js';
 import { projectName } from '../project-name.js';
 import { builtImageName } from '../up/desired.js';
-import { projectVariables } from '../up/env-values.js';
+import { projectVariables } from '../up/project-vars.js';
 import { planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from './build-images.js';
 import { buildTargets, type BuildEntry } from './build-targets.js';
 import { defaultCacheDir } from './context-digest.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { BerthError } from '@berth/spec';
-import type { ContainerHandle, EngineApi, ExecOptions, ExecResult, NetworkHandle } from './engine-api.js';
+import type { ContainerHandle, EngineApi, EngineCallOptions, ExecOptions, ExecResult, NetworkHandle } from './engine-api.js';
 import { abortError, EngineStalledError, engineMessage } from './engine-errors.js';
 import { outputCollector } from './frames.js';
 import type { EngineTimeouts } from './transport.js';
@@ -113,6 +113,30 @@ export class DockerodeEngineApi implements EngineApi {
   }
   listImages(opts: { all?: boolean; filters?: Record<string, string[]> } = {}) {
     return this.bounded('image list', () => this.docker.listImages(opts));
+  }
+  call(method: 'GET' | 'POST' | 'DELETE', path: string, options: EngineCallOptions = {}) {
+    const modem = this.docker.modem as unknown as { dial(o: object, cb: (err: unknown, data: unknown) => void): void };
+    const query = Object.fromEntries(Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined));
+    const statusCodes = { 200: true, 201: true, 204: true, 304: true, 400: 'bad parameter', 403: 'forbidden', 404: 'no such object', 406: 'node is not part of a swarm manager', 409: 'conflict', 500: 'server error', 503: 'node is not part of a swarm' };
+    return this.bounded(
+      `${method} ${path}`,
+      () =>
+        new Promise<unknown>((resolve, reject) =>
+          modem.dial(
+            { path: `${path}?`, method, options: { _query: query, ...(options.body !== undefined ? { _body: options.body } : {}) }, statusCodes, isStream: !!(options.stream || options.raw) },
+            (err, data) => {
+              if (err) return reject(err);
+              if (!options.raw) return resolve(data);
+              const chunks: Buffer[] = [];
+              const stream = data as NodeJS.ReadableStream;
+              stream.on('data', (c: Buffer) => chunks.push(c));
+              stream.on('end', () => resolve(Buffer.concat(chunks)));
+              stream.on('error', reject);
+            },
+          ),
+        ),
+      options.timeoutMs,
+    );
   }
   events(filters: Record<string, string[]>) {
     return this.bounded('events', () => this.docker.getEvents({ filters }) as Promise<Readable>);

@@ -2,7 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import dgram from 'node:dgram';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dockerSocketPath } from './docker-available.js';
@@ -32,7 +34,9 @@ export interface SecondEngine extends AsyncDisposable {
   freeze(): Promise<void>;
   /** SIGCONT. Safe to call when not frozen; call it in `finally`. */
   thaw(): void;
-  /** Stops dockerd (and its containers), unmounts what it left and removes its directory. */
+  /** Whether it was made a single-node swarm. */
+  swarm: boolean;
+  /** Stops dockerd (and its containers, leaving its swarm first), unmounts what it left and removes its directory. */
   stop(): Promise<void>;
 }
 
@@ -43,6 +47,11 @@ export interface SecondEngineOptions {
   args?: string[];
   /** How long dockerd may take to answer its first ping (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * Make it a single-node swarm (`docker swarm init --advertise-addr 127.0.0.1`, on a cluster port and
+   * a data-path port of its own); `stop()` leaves the swarm first. Never done to the shared engine.
+   */
+  swarm?: boolean;
 }
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
@@ -68,6 +77,29 @@ function run(cmd: string, args: string[], input?: NodeJS.ReadableStream): Promis
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim()}`))));
   });
+}
+
+/** A loopback port nothing uses now (the kernel's pick for tcp; for udp one within 1024-49151, as a swarm's data path wants). */
+export async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
+  if (kind === 'tcp') {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer();
+      server.on('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+  }
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 29_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.on('error', () => resolve(false));
+      socket.bind(port, () => socket.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 function pingOnce(socketPath: string): Promise<boolean> {
@@ -160,8 +192,10 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
       if (frozen && child.exitCode === null) process.kill(child.pid!, 'SIGCONT');
       frozen = false;
     },
+    swarm: false,
     async stop() {
       engine.thaw();
+      if (engine.swarm && child.exitCode === null) await engine.docker(['swarm', 'leave', '--force']).catch(() => undefined);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         if (!(await exited(child, 20_000))) {
@@ -185,6 +219,11 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
     for (const image of options.images ?? []) {
       const save = spawn('docker', ['-H', `unix://${dockerSocketPath()}`, 'save', image], { stdio: ['ignore', 'pipe', 'inherit'] });
       await run('docker', ['-H', endpoint, 'load'], save.stdout);
+    }
+    if (options.swarm) {
+      const [cluster, dataPath] = [await freePort('tcp'), await freePort('udp')];
+      await engine.docker(['swarm', 'init', '--advertise-addr', '127.0.0.1', '--listen-addr', `127.0.0.1:${cluster}`, '--data-path-port', String(dataPath)]);
+      engine.swarm = true;
     }
   } catch (err) {
     await engine.stop();

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import type { BuildMode } from '../build/build-plan.js';
 import { defaultCacheDir } from '../build/context-digest.js';
@@ -16,7 +15,7 @@ import { resolveProfiles, type ProfileSelection } from '../profiles.js';
 import { networkName, projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
-import { projectVariables } from './env-values.js';
+import { projectVariables, readText } from './project-vars.js';
 import { plan as makePlan, type Plan } from './plan.js';
 import { buildFailureProblems, upBuilds, type UpBuilds } from './up-builds.js';
 
@@ -61,14 +60,6 @@ export interface UpResult {
   dryRun: boolean;
   warnings: Problem[];
 }
-
-const readText = (file: string) => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
 
 function fail(code: BerthErrorCode, message: string, problems: Problem[]): never {
   throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error') });
