@@ -49,6 +49,17 @@ describe('berth validate in a repo of an ecosystem', () => {
   });
 });
 
+describe('berth ecosystem check --spec FILE', () => {
+  it('checks the ecosystem that spec belongs to (beside its registry), wherever it runs; with specs or --manifest it is a usage error', () => {
+    tree = makeTree();
+    expect(berth(['--spec', 'web/berth.yaml', 'ecosystem', 'check'], tree.root)).toEqual({ code: 0, stdout: 'ecosystem demo: 3 members, 4 published ports, 3 connections checked against orchestrator/ports.yaml: no problems\n', stderr: '' });
+    expect(berth(['--spec', 'web/berth.yaml', 'ecosystem', 'check', 'data'], tree.root)).toMatchObject({ code: 2, stderr: 'berth: berth ecosystem takes the member specs as arguments, or --spec for the ecosystem one spec belongs to, not both\nhint: berth ecosystem check --registry FILE SPEC...' });
+    expect(berth(['--spec', 'web/berth.yaml', 'ecosystem', 'check', '--manifest', 'orchestrator/ecosystem.yaml'], tree.root)).toMatchObject({ code: 2, stderr: 'berth: give --manifest or --spec, not both' });
+    rmSync(join(tree.root, 'orchestrator/ecosystem.yaml'));
+    expect(berth(['--spec', 'web/berth.yaml', 'ecosystem', 'check'], tree.root)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^berth: web\/berth\.yaml: no ecosystem\.yaml beside the registry it names\n/) });
+  });
+});
+
 describe('berth docs in a repo of an ecosystem', () => {
   const consumedBy = (page: string) => page.slice(page.indexOf('## Consumed By')).split('\n## ')[0]!.trimEnd();
 
