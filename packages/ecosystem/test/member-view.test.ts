@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, loadWorkspace, validateSpec } from '@berth/spec';
 import { ecosystemBeside, problemsAsMember, viewAsMember, type LocalRepo } from '../src/index.js';
-import { DATA, MANIFEST, REGISTRY, TOOLS, makeTree, type Tree } from '../src/testing/fixture.js';
+import { DATA, MANIFEST, REGISTRY, TOOLS, WEB, makeTree, type Tree } from '../src/testing/fixture.js';
 
 /**
  * One repo's view of its ecosystem, as `berth validate` and `berth docs` take it: on a real multi-repo tree (repos
@@ -63,6 +63,15 @@ describe('viewAsMember and problemsAsMember: what validate reports in a repo of 
       'berth.yaml:10:13: lists wbe as a consumer, but wbe is not a member of the ecosystem (did you mean "web"?) (remove it from consumers, or add the connection to its spec)',
     ]);
     expect(view?.consumers).toEqual([{ repo: 'web', services: ['api'] }]);
+  });
+
+  it('checks env names with the conventions the repo inherits: its own contrary scope is said once, and what it alone would say goes', async () => {
+    tree = makeTree({ web: WEB.replace('env:\n', 'conventions:\n  env:\n    - { prefix: DEMO_DB_, purpose: the container db, scope: container }\nenv:\n') });
+    const { own, lines } = await fromRepo('web');
+    expect(own).toEqual(["berth.yaml:11:3: warning: DEMO_DB_URL uses DEMO_DB_ (the container db, read by a container), but no service passes it to a container (pass it in a service's `environment`, or rename it)"]);
+    expect(lines).toEqual([
+      "berth.yaml:9:61: warning: declares DEMO_DB_ container-scoped here, but the ecosystem (../orchestrator/ecosystem.yaml:15:7) declares it application-scoped (application database config); the ecosystem's convention applies (drop DEMO_DB_ from this file's conventions, or change it in the ecosystem's)",
+    ]);
   });
 
   it('judges the spec as it is here, not the version the manifest reads (a git tag)', async () => {
