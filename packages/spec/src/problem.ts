@@ -69,6 +69,13 @@ export const BERTH_ERROR_CODES = [
   'ERR_BERTH_LOCKED',
   // The engine: unreachable, or it refused, or what it runs did not come up.
   'ERR_BERTH_ENGINE_UNREACHABLE',
+  // An ssh:// engine: the key refused, the host key unknown, the host silent, no docker CLI or engine there, ssh failing otherwise.
+  'ERR_BERTH_SSH_KEY_REFUSED',
+  'ERR_BERTH_SSH_HOST_KEY',
+  'ERR_BERTH_SSH_UNREACHABLE',
+  'ERR_BERTH_SSH_NO_DOCKER',
+  'ERR_BERTH_SSH_NO_ENGINE',
+  'ERR_BERTH_SSH_FAILED',
   'ERR_BERTH_ENGINE',
   'ERR_BERTH_IMAGE_MISSING',
   'ERR_BERTH_IMAGE_BUILD',

@@ -8,3 +8,4 @@ export { dockerAvailable, dockerSkipReason, dockerSocketPath } from './docker-av
 export { ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, TEST_IMAGE_APPLETS } from './test-image.js';
 export { uniqueProject } from './unique-project.js';
 export { startSecondEngine, secondEngineSkipReason, type SecondEngine, type SecondEngineOptions } from './second-engine.js';
+export { startLoopbackSshd, sshdSkipReason, type LoopbackSshd } from './loopback-sshd.js';
