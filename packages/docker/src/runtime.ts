@@ -24,3 +24,4 @@ export { withProjectLock, type LockHolder } from './ops/project-lock.js';
 export { logs, type LogLine } from './ops/logs.js';
 export { LogFrames } from './ops/log-frames.js';
 export * from './labels.js';
+export * from './engines/index.js';

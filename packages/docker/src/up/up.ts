@@ -17,6 +17,7 @@ import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
 import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
 import { plan as makePlan, type Plan } from './plan.js';
+import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 
 export interface UpOptions {
   profiles?: string[];
@@ -41,6 +42,13 @@ export interface UpOptions {
   concurrency?: number;
   /** Told once when another berth is working on the project and this one waits for it. */
   onLockWait?: (holder: LockHolder) => void;
+  /**
+   * The services of the selection this engine runs (see serviceEngine); the others run on other engines
+   * and are not touched here. Default: every service of the selection.
+   */
+  placed?: string[];
+  /** Dependencies on services other engines run in the same `up` (see upAcrossEngines). */
+  crossEngine?: CrossEngineWaits;
 }
 
 export interface UpResult {
@@ -121,6 +129,10 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const vars = { ...dotEnv, ...env };
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
+  if (options.placed) {
+    const here = new Set(options.placed);
+    selection.services = selection.services.filter((s) => here.has(s));
+  }
   for (const name of selection.services) {
     const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
     if (d) desired.set(name, d);
@@ -197,6 +209,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     signal: scope.signal,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.crossEngine ? { crossEngine: options.crossEngine } : {}),
   });
   return result;
 }
