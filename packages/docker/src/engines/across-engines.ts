@@ -95,6 +95,7 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
         return await up(e.engine, spec, {
           ...options,
           placed: placement.get(e.name) ?? [],
+          ...(e.local ? {} : { remoteHost: e.address }),
           ...(waits ? { crossEngine: waits } : {}),
           ...(options.onEvent && engines.length > 1 ? { onEvent: (ev) => options.onEvent!({ ...ev, engine: e.name }) } : {}),
         });

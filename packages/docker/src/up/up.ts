@@ -49,6 +49,11 @@ export interface UpOptions {
   placed?: string[];
   /** Dependencies on services other engines run in the same `up` (see upAcrossEngines). */
   crossEngine?: CrossEngineWaits;
+  /**
+   * The host of an engine on another machine: its host ports are checked against its containers only
+   * (a host process there cannot be seen from here), and a warning says so. Default: this machine.
+   */
+  remoteHost?: string;
 }
 
 export interface UpResult {
@@ -155,9 +160,16 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const [firstIds, observed, holders, { sockets }] = await Promise.all([
     localImageIds(docker, images.map((i) => i.image)),
     observeProject(docker, project),
-    allPorts.length ? findPortHolders(docker, allPorts) : Promise.resolve([]),
-    allPorts.length ? boundSockets() : Promise.resolve({ sockets: [] }),
+    allPorts.length ? findPortHolders(docker, allPorts, { hostSockets: !options.remoteHost }) : Promise.resolve([]),
+    allPorts.length && !options.remoteHost ? boundSockets() : Promise.resolve({ sockets: [] }),
   ]);
+  if (allPorts.length && options.remoteHost) {
+    warnings.push({
+      code: 'remote-ports-unseen',
+      severity: 'warning',
+      message: `host ports on ${options.remoteHost} were checked against its containers only: a process of that machine holding one cannot be seen from here`,
+    });
+  }
   let ids = firstIds;
   const missing = missingImageProblems(images, ids);
   // an image to build cannot be pulled, and berth does not build yet: say which, before anything is pulled or created
