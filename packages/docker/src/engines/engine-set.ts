@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { BerthError, DEFAULT_ENGINE, isLocalHost, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, DEFAULT_ENGINE, endpointAddress, engineAddresses, type BerthSpec, type Problem } from '@berth/spec';
 import { abortError, isAbort } from '../engine/engine-errors.js';
 import { connectCandidate, connectEngine, type ConnectOptions, type Engine } from '../engine/connect.js';
 import { declaredEngineCandidate } from '../engine/engine-candidates.js';
@@ -24,16 +24,21 @@ export interface SpecEngines {
   close(): void;
 }
 
-/** The host a published port of the engine at `endpoint` is reached at: this machine's loopback for a socket or a loopback address, else the endpoint's host. */
-export function engineAddress(endpoint: string): { address: string; local: boolean } {
-  if (/^(unix|npipe):\/\//.test(endpoint)) return { address: '127.0.0.1', local: true };
-  try {
-    const host = new URL(endpoint).hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!host || isLocalHost(host)) return { address: '127.0.0.1', local: true };
-    return { address: host, local: false };
-  } catch {
-    return { address: '127.0.0.1', local: true };
+/** The host a published port of the engine at `endpoint` is reached at (the spec's one rule, endpointAddress). */
+export const engineAddress = endpointAddress;
+
+/**
+ * Where each engine of the spec publishes its ports, as reached from here: the spec's hosts, and the
+ * endpoint of each engine named by a context (read from the Docker config, no connection made).
+ */
+export function specEngineAddresses(spec: Pick<BerthSpec, 'engines'>, env: NodeJS.ProcessEnv = process.env, home = homedir()): Map<string, string> {
+  const out = engineAddresses(spec);
+  for (const [name, decl] of Object.entries(spec.engines)) {
+    if (!decl.context) continue;
+    const c = declaredEngineCandidate(name, decl, env, home);
+    if (!c.problem) out.set(name, endpointAddress(c.endpoint).address);
   }
+  return out;
 }
 
 /** `engine "gpu"`, for messages; nothing for the default engine of a spec that declares no other (berth's messages stay as they were). */

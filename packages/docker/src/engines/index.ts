@@ -1,4 +1,4 @@
-export { connectSpecEngine, connectSpecEngines, engineAddress, engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js';
+export { connectSpecEngine, connectSpecEngines, engineAddress, engineLabel, specEngineAddresses, type SpecEngine, type SpecEngines } from './engine-set.js';
 export {
   downAcrossEngines,
   enginesForSelection,

@@ -63,6 +63,32 @@ export function engineMachine(spec: Pick<BerthSpec, 'engines'>, engine: string |
   }
 }
 
+/**
+ * The address a port published by the engine at `endpoint` is reached at from here: 127.0.0.1 for
+ * this machine (a unix socket, a loopback address), else the endpoint's host. `local` says which.
+ */
+export function endpointAddress(endpoint: string): { address: string; local: boolean } {
+  if (/^(unix|npipe):\/\//.test(endpoint)) return { address: '127.0.0.1', local: true };
+  try {
+    const host = new URL(endpoint).hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!host || isLocalHost(host)) return { address: '127.0.0.1', local: true };
+    return { address: host, local: false };
+  } catch {
+    return { address: '127.0.0.1', local: true };
+  }
+}
+
+/**
+ * Where each declared engine's published ports are reached, as far as the spec says (its `host`);
+ * an engine named by a context is left out (its endpoint is in the Docker config: see
+ * specEngineAddresses in @berth/docker). The default engine is this machine's.
+ */
+export function engineAddresses(spec: Pick<BerthSpec, 'engines'>): Map<string, string> {
+  const out = new Map<string, string>([[DEFAULT_ENGINE, '127.0.0.1']]);
+  for (const [name, decl] of Object.entries(spec.engines)) if (decl.host) out.set(name, endpointAddress(decl.host).address);
+  return out;
+}
+
 /** The machine a service's ports are published on (see engineMachine). */
 export function serviceMachine(spec: Pick<BerthSpec, 'services' | 'profiles' | 'engines'>, service: string): string | undefined {
   return engineMachine(spec, serviceEngine(spec, service));

@@ -19,4 +19,4 @@ export { PortIndex, formatSpan } from './port-index.js';
 export { isPortValue } from './port-env.js';
 export { devcontainerForwards, devcontainerRuntime, checkDevcontainerForwards, type DevcontainerForward, type ForwardAttributes } from './devcontainer-forwards.js';
 export { devcontainerPlace, DEVCONTAINER_CONFIG, DEVCONTAINER_LABELS, type DevcontainerPlace } from './devcontainer-place.js';
-export { serviceEngine, placeServices, enginesInUse, engineMachine, serviceMachine, enginePlacementProblems } from './engine-placement.js';
+export { serviceEngine, placeServices, enginesInUse, engineMachine, serviceMachine, enginePlacementProblems, endpointAddress, engineAddresses } from './engine-placement.js';
