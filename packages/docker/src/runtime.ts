@@ -22,6 +22,7 @@ export { down, type DownResult } from './ops/down.js';
 export { restart, type RestartResult } from './ops/restart.js';
 export { withProjectLock, type LockHolder } from './ops/project-lock.js';
 export { logs, type LogLine } from './ops/logs.js';
+export { runOneShot, BERTH_ONE_SHOT, type OneShotResult } from './ops/one-shot.js';
 export { LogFrames } from './ops/log-frames.js';
 export * from './labels.js';
 export * from './engines/index.js';
