@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 
 export const ServiceStatus = z.object({
   service: z.string(),
+  engine: z.optional(z.string().check(z.describe('The engine it runs on: `default`, or a name under the spec\'s `engines` (see serviceEngine).'))),
   container: z.optional(z.string()),
   state: z.enum(['running', 'exited', 'created', 'restarting', 'paused', 'dead', 'missing']),
   health: z.optional(z.enum(['healthy', 'unhealthy', 'starting', 'none'])),
