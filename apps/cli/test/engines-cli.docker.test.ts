@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berthFromSources } from './support/source-cli.js';
 import {
   dockerAvailable,
   dockerSocketPath,
   ensureTestImage,
+  freeLoopbackPort,
   secondEngineSkipReason,
   sshdSkipReason,
   startLoopbackSshd,
@@ -20,34 +19,8 @@ import {
   type SecondEngine,
 } from '@berth/docker/testing';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const BIN = path.join(root, 'apps/cli/src/bin.ts');
-const TSX = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+const berth = berthFromSources;
 
-/** Runs the CLI from its sources (tsx, @berth/source condition), as a real child process. */
-function berth(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@berth/source', '--import', TSX, BIN, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', COMPOSE_PROJECT_NAME: '', COMPOSE_PROFILES: '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 // The laptop is the shared engine; the "GPU box" is a second dockerd of the test's own, reached as
 // ssh://USER@127.0.0.1:PORT/SOCKET through a real sshd on loopback, as the docker CLI reaches one.
@@ -66,7 +39,7 @@ describe.skipIf(!!skip)(`berth across two engines, one through ssh, from the com
     [second, sshd] = await Promise.all([startSecondEngine({ images: [TEST_IMAGE] }), startLoopbackSshd()]);
     endpoint = `ssh://${sshd.user}@127.0.0.1:${sshd.port}${second.socketPath}`;
     env = { DOCKER_HOST: `unix://${dockerSocketPath()}`, BERTH_SSH_COMMAND: sshd.sshCommand() };
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const health = `{ test: "wget -q -O /dev/null http://127.0.0.1:8080/health", interval: 300ms, timeout: 2s, retries: 30 }`;
     writeFileSync(
       path.join(dir, 'berth.yaml'),

@@ -1,7 +1,6 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
-import { dockerAvailable, dockerSocketPath, ensureTestImage, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, dockerSocketPath, ensureTestImage, freeLoopbackPort, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
 import {
   connectSpecEngines,
   downAcrossEngines,
@@ -19,13 +18,6 @@ import {
 const skip = !dockerAvailable() ? 'no Docker engine' : secondEngineSkipReason();
 const env = { DOCKER_HOST: `unix://${dockerSocketPath()}` };
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const httpd = (extra: Record<string, unknown> = {}) => ({ image: TEST_IMAGE, command: TEST_HTTPD_COMMAND, healthcheck: { ...TEST_HTTPD_HEALTHCHECK }, stopGracePeriod: '1s', ...extra });
 
@@ -55,7 +47,7 @@ describe.skipIf(!!skip)(`a spec across two engines${skip ? ` (skipped: ${skip})`
   }, 120_000);
 
   it('up --profile places the profile on its engine and the rest on the default one; a dependency across engines is waited for; status names each engine; down cleans both', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const spec = make(
       (host, p) => ({
         engines: { lab: { host, description: 'the second engine' } },

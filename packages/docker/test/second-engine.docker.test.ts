@@ -1,21 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerAvailable, secondEngineSkipReason, startSecondEngine, TEST_IMAGE, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, freeLoopbackPort, secondEngineSkipReason, startSecondEngine, TEST_IMAGE, type SecondEngine } from '@berth/docker/testing';
 import { connectEngine, EngineStalledError } from '@berth/docker';
 
 const skip = dockerAvailable() ? secondEngineSkipReason() : 'no Docker engine';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, as `docker --tlsverify` wants them. */
 function certificates(dir: string): void {
@@ -39,7 +31,7 @@ describe.skipIf(!!skip)(`a second engine of the test's own${skip ? ` (skipped: $
   beforeAll(async () => {
     certs = mkdtempSync(path.join(tmpdir(), 'berth-tls-'));
     certificates(certs);
-    tlsPort = await freePort();
+    tlsPort = await freeLoopbackPort();
     second = await startSecondEngine({
       images: [TEST_IMAGE],
       args: ['-H', `tcp://127.0.0.1:${tlsPort}`, '--tlsverify', '--tlscacert', path.join(certs, 'ca.pem'), '--tlscert', path.join(certs, 'server.pem'), '--tlskey', path.join(certs, 'server-key.pem')],

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { freeLoopbackPort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -44,13 +45,6 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string {
   return r.stdout;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -69,7 +63,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth test accepted', '-f', path.join(dir, 'accepted')]);
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth test refused', '-f', path.join(dir, 'refused')]);
   await writeFile(path.join(dir, 'authorized_keys'), await readFile(path.join(dir, 'accepted.pub')));
-  const [port, portWithoutDocker] = [await freePort(), await freePort()];
+  const [port, portWithoutDocker] = [await freeLoopbackPort(), await freeLoopbackPort()];
   await writeFile(
     path.join(dir, 'sshd_config'),
     [
