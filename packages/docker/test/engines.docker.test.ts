@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
 import { dockerAvailable, dockerSocketPath, ensureTestImage, freeLoopbackPort, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
@@ -109,6 +113,31 @@ describe.skipIf(!!skip)(`a spec across two engines${skip ? ` (skipped: ${skip})`
       set.close();
     }
   }, 240_000);
+
+  it('reaches an engine declared by a Docker context (its meta.json under DOCKER_CONFIG), and names a context that does not exist', async () => {
+    const config = mkdtempSync(path.join(tmpdir(), 'berth-docker-config-'));
+    try {
+      const meta = path.join(config, 'contexts', 'meta', createHash('sha256').update('lab-box').digest('hex'));
+      mkdirSync(meta, { recursive: true });
+      writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'lab-box', Metadata: {}, Endpoints: { docker: { Host: second!.endpoint, SkipTLSVerify: false } } }));
+      const spec = make(() => ({ engines: { lab: { context: 'lab-box' }, nope: { context: 'no-such-context' } }, services: { web: httpd({ engine: 'lab' }), other: httpd({ engine: 'nope' }) } }), 0);
+      const set = await connectSpecEngines(spec, ['lab'], { env: { ...env, DOCKER_CONFIG: config } });
+      try {
+        expect(set.get('lab')!.engine.endpoint).toBe(second!.endpoint);
+        expect(await statusAcrossEngines(set, spec, { env })).toEqual([expect.objectContaining({ service: 'web', engine: 'lab', state: 'missing' })]);
+      } finally {
+        set.close();
+      }
+      const err = await connectSpecEngines(spec, ['nope'], { env: { ...env, DOCKER_CONFIG: config } }).then(
+        () => undefined,
+        (e: unknown) => e as { message: string; code: string },
+      );
+      expect(err?.code).toBe('ERR_BERTH_ENGINE_UNREACHABLE');
+      expect(err?.message).toMatch(/^engine "nope" \(engines\.nope \(context "no-such-context"\)\): context "no-such-context" does not exist \(no .*meta\.json\)$/);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
 
   it('an engine that cannot be reached is named in one line, exit 3, and nothing is started elsewhere', async () => {
     const spec = make(() => ({ engines: { gone: { host: 'unix:///nonexistent/berth-test.sock' } }, services: { web: httpd({ engine: 'gone' }) } }), 0);
