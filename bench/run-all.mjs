@@ -23,6 +23,7 @@ const HOW = {
   'health-http': [],
   'mcp-startup': [],
   'spec-registry-scale': [],
+  'swarm-up': SOURCES,
 };
 
 const all = readdirSync(new URL('.', import.meta.url))

@@ -66,6 +66,10 @@ export const HTTP_STATUS_OF: Record<BerthErrorCode, number> = {
   ERR_BERTH_NETWORK_GONE: 409,
   ERR_BERTH_NETWORK_AMBIGUOUS: 409,
   ERR_BERTH_TIMEOUT: 504,
+  ERR_BERTH_NOT_SWARM_MANAGER: 409,
+  ERR_BERTH_SWARM_RESOURCES: 409,
+  ERR_BERTH_SWARM_EXTERNAL: 409,
+  ERR_BERTH_SWARM_SERVICE_GONE: 409,
 };
 
 /** The status and its name for an error code (500 for one the table lacks: a bug). */

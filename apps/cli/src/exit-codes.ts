@@ -80,6 +80,10 @@ export const EXIT_CODE_OF: Record<BerthErrorCode, ExitCode> = {
   ERR_BERTH_NETWORK_GONE: ExitCode.Findings,
   ERR_BERTH_NETWORK_AMBIGUOUS: ExitCode.Findings,
   ERR_BERTH_TIMEOUT: ExitCode.Findings,
+  ERR_BERTH_NOT_SWARM_MANAGER: ExitCode.BadInput,
+  ERR_BERTH_SWARM_RESOURCES: ExitCode.Findings,
+  ERR_BERTH_SWARM_EXTERNAL: ExitCode.Findings,
+  ERR_BERTH_SWARM_SERVICE_GONE: ExitCode.Findings,
 };
 
 /** The exit code of an error code; one the table lacks (a build that skipped the type check) is berth's bug. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,30 @@ describe('berth compose', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/semops-data\/berth\.yaml:60:3: warning: services\.mlflow: runs in devcontainer, not in Compose; kept under x-berth\.services/);
     expect(parse(r.stdout)['x-berth'].services.mlflow.runtime.kind).toBe('devcontainer');
+  });
+
+  it('--swarm writes a stack file of the selected profile; --profile without --swarm is a usage error', () => {
+    const dir = join(tmp, 'swarm');
+    const spec = join(dir, 'berth.yaml');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      spec,
+      'berth: 1\nrepo: { name: shop }\nprofiles: { gpu: {} }\nservices:\n  db: { image: "postgres:16", ports: ["127.0.0.1:5432:5432"], restart: always }\n  trainer: { image: "trainer:1", gpu: { count: 1 }, profiles: [gpu], dependsOn: [db] }\n',
+    );
+    const out = join(dir, 'stack.yaml');
+    const r = berth(['--spec', spec, 'compose', '--swarm', '--profile', 'gpu', '-o', out], tmp);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('swarm/berth.yaml:5:39: warning: service "db": host address 127.0.0.1 is ignored');
+    const stack = parse(readFileSync(out, 'utf8'));
+    expect(stack.version).toBe('3.12');
+    expect(stack.services.db).toEqual({ image: 'postgres:16', ports: [{ target: 5432, published: 5432, protocol: 'tcp', mode: 'host' }], deploy: { restart_policy: { condition: 'any' } } });
+    expect(stack.services.trainer.depends_on).toEqual(['db']);
+    expect(stack.services.trainer.deploy.resources.reservations.generic_resources).toEqual([{ discrete_resource_spec: { kind: 'NVIDIA-GPU', value: 1 } }]);
+    const json = JSON.parse(berth(['--spec', spec, 'compose', '--swarm', '--json'], tmp).stdout);
+    expect(Object.keys(json.compose.services)).toEqual(['db']);
+    const usage = berth(['--spec', spec, 'compose', '--profile', 'gpu'], tmp);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--profile needs --swarm');
   });
 
   it.skipIf(!hasDockerCompose)(`writes what docker-compose config accepts${hasDockerCompose ? '' : ' (skipped: docker-compose is not installed)'}`, () => {

@@ -7,7 +7,7 @@ import {
   dockerAvailable,
   dockerSocketPath,
   ensureTestImage,
-  freeLoopbackPort,
+  freePort,
   secondEngineSkipReason,
   sshdSkipReason,
   startLoopbackSshd,
@@ -39,7 +39,7 @@ describe.skipIf(!!skip)(`berth across two engines, one through ssh, from the com
     [second, sshd] = await Promise.all([startSecondEngine({ images: [TEST_IMAGE] }), startLoopbackSshd()]);
     endpoint = `ssh://${sshd.user}@127.0.0.1:${sshd.port}${second.socketPath}`;
     env = { DOCKER_HOST: `unix://${dockerSocketPath()}`, BERTH_SSH_COMMAND: sshd.sshCommand() };
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const health = `{ test: "wget -q -O /dev/null http://127.0.0.1:8080/health", interval: 300ms, timeout: 2s, retries: 30 }`;
     writeFileSync(
       path.join(dir, 'berth.yaml'),

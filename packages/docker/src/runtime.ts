@@ -1,6 +1,6 @@
 /** Everything of @berth/docker except Compose import/export: what `berth up/down/status/logs/restart` load. */
 export { connectEngine, connectCandidate, type ConnectOptions, type Engine, type EngineInfo } from './engine/connect.js';
-export type { EngineApi, ContainerHandle, NetworkHandle, ExecOptions, ExecResult } from './engine/engine-api.js';
+export type { EngineApi, EngineCallOptions, ContainerHandle, NetworkHandle, ExecOptions, ExecResult } from './engine/engine-api.js';
 export type { EngineSilence, EngineTimeouts } from './engine/transport.js';
 export { EngineStalledError, isContainerGone } from './engine/engine-errors.js';
 export { commandScope, type CommandScope } from './engine/command-scope.js';
@@ -26,3 +26,4 @@ export { runOneShot, BERTH_ONE_SHOT, type OneShotResult } from './ops/one-shot.j
 export { LogFrames } from './ops/log-frames.js';
 export * from './labels.js';
 export * from './engines/index.js';
+export * from './swarm/index.js';

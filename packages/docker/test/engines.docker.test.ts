@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
-import { dockerAvailable, dockerSocketPath, ensureTestImage, freeLoopbackPort, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, dockerSocketPath, ensureTestImage, freePort, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
 import {
   connectSpecEngines,
   downAcrossEngines,
@@ -51,7 +51,7 @@ describe.skipIf(!!skip)(`a spec across two engines${skip ? ` (skipped: ${skip})`
   }, 120_000);
 
   it('up --profile places the profile on its engine and the rest on the default one; a dependency across engines is waited for; status names each engine; down cleans both', async () => {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const spec = make(
       (host, p) => ({
         engines: { lab: { host, description: 'the second engine' } },

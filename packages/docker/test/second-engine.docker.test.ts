@@ -3,11 +3,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerAvailable, freeLoopbackPort, secondEngineSkipReason, startSecondEngine, TEST_IMAGE, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, freePort, secondEngineSkipReason, startSecondEngine, TEST_IMAGE, type SecondEngine } from '@berth/docker/testing';
 import { connectEngine, EngineStalledError } from '@berth/docker';
 
 const skip = dockerAvailable() ? secondEngineSkipReason() : 'no Docker engine';
-
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, as `docker --tlsverify` wants them. */
 function certificates(dir: string): void {
@@ -31,7 +30,7 @@ describe.skipIf(!!skip)(`a second engine of the test's own${skip ? ` (skipped: $
   beforeAll(async () => {
     certs = mkdtempSync(path.join(tmpdir(), 'berth-tls-'));
     certificates(certs);
-    tlsPort = await freeLoopbackPort();
+    tlsPort = await freePort('tcp');
     second = await startSecondEngine({
       images: [TEST_IMAGE],
       args: ['-H', `tcp://127.0.0.1:${tlsPort}`, '--tlsverify', '--tlscacert', path.join(certs, 'ca.pem'), '--tlscert', path.join(certs, 'server.pem'), '--tlskey', path.join(certs, 'server-key.pem')],

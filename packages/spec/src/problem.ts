@@ -98,6 +98,12 @@ export const BERTH_ERROR_CODES = [
   'ERR_BERTH_NETWORK_GONE',
   'ERR_BERTH_NETWORK_AMBIGUOUS',
   'ERR_BERTH_TIMEOUT',
+  // A swarm engine: not a manager (the engine named is not what the spec says), a resource no node has,
+  // an external network, secret or config missing, a service removed while berth waited for it.
+  'ERR_BERTH_NOT_SWARM_MANAGER',
+  'ERR_BERTH_SWARM_RESOURCES',
+  'ERR_BERTH_SWARM_EXTERNAL',
+  'ERR_BERTH_SWARM_SERVICE_GONE',
 ] as const;
 export type BerthErrorCode = (typeof BERTH_ERROR_CODES)[number];
 

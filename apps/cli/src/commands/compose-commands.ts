@@ -73,13 +73,18 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
     .description('write the spec as a Compose file that docker-compose accepts; what Compose cannot express goes under x-berth')
     .option('-o, --output <file>', 'write the Compose file here (default: print it)')
     .option('--force', 'overwrite the output file when it exists')
+    .option('--swarm', 'write a stack file for docker stack deploy instead (format 3.12: host-mode ports, deploy:, no profiles)')
+    .option('--profile <name>', 'with --swarm: a profile whose services the stack holds (repeatable; default COMPOSE_PROFILES)', collect, [])
     .action(
-      action(async (ctx, opts: { output?: string; force?: boolean }) => {
+      action(async (ctx, opts: { output?: string; force?: boolean; swarm?: boolean; profile: string[] }) => {
         const ws = ctx.load();
-        const { exportCompose, writeFileAtomic } = await import('@berth/docker');
+        const { exportCompose, exportStack, writeFileAtomic } = await import('@berth/docker');
         const specDir = dirname(ws.specPath);
         const outPath = opts.output ? resolve(ctx.cwd, opts.output) : undefined;
-        const result = exportCompose(ws.spec, { raw: ws.specLoaded.source?.value, specDir, outDir: outPath ? dirname(outPath) : specDir });
+        if (opts.profile.length && !opts.swarm) throw new BerthError('ERR_BERTH_USAGE', '--profile needs --swarm: a Compose file keeps every profile');
+        const common = { raw: ws.specLoaded.source?.value, specDir, outDir: outPath ? dirname(outPath) : specDir };
+        const result = opts.swarm ? exportStack(ws.spec, { ...common, profiles: opts.profile, env: ctx.env }) : exportCompose(ws.spec, common);
+        if (result.problems.some((p) => p.severity === 'error')) throw new BerthError('ERR_BERTH_PROFILES', 'the selected services cannot be deployed', { problems: result.problems });
         if (outPath) await writeFileAtomic(outPath, result.yaml, { force: !!opts.force, display: opts.output! });
         if (ctx.json) {
           ctx.out.writeJson({ ok: true, compose: result.compose, warnings: result.problems, ...(opts.output ? { output: opts.output } : {}) });

@@ -4,6 +4,7 @@ import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
 import { escapeDollars } from './references.js';
 import { interpolate } from './interpolate.js';
+import { objectsToCompose } from './export-deploy.js';
 
 /** Top-level spec fields Compose has no place for: they travel under the top-level `x-berth`. */
 const BERTH_TOP = ['repo', 'project', 'registry', 'profiles', 'modules', 'env', 'conventions', 'connections', 'devcontainer', 'stack', 'consumers', 'docs'];
@@ -57,7 +58,18 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   if (Object.keys(networks).length) compose.networks = networks;
   const volumes = exportVolumes(spec, keep.volumes);
   if (Object.keys(volumes).length) compose.volumes = volumes;
-  for (const [k, v] of Object.entries(keep)) if (k !== 'networks' && k !== 'volumes') compose[k] = v;
+  const dirs = options.specDir && options.outDir ? { specDir: options.specDir, outDir: options.outDir } : undefined;
+  for (const key of ['secrets', 'configs'] as const) {
+    const objects = objectsToCompose(spec[key], dirs);
+    // What an import kept of one (a driver, labels) goes back beside what the spec carried of it.
+    for (const [id, kept] of Object.entries(isMap(keep[key]) ? keep[key] : {})) objects[id] = isMap(objects[id]) && isMap(kept) ? { ...objects[id], ...kept } : kept;
+    for (const [name, def] of Object.entries(spec[key]) as [string, { environment?: string; content?: string }][]) {
+      const source = def.environment !== undefined ? 'environment' : def.content !== undefined ? 'content' : undefined;
+      if (source) sink.warn([key, name], `docker-compose 1.29 does not know ${source} here (Compose v2 and later do)`, 'compose-export-object-source');
+    }
+    if (Object.keys(objects).length) compose[key] = objects;
+  }
+  for (const [k, v] of Object.entries(keep)) if (k !== 'networks' && k !== 'volumes' && k !== 'secrets' && k !== 'configs') compose[k] = v;
   for (const [k, v] of Object.entries(spec)) if (k.startsWith('x-') && k !== 'x-compose' && k !== 'x-berth') compose[k] = v;
   const berth: ComposeMap = {};
   for (const key of BERTH_TOP) if (raw[key] !== undefined) berth[key] = raw[key];

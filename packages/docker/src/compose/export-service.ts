@@ -6,6 +6,7 @@ import { parseComposePorts, spanText } from './ports.js';
 import { rebaseService } from './paths.js';
 import { escapeDollars, hasReference } from './references.js';
 import { BUILD_FIELDS } from './service-build.js';
+import { deployToCompose, objectReferenceToCompose } from './export-deploy.js';
 
 type Port = NonNullable<Service['ports']>[number];
 /** Berth-only service fields: they travel under the service's `x-berth`. */
@@ -105,6 +106,10 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
   if (svc.stopGracePeriod !== undefined) out.stop_grace_period = formatDuration(svc.stopGracePeriod);
   const deploy = exportDeploy(svc, take('deploy'));
   if (deploy) out.deploy = deploy;
+  for (const key of ['secrets', 'configs'] as const) {
+    const refs = [...(svc[key] ?? []).map(objectReferenceToCompose), ...((take(key) as unknown[] | undefined) ?? [])];
+    if (refs.length) out[key] = refs;
+  }
   Object.assign(out, keep);
   for (const [k, v] of Object.entries(svc)) if (k.startsWith('x-') && k !== 'x-compose' && k !== 'x-berth') out[k] = v;
   for (const k of BERTH_ONLY) if (scope.raw[k] !== undefined) berth[k] = scope.raw[k];
@@ -186,8 +191,15 @@ function exportHealthcheck(svc: Service, kept: unknown, berth: ComposeMap): Comp
   return out;
 }
 
+/** `b` over `a`, maps merged key by key (the spec's deploy fields over those kept from an import). */
+function mergeMaps(a: ComposeMap, b: ComposeMap): ComposeMap {
+  const out: ComposeMap = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = isMap(v) && isMap(out[k]) ? mergeMaps(out[k], v) : v;
+  return out;
+}
+
 function exportDeploy(svc: Service, kept: unknown): ComposeMap | undefined {
-  const deploy: ComposeMap = isMap(kept) ? structuredClone(kept) : {};
+  const deploy: ComposeMap = mergeMaps(isMap(kept) ? structuredClone(kept) : {}, deployToCompose(svc.deploy) ?? {});
   if (!svc.gpu) return Object.keys(deploy).length ? deploy : undefined;
   const g = svc.gpu;
   const device: ComposeMap = {

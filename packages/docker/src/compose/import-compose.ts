@@ -5,7 +5,7 @@ import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { loadComposeProject, lookupFor, type ComposeLoadOptions, type LoadedCompose } from './load-project.js';
 import { keepsReferences } from './service-to-berth.js';
 import { referencedNames } from './references.js';
-import { rebaseService } from './paths.js';
+import { rebasePath, rebaseService } from './paths.js';
 import { composeToSpec } from './to-spec.js';
 import { locateProblems } from './sources.js';
 
@@ -81,8 +81,15 @@ function referenceNotes(loaded: LoadedCompose, baseDir: string, cwd: string, sin
 const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
 
 function rebaseModel(model: ComposeMap, from: string, to: string): ComposeMap {
-  if (from === to || !isMap(model.services)) return model;
-  return { ...model, services: Object.fromEntries(Object.entries(model.services).map(([k, v]) => [k, rebaseService(v, from, to)])) };
+  if (from === to) return model;
+  const out: ComposeMap = { ...model };
+  if (isMap(model.services)) out.services = Object.fromEntries(Object.entries(model.services).map(([k, v]) => [k, rebaseService(v, from, to)]));
+  // A secret's or config's file is relative to the Compose file too.
+  for (const kind of ['secrets', 'configs']) {
+    const defs = model[kind];
+    if (isMap(defs)) out[kind] = Object.fromEntries(Object.entries(defs).map(([k, d]) => [k, isMap(d) && typeof d.file === 'string' ? { ...d, file: rebasePath(d.file, from, to) } : d]));
+  }
+  return out;
 }
 
 /** The spec as YAML, written by the yaml library with a header saying where it came from. */

@@ -2,6 +2,7 @@ import { isMap, scalarText, type ComposeMap, type DocPath, type ProblemSink } fr
 import { convertEnvFile, convertEnvironment, convertHealthcheck, convertPorts, convertVolumes, type FieldContext } from './service-fields.js';
 import { convertDependsOn, convertGpu, convertLabels, convertNetworks, durationText } from './service-extra.js';
 import { convertBuild } from './service-build.js';
+import { carryDeploy, carryObjectReferences } from './import-deploy.js';
 import { hasReference, unescapeDollars } from './references.js';
 
 const IDENTIFIER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -156,9 +157,20 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, 
         else out.profiles = names;
         break;
       }
-      case 'deploy':
-        if (gpu.deployRest !== undefined) keep(ctx, key, gpu.deployRest, gpu.gpu ? 'only its GPU reservation is carried, as gpu' : 'berth has no field for it');
+      case 'deploy': {
+        const carried = carryDeploy(gpu.deployRest);
+        if (carried.value) out.deploy = carried.value;
+        const carriedParts = [gpu.gpu ? 'its GPU reservation as gpu' : '', carried.value ? 'its swarm fields as deploy' : ''].filter(Boolean);
+        if (carried.rest !== undefined) keep(ctx, key, carried.rest, carriedParts.length ? `the rest of it; berth carried ${carriedParts.join(' and ')}` : 'berth has no field for it');
         break;
+      }
+      case 'secrets':
+      case 'configs': {
+        const carried = carryObjectReferences(asWritten);
+        if (carried.value) out[key] = carried.value;
+        else keep(ctx, key, asWritten, Array.isArray(asWritten) && asWritten.some((r) => isMap(r) && r.mode !== undefined) ? 'a file mode stays as written: Compose reads 0440 as octal' : 'the spec cannot say it');
+        break;
+      }
       case 'gpus':
         if (!gpu.gpu) keep(ctx, key, asWritten, 'is not a GPU request berth understands');
         break;

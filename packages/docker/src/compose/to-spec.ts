@@ -3,6 +3,7 @@ import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js
 import { serviceToBerth } from './service-to-berth.js';
 import { hasReference, resolveDeep, unescapeDollars } from './references.js';
 import type { Lookup } from './interpolate.js';
+import { carryObjectDefinition } from './import-deploy.js';
 
 const IDENTIFIER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const NETWORK_MODES = new Set(['bridge', 'host', 'none']);
@@ -70,8 +71,24 @@ export function composeToSpec(model: ComposeMap, options: ComposeToSpecOptions):
   if (Object.keys(volumes).length) spec.volumes = volumes;
   spec.services = out;
 
+  for (const kind of ['secrets', 'configs'] as const) {
+    const defs = isMap(model[kind]) ? model[kind] : {};
+    const carried: ComposeMap = {};
+    const kept: ComposeMap = {};
+    for (const [id, def] of Object.entries(defs)) {
+      const c = IDENTIFIER.test(id) ? carryObjectDefinition(kind, def) : { rest: def };
+      if (c.value) carried[id] = c.value;
+      if (c.rest !== undefined && (!c.value || Object.keys(c.rest as ComposeMap).length)) {
+        kept[id] = c.rest;
+        sink.warn([kind, id], c.value ? `${Object.keys(c.rest as ComposeMap).join(', ')} not carried; kept under x-compose.${kind}.${id}` : `not carried (the spec cannot say it); kept under x-compose.${kind}`);
+      }
+    }
+    if (Object.keys(carried).length) spec[kind] = carried;
+    if (Object.keys(kept).length) keep[kind] = kept;
+  }
+
   for (const [key, value] of Object.entries(model)) {
-    if (['services', 'networks', 'volumes', 'name', 'x-berth'].includes(key)) continue;
+    if (['services', 'networks', 'volumes', 'name', 'x-berth', 'secrets', 'configs'].includes(key)) continue;
     if (key.startsWith('x-')) spec[key] = value;
     else if (key === 'version') sink.warn([key], 'is obsolete in the Compose specification; dropped', 'compose-obsolete');
     else {

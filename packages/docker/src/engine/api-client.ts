@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { BerthError } from '@berth/spec';
-import type { ContainerHandle, EngineApi, ExecOptions, ExecResult, LogOptions, NetworkHandle } from './engine-api.js';
+import type { ContainerHandle, EngineApi, EngineCallOptions, ExecOptions, ExecResult, LogOptions, NetworkHandle } from './engine-api.js';
 import { abortError, engineMessage } from './engine-errors.js';
 import { outputCollector } from './frames.js';
 import type { EngineTransport, RequestOptions } from './transport.js';
@@ -112,6 +112,9 @@ export class HttpEngineApi implements EngineApi {
   getVolume(name: string) {
     const base = `/volumes/${encodeURIComponent(name)}`;
     return { inspect: () => this.request('GET', base), remove: () => this.request('DELETE', base) };
+  }
+  call(method: 'GET' | 'POST' | 'DELETE', path: string, options: EngineCallOptions = {}) {
+    return this.request(method, path, options);
   }
   events(filters: Record<string, string[]>) {
     return this.request('GET', '/events', { query: { filters }, stream: true }) as Promise<Readable>;

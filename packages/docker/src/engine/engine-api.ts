@@ -38,6 +38,18 @@ export interface ExecResult {
   stderr?: string;
 }
 
+/** A call of any other endpoint through `EngineApi.call`. */
+export interface EngineCallOptions {
+  query?: Record<string, unknown>;
+  body?: unknown;
+  /** Resolve with the response stream once the headers are in (followed service logs). */
+  stream?: boolean;
+  /** Resolve with the body as a Buffer (service logs so far). */
+  raw?: boolean;
+  /** Overrides the call bound. */
+  timeoutMs?: number;
+}
+
 export interface ExecOptions {
   timeoutMs: number;
   signal?: AbortSignal;
@@ -73,6 +85,12 @@ export interface EngineApi {
   pull(image: string): Promise<void>;
   /** The engine's event stream (newline-delimited JSON); optional, callers fall back to polling. */
   events?(filters: Record<string, string[]>): Promise<Readable>;
+  /**
+   * Any other endpoint (the swarm's services, tasks, nodes, secrets, configs), bounded and cancellable
+   * like every call here: the JSON answer, or the body (`raw`) or the stream (`stream`). An error answer
+   * rejects with the engine's status code and message.
+   */
+  call(method: 'GET' | 'POST' | 'DELETE', path: string, options?: EngineCallOptions): Promise<unknown>;
   /** Runs a command in a running container and waits for it; optional, callers do without. */
   exec?(containerId: string, cmd: string[], options: ExecOptions): Promise<ExecResult>;
 }

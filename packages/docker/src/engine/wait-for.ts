@@ -12,7 +12,8 @@ const EVENT_POLL_MS = 1000;
 const PROBE_FIRST_MS = 100;
 const PROBE_MAX_MS = 1000;
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or rejects with an AbortError the moment `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal.reason));
     const t = setTimeout(() => {

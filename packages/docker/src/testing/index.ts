@@ -9,4 +9,4 @@ export { ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE
 export { uniqueProject } from './unique-project.js';
 export { startSecondEngine, secondEngineSkipReason, type SecondEngine, type SecondEngineOptions } from './second-engine.js';
 export { startLoopbackSshd, sshdSkipReason, type LoopbackSshd } from './loopback-sshd.js';
-export { freeLoopbackPort } from './free-port.js';
+export { freePort } from './free-port.js';

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { freeLoopbackPort } from './free-port.js';
+import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -63,7 +63,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth test accepted', '-f', path.join(dir, 'accepted')]);
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth test refused', '-f', path.join(dir, 'refused')]);
   await writeFile(path.join(dir, 'authorized_keys'), await readFile(path.join(dir, 'accepted.pub')));
-  const [port, portWithoutDocker] = [await freeLoopbackPort(), await freeLoopbackPort()];
+  const [port, portWithoutDocker] = [await freePort(), await freePort()];
   await writeFile(
     path.join(dir, 'sshd_config'),
     [

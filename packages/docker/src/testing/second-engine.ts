@@ -6,6 +6,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dockerSocketPath } from './docker-available.js';
+import { freePort } from './free-port.js';
 
 /**
  * A dockerd of a test's own, beside the shared one: its own data, exec root, pidfile and unix socket
@@ -32,7 +33,9 @@ export interface SecondEngine extends AsyncDisposable {
   freeze(): Promise<void>;
   /** SIGCONT. Safe to call when not frozen; call it in `finally`. */
   thaw(): void;
-  /** Stops dockerd (and its containers), unmounts what it left and removes its directory. */
+  /** Whether it was made a single-node swarm. */
+  swarm: boolean;
+  /** Stops dockerd (and its containers, leaving its swarm first), unmounts what it left and removes its directory. */
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,11 @@ export interface SecondEngineOptions {
   args?: string[];
   /** How long dockerd may take to answer its first ping (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * Make it a single-node swarm (`docker swarm init --advertise-addr 127.0.0.1`, on a cluster port and
+   * a data-path port of its own); `stop()` leaves the swarm first. Never done to the shared engine.
+   */
+  swarm?: boolean;
 }
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
@@ -160,8 +168,10 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
       if (frozen && child.exitCode === null) process.kill(child.pid!, 'SIGCONT');
       frozen = false;
     },
+    swarm: false,
     async stop() {
       engine.thaw();
+      if (engine.swarm && child.exitCode === null) await engine.docker(['swarm', 'leave', '--force']).catch(() => undefined);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         if (!(await exited(child, 20_000))) {
@@ -185,6 +195,11 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
     for (const image of options.images ?? []) {
       const save = spawn('docker', ['-H', `unix://${dockerSocketPath()}`, 'save', image], { stdio: ['ignore', 'pipe', 'inherit'] });
       await run('docker', ['-H', endpoint, 'load'], save.stdout);
+    }
+    if (options.swarm) {
+      const [cluster, dataPath] = [await freePort('tcp'), await freePort('udp')];
+      await engine.docker(['swarm', 'init', '--advertise-addr', '127.0.0.1', '--listen-addr', `127.0.0.1:${cluster}`, '--data-path-port', String(dataPath)]);
+      engine.swarm = true;
     }
   } catch (err) {
     await engine.stop();

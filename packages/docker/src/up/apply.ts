@@ -45,7 +45,7 @@ export interface ApplyOptions {
 const DONE = new Set<string>(['kept', 'healthy', 'completed', 'failed', 'removed']);
 
 /** A service without a health check counts as up once it has stayed running this long. */
-const STABLE_MS = 1000;
+export const STABLE_MS = 1000;
 
 interface Task {
   started: Promise<string>; // resolves with the container id

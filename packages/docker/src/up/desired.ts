@@ -53,15 +53,17 @@ export interface DesiredInput {
 
 const NS_PER_MS = 1_000_000;
 
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+/** JSON with sorted keys and no undefined members: the same value always gives the same text (for config hashes). */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-function environment(name: string, service: Service, input: DesiredInput, problems: Problem[]): string[] {
+/** `KEY=value` lines of a service's env files and `environment` (resolved), sorted; a missing env file is an error. */
+export function containerEnvironment(name: string, service: Service, input: DesiredInput, problems: Problem[]): string[] {
   const env: Record<string, string> = {};
   for (const file of service.envFile ?? []) {
     const full = path.resolve(input.projectDir, file);
@@ -81,7 +83,8 @@ function environment(name: string, service: Service, input: DesiredInput, proble
   return Object.entries(env).map(([k, v]) => `${k}=${v}`).sort();
 }
 
-function mounts(name: string, service: Service, input: DesiredInput, volumes: Set<string>): Dockerode.MountSettings[] {
+/** The service's volumes as engine mounts (named volumes `<project>_<key>`, binds resolved from the spec's directory); adds the volumes to create to `volumes`. */
+export function containerMounts(name: string, service: Service, input: DesiredInput, volumes: Set<string>): Dockerode.MountSettings[] {
   const out: Dockerode.MountSettings[] = [];
   const volumeName = (key: string) => {
     const declared = input.spec.volumes[key];
@@ -130,7 +133,8 @@ function ports(name: string, service: Service) {
   return { exposed, bindings, hostPorts, allocates };
 }
 
-function healthcheck(service: Service): Dockerode.HealthConfig | undefined {
+/** The service's Compose healthcheck as the engine's HealthConfig (durations in nanoseconds). */
+export function healthConfig(service: Service): Dockerode.HealthConfig | undefined {
   const h = service.healthcheck;
   if (!h) return undefined;
   if (h.disable) return { Test: ['NONE'] };
@@ -159,7 +163,8 @@ export function deviceRequests(service: Service): Dockerode.DeviceRequest[] | un
   return [{ Driver: g.driver ?? '', ...(count !== undefined ? { Count: count } : {}), ...(g.deviceIds ? { DeviceIDs: g.deviceIds } : {}), Capabilities: [g.capabilities], ...(g.options ? { Options: g.options } : {}) }];
 }
 
-const words = (v: string | string[] | undefined) => (v === undefined ? undefined : typeof v === 'string' ? shellWords(v) : v);
+/** A command or entrypoint as words: a string is split as a shell would, a list is taken as it is. */
+export const words = (v: string | string[] | undefined) => (v === undefined ? undefined : typeof v === 'string' ? shellWords(v) : v);
 
 /**
  * The container a service should have. Pure: files are read through `input.readText`. The service's
@@ -196,23 +201,23 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
     Image: image,
     Cmd: words(service.command),
     Entrypoint: words(service.entrypoint),
-    Env: environment(name, service, input, problems),
+    Env: containerEnvironment(name, service, input, problems),
     WorkingDir: service.workingDir,
     User: service.user,
     Labels: labels,
     ExposedPorts: exposed,
-    Healthcheck: healthcheck(service),
+    Healthcheck: healthConfig(service),
     StopTimeout: stopTimeoutS,
     HostConfig: {
       PortBindings: bindings,
-      Mounts: mounts(name, service, input, volumes),
+      Mounts: containerMounts(name, service, input, volumes),
       RestartPolicy: { Name: !service.restart || service.restart === 'no' ? '' : service.restart },
       NetworkMode: networkMode ?? net,
       DeviceRequests: deviceRequests(service),
     },
     NetworkingConfig: networkMode ? undefined : { EndpointsConfig: { [net]: { Aliases: [name] } } },
   };
-  const hash = createHash('sha256').update(stable(create)).digest('hex');
+  const hash = createHash('sha256').update(stableJson(create)).digest('hex');
   create.Labels = { ...labels, [BERTH_CONFIG_HASH]: hash };
   const test = create.Healthcheck?.Test;
   return {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import { commandScope, type CommandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
@@ -15,7 +13,7 @@ import { resolveProfiles, type ProfileSelection } from '../profiles.js';
 import { networkName, projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
-import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
+import { projectVariables, readText } from './project-vars.js';
 import { plan as makePlan, type Plan } from './plan.js';
 import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 
@@ -66,14 +64,6 @@ export interface UpResult {
   dryRun: boolean;
   warnings: Problem[];
 }
-
-const readText = (file: string) => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
 
 function fail(code: BerthErrorCode, message: string, problems: Problem[]): never {
   throw new BerthError(code, message, { problems: problems.filter((p) => p.severity === 'error') });
@@ -130,8 +120,7 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
   if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems);
 
-  const dotEnv = options.dotEnv ? interpolateEnvEntries(options.dotEnv, (k) => env[k]) : parseEnvFile(readText(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
-  const vars = { ...dotEnv, ...env };
+  const vars = projectVariables(projectDir, env, options.dotEnv);
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
   if (options.placed) {

@@ -9,13 +9,15 @@ const SUGGESTIONS_PER_KIND = 50;
 /** Up to this many names are listed when none is close ("known: a, b, c"); beyond that the list helps nobody. */
 const KNOWN_LISTED = 20;
 
-/** Cross-references inside one spec: every profile, service, module, network and engine named must exist; no dependency cycles; one engine per service. */
+/** Cross-references inside one spec: every profile, service, module, network, engine, secret and config named must exist; no dependency cycles; one engine per service. */
 export function checkReferences(spec: BerthSpec): Ref[] {
   const out: Ref[] = [];
   const services = new Set(Object.keys(spec.services));
   const profiles = new Set(Object.keys(spec.profiles));
   const modules = new Set(Object.keys(spec.modules));
   const networks = new Set(Object.keys(spec.networks));
+  const secrets = new Set(Object.keys(spec.secrets));
+  const configs = new Set(Object.keys(spec.configs));
   // A did-you-mean looks at every name of its kind: with thousands of services and thousands of broken
   // references that is quadratic, so only the first references of each kind get one (the ones printed).
   const suggested = new Map<string, number>();
@@ -50,6 +52,12 @@ export function checkReferences(spec: BerthSpec): Ref[] {
     });
     svc.networks?.forEach((n, i) => {
       if (n !== 'default' && !networks.has(n)) missing('network', n, networks, [...base, 'networks', i]);
+    });
+    svc.secrets?.forEach((s, i) => {
+      if (!secrets.has(s.source)) missing('secret', s.source, secrets, [...base, 'secrets', i], '; declare it under `secrets`');
+    });
+    svc.configs?.forEach((c, i) => {
+      if (!configs.has(c.source)) missing('config', c.source, configs, [...base, 'configs', i], '; declare it under `configs`');
     });
     svc.checks?.forEach((c, i) => {
       if ((c.type === 'container' || c.type === 'exec') && c.service && !services.has(c.service)) missing('service', c.service, services, [...base, 'checks', i, 'service']);

@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './check.js';
 export * from './service.js';
+export * from './deploy.js';
 export * from './env.js';
 export * from './connection.js';
 export * from './devcontainer.js';

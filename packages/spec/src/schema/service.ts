@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Duration, EnvVarName, Identifier, PortNumber, PortOrRange, Protocol } from './common.js';
 import { HealthCheck } from './check.js';
 import { DevcontainerRuntimeFields, onlyOnDevcontainer } from './devcontainer.js';
+import { FileObjectReference, ServiceDeploy } from './deploy.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 
 /** Said of every field whose text may hold Compose references (`${VAR}`, `${VAR:-default}`), resolved when berth runs the service. */
@@ -199,6 +200,9 @@ export const Service = strictWithExtensions({
   networkMode: z.string().optional().describe('Compose network_mode: host, none, bridge, service:NAME, container:NAME.'),
   networks: z.array(z.string()).optional(),
   gpu: GpuRequest.optional().describe('GPU devices to request; true means every GPU.'),
+  deploy: ServiceDeploy.optional(),
+  secrets: z.array(FileObjectReference).optional().describe('Secrets of the top-level `secrets` this service reads (under /run/secrets).'),
+  configs: z.array(FileObjectReference).optional().describe('Configs of the top-level `configs` mounted in this service.'),
   labels: z.record(z.string(), z.string()).optional().describe(TEXT_NOTE),
   stopGracePeriod: Duration.optional(),
   exclusiveWith: z.array(Identifier).optional().describe('Services that cannot run together with this one, such as two on the same port.'),

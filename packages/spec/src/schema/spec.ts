@@ -6,6 +6,7 @@ import { Connection } from './connection.js';
 import { Devcontainer } from './devcontainer.js';
 import { Stack } from './stack.js';
 import { EngineDeclaration } from './engine.js';
+import { ConfigDefinition, SecretDefinition } from './deploy.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 
 export const RepoMeta = z.strictObject({
@@ -78,6 +79,8 @@ export const BerthSpecSchema = strictWithExtensions({
   services: z.record(Identifier, Service).default({}),
   networks: z.record(Identifier, Network).default({}),
   volumes: z.record(Identifier, NamedVolume).default({}),
+  secrets: z.record(Identifier, SecretDefinition).default({}).describe('Secrets services read (Compose `secrets:`); created on a swarm, never printed.'),
+  configs: z.record(Identifier, ConfigDefinition).default({}).describe('Config files services mount (Compose `configs:`).'),
   modules: z.record(Identifier, Module).default({}),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a valid environment variable name'), EnvVar).default({}),
   conventions: Conventions.default({ env: [] }),

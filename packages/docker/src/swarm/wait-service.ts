@@ -1,0 +1,70 @@
+import { BerthError } from '@berth/spec';
+import { sleep } from '../engine/wait-for.js';
+import { abortError } from '../engine/engine-errors.js';
+import { STABLE_MS } from '../up/apply.js';
+import type { DesiredSwarmService } from './desired-service.js';
+import type { SwarmApi, SwarmTask } from './swarm-api.js';
+import { serviceVerdict, taskEnded, taskName } from './task-verdict.js';
+
+export interface WaitOptions {
+  deadline: number;
+  signal: AbortSignal;
+  unplacedGraceMs: number;
+  pollMs: number;
+  onWaiting?: (detail: string) => void;
+}
+
+/** `on node <hostname>`, when the task has one. */
+async function whereRan(swarm: SwarmApi, task: SwarmTask): Promise<string> {
+  if (!task.NodeID) return '';
+  const node = (await swarm.nodes().catch(() => [])).find((n) => n.ID === task.NodeID);
+  return ` on node ${node?.Description?.Hostname ?? task.NodeID.slice(0, 12)}`;
+}
+
+/**
+ * Why the task's container was stopped, when the engine here ran it and judged it unhealthy: `;
+ * unhealthy, its healthcheck said: ...`. A container on another node cannot be read from here.
+ */
+async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> {
+  const id = task.Status.ContainerStatus?.ContainerID;
+  if (!id) return '';
+  const inspect = await swarm.api.getContainer(id).inspect().catch(() => undefined);
+  const health = (inspect?.State as { Health?: { Status?: string; FailingStreak?: number; Log?: { ExitCode: number; Output: string }[] } } | undefined)?.Health;
+  const failing = health?.FailingStreak ?? 0;
+  if (!health || (health.Status !== 'unhealthy' && failing === 0)) return '';
+  const last = health.Log?.at(-1);
+  const said = last ? `; its last check exited ${last.ExitCode}${last.Output.trim() ? `: ${last.Output.trim().split('\n')[0]!.slice(0, 200)}` : ''}` : '';
+  return `; unhealthy after ${failing} failed check${failing === 1 ? '' : 's'} in a row${said}`;
+}
+
+/**
+ * Reads the service's tasks until its tasks of the current spec all run (healthy, when it has a
+ * healthcheck): resolves then, or fails naming the task that failed and its error, or, at the
+ * deadline, where the service stood. Tasks failed before the wait began are history.
+ */
+export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, options: WaitOptions): Promise<void> {
+  let failedBefore: Set<string> | undefined;
+  const unplacedSince = new Map<string, number>();
+  const runningSince = new Map<string, number>();
+  let last = '';
+  for (;;) {
+    if (options.signal.aborted) throw abortError(options.signal.reason);
+    const [service] = (await swarm.services({ name: [d.name] })).filter((s) => s.Spec?.Name === d.name);
+    if (!service) throw new BerthError('ERR_BERTH_SWARM_SERVICE_GONE', `service "${d.service}": ${d.name} was removed while berth waited for it (a berth down at the same time?)`, { hint: 'run berth up again' });
+    const tasks = await swarm.tasks({ service: [service.ID] });
+    failedBefore ??= new Set(tasks.filter(taskEnded).map((t) => t.ID));
+    const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
+    if (verdict.state === 'ready') return;
+    if (verdict.state === 'failed') {
+      throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${d.service}": task ${taskName(service, verdict.task)}${await whereRan(swarm, verdict.task)} failed: ${verdict.reason}${await healthVerdict(swarm, verdict.task)}`, {
+        hint: `berth logs ${d.service} shows what it wrote; docker service ps ${d.name} --no-trunc its history`,
+      });
+    }
+    if (verdict.detail !== last) options.onWaiting?.(verdict.detail);
+    last = verdict.detail;
+    if (Date.now() + options.pollMs > options.deadline) {
+      throw new BerthError('ERR_BERTH_TIMEOUT', `service "${d.service}" was not ready in time: ${verdict.detail}`, { hint: 'raise --timeout; berth status shows its tasks per node' });
+    }
+    await sleep(options.pollMs, options.signal);
+  }
+}

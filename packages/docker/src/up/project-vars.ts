@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DotEnvEntry } from '@berth/spec';
+import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
+
+/** A file's text, or undefined when it cannot be read. */
+export function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The variables a service's `${VAR}` references and `null` environment values take: the process
+ * environment over the `.env` beside the spec (its entries as the loader read them, when given).
+ */
+export function projectVariables(projectDir: string, env: NodeJS.ProcessEnv, dotEnv?: readonly DotEnvEntry[], read: (file: string) => string | undefined = readText): Record<string, string | undefined> {
+  const values = dotEnv ? interpolateEnvEntries(dotEnv, (k) => env[k]) : parseEnvFile(read(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
+  return { ...values, ...env };
+}
