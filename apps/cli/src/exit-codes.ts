@@ -32,7 +32,7 @@ export const EXIT_CODE_OF: Record<BerthErrorCode, ExitCode> = {
   ERR_BERTH_UNKNOWN_SERVICE: ExitCode.BadInput,
   ERR_BERTH_UNKNOWN_MODULE: ExitCode.BadInput,
   ERR_BERTH_UNKNOWN_ENGINE: ExitCode.BadInput,
-  ERR_BERTH_SWARM_NOT_YET: ExitCode.BadInput,
+  ERR_BERTH_SWARM_UNSUPPORTED: ExitCode.BadInput,
   ERR_BERTH_ENV_FILE: ExitCode.BadInput,
   ERR_BERTH_NO_COMPOSE_FILE: ExitCode.BadInput,
   ERR_BERTH_COMPOSE_IMPORT: ExitCode.BadInput,

@@ -168,7 +168,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           statuses.map((s) => [
             s.service,
             ...(many ? [s.engine] : []),
-            paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state),
+            paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : ''),
             paintHealth(s.health),
             s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
             s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
@@ -226,4 +226,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         return ExitCode.Ok;
       }),
     );
+}
+
+/** A swarm service's tasks as the STATE column shows them: "2/3 tasks (node-a 1/1, node-b 1/2)". */
+function swarmTasks(t: { desired: number; running: number; nodes: { node: string; desired: number; running: number }[] }): string {
+  const nodes = t.nodes.map((n) => `${n.node} ${n.running}/${n.desired}`).join(', ');
+  return `${t.running}/${t.desired} tasks${nodes ? ` (${nodes})` : ''}`;
 }

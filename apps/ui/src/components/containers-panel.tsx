@@ -43,6 +43,12 @@ export function ContainersPanel({ data }: { data: ContainersResponse }) {
               <th scope="row">
                 {c.service}
                 {c.container && <span className="sub">{c.container}</span>}
+                {c.tasks && (
+                  <span className="sub" data-tasks={`${c.tasks.running}/${c.tasks.desired}`}>
+                    swarm tasks {c.tasks.running}/{c.tasks.desired}
+                    {c.tasks.nodes.length ? ` · ${c.tasks.nodes.map((n) => `${n.node} ${n.running}/${n.desired}`).join(', ')}` : ''}
+                  </span>
+                )}
               </th>
               {many && <td className="mono small">{c.engine ?? '—'}</td>}
               <td className="mono small">{c.image ?? '—'}</td>

@@ -10,7 +10,7 @@ import type { PlanStep } from '../up/plan.js';
 import { up, type UpOptions, type UpResult } from '../up/up.js';
 import { CrossEngineWaits } from './cross-engine-waits.js';
 import { engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js';
-import { swarmNotYet } from './swarm-dispatch.js';
+import { downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
 
 /** The engines a selection (profiles, named services) touches: those its services are placed on. */
 export function enginesForSelection(spec: BerthSpec, options: { profiles?: string[]; services?: string[]; env?: NodeJS.ProcessEnv } = {}): string[] {
@@ -91,7 +91,9 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
     engines,
     async (e) => {
       try {
-        if (e.mode === 'swarm') throw swarmNotYet(e, 'up');
+        if (e.mode === 'swarm') {
+          return await upOnSwarm(e, spec, placement.get(e.name) ?? [], engines.length > 1 && options.onEvent ? { ...options, onEvent: (ev) => options.onEvent!({ ...ev, engine: e.name }) } : options, waits);
+        }
         return await up(e.engine, spec, {
           ...options,
           placed: placement.get(e.name) ?? [],
@@ -133,7 +135,7 @@ export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, optio
     spec,
     set.engines,
     async (e) => {
-      if (e.mode === 'swarm') throw swarmNotYet(e, 'down');
+      if (e.mode === 'swarm') return downOnSwarm(e, spec, options);
       return down(e.engine, spec, options);
     },
     options.signal,
@@ -159,7 +161,7 @@ export async function statusAcrossEngines(set: SpecEngines, spec: BerthSpec, opt
     spec,
     set.engines,
     async (e) => {
-      if (e.mode === 'swarm') throw swarmNotYet(e, 'status');
+      if (e.mode === 'swarm') return statusOnSwarm(e, spec, placed.get(e.name) ?? [], options);
       return projectStatus(e.engine, spec, { ...options, placed: placed.get(e.name) ?? [] });
     },
     options.signal,
@@ -195,8 +197,8 @@ export async function logsAcrossEngines(
     spec,
     targets.map((t) => t.engine),
     async (e) => {
-      if (e.mode === 'swarm') throw swarmNotYet(e, 'logs');
       const names = targets.find((t) => t.engine === e)?.services;
+      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
       return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
     },
     options.signal,
@@ -214,7 +216,7 @@ export async function restartAcrossEngines(
     spec,
     targets.map((t) => t.engine),
     async (e) => {
-      if (e.mode === 'swarm') throw swarmNotYet(e, 'restart');
+      if (e.mode === 'swarm') throw restartOnSwarm(e, spec, options.env);
       const names = targets.find((t) => t.engine === e)?.services;
       return restart(e.engine, spec, { ...options, ...(names ? { services: names } : {}) });
     },

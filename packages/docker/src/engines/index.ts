@@ -13,4 +13,4 @@ export {
   type UpAcrossResult,
 } from './across-engines.js';
 export { CrossEngineWaits } from './cross-engine-waits.js';
-export { swarmNotYet } from './swarm-dispatch.js';
+export { upOnSwarm, downOnSwarm, statusOnSwarm, logsOnSwarm } from './swarm-dispatch.js';
