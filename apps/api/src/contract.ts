@@ -184,7 +184,16 @@ export type EnvResponse = z.infer<typeof EnvResponse>;
 export const ContainerView = z.omit(ServiceStatus, { lastHealthOutput: true });
 export type ContainerView = z.infer<typeof ContainerView>;
 export const ContainersResponse = z.union([
-  z.object({ available: z.literal(true), endpoint: z.string(), project: z.string(), containers: z.array(ContainerView), checkedAt: z.string() }),
+  z.object({
+    available: z.literal(true),
+    /** The first engine's endpoint (the default one's when a service runs there). */
+    endpoint: z.string(),
+    /** Every engine asked, by name, with its endpoint. */
+    engines: z.optional(z.array(z.object({ name: z.string(), endpoint: z.string() }))),
+    project: z.string(),
+    containers: z.array(ContainerView),
+    checkedAt: z.string(),
+  }),
   Unavailable,
 ]);
 export type ContainersResponse = z.infer<typeof ContainersResponse>;

@@ -15,6 +15,7 @@ import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
 import { projectVariables, readText } from './project-vars.js';
 import { plan as makePlan, type Plan } from './plan.js';
+import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 
 export interface UpOptions {
   profiles?: string[];
@@ -39,6 +40,18 @@ export interface UpOptions {
   concurrency?: number;
   /** Told once when another berth is working on the project and this one waits for it. */
   onLockWait?: (holder: LockHolder) => void;
+  /**
+   * The services of the selection this engine runs (see serviceEngine); the others run on other engines
+   * and are not touched here. Default: every service of the selection.
+   */
+  placed?: string[];
+  /** Dependencies on services other engines run in the same `up` (see upAcrossEngines). */
+  crossEngine?: CrossEngineWaits;
+  /**
+   * The host of an engine on another machine: its host ports are checked against its containers only
+   * (a host process there cannot be seen from here), and a warning says so. Default: this machine.
+   */
+  remoteHost?: string;
 }
 
 export interface UpResult {
@@ -110,6 +123,10 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const vars = projectVariables(projectDir, env, options.dotEnv);
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
+  if (options.placed) {
+    const here = new Set(options.placed);
+    selection.services = selection.services.filter((s) => here.has(s));
+  }
   for (const name of selection.services) {
     const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
     if (d) desired.set(name, d);
@@ -132,9 +149,16 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const [firstIds, observed, holders, { sockets }] = await Promise.all([
     localImageIds(docker, images.map((i) => i.image)),
     observeProject(docker, project),
-    allPorts.length ? findPortHolders(docker, allPorts) : Promise.resolve([]),
-    allPorts.length ? boundSockets() : Promise.resolve({ sockets: [] }),
+    allPorts.length ? findPortHolders(docker, allPorts, { hostSockets: !options.remoteHost }) : Promise.resolve([]),
+    allPorts.length && !options.remoteHost ? boundSockets() : Promise.resolve({ sockets: [] }),
   ]);
+  if (allPorts.length && options.remoteHost) {
+    warnings.push({
+      code: 'remote-ports-unseen',
+      severity: 'warning',
+      message: `host ports on ${options.remoteHost} were checked against its containers only: a process of that machine holding one cannot be seen from here`,
+    });
+  }
   let ids = firstIds;
   const missing = missingImageProblems(images, ids);
   // an image to build cannot be pulled, and berth does not build yet: say which, before anything is pulled or created
@@ -186,6 +210,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     signal: scope.signal,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.crossEngine ? { crossEngine: options.crossEngine } : {}),
   });
   return result;
 }
