@@ -95,10 +95,11 @@ cpSync(here('../api/berth.yaml'), join(outdir, 'apps', 'api', 'berth.yaml'));
 
 // The fast path for the spec and engine commands: one CommonJS file, loaded by bin/berth.mjs through node:vm
 // with the V8 code cache written below, so a cold `berth validate` or `berth status` skips compiling its code.
-// @berth/docker/runtime (up, down, status, logs, restart) is in it; the other heavy packages (and @berth/ecosystem) are replaced by a
-// module that says they do not belong here: the launcher never sends their commands this way. @berth/health/result
+// @berth/docker/runtime (up, down, status, logs, restart) is in it, and @berth/ecosystem's root (validate and docs see a
+// repo's ecosystem through it; pure apart from reading files and git); the other heavy packages (and the ecosystem's page
+// renderer) are replaced by a module that says they do not belong here: the launcher never sends their commands this way. @berth/health/result
 // (zod/mini schemas and the order of statuses, pure) stays: the health commands' renderer imports it.
-const HEAVY = /^@berth\/(docker(?!\/runtime)|health(?!\/result)|gpu|doctor|api|devcontainer|mcp(?!\/mcp-json)|ecosystem)(\/|$)/;
+const HEAVY = /^@berth\/(docker(?!\/runtime)|health(?!\/result)|gpu|doctor|api|devcontainer|mcp(?!\/mcp-json)|ecosystem(?=\/))(\/|$)/;
 const fastDir = join(outdir, 'fast');
 await build({
   entryPoints: { berth: here('./src/fast-entry.ts') },

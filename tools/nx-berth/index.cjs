@@ -3,85 +3,87 @@
  * berth's Nx plugin. For every project holding a berth.yaml it infers two cached targets:
  *   validate-ports  the spec's ports against its port registry (conflicts, ownership, ranges)
  *   validate-env    the spec's env schema (types, requirements, naming conventions)
- * Directories with a berth.yaml but no package.json or project.json become projects of their own,
- * tagged `berth-spec`, so an app's build can depend on `{ "projects": "tag:berth-spec", "target": "validate-ports" }`.
+ * and for every folder holding an ecosystem.yaml (the orchestrator's manifest) one:
+ *   validate-ecosystem  every member repo against the registry and each other (berth-ecosystem check)
+ * Directories with a berth.yaml or ecosystem.yaml but no package.json or project.json become projects of their own,
+ * tagged `berth-spec` (specs) or `berth-ecosystem` (manifests), so an app's build can depend on
+ * `{ "projects": "tag:berth-spec", "target": "validate-ports" }` and `{ "projects": "tag:berth-ecosystem", "target": "validate-ecosystem" }`.
  *
  * Another repo gets the same graph by installing @berth/spec and @berth/nx-plugin and adding
  * `{ "plugin": "@berth/nx-plugin" }` to nx.json's plugins.
  */
 const { dirname, join, basename, relative } = require('node:path');
-const { existsSync, readFileSync } = require('node:fs');
-const { parse } = require('yaml');
+const { existsSync } = require('node:fs');
 
 const SPEC = 'berth.yaml';
+const MANIFEST = 'ecosystem.yaml';
+const { ecosystemInputs } = require('./ecosystem-inputs.cjs');
+const { registryOf } = require('./registry-ref.cjs');
 
 /**
- * @typedef {{ validatePortsTargetName?: string, validateEnvTargetName?: string, command?: string, tag?: string }} BerthPluginOptions
+ * @typedef {{ validatePortsTargetName?: string, validateEnvTargetName?: string, validateEcosystemTargetName?: string, command?: string, ecosystemCommand?: string, tag?: string, ecosystemTag?: string }} BerthPluginOptions
  */
-
-/**
- * The registry a spec names: `{ path }` for a file relative to the spec, `{ package }` for a registry
- * published as an npm package. The spec is parsed as YAML (comments, quotes, flow or block style: whatever
- * berth itself accepts); a spec that does not parse names none here, and its validator reports why.
- * @returns {{ path: string } | { package: string } | undefined}
- */
-function registryOf(specPath) {
-  let spec;
-  try {
-    spec = parse(readFileSync(specPath, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const ref = spec && typeof spec === 'object' ? spec.registry : undefined;
-  if (typeof ref === 'string' && ref) return { path: ref };
-  if (ref && typeof ref === 'object') {
-    if (typeof ref.package === 'string' && ref.package) return { package: ref.package };
-    if (typeof ref.path === 'string' && ref.path) return { path: ref.path };
-  }
-  return undefined;
-}
 
 /** @type {import('nx/src/project-graph/plugins').CreateNodesV2<BerthPluginOptions>} */
 const createNodesV2 = [
-  `**/${SPEC}`,
+  `**/{${SPEC},${MANIFEST}}`,
   async (files, options, context) => {
     const opts = options ?? {};
-    const portsTarget = opts.validatePortsTargetName ?? 'validate-ports';
-    const envTarget = opts.validateEnvTargetName ?? 'validate-env';
-    const command = opts.command ?? 'berth-spec';
-    const tag = opts.tag ?? 'berth-spec';
-    return files.map((file) => {
-      const root = dirname(file);
-      const absRoot = join(context.workspaceRoot, root);
-      const isOwnProject = existsSync(join(absRoot, 'package.json')) || existsSync(join(absRoot, 'project.json'));
-      // validate-env reads the spec alone; validate-ports also reads the registry, a file or an npm package.
-      // Both depend on the validator's own code (the built @berth/spec the task graph runs first).
-      const validator = { dependentTasksOutputFiles: '**/*.js', transitive: true };
-      const envInputs = [`{projectRoot}/${SPEC}`, validator];
-      /** @type {(string | import('nx/src/config/workspace-json-project-json').InputDefinition)[]} */
-      const portsInputs = [`{projectRoot}/${SPEC}`];
-      const registry = registryOf(join(context.workspaceRoot, file));
-      if (registry && 'path' in registry) portsInputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry.path)).split('\\').join('/')}`);
-      if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
-      portsInputs.push(validator);
-      const target = (/** @type {'ports' | 'env'} */ check) => ({
-        command: `${command} ${check} ${SPEC}`,
-        options: { cwd: '{projectRoot}' },
-        cache: true,
-        inputs: check === 'ports' ? portsInputs : envInputs,
-        outputs: [],
-        metadata: { description: `berth: check ${check === 'ports' ? 'the ports against the port registry' : 'the env schema and its conventions'}`, technologies: ['berth'] },
-      });
-      /** @type {Record<string, any>} */
-      const project = {
-        root,
-        tags: [tag],
-        targets: { [portsTarget]: target('ports'), [envTarget]: target('env') },
-      };
-      if (!isOwnProject) project.name = `spec-${basename(root) === '.' ? 'root' : basename(root)}`;
-      return [file, { projects: { [root]: project } }];
-    });
+    return files.map((file) => [file, { projects: { [dirname(file)]: basename(file) === MANIFEST ? ecosystemProject(file, opts, context) : specProject(file, opts, context) } }]);
   },
 ];
+
+/** Both validators' own code: the built packages the task graph runs first. */
+const VALIDATOR = { dependentTasksOutputFiles: '**/*.js', transitive: true };
+
+/**
+ * A folder without its own package.json or project.json becomes a project named after it.
+ * @param {string} root @param {{ workspaceRoot: string }} context
+ */
+function nameFor(root, context) {
+  const absRoot = join(context.workspaceRoot, root);
+  const isOwnProject = existsSync(join(absRoot, 'package.json')) || existsSync(join(absRoot, 'project.json'));
+  return isOwnProject ? {} : { name: `spec-${basename(root) === '.' ? 'root' : basename(root)}` };
+}
+
+/** @param {string} file @param {BerthPluginOptions} opts @param {{ workspaceRoot: string }} context */
+function specProject(file, opts, context) {
+  const portsTarget = opts.validatePortsTargetName ?? 'validate-ports';
+  const envTarget = opts.validateEnvTargetName ?? 'validate-env';
+  const command = opts.command ?? 'berth-spec';
+  const root = dirname(file);
+  const absRoot = join(context.workspaceRoot, root);
+  // validate-env reads the spec alone; validate-ports also reads the registry, a file or an npm package.
+  const envInputs = [`{projectRoot}/${SPEC}`, VALIDATOR];
+  /** @type {(string | import('nx/src/config/workspace-json-project-json').InputDefinition)[]} */
+  const portsInputs = [`{projectRoot}/${SPEC}`];
+  const registry = registryOf(join(context.workspaceRoot, file));
+  if (registry && 'path' in registry) portsInputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry.path)).split('\\').join('/')}`);
+  if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
+  portsInputs.push(VALIDATOR);
+  const target = (/** @type {'ports' | 'env'} */ check) => ({
+    command: `${command} ${check} ${SPEC}`,
+    options: { cwd: '{projectRoot}' },
+    cache: true,
+    inputs: check === 'ports' ? portsInputs : envInputs,
+    outputs: [],
+    metadata: { description: `berth: check ${check === 'ports' ? 'the ports against the port registry' : 'the env schema and its conventions'}`, technologies: ['berth'] },
+  });
+  return { root, tags: [opts.tag ?? 'berth-spec'], targets: { [portsTarget]: target('ports'), [envTarget]: target('env') }, ...nameFor(root, context) };
+}
+
+/** @param {string} file @param {BerthPluginOptions} opts @param {{ workspaceRoot: string }} context */
+function ecosystemProject(file, opts, context) {
+  const root = dirname(file);
+  const target = {
+    command: `${opts.ecosystemCommand ?? 'berth-ecosystem'} check ${MANIFEST}`,
+    options: { cwd: '{projectRoot}' },
+    cache: true,
+    inputs: [...ecosystemInputs(join(context.workspaceRoot, file), context.workspaceRoot), VALIDATOR],
+    outputs: [],
+    metadata: { description: 'berth: check every member repo of the ecosystem against the registry and each other', technologies: ['berth'] },
+  };
+  return { root, tags: [opts.ecosystemTag ?? 'berth-ecosystem'], targets: { [opts.validateEcosystemTargetName ?? 'validate-ecosystem']: target }, ...nameFor(root, context) };
+}
 
 module.exports = { createNodesV2 };

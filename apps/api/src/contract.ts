@@ -119,6 +119,51 @@ export const RegistryResponse = z.union([
 ]);
 export type RegistryResponse = z.infer<typeof RegistryResponse>;
 
+// ---- GET /api/ecosystem -----------------------------------------------------------
+// The ecosystem the served spec belongs to (the ecosystem.yaml beside its registry), checked with the spec as served:
+// every member repo with its published ports, the shared services, who uses whom on which port, and the findings.
+
+/** tcp or udp, as @berth/spec's reports say it. */
+const Protocol = PortConflict.shape.protocol;
+export const EcosystemMember = z.object({
+  repo: z.string(),
+  file: describe(z.string(), 'Where its berth.yaml was read, as the server shows it (a git member: clone@ref:file).'),
+  source: z.object({ kind: z.enum(['path', 'package', 'git', 'argument']), text: z.string() }),
+  role: z.enum(['owner', 'consumer']),
+  services: z.array(z.object({ id: z.string(), name: z.optional(z.string()), ports: z.array(z.object({ port: z.string(), protocol: Protocol, name: z.optional(z.string()), env: z.optional(z.string()) })) })),
+  consumedBy: describe(z.array(z.object({ repo: z.string(), services: z.array(z.string()) })), 'Who uses its services, derived from the other members\' connections.'),
+  errors: z.number(),
+  warnings: z.number(),
+});
+export type EcosystemMember = z.infer<typeof EcosystemMember>;
+export const EcosystemEdge = z.object({
+  from: z.object({ repo: z.string(), connection: z.string(), name: z.optional(z.string()) }),
+  to: z.object({ kind: z.enum(['member', 'registry', 'shared']), repo: z.optional(z.string()), service: z.string(), name: z.optional(z.string()) }),
+  host: z.string(),
+  port: z.number(),
+});
+export type EcosystemEdge = z.infer<typeof EcosystemEdge>;
+export const EcosystemProblem = z.extend(ProblemView, { repos: describe(z.array(z.string()), 'The repos the problem concerns.') });
+export type EcosystemProblem = z.infer<typeof EcosystemProblem>;
+export const EcosystemResponse = z.union([
+  z.object({
+    available: z.literal(true),
+    name: z.nullable(z.string()),
+    manifest: z.string(),
+    registry: z.string(),
+    repo: describe(z.string(), 'The served spec\'s repo.'),
+    member: describe(z.boolean(), 'Whether the manifest names the served repo (a repo that only uses its registry is checked as if it did).'),
+    members: z.array(EcosystemMember),
+    unloaded: describe(z.array(z.string()), 'Members whose spec could not be loaded.'),
+    shared: z.array(z.object({ service: z.string(), port: z.string(), protocol: Protocol, repo: z.optional(z.string()), description: z.optional(z.string()), usedBy: z.array(z.string()) })),
+    edges: z.array(EcosystemEdge),
+    conflicts: z.array(PortConflict),
+    problems: z.array(EcosystemProblem),
+  }),
+  Unavailable,
+]);
+export type EcosystemResponse = z.infer<typeof EcosystemResponse>;
+
 // ---- GET /api/env ---------------------------------------------------------------
 // Names and states only: never a value, secret or not.
 
@@ -139,7 +184,16 @@ export type EnvResponse = z.infer<typeof EnvResponse>;
 export const ContainerView = z.omit(ServiceStatus, { lastHealthOutput: true });
 export type ContainerView = z.infer<typeof ContainerView>;
 export const ContainersResponse = z.union([
-  z.object({ available: z.literal(true), endpoint: z.string(), project: z.string(), containers: z.array(ContainerView), checkedAt: z.string() }),
+  z.object({
+    available: z.literal(true),
+    /** The first engine's endpoint (the default one's when a service runs there). */
+    endpoint: z.string(),
+    /** Every engine asked, by name, with its endpoint. */
+    engines: z.optional(z.array(z.object({ name: z.string(), endpoint: z.string() }))),
+    project: z.string(),
+    containers: z.array(ContainerView),
+    checkedAt: z.string(),
+  }),
   Unavailable,
 ]);
 export type ContainersResponse = z.infer<typeof ContainersResponse>;
@@ -214,6 +268,7 @@ export const routes = {
   'GET /api/services/:id/history': HistoryResponse,
   'GET /api/registry': RegistryResponse,
   'GET /api/env': EnvResponse,
+  'GET /api/ecosystem': EcosystemResponse,
   'GET /api/containers': ContainersResponse,
   'GET /api/profiles': ProfilesResponse,
   'GET /api/gpu': GpuResponse,

@@ -1,4 +1,4 @@
-import type { CheckResult, HealthResponse, HealthStatus } from './contract.js';
+import type { CheckResult, EcosystemResponse, HealthResponse, HealthStatus } from './contract.js';
 import { EventHub } from './events.js';
 import { redactValue, type BerthSpec, type EnvFile, type PortRegistry } from '@berth/spec';
 import type { HistoryStore, SubjectSummary } from './store/history-store.js';
@@ -14,6 +14,8 @@ export interface RuntimeOptions {
   /** The spec's path, for files beside it. */
   specPath?: string;
   registry?: { value: PortRegistry; file: string };
+  /** The ecosystem the spec belongs to, as loaded at start (absent: none was looked for). */
+  ecosystem?: EcosystemResponse;
   /** The `.env` beside the spec, as @berth/spec's loader read it at start (none when there is none). */
   envFile?: EnvFile;
   env: NodeJS.ProcessEnv;

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
-import { loadFailure, loadWorkspace, redactorFor, type BerthSpec, type EnvFile, type PortRegistry } from '@berth/spec';
+import { loadFailure, loadWorkspace, redactorFor, type BerthSpec, type EnvFile, type PortRegistry, type SourceDocument } from '@berth/spec';
+import type { LocalRepo } from '@berth/ecosystem';
 import { resolveToken, type TokenSource } from './auth.js';
 import { defaultUiDir } from './routes/static-routes.js';
 import { createServer, type BerthServer } from './server.js';
@@ -17,7 +18,12 @@ export interface StartOptions {
   spec?: BerthSpec;
   /** The spec file as shown to users (default: specPath). */
   specFile?: string;
-  registry?: { value: PortRegistry; file: string };
+  /** Where the spec's values are written (given with `spec`), so the ecosystem's findings in it have line and column. */
+  specSource?: SourceDocument;
+  /** The registry; with its path, the ecosystem.yaml beside it is found. */
+  registry?: { value: PortRegistry; file: string; path?: string; source?: SourceDocument };
+  /** Serve the ecosystem the spec belongs to at /api/ecosystem (default true): loaded once, at start. */
+  ecosystem?: boolean;
   /** The `.env` beside the spec as @berth/spec's loader read it (given with `spec`; loaded with it otherwise). */
   envFile?: EnvFile;
   env?: NodeJS.ProcessEnv;
@@ -58,17 +64,36 @@ export interface RunningServer extends BerthServer {
  * start on a spec, registry or `.env` that cannot be loaded: it throws the loader's one error, every problem
  * listed with file:line:col (berth serve prints them one per line and exits 2).
  */
-function loadSpec(specPath: string): { spec: BerthSpec; specFile: string; registry?: { value: PortRegistry; file: string }; envFile?: EnvFile } {
+function loadSpec(specPath: string): { spec: BerthSpec; specFile: string; specSource?: SourceDocument; registry?: StartOptions['registry']; envFile?: EnvFile } {
   const ws = loadWorkspace({ specPath });
   const failure = loadFailure(ws);
   if (failure) throw failure;
-  return { spec: ws.spec.value!, specFile: ws.spec.file, ...(ws.registry?.value ? { registry: { value: ws.registry.value, file: ws.registry.file } } : {}), ...(ws.env ? { envFile: ws.env } : {}) };
+  const r = ws.registry;
+  return {
+    spec: ws.spec.value!,
+    specFile: ws.spec.file,
+    ...(ws.spec.source ? { specSource: ws.spec.source } : {}),
+    ...(r?.value ? { registry: { value: r.value, file: r.file, ...(r.path ? { path: r.path } : {}), ...(r.source ? { source: r.source } : {}) } } : {}),
+    ...(ws.env ? { envFile: ws.env } : {}),
+  };
+}
+
+/** The served spec and its registry, as the ecosystem's view takes them; none without a registry file. */
+function localRepo(specPath: string, loaded: { spec: BerthSpec; specFile: string; specSource?: SourceDocument | undefined; registry?: StartOptions['registry'] | undefined }): LocalRepo | undefined {
+  const r = loaded.registry;
+  if (!r?.path) return undefined;
+  return {
+    spec: { spec: loaded.spec, file: loaded.specFile, path: specPath, ...(loaded.specSource ? { source: loaded.specSource } : {}) },
+    registry: { value: r.value, file: r.file, path: r.path, ...(r.source ? { source: r.source } : {}) },
+  };
 }
 
 /** Loads what is needed, opens the store, starts the scheduler and the sources, and listens. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
-  const loaded = options.spec ? { spec: options.spec, specFile: options.specFile ?? options.specPath, registry: options.registry, envFile: options.envFile } : loadSpec(options.specPath);
+  const loaded = options.spec
+    ? { spec: options.spec, specFile: options.specFile ?? options.specPath, specSource: options.specSource, registry: options.registry, envFile: options.envFile }
+    : loadSpec(options.specPath);
   const { spec } = loaded;
   const baseDir = dirname(options.specPath);
   const location = parseStoreOption(options.store, options.specPath);
@@ -76,6 +101,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Every value berth knows to be secret (process env, the .env beside the spec, what services pass into
   // their containers under secret names, the token): no answer, event or stored result carries one.
   const redact = redactorFor({ spec, specDir: baseDir, env, extra: [token.token] });
+  const { ecosystemAnswer } = await import('./sources/ecosystem.js');
+  const ecosystem = options.ecosystem === false ? { available: false as const, reason: 'the ecosystem view is off for this server' } : await ecosystemAnswer(localRepo(options.specPath, loaded), process.cwd());
   const store = await openStore(location, options.retention);
   try {
     const engine = options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir });
@@ -101,6 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       specFile: loaded.specFile,
       specPath: options.specPath,
       registry: loaded.registry,
+      ecosystem,
       envFile: loaded.envFile,
       env,
       store,

@@ -4,10 +4,10 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, freePort, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
-import { runSourceCli } from './support/source-cli.js';
+import { berthFromSources } from './support/source-cli.js';
 
 /** The CLI from its sources, as a child process. */
-const berth = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => runSourceCli(args, { cwd, env });
+const berth = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => berthFromSources(args, { cwd, env });
 
 interface UpJson {
   builds: { service: string; action: string; reason: string }[];

@@ -141,13 +141,15 @@ describe('the code-cached fast path for the spec and engine commands', () => {
     else expect(existsSync(dir)).toBe(false);
   });
 
-  it('holds the engine commands, and leaves Compose import/export, health, GPU, the doctor, the devcontainer, the API, the MCP server and the ecosystem out', () => {
+  it('holds the engine commands and the ecosystem\'s checks, and leaves Compose import/export, health, GPU, the doctor, the devcontainer, the API, the MCP server and the ecosystem\'s pages out', () => {
     const text = readFileSync(fast, 'utf8');
     // Every import of a heavy package that the bundle meets is replaced by a module that only throws.
     const stubbed = [...text.matchAll(/(@berth\/[\w/-]+) is not part of the fast path/g)].map((m) => m[1]);
     expect(stubbed).toContain('@berth/docker'); // the package root: Compose import and export
-    expect(stubbed).toContain('@berth/ecosystem'); // berth ecosystem always takes the ES module path
-    expect(stubbed.filter((p) => !/^@berth\/(docker$|health$|gpu|doctor|api|devcontainer|mcp$|ecosystem)/.test(p!))).toEqual([]);
+    expect(stubbed).toContain('@berth/ecosystem/render'); // berth ecosystem docs always takes the ES module path
+    expect(stubbed).not.toContain('@berth/ecosystem'); // validate and docs check a repo with its ecosystem
+    expect(text).toContain('include cycle'); // @berth/ecosystem's loader
+    expect(stubbed.filter((p) => !/^@berth\/(docker$|health$|gpu|doctor|api|devcontainer|mcp$|ecosystem\/render$)/.test(p!))).toEqual([]);
     expect(text).not.toContain('server/discover'); // the MCP SDK
     expect(text).toContain('/containers/create'); // @berth/docker/runtime: up, down, status, logs, restart
     expect(text).not.toContain('text/event-stream');

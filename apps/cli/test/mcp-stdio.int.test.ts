@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtocolError, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST, TOOLS, makeTree } from '@berth/ecosystem/testing';
 import { ensureBuiltCli } from './support/built-cli.js';
 import { READ_TOOLS, WRITE_TOOLS, connectBerth, runBerth, stable, textOf, type Connected } from './support/mcp-client.js';
 
@@ -65,6 +66,7 @@ describe('the tools, on the bundled example', () => {
     ['status', 'status', {}],
     ['doctor', 'doctor', {}],
     ['logs', 'logs --tail 5 mlflow', { service: 'mlflow', tail: 5 }],
+    ['ecosystem_check', 'ecosystem check', {}],
   ];
 
   it('every tool listed has a case here', () => {
@@ -115,6 +117,48 @@ describe('the tools, on the bundled example', () => {
     expect(textOf(answer)).toMatch(/^Input validation error: Invalid arguments for tool ports_suggest: .*service: must start with a letter or digit.*near: must be between 1 and 65535/);
     const missing = await s.client.callTool({ name: 'logs', arguments: { tail: 0 } });
     expect(textOf(missing)).toMatch(/tail: must be from 1 to 1000/);
+  });
+});
+
+describe('ecosystem_check on a real multi-repo ecosystem', () => {
+  it('from a member repo, or with --spec: the ecosystem beside its registry, each problem naming the repos it concerns', async () => {
+    const tree = makeTree({ tools: TOOLS.replace('ports: [8300]', 'ports: [8200]') });
+    try {
+      const web = join(tree.root, 'web');
+      const s = await connectBerth({ cwd: web });
+      try {
+        const answer = await s.client.callTool({ name: 'ecosystem_check', arguments: {} });
+        const expected = await runBerth(['--json', 'ecosystem', 'check'], web);
+        expect(expected.status).toBe(1);
+        expect(answer.isError ?? false).toBe(false); // findings are an answer
+        expect(answer.structuredContent).toEqual(JSON.parse(expected.stdout));
+        const content = answer.structuredContent as { ecosystem: string; problems: { code: string; repos: string[] }[] };
+        expect(content.ecosystem).toBe('demo');
+        expect(content.problems.filter((p) => p.code === 'port-conflict').map((p) => p.repos)).toEqual([['tools', 'web']]);
+        expect(textOf(answer)).toMatch(/^ecosystem demo: 3 members, 3 connections between repos and shared services: 2 errors, 1 warning\n/);
+      } finally {
+        await s.close();
+      }
+      const bySpec = await connectBerth({ cwd: tree.root, args: ['mcp', '--spec', 'web/berth.yaml'] });
+      try {
+        const answer = await bySpec.client.callTool({ name: 'ecosystem_check', arguments: {} });
+        expect(answer.structuredContent).toMatchObject({ ecosystem: 'demo', manifest: 'orchestrator/ecosystem.yaml', errors: 2 });
+      } finally {
+        await bySpec.close();
+      }
+      // A member that cannot be loaded is bad input: a tool error with the CLI's lines, and the same JSON.
+      tree.write('orchestrator/ecosystem.yaml', MANIFEST.replace('path: ../data', 'path: ../dta'));
+      const broken = await connectBerth({ cwd: web });
+      try {
+        const answer = await broken.client.callTool({ name: 'ecosystem_check', arguments: {} });
+        expect(answer.isError).toBe(true);
+        expect(textOf(answer).split('\n')[0]).toBe('../orchestrator/ecosystem.yaml:6:5: member data (../dta): no such file or folder (fix the path, clone the repo beside the others, or remove the member)');
+      } finally {
+        await broken.close();
+      }
+    } finally {
+      tree.cleanup();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { api } from './api/client.js';
 import { ContainersPanel } from './components/containers-panel.js';
+import { EcosystemPanel } from './components/ecosystem-panel.js';
 import { EnvPanel } from './components/env-panel.js';
 import { GpuPanel } from './components/gpu-panel.js';
 import { Panel } from './components/panel.js';
@@ -31,6 +32,7 @@ export function App() {
   const profiles = usePoll(api.profiles, 10_000);
   const containers = usePoll(api.containers, 10_000);
   const gpu = usePoll(api.gpu, 60_000);
+  const ecosystem = usePoll(api.ecosystem, 300_000);
   const refreshEngine = () => {
     profiles.refresh();
     containers.refresh();
@@ -99,6 +101,11 @@ export function App() {
         <Panel id="ports" title="Port map" state={registry}>
           {(d) => <PortMap registry={d} />}
         </Panel>
+        {(ecosystem.error || ecosystem.data?.available) && (
+          <Panel id="ecosystem" title="Ecosystem" state={ecosystem}>
+            {(d) => d.available && <EcosystemPanel eco={d} />}
+          </Panel>
+        )}
         <Panel id="containers" title="Containers" state={containers}>
           {(d) => <ContainersPanel data={d} />}
         </Panel>

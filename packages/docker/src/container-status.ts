@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 
 export const ServiceStatus = z.object({
   service: z.string(),
+  engine: z.optional(z.string().check(z.describe('The engine it runs on: `default`, or a name under the spec\'s `engines` (see serviceEngine).'))),
   container: z.optional(z.string()),
   state: z.enum(['running', 'exited', 'created', 'restarting', 'paused', 'dead', 'missing']),
   health: z.optional(z.enum(['healthy', 'unhealthy', 'starting', 'none'])),
@@ -15,6 +16,15 @@ export const ServiceStatus = z.object({
   image: z.optional(z.string()),
   startedAt: z.optional(z.string()),
   uptimeMs: z.optional(z.number()),
+  tasks: z.optional(
+    z
+      .object({
+        desired: z.number(),
+        running: z.number(),
+        nodes: z.array(z.object({ node: z.string(), desired: z.number(), running: z.number() })),
+      })
+      .check(z.describe('A swarm service (an engine with `mode: swarm`): its tasks meant to run and running, in all and per node.')),
+  ),
   lastHealthOutput: z.optional(z.string().check(z.describe("The engine's last health probe output (redacted before berth prints or serves it)."))),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;

@@ -1,10 +1,10 @@
 /** Everything of @berth/docker except Compose import/export: what `berth up/down/status/logs/restart` load. */
-export { connectEngine, type Engine, type EngineInfo } from './engine/connect.js';
+export { connectEngine, connectCandidate, type ConnectOptions, type Engine, type EngineInfo } from './engine/connect.js';
 export type { EngineApi, EngineCallOptions, ContainerHandle, NetworkHandle, ExecOptions, ExecResult } from './engine/engine-api.js';
 export type { EngineSilence, EngineTimeouts } from './engine/transport.js';
 export { EngineStalledError, isContainerGone } from './engine/engine-errors.js';
 export { commandScope, type CommandScope } from './engine/command-scope.js';
-export { engineCandidates, type EngineCandidate } from './engine/engine-candidates.js';
+export { engineCandidates, declaredEngineCandidate, type EngineCandidate } from './engine/engine-candidates.js';
 export { projectName, containerName, networkName, normalizeProjectName } from './project-name.js';
 export { resolveProfiles, dependencyOrder, runsInEngine, type ProfileSelection } from './profiles.js';
 export { findPortHolders, describeHolder, type PortHolder } from './ports/port-holders.js';
@@ -22,10 +22,12 @@ export { down, type DownResult } from './ops/down.js';
 export { restart, type RestartResult } from './ops/restart.js';
 export { withProjectLock, type LockHolder } from './ops/project-lock.js';
 export { logs, type LogLine } from './ops/logs.js';
+export { runOneShot, BERTH_ONE_SHOT, type OneShotResult } from './ops/one-shot.js';
 export { LogFrames } from './ops/log-frames.js';
 export * from './labels.js';
 export { buildJob, type BuildJob } from './build/build-job.js';
 export { buildFailureProblem, planBuilds, runBuilds, type BuildTarget, type BuildReport, type BuildEvent, type PlannedBuild, type PlannedReport } from './build/build-images.js';
 export { buildServices, type BuildServicesOptions, type BuildServicesResult } from './build/build-services.js';
 export type { RemoveImages } from './ops/down-images.js';
+export * from './engines/index.js';
 export * from './swarm/index.js';

@@ -68,4 +68,20 @@ describe.skipIf(!dockerAvailable())(`port preflight on a real engine${dockerSkip
       await new Promise((r) => server.close(r));
     }
   }, 60_000);
+
+  it('for an engine on another machine, checks its containers only and says a host process there cannot be seen', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+    const busy = (server.address() as net.AddressInfo).port;
+    try {
+      // This machine's sockets say nothing about the other one: the listener here is not taken for a holder there.
+      expect(await findPortHolders(e!.api, [{ port: busy, protocol: 'tcp' }], { hostSockets: false })).toEqual([]);
+      expect(await findPortHolders(e!.api, [{ port, protocol: 'tcp' }], { hostSockets: false })).toContainEqual(expect.objectContaining({ kind: 'container', service: 'web' }));
+      const result = await up(e!, victim(busy), { env: {}, dryRun: true, remoteHost: 'gpu-box' });
+      expect(result.warnings.map((w) => w.message)).toContain('host ports on gpu-box were checked against its containers only: a process of that machine holding one cannot be seen from here');
+      expect(result.warnings.some((w) => w.code === 'port-held')).toBe(false);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
 });

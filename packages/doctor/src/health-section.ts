@@ -1,4 +1,5 @@
 import { deriveChecks, isNotExpected, relaxUnexpected, runChecks, type CheckResult, type EngineSource } from '@berth/health';
+import { specEngineAddresses } from '@berth/docker/runtime';
 import { expectedServices } from '@berth/spec';
 import { nextStep } from './next-step.js';
 import { sectionOf, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
@@ -11,7 +12,9 @@ import { sectionOf, type DoctorFinding, type DoctorInput, type DoctorSection } f
 export async function healthSection(input: DoctorInput, engine: EngineSource): Promise<{ section: DoctorSection; checks: CheckResult[] }> {
   const started = performance.now();
   // The GPU section already runs nvidia-smi and judges the devcontainer's needs: not twice.
-  const targets = deriveChecks(input.spec, { baseDir: input.baseDir }).filter((t) => t.check.type !== 'gpu');
+  // A spec with engines of its own: each service at its engine's address (contexts read from the Docker config).
+  const addresses = Object.keys(input.spec.engines).length ? specEngineAddresses(input.spec, input.env as NodeJS.ProcessEnv) : undefined;
+  const targets = deriveChecks(input.spec, { baseDir: input.baseDir, ...(addresses ? { addresses } : {}) }).filter((t) => t.check.type !== 'gpu');
   const raw = await runChecks(targets, { engine, ...(input.signal ? { signal: input.signal } : {}) });
   const selection = expectedServices(input.spec, { env: input.env });
   const checks = raw.map((r) => relaxUnexpected(r, selection));

@@ -1,4 +1,4 @@
-import { worstStatus } from '@berth/health';
+import { specEngineSource, worstStatus, type EngineSource } from '@berth/health';
 import { connectForDoctor, engineSection } from './engine-section.js';
 import { envSection } from './env-section.js';
 import { gpuSection } from './gpu-section.js';
@@ -27,16 +27,20 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       return { id, title, status: 'unknown', summary: `unknown: ${(err as Error).message}`, findings: [], durationMs: Math.round(performance.now() - t) };
     }
   };
-  const health = healthSection(input, engine);
+  // A spec with engines of its own: each declared engine connected on first use, shared by the engine section and the checks.
+  const declared = Object.keys(input.spec.engines).length ? specEngineSource(input.spec, { env: input.env as NodeJS.ProcessEnv, timeoutMs: input.engineTimeoutMs ?? 5000 }) : undefined;
+  const byName: EngineSource | undefined = declared && { forEngine: (name) => (name === 'default' ? engine : declared.forEngine(name)) };
+  const health = healthSection(input, byName ?? engine);
   const sections = await Promise.all([
     guard('spec', 'Spec and registry', () => specSection(input)),
     guard('ports', 'Ports', () => portsSection(input, connected)),
     guard('env', 'Environment', () => envSection(input)),
-    guard('engine', 'Docker engine', () => engineSection(input, connection)),
+    guard('engine', 'Docker engine', () => engineSection(input, connection, declared)),
     guard('gpu', 'GPU', () => gpuSection(input, dockerInfo)),
     guard('health', 'Services and connections', async () => (await health).section),
   ]);
   const checks = await health.then((h) => h.checks).catch(() => []);
+  declared?.close();
   void connected.then((e) => e?.close());
   return { status: worstStatus(sections), spec: input.specFile, sections, checks, durationMs: Math.round(performance.now() - started) };
 }

@@ -5,5 +5,6 @@ export { parseMemberSpec } from './load/members.js';
 export { GIT_TIMEOUT_MS } from './load/git.js';
 export { ecosystemConventions, memberConventions } from './conventions.js';
 export { checkEcosystem, type EcosystemReport } from './check/check-ecosystem.js';
-export { findEcosystemFor, problemsConcerning, consumersOf } from './queries.js';
+export { ecosystemBeside, findEcosystemFor, problemsConcerning, consumersOf } from './queries.js';
 // The page renderers are the subpath `@berth/ecosystem/render`.
+export { viewAsMember, problemsAsMember, type LocalRepo, type MemberView } from './member-view.js';

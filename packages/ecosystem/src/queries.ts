@@ -10,8 +10,12 @@ import type { EcosystemGraph, EcosystemProblem } from './model.js';
  */
 export function findEcosystemFor(spec: Pick<BerthSpec, 'registry'>, specPath: string): string | undefined {
   const registry = resolveRegistryPath(spec, specPath).path;
-  if (!registry) return undefined;
-  const manifest = join(dirname(registry), ECOSYSTEM_FILE_NAME);
+  return registry ? ecosystemBeside(registry) : undefined;
+}
+
+/** The ecosystem manifest beside a registry file (the orchestrator keeps both in one folder), or undefined. */
+export function ecosystemBeside(registryPath: string): string | undefined {
+  const manifest = join(dirname(registryPath), ECOSYSTEM_FILE_NAME);
   return existsSync(manifest) ? manifest : undefined;
 }
 

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProblem } from '@berth/spec';
-import { mergeKeepBlocks } from '@berth/spec/render';
-import { checkEcosystem, loadEcosystem } from '../src/index.js';
+import { loadWorkspace } from '@berth/spec';
+import { mergeKeepBlocks, renderInfrastructurePage } from '@berth/spec/render';
+import { checkEcosystem, ecosystemBeside, loadEcosystem, viewAsMember } from '../src/index.js';
 import { ECOSYSTEM_PAGES, renderEcosystemPages } from '../src/render/index.js';
 
 /** The workspace's own ecosystem: semops-data and berth itself, with the orchestrator's manifest and registry. */
@@ -39,5 +40,20 @@ describe('the bundled ecosystem (examples/semops-dx-orchestrator/ecosystem.yaml)
       for (const line of chart.trim().split('\n').slice(1)) expect(line).toMatch(/^ {2,4}(end|subgraph [A-Za-z0-9_]+\["[^"]*"\]|[A-Za-z0-9_]+(\["[^"]*"\]|\[\("[^"]*"\)\])|[A-Za-z0-9_]+ -->\|[0-9, ]+\| [A-Za-z0-9_]+)$/);
     }
     expect(charts[0]).toContain('repo_semops_data -->|6333| shared_qdrant');
+  });
+
+  // The example's INFRASTRUCTURE.md is committed, as a repo using berth would commit it; it must be exactly what
+  // `berth docs --write` renders today (Consumed By from the ecosystem's connections), or `berth docs --check` fails for users too.
+  it('semops-data\'s INFRASTRUCTURE.md is what berth docs renders, "Consumed By" derived from the other member\'s connections', async () => {
+    const dir = join(root, 'examples/semops-data');
+    const ws = loadWorkspace({ specPath: join(dir, 'berth.yaml'), cwd: dir, withEnv: false });
+    const spec = ws.spec.value!;
+    const registry = ws.registry!;
+    const manifest = ecosystemBeside(registry.path!)!;
+    expect(manifest).toBe(join(orchestrator, 'ecosystem.yaml'));
+    const view = await viewAsMember(manifest, { spec: { spec, file: ws.spec.file, source: ws.spec.source!, path: join(dir, 'berth.yaml') }, registry: { value: registry.value!, file: registry.file, source: registry.source!, path: registry.path! } }, { cwd: dir });
+    expect(view.consumers).toEqual([]);
+    const committed = readFileSync(join(dir, 'INFRASTRUCTURE.md'), 'utf8');
+    expect(mergeKeepBlocks(renderInfrastructurePage(spec, { specFile: 'berth.yaml', derivedConsumers: { ecosystem: view.name!, consumers: view.consumers! } }), committed)).toBe(committed);
   });
 });

@@ -91,17 +91,22 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
       }
       if (killedFor === 'abort') return finish({ status: 'failed', message: `${command} was interrupted` });
       if (killedFor === 'too-much') return finish({ status: 'unparseable', message: `${command} printed more than ${maxBytes} bytes and was stopped` });
-      if (code === 0) return finish(parseNvidiaSmiXml(stdout));
-      const said = firstLine(stderr.trim() ? stderr : stdout);
-      const known = code !== null ? EXIT_VERDICTS[code] : undefined;
-      if (known) return finish({ status: known.status, message: `${command} exited ${code}: ${known.what} (${said})`, exitCode: code!, ...(known.hint ? { hint: known.hint } : {}) });
-      if (code === null) return finish({ status: 'failed', message: `${command} was killed by ${signal ?? 'a signal'} (${said})` });
-      // Some failures still print a usable document (one GPU in error, the others fine): keep it, say so.
-      const parsed = stdout.trimStart().startsWith('<') ? parseNvidiaSmiXml(stdout) : undefined;
-      if (parsed?.status === 'ok') return finish({ ...parsed, warnings: [`${command} exited ${code} (${said}) but printed usable output`, ...parsed.warnings] });
-      return finish({ status: 'failed', message: `${command} exited ${code}: ${said}`, exitCode: code, hint: 'run `nvidia-smi` by hand to see the whole message' });
+      if (code === null) return finish({ status: 'failed', message: `${command} was killed by ${signal ?? 'a signal'} (${firstLine(stderr.trim() ? stderr : stdout)})` });
+      finish(detectionFromExit(command, code, stdout, stderr));
     });
   });
+}
+
+/** What nvidia-smi's exit code and output say: its document when it exited 0 (or printed one anyway), else the failure in one line. */
+export function detectionFromExit(command: string, code: number, stdout: string, stderr: string): GpuDetection {
+  if (code === 0) return parseNvidiaSmiXml(stdout);
+  const said = firstLine(stderr.trim() ? stderr : stdout);
+  const known = EXIT_VERDICTS[code];
+  if (known) return { status: known.status, message: `${command} exited ${code}: ${known.what} (${said})`, exitCode: code, ...(known.hint ? { hint: known.hint } : {}) };
+  // Some failures still print a usable document (one GPU in error, the others fine): keep it, say so.
+  const parsed = stdout.trimStart().startsWith('<') ? parseNvidiaSmiXml(stdout) : undefined;
+  if (parsed?.status === 'ok') return { ...parsed, warnings: [`${command} exited ${code} (${said}) but printed usable output`, ...parsed.warnings] };
+  return { status: 'failed', message: `${command} exited ${code}: ${said}`, exitCode: code, hint: 'run `nvidia-smi` by hand to see the whole message' };
 }
 
 function spawnFailure(command: string, err: unknown): GpuDetectionFailure {

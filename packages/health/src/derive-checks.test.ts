@@ -54,3 +54,41 @@ describe('deriveChecks defaults', () => {
     expect(byId.worker).toMatchObject({ type: 'container' });
   });
 });
+
+describe('deriveChecks across engines', () => {
+  const spec = BerthSpecSchema.parse({
+    berth: 1,
+    repo: { name: 'lab' },
+    engines: { gpu: { host: 'ssh://dev@gpu-box' }, nas: { context: 'nas' }, lo: { host: 'unix:///run/user/1000/docker.sock' } },
+    profiles: { training: { engine: 'gpu' } },
+    services: {
+      api: { image: 'api', ports: [8000] },
+      trainer: { image: 'trainer', profiles: ['training'], ports: [{ host: 8001, container: 80, appProtocol: 'http' }, '127.0.0.1:8002:80'] },
+      backup: { image: 'restic', engine: 'nas', ports: [9000] },
+      worker: { image: 'worker', engine: 'gpu' },
+      rootless: { image: 'x', engine: 'lo', ports: [7000] },
+    },
+  });
+
+  it("checks a service on another machine at that engine's address, and its container on that engine", () => {
+    const targets = deriveChecks(spec);
+    const where = Object.fromEntries(targets.map((t) => [t.id, [t.check.type === 'http' ? t.check.url : t.check.type === 'tcp' ? `${t.check.host}:${t.check.port}` : t.check.type, t.context?.engine]]));
+    expect(where).toEqual({
+      'service:api/tcp :8000': ['127.0.0.1:8000', 'default'],
+      'service:trainer/http :8001/': ['http://gpu-box:8001/', 'gpu'],
+      // Bound to the GPU box's own loopback: reached at its address all the same (and refused there, which the check says).
+      'service:trainer/tcp :8002': ['gpu-box:8002', 'gpu'],
+      // A context's endpoint is in the Docker config: without the addresses berth read there, this machine is assumed.
+      'service:backup/tcp :9000': ['127.0.0.1:9000', 'nas'],
+      'service:worker/container': ['container', 'gpu'],
+      'service:rootless/tcp :7000': ['127.0.0.1:7000', 'lo'],
+    });
+    const withContexts = deriveChecks(spec, { services: ['backup'], addresses: new Map([['default', '127.0.0.1'], ['nas', 'nas.lan']]) });
+    expect(withContexts.map((t) => t.check.type === 'tcp' && `${t.check.host}:${t.check.port}`)).toEqual(['nas.lan:9000']);
+  });
+
+  it('leaves a spec without engines as it was: no engine named on its targets', () => {
+    expect(deriveChecks(example).every((t) => t.context?.engine === undefined)).toBe(true);
+  });
+});
+

@@ -1,5 +1,5 @@
 import type { BerthSpec, HealthCheck, Service } from '@berth/spec';
-import { HealthCheck as HealthCheckSchema } from '@berth/spec';
+import { engineAddresses, HealthCheck as HealthCheckSchema, isLocalHost, serviceEngine } from '@berth/spec';
 import { checkLabel } from './check-label.js';
 import { knownEndpoint } from './known-services.js';
 import type { CheckSubject, CheckTarget } from './types.js';
@@ -9,7 +9,13 @@ type Binding = NonNullable<Service['ports']>[number];
 /** Builds a check through the schema, so defaults (method, expect, maxRedirects) are filled as for a user's. */
 const make = (check: Record<string, unknown>): HealthCheck => HealthCheckSchema.parse(check);
 
-const hostFor = (binding: Binding) => (binding.hostIp && binding.hostIp !== '0.0.0.0' && binding.hostIp !== '::' ? binding.hostIp : '127.0.0.1');
+/**
+ * Where a published port is reached from here: its own host address when it names one, else `address`,
+ * its engine's host (127.0.0.1 on this machine). A port bound to a remote machine's loopback is reached
+ * at that machine's address all the same (and is refused there: the check says so).
+ */
+const hostFor = (binding: Binding, address: string) =>
+  binding.hostIp && binding.hostIp !== '0.0.0.0' && binding.hostIp !== '::' && !(address !== '127.0.0.1' && isLocalHost(binding.hostIp)) ? binding.hostIp : address;
 
 /** The check a port gets when the spec names none: HTTP where it speaks HTTP, PostgreSQL for postgres, TCP otherwise. */
 function defaultForPort(protocol: string | undefined, host: string, port: number, names: (string | undefined)[], portName?: string): HealthCheck {
@@ -26,7 +32,7 @@ function defaultForPort(protocol: string | undefined, host: string, port: number
   return make({ type: 'tcp', host, port });
 }
 
-function serviceChecks(id: string, service: Service): HealthCheck[] {
+function serviceChecks(id: string, service: Service, address: string): HealthCheck[] {
   if (service.checks?.length) return service.checks;
   const ports = service.ports ?? [];
   if (ports.length === 0) {
@@ -35,15 +41,19 @@ function serviceChecks(id: string, service: Service): HealthCheck[] {
   }
   return ports
     .filter((b) => b.protocol === 'tcp')
-    .map((b) => defaultForPort(b.appProtocol, hostFor(b), b.host.from, [id, service.name, service.image], b.name));
+    .map((b) => defaultForPort(b.appProtocol, hostFor(b, address), b.host.from, [id, service.name, service.image], b.name));
 }
 
 /**
  * Every check of a spec: each service's and connection's own checks, or a sensible default for each
  * port when it names none; the MCP connection's stdio check; the devcontainer's checks.
- * `services` narrows it to those services and connections (by id).
+ * `services` narrows it to those services and connections (by id). A service on another engine is
+ * checked at that engine's address (`addresses`, by engine name: see specEngineAddresses; by default
+ * what the spec's `engines` hosts say), and its container checks carry the engine's name.
  */
-export function deriveChecks(spec: BerthSpec, options: { services?: string[]; baseDir?: string; project?: string } = {}): CheckTarget[] {
+export function deriveChecks(spec: BerthSpec, options: { services?: string[]; baseDir?: string; project?: string; addresses?: ReadonlyMap<string, string> } = {}): CheckTarget[] {
+  const addresses = options.addresses ?? engineAddresses(spec);
+  const declared = Object.keys(spec.engines ?? {}).length > 0;
   const wanted = options.services?.length ? new Set(options.services) : undefined;
   const targets: CheckTarget[] = [];
   const add = (subject: CheckSubject, checks: HealthCheck[], context?: CheckTarget['context']) => {
@@ -61,10 +71,11 @@ export function deriveChecks(spec: BerthSpec, options: { services?: string[]; ba
       });
     }
   };
-  const project = options.project ? { project: options.project } : undefined;
   for (const [id, service] of Object.entries(spec.services ?? {})) {
     if (wanted && !wanted.has(id)) continue;
-    add({ kind: 'service', id, ...(service.name ? { name: service.name } : {}) }, serviceChecks(id, service), project);
+    const engine = declared ? serviceEngine(spec, id) : undefined;
+    const context = { ...(options.project ? { project: options.project } : {}), ...(engine ? { engine } : {}) };
+    add({ kind: 'service', id, ...(service.name ? { name: service.name } : {}) }, serviceChecks(id, service, addresses.get(engine ?? 'default') ?? '127.0.0.1'), Object.keys(context).length ? context : undefined);
   }
   for (const [id, conn] of Object.entries(spec.connections ?? {})) {
     if (wanted && !wanted.has(id)) continue;

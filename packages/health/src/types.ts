@@ -14,7 +14,7 @@ export interface CheckTarget {
   /** Where relative paths (.mcp.json, a command's cwd) resolve; the spec's folder. */
   baseDir?: string;
   /** Facts the check kinds may need: the devcontainer (its image and GPU needs), the Compose project. */
-  context?: { image?: string; project?: string; devcontainer?: Devcontainer };
+  context?: { image?: string; project?: string; devcontainer?: Devcontainer; /** The engine (a spec's engine name) its container runs on, when the spec declares engines. */ engine?: string };
 }
 
 /** One check run; its `type` narrowed to the spec's check kinds. The schema is `CheckResult` in result.ts. */

@@ -23,7 +23,7 @@ export interface BerthMcpOptions {
 const WATCH_DELAY_MS = 1000;
 
 const INSTRUCTIONS = `berth knows this repo's development infrastructure from its validated spec (berth.yaml) and the cross-repo port registry.
-Ask it before guessing: validate and ports_check for conflicts, ports_suggest for a free port, env_check for missing variables (never values), status, health and doctor for whether the stack works and why not, logs for a service's last lines, docs for the whole picture.
+Ask it before guessing: validate and ports_check for conflicts, ports_suggest for a free port, env_check for missing variables (never values), status, health and doctor for whether the stack works and why not, logs for a service's last lines, docs for the whole picture, ecosystem_check for the other repos this one shares ports and services with.
 Every tool answers with the same JSON as the berth CLI's --json. Calls run one at a time.`;
 
 /**

@@ -37,6 +37,11 @@ export const summaries: Record<string, (json: unknown) => string> = {
     return `${plural(vars.length, 'variable')}: ${missing} required missing, ${invalid} invalid (${problemCounts(obj(j))})`;
   },
   docs: (j) => `the INFRASTRUCTURE.md page rendered from ${obj(j).spec}`,
+  ecosystem_check: (j) => {
+    const a = obj(j);
+    const graph = obj(a.graph);
+    return `ecosystem ${a.ecosystem ?? '(specs named)'}: ${plural(list(a.members).length, 'member')}, ${plural(list(graph.edges).length, 'connection')} between repos and shared services: ${problemCounts(a)}`;
+  },
   health: (j) => {
     const checks = list(obj(j).checks);
     const count = (s: string) => checks.filter((c) => c.status === s).length;

@@ -151,7 +151,17 @@ export const TOOLS: readonly BerthTool[] = [
     argv: (a) => ['logs', '--tail', String(a.tail), ...names(a.service ? [a.service] : undefined)],
     output: 'json-lines',
   }),
-  // ecosystem_check joins here when `berth ecosystem check --json` exists: one more entry like `ports_check`.
+  tool({
+    name: 'ecosystem_check',
+    title: 'Check the ecosystem',
+    description:
+      'Check every repo of the ecosystem this repo belongs to (the ecosystem.yaml beside its port registry, or the one in this folder) against the registry and each other: a port published by two repos, stale allocations, connections and their owners, hand-written consumers, env conventions. Each problem names the repos it concerns; the graph says which repo uses which repo\'s service on which port. Same answer as `berth ecosystem check --json`.',
+    input: z.object({}),
+    write: false,
+    hints: read,
+    argv: () => ['ecosystem', 'check'],
+    output: 'json',
+  }),
 
   // The tools below change things; they exist only when the server runs with --allow-write.
   tool({

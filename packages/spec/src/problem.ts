@@ -44,6 +44,8 @@ export const BERTH_ERROR_CODES = [
   'ERR_BERTH_BUNDLED',
   'ERR_BERTH_UNKNOWN_SERVICE',
   'ERR_BERTH_UNKNOWN_MODULE',
+  'ERR_BERTH_UNKNOWN_ENGINE',
+  'ERR_BERTH_SWARM_UNSUPPORTED',
   'ERR_BERTH_ENV_FILE',
   'ERR_BERTH_NO_COMPOSE_FILE',
   'ERR_BERTH_COMPOSE_IMPORT',
@@ -70,6 +72,17 @@ export const BERTH_ERROR_CODES = [
   'ERR_BERTH_LOCKED',
   // The engine: unreachable, or it refused, or what it runs did not come up.
   'ERR_BERTH_ENGINE_UNREACHABLE',
+  // An ssh:// engine: the key refused, the host key unknown, the host silent, no docker CLI or engine there, ssh failing otherwise.
+  'ERR_BERTH_SSH_KEY_REFUSED',
+  'ERR_BERTH_SSH_HOST_KEY',
+  'ERR_BERTH_SSH_UNREACHABLE',
+  'ERR_BERTH_SSH_NO_DOCKER',
+  'ERR_BERTH_SSH_NO_ENGINE',
+  'ERR_BERTH_SSH_FAILED',
+  // Several engines at once: some could not be reached (or stopped answering), or failed otherwise; a dependency on another engine failed.
+  'ERR_BERTH_ENGINES_UNREACHABLE',
+  'ERR_BERTH_ENGINES_FAILED',
+  'ERR_BERTH_DEPENDENCY_FAILED',
   'ERR_BERTH_ENGINE',
   'ERR_BERTH_IMAGE_MISSING',
   'ERR_BERTH_IMAGE_BUILD',

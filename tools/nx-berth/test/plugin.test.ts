@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzePorts, formatProblem, loadRegistryFile, loadSpecFile } from '@berth/spec';
+import { MANIFEST, TOOLS, makeTree, type Tree } from '@berth/ecosystem/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-type Target = { command: string; options: { cwd: string }; cache: boolean; inputs: unknown[] };
+type Target = { command: string; options: { cwd: string; command?: string }; cache: boolean; inputs: unknown[] };
 type Node = { root: string; name?: string; tags: string[]; targets: Record<string, Target> };
 type CreateNodesV2 = [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Promise<[string, { projects: Record<string, Node> }][]>];
 const { createNodesV2 } = createRequire(import.meta.url)('../index.cjs') as { createNodesV2: CreateNodesV2 };
@@ -35,8 +36,8 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
 
   const infer = async (files: string[], options: unknown = {}) => Object.fromEntries((await createNodesV2[1](files, options, { workspaceRoot: ws })).map(([file, r]) => [file, Object.values(r.projects)[0]!]));
 
-  it('matches every berth.yaml in the workspace', () => {
-    expect(createNodesV2[0]).toBe('**/berth.yaml');
+  it('matches every berth.yaml and every ecosystem.yaml in the workspace', () => {
+    expect(createNodesV2[0]).toBe('**/{berth.yaml,ecosystem.yaml}');
   });
 
   it('adds cached targets to an existing project, and makes a tagged project of a bare folder', async () => {
@@ -82,6 +83,95 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
   });
 });
 
+describe('validate-ecosystem, inferred for every ecosystem.yaml', () => {
+  let ws: string;
+  let outside: string;
+  const write = (path: string, text: string) => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+  };
+  const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@berth.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@berth.invalid', GIT_CONFIG_NOSYSTEM: '1' } });
+  beforeAll(() => {
+    outside = mkdtempSync(join(tmpdir(), 'berth-nx-eco-'));
+    ws = join(outside, 'workspace');
+    // Members every way the manifest finds them: a folder and a file in the workspace, a repo cloned beside the workspace,
+    // an npm package, a git tag of a local clone; an include by path with a member of its own, and one at a git ref.
+    write(join(ws, 'orchestrator/ecosystem.yaml'), [
+      'ecosystem: 1',
+      'name: demo',
+      'members:',
+      '  - { repo: data, path: ../data }',
+      '  - { repo: web, path: ../web/infra.yaml }',
+      '  - { repo: sibling, path: ../../sibling }',
+      '  - { repo: publisher, package: "@acme/publisher-infra" }',
+      "  - { repo: tools, git: ../tools, ref: v1 }",
+      'include:',
+      '  - { path: ../platform }',
+      '  - { git: ../tools, ref: main, file: ecosystem.yaml }',
+      '',
+    ].join('\n'));
+    write(join(ws, 'orchestrator/ports.yaml'), 'registry: 1\nports: []\n');
+    write(join(ws, 'data/berth.yaml'), 'berth: 1\nrepo: { name: data }\n');
+    write(join(ws, 'web/infra.yaml'), 'berth: 1\nrepo: { name: web }\n');
+    write(join(ws, 'platform/ecosystem.yaml'), 'ecosystem: 1\nname: platform\nregistry: { package: "@acme/ignored" }\nmembers:\n  - { repo: infra, path: ../infra }\n');
+    mkdirSync(join(ws, 'infra'));
+    write(join(outside, 'sibling/berth.yaml'), 'berth: 1\nrepo: { name: sibling }\n');
+    write(join(ws, 'tools/berth.yaml'), 'berth: 1\nrepo: { name: tools }\n');
+    git(join(ws, 'tools'), 'init', '-q', '-b', 'main');
+    git(join(ws, 'tools'), 'add', 'berth.yaml');
+    git(join(ws, 'tools'), 'commit', '-q', '-m', 'spec');
+    git(join(ws, 'tools'), 'tag', 'v1');
+    write(join(ws, 'broken/ecosystem.yaml'), 'ecosystem: 1\nmembers: [\n');
+  });
+  afterAll(() => rmSync(outside, { recursive: true, force: true }));
+  const infer = async (file: string, options: unknown = {}) => Object.values((await createNodesV2[1]([file], options, { workspaceRoot: ws }))[0]![1].projects)[0]!;
+
+  it('makes a project of the manifest\'s folder, tagged berth-ecosystem, with one cached target', async () => {
+    const node = await infer('orchestrator/ecosystem.yaml');
+    expect(node).toMatchObject({ root: 'orchestrator', name: 'spec-orchestrator', tags: ['berth-ecosystem'] });
+    expect(node.targets['validate-ecosystem']).toMatchObject({ command: 'berth-ecosystem check ecosystem.yaml', options: { cwd: '{projectRoot}' }, cache: true });
+  });
+
+  it('is cached on the manifest, its registry, every member\'s spec as the manifest finds it, and its includes', async () => {
+    const inputs = (await infer('orchestrator/ecosystem.yaml')).targets['validate-ecosystem']!.inputs;
+    expect(inputs).toEqual([
+      '{workspaceRoot}/orchestrator/ecosystem.yaml',
+      '{workspaceRoot}/orchestrator/ports.yaml',
+      '{workspaceRoot}/data/berth.yaml',
+      '{workspaceRoot}/web/infra.yaml',
+      '{workspaceRoot}/platform/ecosystem.yaml',
+      '{workspaceRoot}/infra/berth.yaml',
+      { externalDependencies: ['@acme/publisher-infra'] }, // an included manifest's registry is not used: not an input
+      { runtime: "git -C 'tools' rev-parse --verify --quiet 'v1^{commit}' || echo missing" },
+      { runtime: "git -C 'tools' rev-parse --verify --quiet 'main^{commit}' || echo missing" },
+      { runtime: expect.stringMatching(/^node -e '.*' '\.\.\/sibling\/berth\.yaml'$/) },
+      { dependentTasksOutputFiles: '**/*.js', transitive: true },
+    ]);
+  });
+
+  it('its runtime inputs change exactly when the commit behind a ref, or a file outside the workspace, changes', async () => {
+    const inputs = (await infer('orchestrator/ecosystem.yaml')).targets['validate-ecosystem']!.inputs as ({ runtime?: string } | string)[];
+    const run = (command: string) => execFileSync('sh', ['-c', command], { cwd: ws, encoding: 'utf8' }).trim();
+    const [tag, , files] = inputs.flatMap((i) => (typeof i === 'object' && i.runtime ? [i.runtime] : []));
+    expect(run(tag!)).toBe(git(join(ws, 'tools'), 'rev-parse', 'v1').trim());
+    const before = run(files!);
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(run(files!)).toBe(before);
+    writeFileSync(join(outside, 'sibling/berth.yaml'), 'berth: 1\nrepo: { name: sibling }\nservices: {}\n');
+    expect(run(files!)).not.toBe(before);
+    git(join(ws, 'tools'), 'commit', '-q', '--allow-empty', '-m', 'moved');
+    git(join(ws, 'tools'), 'tag', '-f', 'v1');
+    expect(run(tag!)).toBe(git(join(ws, 'tools'), 'rev-parse', 'v1').trim());
+  });
+
+  it('a manifest that does not parse is its own only input (the validator says what is wrong); names and tag can be changed', async () => {
+    expect((await infer('broken/ecosystem.yaml')).targets['validate-ecosystem']!.inputs).toEqual(['{workspaceRoot}/broken/ecosystem.yaml', { dependentTasksOutputFiles: '**/*.js', transitive: true }]);
+    const node = await infer('orchestrator/ecosystem.yaml', { validateEcosystemTargetName: 'eco', ecosystemTag: 'infra', ecosystemCommand: 'npx berth-ecosystem' });
+    expect(node.tags).toEqual(['infra']);
+    expect(node.targets.eco!.command).toBe('npx berth-ecosystem check ecosystem.yaml');
+  });
+});
+
 describe('this workspace\'s task graph, as Nx itself computes it', () => {
   const nxPackage = createRequire(import.meta.url).resolve('nx/package.json');
   const nxBin = join(nxPackage, '..', (JSON.parse(readFileSync(nxPackage, 'utf8')) as { bin: Record<string, string> }).bin.nx!);
@@ -91,9 +181,29 @@ describe('this workspace\'s task graph, as Nx itself computes it', () => {
     const r = nx(['show', 'project', 'cli', '--json']);
     expect(r.status).toBe(0);
     const build = (JSON.parse(r.stdout) as { targets: { build: { dependsOn: unknown[] } } }).targets.build;
-    expect(build.dependsOn).toEqual(expect.arrayContaining([{ projects: 'tag:berth-spec', target: 'validate-ports' }, { projects: 'tag:berth-spec', target: 'validate-env' }]));
+    expect(build.dependsOn).toEqual(expect.arrayContaining([{ projects: 'tag:berth-spec', target: 'validate-ports' }, { projects: 'tag:berth-spec', target: 'validate-env' }, { projects: 'tag:berth-ecosystem', target: 'validate-ecosystem' }]));
     const specs = nx(['show', 'projects', '--with-target', 'validate-ports', '--json']);
     expect(JSON.parse(specs.stdout)).toContain('spec-semops-data');
+  }, 120_000);
+
+  it('runs validate-ecosystem of the bundled ecosystem before every app builds, cached on the manifest, the registry and both members\' specs', () => {
+    // The CLI's, as Nx computes it, is checked above; the other apps declare the same.
+    for (const app of ['api', 'ui']) {
+      const build = (JSON.parse(readFileSync(join(root, 'apps', app, 'package.json'), 'utf8')) as { nx: { targets: { build: { dependsOn: unknown[] } } } }).nx.targets.build;
+      expect(build.dependsOn).toContainEqual({ projects: 'tag:berth-ecosystem', target: 'validate-ecosystem' });
+    }
+    const r = nx(['show', 'project', 'spec-semops-dx-orchestrator', '--json']);
+    expect(r.status).toBe(0);
+    const project = JSON.parse(r.stdout) as { tags: string[]; targets: Record<string, Target & { dependsOn: unknown[] }> };
+    expect(project.tags).toEqual(['berth-ecosystem']);
+    expect(project.targets['validate-ecosystem']).toMatchObject({ options: { command: 'berth-ecosystem check ecosystem.yaml', cwd: 'examples/semops-dx-orchestrator' }, cache: true, dependsOn: [{ projects: ['ecosystem'], target: 'build' }] });
+    expect(project.targets['validate-ecosystem']!.inputs).toEqual([
+      '{workspaceRoot}/examples/semops-dx-orchestrator/ecosystem.yaml',
+      '{workspaceRoot}/examples/semops-dx-orchestrator/ports.yaml',
+      '{workspaceRoot}/examples/semops-data/berth.yaml',
+      '{workspaceRoot}/apps/api/berth.yaml',
+      { dependentTasksOutputFiles: '**/*.js', transitive: true },
+    ]);
   }, 120_000);
 });
 
@@ -127,5 +237,31 @@ describe.skipIf(!validatorBuilt)(`berth-spec, the command the targets run${valid
     expect(errors.some((e) => e.includes('8888'))).toBe(true);
     for (const line of errors) expect(r.stderr).toContain(line);
     expect(r.stderr).toMatch(/^berth\.yaml:\d+:\d+: .*8888/m);
+  });
+});
+
+const ecosystemBuilt = existsSync(join(root, 'packages/ecosystem/dist/check-cli.js'));
+describe.skipIf(!ecosystemBuilt)(`berth-ecosystem, the command validate-ecosystem runs${ecosystemBuilt ? '' : ' (skipped: packages/ecosystem/dist is not built; nx-plugin:test builds it first)'}`, () => {
+  let tree: Tree | undefined;
+  afterEach(() => tree?.cleanup());
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [join(root, 'packages/ecosystem/bin/berth-ecosystem.mjs'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 60_000 });
+
+  it('passes on the bundled ecosystem, printing its one warning', () => {
+    const r = run(['check', 'ecosystem.yaml'], join(root, 'examples/semops-dx-orchestrator'));
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(r.stdout).toBe('../semops-data/berth.yaml:85:9: warning: semops-data: port 5000/tcp is published by both mlflow (../semops-data/berth.yaml:68:9) and marquez (api); they are declared exclusive, so they cannot run together\necosystem.yaml: ecosystem semops ok (2 members)\n');
+  });
+
+  it('exits 1 with the cross-repo error when a member (read at a git tag) takes another\'s port, 2 when a member is missing or the usage is wrong', () => {
+    tree = makeTree({ tools: TOOLS.replace('ports: [8300]', 'ports: [8200]') });
+    const cwd = join(tree.root, 'orchestrator');
+    const conflict = run(['check', 'ecosystem.yaml'], cwd);
+    expect(conflict.status).toBe(1);
+    expect(conflict.stderr).toContain('../tools@v1:berth.yaml:6:13: tools: port 8200/tcp is published by both web/ui (../web/berth.yaml:6:13) and tools/docs; only one of them can bind it');
+    tree.write('orchestrator/ecosystem.yaml', MANIFEST.replace('path: ../data', 'path: ../dta'));
+    const missing = run(['check', '.'], cwd);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toBe('ecosystem.yaml:6:5: member data (../dta): no such file or folder (fix the path, clone the repo beside the others, or remove the member)');
+    expect(run(['ports', 'ecosystem.yaml'], cwd)).toMatchObject({ status: 2, stderr: 'usage: berth-ecosystem check <ecosystem.yaml | folder> [--registry FILE]\n' });
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   ContainersResponse,
+  EcosystemResponse,
   EnvResponse,
   ErrorBody,
   GpuResponse,
@@ -53,6 +54,12 @@ export function registerReadRoutes(app: FastifyInstance, rt: Runtime): void {
 
   r.get('/api/registry', { schema: { tags: ['read'], summary: 'Port bindings, registry and conflicts', response: { 200: RegistryResponse } } }, () =>
     registryReport({ spec, specFile, registry, env }),
+  );
+
+  r.get(
+    '/api/ecosystem',
+    { schema: { tags: ['read'], summary: 'The ecosystem the spec belongs to: member repos, their ports, who uses whom, conflicts and findings', response: { 200: EcosystemResponse } } },
+    () => rt.options.ecosystem ?? unavailable('the ecosystem view is off for this server'),
   );
 
   r.get('/api/env', { schema: { tags: ['read'], summary: 'Env status per module: names, set or missing, valid or not; never a value', response: { 200: EnvResponse } } }, () =>

@@ -1,5 +1,5 @@
 import { profileServices, type BerthSpec } from '@berth/spec';
-import type { Engine, ServiceStatus } from '@berth/docker';
+import type { PlacedStatus, SpecEngines } from '@berth/docker';
 import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
 import { errorLine } from './error-line.js';
 import { PolledSource } from './poller.js';
@@ -8,19 +8,21 @@ import { PolledSource } from './poller.js';
 const docker = () => import('@berth/docker/runtime');
 
 /** Only the fields the API shows; a container's health output may print anything, so it stays out. */
-function toView(s: ServiceStatus): ContainerView {
-  const { service, container, state, health, exitCode, ports, image, startedAt, uptimeMs } = s;
-  return { service, container, state, health, exitCode, ports: ports.map((p) => ({ host: p.host, container: p.container, protocol: p.protocol, hostIp: p.hostIp })), image, startedAt, uptimeMs };
+function toView(s: PlacedStatus): ContainerView {
+  const { service, engine, container, state, health, exitCode, ports, image, startedAt, uptimeMs } = s;
+  return { service, engine, container, state, health, exitCode, ports: ports.map((p) => ({ host: p.host, container: p.container, protocol: p.protocol, hostIp: p.hostIp })), image, startedAt, uptimeMs };
 }
 
 export class EngineUnavailableError extends Error {}
 
 /**
- * The Docker engine as the API sees it: containers of the spec's project polled in the
- * background (requests read the last answer), and the write actions up, down and restart.
+ * The Docker engines of the spec as the API sees them (the default one, and each declared engine a
+ * service runs on): containers of the spec's project polled in the background on all of them at once
+ * (requests read the last answer, each container naming its engine), and the write actions up, down
+ * and restart, across them.
  */
 export class EngineSource {
-  private engine: Engine | undefined;
+  private engines: SpecEngines | undefined;
   private source: PolledSource<ContainersResponse>;
 
   constructor(
@@ -31,7 +33,8 @@ export class EngineSource {
       initial: { available: false, reason: 'the engine has not been asked yet' },
       read: () => this.read(),
       failed: (err) => {
-        this.engine = undefined; // connect again next time: the engine may come back
+        this.engines?.close();
+        this.engines = undefined; // connect again next time: the engine may come back
         return { available: false, reason: errorLine(err) };
       },
       intervalMs: options.intervalMs ?? 5000,
@@ -50,23 +53,30 @@ export class EngineSource {
     return this.source.refresh();
   }
 
-  /** The engine, connecting on first use; throws EngineUnavailableError with the reason. */
-  async connect(): Promise<Engine> {
-    if (this.engine) return this.engine;
+  /** The spec's engines, connecting on first use; throws EngineUnavailableError with the reason (naming the engine). */
+  async connect(): Promise<SpecEngines> {
+    if (this.engines) return this.engines;
     try {
-      const { connectEngine } = await docker();
-      this.engine = await connectEngine({ env: this.options.env, timeoutMs: this.options.timeoutMs ?? 2000 });
-      return this.engine;
+      const { connectSpecEngines, enginesOfSpec } = await docker();
+      this.engines = await connectSpecEngines(this.spec, enginesOfSpec(this.spec), { env: this.options.env, timeoutMs: this.options.timeoutMs ?? 2000 });
+      return this.engines;
     } catch (err) {
       throw new EngineUnavailableError(errorLine(err));
     }
   }
 
   private async read(): Promise<ContainersResponse> {
-    const engine = await this.connect();
-    const { projectStatus, projectName } = await docker();
-    const containers = (await projectStatus(engine, this.spec, { env: this.options.env })).map(toView);
-    return { available: true, endpoint: engine.endpoint, project: projectName(this.spec, this.options.env), containers, checkedAt: new Date().toISOString() };
+    const engines = await this.connect();
+    const { statusAcrossEngines, projectName } = await docker();
+    const containers = (await statusAcrossEngines(engines, this.spec, { env: this.options.env })).map(toView);
+    return {
+      available: true,
+      endpoint: engines.engines[0]!.engine.endpoint,
+      engines: engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint })),
+      project: projectName(this.spec, this.options.env),
+      containers,
+      checkedAt: new Date().toISOString(),
+    };
   }
 
   containers(): ContainersResponse {
@@ -85,8 +95,8 @@ export class EngineSource {
     return { profiles, engine: last.available ? { available: true } : { available: false, reason: last.reason } };
   }
 
-  /** Runs one of @berth/docker's operations on the engine, then refreshes the containers. */
-  private async operate<T>(work: (ops: Awaited<ReturnType<typeof docker>>, engine: Engine, common: { env?: NodeJS.ProcessEnv }) => Promise<T>): Promise<T> {
+  /** Runs one of @berth/docker's operations across the spec's engines, then refreshes the containers. */
+  private async operate<T>(work: (ops: Awaited<ReturnType<typeof docker>>, engines: SpecEngines, common: { env?: NodeJS.ProcessEnv }) => Promise<T>): Promise<T> {
     const engine = await this.connect();
     const ops = await docker();
     try {
@@ -98,12 +108,12 @@ export class EngineSource {
 
   /** `berth up --profile NAME` (waiting for health when asked). */
   upProfile(profile: string, wait: boolean): Promise<unknown> {
-    return this.operate((ops, engine, common) => ops.up(engine, this.spec, { ...common, projectDir: this.options.projectDir, profiles: [profile], wait }));
+    return this.operate((ops, engines, common) => ops.upAcrossEngines(engines, this.spec, { ...common, projectDir: this.options.projectDir, profiles: [profile], wait }));
   }
 
   /** `berth restart SERVICE`. */
   restart(service: string): Promise<unknown> {
-    return this.operate((ops, engine, common) => ops.restart(engine, this.spec, { ...common, services: [service] }));
+    return this.operate((ops, engines, common) => ops.restartAcrossEngines(engines, this.spec, { ...common, services: [service] }));
   }
 
   /**
@@ -111,7 +121,7 @@ export class EngineSource {
    * without `services` it takes the whole project down, which a dashboard button for one profile must not.
    */
   async downServices(services: string[]): Promise<string[]> {
-    const result = await this.operate((ops, engine, common) => ops.down(engine, this.spec, { ...common, services }));
+    const result = await this.operate((ops, engines, common) => ops.downAcrossEngines(engines, this.spec, { ...common, services }));
     return result.removedContainers.map((c) => c.service);
   }
 }

@@ -40,18 +40,23 @@ export async function createMonitor(
   } = {},
 ): Promise<MonitorChoice> {
   // Loaded here, not at the top: `berth serve --help` and the contract's users never pay for it.
-  const { deriveChecks, HealthMonitor, relaxUnexpected } = await import('@berth/health');
-  const selection = expectedServices(spec, { env: options.env ?? process.env });
+  const { deriveChecks, HealthMonitor, relaxUnexpected, specEngineSource } = await import('@berth/health');
+  const env = options.env ?? process.env;
+  const selection = expectedServices(spec, { env });
+  // A spec with engines of its own: each service checked at its engine's address, its container on its engine.
+  const declared = Object.keys(spec.engines).length > 0;
+  const addresses = declared ? (await import('@berth/docker/runtime')).specEngineAddresses(spec, env) : undefined;
+  const engine = options.engine ?? (declared ? specEngineSource(spec, { env }) : undefined);
   const relax = (r: CheckResult) => (r.subject.kind === 'service' && options.hasContainer?.(r.subject.id) ? r : relaxUnexpected(r, selection));
   let targets = options.targets;
   if (!targets) {
     try {
-      targets = deriveChecks(spec, { baseDir: options.baseDir }).map((t) => (options.baseDir && t.baseDir === undefined ? { ...t, baseDir: options.baseDir } : t));
+      targets = deriveChecks(spec, { baseDir: options.baseDir, ...(addresses ? { addresses } : {}) }).map((t) => (options.baseDir && t.baseDir === undefined ? { ...t, baseDir: options.baseDir } : t));
     } catch (err) {
       return { reason: `deriving the checks failed: ${errorLine(err)}` };
     }
   }
-  const m = new HealthMonitor(targets, { engine: options.engine, ...(options.startedAt ? { startedAt: options.startedAt } : {}) });
+  const m = new HealthMonitor(targets, { engine, ...(options.startedAt ? { startedAt: options.startedAt } : {}) });
   const size = targets.length;
   return {
     scheduler: 'HealthMonitor',

@@ -5,7 +5,7 @@ import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Progress } from '../progress.js';
-import { withEngine } from './engine-session.js';
+import { withEngines } from './engine-session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -42,9 +42,11 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
         const progress = ctx.progress(opts.dryRun ? 'reading the build contexts' : 'building', 0);
-        const { docker, result } = await withEngine(ctx, progress, async (docker, engine) => ({
+        // each image is built on the engine its service runs on (`engine:`), where `up` will run it
+        const selection = { profiles: opts.profile, services, env: ctx.env };
+        const { docker, result } = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesForSelection(ws.spec, selection), async (docker, engines) => ({
           docker,
-          result: await docker.buildServices(engine, ws.spec, {
+          result: await docker.buildAcrossEngines(engines, ws.spec, {
             services,
             profiles: opts.profile,
             noCache: !opts.cache,

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatDuration } from '@berth/spec';
+import { formatDuration, serviceEngine } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { buildProgress } from './build-commands.js';
-import { waitingFor, withEngine } from './engine-session.js';
+import { manyEngines, waitingFor, withEngines } from './engine-session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -27,13 +27,14 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const ws = ctx.load();
         ctx.out.problems(ws.warnings, 'stderr');
         const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
-        return withEngine(ctx, progress, async (docker, engine) => {
+        const selection = { profiles: opts.profile, services, env: ctx.env };
+        return withEngines(ctx, progress, ws.spec, (docker) => docker.enginesForSelection(ws.spec, selection), async (docker, engines) => {
           const waiting = new Map<string, string>();
           const p = ctx.out.paint;
           const building = buildProgress(ctx, progress);
           let result;
           try {
-            result = await docker.up(engine, ws.spec, {
+            result = await docker.upAcrossEngines(engines, ws.spec, {
               profiles: opts.profile,
               services,
               dryRun: !!opts.dryRun,
@@ -50,14 +51,15 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               onLockWait: (h) => progress.log(waitingFor(h)),
               onEvent: (e) => {
                 if (building(e)) return;
-                if (e.phase === 'waiting') waiting.set(e.service, e.detail ?? '');
-                else waiting.delete(e.service);
+                const who = e.engine ? `${e.service}@${e.engine}` : e.service;
+                if (e.phase === 'waiting') waiting.set(who, e.detail ?? '');
+                else waiting.delete(who);
                 if (e.phase === 'waiting') {
                   progress.update(`waiting for ${[...waiting].map(([s, d]) => `${s} (${d})`).join(', ')}`);
                   return;
                 }
                 const mark = e.phase === 'failed' ? p.red('✗') : e.phase === 'healthy' || e.phase === 'ready' || e.phase === 'running' || e.phase === 'kept' || e.phase === 'completed' ? p.green('✓') : '·';
-                progress.log(`${mark} ${e.service}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
+                progress.log(`${mark} ${who}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
               },
             });
           } finally {
@@ -71,14 +73,18 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           if (result.elsewhere.length) ctx.out.note(`not started here (they run in the devcontainer or on the host): ${result.elsewhere.join(', ')}`);
           if (result.dryRun) {
             ctx.out.line(`plan for project ${result.project}${result.profiles.length ? ` (profiles: ${result.profiles.join(', ')})` : ''}:`);
-            ctx.out.table(['SERVICE', 'ACTION', 'REASON'], [
-              ...result.builds.filter((b) => b.action === 'build').map((b) => [b.service, 'build', `${b.image}: ${b.reason}`]),
-              ...result.plan.steps.map((s) => [s.service, s.action, s.reason]),
-            ]);
+            const buildRows = result.builds.filter((b) => b.action === 'build').map((b) => [b.service, 'build', `${b.image}: ${b.reason}`]);
+            if (manyEngines(ws.spec)) {
+              ctx.out.table(['SERVICE', 'ENGINE', 'ACTION', 'REASON'], [
+                ...buildRows.map(([service, ...rest]) => [service!, serviceEngine(ws.spec, service!), ...rest]),
+                ...result.plan.steps.map((s) => [s.service, s.engine, s.action, s.reason]),
+              ]);
+            } else ctx.out.table(['SERVICE', 'ACTION', 'REASON'], [...buildRows, ...result.plan.steps.map((s) => [s.service, s.action, s.reason])]);
             return ExitCode.Ok;
           }
           const changed = result.plan.steps.filter((s) => s.action !== 'keep').length;
-          ctx.out.line(`project ${result.project}: ${result.services.length} service${result.services.length === 1 ? '' : 's'} up${changed ? '' : ' (nothing changed)'}`);
+          const where = manyEngines(ws.spec) ? ` on ${result.engines.map((e) => `${e.name} (${e.services.length})`).join(', ')}` : '';
+          ctx.out.line(`project ${result.project}: ${result.services.length} service${result.services.length === 1 ? '' : 's'} up${where}${changed ? '' : ' (nothing changed)'}`);
           return ExitCode.Ok;
         }).finally(() => progress.stop());
       }),
@@ -93,12 +99,12 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, opts: { volumes?: boolean; rmi?: string }) => {
         const ws = ctx.load();
         const progress = ctx.progress('stopping');
-        const result = await withEngine(ctx, progress, (docker, engine) =>
-          docker.down(engine, ws.spec, { volumes: !!opts.volumes, ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}), signal: ctx.signal, env: ctx.env, onLockWait: (h) => progress.log(waitingFor(h)) }),
+        const result = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+          docker.downAcrossEngines(engines, ws.spec, { volumes: !!opts.volumes, ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}), signal: ctx.signal, env: ctx.env, onLockWait: (h) => progress.log(waitingFor(h)) }),
         ).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
-          for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}`);
+          for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}${manyEngines(ws.spec) ? ` (engine ${c.engine})` : ''}`);
           for (const n of result.removedNetworks) ctx.out.line(`removed network ${n}`);
           for (const v of result.removedVolumes) ctx.out.line(`removed volume ${v}`);
           for (const i of result.removedImages) ctx.out.line(`removed image ${i.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1')}`);
@@ -117,22 +123,26 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx) => {
         const ws = ctx.load();
         const progress = ctx.progress('asking the engine');
-        const { docker, statuses } = await withEngine(ctx, progress, async (docker, engine) => ({ docker, statuses: await docker.projectStatus(engine, ws.spec, { env: ctx.env, signal: ctx.signal }) })).finally(() =>
-          progress.stop(),
-        );
+        const { docker, statuses, engines } = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => ({
+          docker,
+          statuses: await docker.statusAcrossEngines(engines, ws.spec, { env: ctx.env, signal: ctx.signal }),
+          engines: engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint, mode: e.mode })),
+        })).finally(() => progress.stop());
         const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
         if (ctx.json) {
-          ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), services: statuses });
+          ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), engines, services: statuses });
           return unhealthy ? ExitCode.Findings : ExitCode.Ok;
         }
         const p = ctx.out.paint;
         const paintState = (s: string) => (s === 'running' ? p.green(s) : s === 'missing' ? p.dim(s) : p.red(s));
         const paintHealth = (h = '') => (h === 'healthy' ? p.green(h) : h === 'unhealthy' ? p.red(h) : h === 'starting' ? p.yellow(h) : h === 'none' ? '' : h);
+        const many = manyEngines(ws.spec);
         ctx.out.table(
-          ['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'UPTIME', 'IMAGE'],
+          ['SERVICE', ...(many ? ['ENGINE'] : []), 'STATE', 'HEALTH', 'PORTS', 'UPTIME', 'IMAGE'],
           statuses.map((s) => [
             s.service,
-            paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state),
+            ...(many ? [s.engine] : []),
+            paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : ''),
             paintHealth(s.health),
             s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
             s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
@@ -152,20 +162,24 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .action(
       action(async (ctx, services: string[], opts: { follow?: boolean; tail?: string }) => {
         const ws = ctx.load();
-        const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => s.length));
+        const label = (s: string) => (manyEngines(ws.spec) ? `${s}@${serviceEngine(ws.spec, s)}` : s);
+        const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => label(s).length));
         const p = ctx.out.paint;
-        await withEngine(ctx, undefined, (docker, engine) => docker.logs(engine, ws.spec, {
-          services,
-          follow: !!opts.follow,
-          ...(opts.tail !== undefined ? { tail: Number(opts.tail) } : {}),
-          signal: ctx.signal,
-          env: ctx.env,
-          onLine: (l) => {
-            if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(l)}\n`);
-            // The container's own stream, the user's: written as it is, not through the redactor.
-            else ctx.run.stdout.write(`${p.cyan(l.service.padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}\n`);
-          },
-        }));
+        const many = manyEngines(ws.spec);
+        await withEngines(ctx, undefined, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+          docker.logsAcrossEngines(engines, ws.spec, {
+            services,
+            follow: !!opts.follow,
+            ...(opts.tail !== undefined ? { tail: Number(opts.tail) } : {}),
+            signal: ctx.signal,
+            env: ctx.env,
+            onLine: (l) => {
+              if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(many ? l : { service: l.service, stream: l.stream, line: l.line })}\n`);
+              // The container's own stream, the user's: written as it is, not through the redactor.
+              else ctx.run.stdout.write(`${p.cyan(label(l.service).padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}\n`);
+            },
+          }),
+        );
         return ExitCode.Ok;
       }),
     );
@@ -178,10 +192,18 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, services: string[]) => {
         const ws = ctx.load();
         const progress = ctx.progress('restarting');
-        const result = await withEngine(ctx, progress, (docker, engine) => docker.restart(engine, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)) })).finally(() => progress.stop());
+        const result = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+          docker.restartAcrossEngines(engines, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)) }),
+        ).finally(() => progress.stop());
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
-        else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}`);
+        else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}${manyEngines(ws.spec) ? ` (engine ${c.engine})` : ''}`);
         return ExitCode.Ok;
       }),
     );
+}
+
+/** A swarm service's tasks as the STATE column shows them: "2/3 tasks (node-a 1/1, node-b 1/2)". */
+function swarmTasks(t: { desired: number; running: number; nodes: { node: string; desired: number; running: number }[] }): string {
+  const nodes = t.nodes.map((n) => `${n.node} ${n.running}/${n.desired}`).join(', ');
+  return `${t.running}/${t.desired} tasks${nodes ? ` (${nodes})` : ''}`;
 }

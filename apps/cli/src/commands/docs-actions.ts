@@ -7,17 +7,24 @@ import { ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { preparePage } from './generated-page.js';
+import { memberView } from './spec/ecosystem-view.js';
 
 function keepMarkersError(file: string, problems: Problem[]): BerthError {
   return new BerthError('ERR_BERTH_KEEP_MARKERS', `${file}: broken berth:keep markers`, { problems });
 }
 
-/** `berth docs`: print, write or check the spec's INFRASTRUCTURE.md. */
-export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string }): Promise<number> {
+/**
+ * `berth docs`: print, write or check the spec's INFRASTRUCTURE.md. In a repo of an ecosystem (an ecosystem.yaml
+ * beside its registry), "Consumed By" is what the other repos' connections say, not the hand-written `consumers:`.
+ */
+export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string; ecosystem?: boolean }): Promise<number> {
   if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
   const ws = ctx.load();
   const target = opts.output ? resolve(ctx.cwd, opts.output) : join(dirname(ws.specPath), INFRASTRUCTURE_PAGE);
-  const rendered = renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath) });
+  const view = (await memberView(ctx, ws, opts))?.view;
+  const derived = view?.consumers && { ecosystem: view.name ?? view.manifest, consumers: view.consumers };
+  if (view?.problems.some((p) => p.code.startsWith('consumer-'))) ctx.out.note(`berth: ${ws.specFile}'s consumers: disagrees with what the repos of ecosystem ${view.name ?? view.manifest} connect to; the page shows what they connect to (see \`berth validate\`)`);
+  const rendered = renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath), ...(derived ? { derivedConsumers: derived } : {}) });
   const { file, previous, page, problems } = preparePage(target, rendered, ctx.cwd, !!opts.check);
   if (problems.length) throw keepMarkersError(file, problems);
 
@@ -54,7 +61,7 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
     report(ctx, { ok: true, file, written }, written ? `${file}: written` : `${file}: already up to date`);
     return ExitCode.Ok;
   }
-  if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, markdown: page });
+  if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, ecosystem: view?.name ?? null, markdown: page });
   else ctx.run.stdout.write(page);
   return ExitCode.Ok;
 }

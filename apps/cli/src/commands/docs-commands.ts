@@ -12,7 +12,8 @@ export function registerDocsCommands(program: Command, action: ActionFactory): v
     .option('--write', 'write the page (atomically), keeping hand-written berth:keep sections')
     .option('--check', 'exit 1 when the committed page differs from what --write would write')
     .option('-o, --output <file>', 'the page file (default: INFRASTRUCTURE.md beside the spec)')
-    .action(action(async (ctx, opts: { write?: boolean; check?: boolean; output?: string }) => (await import('./docs-actions.js')).docs(ctx, opts)));
+    .option('--no-ecosystem', 'render "Consumed By" from the spec\'s consumers:, not from the connections of its ecosystem\'s other repos')
+    .action(action(async (ctx, opts: { write?: boolean; check?: boolean; output?: string; ecosystem?: boolean }) => (await import('./docs-actions.js')).docs(ctx, opts)));
 
   program
     .command('schema')

@@ -1,27 +1,40 @@
+import type { BerthSpec } from '@berth/spec';
 import type { CliContext } from '../context.js';
 import type { Progress } from '../progress.js';
 
 export type DockerModule = typeof import('@berth/docker/runtime');
-export type Engine = Awaited<ReturnType<DockerModule['connectEngine']>>;
+export type Engines = Awaited<ReturnType<DockerModule['connectSpecEngines']>>;
 
 /**
- * Loads @berth/docker, connects (exit 3 with every place tried when no engine answers), runs, and lets go.
- * Ctrl-C ends it at once, connecting included. An engine that leaves a call unanswered is said so on
- * the progress line (and, once it is known to have stopped answering, the command ends with exit 3).
+ * Loads @berth/docker, connects the engines named (at once; exit 3 naming each one that cannot be
+ * reached), runs, and lets go. Ctrl-C ends it at once, connecting included. An engine that leaves a
+ * call unanswered is said so on the progress line (and, once it is known to have stopped answering,
+ * the command ends with exit 3).
  */
-export async function withEngine<T>(ctx: CliContext, progress: Progress | undefined, fn: (docker: DockerModule, engine: Engine) => Promise<T>): Promise<T> {
+export async function withEngines<T>(
+  ctx: CliContext,
+  progress: Progress | undefined,
+  spec: BerthSpec,
+  names: (docker: DockerModule) => string[],
+  fn: (docker: DockerModule, engines: Engines) => Promise<T>,
+): Promise<T> {
   const docker = await import('@berth/docker/runtime');
-  const engine = await docker.connectEngine({ env: ctx.env, signal: ctx.signal });
-  const unwatch = engine.onSilence((s) =>
-    progress?.log(s ? `… the engine at ${s.endpoint} has not answered for ${Math.round(s.silentForMs / 1000)} s (${s.waitingFor}); checking it is still there` : '✓ the engine answers again'),
+  const engines = await docker.connectSpecEngines(spec, names(docker), { env: ctx.env, signal: ctx.signal });
+  const unwatch = engines.engines.map(({ engine }) =>
+    engine.onSilence((s) =>
+      progress?.log(s ? `… the engine at ${s.endpoint} has not answered for ${Math.round(s.silentForMs / 1000)} s (${s.waitingFor}); checking it is still there` : `✓ the engine at ${engine.endpoint} answers again`),
+    ),
   );
   try {
-    return await fn(docker, engine);
+    return await fn(docker, engines);
   } finally {
-    unwatch();
-    engine.close();
+    unwatch.forEach((u) => u());
+    engines.close();
   }
 }
+
+/** Whether results name their engine: when the spec declares engines besides the default one. */
+export const manyEngines = (spec: BerthSpec) => Object.keys(spec.engines).length > 0;
 
 /** The line shown while another berth works on the project. */
 export function waitingFor(holder: { pid: number; command: string; purpose?: string }): string {

@@ -36,6 +36,27 @@ async function engineFacts(ctx: CliContext, image: string | undefined, timeoutMs
   }
 }
 
+/**
+ * GPU facts from an engine of the spec (`--engine NAME`), on that engine's machine: its info, the image's
+ * env there, and nvidia-smi in a one-shot container given every GPU. An engine that cannot be reached
+ * ends the command (exit 3); one without a GPU runtime is the detection's answer.
+ */
+async function remoteFacts(ctx: CliContext, name: string, image: string | undefined, timeoutMs: number): Promise<{ detection: Awaited<ReturnType<GpuModule['detectGpus']>>; facts: EngineFacts }> {
+  const [docker, gpu] = await Promise.all([import('@berth/docker/runtime'), import('@berth/gpu')]);
+  const spec = ctx.load().spec;
+  const { engine } = await docker.connectSpecEngine(spec, name, { env: ctx.env, signal: ctx.signal });
+  try {
+    const api = engine.api.withSignal(ctx.signal);
+    const [info, env] = await Promise.all([api.info(), image ? api.getImage(image).inspect().then((i) => i.Config?.Env ?? undefined, () => undefined) : undefined]);
+    const detection = image
+      ? await gpu.detectGpusOnEngine({ engine: `engine "${name}"`, image, run: (img, cmd) => docker.runOneShot(engine.api, { image: img, cmd, gpus: true, timeoutMs, signal: ctx.signal }) })
+      : ({ status: 'failed', message: `no image to run nvidia-smi in on engine "${name}"`, hint: 'name one with --image (one the NVIDIA runtime can inject nvidia-smi into, such as the devcontainer image)' } as const);
+    return { detection, facts: { info, ...(env ? { imageEnv: env } : {}) } };
+  } finally {
+    engine.close();
+  }
+}
+
 /** gpu: the GPUs, the driver, and the compatibility verdict for the spec's devcontainer. */
 export function registerGpuCommands(program: Command, action: ActionFactory): void {
   program
@@ -43,22 +64,27 @@ export function registerGpuCommands(program: Command, action: ActionFactory): vo
     .description("the NVIDIA GPUs, the driver and the CUDA it supports, and whether they fit the spec's devcontainer")
     .option('--timeout <ms>', 'how long nvidia-smi may take before it counts as hung', milliseconds, 10_000)
     .option('--no-docker', "skip asking the Docker engine whether containers can get GPUs")
+    .option('--engine <name>', "the GPUs of that engine's machine (a name under engines): its info, and nvidia-smi in a one-shot container there")
+    .option('--image <image>', 'with --engine: the image nvidia-smi runs in (default: the devcontainer image)')
     .action(
-      action(async (ctx, opts: { timeout: number; docker: boolean }) => {
+      action(async (ctx, opts: { timeout: number; docker: boolean; engine?: string; image?: string }) => {
         const ws = ctx.load();
         const gpu = await import('@berth/gpu');
-        const progress = ctx.progress('asking nvidia-smi about the GPUs');
-        const [detection, engine] = await Promise.all([
-          gpu.detectGpus({ timeoutMs: opts.timeout, env: ctx.env, signal: ctx.signal }),
-          opts.docker ? engineFacts(ctx, ws.spec.devcontainer?.image, 2000) : Promise.resolve(undefined),
-        ]).finally(() => progress.stop());
+        const remote = opts.engine && opts.engine !== 'default' ? opts.engine : undefined;
+        const progress = ctx.progress(remote ? `asking engine "${remote}" about its GPUs` : 'asking nvidia-smi about the GPUs');
+        const [detection, engine] = remote
+          ? await remoteFacts(ctx, remote, opts.image ?? ws.spec.devcontainer?.image, opts.timeout).then((r) => [r.detection, r.facts] as const).finally(() => progress.stop())
+          : await Promise.all([
+              gpu.detectGpus({ timeoutMs: opts.timeout, env: ctx.env, signal: ctx.signal }),
+              opts.docker ? engineFacts(ctx, ws.spec.devcontainer?.image, 2000) : Promise.resolve(undefined),
+            ]).finally(() => progress.stop());
         if (ctx.signal.aborted) return ExitCode.Interrupted;
         const report = await gpu.gpuReport(ws.spec, {
           detection,
           ...(engine?.info ? { dockerInfo: engine.info } : {}),
           ...(engine?.imageEnv ? { imageEnv: engine.imageEnv } : {}),
         });
-        if (ctx.json) ctx.out.writeJson({ ...report, ...(engine?.unreachable ? { dockerUnreachable: engine.unreachable } : {}) });
+        if (ctx.json) ctx.out.writeJson({ ...report, ...(remote ? { engine: remote } : {}), ...(engine?.unreachable ? { dockerUnreachable: engine.unreachable } : {}) });
         else printReport(ctx, report, engine?.unreachable);
         return report.fits ? ExitCode.Ok : ExitCode.Findings;
       }),

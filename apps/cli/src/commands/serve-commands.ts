@@ -15,6 +15,7 @@ interface ServeOptions {
   cors?: string[];
   engine?: boolean;
   gpu?: boolean;
+  ecosystem?: boolean;
   wait?: string;
   mcpAllowWrite?: boolean;
 }
@@ -39,6 +40,7 @@ export function registerServeCommands(program: Command, action: ActionFactory): 
     .option('--cors <origin>', 'allow a browser origin to call the API (repeatable or comma-separated; none by default)', collect)
     .option('--no-engine', 'do not watch the Docker engine (no containers, profiles or write actions)')
     .option('--no-gpu', 'do not run GPU detection')
+    .option('--no-ecosystem', 'do not load the ecosystem the spec belongs to (its ecosystem.yaml beside the registry) for /api/ecosystem')
     .option('--wait <ms>', 'how long to wait for the first round of checks before printing the summary', '3000')
     .option('--mcp-allow-write', 'offer the MCP tools that change things (up, down, restart, ports_register) at /mcp too')
     .action(action(async (ctx, opts: ServeOptions) => serve(ctx, opts)));
@@ -60,7 +62,8 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     specPath: ws.specPath,
     spec: ws.spec,
     specFile: ws.specFile,
-    registry: ws.registry ? { value: ws.registry.value, file: ws.registry.file } : undefined,
+    ...(ws.specLoaded.source ? { specSource: ws.specLoaded.source } : {}),
+    registry: ws.registry ? { value: ws.registry.value, file: ws.registry.file, ...(ws.registry.path ? { path: ws.registry.path } : {}), ...(ws.registry.source ? { source: ws.registry.source } : {}) } : undefined,
     envFile: ws.env,
     env: ctx.env,
     store: opts.store ?? (stateDir ? `sqlite:${join(stateDir, 'history.db')}` : undefined),
@@ -70,6 +73,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     corsOrigins: opts.cors,
     engine: opts.engine !== false,
     gpu: opts.gpu !== false,
+    ecosystem: opts.ecosystem !== false,
     mcp: mcpRoute(ctx, !!opts.mcpAllowWrite),
   }).finally(() => progress.stop());
 

@@ -13,10 +13,11 @@ const DOTENV = 'the same as --env-file, for Node versions that take --env-file f
 export function registerSpecCommands(program: Command, action: ActionFactory): void {
   program
     .command('validate')
-    .description('check the spec and its port registry: schema, references, port conflicts, env schema and naming conventions')
+    .description('check the spec and its port registry: schema, references, port conflicts, env schema and naming conventions; with the ecosystem beside the registry, the cross-repo problems that concern this repo')
     .option('--env-file <file>', ENV_FILE)
     .option('--dotenv <file>', DOTENV)
-    .action(action(async (ctx, opts: { envFile?: string; dotenv?: string }) => (await import('./spec/validate.js')).validate(ctx, opts)));
+    .option('--no-ecosystem', 'check this repo alone, without the ecosystem whose ecosystem.yaml lies beside its registry')
+    .action(action(async (ctx, opts: { envFile?: string; dotenv?: string; ecosystem?: boolean }) => (await import('./spec/validate.js')).validate(ctx, opts)));
 
   const ports = program.command('ports').description('the port registry: list, check, suggest free ports, register a service\'s ports');
   ports

@@ -4,7 +4,7 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { bin } from './built-cli.js';
 
 /** The read tools, in the order `tools/list` gives them; the write tools come only with --allow-write. */
-export const READ_TOOLS = ['validate', 'ports_list', 'ports_suggest', 'ports_check', 'env_check', 'docs', 'health', 'status', 'doctor', 'logs'];
+export const READ_TOOLS = ['validate', 'ports_list', 'ports_suggest', 'ports_check', 'env_check', 'docs', 'health', 'status', 'doctor', 'logs', 'ecosystem_check'];
 export const WRITE_TOOLS = ['up', 'down', 'restart', 'ports_register'];
 
 /** The environment an MCP client gives the servers it starts (HOME, PATH, ...), plus NO_COLOR and `extra`. */

@@ -13,10 +13,10 @@ export interface Run {
 }
 
 /**
- * Runs the CLI from its sources (tsx, @berth/source condition), as a real child process, with no colour and
- * no Compose project or profiles from the caller's environment. `onStderr` sees stderr as it grows.
+ * Runs the CLI from its sources (tsx, @berth/source condition), as a real child process, with NO_COLOR
+ * and no COMPOSE_* from the caller. `onStderr` sees stderr as it grows (to signal the child at a moment).
  */
-export function runSourceCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void }): Promise<Run> {
+export function berthFromSources(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=@berth/source', '--import', TSX, BIN, ...args], {
       cwd: options.cwd,

@@ -1,6 +1,7 @@
 import {
   ActionResponse,
   ContainersResponse,
+  EcosystemResponse,
   EnvResponse,
   GpuResponse,
   HistoryResponse,
@@ -64,6 +65,7 @@ export const api = {
   containers: () => getJson('api/containers', ContainersResponse),
   profiles: () => getJson('api/profiles', ProfilesResponse),
   gpu: () => getJson('api/gpu', GpuResponse),
+  ecosystem: () => getJson('api/ecosystem', EcosystemResponse),
   profileAction: (name: string, action: 'up' | 'down', token: string) =>
     getJson(`api/profiles/${encodeURIComponent(name)}/${action}`, ActionResponse, {
       method: 'POST',

@@ -12,10 +12,11 @@ const stateClass: Record<ContainerView['state'], string> = {
   dead: 's-critical',
 };
 
-/** The project's containers as the engine reports them. */
+/** The project's containers as the engines report them; with several engines, each naming its own. */
 export function ContainersPanel({ data }: { data: ContainersResponse }) {
   if (!data.available) return <Unavailable reason={data.reason} />;
   if (data.containers.length === 0) return <p className="muted">No containers for project {data.project}.</p>;
+  const many = (data.engines?.length ?? 1) > 1;
   return (
     <div className="scroll">
       <table>
@@ -23,6 +24,7 @@ export function ContainersPanel({ data }: { data: ContainersResponse }) {
           <tr>
             <th scope="col">State</th>
             <th scope="col">Service</th>
+            {many && <th scope="col">Engine</th>}
             <th scope="col">Image</th>
             <th scope="col">Ports</th>
             <th scope="col">Up for</th>
@@ -30,7 +32,7 @@ export function ContainersPanel({ data }: { data: ContainersResponse }) {
         </thead>
         <tbody>
           {data.containers.map((c) => (
-            <tr key={c.service + (c.container ?? '')} data-container={c.service} data-state={c.state}>
+            <tr key={c.service + (c.container ?? '') + (c.engine ?? '')} data-container={c.service} data-state={c.state}>
               <td>
                 <span className={`badge ${c.health === 'unhealthy' ? 's-critical' : stateClass[c.state]}`}>
                   {c.state}
@@ -41,7 +43,14 @@ export function ContainersPanel({ data }: { data: ContainersResponse }) {
               <th scope="row">
                 {c.service}
                 {c.container && <span className="sub">{c.container}</span>}
+                {c.tasks && (
+                  <span className="sub" data-tasks={`${c.tasks.running}/${c.tasks.desired}`}>
+                    swarm tasks {c.tasks.running}/{c.tasks.desired}
+                    {c.tasks.nodes.length ? ` · ${c.tasks.nodes.map((n) => `${n.node} ${n.running}/${n.desired}`).join(', ')}` : ''}
+                  </span>
+                )}
               </th>
+              {many && <td className="mono small">{c.engine ?? '—'}</td>}
               <td className="mono small">{c.image ?? '—'}</td>
               <td className="mono small">{c.ports.map((p) => `${p.host}→${p.container}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`).join(', ') || '—'}</td>
               <td>{c.state === 'running' ? formatDuration(c.uptimeMs) : '—'}</td>
@@ -50,7 +59,7 @@ export function ContainersPanel({ data }: { data: ContainersResponse }) {
         </tbody>
       </table>
       <p className="muted small">
-        Project {data.project} on {data.endpoint}
+        Project {data.project} on {many ? data.engines!.map((e) => `${e.name} (${e.endpoint})`).join(', ') : data.endpoint}
       </p>
     </div>
   );

@@ -73,7 +73,7 @@ export interface BuildEvent {
 }
 
 /** The engine calls a build makes. */
-export type BuildApi = Pick<EngineApi, 'getImage' | 'version' | 'pingHeaders' | 'build'>;
+export type BuildApi = Pick<EngineApi, 'getImage' | 'pingHeaders' | 'build'>;
 
 export interface PlanBuildsOptions {
   mode: BuildMode;
@@ -93,11 +93,9 @@ async function existingImage(api: BuildApi, image: string): Promise<ExistingImag
   return info ? { id: info.Id, labels: info.Config?.Labels ?? {} } : undefined;
 }
 
-/** The engine's builder, asked once: `/_ping`'s headers where the client can read them, `/version` otherwise. */
+/** The engine's builder, asked once, from `/_ping`'s headers. */
 async function engineBuilder(api: BuildApi, env: NodeJS.ProcessEnv): Promise<BuilderChoice> {
-  if (api.pingHeaders) return chooseBuilder(buildFactsFromPing(await api.pingHeaders()), env);
-  const v = (await api.version()) as { ApiVersion?: string; Os?: string };
-  return chooseBuilder({ ...(v.ApiVersion ? { apiVersion: v.ApiVersion } : {}), ...(v.Os ? { osType: v.Os } : {}) }, env);
+  return chooseBuilder(buildFactsFromPing(await api.pingHeaders()), env);
 }
 
 /**
@@ -138,14 +136,7 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
     builds.push({ ...target, snapshot, decision, ...(existing[i] ? { existing: existing[i] } : {}) });
   });
   const toBuild = builds.filter((b) => b.decision.action === 'build');
-  if (toBuild.length && !api.build) {
-    problems.push({
-      code: 'build-unsupported',
-      severity: 'error',
-      message: `berth cannot build images over this engine connection (ssh): ${toBuild.map((b) => b.job.image).join(', ')}`,
-      hint: `build them with \`docker compose build\` (berth then runs them, with --no-build), or point DOCKER_HOST at the engine's socket or TCP port`,
-    });
-  } else if (toBuild.length) {
+  if (toBuild.length) {
     const engine = await engineBuilder(api, env);
     for (const b of toBuild) {
       const builder = builderFor(b.job, engine, problems);
@@ -191,7 +182,7 @@ async function runOne(api: BuildApi, b: PlannedBuild, options: RunBuildsOptions)
     const { stream, dockerfile } = contextTar(job, snapshot, options.signal);
     const query = buildQuery(job, { inputs: snapshot.inputs, dockerfile, builder: builder.kind, project: options.project });
     options.onEvent?.({ service: job.service, phase: 'building', detail: 'sending the context' });
-    const answer = await api.build!(stream, query, options.signal ? { signal: options.signal } : {});
+    const answer = await api.build(stream, query, options.signal ? { signal: options.signal } : {});
     const outcome = await followBuild(answer, (step) => options.onEvent?.({ service: job.service, phase: 'building', detail: step }));
     const layers = outcome.layers.length ? { layers: outcome.layers } : {};
     if (outcome.failure) return { ...failed(outcome.failure), ...layers };
@@ -210,7 +201,6 @@ async function runOne(api: BuildApi, b: PlannedBuild, options: RunBuildsOptions)
  * every build in flight, the engine's side too (the request is aborted), and is thrown.
  */
 export async function runBuilds(api: BuildApi, planned: PlannedBuild[], options: RunBuildsOptions): Promise<BuildReport[]> {
-  if (!api.build) throw new Error('this engine client cannot build images');
   const limit = new Semaphore(options.concurrency ?? 2);
   return Promise.all(
     planned.map((b) => {

@@ -13,6 +13,8 @@ import { defaultCacheDir } from './context-digest.js';
 export interface BuildServicesOptions {
   /** Only these services (Compose's `build svc...`: not their dependencies); default every enabled service with `build`. */
   services?: string[];
+  /** The services of the selection this engine runs (see serviceEngine); default: all of them. */
+  placed?: string[];
   profiles?: string[];
   /** Build without the engine's cache (`--no-cache`). */
   noCache?: boolean;
@@ -76,6 +78,10 @@ async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServic
     names = selection.services;
   }
   if (hasErrors(problems)) throw new BerthError('ERR_BERTH_SERVICES', 'nothing to build', { problems: problems.filter((p) => p.severity === 'error') });
+  if (options.placed) {
+    const here = new Set(options.placed);
+    names = names.filter((n) => here.has(n));
+  }
 
   const vars = projectVariables(projectDir, env, options.dotEnv);
   const entries: BuildEntry[] = [];

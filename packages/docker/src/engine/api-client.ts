@@ -25,7 +25,7 @@ function pullReference(image: string): { fromImage: string; tag?: string } {
 }
 
 /**
- * berth's own Engine API client, over a unix socket, plain TCP or TLS: it loads in milliseconds where
+ * berth's own Engine API client, over a unix socket, plain TCP, TLS or ssh: it loads in milliseconds where
  * dockerode (grpc, protobufjs, ssh2) takes most of a second, the whole budget of `berth status`.
  * Every call goes through the transport's bounds and watchdog, and carries this view's signal.
  */

@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type Dockerode from 'dockerode';
-import { BerthError, type Problem } from '@berth/spec';
+import { BerthError, type BerthErrorCode, type Problem } from '@berth/spec';
 import { HttpEngineApi } from './api-client.js';
-import { DockerodeEngineApi } from './dockerode-api.js';
 import type { EngineApi } from './engine-api.js';
 import { abortError, isAbort } from './engine-errors.js';
 import { engineCandidates, type EngineCandidate } from './engine-candidates.js';
-import { DEFAULT_TIMEOUTS, EngineTransport, type EngineSilence, type EngineTarget, type EngineTimeouts } from './transport.js';
+import { sshTarget } from './ssh-connection.js';
+import { DEFAULT_TIMEOUTS, EngineTransport, SSH_TIMEOUTS, type EngineSilence, type EngineTarget, type EngineTimeouts } from './transport.js';
 
 export interface EngineInfo {
   serverVersion: string;
@@ -37,16 +35,15 @@ export interface Engine {
 
 type Client = { api: EngineApi; ping(timeoutMs: number): Promise<unknown>; onSilence: Engine['onSilence']; close(): void };
 
-const requireCjs = createRequire(import.meta.url);
-
-/** How berth speaks to an endpoint: its own HTTP client (unix socket, TCP, TLS), or dockerode over ssh. */
-type Route = { kind: 'http'; target: EngineTarget } | { kind: 'ssh'; options: Dockerode.DockerOptions };
-
-/** The route to an endpoint; throws with a short reason when the URL is not usable. */
-export function engineRoute(candidate: EngineCandidate): Route {
+/**
+ * Where berth's client speaks to an endpoint: a unix socket, TCP (with TLS when the candidate has TLS
+ * material or says https), or ssh (`docker system dial-stdio` on the remote, as the docker CLI does).
+ * Throws with a short reason when the URL is not usable. `env` is the environment ssh runs in.
+ */
+export function engineRoute(candidate: EngineCandidate, env: NodeJS.ProcessEnv = process.env): EngineTarget {
   const url = candidate.endpoint;
-  if (url.startsWith('unix://')) return { kind: 'http', target: { socketPath: url.slice('unix://'.length) } };
-  if (url.startsWith('npipe://')) return { kind: 'http', target: { socketPath: url.slice('npipe://'.length) } };
+  if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
+  if (url.startsWith('npipe://')) return { socketPath: url.slice('npipe://'.length) };
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -56,35 +53,18 @@ export function engineRoute(candidate: EngineCandidate): Route {
   if (parsed.protocol === 'tcp:' || parsed.protocol === 'http:' || parsed.protocol === 'https:') {
     const tls = !!candidate.tlsDir || parsed.protocol === 'https:';
     const port = Number(parsed.port || (tls ? 2376 : 2375));
-    if (!tls) return { kind: 'http', target: { host: parsed.hostname, port } };
+    if (!tls) return { host: parsed.hostname, port };
     const read = (f: string) => (candidate.tlsDir ? readFileSync(path.join(candidate.tlsDir, f)) : undefined);
     const material = { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
-    return { kind: 'http', target: { host: parsed.hostname, port, tls: Object.fromEntries(Object.entries(material).filter(([, v]) => v)) } };
+    return { host: parsed.hostname, port, tls: Object.fromEntries(Object.entries(material).filter(([, v]) => v)) };
   }
-  if (parsed.protocol === 'ssh:') {
-    return {
-      kind: 'ssh',
-      options: {
-        protocol: 'ssh',
-        host: parsed.hostname,
-        ...(parsed.port ? { port: parsed.port } : {}),
-        ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-        sshOptions: { agent: process.env['SSH_AUTH_SOCK'] },
-      } as Dockerode.DockerOptions,
-    };
-  }
+  if (parsed.protocol === 'ssh:') return { ssh: sshTarget(url, env) };
   throw new Error(`unsupported scheme ${parsed.protocol} (expected unix://, tcp:// or ssh://)`);
 }
 
-function clientFor(route: Route, endpoint: string, timeouts: EngineTimeouts): Client {
-  if (route.kind === 'http') {
-    const transport = new EngineTransport(route.target, endpoint, timeouts);
-    return { api: new HttpEngineApi(transport), ping: (ms) => transport.ping(ms), onSilence: (l) => transport.onSilence(l), close: () => transport.close() };
-  }
-  // dockerode (grpc, protobufjs, ssh2) is loaded only for ssh, the one transport berth's client lacks.
-  const Ctor = requireCjs('dockerode') as new (o: Dockerode.DockerOptions) => Dockerode;
-  const api = new DockerodeEngineApi(new Ctor(route.options), endpoint, timeouts);
-  return { api, ping: (ms) => api.withSignal(AbortSignal.timeout(ms)).ping(), onSilence: () => () => undefined, close: () => undefined };
+function clientFor(target: EngineTarget, endpoint: string, timeouts: EngineTimeouts): Client {
+  const transport = new EngineTransport(target, endpoint, timeouts);
+  return { api: new HttpEngineApi(transport), ping: (ms) => transport.ping(ms), onSilence: (l) => transport.onSilence(l), close: () => transport.close() };
 }
 
 function reason(err: unknown): string {
@@ -127,16 +107,56 @@ function makeEngine(client: Client, endpoint: string): Engine {
   };
 }
 
+export interface ConnectOptions {
+  env?: NodeJS.ProcessEnv;
+  /** How long the first ping may take (default 3 s; 15 s through ssh, which opens a session first). */
+  timeoutMs?: number;
+  home?: string;
+  timeouts?: Partial<EngineTimeouts>;
+  signal?: AbortSignal;
+}
+
+/** Opens a client to one candidate and pings it; throws what went wrong (an abort as AbortError). */
+async function open(c: EngineCandidate, options: ConnectOptions): Promise<Engine> {
+  const target = engineRoute(c, options.env ?? process.env);
+  // Through ssh a fresh connection is a new ssh session (seconds on a loaded machine): a quiet call is suspect later, and its ping may take longer.
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...('ssh' in target ? SSH_TIMEOUTS : {}), ...options.timeouts };
+  const client = clientFor(target, c.endpoint, timeouts);
+  try {
+    await untilAborted(client.ping(options.timeoutMs ?? ('ssh' in target ? 15_000 : 3000)), options.signal);
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  return makeEngine(client, c.endpoint);
+}
+
+/**
+ * Connects to the one endpoint a candidate names (a declared engine, a context): throws one line,
+ * `what` (such as `engine "gpu"`) and why, as ERR_BERTH_ENGINE_UNREACHABLE or the ssh failure's own code.
+ */
+export async function connectCandidate(c: EngineCandidate, what: string, options: ConnectOptions = {}): Promise<Engine> {
+  const unreachable = (why: string, hint?: string, code: BerthErrorCode = 'ERR_BERTH_ENGINE_UNREACHABLE') =>
+    new BerthError(code, `${what} (${c.endpoint === '(none)' ? c.source : c.endpoint}): ${why}`, {
+      hint: hint ?? 'check that the engine runs and that this machine reaches it (docker -H ... info says the same)',
+    });
+  if (c.problem) throw unreachable(c.problem, 'docker context ls lists the contexts of this machine');
+  if (options.signal?.aborted) throw abortError(options.signal.reason);
+  try {
+    return await open(c, options);
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw err instanceof BerthError ? unreachable(reason(err), err.hint, err.code) : unreachable(reason(err));
+  }
+}
+
 /**
  * Connects to the engine the way the docker CLI would find it. Throws
  * ERR_BERTH_ENGINE_UNREACHABLE (exit 3) naming every place tried and why each failed.
  * `timeouts` bounds every later call (see EngineTransport); tests shorten them.
  */
-export async function connectEngine(
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; home?: string; timeouts?: Partial<EngineTimeouts>; signal?: AbortSignal } = {},
-): Promise<Engine> {
+export async function connectEngine(options: ConnectOptions = {}): Promise<Engine> {
   const env = options.env ?? process.env;
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const candidates = engineCandidates(env, options.home ?? homedir(), process.getuid?.());
   const failures: Problem[] = [];
   const seen = new Set<string>();
@@ -151,14 +171,7 @@ export async function connectEngine(
     }
     if (options.signal?.aborted) throw abortError(options.signal.reason);
     try {
-      const client = clientFor(engineRoute(c), c.endpoint, timeouts);
-      try {
-        await untilAborted(client.ping(options.timeoutMs ?? 3000), options.signal);
-      } catch (err) {
-        client.close();
-        throw err;
-      }
-      return makeEngine(client, c.endpoint);
+      return await open(c, options);
     } catch (err) {
       if (isAbort(err)) throw err;
       fail(reason(err));

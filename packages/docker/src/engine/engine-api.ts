@@ -94,12 +94,11 @@ export interface EngineApi {
   call(method: 'GET' | 'POST' | 'DELETE', path: string, options?: EngineCallOptions): Promise<unknown>;
   /** Runs a command in a running container and waits for it; optional, callers do without. */
   exec?(containerId: string, cmd: string[], options: ExecOptions): Promise<ExecResult>;
-  /** `GET /_ping`'s headers (names lower-cased): which builder the engine defaults to, its OS. Optional: callers fall back to `version()`. */
-  pingHeaders?(): Promise<Record<string, string>>;
+  /** `GET /_ping`'s headers (names lower-cased): which builder the engine defaults to, its OS. */
+  pingHeaders(): Promise<Record<string, string>>;
   /**
    * `POST /build`: streams `context` (a tar) as the body and resolves with the engine's progress stream
-   * once it answers. Aborting `signal` ends the request, which ends the build on the engine too. Optional:
-   * a client without it cannot build (berth says so before building anything).
+   * once it answers. Aborting `signal` ends the request, which ends the build on the engine too.
    */
-  build?(context: Readable, query: URLSearchParams, options?: { signal?: AbortSignal }): Promise<Readable>;
+  build(context: Readable, query: URLSearchParams, options?: { signal?: AbortSignal }): Promise<Readable>;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineCandidates } from './engine-candidates.js';
+import { declaredEngineCandidate, engineCandidates } from './engine-candidates.js';
 
 function home(context?: { name: string; host: string }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'berth-home-'));
@@ -30,6 +30,16 @@ describe('engineCandidates', () => {
   });
   it('says so when DOCKER_CONTEXT names a context that does not exist', () => {
     const [c] = engineCandidates({ DOCKER_CONTEXT: 'nope' }, home(), 1000);
-    expect(c!.problem).toContain('context not found');
+    expect(c!.problem).toContain('context "nope" does not exist');
+  });
+
+  it('finds a declared engine by its context, TLS material included, or by its host', () => {
+    const h = home({ name: 'gpu-box', host: 'tcp://gpu-box:2376' });
+    const tls = path.join(h, '.docker', 'contexts', 'tls', createHash('sha256').update('gpu-box').digest('hex'), 'docker');
+    mkdirSync(tls, { recursive: true });
+    expect(declaredEngineCandidate('gpu', { context: 'gpu-box' }, {}, h)).toEqual({ endpoint: 'tcp://gpu-box:2376', source: 'engines.gpu (context "gpu-box")', tlsDir: tls });
+    expect(declaredEngineCandidate('gpu', { context: 'gone' }, {}, h).problem).toMatch(/^context "gone" does not exist \(no .*meta\.json\)$/);
+    expect(declaredEngineCandidate('nas', { host: 'ssh://dev@nas' }, { DOCKER_TLS_VERIFY: '1' }, h)).toEqual({ endpoint: 'ssh://dev@nas', source: 'engines.nas' });
+    expect(declaredEngineCandidate('ci', { host: 'tcp://ci:2376' }, { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }, h)).toEqual({ endpoint: 'tcp://ci:2376', source: 'engines.ci', tlsDir: '/certs' });
   });
 });

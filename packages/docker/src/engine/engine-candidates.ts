@@ -27,14 +27,14 @@ function readJson<T>(file: string): T | undefined {
 }
 
 /** The endpoint a named context points at: contexts/meta/<sha256(name)>/meta.json. */
-function contextEndpoint(configDir: string, name: string): EngineCandidate {
+export function contextEndpoint(configDir: string, name: string): EngineCandidate {
   const source = `context "${name}"`;
   if (name === 'default') return { endpoint: 'unix:///var/run/docker.sock', source };
   const digest = createHash('sha256').update(name).digest('hex');
   const metaFile = path.join(configDir, 'contexts', 'meta', digest, 'meta.json');
   const meta = readJson<{ Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } }>(metaFile);
   const host = meta?.Endpoints?.docker?.Host;
-  if (!host) return { endpoint: '(none)', source, problem: `context not found (no ${metaFile})` };
+  if (!host) return { endpoint: '(none)', source, problem: `context "${name}" does not exist (no ${metaFile})` };
   const tlsDir = path.join(configDir, 'contexts', 'tls', digest, 'docker');
   return { endpoint: host, source, ...(existsSync(tlsDir) ? { tlsDir } : {}) };
 }
@@ -45,8 +45,8 @@ function contextEndpoint(configDir: string, name: string): EngineCandidate {
  * Pure apart from reading the config files; `home` and `env` are parameters so tests stub nothing.
  */
 export function engineCandidates(env: NodeJS.ProcessEnv, home: string, uid: number | undefined): EngineCandidate[] {
-  const configDir = env['DOCKER_CONFIG'] || path.join(home, '.docker');
-  const tlsDir = env['DOCKER_TLS_VERIFY'] ? env['DOCKER_CERT_PATH'] || configDir : undefined;
+  const configDir = dockerConfigDir(env, home);
+  const tlsDir = tlsFromEnv(env, home);
   if (env['DOCKER_HOST']) return [{ endpoint: env['DOCKER_HOST'], source: 'DOCKER_HOST', ...(tlsDir ? { tlsDir } : {}) }];
   if (env['DOCKER_CONTEXT']) return [contextEndpoint(configDir, env['DOCKER_CONTEXT'])];
   const current = readJson<DockerConfig>(path.join(configDir, 'config.json'))?.currentContext;
@@ -60,4 +60,28 @@ export function engineCandidates(env: NodeJS.ProcessEnv, home: string, uid: numb
   ];
   for (const s of sockets) out.push({ endpoint: `unix://${s}`, source: 'default socket' });
   return out;
+}
+
+/** The docker CLI's configuration folder: DOCKER_CONFIG, else ~/.docker. */
+function dockerConfigDir(env: NodeJS.ProcessEnv, home: string): string {
+  return env['DOCKER_CONFIG'] || path.join(home, '.docker');
+}
+
+/** TLS material for a tcp:// endpoint, as the docker CLI takes it: DOCKER_CERT_PATH (else the config folder) when DOCKER_TLS_VERIFY is set. */
+function tlsFromEnv(env: NodeJS.ProcessEnv, home: string): string | undefined {
+  return env['DOCKER_TLS_VERIFY'] ? env['DOCKER_CERT_PATH'] || dockerConfigDir(env, home) : undefined;
+}
+
+/**
+ * Where a declared engine (`engines.NAME` of a spec) answers: its context's endpoint and TLS material,
+ * or its host, with the TLS material of DOCKER_TLS_VERIFY / DOCKER_CERT_PATH for a tcp:// host.
+ */
+export function declaredEngineCandidate(name: string, declaration: { context?: string; host?: string }, env: NodeJS.ProcessEnv, home: string): EngineCandidate {
+  if (declaration.context) {
+    const c = contextEndpoint(dockerConfigDir(env, home), declaration.context);
+    return { ...c, source: `engines.${name} (context "${declaration.context}")` };
+  }
+  const endpoint = declaration.host ?? '(none)';
+  const tlsDir = endpoint.startsWith('tcp://') ? tlsFromEnv(env, home) : undefined;
+  return { endpoint, source: `engines.${name}`, ...(tlsDir ? { tlsDir } : {}) };
 }

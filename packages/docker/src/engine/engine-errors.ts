@@ -39,6 +39,14 @@ export function abortError(reason?: unknown): Error {
   return e;
 }
 
+/** The codes that mean an engine is out of reach: not found, not answering, or its ssh way in failing. */
+const OUT_OF_REACH = new Set(['ERR_BERTH_ENGINE_UNREACHABLE', 'ERR_BERTH_ENGINES_UNREACHABLE', 'ERR_BERTH_ENGINE_STALLED', 'ERR_BERTH_SSH_KEY_REFUSED', 'ERR_BERTH_SSH_HOST_KEY', 'ERR_BERTH_SSH_UNREACHABLE', 'ERR_BERTH_SSH_NO_DOCKER', 'ERR_BERTH_SSH_NO_ENGINE', 'ERR_BERTH_SSH_FAILED']);
+
+/** An engine could not be reached, or stopped answering (see OUT_OF_REACH). */
+export function isOutOfReach(err: unknown): boolean {
+  return err instanceof BerthError && OUT_OF_REACH.has(err.code);
+}
+
 export function isAbort(err: unknown): boolean {
   return (err as { name?: string } | undefined)?.name === 'AbortError';
 }

@@ -1,10 +1,21 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { abortError, EngineApiError, EngineStalledError, isDeadline } from './engine-errors.js';
+import { SshConnection, type SshTarget } from './ssh-connection.js';
 
-/** Where the engine listens: a unix socket, plain TCP, or TCP with TLS (client certificate). */
-export type EngineTarget = { socketPath: string } | { host: string; port: number; tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer } };
+/** Where the engine listens: a unix socket, plain TCP, TCP with TLS (client certificate), or through ssh (`docker system dial-stdio` there). */
+export type EngineTarget = { socketPath: string } | { host: string; port: number; tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer } } | { ssh: SshTarget };
+
+/** Kept-alive connections to an ssh:// engine: each is an ssh process (as the docker CLI opens them), reused while it lasts. */
+class SshAgent extends http.Agent {
+  constructor(private readonly target: SshTarget) {
+    super({ keepAlive: true, maxSockets: 4 });
+  }
+  override createConnection(): Duplex {
+    return new SshConnection(this.target);
+  }
+}
 
 /** How long berth gives the engine. Defaults suit a loaded laptop; tests may shorten them. */
 export interface EngineTimeouts {
@@ -17,6 +28,8 @@ export interface EngineTimeouts {
 }
 
 export const DEFAULT_TIMEOUTS: EngineTimeouts = { callMs: 60_000, suspectMs: 2_000, pingMs: 2_000 };
+/** Through ssh, where a fresh connection (the watchdog's ping included) is a new ssh session. */
+export const SSH_TIMEOUTS: Partial<EngineTimeouts> = { suspectMs: 10_000, pingMs: 15_000 };
 
 /** How long a ping may go unanswered before the silence is told (to the progress line). */
 const SAY_SILENT_AFTER_PING_MS = 500;
@@ -87,7 +100,8 @@ export class EngineTransport {
     readonly timeouts: EngineTimeouts = DEFAULT_TIMEOUTS,
   ) {
     const tls = 'tls' in target ? target.tls : undefined;
-    this.agent = tls ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tls }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+    this.agent =
+      'ssh' in target ? new SshAgent(target.ssh) : tls ? new https.Agent({ keepAlive: true, maxSockets: 16, ...tls }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
   }
 
   private get module() {
@@ -97,6 +111,8 @@ export class EngineTransport {
   /** Where a request goes; a fresh connection (no agent) carries the TLS material itself. */
   private connection(agent: http.Agent | false) {
     const { target } = this;
+    // Without an agent, node's client takes createConnection only when `agent` is left out (false would make a plain agent).
+    if ('ssh' in target) return agent ? { agent } : { createConnection: () => new SshConnection(target.ssh) };
     return 'socketPath' in target ? { socketPath: target.socketPath, agent } : { host: target.host, port: target.port, agent, ...(target.tls ?? {}) };
   }
 

@@ -27,7 +27,11 @@ function portsOf(info: Dockerode.ContainerInfo): ServiceStatus['ports'] {
  * The project's services as the engine sees them: every container of the project (any profile),
  * plus the services enabled by default that have no container (state "missing").
  */
-export async function projectStatus(engine: Engine, spec: BerthSpec, options: { env?: NodeJS.ProcessEnv; now?: number; signal?: AbortSignal } = {}): Promise<ServiceStatus[]> {
+export async function projectStatus(
+  engine: Engine,
+  spec: BerthSpec,
+  options: { env?: NodeJS.ProcessEnv; now?: number; signal?: AbortSignal; /** The services this engine runs (see serviceEngine); default all. */ placed?: string[] } = {},
+): Promise<ServiceStatus[]> {
   const env = options.env ?? process.env;
   const project = projectName(spec, env);
   const docker = engine.api.withSignal(options.signal);
@@ -58,7 +62,7 @@ export async function projectStatus(engine: Engine, spec: BerthSpec, options: { 
     }),
   );
   const present = new Set(statuses.map((s) => s.service));
-  const expected = resolveProfiles(spec, { env }).services;
+  const expected = resolveProfiles(spec, { env }).services.filter((s) => !options.placed || options.placed.includes(s));
   for (const s of expected) if (!present.has(s)) statuses.push({ service: s, state: 'missing', ports: [], ...(spec.services[s]?.image ? { image: spec.services[s]!.image } : {}) });
   const order = Object.keys(spec.services);
   const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));

@@ -24,9 +24,10 @@ const DOCKER_PROXY = /(^|\/)docker-proxy\b/;
  * Finds what holds each queried port, by the one probe's rules (hostPortProbe: TCP listeners, any UDP
  * socket, addresses that clash): running containers first (their published ports, through the engine
  * when given), then the sockets of /proc with their owning process. docker-proxy processes are the
- * containers' own. A socket whose owner cannot be read (another user's) is `unknown`.
+ * containers' own. A socket whose owner cannot be read (another user's) is `unknown`. For an engine on
+ * another machine (`hostSockets: false`) only its containers are seen: this machine's sockets say nothing there.
  */
-export async function findPortHolders(api: EngineApi | undefined, ports: PortQuery[]): Promise<PortHolder[]> {
+export async function findPortHolders(api: EngineApi | undefined, ports: PortQuery[], options: { /** false for an engine on another machine, whose sockets /proc does not show */ hostSockets?: boolean } = {}): Promise<PortHolder[]> {
   const holders: PortHolder[] = [];
   const key = (q: { port: number; protocol: string }) => `${q.port}/${q.protocol}`;
   const byContainer = new Set<string>();
@@ -49,6 +50,7 @@ export async function findPortHolders(api: EngineApi | undefined, ports: PortQue
       }
     }
   }
+  if (options.hostSockets === false) return holders;
   const { sockets } = await boundSockets();
   const held = ports.filter((q) => !byContainer.has(key(q))).map((q) => ({ q, sockets: socketsHolding(q, sockets) }));
   const owners = await socketOwners(new Set(held.flatMap((h) => h.sockets.map((s) => s.inode))));

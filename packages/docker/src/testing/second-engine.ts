@@ -2,12 +2,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import dgram from 'node:dgram';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dockerSocketPath } from './docker-available.js';
+import { freePort } from './free-port.js';
 
 /**
  * A dockerd of a test's own, beside the shared one: its own data, exec root, pidfile and unix socket
@@ -77,29 +76,6 @@ function run(cmd: string, args: string[], input?: NodeJS.ReadableStream): Promis
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim()}`))));
   });
-}
-
-/** A loopback port nothing uses now (the kernel's pick for tcp; for udp one within 1024-49151, as a swarm's data path wants). */
-export async function freePort(kind: 'tcp' | 'udp'): Promise<number> {
-  if (kind === 'tcp') {
-    return new Promise((resolve, reject) => {
-      const server = net.createServer();
-      server.on('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
-  }
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 29_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.on('error', () => resolve(false));
-      socket.bind(port, () => socket.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
 }
 
 function pingOnce(socketPath: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { abortError, EngineStalledError, explainStartError, isAbort, isDeadline,
 import type { WaitCondition } from '../engine/health-state.js';
 import { ContainerEvents } from '../engine/container-events.js';
 import { waitFor } from '../engine/wait-for.js';
+import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 import { createServiceContainer } from './create-container.js';
 import type { DesiredContainer } from './desired.js';
 import { Semaphore } from './limits.js';
@@ -15,6 +16,8 @@ export interface UpEvent {
   service: string;
   phase: UpPhase;
   detail?: string;
+  /** The engine it runs on, when the spec places services on more than one (see upAcrossEngines). */
+  engine?: string;
 }
 
 export interface ApplyOptions {
@@ -34,6 +37,8 @@ export interface ApplyOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onEvent?: (e: UpEvent) => void;
+  /** Dependencies run by other engines in the same `up`; this apply offers its own services' conditions there. */
+  crossEngine?: CrossEngineWaits;
 }
 
 /** Phases after which a service needs nothing more of this `up`. */
@@ -108,6 +113,10 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
     for (const dep of Object.entries(options.spec.services[service]?.dependsOn ?? {})) {
       const task = tasks.get(dep[0]);
       if (task) await condition(dep[0], task, dep[1].condition, 0, earlyProbe);
+      else if (options.crossEngine) {
+        emit(service, 'waiting', `${dep[0]} on engine "${options.crossEngine.engineOf(dep[0]) ?? '?'}"`);
+        await options.crossEngine.wait(service, dep[0], dep[1].condition, signal);
+      }
     }
     checkAbort();
     let id: string | undefined;
@@ -182,7 +191,9 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
       if (!isAbort(err)) emit(service, 'failed', err instanceof Error ? err.message : String(err));
       stop.abort();
     });
-    tasks.set(service, { started, conditions: new Map() });
+    const task: Task = { started, conditions: new Map() };
+    tasks.set(service, task);
+    options.crossEngine?.offer(service, (cond) => condition(service, task, cond, 0, earlyProbe));
   }
   const finals = order.map(async (service) => {
     const task = tasks.get(service)!;

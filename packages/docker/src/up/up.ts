@@ -17,6 +17,7 @@ import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
 import { projectVariables, readText } from './project-vars.js';
 import { plan as makePlan, type Plan } from './plan.js';
+import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 import { buildFailureProblems, upBuilds, type UpBuilds } from './up-builds.js';
 
 export interface UpOptions {
@@ -46,6 +47,18 @@ export interface UpOptions {
   buildCacheDir?: string;
   /** Told once when another berth is working on the project and this one waits for it. */
   onLockWait?: (holder: LockHolder) => void;
+  /**
+   * The services of the selection this engine runs (see serviceEngine); the others run on other engines
+   * and are not touched here. Default: every service of the selection.
+   */
+  placed?: string[];
+  /** Dependencies on services other engines run in the same `up` (see upAcrossEngines). */
+  crossEngine?: CrossEngineWaits;
+  /**
+   * The host of an engine on another machine: its host ports are checked against its containers only
+   * (a host process there cannot be seen from here), and a warning says so. Default: this machine.
+   */
+  remoteHost?: string;
 }
 
 export interface UpResult {
@@ -124,6 +137,10 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const vars = projectVariables(projectDir, env, options.dotEnv);
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
+  if (options.placed) {
+    const here = new Set(options.placed);
+    selection.services = selection.services.filter((s) => here.has(s));
+  }
   for (const name of selection.services) {
     const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
     if (d) desired.set(name, d);
@@ -151,8 +168,8 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const readState = () => {
     const reads = Promise.all([
       observeProject(docker, project),
-      allPorts.length ? findPortHolders(docker, allPorts) : Promise.resolve([]),
-      allPorts.length ? boundSockets() : Promise.resolve({ sockets: [] }),
+      allPorts.length ? findPortHolders(docker, allPorts, { hostSockets: !options.remoteHost }) : Promise.resolve([]),
+      allPorts.length && !options.remoteHost ? boundSockets() : Promise.resolve({ sockets: [] }),
     ]);
     reads.catch(() => undefined);
     return reads;
@@ -183,6 +200,13 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image, ...(d.build && mode === 'never' ? { build: d.build } : {}) }));
   const ranBuild = !options.dryRun && builds.reports.some((r) => r.action === 'built' || r.action === 'failed');
   const [firstIds, [observed, holders, { sockets }]] = await Promise.all([localImageIds(docker, images.map((i) => i.image)), ranBuild ? readState() : early]);
+  if (allPorts.length && options.remoteHost) {
+    warnings.push({
+      code: 'remote-ports-unseen',
+      severity: 'warning',
+      message: `host ports on ${options.remoteHost} were checked against its containers only: a process of that machine holding one cannot be seen from here`,
+    });
+  }
   let ids = firstIds;
   // an image a dry run would build is not missing
   const missing = missingImageProblems(images.filter((i) => !built.has(i.service)), ids);
@@ -240,6 +264,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     signal: scope.signal,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.crossEngine ? { crossEngine: options.crossEngine } : {}),
   });
   if (!buildFailures.length) {
     await applied;

@@ -1,4 +1,4 @@
-import { closest, holderName, hostIpsOverlap, isLocalHost, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
+import { bindsClash, closest, holderName, isLocalHost, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
 import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
 import { ref, whereIn } from '../where.js';
 import type { PortMap } from './port-map.js';
@@ -28,10 +28,10 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
         out.external.push({ repo: m.repo, connection: id, host: c.host, port: c.port });
         continue;
       }
-      const bindings = map.bindingsAt('tcp', c.port).filter((b) => hostIpsOverlap(b.hostIp, '127.0.0.1'));
+      const bindings = map.bindingsAt('tcp', c.port).filter((b) => bindsClash(b, { hostIp: '127.0.0.1' }));
       const others = bindings.filter((b) => b.repo !== m.repo);
       const published = others.length ? others : bindings;
-      const entries = map.entriesAt('tcp', c.port).filter((e) => hostIpsOverlap(e.hostIp, '127.0.0.1'));
+      const entries = map.entriesAt('tcp', c.port).filter((e) => bindsClash(e, { hostIp: '127.0.0.1' }));
       for (const e of entries) out.reached.set(e, (out.reached.get(e) ?? new Set()).add(m.repo));
       const targets: ConnectionTarget[] = published.length
         ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: { file: map.members.get(b.repo)?.file, path: ['services', b.service] } }))

@@ -1,4 +1,4 @@
-import { formatSpan, hostIpsOverlap, type RegistryEntryInfo } from '@berth/spec';
+import { bindsClash, formatSpan, type RegistryEntryInfo } from '@berth/spec';
 import type { EcosystemGraph, GraphEdge } from '../model.js';
 import type { PortMap } from './port-map.js';
 
@@ -23,7 +23,7 @@ export function buildGraph(map: PortMap, edges: GraphEdge[], external: Ecosystem
   const shared = map.report.entries
     .filter((e) => e.shared || e.repo === undefined)
     .map((e) => {
-      const runner = e.repo ?? map.bindingsAt(e.protocol, e.from, e.to).find((b) => hostIpsOverlap(b.hostIp, e.hostIp))?.repo;
+      const runner = e.repo ?? map.bindingsAt(e.protocol, e.from, e.to).find((b) => bindsClash(b, e))?.repo;
       const description = map.eco.registry.value.ports[e.index]?.description;
       return { service: e.service, port: formatSpan(e), protocol: e.protocol, ...(runner ? { repo: runner } : {}), ...(description ? { description } : {}), usedBy: [...(reached.get(e) ?? [])].sort() };
     });

@@ -1,4 +1,4 @@
-import { closest, holderName, hostIpsOverlap, portLabel, type RegistryEntryInfo } from '@berth/spec';
+import { bindsClash, closest, holderName, portLabel, type RegistryEntryInfo } from '@berth/spec';
 import type { EcosystemProblem } from '../model.js';
 import type { PortMap } from './port-map.js';
 
@@ -28,7 +28,7 @@ export function staleEntries(map: PortMap, reached: ReadonlyMap<RegistryEntryInf
     }
     // With a member missing, its connections are unknown: a shared entry nobody else reaches may still be its.
     if (reached.has(e) || map.eco.unloaded.length) continue;
-    if (map.bindingsAt(e.protocol, e.from, e.to).some((b) => hostIpsOverlap(b.hostIp, e.hostIp))) continue;
+    if (map.bindingsAt(e.protocol, e.from, e.to).some((b) => bindsClash(b, e))) continue;
     out.push({
       code: 'registry-entry-stale',
       severity: 'warning',

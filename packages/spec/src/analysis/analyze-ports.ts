@@ -1,6 +1,6 @@
 import type { Problem } from '../problem.js';
 import { closest } from '../util/did-you-mean.js';
-import { hostIpsOverlap, isLocalHost } from './host-ip.js';
+import { bindsClash, isLocalHost } from './host-ip.js';
 import { PortIndex, formatSpan } from './port-index.js';
 import { PortPlaces, holderName, portLabel, registryEntries, specBindings, type RegistryEntry, type SpecBinding } from './port-model.js';
 import { checkRegistry, checkReservations, foreignReservations, reservedFor, type RegistryIndex, type Reservation } from './registry-checks.js';
@@ -54,7 +54,7 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
 
 /** Finds the entries that allocate this binding's ports to its repo and service; reports what is missing. */
 function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces, problems: Problem[]): RegistryEntry[] {
-  const candidates = index[b.protocol].overlapping(b.from, b.to).filter((e) => hostIpsOverlap(e.hostIp, b.hostIp));
+  const candidates = index[b.protocol].overlapping(b.from, b.to).filter((e) => bindsClash(e, b));
   const own = candidates.filter((e) => e.service === b.service && (e.repo === undefined || e.repo === b.repo));
   const named = own.filter((e) => !b.name || !e.allocation.name || e.allocation.name === b.name);
   const mine = named.length ? named : own;

@@ -18,6 +18,14 @@ export function hostIpsOverlap(a: string | undefined, b: string | undefined): bo
   return x === undefined || y === undefined || x === y;
 }
 
+/**
+ * Two ports bound by a and b (same number and protocol) clash: they are on one machine (absent is
+ * this machine; see engineMachine) and their host addresses overlap. The same port on two machines does not.
+ */
+export function bindsClash(a: { hostIp?: string | undefined; machine?: string | undefined }, b: { hostIp?: string | undefined; machine?: string | undefined }): boolean {
+  return (a.machine ?? '') === (b.machine ?? '') && hostIpsOverlap(a.hostIp, b.hostIp);
+}
+
 const THIS_MACHINE = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0']);
 
 /** A host name a connection uses to reach a port published on this machine (where the registry's ports live). */

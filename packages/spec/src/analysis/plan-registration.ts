@@ -37,6 +37,7 @@ export function planRegistration(input: { spec: SpecInput; registry: RegistryInp
       port: p.host.from === p.host.to ? p.host.from : formatSpan(p.host),
       protocol: p.protocol,
       ...(b.hostIp ? { hostIp: b.hostIp } : {}),
+      ...(b.machine ? { machine: b.machine } : {}),
       repo,
       service: input.service,
       ...(p.name ? { name: p.name } : {}),

@@ -1,5 +1,6 @@
 import type { Problem } from '../problem.js';
 import type { PortAllocation } from '../schema/registry.js';
+import { serviceMachine } from './engine-placement.js';
 import { normalizeHostIp } from './host-ip.js';
 import { formatSpan, type PortSpan } from './port-index.js';
 import type { PortBindingInfo, RegistryEntryInfo, RegistryInput, SpecInput } from './types.js';
@@ -13,6 +14,7 @@ export interface SpecBinding extends PortSpan {
   service: string;
   name?: string;
   hostIp?: string;
+  machine?: string;
   protocol: 'tcp' | 'udp';
   env?: string;
   path: (string | number)[];
@@ -26,6 +28,7 @@ export interface RegistryEntry extends PortSpan {
   repo?: string;
   service: string;
   hostIp?: string;
+  machine?: string;
   protocol: 'tcp' | 'udp';
   path: (string | number)[];
   info: RegistryEntryInfo;
@@ -39,6 +42,7 @@ export function specBindings(specs: readonly SpecInput[]): SpecBinding[] {
   specs.forEach(({ spec }, specIndex) => {
     const repo = spec.repo.name;
     for (const [service, svc] of Object.entries(spec.services)) {
+      const machine = serviceMachine(spec, service);
       svc.ports?.forEach((p, j) => {
         const hostIp = normalizeHostIp(p.hostIp);
         const info: PortBindingInfo = {
@@ -46,6 +50,7 @@ export function specBindings(specs: readonly SpecInput[]): SpecBinding[] {
           service,
           ...(p.name ? { name: p.name } : {}),
           ...(hostIp ? { hostIp } : {}),
+          ...(machine ? { machine } : {}),
           protocol: p.protocol,
           from: p.host.from,
           to: p.host.to,
@@ -54,7 +59,7 @@ export function specBindings(specs: readonly SpecInput[]): SpecBinding[] {
           exclusiveWith: svc.exclusiveWith ?? [],
           status: 'ok',
         };
-        out.push({ specIndex, repo, service, name: p.name, hostIp, protocol: p.protocol, from: p.host.from, to: p.host.to, env: p.env, path: ['services', service, 'ports', j], info });
+        out.push({ specIndex, repo, service, name: p.name, hostIp, machine, protocol: p.protocol, from: p.host.from, to: p.host.to, env: p.env, path: ['services', service, 'ports', j], info });
       });
     }
   });
@@ -65,12 +70,14 @@ export function registryEntries(registry: RegistryInput | undefined): RegistryEn
   if (!registry) return [];
   return registry.value.ports.map((a, index) => {
     const hostIp = normalizeHostIp(a.hostIp);
+    const machine = a.machine?.trim().toLowerCase() || undefined;
     const info: RegistryEntryInfo = {
       index,
       ...(a.repo ? { repo: a.repo } : {}),
       service: a.service,
       ...(a.name ? { name: a.name } : {}),
       ...(hostIp ? { hostIp } : {}),
+      ...(machine ? { machine } : {}),
       protocol: a.protocol,
       from: a.port.from,
       to: a.port.to,
@@ -78,7 +85,7 @@ export function registryEntries(registry: RegistryInput | undefined): RegistryEn
       shared: a.shared,
       status: a.shared ? 'shared' : 'ok',
     };
-    return { index, allocation: a, repo: a.repo, service: a.service, hostIp, protocol: a.protocol, from: a.port.from, to: a.port.to, path: ['ports', index], info, used: false };
+    return { index, allocation: a, repo: a.repo, service: a.service, hostIp, machine, protocol: a.protocol, from: a.port.from, to: a.port.to, path: ['ports', index], info, used: false };
   });
 }
 

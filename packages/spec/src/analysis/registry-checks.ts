@@ -1,6 +1,6 @@
 import type { Problem } from '../problem.js';
 import type { PortReservation } from '../schema/registry.js';
-import { hostIpsOverlap } from './host-ip.js';
+import { bindsClash } from './host-ip.js';
 import { PortIndex, formatSpan } from './port-index.js';
 import { holderName, portLabel, type PortPlaces, type RegistryEntry } from './port-model.js';
 import type { PortConflict } from './types.js';
@@ -24,7 +24,7 @@ export type RegistryIndex = Record<'tcp' | 'udp', PortIndex<RegistryEntry>>;
 export function checkRegistry(entries: RegistryEntry[], places: PortPlaces, problems: Problem[], conflicts: PortConflict[]): RegistryIndex {
   const index: RegistryIndex = { tcp: new PortIndex(), udp: new PortIndex() };
   for (const e of entries) {
-    const others = index[e.protocol].overlapping(e.from, e.to).filter((o) => hostIpsOverlap(o.hostIp, e.hostIp));
+    const others = index[e.protocol].overlapping(e.from, e.to).filter((o) => bindsClash(o, e));
     index[e.protocol].add(e);
     let reported = false;
     for (const o of others) {

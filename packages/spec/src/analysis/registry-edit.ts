@@ -5,6 +5,7 @@ export interface NewRegistryEntry {
   port: number | string;
   protocol?: 'tcp' | 'udp';
   hostIp?: string;
+  machine?: string;
   repo?: string;
   service: string;
   name?: string;
@@ -47,6 +48,7 @@ function ordered(e: NewRegistryEntry): Record<string, unknown> {
   const out: Record<string, unknown> = { port: e.port };
   if (e.protocol && e.protocol !== 'tcp') out.protocol = e.protocol;
   if (e.hostIp) out.hostIp = e.hostIp;
+  if (e.machine) out.machine = e.machine;
   if (e.repo) out.repo = e.repo;
   out.service = e.service;
   if (e.name) out.name = e.name;

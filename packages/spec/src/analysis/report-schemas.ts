@@ -15,6 +15,7 @@ export const PortSpanInfo = z.object({
   service: z.string(),
   name: z.optional(z.string().check(z.describe('Which of the service\'s ports, such as "api".'))),
   hostIp: z.optional(z.string()),
+  machine: z.optional(z.string().check(z.describe("The machine it is published on when not the developers' own (a remote engine's host; see engineMachine)."))),
   protocol: Protocol,
   from: z.number(),
   to: z.number(),

@@ -1,14 +1,15 @@
 import type { Problem } from '../problem.js';
-import { hostIpsOverlap, normalizeHostIp } from './host-ip.js';
+import { bindsClash, normalizeHostIp } from './host-ip.js';
 import { PortIndex, type PortSpan } from './port-index.js';
 import { holderName, portLabel, type PortPlaces, type SpecBinding } from './port-model.js';
 import type { PortConflict } from './types.js';
 import { pushAll } from '../util/push-all.js';
 
-/** Bindings with the same span, protocol and host address: they all overlap each other, and whatever overlaps one overlaps all. */
+/** Bindings with the same span, protocol, host address and machine: they all overlap each other, and whatever overlaps one overlaps all. */
 interface Bucket extends PortSpan {
   protocol: 'tcp' | 'udp';
   hostIp?: string;
+  machine?: string;
   members: SpecBinding[];
   parent: Bucket;
 }
@@ -47,11 +48,11 @@ export function findSpecConflicts(bindings: SpecBinding[], places: PortPlaces, p
     return root;
   };
   for (const b of bindings) {
-    const key = `${b.protocol} ${b.from} ${b.to} ${normalizeHostIp(b.hostIp) ?? '*'}`;
+    const key = `${b.protocol} ${b.from} ${b.to} ${normalizeHostIp(b.hostIp) ?? '*'} ${b.machine ?? ''}`;
     let own = buckets.get(key);
-    const touched = (own?.members.length ? [own] : []).concat(index[b.protocol].overlapping(b.from, b.to).filter((o) => o !== own && hostIpsOverlap(o.hostIp, b.hostIp)));
+    const touched = (own?.members.length ? [own] : []).concat(index[b.protocol].overlapping(b.from, b.to).filter((o) => o !== own && bindsClash(o, b)));
     if (!own) {
-      own = { from: b.from, to: b.to, protocol: b.protocol, ...(b.hostIp !== undefined ? { hostIp: b.hostIp } : {}), members: [], parent: undefined as unknown as Bucket };
+      own = { from: b.from, to: b.to, protocol: b.protocol, ...(b.hostIp !== undefined ? { hostIp: b.hostIp } : {}), ...(b.machine !== undefined ? { machine: b.machine } : {}), members: [], parent: undefined as unknown as Bucket };
       own.parent = own;
       buckets.set(key, own);
       index[b.protocol].add(own);

@@ -1,6 +1,7 @@
 import type { BerthSpec } from '../schema/spec.js';
 import type { Problem } from '../problem.js';
 import { closest } from '../util/did-you-mean.js';
+import { enginePlacementProblems } from '../analysis/engine-placement.js';
 
 type Ref = Omit<Problem, 'file' | 'line' | 'col'>;
 
@@ -8,7 +9,7 @@ const SUGGESTIONS_PER_KIND = 50;
 /** Up to this many names are listed when none is close ("known: a, b, c"); beyond that the list helps nobody. */
 const KNOWN_LISTED = 20;
 
-/** Cross-references inside one spec: every profile, service, module, network, secret and config named must exist; no dependency cycles. */
+/** Cross-references inside one spec: every profile, service, module, network, engine, secret and config named must exist; no dependency cycles; one engine per service. */
 export function checkReferences(spec: BerthSpec): Ref[] {
   const out: Ref[] = [];
   const services = new Set(Object.keys(spec.services));
@@ -70,6 +71,8 @@ export function checkReferences(spec: BerthSpec): Ref[] {
       });
     }
   }
+
+  out.push(...enginePlacementProblems(spec));
 
   for (const cycle of dependencyCycles(spec)) {
     out.push({

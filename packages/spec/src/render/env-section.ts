@@ -1,4 +1,4 @@
-import type { BerthSpec } from '../schema/spec.js';
+import type { BerthSpec, Consumer } from '../schema/spec.js';
 import type { Requirement } from '../schema/env.js';
 import { code, link, table } from './markdown.js';
 import { pushAll } from '../util/push-all.js';
@@ -50,10 +50,12 @@ export function connectionsSection(spec: BerthSpec): Section {
   return ['## Connection Patterns', '', 'How this repo connects to shared infrastructure:', '', ...table(['Service', 'Method', 'Details'], rows)];
 }
 
-/** Which repos use this repo's services. */
-export function consumersSection(spec: BerthSpec): Section {
-  const rows = spec.consumers.length ? spec.consumers.map((c) => [c.repo, c.services.join(', ')]) : [['*(none currently)*', '']];
-  return ['## Consumed By', '', ...table(['Repo', 'Services Used'], rows)];
+/** Which repos use this repo's services: as derived from the ecosystem's connections when known, else as the spec lists them. */
+export function consumersSection(spec: BerthSpec, derived?: { ecosystem: string; consumers: Consumer[] }): Section {
+  const consumers = derived ? derived.consumers : spec.consumers;
+  const rows = consumers.length ? consumers.map((c) => [c.repo, c.services.join(', ')]) : [['*(none currently)*', '']];
+  const from = derived ? [`Derived from the connections of the other repos of ecosystem ${code(derived.ecosystem)}.`, ''] : [];
+  return ['## Consumed By', '', ...from, ...table(['Repo', 'Services Used'], rows)];
 }
 
 export function relatedDocsSection(spec: BerthSpec): Section {

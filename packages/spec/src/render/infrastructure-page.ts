@@ -1,4 +1,4 @@
-import type { BerthSpec } from '../schema/spec.js';
+import type { BerthSpec, Consumer } from '../schema/spec.js';
 import { code } from './markdown.js';
 import { servicesSection } from './services-section.js';
 import { dockerSection } from './docker-section.js';
@@ -17,6 +17,11 @@ const ROLE_TEXT = {
 export interface RenderOptions {
   /** The spec file name as written in the generated-page notice (default berth.yaml). */
   specFile?: string;
+  /**
+   * Who uses this repo's services, derived from the connections of the other repos of its ecosystem
+   * (@berth/ecosystem's consumersOf): rendered instead of the spec's hand-written `consumers:`.
+   */
+  derivedConsumers?: { ecosystem: string; consumers: Consumer[] };
 }
 
 function header(spec: BerthSpec, specFile: string): string[] {
@@ -48,7 +53,7 @@ export function renderInfrastructurePage(spec: BerthSpec, options: RenderOptions
     connectionsSection(spec),
     stackSection(spec),
     healthSection(spec),
-    consumersSection(spec),
+    consumersSection(spec, options.derivedConsumers),
     relatedDocsSection(spec),
   ].filter((s) => s.length > 0);
   const lines = [...header(spec, options.specFile ?? 'berth.yaml'), '', '---'];

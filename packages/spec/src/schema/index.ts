@@ -7,5 +7,6 @@ export * from './connection.js';
 export * from './devcontainer.js';
 export * from './stack.js';
 export * from './registry.js';
+export * from './engine.js';
 export * from './spec.js';
 export * from './ecosystem.js';

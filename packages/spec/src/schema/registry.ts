@@ -7,6 +7,10 @@ export const PortAllocation = z.strictObject({
   port: PortOrRange.describe('The port, or an inclusive range such as "7000-7010".'),
   protocol: Protocol,
   hostIp: z.string().optional().describe('Host address; absent means every interface.'),
+  machine: z
+    .string()
+    .optional()
+    .describe('The machine the port is published on, for a service on a remote engine (the host of its ssh:// or tcp:// endpoint, or `context NAME`); absent means the developers\' own machines. The same port on two machines is no conflict.'),
   repo: z.string().optional().describe('The repo that owns it; absent for shared infrastructure whose owner is not recorded.'),
   service: z.string().describe('The service (or connection) id that binds it.'),
   name: z.string().optional().describe('Which of the service\'s ports, such as "api" or "admin".'),

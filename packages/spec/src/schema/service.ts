@@ -175,6 +175,7 @@ export const Service = strictWithExtensions({
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
     .describe('Where it runs: compose (default), devcontainer, host, or several.'),
   profiles: z.array(Identifier).optional().describe('Compose profiles that enable it; none means always enabled.'),
+  engine: Identifier.describe("The engine (a name under `engines`) it runs on; default: its profiles' engine, else the default engine.").optional(),
   image: z.string().optional().describe(`The image to run; with build, the name the built image gets (default <project>-<service>, as in Compose). ${TEXT_NOTE}`),
   build: ServiceBuild.optional(),
   command: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),

@@ -5,6 +5,7 @@ import { EnvConvention, EnvVar, Module } from './env.js';
 import { Connection } from './connection.js';
 import { Devcontainer } from './devcontainer.js';
 import { Stack } from './stack.js';
+import { EngineDeclaration } from './engine.js';
 import { ConfigDefinition, SecretDefinition } from './deploy.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 
@@ -34,6 +35,7 @@ export type RegistryRef = z.output<typeof RegistryRef>;
 
 export const Profile = z.strictObject({
   description: z.string().optional(),
+  engine: Identifier.describe('The engine (a name under `engines`) the services of this profile run on; default: the default engine.').optional(),
 });
 
 export const Network = z.strictObject({
@@ -69,6 +71,10 @@ export const BerthSpecSchema = strictWithExtensions({
   repo: RepoMeta,
   project: Identifier.optional().describe('Compose project name (default: the repo name).'),
   registry: RegistryRef.optional(),
+  engines: z
+    .record(Identifier, EngineDeclaration)
+    .default({})
+    .describe('The Docker engines this spec places services on, by name; `default` is the engine berth finds as the docker CLI does and is not declared here.'),
   profiles: z.record(Identifier, Profile).default({}),
   services: z.record(Identifier, Service).default({}),
   networks: z.record(Identifier, Network).default({}),

@@ -25,6 +25,8 @@ export async function check(ctx: CliContext, specs: string[], opts: EcosystemOpt
   if (ctx.json) {
     ctx.out.writeJson({
       ok: code === ExitCode.Ok,
+      // Bad input is said as every command says an error (an MCP client reads it so); what did load is still checked below.
+      ...(bad ? { error: { code: 'ERR_BERTH_INVALID_ECOSYSTEM', message: eco ? `the ecosystem was loaded in part: ${errorsIn(load.problems)} problem(s) loading it` : 'the ecosystem could not be loaded; nothing was checked' } } : {}),
       ecosystem: eco?.name ?? null,
       manifest: load.manifest ?? null,
       registry: eco?.registry.file ?? null,

@@ -24,21 +24,22 @@ function manifestFromHere(cwd: string): string | undefined {
 }
 
 /**
- * The manifest to read: --manifest; else ecosystem.yaml from the working directory up (the orchestrator's folder);
- * else the one beside the registry that the berth.yaml here names (a member repo finds its ecosystem); else the
- * bundled example's, said on stderr as every command says it.
+ * The manifest to read: --manifest; else the one beside the registry that --spec names (the ecosystem that spec
+ * belongs to: how `berth mcp --spec FILE` and `berth serve --spec FILE` ask); else ecosystem.yaml from the working
+ * directory up (the orchestrator's folder); else the one beside the registry that the berth.yaml here names (a
+ * member repo finds its ecosystem); else the bundled example's, said on stderr as every command says it.
  */
 async function findManifest(ctx: CliContext, opts: EcosystemOptions): Promise<string> {
   if (opts.manifest) return resolve(ctx.cwd, opts.manifest);
-  const here = manifestFromHere(ctx.cwd);
+  const here = ctx.options.spec ? undefined : manifestFromHere(ctx.cwd);
   if (here) return here;
-  const specPath = findSpecFile(ctx.cwd);
+  const specPath = ctx.options.spec ? resolve(ctx.cwd, ctx.options.spec) : findSpecFile(ctx.cwd);
   if (specPath) {
     const spec = loadSpecFile(specPath, ctx.cwd).value;
     const { findEcosystemFor } = await import('@berth/ecosystem');
     const beside = spec && findEcosystemFor(spec, specPath);
     if (beside) return beside;
-    throw new BerthError('ERR_BERTH_NO_ECOSYSTEM', `${displayPath(specPath, ctx.cwd)}: no ecosystem.yaml beside the registry it names, nor from ${ctx.cwd} up`, {
+    throw new BerthError('ERR_BERTH_NO_ECOSYSTEM', `${displayPath(specPath, ctx.cwd)}: no ecosystem.yaml beside the registry it names${ctx.options.spec ? '' : `, nor from ${ctx.cwd} up`}`, {
       hint: 'run it in the orchestrator\'s folder, pass --manifest FILE, or name the specs: berth ecosystem check --registry FILE SPEC...',
     });
   }
@@ -53,8 +54,8 @@ async function findManifest(ctx: CliContext, opts: EcosystemOptions): Promise<st
  * files: the load's problems say it.
  */
 export async function loadForCli(ctx: CliContext, specs: readonly string[], opts: EcosystemOptions): Promise<EcosystemLoad & { manifest?: string; slow: boolean }> {
-  if (ctx.options.spec) throw new BerthError('ERR_BERTH_USAGE', 'berth ecosystem takes the member specs as arguments, not --spec', { hint: 'berth ecosystem check --registry FILE SPEC...' });
-  if (specs.length && opts.manifest) throw new BerthError('ERR_BERTH_USAGE', 'give --manifest or the member specs, not both');
+  if (specs.length && ctx.options.spec) throw new BerthError('ERR_BERTH_USAGE', 'berth ecosystem takes the member specs as arguments, or --spec for the ecosystem one spec belongs to, not both', { hint: 'berth ecosystem check --registry FILE SPEC...' });
+  if ((specs.length || ctx.options.spec) && opts.manifest) throw new BerthError('ERR_BERTH_USAGE', `give --manifest or ${specs.length ? 'the member specs' : '--spec'}, not both`);
   const manifest = specs.length ? undefined : await findManifest(ctx, opts);
   const { loadEcosystem, loadEcosystemFromSpecs } = await import('@berth/ecosystem');
   const progress = ctx.progress('loading the ecosystem');

@@ -1,8 +1,14 @@
 import { dirname } from 'node:path';
-import { BerthError, closest, expectedServices } from '@berth/spec';
+import { BerthError, closest, expectedServices, type BerthSpec } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { countLine, HEALTH_HEADERS, healthRows } from './render.js';
+
+/** The engines of a spec that declares them: where each publishes its ports, and each connected on first use by a check. */
+async function specEngines(ctx: CliContext, spec: BerthSpec) {
+  const [{ specEngineAddresses }, { specEngineSource }] = await Promise.all([import('@berth/docker/runtime'), import('@berth/health')]);
+  return { addresses: specEngineAddresses(spec, ctx.env), source: specEngineSource(spec, { env: ctx.env }) };
+}
 
 /**
  * `berth health [service...] [--watch]`: every check of the spec (or of the named services and
@@ -30,7 +36,9 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   const off = services.length ? [] : Object.keys(offProfiles);
   if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (${offReason([...new Set(off.flatMap((s) => offProfiles[s]!))])}; set COMPOSE_PROFILES or name them)`);
   const wanted = services.length ? services : off.length ? known.filter((k) => !off.includes(k)) : [];
-  const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath) });
+  // A spec with engines of its own: each service is checked at its engine's address, its container on that engine.
+  const engines = Object.keys(ws.spec.engines).length ? await specEngines(ctx, ws.spec) : undefined;
+  const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath), ...(engines ? { addresses: engines.addresses } : {}) });
   if (targets.length === 0) {
     if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, status: 'passing', checks: [] });
     else ctx.out.line(`${ws.specFile}: nothing to check (no ports, connections or checks${services.length ? ` for ${services.join(', ')}` : ''})`);
@@ -41,7 +49,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   let code: number = ExitCode.Ok;
   for (let round = 0; ; round++) {
     const progress = ctx.progress(`checking ${targets.length} check${targets.length === 1 ? '' : 's'}…`);
-    const results = await runChecks(targets, { signal: ctx.signal });
+    const results = await runChecks(targets, { signal: ctx.signal, ...(engines ? { engine: engines.source } : {}) }).finally(() => (opts.watch ? undefined : engines?.source.close()));
     progress.stop();
     if (ctx.signal.aborted) return ExitCode.Interrupted;
     const status = worstStatus(results);

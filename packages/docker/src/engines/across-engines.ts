@@ -1,0 +1,263 @@
+import { BerthError, DEFAULT_ENGINE, enginesInUse, placeServices, type BerthSpec, type Problem } from '@berth/spec';
+import { buildServices, type BuildServicesOptions, type BuildServicesResult } from '../build/build-services.js';
+import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
+import { down, type DownOptions, type DownResult } from '../ops/down.js';
+import { logs, type LogLine } from '../ops/logs.js';
+import { restart, type RestartResult } from '../ops/restart.js';
+import { projectStatus, type ServiceStatus } from '../ops/status.js';
+import { resolveProfiles } from '../profiles.js';
+import { projectName } from '../project-name.js';
+import type { PlanStep } from '../up/plan.js';
+import { up, type UpOptions, type UpResult } from '../up/up.js';
+import { CrossEngineWaits } from './cross-engine-waits.js';
+import { engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js';
+import { downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
+
+/** The engines a selection (profiles, named services) touches: those its services are placed on. */
+export function enginesForSelection(spec: BerthSpec, options: { profiles?: string[]; services?: string[]; env?: NodeJS.ProcessEnv } = {}): string[] {
+  const selection = resolveProfiles(spec, options);
+  const engines = [...placeServices(spec, selection.services).keys()];
+  return engines.length ? engines : [DEFAULT_ENGINE];
+}
+
+/** Every engine the spec places a service on: where down, status, logs and restart look. */
+export function enginesOfSpec(spec: BerthSpec): string[] {
+  const engines = enginesInUse(spec);
+  return engines.length ? engines : [DEFAULT_ENGINE];
+}
+
+/** An engine's error with the engine named in front (a spec with one engine keeps berth's usual words). */
+function labelled(spec: BerthSpec, engine: string, err: unknown): unknown {
+  const label = engineLabel(spec, engine);
+  if (!label || isAbort(err) || !(err instanceof Error) || err.message.startsWith(label)) return err;
+  if (err instanceof BerthError) return new BerthError(err.code, `${label}: ${err.message}`, { problems: err.problems, ...(err.hint ? { hint: err.hint } : {}) });
+  return err;
+}
+
+/**
+ * Runs one step on every engine at once and waits for all of them. Each failure is named by its
+ * engine; one failure is thrown as it is, several as one error listing each (ENGINES_UNREACHABLE when
+ * an engine could not be reached or stopped answering, else ENGINES_FAILED). An interrupt is thrown as such.
+ */
+async function onEveryEngine<T>(spec: BerthSpec, engines: SpecEngine[], step: (e: SpecEngine) => Promise<T>, signal?: AbortSignal): Promise<{ engine: SpecEngine; value: T }[]> {
+  const settled = await Promise.allSettled(engines.map((e) => step(e)));
+  const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [labelled(spec, engines[i]!.name, s.reason)] : []));
+  if (signal?.aborted && failures.some(isAbort)) throw abortError(signal.reason);
+  const real = failures.filter((f) => !isAbort(f));
+  if (real.length === 1) throw real[0];
+  if (real.length > 1) {
+    // Out of reach (or stopped answering) on any of them is what the whole command is: the CLI exits 3.
+    throw new BerthError(real.some(isOutOfReach) ? 'ERR_BERTH_ENGINES_UNREACHABLE' : 'ERR_BERTH_ENGINES_FAILED', `${real.length} engines failed`, {
+      problems: real.flatMap((f): Problem[] => {
+        const e = f as BerthError;
+        const head: Problem = { code: e.code ?? 'engine-failed', severity: 'error', message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+        return [head, ...(e.problems ?? []).map((p) => ({ ...p, message: `  ${p.message}` }))];
+      }),
+    });
+  }
+  if (failures.length) throw failures[0];
+  return settled.map((s, i) => ({ engine: engines[i]!, value: (s as PromiseFulfilledResult<T>).value }));
+}
+
+export interface EngineSummary {
+  name: string;
+  endpoint: string;
+  mode: 'containers' | 'swarm';
+  /** The services of this command that run there. */
+  services: string[];
+}
+
+export interface UpAcrossResult extends Omit<UpResult, 'plan'> {
+  plan: { steps: (PlanStep & { engine: string })[]; orphans: (UpResult['plan']['orphans'][number] & { engine: string })[] };
+  engines: EngineSummary[];
+}
+
+/**
+ * `berth up` on every engine the selection touches, at once: each engine runs the services placed on
+ * it (its own plan, preflight and project lock), and a service waits for a dependency on another
+ * engine as it would for one of its own (CrossEngineWaits). One engine's failure fails the services
+ * that wait for it elsewhere, in one line each; the others go on to their own end.
+ */
+export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options: UpOptions = {}): Promise<UpAcrossResult> {
+  const env = options.env ?? process.env;
+  const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
+  const placement = placeServices(spec, selection.services);
+  const engines = [...placement.keys()].map((name) => set.get(name)).filter((e): e is SpecEngine => !!e);
+  const missing = [...placement.keys()].filter((name) => !set.get(name));
+  if (missing.length) throw new Error(`upAcrossEngines: not connected to engine${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (connect those enginesForSelection names)`);
+  if (!engines.length && set.engines[0]) engines.push(set.engines[0]);
+  const waits = engines.length > 1 && !options.dryRun ? new CrossEngineWaits(placement) : undefined;
+  const results = await onEveryEngine(
+    spec,
+    engines,
+    async (e) => {
+      try {
+        if (e.mode === 'swarm') {
+          return await upOnSwarm(e, spec, placement.get(e.name) ?? [], engines.length > 1 && options.onEvent ? { ...options, onEvent: (ev) => options.onEvent!({ ...ev, engine: e.name }) } : options, waits);
+        }
+        return await up(e.engine, spec, {
+          ...options,
+          placed: placement.get(e.name) ?? [],
+          ...(e.local ? {} : { remoteHost: e.address }),
+          ...(waits ? { crossEngine: waits } : {}),
+          ...(options.onEvent && engines.length > 1 ? { onEvent: (ev) => options.onEvent!({ ...ev, engine: e.name }) } : {}),
+        });
+      } catch (err) {
+        waits?.fail(e.name, err);
+        throw err;
+      }
+    },
+    options.signal,
+  );
+  const first = results[0]!.value;
+  return {
+    project: first.project,
+    profiles: first.profiles,
+    services: selection.services,
+    elsewhere: first.elsewhere,
+    builds: results.flatMap((r) => r.value.builds),
+    dryRun: first.dryRun,
+    warnings: results.flatMap((r) => r.value.warnings.map((w) => (engineLabel(spec, r.engine.name) ? { ...w, message: `${engineLabel(spec, r.engine.name)}: ${w.message}` } : w))),
+    plan: {
+      steps: results.flatMap((r) => r.value.plan.steps.map((s) => ({ ...s, engine: r.engine.name }))),
+      orphans: results.flatMap((r) => r.value.plan.orphans.map((o) => ({ ...o, engine: r.engine.name }))),
+    },
+    engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: r.value.services })),
+  };
+}
+
+export interface DownAcrossResult extends DownResult {
+  removedContainers: (DownResult['removedContainers'][number] & { engine: string })[];
+  engines: EngineSummary[];
+}
+
+/** `berth down` on every engine of the set at once: each removes the project's containers (and networks, volumes) it holds. */
+export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, options: DownOptions = {}): Promise<DownAcrossResult> {
+  const results = await onEveryEngine(
+    spec,
+    set.engines,
+    async (e) => {
+      if (e.mode === 'swarm') return downOnSwarm(e, spec, options);
+      return down(e.engine, spec, options);
+    },
+    options.signal,
+  );
+  return {
+    project: projectName(spec, options.env ?? process.env),
+    removedContainers: results.flatMap((r) => r.value.removedContainers.map((c) => ({ ...c, engine: r.engine.name }))),
+    removedNetworks: results.flatMap((r) => r.value.removedNetworks),
+    removedVolumes: results.flatMap((r) => r.value.removedVolumes),
+    removedImages: results.flatMap((r) => r.value.removedImages),
+    keptImages: results.flatMap((r) => r.value.keptImages),
+    engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: [...new Set(r.value.removedContainers.map((c) => c.service))] })),
+  };
+}
+
+export type PlacedStatus = ServiceStatus & { engine: string };
+
+/**
+ * `berth status` on every engine of the set at once: each engine's containers of the project, and the
+ * default-enabled services placed there that have none ("missing"), each naming its engine, in spec order.
+ */
+export async function statusAcrossEngines(set: SpecEngines, spec: BerthSpec, options: { env?: NodeJS.ProcessEnv; now?: number; signal?: AbortSignal } = {}): Promise<PlacedStatus[]> {
+  const placed = placeServices(spec, Object.keys(spec.services));
+  const results = await onEveryEngine(
+    spec,
+    set.engines,
+    async (e) => {
+      if (e.mode === 'swarm') return statusOnSwarm(e, spec, placed.get(e.name) ?? [], options);
+      return projectStatus(e.engine, spec, { ...options, placed: placed.get(e.name) ?? [] });
+    },
+    options.signal,
+  );
+  const order = Object.keys(spec.services);
+  const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
+  return results
+    .flatMap((r) => r.value.map((s) => ({ ...s, engine: r.engine.name })))
+    .sort((a, b) => rank(a.service) - rank(b.service) || a.service.localeCompare(b.service) || a.engine.localeCompare(b.engine));
+}
+
+/** The named services grouped by their engine; every engine of the set with nothing named when none is. */
+function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): { engine: SpecEngine; services?: string[] }[] {
+  if (!services?.length) return set.engines.map((engine) => ({ engine }));
+  const unknown = services.filter((s) => !spec.services[s]);
+  if (unknown.length) throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in the spec`, { hint: `services: ${Object.keys(spec.services).join(', ')}` });
+  const out: { engine: SpecEngine; services?: string[] }[] = [];
+  for (const [name, names] of placeServices(spec, services)) {
+    const engine = set.get(name);
+    if (engine) out.push({ engine, services: names });
+  }
+  return out;
+}
+
+/** `berth logs` on every engine of the set at once, each line naming its engine (when there are several). */
+export async function logsAcrossEngines(
+  set: SpecEngines,
+  spec: BerthSpec,
+  options: { services?: string[]; follow?: boolean; tail?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; onLine: (l: LogLine & { engine: string }) => void },
+): Promise<void> {
+  const targets = namedPerEngine(spec, set, options.services);
+  await onEveryEngine(
+    spec,
+    targets.map((t) => t.engine),
+    async (e) => {
+      const names = targets.find((t) => t.engine === e)?.services;
+      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
+      return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
+    },
+    options.signal,
+  );
+}
+
+/** `berth restart` on every engine of the set at once (the named services on theirs). */
+export async function restartAcrossEngines(
+  set: SpecEngines,
+  spec: BerthSpec,
+  options: Parameters<typeof restart>[2] = {},
+): Promise<RestartResult & { restarted: (RestartResult['restarted'][number] & { engine: string })[] }> {
+  const targets = namedPerEngine(spec, set, options.services);
+  const results = await onEveryEngine(
+    spec,
+    targets.map((t) => t.engine),
+    async (e) => {
+      if (e.mode === 'swarm') throw restartOnSwarm(e, spec, options.env);
+      const names = targets.find((t) => t.engine === e)?.services;
+      return restart(e.engine, spec, { ...options, ...(names ? { services: names } : {}) });
+    },
+    options.signal,
+  );
+  return { project: projectName(spec, options.env ?? process.env), restarted: results.flatMap((r) => r.value.restarted.map((c) => ({ ...c, engine: r.engine.name }))) };
+}
+
+
+/**
+ * `berth build` on every engine a selected service with `build` is placed on, at once: each engine builds
+ * the images of its own services (where `up` runs them). A swarm engine builds nothing: its services are
+ * left out, with a warning (a swarm pulls its images).
+ */
+export async function buildAcrossEngines(set: SpecEngines, spec: BerthSpec, options: BuildServicesOptions = {}): Promise<BuildServicesResult> {
+  const env = options.env ?? process.env;
+  const named = options.services?.length ? options.services.filter((s) => spec.services[s]) : resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env }).services;
+  const placement = placeServices(spec, named);
+  const engines = set.engines.filter((e) => placement.has(e.name));
+  if (!engines.length && set.engines[0]) engines.push(set.engines[0]);
+  const warnings: Problem[] = [];
+  const results = await onEveryEngine(
+    spec,
+    engines,
+    async (e) => {
+      const placed = placement.get(e.name) ?? [];
+      if (e.mode !== 'swarm') return buildServices(e.engine, spec, { ...options, placed });
+      const built = placed.filter((s) => spec.services[s]?.build);
+      if (built.length) warnings.push({ code: 'swarm-no-build', severity: 'warning', message: `${built.join(', ')}: on the swarm engine ${e.name}, which does not build; its nodes pull the image` });
+      return { project: projectName(spec, env), builds: [], skipped: placed, warnings: [] };
+    },
+    options.signal,
+  );
+  return {
+    project: results[0]?.value.project ?? projectName(spec, env),
+    builds: results.flatMap((r) => r.value.builds),
+    skipped: results.flatMap((r) => r.value.skipped),
+    warnings: [...results.flatMap((r) => r.value.warnings.map((w) => (engineLabel(spec, r.engine.name) ? { ...w, message: `${engineLabel(spec, r.engine.name)}: ${w.message}` } : w))), ...warnings],
+  };
+}

@@ -1,0 +1,100 @@
+import { homedir } from 'node:os';
+import { BerthError, DEFAULT_ENGINE, endpointAddress, engineAddresses, type BerthSpec, type Problem } from '@berth/spec';
+import { abortError, isAbort } from '../engine/engine-errors.js';
+import { connectCandidate, connectEngine, type ConnectOptions, type Engine } from '../engine/connect.js';
+import { declaredEngineCandidate } from '../engine/engine-candidates.js';
+
+/** An engine of the spec, connected: its name, how it deploys, and where its published ports are reached. */
+export interface SpecEngine {
+  /** `default`, or a name under the spec's `engines`. */
+  name: string;
+  engine: Engine;
+  mode: 'containers' | 'swarm';
+  /** The address a published port of this engine is reached at: 127.0.0.1 for this machine, else the endpoint's host. */
+  address: string;
+  /** Whether the engine's host is this machine, so its host processes (and their ports) can be seen from here. */
+  local: boolean;
+}
+
+/** The engines one command reaches, by name, in the order asked. */
+export interface SpecEngines {
+  engines: SpecEngine[];
+  get(name: string): SpecEngine | undefined;
+  /** Releases every engine's connections (and ends ssh processes). */
+  close(): void;
+}
+
+/** The host a published port of the engine at `endpoint` is reached at (the spec's one rule, endpointAddress). */
+export const engineAddress = endpointAddress;
+
+/**
+ * Where each engine of the spec publishes its ports, as reached from here: the spec's hosts, and the
+ * endpoint of each engine named by a context (read from the Docker config, no connection made).
+ */
+export function specEngineAddresses(spec: Pick<BerthSpec, 'engines'>, env: NodeJS.ProcessEnv = process.env, home = homedir()): Map<string, string> {
+  const out = engineAddresses(spec);
+  for (const [name, decl] of Object.entries(spec.engines)) {
+    if (!decl.context) continue;
+    const c = declaredEngineCandidate(name, decl, env, home);
+    if (!c.problem) out.set(name, endpointAddress(c.endpoint).address);
+  }
+  return out;
+}
+
+/** `engine "gpu"`, for messages; nothing for the default engine of a spec that declares no other (berth's messages stay as they were). */
+export function engineLabel(spec: Pick<BerthSpec, 'engines'>, name: string): string {
+  return name === DEFAULT_ENGINE && !Object.keys(spec.engines).length ? '' : `engine "${name}"`;
+}
+
+/** Connects one engine of the spec: the default one as the docker CLI finds it, a declared one by its context or host. */
+export async function connectSpecEngine(spec: Pick<BerthSpec, 'engines'>, name: string, options: ConnectOptions = {}): Promise<SpecEngine> {
+  const env = options.env ?? process.env;
+  const declaration = name === DEFAULT_ENGINE ? undefined : spec.engines[name];
+  if (name !== DEFAULT_ENGINE && !declaration) throw new BerthError('ERR_BERTH_UNKNOWN_ENGINE', `engine "${name}" is not declared under engines`);
+  const engine = declaration
+    ? await connectCandidate(declaredEngineCandidate(name, declaration, env, options.home ?? homedir()), `engine "${name}"`, options)
+    : await connectEngine(options);
+  return { name, engine, mode: declaration?.mode ?? 'containers', ...engineAddress(engine.endpoint) };
+}
+
+/**
+ * Connects the named engines of a spec at once. When any cannot be reached, the others are let go and
+ * one error (exit 3) says which, one line each; with `partial`, the reachable ones are returned with
+ * the others' problems instead (status shows what it can).
+ */
+export async function connectSpecEngines(
+  spec: Pick<BerthSpec, 'engines'>,
+  names: string[],
+  options: ConnectOptions & { partial?: boolean } = {},
+): Promise<SpecEngines & { unreachable: Problem[] }> {
+  const settled = await Promise.allSettled(names.map((n) => connectSpecEngine(spec, n, options)));
+  const engines = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const set: SpecEngines = {
+    engines,
+    get: (name) => engines.find((e) => e.name === name),
+    close: () => engines.forEach((e) => e.engine.close()),
+  };
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ name: names[i]!, err: s.reason as unknown }] : []));
+  if (failed.some((f) => isAbort(f.err))) {
+    set.close();
+    throw abortError(options.signal?.reason);
+  }
+  const unreachable: Problem[] = failed.flatMap(({ name, err }) => {
+    const e = err as BerthError;
+    const label = engineLabel(spec, name);
+    // The default engine's error lists every place looked in; a declared one's is one line already naming it.
+    if (e.problems?.length) return e.problems.map((p, i) => ({ ...p, message: i === 0 && label ? `${label}: ${p.message}` : p.message, ...(e.hint && i === 0 ? { hint: e.hint } : {}) }));
+    return [{ code: 'engine-unreachable', severity: 'error' as const, message: e.message ?? String(err), ...(e.hint ? { hint: e.hint } : {}) }];
+  });
+  if (failed.length && !options.partial) {
+    set.close();
+    if (failed.length === 1) {
+      const { name, err } = failed[0]!;
+      const label = engineLabel(spec, name);
+      if (!label || !(err instanceof BerthError) || err.message.startsWith(label)) throw err;
+      throw new BerthError(err.code, `${label}: ${err.message}`, { problems: err.problems, ...(err.hint ? { hint: err.hint } : {}) });
+    }
+    throw new BerthError('ERR_BERTH_ENGINE_UNREACHABLE', `${failed.length} engines cannot be reached`, { problems: unreachable });
+  }
+  return { ...set, unreachable };
+}

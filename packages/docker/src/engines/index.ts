@@ -1,0 +1,17 @@
+export { connectSpecEngine, connectSpecEngines, engineAddress, engineLabel, specEngineAddresses, type SpecEngine, type SpecEngines } from './engine-set.js';
+export {
+  buildAcrossEngines,
+  downAcrossEngines,
+  enginesForSelection,
+  enginesOfSpec,
+  logsAcrossEngines,
+  restartAcrossEngines,
+  statusAcrossEngines,
+  upAcrossEngines,
+  type DownAcrossResult,
+  type EngineSummary,
+  type PlacedStatus,
+  type UpAcrossResult,
+} from './across-engines.js';
+export { CrossEngineWaits } from './cross-engine-waits.js';
+export { upOnSwarm, downOnSwarm, statusOnSwarm, logsOnSwarm } from './swarm-dispatch.js';

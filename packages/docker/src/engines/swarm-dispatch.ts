@@ -1,0 +1,104 @@
+import { BerthError, type BerthSpec } from '@berth/spec';
+import type { ServiceStatus } from '../container-status.js';
+import type { DownOptions, DownResult } from '../ops/down.js';
+import type { LogLine } from '../ops/logs.js';
+import { resolveProfiles } from '../profiles.js';
+import { projectName } from '../project-name.js';
+import { deployStack, type SwarmPhase } from '../swarm/deploy-stack.js';
+import { removeStack } from '../swarm/remove-stack.js';
+import { stackLogs } from '../swarm/stack-logs.js';
+import { stackStatus, type StackServiceStatus } from '../swarm/stack-status.js';
+import type { UpPhase } from '../up/apply.js';
+import type { PlanAction } from '../up/plan.js';
+import type { UpOptions, UpResult } from '../up/up.js';
+import type { CrossEngineWaits } from './cross-engine-waits.js';
+import type { SpecEngine } from './engine-set.js';
+
+/*
+ * The one place where a command meets an engine with `mode: swarm`: there the services placed on it are
+ * the services of one swarm stack (the project's name), deployed, read, followed and removed through
+ * packages/docker/src/swarm, and answered in the shapes the container commands answer in.
+ */
+
+const PHASE: Record<SwarmPhase, UpPhase> = { creating: 'creating', updating: 'recreating', unchanged: 'kept', waiting: 'waiting', ready: 'healthy', failed: 'failed' };
+const ACTION: Record<'create' | 'update' | 'unchanged', { action: PlanAction; reason: string }> = {
+  create: { action: 'create', reason: 'a new swarm service' },
+  update: { action: 'recreate', reason: 'swarm service updated' },
+  unchanged: { action: 'keep', reason: 'up to date' },
+};
+
+/** `berth up` of the services placed on a swarm engine: one stack, ordered by dependsOn, waited for until its tasks run healthy. */
+export async function upOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[], options: UpOptions, waits?: CrossEngineWaits): Promise<UpResult> {
+  const env = options.env ?? process.env;
+  const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
+  const mine = new Set(placed);
+  const result = await deployStack(e.engine, spec, { ...selection, services: selection.services.filter((s) => mine.has(s)) }, {
+    env,
+    ...(options.projectDir ? { projectDir: options.projectDir } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.wait === false ? { wait: false } : {}),
+    ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
+    ...(options.onEvent ? { onEvent: (ev) => options.onEvent!({ service: ev.service, phase: PHASE[ev.phase], ...(ev.detail ? { detail: ev.detail } : {}) }) } : {}),
+  });
+  // A service elsewhere that waits for one of these: the stack's tasks run healthy once deployStack returns.
+  for (const change of result.services) waits?.offer(change.service, async () => undefined);
+  return {
+    project: result.stack,
+    profiles: selection.profiles,
+    services: result.services.map((s) => s.service),
+    elsewhere: selection.elsewhere,
+    // a swarm does not build: its nodes pull the images
+    builds: [],
+    dryRun: result.dryRun,
+    warnings: result.warnings,
+    plan: {
+      steps: result.services.map((s) => ({ service: s.service, ...ACTION[s.action], container: { id: '', name: s.name } })),
+      orphans: result.orphans.map((name) => ({ id: '', name, service: name.slice(result.stack.length + 1) })),
+    },
+  };
+}
+
+/** `berth down` on a swarm engine: the stack's services, then its networks, secrets and configs. */
+export async function downOnSwarm(e: SpecEngine, spec: BerthSpec, options: DownOptions): Promise<DownResult> {
+  const stack = projectName(spec, options.env ?? process.env);
+  const removed = await removeStack(e.engine, stack, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}) });
+  return { project: stack, removedContainers: removed.services.map((name) => ({ name, service: name.slice(stack.length + 1) })), removedNetworks: removed.networks, removedVolumes: [], removedImages: [], keptImages: [] };
+}
+
+/** One swarm service as `berth status` shows a container: running when every desired task runs, with its tasks per node. */
+function asServiceStatus(s: StackServiceStatus): ServiceStatus {
+  const state: ServiceStatus['state'] = s.running > 0 ? 'running' : s.desired > 0 ? 'created' : 'missing';
+  return {
+    service: s.service,
+    container: s.name,
+    state,
+    ...(s.desired > 0 ? { health: s.running >= s.desired ? 'healthy' : 'starting' } : {}),
+    ports: s.ports.map((p) => ({ host: p.published, container: p.target, protocol: p.protocol })),
+    ...(s.image ? { image: s.image.replace(/@sha256:[0-9a-f]+$/, '') } : {}),
+    tasks: { desired: s.desired, running: s.running, nodes: s.nodes.map((n) => ({ node: n.hostname || n.node, desired: n.desired, running: n.running })) },
+  };
+}
+
+/** `berth status` on a swarm engine: the stack's services, and the placed services it has none for ("missing"). */
+export async function statusOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[], options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<ServiceStatus[]> {
+  const stack = projectName(spec, options.env ?? process.env);
+  const status = await stackStatus(e.engine, stack, options.signal ? { signal: options.signal } : {});
+  const seen = new Set(status.services.map((s) => s.service));
+  const missing = placed.filter((s) => !seen.has(s) && !spec.services[s]?.profiles?.length).map((service): ServiceStatus => ({ service, state: 'missing', ports: [] }));
+  return [...status.services.map(asServiceStatus), ...missing];
+}
+
+/** `berth logs` on a swarm engine: the stack's service logs, every task's lines. */
+export function logsOnSwarm(e: SpecEngine, spec: BerthSpec, options: { services?: string[]; follow?: boolean; tail?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; onLine: (l: LogLine) => void }): Promise<void> {
+  const { env, ...rest } = options;
+  return stackLogs(e.engine, projectName(spec, env ?? process.env), rest);
+}
+
+/** `berth restart` does not roll swarm services; it says so and what does. */
+export function restartOnSwarm(e: SpecEngine, spec: BerthSpec, env: NodeJS.ProcessEnv = process.env): BerthError {
+  return new BerthError('ERR_BERTH_SWARM_UNSUPPORTED', `engine "${e.name}" has mode: swarm, and berth restart does not roll swarm services`, {
+    hint: `docker service update --force ${projectName(spec, env)}_SERVICE restarts one service's tasks; berth up applies a changed spec`,
+  });
+}
