@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, ensureTestImage, secondEngineSkipReason, sshdSkipReason, startLoopbackSshd, startSecondEngine, TEST_IMAGE, type LoopbackSshd, type SecondEngine } from '@berth/docker/testing';
-import { connectCandidate, connectEngine } from '@berth/docker';
+import { buildServices, connectCandidate, connectEngine } from '@berth/docker';
+import { makeSpec } from './helpers.js';
 
 // The remote engine is a second dockerd of the test's own, reached through a real sshd on loopback as the
 // docker CLI reaches one: `ssh ... -- 127.0.0.1 docker --host=unix://SOCKET system dial-stdio`.
@@ -47,6 +51,22 @@ describe.skipIf(!!skip)(`an ssh:// engine through a loopback sshd${skip ? ` (ski
     for (let i = 0; i < 50 && sshProcesses(sshd!.dir).length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(sshProcesses(sshd!.dir)).toEqual([]);
   }, 90_000);
+
+  it('builds an image there, the context streamed through the ssh connection', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'berth-ssh-build-'));
+    writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY hello.txt /hello.txt\n`);
+    writeFileSync(path.join(dir, 'hello.txt'), 'built over ssh');
+    const engine = await connectCandidate({ endpoint: url, source: 'test' }, 'engine "remote"', { env: { ...process.env, BERTH_SSH_COMMAND: sshd!.sshCommand() } });
+    try {
+      const result = await buildServices(engine, makeSpec('berth-ssh-build', { app: { build: '.', image: 'berth-ssh-build:1' } }), { env: {}, projectDir: dir, cacheDir: path.join(dir, '.cache') });
+      expect(result.builds.map((b) => `${b.service}:${b.action}`)).toEqual(['app:built']);
+      // the image is on the remote engine, with the file from the context
+      expect((await second!.docker(['run', '--rm', 'berth-ssh-build:1', 'cat', '/hello.txt'])).trim()).toBe('built over ssh');
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('uses the key the ssh agent holds, as the docker CLI does', async () => {
     const agent = await sshd!.agent();
