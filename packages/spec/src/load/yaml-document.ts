@@ -80,10 +80,21 @@ function plainOffset(plain: PlainYaml, path: readonly (string | number)[], which
   return offset;
 }
 
+/** Where each key of a large map's places is, built on first use (as pairIndex is for the library's maps). */
+const placedIndex = new WeakMap<Placed, Map<string, number>>();
 /** Where `key` is in a map's places (`[key, keyAt, valueAt, ...]`), or -1. */
 function keyIndex(placed: Placed, key: string): number {
-  for (let k = 0; k < placed.length; k += 3) if (placed[k] === key) return k;
-  return -1;
+  if (placed.length < 3 * INDEXED_MAP) {
+    for (let k = 0; k < placed.length; k += 3) if (placed[k] === key) return k;
+    return -1;
+  }
+  let index = placedIndex.get(placed);
+  if (!index) {
+    index = new Map();
+    for (let k = 0; k < placed.length; k += 3) index.set(placed[k] as string, k);
+    placedIndex.set(placed, index);
+  }
+  return index.get(key) ?? -1;
 }
 
 /** The YAML library's parseDocument, for all of YAML: what parseYamlSource falls back to (and what tests hold the plain path to). */
