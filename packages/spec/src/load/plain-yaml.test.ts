@@ -41,7 +41,7 @@ function agrees(text: string): boolean {
 
 const key = fc.oneof(fc.constantFrom('a', 'port', 'x-ext', 'repo', 'semops-data', 'a b', 'a,b', 'k.v', '1', 'true', 'null', '~', '__proto__', '<<', 'a:b', '-k', '"q"', "'s'", "'it''s'", '"a b"', '""', "''"), fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}$/));
 const scalar = fc.oneof(
-  fc.constantFrom('1', '-5', '+3', '0x1F', '0o17', '1.50', '.inf', '-.Inf', '.nan', '1e3', '007', '~', 'null', 'Null', 'true', 'False', 'TRUE', 'yes', 'http://localhost:5000/x', 'a # c', 'a#b', 'x: y', '- x', '-x', '&a x', '*a', '!!str 5', '|', '>-', '"a\\nb"', '"tab"', "'it''s'", "'a # b'", '"a, b"', '@x', '`x`', '%x', '?x', ':x', 'a b  ', "''", '""', '[]', '{}'),
+  fc.constantFrom('1', '-5', '+3', '0x1F', '0o17', '1.50', '.inf', '-.Inf', '.nan', '1e3', '007', '~', 'null', 'Null', 'true', 'False', 'TRUE', 'yes', 'http://localhost:5000/x', 'a # c', 'a#b', 'x: y', '- x', '-x', '&a x', '*a', '!!str 5', '|', '>-', '"a\\nb"', '"tab"', "'it''s'", "'a # b'", '"a, b"', '@x', '`x`', '%x', '?x', ':x', 'a b  ', "''", '""', '[]', '{}', '-', '-1x', '-,'),
   fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9 ._/-]{0,10}$/),
 );
 const spaces = fc.constantFrom('', ' ', '  ');
@@ -113,16 +113,19 @@ describe('composePlainYaml agrees with the YAML library wherever it answers', ()
 
   it('on generated documents and repository files with bytes deleted, duplicated or inserted', () => {
     const texts = fc.oneof(documentText, fc.constantFrom(...repoYaml.slice(0, 12).map((f) => readFileSync(join(root, f), 'utf8'))));
+    let answered = 0;
     fc.assert(
       fc.property(texts, fc.array(fc.tuple(fc.nat(), fc.nat(2), piece), { minLength: 1, maxLength: 3 }), (text, edits) => {
-        agrees(edits.reduce((t, [at, kind, p]) => edit(t, at, kind, p), text));
+        if (agrees(edits.reduce((t, [at, kind, p]) => edit(t, at, kind, p), text))) answered++;
       }),
       { numRuns: 1500 },
     );
+    // Many edits leave plain YAML (a duplicated line, a deleted comment): those are held to the library too.
+    expect(answered).toBeGreaterThan(100);
   });
 
   it('leaves to the library what it does not compose itself', () => {
-    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 5\n', 'a: |\n  text\n', 'a: b\n  c\n', 'a: 1\na: 2\n', '---\na: 1\n', '- a\n', 'a:\tb\n', 'a: "x\\ny"\n', '? a\n: b\n', '<<: { a: 1 }\n', '1: a\n', '', '# only\n', 'a: { b: 1,\n  c: 2 }\n']) {
+    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 5\n', 'a: |\n  text\n', 'a: b\n  c\n', 'a: 1\na: 2\n', '---\na: 1\n', '- a\n', 'a:\tb\n', 'a: "x\\ny"\n', '? a\n: b\n', '<<: { a: 1 }\n', '1: a\n', '', '# only\n', 'a: { b: 1,\n  c: 2 }\n', 'a: [x, -, y]\n', 'a: -\n', 'a: [-]\n']) {
       expect(composePlainYaml(text), JSON.stringify(text)).toBeUndefined();
     }
   });

@@ -312,7 +312,10 @@ class PlainComposer {
         return out;
       }
     }
-    if (INDICATOR_START.has(c) || (c === DASH && (start + 1 >= t.length || t.charCodeAt(start + 1) === SPACE))) throw notPlain;
+    // A dash starts a plain scalar only when what follows it could go on one (YAML's ns-plain-safe): not a space or
+    // the end of the line, and inside a flow collection not a flow indicator either.
+    const afterDash = t.charCodeAt(start + 1);
+    if (INDICATOR_START.has(c) || (c === DASH && (start + 1 >= t.length || afterDash === SPACE || afterDash === NEWLINE || (inFlow && FLOW_END.has(afterDash))))) throw notPlain;
     let i = start;
     let end = start;
     for (; i < t.length; i++) {
