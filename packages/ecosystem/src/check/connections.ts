@@ -11,6 +11,9 @@ export interface ConnectionFindings {
   problems: (Problem & { repos: string[] })[];
 }
 
+/** Where a connection to this machine lands: a port published on 127.0.0.1 of this machine (no other machine). */
+const LOOPBACK = { hostIp: '127.0.0.1' };
+
 /**
  * Resolves every member's TCP connection to this machine (localhost, 127.0.0.1, ::1) through the ports: a
  * member's service that publishes the port (another repo's first), else the registry's entry for it, else
@@ -21,17 +24,21 @@ export interface ConnectionFindings {
 export function resolveConnections(map: PortMap): ConnectionFindings {
   const out: ConnectionFindings = { edges: [], external: [], reached: new Map(), problems: [] };
   const registryRepos = new Set(map.report.entries.map((e) => e.repo).filter((r): r is string => !!r));
+  // 40,000 connections name a handful of hosts and host IPs: each is judged once.
+  const local = memo(isLocalHost);
+  const loopbackIp = memo((hostIp: string | undefined) => bindsClash({ hostIp }, LOOPBACK));
+  const loopback = (p: { hostIp?: string | undefined; machine?: string | undefined }) => (p.machine ? bindsClash(p, LOOPBACK) : loopbackIp(p.hostIp));
   for (const m of map.eco.members) {
     for (const [id, c] of Object.entries(m.spec.connections)) {
       if (c.transport !== 'tcp') continue;
-      if (!isLocalHost(c.host)) {
+      if (!local(c.host)) {
         out.external.push({ repo: m.repo, connection: id, host: c.host, port: c.port });
         continue;
       }
-      const bindings = map.bindingsAt('tcp', c.port).filter((b) => bindsClash(b, { hostIp: '127.0.0.1' }));
+      const bindings = map.bindingsAt('tcp', c.port).filter(loopback);
       const others = bindings.filter((b) => b.repo !== m.repo);
       const published = others.length ? others : bindings;
-      const entries = map.entriesAt('tcp', c.port).filter((e) => bindsClash(e, { hostIp: '127.0.0.1' }));
+      const entries = map.entriesAt('tcp', c.port).filter(loopback);
       for (const e of entries) out.reached.set(e, (out.reached.get(e) ?? new Set()).add(m.repo));
       const targets: ConnectionTarget[] = published.length
         ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: { file: map.members.get(b.repo)?.file, path: ['services', b.service] } }))
@@ -53,6 +60,16 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
     }
   }
   return out;
+}
+
+/** `fn` remembering its answer for each argument. */
+function memo<A, R>(fn: (a: A) => R): (a: A) => R {
+  const known = new Map<A, R>();
+  return (a) => {
+    let r = known.get(a);
+    if (r === undefined && !known.has(a)) known.set(a, (r = fn(a)));
+    return r as R;
+  };
 }
 
 /** The owner a connection names against who publishes the port, or whom the registry gives it to. */

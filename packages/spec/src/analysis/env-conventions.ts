@@ -31,17 +31,18 @@ export function toUpperSnake(name: string): string {
  */
 export function checkEnvConventions(spec: BerthSpec, file?: string, source?: SourceDocument): Problem[] {
   const problems: Problem[] = [];
-  const at = (path: (string | number)[]) => ({ file, ...(source ? source.locate(path, 'key') : {}), path });
+  // Located only when a problem is said: most variables of a large spec have none.
+  const at = (path: (string | number)[]) => () => ({ file, ...(source ? source.locate(path, 'key') : {}), path });
   const conventions = [...spec.conventions.env].sort((a, b) => b.prefix.length - a.prefix.length);
   const passedOn = namesPassedToContainers(spec);
   const upper = new Map<string, string>();
   for (const v of knownEnvVars(spec).values()) {
     const where = at(v.path);
     const twin = upper.get(v.name.toUpperCase());
-    if (twin) problems.push({ code: 'env-name-case', severity: 'warning', ...where, message: `${v.name} differs from ${twin} only in case; shells and Compose treat them as two variables` });
+    if (twin) problems.push({ code: 'env-name-case', severity: 'warning', ...where(), message: `${v.name} differs from ${twin} only in case; shells and Compose treat them as two variables` });
     upper.set(v.name.toUpperCase(), v.name);
     if (!UPPER_SNAKE.test(v.name)) {
-      problems.push({ code: 'env-name-case', severity: 'warning', ...where, message: `${v.name} is not UPPER_SNAKE_CASE`, hint: `name it ${toUpperSnake(v.name) || 'in upper case'}` });
+      problems.push({ code: 'env-name-case', severity: 'warning', ...where(), message: `${v.name} is not UPPER_SNAKE_CASE`, hint: `name it ${toUpperSnake(v.name) || 'in upper case'}` });
     }
     const convention = conventions.find((c) => v.name.startsWith(c.prefix));
     if (convention) checkScope(v, convention, conventions, passedOn, where, problems);
@@ -51,19 +52,19 @@ export function checkEnvConventions(spec: BerthSpec, file?: string, source?: Sou
   return problems;
 }
 
-function checkScope(v: KnownEnvVar, c: EnvConvention, all: EnvConvention[], passedOn: Set<string>, where: Pick<Problem, 'file' | 'line' | 'col'>, problems: Problem[]) {
+function checkScope(v: KnownEnvVar, c: EnvConvention, all: EnvConvention[], passedOn: Set<string>, where: () => Pick<Problem, 'file' | 'line' | 'col'>, problems: Problem[]) {
   if (c.scope !== 'container' || !v.declared || passedOn.has(v.name)) return;
   const app = all.filter((o) => o.scope === 'application');
   problems.push({
     code: 'env-prefix-scope',
     severity: 'warning',
-    ...where,
+    ...where(),
     message: `${v.name} uses ${c.prefix} (${c.purpose}, read by a container), but no service passes it to a container`,
     hint: app.length ? `application settings use ${app.map((o) => `${o.prefix} (${o.purpose})`).join(' or ')}` : 'pass it in a service\'s `environment`, or rename it',
   });
 }
 
-function nearMiss(v: KnownEnvVar, conventions: EnvConvention[], where: Pick<Problem, 'file' | 'line' | 'col'>, problems: Problem[]) {
+function nearMiss(v: KnownEnvVar, conventions: EnvConvention[], where: () => Pick<Problem, 'file' | 'line' | 'col'>, problems: Problem[]) {
   const words = v.name.toUpperCase().split('_');
   for (const c of conventions) {
     const want = c.prefix.slice(0, -1).split('_');
@@ -71,20 +72,20 @@ function nearMiss(v: KnownEnvVar, conventions: EnvConvention[], where: Pick<Prob
     const have = words.slice(0, want.length).map((w) => SYNONYMS[w] ?? w);
     if (editDistance(have.join('_'), want.join('_'), 1) <= 1 || have.join('_') === want.join('_')) {
       const fixed = `${c.prefix}${words.slice(want.length).join('_')}`;
-      problems.push({ code: 'env-prefix-near-miss', severity: 'warning', ...where, message: `${v.name} looks like the ${c.prefix} prefix (${c.purpose})`, hint: `name it ${fixed}` });
+      problems.push({ code: 'env-prefix-near-miss', severity: 'warning', ...where(), message: `${v.name} looks like the ${c.prefix} prefix (${c.purpose})`, hint: `name it ${fixed}` });
       return;
     }
   }
 }
 
-function checkSuffix(v: KnownEnvVar, where: Pick<Problem, 'file' | 'line' | 'col'>, problems: Problem[]) {
+function checkSuffix(v: KnownEnvVar, where: () => Pick<Problem, 'file' | 'line' | 'col'>, problems: Problem[]) {
   if (!v.declared) return;
   const name = v.name.toUpperCase();
   if (!v.secret && looksSecret(name) && (v.type === 'string' || v.type === 'url')) {
-    problems.push({ code: 'env-secret-unmarked', severity: 'warning', ...where, message: `${v.name} looks like a secret but is not marked secret, so berth may print it`, hint: 'add `secret: true`' });
+    problems.push({ code: 'env-secret-unmarked', severity: 'warning', ...where(), message: `${v.name} looks like a secret but is not marked secret, so berth may print it`, hint: 'add `secret: true`' });
   }
-  if (/_PORT$/.test(name) && v.type !== 'port') problems.push({ code: 'env-type-convention', severity: 'warning', ...where, message: `${v.name} ends in _PORT but has type ${v.type}`, hint: 'declare `type: port`' });
-  if (/_UR[LI]$/.test(name) && v.type === 'string') problems.push({ code: 'env-type-convention', severity: 'warning', ...where, message: `${v.name} ends in ${name.slice(-4)} but has type string`, hint: 'declare `type: url` so its value is checked' });
+  if (/_PORT$/.test(name) && v.type !== 'port') problems.push({ code: 'env-type-convention', severity: 'warning', ...where(), message: `${v.name} ends in _PORT but has type ${v.type}`, hint: 'declare `type: port`' });
+  if (/_UR[LI]$/.test(name) && v.type === 'string') problems.push({ code: 'env-type-convention', severity: 'warning', ...where(), message: `${v.name} ends in ${name.slice(-4)} but has type string`, hint: 'declare `type: url` so its value is checked' });
 }
 
 /** Names a service passes into its container: `environment` keys and `${NAME}` references in its values. */

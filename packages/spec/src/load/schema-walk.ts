@@ -100,23 +100,32 @@ export function discriminatorValuesAt(schema: AnySchema, root: unknown, path: re
  */
 export function unknownExtensionKeys(schema: AnySchema, root: unknown): { path: (string | number)[]; key: string; known: string[] }[] {
   const out: { path: (string | number)[]; key: string; known: string[] }[] = [];
-  const visit = (s: AnySchema, v: unknown, path: (string | number)[], depth: number) => {
+  // One path, pushed and popped as the walk goes (a spec of 60,000 values would otherwise copy one per value).
+  const path: (string | number)[] = [];
+  const visit = (s: AnySchema, v: unknown, depth: number) => {
     if (depth > 12 || !v || typeof v !== 'object') return;
     s = unwrap(s, v);
     const def = defOf(s);
     if (def.type === 'object' && def.shape && !Array.isArray(v)) {
       const extensible = !!def.catchall && defOf(def.catchall).type !== 'never';
-      for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-        const sub = def.shape[k];
-        if (sub) visit(sub, child, [...path, k], depth + 1);
-        else if (extensible && !k.startsWith('x-')) out.push({ path, key: k, known: keysOf(def.shape) });
+      for (const k in v as Record<string, unknown>) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        const sub = Object.prototype.hasOwnProperty.call(def.shape, k) ? def.shape[k] : undefined;
+        if (sub) step(sub, (v as Record<string, unknown>)[k], k, depth);
+        else if (extensible && !k.startsWith('x-')) out.push({ path: [...path], key: k, known: keysOf(def.shape) });
       }
     } else if (def.type === 'record' && def.valueType && !Array.isArray(v)) {
-      for (const [k, child] of Object.entries(v as Record<string, unknown>)) visit(def.valueType, child, [...path, k], depth + 1);
+      for (const k in v as Record<string, unknown>) if (Object.prototype.hasOwnProperty.call(v, k)) step(def.valueType, (v as Record<string, unknown>)[k], k, depth);
     } else if (def.type === 'array' && def.element && Array.isArray(v)) {
-      v.forEach((child, i) => visit(def.element!, child, [...path, i], depth + 1));
+      for (let i = 0; i < v.length; i++) step(def.element, v[i], i, depth);
     }
   };
-  visit(schema, root, [], 0);
+  const step = (s: AnySchema, v: unknown, seg: string | number, depth: number) => {
+    if (!v || typeof v !== 'object') return; // a scalar has no keys
+    path.push(seg);
+    visit(s, v, depth + 1);
+    path.pop();
+  };
+  visit(schema, root, 0);
   return out;
 }

@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem } from '../problem.js';
+import { composePlainYaml, type Placed, type PlainYaml } from './plain-yaml.js';
 
 /** A parsed YAML file that can say where any path in it is. */
 export interface SourceDocument {
@@ -15,11 +16,91 @@ export interface SourceDocument {
   linePos(offset: number): { line: number; col: number };
 }
 
+// The library's own duplicate-key check compares each key with every key before it (quadratic in a map's
+// size: minutes for 150,000 services); duplicateKeys() below does the same check with a set per map.
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, strict: true } as const;
+
+/**
+ * Parses YAML text, never throws. The common YAML of berth's files is composed by composePlainYaml, several times
+ * faster than the library's parser (an ecosystem of 200 repos is megabytes of it); anything else, and every text
+ * with something wrong in it, by the library's parseDocument. Either way one parse gives the value and where each
+ * part of it is written; `doc`, the library's Document, is parsed from the same text when someone asks for it.
+ */
 export function parseYamlSource(file: string, text: string): SourceDocument {
+  const plain = composePlainYaml(text);
+  return plain ? plainSource(file, text, plain) : parseYamlWithLibrary(file, text);
+}
+
+function plainSource(file: string, text: string, plain: PlainYaml): SourceDocument {
+  let doc: Document.Parsed | undefined;
+  let lines: LineCounter | undefined;
+  const linePos = (offset: number) => {
+    if (!lines) {
+      lines = new LineCounter();
+      lines.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    }
+    return lines.linePos(offset);
+  };
+  return {
+    file,
+    text,
+    get doc() {
+      return (doc ??= parseDocument(text, PARSE_OPTIONS));
+    },
+    value: plain.value,
+    problems: [],
+    locate: (path, which = 'value') => linePos(plainOffset(plain, path, which)),
+    linePos,
+  };
+}
+
+/** The offset of the node at `path` in a plainly composed document, as offsetOf finds it in the library's Document. */
+function plainOffset(plain: PlainYaml, path: readonly (string | number)[], which: 'key' | 'value'): number {
+  let node: unknown = plain.value;
+  let offset = plain.start;
+  for (let i = 0; i < path.length; i++) {
+    const placed = node && typeof node === 'object' ? plain.places.get(node) : undefined;
+    if (!placed) break;
+    const seg = path[i]!;
+    let at: number;
+    if (Array.isArray(node)) {
+      if (typeof seg !== 'number' || seg >= placed.length) break;
+      at = placed[seg] as number;
+      node = node[seg];
+    } else {
+      const k = keyIndex(placed, String(seg));
+      if (k < 0) break;
+      if (i === path.length - 1 && which === 'key') return placed[k + 1] as number;
+      at = placed[k + 2] as number;
+      node = (node as Record<string, unknown>)[String(seg)];
+    }
+    offset = at;
+  }
+  return offset;
+}
+
+/** Where each key of a large map's places is, built on first use (as pairIndex is for the library's maps). */
+const placedIndex = new WeakMap<Placed, Map<string, number>>();
+/** Where `key` is in a map's places (`[key, keyAt, valueAt, ...]`), or -1. */
+function keyIndex(placed: Placed, key: string): number {
+  if (placed.length < 3 * INDEXED_MAP) {
+    for (let k = 0; k < placed.length; k += 3) if (placed[k] === key) return k;
+    return -1;
+  }
+  let index = placedIndex.get(placed);
+  if (!index) {
+    index = new Map();
+    for (let k = 0; k < placed.length; k += 3) index.set(placed[k] as string, k);
+    placedIndex.set(placed, index);
+  }
+  return index.get(key) ?? -1;
+}
+
+/** The YAML library's parseDocument, for all of YAML: what parseYamlSource falls back to (and what tests hold the plain path to). */
+export function parseYamlWithLibrary(file: string, text: string): SourceDocument {
   const lineCounter = new LineCounter();
-  // The library's own duplicate-key check compares each key with every key before it (quadratic in a map's
-  // size: minutes for 150,000 services); duplicateKeys() below does the same check with a set per map.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true, strict: true });
+  const doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
   const errors = [
     ...doc.errors.map((e) => ({ offset: e.pos[0], code: 'yaml-syntax', message: yamlMessage(e.code, e.message) })),
     ...duplicateKeys(doc).map((offset) => ({ offset, code: 'duplicate-key', message: `duplicate key "${keyAt(text, offset)}"` })),
