@@ -133,7 +133,7 @@ describe('berth compose', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('swarm/berth.yaml:5:39: warning: service "db": host address 127.0.0.1 is ignored');
     const stack = parse(readFileSync(out, 'utf8'));
-    expect(stack.version).toBe('3.12');
+    expect(stack.version).toBe('3.9');
     expect(stack.services.db).toEqual({ image: 'postgres:16', ports: [{ target: 5432, published: 5432, protocol: 'tcp', mode: 'host' }], deploy: { restart_policy: { condition: 'any' } } });
     expect(stack.services.trainer.depends_on).toEqual(['db']);
     expect(stack.services.trainer.deploy.resources.reservations.generic_resources).toEqual([{ discrete_resource_spec: { kind: 'NVIDIA-GPU', value: 1 } }]);

@@ -240,7 +240,9 @@ describe.skipIf(!!skip)(`a profile deployed as a swarm stack${skip ? ` (skipped:
       child.on('error', reject);
       child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker secret create exited ${code}`))));
     });
-    await second!.docker(['stack', 'deploy', '--detach=true', '--resolve-image', 'never', '-c', file, stack]);
+    // docker CLI 26+ waits for the stack unless --detach; older CLIs (Debian's 20.10) always return at once and know no such flag
+    const detach = (await second!.docker(['stack', 'deploy', '--help'])).includes('--detach') ? ['--detach=true'] : [];
+    await second!.docker(['stack', 'deploy', ...detach, '--resolve-image', 'never', '-c', file, stack]);
     const until = Date.now() + 90_000;
     let status = await stackStatus(engine!, stack);
     while (Date.now() < until && !(status.services.length === 2 && status.services.every((s) => s.desired > 0 && s.running === s.desired))) {

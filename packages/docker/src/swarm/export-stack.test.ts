@@ -58,6 +58,7 @@ describe('berth compose --swarm: a stack file for docker stack deploy', () => {
     expect(problems.map((p) => `${p.path?.join('.')}: ${p.message}`)).toEqual([
       'services.db.ports.0: service "db": host address 127.0.0.1 is ignored: a swarm publishes a port on every address of the node',
       'services.api.build: service "api": a swarm does not build images; every node that runs it must be able to pull its image',
+      "version: a healthcheck's start_interval needs Compose file format 3.12, which only docker CLI 25 and later read",
       'secrets.token: a stack file cannot take secrets.token from variable API_TOKEN: written as external shop_token',
       'configs.motd: a stack file cannot take configs.motd from the spec itself: written as external shop_motd',
     ]);

@@ -8,8 +8,10 @@ import { projectName } from '../project-name.js';
 import { builtImageName } from '../up/desired.js';
 import { gpuReservation, swarmIgnores } from './swarm-ignores.js';
 
-/** The Compose file format `docker stack deploy` reads: 3.12 is the first with healthcheck.start_interval. */
-export const STACK_FILE_VERSION = '3.12';
+/** The Compose file format of a stack file: 3.9, which every docker CLI since 19.03 reads (Debian's 20.10 included). */
+export const STACK_FILE_VERSION = '3.9';
+/** The first format with healthcheck.start_interval, written only when a healthcheck has one: docker CLI 25+ reads it. */
+const STACK_FILE_VERSION_START_INTERVAL = '3.12';
 
 /** The name the stack file gives the host network (`docker stack deploy` joins it through an external network named host). */
 const HOST_NETWORK = 'hostnet';
@@ -40,7 +42,7 @@ function stackPorts(ports: Port[]): ComposeMap[] {
 
 /**
  * `berth compose --swarm`: the selected services as a stack file that `docker stack deploy -c FILE
- * <project>` accepts (Compose file format 3.12), the way berth deploys them on a swarm engine:
+ * <project>` accepts (Compose file format 3.9; 3.12 when a healthcheck has a start interval), the way berth deploys them on a swarm engine:
  * ports in host mode, `restart` as deploy.restart_policy, a GPU as a generic resource, no profiles,
  * depends_on as a plain list (the stack ignores it), no build, secrets and configs the format cannot
  * source from a variable or the spec itself as external ones (created first, named in a warning).
@@ -59,6 +61,7 @@ export function exportStack(spec: BerthSpec, options: ExportStackOptions = {}): 
   const warn = (path: (string | number)[], message: string, hint?: string) => problems.push({ code: 'stack-export', severity: 'warning', path, message, ...(hint ? { hint } : {}) });
   const services: ComposeMap = {};
   let hostNetwork = false;
+  let startInterval = false;
   const referenced = { secrets: new Set<string>(), configs: new Set<string>() };
   for (const name of selected) {
     const svc = spec.services[name]!;
@@ -84,7 +87,10 @@ export function exportStack(spec: BerthSpec, options: ExportStackOptions = {}): 
     if (isMap(deploy.resources) && !Object.keys(deploy.resources).length) delete deploy.resources;
     if (Object.keys(deploy).length) out.deploy = deploy;
     else delete out.deploy;
-    if (svc.healthcheck?.startInterval !== undefined && isMap(out.healthcheck)) out.healthcheck.start_interval = formatDuration(svc.healthcheck.startInterval);
+    if (svc.healthcheck?.startInterval !== undefined && isMap(out.healthcheck)) {
+      out.healthcheck.start_interval = formatDuration(svc.healthcheck.startInterval);
+      startInterval = true;
+    }
     if (out.network_mode === 'host') {
       out.networks = [HOST_NETWORK];
       hostNetwork = true;
@@ -94,7 +100,8 @@ export function exportStack(spec: BerthSpec, options: ExportStackOptions = {}): 
     services[name] = out;
   }
   const dropped = Object.keys(baseServices).filter((s) => !selected.has(s));
-  const stack: ComposeMap = { version: STACK_FILE_VERSION, services };
+  if (startInterval) warn(['version'], `a healthcheck's start_interval needs Compose file format ${STACK_FILE_VERSION_START_INTERVAL}, which only docker CLI 25 and later read`, 'drop healthcheck.startInterval for an older docker CLI');
+  const stack: ComposeMap = { version: startInterval ? STACK_FILE_VERSION_START_INTERVAL : STACK_FILE_VERSION, services };
   const networks: ComposeMap = {};
   for (const [key, n] of Object.entries(isMap(base.compose.networks) ? base.compose.networks : {})) {
     if (!isMap(n)) continue;
