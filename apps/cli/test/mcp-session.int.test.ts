@@ -222,7 +222,7 @@ describe('.mcp.json and the MCP health check', () => {
     const health = await runBerth(['--json', 'health'], p);
     const check = (JSON.parse(health.stdout) as { checks: { status: string; reason: string; details: Record<string, unknown> }[] }).checks[0]!;
     expect([health.status, check.status]).toEqual([0, 'passing']);
-    expect(check.reason).toMatch(/^berth 0\.1\.0 answered (server\/discover|initialize) \(protocol [\d-]+\); 10 tools$/);
+    expect(check.reason).toMatch(/^berth 0\.1\.0 answered (server\/discover|initialize) \(protocol [\d-]+\); 11 tools$/);
     expect(check.details).toMatchObject({ from: '.mcp.json' });
   });
 
@@ -235,7 +235,7 @@ describe('.mcp.json and the MCP health check', () => {
     const check = (JSON.parse(health.stdout) as { checks: { status: string; reason: string }[] }).checks[0]!;
     // The check probes server/discover and falls back to initialize after a second: a loaded machine may start berth later than that.
     expect(check.status).toBe('passing');
-    expect(check.reason).toMatch(/^berth 0\.1\.0 answered (server\/discover \(protocol 2026-07-28\)|initialize \(protocol 2025-11-25\)); 10 tools$/);
+    expect(check.reason).toMatch(/^berth 0\.1\.0 answered (server\/discover \(protocol 2026-07-28\)|initialize \(protocol 2025-11-25\)); 11 tools$/);
   });
 
   it('berth init registers berth beside the new spec, keeping the servers there; --no-mcp leaves .mcp.json alone', async () => {
