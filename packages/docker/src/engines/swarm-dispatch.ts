@@ -2,6 +2,7 @@ import { BerthError, type BerthSpec } from '@berth/spec';
 import type { ServiceStatus } from '../container-status.js';
 import type { DownOptions, DownResult } from '../ops/down.js';
 import type { LogLine } from '../ops/logs.js';
+import { missingServices } from '../ops/status.js';
 import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { deployStack, type SwarmPhase } from '../swarm/deploy-stack.js';
@@ -85,8 +86,7 @@ function asServiceStatus(s: StackServiceStatus): ServiceStatus {
 export async function statusOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[], options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<ServiceStatus[]> {
   const stack = projectName(spec, options.env ?? process.env);
   const status = await stackStatus(e.engine, stack, options.signal ? { signal: options.signal } : {});
-  const seen = new Set(status.services.map((s) => s.service));
-  const missing = placed.filter((s) => !seen.has(s) && !spec.services[s]?.profiles?.length).map((service): ServiceStatus => ({ service, state: 'missing', ports: [] }));
+  const missing = missingServices(spec, new Set(status.services.map((s) => s.service)), { env: options.env ?? process.env, placed });
   return [...status.services.map(asServiceStatus), ...missing];
 }
 

@@ -61,10 +61,17 @@ export async function projectStatus(
       };
     }),
   );
-  const present = new Set(statuses.map((s) => s.service));
-  const expected = resolveProfiles(spec, { env }).services.filter((s) => !options.placed || options.placed.includes(s));
-  for (const s of expected) if (!present.has(s)) statuses.push({ service: s, state: 'missing', ports: [], ...(spec.services[s]?.image ? { image: spec.services[s]!.image } : {}) });
+  statuses.push(...missingServices(spec, new Set(statuses.map((s) => s.service)), { env, ...(options.placed ? { placed: options.placed } : {}) }));
   const order = Object.keys(spec.services);
   const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
   return statuses.sort((a, b) => rank(a.service) - rank(b.service) || a.service.localeCompare(b.service));
+}
+
+/**
+ * The services the selection expects (@berth/spec's profile rule, from the environment's COMPOSE_PROFILES) that
+ * the engine shows nothing for, as "missing": only those placed on this engine when `placed` is given.
+ */
+export function missingServices(spec: BerthSpec, present: Set<string>, options: { env: NodeJS.ProcessEnv; placed?: string[] }): ServiceStatus[] {
+  const expected = resolveProfiles(spec, { env: options.env }).services.filter((s) => !options.placed || options.placed.includes(s));
+  return expected.filter((s) => !present.has(s)).map((s) => ({ service: s, state: 'missing', ports: [], ...(spec.services[s]?.image ? { image: spec.services[s]!.image } : {}) }));
 }
