@@ -7,7 +7,7 @@ import type { EngineApi } from './engine-api.js';
 import { abortError, isAbort } from './engine-errors.js';
 import { engineCandidates, type EngineCandidate } from './engine-candidates.js';
 import { sshTarget } from './ssh-connection.js';
-import { DEFAULT_TIMEOUTS, EngineTransport, SSH_TIMEOUTS, type EngineSilence, type EngineTarget, type EngineTimeouts } from './transport.js';
+import { DEFAULT_TIMEOUTS, EngineTransport, SSH_TIMEOUTS, type EngineSilence, type EngineTarget, type EngineTimeouts, type EngineTrace } from './transport.js';
 
 export interface EngineInfo {
   serverVersion: string;
@@ -62,8 +62,21 @@ export function engineRoute(candidate: EngineCandidate, env: NodeJS.ProcessEnv =
   throw new Error(`unsupported scheme ${parsed.protocol} (expected unix://, tcp:// or ssh://)`);
 }
 
-function clientFor(target: EngineTarget, endpoint: string, timeouts: EngineTimeouts): Client {
-  const transport = new EngineTransport(target, endpoint, timeouts);
+/**
+ * `BERTH_DEBUG=engine` (a comma-separated list may name more): one line on stderr per Engine API call once it
+ * settles, when it began (ms since the process started) and how long it took, to see which calls a command
+ * makes and which of them overlap.
+ */
+export function engineTrace(env: NodeJS.ProcessEnv): EngineTrace | undefined {
+  if (!(env['BERTH_DEBUG'] ?? '').split(',').some((w) => w.trim() === 'engine')) return undefined;
+  return (c) => {
+    const outcome = c.status !== undefined ? String(c.status) : `failed (${c.error ?? 'no answer'})`;
+    process.stderr.write(`berth: engine ${c.what} ${outcome} in ${c.ms.toFixed(1)} ms (at +${c.startedMs.toFixed(0)} ms)\n`);
+  };
+}
+
+function clientFor(target: EngineTarget, endpoint: string, timeouts: EngineTimeouts, trace: EngineTrace | undefined): Client {
+  const transport = new EngineTransport(target, endpoint, timeouts, trace);
   return { api: new HttpEngineApi(transport), ping: (ms) => transport.ping(ms), onSilence: (l) => transport.onSilence(l), close: () => transport.close() };
 }
 
@@ -114,6 +127,8 @@ export interface ConnectOptions {
   home?: string;
   timeouts?: Partial<EngineTimeouts>;
   signal?: AbortSignal;
+  /** Told of every Engine API call once it settles; default: the `BERTH_DEBUG=engine` trace on stderr, or none. */
+  trace?: EngineTrace;
 }
 
 /** Opens a client to one candidate and pings it; throws what went wrong (an abort as AbortError). */
@@ -121,7 +136,7 @@ async function open(c: EngineCandidate, options: ConnectOptions): Promise<Engine
   const target = engineRoute(c, options.env ?? process.env);
   // Through ssh a fresh connection is a new ssh session (seconds on a loaded machine): a quiet call is suspect later, and its ping may take longer.
   const timeouts = { ...DEFAULT_TIMEOUTS, ...('ssh' in target ? SSH_TIMEOUTS : {}), ...options.timeouts };
-  const client = clientFor(target, c.endpoint, timeouts);
+  const client = clientFor(target, c.endpoint, timeouts, options.trace ?? engineTrace(options.env ?? process.env));
   try {
     await untilAborted(client.ping(options.timeoutMs ?? ('ssh' in target ? 15_000 : 3000)), options.signal);
   } catch (err) {

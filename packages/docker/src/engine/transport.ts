@@ -41,6 +41,18 @@ export interface EngineSilence {
   waitingFor: string;
 }
 
+/** One answered (or failed) call, for `BERTH_DEBUG=engine`: what, when it began (ms since the process started), how long it took. */
+export interface TracedCall {
+  what: string;
+  startedMs: number;
+  ms: number;
+  /** The engine's status code; absent when the call failed before an answer. */
+  status?: number;
+  error?: string;
+}
+
+export type EngineTrace = (call: TracedCall) => void;
+
 export interface RequestOptions {
   query?: Record<string, unknown>;
   body?: unknown;
@@ -98,6 +110,8 @@ export class EngineTransport {
     private readonly target: EngineTarget,
     readonly endpoint: string,
     readonly timeouts: EngineTimeouts = DEFAULT_TIMEOUTS,
+    /** Told of every request once it settles (`BERTH_DEBUG=engine`); pings and hijacked exec streams are not requests. */
+    private readonly trace?: EngineTrace,
   ) {
     const tls = 'tls' in target ? target.tls : undefined;
     this.agent =
@@ -234,11 +248,14 @@ export class EngineTransport {
     const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const { upload } = options;
     const what = `${method} ${path.replace(/\?.*$/, '')}`;
+    const startedMs = performance.now();
+    let answered: number | undefined;
     return new Promise((resolve, reject) => {
       let settled = false;
       const finish = (err: Error | undefined, value?: unknown) => {
         if (settled) return;
         settled = true;
+        this.trace?.({ what, startedMs, ms: performance.now() - startedMs, ...(answered !== undefined ? { status: answered } : {}), ...(err ? { error: err.message } : {}) });
         this.inflight.delete(pending);
         clearTimeout(timer);
         if (err && upload) {
@@ -260,7 +277,7 @@ export class EngineTransport {
         },
         (res) => {
           this.heard();
-          const status = res.statusCode ?? 0;
+          const status = (answered = res.statusCode ?? 0);
           if (upload) {
             if (status >= 300) upload.body.unpipe(req);
             // A body that fails after the answer (a file changed as it was read) fails the response stream.
