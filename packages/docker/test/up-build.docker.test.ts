@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError, type BerthSpecInput } from '@berth/spec';
-import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
-import { down, up, type Engine, type UpResult } from '@berth/docker';
+import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
+import { connectEngine, down, up, type Engine, type UpResult } from '@berth/docker';
 import { cleanup, docker, engine, leftovers, makeSpec } from './helpers.js';
 
 const failure = (p: Promise<unknown>) =>
@@ -78,9 +78,14 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
     expect((await docker.getContainer(`${project}-api-1`).inspect()).State.Health?.Status).toBe('healthy');
     expect(await imageOf(`${project}-worker-1`)).toBe(await imageOf(`${project}-api-1`));
 
-    const second = await run();
+    // the engine is asked for each image once: the build phase's answer is what up plans with
+    const calls: string[] = [];
+    const traced = await connectEngine({ env: { DOCKER_HOST: `unix://${dockerSocketPath()}` }, trace: (c) => calls.push(c.what) });
+    const second = await up(traced, spec, { env: {}, projectDir: dir, buildCacheDir: cacheDir, timeoutMs: 90_000 }).finally(() => traced.close());
     expect(builds(second)).toEqual({ api: 'kept: up to date', web: 'kept: up to date' });
     expect(Object.values(steps(second)).every((s) => s.startsWith('keep'))).toBe(true);
+    expect(calls.filter((c) => c.startsWith('GET /images/')).sort()).toEqual([`GET /images/${project}-api/json`, `GET /images/${project}-web/json`]);
+    expect(calls.filter((c) => c.includes('/build'))).toEqual([]);
   }, 240_000);
 
   it('an ignored change recreates nothing; a change of the context or of an arg rebuilds and recreates what runs the image', async () => {

@@ -11,6 +11,12 @@ export interface UpBuilds {
   reports: PlannedReport[];
   /** Services whose image failed to build, and those that (transitively, required) depend on them: left as they are. */
   stopped: Map<string, string>;
+  /**
+   * The id each image has now under its name, as this `up` read it (kept, or left as it is by a dry run)
+   * or made it (built): `up` plans with these instead of asking the engine again. A failed or missing
+   * image is absent.
+   */
+  imageIds: Map<string, string>;
   warnings: Problem[];
 }
 
@@ -53,7 +59,7 @@ export function stoppedBy(spec: BerthSpec, selected: Iterable<string>, failed: M
  */
 export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<string, DesiredContainer>, options: UpBuildOptions): Promise<UpBuilds> {
   const entries = [...desired.values()].flatMap((d) => (d.build ? [{ service: d.service, image: d.image, build: d.build, ...(d.buildKept ? { kept: d.buildKept } : {}) }] : []));
-  const result: UpBuilds = { reports: [], stopped: new Map(), warnings: [] };
+  const result: UpBuilds = { reports: [], stopped: new Map(), imageIds: new Map(), warnings: [] };
   if (!entries.length) return result;
   const problems: Problem[] = [];
   const targets = buildTargets(entries, [...desired.values()], { projectDir: options.projectDir, vars: options.vars }, problems);
@@ -69,6 +75,7 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
   }
   if (options.dryRun) {
     result.reports = planned.builds.map(plannedReport);
+    for (const b of planned.builds) if (b.existing) result.imageIds.set(b.job.image, b.existing.id);
     return result;
   }
   // --no-build: an image that is not there is not built, nor a failed build; up refuses it before starting anything.
@@ -80,6 +87,7 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   result.reports = reports;
+  for (const r of reports) if (r.action !== 'failed' && r.imageId) result.imageIds.set(r.image, r.imageId);
   const failed = new Map<string, string>();
   for (const r of reports) if (r.action === 'failed') for (const s of r.services) failed.set(s, `its image ${r.image} did not build`);
   result.stopped = stoppedBy(spec, desired.keys(), failed);

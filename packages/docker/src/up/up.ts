@@ -199,7 +199,10 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   // With --no-build, an image to build that is not there is refused as such (how to build it), as Compose fails too.
   const images = [...desired.values()].map((d) => ({ service: d.service, image: d.image, ...(d.build && mode === 'never' ? { build: d.build } : {}) }));
   const ranBuild = !options.dryRun && builds.reports.some((r) => r.action === 'built' || r.action === 'failed');
-  const [firstIds, [observed, holders, { sockets }]] = await Promise.all([localImageIds(docker, images.map((i) => i.image)), ranBuild ? readState() : early]);
+  // the images the build phase just inspected or made are not asked for again: one round trip fewer
+  const toInspect = images.map((i) => i.image).filter((image) => !builds.imageIds.has(image));
+  const [inspectedIds, [observed, holders, { sockets }]] = await Promise.all([toInspect.length ? localImageIds(docker, toInspect) : new Map<string, string>(), ranBuild ? readState() : early]);
+  const firstIds = new Map([...builds.imageIds, ...inspectedIds]);
   if (allPorts.length && options.remoteHost) {
     warnings.push({
       code: 'remote-ports-unseen',
