@@ -100,7 +100,7 @@ if (!dockerAvailable()) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync('sh', ['-c', '"$0" "$@"; s=$?; times >&2; exit $s', process.execPath, BERTH, ...args], { cwd: join(dir, where), env, encoding: 'utf8' });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`berth ${args.join(' ')} in ${where} failed (${r.status}): ${r.stderr.slice(-600)}`);
+    if (r.status !== 0) throw new Error(`berth ${args.join(' ')} in ${where} failed (${r.status}): ${r.stderr.slice(-600)} ${r.stdout.slice(-1200)}`);
     const times = [...r.stderr.trim().split('\n').at(-1).matchAll(/(\d+)m([\d.]+)s/g)].map((t) => Number(t[1]) * 60_000 + Number(t[2]) * 1000);
     return { ms, cpu: times.reduce((a, b) => a + b, 0), out: r.stdout };
   };
