@@ -132,6 +132,23 @@ describe.skipIf(!dockerAvailable())(`a Compose project with builds, through bert
     write('web/Dockerfile', `FROM ${TEST_IMAGE}\nARG GREETING\nRUN echo "$GREETING" > /www/greeting\n`);
   }, 300_000);
 
+  it('--parallel caps the builds at once (-1: no limit); a bad value, or a bad COMPOSE_PARALLEL_LIMIT, is one line, exit 2', async () => {
+    const serial = await berth(['build', '--parallel', '1', '--json'], dir, env);
+    expect(serial.code, serial.stderr).toBe(0);
+    expect((JSON.parse(serial.stdout) as { builds: { service: string; action: string }[] }).builds.map((b) => `${b.service}:${b.action}`)).toEqual(['api:built', 'web:built']);
+    const unlimited = await berth(['up', '--build', '--parallel', '-1', '--json', '--timeout', '180'], dir, env);
+    expect(unlimited.code, unlimited.stderr).toBe(0);
+    expect((JSON.parse(unlimited.stdout) as UpJson).builds.map((b) => b.action)).toEqual(['built', 'built']);
+    for (const [args, extra, line] of [
+      [['build', '--parallel', '0'], {}, 'berth: --parallel 0: not a number of builds at once (give 1 or more, or -1 for no limit)'],
+      [['up', '--build', '--parallel', 'two'], {}, 'berth: --parallel two: not a number of builds at once (give 1 or more, or -1 for no limit)'],
+      [['build'], { COMPOSE_PARALLEL_LIMIT: '1.5' }, 'berth: COMPOSE_PARALLEL_LIMIT=1.5: not a number of builds at once (give 1 or more, or -1 for no limit)'],
+    ] as const) {
+      const r = await berth([...args], dir, { ...env, ...extra });
+      expect([r.code, r.stderr.trim()], args.join(' ')).toEqual([2, line]);
+    }
+  }, 300_000);
+
   it('a missing Dockerfile is bad input: one line, exit 2, nothing started', async () => {
     write('bad/berth.yaml', `berth: 1\nrepo: { name: ${project}-bad }\nservices:\n  x: { build: { context: ., dockerfile: Missing.Dockerfile } }\n`);
     const r = await berth(['up'], path.join(dir, 'bad'), env);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError, type BerthSpecInput } from '@berth/spec';
 import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
-import { connectEngine, down, up, type Engine, type UpResult } from '@berth/docker';
+import { buildServices, connectEngine, down, up, withProjectLock, type Engine, type LockHolder, type UpResult } from '@berth/docker';
 import { cleanup, docker, engine, leftovers, makeSpec } from './helpers.js';
 
 const failure = (p: Promise<unknown>) =>
@@ -156,6 +156,32 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
       await cleanup(e, compose);
       await docker.getImage(made).remove({ force: true }).catch(() => undefined);
     }
+  }, 120_000);
+
+  it('berth build takes the lock up takes: it waits while an up of the project holds it, and says who; a dry run does not wait', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let releasedAt = 0;
+    const held = withProjectLock(e.endpoint, project, 'berth up', () => sleep(1500).then(() => void (releasedAt = Date.now())), { timeoutMs: 5000 });
+    await sleep(100);
+    const dry = await buildServices(e, spec, { env: {}, projectDir: dir, cacheDir, services: ['web'], dryRun: true });
+    expect(releasedAt).toBe(0); // answered while the project was held
+    expect(dry.builds.map((b) => b.action)).toEqual(['kept']);
+    const waits: LockHolder[] = [];
+    const built = await buildServices(e, spec, { env: {}, projectDir: dir, cacheDir, services: ['web'], onLockWait: (h) => waits.push(h) });
+    const doneAt = Date.now();
+    remember(built);
+    await held;
+    expect(waits.map((w) => [w.pid, w.purpose])).toEqual([[process.pid, 'berth up']]);
+    expect(doneAt).toBeGreaterThanOrEqual(releasedAt);
+    expect(built.builds.map((b) => `${b.service}:${b.action}`)).toEqual(['web:built']);
+
+    // one that cannot have the project within its --timeout says who holds it (ERR_BERTH_LOCKED, exit 1), and builds nothing
+    const holding = withProjectLock(e.endpoint, project, 'berth up', () => sleep(2500), { timeoutMs: 5000 });
+    await sleep(100);
+    const err = await failure(buildServices(e, spec, { env: {}, projectDir: dir, cacheDir, services: ['web'], timeoutMs: 500 }));
+    await holding;
+    expect(err?.code).toBe('ERR_BERTH_LOCKED');
+    expect(err?.message).toContain('berth up');
   }, 120_000);
 
   it('bad input stops up before anything is built or created, one line each, exit 2', async () => {

@@ -5,9 +5,18 @@ import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Progress } from '../progress.js';
-import { withEngines } from './engine-session.js';
+import { waitingFor, withEngines } from './engine-session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const PARALLEL_HELP = 'the most images built at once on an engine, or -1 for no limit (default: COMPOSE_PARALLEL_LIMIT, else 2)';
+
+/** `--parallel N` as the docker package reads it (a bad value is exit 2, one line); undefined when not given. */
+export async function buildParallel(raw: string | undefined): Promise<number | undefined> {
+  if (raw === undefined) return undefined;
+  const { parseBuildParallel } = await import('@berth/docker/runtime');
+  return parseBuildParallel(raw);
+}
 
 /** What a build event looks like on stderr: a live "building a (step), b (step)" line, and one line per image done. */
 export function buildProgress(ctx: CliContext, progress: Progress): (e: { service: string; phase: string; detail?: string }) => boolean {
@@ -36,10 +45,12 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
     .option('--no-cache', "build without the engine's cache")
     .option('--pull', 'pull the base images again')
     .option('--dry-run', 'say which images are up to date with their inputs, and why the others are not; build nothing')
-    .option('--timeout <seconds>', 'how long the builds may take altogether', '1800')
+    .option('--parallel <n>', PARALLEL_HELP)
+    .option('--timeout <seconds>', 'how long the builds may take altogether (waiting for another berth working on the project included)', '1800')
     .action(
-      action(async (ctx, services: string[], opts: { profile: string[]; cache: boolean; pull?: boolean; dryRun?: boolean; timeout: string }) => {
+      action(async (ctx, services: string[], opts: { profile: string[]; cache: boolean; pull?: boolean; dryRun?: boolean; parallel?: string; timeout: string }) => {
         const ws = ctx.load();
+        const parallel = await buildParallel(opts.parallel);
         ctx.out.problems(ws.warnings, 'stderr');
         const progress = ctx.progress(opts.dryRun ? 'reading the build contexts' : 'building', 0);
         // each image is built on the engine its service runs on (`engine:`), where `up` will run it
@@ -58,6 +69,8 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
             env: ctx.env,
             signal: ctx.signal,
             timeoutMs: Math.max(1, Number(opts.timeout) || 1800) * 1000,
+            ...(parallel ? { parallel } : {}),
+            onLockWait: (h) => progress.log(waitingFor(h)),
             onEvent: buildProgress(ctx, progress),
           }),
         })).finally(() => progress.stop());

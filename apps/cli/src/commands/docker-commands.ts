@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { formatDuration, serviceEngine } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { buildProgress } from './build-commands.js';
+import { buildParallel, buildProgress, PARALLEL_HELP } from './build-commands.js';
 import { manyEngines, waitingFor, withEngines } from './engine-session.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -19,12 +19,14 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .option('--pull', 'pull images that are not present locally (berth never pulls otherwise)')
     .option('--build', 'build the images of services with `build` even when they are up to date with their inputs')
     .option('--no-build', 'build nothing: run the images there are (a missing one fails its service)')
+    .option('--parallel <n>', PARALLEL_HELP)
     .option('--no-wait', 'do not wait for health after starting (dependency conditions are still honoured)')
     .option('--no-early-probe', "start a service_healthy dependent only once the engine reports its dependency healthy (one health interval after start), not as soon as the dependency's health test passes when berth runs it")
     .option('--timeout <seconds>', 'the deadline for up: engine calls, pulls and health waits, image builds aside (their time is added); an engine that stops answering ends it sooner, with exit 3', '120')
     .action(
-      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; build?: boolean; wait: boolean; earlyProbe: boolean; timeout: string }) => {
+      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; build?: boolean; parallel?: string; wait: boolean; earlyProbe: boolean; timeout: string }) => {
         const ws = ctx.load();
+        const buildParallelism = await buildParallel(opts.parallel);
         ctx.out.problems(ws.warnings, 'stderr');
         const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
         const selection = { profiles: opts.profile, services, env: ctx.env };
@@ -40,6 +42,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               dryRun: !!opts.dryRun,
               pull: !!opts.pull,
               ...(opts.build !== undefined ? { build: opts.build ? ('always' as const) : ('never' as const) } : {}),
+              ...(buildParallelism ? { buildParallel: buildParallelism } : {}),
               wait: opts.wait,
               earlyProbe: opts.earlyProbe,
               timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,

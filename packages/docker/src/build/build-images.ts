@@ -8,6 +8,7 @@ import { contextTar, snapshotJob, type BuildSnapshot } from './build-context.js'
 import type { BuildJob } from './build-job.js';
 import { builderFor, decideBuild, type BuildDecision, type BuildMode, type ExistingImage } from './build-plan.js';
 import { followBuild, type BuildFailure } from './build-progress.js';
+import { DEFAULT_BUILD_PARALLEL } from './build-parallel.js';
 import { buildQuery } from './build-query.js';
 import { buildFactsFromPing, chooseBuilder, type BuilderChoice } from './builder-choice.js';
 import { ContentHashCache } from './context-digest.js';
@@ -149,8 +150,8 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
 export interface RunBuildsOptions {
   /** The project: built images carry Compose's project and service labels, as `docker compose build` puts them. */
   project: string;
-  /** Builds at once (default 2: each is CPU-heavy on the engine's side). */
-  concurrency?: number;
+  /** Builds at once (`--parallel`; default DEFAULT_BUILD_PARALLEL; Infinity: no limit). */
+  parallel?: number;
   /** Ctrl-C or a deadline: ends every build in flight, on the engine too. */
   signal?: AbortSignal;
   onEvent?: (e: BuildEvent) => void;
@@ -196,12 +197,12 @@ async function runOne(api: BuildApi, b: PlannedBuild, options: RunBuildsOptions)
 }
 
 /**
- * Builds what the plan says to build, at most `concurrency` at once. A failed build is reported, not
+ * Builds what the plan says to build, at most `parallel` at once. A failed build is reported, not
  * thrown: the others go on, and whoever called decides what depended on it. Ctrl-C (the signal) ends
  * every build in flight, the engine's side too (the request is aborted), and is thrown.
  */
 export async function runBuilds(api: BuildApi, planned: PlannedBuild[], options: RunBuildsOptions): Promise<BuildReport[]> {
-  const limit = new Semaphore(options.concurrency ?? 2);
+  const limit = new Semaphore(options.parallel ?? DEFAULT_BUILD_PARALLEL);
   return Promise.all(
     planned.map((b) => {
       if (b.decision.action !== 'build') {

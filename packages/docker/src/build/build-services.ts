@@ -1,12 +1,14 @@
 import { BerthError, hasErrors, resolveProfiles, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import { resolveServiceText } from '../compose/resolve-service.js';
-import { commandScope } from '../engine/command-scope.js';
+import { commandScope, type CommandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
 import { engineRefused, isAbort } from '../engine/engine-errors.js';
+import { PROJECT_LOCK_WAIT_MS, withProjectLock, type LockHolder } from '../ops/project-lock.js';
 import { projectName } from '../project-name.js';
 import { builtImageName } from '../up/desired.js';
 import { projectVariables } from '../up/project-vars.js';
 import { planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from './build-images.js';
+import { buildParallelFromEnv } from './build-parallel.js';
 import { buildTargets, type BuildEntry } from './build-targets.js';
 import { defaultCacheDir } from './context-digest.js';
 
@@ -32,8 +34,11 @@ export interface BuildServicesOptions {
   /** How long the builds may take altogether (`--timeout`); none by default. */
   timeoutMs?: number;
   onEvent?: (e: BuildEvent) => void;
-  concurrency?: number;
+  /** Images built at once (`--parallel`); default: COMPOSE_PARALLEL_LIMIT, else DEFAULT_BUILD_PARALLEL. */
+  parallel?: number;
   cacheDir?: string;
+  /** Told once when another berth is working on the project and this build waits for it. */
+  onLockWait?: (holder: LockHolder) => void;
 }
 
 export interface BuildServicesResult {
@@ -54,7 +59,7 @@ export interface BuildServicesResult {
 export async function buildServices(engine: Engine, spec: BerthSpec, options: BuildServicesOptions = {}): Promise<BuildServicesResult> {
   const scope = commandScope(options.signal, options.timeoutMs);
   try {
-    return await buildWithin(engine, spec, options, scope.signal);
+    return await buildWithin(engine, spec, options, scope);
   } catch (err) {
     if (isAbort(err) && scope.expired()) {
       throw new BerthError('ERR_BERTH_TIMEOUT', `berth build ran out of time (--timeout ${options.timeoutMs! / 1000} s)`, { hint: 'raise --timeout' });
@@ -63,7 +68,8 @@ export async function buildServices(engine: Engine, spec: BerthSpec, options: Bu
   }
 }
 
-async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServicesOptions, signal: AbortSignal): Promise<BuildServicesResult> {
+async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServicesOptions, scope: CommandScope): Promise<BuildServicesResult> {
+  const { signal } = scope;
   const env = options.env ?? process.env;
   const projectDir = options.projectDir ?? process.cwd();
   const project = projectName(spec, env);
@@ -99,21 +105,27 @@ async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServic
     entries.push({ service: name, image: service.image ?? builtImageName(project, name), build, ...(kept ? { kept } : {}) });
   }
   const targets = buildTargets(entries, [], { projectDir, vars }, problems);
+  const inputError = () => new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
+  if (hasErrors(problems)) throw inputError();
+  // a bad COMPOSE_PARALLEL_LIMIT is bad input where something is to be built, before waiting for the project
+  const parallel = options.dryRun || !targets.length ? undefined : (options.parallel ?? buildParallelFromEnv(env));
   const api = engine.api.withSignal(signal);
-  const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.dryRun ? 'auto' : 'always', env, cacheDir: options.cacheDir ?? defaultCacheDir(env) });
-  problems.push(...planned.problems);
-  if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
-  const warnings = problems.filter((p) => p.severity === 'warning');
-  for (const b of planned.builds) if (b.builder?.warning) warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
-  if (options.dryRun) {
-    return { project, builds: planned.builds.map(plannedReport), skipped, warnings };
-  }
-  const builds = await runBuilds(api, planned.builds, {
-    project,
-    pull: (image) => api.pull(image),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    signal,
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  const planAndBuild = async (): Promise<BuildServicesResult> => {
+    const planned = await planBuilds(api, targets, { mode: options.dryRun ? 'auto' : 'always', env, cacheDir: options.cacheDir ?? defaultCacheDir(env) });
+    problems.push(...planned.problems);
+    if (hasErrors(problems)) throw inputError();
+    const warnings = problems.filter((p) => p.severity === 'warning');
+    for (const b of planned.builds) if (b.builder?.warning) warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
+    if (options.dryRun) return { project, builds: planned.builds.map(plannedReport), skipped, warnings };
+    const builds = await runBuilds(api, planned.builds, { project, pull: (image) => api.pull(image), ...(parallel ? { parallel } : {}), signal, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+    return { project, builds, skipped, warnings };
+  };
+  if (options.dryRun || !targets.length) return planAndBuild();
+  // A build retags the project's images: it takes the project's lock as `up` does, so a build and an `up`
+  // (which builds and compares images with containers) of one project take turns instead of racing.
+  return withProjectLock(engine.endpoint, project, 'berth build', planAndBuild, {
+    timeoutMs: Number.isFinite(scope.deadline) ? scope.deadline - Date.now() : PROJECT_LOCK_WAIT_MS,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
   });
-  return { project, builds, skipped, warnings };
 }

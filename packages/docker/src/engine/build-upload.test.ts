@@ -1,10 +1,12 @@
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { planBuilds, runBuilds } from '../build/build-images.js';
+import { buildTargets } from '../build/build-targets.js';
 import { HttpEngineApi } from './api-client.js';
 import { EngineApiError, EngineStalledError } from './engine-errors.js';
 import { EngineTransport } from './transport.js';
@@ -140,5 +142,49 @@ describe('builds through berth\'s own engine client', () => {
         expect(Date.now() - started).toBeLessThan(5000);
       },
     );
+  });
+
+  it('runs at most `parallel` builds at once (--parallel), every one with no limit, each to its end', async () => {
+    const projectDir = path.join(dir, 'parallel');
+    const services = ['a', 'b', 'c', 'd'];
+    for (const s of services) {
+      mkdirSync(path.join(projectDir, s), { recursive: true });
+      writeFileSync(path.join(projectDir, s, 'Dockerfile'), 'FROM scratch\nCOPY . /\n');
+    }
+    const targets = buildTargets(services.map((s) => ({ service: s, image: `p-${s}`, build: { context: s } })), [], { projectDir, vars: {} }, []);
+    /** The most builds the engine had at once; it answers them once `expected` (or all that are left) are in, after a moment in which one too many would show, or after 3 s. */
+    const peak = async (parallel: number | undefined, expected: number) => {
+      let most = 0;
+      let built = 0;
+      const waiting: (() => void)[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      const release = () => {
+        clearTimeout(timer);
+        timer = undefined;
+        waiting.splice(0).forEach((answer) => answer());
+      };
+      const reports = await withApi(
+        (req, res) => {
+          if (req.url === '/_ping') return res.setHeader('Builder-Version', '1'), res.end('OK');
+          if (req.url?.startsWith('/images/')) return (res.statusCode = 404), res.end('{"message":"no such image"}');
+          void read(req).then(() => {
+            waiting.push(() => res.end(`{"stream":"Step 1/2 : FROM scratch"}\n{"aux":{"ID":"sha256:${++built}"}}\n`));
+            most = Math.max(most, waiting.length);
+            clearTimeout(timer);
+            timer = setTimeout(release, waiting.length >= Math.min(expected, services.length - built) ? 150 : 3000);
+          });
+        },
+        async (api) => {
+          const planned = await planBuilds(api, targets, { mode: 'auto', env: {} });
+          return runBuilds(api, planned.builds, { project: 'p', pull: () => Promise.resolve(), ...(parallel ? { parallel } : {}) });
+        },
+      );
+      expect(reports.map((r) => r.action)).toEqual(['built', 'built', 'built', 'built']);
+      return most;
+    };
+    expect(await peak(1, 1)).toBe(1);
+    expect(await peak(undefined, 2)).toBe(2); // the default
+    expect(await peak(3, 3)).toBe(3);
+    expect(await peak(Number.POSITIVE_INFINITY, 4)).toBe(4);
   });
 });

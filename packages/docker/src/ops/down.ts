@@ -2,7 +2,7 @@ import type { BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { engineRefused, isEngineAnswer } from '../engine/engine-errors.js';
-import { withProjectLock, type LockHolder } from './project-lock.js';
+import { PROJECT_LOCK_WAIT_MS, withProjectLock, type LockHolder } from './project-lock.js';
 import { observeProject } from '../engine/observe.js';
 import { projectFilter } from '../labels.js';
 import { projectName } from '../project-name.js';
@@ -49,7 +49,7 @@ export async function down(engine: Engine, spec: BerthSpec, options: DownOptions
   const project = projectName(spec, options.env ?? process.env);
   try {
     return await withProjectLock(engine.endpoint, project, 'berth down', () => takeDown(engine.api.withSignal(options.signal), spec, project, options), {
-      timeoutMs: options.lockTimeoutMs ?? LOCK_WAIT_MS,
+      timeoutMs: options.lockTimeoutMs ?? PROJECT_LOCK_WAIT_MS,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
     });
@@ -57,9 +57,6 @@ export async function down(engine: Engine, spec: BerthSpec, options: DownOptions
     throw engineRefused(err, 'a call of berth down');
   }
 }
-
-/** Longer than `up`'s default deadline (120 s): a `down` waits out an `up` that waits for health. */
-const LOCK_WAIT_MS = 150_000;
 
 async function takeDown(docker: EngineApi, spec: BerthSpec, project: string, options: DownOptions): Promise<DownResult> {
   const only = options.services && new Set(options.services);

@@ -3,6 +3,12 @@ import { abortError } from '../engine/engine-errors.js';
 
 export type { LockHolder };
 
+/**
+ * How long a command without a deadline of its own waits for another berth working on the project: longer
+ * than `up`'s default deadline (120 s), so a `down` waits out an `up` that waits for health.
+ */
+export const PROJECT_LOCK_WAIT_MS = 150_000;
+
 export interface ProjectLockOptions {
   /** Ctrl-C: stops waiting at once. */
   signal?: AbortSignal;

@@ -2,7 +2,7 @@ import { BerthError, type BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { containerGone, engineRefused, isContainerGone } from '../engine/engine-errors.js';
-import { withProjectLock, type LockHolder } from './project-lock.js';
+import { PROJECT_LOCK_WAIT_MS, withProjectLock, type LockHolder } from './project-lock.js';
 import { observeProject } from '../engine/observe.js';
 import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
@@ -20,7 +20,7 @@ export async function restart(
 ): Promise<RestartResult> {
   const project = projectName(spec, options.env ?? process.env);
   return withProjectLock(engine.endpoint, project, 'berth restart', () => restartNow(engine.api.withSignal(options.signal), spec, project, options), {
-    timeoutMs: options.lockTimeoutMs ?? 150_000,
+    timeoutMs: options.lockTimeoutMs ?? PROJECT_LOCK_WAIT_MS,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
   });

@@ -1,6 +1,7 @@
 import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
 import type { EngineApi } from '../engine/engine-api.js';
 import { buildFailureProblem, planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from '../build/build-images.js';
+import { buildParallelFromEnv } from '../build/build-parallel.js';
 import type { BuildMode } from '../build/build-plan.js';
 import { buildTargets } from '../build/build-targets.js';
 import type { DesiredContainer } from './desired.js';
@@ -31,7 +32,8 @@ export interface UpBuildOptions {
   signal?: AbortSignal;
   onEvent?: (e: BuildEvent) => void;
   pull: (image: string) => Promise<void>;
-  concurrency?: number;
+  /** Images built at once (`--parallel`); default: COMPOSE_PARALLEL_LIMIT, else DEFAULT_BUILD_PARALLEL. */
+  parallel?: number;
 }
 
 /** The services that cannot start because `failed` did not: themselves, and what requires them. */
@@ -61,6 +63,8 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
   const entries = [...desired.values()].flatMap((d) => (d.build ? [{ service: d.service, image: d.image, build: d.build, ...(d.buildKept ? { kept: d.buildKept } : {}) }] : []));
   const result: UpBuilds = { reports: [], stopped: new Map(), imageIds: new Map(), warnings: [] };
   if (!entries.length) return result;
+  // a bad COMPOSE_PARALLEL_LIMIT is bad input only where something may be built
+  const parallel = options.dryRun || options.mode === 'never' ? undefined : (options.parallel ?? buildParallelFromEnv(options.env));
   const problems: Problem[] = [];
   const targets = buildTargets(entries, [...desired.values()], { projectDir: options.projectDir, vars: options.vars }, problems);
   const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.mode, env: options.env, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
@@ -82,7 +86,7 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
   const reports = await runBuilds(api, planned.builds.filter((b) => b.decision.action !== 'missing'), {
     project: options.project,
     pull: options.pull,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(parallel ? { parallel } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });

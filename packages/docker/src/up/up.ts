@@ -41,6 +41,8 @@ export interface UpOptions {
   dotEnv?: readonly DotEnvEntry[];
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
+  /** Images built at once (`--parallel`); default: COMPOSE_PARALLEL_LIMIT, else DEFAULT_BUILD_PARALLEL. */
+  buildParallel?: number;
   /** Images of services with `build`: `auto` builds what is missing or whose inputs changed (default), `always` is `--build`, `never` is `--no-build`. */
   build?: BuildMode;
   /** Where build context hashes are remembered between runs (default `$XDG_CACHE_HOME/berth`). */
@@ -187,6 +189,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
       cacheDir: options.buildCacheDir ?? defaultCacheDir(env),
       env,
       pull: (image) => docker.pull(image),
+      ...(options.buildParallel ? { parallel: options.buildParallel } : {}),
       signal: scope.signal,
       ...(options.onEvent ? { onEvent: (e) => options.onEvent!(e) } : {}),
     }),
