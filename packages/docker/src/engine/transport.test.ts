@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpEngineApi } from './api-client.js';
 import { EngineStalledError } from './engine-errors.js';
-import { EngineTransport } from './transport.js';
+import { engineTrace } from './connect.js';
+import { EngineTransport, type TracedCall } from './transport.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'berth-transport-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,5 +110,29 @@ describe('EngineTransport', () => {
       transport.close();
       await engine.close();
     }
+  });
+
+  it('tells its trace of every call once it settles: what, the status or the failure, when it began and how long it took', async () => {
+    const engine = await fakeEngine((req) => (req.url === '/info' ? { delayMs: 50, body: {} } : null));
+    const calls: TracedCall[] = [];
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///traced.sock', quick, (c) => calls.push(c));
+    try {
+      const api = new HttpEngineApi(transport);
+      await api.info();
+      await api.withSignal(AbortSignal.timeout(100)).version().catch(() => undefined);
+      expect(calls.map((c) => [c.what, c.status, c.error === undefined])).toEqual([
+        ['GET /info', 200, true],
+        ['GET /version', undefined, false],
+      ]);
+      expect(calls[0]!.ms).toBeGreaterThanOrEqual(40);
+      expect(calls[1]!.startedMs).toBeGreaterThan(calls[0]!.startedMs);
+    } finally {
+      transport.close();
+      await engine.close();
+    }
+    expect(engineTrace({})).toBeUndefined();
+    expect(engineTrace({ BERTH_DEBUG: '1' })).toBeUndefined();
+    expect(engineTrace({ BERTH_DEBUG: 'engine' })).toBeTypeOf('function');
+    expect(engineTrace({ BERTH_DEBUG: 'stack, engine' })).toBeTypeOf('function');
   });
 });
