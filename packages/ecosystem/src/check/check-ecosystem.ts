@@ -3,7 +3,7 @@ import type { Ecosystem, EcosystemGraph, EcosystemProblem } from '../model.js';
 import { concernedRepos } from './attribution.js';
 import { resolveConnections } from './connections.js';
 import { checkConsumers, usesByTarget } from './consumers.js';
-import { checkEnvMeaning, checkEnvNaming } from './env.js';
+import { checkEnvMeaning, checkEnvNaming, memberEnvVars } from './env.js';
 import { buildGraph } from './graph.js';
 import { PortMap } from './port-map.js';
 import { staleEntries } from './stale.js';
@@ -23,17 +23,18 @@ export interface EcosystemReport {
  * Problems in a member's spec start with the member's name; they are sorted by file, then position.
  */
 export function checkEcosystem(eco: Ecosystem): EcosystemReport {
-  const ports = analyzePorts({ specs: eco.members, registry: eco.registry });
+  // A connection to a port the registry lacks is said by the connection check, which also looks at the members' ports.
+  const ports = analyzePorts({ specs: eco.members, registry: eco.registry, connections: false });
   const map = new PortMap(eco, ports);
   const connections = resolveConnections(map);
+  const vars = memberEnvVars(eco.members);
   const problems: EcosystemProblem[] = [
-    // A connection to a port the registry lacks is said by the connection check, which also looks at the members' ports.
-    ...ports.problems.filter((p) => p.code !== 'connection-unregistered').map((p) => ({ ...p, repos: concernedRepos(p, map) })),
+    ...ports.problems.map((p) => ({ ...p, repos: concernedRepos(p, map) })),
     ...staleEntries(map, connections.reached),
     ...connections.problems,
     ...checkConsumers(map, usesByTarget(connections.edges)),
-    ...checkEnvNaming(map).map((p) => ({ ...p, repos: concernedRepos(p, map) })),
-    ...checkEnvMeaning(map),
+    ...checkEnvNaming(map, vars).map((p) => ({ ...p, repos: concernedRepos(p, map) })),
+    ...checkEnvMeaning(map, vars),
   ].map((p) => named(p, map));
   const order = [...eco.manifests.map((m) => m.file), eco.registry.file, ...eco.members.map((m) => m.file)];
   return { problems: sortProblems(problems, order) as EcosystemProblem[], graph: buildGraph(map, connections.edges, connections.external, connections.reached), ports };

@@ -28,38 +28,62 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
   const local = memo(isLocalHost);
   const loopbackIp = memo((hostIp: string | undefined) => bindsClash({ hostIp }, LOOPBACK));
   const loopback = (p: { hostIp?: string | undefined; machine?: string | undefined }) => (p.machine ? bindsClash(p, LOOPBACK) : loopbackIp(p.hostIp));
+  // ... and reach some thousands of ports, each several times: what is on a port, and the targets it gives, are found once.
+  const memberTarget = memo((b: PortBindingInfo): ConnectionTarget => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: { file: map.members.get(b.repo)?.file, path: ['services', b.service] } }));
+  const registryTarget = memo((e: RegistryEntryInfo): ConnectionTarget => ({ kind: e.repo && !e.shared ? 'registry' : 'shared', ...(e.repo ? { repo: e.repo } : {}), service: e.service, ...(e.name ? { name: e.name } : {}), where: { file: map.eco.registry.file, path: ['ports', e.index] } }));
+  const onPort = memo((port: number): PortOnThisMachine => {
+    const bindings = map.bindingsAt('tcp', port).filter(loopback);
+    const entries = map.entriesAt('tcp', port).filter(loopback);
+    return { bindings, entries, targets: bindings.length ? bindings.map(memberTarget) : entries.map(registryTarget) };
+  });
   for (const m of map.eco.members) {
-    for (const [id, c] of Object.entries(m.spec.connections)) {
+    const connections = m.spec.connections;
+    for (const id of Object.keys(connections)) {
+      const c = connections[id]!;
       if (c.transport !== 'tcp') continue;
       if (!local(c.host)) {
         out.external.push({ repo: m.repo, connection: id, host: c.host, port: c.port });
         continue;
       }
-      const bindings = map.bindingsAt('tcp', c.port).filter(loopback);
-      const others = bindings.filter((b) => b.repo !== m.repo);
-      const published = others.length ? others : bindings;
-      const entries = map.entriesAt('tcp', c.port).filter(loopback);
-      for (const e of entries) out.reached.set(e, (out.reached.get(e) ?? new Set()).add(m.repo));
-      const targets: ConnectionTarget[] = published.length
-        ? published.map((b) => ({ kind: 'member', repo: b.repo, service: b.service, ...(b.name ? { name: b.name } : {}), where: { file: map.members.get(b.repo)?.file, path: ['services', b.service] } }))
-        : entries.map((e) => ({ kind: e.repo && !e.shared ? 'registry' : 'shared', ...(e.repo ? { repo: e.repo } : {}), service: e.service, ...(e.name ? { name: e.name } : {}), where: { file: map.eco.registry.file, path: ['ports', e.index] } }));
-      const label = `connection ${id} (${c.host}:${c.port})`;
+      const here = onPort(c.port);
+      // A member's own service on the port counts only when no other repo publishes it.
+      const others = here.bindings.some((b) => b.repo === m.repo) ? here.bindings.filter((b) => b.repo !== m.repo) : undefined;
+      const published = others?.length ? others : here.bindings;
+      const targets = others?.length ? others.map(memberTarget) : here.targets;
+      for (const e of here.entries) {
+        const repos = out.reached.get(e);
+        if (repos) repos.add(m.repo);
+        else out.reached.set(e, new Set([m.repo]));
+      }
       if (!targets.length) {
         out.problems.push({
           code: 'connection-unresolved',
           severity: 'error',
           ...whereIn(m, ['connections', id, 'port']),
           repos: [m.repo],
-          message: `${label} reaches nothing: no registry entry and no member publishes port ${c.port}/tcp`,
+          message: `${label(id, c)} reaches nothing: no registry entry and no member publishes port ${c.port}/tcp`,
           hint: `register it in ${map.eco.registry.file} (a shared entry if no member runs it), or fix the port`,
         });
       }
-      const from = { repo: m.repo, connection: id, ...(c.name ? { name: c.name } : {}), file: m.file, path: ['connections', id] };
+      const path = ['connections', id];
+      const from = c.name ? { repo: m.repo, connection: id, name: c.name, file: m.file, path } : { repo: m.repo, connection: id, file: m.file, path };
       for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
-      if (c.owner !== undefined) checkOwner(map, m, id, c, label, targets, published, registryRepos, out.problems);
+      if (c.owner !== undefined) checkOwner(map, m, id, c, targets, published, registryRepos, out.problems);
     }
   }
   return out;
+}
+
+/** What a connection to a port of this machine finds there: the members' bindings, the registry's entries, and the targets they give. */
+interface PortOnThisMachine {
+  bindings: PortBindingInfo[];
+  entries: RegistryEntryInfo[];
+  targets: ConnectionTarget[];
+}
+
+/** How a message names a connection. */
+function label(id: string, c: TcpConnection): string {
+  return `connection ${id} (${c.host}:${c.port})`;
 }
 
 /** `fn` remembering its answer for each argument. */
@@ -73,7 +97,7 @@ function memo<A, R>(fn: (a: A) => R): (a: A) => R {
 }
 
 /** The owner a connection names against who publishes the port, or whom the registry gives it to. */
-function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, label: string, targets: ConnectionTarget[], published: PortBindingInfo[], registryRepos: Set<string>, problems: ConnectionFindings['problems']) {
+function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, targets: ConnectionTarget[], published: PortBindingInfo[], registryRepos: Set<string>, problems: ConnectionFindings['problems']) {
   const owner = c.owner!;
   const where = whereIn(m, ['connections', id, 'owner']);
   const known = targets.filter((t) => t.repo !== undefined);
@@ -83,7 +107,7 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
     const b = t.kind === 'member' ? published.find((p) => p.repo === t.repo && p.service === t.service) : undefined;
     const who = `${holderName({ repo: t.repo, service: t.service, ...(t.name ? { name: t.name } : {}) })} (${ref(map.locate(b ? map.bindingPath(b) : t.where))})`;
     const fact = t.kind === 'member' ? `port ${c.port}/tcp is published by ${who}` : `the registry gives port ${c.port}/tcp to ${who}`;
-    problems.push({ code: 'connection-owner-mismatch', severity: 'error', ...where, repos: [...new Set([m.repo, t.repo!, ...(map.members.has(owner) ? [owner] : [])])], message: `${label} names owner ${owner}, but ${fact}`, hint: `owner: ${t.repo}` });
+    problems.push({ code: 'connection-owner-mismatch', severity: 'error', ...where, repos: [...new Set([m.repo, t.repo!, ...(map.members.has(owner) ? [owner] : [])])], message: `${label(id, c)} names owner ${owner}, but ${fact}`, hint: `owner: ${t.repo}` });
     return;
   }
   if (known.length || map.members.has(owner) || map.eco.unloaded.includes(owner) || registryRepos.has(owner)) return;
@@ -94,7 +118,7 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
     severity: 'error',
     ...where,
     repos: [m.repo],
-    message: `${label} names owner ${owner}, which ${map.outsider}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    message: `${label(id, c)} names owner ${owner}, which ${map.outsider}${guess ? ` (did you mean "${guess}"?)` : ''}`,
     ...(guess || names.length > 8 ? {} : { hint: `members: ${names.join(', ')}` }),
   });
 }

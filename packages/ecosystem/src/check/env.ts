@@ -1,18 +1,25 @@
-import { checkEnvConventions, formatSpan, knownEnvVars, type Problem } from '@berth/spec';
+import { checkEnvConventions, formatSpan, knownEnvVars, type KnownEnvVar, type Problem } from '@berth/spec';
 import { memberConventions } from '../conventions.js';
-import type { EcosystemProblem, Where } from '../model.js';
+import type { EcosystemMember, EcosystemProblem, Where } from '../model.js';
 import { ref, whereIn } from '../where.js';
 import type { PortMap } from './port-map.js';
+
+/** Each member's env vars (knownEnvVars), found once for the naming and the meaning checks. */
+export type MemberEnvVars = ReadonlyMap<EcosystemMember, ReadonlyMap<string, KnownEnvVar>>;
+
+export function memberEnvVars(members: readonly EcosystemMember[]): MemberEnvVars {
+  return new Map(members.map((m) => [m, knownEnvVars(m.spec)]));
+}
 
 /**
  * The env naming rules of @berth/spec (checkEnvConventions), run on each member with the conventions it inherits
  * from the ecosystem plus its own; and a name inherited wrongly is said where the member redeclares it.
  */
-export function checkEnvNaming(map: PortMap): Problem[] {
+export function checkEnvNaming(map: PortMap, vars: MemberEnvVars = memberEnvVars(map.eco.members)): Problem[] {
   const out: Problem[] = [];
   for (const m of map.eco.members) {
     const conventions = memberConventions(map.eco.conventions, m, out);
-    out.push(...checkEnvConventions({ ...m.spec, conventions }, m.file, m.source));
+    out.push(...checkEnvConventions({ ...m.spec, conventions }, m.file, m.source, vars.get(m)));
   }
   return out;
 }
@@ -35,7 +42,7 @@ interface Meaning {
  * `env:` names count as the registry's meaning. Each disagreement is said once per repo, where that repo names it,
  * against the first place that names it.
  */
-export function checkEnvMeaning(map: PortMap): EcosystemProblem[] {
+export function checkEnvMeaning(map: PortMap, vars: MemberEnvVars = memberEnvVars(map.eco.members)): EcosystemProblem[] {
   const first = new Map<string, Meaning>();
   const out: EcosystemProblem[] = [];
   const registry = map.eco.registry;
@@ -44,7 +51,7 @@ export function checkEnvMeaning(map: PortMap): EcosystemProblem[] {
     first.set(a.env, { owner: `the registry's entry for ${a.repo ? `${a.repo}/` : ''}${a.service}`, ...(a.repo ? { repo: a.repo } : {}), where: { file: registry.file, path: ['ports', index] }, ports: formatSpan(a.port), type: 'port', secret: false });
   });
   for (const m of map.eco.members) {
-    for (const v of knownEnvVars(m.spec).values()) {
+    for (const v of (vars.get(m) ?? knownEnvVars(m.spec)).values()) {
       const ports = v.ports.length ? v.ports.map((p) => formatSpan(p)).join(', ') : undefined;
       // A connection's address variable has no declared type: only its name is known.
       const type = v.declared || ports ? v.type : undefined;

@@ -19,6 +19,11 @@ export interface AnalyzePortsInput {
   env?: Record<string, string | undefined>;
   /** Where each env var was set, so a disagreement can point at its `.env` line. */
   envOrigins?: Record<string, EnvOrigin>;
+  /**
+   * Whether to say which localhost connections the registry lacks (default true). The ecosystem's checks resolve
+   * every connection against the members' ports too, and say it themselves.
+   */
+  connections?: boolean;
 }
 
 /**
@@ -48,7 +53,7 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
     checkPortEnv(b, own, { env: input.env, origins: input.envOrigins, places, problems });
   }
   checkEntries(entries, reservations, places, allowPrivileged, problems);
-  checkConnections(index, places, problems);
+  if (input.connections !== false) checkConnections(index, places, problems);
   return { bindings: bindings.map((b) => b.info), entries: entries.map((e) => e.info), conflicts, problems };
 }
 

@@ -29,14 +29,14 @@ export function toUpperSnake(name: string): string {
  * 4. a name that ends like a secret (_API_KEY, _TOKEN, _PASSWORD, _SECRET) is marked `secret: true`;
  * 5. a name ending in _PORT has type port, one ending in _URL or _URI type url.
  */
-export function checkEnvConventions(spec: BerthSpec, file?: string, source?: SourceDocument): Problem[] {
+export function checkEnvConventions(spec: BerthSpec, file?: string, source?: SourceDocument, known: ReadonlyMap<string, KnownEnvVar> = knownEnvVars(spec)): Problem[] {
   const problems: Problem[] = [];
   // Located only when a problem is said: most variables of a large spec have none.
   const at = (path: (string | number)[]) => () => ({ file, ...(source ? source.locate(path, 'key') : {}), path });
   const conventions = [...spec.conventions.env].sort((a, b) => b.prefix.length - a.prefix.length);
   const passedOn = namesPassedToContainers(spec);
   const upper = new Map<string, string>();
-  for (const v of knownEnvVars(spec).values()) {
+  for (const v of known.values()) {
     const where = at(v.path);
     const twin = upper.get(v.name.toUpperCase());
     if (twin) problems.push({ code: 'env-name-case', severity: 'warning', ...where(), message: `${v.name} differs from ${twin} only in case; shells and Compose treat them as two variables` });
