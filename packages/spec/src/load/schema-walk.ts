@@ -22,34 +22,39 @@ function keysOf(shape: Record<string, AnySchema>): string[] {
   return keys;
 }
 
+/** Schemas that wrap another one (`innerType`) without changing which keys an object may have. */
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+const CONTAINERS = new Set(['object', 'record', 'array']);
+
 /** Peels wrappers (optional, default, pipe) and picks the union branch that fits `value`. */
 function unwrap(schema: AnySchema, value: unknown): AnySchema {
   for (let i = 0; i < 20; i++) {
     const def = defOf(schema);
-    if (def.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(def.type)) schema = def.innerType;
+    if (def.innerType && WRAPPERS.has(def.type)) schema = def.innerType;
     else if (def.type === 'pipe' && def.in) schema = def.in;
     else if (def.type === 'union' && def.options) {
-      const objects = def.options.filter((o) => ['object', 'record', 'array'].includes(defOf(unwrap(o, value)).type));
-      const fitting = objects.filter((o) => {
-        const t = defOf(unwrap(o, value)).type;
-        if (Array.isArray(value)) return t === 'array';
-        if (value && typeof value === 'object') {
-          if (t === 'array') return false;
-          const d = defOf(unwrap(o, value));
-          if (def.discriminator && d.shape) {
-            const lit = d.shape[def.discriminator];
-            const vals = lit ? (lit as unknown as { _zod: { values?: Set<unknown> } })._zod.values : undefined;
-            return vals ? vals.has((value as Record<string, unknown>)[def.discriminator]) : true;
-          }
-          return true;
-        }
-        return false;
-      });
-      if (!fitting.length) return schema;
-      schema = fitting[0]!;
+      const fitting = fittingOption(def.options, def.discriminator, value);
+      if (!fitting) return schema;
+      schema = fitting;
     } else return schema;
   }
   return schema;
+}
+
+/** The first branch of a union that is a container of `value`'s kind (for a discriminated union, with its discriminator). */
+function fittingOption(options: AnySchema[], discriminator: string | undefined, value: unknown): AnySchema | undefined {
+  for (const o of options) {
+    const d = defOf(unwrap(o, value));
+    if (!CONTAINERS.has(d.type)) continue;
+    if (Array.isArray(value)) {
+      if (d.type === 'array') return o;
+    } else if (value && typeof value === 'object' && d.type !== 'array') {
+      const lit = discriminator && d.shape ? d.shape[discriminator] : undefined;
+      const vals = lit ? (lit as unknown as { _zod: { values?: Set<unknown> } })._zod.values : undefined;
+      if (!discriminator || !d.shape || !vals || vals.has((value as Record<string, unknown>)[discriminator])) return o;
+    }
+  }
+  return undefined;
 }
 
 /** The object schema's keys at `path` in `root` (following the value to choose union branches), if it is an object. */
