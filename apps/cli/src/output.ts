@@ -50,7 +50,9 @@ export function capProblems(problems: readonly Problem[], all = false): { shown:
   return { shown, omitted };
 }
 
-/** What every command writes through: plain lines, coloured when allowed, JSON when asked. */
+/** Characters of `--json` past which the document is written on one line (writeJson). */
+const LARGE_JSON = 1 << 20;
+
 /**
  * What every command writes through: plain lines, coloured when allowed, JSON when asked. Every line,
  * note and JSON document passes the run's redactor (no secret value is printed); `raw` writes are for
@@ -75,8 +77,14 @@ export class Output {
   note(text: string): void {
     this.streams.stderr.write(`${this.redact(text)}\n`);
   }
+  /**
+   * The document indented for a person to read; past a megabyte (an ecosystem of hundreds of repos: tens of
+   * thousands of problems and edges) on one line, for the program that reads it: indenting would double its size.
+   */
   writeJson(value: unknown): void {
-    this.streams.stdout.write(`${this.redact(JSON.stringify(value, null, 2))}\n`);
+    const compact = JSON.stringify(value);
+    const text = compact !== undefined && compact.length > LARGE_JSON ? compact : JSON.stringify(value, null, 2);
+    this.streams.stdout.write(`${this.redact(text)}\n`);
   }
   /** One JSON document on one line (a --watch round, a log line as data). */
   writeJsonLine(value: unknown): void {
