@@ -25,6 +25,8 @@ function keysOf(shape: Record<string, AnySchema>): string[] {
 /** Schemas that wrap another one (`innerType`) without changing which keys an object may have. */
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 const CONTAINERS = new Set(['object', 'record', 'array']);
+/** Wrappers that let a key be left out. */
+const OMITTABLE = new Set(['optional', 'default', 'prefault', 'catch']);
 
 /** Peels wrappers (optional, default, pipe) and picks the union branch that fits `value`. */
 function unwrap(schema: AnySchema, value: unknown): AnySchema {
@@ -41,8 +43,13 @@ function unwrap(schema: AnySchema, value: unknown): AnySchema {
   return schema;
 }
 
-/** The first branch of a union that is a container of `value`'s kind (for a discriminated union, with its discriminator). */
+/**
+ * The branch of a union that `value` is written for: the first container of its kind (for a discriminated union, with
+ * its discriminator) whose literal keys it agrees with (`transport: stdio` picks the stdio connection over the tcp one,
+ * whichever the union tries first); else the first container of its kind.
+ */
 function fittingOption(options: AnySchema[], discriminator: string | undefined, value: unknown): AnySchema | undefined {
+  let first: AnySchema | undefined;
   for (const o of options) {
     const d = defOf(unwrap(o, value));
     if (!CONTAINERS.has(d.type)) continue;
@@ -50,11 +57,40 @@ function fittingOption(options: AnySchema[], discriminator: string | undefined, 
       if (d.type === 'array') return o;
     } else if (value && typeof value === 'object' && d.type !== 'array') {
       const lit = discriminator && d.shape ? d.shape[discriminator] : undefined;
-      const vals = lit ? (lit as unknown as { _zod: { values?: Set<unknown> } })._zod.values : undefined;
-      if (!discriminator || !d.shape || !vals || vals.has((value as Record<string, unknown>)[discriminator])) return o;
+      const vals = lit ? valuesOf(lit) : undefined;
+      if (discriminator && d.shape && vals && !vals.has((value as Record<string, unknown>)[discriminator])) continue;
+      if (!d.shape || literalsAgree(d.shape, value as Record<string, unknown>)) return o;
+      first ??= o;
     }
   }
-  return undefined;
+  return first;
+}
+
+const valuesOf = (s: AnySchema) => (s as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
+
+/** An object schema's keys whose value is a literal (through optional and default): the values each allows, and whether it may be left out. */
+const literalKeys = new WeakMap<object, { key: string; values: Set<unknown>; optional: boolean }[]>();
+function literalsAgree(shape: Record<string, AnySchema>, value: Record<string, unknown>): boolean {
+  let keys = literalKeys.get(shape);
+  if (!keys) {
+    keys = [];
+    for (const key of keysOf(shape)) {
+      let s = shape[key]!;
+      let optional = false;
+      for (let def = defOf(s); def.innerType && WRAPPERS.has(def.type); def = defOf(s)) {
+        optional ||= OMITTABLE.has(def.type);
+        s = def.innerType;
+      }
+      const values = defOf(s).type === 'literal' ? valuesOf(s) : undefined;
+      if (values) keys.push({ key, values, optional });
+    }
+    literalKeys.set(shape, keys);
+  }
+  for (const k of keys) {
+    const v = value[k.key];
+    if (v === undefined ? !k.optional : !k.values.has(v)) return false;
+  }
+  return true;
 }
 
 /** The object schema's keys at `path` in `root` (following the value to choose union branches), if it is an object. */
@@ -93,7 +129,7 @@ export function discriminatorValuesAt(schema: AnySchema, root: unknown, path: re
   const out: string[] = [];
   for (const option of def.options) {
     const lit = defOf(option).shape?.[def.discriminator];
-    const values = lit ? (lit as unknown as { _zod: { values?: Set<unknown> } })._zod.values : undefined;
+    const values = lit ? valuesOf(lit) : undefined;
     for (const value of values ?? []) out.push(String(value));
   }
   return out;

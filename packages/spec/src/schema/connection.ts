@@ -29,7 +29,7 @@ export const StdioConnection = z.strictObject({
 });
 
 /** A shared service this repo uses but another operates: over localhost TCP, or a stdio MCP server. */
-export const Connection = z.union([StdioConnection, TcpConnection]);
+export const Connection = z.union([TcpConnection, StdioConnection]);
 export type Connection = z.output<typeof Connection>;
 export type TcpConnection = z.output<typeof TcpConnection>;
 export type StdioConnection = z.output<typeof StdioConnection>;
