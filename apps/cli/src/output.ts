@@ -52,6 +52,9 @@ export function capProblems(problems: readonly Problem[], all = false): { shown:
 
 /** Characters of `--json` past which the document is written on one line (writeJson). */
 const LARGE_JSON = 1 << 20;
+/** Characters written at a time of such a document. */
+const WRITE_SLICE = 1 << 16;
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /**
  * What every command writes through: plain lines, coloured when allowed, JSON when asked. Every line,
@@ -83,8 +86,19 @@ export class Output {
    */
   writeJson(value: unknown): void {
     const compact = JSON.stringify(value);
-    const text = compact !== undefined && compact.length > LARGE_JSON ? compact : JSON.stringify(value, null, 2);
-    this.streams.stdout.write(`${this.redact(text)}\n`);
+    if (compact === undefined || compact.length <= LARGE_JSON) {
+      this.streams.stdout.write(`${this.redact(JSON.stringify(value, null, 2))}\n`);
+      return;
+    }
+    // In slices: the document is never copied whole again (joined to its newline, or encoded into one buffer).
+    const text = this.redact(compact);
+    for (let from = 0; from < text.length; ) {
+      let to = Math.min(text.length, from + WRITE_SLICE);
+      if (to < text.length && isHighSurrogate(text.charCodeAt(to - 1))) to++; // never split a character
+      this.streams.stdout.write(text.slice(from, to));
+      from = to;
+    }
+    this.streams.stdout.write('\n');
   }
   /** One JSON document on one line (a --watch round, a log line as data). */
   writeJsonLine(value: unknown): void {
