@@ -38,6 +38,8 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
   });
   for (const m of map.eco.members) {
     const connections = m.spec.connections;
+    const own = (b: PortBindingInfo) => b.repo === m.repo;
+    const notOwn = (b: PortBindingInfo) => b.repo !== m.repo;
     for (const id of Object.keys(connections)) {
       const c = connections[id]!;
       if (c.transport !== 'tcp') continue;
@@ -47,7 +49,7 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
       }
       const here = onPort(c.port);
       // A member's own service on the port counts only when no other repo publishes it.
-      const others = here.bindings.some((b) => b.repo === m.repo) ? here.bindings.filter((b) => b.repo !== m.repo) : undefined;
+      const others = here.bindings.some(own) ? here.bindings.filter(notOwn) : undefined;
       const published = others?.length ? others : here.bindings;
       const targets = others?.length ? others.map(memberTarget) : here.targets;
       for (const e of here.entries) {

@@ -33,7 +33,8 @@ export function knownEnvVars(spec: BerthSpec): Map<string, KnownEnvVar> {
     svc.ports?.forEach((p, j) => {
       if (!p.env) return;
       const known = out.get(p.env) ?? { name: p.env, path: ['services', service, 'ports', j, 'env'], type: 'port' as const, secret: false, required: 'never' as const, ports: [] };
-      known.ports.push({ service, from: p.host.from, to: p.host.to, ...(p.description ?? svc.name ? { label: p.description ?? svc.name } : {}) });
+      const label = p.description ?? svc.name;
+      known.ports.push(label ? { service, from: p.host.from, to: p.host.to, label } : { service, from: p.host.from, to: p.host.to });
       out.set(p.env, known);
     });
   }
