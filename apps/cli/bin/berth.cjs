@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// The berth binary: a thin launcher for the bundled CLI in dist/. CommonJS, because an ES module entry costs every
+// run Node's ES module loader (about a tenth of `node -e 0` on Node 20, 22 and 24; bench/cli-cold-start.mjs).
+// The spec and engine commands go through the fast path (dist/fast/berth.cjs, one CommonJS file loaded with a V8
+// code cache for this Node), every other command through the ES module bundle (with Node's compile cache on 22+).
+// How each cache is kept, and why none can harm a run: fast-path.cjs. bin/berth.mjs, the older name, imports this.
+'use strict';
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const dist = join(__dirname, '..', 'dist');
+if (!existsSync(join(dist, 'berth.mjs'))) {
+  process.stderr.write('berth: the CLI is not built yet; run `npx nx run cli:build` (or `npm start`) first\n');
+  process.exit(2);
+}
+
+const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init', 'up', 'down', 'status', 'ps', 'logs', 'restart', 'build']);
+const fast = join(dist, 'fast', 'berth.cjs');
+const { enableCompileCache, load } = require('./fast-path.cjs');
+if (FAST.has(commandOf(process.argv.slice(2))) && existsSync(fast)) {
+  load(fast).exports.start();
+} else {
+  enableCompileCache();
+  import(require('node:url').pathToFileURL(join(dist, 'berth.mjs')).href);
+}
+
+/** The command word: the first argument that is neither an option nor the value of -s/--spec or -r/--registry. */
+function commandOf(args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-s' || a === '--spec' || a === '-r' || a === '--registry') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
