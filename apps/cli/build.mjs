@@ -45,6 +45,25 @@ function slimZod() {
   };
 }
 
+/**
+ * commander loads node:child_process when it loads, for the executable subcommands berth never declares; that
+ * module drags in net, dgram and the streams, a few ms of every cold start. Its three spawn calls load it when
+ * one runs instead. A commander whose source no longer has that line fails the build rather than loading it eagerly.
+ */
+function lazyCommanderChildProcess() {
+  const eager = "const childProcess = require('node:child_process');";
+  return {
+    name: 'lazy-commander-child-process',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(eager)) throw new Error(`${args.path}: no \`${eager}\` to make lazy (commander changed; update build.mjs)`);
+        return { contents: source.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+      });
+    },
+  };
+}
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { berth: here('./src/bin.ts') },
@@ -75,6 +94,7 @@ const result = await build({
   },
   plugins: [
     slimZod(),
+    lazyCommanderChildProcess(),
     {
       name: 'external-node-modules',
       setup(b) {
@@ -123,6 +143,7 @@ await build({
   },
   plugins: [
     slimZod(),
+    lazyCommanderChildProcess(),
     {
       name: 'fast-path-externals',
       setup(b) {

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-
 /** How long one git command may take: reading a file at a ref is milliseconds; a hung filesystem is not. */
 export const GIT_TIMEOUT_MS = 10_000;
 const MAX_OUTPUT = 16 * 1024 * 1024;
@@ -12,7 +10,9 @@ export type GitResult = { ok: true; stdout: string } | { ok: false; reason: stri
  */
 export function git(dir: string, args: string[], signal?: AbortSignal): Promise<GitResult> {
   return new Promise((resolve) => {
-    execFile(
+    // node:child_process loads when git first runs: `berth validate` in an ecosystem whose members are plain paths
+    // never needs it, and it drags in net and dgram (bench/cli-cold-start.mjs).
+    process.getBuiltinModule('node:child_process').execFile(
       'git',
       ['-C', dir, ...args],
       {

@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { crypto, timersPromises } from './builtins.js';
 import { BerthError } from '../problem.js';
 import { formatDuration } from '../format/duration.js';
 
@@ -77,7 +76,7 @@ export function withNamedLock<T>(name: string, fn: () => Promise<T> | T, options
 /** Where the lock named `name` lives: a readable stem of the name plus a hash of all of it, so distinct names never share a file. */
 export function namedLockFile(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const stem = name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
+  const hash = crypto().createHash('sha256').update(name).digest('hex').slice(0, 12);
   return join(runtimeLockDir(env), `${stem}-${hash}.lock`);
 }
 
@@ -151,7 +150,7 @@ async function acquire(lockPath: string, options: FileLockOptions & { display: s
     const left = timeoutMs - (Date.now() - started);
     if (left <= 0) throw lockedError(lockPath, options.display, lastHolder, timeoutMs);
     // Backoff with jitter, so a crowd of waiters does not retry in step.
-    await sleep(Math.min(left, delay * (0.5 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
+    await timersPromises().setTimeout(Math.min(left, delay * (0.5 + Math.random())), undefined, options.signal ? { signal: options.signal } : {});
     delay = Math.min(delay * 2, 200);
   }
 }
@@ -247,7 +246,7 @@ function processStartOf(pid: number | 'self'): string | undefined {
  * True when the stale lock is gone (by us or by someone else), false when another taker is on it.
  */
 function removeStale(lockPath: string, found: FoundLock, depth: number): boolean {
-  const id = createHash('sha256').update(`${found.ino}\0${found.raw}`).digest('hex').slice(0, 16);
+  const id = crypto().createHash('sha256').update(`${found.ino}\0${found.raw}`).digest('hex').slice(0, 16);
   const guard = `${lockPath}.takeover-${id}`;
   if (!tryCreate(guard, `${JSON.stringify(describeSelf('taking over a stale lock'))}\n`)) {
     const other = readLock(guard);
@@ -303,7 +302,7 @@ function describeSelf(purpose: string | undefined): LockHolder {
     command: commandLine(),
     ...(purpose ? { purpose } : {}),
     ...(start ? { processStart: start } : {}),
-    nonce: randomBytes(8).toString('hex'),
+    nonce: crypto().randomBytes(8).toString('hex'),
   };
 }
 

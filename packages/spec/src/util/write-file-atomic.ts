@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { crypto } from './builtins.js';
 
 export interface WriteFileAtomicOptions {
   /** Replace an existing file (default). Without it, a file that exists, or appears meanwhile, fails with EEXIST. */
@@ -17,7 +17,7 @@ export interface WriteFileAtomicOptions {
  */
 export function writeFileAtomic(path: string, text: string, options: WriteFileAtomicOptions = {}): void {
   if (options.mkdir) mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
   const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o644;
   let fd: number | undefined;
   try {
