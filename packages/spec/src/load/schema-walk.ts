@@ -28,12 +28,18 @@ const CONTAINERS = new Set(['object', 'record', 'array']);
 /** Wrappers that let a key be left out. */
 const OMITTABLE = new Set(['optional', 'default', 'prefault', 'catch']);
 
-/** Peels wrappers (optional, default, pipe) and picks the union branch that fits `value`. */
+/** A lazy schema's inner schema (building it, when it is one of the spec's deferred sections: schema/deferred.ts). */
+const innerOfLazy = (s: AnySchema) => (s as unknown as { _zod: { innerType: AnySchema } })._zod.innerType;
+/** The values a union option takes for `discriminator`, as zod knows them (a deferred option knows without being built). */
+const discriminatorValues = (option: AnySchema, discriminator: string) => (option as unknown as { _zod: { propValues?: Record<string, Set<unknown>> } })._zod.propValues?.[discriminator];
+
+/** Peels wrappers (optional, default, pipe, lazy) and picks the union branch that fits `value`. */
 function unwrap(schema: AnySchema, value: unknown): AnySchema {
   for (let i = 0; i < 20; i++) {
     const def = defOf(schema);
     if (def.innerType && WRAPPERS.has(def.type)) schema = def.innerType;
     else if (def.type === 'pipe' && def.in) schema = def.in;
+    else if (def.type === 'lazy') schema = innerOfLazy(schema);
     else if (def.type === 'union' && def.options) {
       const fitting = fittingOption(def.options, def.discriminator, value);
       if (!fitting) return schema;
@@ -50,7 +56,10 @@ function unwrap(schema: AnySchema, value: unknown): AnySchema {
  */
 function fittingOption(options: AnySchema[], discriminator: string | undefined, value: unknown): AnySchema | undefined {
   let first: AnySchema | undefined;
+  const tag = discriminator && value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[discriminator] : undefined;
   for (const o of options) {
+    // An option whose discriminator rules the value out is passed over before it is unwrapped (and, deferred, built).
+    if (tag !== undefined && discriminatorValues(o, discriminator!)?.has(tag) === false) continue;
     const d = defOf(unwrap(o, value));
     if (!CONTAINERS.has(d.type)) continue;
     if (Array.isArray(value)) {
@@ -128,7 +137,7 @@ export function discriminatorValuesAt(schema: AnySchema, root: unknown, path: re
   if (def.type !== 'union' || !def.discriminator || !def.options) return [];
   const out: string[] = [];
   for (const option of def.options) {
-    const lit = defOf(option).shape?.[def.discriminator];
+    const lit = defOf(unwrap(option, undefined)).shape?.[def.discriminator];
     const values = lit ? valuesOf(lit) : undefined;
     for (const value of values ?? []) out.push(String(value));
   }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Duration, EnvVarName, Identifier, PortNumber } from './common.js';
+import { deferred, once } from './deferred.js';
 
-/** Options every check kind shares: timing, retries and flap damping. */
-const CheckTiming = {
+/** Options every check kind shares: timing, retries and flap damping (built with the first kind a spec uses). */
+const CheckTiming = once(() => ({
   name: z.string().optional().describe('A label for this check; defaults to its kind and target.'),
   severity: z.enum(['critical', 'warning']).default('critical').describe('What a failure of this check means for the stack: critical, or only a warning.'),
   timeout: Duration.optional().describe('Total time the check may take (default 2s).'),
@@ -12,126 +13,161 @@ const CheckTiming = {
   startPeriod: Duration.optional().describe('After the service starts, failures within this period report "starting" instead of critical.'),
   failureThreshold: z.number().int().min(1).optional().describe('Consecutive failed runs before the check turns critical (default 1).'),
   successThreshold: z.number().int().min(1).optional().describe('Consecutive passing runs before a failed check passes again (default 1).'),
-};
+}));
 
 /** An HTTP status matcher: a code (200), a class ("2xx") or a range ("200-399"). */
-export const StatusMatcher = z.union([
-  z.number().int().min(100).max(599),
-  z.string().regex(/^([1-5]xx|\d{3}-\d{3})$/, 'must be a status code, a class such as "2xx", or a range such as "200-399"'),
-]);
+const statusMatcher = () =>
+  z.union([
+    z.number().int().min(100).max(599),
+    z.string().regex(/^([1-5]xx|\d{3}-\d{3})$/, 'must be a status code, a class such as "2xx", or a range such as "200-399"'),
+  ]);
 
-export const HttpCheck = z
-  .strictObject({
-    type: z.literal('http'),
-    url: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').describe('The URL to request.'),
-    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
-    headers: z.record(z.string(), z.string()).optional(),
-    body: z.string().optional().describe('Request body, for POST and PUT.'),
-    expect: z
+export const HttpCheck = deferred(
+  () =>
+    z
       .strictObject({
-        status: z.array(StatusMatcher).optional().describe('Accepted statuses (default 200-399).'),
-        bodyContains: z.string().optional().describe('A substring the body must contain.'),
-        json: z
+        type: z.literal('http'),
+        url: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').describe('The URL to request.'),
+        method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
+        headers: z.record(z.string(), z.string()).optional(),
+        body: z.string().optional().describe('Request body, for POST and PUT.'),
+        expect: z
           .strictObject({
-            path: z.string().describe('A dotted path into the JSON body, such as "status" or "data.0.ok".'),
-            equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+            status: z.array(statusMatcher()).optional().describe('Accepted statuses (default 200-399).'),
+            bodyContains: z.string().optional().describe('A substring the body must contain.'),
+            json: z
+              .strictObject({
+                path: z.string().describe('A dotted path into the JSON body, such as "status" or "data.0.ok".'),
+                equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+              })
+              .optional()
+              .describe('A field of a JSON body, and optionally the value it must equal.'),
+            maxLatency: Duration.optional().describe('A slower answer is a warning.'),
+            unauthorizedIsUp: z.boolean().optional().describe('401 and 403 mean "up, wants credentials" (Jupyter without a token).'),
           })
-          .optional()
-          .describe('A field of a JSON body, and optionally the value it must equal.'),
-        maxLatency: Duration.optional().describe('A slower answer is a warning.'),
-        unauthorizedIsUp: z.boolean().optional().describe('401 and 403 mean "up, wants credentials" (Jupyter without a token).'),
+          .default({}),
+        maxRedirects: z.number().int().min(0).max(20).default(5),
+        insecure: z.boolean().default(false).describe('Accept self-signed TLS certificates.'),
+        ...CheckTiming(),
       })
-      .default({}),
-    maxRedirects: z.number().int().min(0).max(20).default(5),
-    insecure: z.boolean().default(false).describe('Accept self-signed TLS certificates.'),
-    ...CheckTiming,
-  })
-  .describe('An HTTP(S) request and what its answer must be.');
+      .describe('An HTTP(S) request and what its answer must be.'),
+  { discriminator: { type: ['http'] } },
+);
 
-export const TcpCheck = z
-  .strictObject({
-    type: z.literal('tcp'),
-    host: z.string().default('127.0.0.1'),
-    port: PortNumber,
-    ...CheckTiming,
-  })
-  .describe('A TCP connect.');
+export const TcpCheck = deferred(
+  () =>
+    z
+      .strictObject({
+        type: z.literal('tcp'),
+        host: z.string().default('127.0.0.1'),
+        port: PortNumber,
+        ...CheckTiming(),
+      })
+      .describe('A TCP connect.'),
+  { discriminator: { type: ['tcp'] } },
+);
 
-export const PostgresCheck = z
-  .strictObject({
-    type: z.literal('postgres'),
-    host: z.string().default('127.0.0.1'),
-    port: PortNumber.default(5432),
-    database: z.string().optional(),
-    user: z.string().optional(),
-    ...CheckTiming,
-  })
-  .describe('A PostgreSQL startup handshake, as pg_isready does: accepting, rejecting or no answer; no credentials needed.');
+export const PostgresCheck = deferred(
+  () =>
+    z
+      .strictObject({
+        type: z.literal('postgres'),
+        host: z.string().default('127.0.0.1'),
+        port: PortNumber.default(5432),
+        database: z.string().optional(),
+        user: z.string().optional(),
+        ...CheckTiming(),
+      })
+      .describe('A PostgreSQL startup handshake, as pg_isready does: accepting, rejecting or no answer; no credentials needed.'),
+  { discriminator: { type: ['postgres'] } },
+);
 
-const CommandExpect = z
-  .strictObject({
-    exitCode: z.number().int().default(0),
-    stdoutContains: z.string().optional(),
-    stdoutEquals: z.string().optional().describe('The whole of stdout, trimmed, must equal this.'),
-  })
-  .default({ exitCode: 0 });
+const CommandExpect = once(() =>
+  z
+    .strictObject({
+      exitCode: z.number().int().default(0),
+      stdoutContains: z.string().optional(),
+      stdoutEquals: z.string().optional().describe('The whole of stdout, trimmed, must equal this.'),
+    })
+    .default({ exitCode: 0 }),
+);
 
-export const CommandCheck = z
-  .strictObject({
-    type: z.literal('command'),
-    argv: z.array(z.string()).min(1, 'needs at least the program to run').describe('Program and arguments; never run through a shell.'),
-    cwd: z.string().optional(),
-    env: z.record(EnvVarName, z.string()).optional(),
-    expect: CommandExpect,
-    ...CheckTiming,
-  })
-  .describe('Run a program on the host and check its exit code and output.');
+export const CommandCheck = deferred(
+  () =>
+    z
+      .strictObject({
+        type: z.literal('command'),
+        argv: z.array(z.string()).min(1, 'needs at least the program to run').describe('Program and arguments; never run through a shell.'),
+        cwd: z.string().optional(),
+        env: z.record(EnvVarName, z.string()).optional(),
+        expect: CommandExpect(),
+        ...CheckTiming(),
+      })
+      .describe('Run a program on the host and check its exit code and output.'),
+  { discriminator: { type: ['command'] } },
+);
 
-export const ContainerCheck = z
-  .strictObject({
-    type: z.literal('container'),
-    service: Identifier.optional().describe('The service whose container is checked (default: the service the check belongs to).'),
-    ...CheckTiming,
-  })
-  .describe("The Docker health status and exit state of a service's container.");
+export const ContainerCheck = deferred(
+  () =>
+    z
+      .strictObject({
+        type: z.literal('container'),
+        service: Identifier.optional().describe('The service whose container is checked (default: the service the check belongs to).'),
+        ...CheckTiming(),
+      })
+      .describe("The Docker health status and exit state of a service's container."),
+  { discriminator: { type: ['container'] } },
+);
 
-export const ExecCheck = z
-  .strictObject({
-    type: z.literal('exec'),
-    service: Identifier.optional().describe('The service whose container runs the command (default: the owning service).'),
-    container: z.string().optional().describe('A container name, for a container berth does not manage that has a fixed name.'),
-    in: z
-      .literal('devcontainer')
-      .optional()
-      .describe("Run it in the devcontainer, found by the labels the Dev Containers CLI gives it (devcontainer.local_folder, devcontainer.config_file); the default for the devcontainer's own checks."),
-    argv: z.array(z.string()).min(1),
-    expect: CommandExpect,
-    ...CheckTiming,
-  })
-  .refine((c) => [c.service, c.container, c.in].filter((v) => v !== undefined).length <= 1, { message: 'name one of service, container and in', path: ['in'] })
-  .describe("Run a program inside a container: a service's, or the devcontainer, such as the real torch.cuda.is_available().");
+export const ExecCheck = deferred(
+  () =>
+    z
+      .strictObject({
+        type: z.literal('exec'),
+        service: Identifier.optional().describe('The service whose container runs the command (default: the owning service).'),
+        container: z.string().optional().describe('A container name, for a container berth does not manage that has a fixed name.'),
+        in: z
+          .literal('devcontainer')
+          .optional()
+          .describe("Run it in the devcontainer, found by the labels the Dev Containers CLI gives it (devcontainer.local_folder, devcontainer.config_file); the default for the devcontainer's own checks."),
+        argv: z.array(z.string()).min(1),
+        expect: CommandExpect(),
+        ...CheckTiming(),
+      })
+      .refine((c) => [c.service, c.container, c.in].filter((v) => v !== undefined).length <= 1, { message: 'name one of service, container and in', path: ['in'] })
+      .describe("Run a program inside a container: a service's, or the devcontainer, such as the real torch.cuda.is_available()."),
+  { discriminator: { type: ['exec'] } },
+);
 
-export const McpCheck = z
-  .strictObject({
-    type: z.literal('mcp'),
-    server: z.string().optional().describe('The server\'s name in .mcp.json or ~/.claude.json.'),
-    command: z.string().optional().describe('The program to start, when the server is not looked up by name.'),
-    args: z.array(z.string()).default([]),
-    env: z.record(EnvVarName, z.string()).optional(),
-    configFiles: z.array(z.string()).default(['.mcp.json', '~/.claude.json']).describe('Where the server is registered, first match wins.'),
-    expectTools: z.array(z.string()).optional().describe('Tools the server must list.'),
-    ...CheckTiming,
-  })
-  .describe('Start an MCP server over stdio, complete the handshake and list its tools.');
+export const McpCheck = deferred(
+  () =>
+    z
+      .strictObject({
+        type: z.literal('mcp'),
+        server: z.string().optional().describe('The server\'s name in .mcp.json or ~/.claude.json.'),
+        command: z.string().optional().describe('The program to start, when the server is not looked up by name.'),
+        args: z.array(z.string()).default([]),
+        env: z.record(EnvVarName, z.string()).optional(),
+        configFiles: z.array(z.string()).default(['.mcp.json', '~/.claude.json']).describe('Where the server is registered, first match wins.'),
+        expectTools: z.array(z.string()).optional().describe('Tools the server must list.'),
+        ...CheckTiming(),
+      })
+      .describe('Start an MCP server over stdio, complete the handshake and list its tools.'),
+  { discriminator: { type: ['mcp'] } },
+);
 
-export const GpuCheck = z
-  .strictObject({
-    type: z.literal('gpu'),
-    minCount: z.number().int().min(1).default(1),
-    cuda: z.string().regex(/^\d+\.\d+$/).optional().describe('The CUDA version the workload needs (default: the devcontainer\'s).'),
-    ...CheckTiming,
-  })
-  .describe('NVIDIA GPUs present through nvidia-smi, and a driver new enough for the CUDA version needed.');
+export const GpuCheck = deferred(
+  () =>
+    z
+      .strictObject({
+        type: z.literal('gpu'),
+        minCount: z.number().int().min(1).default(1),
+        cuda: z.string().regex(/^\d+\.\d+$/).optional().describe('The CUDA version the workload needs (default: the devcontainer\'s).'),
+        ...CheckTiming(),
+      })
+      .describe('NVIDIA GPUs present through nvidia-smi, and a driver new enough for the CUDA version needed.'),
+  { discriminator: { type: ['gpu'] } },
+);
 
 export const HealthCheck = z.discriminatedUnion('type', [
   HttpCheck,

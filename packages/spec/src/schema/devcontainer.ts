@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HealthCheck } from './check.js';
 import { Identifier } from './common.js';
+import { deferred } from './deferred.js';
 
 const CudaVersion = z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a CUDA version such as "12.1"');
 /** A size as devcontainer.json writes it: bytes, or a number with tb, gb, mb or kb (binary units). */
@@ -22,26 +23,32 @@ export const DevcontainerGpu = z
   .describe('An NVIDIA GPU the devcontainer asks for (`hostRequirements.gpu`, or `--gpus` in `runArgs`).');
 export type DevcontainerGpu = z.output<typeof DevcontainerGpu>;
 
-export const DevcontainerBuild = z
-  .strictObject({
-    dockerfile: z.string().describe("The Dockerfile, relative to devcontainer.json's folder."),
-    context: z.string().optional().describe("The build context, relative to devcontainer.json's folder (default: that folder)."),
-    args: z.record(z.string(), z.string()).optional().describe('Build arguments (ARG).'),
-    target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
-  })
-  .describe('The devcontainer is built from a Dockerfile (devcontainer.json `build`).');
+export const DevcontainerBuild = deferred(
+  () =>
+    z
+      .strictObject({
+        dockerfile: z.string().describe("The Dockerfile, relative to devcontainer.json's folder."),
+        context: z.string().optional().describe("The build context, relative to devcontainer.json's folder (default: that folder)."),
+        args: z.record(z.string(), z.string()).optional().describe('Build arguments (ARG).'),
+        target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
+      })
+      .describe('The devcontainer is built from a Dockerfile (devcontainer.json `build`).'),
+);
 export type DevcontainerBuild = z.output<typeof DevcontainerBuild>;
 
-export const DevcontainerCompose = z
-  .strictObject({
-    files: z
-      .union([z.string(), z.array(z.string()).min(1)])
-      .transform((v) => (Array.isArray(v) ? v : [v]))
-      .describe("The Compose files, relative to devcontainer.json's folder (`dockerComposeFile`)."),
-    service: z.string().describe('The Compose service the editor attaches to: the devcontainer itself.'),
-    runServices: z.array(z.string()).optional().describe('The Compose services started with it (default: all of them).'),
-  })
-  .describe('The devcontainer is a service of a Compose setup (devcontainer.json `dockerComposeFile`, `service`, `runServices`).');
+export const DevcontainerCompose = deferred(
+  () =>
+    z
+      .strictObject({
+        files: z
+          .union([z.string(), z.array(z.string()).min(1)])
+          .transform((v) => (Array.isArray(v) ? v : [v]))
+          .describe("The Compose files, relative to devcontainer.json's folder (`dockerComposeFile`)."),
+        service: z.string().describe('The Compose service the editor attaches to: the devcontainer itself.'),
+        runServices: z.array(z.string()).optional().describe('The Compose services started with it (default: all of them).'),
+      })
+      .describe('The devcontainer is a service of a Compose setup (devcontainer.json `dockerComposeFile`, `service`, `runServices`).'),
+);
 export type DevcontainerCompose = z.output<typeof DevcontainerCompose>;
 
 const CommandLine = z.union([z.string(), z.array(z.string()).min(1)]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deferred } from './deferred.js';
 
 /** The name of the engine berth finds as the docker CLI does (DOCKER_HOST, DOCKER_CONTEXT, the current context, the default sockets). */
 export const DEFAULT_ENGINE = 'default';
@@ -9,16 +10,19 @@ const HOST_RE = /^(ssh|tcp|unix):\/\/\S+$/;
  * A Docker engine the spec places services on: by a Docker context of this machine (`context: gpu-box`)
  * or by an endpoint (`host: ssh://dev@gpu-box`, `tcp://gpu-box:2376`, `unix:///run/docker.sock`).
  */
-export const EngineDeclaration = z
-  .strictObject({
-    context: z.string().min(1).optional().describe('A Docker context of this machine (`docker context ls`); its endpoint and TLS material are read from ~/.docker/contexts.'),
-    host: z
-      .string()
-      .regex(HOST_RE, 'must be an endpoint such as ssh://user@host, tcp://host:2376 or unix:///var/run/docker.sock')
-      .optional()
-      .describe('An endpoint: ssh://[user@]host[:port] (through the ssh command, as the docker CLI does), tcp://host:port (TLS with the material in DOCKER_CERT_PATH when DOCKER_TLS_VERIFY is set), or unix:///path.'),
-    mode: z.enum(['containers', 'swarm']).default('containers').describe('containers: plain containers, as Compose runs them; swarm: the profile is deployed as the services of one swarm stack.'),
-    description: z.string().optional().describe('What the machine is, such as "the CUDA box under the desk".'),
-  })
-  .refine((e) => (e.context === undefined) !== (e.host === undefined), { message: 'give either context or host (exactly one)' });
+export const EngineDeclaration = deferred(
+  () =>
+    z
+      .strictObject({
+        context: z.string().min(1).optional().describe('A Docker context of this machine (`docker context ls`); its endpoint and TLS material are read from ~/.docker/contexts.'),
+        host: z
+          .string()
+          .regex(HOST_RE, 'must be an endpoint such as ssh://user@host, tcp://host:2376 or unix:///var/run/docker.sock')
+          .optional()
+          .describe('An endpoint: ssh://[user@]host[:port] (through the ssh command, as the docker CLI does), tcp://host:port (TLS with the material in DOCKER_CERT_PATH when DOCKER_TLS_VERIFY is set), or unix:///path.'),
+        mode: z.enum(['containers', 'swarm']).default('containers').describe('containers: plain containers, as Compose runs them; swarm: the profile is deployed as the services of one swarm stack.'),
+        description: z.string().optional().describe('What the machine is, such as "the CUDA box under the desk".'),
+      })
+      .refine((e) => (e.context === undefined) !== (e.host === undefined), { message: 'give either context or host (exactly one)' }),
+);
 export type EngineDeclaration = z.output<typeof EngineDeclaration>;

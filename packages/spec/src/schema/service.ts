@@ -4,6 +4,7 @@ import { HealthCheck } from './check.js';
 import { DevcontainerRuntimeFields, onlyOnDevcontainer } from './devcontainer.js';
 import { FileObjectReference, ServiceDeploy } from './deploy.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
+import { deferred } from './deferred.js';
 
 /** Said of every field whose text may hold Compose references (`${VAR}`, `${VAR:-default}`), resolved when berth runs the service. */
 const TEXT_NOTE = 'Compose text: `${VAR}` references are resolved when berth runs it (the environment, then the .env beside the spec); `$$` is a literal `$`.';
@@ -73,33 +74,39 @@ export const DependsOn = z
   );
 
 /** A container health check with Compose's fields; runs inside the container. */
-export const ContainerHealthcheck = z.strictObject({
-  test: z
-    .union([z.string(), z.array(z.string()).min(1)])
-    .optional()
-    .describe(`A string runs through the shell (CMD-SHELL); a list starts with NONE, CMD or CMD-SHELL. ${TEXT_NOTE}`),
-  interval: Duration.optional(),
-  timeout: Duration.optional(),
-  retries: z.number().int().min(0).optional(),
-  startPeriod: Duration.optional(),
-  startInterval: Duration.optional(),
-  disable: z.boolean().optional(),
-});
+export const ContainerHealthcheck = deferred(
+  () =>
+    z.strictObject({
+      test: z
+        .union([z.string(), z.array(z.string()).min(1)])
+        .optional()
+        .describe(`A string runs through the shell (CMD-SHELL); a list starts with NONE, CMD or CMD-SHELL. ${TEXT_NOTE}`),
+      interval: Duration.optional(),
+      timeout: Duration.optional(),
+      retries: z.number().int().min(0).optional(),
+      startPeriod: Duration.optional(),
+      startInterval: Duration.optional(),
+      disable: z.boolean().optional(),
+    }),
+);
 export type ContainerHealthcheck = z.output<typeof ContainerHealthcheck>;
 
-export const GpuRequest = z
-  .union([
-    z.literal(true),
-    z.strictObject({
-      count: z.union([z.number().int().min(1), z.literal('all')]).optional().describe('GPUs to give; all when neither count nor deviceIds is set.'),
-      deviceIds: z.array(z.string()).optional(),
-      capabilities: z.array(z.string()).default(['gpu']),
-      driver: z.string().optional(),
-      options: z.record(z.string(), z.string()).optional(),
-    }),
-  ])
-  .transform((v) => (v === true ? { capabilities: ['gpu'] as string[] } : v))
-  .refine((v) => !(v.count !== undefined && v.deviceIds !== undefined), 'count and deviceIds cannot both be set');
+export const GpuRequest = deferred(
+  () =>
+    z
+      .union([
+        z.literal(true),
+        z.strictObject({
+          count: z.union([z.number().int().min(1), z.literal('all')]).optional().describe('GPUs to give; all when neither count nor deviceIds is set.'),
+          deviceIds: z.array(z.string()).optional(),
+          capabilities: z.array(z.string()).default(['gpu']),
+          driver: z.string().optional(),
+          options: z.record(z.string(), z.string()).optional(),
+        }),
+      ])
+      .transform((v) => (v === true ? { capabilities: ['gpu'] as string[] } : v))
+      .refine((v) => !(v.count !== undefined && v.deviceIds !== undefined), 'count and deviceIds cannot both be set'),
+);
 export type GpuRequest = z.output<typeof GpuRequest>;
 
 export const VolumeMount = z.union([
@@ -135,33 +142,36 @@ const BuildArgs = z.record(z.string(), z.union([z.string(), z.number(), z.boolea
  * long form. `berth up` and `berth build` build it through the engine's API (docs/builds.md); what
  * needs a BuildKit session (additionalContexts, a URL context, several platforms) is refused there.
  */
-export const ServiceBuild = z
-  .union([
-    z.string().describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
-    z.strictObject({
-      context: z.string().default('.').describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
-      dockerfile: z.string().optional().describe('The Dockerfile, relative to the context (default Dockerfile).'),
-      dockerfileInline: z.string().optional().describe('The Dockerfile itself, instead of a file.'),
-      target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
-      args: BuildArgs.optional().describe(`Build arguments (ARG); null takes the value from the environment. ${TEXT_NOTE}`),
-      labels: z.record(z.string(), z.string()).optional().describe('Labels on the built image.'),
-      cacheFrom: z.array(z.string()).optional().describe('Images to use as a build cache.'),
-      additionalContexts: z
-        .record(z.string(), z.string())
-        .optional()
-        .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; they need a BuildKit session, so berth refuses to build them (docker compose build does).'),
-      network: z.string().optional().describe('Network for RUN steps (host, none, ...).'),
-      shmSize: z.union([z.string(), z.number().int().nonnegative()]).optional().describe('Size of /dev/shm during the build ("2gb" or bytes).'),
-      extraHosts: z.record(z.string(), z.string()).optional().describe('Extra /etc/hosts entries during the build (`host: address`).'),
-      noCache: z.boolean().optional().describe('Build without the cache.'),
-      pull: z.boolean().optional().describe('Always pull the base images.'),
-      platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64; berth builds for one, several need buildx.'),
-      tags: z.array(z.string()).optional().describe('More tags for the built image, besides `image`.'),
-    }),
-  ])
-  .transform((v) => (typeof v === 'string' ? { context: v } : v))
-  .refine((v) => !('dockerfile' in v && v.dockerfile !== undefined && 'dockerfileInline' in v && v.dockerfileInline !== undefined), 'dockerfile and dockerfileInline cannot both be set')
-  .describe(`Build the image from a Dockerfile: a context, or { context, dockerfile, target, args, ... } as in Compose. ${TEXT_NOTE}`);
+export const ServiceBuild = deferred(
+  () =>
+    z
+      .union([
+        z.string().describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
+        z.strictObject({
+          context: z.string().default('.').describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
+          dockerfile: z.string().optional().describe('The Dockerfile, relative to the context (default Dockerfile).'),
+          dockerfileInline: z.string().optional().describe('The Dockerfile itself, instead of a file.'),
+          target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
+          args: BuildArgs.optional().describe(`Build arguments (ARG); null takes the value from the environment. ${TEXT_NOTE}`),
+          labels: z.record(z.string(), z.string()).optional().describe('Labels on the built image.'),
+          cacheFrom: z.array(z.string()).optional().describe('Images to use as a build cache.'),
+          additionalContexts: z
+            .record(z.string(), z.string())
+            .optional()
+            .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; they need a BuildKit session, so berth refuses to build them (docker compose build does).'),
+          network: z.string().optional().describe('Network for RUN steps (host, none, ...).'),
+          shmSize: z.union([z.string(), z.number().int().nonnegative()]).optional().describe('Size of /dev/shm during the build ("2gb" or bytes).'),
+          extraHosts: z.record(z.string(), z.string()).optional().describe('Extra /etc/hosts entries during the build (`host: address`).'),
+          noCache: z.boolean().optional().describe('Build without the cache.'),
+          pull: z.boolean().optional().describe('Always pull the base images.'),
+          platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64; berth builds for one, several need buildx.'),
+          tags: z.array(z.string()).optional().describe('More tags for the built image, besides `image`.'),
+        }),
+      ])
+      .transform((v) => (typeof v === 'string' ? { context: v } : v))
+      .refine((v) => !('dockerfile' in v && v.dockerfile !== undefined && 'dockerfileInline' in v && v.dockerfileInline !== undefined), 'dockerfile and dockerfileInline cannot both be set')
+      .describe(`Build the image from a Dockerfile: a context, or { context, dockerfile, target, args, ... } as in Compose. ${TEXT_NOTE}`),
+);
 export type ServiceBuild = z.output<typeof ServiceBuild>;
 
 const RestartPolicy = z.enum(['no', 'always', 'on-failure', 'unless-stopped']);
