@@ -14,6 +14,8 @@ export interface LoadEcosystemOptions {
   signal?: AbortSignal;
   /** Progress while members load: `(done, total, what)`. */
   onProgress?: MemberLoadOptions['onProgress'];
+  /** Specs parsed already, by real path: a member with the same text is not parsed again. */
+  parsed?: MemberLoadOptions['parsed'];
 }
 
 /**
@@ -36,7 +38,7 @@ export async function loadEcosystem(manifestPath: string, options: LoadEcosystem
   if (!root) return { problems, duplicates: [] };
   const order = (registry?: string) => [...manifests.map((m) => m.file), ...(registry ? [registry] : []), ...loaded.members.map((m) => m.file)];
   const conventions = ecosystemConventions(manifests, problems);
-  const loaded = await loadManifestMembers(manifests, { cwd, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const loaded = await loadManifestMembers(manifests, { cwd, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.parsed ? { parsed: options.parsed } : {}) });
   problems.push(...loaded.problems);
   const registry = options.registry ? { path: resolve(cwd, options.registry), from: 'from --registry' } : manifestRegistry(root, problems);
   const reg = registry && (await readRegistry(registry.path, cwd, registry.from, problems));

@@ -14,9 +14,17 @@ export interface MembersLoad {
   duplicates: string[];
 }
 
+/** A spec the caller has parsed already (parseSpec's answer), with the text it was parsed from. */
+export interface ParsedSpec {
+  text: string;
+  result: ReturnType<typeof parseSpec>;
+}
+
 export interface MemberLoadOptions {
   cwd: string;
   signal?: AbortSignal;
+  /** Specs parsed already, by real path (`berth validate` has parsed the repo's own): a member with the same text and name is not parsed again. */
+  parsed?: ReadonlyMap<string, ParsedSpec>;
   /** Called before each member is parsed: `(done, total, repo)`. */
   onProgress?: (done: number, total: number, what: string) => void;
 }
@@ -25,8 +33,8 @@ export interface MemberLoadOptions {
 const READ_CONCURRENCY = 8;
 
 /** A member's spec text parsed; its own problems are prefixed with the repo, so each line says whose they are. */
-export function parseMemberSpec(text: string, file: string, repo: string | undefined): { spec?: BerthSpec; source?: SourceDocument; problems: Problem[] } {
-  const parsed = parseSpec(text, file);
+export function parseMemberSpec(text: string, file: string, repo: string | undefined, known?: ParsedSpec): { spec?: BerthSpec; source?: SourceDocument; problems: Problem[] } {
+  const parsed = known && known.text === text && known.result.file === file ? known.result : parseSpec(text, file);
   const wrong = wrongKindProblem(parsed.source?.value, 'berth', file);
   const problems = wrong ? [wrong] : parsed.problems;
   const name = repo ?? repoNameOf(parsed.source?.value);
@@ -62,7 +70,7 @@ export async function loadManifestMembers(manifests: readonly ManifestDocument[]
     byRepo.set(repo, { where: e.where, mi: e.mi, ...(read.ok ? { identity: read.identity } : {}) });
     options.onProgress?.(k, entries.length, repo);
     await turn();
-    const member = memberFrom(read, repo, e.where, byIdentity, out);
+    const member = memberFrom(read, repo, e.where, byIdentity, out, options.parsed);
     if (member) member.entry = e.member;
     if (member) out.members.push(member);
     else out.unloaded.push(repo);
@@ -89,7 +97,7 @@ export async function loadSpecMembers(paths: readonly string[], options: MemberL
     seen.add(read.identity);
     options.onProgress?.(k, reads.length, read.file);
     await turn();
-    const member = memberFrom(read, undefined, undefined, byIdentity, out);
+    const member = memberFrom(read, undefined, undefined, byIdentity, out, options.parsed);
     if (!member) continue;
     const other = byRepo.get(member.repo);
     if (other) {
@@ -102,7 +110,7 @@ export async function loadSpecMembers(paths: readonly string[], options: MemberL
   return out;
 }
 
-function memberFrom(read: SourceRead, repo: string | undefined, where: Where | undefined, byIdentity: Map<string, { repo: string; where: Where }>, out: MembersLoad): EcosystemMember | undefined {
+function memberFrom(read: SourceRead, repo: string | undefined, where: Where | undefined, byIdentity: Map<string, { repo: string; where: Where }>, out: MembersLoad, known?: ReadonlyMap<string, ParsedSpec>): EcosystemMember | undefined {
   if (!read.ok) {
     out.problems.push({ code: 'member-not-found', severity: 'error', ...where, message: `member ${repo} (${read.origin.text}): ${read.reason}`, hint: 'fix the path, clone the repo beside the others, or remove the member' });
     return undefined;
@@ -112,7 +120,7 @@ function memberFrom(read: SourceRead, repo: string | undefined, where: Where | u
     out.problems.push({ code: 'member-twice', severity: 'error', ...where, message: `member ${repo} reads the same spec as member ${same.repo} (${ref(same.where)}): ${read.file}`, hint: 'each member names its own repo\'s berth.yaml' });
     return undefined;
   }
-  const parsed = parseMemberSpec(read.text, read.file, repo);
+  const parsed = parseMemberSpec(read.text, read.file, repo, known?.get(read.identity));
   out.problems.push(...parsed.problems);
   if (!parsed.spec) return undefined;
   const name = parsed.spec.repo.name;

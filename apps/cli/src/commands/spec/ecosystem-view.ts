@@ -1,4 +1,5 @@
 // @berth/ecosystem is imported only once the registry has an ecosystem.yaml beside it.
+import { realpathSync } from 'node:fs';
 import type { LocalRepo, MemberView } from '@berth/ecosystem';
 import type { CliContext, LoadedWorkspace } from '../../context.js';
 import { specInput } from './inputs.js';
@@ -23,9 +24,20 @@ export async function memberView(ctx: CliContext, ws: LoadedWorkspace, opts: { e
   if (!manifest) return undefined;
   const progress = ctx.progress(`checking ${ws.spec.repo.name} with the other repos of its ecosystem`);
   try {
-    return { view: await viewAsMember(manifest, local, { cwd: ctx.cwd }), local };
+    return { view: await viewAsMember(manifest, local, { cwd: ctx.cwd, parsed: ownParse(ws) }), local };
   } finally {
     progress.stop();
+  }
+}
+
+/** The repo's spec as this command parsed it, so the ecosystem's load does not parse it a second time. */
+function ownParse(ws: LoadedWorkspace): Map<string, { text: string; result: LoadedWorkspace['specLoaded'] }> {
+  const text = ws.specLoaded.source?.text;
+  if (text === undefined) return new Map();
+  try {
+    return new Map([[realpathSync(ws.specPath), { text, result: ws.specLoaded }]]);
+  } catch {
+    return new Map();
   }
 }
 
