@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { symlinkSync } from 'node:fs';
+import { readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblem } from '@berth/spec';
+import { formatProblem, parseSpec } from '@berth/spec';
 import { checkEcosystem, findEcosystemFor, loadEcosystem, loadEcosystemFromSpecs } from '../src/index.js';
 import { DATA, MANIFEST, REGISTRY, WEB, makeTree, type Tree } from '../src/testing/fixture.js';
 
@@ -22,6 +22,27 @@ describe('progress', () => {
     const seen: string[] = [];
     await loadEcosystem(join(tree.root, 'orchestrator'), { cwd: tree.root, onProgress: (done, total, what) => seen.push(`${done + 1}/${total} ${what}`) });
     expect(seen).toEqual(['1/3 data', '2/3 web', '3/3 tools']);
+  });
+});
+
+describe('specs the caller parsed already', () => {
+  it('are not parsed again when the member reads the same text under the same name; the load is the same', async () => {
+    tree = makeTree();
+    const path = join(tree.root, 'web/berth.yaml');
+    const text = readFileSync(path, 'utf8');
+    const own = parseSpec(text, 'web/berth.yaml');
+    const parsed = new Map([[realpathSync(path), { text, result: own }]]);
+    const plain = await loadEcosystem(join(tree.root, 'orchestrator'), { cwd: tree.root });
+    const reused = await loadEcosystem(join(tree.root, 'orchestrator'), { cwd: tree.root, parsed });
+    expect(reused.ecosystem?.members.find((m) => m.repo === 'web')?.spec).toBe(own.value);
+    expect(JSON.stringify(reused.ecosystem?.members.map((m) => [m.repo, m.file, m.spec]))).toBe(JSON.stringify(plain.ecosystem?.members.map((m) => [m.repo, m.file, m.spec])));
+    expect(reused.problems).toEqual(plain.problems);
+    // another text (the file changed since), or the same text under another name: parsed from the file as read
+    for (const stale of [{ text: `${text}\n`, result: own }, { text, result: parseSpec(text, 'elsewhere/berth.yaml') }]) {
+      const load = await loadEcosystem(join(tree.root, 'orchestrator'), { cwd: tree.root, parsed: new Map([[realpathSync(path), stale]]) });
+      expect(load.ecosystem?.members.find((m) => m.repo === 'web')?.spec).not.toBe(stale.result.value);
+      expect(load.ecosystem?.members.find((m) => m.repo === 'web')?.spec).toEqual(own.value);
+    }
   });
 });
 
