@@ -131,6 +131,24 @@ describe('the code-cached fast path for the spec and engine commands', () => {
     });
   });
 
+  it('answers the same through bin/berth.mjs, the launcher\'s older name, which scripts may still run', () => {
+    for (const args of [['validate', '--json'], ['--version'], ['status']]) {
+      const viaBin = run(bin, args);
+      const viaOldName = run(join(root, 'apps/cli/bin/berth.mjs'), args);
+      expect([viaOldName.status, viaOldName.stdout, viaOldName.stderr], args.join(' ')).toEqual([viaBin.status, viaBin.stdout, viaBin.stderr]);
+    }
+  });
+
+  it('loads neither node:crypto nor node:child_process for validate (a lock, an atomic write and git load them when they run)', () => {
+    const probe = join(scratch, 'module-probe.cjs');
+    writeFileSync(probe, 'process.on("exit", () => process.stderr.write("\\nberth-modules:" + process.moduleLoadList.join(",") + "\\n"));\n');
+    const r = spawnSync(process.execPath, ['-r', probe, bin, 'validate'], { cwd: root, encoding: 'utf8', env: envWith(join(scratch, 'xdg')) });
+    expect(r.status).toBe(0);
+    const loaded = /berth-modules:(.*)/.exec(r.stderr)![1]!.split(',');
+    expect(loaded).toContain('NativeModule fs');
+    expect(loaded.filter((m) => /^NativeModule (crypto|child_process|dgram|timers\/promises)$/.test(m))).toEqual([]);
+  });
+
   it("keeps Node's compile cache for the ES module bundle where Node has one (22.1+), per Node version", () => {
     const xdg = join(scratch, 'xdg-esm');
     const r = run(bin, ['doctor', '--help'], envWith(xdg));

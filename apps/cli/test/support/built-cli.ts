@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The workspace root. */
 export const root = fileURLToPath(new URL('../../../../', import.meta.url));
-/** The `berth` binary the tests run: the real launcher over the real esbuild bundle. */
-export const bin = join(root, 'apps/cli/bin/berth.mjs');
+/** The `berth` binary the tests run: the real launcher (the package's `bin`) over the real esbuild bundle. */
+export const bin = join(root, 'apps/cli/bin/berth.cjs');
 const bundle = join(root, 'apps/cli/dist/berth.mjs');
 const lock = join(root, 'apps/cli/.build-lock');
 
