@@ -15,6 +15,11 @@ const CheckTiming = once(() => ({
   successThreshold: z.number().int().min(1).optional().describe('Consecutive passing runs before a failed check passes again (default 1).'),
 }));
 
+/** A kind of check, built the first time a spec uses it: its tag, said once, is both its `type` and what the union looks up. */
+function checkKind<const K extends string, T extends z.ZodType>(tag: K, build: (type: z.ZodLiteral<K>) => T) {
+  return deferred(() => build(z.literal(tag)), { discriminator: { type: [tag] } });
+}
+
 /** An HTTP status matcher: a code (200), a class ("2xx") or a range ("200-399"). */
 const statusMatcher = () =>
   z.union([
@@ -22,64 +27,58 @@ const statusMatcher = () =>
     z.string().regex(/^([1-5]xx|\d{3}-\d{3})$/, 'must be a status code, a class such as "2xx", or a range such as "200-399"'),
   ]);
 
-export const HttpCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('http'),
-        url: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').describe('The URL to request.'),
-        method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
-        headers: z.record(z.string(), z.string()).optional(),
-        body: z.string().optional().describe('Request body, for POST and PUT.'),
-        expect: z
-          .strictObject({
-            status: z.array(statusMatcher()).optional().describe('Accepted statuses (default 200-399).'),
-            bodyContains: z.string().optional().describe('A substring the body must contain.'),
-            json: z
-              .strictObject({
-                path: z.string().describe('A dotted path into the JSON body, such as "status" or "data.0.ok".'),
-                equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-              })
-              .optional()
-              .describe('A field of a JSON body, and optionally the value it must equal.'),
-            maxLatency: Duration.optional().describe('A slower answer is a warning.'),
-            unauthorizedIsUp: z.boolean().optional().describe('401 and 403 mean "up, wants credentials" (Jupyter without a token).'),
-          })
-          .default({}),
-        maxRedirects: z.number().int().min(0).max(20).default(5),
-        insecure: z.boolean().default(false).describe('Accept self-signed TLS certificates.'),
-        ...CheckTiming(),
-      })
-      .describe('An HTTP(S) request and what its answer must be.'),
-  { discriminator: { type: ['http'] } },
+export const HttpCheck = checkKind('http', (type) =>
+  z
+    .strictObject({
+      type,
+      url: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').describe('The URL to request.'),
+      method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.string().optional().describe('Request body, for POST and PUT.'),
+      expect: z
+        .strictObject({
+          status: z.array(statusMatcher()).optional().describe('Accepted statuses (default 200-399).'),
+          bodyContains: z.string().optional().describe('A substring the body must contain.'),
+          json: z
+            .strictObject({
+              path: z.string().describe('A dotted path into the JSON body, such as "status" or "data.0.ok".'),
+              equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+            })
+            .optional()
+            .describe('A field of a JSON body, and optionally the value it must equal.'),
+          maxLatency: Duration.optional().describe('A slower answer is a warning.'),
+          unauthorizedIsUp: z.boolean().optional().describe('401 and 403 mean "up, wants credentials" (Jupyter without a token).'),
+        })
+        .default({}),
+      maxRedirects: z.number().int().min(0).max(20).default(5),
+      insecure: z.boolean().default(false).describe('Accept self-signed TLS certificates.'),
+      ...CheckTiming(),
+    })
+    .describe('An HTTP(S) request and what its answer must be.'),
 );
 
-export const TcpCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('tcp'),
-        host: z.string().default('127.0.0.1'),
-        port: PortNumber,
-        ...CheckTiming(),
-      })
-      .describe('A TCP connect.'),
-  { discriminator: { type: ['tcp'] } },
+export const TcpCheck = checkKind('tcp', (type) =>
+  z
+    .strictObject({
+      type,
+      host: z.string().default('127.0.0.1'),
+      port: PortNumber,
+      ...CheckTiming(),
+    })
+    .describe('A TCP connect.'),
 );
 
-export const PostgresCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('postgres'),
-        host: z.string().default('127.0.0.1'),
-        port: PortNumber.default(5432),
-        database: z.string().optional(),
-        user: z.string().optional(),
-        ...CheckTiming(),
-      })
-      .describe('A PostgreSQL startup handshake, as pg_isready does: accepting, rejecting or no answer; no credentials needed.'),
-  { discriminator: { type: ['postgres'] } },
+export const PostgresCheck = checkKind('postgres', (type) =>
+  z
+    .strictObject({
+      type,
+      host: z.string().default('127.0.0.1'),
+      port: PortNumber.default(5432),
+      database: z.string().optional(),
+      user: z.string().optional(),
+      ...CheckTiming(),
+    })
+    .describe('A PostgreSQL startup handshake, as pg_isready does: accepting, rejecting or no answer; no credentials needed.'),
 );
 
 const CommandExpect = once(() =>
@@ -92,81 +91,71 @@ const CommandExpect = once(() =>
     .default({ exitCode: 0 }),
 );
 
-export const CommandCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('command'),
-        argv: z.array(z.string()).min(1, 'needs at least the program to run').describe('Program and arguments; never run through a shell.'),
-        cwd: z.string().optional(),
-        env: z.record(EnvVarName, z.string()).optional(),
-        expect: CommandExpect(),
-        ...CheckTiming(),
-      })
-      .describe('Run a program on the host and check its exit code and output.'),
-  { discriminator: { type: ['command'] } },
+export const CommandCheck = checkKind('command', (type) =>
+  z
+    .strictObject({
+      type,
+      argv: z.array(z.string()).min(1, 'needs at least the program to run').describe('Program and arguments; never run through a shell.'),
+      cwd: z.string().optional(),
+      env: z.record(EnvVarName, z.string()).optional(),
+      expect: CommandExpect(),
+      ...CheckTiming(),
+    })
+    .describe('Run a program on the host and check its exit code and output.'),
 );
 
-export const ContainerCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('container'),
-        service: Identifier.optional().describe('The service whose container is checked (default: the service the check belongs to).'),
-        ...CheckTiming(),
-      })
-      .describe("The Docker health status and exit state of a service's container."),
-  { discriminator: { type: ['container'] } },
+export const ContainerCheck = checkKind('container', (type) =>
+  z
+    .strictObject({
+      type,
+      service: Identifier.optional().describe('The service whose container is checked (default: the service the check belongs to).'),
+      ...CheckTiming(),
+    })
+    .describe("The Docker health status and exit state of a service's container."),
 );
 
-export const ExecCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('exec'),
-        service: Identifier.optional().describe('The service whose container runs the command (default: the owning service).'),
-        container: z.string().optional().describe('A container name, for a container berth does not manage that has a fixed name.'),
-        in: z
-          .literal('devcontainer')
-          .optional()
-          .describe("Run it in the devcontainer, found by the labels the Dev Containers CLI gives it (devcontainer.local_folder, devcontainer.config_file); the default for the devcontainer's own checks."),
-        argv: z.array(z.string()).min(1),
-        expect: CommandExpect(),
-        ...CheckTiming(),
-      })
-      .refine((c) => [c.service, c.container, c.in].filter((v) => v !== undefined).length <= 1, { message: 'name one of service, container and in', path: ['in'] })
-      .describe("Run a program inside a container: a service's, or the devcontainer, such as the real torch.cuda.is_available()."),
-  { discriminator: { type: ['exec'] } },
+export const ExecCheck = checkKind('exec', (type) =>
+  z
+    .strictObject({
+      type,
+      service: Identifier.optional().describe('The service whose container runs the command (default: the owning service).'),
+      container: z.string().optional().describe('A container name, for a container berth does not manage that has a fixed name.'),
+      in: z
+        .literal('devcontainer')
+        .optional()
+        .describe("Run it in the devcontainer, found by the labels the Dev Containers CLI gives it (devcontainer.local_folder, devcontainer.config_file); the default for the devcontainer's own checks."),
+      argv: z.array(z.string()).min(1),
+      expect: CommandExpect(),
+      ...CheckTiming(),
+    })
+    .refine((c) => [c.service, c.container, c.in].filter((v) => v !== undefined).length <= 1, { message: 'name one of service, container and in', path: ['in'] })
+    .describe("Run a program inside a container: a service's, or the devcontainer, such as the real torch.cuda.is_available()."),
 );
 
-export const McpCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('mcp'),
-        server: z.string().optional().describe('The server\'s name in .mcp.json or ~/.claude.json.'),
-        command: z.string().optional().describe('The program to start, when the server is not looked up by name.'),
-        args: z.array(z.string()).default([]),
-        env: z.record(EnvVarName, z.string()).optional(),
-        configFiles: z.array(z.string()).default(['.mcp.json', '~/.claude.json']).describe('Where the server is registered, first match wins.'),
-        expectTools: z.array(z.string()).optional().describe('Tools the server must list.'),
-        ...CheckTiming(),
-      })
-      .describe('Start an MCP server over stdio, complete the handshake and list its tools.'),
-  { discriminator: { type: ['mcp'] } },
+export const McpCheck = checkKind('mcp', (type) =>
+  z
+    .strictObject({
+      type,
+      server: z.string().optional().describe('The server\'s name in .mcp.json or ~/.claude.json.'),
+      command: z.string().optional().describe('The program to start, when the server is not looked up by name.'),
+      args: z.array(z.string()).default([]),
+      env: z.record(EnvVarName, z.string()).optional(),
+      configFiles: z.array(z.string()).default(['.mcp.json', '~/.claude.json']).describe('Where the server is registered, first match wins.'),
+      expectTools: z.array(z.string()).optional().describe('Tools the server must list.'),
+      ...CheckTiming(),
+    })
+    .describe('Start an MCP server over stdio, complete the handshake and list its tools.'),
 );
 
-export const GpuCheck = deferred(
-  () =>
-    z
-      .strictObject({
-        type: z.literal('gpu'),
-        minCount: z.number().int().min(1).default(1),
-        cuda: z.string().regex(/^\d+\.\d+$/).optional().describe('The CUDA version the workload needs (default: the devcontainer\'s).'),
-        ...CheckTiming(),
-      })
-      .describe('NVIDIA GPUs present through nvidia-smi, and a driver new enough for the CUDA version needed.'),
-  { discriminator: { type: ['gpu'] } },
+export const GpuCheck = checkKind('gpu', (type) =>
+  z
+    .strictObject({
+      type,
+      minCount: z.number().int().min(1).default(1),
+      cuda: z.string().regex(/^\d+\.\d+$/).optional().describe('The CUDA version the workload needs (default: the devcontainer\'s).'),
+      ...CheckTiming(),
+    })
+    .describe('NVIDIA GPUs present through nvidia-smi, and a driver new enough for the CUDA version needed.'),
 );
 
 export const HealthCheck = z.discriminatedUnion('type', [
