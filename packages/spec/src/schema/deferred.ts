@@ -6,8 +6,8 @@ interface Facts {
   discriminator?: Record<string, readonly unknown[]>;
 }
 
-/** Every deferred schema with the facts it was given: a test builds each and checks that they are its own. */
-export const DEFERRED: { schema: z.ZodLazy; facts: Facts }[] = [];
+/** Every deferred schema with the facts it was given and whether it is built yet: a test checks the facts against each. */
+export const DEFERRED: { schema: z.ZodLazy; facts: Facts; built: () => boolean }[] = [];
 
 /**
  * A schema built the first time a value needs it, not when @berth/spec loads. Building zod schemas is most of
@@ -18,13 +18,20 @@ export const DEFERRED: { schema: z.ZodLazy; facts: Facts }[] = [];
  * (never a `.default()` or `.optional()` one, which would answer otherwise), zod's answer is "no".
  */
 export function deferred<T extends z.ZodType>(build: () => T, facts: Facts = {}): z.ZodLazy<T> {
-  const schema = z.lazy(build);
+  // zod calls a lazy schema's getter more than once (its JSON Schema generator asks it directly): built once, kept.
+  let built = false;
+  const schema = z.lazy(
+    once(() => {
+      built = true;
+      return build();
+    }),
+  );
   const internals = schema._zod as object;
   const pin = (key: string, value: unknown) => Object.defineProperty(internals, key, { value, writable: true, configurable: true });
   pin('optin', undefined);
   pin('optout', undefined);
   if (facts.discriminator) pin('propValues', Object.fromEntries(Object.entries(facts.discriminator).map(([k, values]) => [k, new Set(values)])));
-  DEFERRED.push({ schema, facts });
+  DEFERRED.push({ schema, facts, built: () => built });
   return schema;
 }
 
