@@ -6,8 +6,14 @@
 #   bash .ci/node-runtimes.sh 22 -- -p api cli    arguments after -- go to nx run-many (here: two projects only)
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/berth/node-runtimes), so a second run needs neither the network nor a compiler.
+#
+# The majors run at the same time (BERTH_NODE_JOBS at once, default all of them): the suites mostly wait on
+# dockerd, child processes and servers. Each runs in a private copy of the workspace (node_modules included),
+# so each has better-sqlite3's addon for its own ABI and its own CLI build (the build is per Node version),
+# and the workspace itself is never changed. Each line of a run's output starts with `node MAJOR |`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 CACHE="${BERTH_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/berth/node-runtimes}"
 mkdir -p "$CACHE"
 fetch_only=false
@@ -17,6 +23,7 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do majors+=("$1"); shift; done
 [ "${1:-}" = -- ] && shift
 nx_args=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
+jobs=${BERTH_NODE_JOBS:-${#majors[@]}}
 
 # runtime MAJOR: prints the folder of a verified Node MAJOR runtime, fetching it through npm when missing.
 runtime() {
@@ -61,19 +68,47 @@ if $fetch_only; then
   exit 0
 fi
 
-addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
-saved=$(mktemp)
-cp "$addon" "$saved"
-restore() { cp "$saved" "$addon"; rm -f "$saved"; }
-trap restore EXIT
-
-status=0
+# Everything that needs npm or the compiler first, one major after the other; then only the suites run at once.
+rts=() addons=()
 for major in "${majors[@]}"; do
   rt=$(runtime "$major")
-  cp "$(sqlite_binding "$rt")" "$addon"
-  echo "::group::Node $("$rt/bin/node" --version): nx run-many -t test e2e"
-  # Every test task hashes `node --version`, so nothing cached on another Node stands in for this run.
-  PATH="$rt/bin:$PATH" node_modules/.bin/nx run-many -t test e2e --parallel=1 --output-style=stream ${nx_args[@]+"${nx_args[@]}"} || status=1
-  echo "::endgroup::"
+  rts+=("$rt")
+  addons+=("$(sqlite_binding "$rt")")
 done
-exit $status
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/berth-node-runtimes.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+# copy_workspace DEST ADDON: a copy of the workspace as it is (tracked or not, node_modules, .git and Nx's workspace
+# data included: with the index of Nx's cache, what the machine's Node built is found in the cache, not built again;
+# the cache itself is not copied) at DEST, with ../shared beside it as beside the workspace, and better-sqlite3's
+# addon for the run's ABI in the copy's node_modules.
+copy_workspace() {
+  local dest=$1 addon=$2
+  mkdir -p "$dest" || return 1
+  tar -C "$root" --exclude=./.nx/cache -cf - . | tar -C "$dest" -xf - || return 1
+  if [ -e "$root/../shared" ]; then ln -s "$(cd "$root/../shared" && pwd -P)" "$dest/../shared" || return 1; fi
+  cp "$addon" "$dest/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+}
+
+# suite INDEX: the suites on majors[INDEX], in a copy of the workspace; prints every line prefixed, ends with its status.
+suite() {
+  local i=$1 major=${majors[$1]} rt=${rts[$1]} copy="$scratch/node${majors[$1]}/$(basename "$root")" started status=0
+  started=$(date +%s)
+  copy_workspace "$copy" "${addons[$i]}" || { echo "node-runtimes: could not copy the workspace to $copy"; return 1; }
+  echo "Node $("$rt/bin/node" --version): nx run-many -t test e2e, in $copy"
+  # Every test task hashes `node --version`, so nothing cached on another Node stands in for this run.
+  (cd "$copy" && PATH="$rt/bin:$PATH" NX_DAEMON=false node_modules/.bin/nx run-many -t test e2e --parallel=1 --output-style=stream ${nx_args[@]+"${nx_args[@]}"}) || status=$?
+  echo "Node $("$rt/bin/node" --version): $([ "$status" = 0 ] && echo passed || echo "FAILED (exit $status)") in $(($(date +%s) - started)) s"
+  rm -rf "$copy"
+  return "$status"
+}
+
+for i in "${!majors[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  (set -o pipefail; status=0; suite "$i" 2>&1 | sed -u "s/^/node ${majors[$i]} | /" || status=$?; echo "$status" >"$scratch/status.$i") &
+done
+wait
+failed=0
+for i in "${!majors[@]}"; do [ "$(cat "$scratch/status.$i" 2>/dev/null)" = 0 ] || failed=1; done
+exit $failed
