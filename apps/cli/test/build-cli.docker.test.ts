@@ -4,10 +4,10 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, freePort, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
-import { berthFromSources } from './support/source-cli.js';
+import { ensureBuiltCli, runBuiltCli } from './support/built-cli.js';
 
-/** The CLI from its sources, as a child process. */
-const berth = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => berthFromSources(args, { cwd, env });
+/** The built CLI, as a child process. */
+const berth = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => runBuiltCli(args, { cwd, env });
 
 interface UpJson {
   builds: { service: string; action: string; reason: string }[];
@@ -37,6 +37,7 @@ describe.skipIf(!dockerAvailable())(`a Compose project with builds, through bert
   };
 
   beforeAll(async () => {
+    ensureBuiltCli();
     await ensureTestImage(docker);
     port = await freePort('tcp');
     const health = { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health'], interval: '300ms', retries: 30 };

@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berthFromSources } from './support/source-cli.js';
+import { ensureBuiltCli, runBuiltCli } from './support/built-cli.js';
 import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
 
-const berth = berthFromSources;
+const berth = runBuiltCli;
+
+beforeAll(() => {
+  ensureBuiltCli();
+}, 180_000);
 
 describe('berth without a Docker engine', () => {
   it('exits 3 with one message naming where it looked, never a stack trace', async () => {

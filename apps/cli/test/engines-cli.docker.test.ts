@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berthFromSources } from './support/source-cli.js';
+import { ensureBuiltCli, runBuiltCli } from './support/built-cli.js';
 import {
   dockerAvailable,
   dockerSocketPath,
@@ -19,7 +19,7 @@ import {
   type SecondEngine,
 } from '@berth/docker/testing';
 
-const berth = berthFromSources;
+const berth = runBuiltCli;
 
 
 // The laptop is the shared engine; the "GPU box" is a second dockerd of the test's own, reached as
@@ -35,6 +35,7 @@ describe.skipIf(!!skip)(`berth across two engines, one through ssh, from the com
   let endpoint = '';
 
   beforeAll(async () => {
+    ensureBuiltCli();
     await ensureTestImage();
     [second, sshd] = await Promise.all([startSecondEngine({ images: [TEST_IMAGE] }), startLoopbackSshd()]);
     endpoint = `ssh://${sshd.user}@127.0.0.1:${sshd.port}${second.socketPath}`;

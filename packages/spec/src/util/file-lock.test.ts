@@ -1,19 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { BerthError } from '../problem.js';
 import { lockFileFor, namedLockFile, withFileLock, withNamedLock } from './file-lock.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const CHILD = join(root, 'packages/spec/test/support/lock-child.ts');
+/** The lock child's TypeScript sources bundled once with esbuild: each of the tests' many children starts as plain Node. */
+const bundled = mkdtempSync(join(tmpdir(), 'berth-lock-child-'));
+const CHILD_JS = join(bundled, 'lock-child.mjs');
+beforeAll(() => build({ entryPoints: [CHILD], outfile: CHILD_JS, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' }));
+afterAll(() => rmSync(bundled, { recursive: true, force: true }));
 
-/** The lock child as a real process (tsx over the TypeScript sources). */
+/** The lock child as a real process. */
 function child(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CHILD_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 const exited = (c: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {

@@ -1,4 +1,4 @@
-// A process that takes a berth lock, for the file-lock tests: run with tsx as a real child process.
+// A process that takes a berth lock, for the file-lock tests: bundled with esbuild, run as a real child process.
 //   contend <target> <counter> <log>: under the lock, read the counter, wait a little, write it back plus one
 //     (a read-modify-write that loses updates without the lock), and log enter/leave around it.
 //   hold <target>: take the lock, print "held", and keep it until killed.
