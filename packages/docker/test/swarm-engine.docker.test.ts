@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
-import { dockerAvailable, dockerSocketPath, ensureTestImage, freePort, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, dockerSocketPath, ensureTestImage, freePort, secondEngineSkipReason, SWARM_TURN_TIMEOUT_MS, startSecondEngine, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
 import { connectSpecEngines, downAcrossEngines, enginesForSelection, enginesOfSpec, logsAcrossEngines, restartAcrossEngines, statusAcrossEngines, upAcrossEngines, type UpEvent } from '@berth/docker';
 
 // The default engine (the shared one) and a single-node swarm on a second dockerd of the test's own,
@@ -29,7 +29,7 @@ describe.skipIf(!!skip)(`a profile on an engine with mode: swarm${skip ? ` (skip
         app: { image: TEST_IMAGE, command: TEST_HTTPD_COMMAND, healthcheck: { ...TEST_HTTPD_HEALTHCHECK }, stopGracePeriod: '1s', profiles: ['shared-app'], dependsOn: { api: { condition: 'service_healthy' } } },
       },
     });
-  }, 240_000);
+  }, 240_000 + SWARM_TURN_TIMEOUT_MS); // its own start, after the test swarms ahead of it
   afterAll(async () => {
     const set = await connectSpecEngines(spec, enginesOfSpec(spec), { env }).catch(() => undefined);
     if (set) await downAcrossEngines(set, spec, { env }).catch(() => undefined);

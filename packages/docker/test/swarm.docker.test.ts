@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BerthError, type BerthSpec } from '@berth/spec';
-import { dockerAvailable, freePort, secondEngineSkipReason, startSecondEngine, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, freePort, secondEngineSkipReason, SWARM_TURN_TIMEOUT_MS, startSecondEngine, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
 import { connectEngine, deployStack, exportStack, removeStack, resolveProfiles, stackLogs, stackStatus, type Engine, type LogLine, type SwarmEvent } from '@berth/docker';
 import { makeSpec } from './helpers.js';
 
@@ -76,7 +76,7 @@ describe.skipIf(!!skip)(`a profile deployed as a swarm stack${skip ? ` (skipped:
       },
       { profiles: { gpu: {}, other: {} }, secrets: { token: { environment: 'API_TOKEN' } }, configs: { motd: { file: 'motd.txt' } } },
     );
-  }, 240_000);
+  }, 240_000 + SWARM_TURN_TIMEOUT_MS); // its own start, after the test swarms ahead of it
 
   afterAll(async () => {
     if (engine) await removeStack(engine, stack).catch(() => undefined);

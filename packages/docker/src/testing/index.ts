@@ -7,6 +7,6 @@
 export { dockerAvailable, dockerSkipReason, dockerSocketPath } from './docker-available.js';
 export { ensureTestImage, TEST_HTTPD_COMMAND, TEST_HTTPD_HEALTHCHECK, TEST_IMAGE, TEST_IMAGE_APPLETS } from './test-image.js';
 export { uniqueProject } from './unique-project.js';
-export { startSecondEngine, secondEngineSkipReason, type SecondEngine, type SecondEngineOptions } from './second-engine.js';
+export { startSecondEngine, secondEngineSkipReason, SWARM_TURN_TIMEOUT_MS, type SecondEngine, type SecondEngineOptions } from './second-engine.js';
 export { startLoopbackSshd, sshdSkipReason, type LoopbackSshd } from './loopback-sshd.js';
 export { freePort } from './free-port.js';

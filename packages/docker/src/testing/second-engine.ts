@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { withNamedLock } from '@berth/spec';
 import { dockerSocketPath } from './docker-available.js';
 import { freePort } from './free-port.js';
 
@@ -119,11 +120,38 @@ async function mountsUnder(dir: string): Promise<string[]> {
     .sort((a, b) => b.length - a.length);
 }
 
-/** Starts a second dockerd and waits until it answers. Stop it with `stop()` (or `await using`). */
+/** How long a swarm engine waits for the test swarms ahead of it (a few minutes each at most). */
+export const SWARM_TURN_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Two swarm-mode dockerds on one host break each other's overlay networking (a task stops reaching another by
+ * name, on either engine), whatever cluster ports, data-path ports and address pools they are given. So a swarm
+ * engine runs under a lock of the whole host, from before it starts until it has stopped: the test swarms of
+ * parallel test files, of concurrent runs of the suite and of other checkouts take turns. A holder that dies
+ * releases it. Resolves with the release.
+ */
+function swarmTurn(): Promise<() => Promise<void>> {
+  return new Promise((acquired, failed) => {
+    const held: Promise<void> = withNamedLock('berth test swarm engine', () => new Promise<void>((release) => acquired(() => (release(), held))), {
+      timeoutMs: SWARM_TURN_TIMEOUT_MS,
+      purpose: 'a swarm-mode test engine',
+    });
+    held.catch(failed);
+  });
+}
+
+/**
+ * Starts a second dockerd and waits until it answers. Stop it with `stop()` (or `await using`). A swarm engine
+ * first waits for its turn (see swarmTurn): a test making one gives its hook SWARM_TURN_TIMEOUT_MS more.
+ */
 export async function startSecondEngine(options: SecondEngineOptions = {}): Promise<SecondEngine> {
   const skip = secondEngineSkipReason();
   if (skip) throw new Error(skip);
-  const dir = await mkdtemp(path.join(tmpdir(), 'berth-engine-'));
+  const endTurn = options.swarm ? await swarmTurn() : async () => undefined;
+  const dir = await mkdtemp(path.join(tmpdir(), 'berth-engine-')).catch(async (err: unknown) => {
+    await endTurn();
+    throw err;
+  });
   const socketPath = path.join(dir, 'docker.sock');
   const endpoint = `unix://${socketPath}`;
   const id = randomBytes(4).toString('hex');
@@ -131,6 +159,7 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
   const bridge = `bt${id}`;
   await run('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']).catch(async (err: unknown) => {
     await rm(dir, { recursive: true, force: true });
+    await endTurn();
     throw err;
   });
   await writeFile(path.join(dir, 'daemon.json'), '{}\n');
@@ -182,6 +211,7 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
       for (const mount of await mountsUnder(dir)) spawnSync('umount', ['-l', mount]);
       spawnSync('ip', ['link', 'del', bridge]);
       await rm(dir, { recursive: true, force: true });
+      await endTurn();
     },
     [Symbol.asyncDispose]: () => engine.stop(),
   };
