@@ -68,14 +68,9 @@ if $fetch_only; then
   exit 0
 fi
 
-# Everything that needs npm or the compiler first, one major after the other; then only the suites run at once.
-rts=() addons=()
-for major in "${majors[@]}"; do
-  rt=$(runtime "$major")
-  rts+=("$rt")
-  addons+=("$(sqlite_binding "$rt")")
-done
-
+# Everything that needs npm, the compiler or the workspace first, one major after the other; then only the suites
+# run, at the same time. $BERTH_NODE_COPIED, when set, names a file made once the copies are taken: from then on the
+# workspace may change (.ci/run starts the machine's own suites then).
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/berth-node-runtimes.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
@@ -85,28 +80,36 @@ trap 'rm -rf "$scratch"' EXIT
 # addon for the run's ABI in the copy's node_modules.
 copy_workspace() {
   local dest=$1 addon=$2
-  mkdir -p "$dest" || return 1
-  tar -C "$root" --exclude=./.nx/cache -cf - . | tar -C "$dest" -xf - || return 1
-  if [ -e "$root/../shared" ]; then ln -s "$(cd "$root/../shared" && pwd -P)" "$dest/../shared" || return 1; fi
+  mkdir -p "$dest"
+  tar -C "$root" --exclude=./.nx/cache -cf - . | tar -C "$dest" -xf -
+  if [ -e "$root/../shared" ]; then ln -s "$(cd "$root/../shared" && pwd -P)" "$dest/../shared"; fi
   cp "$addon" "$dest/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
 }
 
-# suite INDEX: the suites on majors[INDEX], in a copy of the workspace; prints every line prefixed, ends with its status.
+rts=() copies=()
+for major in "${majors[@]}"; do
+  rt=$(runtime "$major")
+  addon=$(sqlite_binding "$rt")
+  copy="$scratch/node$major/$(basename "$root")"
+  copy_workspace "$copy" "$addon"
+  rts+=("$rt") copies+=("$copy")
+done
+[ -z "${BERTH_NODE_COPIED:-}" ] || : >"$BERTH_NODE_COPIED"
+
+# suite INDEX: the suites on majors[INDEX], in its copy of the workspace; ends with a line saying how it went.
 suite() {
-  local i=$1 major=${majors[$1]} rt=${rts[$1]} copy="$scratch/node${majors[$1]}/$(basename "$root")" started status=0
-  started=$(date +%s)
-  copy_workspace "$copy" "${addons[$i]}" || { echo "node-runtimes: could not copy the workspace to $copy"; return 1; }
+  local rt=${rts[$1]} copy=${copies[$1]} started=$SECONDS status=0
   echo "Node $("$rt/bin/node" --version): nx run-many -t test e2e, in $copy"
   # Every test task hashes `node --version`, so nothing cached on another Node stands in for this run.
   (cd "$copy" && PATH="$rt/bin:$PATH" NX_DAEMON=false node_modules/.bin/nx run-many -t test e2e --parallel=1 --output-style=stream ${nx_args[@]+"${nx_args[@]}"}) || status=$?
-  echo "Node $("$rt/bin/node" --version): $([ "$status" = 0 ] && echo passed || echo "FAILED (exit $status)") in $(($(date +%s) - started)) s"
+  echo "Node $("$rt/bin/node" --version): $([ "$status" = 0 ] && echo passed || echo "FAILED (exit $status)") in $((SECONDS - started)) s"
   rm -rf "$copy"
   return "$status"
 }
 
 for i in "${!majors[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-  (set -o pipefail; status=0; suite "$i" 2>&1 | sed -u "s/^/node ${majors[$i]} | /" || status=$?; echo "$status" >"$scratch/status.$i") &
+  (status=0; suite "$i" 2>&1 | sed -u "s/^/node ${majors[$i]} | /" || status=$?; echo "$status" >"$scratch/status.$i") &
 done
 wait
 failed=0
