@@ -8,6 +8,11 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
+// NO_COLOR wins over FORCE_COLOR in berth (apps/cli/src/output.ts). Node's own rule is the reverse, and it prints a
+// warning the first time anything asks it about colours with both set (a CI runner exports FORCE_COLOR, a user
+// NO_COLOR): berth settles it once, here, so neither Node nor a child process sees the two disagree.
+if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') delete process.env.FORCE_COLOR;
+
 const dist = join(__dirname, '..', 'dist');
 if (!existsSync(join(dist, 'berth.mjs'))) {
   process.stderr.write('berth: the CLI is not built yet; run `npx nx run cli:build` (or `npm start`) first\n');

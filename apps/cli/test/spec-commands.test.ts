@@ -117,7 +117,9 @@ describe('berth validate, ports and env, run as the built binary', () => {
   it('colours only when allowed: NO_COLOR wins over FORCE_COLOR', () => {
     reset();
     expect(berth(['validate'], repo, { NO_COLOR: undefined, FORCE_COLOR: '1' }).stdout).toContain('\u001b[33m');
-    expect(berth(['validate'], repo, { NO_COLOR: '1', FORCE_COLOR: '1' }).all).not.toContain('\u001b[');
+    const both = berth(['validate'], repo, { NO_COLOR: '1', FORCE_COLOR: '1' });
+    expect(both.all).not.toContain('\u001b[');
+    expect(both.stderr).not.toMatch(/Warning/);
     expect(berth(['validate', '--no-color'], repo, { NO_COLOR: undefined, FORCE_COLOR: '1' }).all).not.toContain('\u001b[');
   });
 
