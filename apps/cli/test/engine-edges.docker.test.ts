@@ -350,13 +350,24 @@ describe.skipIf(!!secondSkip)(`an engine that stops answering${secondSkip ? ` (s
     } finally {
       second!.thaw();
     }
+    // Frozen once down has listed the project's containers (its engine trace says so), so the freeze meets it
+    // stopping one, however long the CLI took to start on a busy machine.
     let frozeAt = 0;
-    const run = start(['down'], { cwd: dir, env: second!.env });
-    await new Promise((r) => setTimeout(r, 1500));
-    frozeAt = Date.now();
-    await second!.freeze();
+    let frozen: Promise<void> | undefined;
+    const run = start(['down'], {
+      cwd: dir,
+      env: { ...second!.env, BERTH_DEBUG: 'engine' },
+      onStderr: (text) => {
+        if (!frozeAt && /berth: engine GET \S*\/containers\/json\S* 200 /.test(text)) {
+          frozeAt = Date.now();
+          frozen = second!.freeze();
+        }
+      },
+    });
     try {
       const r = await run.done;
+      await frozen;
+      expect(frozeAt).toBeGreaterThan(0);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(`the engine at ${second!.endpoint} stopped answering`);
       expect(r.endedAt - frozeAt).toBeLessThan(8000);
