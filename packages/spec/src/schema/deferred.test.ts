@@ -1,8 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { DEFERRED } from './deferred.js';
-import { BerthSpecSchema } from './spec.js';
-import { HealthCheck } from './check.js';
+
+// A copy of the schema modules of this file's own: test files share a worker's modules (vitest.config.ts), and
+// another file may already have built deferred sections that "build only what a value needs" expects unbuilt.
+let DEFERRED: (typeof import('./deferred.js'))['DEFERRED'];
+let BerthSpecSchema: (typeof import('./spec.js'))['BerthSpecSchema'];
+let HealthCheck: (typeof import('./check.js'))['HealthCheck'];
+beforeAll(async () => {
+  vi.resetModules();
+  ({ DEFERRED } = await import('./deferred.js'));
+  ({ BerthSpecSchema } = await import('./spec.js'));
+  ({ HealthCheck } = await import('./check.js'));
+});
 
 type Internals = { optin?: unknown; optout?: unknown; propValues?: Record<string, Set<unknown>>; innerType: { _zod: Internals } };
 const internals = (s: z.ZodType) => s._zod as unknown as Internals;
