@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionVerdict, currentHealth, type InspectState } from './health-state.js';
+import { conditionVerdict, currentHealth, lastJudgedCheck, type InspectState } from './health-state.js';
 
 const state = (status: string, health?: string, log: { start: string; out: string }[] = [], exitCode = 0): InspectState => ({
   State: {
@@ -37,5 +37,29 @@ describe('conditionVerdict', () => {
     expect(conditionVerdict('service_completed_successfully', state('running'))).toMatchObject({ done: false });
     expect(conditionVerdict('service_completed_successfully', state('exited'))).toEqual({ done: true });
     expect(conditionVerdict('service_completed_successfully', state('exited', undefined, [], 1))).toMatchObject({ failed: 'exited with code 1' });
+  });
+});
+
+describe('lastJudgedCheck', () => {
+  const run = (ExitCode: number, Output: string) => ({ ExitCode, Output });
+  it("quotes the newest run the check itself judged, past the engine's own failures to run it", () => {
+    const stopping = run(-1, 'OCI runtime exec failed: exec failed: unable to start container process: read init-p: connection reset by peer: unknown');
+    expect(lastJudgedCheck([run(1, 'no database here'), run(1, 'still no database'), stopping])).toEqual(run(1, 'still no database'));
+    expect(lastJudgedCheck([run(1, 'no database here'), stopping, run(0, 'ok')])).toEqual(run(0, 'ok'));
+  });
+  it('quotes the engine when it never ran the check, and nothing when there is no log', () => {
+    expect(lastJudgedCheck([run(-1, 'a'), run(-1, 'b')])).toEqual(run(-1, 'b'));
+    expect(lastJudgedCheck([])).toBeUndefined();
+    expect(lastJudgedCheck(undefined)).toBeUndefined();
+  });
+  it('is what a wait says of a container that is unhealthy', () => {
+    const s: InspectState = {
+      State: {
+        Status: 'running',
+        StartedAt: '2026-01-01T00:00:10Z',
+        Health: { Status: 'unhealthy', Log: [{ Start: '2026-01-01T00:00:11Z', ExitCode: 1, Output: 'no database here\n' }, { Start: '2026-01-01T00:00:12Z', ExitCode: -1, Output: 'OCI runtime exec failed' }] },
+      },
+    };
+    expect(conditionVerdict('service_healthy', s)).toEqual({ done: false, failed: 'is unhealthy: no database here' });
   });
 });

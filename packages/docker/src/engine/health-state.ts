@@ -11,6 +11,23 @@ export interface InspectState {
 
 export type HealthNow = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
+/** One entry of the engine's health log: a run of the container's healthcheck. */
+export interface HealthLogEntry {
+  ExitCode: number;
+  Output: string;
+}
+
+/**
+ * The run of the healthcheck that speaks for it: the newest one the check itself judged. The engine logs exit -1
+ * when it could not run the check at all (the runtime's own failure, such as `OCI runtime exec failed` while the
+ * container is being stopped): such an entry is quoted only when no run of the check itself is in the log.
+ */
+export function lastJudgedCheck<E extends HealthLogEntry>(log: readonly E[] | undefined): E | undefined {
+  if (!log?.length) return undefined;
+  for (let i = log.length - 1; i >= 0; i--) if (log[i]!.ExitCode !== -1) return log[i];
+  return log.at(-1);
+}
+
 /**
  * The health of a container as of its current start: a status whose every probe is older than
  * StartedAt (a stale "unhealthy"/"healthy" from before a restart) counts as starting.
@@ -20,7 +37,7 @@ export function currentHealth(s: InspectState): { health: HealthNow; lastOutput?
   if (!h || !h.Status) return { health: 'none' };
   const started = Date.parse(s.State.StartedAt ?? '') || 0;
   const fresh = (h.Log ?? []).filter((l) => (Date.parse(l.Start) || 0) >= started);
-  const last = (h.Log ?? []).at(-1);
+  const last = lastJudgedCheck(h.Log);
   const lastOutput = last?.Output?.trim() || undefined;
   if (!fresh.length) return { health: 'starting', ...(lastOutput ? { lastOutput } : {}) };
   const status = h.Status as HealthNow;

@@ -1,6 +1,7 @@
 import { BerthError } from '@berth/spec';
 import { sleep } from '../engine/wait-for.js';
 import { abortError } from '../engine/engine-errors.js';
+import { lastJudgedCheck } from '../engine/health-state.js';
 import { STABLE_MS } from '../up/apply.js';
 import type { DesiredSwarmService } from './desired-service.js';
 import type { SwarmApi, SwarmTask } from './swarm-api.js';
@@ -32,7 +33,7 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
   const health = (inspect?.State as { Health?: { Status?: string; FailingStreak?: number; Log?: { ExitCode: number; Output: string }[] } } | undefined)?.Health;
   const failing = health?.FailingStreak ?? 0;
   if (!health || (health.Status !== 'unhealthy' && failing === 0)) return '';
-  const last = health.Log?.at(-1);
+  const last = lastJudgedCheck(health.Log);
   const said = last ? `; its last check exited ${last.ExitCode}${last.Output.trim() ? `: ${last.Output.trim().split('\n')[0]!.slice(0, 200)}` : ''}` : '';
   return `; unhealthy after ${failing} failed check${failing === 1 ? '' : 's'} in a row${said}`;
 }
