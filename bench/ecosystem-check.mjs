@@ -17,7 +17,9 @@ import { performance } from 'node:perf_hooks';
 let lastChildCpu = 0;
 const SERVICES_PER_REPO = 100;
 const CONNECTIONS_PER_REPO = 200;
-const bin = fileURLToPath(new URL('../apps/cli/bin/berth.mjs', import.meta.url));
+// The package's `bin` (apps/cli/package.json), as `npx berth` runs it.
+const cliDir = fileURLToPath(new URL('../apps/cli/', import.meta.url));
+const bin = join(cliDir, JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).bin.berth);
 if (!existsSync(fileURLToPath(new URL('../apps/cli/dist/berth.mjs', import.meta.url)))) {
   console.error('bench/ecosystem-check.mjs: build the CLI first (node apps/cli/build.mjs)');
   process.exit(2);
@@ -30,9 +32,10 @@ if (process.argv[2] === '--generate') {
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 if (!sizes.length) sizes.push(200, 400);
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-eco-'));
-const rssHook = join(dir, 'rss.mjs');
-// Peak RSS of the CLI process itself, written when it exits (the kernel's high-water mark).
-writeFileSync(rssHook, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+const rssHook = join(dir, 'rss.cjs');
+// Peak RSS of the CLI process itself, written when it exits (the kernel's high-water mark). CommonJS (`-r`), so the
+// hook does not start Node's ES module loader, which the CLI itself does not need.
+writeFileSync(rssHook, "const { writeFileSync } = require('node:fs');\nprocess.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
 try {
   const results = [];
   for (const repos of sizes) {
@@ -67,7 +70,7 @@ function run(root) {
   const rssFile = join(root, '.rss');
   childCpuMs();
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', rssHook, bin, 'ecosystem', 'check', '--json'], {
+  const r = spawnSync(process.execPath, ['-r', rssHook, bin, 'ecosystem', 'check', '--json'], {
     cwd: join(root, 'orchestrator'),
     encoding: 'utf8',
     maxBuffer: 1 << 28,

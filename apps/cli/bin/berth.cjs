@@ -19,22 +19,29 @@ if (!existsSync(join(dist, 'berth.mjs'))) {
   process.exit(2);
 }
 
-const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init', 'up', 'down', 'status', 'ps', 'logs', 'restart', 'build']);
+// Commands, and `command subcommand` pairs, the fast path serves (`ecosystem docs` renders pages: not there).
+const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init', 'up', 'down', 'status', 'ps', 'logs', 'restart', 'build', 'ecosystem check']);
 const fast = join(dist, 'fast', 'berth.cjs');
 const { enableCompileCache, load } = require('./fast-path.cjs');
-if (FAST.has(commandOf(process.argv.slice(2))) && existsSync(fast)) {
+const [command, subcommand] = commandWords(process.argv.slice(2));
+if ((FAST.has(command) || FAST.has(`${command} ${subcommand}`)) && existsSync(fast)) {
   load(fast).exports.start();
 } else {
   enableCompileCache();
   import(require('node:url').pathToFileURL(join(dist, 'berth.mjs')).href);
 }
 
-/** The command word: the first argument that is neither an option nor the value of -s/--spec or -r/--registry. */
-function commandOf(args) {
-  for (let i = 0; i < args.length; i++) {
+/**
+ * The command word and the word after it: the first two arguments that are neither options nor the values of the
+ * options that take one (-s/--spec, -r/--registry, --manifest). A fast command these miss costs only speed: the ES
+ * module bundle serves every command.
+ */
+function commandWords(args) {
+  const words = [];
+  for (let i = 0; i < args.length && words.length < 2; i++) {
     const a = args[i];
-    if (a === '-s' || a === '--spec' || a === '-r' || a === '--registry') i++;
-    else if (!a.startsWith('-')) return a;
+    if (a === '-s' || a === '--spec' || a === '-r' || a === '--registry' || a === '--manifest') i++;
+    else if (!a.startsWith('-')) words.push(a);
   }
-  return undefined;
+  return words;
 }

@@ -149,6 +149,19 @@ describe('the code-cached fast path for the spec and engine commands', () => {
     expect(loaded.filter((m) => /^NativeModule (crypto|child_process|dgram|timers\/promises)$/.test(m))).toEqual([]);
   });
 
+  it('sends `ecosystem check` to the fast path and `ecosystem docs` (pages: not on it) to the ES module bundle', () => {
+    const probe = join(scratch, 'esm-probe.cjs');
+    writeFileSync(probe, 'process.on("exit", () => process.stderr.write("\\nberth-modules:" + process.moduleLoadList.join(",") + "\\n"));\n');
+    const orchestrator = join(root, 'examples/semops-dx-orchestrator');
+    const viaEsm = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['-r', probe, bin, ...args], { cwd: orchestrator, encoding: 'utf8', env: envWith(join(scratch, 'xdg')) });
+      return { status: r.status, esm: /berth-modules:.*NativeModule internal\/modules\/esm\/module_job/.test(r.stderr) };
+    };
+    expect(viaEsm(['ecosystem', 'check'])).toEqual({ status: 0, esm: false });
+    expect(viaEsm(['ecosystem', '--json', 'check', '--manifest', 'ecosystem.yaml'])).toEqual({ status: 0, esm: false });
+    expect(viaEsm(['ecosystem', 'docs', '--check', 'docs'])).toEqual({ status: 0, esm: true });
+  });
+
   it("keeps Node's compile cache for the ES module bundle where Node has one (22.1+), per Node version", () => {
     const xdg = join(scratch, 'xdg-esm');
     const r = run(bin, ['doctor', '--help'], envWith(xdg));
