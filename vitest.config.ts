@@ -15,7 +15,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['@berth/source'] } },
   test: {
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default'],
     maxWorkers: workers,
     // A worker's test files share its loaded modules instead of importing the workspace again for each file: that
     // import was half of a run's CPU time (packages/spec: 118 s CPU isolated, 65 s shared). No test mocks modules or

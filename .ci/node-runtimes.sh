@@ -69,8 +69,7 @@ if $fetch_only; then
 fi
 
 # Everything that needs npm, the compiler or the workspace first, one major after the other; then only the suites
-# run, at the same time. $BERTH_NODE_COPIED, when set, names a file made once the copies are taken: from then on the
-# workspace may change (.ci/run starts the machine's own suites then).
+# run, at the same time.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/berth-node-runtimes.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
@@ -94,7 +93,6 @@ for major in "${majors[@]}"; do
   copy_workspace "$copy" "$addon"
   rts+=("$rt") copies+=("$copy")
 done
-[ -z "${BERTH_NODE_COPIED:-}" ] || : >"$BERTH_NODE_COPIED"
 
 # suite INDEX: the suites on majors[INDEX], in its copy of the workspace; ends with a line saying how it went.
 suite() {

@@ -3,7 +3,6 @@
  * two commands on one project at once, and an engine that stops answering (a second dockerd of the
  * test's own, frozen with SIGSTOP: never the shared one).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,44 +21,11 @@ import {
   uniqueProject,
   type SecondEngine,
 } from '@berth/docker/testing';
-import { bin, ensureBuiltCli } from './support/built-cli.js';
+import { ensureBuiltCli, startBuiltCli, type Run } from './support/built-cli.js';
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** When the process ended (ms since epoch). */
-  endedAt: number;
-}
-
-interface Started {
-  child: ReturnType<typeof spawn>;
-  startedAt: number;
-  done: Promise<Run>;
-}
-
-/** Starts the built `berth` in `cwd`; `onStderr` sees all stderr so far at each chunk. */
-function start(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string) => void }): Started {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', COMPOSE_PROJECT_NAME: '', COMPOSE_PROFILES: '', DOCKER_HOST: `unix://${dockerSocketPath()}`, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => {
-    stderr += c.toString();
-    options.onStderr?.(stderr);
-  });
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, endedAt: Date.now() }));
-  });
-  return { child, startedAt: Date.now(), done };
-}
-
+/** Starts the built `berth` in `cwd`, on the shared engine unless `env` names another. */
+const start = (args: string[], options: Parameters<typeof startBuiltCli>[1]) =>
+  startBuiltCli(args, { ...options, env: { DOCKER_HOST: `unix://${dockerSocketPath()}`, ...options.env } });
 const berth = (args: string[], options: Parameters<typeof start>[1]) => start(args, options).done;
 
 /** A project folder with a berth.yaml. */

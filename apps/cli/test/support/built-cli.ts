@@ -59,29 +59,42 @@ export function ensureBuiltCli(): string {
 
 export interface Run {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** When the process ended (ms since epoch). */
+  endedAt: number;
+}
+
+export interface Started {
+  child: ChildProcess;
+  startedAt: number;
+  done: Promise<Run>;
 }
 
 /**
- * Runs the built `berth` (call ensureBuiltCli() in a beforeAll first) as a real child process, with NO_COLOR and
- * no COMPOSE_* from the caller. `onStderr` sees stderr as it grows (to signal the child at a moment).
+ * Starts the built `berth` (call ensureBuiltCli() in a beforeAll first) as a real child process, with NO_COLOR and
+ * no COMPOSE_* from the caller. `onStderr` sees all stderr so far at each chunk (to signal the child at a moment).
  */
-export function runBuiltCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ChildProcess) => void }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', COMPOSE_PROJECT_NAME: '', COMPOSE_PROFILES: '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      options.onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+export function startBuiltCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ChildProcess) => void }): Started {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', COMPOSE_PROJECT_NAME: '', COMPOSE_PROFILES: '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    options.onStderr?.(stderr, child);
+  });
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, endedAt: Date.now() }));
+  });
+  return { child, startedAt: Date.now(), done };
 }
+
+/** Runs the built `berth` to its end: startBuiltCli's run. */
+export const runBuiltCli = (args: string[], options: Parameters<typeof startBuiltCli>[1]): Promise<Run> => startBuiltCli(args, options).done;

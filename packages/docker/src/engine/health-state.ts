@@ -5,7 +5,7 @@ export interface InspectState {
     Running?: boolean;
     ExitCode?: number;
     StartedAt?: string;
-    Health?: { Status: string; Log?: { Start: string; End?: string; ExitCode: number; Output: string }[] } | null;
+    Health?: { Status: string; Log?: (HealthLogEntry & { Start: string; End?: string })[] } | null;
   };
 }
 

@@ -1,7 +1,7 @@
 import { BerthError } from '@berth/spec';
 import { sleep } from '../engine/wait-for.js';
 import { abortError } from '../engine/engine-errors.js';
-import { lastJudgedCheck } from '../engine/health-state.js';
+import { lastJudgedCheck, type HealthLogEntry } from '../engine/health-state.js';
 import { STABLE_MS } from '../up/apply.js';
 import type { DesiredSwarmService } from './desired-service.js';
 import type { SwarmApi, SwarmTask } from './swarm-api.js';
@@ -30,7 +30,7 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
   const id = task.Status.ContainerStatus?.ContainerID;
   if (!id) return '';
   const inspect = await swarm.api.getContainer(id).inspect().catch(() => undefined);
-  const health = (inspect?.State as { Health?: { Status?: string; FailingStreak?: number; Log?: { ExitCode: number; Output: string }[] } } | undefined)?.Health;
+  const health = (inspect?.State as { Health?: { Status?: string; FailingStreak?: number; Log?: HealthLogEntry[] } } | undefined)?.Health;
   const failing = health?.FailingStreak ?? 0;
   if (!health || (health.Status !== 'unhealthy' && failing === 0)) return '';
   const last = lastJudgedCheck(health.Log);
