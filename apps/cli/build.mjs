@@ -16,28 +16,22 @@ const BUNDLED = /^(@berth\/|zod$|zod\/|yaml$|commander$|@modelcontextprotocol\/(
 
 /**
  * Leaves out the parts of zod the CLI never calls but `z`'s namespace drags in: the 40-odd message
- * locales (berth writes its own English messages; `en` stays), fromJSONSchema, and the ahead-of-time
- * `compile` API. Each is replaced by a module with the same exports, so nothing else changes.
+ * locales (berth writes its own English messages; `en` stays) and fromJSONSchema. Each is replaced by a
+ * module with the same exports, so nothing else changes. (The ahead-of-time `compile` API stays: @berth/spec
+ * compiles a schema that parses a lot of text in one run, an ecosystem's members for one.)
  */
 function slimZod() {
   const zodDir = /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/;
   const stubs = {
     locales: `export { default as en } from ${JSON.stringify(fileURLToPath(import.meta.resolve('zod/v4/locales/en.js')))};`,
     fromJson: `export function fromJSONSchema() { throw new Error('fromJSONSchema is not part of the berth CLI bundle'); }`,
-    compile: [
-      'const missing = () => { throw new Error("zod compile() is not part of the berth CLI bundle"); };',
-      'export const INVALID = Symbol.for("zod.compile.invalid");',
-      'export class ZodCompileAsyncError extends Error {}',
-      'export class ZodCompileUnsupportedError extends Error {}',
-      'export const compile = missing, withParser = missing, compileFn = missing;',
-    ].join('\n'),
   };
   return {
     name: 'slim-zod',
     setup(b) {
-      b.onResolve({ filter: /^(\.\.\/locales\/index|\.\/from-json-schema|\.\/compile)\.js$/ }, (args) => {
+      b.onResolve({ filter: /^(\.\.\/locales\/index|\.\/from-json-schema)\.js$/ }, (args) => {
         if (!zodDir.test(args.importer)) return undefined;
-        const which = args.path.includes('locales') ? 'locales' : args.path.includes('from-json') ? 'fromJson' : 'compile';
+        const which = args.path.includes('locales') ? 'locales' : 'fromJson';
         return { path: which, namespace: 'slim-zod' };
       });
       b.onLoad({ filter: /.*/, namespace: 'slim-zod' }, (args) => ({ contents: stubs[args.path], loader: 'js', resolveDir: here('.') }));

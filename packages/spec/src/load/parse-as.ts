@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { compile } from 'zod/v4/core';
 import type { Problem } from '../problem.js';
 import { parseYamlSource, type SourceDocument } from './yaml-document.js';
 import { unknownKey, zodProblems } from './zod-problems.js';
@@ -26,10 +27,30 @@ export function parseYamlAs<S extends z.ZodType>(schema: S, text: string, file: 
     problems.push({ code: 'empty-file', severity: 'error', file, line: 1, col: 1, message: `the file is empty; ${empty}` });
     return { file, source, problems };
   }
-  const result = schema.safeParse(source.value);
+  const result = parserFor(schema, text.length).safeParse(source.value);
   // pushAll, not push(...): a spec of 150,000 services may have 150,000 unknown keys, more than a call takes as arguments.
   pushAll(problems, unknownExtensionKeys(schema, source.value).map((u) => ({ severity: 'error' as const, file, ...unknownKey(source, u.path, u.key, u.known) })));
   if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, schema)] };
   if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
   return { file, source, problems, value: result.data };
+}
+
+/**
+ * Text a schema parses with zod's runtime parser, in one process, before berth compiles it with zod's `compile`
+ * (a generated parser, checked against the runtime's: what it cannot model, or any input it rejects, goes to the
+ * runtime parser, so results and problems are the same). Compiling the spec schema costs about what the runtime
+ * parses of 0.5 MB of YAML, and the compiled parser then takes a quarter of the time: worth it for an ecosystem of
+ * hundreds of repos or a registry of thousands of ports, never for the one spec of a `berth validate`
+ * (bench/ecosystem-check.mjs, bench/cli-cold-start.mjs).
+ */
+export const COMPILE_AFTER_CHARS = 128 * 1024;
+
+const tiers = new WeakMap<z.ZodType, { chars: number; compiled?: z.ZodType }>();
+
+/** The parser for TEXT_LENGTH more characters with SCHEMA: the runtime's, until the process has parsed enough with it. */
+function parserFor<S extends z.ZodType>(schema: S, textLength: number): S {
+  let tier = tiers.get(schema);
+  if (!tier) tiers.set(schema, (tier = { chars: 0 }));
+  if (!tier.compiled && (tier.chars += textLength) > COMPILE_AFTER_CHARS) tier.compiled = compile(schema);
+  return (tier.compiled ?? schema) as S;
 }
