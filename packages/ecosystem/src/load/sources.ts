@@ -1,4 +1,4 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolvePackageFile } from '@berth/spec';
 import { shownPath } from '../where.js';
@@ -52,17 +52,22 @@ export async function readSourceFile(ref: SourceRef, options: ReadOptions): Prom
   return readPath(abs, options, { kind: 'path', text: shownPath(abs, options.cwd) });
 }
 
-/** A file on disk; a folder means the default file inside it. */
+/**
+ * A file on disk; a folder means the default file inside it. Read synchronously: a member's spec is a few kilobytes,
+ * and the first asynchronous read of a process starts libuv's thread pool, which costs a `berth validate` in a repo
+ * of an ecosystem more than reading every member's file (bench/cli-cold-start.mjs).
+ */
 export async function readPath(abs: string, options: ReadOptions, origin: MemberSource): Promise<SourceRead> {
   let path = abs;
   try {
-    if ((await stat(abs)).isDirectory()) path = join(abs, options.defaultFile);
+    if (statSync(abs).isDirectory()) path = join(abs, options.defaultFile);
   } catch {
     return { ok: false, reason: 'no such file or folder', origin: { ...origin, text: shownPath(abs, options.cwd) } };
   }
   const file = shownPath(path, options.cwd);
   try {
-    const [text, real] = await Promise.all([readFile(path, 'utf8'), realpath(path)]);
+    const text = readFileSync(path, 'utf8');
+    const real = realpathSync.native(path);
     return { ok: true, file, path, identity: real, text, origin: { ...origin, text: file } };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -77,7 +82,7 @@ async function readAtGitRef(clone: string, ref: string, file: string, options: R
   const shown = shownPath(dir, options.cwd);
   const origin: MemberSource = { kind: 'git', text: `${shown}@${ref}:${file}` };
   try {
-    if (!(await stat(dir)).isDirectory()) return { ok: false, reason: `${shown} is a file, not a clone`, origin };
+    if (!statSync(dir).isDirectory()) return { ok: false, reason: `${shown} is a file, not a clone`, origin };
   } catch {
     return { ok: false, reason: `no clone at ${shown}`, origin };
   }
@@ -93,6 +98,14 @@ async function readAtGitRef(clone: string, ref: string, file: string, options: R
     const missing = /does not exist in|exists on disk, but not in/.test(blob.reason);
     return { ok: false, reason: missing ? `${file} does not exist at ${ref}` : blob.reason, origin };
   }
-  const real = await realpath(dir).catch(() => dir);
+  const real = realPathOr(dir);
   return { ok: true, file: origin.text, path: join(dir, file), identity: `git:${real}@${sha}:${file}`, text: blob.stdout, origin };
 }
+
+const realPathOr = (dir: string): string => {
+  try {
+    return realpathSync.native(dir);
+  } catch {
+    return dir;
+  }
+};
