@@ -47,6 +47,15 @@ describe('lastJudgedCheck', () => {
     expect(lastJudgedCheck([run(1, 'no database here'), run(1, 'still no database'), stopping])).toEqual(run(1, 'still no database'));
     expect(lastJudgedCheck([run(1, 'no database here'), stopping, run(0, 'ok')])).toEqual(run(0, 'ok'));
   });
+  it('in a container that stopped, passes over a run killed with it (exit 128 + a signal); in a running one, quotes it', () => {
+    const killed = run(137, '');
+    expect(lastJudgedCheck([run(1, 'no database here'), killed], false)).toEqual(run(1, 'no database here'));
+    expect(lastJudgedCheck([run(1, 'no database here'), run(143, 'Terminated'), run(-1, 'OCI runtime exec failed')], false)).toEqual(run(1, 'no database here'));
+    expect(lastJudgedCheck([run(1, 'no database here'), killed], true)).toEqual(killed);
+    expect(lastJudgedCheck([run(1, 'no database here'), killed])).toEqual(killed);
+    expect(lastJudgedCheck([run(1, 'no database here'), run(200, 'its own exit code')], false)).toEqual(run(200, 'its own exit code'));
+    expect(lastJudgedCheck([run(137, 'a'), run(137, 'b')], false)).toEqual(run(137, 'b'));
+  });
   it('quotes the engine when it never ran the check, and nothing when there is no log', () => {
     expect(lastJudgedCheck([run(-1, 'a'), run(-1, 'b')])).toEqual(run(-1, 'b'));
     expect(lastJudgedCheck([])).toBeUndefined();

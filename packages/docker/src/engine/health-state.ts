@@ -18,13 +18,18 @@ export interface HealthLogEntry {
 }
 
 /**
- * The run of the healthcheck that speaks for it: the newest one the check itself judged. The engine logs exit -1
- * when it could not run the check at all (the runtime's own failure, such as `OCI runtime exec failed` while the
- * container is being stopped): such an entry is quoted only when no run of the check itself is in the log.
+ * The run of the healthcheck that speaks for it: the newest one the check itself judged. Two kinds of entry are
+ * the engine's, not the check's, and are quoted only when no run of the check itself is in the log:
+ *   - exit -1: the engine could not run the check at all (the runtime's own failure, such as `OCI runtime exec
+ *     failed` while the container is being stopped, or a check past its timeout);
+ *   - in a container that no longer runs, an exit by a signal (128 + N: 137 for SIGKILL, 143 for SIGTERM): a run
+ *     still going when the container stopped, killed with it (swarm stopping an unhealthy task does this).
+ * `running`: whether the container runs now (`State.Running`); unknown counts as running.
  */
-export function lastJudgedCheck<E extends HealthLogEntry>(log: readonly E[] | undefined): E | undefined {
+export function lastJudgedCheck<E extends HealthLogEntry>(log: readonly E[] | undefined, running = true): E | undefined {
   if (!log?.length) return undefined;
-  for (let i = log.length - 1; i >= 0; i--) if (log[i]!.ExitCode !== -1) return log[i];
+  const cutShort = (e: E) => e.ExitCode === -1 || (!running && e.ExitCode > 128 && e.ExitCode < 128 + 32);
+  for (let i = log.length - 1; i >= 0; i--) if (!cutShort(log[i]!)) return log[i];
   return log.at(-1);
 }
 
@@ -37,7 +42,7 @@ export function currentHealth(s: InspectState): { health: HealthNow; lastOutput?
   if (!h || !h.Status) return { health: 'none' };
   const started = Date.parse(s.State.StartedAt ?? '') || 0;
   const fresh = (h.Log ?? []).filter((l) => (Date.parse(l.Start) || 0) >= started);
-  const last = lastJudgedCheck(h.Log);
+  const last = lastJudgedCheck(h.Log, s.State.Running ?? s.State.Status === 'running');
   const lastOutput = last?.Output?.trim() || undefined;
   if (!fresh.length) return { health: 'starting', ...(lastOutput ? { lastOutput } : {}) };
   const status = h.Status as HealthNow;

@@ -30,10 +30,11 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
   const id = task.Status.ContainerStatus?.ContainerID;
   if (!id) return '';
   const inspect = await swarm.api.getContainer(id).inspect().catch(() => undefined);
-  const health = (inspect?.State as { Health?: { Status?: string; FailingStreak?: number; Log?: HealthLogEntry[] } } | undefined)?.Health;
+  const state = inspect?.State as { Running?: boolean; Health?: { Status?: string; FailingStreak?: number; Log?: HealthLogEntry[] } } | undefined;
+  const health = state?.Health;
   const failing = health?.FailingStreak ?? 0;
   if (!health || (health.Status !== 'unhealthy' && failing === 0)) return '';
-  const last = lastJudgedCheck(health.Log);
+  const last = lastJudgedCheck(health.Log, state?.Running ?? false);
   const said = last ? `; its last check exited ${last.ExitCode}${last.Output.trim() ? `: ${last.Output.trim().split('\n')[0]!.slice(0, 200)}` : ''}` : '';
   return `; unhealthy after ${failing} failed check${failing === 1 ? '' : 's'} in a row${said}`;
 }
