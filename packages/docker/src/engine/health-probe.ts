@@ -30,19 +30,20 @@ export function healthTestArgv(config: ProbeConfig): { argv: string[]; timeoutMs
   return undefined;
 }
 
-export type ProbeOutcome = 'passed' | 'failed' | 'unavailable';
+export type ProbeOutcome = 'passed' | 'failed' | 'timed-out' | 'unavailable';
 
 /**
  * Runs the container's own health test once, now, inside it (exec), bounded by the test's timeout.
- * `unavailable`: no test, an engine client without exec, an exec the engine refused, or a test that
- * outlived its timeout (the engine cannot kill an exec, so the caller stops probing that container).
+ * `unavailable`: no test, an engine client without exec, or an exec the engine refused. `timed-out`: the test
+ * outlived its timeout; the engine cannot kill an exec, so the caller gives such a container few more tries
+ * (a loaded machine can make one run slow; a test that hangs would leave one exec behind per try).
  */
 export async function probeHealthTest(api: EngineApi, containerId: string, config: ProbeConfig, signal?: AbortSignal): Promise<ProbeOutcome> {
   const test = healthTestArgv(config);
   if (!test || !api.exec) return 'unavailable';
   try {
     const r = await api.exec(containerId, test.argv, { timeoutMs: test.timeoutMs, ...(signal ? { signal } : {}) });
-    if (r.timedOut) return 'unavailable';
+    if (r.timedOut) return 'timed-out';
     return r.exitCode === 0 ? 'passed' : 'failed';
   } catch (err) {
     if (isAbort(err) || err instanceof EngineStalledError) throw err;

@@ -11,6 +11,8 @@ const EVENT_POLL_MS = 1000;
 /** Early probes: the first right after start, then every 100 ms growing to 1 s while the test fails. */
 const PROBE_FIRST_MS = 100;
 const PROBE_MAX_MS = 1000;
+/** Early runs of a container's health test that may outlive its timeout before berth leaves the probing to the engine. */
+const PROBE_TIMEOUTS = 3;
 
 /** Resolves after `ms`, or rejects with an AbortError the moment `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -85,6 +87,7 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
   const container = docker.getContainer(target.containerId);
   let runningSince: number | undefined;
   let probing = !!options.probe && condition === 'service_healthy';
+  let probeTimeouts = 0;
   let probeDelay = PROBE_FIRST_MS;
   const checkAbort = () => {
     if (options.signal?.aborted) throw abortError(options.signal.reason);
@@ -102,7 +105,7 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
       const outcome = await probeHealthTest(docker, target.containerId, state, options.signal);
       checkAbort();
       if (outcome === 'passed') return 'probe';
-      if (outcome === 'unavailable') probing = false;
+      if (outcome === 'unavailable' || (outcome === 'timed-out' && ++probeTimeouts >= PROBE_TIMEOUTS)) probing = false;
     }
     if (!v.done && v.failed) {
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);

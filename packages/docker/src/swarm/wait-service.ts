@@ -2,6 +2,7 @@ import { BerthError } from '@berth/spec';
 import { sleep } from '../engine/wait-for.js';
 import { abortError } from '../engine/engine-errors.js';
 import { lastJudgedCheck, type HealthLogEntry } from '../engine/health-state.js';
+import { BERTH_TASK_HASH } from '../labels.js';
 import { STABLE_MS } from '../up/apply.js';
 import type { DesiredSwarmService } from './desired-service.js';
 import type { SwarmApi, SwarmTask } from './swarm-api.js';
@@ -40,6 +41,26 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
 }
 
 /**
+ * Whether the tasks the manager reports running, of a service without a healthcheck, still run where this engine
+ * can see their containers. On a loaded machine the manager's word lags: a process that exits at once can stay
+ * "running" there for seconds, long enough to look stable. A task whose container here has exited is forgotten
+ * (`runningSince`), so it must be seen running a full `stableMs` again; a container on another node is trusted.
+ */
+async function stillRunningHere(swarm: SwarmApi, tasks: SwarmTask[], taskHash: string, runningSince: Map<string, number>): Promise<boolean> {
+  let all = true;
+  for (const t of tasks) {
+    const id = t.Status.ContainerStatus?.ContainerID;
+    if (!id || t.Status.State !== 'running' || t.Spec?.ContainerSpec?.Labels?.[BERTH_TASK_HASH] !== taskHash) continue;
+    const inspect = await swarm.api.getContainer(id).inspect().catch(() => undefined);
+    if ((inspect?.State as { Running?: boolean } | undefined)?.Running === false) {
+      runningSince.delete(t.ID);
+      all = false;
+    }
+  }
+  return all;
+}
+
+/**
  * Reads the service's tasks until its tasks of the current spec all run (healthy, when it has a
  * healthcheck): resolves then, or fails naming the task that failed and its error, or, at the
  * deadline, where the service stood. Tasks failed before the wait began are history.
@@ -56,16 +77,17 @@ export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, op
     const tasks = await swarm.tasks({ service: [service.ID] });
     failedBefore ??= new Set(tasks.filter(taskEnded).map((t) => t.ID));
     const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
-    if (verdict.state === 'ready') return;
+    if (verdict.state === 'ready' && (d.hasHealthcheck || (await stillRunningHere(swarm, tasks, d.taskHash, runningSince)))) return;
     if (verdict.state === 'failed') {
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${d.service}": task ${taskName(service, verdict.task)}${await whereRan(swarm, verdict.task)} failed: ${verdict.reason}${await healthVerdict(swarm, verdict.task)}`, {
         hint: `berth logs ${d.service} shows what it wrote; docker service ps ${d.name} --no-trunc its history`,
       });
     }
-    if (verdict.detail !== last) options.onWaiting?.(verdict.detail);
-    last = verdict.detail;
+    const detail = verdict.state === 'ready' ? `${verdict.running}/${verdict.desired} tasks reported running, a container here exited` : verdict.detail;
+    if (detail !== last) options.onWaiting?.(detail);
+    last = detail;
     if (Date.now() + options.pollMs > options.deadline) {
-      throw new BerthError('ERR_BERTH_TIMEOUT', `service "${d.service}" was not ready in time: ${verdict.detail}`, { hint: 'raise --timeout; berth status shows its tasks per node' });
+      throw new BerthError('ERR_BERTH_TIMEOUT', `service "${d.service}" was not ready in time: ${detail}`, { hint: 'raise --timeout; berth status shows its tasks per node' });
     }
     await sleep(options.pollMs, options.signal);
   }
