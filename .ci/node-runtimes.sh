@@ -70,13 +70,6 @@ if $fetch_only; then
   for major in "${majors[@]}"; do runtime "$major"; done
   exit 0
 fi
-if $prepare_only; then
-  for major in "${majors[@]}"; do
-    rt=$(runtime "$major")
-    echo "node-runtimes: Node $("$rt/bin/node" --version) in $rt, better-sqlite3 for it: $(sqlite_binding "$rt")"
-  done
-  exit 0
-fi
 
 # Everything that needs npm, the compiler or the workspace first, one major after the other; then only the suites
 # run, at the same time.
@@ -99,10 +92,12 @@ rts=() copies=()
 for major in "${majors[@]}"; do
   rt=$(runtime "$major")
   addon=$(sqlite_binding "$rt")
+  if $prepare_only; then echo "node-runtimes: Node $("$rt/bin/node" --version) in $rt, better-sqlite3 for it: $addon"; continue; fi
   copy="$scratch/node$major/$(basename "$root")"
   copy_workspace "$copy" "$addon"
   rts+=("$rt") copies+=("$copy")
 done
+! $prepare_only || exit 0
 
 # suite INDEX: the suites on majors[INDEX], in its copy of the workspace; ends with a line saying how it went.
 suite() {

@@ -43,7 +43,7 @@ export interface VerdictInput {
  */
 export function serviceVerdict(input: VerdictInput): ServiceVerdict {
   const { service, tasks, taskHash } = input;
-  const current = tasks.filter((t) => t.Spec?.ContainerSpec?.Labels?.[BERTH_TASK_HASH] === taskHash);
+  const current = currentTasks(tasks, taskHash);
   const desired = service.ServiceStatus?.DesiredTasks ?? service.Spec?.Mode?.Replicated?.Replicas ?? 1;
   for (const t of current) if (t.Status.State !== 'running') input.runningSince.delete(t.ID);
   const running = current.filter((t) => {
@@ -77,6 +77,11 @@ export function serviceVerdict(input: VerdictInput): ServiceVerdict {
 
 function newestFirst(a: SwarmTask, b: SwarmTask): number {
   return Date.parse(b.Status.Timestamp ?? b.CreatedAt ?? '') - Date.parse(a.Status.Timestamp ?? a.CreatedAt ?? '');
+}
+
+/** The tasks of the current spec: those whose containers carry its task template hash. */
+export function currentTasks(tasks: SwarmTask[], taskHash: string): SwarmTask[] {
+  return tasks.filter((t) => t.Spec?.ContainerSpec?.Labels?.[BERTH_TASK_HASH] === taskHash);
 }
 
 /** `stack_web.1` as the docker CLI names a task (the node's id for a global service's task). */

@@ -2,11 +2,10 @@ import { BerthError } from '@berth/spec';
 import { sleep } from '../engine/wait-for.js';
 import { abortError } from '../engine/engine-errors.js';
 import { lastJudgedCheck, type HealthLogEntry } from '../engine/health-state.js';
-import { BERTH_TASK_HASH } from '../labels.js';
 import { STABLE_MS } from '../up/apply.js';
 import type { DesiredSwarmService } from './desired-service.js';
 import type { SwarmApi, SwarmTask } from './swarm-api.js';
-import { serviceVerdict, taskEnded, taskName } from './task-verdict.js';
+import { currentTasks, serviceVerdict, taskEnded, taskName } from './task-verdict.js';
 
 export interface WaitOptions {
   deadline: number;
@@ -48,9 +47,9 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
  */
 async function stillRunningHere(swarm: SwarmApi, tasks: SwarmTask[], taskHash: string, runningSince: Map<string, number>): Promise<boolean> {
   let all = true;
-  for (const t of tasks) {
+  for (const t of currentTasks(tasks, taskHash)) {
     const id = t.Status.ContainerStatus?.ContainerID;
-    if (!id || t.Status.State !== 'running' || t.Spec?.ContainerSpec?.Labels?.[BERTH_TASK_HASH] !== taskHash) continue;
+    if (!id || t.Status.State !== 'running') continue;
     const inspect = await swarm.api.getContainer(id).inspect().catch(() => undefined);
     if ((inspect?.State as { Running?: boolean } | undefined)?.Running === false) {
       runningSince.delete(t.ID);
