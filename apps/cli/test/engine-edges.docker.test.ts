@@ -81,6 +81,16 @@ async function whenTalkingToEngine(pid: number): Promise<void> {
   }
 }
 
+/** Watches the engine's events from now on; the returned function resolves at the first that matches `filters`. */
+async function watchEngineEvent(filters: Record<string, string[]>): Promise<() => Promise<void>> {
+  const stream = (await docker.getEvents({ filters })) as NodeJS.ReadableStream & { destroy(): void };
+  const seen = new Promise<void>((resolve, reject) => {
+    stream.once('data', () => resolve());
+    stream.once('error', reject);
+  }).finally(() => stream.destroy());
+  return () => seen;
+}
+
 /** An interrupted berth ends by itself with 130, or (a signal before its handlers were in place) by the signal. */
 function interrupted(r: Run, signal: NodeJS.Signals): boolean {
   return r.code === 130 || r.signal === signal;
@@ -186,8 +196,11 @@ describe.skipIf(!dockerAvailable())(`signals to the engine commands${dockerSkipR
     const dir = projectDir(project, [`stubborn: { image: "${TEST_IMAGE}", command: ${JSON.stringify(stubborn)}, stopGracePeriod: 20s }`]);
     dirs.push(dir);
     expect((await berth(['up'], { cwd: dir })).code).toBe(0);
+    // Interrupt once the engine has sent the container its stop signal: down is then inside the grace period
+    // (a fixed delay raced berth's own start on a loaded machine, and a signal before its handlers is the default action).
+    const stopSignalled = await watchEngineEvent({ container: [`${project}-stubborn-1`], event: ['kill'] });
     const run = start(['down'], { cwd: dir });
-    await new Promise((r) => setTimeout(r, 1500));
+    await stopSignalled();
     const sentAt = Date.now();
     run.child.kill('SIGINT');
     const r = await run.done;
