@@ -36,21 +36,22 @@ describe('the code-cached fast path for the spec and engine commands', () => {
     ensureBuiltCli();
   });
 
-  it('answers exactly as the ES module bundle does', () => {
-    for (const args of [
+  // One test per command (two CLI runs each), so a loaded machine's slow starts are not summed under one timeout.
+  it.each(
+    [
       ['validate', '--json'],
       ['ports', 'list'],
       ['--spec', 'examples/semops-data/berth.yaml', 'env', 'check', '--json'],
       ['validate', '--spec', 'nope.yaml'],
       ['status'],
       ['down', '--json'],
-    ]) {
-      const viaLauncher = run(bin, args);
-      const direct = run(esm, args);
-      expect(viaLauncher.status, args.join(' ')).toBe(direct.status);
-      expect(viaLauncher.stdout, args.join(' ')).toBe(direct.stdout);
-      expect(viaLauncher.stderr, args.join(' ')).toBe(direct.stderr);
-    }
+    ].map((args) => [args.join(' '), args] as const),
+  )('answers exactly as the ES module bundle does: berth %s', (_line, args) => {
+    const viaLauncher = run(bin, args);
+    const direct = run(esm, args);
+    expect(viaLauncher.status, args.join(' ')).toBe(direct.status);
+    expect(viaLauncher.stdout, args.join(' ')).toBe(direct.stdout);
+    expect(viaLauncher.stderr, args.join(' ')).toBe(direct.stderr);
   });
 
   it('ships a code cache for the Node that built it, named for that Node, which V8 accepts', () => {
