@@ -9,8 +9,8 @@
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/berth/node-runtimes), so a second run needs neither the network nor a compiler.
 #
-# The majors run at the same time (BERTH_NODE_JOBS at once, default all of them): the suites mostly wait on
-# dockerd, child processes and servers. Each runs in a private copy of the workspace (node_modules included),
+# The majors run at the same time (BERTH_NODE_JOBS at once, default all of them): two at once finish sooner than one
+# after the other on two cores, though the suites keep the CPU busy (docs/architecture.md, CI). Each runs in a private copy of the workspace (node_modules included),
 # so each has its own CLI build (the build is per Node version) and, on a Node without node:sqlite, better-sqlite3's
 # addon for its own ABI, and the workspace itself is never changed. Each line of a run's output starts with `node MAJOR |`.
 set -euo pipefail

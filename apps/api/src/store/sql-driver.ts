@@ -46,19 +46,25 @@ interface NodeSqliteModule {
  * version that has it, so that one warning is not printed (every other warning still is).
  */
 function nodeSqlite(): NodeSqliteModule | undefined {
+  if (nodeSqliteLooked) return nodeSqliteModule;
+  nodeSqliteLooked = true;
   const emitWarning = process.emitWarning;
   process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
     if (/^SQLite is an experimental feature/.test(typeof warning === 'string' ? warning : warning.message)) return;
     return (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
   } as typeof process.emitWarning;
   try {
-    return process.getBuiltinModule('node:sqlite') as NodeSqliteModule | undefined;
+    nodeSqliteModule = process.getBuiltinModule('node:sqlite') as NodeSqliteModule | undefined;
   } catch {
-    return undefined;
+    nodeSqliteModule = undefined;
   } finally {
     process.emitWarning = emitWarning;
   }
+  return nodeSqliteModule;
 }
+/** Looked for once per process: the answer cannot change, and the lookup swaps process.emitWarning. */
+let nodeSqliteLooked = false;
+let nodeSqliteModule: NodeSqliteModule | undefined;
 
 /** The SQLite sources this Node can use, the preferred first: its own module, then the addon. */
 export function sqliteSources(): SqliteSource[] {
