@@ -104,10 +104,14 @@ if (!dockerAvailable()) {
     const times = [...r.stderr.trim().split('\n').at(-1).matchAll(/(\d+)m([\d.]+)s/g)].map((t) => Number(t[1]) * 60_000 + Number(t[2]) * 1000);
     return { ms, cpu: times.reduce((a, b) => a + b, 0), out: r.stdout };
   };
-  /** One project that builds its 5 images from contexts of `files` files, one that runs the same images prebuilt. */
-  const compare = (files) => {
-    const built = `berthbench-b${files}-${process.pid}`;
-    const pre = `berthbench-p${files}-${process.pid}`;
+  /**
+   * One project that builds its 5 images from contexts of `files` files (or, `shared`, all five from one context
+   * with a build arg each, as services built from `context: .` are), one that runs the same images prebuilt.
+   */
+  const compare = (files, shared = false) => {
+    const name = `${files}${shared ? 's' : ''}`;
+    const built = `berthbench-b${name}-${process.pid}`;
+    const pre = `berthbench-p${name}-${process.pid}`;
     const spec = (project, withBuild) => {
       const lines = ['berth: 1', `repo: { name: ${project} }`, 'services:'];
       for (let i = 0; i < SERVICES; i++) {
@@ -115,44 +119,49 @@ if (!dockerAvailable()) {
         // measured, and at every 300 ms their checks' execs were a process start each 30 ms on two cores, the noise
         // that decided the ratio. The first `up` of each waits for its first checks; the ones measured find them healthy.
         lines.push(`  s${i}:`, `    command: ["sh", "-c", ${JSON.stringify(CMD)}]`, '    stopGracePeriod: 1s', `    healthcheck: { test: "${HEALTH}", interval: 2s, timeout: 2s, retries: 30 }`);
-        lines.push(withBuild ? `    build: { context: ctx/s${i} }` : `    image: ${built}-s${i}`);
+        lines.push(!withBuild ? `    image: ${built}-s${i}` : shared ? `    build: { context: ctx/shared, args: { N: "${i}" } }` : `    build: { context: ctx/s${i} }`);
       }
       return `${lines.join('\n')}\n`;
     };
-    for (let i = 0; i < SERVICES; i++) makeContext(`b${files}/ctx/s${i}`, files);
-    write(`b${files}/berth.yaml`, spec(built, true));
-    write(`p${files}/berth.yaml`, spec(pre, false));
+    if (shared) {
+      makeContext(`b${name}/ctx/shared`, files);
+      write(`b${name}/ctx/shared/Dockerfile`, `FROM ${TEST_IMAGE}\nARG N\nRUN echo "$N" > /n\nCOPY . /app\n`);
+    } else for (let i = 0; i < SERVICES; i++) makeContext(`b${name}/ctx/s${i}`, files);
+    write(`b${name}/berth.yaml`, spec(built, true));
+    write(`p${name}/berth.yaml`, spec(pre, false));
     try {
-      const first = berth(`b${files}`, 'up', '--json', '--timeout', '600');
+      const first = berth(`b${name}`, 'up', '--json', '--timeout', '600');
       const firstBuilds = JSON.parse(first.out).builds.map((b) => b.action);
-      berth(`p${files}`, 'up');
+      berth(`p${name}`, 'up');
       const second = [];
       const prebuilt = [];
       let builtNothing = true;
       for (let run = 0; run < RUNS; run++) {
-        const s = berth(`b${files}`, 'up', '--json');
+        const s = berth(`b${name}`, 'up', '--json');
         const json = JSON.parse(s.out);
         builtNothing &&= json.builds.every((b) => b.action === 'kept') && json.plan.steps.every((st) => st.action === 'keep');
         second.push(s);
-        prebuilt.push(berth(`p${files}`, 'up', '--json'));
+        prebuilt.push(berth(`p${name}`, 'up', '--json'));
       }
       const sp = (xs) => `[${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`;
       const row = (label, xs) => `      ${label.padEnd(30)}wall ${fmt(median(xs.map((x) => x.ms)))} ${sp(xs.map((x) => x.ms))}   cpu ${fmt(median(xs.map((x) => x.cpu)))} ${sp(xs.map((x) => x.cpu))}`;
       const ratio = (k) => (median(second.map((x) => x[k])) / median(prebuilt.map((x) => x[k]))).toFixed(2);
-      console.log(`    ${SERVICES} services building from contexts of ${files} files each (${SERVICES * files} files); first up: ${firstBuilds.join(', ')} in ${fmt(first.ms)}`);
+      const what = shared ? `one context of ${files} files, with a build arg each` : `contexts of ${files} files each (${SERVICES * files} files)`;
+      console.log(`    ${SERVICES} services building from ${what}; first up: ${firstBuilds.join(', ')} in ${fmt(first.ms)}`);
       console.log(`${row('second up, nothing changed', second)}   built nothing, recreated nothing: ${builtNothing}`);
       console.log(row('up on the prebuilt images', prebuilt));
       console.log(`      ratio: wall ${ratio('ms')} (target < 1.2), berth's cpu ${ratio('cpu')}`);
     } finally {
       // the prebuilt project's containers first: while they run, the images cannot be removed
-      spawnSync(process.execPath, [BERTH, 'down'], { cwd: join(dir, `p${files}`), env });
-      const down = spawnSync(process.execPath, [BERTH, 'down', '--rmi', 'local'], { cwd: join(dir, `b${files}`), env, encoding: 'utf8' });
+      spawnSync(process.execPath, [BERTH, 'down'], { cwd: join(dir, `p${name}`), env });
+      const down = spawnSync(process.execPath, [BERTH, 'down', '--rmi', 'local'], { cwd: join(dir, `b${name}`), env, encoding: 'utf8' });
       if (down.status !== 0) console.log(`      (berth down --rmi local failed: ${down.stderr.trim().slice(-300)}; remove the images ${built}-s* by hand)`);
     }
   };
   console.log('(2) a second berth up with nothing changed, against berth up on the same images prebuilt (both: every service kept, healthy)');
   compare(200);
   compare(1000);
+  compare(1000, true);
 }
 console.log(`load average (1 min) after ${loadavg()[0].toFixed(2)}`);
 rmSync(dir, { recursive: true, force: true });

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildJob, type BuildJob } from './build-job.js';
-import { contextTar, snapshotJob } from './build-context.js';
-import { ContentHashCache } from './context-digest.js';
-import { walkContext } from './context-walk.js';
+import { ContextWalks, contextTar, snapshotJob } from './build-context.js';
+import { UnreadableContextError, walkContext } from './context-walk.js';
 import { IgnoreMatcher } from './dockerignore.js';
 import { packContext, ContextChangedError } from './tar-pack.js';
 
@@ -22,7 +21,7 @@ const job = (build: Record<string, unknown> = {}): BuildJob => {
   return j!;
 };
 const paths = (rules: string[]) => walkContext(dir, new IgnoreMatcher(rules)).map((e) => (e.kind === 'dir' ? `${e.path}/` : e.path));
-const inputs = (j = job(), cache = ContentHashCache.open(undefined, dir)) => snapshotJob(j, cache).inputs;
+const inputs = (j = job(), cacheDir?: string) => snapshotJob(j, new ContextWalks(cacheDir)).inputs;
 
 async function untar(stream: NodeJS.ReadableStream): Promise<{ list: string[]; out: string }> {
   const chunks: Buffer[] = [];
@@ -110,38 +109,81 @@ describe('the digest of the build inputs', () => {
 
   it('reads a file once: the digest and the content hashes are remembered by stat, and a change is still seen', async () => {
     const cacheDir = path.join(dir, '..', `${path.basename(dir)}-cache`);
-    const open = () => ContentHashCache.open(cacheDir, dir);
     write('src/app.ts', 'one');
     const old = new Date(Date.now() - 60_000);
     utimesSync(path.join(dir, 'src/app.ts'), old, old);
     // its ctime is now, which utimes cannot set back: a hash is remembered only for a file a second old
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const first = inputs(job(), open());
+    const first = inputs(job(), cacheDir);
     const at = path.join(cacheDir, 'build-contexts');
     const [hashes, sum] = readdirSync(at).sort().map((f) => path.join(at, f));
     expect([hashes, sum].map((f) => path.basename(f!).replace(/^[0-9a-f]{32}/, ''))).toEqual(['.json', '.sum.json']);
     // what is remembered is what is used, and no file is read: a planted digest of the whole context comes back...
     writeFileSync(sum!, JSON.stringify({ ...JSON.parse(readFileSync(sum!, 'utf8')), digest: 'planted' }));
-    const planted = inputs(job(), open());
+    const planted = inputs(job(), cacheDir);
     expect(planted).not.toBe(first);
     // ...and without it, a planted content hash
     rmSync(sum!);
     const text = readFileSync(hashes!, 'utf8');
     expect(text).toMatch(/"src\/app\.ts[^"]*":"[0-9a-f]{64}"/);
     writeFileSync(hashes!, text.replace(/("src\/app\.ts[^"]*":)"[0-9a-f]{64}"/, '$1"planted"'));
-    const second = inputs(job(), open());
+    const second = inputs(job(), cacheDir);
     expect([first, planted]).not.toContain(second);
     const remembered = readFileSync(sum!, 'utf8');
     // a rewrite is seen, even with the old size and timestamps (the ctime moves), and the file is read again
     write('src/app.ts', 'two');
     utimesSync(path.join(dir, 'src/app.ts'), old, old);
-    expect([first, planted, second]).not.toContain(inputs(job(), open()));
+    expect([first, planted, second]).not.toContain(inputs(job(), cacheDir));
     write('src/app.ts', 'one');
     utimesSync(path.join(dir, 'src/app.ts'), old, old);
-    expect(inputs(job(), open())).toBe(first);
+    expect(inputs(job(), cacheDir)).toBe(first);
     // a file changed within the last second may change again unseen by its stats: no digest is remembered
     expect(readFileSync(sum!, 'utf8')).toBe(remembered);
     rmSync(cacheDir, { recursive: true, force: true });
+  });
+});
+
+describe('the contexts of one plan', () => {
+  it('walks a context once for every image built from it with the same rules, and tells their inputs apart', () => {
+    write('.dockerignore', '*.log\n');
+    write('Dockerfile', 'FROM scratch AS base\nFROM base AS prod\nCOPY . /app\n');
+    write('worker.Dockerfile', 'FROM scratch\nCOPY . /w\n');
+    write('src/app.ts', 'one');
+    const walks = new ContextWalks(undefined);
+    const api = snapshotJob(job(), walks);
+    const prod = snapshotJob(job({ target: 'prod' }), walks);
+    const worker = snapshotJob(job({ dockerfile: 'worker.Dockerfile' }), walks);
+    expect(walks.size).toBe(1);
+    expect(prod.entries).toBe(api.entries);
+    expect(worker.entries).toBe(api.entries);
+    expect(new Set([api.inputs, prod.inputs, worker.inputs]).size).toBe(3);
+    // each the same as when walked alone
+    expect([api.inputs, prod.inputs, worker.inputs]).toEqual([inputs(job()), inputs(job({ target: 'prod' })), inputs(job({ dockerfile: 'worker.Dockerfile' }))]);
+  });
+
+  it('walks again where the rules differ: a .dockerignore that excludes one job’s Dockerfile sends it for that job only', () => {
+    write('.dockerignore', '*.Dockerfile\n');
+    write('Dockerfile', 'FROM scratch\n');
+    write('worker.Dockerfile', 'FROM scratch\n');
+    const walks = new ContextWalks(undefined);
+    const names = (build: Record<string, unknown>) => snapshotJob(job(build), walks).entries.map((e) => e.path);
+    expect(names({})).not.toContain('worker.Dockerfile');
+    expect(names({ dockerfile: 'worker.Dockerfile' })).toContain('worker.Dockerfile');
+    expect(walks.size).toBe(2);
+  });
+
+  it('remembers no walk that failed: each job that sends the context reports it, and a later walk reads it afresh', () => {
+    write('ctx/app.txt');
+    write('ctx/Dockerfile', 'FROM scratch AS prod\n');
+    const [api, prod] = [job({ context: 'ctx' }), job({ context: 'ctx', target: 'prod' })];
+    rmSync(path.join(dir, 'ctx'), { recursive: true });
+    const walks = new ContextWalks(undefined);
+    expect(() => walks.of(api)).toThrow(UnreadableContextError);
+    expect(() => walks.of(prod)).toThrow(/cannot read \. \(it disappeared\)/);
+    expect(walks.size).toBe(0);
+    write('ctx/app.txt');
+    // the job read its Dockerfile before: the walk sends what is there now
+    expect(walks.of(prod).entries.map((e) => e.path)).toEqual(['app.txt']);
   });
 });
 
@@ -156,7 +198,7 @@ describe('the context as a tar stream', () => {
     symlinkSync(`../${'x'.repeat(120)}`, path.join(dir, 'far-link'));
     write('big.bin', 'x'.repeat(600_000));
     const j = job();
-    const snap = snapshotJob(j, ContentHashCache.open(undefined, dir));
+    const snap = snapshotJob(j, new ContextWalks(undefined));
     const { stream, dockerfile } = contextTar(j, snap);
     expect(dockerfile).toBe('Dockerfile');
     const { list, out } = await untar(stream);
@@ -176,7 +218,7 @@ describe('the context as a tar stream', () => {
     write('ctx/app.txt');
     write('docker/api.Dockerfile', 'FROM scratch\n');
     const j = job({ context: 'ctx', dockerfile: '../docker/api.Dockerfile' });
-    const { stream, dockerfile } = contextTar(j, snapshotJob(j, ContentHashCache.open(undefined, dir)));
+    const { stream, dockerfile } = contextTar(j, snapshotJob(j, new ContextWalks(undefined)));
     expect(dockerfile).toMatch(/^\.dockerfile\.berth-[0-9a-f]{12}$/);
     const { out } = await untar(stream);
     expect(readFileSync(path.join(out, dockerfile), 'utf8')).toBe('FROM scratch\n');

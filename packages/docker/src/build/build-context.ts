@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { digestContext, type ContentHashCache } from './context-digest.js';
+import { ContentHashCache, digestContext } from './context-digest.js';
 import { walkContext, type ContextEntry } from './context-walk.js';
 import { IgnoreMatcher } from './dockerignore.js';
 import type { BuildJob } from './build-job.js';
@@ -20,14 +20,50 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+/** A context as `.dockerignore` leaves it: what is sent, and its digest. */
+export interface WalkedContext {
+  entries: ContextEntry[];
+  /** digestContext of the entries. */
+  digest: string;
+}
+
 /**
- * Walks the job's context with Docker's `.dockerignore` rules and digests what would be sent, together
- * with the Dockerfile and the parameters that decide the image. `noCache`, `pull` and `cacheFrom` are not
- * part of it: they change how the image is made, not what it is.
+ * The contexts of one plan, each walked and digested once: services built from the same directory with the
+ * same `.dockerignore` rules (`context: .` with another target, Dockerfile or args, as Compose projects often
+ * have) send the same entries, so the second costs no walk. A walk that fails is not remembered.
  */
-export function snapshotJob(job: BuildJob, cache: ContentHashCache): BuildSnapshot {
-  const entries = walkContext(job.contextDir, new IgnoreMatcher(job.ignore));
-  const context = digestContext(job.contextDir, entries, cache);
+export class ContextWalks {
+  private readonly walked = new Map<string, WalkedContext>();
+
+  /** `cacheDir`: where the content hashes are remembered between runs (none: every file is read). */
+  constructor(private readonly cacheDir: string | undefined) {}
+
+  /** Throws UnreadableContextError for a file or directory of the context that cannot be read. */
+  of(job: BuildJob): WalkedContext {
+    // the rules decide the entries: `!Dockerfile` is among them only for the job whose Dockerfile the file excludes
+    const key = `${job.contextDir}\0${job.ignore.join('\0')}`;
+    let context = this.walked.get(key);
+    if (!context) {
+      const entries = walkContext(job.contextDir, new IgnoreMatcher(job.ignore));
+      context = { entries, digest: digestContext(job.contextDir, entries, ContentHashCache.open(this.cacheDir, job.contextDir)) };
+      this.walked.set(key, context);
+    }
+    return context;
+  }
+
+  /** How many contexts were walked. */
+  get size(): number {
+    return this.walked.size;
+  }
+}
+
+/**
+ * The job's context as walked with Docker's `.dockerignore` rules (once per plan, see ContextWalks), and the
+ * digest of what would be sent together with the Dockerfile and the parameters that decide the image.
+ * `noCache`, `pull` and `cacheFrom` are not part of it: they change how the image is made, not what it is.
+ */
+export function snapshotJob(job: BuildJob, walks: ContextWalks): BuildSnapshot {
+  const { entries, digest: context } = walks.of(job);
   const inputs = {
     v: DIGEST_VERSION,
     context,

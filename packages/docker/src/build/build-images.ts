@@ -4,14 +4,13 @@ import type { EngineApi } from '../engine/engine-api.js';
 import { engineMessage } from '../engine/engine-errors.js';
 import { BERTH_BUILD_INPUTS } from '../labels.js';
 import { Semaphore } from '../up/limits.js';
-import { contextTar, snapshotJob, type BuildSnapshot } from './build-context.js';
+import { ContextWalks, contextTar, snapshotJob, type BuildSnapshot } from './build-context.js';
 import type { BuildJob } from './build-job.js';
 import { builderFor, decideBuild, type BuildDecision, type BuildMode, type ExistingImage } from './build-plan.js';
 import { followBuild, type BuildFailure } from './build-progress.js';
 import { DEFAULT_BUILD_PARALLEL } from './build-parallel.js';
 import { buildQuery } from './build-query.js';
 import { buildFactsFromPing, chooseBuilder, type BuilderChoice } from './builder-choice.js';
-import { ContentHashCache } from './context-digest.js';
 import { UnreadableContextError } from './context-walk.js';
 import { externalImages } from './dockerfile.js';
 
@@ -100,9 +99,10 @@ async function engineBuilder(api: BuildApi, env: NodeJS.ProcessEnv): Promise<Bui
 }
 
 /**
- * What each image needs, before anything is built: its context walked and digested, the image the engine
- * has under its name, the decision, and (for those to build) the builder. Problems are bad input (an
- * unreadable context file, a Dockerfile the chosen builder cannot run), all found before any build starts.
+ * What each image needs, before anything is built: its context walked and digested (once for all the images
+ * built from the same one), the image the engine has under its name, the decision, and (for those to build)
+ * the builder. Problems are bad input (an unreadable context file, a Dockerfile the chosen builder cannot run),
+ * all found before any build starts.
  */
 export async function planBuilds(api: BuildApi, targets: BuildTarget[], options: PlanBuildsOptions): Promise<{ builds: PlannedBuild[]; problems: Problem[] }> {
   const env = options.env ?? process.env;
@@ -113,10 +113,11 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
   const inspected = Promise.all(targets.map((t) => existingImage(api, t.job.image)));
   inspected.catch(() => undefined);
   const snapshots: (BuildSnapshot | undefined)[] = [];
+  const walks = new ContextWalks(options.cacheDir);
   for (const { job } of targets) {
     await setImmediate();
     try {
-      snapshots.push(snapshotJob(job, ContentHashCache.open(options.cacheDir, job.contextDir)));
+      snapshots.push(snapshotJob(job, walks));
     } catch (err) {
       if (!(err instanceof UnreadableContextError)) throw err;
       problems.push({
