@@ -26,6 +26,30 @@ describe('berth without a Docker engine', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('refuses a bad number for an option with one line naming it, exit 2, before it looks for the engine', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'berth-cli-'));
+    try {
+      writeFileSync(path.join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: nodaemon }\nservices: {}\n');
+      const bad: [string[], string][] = [
+        [['up', '--timeout', 'soon'], "option '--timeout <seconds>' argument 'soon' is invalid. must be a number of seconds, more than 0"],
+        [['up', '--timeout', '0'], "option '--timeout <seconds>' argument '0' is invalid"],
+        [['build', '--timeout', '-5'], "option '--timeout <seconds>' argument '-5' is invalid"],
+        [['logs', '--tail', 'abc'], "option '--tail <lines>' argument 'abc' is invalid. must be a whole number of lines (0 or more), or all"],
+        [['health', '--watch', '--interval', '0'], "option '--interval <seconds>' argument '0' is invalid"],
+        [['serve', '--wait', '-1'], "option '--wait <ms>' argument '-1' is invalid. must be a whole number of milliseconds, 0 or more"],
+      ];
+      for (const [args, message] of bad) {
+        const r = await berth(args, { cwd: dir, env: { DOCKER_HOST: 'unix:///tmp/berth-dead-docker.sock' } });
+        expect({ args, code: r.code }).toEqual({ args, code: 2 });
+        expect(r.stderr.split('\n')[0]).toContain(message);
+        expect(r.stderr).not.toContain('cannot reach a Docker engine');
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe.skipIf(!dockerAvailable())(`berth up/status/down from the command line${dockerSkipReason()}`, () => {

@@ -4,6 +4,7 @@ import { formatDuration } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { seconds } from '../option-values.js';
 import type { Progress } from '../progress.js';
 import { waitingFor, withEngines } from './engine-session.js';
 
@@ -46,9 +47,9 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
     .option('--pull', 'pull the base images again')
     .option('--dry-run', 'say which images are up to date with their inputs, and why the others are not; build nothing')
     .option('--parallel <n>', PARALLEL_HELP)
-    .option('--timeout <seconds>', 'how long the builds may take altogether (waiting for another berth working on the project included)', '1800')
+    .option('--timeout <seconds>', 'how long the builds may take altogether (waiting for another berth working on the project included)', seconds, 1800)
     .action(
-      action(async (ctx, services: string[], opts: { profile: string[]; cache: boolean; pull?: boolean; dryRun?: boolean; parallel?: string; timeout: string }) => {
+      action(async (ctx, services: string[], opts: { profile: string[]; cache: boolean; pull?: boolean; dryRun?: boolean; parallel?: string; timeout: number }) => {
         const ws = ctx.load();
         const parallel = await buildParallel(opts.parallel);
         ctx.out.problems(ws.warnings, 'stderr');
@@ -68,7 +69,7 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
             dotEnv: ws.env?.entries ?? [],
             env: ctx.env,
             signal: ctx.signal,
-            timeoutMs: Math.max(1, Number(opts.timeout) || 1800) * 1000,
+            timeoutMs: opts.timeout * 1000,
             ...(parallel ? { parallel } : {}),
             onLockWait: (h) => progress.log(waitingFor(h)),
             onEvent: buildProgress(ctx, progress),

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { formatDuration, serviceEngine } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { lineCount, seconds } from '../option-values.js';
 import { buildParallel, buildProgress, PARALLEL_HELP } from './build-commands.js';
 import { manyEngines, waitingFor, withEngines } from './engine-session.js';
 
@@ -22,9 +23,9 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .option('--parallel <n>', PARALLEL_HELP)
     .option('--no-wait', 'do not wait for health after starting (dependency conditions are still honoured)')
     .option('--no-early-probe', "start a service_healthy dependent only once the engine reports its dependency healthy (one health interval after start), not as soon as the dependency's health test passes when berth runs it")
-    .option('--timeout <seconds>', 'the deadline for up: engine calls, pulls and health waits, image builds aside (their time is added); an engine that stops answering ends it sooner, with exit 3', '120')
+    .option('--timeout <seconds>', 'the deadline for up: engine calls, pulls and health waits, image builds aside (their time is added); an engine that stops answering ends it sooner, with exit 3', seconds, 120)
     .action(
-      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; build?: boolean; parallel?: string; wait: boolean; earlyProbe: boolean; timeout: string }) => {
+      action(async (ctx, services: string[], opts: { profile: string[]; dryRun?: boolean; pull?: boolean; build?: boolean; parallel?: string; wait: boolean; earlyProbe: boolean; timeout: number }) => {
         const ws = ctx.load();
         const buildParallelism = await buildParallel(opts.parallel);
         ctx.out.problems(ws.warnings, 'stderr');
@@ -45,7 +46,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               ...(buildParallelism ? { buildParallel: buildParallelism } : {}),
               wait: opts.wait,
               earlyProbe: opts.earlyProbe,
-              timeoutMs: Math.max(1, Number(opts.timeout) || 120) * 1000,
+              timeoutMs: opts.timeout * 1000,
               signal: ctx.signal,
               projectDir: path.dirname(ws.specPath),
               // The .env the loader read beside the spec (none: none), not a second read of it.
@@ -161,9 +162,9 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .description("the project's logs, stdout and stderr, each line prefixed with its service")
     .argument('[service...]', 'only these services')
     .option('-f, --follow', 'keep streaming until Ctrl-C')
-    .option('--tail <lines>', 'only the last N lines of each service')
+    .option('--tail <lines>', 'only the last N lines of each service (a number, or all)', lineCount)
     .action(
-      action(async (ctx, services: string[], opts: { follow?: boolean; tail?: string }) => {
+      action(async (ctx, services: string[], opts: { follow?: boolean; tail?: number }) => {
         const ws = ctx.load();
         const label = (s: string) => (manyEngines(ws.spec) ? `${s}@${serviceEngine(ws.spec, s)}` : s);
         const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => label(s).length));
@@ -173,7 +174,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           docker.logsAcrossEngines(engines, ws.spec, {
             services,
             follow: !!opts.follow,
-            ...(opts.tail !== undefined ? { tail: Number(opts.tail) } : {}),
+            ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
             signal: ctx.signal,
             env: ctx.env,
             onLine: (l) => {

@@ -1,16 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { milliseconds } from '../option-values.js';
 
 type GpuModule = typeof import('@berth/gpu');
 type GpuReport = Awaited<ReturnType<GpuModule['gpuReport']>>;
-
-function milliseconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of milliseconds');
-  return n;
-}
 
 interface EngineFacts {
   info?: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../command.js';
+import { seconds } from '../option-values.js';
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
@@ -10,9 +11,9 @@ export function registerHealthCommands(program: Command, action: ActionFactory):
     .description('check every service and connection of the spec (or those named): status, latency and why; exit 1 unless all pass')
     .argument('[service...]', 'services or connections to check (default: all, and the devcontainer)')
     .option('-w, --watch', 'keep checking and refresh the table in place (Ctrl-C to stop)')
-    .option('--interval <seconds>', 'seconds between rounds with --watch', '5')
+    .option('--interval <seconds>', 'seconds between rounds with --watch', seconds, 5)
     .action(
-      action(async (ctx, services: string[], opts: { watch?: boolean; interval: string }) =>
+      action(async (ctx, services: string[], opts: { watch?: boolean; interval: number }) =>
         (await import('./health/health.js')).health(ctx, services, opts),
       ),
     );

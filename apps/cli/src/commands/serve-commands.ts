@@ -4,6 +4,7 @@ import { BerthError } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { millisecondsOrZero } from '../option-values.js';
 
 /** The port the registry reserves for berth's API (BERTH_PORT). */
 export const DEFAULT_PORT = 7420;
@@ -16,7 +17,7 @@ interface ServeOptions {
   engine?: boolean;
   gpu?: boolean;
   ecosystem?: boolean;
-  wait?: string;
+  wait?: number;
   mcpAllowWrite?: boolean;
 }
 
@@ -41,7 +42,7 @@ export function registerServeCommands(program: Command, action: ActionFactory): 
     .option('--no-engine', 'do not watch the Docker engine (no containers, profiles or write actions)')
     .option('--no-gpu', 'do not run GPU detection')
     .option('--no-ecosystem', 'do not load the ecosystem the spec belongs to (its ecosystem.yaml beside the registry) for /api/ecosystem')
-    .option('--wait <ms>', 'how long to wait for the first round of checks before printing the summary', '3000')
+    .option('--wait <ms>', 'how long to wait for the first round of checks before printing the summary', millisecondsOrZero, 3000)
     .option('--mcp-allow-write', 'offer the MCP tools that change things (up, down, restart, ports_register) at /mcp too')
     .action(action(async (ctx, opts: ServeOptions) => serve(ctx, opts)));
 }
@@ -81,7 +82,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     if (ctx.signal.aborted) resolve();
     ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  await Promise.race([stopped, firstRound(server, Number(opts.wait ?? 3000))]);
+  await Promise.race([stopped, firstRound(server, opts.wait ?? 3000)]);
   await printSummary(ctx, server);
   await stopped;
   ctx.out.note('berth serve: stopping (finishing checks in flight, closing the store)');

@@ -15,7 +15,7 @@ async function specEngines(ctx: CliContext, spec: BerthSpec) {
  * connections) at once, as a table: subject, check, status, latency, reason. Exit 0 when all pass.
  * With --watch: rounds every --interval seconds, redrawn in place on a TTY, plain blocks otherwise.
  */
-export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: string }): Promise<number> {
+export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: number }): Promise<number> {
   const ws = ctx.load();
   const known = [...Object.keys(ws.spec.services), ...Object.keys(ws.spec.connections), ...(ws.spec.devcontainer ? ['devcontainer'] : [])];
   const unknown = services.filter((s) => !known.includes(s));
@@ -27,8 +27,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
       }),
     });
   }
-  const interval = Number(opts.interval);
-  if (!(interval > 0)) throw new BerthError('ERR_BERTH_USAGE', `--interval must be a number of seconds, got "${opts.interval}"`);
+  const interval = opts.interval;
   const { deriveChecks, runChecks, worstStatus, offReason } = await import('@berth/health');
   // Unless named, services the selection does not expect (Compose profiles off, and no devcontainer or
   // host runtime) are left out, as `docker compose up` leaves them; @berth/spec's expectedServices decides.
