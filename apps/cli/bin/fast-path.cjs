@@ -9,7 +9,7 @@
 // Whatever happens to a cache (missing, stale, corrupt, unwritable), the run only compiles again.
 // `--write-cache FILE ARGS...` (used by build.mjs) runs ARGS and writes the build's cache for FILE afterwards.
 'use strict';
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { homedir } = require('node:os');
 const { dirname, isAbsolute, join } = require('node:path');
 const { Script, constants } = require('node:vm');
@@ -32,7 +32,10 @@ function cacheDir(env = process.env) {
 function enableCompileCache(env = process.env) {
   if (typeof Module.enableCompileCache !== 'function') return false;
   try {
-    const { status } = Module.enableCompileCache(env.NODE_COMPILE_CACHE ? undefined : join(cacheDir(env), 'compile-cache'));
+    const dir = env.NODE_COMPILE_CACHE ? undefined : join(cacheDir(env), 'compile-cache');
+    // made here first: Node's own mkdir of it would retry for ever where the folder cannot be made (see makeDirs)
+    if (dir && !env.NODE_DISABLE_COMPILE_CACHE) makeDirs(dir);
+    const { status } = Module.enableCompileCache(dir);
     const { ENABLED, ALREADY_ENABLED } = Module.constants.compileCacheStatus;
     return status === ENABLED || status === ALREADY_ENABLED;
   } catch {
@@ -57,11 +60,34 @@ const readOrUndefined = (path) => {
   }
 };
 
+/**
+ * `mkdir -p` as @berth/spec's makeDirs does it (the launcher loads no package): Node's own recursive mkdir retries
+ * for ever where mkdir answers ENOENT under a parent that exists (a cache folder under /proc, some FUSE mounts).
+ */
+function makeDirs(dir) {
+  const isDir = (d) => {
+    try {
+      return statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const missing = [];
+  for (let at = dir; !isDir(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 /** Writes DATA to PATH through a temporary file and a rename, so a reader never sees half a cache; false on any error. */
 function writeCache(path, data) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writeFileSync(tmp, data);
     renameSync(tmp, path);
     return true;

@@ -12,7 +12,8 @@ const broken = join(root, 'packages/docker/test/compose-fixtures/broken');
 const hasDockerCompose = spawnSync('docker-compose', ['version']).status === 0;
 
 function berth(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env } });
+  // bounded: a hang is a failure here, not a stuck suite
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -111,6 +112,26 @@ describe('berth compose', () => {
     expect(berth(['--spec', spec, 'compose', '-o', out], tmp).code).toBe(2);
     const json = JSON.parse(berth(['--spec', spec, 'compose', '--json'], tmp).stdout);
     expect(json.compose.services.web.image).toBe('nginx:${NGINX_TAG:?set NGINX_TAG in .env}');
+  });
+
+  it('makes the missing folders of the output file, and says in one line, exit 2, which one cannot be made', () => {
+    const spec = join(tmp, 'export', 'berth.yaml');
+    expect(berth(['import', 'compose', 'compose.yaml', '-f', 'override.yaml', '-o', spec, '--force'], app).code).toBe(0);
+    const nested = join(tmp, 'export', 'new', 'deeper', 'compose.yml');
+    expect(berth(['--spec', spec, 'compose', '-o', nested], tmp).code).toBe(0);
+    expect(existsSync(nested)).toBe(true);
+    const blocked = berth(['--spec', spec, 'compose', '-o', join(nested, 'x', 'compose.yml')], tmp);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr.trim()).toBe(`berth: cannot write ${join(nested, 'x', 'compose.yml')}: cannot make the folder ${join(nested, 'x')} (ENOTDIR)`);
+  });
+
+  // where mkdir answers ENOENT under a folder that exists, Node's own recursive mkdir retried for ever at full CPU
+  it.skipIf(!existsSync('/proc/self'))(`ends at once where the folder cannot be made under one that exists (/proc)${existsSync('/proc/self') ? '' : ' (skipped: this system has no /proc)'}`, () => {
+    const spec = join(tmp, 'export', 'berth.yaml');
+    expect(berth(['import', 'compose', 'compose.yaml', '-f', 'override.yaml', '-o', spec, '--force'], app).code).toBe(0);
+    const proc = berth(['--spec', spec, 'compose', '-o', '/proc/berth-no-such-folder/compose.yml'], tmp);
+    expect(proc.code).toBe(2);
+    expect(proc.stderr.trim()).toBe('berth: cannot write /proc/berth-no-such-folder/compose.yml: cannot make the folder /proc/berth-no-such-folder (ENOENT)');
   });
 
   it('says where in the spec each service that Compose cannot run is', () => {

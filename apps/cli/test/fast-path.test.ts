@@ -130,6 +130,22 @@ describe('the code-cached fast path for the spec and engine commands', () => {
       expect(viaLauncher.stdout).toBe(expected.stdout);
       expect(viaLauncher.stderr).toBe(expected.stderr);
     });
+
+    // Node's recursive mkdir retried for ever where mkdir answers ENOENT under a parent that exists (/proc): the
+    // user's code cache (written at exit) and Node's compile cache (the ES module bundle, 22.1+) both hung there.
+    it.skipIf(!existsSync('/proc/self'))(`a cache folder that cannot be made under a folder that exists (/proc) costs a compile, nothing else, at once${existsSync('/proc/self') ? '' : ' (skipped: this system has no /proc)'}`, () => {
+      const xdg = '/proc/berth-no-such-folder';
+      const bounded = { cwd: root, encoding: 'utf8' as const, env: envWith(xdg), timeout: 20_000 };
+      const copied = spawnSync(process.execPath, ['-e', PROBE, fastPath, copy], bounded);
+      expect(copied.error).toBeUndefined();
+      expect(copied.status).toBe(expected.status);
+      expect(copied.stdout).toBe(expected.stdout);
+      expect(copied.stderr).toMatch(/berth-cache:none\n$/);
+      const esmCommand = spawnSync(process.execPath, [bin, 'doctor', '--help'], bounded);
+      expect(esmCommand.error).toBeUndefined();
+      expect(esmCommand.status).toBe(0);
+      expect(esmCommand.stderr).toBe('');
+    });
   });
 
   it('answers the same through bin/berth.mjs, the launcher\'s older name, which scripts may still run', () => {

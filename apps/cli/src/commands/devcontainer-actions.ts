@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, analyzePorts, devcontainerPlace, displayPath, fileChangedError, findSpecFile, updateFileLocked, type Problem } from '@berth/spec';
+import { BerthError, analyzePorts, devcontainerPlace, displayPath, fileChangedError, findSpecFile, makeDirs, updateFileLocked, type Problem } from '@berth/spec';
 import type { DevcontainerChange } from '@berth/devcontainer';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -97,7 +97,7 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   }
   if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_USAGE', "not writing into the bundled example's devcontainer.json", { hint: 'run berth where your berth.yaml is' });
   if (!inStep) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     await ctx.waitingForLock((lock) =>
       updateFileLocked(
         path,

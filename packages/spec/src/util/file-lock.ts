@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crypto, timersPromises } from './builtins.js';
 import { BerthError } from '../problem.js';
 import { formatDuration } from '../format/duration.js';
+import { makeDirs } from './make-dirs.js';
 
 /**
  * Cross-process locks on files berth writes (the port registry, the spec, generated pages) and on named
@@ -87,12 +88,12 @@ export function namedLockFile(name: string, env: NodeJS.ProcessEnv = process.env
 export function runtimeLockDir(env: NodeJS.ProcessEnv = process.env): string {
   const uid = process.getuid?.();
   const runtime = env.XDG_RUNTIME_DIR && isOwnDir(env.XDG_RUNTIME_DIR, uid) ? join(env.XDG_RUNTIME_DIR, 'berth') : join(tmpdir(), `berth-${uid ?? 'user'}`);
-  mkdirSync(runtime, { recursive: true, mode: 0o700 });
+  makeDirs(runtime, 0o700);
   if (!isOwnDir(runtime, uid)) {
     throw new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
   }
   const dir = join(runtime, 'locks');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 0o700);
   return dir;
 }
 

@@ -58,6 +58,11 @@ describe('writeFileLocked and updateFileLocked', () => {
     await expect(writeFileLocked(join(dir, 'a', 'compose.yaml'), 'x\n')).rejects.toMatchObject({ code: 'ERR_BERTH_NO_DIR', message: `${join(dir, 'a')}: no such directory` });
     await writeFileLocked(join(dir, 'a', 'compose.yaml'), 'x\n', { mkdir: true });
     expect(readFileSync(join(dir, 'a', 'compose.yaml'), 'utf8')).toBe('x\n');
+    // a folder that cannot be made is one error naming it (a file in the way here)
+    await expect(writeFileLocked(join(dir, 'a', 'compose.yaml', 'b', 'c.yaml'), 'x\n', { mkdir: true, display: 'b/c.yaml' })).rejects.toMatchObject({
+      code: 'ERR_BERTH_WRITE',
+      message: `cannot write b/c.yaml: cannot make the folder ${join(dir, 'a', 'compose.yaml', 'b')} (ENOTDIR)`,
+    });
   });
 
   it('a write by a tool that takes no lock, between the read and the write, is kept and reported', async () => {

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BerthError } from '../problem.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
+import { makeDirs } from './make-dirs.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /**
@@ -58,7 +59,14 @@ export async function writeFileLocked(path: string, text: string, options: Locke
  */
 export async function updateFileLocked(path: string, update: (current: string | undefined) => string | undefined | Promise<string | undefined>, options: Omit<LockedWriteOptions, 'overwrite'> = {}): Promise<LockedUpdate> {
   const display = options.display ?? path;
-  if (options.mkdir) mkdirSync(dirname(path), { recursive: true });
+  if (options.mkdir) {
+    try {
+      makeDirs(dirname(path));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: cannot make the folder ${e.path ?? dirname(path)} (${e.code ?? e.message})`, { cause: err });
+    }
+  }
   return withFileLock(
     path,
     async () => {

@@ -1,6 +1,7 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { crypto } from './builtins.js';
+import { makeDirs } from './make-dirs.js';
 
 export interface WriteFileAtomicOptions {
   /** Replace an existing file (default). Without it, a file that exists, or appears meanwhile, fails with EEXIST. */
@@ -16,7 +17,7 @@ export interface WriteFileAtomicOptions {
  * Throws the file system's error; the temporary file never stays behind.
  */
 export function writeFileAtomic(path: string, text: string, options: WriteFileAtomicOptions = {}): void {
-  if (options.mkdir) mkdirSync(dirname(path), { recursive: true });
+  if (options.mkdir) makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
   const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o644;
   let fd: number | undefined;

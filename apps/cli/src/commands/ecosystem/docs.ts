@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, hasErrors, updateFileLocked, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, makeDirs, updateFileLocked, type Problem } from '@berth/spec';
 import { lineDrift } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -48,7 +47,7 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
     return ok ? ExitCode.Ok : ExitCode.Findings;
   }
   if (opts.write !== undefined) {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const written: { file: string; written: boolean }[] = [];
     for (const [i, p] of pages.entries()) {
       // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
