@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, analyzePorts, devcontainerPlace, displayPath, fileChangedError, findSpecFile, makeDirs, updateFileLocked, type Problem } from '@berth/spec';
+import { BerthError, analyzePorts, devcontainerPlace, displayPath, fileChangedError, findSpecFile, updateFileLocked, type Problem } from '@berth/spec';
 import type { DevcontainerChange } from '@berth/devcontainer';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -97,7 +97,6 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   }
   if (ws.usingBundledExample) throw new BerthError('ERR_BERTH_USAGE', "not writing into the bundled example's devcontainer.json", { hint: 'run berth where your berth.yaml is' });
   if (!inStep) {
-    makeDirs(dirname(path));
     await ctx.waitingForLock((lock) =>
       updateFileLocked(
         path,
@@ -105,7 +104,7 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
           if (now !== before) throw fileChangedError(file);
           return after;
         },
-        { display: file, purpose: `bringing it in step with ${ws.specFile}`, ...lock },
+        { display: file, purpose: `bringing it in step with ${ws.specFile}`, mkdir: true, ...lock },
       ),
     );
   }

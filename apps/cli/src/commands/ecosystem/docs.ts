@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, hasErrors, makeDirs, updateFileLocked, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, updateFileLocked, type Problem } from '@berth/spec';
 import { lineDrift } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -47,7 +47,6 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
     return ok ? ExitCode.Ok : ExitCode.Findings;
   }
   if (opts.write !== undefined) {
-    makeDirs(dir);
     const written: { file: string; written: boolean }[] = [];
     for (const [i, p] of pages.entries()) {
       // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
@@ -59,7 +58,7 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
             if (fresh.problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers', { problems: fresh.problems });
             return fresh.page;
           },
-          { purpose: 'writing the ecosystem\'s pages', display: p.file, ...lock },
+          { purpose: 'writing the ecosystem\'s pages', display: p.file, mkdir: true, ...lock },
         ),
       );
       written.push({ file: p.file, written: changed });

@@ -27,7 +27,6 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
       }),
     });
   }
-  const interval = opts.interval;
   const { deriveChecks, runChecks, worstStatus, offReason } = await import('@berth/health');
   // Unless named, services the selection does not expect (Compose profiles off, and no devcontainer or
   // host runtime) are left out, as `docker compose up` leaves them; @berth/spec's expectedServices decides.
@@ -71,7 +70,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     }
     if (!opts.watch) return code;
     const stopped = await new Promise<boolean>((resolve) => {
-      const t = setTimeout(() => resolve(false), interval * 1000);
+      const t = setTimeout(() => resolve(false), opts.interval * 1000);
       ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve(true)), { once: true });
     });
     if (stopped) return ExitCode.Interrupted;
