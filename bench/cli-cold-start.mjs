@@ -11,7 +11,10 @@
 //   - first: the first run ever of this install under this Node: an empty cache folder (XDG_CACHE_HOME) per run.
 //     The Node that built the CLI still has the build's code cache, which ships beside the bundle; any other Node
 //     compiles, and writes its own cache when the run ends (that write is part of what is measured).
-//   - warm: a user's next runs: the same cache folder for every run of the command, after one run to fill it.
+//   - warm: a user's next runs: the same cache folder for every run of the command, after one run to fill it. The
+//     spec commands answer from their result cache there (apps/cli/bin/result-cache.cjs): nothing changed.
+//   - changed: the same, with an input changed before each run (an environment variable the result cache keys on),
+//     so the command runs in full with a warm code cache: a user's next run after editing the spec.
 // Wall time swings with a busy machine's load (printed before and after); CPU time (all threads, read by each
 // child at exit) much less, so both ratios are printed. NODE_COMPILE_CACHE and NODE_EXTRA_CA_CERTS are left out.
 import { spawnSync } from 'node:child_process';
@@ -100,7 +103,7 @@ try {
     for (const args of COMMANDS) {
       const warmXdg = mkdtempSync(join(scratch, 'warm-'));
       time(node, [bin, ...args], cwd, withCache(warmXdg)); // the run before: the OS file cache, and this Node's code cache
-      const m = { base: { wall: [], cpu: [] }, first: { wall: [], cpu: [] }, warm: { wall: [], cpu: [] } };
+      const m = { base: { wall: [], cpu: [] }, first: { wall: [], cpu: [] }, warm: { wall: [], cpu: [] }, changed: { wall: [], cpu: [] } };
       const add = (k, t) => (m[k].wall.push(t.wall), m[k].cpu.push(t.cpu));
       for (let i = 0; i < roundsFor(args); i++) {
         add('base', time(node, ['-e', '0'], cwd, base));
@@ -108,10 +111,11 @@ try {
         add('first', time(node, [bin, ...args], cwd, withCache(firstXdg)));
         rmSync(firstXdg, { recursive: true, force: true });
         add('warm', time(node, [bin, ...args], cwd, withCache(warmXdg)));
+        add('changed', time(node, [bin, ...args], cwd, { ...withCache(warmXdg), BERTH_BENCH_ROUND: String(i) }));
       }
       rmSync(warmXdg, { recursive: true, force: true });
       const med = (k) => ({ wall: median(m[k].wall), cpu: median(m[k].cpu) });
-      rows.push({ major, version, command: args.join(' '), base: med('base'), first: med('first'), warm: med('warm'), n: roundsFor(args) });
+      rows.push({ major, version, command: args.join(' '), base: med('base'), first: med('first'), warm: med('warm'), changed: med('changed'), n: roundsFor(args) });
     }
   }
 } finally {
@@ -121,7 +125,8 @@ try {
 
 console.log(`berth cold start against node -e 0 of the same Node (medians; the target: validate warm <= 1.5x)`);
 console.log(`bin: ${bin.slice(root.length)}; ${cpus().length} CPUs; load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);
-console.log(`first: an empty cache folder each run (the build's code cache only for the Node that built it); warm: after a run of the same command\n`);
+console.log(`first: an empty cache folder each run (the build's code cache only for the Node that built it); warm: after a run of the same command`);
+console.log(`(the spec commands answer from their result cache); changed: the same cache folder, an input changed before each run\n`);
 const cols = [
   ['node', 10, (r) => r.version],
   ['command', 11, (r) => r.command],
@@ -130,11 +135,15 @@ const cols = [
   ['x', 6, (r) => ratio(r.first.wall / r.base.wall)],
   ['warm', 10, (r) => ms(r.warm.wall)],
   ['x', 6, (r) => ratio(r.warm.wall / r.base.wall)],
+  ['changed', 10, (r) => ms(r.changed.wall)],
+  ['x', 6, (r) => ratio(r.changed.wall / r.base.wall)],
   ['cpu -e 0', 11, (r) => ms(r.base.cpu)],
   ['cpu first', 11, (r) => ms(r.first.cpu)],
   ['x', 6, (r) => ratio(r.first.cpu / r.base.cpu)],
   ['cpu warm', 11, (r) => ms(r.warm.cpu)],
   ['x', 6, (r) => ratio(r.warm.cpu / r.base.cpu)],
+  ['cpu changed', 12, (r) => ms(r.changed.cpu)],
+  ['x', 6, (r) => ratio(r.changed.cpu / r.base.cpu)],
 ];
 const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(cols[i][1]) : c.padStart(cols[i][1]))).join(' ');
 console.log(`${line(cols.map(([h]) => h))}  runs`);

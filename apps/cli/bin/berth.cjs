@@ -22,10 +22,16 @@ if (!existsSync(join(dist, 'berth.mjs'))) {
 // Commands, and `command subcommand` pairs, the fast path serves (`ecosystem docs` renders pages: not there).
 const FAST = new Set(['validate', 'ports', 'env', 'docs', 'schema', 'init', 'up', 'down', 'status', 'ps', 'logs', 'restart', 'build', 'ecosystem check']);
 const fast = join(dist, 'fast', 'berth.cjs');
-const { enableCompileCache, load } = require('./fast-path.cjs');
+const { RUNTIME, cacheDir, enableCompileCache, load } = require('./fast-path.cjs');
 const [command, subcommand] = commandWords(process.argv.slice(2));
 if ((FAST.has(command) || FAST.has(`${command} ${subcommand}`)) && existsSync(fast)) {
-  load(fast).exports.start();
+  // A pure command run again on unchanged inputs answers from its result cache (result-cache.cjs) without loading the CLI.
+  const results = require('./result-cache.cjs').resultCache({ command, argv: process.argv.slice(2), fastFile: fast, runtime: RUNTIME, cacheDir: cacheDir() });
+  if (!results?.replay()) {
+    let recording;
+    const done = load(fast, { beforeRun: () => (recording = results?.record()) }).exports.start();
+    if (recording) done.then(() => recording.finished());
+  }
 } else {
   enableCompileCache();
   import(require('node:url').pathToFileURL(join(dist, 'berth.mjs')).href);

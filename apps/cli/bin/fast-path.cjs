@@ -12,7 +12,6 @@
 const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { homedir } = require('node:os');
 const { dirname, isAbsolute, join } = require('node:path');
-const { Script, constants } = require('node:vm');
 const Module = require('node:module');
 
 /** This Node: the only one that may use a code cache named for it. */
@@ -64,7 +63,7 @@ const readOrUndefined = (path) => {
  * `mkdir -p` as @berth/spec's makeDirs does it (the launcher loads no package): Node's own recursive mkdir retries
  * for ever where mkdir answers ENOENT under a parent that exists (a cache folder under /proc, some FUSE mounts).
  */
-function makeDirs(dir) {
+function makeDirs(dir, mode = 0o777) {
   const isDir = (d) => {
     try {
       return statSync(d).isDirectory();
@@ -76,7 +75,7 @@ function makeDirs(dir) {
   for (let at = dir; !isDir(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
   for (const d of missing) {
     try {
-      mkdirSync(d);
+      mkdirSync(d, mode);
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
     }
@@ -100,8 +99,9 @@ function writeCache(path, data) {
  * Loads FILE (CommonJS) through node:vm with this Node's code cache for it: the build's, else the user's. When
  * neither is there or V8 rejects it, the user's cache is written when the process exits (after the command ran,
  * so it holds what the run compiled). `cache` says what happened: 'build' | 'user' | 'rejected' | 'none'.
+ * `beforeRun` is called once the file and its cache are read and compiled, just before its code runs.
  */
-function load(file, { env = process.env, useCache = true, refreshOnExit = true } = {}) {
+function load(file, { env = process.env, useCache = true, refreshOnExit = true, beforeRun } = {}) {
   const source = readFileSync(file, 'utf8');
   const where = cacheFiles(file, source, env);
   let cachedData = useCache ? readOrUndefined(where.build) : undefined;
@@ -110,6 +110,7 @@ function load(file, { env = process.env, useCache = true, refreshOnExit = true }
     cachedData = readOrUndefined(where.user);
     if (cachedData) cache = 'user';
   }
+  const { Script, constants } = require('node:vm');
   const script = new Script(Module.wrap(source), {
     filename: file,
     cachedData,
@@ -120,11 +121,12 @@ function load(file, { env = process.env, useCache = true, refreshOnExit = true }
     process.once('exit', () => writeCache(where.user, script.createCachedData()));
   }
   const module = { exports: {} };
+  beforeRun?.();
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
   return { exports: module.exports, cache, files: where, saveBuildCache: () => writeCache(where.build, script.createCachedData()) };
 }
 
-module.exports = { load, cacheDir, cacheFiles, enableCompileCache, RUNTIME };
+module.exports = { load, cacheDir, cacheFiles, enableCompileCache, makeDirs, RUNTIME };
 
 if (require.main === module && process.argv[2] === '--write-cache') {
   const { exports, saveBuildCache } = load(process.argv[3], { useCache: false, refreshOnExit: false });
