@@ -9,7 +9,7 @@ export const MAX_INCLUDE_DEPTH = 8;
 
 /** Parses one manifest's text; never throws. A file of another kind is said in one line. */
 export function parseManifest(text: string, file: string): { value?: ManifestDocument['value']; source?: ManifestDocument['source']; problems: Problem[] } {
-  const parsed = parseYamlAs(EcosystemManifestSchema, text, file, 'a manifest starts with "ecosystem: 1", "name:" and "members:"');
+  const parsed = parseYamlAs(EcosystemManifestSchema, text, file, 'a manifest starts with "ecosystem: 1", "name:" and "members:"', 'manifest');
   const wrong = wrongKindProblem(parsed.source.value, 'ecosystem', file);
   if (wrong) return { source: parsed.source, problems: [wrong] };
   return parsed;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadRegistryFile, loadSpecFile, parseSpec, formatProblem } from '../index.js';
+import { loadRegistryFile, loadSpecFile, parseRegistry, parseSpec, formatProblem } from '../index.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -18,5 +18,10 @@ describe('loading', () => {
   it('points an unknown key at its line and column with a did-you-mean', () => {
     const r = parseSpec('berth: 1\nrepo:\n  name: x\n  stauts: active\n', 'b.yaml');
     expect(r.problems.map(formatProblem)).toEqual(['b.yaml:4:3: repo: unknown key "stauts" (did you mean "status"?)']);
+  });
+  it('names the document a whole file is wrong for: a spec, or a registry', () => {
+    expect(parseSpec('vm\n', 'b.yaml').problems.map(formatProblem)).toEqual(['b.yaml:1:1: spec: expected a map, got "vm"']);
+    expect(parseRegistry('vm\n', '/etc/hostname').problems.map(formatProblem)).toEqual(['/etc/hostname:1:1: registry: expected a map, got "vm"']);
+    expect(parseRegistry('- 1\n- 2\n', 'ports.yaml').problems.map(formatProblem)).toEqual(['ports.yaml:1:1: registry: expected a map, got a list']);
   });
 });

@@ -50,7 +50,7 @@ export function parseSpec(text: string, file = SPEC_FILE_NAME): Omit<Loaded<Bert
 
 /** Parses registry text; never throws. */
 export function parseRegistry(text: string, file = 'ports.yaml'): Omit<Loaded<PortRegistry>, 'path'> {
-  return parseYamlAs(PortRegistrySchema, text, file, 'a registry starts with "registry: 1", "owner:" and "ports:"') as Omit<Loaded<PortRegistry>, 'path'>;
+  return parseYamlAs(PortRegistrySchema, text, file, 'a registry starts with "registry: 1", "owner:" and "ports:"', 'registry') as Omit<Loaded<PortRegistry>, 'path'>;
 }
 
 export function loadSpecFile(path: string, cwd = process.cwd()): Loaded<BerthSpec> {
@@ -68,11 +68,11 @@ export function loadRegistryFile(path: string, cwd = process.cwd()): Loaded<Port
 }
 
 /** Reads a YAML file against a schema (see parseYamlAs); never throws. */
-export function loadYamlFileAs<S extends z.ZodType>(schema: S, path: string, empty: string, cwd = process.cwd()): Loaded<z.output<S>> {
+export function loadYamlFileAs<S extends z.ZodType>(schema: S, path: string, empty: string, cwd = process.cwd(), document = 'document'): Loaded<z.output<S>> {
   const abs = resolve(cwd, path);
   const { file, text, problems } = readSource(abs, cwd);
   if (text === undefined) return { file, path: abs, problems };
-  return { ...parseYamlAs(schema, text, file, empty), path: abs };
+  return { ...parseYamlAs(schema, text, file, empty, document), path: abs };
 }
 
 /** The berth.yaml in `cwd` or the nearest directory above it. */

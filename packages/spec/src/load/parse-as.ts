@@ -17,9 +17,10 @@ export interface ParsedDocument<T> {
 /**
  * Parses YAML text against a zod schema; never throws. YAML errors, an empty file (`empty` says what the file
  * should start with), schema violations in plain words and unknown keys with a did-you-mean, each at
- * `file:line:col`. The one path every berth document (spec, registry, ecosystem manifest) is read through.
+ * `file:line:col`; DOCUMENT is what a problem with the whole file calls it ("registry: expected a map"). The one path
+ * every berth document (spec, registry, ecosystem manifest) is read through.
  */
-export function parseYamlAs<S extends z.ZodType>(schema: S, text: string, file: string, empty: string): ParsedDocument<z.output<S>> {
+export function parseYamlAs<S extends z.ZodType>(schema: S, text: string, file: string, empty: string, document = 'spec'): ParsedDocument<z.output<S>> {
   const source = parseYamlSource(file, text);
   const problems = [...source.problems];
   if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
@@ -30,7 +31,7 @@ export function parseYamlAs<S extends z.ZodType>(schema: S, text: string, file: 
   const result = parserFor(schema, text.length).safeParse(source.value);
   // pushAll, not push(...): a spec of 150,000 services may have 150,000 unknown keys, more than a call takes as arguments.
   pushAll(problems, unknownExtensionKeys(schema, source.value).map((u) => ({ severity: 'error' as const, file, ...unknownKey(source, u.path, u.key, u.known) })));
-  if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, schema)] };
+  if (!result.success) return { file, source, problems: [...problems, ...zodProblems(result.error, source, schema, document)] };
   if (problems.some((p) => p.severity === 'error')) return { file, source, problems };
   return { file, source, problems, value: result.data };
 }

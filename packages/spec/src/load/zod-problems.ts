@@ -4,8 +4,9 @@ import type { SourceDocument } from './yaml-document.js';
 import { discriminatorValuesAt, knownKeysAt } from './schema-walk.js';
 import { closest } from '../util/did-you-mean.js';
 
-/** Turns zod issues into problems that point into the YAML. */
-export function zodProblems(error: z.ZodError, source: SourceDocument, schema: z.core.$ZodType): Problem[] {
+/** Turns zod issues into problems that point into the YAML; DOCUMENT names the whole of it ("spec", "registry"). */
+export function zodProblems(error: z.ZodError, source: SourceDocument, schema: z.core.$ZodType, document = 'spec'): Problem[] {
+  const label = (path: readonly (string | number)[]) => pathLabel(path, document);
   const out: Problem[] = [];
   const seen = new Set<string>();
   const issues = flatten(error.issues);
@@ -70,7 +71,7 @@ function meantKey(key: string, known: readonly string[]): string | undefined {
 /** The problem for a key the schema does not know, with a did-you-mean. */
 export function unknownKey(source: SourceDocument, path: readonly (string | number)[], key: string, known: readonly string[]): Omit<Problem, 'severity' | 'file'> {
   const hint = meantKey(key, known);
-  const where = path.length ? `${label(path)}: ` : '';
+  const where = path.length ? `${pathLabel(path, '')}: ` : '';
   return {
     code: 'unknown-key',
     path: [...path, key],
@@ -98,8 +99,8 @@ function flatten(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return out;
 }
 
-function label(path: readonly (string | number)[]): string {
-  if (path.length === 0) return 'spec';
+function pathLabel(path: readonly (string | number)[], document: string): string {
+  if (path.length === 0) return document;
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
