@@ -132,16 +132,18 @@ function hashFile(full: string, entry: ContextEntry): string {
  */
 export function digestContext(root: string, entries: readonly ContextEntry[], cache: ContentHashCache): string {
   const now = Date.now();
-  // what the walk saw, file contents by their stats: the same as last time, the digest is too
-  const stats = createHash('sha256');
+  // what the walk saw, file contents by their stats: the same as last time, the digest is too (one text, one
+  // update: thousands of small updates cost a cold process more than the hashing)
+  const lines: string[] = new Array(entries.length);
   let settled = true;
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     if (e.kind === 'file') {
-      stats.update(`${ContentHashCache.key(e)}\0${e.mode}\n`);
+      lines[i] = `${ContentHashCache.key(e)}\0${e.mode}\n`;
       if (Math.max(e.mtimeMs, e.ctimeMs) > now - 1000) settled = false;
-    } else stats.update(`${e.path}\0${e.kind}\0${e.mode}\0${e.kind === 'symlink' ? JSON.stringify(e.link ?? '') : ''}\n`);
+    } else lines[i] = `${e.path}\0${e.kind}\0${e.mode}\0${e.kind === 'symlink' ? JSON.stringify(e.link ?? '') : ''}\n`;
   }
-  const statsDigest = stats.digest('hex');
+  const statsDigest = createHash('sha256').update(lines.join('')).digest('hex');
   const recalled = cache.recall(statsDigest);
   if (recalled) return recalled;
 
