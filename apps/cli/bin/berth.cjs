@@ -13,6 +13,14 @@ const { join } = require('node:path');
 // NO_COLOR): berth settles it once, here, so neither Node nor a child process sees the two disagree.
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') delete process.env.FORCE_COLOR;
 
+// Every command reads the current folder; one that was deleted or moved under the shell is one line, not a stack.
+try {
+  process.cwd();
+} catch (err) {
+  process.stderr.write(`berth: cannot read the current folder (${err.code}: it was deleted or moved, or is not readable); cd into a folder that exists\n`);
+  process.exit(2);
+}
+
 const dist = join(__dirname, '..', 'dist');
 if (!existsSync(join(dist, 'berth.mjs'))) {
   process.stderr.write('berth: the CLI is not built yet; run `npx nx run cli:build` (or `npm start`) first\n');

@@ -148,6 +148,16 @@ describe('the code-cached fast path for the spec and engine commands', () => {
     });
   });
 
+  it('says in one line, exit 2, that the current folder is gone, on either path (no stack trace)', () => {
+    for (const args of [['validate'], ['doctor']]) {
+      // the shell enters a folder and removes it under itself before it runs berth, as a user's deleted checkout does
+      const gone = join(scratch, `gone-${args[0]}`);
+      mkdirSync(gone);
+      const r = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && exec "$2" "$3" "$4"', 'sh', gone, process.execPath, bin, args[0]!], { encoding: 'utf8', env: envWith(join(scratch, 'xdg')) });
+      expect([r.status, r.stdout, r.stderr], args[0]).toEqual([2, '', 'berth: cannot read the current folder (ENOENT: it was deleted or moved, or is not readable); cd into a folder that exists\n']);
+    }
+  });
+
   it('answers the same through bin/berth.mjs, the launcher\'s older name, which scripts may still run', () => {
     for (const args of [['validate', '--json'], ['--version'], ['status']]) {
       const viaBin = run(bin, args);
