@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '@berth/spec';
+import { notAFile, type Problem } from '@berth/spec';
 import { DevcontainerJson } from './config-schema.js';
 import { parseJsonc, type JsoncDocument } from './jsonc.js';
 
@@ -41,13 +41,16 @@ function fieldMessage(issue: { code: string; message: string; expected?: unknown
 
 /** Reads and checks a devcontainer.json; a missing or unreadable file is one problem. */
 export function readDevcontainerJson(path: string, file: string): DevcontainerConfigRead {
+  const unreadable = (code: string, message: string): DevcontainerConfigRead => ({ doc: parseJsonc('{}', file).doc, problems: [{ code, severity: 'error', file, message }] });
+  const not = notAFile(path);
+  if (not === 'a device' || not === 'a socket') return unreadable('file-unreadable', `is ${not}, not a file`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read it (${code ?? (err as Error).message})`;
-    return { doc: parseJsonc('{}', file).doc, problems: [{ code: code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', severity: 'error', file, message }] };
+    return unreadable(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', message);
   }
   return parseDevcontainerJson(text.replace(/^\uFEFF/, ''), file);
 }

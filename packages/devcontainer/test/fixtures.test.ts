@@ -135,6 +135,10 @@ describe('bad input: one clear line each, and nothing to write', () => {
     expect(r.problems.map(formatProblem)).toEqual(['.devcontainer/devcontainer.json:4:3: not valid JSONC: expected ","', '.devcontainer/devcontainer.json:4:12: not valid JSONC: unclosed string']);
   });
 
+  it('a device named as devcontainer.json: one line, never read (/dev/zero has no end)', () => {
+    expect(readDevcontainerJson('/dev/zero', 'devcontainer.json').problems.map(formatProblem)).toEqual(['devcontainer.json: is a device, not a file']);
+  });
+
   it('forwardPorts entries that are not ports', () => {
     const r = importInto(workspace('bad-ports'), '.devcontainer/devcontainer.json');
     expect(r.after).toBeUndefined();

@@ -185,6 +185,14 @@ describe('importCompose errors', () => {
     expect(clash.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual(['services.db: is defined here and in the included lib/db.yaml; Compose refuses the conflict']);
   });
 
+  it('refuses a device as a Compose file in one line instead of reading it for ever', () => {
+    const r = importCompose({ files: ['/dev/zero'], cwd: tmp, env: {} });
+    expect(r.problems.map((p) => `${p.severity} ${p.message}`)).toEqual(['error cannot read Compose file /dev/zero: it is a device, not a file']);
+    writeFileSync(join(tmp, 'plain.yaml'), 'services:\n  a: { image: busybox }\n');
+    const env = importCompose({ files: ['plain.yaml'], cwd: tmp, env: {}, envFile: '/dev/zero' });
+    expect(env.problems.map((p) => `${p.severity} ${p.message}`)).toEqual(['error cannot read env file /dev/zero: it is a device, not a file']);
+  });
+
   it('reports broken YAML as an error, never a crash', () => {
     writeFileSync(join(tmp, 'bad.yaml'), 'services:\n  a: [\n');
     const r = importCompose({ files: ['bad.yaml'], cwd: tmp, env: {} });

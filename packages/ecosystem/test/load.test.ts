@@ -78,6 +78,12 @@ describe('a manifest that is wrong', () => {
     const result = await loadEcosystem(join(tree.root, 'nowhere'), { cwd: tree.root });
     expect(result.problems.map(formatProblem)).toEqual(['nowhere: no such file or folder']);
   });
+
+  it('is a device: one line, never read (/dev/zero has no end)', async () => {
+    tree = makeTree();
+    const result = await loadEcosystem('/dev/zero', { cwd: tree.root });
+    expect(result.problems.map(formatProblem)).toEqual(['/dev/zero: is a device, not a file']);
+  });
 });
 
 describe('members that cannot be loaded are said, never replaced, and the rest is still checked', () => {

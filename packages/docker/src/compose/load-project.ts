@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, type Problem } from '@berth/spec';
+import { displayPath, notAFile, type Problem } from '@berth/spec';
 import { parseEnvFile } from './dotenv.js';
 import { interpolateTree, reportUnset, type UnsetTracker } from './interpolate-tree.js';
 import { isMap, ProblemSink, type ComposeMap, type DocPath } from './model.js';
@@ -129,7 +129,10 @@ function environment(session: LoadSession, projectDir: string, options: Omit<Com
   const explicit = options.envFile ? resolve(session.cwd, options.envFile) : undefined;
   const path = explicit ?? join(projectDir, '.env');
   let dotenv: Record<string, string> = {};
-  if (existsSync(path)) {
+  const not = notAFile(path);
+  if (not) {
+    session.sink.error(by?.path ?? [], `cannot read env file ${displayPath(path, session.cwd)}: it is ${not}, not a file`, 'compose-env-file', by?.file);
+  } else if (existsSync(path)) {
     try {
       dotenv = parseEnvFile(readFileSync(path, 'utf8'), (n) => options.env[n]);
     } catch (err) {

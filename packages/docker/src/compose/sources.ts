@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { displayPath, parseYamlSource, type Problem, type SourceDocument } from '@berth/spec';
+import { displayPath, notAFile, parseYamlSource, type Problem, type SourceDocument } from '@berth/spec';
 import { isMap as isYamlMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { DocPath, ProblemSink } from './model.js';
 import { markComposeTags } from './yaml-tags.js';
@@ -21,6 +21,11 @@ export function readComposeFile(path: string, cwd: string, sink: ProblemSink, wa
   const where = wanted.by ? { file: wanted.by.file, path: wanted.by.path } : { file: undefined, path: [] as DocPath };
   if (!existsSync(path) || statSync(path).isDirectory()) {
     sink.error(where.path, `${wanted.what} ${file} not found`, 'compose-file-not-found', where.file);
+    return undefined;
+  }
+  const not = notAFile(path);
+  if (not) {
+    sink.error(where.path, `cannot read ${wanted.what} ${file}: it is ${not}, not a file`, 'compose-file-unreadable', where.file);
     return undefined;
   }
   let text: string;

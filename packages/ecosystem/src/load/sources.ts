@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolvePackageFile } from '@berth/spec';
+import { notAFile, resolvePackageFile } from '@berth/spec';
 import { shownPath } from '../where.js';
 import type { MemberSource } from '../model.js';
 import { git } from './git.js';
@@ -65,6 +65,8 @@ export async function readPath(abs: string, options: ReadOptions, origin: Member
     return { ok: false, reason: 'no such file or folder', origin: { ...origin, text: shownPath(abs, options.cwd) } };
   }
   const file = shownPath(path, options.cwd);
+  const not = notAFile(path);
+  if (not) return { ok: false, reason: `is ${not === 'a directory' ? 'a folder' : not}, not a file`, origin: { ...origin, text: file } };
   try {
     const text = readFileSync(path, 'utf8');
     const real = realpathSync.native(path);

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { notAFile } from '../util/not-a-file.js';
 import { resolve } from 'node:path';
 import { parseDotEnvEntries, type DotEnvEntry } from '../analysis/dotenv.js';
 import type { Problem } from '../problem.js';
@@ -36,7 +37,8 @@ export function loadEnvFile(path: string, options: LoadEnvFileOptions = {}): { e
   const from = options.from ? ` (from ${options.from})` : '';
   let text: string;
   try {
-    if (statSync(abs).isDirectory()) return { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `is a directory, not a .env file${from}` }] };
+    const not = notAFile(abs);
+    if (not) return { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `is ${not}, not a .env file${from}` }] };
     text = readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

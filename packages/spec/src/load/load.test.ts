@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadRegistryFile, loadSpecFile, parseRegistry, parseSpec, formatProblem } from '../index.js';
+import { loadEnvFile, loadRegistryFile, loadSpecFile, notAFile, parseRegistry, parseSpec, formatProblem } from '../index.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -19,6 +24,34 @@ describe('loading', () => {
     const r = parseSpec('berth: 1\nrepo:\n  name: x\n  stauts: active\n', 'b.yaml');
     expect(r.problems.map(formatProblem)).toEqual(['b.yaml:4:3: repo: unknown key "stauts" (did you mean "status"?)']);
   });
+  it('refuses a device in one line instead of reading it for ever (/dev/zero has no end), for a spec, a registry and a .env file', () => {
+    expect(loadSpecFile('/dev/zero').problems.map(formatProblem)).toEqual(['/dev/zero: is a device, not a file']);
+    expect(loadRegistryFile('/dev/urandom').problems.map(formatProblem)).toEqual(['/dev/urandom: is a device, not a file']);
+    expect(loadEnvFile('/dev/zero', { from: '--dotenv' }).problems.map(formatProblem)).toEqual(['/dev/zero: is a device, not a .env file (from --dotenv)']);
+    expect(loadSpecFile('/tmp').problems.map(formatProblem)).toEqual(['/tmp: is a directory, not a file']);
+  });
+
+  it('tells a file, a pipe (--spec <(...)), a folder, a device and a socket apart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-not-a-file-'));
+    try {
+      writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\n');
+      execFileSync('mkfifo', [join(dir, 'pipe')]);
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(join(dir, 'sock'), resolve));
+      expect([notAFile(join(dir, 'berth.yaml')), notAFile(join(dir, 'pipe')), notAFile(dir), notAFile('/dev/null'), notAFile(join(dir, 'sock')), notAFile(join(dir, 'nope'))]).toEqual([
+        undefined,
+        undefined,
+        'a directory',
+        'a device',
+        'a socket',
+        undefined,
+      ]);
+      await new Promise((resolve) => server.close(resolve));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the document a whole file is wrong for: a spec, or a registry', () => {
     expect(parseSpec('vm\n', 'b.yaml').problems.map(formatProblem)).toEqual(['b.yaml:1:1: spec: expected a map, got "vm"']);
     expect(parseRegistry('vm\n', '/etc/hostname').problems.map(formatProblem)).toEqual(['/etc/hostname:1:1: registry: expected a map, got "vm"']);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { notAFile } from '../util/not-a-file.js';
 import { join, resolve } from 'node:path';
 import { parseDotEnv } from '../analysis/dotenv.js';
 import type { BerthSpec } from '../schema/spec.js';
@@ -71,7 +72,7 @@ export function secretValues(sources: SecretSources): string[] {
 
 const readDotEnv = (path: string): Record<string, string> => {
   try {
-    return parseDotEnv(readFileSync(path, 'utf8'));
+    return notAFile(path) ? {} : parseDotEnv(readFileSync(path, 'utf8'));
   } catch {
     return {};
   }
