@@ -122,9 +122,15 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
     runtime,
     async listen({ host = '127.0.0.1', port = 0 } = {}) {
       hosts = allowedHosts(host);
+      let address: string;
+      try {
+        address = await app.listen({ host, port });
+      } catch (err) {
+        throw listenFailure(err, host, port);
+      }
+      // the checks start once the server listens: a server that could not listen leaves nothing running
       if (!started) runtime.start();
       started = true;
-      const address = await app.listen({ host, port });
       return address.replace('[::1]', 'localhost');
     },
     async close() {
@@ -132,4 +138,19 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
       await runtime.stop();
     },
   };
+}
+
+/**
+ * Why the server could not listen, in one line: a port another program holds (ERR_BERTH_PORT_TAKEN, exit 1: the
+ * machine's state, not the input), a port or address this user may not take or this machine does not have (usage,
+ * exit 2). Anything else is passed on as it is.
+ */
+function listenFailure(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const at = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const hint = 'choose another with --port (or BERTH_PORT); 0 picks a free one';
+  if (code === 'EADDRINUSE') return new BerthError('ERR_BERTH_PORT_TAKEN', `cannot listen on ${at}: the port is in use (another berth serve, or another program)`, { hint, cause: err });
+  if (code === 'EACCES') return new BerthError('ERR_BERTH_USAGE', `cannot listen on ${at}: permission denied (ports below 1024 need privileges)`, { hint, cause: err });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new BerthError('ERR_BERTH_USAGE', `cannot listen on ${at}: ${host} is not an address of this machine (${code})`, { hint: 'give --host an address this machine has, such as 127.0.0.1', cause: err });
+  return err;
 }

@@ -119,6 +119,24 @@ describe.skipIf(!!skip)(`berth serve${skip}`, () => {
     }
   });
 
+  it('says in one line that the port is taken, exit 1, and ends (nothing left running)', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const taken = (holder.address() as AddressInfo).port;
+    try {
+      const r = spawnSync(process.execPath, [bin, 'serve', '--port', String(taken), '--no-engine', '--no-gpu'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 30_000 });
+      expect(r.error).toBeUndefined(); // it ended by itself, well within the timeout
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`cannot listen on 127.0.0.1:${taken}: the port is in use (another berth serve, or another program)`);
+      expect(r.stderr).not.toMatch(/internal error|this is a bug|\n\s+at /);
+      const host = spawnSync(process.execPath, [bin, 'serve', '--port', '0', '--host', '192.0.2.1', '--no-engine', '--no-gpu'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 30_000 });
+      expect(host.status).toBe(2);
+      expect(host.stderr).toContain('cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)');
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+  });
+
   it('says what is wrong with --store and --port, exit 2', () => {
     const bad = spawnSync(process.execPath, [bin, 'serve', '--store', 'redis://x', '--no-engine', '--no-gpu'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 30_000 });
     expect(bad.status).toBe(2);
