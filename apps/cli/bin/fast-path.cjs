@@ -126,7 +126,7 @@ function load(file, { env = process.env, useCache = true, refreshOnExit = true, 
   return { exports: module.exports, cache, files: where, saveBuildCache: () => writeCache(where.build, script.createCachedData()) };
 }
 
-module.exports = { load, cacheDir, cacheFiles, enableCompileCache, makeDirs, RUNTIME };
+module.exports = { load, buildIdOf, cacheDir, cacheFiles, enableCompileCache, makeDirs, RUNTIME };
 
 if (require.main === module && process.argv[2] === '--write-cache') {
   const { exports, saveBuildCache } = load(process.argv[3], { useCache: false, refreshOnExit: false });

@@ -30,7 +30,7 @@
 'use strict';
 const fs = require('node:fs');
 const { dirname, join, resolve } = require('node:path');
-const { makeDirs } = require('./fast-path.cjs');
+const { buildIdOf, makeDirs } = require('./fast-path.cjs');
 
 /** Command words whose runs may be kept: they only read the spec's files and the environment, and print. */
 const PURE = new Set(['validate', 'ports', 'env', 'docs', 'schema']);
@@ -64,6 +64,8 @@ const real = {
 
 /** What a stat says about a file's identity and content, as a string. */
 const statFields = (s) => `${s.mode}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}:${s.dev}:${s.nlink}:${s.uid}:${s.gid}:${s.rdev}`;
+/** A stat's answer (undefined with `throwIfNoEntry: false`). */
+const statSeen = (s) => (s === undefined ? 'none' : statFields(s));
 const direntType = (e) => (e.isFile() ? 'f' : e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'o');
 const failure = (err) => `error:${err && err.code ? err.code : 'unknown'}`;
 
@@ -80,8 +82,8 @@ const READS = {
       return 'read';
     },
   },
-  stat: { saw: (v) => (v === undefined ? 'none' : statFields(v)), again: (path, options) => READS.stat.saw(real.statSync(path, options)) },
-  lstat: { saw: (v) => (v === undefined ? 'none' : statFields(v)), again: (path, options) => READS.lstat.saw(real.lstatSync(path, options)) },
+  stat: { saw: statSeen, again: (path, options) => statSeen(real.statSync(path, options)) },
+  lstat: { saw: statSeen, again: (path, options) => statSeen(real.lstatSync(path, options)) },
   exists: { saw: (v) => String(v), again: (path) => String(real.existsSync(path)) },
   readdir: {
     saw: (v) => JSON.stringify(v.map((e) => (typeof e === 'string' ? e : Buffer.isBuffer(e) ? e.toString('hex') : [e.name, e.parentPath ?? e.path, direntType(e)]))),
@@ -91,9 +93,6 @@ const READS = {
   realpathNative: { saw: (v) => String(v), again: (path, options) => String(real.realpathNative(path, options)) },
   access: { saw: () => 'ok', again: (path, mode) => (real.accessSync(path, mode), 'ok') },
 };
-
-/** berth's folder for results: cacheDir()/results. */
-const resultsDir = (cacheDir) => join(cacheDir, 'results');
 
 /**
  * cyrb53 (a public-domain 53-bit string hash by bryc): two seeds give the 106 bits that name an entry. Not a
@@ -188,7 +187,7 @@ function resultCache({ command, argv, fastFile, runtime, cacheDir, env = process
   if (!PURE.has(command) || env.BERTH_RESULT_CACHE === '0') return undefined;
   const build = buildIdOfFile(fastFile);
   if (!build) return undefined;
-  const buildDir = join(resultsDir(cacheDir), runtime, build);
+  const buildDir = join(cacheDir, 'results', runtime, build);
   const inputs = processInputs({ argv, cwd, env, runtime, build });
   const entryFile = join(buildDir, `${entryName(inputs)}.json`);
 
@@ -304,7 +303,7 @@ function buildIdOfFile(file) {
     fd = fs.openSync(file, 'r');
     const head = Buffer.alloc(96);
     const n = fs.readSync(fd, head, 0, head.length, 0);
-    return /^\/\/ berth-build ([0-9a-f]{16,64})\n/.exec(head.subarray(0, n).toString('latin1'))?.[1];
+    return buildIdOf(head.subarray(0, n).toString('latin1'));
   } catch {
     return undefined;
   } finally {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { displayPath, notAFile, parseYamlSource, type Problem, type SourceDocument } from '@berth/spec';
 import { isMap as isYamlMap, isPair, isScalar, isSeq, type Node } from 'yaml';
@@ -19,11 +19,11 @@ export interface ComposeSource {
 export function readComposeFile(path: string, cwd: string, sink: ProblemSink, wanted: { what: string; by?: { file: string; path: DocPath } }): ComposeSource | undefined {
   const file = displayPath(path, cwd);
   const where = wanted.by ? { file: wanted.by.file, path: wanted.by.path } : { file: undefined, path: [] as DocPath };
-  if (!existsSync(path) || statSync(path).isDirectory()) {
+  const not = notAFile(path);
+  if (!existsSync(path) || not === 'a directory') {
     sink.error(where.path, `${wanted.what} ${file} not found`, 'compose-file-not-found', where.file);
     return undefined;
   }
-  const not = notAFile(path);
   if (not) {
     sink.error(where.path, `cannot read ${wanted.what} ${file}: it is ${not}, not a file`, 'compose-file-unreadable', where.file);
     return undefined;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BerthError } from '../problem.js';
 import { lockFileFor, namedLockFile, withFileLock, withNamedLock } from './file-lock.js';
+import { scratchDirs } from './scratch-dirs.test-helpers.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const CHILD = join(root, 'packages/spec/test/support/lock-child.ts');
@@ -146,15 +147,7 @@ describe('withFileLock across processes', () => {
 });
 
 describe('withFileLock in one process', () => {
-  const dirs: string[] = [];
-  const scratch = () => {
-    const d = mkdtempSync(join(tmpdir(), 'berth-lock-'));
-    dirs.push(d);
-    return d;
-  };
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const scratch = scratchDirs('berth-lock-');
 
   it('serialises concurrent callers and is re-entrant within one call chain', async () => {
     const target = join(scratch(), 'page.md');

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileExistsError, updateFileLocked, writeFileLocked } from './locked-write.js';
+import { scratchDirs } from './scratch-dirs.test-helpers.js';
 
 describe('writeFileLocked and updateFileLocked', () => {
-  const dirs: string[] = [];
-  const scratch = () => {
-    const d = mkdtempSync(join(tmpdir(), 'berth-locked-write-'));
-    dirs.push(d);
-    return d;
-  };
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const scratch = scratchDirs('berth-locked-write-');
 
   it('twenty concurrent read-modify-writes of one file all land', async () => {
     const file = join(scratch(), 'ports.yaml');

@@ -1,19 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeDirs } from './make-dirs.js';
+import { scratchDirs } from './scratch-dirs.test-helpers.js';
 
 describe('makeDirs', () => {
-  const dirs: string[] = [];
-  const scratch = () => {
-    const d = mkdtempSync(join(tmpdir(), 'berth-makedirs-'));
-    dirs.push(d);
-    return d;
-  };
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const scratch = scratchDirs('berth-makedirs-');
 
   it('makes the missing parents, each with the mode asked for, and is happy with what is there', () => {
     const root = scratch();

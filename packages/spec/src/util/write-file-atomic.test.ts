@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './write-file-atomic.js';
+import { scratchDirs } from './scratch-dirs.test-helpers.js';
 
 describe('writeFileAtomic', () => {
-  const dirs: string[] = [];
-  const scratch = () => {
-    const d = mkdtempSync(join(tmpdir(), 'berth-atomic-'));
-    dirs.push(d);
-    return d;
-  };
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const scratch = scratchDirs('berth-atomic-');
 
   it('replaces the file whole and leaves no temporary file behind', () => {
     const dir = scratch();
