@@ -105,6 +105,21 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(r.all).not.toMatch(/\n\s+at /);
   });
 
+  it('validate: exit 2, one line, on a spec or registry nested 100,000 levels deep (the YAML library would exhaust the stack)', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    reset(`${SPEC}x-deep: ${deep}\n`);
+    let r = berth(['validate'], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['berth.yaml:17:264: invalid YAML: nested more than 256 levels deep']);
+    reset(SPEC, `${REGISTRY}x-deep: ${deep}\n`);
+    r = berth(['validate', '--json'], repo);
+    expect(r.code).toBe(2);
+    expect(r.all).not.toMatch(/internal error|\n\s+at /);
+    const json = JSON.parse(r.stdout) as { ok: boolean; problems: { file: string; line: number; message: string }[] };
+    expect(json.ok).toBe(false);
+    expect(json.problems.map((p) => [p.file.endsWith('ports.yaml'), p.line, p.message])).toEqual([[true, 14, 'invalid YAML: nested more than 256 levels deep']]);
+  });
+
   it('validate: catches a .env port value that disagrees with the registry, at its line', () => {
     reset();
     write('app/.env', '# local\nLOG_LEVEL=debug\nWEB_PORT=8081\n');

@@ -1,13 +1,11 @@
-import { parse } from 'yaml';
+import { parseYamlSource } from '@berth/spec';
 
 /** How a Compose file makes one service's image: its `image`, else its `build` (context, dockerfile, target, args). */
 export function composeServiceImage(text: string, service: string): { image?: string; dockerfile?: string; context?: string; target?: string; args?: Record<string, string> } | undefined {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch {
-    return undefined;
-  }
+  // the one YAML reader (it never throws, and refuses a text nested past MAX_NESTING); a text that does not parse says nothing here
+  const parsed = parseYamlSource('', text);
+  if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
+  const doc = parsed.value;
   const svc = (doc as { services?: Record<string, { image?: unknown; build?: unknown }> } | null)?.services?.[service];
   if (!svc || typeof svc !== 'object') return undefined;
   if (typeof svc.image === 'string') return { image: svc.image };

@@ -1,4 +1,5 @@
 import { createScanner, findNodeAtLocation, parseTree, type JSONPath, type Node, type SyntaxKind } from 'jsonc-parser';
+import { TOKEN, TRIVIA } from './jsonc-tokens.js';
 
 /**
  * Small edits to a JSONC text that change only what they must: a value replaced in place, an entry added after
@@ -25,9 +26,6 @@ interface Edit {
 const apply = (text: string, edits: Edit[]) => [...edits].sort((a, b) => b.offset - a.offset).reduce((t, e) => t.slice(0, e.offset) + e.content + t.slice(e.offset + e.length), text);
 const lineStart = (text: string, pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
 const indentAt = (text: string, pos: number) => /^[ \t]*/.exec(text.slice(lineStart(text, pos)))![0];
-// jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read: its values, from its typings.
-const COMMA = 5 as SyntaxKind;
-const TRIVIA = new Set([12, 13, 14, 15] as SyntaxKind[]); // line comment, block comment, line break, whitespace
 
 /** The next token that is not whitespace or a comment. */
 function nextToken(text: string, pos: number): { kind: SyntaxKind; offset: number; end: number } {
@@ -90,13 +88,13 @@ export function removeAt(text: string, path: JSONPath): string {
   let end = node.offset + node.length;
   const edits: Edit[] = [];
   const after = nextToken(text, end);
-  const comma = after.kind === COMMA;
+  const comma = after.kind === TOKEN.comma;
   if (comma) end = after.end;
   let prevComma: { offset: number; end: number } | undefined;
   if (!comma && index > 0) {
     const prev = parent.children![index - 1]!;
     const t = nextToken(text, prev.offset + prev.length);
-    if (t.kind === COMMA) prevComma = t;
+    if (t.kind === TOKEN.comma) prevComma = t;
   }
   const ownLine = /^[ \t]*$/.test(text.slice(lineStart(text, start), start)) ? restOfLine(text, end) : undefined;
   if (ownLine !== undefined) {
@@ -135,7 +133,7 @@ function addLast(text: string, container: Node, prefix: string, value: unknown, 
   const last = children[children.length - 1]!;
   const lastEnd = last.offset + last.length;
   const t = nextToken(text, lastEnd);
-  const trailingComma = t.kind === COMMA;
+  const trailingComma = t.kind === TOKEN.comma;
   if (!text.slice(open, last.offset).includes('\n')) return apply(text, [{ offset: lastEnd, length: 0, content: `, ${prefix}${inline(value)}` }]);
   const indent = indentAt(text, last.offset);
   const entry = `${prefix}${render(value, style, indent, prefix)}`;

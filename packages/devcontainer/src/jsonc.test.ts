@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '@berth/spec';
+import { formatProblem, MAX_NESTING } from '@berth/spec';
 import { lineCol, parseJsonc } from './jsonc.js';
 import { parseDevcontainerJson } from './read-config.js';
 
@@ -23,6 +23,18 @@ describe('devcontainer.json read as JSONC', () => {
       'dc.json:3:11: not valid JSONC: expected ","',
       'dc.json:4:8: not valid JSONC: unclosed string',
     ]);
+  });
+
+  it(`nests up to ${MAX_NESTING} levels; past that one line at the first bracket too deep, brackets in strings and comments not counted`, () => {
+    const deep = (n: number) => `{\n  "x": ${'['.repeat(n - 1)}${']'.repeat(n - 1)}\n}\n`;
+    expect(parseJsonc(deep(MAX_NESTING), 'dc.json').problems).toEqual([]);
+    const quoted = `{ "s": "${'['.repeat(1000)}", /* ${'{'.repeat(1000)} */ "x": ${'['.repeat(MAX_NESTING - 1)}${']'.repeat(MAX_NESTING - 1)} }`;
+    expect(parseJsonc(quoted, 'dc.json').problems).toEqual([]);
+    for (const n of [MAX_NESTING + 1, 100_000]) {
+      const { doc, problems } = parseJsonc(deep(n), 'dc.json');
+      expect(problems.map(formatProblem)).toEqual([`dc.json:2:${8 + MAX_NESTING - 1}: not valid JSONC: nested more than ${MAX_NESTING} levels deep`]);
+      expect(doc.value).toBeUndefined();
+    }
   });
 
   it('counts lines and columns from 1', () => {

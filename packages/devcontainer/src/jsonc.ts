@@ -1,5 +1,6 @@
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { Problem } from '@berth/spec';
+import { createScanner, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { MAX_NESTING, TOO_DEEP, type Problem } from '@berth/spec';
+import { TOKEN } from './jsonc-tokens.js';
 
 /** A JSONC document (JSON with comments and trailing commas), with where each of its values is written. */
 export interface JsoncDocument {
@@ -48,6 +49,12 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
  * Every syntax error is a problem at its `file:line:col`; the value is kept only when there is none.
  */
 export function parseJsonc(text: string, file: string): { doc: JsoncDocument; problems: Problem[] } {
+  // jsonc-parser parses by recursion: a text nested past MAX_NESTING is refused before it is parsed
+  const deep = firstTooDeep(text);
+  if (deep !== undefined) {
+    const problems: Problem[] = [{ code: 'jsonc-syntax', severity: 'error', file, ...lineCol(text, deep), message: `not valid JSONC: ${TOO_DEEP}` }];
+    return { doc: { text, file, value: undefined, root: undefined, locate: () => ({ line: 1, col: 1 }) }, problems };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   const problems: Problem[] = errors.map((e) => {
@@ -69,4 +76,16 @@ export function parseJsonc(text: string, file: string): { doc: JsoncDocument; pr
     },
   };
   return { doc, problems };
+}
+
+/** The offset of the first `{` or `[` nested deeper than MAX_NESTING (strings and comments skipped by jsonc-parser's scanner), if any. */
+function firstTooDeep(text: string): number | undefined {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== TOKEN.eof; kind = scanner.scan()) {
+    if (kind === TOKEN.openBrace || kind === TOKEN.openBracket) {
+      if (++depth > MAX_NESTING) return scanner.getTokenOffset();
+    } else if (kind === TOKEN.closeBrace || kind === TOKEN.closeBracket) depth = Math.max(0, depth - 1);
+  }
+  return undefined;
 }

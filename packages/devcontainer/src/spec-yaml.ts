@@ -1,5 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
+import { isMap, isScalar, isSeq, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { BerthSpecSchema, parseYamlDocument, type BerthSpec } from '@berth/spec';
 import type { DevcontainerImport, ForwardImport } from './import-config.js';
 import { spliceYaml } from './yaml-splice.js';
 
@@ -50,7 +50,7 @@ function mapAt(doc: Document, parent: YAMLMap, key: string, order: readonly stri
  * not change keeps its bytes, comments included. Returns the changes in words; no change gives back `text` itself.
  */
 export function mergeIntoSpecYaml(text: string, imported: DevcontainerImport, spec: BerthSpec | undefined): { text: string; changes: string[] } {
-  const doc = parseDocument(text);
+  const doc = parseYamlDocument(text);
   if (doc.errors.length || !isMap(doc.contents)) throw new Error(`the spec does not parse: ${doc.errors[0]?.message.split('\n')[0] ?? 'not a YAML mapping'}`);
   const root = doc.contents as YAMLMap;
   const changes: string[] = [];

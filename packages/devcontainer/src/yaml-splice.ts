@@ -1,4 +1,5 @@
-import { isMap, isPair, isSeq, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseYamlDocument } from '@berth/spec';
+import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 
 /** A piece of a block collection's text: one pair or item with the comment lines above it, then its trailing blank lines. */
 interface Piece {
@@ -53,8 +54,8 @@ function pieces(text: string, block: Block, end: number): Piece[] | undefined {
  */
 export function spliceYaml(original: string, edited: string): string {
   if (original === edited) return original;
-  const a = parseDocument(original);
-  const b = parseDocument(edited);
+  const a = parseYamlDocument(original);
+  const b = parseYamlDocument(edited);
   if (!isBlock(a.contents) || !isBlock(b.contents) || isMap(a.contents) !== isMap(b.contents)) return edited;
   const head = original.slice(0, pieceStart(original, startOf(a.contents.items[0])!));
   return head + splice(original, a.contents, original.length, edited, b.contents, edited.length);

@@ -11,6 +11,7 @@ export * from './load/load.js';
 export { loadEnvFile, type EnvFile, type LoadEnvFileOptions } from './load/env-file.js';
 export { loadFailure, loadWorkspace, type LoadWorkspaceOptions, type Workspace } from './load/workspace.js';
 export { parseYamlSource, type SourceDocument } from './load/yaml-document.js';
+export { parseYamlDocument, MAX_NESTING, TOO_DEEP } from './load/yaml-library.js';
 export { parseYamlAs, type ParsedDocument } from './load/parse-as.js';
 export { checkReferences, dependencyCycles } from './load/references.js';
 // The renderer (`@berth/spec/render`) and the JSON Schema generator (`@berth/spec/json-schema`) are

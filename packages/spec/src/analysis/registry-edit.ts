@@ -1,4 +1,5 @@
-import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseYamlDocument } from '../load/yaml-library.js';
 
 /** A new allocation to write into the registry file. */
 export interface NewRegistryEntry {
@@ -19,7 +20,7 @@ export interface NewRegistryEntry {
  * else at the end, in the style of their neighbours (flow `{ ... }` or block).
  */
 export function addRegistryEntries(text: string, entries: NewRegistryEntry[]): string {
-  const doc = parseDocument(text);
+  const doc = parseYamlDocument(text);
   if (doc.errors.length) throw new Error(`the registry does not parse: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (!isMap(doc.contents)) throw new Error('the registry is not a YAML mapping');
   let ports = doc.get('ports', true) as YAMLSeq | undefined;

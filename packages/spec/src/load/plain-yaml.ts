@@ -1,4 +1,5 @@
 import { Document, isScalar, type ScalarTag } from 'yaml';
+import { MAX_NESTING } from './yaml-library.js';
 
 /**
  * Where the parts of one composed map or list start in the text. A map: for each key as written, the key, its
@@ -49,9 +50,9 @@ const MAX_KEY = 1000;
  * Composes the common YAML of berth's documents (a block map at the root; nested block maps and lists; flow maps
  * and lists on one line; plain, single-quoted and escape-free double-quoted scalars on one line; comments) in one
  * pass over the text, recording where each key and value starts. Anything else (anchors, aliases, tags, block
- * scalars, multi-line scalars, directives, tabs, repeated keys, anything the library would report) returns
- * undefined: the caller then uses the YAML library's parseDocument, which handles all of YAML and says what is
- * wrong. So this path only ever answers for text on which it and the library agree (yaml-document.test.ts
+ * scalars, multi-line scalars, directives, tabs, repeated keys, nesting past MAX_NESTING, anything the library
+ * would report) returns undefined: the caller then uses the YAML library, which handles all of YAML and says what
+ * is wrong. So this path only ever answers for text on which it and the library agree (yaml-document.test.ts
  * compares the two on every YAML file of the repository and on generated ones).
  */
 export function composePlainYaml(text: string): PlainYaml | undefined {
@@ -70,13 +71,18 @@ class PlainComposer {
   /** The places of the containers being composed, innermost last; each is copied out when its container ends. */
   private readonly open: Placed = [];
 
+  /** How many containers are open: past MAX_NESTING the library is to answer (it refuses such a text). */
+  private depth = 0;
+
   /** Starts recording the places of `container`. */
   private begin(): number {
+    if (++this.depth > MAX_NESTING) throw notPlain;
     return this.open.length;
   }
 
   /** Records the places of `container`, from `base` on, and returns the container. */
   private end<T extends object>(container: T, base: number): T {
+    this.depth--;
     this.places.set(container, this.open.slice(base));
     this.open.length = base;
     return container;

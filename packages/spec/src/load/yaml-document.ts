@@ -1,6 +1,7 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Problem } from '../problem.js';
 import { composePlainYaml, type Placed, type PlainYaml } from './plain-yaml.js';
+import { parseYamlDocument } from './yaml-library.js';
 
 /** A parsed YAML file that can say where any path in it is. */
 export interface SourceDocument {
@@ -23,7 +24,7 @@ const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, str
 /**
  * Parses YAML text, never throws. The common YAML of berth's files is composed by composePlainYaml, several times
  * faster than the library's parser (an ecosystem of 200 repos is megabytes of it); anything else, and every text
- * with something wrong in it, by the library's parseDocument. Either way one parse gives the value and where each
+ * with something wrong in it, by the library (parseYamlDocument). Either way one parse gives the value and where each
  * part of it is written; `doc`, the library's Document, is parsed from the same text when someone asks for it.
  */
 export function parseYamlSource(file: string, text: string): SourceDocument {
@@ -46,7 +47,7 @@ function plainSource(file: string, text: string, plain: PlainYaml): SourceDocume
     file,
     text,
     get doc() {
-      return (doc ??= parseDocument(text, PARSE_OPTIONS));
+      return (doc ??= parseYamlDocument(text, PARSE_OPTIONS));
     },
     value: plain.value,
     problems: [],
@@ -97,10 +98,10 @@ function keyIndex(placed: Placed, key: string): number {
   return index.get(key) ?? -1;
 }
 
-/** The YAML library's parseDocument, for all of YAML: what parseYamlSource falls back to (and what tests hold the plain path to). */
+/** The YAML library (parseYamlDocument), for all of YAML: what parseYamlSource falls back to (and what tests hold the plain path to). */
 export function parseYamlWithLibrary(file: string, text: string): SourceDocument {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
+  const doc = parseYamlDocument(text, { lineCounter, ...PARSE_OPTIONS });
   const errors = [
     ...doc.errors.map((e) => ({ offset: e.pos[0], code: 'yaml-syntax', message: yamlMessage(e.code, e.message) })),
     ...duplicateKeys(doc).map((offset) => ({ offset, code: 'duplicate-key', message: `duplicate key "${keyAt(text, offset)}"` })),
