@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { notAFile, type Problem } from '@berth/spec';
+import { notAFile, unreadableReason, type Problem } from '@berth/spec';
 import { DevcontainerJson } from './config-schema.js';
 import { parseJsonc, type JsoncDocument } from './jsonc.js';
 
@@ -48,9 +48,7 @@ export function readDevcontainerJson(path: string, file: string): DevcontainerCo
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read it (${code ?? (err as Error).message})`;
-    return unreadable(code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', message);
+    return unreadable((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', unreadableReason(err));
   }
   return parseDevcontainerJson(text.replace(/^\uFEFF/, ''), file);
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { unreadableReason } from '@berth/spec';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { errorLines, parseJson } from './answer.js';
 import type { BerthHost, CliRun, WorkspaceFiles } from './host.js';
@@ -33,7 +34,7 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw unreadable([`berth: ${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    throw unreadable([`berth: ${path}: ${unreadableReason(err)}`]);
   }
 }
 

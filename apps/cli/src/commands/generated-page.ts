@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BerthError, displayPath, type Problem } from '@berth/spec';
+import { BerthError, displayPath, unreadableReason, type Problem } from '@berth/spec';
 import { findKeepBlocks, mergeKeepBlocks } from '@berth/spec/render';
 
 /** A generated page as it would be written: the rendered text with the committed page's berth:keep blocks put back. */
@@ -21,7 +21,7 @@ export function readIfExists(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BerthError('ERR_BERTH_UNREADABLE', `${path}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new BerthError('ERR_BERTH_UNREADABLE', `${path}: ${unreadableReason(err)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { notAFile, resolvePackageFile } from '@berth/spec';
+import { notAFile, resolvePackageFile, unreadableReason } from '@berth/spec';
 import { shownPath } from '../where.js';
 import type { MemberSource } from '../model.js';
 import { git } from './git.js';
@@ -61,8 +61,9 @@ export async function readPath(abs: string, options: ReadOptions, origin: Member
   let path = abs;
   try {
     if (statSync(abs).isDirectory()) path = join(abs, options.defaultFile);
-  } catch {
-    return { ok: false, reason: 'no such file or folder', origin: { ...origin, text: shownPath(abs, options.cwd) } };
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : unreadableReason(err);
+    return { ok: false, reason, origin: { ...origin, text: shownPath(abs, options.cwd) } };
   }
   const file = shownPath(path, options.cwd);
   const not = notAFile(path);
@@ -72,9 +73,7 @@ export async function readPath(abs: string, options: ReadOptions, origin: Member
     const real = realpathSync.native(path);
     return { ok: true, file, path, identity: real, text, origin: { ...origin, text: file } };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read: ${code ?? (err as Error).message}`;
-    return { ok: false, reason, origin: { ...origin, text: file } };
+    return { ok: false, reason: unreadableReason(err), origin: { ...origin, text: file } };
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { notAFile } from '../util/not-a-file.js';
+import { notAFile, unreadableReason } from '../util/not-a-file.js';
 import { resolve } from 'node:path';
 import { parseDotEnvEntries, type DotEnvEntry } from '../analysis/dotenv.js';
 import type { Problem } from '../problem.js';
@@ -43,7 +43,7 @@ export function loadEnvFile(path: string, options: LoadEnvFileOptions = {}): { e
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { problems: options.from ? [{ code: 'file-not-found', severity: 'error', file, message: `no such file${from}` }] : [] };
-    return { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `cannot read: ${code ?? 'error'}${from}` }] };
+    return { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `${unreadableReason(err)}${from}` }] };
   }
   const parsed = parseDotEnvEntries(text);
   const values: Record<string, string> = {};

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadEnvFile, loadRegistryFile, loadSpecFile, notAFile, parseRegistry, parseSpec, formatProblem } from '../index.js';
+import { loadEnvFile, loadRegistryFile, loadSpecFile, notAFile, parseRegistry, parseSpec, formatProblem, unreadableReason } from '../index.js';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,30 @@ describe('loading', () => {
     expect(loadRegistryFile('/dev/urandom').problems.map(formatProblem)).toEqual(['/dev/urandom: is a device, not a file']);
     expect(loadEnvFile('/dev/zero', { from: '--dotenv' }).problems.map(formatProblem)).toEqual(['/dev/zero: is a device, not a .env file (from --dotenv)']);
     expect(loadSpecFile('/tmp').problems.map(formatProblem)).toEqual(['/tmp: is a directory, not a file']);
+  });
+
+  it('says why a file cannot be read in words, the same for every reader: a link loop is not "no such file"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-unreadable-'));
+    try {
+      symlinkSync(join(dir, 'b'), join(dir, 'a'));
+      symlinkSync(join(dir, 'a'), join(dir, 'b'));
+      writeFileSync(join(dir, 'file'), 'x');
+      expect(loadSpecFile(join(dir, 'a'), dir).problems.map(formatProblem)).toEqual(['a: a loop of symbolic links']);
+      expect(loadRegistryFile(join(dir, 'file', 'ports.yaml'), dir).problems.map(formatProblem)).toEqual(['file/ports.yaml: a part of its path is a file, not a directory']);
+      expect(loadSpecFile(join(dir, 'missing.yaml'), dir).problems.map((p) => [p.code, p.message])).toEqual([['file-not-found', 'no such file']]);
+      expect(loadEnvFile(join(dir, 'a'), { cwd: dir, from: '--env-file' }).problems.map(formatProblem)).toEqual(['a: a loop of symbolic links (from --env-file)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const error = (code: string) => Object.assign(new Error(code), { code });
+    expect(['EACCES', 'EPERM', 'ERR_STRING_TOO_LONG', 'ERR_FS_FILE_TOO_LARGE', 'EMFILE', 'EIO'].map((c) => unreadableReason(error(c)))).toEqual([
+      'permission denied',
+      'permission denied',
+      'too large to read (over 512 MiB)',
+      'too large to read (over 512 MiB)',
+      'too many files open',
+      'cannot read (EIO)',
+    ]);
   });
 
   it('tells a file, a pipe (--spec <(...)), a folder, a device and a socket apart', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { notAFile } from '../util/not-a-file.js';
+import { notAFile, unreadableReason } from '../util/not-a-file.js';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { createRequire } from 'node:module';
 import { BerthSpecSchema, type BerthSpec } from '../schema/spec.js';
@@ -30,13 +30,13 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 
 function readSource(path: string, cwd: string): { file: string; text?: string; problems: Problem[] } {
   const file = displayPath(path, cwd);
-  if (!existsSync(path)) return { file, problems: [{ code: 'file-not-found', severity: 'error', file, message: 'no such file' }] };
   const not = notAFile(path);
   if (not) return { file, problems: [{ code: not === 'a directory' ? 'file-not-found' : 'file-unreadable', severity: 'error', file, message: `is ${not}, not a file` }] };
   try {
     return { file, text: readFileSync(path, 'utf8'), problems: [] };
   } catch (err) {
-    return { file, problems: [{ code: 'file-unreadable', severity: 'error', file, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
+    const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'file-unreadable';
+    return { file, problems: [{ code, severity: 'error', file, message: unreadableReason(err) }] };
   }
 }
 

@@ -18,3 +18,35 @@ export function notAFile(path: string): 'a directory' | 'a device' | 'a socket' 
   if (stat.isSocket()) return 'a socket';
   return undefined;
 }
+
+/**
+ * Why reading a file a user named failed, in words, from the error the read threw: one rule for every reader
+ * (spec, registry, `.env`, ecosystem manifest and members, devcontainer.json, pages berth regenerates).
+ * A code berth has no words for is named as it is.
+ */
+export function unreadableReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'ENOTDIR':
+      return 'a part of its path is a file, not a directory';
+    case 'ELOOP':
+      return 'a loop of symbolic links';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENAMETOOLONG':
+      return 'its path is too long';
+    case 'ERR_STRING_TOO_LONG':
+    case 'ERR_FS_FILE_TOO_LARGE':
+      return 'too large to read (over 512 MiB)';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many files open';
+    default:
+      return `cannot read (${code ?? (err instanceof Error ? err.message : String(err))})`;
+  }
+}
