@@ -65,6 +65,17 @@ export const PortOrRange = z
   .describe('A port (5000) or an inclusive range ("7000-7010").');
 export type PortRange = { from: number; to: number };
 
+/** Whether TEXT is an IP address as Docker reads a port's host address: IPv4, IPv6 (no brackets, no zone), or IPv4-mapped IPv6. */
+export function isIpAddress(text: string): boolean {
+  const mapped = /^::ffff:(.+)$/i.exec(text);
+  return z.regexes.ipv4.test(mapped ? mapped[1]! : text) || (!mapped && z.regexes.ipv6.test(text));
+}
+
+/** The address a published port is bound to on the host. */
+export const HostIp = z
+  .string()
+  .refine(isIpAddress, { message: 'must be an IP address, such as 127.0.0.1, 0.0.0.0 or ::1' });
+
 export const Protocol = z.enum(['tcp', 'udp']).default('tcp').describe('Transport protocol; tcp unless stated.');
 
 /** Free-form extension fields, as Compose's `x-` keys. */

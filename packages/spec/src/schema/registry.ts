@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { EnvVarName, PortOrRange, Protocol } from './common.js';
+import { EnvVarName, HostIp, PortOrRange, Protocol } from './common.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 
 /** One allocation in the port registry: a binding with its owner. */
 export const PortAllocation = z.strictObject({
   port: PortOrRange.describe('The port, or an inclusive range such as "7000-7010".'),
   protocol: Protocol,
-  hostIp: z.string().optional().describe('Host address; absent means every interface.'),
+  hostIp: HostIp.describe('Host address, an IP address; absent means every interface.').optional(),
   machine: z
     .string()
     .optional()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, EnvVarName, Identifier, PortNumber, PortOrRange, Protocol } from './common.js';
+import { Duration, EnvVarName, HostIp, Identifier, PortNumber, PortOrRange, Protocol } from './common.js';
 import { HealthCheck } from './check.js';
 import { DevcontainerRuntimeFields, onlyOnDevcontainer } from './devcontainer.js';
 import { FileObjectReference, ServiceDeploy } from './deploy.js';
@@ -15,7 +15,7 @@ const SHORT_PORT_RE = /^(?:(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):)?
 export const PortBindingObject = z.strictObject({
   host: PortOrRange.describe('Port (or range) on the host.'),
   container: PortOrRange.optional().describe('Port (or range) in the container; defaults to the host port.'),
-  hostIp: z.string().optional().describe('Host address to bind (default: every interface, as Compose does).'),
+  hostIp: HostIp.describe('Host address to bind, an IP address (default: every interface, as Compose does).').optional(),
   protocol: Protocol,
   name: z.string().optional().describe('What this port is for within the service, such as "api" or "admin".'),
   description: z.string().optional().describe('Shown in the rendered docs, for example "Data lineage admin".'),
@@ -39,19 +39,16 @@ export const PortBinding = z
     z.string().regex(SHORT_PORT_RE, 'must be a port such as 5000, "127.0.0.1:5000:5000" or "3000-3005:3000-3005/udp"'),
     PortBindingObject,
   ])
-  .transform((v) => {
-    if (typeof v === 'number') return PortBindingObject.parse({ host: v });
-    if (typeof v === 'string') {
-      const m = SHORT_PORT_RE.exec(v)!;
-      const [, ip6, ip4, first, second, proto] = m;
-      return PortBindingObject.parse({
-        host: first,
-        container: second ?? first,
-        hostIp: ip6 ?? ip4,
-        protocol: proto ?? 'tcp',
-      });
-    }
-    return { ...v, container: v.container ?? v.host };
+  .transform((v, ctx) => {
+    if (typeof v === 'object') return { ...v, container: v.container ?? v.host };
+    const m = typeof v === 'string' ? SHORT_PORT_RE.exec(v)! : undefined;
+    const [, ip6, ip4, first, second, proto] = m ?? [];
+    // the short form's numbers are checked here ("99999:80" matches the pattern): a problem of the port, never a throw
+    const long = PortBindingObject.safeParse(m ? { host: first, container: second ?? first, hostIp: ip6 ?? ip4, protocol: proto ?? 'tcp' } : { host: v });
+    if (long.success) return long.data;
+    const what: Record<string, string> = { host: 'host port', container: 'container port', hostIp: 'host address' };
+    for (const issue of long.error.issues) ctx.addIssue({ code: 'custom', message: `${what[String(issue.path[0])] ?? 'port'} ${issue.message}` });
+    return z.NEVER;
   })
   .describe('A published port: 5000, "127.0.0.1:5000:5000/tcp", or { host, container, hostIp, protocol, name, env }.');
 export type PortBinding = z.output<typeof PortBinding>;
