@@ -1,3 +1,5 @@
+import { envValue } from '@berth/spec';
+
 interface Stage {
   image: string;
   name?: string;
@@ -43,7 +45,7 @@ function unquote(v: string): string {
 function substitute(text: string, vars: Record<string, string>): string | undefined {
   let missing = false;
   const out = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
-    const value = vars[(braced ?? bare)!] ?? fallback;
+    const value = envValue(vars, (braced ?? bare)!) ?? fallback;
     if (value === undefined) missing = true;
     return value ?? '';
   });

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Problem, ServiceBuild } from '@berth/spec';
+import { envMap, type Problem, type ServiceBuild } from '@berth/spec';
 import { readDockerfile, stageNames, type DockerfileInfo } from './dockerfile.js';
 import { IgnoreMatcher, readIgnoreFile, withBuildFiles } from './dockerignore.js';
 
@@ -143,7 +143,7 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
     dockerfile = { written, file, text, ...(inContext ? { inContext } : {}) };
   }
 
-  const args: Record<string, string> = {};
+  const args = envMap() as Record<string, string>;
   for (const [key, value] of Object.entries(build.args ?? {})) {
     if (value === null) {
       if (input.vars[key] !== undefined) args[key] = input.vars[key]!;

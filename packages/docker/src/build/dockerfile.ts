@@ -1,3 +1,5 @@
+import { envMap, envValue } from '@berth/spec';
+
 /**
  * What berth needs to know of a Dockerfile before it sends it: its stages and the images they start
  * from (to have them local before BuildKit runs, since BuildKit cannot pull without a session), and
@@ -97,7 +99,7 @@ function flags(args: string): { flags: [string, string][]; rest: string } {
 export function substituteArgs(text: string, args: Record<string, string | undefined>): string | undefined {
   let unknown = false;
   const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const value = args[(braced ?? bare)!];
+    const value = envValue(args, (braced ?? bare)!);
     if (op === '-') return value ? value : (word ?? '');
     if (op === '+') return value ? (word ?? '') : '';
     if (value === undefined) unknown = true;
@@ -116,17 +118,17 @@ export function readDockerfile(text: string, args: Record<string, string | undef
   const { directives, list, heredocs } = instructions(text);
   const info: DockerfileInfo = { stages: [], session: [], buildkit: heredocs.map((line) => ({ what: 'a heredoc (<<EOF)', line })) };
   if (directives['syntax']) info.syntax = directives['syntax'];
-  const globalArgs: Record<string, string | undefined> = {};
+  const globalArgs = envMap();
   for (const ins of list) {
     const { flags: f, rest } = flags(ins.args);
     if (ins.keyword === 'ARG' && !info.stages.length) {
       for (const decl of rest.split(/\s+/).filter(Boolean)) {
         const [name, value] = decl.split(/=(.*)/s) as [string, string?];
-        globalArgs[name] = args[name] ?? (value === undefined ? undefined : substituteArgs(value.replace(/^"(.*)"$/s, '$1'), { ...globalArgs, ...args }));
+        globalArgs[name] = envValue(args, name) ?? (value === undefined ? undefined : substituteArgs(value.replace(/^"(.*)"$/s, '$1'), envMap(globalArgs, args)));
       }
     } else if (ins.keyword === 'FROM') {
       const [image, as, name] = rest.split(/\s+/);
-      const from = substituteArgs(image ?? '', { ...globalArgs, ...args }) ?? image ?? '';
+      const from = substituteArgs(image ?? '', envMap(globalArgs, args)) ?? image ?? '';
       info.stages.push({ from, uses: [], line: ins.line, ...(as?.toLowerCase() === 'as' && name ? { name: name.toLowerCase() } : {}) });
     } else if (ins.keyword === 'RUN') {
       for (const [flag, value] of f) {

@@ -1,4 +1,4 @@
-import { parseDotEnvEntries, type DotEnvEntry } from '@berth/spec';
+import { envMap, parseDotEnvEntries, type DotEnvEntry } from '@berth/spec';
 import { interpolate } from './interpolate.js';
 
 /**
@@ -12,7 +12,7 @@ export function parseEnvFile(text: string, lookup: (name: string) => string | un
 
 /** Compose's interpolation of `.env` entries already read (by @berth/spec's loader, say). */
 export function interpolateEnvEntries(entries: readonly DotEnvEntry[], lookup: (name: string) => string | undefined = () => undefined): Record<string, string> {
-  const values: Record<string, string> = {};
+  const values = envMap() as Record<string, string>;
   const resolve = (name: string) => lookup(name) ?? values[name];
   for (const e of entries) values[e.name] = e.quote === 'single' ? e.value : interpolate(e.value, resolve).value;
   return values;

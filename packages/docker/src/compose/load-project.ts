@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, notAFile, type Problem } from '@berth/spec';
+import { displayPath, envValue, notAFile, type Problem } from '@berth/spec';
 import { parseEnvFile } from './dotenv.js';
 import { interpolateTree, reportUnset, type UnsetTracker } from './interpolate-tree.js';
 import { isMap, ProblemSink, type ComposeMap, type DocPath } from './model.js';
@@ -134,13 +134,13 @@ function environment(session: LoadSession, projectDir: string, options: Omit<Com
     session.sink.error(by?.path ?? [], `cannot read env file ${displayPath(path, session.cwd)}: it is ${not}, not a file`, 'compose-env-file', by?.file);
   } else if (existsSync(path)) {
     try {
-      dotenv = parseEnvFile(readFileSync(path, 'utf8'), (n) => options.env[n]);
+      dotenv = parseEnvFile(readFileSync(path, 'utf8'), (n) => envValue(options.env, n));
     } catch (err) {
       session.sink.error(by?.path ?? [], `cannot read env file ${displayPath(path, session.cwd)}: ${(err as Error).message}`, 'compose-env-file', by?.file);
     }
   } else if (explicit) {
     session.sink.error(by?.path ?? [], `env file ${displayPath(path, session.cwd)} not found`, 'compose-env-file', by?.file);
   }
-  const lookup = (name: string) => options.env[name] ?? dotenv[name];
+  const lookup = (name: string) => envValue(options.env, name) ?? envValue(dotenv, name);
   return { lookup, envFile: existsSync(path) ? displayPath(path, session.cwd) : undefined, envPath: path };
 }

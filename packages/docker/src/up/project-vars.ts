@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DotEnvEntry } from '@berth/spec';
+import { envMap, envValue, type DotEnvEntry } from '@berth/spec';
 import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
 
 /** A file's text, or undefined when it cannot be read. */
@@ -14,9 +14,11 @@ export function readText(file: string): string | undefined {
 
 /**
  * The variables a service's `${VAR}` references and `null` environment values take: the process
- * environment over the `.env` beside the spec (its entries as the loader read them, when given).
+ * environment over the `.env` beside the spec (its entries as the loader read them, when given). A map with no
+ * prototype (envMap): a `${constructor}` reference finds a variable of that name or nothing.
  */
 export function projectVariables(projectDir: string, env: NodeJS.ProcessEnv, dotEnv?: readonly DotEnvEntry[], read: (file: string) => string | undefined = readText): Record<string, string | undefined> {
-  const values = dotEnv ? interpolateEnvEntries(dotEnv, (k) => env[k]) : parseEnvFile(read(path.join(projectDir, '.env')) ?? '', (k) => env[k]);
-  return { ...values, ...env };
+  const lookup = (k: string) => envValue(env, k);
+  const values = dotEnv ? interpolateEnvEntries(dotEnv, lookup) : parseEnvFile(read(path.join(projectDir, '.env')) ?? '', lookup);
+  return envMap(values, env);
 }

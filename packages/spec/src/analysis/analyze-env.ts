@@ -5,6 +5,7 @@ import { closest, editDistance } from '../util/did-you-mean.js';
 import { envValueProblem } from './env-values.js';
 import { isRequired, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 import type { EnvReport, EnvVarStatus } from './types.js';
+import { envValue } from './env-map.js';
 
 export interface AnalyzeEnvOptions {
   /** The process environment. */
@@ -28,13 +29,13 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
   const known = knownEnvVars(spec);
   const modules = checkModules(spec, options.modules ?? [], problems);
   const specAt = (path: (string | number)[]) => ({ file: options.file, ...(options.source ? options.source.locate(path, 'key') : {}), path });
-  const fileAt = (name: string) => ({ file: options.envFile!.file, ...(options.envFile?.lines?.[name] ? { line: options.envFile.lines[name], col: 1 } : {}) });
+  const fileAt = (name: string) => ({ file: options.envFile!.file, ...(options.envFile?.lines && Object.hasOwn(options.envFile.lines, name) ? { line: options.envFile.lines[name], col: 1 } : {}) });
   const typos = findTypos(known, options);
   const vars: EnvVarStatus[] = [];
   for (const v of known.values()) {
     const required = isRequired(v, modules);
-    const fromEnv = options.env[v.name];
-    const fromFile = options.envFile?.values[v.name];
+    const fromEnv = envValue(options.env, v.name);
+    const fromFile = envValue(options.envFile?.values, v.name);
     // The same value in both is attributed to the file, which names a line (and Node 20 itself loads a
     // `--env-file` given after the script into the process env: nodejs/node#54232).
     const source = fromEnv !== undefined && fromEnv !== fromFile ? 'env' : fromFile !== undefined ? 'env-file' : v.declared?.default !== undefined ? 'default' : undefined;
@@ -104,7 +105,7 @@ function findTypos(known: Map<string, KnownEnvVar>, options: AnalyzeEnvOptions):
     let target = bySquash.get(squash(name));
     if (!target && inFile) target = closest(name, names);
     if (!target && !inFile && name.length >= 8) target = names.find((n) => editDistance(name, n, 1) <= 1);
-    if (target && !out.has(target) && options.env[target] === undefined && options.envFile?.values[target] === undefined) {
+    if (target && !out.has(target) && envValue(options.env, target) === undefined && envValue(options.envFile?.values, target) === undefined) {
       out.set(target, { name, where: inFile ? ` (in ${options.envFile!.file})` : ' (in the environment)', inFile });
     }
   };

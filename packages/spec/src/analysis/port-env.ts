@@ -2,6 +2,7 @@ import type { Problem } from '../problem.js';
 import { formatSpan } from './port-index.js';
 import type { PortPlaces, RegistryEntry, SpecBinding } from './port-model.js';
 import type { EnvOrigin } from './types.js';
+import { envValue } from './env-map.js';
 
 /** True when `value` is a decimal port number 1-65535. */
 export function isPortValue(value: string): boolean {
@@ -24,9 +25,9 @@ export function checkPortEnv(
   if (b.env) names.add(b.env);
   for (const e of own) if (e.allocation.env) names.add(e.allocation.env);
   for (const name of names) {
-    const value = ctx.env[name];
+    const value = envValue(ctx.env, name);
     if (value === undefined || value === '') continue;
-    const origin = ctx.origins?.[name];
+    const origin = ctx.origins && Object.hasOwn(ctx.origins, name) ? ctx.origins[name] : undefined;
     const at = origin ? { file: origin.file, ...(origin.line ? { line: origin.line, col: origin.col ?? 1 } : {}) } : ctx.places.binding(b, ...(b.env === name ? ['env'] : []));
     const from = origin ? `set in ${origin.file}` : 'set in the environment';
     const authority = own.length ? 'the registry' : 'the spec';

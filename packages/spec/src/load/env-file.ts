@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseDotEnvEntries, type DotEnvEntry } from '../analysis/dotenv.js';
 import type { Problem } from '../problem.js';
 import { displayPath } from './load.js';
+import { envMap } from '../analysis/env-map.js';
 
 /** A `.env` file as berth reads it: values (kept in memory only, never printed), the line of each name, and unreadable lines. */
 export interface EnvFile {
@@ -46,8 +47,9 @@ export function loadEnvFile(path: string, options: LoadEnvFileOptions = {}): { e
     return { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `${unreadableReason(err)}${from}` }] };
   }
   const parsed = parseDotEnvEntries(text);
-  const values: Record<string, string> = {};
-  const lines: Record<string, number> = {};
+  // no prototype: a variable may be called __proto__ or constructor
+  const values = envMap() as Record<string, string>;
+  const lines = Object.create(null) as Record<string, number>;
   for (const e of parsed.entries) {
     values[e.name] = e.value;
     lines[e.name] = e.line;

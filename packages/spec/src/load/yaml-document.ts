@@ -105,6 +105,7 @@ export function parseYamlWithLibrary(file: string, text: string): SourceDocument
   const errors = [
     ...doc.errors.map((e) => ({ offset: e.pos[0], code: 'yaml-syntax', message: yamlMessage(e.code, e.message) })),
     ...duplicateKeys(doc).map((offset) => ({ offset, code: 'duplicate-key', message: `duplicate key "${keyAt(text, offset)}"` })),
+    ...protoKeys(doc).map((offset) => ({ offset, code: 'proto-key', message: 'a key named "__proto__" cannot be kept (zod, and any JavaScript object, drop it); rename it' })),
   ].sort((a, b) => a.offset - b.offset);
   const problems: Problem[] = [];
   for (const e of errors) {
@@ -202,6 +203,25 @@ function duplicateKeys(doc: Document.Parsed): number[] {
     } else if (isSeq(node)) for (const item of node.items) walk(item, depth + 1);
   };
   walk(doc.contents, 0);
+  return out;
+}
+
+/**
+ * The offset of every `__proto__` key. A schema drops it without a word (zod skips the key, so a variable or
+ * service of that name would vanish): it is a problem at the key instead. The plain path never composes one.
+ */
+function protoKeys(doc: Document.Parsed): number[] {
+  const out: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isScalar(pair.key) && pair.key.value === '__proto__') out.push(pair.key.range?.[0] ?? 0);
+        stack.push(pair.key, pair.value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+  }
   return out;
 }
 

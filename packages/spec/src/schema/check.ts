@@ -31,7 +31,11 @@ export const HttpCheck = checkKind('http', (type) =>
   z
     .strictObject({
       type,
-      url: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').describe('The URL to request.'),
+      url: z
+        .string()
+        .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+        .refine((url) => !/^https?:\/\//.test(url) || URL.canParse(url), 'is not a URL (its host or port cannot be read)')
+        .describe('The URL to request.'),
       method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
       headers: z.record(z.string(), z.string()).optional(),
       body: z.string().optional().describe('Request body, for POST and PUT.'),

@@ -5,6 +5,7 @@ import { parseDotEnv } from '../analysis/dotenv.js';
 import type { BerthSpec } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, type Redactor } from './redactor.js';
+import { envValue } from '../analysis/env-map.js';
 
 /** Where berth learns secret values from. Names never come from the values; values never leave. */
 export interface SecretSources {
@@ -42,7 +43,7 @@ function urlPassword(value: string): string | undefined {
 export function secretValues(sources: SecretSources): string[] {
   const { spec, env = {}, envFile = {} } = sources;
   const secretNames = new Set(Object.entries(spec?.env ?? {}).filter(([, v]) => v.secret).map(([k]) => k));
-  const valueOf = (name: string) => env[name] ?? envFile[name];
+  const valueOf = (name: string) => envValue(env, name) ?? envValue(envFile, name);
   for (const service of Object.values(spec?.services ?? {})) {
     for (const [key, value] of Object.entries(service.environment ?? {})) {
       if (!looksSecret(key) && !secretNames.has(key)) continue;
