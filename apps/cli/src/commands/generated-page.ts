@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { BerthError, displayPath, unreadableReason, type Problem } from '@berth/spec';
+import { displayPath, readFileIfExists, type Problem } from '@berth/spec';
 import { findKeepBlocks, mergeKeepBlocks } from '@berth/spec/render';
 
 /** A generated page as it would be written: the rendered text with the committed page's berth:keep blocks put back. */
@@ -15,20 +14,10 @@ export interface PreparedPage {
   problems: Problem[];
 }
 
-/** The file's text, or undefined when it does not exist; any other failure is bad input, said in one line. */
-export function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BerthError('ERR_BERTH_UNREADABLE', `${path}: ${unreadableReason(err)}`);
-  }
-}
-
 /** What `berth docs` and `berth ecosystem docs` write or compare: one rule for keeping hand-written blocks. */
 export function preparePage(path: string, rendered: string, cwd: string, readPrevious = true): PreparedPage {
   const file = displayPath(path, cwd);
-  const previous = readPrevious ? readIfExists(path) : undefined;
+  const previous = readPrevious ? readFileIfExists(path) : undefined;
   const scan = previous === undefined ? { problems: [] } : findKeepBlocks(previous);
   const problems = scan.problems.map((p): Problem => ({ code: 'keep-marker', severity: 'error', file, line: p.line, col: 1, message: p.message }));
   return { path, file, ...(previous === undefined ? {} : { previous }), page: mergeKeepBlocks(rendered, previous), problems };

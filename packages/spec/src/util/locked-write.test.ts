@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileExistsError, updateFileLocked, writeFileLocked } from './locked-write.js';
+import { readFileIfExists } from './not-a-file.js';
 import { scratchDirs } from './scratch-dirs.test-helpers.js';
 
 describe('writeFileLocked and updateFileLocked', () => {
@@ -20,6 +21,16 @@ describe('writeFileLocked and updateFileLocked', () => {
     );
     const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
     expect(lines.map((l) => Number(l.slice(4))).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('refuses a device or a directory as the file to write, before locking or reading it (/dev/full reads zeros for ever)', async () => {
+    await expect(writeFileLocked('/dev/full', 'x', { display: '/dev/full' })).rejects.toMatchObject({ code: 'ERR_BERTH_WRITE', message: 'cannot write /dev/full: it is a device, not a file' });
+    expect(existsSync('/dev/full.lock')).toBe(false);
+    const dir = scratch();
+    await expect(updateFileLocked(dir, () => 'x', { display: 'out' })).rejects.toMatchObject({ code: 'ERR_BERTH_WRITE', message: 'cannot write out: it is a directory, not a file' });
+    expect(readdirSync(dir)).toEqual([]);
+    expect(() => readFileIfExists('/dev/zero')).toThrow('/dev/zero: is a device, not a file');
+    expect(readFileIfExists(join(dir, 'missing'))).toBeUndefined();
   });
 
   it('refuses an existing file without overwrite, with the one "file exists" error; writes it with overwrite', async () => {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BerthError } from '../problem.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { makeDirs } from './make-dirs.js';
+import { notAFile, readFileIfExists } from './not-a-file.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /**
@@ -59,6 +59,9 @@ export async function writeFileLocked(path: string, text: string, options: Locke
  */
 export async function updateFileLocked(path: string, update: (current: string | undefined) => string | undefined | Promise<string | undefined>, options: Omit<LockedWriteOptions, 'overwrite'> = {}): Promise<LockedUpdate> {
   const display = options.display ?? path;
+  // a device, socket or directory is refused before anything is made or locked beside it
+  const not = notAFile(path);
+  if (not) throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: it is ${not}, not a file`);
   if (options.mkdir) {
     try {
       makeDirs(dirname(path));
@@ -70,10 +73,10 @@ export async function updateFileLocked(path: string, update: (current: string | 
   return withFileLock(
     path,
     async () => {
-      const before = readIfExists(path, display);
+      const before = readFileIfExists(path, display);
       const after = await update(before);
       if (after === undefined || after === before) return { before, after: before, written: false };
-      if (readIfExists(path, display) !== before) throw fileChangedError(display);
+      if (readFileIfExists(path, display) !== before) throw fileChangedError(display);
       try {
         // A file that was not there is created with link semantics: one that appeared meanwhile is not replaced.
         writeFileAtomic(path, after, { overwrite: before !== undefined });
@@ -85,16 +88,6 @@ export async function updateFileLocked(path: string, update: (current: string | 
     },
     { ...options, display },
   );
-}
-
-function readIfExists(path: string, display: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new BerthError('ERR_BERTH_UNREADABLE', `cannot read ${display}: ${code ?? (err as Error).message}`, { cause: err });
-  }
 }
 
 function writeError(display: string, err: unknown): BerthError {

@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { BerthError } from '../problem.js';
 
 /**
  * What PATH is when it is not something berth can read as a file a user named: 'a directory', 'a device' or
@@ -48,5 +49,21 @@ export function unreadableReason(err: unknown): string {
       return 'too many files open';
     default:
       return `cannot read (${code ?? (err instanceof Error ? err.message : String(err))})`;
+  }
+}
+
+/**
+ * The text of a file berth is about to replace or compare (an `-o` target, a page to regenerate), or undefined
+ * when it is not there. A device, socket or directory is refused before it is read (`-o /dev/full` read zeros
+ * for ever), and any other failure is one line: ERR_BERTH_UNREADABLE, bad input.
+ */
+export function readFileIfExists(path: string, display = path): string | undefined {
+  const not = notAFile(path);
+  if (not) throw new BerthError('ERR_BERTH_UNREADABLE', `${display}: is ${not}, not a file`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BerthError('ERR_BERTH_UNREADABLE', `${display}: ${unreadableReason(err)}`, { cause: err });
   }
 }
