@@ -35,3 +35,9 @@ export function lineCount(value: string): number | undefined {
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('must be a whole number of lines (0 or more), or all');
   return n;
 }
+
+/** A path as an option takes it: anything but nothing (`--spec ""` once meant "no --spec" and fell back to the bundled example). */
+export function path(value: string): string {
+  if (!value.trim()) throw new InvalidArgumentError('must be a path (it is empty)');
+  return value;
+}

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODE_HELP } from './exit-codes.js';
 import { actionFactory } from './command.js';
+import { path } from './option-values.js';
 import type { RunEnvironment } from './context.js';
 import { commandModules } from './commands/index.js';
 
@@ -10,8 +11,8 @@ export function createProgram(run: RunEnvironment, setExit: (code: number) => vo
   const program = new Command('berth')
     .description('One source of truth for a repo\'s development infrastructure, and the tools that operate it.')
     .version(VERSION, '-V, --version')
-    .option('-s, --spec <file>', 'the spec file (default: berth.yaml from the current directory up, else the bundled example)')
-    .option('-r, --registry <file>', 'the port registry file (default: the one the spec names)')
+    .option('-s, --spec <file>', 'the spec file (default: berth.yaml from the current directory up, else the bundled example)', path)
+    .option('-r, --registry <file>', 'the port registry file (default: the one the spec names)', path)
     .option('--json', 'machine-readable output on stdout')
     .option('--all-problems', 'print every problem (default: the first 10 of each kind, then how many more)')
     .addOption(new Option('--no-color', 'no colour (also NO_COLOR=1)'))

@@ -120,6 +120,15 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(json.problems.map((p) => [p.file.endsWith('ports.yaml'), p.line, p.message])).toEqual([[true, 14, 'invalid YAML: nested more than 256 levels deep']]);
   });
 
+  it('an empty --spec or --registry is a usage error naming the option, not a silent fall back to the bundled example', () => {
+    for (const args of [['validate', '--spec', ''], ['--registry', ' ', 'ports', 'list']]) {
+      const r = berth(args, join(dir, 'empty'));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: option '-[sr], --(spec|registry) <file>' argument '\s*' is invalid\. must be a path \(it is empty\)$/m);
+      expect(r.all).not.toMatch(/bundled example/);
+    }
+  });
+
   it('validate: catches a .env port value that disagrees with the registry, at its line', () => {
     reset();
     write('app/.env', '# local\nLOG_LEVEL=debug\nWEB_PORT=8081\n');
