@@ -29,7 +29,10 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
   const known = knownEnvVars(spec);
   const modules = checkModules(spec, options.modules ?? [], problems);
   const specAt = (path: (string | number)[]) => ({ file: options.file, ...(options.source ? options.source.locate(path, 'key') : {}), path });
-  const fileAt = (name: string) => ({ file: options.envFile!.file, ...(options.envFile?.lines && Object.hasOwn(options.envFile.lines, name) ? { line: options.envFile.lines[name], col: 1 } : {}) });
+  const fileAt = (name: string) => {
+    const line = envValue(options.envFile?.lines, name);
+    return { file: options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
+  };
   const typos = findTypos(known, options);
   const vars: EnvVarStatus[] = [];
   for (const v of known.values()) {

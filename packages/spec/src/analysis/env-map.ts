@@ -4,9 +4,10 @@ export type EnvValues = Record<string, string | undefined>;
 /**
  * The value of NAME in ENV, or undefined: only a name set in it answers. An environment variable may be called
  * `constructor` or `toString`, and a plain object (process.env included) answers those with Object's own
- * functions: looked up as `env[name]`, `constructor` was "set" and its value a function.
+ * functions: looked up as `env[name]`, `constructor` was "set" and its value a function. The same holds for
+ * anything else kept by variable name (the line each is set on, where each came from).
  */
-export function envValue(env: Readonly<EnvValues> | undefined, name: string): string | undefined {
+export function envValue<T = string>(env: Readonly<Record<string, T | undefined>> | undefined, name: string): T | undefined {
   return env && Object.hasOwn(env, name) ? env[name] : undefined;
 }
 

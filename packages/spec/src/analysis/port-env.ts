@@ -27,7 +27,7 @@ export function checkPortEnv(
   for (const name of names) {
     const value = envValue(ctx.env, name);
     if (value === undefined || value === '') continue;
-    const origin = ctx.origins && Object.hasOwn(ctx.origins, name) ? ctx.origins[name] : undefined;
+    const origin = envValue(ctx.origins, name);
     const at = origin ? { file: origin.file, ...(origin.line ? { line: origin.line, col: origin.col ?? 1 } : {}) } : ctx.places.binding(b, ...(b.env === name ? ['env'] : []));
     const from = origin ? `set in ${origin.file}` : 'set in the environment';
     const authority = own.length ? 'the registry' : 'the spec';

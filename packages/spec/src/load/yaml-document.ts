@@ -18,7 +18,7 @@ export interface SourceDocument {
 }
 
 // The library's own duplicate-key check compares each key with every key before it (quadratic in a map's
-// size: minutes for 150,000 services); duplicateKeys() below does the same check with a set per map.
+// size: minutes for 150,000 services); keyProblems() below does the same check with a set per map.
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, strict: true } as const;
 
 /**
@@ -104,8 +104,11 @@ export function parseYamlWithLibrary(file: string, text: string): SourceDocument
   const doc = parseYamlDocument(text, { lineCounter, ...PARSE_OPTIONS });
   const errors = [
     ...doc.errors.map((e) => ({ offset: e.pos[0], code: 'yaml-syntax', message: yamlMessage(e.code, e.message) })),
-    ...duplicateKeys(doc).map((offset) => ({ offset, code: 'duplicate-key', message: `duplicate key "${keyAt(text, offset)}"` })),
-    ...protoKeys(doc).map((offset) => ({ offset, code: 'proto-key', message: 'a key named "__proto__" cannot be kept (zod, and any JavaScript object, drop it); rename it' })),
+    ...keyProblems(doc).map(({ offset, proto }) =>
+      proto
+        ? { offset, code: 'proto-key', message: 'a key named "__proto__" cannot be kept (zod, and any JavaScript object, drop it); rename it' }
+        : { offset, code: 'duplicate-key', message: `duplicate key "${keyAt(text, offset)}"` },
+    ),
   ].sort((a, b) => a.offset - b.offset);
   const problems: Problem[] = [];
   for (const e of errors) {
@@ -177,13 +180,15 @@ function pairOf(map: YAMLMap, key: string): Pair | undefined {
 }
 
 /**
- * The offset of every key that repeats an earlier key of the same map (scalar keys, compared by value as
- * the YAML library does), in one pass: a set per large map, a scan of the keys before it in a small one.
+ * What is wrong with the keys of a document, in one pass: every key that repeats an earlier key of the same map
+ * (scalar keys, compared by value as the YAML library does: a set per large map, a scan of the keys before it in a
+ * small one), and every `__proto__` key (`proto`), which a schema drops without a word (zod skips it, so a variable
+ * or service of that name would vanish; the plain path never composes one). The document is at most MAX_NESTING
+ * deep (parseYamlDocument), so the walk's recursion is bounded.
  */
-function duplicateKeys(doc: Document.Parsed): number[] {
-  const out: number[] = [];
-  const walk = (node: unknown, depth: number): void => {
-    if (depth > 1000) return;
+function keyProblems(doc: Document.Parsed): { offset: number; proto: boolean }[] {
+  const out: { offset: number; proto: boolean }[] = [];
+  const walk = (node: unknown): void => {
     if (isMap(node)) {
       const items = node.items;
       const seen = items.length >= INDEXED_MAP ? new Set<unknown>() : undefined;
@@ -195,33 +200,15 @@ function duplicateKeys(doc: Document.Parsed): number[] {
             const before = items[j]!.key;
             repeated = isScalar(before) && before.value === key.value;
           }
-          if (repeated) out.push(key.range?.[0] ?? 0);
+          if (repeated) out.push({ offset: key.range?.[0] ?? 0, proto: false });
           else seen?.add(key.value);
-        } else walk(key, depth + 1);
-        walk(items[i]!.value, depth + 1);
+          if (key.value === '__proto__') out.push({ offset: key.range?.[0] ?? 0, proto: true });
+        } else walk(key);
+        walk(items[i]!.value);
       }
-    } else if (isSeq(node)) for (const item of node.items) walk(item, depth + 1);
+    } else if (isSeq(node)) for (const item of node.items) walk(item);
   };
-  walk(doc.contents, 0);
-  return out;
-}
-
-/**
- * The offset of every `__proto__` key. A schema drops it without a word (zod skips the key, so a variable or
- * service of that name would vanish): it is a problem at the key instead. The plain path never composes one.
- */
-function protoKeys(doc: Document.Parsed): number[] {
-  const out: number[] = [];
-  const stack: unknown[] = [doc.contents];
-  while (stack.length) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (isScalar(pair.key) && pair.key.value === '__proto__') out.push(pair.key.range?.[0] ?? 0);
-        stack.push(pair.key, pair.value);
-      }
-    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
-  }
+  walk(doc.contents);
   return out;
 }
 

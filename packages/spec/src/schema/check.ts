@@ -33,8 +33,8 @@ export const HttpCheck = checkKind('http', (type) =>
       type,
       url: z
         .string()
-        .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
-        .refine((url) => !/^https?:\/\//.test(url) || URL.canParse(url), 'is not a URL (its host or port cannot be read)')
+        .regex(/^https?:\/\//, { message: 'must be an http:// or https:// URL', abort: true })
+        .refine((url) => URL.canParse(url), 'is not a URL (its host or port cannot be read)')
         .describe('The URL to request.'),
       method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
       headers: z.record(z.string(), z.string()).optional(),
