@@ -1,7 +1,7 @@
 import type { BerthSpec, DevcontainerBuild, DevcontainerCompose, LifecycleCommand, Problem } from '@berth/spec';
+import { dockerfileBaseImage } from '@berth/docker/dockerfile';
 import { devcontainerRuntime } from '@berth/spec';
 import { HOST_PORT_RE, type DevcontainerJson, type PortAttributes } from './config-schema.js';
-import { dockerfileBaseImage } from './dockerfile-base.js';
 import { gpuAskOf, type GpuAsk } from './gpu-request.js';
 import type { JsoncDocument } from './jsonc.js';
 

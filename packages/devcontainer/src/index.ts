@@ -1,7 +1,7 @@
 export { parseJsonc, lineCol, type JsoncDocument } from './jsonc.js';
 export { DevcontainerJson, ForwardPort, PortAttributes, HostGpuRequirement, HOST_PORT_RE } from './config-schema.js';
 export { parseDevcontainerJson, readDevcontainerJson, findDevcontainerConfigs, type DevcontainerConfigRead } from './read-config.js';
-export { dockerfileBaseImage } from './dockerfile-base.js';
+export { dockerfileBaseImage } from '@berth/docker/dockerfile';
 export { composeServiceImage } from './compose-service.js';
 export { gpuAskOf, gpuAskOfSpec, gpuAskMet, gpuRunArgIndices, hostGpuValue, type GpuAsk } from './gpu-request.js';
 export { importDevcontainer, serviceIdFromLabel, type DevcontainerImport, type ForwardImport, type ImportOptions } from './import-config.js';

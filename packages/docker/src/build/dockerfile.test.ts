@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { externalImages, readDockerfile, stageNames, substituteArgs } from './dockerfile.js';
+import { dockerfileBaseImage, externalImages, readDockerfile, stageNames, substituteArgs } from './dockerfile.js';
 
 const multi = `# syntax=docker/dockerfile:1.7
 # escape=\\
@@ -54,11 +54,48 @@ describe('reading a Dockerfile', () => {
     expect(substituteArgs('${A}:${B:-x}-${C:+y}$D', { A: 'a', C: 'c', D: 'd' })).toBe('a:x-yd');
     expect(substituteArgs('${MISSING}', {})).toBeUndefined();
     expect(substituteArgs('${MISSING:-dflt}', {})).toBe('dflt');
+    // with a colon an empty value counts as unset; without one only an unset name does
+    expect(substituteArgs('${E:-d}|${E-d}|${U-d}|${E:+a}|${E+a}|${U+a}', { E: '', U: undefined })).toBe('d||d||a|');
+  });
+
+  it('reads ARG values as the shell does: quotes, spaces in quotes, several on a line, earlier args', () => {
+    const info = readDockerfile(`ARG A="x y" B='$A' C=\${A}-z
+FROM img:\${B}
+FROM img:"\${C}"
+`);
+    expect(info.stages.map((s) => s.from)).toEqual(['img:$A', 'img:x y-z']);
+    expect(readDockerfile('ARG V="1.2"\nFROM node:${V}\n').stages[0]!.from).toBe('node:1.2');
   });
 
   it('honours the escape directive and Windows-style continuations', () => {
     const info = readDockerfile('# escape=`\nFROM base `\n  AS first\nRUN --mount=type=bind,source=. `\n  make\n');
     expect(info.stages.map((s) => [s.name, s.from])).toEqual([['first', 'base']]);
     expect(info.buildkit.map((n) => n.what)).toEqual(['RUN --mount=type=bind']);
+  });
+});
+
+const MULTI = ['ARG VARIANT=18-bullseye', 'FROM mcr.microsoft.com/devcontainers/javascript-node:${VARIANT} AS base', 'FROM base AS dev', 'RUN npm i', 'FROM --platform=linux/amd64 node:${VARIANT}-slim AS prod'].join('\n');
+
+describe('the base image of a Dockerfile (what a devcontainer runs on)', () => {
+  it('is the FROM of the last stage, or of the target, followed through earlier stages', () => {
+    expect(dockerfileBaseImage(MULTI)).toBe('node:18-bullseye-slim');
+    expect(dockerfileBaseImage(MULTI, { target: 'dev' })).toBe('mcr.microsoft.com/devcontainers/javascript-node:18-bullseye');
+    expect(dockerfileBaseImage(MULTI, { target: 'DEV', args: { VARIANT: '20-bookworm' } })).toBe('mcr.microsoft.com/devcontainers/javascript-node:20-bookworm');
+  });
+
+  it('fills ${ARG:-default}, follows line continuations, and skips comments and parser directives', () => {
+    expect(dockerfileBaseImage('# syntax=docker/dockerfile:1\nARG CUDA\nFROM \\\n  nvidia/cuda:${CUDA:-12.1.1}-runtime-ubuntu22.04\n')).toBe('nvidia/cuda:12.1.1-runtime-ubuntu22.04');
+    expect(dockerfileBaseImage("ARG TAG='22'\nFROM node:${TAG}\n")).toBe('node:22');
+  });
+
+  it('takes a FROM of a stage by name only (a number is an image, as BuildKit reads it)', () => {
+    expect(dockerfileBaseImage('FROM alpine AS a\nFROM 0\n')).toBe('0');
+  });
+
+  it('cannot tell without a FROM, with an ARG that has no value, from scratch, or for a target that is not there', () => {
+    expect(dockerfileBaseImage('RUN true\n')).toBeUndefined();
+    expect(dockerfileBaseImage('ARG BASE\nFROM ${BASE}\n')).toBeUndefined();
+    expect(dockerfileBaseImage('FROM scratch\nCOPY x /\n')).toBeUndefined();
+    expect(dockerfileBaseImage(MULTI, { target: 'nope' })).toBeUndefined();
   });
 });

@@ -95,17 +95,36 @@ function flags(args: string): { flags: [string, string][]; rest: string } {
   return { flags: out, rest };
 }
 
-/** `${NAME}`, `$NAME`, `${NAME:-default}`, `${NAME:+alt}` with the args known; undefined when one is not. */
+/**
+ * `${NAME}`, `$NAME` and the shell's defaults as BuildKit's lexer reads them: `${NAME:-word}` (unset or empty),
+ * `${NAME-word}` (unset), `${NAME:+word}` (set and not empty), `${NAME+word}` (set). A name with no value in
+ * `args` (unknown, or an ARG declared without one) makes the whole text undefined: what it stands for cannot be told.
+ */
 export function substituteArgs(text: string, args: Record<string, string | undefined>): string | undefined {
   let unknown = false;
-  const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+  const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced: string | undefined, colon: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
     const value = envValue(args, (braced ?? bare)!);
-    if (op === '-') return value ? value : (word ?? '');
-    if (op === '+') return value ? (word ?? '') : '';
+    const set = colon ? !!value : value !== undefined;
+    if (op === '-') return set ? value! : (word ?? '');
+    if (op === '+') return set ? (word ?? '') : '';
     if (value === undefined) unknown = true;
     return value ?? '';
   });
   return unknown ? undefined : out;
+}
+
+/** The words of an instruction as the shell splits them: quotes keep spaces together. */
+const shellWords = (text: string): string[] => text.match(/(?:[^\s"']+|"(?:[^"\\]|\\.)*"|'[^']*')+/g) ?? [];
+
+/** A word's value: quotes removed, `$NAME` substituted (not inside single quotes); undefined where a name has no value. */
+function wordValue(word: string, args: Record<string, string | undefined>): string | undefined {
+  let out = '';
+  for (const [, single, double, bare] of word.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|([^'"]+)/g)) {
+    const part = single !== undefined ? single : substituteArgs(double !== undefined ? double.replace(/\\(["\\$])/g, '$1') : bare!, args);
+    if (part === undefined) return undefined;
+    out += part;
+  }
+  return out;
 }
 
 const mountOptions = (value: string) => Object.fromEntries(value.split(',').map((kv) => kv.split('=') as [string, string?]).map(([k, v]) => [k.toLowerCase(), v ?? 'true']));
@@ -122,13 +141,13 @@ export function readDockerfile(text: string, args: Record<string, string | undef
   for (const ins of list) {
     const { flags: f, rest } = flags(ins.args);
     if (ins.keyword === 'ARG' && !info.stages.length) {
-      for (const decl of rest.split(/\s+/).filter(Boolean)) {
+      for (const decl of shellWords(rest)) {
         const [name, value] = decl.split(/=(.*)/s) as [string, string?];
-        globalArgs[name] = envValue(args, name) ?? (value === undefined ? undefined : substituteArgs(value.replace(/^"(.*)"$/s, '$1'), envMap(globalArgs, args)));
+        globalArgs[name] = envValue(args, name) ?? (value === undefined ? undefined : wordValue(value, envMap(globalArgs, args)));
       }
     } else if (ins.keyword === 'FROM') {
-      const [image, as, name] = rest.split(/\s+/);
-      const from = substituteArgs(image ?? '', envMap(globalArgs, args)) ?? image ?? '';
+      const [image, as, name] = shellWords(rest);
+      const from = wordValue(image ?? '', envMap(globalArgs, args)) ?? image ?? '';
       info.stages.push({ from, uses: [], line: ins.line, ...(as?.toLowerCase() === 'as' && name ? { name: name.toLowerCase() } : {}) });
     } else if (ins.keyword === 'RUN') {
       for (const [flag, value] of f) {
@@ -151,33 +170,71 @@ export function readDockerfile(text: string, args: Record<string, string | undef
 }
 
 /**
+ * The stage `ref` names among the stages before `before`: by name (`FROM build`, `COPY --from=build`), or, where
+ * `byIndex` (`COPY --from=0`, `RUN --mount=from=0`; a FROM line takes names only), by number.
+ */
+function earlierStage(info: DockerfileInfo, ref: string, before: number, byIndex: boolean): number | undefined {
+  const lower = ref.toLowerCase();
+  for (let i = before - 1; i >= 0; i--) if (info.stages[i]!.name === lower) return i;
+  if (byIndex && /^\d+$/.test(ref) && Number(ref) < before) return Number(ref);
+  return undefined;
+}
+
+/** The stage a build stops at: `target` (a stage name), else the last one; undefined when there is no such stage. */
+function targetStage(info: DockerfileInfo, target?: string): number | undefined {
+  if (target === undefined) return info.stages.length ? info.stages.length - 1 : undefined;
+  const i = info.stages.findLastIndex((s) => s.name === target.toLowerCase());
+  return i < 0 ? undefined : i;
+}
+
+/** An image that can be named: not `scratch`, not one whose build args had no value. */
+const nameable = (ref: string) => !!ref && ref.toLowerCase() !== 'scratch' && !ref.includes('$');
+
+/**
  * The images a build starts from or copies from, for the stages `target` needs (the last stage without
  * one): not stage names, not `scratch`, and only those whose name could be worked out.
  */
 export function externalImages(info: DockerfileInfo, target?: string): string[] {
-  const byName = new Map<string, number>();
-  info.stages.forEach((s, i) => s.name && byName.set(s.name, i));
-  const stageOf = (ref: string, before: number): number | undefined => {
-    const named = byName.get(ref.toLowerCase());
-    if (named !== undefined && named < before) return named;
-    if (/^\d+$/.test(ref) && Number(ref) < before) return Number(ref);
-    return undefined;
-  };
   const images = new Set<string>();
   const seen = new Set<number>();
   const visit = (i: number) => {
     if (seen.has(i)) return;
     seen.add(i);
     const stage = info.stages[i]!;
-    for (const ref of [stage.from, ...stage.uses]) {
-      const s = stageOf(ref, i);
+    const from = earlierStage(info, stage.from, i, false);
+    if (from !== undefined) visit(from);
+    else if (nameable(stage.from)) images.add(stage.from);
+    for (const ref of stage.uses) {
+      const s = earlierStage(info, ref, i, true);
       if (s !== undefined) visit(s);
-      else if (ref && ref.toLowerCase() !== 'scratch' && !ref.includes('$')) images.add(ref);
+      else if (nameable(ref)) images.add(ref);
     }
   };
-  const last = target !== undefined ? byName.get(target.toLowerCase()) : info.stages.length - 1;
-  if (last !== undefined && last >= 0) visit(last);
+  const last = targetStage(info, target);
+  if (last !== undefined) visit(last);
   return [...images];
+}
+
+/**
+ * The image the target stage (the last one without a target) is built on, followed through the stages it builds
+ * on (`FROM base AS dev` after `FROM node:22 AS base` is node:22): what a devcontainer's Dockerfile runs on.
+ * Undefined when that cannot be told: no FROM, no such target, an image named by a build arg without a value,
+ * or `scratch`.
+ */
+export function baseImage(info: DockerfileInfo, target?: string): string | undefined {
+  let i = targetStage(info, target);
+  while (i !== undefined) {
+    const from = info.stages[i]!.from;
+    const earlier = earlierStage(info, from, i, false);
+    if (earlier === undefined) return nameable(from) ? from : undefined;
+    i = earlier;
+  }
+  return undefined;
+}
+
+/** The base image of a Dockerfile's text (see baseImage), with the build args given. */
+export function dockerfileBaseImage(text: string, options: { target?: string; args?: Record<string, string> } = {}): string | undefined {
+  return baseImage(readDockerfile(text, options.args), options.target);
 }
 
 /** The stage names a target may be (for "no such stage" before anything is sent). */
