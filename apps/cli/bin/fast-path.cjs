@@ -9,7 +9,7 @@
 // Whatever happens to a cache (missing, stale, corrupt, unwritable), the run only compiles again.
 // `--write-cache FILE ARGS...` (used by build.mjs) runs ARGS and writes the build's cache for FILE afterwards.
 'use strict';
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { homedir } = require('node:os');
 const { dirname, isAbsolute, join } = require('node:path');
 const Module = require('node:module');
@@ -82,7 +82,10 @@ function makeDirs(dir, mode = 0o777) {
   }
 }
 
-/** Writes DATA to PATH through a temporary file and a rename, so a reader never sees half a cache; false on any error. */
+/**
+ * Writes DATA to PATH through a temporary file and a rename, so a reader never sees half a cache; false on any
+ * error, and then the temporary file is gone too (a full disk lets it be made but not written).
+ */
 function writeCache(path, data) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -91,6 +94,11 @@ function writeCache(path, data) {
     renameSync(tmp, path);
     return true;
   } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // a folder berth cannot write in holds no temporary file of its either
+    }
     return false;
   }
 }

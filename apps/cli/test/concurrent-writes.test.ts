@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRegistry } from '@berth/spec';
+import { fullDisk } from '@berth/spec/testing';
 import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 const ENV = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' };
@@ -82,5 +83,38 @@ describe('concurrent writers: every registration that says it succeeded is in th
     // With the lock gone the same command succeeds.
     const again = spawnSync(process.execPath, [bin, 'ports', 'register', 'api'], { cwd: repo, encoding: 'utf8', env: ENV });
     expect(again.status).toBe(0);
+  }, 60_000);
+});
+
+const disk = fullDisk(512);
+afterAll(() => disk.dispose());
+
+describe.skipIf(disk.skip)(`writers on a full disk${disk.skip ? ` (skipped: ${disk.skip})` : ''}`, () => {
+  it('every command that writes a file says so in one line, exit 2; the files stay as they were and nothing is left beside them', () => {
+    const repo = join(disk.dir, 'repo');
+    mkdirSync(repo);
+    const spec = 'berth: 1\nrepo: { name: full }\nregistry: ports.yaml\nservices:\n  api:\n    ports: [{ host: 42300, env: API_PORT }]\n';
+    writeFileSync(join(repo, 'berth.yaml'), spec);
+    writeFileSync(join(repo, 'ports.yaml'), 'registry: 1\nowner: full\nports: []\n');
+    writeFileSync(join(repo, 'INFRASTRUCTURE.md'), 'the page as it was\n');
+    ensureBuiltCli();
+    disk.fill();
+    const before = readdirSync(repo).sort();
+    const empty = join(disk.dir, 'empty');
+    mkdirSync(empty);
+    for (const [args, cwd, file] of [
+      [['docs', '--write'], repo, 'INFRASTRUCTURE.md'],
+      [['env', 'example', '-o', '.env.example'], repo, '.env.example'],
+      [['ports', 'register', 'api'], repo, 'ports.yaml'],
+      [['compose', '-o', 'compose.yaml'], repo, 'compose.yaml'],
+      [['init'], empty, 'berth.yaml'],
+    ] as const) {
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...ENV, XDG_CACHE_HOME: join(disk.dir, 'cache') } });
+      expect([r.status, r.stdout, r.stderr], args.join(' ')).toEqual([2, '', `berth: cannot lock ${join(cwd, file)}.lock: no space left on the device\n`]);
+    }
+    expect(readdirSync(repo).sort()).toEqual(before);
+    expect(readdirSync(empty)).toEqual([]);
+    expect(readFileSync(join(repo, 'INFRASTRUCTURE.md'), 'utf8')).toBe('the page as it was\n');
+    expect(readFileSync(join(repo, 'ports.yaml'), 'utf8')).toBe('registry: 1\nowner: full\nports: []\n');
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Script, constants } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fullDisk } from '@berth/spec/testing';
 import { bin, ensureBuiltCli, root } from './support/built-cli.js';
 
 const esm = join(root, 'apps/cli/dist/berth.mjs');
@@ -15,7 +16,11 @@ const { RUNTIME, cacheFiles } = createRequire(import.meta.url)(fastPath) as {
   cacheFiles(file: string, source: string, env: NodeJS.ProcessEnv): { build: string; user?: string };
 };
 const scratch = mkdtempSync(join(tmpdir(), 'berth-fast-path-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const disk = fullDisk();
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  disk.dispose();
+});
 
 /** A clean environment: no colour, an engine socket that is not there (the engine commands answer exit 3), our own cache folder. */
 const envWith = (xdg: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/berth-fast-path.sock', XDG_CACHE_HOME: xdg });
@@ -129,6 +134,22 @@ describe('the code-cached fast path for the spec and engine commands', () => {
       const viaLauncher = run(bin, VALIDATE, envWith(join(file, 'cache')));
       expect(viaLauncher.stdout).toBe(expected.stdout);
       expect(viaLauncher.stderr).toBe(expected.stderr);
+    });
+
+    describe.skipIf(disk.skip)(`with the cache folder on a full disk${disk.skip ? ` (skipped: ${disk.skip})` : ''}`, () => {
+      it('costs a compile, nothing else, says nothing, and leaves no temporary file behind', () => {
+        disk.fill();
+        const xdg = join(disk.dir, 'xdg');
+        for (let i = 0; i < 2; i++) {
+          const r = loadCopy(copy, xdg);
+          sameAnswer(r);
+          expect(r.cache).toBe('none');
+        }
+        const viaLauncher = run(bin, VALIDATE, envWith(xdg));
+        expect([viaLauncher.status, viaLauncher.stdout, viaLauncher.stderr]).toEqual([expected.status, expected.stdout, expected.stderr]);
+        const left = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? left(join(dir, d.name)) : [join(dir, d.name)]));
+        expect(left(xdg).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      });
     });
 
     // Node's recursive mkdir retried for ever where mkdir answers ENOENT under a parent that exists (/proc): the

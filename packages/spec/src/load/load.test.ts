@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadEnvFile, loadRegistryFile, loadSpecFile, notAFile, parseRegistry, parseSpec, formatProblem, unreadableReason } from '../index.js';
+import { loadEnvFile, loadRegistryFile, loadSpecFile, notAFile, parseRegistry, parseSpec, formatProblem, unreadableReason, unwritableReason } from '../index.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,13 +45,24 @@ describe('loading', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     const error = (code: string) => Object.assign(new Error(code), { code });
-    expect(['EACCES', 'EPERM', 'ERR_STRING_TOO_LONG', 'ERR_FS_FILE_TOO_LARGE', 'EMFILE', 'EIO'].map((c) => unreadableReason(error(c)))).toEqual([
+    expect(['EACCES', 'EPERM', 'ERR_STRING_TOO_LONG', 'ERR_FS_FILE_TOO_LARGE', 'EMFILE', 'EIO', 'EBUSY', 'constructor'].map((c) => unreadableReason(error(c)))).toEqual([
       'permission denied',
       'permission denied',
       'too large to read (over 512 MiB)',
       'too large to read (over 512 MiB)',
       'too many files open',
-      'cannot read (EIO)',
+      'an input/output error on the device',
+      'cannot read (EBUSY)',
+      'cannot read (constructor)',
+    ]);
+    // a write's reasons: the same words where a read and a write fail alike, its own where they differ
+    expect(['EACCES', 'ENOENT', 'ENOSPC', 'EROFS', 'EDQUOT', 'EBUSY'].map((c) => unwritableReason(error(c)))).toEqual([
+      'permission denied',
+      'its folder does not exist',
+      'no space left on the device',
+      'a read-only file system',
+      'over the disk quota',
+      'cannot write (EBUSY)',
     ]);
   });
 

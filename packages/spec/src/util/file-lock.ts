@@ -6,6 +6,7 @@ import { crypto, timersPromises } from './builtins.js';
 import { BerthError } from '../problem.js';
 import { formatDuration } from '../format/duration.js';
 import { makeDirs } from './make-dirs.js';
+import { unwritableReason } from './not-a-file.js';
 
 /**
  * Cross-process locks on files berth writes (the port registry, the spec, generated pages) and on named
@@ -168,9 +169,13 @@ function tryCreate(lockPath: string, content: string): boolean {
   }
   try {
     writeSync(fd, content);
-  } finally {
+  } catch (err) {
+    // a full disk lets the file be made but not written: an empty lock of ours must not stay behind
     closeSync(fd);
+    unlinkQuietly(lockPath);
+    throw lockFailure(lockPath, err);
   }
+  closeSync(fd);
   return true;
 }
 
@@ -332,7 +337,7 @@ function lockedError(lockPath: string, display: string, holder: LockHolder | und
 }
 
 function lockFailure(lockPath: string, err: unknown): BerthError {
-  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new BerthError('ERR_BERTH_NO_DIR', `${dirname(lockPath)}: no such directory`, { cause: err });
-  return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${code}`, { cause: err, hint: code === 'EACCES' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
+  return new BerthError('ERR_BERTH_LOCK_FAILED', `cannot lock ${lockPath}: ${unwritableReason(err)}`, { cause: err, hint: code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'berth needs to write beside the file it changes' : undefined });
 }

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fullDisk } from '../testing/full-disk.js';
 import { fileExistsError, updateFileLocked, writeFileLocked } from './locked-write.js';
 import { readFileIfExists } from './not-a-file.js';
 import { scratchDirs } from './scratch-dirs.test-helpers.js';
@@ -64,7 +65,7 @@ describe('writeFileLocked and updateFileLocked', () => {
     // a folder that cannot be made is one error naming it (a file in the way here)
     await expect(writeFileLocked(join(dir, 'a', 'compose.yaml', 'b', 'c.yaml'), 'x\n', { mkdir: true, display: 'b/c.yaml' })).rejects.toMatchObject({
       code: 'ERR_BERTH_WRITE',
-      message: `cannot write b/c.yaml: cannot make the folder ${join(dir, 'a', 'compose.yaml', 'b')} (ENOTDIR)`,
+      message: `cannot write b/c.yaml: cannot make the folder ${join(dir, 'a', 'compose.yaml', 'b')} (a part of its path is a file, not a directory)`,
     });
   });
 
@@ -81,5 +82,31 @@ describe('writeFileLocked and updateFileLocked', () => {
 
   it('fileExistsError names the flag that allows overwriting', () => {
     expect(fileExistsError('berth.yaml', { forceFlag: '--overwrite' }).hint).toBe('pass --overwrite to overwrite it');
+  });
+});
+
+// a real full disk: the lock file or the new text itself meets ENOSPC
+const disk = fullDisk();
+afterAll(() => disk.dispose());
+
+describe.skipIf(disk.skip)(`a write to a full disk${disk.skip ? ` (skipped: ${disk.skip})` : ''}`, () => {
+  it('is one line in words, leaves the file as it was and nothing beside it: whether the lock or the text meets it', async () => {
+    const page = join(disk.dir, 'INFRASTRUCTURE.md');
+    writeFileSync(page, 'the page as it was\n');
+    disk.fill();
+    // no room for the lock file's holder: the empty lock file it made is removed again
+    await expect(writeFileLocked(page, 'x'.repeat(10_000), { display: 'INFRASTRUCTURE.md' })).rejects.toMatchObject({
+      code: 'ERR_BERTH_LOCK_FAILED',
+      message: `cannot lock ${page}.lock: no space left on the device`,
+    });
+    expect(readdirSync(disk.dir).sort()).toEqual(['INFRASTRUCTURE.md', 'filler']);
+    // room for the lock, not for the new text: the temporary file goes, the lock is released
+    disk.fill(1);
+    await expect(writeFileLocked(page, 'x'.repeat(10_000), { display: 'INFRASTRUCTURE.md' })).rejects.toMatchObject({
+      code: 'ERR_BERTH_WRITE',
+      message: 'cannot write INFRASTRUCTURE.md: no space left on the device',
+    });
+    expect(readdirSync(disk.dir).sort()).toEqual(['INFRASTRUCTURE.md', 'filler']);
+    expect(readFileSync(page, 'utf8')).toBe('the page as it was\n');
   });
 });

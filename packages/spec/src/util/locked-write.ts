@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { BerthError } from '../problem.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { makeDirs } from './make-dirs.js';
-import { notAFile, readFileIfExists } from './not-a-file.js';
+import { notAFile, readFileIfExists, unwritableReason } from './not-a-file.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /**
@@ -67,7 +67,7 @@ export async function updateFileLocked(path: string, update: (current: string | 
       makeDirs(dirname(path));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: cannot make the folder ${e.path ?? dirname(path)} (${e.code ?? e.message})`, { cause: err });
+      throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: cannot make the folder ${e.path ?? dirname(path)} (${unwritableReason(err)})`, { cause: err });
     }
   }
   return withFileLock(
@@ -91,5 +91,5 @@ export async function updateFileLocked(path: string, update: (current: string | 
 }
 
 function writeError(display: string, err: unknown): BerthError {
-  return new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  return new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: ${unwritableReason(err)}`, { cause: err });
 }

@@ -20,37 +20,50 @@ export function notAFile(path: string): 'a directory' | 'a device' | 'a socket' 
   return undefined;
 }
 
+/** What a failed read or write of any file means, in words, by the error's code. */
+const EITHER: Record<string, string> = {
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of its path is a file, not a directory',
+  ELOOP: 'a loop of symbolic links',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENAMETOOLONG: 'its path is too long',
+  EIO: 'an input/output error on the device',
+  EMFILE: 'too many files open',
+  ENFILE: 'too many files open',
+};
+const READING: Record<string, string> = {
+  ...EITHER,
+  ENOENT: 'no such file',
+  ERR_STRING_TOO_LONG: 'too large to read (over 512 MiB)',
+  ERR_FS_FILE_TOO_LARGE: 'too large to read (over 512 MiB)',
+};
+const WRITING: Record<string, string> = {
+  ...EITHER,
+  ENOENT: 'its folder does not exist',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'over the disk quota',
+  EROFS: 'a read-only file system',
+  EFBIG: 'too large for the file system',
+};
+
+const reasonIn = (words: Record<string, string>, verb: string, err: unknown): string => {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return (code !== undefined && Object.hasOwn(words, code) ? words[code] : undefined) ?? `cannot ${verb} (${code ?? (err instanceof Error ? err.message : String(err))})`;
+};
+
 /**
  * Why reading a file a user named failed, in words, from the error the read threw: one rule for every reader
  * (spec, registry, `.env`, ecosystem manifest and members, devcontainer.json, pages berth regenerates).
  * A code berth has no words for is named as it is.
  */
-export function unreadableReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    case 'ENOTDIR':
-      return 'a part of its path is a file, not a directory';
-    case 'ELOOP':
-      return 'a loop of symbolic links';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENAMETOOLONG':
-      return 'its path is too long';
-    case 'ERR_STRING_TOO_LONG':
-    case 'ERR_FS_FILE_TOO_LARGE':
-      return 'too large to read (over 512 MiB)';
-    case 'EMFILE':
-    case 'ENFILE':
-      return 'too many files open';
-    default:
-      return `cannot read (${code ?? (err instanceof Error ? err.message : String(err))})`;
-  }
-}
+export const unreadableReason = (err: unknown): string => reasonIn(READING, 'read', err);
+
+/**
+ * Why writing a file failed, in words, from the error the write threw: one rule for every writer (locked and
+ * atomic writes, their lock files, the folders made for them).
+ */
+export const unwritableReason = (err: unknown): string => reasonIn(WRITING, 'write', err);
 
 /**
  * The text of a file berth is about to replace or compare (an `-o` target, a page to regenerate), or undefined
