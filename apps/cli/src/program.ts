@@ -31,6 +31,8 @@ export function createProgram(run: RunEnvironment, setExit: (code: number) => vo
 }
 
 function applyDefaults(cmd: Command, run: RunEnvironment) {
+  // `berth status --help` lists --json, --spec and --no-color too: they are the program's, and work after any command
+  cmd.configureHelp({ ...cmd.configureHelp(), showGlobalOptions: true });
   cmd.exitOverride().configureOutput({ writeOut: (s) => run.stdout.write(s), writeErr: (s) => run.stderr.write(s) }).showHelpAfterError('(add --help for usage)');
   for (const sub of cmd.commands) applyDefaults(sub, run);
 }

@@ -129,6 +129,17 @@ describe('berth validate, ports and env, run as the built binary', () => {
     }
   });
 
+  it("a command's --help lists the program's options it takes too (--json, --spec, --no-color), and they work after it", () => {
+    for (const command of [['status'], ['ports', 'list'], ['ecosystem', 'check']]) {
+      const help = berth([...command, '--help'], join(dir, 'empty'));
+      expect(help.code, command.join(' ')).toBe(0);
+      expect(help.stdout, command.join(' ')).toMatch(/\nGlobal Options:\n[^]*\n {2}--json +machine-readable output on stdout\n/);
+    }
+    const listed = berth(['ports', 'list', '--json'], join(dir, 'app'));
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveProperty('ports');
+  });
+
   it('validate: catches a .env port value that disagrees with the registry, at its line', () => {
     reset();
     write('app/.env', '# local\nLOG_LEVEL=debug\nWEB_PORT=8081\n');
