@@ -46,7 +46,7 @@ export function subjectsOf(spec: BerthSpec): SubjectInfo[] {
       purpose: s.purpose,
       profiles: s.profiles ?? [],
       // A range shows as its first port.
-      ports: (s.ports ?? []).map((p) => ({ host: p.host.from, container: p.container?.from, protocol: p.protocol ?? 'tcp', name: p.name })),
+      ports: (s.ports ?? []).map((p) => ({ host: p.host.from, container: p.container.from, protocol: p.protocol ?? 'tcp', name: p.name })),
     });
   }
   for (const [id, c] of Object.entries(spec.connections)) {

@@ -178,7 +178,7 @@ function mergePort(doc: Document, svc: YAMLMap, f: ForwardImport, spec: BerthSpe
   const item = seq.items[index];
   if (isMap(item)) item.set('appProtocol', f.appProtocol);
   else {
-    const long = { host: f.port, ...((b.container ?? b.host).from !== f.port ? { container: (b.container ?? b.host).from } : {}), ...(b.hostIp ? { hostIp: b.hostIp } : {}), appProtocol: f.appProtocol };
+    const long = { host: f.port, ...(b.container.from !== f.port ? { container: b.container.from } : {}), ...(b.hostIp ? { hostIp: b.hostIp } : {}), appProtocol: f.appProtocol };
     seq.items[index] = doc.createNode(long);
   }
   changes.push(`${at}[${index}].appProtocol: ${f.appProtocol}`);

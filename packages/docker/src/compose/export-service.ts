@@ -25,7 +25,7 @@ function portPart(value: string, env: string | undefined, withDefault: boolean):
  * controls it in Compose.
  */
 export function exportPort(p: Port): unknown {
-  const container = p.container ?? p.host;
+  const container = p.container;
   const single = p.host.from === p.host.to && container.from === container.to;
   const refs = !!(p.env || p.containerEnv || p.hostIpEnv);
   if (single && !p.hostIp && !refs) return { target: container.from, published: p.host.from, protocol: p.protocol };

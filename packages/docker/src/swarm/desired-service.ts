@@ -76,7 +76,7 @@ function endpointSpec(name: string, service: Service, hostNetwork: boolean, prob
   }
   if (!hostNetwork) {
     for (const [i, p] of (service.ports ?? []).entries()) {
-      const container = p.container ?? p.host;
+      const container = p.container;
       const count = container.to - container.from + 1;
       if (p.host.to - p.host.from + 1 !== count) {
         problems.push({ code: 'swarm-ignores', severity: 'warning', path: ['services', name, 'ports', i], message: `service "${name}": a host port range for one container port is not published on a swarm (mode: host publishes fixed ports)` });

@@ -28,7 +28,7 @@ type Port = NonNullable<BerthSpec['services'][string]['ports']>[number];
 /** Host-mode long-syntax ports, one per port of a range; a port carried in a variable keeps its reference. */
 function stackPorts(ports: Port[]): ComposeMap[] {
   return ports.flatMap((p) => {
-    const container = p.container ?? p.host;
+    const container = p.container;
     const count = container.to - container.from + 1;
     if (p.host.to - p.host.from + 1 !== count) return [];
     return Array.from({ length: count }, (_, k) => ({

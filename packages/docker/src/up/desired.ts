@@ -120,7 +120,7 @@ function ports(name: string, service: Service) {
   const hostPorts: HostPort[] = [];
   let allocates = false;
   for (const p of service.ports ?? []) {
-    const container = p.container ?? p.host;
+    const container = p.container;
     const hostCount = p.host.to - p.host.from + 1;
     const containerCount = container.to - container.from + 1;
     for (let i = 0; i < containerCount; i++) {

@@ -55,7 +55,7 @@ export function devcontainerForwards(spec: BerthSpec): { forwards: DevcontainerF
       const skip = (code: string, why: string) => problems.push({ code, severity: 'warning', path, message: `the devcontainer does not forward ${label} of ${id}: ${why}` });
       if (p.protocol !== 'tcp') return skip('devcontainer-forward-udp', 'the editor forwards TCP only');
       if (p.host.from !== p.host.to) return skip('devcontainer-forward-range', 'forwardPorts takes single ports, not ranges');
-      const container = (p.container ?? p.host).from;
+      const container = p.container.from;
       if (container !== p.host.from) {
         return skip('devcontainer-forward-remap', `the editor forwards container port ${container} to the same local port, so host port ${p.host.from} cannot be said in devcontainer.json`);
       }

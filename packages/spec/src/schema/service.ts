@@ -40,12 +40,14 @@ export const PortBinding = z
     PortBindingObject,
   ])
   .transform((v, ctx) => {
-    if (typeof v === 'object') return { ...v, container: v.container ?? v.host };
+    // every form comes out the same: the long form, with the container port always there (the host port by default)
+    const withContainer = (b: z.output<typeof PortBindingObject>) => ({ ...b, container: b.container ?? b.host });
+    if (typeof v === 'object') return withContainer(v);
     const m = typeof v === 'string' ? SHORT_PORT_RE.exec(v)! : undefined;
     const [, ip6, ip4, first, second, proto] = m ?? [];
     // the short form's numbers are checked here ("99999:80" matches the pattern): a problem of the port, never a throw
     const long = PortBindingObject.safeParse(m ? { host: first, container: second ?? first, hostIp: ip6 ?? ip4, protocol: proto ?? 'tcp' } : { host: v });
-    if (long.success) return long.data;
+    if (long.success) return withContainer(long.data);
     const what: Record<string, string> = { host: 'host port', container: 'container port', hostIp: 'host address' };
     for (const issue of long.error.issues) ctx.addIssue({ code: 'custom', message: `${what[String(issue.path[0])] ?? 'port'} ${issue.message}` });
     return z.NEVER;
