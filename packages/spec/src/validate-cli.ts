@@ -1,14 +1,12 @@
 import { formatProblem, hasErrors, type Problem } from './problem.js';
 import { loadWorkspace } from './load/workspace.js';
 import { analyzePorts } from './analysis/analyze-ports.js';
-import { checkEnvSchema } from './analysis/env-schema-checks.js';
-import { checkEnvConventions } from './analysis/env-conventions.js';
-import { sortProblems } from './analysis/validate.js';
+import { checkSpecEnv, sortProblems } from './analysis/validate.js';
 import { pushAll } from './util/push-all.js';
 
 /**
  * `berth-spec ports|env <berth.yaml> [--registry FILE]`: the checks Nx runs before builds.
- * ports: the spec's ports against its registry and each other; env: the env schema and its naming conventions.
+ * ports: the spec's ports against its registry and each other; env: what the spec says of its environment (checkSpecEnv).
  * Neither the process env nor a `.env` is read, so the cached result depends on the spec (and for ports the
  * registry) alone. Prints one line per problem and returns 0 (clean or warnings only), 1 (findings) or 2 (bad input).
  */
@@ -29,7 +27,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     const registry = r?.value ? { value: r.value, file: r.file, ...(r.source ? { source: r.source } : {}) } : undefined;
     pushAll(problems, analyzePorts({ specs: [spec], registry }).problems);
   } else {
-    pushAll(pushAll(problems, checkEnvSchema(spec.spec, spec.file, spec.source)), checkEnvConventions(spec.spec, spec.file, spec.source));
+    pushAll(problems, checkSpecEnv(spec.spec, spec.file, spec.source));
   }
   return report(sortProblems(problems), hasErrors(problems) ? 1 : 0);
 

@@ -3,6 +3,9 @@ import { analyzePorts } from './analyze-ports.js';
 import { checkDevcontainerForwards } from './devcontainer-forwards.js';
 import { checkEnvConventions } from './env-conventions.js';
 import { checkEnvSchema } from './env-schema-checks.js';
+import { checkSecretsInSpec } from '../secrets/in-spec.js';
+import type { BerthSpec } from '../schema/spec.js';
+import type { SourceDocument } from '../load/yaml-document.js';
 import type { EnvOrigin, RegistryInput, SpecInput } from './types.js';
 
 export interface ValidateInput {
@@ -15,8 +18,8 @@ export interface ValidateInput {
 
 /**
  * Everything `berth validate` reports beyond what loading already did (schema and references):
- * the ports against the registry and each other, the devcontainer's forwards against Compose's ports, the env
- * schema, and the env naming conventions.
+ * the ports against the registry and each other, the devcontainer's forwards against Compose's ports, and what the
+ * spec says of its environment (checkSpecEnv).
  * Sorted by file and position so the output reads top to bottom.
  */
 export function validateSpec(input: ValidateInput): Problem[] {
@@ -24,10 +27,17 @@ export function validateSpec(input: ValidateInput): Problem[] {
   const problems = [
     ...analyzePorts({ specs: [input.spec], registry: input.registry, env: input.env, envOrigins: input.envOrigins }).problems,
     ...checkDevcontainerForwards(input.spec),
-    ...checkEnvSchema(spec, file, source),
-    ...checkEnvConventions(spec, file, source),
+    ...checkSpecEnv(spec, file, source),
   ];
   return sortProblems(problems, [file, ...(input.registry ? [input.registry.file] : [])]);
+}
+
+/**
+ * What the spec says of its environment, checked on the spec alone (no registry, no values): the env schema, the
+ * naming conventions, and secrets written into the spec. `berth validate` and the Nx validate-env target.
+ */
+export function checkSpecEnv(spec: BerthSpec, file?: string, source?: SourceDocument): Problem[] {
+  return [...checkEnvSchema(spec, file, source), ...checkEnvConventions(spec, file, source), ...checkSecretsInSpec(spec, file, source)];
 }
 
 /**

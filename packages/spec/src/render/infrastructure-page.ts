@@ -5,6 +5,8 @@ import { dockerSection } from './docker-section.js';
 import { connectionsSection, consumersSection, envSection, relatedDocsSection } from './env-section.js';
 import { stackSection } from './stack-section.js';
 import { healthSection } from './health-section.js';
+import { specSecrets } from '../secrets/in-spec.js';
+import { makeRedactor } from '../secrets/redactor.js';
 
 /** The file name `berth docs` writes beside the spec. */
 export const INFRASTRUCTURE_PAGE = 'INFRASTRUCTURE.md';
@@ -43,7 +45,10 @@ function header(spec: BerthSpec, specFile: string): string[] {
 /**
  * The spec as the Markdown page teams used to keep by hand: services, Docker profiles and network,
  * devcontainer, env vars, connections, stack, health checks, consumers and related docs.
- * Pure: the same spec always renders the same text.
+ * Pure: the same spec always renders the same text. A secret written into the spec (a check URL's password, a
+ * literal under a secret-looking name: specSecrets) is `[redacted]` on the page, which is committed and read by
+ * more people than the spec; only the spec decides what is hidden, never the environment, so every machine
+ * renders the same page.
  */
 export function renderInfrastructurePage(spec: BerthSpec, options: RenderOptions = {}): string {
   const sections = [
@@ -58,5 +63,6 @@ export function renderInfrastructurePage(spec: BerthSpec, options: RenderOptions
   ].filter((s) => s.length > 0);
   const lines = [...header(spec, options.specFile ?? 'berth.yaml'), '', '---'];
   for (const s of sections) lines.push('', ...s);
-  return `${lines.join('\n')}\n`;
+  const redact = makeRedactor(specSecrets(spec).flatMap((s) => s.values));
+  return redact(`${lines.join('\n')}\n`);
 }

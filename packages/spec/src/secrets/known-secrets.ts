@@ -6,6 +6,7 @@ import type { BerthSpec } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, type Redactor } from './redactor.js';
 import { envValue } from '../analysis/env-map.js';
+import { specSecretNames, specSecrets, urlPasswords } from './in-spec.js';
 
 /** Where berth learns secret values from. Names never come from the values; values never leave. */
 export interface SecretSources {
@@ -20,54 +21,26 @@ export interface SecretSources {
   extra?: string[];
 }
 
-const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
-
-/** The password of a URL such as postgres://user:PASSWORD@host/db, when a value is one. */
-function urlPassword(value: string): string | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i.test(value)) return undefined;
-  try {
-    const password = new URL(value).password;
-    return password ? decodeURIComponent(password) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Every value berth knows to be secret: the values (from the process env or the `.env` beside the spec)
- * of variables the spec marks `secret: true` or whose name looks secret (looksSecret); what a service
- * passes into its container under such a name, written in the spec (`environment:`), referenced from it
- * (`${NAME}`: NAME's value) or in its env files; the password inside any URL-shaped value; and `extra`.
- * Pure.
+ * of variables the spec marks `secret: true` or whose name looks secret (looksSecret), or that such a name in
+ * the spec refers to (`POSTGRES_PASSWORD: ${DB_PASS}`: DB_PASS's value); what the spec itself holds under such a
+ * name anywhere, and a secret var's default (specSecrets); what services' env files hold under such names; the
+ * password inside any URL; and `extra`. Pure.
  */
 export function secretValues(sources: SecretSources): string[] {
   const { spec, env = {}, envFile = {} } = sources;
-  const secretNames = new Set(Object.entries(spec?.env ?? {}).filter(([, v]) => v.secret).map(([k]) => k));
-  const valueOf = (name: string) => envValue(env, name) ?? envValue(envFile, name);
-  for (const service of Object.values(spec?.services ?? {})) {
-    for (const [key, value] of Object.entries(service.environment ?? {})) {
-      if (!looksSecret(key) && !secretNames.has(key)) continue;
-      secretNames.add(key);
-      if (typeof value === 'string') for (const m of value.matchAll(REFERENCE)) secretNames.add(m[1]!);
-    }
-  }
-  const values = new Set<string>(sources.extra ?? []);
+  const secretNames = specSecretNames(spec);
+  const values = new Set<string>([...(sources.extra ?? []), ...(spec ? specSecrets(spec, secretNames).flatMap((s) => s.values) : [])]);
   const consider = (name: string, value: string | undefined) => {
     if (!value) return;
     if (secretNames.has(name) || looksSecret(name)) values.add(value);
-    const password = urlPassword(value);
-    if (password) values.add(password);
+    for (const password of urlPasswords(value)) values.add(password);
   };
   for (const [name, value] of Object.entries(env)) consider(name, value);
   for (const [name, value] of Object.entries(envFile)) consider(name, value);
   for (const file of sources.serviceEnvFiles ?? []) for (const [name, value] of Object.entries(file)) consider(name, value);
-  for (const name of secretNames) consider(name, valueOf(name));
-  // Literal values a service passes under a secret name (a secret committed in the spec is still hidden).
-  for (const service of Object.values(spec?.services ?? {})) {
-    for (const [key, value] of Object.entries(service.environment ?? {})) {
-      if ((looksSecret(key) || secretNames.has(key)) && typeof value === 'string' && !value.includes('$')) values.add(value);
-    }
-  }
+  for (const name of secretNames) consider(name, envValue(env, name) ?? envValue(envFile, name));
   return [...values];
 }
 

@@ -6,6 +6,8 @@ import { BerthSpecSchema } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, MIN_SECRET_LENGTH, REDACTED, redactValue } from './redactor.js';
 import { redactorFor, secretValues } from './known-secrets.js';
+import { checkSecretsInSpec } from './in-spec.js';
+import { formatProblem, parseSpec } from '../index.js';
 
 describe('looksSecret', () => {
   it('is a name ending in a secret word, unless it names something public or a place', () => {
@@ -60,6 +62,35 @@ describe('secretValues', () => {
     });
     expect(values.sort()).toEqual(['from-dotenv-file', 'from-process-env', 'literal-token-in-spec', 'sk_live_abcdef12', 'the-api-token', 'url-password-1'].sort());
   });
+  it('finds what the spec itself holds anywhere: a check\'s env, build args, URL passwords in any string, a secret\'s default, `$$`', () => {
+    const everywhere = BerthSpecSchema.parse({
+      berth: 1,
+      repo: { name: 'x' },
+      env: { DB_PASSWORD: { secret: true, default: 'dflt-secret-DEFAULT-998877' }, PLAIN_SETTING: { default: 'not-secret-default' } },
+      services: {
+        box: {
+          image: 'busybox',
+          build: { context: '.', args: { NPM_TOKEN: 'npmtoken-buildarg-LITERAL42', NODE_ENV: 'production-build' } },
+          command: ['sh', '-c', 'psql postgres://app:cmdline-pass-1234@db/app'],
+          environment: { ADMIN_PASSWORD: 'pa$$word-with-dollars', REFS_TOKEN: 'x-${INNER_NAME}' },
+          checks: [
+            { type: 'command', argv: ['sh', '-c', 'echo $CHECK_API_TOKEN'], env: { CHECK_API_TOKEN: 'checkenv-token-LITERAL55' } },
+            { type: 'http', url: 'http://alice:urlpass-QWERTY77@127.0.0.1:18942/x' },
+          ],
+        },
+      },
+    });
+    const values = secretValues({ spec: everywhere, env: { INNER_NAME: 'referenced-inner-value' } });
+    expect(values.sort()).toEqual(
+      ['dflt-secret-DEFAULT-998877', 'npmtoken-buildarg-LITERAL42', 'cmdline-pass-1234', 'pa$$word-with-dollars', 'pa$word-with-dollars', 'referenced-inner-value', 'checkenv-token-LITERAL55', 'urlpass-QWERTY77'].sort(),
+    );
+    // and the page or API answer that shows the spec shows none of them
+    const served = makeRedactor(values)(JSON.stringify(everywhere));
+    for (const v of values) expect(served).not.toContain(v);
+    expect(served).toContain('production-build');
+    expect(served).toContain('not-secret-default');
+  });
+
   it('redactorFor reads the .env beside the spec and the services\' env files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-secrets-'));
     try {
@@ -71,5 +102,30 @@ describe('secretValues', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('checkSecretsInSpec', () => {
+  it('warns at each secret written into the spec, never quoting it; a secret default is left to its own error', () => {
+    const text = [
+      'berth: 1',
+      'repo: { name: x }',
+      'env:',
+      '  DB_PASSWORD: { secret: true, default: dflt-secret-DEFAULT-998877 }',
+      'services:',
+      '  box:',
+      '    image: busybox',
+      '    build: { context: ., args: { NPM_TOKEN: npmtoken-buildarg-LITERAL42 } }',
+      '    environment: { API_TOKEN: "${FROM_ENV_TOKEN}" }',
+      '    checks:',
+      '      - { type: http, url: "http://alice:urlpass-QWERTY77@127.0.0.1:18942/x" }',
+      '',
+    ].join('\n');
+    const parsed = parseSpec(text, 'berth.yaml');
+    const problems = checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source);
+    expect(problems.map(formatProblem)).toEqual([
+      'berth.yaml:8:45: warning: NPM_TOKEN looks secret, and its value is written in the spec, where whoever reads the repo reads it (keep it in the environment or the .env beside the spec, which is not committed, and write ${NPM_TOKEN} where the field takes Compose text)',
+      'berth.yaml:11:28: warning: this URL carries a password, written in the spec, where whoever reads the repo reads it (keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text)',
+    ]);
   });
 });
