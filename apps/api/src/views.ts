@@ -1,5 +1,5 @@
-import type { BerthSpec } from '@berth/spec';
-import type { CheckResult, HealthResponse, HealthStatus, ServiceView, Subject } from './contract.js';
+import { profileServices, type BerthSpec } from '@berth/spec';
+import type { CheckResult, HealthResponse, HealthStatus, ProfilesResponse, ServiceView, Subject } from './contract.js';
 import type { SubjectSummary } from './store/history-store.js';
 import { worstStatus } from '@berth/health/result';
 
@@ -88,4 +88,18 @@ export function servicesView(spec: BerthSpec, results: CheckResult[], summaries:
       latency: summary?.latency ?? null,
     };
   });
+}
+
+/**
+ * Each profile of the spec, the services it adds (from the spec: `profileServices`, engine or not) and whether they
+ * run: `running` is the services with a running container, or undefined when the engine cannot say (state unknown).
+ */
+export function profilesView(spec: BerthSpec, running: ReadonlySet<string> | undefined, engine: ProfilesResponse['engine']): ProfilesResponse {
+  const profiles = Object.entries(spec.profiles).map(([name, p]) => {
+    const services = profileServices(spec, name);
+    const up = running ? services.filter((s) => running.has(s)).length : 0;
+    const state = !running ? 'unknown' : services.length > 0 && up === services.length ? 'running' : up > 0 ? 'partial' : 'stopped';
+    return { name, description: p.description, services, state } as const;
+  });
+  return { profiles, engine };
 }

@@ -16,7 +16,7 @@ import {
 } from '../contract.js';
 import type { Runtime } from '../runtime.js';
 import { envReport, registryReport } from '../sources/analysis.js';
-import { servicesView, subjectsOf } from '../views.js';
+import { profilesView, servicesView, subjectsOf } from '../views.js';
 
 const unavailable = (reason: string) => ({ available: false as const, reason });
 
@@ -73,7 +73,7 @@ export function registerReadRoutes(app: FastifyInstance, rt: Runtime): void {
   r.get('/api/profiles', { schema: { tags: ['read'], summary: 'Profiles and whether their services run', response: { 200: ProfilesResponse } } }, () =>
     rt.options.engine
       ? rt.options.engine.profiles()
-      : { profiles: Object.entries(spec.profiles).map(([name, p]) => ({ name, description: p.description, services: [], state: 'unknown' as const })), engine: unavailable('the Docker engine is not watched by this server') },
+      : profilesView(spec, undefined, unavailable('the Docker engine is not watched by this server')),
   );
 
   r.get('/api/gpu', { schema: { tags: ['read'], summary: 'GPUs and the CUDA compatibility verdict', response: { 200: GpuResponse } } }, () =>

@@ -1,6 +1,7 @@
-import { profileServices, type BerthSpec } from '@berth/spec';
+import type { BerthSpec } from '@berth/spec';
 import type { PlacedStatus, SpecEngines } from '@berth/docker';
-import type { ContainersResponse, ContainerView, ProfilesResponse, ProfileView } from '../contract.js';
+import type { ContainersResponse, ContainerView, ProfilesResponse } from '../contract.js';
+import { profilesView } from '../views.js';
 import { errorLine } from './error-line.js';
 import { PolledSource } from './poller.js';
 
@@ -85,14 +86,8 @@ export class EngineSource {
 
   profiles(): ProfilesResponse {
     const last = this.source.last;
-    const running = new Set(last.available ? last.containers.filter((c) => c.state === 'running').map((c) => c.service) : []);
-    const profiles: ProfileView[] = Object.entries(this.spec.profiles).map(([name, p]) => {
-      const services = profileServices(this.spec, name);
-      const up = services.filter((s) => running.has(s)).length;
-      const state = !last.available ? 'unknown' : services.length > 0 && up === services.length ? 'running' : up > 0 ? 'partial' : 'stopped';
-      return { name, description: p.description, services, state };
-    });
-    return { profiles, engine: last.available ? { available: true } : { available: false, reason: last.reason } };
+    if (!last.available) return profilesView(this.spec, undefined, { available: false, reason: last.reason });
+    return profilesView(this.spec, new Set(last.containers.filter((c) => c.state === 'running').map((c) => c.service)), { available: true });
   }
 
   /** Runs one of @berth/docker's operations across the spec's engines, then refreshes the containers. */
