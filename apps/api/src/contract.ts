@@ -238,8 +238,9 @@ export type GpuResponse = z.infer<typeof GpuResponse>;
 // ---- write routes (Authorization: Bearer TOKEN) ------------------------------------------
 // POST /api/profiles/:name/up, POST /api/profiles/:name/down, POST /api/services/:id/restart
 
-export const ProfileParams = z.object({ name: z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]*$/i, 'must be a profile name')) });
-export const ServiceParams = z.object({ id: z.string().check(z.regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'must be a service id')) });
+/** A profile or service name: every name a spec can hold (@berth/spec's Identifier pattern). */
+export const ProfileParams = z.object({ name: z.string().check(z.regex(Reports.IDENTIFIER_PATTERN, 'must be a profile name')) });
+export const ServiceParams = z.object({ id: z.string().check(z.regex(Reports.IDENTIFIER_PATTERN, 'must be a service id')) });
 /** Optional: a POST with no body is the same as `{}`. */
 export const UpBody = z.nullish(z.strictObject({ wait: describe(z._default(z.boolean(), false), 'Wait until its services are healthy') }));
 export const ActionResponse = z.object({

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { ServerEvent } from './contract.js';
 
 /** Server-sent events to every connected dashboard. Slow clients are dropped rather than buffered forever. */
@@ -20,14 +20,20 @@ export class EventHub {
     return this.clients.size;
   }
 
-  /** Takes over a response: headers, the first event, and removal when the client goes. */
-  add(res: ServerResponse, first: ServerEvent): void {
+  /**
+   * Takes over a response: headers, the first event, and removal when the client goes. `headers` are those the
+   * request's hooks set before the route took the response over (CORS): writeHead would otherwise drop them.
+   */
+  add(res: ServerResponse, first: ServerEvent, headers: Record<string, OutgoingHttpHeader | undefined> = {}): void {
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // HEAD has no body, so no write would ever send the headers: send them and end; it is no client to count.
+    if (res.req.method === 'HEAD') return void res.end();
     res.write(`retry: 3000\n${this.format(first)}`);
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));

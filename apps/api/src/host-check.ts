@@ -32,13 +32,19 @@ function thisMachine(): { addresses: string[]; name: string } {
   return { addresses, name: hostname() };
 }
 
+/** The 421 body for a Host header that names something berth does not listen as; undefined when it names berth. */
+export function misdirected(header: string | undefined, allowed: Set<string>): { statusCode: 421; error: string; message: string } | undefined {
+  const host = hostOf(header);
+  if (host !== undefined && allowed.has(host)) return undefined;
+  const names = [...allowed].map((h) => (h.includes(':') ? `[${h}]` : h)).join(', ');
+  return { statusCode: 421, error: 'Misdirected Request', message: `berth serve answers only as ${names}; this request named ${header ? `"${header}"` : 'no host'}` };
+}
+
 /** Answers 421 to a request whose Host header names something berth does not listen as. */
 export function installHostCheck(app: FastifyInstance, allowed: () => Set<string>): void {
   app.addHook('onRequest', (req, reply, done) => {
-    const host = hostOf(req.headers.host);
-    if (host !== undefined && allowed().has(host)) return done();
-    void reply
-      .code(421)
-      .send({ statusCode: 421, error: 'Misdirected Request', message: `berth serve answers only as ${[...allowed()].map((h) => (h.includes(':') ? `[${h}]` : h)).join(', ')}; this request named ${req.headers.host ? `"${req.headers.host}"` : 'no host'}` });
+    const body = misdirected(req.headers.host, allowed());
+    if (!body) return done();
+    void reply.code(421).send(body);
   });
 }

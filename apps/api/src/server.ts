@@ -1,8 +1,10 @@
+import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { BerthError } from '@berth/spec';
 import { httpErrorOf } from './error-status.js';
-import { allowedHosts, installHostCheck } from './host-check.js';
+import { allowedHosts, installHostCheck, misdirected } from './host-check.js';
+import { installJsonParser } from './json-body.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { registerReadRoutes } from './routes/read-routes.js';
 import { registerStaticRoutes } from './routes/static-routes.js';
@@ -51,10 +53,13 @@ function installErrors(app: FastifyInstance, redact: (text: string) => string, l
   app.setErrorHandler((error, req, reply) => {
     const err = error as FastifyError;
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const message = err.validation.map((v) => `${v.instancePath ? `${v.instancePath.replace(/^\//, '').replace(/\//g, '.')}: ` : ''}${v.message}`).join('; ');
+      // "/a/b" names the field ("a.b: ..."); "/" is the whole body or query, which the context names already.
+      const field = (path: string) => path.replace(/^\//, '').replace(/\//g, '.');
+      const message = err.validation.map((v) => [field(v.instancePath), v.message].filter(Boolean).join(': ')).join('; ');
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${err.validationContext ?? 'request'}: ${message}` });
     }
-    // A BerthError's status is its code's, from the one table; fastify's own errors carry theirs.
+    // A BerthError's status is its code's, from the one table; fastify's own errors carry theirs. Either way the
+    // body's `error` is the status's name (fastify's errors are all named "FastifyError").
     const status = error instanceof BerthError ? httpErrorOf(error.code).statusCode : typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) {
       // With no logger, one line on stderr, so "see the server log" points somewhere.
@@ -62,31 +67,34 @@ function installErrors(app: FastifyInstance, redact: (text: string) => string, l
       else process.stderr.write(`berth serve: ${req.method} ${req.url.split('?')[0]} failed: ${redact(err.message.split('\n')[0] ?? '')}\n`);
     }
     const message = status >= 500 ? 'internal error; see the server log' : redact(err.message);
-    return reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : error instanceof BerthError ? httpErrorOf(error.code).error : (err.name ?? 'Error'), message });
+    return reply.code(status).send({ statusCode: status, error: status >= 500 ? 'Internal Server Error' : (STATUS_CODES[status] ?? 'Error'), message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 }
 
 /** Builds the API over a runtime (scheduler, store, sources). Nothing runs until `runtime.start()` (called by listen). */
 export async function createServer(options: ServerOptions): Promise<BerthServer> {
+  // Only requests that name berth as it listens (loopback, or what --host names): a browser page that
+  // reached this port under a name of its own (DNS rebinding) gets 421 before anything else runs.
+  let hosts = allowedHosts();
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 16 * 1024,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // A URL that does not decode names no file or route: 404 like any other.
-    frameworkErrors: (error, _req, reply) => {
+    // A URL that does not decode names no file or route: 404 like any other. These errors come before the
+    // onRequest hooks, so the Host check is made here too.
+    frameworkErrors: (error, req, reply) => {
+      const wrongHost = misdirected(req.headers.host, hosts);
+      if (wrongHost) return void (reply as FastifyReply).code(421).send(wrongHost);
       const code = error.code === 'FST_ERR_BAD_URL' ? 404 : (error.statusCode ?? 400);
-      void (reply as FastifyReply).code(code).send({ statusCode: code, error: code === 404 ? 'Not Found' : 'Bad Request', message: code === 404 ? 'not found' : error.message });
+      void (reply as FastifyReply).code(code).send({ statusCode: code, error: STATUS_CODES[code] ?? 'Error', message: code === 404 ? 'not found' : error.message });
     },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const runtime = new Runtime(options);
   const redact = options.redact;
-  // Only requests that name berth as it listens (loopback, or what --host names): a browser page that
-  // reached this port under a name of its own (DNS rebinding) gets 421 before anything else runs.
-  let hosts = allowedHosts();
   installHostCheck(app, () => hosts);
 
   // The second wall for secrets: no body leaves with a value that looks secret.
@@ -94,6 +102,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   app.addHook('onSend', (_req, _reply, payload, done) => done(null, typeof payload === 'string' && payload !== runtime.health().body ? redact(payload) : payload));
   if (options.corsOrigins?.length) installCors(app, options.corsOrigins);
   installErrors(app, redact, !!options.logger);
+  installJsonParser(app);
 
   const { default: swagger } = await import('@fastify/swagger');
   const { default: swaggerUi } = await import('@fastify/swagger-ui');

@@ -5,3 +5,4 @@
  */
 export { Problem } from './problem.js';
 export { PortStatus, PortBindingInfo, PortConflict, EnvVarStatus } from './analysis/report-schemas.js';
+export { IDENTIFIER_PATTERN } from './schema/identifier-pattern.js';

@@ -36,6 +36,9 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
   app.route({
     method: ['GET', 'POST', 'DELETE'],
     url: '/mcp',
+    // No automatic HEAD: fastify's would take Buffer.byteLength of the handler's Fetch Response, a TypeError (500).
+    // MCP has no HEAD: 404, as for PUT.
+    exposeHeadRoute: false,
     onRequest: requireBearer(token),
     schema: { tags: ['mcp'], summary: 'Model Context Protocol (streamable HTTP): berth\'s tools and resources for coding agents', security: [{ bearer: [] }] },
     handler: async (req, reply) => {

@@ -10,12 +10,15 @@ export function defaultUiDir(): string | undefined {
   return candidates.find((d) => existsSync(join(d, 'index.html')));
 }
 
-/** True for a request path that tries to climb out of the static root, however it is encoded. */
+/**
+ * True for a request path that tries to climb out of the static root, however it is encoded, or that has an empty
+ * segment ("//", which names no file: @fastify/static would answer 403 to it).
+ */
 export function isTraversal(url: string): boolean {
   const q = url.indexOf('?');
   let path = q < 0 ? url : url.slice(0, q);
-  // Most requests: no escapes, dots or backslashes at all.
-  if (!/[%.\\\0]/.test(path)) return false;
+  // Most requests: no escapes, dots, backslashes or double slashes at all.
+  if (!/[%.\\\0]|\/\//.test(path)) return false;
   for (let i = 0; i < 3; i++) {
     let next: string;
     try {
@@ -26,7 +29,7 @@ export function isTraversal(url: string): boolean {
     if (next === path) break;
     path = next;
   }
-  return path.includes('\0') || path.includes('\\') || path.split('/').some((seg) => seg === '..' || seg === '.');
+  return path.includes('\0') || path.includes('\\') || path.includes('//') || path.split('/').some((seg) => seg === '..' || seg === '.');
 }
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>berth</title>

@@ -34,6 +34,6 @@ export function registerSystemRoutes(app: FastifyInstance, rt: Runtime): void {
 
   r.get('/api/events', { schema: { tags: ['read'], summary: 'Server-sent events: hello, then result and status changes', produces: ['text/event-stream'] } }, (req, reply) => {
     reply.hijack();
-    rt.events.add(reply.raw, { type: 'hello', status: rt.overall(), results: rt.results() });
+    rt.events.add(reply.raw, { type: 'hello', status: rt.overall(), results: rt.results() }, reply.getHeaders());
   });
 }

@@ -40,7 +40,8 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
       },
       async (req, reply) => {
         const { name } = req.params;
-        if (!(name in spec.profiles)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no profile "${name}" in ${specFile}` });
+        // Own keys only: `in` would find "constructor" or "toString" on the prototype and act on the default services.
+        if (!Object.hasOwn(spec.profiles, name)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no profile "${name}" in ${specFile}` });
         const services = profileServices(spec, name);
         const wait = req.body?.wait ?? false;
         return run(reply, action, name, services, (engine) => (action === 'up' ? engine.upProfile(name, wait) : engine.downServices(services)));
@@ -54,7 +55,7 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
     { onRequest: requireToken, schema: { tags: ['write'], summary: 'Restart a service', security: [{ bearer: [] }], params: ServiceParams, response: { 200: ActionResponse, ...errors } } },
     async (req, reply) => {
       const { id } = req.params;
-      if (!(id in spec.services)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no service "${id}" in ${specFile}` });
+      if (!Object.hasOwn(spec.services, id)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no service "${id}" in ${specFile}` });
       return run(reply, 'restart', id, [id], (engine) => engine.restart(id));
     },
   );

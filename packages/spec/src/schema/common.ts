@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { IDENTIFIER_PATTERN } from './identifier-pattern.js';
 
 /** A lower-case identifier, as Compose accepts for service and profile names. */
 export const Identifier = z
   .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must start with a letter or digit and hold only letters, digits, "_", "." and "-"')
+  .regex(IDENTIFIER_PATTERN, 'must start with a letter or digit and hold only letters, digits, "_", "." and "-"')
   .describe('An identifier: letters, digits, "_", "." and "-", starting with a letter or digit.');
 export type Identifier = z.infer<typeof Identifier>;
 
