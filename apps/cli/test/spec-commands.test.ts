@@ -135,8 +135,9 @@ describe('berth validate, ports and env, run as the built binary', () => {
       expect(help.code, command.join(' ')).toBe(0);
       expect(help.stdout, command.join(' ')).toMatch(/\nGlobal Options:\n[^]*\n {2}--json +machine-readable output on stdout\n/);
     }
-    const listed = berth(['ports', 'list', '--json'], join(dir, 'app'));
-    expect(listed.code).toBe(0);
+    reset(SPEC);
+    const listed = berth(['ports', 'list', '--json'], repo);
+    expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toHaveProperty('ports');
   });
 
