@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { formatDuration } from '@berth/spec';
+import { formatDuration, signalChild } from '@berth/spec';
 import type { GpuDetection, GpuDetectionFailure } from './types.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
 import { firstLine } from './parse-output.js';
@@ -30,6 +30,8 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
   const command = options.command ?? 'nvidia-smi';
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxOutputBytes ?? 32 * 1024 * 1024;
+  // Asked to stop before it starts (a doctor cancelled mid-way): nothing is run.
+  if (options.signal?.aborted) return Promise.resolve({ status: 'failed', message: `${command} was interrupted` });
   return new Promise((resolvePromise) => {
     let settled = false;
     const timer = setTimeout(() => killGroup('timeout'), timeoutMs);
@@ -58,12 +60,7 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
     const killGroup = (why: NonNullable<typeof killedFor>) => {
       if (killedFor) return;
       killedFor = why;
-      try {
-        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      signalChild(child, 'SIGKILL', { group: true });
       // A grandchild that left the group could hold the pipes open: stop waiting for them.
       setTimeout(() => {
         child.stdout?.destroy();

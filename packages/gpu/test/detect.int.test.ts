@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +116,31 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
     const f = fake().printing(join(ownFixturesDir, 'two-gpus-mig.xml'));
     const d = await detectGpus({ command: join(f.dir, 'nvidia-smi'), env: { ...process.env, PATH: '/usr/bin:/bin' } });
     expect(d.status).toBe('ok');
+  });
+});
+
+// The hazard: a spawn that fails (no nvidia-smi) has no pid, and Node's child.kill() then signals pid 0, the
+// caller's own process group. Run in a detached child of the test (a group of its own), so a regression kills only it.
+describe.skipIf(!posix)(`detectGpus stopped where nvidia-smi is not installed${posix ? '' : ' (skipped: process groups are POSIX)'}`, () => {
+  const runAlone = (body: string) => {
+    const script = `import { detectGpus } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};\n${body}`;
+    return spawnSync(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', detached: true, timeout: 30_000, env: { ...process.env, PATH: '/nonexistent' } });
+  };
+
+  it('does not take its caller down when the spawn failed and it is stopped at once', () => {
+    const r = runAlone(`const c = new AbortController();
+const pending = detectGpus({ signal: c.signal });
+c.abort();
+const d = await pending;
+console.log('alive', d.status);`);
+    expect([r.signal, r.status, r.stdout.trim()]).toEqual([null, 0, 'alive no-binary']);
+  });
+
+  it('runs nothing when asked to stop before it starts', () => {
+    const r = runAlone(`const c = new AbortController();
+c.abort();
+console.log(JSON.stringify(await detectGpus({ signal: c.signal, command: 'sh' })));`);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ status: 'failed', message: 'sh was interrupted' });
   });
 });

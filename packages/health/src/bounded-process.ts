@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { signalChild } from '@berth/spec';
 
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
@@ -37,13 +38,7 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
     };
     child.stdout.on('data', keep(out, 'out'));
     child.stderr.on('data', keep(err, 'err'));
-    const killGroup = (sig: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, sig);
-      } catch {
-        /* already gone */
-      }
-    };
+    const killGroup = (sig: NodeJS.Signals) => signalChild(child, sig, { group: true });
     const onAbort = () => {
       failure ??= { kind: 'timeout', message: 'timed out' };
       killGroup('SIGTERM');

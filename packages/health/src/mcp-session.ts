@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { signalChild } from '@berth/spec';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -99,10 +100,6 @@ export class McpSession {
   }
 
   private signal(sig: NodeJS.Signals): void {
-    try {
-      if (this.child.pid) process.kill(-this.child.pid, sig);
-    } catch {
-      /* gone already */
-    }
+    signalChild(this.child, sig, { group: true });
   }
 }

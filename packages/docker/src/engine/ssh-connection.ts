@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Duplex } from 'node:stream';
-import { BerthError, type BerthErrorCode } from '@berth/spec';
+import { BerthError, signalChild, type BerthErrorCode } from '@berth/spec';
 
 /** Where an `ssh://[user@]host[:port][/path/to/docker.sock]` engine is, as the docker CLI reads the URL. */
 export interface SshTarget {
@@ -156,7 +156,7 @@ export class SshConnection extends Duplex {
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    if (this.child.exitCode === null && this.child.signalCode === null) signalChild(this.child, 'SIGTERM');
     callback(err);
   }
 
