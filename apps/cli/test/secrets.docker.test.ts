@@ -2,8 +2,9 @@
  * No secret value in anything berth prints or serves, with a real container whose health check echoes
  * three: one from the process env (declared secret in the spec), one only in the `.env` beside the spec,
  * and one berth passes into the container under an undeclared *_TOKEN name (its value from `.env` under
- * a plain name). Checked: `berth up` (progress and error), `up --json`, `status --json`, and the API's
- * answers (the error of a profile up, every read route), its event stream and its history store.
+ * a plain name). Checked: `berth up` (progress and error), `up --json`, `status --json`, `logs` (a second
+ * container prints the three at start), and the API's answers (the error of a profile up, every read route), its
+ * event stream and its history store.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -99,6 +100,12 @@ describe.skipIf(!dockerAvailable())(`secrets a health check echoes stay out of b
         // No `$` in the test, so neither berth nor Compose interpolation touches it: the container's own env.
         `    healthcheck: { test: "env | grep -E '^(SHOP_API_KEY|DB_PASSWORD|UPSTREAM_TOKEN)=' | sort | tr '\\n' ' '; exit 1", interval: 300ms, retries: 2 }`,
         '    checks: [{ type: container, interval: 500ms }]',
+        '  talker:', // prints the same three at start, as services that log their configuration do
+        `    image: "${TEST_IMAGE}"`,
+        `    command: ["sh", "-c", "env | grep -E '^(SHOP_API_KEY|DB_PASSWORD|UPSTREAM_TOKEN)=' | sort | tr '\\n' ' '; echo; trap 'exit 0' TERM; sleep 1000 & wait"]`,
+        '    profiles: [leaky]',
+        '    stopGracePeriod: 1s',
+        '    environment: { SHOP_API_KEY: null, DB_PASSWORD: "${DB_PASSWORD}", UPSTREAM_TOKEN: "${UPSTREAM}" }',
         '',
       ].join('\n'),
     );
@@ -127,6 +134,15 @@ describe.skipIf(!dockerAvailable())(`secrets a health check echoes stay out of b
     const leaky = JSON.parse(status.stdout).services.find((s: { service: string }) => s.service === 'leaky');
     expect(leaky).toMatchObject({ state: 'running', health: 'unhealthy', lastHealthOutput: ECHOED });
     expectNoSecret(status.stdout + status.stderr, 'berth status --json');
+
+    // what a service prints, through berth logs and logs --json
+    const logs = await berthIn(dir, env, ['logs', 'talker']);
+    expect(logs.status, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain(`talker | ${ECHOED}`);
+    expectNoSecret(logs.stdout + logs.stderr, 'berth logs');
+    const logsJson = await berthIn(dir, env, ['logs', 'talker', '--json']);
+    expect(JSON.parse(logsJson.stdout.trim().split('\n')[0]!)).toMatchObject({ service: 'talker', line: expect.stringContaining(ECHOED.trim()) });
+    expectNoSecret(logsJson.stdout + logsJson.stderr, 'berth logs --json');
   }, 180_000);
 
   it("the API: a failed profile up's answer, every read route, the event stream and the history store", async () => {

@@ -170,6 +170,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const width = Math.max(0, ...[...services, ...Object.keys(ws.spec.services)].map((s) => label(s).length));
         const p = ctx.out.paint;
         const many = manyEngines(ws.spec);
+        const redact = ctx.run.redaction?.redact ?? ((text: string) => text);
         await withEngines(ctx, undefined, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
           docker.logsAcrossEngines(engines, ws.spec, {
             services,
@@ -177,10 +178,11 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
             signal: ctx.signal,
             env: ctx.env,
+            // Line by line through the run's redactor, as everything berth prints: a service that logs its
+            // environment at start (many do) would otherwise print the secrets berth knows of.
             onLine: (l) => {
-              if (ctx.json) ctx.run.stdout.write(`${JSON.stringify(many ? l : { service: l.service, stream: l.stream, line: l.line })}\n`);
-              // The container's own stream, the user's: written as it is, not through the redactor.
-              else ctx.run.stdout.write(`${p.cyan(label(l.service).padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${l.line}\n`);
+              if (ctx.json) ctx.run.stdout.write(`${redact(JSON.stringify(many ? l : { service: l.service, stream: l.stream, line: l.line }))}\n`);
+              else ctx.run.stdout.write(`${p.cyan(label(l.service).padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${redact(l.line)}\n`);
             },
           }),
         );
