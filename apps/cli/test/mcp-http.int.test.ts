@@ -101,6 +101,27 @@ describe('berth serve: /mcp', () => {
     });
   });
 
+  it('params the protocol refuses are -32602 in one line naming the field there too, never -32603 with zod\'s issue list', async () => {
+    await serving([], async (url) => {
+      const headers = { authorization: `Bearer ${token}` };
+      const answer = async (body: object) => {
+        const text = await (await post(url, body, headers)).text();
+        // A JSON body, or one server-sent event carrying it.
+        return JSON.parse(text.startsWith('{') ? text : /^data: (.*)$/m.exec(text)![1]!) as unknown;
+      };
+      expect(await answer({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: 5, capabilities: {}, clientInfo: { name: 't', version: '1' } } })).toEqual({
+        jsonrpc: '2.0',
+        id: 1,
+        error: { code: -32602, message: 'Invalid params: params.protocolVersion: Invalid input: expected string, received number' },
+      });
+      expect(await answer({ jsonrpc: '2.0', id: 2, method: 'resources/read', params: {} })).toEqual({
+        jsonrpc: '2.0',
+        id: 2,
+        error: { code: -32602, message: 'Invalid params: params.uri: Invalid input: expected string, received undefined' },
+      });
+    });
+  });
+
   it('--mcp-allow-write adds the write tools there too', async () => {
     await serving(['--mcp-allow-write'], async (url) => {
       const client = await connect(url);

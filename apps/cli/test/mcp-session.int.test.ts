@@ -84,6 +84,23 @@ describe('secrets', () => {
       await s.close();
     }
   });
+
+  it('a secret a service passes into its container from its env file is redacted too', async () => {
+    const secret = `EnvFileSecret-${process.pid}-777`;
+    const p = project(
+      'secret-env-file',
+      `berth: 1\nrepo: { name: mcp-secret-env-file, description: "the app reads ${secret}" }\nservices:\n  leaky:\n    image: busybox\n    envFile: [svc.env]\n`,
+      { 'svc.env': `APP_SECRET=${secret}\n` },
+    );
+    const s = await connectBerth({ cwd: p });
+    try {
+      const spec = await s.client.readResource({ uri: 'berth://spec' });
+      expect(JSON.stringify(spec)).not.toContain(secret);
+      expect(JSON.stringify(spec)).toContain('the app reads [redacted]');
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 describe('calls that overlap, and a client that leaves', () => {

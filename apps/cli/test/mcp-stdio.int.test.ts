@@ -2,14 +2,15 @@
  * `berth mcp` as a coding agent meets it: the real built binary started over stdio, the MCP SDK's own client.
  * Every tool's structured content is what `berth <command> --json` prints.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtocolError, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST, TOOLS, makeTree } from '@berth/ecosystem/testing';
-import { ensureBuiltCli } from './support/built-cli.js';
-import { READ_TOOLS, WRITE_TOOLS, connectBerth, runBerth, stable, textOf, type Connected } from './support/mcp-client.js';
+import { bin, ensureBuiltCli } from './support/built-cli.js';
+import { READ_TOOLS, WRITE_TOOLS, clientEnv, connectBerth, runBerth, stable, textOf, type Connected } from './support/mcp-client.js';
 
 let dir: string;
 /** An empty directory: berth serves its bundled example from here, as for a new user. */
@@ -117,6 +118,14 @@ describe('the tools, on the bundled example', () => {
     expect(textOf(answer)).toMatch(/^Input validation error: Invalid arguments for tool ports_suggest: .*service: must start with a letter or digit.*near: must be between 1 and 65535/);
     const missing = await s.client.callTool({ name: 'logs', arguments: { tail: 0 } });
     expect(textOf(missing)).toMatch(/tail: must be from 1 to 1000/);
+  });
+
+  it('a name longer than 128 characters is refused as an argument, not run and echoed back', async () => {
+    const answer = await s.client.callTool({ name: 'ports_suggest', arguments: { service: 'a'.repeat(5_000_000) } });
+    expect(answer.isError).toBe(true);
+    expect(textOf(answer)).toMatch(/^Input validation error: Invalid arguments for tool ports_suggest: .*service: must be at most 128 characters/);
+    expect(textOf(answer).length).toBeLessThan(1000);
+    expect(textOf(await s.client.callTool({ name: 'logs', arguments: { service: 'm'.repeat(129) } }))).toMatch(/service: must be at most 128 characters/);
   });
 });
 
@@ -231,3 +240,146 @@ describe('--allow-write', () => {
     }
   });
 });
+
+/** `berth mcp` spoken to line by line, as a client that gets things wrong would: raw lines in, JSON lines out. */
+function rawBerth(cwd: string, args: string[] = ['mcp']) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.on('error', () => {});
+  const messages = () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited: new Promise<number | null>((r) => child.once('exit', (code) => r(code))),
+    /** Writes `line` and resolves with the next message written after it. */
+    async send(line: string) {
+      const before = messages().length;
+      child.stdin.write(`${line}\n`);
+      await waitFor(() => messages().length > before, 20_000);
+      return messages()[before]!;
+    },
+  };
+}
+
+const initialize = (protocolVersion: unknown = '2025-06-18') => JSON.stringify({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+
+describe('a client that sends what berth cannot take', () => {
+  let b: ReturnType<typeof rawBerth>;
+  beforeAll(async () => {
+    b = rawBerth(bundled);
+    expect((await b.send(initialize())).result).toMatchObject({ protocolVersion: '2025-06-18' });
+    b.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+  });
+  afterAll(() => {
+    if (b.child.exitCode === null) b.child.kill('SIGKILL');
+  });
+
+  it('a message over 10 MiB is answered -32600 with its id, and the server goes on', async () => {
+    // As the SDK's client writes it: the id last.
+    const big = JSON.stringify({ method: 'tools/call', params: { name: 'ports_suggest', arguments: { service: 'a'.repeat(11 * 1024 * 1024) } }, jsonrpc: '2.0', id: 'big' });
+    expect(await b.send(big)).toEqual({ jsonrpc: '2.0', id: 'big', error: { code: -32600, message: 'Invalid Request: the message is over 10 MiB, the most berth mcp reads' } });
+    expect(await b.send(JSON.stringify({ jsonrpc: '2.0', id: 'after', method: 'ping' }))).toEqual({ jsonrpc: '2.0', id: 'after', result: {} });
+  });
+
+  it('malformed JSON-RPC is answered: -32700 for what is not JSON, -32600 for the rest, with the id it can read', async () => {
+    const cases: [string, unknown, number, string | RegExp][] = [
+      ['{"jsonrpc":"2.0","id":1,"method":"ping"', null, -32700, /^Parse error: /],
+      ['[{"jsonrpc":"2.0","id":"b1","method":"tools/list"},{"jsonrpc":"2.0","id":"b2","method":"ping"}]', null, -32600, 'Invalid Request: batches are not supported; send one message per line'],
+      ['42', null, -32600, 'Invalid Request: a message is a JSON object, not a number'],
+      ['{"jsonrpc":"1.0","id":"old","method":"ping"}', 'old', -32600, 'Invalid Request: jsonrpc must be "2.0"'],
+      ['{"jsonrpc":"2.0","id":1.5,"method":"ping"}', null, -32600, 'Invalid Request: id must be a string or an integer'],
+      ['{"jsonrpc":"2.0","id":"pa","method":"tools/call","params":["validate"]}', 'pa', -32600, 'Invalid Request: params must be an object'],
+    ];
+    for (const [line, id, code, message] of cases) {
+      expect(await b.send(line), line).toEqual({ jsonrpc: '2.0', id, error: { code, message: typeof message === 'string' ? message : expect.stringMatching(message) } });
+    }
+  });
+
+  it('params the protocol refuses are -32602 in one line naming the field, never -32603 with zod\'s issue list', async () => {
+    expect(await b.send(initialize(5))).toEqual({ jsonrpc: '2.0', id: 'init', error: { code: -32602, message: 'Invalid params: params.protocolVersion: Invalid input: expected string, received number' } });
+    expect(await b.send(JSON.stringify({ jsonrpc: '2.0', id: 'r0', method: 'resources/read', params: {} }))).toEqual({
+      jsonrpc: '2.0',
+      id: 'r0',
+      error: { code: -32602, message: 'Invalid params: params.uri: Invalid input: expected string, received undefined' },
+    });
+    const name = await b.send(JSON.stringify({ jsonrpc: '2.0', id: 'nn', method: 'tools/call', params: { name: 5 } }));
+    expect(name.error).toEqual({ code: -32602, message: 'Invalid tools/call request: params.name: Invalid input: expected string, received number' });
+  });
+
+  it('resources/subscribe to a URI that is not berth\'s is "not found"', async () => {
+    expect((await b.send(JSON.stringify({ jsonrpc: '2.0', id: 'sb', method: 'resources/subscribe', params: { uri: 'file:///etc/passwd' } }))).error).toEqual({
+      code: -32602,
+      message: 'Resource not found: file:///etc/passwd',
+      data: { uri: 'file:///etc/passwd' },
+    });
+  });
+
+  it('each refusal is one line on stderr, stdout only protocol, and closing stdin ends the server: exit 0', async () => {
+    b.child.stdin.end();
+    expect(await b.exited).toBe(0);
+    const lines = b.stderr().split('\n').filter(Boolean);
+    for (const line of lines) expect(line).toMatch(/^berth mcp: /);
+    expect(lines.filter((l) => l.startsWith('berth mcp: refused a message: '))).toHaveLength(7);
+    for (const line of b.stdout().split('\n').filter(Boolean)) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+  });
+});
+
+describe('a spec that is not a regular file', () => {
+  it('a pipe is refused at start, in one line: berth mcp reads the spec again for every call', async () => {
+    const fifo = join(dir, 'spec-pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const b = rawBerth(dir, ['--spec', fifo, 'mcp']);
+    expect(await b.exited).toBe(2);
+    expect(b.stderr()).toBe(`berth: spec-pipe: is a pipe, not a file: berth mcp reads the spec again for every call\nhint: write the spec to a file and pass that\n`);
+  });
+
+  it('a device: every tool says so as the CLI does, the spec resource too, and the server goes on', async () => {
+    const s = await connectBerth({ cwd: bundled, args: ['--spec', '/dev/null', 'mcp'] });
+    try {
+      const answer = await s.client.callTool({ name: 'validate', arguments: {} });
+      expect(answer.isError).toBe(true);
+      expect(textOf(answer)).toBe((await runBerth(['--spec', '/dev/null', 'validate'], bundled)).stderr.trim());
+      const err = await s.client.readResource({ uri: 'berth://spec' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: -32602, message: 'berth: /dev/null: is a device, not a file' });
+      await s.client.ping();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a /proc file is never served: /proc/self/environ would be the server\'s whole environment', async () => {
+    const note = `PlainNoteNotSecretNamed${process.pid}`;
+    const s = await connectBerth({ cwd: bundled, args: ['--spec', '/proc/self/environ', 'mcp'], env: { INTERNAL_NOTE: note } });
+    try {
+      const err = await s.client.readResource({ uri: 'berth://spec' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: -32602, message: 'berth: /proc/self/environ: is a special file (its size says 0 bytes, it holds more), not a file' });
+      expect(JSON.stringify(err)).not.toContain(note);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a spec over 1 MiB is not served as a resource, and the message says why', async () => {
+    const project = mkdtempSync(join(dir, 'big-'));
+    writeFileSync(join(project, 'berth.yaml'), `berth: 1\nrepo: { name: big }\n${`# ${'x'.repeat(1022)}\n`.repeat(2048)}`);
+    const s = await connectBerth({ cwd: project });
+    try {
+      const err = await s.client.readResource({ uri: 'berth://spec' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: -32602, message: `berth: ${join(project, 'berth.yaml')}: is ${statSync(join(project, 'berth.yaml')).size} bytes, more than the 1 MiB berth mcp reads` });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

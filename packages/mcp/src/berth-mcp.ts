@@ -1,9 +1,10 @@
-import { McpServer, ProtocolError, ProtocolErrorCode, type CallToolResult, type McpRequestContext } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ResourceNotFoundError, type CallToolResult, type McpRequestContext, type Transport } from '@modelcontextprotocol/server';
 import { toolAnswer } from './answer.js';
 import { CallQueue, QueueFullError } from './call-queue.js';
 import { FileWatch } from './file-watch.js';
+import { plainError } from './one-line.js';
 import type { BerthHost, CliRun } from './host.js';
-import { RESOURCES, urisChangedBy } from './resources.js';
+import { RESOURCES, isResourceUri, readResource, urisChangedBy } from './resources.js';
 import { SecretGuard } from './secret-guard.js';
 import { offeredTools, type BerthTool } from './tools.js';
 
@@ -19,12 +20,27 @@ export interface BerthMcpOptions {
   maxWaiting?: number;
 }
 
+/**
+ * The error code of a resource read refused because berth is busy: JSON-RPC's range for a server's own errors.
+ * Not "internal error": nothing went wrong, and the message says what runs and when to try again.
+ */
+export const SERVER_BUSY = -32000;
+
 /** How long after a connection opens the spec watch starts, unless a subscription starts it sooner. */
 const WATCH_DELAY_MS = 1000;
 
 const INSTRUCTIONS = `berth knows this repo's development infrastructure from its validated spec (berth.yaml) and the cross-repo port registry.
 Ask it before guessing: validate and ports_check for conflicts, ports_suggest for a free port, env_check for missing variables (never values), status, health and doctor for whether the stack works and why not, logs for a service's last lines, docs for the whole picture, ecosystem_check for the other repos this one shares ports and services with.
 Every tool answers with the same JSON as the berth CLI's --json. Calls run one at a time.`;
+
+/** An McpServer whose every error response is one line (plainError), whatever carries it: stdio or HTTP. */
+class BerthServer extends McpServer {
+  override async connect(transport: Transport): Promise<void> {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => send(plainError(message), options);
+    await super.connect(transport);
+  }
+}
 
 /**
  * berth as an MCP server, whatever carries it (stdio, streamable HTTP): one host, one queue, one secret guard
@@ -77,7 +93,7 @@ export class BerthMcp {
 
   /** A server instance with every tool and resource, for one connection (stdio) or one request (HTTP). */
   createServer(context: Pick<McpRequestContext, 'era'>, options: { inBandUpdates: boolean } = { inBandUpdates: true }): McpServer {
-    const server = new McpServer(
+    const server = new BerthServer(
       { name: 'berth', title: 'berth', version: this.options.version },
       { capabilities: { resources: { subscribe: true, listChanged: false } }, instructions: INSTRUCTIONS },
     );
@@ -87,16 +103,18 @@ export class BerthMcp {
         // A client that reads a resource may want to hear when it changes (a 2026-07-28 client says so on its listen stream, out of our sight).
         this.watchFiles();
         const run = (label: string, argv: string[]) => this.run(label, argv, ctx.mcpReq.signal);
-        const text = await resource.read(this.options.host, run).catch((err: unknown) => {
-          throw err instanceof QueueFullError ? new ProtocolError(ProtocolErrorCode.InternalError, err.message) : err;
+        const text = await readResource(resource, this.options.host, run).catch((err: unknown) => {
+          throw err instanceof QueueFullError ? new ProtocolError(SERVER_BUSY, err.message) : err;
         });
         return { contents: [{ uri: uri.href, mimeType: resource.mimeType, text: this.guard.redact(text) }] };
       });
     }
     // resources/subscribe is 2025-era bookkeeping, per connection; 2026-07-28 clients name URIs on their
-    // subscriptions/listen stream and the SDK's entry filters delivery itself.
+    // subscriptions/listen stream and the SDK's entry filters delivery itself. Only berth's own URIs can be
+    // subscribed to, so the set holds five at most, and a client hears at once that another URI is none of them.
     const subscribed = new Set<string>();
     server.server.setRequestHandler('resources/subscribe', (request) => {
+      if (!isResourceUri(request.params.uri)) throw new ResourceNotFoundError(request.params.uri);
       subscribed.add(request.params.uri);
       this.watchFiles();
       return {};

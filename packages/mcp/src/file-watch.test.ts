@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +64,23 @@ describe('FileWatch', () => {
     writeFileSync(spec, 'one\n');
     const seen = await changes((cb) => new FileWatch(() => [spec], cb, 50), () => writeFileSync(join(dir, 'README.md'), 'hello\n'), { maxMs: 800 });
     expect(seen).toEqual([]);
+  });
+
+  it('never reads a file that is a pipe (a spec named so would hang the server), and still follows the others', async () => {
+    const dir = mkdtempSync(join(root, 'w-'));
+    const spec = join(dir, 'berth.yaml');
+    const registry = join(dir, 'ports.yaml');
+    expect(spawnSync('mkfifo', [spec]).status).toBe(0);
+    writeFileSync(registry, 'ports\n');
+    // Writers that each hold the pipe open for 3 s and write nothing: every read of it waits that long.
+    const writer = spawn('sh', ['-c', `while :; do sleep 3 > '${spec}'; done`], { stdio: 'ignore', detached: true });
+    try {
+      const started = Date.now();
+      const seen = await changes((cb) => new FileWatch(() => [spec, registry], cb, 50), () => writeFileSync(registry, 'ports, changed\n'));
+      expect(seen).toEqual([registry]);
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      process.kill(-writer.pid!, 'SIGKILL'); // the loop and the writer it waits in, its own process group
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { watch, readFileSync, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { readRegularFileOrNone } from './regular-file.js';
 
 /**
  * Tells when a file's content changes. It watches the file's directory, not the file: editors and berth
@@ -33,7 +34,7 @@ export class FileWatch {
         this.watchers.delete(dir);
       }
     }
-    for (const p of paths) if (!this.last.has(p)) this.last.set(p, content(p));
+    for (const p of paths) if (!this.last.has(p)) this.last.set(p, readRegularFileOrNone(p));
     for (const dir of dirs) {
       if (this.watchers.has(dir)) continue;
       try {
@@ -60,7 +61,8 @@ export class FileWatch {
   private check(): void {
     if (this.closed) return;
     for (const p of this.files()) {
-      const now = content(p);
+      // Only a regular file is read: a device or a pipe as the spec would hang or fill the server.
+      const now = readRegularFileOrNone(p);
       if (this.last.has(p) && this.last.get(p) === now) continue;
       const known = this.last.has(p);
       this.last.set(p, now);
@@ -74,13 +76,5 @@ export class FileWatch {
     clearTimeout(this.timer);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
-  }
-}
-
-function content(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
   }
 }

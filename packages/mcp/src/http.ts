@@ -1,5 +1,6 @@
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { BerthMcp, type BerthMcpOptions } from './berth-mcp.js';
+import { oneLine } from './one-line.js';
 
 /** berth over streamable HTTP: a web-standard handler the API mounts at `/mcp` behind its token. */
 export interface BerthMcpHttpHandler {
@@ -17,7 +18,7 @@ export interface BerthMcpHttpHandler {
 export function createBerthMcpHttpHandler(options: BerthMcpOptions): BerthMcpHttpHandler {
   const mcp = new BerthMcp(options);
   const handler = createMcpHandler((ctx) => mcp.createServer(ctx, { inBandUpdates: false }), {
-    onerror: (err) => options.log?.(`berth mcp (http): ${err.message}`),
+    onerror: (err) => options.log?.(`berth mcp (http): ${oneLine(err.message)}`),
   });
   const stop = mcp.onResourceUpdated((uri) => handler.notify.resourceUpdated(uri));
   mcp.watchFiles();

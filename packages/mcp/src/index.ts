@@ -1,11 +1,13 @@
 export type { BerthHost, CliRun, WorkspaceFiles } from './host.js';
-export { TOOLS, offeredTools, type BerthTool, type ToolHints } from './tools.js';
-export { RESOURCES, RESOURCE_URIS } from './resources.js';
+export { TOOLS, offeredTools, MAX_NAME_LENGTH, type BerthTool, type ToolHints } from './tools.js';
+export { RESOURCES, RESOURCE_URIS, MAX_RESOURCE_BYTES } from './resources.js';
+export { MAX_FILE_BYTES, notARegularFile, readRegularFile } from './regular-file.js';
 export { toolAnswer, errorLines, MAX_LOG_LINES } from './answer.js';
 export { CallQueue, QueueFullError } from './call-queue.js';
 export { SecretGuard, REDACTED } from './secret-guard.js';
 export { FileWatch } from './file-watch.js';
-export { BerthMcp, type BerthMcpOptions } from './berth-mcp.js';
+export { BerthMcp, SERVER_BUSY, type BerthMcpOptions } from './berth-mcp.js';
 export { serveBerthStdio } from './stdio.js';
+export { BerthStdioTransport, type StdioTransportOptions } from './stdio-transport.js';
 export { createBerthMcpHttpHandler, type BerthMcpHttpHandler } from './http.js';
 export { registerMcpServer, berthServerEntry, type McpServerEntry, type Registration } from './mcp-json.js';

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { unreadableReason } from '@berth/spec';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { errorLines, parseJson } from './answer.js';
 import type { BerthHost, CliRun, WorkspaceFiles } from './host.js';
+import { readRegularFile, sizeText } from './regular-file.js';
 
 /** The URIs of berth's resources: part of the contract, like the tool names. */
 export const RESOURCE_URIS = {
@@ -12,6 +11,12 @@ export const RESOURCE_URIS = {
   specSchema: 'berth://schema/berth.yaml',
   registrySchema: 'berth://schema/ports.yaml',
 } as const;
+
+/** Whether `uri` is one of berth's resources (what a client may read or subscribe to). */
+export const isResourceUri = (uri: string): boolean => (Object.values(RESOURCE_URIS) as string[]).includes(uri);
+
+/** At most what one resource serves, as a logs answer (MAX_LOG_CHARS): an agent's context is not a file store. */
+export const MAX_RESOURCE_BYTES = 1024 * 1024;
 
 /** Runs a berth command for a resource; the queue and the signal are the server's business. */
 export type RunForResource = (label: string, argv: string[]) => Promise<CliRun>;
@@ -25,35 +30,48 @@ export interface BerthResource {
   read(host: BerthHost, run: RunForResource): Promise<string>;
 }
 
-/** A resource that cannot be read: a protocol error carrying the lines the CLI prints. */
-function unreadable(lines: string[]): ProtocolError {
-  return new ProtocolError(ProtocolErrorCode.InternalError, lines.join('\n'));
+/**
+ * A resource that cannot be read: MCP's resource error (the SDK sends it as -32602 with `data.uri`, as for an
+ * unknown URI), its message the lines the CLI prints. Never "internal error": the spec, a file or the page is
+ * what is wrong, and the lines say which.
+ */
+function resourceError(uri: string, lines: string[]): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.ResourceNotFound, lines.join('\n'), { uri });
 }
 
-function readText(path: string): string {
+/** A file as written, if it is a regular file within MAX_RESOURCE_BYTES; else the CLI's one line. */
+function readText(uri: string, path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFile(path, MAX_RESOURCE_BYTES);
   } catch (err) {
-    throw unreadable([`berth: ${path}: ${unreadableReason(err)}`]);
+    throw resourceError(uri, [`berth: ${(err as Error).message}`]);
   }
 }
 
-/** The CLI's own answer, or its error lines as a protocol error. */
-async function cliText(run: RunForResource, label: string, argv: string[], pick: (stdout: string) => string): Promise<string> {
+/** The CLI's own answer, or its error lines as a resource error. */
+async function cliText(uri: string, run: RunForResource, label: string, argv: string[], pick: (stdout: string) => string): Promise<string> {
   const r = await run(label, argv);
   const json = parseJson(r.stdout);
   const errors = json && errorLines(json);
-  if (errors) throw unreadable(errors);
-  if (r.exitCode !== 0) throw unreadable(r.stderr.split('\n').filter(Boolean));
+  if (errors) throw resourceError(uri, errors);
+  if (r.exitCode !== 0) throw resourceError(uri, r.stderr.split('\n').filter(Boolean));
   return pick(r.stdout);
 }
 
 /** The registry's file; when there is none, why, in the CLI's words (a spec that does not load says so). */
 async function registryPath(files: WorkspaceFiles, run: RunForResource): Promise<string> {
   if (files.registry) return files.registry;
-  const answer = await cliText(run, 'registry', ['ports', 'list'], (stdout) => stdout);
+  const answer = await cliText(RESOURCE_URIS.registry, run, 'registry', ['ports', 'list'], (stdout) => stdout);
   const spec = (JSON.parse(answer) as { spec?: string }).spec ?? files.spec;
-  throw new ProtocolError(ProtocolErrorCode.ResourceNotFound, `berth: ${spec} names no port registry`, { uri: RESOURCE_URIS.registry });
+  throw resourceError(RESOURCE_URIS.registry, [`berth: ${spec} names no port registry`]);
+}
+
+/** A resource's text, refused with a resource error when it is more than MAX_RESOURCE_BYTES. */
+export async function readResource(resource: BerthResource, host: BerthHost, run: RunForResource): Promise<string> {
+  const text = await resource.read(host, run);
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_RESOURCE_BYTES) throw resourceError(resource.uri, [`berth: ${resource.uri} is ${bytes} bytes, more than the ${sizeText(MAX_RESOURCE_BYTES)} berth mcp serves`]);
+  return text;
 }
 
 /** Every resource berth offers. The spec is served even when it does not load: that is when an agent needs to read it. */
@@ -64,7 +82,7 @@ export const RESOURCES: readonly BerthResource[] = [
     title: 'berth.yaml',
     description: "The repo's infrastructure spec (berth.yaml) as written. Subscribe to hear when it changes.",
     mimeType: 'application/yaml',
-    read: async (host) => readText(host.files().spec),
+    read: async (host) => readText(RESOURCE_URIS.spec, host.files().spec),
   },
   {
     name: 'registry',
@@ -72,7 +90,7 @@ export const RESOURCES: readonly BerthResource[] = [
     title: 'Port registry',
     description: 'The cross-repo port registry the spec names (ports.yaml) as written. Subscribe to hear when it changes.',
     mimeType: 'application/yaml',
-    read: async (host, run) => readText(await registryPath(host.files(), run)),
+    read: async (host, run) => readText(RESOURCE_URIS.registry, await registryPath(host.files(), run)),
   },
   {
     name: 'infrastructure-page',
@@ -80,7 +98,7 @@ export const RESOURCES: readonly BerthResource[] = [
     title: 'INFRASTRUCTURE.md',
     description: 'The spec rendered as its infrastructure page (what `berth docs` prints). Changes with the spec.',
     mimeType: 'text/markdown',
-    read: (_host, run) => cliText(run, 'docs', ['docs'], (stdout) => String((JSON.parse(stdout) as { markdown?: string }).markdown ?? '')),
+    read: (_host, run) => cliText(RESOURCE_URIS.docs, run, 'docs', ['docs'], (stdout) => String((JSON.parse(stdout) as { markdown?: string }).markdown ?? '')),
   },
   {
     name: 'spec-schema',
@@ -88,7 +106,7 @@ export const RESOURCES: readonly BerthResource[] = [
     title: 'berth.yaml JSON Schema',
     description: 'The JSON Schema of berth.yaml (what `berth schema spec` prints).',
     mimeType: 'application/schema+json',
-    read: (_host, run) => cliText(run, 'schema', ['schema', 'spec'], (stdout) => stdout),
+    read: (_host, run) => cliText(RESOURCE_URIS.specSchema, run, 'schema', ['schema', 'spec'], (stdout) => stdout),
   },
   {
     name: 'registry-schema',
@@ -96,7 +114,7 @@ export const RESOURCES: readonly BerthResource[] = [
     title: 'ports.yaml JSON Schema',
     description: 'The JSON Schema of the port registry (what `berth schema registry` prints).',
     mimeType: 'application/schema+json',
-    read: (_host, run) => cliText(run, 'schema', ['schema', 'registry'], (stdout) => stdout),
+    read: (_host, run) => cliText(RESOURCE_URIS.registrySchema, run, 'schema', ['schema', 'registry'], (stdout) => stdout),
   },
 ];
 

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SecretGuard: @berth/spec\'s redactor over the spec and .env as they are', () => {
   it('hides values of secret-looking names and of names the spec declares secret, from the env and the .env file, keys included', () => {
-    const spec = join(dir, 'values.yaml');
-    const dotenv = join(dir, 'values.env');
+    // The .env is the one beside the spec, as the CLI reads it.
+    const own = mkdtempSync(join(dir, 'values-'));
+    const spec = join(own, 'berth.yaml');
+    const dotenv = join(own, '.env');
     writeFileSync(spec, 'berth: 1\nrepo: { name: values }\nenv:\n  WEBHOOK_URL: { secret: true }\n');
     writeFileSync(dotenv, 'STRIPE_SECRET=sk_live_0123456789\nWEBHOOK_URL=https://hooks.example/abcdefgh\n');
     const guard = new SecretGuard({ env: { GITHUB_TOKEN: 'ghp_abcdefgh1234', DB_PASSWORD: 'hunter22-long', PATH: '/usr/bin:/bin', QDRANT_URL: 'http://127.0.0.1:6333' }, files: () => ({ spec, dotenv }) });
@@ -44,5 +47,32 @@ describe('SecretGuard', () => {
     writeFileSync(spec, 'berth: [\n');
     const guard = new SecretGuard({ env: { SERVICE_TOKEN: 'tok-0123456789' }, files: () => ({ spec, dotenv: join(dir, 'missing.env') }) });
     expect(guard.redact({ said: 'tok-0123456789' })).toEqual({ said: REDACTED });
+  });
+
+  it('hides what the services pass into their containers from their env files, and follows those files too', () => {
+    const own = mkdtempSync(join(dir, 'env-files-'));
+    const spec = join(own, 'berth.yaml');
+    writeFileSync(spec, 'berth: 1\nrepo: { name: leaky }\nservices:\n  leaky:\n    image: busybox\n    envFile: [svc.env]\n');
+    writeFileSync(join(own, 'svc.env'), 'APP_SECRET=EnvFileSecretValue777\nAPP_MODE=production-mode\n');
+    const guard = new SecretGuard({ env: {}, files: () => ({ spec, dotenv: join(own, '.env') }) });
+    expect(guard.redact('leaky | APP_SECRET=EnvFileSecretValue777 APP_MODE=production-mode')).toBe(`leaky | APP_SECRET=${REDACTED} APP_MODE=production-mode`);
+    writeFileSync(join(own, 'svc.env'), 'APP_SECRET=TheSecondEnvFileSecret\n');
+    expect(guard.redact('APP_SECRET=TheSecondEnvFileSecret')).toBe(`APP_SECRET=${REDACTED}`);
+  });
+
+  it('never reads a spec that is a pipe: it answers at once, hiding the environment\'s secrets still', () => {
+    const own = mkdtempSync(join(dir, 'pipe-'));
+    const spec = join(own, 'berth.yaml');
+    expect(spawnSync('mkfifo', [spec]).status).toBe(0);
+    // A writer that holds the pipe open for 5 s and writes nothing: a read of it waits that long.
+    const writer = spawn('sh', ['-c', `exec sleep 5 > '${spec}'`], { stdio: 'ignore' });
+    try {
+      const started = Date.now();
+      const guard = new SecretGuard({ env: { SERVICE_TOKEN: 'tok-0123456789' }, files: () => ({ spec, dotenv: join(own, '.env') }) });
+      expect(guard.redact('said tok-0123456789')).toBe(`said ${REDACTED}`);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      writer.kill();
+    }
   });
 });

@@ -27,9 +27,13 @@ export interface BerthTool<S extends z.ZodObject = z.ZodObject> {
   output: 'json' | 'json-lines';
 }
 
-const ServiceName = Identifier.describe('A service of the spec, as named under `services:`.');
-const Modules = z.array(Identifier).max(50).optional().describe('Modules whose env variables must be complete (as in `berth env check -m`). Default: every enabled module.');
-const Services = (what: string) => z.array(Identifier).max(100).optional().describe(what);
+/** The longest service, module or profile name a tool takes: names are short, and a long one only fills the answer that echoes it. */
+export const MAX_NAME_LENGTH = 128;
+/** A name of the spec (a service, a module, a profile): the spec's own rule for names, with a bound on its length. */
+const Name = Identifier.max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`);
+const ServiceName = Name.describe('A service of the spec, as named under `services:`.');
+const Modules = z.array(Name).max(50).optional().describe('Modules whose env variables must be complete (as in `berth env check -m`). Default: every enabled module.');
+const Services = (what: string) => z.array(Name).max(100).optional().describe(what);
 const flags = (name: string, values: readonly string[] | undefined) => (values ?? []).flatMap((v) => [name, v]);
 /** Ends the options, so a name can never be read as one (they cannot start with "-" anyway). */
 const names = (values: readonly string[] | undefined) => (values?.length ? ['--', ...values] : []);
@@ -170,7 +174,7 @@ export const TOOLS: readonly BerthTool[] = [
     description:
       'Start the services of the enabled profiles (Compose semantics) in dependency order and wait for their health. Says, per service, what it did: create, recreate, start or keep. Same answer as `berth up --json`.',
     input: z.object({
-      profiles: z.array(Identifier).max(50).optional().describe('Profiles to enable (default: COMPOSE_PROFILES, else none).'),
+      profiles: z.array(Name).max(50).optional().describe('Profiles to enable (default: COMPOSE_PROFILES, else none).'),
       services: Services('Only these services and their dependencies; naming a service enables its profiles.'),
       dry_run: z.boolean().optional().describe('Return the plan and change nothing.'),
       wait: z.boolean().optional().describe('Wait for health after starting (default true).'),

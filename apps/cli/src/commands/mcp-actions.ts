@@ -77,7 +77,13 @@ export function mcpRoute(ctx: CliContext, allowWrite: boolean): { host: BerthHos
 /** `berth mcp`: serve over stdio until the client closes stdin; with --register, add berth to .mcp.json instead. */
 export async function mcp(ctx: CliContext, opts: { allowWrite?: boolean; register?: boolean }): Promise<number> {
   if (opts.register) return register(ctx, !!opts.allowWrite);
-  const { serveBerthStdio } = await import('@berth/mcp');
+  const { serveBerthStdio, notARegularFile } = await import('@berth/mcp');
+  // A pipe (`--spec <(...)`) gives its text once, and every call reads the spec again, blocking the whole server
+  // until something writes to it. A device or a directory is served: each call answers with the CLI's line.
+  const spec = ctx.resolveSpecPath().path;
+  if (notARegularFile(spec) === 'a pipe') {
+    throw new BerthError('ERR_BERTH_UNREADABLE', `${displayPath(spec, ctx.cwd)}: is a pipe, not a file: berth mcp reads the spec again for every call`, { hint: 'write the spec to a file and pass that' });
+  }
   if (process.stdin.isTTY) ctx.out.note('berth mcp: speaking the Model Context Protocol on stdin/stdout; an MCP client starts it (see docs/mcp.md). Ctrl-D ends it.');
   await serveBerthStdio({ host: cliHost(ctx), allowWrite: !!opts.allowWrite, version: VERSION, log: (line) => ctx.out.note(line), signal: ctx.signal });
   return ExitCode.Ok;
