@@ -6,7 +6,7 @@ import { BerthSpecSchema } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, MIN_SECRET_LENGTH, REDACTED, redactValue } from './redactor.js';
 import { redactorFor, secretValues } from './known-secrets.js';
-import { checkSecretsInSpec } from './in-spec.js';
+import { checkSecretsInSpec, urlPasswords } from './in-spec.js';
 import { formatProblem, parseSpec } from '../index.js';
 
 describe('looksSecret', () => {
@@ -127,5 +127,21 @@ describe('checkSecretsInSpec', () => {
       'berth.yaml:8:45: warning: NPM_TOKEN looks secret, and its value is written in the spec, where whoever reads the repo reads it (keep it in the environment or the .env beside the spec, which is not committed, and write ${NPM_TOKEN} where the field takes Compose text)',
       'berth.yaml:11:28: warning: this URL carries a password, written in the spec, where whoever reads the repo reads it (keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text)',
     ]);
+  });
+});
+
+describe('urlPasswords', () => {
+  it('finds the password of every URL in a text, decoded, and nothing else', () => {
+    expect(urlPasswords('postgres://app:pa%40ss@db:5432/app')).toEqual(['pa@ss']);
+    expect(urlPasswords('psql postgres://u:one@h/x && curl https://a:two@b.example/c; redis://:three@cache:6379')).toEqual(['one', 'two', 'three']);
+    expect(urlPasswords('http://user@host/ http://host:8080/ ://a:b@c x:// http://a:b http://a:@h mailto:a:b@c')).toEqual([]);
+    expect(urlPasswords('http://u:100%zz@h')).toEqual(['100%zz']);
+  });
+
+  it('reads a long value in one pass: a 2 MiB run of letters, or of "://"', () => {
+    expect(urlPasswords('x'.repeat(2 * 1024 * 1024))).toEqual([]);
+    expect(urlPasswords('a://'.repeat(500_000))).toEqual([]);
+    const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'x', description: 'y'.repeat(2 * 1024 * 1024) } });
+    expect(secretValues({ spec })).toEqual([]);
   });
 });
