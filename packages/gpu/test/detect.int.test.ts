@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runInOwnGroup } from '@berth/spec/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,16 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
     controller.abort();
     expect(await pending).toMatchObject({ status: 'failed', message: expect.stringMatching(/interrupted/) });
     expect(await stillAlive(f.pids())).toEqual([]);
+  });
+
+  it('runs nothing when asked to stop before it starts', async () => {
+    const f = fake();
+    f.script(`echo $$ > '${f.pidFile}'\nexit 0`);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await detectGpus({ env: f.env(), signal: controller.signal })).toEqual({ status: 'failed', message: 'nvidia-smi was interrupted' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(f.pids()).toEqual([]);
   });
 
   it('stops runaway output and leaves nothing behind', async () => {
@@ -124,23 +134,15 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
 describe.skipIf(!posix)(`detectGpus stopped where nvidia-smi is not installed${posix ? '' : ' (skipped: process groups are POSIX)'}`, () => {
   const runAlone = (body: string) => {
     const script = `import { detectGpus } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};\n${body}`;
-    return spawnSync(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', detached: true, timeout: 30_000, env: { ...process.env, PATH: '/nonexistent' } });
+    return runInOwnGroup(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, PATH: '/nonexistent' } });
   };
 
-  it('does not take its caller down when the spawn failed and it is stopped at once', () => {
-    const r = runAlone(`const c = new AbortController();
+  it('does not take its caller down when the spawn failed and it is stopped at once', async () => {
+    const r = await runAlone(`const c = new AbortController();
 const pending = detectGpus({ signal: c.signal });
 c.abort();
 const d = await pending;
 console.log('alive', d.status);`);
     expect([r.signal, r.status, r.stdout.trim()]).toEqual([null, 0, 'alive no-binary']);
-  });
-
-  it('runs nothing when asked to stop before it starts', () => {
-    const r = runAlone(`const c = new AbortController();
-c.abort();
-console.log(JSON.stringify(await detectGpus({ signal: c.signal, command: 'sh' })));`);
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ status: 'failed', message: 'sh was interrupted' });
   });
 });

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { signalChild } from './signal-child.js';
+import { runInOwnGroup } from '../testing/own-group.js';
 
 const posix = process.platform !== 'win32';
 
@@ -13,27 +13,27 @@ const posix = process.platform !== 'win32';
 function runAlone(body: string) {
   const source = readFileSync(new URL('./signal-child.ts', import.meta.url), 'utf8');
   const script = `import { spawn } from 'node:child_process';\nimport { readFileSync } from 'node:fs';\n${transformSync(source, { loader: 'ts', format: 'esm' }).code}\n${body}`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', detached: true, timeout: 30_000 });
+  return runInOwnGroup(process.execPath, ['--input-type=module', '-e', script]);
 }
 
 describe.skipIf(!posix)(`signalChild${posix ? '' : ' (skipped: process groups are POSIX)'}`, () => {
-  it("sends nothing to a child whose spawn failed: Node's child.kill() there signals the caller's own group", () => {
+  it("sends nothing to a child whose spawn failed: Node's child.kill() there signals the caller's own group", async () => {
     // stdin ignored, as nvidia-smi's detection spawns it: then the failed child keeps a handle whose pid is 0
     const failed = `const child = spawn('berth-no-such-program', [], { detached: true, env: { PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
 child.on('error', () => {});
 signalChild(child, 'SIGKILL', { group: true });
 signalChild(child, 'SIGKILL');
 console.log('alive');`;
-    expect(runAlone(failed)).toMatchObject({ status: 0, signal: null, stdout: 'alive\n' });
+    expect(await runAlone(failed)).toMatchObject({ status: 0, signal: null, stdout: 'alive\n' });
     // Node's child.kill() is never reached for such a child: it would signal pid 0
     const kills: unknown[] = [];
-    signalChild({ pid: undefined, kill: (sig) => kills.push(sig) }, 'SIGKILL');
-    signalChild({ pid: 0, kill: (sig) => kills.push(sig) }, 'SIGTERM', { group: true });
+    signalChild({ pid: undefined, kill: (sig) => (kills.push(sig), true) }, 'SIGKILL');
+    signalChild({ pid: 0, kill: (sig) => (kills.push(sig), true) }, 'SIGTERM', { group: true });
     expect(kills).toEqual([]);
   });
 
-  it('kills a detached child and what it started, and is no error for a child that is gone', () => {
-    const r = runAlone(`const child = spawn('sh', ['-c', 'sleep 30 & echo $!; wait'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  it('kills a detached child and what it started, and is no error for a child that is gone', async () => {
+    const r = await runAlone(`const child = spawn('sh', ['-c', 'sleep 30 & echo $!; wait'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
 const grandchild = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
 const closed = new Promise((resolve) => child.on('close', (code, signal) => resolve(signal)));
 signalChild(child, 'SIGKILL', { group: true });
