@@ -122,7 +122,7 @@ describe('berth compose', () => {
     expect(existsSync(nested)).toBe(true);
     const blocked = berth(['--spec', spec, 'compose', '-o', join(nested, 'x', 'compose.yml')], tmp);
     expect(blocked.code).toBe(2);
-    expect(blocked.stderr.trim()).toBe(`berth: cannot write ${join(nested, 'x', 'compose.yml')}: cannot make the folder ${join(nested, 'x')} (ENOTDIR)`);
+    expect(blocked.stderr.trim()).toBe(`berth: cannot write ${join(nested, 'x', 'compose.yml')}: cannot make the folder ${join(nested, 'x')} (a part of its path is a file, not a directory)`);
   });
 
   // where mkdir answers ENOENT under a folder that exists, Node's own recursive mkdir retried for ever at full CPU
@@ -131,7 +131,7 @@ describe('berth compose', () => {
     expect(berth(['import', 'compose', 'compose.yaml', '-f', 'override.yaml', '-o', spec, '--force'], app).code).toBe(0);
     const proc = berth(['--spec', spec, 'compose', '-o', '/proc/berth-no-such-folder/compose.yml'], tmp);
     expect(proc.code).toBe(2);
-    expect(proc.stderr.trim()).toBe('berth: cannot write /proc/berth-no-such-folder/compose.yml: cannot make the folder /proc/berth-no-such-folder (ENOENT)');
+    expect(proc.stderr.trim()).toBe('berth: cannot write /proc/berth-no-such-folder/compose.yml: cannot make the folder /proc/berth-no-such-folder (the file system does not let a folder be made there)');
   });
 
   it('says where in the spec each service that Compose cannot run is', () => {

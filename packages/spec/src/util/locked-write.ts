@@ -67,7 +67,9 @@ export async function updateFileLocked(path: string, update: (current: string | 
       makeDirs(dirname(path));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: cannot make the folder ${e.path ?? dirname(path)} (${unwritableReason(err)})`, { cause: err });
+      // mkdir's ENOENT under a folder that exists (/proc, some FUSE mounts) is the file system refusing, not a missing parent
+      const why = e.code === 'ENOENT' ? 'the file system does not let a folder be made there' : unwritableReason(err);
+      throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: cannot make the folder ${e.path ?? dirname(path)} (${why})`, { cause: err });
     }
   }
   return withFileLock(
