@@ -96,6 +96,9 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
     checkAbort();
     const state: InspectState & ProbeConfig = await container.inspect();
     seen.state = state;
+    // A forced removal (docker rm -f, a down elsewhere) marks the container "removing" before it kills it: the
+    // exit that follows is that race, not the service failing.
+    if (state.State.Status === 'removing') throw containerGone(target.service, 'waiting for it');
     const v = conditionVerdict(condition, state);
     if (v.done && condition === 'service_started' && options.stableMs) {
       runningSince ??= Date.now();
