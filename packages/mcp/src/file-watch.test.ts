@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@berth/spec';
+import { signalChild, writeFileAtomic } from '@berth/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileWatch } from './file-watch.js';
 
@@ -80,7 +80,7 @@ describe('FileWatch', () => {
       expect(seen).toEqual([registry]);
       expect(Date.now() - started).toBeLessThan(4000);
     } finally {
-      process.kill(-writer.pid!, 'SIGKILL'); // the loop and the writer it waits in, its own process group
+      signalChild(writer, 'SIGKILL', { group: true }); // the loop and the writer it waits in, its own process group
     }
   });
 });

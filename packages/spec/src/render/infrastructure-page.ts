@@ -63,6 +63,6 @@ export function renderInfrastructurePage(spec: BerthSpec, options: RenderOptions
   ].filter((s) => s.length > 0);
   const lines = [...header(spec, options.specFile ?? 'berth.yaml'), '', '---'];
   for (const s of sections) lines.push('', ...s);
-  const redact = makeRedactor(specSecrets(spec).flatMap((s) => s.values));
+  const redact = makeRedactor(specSecrets(spec).found.flatMap((s) => s.values));
   return redact(`${lines.join('\n')}\n`);
 }

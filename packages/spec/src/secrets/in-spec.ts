@@ -39,46 +39,70 @@ export interface SpecSecret {
   values: string[];
 }
 
-/** The env vars the spec marks `secret: true`. */
-export const specSecretNames = (spec: BerthSpec | undefined): Set<string> => new Set(Object.entries(spec?.env ?? {}).filter(([, v]) => v.secret).map(([k]) => k));
+/** What the spec holds that is secret, and the names whose values are secret wherever they are set. */
+export interface SpecSecrets {
+  found: SpecSecret[];
+  /** Marked `secret: true`, or referred to by a secret name (`POSTGRES_PASSWORD: ${DB_PASS}`: DB_PASS). */
+  names: ReadonlySet<string>;
+}
 
-/**
- * What the spec itself holds that is secret, found in one walk of all of it: every string under a name that looks
- * secret or that the spec marks `secret` (in any map of names: a service's `environment`, a check's `env`, build
- * `args`, the devcontainer's env, an `x-` extension), every URL password in any string, and the `default` of a
- * secret env var. A value that refers to variables (`${DB_PASS}`) is not a literal: the names it refers to are
- * added to `secretNames` instead, for their values to be hidden where they come from.
- */
-export function specSecrets(spec: BerthSpec, secretNames: Set<string> = specSecretNames(spec)): SpecSecret[] {
-  const found: SpecSecret[] = [];
-  for (const [name, v] of Object.entries(spec.env ?? {})) {
-    if ((v.secret || looksSecret(name)) && typeof v.default === 'string') found.push({ path: ['env', name, 'default'], name, values: [v.default] });
-  }
+/** Every string of the spec, in the order it is written, with its path and the name it is the value of (in a map). */
+function stringsOf(spec: BerthSpec): { path: (string | number)[]; key?: string; text: string }[] {
+  const out: { path: (string | number)[]; key?: string; text: string }[] = [];
+  // without recursion; children pushed last to first, so they come out in the order the spec writes them
   const stack: [unknown, (string | number)[]][] = [[spec, []]];
   while (stack.length) {
     const [node, path] = stack.pop()!;
     if (typeof node === 'string') {
-      const passwords = urlPasswords(node);
-      if (passwords.length) found.push({ path, values: passwords });
+      const key = path.at(-1);
+      out.push({ path, ...(typeof key === 'string' ? { key } : {}), text: node });
     } else if (Array.isArray(node)) {
-      // children pushed last to first, so the walk finds them in the order the spec writes them
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...path, i]]);
     } else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node).reverse()) {
-        if (typeof value === 'string' && (looksSecret(key) || secretNames.has(key))) {
-          // `$$` is a literal `$` (Compose): "pa$$word" refers to nothing, and is "pa$word" when it runs
-          const refs = [...value.replaceAll('$$', '').matchAll(REFERENCE)].map((m) => m[1]!);
-          if (refs.length) for (const ref of refs) secretNames.add(ref);
-          else {
-            found.push({ path: [...path, key], name: key, values: [value, value.replaceAll('$$', '$')] });
-            continue; // its URL password, if any, is part of the value already
-          }
-        }
-        stack.push([value, [...path, key]]);
-      }
+      for (const [key, value] of Object.entries(node).reverse()) stack.push([value, [...path, key]]);
     }
   }
-  return found;
+  return out;
+}
+
+/** The variables a text refers to (`${NAME}`, `$NAME`); `$$` is a literal `$`, as Compose reads it. */
+const referencesOf = (text: string): string[] => [...text.replaceAll('$$', '').matchAll(REFERENCE)].map((m) => m[1]!);
+
+const found = new WeakMap<BerthSpec, SpecSecrets>();
+
+/**
+ * What the spec itself holds that is secret, from one walk of all of it: every string under a name that looks
+ * secret or that the spec marks `secret`, or that such a name refers to (in any map of names: a service's
+ * `environment`, a check's `env`, build `args`, the devcontainer's env, an `x-` extension), every URL password in
+ * any other string, and the `default` of a secret env var. A value that refers to variables (`${DB_PASS}`) is not
+ * a literal: the names it refers to are secret `names` instead, for their values to be hidden where they come
+ * from. Kept per spec: validate, the redactor and the page ask for the same spec's.
+ */
+export function specSecrets(spec: BerthSpec): SpecSecrets {
+  let secrets = found.get(spec);
+  if (!secrets) found.set(spec, (secrets = findSpecSecrets(spec)));
+  return secrets;
+}
+
+function findSpecSecrets(spec: BerthSpec): SpecSecrets {
+  const marked = new Set(Object.entries(spec.env ?? {}).filter(([, v]) => v.secret).map(([k]) => k));
+  const strings = stringsOf(spec);
+  // the names secret ones refer to first, so a literal under such a name is one wherever it is written
+  const names = new Set(marked);
+  for (const s of strings) if (s.key !== undefined && (looksSecret(s.key) || marked.has(s.key))) for (const ref of referencesOf(s.text)) names.add(ref);
+  const secrets: SpecSecret[] = [];
+  for (const [name, v] of Object.entries(spec.env ?? {})) {
+    if ((v.secret || looksSecret(name)) && typeof v.default === 'string') secrets.push({ path: ['env', name, 'default'], name, values: [v.default] });
+  }
+  for (const { path, key, text } of strings) {
+    // a literal under a secret name is secret whole (its URL password, if any, with it)
+    if (key !== undefined && (looksSecret(key) || names.has(key)) && !referencesOf(text).length) secrets.push({ path, name: key, values: [text, text.replaceAll('$$', '$')] });
+    else {
+      const passwords = urlPasswords(text);
+      if (passwords.length) secrets.push({ path, values: passwords });
+    }
+  }
+  return { found: secrets, names };
 }
 
 /**
@@ -87,7 +111,7 @@ export function specSecrets(spec: BerthSpec, secretNames: Set<string> = specSecr
  */
 export function checkSecretsInSpec(spec: BerthSpec, file?: string, source?: SourceDocument): Problem[] {
   return specSecrets(spec)
-    .filter((s) => !(s.path[0] === 'env' && s.path[2] === 'default' && s.path.length === 3))
+    .found.filter((s) => !(s.path[0] === 'env' && s.path[2] === 'default' && s.path.length === 3))
     .map((s) => ({
       code: 'secret-in-spec',
       severity: 'warning',

@@ -5,8 +5,7 @@ import { parseDotEnv } from '../analysis/dotenv.js';
 import type { BerthSpec } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, type Redactor } from './redactor.js';
-import { envValue } from '../analysis/env-map.js';
-import { specSecretNames, specSecrets, urlPasswords } from './in-spec.js';
+import { specSecrets, urlPasswords } from './in-spec.js';
 
 /** Where berth learns secret values from. Names never come from the values; values never leave. */
 export interface SecretSources {
@@ -30,17 +29,16 @@ export interface SecretSources {
  */
 export function secretValues(sources: SecretSources): string[] {
   const { spec, env = {}, envFile = {} } = sources;
-  const secretNames = specSecretNames(spec);
-  const values = new Set<string>([...(sources.extra ?? []), ...(spec ? specSecrets(spec, secretNames).flatMap((s) => s.values) : [])]);
+  const inSpec = spec ? specSecrets(spec) : undefined;
+  const values = new Set<string>([...(sources.extra ?? []), ...(inSpec?.found.flatMap((s) => s.values) ?? [])]);
   const consider = (name: string, value: string | undefined) => {
     if (!value) return;
-    if (secretNames.has(name) || looksSecret(name)) values.add(value);
+    if (inSpec?.names.has(name) || looksSecret(name)) values.add(value);
     for (const password of urlPasswords(value)) values.add(password);
   };
   for (const [name, value] of Object.entries(env)) consider(name, value);
   for (const [name, value] of Object.entries(envFile)) consider(name, value);
   for (const file of sources.serviceEnvFiles ?? []) for (const [name, value] of Object.entries(file)) consider(name, value);
-  for (const name of secretNames) consider(name, envValue(env, name) ?? envValue(envFile, name));
   return [...values];
 }
 

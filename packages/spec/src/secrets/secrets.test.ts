@@ -145,3 +145,12 @@ describe('urlPasswords', () => {
     expect(secretValues({ spec })).toEqual([]);
   });
 });
+
+describe('specSecrets', () => {
+  it('takes a literal under a name a secret refers to wherever it is written, before or after the reference', () => {
+    for (const environment of [{ API_TOKEN: '${UPSTREAM}', UPSTREAM: 'upstream-literal-1' }, { UPSTREAM: 'upstream-literal-1', API_TOKEN: '${UPSTREAM}' }]) {
+      const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'x' }, services: { a: { image: 'busybox', environment } } });
+      expect(secretValues({ spec }), JSON.stringify(environment)).toEqual(['upstream-literal-1']);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { signalChild } from '../util/signal-child.js';
 
 export interface GroupRun {
   status: number | null;
@@ -19,13 +20,7 @@ export function runInOwnGroup(command: string, args: string[], options: { env?: 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }, options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => signalChild(child, 'SIGKILL', { group: true }), options.timeoutMs ?? 30_000);
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
