@@ -65,6 +65,28 @@ describe.skipIf(!dockerAvailable())(`races with other processes on a real engine
     await expect(createServiceContainer(current().api, other)).rejects.toThrow(/already in use/);
   }, 30_000);
 
+  it('a name taken by a create still under way (not yet inspectable) is waited for, then that container used', async () => {
+    const s = spec({ web: httpd() });
+    const project = s.repo.name;
+    const d = desiredContainer('web', { spec: s, project, projectDir: process.cwd(), vars: {}, readText: () => undefined }, [])!;
+    await ensureNetwork(current().api, project);
+    const first = await createServiceContainer(current().api, d);
+    // The engine reserves a name before the container it creates can be inspected: an interrupted up's create
+    // that a loaded engine finishes late. The real engine, with the container hidden from the first two looks.
+    const api = current().api;
+    let hidden = 2;
+    const lagging = Object.create(api, {
+      getContainer: {
+        value: (id: string) => {
+          const c = api.getContainer(id);
+          return Object.assign(Object.create(c), { inspect: () => (hidden-- > 0 ? Promise.reject(Object.assign(new Error('no such container'), { statusCode: 404 })) : c.inspect()) });
+        },
+      },
+    }) as typeof api;
+    expect(await createServiceContainer(lagging, d)).toBe(first);
+    expect(hidden).toBe(-1);
+  }, 30_000);
+
   it('a container removed under up (a docker rm, a down elsewhere) is reported as that race, in one line', async () => {
     const slow = `sh -c 'trap "exit 0" TERM; sleep 30 & wait'`;
     const s = spec({ web: { image: TEST_IMAGE, command: slow, healthcheck: { test: 'false', interval: '1s', retries: 100 }, stopGracePeriod: '1s' } });
