@@ -2,38 +2,40 @@
 // measure through Nx (the CLI and everything it depends on). Each prints its own figures, targets and ratios.
 //   npm run bench                          # all of them (minutes: the API, Docker and registry ones are long)
 //   npm run bench -- cli-cold-start gpu-parse    # only these
+//   npm run bench -- --list                # each benchmark and how it runs, from its header's run line
 // A benchmark whose peer is missing (docker-up needs a Docker engine and docker-compose) fails and says why; the
 // others still run, and the exit code is 1 when any failed.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TSX = ['--import', 'tsx'];
-const SOURCES = ['--conditions=@berth/source', '--import', 'tsx'];
-/** Node's arguments for each benchmark, from its header. */
-const HOW = {
-  'api-throughput': [],
-  'cli-cold-start': [],
-  'compose-import': SOURCES,
-  'docker-up': TSX,
-  'ecosystem-check': [],
-  'gpu-parse': TSX,
-  'health-doctor': SOURCES,
-  'health-http': [],
-  'mcp-startup': [],
-  'spec-registry-scale': [],
-  'swarm-up': SOURCES,
-};
+/**
+ * Node's arguments for benchmark NAME, from the run line its header gives (`node [flags] bench/NAME.mjs`, the last
+ * `node` before the file's name): the header is the one place that says how a benchmark runs. Undefined when the
+ * header has no such line.
+ */
+function nodeArgsOf(name, source) {
+  const header = source.split('\n').filter((l) => l.startsWith('//')).join('\n');
+  const file = `bench/${name}.mjs`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // a flag, with its value where one follows as a separate word (`--import tsx`, `--conditions @berth/source`)
+  const line = new RegExp(`(?:^|[\\s/])node((?:\\s+-{1,2}[\\w-]+(?:=\\S+|\\s+(?!-)(?!${file})\\S+)?)*)\\s+${file}(?=\\s|$)`, 'm').exec(header);
+  return line ? line[1].split(/\s+/).filter(Boolean) : undefined;
+}
 
 const all = readdirSync(new URL('.', import.meta.url))
   .filter((f) => f.endsWith('.mjs') && f !== 'run-all.mjs')
   .map((f) => f.replace(/\.mjs$/, ''))
   .sort();
-const unknown = all.filter((b) => !(b in HOW));
+const HOW = Object.fromEntries(all.map((b) => [b, nodeArgsOf(b, readFileSync(new URL(`${b}.mjs`, import.meta.url), 'utf8'))]));
+const unknown = all.filter((b) => !HOW[b]);
 if (unknown.length) {
-  console.error(`run-all.mjs: no run line for ${unknown.join(', ')}: add it to HOW, from the benchmark's header`);
+  console.error(`run-all.mjs: no run line (\`node ... bench/NAME.mjs\`) in the header of ${unknown.map((b) => `bench/${b}.mjs`).join(', ')}`);
   process.exit(2);
+}
+if (process.argv[2] === '--list') {
+  for (const b of all) console.log(['node', ...HOW[b], `bench/${b}.mjs`].join(' '));
+  process.exit(0);
 }
 const asked = process.argv.slice(2);
 const missing = asked.filter((b) => !all.includes(b));
