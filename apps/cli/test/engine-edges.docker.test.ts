@@ -4,6 +4,7 @@
  * test's own, frozen with SIGSTOP: never the shared one).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { readdir, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -151,6 +152,38 @@ describe.skipIf(!dockerAvailable())(`signals to the engine commands${dockerSkipR
       await convergesThenDown(dir, 3);
     }, 90_000);
   }
+
+  it('SIGINT while the engine has not yet answered berth\'s first ping ends it at once: the ping is hung up, not left to run out its 3 s', async () => {
+    // An engine that reads every request and answers none: a dockerd too busy to answer yet, made certain.
+    const socketDir = mkdtempSync(path.join(tmpdir(), 'berth-silent-'));
+    dirs.push(socketDir);
+    const socketPath = path.join(socketDir, 'docker.sock');
+    const held = new Set<Socket>();
+    let asked!: () => void;
+    const requested = new Promise<void>((resolve) => (asked = resolve));
+    const silent = createServer((socket) => {
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+      socket.once('data', () => asked());
+    });
+    await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
+    try {
+      const { project, dir } = fresh();
+      const run = start(['up'], { cwd: dir, env: { DOCKER_HOST: `unix://${socketPath}` } });
+      await requested;
+      const sentAt = Date.now();
+      run.child.kill('SIGINT');
+      const r = await run.done;
+      expect(r.code).toBe(130);
+      expect(r.stderr).toContain('interrupted');
+      // before, the process lived on until the ping's bound ran out: 3 s after it was sent
+      expect(r.endedAt - sentAt).toBeLessThan(2000);
+      expect(await containersOf(project)).toEqual([]);
+    } finally {
+      held.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 30_000);
 
   /** Runs `up` and sends `signal` when its progress first matches `when`. */
   async function upInterrupted(dir: string, when: RegExp, signal: NodeJS.Signals): Promise<{ r: Run; sentAt: number }> {

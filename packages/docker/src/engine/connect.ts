@@ -33,7 +33,7 @@ export interface Engine {
   close(): void;
 }
 
-type Client = { api: EngineApi; ping(timeoutMs: number): Promise<unknown>; onSilence: Engine['onSilence']; close(): void };
+type Client = { api: EngineApi; ping(timeoutMs: number, signal?: AbortSignal): Promise<unknown>; onSilence: Engine['onSilence']; close(): void };
 
 /**
  * Where berth's client speaks to an endpoint: a unix socket, TCP (with TLS when the candidate has TLS
@@ -77,7 +77,7 @@ export function engineTrace(env: NodeJS.ProcessEnv): EngineTrace | undefined {
 
 function clientFor(target: EngineTarget, endpoint: string, timeouts: EngineTimeouts, trace: EngineTrace | undefined): Client {
   const transport = new EngineTransport(target, endpoint, timeouts, trace);
-  return { api: new HttpEngineApi(transport), ping: (ms) => transport.ping(ms), onSilence: (l) => transport.onSilence(l), close: () => transport.close() };
+  return { api: new HttpEngineApi(transport), ping: (ms, signal) => transport.ping(ms, signal), onSilence: (l) => transport.onSilence(l), close: () => transport.close() };
 }
 
 function reason(err: unknown): string {
@@ -87,17 +87,6 @@ function reason(err: unknown): string {
   if (e?.code === 'ECONNREFUSED') return 'connection refused (socket exists but no daemon listens)';
   if (e?.code === 'ETIMEDOUT' || e?.message === 'timeout' || e?.name === 'TimeoutError') return 'timed out';
   return e?.message?.split('\n')[0] ?? String(err);
-}
-
-/** The promise, or an AbortError the moment `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal.reason));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function makeEngine(client: Client, endpoint: string): Engine {
@@ -138,7 +127,9 @@ async function open(c: EngineCandidate, options: ConnectOptions): Promise<Engine
   const timeouts = { ...DEFAULT_TIMEOUTS, ...('ssh' in target ? SSH_TIMEOUTS : {}), ...options.timeouts };
   const client = clientFor(target, c.endpoint, timeouts, options.trace ?? engineTrace(options.env ?? process.env));
   try {
-    await untilAborted(client.ping(options.timeoutMs ?? ('ssh' in target ? 15_000 : 3000)), options.signal);
+    // An abort hangs the ping up, not only the wait for it: an unanswered ping left open would keep the process alive
+    // for the rest of its bound (3 s) after berth has said it was interrupted.
+    await client.ping(options.timeoutMs ?? ('ssh' in target ? 15_000 : 3000), options.signal);
   } catch (err) {
     client.close();
     throw err;

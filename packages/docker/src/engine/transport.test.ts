@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HttpEngineApi } from './api-client.js';
 import { EngineStalledError } from './engine-errors.js';
-import { engineTrace } from './connect.js';
+import { connectEngine, engineTrace } from './connect.js';
 import { EngineTransport, type TracedCall } from './transport.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'berth-transport-'));
@@ -29,6 +29,8 @@ async function fakeEngine(answer: (req: http.IncomingMessage) => { delayMs?: num
   await new Promise<void>((r) => server.listen(socketPath, r));
   return {
     socketPath,
+    /** Connections the client still holds open. */
+    open: () => sockets.size,
     close: () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), server.close(() => r()))),
   };
 }
@@ -68,6 +70,43 @@ describe('EngineTransport', () => {
       expect(info).toEqual({ Id: 'abc' });
     } finally {
       transport.close();
+      await engine.close();
+    }
+  });
+
+  it('hangs up a ping when its signal aborts or the transport closes: no connection is left to keep a process alive', async () => {
+    const engine = await fakeEngine(() => null);
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///frozen.sock', quick);
+    try {
+      const stop = new AbortController();
+      const aborted = transport.ping(60_000, stop.signal);
+      await vi.waitFor(() => expect(engine.open()).toBe(1));
+      stop.abort();
+      await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+      await vi.waitFor(() => expect(engine.open()).toBe(0));
+
+      const unanswered = transport.ping(60_000).catch((e: unknown) => e);
+      await vi.waitFor(() => expect(engine.open()).toBe(1));
+      transport.close();
+      await vi.waitFor(() => expect(engine.open()).toBe(0));
+      expect(await unanswered).toBeInstanceOf(Error);
+    } finally {
+      transport.close();
+      await engine.close();
+    }
+  });
+
+  it('connects abortably: an abort while the engine has not answered its first ping ends the attempt and its connection at once', async () => {
+    const engine = await fakeEngine(() => null);
+    const stop = new AbortController();
+    try {
+      const connecting = connectEngine({ env: { DOCKER_HOST: `unix://${engine.socketPath}` }, timeoutMs: 60_000, signal: stop.signal }).catch((e: unknown) => e);
+      await vi.waitFor(() => expect(engine.open()).toBe(1));
+      stop.abort();
+      expect(await connecting).toMatchObject({ name: 'AbortError' });
+      // before, the ping's own connection stayed open for the rest of its bound, and with it the process
+      await vi.waitFor(() => expect(engine.open()).toBe(0));
+    } finally {
       await engine.close();
     }
   });

@@ -98,6 +98,8 @@ function queryString(query: Record<string, unknown> = {}): string {
 export class EngineTransport {
   private readonly agent: http.Agent;
   private readonly inflight = new Set<Pending>();
+  /** Pings in flight, each on a connection of its own: close() hangs them up. */
+  private readonly pings = new Set<http.ClientRequest>();
   private readonly listeners = new Set<(silence: EngineSilence | undefined) => void>();
   private stalled: EngineStalledError | undefined;
   private lastHeard = Date.now();
@@ -217,6 +219,7 @@ export class EngineTransport {
     return new Promise((resolve, reject) => {
       const done = (err: Error | undefined, headers?: Record<string, string>) => {
         clearTimeout(timer);
+        this.pings.delete(req);
         signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(headers!);
@@ -241,6 +244,7 @@ export class EngineTransport {
         done(abortError(signal?.reason));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      this.pings.add(req);
       req.on('error', (err) => done(err));
       req.end();
     });
@@ -364,5 +368,9 @@ export class EngineTransport {
     clearInterval(this.watchdog);
     this.watchdog = undefined;
     this.agent.destroy();
+    // A ping has a connection of its own, outside the agent: left open, it would keep the process alive until the
+    // engine answers or the ping's bound ends (3 s for an engine that does not answer), after berth is done.
+    for (const req of this.pings) req.destroy();
+    this.pings.clear();
   }
 }
