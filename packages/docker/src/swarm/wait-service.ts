@@ -40,18 +40,21 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
 }
 
 /**
- * Whether the tasks the manager reports running, of a service without a healthcheck, still run where this engine
- * can see their containers. On a loaded machine the manager's word lags: a process that exits at once can stay
- * "running" there for seconds, long enough to look stable. A task whose container here has exited is forgotten
- * (`runningSince`), so it must be seen running a full `stableMs` again; a container on another node is trusted.
+ * Whether the tasks the manager reports running still run where this engine can see their containers, healthy when
+ * the service has a healthcheck. On a loaded machine the manager's word lags: a process that exits at once can stay
+ * "running" there for seconds, long enough to look stable; and a container the engine stopped as unhealthy, whose
+ * process then exits 0 on SIGTERM, is reported running for a moment before its task completes. A task whose container
+ * here has exited or is not healthy is forgotten (`runningSince`), so it must be seen running again (a full
+ * `stableMs` without a healthcheck); a container on another node is trusted.
  */
-async function stillRunningHere(swarm: SwarmApi, tasks: SwarmTask[], taskHash: string, runningSince: Map<string, number>): Promise<boolean> {
+export async function stillRunningHere(swarm: SwarmApi, tasks: SwarmTask[], taskHash: string, runningSince: Map<string, number>, healthcheck: boolean): Promise<boolean> {
   let all = true;
   for (const t of currentTasks(tasks, taskHash)) {
     const id = t.Status.ContainerStatus?.ContainerID;
     if (!id || t.Status.State !== 'running') continue;
     const inspect = await swarm.api.getContainer(id).inspect().catch(() => undefined);
-    if ((inspect?.State as { Running?: boolean } | undefined)?.Running === false) {
+    const state = inspect?.State as { Running?: boolean; Health?: { Status?: string } } | undefined;
+    if (state?.Running === false || (healthcheck && state?.Health?.Status !== undefined && state.Health.Status !== 'healthy')) {
       runningSince.delete(t.ID);
       all = false;
     }
@@ -76,13 +79,13 @@ export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, op
     const tasks = await swarm.tasks({ service: [service.ID] });
     failedBefore ??= new Set(tasks.filter(taskEnded).map((t) => t.ID));
     const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
-    if (verdict.state === 'ready' && (d.hasHealthcheck || (await stillRunningHere(swarm, tasks, d.taskHash, runningSince)))) return;
+    if (verdict.state === 'ready' && (await stillRunningHere(swarm, tasks, d.taskHash, runningSince, d.hasHealthcheck))) return;
     if (verdict.state === 'failed') {
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${d.service}": task ${taskName(service, verdict.task)}${await whereRan(swarm, verdict.task)} failed: ${verdict.reason}${await healthVerdict(swarm, verdict.task)}`, {
         hint: `berth logs ${d.service} shows what it wrote; docker service ps ${d.name} --no-trunc its history`,
       });
     }
-    const detail = verdict.state === 'ready' ? `${verdict.running}/${verdict.desired} tasks reported running, a container here exited` : verdict.detail;
+    const detail = verdict.state === 'ready' ? `${verdict.running}/${verdict.desired} tasks reported running, a container here ${d.hasHealthcheck ? 'exited or is not healthy' : 'exited'}` : verdict.detail;
     if (detail !== last) options.onWaiting?.(detail);
     last = detail;
     if (Date.now() + options.pollMs > options.deadline) {
