@@ -1,7 +1,7 @@
 import { BerthError } from '@berth/spec';
 import { sleep } from '../engine/wait-for.js';
 import { abortError } from '../engine/engine-errors.js';
-import { lastJudgedCheck, type HealthLogEntry } from '../engine/health-state.js';
+import { currentHealth, lastJudgedCheck, type HealthLogEntry, type InspectState } from '../engine/health-state.js';
 import { STABLE_MS } from '../up/apply.js';
 import type { DesiredSwarmService } from './desired-service.js';
 import type { SwarmApi, SwarmTask } from './swarm-api.js';
@@ -48,17 +48,18 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
  * `stableMs` without a healthcheck); a container on another node is trusted.
  */
 export async function stillRunningHere(swarm: SwarmApi, tasks: SwarmTask[], taskHash: string, runningSince: Map<string, number>, healthcheck: boolean): Promise<boolean> {
+  const reported = currentTasks(tasks, taskHash).filter((t) => t.Status.State === 'running' && t.Status.ContainerStatus?.ContainerID);
+  const here = await Promise.all(reported.map((t) => swarm.api.getContainer(t.Status.ContainerStatus!.ContainerID!).inspect().catch(() => undefined) as Promise<InspectState | undefined>));
   let all = true;
-  for (const t of currentTasks(tasks, taskHash)) {
-    const id = t.Status.ContainerStatus?.ContainerID;
-    if (!id || t.Status.State !== 'running') continue;
-    const inspect = await swarm.api.getContainer(id).inspect().catch(() => undefined);
-    const state = inspect?.State as { Running?: boolean; Health?: { Status?: string } } | undefined;
-    if (state?.Running === false || (healthcheck && state?.Health?.Status !== undefined && state.Health.Status !== 'healthy')) {
+  reported.forEach((t, i) => {
+    const inspect = here[i];
+    if (!inspect) return; // on another node
+    const health = healthcheck ? currentHealth(inspect).health : 'none';
+    if (inspect.State.Running === false || (health !== 'none' && health !== 'healthy')) {
       runningSince.delete(t.ID);
       all = false;
     }
-  }
+  });
   return all;
 }
 
