@@ -93,6 +93,23 @@ describe.skipIf(!built)(`berth docs, schema and init, run as the built binary${b
     expect(berth(['schema', 'nonsense'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown schema "nonsense"') });
   });
 
+  it('schema -o replaces a schema it wrote (any of the three), and refuses any other file without --force', () => {
+    const out = join(dir, 'schemas');
+    mkdirSync(out);
+    const file = join(out, 'ports.schema.json');
+    expect(berth(['schema', 'spec', '-o', file], out).code).toBe(0);
+    expect(berth(['schema', 'registry', '-o', file], out).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(readFileSync(join(root, 'docs/schema/ports.schema.json'), 'utf8'));
+    const spec = join(out, 'berth.yaml');
+    writeFileSync(spec, 'berth: 1\nrepo: { name: mine }\n');
+    const refused = berth(['schema', '-o', 'berth.yaml'], out);
+    expect(refused).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('berth.yaml already exists; not overwriting it') });
+    expect(refused.stderr).toContain('pass --force');
+    expect(readFileSync(spec, 'utf8')).toBe('berth: 1\nrepo: { name: mine }\n');
+    expect(berth(['schema', '-o', 'berth.yaml', '--force'], out).code).toBe(0);
+    expect(JSON.parse(readFileSync(spec, 'utf8')).title).toBe('berth.yaml');
+  });
+
   it('init writes a starter spec that loads clean, and refuses to overwrite it without --force', () => {
     const target = join(dir, 'new-repo');
     mkdirSync(target);

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BerthError, displayPath, fileExistsError, updateFileLocked, writeFileLocked, type Problem } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
 import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, starterSpecText } from '@berth/spec/render';
-import { ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
+import { ECOSYSTEM_SCHEMA_ID, REGISTRY_SCHEMA_ID, SPEC_SCHEMA_ID, ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { preparePage } from './generated-page.js';
@@ -72,7 +72,7 @@ function report(ctx: CliContext, json: Record<string, unknown>, text: string) {
 }
 
 /** `berth schema [spec|registry|ecosystem]`: the JSON Schema editors use to autocomplete and check the YAML. */
-export async function schema(ctx: CliContext, which: string, opts: { output?: string }): Promise<number> {
+export async function schema(ctx: CliContext, which: string, opts: { output?: string; force?: boolean }): Promise<number> {
   const schemas = { spec: specJsonSchema, berth: specJsonSchema, registry: registryJsonSchema, ports: registryJsonSchema, ecosystem: ecosystemJsonSchema } as const;
   const make = Object.hasOwn(schemas, which) ? schemas[which as keyof typeof schemas] : undefined;
   if (!make) throw new BerthError('ERR_BERTH_USAGE', `unknown schema "${which}"`, { hint: 'berth schema spec | berth schema registry | berth schema ecosystem' });
@@ -83,9 +83,30 @@ export async function schema(ctx: CliContext, which: string, opts: { output?: st
   }
   const target = resolve(ctx.cwd, opts.output);
   if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
-  await ctx.waitingForLock((lock) => writeFileLocked(target, text, { display: displayPath(target, ctx.cwd), ...lock }));
-  report(ctx, { ok: true, file: displayPath(target, ctx.cwd) }, `${displayPath(target, ctx.cwd)}: written`);
+  const display = displayPath(target, ctx.cwd);
+  // regenerating a schema file is the point of -o; anything else (berth.yaml itself, by a slip) needs --force
+  await ctx.waitingForLock((lock) =>
+    updateFileLocked(
+      target,
+      (current) => {
+        if (current !== undefined && !opts.force && !isBerthJsonSchema(current)) throw fileExistsError(display, { hint: 'it is not a JSON Schema berth wrote; pass --force to overwrite it' });
+        return text;
+      },
+      { display, ...lock },
+    ),
+  );
+  report(ctx, { ok: true, file: display }, `${display}: written`);
   return ExitCode.Ok;
+}
+
+/** Text that is a JSON Schema `berth schema` wrote (of any of its documents, any version): one it may replace. */
+function isBerthJsonSchema(text: string): boolean {
+  try {
+    const doc = JSON.parse(text) as { $schema?: unknown; $id?: unknown };
+    return typeof doc.$schema === 'string' && [SPEC_SCHEMA_ID, REGISTRY_SCHEMA_ID, ECOSYSTEM_SCHEMA_ID].includes(doc.$id as string);
+  } catch {
+    return false;
+  }
 }
 
 /** `berth init`: a commented starter berth.yaml that loads clean; never overwrites without --force. */

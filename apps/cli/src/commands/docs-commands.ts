@@ -19,8 +19,9 @@ export function registerDocsCommands(program: Command, action: ActionFactory): v
     .command('schema')
     .description('print the JSON Schema of berth.yaml, the port registry or the ecosystem manifest (for editors: # yaml-language-server: $schema=...)')
     .argument('[which]', 'spec (berth.yaml), registry (ports.yaml) or ecosystem (ecosystem.yaml)', 'spec')
-    .option('-o, --output <file>', 'write it to a file instead of stdout')
-    .action(action(async (ctx, which: string, opts: { output?: string }) => (await import('./docs-actions.js')).schema(ctx, which, opts)));
+    .option('-o, --output <file>', 'write it to a file instead of stdout (replacing a schema berth wrote; anything else only with --force)')
+    .option('--force', 'overwrite the output file whatever it holds')
+    .action(action(async (ctx, which: string, opts: { output?: string; force?: boolean }) => (await import('./docs-actions.js')).schema(ctx, which, opts)));
 
   program
     .command('init')

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fullDisk } from '../testing/full-disk.js';
 import { fileExistsError, updateFileLocked, writeFileLocked } from './locked-write.js';
@@ -78,6 +78,27 @@ describe('writeFileLocked and updateFileLocked', () => {
     }, { display: 'ports.yaml' });
     await expect(edited).rejects.toMatchObject({ code: 'ERR_BERTH_FILE_CHANGED', message: 'ports.yaml changed while berth was reading it; nothing written' });
     expect(readFileSync(file, 'utf8')).toBe('ports: [] # saved by an editor\n');
+  });
+
+  it('updates the file a link points to, under the lock of that file: two links to one registry take turns and keep both changes', async () => {
+    const dir = scratch();
+    const real = join(dir, 'real-ports.yaml');
+    writeFileSync(real, '# keep\n');
+    symlinkSync('real-ports.yaml', join(dir, 'ports.yaml'));
+    symlinkSync(real, join(dir, 'other.yaml'));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        updateFileLocked(join(dir, i % 2 ? 'ports.yaml' : 'other.yaml'), async (text) => {
+          await new Promise((r) => setTimeout(r, 5));
+          return `${text ?? ''}line ${i}\n`;
+        }),
+      ),
+    );
+    expect(lstatSync(join(dir, 'ports.yaml')).isSymbolicLink()).toBe(true);
+    expect(lstatSync(join(dir, 'other.yaml')).isSymbolicLink()).toBe(true);
+    const lines = readFileSync(real, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('# keep');
+    expect(lines.slice(1).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i}`).sort());
   });
 
   it('fileExistsError names the flag that allows overwriting', () => {

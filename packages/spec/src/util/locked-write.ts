@@ -3,7 +3,7 @@ import { BerthError } from '../problem.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { makeDirs } from './make-dirs.js';
 import { notAFile, readFileIfExists, unwritableReason } from './not-a-file.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic, writeTarget } from './write-file-atomic.js';
 
 /**
  * The one way berth writes a file another berth may write too: under the file's lock (see file-lock.ts),
@@ -57,8 +57,15 @@ export async function writeFileLocked(path: string, text: string, options: Locke
  * to refuse (nothing is written). Other berths wait for the lock; a tool that takes none (an editor) and
  * writes the file meanwhile is caught by reading it again just before the write (ERR_BERTH_FILE_CHANGED).
  */
-export async function updateFileLocked(path: string, update: (current: string | undefined) => string | undefined | Promise<string | undefined>, options: Omit<LockedWriteOptions, 'overwrite'> = {}): Promise<LockedUpdate> {
-  const display = options.display ?? path;
+export async function updateFileLocked(named: string, update: (current: string | undefined) => string | undefined | Promise<string | undefined>, options: Omit<LockedWriteOptions, 'overwrite'> = {}): Promise<LockedUpdate> {
+  const display = options.display ?? named;
+  let path: string;
+  try {
+    // a link is written through, and locked where it points: two links to one registry take turns
+    path = writeTarget(named);
+  } catch (err) {
+    throw writeError(display, err);
+  }
   // a device, socket or directory is refused before anything is made or locked beside it
   const not = notAFile(path);
   if (not) throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: it is ${not}, not a file`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './write-file-atomic.js';
 import { scratchDirs } from './scratch-dirs.test-helpers.js';
@@ -24,5 +24,32 @@ describe('writeFileAtomic', () => {
     expect(() => writeFileAtomic(target, 'new')).toThrow();
     expect(readdirSync(dir)).toEqual(['page.md']);
     expect(readFileSync(join(target, 'inside'), 'utf8')).toBe('keep');
+  });
+
+  it('writes through a symbolic link: the link stays, the file it points to is replaced (a chain, and one that points nowhere yet)', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'orchestrator'));
+    writeFileSync(join(dir, 'orchestrator', 'ports.yaml'), 'old\n');
+    symlinkSync('orchestrator/ports.yaml', join(dir, 'middle.yaml'));
+    symlinkSync('middle.yaml', join(dir, 'ports.yaml'));
+    writeFileAtomic(join(dir, 'ports.yaml'), 'new\n');
+    expect(lstatSync(join(dir, 'ports.yaml')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'ports.yaml'))).toBe('middle.yaml');
+    expect(readFileSync(join(dir, 'orchestrator', 'ports.yaml'), 'utf8')).toBe('new\n');
+    expect(readdirSync(join(dir, 'orchestrator'))).toEqual(['ports.yaml']);
+
+    symlinkSync('made/page.md', join(dir, 'page.md'));
+    writeFileAtomic(join(dir, 'page.md'), 'page\n', { mkdir: true });
+    expect(lstatSync(join(dir, 'page.md')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'made', 'page.md'), 'utf8')).toBe('page\n');
+  });
+
+  it('refuses a loop of links with ELOOP and writes nothing', () => {
+    const dir = scratch();
+    symlinkSync('b', join(dir, 'a'));
+    symlinkSync('a', join(dir, 'b'));
+    expect(() => writeFileAtomic(join(dir, 'a'), 'x')).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+    expect(readdirSync(dir).sort()).toEqual(['a', 'b']);
+    expect(readlinkSync(join(dir, 'a'))).toBe('b');
   });
 });

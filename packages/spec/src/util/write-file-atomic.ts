@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { crypto } from './builtins.js';
 import { makeDirs } from './make-dirs.js';
 
@@ -10,14 +10,40 @@ export interface WriteFileAtomicOptions {
   mkdir?: boolean;
 }
 
+/** How many links a path may go through before it is a loop (Linux's own limit, MAXSYMLINKS). */
+const MAX_LINKS = 40;
+
+/**
+ * The file a write of `path` lands in: where its symbolic link (or chain of links) points, as `echo > path`, editors
+ * and npm's write-file-atomic write; `path` itself when it is no link. A link that points nowhere yet is followed
+ * too: the write creates its target. Without this, the rename of an atomic write would replace the link with a
+ * plain file, and a registry linked in from another repo would silently stop being shared. Throws ELOOP for a loop.
+ */
+export function writeTarget(path: string): string {
+  let at = path;
+  for (let hops = 0; hops <= MAX_LINKS; hops++) {
+    let link: string;
+    try {
+      link = readlinkSync(at);
+    } catch {
+      return at; // not a link (EINVAL), or nothing there yet (ENOENT): write here
+    }
+    at = resolve(dirname(at), link);
+  }
+  throw Object.assign(new Error(`${path}: too many levels of symbolic links`), { code: 'ELOOP', path });
+}
+
 /**
  * Writes `text` to `path` so that a reader sees either the old file or the whole new one, never half:
  * a temporary file in the same directory, flushed, then renamed over the target (or, when not
- * overwriting, hard-linked into place, which fails if the target exists). An existing file keeps its mode.
+ * overwriting, hard-linked into place, which fails if the target exists). An existing file keeps its mode; a
+ * symbolic link keeps pointing where it did, and the file it points to is the one replaced (writeTarget).
  * Throws the file system's error; the temporary file never stays behind.
  */
-export function writeFileAtomic(path: string, text: string, options: WriteFileAtomicOptions = {}): void {
-  if (options.mkdir) makeDirs(dirname(path));
+export function writeFileAtomic(linkOrPath: string, text: string, options: WriteFileAtomicOptions = {}): void {
+  if (options.mkdir) makeDirs(dirname(linkOrPath));
+  const path = writeTarget(linkOrPath);
+  if (options.mkdir && path !== linkOrPath) makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
   const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o644;
   let fd: number | undefined;
