@@ -136,6 +136,27 @@ describe('the result cache of the pure spec commands', () => {
     rmSync(join(project, 'semops-dx-orchestrator', 'berth.yaml'));
   });
 
+  it('runs again when the registry package is installed nearer the spec than the copy it read', async () => {
+    // a registry shared through npm: the copy in the parent folder's node_modules first, then `npm install` in the repo
+    const at = join(scratch, 'pkg-registry');
+    const install = (where: string, owner: string) => {
+      const dir = join(where, 'node_modules', '@org', 'ports');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), '{"name":"@org/ports","version":"1.0.0"}\n');
+      writeFileSync(join(dir, 'ports.yaml'), `registry: 1\nowner: org\nports:\n  - { port: 8080, repo: ${owner}, service: web }\n`);
+    };
+    install(at, 'demo');
+    mkdirSync(join(at, 'repo'));
+    writeFileSync(join(at, 'repo', 'berth.yaml'), 'berth: 1\nrepo: { name: demo }\nregistry: { package: "@org/ports" }\nservices:\n  web: { image: app, ports: [8080] }\n');
+    await new Promise((r) => setTimeout(r, 3200));
+    const kept = keptAndReplayed(['validate'], { cwd: join(at, 'repo') });
+    expect(kept.status).toBe(0);
+    install(join(at, 'repo'), 'other');
+    const after = berth(['validate'], { cwd: join(at, 'repo') });
+    expect(after.replayed).toBe(false);
+    expect([after.status, after.stdout]).toEqual([1, expect.stringContaining('registered to other/web')]);
+  }, 20_000);
+
   it('keeps nothing from a run that writes or touches the network', () => {
     const xdg = join(scratch, 'xdg-impure');
     const notKept = (args: string[], why: RegExp) => {

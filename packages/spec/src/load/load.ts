@@ -1,6 +1,6 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, realpathSync } from 'node:fs';
 import { notAFile, unreadableReason } from '../util/not-a-file.js';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { createRequire } from 'node:module';
 import { BerthSpecSchema, type BerthSpec } from '../schema/spec.js';
 import { PortRegistrySchema, type PortRegistry } from '../schema/registry.js';
@@ -104,9 +104,36 @@ export function resolveRegistryPath(spec: Pick<BerthSpec, 'registry'>, specPath:
 
 /** A file inside an installed npm package, resolved as Node would from `fromDir`; undefined when the package is not installed. */
 export function resolvePackageFile(pkg: string, file: string, fromDir: string): string | undefined {
+  const dir = nodeModulesPackage(pkg, fromDir) ?? globalPackage(pkg, fromDir);
+  return dir ? join(dir, file) : undefined;
+}
+
+/**
+ * The package's folder in the nearest `node_modules` from `fromDir` up, as Node's lookup walks them (a folder named
+ * node_modules gets no node_modules of its own), its links resolved as `require.resolve` resolves them. Looked up
+ * with plain fs calls, not with `require.resolve`: Node's own lookup reads the disk through internals that no
+ * caller sees, and the CLI's result cache (apps/cli/bin/result-cache.cjs) must see every place the answer depends
+ * on, the nearer folders where the package is not (yet) installed included. A package's `exports` does not matter
+ * here: berth reads a file of its folder, it does not import it.
+ */
+function nodeModulesPackage(pkg: string, fromDir: string): string | undefined {
+  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', pkg);
+    if (basename(dir) !== 'node_modules' && existsSync(join(candidate, 'package.json'))) {
+      try {
+        return realpathSync(candidate);
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Where Node finds a package outside every node_modules above `fromDir`: NODE_PATH and its global folders. */
+function globalPackage(pkg: string, fromDir: string): string | undefined {
   try {
-    const require = createRequire(join(fromDir, 'noop.js'));
-    return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+    return dirname(createRequire(join(fromDir, 'noop.js')).resolve(`${pkg}/package.json`));
   } catch {
     return undefined;
   }
