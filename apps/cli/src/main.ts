@@ -29,8 +29,15 @@ export async function runCli(argv: string[], environment: RunEnvironment): Promi
 
 function reportError(err: unknown, out: Output): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
-    // commander has already printed its one-line message
+    // --help, --version and `help` asked for: help on stderr is the answer. A group without its subcommand (`berth env`)
+    // or `help nosuch` is commander's help as an error (exitCode 1): a usage error, like any other.
+    const asked = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0);
+    if (asked) return ExitCode.Ok;
+    // commander has already printed its one-line message (or the help) on stderr; a script that asked for JSON gets it too
+    if (out.json) {
+      const message = err.code === 'commander.help' ? 'a subcommand is needed (see the help on stderr)' : err.message.replace(/^error: /, '');
+      out.writeJson({ ok: false, error: { code: 'ERR_BERTH_USAGE', message } });
+    }
     return ExitCode.BadInput;
   }
   if (err instanceof BerthError) {

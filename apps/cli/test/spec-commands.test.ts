@@ -299,5 +299,23 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(again.stderr).toContain('.env.example already exists');
     expect(berth(['env', 'example', '--force', '--json'], repo)).toMatchObject({ code: 0, stdout: expect.stringContaining('"file": ".env.example"') });
     expect(readdirSync(repo).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const printed = berth(['env', 'example', '-o', '-', '--json'], repo);
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual({ ok: true, file: null, vars: 5, text: readFileSync(join(repo, '.env.example'), 'utf8') });
+  });
+
+  it('usage errors are exit 2 and, with --json, one JSON document on stdout; a group without its subcommand is one', () => {
+    reset();
+    for (const args of [['validate', '--bogus'], ['ports', 'register'], ['nosuchcmd'], ['validate', 'extra'], ['env']]) {
+      const r = berth([...args, '--json'], repo);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout), args.join(' ')).toMatchObject({ ok: false, error: { code: 'ERR_BERTH_USAGE', message: expect.any(String) } });
+    }
+    expect(JSON.parse(berth(['validate', '--bogus', '--json'], repo).stdout).error.message).toBe("unknown option '--bogus'");
+    expect(berth(['env'], repo)).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('Usage: berth env') });
+    expect(berth(['help', 'nosuch'], repo).code).toBe(2);
+    expect(berth(['env', '--help'], repo)).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: berth env') });
+    const both = berth(['up', '--build', '--no-build', '--dry-run'], repo, { DOCKER_HOST: 'unix:///nonexistent/berth.sock' });
+    expect(both).toMatchObject({ code: 2, stderr: 'berth: --build and --no-build cannot be used together\n' });
   });
 });

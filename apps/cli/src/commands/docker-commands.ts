@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatDuration, serviceEngine } from '@berth/spec';
+import { BerthError, formatDuration, serviceEngine } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { lineCount, seconds } from '../option-values.js';
@@ -11,7 +11,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** up, down, status (ps), logs, restart. Heavy packages are imported inside the actions, never at the top. */
 export function registerDockerCommands(program: Command, action: ActionFactory): void {
-  program
+  const up = program
     .command('up')
     .description('start the services of the enabled profiles (Compose semantics), in dependency order, and wait for their health')
     .argument('[service...]', 'only these services (and their dependencies); naming a service enables its profiles')
@@ -93,6 +93,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         }).finally(() => progress.stop());
       }),
     );
+  // commander keeps both flags in one attribute, the last one winning: Compose refuses the pair, and so does berth
+  refuseTogether(up, 'build', 'no-build');
 
   program
     .command('down')
@@ -212,4 +214,14 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
 function swarmTasks(t: { desired: number; running: number; nodes: { node: string; desired: number; running: number }[] }): string {
   const nodes = t.nodes.map((n) => `${n.node} ${n.running}/${n.desired}`).join(', ');
   return `${t.running}/${t.desired} tasks${nodes ? ` (${nodes})` : ''}`;
+}
+
+/** Refuses two flags given together that commander would let the later one win (one negatable attribute): a usage error. */
+function refuseTogether(cmd: Command, a: string, b: string): void {
+  const given = new Set<string>();
+  cmd.on(`option:${a}`, () => given.add(a));
+  cmd.on(`option:${b}`, () => given.add(b));
+  cmd.hook('preAction', () => {
+    if (given.size === 2) throw new BerthError('ERR_BERTH_USAGE', `--${a} and --${b} cannot be used together`);
+  });
 }

@@ -52,14 +52,16 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
 export async function example(ctx: CliContext, opts: { output: string; force?: boolean }): Promise<number> {
   const ws = ctx.load();
   const text = renderEnvExample(ws.spec, { specFile: ws.specFile });
+  const vars = text.split('\n').filter((l) => /^[A-Za-z_]/.test(l)).length;
   if (opts.output === '-') {
-    ctx.out.line(text.trimEnd());
+    // on stdout: the file itself, or with --json one document that holds it
+    if (ctx.json) ctx.out.writeJson({ ok: true, file: null, vars, text });
+    else ctx.out.line(text.trimEnd());
     return ExitCode.Ok;
   }
   const path = resolve(ctx.cwd, opts.output);
   const file = displayPath(path, ctx.cwd);
   await ctx.waitingForLock((lock) => writeFileLocked(path, text, { overwrite: !!opts.force, display: file, ...lock }));
-  const vars = text.split('\n').filter((l) => /^[A-Za-z_]/.test(l)).length;
   if (ctx.json) ctx.out.writeJson({ ok: true, file, vars });
   else ctx.out.line(`wrote ${file} (${vars} variable${vars === 1 ? '' : 's'}; secrets left blank)`);
   return ExitCode.Ok;
