@@ -54,6 +54,14 @@ describe('analyzeEnv', () => {
     ]);
     expect(run({ ...GOOD, WEB_PORT: '8080', WORKERS: '-3', DEBUG: 'On', LOG_LEVEL: 'info', REGION: 'eu-1' }).problems).toEqual([]);
   });
+  it('judges a default the app gets (nothing sets the variable) as a set value is judged, at the default in the spec', () => {
+    const odd = specFrom(SPEC.replace('WORKERS: { type: int, default: 4 }', 'WORKERS: { type: int, default: abc }'));
+    const r = analyzeEnv(odd.spec, { env: GOOD, file: odd.file, source: odd.source });
+    expect(r.problems.map(formatProblem)).toEqual(['berth.yaml:12:34: WORKERS: the default is not a whole number']);
+    expect(r.vars.find((v) => v.name === 'WORKERS')).toMatchObject({ set: true, valid: false, source: 'default', reason: 'the default is not a whole number' });
+    // set in the environment, the default is not what the app gets
+    expect(analyzeEnv(odd.spec, { env: { ...GOOD, WORKERS: '8' }, file: odd.file, source: odd.source }).problems).toEqual([]);
+  });
   it('lets the process env win over the .env file, as Compose does', () => {
     const r = run({ DATABASE_URL: 'http://ok' }, { file: { DATABASE_URL: 'broken' } });
     expect(r.problems).toEqual([]);

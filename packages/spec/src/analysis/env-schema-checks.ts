@@ -2,7 +2,7 @@ import type { BerthSpec } from '../schema/spec.js';
 import type { Problem } from '../problem.js';
 import type { SourceDocument } from '../load/yaml-document.js';
 import { compilePattern, envValueProblem } from './env-values.js';
-import { knownEnvVars } from './env-schema-view.js';
+import { knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 
 /**
  * Errors in the env schema itself, which the zod schema cannot see: a default or example that does not
@@ -20,9 +20,9 @@ export function checkEnvSchema(spec: BerthSpec, file?: string, source?: SourceDo
     }
     if (d.secret && d.default !== undefined) {
       problems.push({ code: 'env-secret-default', severity: 'error', ...at(['env', v.name, 'default']), message: `${v.name} is secret, so it must not have a default (it would sit in the spec and in .env.example)` });
-    } else if (d.default !== undefined) {
-      const wrong = envValueProblem(d, String(d.default));
-      if (wrong) problems.push({ code: 'env-default-type', severity: 'error', ...at(['env', v.name, 'default']), message: `${v.name}: the default ${wrong}` });
+    } else {
+      const wrong = defaultTypeProblem(v, at);
+      if (wrong) problems.push(wrong);
     }
     if (d.example !== undefined) {
       const wrong = envValueProblem(d, d.example);
@@ -36,4 +36,12 @@ export function checkEnvSchema(spec: BerthSpec, file?: string, source?: SourceDo
     }
   }
   return problems;
+}
+
+/** A declared default that does not fit its variable's type, pattern or values: the value the app gets when nothing sets it. */
+export function defaultTypeProblem(v: KnownEnvVar, at: (path: (string | number)[]) => Pick<Problem, 'file' | 'line' | 'col' | 'path'>): Problem | undefined {
+  const d = v.declared;
+  if (d?.default === undefined) return undefined;
+  const wrong = envValueProblem(d, String(d.default));
+  return wrong ? { code: 'env-default-type', severity: 'error', ...at(['env', v.name, 'default']), message: `${v.name}: the default ${wrong}` } : undefined;
 }

@@ -55,6 +55,13 @@ describe('loadWorkspace: spec, registry and .env through one loader', () => {
     expect(ws.problems).toEqual([expect.objectContaining({ code: 'file-not-found', file: 'elsewhere.yaml', message: 'no such file (from --registry)' })]);
   });
 
+  it("a missing registry the spec names says where the spec names it", () => {
+    const dir = repo({ 'berth.yaml': SPEC });
+    const ws = loadWorkspace({ specPath: 'berth.yaml', cwd: dir });
+    expect(ws.failed).toBe('registry');
+    expect(ws.problems).toEqual([expect.objectContaining({ code: 'file-not-found', file: 'ports.yaml', message: 'no such file (named at berth.yaml:3:11)' })]);
+  });
+
   it('a .env that cannot be read is an error; a line that is not NAME=value is a warning with its line', () => {
     const broken = repo({ 'berth.yaml': SPEC, 'ports.yaml': REGISTRY, '.env/x': '' });
     const ws = loadWorkspace({ specPath: 'berth.yaml', cwd: broken });

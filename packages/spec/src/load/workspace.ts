@@ -57,7 +57,7 @@ export function loadWorkspace(options: LoadWorkspaceOptions): Workspace {
   }
   if (registryPath) {
     registry = loadRegistryFile(registryPath, cwd);
-    pushAll(registryProblems, options.registryPath ? registry.problems.map((p) => (p.code === 'file-not-found' ? { ...p, message: `${p.message} (from --registry)` } : p)) : registry.problems);
+    pushAll(registryProblems, registry.problems.map((p) => (p.code === 'file-not-found' || (p.code === 'file-unreadable' && !options.registryPath) ? { ...p, message: `${p.message} (${registrySource(options.registryPath, spec)})` } : p)));
   }
   pushAll(problems, registryProblems);
   if (!failed && (hasErrors(registryProblems) || (registry && !registry.value))) failed = 'registry';
@@ -68,6 +68,13 @@ export function loadWorkspace(options: LoadWorkspaceOptions): Workspace {
   if (!failed && hasErrors(env.problems)) failed = 'env';
 
   return { spec, ...(registry ? { registry } : {}), ...(env.env ? { env: env.env } : {}), problems, ...(failed ? { failed } : {}) };
+}
+
+/** Who named the registry, for a registry file that cannot be read: the flag, or the spec's `registry:` field with its line. */
+function registrySource(flag: string | undefined, spec: Loaded<BerthSpec>): string {
+  if (flag) return 'from --registry';
+  const at = spec.source?.locate(['registry'], 'value');
+  return at?.line ? `named at ${spec.file}:${at.line}:${at.col}` : `named by ${spec.file}`;
 }
 
 /** The one error for a workspace that did not load (exit 2, every problem listed), or undefined when it did. */

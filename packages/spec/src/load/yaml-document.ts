@@ -212,7 +212,9 @@ function keyProblems(doc: Document.Parsed): { offset: number; proto: boolean }[]
   return out;
 }
 
-function yamlMessage(_code: string, message: string): string {
+function yamlMessage(code: string, message: string): string {
+  // the library's advice to call its own API is not the user's to follow
+  if (code === 'MULTIPLE_DOCS') return 'invalid YAML: a second document (after ---): the file must hold one';
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
   return `invalid YAML: ${first}`;
 }

@@ -54,6 +54,11 @@ describe('the loader on deeply nested YAML', () => {
     expect(block.problems.map((p) => [p.line, p.message])).toEqual([[MAX_NESTING + 1, `invalid YAML: nested more than ${MAX_NESTING} levels deep`]]);
   });
 
+  it("a second document is one line in the user's words, not the library's advice", () => {
+    const two = parseYamlSource('m.yaml', 'berth: 1\nrepo: {name: x}\n---\nberth: 1\n');
+    expect(two.problems.map(formatProblem)).toEqual(['m.yaml:3:1: invalid YAML: a second document (after ---): the file must hold one']);
+  });
+
   it('a spec with an x- extension nested 100,000 levels deep is one problem, not a crash', () => {
     const loaded = parseSpec(`berth: 1\nrepo: { name: x }\nx-deep: ${'['.repeat(100_000)}${']'.repeat(100_000)}\nservices: {}\n`);
     expect(loaded.problems.map(formatProblem)).toEqual([`berth.yaml:3:${8 + MAX_NESTING}: invalid YAML: nested more than ${MAX_NESTING} levels deep`]);
