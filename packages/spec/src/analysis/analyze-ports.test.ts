@@ -34,6 +34,10 @@ describe('two services on one port', () => {
     ]);
     expect(report.conflicts[0]!.exclusive).toBe(false);
   });
+  it('names three holders without "both"', () => {
+    const report = analyzePorts({ specs: [specFrom(specWith('r', '  a:\n    ports: [5000]\n  b:\n    ports: [5000]\n  c:\n    ports: [5000]\n'))] });
+    expect(report.problems.map((p) => p.message)).toEqual(['port 5000/tcp is published by a (berth.yaml:6:13), b (berth.yaml:8:13) and c; only one of them can bind it']);
+  });
   it('is a warning when declared exclusive on either side', () => {
     const report = analyzePorts({ specs: [two('5000', '5000', '    exclusiveWith: [b]\n')] });
     expect(report.problems.map((p) => [p.code, p.severity])).toEqual([['port-exclusive', 'warning']]);

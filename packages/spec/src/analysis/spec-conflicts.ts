@@ -90,15 +90,17 @@ export function findSpecConflicts(bindings: SpecBinding[], places: PortPlaces, p
     const name = (m: SpecBinding) => (crossRepo ? holderName(m) : holderName({ service: m.service, name: m.name }));
     const list = others.map((m) => `${name(m)} (${places.ref(places.binding(m))})`).join(', ');
     const label = portLabel({ from: c.port, to: c.port, protocol: c.last.protocol });
+    // "both" is for two
+    const by = `${others.length === 1 ? 'both ' : ''}${list} and ${name(c.last)}`;
     for (const m of members) m.info.status = c.exclusive ? 'exclusive' : 'conflict';
     problems.push(
       c.exclusive
-        ? { code: 'port-exclusive', severity: 'warning', ...places.binding(c.last), message: `${label} is published by both ${list} and ${name(c.last)}; they are declared exclusive, so they cannot run together` }
+        ? { code: 'port-exclusive', severity: 'warning', ...places.binding(c.last), message: `${label} is published by ${by}; they are declared exclusive, so they cannot run together` }
         : {
             code: 'port-conflict',
             severity: 'error',
             ...places.binding(c.last),
-            message: `${label} is published by both ${list} and ${name(c.last)}; only one of them can bind it`,
+            message: `${label} is published by ${by}; only one of them can bind it`,
             hint: crossRepo ? 'give one of them another port (`berth ports suggest <service>`)' : 'give one of them another port, or declare them `exclusiveWith` each other if they never run together',
           },
     );
