@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +58,31 @@ describe('walking a context with .dockerignore', () => {
       ['link', 'real'],
       ['outside', '/etc/passwd'],
     ]);
+  });
+});
+
+describe('a name that is not valid UTF-8', () => {
+  const rawPath = (...parts: (string | number[])[]) => Buffer.concat([Buffer.from(`${dir}/`), ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))]);
+
+  it('is refused with its true reason once the rules keep it, and left out where .dockerignore excludes it', () => {
+    writeFileSync(rawPath('bad', [0xff], '.txt'), 'y');
+    mkdirSync(rawPath('dir', [0xfe]));
+    writeFileSync(rawPath('dir', [0xfe], '/inner.txt'), 'y');
+    write('ok\uFFFD.txt', 'a real U+FFFD is valid UTF-8');
+    const refusal = (rules: string[]) => {
+      try {
+        walkContext(dir, new IgnoreMatcher(rules));
+        return undefined;
+      } catch (err) {
+        expect(err).toBeInstanceOf(UnreadableContextError);
+        return (err as Error).message;
+      }
+    };
+    expect(refusal([])).toBe('cannot send bad\uFFFD.txt: its name is not valid UTF-8 (rename it, or add it to the .dockerignore)');
+    expect(refusal(['bad*'])).toBe('cannot send dir\uFFFD: its name is not valid UTF-8 (rename it, or add it to the .dockerignore)');
+    // an ignored directory reopened by a negation is walked, so its name must be sent too
+    expect(refusal(['bad*', 'dir*', '!dir\uFFFD/inner.txt'])).toBe('cannot send dir\uFFFD: its name is not valid UTF-8 (rename it, or add it to the .dockerignore)');
+    expect(paths(['bad*', 'dir*'])).toEqual(['Dockerfile', 'ok\uFFFD.txt']);
   });
 });
 
@@ -224,6 +250,87 @@ describe('the context as a tar stream', () => {
     expect(readFileSync(path.join(out, dockerfile), 'utf8')).toBe('FROM scratch\n');
     expect(readFileSync(path.join(out, '.dockerignore'), 'utf8')).toBe(`*.log\n\n${dockerfile}\n`);
     rmSync(out, { recursive: true, force: true });
+  });
+
+  it('uses <Dockerfile>.dockerignore in place of the context’s .dockerignore: walk, digest, and the classic builder’s tar', async () => {
+    write('ctx/Dockerfile.api', 'FROM scratch\nCOPY . /ctx\n');
+    write('ctx/Dockerfile.api.dockerignore', 'secret.txt\n');
+    write('ctx/.dockerignore', 'other.txt\n');
+    write('ctx/secret.txt', 'TOPSECRET');
+    write('ctx/other.txt');
+    const j = job({ context: 'ctx', dockerfile: 'Dockerfile.api' });
+    expect(j.ignoreBesideDockerfile).toBe(true);
+    const snapshot = snapshotJob(j, new ContextWalks(undefined));
+    expect(snapshot.entries.map((e) => e.path)).toEqual(['.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'other.txt']);
+    // the classic builder reads the tar's .dockerignore: it gets the rules in effect
+    const classic = await untar(contextTar(j, snapshot).stream);
+    expect(classic.list.sort()).toEqual(['.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'other.txt']);
+    expect(readFileSync(path.join(classic.out, '.dockerignore'), 'utf8')).toBe('secret.txt\n\n');
+    rmSync(classic.out, { recursive: true, force: true });
+    // BuildKit without a session reads no .dockerignore: the context goes as it is
+    const buildkit = await untar(contextTar(j, snapshot, undefined, 'buildkit').stream);
+    expect(readFileSync(path.join(buildkit.out, '.dockerignore'), 'utf8')).toBe('other.txt\n');
+    rmSync(buildkit.out, { recursive: true, force: true });
+    // the rules are part of the inputs, even where they change no entry; another Dockerfile keeps the context's
+    const before = snapshot.inputs;
+    write('ctx/Dockerfile.api.dockerignore', 'secret.txt\nnot-there\n');
+    expect(inputs(job({ context: 'ctx', dockerfile: 'Dockerfile.api' }))).not.toBe(before);
+    write('ctx/Dockerfile', 'FROM scratch\n');
+    const plain = job({ context: 'ctx' });
+    expect(plain.ignoreBesideDockerfile).toBe(false);
+    expect(snapshotJob(plain, new ContextWalks(undefined)).entries.map((e) => e.path)).toContain('secret.txt');
+  });
+
+  it('writes the rules of <Dockerfile>.dockerignore into a .dockerignore that hides itself where the context has none', async () => {
+    write('ctx/app.txt');
+    write('ctx/drop.txt');
+    write('docker/api.Dockerfile', 'FROM scratch\n');
+    write('docker/api.Dockerfile.dockerignore', 'drop.txt\n');
+    write('ctx/Dockerfile.dockerignore', 'app.txt\n');
+    write('ctx/Dockerfile', 'FROM scratch\n');
+    const outside = job({ context: 'ctx', dockerfile: '../docker/api.Dockerfile' });
+    const { stream, dockerfile } = contextTar(outside, snapshotJob(outside, new ContextWalks(undefined)));
+    const { list, out } = await untar(stream);
+    expect(list).not.toContain('drop.txt');
+    expect(list).toContain('app.txt');
+    expect(readFileSync(path.join(out, '.dockerignore'), 'utf8')).toBe(`drop.txt\n\n.dockerignore\n${dockerfile}\n`);
+    rmSync(out, { recursive: true, force: true });
+    const inside = job({ context: 'ctx' });
+    const tar = await untar(contextTar(inside, snapshotJob(inside, new ContextWalks(undefined))).stream);
+    expect(tar.list).not.toContain('app.txt');
+    expect(readFileSync(path.join(tar.out, '.dockerignore'), 'utf8')).toBe('app.txt\n\n.dockerignore\n');
+    rmSync(tar.out, { recursive: true, force: true });
+  });
+
+  it('sends fifos and devices as moby’s archive does, in the digest too, and leaves sockets out', async () => {
+    const before = inputs();
+    execFileSync('mkfifo', [path.join(dir, 'fifo')]);
+    const withFifo = inputs();
+    expect(withFifo).not.toBe(before);
+    execFileSync('mknod', [path.join(dir, 'null'), 'c', '1', '3']);
+    const withDevice = inputs();
+    expect(withDevice).not.toBe(withFifo);
+    rmSync(path.join(dir, 'null'));
+    execFileSync('mknod', [path.join(dir, 'null'), 'c', '1', '5']);
+    expect(inputs()).not.toBe(withDevice);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(dir, 'sock'), resolve));
+    try {
+      const j = job();
+      const snapshot = snapshotJob(j, new ContextWalks(undefined));
+      expect(snapshot.entries.map((e) => `${e.path} ${e.kind}`)).toEqual(['Dockerfile file', 'fifo fifo', 'null char']);
+      expect(snapshot.entries.find((e) => e.kind === 'char')?.device).toEqual({ major: 1, minor: 5 });
+      const chunks: Buffer[] = [];
+      for await (const c of contextTar(j, snapshot).stream) chunks.push(c as Buffer);
+      const tarFile = `${dir}.tar`;
+      writeFileSync(tarFile, Buffer.concat(chunks));
+      const listing = execFileSync('tar', ['-tvf', tarFile], { encoding: 'utf8' }).trim().split('\n');
+      rmSync(tarFile);
+      expect(listing.map((l) => l.slice(0, 10))).toEqual(['-rw-r--r--', 'prw-r--r--', 'crw-r--r--']);
+      expect(listing[2]).toMatch(/ 1,5 /);
+    } finally {
+      server.close();
+    }
   });
 
   it('fails rather than send a file that changed since it was digested', async () => {

@@ -4,6 +4,7 @@ import { ContentHashCache, digestContext } from './context-digest.js';
 import { walkContext, type ContextEntry } from './context-walk.js';
 import { IgnoreMatcher } from './dockerignore.js';
 import type { BuildJob } from './build-job.js';
+import type { BuilderChoice } from './builder-choice.js';
 import { packContext, type TarEntry } from './tar-pack.js';
 
 /** What a build sends, as it was when berth looked: the context's entries, and the digest of every input. */
@@ -14,7 +15,7 @@ export interface BuildSnapshot {
 }
 
 /** Bump when what the digest covers changes, so images built before are rebuilt once. */
-const DIGEST_VERSION = 1;
+const DIGEST_VERSION = 2;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -68,6 +69,8 @@ export function snapshotJob(job: BuildJob, walks: ContextWalks): BuildSnapshot {
     v: DIGEST_VERSION,
     context,
     dockerfile: { at: job.dockerfile.inContext ?? null, sha256: sha256(job.dockerfile.text) },
+    // the rules in effect, wherever they come from: they decide what the classic builder hides from COPY
+    ignore: job.ignore,
     target: job.target ?? null,
     args: sorted(job.args),
     labels: sorted(job.labels),
@@ -83,16 +86,22 @@ export function snapshotJob(job: BuildJob, walks: ContextWalks): BuildSnapshot {
 /**
  * The tar berth sends, and the Dockerfile's name in it. A Dockerfile that lives outside the context (or
  * is inline) is added under `.dockerfile.berth-<sha>` and named in the tar's `.dockerignore`, which is
- * what the docker CLI does, so the engine reads it but `COPY .` does not copy it.
+ * what the docker CLI does, so the engine reads it but `COPY .` does not copy it. The classic builder reads
+ * the rules from the tar's `.dockerignore` only (to hide the build files from `COPY`): where they come from a
+ * `<Dockerfile>.dockerignore`, berth writes them there, in place of the context's own.
  */
-export function contextTar(job: BuildJob, snapshot: BuildSnapshot, signal?: AbortSignal): { stream: Readable; dockerfile: string } {
-  if (job.dockerfile.inContext !== undefined) return { stream: packContext(job.contextDir, snapshot.entries, signal), dockerfile: job.dockerfile.inContext };
-  const name = `.dockerfile.berth-${sha256(job.dockerfile.text).slice(0, 12)}`;
+export function contextTar(job: BuildJob, snapshot: BuildSnapshot, signal?: AbortSignal, builder: BuilderChoice['kind'] = 'classic'): { stream: Readable; dockerfile: string } {
+  const inContext = job.dockerfile.inContext;
+  const rulesElsewhere = job.ignoreBesideDockerfile && builder === 'classic';
+  if (inContext !== undefined && !rulesElsewhere) return { stream: packContext(job.contextDir, snapshot.entries, signal), dockerfile: inContext };
+  const name = inContext ?? `.dockerfile.berth-${sha256(job.dockerfile.text).slice(0, 12)}`;
   const now = Date.now();
   const made = (path: string, content: string): TarEntry => ({ path, kind: 'file', mode: 0o644, size: Buffer.byteLength(content), mtimeMs: now, content: Buffer.from(content) });
-  const ignore = snapshot.entries.find((e) => e.path === '.dockerignore' && e.kind === 'file');
-  const entries: TarEntry[] = snapshot.entries.filter((e) => e !== ignore);
-  const ignoreText = ignore ? (job.ignoreText ?? '') : '.dockerignore';
-  entries.push(made('.dockerignore', `${ignoreText}\n${name}\n`), made(name, job.dockerfile.text));
+  const sent = snapshot.entries.find((e) => e.path === '.dockerignore' && e.kind === 'file');
+  const entries: TarEntry[] = snapshot.entries.filter((e) => e !== sent);
+  // a .dockerignore the context does not have hides itself; a made Dockerfile is hidden by name
+  const rules = [...(job.ignoreText !== undefined ? [job.ignoreText] : []), ...(sent ? [] : ['.dockerignore']), ...(inContext === undefined ? [name] : [])];
+  entries.push(made('.dockerignore', `${rules.join('\n')}\n`));
+  if (inContext === undefined) entries.push(made(name, job.dockerfile.text));
   return { stream: packContext(job.contextDir, entries, signal), dockerfile: name };
 }

@@ -6,12 +6,12 @@ import { BERTH_BUILD_INPUTS } from '../labels.js';
 import { Semaphore } from '../up/limits.js';
 import { ContextWalks, contextTar, snapshotJob, type BuildSnapshot } from './build-context.js';
 import type { BuildJob } from './build-job.js';
-import { builderFor, decideBuild, type BuildDecision, type BuildMode, type ExistingImage } from './build-plan.js';
+import { builderFor, decideBuild, decideUnbuildable, type BuildDecision, type BuildMode, type ExistingImage } from './build-plan.js';
 import { followBuild, type BuildFailure } from './build-progress.js';
 import { DEFAULT_BUILD_PARALLEL } from './build-parallel.js';
 import { buildQuery } from './build-query.js';
 import { buildFactsFromPing, chooseBuilder, type BuilderChoice } from './builder-choice.js';
-import { UnreadableContextError } from './context-walk.js';
+import { UnreadableContextError, UnsendableNameError, type ContextEntry } from './context-walk.js';
 import { externalImages } from './dockerfile.js';
 
 /** One image to build and the services that run it. */
@@ -93,6 +93,20 @@ async function existingImage(api: BuildApi, image: string): Promise<ExistingImag
   return info ? { id: info.Id, labels: info.Config?.Labels ?? {} } : undefined;
 }
 
+/** The fifos and devices a context sends (what BuildKit without a session leaves out). */
+const specialFiles = (entries: readonly ContextEntry[]) => entries.filter((e) => e.kind === 'fifo' || e.kind === 'char' || e.kind === 'block').map((e) => e.path);
+
+/** An image berth cannot build, run as it is: a warning, since its inputs are not checked. */
+function unbuildableKept(job: BuildJob): Problem {
+  const why = job.cannotBuild.map((p) => p.message.replace(`service "${job.service}": `, '')).join('; ');
+  return { code: 'build-unchecked', severity: 'warning', message: `service "${job.service}": runs the image ${job.image} as it is, since berth cannot build it (${why}); its build inputs are not checked`, path: ['services', job.service, 'build'] };
+}
+
+/** A context outside the project is sent, as Compose sends it, with a word about it (every command that builds). */
+function contextOutsideWarning(job: BuildJob): Problem {
+  return { code: 'build-context-outside', severity: 'warning', message: `service "${job.service}": build context ${job.context} is outside the project (${job.contextDir}); berth sends it, as Compose does`, path: ['services', job.service, 'build', 'context'] };
+}
+
 /** The engine's builder, asked once, from `/_ping`'s headers. */
 async function engineBuilder(api: BuildApi, env: NodeJS.ProcessEnv): Promise<BuilderChoice> {
   return chooseBuilder(buildFactsFromPing(await api.pingHeaders()), env);
@@ -101,7 +115,8 @@ async function engineBuilder(api: BuildApi, env: NodeJS.ProcessEnv): Promise<Bui
 /**
  * What each image needs, before anything is built: its context walked and digested (once for all the images
  * built from the same one), the image the engine has under its name, the decision, and (for those to build)
- * the builder. Problems are bad input (an unreadable context file, a Dockerfile the chosen builder cannot run),
+ * the builder. Problems are bad input (an unreadable context file, a Dockerfile the chosen builder cannot run, what
+ * berth cannot build where it must be built) and warnings (an image run unbuilt, a context outside the project),
  * all found before any build starts.
  */
 export async function planBuilds(api: BuildApi, targets: BuildTarget[], options: PlanBuildsOptions): Promise<{ builds: PlannedBuild[]; problems: Problem[] }> {
@@ -125,7 +140,7 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
         severity: 'error',
         message: `service "${job.service}": build context ${job.context}: ${err.message}`,
         path: ['services', job.service, 'build', 'context'],
-        hint: 'make it readable, or add it to the .dockerignore',
+        ...(err instanceof UnsendableNameError ? {} : { hint: 'make it readable, or add it to the .dockerignore' }),
       });
       snapshots.push(undefined);
     }
@@ -134,14 +149,19 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
   targets.forEach((target, i) => {
     const snapshot = snapshots[i];
     if (!snapshot) return;
-    const decision = decideBuild(existing[i], snapshot.inputs, options.mode, BERTH_BUILD_INPUTS);
+    const { job } = target;
+    const decision = job.cannotBuild.length ? decideUnbuildable(existing[i], options.mode) : decideBuild(existing[i], snapshot.inputs, options.mode, BERTH_BUILD_INPUTS);
     builds.push({ ...target, snapshot, decision, ...(existing[i] ? { existing: existing[i] } : {}) });
+    if (!job.cannotBuild.length) return;
+    if (decision.action === 'build') problems.push(...job.cannotBuild);
+    else if (decision.action === 'keep') problems.push(unbuildableKept(job));
   });
-  const toBuild = builds.filter((b) => b.decision.action === 'build');
+  const toBuild = builds.filter((b) => b.decision.action === 'build' && !b.job.cannotBuild.length);
+  for (const b of toBuild) if (b.job.outsideProject) problems.push(contextOutsideWarning(b.job));
   if (toBuild.length) {
     const engine = await engineBuilder(api, env);
     for (const b of toBuild) {
-      const builder = builderFor(b.job, engine, problems);
+      const builder = builderFor(b.job, engine, problems, specialFiles(b.snapshot.entries));
       if (builder) b.builder = builder;
     }
   }
@@ -181,7 +201,7 @@ async function runOne(api: BuildApi, b: PlannedBuild, options: RunBuildsOptions)
   try {
     if (builder.kind === 'buildkit') await ensureBases(api, b, options);
     options.signal?.throwIfAborted();
-    const { stream, dockerfile } = contextTar(job, snapshot, options.signal);
+    const { stream, dockerfile } = contextTar(job, snapshot, options.signal, builder.kind);
     const query = buildQuery(job, { inputs: snapshot.inputs, dockerfile, builder: builder.kind, project: options.project });
     options.onEvent?.({ service: job.service, phase: 'building', detail: 'sending the context' });
     const answer = await api.build(stream, query, options.signal ? { signal: options.signal } : {});

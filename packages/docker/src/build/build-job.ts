@@ -40,8 +40,13 @@ export interface BuildJob {
   platform?: string;
   /** The `.dockerignore` patterns Docker matches with (the build files never ignored). */
   ignore: string[];
-  /** The context's `.dockerignore` as written, when it has one. */
+  /** The rules' file as written (`<Dockerfile>.dockerignore`, else the context's `.dockerignore`), when there is one. */
   ignoreText?: string;
+  /**
+   * The rules come from `<Dockerfile>.dockerignore` beside the Dockerfile, not from the context's `.dockerignore`:
+   * the engine's classic builder reads only the tar's `.dockerignore`, so berth writes the rules there (contextTar).
+   */
+  ignoreBesideDockerfile: boolean;
   /** The `.dockerignore` would exclude the Dockerfile: it is sent anyway, as Docker does, and COPY does not see it. */
   dockerfileIgnored: boolean;
   /**
@@ -53,6 +58,11 @@ export interface BuildJob {
   info: DockerfileInfo;
   /** The context lies outside the project's directory (Compose allows it; berth says so when it builds). */
   outsideProject: boolean;
+  /**
+   * Why berth cannot build this image (it needs a BuildKit session or buildx), one problem each: bad input only
+   * where the image must be built; an image already there (made by `docker compose build`) is run as it is.
+   */
+  cannotBuild: Problem[];
 }
 
 export interface BuildJobInput {
@@ -124,13 +134,18 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
   }
   if (!isDir) return fail('build-context-not-dir', `build context ${build.context} is not a directory`, ['context']);
 
+  // what berth cannot build stops only a build: an image made by docker compose or buildx is run as it is
+  const cannotBuild: Problem[] = [];
+  const cannot = (code: string, message: string, field: (string | number)[], hint: string) => {
+    cannotBuild.push({ code, severity: 'error', message: `service "${name}": ${message}`, path: at(...field), hint });
+  };
   for (const key of ['secrets', 'ssh'] as const) {
-    if (input.kept?.[key] !== undefined) fail('build-needs-session', `build ${key} need a BuildKit session, which berth does not open`, [], sessionHint(name));
+    if (input.kept?.[key] !== undefined) cannot('build-needs-session', `build ${key} need a BuildKit session, which berth does not open`, [], sessionHint(name));
   }
   if (build.additionalContexts && Object.keys(build.additionalContexts).length) {
-    fail('build-needs-session', 'additional build contexts need a BuildKit session, which berth does not open', ['additionalContexts'], sessionHint(name));
+    cannot('build-needs-session', 'additional build contexts need a BuildKit session, which berth does not open', ['additionalContexts'], sessionHint(name));
   }
-  if ((build.platforms?.length ?? 0) > 1) fail('build-platforms', `building for several platforms (${build.platforms!.join(', ')}) needs buildx`, ['platforms'], 'keep one platform, or use docker buildx bake');
+  if ((build.platforms?.length ?? 0) > 1) cannot('build-platforms', `building for several platforms (${build.platforms!.join(', ')}) needs buildx`, ['platforms'], 'keep one platform, or use docker buildx bake');
 
   let dockerfile: BuildJob['dockerfile'];
   if (build.dockerfileInline !== undefined) dockerfile = { written: '(inline)', text: build.dockerfileInline };
@@ -151,7 +166,7 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
   }
   const info = readDockerfile(dockerfile.text, args);
   const where = (line: number) => `${dockerfile.written}:${line}`;
-  for (const need of info.session) fail('build-needs-session', `${where(need.line)}: ${need.what} needs a BuildKit session, which berth does not open`, [], sessionHint(name));
+  for (const need of info.session) cannot('build-needs-session', `${where(need.line)}: ${need.what} needs a BuildKit session, which berth does not open`, [], sessionHint(name));
   if (!info.stages.length) fail('dockerfile-no-from', `${dockerfile.written} has no FROM instruction`, build.dockerfile ? ['dockerfile'] : []);
   if (build.target !== undefined && !stageNames(info).includes(build.target.toLowerCase())) {
     const names = stageNames(info);
@@ -159,15 +174,14 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
   }
 
   let ignore: string[] = [];
-  const ignoreFile = path.join(contextDir, '.dockerignore');
-  const ignoreText = readText(ignoreFile);
+  const { file: ignoreFile, text: ignoreText } = ignoreRulesFile(contextDir, dockerfile.file);
   if (ignoreText !== undefined) {
     const rules = readIgnoreFile(ignoreText);
     for (const rule of rules) {
       try {
         new IgnoreMatcher([rule.pattern]);
       } catch (err) {
-        problems.push({ code: 'dockerignore-pattern', severity: 'error', file: path.relative(input.projectDir, ignoreFile) || ignoreFile, line: rule.line, col: 1, message: `${(err as Error).message} in the .dockerignore of service "${name}"`, hint: 'Docker refuses it too; see https://docs.docker.com/build/concepts/context/#dockerignore-files' });
+        problems.push({ code: 'dockerignore-pattern', severity: 'error', file: path.relative(input.projectDir, ignoreFile) || ignoreFile, line: rule.line, col: 1, message: `${(err as Error).message} in the ${path.basename(ignoreFile)} of service "${name}"`, hint: 'Docker refuses it too; see https://docs.docker.com/build/concepts/context/#dockerignore-files' });
       }
     }
     ignore = rules.map((r) => r.pattern);
@@ -201,11 +215,29 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
     ...(build.platforms?.length === 1 ? { platform: build.platforms[0]! } : {}),
     ignore: withBuildFiles(ignore, dockerfile.inContext),
     ...(ignoreText !== undefined ? { ignoreText } : {}),
+    ignoreBesideDockerfile: ignoreText !== undefined && ignoreFile !== path.join(contextDir, '.dockerignore'),
     dockerfileIgnored: ignoredBefore,
     hiddenFromCopy,
     info,
     outsideProject: !inProject,
+    cannotBuild,
   };
+}
+
+/**
+ * The file whose `.dockerignore` rules a build uses: `<Dockerfile>.dockerignore` beside the Dockerfile when
+ * there is one (BuildKit's, buildx's and Compose v2's filename-specific ignore file, which takes the place of
+ * the context's), else the context's `.dockerignore`. An inline Dockerfile has no file beside it.
+ */
+function ignoreRulesFile(contextDir: string, dockerfile: string | undefined): { file: string; text?: string } {
+  if (dockerfile !== undefined) {
+    const file = `${dockerfile}.dockerignore`;
+    const text = readText(file);
+    if (text !== undefined) return { file, text };
+  }
+  const file = path.join(contextDir, '.dockerignore');
+  const text = readText(file);
+  return text === undefined ? { file } : { file, text };
 }
 
 function safeMatches(patterns: string[], file: string): boolean {

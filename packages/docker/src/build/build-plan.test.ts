@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem, ServiceBuild } from '@berth/spec';
 import { buildJob, parseSize } from './build-job.js';
-import { builderFor, decideBuild } from './build-plan.js';
+import { builderFor, decideBuild, decideUnbuildable } from './build-plan.js';
 import { buildQuery } from './build-query.js';
 import { buildFactsFromPing, chooseBuilder } from './builder-choice.js';
 
@@ -59,7 +59,8 @@ describe("a service's build, read before anything is sent", () => {
   const read = (build: Partial<ServiceBuild> & { context: string }, kept?: Record<string, unknown>) => {
     const problems: Problem[] = [];
     const job = buildJob('svc', build as ServiceBuild, { projectDir: dir, image: 'p-svc', vars: { FROM_ENV: 'yes' }, ...(kept ? { kept } : {}) }, problems);
-    return { job, lines: problems.map((p) => `${p.file ? `${p.file}:${p.line}: ` : ''}${p.message}`) };
+    // what berth cannot build is kept on the job: it stops a build only where the image must be built
+    return { job, lines: [...problems, ...(job?.cannotBuild ?? [])].map((p) => `${p.file ? `${p.file}:${p.line}: ` : ''}${p.message}`) };
   };
 
   it('says what is wrong, one line each, before anything starts', () => {
@@ -120,6 +121,25 @@ describe("a service's build, read before anything is sent", () => {
     expect(builderFor(read({ context: 'plain', dockerfileInline: 'FROM base\n' }).job!, buildkit, [])?.kind).toBe('classic');
     expect(builderFor(read({ context: 'plain' }).job!, buildkit, [])).toBe(buildkit);
     expect(builderFor(read({ context: 'hides-kit' }).job!, buildkit, [])).toEqual({ ...buildkit, warning: 'service "svc": BuildKit without a session lets COPY see .dockerignore (it needs BuildKit for RUN --mount=type=cache)' });
+  });
+
+  it('keeps to the classic builder where BuildKit without a session would leave out a fifo or device, else says so', () => {
+    const buildkit = { kind: 'buildkit' as const, why: 'test' };
+    expect(builderFor(read({ context: 'plain' }).job!, buildkit, [], ['pipe'])).toEqual({ kind: 'classic', why: 'the classic builder sends the fifo or device pipe as docker build does; BuildKit without a session would leave them out' });
+    expect(builderFor(read({ context: 'kit' }).job!, buildkit, [], ['pipe', 'dev/null'])).toEqual({ ...buildkit, warning: 'service "svc": BuildKit without a session leaves out the fifos and devices pipe, dev/null (it needs BuildKit for RUN --mount=type=cache)' });
+    expect(builderFor(read({ context: 'plain' }).job!, { kind: 'classic', why: 'test' }, [], ['pipe'])?.kind).toBe('classic');
+  });
+
+  it('runs an image it cannot build where one is there, unless a rebuild is asked for', () => {
+    const there = { id: 'sha256:1', labels: {} };
+    expect(decideUnbuildable(there, 'auto')).toEqual({ action: 'keep', reason: 'kept: berth cannot build it, so its inputs are not checked' });
+    expect(decideUnbuildable(there, 'never').action).toBe('keep');
+    expect(decideUnbuildable(there, 'always').action).toBe('build');
+    expect(decideUnbuildable(undefined, 'never').action).toBe('missing');
+    expect(decideUnbuildable(undefined, 'auto').action).toBe('build');
+    const { job, lines } = read({ context: 'plain' }, { ssh: ['default'] });
+    expect(job?.cannotBuild.map((p) => p.code)).toEqual(['build-needs-session']);
+    expect(lines).toEqual(['service "svc": build ssh need a BuildKit session, which berth does not open']);
   });
 
   it('builds the query the docker CLI would send', () => {

@@ -38,12 +38,23 @@ export function decideBuild(existing: ExistingImage | undefined, inputs: string,
 }
 
 /**
+ * Whether an image berth cannot build (see BuildJob.cannotBuild) must be built: an image there is kept as it is,
+ * its inputs unchecked, unless a rebuild is asked for (`always`); none there is `missing` with `--no-build`, and
+ * otherwise a build, which the caller refuses.
+ */
+export function decideUnbuildable(existing: ExistingImage | undefined, mode: BuildMode): BuildDecision {
+  if (existing && mode !== 'always') return { action: 'keep', reason: 'kept: berth cannot build it, so its inputs are not checked' };
+  if (!existing && mode === 'never') return { action: 'missing', reason: 'no image, and --no-build' };
+  return { action: 'build', reason: existing ? 'rebuild asked for' : 'no image yet' };
+}
+
+/**
  * The builder one job runs on, given the engine's: a Dockerfile with `# syntax=` goes to the classic
  * builder (which reads that line as a comment) since BuildKit would fetch the frontend through a session;
  * a Dockerfile that needs BuildKit cannot run on the classic builder. Problems are bad input (exit 2),
  * found before any build starts.
  */
-export function builderFor(job: BuildJob, engine: BuilderChoice, problems: Problem[]): BuilderChoice | undefined {
+export function builderFor(job: BuildJob, engine: BuilderChoice, problems: Problem[], special: readonly string[] = []): BuilderChoice | undefined {
   const needs = job.info.buildkit;
   const at = (line: number) => `${job.dockerfile.written}:${line}`;
   const fail = (message: string, hint: string) => {
@@ -67,6 +78,12 @@ export function builderFor(job: BuildJob, engine: BuilderChoice, problems: Probl
     // BuildKit without a session copies the whole tar: only the classic builder hides these from COPY
     if (!needs.length) return { kind: 'classic', why: `the classic builder keeps ${hidden.join(' and ')} from COPY, as docker build does; BuildKit without a session would not` };
     return { ...engine, warning: `service "${job.service}": BuildKit without a session lets COPY see ${hidden.join(' and ')} (it needs BuildKit for ${needs[0]!.what})` };
+  }
+  if (engine.kind === 'buildkit' && special.length) {
+    // measured on Docker 20.10: BuildKit reading the tar without a session drops fifos; the classic builder keeps them
+    const files = `${special.length > 1 ? 'the fifos and devices' : 'the fifo or device'} ${special.join(', ')}`;
+    if (!needs.length) return { kind: 'classic', why: `the classic builder sends ${files} as docker build does; BuildKit without a session would leave them out` };
+    return { ...engine, warning: `service "${job.service}": BuildKit without a session leaves out ${files} (it needs BuildKit for ${needs[0]!.what})` };
   }
   return engine;
 }

@@ -104,7 +104,7 @@ async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServic
     const kept = (service['x-compose'] as { build?: Record<string, unknown> } | undefined)?.build;
     entries.push({ service: name, image: service.image ?? builtImageName(project, name), build, ...(kept ? { kept } : {}) });
   }
-  const targets = buildTargets(entries, [], { projectDir, vars }, problems);
+  const targets = buildTargets(entries, [], { project, projectDir, vars }, problems);
   const inputError = () => new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
   if (hasErrors(problems)) throw inputError();
   // a bad COMPOSE_PARALLEL_LIMIT is bad input where something is to be built, before waiting for the project

@@ -1,5 +1,6 @@
 import type { Problem, ServiceBuild } from '@berth/spec';
 import type { BuildTarget } from './build-images.js';
+import { builtImageName, builtImageNameProblem } from '../up/desired.js';
 import { buildJob, type BuildJob } from './build-job.js';
 
 /** A service whose image is built: its resolved `build`, and the name the image gets. */
@@ -12,7 +13,7 @@ export interface BuildEntry {
 }
 
 /** What makes two jobs the same build: everything but the service's name. */
-const signature = (job: BuildJob) => JSON.stringify({ ...job, service: undefined, info: undefined });
+const signature = (job: BuildJob) => JSON.stringify({ ...job, service: undefined, info: undefined, cannotBuild: job.cannotBuild.map((p) => p.code) });
 
 /**
  * The images to build, one per image name, each with every service that runs it (a service without
@@ -23,11 +24,17 @@ const signature = (job: BuildJob) => JSON.stringify({ ...job, service: undefined
 export function buildTargets(
   entries: BuildEntry[],
   users: { service: string; image: string }[],
-  input: { projectDir: string; vars: Record<string, string | undefined> },
+  // project: the default image names are checked against it (`<project>-<service>`)
+  input: { project?: string; projectDir: string; vars: Record<string, string | undefined> },
   problems: Problem[],
 ): BuildTarget[] {
   const byImage = new Map<string, BuildTarget>();
   for (const entry of entries) {
+    const badName = input.project !== undefined && entry.image === builtImageName(input.project, entry.service) ? builtImageNameProblem(input.project, entry.service) : undefined;
+    if (badName) {
+      problems.push(badName);
+      continue;
+    }
     const job = buildJob(entry.service, entry.build, { projectDir: input.projectDir, image: entry.image, vars: input.vars, ...(entry.kept ? { kept: entry.kept } : {}) }, problems);
     if (!job) continue;
     const first = byImage.get(entry.image);

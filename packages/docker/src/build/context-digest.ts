@@ -125,9 +125,15 @@ function hashFile(full: string, entry: ContextEntry): string {
   }
 }
 
+/** What stands for the content of an entry that is no file: a link's target (as JSON), a device's numbers. */
+function specialContent(e: ContextEntry): string {
+  if (e.kind === 'symlink') return JSON.stringify(e.link ?? '');
+  return e.device ? `${e.device.major},${e.device.minor}` : '';
+}
+
 /**
  * The digest of a walked context: for every entry its path, kind, permission bits and content (a file's
- * sha256, a link's target). Owners and timestamps are not part of it (the engine gets files as root, and
+ * sha256, a link's target, a device's numbers). Owners and timestamps are not part of it (the engine gets files as root, and
  * a touched file builds the same image), so only a change that can change the image changes it.
  */
 export function digestContext(root: string, entries: readonly ContextEntry[], cache: ContentHashCache): string {
@@ -141,7 +147,7 @@ export function digestContext(root: string, entries: readonly ContextEntry[], ca
     if (e.kind === 'file') {
       lines[i] = `${ContentHashCache.key(e)}\0${e.mode}\n`;
       if (Math.max(e.mtimeMs, e.ctimeMs) > now - 1000) settled = false;
-    } else lines[i] = `${e.path}\0${e.kind}\0${e.mode}\0${e.kind === 'symlink' ? JSON.stringify(e.link ?? '') : ''}\n`;
+    } else lines[i] = `${e.path}\0${e.kind}\0${e.mode}\0${specialContent(e)}\n`;
   }
   const statsDigest = createHash('sha256').update(lines.join('')).digest('hex');
   const recalled = cache.recall(statsDigest);
@@ -155,7 +161,7 @@ export function digestContext(root: string, entries: readonly ContextEntry[], ca
       const known = cache.get(key);
       content = known ?? hashFile(`${root}/${e.path}`, e);
       if (!known) cache.set(key, e, content, now);
-    } else if (e.kind === 'symlink') content = JSON.stringify(e.link ?? '');
+    } else content = specialContent(e);
     // a path holds no NUL and a content no newline (a hash, or a link target as JSON), so one set of entries gives one text
     digest.update(`${e.path}\0${e.kind}\0${e.mode}\0${content}\n`);
   }

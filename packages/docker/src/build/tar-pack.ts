@@ -38,7 +38,9 @@ function paxRecords(records: Record<string, string>): Buffer {
 
 const fits = (s: string, max: number) => Buffer.byteLength(s) <= max && /^[\x20-\x7e]*$/.test(s);
 
-function header(name: string, type: string, size: number, mode: number, mtimeMs: number, link = ''): Buffer {
+const TYPES: Record<ContextEntry['kind'], string> = { file: '0', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6' };
+
+function header(name: string, type: string, size: number, mode: number, mtimeMs: number, link = '', device?: ContextEntry['device']): Buffer {
   const h = Buffer.alloc(BLOCK);
   h.write(name, 0, 100, 'utf8');
   octal(h, 100, 8, mode);
@@ -50,6 +52,10 @@ function header(name: string, type: string, size: number, mode: number, mtimeMs:
   h.write(type, 156, 1, 'ascii');
   h.write(link, 157, 100, 'utf8');
   h.write('ustar\u000000', 257, 8, 'ascii');
+  if (device) {
+    octal(h, 329, 8, device.major);
+    octal(h, 337, 8, device.minor);
+  }
   let sum = 0;
   for (const byte of h) sum += byte;
   h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
@@ -59,7 +65,7 @@ function header(name: string, type: string, size: number, mode: number, mtimeMs:
 const padding = (size: number) => Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
 
 /** The header blocks of one entry: a PAX header first when the name or link is long or not ASCII, or the file is huge. */
-export function entryHeaders(entry: { path: string; kind: ContextEntry['kind']; mode: number; size: number; mtimeMs: number; link?: string }): Buffer[] {
+export function entryHeaders(entry: { path: string; kind: ContextEntry['kind']; mode: number; size: number; mtimeMs: number; link?: string; device?: ContextEntry['device'] }): Buffer[] {
   const name = entry.kind === 'dir' ? `${entry.path}/` : entry.path;
   const link = entry.link ?? '';
   const size = entry.kind === 'file' ? entry.size : 0;
@@ -67,8 +73,7 @@ export function entryHeaders(entry: { path: string; kind: ContextEntry['kind']; 
   if (!fits(name, 100)) pax['path'] = name;
   if (!fits(link, 100)) pax['linkpath'] = link;
   if (size > USTAR_MAX_SIZE) pax['size'] = String(size);
-  const type = entry.kind === 'dir' ? '5' : entry.kind === 'symlink' ? '2' : '0';
-  const main = header(pax['path'] ? name.replace(/[^\x20-\x7e]/g, '_').slice(0, 99) : name, type, size > USTAR_MAX_SIZE ? 0 : size, entry.mode, entry.mtimeMs, pax['linkpath'] ? '' : link);
+  const main = header(pax['path'] ? name.replace(/[^\x20-\x7e]/g, '_').slice(0, 99) : name, TYPES[entry.kind], size > USTAR_MAX_SIZE ? 0 : size, entry.mode, entry.mtimeMs, pax['linkpath'] ? '' : link, entry.device);
   if (!Object.keys(pax).length) return [main];
   const records = paxRecords(pax);
   return [header(`PaxHeaders.0/${path.posix.basename(name).replace(/[^\x20-\x7e]/g, '_').slice(0, 80)}`, 'x', records.length, 0o644, entry.mtimeMs), records, padding(records.length), main];

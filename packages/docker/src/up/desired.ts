@@ -43,6 +43,22 @@ export function builtImageName(project: string, service: string): string {
   return `${project}-${service}`;
 }
 
+/**
+ * Docker refuses uppercase letters in an image's name, so a service named with them cannot build under the
+ * default name: bad input before anything is built, as docker-compose 1.29 says (Compose v2 lets the engine fail).
+ */
+export function builtImageNameProblem(project: string, service: string): Problem | undefined {
+  const image = builtImageName(project, service);
+  if (image === image.toLowerCase()) return undefined;
+  return {
+    code: 'build-image-name',
+    severity: 'error',
+    message: `service "${service}" has uppercase letters, which an image name cannot have (its image would be ${image})`,
+    path: ['services', service],
+    hint: 'use a lowercase service name, or give the service `image:`',
+  };
+}
+
 export interface DesiredInput {
   spec: BerthSpec;
   project: string;

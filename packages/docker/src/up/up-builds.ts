@@ -66,16 +66,13 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
   // a bad COMPOSE_PARALLEL_LIMIT is bad input only where something may be built
   const parallel = options.dryRun || options.mode === 'never' ? undefined : (options.parallel ?? buildParallelFromEnv(options.env));
   const problems: Problem[] = [];
-  const targets = buildTargets(entries, [...desired.values()], { projectDir: options.projectDir, vars: options.vars }, problems);
+  const targets = buildTargets(entries, [...desired.values()], { project: options.project, projectDir: options.projectDir, vars: options.vars }, problems);
   const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.mode, env: options.env, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
   problems.push(...planned.problems);
   if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
+  result.warnings.push(...problems.filter((p) => p.severity === 'warning'));
   for (const b of planned.builds) {
-    if (b.decision.action !== 'build') continue;
-    if (b.builder?.warning) result.warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
-    if (b.job.outsideProject) {
-      result.warnings.push({ code: 'build-context-outside', severity: 'warning', message: `service "${b.job.service}": build context ${b.job.context} is outside the project (${b.job.contextDir}); berth sends it, as Compose does`, path: ['services', b.job.service, 'build', 'context'] });
-    }
+    if (b.decision.action === 'build' && b.builder?.warning) result.warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
   }
   if (options.dryRun) {
     result.reports = planned.builds.map(plannedReport);
