@@ -92,4 +92,9 @@ describe('loading', () => {
     expect(parseRegistry('vm\n', '/etc/hostname').problems.map(formatProblem)).toEqual(['/etc/hostname:1:1: registry: expected a map, got "vm"']);
     expect(parseRegistry('- 1\n- 2\n', 'ports.yaml').problems.map(formatProblem)).toEqual(['ports.yaml:1:1: registry: expected a map, got a list']);
   });
+
+  it('does not echo bytes that are not text (a binary file read as UTF-8)', () => {
+    const binary = Buffer.from([0x4e, 0xff, 0x40, 0xfe, 0xc3, 0x28, 0x6b, 0x0e]).toString('utf8');
+    expect(parseSpec(binary, 'g.yaml').problems.map(formatProblem)).toEqual(['g.yaml:1:1: spec: expected a map, got text that is not UTF-8 (a binary file?)']);
+  });
 });

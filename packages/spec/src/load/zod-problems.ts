@@ -113,10 +113,14 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   return v;
 }
 
+/** The replacement character: the file held bytes that are not UTF-8 (JSON.stringify escapes control characters). */
+const NOT_TEXT = /\uFFFD/;
+
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+  // bytes that are not text (a binary file, UTF-16) are named as such: echoed, they garble the terminal
+  if (typeof v === 'string') return NOT_TEXT.test(v) ? 'text that is not UTF-8 (a binary file?)' : JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
   return String(v);
