@@ -3,6 +3,7 @@ import path from 'node:path';
 import { envMap, type Problem, type ServiceBuild } from '@berth/spec';
 import { readDockerfile, stageNames, type DockerfileInfo } from './dockerfile.js';
 import { IgnoreMatcher, readIgnoreFile, withBuildFiles } from './dockerignore.js';
+import { isRemoteContext } from './remote-context.js';
 
 /** One image to build, everything resolved: what berth sends to `POST /build`, and what its digest covers. */
 export interface BuildJob {
@@ -86,8 +87,6 @@ export function parseSize(value: string | number): number | undefined {
   return Math.round(Number(m[1]) * (UNITS[(m[2] || 'b').toLowerCase()] ?? 1));
 }
 
-const isRemote = (context: string) => /^(https?:\/\/|git@|git:\/\/|github\.com\/)/.test(context) || /\.git(#.*)?$/.test(context);
-
 const within = (dir: string, file: string) => {
   const rel = path.relative(dir, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined;
@@ -122,7 +121,7 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
     problems.push({ code, severity: 'error', message: `service "${name}": ${message}`, path: at(...field), ...(hint ? { hint } : {}) });
     return undefined;
   };
-  if (isRemote(build.context)) {
+  if (isRemoteContext(build.context)) {
     return fail('build-context-remote', `build context ${build.context} is a URL; berth builds from a local directory`, ['context'], `clone it and point context at the directory, or ${sessionHint(name)}`);
   }
   const contextDir = path.resolve(input.projectDir, build.context);

@@ -1,5 +1,5 @@
-import type { BerthSpec, Problem } from '@berth/spec';
-import { Document } from 'yaml';
+import { specSecrets, type BerthSpec, type Problem } from '@berth/spec';
+import { writeYaml } from './yaml-write.js';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
 import { escapeDollars } from './references.js';
@@ -73,14 +73,30 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   for (const [k, v] of Object.entries(spec)) if (k.startsWith('x-') && k !== 'x-compose' && k !== 'x-berth') compose[k] = v;
   const berth: ComposeMap = {};
   for (const key of BERTH_TOP) if (raw[key] !== undefined) berth[key] = raw[key];
+  if (berth.env !== undefined) berth.env = withoutSecretDefaults(berth.env, spec, sink);
   if (Object.keys(berthServices).length) berth.services = berthServices;
   // berth-only fields are literal text; the rest is the spec's own Compose text, references and `$$` as written
   compose['x-berth'] = escapeDollars(berth);
   const text = composeText(compose, sink) as ComposeMap;
-  // YAML 1.1 rules quote "off", "yes", "1:30": PyYAML (docker-compose 1.29) would read them as booleans and numbers
-  const doc = new Document(text, { version: '1.1', aliasDuplicateObjects: false });
-  doc.commentBefore = ` Written by \`berth compose\` from the berth spec; edit the spec, not this file.\n Fields Compose cannot express are kept under x-berth; \`berth import compose\` reads them back.`;
-  return { compose: text, yaml: doc.toString({ lineWidth: 0 }), problems: sink.problems };
+  const header = ` Written by \`berth compose\` from the berth spec; edit the spec, not this file.\n Fields Compose cannot express are kept under x-berth; \`berth import compose\` reads them back.`;
+  return { compose: text, yaml: writeYaml(text, header), problems: sink.problems };
+}
+
+/**
+ * The spec's `env` as written, less the defaults @berth/spec's rule (specSecrets) calls secret: the Compose
+ * file is committed, and a secret is never printed. Each dropped default is a warning naming it, never its value.
+ */
+function withoutSecretDefaults(env: unknown, spec: BerthSpec, sink: ProblemSink): unknown {
+  if (!isMap(env)) return env;
+  const secret = new Set(specSecrets(spec).found.filter((s) => s.path.length === 3 && s.path[0] === 'env' && s.path[2] === 'default').map((s) => String(s.path[1])));
+  return Object.fromEntries(
+    Object.entries(env).map(([name, def]) => {
+      if (!secret.has(name) || !isMap(def) || def.default === undefined) return [name, def];
+      sink.warn(['env', name, 'default'], 'is the default of a secret variable; not written (the Compose file is committed, and a secret is never printed)', 'compose-export-secret-default');
+      const { default: _secret, ...rest } = def;
+      return [name, rest];
+    }),
+  );
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { BerthSpec, Service } from '@berth/spec';
-import { isMap, type ComposeMap, type ProblemSink } from './model.js';
+import { isMap, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
 import { volumeTarget } from './merge.js';
 import { formatDuration } from './duration.js';
 import { parseComposePorts, spanText } from './ports.js';
-import { rebaseService } from './paths.js';
+import { rebaseService, unmovedMessage } from './paths.js';
 import { escapeDollars, hasReference } from './references.js';
 import { BUILD_FIELDS } from './service-build.js';
 import { deployToCompose, objectReferenceToCompose } from './export-deploy.js';
@@ -115,7 +115,9 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
   for (const k of BERTH_ONLY) if (scope.raw[k] !== undefined) berth[k] = scope.raw[k];
   // berth-only fields are literal text: Compose would interpolate them, so every `$` is escaped
   if (Object.keys(berth).length) out['x-berth'] = escapeDollars(berth);
-  return scope.specDir && scope.outDir ? (rebaseService(out, scope.specDir, scope.outDir) as ComposeMap) : out;
+  if (!scope.specDir || !scope.outDir) return out;
+  const unmoved = (field: DocPath, text: string) => scope.sink.warn(['services', id, ...field], unmovedMessage(text, "the Compose file's directory"), 'compose-path-not-moved');
+  return rebaseService(out, scope.specDir, scope.outDir, { unmoved }) as ComposeMap;
 }
 
 /** Build fields Debian's docker-compose 1.29 knows; the others travel under the build's `x-berth`. */

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js';
 import { mergeService } from './merge.js';
-import { rebaseService } from './paths.js';
+import { rebaseService, unmovedMessage, type RebaseNotes } from './paths.js';
 
 /** What `extends` needs from the loader: another file's services, read and interpolated (cached). */
 export interface ExtendsContext {
@@ -57,7 +57,11 @@ function resolveOne(scope: FileScope, name: string, ctx: ExtendsContext, chain: 
     ctx.sink.error(at.path, `service "${baseName}" not found${fileRef ? ` in ${fileRef}` : ''}`, 'compose-extends', scope.file);
     return withoutExtends(svc);
   }
-  const base = rebaseService(resolveOne(baseScope, baseName, ctx, [...chain, key]), baseScope.dir, scope.dir);
+  const notes: RebaseNotes = {
+    resolved: (text) => scalarText(ctx.resolved(text)),
+    unmoved: (field, text) => ctx.sink.warn(['services', name, ...field], unmovedMessage(text, `the directory of ${scope.file}, which extends it`), 'compose-path-not-moved', scope.file),
+  };
+  const base = rebaseService(resolveOne(baseScope, baseName, ctx, [...chain, key]), baseScope.dir, scope.dir, notes);
   return mergeService(base, withoutExtends(svc), ctx.resolved);
 }
 

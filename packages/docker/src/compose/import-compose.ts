@@ -1,13 +1,14 @@
 import { dirname, join, resolve } from 'node:path';
 import { displayPath, parseSpec, type Problem } from '@berth/spec';
-import { Document } from 'yaml';
-import { isMap, ProblemSink, type ComposeMap } from './model.js';
+import { isMap, ProblemSink, type ComposeMap, type DocPath } from './model.js';
 import { loadComposeProject, lookupFor, type ComposeLoadOptions, type LoadedCompose } from './load-project.js';
 import { keepsReferences } from './service-to-berth.js';
 import { referencedNames } from './references.js';
-import { rebasePath, rebaseService } from './paths.js';
+import { rebasePath, rebaseService, unmovedMessage, type RebaseNotes } from './paths.js';
+import { interpolate, type Lookup } from './interpolate.js';
 import { composeToSpec } from './to-spec.js';
 import { locateProblems } from './sources.js';
+import { writeYaml } from './yaml-write.js';
 
 export interface ImportComposeOptions extends ComposeLoadOptions {
   /** Where the spec will be written; relative paths in it are rewritten to be relative to its directory. */
@@ -35,8 +36,8 @@ export function importCompose(options: ImportComposeOptions): ImportComposeResul
   const loadProblems = loaded.problems.map(keptRequired);
   if (loadProblems.some((p) => p.severity === 'error')) return { problems: loadProblems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const baseDir = options.output ? dirname(resolve(options.cwd, options.output)) : loaded.projectDir;
-  const model = rebaseModel(loaded.model, loaded.projectDir, baseDir);
   const sink = new ProblemSink();
+  const model = rebaseModel(loaded, baseDir, sink);
   const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink, lookupFor: (service) => (service === undefined ? loaded.lookup : lookupFor(loaded, service)) });
   referenceNotes(loaded, baseDir, options.cwd, sink);
   const problems = [...loadProblems, ...locateProblems(sink.problems, loaded.sources)];
@@ -80,22 +81,28 @@ function referenceNotes(loaded: LoadedCompose, baseDir: string, cwd: string, sin
 
 const list = (names: string[]) => (names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', '));
 
-function rebaseModel(model: ComposeMap, from: string, to: string): ComposeMap {
+/** The model's relative paths rewritten for the spec's directory; a path that starts with a variable stays, with a warning. */
+function rebaseModel(loaded: LoadedCompose, to: string, sink: ProblemSink): ComposeMap {
+  const { model, projectDir: from } = loaded;
   if (from === to) return model;
+  const notesAt = (at: DocPath, lookup: Lookup): RebaseNotes => ({
+    resolved: (text) => {
+      const { value, unset, required } = interpolate(text, lookup);
+      return unset.length || required.length ? undefined : value;
+    },
+    unmoved: (field, text) => sink.warn([...at, ...field], unmovedMessage(text, "the spec's directory"), 'compose-path-not-moved'),
+  });
   const out: ComposeMap = { ...model };
-  if (isMap(model.services)) out.services = Object.fromEntries(Object.entries(model.services).map(([k, v]) => [k, rebaseService(v, from, to)]));
+  if (isMap(model.services)) out.services = Object.fromEntries(Object.entries(model.services).map(([k, v]) => [k, rebaseService(v, from, to, notesAt(['services', k], lookupFor(loaded, k)))]));
   // A secret's or config's file is relative to the Compose file too.
   for (const kind of ['secrets', 'configs']) {
     const defs = model[kind];
-    if (isMap(defs)) out[kind] = Object.fromEntries(Object.entries(defs).map(([k, d]) => [k, isMap(d) && typeof d.file === 'string' ? { ...d, file: rebasePath(d.file, from, to) } : d]));
+    if (isMap(defs)) out[kind] = Object.fromEntries(Object.entries(defs).map(([k, d]) => [k, isMap(d) && typeof d.file === 'string' ? { ...d, file: rebasePath(d.file, from, to, notesAt([kind, k], loaded.lookup), ['file']) } : d]));
   }
   return out;
 }
 
 /** The spec as YAML, written by the yaml library with a header saying where it came from. */
 export function specYaml(spec: ComposeMap, files: string[]): string {
-  // YAML 1.1 rules quote "off" and "yes", so tools with older YAML parsers read them as the strings they are
-  const doc = new Document(spec, { version: '1.1', aliasDuplicateObjects: false });
-  doc.commentBefore = ` Imported from ${files.join(', ')} by \`berth import compose\`.\n Fields berth cannot carry are kept under x-compose; \`berth compose\` writes them back.`;
-  return doc.toString({ lineWidth: 0 });
+  return writeYaml(spec, ` Imported from ${files.join(', ')} by \`berth import compose\`.\n Fields berth cannot carry are kept under x-compose; \`berth compose\` writes them back.`);
 }

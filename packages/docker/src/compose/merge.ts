@@ -80,12 +80,17 @@ export function asMap(value: unknown, key: string): ComposeMap {
     if (key === 'depends_on') out[text] = { condition: 'service_started' };
     else if (key === 'networks') out[text] = null;
     else {
-      const sep = key === 'extra_hosts' ? /[=:]/.exec(text) : /=/.exec(text);
-      if (sep) out[text.slice(0, sep.index)] = text.slice(sep.index + 1);
-      else out[text] = null;
+      const [name, value] = splitEntry(text, key);
+      out[name] = value;
     }
   }
   return out;
+}
+
+/** A list entry of `environment`, `labels`, `args` (`KEY=value`, or `KEY` alone: null) or `extra_hosts` (`host:ip` too), as name and value. */
+export function splitEntry(text: string, key: string): [string, string | null] {
+  const sep = key === 'extra_hosts' ? /[=:]/.exec(text) : /=/.exec(text);
+  return sep ? [text.slice(0, sep.index), text.slice(sep.index + 1)] : [text, null];
 }
 
 function uniqueBy(base: unknown[], over: unknown[], key: (v: unknown) => string): unknown[] {

@@ -1,5 +1,5 @@
 import { isMap, scalarText, type ComposeMap } from './model.js';
-import { asMap } from './merge.js';
+import { entriesAsMap } from './list-entries.js';
 import { hasReference, unescapeDollars } from './references.js';
 import type { FieldContext } from './service-fields.js';
 
@@ -65,7 +65,7 @@ export function convertBuild(resolved: unknown, written: unknown, ctx: FieldCont
       if (list?.every((x) => x !== undefined)) out[LISTS[key]!] = list;
       else keep(key, 'is not a list of text');
     } else if (key in MAPS || key === 'args') {
-      const map = asMap(written, key);
+      const map = entriesAsMap(written, v, key, [...at, key], ctx.sink);
       const entries = Object.entries(map).map(([k, x]) => [k, key === 'args' && (x === null || typeof x === 'number' || typeof x === 'boolean') ? x : scalarText(x)] as const);
       if (entries.every(([, x]) => x !== undefined) && (isMap(written) || Array.isArray(written))) out[key === 'args' ? 'args' : MAPS[key]!] = Object.fromEntries(entries);
       else keep(key, 'is not a map of text');

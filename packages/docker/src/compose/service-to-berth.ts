@@ -54,10 +54,8 @@ export interface ServiceScope {
 export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, raw: unknown = svc): ComposeMap {
   const out: ComposeMap = {};
   const ctx: FieldContext = { path: ['services', name], sink: scope.sink, keep: {} };
-  if (!isMap(svc)) {
-    if (svc !== null) scope.sink.warn(ctx.path, 'is not a mapping; imported as an empty service');
-    return out;
-  }
+  // composeToSpec has refused a service that is not a mapping, with its place
+  if (!isMap(svc)) return out;
   const written = isMap(raw) ? raw : svc;
   const gpu = convertGpu(svc, ctx, written);
   let berthExtras: ComposeMap | undefined;
@@ -107,7 +105,7 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, 
         break;
       }
       case 'environment':
-        out.environment = convertEnvironment(asWritten, ctx);
+        out.environment = convertEnvironment(asWritten, value, ctx);
         break;
       case 'env_file': {
         const files = convertEnvFile(value, asWritten, ctx, scope.baseDir);
@@ -142,7 +140,7 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, 
         if (ctx.keep.networks !== undefined) ctx.keep.networks = asWritten;
         break;
       case 'labels':
-        out.labels = convertLabels(asWritten, ctx);
+        out.labels = convertLabels(asWritten, value, ctx);
         break;
       case 'stop_grace_period': {
         const d = durationText(value);

@@ -20,7 +20,7 @@ export function readComposeFile(path: string, cwd: string, sink: ProblemSink, wa
   const file = displayPath(path, cwd);
   const where = wanted.by ? { file: wanted.by.file, path: wanted.by.path } : { file: undefined, path: [] as DocPath };
   const not = notAFile(path);
-  if (!existsSync(path) || not === 'a directory') {
+  if (!existsSync(path)) {
     sink.error(where.path, `${wanted.what} ${file} not found`, 'compose-file-not-found', where.file);
     return undefined;
   }

@@ -34,6 +34,7 @@ export function composeToSpec(model: ComposeMap, options: ComposeToSpecOptions):
   const lookupFor = options.lookupFor ?? (() => () => undefined);
   const berth = isMap(model['x-berth']) ? (unescapeDollars(model['x-berth']) as ComposeMap) : {};
   const keep: ComposeMap = {};
+  refuseServicesShape(model.services, sink);
   const services = isMap(model.services) ? model.services : {};
   const berthServices = isMap(berth.services) ? berth.services : {};
   const resolvedTop = resolveDeep({ name: model.name, networks: model.networks, volumes: model.volumes }, lookupFor(undefined)) as ComposeMap;
@@ -56,7 +57,9 @@ export function composeToSpec(model: ComposeMap, options: ComposeToSpecOptions):
       continue;
     }
     const scope = { services: serviceNames, networks: new Set(Object.keys(networks)), baseDir: options.baseDir, sink };
-    const converted = serviceToBerth(id, resolveDeep(svc, lookupFor(id)), scope, svc);
+    const resolved = resolveDeep(svc, lookupFor(id));
+    refuseServiceWithoutImage(id, resolved, sink);
+    const converted = serviceToBerth(id, resolved, scope, svc);
     (converted.profiles as string[] | undefined)?.forEach((p) => profiles.add(p));
     out[id] = converted;
   }
@@ -167,4 +170,21 @@ function convertVolumesTop(volumes: ComposeMap, writtenDefs: ComposeMap, sink: P
     out[name] = vol;
   }
   return out;
+}
+
+/** docker-compose refuses `services:` that is not a mapping of names to services (a list, a string). */
+function refuseServicesShape(services: unknown, sink: ProblemSink): void {
+  if (services === undefined || services === null || isMap(services)) return;
+  sink.error(['services'], `must be a mapping of service names to services, not ${Array.isArray(services) ? 'a list' : JSON.stringify(services)}`, 'compose-invalid-type');
+}
+
+/**
+ * A service must be a mapping (Compose refuses the file otherwise: an error). One with neither `image` nor
+ * `build` Compose refuses too, unless another file extends it: files of such bases exist (immich's
+ * hwaccel files), so it is imported, with a warning; `berth compose` keeps it under x-berth.services.
+ */
+function refuseServiceWithoutImage(id: string, svc: unknown, sink: ProblemSink): void {
+  if (isMap(svc) && ((svc.image !== undefined && svc.image !== null) || (svc.build !== undefined && svc.build !== null))) return;
+  if (isMap(svc) || svc === null) sink.warn(['services', id], 'has neither an image nor a build context, which Compose refuses unless another file extends this service; imported as it is', 'compose-service-no-image');
+  else sink.error(['services', id], `is ${JSON.stringify(svc)}, not a mapping; Compose refuses the file`, 'compose-invalid-service');
 }

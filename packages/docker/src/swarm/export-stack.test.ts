@@ -66,6 +66,15 @@ describe('berth compose --swarm: a stack file for docker stack deploy', () => {
     expect(compose.configs).toEqual({ motd: { external: true, name: 'shop_motd' } });
   });
 
+  it('quotes a string any YAML reader would take as another type, as berth compose does', () => {
+    const odd = parseSpec(`berth: 1\nrepo: { name: q }\nservices:\n  s:\n    image: app\n    environment: { MODE: "0o755", SEP: "<<", ON: "yes" }\n    command: [echo, "0o17"]\n`).value!;
+    const { yaml } = exportStack(odd, {});
+    expect(yaml).toContain('MODE: "0o755"');
+    expect(yaml).toContain('SEP: "<<"');
+    expect(yaml).toContain('"ON": "yes"');
+    expect(yaml).toContain('- "0o17"');
+  });
+
   it('takes a profile\'s services, a GPU as a generic resource', () => {
     const services = exportStack(spec, { profiles: ['gpu'] }).compose.services as Record<string, Record<string, unknown>>;
     expect(services.trainer!.deploy).toEqual({ resources: { reservations: { generic_resources: [{ discrete_resource_spec: { kind: 'NVIDIA-GPU', value: 1 } }] } } });

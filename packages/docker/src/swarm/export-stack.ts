@@ -1,5 +1,4 @@
 import { hasErrors, type BerthSpec, type Problem } from '@berth/spec';
-import { Document } from 'yaml';
 import { exportCompose, type ExportComposeOptions, type ExportComposeResult } from '../compose/export-compose.js';
 import { isMap, type ComposeMap } from '../compose/model.js';
 import { formatDuration } from '../compose/duration.js';
@@ -7,6 +6,7 @@ import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { builtImageName } from '../up/desired.js';
 import { gpuReservation, swarmIgnores } from './swarm-ignores.js';
+import { writeYaml } from '../compose/yaml-write.js';
 
 /** The Compose file format of a stack file: 3.9, which every docker CLI since 19.03 reads (Debian's 20.10 included). */
 export const STACK_FILE_VERSION = '3.9';
@@ -132,7 +132,7 @@ export function exportStack(spec: BerthSpec, options: ExportStackOptions = {}): 
     berth.notDeployed = dropped;
     stack['x-berth'] = berth;
   }
-  const doc = new Document(stack, { version: '1.1', aliasDuplicateObjects: false });
-  doc.commentBefore = ` Written by \`berth compose --swarm\` from the berth spec; edit the spec, not this file.\n Deploy it as berth would: docker stack deploy -c <this file> ${project}`;
-  return { compose: stack, yaml: doc.toString({ lineWidth: 0 }), problems };
+  // quoted for every reader, as berth compose writes (the docker CLI reads it with go-yaml)
+  const header = ` Written by \`berth compose --swarm\` from the berth spec; edit the spec, not this file.\n Deploy it as berth would: docker stack deploy -c <this file> ${project}`;
+  return { compose: stack, yaml: writeYaml(stack, header), problems };
 }
