@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, parseSpec } from '@berth/spec';
 import { checkEcosystem, findEcosystemFor, loadEcosystem, loadEcosystemFromSpecs } from '../src/index.js';
@@ -87,6 +88,15 @@ describe('a manifest that is wrong', () => {
 });
 
 describe('members that cannot be loaded are said, never replaced, and the rest is still checked', () => {
+  it('a member whose berth.yaml is a pipe: refused, never read (a pipe nobody writes would block for good)', async () => {
+    const { lines, members } = await load({}, (t) => {
+      rmSync(join(t.root, 'web', 'berth.yaml'));
+      execFileSync('mkfifo', [join(t.root, 'web', 'berth.yaml')]);
+    });
+    expect(lines).toEqual([expect.stringMatching(/^orchestrator\/ecosystem\.yaml:\d+:\d+: member web \(web\/berth\.yaml\): is a pipe, not a file/)]);
+    expect(members).toEqual(['data', 'tools']);
+  });
+
   it('a member path that does not exist', async () => {
     const { lines, members, result } = await load({ manifest: MANIFEST.replace('path: ../web/berth.yaml', 'path: ../wbe'), data: DATA.replace('services: [api] }', 'services: [api] }\n  - { repo: nobody }') });
     expect(lines).toEqual(['orchestrator/ecosystem.yaml:8:5: member web (wbe): no such file or folder (fix the path, clone the repo beside the others, or remove the member)']);

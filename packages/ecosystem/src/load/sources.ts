@@ -66,7 +66,8 @@ export async function readPath(abs: string, options: ReadOptions, origin: Member
     return { ok: false, reason, origin: { ...origin, text: shownPath(abs, options.cwd) } };
   }
   const file = shownPath(path, options.cwd);
-  const not = notAFile(path);
+  // a file found through a manifest, not named on the command line, may not be a pipe: one nobody writes blocks for good
+  const not = notAFile(path, { pipe: origin.kind === 'argument' });
   if (not) return { ok: false, reason: `is ${not === 'a directory' ? 'a folder' : not}, not a file`, origin: { ...origin, text: file } };
   try {
     const text = readFileSync(path, 'utf8');

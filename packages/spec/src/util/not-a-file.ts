@@ -7,7 +7,7 @@ import { BerthError } from '../problem.js';
  * that). One rule for every reader: a device such as /dev/zero or /dev/urandom has no end, and reading it whole
  * would run until memory does.
  */
-export function notAFile(path: string): 'a directory' | 'a device' | 'a socket' | undefined {
+export function notAFile(path: string, options: { pipe?: boolean } = {}): 'a directory' | 'a device' | 'a socket' | 'a pipe' | undefined {
   let stat;
   try {
     stat = statSync(path);
@@ -15,6 +15,8 @@ export function notAFile(path: string): 'a directory' | 'a device' | 'a socket' 
     return undefined;
   }
   if (stat.isDirectory()) return 'a directory';
+  // `pipe: false` for a file berth finds rather than one the user names: a pipe nobody writes blocks the read for good
+  if (options.pipe === false && stat.isFIFO()) return 'a pipe';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
   if (stat.isSocket()) return 'a socket';
   return undefined;
