@@ -38,6 +38,20 @@ describe('the clean fixture', () => {
   });
 });
 
+describe("each member's spec on its own, as its validate judges it", () => {
+  it('a secret with a default and a password written into the spec: said, with the repo, never the value', async () => {
+    const { report, lines } = await check({
+      data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n    environment: { DATA_DB_PASSWORD: hunter2-PLANTED }\n').replace('consumers:', 'env:\n  DATA_KEY: { secret: true, default: hunter3-PLANTED }\nconsumers:'),
+    });
+    expect(lines).toEqual([
+      expect.stringMatching(/^data\/berth\.yaml:9:\d+: warning: data: .*DATA_DB_PASSWORD/),
+      'data/berth.yaml:11:38: data: DATA_KEY is secret, so it must not have a default (it would sit in the spec and in .env.example)',
+    ]);
+    expect(report.problems.every((p) => (p as { repos?: string[] }).repos?.includes('data'))).toBe(true);
+    expect(JSON.stringify(report)).not.toContain('PLANTED');
+  });
+});
+
 describe('every per-repo port problem, through @berth/spec\'s port analysis', () => {
   it('an unregistered port', async () => {
     const { lines } = await check({ web: WEB.replace('    ports: [{ host: 8200, env: WEB_UI_PORT }]', '    ports: [{ host: 8200, env: WEB_UI_PORT }, 8201]') });
