@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,9 +94,8 @@ describe('berth devcontainer --check / --write', () => {
     expect(check.code).toBe(1);
     expect(check.stdout).toBe(
       [
-        '.devcontainer/devcontainer.json: out of step with berth.yaml (5 changes; run `berth devcontainer --write`)',
-        '  forwardPorts.1: remove 6006 (no service of the spec that runs in the devcontainer has this port)',
-        '  forwardPorts: add 6007 (port of tensorboard)',
+        '.devcontainer/devcontainer.json: out of step with berth.yaml (4 changes; run `berth devcontainer --write`)',
+        '  forwardPorts.1: 6006 -> 6007 (port of tensorboard, in place of one no service needs)',
         '  portsAttributes.8888.label: "Jupyter Lab" -> "Notebooks" (from jupyter-lab in the spec)',
         '  portsAttributes.6007: add {"label":"TensorBoard","onAutoForward":"silent"} (how the editor shows tensorboard\'s port)',
         '  portsAttributes.6006: remove {"label":"TensorBoard","onAutoForward":"silent"} (the port is no longer forwarded)',
@@ -105,7 +104,7 @@ describe('berth devcontainer --check / --write', () => {
     );
     expect(readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8')).toBe(before); // --check writes nothing
     const json = JSON.parse(berth(['devcontainer', '--check', '--json'], dir).stdout);
-    expect(json).toMatchObject({ ok: false, missing: false, changes: expect.arrayContaining([{ path: 'forwardPorts', after: 6007, why: 'port of tensorboard' }]) });
+    expect(json).toMatchObject({ ok: false, missing: false, changes: expect.arrayContaining([{ path: 'forwardPorts.1', before: 6006, after: 6007, why: 'port of tensorboard, in place of one no service needs' }]) });
 
     const write = berth(['devcontainer', '--write'], dir);
     expect(write.code).toBe(0);
@@ -145,6 +144,66 @@ describe('berth devcontainer --check / --write', () => {
     writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: none }\n');
     expect(berth(['devcontainer', '--check'], dir)).toMatchObject({ code: 2, stderr: 'berth: berth.yaml has no devcontainer\nhint: import one: berth import devcontainer\n' });
     expect(berth(['devcontainer', '--check', '--write'], dir).code).toBe(2);
+  });
+});
+
+describe('devcontainer.json as people write it', () => {
+  /** A repo of its own: berth.yaml and .devcontainer/devcontainer.json as given. */
+  function write(name: string, spec: string, json?: string): string {
+    const dir = join(tmp, `${name}-${++n}`);
+    mkdirSync(join(dir, '.devcontainer'), { recursive: true });
+    writeFileSync(join(dir, 'berth.yaml'), spec);
+    if (json !== undefined) writeFileSync(join(dir, '.devcontainer/devcontainer.json'), json);
+    return dir;
+  }
+  const web = (port: number) => `berth: 1\nrepo: { name: d }\nservices:\n  web:\n    name: Web\n    runtime: devcontainer\n    ports: [${port}]\ndevcontainer:\n  image: berth-test/busybox:1\n`;
+  const dcJson = (dir: string) => readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8');
+
+  it('--write through a symbolic link keeps the link and updates its target', () => {
+    const dir = write('link', web(9091));
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real/dc.json'), '{ "image": "berth-test/busybox:1", "forwardPorts": [8080] }');
+    symlinkSync('../real/dc.json', join(dir, '.devcontainer/devcontainer.json'));
+    expect(berth(['devcontainer', '--write'], dir).code).toBe(0);
+    expect(lstatSync(join(dir, '.devcontainer/devcontainer.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real/dc.json'), 'utf8')).toContain('"forwardPorts": [9091]');
+  });
+
+  it('a repeated key: --write edits the occurrence in effect (the last), and --check then agrees', () => {
+    const dir = write('dup', web(9090), '{\n  "image": "berth-test/busybox:1",\n  "forwardPorts": [3000],\n  "forwardPorts": [8080],\n  "portsAttributes": { "8080": { "label": "Web" } }\n}\n');
+    expect(berth(['devcontainer', '--write'], dir).code).toBe(0);
+    expect(dcJson(dir)).toBe('{\n  "image": "berth-test/busybox:1",\n  "forwardPorts": [3000],\n  "forwardPorts": [9090],\n  "portsAttributes": { "9090": { "label": "Web" } }\n}\n');
+    expect(berth(['devcontainer', '--check'], dir)).toMatchObject({ code: 0, stdout: '.devcontainer/devcontainer.json: in step with berth.yaml\n' });
+  });
+
+  it('a file that starts with a byte-order mark is written, keeping the mark', () => {
+    const dir = write('bom', web(9090), '\uFEFF{\n  "image": "berth-test/busybox:1",\n  "forwardPorts": [8080],\n}\n');
+    const r = berth(['devcontainer', '--write'], dir);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(dcJson(dir).startsWith('\uFEFF{\n  "image": "berth-test/busybox:1",\n  "forwardPorts": [9090],\n')).toBe(true);
+    expect(berth(['devcontainer', '--check'], dir).code).toBe(0);
+  });
+
+  it('a new file names the spec relative to itself; the registry note covers only the ports it forwards', () => {
+    const dir = write('tb', 'berth: 1\nrepo:\n  name: v\nregistry: ports.yaml\nservices:\n  tb:\n    name: TensorBoard\n    runtime: devcontainer\n    ports: [6006, "7000:7001", { host: 7100, protocol: udp }]\ndevcontainer:\n  image: berth-test/busybox:1\n');
+    writeFileSync(join(dir, 'ports.yaml'), 'registry: 1\nowner: v\nports: []\n');
+    const printed = berth(['devcontainer'], dir);
+    expect(printed.stdout).toContain('"forwardPorts": [6006]');
+    const notes = printed.stderr.split('\n').filter((l) => l.includes('the devcontainer forwards it'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('port 6006/tcp of v/tb is not in the port registry, and the devcontainer forwards it');
+    expect(berth(['devcontainer', '--write'], dir).code).toBe(0);
+    expect(dcJson(dir).split('\n')[0]).toBe('// Written by `berth devcontainer --write` from ../berth.yaml, which keeps forwardPorts, their portsAttributes and the GPU request in step.');
+  });
+
+  it('import, then --check: a file just imported is in step (unlabelled and range-labelled forwards)', () => {
+    const dir = join(tmp, `range-${++n}`);
+    mkdirSync(join(dir, '.devcontainer'), { recursive: true });
+    const json = '{ "image": "berth-test/busybox:1", "forwardPorts": [8080, "localhost:3000"], "portsAttributes": { "3000-3010": { "label": "range" } } }';
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), json);
+    expect(berth(['import', 'devcontainer'], dir).code).toBe(0);
+    expect(berth(['devcontainer', '--check'], dir)).toMatchObject({ code: 0, stdout: '.devcontainer/devcontainer.json: in step with berth.yaml\n' });
+    expect(dcJson(dir)).toBe(json);
   });
 });
 

@@ -51,7 +51,7 @@ export function serviceIdFromLabel(label: string): string | undefined {
 }
 
 /** The attributes of a port: its own key, else a range key holding it; regular-expression keys are for processes. */
-function attributesOf(config: DevcontainerJson, port: number): PortAttributes | undefined {
+export function attributesOf(config: DevcontainerJson, port: number): PortAttributes | undefined {
   const all = config.portsAttributes ?? {};
   if (all[String(port)]) return all[String(port)];
   for (const [key, attrs] of Object.entries(all)) {

@@ -1,6 +1,6 @@
 export { parseJsonc, lineCol, type JsoncDocument } from './jsonc.js';
 export { DevcontainerJson, ForwardPort, PortAttributes, HostGpuRequirement, HOST_PORT_RE } from './config-schema.js';
-export { parseDevcontainerJson, readDevcontainerJson, findDevcontainerConfigs, type DevcontainerConfigRead } from './read-config.js';
+export { parseDevcontainerJson, readDevcontainerJson, findDevcontainerConfigs, splitBom, type DevcontainerConfigRead } from './read-config.js';
 export { dockerfileBaseImage } from '@berth/docker/dockerfile';
 export { composeServiceImage } from './compose-service.js';
 export { gpuAskOf, gpuAskOfSpec, gpuAskMet, gpuRunArgIndices, hostGpuValue, type GpuAsk } from './gpu-request.js';

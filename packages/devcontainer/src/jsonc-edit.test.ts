@@ -54,8 +54,31 @@ describe('adding an entry', () => {
     );
   });
 
+  it('fills an empty array written on one line on that line', () => {
+    expect(valid(appendAt('{ "forwardPorts": [] }', ['forwardPorts'], 9090))).toBe('{ "forwardPorts": [9090] }');
+    expect(valid(appendAt('{\n\t"forwardPorts": [],\n}', ['forwardPorts'], 9090))).toBe('{\n\t"forwardPorts": [9090],\n}');
+  });
+
   it('replaces a value in place', () => {
     expect(valid(setAt('{ "gpu": "optional" /* laptops */ }', ['gpu'], true))).toBe('{ "gpu": true /* laptops */ }');
+  });
+});
+
+describe('a repeated key', () => {
+  // the last occurrence is the one in effect (jsonc-parser's getNodeValue, the Dev Containers CLI)
+  const dup = '{\n  "forwardPorts": [3000],\n  "forwardPorts": [8080],\n  "p": { "8080": { "label": "a" } },\n  "p": { "8080": { "label": "b" } }\n}';
+
+  it('is edited where it takes effect: the last occurrence', () => {
+    expect(parse(valid(setAt(dup, ['forwardPorts', 0], 9090)))).toMatchObject({ forwardPorts: [9090] });
+    expect(setAt(dup, ['forwardPorts', 0], 9090)).toContain('"forwardPorts": [3000],\n  "forwardPorts": [9090]');
+    expect(parse(valid(setAt(dup, ['p', '8080', 'label'], 'c')))).toMatchObject({ p: { '8080': { label: 'c' } } });
+    expect(parse(valid(appendAt(dup, ['forwardPorts'], 1)))).toMatchObject({ forwardPorts: [8080, 1] });
+    expect(parse(valid(removeAt(dup, ['forwardPorts', 0])))).toMatchObject({ forwardPorts: [] });
+  });
+
+  it('is removed with every occurrence, so that no earlier one comes into effect', () => {
+    expect(parse(valid(removeAt(dup, ['p', '8080'])))).toEqual({ forwardPorts: [8080], p: {} });
+    expect(parse(valid(removeAt(dup, ['forwardPorts'])))).toEqual({ p: { '8080': { label: 'b' } } });
   });
 });
 

@@ -1,11 +1,13 @@
-import { createScanner, findNodeAtLocation, parseTree, type JSONPath, type Node, type SyntaxKind } from 'jsonc-parser';
+import { createScanner, parseTree, type JSONPath, type Node, type SyntaxKind } from 'jsonc-parser';
+import { nodeAt } from './jsonc.js';
 import { TOKEN, TRIVIA } from './jsonc-tokens.js';
 
 /**
  * Small edits to a JSONC text that change only what they must: a value replaced in place, an entry added after
  * the last one in the style around it, an entry removed with its own line (and its comment on that line) and the
  * comma it no longer needs. Everything else keeps its bytes. (jsonc-parser's own `modify` reformats the
- * enclosing array and leaves a stray comma when the removed property had a trailing one.)
+ * enclosing array and leaves a stray comma when the removed property had a trailing one.) Where a key is repeated,
+ * the edit goes to the occurrence in effect, the last (see nodeAt).
  */
 export interface JsoncStyle {
   /** One level of indentation: a tab or some spaces. */
@@ -67,19 +69,27 @@ function parse(text: string): Node {
   return root;
 }
 
-/** The child of a container at a path's last segment: a property node in an object, the element in an array. */
+/** The child of a container at a path's last segment: a property node in an object (the last of a repeated key), the element in an array. */
 function childAt(root: Node, path: JSONPath): { parent: Node; index: number } | undefined {
-  const parent = findNodeAtLocation(root, path.slice(0, -1));
+  const parent = nodeAt(root, path.slice(0, -1));
   const last = path[path.length - 1];
   if (!parent?.children) return undefined;
   if (parent.type === 'array' && typeof last === 'number') return last < parent.children.length ? { parent, index: last } : undefined;
   if (parent.type !== 'object') return undefined;
-  const index = parent.children.findIndex((p) => p.children?.[0]?.value === last);
+  const index = parent.children.findLastIndex((p) => p.children?.[0]?.value === last);
   return index === -1 ? undefined : { parent, index };
 }
 
-/** Removes the property or element at `path` (nothing when there is none). */
+/**
+ * Removes the property or element at `path` (nothing when there is none). A repeated key goes with all its
+ * occurrences: removing only the last would bring an earlier one into effect.
+ */
 export function removeAt(text: string, path: JSONPath): string {
+  const once = removeOne(text, path);
+  return once === text || typeof path[path.length - 1] === 'number' ? once : removeAt(once, path);
+}
+
+function removeOne(text: string, path: JSONPath): string {
   const at = childAt(parse(text), path);
   if (!at) return text;
   const { parent, index } = at;
@@ -120,12 +130,18 @@ function inline(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Adds an entry after the last one of an object or array: on its own line in a multi-line container, else inline. */
+/**
+ * Adds an entry after the last one of an object or array: on its own line in a multi-line container, else inline.
+ * An empty array written on one line (`[]`) stays on one line; an empty object opens a block.
+ */
 function addLast(text: string, container: Node, prefix: string, value: unknown, style: JsoncStyle): string {
   const children = container.children ?? [];
   const open = container.offset;
   const close = container.offset + container.length - 1;
   const baseIndent = indentAt(text, open);
+  if (!children.length && container.type === 'array' && !text.slice(open, close).includes('\n')) {
+    return apply(text, [{ offset: open + 1, length: close - open - 1, content: inline(value) }]);
+  }
   if (!children.length) {
     const indent = baseIndent + style.unit;
     return apply(text, [{ offset: open + 1, length: close - open - 1, content: `${style.eol}${indent}${prefix}${render(value, style, indent, prefix)}${style.eol}${baseIndent}` }]);
@@ -151,12 +167,12 @@ function addLast(text: string, container: Node, prefix: string, value: unknown, 
 /** Sets the value at `path`: replaced in place when it is there, else added to its object or array (made when missing). */
 export function setAt(text: string, path: JSONPath, value: unknown, style: JsoncStyle = styleOf(text)): string {
   const root = parse(text);
-  const existing = findNodeAtLocation(root, path);
+  const existing = nodeAt(root, path);
   if (existing) {
     const lineStart = text.lastIndexOf('\n', existing.offset - 1) + 1;
     return apply(text, [{ offset: existing.offset, length: existing.length, content: render(value, style, indentAt(text, existing.offset), text.slice(lineStart, existing.offset).trimStart()) }]);
   }
-  const parent = findNodeAtLocation(root, path.slice(0, -1));
+  const parent = nodeAt(root, path.slice(0, -1));
   const key = path[path.length - 1]!;
   if (!parent) return setAt(text, path.slice(0, -1), typeof key === 'number' ? [value] : { [key]: value }, style);
   if (parent.type !== 'object' && parent.type !== 'array') throw new Error(`${path.slice(0, -1).join('.')} is not an object or array`);
@@ -165,7 +181,7 @@ export function setAt(text: string, path: JSONPath, value: unknown, style: Jsonc
 
 /** Adds `value` at the end of the array at `path` (made when missing). */
 export function appendAt(text: string, path: JSONPath, value: unknown, style: JsoncStyle = styleOf(text)): string {
-  const array = findNodeAtLocation(parse(text), path);
+  const array = nodeAt(parse(text), path);
   if (!array) return setAt(text, path, [value], style);
   return setAt(text, [...path, array.children?.length ?? 0], value, style);
 }

@@ -1,4 +1,4 @@
-import { createScanner, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, getNodeValue, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { MAX_NESTING, TOO_DEEP, type Problem } from '@berth/spec';
 import { TOKEN } from './jsonc-tokens.js';
 
@@ -32,6 +32,21 @@ const WORDS: Record<string, string> = {
   InvalidEscapeCharacter: 'bad escape character',
   InvalidCharacter: 'a character not allowed in a string (a raw line break or control character)',
 };
+
+/**
+ * The node at `path`, where a repeated key's LAST property is the one that counts: getNodeValue, the Dev Containers
+ * CLI and editors read it so (jsonc-parser's findNodeAtLocation takes the first, which is not the one in effect).
+ */
+export function nodeAt(root: Node | undefined, path: JSONPath): Node | undefined {
+  let node = root;
+  for (const segment of path) {
+    if (!node?.children) return undefined;
+    if (node.type === 'array' && typeof segment === 'number') node = node.children[segment];
+    else if (node.type === 'object' && typeof segment === 'string') node = node.children.findLast((p) => p.children?.[0]?.value === segment)?.children?.[1];
+    else return undefined;
+  }
+  return node;
+}
 
 /** 1-based line and column of a 0-based offset. */
 export function lineCol(text: string, offset: number): { line: number; col: number } {
@@ -69,7 +84,7 @@ export function parseJsonc(text: string, file: string): { doc: JsoncDocument; pr
     locate(path) {
       if (!root) return { line: 1, col: 1 };
       for (let n = path.length; n >= 0; n--) {
-        const node = findNodeAtLocation(root, [...path.slice(0, n)]);
+        const node = nodeAt(root, path.slice(0, n));
         if (node) return lineCol(text, (n === path.length || !node.parent || node.parent.type !== 'property' ? node : node.parent).offset);
       }
       return { line: 1, col: 1 };

@@ -39,7 +39,15 @@ function fieldMessage(issue: { code: string; message: string; expected?: unknown
   return issue.message;
 }
 
-/** Reads and checks a devcontainer.json; a missing or unreadable file is one problem. */
+/**
+ * A file's text split at its UTF-8 byte-order mark: the editor and the Dev Containers CLI read past one, berth reads
+ * the body and writes the mark back as it was.
+ */
+export function splitBom<T extends string | undefined>(text: T): { bom: string; body: T } {
+  return text?.startsWith('\uFEFF') ? { bom: '\uFEFF', body: text.slice(1) as T } : { bom: '', body: text };
+}
+
+/** Reads and checks a devcontainer.json (past a byte-order mark); a missing or unreadable file is one problem. */
 export function readDevcontainerJson(path: string, file: string): DevcontainerConfigRead {
   const unreadable = (code: string, message: string): DevcontainerConfigRead => ({ doc: parseJsonc('{}', file).doc, problems: [{ code, severity: 'error', file, message }] });
   const not = notAFile(path);
@@ -50,7 +58,7 @@ export function readDevcontainerJson(path: string, file: string): DevcontainerCo
   } catch (err) {
     return unreadable((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', unreadableReason(err));
   }
-  return parseDevcontainerJson(text.replace(/^\uFEFF/, ''), file);
+  return parseDevcontainerJson(splitBom(text).body, file);
 }
 
 /**

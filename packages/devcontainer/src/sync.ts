@@ -1,6 +1,7 @@
 import type { JSONPath } from 'jsonc-parser';
 import { devcontainerForwards, type BerthSpec, type DevcontainerForward, type ForwardAttributes, type Problem } from '@berth/spec';
-import { HOST_PORT_RE, type DevcontainerJson } from './config-schema.js';
+import { HOST_PORT_RE, type DevcontainerJson, type PortAttributes } from './config-schema.js';
+import { attributesOf } from './import-config.js';
 import { gpuAskMet, gpuAskOfSpec, gpuRunArgIndices, hostGpuValue } from './gpu-request.js';
 import { appendAt, removeAt, setAt, styleOf, type JsoncStyle } from './jsonc-edit.js';
 
@@ -61,51 +62,79 @@ export function syncDevcontainerJson(text: string, config: DevcontainerJson, spe
   const editor = new Editor(text);
   const { forwards, problems } = devcontainerForwards(spec);
   const removed = syncForwardPorts(editor, config, forwards);
-  syncAttributes(editor, config, forwards, removed);
+  syncAttributes(editor, config, spec, forwards, removed);
   syncGpu(editor, config, spec);
   return { text: editor.text, changes: editor.changes, problems };
 }
 
+/**
+ * forwardPorts with the spec's forwards: an entry no longer wanted is replaced in place by one that is missing
+ * (so `[8080]` becomes `[9090]`, in its own style), then the rest are removed or appended. The keys no longer
+ * forwarded are returned.
+ */
 function syncForwardPorts(editor: Editor, config: DevcontainerJson, forwards: DevcontainerForward[]): string[] {
   const current = config.forwardPorts ?? [];
   const wanted = new Map(forwards.map((f) => [forwardKey(f.forward), f]));
-  const removed: string[] = [];
+  const unwanted: { index: number; key: string; why: string }[] = [];
   const kept = new Set<string>();
   for (let i = current.length - 1; i >= 0; i--) {
     const key = forwardKey(current[i]!);
-    if (wanted.has(key) && !kept.has(key)) {
-      kept.add(key);
-      continue;
-    }
-    removed.push(key);
-    editor.set(['forwardPorts', i], undefined, { before: current[i], why: kept.has(key) ? 'forwarded twice' : 'no service of the spec that runs in the devcontainer has this port' });
+    if (wanted.has(key) && !kept.has(key)) kept.add(key);
+    else unwanted.unshift({ index: i, key, why: kept.has(key) ? 'forwarded twice' : 'no service of the spec that runs in the devcontainer has this port' });
   }
   const missing = forwards.filter((f) => !kept.has(forwardKey(f.forward)));
   if (config.forwardPorts === undefined && missing.length) {
     editor.set(['forwardPorts'], missing.map((f) => f.forward), { after: missing.map((f) => f.forward), why: `the ports of ${missing.map((f) => f.service).join(', ')}` });
-    return removed;
+    return [];
   }
-  for (const f of missing) editor.append(['forwardPorts'], f.forward, { after: f.forward, why: `port of ${f.service}` });
-  return removed;
+  const replaced = Math.min(unwanted.length, missing.length);
+  unwanted.slice(0, replaced).forEach((u, n) => {
+    const f = missing[n]!;
+    editor.set(['forwardPorts', u.index], f.forward, { before: current[u.index], after: f.forward, why: `port of ${f.service}, in place of one ${u.why === 'forwarded twice' ? 'forwarded twice' : 'no service needs'}` });
+  });
+  for (const u of unwanted.slice(replaced).reverse()) editor.set(['forwardPorts', u.index], undefined, { before: current[u.index], why: u.why });
+  for (const f of missing.slice(replaced)) editor.append(['forwardPorts'], f.forward, { after: f.forward, why: `port of ${f.service}` });
+  return unwanted.map((u) => u.key);
 }
 
-function syncAttributes(editor: Editor, config: DevcontainerJson, forwards: DevcontainerForward[], removed: string[]): void {
-  if (!config.portsAttributes && forwards.length) {
-    const attributes = new Map(forwards.map((f) => [f.key, f.attributes])); // in the spec's order
-    editor.set(['portsAttributes'], attributes, { after: Object.fromEntries(attributes), why: `how the editor shows the ports of ${forwards.map((f) => f.service).join(', ')}` });
+/**
+ * The attributes berth asks of a forward, given those the file has for its port. A port the file already forwards,
+ * for a service without a `name`, needs no label when it has none: the label would only be the service's id, and
+ * importing such a file must leave it in step. (A port berth adds gets its label; a label there is kept in step.)
+ */
+function wantedAttributes(f: DevcontainerForward, spec: BerthSpec, config: DevcontainerJson, present: PortAttributes | undefined): Partial<ForwardAttributes> {
+  const unnamed = spec.services[f.service]?.name === undefined;
+  const forwarded = (config.forwardPorts ?? []).some((e) => forwardKey(e) === forwardKey(f.forward));
+  if (!unnamed || !forwarded || present?.label !== undefined) return f.attributes;
+  const { label: _label, ...rest } = f.attributes;
+  return rest;
+}
+
+const meets = (present: PortAttributes, want: Partial<ForwardAttributes>) => OWNED_ATTRIBUTES.every((a) => same(present[a], want[a]));
+
+function syncAttributes(editor: Editor, config: DevcontainerJson, spec: BerthSpec, forwards: DevcontainerForward[], removed: string[]): void {
+  if (!config.portsAttributes) {
+    const needed = forwards.map((f) => ({ f, want: wantedAttributes(f, spec, config, undefined) })).filter(({ want }) => Object.keys(want).length);
+    if (!needed.length) return;
+    const attributes = new Map(needed.map(({ f, want }) => [f.key, want])); // in the spec's order
+    editor.set(['portsAttributes'], attributes, { after: Object.fromEntries(attributes), why: `how the editor shows the ports of ${needed.map(({ f }) => f.service).join(', ')}` });
     return;
   }
-  const all = config.portsAttributes ?? {};
+  const all = config.portsAttributes;
   for (const f of forwards) {
     const have = all[f.key];
     if (!have) {
+      // a range key ("3000-3010") that says what the spec says is as good as the port's own
+      const range = attributesOf(config, f.port);
+      const want = wantedAttributes(f, spec, config, range);
+      if (range ? meets(range, want) : !Object.keys(want).length) continue;
       editor.set(['portsAttributes', f.key], f.attributes, { after: f.attributes, why: `how the editor shows ${f.service}'s port` });
       continue;
     }
+    const want = wantedAttributes(f, spec, config, have);
     for (const a of OWNED_ATTRIBUTES) {
-      const want = f.attributes[a as keyof ForwardAttributes];
-      if (same(have[a], want)) continue;
-      editor.set(['portsAttributes', f.key, a], want, { before: have[a], after: want, why: `from ${f.service} in the spec` });
+      if (same(have[a], want[a])) continue;
+      editor.set(['portsAttributes', f.key, a], want[a], { before: have[a], after: want[a], why: `from ${f.service} in the spec` });
     }
   }
   const still = new Set(forwards.map((f) => f.key));

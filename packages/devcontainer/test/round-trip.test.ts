@@ -83,9 +83,9 @@ describe('berth devcontainer --write changes only what berth owns', () => {
     );
     const read = parseDevcontainerJson(fixture, 'devcontainer.json');
     const out = syncDevcontainerJson(fixture, read.config!, s);
+    // 6006 gives its place to 5000: one change, in place
     expect(out.changes.map((c) => c.path)).toEqual([
       'forwardPorts.1',
-      'forwardPorts',
       'portsAttributes.8888.label',
       'portsAttributes.5000',
       'portsAttributes.6006',
@@ -121,6 +121,37 @@ describe('berth devcontainer --write changes only what berth owns', () => {
     const config = parseDevcontainerJson(text, 'x').config!;
     expect(syncDevcontainerJson(text, config, spec('', '  gpu: {}\n')).changes).toEqual([]);
     expect(syncDevcontainerJson(text, config, spec('', '')).text).toBe('{\n  "runArgs": []\n}\n');
+  });
+
+  const web = spec('  web:\n    name: Web\n    runtime: devcontainer\n    ports: [9090]\n', '');
+  const sync = (text: string, s: BerthSpec = web) => syncDevcontainerJson(text, parseDevcontainerJson(text, 'x').config!, s);
+
+  it('edits a repeated key where it takes effect, the last occurrence, and then has nothing left to do', () => {
+    const text = '{\n  "forwardPorts": [3000],\n  "forwardPorts": [8080],\n  "portsAttributes": { "8080": { "label": "Web" } }\n}\n';
+    const out = sync(text);
+    expect(out.text).toBe('{\n  "forwardPorts": [3000],\n  "forwardPorts": [9090],\n  "portsAttributes": { "9090": { "label": "Web" } }\n}\n');
+    expect(parseDevcontainerJson(out.text, 'x').config).toMatchObject({ forwardPorts: [9090] });
+    expect(sync(out.text).changes).toEqual([]);
+  });
+
+  it('replaces a port no longer forwarded in place, keeping a one-line array on one line', () => {
+    const out = sync('{ "image": "x", "forwardPorts": [8080] }');
+    expect(out.text).toBe('{ "image": "x", "forwardPorts": [9090], "portsAttributes": { "9090": { "label": "Web" } } }');
+    expect(out.changes[0]).toMatchObject({ path: 'forwardPorts.0', before: 8080, after: 9090 });
+  });
+
+  it('finds a file just imported in step: no label made up for an unlabelled port, a range label counts for its ports', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.devcontainer'));
+    const json = '{ "image": "x", "forwardPorts": [8080, "localhost:3000"], "portsAttributes": { "3000-3010": { "label": "range" } } }';
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), json);
+    const r = importDevcontainerFile({ configPath: join(dir, '.devcontainer/devcontainer.json'), specPath: join(dir, 'berth.yaml'), cwd: dir });
+    const imported = parseSpec(r.after!).value!;
+    expect(sync(json, imported).changes).toEqual([]);
+    // a port berth adds still gets its label, and a range that says otherwise gets the port's own entry
+    const named = parseSpec(r.after!.replace('name: range', 'name: Other')).value!;
+    expect(sync(json, named).changes.map((c) => [c.path, c.after])).toEqual([['portsAttributes.3000', { label: 'Other' }]]);
+    expect(newDevcontainerJson(imported)).toContain('"8080": { "label": "port-8080" }');
   });
 
   it('reads the example file back without a problem', () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { BerthError, analyzePorts, devcontainerPlace, displayPath, fileChangedError, findSpecFile, updateFileLocked, type Problem } from '@berth/spec';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { BerthError, analyzePorts, devcontainerForwards, devcontainerPlace, displayPath, fileChangedError, findSpecFile, updateFileLocked, type Problem } from '@berth/spec';
 import type { DevcontainerChange } from '@berth/devcontainer';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -50,7 +50,7 @@ export async function importDevcontainer(ctx: CliContext, path: string | undefin
 
 /** `berth devcontainer [--check|--write]`: devcontainer.json in step with the spec, changing only what berth owns. */
 export async function devcontainer(ctx: CliContext, opts: { check?: boolean; write?: boolean }): Promise<number> {
-  const { newDevcontainerJson, readDevcontainerJson, syncDevcontainerJson } = await import('@berth/devcontainer');
+  const { newDevcontainerJson, readDevcontainerJson, splitBom, syncDevcontainerJson } = await import('@berth/devcontainer');
   if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
   const ws = ctx.load();
   if (!ws.spec.devcontainer) {
@@ -74,7 +74,7 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
     after = sync.text;
     changes = sync.changes;
     notes.push(...sync.problems.map(inSpec));
-  } else after = newDevcontainerJson(ws.spec, displayPath(ws.specPath, dirname(path)));
+  } else after = newDevcontainerJson(ws.spec, specRelativeTo(dirname(path), ws.specPath));
 
   if (!opts.check && !opts.write) {
     if (ctx.json) ctx.out.writeJson({ ok: true, file, exists: before !== undefined, changes, warnings: notes, devcontainerJson: after });
@@ -101,8 +101,10 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
       updateFileLocked(
         path,
         (now) => {
-          if (now !== before) throw fileChangedError(file);
-          return after;
+          // read as berth read it (past a byte-order mark), written back with the mark it had
+          const { bom, body } = splitBom(now);
+          if (body !== before) throw fileChangedError(file);
+          return bom + after;
         },
         { display: file, purpose: `bringing it in step with ${ws.specFile}`, mkdir: true, ...lock },
       ),
@@ -117,15 +119,19 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   return ExitCode.Ok;
 }
 
+/** The spec as devcontainer.json's header names it: relative to the file's folder, posix, never absolute (the file is committed). */
+const specRelativeTo = (folder: string, specPath: string) => relative(folder, specPath).split(sep).join('/');
+
 /** The forwarded ports the registry does not hold, as warnings (berth validate reports them as errors). */
 function registryNotes(ctx: CliContext): Problem[] {
   const ws = ctx.load();
   if (!ws.registry) return [];
   const source = ws.specLoaded.source;
   const report = analyzePorts({ specs: [{ spec: ws.spec, file: ws.specFile, ...(source ? { source } : {}) }], registry: { value: ws.registry.value, file: ws.registry.file, ...(ws.registry.source ? { source: ws.registry.source } : {}) } });
-  const forwarded = new Set(Object.entries(ws.spec.services).filter(([, s]) => s.runtime?.some((r) => r.kind === 'devcontainer')).map(([id]) => id));
+  // only the ports the devcontainer forwards: a UDP port, a range or a remapped port of the same service is not one
+  const forwarded = new Set(devcontainerForwards(ws.spec).forwards.map((f) => f.path.join('.')));
   return report.problems
-    .filter((p) => (p.code === 'port-unregistered' || p.code === 'port-registered-elsewhere') && p.path?.[0] === 'services' && forwarded.has(String(p.path[1])))
+    .filter((p) => (p.code === 'port-unregistered' || p.code === 'port-registered-elsewhere') && p.path && forwarded.has(p.path.slice(0, 4).join('.')))
     .map((p) => ({ ...p, severity: 'warning' as const, message: `${p.message}, and the devcontainer forwards it` }));
 }
 
