@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BerthError } from '@berth/spec';
 import { dockerAvailable, dockerSkipReason, TEST_IMAGE } from '@berth/docker/testing';
 import { connectEngine, down, logs, restart, up, type LogLine } from '@berth/docker';
-import { httpd, leftovers, projectsFor } from './helpers.js';
+import { docker, httpd, leftovers, projectsFor } from './helpers.js';
 
 async function failure(p: Promise<unknown>): Promise<BerthError> {
   const err = await p.then(
@@ -12,6 +12,16 @@ async function failure(p: Promise<unknown>): Promise<BerthError> {
   );
   if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
   return err;
+}
+
+/** Waits (up to 20 s) until the engine has run a health check of the project's container and kept its output. */
+async function healthJudged(project: string): Promise<void> {
+  for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    const [c] = (await leftovers(project)).containers;
+    const info = c ? await docker.getContainer(c.Id).inspect() : undefined;
+    if (info?.State.Health?.Log?.length) return;
+  }
+  throw new Error(`no health check of ${project} ran within 20 s`);
 }
 
 describe('engine discovery without a daemon', () => {
@@ -54,8 +64,12 @@ describe.skipIf(!dockerAvailable())(`faults during up on a real engine${dockerSk
 
   it('times out naming the service still waiting and its last health output', async () => {
     const s = spec({ slow: httpd({ healthcheck: { test: 'echo not ready yet; exit 1', interval: '200ms', retries: 1000 } }) });
-    // --timeout is the deadline of the whole of up, starts included: leave them time on a loaded machine.
-    const err = await failure(up(current(), s, { env: {}, timeoutMs: 8000 }));
+    // Started first, and judged by the engine at least once, before the deadline that is tested starts: on a loaded
+    // machine (CI runs two Node versions side by side) the first check can come after a deadline that also had to
+    // cover the create and the start, and then there is no output yet to name.
+    await up(current(), s, { env: {}, wait: false });
+    await healthJudged(s.repo.name);
+    const err = await failure(up(current(), s, { env: {}, timeoutMs: 3000 }));
     expect(err.code).toBe('ERR_BERTH_WAIT_TIMEOUT');
     expect(err.message).toContain('timed out waiting for service "slow" to be healthy');
     expect(err.message).toContain('last health output: not ready yet');
