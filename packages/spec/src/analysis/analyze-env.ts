@@ -3,7 +3,7 @@ import type { Problem } from '../problem.js';
 import type { SourceDocument } from '../load/yaml-document.js';
 import { closest, editDistance } from '../util/did-you-mean.js';
 import { envValueProblem } from './env-values.js';
-import { defaultTypeProblem } from './env-schema-checks.js';
+import { defaultMisfit, defaultTypeProblem } from './env-schema-checks.js';
 import { isRequired, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 import type { EnvReport, EnvVarStatus } from './types.js';
 import { envValue } from './env-map.js';
@@ -56,10 +56,10 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
       problems.push({ code: 'env-empty', severity: 'error', ...(source === 'env-file' ? fileAt(v.name) : specAt(v.path)), message: `${v.name} is required ${why} but ${source === 'env-file' ? `empty in ${options.envFile!.file}` : 'set to an empty value'}` });
     } else if (source === 'default') {
       // nothing sets it: the app gets the default, which must fit the type as a set value must (validate says so too)
-      const wrong = defaultTypeProblem(v, (path) => ({ file: options.file, ...(options.source ? options.source.locate(path) : {}), path }));
-      if (wrong) {
-        Object.assign(status, { valid: false, reason: wrong.message.slice(v.name.length + 2) });
-        problems.push(wrong);
+      const misfit = defaultMisfit(v);
+      if (misfit) {
+        Object.assign(status, { valid: false, reason: misfit });
+        problems.push(defaultTypeProblem(v, (path) => ({ file: options.file, ...(options.source ? options.source.locate(path) : {}), path }))!);
       }
     } else if (value !== undefined && value !== '') {
       const wrong = envValueProblem({ type: v.type, values: v.declared?.values, pattern: v.declared?.pattern }, value);

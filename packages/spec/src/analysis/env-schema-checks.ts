@@ -38,10 +38,16 @@ export function checkEnvSchema(spec: BerthSpec, file?: string, source?: SourceDo
   return problems;
 }
 
-/** A declared default that does not fit its variable's type, pattern or values: the value the app gets when nothing sets it. */
-export function defaultTypeProblem(v: KnownEnvVar, at: (path: (string | number)[]) => Pick<Problem, 'file' | 'line' | 'col' | 'path'>): Problem | undefined {
+/** What is wrong with a declared default (its type, pattern or values), in words: "the default is not a whole number". */
+export function defaultMisfit(v: KnownEnvVar): string | undefined {
   const d = v.declared;
   if (d?.default === undefined) return undefined;
   const wrong = envValueProblem(d, String(d.default));
-  return wrong ? { code: 'env-default-type', severity: 'error', ...at(['env', v.name, 'default']), message: `${v.name}: the default ${wrong}` } : undefined;
+  return wrong ? `the default ${wrong}` : undefined;
+}
+
+/** A declared default that does not fit its variable's type, pattern or values: the value the app gets when nothing sets it. */
+export function defaultTypeProblem(v: KnownEnvVar, at: (path: (string | number)[]) => Pick<Problem, 'file' | 'line' | 'col' | 'path'>): Problem | undefined {
+  const misfit = defaultMisfit(v);
+  return misfit ? { code: 'env-default-type', severity: 'error', ...at(['env', v.name, 'default']), message: `${v.name}: ${misfit}` } : undefined;
 }

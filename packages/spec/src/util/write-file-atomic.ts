@@ -41,9 +41,9 @@ export function writeTarget(path: string): string {
  * Throws the file system's error; the temporary file never stays behind.
  */
 export function writeFileAtomic(linkOrPath: string, text: string, options: WriteFileAtomicOptions = {}): void {
-  if (options.mkdir) makeDirs(dirname(linkOrPath));
+  // a link whose folder is missing is no link yet: the target's folder is the one to make
   const path = writeTarget(linkOrPath);
-  if (options.mkdir && path !== linkOrPath) makeDirs(dirname(path));
+  if (options.mkdir) makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
   const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o644;
   let fd: number | undefined;
