@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BerthError } from '@berth/spec';
 import { CliContext, type GlobalOptions, type RunEnvironment } from './context.js';
 
 /** Registers one group of commands on the program. */
@@ -15,6 +16,14 @@ export function actionFactory(run: RunEnvironment, setExit: (code: number) => vo
       const cmd = args[args.length - 1] as Command;
       const ctx = new CliContext(run, cmd.optsWithGlobals() as GlobalOptions);
       // commander passes (positional..., options, command); implementations receive (ctx, positional..., options)
-      setExit(await impl(ctx, ...(args.slice(0, -1) as never)));
+      try {
+        setExit(await impl(ctx, ...(args.slice(0, -1) as never)));
+      } catch (err) {
+        // the spec's fields a failure names are shown where they are written (file:line:col)
+        if (!(err instanceof BerthError) || !err.problems.length) throw err;
+        const located = ctx.inSpec(err.problems);
+        if (located.every((p, i) => p === err.problems[i])) throw err;
+        throw new BerthError(err.code, err.message, { problems: located, ...(err.hint ? { hint: err.hint } : {}), cause: err });
+      }
     };
 }

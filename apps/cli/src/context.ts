@@ -111,6 +111,18 @@ export class CliContext {
     return startProgress(streams, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text });
   }
 
+  /**
+   * Problems about the spec's own fields (a `path` that is written in the spec, and no file) placed where the field
+   * is written: file:line:col. What an engine command found once the spec was loaded (an image the engine would
+   * refuse, a missing env file) then reads like what validate says. Others, and any before the spec is loaded, as they are.
+   */
+  inSpec(problems: Problem[], which: 'key' | 'value' = 'value'): Problem[] {
+    const ws = this.loaded;
+    const source = ws?.specLoaded.source;
+    if (!ws || !source) return problems;
+    return problems.map((p) => (p.file !== undefined || !p.path?.length || !writtenAt(source.value, p.path) ? p : { ...p, file: ws.specFile, ...source.locate(p.path, which) }));
+  }
+
   /** The spec path: --spec, else the nearest berth.yaml from the cwd up, else the bundled example (said on stderr). */
   resolveSpecPath(): { path: string; bundled: boolean } {
     if (this.options.spec) return { path: resolve(this.cwd, this.options.spec), bundled: false };
@@ -155,6 +167,16 @@ export class CliContext {
     };
     return this.loaded;
   }
+}
+
+/** Whether PATH leads to something written in VALUE (a parsed YAML file). */
+function writtenAt(value: unknown, path: readonly (string | number)[]): boolean {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return false;
+    at = (at as Record<string | number, unknown>)[key];
+  }
+  return true;
 }
 
 /** How long a write waits for another berth holding the file: BERTH_LOCK_TIMEOUT seconds, default 10. */

@@ -124,3 +124,34 @@ describe.skipIf(!dockerAvailable())(`berth up/status/down from the command line$
     expect(await leftovers()).toEqual([]);
   }, 60_000);
 });
+
+describe.skipIf(!dockerAvailable())(`berth up refusing what the engine would refuse${dockerSkipReason()}`, () => {
+  it('names each bad field where the spec writes it (file:line:col), exit 2, and creates nothing', async () => {
+    const docker = new Dockerode({ socketPath: dockerSocketPath() });
+    const project = uniqueProject('berth-cli-bad');
+    const dir = mkdtempSync(path.join(tmpdir(), 'berth-cli-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'berth.yaml'),
+        [`berth: 1`, `repo: { name: ${project} }`, `services:`, `  web:`, `    image: "Team/Web:1"`, `  api:`, `    image: "api:\${TAG}"`, `  ok: { image: ${TEST_IMAGE} }`, ''].join('\n'),
+      );
+      const env = { DOCKER_HOST: `unix://${dockerSocketPath()}`, TAG: 'two words' };
+      const r = await berth(['up', '--no-wait'], { cwd: dir, env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('berth.yaml:5:12: service "web": image "Team/Web:1" is not an image reference the engine accepts: its name "Team/Web" has capitals');
+      expect(r.stderr).toContain('berth.yaml:7:12: service "api": image "api:two words" is not an image reference the engine accepts: it has white space');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const json = JSON.parse((await berth(['up', '--no-wait', '--json'], { cwd: dir, env })).stdout) as { ok: boolean; problems: { file?: string; line?: number; col?: number; code: string }[] };
+      expect(json.ok).toBe(false);
+      expect(json.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.code}`)).toEqual(['berth.yaml:5:12 image-reference', 'berth.yaml:7:12 image-reference']);
+      expect(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } })).toEqual([]);
+      // validate says the same of the one written out; the one with ${TAG} is up's to judge once resolved
+      const v = await berth(['validate'], { cwd: dir, env });
+      expect(v.code).toBe(1);
+      expect(v.stdout + v.stderr).toContain('berth.yaml:5:12: service "web": image "Team/Web:1" is not an image reference');
+      expect(v.stdout + v.stderr).not.toContain('service "api": image');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -90,8 +90,7 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
           ctx.out.writeJson({ ok: true, compose: result.compose, warnings: result.problems, ...(opts.output ? { output: opts.output } : {}) });
           return ExitCode.Ok;
         }
-        const source = ws.specLoaded.source;
-        ctx.out.problems(result.problems.map((p) => ({ ...p, file: ws.specFile, ...(source && p.path ? source.locate(p.path, 'key') : {}) })), 'stderr');
+        ctx.out.problems(ctx.inSpec(result.problems, 'key'), 'stderr');
         if (outPath) ctx.out.note(`wrote ${opts.output}`);
         else ctx.run.stdout.write(result.yaml);
         return ExitCode.Ok;

@@ -59,8 +59,6 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   const place = devcontainerPlace(ws.spec.devcontainer.config);
   const path = resolve(dirname(ws.specPath), place.config);
   const file = displayPath(path, ctx.cwd);
-  const source = ws.specLoaded.source;
-  const inSpec = (p: Problem): Problem => ({ ...p, file: ws.specFile, ...(source && p.path ? source.locate(p.path) : {}) });
 
   let before: string | undefined;
   let after: string;
@@ -73,7 +71,7 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
     before = read.doc.text;
     after = sync.text;
     changes = sync.changes;
-    notes.push(...sync.problems.map(inSpec));
+    notes.push(...ctx.inSpec(sync.problems));
   } else after = newDevcontainerJson(ws.spec, specRelativeTo(dirname(path), ws.specPath));
 
   if (!opts.check && !opts.write) {

@@ -107,7 +107,7 @@ describe.skipIf(!dockerAvailable())(`what decides a build, against the engine${d
       const err = await failure(attempt);
       expect(err?.code).toBe('ERR_BERTH_BUILD_INPUT');
       expect(codes(err)).toEqual(expected);
-      expect(err?.problems?.[0]?.message).toBe(`service "Web.App" has uppercase letters, which an image name cannot have (its image would be ${project}-Web.App)`);
+      expect(err?.problems?.[0]?.message).toBe(`service "Web.App" cannot build under its default image name ${project}-Web.App: its name "${project}-Web.App" has capitals, which an image name cannot have`);
     }
     expect(await docker.getImage(`${project}-named`).inspect().catch(() => undefined)).toBeUndefined();
   });

@@ -92,6 +92,15 @@ describe('desiredContainer', () => {
     expect(problems.map((p) => p.code)).toEqual(['env-file-missing', 'no-image']);
   });
 
+  it('refuses an image the engine would refuse once its text is resolved, before anything starts', () => {
+    const problems: Problem[] = [];
+    expect(desiredContainer('dollars', input({ TAG: 'Bad Tag', API_TOKEN: 't', DB_PASSWORD: 'p' }), problems)).toBeUndefined();
+    expect(problems.map((p) => [p.code, p.path?.join('.'), p.message])).toEqual([
+      ['image-reference', 'services.dollars.image', 'service "dollars": image "img:Bad Tag" is not an image reference the engine accepts: it has white space'],
+    ]);
+    expect(desiredContainer('dollars', input({ TAG: '8', API_TOKEN: 't', DB_PASSWORD: 'p' }), [])?.image).toBe('img:8');
+  });
+
   it('resolves references in the text the engine gets, and turns $$ into $, as Compose does', () => {
     const problems: Problem[] = [];
     const d = desiredContainer('dollars', input({ TAG: '7', API_TOKEN: 't0k', DB_PASSWORD: 'pw', HOME: '/home/me' }), problems)!;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { BerthSpec, Problem, Service, ServiceBuild } from '@berth/spec';
+import { imageReferenceError, imageReferenceProblem, type BerthSpec, type Problem, type Service, type ServiceBuild } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import { BERTH_CONFIG_HASH, BERTH_MANAGED, COMPOSE_NUMBER, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_WORKDIR } from '../labels.js';
 import { containerName, networkName } from '../project-name.js';
@@ -44,18 +44,20 @@ export function builtImageName(project: string, service: string): string {
 }
 
 /**
- * Docker refuses uppercase letters in an image's name, so a service named with them cannot build under the
- * default name: bad input before anything is built, as docker-compose 1.29 says (Compose v2 lets the engine fail).
+ * A service whose default image name (`<project>-<service>`) the engine would refuse (a service named with capitals,
+ * or with `..`) cannot build under it: bad input before anything is built, as docker-compose 1.29 says (Compose v2
+ * lets the engine fail).
  */
 export function builtImageNameProblem(project: string, service: string): Problem | undefined {
   const image = builtImageName(project, service);
-  if (image === image.toLowerCase()) return undefined;
+  const why = imageReferenceProblem(image);
+  if (!why) return undefined;
   return {
     code: 'build-image-name',
     severity: 'error',
-    message: `service "${service}" has uppercase letters, which an image name cannot have (its image would be ${image})`,
+    message: `service "${service}" cannot build under its default image name ${image}: ${why}`,
     path: ['services', service],
-    hint: 'use a lowercase service name, or give the service `image:`',
+    hint: 'rename the service (lowercase letters, digits, single separators), or give it `image:`',
   };
 }
 
@@ -198,6 +200,11 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   const service = resolved.service;
   if (!service.image && !service.build) {
     problems.push({ code: 'no-image', severity: 'error', message: `service "${name}" has no image and no build; berth up cannot start it`, path: ['services', name], hint: 'add `image:` or `build:`, or give it a devcontainer/host runtime' });
+    return undefined;
+  }
+  const badImage = service.image === undefined ? undefined : imageReferenceProblem(service.image);
+  if (badImage) {
+    problems.push(imageReferenceError(`service "${name}"`, service.image!, badImage, { path: ['services', name, 'image'] }));
     return undefined;
   }
   // A built image is named as Compose names it, so one `docker compose build` made can be run

@@ -15,6 +15,7 @@ export { addRegistryEntries, type NewRegistryEntry } from './registry-edit.js';
 export { planRegistration, type RegistrationPlan } from './plan-registration.js';
 export { registerPortsInFile, type RegisterPortsInput } from './registry-edit-file.js';
 export { validateSpec, sortProblems, type ValidateInput } from './validate.js';
+export { checkImageReferences, imageReferenceError, imageReferenceProblem } from './image-reference.js';
 export { normalizeHostIp, hostIpsOverlap, bindsClash, isLocalHost } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';
 export { isPortValue } from './port-env.js';

@@ -3,6 +3,7 @@ import { analyzePorts } from './analyze-ports.js';
 import { checkDevcontainerForwards } from './devcontainer-forwards.js';
 import { checkEnvConventions } from './env-conventions.js';
 import { checkEnvSchema } from './env-schema-checks.js';
+import { checkImageReferences } from './image-reference.js';
 import { checkSecretsInSpec } from '../secrets/in-spec.js';
 import type { BerthSpec } from '../schema/spec.js';
 import type { SourceDocument } from '../load/yaml-document.js';
@@ -18,8 +19,8 @@ export interface ValidateInput {
 
 /**
  * Everything `berth validate` reports beyond what loading already did (schema and references):
- * the ports against the registry and each other, the devcontainer's forwards against Compose's ports, and what the
- * spec says of its environment (checkSpecEnv).
+ * the ports against the registry and each other, the devcontainer's forwards against Compose's ports, the images
+ * it names (checkImageReferences), and what the spec says of its environment (checkSpecEnv).
  * Sorted by file and position so the output reads top to bottom.
  */
 export function validateSpec(input: ValidateInput): Problem[] {
@@ -27,6 +28,7 @@ export function validateSpec(input: ValidateInput): Problem[] {
   const problems = [
     ...analyzePorts({ specs: [input.spec], registry: input.registry, env: input.env, envOrigins: input.envOrigins }).problems,
     ...checkDevcontainerForwards(input.spec),
+    ...checkImageReferences(spec, file, source),
     ...checkSpecEnv(spec, file, source),
   ];
   return sortProblems(problems, [file, ...(input.registry ? [input.registry.file] : [])]);

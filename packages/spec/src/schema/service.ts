@@ -185,7 +185,7 @@ export const Service = strictWithExtensions({
     .describe('Where it runs: compose (default), devcontainer, host, or several.'),
   profiles: z.array(Identifier).optional().describe('Compose profiles that enable it; none means always enabled.'),
   engine: Identifier.describe("The engine (a name under `engines`) it runs on; default: its profiles' engine, else the default engine.").optional(),
-  image: z.string().optional().describe(`The image to run; with build, the name the built image gets (default <project>-<service>, as in Compose). ${TEXT_NOTE}`),
+  image: z.string().optional().describe(`The image to run; with build, the name the built image gets (default <project>-<service>, as in Compose). berth validate refuses a reference the engine would refuse (capitals in the name, white space, a bad tag or digest). ${TEXT_NOTE}`),
   build: ServiceBuild.optional(),
   command: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),
   entrypoint: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),
