@@ -13,6 +13,8 @@ export interface Progress {
 /**
  * Progress for anything slower than a second: a spinner on a TTY that appears only after
  * `delayMs`, plain lines when not a TTY, nothing with --json (stdout stays JSON, progress is on stderr).
+ * Not on a TTY (a CI log, `2>file`), a run that has written no line of its own after a second (or `delayMs`,
+ * if longer) writes its text once, so a wait (a lock, a slow engine) is never silent there either.
  */
 export function startProgress(streams: Streams, options: { enabled: boolean; delayMs?: number; text?: string }): Progress {
   const out = streams.stderr;
@@ -23,6 +25,7 @@ export function startProgress(streams: Streams, options: { enabled: boolean; del
   let shown = false;
   let timer: NodeJS.Timeout | undefined;
   let lastPlain = '';
+  let wrote = false;
   const draw = () => {
     shown = true;
     out.write(`\r\u001b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`);
@@ -37,16 +40,26 @@ export function startProgress(streams: Streams, options: { enabled: boolean; del
       timer.unref();
     }, options.delayMs ?? 1000);
     timer.unref();
+  } else if (text) {
+    timer = setTimeout(() => {
+      if (wrote) return;
+      wrote = true;
+      lastPlain = text;
+      out.write(`${text}\n`);
+    }, Math.max(options.delayMs ?? 1000, 1000));
+    timer.unref();
   }
   return {
     update(next) {
       text = next;
       if (!tty && next !== lastPlain) {
         lastPlain = next;
+        wrote = true;
         out.write(`${next}\n`);
       }
     },
     log(line) {
+      wrote = true;
       if (tty) clear();
       out.write(`${line}\n`);
       if (tty && shown) draw();

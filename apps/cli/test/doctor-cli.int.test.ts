@@ -95,6 +95,20 @@ describe('berth doctor', () => {
     expect(out).toMatch(/sections need attention \(.*ports.*environment.*services and connections\)/);
     expect(out).not.toContain(secret);
   });
+
+  it('refuses a module the spec does not declare as bad input (exit 2), as env check does, before checking anything', async () => {
+    for (const args of [['--module', 'serch'], ['-m', 'search,nomod', '--json']]) {
+      const r = await doctor(...args);
+      expect({ args, status: r.status }).toEqual({ args, status: 2 });
+      expect(r.stdout + r.stderr).not.toContain('Docker engine');
+    }
+    expect((await doctor('--module', 'serch')).stderr).toContain('--module: module "serch" does not exist (did you mean "search"?)');
+    const json = JSON.parse((await doctor('-m', 'search,nomod', '--json')).stdout) as { ok: boolean; error: { code: string }; problems: { message: string }[] };
+    expect(json).toMatchObject({ ok: false, error: { code: 'ERR_BERTH_UNKNOWN_MODULE' } });
+    expect(json.problems.map((p) => p.message)).toEqual(['module "nomod" does not exist (known: search)']);
+    // the flag's comma-separated form names two modules, as env check reads it
+    expect((await doctor('-m', 'search,search', '--json')).status).toBe(1);
+  });
 });
 
 describe('berth doctor on the bundled example (a new user with no berth.yaml)', () => {

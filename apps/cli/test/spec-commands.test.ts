@@ -306,13 +306,16 @@ describe('berth validate, ports and env, run as the built binary', () => {
 
   it('usage errors are exit 2 and, with --json, one JSON document on stdout; a group without its subcommand is one', () => {
     reset();
-    for (const args of [['validate', '--bogus'], ['ports', 'register'], ['nosuchcmd'], ['validate', 'extra'], ['env']]) {
+    for (const args of [['validate', '--bogus'], ['ports', 'register'], ['nosuchcmd'], ['validate', 'extra'], ['env'], ['ports', 'bogus'], ['ports', 'list', 'extra']]) {
       const r = berth([...args, '--json'], repo);
       expect(r.code, args.join(' ')).toBe(2);
       expect(JSON.parse(r.stdout), args.join(' ')).toMatchObject({ ok: false, error: { code: 'ERR_BERTH_USAGE', message: expect.any(String) } });
     }
     expect(JSON.parse(berth(['validate', '--bogus', '--json'], repo).stdout).error.message).toBe("unknown option '--bogus'");
     expect(berth(['env'], repo)).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('Usage: berth env') });
+    // `berth ports` alone lists; any other word is named for what it is, not "too many arguments for 'list'"
+    expect(berth(['ports', 'bogus'], repo)).toMatchObject({ code: 2, stdout: '', stderr: "berth: 'bogus' is not a subcommand of berth ports (list, check, suggest, register), and list takes no arguments\n" });
+    expect(berth(['ports'], repo).code).toBe(0);
     expect(berth(['help', 'nosuch'], repo).code).toBe(2);
     expect(berth(['env', '--help'], repo)).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: berth env') });
     const both = berth(['up', '--build', '--no-build', '--dry-run'], repo, { DOCKER_HOST: 'unix:///nonexistent/berth.sock' });

@@ -73,7 +73,7 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
     .description('write the spec as a Compose file that docker-compose accepts; what Compose cannot express goes under x-berth')
     .option('-o, --output <file>', 'write the Compose file here (default: print it)')
     .option('--force', 'overwrite the output file when it exists')
-    .option('--swarm', 'write a stack file for docker stack deploy instead (format 3.12: host-mode ports, deploy:, no profiles)')
+    .option('--swarm', 'write a stack file for docker stack deploy instead (format 3.9, or 3.12 where a healthcheck has start_interval: host-mode ports, deploy:, no profiles)')
     .option('--profile <name>', 'with --swarm: a profile whose services the stack holds (repeatable; default COMPOSE_PROFILES)', collect, [])
     .action(
       action(async (ctx, opts: { output?: string; force?: boolean; swarm?: boolean; profile: string[] }) => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BerthError } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -23,6 +24,15 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
   ports
     .command('list', { isDefault: true })
     .description('every registry entry and every port the spec publishes: port, protocol, repo, service, env var, status')
+    // `berth ports` alone lists; a word that is no subcommand reaches list as an argument, and is named as what it is
+    .allowExcessArguments()
+    .hook('preAction', (_ports, list) => {
+      const [word] = list.args;
+      if (word !== undefined) {
+        const known = ports.commands.map((c) => c.name());
+        throw new BerthError('ERR_BERTH_USAGE', `'${word}' is not a subcommand of berth ports (${known.join(', ')}), and list takes no arguments`);
+      }
+    })
     .action(action(async (ctx) => (await import('./spec/ports.js')).list(ctx)));
   ports
     .command('check')

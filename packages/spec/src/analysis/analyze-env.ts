@@ -80,17 +80,19 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
 }
 
 function checkModules(spec: BerthSpec, asked: string[], problems: Problem[]): string[] {
+  problems.push(...unknownModuleProblems(spec, asked));
+  return [...new Set(asked.filter((m) => Object.hasOwn(spec.modules, m)))];
+}
+
+/** One problem per module name the spec does not declare (a `--module` flag's): bad input, with a did-you-mean. */
+export function unknownModuleProblems(spec: BerthSpec, asked: readonly string[]): Problem[] {
   const known = Object.keys(spec.modules);
-  const ok: string[] = [];
-  for (const m of asked) {
-    if (known.includes(m)) {
-      if (!ok.includes(m)) ok.push(m);
-      continue;
-    }
-    const guess = closest(m, known);
-    problems.push({ code: 'unknown-module', severity: 'error', file: '--module', message: `module "${m}" does not exist${guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}` });
-  }
-  return ok;
+  return asked
+    .filter((m) => !known.includes(m))
+    .map((m) => {
+      const guess = closest(m, known);
+      return { code: 'unknown-module', severity: 'error', file: '--module', message: `module "${m}" does not exist${guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}` } satisfies Problem;
+    });
 }
 
 function requiredBecause(v: KnownEnvVar, modules: readonly string[]): string {

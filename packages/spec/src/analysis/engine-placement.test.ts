@@ -58,4 +58,10 @@ describe('where each service runs', () => {
       ['engine-two-places', 'services.y.engine', 'service "y" is placed on two engines: services.y says "default", profiles.a says "gpu"'],
     ]);
   });
+
+  it('lists each known engine once, "default" declared by mistake too', () => {
+    const declaredDefault = spec({ engines: { default: { host: 'ssh://x' }, both: { host: 'ssh://y' } }, services: { s: { engine: 'zzzzzz' } } });
+    const unknown = enginePlacementProblems(declaredDefault).find((p) => p.code === 'unknown-engine');
+    expect(unknown?.message).toBe('engine "zzzzzz" is not declared (known: default, both); declare it under `engines` with a context or a host');
+  });
 });

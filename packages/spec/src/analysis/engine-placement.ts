@@ -102,7 +102,7 @@ export function serviceMachine(spec: Pick<BerthSpec, 'services' | 'profiles' | '
 export function enginePlacementProblems(spec: Pick<BerthSpec, 'services' | 'profiles' | 'engines'>): Ref[] {
   const out: Ref[] = [];
   const declared = Object.keys(spec.engines);
-  const known = [DEFAULT_ENGINE, ...declared];
+  const known = [...new Set([DEFAULT_ENGINE, ...declared])];
   if (spec.engines[DEFAULT_ENGINE]) {
     out.push({
       code: 'engine-default-declared',

@@ -2,7 +2,7 @@ export type { SpecInput, RegistryInput, EnvOrigin, PortReport, RegistryEntryInfo
 export { PortBindingInfo, PortConflict, PortStatus, EnvVarStatus } from './report-schemas.js';
 export { analyzePorts, EPHEMERAL_PORTS, type AnalyzePortsInput } from './analyze-ports.js';
 export { holderName, portLabel } from './port-model.js';
-export { analyzeEnv, type AnalyzeEnvOptions } from './analyze-env.js';
+export { analyzeEnv, unknownModuleProblems, type AnalyzeEnvOptions } from './analyze-env.js';
 export { checkEnvConventions, toUpperSnake } from './env-conventions.js';
 export { checkEnvSchema } from './env-schema-checks.js';
 export { envValueProblem } from './env-values.js';

@@ -3,7 +3,7 @@ import type { DoctorReport, DoctorSection } from '@berth/doctor';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { Palette } from '../../output.js';
-import { readEnvFile, registryInput } from '../spec/inputs.js';
+import { enabledModules, readEnvFile, registryInput } from '../spec/inputs.js';
 import { formatDuration } from '@berth/spec';
 import { paintStatus } from './render.js';
 
@@ -15,6 +15,7 @@ import { paintStatus } from './render.js';
 export async function doctor(ctx: CliContext, opts: { module: string[]; envFile?: string; dotenv?: string }): Promise<number> {
   const ws = ctx.load();
   const envFile = readEnvFile(ctx, ws, opts);
+  const modules = enabledModules(ws, opts.module);
   const { runDoctor } = await import('@berth/doctor');
   const progress = ctx.progress('checking the spec, ports, env, Docker, GPU and every service…');
   const registry = registryInput(ws);
@@ -27,7 +28,7 @@ export async function doctor(ctx: CliContext, opts: { module: string[]; envFile?
     loadWarnings: [...ws.warnings, ...(envFile?.problems ?? [])],
     env: ctx.env,
     ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
-    modules: opts.module,
+    modules,
     signal: ctx.signal,
   });
   progress.stop();

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { BerthError, analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileLocked } from '@berth/spec';
+import { analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileLocked } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
+import { enabledModules, mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 
 /**
  * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules.
@@ -11,7 +11,7 @@ import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFile
 export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[] }): number {
   const ws = ctx.load({ env: opts });
   const envFile = readEnvFile(ctx, ws, opts);
-  const modules = opts.module.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
+  const modules = enabledModules(ws, opts.module);
   const report = analyzeEnv(ws.spec, {
     env: ctx.env,
     ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
@@ -19,9 +19,6 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
     file: ws.specFile,
     ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
   });
-  if (report.problems.some((p) => p.code === 'unknown-module')) {
-    throw new BerthError('ERR_BERTH_UNKNOWN_MODULE', 'unknown module', { problems: report.problems.filter((p) => p.code === 'unknown-module') });
-  }
   // A port variable must also agree with the port the registry gives it.
   const { env, origins } = mergedEnv(ctx, envFile);
   const ports = analyzePorts({ specs: [specInput(ws)], registry: registryInput(ws), env, envOrigins: origins }).problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { hasErrors, loadEnvFile, loadFailure, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
+import { BerthError, hasErrors, loadEnvFile, loadFailure, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
 import type { CliContext, EnvFileOptions, LoadedWorkspace } from '../../context.js';
 
 export function specInput(ws: LoadedWorkspace): SpecInput {
@@ -42,4 +42,15 @@ export function summary(problems: readonly Problem[]): { errors: number; warning
   const part = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const text = errors || warnings ? [errors ? part(errors, 'error') : '', warnings ? part(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'no problems';
   return { errors, warnings, text };
+}
+
+/**
+ * The modules `--module` names (repeated, or comma-separated), each one the spec declares: a name it does not is bad
+ * input (exit 2) for every command that takes the flag, before anything runs.
+ */
+export function enabledModules(ws: LoadedWorkspace, flag: readonly string[]): string[] {
+  const modules = flag.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
+  const problems = unknownModuleProblems(ws.spec, modules);
+  if (problems.length) throw new BerthError('ERR_BERTH_UNKNOWN_MODULE', 'unknown module', { problems });
+  return modules;
 }
