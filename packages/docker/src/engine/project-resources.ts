@@ -3,6 +3,7 @@ import { BerthError } from '@berth/spec';
 import type { EngineApi } from './engine-api.js';
 import { BERTH_MANAGED, COMPOSE_NETWORK, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_VOLUME } from '../labels.js';
 import { networkName } from '../project-name.js';
+import type { ServiceNetwork } from '../up/service-networks.js';
 
 const ignoreMissing = (err: { statusCode?: number }) => {
   if (err.statusCode !== 404) throw err;
@@ -21,12 +22,12 @@ async function networksNamed(docker: EngineApi, name: string): Promise<Dockerode
  * berth can own (those with the project's label) are merged into the oldest one. Every process that
  * sees the duplicates chooses the same one to keep.
  */
-export async function ensureNetwork(docker: EngineApi, project: string): Promise<string> {
-  const name = networkName(project);
+export async function ensureNetwork(docker: EngineApi, project: string, network: Pick<ServiceNetwork, 'key' | 'name'> = { key: 'default', name: networkName(project) }): Promise<string> {
+  const { key, name } = network;
   let found = await networksNamed(docker, name);
   if (!found.length) {
     try {
-      await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [COMPOSE_PROJECT]: project, [COMPOSE_NETWORK]: 'default', [BERTH_MANAGED]: 'true' } });
+      await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [COMPOSE_PROJECT]: project, [COMPOSE_NETWORK]: key, [BERTH_MANAGED]: 'true' } });
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 409) throw err;
     }
@@ -34,6 +35,29 @@ export async function ensureNetwork(docker: EngineApi, project: string): Promise
   }
   if (found.length > 1) await mergeDuplicateNetworks(docker, project, found);
   return name;
+}
+
+/**
+ * The networks the starting containers join: an external one must exist (berth neither creates nor removes
+ * it), checked for all before any is created; the project's own are created with its labels, so `down`
+ * removes them.
+ */
+export async function ensureServiceNetworks(docker: EngineApi, project: string, networks: ServiceNetwork[]): Promise<void> {
+  const byName = new Map(networks.map((n) => [n.name, n]));
+  const external = [...byName.values()].filter((n) => n.external);
+  const missing = (await Promise.all(external.map(async (n) => ((await networksNamed(docker, n.name)).length ? undefined : n)))).filter((n) => n !== undefined);
+  if (missing.length) {
+    throw new BerthError('ERR_BERTH_SERVICES', `external network${missing.length > 1 ? 's' : ''} not found`, {
+      problems: missing.map((n) => ({
+        code: 'external-network-missing',
+        severity: 'error' as const,
+        path: ['networks', n.key],
+        message: `network "${n.name}" (networks.${n.key}) is external but the engine has no network of that name`,
+        hint: `create it first: docker network create ${n.name}`,
+      })),
+    });
+  }
+  await Promise.all([...byName.values()].filter((n) => !n.external).map((n) => ensureNetwork(docker, project, n)));
 }
 
 /** Keeps the oldest of the project's networks, moves every container of the others onto it (same aliases), and removes them. */

@@ -26,23 +26,50 @@ export async function restart(
   });
 }
 
+/**
+ * The services a restart of `named` restarts: those, and, transitively, every service that declares
+ * `dependsOn.<one of them>.restart: true` (Compose v2's rule: a dependent that holds connections to it).
+ */
+export function restartCascade(spec: BerthSpec, named: Iterable<string>): Set<string> {
+  const out = new Set(named);
+  for (const service of out) {
+    for (const [dependent, s] of Object.entries(spec.services)) {
+      if (s.dependsOn?.[service]?.restart) out.add(dependent);
+    }
+  }
+  return out;
+}
+
 async function restartNow(docker: EngineApi, spec: BerthSpec, project: string, options: { services?: string[] }): Promise<RestartResult> {
   const containers = await observeProject(docker, project);
-  const wanted = options.services?.length ? new Set(options.services) : undefined;
-  const unknown = [...(wanted ?? [])].filter((s) => !containers.some((c) => c.service === s));
+  const named = options.services?.length ? new Set(options.services) : undefined;
+  const unknown = [...(named ?? [])].filter((s) => !containers.some((c) => c.service === s));
   if (unknown.length) {
     throw new BerthError('ERR_BERTH_NOT_RUNNING', `no container for service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in project ${project}`, { hint: 'start it with berth up' });
   }
+  const wanted = named && restartCascade(spec, named);
   const chosen = containers.filter((c) => !wanted || wanted.has(c.service));
-  await Promise.all(
-    chosen.map((c) =>
-      docker
-        .getContainer(c.id)
-        .restart({ t: stopTimeoutSeconds(spec.services[c.service]) })
-        .catch((err: unknown) => {
-          throw isContainerGone(err) ? containerGone(c.service, 'restarting it') : engineRefused(err, `restarting ${c.name}`);
-        }),
-    ),
-  );
+  // A container restarts once the chosen containers it depends on have restarted (Compose's order); others at once.
+  const restarted = new Map<string, Promise<void>>();
+  const restartOne = (c: (typeof chosen)[number]): Promise<void> => {
+    let p = restarted.get(c.id);
+    if (!p) {
+      const deps = chosen.filter((d) => d !== c && spec.services[c.service]?.dependsOn?.[d.service]);
+      p = Promise.all(deps.map(restartOne)).then(() =>
+        docker
+          .getContainer(c.id)
+          .restart({ t: stopTimeoutSeconds(spec.services[c.service]) })
+          .then(
+            () => undefined,
+            (err: unknown) => {
+              throw isContainerGone(err) ? containerGone(c.service, 'restarting it') : engineRefused(err, `restarting ${c.name}`);
+            },
+          ),
+      );
+      restarted.set(c.id, p);
+    }
+    return p;
+  };
+  await Promise.all(chosen.map(restartOne));
   return { project, restarted: chosen.map((c) => ({ name: c.name, service: c.service })) };
 }

@@ -18,6 +18,27 @@ const nameTaken = (err: unknown) => (err as { statusCode?: number }).statusCode 
  * engine says it.
  */
 export async function createServiceContainer(docker: EngineApi, d: DesiredContainer): Promise<string> {
+  const id = await createOrAdopt(docker, d);
+  await connectOtherNetworks(docker, d, id);
+  return id;
+}
+
+/**
+ * Joins the container to its networks after the first (the engine API before 1.44 takes one at create),
+ * aliased by the service's name as on the first. One already joined (an adopted container) is fine.
+ */
+async function connectOtherNetworks(docker: EngineApi, d: DesiredContainer, id: string): Promise<void> {
+  for (const network of d.networks.slice(1)) {
+    await docker
+      .getNetwork(network.name)
+      .connect({ Container: id, EndpointConfig: { Aliases: [d.service] } })
+      .catch((err: unknown) => {
+        if (!/already exists/i.test(engineMessage(err))) throw explainStartError(d.service, err);
+      });
+  }
+}
+
+async function createOrAdopt(docker: EngineApi, d: DesiredContainer): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       return (await docker.createContainer(d.create)).id;

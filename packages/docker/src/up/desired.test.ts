@@ -141,6 +141,111 @@ describe('desiredContainer', () => {
   });
 });
 
+describe('desiredContainer: networks, secrets, configs, expose (a plain engine, as Compose)', () => {
+  const wired = BerthSpecSchema.parse({
+    berth: 1,
+    repo: { name: 'demo' },
+    networks: { back: {}, front: { name: 'shared-front' }, ext: { external: true }, hostnet: { mode: 'host' } },
+    secrets: { token: { file: './token.txt' }, apikey: { environment: 'API_KEY' }, vaulted: { external: true }, gone: { file: './nope.txt' } },
+    configs: { nginx: { file: './nginx.conf' }, inline: { content: 'listen 80\n' }, remote: { external: true } },
+    services: {
+      plain: { image: 'img:1', expose: [9000, '9001/udp', '9100-9101'] },
+      multi: { image: 'img:1', networks: ['back', 'front', 'ext'] },
+      onhost: { image: 'img:1', networks: ['hostnet'] },
+      files: {
+        image: 'img:1',
+        secrets: ['token', { source: 'apikey', target: 'key' }, { source: 'token', target: '/etc/token' }],
+        configs: ['nginx', { source: 'inline', target: '/etc/inline.conf' }],
+      },
+      external: { image: 'img:1', secrets: ['vaulted'], configs: ['remote'] },
+      missing: { image: 'img:1', secrets: ['gone'] },
+    },
+  });
+  const files = { '/proj/token.txt': 's3cr3t-token', '/proj/nginx.conf': 'server {}' };
+  const inputFor = (vars: Record<string, string> = { API_KEY: 'k3y-value' }, spec = wired) => ({ spec, project: 'demo', projectDir: '/proj', vars, readText: (f: string) => files[f as keyof typeof files], objectsDir: '/cache/berth/projects/demo' });
+
+  it('adds expose to ExposedPorts without publishing it', () => {
+    const d = desiredContainer('plain', inputFor(), [])!;
+    expect(d.create.ExposedPorts).toEqual({ '9000/tcp': {}, '9001/udp': {}, '9100/tcp': {}, '9101/tcp': {} });
+    expect(d.create.HostConfig?.PortBindings).toEqual({});
+    expect(d.hostPorts).toEqual([]);
+  });
+
+  it('joins exactly the listed networks, not default: created on the first, each aliased by the service name', () => {
+    const problems: Problem[] = [];
+    const d = desiredContainer('multi', inputFor(), problems)!;
+    expect(problems).toEqual([]);
+    expect(d.networks).toEqual([
+      { key: 'back', name: 'demo_back', external: false },
+      { key: 'front', name: 'shared-front', external: false },
+      { key: 'ext', name: 'ext', external: true },
+    ]);
+    expect(d.create.HostConfig?.NetworkMode).toBe('demo_back');
+    expect(d.create.NetworkingConfig?.EndpointsConfig).toEqual({ demo_back: { Aliases: ['multi'] } });
+    // a service without networks joins default
+    expect(desiredContainer('plain', inputFor(), [])!.networks).toEqual([{ key: 'default', name: 'demo_default', external: false }]);
+  });
+
+  it('runs a service that lists a mode: host network on the host network, joining no other', () => {
+    const d = desiredContainer('onhost', inputFor(), [])!;
+    expect(d.create.HostConfig?.NetworkMode).toBe('host');
+    expect(d.create.NetworkingConfig).toBeUndefined();
+    expect(d.networks).toEqual([]);
+  });
+
+  it('changes the config hash when the networks change, the ones joined after create included', () => {
+    const hashWith = (networks: string[] | undefined) => {
+      const spec = structuredClone(wired);
+      spec.services['multi']!.networks = networks;
+      return desiredContainer('multi', inputFor(undefined, spec), [])!.hash;
+    };
+    const hashes = [hashWith(undefined), hashWith(['back']), hashWith(['back', 'front']), hashWith(['back', 'front', 'ext'])];
+    expect(new Set(hashes).size).toBe(4);
+    expect(hashWith(['back', 'front'])).toBe(hashWith(['back', 'front']));
+  });
+
+  it('mounts secrets read-only under /run/secrets and configs at their target, writing what is not a file into berth\'s folder', () => {
+    const problems: Problem[] = [];
+    const d = desiredContainer('files', inputFor(), problems)!;
+    expect(problems).toEqual([]);
+    expect(d.create.HostConfig?.Mounts).toEqual([
+      { Type: 'bind', Source: '/proj/token.txt', Target: '/run/secrets/token', ReadOnly: true },
+      { Type: 'bind', Source: '/cache/berth/projects/demo/secrets/apikey', Target: '/run/secrets/key', ReadOnly: true },
+      { Type: 'bind', Source: '/proj/token.txt', Target: '/etc/token', ReadOnly: true },
+      { Type: 'bind', Source: '/proj/nginx.conf', Target: '/nginx', ReadOnly: true },
+      { Type: 'bind', Source: '/cache/berth/projects/demo/configs/inline', Target: '/etc/inline.conf', ReadOnly: true },
+    ]);
+    expect(d.objectFiles).toEqual([
+      { path: '/cache/berth/projects/demo/secrets/apikey', text: 'k3y-value' },
+      { path: '/cache/berth/projects/demo/configs/inline', text: 'listen 80\n' },
+    ]);
+    // a secret's value is in no create option and no label
+    expect(JSON.stringify(d.create)).not.toContain('k3y-value');
+    expect(JSON.stringify(d.create)).not.toContain('s3cr3t-token');
+  });
+
+  it('recreates for a changed config content, and never lets a secret\'s value into the hash', () => {
+    const base = desiredContainer('files', inputFor(), [])!.hash;
+    expect(desiredContainer('files', inputFor({ API_KEY: 'other' }), [])!.hash).toBe(base);
+    const spec = structuredClone(wired);
+    spec.configs['inline'] = { ...spec.configs['inline']!, content: 'listen 81\n' };
+    expect(desiredContainer('files', inputFor(undefined, spec), [])!.hash).not.toBe(base);
+  });
+
+  it('refuses external secrets and configs, a missing secret file and an unset variable, each naming the service, the key and where it looked', () => {
+    const problems: Problem[] = [];
+    desiredContainer('external', inputFor(), problems);
+    desiredContainer('missing', inputFor(), problems);
+    desiredContainer('files', inputFor({}), problems);
+    expect(problems.map((p) => `${p.severity} ${p.path?.join('.')} ${p.message}`)).toEqual([
+      'error services.external.secrets.0 service "external": secret "vaulted" is external: unsupported external secret outside a swarm',
+      'error services.external.configs.0 service "external": config "remote" is external: unsupported external config outside a swarm',
+      'error services.missing.secrets.0 service "missing": secret "gone": file /proj/nope.txt cannot be read',
+      'error services.files.secrets.1 service "files": secret "apikey": variable API_KEY is not set',
+    ]);
+  });
+});
+
 describe('env values', () => {
   it('splits commands into words like a shell', () => {
     expect(shellWords(`sh -c "echo 'hi there'" a\\ b ''`)).toEqual(['sh', '-c', "echo 'hi there'", 'a b', '']);

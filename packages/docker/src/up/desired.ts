@@ -3,10 +3,13 @@ import path from 'node:path';
 import { imageReferenceError, imageReferenceProblem, type BerthSpec, type Problem, type Service, type ServiceBuild } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import { BERTH_CONFIG_HASH, BERTH_MANAGED, COMPOSE_NUMBER, COMPOSE_ONEOFF, COMPOSE_PROJECT, COMPOSE_SERVICE, COMPOSE_WORKDIR } from '../labels.js';
-import { containerName, networkName } from '../project-name.js';
+import { containerName } from '../project-name.js';
+import { defaultCacheDir } from '../build/context-digest.js';
 import { parseEnvFile } from '../compose/dotenv.js';
 import { resolveServiceText } from '../compose/resolve-service.js';
 import { shellWords } from './env-values.js';
+import { projectObjectsDir, serviceObjectMounts, type ObjectFile } from './service-files.js';
+import { serviceNetworkMode, serviceNetworks, type ServiceNetwork } from './service-networks.js';
 
 /** One published host port of a service, for the preflight. */
 export interface HostPort {
@@ -30,6 +33,10 @@ export interface DesiredContainer {
   allocatesPorts: boolean;
   /** Named volumes this container mounts (engine-side names), created with project labels. */
   volumes: string[];
+  /** The networks it joins, the one it is created on first (none under a network mode such as host). */
+  networks: ServiceNetwork[];
+  /** Files of its secrets and configs that berth writes before creating it (their content: never printed). */
+  objectFiles: ObjectFile[];
   hasHealthcheck: boolean;
   stopTimeoutS: number;
   /** How the image is built, when the service has `build` (its text resolved). */
@@ -69,6 +76,8 @@ export interface DesiredInput {
   /** Process env merged with the `.env` beside the spec; fills `null` environment values and resolves `${VAR}` references. */
   vars: Record<string, string | undefined>;
   readText: (file: string) => string | undefined;
+  /** Where the project's written secrets and configs live; default berth's cache folder (never the repo). */
+  objectsDir?: string;
 }
 
 const NS_PER_MS = 1_000_000;
@@ -132,8 +141,17 @@ export function containerMounts(name: string, service: Service, input: DesiredIn
   return out;
 }
 
+/** `expose` entries (`9000`, `"9001/udp"`, `"9000-9002"`) as ExposedPorts keys: reachable from other containers, never published. */
+export function exposedPorts(service: Service): string[] {
+  return (service.expose ?? []).flatMap((entry) => {
+    const [range, protocol = 'tcp'] = String(entry).split('/') as [string, string?];
+    const [from, to = from] = range.split('-').map(Number) as [number, number?];
+    return Array.from({ length: to - from + 1 }, (_, i) => `${from + i}/${protocol}`);
+  });
+}
+
 function ports(name: string, service: Service) {
-  const exposed: Record<string, object> = {};
+  const exposed: Record<string, object> = Object.fromEntries(exposedPorts(service).map((key) => [key, {}]));
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   const hostPorts: HostPort[] = [];
   let allocates = false;
@@ -211,8 +229,9 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   const image = service.image ?? builtImageName(input.project, name);
   const volumes = new Set<string>();
   const { exposed, bindings, hostPorts, allocates } = ports(name, service);
-  const networkMode = service.networkMode ?? (service.runtime?.find((r) => r.network && input.spec.networks[r.network]?.mode === 'host') ? 'host' : undefined);
-  const net = networkName(input.project);
+  const networkMode = serviceNetworkMode(input.spec, service);
+  const networks = networkMode ? [] : serviceNetworks(input.spec, input.project, service);
+  const objects = serviceObjectMounts(name, service, input, input.objectsDir ?? projectObjectsDir(defaultCacheDir(), input.project), problems);
   const stopTimeoutS = stopTimeoutSeconds(service);
   const labels: Record<string, string> = {
     ...service.labels,
@@ -237,14 +256,15 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
     StopTimeout: stopTimeoutS,
     HostConfig: {
       PortBindings: bindings,
-      Mounts: containerMounts(name, service, input, volumes),
+      Mounts: [...containerMounts(name, service, input, volumes), ...objects.mounts],
       RestartPolicy: { Name: !service.restart || service.restart === 'no' ? '' : service.restart },
-      NetworkMode: networkMode ?? net,
+      NetworkMode: networkMode ?? networks[0]!.name,
       DeviceRequests: deviceRequests(service),
     },
-    NetworkingConfig: networkMode ? undefined : { EndpointsConfig: { [net]: { Aliases: [name] } } },
+    // The engine API before 1.44 takes one endpoint at create: the others are connected before the start.
+    NetworkingConfig: networkMode ? undefined : { EndpointsConfig: { [networks[0]!.name]: { Aliases: [name] } } },
   };
-  const hash = createHash('sha256').update(stableJson(create)).digest('hex');
+  const hash = configHash(create, { networks: networks.slice(1).map((n) => n.name), configs: objects.configDigests });
   create.Labels = { ...labels, [BERTH_CONFIG_HASH]: hash };
   const test = create.Healthcheck?.Test;
   return {
@@ -258,7 +278,19 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
     hostPorts: networkMode === 'host' ? [] : hostPorts,
     allocatesPorts: networkMode !== 'host' && allocates,
     volumes: [...volumes],
+    networks,
+    objectFiles: objects.files,
     hasHealthcheck: !!test && test[0] !== 'NONE',
     stopTimeoutS,
   };
+}
+
+/**
+ * sha256 of the create options and of what they do not carry (the networks joined after create, the
+ * configs' content): a change of either recreates. With nothing beyond the create options, their hash
+ * alone, so containers made before these were counted are not recreated for it.
+ */
+function configHash(create: Dockerode.ContainerCreateOptions, beyond: { networks: string[]; configs: string[] }): string {
+  const more = beyond.networks.length || beyond.configs.length;
+  return createHash('sha256').update(stableJson(more ? { create, beyond } : create)).digest('hex');
 }

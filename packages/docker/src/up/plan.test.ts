@@ -10,6 +10,8 @@ const desired = (service: string, hash: string, imageId = 'sha256:img'): Desired
   hash,
   hostPorts: [],
   allocatesPorts: false,
+  networks: [],
+  objectFiles: [],
   volumes: [],
   hasHealthcheck: false,
   stopTimeoutS: 10,

@@ -6,15 +6,16 @@ import type { Engine } from '../engine/connect.js';
 import { abortError, engineRefused, isAbort } from '../engine/engine-errors.js';
 import { localImageIds, missingImageProblems } from '../engine/images.js';
 import { observeProject } from '../engine/observe.js';
-import { ensureNetwork, ensureVolumes } from '../engine/project-resources.js';
+import { ensureServiceNetworks, ensureVolumes } from '../engine/project-resources.js';
 import { findPortHolders } from '../ports/port-holders.js';
 import { preflightProblems } from '../ports/preflight.js';
 import { boundSockets } from '../ports/proc-net.js';
 import { withProjectLock, type LockHolder } from '../ops/project-lock.js';
 import { resolveProfiles, type ProfileSelection } from '../profiles.js';
-import { networkName, projectName } from '../project-name.js';
+import { projectName } from '../project-name.js';
 import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
+import { projectObjectsDir, writeObjectFiles } from './service-files.js';
 import { projectVariables, readText } from './project-vars.js';
 import { plan as makePlan, type Plan } from './plan.js';
 import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
@@ -144,7 +145,7 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
     selection.services = selection.services.filter((s) => here.has(s));
   }
   for (const name of selection.services) {
-    const d = desiredContainer(name, { spec, project, projectDir, vars, readText }, problems);
+    const d = desiredContainer(name, { spec, project, projectDir, vars, readText, objectsDir: projectObjectsDir(options.buildCacheDir ?? defaultCacheDir(env), project) }, problems);
     if (d) desired.set(name, d);
   }
   if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems);
@@ -254,10 +255,11 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const buildFailures = buildFailureProblems(builds);
 
   checkAbort();
-  const network = networkName(project);
+  // Every selected service's, not only the starting ones': a container started again after a reboot needs its files back.
+  writeObjectFiles([...desired.values()].flatMap((d) => d.objectFiles));
   await Promise.all([
-    // Only when a container joins it: Compose too creates only the networks its services use.
-    starting.some((d) => d.create.HostConfig?.NetworkMode === network) ? ensureNetwork(docker, project) : undefined,
+    // Only those a container joins: Compose too creates only the networks its services use.
+    ensureServiceNetworks(docker, project, starting.flatMap((d) => d.networks)),
     ensureVolumes(docker, project, [...new Set(starting.flatMap((d) => d.volumes))]),
   ]);
   const applied = applyPlan(docker, thePlan, {
