@@ -82,7 +82,7 @@ describe('berth doctor', () => {
     expect(checks.web).toMatchObject({ status: 'passing' }); // something answers HTTP there: the ports section says it is the wrong thing
     expect(checks.slow).toMatchObject({ status: 'critical', reason: `timed out after 1 s waiting for headers from 127.0.0.1:${hung}` });
     const slowFinding = section('health').findings.find((f: { subject: string }) => f.subject === 'slow');
-    expect(slowFinding.next).toBe('read its logs: berth logs slow');
+    expect(slowFinding.next).toBe("read slow's output where it runs on the host"); // a host service has no container: not berth logs
   });
 
   it('prints one block per section, each problem followed by what to do', async () => {

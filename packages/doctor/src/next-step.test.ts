@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSpecFile } from '@berth/spec';
+import { BerthSpecSchema, loadSpecFile } from '@berth/spec';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '@berth/health';
 import { nextStep } from './next-step.js';
@@ -28,6 +28,23 @@ describe('nextStep', () => {
   });
   it('a service that answers badly: its logs', () => {
     expect(nextStep(result('service', 'marquez', 'http', 'status 503, expected 200-399'), spec)).toBe('read its logs: berth logs marquez');
+  });
+  it('a host or devcontainer service that answers badly: the output of its command, never berth logs (it has no container)', () => {
+    const hosted = BerthSpecSchema.parse({
+      berth: 1,
+      repo: { name: 'demo' },
+      services: {
+        api: { runtime: { kind: 'host', command: 'npm run serve' }, ports: [{ host: 7000 }] },
+        bare: { runtime: 'host', ports: [{ host: 7001 }] },
+      },
+    });
+    expect(nextStep(result('service', 'api', 'http', 'status 503, expected 200-399'), hosted)).toBe('read the output of `npm run serve` where it runs on the host');
+    expect(nextStep(result('service', 'api', 'command', 'exit 1: boom'), hosted)).toBe('read the output of `npm run serve` where it runs on the host');
+    expect(nextStep(result('service', 'bare', 'http', 'timed out after 2 s waiting for the answer'), hosted)).toBe("read bare's output where it runs on the host");
+    expect(nextStep(result('service', 'mlflow', 'http', 'status 503, expected 200-399'), spec)).toBe('read the output of `mlflow ui --host 0.0.0.0 --port 5000` in the devcontainer');
+    for (const [id, s] of [['api', hosted], ['bare', hosted], ['mlflow', spec]] as const) {
+      expect(nextStep(result('service', id, 'http', 'body lacks "OK"'), s)).not.toMatch(/berth logs/);
+    }
   });
   it('a connection berth does not operate: start it', () => {
     expect(nextStep(result('connection', 'qdrant', 'http', 'connection refused on localhost:6333'), spec)).toBe('start Qdrant');

@@ -42,9 +42,17 @@ export function nextStep(result: CheckResult, spec: BerthSpec): string | undefin
     const profile = service.profiles?.length ? ` --profile ${service.profiles[0]}` : '';
     return `start it: berth up${profile} ${subject.id}`;
   }
-  if (/unhealthy|restarting|status 5\d\d|timed out|reset|cut/.test(reason)) return `read its logs: berth logs ${subject.id}`;
+  if (/unhealthy|restarting|status 5\d\d|timed out|reset|cut/.test(reason)) return readItsOutput(subject.id, runtime);
   if (/status 4\d\d/.test(reason)) return `check the URL of its check, or that port ${portOf(result)} is really ${subject.id}`;
-  return `read its logs: berth logs ${subject.id}`;
+  return readItsOutput(subject.id, runtime);
+}
+
+/** Where a running service says what went wrong: `berth logs` reads only the containers berth runs, not a host or devcontainer process. */
+function readItsOutput(id: string, runtime: { kind: 'compose' | 'devcontainer' | 'host'; command?: string | undefined }): string {
+  const what = runtime.command ? `the output of \`${runtime.command}\`` : `${id}'s output`;
+  if (runtime.kind === 'host') return `read ${what} where it runs on the host`;
+  if (runtime.kind === 'devcontainer') return `read ${what} in the devcontainer`;
+  return `read its logs: berth logs ${id}`;
 }
 
 function portOf(result: CheckResult): string {

@@ -65,6 +65,12 @@ describe('checkCudaCompatibility (NVIDIA Table 2 / Table 3)', () => {
     expect(v.minimumDriver).toBe(minimumDriver);
   });
 
+  it('a driver version that is not a version is unknown, and never printed', () => {
+    const v = checkCudaCompatibility({ requiredCuda: '12.4.1', driverVersion: 'garbage\n%%%%', driverCudaVersion: '12.x' });
+    expect(v).toMatchObject({ status: 'unknown', reason: 'cannot tell whether the driver runs CUDA 12.4.1: the driver version is not known', minimumDriver: '550.54.15' });
+    expect(checkHostCudaMinimum('12.9', 'garbage\n').reason).toBe("the driver's CUDA version is not known; the spec wants at least 12.9");
+  });
+
   it('explains minor version compatibility and names the full-feature driver', () => {
     const v = checkCudaCompatibility({ requiredCuda: '12.1', driverVersion: '525.125.06', driverCudaVersion: '12.0' });
     expect(v.reason).toMatch(/minor version compatibility/);

@@ -47,7 +47,10 @@ export function findToolkitRelease(cuda: string): ToolkitRelease | undefined {
  * A newer major driver runs older majors through ordinary backward compatibility.
  */
 export function checkCudaCompatibility(input: CudaCompatibilityInput): CudaVerdict {
-  const { requiredCuda, driverVersion, driverCudaVersion } = input;
+  const { requiredCuda } = input;
+  // A version that is not dotted numbers says nothing about the driver: it is unknown, and never printed.
+  const driverVersion = parseVersion(input.driverVersion) ? input.driverVersion : undefined;
+  const driverCudaVersion = parseVersion(input.driverCudaVersion) ? input.driverCudaVersion : undefined;
   const os = input.os ?? 'linux';
   const req = parseVersion(requiredCuda);
   if (!req || req.length < 2) return { status: 'unknown', reason: `"${requiredCuda}" is not a CUDA version such as 12.1` };
@@ -62,7 +65,8 @@ export function checkCudaCompatibility(input: CudaCompatibilityInput): CudaVerdi
   const byTable = driverVersion && tableMin ? versionAtLeast(driverVersion, tableMin) : undefined;
   const byReported = driverCudaVersion ? cudaAtLeast(driverCudaVersion, requiredCuda) : undefined;
   if (byTable === undefined && byReported === undefined) {
-    const why = !driverVersion && !driverCudaVersion ? 'the driver version is not known' : `CUDA ${requiredCuda} is not in NVIDIA's ${os} driver table and the driver's CUDA version is not known`;
+    // The driver's CUDA version is unknown here; the driver version either is too, or has no table row to compare with.
+    const why = !driverVersion ? 'the driver version is not known' : `CUDA ${requiredCuda} is not in NVIDIA's ${os} driver table and the driver's CUDA version is not known`;
     return { status: 'unknown', reason: `cannot tell whether ${driver} runs CUDA ${requiredCuda}: ${why}`, ...extra };
   }
   if ((byTable ?? true) && (byReported ?? true)) {
@@ -101,7 +105,7 @@ export interface HostCudaVerdict {
 
 /** The spec's `hostCudaAtLeast`: the "CUDA Version" the team says the host driver must report at least. */
 export function checkHostCudaMinimum(atLeast: string, driverCudaVersion: string | undefined): HostCudaVerdict {
-  if (!driverCudaVersion) return { status: 'unknown', reason: `the driver's CUDA version is not known; the spec wants at least ${atLeast}` };
+  if (driverCudaVersion === undefined || !parseVersion(driverCudaVersion)) return { status: 'unknown', reason: `the driver's CUDA version is not known; the spec wants at least ${atLeast}` };
   const ok = cudaAtLeast(driverCudaVersion, atLeast);
   if (ok === undefined) return { status: 'unknown', reason: `cannot compare the driver's CUDA ${driverCudaVersion} with ${atLeast}` };
   return ok

@@ -1,5 +1,6 @@
 import type { Gpu, GpuDetection, GpuDetectionOk } from './types.js';
 import { compact } from './values.js';
+import { parseVersion } from './versions.js';
 
 export interface ParsedOutput {
   format: GpuDetectionOk['format'];
@@ -13,15 +14,24 @@ export interface ParsedOutput {
   driverOs?: 'linux' | 'windows' | undefined;
 }
 
+const UNPARSEABLE_HINT = 'run `nvidia-smi -q -x` by hand to see what it prints';
+
 /**
- * Turns what a parser read into a detection: flags truncation (fewer GPUs than announced, or output
- * cut off) and keeps what parsed; output with neither a GPU nor a header is unparseable.
+ * Turns what a parser read into a detection: drops versions that are not dotted numbers (cut-off or garbage
+ * output), flags truncation (fewer GPUs than announced, or output cut off) and keeps the GPUs that parsed;
+ * output with neither a GPU nor a header, or cut off before its first GPU, is unparseable.
  */
 export function finishDetection(parsed: ParsedOutput): GpuDetection {
   const { gpus, announcedGpus, cutOff } = parsed;
   const warnings = [...parsed.warnings];
-  if (gpus.length === 0 && parsed.driverVersion === undefined && announcedGpus === undefined) {
-    return { status: 'unparseable', message: `nvidia-smi output (${parsed.format}) holds no GPU and no driver version` };
+  const driverVersion = versionOrWarn('driver version', parsed.driverVersion, warnings);
+  const cudaVersion = versionOrWarn("driver's CUDA version", parsed.cudaVersion, warnings);
+  // Cut off before any GPU, what is left is a header at best: nothing a verdict could rest on.
+  if (gpus.length === 0 && cutOff) {
+    return { status: 'unparseable', message: `nvidia-smi output (${parsed.format}) stops mid-document before any GPU`, hint: UNPARSEABLE_HINT };
+  }
+  if (gpus.length === 0 && driverVersion === undefined && announcedGpus === undefined) {
+    return { status: 'unparseable', message: `nvidia-smi output (${parsed.format}) holds no GPU and no driver version`, hint: UNPARSEABLE_HINT };
   }
   const short = announcedGpus !== undefined && gpus.length < announcedGpus;
   if (short) warnings.unshift(`nvidia-smi announced ${announcedGpus} GPUs but printed ${gpus.length}: output truncated, showing what parsed`);
@@ -29,12 +39,28 @@ export function finishDetection(parsed: ParsedOutput): GpuDetection {
   return compact({
     status: 'ok' as const,
     format: parsed.format,
-    driverVersion: parsed.driverVersion,
-    cudaVersion: parsed.cudaVersion,
+    driverVersion,
+    cudaVersion,
     announcedGpus,
     truncated: short || cutOff,
     gpus,
     warnings,
     driverOs: parsed.driverOs,
   });
+}
+
+/**
+ * A version as nvidia-smi printed it, when it is one ("535.54.03", "12.4"). Anything else (output cut inside
+ * the field, garbage) is unknown, so no verdict rests on it and nothing prints it raw; a warning says so.
+ */
+function versionOrWarn(what: string, raw: string | undefined, warnings: string[]): string | undefined {
+  if (raw === undefined || parseVersion(raw)) return raw;
+  warnings.push(`nvidia-smi's ${what} ${printable(raw)} is not a version number: treated as unknown`);
+  return undefined;
+}
+
+/** Quoted, cut to 40 characters, every control or format character escaped: safe on one line of a terminal. */
+function printable(text: string): string {
+  const cut = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return JSON.stringify(cut).replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

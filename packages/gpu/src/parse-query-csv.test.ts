@@ -29,6 +29,14 @@ describe('query CSV', () => {
     expect(d.gpus[1]).not.toHaveProperty('utilizationPct');
   });
 
+  it('treats a driver version that is not a version as unknown', () => {
+    const d = parseQueryGpuCsv('name, driver_version\nTesla T4, 550.garbage\n');
+    if (d.status !== 'ok') throw new Error(d.message);
+    expect(d.gpus.map((g) => g.name)).toEqual(['Tesla T4']);
+    expect(d).not.toHaveProperty('driverVersion');
+    expect(d.warnings).toEqual(['nvidia-smi\'s driver version "550.garbage" is not a version number: treated as unknown']);
+  });
+
   it('calls a CSV without name or uuid unparseable', () => {
     expect(parseQueryGpuCsv('pid, used_memory\n1, 2\n').status).toBe('unparseable');
   });

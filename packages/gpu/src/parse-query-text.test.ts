@@ -22,6 +22,14 @@ describe('parseNvidiaSmiQueryText', () => {
     expect(d).toMatchObject({ status: 'ok', format: 'query-text', driverVersion: '610.57.04', cudaVersion: '13.3', announcedGpus: 1, truncated: false });
   });
 
+  it('treats a driver version that is not a version as unknown', () => {
+    const text = ownFixture('query-610.q.txt').replace(/^(KMD Version\s*:).*$/m, '$1 garbage %%%%');
+    const d = parseNvidiaSmiQueryText(text);
+    if (d.status !== 'ok') throw new Error(d.message);
+    expect(d).not.toHaveProperty('driverVersion');
+    expect(d.warnings).toContain('nvidia-smi\'s driver version "garbage %%%%" is not a version number: treated as unknown');
+  });
+
   it('parses the GPU, its power from Instant Power Draw and its processes', () => {
     const d = parseNvidiaSmiQueryText(ownFixture('query-610.q.txt'));
     if (d.status !== 'ok') throw new Error(d.message);

@@ -66,6 +66,28 @@ describe('parseNvidiaSmiXml', () => {
     expect(d.status !== 'ok' && d.message).toMatch(message);
   });
 
+  it('calls a log cut off before its first GPU unparseable, garbage driver version and all', () => {
+    const d = parseNvidiaSmiXml('<nvidia_smi_log><driver_version>garbage\n%%%%\n');
+    expect(d).toMatchObject({ status: 'unparseable', hint: expect.stringMatching(/nvidia-smi -q -x/) });
+    expect(d.status !== 'ok' && d.message).toMatch(/stops mid-document before any GPU/);
+    expect(parseNvidiaSmiXml('<nvidia_smi_log><driver_version>550.54.15</driver_version><attached_gpus>2</attached_gpus>').status).toBe('unparseable');
+  });
+
+  it('treats a driver or CUDA version that is not a version as unknown, and says so on one line', () => {
+    const d = ok(
+      '<nvidia_smi_log><driver_version>garbage\n%%%%</driver_version><cuda_version>12.x\u0007</cuda_version>' +
+        '<attached_gpus>1</attached_gpus><gpu id="0"><product_name>T4</product_name></gpu></nvidia_smi_log>',
+    );
+    expect(d).not.toHaveProperty('driverVersion');
+    expect(d).not.toHaveProperty('cudaVersion');
+    expect(d.truncated).toBe(false);
+    expect(d.warnings).toEqual([
+      'nvidia-smi\'s driver version "garbage\\n%%%%" is not a version number: treated as unknown',
+      'nvidia-smi\'s driver\'s CUDA version "12.x\\u0007" is not a version number: treated as unknown',
+    ]);
+    for (const w of d.warnings) expect(w).not.toMatch(/\p{Cc}/u);
+  });
+
   it('reports zero GPUs when the driver answers with none attached', () => {
     const d = ok('<nvidia_smi_log><driver_version>550.54.15</driver_version><cuda_version>12.4</cuda_version><attached_gpus>0</attached_gpus></nvidia_smi_log>');
     expect(d.gpus).toEqual([]);

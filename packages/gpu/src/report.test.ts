@@ -139,7 +139,32 @@ describe('gpuVerdict: the devcontainer\'s GPU request against this host', () => 
     expect(gpuVerdict(ask({ memory: '15gb' }), withMemory).status).toBe('fits');
     const r = gpuVerdict(ask({ memory: '16gb' }), withMemory);
     expect(r.status).toBe('does-not-fit');
-    expect(r.problems).toContainEqual({ severity: 'error', message: 'the devcontainer needs a GPU with 16gb of memory; the largest here has 15360 MiB' });
+    expect(r.problems).toContainEqual({
+      severity: 'error',
+      message: 'the devcontainer needs a GPU with 16gb of memory; the largest here has 15360 MiB',
+      hint: 'use a host whose GPU has 16gb or more, or lower devcontainer.gpu.memory if the devcontainer needs less',
+    });
+  });
+
+  it('every error names the one thing to do (berth doctor shows it as the next step)', () => {
+    const noGpus: GpuDetection = { ...detection535, status: 'ok', announcedGpus: 0, gpus: [] } as GpuDetection;
+    const unparseable: GpuDetection = { status: 'unparseable', message: 'nvidia-smi printed more than 65536 bytes and was stopped' };
+    // A toolkit newer than NVIDIA's table and every family floor: no driver to name.
+    const incompatible = gpuVerdict(spec({ devcontainer: { image: 'x', gpu: { cuda: '14.0' } } }), { ...detectionOld, driverVersion: '580.65.06', cudaVersion: '13.0' });
+    expect(incompatible.problems).toContainEqual(expect.objectContaining({ severity: 'error', hint: 'upgrade the host driver to one that supports CUDA 14.0' }));
+    for (const r of [gpuVerdict(ask({ memory: '8gb' }), noGpus), gpuVerdict(ask({}), unparseable), incompatible]) {
+      const errors = r.problems.filter((p) => p.severity === 'error');
+      expect(errors.length).toBeGreaterThan(0);
+      for (const p of errors) expect(p.hint, p.message).toMatch(/\w/);
+    }
+    expect(gpuVerdict(ask({}), noGpus).problems).toContainEqual({ severity: 'error', message: '0 GPU(s) found, 1 needed', hint: 'use a host with at least 1 NVIDIA GPU(s); `nvidia-smi -L` lists the ones its driver sees' });
+  });
+
+  it('a driver version that is not a version: the CUDA verdict says it is unknown, never prints it', () => {
+    const s = spec({ devcontainer: { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { memory: '8gb' } } });
+    const garbage: GpuDetection = { ...detectionOld, driverVersion: 'garbage\n%%%%', cudaVersion: 'x' };
+    const r = gpuVerdict(s, garbage);
+    expect(r.cuda).toMatchObject({ status: 'unknown', reason: 'cannot tell whether the driver runs CUDA 12.4.1: the driver version is not known' });
   });
 
   it('says when nvidia-smi gives no memory size to compare with', () => {

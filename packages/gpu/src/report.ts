@@ -122,22 +122,28 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
   const blocks = requirement.wanted && !requirement.optional;
   /** What would block a required GPU: an optional one opens without it. */
   const unusable: string[] = [];
-  const err = (message: string, hint?: string) => {
+  // Every error carries the one thing to do about it: `berth doctor` shows it as the next step.
+  const err = (message: string, hint: string) => {
     if (requirement.wanted && requirement.optional) unusable.push(message);
-    problems.push({ severity: blocks ? 'error' : 'warning', message, ...(hint ? { hint } : {}) });
+    problems.push({ severity: blocks ? 'error' : 'warning', message, hint });
   };
   const warn = (message: string, hint?: string) => problems.push({ severity: 'warning', message, ...(hint ? { hint } : {}) });
 
   if (!ok) {
     const failure = detection as Exclude<GpuDetection, { status: 'ok' }>;
-    err(`no usable NVIDIA GPU: ${failure.message}`, failure.hint);
+    err(`no usable NVIDIA GPU: ${failure.message}`, failure.hint ?? 'run `nvidia-smi -q -x` by hand to see what it prints');
   } else {
-    if (ok.gpus.length < requirement.minCount) err(`${ok.gpus.length} GPU(s) found, ${requirement.minCount} needed`);
+    if (ok.gpus.length < requirement.minCount) {
+      err(`${ok.gpus.length} GPU(s) found, ${requirement.minCount} needed`, `use a host with at least ${requirement.minCount} NVIDIA GPU(s); \`nvidia-smi -L\` lists the ones its driver sees`);
+    }
     for (const w of ok.warnings) warn(w);
     if (requirement.memoryMiB !== undefined) {
       const sizes = ok.gpus.map((g) => g.memoryTotalMiB).filter((m): m is number => m !== undefined);
       if (!sizes.length) warn(`cannot tell whether a GPU has the ${spec?.devcontainer?.gpu?.memory} of memory the devcontainer needs: nvidia-smi reports no memory size`);
-      else if (Math.max(...sizes) < requirement.memoryMiB) err(`the devcontainer needs a GPU with ${spec?.devcontainer?.gpu?.memory} of memory; the largest here has ${Math.max(...sizes)} MiB`);
+      else if (Math.max(...sizes) < requirement.memoryMiB) {
+        const memory = spec?.devcontainer?.gpu?.memory;
+        err(`the devcontainer needs a GPU with ${memory} of memory; the largest here has ${Math.max(...sizes)} MiB`, `use a host whose GPU has ${memory} or more, or lower devcontainer.gpu.memory if the devcontainer needs less`);
+      }
     }
   }
 
@@ -146,7 +152,7 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
   if (ok) {
     if (requirement.cuda) {
       cuda = checkCudaCompatibility({ requiredCuda: requirement.cuda, driverVersion: ok.driverVersion, driverCudaVersion: ok.cudaVersion, os });
-      if (cuda.status === 'incompatible') err(`the devcontainer needs CUDA ${requirement.cuda}: ${cuda.reason}`, cuda.minimumDriver ? `upgrade the host driver to ${cuda.minimumDriver} or newer` : undefined);
+      if (cuda.status === 'incompatible') err(`the devcontainer needs CUDA ${requirement.cuda}: ${cuda.reason}`, cuda.minimumDriver ? `upgrade the host driver to ${cuda.minimumDriver} or newer` : `upgrade the host driver to one that supports CUDA ${requirement.cuda}`);
       else if (cuda.status === 'minor-version') warn(`the devcontainer needs CUDA ${requirement.cuda}: ${cuda.reason}`, cuda.minimumDriver ? `driver ${cuda.minimumDriver} or newer gives every feature` : undefined);
       else if (cuda.status === 'unknown') warn(cuda.reason);
     } else if (requirement.wanted && requirement.image) {
@@ -162,7 +168,7 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
   let docker: DockerGpuVerdict | undefined;
   if (options.dockerInfo) {
     docker = dockerGpuSupport(options.dockerInfo, { hostHasGpu: ok ? ok.gpus.length > 0 : false });
-    if (docker.status === 'no-gpu-support' && ok) err(`Docker: ${docker.reason}`, docker.hint);
+    if (docker.status === 'no-gpu-support' && ok) err(`Docker: ${docker.reason}`, docker.hint ?? 'install the NVIDIA Container Toolkit and restart the Docker engine');
     else if (docker.status === 'unknown') warn(`Docker: ${docker.reason}`, docker.hint);
   }
 

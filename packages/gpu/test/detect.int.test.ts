@@ -105,6 +105,20 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
     expect(d).toMatchObject({ status: 'unparseable' });
   });
 
+  it('calls a log cut off inside a garbage driver version unparseable, with what to do', async () => {
+    const f = fake().script(`echo "<nvidia_smi_log><driver_version>garbage"; echo "%%%%"`);
+    const d = await detectGpus({ env: f.env() });
+    expect(d).toEqual({ status: 'unparseable', message: 'nvidia-smi output (xml) stops mid-document before any GPU', hint: 'run `nvidia-smi -q -x` by hand to see what it prints' });
+  });
+
+  it('keeps the GPU beside a driver version that is not one, as unknown', async () => {
+    const f = fake().script(`printf '<nvidia_smi_log><driver_version>garbage\\n%%%%</driver_version><attached_gpus>1</attached_gpus><gpu id="0"><product_name>T4</product_name></gpu></nvidia_smi_log>'`);
+    const d = await detectGpus({ env: f.env() });
+    expect(d).toMatchObject({ status: 'ok', truncated: false, gpus: [{ name: 'T4' }] });
+    expect(d).not.toHaveProperty('driverVersion');
+    expect(d.status === 'ok' && d.warnings).toEqual(['nvidia-smi\'s driver version "garbage\\n%%" is not a version number: treated as unknown']);
+  });
+
   it('says so when nvidia-smi is not on PATH', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'berth-empty-path-'));
     try {

@@ -1,0 +1,54 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BerthSpecSchema } from '@berth/spec';
+import { describe, expect, it } from 'vitest';
+import { gpuSection } from './gpu-section.js';
+
+// The real spawn path: a fake nvidia-smi first on PATH, as in @berth/gpu's own tests.
+const posix = process.platform !== 'win32';
+
+/** Runs `body` with a fake nvidia-smi printing `xml` first on PATH, and puts PATH back after. */
+async function withFakeNvidiaSmi<T>(xml: string, body: () => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-doctor-nvidia-smi-'));
+  const saved = process.env.PATH;
+  try {
+    writeFileSync(join(dir, 'nvidia-smi'), `#!/bin/sh\ncat <<'XML'\n${xml}\nXML\n`);
+    chmodSync(join(dir, 'nvidia-smi'), 0o755);
+    process.env.PATH = `${dir}:/usr/bin:/bin`;
+    return await body();
+  } finally {
+    process.env.PATH = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!posix)('gpuSection' + (posix ? '' : ' (skipped: the fake is a POSIX shell script)'), () => {
+  it('gives every critical finding its own next step, so "N things to do" counts what is listed', async () => {
+    const spec = BerthSpecSchema.parse({
+      berth: 1,
+      repo: { name: 'demo' },
+      devcontainer: { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { memory: '8gb', hostCudaAtLeast: '12.9' } },
+    });
+    const noGpu = '<nvidia_smi_log><driver_version>550.54.15</driver_version><cuda_version>12.4</cuda_version><attached_gpus>0</attached_gpus></nvidia_smi_log>';
+    const section = await withFakeNvidiaSmi(noGpu, () => gpuSection({ spec, specFile: 'berth.yaml', baseDir: tmpdir(), env: {} }, Promise.resolve(undefined)));
+    expect(section.status).toBe('critical');
+    const critical = section.findings.filter((f) => f.status === 'critical');
+    expect(critical.map((f) => f.message)).toEqual(['0 GPU(s) found, 1 needed', 'the driver reports CUDA 12.4; the spec asks for at least 12.9 (hostCudaAtLeast)']);
+    expect(critical.map((f) => f.next)).toEqual([
+      'use a host with at least 1 NVIDIA GPU(s); `nvidia-smi -L` lists the ones its driver sees',
+      'upgrade the host driver, or lower devcontainer.gpu.hostCudaAtLeast if the team agrees',
+    ]);
+  });
+
+  it('garbage from nvidia-smi is no GPU, with what to do, and nothing raw on the line', async () => {
+    const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'demo' }, devcontainer: { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { memory: '8gb' } } });
+    const section = await withFakeNvidiaSmi('<nvidia_smi_log><driver_version>garbage\n%%%%', () =>
+      gpuSection({ spec, specFile: 'berth.yaml', baseDir: tmpdir(), env: {} }, Promise.resolve(undefined)),
+    );
+    expect(section.findings).toEqual([
+      { status: 'critical', message: 'no usable NVIDIA GPU: nvidia-smi output (xml) stops mid-document before any GPU', next: 'run `nvidia-smi -q -x` by hand to see what it prints' },
+    ]);
+    expect(section.summary).toBe('does not fit: the devcontainer needs CUDA 12.4.1; no usable GPU (unparseable)');
+  });
+});
