@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { formatDuration, signalChild } from '@berth/spec';
+import { abandonPipes, formatDuration, signalChild } from '@berth/spec';
 import type { GpuDetection, GpuDetectionFailure } from './types.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
 import { firstLine } from './parse-output.js';
@@ -62,10 +62,7 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
       killedFor = why;
       signalChild(child, 'SIGKILL', { group: true });
       // A grandchild that left the group could hold the pipes open: stop waiting for them.
-      setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-      }, 500).unref();
+      abandonPipes(child);
     };
     const onAbort = () => killGroup('abort');
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { signalChild } from '@berth/spec';
+import { statSync } from 'node:fs';
+import { abandonPipes, signalChild } from '@berth/spec';
 
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
@@ -12,13 +13,14 @@ export interface ProcessOutcome {
   stderr: string;
   truncated: boolean;
   /** Why it did not run to the end: it could not start, or it was stopped at the timeout. */
-  failure?: { kind: 'not-found' | 'not-executable' | 'spawn' | 'timeout'; message: string };
+  failure?: { kind: 'not-found' | 'no-cwd' | 'not-executable' | 'spawn' | 'timeout'; message: string };
 }
 
 /**
  * Runs argv directly (never through a shell) in its own process group, keeping at most 64 KiB of each
- * stream. On abort the whole group gets SIGTERM, then SIGKILL `graceMs` later (default 200 ms); the
- * promise settles once the program is gone.
+ * stream. On abort the whole group gets SIGTERM, then SIGKILL `graceMs` later (default 200 ms). Once the
+ * program itself has exited, what is left of its group is killed and its pipes are read for at most
+ * @berth/spec's PIPE_GRACE_MS more (at once after an abort: abandonPipes); the promise settles then, with the program's own exit status.
  */
 export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; signal: AbortSignal; graceMs?: number }): Promise<ProcessOutcome> {
   return new Promise<ProcessOutcome>((resolve) => {
@@ -28,6 +30,8 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
     let truncated = false;
     let failure: ProcessOutcome['failure'];
     let killTimer: NodeJS.Timeout | undefined;
+    let pipeTimer: NodeJS.Timeout | undefined;
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (into: Buffer[], key: 'out' | 'err') => (chunk: Buffer) => {
       const room = MAX_OUTPUT_BYTES - size[key];
@@ -40,6 +44,8 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
     child.stderr.on('data', keep(err, 'err'));
     const killGroup = (sig: NodeJS.Signals) => signalChild(child, sig, { group: true });
     const onAbort = () => {
+      // the program has answered already: its exit status stands; only stop reading what a grandchild holds open
+      if (exited) return void abandonPipes(child, 0);
       failure ??= { kind: 'timeout', message: 'timed out' };
       killGroup('SIGTERM');
       killTimer = setTimeout(() => killGroup('SIGKILL'), options.graceMs ?? 200);
@@ -47,18 +53,25 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
     options.signal.addEventListener('abort', onAbort, { once: true });
     if (options.signal.aborted) onAbort();
     child.on('error', (e: NodeJS.ErrnoException) => {
-      const kind = e.code === 'ENOENT' ? 'not-found' : e.code === 'EACCES' ? 'not-executable' : 'spawn';
-      failure = { kind, message: e.message };
+      failure = spawnFailure(e, options.cwd);
+    });
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      clearTimeout(killTimer);
+      // what the program left in its group outlives the check otherwise (a check leaves nothing behind)
+      killGroup('SIGKILL');
+      pipeTimer = abandonPipes(child, failure?.kind === 'timeout' || options.signal.aborted ? 0 : undefined);
     });
     child.on('close', (code, signal) => {
       clearTimeout(killTimer);
+      clearTimeout(pipeTimer);
       options.signal.removeEventListener('abort', onAbort);
-      // the group may hold children that outlived the leader
-      if (failure?.kind === 'timeout') killGroup('SIGKILL');
+      // 'close' after dropped pipes reports no status: the one 'exit' saw is the program's
+      const status = exited ?? { code, signal };
       resolve({
         ...(child.pid ? { pid: child.pid } : {}),
-        ...(code !== null ? { exitCode: code } : {}),
-        ...(signal ? { signal } : {}),
+        ...(status.code !== null ? { exitCode: status.code } : {}),
+        ...(status.signal ? { signal: status.signal } : {}),
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         truncated,
@@ -66,4 +79,19 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
       });
     });
   });
+}
+
+/** Why spawn failed. ENOENT is also what a missing working directory gives: told apart by looking at it. */
+function spawnFailure(e: NodeJS.ErrnoException, cwd: string | undefined): NonNullable<ProcessOutcome['failure']> {
+  if (e.code === 'ENOENT' && cwd !== undefined && !isDirectory(cwd)) return { kind: 'no-cwd', message: e.message };
+  const kind = e.code === 'ENOENT' ? 'not-found' : e.code === 'EACCES' ? 'not-executable' : 'spawn';
+  return { kind, message: e.message };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -19,6 +19,7 @@ export async function runCommandCheck(ctx: AttemptContext): Promise<Verdict> {
   const run = await runBounded(check.argv, { ...(cwd ? { cwd } : {}), env: { ...process.env, ...check.env }, signal: stop.signal, graceMs: reserve / 2 });
   clearTimeout(deadline);
   ctx.signal.removeEventListener('abort', onAbort);
+  if (run.failure?.kind === 'no-cwd') return { status: 'critical', reason: `working directory not found: ${cwd} (${check.cwd ? 'cwd of the check' : "the spec's folder"})` };
   if (run.failure?.kind === 'not-found') return { status: 'critical', reason: `program not found: ${program}` };
   if (run.failure?.kind === 'not-executable') return { status: 'critical', reason: `program not executable: ${program}` };
   if (run.failure?.kind === 'spawn') return { status: 'critical', reason: `${program} could not start: ${run.failure.message}` };

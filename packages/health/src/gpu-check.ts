@@ -1,4 +1,6 @@
+import type { GpuDetection } from '@berth/gpu';
 import type { BerthSpec, Devcontainer, GpuCheck } from '@berth/spec';
+import { formatDuration } from '@berth/spec';
 import type { AttemptContext, Verdict } from './types.js';
 
 type GpuModule = typeof import('@berth/gpu');
@@ -13,6 +15,16 @@ async function loadGpu(): Promise<GpuModule | undefined> {
 }
 
 /**
+ * nvidia-smi, killed a little before the check's timeout so it is gone when the check returns. A timeout is
+ * told as the check's own (the figure the user wrote), not the earlier deadline berth gave nvidia-smi.
+ */
+async function detectWithin(gpu: GpuModule, ctx: AttemptContext): Promise<GpuDetection> {
+  const detection = await gpu.detectGpus({ timeoutMs: ctx.timeoutMs - Math.min(300, ctx.timeoutMs / 4), signal: ctx.signal });
+  if (detection.status !== 'timeout') return detection;
+  return { ...detection, message: `nvidia-smi did not answer within ${formatDuration(ctx.timeoutMs)} and was killed` };
+}
+
+/**
  * NVIDIA GPUs through @berth/gpu (nvidia-smi with a timeout), judged against what the devcontainer
  * needs: enough GPUs, a driver new enough for its CUDA version (full vs minor-version compatibility),
  * and the team's stated minimum. Errors are critical; warnings (minor-version compatibility) a warning.
@@ -23,9 +35,7 @@ export async function runGpuCheck(ctx: AttemptContext): Promise<Verdict> {
   if (!gpu) return { status: 'unknown', reason: 'GPU detection not available (@berth/gpu not available)' };
   const devcontainer = ctx.target.context?.devcontainer ?? (ctx.target.context?.image ? ({ image: ctx.target.context.image } as Devcontainer) : undefined);
   const report = await gpu.gpuReport(devcontainer ? ({ devcontainer } as BerthSpec) : undefined, {
-    // nvidia-smi is killed a little before the check's timeout, so it is gone when the check returns
-    timeoutMs: ctx.timeoutMs - Math.min(300, ctx.timeoutMs / 4),
-    signal: ctx.signal,
+    detection: await detectWithin(gpu, ctx),
     minCount: check.minCount,
     ...(check.cuda ? { requiredCuda: check.cuda } : {}),
   });

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HttpCheck } from '@berth/spec';
-import { formatDuration } from '@berth/spec';
+import { formatDuration, isCredentialHeader } from '@berth/spec';
+import { httpRequestText } from './check-variables.js';
 import { describeNetError } from './describe.js';
 import { judgeHttpAnswer, statusMatches, type HttpAnswer } from './http-expect.js';
 import type { AttemptContext, Verdict } from './types.js';
@@ -21,7 +22,7 @@ type Outcome = { verdict: Verdict } | { redirect: string; status: number } | { a
 const hostOf = (url: URL) => `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
 
 /** One HTTP(S) request: its own socket (no keep-alive), a connect timeout, a bounded body, torn down on abort. */
-function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptContext): Promise<Outcome> {
+function requestOnce(url: URL, method: string, headers: Record<string, string>, check: HttpCheck, ctx: AttemptContext): Promise<Outcome> {
   const where = hostOf(url);
   const tls = url.protocol === 'https:';
   return new Promise<Outcome>((resolve) => {
@@ -47,12 +48,18 @@ function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptCon
     };
     const fail = (reason: string) => finish({ verdict: { status: 'critical', reason } });
     const onAbort = () => fail(`timed out after ${formatDuration(ctx.timeoutMs)} ${phase()} ${where}`);
-    const req = (tls ? https : http).request(url, {
-      method,
-      agent: tls ? agents.https : agents.http,
-      headers: { 'user-agent': 'berth-health', accept: '*/*', ...check.headers },
-      ...(tls ? { rejectUnauthorized: !check.insecure } : {}),
-    });
+    let req: http.ClientRequest;
+    try {
+      req = (tls ? https : http).request(url, {
+        method,
+        agent: tls ? agents.https : agents.http,
+        headers: { 'user-agent': 'berth-health', accept: '*/*', ...headers },
+        ...(tls ? { rejectUnauthorized: !check.insecure } : {}),
+      });
+    } catch (err) {
+      // node refuses before sending (a header value with a newline in it): berth could not look
+      return resolve({ verdict: { status: 'unknown', reason: `the request could not be made: ${(err as Error).message}` } });
+    }
     // The total timeout already ends a connect that never completes; a shorter connect timeout needs a timer.
     const connectTimer =
       ctx.connectTimeoutMs < ctx.timeoutMs
@@ -61,7 +68,6 @@ function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptCon
           }, ctx.connectTimeoutMs)
         : undefined;
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    if (ctx.signal.aborted) return onAbort();
     if (tls) req.on('socket', (socket) => socket.once('secureConnect', () => (handshaken = true)));
     req.on('error', (err) => {
       const base = describeNetError(err, where);
@@ -71,6 +77,8 @@ function requestOnce(url: URL, method: string, check: HttpCheck, ctx: AttemptCon
       if (now === 'reading the body from') return fail(`${base} while reading the body (status ${status})`);
       fail(now === 'waiting for headers from' && !/before an answer/.test(base) ? `${base} while waiting for headers` : base);
     });
+    // aborted already: only now, with the error listener on, may the request be torn down
+    if (ctx.signal.aborted) return onAbort();
     req.on('response', (res) => {
       responded = true;
       status = res.statusCode ?? 0;
@@ -106,18 +114,35 @@ function explicitlyAccepted(check: HttpCheck, status: number): boolean {
   return !!listed && listed.some((m) => typeof m === 'number') && statusMatches(status, listed.filter((m) => typeof m === 'number'));
 }
 
+/** The headers without their credentials, for a redirect that changes scheme, host or port (as curl since 7.58 and the Fetch standard). */
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
+}
+
+/** Where a redirect's Location leads, when it is an http(s) URL berth can request; undefined otherwise. */
+function followable(location: string, from: URL): URL | undefined {
+  const next = URL.canParse(location, from.href) ? new URL(location, from) : undefined;
+  return next && (next.protocol === 'http:' || next.protocol === 'https:') ? next : undefined;
+}
+
 /** An HTTP(S) check: redirects followed up to maxRedirects (a loop named as such), then the answer judged. */
 export async function runHttpCheck(ctx: AttemptContext): Promise<Verdict> {
   const check = ctx.target.check as HttpCheck;
   const started = performance.now();
-  let url = new URL(check.url);
+  const request = httpRequestText(check, ctx.target);
+  // berth could not make the request it was asked to (a variable missing): it did not look
+  if ('problem' in request) return { status: 'unknown', reason: request.problem };
+  let url = new URL(request.url);
   let method: string = check.method ?? 'GET';
+  let headers = request.headers;
   const chain = [url.href];
   for (;;) {
-    const outcome = await requestOnce(url, method, check, ctx);
+    const outcome = await requestOnce(url, method, headers, check, ctx);
     if ('verdict' in outcome) return outcome.verdict;
     if ('redirect' in outcome) {
-      const next = new URL(outcome.redirect, url);
+      const next = followable(outcome.redirect, url);
+      // berth did look: the service answered with a redirect that cannot be followed
+      if (!next) return { status: 'critical', reason: `redirect to an unsupported URL ${outcome.redirect} (from ${url.pathname})` };
       if (chain.includes(next.href)) {
         return { status: 'critical', reason: `redirect loop: ${[...chain, next.href].map((h) => new URL(h).pathname).join(' -> ')}` };
       }
@@ -125,6 +150,7 @@ export async function runHttpCheck(ctx: AttemptContext): Promise<Verdict> {
         return { status: 'critical', reason: `more than ${check.maxRedirects} redirects (last to ${next.href})` };
       }
       if (outcome.status === 303) method = 'GET';
+      if (next.origin !== url.origin) headers = withoutCredentials(headers);
       chain.push(next.href);
       url = next;
       continue;

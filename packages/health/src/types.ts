@@ -13,6 +13,8 @@ export interface CheckTarget {
   check: HealthCheck;
   /** Where relative paths (.mcp.json, a command's cwd) resolve; the spec's folder. */
   baseDir?: string;
+  /** Variables for `${VAR}` in an HTTP check's url and headers, ahead of the `.env` in baseDir; default: the process env. */
+  env?: Record<string, string | undefined>;
   /** Facts the check kinds may need: the devcontainer (its image and GPU needs), the Compose project. */
   context?: { image?: string; project?: string; devcontainer?: Devcontainer; /** The engine (a spec's engine name) its container runs on, when the spec declares engines. */ engine?: string };
 }

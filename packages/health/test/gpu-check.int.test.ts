@@ -53,4 +53,12 @@ describe('GPU check through @berth/gpu with a fake nvidia-smi on PATH', () => {
     expect(r.status).toBe('critical');
     expect(r.reason).toMatch(/^no usable NVIDIA GPU: /);
   });
+
+  it('an nvidia-smi that hangs is killed, and the reason gives the check\'s own timeout', async () => {
+    writeFileSync(join(dir, 'nvidia-smi'), '#!/bin/sh\nexec sleep 30\n');
+    chmodSync(join(dir, 'nvidia-smi'), 0o755);
+    process.env.PATH = `${dir}:/usr/bin:/bin`;
+    const r = await runCheck(target({ type: 'gpu', timeout: '1s' }, { context: { devcontainer } }));
+    expect([r.status, r.reason]).toEqual(['critical', 'no usable NVIDIA GPU: nvidia-smi did not answer within 1 s and was killed']);
+  });
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,37 @@ describe('HTTP checks against hostile loopback servers', () => {
     const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/0`, maxRedirects: 3 }));
     expect(r.status).toBe('critical');
     expect(r.reason).toBe(`more than 3 redirects (last to http://127.0.0.1:${port}/4)`);
+  });
+
+  it('credentials are not sent on to another port; headers that are not credentials are', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const record = (req: http.IncomingMessage) => seen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie, proxy: req.headers['proxy-authorization'], tenant: req.headers['x-tenant'] });
+    const other = await httpServer((req, res) => (record(req), res.end('ok')));
+    const { port } = await httpServer((req, res) => {
+      record(req);
+      res.writeHead(302, { location: req.url === '/start' ? '/same' : `http://127.0.0.1:${other.port}/elsewhere` });
+      res.end();
+    });
+    const headers = { Authorization: 'Bearer sk-live-0123456789', Cookie: 'session=0123456789', 'Proxy-Authorization': 'Basic cHJveHk6cHc=', 'X-Tenant': 'acme' };
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/start`, headers }));
+    expect(r.status).toBe('passing');
+    const kept = { authorization: headers.Authorization, cookie: headers.Cookie, proxy: headers['Proxy-Authorization'], tenant: 'acme' };
+    expect(seen).toEqual([
+      { url: '/start', ...kept },
+      { url: '/same', ...kept }, // the same origin keeps them
+      { url: '/elsewhere', authorization: undefined, cookie: undefined, proxy: undefined, tenant: 'acme' },
+    ]);
+  });
+
+  it('a redirect to a URL berth cannot request is critical, naming it', async () => {
+    const { port } = await httpServer((req, res) => {
+      res.writeHead(302, { location: req.url === '/ftp' ? 'ftp://127.0.0.1/x' : 'http://[::1:bad/' });
+      res.end();
+    });
+    const ftp = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/ftp` }));
+    expect([ftp.status, ftp.reason]).toEqual(['critical', 'redirect to an unsupported URL ftp://127.0.0.1/x (from /ftp)']);
+    const invalid = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/bad` }));
+    expect([invalid.status, invalid.reason]).toEqual(['critical', 'redirect to an unsupported URL http://[::1:bad/ (from /bad)']);
   });
 
   it('a connection reset in the middle of the body', async () => {

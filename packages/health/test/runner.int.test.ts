@@ -1,8 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HealthMonitor, runCheck, runChecks, worstStatus, type CheckResult } from '../src/index.js';
 import { closeAll, connections, httpServer, refusedPort, target } from './loopback.js';
 
 afterEach(closeAll);
+
+const daemonPidFiles: string[] = [];
+
+/** Shell text that starts `sleep 12` in a session of its own (out of the check's process group), its pid kept for afterEach. */
+function daemonize(): string {
+  const pidFile = join(mkdtempSync(join(tmpdir(), 'berth-daemon-')), 'pid');
+  daemonPidFiles.push(pidFile);
+  return `setsid sleep 12 & echo $! > ${pidFile}`;
+}
+
+// berth cannot reach a grandchild that left the group: the test ends the ones it started
+afterEach(() => {
+  for (const file of daemonPidFiles.splice(0)) {
+    try {
+      process.kill(Number(readFileSync(file, 'utf8')), 'SIGKILL');
+    } catch {
+      // gone already, or never started
+    }
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
+});
 
 describe('command checks run real programs, never through a shell', () => {
   it('exit code and output are judged; shell syntax is just an argument', async () => {
@@ -21,6 +47,34 @@ describe('command checks run real programs, never through a shell', () => {
     expect(() => process.kill(stubborn.details!.pid as number, 0)).toThrow(); // SIGKILLed and reaped inside the timeout
     const missing = await runCheck(target({ type: 'command', argv: ['berth-no-such-program'] }));
     expect(missing.reason).toBe('program not found: berth-no-such-program');
+  });
+  it('a program that exits while a grandchild holds its pipes is judged by its exit status, without waiting for the grandchild', async () => {
+    // the grandchild stays in the group: killed with what is left of it, so the pipes close at once
+    const inGroup = await runCheck(target({ type: 'command', argv: ['sh', '-c', 'sleep 666 & echo started'], timeout: 2000, expect: { stdoutContains: 'started' } }));
+    expect([inGroup.status, inGroup.reason]).toEqual(['passing', 'sh exited 0']);
+    expect(inGroup.latencyMs).toBeLessThan(1000);
+    // setsid leaves the group: no group signal reaches it, so berth stops reading its pipes shortly after sh exits
+    const daemon = await runCheck(target({ type: 'command', argv: ['sh', '-c', `${daemonize()}; echo started`], timeout: 2000, expect: { stdoutContains: 'started' } }));
+    expect([daemon.status, daemon.reason]).toEqual(['passing', 'sh exited 0']);
+    expect(daemon.latencyMs).toBeLessThan(1500);
+    const failing = await runCheck(target({ type: 'command', argv: ['sh', '-c', `${daemonize()}; echo broken >&2; exit 4`], timeout: 2000 }));
+    expect([failing.status, failing.reason]).toEqual(['critical', 'sh exited 4, expected 0: broken']);
+    const hung = await runCheck(target({ type: 'command', argv: ['sh', '-c', `${daemonize()}; sleep 30`], timeout: 600 }));
+    expect([hung.status, hung.reason]).toEqual(['critical', 'timed out after 600 ms waiting for sh to exit; stopped it']);
+  });
+  it('a daemonized grandchild does not keep the process from exiting once the check has answered', () => {
+    const argv = JSON.stringify(['sh', '-c', `${daemonize()}; echo started`]);
+    const script = `import { runCheck } from '@berth/health';
+const r = await runCheck({ id: 'x', subject: { kind: 'service', id: 'x' }, check: { type: 'command', argv: ${argv}, timeout: 2000 } });
+console.log(r.status, r.reason);`;
+    const started = performance.now();
+    const run = spawnSync(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 20_000 });
+    expect([run.status, run.stdout]).toEqual([0, 'passing sh exited 0\n']);
+    expect(performance.now() - started).toBeLessThan(8000);
+  });
+  it('a working directory that does not exist is named as such, not as a missing program', async () => {
+    const r = await runCheck(target({ type: 'command', argv: ['sh', '-c', 'true'], cwd: 'no-such-dir' }, { baseDir: '/tmp/berth-no-such-base' }));
+    expect([r.status, r.reason]).toEqual(['critical', 'working directory not found: /tmp/berth-no-such-base/no-such-dir (cwd of the check)']);
   });
   it('output is bounded', async () => {
     const r = await runCheck(target({ type: 'command', argv: [process.execPath, '-e', 'process.stdout.write("x".repeat(5e6))'], expect: { stdoutContains: 'y' } }));

@@ -1,17 +1,40 @@
 import type { Problem } from '../problem.js';
 import type { SourceDocument } from '../load/yaml-document.js';
 import type { BerthSpec } from '../schema/spec.js';
-import { looksSecret } from './names.js';
+import { isCredentialHeader, looksSecret } from './names.js';
 
 /** `$NAME` or `${NAME}` in Compose text. */
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 /**
  * The passwords of the URLs in a text, wherever they stand (a value that is one, a command line, a check's URL):
- * `scheme://user:PASSWORD@host`, decoded as a URL's are. One pass over the text: a regular expression for the
- * whole URL backtracked over every long run of letters (a 100 KiB value took 12 s).
+ * `scheme://user:PASSWORD@host`, decoded as a URL's are.
  */
 export function urlPasswords(text: string): string[] {
-  const out: string[] = [];
+  return urlCredentials(text).map((c) => c.password);
+}
+
+/**
+ * What a URL's credentials show up as: the password, and the `Basic` credentials an HTTP client sends for them
+ * (base64 of `user:password`, which a server that echoes its request headers prints).
+ */
+export function urlSecrets(text: string): string[] {
+  return urlCredentials(text).flatMap(({ user, password }) => [password, Buffer.from(`${user}:${password}`).toString('base64')]);
+}
+
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // not percent-encoding: as written
+  }
+};
+
+/**
+ * The user and password of every URL in a text that has both, decoded. One pass over the text: a regular
+ * expression for the whole URL backtracked over every long run of letters (a 100 KiB value took 12 s).
+ */
+function urlCredentials(text: string): { user: string; password: string }[] {
+  const out: { user: string; password: string }[] = [];
   for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
     if (!/[a-z0-9+.-]/i.test(text[at - 1] ?? '')) continue; // no scheme before it
     const start = at + 3;
@@ -21,12 +44,7 @@ export function urlPasswords(text: string): string[] {
     const userInfo = text.slice(start, end);
     const colon = userInfo.indexOf(':');
     if (colon < 0 || colon === userInfo.length - 1) continue; // a user without a password
-    const password = userInfo.slice(colon + 1);
-    try {
-      out.push(decodeURIComponent(password));
-    } catch {
-      out.push(password); // not percent-encoding: the password as written
-    }
+    out.push({ user: decoded(userInfo.slice(0, colon)), password: decoded(userInfo.slice(colon + 1)) });
   }
   return out;
 }
@@ -36,6 +54,8 @@ export interface SpecSecret {
   path: (string | number)[];
   /** The secret-looking (or `secret: true`) name it is the value of; none for a URL's password. */
   name?: string;
+  /** The name is a request header's (Authorization, Cookie), not a variable's. */
+  header?: true;
   values: string[];
 }
 
@@ -84,21 +104,32 @@ export function specSecrets(spec: BerthSpec): SpecSecrets {
   return secrets;
 }
 
+/** A request header that carries a credential, in a map of headers (a health check's `headers`). */
+const isCredentialHeaderAt = (path: (string | number)[], key: string) => path.at(-2) === 'headers' && isCredentialHeader(key);
+
+/** `Bearer TOKEN`, `Basic dXNlcjpwdw==`: the credential alone is secret too, since a server may echo just that. */
+function headerSecrets(value: string): string[] {
+  const credential = /^[A-Za-z][\w!#$%&'*+.^`|~-]*\s+(\S.*)$/.exec(value.trim())?.[1];
+  return credential ? [value, credential] : [value];
+}
+
 function findSpecSecrets(spec: BerthSpec): SpecSecrets {
   const marked = new Set(Object.entries(spec.env ?? {}).filter(([, v]) => v.secret).map(([k]) => k));
   const strings = stringsOf(spec);
+  const holdsSecret = (path: (string | number)[], key: string, names: ReadonlySet<string>) => looksSecret(key) || names.has(key) || isCredentialHeaderAt(path, key);
   // the names secret ones refer to first, so a literal under such a name is one wherever it is written
   const names = new Set(marked);
-  for (const s of strings) if (s.key !== undefined && (looksSecret(s.key) || marked.has(s.key))) for (const ref of referencesOf(s.text)) names.add(ref);
+  for (const s of strings) if (s.key !== undefined && holdsSecret(s.path, s.key, marked)) for (const ref of referencesOf(s.text)) names.add(ref);
   const secrets: SpecSecret[] = [];
   for (const [name, v] of Object.entries(spec.env ?? {})) {
     if ((v.secret || looksSecret(name)) && typeof v.default === 'string') secrets.push({ path: ['env', name, 'default'], name, values: [v.default] });
   }
   for (const { path, key, text } of strings) {
     // a literal under a secret name is secret whole (its URL password, if any, with it)
-    if (key !== undefined && (looksSecret(key) || names.has(key)) && !referencesOf(text).length) secrets.push({ path, name: key, values: [text, text.replaceAll('$$', '$')] });
+    if (key !== undefined && isCredentialHeaderAt(path, key) && !referencesOf(text).length) secrets.push({ path, name: key, header: true, values: headerSecrets(text.replaceAll('$$', '$')) });
+    else if (key !== undefined && holdsSecret(path, key, names) && !referencesOf(text).length) secrets.push({ path, name: key, values: [text, text.replaceAll('$$', '$')] });
     else {
-      const passwords = urlPasswords(text);
+      const passwords = urlSecrets(text);
       if (passwords.length) secrets.push({ path, values: passwords });
     }
   }
@@ -118,9 +149,26 @@ export function checkSecretsInSpec(spec: BerthSpec, file?: string, source?: Sour
       file,
       ...(source ? source.locate(s.path) : {}),
       path: s.path,
-      message: s.name ? `${s.name} looks secret, and its value is written in the spec, where whoever reads the repo reads it` : 'this URL carries a password, written in the spec, where whoever reads the repo reads it',
-      hint: s.name
-        ? `keep it in the environment or the .env beside the spec, which is not committed, and write \${${s.name}} where the field takes Compose text`
-        : 'keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text',
+      ...secretInSpecWords(s),
     }));
+}
+
+/** What the warning says of one secret: a variable's value, a request header's, or a URL's password. */
+function secretInSpecWords(s: SpecSecret): { message: string; hint: string } {
+  if (s.header) {
+    return {
+      message: `the ${s.name} header carries a credential, written in the spec, where whoever reads the repo reads it`,
+      hint: "keep the credential in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE}: a check's headers take Compose text (Authorization: Bearer ${API_TOKEN})",
+    };
+  }
+  if (s.name) {
+    return {
+      message: `${s.name} looks secret, and its value is written in the spec, where whoever reads the repo reads it`,
+      hint: `keep it in the environment or the .env beside the spec, which is not committed, and write \${${s.name}} where the field takes Compose text`,
+    };
+  }
+  return {
+    message: 'this URL carries a password, written in the spec, where whoever reads the repo reads it',
+    hint: 'keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text (a check\'s url does)',
+  };
 }

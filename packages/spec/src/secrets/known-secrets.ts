@@ -5,7 +5,7 @@ import { parseDotEnv } from '../analysis/dotenv.js';
 import type { BerthSpec } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, type Redactor } from './redactor.js';
-import { specSecrets, urlPasswords } from './in-spec.js';
+import { specSecrets, urlSecrets } from './in-spec.js';
 
 /** Where berth learns secret values from. Names never come from the values; values never leave. */
 export interface SecretSources {
@@ -34,7 +34,7 @@ export function secretValues(sources: SecretSources): string[] {
   const consider = (name: string, value: string | undefined) => {
     if (!value) return;
     if (inSpec?.names.has(name) || looksSecret(name)) values.add(value);
-    for (const password of urlPasswords(value)) values.add(password);
+    for (const secret of urlSecrets(value)) values.add(secret);
   };
   for (const [name, value] of Object.entries(env)) consider(name, value);
   for (const [name, value] of Object.entries(envFile)) consider(name, value);

@@ -12,3 +12,15 @@ export function looksSecret(name: string): boolean {
 
 const SECRET_SUFFIX = /(?:^|_)(?:[A-Z0-9]*KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS|PASSPHRASE|CREDENTIALS?|AUTH|DSN)$/;
 const NOT_SECRET = /(?:PUBLIC_?KEY|_KEY_(?:ID|NAME|PATH|FILE)|_FILE|_PATH)$/;
+
+/** Request headers whose value is a credential (RFC 9110's Authorization and Proxy-Authorization, a Cookie). */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/**
+ * Whether an HTTP request header carries a credential, whatever its case: berth's one list of them. Their values
+ * are secrets (validate warns at a literal one, the redactor hides it), and a health check never sends them on to
+ * another origin when it follows a redirect. Pure.
+ */
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase());
+}

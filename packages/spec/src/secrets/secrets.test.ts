@@ -9,6 +9,9 @@ import { redactorFor, secretValues } from './known-secrets.js';
 import { checkSecretsInSpec, urlPasswords } from './in-spec.js';
 import { formatProblem, parseSpec } from '../index.js';
 
+/** The Basic credentials an HTTP client sends for a URL's `user:password`. */
+const basic = (userPassword: string) => Buffer.from(userPassword).toString('base64');
+
 describe('looksSecret', () => {
   it('is a name ending in a secret word, unless it names something public or a place', () => {
     for (const name of ['OPENAI_API_KEY', 'STRIPE_KEY', 'GITHUB_TOKEN', 'POSTGRES_PASSWORD', 'DB_PASS', 'JWT_SECRET', 'AWS_SECRET_ACCESS_KEY', 'SENTRY_DSN', 'GCP_CREDENTIALS', 'github_token']) {
@@ -60,7 +63,7 @@ describe('secretValues', () => {
       envFile: { DB_PASS_PLAIN_NAME: 'from-dotenv-file', STRIPE_KEY: 'sk_live_abcdef12' },
       extra: ['the-api-token'],
     });
-    expect(values.sort()).toEqual(['from-dotenv-file', 'from-process-env', 'literal-token-in-spec', 'sk_live_abcdef12', 'the-api-token', 'url-password-1'].sort());
+    expect(values.sort()).toEqual(['from-dotenv-file', 'from-process-env', 'literal-token-in-spec', 'sk_live_abcdef12', 'the-api-token', 'url-password-1', basic('app:url-password-1')].sort());
   });
   it('finds what the spec itself holds anywhere: a check\'s env, build args, URL passwords in any string, a secret\'s default, `$$`', () => {
     const everywhere = BerthSpecSchema.parse({
@@ -82,7 +85,7 @@ describe('secretValues', () => {
     });
     const values = secretValues({ spec: everywhere, env: { INNER_NAME: 'referenced-inner-value' } });
     expect(values.sort()).toEqual(
-      ['dflt-secret-DEFAULT-998877', 'npmtoken-buildarg-LITERAL42', 'cmdline-pass-1234', 'pa$$word-with-dollars', 'pa$word-with-dollars', 'referenced-inner-value', 'checkenv-token-LITERAL55', 'urlpass-QWERTY77'].sort(),
+      ['dflt-secret-DEFAULT-998877', 'npmtoken-buildarg-LITERAL42', 'cmdline-pass-1234', 'pa$$word-with-dollars', 'pa$word-with-dollars', 'referenced-inner-value', 'checkenv-token-LITERAL55', 'urlpass-QWERTY77', basic('alice:urlpass-QWERTY77'), basic('app:cmdline-pass-1234')].sort(),
     );
     // and the page or API answer that shows the spec shows none of them
     const served = makeRedactor(values)(JSON.stringify(everywhere));
@@ -102,6 +105,38 @@ describe('secretValues', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('credentials of a check\'s request', () => {
+  const text = [
+    'berth: 1',
+    'repo: { name: x }',
+    'services:',
+    '  api:',
+    '    runtime: host',
+    '    checks:',
+    '      - type: http',
+    '        url: "http://admin:pw@127.0.0.1:18942/health"',
+    '        headers: { Authorization: "Bearer sk-live-0123456789abcdef", x-tenant: acme-corporation }',
+    '      - type: http',
+    '        url: http://127.0.0.1:18942/ready',
+    '        headers: { cookie: "session=cookie-value-98765", Proxy-Authorization: "Bearer ${UPSTREAM}" }',
+    '',
+  ].join('\n');
+  const parsed = parseSpec(text, 'berth.yaml');
+  it('a literal Authorization, Proxy-Authorization or Cookie header is secret-in-spec, with a hint true for headers', () => {
+    const problems = checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source);
+    expect(problems.map(formatProblem)).toEqual([
+      'berth.yaml:8:14: warning: this URL carries a password, written in the spec, where whoever reads the repo reads it (keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text (a check\'s url does))',
+      'berth.yaml:9:35: warning: the Authorization header carries a credential, written in the spec, where whoever reads the repo reads it (keep the credential in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE}: a check\'s headers take Compose text (Authorization: Bearer ${API_TOKEN}))',
+      'berth.yaml:12:28: warning: the cookie header carries a credential, written in the spec, where whoever reads the repo reads it (keep the credential in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE}: a check\'s headers take Compose text (Authorization: Bearer ${API_TOKEN}))',
+    ]);
+  });
+  it('their values, the credential after the scheme, what they refer to, and the Basic form of URL credentials are redacted', () => {
+    const redact = makeRedactor(secretValues({ spec: parsed.value!, env: { UPSTREAM: 'upstream-token-42424242' } }));
+    const echoed = `authorization: Basic ${basic('admin:pw')}; token sk-live-0123456789abcdef; Bearer sk-live-0123456789abcdef; cookie: session=cookie-value-98765; proxy: upstream-token-42424242; x-tenant: acme-corporation`;
+    expect(redact(echoed)).toBe(`authorization: Basic ${REDACTED}; token ${REDACTED}; ${REDACTED}; cookie: ${REDACTED}; proxy: ${REDACTED}; x-tenant: acme-corporation`);
   });
 });
 
@@ -125,7 +160,7 @@ describe('checkSecretsInSpec', () => {
     const problems = checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source);
     expect(problems.map(formatProblem)).toEqual([
       'berth.yaml:8:45: warning: NPM_TOKEN looks secret, and its value is written in the spec, where whoever reads the repo reads it (keep it in the environment or the .env beside the spec, which is not committed, and write ${NPM_TOKEN} where the field takes Compose text)',
-      'berth.yaml:11:28: warning: this URL carries a password, written in the spec, where whoever reads the repo reads it (keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text)',
+      'berth.yaml:11:28: warning: this URL carries a password, written in the spec, where whoever reads the repo reads it (keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text (a check\'s url does))',
     ]);
   });
 });

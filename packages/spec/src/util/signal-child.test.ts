@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { signalChild } from './signal-child.js';
+import { abandonPipes, PIPE_GRACE_MS, signalChild } from './signal-child.js';
 import { runInOwnGroup } from '../testing/own-group.js';
 
 const posix = process.platform !== 'win32';
@@ -45,5 +45,27 @@ try { alive = readFileSync(\`/proc/\${grandchild}/stat\`, 'utf8').split(') ')[1]
 signalChild(child, 'SIGKILL', { group: true });
 console.log(alive ? 'grandchild alive' : 'grandchild gone');`);
     expect([r.status, r.stdout]).toEqual([0, 'SIGKILL\ngrandchild gone\n']);
+  });
+});
+
+describe.skipIf(!posix)(`abandonPipes${posix ? '' : ' (skipped: setsid is POSIX)'}`, () => {
+  it('lets a child that exited be closed though a grandchild in a session of its own holds its pipes', async () => {
+    const r = await runAlone(`const child = spawn('sh', ['-c', 'setsid sleep 8 & echo started'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const started = Date.now();
+child.stdout.resume();
+child.on('exit', () => abandonPipes(child));
+child.on('close', () => console.log(Date.now() - started < 5000 ? 'closed' : 'closed late'));`);
+    expect([r.status, r.stdout]).toEqual([0, 'closed\n']);
+  }, 15_000);
+
+  it('drops the pipes at once with 0, and after PIPE_GRACE_MS by default', () => {
+    const dropped: string[] = [];
+    const child = { stdout: { destroy: () => dropped.push('stdout') }, stderr: { destroy: () => dropped.push('stderr') } };
+    expect(abandonPipes(child, 0)).toBeUndefined();
+    expect(dropped).toEqual(['stdout', 'stderr']);
+    const timer = abandonPipes(child);
+    expect(timer).toBeDefined();
+    clearTimeout(timer);
+    expect(PIPE_GRACE_MS).toBe(500);
   });
 });

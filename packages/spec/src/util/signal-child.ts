@@ -21,3 +21,35 @@ export function signalChild(child: SignalledChild, signal: NodeJS.Signals, optio
     // gone already
   }
 }
+
+/**
+ * How long berth reads a child's output pipes once the child itself is gone or killed. A grandchild that left
+ * the process group (`setsid`, a daemon) keeps them open and no group signal reaches it: past this, berth stops
+ * reading, or the command that ran the child (a health check, nvidia-smi detection) would wait for it to exit.
+ */
+export const PIPE_GRACE_MS = 500;
+
+/** What abandonPipes needs of a child process: its output streams. */
+export interface PipedChild {
+  readonly stdout?: { destroy(): unknown } | null;
+  readonly stderr?: { destroy(): unknown } | null;
+}
+
+/**
+ * Stops reading a child's stdout and stderr `afterMs` from now (PIPE_GRACE_MS by default; 0: at once), so a
+ * grandchild holding them open cannot keep berth waiting. Returns the timer, for the caller to clear when the
+ * pipes close by themselves first.
+ */
+export function abandonPipes(child: PipedChild, afterMs: number = PIPE_GRACE_MS): NodeJS.Timeout | undefined {
+  const drop = () => {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  };
+  if (afterMs <= 0) {
+    drop();
+    return undefined;
+  }
+  const timer = setTimeout(drop, afterMs);
+  timer.unref();
+  return timer;
+}

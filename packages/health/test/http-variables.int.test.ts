@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { BerthSpecSchema, redactorFor } from '@berth/spec';
+import { deriveChecks, runCheck } from '../src/index.js';
+import { closeAll, httpServer, target } from './loopback.js';
+
+afterEach(closeAll);
+const dir = mkdtempSync(join(tmpdir(), 'berth-health-vars-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A server that answers 200 with the request's path and Authorization, 401 without the token. */
+async function echoServer(token: string) {
+  return httpServer((req, res) => {
+    res.writeHead(req.headers.authorization === `Bearer ${token}` ? 200 : 401, { 'content-type': 'text/plain' });
+    res.end(`${req.url} ${req.headers.authorization ?? '-'}`);
+  });
+}
+
+describe('${VAR} in a check\'s url and headers, as Compose fields take it', () => {
+  it('comes from the caller\'s env first, then the .env beside the spec, with defaults', async () => {
+    const { port } = await echoServer('sk-live-from-env-123456');
+    writeFileSync(join(dir, '.env'), 'HEALTH_PATH=from-dotenv\nBERTH_TEST_TOKEN=sk-live-dotenv-loses\n');
+    const check = { type: 'http', url: `http://127.0.0.1:${port}/\${HEALTH_PATH}/\${HEALTH_SUFFIX:-ready}`, headers: { Authorization: 'Bearer ${BERTH_TEST_TOKEN}' }, expect: { bodyContains: '/from-dotenv/ready Bearer sk-live-from-env-123456' } };
+    const r = await runCheck(target(check, { baseDir: dir, env: { BERTH_TEST_TOKEN: 'sk-live-from-env-123456' } }));
+    expect([r.status, r.reason]).toEqual(['passing', 'status 200, body contains "/from-dotenv/ready Bearer sk-live-from-e…"']);
+  });
+  it('a variable set nowhere is unknown, naming it and the field, and nothing is sent', async () => {
+    let requests = 0;
+    const { port } = await httpServer((_req, res) => (requests++, res.end('ok')));
+    const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/`, headers: { Authorization: 'Bearer ${BERTH_TEST_NOWHERE}' } }, { baseDir: dir, env: {} }));
+    expect([r.status, r.reason]).toEqual(['unknown', 'headers.Authorization uses ${BERTH_TEST_NOWHERE}, which is set neither in the environment nor in the .env beside the spec']);
+    expect(requests).toBe(0);
+  });
+  it('what the service echoes of the token, or of URL credentials, is redacted in what berth prints', async () => {
+    const { port } = await httpServer((req, res) => res.end(`you sent ${req.headers.authorization}`));
+    const spec = BerthSpecSchema.parse({
+      berth: 1,
+      repo: { name: 'x' },
+      services: {
+        api: {
+          runtime: 'host',
+          checks: [
+            { type: 'http', url: `http://127.0.0.1:${port}/`, headers: { Authorization: 'Bearer ${UPSTREAM}' }, expect: { bodyContains: 'never' } },
+            { type: 'http', url: `http://admin:pw@127.0.0.1:${port}/`, expect: { bodyContains: 'never' } },
+          ],
+        },
+      },
+    });
+    const env = { UPSTREAM: 'upstream-secret-987654' };
+    const results = await Promise.all(deriveChecks(spec).map((t) => runCheck({ ...t, env })));
+    const printed = JSON.stringify(results);
+    expect(printed).toContain('upstream-secret-987654'); // the check saw it: the service echoed it
+    expect(printed).toContain(Buffer.from('admin:pw').toString('base64'));
+    const redacted = redactorFor({ spec, env })(printed);
+    expect(redacted).not.toContain('upstream-secret-987654');
+    expect(redacted).not.toContain(Buffer.from('admin:pw').toString('base64'));
+  });
+});
