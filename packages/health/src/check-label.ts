@@ -5,8 +5,11 @@ export function checkLabel(check: HealthCheck): string {
   if (check.name) return check.name;
   switch (check.type) {
     case 'http': {
+      const method = check.method !== 'GET' ? `${check.method} ` : '';
+      // a url with ${VAR}s (filled in when the check runs) is shown as written
+      if (!URL.canParse(check.url)) return `${method}http ${check.url}`;
       const u = new URL(check.url);
-      return `${check.method !== 'GET' ? `${check.method} ` : ''}${u.protocol.replace(':', '')} :${u.port || (u.protocol === 'https:' ? 443 : 80)}${u.pathname}`;
+      return `${method}${u.protocol.replace(':', '')} :${u.port || (u.protocol === 'https:' ? 443 : 80)}${u.pathname}`;
     }
     case 'tcp':
       return `tcp :${check.port}`;

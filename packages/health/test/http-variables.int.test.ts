@@ -26,6 +26,35 @@ describe('${VAR} in a check\'s url and headers, as Compose fields take it', () =
     const r = await runCheck(target(check, { baseDir: dir, env: { BERTH_TEST_TOKEN: 'sk-live-from-env-123456' } }));
     expect([r.status, r.reason]).toEqual(['passing', 'status 200, body contains "/from-dotenv/ready Bearer sk-live-from-e…"']);
   });
+  it('a spec may hold ${VAR} where the port or the whole base of the url goes; it is judged once filled in', async () => {
+    const { port } = await httpServer((req, res) => res.end(`at ${req.url}`));
+    const spec = BerthSpecSchema.parse({
+      berth: 1,
+      repo: { name: 'x' },
+      services: {
+        api: {
+          runtime: 'host',
+          checks: [
+            { name: 'port', type: 'http', url: 'http://127.0.0.1:${API_PORT}/health', expect: { bodyContains: 'at /health' } },
+            { name: 'base', type: 'http', url: '${API_BASE}/ready', expect: { bodyContains: 'at /ready' } },
+            { name: 'notaurl', type: 'http', url: '${NOT_A_URL}/ready' },
+          ],
+        },
+      },
+    });
+    const env = { API_PORT: String(port), API_BASE: `http://127.0.0.1:${port}`, NOT_A_URL: 'ftp://127.0.0.1' };
+    const results = await Promise.all(deriveChecks(spec).map((t) => runCheck({ ...t, env })));
+    expect(results.map((r) => [r.label, r.status])).toEqual([
+      ['port', 'passing'],
+      ['base', 'passing'],
+      ['notaurl', 'unknown'],
+    ]);
+    expect(results[2]!.reason).toBe('url is not an http:// or https:// URL once its variables are substituted');
+    // what is not a URL whatever the variables hold is refused when the spec is read
+    for (const url of ['ftp://x/${A}', 'http://[::1:${P}/', 'localhost:${P}/']) {
+      expect(BerthSpecSchema.safeParse({ berth: 1, repo: { name: 'x' }, services: { a: { runtime: 'host', checks: [{ type: 'http', url }] } } }).success, url).toBe(false);
+    }
+  });
   it('a variable set nowhere is unknown, naming it and the field, and nothing is sent', async () => {
     let requests = 0;
     const { port } = await httpServer((_req, res) => (requests++, res.end('ok')));

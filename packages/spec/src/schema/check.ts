@@ -27,15 +27,24 @@ const statusMatcher = () =>
     z.string().regex(/^([1-5]xx|\d{3}-\d{3})$/, 'must be a status code, a class such as "2xx", or a range such as "200-399"'),
   ]);
 
+/**
+ * Whether a check's url can be a URL once its `${VAR}`s are filled in: each stands for a value that fits anywhere
+ * (a host, a port, a path), and one that starts the url (`${BASE_URL}/health`) is judged when the check runs.
+ */
+function urlOnceResolved(url: string): boolean {
+  if (url.startsWith('${')) return true;
+  return URL.canParse(url.replace(/\$\{[^}]*\}/g, '1'));
+}
+
 export const HttpCheck = checkKind('http', (type) =>
   z
     .strictObject({
       type,
       url: z
         .string()
-        .regex(/^https?:\/\//, { message: 'must be an http:// or https:// URL', abort: true })
-        .refine((url) => URL.canParse(url), 'is not a URL (its host or port cannot be read)')
-        .describe('The URL to request.'),
+        .regex(/^(https?:\/\/|\$\{)/, { message: 'must be an http:// or https:// URL (or start with a ${VARIABLE} holding one)', abort: true })
+        .refine(urlOnceResolved, 'is not a URL (its host or port cannot be read)')
+        .describe('The URL to request. Compose text: `${VAR}` and `${VAR:-default}` are filled in from the environment, then the .env beside the spec, when the check runs (a token stays out of the spec).'),
       method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
       headers: z.record(z.string(), z.string()).optional(),
       body: z.string().optional().describe('Request body, for POST and PUT.'),
