@@ -18,3 +18,17 @@ export function containerName(project: string, service: string): string {
 export function networkName(project: string): string {
   return `${project}_default`;
 }
+
+/** `<project>_<name>`: how Compose and `docker stack deploy` scope networks, volumes, secrets and configs. */
+export function stackScoped(stack: string, name: string): string {
+  return `${stack}_${name}`;
+}
+
+/**
+ * The engine name of a network key of the spec in a project or stack: its `name:` (an external one's key when it
+ * has none), else `<project>_<key>`. Containers (`berth up`) and swarm services join the same names.
+ */
+export function stackNetworkName(spec: BerthSpec, stack: string, key: string): string {
+  const declared = spec.networks[key];
+  return declared?.external || declared?.name ? (declared.name ?? key) : stackScoped(stack, key);
+}

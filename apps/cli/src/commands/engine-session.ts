@@ -6,8 +6,10 @@ export type DockerModule = typeof import('@berth/docker/runtime');
 export type Engines = Awaited<ReturnType<DockerModule['connectSpecEngines']>>;
 
 /**
- * Loads @berth/docker, connects the engines named (at once; exit 3 naming each one that cannot be
- * reached), runs, and lets go. Ctrl-C ends it at once, connecting included. An engine that leaves a
+ * Loads @berth/docker, connects the engines named at once, runs, and lets go. An engine that cannot be
+ * reached does not stop the others: the command acts on those it reaches, and its docker functions
+ * (up/down/status/logs/restart/build across engines) end with the unreachable ones, exit 3 naming each;
+ * when none can be reached, nothing runs. Ctrl-C ends it at once, connecting included. An engine that leaves a
  * call unanswered is said so on the progress line (and, once it is known to have stopped answering,
  * the command ends with exit 3).
  */
@@ -19,7 +21,7 @@ export async function withEngines<T>(
   fn: (docker: DockerModule, engines: Engines) => Promise<T>,
 ): Promise<T> {
   const docker = await import('@berth/docker/runtime');
-  const engines = await docker.connectSpecEngines(spec, names(docker), { env: ctx.env, signal: ctx.signal });
+  const engines = await docker.connectSpecEngines(spec, names(docker), { env: ctx.env, signal: ctx.signal, partial: true });
   const unwatch = engines.engines.map(({ engine }) =>
     engine.onSilence((s) =>
       progress?.log(s ? `… the engine at ${s.endpoint} has not answered for ${Math.round(s.silentForMs / 1000)} s (${s.waitingFor}); checking it is still there` : `✓ the engine at ${engine.endpoint} answers again`),

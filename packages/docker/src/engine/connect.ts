@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -35,10 +36,49 @@ export interface Engine {
 
 type Client = { api: EngineApi; ping(timeoutMs: number, signal?: AbortSignal): Promise<unknown>; onSilence: Engine['onSilence']; close(): void };
 
+/** The files of a TLS folder (DOCKER_CERT_PATH, a context's), as the docker CLI names them in its messages, and how each is checked. */
+const TLS_FILES = {
+  ca: { file: 'ca.pem', what: 'CA certificate', check: (b: Buffer) => new X509Certificate(b) },
+  cert: { file: 'cert.pem', what: 'client certificate', check: (b: Buffer) => new X509Certificate(b) },
+  key: { file: 'key.pem', what: 'client key', check: (b: Buffer) => createPrivateKey(b) },
+} as const;
+
+/**
+ * One file of the TLS material, read and checked now: a missing or garbled file is the user's setting (exit 2), said
+ * as the docker CLI says it (`could not read CA certificate "…/ca.pem": open …: no such file or directory`), never a
+ * "no such socket" or a bare OpenSSL code when the connection is tried.
+ */
+function readTlsFile(dir: string, which: keyof typeof TLS_FILES): Buffer {
+  const { file, what, check } = TLS_FILES[which];
+  const full = path.join(dir, file);
+  let content: Buffer;
+  try {
+    content = readFileSync(full);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message;
+    throw new BerthError('ERR_BERTH_UNREADABLE', `could not read ${what} "${full}": open ${full}: ${why}`, { hint: TLS_HINT });
+  }
+  try {
+    check(content);
+  } catch (err) {
+    throw new BerthError('ERR_BERTH_UNREADABLE', `${what} "${full}" is not a PEM ${which === 'key' ? 'private key' : 'certificate'} (${(err as Error).message})`, { hint: TLS_HINT });
+  }
+  return content;
+}
+
+const TLS_HINT = 'DOCKER_CERT_PATH (or the context\'s TLS folder) must hold the ca.pem, cert.pem and key.pem the engine\'s TLS expects; unset DOCKER_TLS_VERIFY for plain TCP';
+
+/** A Docker host URL berth cannot use: the user's setting (exit 2), naming where it came from. */
+function badHost(candidate: EngineCandidate, why: string): BerthError {
+  return new BerthError('ERR_BERTH_USAGE', `${candidate.source} "${candidate.endpoint}": ${why}`, { hint: 'a Docker host is unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host' });
+}
+
 /**
  * Where berth's client speaks to an endpoint: a unix socket, TCP (with TLS when the candidate has TLS
  * material or says https), or ssh (`docker system dial-stdio` on the remote, as the docker CLI does).
- * Throws with a short reason when the URL is not usable. `env` is the environment ssh runs in.
+ * A URL berth cannot use, or TLS material it cannot read, is bad input (ERR_BERTH_USAGE, ERR_BERTH_UNREADABLE).
+ * `env` is the environment ssh runs in.
  */
 export function engineRoute(candidate: EngineCandidate, env: NodeJS.ProcessEnv = process.env): EngineTarget {
   const url = candidate.endpoint;
@@ -48,18 +88,17 @@ export function engineRoute(candidate: EngineCandidate, env: NodeJS.ProcessEnv =
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`not a Docker host URL (expected unix://, tcp:// or ssh://)`);
+    throw badHost(candidate, 'not a Docker host URL (expected unix://, tcp:// or ssh://)');
   }
   if (parsed.protocol === 'tcp:' || parsed.protocol === 'http:' || parsed.protocol === 'https:') {
     const tls = !!candidate.tlsDir || parsed.protocol === 'https:';
     const port = Number(parsed.port || (tls ? 2376 : 2375));
     if (!tls) return { host: parsed.hostname, port };
-    const read = (f: string) => (candidate.tlsDir ? readFileSync(path.join(candidate.tlsDir, f)) : undefined);
-    const material = { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
-    return { host: parsed.hostname, port, tls: Object.fromEntries(Object.entries(material).filter(([, v]) => v)) };
+    const dir = candidate.tlsDir;
+    return { host: parsed.hostname, port, tls: dir ? { ca: readTlsFile(dir, 'ca'), cert: readTlsFile(dir, 'cert'), key: readTlsFile(dir, 'key') } : {} };
   }
   if (parsed.protocol === 'ssh:') return { ssh: sshTarget(url, env) };
-  throw new Error(`unsupported scheme ${parsed.protocol} (expected unix://, tcp:// or ssh://)`);
+  throw badHost(candidate, `unsupported scheme ${parsed.protocol} (expected unix://, tcp:// or ssh://)`);
 }
 
 /**
@@ -80,14 +119,21 @@ function clientFor(target: EngineTarget, endpoint: string, timeouts: EngineTimeo
   return { api: new HttpEngineApi(transport), ping: (ms, signal) => transport.ping(ms, signal), onSilence: (l) => transport.onSilence(l), close: () => transport.close() };
 }
 
-function reason(err: unknown): string {
+/** Why a candidate did not answer, in a few words; `socket`: whether the endpoint is a socket file of this machine (unix://). */
+function reason(err: unknown, socket: boolean): string {
   const e = err as NodeJS.ErrnoException & { reason?: string; statusCode?: number };
-  if (e?.code === 'ENOENT') return 'no such socket';
-  if (e?.code === 'EACCES') return 'permission denied (add yourself to the docker group, or use rootless Docker)';
-  if (e?.code === 'ECONNREFUSED') return 'connection refused (socket exists but no daemon listens)';
+  if (e?.code === 'ENOENT') return socket ? 'no such socket' : (e.message?.split('\n')[0] ?? 'not found');
+  if (e?.code === 'EACCES') return socket ? 'permission denied (add yourself to the docker group, or use rootless Docker)' : 'permission denied';
+  if (e?.code === 'ECONNREFUSED') return socket ? 'connection refused (socket exists but no daemon listens)' : 'connection refused (nothing listens on that port)';
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return `unknown host ${(e as { hostname?: string }).hostname ?? ''}`.trim();
   if (e?.code === 'ETIMEDOUT' || e?.message === 'timeout' || e?.name === 'TimeoutError') return 'timed out';
   return e?.message?.split('\n')[0] ?? String(err);
 }
+
+const isSocket = (c: EngineCandidate) => c.endpoint.startsWith('unix://') || c.endpoint.startsWith('npipe://');
+
+/** A failure that is the user's setting, not the engine's absence: it ends the search at once (exit 2). */
+const isBadInput = (err: unknown) => err instanceof BerthError && (err.code === 'ERR_BERTH_USAGE' || err.code === 'ERR_BERTH_UNREADABLE');
 
 function makeEngine(client: Client, endpoint: string): Engine {
   const { api } = client;
@@ -152,7 +198,7 @@ export async function connectCandidate(c: EngineCandidate, what: string, options
     return await open(c, options);
   } catch (err) {
     if (isAbort(err)) throw err;
-    throw err instanceof BerthError ? unreachable(reason(err), err.hint, err.code) : unreachable(reason(err));
+    throw err instanceof BerthError ? unreachable(reason(err, isSocket(c)), err.hint, err.code) : unreachable(reason(err, isSocket(c)));
   }
 }
 
@@ -165,6 +211,7 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
   const env = options.env ?? process.env;
   const candidates = engineCandidates(env, options.home ?? homedir(), process.getuid?.());
   const failures: Problem[] = [];
+  const hints: string[] = [];
   const seen = new Set<string>();
   for (const c of candidates) {
     if (seen.has(c.endpoint)) continue;
@@ -179,8 +226,9 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     try {
       return await open(c, options);
     } catch (err) {
-      if (isAbort(err)) throw err;
-      fail(reason(err));
+      if (isAbort(err) || isBadInput(err)) throw err;
+      if (err instanceof BerthError && err.hint) hints.push(err.hint);
+      fail(reason(err, isSocket(c)));
     }
   }
   throw new BerthError('ERR_BERTH_ENGINE_UNREACHABLE', `no Docker engine answered (looked in ${failures.length} place${failures.length === 1 ? '' : 's'})`, {
@@ -188,6 +236,18 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
       { code: 'engine-unreachable', severity: 'error', message: 'cannot reach a Docker engine; looked in:' },
       ...failures.map((f) => ({ ...f, message: `  ${f.message}` })),
     ],
-    hint: 'start the Docker daemon (sudo systemctl start docker, or Docker Desktop), or point DOCKER_HOST / DOCKER_CONTEXT at a running one',
+    // One place tried that knows what to do (an ssh key refused, a host key unknown) says it; else where berth looked decides.
+    hint: failures.length === 1 && hints.length === 1 ? hints[0]! : unreachableHint(seen),
   });
+}
+
+/**
+ * What to do when no engine answered. Starting the Docker daemon is the answer when berth looked in this machine's
+ * default sockets; an engine named by DOCKER_HOST or a context may be on another machine, or reached through ssh,
+ * where that advice is beside the point.
+ */
+function unreachableHint(endpoints: Set<string>): string {
+  const named = [...endpoints].filter((e) => !e.startsWith('unix://') && !e.startsWith('npipe://'));
+  if (!named.length) return 'start the Docker daemon (sudo systemctl start docker, or Docker Desktop), or point DOCKER_HOST / DOCKER_CONTEXT at a running one';
+  return `check that the engine at ${named.join(', ')} runs and that this machine reaches it (docker -H ... info says the same), or point DOCKER_HOST / DOCKER_CONTEXT at another`;
 }

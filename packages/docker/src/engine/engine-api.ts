@@ -5,6 +5,8 @@ export interface LogOptions {
   stdout?: boolean;
   stderr?: boolean;
   tail?: number;
+  /** Only lines logged from then on: a UNIX time in seconds, with up to nine decimals (`1767225600.123456789`). */
+  since?: string;
 }
 
 /** One container, by id or name. */

@@ -25,11 +25,43 @@ export class EngineApiError extends Error {
 
 /** The engine took a call and never answered it (frozen, deadlocked, or gone mid-call). Exit 3, as when it cannot be reached. */
 export class EngineStalledError extends BerthError {
-  constructor(endpoint: string, detail: string) {
-    super('ERR_BERTH_ENGINE_STALLED', `the engine at ${endpoint} stopped answering (${detail})`, {
-      hint: 'check the Docker daemon (is it frozen, overloaded or restarting?); what berth made carries its labels, and the next berth up converges',
+  constructor(endpoint: string, detail: string, how: 'stopped answering' | 'went away' = 'stopped answering') {
+    super('ERR_BERTH_ENGINE_STALLED', `the engine at ${endpoint} ${how} (${detail})`, {
+      hint:
+        how === 'went away'
+          ? 'check the Docker daemon (did it stop, crash or restart?); what berth made carries its labels, and the next berth up converges'
+          : 'check the Docker daemon (is it frozen, overloaded or restarting?); what berth made carries its labels, and the next berth up converges',
     });
   }
+}
+
+/** What each socket-level failure means, in the words berth says it: the engine's end of the connection, not berth. */
+const CONNECTION_FAULTS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ECONNABORTED: 'connection aborted',
+  EPIPE: 'connection closed',
+  ENOENT: 'its socket is gone',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+
+/**
+ * A call's connection failed under it (the engine killed, restarted, its socket removed): the few words for it, or
+ * undefined when the error is not the connection's (an engine's answer, an abort, a bug). Node says "socket hang up"
+ * (ECONNRESET) when the engine closes a connection before answering.
+ */
+export function connectionFault(err: unknown): string | undefined {
+  if (err instanceof BerthError) return undefined;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code ? CONNECTION_FAULTS[code] : undefined;
+}
+
+/** A call whose connection failed becomes "the engine at ... went away" (exit 3); any other error is returned as it is. */
+export function engineGone(endpoint: string, what: string, err: Error): Error {
+  const fault = connectionFault(err);
+  return fault ? new EngineStalledError(endpoint, `${fault} during ${what}`, 'went away') : err;
 }
 
 /** The error an aborted wait or call ends with: `AbortError`, with what aborted it as its cause. */

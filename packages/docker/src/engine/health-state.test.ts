@@ -33,6 +33,17 @@ describe('conditionVerdict', () => {
     expect(conditionVerdict('service_healthy', state('running', 'unhealthy', [{ start: '2026-01-01T00:00:12Z', out: 'connection refused' }]))).toMatchObject({ failed: 'is unhealthy: connection refused' });
     expect(conditionVerdict('service_healthy', state('running'))).toMatchObject({ failed: expect.stringContaining('no health check') });
   });
+  it('fails a container its restart policy is restarting (a crash loop), whatever the condition waits for', () => {
+    expect(conditionVerdict('service_started', state('restarting', undefined, [], 4))).toEqual({ done: false, failed: 'exited with code 4 at start' });
+    expect(conditionVerdict('service_healthy', state('restarting', 'starting', [], 4))).toEqual({ done: false, failed: 'exited with code 4 at start' });
+  });
+  it('service_started counts an exit with code 0 that the restart policy leaves alone as a one-shot service that completed', () => {
+    expect(conditionVerdict('service_started', state('exited'))).toEqual({ done: true, completed: true });
+    const withPolicy = (Name: string): InspectState => ({ ...state('exited'), HostConfig: { RestartPolicy: { Name } } });
+    expect(conditionVerdict('service_started', withPolicy('on-failure'))).toEqual({ done: true, completed: true });
+    expect(conditionVerdict('service_started', withPolicy('always'))).toMatchObject({ done: false, failed: 'exited with code 0 at start' });
+    expect(conditionVerdict('service_healthy', state('exited'))).toMatchObject({ done: false, failed: 'exited with code 0 at start' });
+  });
   it('service_completed_successfully needs exit code 0', () => {
     expect(conditionVerdict('service_completed_successfully', state('running'))).toMatchObject({ done: false });
     expect(conditionVerdict('service_completed_successfully', state('exited'))).toEqual({ done: true });

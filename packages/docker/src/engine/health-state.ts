@@ -7,6 +7,9 @@ export interface InspectState {
     StartedAt?: string;
     Health?: { Status: string; Log?: (HealthLogEntry & { Start: string; End?: string })[] } | null;
   };
+  /** How often the engine's restart policy has restarted the container since berth (or anyone) started it. */
+  RestartCount?: number;
+  HostConfig?: { RestartPolicy?: { Name?: string } };
 }
 
 export type HealthNow = 'healthy' | 'unhealthy' | 'starting' | 'none';
@@ -51,14 +54,28 @@ export function currentHealth(s: InspectState): { health: HealthNow; lastOutput?
 
 export type WaitCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
 
-/** One verdict per poll: done, keep waiting, or failed with a reason. Pure. */
-export function conditionVerdict(condition: WaitCondition, s: InspectState): { done: true } | { done: false; failed?: string; detail?: string } {
+/** Whether the engine starts the container again after it exits with code 0 (`always`, `unless-stopped`). */
+function restartsAfterSuccess(s: InspectState): boolean {
+  const policy = s.HostConfig?.RestartPolicy?.Name ?? '';
+  return policy === 'always' || policy === 'unless-stopped';
+}
+
+/**
+ * One verdict per poll: done, keep waiting, or failed with a reason. Pure.
+ *
+ * `service_started` and `service_healthy` fail on an exit at start, and on a container the engine is restarting (it
+ * exited; its restart policy brings it back, and back: a crash loop is not "running"). One exception, for
+ * `service_started` only: an exit with code 0 that the restart policy leaves alone is a one-shot service (a
+ * migration, an init container) that did its work, `completed`, as Compose lets its dependants start.
+ */
+export function conditionVerdict(condition: WaitCondition, s: InspectState): { done: true; completed?: true } | { done: false; failed?: string; detail?: string } {
   const status = s.State.Status;
   if (condition === 'service_completed_successfully') {
     if (status === 'exited' || status === 'dead') return s.State.ExitCode === 0 ? { done: true } : { done: false, failed: `exited with code ${s.State.ExitCode}` };
     return { done: false, detail: status };
   }
-  if (status === 'exited' || status === 'dead') return { done: false, failed: `exited with code ${s.State.ExitCode} at start` };
+  if (condition === 'service_started' && status === 'exited' && s.State.ExitCode === 0 && !restartsAfterSuccess(s)) return { done: true, completed: true };
+  if (status === 'exited' || status === 'dead' || status === 'restarting') return { done: false, failed: `exited with code ${s.State.ExitCode} at start` };
   if (condition === 'service_started') return status === 'running' ? { done: true } : { done: false, detail: status };
   const { health, lastOutput } = currentHealth(s);
   if (health === 'none') return { done: false, failed: 'has no health check, so it can never become healthy' };

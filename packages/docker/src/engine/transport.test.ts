@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HttpEngineApi } from './api-client.js';
-import { EngineStalledError } from './engine-errors.js';
+import { EngineStalledError, isOutOfReach } from './engine-errors.js';
 import { connectEngine, engineTrace } from './connect.js';
 import { EngineTransport, type TracedCall } from './transport.js';
 
@@ -189,6 +189,42 @@ describe('EngineTransport', () => {
       isIP.mockRestore();
       transport.close();
       await engine.close();
+    }
+  });
+
+  it('says the engine went away when it hangs up a call (dockerd killed mid-call): exit 3, one line, not the socket error', async () => {
+    // Reads each request, then drops the connection without an answer, as a killed dockerd does.
+    const socketPath = path.join(dir, `hangup${Math.random().toString(36).slice(2)}.sock`);
+    const server = net.createServer((s) => s.once('data', () => s.destroy()));
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    const transport = new EngineTransport({ socketPath }, 'unix:///hangup.sock', quick);
+    try {
+      const err = await new HttpEngineApi(transport).getContainer('abc').start().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(EngineStalledError);
+      expect(isOutOfReach(err)).toBe(true);
+      expect((err as Error).message).toBe('the engine at unix:///hangup.sock went away (connection reset during POST /containers/abc/start)');
+    } finally {
+      transport.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('says the engine went away once its socket stops listening, and fails every later call the same way at once', async () => {
+    const engine = await fakeEngine(() => ({ body: [] }));
+    const transport = new EngineTransport({ socketPath: engine.socketPath }, 'unix:///gone.sock', quick);
+    const api = new HttpEngineApi(transport);
+    try {
+      await api.listContainers();
+      await engine.close(); // the server stops listening and its socket file goes with it
+      transport.close(); // no kept-alive connection left: the next call dials again
+      const err = await api.listContainers().then(() => undefined, (e: unknown) => e);
+      expect(isOutOfReach(err)).toBe(true);
+      expect((err as Error).message).toMatch(/^the engine at unix:\/\/\/gone\.sock went away \((its socket is gone|connection refused) during GET \/containers\/json\)$/);
+      const again = Date.now();
+      await expect(api.getContainer('abc').inspect()).rejects.toBe(err);
+      expect(Date.now() - again).toBeLessThan(100);
+    } finally {
+      transport.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
-import { abortError, EngineApiError, EngineStalledError, isDeadline } from './engine-errors.js';
+import { abortError, EngineApiError, EngineStalledError, engineGone, isDeadline } from './engine-errors.js';
 import { SshConnection, type SshTarget } from './ssh-connection.js';
 
 /** Where the engine listens: a unix socket, plain TCP, TCP with TLS (client certificate), or through ssh (`docker system dial-stdio` there). */
@@ -250,6 +250,17 @@ export class EngineTransport {
     });
   }
 
+  /**
+   * A call's connection failed. A refused connection or a vanished socket means no engine listens there any more: every
+   * call in flight and every later one fails the same way at once, as with a stalled engine. A reset alone fails only
+   * its own call (a kept-alive connection can be closed under one call while the engine lives on).
+   */
+  private connectionFailed(err: NodeJS.ErrnoException, what: string, finish: (err: Error) => void): void {
+    const gone = engineGone(this.endpoint, what, err);
+    if (gone instanceof EngineStalledError && (err.code === 'ECONNREFUSED' || err.code === 'ENOENT')) this.markStalled(gone);
+    finish(gone);
+  }
+
   request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
     if (this.stalled) return Promise.reject(this.stalled);
     const { signal } = options;
@@ -298,7 +309,7 @@ export class EngineTransport {
             this.heard();
             chunks.push(c);
           });
-          res.on('error', (err) => finish(err));
+          res.on('error', (err) => finish(engineGone(this.endpoint, what, err)));
           res.on('end', () => {
             const buf = Buffer.concat(chunks);
             if (status >= 400) return finish(EngineApiError.from(status, buf));
@@ -336,7 +347,7 @@ export class EngineTransport {
         else pending.fail(abortError(signal?.reason));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err) => finish(err));
+      req.on('error', (err) => this.connectionFailed(err, what, finish));
       this.inflight.add(pending);
       if (!this.watchdog) {
         this.watchdog = setInterval(() => this.tick(), Math.min(500, this.timeouts.suspectMs / 2));

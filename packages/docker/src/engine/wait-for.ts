@@ -30,8 +30,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Who said the condition holds: the engine's own state, or berth's early run of the health test. */
-export type WaitOutcome = 'engine' | 'probe';
+/**
+ * Who said the condition holds: the engine's own state, berth's early run of the health test, or (`service_started`)
+ * the container's exit with code 0, a one-shot service that did its work.
+ */
+export type WaitOutcome = 'engine' | 'probe' | 'completed';
 
 /**
  * Polls a container until the condition holds. Fails at once on an unhealthy or exited container,
@@ -83,9 +86,41 @@ function waitTimeout(service: string, condition: WaitCondition, state: InspectSt
   });
 }
 
+/** The run of the container a wait began on: a start time or restart count that moves on means it exited and was started again. */
+interface RunMark {
+  startedAt: string | undefined;
+  restarts: number;
+}
+
+function runMark(state: InspectState): RunMark {
+  return { startedAt: state.State.StartedAt, restarts: state.RestartCount ?? 0 };
+}
+
+/** The engine's restart policy started the container again while berth waited: it exited (a crash loop), whatever it says now. */
+function restartedSince(mark: RunMark, state: InspectState): boolean {
+  return (state.RestartCount ?? 0) > mark.restarts || (!!mark.startedAt && !!state.State.StartedAt && state.State.StartedAt !== mark.startedAt);
+}
+
+/**
+ * The engine sets `StartedAt` only once the process already runs: its first lines (and even its exit, for a process
+ * that prints and exits at once) can come tens of milliseconds before it. A run's log is read from this much earlier.
+ */
+const RUN_LOG_SLACK_MS = 1000;
+
+/**
+ * The logs API's `since` (UNIX seconds) for the run that began at `StartedAt`: its lines only, not those of the runs
+ * before it (a container started again keeps them all in its log), save a run that ended within RUN_LOG_SLACK_MS.
+ */
+export function logsSince(startedAt: string | undefined): string | undefined {
+  const ms = Date.parse(startedAt ?? '');
+  if (Number.isNaN(ms) || ms <= RUN_LOG_SLACK_MS) return undefined;
+  return ((ms - RUN_LOG_SLACK_MS) / 1000).toFixed(3);
+}
+
 async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondition, options: WaitOptions, seen: { state?: InspectState }): Promise<WaitOutcome> {
   const container = docker.getContainer(target.containerId);
   let runningSince: number | undefined;
+  let mark: RunMark | undefined;
   let probing = !!options.probe && condition === 'service_healthy';
   let probeTimeouts = 0;
   let probeDelay = PROBE_FIRST_MS;
@@ -99,7 +134,11 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
     // A forced removal (docker rm -f, a down elsewhere) marks the container "removing" before it kills it: the
     // exit that follows is that race, not the service failing.
     if (state.State.Status === 'removing') throw containerGone(target.service, 'waiting for it');
-    const v = conditionVerdict(condition, state);
+    mark ??= runMark(state);
+    const restarted = condition !== 'service_completed_successfully' && restartedSince(mark, state);
+    const v = restarted ? { done: false as const, failed: 'exited at start and was restarted by its restart policy' } : conditionVerdict(condition, state);
+    if (v.done && v.completed) return 'completed';
+    if (!v.done) runningSince = undefined;
     if (v.done && condition === 'service_started' && options.stableMs) {
       runningSince ??= Date.now();
       if (Date.now() - runningSince >= options.stableMs) return 'engine';
@@ -111,7 +150,8 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
       if (outcome === 'unavailable' || (outcome === 'timed-out' && ++probeTimeouts >= PROBE_TIMEOUTS)) probing = false;
     }
     if (!v.done && v.failed) {
-      const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => undefined);
+      const since = logsSince(state.State.StartedAt);
+      const logs = await container.logs({ stdout: true, stderr: true, tail: 5, ...(since ? { since } : {}) }).catch(() => undefined);
       const tail = logs ? lastLines(logs) : '';
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`);
     }

@@ -34,14 +34,29 @@ function labelled(spec: BerthSpec, engine: string, err: unknown): unknown {
   return err;
 }
 
+/** The errors of those of `names` the set could not reach (connectSpecEngines' `partial`). */
+function lostOf(set: SpecEngines, names: Iterable<string>): unknown[] {
+  return [...names].flatMap((name) => (set.lost?.has(name) ? [set.lost.get(name)] : []));
+}
+
+/** Every engine the set could not reach. */
+const allLost = (set: SpecEngines): unknown[] => [...(set.lost?.values() ?? [])];
+
 /**
  * Runs one step on every engine at once and waits for all of them. Each failure is named by its
  * engine; one failure is thrown as it is, several as one error listing each (ENGINES_UNREACHABLE when
  * an engine could not be reached or stopped answering, else ENGINES_FAILED). An interrupt is thrown as such.
  */
-async function onEveryEngine<T>(spec: BerthSpec, engines: SpecEngine[], step: (e: SpecEngine) => Promise<T>, signal?: AbortSignal): Promise<{ engine: SpecEngine; value: T }[]> {
+async function onEveryEngine<T>(
+  spec: BerthSpec,
+  engines: SpecEngine[],
+  step: (e: SpecEngine) => Promise<T>,
+  signal?: AbortSignal,
+  lost: unknown[] = [],
+): Promise<{ engine: SpecEngine; value: T }[]> {
   const settled = await Promise.allSettled(engines.map((e) => step(e)));
-  const failures = settled.flatMap((s, i) => (s.status === 'rejected' ? [labelled(spec, engines[i]!.name, s.reason)] : []));
+  // The engines that could not be reached fail the command as much as those that failed here, once the others are done.
+  const failures = [...lost, ...settled.flatMap((s, i) => (s.status === 'rejected' ? [labelled(spec, engines[i]!.name, s.reason)] : []))];
   if (signal?.aborted && failures.some(isAbort)) throw abortError(signal.reason);
   const real = failures.filter((f) => !isAbort(f));
   if (real.length === 1) throw real[0];
@@ -83,10 +98,13 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
   const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
   const placement = placeServices(spec, selection.services);
   const engines = [...placement.keys()].map((name) => set.get(name)).filter((e): e is SpecEngine => !!e);
-  const missing = [...placement.keys()].filter((name) => !set.get(name));
+  const missing = [...placement.keys()].filter((name) => !set.get(name) && !set.lost?.has(name));
   if (missing.length) throw new Error(`upAcrossEngines: not connected to engine${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (connect those enginesForSelection names)`);
-  if (!engines.length && set.engines[0]) engines.push(set.engines[0]);
-  const waits = engines.length > 1 && !options.dryRun ? new CrossEngineWaits(placement) : undefined;
+  if (!placement.size && set.engines[0]) engines.push(set.engines[0]);
+  const lost = lostOf(set, placement.keys());
+  const waits = placement.size > 1 && !options.dryRun ? new CrossEngineWaits(placement) : undefined;
+  // An engine out of reach fails the services that wait for its own elsewhere; the others' independent services go on.
+  for (const name of placement.keys()) if (set.lost?.has(name)) waits?.fail(name, set.lost.get(name));
   const results = await onEveryEngine(
     spec,
     engines,
@@ -108,6 +126,7 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
       }
     },
     options.signal,
+    lost,
   );
   const first = results[0]!.value;
   return {
@@ -141,6 +160,7 @@ export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, optio
       return down(e.engine, spec, options);
     },
     options.signal,
+    allLost(set),
   );
   return {
     project: projectName(spec, options.env ?? process.env),
@@ -169,6 +189,7 @@ export async function statusAcrossEngines(set: SpecEngines, spec: BerthSpec, opt
       return projectStatus(e.engine, spec, { ...options, placed: placed.get(e.name) ?? [] });
     },
     options.signal,
+    allLost(set),
   );
   const order = Object.keys(spec.services);
   const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
@@ -190,6 +211,11 @@ function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | 
   return out;
 }
 
+/** The errors of the engines the named services (every service, when none is named) are placed on that the set could not reach. */
+function lostFor(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): unknown[] {
+  return services?.length ? lostOf(set, placeServices(spec, services.filter((s) => spec.services[s])).keys()) : allLost(set);
+}
+
 /** `berth logs` on every engine of the set at once, each line naming its engine (when there are several). */
 export async function logsAcrossEngines(
   set: SpecEngines,
@@ -206,6 +232,7 @@ export async function logsAcrossEngines(
       return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
     },
     options.signal,
+    lostFor(spec, set, options.services),
   );
 }
 
@@ -225,6 +252,7 @@ export async function restartAcrossEngines(
       return restart(e.engine, spec, { ...options, ...(names ? { services: names } : {}) });
     },
     options.signal,
+    lostFor(spec, set, options.services),
   );
   return { project: projectName(spec, options.env ?? process.env), restarted: results.flatMap((r) => r.value.restarted.map((c) => ({ ...c, engine: r.engine.name }))) };
 }
@@ -240,7 +268,8 @@ export async function buildAcrossEngines(set: SpecEngines, spec: BerthSpec, opti
   const named = options.services?.length ? options.services.filter((s) => spec.services[s]) : resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env }).services;
   const placement = placeServices(spec, named);
   const engines = set.engines.filter((e) => placement.has(e.name));
-  if (!engines.length && set.engines[0]) engines.push(set.engines[0]);
+  const lost = lostOf(set, placement.keys());
+  if (!engines.length && !lost.length && set.engines[0]) engines.push(set.engines[0]);
   const warnings: Problem[] = [];
   const results = await onEveryEngine(
     spec,
@@ -253,6 +282,7 @@ export async function buildAcrossEngines(set: SpecEngines, spec: BerthSpec, opti
       return { project: projectName(spec, env), builds: [], skipped: placed, warnings: [] };
     },
     options.signal,
+  lostOf(set, placement.keys()),
   );
   return {
     project: results[0]?.value.project ?? projectName(spec, env),

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { BerthError, DEFAULT_ENGINE, endpointAddress, engineAddresses, type BerthSpec, type Problem } from '@berth/spec';
-import { abortError, isAbort } from '../engine/engine-errors.js';
+import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
 import { connectCandidate, connectEngine, type ConnectOptions, type Engine } from '../engine/connect.js';
 import { declaredEngineCandidate } from '../engine/engine-candidates.js';
 
@@ -20,6 +20,11 @@ export interface SpecEngine {
 export interface SpecEngines {
   engines: SpecEngine[];
   get(name: string): SpecEngine | undefined;
+  /**
+   * The engines asked for that could not be reached (only with `partial`), each with its one-line error naming it:
+   * commands act on the others, and end with these (exit 3).
+   */
+  lost?: ReadonlyMap<string, unknown>;
   /** Releases every engine's connections (and ends ssh processes). */
   close(): void;
 }
@@ -57,10 +62,18 @@ export async function connectSpecEngine(spec: Pick<BerthSpec, 'engines'>, name: 
   return { name, engine, mode: declaration?.mode ?? 'containers', ...engineAddress(engine.endpoint) };
 }
 
+/** An unreachable engine's error with the engine named in front (the default engine of a spec without others keeps berth's usual words). */
+function namedError(spec: Pick<BerthSpec, 'engines'>, name: string, err: unknown): unknown {
+  const label = engineLabel(spec, name);
+  if (!label || !(err instanceof BerthError) || err.message.startsWith(label)) return err;
+  return new BerthError(err.code, `${label}: ${err.message}`, { problems: err.problems, ...(err.hint ? { hint: err.hint } : {}) });
+}
+
 /**
  * Connects the named engines of a spec at once. When any cannot be reached, the others are let go and
- * one error (exit 3) says which, one line each; with `partial`, the reachable ones are returned with
- * the others' problems instead (status shows what it can).
+ * one error (exit 3) says which, one line each. With `partial`, the reachable ones are returned, with the
+ * others' errors as `lost` and their problems as `unreachable` (the command acts where it can and ends
+ * with exit 3); when none is reachable, it throws all the same.
  */
 export async function connectSpecEngines(
   spec: Pick<BerthSpec, 'engines'>,
@@ -69,12 +82,14 @@ export async function connectSpecEngines(
 ): Promise<SpecEngines & { unreachable: Problem[] }> {
   const settled = await Promise.allSettled(names.map((n) => connectSpecEngine(spec, n, options)));
   const engines = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ name: names[i]!, err: s.reason as unknown }] : []));
+  const lost = new Map(failed.map(({ name, err }) => [name, namedError(spec, name, err)]));
   const set: SpecEngines = {
     engines,
     get: (name) => engines.find((e) => e.name === name),
+    ...(lost.size ? { lost } : {}),
     close: () => engines.forEach((e) => e.engine.close()),
   };
-  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ name: names[i]!, err: s.reason as unknown }] : []));
   if (failed.some((f) => isAbort(f.err))) {
     set.close();
     throw abortError(options.signal?.reason);
@@ -86,14 +101,10 @@ export async function connectSpecEngines(
     if (e.problems?.length) return e.problems.map((p, i) => ({ ...p, message: i === 0 && label ? `${label}: ${p.message}` : p.message, ...(e.hint && i === 0 ? { hint: e.hint } : {}) }));
     return [{ code: 'engine-unreachable', severity: 'error' as const, message: e.message ?? String(err), ...(e.hint ? { hint: e.hint } : {}) }];
   });
-  if (failed.length && !options.partial) {
+  // Only an engine out of reach is left out: anything else (a bug) ends the command as it always did.
+  if (failed.length && (!options.partial || !engines.length || failed.some((f) => !isOutOfReach(f.err)))) {
     set.close();
-    if (failed.length === 1) {
-      const { name, err } = failed[0]!;
-      const label = engineLabel(spec, name);
-      if (!label || !(err instanceof BerthError) || err.message.startsWith(label)) throw err;
-      throw new BerthError(err.code, `${label}: ${err.message}`, { problems: err.problems, ...(err.hint ? { hint: err.hint } : {}) });
-    }
+    if (failed.length === 1) throw lost.get(failed[0]!.name)!;
     throw new BerthError('ERR_BERTH_ENGINE_UNREACHABLE', `${failed.length} engines cannot be reached`, { problems: unreachable });
   }
   return { ...set, unreachable };

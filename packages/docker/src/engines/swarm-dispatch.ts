@@ -21,7 +21,7 @@ import type { SpecEngine } from './engine-set.js';
  * packages/docker/src/swarm, and answered in the shapes the container commands answer in.
  */
 
-const PHASE: Record<SwarmPhase, UpPhase> = { creating: 'creating', updating: 'recreating', unchanged: 'kept', waiting: 'waiting', ready: 'healthy', failed: 'failed' };
+const PHASE: Record<SwarmPhase, UpPhase> = { creating: 'creating', updating: 'recreating', unchanged: 'kept', waiting: 'waiting', ready: 'healthy', running: 'running', failed: 'failed' };
 const ACTION: Record<'create' | 'update' | 'unchanged', { action: PlanAction; reason: string }> = {
   create: { action: 'create', reason: 'a new swarm service' },
   update: { action: 'recreate', reason: 'swarm service updated' },
@@ -69,13 +69,14 @@ export async function downOnSwarm(e: SpecEngine, spec: BerthSpec, options: DownO
 }
 
 /** One swarm service as `berth status` shows a container: running when every desired task runs, with its tasks per node. */
-function asServiceStatus(s: StackServiceStatus): ServiceStatus {
-  const state: ServiceStatus['state'] = s.running > 0 ? 'running' : s.desired > 0 ? 'created' : 'missing';
+export function asServiceStatus(s: StackServiceStatus): ServiceStatus {
+  // Tasks that keep failing are what a container's restart loop is; health is said only of tasks that run a healthcheck, as for containers.
+  const state: ServiceStatus['state'] = s.failing ? 'restarting' : s.running > 0 ? 'running' : s.desired > 0 ? 'created' : 'missing';
   return {
     service: s.service,
     container: s.name,
     state,
-    ...(s.desired > 0 ? { health: s.running >= s.desired ? 'healthy' : 'starting' } : {}),
+    ...(s.healthcheck && s.desired > 0 && !s.failing ? { health: s.running >= s.desired ? 'healthy' : 'starting' } : {}),
     ports: s.ports.map((p) => ({ host: p.published, container: p.target, protocol: p.protocol })),
     ...(s.image ? { image: s.image.replace(/@sha256:[0-9a-f]+$/, '') } : {}),
     tasks: { desired: s.desired, running: s.running, nodes: s.nodes.map((n) => ({ node: n.hostname || n.node, desired: n.desired, running: n.running })) },

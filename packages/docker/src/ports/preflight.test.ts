@@ -21,6 +21,18 @@ describe('preflightProblems', () => {
     expect(problems[0]!.hint).toContain('start only one');
   });
 
+  it('refuses two starting services that publish one host port, by the rule berth validate uses (addresses that overlap)', () => {
+    const at = (service: string, port: number, hostIp?: string, protocol: 'tcp' | 'udp' = 'tcp') => ({ service, hostPorts: [{ service, port, protocol, ...(hostIp ? { hostIp } : {}) }] });
+    const problems = preflightProblems({ spec, project: 'semops-data', starting: [at('a', 8080), at('b', 8080)], running: [], holders: [], busy: new Set() });
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'port-clash', severity: 'error', message: 'services "a" and "b" both publish host port 8080/tcp', path: ['services', 'b', 'ports'] }),
+    ]);
+    expect(preflightProblems({ spec, project: 'semops-data', starting: [at('a', 8080, '127.0.0.1'), at('b', 8080)], running: [], holders: [], busy: new Set() })).toHaveLength(1);
+    // Different addresses, or protocols, do not clash; nor one service with itself.
+    expect(preflightProblems({ spec, project: 'semops-data', starting: [at('a', 8080, '127.0.0.1'), at('b', 8080, '127.0.0.2'), at('c', 8080, undefined, 'udp')], running: [], holders: [], busy: new Set() })).toEqual([]);
+    expect(preflightProblems({ spec, project: 'semops-data', starting: [{ service: 'a', hostPorts: [at('a', 8080, '127.0.0.1').hostPorts[0]!, at('a', 8080, '127.0.0.2').hostPorts[0]!] }], running: [], holders: [], busy: new Set() })).toEqual([]);
+  });
+
   it('names the container holding a port and suggests a free port', () => {
     const problems = preflightProblems({
       spec,

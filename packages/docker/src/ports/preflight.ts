@@ -1,4 +1,4 @@
-import type { BerthSpec, Problem } from '@berth/spec';
+import { bindsClash, PortIndex, type BerthSpec, type Problem } from '@berth/spec';
 import type { HostPort } from '../up/desired.js';
 import { describeHolder, type PortHolder } from './port-holders.js';
 
@@ -27,10 +27,44 @@ function sharedPorts(spec: BerthSpec, a: string, b: string): number[] {
   return [...of(a)].filter((p) => pb.has(p));
 }
 
+/** One host port a starting service publishes, as the port index holds it. */
+type Published = HostPort & { from: number; to: number };
+
+/**
+ * Two services about to start that publish one host port (number and protocol) on overlapping addresses: the engine
+ * would refuse the second start, after the first had started. The rule is `berth validate`'s own (`bindsClash`: on
+ * one engine, one machine). A pair already refused as exclusive is not said twice.
+ */
+function clashesAmongStarting(starting: PreflightInput['starting'], refusedPairs: Set<string>): Problem[] {
+  const index = { tcp: new PortIndex<Published>(), udp: new PortIndex<Published>() };
+  const problems: Problem[] = [];
+  const said = new Set<string>();
+  for (const s of starting) {
+    for (const hp of s.hostPorts) {
+      const published: Published = { ...hp, service: s.service, from: hp.port, to: hp.port };
+      const first = index[hp.protocol].overlapping(hp.port, hp.port).find((o) => o.service !== s.service && bindsClash(o, published));
+      const pair = first && [first.service, s.service].sort().join('|');
+      if (first && !refusedPairs.has(pair!) && !said.has(`${pair}|${hp.port}/${hp.protocol}`)) {
+        said.add(`${pair}|${hp.port}/${hp.protocol}`);
+        problems.push({
+          code: 'port-clash',
+          severity: 'error',
+          message: `services "${first.service}" and "${s.service}" both publish host port ${hp.port}/${hp.protocol}`,
+          path: ['services', s.service, 'ports'],
+          hint: `give one of them another port, or start only one of them (berth validate says the same)`,
+        });
+      }
+      index[hp.protocol].add(published);
+    }
+  }
+  return problems;
+}
+
 /**
  * Everything that would make a start fail on ports, found before anything is created: exclusive
- * services selected together or already running, and host ports held by a container (other than this
- * service's own, which is about to be replaced) or by a host process. One problem per finding.
+ * services selected together or already running, two starting services publishing one host port, and
+ * host ports held by a container (other than this service's own, which is about to be replaced) or by
+ * a host process. One problem per finding.
  */
 export function preflightProblems(input: PreflightInput): Problem[] {
   const { spec, project } = input;
@@ -55,6 +89,7 @@ export function preflightProblems(input: PreflightInput): Problem[] {
       }
     }
   }
+  problems.push(...clashesAmongStarting(input.starting, reported));
   for (const s of input.starting) {
     for (const hp of s.hostPorts) {
       const held = input.holders.filter((h) => h.port === hp.port && h.protocol === hp.protocol && !(h.kind === 'container' && h.project === project && h.service === s.service));

@@ -16,7 +16,8 @@ import { SwarmApi } from './swarm-api.js';
 import { requireManager, resourcePreflight } from './swarm-preflight.js';
 import { waitForService } from './wait-service.js';
 
-export type SwarmPhase = 'creating' | 'updating' | 'unchanged' | 'waiting' | 'ready' | 'failed';
+/** `ready`: its tasks run healthy (it has a healthcheck); `running`: they run and stayed up (it has none, so nothing says healthy). */
+export type SwarmPhase = 'creating' | 'updating' | 'unchanged' | 'waiting' | 'ready' | 'running' | 'failed';
 
 export interface SwarmEvent {
   service: string;
@@ -194,7 +195,7 @@ async function converge(engine: Engine, swarm: SwarmApi, spec: BerthSpec, option
       pollMs: options.pollMs ?? 500,
       onWaiting: (detail) => emit(d.service, 'waiting', detail),
     });
-    emit(d.service, 'ready');
+    emit(d.service, d.hasHealthcheck ? 'ready' : 'running');
   };
   for (const [i, d] of desired.entries()) {
     const p = deploy(d, services[i]!).catch((err: unknown) => {

@@ -5,6 +5,9 @@ import { BERTH_CONFIG_HASH, BERTH_MANAGED, BERTH_TASK_HASH, STACK_IMAGE, STACK_N
 import { resolveServiceText } from '../compose/resolve-service.js';
 import { builtImageName, containerEnvironment, containerMounts, healthConfig, stableJson, words, type DesiredInput, type HostPort } from '../up/desired.js';
 import { gpuReservation, swarmIgnores } from './swarm-ignores.js';
+import { stackNetworkName, stackScoped } from '../project-name.js';
+
+export { stackNetworkName, stackScoped };
 
 const NS_PER_MS = 1_000_000;
 const ns = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * NS_PER_MS));
@@ -42,15 +45,11 @@ export interface DesiredSwarmService {
   hasHealthcheck: boolean;
 }
 
-/** `<stack>_<name>`: how `docker stack deploy` scopes services, networks, secrets and configs. */
-export function stackScoped(stack: string, name: string): string {
-  return `${stack}_${name}`;
-}
-
-/** The engine name of a network key of the spec on this stack. */
-export function stackNetworkName(spec: BerthSpec, stack: string, key: string): string {
-  const declared = spec.networks[key];
-  return declared?.external || declared?.name ? (declared.name ?? key) : stackScoped(stack, key);
+/** Whether a swarm service's container spec has a healthcheck of its own (a test that is not `NONE`). */
+export function hasHealthcheck(container: Dockerode.ContainerSpec | undefined): boolean {
+  // sent as the API documents it (HealthCheck); the engine answers with its Go field's name (Healthcheck)
+  const test = (container?.HealthCheck ?? (container as { Healthcheck?: Dockerode.HealthConfig } | undefined)?.Healthcheck)?.Test;
+  return !!test?.length && test[0] !== 'NONE';
 }
 
 function mountedObjects(kind: 'secrets' | 'configs', service: Service, spec: BerthSpec, stack: string): MountedObject[] {
@@ -186,7 +185,6 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
   };
   const hash = createHash('sha256').update(stableJson(serviceSpec)).digest('hex');
   serviceSpec.Labels = { ...serviceSpec.Labels, [BERTH_CONFIG_HASH]: hash };
-  const test = container.HealthCheck?.Test;
   return {
     service: name,
     name: serviceSpec.Name!,
@@ -199,6 +197,6 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     networks: hostNetwork ? [] : networks.map((n) => n.Target!),
     volumes: [...volumes],
     hostPorts,
-    hasHealthcheck: !!test && test[0] !== 'NONE',
+    hasHealthcheck: hasHealthcheck(container),
   };
 }

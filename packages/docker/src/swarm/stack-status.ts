@@ -1,9 +1,10 @@
 import type Dockerode from 'dockerode';
 import type { Engine } from '../engine/connect.js';
-import { STACK_NAMESPACE } from '../labels.js';
 import { SwarmApi, type SwarmNode, type SwarmService, type SwarmTask } from './swarm-api.js';
 import { requireManager } from './swarm-preflight.js';
-import { taskError, taskName } from './task-verdict.js';
+import { hasHealthcheck } from './desired-service.js';
+import { currentTasks, taskEnded, taskError, taskName } from './task-verdict.js';
+import { BERTH_TASK_HASH, STACK_NAMESPACE } from '../labels.js';
 
 export interface StackTaskStatus {
   /** `stack_web.1` */
@@ -38,6 +39,10 @@ export interface StackServiceStatus {
   update?: string;
   ports: { published: number; target: number; protocol: string; mode: string }[];
   nodes: StackNodeStatus[];
+  /** Whether its tasks run a healthcheck (then a running task is a healthy one). */
+  healthcheck: boolean;
+  /** The error of the newest task of the current spec that failed, while fewer tasks run than it wants: its tasks keep failing. */
+  failing?: string;
 }
 
 export interface StackStatus {
@@ -68,6 +73,20 @@ function perNode(tasks: SwarmTask[], nodes: SwarmNode[], service: SwarmService):
 }
 
 /**
+ * Why the service's tasks keep failing, when they do: fewer run than it wants, and a task of its current spec (the task
+ * template berth deployed, not an earlier one) has ended in failure since. Undefined while it is only starting.
+ */
+export function failingTasks(service: SwarmService, tasks: SwarmTask[], desired: number, running: number): string | undefined {
+  if (running >= desired) return undefined;
+  const hash = (service.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec?.Labels?.[BERTH_TASK_HASH];
+  const current = hash ? currentTasks(tasks, hash) : tasks;
+  const job = !!(service.Spec?.Mode?.ReplicatedJob || service.Spec?.Mode?.GlobalJob);
+  const failed = current.filter((t) => taskEnded(t) && !(job && t.Status.State === 'complete'));
+  const newest = failed.sort((a, b) => Date.parse(b.Status.Timestamp ?? '') - Date.parse(a.Status.Timestamp ?? ''))[0];
+  return newest ? taskError(newest) : undefined;
+}
+
+/**
  * The stack's services as the swarm sees them: desired and running tasks in all and per node (a task
  * with a healthcheck runs once it is healthy), ports, a rolling update in progress. Needs a manager.
  */
@@ -84,17 +103,22 @@ export async function stackStatus(engine: Engine, stack: string, options: { sign
         const name = s.Spec?.Name ?? s.ID;
         const own = tasks.filter((t) => t.ServiceID === s.ID);
         const update = s.UpdateStatus?.State && s.UpdateStatus.State !== 'completed' ? s.UpdateStatus.State : undefined;
+        const desired = s.ServiceStatus?.DesiredTasks ?? own.filter((t) => t.DesiredState === 'running').length;
+        const running = s.ServiceStatus?.RunningTasks ?? own.filter((t) => t.Status.State === 'running').length;
+        const failing = failingTasks(s, own, desired, running);
         return {
           service: name.startsWith(prefix) ? name.slice(prefix.length) : name,
           name,
           id: s.ID,
           ...((s.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec?.Image ? { image: (s.Spec!.TaskTemplate as Dockerode.ContainerTaskSpec).ContainerSpec!.Image! } : {}),
           mode: modeOf(s),
-          desired: s.ServiceStatus?.DesiredTasks ?? own.filter((t) => t.DesiredState === 'running').length,
-          running: s.ServiceStatus?.RunningTasks ?? own.filter((t) => t.Status.State === 'running').length,
+          desired,
+          running,
           ...(update ? { update } : {}),
           ports: (s.Endpoint?.Ports ?? s.Spec?.EndpointSpec?.Ports ?? []).map((p) => ({ published: p.PublishedPort ?? 0, target: p.TargetPort ?? 0, protocol: p.Protocol ?? 'tcp', mode: p.PublishMode ?? 'ingress' })),
           nodes: perNode(own, nodes, s),
+          healthcheck: hasHealthcheck((s.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec),
+          ...(failing ? { failing } : {}),
         };
       })
       .sort((a, b) => a.service.localeCompare(b.service)),

@@ -172,7 +172,9 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
           ...(events ? { events } : {}),
           onDetail: (detail) => emit(service, 'waiting', detail),
         });
-        if (cond !== 'service_healthy') return emit(service, cond === 'service_started' ? 'running' : 'completed');
+        // a one-shot that exited 0 (no restart policy) is done, not running: its dependants start, up succeeds
+        if (by === 'completed' || cond === 'service_completed_successfully') return emit(service, 'completed');
+        if (cond !== 'service_healthy') return emit(service, 'running');
         if (by === 'probe') return healthy.has(service) ? undefined : emit(service, 'ready', 'health test passed');
         if (!healthy.has(service)) emit(service, 'healthy');
         healthy.add(service);

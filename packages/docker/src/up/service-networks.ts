@@ -1,6 +1,6 @@
 import type { BerthSpec, Service } from '@berth/spec';
 // The engine name of a network key is the same rule on a plain engine and on a swarm (Compose's `<project>_<key>`, or its `name:`).
-import { stackNetworkName } from '../swarm/desired-service.js';
+import { stackNetworkName } from '../project-name.js';
 
 /** A network of the spec a service's container joins. */
 export interface ServiceNetwork {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { asServiceStatus } from '../engines/swarm-dispatch.js';
+import { BERTH_TASK_HASH } from '../labels.js';
+import { failingTasks, type StackServiceStatus } from './stack-status.js';
+import type { SwarmService, SwarmTask } from './swarm-api.js';
+import { hasHealthcheck } from './desired-service.js';
+
+const service: SwarmService = { ID: 's1', Spec: { Name: 'p_crash', TaskTemplate: { ContainerSpec: { Image: 'busybox', Labels: { [BERTH_TASK_HASH]: 'now' } } } } };
+const task = (id: string, state: string, hash: string, at: string, exit?: number): SwarmTask => ({
+  ID: id,
+  ServiceID: 's1',
+  Slot: 1,
+  DesiredState: state === 'running' || state === 'starting' ? 'running' : 'shutdown',
+  Status: { State: state, Timestamp: at, ...(exit !== undefined ? { Err: `task: non-zero exit (${exit})`, ContainerStatus: { ExitCode: exit } } : {}) },
+  Spec: { ContainerSpec: { Labels: { [BERTH_TASK_HASH]: hash } } },
+});
+
+const base: StackServiceStatus = { service: 'crash', name: 'p_crash', id: 's1', mode: 'replicated', desired: 1, running: 1, ports: [], nodes: [], healthcheck: false };
+
+describe('failingTasks', () => {
+  it('names the newest failure of the current spec while fewer tasks run than wanted', () => {
+    const tasks = [task('a', 'failed', 'now', '2026-01-01T00:00:01Z', 3), task('b', 'failed', 'now', '2026-01-01T00:00:07Z', 4), task('c', 'starting', 'now', '2026-01-01T00:00:12Z')];
+    expect(failingTasks(service, tasks, 1, 0)).toBe('task: non-zero exit (4)');
+  });
+  it('is silent while every wanted task runs, and about failures of an earlier spec', () => {
+    expect(failingTasks(service, [task('a', 'failed', 'now', '2026-01-01T00:00:01Z', 3), task('c', 'running', 'now', '2026-01-01T00:00:12Z')], 1, 1)).toBeUndefined();
+    expect(failingTasks(service, [task('a', 'failed', 'before', '2026-01-01T00:00:01Z', 3), task('c', 'starting', 'now', '2026-01-01T00:00:12Z')], 1, 0)).toBeUndefined();
+  });
+});
+
+describe('asServiceStatus (a swarm service as berth status shows it)', () => {
+  it('says no health for a service without a healthcheck, as for a container', () => {
+    expect(asServiceStatus(base)).toMatchObject({ state: 'running' });
+    expect(asServiceStatus(base).health).toBeUndefined();
+  });
+  it('says healthy or starting only for a service with a healthcheck', () => {
+    expect(asServiceStatus({ ...base, healthcheck: true }).health).toBe('healthy');
+    expect(asServiceStatus({ ...base, healthcheck: true, running: 0 }).health).toBe('starting');
+  });
+  it('says restarting, not starting, for a service whose tasks keep failing', () => {
+    const s = asServiceStatus({ ...base, healthcheck: true, running: 0, failing: 'task: non-zero exit (4)' });
+    expect(s.state).toBe('restarting');
+    expect(s.health).toBeUndefined();
+  });
+});
+
+describe('hasHealthcheck', () => {
+  it('reads the healthcheck under the name berth sends it and the name the engine answers with', () => {
+    expect(hasHealthcheck({ Image: 'x', HealthCheck: { Test: ['CMD-SHELL', 'true'] } })).toBe(true);
+    // what an inspected swarm service holds: the Go field's name (docker 20.10 to 27)
+    expect(hasHealthcheck({ Image: 'x', Healthcheck: { Test: ['CMD-SHELL', 'true'] } } as never)).toBe(true);
+    expect(hasHealthcheck({ Image: 'x', Healthcheck: { Test: ['NONE'] } } as never)).toBe(false);
+    expect(hasHealthcheck({ Image: 'x' })).toBe(false);
+  });
+});
