@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BerthError, BerthSpecSchema, type BerthSpec } from '@berth/spec';
+import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
+import { berthFailure } from '@berth/spec/testing';
 import { dockerAvailable, dockerSkipReason, dockerSocketPath, ensureTestImage, TEST_HTTPD_COMMAND, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
 import { connectSpecEngines, downAcrossEngines, enginesForSelection, enginesOfSpec, logsAcrossEngines, statusAcrossEngines, upAcrossEngines, type SpecEngines } from '@berth/docker';
 import { leftovers } from './helpers.js';
@@ -11,14 +12,7 @@ const LOST = 'engine "lost" (unix:///nonexistent/berth-lost.sock): no such socke
 
 const web = { image: TEST_IMAGE, command: TEST_HTTPD_COMMAND, stopGracePeriod: '1s' };
 
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
-  return err;
-}
+const failure = berthFailure;
 
 describe.skipIf(!dockerAvailable())(`an unreachable declared engine beside a reachable one${dockerSkipReason()}`, () => {
   let spec: BerthSpec;

@@ -1,18 +1,11 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { BerthError } from '@berth/spec';
+import { berthFailure } from '@berth/spec/testing';
 import { dockerAvailable, dockerSkipReason, TEST_IMAGE } from '@berth/docker/testing';
 import { connectEngine, down, logs, restart, up, type LogLine } from '@berth/docker';
 import { docker, httpd, leftovers, projectsFor } from './helpers.js';
 
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
-  return err;
-}
+const failure = berthFailure;
 
 /** Waits (up to 20 s) until the engine has run a health check of the project's container and kept its output. */
 async function healthJudged(project: string): Promise<void> {

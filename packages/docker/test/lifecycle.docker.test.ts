@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BerthError } from '@berth/spec';
+import { berthFailure } from '@berth/spec/testing';
 import { dockerAvailable, dockerSkipReason, freePort, TEST_IMAGE } from '@berth/docker/testing';
 import { up } from '@berth/docker';
 import { docker, httpd, leftovers, projectsFor } from './helpers.js';
 
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
-  return err;
-}
+const failure = berthFailure;
 
 /** Each container of a project by service, as the engine has it now. */
 async function statesOf(project: string): Promise<Record<string, string>> {

@@ -2,20 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BerthError } from '@berth/spec';
+import { berthFailure } from '@berth/spec/testing';
 import { connectEngine } from './connect.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'berth-connect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function failure(p: Promise<unknown>): Promise<BerthError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
-  return err;
-}
+const failure = berthFailure;
 
 const START_DAEMON = /start the Docker daemon/;
 
