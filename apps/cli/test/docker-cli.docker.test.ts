@@ -155,3 +155,42 @@ describe.skipIf(!dockerAvailable())(`berth up refusing what the engine would ref
     }
   }, 60_000);
 });
+
+describe.skipIf(!dockerAvailable())(`berth status and down with one declared engine out of reach${dockerSkipReason()}`, () => {
+  it('show what the reachable engine holds, take it down, then name the lost engine: exit 3', async () => {
+    const docker = new Dockerode({ socketPath: dockerSocketPath() });
+    const project = uniqueProject('berth-cli-lost');
+    const dir = mkdtempSync(path.join(tmpdir(), 'berth-cli-'));
+    const gone = path.join(dir, 'gone.sock');
+    try {
+      writeFileSync(
+        path.join(dir, 'berth.yaml'),
+        [
+          'berth: 1',
+          `repo: { name: ${project} }`,
+          `engines: { gone: { host: "unix://${gone}" } }`,
+          'profiles: { lost: { engine: gone } }',
+          'services:',
+          `  app: { image: ${TEST_IMAGE}, command: ${JSON.stringify(TEST_HTTPD_COMMAND)}, stopGracePeriod: 1s }`,
+          `  ghost: { image: ${TEST_IMAGE}, command: ${JSON.stringify(TEST_HTTPD_COMMAND)}, profiles: [lost] }`,
+          '',
+        ].join('\n'),
+      );
+      const env = { DOCKER_HOST: `unix://${dockerSocketPath()}` };
+      expect((await berth(['up', '--no-wait'], { cwd: dir, env })).code).toBe(0);
+      const status = await berth(['status'], { cwd: dir, env });
+      expect(status.code).toBe(3);
+      expect(status.stdout).toMatch(/^SERVICE\s+ENGINE\s+STATE/);
+      expect(status.stdout).toMatch(/^app\s+default\s+running/m);
+      expect(status.stderr).toContain(`engine "gone" (unix://${gone})`);
+      const down = await berth(['down'], { cwd: dir, env });
+      expect(down.code).toBe(3);
+      expect(down.stdout).toContain(`removed ${project}-app-1`);
+      expect(down.stderr).toContain(`engine "gone" (unix://${gone})`);
+      expect(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } })).toEqual([]);
+    } finally {
+      await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } }).then((cs) => Promise.all(cs.map((c) => docker.getContainer(c.Id).remove({ force: true }))));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

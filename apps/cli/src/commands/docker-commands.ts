@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { lineCount, seconds } from '../option-values.js';
 import { buildParallel, buildProgress, PARALLEL_HELP } from './build-commands.js';
 import { manyEngines, waitingFor, withEngines } from './engine-session.js';
+import type { DownAcrossResult, PlacedStatus } from '@berth/docker/runtime';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -105,16 +106,27 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, opts: { volumes?: boolean; rmi?: string }) => {
         const ws = ctx.load();
         const progress = ctx.progress('stopping');
-        const result = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
-          docker.downAcrossEngines(engines, ws.spec, { volumes: !!opts.volumes, ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}), signal: ctx.signal, env: ctx.env, onLockWait: (h) => progress.log(waitingFor(h)) }),
-        ).finally(() => progress.stop());
-        if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
-        else {
+        const print = (result: DownAcrossResult) => {
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}${manyEngines(ws.spec) ? ` (engine ${c.engine})` : ''}`);
           for (const n of result.removedNetworks) ctx.out.line(`removed network ${n}`);
           for (const v of result.removedVolumes) ctx.out.line(`removed volume ${v}`);
           for (const i of result.removedImages) ctx.out.line(`removed image ${i.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1')}`);
           ctx.out.problems(result.keptImages.map((k) => ({ code: 'image-kept', severity: 'warning' as const, message: `image ${k.image} kept: ${k.why}` })), 'stderr');
+        };
+        const result = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+          docker.downAcrossEngines(engines, ws.spec, {
+            volumes: !!opts.volumes,
+            ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}),
+            signal: ctx.signal,
+            env: ctx.env,
+            onLockWait: (h) => progress.log(waitingFor(h)),
+            // an engine out of reach: what the others took down is said before the failure (exit 3)
+            ...(ctx.json ? {} : { onReached: (reached: DownAcrossResult) => (progress.stop(), print(reached)) }),
+          }),
+        ).finally(() => progress.stop());
+        if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
+        else {
+          print(result);
           if (!result.removedContainers.length && !result.removedNetworks.length) ctx.out.line(`project ${result.project}: nothing to take down`);
         }
         return ExitCode.Ok;
@@ -129,9 +141,31 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx) => {
         const ws = ctx.load();
         const progress = ctx.progress('asking the engine');
+        const p = ctx.out.paint;
+        const paintState = (s: string) => (s === 'running' ? p.green(s) : s === 'missing' ? p.dim(s) : p.red(s));
+        const paintHealth = (h = '') => (h === 'healthy' ? p.green(h) : h === 'unhealthy' ? p.red(h) : h === 'starting' ? p.yellow(h) : h === 'none' ? '' : h);
+        const many = manyEngines(ws.spec);
+        const table = (statuses: PlacedStatus[]) =>
+          ctx.out.table(
+            ['SERVICE', ...(many ? ['ENGINE'] : []), 'STATE', 'HEALTH', 'PORTS', 'UPTIME', 'IMAGE'],
+            statuses.map((s) => [
+              s.service,
+              ...(many ? [s.engine] : []),
+              paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : ''),
+              paintHealth(s.health),
+              s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
+              s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
+              s.image ?? '',
+            ]),
+          );
         const { docker, statuses, engines } = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => ({
           docker,
-          statuses: await docker.statusAcrossEngines(engines, ws.spec, { env: ctx.env, signal: ctx.signal }),
+          statuses: await docker.statusAcrossEngines(engines, ws.spec, {
+            env: ctx.env,
+            signal: ctx.signal,
+            // an engine out of reach: the others' services are shown before the failure (exit 3)
+            ...(ctx.json ? {} : { onReached: (reached: PlacedStatus[]) => (progress.stop(), table(reached)) }),
+          }),
           engines: engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint, mode: e.mode })),
         })).finally(() => progress.stop());
         const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
@@ -139,22 +173,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), engines, services: statuses });
           return unhealthy ? ExitCode.Findings : ExitCode.Ok;
         }
-        const p = ctx.out.paint;
-        const paintState = (s: string) => (s === 'running' ? p.green(s) : s === 'missing' ? p.dim(s) : p.red(s));
-        const paintHealth = (h = '') => (h === 'healthy' ? p.green(h) : h === 'unhealthy' ? p.red(h) : h === 'starting' ? p.yellow(h) : h === 'none' ? '' : h);
-        const many = manyEngines(ws.spec);
-        ctx.out.table(
-          ['SERVICE', ...(many ? ['ENGINE'] : []), 'STATE', 'HEALTH', 'PORTS', 'UPTIME', 'IMAGE'],
-          statuses.map((s) => [
-            s.service,
-            ...(many ? [s.engine] : []),
-            paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : ''),
-            paintHealth(s.health),
-            s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
-            s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
-            s.image ?? '',
-          ]),
-        );
+        table(statuses);
         return unhealthy ? ExitCode.Findings : ExitCode.Ok;
       }),
     );

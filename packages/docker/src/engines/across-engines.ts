@@ -53,10 +53,15 @@ async function onEveryEngine<T>(
   step: (e: SpecEngine) => Promise<T>,
   signal?: AbortSignal,
   lost: unknown[] = [],
+  onReached?: (results: { engine: SpecEngine; value: T }[]) => void,
 ): Promise<{ engine: SpecEngine; value: T }[]> {
   const settled = await Promise.allSettled(engines.map((e) => step(e)));
-  // The engines that could not be reached fail the command as much as those that failed here, once the others are done.
+  // The engines that could not be reached fail the command as much as those that failed here, once the others are done;
+  // what the reached ones answered is handed over first, so it can be shown before the failure.
   const failures = [...lost, ...settled.flatMap((s, i) => (s.status === 'rejected' ? [labelled(spec, engines[i]!.name, s.reason)] : []))];
+  if (lost.length && onReached && settled.every((s) => s.status === 'fulfilled')) {
+    onReached(settled.map((s, i) => ({ engine: engines[i]!, value: (s as PromiseFulfilledResult<T>).value })));
+  }
   if (signal?.aborted && failures.some(isAbort)) throw abortError(signal.reason);
   const real = failures.filter((f) => !isAbort(f));
   if (real.length === 1) throw real[0];
@@ -151,7 +156,16 @@ export interface DownAcrossResult extends DownResult {
 }
 
 /** `berth down` on every engine of the set at once: each removes the project's containers (and networks, volumes) it holds. */
-export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, options: DownOptions = {}): Promise<DownAcrossResult> {
+export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, options: DownOptions & { onReached?: (result: DownAcrossResult) => void } = {}): Promise<DownAcrossResult> {
+  const combine = (results: { engine: SpecEngine; value: DownResult }[]): DownAcrossResult => ({
+    project: projectName(spec, options.env ?? process.env),
+    removedContainers: results.flatMap((r) => r.value.removedContainers.map((c) => ({ ...c, engine: r.engine.name }))),
+    removedNetworks: results.flatMap((r) => r.value.removedNetworks),
+    removedVolumes: results.flatMap((r) => r.value.removedVolumes),
+    removedImages: results.flatMap((r) => r.value.removedImages),
+    keptImages: results.flatMap((r) => r.value.keptImages),
+    engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: [...new Set(r.value.removedContainers.map((c) => c.service))] })),
+  });
   const results = await onEveryEngine(
     spec,
     set.engines,
@@ -161,16 +175,9 @@ export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, optio
     },
     options.signal,
     allLost(set),
+    options.onReached && ((reached) => options.onReached!(combine(reached))),
   );
-  return {
-    project: projectName(spec, options.env ?? process.env),
-    removedContainers: results.flatMap((r) => r.value.removedContainers.map((c) => ({ ...c, engine: r.engine.name }))),
-    removedNetworks: results.flatMap((r) => r.value.removedNetworks),
-    removedVolumes: results.flatMap((r) => r.value.removedVolumes),
-    removedImages: results.flatMap((r) => r.value.removedImages),
-    keptImages: results.flatMap((r) => r.value.keptImages),
-    engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: [...new Set(r.value.removedContainers.map((c) => c.service))] })),
-  };
+  return combine(results);
 }
 
 export type PlacedStatus = ServiceStatus & { engine: string };
@@ -179,8 +186,18 @@ export type PlacedStatus = ServiceStatus & { engine: string };
  * `berth status` on every engine of the set at once: each engine's containers of the project, and the
  * default-enabled services placed there that have none ("missing"), each naming its engine, in spec order.
  */
-export async function statusAcrossEngines(set: SpecEngines, spec: BerthSpec, options: { env?: NodeJS.ProcessEnv; now?: number; signal?: AbortSignal } = {}): Promise<PlacedStatus[]> {
+export async function statusAcrossEngines(
+  set: SpecEngines,
+  spec: BerthSpec,
+  options: { env?: NodeJS.ProcessEnv; now?: number; signal?: AbortSignal; onReached?: (statuses: PlacedStatus[]) => void } = {},
+): Promise<PlacedStatus[]> {
   const placed = placeServices(spec, Object.keys(spec.services));
+  const order = Object.keys(spec.services);
+  const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
+  const combine = (results: { engine: SpecEngine; value: ServiceStatus[] }[]): PlacedStatus[] =>
+    results
+      .flatMap((r) => r.value.map((s) => ({ ...s, engine: r.engine.name })))
+      .sort((a, b) => rank(a.service) - rank(b.service) || a.service.localeCompare(b.service) || a.engine.localeCompare(b.engine));
   const results = await onEveryEngine(
     spec,
     set.engines,
@@ -190,12 +207,9 @@ export async function statusAcrossEngines(set: SpecEngines, spec: BerthSpec, opt
     },
     options.signal,
     allLost(set),
+    options.onReached && ((reached) => options.onReached!(combine(reached))),
   );
-  const order = Object.keys(spec.services);
-  const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
-  return results
-    .flatMap((r) => r.value.map((s) => ({ ...s, engine: r.engine.name })))
-    .sort((a, b) => rank(a.service) - rank(b.service) || a.service.localeCompare(b.service) || a.engine.localeCompare(b.engine));
+  return combine(results);
 }
 
 /** The named services grouped by their engine; every engine of the set with nothing named when none is. */
