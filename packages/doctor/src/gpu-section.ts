@@ -8,11 +8,11 @@ export async function gpuSection(input: DoctorInput, dockerInfo: Promise<Record<
   const info = await dockerInfo.catch(() => undefined);
   const report = await gpuReport(input.spec, { timeoutMs: 5000, ...(input.signal ? { signal: input.signal } : {}), ...(info ? { dockerInfo: info } : {}) });
   if (report.status === 'not-needed') return sectionOf('gpu', title, started, report.summary, []);
-  const findings = report.problems.map((p) => {
-    const status = p.severity === 'error' ? ('critical' as const) : ('warning' as const);
-    // gpuReport gives every error its hint; should one ever lack it, the whole report is still a step that works.
-    const next = p.hint ?? (status === 'critical' ? 'run `berth gpu` for the whole GPU report' : undefined);
-    return { status, message: p.message, ...(next ? { next } : {}) };
-  });
+  // every error of the report carries its hint (GpuProblem's type says so): a critical finding always has its next step
+  const findings = report.problems.map((p) => ({
+    status: p.severity === 'error' ? ('critical' as const) : ('warning' as const),
+    message: p.message,
+    ...(p.hint ? { next: p.hint } : {}),
+  }));
   return sectionOf('gpu', title, started, report.summary, findings);
 }

@@ -14,7 +14,8 @@ export interface ParsedOutput {
   driverOs?: 'linux' | 'windows' | undefined;
 }
 
-const UNPARSEABLE_HINT = 'run `nvidia-smi -q -x` by hand to see what it prints';
+/** What to do when nvidia-smi's output is not what berth can read, or a failure came with no advice of its own. */
+export const NVIDIA_SMI_BY_HAND = 'run `nvidia-smi -q -x` by hand to see what it prints';
 
 /**
  * Turns what a parser read into a detection: drops versions that are not dotted numbers (cut-off or garbage
@@ -28,10 +29,10 @@ export function finishDetection(parsed: ParsedOutput): GpuDetection {
   const cudaVersion = versionOrWarn("driver's CUDA version", parsed.cudaVersion, warnings);
   // Cut off before any GPU, what is left is a header at best: nothing a verdict could rest on.
   if (gpus.length === 0 && cutOff) {
-    return { status: 'unparseable', message: `nvidia-smi output (${parsed.format}) stops mid-document before any GPU`, hint: UNPARSEABLE_HINT };
+    return { status: 'unparseable', message: `nvidia-smi output (${parsed.format}) stops mid-document before any GPU`, hint: NVIDIA_SMI_BY_HAND };
   }
   if (gpus.length === 0 && driverVersion === undefined && announcedGpus === undefined) {
-    return { status: 'unparseable', message: `nvidia-smi output (${parsed.format}) holds no GPU and no driver version`, hint: UNPARSEABLE_HINT };
+    return { status: 'unparseable', message: `nvidia-smi output (${parsed.format}) holds no GPU and no driver version`, hint: NVIDIA_SMI_BY_HAND };
   }
   const short = announcedGpus !== undefined && gpus.length < announcedGpus;
   if (short) warnings.unshift(`nvidia-smi announced ${announcedGpus} GPUs but printed ${gpus.length}: output truncated, showing what parsed`);

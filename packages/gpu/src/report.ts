@@ -1,6 +1,7 @@
 import type { BerthSpec } from '@berth/spec';
 import type { GpuDetection } from './types.js';
 import { detectGpus, type DetectOptions } from './detect.js';
+import { NVIDIA_SMI_BY_HAND } from './finish-detection.js';
 import { cudaVersionFromImage, cudaVersionFromImageEnv } from './cuda-image.js';
 import { checkCudaCompatibility, checkHostCudaMinimum, type CudaVerdict, type HostCudaVerdict } from './cuda-compat.js';
 import { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike } from './docker-gpu.js';
@@ -34,11 +35,8 @@ export function sizeToMiB(size: string): number | undefined {
   return bytes / 2 ** 20;
 }
 
-export interface GpuProblem {
-  severity: 'error' | 'warning';
-  message: string;
-  hint?: string;
-}
+/** A finding of the verdict: an error always says the one thing to do about it (`berth doctor`'s next step). */
+export type GpuProblem = { severity: 'error'; message: string; hint: string } | { severity: 'warning'; message: string; hint?: string };
 
 export interface GpuReport {
   /** fits: exit 0; not-needed: the spec wants no GPU (exit 0); does-not-fit: exit 1. */
@@ -125,13 +123,13 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
   // Every error carries the one thing to do about it: `berth doctor` shows it as the next step.
   const err = (message: string, hint: string) => {
     if (requirement.wanted && requirement.optional) unusable.push(message);
-    problems.push({ severity: blocks ? 'error' : 'warning', message, hint });
+    problems.push(blocks ? { severity: 'error', message, hint } : { severity: 'warning', message, hint });
   };
   const warn = (message: string, hint?: string) => problems.push({ severity: 'warning', message, ...(hint ? { hint } : {}) });
 
   if (!ok) {
     const failure = detection as Exclude<GpuDetection, { status: 'ok' }>;
-    err(`no usable NVIDIA GPU: ${failure.message}`, failure.hint ?? 'run `nvidia-smi -q -x` by hand to see what it prints');
+    err(`no usable NVIDIA GPU: ${failure.message}`, failure.hint ?? NVIDIA_SMI_BY_HAND);
   } else {
     if (ok.gpus.length < requirement.minCount) {
       err(`${ok.gpus.length} GPU(s) found, ${requirement.minCount} needed`, `use a host with at least ${requirement.minCount} NVIDIA GPU(s); \`nvidia-smi -L\` lists the ones its driver sees`);

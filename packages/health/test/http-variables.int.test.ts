@@ -18,6 +18,9 @@ async function echoServer(token: string) {
   });
 }
 
+/** A spec with one service run on the host, checked by `checks`. */
+const hostService = (checks: unknown[]) => BerthSpecSchema.parse({ berth: 1, repo: { name: 'x' }, services: { api: { runtime: 'host', checks } } });
+
 describe('${VAR} in a check\'s url and headers, as Compose fields take it', () => {
   it('comes from the caller\'s env first, then the .env beside the spec, with defaults', async () => {
     const { port } = await echoServer('sk-live-from-env-123456');
@@ -28,20 +31,11 @@ describe('${VAR} in a check\'s url and headers, as Compose fields take it', () =
   });
   it('a spec may hold ${VAR} where the port or the whole base of the url goes; it is judged once filled in', async () => {
     const { port } = await httpServer((req, res) => res.end(`at ${req.url}`));
-    const spec = BerthSpecSchema.parse({
-      berth: 1,
-      repo: { name: 'x' },
-      services: {
-        api: {
-          runtime: 'host',
-          checks: [
-            { name: 'port', type: 'http', url: 'http://127.0.0.1:${API_PORT}/health', expect: { bodyContains: 'at /health' } },
-            { name: 'base', type: 'http', url: '${API_BASE}/ready', expect: { bodyContains: 'at /ready' } },
-            { name: 'notaurl', type: 'http', url: '${NOT_A_URL}/ready' },
-          ],
-        },
-      },
-    });
+    const spec = hostService([
+      { name: 'port', type: 'http', url: 'http://127.0.0.1:${API_PORT}/health', expect: { bodyContains: 'at /health' } },
+      { name: 'base', type: 'http', url: '${API_BASE}/ready', expect: { bodyContains: 'at /ready' } },
+      { name: 'notaurl', type: 'http', url: '${NOT_A_URL}/ready' },
+    ]);
     const env = { API_PORT: String(port), API_BASE: `http://127.0.0.1:${port}`, NOT_A_URL: 'ftp://127.0.0.1' };
     const results = await Promise.all(deriveChecks(spec).map((t) => runCheck({ ...t, env })));
     expect(results.map((r) => [r.label, r.status])).toEqual([
@@ -64,19 +58,10 @@ describe('${VAR} in a check\'s url and headers, as Compose fields take it', () =
   });
   it('what the service echoes of the token, or of URL credentials, is redacted in what berth prints', async () => {
     const { port } = await httpServer((req, res) => res.end(`you sent ${req.headers.authorization}`));
-    const spec = BerthSpecSchema.parse({
-      berth: 1,
-      repo: { name: 'x' },
-      services: {
-        api: {
-          runtime: 'host',
-          checks: [
-            { type: 'http', url: `http://127.0.0.1:${port}/`, headers: { Authorization: 'Bearer ${UPSTREAM}' }, expect: { bodyContains: 'never' } },
-            { type: 'http', url: `http://admin:pw@127.0.0.1:${port}/`, expect: { bodyContains: 'never' } },
-          ],
-        },
-      },
-    });
+    const spec = hostService([
+      { type: 'http', url: `http://127.0.0.1:${port}/`, headers: { Authorization: 'Bearer ${UPSTREAM}' }, expect: { bodyContains: 'never' } },
+      { type: 'http', url: `http://admin:pw@127.0.0.1:${port}/`, expect: { bodyContains: 'never' } },
+    ]);
     const env = { UPSTREAM: 'upstream-secret-987654' };
     const results = await Promise.all(deriveChecks(spec).map((t) => runCheck({ ...t, env })));
     const printed = JSON.stringify(results);

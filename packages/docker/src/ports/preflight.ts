@@ -43,9 +43,12 @@ function clashesAmongStarting(starting: PreflightInput['starting'], refusedPairs
     for (const hp of s.hostPorts) {
       const published: Published = { ...hp, service: s.service, from: hp.port, to: hp.port };
       const first = index[hp.protocol].overlapping(hp.port, hp.port).find((o) => o.service !== s.service && bindsClash(o, published));
-      const pair = first && [first.service, s.service].sort().join('|');
-      if (first && !refusedPairs.has(pair!) && !said.has(`${pair}|${hp.port}/${hp.protocol}`)) {
-        said.add(`${pair}|${hp.port}/${hp.protocol}`);
+      index[hp.protocol].add(published);
+      if (!first) continue;
+      const pair = [first.service, s.service].sort().join('|');
+      const clash = `${pair}|${hp.port}/${hp.protocol}`;
+      if (!refusedPairs.has(pair) && !said.has(clash)) {
+        said.add(clash);
         problems.push({
           code: 'port-clash',
           severity: 'error',
@@ -54,7 +57,6 @@ function clashesAmongStarting(starting: PreflightInput['starting'], refusedPairs
           hint: `give one of them another port, or start only one of them (berth validate says the same)`,
         });
       }
-      index[hp.protocol].add(published);
     }
   }
   return problems;

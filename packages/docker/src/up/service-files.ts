@@ -88,7 +88,6 @@ export function writeObjectFiles(files: ObjectFile[]): void {
     makeDirs(dir, 0o700);
     chmodSync(path.dirname(dir), 0o700);
     chmodSync(dir, 0o700);
-    writeFileAtomic(file.path, file.text);
-    chmodSync(file.path, 0o444);
+    writeFileAtomic(file.path, file.text, { mode: 0o444 });
   }
 }

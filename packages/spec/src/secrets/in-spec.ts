@@ -126,8 +126,9 @@ function findSpecSecrets(spec: BerthSpec): SpecSecrets {
   }
   for (const { path, key, text } of strings) {
     // a literal under a secret name is secret whole (its URL password, if any, with it)
-    if (key !== undefined && isCredentialHeaderAt(path, key) && !referencesOf(text).length) secrets.push({ path, name: key, header: true, values: headerSecrets(text.replaceAll('$$', '$')) });
-    else if (key !== undefined && holdsSecret(path, key, names) && !referencesOf(text).length) secrets.push({ path, name: key, values: [text, text.replaceAll('$$', '$')] });
+    const literal = key !== undefined && !referencesOf(text).length;
+    if (literal && isCredentialHeaderAt(path, key)) secrets.push({ path, name: key, header: true, values: headerSecrets(text.replaceAll('$$', '$')) });
+    else if (literal && holdsSecret(path, key, names)) secrets.push({ path, name: key, values: [text, text.replaceAll('$$', '$')] });
     else {
       const passwords = urlSecrets(text);
       if (passwords.length) secrets.push({ path, values: passwords });

@@ -16,6 +16,19 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['INFRASTRUCTURE.md']);
   });
 
+  it('keeps the replaced file\'s permission bits, or gives the ones asked for', () => {
+    const dir = scratch();
+    const file = join(dir, 'secret');
+    writeFileSync(file, 'old', { mode: 0o600 });
+    writeFileAtomic(file, 'kept');
+    expect(lstatSync(file).mode & 0o777).toBe(0o600);
+    writeFileAtomic(file, 'read-only', { mode: 0o444 });
+    expect([readFileSync(file, 'utf8'), lstatSync(file).mode & 0o777]).toEqual(['read-only', 0o444]);
+    // a read-only file is replaced all the same: the rename needs the folder, not the file
+    writeFileAtomic(file, 'again', { mode: 0o444 });
+    expect(readFileSync(file, 'utf8')).toBe('again');
+  });
+
   it('leaves the old file untouched and cleans up when the rename fails', () => {
     const dir = scratch();
     const target = join(dir, 'page.md');

@@ -8,6 +8,8 @@ export interface WriteFileAtomicOptions {
   overwrite?: boolean;
   /** Create the parent directories first. */
   mkdir?: boolean;
+  /** The written file's permission bits (default: the replaced file's, else 0o644), set before it takes the name. */
+  mode?: number;
 }
 
 /** How many links a path may go through before it is a loop (Linux's own limit, MAXSYMLINKS). */
@@ -45,7 +47,7 @@ export function writeFileAtomic(linkOrPath: string, text: string, options: Write
   const path = writeTarget(linkOrPath);
   if (options.mkdir) makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
-  const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o644;
+  const mode = options.mode ?? (existsSync(path) ? statSync(path).mode & 0o777 : 0o644);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', mode);
