@@ -60,6 +60,11 @@ export async function waitFor(docker: EngineApi, target: WaitTarget, condition: 
 interface WaitTarget {
   service: string;
   containerId: string;
+  /**
+   * For a container started again, when its run before ended (`State.FinishedAt` before the start): a container keeps
+   * the log of every run, and this run's log begins after it.
+   */
+  previousRunEndedAt?: string;
 }
 
 interface WaitOptions {
@@ -108,13 +113,17 @@ function restartedSince(mark: RunMark, state: InspectState): boolean {
 const RUN_LOG_SLACK_MS = 1000;
 
 /**
- * The logs API's `since` (UNIX seconds) for the run that began at `StartedAt`: its lines only, not those of the runs
- * before it (a container started again keeps them all in its log), save a run that ended within RUN_LOG_SLACK_MS.
+ * The logs API's `since` (UNIX seconds) for the run that began at `startedAt`: its lines only, not those of the runs
+ * before it (a container started again keeps them all in its log). The engine stamps a run's end only once its log
+ * is written, so a run that ended at `previousRunEndedAt` has no line after it; without that, the earlier runs' lines
+ * within RUN_LOG_SLACK_MS of this start are quoted too.
  */
-export function logsSince(startedAt: string | undefined): string | undefined {
-  const ms = Date.parse(startedAt ?? '');
-  if (Number.isNaN(ms) || ms <= RUN_LOG_SLACK_MS) return undefined;
-  return ((ms - RUN_LOG_SLACK_MS) / 1000).toFixed(3);
+export function logsSince(startedAt: string | undefined, previousRunEndedAt?: string): string | undefined {
+  const started = Date.parse(startedAt ?? '');
+  const ended = Date.parse(previousRunEndedAt ?? '');
+  // the zero time (year 1) of a container that never ran parses to a negative number
+  const lower = Math.max(Number.isNaN(started) ? 0 : started - RUN_LOG_SLACK_MS, Number.isNaN(ended) ? 0 : Math.floor(ended) + 1);
+  return lower > 0 ? (lower / 1000).toFixed(3) : undefined;
 }
 
 async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondition, options: WaitOptions, seen: { state?: InspectState }): Promise<WaitOutcome> {
@@ -150,7 +159,7 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
       if (outcome === 'unavailable' || (outcome === 'timed-out' && ++probeTimeouts >= PROBE_TIMEOUTS)) probing = false;
     }
     if (!v.done && v.failed) {
-      const since = logsSince(state.State.StartedAt);
+      const since = logsSince(state.State.StartedAt, target.previousRunEndedAt);
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5, ...(since ? { since } : {}) }).catch(() => undefined);
       const tail = logs ? lastLines(logs) : '';
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`);

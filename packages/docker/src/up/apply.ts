@@ -81,6 +81,8 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
   const failures: unknown[] = [];
   const events = options.project && !signal.aborted ? await ContainerEvents.open(docker, options.project) : undefined;
   const tasks = new Map<string, Task>();
+  /** For a container started again: when its run before ended (see lastRunEnd). */
+  const runEnded = new Map<string, string | undefined>();
   const steps = new Map<string, PlanStep[]>();
   for (const s of plan.steps) steps.set(s.service, [...(steps.get(s.service) ?? []), s]);
 
@@ -143,6 +145,8 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
           if (step.action === 'start') return step.container!.id;
           return createServiceContainer(docker, d);
         });
+        // a container started again keeps its earlier runs' log: a failure quotes this run's lines only (waitFor)
+        if (step.action === 'start') runEnded.set(service, await limit.run(() => lastRunEnd(docker, id!)));
         emit(service, 'starting');
         const start = () => docker.getContainer(id!).start().catch((err: unknown) => {
           if ((err as { statusCode?: number }).statusCode === 304) return;
@@ -164,7 +168,7 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
       p = task.started.then(async (containerId) => {
         if (cond === 'service_started' && !stableMs) return;
         emit(service, 'waiting', cond === 'service_healthy' ? 'health' : cond === 'service_started' ? 'still running' : 'completion');
-        const by = await waitFor(docker, { service, containerId }, cond, {
+        const by = await waitFor(docker, { service, containerId, previousRunEndedAt: runEnded.get(service) }, cond, {
           deadline: options.deadline,
           signal,
           stableMs,
@@ -229,4 +233,15 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
     });
   }
   if (options.signal?.aborted || settled.some((s) => s.status === 'rejected')) throw abortError(options.signal?.reason);
+}
+
+/** When a stopped container's last run ended (its log has no line after it); undefined when the engine cannot say. */
+async function lastRunEnd(docker: EngineApi, containerId: string): Promise<string | undefined> {
+  try {
+    return (await docker.getContainer(containerId).inspect()).State.FinishedAt;
+  } catch (err) {
+    // gone or refused: the start that follows says so; a stall or an abort ends the step here
+    if (isEngineAnswer(err)) return undefined;
+    throw err;
+  }
 }
