@@ -112,6 +112,35 @@ describe.skipIf(!dockerAvailable())(`berth up: networks, secrets, configs, expos
     expect(execIn(`${project}-outsider-1`, 'wget -q -O- http://db:8080/health').code).toBe(0);
   }, 60_000);
 
+  it('up restarts the running dependents that ask for it (restart: true), transitively, when it recreates a dependency', async () => {
+    const ids = Object.fromEntries(await Promise.all(['api', 'worker', 'outsider'].map(async (s) => [s, (await inspect(s)).Id] as const)));
+    const outsiderStarted = (await inspect('outsider')).State.StartedAt;
+    const spec2 = structuredClone(spec);
+    spec2.services['db']!.environment = { BERTH_REVISION: '2' };
+    // as the test before left it
+    spec2.services['outsider']!.networks = ['private'];
+    const events: string[] = [];
+    const result = await up(eng(), spec2, { ...options, onEvent: (e) => events.push(`${e.service}:${e.phase}`) });
+    expect(result.plan.steps.filter((s) => s.action !== 'keep').map((s) => `${s.service}:${s.action}:${s.reason}`)).toEqual([
+      'db:recreate:config changed',
+      'api:restart:db is recreated (dependsOn.db.restart)',
+      'worker:restart:api restarts (dependsOn.api.restart)',
+    ]);
+    const [db, api, worker] = await Promise.all([inspect('db'), inspect('api'), inspect('worker')]);
+    // the same containers, started again after what they depend on
+    expect(api.Id).toBe(ids['api']);
+    expect(worker.Id).toBe(ids['worker']);
+    expect(Date.parse(api.State.StartedAt)).toBeGreaterThan(Date.parse(db.State.StartedAt));
+    expect(Date.parse(worker.State.StartedAt)).toBeGreaterThan(Date.parse(api.State.StartedAt));
+    expect(events).toContain('api:restarting');
+    // one that declares nothing is kept as it runs
+    expect((await inspect('outsider')).Id).toBe(ids['outsider']);
+    expect((await inspect('outsider')).State.StartedAt).toBe(outsiderStarted);
+    // nothing changed: the next up restarts nothing
+    const again = await up(eng(), spec2, options);
+    expect(again.plan.steps.every((s) => s.action === 'keep')).toBe(true);
+  }, 90_000);
+
   it('refuses a missing external network before creating anything, then joins it once it exists and never removes it', async () => {
     const err = await up(eng(), spec, { ...options, services: ['joiner'] }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ERR_BERTH_SERVICES' });

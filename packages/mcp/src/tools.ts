@@ -172,7 +172,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'up',
     title: 'Start services',
     description:
-      'Start the services of the enabled profiles (Compose semantics) in dependency order and wait for their health. Says, per service, what it did: create, recreate, start or keep. Same answer as `berth up --json`.',
+      'Start the services of the enabled profiles (Compose semantics) in dependency order and wait for their health. Says, per service, what it did: create, recreate, start, restart or keep. Same answer as `berth up --json`.',
     input: z.object({
       profiles: z.array(Name).max(50).optional().describe('Profiles to enable (default: COMPOSE_PROFILES, else none).'),
       services: Services('Only these services and their dependencies; naming a service enables its profiles.'),

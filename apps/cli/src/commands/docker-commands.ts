@@ -17,7 +17,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
     .description('start the services of the enabled profiles (Compose semantics), in dependency order, and wait for their health')
     .argument('[service...]', 'only these services (and their dependencies); naming a service enables its profiles')
     .option('--profile <name>', 'enable a profile (repeatable; default: COMPOSE_PROFILES)', collect, [])
-    .option('--dry-run', 'print the plan (create, recreate, start, keep) and change nothing')
+    .option('--dry-run', 'print the plan (create, recreate, start, restart, keep) and change nothing')
     .option('--pull', 'pull images that are not present locally (berth never pulls otherwise)')
     .option('--build', 'build the images of services with `build` even when they are up to date with their inputs')
     .option('--no-build', 'build nothing: run the images there are (a missing one fails its service)')

@@ -1,6 +1,6 @@
 import { BerthError, type BerthSpec } from '@berth/spec';
 import type { EngineApi } from '../engine/engine-api.js';
-import { abortError, EngineStalledError, explainStartError, isAbort, isDeadline, isEngineAnswer } from '../engine/engine-errors.js';
+import { abortError, containerGone, EngineStalledError, engineRefused, explainStartError, isAbort, isContainerGone, isDeadline, isEngineAnswer } from '../engine/engine-errors.js';
 import type { WaitCondition } from '../engine/health-state.js';
 import { ContainerEvents } from '../engine/container-events.js';
 import { waitFor } from '../engine/wait-for.js';
@@ -11,7 +11,7 @@ import { Semaphore } from './limits.js';
 import type { Plan, PlanStep } from './plan.js';
 
 /** `ready`: the service's health test passed when berth ran it early; `healthy`: the engine says so. */
-export type UpPhase = 'building' | 'built' | 'creating' | 'recreating' | 'starting' | 'kept' | 'running' | 'waiting' | 'ready' | 'healthy' | 'completed' | 'failed' | 'removed';
+export type UpPhase = 'building' | 'built' | 'creating' | 'recreating' | 'restarting' | 'starting' | 'kept' | 'running' | 'waiting' | 'ready' | 'healthy' | 'completed' | 'failed' | 'removed';
 export interface UpEvent {
   service: string;
   phase: UpPhase;
@@ -131,6 +131,19 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
         id = step.container!.id;
       } else if (step.action === 'create') {
         id = await created.get(service)!;
+      }
+      if (step.action === 'restart') {
+        id = step.container!.id;
+        emit(service, 'restarting', step.reason);
+        await limit.run(() =>
+          docker
+            .getContainer(id!)
+            .restart({ t: d.stopTimeoutS })
+            .catch((err: unknown) => {
+              throw isContainerGone(err) ? containerGone(service, 'restarting it') : engineRefused(err, `restarting ${step.container!.name}`);
+            }),
+        );
+        emit(service, 'running');
       }
       if (step.action === 'create' || step.action === 'recreate' || step.action === 'start') {
         id ??= await limit.run(async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredContainer } from './desired.js';
-import { plan, planIsEmpty, type ObservedContainer } from './plan.js';
+import type { BerthSpec } from '@berth/spec';
+import { plan, planIsEmpty, restartDependents, type ObservedContainer } from './plan.js';
 
 const desired = (service: string, hash: string, imageId = 'sha256:img'): DesiredContainer & { imageId: string } => ({
   service,
@@ -59,5 +60,37 @@ describe('plan', () => {
     expect(p.steps).toHaveLength(1);
     expect(planIsEmpty(p)).toBe(true);
     expect(p.orphans.map((o) => o.service)).toEqual(['gone']);
+  });
+});
+
+describe('restartDependents (Compose: depends_on.<service>.restart on up)', () => {
+  const spec = (services: Record<string, { dependsOn?: Record<string, { condition: 'service_started'; restart?: boolean }> }>) =>
+    ({ services }) as unknown as BerthSpec;
+  const deps = spec({
+    db: {},
+    api: { dependsOn: { db: { condition: 'service_started', restart: true } } },
+    worker: { dependsOn: { api: { condition: 'service_started', restart: true } } },
+    reader: { dependsOn: { db: { condition: 'service_started' } } },
+  });
+
+  it('restarts the running dependents that declare restart: true, transitively, and keeps the others', () => {
+    const p = plan([desired('db', 'new'), desired('api', 'h'), desired('worker', 'h'), desired('reader', 'h')], ['db', 'api', 'worker', 'reader'].map((s) => observed(s, s === 'db' ? 'old' : 'h')), Object.keys(deps.services));
+    restartDependents(p, deps);
+    expect(p.steps.map((s) => `${s.service}:${s.action}:${s.reason}`)).toEqual([
+      'db:recreate:config changed',
+      'api:restart:db is recreated (dependsOn.db.restart)',
+      'worker:restart:api restarts (dependsOn.api.restart)',
+      'reader:keep:up to date',
+    ]);
+    expect(planIsEmpty(p)).toBe(false);
+  });
+
+  it('restarts nothing when no dependency is created or recreated, and leaves stopped dependents to their start', () => {
+    const kept = plan(['db', 'api'].map((s) => desired(s, 'h')), ['db', 'api'].map((s) => observed(s, 'h')), ['db', 'api']);
+    restartDependents(kept, deps);
+    expect(kept.steps.map((s) => s.action)).toEqual(['keep', 'keep']);
+    const stopped = plan([desired('db', 'new'), desired('api', 'h')], [observed('db', 'old'), observed('api', 'h', 'exited')], ['db', 'api']);
+    restartDependents(stopped, deps);
+    expect(stopped.steps.map((s) => s.action)).toEqual(['recreate', 'start']);
   });
 });

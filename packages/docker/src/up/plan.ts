@@ -1,3 +1,5 @@
+import type { BerthSpec } from '@berth/spec';
+import { restartCascade } from '../ops/restart.js';
 import type { DesiredContainer } from './desired.js';
 
 /** What the engine has for one container of the project (from its labels and inspect data). */
@@ -10,7 +12,8 @@ export interface ObservedContainer {
   state: string;
 }
 
-export type PlanAction = 'create' | 'recreate' | 'start' | 'keep' | 'remove';
+/** `restart`: a running container kept as it is, restarted because a dependency it declares `restart: true` on changes. */
+export type PlanAction = 'create' | 'recreate' | 'start' | 'restart' | 'keep' | 'remove';
 
 export interface PlanStep {
   service: string;
@@ -56,4 +59,21 @@ export function plan(desired: (DesiredContainer & { imageId?: string })[], obser
 /** True when applying the plan would change nothing. */
 export function planIsEmpty(p: Plan): boolean {
   return p.steps.every((s) => s.action === 'keep');
+}
+
+/**
+ * Compose's `depends_on.<service>.restart: true` on `up`: a service kept running is restarted (not recreated) once a
+ * dependency it declares that on is created or recreated, since it holds connections to the container that went
+ * away; transitively, as `berth restart` does (restartCascade). Changes the plan's steps in place.
+ */
+export function restartDependents(p: Plan, spec: BerthSpec): void {
+  const changed = new Set(p.steps.filter((s) => s.action === 'create' || s.action === 'recreate').map((s) => s.service));
+  if (!changed.size) return;
+  const cascade = restartCascade(spec, changed);
+  for (const step of p.steps) {
+    if (step.action !== 'keep' || !cascade.has(step.service)) continue;
+    const deps = Object.entries(spec.services[step.service]?.dependsOn ?? {});
+    const [dep] = deps.find(([name, d]) => d.restart && cascade.has(name)) ?? [];
+    Object.assign(step, { action: 'restart', reason: `${dep} ${changed.has(dep!) ? 'is recreated' : 'restarts'} (dependsOn.${dep}.restart)` });
+  }
 }

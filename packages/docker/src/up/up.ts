@@ -17,7 +17,7 @@ import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
 import { projectObjectsDir, writeObjectFiles } from './service-files.js';
 import { projectVariables, readText } from './project-vars.js';
-import { plan as makePlan, type Plan } from './plan.js';
+import { plan as makePlan, restartDependents, type Plan } from './plan.js';
 import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 import { buildFailureProblems, upBuilds, type UpBuilds } from './up-builds.js';
 
@@ -238,6 +238,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   for (const step of thePlan.steps) {
     if (built.has(step.service) && (step.action === 'keep' || step.action === 'start')) Object.assign(step, { action: 'recreate', reason: 'its image is to be built' });
   }
+  restartDependents(thePlan, spec);
   const result: UpResult = { project, profiles: selection.profiles, services: selection.services, elsewhere: selection.elsewhere, plan: thePlan, builds: builds.reports, dryRun: !!options.dryRun, warnings };
   if (thePlan.orphans.length) {
     warnings.push({ code: 'orphans', severity: 'warning', message: `containers of services not in the spec: ${thePlan.orphans.map((o) => o.name).join(', ')} (berth down removes them)` });
