@@ -160,3 +160,50 @@ describe('berth health', () => {
     expect(out).toMatch(/web\s+http :\d+\/health\s+passing/);
   });
 });
+
+describe('${VAR} in checks, from the .env the command was told to read', () => {
+  let varsDir = '';
+  beforeAll(() => {
+    varsDir = mkdtempSync(join(tmpdir(), 'berth-health-vars-cli-'));
+    writeFileSync(
+      join(varsDir, 'berth.yaml'),
+      `berth: 1
+repo: { name: health-vars-cli }
+services:
+  web:
+    runtime: host
+    checks:
+      - { type: http, url: "http://127.0.0.1:${up}/\${HEALTH_PATH}", expect: { bodyContains: OK } }
+`,
+    );
+    writeFileSync(join(varsDir, '.env'), 'HEALTH_PATH=beside-the-spec\n');
+    writeFileSync(join(varsDir, 'staging.env'), 'HEALTH_PATH=health\n');
+  });
+  afterAll(() => rmSync(varsDir, { recursive: true, force: true }));
+  const inVars = (...args: string[]) => berthIn(varsDir, env, args);
+  const webCheck = (stdout: string) => JSON.parse(stdout).checks.find((c: { subject: { id: string } }) => c.subject.id === 'web');
+
+  // --dotenv, since Node 20 takes a script's --env-file for itself (nodejs/node#54232): it would load the file into the
+  // process env, and what is tested here is that berth hands the file it read to the checks
+  it('berth health reads the .env beside the spec by default, and the one --dotenv (--env-file) names instead', async () => {
+    const beside = await inVars('health', '--json');
+    expect([beside.status, webCheck(beside.stdout)?.status, webCheck(beside.stdout)?.reason]).toEqual([1, 'critical', 'status 404, expected 200-399']);
+    const named = await inVars('health', '--dotenv', 'staging.env', '--json');
+    expect([named.status, webCheck(named.stdout)?.status]).toEqual([0, 'passing']);
+  });
+
+  it('berth doctor --dotenv (--env-file): its checks read the file its env section reads', async () => {
+    const r = await inVars('doctor', '--dotenv', 'staging.env', '--json');
+    const web = JSON.parse(r.stdout).checks.find((c: { subject: { id: string } }) => c.subject.id === 'web');
+    expect([web?.status, web?.reason]).toEqual(['passing', 'status 200, body contains "OK"']);
+    const beside = await inVars('doctor', '--json');
+    expect(JSON.parse(beside.stdout).checks.find((c: { subject: { id: string } }) => c.subject.id === 'web')?.status).toBe('critical');
+  });
+
+  it('a --dotenv file that is not there is one line and exit 2, checking nothing', async () => {
+    const r = await inVars('health', '--dotenv', 'absent.env');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('absent.env');
+  });
+});

@@ -14,7 +14,9 @@ export async function healthSection(input: DoctorInput, engine: EngineSource): P
   // The GPU section already runs nvidia-smi and judges the devcontainer's needs: not twice.
   // A spec with engines of its own: each service at its engine's address (contexts read from the Docker config).
   const addresses = Object.keys(input.spec.engines).length ? specEngineAddresses(input.spec, input.env as NodeJS.ProcessEnv) : undefined;
-  const targets = deriveChecks(input.spec, { baseDir: input.baseDir, ...(addresses ? { addresses } : {}) }).filter((t) => t.check.type !== 'gpu');
+  // `${VAR}`s in a check read what the env section reads: the command's environment, then the .env it was given
+  const variables = { env: input.env, ...(input.envFile ? { dotenv: input.envFile.values } : {}) };
+  const targets = deriveChecks(input.spec, { baseDir: input.baseDir, ...variables, ...(addresses ? { addresses } : {}) }).filter((t) => t.check.type !== 'gpu');
   const raw = await runChecks(targets, { engine, ...(input.signal ? { signal: input.signal } : {}) });
   const selection = expectedServices(input.spec, { env: input.env });
   const checks = raw.map((r) => relaxUnexpected(r, selection));

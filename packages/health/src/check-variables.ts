@@ -12,11 +12,11 @@ export type HttpRequestText = { url: string; headers: Record<string, string> } |
 
 /**
  * Where `${VAR}` in a check's url and headers comes from, in Compose's order: the caller's variables (the
- * process env by default), then the `.env` beside the spec, read with @berth/spec's one loader.
+ * process env by default), then the caller's `.env` values, else the `.env` beside the spec, read with @berth/spec's one loader.
  */
 function checkVariables(target: CheckTarget): Lookup {
   const env = target.env ?? process.env;
-  const dotenv = target.baseDir ? (loadEnvFile(join(target.baseDir, '.env')).env?.values ?? {}) : {};
+  const dotenv = target.dotenv ?? (target.baseDir ? (loadEnvFile(join(target.baseDir, '.env')).env?.values ?? {}) : {});
   return (name) => env[name] ?? dotenv[name];
 }
 
@@ -35,7 +35,7 @@ export function httpRequestText(check: HttpCheck, target: CheckTarget): HttpRequ
     const { value, unset, required, invalid } = interpolate(text, lookup);
     if (invalid) return { problem: `${field} is not valid Compose text (an unclosed \${, or $$ for a literal $)` };
     if (required[0]) return { problem: `${field} needs ${required[0].name}: ${required[0].message || 'it is not set'}` };
-    if (unset[0]) return { problem: `${field} uses \${${unset[0]}}, which is set neither in the environment nor in the .env beside the spec` };
+    if (unset[0]) return { problem: `${field} uses \${${unset[0]}}, which is set neither in the environment nor in ${target.dotenv ? 'the .env file read' : 'the .env beside the spec'}` };
     values[field] = value;
   }
   const url = values.url!;

@@ -44,6 +44,20 @@ function serviceChecks(id: string, service: Service, address: string): HealthChe
     .map((b) => defaultForPort(b.appProtocol, hostFor(b, address), b.host.from, [id, service.name, service.image], b.name));
 }
 
+export interface DeriveChecksOptions {
+  /** Only these services and connections (by id). */
+  services?: string[];
+  /** The spec's folder: where relative paths and the default `.env` are. */
+  baseDir?: string;
+  project?: string;
+  /** Each engine's address by name (see specEngineAddresses). */
+  addresses?: ReadonlyMap<string, string>;
+  /** The variables `${VAR}` in HTTP checks read first (CheckTarget.env; default: the process env). */
+  env?: Record<string, string | undefined>;
+  /** The `.env` values the command read (CheckTarget.dotenv; default: the `.env` in baseDir). */
+  dotenv?: Record<string, string>;
+}
+
 /**
  * Every check of a spec: each service's and connection's own checks, or a sensible default for each
  * port when it names none; the MCP connection's stdio check; the devcontainer's checks.
@@ -51,7 +65,7 @@ function serviceChecks(id: string, service: Service, address: string): HealthChe
  * checked at that engine's address (`addresses`, by engine name: see specEngineAddresses; by default
  * what the spec's `engines` hosts say), and its container checks carry the engine's name.
  */
-export function deriveChecks(spec: BerthSpec, options: { services?: string[]; baseDir?: string; project?: string; addresses?: ReadonlyMap<string, string> } = {}): CheckTarget[] {
+export function deriveChecks(spec: BerthSpec, options: DeriveChecksOptions = {}): CheckTarget[] {
   const addresses = options.addresses ?? engineAddresses(spec);
   const declared = Object.keys(spec.engines ?? {}).length > 0;
   const wanted = options.services?.length ? new Set(options.services) : undefined;
@@ -67,6 +81,8 @@ export function deriveChecks(spec: BerthSpec, options: { services?: string[]; ba
         subject,
         check,
         ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.dotenv ? { dotenv: options.dotenv } : {}),
         ...(context ? { context } : {}),
       });
     }

@@ -1,6 +1,6 @@
 export type { AttemptContext, CheckResult, CheckSubject, CheckTarget, HealthStatus, Verdict } from './types.js';
 export { worstStatus, STATUS_ORDER } from './result.js';
-export { deriveChecks } from './derive-checks.js';
+export { deriveChecks, type DeriveChecksOptions } from './derive-checks.js';
 export { knownEndpoint, type KnownEndpoint } from './known-services.js';
 export { runCheck, timeoutOf, DEFAULT_TIMEOUT_MS, type RunCheckOptions } from './run-check.js';
 export { runChecks, DEFAULT_CONCURRENCY, type RunChecksOptions } from './run-checks.js';

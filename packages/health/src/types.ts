@@ -15,6 +15,11 @@ export interface CheckTarget {
   baseDir?: string;
   /** Variables for `${VAR}` in an HTTP check's url and headers, ahead of the `.env` in baseDir; default: the process env. */
   env?: Record<string, string | undefined>;
+  /**
+   * The `.env` values the caller already read (the file its `--env-file` names, or the one beside the spec), in place
+   * of the `.env` in baseDir: what the command was told to read is what a check sees.
+   */
+  dotenv?: Record<string, string>;
   /** Facts the check kinds may need: the devcontainer (its image and GPU needs), the Compose project. */
   context?: { image?: string; project?: string; devcontainer?: Devcontainer; /** The engine (a spec's engine name) its container runs on, when the spec declares engines. */ engine?: string };
 }

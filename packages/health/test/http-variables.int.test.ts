@@ -49,6 +49,15 @@ describe('${VAR} in a check\'s url and headers, as Compose fields take it', () =
       expect(BerthSpecSchema.safeParse({ berth: 1, repo: { name: 'x' }, services: { a: { runtime: 'host', checks: [{ type: 'http', url }] } } }).success, url).toBe(false);
     }
   });
+  it('the .env values the caller read (its --env-file) stand in for the .env beside the spec, after the env', async () => {
+    const { port } = await httpServer((req, res) => res.end(`at ${req.url}`));
+    writeFileSync(join(dir, '.env'), 'HEALTH_PATH=beside\n');
+    const check = { type: 'http', url: `http://127.0.0.1:${port}/\${HEALTH_PATH}/\${HEALTH_SUFFIX}`, expect: { bodyContains: 'at /named/env' } };
+    const r = await runCheck(target(check, { baseDir: dir, env: { HEALTH_SUFFIX: 'env' }, dotenv: { HEALTH_PATH: 'named', HEALTH_SUFFIX: 'file-loses' } }));
+    expect([r.status, r.reason]).toEqual(['passing', 'status 200, body contains "at /named/env"']);
+    const missing = await runCheck(target(check, { baseDir: dir, env: {}, dotenv: {} }));
+    expect(missing.reason).toBe('url uses ${HEALTH_PATH}, which is set neither in the environment nor in the .env file read');
+  });
   it('a variable set nowhere is unknown, naming it and the field, and nothing is sent', async () => {
     let requests = 0;
     const { port } = await httpServer((_req, res) => (requests++, res.end('ok')));

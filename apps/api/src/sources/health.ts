@@ -51,7 +51,7 @@ export async function createMonitor(
   let targets = options.targets;
   if (!targets) {
     try {
-      targets = deriveChecks(spec, { baseDir: options.baseDir, ...(addresses ? { addresses } : {}) }).map((t) => (options.baseDir && t.baseDir === undefined ? { ...t, baseDir: options.baseDir } : t));
+      targets = deriveChecks(spec, { baseDir: options.baseDir, env, ...(addresses ? { addresses } : {}) }).map((t) => (options.baseDir && t.baseDir === undefined ? { ...t, baseDir: options.baseDir } : t));
     } catch (err) {
       return { reason: `deriving the checks failed: ${errorLine(err)}` };
     }

@@ -12,8 +12,10 @@ export function registerHealthCommands(program: Command, action: ActionFactory):
     .argument('[service...]', 'services or connections to check (default: all, and the devcontainer)')
     .option('-w, --watch', 'keep checking and refresh the table in place (Ctrl-C to stop)')
     .option('--interval <seconds>', 'seconds between rounds with --watch', seconds, 5)
+    .option('--env-file <file>', 'the .env file `${VAR}` in checks reads (default: .env beside the spec, if any)')
+    .option('--dotenv <file>', 'the same as --env-file, for Node versions that take --env-file for themselves')
     .action(
-      action(async (ctx, services: string[], opts: { watch?: boolean; interval: number }) =>
+      action(async (ctx, services: string[], opts: { watch?: boolean; interval: number; envFile?: string; dotenv?: string }) =>
         (await import('./health/health.js')).health(ctx, services, opts),
       ),
     );

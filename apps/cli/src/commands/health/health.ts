@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { BerthError, closest, expectedServices, type BerthSpec } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
+import { readEnvFile } from '../spec/inputs.js';
 import { countLine, HEALTH_HEADERS, healthRows } from './render.js';
 
 /** The engines of a spec that declares them: where each publishes its ports, and each connected on first use by a check. */
@@ -15,8 +16,9 @@ async function specEngines(ctx: CliContext, spec: BerthSpec) {
  * connections) at once, as a table: subject, check, status, latency, reason. Exit 0 when all pass.
  * With --watch: rounds every --interval seconds, redrawn in place on a TTY, plain blocks otherwise.
  */
-export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: number }): Promise<number> {
+export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: number; envFile?: string; dotenv?: string }): Promise<number> {
   const ws = ctx.load();
+  const envFile = readEnvFile(ctx, ws, opts);
   const known = [...Object.keys(ws.spec.services), ...Object.keys(ws.spec.connections), ...(ws.spec.devcontainer ? ['devcontainer'] : [])];
   const unknown = services.filter((s) => !known.includes(s));
   if (unknown.length) {
@@ -36,7 +38,8 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   const wanted = services.length ? services : off.length ? known.filter((k) => !off.includes(k)) : [];
   // A spec with engines of its own: each service is checked at its engine's address, its container on that engine.
   const engines = Object.keys(ws.spec.engines).length ? await specEngines(ctx, ws.spec) : undefined;
-  const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath), ...(engines ? { addresses: engines.addresses } : {}) });
+  const variables = { env: ctx.env, ...(envFile ? { dotenv: envFile.values } : {}) };
+  const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath), ...variables, ...(engines ? { addresses: engines.addresses } : {}) });
   if (targets.length === 0) {
     if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, status: 'passing', checks: [] });
     else ctx.out.line(`${ws.specFile}: nothing to check (no ports, connections or checks${services.length ? ` for ${services.join(', ')}` : ''})`);
