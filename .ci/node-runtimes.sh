@@ -9,8 +9,8 @@
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/berth/node-runtimes), so a second run needs neither the network nor a compiler.
 #
-# The majors run at the same time (BERTH_NODE_JOBS at once, default all of them): two at once finish sooner than one
-# after the other on two cores, though the suites keep the CPU busy (docs/architecture.md, CI). Each runs in a private copy of the workspace (node_modules included),
+# The majors run one after the other (BERTH_NODE_JOBS at once, default 1): on two cores two at once took longer (999 s)
+# than one after the other (792 s), as the suites and dockerd keep the CPU busy (docs/architecture.md, CI). Each runs in a private copy of the workspace (node_modules included),
 # so each has its own CLI build (the build is per Node version) and, on a Node without node:sqlite, better-sqlite3's
 # addon for its own ABI, and the workspace itself is never changed. Each line of a run's output starts with `node MAJOR |`.
 set -euo pipefail
@@ -26,7 +26,7 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do majors+=("$1"); shift; done
 [ "${1:-}" = -- ] && shift
 nx_args=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
-jobs=${BERTH_NODE_JOBS:-${#majors[@]}}
+jobs=${BERTH_NODE_JOBS:-1}
 
 # runtime MAJOR: prints the folder of a verified Node MAJOR runtime, fetching it through npm when missing.
 runtime() {
@@ -75,7 +75,7 @@ if $fetch_only; then
 fi
 
 # Everything that needs npm, the compiler or the workspace first, one major after the other; then only the suites
-# run, at the same time.
+# run (BERTH_NODE_JOBS at a time).
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/berth-node-runtimes.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
