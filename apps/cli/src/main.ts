@@ -42,7 +42,7 @@ function reportError(err: unknown, out: Output): number {
   }
   if (err instanceof BerthError) {
     if (out.json) {
-      out.writeJson({ ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ...out.problemsJson(err.problems) });
+      out.writeJson(out.errorJson(err));
     } else if (err.problems.length) {
       out.problems(err.problems, 'stderr');
       if (err.hint) out.note(`hint: ${err.hint}`);

@@ -1,4 +1,4 @@
-import type { Problem } from '@berth/spec';
+import type { BerthError, Problem } from '@berth/spec';
 import { formatProblem } from '@berth/spec';
 
 export interface Streams {
@@ -122,6 +122,10 @@ export class Output {
   problemsJson(problems: readonly Problem[]): { problems: Problem[]; problemCount: number; omittedProblems?: Record<string, number> } {
     const { shown, omitted } = capProblems(problems, this.allProblems);
     return { problems: shown, problemCount: problems.length, ...(omitted.size ? { omittedProblems: Object.fromEntries(omitted) } : {}) };
+  }
+  /** A command's failure as `--json` prints it: `ok: false`, the error, and its problems. */
+  errorJson(err: BerthError): { ok: false; error: { code: string; message: string; hint?: string }; problems: Problem[]; problemCount: number; omittedProblems?: Record<string, number> } {
+    return { ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ...this.problemsJson(err.problems) };
   }
   /** A simple aligned table. */
   table(headers: string[], rows: string[][]): void {

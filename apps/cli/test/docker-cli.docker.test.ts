@@ -183,6 +183,19 @@ describe.skipIf(!dockerAvailable())(`berth status and down with one declared eng
       expect(status.stdout).toMatch(/^SERVICE\s+ENGINE\s+STATE/);
       expect(status.stdout).toMatch(/^app\s+default\s+running/m);
       expect(status.stderr).toContain(`engine "gone" (unix://${gone})`);
+      // --json: one document, with what the reachable engine holds beside the error
+      const statusJson = await berth(['status', '--json'], { cwd: dir, env });
+      expect(statusJson.code).toBe(3);
+      const s = JSON.parse(statusJson.stdout);
+      expect([s.ok, s.project, s.error.code]).toEqual([false, project, 'ERR_BERTH_ENGINE_UNREACHABLE']);
+      expect(s.error.message).toContain(`engine "gone" (unix://${gone})`);
+      expect(s.services.map((x: { service: string; engine: string; state: string }) => [x.service, x.engine, x.state])).toEqual([['app', 'default', 'running']]);
+      const downJson = await berth(['down', '--json'], { cwd: dir, env });
+      expect(downJson.code).toBe(3);
+      const d = JSON.parse(downJson.stdout);
+      expect([d.ok, d.error.code]).toEqual([false, 'ERR_BERTH_ENGINE_UNREACHABLE']);
+      expect(d.removedContainers.map((c: { name: string }) => c.name)).toEqual([`${project}-app-1`]);
+      expect((await berth(['up', '--no-wait'], { cwd: dir, env })).code).toBe(0);
       const down = await berth(['down'], { cwd: dir, env });
       expect(down.code).toBe(3);
       expect(down.stdout).toContain(`removed ${project}-app-1`);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { BerthError, formatDuration, serviceEngine } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, exitCodeOf } from '../exit-codes.js';
 import { lineCount, seconds } from '../option-values.js';
 import { buildParallel, buildProgress, PARALLEL_HELP } from './build-commands.js';
 import { manyEngines, waitingFor, withEngines } from './engine-session.js';
@@ -113,6 +113,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           for (const i of result.removedImages) ctx.out.line(`removed image ${i.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1')}`);
           ctx.out.problems(result.keptImages.map((k) => ({ code: 'image-kept', severity: 'warning' as const, message: `image ${k.image} kept: ${k.why}` })), 'stderr');
         };
+        // an engine out of reach: what the others took down is said (with --json, given beside the error) before the failure (exit 3)
+        let reached: DownAcrossResult | undefined;
         const result = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
           docker.downAcrossEngines(engines, ws.spec, {
             volumes: !!opts.volumes,
@@ -120,10 +122,16 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             signal: ctx.signal,
             env: ctx.env,
             onLockWait: (h) => progress.log(waitingFor(h)),
-            // an engine out of reach: what the others took down is said before the failure (exit 3)
-            ...(ctx.json ? {} : { onReached: (reached: DownAcrossResult) => (progress.stop(), print(reached)) }),
+            onReached: (taken: DownAcrossResult) => (ctx.json ? (reached = taken) : (progress.stop(), print(taken))),
           }),
-        ).finally(() => progress.stop());
+        )
+          .catch((err: unknown) => {
+            if (!reached || !(err instanceof BerthError)) throw err;
+            ctx.out.writeJson({ ...ctx.out.errorJson(err), ...reached });
+            return exitCodeOf(err.code);
+          })
+          .finally(() => progress.stop());
+        if (typeof result === 'number') return result;
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
           print(result);
@@ -158,16 +166,25 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               s.image ?? '',
             ]),
           );
-        const { docker, statuses, engines } = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => ({
+        // an engine out of reach: the others' services are shown (with --json, given beside the error) before the failure (exit 3)
+        let reached: { project: string; services: PlacedStatus[] } | undefined;
+        const outcome = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => ({
           docker,
           statuses: await docker.statusAcrossEngines(engines, ws.spec, {
             env: ctx.env,
             signal: ctx.signal,
-            // an engine out of reach: the others' services are shown before the failure (exit 3)
-            ...(ctx.json ? {} : { onReached: (reached: PlacedStatus[]) => (progress.stop(), table(reached)) }),
+            onReached: (services: PlacedStatus[]) => (ctx.json ? (reached = { project: docker.projectName(ws.spec, ctx.env), services }) : (progress.stop(), table(services))),
           }),
           engines: engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint, mode: e.mode })),
-        })).finally(() => progress.stop());
+        }))
+          .catch((err: unknown) => {
+            if (!reached || !(err instanceof BerthError)) throw err;
+            ctx.out.writeJson({ ...ctx.out.errorJson(err), ...reached });
+            return { failed: exitCodeOf(err.code) } as const;
+          })
+          .finally(() => progress.stop());
+        if ('failed' in outcome) return outcome.failed;
+        const { docker, statuses, engines } = outcome;
         const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), engines, services: statuses });
