@@ -11,7 +11,12 @@ const ConnectionCommon = {
 
 export const TcpConnection = z.strictObject({
   transport: z.literal('tcp').default('tcp'),
-  host: z.string().default('localhost'),
+  host: z
+    .string()
+    // a URL or user:password@host here would be shown on every page and in every check's report
+    .refine((h) => !/[@/]/.test(h), 'must be a host name or address alone: no scheme, path or user:password@ (credentials belong in the env var the connection names)')
+    .default('localhost')
+    .describe('The host name or address it listens on (no scheme, path or credentials).'),
   port: PortNumber,
   protocol: z.enum(['http', 'https', 'postgres', 'tcp', 'grpc']).default('tcp').describe('What speaks there; chooses the default check.'),
   env: EnvVarName.optional().describe('The env var that carries its address.'),

@@ -142,8 +142,12 @@ function findSpecSecrets(spec: BerthSpec): SpecSecrets {
  * never quoted. A secret env var's default is env-secret-default's error already, and not repeated here.
  */
 export function checkSecretsInSpec(spec: BerthSpec, file?: string, source?: SourceDocument): Problem[] {
+  const secretVar = (name: string | number | undefined) => {
+    const v = spec.env?.[String(name)];
+    return !!v && (!!v.secret || looksSecret(String(name)));
+  };
   return specSecrets(spec)
-    .found.filter((s) => !(s.path[0] === 'env' && s.path[2] === 'default' && s.path.length === 3))
+    .found.filter((s) => !(s.path[0] === 'env' && s.path[2] === 'default' && s.path.length === 3 && secretVar(s.path[1])))
     .map((s) => ({
       code: 'secret-in-spec',
       severity: 'warning',

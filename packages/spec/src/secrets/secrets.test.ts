@@ -189,3 +189,25 @@ describe('specSecrets', () => {
     }
   });
 });
+
+describe('credentials in a connection or an env default', () => {
+  it("a connection's host takes no scheme or user:password@, and the error never quotes it", () => {
+    for (const host of ['admin:Hunter2Secret@db.example.com', 'postgres://bob:Pa55wordX@db2.example.com/app']) {
+      const r = parseSpec(['berth: 1', 'repo: { name: x }', 'connections:', '  db:', `    host: "${host}"`, '    port: 5432', ''].join('\n'), 'berth.yaml');
+      expect(r.value).toBeUndefined();
+      const lines = r.problems.map(formatProblem);
+      expect(lines).toEqual([
+        'berth.yaml:5:11: connections.db.host: must be a host name or address alone: no scheme, path or user:password@ (credentials belong in the env var the connection names)',
+      ]);
+      expect(lines.join('\n')).not.toMatch(/Hunter2|Pa55/);
+    }
+  });
+
+  it("a URL password in a plain env var's default is secret-in-spec; a secret var's default is env-secret-default's alone", () => {
+    const text = ['berth: 1', 'repo: { name: x }', 'env:', '  DATABASE_URL: { default: "postgres://app:Pw0rd-123@db/app" }', '  DB_PASSWORD: { secret: true, default: "postgres://app:Other-456@db/app" }', ''].join('\n');
+    const parsed = parseSpec(text, 'berth.yaml');
+    const problems = checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source);
+    expect(problems.map((p) => [p.code, p.line, p.path?.join('.')])).toEqual([['secret-in-spec', 4, 'env.DATABASE_URL.default']]);
+    expect(problems.map(formatProblem).join('\n')).not.toContain('Pw0rd');
+  });
+});
