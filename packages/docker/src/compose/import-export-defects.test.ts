@@ -200,6 +200,44 @@ services:
 });
 
 describe('shapes Compose refuses are refused, with their place (defect 5)', () => {
+  it('a field of the wrong shape is refused at its place, one line each, never dropped, coerced or quoted', () => {
+    const compose = [
+      'services:',
+      '  db:',
+      '    image: postgres',
+      '  api:',
+      '    image: api',
+      '    user: [1000]',
+      '    ports: 8080',
+      '    volumes: "data:/var/lib/secret-path-123"',
+      '    healthcheck: "curl localhost"',
+      '    depends_on:',
+      '      - db:',
+      '          condition: service_healthy',
+      '    networks:',
+      '      - front: { aliases: [x] }',
+      '    environment: { A: [1, 2] }',
+      'networks:',
+      '  front: {}',
+      '',
+    ].join('\n');
+    const r = importTo(project({ 'compose.yaml': compose }));
+    expect(r.yaml).toBeUndefined();
+    expect(errors(r.problems).map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
+      '6:5 services.api.user: must be a user (name or uid[:gid]), not a list; Compose refuses it',
+      '7:5 services.api.ports: must be a list of ports, not a number; Compose refuses it',
+      '8:5 services.api.volumes: must be a list of mounts, not a string; Compose refuses it',
+      '9:5 services.api.healthcheck: must be a mapping (test, interval, timeout, retries, ...), not a string; Compose refuses it',
+      '11:9 services.api.depends_on[0]: must be a service name (the long syntax is a mapping, not a list of them), not a mapping; Compose refuses it',
+      '14:9 services.api.networks[0]: must be a network name (the long syntax is a mapping, not a list of them), not a mapping; Compose refuses it',
+      '15:20 services.api.environment.A: must be a value, not a list; Compose refuses it',
+    ]);
+    expect(JSON.stringify(r.problems)).not.toContain('secret-path-123');
+    // the shapes Compose takes, long and short, still import
+    const fine = importTo(project({ 'compose.yaml': 'services:\n  db: { image: pg, user: 1000, command: ["a", 1] }\n  api:\n    image: api\n    depends_on: { db: { condition: service_started } }\n    networks: { default: null }\n    environment: [A=1, B]\n' }));
+    expect(errors(fine.problems)).toEqual([]);
+  });
+
   it('services as a list', () => {
     const r = importTo(project({ 'compose.yaml': 'services:\n  - a\n' }));
     expect(r.yaml).toBeUndefined();
@@ -222,8 +260,8 @@ describe('shapes Compose refuses are refused, with their place (defect 5)', () =
     const r = importTo(project({ 'compose.yaml': 'services:\n  a:\n    image: x\n    environment: 5\n    labels: true\n' }));
     expect(r.yaml).toBeUndefined();
     expect(errors(r.problems).map((p) => [p.line, p.col, p.message])).toEqual([
-      [4, 5, 'services.a.environment: is 5; Compose wants a list of KEY=value entries or a mapping'],
-      [5, 5, 'services.a.labels: is true; Compose wants a list of KEY=value entries or a mapping'],
+      [4, 5, 'services.a.environment: must be a list of KEY=value entries or a mapping, not a number; Compose refuses it'],
+      [5, 5, 'services.a.labels: must be a list of KEY=value entries or a mapping, not true; Compose refuses it'],
     ]);
   });
 });

@@ -31,13 +31,3 @@ function resolvedName(name: string, resolvedEntry: unknown, key: string, at: Doc
   sink.warn(at, `the name "${name}" holds a variable, and the spec's map key cannot keep a reference; carried as Compose reads it now, "${resolved}" (a later change of the variable does not reach it)`, 'compose-entry-name-reference');
   return resolved;
 }
-
-/**
- * `environment: 5`: Compose refuses a file whose `environment` or `labels` is neither a list nor a mapping
- * ("contains an invalid type"), so the import does too, with the field's place, instead of carrying nothing.
- */
-export function refuseNonEntries(value: unknown, at: DocPath, sink: ProblemSink): boolean {
-  if (value === null || value === undefined || Array.isArray(value) || typeof value === 'object') return false;
-  sink.error(at, `is ${JSON.stringify(value)}; Compose wants a list of KEY=value entries or a mapping`, 'compose-invalid-type');
-  return true;
-}

@@ -1,7 +1,7 @@
 import { parseDuration } from '@berth/spec';
 import { isMap, scalarText, type ComposeMap } from './model.js';
 import { asMap } from './merge.js';
-import { entriesAsMap, refuseNonEntries } from './list-entries.js';
+import { entriesAsMap } from './list-entries.js';
 import type { FieldContext } from './service-fields.js';
 import { hasReference } from './references.js';
 
@@ -55,7 +55,6 @@ export function convertNetworks(value: unknown, ctx: FieldContext, networks: Rea
 /** `labels` as a map of strings; Compose's reserved com.docker.compose.* labels are refused, as Compose does. */
 export function convertLabels(value: unknown, resolved: unknown, ctx: FieldContext): Record<string, string> {
   const out: Record<string, string> = {};
-  if (refuseNonEntries(value, [...ctx.path, 'labels'], ctx.sink)) return out;
   for (const [k, v] of Object.entries(entriesAsMap(value, resolved, 'labels', [...ctx.path, 'labels'], ctx.sink))) {
     if (k.startsWith('com.docker.compose.')) ctx.sink.warn([...ctx.path, 'labels', k], 'the com.docker.compose prefix is reserved for Compose itself; dropped');
     else out[k] = scalarText(v) ?? (v === null ? '' : JSON.stringify(v));

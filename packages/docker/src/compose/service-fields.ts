@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDuration } from '@berth/spec';
 import { isMap, scalarText, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
-import { entriesAsMap, refuseNonEntries } from './list-entries.js';
+import { entriesAsMap } from './list-entries.js';
 import { parseComposePorts, type PortSpan } from './ports.js';
 import { portReferences } from './port-refs.js';
 import { hasReference } from './references.js';
@@ -73,7 +73,6 @@ export function convertPorts(value: unknown, raw: unknown, ctx: FieldContext): C
 /** `environment` (list or map): valid names are carried, others kept under x-compose.environment. */
 export function convertEnvironment(value: unknown, resolved: unknown, ctx: FieldContext): ComposeMap {
   const out: ComposeMap = {};
-  if (refuseNonEntries(value, [...ctx.path, 'environment'], ctx.sink)) return out;
   for (const [key, v] of Object.entries(entriesAsMap(value, resolved, 'environment', [...ctx.path, 'environment'], ctx.sink))) {
     // Compose turns booleans into the strings "true"/"false"; docker-compose 1.29 refuses them unquoted
     const val = v === null || typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'boolean' ? String(v) : JSON.stringify(v);

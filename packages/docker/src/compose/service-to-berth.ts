@@ -1,3 +1,4 @@
+import { shapeProblems } from './shape.js';
 import { isMap, scalarText, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
 import { convertEnvFile, convertEnvironment, convertHealthcheck, convertPorts, convertVolumes, type FieldContext } from './service-fields.js';
 import { convertDependsOn, convertGpu, convertLabels, convertNetworks, durationText } from './service-extra.js';
@@ -63,6 +64,10 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, 
     if (value === undefined) continue;
     const at = [...ctx.path, key];
     const asWritten = written[key];
+    // a value of a shape Compose refuses is refused here too, not dropped or coerced (exit 2)
+    const misshapen = shapeProblems(key, value);
+    for (const p of misshapen) scope.sink.error([...at, ...p.at], p.message, 'compose-invalid-type');
+    if (misshapen.length) continue;
     switch (key) {
       case 'image':
       case 'working_dir':
