@@ -6,7 +6,7 @@ import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, starterSpecTe
 import { ECOSYSTEM_SCHEMA_ID, REGISTRY_SCHEMA_ID, SPEC_SCHEMA_ID, ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { preparePage } from './generated-page.js';
+import { handWrittenError, preparePage } from './generated-page.js';
 import { memberView } from './spec/ecosystem-view.js';
 
 function keepMarkersError(file: string, problems: Problem[]): BerthError {
@@ -17,7 +17,7 @@ function keepMarkersError(file: string, problems: Problem[]): BerthError {
  * `berth docs`: print, write or check the spec's INFRASTRUCTURE.md. In a repo of an ecosystem (an ecosystem.yaml
  * beside its registry), "Consumed By" is what the other repos' connections say, not the hand-written `consumers:`.
  */
-export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string; ecosystem?: boolean }): Promise<number> {
+export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boolean; output?: string; ecosystem?: boolean; force?: boolean }): Promise<number> {
   if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
   const ws = ctx.load();
   const target = opts.output ? resolve(ctx.cwd, opts.output) : join(dirname(ws.specPath), INFRASTRUCTURE_PAGE);
@@ -52,6 +52,7 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
         target,
         () => {
           const fresh = preparePage(target, rendered, ctx.cwd);
+          if (fresh.handWritten && !opts.force) throw handWrittenError(file);
           if (fresh.problems.length) throw keepMarkersError(file, fresh.problems);
           return fresh.page;
         },

@@ -3,7 +3,7 @@ import { BerthError, hasErrors, updateFileLocked, type Problem } from '@berth/sp
 import { lineDrift } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { preparePage } from '../generated-page.js';
+import { handWrittenError, preparePage } from '../generated-page.js';
 import { loadForCli, noteDuplicates, type EcosystemOptions } from './load.js';
 
 /**
@@ -11,8 +11,12 @@ import { loadForCli, noteDuplicates, type EcosystemOptions } from './load.js';
  * with the hand-written berth:keep blocks of the committed pages kept, as `berth docs` keeps them. Nothing is written
  * when anything could not be loaded or a page's markers are broken.
  */
-export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOptions & { write?: string; check?: string }): Promise<number> {
+export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOptions & { write?: string; check?: string; force?: boolean }): Promise<number> {
   if (opts.write !== undefined && opts.check !== undefined) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
+  // an unset variable (`--write "$DOCS_DIR"`) would otherwise mean the current folder
+  for (const [flag, value] of [['--write', opts.write], ['--check', opts.check]] as const) {
+    if (value !== undefined && value.trim() === '') throw new BerthError('ERR_BERTH_USAGE', `${flag} needs a folder, and was given an empty one`);
+  }
   const load = await loadForCli(ctx, specs, opts);
   noteDuplicates(ctx, load.duplicates);
   if (!load.ecosystem || hasErrors(load.problems)) {
@@ -47,6 +51,13 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
     return ok ? ExitCode.Ok : ExitCode.Findings;
   }
   if (opts.write !== undefined) {
+    // a hand-written page (the one a team kept before berth) is replaced only with --force, and then none is written
+    const handWritten = opts.force ? [] : pages.filter((p) => p.handWritten);
+    if (handWritten.length === 1) throw handWrittenError(handWritten[0]!.file);
+    if (handWritten.length) {
+      const problems = handWritten.map((p): Problem => ({ code: 'hand-written-page', severity: 'error', file: p.file, message: `${p.file} is not a page berth generated; not overwriting it` }));
+      throw new BerthError('ERR_BERTH_FILE_EXISTS', `${handWritten.length} pages are hand-written; nothing written`, { problems, hint: handWrittenError(handWritten[0]!.file).hint! });
+    }
     const written: { file: string; written: boolean }[] = [];
     for (const [i, p] of pages.entries()) {
       // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
@@ -55,6 +66,7 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
           p.path,
           () => {
             const fresh = preparePage(p.path, rendered[ECOSYSTEM_PAGES[i]!], ctx.cwd);
+            if (fresh.handWritten && !opts.force) throw handWrittenError(fresh.file);
             if (fresh.problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers', { problems: fresh.problems });
             return fresh.page;
           },
