@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BerthError, displayPath, fileExistsError, updateFileLocked, writeFileLocked, type Problem } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
-import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, starterSpecText } from '@berth/spec/render';
+import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, samePage, starterSpecText } from '@berth/spec/render';
 import { ECOSYSTEM_SCHEMA_ID, REGISTRY_SCHEMA_ID, SPEC_SCHEMA_ID, ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -33,7 +33,7 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
       report(ctx, { ok: false, file, missing: true }, `${file}: does not exist (run \`berth docs --write\`)`);
       return ExitCode.Findings;
     }
-    if (previous === page) {
+    if (samePage(previous, page)) {
       report(ctx, { ok: true, file }, `${file}: up to date`);
       return ExitCode.Ok;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineDrift } from './drift.js';
+import { lineDrift, samePage } from './drift.js';
 
 describe('lineDrift', () => {
   it('counts nothing for equal texts', () => {
@@ -15,5 +15,26 @@ describe('lineDrift', () => {
     const d = lineDrift('', Array.from({ length: 50 }, (_, i) => `l${i}`).join('\n'), 3);
     expect(d.sample).toHaveLength(3);
     expect(d.added).toBe(50);
+  });
+  it('aligns only the middle between the common first and last lines, and counts a middle too large to align', () => {
+    const page = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `| ${20000 + i} | ${tag}${i % 7} |`).join('\n');
+    // a drifted line in a 25,000-line page: the table is one cell, the line named where it is
+    const big = page(25_000, 'r');
+    const one = big.replace('| 32000 | r2 |', '| 32000 | moved |');
+    expect(lineDrift(big, one)).toEqual({ added: 1, removed: 1, sample: ['line 12001: + | 32000 | moved |', 'line 12001: - | 32000 | r2 |'] });
+    // two unrelated pages of 20,000 lines: counted (linear), not a 400-million-cell table
+    const started = performance.now();
+    const d = lineDrift(page(20_000, 'a'), page(20_000, 'b'));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect([d.added, d.removed, d.sample.length]).toEqual([20_000, 20_000, 8]);
+    expect(d.sample[0]).toBe('line 1: - | 20000 | a0 |');
+  });
+});
+
+describe('samePage', () => {
+  it("takes a checkout's CRLF line endings for the same page, and nothing else", () => {
+    expect(samePage('# Ports\r\n\r\n| a |\r\n', '# Ports\n\n| a |\n')).toBe(true);
+    expect(samePage('# Ports\n\n| a |\n', '# Ports\n\n| b |\n')).toBe(false);
+    expect(lineDrift('x\r\ny\r\n', 'x\ny\n')).toEqual({ added: 0, removed: 0, sample: [] });
   });
 });

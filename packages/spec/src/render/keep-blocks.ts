@@ -4,7 +4,10 @@
  * new page, into the slot of the same name when the new page has one, else at the end of the section
  * (the `## ` heading) it was written under, else at the end of the page.
  */
-const OPEN = /^<!-- berth:keep ([\w.-]+) -->\s*$/;
+const OPEN = /^\s*<!--\s*berth:keep\s+([\w.-]+)\s*-->\s*$/;
+const CLOSE = /^\s*<!--\s*\/berth:keep\s+([\w.-]+)\s*-->\s*$/;
+/** A comment that starts like a marker: one berth cannot read is reported, never dropped with its text. */
+const LOOKS_LIKE_MARKER = /<!--\s*\/?\s*berth:keep\b/;
 const close = (name: string) => `<!-- /berth:keep ${name} -->`;
 
 export interface KeepBlock {
@@ -31,11 +34,12 @@ export function findKeepBlocks(text: string): KeepScan {
     if (line.startsWith('## ')) section = line;
     const m = OPEN.exec(line);
     if (!m) {
-      if (/^<!-- \/berth:keep /.test(line)) problems.push({ line: i + 1, message: 'a berth:keep closing marker without its opening marker' });
+      if (CLOSE.test(line)) problems.push({ line: i + 1, message: 'a berth:keep closing marker without its opening marker' });
+      else if (LOOKS_LIKE_MARKER.test(line)) problems.push({ line: i + 1, message: 'not a berth:keep marker berth can read (write "<!-- berth:keep NAME -->" ... "<!-- /berth:keep NAME -->", each on a line of its own, NAME of letters, digits, ".", "_" or "-")' });
       continue;
     }
     const name = m[1]!;
-    const end = lines.indexOf(close(name), i + 1);
+    const end = lines.findIndex((l, at) => at > i && CLOSE.exec(l)?.[1] === name);
     if (end < 0) {
       problems.push({ line: i + 1, message: `berth:keep ${name} is never closed (add "${close(name)}")` });
       continue;

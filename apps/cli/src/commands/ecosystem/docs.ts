@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { BerthError, hasErrors, updateFileLocked, type Problem } from '@berth/spec';
-import { lineDrift } from '@berth/spec/render';
+import { lineDrift, samePage } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { handWrittenError, preparePage } from '../generated-page.js';
@@ -36,7 +36,7 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
   if (opts.check !== undefined) {
     const results = pages.map((p) => {
       if (p.previous === undefined) return { file: p.file, ok: false, missing: true, text: `${p.file}: does not exist (run \`berth ecosystem docs --write ${dirFlag}\`)` };
-      if (p.previous === p.page) return { file: p.file, ok: true, text: `${p.file}: up to date` };
+      if (samePage(p.previous, p.page)) return { file: p.file, ok: true, text: `${p.file}: up to date` };
       const drift = lineDrift(p.previous, p.page);
       return { file: p.file, ok: false, drift, text: `${p.file}: out of date (${drift.added} line(s) to add, ${drift.removed} to remove; run \`berth ecosystem docs --write ${dirFlag}\`)` };
     });
