@@ -137,6 +137,14 @@ describe('members that cannot be loaded are said, never replaced, and the rest i
     ]);
   });
 
+  it("a member's file that leaves the clone or package is refused before anything is read", async () => {
+    for (const file of ['../../outside.yaml', 'infra/../../x.yaml', 'C:/x.yaml']) {
+      const { lines } = await load({ manifest: MANIFEST.replace('ref: v1', `ref: v1\n    file: ${file}`) });
+      expect(lines, file).toEqual(['orchestrator/ecosystem.yaml:13:11: members[2].file: must be a path inside the package or clone (no leading "/" or "-", no "..")']);
+      tree?.cleanup();
+    }
+  });
+
   it('a ref that git would take as an option is refused before git runs', async () => {
     const { lines } = await load({ manifest: MANIFEST.replace('ref: v1', 'ref: --output=/tmp/x') });
     expect(lines).toEqual(['orchestrator/ecosystem.yaml:12:10: members[2].ref: must be a branch, tag or commit (no leading "-", no ":" or spaces)']);

@@ -27,7 +27,8 @@ function exactlyOneSource(v: { path?: string; package?: string; git?: string; re
   if (v.ref !== undefined && v.git === undefined) ctx.addIssue({ code: 'custom', path: ['ref'], message: '`ref` only applies with `git`' });
   if (v.ref !== undefined && !GIT_REF.test(v.ref)) ctx.addIssue({ code: 'custom', path: ['ref'], message: 'must be a branch, tag or commit (no leading "-", no ":" or spaces)' });
   if (v.file !== undefined && v.path !== undefined) ctx.addIssue({ code: 'custom', path: ['file'], message: 'with `path`, name the file in the path itself' });
-  if (v.file !== undefined && (v.file.startsWith('-') || v.file.startsWith('/'))) ctx.addIssue({ code: 'custom', path: ['file'], message: 'must be a path inside the package or clone' });
+  const outside = (f: string) => f.startsWith('-') || f.startsWith('/') || /^[A-Za-z]:/.test(f) || f.split(/[\\/]/).includes('..');
+  if (v.file !== undefined && outside(v.file)) ctx.addIssue({ code: 'custom', path: ['file'], message: 'must be a path inside the package or clone (no leading "/" or "-", no "..")' });
 }
 
 /** A repo of the ecosystem: its name and where its berth.yaml is found. */
