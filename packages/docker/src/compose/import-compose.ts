@@ -44,9 +44,12 @@ export function importCompose(options: ImportComposeOptions): ImportComposeResul
   if (sink.hasErrors) return { problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const yaml = specYaml(spec, options.files);
   const check = parseSpec(yaml, options.output ?? 'berth.yaml');
-  for (const p of check.problems) {
-    if (p.severity === 'error') problems.push({ ...p, code: 'compose-import-invalid', message: `the imported spec does not validate: ${p.message}` });
-  }
+  // placed in the Compose files, at the deepest part of the path they have (the service, where the field is berth's own
+  // name): the spec that would hold them is not written
+  const invalid = check.problems
+    .filter((p) => p.severity === 'error')
+    .map(({ file: _file, line: _line, col: _col, ...p }): Problem => ({ ...p, code: 'compose-import-invalid', message: `the imported spec does not validate: ${p.message}` }));
+  problems.push(...locateProblems(invalid, loaded.sources));
   return { spec, yaml, problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
 }
 

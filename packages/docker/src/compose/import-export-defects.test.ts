@@ -200,6 +200,19 @@ services:
 });
 
 describe('shapes Compose refuses are refused, with their place (defect 5)', () => {
+  it('a dependency no file defines is refused unless required: false; a cycle is placed in the Compose file, not a berth.yaml never written', () => {
+    const undefinedDep = importTo(project({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    depends_on: [nope]\n  api:\n    image: api\n    depends_on:\n      maybe: { condition: service_started, required: false }\n' }));
+    expect(undefinedDep.yaml).toBeUndefined();
+    expect(errors(undefinedDep.problems).map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`)).toEqual([
+      'compose.yaml:4:5 services.web.depends_on.nope: service "nope" is not defined in any of the files; Compose refuses it (define it, or mark the dependency required: false)',
+    ]);
+    const optional = importTo(project({ 'compose.yaml': 'services:\n  api:\n    image: api\n    depends_on:\n      maybe: { condition: service_started, required: false }\n' }));
+    expect(errors(optional.problems)).toEqual([]);
+    expect(warnings(optional.problems).map((p) => p.message)).toContain('services.api.depends_on.maybe: service "maybe" is not defined (required: false); kept under x-compose.depends_on');
+    const cycle = importTo(project({ 'compose.yaml': 'services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n' }));
+    expect(errors(cycle.problems).map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`)).toEqual(['compose.yaml:2:3 the imported spec does not validate: dependency cycle: a -> b -> a']);
+  });
+
   it('a field of the wrong shape is refused at its place, one line each, never dropped, coerced or quoted', () => {
     const compose = [
       'services:',

@@ -15,7 +15,12 @@ export function convertDependsOn(value: unknown, ctx: FieldContext, services: Re
   for (const [dep, raw] of Object.entries(asMap(value, 'depends_on'))) {
     const at = [...ctx.path, 'depends_on', dep];
     if (!services.has(dep)) {
-      ctx.sink.warn(at, `service "${dep}" is not defined; kept under x-compose.depends_on`);
+      // Compose refuses a dependency on a service no file defines, unless it is `required: false`
+      if (bool(isMap(raw) ? raw.required : undefined) ?? true) {
+        ctx.sink.error(at, `service "${dep}" is not defined in any of the files; Compose refuses it (define it, or mark the dependency required: false)`, 'compose-depends-undefined');
+        continue;
+      }
+      ctx.sink.warn(at, `service "${dep}" is not defined (required: false); kept under x-compose.depends_on`);
       ((ctx.keep.depends_on ??= {}) as ComposeMap)[dep] = raw;
       continue;
     }
