@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, parseSpec, type Problem } from '@berth/spec';
+import { displayPath, looksSecret, makeRedactor, parseSpec, type Problem } from '@berth/spec';
 import { isMap, ProblemSink, type ComposeMap, type DocPath } from './model.js';
 import { loadComposeProject, lookupFor, type ComposeLoadOptions, type LoadedCompose } from './load-project.js';
 import { keepsReferences } from './service-to-berth.js';
@@ -32,16 +32,32 @@ export interface ImportComposeResult {
  * is in `problems`.
  */
 export function importCompose(options: ImportComposeOptions): ImportComposeResult {
+  const { redact, ...result } = importComposeProject(options);
+  return { ...result, problems: result.problems.map(redact) };
+}
+
+/**
+ * What a problem may not quote: the values of the secret-looking variables the files refer to (`${DB_PASSWORD}` in a
+ * port a warning prints as written once resolved), from the environment or the .env the import read.
+ */
+function secretRedactor(loaded: LoadedCompose): (p: Problem) => Problem {
+  const values = [...referencedNames(loaded.model)].filter(looksSecret).map((name) => loaded.lookup(name));
+  const redact = makeRedactor(values.filter((v): v is string => !!v));
+  return (p) => ({ ...p, message: redact(p.message), ...(p.hint ? { hint: redact(p.hint) } : {}) });
+}
+
+function importComposeProject(options: ImportComposeOptions): ImportComposeResult & { redact: (p: Problem) => Problem } {
   const loaded = loadComposeProject(options);
+  const redact = secretRedactor(loaded);
   const loadProblems = loaded.problems.map(keptRequired);
-  if (loadProblems.some((p) => p.severity === 'error')) return { problems: loadProblems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
+  if (loadProblems.some((p) => p.severity === 'error')) return { redact, problems: loadProblems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const baseDir = options.output ? dirname(resolve(options.cwd, options.output)) : loaded.projectDir;
   const sink = new ProblemSink();
   const model = rebaseModel(loaded, baseDir, sink);
   const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink, lookupFor: (service) => (service === undefined ? loaded.lookup : lookupFor(loaded, service)) });
   referenceNotes(loaded, baseDir, options.cwd, sink);
   const problems = [...loadProblems, ...locateProblems(sink.problems, loaded.sources)];
-  if (sink.hasErrors) return { problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
+  if (sink.hasErrors) return { redact, problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
   const yaml = specYaml(spec, options.files);
   const check = parseSpec(yaml, options.output ?? 'berth.yaml');
   // placed in the Compose files, at the deepest part of the path they have (the service, where the field is berth's own
@@ -50,7 +66,7 @@ export function importCompose(options: ImportComposeOptions): ImportComposeResul
     .filter((p) => p.severity === 'error')
     .map(({ file: _file, line: _line, col: _col, ...p }): Problem => ({ ...p, code: 'compose-import-invalid', message: `the imported spec does not validate: ${p.message}` }));
   problems.push(...locateProblems(invalid, loaded.sources));
-  return { spec, yaml, problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
+  return { redact, spec, yaml, problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
 }
 
 /**

@@ -213,6 +213,16 @@ describe('shapes Compose refuses are refused, with their place (defect 5)', () =
     expect(errors(cycle.problems).map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`)).toEqual(['compose.yaml:2:3 the imported spec does not validate: dependency cycle: a -> b -> a']);
   });
 
+  it('no problem quotes the value of a secret-looking variable the files refer to, from .env or the environment', () => {
+    const compose = 'services:\n  api:\n    image: api\n    ports: ["${DB_PASSWORD}:80"]\n    healthcheck:\n      test: ["CMD", "true"]\n      interval: ${API_KEY}\n';
+    const r = importTo(project({ 'compose.yaml': compose, '.env': 'DB_PASSWORD=hunter2pw-0001\n' }), undefined, ['compose.yaml'], { API_KEY: 'apikey-value-0002' });
+    const printed = JSON.stringify(r.problems);
+    expect(r.problems.map((p) => p.path?.join('.'))).toEqual(expect.arrayContaining(['services.api.ports.0', 'services.api.healthcheck.interval']));
+    expect(printed).not.toContain('hunter2pw-0001');
+    expect(printed).not.toContain('apikey-value-0002');
+    expect(printed).toContain('[redacted]');
+  });
+
   it('a field of the wrong shape is refused at its place, one line each, never dropped, coerced or quoted', () => {
     const compose = [
       'services:',
