@@ -223,6 +223,19 @@ describe('shapes Compose refuses are refused, with their place (defect 5)', () =
     expect(printed).toContain('[redacted]');
   });
 
+  it('a port written as no port at all is refused, as Compose refuses it; one that holds an unset variable is kept with a warning', () => {
+    const r = importTo(project({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    ports: ["99999:80", "abc", "8080-8070:80", "${WEB_PORT}", "8080:80"]\n' }));
+    expect(r.yaml).toBeUndefined();
+    expect(errors(r.problems).map((p) => p.message)).toEqual([
+      'services.web.ports[0]: "99999:80": "99999" is not a host port or range; Compose refuses it',
+      'services.web.ports[1]: "abc": "abc" is not a container port or range; Compose refuses it',
+      'services.web.ports[2]: "8080-8070:80": "8080-8070" is not a host port or range; Compose refuses it',
+    ]);
+    const unset = importTo(project({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    ports: ["${WEB_PORT}", "8080:80"]\n' }));
+    expect(errors(unset.problems)).toEqual([]);
+    expect(warnings(unset.problems).map((p) => p.code)).toContain('compose-port-invalid');
+  });
+
   it('a field of the wrong shape is refused at its place, one line each, never dropped, coerced or quoted', () => {
     const compose = [
       'services:',

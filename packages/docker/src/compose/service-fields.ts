@@ -26,7 +26,8 @@ function keepIn(ctx: FieldContext, key: string, value: unknown): void {
 
 /**
  * `ports`: each published port becomes a berth port binding, its `${VAR}` references named (see
- * port-refs.ts); the rest is kept under x-compose.ports as written, with a warning.
+ * port-refs.ts); what berth does not carry (an ephemeral host port, another protocol) is kept under x-compose.ports as
+ * written, with a warning; what is no port at all is refused, as Compose refuses it.
  */
 export function convertPorts(value: unknown, raw: unknown, ctx: FieldContext): ComposeMap[] {
   const out: ComposeMap[] = [];
@@ -37,6 +38,12 @@ export function convertPorts(value: unknown, raw: unknown, ctx: FieldContext): C
     const asWritten = written[i] ?? entry;
     const parsed = parseComposePorts(entry);
     if (!parsed.ok) {
+      // Written as no port at all, Compose refuses it, and so does the import (exit 2), rather than keeping it to export
+      // again; one that holds a variable may be a port once the variable is set (the .env the import did not see)
+      if (!hasReference(asWritten)) {
+        ctx.sink.error(at, `${parsed.reason}; Compose refuses it`, 'compose-port-invalid');
+        return;
+      }
       ctx.sink.warn(at, `${parsed.reason}; kept under x-compose.ports`, 'compose-port-invalid');
       keepIn(ctx, 'ports', asWritten);
       return;
