@@ -236,6 +236,14 @@ describe('shapes Compose refuses are refused, with their place (defect 5)', () =
     expect(warnings(unset.problems).map((p) => p.code)).toContain('compose-port-invalid');
   });
 
+  it('an empty file (nothing, or comments only) is refused, as Compose refuses it', () => {
+    for (const text of ['', '# only a comment\n']) {
+      const r = importTo(project({ 'compose.yaml': text }));
+      expect(r.yaml).toBeUndefined();
+      expect(errors(r.problems).map((p) => [p.file, p.message])).toEqual([['compose.yaml', 'the file is empty; Compose refuses an empty file']]);
+    }
+  });
+
   it('a field of the wrong shape is refused at its place, one line each, never dropped, coerced or quoted', () => {
     const compose = [
       'services:',

@@ -97,6 +97,11 @@ export function loadFiles(session: LoadSession, paths: string[], options: Omit<C
     const source = readComposeFile(path, session.cwd, session.sink, wanted);
     if (!source) return undefined;
     session.sources.push(source);
+    // no document, or only comments: Compose refuses it ("empty compose file")
+    if (source.doc.doc.contents === null) {
+      session.sink.error([], 'the file is empty; Compose refuses an empty file', 'compose-empty', source.file);
+      return undefined;
+    }
     // Interpolated only to report what Compose would refuse or warn about; the model keeps the references.
     interpolateTree(source.value, lookup, source.file, session.sink, session.unset);
     const value = source.value;
