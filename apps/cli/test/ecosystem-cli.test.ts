@@ -147,6 +147,26 @@ describe('berth ecosystem docs', () => {
     }
   });
 
+  // an immutable file (chattr +i: root on ext4 or xfs) is one a write fails on after the others could have been written
+  const chattr = spawnSync('sh', ['-c', 'f=$(mktemp) && chattr +i "$f" && chattr -i "$f"; s=$?; rm -f "$f"; exit $s']).status === 0;
+  it.skipIf(!chattr)(`writes none of the three pages when one cannot be written${chattr ? '' : ' (skipped: chattr +i is not available here: not root, or not ext4/xfs)'}`, () => {
+    tree = makeTree();
+    const cwd = join(tree.root, 'orchestrator');
+    expect(berth(['ecosystem', 'docs', '--write', 'docs'], cwd).code).toBe(0);
+    const before = readdirSync(join(cwd, 'docs')).map((f) => readFileSync(join(cwd, 'docs', f), 'utf8'));
+    tree.write('data/berth.yaml', DATA.replace('ports: [5440]', 'ports: [5441]'));
+    tree.write('orchestrator/ports.yaml', readFileSync(join(cwd, 'ports.yaml'), 'utf8').replace('port: 5440', 'port: 5441'));
+    spawnSync('chattr', ['+i', join(cwd, 'docs/DIAGRAMS.md')]);
+    try {
+      const r = berth(['ecosystem', 'docs', '--write', 'docs'], cwd);
+      expect(r.code).toBe(2);
+      expect(notes(r.stderr)).toBe('docs/DIAGRAMS.md: cannot write docs/DIAGRAMS.md: permission denied');
+      expect(readdirSync(join(cwd, 'docs')).map((f) => readFileSync(join(cwd, 'docs', f), 'utf8'))).toEqual(before);
+    } finally {
+      spawnSync('chattr', ['-i', join(cwd, 'docs/DIAGRAMS.md')]);
+    }
+  });
+
   it('renders nothing from an ecosystem that could not be loaded', () => {
     tree = makeTree({ manifest: MANIFEST.replace('path: ../web/berth.yaml', 'path: ../wbe') });
     const r = berth(['ecosystem', 'docs', '--write', 'docs'], join(tree.root, 'orchestrator'));

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BerthError } from '../problem.js';
 
 /**
@@ -81,4 +82,21 @@ export function readFileIfExists(path: string, display = path): string | undefin
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new BerthError('ERR_BERTH_UNREADABLE', `${display}: ${unreadableReason(err)}`, { cause: err });
   }
+}
+
+/**
+ * Why berth could not replace the file at PATH now (a read-only or immutable file, a folder it cannot write in), or
+ * undefined: asked of every file of a set before any is written, so that none is written where one would fail. A
+ * file or folder that is not there yet is no obstacle (the write makes it). Opening the file to write changes nothing.
+ */
+export function replaceBlocker(path: string): string | undefined {
+  const tried = (attempt: () => void): string | undefined => {
+    try {
+      attempt();
+      return undefined;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : unwritableReason(err);
+    }
+  };
+  return tried(() => closeSync(openSync(path, constants.O_WRONLY | constants.O_APPEND))) ?? tried(() => accessSync(dirname(path), constants.W_OK));
 }

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, hasErrors, updateFileLocked, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, replaceBlocker, updateFileLocked, type Problem } from '@berth/spec';
 import { lineDrift, samePage } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -58,6 +58,12 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
       const problems = handWritten.map((p): Problem => ({ code: 'hand-written-page', severity: 'error', file: p.file, message: `${p.file} is not a page berth generated; not overwriting it` }));
       throw new BerthError('ERR_BERTH_FILE_EXISTS', `${handWritten.length} pages are hand-written; nothing written`, { problems, hint: handWrittenError(handWritten[0]!.file).hint! });
     }
+    // every page writable before any is written: three pages of one ecosystem, never half of them updated
+    const blocked = pages.flatMap((p): Problem[] => {
+      const why = replaceBlocker(p.path);
+      return why ? [{ code: 'page-unwritable', severity: 'error', file: p.file, message: `cannot write ${p.file}: ${why}` }] : [];
+    });
+    if (blocked.length) throw new BerthError('ERR_BERTH_WRITE', `${blocked.length === 1 ? 'a page cannot' : `${blocked.length} pages cannot`} be written; nothing written`, { problems: blocked });
     const written: { file: string; written: boolean }[] = [];
     for (const [i, p] of pages.entries()) {
       // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
