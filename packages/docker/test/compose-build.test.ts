@@ -107,6 +107,10 @@ describe('build: imported from Compose and exported back without loss', () => {
     expect(services.tool!.build).toBe('./tool');
     expect(services.inline!.build).toEqual({ context: '.', 'x-berth': { dockerfile_inline: 'FROM busybox:1.36\nRUN echo "price: $$$$5" > /price\n' } });
     expect(out.problems.map((p) => p.code)).toEqual(Array(8).fill('compose-export-build-field'));
+    // each at its place in the spec: the build, or the x-compose.build the import kept it under
+    const located = (path: string) => out.problems.find((p) => p.path?.join('.') === path);
+    expect(located('services.web.build.noCache')).toBeDefined();
+    for (const kept of ['ssh', 'secrets']) expect(located(`services.web.x-compose.build.${kept}`), kept).toBeDefined();
   });
 
   it('imports the exported file back to the same builds', () => {

@@ -135,13 +135,16 @@ function exportBuild(id: string, svc: Service, kept: unknown, written: unknown, 
   const names = Object.fromEntries(Object.entries(BUILD_FIELDS).map(([compose, spec]) => [spec, compose]));
   const out: ComposeMap = {};
   const later: ComposeMap = {};
+  const fromKept = new Set(isMap(kept) ? Object.keys(kept) : []);
   for (const [k, v] of Object.entries({ ...b, ...(isMap(kept) ? kept : {}) })) {
     const name = names[k] ?? k;
     if (v === undefined) continue;
     if (BUILD_129.has(name) || name.startsWith('x-')) out[name] = v;
     else {
       later[name] = v;
-      sink.warn(['services', id, 'build', k], `docker-compose 1.29 does not know build.${name}; written under build.x-berth, where Compose does not use it`, 'compose-export-build-field');
+      // where the spec holds it: the build, or what the import kept under the service's x-compose.build
+      const at = fromKept.has(k) ? ['services', id, 'x-compose', 'build', k] : ['services', id, 'build', k];
+      sink.warn(at, `docker-compose 1.29 does not know build.${name}; written under build.x-berth, where Compose does not use it`, 'compose-export-build-field');
     }
   }
   if (Object.keys(later).length) out['x-berth'] = escapeDollars(later);
