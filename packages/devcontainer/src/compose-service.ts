@@ -21,3 +21,11 @@ export function composeServiceImage(text: string, service: string): { image?: st
     ...(args ? { args } : {}),
   };
 }
+
+/** The services a Compose file defines (its `services` keys), or undefined when the text does not parse as YAML. */
+export function composeServiceNames(text: string): Set<string> | undefined {
+  const parsed = parseYamlSource('', text);
+  if (parsed.problems.some((p) => p.severity === 'error')) return undefined;
+  const services = (parsed.value as { services?: unknown } | null)?.services;
+  return new Set(services && typeof services === 'object' && !Array.isArray(services) ? Object.keys(services) : []);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseSpec } from '@berth/spec';
 import { importDevcontainer } from './import-config.js';
+import { composeServiceImage, composeServiceNames } from './compose-service.js';
 import { parseDevcontainerJson } from './read-config.js';
 
 const read = (text: string) => {
@@ -45,5 +46,39 @@ describe('importDevcontainer', () => {
       'devcontainer.json:7:65: warning: port 3001 of web has other attributes than port 3000; berth keeps one name and one onAutoForward per service, those of port 3000',
     ]);
     expect(r.devcontainer.gpu).toEqual({});
+  });
+});
+
+describe('importDevcontainer: what the Dev Containers CLI could not start, and what must not reach the spec', () => {
+  const withFiles = (text: string, files: Record<string, string>) => {
+    const { config, doc } = read(text);
+    return importDevcontainer(config, doc, { configRel: '.devcontainer/devcontainer.json', readBeside: (p) => files[p], composeServiceImage, composeServiceNames });
+  };
+  const lines = (r: { problems: Parameters<typeof formatProblem>[0][] }) => r.problems.map(formatProblem);
+
+  it('a Dockerfile that is not there is an error at its place, not a warning', () => {
+    const r = withFiles('{\n  "build": { "dockerfile": "Dockerfile.missing" }\n}\n', {});
+    expect(lines(r)).toEqual(["devcontainer.json:2:28: cannot read Dockerfile.missing (a path relative to devcontainer.json's folder)"]);
+  });
+
+  it('a Compose file that is not there, or that lacks the service or one of runServices, is an error at its place', () => {
+    expect(lines(withFiles('{"dockerComposeFile": ["docker-compose.yml"], "service": "app"}', {}))).toEqual([
+      "devcontainer.json:1:24: cannot read docker-compose.yml (a path relative to devcontainer.json's folder)",
+    ]);
+    const compose = { 'docker-compose.yml': 'services:\n  app:\n    image: node:20\n' };
+    expect(lines(withFiles('{"dockerComposeFile": "docker-compose.yml", "service": "application", "runServices": ["app", "db"]}', compose))).toEqual([
+      'devcontainer.json:1:56: service "application" is not defined in docker-compose.yml',
+      'devcontainer.json:1:94: service "db" is not defined in docker-compose.yml',
+    ]);
+    const fine = withFiles('{"dockerComposeFile": "docker-compose.yml", "service": "app"}', compose);
+    expect([fine.problems, fine.devcontainer.image]).toEqual([[], 'node:20']);
+  });
+
+  it('a build arg that looks secret is left out of the spec, named and never quoted; a ${localEnv:...} reference travels', () => {
+    const r = withFiles('{"build": {"dockerfile": "Dockerfile", "args": {"NPM_TOKEN": "npm_SECRETxyz", "GITHUB_PAT": "${localEnv:GITHUB_PAT}", "PY": "3.12"}}}', { Dockerfile: 'ARG PY\nFROM python:${PY}\n' });
+    expect(r.devcontainer.build?.args).toEqual({ GITHUB_PAT: '${localEnv:GITHUB_PAT}', PY: '3.12' });
+    expect(r.devcontainer.image).toBe('python:3.12');
+    expect(r.problems.map((p) => [p.severity, p.code])).toEqual([['warning', 'devcontainer-secret-arg']]);
+    expect(JSON.stringify(r)).not.toContain('npm_SECRETxyz');
   });
 });

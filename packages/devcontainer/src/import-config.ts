@@ -1,6 +1,6 @@
 import type { BerthSpec, DevcontainerBuild, DevcontainerCompose, LifecycleCommand, Problem } from '@berth/spec';
 import { dockerfileBaseImage } from '@berth/docker/dockerfile';
-import { devcontainerRuntime } from '@berth/spec';
+import { devcontainerRuntime, looksSecret } from '@berth/spec';
 import { HOST_PORT_RE, type DevcontainerJson, type PortAttributes } from './config-schema.js';
 import { gpuAskOf, type GpuAsk } from './gpu-request.js';
 import type { JsoncDocument } from './jsonc.js';
@@ -42,6 +42,8 @@ export interface ImportOptions {
   readBeside?: (path: string) => string | undefined;
   /** Reads the base image off a Compose file's service, given its text (the caller owns YAML parsing). */
   composeServiceImage?: (composeText: string, service: string) => { image?: string; dockerfile?: string; context?: string; target?: string; args?: Record<string, string> } | undefined;
+  /** The services a Compose file defines, given its text (undefined: it does not parse). */
+  composeServiceNames?: (composeText: string) => Set<string> | undefined;
 }
 
 /** "Jupyter Lab" -> "jupyter-lab": a service id from a port's label. */
@@ -85,9 +87,10 @@ function matchService(spec: BerthSpec | undefined, port: number, composeService:
 export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument, options: ImportOptions): DevcontainerImport {
   const problems: Problem[] = [];
   const warn = (path: (string | number)[], code: string, message: string) => problems.push({ code, severity: 'warning', file: doc.file, ...doc.locate(path), path, message });
+  const error = (path: (string | number)[], code: string, message: string) => problems.push({ code, severity: 'error', file: doc.file, ...doc.locate(path), path, message });
   const dc: DevcontainerImport['devcontainer'] = {};
   if (options.configRel !== '.devcontainer/devcontainer.json') dc.config = options.configRel;
-  base(config, options, dc, warn);
+  base(config, options, dc, { warn, error });
   const gpu = gpuAskOf(config);
   if (gpu.ask) dc.gpu = gpu.ask;
   if (gpu.warning) warn(['hostRequirements', 'gpu'], 'devcontainer-gpu-contradiction', gpu.warning);
@@ -146,25 +149,48 @@ function nameForLabel(spec: BerthSpec | undefined, existing: string | undefined,
 type Warn = (path: (string | number)[], code: string, message: string) => void;
 
 /** image, build or Compose setup, and the base image where it can be read. */
-function base(config: DevcontainerJson, options: ImportOptions, dc: DevcontainerImport['devcontainer'], warn: Warn): void {
+/**
+ * Build args carried into the spec: a literal value under a name that looks secret (NPM_TOKEN, DB_PASSWORD) is left
+ * out, with a warning naming the arg and never its value: berth.yaml is committed. A reference (`${localEnv:NPM_TOKEN}`)
+ * is no secret and travels.
+ */
+function carriedArgs(args: Record<string, string> | undefined, warn: Warn): Record<string, string> | undefined {
+  if (!args) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(args)) {
+    if (looksSecret(name) && !/\$\{/.test(value)) {
+      warn(['build', 'args', name], 'devcontainer-secret-arg', `build arg ${name} looks secret: its value is not copied into the spec (a committed file); pass it from the environment (\${localEnv:${name}}) instead`);
+      continue;
+    }
+    out[name] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function base(config: DevcontainerJson, options: ImportOptions, dc: DevcontainerImport['devcontainer'], { warn, error }: { warn: Warn; error: Warn }): void {
   const dockerfile = config.build?.dockerfile ?? config.dockerFile;
   if (config.image) dc.image = config.image;
   if (dockerfile) {
     const context = config.build?.context ?? config.context;
+    const args = carriedArgs(config.build?.args, warn);
     dc.build = {
       dockerfile,
       ...(context !== undefined ? { context } : {}),
-      ...(config.build?.args && Object.keys(config.build.args).length ? { args: config.build.args } : {}),
+      ...(args ? { args } : {}),
       ...(config.build?.target ? { target: config.build.target } : {}),
     };
+    const at = config.build?.dockerfile ? ['build', 'dockerfile'] : ['dockerFile'];
     const text = options.readBeside?.(dockerfile);
-    const from = text === undefined ? undefined : dockerfileBaseImage(text, { ...(dc.build.target ? { target: dc.build.target } : {}), ...(dc.build.args ? { args: dc.build.args } : {}) });
+    // the Dev Containers CLI cannot build from a Dockerfile that is not there: nor is it imported (exit 2)
+    if (options.readBeside && text === undefined) return error(at, 'devcontainer-dockerfile-missing', `cannot read ${dockerfile} (a path relative to devcontainer.json's folder)`);
+    const from = text === undefined ? undefined : dockerfileBaseImage(text, { ...(dc.build.target ? { target: dc.build.target } : {}), ...(config.build?.args ? { args: config.build.args } : {}) });
     if (from) dc.image = from;
-    else warn(config.build?.dockerfile ? ['build', 'dockerfile'] : ['dockerFile'], 'devcontainer-base-unknown', text === undefined ? `cannot read ${dockerfile}; the base image stays unknown` : `cannot tell the base image of ${dockerfile} (no FROM, or an ARG without a value)`);
+    else if (text !== undefined) warn(at, 'devcontainer-base-unknown', `cannot tell the base image of ${dockerfile} (no FROM, or an ARG without a value)`);
   } else if (config.dockerComposeFile !== undefined) {
     const files = Array.isArray(config.dockerComposeFile) ? config.dockerComposeFile : [config.dockerComposeFile];
     if (!config.service) return warn(['dockerComposeFile'], 'devcontainer-no-service', 'a Compose setup names the service to attach to in `service`; without it the devcontainer does not start');
     dc.compose = { files, service: config.service, ...(config.runServices ? { runServices: config.runServices } : {}) };
+    if (!composeSetupHolds(config, files, options, error)) return;
     for (const f of [...files].reverse()) {
       const text = options.readBeside?.(f);
       const found = text === undefined ? undefined : options.composeServiceImage?.(text, config.service);
@@ -179,4 +205,31 @@ function base(config: DevcontainerJson, options: ImportOptions, dc: Devcontainer
       break;
     }
   }
+}
+
+/**
+ * Whether the Compose files are there and define the service to attach to and every one of runServices, as the Dev
+ * Containers CLI needs them to be; each that does not is an error at its place (exit 2). Unchecked without a reader.
+ */
+function composeSetupHolds(config: DevcontainerJson, files: string[], options: ImportOptions, error: Warn): boolean {
+  if (!options.readBeside || !options.composeServiceNames) return true;
+  const listed = Array.isArray(config.dockerComposeFile);
+  const defined = new Set<string>();
+  let ok = true;
+  files.forEach((f, i) => {
+    const text = options.readBeside!(f);
+    const names = text === undefined ? undefined : options.composeServiceNames!(text);
+    if (names) for (const n of names) defined.add(n);
+    else {
+      ok = false;
+      error(listed ? ['dockerComposeFile', i] : ['dockerComposeFile'], 'devcontainer-compose-missing', text === undefined ? `cannot read ${f} (a path relative to devcontainer.json's folder)` : `${f} is not a Compose file berth can read`);
+    }
+  });
+  if (!ok) return false;
+  const missing = (name: string) => !defined.has(name);
+  if (config.service && missing(config.service)) error(['service'], 'devcontainer-compose-service', `service "${config.service}" is not defined in ${files.join(', ')}`);
+  (config.runServices ?? []).forEach((name, i) => {
+    if (missing(name)) error(['runServices', i], 'devcontainer-compose-service', `service "${name}" is not defined in ${files.join(', ')}`);
+  });
+  return !(config.service && missing(config.service)) && !(config.runServices ?? []).some(missing);
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { displayPath, hasErrors, parseSpec, type BerthSpec, type Problem } from '@berth/spec';
 import { repoIdentifier } from '@berth/spec/render';
-import { composeServiceImage } from './compose-service.js';
+import { composeServiceImage, composeServiceNames } from './compose-service.js';
 import { importDevcontainer, type DevcontainerImport } from './import-config.js';
 import { findDevcontainerConfigs, readDevcontainerJson } from './read-config.js';
 import { mergeIntoSpecYaml, newSpecText } from './spec-yaml.js';
@@ -64,7 +64,7 @@ export function importDevcontainerFile(input: { configPath: string; specPath: st
     }
   };
   const configRel = posix(relative(dirname(input.specPath), input.configPath));
-  const imported = importDevcontainer(read.config, read.doc, { configRel, ...(spec ? { spec } : {}), readBeside, composeServiceImage });
+  const imported = importDevcontainer(read.config, read.doc, { configRel, ...(spec ? { spec } : {}), readBeside, composeServiceImage, composeServiceNames });
   const text = before ?? newSpecText(repoIdentifier(basename(dirname(input.specPath))));
   const merged = mergeIntoSpecYaml(text, imported, spec);
   const check = parseSpec(merged.text, specFile);
