@@ -169,6 +169,28 @@ describe('devcontainer.json as people write it', () => {
     expect(readFileSync(join(dir, 'real/dc.json'), 'utf8')).toContain('"forwardPorts": [9091]');
   });
 
+  it('two Compose services forwarded on one port number: --write settles (the first has the attributes), --check then agrees', () => {
+    const spec = [
+      'berth: 1',
+      'repo: { name: two }',
+      'services:',
+      '  db: { name: Postgres, runtime: { kind: devcontainer, composeService: db }, ports: [5432] }',
+      '  replica: { name: Replica, runtime: { kind: devcontainer, composeService: replica }, ports: [5432] }',
+      'devcontainer:',
+      '  image: berth-test/busybox:1',
+      '  compose: { files: [docker-compose.yml], service: app, runServices: [db, replica] }',
+      '',
+    ].join('\n');
+    const dir = write('two', spec, '{\n  "dockerComposeFile": "docker-compose.yml",\n  "service": "app",\n  "runServices": ["db", "replica"],\n  "forwardPorts": ["db:5432", "replica:5432"]\n}\n');
+    writeFileSync(join(dir, '.devcontainer/docker-compose.yml'), 'services:\n  app: { image: x }\n  db: { image: x }\n  replica: { image: x }\n');
+    expect(berth(['devcontainer', '--write'], dir).code).toBe(0);
+    const first = dcJson(dir);
+    expect(JSON.parse(first.replace(/,(\s*[}\]])/g, '$1')).portsAttributes).toEqual({ '5432': { label: 'Postgres' } });
+    expect(berth(['devcontainer', '--write'], dir).code).toBe(0);
+    expect(dcJson(dir)).toBe(first);
+    expect(berth(['devcontainer', '--check'], dir).code).toBe(0);
+  });
+
   it('a repeated key: --write edits the occurrence in effect (the last), and --check then agrees', () => {
     const dir = write('dup', web(9090), '{\n  "image": "berth-test/busybox:1",\n  "forwardPorts": [3000],\n  "forwardPorts": [8080],\n  "portsAttributes": { "8080": { "label": "Web" } }\n}\n');
     expect(berth(['devcontainer', '--write'], dir).code).toBe(0);

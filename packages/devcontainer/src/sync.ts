@@ -112,7 +112,10 @@ function wantedAttributes(f: DevcontainerForward, spec: BerthSpec, config: Devco
 
 const meets = (present: PortAttributes, want: Partial<ForwardAttributes>) => OWNED_ATTRIBUTES.every((a) => same(present[a], want[a]));
 
-function syncAttributes(editor: Editor, config: DevcontainerJson, spec: BerthSpec, forwards: DevcontainerForward[], removed: string[]): void {
+function syncAttributes(editor: Editor, config: DevcontainerJson, spec: BerthSpec, all: DevcontainerForward[], removed: string[]): void {
+  // devcontainer.json keys attributes by port: where two forwards share one (db:5432 and replica:5432), the first in
+  // the spec's order has it, so every --write settles on the same file
+  const forwards = all.filter((f, i) => all.findIndex((g) => g.key === f.key) === i);
   if (!config.portsAttributes) {
     const needed = forwards.map((f) => ({ f, want: wantedAttributes(f, spec, config, undefined) })).filter(({ want }) => Object.keys(want).length);
     if (!needed.length) return;
@@ -120,9 +123,9 @@ function syncAttributes(editor: Editor, config: DevcontainerJson, spec: BerthSpe
     editor.set(['portsAttributes'], attributes, { after: Object.fromEntries(attributes), why: `how the editor shows the ports of ${needed.map(({ f }) => f.service).join(', ')}` });
     return;
   }
-  const all = config.portsAttributes;
+  const attributes = config.portsAttributes;
   for (const f of forwards) {
-    const have = all[f.key];
+    const have = attributes[f.key];
     if (!have) {
       // a range key ("3000-3010") that says what the spec says is as good as the port's own
       const range = attributesOf(config, f.port);
@@ -139,7 +142,7 @@ function syncAttributes(editor: Editor, config: DevcontainerJson, spec: BerthSpe
   }
   const still = new Set(forwards.map((f) => f.key));
   for (const key of new Set(removed.filter((k) => /^\d+$/.test(k) && !still.has(k)))) {
-    const have = all[key];
+    const have = attributes[key];
     if (!have) continue;
     const others = Object.keys(have).filter((a) => !(OWNED_ATTRIBUTES as readonly string[]).includes(a));
     if (!others.length) editor.set(['portsAttributes', key], undefined, { before: have, why: 'the port is no longer forwarded' });
