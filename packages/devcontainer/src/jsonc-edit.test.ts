@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'jsonc-parser';
-import { appendAt, removeAt, setAt } from './jsonc-edit.js';
+import { appendAt, removeAt, setAt, styleOf } from './jsonc-edit.js';
 
 /** Every edit must leave JSONC that parses, with no error. */
 function valid(text: string): string {
@@ -108,5 +108,13 @@ describe('any edit on any document', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('styleOf', () => {
+  it('takes the indent from the first line of JSON, not from a block comment or a comment line above it', () => {
+    expect(styleOf('/*\n * A header\n */\n{\n    // a note\n    "image": "x"\n}\n').unit).toBe('    ');
+    expect(styleOf('{\n\t"image": "x"\n}\n').unit).toBe('\t');
+    expect(styleOf('{ "image": "x" }').unit).toBe('  ');
   });
 });

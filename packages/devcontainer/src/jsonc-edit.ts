@@ -16,7 +16,9 @@ export interface JsoncStyle {
 }
 
 export function styleOf(text: string): JsoncStyle {
-  return { unit: /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ', eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  // the first indented line that holds JSON: a block comment's ` * ` lines and comment lines say nothing of the indent
+  const unit = /^([ \t]+)(?![*/\s])\S/m.exec(text)?.[1] ?? '  ';
+  return { unit, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
 
 interface Edit {
