@@ -1,6 +1,6 @@
 /** MCP over streamable HTTP at /mcp of `berth serve`: the built binary, a real socket, the SDK's own client, the API's token. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -32,9 +32,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts `berth serve` with the token, runs `during` against its URL, then stops it with Ctrl-C. */
-async function serving(args: string[], during: (url: string) => Promise<void>): Promise<number | null> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', '--wait', '0', ...args], { cwd: dir, env: clientEnv({ BERTH_TOKEN: token }) });
+/** Starts `berth serve` with the token (or, given `env`, as it says), runs `during` against its URL, then stops it with Ctrl-C. */
+async function serving(args: string[], during: (url: string) => Promise<void>, where: { cwd?: string; env?: Record<string, string> } = {}): Promise<number | null> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', '--wait', '0', ...args], { cwd: where.cwd ?? dir, env: where.env ?? clientEnv({ BERTH_TOKEN: token }) });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -54,9 +54,9 @@ async function serving(args: string[], during: (url: string) => Promise<void>): 
   return exited;
 }
 
-async function connect(url: string, options: { pin?: string } = {}): Promise<Client> {
+async function connect(url: string, options: { pin?: string; token?: string } = {}): Promise<Client> {
   const client = new Client({ name: 'berth-test', version: '1.0.0' }, options.pin ? { versionNegotiation: { mode: { pin: options.pin } } } : {});
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${options.token ?? token}` } } }));
   return client;
 }
 
@@ -158,4 +158,34 @@ describe('berth serve: /mcp', () => {
     });
     expect(code).toBe(0);
   });
+
+  it("no answer carries the API's token, even where a check prints the token file berth serve wrote", async () => {
+    const own = mkdtempSync(join(tmpdir(), 'berth-mcp-http-token-'));
+    try {
+      writeFileSync(
+        join(own, 'berth.yaml'),
+        `berth: 1\nrepo: { name: mcp-token }\nservices:\n  leaky:\n    runtime: host\n    checks:\n      - { type: command, argv: [sh, -c, "echo token=$(cat .berth/token); exit 1"], interval: 1h }\n`,
+      );
+      const code = await serving(
+        [],
+        async (url) => {
+          const written = readFileSync(join(own, '.berth/token'), 'utf8').trim();
+          const client = await connect(url, { token: written });
+          try {
+            for (const name of ['health', 'doctor']) {
+              const answer = JSON.stringify(await client.callTool({ name, arguments: {} }));
+              expect(answer, name).toContain('token=');
+              expect(answer, name).not.toContain(written);
+            }
+          } finally {
+            await client.close();
+          }
+        },
+        { cwd: own, env: clientEnv() },
+      );
+      expect(code).toBe(0);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

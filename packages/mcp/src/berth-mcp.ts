@@ -18,6 +18,8 @@ export interface BerthMcpOptions {
   log?: (line: string) => void;
   /** Calls that may wait while another runs (default 8). */
   maxWaiting?: number;
+  /** Values no answer may carry beyond the spec's own secrets: the API's token, where the API serves `/mcp`. */
+  secrets?: string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export class BerthMcp {
 
   constructor(readonly options: BerthMcpOptions) {
     this.queue = new CallQueue(options.maxWaiting);
-    this.guard = new SecretGuard(options.host);
+    this.guard = new SecretGuard(options.host, options.secrets);
     this.tools = offeredTools(options.allowWrite);
   }
 

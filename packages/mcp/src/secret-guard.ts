@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { makeRedactor, parseSpec, redactorFor, redactValue, type BerthSpec, type Redactor } from '@berth/spec';
 import type { BerthHost } from './host.js';
 import { readRegularFileOrNone } from './regular-file.js';
@@ -20,7 +20,11 @@ export class SecretGuard {
   private envFiles: string[] = [];
   private redactor: Redactor = makeRedactor([]);
 
-  constructor(private readonly host: Pick<BerthHost, 'env' | 'files'>) {}
+  /** `extra`: values hidden whatever the spec says (the API's token). */
+  constructor(
+    private readonly host: Pick<BerthHost, 'env' | 'files'>,
+    private readonly extra: readonly string[] = [],
+  ) {}
 
   /** The redactor for the spec, its `.env` and its services' env files as they are now. */
   current(): Redactor {
@@ -28,14 +32,17 @@ export class SecretGuard {
     const stamps = (paths: string[]) => paths.map(stamp).join('|');
     if (stamps([files.spec, files.dotenv, ...this.envFiles]) !== this.key) {
       // Each file is stamped before it is read, so a change while it is read is seen at the next answer.
-      const key = stamps([files.spec, files.dotenv]);
+      const token = join(dirname(files.spec), '.berth', 'token');
+      const key = stamps([files.spec, files.dotenv, token]);
       // Only a regular file is read: a device or a pipe named as the spec would hang every answer.
       const text = readRegularFileOrNone(files.spec);
       const spec = text === undefined ? undefined : parseSpec(text, files.spec).value;
       const specDir = dirname(files.spec);
       this.envFiles = envFilesOf(spec, specDir);
       this.key = [key, ...this.envFiles.map(stamp)].join('|');
-      this.redactor = redactorFor({ ...(spec ? { spec } : {}), specDir, env: this.host.env });
+      // `berth serve`'s token file beside the spec: a check that prints it (or a file holding it) never shows it
+      const served = readRegularFileOrNone(token)?.trim();
+      this.redactor = redactorFor({ ...(spec ? { spec } : {}), specDir, env: this.host.env, extra: [...this.extra, ...(served ? [served] : [])] });
     }
     return this.redactor;
   }

@@ -28,7 +28,8 @@ function webRequest(req: FastifyRequest, res: ServerResponse): Request {
  */
 export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions, token: string): void {
   let handler: Promise<BerthMcpHttpHandler> | undefined;
-  const load = () => (handler ??= import('@berth/mcp').then((m) => m.createBerthMcpHttpHandler({ ...options, log: (line) => process.stderr.write(`${line}\n`) })));
+  // the token guards this route, and no answer of it may carry the token (a check that prints its file)
+  const load = () => (handler ??= import('@berth/mcp').then((m) => m.createBerthMcpHttpHandler({ ...options, secrets: [token], log: (line) => process.stderr.write(`${line}\n`) })));
   // Subscription streams never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', async () => {
     if (handler) await (await handler).close();
