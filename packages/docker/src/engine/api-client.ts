@@ -74,7 +74,7 @@ export class HttpEngineApi implements EngineApi {
     const base = `/containers/${encodeURIComponent(id)}`;
     const logs = (o: LogOptions & { follow?: boolean }) =>
       this.request('GET', `${base}/logs`, {
-        query: { follow: o.follow ? 1 : 0, stdout: o.stdout ? 1 : 0, stderr: o.stderr ? 1 : 0, tail: o.tail, since: o.since },
+        query: { follow: o.follow ? 1 : 0, stdout: o.stdout ? 1 : 0, stderr: o.stderr ? 1 : 0, tail: o.tail, since: o.since, timestamps: o.timestamps ? 1 : undefined },
         ...(o.follow ? { stream: true } : { raw: true }),
       });
     return {

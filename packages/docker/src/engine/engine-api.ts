@@ -7,6 +7,8 @@ export interface LogOptions {
   tail?: number;
   /** Only lines logged from then on: a UNIX time in seconds, with up to nine decimals (`1767225600.123456789`). */
   since?: string;
+  /** Each line starts with the time the engine logged it (RFC 3339, nanoseconds) and a space. */
+  timestamps?: boolean;
 }
 
 /** One container, by id or name. */

@@ -5,8 +5,6 @@ export interface InspectState {
     Running?: boolean;
     ExitCode?: number;
     StartedAt?: string;
-    /** When the last run ended (the zero time, year 1, before any did). */
-    FinishedAt?: string;
     Health?: { Status: string; Log?: (HealthLogEntry & { Start: string; End?: string })[] } | null;
   };
   /** How often the engine's restart policy has restarted the container since berth (or anyone) started it. */

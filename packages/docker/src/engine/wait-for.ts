@@ -61,10 +61,10 @@ interface WaitTarget {
   service: string;
   containerId: string;
   /**
-   * For a container started again, when its run before ended (`State.FinishedAt` before the start): a container keeps
-   * the log of every run, and this run's log begins after it.
+   * For a container started again, when the last line of its earlier runs was logged (RFC 3339, nanoseconds; see
+   * lastLogLineAt): a container keeps the log of every run, and this run's lines come after it.
    */
-  previousRunEndedAt?: string;
+  previousLogEndsAt?: string;
 }
 
 interface WaitOptions {
@@ -112,18 +112,27 @@ function restartedSince(mark: RunMark, state: InspectState): boolean {
  */
 const RUN_LOG_SLACK_MS = 1000;
 
+/** An RFC 3339 time (up to nanoseconds, as the engine writes them) in nanoseconds since the epoch; undefined if it is none. */
+function nanosOf(time: string | undefined): bigint | undefined {
+  const m = /^([^.]+?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time ?? '');
+  const ms = m ? Date.parse(`${m[1]}${m[3]}`) : Number.NaN;
+  if (!m || Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').slice(0, 9).padEnd(9, '0'));
+}
+
 /**
- * The logs API's `since` (UNIX seconds) for the run that began at `startedAt`: its lines only, not those of the runs
- * before it (a container started again keeps them all in its log). The engine stamps a run's end only once its log
- * is written, so a run that ended at `previousRunEndedAt` has no line after it; without that, the earlier runs' lines
- * within RUN_LOG_SLACK_MS of this start are quoted too.
+ * The logs API's `since` (UNIX seconds, nine decimals) for the run that began at `startedAt`: its lines only, not
+ * those of the runs before it (a container started again keeps them all in its log). Read from RUN_LOG_SLACK_MS
+ * before the start, but never from before the earlier runs' last line (`previousLogEndsAt`): the engine's own
+ * times of the two runs, to the nanosecond, so no clock or load makes an earlier line look like this run's.
  */
-export function logsSince(startedAt: string | undefined, previousRunEndedAt?: string): string | undefined {
-  const started = Date.parse(startedAt ?? '');
-  const ended = Date.parse(previousRunEndedAt ?? '');
-  // the zero time (year 1) of a container that never ran parses to a negative number
-  const lower = Math.max(Number.isNaN(started) ? 0 : started - RUN_LOG_SLACK_MS, Number.isNaN(ended) ? 0 : Math.floor(ended) + 1);
-  return lower > 0 ? (lower / 1000).toFixed(3) : undefined;
+export function logsSince(startedAt: string | undefined, previousLogEndsAt?: string): string | undefined {
+  const started = nanosOf(startedAt);
+  const previous = nanosOf(previousLogEndsAt);
+  const candidates = [started === undefined ? undefined : started - BigInt(RUN_LOG_SLACK_MS) * 1_000_000n, previous === undefined ? undefined : previous + 1n];
+  // the zero time (year 1) of a container that never ran is negative: no bound
+  const lower = candidates.reduce<bigint | undefined>((max, n) => (n !== undefined && n > 0n && (max === undefined || n > max) ? n : max), undefined);
+  return lower === undefined ? undefined : `${lower / 1_000_000_000n}.${(lower % 1_000_000_000n).toString().padStart(9, '0')}`;
 }
 
 async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondition, options: WaitOptions, seen: { state?: InspectState }): Promise<WaitOutcome> {
@@ -159,7 +168,7 @@ async function poll(docker: EngineApi, target: WaitTarget, condition: WaitCondit
       if (outcome === 'unavailable' || (outcome === 'timed-out' && ++probeTimeouts >= PROBE_TIMEOUTS)) probing = false;
     }
     if (!v.done && v.failed) {
-      const since = logsSince(state.State.StartedAt, target.previousRunEndedAt);
+      const since = logsSince(state.State.StartedAt, target.previousLogEndsAt);
       const logs = await container.logs({ stdout: true, stderr: true, tail: 5, ...(since ? { since } : {}) }).catch(() => undefined);
       const tail = logs ? lastLines(logs) : '';
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${target.service}" ${v.failed}${tail ? `; last log: ${tail}` : ''}`);

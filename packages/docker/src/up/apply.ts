@@ -4,6 +4,7 @@ import { abortError, containerGone, EngineStalledError, engineRefused, explainSt
 import type { WaitCondition } from '../engine/health-state.js';
 import { ContainerEvents } from '../engine/container-events.js';
 import { waitFor } from '../engine/wait-for.js';
+import { outputText } from '../engine/frames.js';
 import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 import { createServiceContainer } from './create-container.js';
 import type { DesiredContainer } from './desired.js';
@@ -81,8 +82,8 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
   const failures: unknown[] = [];
   const events = options.project && !signal.aborted ? await ContainerEvents.open(docker, options.project) : undefined;
   const tasks = new Map<string, Task>();
-  /** For a container started again: when its run before ended (see lastRunEnd). */
-  const runEnded = new Map<string, string | undefined>();
+  /** For a container started again: when the last line of its earlier runs was logged (see lastLogLineAt). */
+  const logEnds = new Map<string, string | undefined>();
   const steps = new Map<string, PlanStep[]>();
   for (const s of plan.steps) steps.set(s.service, [...(steps.get(s.service) ?? []), s]);
 
@@ -159,7 +160,7 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
           return createServiceContainer(docker, d);
         });
         // a container started again keeps its earlier runs' log: a failure quotes this run's lines only (waitFor)
-        if (step.action === 'start') runEnded.set(service, await limit.run(() => lastRunEnd(docker, id!)));
+        if (step.action === 'start') logEnds.set(service, await limit.run(() => lastLogLineAt(docker, id!)));
         emit(service, 'starting');
         const start = () => docker.getContainer(id!).start().catch((err: unknown) => {
           if ((err as { statusCode?: number }).statusCode === 304) return;
@@ -181,7 +182,7 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
       p = task.started.then(async (containerId) => {
         if (cond === 'service_started' && !stableMs) return;
         emit(service, 'waiting', cond === 'service_healthy' ? 'health' : cond === 'service_started' ? 'still running' : 'completion');
-        const by = await waitFor(docker, { service, containerId, previousRunEndedAt: runEnded.get(service) }, cond, {
+        const by = await waitFor(docker, { service, containerId, previousLogEndsAt: logEnds.get(service) }, cond, {
           deadline: options.deadline,
           signal,
           stableMs,
@@ -248,10 +249,16 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
   if (options.signal?.aborted || settled.some((s) => s.status === 'rejected')) throw abortError(options.signal?.reason);
 }
 
-/** When a stopped container's last run ended (its log has no line after it); undefined when the engine cannot say. */
-async function lastRunEnd(docker: EngineApi, containerId: string): Promise<string | undefined> {
+/**
+ * When the last line of a stopped container's earlier runs was logged, by the engine's clock (its RFC 3339 time), or
+ * undefined when there is none or the engine cannot say. Its log is complete: the engine marks a container stopped
+ * only once its output is written. (Not `FinishedAt`: that is when the process exited, and the engine may log the
+ * last lines it printed after it.)
+ */
+async function lastLogLineAt(docker: EngineApi, containerId: string): Promise<string | undefined> {
   try {
-    return (await docker.getContainer(containerId).inspect()).State.FinishedAt;
+    const last = outputText(await docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: 1, timestamps: true, follow: false })).trim();
+    return /^(\d{4}-\d\d-\d\dT\S+)\s/.exec(`${last.split('\n').at(-1) ?? ''} `)?.[1];
   } catch (err) {
     // gone or refused: the start that follows says so; a stall or an abort ends the step here
     if (isEngineAnswer(err)) return undefined;
