@@ -216,20 +216,18 @@ function composeSetupHolds(config: DevcontainerJson, files: string[], options: I
   const listed = Array.isArray(config.dockerComposeFile);
   const defined = new Set<string>();
   let ok = true;
+  const fail: Warn = (...problem) => {
+    ok = false;
+    error(...problem);
+  };
   files.forEach((f, i) => {
     const text = options.readBeside!(f);
     const names = text === undefined ? undefined : options.composeServiceNames!(text);
     if (names) for (const n of names) defined.add(n);
-    else {
-      ok = false;
-      error(listed ? ['dockerComposeFile', i] : ['dockerComposeFile'], 'devcontainer-compose-missing', text === undefined ? `cannot read ${f} (a path relative to devcontainer.json's folder)` : `${f} is not a Compose file berth can read`);
-    }
+    else fail(listed ? ['dockerComposeFile', i] : ['dockerComposeFile'], 'devcontainer-compose-missing', text === undefined ? `cannot read ${f} (a path relative to devcontainer.json's folder)` : `${f} is not a Compose file berth can read`);
   });
   if (!ok) return false;
-  const missing = (name: string) => !defined.has(name);
-  if (config.service && missing(config.service)) error(['service'], 'devcontainer-compose-service', `service "${config.service}" is not defined in ${files.join(', ')}`);
-  (config.runServices ?? []).forEach((name, i) => {
-    if (missing(name)) error(['runServices', i], 'devcontainer-compose-service', `service "${name}" is not defined in ${files.join(', ')}`);
-  });
-  return !(config.service && missing(config.service)) && !(config.runServices ?? []).some(missing);
+  const named: [(string | number)[], string][] = [...(config.service ? [[['service'], config.service] as [string[], string]] : []), ...(config.runServices ?? []).map((name, i): [(string | number)[], string] => [['runServices', i], name])];
+  for (const [at, name] of named) if (!defined.has(name)) fail(at, 'devcontainer-compose-service', `service "${name}" is not defined in ${files.join(', ')}`);
+  return ok;
 }

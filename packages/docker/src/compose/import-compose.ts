@@ -32,8 +32,9 @@ export interface ImportComposeResult {
  * is in `problems`.
  */
 export function importCompose(options: ImportComposeOptions): ImportComposeResult {
-  const { redact, ...result } = importComposeProject(options);
-  return { ...result, problems: result.problems.map(redact) };
+  const loaded = loadComposeProject(options);
+  const result = importLoaded(loaded, options);
+  return { ...result, problems: result.problems.map(secretRedactor(loaded)), ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
 }
 
 /**
@@ -46,18 +47,16 @@ function secretRedactor(loaded: LoadedCompose): (p: Problem) => Problem {
   return (p) => ({ ...p, message: redact(p.message), ...(p.hint ? { hint: redact(p.hint) } : {}) });
 }
 
-function importComposeProject(options: ImportComposeOptions): ImportComposeResult & { redact: (p: Problem) => Problem } {
-  const loaded = loadComposeProject(options);
-  const redact = secretRedactor(loaded);
+function importLoaded(loaded: LoadedCompose, options: ImportComposeOptions): Pick<ImportComposeResult, 'spec' | 'yaml' | 'problems'> {
   const loadProblems = loaded.problems.map(keptRequired);
-  if (loadProblems.some((p) => p.severity === 'error')) return { redact, problems: loadProblems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
+  if (loadProblems.some((p) => p.severity === 'error')) return { problems: loadProblems };
   const baseDir = options.output ? dirname(resolve(options.cwd, options.output)) : loaded.projectDir;
   const sink = new ProblemSink();
   const model = rebaseModel(loaded, baseDir, sink);
   const spec = composeToSpec(model, { projectDir: loaded.projectDir, baseDir, sink, lookupFor: (service) => (service === undefined ? loaded.lookup : lookupFor(loaded, service)) });
   referenceNotes(loaded, baseDir, options.cwd, sink);
   const problems = [...loadProblems, ...locateProblems(sink.problems, loaded.sources)];
-  if (sink.hasErrors) return { redact, problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
+  if (sink.hasErrors) return { problems };
   const yaml = specYaml(spec, options.files);
   const check = parseSpec(yaml, options.output ?? 'berth.yaml');
   // placed in the Compose files, at the deepest part of the path they have (the service, where the field is berth's own
@@ -66,7 +65,7 @@ function importComposeProject(options: ImportComposeOptions): ImportComposeResul
     .filter((p) => p.severity === 'error')
     .map(({ file: _file, line: _line, col: _col, ...p }): Problem => ({ ...p, code: 'compose-import-invalid', message: `the imported spec does not validate: ${p.message}` }));
   problems.push(...locateProblems(invalid, loaded.sources));
-  return { redact, spec, yaml, problems, ...(loaded.envFile ? { envFile: loaded.envFile } : {}) };
+  return { spec, yaml, problems };
 }
 
 /**

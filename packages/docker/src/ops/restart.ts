@@ -6,6 +6,7 @@ import { PROJECT_LOCK_WAIT_MS, withProjectLock, type LockHolder } from './projec
 import { observeProject } from '../engine/observe.js';
 import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
+import { restartCascade } from '../up/plan.js';
 
 export interface RestartResult {
   project: string;
@@ -26,19 +27,6 @@ export async function restart(
   });
 }
 
-/**
- * The services a restart of `named` restarts: those, and, transitively, every service that declares
- * `dependsOn.<one of them>.restart: true` (Compose v2's rule: a dependent that holds connections to it).
- */
-export function restartCascade(spec: BerthSpec, named: Iterable<string>): Set<string> {
-  const out = new Set(named);
-  for (const service of out) {
-    for (const [dependent, s] of Object.entries(spec.services)) {
-      if (s.dependsOn?.[service]?.restart) out.add(dependent);
-    }
-  }
-  return out;
-}
 
 async function restartNow(docker: EngineApi, spec: BerthSpec, project: string, options: { services?: string[] }): Promise<RestartResult> {
   const containers = await observeProject(docker, project);

@@ -258,7 +258,7 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
 async function lastLogLineAt(docker: EngineApi, containerId: string): Promise<string | undefined> {
   try {
     const last = outputText(await docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: 1, timestamps: true, follow: false })).trim();
-    return /^(\d{4}-\d\d-\d\dT\S+)\s/.exec(`${last.split('\n').at(-1) ?? ''} `)?.[1];
+    return /^(\d{4}-\d\d-\d\dT\S+)(?:\s|$)/.exec(last.split('\n').at(-1) ?? '')?.[1];
   } catch (err) {
     // gone or refused: the start that follows says so; a stall or an abort ends the step here
     if (isEngineAnswer(err)) return undefined;

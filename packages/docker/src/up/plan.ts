@@ -1,5 +1,4 @@
 import type { BerthSpec } from '@berth/spec';
-import { restartCascade } from '../ops/restart.js';
 import type { DesiredContainer } from './desired.js';
 
 /** What the engine has for one container of the project (from its labels and inspect data). */
@@ -59,6 +58,20 @@ export function plan(desired: (DesiredContainer & { imageId?: string })[], obser
 /** True when applying the plan would change nothing. */
 export function planIsEmpty(p: Plan): boolean {
   return p.steps.every((s) => s.action === 'keep');
+}
+
+/**
+ * The services a restart of `named` restarts: those, and, transitively, every service that declares
+ * `dependsOn.<one of them>.restart: true` (Compose v2's rule: a dependent that holds connections to it).
+ */
+export function restartCascade(spec: BerthSpec, named: Iterable<string>): Set<string> {
+  const out = new Set(named);
+  for (const service of out) {
+    for (const [dependent, s] of Object.entries(spec.services)) {
+      if (s.dependsOn?.[service]?.restart) out.add(dependent);
+    }
+  }
+  return out;
 }
 
 /**
