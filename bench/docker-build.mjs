@@ -96,7 +96,8 @@ if (!dockerAvailable()) {
   const HEALTH = 'wget -q -O /dev/null http://127.0.0.1:8080/health';
   const env = { ...process.env, NO_COLOR: '1', COMPOSE_PROFILES: '', DOCKER_HOST: `unix://${dockerSocketPath()}`, XDG_CACHE_HOME: join(dir, 'xdg') };
   /** Runs the CLI; its wall time, and its own CPU time (user + system, from the shell's `times`), which the load of a shared machine stretches less. */
-  const berth = (where, ...args) => {
+  const berth = (where, ...args) => berthWith(env, where, ...args);
+  const berthWith = (env, where, ...args) => {
     const t0 = process.hrtime.bigint();
     const r = spawnSync('sh', ['-c', '"$0" "$@"; s=$?; times >&2; exit $s', process.execPath, BERTH, ...args], { cwd: join(dir, where), env, encoding: 'utf8' });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -134,23 +135,29 @@ if (!dockerAvailable()) {
       const firstBuilds = JSON.parse(first.out).builds.map((b) => b.action);
       berth(`p${name}`, 'up');
       const second = [];
+      const alone = [];
       const prebuilt = [];
       let builtNothing = true;
-      for (let run = 0; run < RUNS; run++) {
-        const s = berth(`b${name}`, 'up', '--json');
+      const keptAll = (s) => {
         const json = JSON.parse(s.out);
         builtNothing &&= json.builds.every((b) => b.action === 'kept') && json.plan.steps.every((st) => st.action === 'keep');
-        second.push(s);
+        return s;
+      };
+      for (let run = 0; run < RUNS; run++) {
+        second.push(keptAll(berth(`b${name}`, 'up', '--json')));
+        // the same without the launcher's head start: the command walks the contexts itself
+        alone.push(keptAll(berthWith({ ...env, BERTH_WALK_AHEAD: '0' }, `b${name}`, 'up', '--json')));
         prebuilt.push(berth(`p${name}`, 'up', '--json'));
       }
       const sp = (xs) => `[${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`;
       const row = (label, xs) => `      ${label.padEnd(30)}wall ${fmt(median(xs.map((x) => x.ms)))} ${sp(xs.map((x) => x.ms))}   cpu ${fmt(median(xs.map((x) => x.cpu)))} ${sp(xs.map((x) => x.cpu))}`;
-      const ratio = (k) => (median(second.map((x) => x[k])) / median(prebuilt.map((x) => x[k]))).toFixed(2);
+      const ratio = (k, xs = second) => (median(xs.map((x) => x[k])) / median(prebuilt.map((x) => x[k]))).toFixed(2);
       const what = shared ? `one context of ${files} files, with a build arg each` : `contexts of ${files} files each (${SERVICES * files} files)`;
       console.log(`    ${SERVICES} services building from ${what}; first up: ${firstBuilds.join(', ')} in ${fmt(first.ms)}`);
       console.log(`${row('second up, nothing changed', second)}   built nothing, recreated nothing: ${builtNothing}`);
+      console.log(row('  the same, no walk ahead', alone));
       console.log(row('up on the prebuilt images', prebuilt));
-      console.log(`      ratio: wall ${ratio('ms')} (target < 1.2), berth's cpu ${ratio('cpu')}`);
+      console.log(`      ratio: wall ${ratio('ms')} (target < 1.2), berth's cpu ${ratio('cpu')}; with no walk ahead: wall ${ratio('ms', alone)}, cpu ${ratio('cpu', alone)}`);
     } finally {
       // the prebuilt project's containers first: while they run, the images cannot be removed
       spawnSync(process.execPath, [BERTH, 'down'], { cwd: join(dir, `p${name}`), env });

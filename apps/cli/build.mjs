@@ -115,8 +115,8 @@ cpSync(here('../api/berth.yaml'), join(outdir, 'apps', 'api', 'berth.yaml'));
 // (zod/mini schemas and the order of statuses, pure) stays: the health commands' renderer imports it.
 const HEAVY = /^@berth\/(docker(?!\/runtime)|health(?!\/result)|gpu|doctor|api|devcontainer|mcp(?!\/mcp-json)|ecosystem(?=\/))(\/|$)/;
 const fastDir = join(outdir, 'fast');
-await build({
-  entryPoints: { berth: here('./src/fast-entry.ts') },
+/** What every CommonJS file of dist/fast/ is built with. */
+const fastCjs = {
   outdir: fastDir,
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -128,6 +128,10 @@ await build({
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
+};
+await build({
+  ...fastCjs,
+  entryPoints: { berth: here('./src/fast-entry.ts') },
   define: { 'import.meta.url': '__berthImportMetaUrl' },
   banner: {
     js: [
@@ -154,6 +158,25 @@ await build({
     },
   ],
 });
+// The head start of `up` and `build` (src/walk-ahead.ts): the walk of the build contexts, alone, for the launcher to load
+// before the CLI and for the worker thread it starts to run. Only @berth/docker's walk and @berth/spec's file writes
+// are in it: anything that would load a schema or the engine client fails the build.
+await build({
+  ...fastCjs,
+  entryPoints: { 'walk-ahead': here('./src/walk-ahead.ts') },
+  plugins: [
+    {
+      name: 'walk-ahead-only',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => {
+          if (args.path.startsWith('node:') || args.path === '@berth/spec/fs' || args.path === '@berth/docker/walk-ahead') return undefined;
+          throw new Error(`walk-ahead.cjs must stay small: ${args.importer} imports ${args.path}`);
+        });
+      },
+    },
+  ],
+});
+
 // The fast path's first line names its build (`// berth-build <sha256>`), so a code cache the launcher writes for
 // it under the user's cache folder is never used with another build (bin/fast-path.cjs).
 const fastFile = join(fastDir, 'berth.cjs');

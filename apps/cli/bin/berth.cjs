@@ -37,12 +37,27 @@ if ((FAST.has(command) || FAST.has(`${command} ${subcommand}`)) && existsSync(fa
   const results = require('./result-cache.cjs').resultCache({ command, argv: process.argv.slice(2), fastFile: fast, runtime: RUNTIME, cacheDir: cacheDir() });
   if (!results?.replay()) {
     let recording;
-    const done = load(fast, { beforeRun: () => (recording = results?.record()) }).exports.start();
+    const walkAhead = command === 'up' || command === 'build' ? startWalkAhead() : undefined;
+    const done = load(fast, { beforeRun: () => (recording = results?.record()) }).exports.start(undefined, walkAhead ? { walkAhead } : {});
     if (recording) done.then(() => recording.finished());
   }
 } else {
   enableCompileCache();
   import(require('node:url').pathToFileURL(join(dist, 'berth.mjs')).href);
+}
+
+/**
+ * `up` and `build` start walking the build contexts the last run from this folder walked, on a worker thread,
+ * while the CLI loads and reads the spec (dist/fast/walk-ahead.cjs; WalkAhead in @berth/docker). Whatever goes
+ * wrong here only leaves the walk to the command. BERTH_WALK_AHEAD=0 turns it off.
+ */
+function startWalkAhead() {
+  if (process.env.BERTH_WALK_AHEAD === '0') return undefined;
+  try {
+    return require(join(dist, 'fast', 'walk-ahead.cjs')).startWalkAhead(process.cwd(), process.env);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

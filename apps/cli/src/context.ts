@@ -4,6 +4,7 @@ import { Output, useColor, type Streams } from './output.js';
 import type { Redaction } from './redaction.js';
 import { bundledExampleSpec } from './bundled-example.js';
 import { startProgress, type Progress } from './progress.js';
+import type { WalkAhead } from '@berth/docker/runtime';
 
 /** Options every command takes (set on the root program). */
 export interface GlobalOptions {
@@ -51,6 +52,8 @@ export interface RunEnvironment extends Streams {
    * asks for it. Absent in-process (tests), where no signal arrives.
    */
   catchSignals?: () => () => void;
+  /** Build contexts the launcher started walking on a worker thread (bin/berth.cjs, for `up` and `build`); see WalkAhead. */
+  walkAhead?: WalkAhead;
 }
 
 /** Everything a command needs: where it runs, how to print, and the spec on demand. */

@@ -1,3 +1,4 @@
+import type { WalkAhead } from '@berth/docker/runtime';
 import { runCli } from './main.js';
 
 /**
@@ -9,7 +10,7 @@ import { runCli } from './main.js';
  * default action, so it ends at once even with the CPU held, where a handler would never get to run;
  * it writes only atomically, so nothing is left half-written.
  */
-export async function start(argv: string[] = process.argv.slice(2)): Promise<void> {
+export async function start(argv: string[] = process.argv.slice(2), launched: { walkAhead?: WalkAhead } = {}): Promise<void> {
   const controller = new AbortController();
   let interrupts = 0;
   const onInterrupt = () => {
@@ -45,5 +46,6 @@ export async function start(argv: string[] = process.argv.slice(2)): Promise<voi
     stderr: process.stderr,
     signal: controller.signal,
     catchSignals,
+    ...(launched.walkAhead ? { walkAhead: launched.walkAhead } : {}),
   });
 }

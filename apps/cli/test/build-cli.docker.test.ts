@@ -28,8 +28,8 @@ describe.skipIf(!dockerAvailable())(`a Compose project with builds, through bert
     writeFileSync(path.join(dir, rel), text);
   };
   const page = async (file: string) => (await fetch(`http://127.0.0.1:${port}/${file}`)).text();
-  const up = async () => {
-    const r = await berth(['up', '--json', '--timeout', '180'], dir, env);
+  const up = async (extra: NodeJS.ProcessEnv = {}) => {
+    const r = await berth(['up', '--json', '--timeout', '180'], dir, { ...env, ...extra });
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as UpJson;
     for (const service of ['api', 'web']) made.add((await docker.getImage(`${project}-${service}`).inspect().catch(() => undefined))?.Id ?? '');
@@ -106,17 +106,35 @@ describe.skipIf(!dockerAvailable())(`a Compose project with builds, through bert
   }, 300_000);
 
   it('an ignored change recreates nothing; a context change rebuilds and recreates', async () => {
+    // the contexts are walked ahead, on a worker thread the launcher starts (the earlier ups remembered them; these
+    // small contexts only with BERTH_WALK_AHEAD=1): the answers are the same as the command's own walk would give,
+    // which the last up, with no head start, confirms
+    const walkedAhead = (stderr: string) => ['api', 'web'].filter((c) => stderr.includes(`berth: walk-ahead ${path.join(dir, c)}: walked by the worker`));
+    const ahead = { BERTH_DEBUG: 'build', BERTH_WALK_AHEAD: '1' };
     write('api/debug.log', 'noise');
     write('api/tmp/scratch.txt', 'more scratch');
-    const ignored = await up();
+    const ignored = await up(ahead);
+    expect(walkedAhead(ignored.stderr)).toEqual(['api', 'web']);
     expect(ignored.builds).toEqual({ api: 'kept', web: 'kept' });
     expect(ignored.steps).toEqual({ api: 'keep', web: 'keep' });
 
     write('api/index.html', 'v2');
-    const changed = await up();
+    const changed = await up(ahead);
+    expect(walkedAhead(changed.stderr)).toEqual(['api', 'web']);
     expect(changed.builds).toEqual({ api: 'built', web: 'kept' });
     expect(changed.steps).toEqual({ api: 'recreate', web: 'keep' });
     expect(await page('index.html')).toBe('v2');
+
+    // with no head start (another cache folder) the command walks itself, and finds the images the worker's digests
+    // labelled up to date
+    const alone = await up({ ...ahead, XDG_CACHE_HOME: path.join(dir, '.cache-other') });
+    expect(alone.stderr).toContain(`berth: walk-ahead no worker: no context remembered for ${dir}`);
+    expect(walkedAhead(alone.stderr)).toEqual([]);
+    expect(alone.builds).toEqual({ api: 'kept', web: 'kept' });
+    // and without BERTH_WALK_AHEAD=1 contexts this small are walked by the command: a worker would start later
+    const small = await up({ BERTH_DEBUG: 'build' });
+    expect(small.stderr).toMatch(/berth: walk-ahead no worker: \d+ entries remembered for .*, fewer than 2000: walked sooner here/);
+    expect(small.builds).toEqual({ api: 'kept', web: 'kept' });
   }, 300_000);
 
   it('berth build says what is up to date, rebuilds on demand, and a failed build names its step (exit 1)', async () => {

@@ -28,6 +28,7 @@ export * from './labels.js';
 export { buildJob, type BuildJob } from './build/build-job.js';
 export { buildFailureProblem, planBuilds, runBuilds, type BuildTarget, type BuildReport, type BuildEvent, type PlannedBuild, type PlannedReport } from './build/build-images.js';
 export { buildServices, type BuildServicesOptions, type BuildServicesResult } from './build/build-services.js';
+export type { WalkAhead, WalkAheadOptions, ContextToWalk } from './build/walk-ahead.js';
 export { buildParallelFromEnv, DEFAULT_BUILD_PARALLEL, parseBuildParallel } from './build/build-parallel.js';
 export type { RemoveImages } from './ops/down-images.js';
 export * from './engines/index.js';

@@ -68,6 +68,7 @@ export function registerBuildCommands(program: Command, action: ActionFactory): 
             // The .env the loader read beside the spec (none: none), not a second read of it.
             dotEnv: ws.env?.entries ?? [],
             env: ctx.env,
+            ...(ctx.run.walkAhead ? { walkAhead: ctx.run.walkAhead } : {}),
             signal: ctx.signal,
             timeoutMs: opts.timeout * 1000,
             ...(parallel ? { parallel } : {}),

@@ -53,6 +53,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               // The .env the loader read beside the spec (none: none), not a second read of it.
               dotEnv: ws.env?.entries ?? [],
               env: ctx.env,
+              ...(ctx.run.walkAhead ? { walkAhead: ctx.run.walkAhead } : {}),
               onLockWait: (h) => progress.log(waitingFor(h)),
               onEvent: (e) => {
                 if (building(e)) return;

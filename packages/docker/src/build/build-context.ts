@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { ContentHashCache, digestContext } from './context-digest.js';
-import { walkContext, type ContextEntry } from './context-walk.js';
-import { IgnoreMatcher } from './dockerignore.js';
+import { setImmediate } from 'node:timers/promises';
+import type { ContextEntry } from './context-walk.js';
+import { contextKey, walkAndDigest, type ContextToWalk, type RememberedContext, type WalkAhead, type WalkedContext } from './walk-ahead.js';
 import type { BuildJob } from './build-job.js';
 import type { BuilderChoice } from './builder-choice.js';
 import { packContext, type TarEntry } from './tar-pack.js';
@@ -21,35 +21,49 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-/** A context as `.dockerignore` leaves it: what is sent, and its digest. */
-export interface WalkedContext {
-  entries: ContextEntry[];
-  /** digestContext of the entries. */
-  digest: string;
-}
-
 /**
  * The contexts of one plan, each walked and digested once: services built from the same directory with the
  * same `.dockerignore` rules (`context: .` with another target, Dockerfile or args, as Compose projects often
- * have) send the same entries, so the second costs no walk. A walk that fails is not remembered.
+ * have) send the same entries, so the second costs no walk. A walk that fails is not remembered. With a
+ * WalkAhead, a context its worker walked is not walked here (call `ready` before `of`).
  */
 export class ContextWalks {
   private readonly walked = new Map<string, WalkedContext>();
 
   /** `cacheDir`: where the content hashes are remembered between runs (none: every file is read). */
-  constructor(private readonly cacheDir: string | undefined) {}
+  constructor(
+    private readonly cacheDir: string | undefined,
+    private readonly ahead?: WalkAhead,
+  ) {}
+
+  /** Waits for the worker's walk of the job's context, where it is walking it; else lets the event loop turn once. */
+  async ready(job: BuildJob): Promise<void> {
+    const c = contextOf(job);
+    const key = contextKey(c);
+    const walked = this.walked.has(key) ? undefined : await this.ahead?.take(c);
+    if (walked) this.walked.set(key, walked);
+    else await setImmediate();
+  }
 
   /** Throws UnreadableContextError for a file or directory of the context that cannot be read. */
   of(job: BuildJob): WalkedContext {
     // the rules decide the entries: `!Dockerfile` is among them only for the job whose Dockerfile the file excludes
-    const key = `${job.contextDir}\0${job.ignore.join('\0')}`;
+    const c = contextOf(job);
+    const key = contextKey(c);
     let context = this.walked.get(key);
     if (!context) {
-      const entries = walkContext(job.contextDir, new IgnoreMatcher(job.ignore));
-      context = { entries, digest: digestContext(job.contextDir, entries, ContentHashCache.open(this.cacheDir, job.contextDir)) };
+      context = walkAndDigest(c, this.cacheDir);
       this.walked.set(key, context);
     }
     return context;
+  }
+
+  /** The contexts walked (by either thread) and how many entries each sends, for WalkAhead.remember. */
+  contexts(jobs: readonly BuildJob[]): RememberedContext[] {
+    return jobs.map(contextOf).flatMap((c) => {
+      const walked = this.walked.get(contextKey(c));
+      return walked ? [{ ...c, entries: walked.count }] : [];
+    });
   }
 
   /** How many contexts were walked. */
@@ -58,16 +72,18 @@ export class ContextWalks {
   }
 }
 
+const contextOf = (job: BuildJob): ContextToWalk => ({ contextDir: job.contextDir, ignore: job.ignore });
+
 /**
  * The job's context as walked with Docker's `.dockerignore` rules (once per plan, see ContextWalks), and the
  * digest of what would be sent together with the Dockerfile and the parameters that decide the image.
  * `noCache`, `pull` and `cacheFrom` are not part of it: they change how the image is made, not what it is.
  */
 export function snapshotJob(job: BuildJob, walks: ContextWalks): BuildSnapshot {
-  const { entries, digest: context } = walks.of(job);
+  const walked = walks.of(job);
   const inputs = {
     v: DIGEST_VERSION,
-    context,
+    context: walked.digest,
     dockerfile: { at: job.dockerfile.inContext ?? null, sha256: sha256(job.dockerfile.text) },
     // the rules in effect, wherever they come from: they decide what the classic builder hides from COPY
     ignore: job.ignore,
@@ -80,7 +96,13 @@ export function snapshotJob(job: BuildJob, walks: ContextWalks): BuildSnapshot {
     extraHosts: job.extraHosts,
     platform: job.platform ?? null,
   };
-  return { entries, inputs: sha256(JSON.stringify(inputs)) };
+  return {
+    inputs: sha256(JSON.stringify(inputs)),
+    // read when a build sends them: a context walked ahead is walked again here only then
+    get entries() {
+      return walked.entries;
+    },
+  };
 }
 
 /**

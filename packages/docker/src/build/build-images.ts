@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import { formatDuration, type Problem } from '@berth/spec';
 import type { EngineApi } from '../engine/engine-api.js';
 import { engineMessage } from '../engine/engine-errors.js';
@@ -13,6 +12,7 @@ import { buildQuery } from './build-query.js';
 import { buildFactsFromPing, chooseBuilder, type BuilderChoice } from './builder-choice.js';
 import { UnreadableContextError, UnsendableNameError, type ContextEntry } from './context-walk.js';
 import { externalImages } from './dockerfile.js';
+import type { WalkAhead } from './walk-ahead.js';
 
 /** One image to build and the services that run it. */
 export interface BuildTarget {
@@ -80,6 +80,8 @@ export interface PlanBuildsOptions {
   /** Where content hashes are remembered between runs (none: every file is read each time). */
   cacheDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** Contexts walked ahead on a worker thread (the CLI starts one for `up` and `build`), and what to remember for the next run. */
+  walkAhead?: WalkAhead;
 }
 
 async function existingImage(api: BuildApi, image: string): Promise<ExistingImage | undefined> {
@@ -128,9 +130,9 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
   const inspected = Promise.all(targets.map((t) => existingImage(api, t.job.image)));
   inspected.catch(() => undefined);
   const snapshots: (BuildSnapshot | undefined)[] = [];
-  const walks = new ContextWalks(options.cacheDir);
+  const walks = new ContextWalks(options.cacheDir, options.walkAhead);
   for (const { job } of targets) {
-    await setImmediate();
+    await walks.ready(job);
     try {
       snapshots.push(snapshotJob(job, walks));
     } catch (err) {
@@ -145,6 +147,7 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
       snapshots.push(undefined);
     }
   }
+  options.walkAhead?.remember(walks.contexts(targets.map((t) => t.job)));
   const existing = await inspected;
   targets.forEach((target, i) => {
     const snapshot = snapshots[i];

@@ -11,6 +11,7 @@ import { planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedRepo
 import { buildParallelFromEnv } from './build-parallel.js';
 import { buildTargets, type BuildEntry } from './build-targets.js';
 import { defaultCacheDir } from './context-digest.js';
+import type { WalkAhead } from './walk-ahead.js';
 
 export interface BuildServicesOptions {
   /** Only these services (Compose's `build svc...`: not their dependencies); default every enabled service with `build`. */
@@ -37,6 +38,8 @@ export interface BuildServicesOptions {
   /** Images built at once (`--parallel`); default: COMPOSE_PARALLEL_LIMIT, else DEFAULT_BUILD_PARALLEL. */
   parallel?: number;
   cacheDir?: string;
+  /** Build contexts walked ahead on a worker thread, and where this run's are remembered (see WalkAhead). */
+  walkAhead?: WalkAhead;
   /** Told once when another berth is working on the project and this build waits for it. */
   onLockWait?: (holder: LockHolder) => void;
 }
@@ -111,7 +114,7 @@ async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServic
   const parallel = options.dryRun || !targets.length ? undefined : (options.parallel ?? buildParallelFromEnv(env));
   const api = engine.api.withSignal(signal);
   const planAndBuild = async (): Promise<BuildServicesResult> => {
-    const planned = await planBuilds(api, targets, { mode: options.dryRun ? 'auto' : 'always', env, cacheDir: options.cacheDir ?? defaultCacheDir(env) });
+    const planned = await planBuilds(api, targets, { mode: options.dryRun ? 'auto' : 'always', env, cacheDir: options.cacheDir ?? defaultCacheDir(env), ...(options.walkAhead ? { walkAhead: options.walkAhead } : {}) });
     problems.push(...planned.problems);
     if (hasErrors(problems)) throw inputError();
     const warnings = problems.filter((p) => p.severity === 'warning');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '@berth/spec';
+import { writeFileAtomic } from '@berth/spec/fs';
 import { UnreadableContextError, type ContextEntry } from './context-walk.js';
 
 /**

@@ -9,6 +9,7 @@ import { abortError, isAbort } from './engine-errors.js';
 import { engineCandidates, type EngineCandidate } from './engine-candidates.js';
 import { sshTarget } from './ssh-connection.js';
 import { DEFAULT_TIMEOUTS, EngineTransport, SSH_TIMEOUTS, type EngineSilence, type EngineTarget, type EngineTimeouts, type EngineTrace } from './transport.js';
+import { debugging } from '../debug.js';
 
 export interface EngineInfo {
   serverVersion: string;
@@ -107,7 +108,7 @@ export function engineRoute(candidate: EngineCandidate, env: NodeJS.ProcessEnv =
  * makes and which of them overlap.
  */
 export function engineTrace(env: NodeJS.ProcessEnv): EngineTrace | undefined {
-  if (!(env['BERTH_DEBUG'] ?? '').split(',').some((w) => w.trim() === 'engine')) return undefined;
+  if (!debugging(env, 'engine')) return undefined;
   return (c) => {
     const outcome = c.status !== undefined ? String(c.status) : `failed (${c.error ?? 'no answer'})`;
     process.stderr.write(`berth: engine ${c.what} ${outcome} in ${c.ms.toFixed(1)} ms (at +${c.startedMs.toFixed(0)} ms)\n`);

@@ -4,6 +4,7 @@ import { buildFailureProblem, planBuilds, plannedReport, runBuilds, type BuildEv
 import { buildParallelFromEnv } from '../build/build-parallel.js';
 import type { BuildMode } from '../build/build-plan.js';
 import { buildTargets } from '../build/build-targets.js';
+import type { WalkAhead } from '../build/walk-ahead.js';
 import type { DesiredContainer } from './desired.js';
 
 /** What the builds of an `up` did, and what they stop. */
@@ -28,6 +29,7 @@ export interface UpBuildOptions {
   mode: BuildMode;
   dryRun: boolean;
   cacheDir?: string;
+  walkAhead?: WalkAhead;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   onEvent?: (e: BuildEvent) => void;
@@ -67,7 +69,12 @@ export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<str
   const parallel = options.dryRun || options.mode === 'never' ? undefined : (options.parallel ?? buildParallelFromEnv(options.env));
   const problems: Problem[] = [];
   const targets = buildTargets(entries, [...desired.values()], { project: options.project, projectDir: options.projectDir, vars: options.vars }, problems);
-  const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, { mode: options.mode, env: options.env, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
+  const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, {
+        mode: options.mode,
+        env: options.env,
+        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+        ...(options.walkAhead ? { walkAhead: options.walkAhead } : {}),
+      });
   problems.push(...planned.problems);
   if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
   result.warnings.push(...problems.filter((p) => p.severity === 'warning'));

@@ -1,6 +1,7 @@
 import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import type { BuildMode } from '../build/build-plan.js';
 import { defaultCacheDir } from '../build/context-digest.js';
+import type { WalkAhead } from '../build/walk-ahead.js';
 import { commandScope, type CommandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
 import { abortError, engineRefused, isAbort } from '../engine/engine-errors.js';
@@ -48,6 +49,8 @@ export interface UpOptions {
   build?: BuildMode;
   /** Where build context hashes are remembered between runs (default `$XDG_CACHE_HOME/berth`). */
   buildCacheDir?: string;
+  /** Build contexts walked ahead on a worker thread, and where this run's are remembered (see WalkAhead). */
+  walkAhead?: WalkAhead;
   /** Told once when another berth is working on the project and this one waits for it. */
   onLockWait?: (holder: LockHolder) => void;
   /**
@@ -188,6 +191,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
       mode,
       dryRun: !!options.dryRun,
       cacheDir: options.buildCacheDir ?? defaultCacheDir(env),
+      ...(options.walkAhead ? { walkAhead: options.walkAhead } : {}),
       env,
       pull: (image) => docker.pull(image),
       ...(options.buildParallel ? { parallel: options.buildParallel } : {}),
