@@ -248,6 +248,19 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(r.stderr).toContain('refusing to register store: it would conflict with the registry (nothing written)');
     expect(readFileSync(join(dir, 'orchestrator/ports.yaml'), 'utf8')).toBe(REGISTRY);
     expect(berth(['ports', 'register', 'stor'], repo)).toMatchObject({ code: 2, stderr: expect.stringContaining('service "stor" does not exist (did you mean "store"?)') });
+    // a name of the object's prototype is no service either
+    expect(berth(['ports', 'register', 'constructor'], repo)).toMatchObject({ code: 2, stderr: expect.stringContaining('service "constructor" does not exist') });
+  });
+
+  it('ports register: refuses a registry whose ports list is an alias, rather than dropping the entries it holds', () => {
+    reset(SPEC.replace('  web:\n', '  admin:\n    ports: [{ host: 8181, env: ADMIN_PORT }]\n  web:\n'));
+    const aliased = `${REGISTRY.replace(/\nports:\n[\s\S]*$/, '\n')}x-ports: &shared\n  - { port: 9000, repo: other, service: minio }\nports: *shared\n`;
+    writeFileSync(join(dir, 'orchestrator/ports.yaml'), aliased);
+    const r = berth(['ports', 'register', 'admin'], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('its `ports` is a YAML alias (*shared), not a list written in place');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(dir, 'orchestrator/ports.yaml'), 'utf8')).toBe(aliased);
   });
 
   it('ports register: reads a registry shared through an npm package, but never edits it there', () => {

@@ -52,15 +52,27 @@ export function enginesInUse(spec: Pick<BerthSpec, 'services' | 'profiles'>): st
 export function engineMachine(spec: Pick<BerthSpec, 'engines'>, engine: string | undefined): string | undefined {
   const decl = engine === undefined || engine === DEFAULT_ENGINE ? undefined : spec.engines[engine];
   if (!decl) return undefined;
-  if (decl.context) return `context ${decl.context}`;
+  if (decl.context) return machineKey(`context ${decl.context}`);
   const host = decl.host ?? '';
   if (host.startsWith('unix://')) return undefined;
   try {
     const name = new URL(host).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
     return isLocalHost(name) ? undefined : name;
   } catch {
-    return host;
+    return machineKey(host);
   }
+}
+
+/**
+ * A machine as the registry's `machine:` and engineMachine name it, in the one form both are compared in: a host
+ * name in lower case (DNS names have no case), a `context NAME` as written (Docker's context names have case).
+ * Blank is this machine (undefined).
+ */
+export function machineKey(machine: string | undefined): string | undefined {
+  const m = machine?.trim();
+  if (!m) return undefined;
+  const context = /^context\s+(.+)$/i.exec(m);
+  return context ? `context ${context[1]}` : m.toLowerCase();
 }
 
 /**

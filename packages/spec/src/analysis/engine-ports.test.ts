@@ -46,4 +46,23 @@ describe('the same port on two machines', () => {
     const empty = registryFrom('registry: 1\nowner: orchestrator\nports:\n  - { port: 8000, repo: lab, service: api }\n');
     expect(planRegistration({ spec: s, registry: empty, service: 'trainer' }).add).toEqual([{ port: 8000, protocol: 'tcp', machine: 'gpu-box', repo: 'lab', service: 'trainer' }]);
   });
+
+  it('compares machines one way on both sides: a host name in any case, a Docker context by its exact name', () => {
+    const s = specFrom('berth: 1\nrepo: { name: lab }\nengines:\n  box: { context: GpuBox }\n  nas: { host: "tcp://NAS.lan:2376" }\nservices:\n  trainer: { engine: box, ports: [8000] }\n  backup: { engine: nas, ports: [9000] }\n');
+    // what `ports register` writes is what validate then finds registered, and a second register adds nothing
+    const registered = planRegistration({ spec: s, registry: registryFrom('registry: 1\nowner: o\nports: []\n'), service: 'trainer' }).add;
+    expect(registered).toEqual([{ port: 8000, protocol: 'tcp', machine: 'context GpuBox', repo: 'lab', service: 'trainer' }]);
+    const registry = registryFrom('registry: 1\nowner: o\nports:\n  - { port: 8000, repo: lab, service: trainer, machine: context GpuBox }\n  - { port: 9000, repo: lab, service: backup, machine: Nas.LAN }\n');
+    expect(analyzePorts({ specs: [s], registry }).problems).toEqual([]);
+    expect(planRegistration({ spec: s, registry, service: 'trainer' }).add).toEqual([]);
+    // another context is another machine, even one named alike but for case
+    const other = registryFrom('registry: 1\nowner: o\nports:\n  - { port: 8000, repo: lab, service: trainer, machine: context gpubox }\n');
+    expect(analyzePorts({ specs: [s], registry: other }).problems.map((p) => p.code)).toContain('port-unregistered');
+  });
+
+  it('registers nothing for a name that is no service, prototype names included', () => {
+    const s = spec('  api:\n    ports: [8000]\n');
+    const empty = registryFrom('registry: 1\nowner: orchestrator\nports: []\n');
+    for (const name of ['constructor', '__proto__', 'toString']) expect(planRegistration({ spec: s, registry: empty, service: name })).toEqual({ add: [], already: [], refusals: [] });
+  });
 });

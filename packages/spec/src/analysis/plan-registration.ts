@@ -3,6 +3,7 @@ import { analyzePorts } from './analyze-ports.js';
 import { formatSpan } from './port-index.js';
 import type { NewRegistryEntry } from './registry-edit.js';
 import type { PortBindingInfo, RegistryInput, SpecInput } from './types.js';
+import { serviceNamed } from '../selection/profiles.js';
 
 /** Codes that make registering a port wrong rather than merely noteworthy. */
 const BLOCKING = new Set(['port-registered-elsewhere', 'port-reserved', 'port-conflict', 'port-partly-registered', 'port-privileged']);
@@ -19,7 +20,7 @@ export interface RegistrationPlan {
 /** What `berth ports register <service>` would add, or why it must refuse. */
 export function planRegistration(input: { spec: SpecInput; registry: RegistryInput; service: string }): RegistrationPlan {
   const report = analyzePorts({ specs: [input.spec], registry: input.registry });
-  const svc = input.spec.spec.services[input.service];
+  const svc = serviceNamed(input.spec.spec, input.service);
   const plan: RegistrationPlan = { add: [], already: [], refusals: [] };
   if (!svc) return plan;
   const mine = report.bindings.filter((b) => b.service === input.service);

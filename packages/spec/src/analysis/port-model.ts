@@ -1,6 +1,6 @@
 import type { Problem } from '../problem.js';
 import type { PortAllocation } from '../schema/registry.js';
-import { serviceMachine } from './engine-placement.js';
+import { machineKey, serviceMachine } from './engine-placement.js';
 import { normalizeHostIp } from './host-ip.js';
 import { formatSpan, type PortSpan } from './port-index.js';
 import type { PortBindingInfo, RegistryEntryInfo, RegistryInput, SpecInput } from './types.js';
@@ -70,7 +70,7 @@ export function registryEntries(registry: RegistryInput | undefined): RegistryEn
   if (!registry) return [];
   return registry.value.ports.map((a, index) => {
     const hostIp = normalizeHostIp(a.hostIp);
-    const machine = a.machine?.trim().toLowerCase() || undefined;
+    const machine = machineKey(a.machine);
     const info: RegistryEntryInfo = {
       index,
       ...(a.repo ? { repo: a.repo } : {}),

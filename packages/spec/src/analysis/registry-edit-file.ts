@@ -32,9 +32,20 @@ export async function registerPortsInFile(input: RegisterPortsInput): Promise<Re
       }
       plan = planRegistration({ spec: input.spec, registry: { value: registry.value, file: registry.file, ...(registry.source ? { source: registry.source } : {}) }, service: input.service });
       if (plan.refusals.length || !plan.add.length) return undefined;
-      const after = addRegistryEntries(text, plan.add);
+      let after: string;
+      try {
+        after = addRegistryEntries(text, plan.add);
+      } catch (err) {
+        throw new BerthError('ERR_BERTH_INVALID_REGISTRY', `${input.registryFile}: ${(err as Error).message}`, {});
+      }
       const reparsed = parseRegistry(after, input.registryFile);
       if (!reparsed.value || hasErrors(reparsed.problems)) throw new Error(`the edited registry would not be valid: ${reparsed.problems[0]?.message}`);
+      // every allocation that was there is still there, in its order: an edit only adds
+      const before = registry.value.ports.map((p) => JSON.stringify(p));
+      const kept = reparsed.value.ports.map((p) => JSON.stringify(p)).filter((p) => before.includes(p));
+      if (kept.join('\n') !== before.join('\n') || reparsed.value.ports.length !== before.length + plan.add.length) {
+        throw new Error(`the edited registry would not hold every allocation it held before (${before.length} + ${plan.add.length} expected, ${reparsed.value.ports.length} found)`);
+      }
       return after;
     },
     { display: input.registryFile, purpose: `registering ${input.spec.spec.repo.name}/${input.service}'s ports`, ...pickLock(input) },

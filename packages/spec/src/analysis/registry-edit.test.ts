@@ -35,6 +35,12 @@ describe('addRegistryEntries', () => {
     const out = addRegistryEntries('registry: 1\nowner: o\nports: []\n', [{ port: 8080, repo: 'r', service: 's' }]);
     expect(out).toBe('registry: 1\nowner: o\nports:\n  - port: 8080\n    repo: r\n    service: s\n');
   });
+  it('refuses a ports list written elsewhere (an alias) rather than replace it, and fills a ports: with no value', () => {
+    const aliased = 'registry: 1\nowner: o\nx-ports: &p\n  - { port: 9000, repo: other, service: thing }\nports: *p\n';
+    expect(() => addRegistryEntries(aliased, [{ port: 8080, repo: 'r', service: 's' }])).toThrow('its `ports` is a YAML alias (*p), not a list written in place: berth adds entries only to such a list (write the list out, or add the entry by hand)');
+    expect(() => addRegistryEntries('registry: 1\nowner: o\nports: { a: 1 }\n', [{ port: 8080, repo: 'r', service: 's' }])).toThrow('its `ports` is not a list');
+    expect(parseRegistry(addRegistryEntries('registry: 1\nowner: o\nports:\n', [{ port: 8080, repo: 'r', service: 's' }])).value!.ports).toHaveLength(1);
+  });
   it('creates the ports list when there is none', () => {
     const out = addRegistryEntries('registry: 1\nowner: o # keeps me\n', [{ port: 8080, repo: 'r', service: 's' }]);
     expect(out).toContain('owner: o # keeps me');

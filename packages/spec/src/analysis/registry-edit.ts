@@ -1,4 +1,4 @@
-import { isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseYamlDocument } from '../load/yaml-library.js';
 
 /** A new allocation to write into the registry file. */
@@ -23,7 +23,12 @@ export function addRegistryEntries(text: string, entries: NewRegistryEntry[]): s
   const doc = parseYamlDocument(text);
   if (doc.errors.length) throw new Error(`the registry does not parse: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (!isMap(doc.contents)) throw new Error('the registry is not a YAML mapping');
-  let ports = doc.get('ports', true) as YAMLSeq | undefined;
+  const found: unknown = doc.get('ports', true);
+  // a list written elsewhere (`ports: *shared`): adding to it here would replace it, so berth does not
+  if (found !== undefined && !isSeq(found) && !(isScalar(found) && found.value === null)) {
+    throw new Error(`its \`ports\` is ${isAlias(found) ? `a YAML alias (*${found.source})` : 'not a list'}, not a list written in place: berth adds entries only to such a list (write the list out, or add the entry by hand)`);
+  }
+  let ports = found as YAMLSeq | undefined;
   if (!ports || !isSeq(ports)) {
     ports = doc.createNode([]) as YAMLSeq;
     doc.set('ports', ports);

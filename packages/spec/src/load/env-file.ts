@@ -38,7 +38,8 @@ export function loadEnvFile(path: string, options: LoadEnvFileOptions = {}): { e
   const from = options.from ? ` (from ${options.from})` : '';
   let text: string;
   try {
-    const not = notAFile(abs);
+    // the .env beside the spec is found, not named: a pipe there would block the read for good (--env-file <(...) may be one)
+    const not = notAFile(abs, options.from ? {} : { pipe: false });
     if (not) return { problems: [{ code: 'file-unreadable', severity: 'error', file, message: `is ${not}, not a .env file${from}` }] };
     text = readFileSync(abs, 'utf8');
   } catch (err) {

@@ -28,9 +28,9 @@ export function displayPath(path: string, cwd = process.cwd()): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-function readSource(path: string, cwd: string): { file: string; text?: string; problems: Problem[] } {
+function readSource(path: string, cwd: string, options: { pipe?: boolean } = {}): { file: string; text?: string; problems: Problem[] } {
   const file = displayPath(path, cwd);
-  const not = notAFile(path);
+  const not = notAFile(path, options);
   if (not) return { file, problems: [{ code: not === 'a directory' ? 'file-not-found' : 'file-unreadable', severity: 'error', file, message: `is ${not}, not a file` }] };
   try {
     return { file, text: readFileSync(path, 'utf8'), problems: [] };
@@ -62,9 +62,10 @@ export function loadSpecFile(path: string, cwd = process.cwd()): Loaded<BerthSpe
   return { ...parseSpec(text, file), path: abs };
 }
 
-export function loadRegistryFile(path: string, cwd = process.cwd()): Loaded<PortRegistry> {
+/** `pipe: false` for a registry berth finds (named by the spec) rather than one the user names (`--registry <(...)`). */
+export function loadRegistryFile(path: string, cwd = process.cwd(), options: { pipe?: boolean } = {}): Loaded<PortRegistry> {
   const abs = resolve(cwd, path);
-  const { file, text, problems } = readSource(abs, cwd);
+  const { file, text, problems } = readSource(abs, cwd, options);
   if (text === undefined) return { file, path: abs, problems };
   return { ...parseRegistry(text, file), path: abs };
 }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,14 @@ describe('loadWorkspace: spec, registry and .env through one loader', () => {
     expect(ws.registry).toMatchObject({ file: 'ports.yaml', value: { owner: 'o' } });
     expect(ws.env).toMatchObject({ file: '.env', path: join(dir, '.env'), values: { WEB_PORT: '8080', TOKEN: 'a b' }, lines: { WEB_PORT: 1, TOKEN: 3 } });
     expect(loadFailure(ws)).toBeUndefined();
+  });
+
+  it('a pipe where berth finds the registry or the .env is refused at once, not read (nothing writes it: the read would wait for ever)', () => {
+    const dir = repo({ 'berth.yaml': SPEC });
+    execFileSync('mkfifo', [join(dir, 'ports.yaml'), join(dir, '.env')]);
+    const ws = loadWorkspace({ specPath: 'berth.yaml', cwd: dir });
+    expect(ws.failed).toBe('registry');
+    expect(ws.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([expect.stringMatching(/^ports\.yaml: is a pipe, not a file \(named at berth\.yaml:3:\d+\)$/), '.env: is a pipe, not a .env file']);
   });
 
   it('an invalid registry is reported with file:line:col, never dropped', () => {

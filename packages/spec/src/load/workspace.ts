@@ -56,7 +56,8 @@ export function loadWorkspace(options: LoadWorkspaceOptions): Workspace {
     registryPath = ref.path;
   }
   if (registryPath) {
-    registry = loadRegistryFile(registryPath, cwd);
+    // the spec's `registry:` is a file berth finds: a pipe there would block the read for good
+    registry = loadRegistryFile(registryPath, cwd, options.registryPath ? {} : { pipe: false });
     pushAll(registryProblems, registry.problems.map((p) => (p.code === 'file-not-found' || (p.code === 'file-unreadable' && !options.registryPath) ? { ...p, message: `${p.message} (${registrySource(options.registryPath, spec)})` } : p)));
   }
   pushAll(problems, registryProblems);

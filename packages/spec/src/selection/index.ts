@@ -1,5 +1,6 @@
 export {
   resolveProfiles,
+  serviceNamed,
   dependencyOrder,
   runsInEngine,
   runsOutsideEngine,

@@ -24,6 +24,12 @@ describe('resolveProfiles', () => {
     expect(s.problems).toEqual([]);
   });
 
+  it("names no service and no profile through the object's prototype: constructor, __proto__ and toString are unknown", () => {
+    const s = resolveProfiles(lineage, { services: ['constructor', '__proto__'], profiles: ['toString'] });
+    expect(s.services).toEqual([]);
+    expect(s.problems.map((p) => `${p.severity} ${p.message}`)).toEqual(['error no service "constructor" in the spec', 'error no service "__proto__" in the spec', 'warning profile "toString" enables no service']);
+  });
+
   it('enables a profile with --profile, dependencies first', () => {
     const s = resolveProfiles(lineage, { profiles: ['lineage'] });
     expect(s.services).toEqual(['python', 'db', 'marquez', 'marquez-web']);

@@ -64,6 +64,14 @@ export interface SelectionOptions {
 }
 
 /**
+ * The service a user named (on the command line, in a request), or undefined: its own entry only, so that
+ * `constructor` or `__proto__` is no service (the parsed spec's records are plain objects).
+ */
+export function serviceNamed<S>(spec: { services: Record<string, S> }, name: string): S | undefined {
+  return Object.hasOwn(spec.services, name) ? spec.services[name] : undefined;
+}
+
+/**
  * Compose's profile semantics: services without profiles always; `--profile` (repeatable, or
  * COMPOSE_PROFILES when no flag is given, `*` for all) enables more; naming a service enables its
  * own profiles (not its dependencies'); the enabled dependencies of what is selected come along; a
@@ -74,7 +82,7 @@ export function resolveProfiles(spec: BerthSpec, options: SelectionOptions = {})
   const problems: Problem[] = [];
   const named = options.services ?? [];
   for (const name of named) {
-    const service = spec.services[name];
+    const service = serviceNamed(spec, name);
     if (!service) {
       problems.push({ code: 'unknown-service', severity: 'error', message: `no service "${name}" in the spec`, hint: `services: ${Object.keys(spec.services).join(', ')}` });
       continue;
@@ -82,12 +90,12 @@ export function resolveProfiles(spec: BerthSpec, options: SelectionOptions = {})
     for (const p of service.profiles ?? []) active.add(p);
   }
   for (const p of active) {
-    if (p !== '*' && !(p in spec.profiles) && !Object.values(spec.services).some((s) => s.profiles?.includes(p))) {
+    if (p !== '*' && !Object.hasOwn(spec.profiles, p) && !Object.values(spec.services).some((s) => s.profiles?.includes(p))) {
       problems.push({ code: 'unknown-profile', severity: 'warning', message: `profile "${p}" enables no service` });
     }
   }
   const enabled = (name: string) => !!spec.services[name] && isEnabled(spec.services[name], active);
-  const roots = named.length ? named.filter((n) => spec.services[n]) : Object.keys(spec.services).filter(enabled);
+  const roots = named.length ? named.filter((n) => serviceNamed(spec, n)) : Object.keys(spec.services).filter(enabled);
   const selected = new Set<string>();
   const walk = (name: string) => {
     if (selected.has(name)) return;

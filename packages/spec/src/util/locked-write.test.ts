@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, lstatSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,10 @@ describe('writeFileLocked and updateFileLocked', () => {
     await expect(updateFileLocked(dir, () => 'x', { display: 'out' })).rejects.toMatchObject({ code: 'ERR_BERTH_WRITE', message: 'cannot write out: it is a directory, not a file' });
     expect(readdirSync(dir)).toEqual([]);
     expect(() => readFileIfExists('/dev/zero')).toThrow('/dev/zero: is a device, not a file');
+    // a pipe: nobody writes it, so reading it first would wait for ever
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    await expect(updateFileLocked(join(dir, 'pipe'), () => 'x', { display: 'ports.yaml' })).rejects.toMatchObject({ code: 'ERR_BERTH_WRITE', message: 'cannot write ports.yaml: it is a pipe, not a file' });
+    expect(readdirSync(dir)).toEqual(['pipe']);
     expect(readFileIfExists(join(dir, 'missing'))).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { BerthError } from '../problem.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { makeDirs } from './make-dirs.js';
-import { notAFile, readFileIfExists, unwritableReason } from './not-a-file.js';
+import { notAFile, readFileIfExists, replaceBlocker, unwritableReason } from './not-a-file.js';
 import { writeFileAtomic, writeTarget } from './write-file-atomic.js';
 
 /**
@@ -66,8 +66,8 @@ export async function updateFileLocked(named: string, update: (current: string |
   } catch (err) {
     throw writeError(display, err);
   }
-  // a device, socket or directory is refused before anything is made or locked beside it
-  const not = notAFile(path);
+  // a device, socket, pipe or directory is refused before anything is made or locked beside it
+  const not = notAFile(path, { pipe: false });
   if (not) throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: it is ${not}, not a file`);
   if (options.mkdir) {
     try {
@@ -86,6 +86,10 @@ export async function updateFileLocked(named: string, update: (current: string |
       const after = await update(before);
       if (after === undefined || after === before) return { before, after: before, written: false };
       if (readFileIfExists(path, display) !== before) throw fileChangedError(display);
+      // a file made read-only (or in a folder berth cannot write in) is refused, not replaced: the rename of an
+      // atomic write needs only the folder's permission, and would quietly override the file's
+      const blocked = replaceBlocker(path);
+      if (blocked) throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: ${blocked}`);
       try {
         // A file that was not there is created with link semantics: one that appeared meanwhile is not replaced.
         writeFileAtomic(path, after, { overwrite: before !== undefined });

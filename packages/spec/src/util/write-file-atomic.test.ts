@@ -57,6 +57,25 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(join(dir, 'made', 'page.md'), 'utf8')).toBe('page\n');
   });
 
+  it("follows a relative link from the folder it really is in, when the path reaches it through a linked folder (as the kernel does)", () => {
+    const dir = scratch();
+    // b/real/ports.yaml -> ../orch/ports.yaml (b/orch/ports.yaml); app/shared -> ../b/real; app/orch/ports.yaml is another file
+    mkdirSync(join(dir, 'b/real'), { recursive: true });
+    mkdirSync(join(dir, 'b/orch'));
+    mkdirSync(join(dir, 'app/orch'), { recursive: true });
+    writeFileSync(join(dir, 'b/orch/ports.yaml'), 'the registry\n');
+    writeFileSync(join(dir, 'app/orch/ports.yaml'), 'an unrelated file\n');
+    symlinkSync('../orch/ports.yaml', join(dir, 'b/real/ports.yaml'));
+    symlinkSync('../b/real', join(dir, 'app/shared'));
+    const through = join(dir, 'app/shared/ports.yaml');
+    expect(readFileSync(through, 'utf8')).toBe('the registry\n');
+    writeFileAtomic(through, 'the registry, edited\n');
+    expect(readFileSync(through, 'utf8')).toBe('the registry, edited\n');
+    expect(readFileSync(join(dir, 'b/orch/ports.yaml'), 'utf8')).toBe('the registry, edited\n');
+    expect(readFileSync(join(dir, 'app/orch/ports.yaml'), 'utf8')).toBe('an unrelated file\n');
+    expect(lstatSync(join(dir, 'b/real/ports.yaml')).isSymbolicLink()).toBe(true);
+  });
+
   it('refuses a loop of links with ELOOP and writes nothing', () => {
     const dir = scratch();
     symlinkSync('b', join(dir, 'a'));

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crypto } from './builtins.js';
 import { makeDirs } from './make-dirs.js';
@@ -30,7 +30,9 @@ export function writeTarget(path: string): string {
     } catch {
       return at; // not a link (EINVAL), or nothing there yet (ENOENT): write here
     }
-    at = resolve(dirname(at), link);
+    // a relative target is relative to the folder the link really is in: the kernel resolves `..` there, not in
+    // the path as written (which may reach the link through a linked folder)
+    at = resolve(realpathSync(dirname(at)), link);
   }
   throw Object.assign(new Error(`${path}: too many levels of symbolic links`), { code: 'ELOOP', path });
 }

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BerthError, analyzePorts, closest, findSpecFile, formatSpan, loadSpecFile, planRegistration, portCandidates, registerPortsInFile, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
+import { BerthError, analyzePorts, closest, findSpecFile, formatSpan, loadSpecFile, planRegistration, portCandidates, registerPortsInFile, serviceNamed, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
@@ -72,7 +72,7 @@ function realOr(path: string): string {
 
 function requireService(ctx: CliContext, service: string) {
   const ws = ctx.load();
-  if (ws.spec.services[service]) return ws;
+  if (serviceNamed(ws.spec, service)) return ws;
   const known = Object.keys(ws.spec.services);
   const guess = closest(service, known);
   throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `${ws.specFile}: service "${service}" does not exist${guess ? ` (did you mean "${guess}"?)` : ` (known: ${known.join(', ')})`}`);
@@ -86,7 +86,7 @@ export async function suggest(ctx: CliContext, service: string, opts: { count: s
   if (near !== undefined && (!Number.isInteger(near) || near < 1 || near > 65535)) throw new BerthError('ERR_BERTH_USAGE', '--near must be a port (1-65535)');
   if (opts.protocol !== 'tcp' && opts.protocol !== 'udp') throw new BerthError('ERR_BERTH_USAGE', '--protocol must be tcp or udp');
   const ws = ctx.load();
-  const svc = ws.spec.services[service];
+  const svc = serviceNamed(ws.spec, service);
   if (!svc) ctx.out.note(`berth: "${service}" is not a service of ${ws.specFile}; suggesting ports for a new one`);
   const current = svc?.ports?.find((p) => p.protocol === opts.protocol)?.host.from;
   const candidates = portCandidates({ registry: registryInput(ws), specs: [specInput(ws)], repo: ws.spec.repo.name, near: near ?? current, protocol: opts.protocol });
