@@ -158,6 +158,8 @@ export class CliContext {
       });
     }
     this.run.redaction?.forSpec(ws.spec.value!, dirname(path));
+    // a .env named by --env-file / --dotenv: its values fill checks' ${VAR}s, so its secrets are hidden too
+    if (envFlag && ws.env) this.run.redaction?.withEnvFile(ws.env.values);
     this.loaded = {
       spec: ws.spec.value!,
       specPath: path,

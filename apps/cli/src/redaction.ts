@@ -9,12 +9,23 @@ import { redactorFor, type BerthSpec } from '@berth/spec';
  */
 export class Redaction {
   private current: (text: string) => string;
+  private spec: { spec: BerthSpec; specDir: string } | undefined;
+  private readonly envFiles: Record<string, string>[] = [];
   constructor(private readonly env: NodeJS.ProcessEnv) {
     this.current = redactorFor({ env });
   }
   /** Now also the spec's secrets. */
   forSpec(spec: BerthSpec, specDir: string): void {
-    this.current = redactorFor({ spec, specDir, env: this.env });
+    this.spec = { spec, specDir };
+    this.rebuild();
+  }
+  /** Now also the secrets of a `.env` the run reads values from (--env-file, --dotenv), beside the spec's own. */
+  withEnvFile(values: Record<string, string>): void {
+    this.envFiles.push(values);
+    this.rebuild();
+  }
+  private rebuild(): void {
+    this.current = redactorFor({ ...(this.spec ?? {}), env: this.env, otherEnvFiles: this.envFiles });
   }
   readonly redact = (text: string): string => this.current(text);
 }

@@ -200,6 +200,33 @@ services:
     expect(JSON.parse(beside.stdout).checks.find((c: { subject: { id: string } }) => c.subject.id === 'web')?.status).toBe('critical');
   });
 
+  it('the secrets of a --dotenv (--env-file) file are hidden as those of the .env beside the spec are', async () => {
+    const token = 'tok_9f8e7d6c5b4a3f2e';
+    // a peer that quotes the credential it was sent back in its answer, as some error pages do
+    const echo = http.createServer((req, res) => {
+      res.writeHead(401);
+      res.end(`denied ${req.headers.authorization}`);
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    try {
+      const at = (echo.address() as net.AddressInfo).port;
+      const secretDir = mkdtempSync(join(tmpdir(), 'berth-health-secret-cli-'));
+      writeFileSync(
+        join(secretDir, 'berth.yaml'),
+        `berth: 1\nrepo: { name: health-secret-cli }\nservices:\n  api:\n    runtime: host\n    checks:\n      - { type: http, url: "http://127.0.0.1:${at}/", headers: { Authorization: "Bearer \${API_TOKEN}" }, expect: { status: ["4xx"], bodyContains: welcome } }\n`,
+      );
+      writeFileSync(join(secretDir, 'secrets.env'), `API_TOKEN=${token}\n`);
+      for (const args of [['health', '--dotenv', 'secrets.env'], ['health', '--dotenv', 'secrets.env', '--json'], ['doctor', '--dotenv', 'secrets.env', '--json']]) {
+        const r = await berthIn(secretDir, env, args);
+        expect(`${r.stdout}${r.stderr}`, args.join(' ')).toContain('denied Bearer [redacted]');
+        expect(`${r.stdout}${r.stderr}`, args.join(' ')).not.toContain(token);
+      }
+      rmSync(secretDir, { recursive: true, force: true });
+    } finally {
+      await new Promise<void>((r) => echo.close(() => r()));
+    }
+  });
+
   it('a --dotenv file that is not there is one line and exit 2, checking nothing', async () => {
     const r = await inVars('health', '--dotenv', 'absent.env');
     expect(r.status).toBe(2);

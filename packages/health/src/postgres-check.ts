@@ -20,7 +20,11 @@ export function runPostgresCheck(ctx: AttemptContext): Promise<Verdict> {
       socket.on('data', (chunk: Buffer) => {
         buf = Buffer.concat([buf, chunk]).subarray(0, 64 * 1024);
         const answer = readPostgresAnswer(buf);
-        if (answer.kind === 'incomplete') return;
+        if (answer.kind === 'incomplete') {
+          // all it keeps is full and still no answer (notices without end): no PostgreSQL server talks so long first
+          if (buf.length >= 64 * 1024) settle({ status: 'critical', reason: `${where} sent 64 KiB without a PostgreSQL answer (notices only)` });
+          return;
+        }
         if (answer.kind === 'accepting') return settle({ status: 'passing', reason: `accepting connections on ${where}; ${answer.detail}` });
         if (answer.kind === 'rejecting') {
           const starting = /starting up|recovery/i.test(answer.message);

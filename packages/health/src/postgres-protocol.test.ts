@@ -27,6 +27,16 @@ describe('readPostgresAnswer', () => {
     expect(readPostgresAnswer(message('E', Buffer.from('SFATAL\0C57P03\0Mthe database system is starting up\0\0')))).toEqual({ kind: 'rejecting', code: '57P03', message: 'the database system is starting up' });
     expect(readPostgresAnswer(message('E', Buffer.from('SFATAL\0C3D000\0Mdatabase "x" does not exist\0\0'))).kind).toBe('accepting');
   });
+  it('skips any number of notices before the answer, in a loop (a peer sending thousands overflowed the stack)', () => {
+    const notices = Buffer.concat(Array.from({ length: 20_000 }, () => message('N', Buffer.alloc(0))));
+    const auth = Buffer.alloc(4);
+    expect(readPostgresAnswer(Buffer.concat([notices, message('R', auth)]))).toEqual({ kind: 'accepting', detail: 'no password needed' });
+    expect(readPostgresAnswer(notices)).toEqual({ kind: 'incomplete' });
+  });
+  it("shows the server's control characters as dots: its words go into a one-line reason", () => {
+    const answer = readPostgresAnswer(message('E', Buffer.from('SFATAL\0C57P03\0Mstarting up\n\u001b[2J\u001b[31mFAKE: fine\r\0\0')));
+    expect(answer).toEqual({ kind: 'rejecting', code: '57P03', message: 'starting up..[2J.[31mFAKE: fine.' });
+  });
   it('waits for a whole message, and names a foreign answer', () => {
     expect(readPostgresAnswer(Buffer.from('R\0\0'))).toEqual({ kind: 'incomplete' });
     expect(readPostgresAnswer(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'))).toEqual({ kind: 'foreign', sample: 'SSH-2.0-OpenSSH_9.2..' });

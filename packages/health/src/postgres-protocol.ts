@@ -22,21 +22,33 @@ export type PostgresAnswer =
 /** SQLSTATE 57P03 cannot_connect_now: starting up, shutting down, in recovery. pg_isready calls that "rejecting". */
 const REJECTING = new Set(['57P03']);
 
-export function readPostgresAnswer(buf: Buffer): PostgresAnswer {
-  if (buf.length < 1) return { kind: 'incomplete' };
-  const type = String.fromCharCode(buf[0]!);
-  if (!'REvN'.includes(type)) return { kind: 'foreign', sample: printable(buf.subarray(0, 40)) };
-  if (buf.length < 5) return { kind: 'incomplete' };
-  const len = buf.readInt32BE(1);
-  if (len < 4 || len > 1 << 20) return { kind: 'foreign', sample: printable(buf.subarray(0, 40)) };
-  if (buf.length < 1 + len) return { kind: 'incomplete' };
-  const body = buf.subarray(5, 1 + len);
+export function readPostgresAnswer(whole: Buffer): PostgresAnswer {
+  // notices (N) may come first, any number of them: skipped one after another (a loop, not a call per notice)
+  let buf = whole;
+  for (;;) {
+    if (buf.length < 1) return { kind: 'incomplete' };
+    const type = String.fromCharCode(buf[0]!);
+    if (!'REvN'.includes(type)) return { kind: 'foreign', sample: printable(buf.subarray(0, 40)) };
+    if (buf.length < 5) return { kind: 'incomplete' };
+    const len = buf.readInt32BE(1);
+    if (len < 4 || len > 1 << 20) return { kind: 'foreign', sample: printable(buf.subarray(0, 40)) };
+    if (buf.length < 1 + len) return { kind: 'incomplete' };
+    if (type === 'N') {
+      buf = buf.subarray(1 + len);
+      continue;
+    }
+    return answerOf(type, buf.subarray(5, 1 + len));
+  }
+}
+
+/** The first message that is not a notice: an authentication request, a protocol negotiation or an error. */
+function answerOf(type: string, body: Buffer): PostgresAnswer {
   if (type === 'R') return { kind: 'accepting', detail: authName(body.length >= 4 ? body.readInt32BE(0) : -1) };
   if (type === 'v') return { kind: 'accepting', detail: 'negotiated the protocol version' };
-  if (type === 'N') return readPostgresAnswer(buf.subarray(1 + len));
   const fields = errorFields(body);
-  const code = fields.C ?? '';
-  const message = fields.M ?? 'an error';
+  const code = printableText(fields.C ?? '');
+  // the server's words go into a one-line reason: no control character of theirs reaches the terminal
+  const message = printableText(fields.M ?? 'an error');
   // Any other error (no such user, no such database, auth) still proves the server takes connections.
   if (REJECTING.has(code)) return { kind: 'rejecting', code, message };
   return { kind: 'accepting', detail: `answered "${message}" (${code})` };
@@ -62,4 +74,10 @@ function authName(code: number): string {
 
 function printable(buf: Buffer): string {
   return buf.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+}
+
+/** Text with its control characters (ANSI escapes, CR, LF) shown as `.`, other characters kept. */
+function printableText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '.');
 }

@@ -52,11 +52,12 @@ const readDotEnv = (path: string): Record<string, string> => {
 
 /**
  * The redactor for a spec as it runs here: secretValues fed by the process env, the `.env` beside the
- * spec and the services' env files (read from `specDir`). What every edge that prints or serves text
+ * spec and the services' env files (read from `specDir`), and `otherEnvFiles` (a `--env-file` the run reads). What every edge that prints or serves text
  * from a container or a check passes that text through: the CLI, the API, its event stream and history.
  */
-export function redactorFor(input: { spec?: BerthSpec; specDir?: string; env?: Record<string, string | undefined>; extra?: string[] }): Redactor {
+export function redactorFor(input: { spec?: BerthSpec; specDir?: string; env?: Record<string, string | undefined>; extra?: string[]; otherEnvFiles?: Record<string, string>[] }): Redactor {
   const envFile = input.specDir ? readDotEnv(join(input.specDir, '.env')) : {};
   const serviceEnvFiles = input.specDir ? Object.values(input.spec?.services ?? {}).flatMap((s) => (s.envFile ?? []).map((f) => readDotEnv(resolve(input.specDir!, f)))) : [];
-  return makeRedactor(secretValues({ ...input, envFile, serviceEnvFiles }));
+  // any other file the run reads values from (--env-file) is read as the services' are: its secrets are as secret
+  return makeRedactor(secretValues({ ...input, envFile, serviceEnvFiles: [...serviceEnvFiles, ...(input.otherEnvFiles ?? [])] }));
 }

@@ -22,6 +22,8 @@ export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileO
   if (!flag || ws.env?.path === resolve(ctx.cwd, flag)) return ws.env;
   const loaded = loadEnvFile(flag, { cwd: ctx.cwd, from: opts.dotenv ? '--dotenv' : '--env-file' });
   if (hasErrors(loaded.problems)) throw loadFailure({ spec: ws.specLoaded, env: loaded.env, problems: loaded.problems, failed: 'env' });
+  // its values fill ${VAR}s of what runs: its secrets are hidden from everything printed from now on
+  if (loaded.env) ctx.run.redaction?.withEnvFile(loaded.env.values);
   return loaded.env;
 }
 
