@@ -1,4 +1,4 @@
-import { connectEngine, type Engine } from '@berth/docker/runtime';
+import { connectEngine, type Engine, type EngineInfo } from '@berth/docker/runtime';
 import type { EnginesByName } from '@berth/health';
 import { BerthError, DEFAULT_ENGINE, enginesInUse, runsInEngine } from '@berth/spec';
 import { sectionOf, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
@@ -30,19 +30,39 @@ async function declaredEngines(input: DoctorInput, declared: EnginesByName | und
       continue;
     }
     const engine = 'engine' in got ? got.engine : got;
-    const version = await engine.info().then((i) => ` (Docker ${i.serverVersion})`, () => '');
+    const info = await engineInfoWithin(engine, input.signal);
+    const version = 'info' in info ? ` (Docker ${info.info.serverVersion})` : '';
     out.summary.push(`engine "${name}" at ${engine.endpoint}${version}`);
   }
   return out;
 }
 
-export async function engineSection(input: DoctorInput, connection: Promise<EngineConnection>, declared?: EnginesByName): Promise<DoctorSection> {
+/** How long doctor waits for an engine's `GET /info` once it answered its ping. */
+export const ENGINE_INFO_TIMEOUT_MS = 2000;
+
+/** The engine's info, or why there is none within ENGINE_INFO_TIMEOUT_MS (or Ctrl-C). */
+export function engineInfoWithin(engine: Engine, signal?: AbortSignal): Promise<{ info: EngineInfo } | { error: string }> {
+  const timeout = AbortSignal.timeout(ENGINE_INFO_TIMEOUT_MS);
+  return engine.info(signal ? AbortSignal.any([signal, timeout]) : timeout).then(
+    (info) => ({ info }),
+    (err: unknown) => ({ error: timeout.aborted ? `it answered its ping but not GET /info within ${ENGINE_INFO_TIMEOUT_MS / 1000} s` : ((err as Error).message ?? String(err)) }),
+  );
+}
+
+export async function engineSection(
+  input: DoctorInput,
+  connection: Promise<EngineConnection>,
+  declared?: EnginesByName,
+  info?: Promise<{ info: EngineInfo } | { error: string } | undefined>,
+): Promise<DoctorSection> {
   const started = performance.now();
   const title = 'Docker engine';
   const [got, others] = await Promise.all([connection, declaredEngines(input, declared)]);
   if ('engine' in got) {
-    const version = await got.engine.info().then((i) => ` (Docker ${i.serverVersion})`, () => '');
-    return sectionOf('engine', title, started, [`reachable at ${got.engine.endpoint}${version}`, ...others.summary].join('; '), others.findings);
+    const known = (await info) ?? (await engineInfoWithin(got.engine, input.signal));
+    const version = 'info' in known ? ` (Docker ${known.info.serverVersion})` : '';
+    const stalled = 'error' in known ? [{ status: 'warning' as const, message: `the engine at ${got.engine.endpoint}: ${known.error}`, next: 'restart the Docker engine; berth up and status would wait on it too' }] : [];
+    return sectionOf('engine', title, started, [`reachable at ${got.engine.endpoint}${version}`, ...others.summary].join('; '), [...stalled, ...others.findings]);
   }
   // The engine error's first problem is its heading ("looked in:"); the rest are the places, one each.
   const problems = got.error instanceof BerthError ? got.error.problems : [];

@@ -1,5 +1,5 @@
 import { specEngineSource, worstStatus, type EngineSource } from '@berth/health';
-import { connectForDoctor, engineSection } from './engine-section.js';
+import { connectForDoctor, engineInfoWithin, engineSection } from './engine-section.js';
 import { envSection } from './env-section.js';
 import { gpuSection } from './gpu-section.js';
 import { healthSection } from './health-section.js';
@@ -18,7 +18,9 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   // The health checks take the engine or why there is none (as @berth/health's container checks read it).
   const engine = connection.then((c) => ('engine' in c ? c.engine : { unavailable: c.unavailable }));
   const connected = connection.then((c) => ('engine' in c ? c.engine : undefined));
-  const dockerInfo = connection.then(async (c) => ('engine' in c ? (await c.engine.info().catch(() => undefined))?.raw : undefined));
+  // asked once, for the engine and GPU sections, and bounded: an engine can answer its ping and then nothing more
+  const info = connection.then((c) => ('engine' in c ? engineInfoWithin(c.engine, input.signal) : undefined));
+  const dockerInfo = info.then((i) => (i && 'info' in i ? i.info.raw : undefined));
   const guard = async (id: DoctorSection['id'], title: string, work: () => Promise<DoctorSection> | DoctorSection): Promise<DoctorSection> => {
     const t = performance.now();
     try {
@@ -35,7 +37,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     guard('spec', 'Spec and registry', () => specSection(input)),
     guard('ports', 'Ports', () => portsSection(input, connected)),
     guard('env', 'Environment', () => envSection(input)),
-    guard('engine', 'Docker engine', () => engineSection(input, connection, declared)),
+    guard('engine', 'Docker engine', () => engineSection(input, connection, declared, info)),
     guard('gpu', 'GPU', () => gpuSection(input, dockerInfo)),
     guard('health', 'Services and connections', async () => (await health).section),
   ]);

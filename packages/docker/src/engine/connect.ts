@@ -25,7 +25,8 @@ export interface Engine {
   /** The Engine API calls, every one bounded and cancellable (`api.withSignal`). */
   api: EngineApi;
   endpoint: string;
-  info(): Promise<EngineInfo>;
+  /** `GET /info` (and `/version`), bounded by `signal` when given (an engine can answer `/_ping` and nothing else). */
+  info(signal?: AbortSignal): Promise<EngineInfo>;
   /**
    * Called when a call has gone unanswered for a while with nothing heard from the engine (so a
    * command can say so instead of waiting silently), and with undefined when it answers again.
@@ -143,8 +144,9 @@ function makeEngine(client: Client, endpoint: string): Engine {
     endpoint,
     close: client.close,
     onSilence: client.onSilence,
-    async info() {
-      const [raw, version] = await Promise.all([api.info(), api.version().catch(() => undefined)]);
+    async info(signal) {
+      const calls = signal ? api.withSignal(signal) : api;
+      const [raw, version] = await Promise.all([calls.info(), calls.version().catch(() => undefined)]);
       return {
         serverVersion: String(raw['ServerVersion'] ?? ''),
         ...(version?.ApiVersion ? { apiVersion: version.ApiVersion } : {}),
