@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { BerthError, notAFile, unreadableReason, unwritableReason, writeFileAtomic } from '@berth/spec';
 import { dirname } from 'node:path';
 import { ensureStateDir } from './state-dir.js';
 
@@ -13,22 +14,53 @@ export interface TokenSource {
 
 /**
  * The bearer token for write routes: BERTH_TOKEN when set, else the token file (created on
- * first start with 0600, in a 0700 directory, so only the user can read it).
+ * first start with 0600, in a 0700 directory, so only the user can read it). The file is created whole or not at
+ * all, and only if it is not there: of several servers starting at once, one writes it and the others read it back,
+ * so each enforces the token the file holds. A file berth cannot read or write is one line naming it (exit 2).
  */
 export function resolveToken(options: { env: NodeJS.ProcessEnv; file: string }): TokenSource {
   const fromEnv = options.env.BERTH_TOKEN?.trim();
-  if (fromEnv) return { token: fromEnv, from: 'env' };
-  if (existsSync(options.file)) {
-    const token = readFileSync(options.file, 'utf8').trim();
-    // A token file others can read is tightened, not trusted as is.
-    if ((statSync(options.file).mode & 0o077) !== 0) chmodSync(options.file, 0o600);
-    if (token) return { token, from: 'file', file: options.file };
+  if (fromEnv) {
+    // `Authorization: Bearer <token>` carries no whitespace: such a token could never be presented
+    if (/\s/.test(fromEnv)) throw new BerthError('ERR_BERTH_USAGE', 'BERTH_TOKEN holds whitespace, which no Authorization header can carry: use one word (letters, digits, -._~+/=)');
+    return { token: fromEnv, from: 'env' };
   }
-  ensureStateDir(dirname(options.file));
-  const token = randomBytes(32).toString('base64url');
-  writeFileSync(options.file, `${token}\n`, { mode: 0o600 });
-  chmodSync(options.file, 0o600);
-  return { token, from: 'created', file: options.file };
+  const { file } = options;
+  try {
+    const there = existsSync(file);
+    const kept = readTokenFile(file);
+    if (kept) return kept;
+    ensureStateDir(dirname(file));
+    const token = randomBytes(32).toString('base64url');
+    try {
+      // an empty file found above is replaced; otherwise only a file that is still not there is made (link semantics)
+      writeFileAtomic(file, `${token}\n`, { overwrite: there, mode: 0o600 });
+      return { token, from: 'created', file };
+    } catch (err) {
+      const theirs = (err as NodeJS.ErrnoException).code === 'EEXIST' ? readTokenFile(file) : undefined;
+      if (theirs) return theirs; // another server made it first: its token is the one
+      throw err;
+    }
+  } catch (err) {
+    if (err instanceof BerthError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reading = code === 'EISDIR' || code === 'ENOENT';
+    throw new BerthError(reading ? 'ERR_BERTH_UNREADABLE' : 'ERR_BERTH_WRITE', `${file}: ${reading ? unreadableReason(err) : unwritableReason(err)}`, {
+      cause: err,
+      hint: 'berth serve keeps its API token there: make the folder yours (an earlier sudo berth serve may own it), or set BERTH_TOKEN',
+    });
+  }
+}
+
+/** The token the file holds (tightened to 0600 if others could read it), or undefined when there is none. */
+function readTokenFile(file: string): TokenSource | undefined {
+  if (!existsSync(file)) return undefined;
+  const not = notAFile(file, { pipe: false });
+  if (not) throw new BerthError('ERR_BERTH_UNREADABLE', `${file}: is ${not}, not the API token file`);
+  const token = readFileSync(file, 'utf8').trim();
+  // A token file others can read is tightened, not trusted as is.
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  return token ? { token, from: 'file', file } : undefined;
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();

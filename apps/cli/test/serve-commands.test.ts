@@ -46,8 +46,8 @@ afterAll(async () => {
 const env = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', BERTH_TOKEN: '' });
 
 /** Starts `berth serve`, waits for its summary, runs `during`, then sends SIGINT and collects the end. */
-async function serveSession(args: string[], during: (url: string, stdout: string) => Promise<void>, cwd = dir) {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', ...args], { cwd, env: env() });
+async function serveSession(args: string[], during: (url: string, stdout: string) => Promise<void>, cwd = dir, extraEnv: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', ...args], { cwd, env: { ...env(), ...extraEnv } });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -135,6 +135,16 @@ describe.skipIf(!!skip)(`berth serve${skip}`, () => {
     } finally {
       await new Promise((r) => holder.close(r));
     }
+  });
+
+  it('an empty BERTH_HOST is unset (loopback, as a shell means it), an empty --host is refused: neither listens on every interface', async () => {
+    const run = await serveSession([], async (url) => {
+      expect(new URL(url).hostname).toBe('127.0.0.1');
+    }, dir, { BERTH_HOST: '' });
+    expect(run.stderr).not.toContain('not only loopback');
+    const flag = spawnSync(process.execPath, [bin, 'serve', '--port', '0', '--host', '', '--no-engine', '--no-gpu'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 30_000 });
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toContain('--host is empty');
   });
 
   it('says what is wrong with --store and --port, exit 2', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqlite, sqliteSources, type SqliteSource } from './sql-driver.js';
+import { openSqlite, redactUrl, sqliteSources, type SqliteSource } from './sql-driver.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,5 +76,12 @@ describe('SQLite for the history store', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(sqliteSources()[0]);
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides a password in the user part and in the query, where libpq reads one too', () => {
+    expect(redactUrl('postgres://berth:S3cret@db:5432/h')).toBe('postgres://berth:***@db:5432/h');
+    expect(redactUrl('postgres://berth@db/h?password=S3cretPassw0rd&sslmode=require&sslpassword=K3y')).toBe('postgres://berth@db/h?password=***&sslmode=require&sslpassword=***');
   });
 });

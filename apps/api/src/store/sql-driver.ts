@@ -128,10 +128,12 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`);
 }
 
+/** The store's URL as berth prints it: a password in the user part or in the query (libpq reads both) is `***`. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    for (const key of [...u.searchParams.keys()]) if (/^(ssl)?password$/i.test(key)) u.searchParams.set(key, '***');
     return u.toString();
   } catch {
     return 'postgres://(unparseable url)';

@@ -47,11 +47,20 @@ export function registerServeCommands(program: Command, action: ActionFactory): 
     .action(action(async (ctx, opts: ServeOptions) => serve(ctx, opts)));
 }
 
+/**
+ * Where berth serve listens: --host, else BERTH_HOST, else loopback. An empty BERTH_HOST is unset (as a shell's
+ * `BERTH_HOST=` means); an empty --host is refused: Node would take either for every interface of the machine.
+ */
+function listenHost(flag: string | undefined, env: string | undefined): string {
+  if (flag !== undefined && !flag.trim()) throw new BerthError('ERR_BERTH_USAGE', '--host is empty: give an address (127.0.0.1 for this machine only, 0.0.0.0 for every interface)');
+  return flag?.trim() || env?.trim() || '127.0.0.1';
+}
+
 async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
   const ws = ctx.load();
   for (const w of ws.warnings) ctx.out.note(`warning: ${w.file ?? ws.specFile}: ${w.message}`);
   const port = parsePort(opts.port, ctx.env);
-  const host = opts.host ?? ctx.env.BERTH_HOST ?? '127.0.0.1';
+  const host = listenHost(opts.host, ctx.env.BERTH_HOST);
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) ctx.out.note(`berth serve: listening on ${host}, not only loopback: others on the network can read the API (writes still need the token)`);
   const progress = ctx.progress('starting berth serve');
   const { startServer } = await import('@berth/api');

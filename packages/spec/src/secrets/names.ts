@@ -1,7 +1,7 @@
 /**
- * Whether a variable's name says it holds a secret: it ends in KEY, TOKEN, SECRET, PASSWORD (PASSWD,
- * PASS), CREDENTIAL(S), AUTH or DSN, as a word (OPENAI_API_KEY, GITHUB_TOKEN, POSTGRES_PASSWORD,
- * SENTRY_DSN), unless it names something public or a place (SSH_PUBLIC_KEY, AWS_KEY_ID, DB_PASSWORD_FILE).
+ * Whether a variable's name says it holds a secret: it ends in KEY, TOKEN, SECRET, PASS, CREDENTIAL(S), AUTH
+ * or DSN, as a word (OPENAI_API_KEY, GITHUB_TOKEN, SENTRY_DSN), in PASSWORD or PASSWD (POSTGRES_PASSWORD,
+ * PGPASSWORD) or in _PWD (MYSQL_PWD), unless it names something public or a place (SSH_PUBLIC_KEY, AWS_KEY_ID, DB_PASSWORD_FILE).
  * berth's one rule for it: the env conventions ask such variables to be marked `secret: true`, and the
  * redactor hides their values. Pure.
  */
@@ -10,7 +10,8 @@ export function looksSecret(name: string): boolean {
   return SECRET_SUFFIX.test(upper) && !NOT_SECRET.test(upper);
 }
 
-const SECRET_SUFFIX = /(?:^|_)(?:[A-Z0-9]*KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS|PASSPHRASE|CREDENTIALS?|AUTH|DSN)$/;
+// PASSWORD also glued to a prefix (libpq's PGPASSWORD), and MySQL's MYSQL_PWD (never PWD alone: the shell's folder)
+const SECRET_SUFFIX = /(?:(?:^|_)(?:[A-Z0-9]*KEY|SECRET|TOKEN|PASS|PASSPHRASE|CREDENTIALS?|AUTH|DSN)|PASSWORD|PASSWD|_PWD)$/;
 const NOT_SECRET = /(?:PUBLIC_?KEY|_KEY_(?:ID|NAME|PATH|FILE)|_FILE|_PATH)$/;
 
 /** Request headers whose value is a credential (RFC 9110's Authorization and Proxy-Authorization, a Cookie). */

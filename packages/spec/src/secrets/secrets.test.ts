@@ -14,10 +14,10 @@ const basic = (userPassword: string) => Buffer.from(userPassword).toString('base
 
 describe('looksSecret', () => {
   it('is a name ending in a secret word, unless it names something public or a place', () => {
-    for (const name of ['OPENAI_API_KEY', 'STRIPE_KEY', 'GITHUB_TOKEN', 'POSTGRES_PASSWORD', 'DB_PASS', 'JWT_SECRET', 'AWS_SECRET_ACCESS_KEY', 'SENTRY_DSN', 'GCP_CREDENTIALS', 'github_token']) {
+    for (const name of ['OPENAI_API_KEY', 'STRIPE_KEY', 'GITHUB_TOKEN', 'POSTGRES_PASSWORD', 'DB_PASS', 'JWT_SECRET', 'AWS_SECRET_ACCESS_KEY', 'SENTRY_DSN', 'GCP_CREDENTIALS', 'github_token', 'PGPASSWORD', 'MYSQL_PWD', 'MYSQL_ROOT_PASSWORD']) {
       expect(looksSecret(name), name).toBe(true);
     }
-    for (const name of ['SSH_PUBLIC_KEY', 'DB_PASSWORD_FILE', 'AWS_ACCESS_KEY_ID', 'TOKEN_PATH', 'DATABASE_URL', 'PASSWORD_POLICY', 'HOME', 'KEYBOARD']) {
+    for (const name of ['SSH_PUBLIC_KEY', 'DB_PASSWORD_FILE', 'AWS_ACCESS_KEY_ID', 'TOKEN_PATH', 'DATABASE_URL', 'PASSWORD_POLICY', 'HOME', 'KEYBOARD', 'PWD', 'OLDPWD', 'PGPASSFILE']) {
       expect(looksSecret(name), name).toBe(false);
     }
   });
