@@ -112,7 +112,9 @@ export class Runtime {
     if (!this.summaryCache || now - this.summaryCache.at > 15_000) {
       const ids = new Set([...subjectsOf(this.spec).map((s) => s.subject.id), ...this.results().map((r) => r.subject.id)]);
       const value = (async () => {
-        await this.store.flush();
+        // what is queued goes in first, if the store takes it now; a write that fails (a locked file, PostgreSQL
+        // away) keeps it queued for the next flush and does not fail the read: it answers from what is stored
+        await this.store.flush().catch(() => undefined);
         const out = new Map<string, SubjectSummary>();
         for (const id of ids) out.set(id, await this.store.summary(id, now));
         return out;

@@ -100,6 +100,11 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   // The second wall for secrets: no body leaves with a value that looks secret.
   // Callback-style hooks: no promise per request on the hot path. The cached /health body is redacted already.
   app.addHook('onSend', (_req, _reply, payload, done) => done(null, typeof payload === 'string' && payload !== runtime.health().body ? redact(payload) : payload));
+  // No other site frames the dashboard (clickjacking its buttons), and no body is read as another type than it says.
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff').header('x-frame-options', 'DENY').header('content-security-policy', "frame-ancestors 'none'");
+    done();
+  });
   if (options.corsOrigins?.length) installCors(app, options.corsOrigins);
   installErrors(app, redact, !!options.logger);
   installJsonParser(app);

@@ -117,3 +117,49 @@ for (const s of stores) {
     });
   });
 }
+
+describe.skipIf(!!pgSkip)(`the history store on a PostgreSQL that restarts${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
+  it('comes back when PostgreSQL restarts: what was queued meanwhile is written, and reads answer', async () => {
+    const store = await openStore({ kind: 'postgres', url: cluster!.url });
+    try {
+      store.add(result('r:tcp', 'r', 'passing', 3, NOW));
+      await store.flush();
+      cluster!.restart();
+      store.add(result('r:tcp', 'r', 'critical', 4, NOW + 10_000));
+      // the dropped connection may be noticed by the first statement after it: that flush fails, the results stay queued
+      let flushed = false;
+      for (let i = 0; i < 5 && !flushed; i++) flushed = await store.flush().then(() => true, () => new Promise((r) => setTimeout(() => r(false), 200)));
+      expect(flushed).toBe(true);
+      expect((await store.stats()).rawRows).toBe(2);
+      expect((await store.summary('r', NOW + 20_000)).uptime24h).toBe(0.5);
+    } finally {
+      await store.db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
+      await store.close();
+    }
+  }, 90_000);
+});
+
+describe('the history store on a SQLite file another process holds locked', () => {
+  it('a flush fails at once and keeps its results queued (the driver is synchronous: a long wait would stop the server); reads still answer', async () => {
+    const path = join(tmp, `locked-${Math.random().toString(36).slice(2)}.db`);
+    const store = await openStore({ kind: 'sqlite', path });
+    const { openSqlite } = await import('../src/store/sql-driver.js');
+    const other = await openSqlite(path);
+    try {
+      store.add(result('l:tcp', 'l', 'passing', 3, NOW));
+      await store.flush();
+      await other.exec('BEGIN EXCLUSIVE');
+      store.add(result('l:tcp', 'l', 'critical', 4, NOW + 10_000));
+      const started = performance.now();
+      await expect(store.flush()).rejects.toThrow(/locked|busy/i);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect((await store.summary('l', NOW + 20_000)).uptime24h).toBe(1);
+      await other.exec('COMMIT');
+      await store.flush();
+      expect((await store.summary('l', NOW + 20_000)).uptime24h).toBe(0.5);
+    } finally {
+      await other.close();
+      await store.close();
+    }
+  });
+});

@@ -158,6 +158,13 @@ describe('limits and validation', () => {
     const pre = await rawRequest(server.url, '/api/profiles/tools/up', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it('lets no other site frame the dashboard, and no body be read as another type than it says', async () => {
+    for (const path of ['/', '/api/services', '/no-such-route']) {
+      const res = await rawRequest(server.url, path);
+      expect([res.headers['x-frame-options'], res.headers['content-security-policy'], res.headers['x-content-type-options']], path).toEqual(['DENY', "frame-ancestors 'none'", 'nosniff']);
+    }
+  });
 });
 
 describe('the Host header (DNS rebinding)', () => {

@@ -24,7 +24,9 @@ export function registerWriteRoutes(app: FastifyInstance, rt: Runtime, token: st
       await work(engine);
       return { ok: true, action, target, message: `${action} ${target}: done`, services };
     } catch (err) {
-      // No engine: 503. A reason berth knows: the status its code means (error-status.ts). Anything else: 500.
+      // No engine: 503. A reason berth knows: the status its code means (error-status.ts). Anything else is a bug:
+      // the server's error handler logs it and answers the generic 500, as for every other route.
+      if (!(err instanceof EngineUnavailableError) && !(err instanceof BerthError)) throw err;
       const { statusCode, error } = err instanceof EngineUnavailableError ? httpErrorOf('ERR_BERTH_ENGINE_UNREACHABLE') : err instanceof BerthError ? httpErrorOf(err.code) : httpErrorOf('');
       const detail = err instanceof BerthError && err.problems.length ? `: ${err.problems.map((p) => p.message).join('; ')}` : '';
       return reply.code(statusCode).send({ statusCode, error, message: `${action} ${target} failed: ${errorLine(err)}${detail}` });

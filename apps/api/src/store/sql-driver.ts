@@ -87,7 +87,9 @@ export async function openSqlite(file: string, source: SqliteSource = sqliteSour
   try {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
-    db.exec('PRAGMA busy_timeout = 5000');
+    // The driver is synchronous: a wait for another process's lock blocks the whole server. Short, then: a flush
+    // that finds the file locked fails at once, keeps its results queued, and the next one (a second later) retries.
+    db.exec('PRAGMA busy_timeout = 100');
   } catch (err) {
     db.close();
     throw err;
@@ -143,16 +145,34 @@ export function redactUrl(url: string): string {
 const CHUNK = 500;
 
 export async function openPostgres(url: string): Promise<SqlDriver> {
-  // One client, not pg's Pool: the store's writes are already batched and serialised, and
+  // One client at a time, not pg's Pool: the store's writes are already batched and serialised, and
   // pg's index pulls pg-pool, which breaks under runners that resolve with the "import" condition.
   const { default: Client } = await import('pg/lib/client.js');
-  const client = new Client({ connectionString: url });
-  client.on('error', () => {}); // a dropped connection is reported by the next query
-  await client.connect();
+  type PgClient = InstanceType<typeof Client>;
+  // A client whose connection dropped (PostgreSQL restarted, a network blip) is never usable again: it is put
+  // aside and the next statement connects a new one, so the store comes back when the server does.
+  let client: PgClient | undefined;
+  const connected = async (): Promise<PgClient> => {
+    if (client) return client;
+    const fresh = new Client({ connectionString: url });
+    const putAside = () => {
+      if (client === fresh) client = undefined;
+    };
+    fresh.on('error', () => {
+      putAside();
+      void fresh.end().catch(() => {});
+    });
+    fresh.on('end', putAside);
+    await fresh.connect();
+    client = fresh;
+    return fresh;
+  };
+  await connected();
   // Transactions take the connection for themselves; other statements wait behind them.
   let chain: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = chain.then(fn, fn);
+  const exclusive = <T>(fn: (c: PgClient) => Promise<T>): Promise<T> => {
+    const run = async () => fn(await connected());
+    const next = chain.then(run, run);
     chain = next.catch(() => {});
     return next;
   };
@@ -160,26 +180,31 @@ export async function openPostgres(url: string): Promise<SqlDriver> {
   return {
     dialect: 'postgres',
     location: redactUrl(url),
-    exec: (sql) => exclusive(async () => void (await client.query(sql))),
-    all: <T extends Row>(sql: string, params: unknown[] = []) => exclusive(async () => (await client.query(q(sql), params)).rows as T[]),
-    run: (sql, params = []) => exclusive(async () => void (await client.query(q(sql), params))),
+    exec: (sql) => exclusive(async (c) => void (await c.query(sql))),
+    all: <T extends Row>(sql: string, params: unknown[] = []) => exclusive(async (c) => (await c.query(q(sql), params)).rows as T[]),
+    run: (sql, params = []) => exclusive(async (c) => void (await c.query(q(sql), params))),
     insert: (table, columns, rows) =>
-      exclusive(async () => {
+      exclusive(async (c) => {
         // Multi-row VALUES in chunks: one round trip per chunk, all in one transaction.
-        await client.query('BEGIN');
+        await c.query('BEGIN');
         try {
           for (let i = 0; i < rows.length; i += CHUNK) {
             const chunk = rows.slice(i, i + CHUNK);
             let n = 0;
             const values = chunk.map((r) => `(${r.map(() => `$${++n}`).join(', ')})`).join(', ');
-            await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ON CONFLICT DO NOTHING`, chunk.flat());
+            await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ON CONFLICT DO NOTHING`, chunk.flat());
           }
-          await client.query('COMMIT');
+          await c.query('COMMIT');
         } catch (err) {
-          await client.query('ROLLBACK').catch(() => {});
+          await c.query('ROLLBACK').catch(() => {});
           throw err;
         }
       }),
-    close: () => exclusive(() => client.end()),
+    close: async () => {
+      await chain.catch(() => {});
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => {});
+    },
   };
 }

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export interface PgCluster {
   url: string;
   port: number;
+  /** Restarts the server (fast shutdown: every connection is dropped), and waits until it takes connections again. */
+  restart(): void;
   stop(): void;
 }
 
@@ -63,6 +65,9 @@ export async function startPostgres(): Promise<PgCluster> {
   return {
     url: `postgres://berth@127.0.0.1:${port}/postgres`,
     port,
+    restart() {
+      run(pgCtl, ['-D', data, '-l', join(dir, 'log'), '-m', 'fast', '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'restart']);
+    },
     stop() {
       if (stopped) return;
       stopped = true;

@@ -9,7 +9,7 @@ const SUGGESTIONS_PER_KIND = 50;
 /** Up to this many names are listed when none is close ("known: a, b, c"); beyond that the list helps nobody. */
 const KNOWN_LISTED = 20;
 
-/** Cross-references inside one spec: every profile, service, module, network, engine, secret and config named must exist; no dependency cycles; one engine per service. */
+/** Cross-references inside one spec: every profile, service, module, network, engine, secret and config named must exist; no dependency cycles; one engine per service; no connection named as a service. */
 export function checkReferences(spec: BerthSpec): Ref[] {
   const out: Ref[] = [];
   const services = new Set(Object.keys(spec.services));
@@ -69,6 +69,13 @@ export function checkReferences(spec: BerthSpec): Ref[] {
       v.required.modules.forEach((m, i) => {
         if (!modules.has(m)) missing('module', m, modules, ['env', name, 'required', 'module', ...(v.required.kind === 'module' && v.required.modules.length > 1 ? [i] : [])], '; declare it under `modules`');
       });
+    }
+  }
+
+  // health checks, their history and the API's routes know a subject by its name alone (`berth health db`, /api/services/db)
+  for (const id of Object.keys(spec.connections)) {
+    if (services.has(id)) {
+      out.push({ code: 'connection-named-as-service', severity: 'error', path: ['connections', id], message: `connection "${id}" has the name of a service: health checks, their history and the API know each by its name alone (rename one)` });
     }
   }
 
