@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { Duration, EnvVarName, Identifier, PortNumber } from './common.js';
+import { Duration, EnvVarName, Identifier, PortNumber, PositiveDuration } from './common.js';
 import { deferred, once } from './deferred.js';
 
 /** Options every check kind shares: timing, retries and flap damping (built with the first kind a spec uses). */
 const CheckTiming = once(() => ({
   name: z.string().optional().describe('A label for this check; defaults to its kind and target.'),
   severity: z.enum(['critical', 'warning']).default('critical').describe('What a failure of this check means for the stack: critical, or only a warning.'),
-  timeout: Duration.optional().describe('Total time the check may take (default 2s).'),
-  connectTimeout: Duration.optional().describe('Time allowed to connect (default: the total timeout).'),
-  interval: Duration.optional().describe('How often `berth serve` runs this check (default 10s).'),
+  timeout: PositiveDuration.optional().describe('Total time the check may take (default 2s).'),
+  connectTimeout: PositiveDuration.optional().describe('Time allowed to connect (default: the total timeout).'),
+  interval: PositiveDuration.optional().describe('How often `berth serve` runs this check (default 10s).'),
   retries: z.number().int().min(0).max(10).optional().describe('Extra attempts, with backoff, before a run counts as failed (default 0).'),
   startPeriod: Duration.optional().describe('After the service starts, failures within this period report "starting" instead of critical.'),
   failureThreshold: z.number().int().min(1).optional().describe('Consecutive failed runs before the check turns critical (default 1).'),

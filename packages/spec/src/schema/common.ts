@@ -24,6 +24,12 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
+/**
+ * The longest wait berth can keep: Node's timers hold a signed 32-bit count of milliseconds (about 24.8 days), and
+ * fire after 1 ms for anything longer, so a check "timed out after 34 d" in 12 ms.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** A duration: a Compose-style string ("2s", "1m30s", "500ms") or a number of milliseconds. Parsed to milliseconds. */
 export const Duration = z
   .union([
@@ -31,7 +37,11 @@ export const Duration = z
     z.string().refine((s) => parseDuration(s) !== undefined, { message: 'is not a duration such as "2s", "500ms" or "1m30s"' }),
   ])
   .transform((v) => (typeof v === 'number' ? v : parseDuration(v)!))
+  .refine((ms) => ms <= MAX_DURATION_MS, { message: 'is longer than berth can wait (24 days at most)' })
   .describe('A duration such as "2s", "500ms" or "1m30s", or a number of milliseconds.');
+
+/** A duration that must be longer than 0: how long a check may take, how often it runs. */
+export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: 'must be longer than 0' });
 
 export const PortNumber = z
   .number({ error: 'must be a port number' })
