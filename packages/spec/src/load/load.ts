@@ -9,6 +9,7 @@ import type { SourceDocument } from './yaml-document.js';
 import { parseYamlAs } from './parse-as.js';
 import type { z } from 'zod';
 import { checkReferences } from './references.js';
+import { utf8Text } from '../util/utf8-text.js';
 
 export interface Loaded<T> {
   /** The file as the user should read it in messages (relative to the cwd when inside it). */
@@ -33,7 +34,9 @@ function readSource(path: string, cwd: string, options: { pipe?: boolean } = {})
   const not = notAFile(path, options);
   if (not) return { file, problems: [{ code: not === 'a directory' ? 'file-not-found' : 'file-unreadable', severity: 'error', file, message: `is ${not}, not a file` }] };
   try {
-    return { file, text: readFileSync(path, 'utf8'), problems: [] };
+    const read = utf8Text(readFileSync(path));
+    if ('text' in read) return { file, text: read.text, problems: [] };
+    return { file, problems: [{ code: 'file-unreadable', severity: 'error', file, line: read.line, col: read.col, message: 'is not UTF-8 text from here on (save it as UTF-8)' }] };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'file-unreadable';
     return { file, problems: [{ code, severity: 'error', file, message: unreadableReason(err) }] };
