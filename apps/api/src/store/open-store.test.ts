@@ -18,3 +18,34 @@ describe('parseStoreOption', () => {
     expect(describeStore({ kind: 'postgres', url: 'postgres://u:hunter22@localhost:5434/db' })).not.toContain('hunter22');
   });
 });
+
+describe('openStore on a file that is not berth\'s', () => {
+  it('refuses a SQLite database of something else and leaves it as it was (journal mode, tables); names a file that is no database', async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openStore } = await import('./open-store.js');
+    const { openSqlite } = await import('./sql-driver.js');
+    const dir = mkdtempSync(join(tmpdir(), 'berth-foreign-store-'));
+    try {
+      const path = join(dir, 'app.db');
+      const app = await openSqlite(path);
+      await app.exec('PRAGMA journal_mode = DELETE; CREATE TABLE results (id INTEGER); CREATE TABLE users (name TEXT)');
+      await app.close();
+      await expect(openStore({ kind: 'sqlite', path })).rejects.toMatchObject({
+        code: 'ERR_BERTH_STORE',
+        message: `${path} is a SQLite database of something else (tables: results, users); berth left it as it was`,
+      });
+      // the file header's read and write versions (bytes 18 and 19): 1 for a rollback journal, 2 once switched to WAL
+      expect([...readFileSync(path).subarray(18, 20)]).toEqual([1, 1]);
+      const after = await openSqlite(path);
+      expect((await after.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((t) => t.name)).toEqual(['results', 'users']);
+      await after.close();
+      const text = join(dir, 'notes.txt');
+      writeFileSync(text, 'not a database at all, just some text that is long enough to be read as a header\n'.repeat(20));
+      await expect(openStore({ kind: 'sqlite', path: text })).rejects.toMatchObject({ code: 'ERR_BERTH_STORE', hint: 'it is not a SQLite database: point --store at a file of its own' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -35,13 +35,13 @@ export async function openStore(location: StoreLocation, retention?: RetentionOp
   try {
     if (location.kind === 'sqlite') {
       ensureStateDir(dirname(location.path));
-      return await HistoryStore.open(await openSqlite(location.path), retention);
+      return await HistoryStore.open(await openSqlite(location.path, undefined, { ownTable: 'schema_version' }), retention);
     }
     return await HistoryStore.open(await openPostgres(location.url), retention);
   } catch (err) {
     if (err instanceof BerthError) throw err;
     throw new BerthError('ERR_BERTH_STORE', `cannot open the history store ${describeStore(location)}: ${(err as Error).message}`, {
-      hint: location.kind === 'postgres' ? 'is PostgreSQL running there, and may this user connect?' : 'is the directory writable?',
+      hint: location.kind === 'postgres' ? 'is PostgreSQL running there, and may this user connect?' : /not a database/i.test((err as Error).message) ? 'it is not a SQLite database: point --store at a file of its own' : 'is the directory writable?',
     });
   }
 }

@@ -8,6 +8,7 @@
  * better-sqlite3 addon (Node 20, 22.12). Both are the same SQLite and the same file format, so a history file
  * written under one Node opens under another; on 22 and 24 nothing native has to be compiled or loaded.
  */
+import { BerthError } from '@berth/spec';
 export type Row = Record<string, unknown>;
 
 export interface SqlDriver {
@@ -81,10 +82,22 @@ async function openSqliteDatabase(file: string, source: SqliteSource): Promise<S
   return new Database(file) as unknown as SqliteDatabase;
 }
 
-/** Opens (creating) the SQLite file FILE, from `source` (default: the first of sqliteSources()). */
-export async function openSqlite(file: string, source: SqliteSource = sqliteSources()[0]!): Promise<SqlDriver> {
+/**
+ * Opens (creating) the SQLite file FILE, from `source` (default: the first of sqliteSources()). With `ownTable`, a
+ * database that has tables but not that one belongs to something else: it is refused before anything is changed
+ * in it (the WAL journal mode below is kept in the file, and a migration would add tables).
+ */
+export async function openSqlite(file: string, source: SqliteSource = sqliteSources()[0]!, options: { ownTable?: string } = {}): Promise<SqlDriver> {
   const db = await openSqliteDatabase(file, source);
   try {
+    if (options.ownTable) {
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+      if (tables.length && !tables.includes(options.ownTable)) {
+        throw new BerthError('ERR_BERTH_STORE', `${file} is a SQLite database of something else (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); berth left it as it was`, {
+          hint: 'point --store at a file of its own, such as sqlite:.berth/history.db',
+        });
+      }
+    }
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
     // The driver is synchronous: a wait for another process's lock blocks the whole server. Short, then: a flush
