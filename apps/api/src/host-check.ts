@@ -36,8 +36,9 @@ function thisMachine(): { addresses: string[]; name: string } {
 export function misdirected(header: string | undefined, allowed: Set<string>): { statusCode: 421; error: string; message: string } | undefined {
   const host = hostOf(header);
   if (host !== undefined && allowed.has(host)) return undefined;
-  const names = [...allowed].map((h) => (h.includes(':') ? `[${h}]` : h)).join(', ');
-  return { statusCode: 421, error: 'Misdirected Request', message: `berth serve answers only as ${names}; this request named ${header ? `"${header}"` : 'no host'}` };
+  // the names berth answers as are not listed: on every interface they are the machine's addresses and host name,
+  // which a client that could not name the server has no business learning
+  return { statusCode: 421, error: 'Misdirected Request', message: `berth serve does not answer as ${header ? `"${header}"` : 'no host'}: use the URL it printed` };
 }
 
 /** Answers 421 to a request whose Host header names something berth does not listen as. */

@@ -3,7 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { BerthError } from '@berth/spec';
 import { httpErrorOf } from './error-status.js';
-import { allowedHosts, installHostCheck, misdirected } from './host-check.js';
+import { allowedHosts, hostOf, installHostCheck, misdirected } from './host-check.js';
 import { installJsonParser } from './json-body.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import { registerReadRoutes } from './routes/read-routes.js';
@@ -142,6 +142,9 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
       } catch (err) {
         throw listenFailure(err, host, port);
       }
+      // a --host NAME listens on what the name resolves to, and the URL berth prints names that address: it answers as both
+      const listened = hostOf(new URL(address).host);
+      if (listened) hosts.add(listened);
       // the checks start once the server listens: a server that could not listen leaves nothing running
       if (!started) runtime.start();
       started = true;

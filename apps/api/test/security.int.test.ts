@@ -174,6 +174,8 @@ describe('the Host header (DNS rebinding)', () => {
       expect(res.status, path).toBe(421);
       expect(JSON.parse(res.body)).toMatchObject({ statusCode: 421, error: 'Misdirected Request' });
       expect(res.body).not.toContain('"services"');
+      // it says what was refused, and lists none of the names it answers as (on every interface: the machine's addresses)
+      expect(JSON.parse(res.body).message).toBe(`berth serve does not answer as "rebind.evil.example:${new URL(server.url).port}": use the URL it printed`);
     }
     const write = await rawRequest(server.url, '/api/profiles/tools/up', { method: 'POST', headers: { host: 'rebind.evil.example', authorization: `Bearer ${TOKEN}` } });
     expect(write.status).toBe(421);
