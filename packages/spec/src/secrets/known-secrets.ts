@@ -3,6 +3,8 @@ import { notAFile } from '../util/not-a-file.js';
 import { join, resolve } from 'node:path';
 import { parseDotEnv } from '../analysis/dotenv.js';
 import type { BerthSpec } from '../schema/spec.js';
+import { HealthCheck } from '../schema/check.js';
+import { discriminatorValuesAt } from '../load/schema-walk.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, type Redactor } from './redactor.js';
 import { specSecrets, urlSecrets } from './in-spec.js';
@@ -51,6 +53,14 @@ const readDotEnv = (path: string): Record<string, string> => {
 };
 
 /**
+ * Words berth itself prints as data: the check types ("postgres", "container"). A secret equal to one (the common
+ * POSTGRES_PASSWORD=postgres) cannot be hidden without breaking every answer that names the type (the dashboard reads
+ * them, the check ids and metrics labels carry them), and is in all of them anyway: it is not redacted.
+ */
+let outputWords: Set<string> | undefined;
+const isOutputWord = (value: string) => (outputWords ??= new Set(discriminatorValuesAt(HealthCheck, undefined, []))).has(value);
+
+/**
  * The redactor for a spec as it runs here: secretValues fed by the process env, the `.env` beside the
  * spec and the services' env files (read from `specDir`), and `otherEnvFiles` (a `--env-file` the run reads). What every edge that prints or serves text
  * from a container or a check passes that text through: the CLI, the API, its event stream and history.
@@ -59,5 +69,6 @@ export function redactorFor(input: { spec?: BerthSpec; specDir?: string; env?: R
   const envFile = input.specDir ? readDotEnv(join(input.specDir, '.env')) : {};
   const serviceEnvFiles = input.specDir ? Object.values(input.spec?.services ?? {}).flatMap((s) => (s.envFile ?? []).map((f) => readDotEnv(resolve(input.specDir!, f)))) : [];
   // any other file the run reads values from (--env-file) is read as the services' are: its secrets are as secret
-  return makeRedactor(secretValues({ ...input, envFile, serviceEnvFiles: [...serviceEnvFiles, ...(input.otherEnvFiles ?? [])] }));
+  const values = secretValues({ ...input, envFile, serviceEnvFiles: [...serviceEnvFiles, ...(input.otherEnvFiles ?? [])] });
+  return makeRedactor(values.filter((v) => !isOutputWord(v)));
 }

@@ -106,6 +106,11 @@ describe('secretValues', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("leaves a secret that is one of berth's own words (a check type) in what berth prints, and hides the others", () => {
+    const redact = redactorFor({ env: { POSTGRES_PASSWORD: 'postgres', MINIO_ROOT_PASSWORD: 'container', API_TOKEN: 'tok-postgres-42' } });
+    expect(redact('{"type":"postgres","kind":"container","id":"connection:db/postgres :5999","token":"tok-postgres-42"}')).toBe(`{"type":"postgres","kind":"container","id":"connection:db/postgres :5999","token":"${REDACTED}"}`);
+  });
 });
 
 describe('credentials of a check\'s request', () => {
