@@ -118,7 +118,26 @@ for (const s of stores) {
   });
 }
 
-describe.skipIf(!!pgSkip)(`the history store on a PostgreSQL that restarts${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
+describe.skipIf(!!pgSkip)(`the history store on a PostgreSQL that restarts, or that two servers share${pgSkip ? ` (skipped: ${pgSkip})` : ''}`, () => {
+  it('two servers rolling up the same hours at once count each hour once', async () => {
+    const url = cluster!.url;
+    const a = await openStore({ kind: 'postgres', url });
+    const b = await openStore({ kind: 'postgres', url });
+    try {
+      const all = tenDays();
+      for (const r of all) a.add(r);
+      await a.flush();
+      await Promise.all([a.maintain(NOW), b.maintain(NOW), a.maintain(NOW), b.maintain(NOW)]);
+      const [row] = await a.db.all<{ total: number }>('SELECT sum(total) AS total FROM hourly');
+      // every result before the current hour is in exactly one roll-up
+      expect(Number(row!.total)).toBe(all.filter((r) => Date.parse(r.checkedAt) < Math.floor(NOW / HOUR) * HOUR).length);
+    } finally {
+      await a.db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
+      await a.close();
+      await b.close();
+    }
+  }, 90_000);
+
   it('comes back when PostgreSQL restarts: what was queued meanwhile is written, and reads answer', async () => {
     const store = await openStore({ kind: 'postgres', url: cluster!.url });
     try {

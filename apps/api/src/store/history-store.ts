@@ -162,10 +162,14 @@ export class HistoryStore {
   /** Rolls completed hours into `hourly`, then drops raw rows and roll-ups past retention. */
   async maintain(now = Date.now()): Promise<void> {
     await this.flush();
-    const from = await this.watermark();
     const to = Math.floor(now / HOUR) * HOUR;
-    if (to > from) {
-      await this.db.run(
+    // The roll-up and its watermark in one transaction that holds the write lock: a crash between them, or two
+    // servers on one store rolling up at once, would count the same hours twice. The watermark is read inside it.
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.all<{ value: string }>("SELECT value FROM meta WHERE key = 'rollup_watermark'");
+      const from = row ? Number(row.value) : 0;
+      if (to <= from) return;
+      await tx.run(
         `INSERT INTO hourly (check_key, hour, total, up, down, latency_sum, latency_max)
          SELECT check_key, (t / ${HOUR}) * ${HOUR} AS hour, count(*), sum(CASE WHEN status <= 1 THEN 1 ELSE 0 END), sum(CASE WHEN status = 2 THEN 1 ELSE 0 END), sum(latency), max(latency)
          FROM results WHERE t >= ? AND t < ? GROUP BY check_key, (t / ${HOUR}) * ${HOUR}
@@ -173,8 +177,8 @@ export class HistoryStore {
            latency_sum = hourly.latency_sum + excluded.latency_sum, latency_max = CASE WHEN excluded.latency_max > hourly.latency_max THEN excluded.latency_max ELSE hourly.latency_max END`,
         [from, to],
       );
-      await this.db.run("INSERT INTO meta (key, value) VALUES ('rollup_watermark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(to)]);
-    }
+      await tx.run("INSERT INTO meta (key, value) VALUES ('rollup_watermark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(to)]);
+    });
     // Per check, so the (check_key, t) key serves the delete.
     for (const key of this.keys.values()) await this.db.run('DELETE FROM results WHERE check_key = ? AND t < ?', [key, Math.min(to, now - this.rawMs)]);
     await this.db.run('DELETE FROM hourly WHERE hour < ?', [now - this.hourlyMs]);

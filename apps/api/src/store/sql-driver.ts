@@ -20,6 +20,12 @@ export interface SqlDriver {
   run(sql: string, params?: unknown[]): Promise<void>;
   /** Inserts many rows in one transaction; a row whose key is already there is skipped. */
   insert(table: string, columns: string[], rows: unknown[][]): Promise<void>;
+  /**
+   * Runs `work` in one transaction that holds the database's write lock from its start (SQLite's BEGIN IMMEDIATE,
+   * a PostgreSQL advisory lock): another process running the same work waits (or fails) instead of interleaving.
+   * All or nothing: a throw rolls it back.
+   */
+  transaction<T>(work: (tx: Pick<SqlDriver, 'all' | 'run'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -130,6 +136,18 @@ export async function openSqlite(file: string, source: SqliteSource = sqliteSour
         throw err;
       }
     },
+    transaction: async (work) => {
+      // the driver is synchronous underneath: no other statement of this process runs between these
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = await work({ all: async (sql, params = []) => prepare(sql).all(...params) as never, run: async (sql, params = []) => void prepare(sql).run(...params) });
+        db.exec('COMMIT');
+        return out;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
     close: async () => {
       cache.clear();
       db.close();
@@ -208,6 +226,20 @@ export async function openPostgres(url: string): Promise<SqlDriver> {
             await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ON CONFLICT DO NOTHING`, chunk.flat());
           }
           await c.query('COMMIT');
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      }),
+    transaction: (work) =>
+      exclusive(async (c) => {
+        await c.query('BEGIN');
+        try {
+          // one key for every berth on this database: the second waits for the first to commit
+          await c.query('SELECT pg_advisory_xact_lock(7420)');
+          const out = await work({ all: async (sql, params = []) => (await c.query(q(sql), params)).rows as never, run: async (sql, params = []) => void (await c.query(q(sql), params)) });
+          await c.query('COMMIT');
+          return out;
         } catch (err) {
           await c.query('ROLLBACK').catch(() => {});
           throw err;
