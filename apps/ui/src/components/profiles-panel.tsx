@@ -11,12 +11,13 @@ const stateClass = { running: 's-passing', partial: 's-warning', stopped: 's-unk
 
 /** Profiles with up and down buttons; asks for the token on first use and again if it is refused. */
 export function ProfilesPanel({ data, onChanged }: { data: ProfilesResponse; onChanged: () => void }) {
-  const [busy, setBusy] = useState<Action | null>(null);
+  // every profile with an action in flight: two profiles may run at once, and each keeps its buttons off until its own ends
+  const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const [asking, setAsking] = useState<{ pending: Action; note?: string } | null>(null);
   const [messages, setMessages] = useState<Record<string, { ok: boolean; text: string }>>({});
 
   async function run(act: Action, token: string) {
-    setBusy(act);
+    setBusy((b) => new Set(b).add(act.name));
     setMessages((m) => ({ ...m, [act.name]: { ok: true, text: act.action === 'up' ? 'Starting…' : 'Stopping…' } }));
     try {
       const res = await api.profileAction(act.name, act.action, token);
@@ -29,7 +30,11 @@ export function ProfilesPanel({ data, onChanged }: { data: ProfilesResponse; onC
         setAsking({ pending: act, note: 'That token was refused; check it and try again.' });
       } else setMessages((m) => ({ ...m, [act.name]: { ok: false, text: e instanceof Error ? e.message : String(e) } }));
     } finally {
-      setBusy(null);
+      setBusy((b) => {
+        const left = new Set(b);
+        left.delete(act.name);
+        return left;
+      });
     }
   }
 
@@ -48,7 +53,7 @@ export function ProfilesPanel({ data, onChanged }: { data: ProfilesResponse; onC
         <ul className="profiles">
           {data.profiles.map((p) => {
             const msg = messages[p.name];
-            const isBusy = busy?.name === p.name;
+            const isBusy = busy.has(p.name);
             return (
               <li key={p.name} data-profile={p.name} data-state={p.state}>
                 <div className="profile-head">
