@@ -99,21 +99,22 @@ describe('HTTP checks against hostile loopback servers', () => {
 
   it('credentials are not sent on to another port; headers that are not credentials are', async () => {
     const seen: Record<string, string | string[] | undefined>[] = [];
-    const record = (req: http.IncomingMessage) => seen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie, proxy: req.headers['proxy-authorization'], tenant: req.headers['x-tenant'] });
+    const record = (req: http.IncomingMessage) => seen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie, proxy: req.headers['proxy-authorization'], apiKey: req.headers['x-api-key'], tenant: req.headers['x-tenant'] });
     const other = await httpServer((req, res) => (record(req), res.end('ok')));
     const { port } = await httpServer((req, res) => {
       record(req);
       res.writeHead(302, { location: req.url === '/start' ? '/same' : `http://127.0.0.1:${other.port}/elsewhere` });
       res.end();
     });
-    const headers = { Authorization: 'Bearer sk-live-0123456789', Cookie: 'session=0123456789', 'Proxy-Authorization': 'Basic cHJveHk6cHc=', 'X-Tenant': 'acme' };
+    const headers = { Authorization: 'Bearer sk-live-0123456789', Cookie: 'session=0123456789', 'Proxy-Authorization': 'Basic cHJveHk6cHc=', 'X-Api-Key': 'key-0123456789', 'X-Tenant': 'acme' };
     const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/start`, headers }));
     expect(r.status).toBe('passing');
-    const kept = { authorization: headers.Authorization, cookie: headers.Cookie, proxy: headers['Proxy-Authorization'], tenant: 'acme' };
+    const kept = { authorization: headers.Authorization, cookie: headers.Cookie, proxy: headers['Proxy-Authorization'], apiKey: headers['X-Api-Key'], tenant: 'acme' };
     expect(seen).toEqual([
       { url: '/start', ...kept },
       { url: '/same', ...kept }, // the same origin keeps them
-      { url: '/elsewhere', authorization: undefined, cookie: undefined, proxy: undefined, tenant: 'acme' },
+      // a header named as a secret (X-Api-Key) is a credential too
+      { url: '/elsewhere', authorization: undefined, cookie: undefined, proxy: undefined, apiKey: undefined, tenant: 'acme' },
     ]);
   });
 

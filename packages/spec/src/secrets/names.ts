@@ -18,10 +18,11 @@ const NOT_SECRET = /(?:PUBLIC_?KEY|_KEY_(?:ID|NAME|PATH|FILE)|_FILE|_PATH)$/;
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
 /**
- * Whether an HTTP request header carries a credential, whatever its case: berth's one list of them. Their values
- * are secrets (validate warns at a literal one, the redactor hides it), and a health check never sends them on to
- * another origin when it follows a redirect. Pure.
+ * Whether an HTTP request header carries a credential, whatever its case: RFC 9110's and the Cookie, and any header
+ * whose name looks secret by the variables' rule (`X-Api-Key`, `X-Auth-Token`, `Private-Token`, `X-Vault-Token`: the
+ * name read as `X_API_KEY`). Their values are secrets (validate warns at a literal one, the redactor hides it), and a
+ * health check never sends them on to another origin when it follows a redirect. Pure.
  */
 export function isCredentialHeader(name: string): boolean {
-  return CREDENTIAL_HEADERS.has(name.toLowerCase());
+  return CREDENTIAL_HEADERS.has(name.toLowerCase()) || looksSecret(name.replace(/-/g, '_'));
 }

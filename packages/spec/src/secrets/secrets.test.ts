@@ -127,6 +127,9 @@ describe('credentials of a check\'s request', () => {
     '      - type: http',
     '        url: http://127.0.0.1:18942/ready',
     '        headers: { cookie: "session=cookie-value-98765", Proxy-Authorization: "Bearer ${UPSTREAM}" }',
+    '      - type: http',
+    '        url: http://127.0.0.1:18942/v1',
+    '        headers: { X-Api-Key: api-key-literal-31337 }',
     '',
   ].join('\n');
   const parsed = parseSpec(text, 'berth.yaml');
@@ -136,12 +139,13 @@ describe('credentials of a check\'s request', () => {
       'berth.yaml:8:14: warning: this URL carries a password, written in the spec, where whoever reads the repo reads it (keep the password in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text (a check\'s url does))',
       'berth.yaml:9:35: warning: the Authorization header carries a credential, written in the spec, where whoever reads the repo reads it (keep the credential in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE}: a check\'s headers take Compose text (Authorization: Bearer ${API_TOKEN}))',
       'berth.yaml:12:28: warning: the cookie header carries a credential, written in the spec, where whoever reads the repo reads it (keep the credential in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE}: a check\'s headers take Compose text (Authorization: Bearer ${API_TOKEN}))',
+      'berth.yaml:15:31: warning: the X-Api-Key header carries a credential, written in the spec, where whoever reads the repo reads it (keep the credential in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE}: a check\'s headers take Compose text (Authorization: Bearer ${API_TOKEN}))',
     ]);
   });
   it('their values, the credential after the scheme, what they refer to, and the Basic form of URL credentials are redacted', () => {
     const redact = makeRedactor(secretValues({ spec: parsed.value!, env: { UPSTREAM: 'upstream-token-42424242' } }));
-    const echoed = `authorization: Basic ${basic('admin:pw')}; token sk-live-0123456789abcdef; Bearer sk-live-0123456789abcdef; cookie: session=cookie-value-98765; proxy: upstream-token-42424242; x-tenant: acme-corporation`;
-    expect(redact(echoed)).toBe(`authorization: Basic ${REDACTED}; token ${REDACTED}; ${REDACTED}; cookie: ${REDACTED}; proxy: ${REDACTED}; x-tenant: acme-corporation`);
+    const echoed = `authorization: Basic ${basic('admin:pw')}; token sk-live-0123456789abcdef; Bearer sk-live-0123456789abcdef; cookie: session=cookie-value-98765; proxy: upstream-token-42424242; x-tenant: acme-corporation; key api-key-literal-31337`;
+    expect(redact(echoed)).toBe(`authorization: Basic ${REDACTED}; token ${REDACTED}; ${REDACTED}; cookie: ${REDACTED}; proxy: ${REDACTED}; x-tenant: acme-corporation; key ${REDACTED}`);
   });
 });
 
