@@ -167,6 +167,13 @@ describe('gpuVerdict: the devcontainer\'s GPU request against this host', () => 
     expect(r.cuda).toMatchObject({ status: 'unknown', reason: 'cannot tell whether the driver runs CUDA 12.4.1: the driver version is not known' });
   });
 
+  it('a driver that does not say its versions (N/A): nothing blocks it (exit 0), but berth does not claim it fits', () => {
+    const s = spec({ devcontainer: { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { vendor: 'nvidia' } } });
+    const silent: GpuDetection = { ...detectionOld, driverVersion: undefined, cudaVersion: undefined };
+    const r = gpuVerdict(s, silent);
+    expect([r.status, r.summary]).toEqual(['fits', "may fit (berth could not tell the driver's CUDA version): the devcontainer needs CUDA 12.4.1; 1 GPU(s), driver unknown, CUDA unknown"]);
+  });
+
   it('says when nvidia-smi gives no memory size to compare with', () => {
     const r = gpuVerdict(ask({ memory: '8gb' }), { ...detectionOld, driverVersion: '535.54.03', cudaVersion: '12.2' });
     expect(r.status).toBe('fits');

@@ -175,7 +175,7 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
   return {
     status,
     fits: status !== 'does-not-fit',
-    summary: unusable.length ? `the devcontainer's GPU is optional: it opens here, but without a usable GPU (${unusable[0]})` : summarize(status, requirement, detection, cuda),
+    summary: unusable.length ? `the devcontainer's GPU is optional: it opens here, but without a usable GPU (${unusable[0]})` : summarize(status, requirement, detection, cuda, hostCuda),
     requirement,
     detection,
     ...(cuda ? { cuda } : {}),
@@ -185,7 +185,7 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
   };
 }
 
-function summarize(status: GpuReport['status'], req: GpuRequirement, detection: GpuDetection, cuda: CudaVerdict | undefined): string {
+function summarize(status: GpuReport['status'], req: GpuRequirement, detection: GpuDetection, cuda: CudaVerdict | undefined, hostCuda: { status: string } | undefined): string {
   const found =
     detection.status === 'ok'
       ? `${detection.gpus.length} GPU(s), driver ${detection.driverVersion ?? 'unknown'}, CUDA ${detection.cudaVersion ?? 'unknown'}`
@@ -193,5 +193,8 @@ function summarize(status: GpuReport['status'], req: GpuRequirement, detection: 
   const need = req.cuda ? `CUDA ${req.cuda}` : 'a GPU';
   if (status === 'not-needed') return `the spec asks for no GPU; ${found}`;
   const how = cuda?.status === 'minor-version' ? ' (minor version compatibility, limited features)' : '';
-  return status === 'fits' ? `fits: the devcontainer needs ${need}; ${found}${how}` : `does not fit: the devcontainer needs ${need}; ${found}`;
+  if (status !== 'fits') return `does not fit: the devcontainer needs ${need}; ${found}`;
+  // nothing blocks it, but what would have been compared could not be read (a driver that prints N/A): no "fits"
+  const unsure = cuda?.status === 'unknown' || hostCuda?.status === 'unknown';
+  return unsure ? `may fit (berth could not tell the driver's CUDA version): the devcontainer needs ${need}; ${found}` : `fits: the devcontainer needs ${need}; ${found}${how}`;
 }

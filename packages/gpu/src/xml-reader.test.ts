@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { child, parseXml, textAt } from './xml-reader.js';
+import { child, MAX_XML_DEPTH, MAX_XML_ELEMENTS, parseXml, textAt } from './xml-reader.js';
 
 describe('parseXml', () => {
   it('reads declaration, DOCTYPE with internal subset, comments, CDATA, entities and attributes', () => {
@@ -38,5 +38,14 @@ describe('parseXml', () => {
     expect(parseXml('').error).toMatch(/no XML element/);
     expect(parseXml('<a>1</a><b/>').error).toMatch(/second document element/);
     expect(parseXml('< not a tag').error).toMatch(/not starting a tag/);
+  });
+
+  it('keeps no more than nvidia-smi ever prints: a flood of nested or empty elements is refused early, not held in memory', () => {
+    const deep = parseXml(`<nvidia_smi_log>${'<a>'.repeat(1_000_000)}`);
+    expect([deep.complete, deep.error]).toEqual([false, `elements nested more than ${MAX_XML_DEPTH} deep`]);
+    const wide = parseXml(`<nvidia_smi_log>${'<a/>'.repeat(MAX_XML_ELEMENTS + 10)}</nvidia_smi_log>`);
+    expect([wide.complete, wide.error]).toEqual([false, 'more than 500,000 elements']);
+    // a real document's depth and size pass
+    expect(parseXml(`<nvidia_smi_log>${'<gpu><fb_memory_usage><total>80 GiB</total></fb_memory_usage></gpu>'.repeat(64)}</nvidia_smi_log>`).complete).toBe(true);
   });
 });

@@ -37,6 +37,13 @@ function safeCodePoint(n: number): string | undefined {
   return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
 }
 
+/**
+ * Bounds on what is kept: nvidia-smi's documents nest under ten deep and hold a few thousand elements per GPU. A
+ * stream of millions of nested or empty elements (30 MB of `<a>`) took 3.3 GB before; past these it is no such output.
+ */
+export const MAX_XML_DEPTH = 64;
+export const MAX_XML_ELEMENTS = 500_000;
+
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
 const ATTR = /\s*([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("([^"]*)"|'([^']*)')/y;
 
@@ -44,6 +51,7 @@ export function parseXml(input: string): XmlDocument {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
+  let elements = 0;
   let i = 0;
   const fail = (error: string): XmlDocument => ({ ...(root ? { root } : {}), complete: false, error });
 
@@ -90,6 +98,8 @@ export function parseXml(input: string): XmlDocument {
       NAME.lastIndex = i + 1;
       const m = NAME.exec(text);
       if (!m) return fail(`"<" not starting a tag at offset ${i}`);
+      if (stack.length >= MAX_XML_DEPTH) return fail(`elements nested more than ${MAX_XML_DEPTH} deep`);
+      if (++elements > MAX_XML_ELEMENTS) return fail(`more than ${MAX_XML_ELEMENTS.toLocaleString('en-US')} elements`);
       const el: XmlElement = { name: m[0], attrs: {}, children: [], text: '' };
       let j = NAME.lastIndex;
       for (;;) {
