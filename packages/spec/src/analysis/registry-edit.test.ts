@@ -28,8 +28,25 @@ describe('addRegistryEntries', () => {
   it('appends a new repo at the end, in block style when the list is block style, with udp and ranges', () => {
     const text = '# top\nregistry: 1\nowner: o\nports:\n  # first\n  - port: 1\n    service: a   # trailing\n';
     const out = addRegistryEntries(text, [{ port: '7000-7010', protocol: 'udp', repo: 'r', service: 'b' }]);
-    expect(out).toBe('# top\nregistry: 1\nowner: o\nports:\n  # first\n  - port: 1\n    service: a # trailing\n  - port: 7000-7010\n    protocol: udp\n    repo: r\n    service: b\n');
+    expect(out).toBe('# top\nregistry: 1\nowner: o\nports:\n  # first\n  - port: 1\n    service: a   # trailing\n  - port: 7000-7010\n    protocol: udp\n    repo: r\n    service: b\n');
     expect(parseRegistry(out).problems).toEqual([]);
+  });
+  it('changes no byte that was there: unpadded braces, aligned comments, an unusual indent, CRLF and a BOM stay; the new line follows its neighbour', () => {
+    const text = '\uFEFFregistry: 1\r\nowner: o\r\nports:\r\n- {port: 9000, repo: other, service: thing}   # aligned\r\n- {port: 8080, repo: app, service: web}      # comments\r\n\r\n# the end\r\n';
+    const out = addRegistryEntries(text, [{ port: 8181, repo: 'app', service: 'admin', description: 'Admin, with a comma: and a colon' }]);
+    expect(out).toBe(
+      '\uFEFFregistry: 1\r\nowner: o\r\nports:\r\n- {port: 9000, repo: other, service: thing}   # aligned\r\n- {port: 8080, repo: app, service: web}      # comments\r\n- {port: 8181, repo: app, service: admin, description: "Admin, with a comma: and a colon"}\r\n\r\n# the end\r\n',
+    );
+    expect(parseRegistry(out).value!.ports.map((p) => p.description ?? p.service)).toEqual(['thing', 'web', 'Admin, with a comma: and a colon']);
+  });
+  it('puts entries of several repos each after its own, in the order given, and ends a last line that had no newline', () => {
+    const text = 'registry: 1\nowner: o\nports:\n    - { port: 1, repo: a, service: s1 }\n    - { port: 2, repo: b, service: s2 }';
+    const out = addRegistryEntries(text, [
+      { port: 3, repo: 'a', service: 's3' },
+      { port: 4, repo: 'b', service: 's4' },
+      { port: 5, repo: 'a', service: 's5' },
+    ]);
+    expect(out).toBe('registry: 1\nowner: o\nports:\n    - { port: 1, repo: a, service: s1 }\n    - { port: 3, repo: a, service: s3 }\n    - { port: 5, repo: a, service: s5 }\n    - { port: 2, repo: b, service: s2 }\n    - { port: 4, repo: b, service: s4 }\n');
   });
   it('turns an empty flow list into a block list', () => {
     const out = addRegistryEntries('registry: 1\nowner: o\nports: []\n', [{ port: 8080, repo: 'r', service: 's' }]);

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseYamlDocument } from '../load/yaml-library.js';
 
 /** A new allocation to write into the registry file. */
@@ -15,9 +15,12 @@ export interface NewRegistryEntry {
 }
 
 /**
- * The registry text with `entries` added to its `ports` list, keeping every comment, blank line and the
- * order of what is there. New entries go after the last entry of the same repo (so repos stay grouped),
- * else at the end, in the style of their neighbours (flow `{ ... }` or block).
+ * The registry text with `entries` added to its `ports` list, keeping every byte that is there: comments, their
+ * alignment, blank lines, the order, the list's own style (`{ port: ... }` padded or not, block entries, the
+ * indentation), CRLF line ends and a BOM. New entries go after the last entry of the same repo (so repos stay
+ * grouped), else at the end, in the style of that neighbour; each is spliced into the text as a line (or lines)
+ * of its own. A list berth cannot splice into (none yet, empty, or a flow list `[...]`) is written out by the
+ * YAML library instead, which keeps comments but not every space.
  */
 export function addRegistryEntries(text: string, entries: NewRegistryEntry[]): string {
   const doc = parseYamlDocument(text);
@@ -28,7 +31,63 @@ export function addRegistryEntries(text: string, entries: NewRegistryEntry[]): s
   if (found !== undefined && !isSeq(found) && !(isScalar(found) && found.value === null)) {
     throw new Error(`its \`ports\` is ${isAlias(found) ? `a YAML alias (*${found.source})` : 'not a list'}, not a list written in place: berth adds entries only to such a list (write the list out, or add the entry by hand)`);
   }
-  let ports = found as YAMLSeq | undefined;
+  if (isSeq(found) && !found.flow && found.items.length) return spliceEntries(text, found as YAMLSeq, entries);
+  return rewriteWithEntries(doc, entries);
+}
+
+/** The index of the entry a new one goes after: the last of its repo, else the last of all. */
+function anchorOf(items: readonly unknown[], entry: NewRegistryEntry): number {
+  let at = -1;
+  items.forEach((item, i) => {
+    if (isMap(item) && entry.repo !== undefined && (item as YAMLMap).get('repo') === entry.repo) at = i;
+  });
+  return at >= 0 ? at : items.length - 1;
+}
+
+/** Splices each entry into the text as lines of its own after its anchor's, in the anchor's style. */
+function spliceEntries(text: string, ports: YAMLSeq, entries: NewRegistryEntry[]): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const items = ports.items as unknown[];
+  // where each anchor's last line ends, and the lines to put there (in the order the entries came)
+  const inserts = new Map<number, string[]>();
+  for (const entry of entries) {
+    const anchor = items[anchorOf(items, entry)] as YAMLMap;
+    const [start, , end] = anchor.range!;
+    const dash = text.lastIndexOf('-', start);
+    const lineStart = text.lastIndexOf('\n', dash) + 1;
+    const indent = text.slice(lineStart, dash);
+    const afterDash = text.slice(dash + 1, start);
+    const lineEnd = text.indexOf('\n', Math.max(end - 1, start));
+    const at = lineEnd === -1 ? text.length : lineEnd + 1;
+    const lines = entryLines(entry, anchor, text.slice(start, end), indent, afterDash).join(eol);
+    inserts.set(at, [...(inserts.get(at) ?? []), lines]);
+  }
+  let out = text;
+  for (const at of [...inserts.keys()].sort((a, b) => b - a)) {
+    const before = at === out.length && !out.endsWith('\n') ? eol : '';
+    out = `${out.slice(0, at)}${before}${inserts.get(at)!.map((l) => `${l}${eol}`).join('')}${out.slice(at)}`;
+  }
+  return out;
+}
+
+/** The lines of one new entry: `- { ... }` padded as the anchor is, or a block mapping indented as the anchor's. */
+function entryLines(entry: NewRegistryEntry, anchor: YAMLMap, anchorText: string, indent: string, afterDash: string): string[] {
+  const entryDoc = new Document(ordered(entry));
+  const node = entryDoc.contents as YAMLMap;
+  if (anchor.flow) {
+    node.flow = true;
+    const padded = /^\{\s/.test(anchorText);
+    return [`${indent}-${afterDash}${entryDoc.toString({ lineWidth: 0, flowCollectionPadding: padded }).trim()}`];
+  }
+  // a block mapping: its keys line up under the anchor's first key
+  const keyIndent = ' '.repeat(indent.length + 1 + afterDash.length);
+  const body = entryDoc.toString({ lineWidth: 0 }).trimEnd().split('\n');
+  return body.map((line, i) => (i === 0 ? `${indent}-${afterDash}${line}` : `${keyIndent}${line}`));
+}
+
+/** The old way, for a list there is nothing to splice into: the library writes the document out again. */
+function rewriteWithEntries(doc: Document.Parsed, entries: NewRegistryEntry[]): string {
+  let ports = doc.get('ports', true) as YAMLSeq | undefined;
   if (!ports || !isSeq(ports)) {
     ports = doc.createNode([]) as YAMLSeq;
     doc.set('ports', ports);
@@ -37,15 +96,11 @@ export function addRegistryEntries(text: string, entries: NewRegistryEntry[]): s
   if (ports.items.length === 0) ports.flow = false;
   for (const entry of entries) {
     const items = ports.items as unknown[];
-    let at = -1;
-    items.forEach((item, i) => {
-      if (isMap(item) && entry.repo !== undefined && (item as YAMLMap).get('repo') === entry.repo) at = i;
-    });
-    const neighbour = items[at >= 0 ? at : items.length - 1];
+    const at = items.length ? anchorOf(items, entry) : -1;
+    const neighbour = items[at];
     const node = doc.createNode(ordered(entry)) as YAMLMap;
     node.flow = isMap(neighbour) ? !!(neighbour as YAMLMap).flow : false;
-    if (at >= 0) items.splice(at + 1, 0, node);
-    else items.push(node);
+    items.splice(at + 1, 0, node);
   }
   return doc.toString({ lineWidth: 0, flowCollectionPadding: true });
 }
