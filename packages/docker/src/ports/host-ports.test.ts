@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freeHostPorts, hostPortProbe, socketsHolding } from './host-ports.js';
+import { freePortsOn, hostPortProbe, socketsHolding } from './host-ports.js';
 import { parseProcNet } from './proc-net.js';
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
@@ -58,7 +58,7 @@ describe('the one host-port probe', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       expect(await (await hostPortProbe()).taken({ port, protocol: 'tcp' })).toBe(true);
-      expect(await freeHostPorts([port, port + 1], { count: 1, protocol: 'tcp', maxTries: 1 })).toEqual({ free: [], taken: [port] });
+      expect(await freePortsOn(await hostPortProbe(), [port, port + 1], { count: 1, protocol: 'tcp', maxTries: 1 })).toEqual({ free: [], taken: [port] });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -39,12 +39,17 @@ function canBind(query: PortQuery): Promise<boolean> {
   });
 }
 
+/** What berth asks of a host about its ports: whether one is taken (hostPortProbe answers for this host). */
+export interface HostPortCheck {
+  taken(query: PortQuery): Promise<boolean>;
+}
+
 /**
  * berth's one answer to "is this host port taken": on Linux the sockets of /proc/net (TCP listeners,
  * every UDP socket, any process, any address that clashes with the query's), elsewhere a bind test.
  * Read /proc once, ask many times.
  */
-export async function hostPortProbe(procRoot?: string): Promise<{ taken(query: PortQuery): Promise<boolean>; sockets: ProcSocket[]; visible: boolean }> {
+export async function hostPortProbe(procRoot?: string): Promise<HostPortCheck & { sockets: ProcSocket[]; visible: boolean }> {
   const { sockets, visible } = await boundSockets(procRoot);
   return {
     sockets,
@@ -53,18 +58,22 @@ export async function hostPortProbe(procRoot?: string): Promise<{ taken(query: P
   };
 }
 
-/** The first `count` candidates free on this host (and those found taken on the way); gives up after `maxTries`. */
-export async function freeHostPorts(
-  candidates: Iterable<number>,
-  options: { count: number; protocol: 'tcp' | 'udp'; hostIp?: string; maxTries?: number; signal?: AbortSignal; procRoot?: string },
-): Promise<{ free: number[]; taken: number[] }> {
-  const probe = await hostPortProbe(options.procRoot);
+export interface FreePortsOptions {
+  count: number;
+  protocol: 'tcp' | 'udp';
+  hostIp?: string;
+  maxTries?: number;
+  signal?: AbortSignal;
+}
+
+/** The first `count` candidates free on `host` (and those found taken on the way); gives up after `maxTries`. */
+export async function freePortsOn(host: HostPortCheck, candidates: Iterable<number>, options: FreePortsOptions): Promise<{ free: number[]; taken: number[] }> {
   const free: number[] = [];
   const taken: number[] = [];
   let tries = 0;
   for (const port of candidates) {
     if (free.length >= options.count || tries++ >= (options.maxTries ?? 2000) || options.signal?.aborted) break;
-    if (await probe.taken({ port, protocol: options.protocol, ...(options.hostIp ? { hostIp: options.hostIp } : {}) })) taken.push(port);
+    if (await host.taken({ port, protocol: options.protocol, ...(options.hostIp ? { hostIp: options.hostIp } : {}) })) taken.push(port);
     else free.push(port);
   }
   return { free, taken };
