@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, TOOLS, makeTree, type Tree } from '@berth/ecosystem/testing';
+import { DATA, TOOLS, WEB, makeTree, type Tree } from '@berth/ecosystem/testing';
 import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 /** A repo's own commands, ecosystem-aware: run as the built binary inside one repo of a real multi-repo tree. */
@@ -39,6 +39,14 @@ describe('berth validate in a repo of an ecosystem', () => {
     const r = berth(['validate'], join(tree.root, 'data'));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('berth.yaml:10:13: lists wbe as a consumer, but wbe is not a member of the ecosystem (did you mean "web"?) (remove it from consumers, or add the connection to its spec)\n');
+  });
+
+  it('with the registry linked into the repo: the ecosystem beside the file the link leads to, not silence', () => {
+    tree = makeTree({ web: WEB.replace('registry: ../orchestrator/ports.yaml', 'registry: ports.yaml'), tools: TOOLS.replace('ports: [8300]', 'ports: [8200]') });
+    symlinkSync('../orchestrator/ports.yaml', join(tree.root, 'web/ports.yaml'));
+    const r = berth(['validate'], join(tree.root, 'web'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^berth\.yaml \+ ports\.yaml \+ ecosystem demo \(3 members\): 2 errors$/m);
   });
 
   it('without an ecosystem.yaml beside the registry: exactly as before, no noise', () => {

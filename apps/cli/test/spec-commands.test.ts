@@ -252,6 +252,15 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(berth(['ports', 'register', 'constructor'], repo)).toMatchObject({ code: 2, stderr: expect.stringContaining('service "constructor" does not exist') });
   });
 
+  it('ports register: refuses a port another repo holds on the IPv6 wildcard spelt out, which takes 127.0.0.1 too', () => {
+    const registry = REGISTRY.replace('  - { port: 9000, repo: other, service: minio }\n', '  - { port: 9000, repo: other, service: minio }\n  - { port: 9100, hostIp: "0:0:0:0:0:0:0:0", repo: other, service: thing }\n');
+    reset(SPEC.replace('  web:\n', '  local:\n    ports: ["127.0.0.1:9100:80"]\n  web:\n'), registry);
+    const r = berth(['ports', 'register', 'local'], repo);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`berth.yaml:8:13: port 9100/tcp of app/local is registered to other/thing (${dir}/orchestrator/ports.yaml:14:5)`);
+    expect(readFileSync(join(dir, 'orchestrator/ports.yaml'), 'utf8')).toBe(registry);
+  });
+
   it('ports register: refuses a registry whose ports list is an alias, rather than dropping the entries it holds', () => {
     reset(SPEC.replace('  web:\n', '  admin:\n    ports: [{ host: 8181, env: ADMIN_PORT }]\n  web:\n'));
     const aliased = `${REGISTRY.replace(/\nports:\n[\s\S]*$/, '\n')}x-ports: &shared\n  - { port: 9000, repo: other, service: minio }\nports: *shared\n`;

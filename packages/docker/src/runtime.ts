@@ -8,8 +8,9 @@ export { engineCandidates, declaredEngineCandidate, type EngineCandidate } from 
 export { projectName, containerName, networkName, normalizeProjectName } from './project-name.js';
 export { resolveProfiles, dependencyOrder, runsInEngine, type ProfileSelection } from './profiles.js';
 export { findPortHolders, describeHolder, type PortHolder } from './ports/port-holders.js';
-export { hostPortProbe, freeHostPorts, socketsHolding, addressesClash, canonicalIp, type PortQuery } from './ports/host-ports.js';
-export { preflightProblems, suggestFreePort } from './ports/preflight.js';
+export { hostPortProbe, freePortsOn, socketsHolding, type PortQuery, type HostPortCheck } from './ports/host-ports.js';
+export { suggestPorts, type PortSuggestionQuery } from './ports/suggest-ports.js';
+export { preflightProblems } from './ports/preflight.js';
 export { parseProcNet, boundSockets, type ProcSocket } from './ports/proc-net.js';
 export { plan, planIsEmpty, type Plan, type PlanStep, type PlanAction, type ObservedContainer } from './up/plan.js';
 export { desiredContainer, deviceRequests, type DesiredContainer, type HostPort } from './up/desired.js';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ECOSYSTEM_FILE_NAME, resolveRegistryPath, type BerthSpec, type Consumer } from '@berth/spec';
 import type { EcosystemReport } from './check/check-ecosystem.js';
+import { realOr } from './real-path.js';
 import type { EcosystemGraph, EcosystemProblem } from './model.js';
 
 /**
@@ -13,10 +14,17 @@ export function findEcosystemFor(spec: Pick<BerthSpec, 'registry'>, specPath: st
   return registry ? ecosystemBeside(registry) : undefined;
 }
 
-/** The ecosystem manifest beside a registry file (the orchestrator keeps both in one folder), or undefined. */
+/**
+ * The ecosystem manifest beside a registry file (the orchestrator keeps both in one folder), or undefined. A registry
+ * linked into a repo is the orchestrator's file: its manifest is beside the file the link leads to, so that folder is
+ * looked in too, after the link's own.
+ */
 export function ecosystemBeside(registryPath: string): string | undefined {
-  const manifest = join(dirname(registryPath), ECOSYSTEM_FILE_NAME);
-  return existsSync(manifest) ? manifest : undefined;
+  for (const dir of new Set([dirname(registryPath), dirname(realOr(registryPath))])) {
+    const manifest = join(dir, ECOSYSTEM_FILE_NAME);
+    if (existsSync(manifest)) return manifest;
+  }
+  return undefined;
 }
 
 /** The problems that concern one repo: in its spec, on its ports or registry entries, or about its services' use. */

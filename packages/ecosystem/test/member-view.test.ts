@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, loadWorkspace, validateSpec } from '@berth/spec';
 import { ecosystemBeside, problemsAsMember, viewAsMember, type LocalRepo } from '../src/index.js';
@@ -104,6 +104,20 @@ describe('viewAsMember and problemsAsMember: what validate reports in a repo of 
     tree.write('orchestrator/ecosystem.yaml', 'ecosystem: 1\nname: [\n');
     expect((await fromRepo('web')).lines).toEqual([
       "../orchestrator/ecosystem.yaml: warning: the ecosystem this repo's registry belongs to could not be loaded, so its cross-repo problems are not checked: ../orchestrator/ecosystem.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (run `berth ecosystem check --manifest ../orchestrator/ecosystem.yaml`)",
+    ]);
+  });
+
+  it('a registry linked into the repo: the manifest beside the file the link leads to is found, and the repo checked as a member', async () => {
+    tree = makeTree({ web: WEB.replace('registry: ../orchestrator/ports.yaml', 'registry: ports.yaml') });
+    symlinkSync('../orchestrator/ports.yaml', join(tree.root, 'web/ports.yaml'));
+    const { view, lines } = await fromRepo('web');
+    expect(view).toMatchObject({ name: 'demo', member: true, members: ['data', 'web', 'tools'] });
+    expect(lines).toEqual([]);
+    // and what the ecosystem says is said: another member on this repo's port
+    tree.commitTools(TOOLS.replace('ports: [8300]', 'ports: [8200]'));
+    expect((await fromRepo('web')).lines).toEqual([
+      '../tools@v1:berth.yaml:6:13: tools: port 8200/tcp is published by both web/ui (berth.yaml:6:13) and tools/docs; only one of them can bind it (give one of them another port (`berth ports suggest <service>`))',
+      '../tools@v1:berth.yaml:6:13: tools: port 8200/tcp of tools/docs is registered to web/ui (ports.yaml:6:5) (pick a free port: berth ports suggest docs)',
     ]);
   });
 

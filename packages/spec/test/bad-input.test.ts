@@ -39,7 +39,7 @@ const built = existsSync(join(root, 'apps/cli/dist/berth.mjs'));
 const berth = (args: string[]) => spawnSync(process.execPath, [join(root, 'apps/cli/bin/berth.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
 
 describe.skipIf(!built)(`the bad-input corpus, through the real CLI${built ? '' : ' (skipped: apps/cli/dist is not built; `npm test` builds it first)'}`, () => {
-  const specs = ['yaml-unclosed-quote.yaml', 'duplicate-service.yaml', 'unknown-service-key.yaml', 'port-not-a-port.yaml', 'unknown-profile.yaml', 'dependency-cycle.yaml', 'missing-file.yaml', 'empty.yaml'];
+  const specs = ['yaml-unclosed-quote.yaml', 'duplicate-service.yaml', 'unknown-service-key.yaml', 'port-not-a-port.yaml', 'unknown-profile.yaml', 'dependency-cycle.yaml', 'missing-file.yaml', 'empty.yaml', 'registry-empty-path.yaml'];
   it.each(specs)('berth validate --spec %s: exit 2, the expected lines, no stack trace', (input) => {
     const r = berth(['validate', '--spec', input]);
     expect(r.status).toBe(2);

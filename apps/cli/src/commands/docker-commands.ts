@@ -6,6 +6,7 @@ import { ExitCode, exitCodeOf } from '../exit-codes.js';
 import { lineCount, seconds } from '../option-values.js';
 import { buildParallel, buildProgress, PARALLEL_HELP } from './build-commands.js';
 import { manyEngines, waitingFor, withEngines } from './engine-session.js';
+import { registryInput } from './spec/inputs.js';
 import type { DownAcrossResult, PlacedStatus } from '@berth/docker/runtime';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -50,6 +51,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               timeoutMs: opts.timeout * 1000,
               signal: ctx.signal,
               projectDir: path.dirname(ws.specPath),
+              // the registry the spec names: a port the preflight offers instead of a held one is one ports suggest offers
+              registry: registryInput(ws),
               // The .env the loader read beside the spec (none: none), not a second read of it.
               dotEnv: ws.env?.entries ?? [],
               env: ctx.env,

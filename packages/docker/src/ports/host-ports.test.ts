@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addressesClash, canonicalIp, freeHostPorts, hostPortProbe, socketsHolding } from './host-ports.js';
+import { freePortsOn, hostPortProbe, socketsHolding } from './host-ports.js';
 import { parseProcNet } from './proc-net.js';
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
@@ -18,47 +18,12 @@ const dir = mkdtempSync(join(tmpdir(), 'berth-hostports-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the one host-port probe', () => {
-  it('spells addresses one way, whatever the input spelling', () => {
-    expect(['::', '0:0::0', '[::1]', '0:0:0:0:0:0:0:1', '::FFFF:127.0.0.1', '::ffff:7f00:1', 'fe80::1%eth0', '2001:db8:0:0:1:0:0:1', '10.0.0.1'].map(canonicalIp)).toEqual([
-      '::',
-      '::',
-      '::1',
-      '::1',
-      '::ffff:127.0.0.1',
-      '::ffff:127.0.0.1',
-      'fe80::1',
-      '2001:db8::1:0:0:1',
-      '10.0.0.1',
-    ]);
-  });
-
   it('counts TCP listeners only, and every UDP socket, bound or connected', () => {
     const tcp = HEADER + row(V4_LOOPBACK, 5000, '0A', 1) + row(V4_LOOPBACK, 40000, '01', 2) + row(V4_ANY, 8080, '06', 3);
     const udp = HEADER + row(V4_ANY, 53, '07', 4) + row(V4_LOOPBACK, 41000, '01', 5);
     expect(parseProcNet(tcp, 'tcp').map((s) => s.port)).toEqual([5000]);
     expect(parseProcNet(udp, 'udp').map((s) => s.port)).toEqual([53, 41000]);
     expect(parseProcNet(HEADER + row(V6_LOOPBACK, 5001, '0A', 6) + row(V4_MAPPED_LOOPBACK, 5002, '0A', 7), 'tcp').map((s) => s.address)).toEqual(['::1', '::ffff:127.0.0.1']);
-  });
-
-  it('decides who clashes with whom: every interface, a wildcard, a specific address, IPv4 against IPv6', () => {
-    const cases: [string | undefined, string, boolean][] = [
-      [undefined, '127.0.0.1', true], // unset: Docker binds 0.0.0.0 and ::
-      [undefined, '::1', true],
-      ['0.0.0.0', '127.0.0.1', true],
-      ['0.0.0.0', '::', true], // a dual-stack :: takes IPv4 too
-      ['0.0.0.0', '::1', false],
-      ['127.0.0.1', '0.0.0.0', true],
-      ['127.0.0.1', '127.0.0.1', true],
-      ['127.0.0.1', '::ffff:127.0.0.1', true],
-      ['127.0.0.1', '127.0.0.2', false],
-      ['127.0.0.1', '::', true],
-      ['127.0.0.1', '::1', false],
-      ['::1', '::', true],
-      ['[::1]', '::1', true],
-      ['::1', '0.0.0.0', false],
-      ['::', '127.0.0.1', true],
-    ];
-    expect(cases.map(([wanted, held]) => addressesClash(wanted, held))).toEqual(cases.map((c) => c[2]));
   });
 
   it('finds the sockets holding a query, by protocol, port and address', () => {
@@ -69,6 +34,9 @@ describe('the one host-port probe', () => {
     expect(socketsHolding({ port: 5000, protocol: 'tcp' }, sockets).map((s) => s.inode)).toEqual([1]);
     expect(socketsHolding({ port: 5000, protocol: 'tcp', hostIp: '127.0.0.2' }, sockets)).toEqual([]);
     expect(socketsHolding({ port: 5000, protocol: 'udp', hostIp: '10.1.2.3' }, sockets).map((s) => s.inode)).toEqual([2]);
+    // addresses compared by @berth/spec's one rule: an IPv4-mapped spelling is its IPv4 address, ::1 is not 127.0.0.1
+    expect(socketsHolding({ port: 5000, protocol: 'tcp', hostIp: '::ffff:7f00:1' }, sockets).map((s) => s.inode)).toEqual([1]);
+    expect(socketsHolding({ port: 5000, protocol: 'tcp', hostIp: '::1' }, sockets)).toEqual([]);
   });
 
   it('reads /proc tables (a fake root) and says when it cannot see any', async () => {
@@ -90,7 +58,7 @@ describe('the one host-port probe', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       expect(await (await hostPortProbe()).taken({ port, protocol: 'tcp' })).toBe(true);
-      expect(await freeHostPorts([port, port + 1], { count: 1, protocol: 'tcp', maxTries: 1 })).toEqual({ free: [], taken: [port] });
+      expect(await freePortsOn(await hostPortProbe(), [port, port + 1], { count: 1, protocol: 'tcp', maxTries: 1 })).toEqual({ free: [], taken: [port] });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -1,6 +1,7 @@
 import type { EngineApi } from '../engine/engine-api.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from '../labels.js';
-import { addressesClash, socketsHolding, type PortQuery } from './host-ports.js';
+import { hostIpsOverlap } from '@berth/spec';
+import { socketsHolding, type PortQuery } from './host-ports.js';
 import { boundSockets, socketOwners } from './proc-net.js';
 
 export type { PortQuery };
@@ -35,7 +36,7 @@ export async function findPortHolders(api: EngineApi | undefined, ports: PortQue
     const running = await api.listContainers({ filters: { status: ['running', 'restarting', 'paused'] } });
     for (const q of ports) {
       for (const c of running) {
-        const published = (c.Ports ?? []).some((p) => p.PublicPort === q.port && p.Type === q.protocol && addressesClash(q.hostIp, p.IP || '0.0.0.0'));
+        const published = (c.Ports ?? []).some((p) => p.PublicPort === q.port && p.Type === q.protocol && hostIpsOverlap(q.hostIp, p.IP || '0.0.0.0'));
         if (!published || byContainer.has(key(q) + c.Id)) continue;
         byContainer.add(key(q) + c.Id).add(key(q));
         holders.push({

@@ -1,6 +1,8 @@
-import { bindsClash, PortIndex, type BerthSpec, type Problem } from '@berth/spec';
+import { bindsClash, PortIndex, type BerthSpec, type Problem, type RegistryInput } from '@berth/spec';
 import type { HostPort } from '../up/desired.js';
+import type { HostPortCheck } from './host-ports.js';
 import { describeHolder, type PortHolder } from './port-holders.js';
+import { suggestPorts } from './suggest-ports.js';
 
 export interface PreflightInput {
   spec: BerthSpec;
@@ -10,15 +12,20 @@ export interface PreflightInput {
   /** Services of this project running now (kept or not). */
   running: string[];
   holders: PortHolder[];
-  /** Ports known busy (listening sockets, published ports) for free-port suggestions. */
-  busy: Set<number>;
+  /** The port registry the spec names: a free port a hint offers is one it leaves free. */
+  registry?: RegistryInput;
+  /** The host the ports are published on, for the free port a hint offers (hostPortProbe for this one). */
+  host: HostPortCheck;
 }
 
-/** The first port above `port` that nothing listens on and no spec service publishes. */
-export function suggestFreePort(port: number, busy: Set<number>, spec: BerthSpec): number | undefined {
-  const declared = new Set(Object.values(spec.services).flatMap((s) => (s.ports ?? []).flatMap((p) => Array.from({ length: p.host.to - p.host.from + 1 }, (_, i) => p.host.from + i))));
-  for (let p = port + 1; p < Math.min(port + 200, 65536); p++) if (!busy.has(p) && !declared.has(p)) return p;
-  return undefined;
+/**
+ * The port a hint offers instead of a held one: the first `berth ports suggest` would offer (suggestPorts: free
+ * in the registry and the spec, not reserved for another repo, not ephemeral, free on the host), nearest first.
+ */
+async function freePortFor(hp: HostPort, input: PreflightInput): Promise<number | undefined> {
+  const { spec, registry, host } = input;
+  const { free } = await suggestPorts({ specs: [{ spec }], registry, repo: spec.repo.name, near: hp.port, protocol: hp.protocol, hostIp: hp.hostIp, count: 1 }, host);
+  return free[0];
 }
 
 function sharedPorts(spec: BerthSpec, a: string, b: string): number[] {
@@ -68,7 +75,7 @@ function clashesAmongStarting(starting: PreflightInput['starting'], refusedPairs
  * host ports held by a container (other than this service's own, which is about to be replaced) or by
  * a host process. One problem per finding.
  */
-export function preflightProblems(input: PreflightInput): Problem[] {
+export async function preflightProblems(input: PreflightInput): Promise<Problem[]> {
   const { spec, project } = input;
   const problems: Problem[] = [];
   const starting = new Set(input.starting.map((s) => s.service));
@@ -97,7 +104,7 @@ export function preflightProblems(input: PreflightInput): Problem[] {
       const held = input.holders.filter((h) => h.port === hp.port && h.protocol === hp.protocol && !(h.kind === 'container' && h.project === project && h.service === s.service));
       for (const h of held) {
         const exclusive = (spec.services[s.service]?.exclusiveWith ?? []).filter((o) => sharedPorts(spec, s.service, o).includes(hp.port));
-        const free = suggestFreePort(hp.port, input.busy, spec);
+        const free = await freePortFor(hp, input);
         const stop = h.kind === 'container' ? `stop ${h.container}` : h.kind === 'process' ? `stop PID ${h.pid}` : `free port ${hp.port}`;
         const hintParts = [
           exclusive.length ? `${exclusive.join(', ')} (exclusive with ${s.service}) uses ${hp.port}: ${stop}` : stop,

@@ -1,4 +1,5 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { formatIp } from '@berth/spec';
 
 /** A socket that holds its local port, from /proc/net/{tcp,tcp6,udp,udp6}. */
 export interface ProcSocket {
@@ -10,28 +11,6 @@ export interface ProcSocket {
 }
 
 const TCP_LISTEN = '0A';
-
-/** IPv4 `a.b.c.d`; IPv6 compressed (RFC 5952), an IPv4-mapped address as `::ffff:a.b.c.d`. */
-export function formatIp(bytes: number[]): string {
-  if (bytes.length === 4) return bytes.join('.');
-  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
-  const words = Array.from({ length: 8 }, (_, i) => (bytes[i * 2]! << 8) | bytes[i * 2 + 1]!);
-  // The longest run (of two or more) of zero words becomes "::".
-  let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > best.len && j - i >= 2) best = { at: i, len: j - i };
-    i = j;
-  }
-  const hex = words.map((w) => w.toString(16));
-  if (best.at < 0) return hex.join(':');
-  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.len).join(':')}`;
-}
 
 /** /proc/net's address column: IPv4 as one little-endian word, IPv6 as four. */
 function hexAddress(hex: string): string {

@@ -1,4 +1,4 @@
-import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput } from '@berth/spec';
 import type { BuildMode } from '../build/build-plan.js';
 import { defaultCacheDir } from '../build/context-digest.js';
 import type { WalkAhead } from '../build/walk-ahead.js';
@@ -10,7 +10,7 @@ import { observeProject } from '../engine/observe.js';
 import { ensureServiceNetworks, ensureVolumes } from '../engine/project-resources.js';
 import { findPortHolders } from '../ports/port-holders.js';
 import { preflightProblems } from '../ports/preflight.js';
-import { boundSockets } from '../ports/proc-net.js';
+import { hostPortProbe, type HostPortCheck } from '../ports/host-ports.js';
 import { withProjectLock, type LockHolder } from '../ops/project-lock.js';
 import { resolveProfiles, type ProfileSelection } from '../profiles.js';
 import { projectName } from '../project-name.js';
@@ -65,7 +65,12 @@ export interface UpOptions {
    * (a host process there cannot be seen from here), and a warning says so. Default: this machine.
    */
   remoteHost?: string;
+  /** The port registry the spec names: a free port the preflight offers for a held one is one it leaves free. */
+  registry?: RegistryInput;
 }
+
+/** An engine on another machine: this machine's sockets say nothing of its ports. */
+const UNSEEN_HOST: HostPortCheck = { taken: async () => false };
 
 export interface UpResult {
   project: string;
@@ -175,7 +180,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
     const reads = Promise.all([
       observeProject(docker, project),
       allPorts.length ? findPortHolders(docker, allPorts, { hostSockets: !options.remoteHost }) : Promise.resolve([]),
-      allPorts.length && !options.remoteHost ? boundSockets() : Promise.resolve({ sockets: [] }),
+      allPorts.length && !options.remoteHost ? hostPortProbe() : Promise.resolve(UNSEEN_HOST),
     ]);
     reads.catch(() => undefined);
     return reads;
@@ -209,7 +214,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const ranBuild = !options.dryRun && builds.reports.some((r) => r.action === 'built' || r.action === 'failed');
   // the images the build phase just inspected or made are not asked for again: one round trip fewer
   const toInspect = images.map((i) => i.image).filter((image) => !builds.imageIds.has(image));
-  const [inspectedIds, [observed, holders, { sockets }]] = await Promise.all([toInspect.length ? localImageIds(docker, toInspect) : new Map<string, string>(), ranBuild ? readState() : early]);
+  const [inspectedIds, [observed, holders, host]] = await Promise.all([toInspect.length ? localImageIds(docker, toInspect) : new Map<string, string>(), ranBuild ? readState() : early]);
   const firstIds = new Map([...builds.imageIds, ...inspectedIds]);
   if (allPorts.length && options.remoteHost) {
     warnings.push({
@@ -250,8 +255,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
 
   const starting = thePlan.steps.filter((s) => s.action === 'create' || s.action === 'recreate' || s.action === 'start').map((s) => desired.get(s.service)!);
   const running = observed.filter((o) => o.state === 'running').map((o) => o.service);
-  const busy = new Set(sockets.map((s) => s.port));
-  const portProblems = preflightProblems({ spec, project, starting, running, holders, busy });
+  const portProblems = await preflightProblems({ spec, project, starting, running, holders, host, registry: options.registry });
   if (options.dryRun) {
     result.warnings.push(...portProblems.map((p) => ({ ...p, severity: 'warning' as const })));
     return result;

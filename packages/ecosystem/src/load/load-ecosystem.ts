@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ECOSYSTEM_FILE_NAME, hasErrors, parseRegistry, resolveRegistryPath, sortProblems, type Problem } from '@berth/spec';
 import { ecosystemConventions } from '../conventions.js';
@@ -7,6 +6,7 @@ import { wrongKindProblem } from './document-kind.js';
 import { readManifests } from './manifest.js';
 import { loadManifestMembers, loadSpecMembers, type MemberLoadOptions } from './members.js';
 import { readPath } from './sources.js';
+import { realOr } from '../real-path.js';
 import { shownPath } from '../where.js';
 
 export interface LoadEcosystemOptions {
@@ -136,12 +136,4 @@ function memberRegistryProblems(eco: Ecosystem, manifest: boolean, cwd: string):
     }
   }
   return out;
-}
-
-function realOr(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }

@@ -47,6 +47,13 @@ describe('two services on one port', () => {
     expect(codes(analyzePorts({ specs: [two('"127.0.0.1:5000:80"', '"[::]:5000:80"')] }))).toEqual(['port-conflict']);
     expect(codes(analyzePorts({ specs: [two('"127.0.0.1:5000:80"', '"10.0.0.2:5000:80"')] }))).toEqual([]);
   });
+  it('judges two addresses as Linux binds them, however they are spelt (the one rule, hostIpsOverlap)', () => {
+    expect(codes(analyzePorts({ specs: [two('"[::1]:5000:80"', '{ host: 5000, hostIp: "0:0:0:0:0:0:0:1" }')] }))).toEqual(['port-conflict']);
+    expect(codes(analyzePorts({ specs: [two('{ host: 5000, hostIp: "0:0:0:0:0:0:0:0" }', '"127.0.0.1:5000:80"')] }))).toEqual(['port-conflict']);
+    expect(codes(analyzePorts({ specs: [two('{ host: 5000, hostIp: "::ffff:7f00:1" }', '"127.0.0.1:5000:80"')] }))).toEqual(['port-conflict']);
+    // 0.0.0.0 is every IPv4 address, not ::1
+    expect(codes(analyzePorts({ specs: [two('"0.0.0.0:5000:80"', '"[::1]:5000:80"')] }))).toEqual([]);
+  });
   it('keeps tcp and udp apart, and finds overlapping ranges', () => {
     expect(codes(analyzePorts({ specs: [two('"5000:5000/udp"', '5000')] }))).toEqual([]);
     const report = analyzePorts({ specs: [two('"3000-3005:3000-3005"', '3004')] });
@@ -86,6 +93,17 @@ describe('ports against the registry', () => {
   it('reports a port registered to someone else, pointing at that entry', () => {
     const r = check('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }');
     expect(r.problems.map(formatProblem)).toEqual(['berth.yaml:7:9: port 8080/tcp of app/web is registered to other/proxy (ports.yaml:4:5) (pick a free port: berth ports suggest web)']);
+  });
+  it('reports a port registered to someone else on an address that clashes, however either is spelt', () => {
+    const local = specFrom(specWith('app', '  web:\n    ports: ["127.0.0.1:8080:80", "[::1]:8081:81"]\n'));
+    const r = analyzePorts({ specs: [local], registry: registryFrom(REG('  - { port: 8080, hostIp: "0:0:0:0:0:0:0:0", repo: other, service: thing }\n  - { port: 8081, hostIp: "0.0.0.0", repo: other, service: thing }')) });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'berth.yaml:6:13: port 8080/tcp of app/web is registered to other/thing (ports.yaml:4:5) (pick a free port: berth ports suggest web)',
+      'berth.yaml:6:34: port 8081/tcp of app/web is not in the port registry (register it: berth ports register web)',
+    ]);
+    const registry = (a: string, b: string) => registryFrom(REG(`  - { port: 7000, hostIp: "${a}", repo: one, service: x }\n  - { port: 7000, hostIp: "${b}", repo: two, service: y }`));
+    expect(codes(analyzePorts({ specs: [], registry: registry('::1', '0:0:0:0:0:0:0:1') }))).toEqual(['registry-conflict']);
+    expect(codes(analyzePorts({ specs: [], registry: registry('0.0.0.0', '::1') }))).toEqual([]);
   });
   it('reports a range only partly registered, and an env name that differs from the registry', () => {
     const r = check('  - { port: 8080, repo: app, service: web, env: HTTP_PORT }\n  - { port: "6000-6001", repo: app, service: db }');

@@ -24,6 +24,13 @@ describe('planRegistration', () => {
     expect(plan.add).toEqual([]);
     expect(plan.refusals.map((p) => p.code)).toEqual(['port-registered-elsewhere']);
   });
+  it('refuses a port registered to someone else on the IPv6 wildcard, spelt out in full', () => {
+    const wildcard = registryFrom('registry: 1\nowner: o\nports:\n  - { port: 8080, hostIp: "0:0:0:0:0:0:0:0", repo: other, service: thing }\n');
+    const local = specFrom(specWith('app', '  web:\n    ports: ["127.0.0.1:8080:80"]\n'));
+    const plan = planRegistration({ spec: local, registry: wildcard, service: 'web' });
+    expect(plan.add).toEqual([]);
+    expect(plan.refusals.map((p) => p.code)).toEqual(['port-registered-elsewhere']);
+  });
   it('says what is already registered', () => {
     const plan = planRegistration({ spec, registry, service: 'done' });
     expect(plan.add).toEqual([]);

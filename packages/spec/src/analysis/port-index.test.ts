@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PortIndex } from './port-index.js';
-import { hostIpsOverlap, normalizeHostIp } from './host-ip.js';
 
 describe('PortIndex', () => {
   it('finds exactly the items a full scan finds, for single ports, narrow and wide ranges', () => {
@@ -16,14 +15,5 @@ describe('PortIndex', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('host IPs', () => {
-  it('treats absent, 0.0.0.0 and :: as every interface', () => {
-    expect([undefined, '0.0.0.0', '::', '[::]'].map(normalizeHostIp)).toEqual([undefined, undefined, undefined, undefined]);
-    expect(hostIpsOverlap('127.0.0.1', undefined)).toBe(true);
-    expect(hostIpsOverlap('localhost', '127.0.0.1')).toBe(true);
-    expect(hostIpsOverlap('127.0.0.1', '::1')).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { RegistryInput, SpecInput } from './types.js';
 
 export interface PortCandidatesInput {
   registry?: RegistryInput;
-  specs?: SpecInput[];
+  specs?: readonly Pick<SpecInput, 'spec'>[];
   /** The repo asking: its own reservations bound the search, other repos' are avoided. */
   repo?: string;
   /** Search outward from here (default: the repo's first reserved port, else 8000). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IDENTIFIER_PATTERN } from './identifier-pattern.js';
+import { ipBytes } from './ip-address.js';
 
 /** A lower-case identifier, as Compose accepts for service and profile names. */
 export const Identifier = z
@@ -76,10 +77,9 @@ export const PortOrRange = z
   .describe('A port (5000) or an inclusive range ("7000-7010").');
 export type PortRange = { from: number; to: number };
 
-/** Whether TEXT is an IP address as Docker reads a port's host address: IPv4, IPv6 (no brackets, no zone), or IPv4-mapped IPv6. */
+/** Whether TEXT is an IP address as Docker reads a port's host address: IPv4, or IPv6 in any spelling (no brackets, no zone). */
 export function isIpAddress(text: string): boolean {
-  const mapped = /^::ffff:(.+)$/i.exec(text);
-  return z.regexes.ipv4.test(mapped ? mapped[1]! : text) || (!mapped && z.regexes.ipv6.test(text));
+  return ipBytes(text) !== undefined;
 }
 
 /** The address a published port is bound to on the host. */

@@ -22,12 +22,15 @@ export const RepoMeta = z.strictObject({
     .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)),
 });
 
+/** A registry path: an empty one would resolve to the spec's own folder, so it is refused here, at the field. */
+const RegistryPath = z.string().min(1, 'must name the registry file, such as "../orchestrator/ports.yaml"');
+
 /** Where the port registry is: a path relative to this file, or a file inside an npm package. */
 export const RegistryRef = z
   .union([
-    z.string(),
-    z.strictObject({ path: z.string() }),
-    z.strictObject({ package: z.string(), file: z.string().default('ports.yaml') }),
+    RegistryPath,
+    z.strictObject({ path: RegistryPath }),
+    z.strictObject({ package: z.string().min(1, 'must name an npm package, such as "@org/ports"'), file: z.string().min(1, 'must name a file of the package, such as "ports.yaml"').default('ports.yaml') }),
   ])
   .transform((v) => (typeof v === 'string' ? { path: v } : v))
   .describe('A path ("../orchestrator/ports.yaml") or { package: "@org/ports", file: "ports.yaml" }.');

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BerthError, analyzePorts, closest, findSpecFile, formatSpan, loadSpecFile, planRegistration, portCandidates, registerPortsInFile, serviceNamed, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
+import { BerthError, analyzePorts, closest, findSpecFile, formatSpan, loadSpecFile, planRegistration, registerPortsInFile, serviceNamed, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
@@ -89,9 +89,8 @@ export async function suggest(ctx: CliContext, service: string, opts: { count: s
   const svc = serviceNamed(ws.spec, service);
   if (!svc) ctx.out.note(`berth: "${service}" is not a service of ${ws.specFile}; suggesting ports for a new one`);
   const current = svc?.ports?.find((p) => p.protocol === opts.protocol)?.host.from;
-  const candidates = portCandidates({ registry: registryInput(ws), specs: [specInput(ws)], repo: ws.spec.repo.name, near: near ?? current, protocol: opts.protocol });
   const progress = ctx.progress('checking ports on this host');
-  const { free, busy } = await freeOnHost(candidates, { count, protocol: opts.protocol, signal: ctx.signal });
+  const { free, busy } = await freeOnHost({ registry: registryInput(ws), specs: [specInput(ws)], repo: ws.spec.repo.name, near: near ?? current, protocol: opts.protocol, count, signal: ctx.signal });
   progress.stop();
   if (ctx.json) ctx.out.writeJson({ service, protocol: opts.protocol, ports: free, boundOnHost: busy });
   else {
