@@ -1,5 +1,5 @@
 import type { BerthSpec, HealthCheck, Service } from '@berth/spec';
-import { engineAddresses, HealthCheck as HealthCheckSchema, isLocalHost, serviceEngine } from '@berth/spec';
+import { engineAddresses, HealthCheck as HealthCheckSchema, isLocalHost, isWildcardIp, serviceEngine } from '@berth/spec';
 import { checkLabel } from './check-label.js';
 import { knownEndpoint } from './known-services.js';
 import type { CheckSubject, CheckTarget } from './types.js';
@@ -15,7 +15,7 @@ const make = (check: Record<string, unknown>): HealthCheck => HealthCheckSchema.
  * at that machine's address all the same (and is refused there: the check says so).
  */
 const hostFor = (binding: Binding, address: string) =>
-  binding.hostIp && binding.hostIp !== '0.0.0.0' && binding.hostIp !== '::' && !(address !== '127.0.0.1' && isLocalHost(binding.hostIp)) ? binding.hostIp : address;
+  binding.hostIp && !isWildcardIp(binding.hostIp) && !(address !== '127.0.0.1' && isLocalHost(binding.hostIp)) ? binding.hostIp : address;
 
 /** The check a port gets when the spec names none: HTTP where it speaks HTTP, PostgreSQL for postgres, TCP otherwise. */
 function defaultForPort(protocol: string | undefined, host: string, port: number, names: (string | undefined)[], portName?: string): HealthCheck {

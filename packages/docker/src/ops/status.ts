@@ -1,4 +1,4 @@
-import type { BerthSpec } from '@berth/spec';
+import { isWildcardIp, type BerthSpec } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import type { Engine } from '../engine/connect.js';
 import { isContainerGone } from '../engine/engine-errors.js';
@@ -18,7 +18,7 @@ function portsOf(info: Dockerode.ContainerInfo): ServiceStatus['ports'] {
     const key = `${p.PublicPort}/${p.Type}`;
     if (seen.has(key)) continue; // IPv4 and IPv6 bindings of one port
     seen.add(key);
-    out.push({ host: p.PublicPort, container: p.PrivatePort, protocol: p.Type, ...(p.IP && p.IP !== '0.0.0.0' && p.IP !== '::' ? { hostIp: p.IP } : {}) });
+    out.push({ host: p.PublicPort, container: p.PrivatePort, protocol: p.Type, ...(p.IP && !isWildcardIp(p.IP) ? { hostIp: p.IP } : {}) });
   }
   return out.sort((a, b) => a.host - b.host);
 }

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PortAllocation } from '../schema/registry.js';
 import { PortBindingObject } from '../schema/service.js';
-import { canonicalIp, hostIpsOverlap, normalizeHostIp } from './host-ip.js';
+import { canonicalIp, hostIpsOverlap, isWildcardIp, normalizeHostIp } from './host-ip.js';
 
 /** The pairs berth must judge as Linux does (net.ipv6.bindv6only = 0), whatever the spelling. */
 const CASES: [string | undefined, string, boolean][] = [
@@ -47,6 +47,11 @@ describe('host addresses: one spelling, one clash rule', () => {
   it('compares in one form: every interface as undefined, an IPv4-mapped address as its IPv4 one, 0.0.0.0 kept (IPv4 only)', () => {
     expect([undefined, '', '::', '[::]', '0:0:0:0:0:0:0:0'].map(normalizeHostIp)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(['0.0.0.0', '::ffff:7f00:1', 'localhost', '0:0:0:0:0:0:0:1'].map(normalizeHostIp)).toEqual(['0.0.0.0', '127.0.0.1', '127.0.0.1', '::1']);
+  });
+
+  it('names every interface one way: absent, :: and 0.0.0.0 however spelt, and nothing else', () => {
+    expect([undefined, '', '::', '[::]', '0:0:0:0:0:0:0:0', '0.0.0.0', '::ffff:0.0.0.0'].map(isWildcardIp)).toEqual([true, true, true, true, true, true, true]);
+    expect(['127.0.0.1', '::1', '192.168.1.10', '::ffff:7f00:1'].map(isWildcardIp)).toEqual([false, false, false, false]);
   });
 
   it('decides who clashes with whom as Linux does, either way round', () => {

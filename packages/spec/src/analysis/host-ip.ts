@@ -59,6 +59,12 @@ export function bindsClash(a: { hostIp?: string | undefined; machine?: string | 
   return (a.machine ?? '') === (b.machine ?? '') && hostIpsOverlap(a.hostIp, b.hostIp);
 }
 
+/** A host address that names no interface of its own: absent, `::` or `0.0.0.0` however spelt (every interface). */
+export function isWildcardIp(ip: string | undefined): boolean {
+  const n = normalizeHostIp(ip);
+  return n === undefined || n === V4_ANY;
+}
+
 const THIS_MACHINE = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0']);
 
 /** A host name a connection uses to reach a port published on this machine (where the registry's ports live). */

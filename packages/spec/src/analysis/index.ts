@@ -16,7 +16,7 @@ export { planRegistration, type RegistrationPlan } from './plan-registration.js'
 export { registerPortsInFile, type RegisterPortsInput } from './registry-edit-file.js';
 export { validateSpec, sortProblems, type ValidateInput } from './validate.js';
 export { checkImageReferences, imageReferenceError, imageReferenceProblem } from './image-reference.js';
-export { canonicalIp, normalizeHostIp, hostIpsOverlap, bindsClash, isLocalHost } from './host-ip.js';
+export { canonicalIp, normalizeHostIp, hostIpsOverlap, bindsClash, isLocalHost, isWildcardIp } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';
 export { isPortValue } from './port-env.js';
 export { devcontainerForwards, devcontainerRuntime, checkDevcontainerForwards, type DevcontainerForward, type ForwardAttributes } from './devcontainer-forwards.js';
