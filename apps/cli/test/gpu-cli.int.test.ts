@@ -4,26 +4,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRunning } from '@berth/spec/testing';
 import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 // `berth gpu` through the built CLI, with fake nvidia-smi scripts first on PATH.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = join(root, 'packages/gpu/test/fixtures/two-gpus-mig.xml'); // driver 535.54.03, CUDA 12.2, 2 GPUs
 const posix = process.platform !== 'win32';
-
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!posix)('berth gpu' + (posix ? '' : ' (skipped: the fake nvidia-smi is a POSIX shell script)'), () => {
   let dir: string;
@@ -116,7 +103,7 @@ devcontainer:
     expect(r.json()).toMatchObject({ detection: { status: 'timeout', message: expect.stringMatching(/did not answer within 300 ms/) } });
     const pids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
     expect(pids).toHaveLength(2);
-    expect(pids.filter(alive)).toEqual([]); // the CLI has exited: whatever it left would still be running
+    expect(pids.filter(isRunning)).toEqual([]); // the CLI has exited: whatever it left would still be running
   });
 
   it('asks the Docker engine on the side without failing when there is none', () => {

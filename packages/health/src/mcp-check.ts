@@ -101,8 +101,11 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
   const deadline = setTimeout(() => onAbort(), Math.max(0, ctx.timeoutMs - Math.min(300, ctx.timeoutMs / 4)));
   const onAbort = () => {
     hurry = true;
-    const said = session.lastStderrLine();
-    fail(`timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${phase === 'starting' ? 'the server to start' : `the answer to ${phase}`}${said ? `; stderr: ${said}` : ''}`);
+    // a server that exited is judged by its exit, though something it left still holds its pipes
+    const exited = session.exitReason();
+    if (exited) return fail(exited);
+    const stderr = session.lastStderrLine();
+    fail(`timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${phase === 'starting' ? 'the server to start' : `the answer to ${phase}`}${stderr ? `; stderr: ${stderr}` : ''}`);
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (ctx.signal.aborted) onAbort();

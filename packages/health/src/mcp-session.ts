@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { signalChild } from '@berth/spec';
+import { abandonPipes, endOnExit, signalChild, type ChildEnd } from '@berth/spec';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -17,10 +17,10 @@ type Message = Record<string, unknown> & { id?: string | number; method?: string
  */
 export class McpSession {
   private readonly child: ChildProcessWithoutNullStreams;
+  private readonly run: ChildEnd;
   private buffer = '';
   private stderrText = '';
-  private exited: Promise<void>;
-  exitInfo: { code: number | null; signal: string | null } | undefined;
+  private readonly exited: Promise<void>;
   spawnError: NodeJS.ErrnoException | undefined;
 
   constructor(
@@ -36,8 +36,8 @@ export class McpSession {
       detached: true,
       shell: false,
     });
-    this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
-    this.child.once('exit', (code, signal) => (this.exitInfo = { code, signal }));
+    // stopping waits for the server's own exit, never for its pipes (a grandchild may hold them)
+    this.exited = new Promise((resolve) => (this.child.once('exit', () => resolve()), this.child.once('error', () => resolve())));
     this.child.once('error', (err: NodeJS.ErrnoException) => {
       this.spawnError = err;
       this.onBroken(err.code === 'ENOENT' ? `program not found: ${launch.command}` : `could not start ${launch.command}: ${err.message}`);
@@ -49,14 +49,23 @@ export class McpSession {
     this.child.stderr.on('data', (chunk: string) => {
       if (this.stderrText.length < MAX_STDERR) this.stderrText = (this.stderrText + chunk).slice(0, MAX_STDERR);
     });
-    this.child.once('exit', (code, signal) => {
-      const said = this.lastStderrLine();
-      this.onBroken(`exited ${signal ? `on ${signal}` : `with code ${code}`} before the handshake finished${said ? `: ${said}` : ''}`);
+    // its exit is the verdict; what it left in its group is killed, and stderr read for the grace that follows
+    this.run = endOnExit(this.child, () => {
+      const reason = this.exitReason();
+      if (reason) this.onBroken(reason);
     });
   }
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Why the session ended when the server exited by itself, with its last stderr line; undefined while it runs. */
+  exitReason(): string | undefined {
+    const status = this.run.exited;
+    if (!status) return undefined;
+    const said = this.lastStderrLine();
+    return `exited ${status.signal ? `on ${status.signal}` : `with code ${status.code}`} before the handshake finished${said ? `: ${said}` : ''}`;
   }
 
   lastStderrLine(): string {
@@ -85,18 +94,18 @@ export class McpSession {
     }
   }
 
-  /** Close stdin and wait; then SIGTERM the group; then SIGKILL. `hurry` skips the polite wait (the check's time is up). */
+  /** Close stdin and wait; then SIGTERM the group; then SIGKILL it. `hurry` skips the polite wait (the check's time is up). */
   async stop(hurry: boolean): Promise<void> {
-    const gone = () => this.exitInfo !== undefined || this.spawnError !== undefined;
+    const gone = () => this.run.exited !== undefined || this.spawnError !== undefined;
     const wait = (ms: number) => Promise.race([this.exited, new Promise<void>((r) => setTimeout(r, ms).unref())]);
     this.child.stdin.end();
     if (!hurry) await wait(300);
     if (!gone()) this.signal('SIGTERM');
     await wait(hurry ? 100 : 300);
+    // the server if it ignored SIGTERM, else what it left in its group
     this.signal('SIGKILL');
     if (!this.spawnError) await wait(1000);
-    this.child.stdout.destroy();
-    this.child.stderr.destroy();
+    abandonPipes(this.child, 0);
   }
 
   private signal(sig: NodeJS.Signals): void {

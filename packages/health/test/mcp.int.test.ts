@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRunning } from '@berth/spec/testing';
 import { runCheck } from '../src/index.js';
 import { target } from './loopback.js';
 
@@ -83,6 +84,26 @@ describe('MCP check against stdio servers that misbehave', () => {
       expect(seen.reason).toMatch(/but not QDRANT_URL, BERTH_TEST_LEAK$/);
     } finally {
       delete process.env.BERTH_TEST_LEAK;
+    }
+  });
+
+  it('a server that exits at once, leaving a child holding its pipes, is judged by its exit, and the child is killed', async () => {
+    const pidFile = join(mkdtempSync(join(dir, 'left-')), 'pid');
+    const r = await runCheck(target({ type: 'mcp', command: 'sh', args: ['-c', `sleep 600 & echo $! > ${pidFile}; echo no config >&2; exit 3`], timeout: 500 }));
+    expect([r.status, r.reason]).toEqual(['critical', 'sh: exited with code 3 before the handshake finished: no config']);
+    expect(r.latencyMs).toBeLessThan(400);
+    expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false); // killed with the rest of its group
+  });
+
+  it('one whose child left the group (setsid) still gets the verdict of its exit, before the timeout', async () => {
+    const pidFile = join(mkdtempSync(join(dir, 'daemon-')), 'pid');
+    // the server exits only once its child has its own session: out of the group's reach
+    const daemon = `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 600' & while [ ! -s ${pidFile} ]; do sleep 0.01; done; echo no config >&2; exit 3`;
+    try {
+      const r = await runCheck(target({ type: 'mcp', command: 'sh', args: ['-c', daemon], timeout: 500 }));
+      expect([r.status, r.reason]).toEqual(['critical', 'sh: exited with code 3 before the handshake finished: no config']);
+    } finally {
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL'); // out of berth's reach: the test ends it
     }
   });
 
