@@ -20,6 +20,8 @@ export class McpSession {
   private readonly run: ChildEnd;
   private buffer = '';
   private stderrText = '';
+  /** Set once a verdict is given: nothing more the server writes is read or kept. */
+  private muted = false;
   private readonly exited: Promise<void>;
   spawnError: NodeJS.ErrnoException | undefined;
 
@@ -77,8 +79,8 @@ export class McpSession {
   }
 
   private read(chunk: string): void {
+    if (this.muted) return;
     this.buffer += chunk;
-    if (this.buffer.length > MAX_LINE && !this.buffer.includes('\n')) return this.onBroken(`wrote a line over ${MAX_LINE / 1024} KiB to stdout`);
     let nl: number;
     while ((nl = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, nl).replace(/\r$/, '');
@@ -92,10 +94,24 @@ export class McpSession {
       }
       this.onMessage(message);
     }
+    // what is left is one unfinished line: past the bound it is a verdict, and nothing more is read
+    if (this.buffer.length > MAX_LINE) {
+      this.mute();
+      this.onBroken(`wrote a line over ${MAX_LINE / 1024} KiB to stdout`);
+    }
+  }
+
+  /** Stops reading and keeping what the server writes: the verdict is given (a flooding server costs nothing more). */
+  private mute(): void {
+    this.muted = true;
+    this.buffer = '';
+    this.child.stdout.pause();
+    this.child.stderr.pause();
   }
 
   /** Close stdin and wait; then SIGTERM the group; then SIGKILL it. `hurry` skips the polite wait (the check's time is up). */
   async stop(hurry: boolean): Promise<void> {
+    this.mute();
     const gone = () => this.run.exited !== undefined || this.spawnError !== undefined;
     const wait = (ms: number) => Promise.race([this.exited, new Promise<void>((r) => setTimeout(r, ms).unref())]);
     this.child.stdin.end();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRunning } from '@berth/spec/testing';
+import { isRunning, runInOwnGroup } from '@berth/spec/testing';
 import { runCheck } from '../src/index.js';
 import { target } from './loopback.js';
 
@@ -85,6 +85,19 @@ describe('MCP check against stdio servers that misbehave', () => {
     } finally {
       delete process.env.BERTH_TEST_LEAK;
     }
+  });
+
+  it('a server flooding stdout with one endless line: a verdict at 1 MiB, nothing more kept, killed though it ignores SIGTERM', async () => {
+    // run in a node of its own, so its peak memory is the check's alone
+    const script = `import { runCheck } from '@berth/health';
+const before = process.memoryUsage().rss;
+const r = await runCheck({ id: 'x', subject: { kind: 'service', id: 'x' }, check: { type: 'mcp', command: process.execPath, args: [${JSON.stringify(stub)}, 'flood'], timeout: 5000 } });
+console.log(JSON.stringify({ reason: r.reason, pid: r.details.pid, grewMiB: (process.resourceUsage().maxRSS * 1024 - before) / 2 ** 20 }));`;
+    const run = await runInOwnGroup(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(here, '..'), timeoutMs: 20_000 });
+    const seen = JSON.parse(run.stdout) as { reason: string; pid: number; grewMiB: number };
+    expect(seen.reason).toBe(`${process.execPath}: wrote a line over 1024 KiB to stdout`);
+    expect(seen.grewMiB).toBeLessThan(64); // it kept reading and buffering: 200 MB and more
+    expect(() => process.kill(seen.pid, 0)).toThrow(); // SIGKILLed and reaped before the result came back
   });
 
   it('a server that exits at once, leaving a child holding its pipes, is judged by its exit, and the child is killed', async () => {
