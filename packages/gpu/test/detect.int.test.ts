@@ -138,7 +138,7 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
     const d = await detectGpus({ env: f.env() });
     expect(d).toMatchObject({ status: 'ok', truncated: false, gpus: [{ name: 'T4' }] });
     expect(d).not.toHaveProperty('driverVersion');
-    expect(d.status === 'ok' && d.warnings).toEqual(['nvidia-smi\'s driver version "garbage\\n%%" is not a version number: treated as unknown']);
+    expect(d.status === 'ok' && d.warnings).toEqual(['nvidia-smi\'s driver version "garbage.%%" is not a version number: treated as unknown']);
   });
 
   it('says so when nvidia-smi is not on PATH', async () => {

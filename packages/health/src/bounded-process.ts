@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { endOnExit, signalChild } from '@berth/spec';
+import { CUT_MARK, endOnExit, signalChild } from '@berth/spec';
 
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
@@ -18,26 +18,29 @@ export interface ProcessOutcome {
 
 /**
  * Runs argv directly (never through a shell) in its own process group, keeping at most 64 KiB of each
- * stream. On abort the whole group gets SIGTERM, then SIGKILL `graceMs` later (default 200 ms). Once the
- * program itself has exited, what is left of its group is killed and its pipes are read for at most
- * @berth/spec's PIPE_GRACE_MS more (at once after an abort: endOnExit); the promise settles then, with the program's own exit status.
+ * stream (a stream cut there ends with CUT_MARK). On abort the whole group gets SIGTERM, then SIGKILL `graceMs`
+ * later (default 200 ms). Once the program itself has exited, what is left of its group is killed and its pipes
+ * are read for at most @berth/spec's PIPE_GRACE_MS more (at once after an abort: endOnExit); the promise settles
+ * then, with the program's own exit status.
  */
 export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; signal: AbortSignal; graceMs?: number }): Promise<ProcessOutcome> {
   return new Promise<ProcessOutcome>((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const size = { out: 0, err: 0 };
-    let truncated = false;
+    const cut = { out: false, err: false };
     let failure: ProcessOutcome['failure'];
     let killTimer: NodeJS.Timeout | undefined;
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (into: Buffer[], key: 'out' | 'err') => (chunk: Buffer) => {
       const room = MAX_OUTPUT_BYTES - size[key];
-      if (room <= 0) return void (truncated = true);
+      if (room <= 0) return void (cut[key] = true);
       into.push(chunk.subarray(0, room));
       size[key] += Math.min(room, chunk.length);
-      if (chunk.length > room) truncated = true;
+      if (chunk.length > room) cut[key] = true;
     };
+    // a stream cut at the bound ends with CUT_MARK: its last line, quoted in a reason, is known to be cut there
+    const text = (chunks: Buffer[], key: 'out' | 'err') => `${Buffer.concat(chunks).toString('utf8')}${cut[key] ? CUT_MARK : ''}`;
     child.stdout.on('data', keep(out, 'out'));
     child.stderr.on('data', keep(err, 'err'));
     const killGroup = (sig: NodeJS.Signals) => signalChild(child, sig, { group: true });
@@ -61,9 +64,9 @@ export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS
         ...(child.pid ? { pid: child.pid } : {}),
         ...(status.code !== null ? { exitCode: status.code } : {}),
         ...(status.signal ? { signal: status.signal } : {}),
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        truncated,
+        stdout: text(out, 'out'),
+        stderr: text(err, 'err'),
+        truncated: cut.out || cut.err,
         ...(failure ? { failure } : {}),
       });
     });

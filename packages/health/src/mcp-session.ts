@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { abandonPipes, endOnExit, signalChild, type ChildEnd } from '@berth/spec';
+import { abandonPipes, CUT_MARK, endOnExit, peerLine, peerText, signalChild, type ChildEnd } from '@berth/spec';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -20,6 +20,7 @@ export class McpSession {
   private readonly run: ChildEnd;
   private buffer = '';
   private stderrText = '';
+  private stderrCut = false;
   /** Set once a verdict is given: nothing more the server writes is read or kept. */
   private muted = false;
   private readonly exited: Promise<void>;
@@ -49,7 +50,9 @@ export class McpSession {
     this.child.stdout.on('data', (chunk: string) => this.read(chunk));
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
-      if (this.stderrText.length < MAX_STDERR) this.stderrText = (this.stderrText + chunk).slice(0, MAX_STDERR);
+      const room = MAX_STDERR - this.stderrText.length;
+      if (chunk.length > room) this.stderrCut = true;
+      this.stderrText += chunk.slice(0, room);
     });
     // its exit is the verdict; what it left in its group is killed, and stderr read for the grace that follows
     this.run = endOnExit(this.child, () => {
@@ -70,8 +73,9 @@ export class McpSession {
     return `exited ${status.signal ? `on ${status.signal}` : `with code ${status.code}`} before the handshake finished${said ? `: ${said}` : ''}`;
   }
 
+  /** Its last stderr line, printable and cut (a stderr cut at the bound ends with the cut mark). */
   lastStderrLine(): string {
-    return this.stderrText.trim().split('\n').at(-1)?.slice(0, 160) ?? '';
+    return peerLine(`${this.stderrText}${this.stderrCut ? CUT_MARK : ''}`, 160, 'last');
   }
 
   send(message: Message): void {
@@ -90,7 +94,7 @@ export class McpSession {
       try {
         message = deserializeMessage(line) as Message;
       } catch {
-        return this.onBroken(`wrote a non-protocol line to stdout: ${JSON.stringify(line.slice(0, 80))} (logs belong on stderr)`);
+        return this.onBroken(`wrote a non-protocol line to stdout: ${JSON.stringify(peerText(line, 80))} (logs belong on stderr)`);
       }
       this.onMessage(message);
     }

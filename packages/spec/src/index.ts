@@ -2,6 +2,7 @@ export * from './schema/index.js';
 export * from './problem.js';
 export { closest, editDistance } from './util/did-you-mean.js';
 export { formatDuration } from './format/duration.js';
+export { CUT_MARK, clipText, peerLine, peerText, printableText } from './format/peer-text.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
 export { makeDirs } from './util/make-dirs.js';
 export { notAFile, readFileIfExists, replaceBlocker, unreadableReason, unwritableReason } from './util/not-a-file.js';
