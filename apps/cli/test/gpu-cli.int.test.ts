@@ -4,26 +4,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRunning } from '@berth/spec/testing';
 import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 // `berth gpu` through the built CLI, with fake nvidia-smi scripts first on PATH.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = join(root, 'packages/gpu/test/fixtures/two-gpus-mig.xml'); // driver 535.54.03, CUDA 12.2, 2 GPUs
 const posix = process.platform !== 'win32';
-
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!posix)('berth gpu' + (posix ? '' : ' (skipped: the fake nvidia-smi is a POSIX shell script)'), () => {
   let dir: string;
@@ -89,6 +76,19 @@ devcontainer:
     expect(r.stdout).toMatch(/^fits: /m);
   });
 
+  it("shows nvidia-smi's control characters in a GPU's name as dots in the table, and keeps the name as data in --json", () => {
+    const name = 'NVIDIA \x1b[2J\x1b]0;pwned\x07T4\rX';
+    const xml = `<nvidia_smi_log><driver_version>535.54.03</driver_version><cuda_version>12.2</cuda_version><attached_gpus>1</attached_gpus><gpu id="0"><product_name>${name}</product_name></gpu></nvidia_smi_log>`;
+    const { run, repo } = setup(pytorchSpec('{ vendor: nvidia }'));
+    writeFileSync(join(repo, 'gpu.xml'), xml);
+    writeFileSync(join(repo, 'fake-bin', 'nvidia-smi'), `#!/bin/sh\ncat '${join(repo, 'gpu.xml')}'\n`);
+    chmodSync(join(repo, 'fake-bin', 'nvidia-smi'), 0o755);
+    const table = run(['--no-docker']);
+    expect(table.stdout).toMatch(/^0\s+NVIDIA \.\[2J\.\]0;pwned\.T4\.X\s/m);
+    expect(table.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    expect(run(['--json', '--no-docker']).json().detection.gpus[0].name).toBe(name);
+  });
+
   it('does not fit when nvidia-smi is not on PATH and the spec wants a GPU', () => {
     const r = setup(pytorchSpec('{ vendor: nvidia }')).run(['--json', '--no-docker']);
     expect(r.code).toBe(1);
@@ -116,7 +116,7 @@ devcontainer:
     expect(r.json()).toMatchObject({ detection: { status: 'timeout', message: expect.stringMatching(/did not answer within 300 ms/) } });
     const pids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
     expect(pids).toHaveLength(2);
-    expect(pids.filter(alive)).toEqual([]); // the CLI has exited: whatever it left would still be running
+    expect(pids.filter(isRunning)).toEqual([]); // the CLI has exited: whatever it left would still be running
   });
 
   it('asks the Docker engine on the side without failing when there is none', () => {

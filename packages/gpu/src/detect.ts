@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { abandonPipes, formatDuration, signalChild } from '@berth/spec';
+import { endOnExit, formatDuration, signalChild } from '@berth/spec';
 import type { GpuDetection, GpuDetectionFailure } from './types.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
 import { firstLine } from './parse-output.js';
@@ -24,7 +24,8 @@ const EXIT_VERDICTS: Record<number, Omit<GpuDetectionFailure, 'exitCode' | 'mess
 
 /**
  * Runs `nvidia-smi -q -x` and parses it. Never throws and never leaves a process behind: nvidia-smi runs
- * in its own process group, which is killed whole on timeout, abort or runaway output.
+ * in its own process group, which is killed whole on timeout, abort or runaway output, and when nvidia-smi exits
+ * (what it left behind). Its own exit is the verdict, whatever still holds its pipes.
  */
 export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
   const command = options.command ?? 'nvidia-smi';
@@ -59,15 +60,13 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
     let killedFor: 'timeout' | 'abort' | 'too-much' | undefined;
     const killGroup = (why: NonNullable<typeof killedFor>) => {
       if (killedFor) return;
+      // it has answered already (exited): its exit decides; only stop reading what a grandchild still holds
+      run.hurry();
+      if (run.exited && why !== 'too-much') return;
       killedFor = why;
       signalChild(child, 'SIGKILL', { group: true });
-      // A grandchild that left the group could hold the pipes open: stop waiting for them.
-      abandonPipes(child);
     };
     const onAbort = () => killGroup('abort');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
-
     child.stdout!.on('data', (b: Buffer) => {
       bytes += b.length;
       if (bytes > maxBytes) killGroup('too-much');
@@ -77,7 +76,9 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
       if (errOut.reduce((n, x) => n + x.length, 0) < 64 * 1024) errOut.push(b);
     });
     child.on('error', (err) => finish(spawnFailure(command, err)));
-    child.on('close', (code, signal) => {
+    // Its own exit decides, not its pipes closing: a grandchild left holding them (`sleep &`) is killed with the
+    // rest of its group, and one that left the group only costs PIPE_GRACE_MS more reading.
+    const run = endOnExit(child, ({ code, signal }) => {
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(errOut).toString('utf8');
       if (killedFor === 'timeout') {
@@ -88,6 +89,8 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
       if (code === null) return finish({ status: 'failed', message: `${command} was killed by ${signal ?? 'a signal'} (${firstLine(stderr.trim() ? stderr : stdout)})` });
       finish(detectionFromExit(command, code, stdout, stderr));
     });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
   });
 }
 

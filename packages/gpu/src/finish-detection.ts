@@ -1,3 +1,4 @@
+import { peerText } from '@berth/spec';
 import type { Gpu, GpuDetection, GpuDetectionOk } from './types.js';
 import { compact } from './values.js';
 import { parseVersion } from './versions.js';
@@ -56,12 +57,6 @@ export function finishDetection(parsed: ParsedOutput): GpuDetection {
  */
 function versionOrWarn(what: string, raw: string | undefined, warnings: string[]): string | undefined {
   if (raw === undefined || parseVersion(raw)) return raw;
-  warnings.push(`nvidia-smi's ${what} ${printable(raw)} is not a version number: treated as unknown`);
+  warnings.push(`nvidia-smi's ${what} ${JSON.stringify(peerText(raw, 40))} is not a version number: treated as unknown`);
   return undefined;
-}
-
-/** Quoted, cut to 40 characters, every control or format character escaped: safe on one line of a terminal. */
-function printable(text: string): string {
-  const cut = text.length > 40 ? `${text.slice(0, 37)}...` : text;
-  return JSON.stringify(cut).replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

@@ -1,3 +1,4 @@
+import { peerLine } from '@berth/spec';
 import type { GpuDetection } from './types.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
 import { parseNvidiaSmiQueryText } from './parse-query-text.js';
@@ -31,8 +32,8 @@ export function parseNvidiaSmiOutput(text: string): GpuDetection {
   }
 }
 
+/** What nvidia-smi said first, quoted on one line (@berth/spec's peerLine: printable, the cut marked). */
 export function firstLine(text: string): string {
-  const line = text.split(/\r?\n/).find((l) => l.trim())?.trim() ?? '';
-  if (!line) return '(nothing)';
-  return JSON.stringify(line.length > 120 ? `${line.slice(0, 117)}...` : line);
+  const line = peerLine(text, 120, 'first');
+  return line ? JSON.stringify(line) : '(nothing)';
 }

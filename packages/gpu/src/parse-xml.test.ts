@@ -82,8 +82,8 @@ describe('parseNvidiaSmiXml', () => {
     expect(d).not.toHaveProperty('cudaVersion');
     expect(d.truncated).toBe(false);
     expect(d.warnings).toEqual([
-      'nvidia-smi\'s driver version "garbage\\n%%%%" is not a version number: treated as unknown',
-      'nvidia-smi\'s driver\'s CUDA version "12.x\\u0007" is not a version number: treated as unknown',
+      'nvidia-smi\'s driver version "garbage.%%%%" is not a version number: treated as unknown',
+      'nvidia-smi\'s driver\'s CUDA version "12.x." is not a version number: treated as unknown',
     ]);
     for (const w of d.warnings) expect(w).not.toMatch(/\p{Cc}/u);
   });

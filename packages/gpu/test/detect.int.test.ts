@@ -44,6 +44,28 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
     expect(await stillAlive(pids)).toEqual([]);
   });
 
+  it('judges an nvidia-smi that exits at once by its exit, though a child it left holds its pipes, and kills the child', async () => {
+    const f = fake();
+    f.script(`echo $$ > '${f.pidFile}'\ncat '${join(ownFixturesDir, 'two-gpus-mig.xml')}'\nsleep 600 &\necho $! >> '${f.pidFile}'\nexit 0`);
+    const started = performance.now();
+    const d = await detectGpus({ env: f.env(), timeoutMs: 5000 });
+    expect(d).toMatchObject({ status: 'ok', driverVersion: '535.54.03', announcedGpus: 2 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(f.pids()).toHaveLength(2); // the script and its sleep
+    expect(await stillAlive(f.pids())).toEqual([]);
+  });
+
+  it('judges one whose child left the group (setsid) by its exit too, after reading its pipes a moment', async () => {
+    const f = fake();
+    // the script exits once its child has a session of its own, out of the group's reach
+    f.script(`echo $$ > '${f.pidFile}'\ncat '${join(ownFixturesDir, 'two-gpus-mig.xml')}'\nsetsid sh -c "echo \\$$ >> '${f.pidFile}'; exec sleep 600" &\nwhile [ $(wc -l < '${f.pidFile}') -lt 2 ]; do sleep 0.01; done\nexit 0`);
+    const started = performance.now();
+    const d = await detectGpus({ env: f.env(), timeoutMs: 5000 });
+    expect(d).toMatchObject({ status: 'ok', announcedGpus: 2 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(f.pids()).toHaveLength(2); // cleanup() ends the sleep: nothing berth could reach
+  });
+
   it('kills it on abort too', async () => {
     const f = fake().hanging();
     const controller = new AbortController();
@@ -116,7 +138,7 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
     const d = await detectGpus({ env: f.env() });
     expect(d).toMatchObject({ status: 'ok', truncated: false, gpus: [{ name: 'T4' }] });
     expect(d).not.toHaveProperty('driverVersion');
-    expect(d.status === 'ok' && d.warnings).toEqual(['nvidia-smi\'s driver version "garbage\\n%%" is not a version number: treated as unknown']);
+    expect(d.status === 'ok' && d.warnings).toEqual(['nvidia-smi\'s driver version "garbage.%%" is not a version number: treated as unknown']);
   });
 
   it('says so when nvidia-smi is not on PATH', async () => {

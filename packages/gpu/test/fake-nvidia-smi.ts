@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isRunning } from '@berth/spec/testing';
 
 /**
  * A temp dir holding a fake `nvidia-smi` shell script, for putting first on PATH.
@@ -54,27 +55,13 @@ export class FakeNvidiaSmi {
   }
 }
 
-/** True when the process no longer exists (or is a zombie waiting to be reaped). */
-export function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
 /** Waits (bounded) until every pid is gone; returns those still alive. */
 export async function stillAlive(pids: number[], waitMs = 3000): Promise<number[]> {
   const until = Date.now() + waitMs;
-  let alive = pids.filter((p) => !processGone(p));
+  let alive = pids.filter(isRunning);
   while (alive.length && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 50));
-    alive = alive.filter((p) => !processGone(p));
+    alive = alive.filter(isRunning);
   }
   return alive;
 }

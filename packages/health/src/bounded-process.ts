@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { abandonPipes, signalChild } from '@berth/spec';
+import { CUT_MARK, endOnExit, signalChild } from '@berth/spec';
 
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
@@ -18,66 +18,60 @@ export interface ProcessOutcome {
 
 /**
  * Runs argv directly (never through a shell) in its own process group, keeping at most 64 KiB of each
- * stream. On abort the whole group gets SIGTERM, then SIGKILL `graceMs` later (default 200 ms). Once the
- * program itself has exited, what is left of its group is killed and its pipes are read for at most
- * @berth/spec's PIPE_GRACE_MS more (at once after an abort: abandonPipes); the promise settles then, with the program's own exit status.
+ * stream (a stream cut there ends with CUT_MARK). On abort the whole group gets SIGTERM, then SIGKILL `graceMs`
+ * later (default 200 ms). Once the program itself has exited, what is left of its group is killed and its pipes
+ * are read for at most @berth/spec's PIPE_GRACE_MS more (at once after an abort: endOnExit); the promise settles
+ * then, with the program's own exit status.
  */
 export function runBounded(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; signal: AbortSignal; graceMs?: number }): Promise<ProcessOutcome> {
   return new Promise<ProcessOutcome>((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const size = { out: 0, err: 0 };
-    let truncated = false;
+    const cut = { out: false, err: false };
     let failure: ProcessOutcome['failure'];
     let killTimer: NodeJS.Timeout | undefined;
-    let pipeTimer: NodeJS.Timeout | undefined;
-    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (into: Buffer[], key: 'out' | 'err') => (chunk: Buffer) => {
       const room = MAX_OUTPUT_BYTES - size[key];
-      if (room <= 0) return void (truncated = true);
+      if (room <= 0) return void (cut[key] = true);
       into.push(chunk.subarray(0, room));
       size[key] += Math.min(room, chunk.length);
-      if (chunk.length > room) truncated = true;
+      if (chunk.length > room) cut[key] = true;
     };
+    // a stream cut at the bound ends with CUT_MARK: its last line, quoted in a reason, is known to be cut there
+    const text = (chunks: Buffer[], key: 'out' | 'err') => `${Buffer.concat(chunks).toString('utf8')}${cut[key] ? CUT_MARK : ''}`;
     child.stdout.on('data', keep(out, 'out'));
     child.stderr.on('data', keep(err, 'err'));
     const killGroup = (sig: NodeJS.Signals) => signalChild(child, sig, { group: true });
     const onAbort = () => {
-      // the program has answered already: its exit status stands; only stop reading what a grandchild holds open
-      if (exited) return void abandonPipes(child, 0);
+      // no more reading than the time left allows: at once if it has exited, else as soon as it does
+      run.hurry();
+      // the program has answered already: its exit status stands
+      if (run.exited) return;
       failure ??= { kind: 'timeout', message: 'timed out' };
       killGroup('SIGTERM');
       killTimer = setTimeout(() => killGroup('SIGKILL'), options.graceMs ?? 200);
     };
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    if (options.signal.aborted) onAbort();
     child.on('error', (e: NodeJS.ErrnoException) => {
       failure = spawnFailure(e, options.cwd);
     });
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
+    // its own exit decides, not its pipes closing; what it left in its group is killed (a check leaves nothing behind)
+    const run = endOnExit(child, (status) => {
       clearTimeout(killTimer);
-      // what the program left in its group outlives the check otherwise (a check leaves nothing behind)
-      killGroup('SIGKILL');
-      pipeTimer = abandonPipes(child, failure?.kind === 'timeout' || options.signal.aborted ? 0 : undefined);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(killTimer);
-      clearTimeout(pipeTimer);
       options.signal.removeEventListener('abort', onAbort);
-      // 'close' after dropped pipes reports no status: the one 'exit' saw is the program's
-      const status = exited ?? { code, signal };
       resolve({
         ...(child.pid ? { pid: child.pid } : {}),
         ...(status.code !== null ? { exitCode: status.code } : {}),
         ...(status.signal ? { signal: status.signal } : {}),
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        truncated,
+        stdout: text(out, 'out'),
+        stderr: text(err, 'err'),
+        truncated: cut.out || cut.err,
         ...(failure ? { failure } : {}),
       });
     });
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    if (options.signal.aborted) onAbort();
   });
 }
 

@@ -1,9 +1,11 @@
 import type { CommandCheck } from '@berth/spec';
+import { peerLine } from '@berth/spec';
 import type { Verdict } from './types.js';
 
 type Expect = CommandCheck['expect'];
 
-const lastLine = (text: string) => text.trim().split('\n').at(-1)?.slice(0, 120) ?? '';
+/** What a program said last, fit for a one-line reason (@berth/spec's peerLine: printable, the cut marked). */
+const lastLine = (text: string) => peerLine(text, 120, 'last');
 
 /** Judges a finished program: exit code, then stdout. Pure. */
 export function judgeCommandOutput(what: string, expect: Expect, run: { exitCode?: number; signal?: string; stdout: string; stderr: string }): Verdict {

@@ -1,5 +1,6 @@
 import type { EngineApi } from '@berth/docker/runtime';
 import type { ContainerCheck } from '@berth/spec';
+import { peerLine } from '@berth/spec';
 import { resolveEngine, withEngineCalls } from './engine.js';
 import type { AttemptContext, Verdict } from './types.js';
 
@@ -31,7 +32,7 @@ export async function runContainerCheck(ctx: AttemptContext): Promise<Verdict> {
     if (state === 'restarting') return { status: 'critical', reason: `${name} is restarting (last exit code ${info.State?.ExitCode ?? '?'})`, details };
     if (state !== 'running') return { status: 'critical', reason: `${name} is ${state}, not running`, details };
     if (health === 'unhealthy') {
-      const last = info.State?.Health?.Log?.at(-1)?.Output?.trim().split('\n').at(-1)?.slice(0, 120);
+      const last = peerLine(info.State?.Health?.Log?.at(-1)?.Output ?? '', 120, 'last');
       return { status: 'critical', reason: `${name} is unhealthy${last ? `: ${last}` : ''}`, details };
     }
     if (health === 'starting') return { status: 'starting', reason: `${name} is running; its healthcheck is still starting`, details };

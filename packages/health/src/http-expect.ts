@@ -1,5 +1,5 @@
 import type { HttpCheck } from '@berth/spec';
-import { formatDuration } from '@berth/spec';
+import { formatDuration, peerText } from '@berth/spec';
 import type { Verdict } from './types.js';
 
 type Matcher = NonNullable<NonNullable<HttpCheck['expect']>['status']>[number];
@@ -34,7 +34,8 @@ export function jsonPath(value: unknown, path: string): { found: boolean; value?
   return { found: true, value: cur };
 }
 
-const quote = (text: string, max = 40) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+/** A body (or what the check expects of one) quoted in a reason: printable, cut at `max` with the cut marked for the redactor. */
+const quote = (text: string, max = 40) => JSON.stringify(peerText(text, max));
 
 export interface HttpAnswer {
   status: number;

@@ -1,5 +1,5 @@
 import type { McpCheck } from '@berth/spec';
-import { formatDuration } from '@berth/spec';
+import { formatDuration, peerText } from '@berth/spec';
 import { resolveMcpServer } from './mcp-config.js';
 import type { McpSession } from './mcp-session.js';
 import type { AttemptContext, Verdict } from './types.js';
@@ -11,6 +11,9 @@ const CLIENT_INFO = { name: 'berth-health', version: '0.1.0' };
 const META = { 'io.modelcontextprotocol/protocolVersion': DISCOVER_VERSION, 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': CLIENT_INFO };
 
 type Phase = 'starting' | 'server/discover' | 'initialize' | 'tools/list';
+
+/** What the server said (an error, its name), fit for a one-line reason. */
+const said = (text: string) => peerText(String(text), 160);
 
 /**
  * Starts the MCP server, probes `server/discover`, falls back to `initialize` + `notifications/initialized`
@@ -72,7 +75,7 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
         return listTools(true);
       }
       if (m.id === 2 && mode === 'initialize') {
-        if (m.error) return fail(`initialize failed: ${m.error.message}`);
+        if (m.error) return fail(`initialize failed: ${said(m.error.message)}`);
         const result = m.result as { protocolVersion?: string; serverInfo?: { name?: string; version?: string } };
         protocol = result.protocolVersion;
         serverInfo = result.serverInfo;
@@ -80,13 +83,13 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
         return listTools(false);
       }
       if (m.id === 3) {
-        if (m.error) return fail(`tools/list failed: ${m.error.message}`);
+        if (m.error) return fail(`tools/list failed: ${said(m.error.message)}`);
         const tools = ((m.result as { tools?: { name: string }[] })?.tools ?? []).map((t) => t.name);
         const missing = (check.expectTools ?? []).filter((t) => !tools.includes(t));
-        const who = serverInfo?.name ? `${serverInfo.name}${serverInfo.version ? ` ${serverInfo.version}` : ''}` : label;
+        const who = serverInfo?.name ? said(`${serverInfo.name}${serverInfo.version ? ` ${serverInfo.version}` : ''}`) : label;
         const details = { from: launch.from, protocol, handshake: mode, tools: tools.length, startupMs: Math.round(performance.now() - started) };
         if (missing.length) return finish({ status: 'critical', reason: `${who} lists ${tools.length} tools but not ${missing.join(', ')}`, details });
-        finish({ status: 'passing', reason: `${who} answered ${mode === 'discover' ? 'server/discover' : 'initialize'} (protocol ${protocol ?? '?'}); ${tools.length} tools`, details });
+        finish({ status: 'passing', reason: `${who} answered ${mode === 'discover' ? 'server/discover' : 'initialize'} (protocol ${said(protocol ?? '?')}); ${tools.length} tools`, details });
       }
     },
     (reason) => fail(reason),
@@ -101,8 +104,11 @@ export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
   const deadline = setTimeout(() => onAbort(), Math.max(0, ctx.timeoutMs - Math.min(300, ctx.timeoutMs / 4)));
   const onAbort = () => {
     hurry = true;
-    const said = session.lastStderrLine();
-    fail(`timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${phase === 'starting' ? 'the server to start' : `the answer to ${phase}`}${said ? `; stderr: ${said}` : ''}`);
+    // a server that exited is judged by its exit, though something it left still holds its pipes
+    const exited = session.exitReason();
+    if (exited) return fail(exited);
+    const stderr = session.lastStderrLine();
+    fail(`timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${phase === 'starting' ? 'the server to start' : `the answer to ${phase}`}${stderr ? `; stderr: ${stderr}` : ''}`);
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   if (ctx.signal.aborted) onAbort();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { signalChild } from '@berth/spec';
+import { abandonPipes, CUT_MARK, endOnExit, peerLine, peerText, signalChild, type ChildEnd } from '@berth/spec';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -17,10 +17,13 @@ type Message = Record<string, unknown> & { id?: string | number; method?: string
  */
 export class McpSession {
   private readonly child: ChildProcessWithoutNullStreams;
+  private readonly run: ChildEnd;
   private buffer = '';
   private stderrText = '';
-  private exited: Promise<void>;
-  exitInfo: { code: number | null; signal: string | null } | undefined;
+  private stderrCut = false;
+  /** Set once a verdict is given: nothing more the server writes is read or kept. */
+  private muted = false;
+  private readonly exited: Promise<void>;
   spawnError: NodeJS.ErrnoException | undefined;
 
   constructor(
@@ -36,8 +39,8 @@ export class McpSession {
       detached: true,
       shell: false,
     });
-    this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
-    this.child.once('exit', (code, signal) => (this.exitInfo = { code, signal }));
+    // stopping waits for the server's own exit, never for its pipes (a grandchild may hold them)
+    this.exited = new Promise((resolve) => (this.child.once('exit', () => resolve()), this.child.once('error', () => resolve())));
     this.child.once('error', (err: NodeJS.ErrnoException) => {
       this.spawnError = err;
       this.onBroken(err.code === 'ENOENT' ? `program not found: ${launch.command}` : `could not start ${launch.command}: ${err.message}`);
@@ -47,11 +50,14 @@ export class McpSession {
     this.child.stdout.on('data', (chunk: string) => this.read(chunk));
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
-      if (this.stderrText.length < MAX_STDERR) this.stderrText = (this.stderrText + chunk).slice(0, MAX_STDERR);
+      const room = MAX_STDERR - this.stderrText.length;
+      if (chunk.length > room) this.stderrCut = true;
+      this.stderrText += chunk.slice(0, room);
     });
-    this.child.once('exit', (code, signal) => {
-      const said = this.lastStderrLine();
-      this.onBroken(`exited ${signal ? `on ${signal}` : `with code ${code}`} before the handshake finished${said ? `: ${said}` : ''}`);
+    // its exit is the verdict; what it left in its group is killed, and stderr read for the grace that follows
+    this.run = endOnExit(this.child, () => {
+      const reason = this.exitReason();
+      if (reason) this.onBroken(reason);
     });
   }
 
@@ -59,8 +65,17 @@ export class McpSession {
     return this.child.pid;
   }
 
+  /** Why the session ended when the server exited by itself, with its last stderr line; undefined while it runs. */
+  exitReason(): string | undefined {
+    const status = this.run.exited;
+    if (!status) return undefined;
+    const said = this.lastStderrLine();
+    return `exited ${status.signal ? `on ${status.signal}` : `with code ${status.code}`} before the handshake finished${said ? `: ${said}` : ''}`;
+  }
+
+  /** Its last stderr line, printable and cut (a stderr cut at the bound ends with the cut mark). */
   lastStderrLine(): string {
-    return this.stderrText.trim().split('\n').at(-1)?.slice(0, 160) ?? '';
+    return peerLine(`${this.stderrText}${this.stderrCut ? CUT_MARK : ''}`, 160, 'last');
   }
 
   send(message: Message): void {
@@ -68,8 +83,8 @@ export class McpSession {
   }
 
   private read(chunk: string): void {
+    if (this.muted) return;
     this.buffer += chunk;
-    if (this.buffer.length > MAX_LINE && !this.buffer.includes('\n')) return this.onBroken(`wrote a line over ${MAX_LINE / 1024} KiB to stdout`);
     let nl: number;
     while ((nl = this.buffer.indexOf('\n')) >= 0) {
       const line = this.buffer.slice(0, nl).replace(/\r$/, '');
@@ -79,24 +94,38 @@ export class McpSession {
       try {
         message = deserializeMessage(line) as Message;
       } catch {
-        return this.onBroken(`wrote a non-protocol line to stdout: ${JSON.stringify(line.slice(0, 80))} (logs belong on stderr)`);
+        return this.onBroken(`wrote a non-protocol line to stdout: ${JSON.stringify(peerText(line, 80))} (logs belong on stderr)`);
       }
       this.onMessage(message);
     }
+    // what is left is one unfinished line: past the bound it is a verdict, and nothing more is read
+    if (this.buffer.length > MAX_LINE) {
+      this.mute();
+      this.onBroken(`wrote a line over ${MAX_LINE / 1024} KiB to stdout`);
+    }
   }
 
-  /** Close stdin and wait; then SIGTERM the group; then SIGKILL. `hurry` skips the polite wait (the check's time is up). */
+  /** Stops reading and keeping what the server writes: the verdict is given (a flooding server costs nothing more). */
+  private mute(): void {
+    this.muted = true;
+    this.buffer = '';
+    this.child.stdout.pause();
+    this.child.stderr.pause();
+  }
+
+  /** Close stdin and wait; then SIGTERM the group; then SIGKILL it. `hurry` skips the polite wait (the check's time is up). */
   async stop(hurry: boolean): Promise<void> {
-    const gone = () => this.exitInfo !== undefined || this.spawnError !== undefined;
+    this.mute();
+    const gone = () => this.run.exited !== undefined || this.spawnError !== undefined;
     const wait = (ms: number) => Promise.race([this.exited, new Promise<void>((r) => setTimeout(r, ms).unref())]);
     this.child.stdin.end();
     if (!hurry) await wait(300);
     if (!gone()) this.signal('SIGTERM');
     await wait(hurry ? 100 : 300);
+    // the server if it ignored SIGTERM, else what it left in its group
     this.signal('SIGKILL');
     if (!this.spawnError) await wait(1000);
-    this.child.stdout.destroy();
-    this.child.stderr.destroy();
+    abandonPipes(this.child, 0);
   }
 
   private signal(sig: NodeJS.Signals): void {

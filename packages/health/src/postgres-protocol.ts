@@ -1,4 +1,5 @@
 /** The two ends of a pg_isready-style probe: the StartupMessage, and reading the first answer. Pure. */
+import { printableText } from '@berth/spec';
 
 const PROTOCOL_3_0 = 196608;
 
@@ -74,10 +75,4 @@ function authName(code: number): string {
 
 function printable(buf: Buffer): string {
   return buf.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-}
-
-/** Text with its control characters (ANSI escapes, CR, LF) shown as `.`, other characters kept. */
-function printableText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '.');
 }

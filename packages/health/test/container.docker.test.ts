@@ -2,10 +2,14 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectEngine, type Engine } from '@berth/docker';
 import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
+import { CUT_MARK, redactorFor } from '@berth/spec';
 import { runCheck, runChecks } from '../src/index.js';
 import { target } from './loopback.js';
 
 const available = dockerAvailable();
+const token = 'ghp_7Yx0aQ2mB9cD4eF6gH8iJ1kL3mN5oP7qR9sT1uVw';
+/** What a hostile healthcheck prints: escapes, a carriage return, and a token that the 120-character cut splits. */
+const hostile = `\x1b[31mdb\rdown\x1b[0m ${'-'.repeat(90)} ${token}`;
 
 describe.skipIf(!available)(`container and exec checks against a real Docker engine${available ? '' : dockerSkipReason()}`, () => {
   const project = uniqueProject('berth-health');
@@ -35,6 +39,7 @@ describe.skipIf(!available)(`container and exec checks against a real Docker eng
       Retries: 3,
     });
     await start('sick', ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Test: ['CMD-SHELL', 'echo "db not ready" && false'], Interval: 200e6, Timeout: 2e9, Retries: 1 });
+    await start('hostile', ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Test: ['CMD-SHELL', `printf '%s\\n' '${hostile}'; false`], Interval: 200e6, Timeout: 2e9, Retries: 1 });
     const dead = await start('dead', ['sh', '-c', 'exit 3']);
     await vi.waitFor(async () => expect((await engine.api.getContainer(dead).inspect()).State.Status).toBe('exited'), { timeout: 20_000, interval: 100 });
   }, 120_000);
@@ -56,6 +61,12 @@ describe.skipIf(!available)(`container and exec checks against a real Docker eng
     await vi.waitFor(async () => expect((await runCheck(ctx('sick'), { engine })).status).toBe('critical'), { timeout: 20_000, interval: 250 });
     const r = await runCheck(ctx('sick'), { engine });
     expect(r.reason).toBe(`${project}-sick-1 is unhealthy: db not ready`);
+  });
+
+  it("the healthcheck's last line with its control characters as dots, and a secret cut in it redacted whole", async () => {
+    await vi.waitFor(async () => expect((await runCheck(ctx('hostile'), { engine })).status).toBe('critical'), { timeout: 20_000, interval: 250 });
+    const r = await runCheck(ctx('hostile'), { engine });
+    expect(redactorFor({ env: { GITHUB_TOKEN: token } })(r.reason)).toBe(`${project}-hostile-1 is unhealthy: .[31mdb.down.[0m ${'-'.repeat(90)} ${CUT_MARK}`);
   });
 
   it('an exited container with its exit code; a service never started', async () => {

@@ -61,4 +61,12 @@ describe('GPU check through @berth/gpu with a fake nvidia-smi on PATH', () => {
     const r = await runCheck(target({ type: 'gpu', timeout: '1s' }, { context: { devcontainer } }));
     expect([r.status, r.reason]).toEqual(['critical', 'no usable NVIDIA GPU: nvidia-smi did not answer within 1 s and was killed']);
   });
+
+  it('an nvidia-smi that answers and exits, leaving a child that holds its output, passes at once', async () => {
+    fakeNvidiaSmi('550.54.14', '12.4');
+    writeFileSync(join(dir, 'nvidia-smi'), `#!/bin/sh\ncat '${join(dir, 'gpu.xml')}'\nsleep 30 &\n`);
+    const r = await runCheck(target({ type: 'gpu', timeout: '1s' }, { context: { devcontainer } }));
+    expect(r.status).toBe('passing');
+    expect(r.latencyMs).toBeLessThan(800);
+  });
 });

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRunning, runInOwnGroup } from '@berth/spec/testing';
 import { runCheck } from '../src/index.js';
 import { target } from './loopback.js';
 
@@ -83,6 +84,39 @@ describe('MCP check against stdio servers that misbehave', () => {
       expect(seen.reason).toMatch(/but not QDRANT_URL, BERTH_TEST_LEAK$/);
     } finally {
       delete process.env.BERTH_TEST_LEAK;
+    }
+  });
+
+  it('a server flooding stdout with one endless line: a verdict at 1 MiB, nothing more kept, killed though it ignores SIGTERM', async () => {
+    // run in a node of its own, so its peak memory is the check's alone
+    const script = `import { runCheck } from '@berth/health';
+const before = process.memoryUsage().rss;
+const r = await runCheck({ id: 'x', subject: { kind: 'service', id: 'x' }, check: { type: 'mcp', command: process.execPath, args: [${JSON.stringify(stub)}, 'flood'], timeout: 5000 } });
+console.log(JSON.stringify({ reason: r.reason, pid: r.details.pid, grewMiB: (process.resourceUsage().maxRSS * 1024 - before) / 2 ** 20 }));`;
+    const run = await runInOwnGroup(process.execPath, ['--conditions=@berth/source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(here, '..'), timeoutMs: 20_000 });
+    const seen = JSON.parse(run.stdout) as { reason: string; pid: number; grewMiB: number };
+    expect(seen.reason).toBe(`${process.execPath}: wrote a line over 1024 KiB to stdout`);
+    expect(seen.grewMiB).toBeLessThan(64); // it kept reading and buffering: 200 MB and more
+    expect(() => process.kill(seen.pid, 0)).toThrow(); // SIGKILLed and reaped before the result came back
+  });
+
+  it('a server that exits at once, leaving a child holding its pipes, is judged by its exit, and the child is killed', async () => {
+    const pidFile = join(mkdtempSync(join(dir, 'left-')), 'pid');
+    const r = await runCheck(target({ type: 'mcp', command: 'sh', args: ['-c', `sleep 600 & echo $! > ${pidFile}; echo no config >&2; exit 3`], timeout: 500 }));
+    expect([r.status, r.reason]).toEqual(['critical', 'sh: exited with code 3 before the handshake finished: no config']);
+    expect(r.latencyMs).toBeLessThan(400);
+    expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false); // killed with the rest of its group
+  });
+
+  it('one whose child left the group (setsid) still gets the verdict of its exit, before the timeout', async () => {
+    const pidFile = join(mkdtempSync(join(dir, 'daemon-')), 'pid');
+    // the server exits only once its child has its own session: out of the group's reach
+    const daemon = `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 600' & while [ ! -s ${pidFile} ]; do sleep 0.01; done; echo no config >&2; exit 3`;
+    try {
+      const r = await runCheck(target({ type: 'mcp', command: 'sh', args: ['-c', daemon], timeout: 500 }));
+      expect([r.status, r.reason]).toEqual(['critical', 'sh: exited with code 3 before the handshake finished: no config']);
+    } finally {
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL'); // out of berth's reach: the test ends it
     }
   });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printableText } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -104,7 +105,8 @@ function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: stri
         ['GPU', 'NAME', 'MEMORY', 'UTIL', 'TEMP', 'POWER', 'MIG', 'PROCESSES'],
         detection.gpus.map((g) => [
           String(g.index),
-          g.name,
+          // nvidia-smi's words in a table cell: no escape of its reaches the terminal (--json keeps the name as data)
+          printableText(g.name),
           g.memoryTotalMiB === undefined ? '-' : `${dash(g.memoryUsedMiB)} / ${g.memoryTotalMiB} MiB`,
           dash(g.utilizationPct, '%'),
           dash(g.temperatureC, ' C'),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BerthSpecSchema } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, MIN_SECRET_LENGTH, REDACTED, redactValue } from './redactor.js';
+import { clipText, CUT_MARK } from '../format/peer-text.js';
 import { redactorFor, secretValues } from './known-secrets.js';
 import { checkSecretsInSpec, urlPasswords } from './in-spec.js';
 import { formatProblem, parseSpec } from '../index.js';
@@ -34,6 +35,20 @@ describe('makeRedactor', () => {
     const redact = makeRedactor(['true', '5432', 'admin', 'a']);
     expect(redact.values).toEqual([]);
     expect(redact('admin connected on 5432: true')).toBe('admin connected on 5432: true');
+  });
+  it('drops the start of a secret a cut left before its mark, however short, and nothing before other text', () => {
+    const token = 'ghp_7Yx0aQ2mB9cD4eF6gH8iJ1kL3mN5oP7qR9sT1uVw';
+    const redact = makeRedactor([token, 'p@ss"w\\rd-xyz']);
+    // a reason quotes 40 characters of what the peer said: 26 of them are the token's start
+    const reason = `body does not contain "ok"; got ${JSON.stringify(clipText(`Authorization: Bearer ${token}`, 40))}`;
+    expect(redact(reason)).toBe(`body does not contain "ok"; got "Authorization: Bearer ${CUT_MARK}"`);
+    expect(redact(`a ${token.slice(0, 1)}${CUT_MARK} b ${token}${CUT_MARK} c ${token.slice(0, 9)}${CUT_MARK}`)).toBe(`a ${CUT_MARK} b ${REDACTED}${CUT_MARK} c ${CUT_MARK}`);
+    // its JSON-escaped and percent-encoded forms too
+    expect(redact(`${JSON.stringify('pw p@ss"w\\r').slice(0, -1)}${CUT_MARK}"`)).toBe(`"pw ${CUT_MARK}"`);
+    expect(redact(`u:${encodeURIComponent('p@ss"w').slice(0, -1)}${CUT_MARK}`)).toBe(`u:${CUT_MARK}`);
+    // text that is not a secret's start, and text with no mark, are kept
+    expect(redact(`the database is down${CUT_MARK}`)).toBe(`the database is down${CUT_MARK}`);
+    expect(redact(`prefix ${token.slice(0, 26)}…`)).toBe(`prefix ${token.slice(0, 26)}…`);
   });
   it('redactValue hides strings deep in a JSON value, keys included, and keeps the rest', () => {
     const redact = makeRedactor(['hunter2hunter2']);

@@ -69,3 +69,24 @@ child.on('close', () => console.log(Date.now() - started < 5000 ? 'closed' : 'cl
     expect(PIPE_GRACE_MS).toBe(500);
   });
 });
+
+describe.skipIf(!posix)(`endOnExit${posix ? '' : ' (skipped: process groups are POSIX)'}`, () => {
+  it("ends a child's run at its own exit, with its output and status, and kills what it left in its group", async () => {
+    const r = await runAlone(`const child = spawn('sh', ['-c', 'sleep 30 & echo $!; echo bye >&2; exit 7'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+let out = '';
+let err = '';
+child.stdout.on('data', (d) => (out += d));
+child.stderr.on('data', (d) => (err += d));
+const started = Date.now();
+endOnExit(child, (status) => {
+  const took = Date.now() - started;
+  // the SIGKILL is on its way: look a moment later
+  setTimeout(() => {
+    let alive = true;
+    try { alive = readFileSync(\`/proc/\${Number(out)}/stat\`, 'utf8').split(') ')[1][0] !== 'Z'; } catch { alive = false; }
+    console.log(JSON.stringify(status), err.trim(), took < 2000 ? 'at once' : 'late', alive ? 'grandchild alive' : 'grandchild gone');
+  }, 100);
+});`);
+    expect([r.status, r.stdout]).toEqual([0, '{"code":7,"signal":null} bye at once grandchild gone\n']);
+  });
+});

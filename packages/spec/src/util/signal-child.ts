@@ -53,3 +53,53 @@ export function abandonPipes(child: PipedChild, afterMs: number = PIPE_GRACE_MS)
   timer.unref();
   return timer;
 }
+
+/** How a child ended, as its 'exit' event tells it. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** What endOnExit needs of a child process (node:child_process's ChildProcess, spawned `detached`). */
+export interface ExitingChild extends SignalledChild, PipedChild {
+  once(event: 'exit' | 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+}
+
+/** The run of a child that endOnExit watches. */
+export interface ChildEnd {
+  /** Its own exit status, once it has exited. */
+  readonly exited: ExitStatus | undefined;
+  /** Stop reading its pipes as soon as it has exited (at once, if it has): the caller's time is up, or it was killed. */
+  hurry(): void;
+}
+
+/**
+ * Ends a child's run when the child itself exits ('exit'), not when its pipes close: 'close' waits for every
+ * process that holds them, so a grandchild left behind (`sleep 600 &`, a daemon) made a program that answered at
+ * once look hung until the caller's timeout. At the exit, what is left of its process group is SIGKILLed and its
+ * pipes are read for PIPE_GRACE_MS more, for what it wrote just before exiting (abandonPipes); then `onEnd` gets
+ * the status the exit gave (for a child that never started, what 'close' says after its 'error').
+ */
+export function endOnExit(child: ExitingChild, onEnd: (status: ExitStatus) => void): ChildEnd {
+  let exited: ExitStatus | undefined;
+  let hurried = false;
+  let pipeTimer: NodeJS.Timeout | undefined;
+  child.once('exit', (code, signal) => {
+    exited = { code, signal };
+    signalChild(child, 'SIGKILL', { group: true });
+    pipeTimer = abandonPipes(child, hurried ? 0 : PIPE_GRACE_MS);
+  });
+  child.once('close', (code, signal) => {
+    clearTimeout(pipeTimer);
+    onEnd(exited ?? { code, signal });
+  });
+  return {
+    get exited() {
+      return exited;
+    },
+    hurry() {
+      hurried = true;
+      if (exited) abandonPipes(child, 0);
+    },
+  };
+}
