@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRunning } from '@berth/spec/testing';
+import { stillAlive } from '@berth/spec/testing';
 import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 // `berth gpu` through the built CLI, with fake nvidia-smi scripts first on PATH.
@@ -107,7 +107,7 @@ devcontainer:
     expect(r.json()).toMatchObject({ detection: { status: 'no-driver', exitCode: 9 } });
   });
 
-  it('says nvidia-smi hung, and leaves no process behind', () => {
+  it('says nvidia-smi hung, and leaves no process behind', async () => {
     const { repo, run } = setup(pytorchSpec('{ vendor: nvidia }'), '');
     const pidFile = join(repo, 'pids');
     writeFileSync(join(repo, 'fake-bin', 'nvidia-smi'), `#!/bin/sh\necho $$ > '${pidFile}'\nsleep 600 &\necho $! >> '${pidFile}'\nwait\n`);
@@ -116,7 +116,8 @@ devcontainer:
     expect(r.json()).toMatchObject({ detection: { status: 'timeout', message: expect.stringMatching(/did not answer within 300 ms/) } });
     const pids = readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
     expect(pids).toHaveLength(2);
-    expect(pids.filter(isRunning)).toEqual([]); // the CLI has exited: whatever it left would still be running
+    // the CLI has exited: whatever it left would still be running (a SIGKILLed process dies a moment after the kill)
+    expect(await stillAlive(pids)).toEqual([]);
   });
 
   it('asks the Docker engine on the side without failing when there is none', () => {

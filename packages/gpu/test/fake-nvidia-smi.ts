@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRunning } from '@berth/spec/testing';
+import { stillAlive } from '@berth/spec/testing';
 
 /**
  * A temp dir holding a fake `nvidia-smi` shell script, for putting first on PATH.
@@ -55,13 +55,5 @@ export class FakeNvidiaSmi {
   }
 }
 
-/** Waits (bounded) until every pid is gone; returns those still alive. */
-export async function stillAlive(pids: number[], waitMs = 3000): Promise<number[]> {
-  const until = Date.now() + waitMs;
-  let alive = pids.filter(isRunning);
-  while (alive.length && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 50));
-    alive = alive.filter(isRunning);
-  }
-  return alive;
-}
+/** Waits (bounded) until every pid is gone; returns those still alive (@berth/spec/testing's, here for the GPU tests). */
+export { stillAlive };

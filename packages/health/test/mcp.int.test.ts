@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRunning, runInOwnGroup } from '@berth/spec/testing';
+import { runInOwnGroup, stillAlive } from '@berth/spec/testing';
 import { runCheck } from '../src/index.js';
 import { target } from './loopback.js';
 
@@ -105,7 +105,7 @@ console.log(JSON.stringify({ reason: r.reason, pid: r.details.pid, grewMiB: (pro
     const r = await runCheck(target({ type: 'mcp', command: 'sh', args: ['-c', `sleep 600 & echo $! > ${pidFile}; echo no config >&2; exit 3`], timeout: 500 }));
     expect([r.status, r.reason]).toEqual(['critical', 'sh: exited with code 3 before the handshake finished: no config']);
     expect(r.latencyMs).toBeLessThan(400);
-    expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false); // killed with the rest of its group
+    expect(await stillAlive([Number(readFileSync(pidFile, 'utf8'))])).toEqual([]); // killed with the rest of its group
   });
 
   it('one whose child left the group (setsid) still gets the verdict of its exit, before the timeout', async () => {

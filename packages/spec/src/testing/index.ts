@@ -2,4 +2,4 @@
 export { fullDisk, type FullDisk } from './full-disk.js';
 export { runInOwnGroup, type GroupRun } from './own-group.js';
 export { berthFailure } from './berth-failure.js';
-export { isRunning } from './process-running.js';
+export { isRunning, stillAlive } from './process-running.js';

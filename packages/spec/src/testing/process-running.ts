@@ -16,3 +16,17 @@ export function isRunning(pid: number): boolean {
     return true;
   }
 }
+
+/**
+ * Waits (bounded) until every pid is gone; returns those still alive. A SIGKILL is delivered, and the process torn
+ * down, a moment after kill() returns: a test asks whether it died, not whether it died before the next line.
+ */
+export async function stillAlive(pids: number[], waitMs = 3000): Promise<number[]> {
+  const until = Date.now() + waitMs;
+  let alive = pids.filter(isRunning);
+  while (alive.length && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    alive = alive.filter(isRunning);
+  }
+  return alive;
+}
