@@ -108,6 +108,11 @@ describe('members that cannot be loaded are said, never replaced, and the rest i
     ]);
   });
 
+  it('an empty member path is refused at the field, not read as the manifest\'s own folder', async () => {
+    const { lines } = await load({ manifest: MANIFEST.replace('path: ../web/berth.yaml', 'path: ""') });
+    expect(lines).toEqual(['orchestrator/ecosystem.yaml:9:11: members[1].path: must name a folder or a file, such as "../web" (got "")']);
+  });
+
   it('a member whose spec is invalid: its own problems, each prefixed with the repo', async () => {
     const { lines, members } = await load({ web: WEB.replace('services:', 'servces:').replace('registry: ../orchestrator/ports.yaml', 'registry: [1]\nx: 1') });
     expect(lines).toEqual([

@@ -1,3 +1,5 @@
+import { CUT_MARK } from '@berth/spec';
+
 /** Which of a container's output streams a payload came from. */
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -37,7 +39,11 @@ export class FrameSplitter {
   }
 }
 
-/** Collects both streams of an output stream, each capped at `maxBytes` (the rest is counted, not kept). */
+/**
+ * Collects both streams of an output stream, each capped at `maxBytes` (the rest is counted, not kept). A stream
+ * that was cut ends with CUT_MARK, as every cut of a peer's text does: the redactor then drops the start of a secret
+ * the cut left standing before it.
+ */
 export function outputCollector(maxBytes: number) {
   const chunks: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] };
   const sizes: Record<OutputStream, number> = { stdout: 0, stderr: 0 };
@@ -49,7 +55,8 @@ export function outputCollector(maxBytes: number) {
     push: (chunk: Buffer) => splitter.push(chunk),
     text(): Record<OutputStream, string> {
       splitter.flush();
-      return { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
+      const text = (stream: OutputStream) => `${Buffer.concat(chunks[stream]).toString('utf8')}${sizes[stream] > maxBytes ? CUT_MARK : ''}`;
+      return { stdout: text('stdout'), stderr: text('stderr') };
     },
   };
 }

@@ -9,7 +9,8 @@ import { strictWithExtensions } from './strict-with-extensions.js';
  * the right version still counts. Exactly one of `path`, `package` and `git`.
  */
 const sourceFields = {
-  path: z.string().optional().describe('A path relative to the manifest: a folder (its berth.yaml is read; ecosystem.yaml for an include) or the file itself.'),
+  // an empty path would be the manifest's own folder, read as a member: refused at the field instead
+  path: z.string().min(1, 'must name a folder or a file, such as "../web"').optional().describe('A path relative to the manifest: a folder (its berth.yaml is read; ecosystem.yaml for an include) or the file itself.'),
   package: z.string().optional().describe('An installed npm package holding the file, resolved from the manifest\'s folder.'),
   git: z.string().optional().describe('A local clone (a folder relative to the manifest), read at `ref` with `git show REF:FILE`.'),
   ref: z.string().optional().describe('With `git`: the branch, tag or commit to read, such as "main" or "v1.3.0".'),
