@@ -1,15 +1,7 @@
 import { CUT_MARK, redactorFor } from '@berth/spec';
 import { describe, expect, it } from 'vitest';
 import { outputCollector } from './frames.js';
-
-/** One frame of the engine's multiplexed stream: stream type, three zero bytes, the length, the payload. */
-const frame = (type: 1 | 2, text: string) => {
-  const payload = Buffer.from(text);
-  const head = Buffer.alloc(8);
-  head[0] = type;
-  head.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([head, payload]);
-};
+import { engineFrame as frame } from './frames.test-helpers.js';
 
 describe('outputCollector', () => {
   it('keeps each stream up to its cap and marks a cut one, so the redactor can drop a secret the cut split', () => {

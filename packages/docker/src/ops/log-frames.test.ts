@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { engineFrame as frame } from '../engine/frames.test-helpers.js';
 import { LogFrames } from './log-frames.js';
-
-const frame = (type: number, text: string) => {
-  const body = Buffer.from(text);
-  const head = Buffer.alloc(8);
-  head[0] = type;
-  head.writeUInt32BE(body.length, 4);
-  return Buffer.concat([head, body]);
-};
 
 describe('LogFrames', () => {
   it('splits stdout and stderr frames into lines, across chunk boundaries', () => {
