@@ -28,7 +28,7 @@ export function resolveToken(options: { env: NodeJS.ProcessEnv; file: string }):
   const { file } = options;
   try {
     const there = existsSync(file);
-    const kept = readTokenFile(file);
+    const kept = there ? readTokenFile(file) : undefined;
     if (kept) return kept;
     ensureStateDir(dirname(file));
     const token = randomBytes(32).toString('base64url');
@@ -52,9 +52,8 @@ export function resolveToken(options: { env: NodeJS.ProcessEnv; file: string }):
   }
 }
 
-/** The token the file holds (tightened to 0600 if others could read it), or undefined when there is none. */
+/** The token the file, which is there, holds (tightened to 0600 if others could read it); undefined when it is empty. */
 function readTokenFile(file: string): TokenSource | undefined {
-  if (!existsSync(file)) return undefined;
   const not = notAFile(file, { pipe: false });
   if (not) throw new BerthError('ERR_BERTH_UNREADABLE', `${file}: is ${not}, not the API token file`);
   const token = readFileSync(file, 'utf8').trim();

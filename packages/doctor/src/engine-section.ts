@@ -40,10 +40,16 @@ async function declaredEngines(input: DoctorInput, declared: EnginesByName | und
 /** How long doctor waits for an engine's `GET /info` once it answered its ping. */
 export const ENGINE_INFO_TIMEOUT_MS = 2000;
 
+/** What ends a doctor's engine call: ENGINE_INFO_TIMEOUT_MS, or Ctrl-C (`signal`); `timeout` says which. */
+export function engineCallBound(signal?: AbortSignal): { bound: AbortSignal; timeout: AbortSignal } {
+  const timeout = AbortSignal.timeout(ENGINE_INFO_TIMEOUT_MS);
+  return { bound: signal ? AbortSignal.any([signal, timeout]) : timeout, timeout };
+}
+
 /** The engine's info, or why there is none within ENGINE_INFO_TIMEOUT_MS (or Ctrl-C). */
 export function engineInfoWithin(engine: Engine, signal?: AbortSignal): Promise<{ info: EngineInfo } | { error: string }> {
-  const timeout = AbortSignal.timeout(ENGINE_INFO_TIMEOUT_MS);
-  return engine.info(signal ? AbortSignal.any([signal, timeout]) : timeout).then(
+  const { bound, timeout } = engineCallBound(signal);
+  return engine.info(bound).then(
     (info) => ({ info }),
     (err: unknown) => ({ error: timeout.aborted ? `it answered its ping but not GET /info within ${ENGINE_INFO_TIMEOUT_MS / 1000} s` : ((err as Error).message ?? String(err)) }),
   );

@@ -3,7 +3,7 @@ import { describeHolder, findPortHolders, projectName, type Engine, type PortHol
 import { analyzePorts, type PortBindingInfo } from '@berth/spec';
 import { sectionOf, unavailableSection, problemStatus, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
 import { heldByRightService } from './port-owner.js';
-import { ENGINE_INFO_TIMEOUT_MS } from './engine-section.js';
+import { engineCallBound } from './engine-section.js';
 
 /** The most ports of one range doctor probes; a wider range is probed at its ends. */
 const MAX_RANGE = 32;
@@ -48,8 +48,7 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
   if (held.length) {
     const eng = await engine.catch(() => undefined);
     // bounded as the engine section's /info is: an engine that answers its ping and nothing more costs 2 s, not a minute
-    const timeout = AbortSignal.timeout(ENGINE_INFO_TIMEOUT_MS);
-    const api = eng?.api.withSignal(input.signal ? AbortSignal.any([input.signal, timeout]) : timeout);
+    const api = eng?.api.withSignal(engineCallBound(input.signal).bound);
     holders = await findPortHolders(api, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
   }
   const project = projectName(input.spec, input.env as NodeJS.ProcessEnv);

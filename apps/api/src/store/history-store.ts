@@ -110,8 +110,9 @@ export class HistoryStore {
     return rows.map((r) => ({ key: Number(r.check_key), checkId: r.check_id }));
   }
 
-  private async watermark(): Promise<number> {
-    const [row] = await this.db.all<{ value: string }>("SELECT value FROM meta WHERE key = 'rollup_watermark'");
+  /** The end of the hours rolled up so far, as `db` (the store, or a transaction of it) reads it. */
+  private async watermark(db: Pick<SqlDriver, 'all'> = this.db): Promise<number> {
+    const [row] = await db.all<{ value: string }>("SELECT value FROM meta WHERE key = 'rollup_watermark'");
     return row ? Number(row.value) : 0;
   }
 
@@ -166,8 +167,7 @@ export class HistoryStore {
     // The roll-up and its watermark in one transaction that holds the write lock: a crash between them, or two
     // servers on one store rolling up at once, would count the same hours twice. The watermark is read inside it.
     await this.db.transaction(async (tx) => {
-      const [row] = await tx.all<{ value: string }>("SELECT value FROM meta WHERE key = 'rollup_watermark'");
-      const from = row ? Number(row.value) : 0;
+      const from = await this.watermark(tx);
       if (to <= from) return;
       await tx.run(
         `INSERT INTO hourly (check_key, hour, total, up, down, latency_sum, latency_max)

@@ -119,35 +119,35 @@ export async function openSqlite(file: string, source: SqliteSource = sqliteSour
     if (!s) cache.set(sql, (s = db.prepare(sql)));
     return s;
   };
+  const statements: Pick<SqlDriver, 'all' | 'run'> = {
+    all: async <T extends Row>(sql: string, params: unknown[] = []) => prepare(sql).all(...params) as T[],
+    run: async (sql, params = []) => void prepare(sql).run(...params),
+  };
+  /** `work` between BEGIN (or BEGIN IMMEDIATE) and COMMIT; ROLLBACK when it throws. */
+  const inTransaction = async <T>(begin: string, work: () => Promise<T> | T): Promise<T> => {
+    db.exec(begin);
+    try {
+      const out = await work();
+      db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  };
   return {
     dialect: 'sqlite',
     location: file,
     exec: async (sql) => void db.exec(sql),
-    all: async <T extends Row>(sql: string, params: unknown[] = []) => prepare(sql).all(...params) as T[],
-    run: async (sql, params = []) => void prepare(sql).run(...params),
+    ...statements,
     insert: async (table, columns, rows) => {
       const stmt = prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
-      db.exec('BEGIN');
-      try {
+      await inTransaction('BEGIN', () => {
         for (const r of rows) stmt.run(...r);
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
+      });
     },
-    transaction: async (work) => {
-      // the driver is synchronous underneath: no other statement of this process runs between these
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const out = await work({ all: async (sql, params = []) => prepare(sql).all(...params) as never, run: async (sql, params = []) => void prepare(sql).run(...params) });
-        db.exec('COMMIT');
-        return out;
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
-    },
+    // the driver is synchronous underneath: no other statement of this process runs between these
+    transaction: (work) => inTransaction('BEGIN IMMEDIATE', () => work(statements)),
     close: async () => {
       cache.clear();
       db.close();
@@ -208,42 +208,44 @@ export async function openPostgres(url: string): Promise<SqlDriver> {
     return next;
   };
   const q = (sql: string) => numberPlaceholders(sql);
+  const on = (c: PgClient): Pick<SqlDriver, 'all' | 'run'> => ({
+    all: async <T extends Row>(sql: string, params: unknown[] = []) => (await c.query(q(sql), params)).rows as T[],
+    run: async (sql, params = []) => void (await c.query(q(sql), params)),
+  });
+  /** `work` on the connection between BEGIN and COMMIT, taking it for itself; ROLLBACK when it throws. */
+  const inTransaction = <T>(work: (c: PgClient) => Promise<T>): Promise<T> =>
+    exclusive(async (c) => {
+      await c.query('BEGIN');
+      try {
+        const out = await work(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
   return {
     dialect: 'postgres',
     location: redactUrl(url),
     exec: (sql) => exclusive(async (c) => void (await c.query(sql))),
-    all: <T extends Row>(sql: string, params: unknown[] = []) => exclusive(async (c) => (await c.query(q(sql), params)).rows as T[]),
-    run: (sql, params = []) => exclusive(async (c) => void (await c.query(q(sql), params))),
+    all: (sql, params) => exclusive((c) => on(c).all(sql, params)),
+    run: (sql, params) => exclusive((c) => on(c).run(sql, params)),
+    // Multi-row VALUES in chunks: one round trip per chunk, all in one transaction.
     insert: (table, columns, rows) =>
-      exclusive(async (c) => {
-        // Multi-row VALUES in chunks: one round trip per chunk, all in one transaction.
-        await c.query('BEGIN');
-        try {
-          for (let i = 0; i < rows.length; i += CHUNK) {
-            const chunk = rows.slice(i, i + CHUNK);
-            let n = 0;
-            const values = chunk.map((r) => `(${r.map(() => `$${++n}`).join(', ')})`).join(', ');
-            await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ON CONFLICT DO NOTHING`, chunk.flat());
-          }
-          await c.query('COMMIT');
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => {});
-          throw err;
+      inTransaction(async (c) => {
+        for (let i = 0; i < rows.length; i += CHUNK) {
+          const chunk = rows.slice(i, i + CHUNK);
+          let n = 0;
+          const values = chunk.map((r) => `(${r.map(() => `$${++n}`).join(', ')})`).join(', ');
+          await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ON CONFLICT DO NOTHING`, chunk.flat());
         }
       }),
     transaction: (work) =>
-      exclusive(async (c) => {
-        await c.query('BEGIN');
-        try {
-          // one key for every berth on this database: the second waits for the first to commit
-          await c.query('SELECT pg_advisory_xact_lock(7420)');
-          const out = await work({ all: async (sql, params = []) => (await c.query(q(sql), params)).rows as never, run: async (sql, params = []) => void (await c.query(q(sql), params)) });
-          await c.query('COMMIT');
-          return out;
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => {});
-          throw err;
-        }
+      inTransaction(async (c) => {
+        // one key for every berth on this database: the second waits for the first to commit
+        await c.query('SELECT pg_advisory_xact_lock(7420)');
+        return work(on(c));
       }),
     close: async () => {
       await chain.catch(() => {});
