@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dockerAvailable, dockerSkipReason, uniqueProject } from '@berth/docker/testing';
+import { dockerAvailable, dockerSkipReason, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
 import { down, restart, up } from '@berth/docker';
 import { docker, engineFor, httpd, leftovers, makeSpec } from './helpers.js';
 
@@ -168,5 +168,32 @@ describe.skipIf(!dockerAvailable())(`berth up: networks, secrets, configs, expos
     expect(result.removedNetworks.sort()).toEqual([`${project}_default`, `${project}_private`]);
     expect((await leftovers(project)).networks).toEqual([]);
     expect((await docker.getNetwork(shared).inspect()).Name).toBe(shared);
+  }, 60_000);
+});
+
+describe.skipIf(!dockerAvailable())(`berth up: extraHosts in the container's /etc/hosts${dockerSkipReason()}`, () => {
+  const project = uniqueProject('berth-hosts');
+  const dir = mkdtempSync(path.join(tmpdir(), 'berth-hosts-'));
+  const spec = (extraHosts: Record<string, string | string[]>) => makeSpec(project, { app: { image: TEST_IMAGE, command: ['sleep', '300'], stopGracePeriod: '1s', extraHosts } });
+  const eng = engineFor(spec({}));
+  afterAll(async () => {
+    await down(eng(), spec({}), {}).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes each host and address as Compose does, host-gateway as the host, and recreates when they change', async () => {
+    await up(eng(), spec({ 'host.docker.internal': 'host-gateway', v6: '[::1]', both: ['10.9.8.7', 'fd00::7'] }), { projectDir: dir });
+    const hosts = execIn(`${project}-app-1`, 'cat /etc/hosts');
+    expect(hosts.code).toBe(0);
+    const lines = hosts.out.split('\n').map((l) => l.trim().split(/\s+/));
+    expect(lines).toContainEqual(['::1', 'v6']);
+    expect(lines).toContainEqual(['10.9.8.7', 'both']);
+    expect(lines).toContainEqual(['fd00::7', 'both']);
+    // the engine put an address of the host there, not the word
+    const gateway = lines.find((l) => l[1] === 'host.docker.internal');
+    expect(gateway?.[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$|:/);
+    const result = await up(eng(), spec({ v6: '::1' }), { projectDir: dir });
+    expect(result.plan.steps.map((s) => `${s.service}:${s.action}:${s.reason}`)).toEqual(['app:recreate:config changed']);
+    expect(execIn(`${project}-app-1`, 'cat /etc/hosts').out).not.toContain('10.9.8.7');
   }, 60_000);
 });

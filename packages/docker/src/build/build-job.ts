@@ -4,6 +4,7 @@ import { envMap, type Problem, type ServiceBuild } from '@berth/spec';
 import { readDockerfile, stageNames, type DockerfileInfo } from './dockerfile.js';
 import { IgnoreMatcher, readIgnoreFile, withBuildFiles } from './dockerignore.js';
 import { isRemoteContext } from './remote-context.js';
+import { engineExtraHosts } from '../up/extra-hosts.js';
 
 /** One image to build, everything resolved: what berth sends to `POST /build`, and what its digest covers. */
 export interface BuildJob {
@@ -194,6 +195,12 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
 
   const shmSize = build.shmSize === undefined ? undefined : parseSize(build.shmSize);
   if (build.shmSize !== undefined && shmSize === undefined) return fail('build-shm-size', `shmSize ${JSON.stringify(build.shmSize)} is not a size`, ['shmSize'], 'write bytes or a size such as 512m or 2gb');
+  const hostErrors: Problem[] = [];
+  const extraHosts = engineExtraHosts(build.extraHosts, at('extraHosts'), hostErrors) ?? [];
+  if (hostErrors.length) {
+    problems.push(...hostErrors.map((p) => ({ ...p, message: `service "${name}": build: ${p.message}` })));
+    return undefined;
+  }
   const inProject = within(input.projectDir, contextDir) !== undefined || path.resolve(input.projectDir) === contextDir;
   return {
     service: name,
@@ -208,7 +215,7 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
     cacheFrom: build.cacheFrom ?? [],
     ...(build.network !== undefined ? { network: build.network } : {}),
     ...(shmSize !== undefined ? { shmSize } : {}),
-    extraHosts: Object.entries(build.extraHosts ?? {}).map(([host, address]) => `${host}:${address}`),
+    extraHosts,
     noCache: !!build.noCache,
     pull: !!build.pull,
     ...(build.platforms?.length === 1 ? { platform: build.platforms[0]! } : {}),

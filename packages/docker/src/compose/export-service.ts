@@ -1,4 +1,4 @@
-import type { BerthSpec, Service } from '@berth/spec';
+import { extraHostAddress, extraHostEntries, type BerthSpec, type Service } from '@berth/spec';
 import { isMap, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
 import { volumeTarget } from './merge.js';
 import { formatDuration } from './duration.js';
@@ -103,6 +103,8 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
     return false;
   });
   if (labels.length) out.labels = Object.fromEntries(labels);
+  const hosts = take('extra_hosts') ?? exportExtraHosts(svc.extraHosts);
+  if (hosts !== undefined) out.extra_hosts = hosts;
   if (svc.stopGracePeriod !== undefined) out.stop_grace_period = formatDuration(svc.stopGracePeriod);
   const deploy = exportDeploy(svc, take('deploy'));
   if (deploy) out.deploy = deploy;
@@ -136,8 +138,9 @@ function exportBuild(id: string, svc: Service, kept: unknown, written: unknown, 
   const out: ComposeMap = {};
   const later: ComposeMap = {};
   const fromKept = new Set(isMap(kept) ? Object.keys(kept) : []);
-  for (const [k, v] of Object.entries({ ...b, ...(isMap(kept) ? kept : {}) })) {
+  for (const [k, written] of Object.entries({ ...b, ...(isMap(kept) ? kept : {}) })) {
     const name = names[k] ?? k;
+    const v = k === 'extraHosts' && !fromKept.has(k) ? exportExtraHosts(written as Service['extraHosts']) : written;
     if (v === undefined) continue;
     if (BUILD_129.has(name) || name.startsWith('x-')) out[name] = v;
     else {
@@ -220,3 +223,15 @@ function exportDeploy(svc: Service, kept: unknown): ComposeMap | undefined {
 }
 
 export type { BerthSpec };
+
+/**
+ * extraHosts as Compose's `extra_hosts`, in the forms docker-compose 1.29 reads as well: a map where each host has
+ * one address, else a list of `host:address` (a host named once per address). Addresses as the engine takes them
+ * (no brackets); one with a `${VAR}` reference as written.
+ */
+export function exportExtraHosts(map: Service['extraHosts']): unknown {
+  const entries = extraHostEntries(map).map((e) => ({ host: e.host, address: hasReference(e.written) ? e.written : (extraHostAddress(e.written) ?? e.written) }));
+  if (entries.length === 0) return undefined;
+  const several = new Set(entries.map((e) => e.host)).size !== entries.length;
+  return several ? entries.map((e) => `${e.host}:${e.address}`) : Object.fromEntries(entries.map((e) => [e.host, e.address]));
+}

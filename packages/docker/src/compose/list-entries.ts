@@ -21,7 +21,11 @@ export function entriesAsMap(written: unknown, resolved: unknown, key: string, a
   return out;
 }
 
-function resolvedName(name: string, resolvedEntry: unknown, key: string, at: DocPath, sink: ProblemSink): string {
+/**
+ * The name of a list entry written with a reference: as Compose reads it (from RESOLVEDENTRY, the entry
+ * interpolated), with a warning; as written, with a warning, where its variable is unset.
+ */
+export function resolvedName(name: string, resolvedEntry: unknown, key: string, at: DocPath, sink: ProblemSink): string {
   const text = scalarText(resolvedEntry);
   const resolved = text === undefined ? '' : splitEntry(text, key)[0];
   if (resolved === '') {

@@ -2,6 +2,7 @@ import { isMap, scalarText, type ComposeMap } from './model.js';
 import { entriesAsMap } from './list-entries.js';
 import { hasReference, unescapeDollars } from './references.js';
 import type { FieldContext } from './service-fields.js';
+import { convertExtraHosts } from './service-extra.js';
 
 /** Compose `build` fields the spec carries, with their spec names. */
 const TEXT: Record<string, string> = { context: 'context', dockerfile: 'dockerfile', dockerfile_inline: 'dockerfileInline', target: 'target', network: 'network' };
@@ -64,6 +65,10 @@ export function convertBuild(resolved: unknown, written: unknown, ctx: FieldCont
       const list = Array.isArray(written) ? written.map(scalarText) : undefined;
       if (list?.every((x) => x !== undefined)) out[LISTS[key]!] = list;
       else keep(key, 'is not a list of text');
+    } else if (key === 'extra_hosts') {
+      // what the engine would not take keeps the whole field, under x-compose.build
+      const hosts = convertExtraHosts(written, v, { ...ctx, path: at, keep: kept });
+      if (hosts) out.extraHosts = hosts;
     } else if (key in MAPS || key === 'args') {
       const map = entriesAsMap(written, v, key, [...at, key], ctx.sink);
       const entries = Object.entries(map).map(([k, x]) => [k, key === 'args' && (x === null || typeof x === 'number' || typeof x === 'boolean') ? x : scalarText(x)] as const);

@@ -1,7 +1,7 @@
-import { parseDuration } from '@berth/spec';
-import { isMap, scalarText, type ComposeMap } from './model.js';
-import { asMap } from './merge.js';
-import { entriesAsMap } from './list-entries.js';
+import { extraHostAddress, parseDuration } from '@berth/spec';
+import { isMap, scalarText, type ComposeMap, type DocPath } from './model.js';
+import { asMap, splitEntry } from './merge.js';
+import { entriesAsMap, resolvedName } from './list-entries.js';
 import type { FieldContext } from './service-fields.js';
 import { hasReference } from './references.js';
 
@@ -124,4 +124,43 @@ function gpuRequest(d: ComposeMap, ctx: FieldContext, at: (string | number)[]): 
 export function durationText(v: unknown): string | undefined {
   const text = scalarText(v);
   return text !== undefined && parseDuration(text) !== undefined ? text : undefined;
+}
+
+const HOST_NAME = /^[^\s:=[\]]+$/;
+
+/**
+ * `extra_hosts` (a list of `host=address` or `host:address`, or a map whose values are an address or a list of
+ * them) as the spec's extraHosts: a host with one address maps to it, with several (a list naming it twice) to the
+ * list. Addresses are carried as written (`[::1]`, `host-gateway`, `${VAR}` references). A name or an address the
+ * engine would not take keeps the whole field under x-compose, as written, with a warning at the entry.
+ */
+export function convertExtraHosts(written: unknown, resolved: unknown, ctx: FieldContext): ComposeMap | undefined {
+  const hosts = new Map<string, string[]>();
+  const at = [...ctx.path, 'extra_hosts'];
+  const entries: [string, unknown, DocPath][] = Array.isArray(written)
+    ? written.map((entry, i) => {
+        const [host, address] = splitEntry(scalarText(entry) ?? '', 'extra_hosts');
+        // a name written with a reference is carried as Compose reads it (a map key holds no reference)
+        const name = hasReference(host) ? resolvedName(host, Array.isArray(resolved) ? resolved[i] : undefined, 'extra_hosts', [...at, i], ctx.sink) : host;
+        return [name, address, [...at, i]];
+      })
+    : Object.entries(asMap(written, 'extra_hosts')).flatMap(([host, value]) => (Array.isArray(value) ? value.map((v, i): [string, unknown, DocPath] => [host, v, [...at, host, i]]) : [[host, value, [...at, host]]]));
+  for (const [host, value, where] of entries) {
+    const address = scalarText(value);
+    const why = !HOST_NAME.test(host)
+      ? `"${host}" is not a host name berth can carry (no white space, ":", "=" or brackets)`
+      : address === undefined || (!hasReference(address) && extraHostAddress(address) === undefined)
+        ? `${JSON.stringify(address ?? value ?? null)} is not an IP address or host-gateway`
+        : undefined;
+    if (why) {
+      ctx.sink.warn(where, `${why}; extra_hosts kept under x-compose as written`, 'compose-extra-host-invalid');
+      ctx.keep.extra_hosts = written;
+      return undefined;
+    }
+    const list = hosts.get(host) ?? [];
+    list.push(address!);
+    hosts.set(host, list);
+  }
+  if (hosts.size === 0) return undefined;
+  return Object.fromEntries([...hosts].map(([host, list]) => [host, list.length === 1 ? list[0]! : list]));
 }

@@ -1,7 +1,7 @@
 import { shapeProblems } from './shape.js';
 import { isMap, scalarText, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
 import { convertEnvFile, convertEnvironment, convertHealthcheck, convertPorts, convertVolumes, type FieldContext } from './service-fields.js';
-import { convertDependsOn, convertGpu, convertLabels, convertNetworks, durationText } from './service-extra.js';
+import { convertDependsOn, convertExtraHosts, convertGpu, convertLabels, convertNetworks, durationText } from './service-extra.js';
 import { convertBuild } from './service-build.js';
 import { carryDeploy, carryObjectReferences } from './import-deploy.js';
 import { hasReference, unescapeDollars } from './references.js';
@@ -147,6 +147,11 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, 
       case 'labels':
         out.labels = convertLabels(asWritten, value, ctx);
         break;
+      case 'extra_hosts': {
+        const hosts = convertExtraHosts(asWritten, value, ctx);
+        if (hosts) out.extraHosts = hosts;
+        break;
+      }
       case 'stop_grace_period': {
         const d = durationText(value);
         if (d) out.stopGracePeriod = d;

@@ -5,6 +5,7 @@ import { BERTH_CONFIG_HASH, BERTH_MANAGED, BERTH_TASK_HASH, STACK_IMAGE, STACK_N
 import { resolveServiceText } from '../compose/resolve-service.js';
 import { builtImageName, containerEnvironment, containerMounts, healthConfig, stableJson, words, type DesiredInput, type HostPort } from '../up/desired.js';
 import { gpuReservation, swarmIgnores } from './swarm-ignores.js';
+import { engineExtraHosts } from '../up/extra-hosts.js';
 import { stackNetworkName, stackScoped } from '../project-name.js';
 
 export { stackNetworkName, stackScoped };
@@ -143,6 +144,12 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
   }
   problems.push(...swarmIgnores(name, service, input.apiVersion));
   const image = service.image ?? builtImageName(project, name);
+  const hostErrors: Problem[] = [];
+  const hosts = engineExtraHosts(service.extraHosts, ['services', name, 'extraHosts'], hostErrors, 'swarm');
+  if (hostErrors.length) {
+    problems.push(...hostErrors.map((p) => ({ ...p, message: `service "${name}": ${p.message}` })));
+    return undefined;
+  }
   const volumes = new Set<string>();
   const { networks, hostNetwork } = attachments(spec, project, name, service);
   const { endpoint, hostPorts } = endpointSpec(name, service, hostNetwork, problems);
@@ -163,6 +170,7 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     HealthCheck: healthConfig(service),
     Secrets: secrets.map((s) => ({ File: s.file, SecretName: s.name })),
     Configs: configs.map((c) => ({ File: c.file, ConfigName: c.name })),
+    ...(hosts ? { Hosts: hosts } : {}),
   };
   const task: Dockerode.ContainerTaskSpec = {
     ContainerSpec: container,

@@ -8,6 +8,7 @@ import { defaultCacheDir } from '../build/context-digest.js';
 import { parseEnvFile } from '../compose/dotenv.js';
 import { resolveServiceText } from '../compose/resolve-service.js';
 import { shellWords } from './env-values.js';
+import { engineExtraHosts } from './extra-hosts.js';
 import { projectObjectsDir, serviceObjectMounts, type ObjectFile } from './service-files.js';
 import { serviceNetworkMode, serviceNetworks, type ServiceNetwork } from './service-networks.js';
 
@@ -227,6 +228,12 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   }
   // A built image is named as Compose names it, so one `docker compose build` made can be run
   const image = service.image ?? builtImageName(input.project, name);
+  const hostErrors: Problem[] = [];
+  const extraHosts = engineExtraHosts(service.extraHosts, ['services', name, 'extraHosts'], hostErrors);
+  if (hostErrors.length) {
+    problems.push(...hostErrors.map((p) => ({ ...p, message: `service "${name}": ${p.message}` })));
+    return undefined;
+  }
   const volumes = new Set<string>();
   const { exposed, bindings, hostPorts, allocates } = ports(name, service);
   const networkMode = serviceNetworkMode(input.spec, service);
@@ -260,6 +267,8 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
       RestartPolicy: { Name: !service.restart || service.restart === 'no' ? '' : service.restart },
       NetworkMode: networkMode ?? networks[0]!.name,
       DeviceRequests: deviceRequests(service),
+      // only when set: the hash of a container made before the field existed stays the same
+      ...(extraHosts ? { ExtraHosts: extraHosts } : {}),
     },
     // The engine API before 1.44 takes one endpoint at create: the others are connected before the start.
     NetworkingConfig: networkMode ? undefined : { EndpointsConfig: { [networks[0]!.name]: { Aliases: [name] } } },

@@ -1,4 +1,5 @@
 export * from './common.js';
+export * from './extra-hosts.js';
 export { ipBytes, formatIp } from './ip-address.js';
 export * from './check.js';
 export * from './service.js';

@@ -5,6 +5,7 @@ import { DevcontainerRuntimeFields, onlyOnDevcontainer } from './devcontainer.js
 import { FileObjectReference, ServiceDeploy } from './deploy.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 import { deferred } from './deferred.js';
+import { ExtraHosts } from './extra-hosts.js';
 
 /** Said of every field whose text may hold Compose references (`${VAR}`, `${VAR:-default}`), resolved when berth runs the service. */
 const TEXT_NOTE = 'Compose text: `${VAR}` references are resolved when berth runs it (the environment, then the .env beside the spec); `$$` is a literal `$`.';
@@ -160,7 +161,7 @@ export const ServiceBuild = deferred(
             .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; they need a BuildKit session, so berth refuses to build them (docker compose build does).'),
           network: z.string().optional().describe('Network for RUN steps (host, none, ...).'),
           shmSize: z.union([z.string(), z.number().int().nonnegative()]).optional().describe('Size of /dev/shm during the build ("2gb" or bytes).'),
-          extraHosts: z.record(z.string(), z.string()).optional().describe('Extra /etc/hosts entries during the build (`host: address`).'),
+          extraHosts: ExtraHosts.optional().describe('Extra /etc/hosts entries during the build: `host: address` (an IP address, `[::1]`, or host-gateway), or a list of addresses.'),
           noCache: z.boolean().optional().describe('Build without the cache.'),
           pull: z.boolean().optional().describe('Always pull the base images.'),
           platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64; berth builds for one, several need buildx.'),
@@ -208,6 +209,7 @@ export const Service = strictWithExtensions({
   healthcheck: ContainerHealthcheck.optional(),
   networkMode: z.string().optional().describe('Compose network_mode: host, none, bridge, service:NAME, container:NAME.'),
   networks: z.array(z.string()).optional(),
+  extraHosts: ExtraHosts.optional().describe(`Extra /etc/hosts entries in the container, as Compose's extra_hosts: \`host: address\` (an IP address, \`[::1]\`, or host-gateway for the host itself, such as \`host.docker.internal: host-gateway\` to reach an Ollama on the host), or a list of addresses. ${TEXT_NOTE}`),
   gpu: GpuRequest.optional().describe('GPU devices to request; true means every GPU.'),
   deploy: ServiceDeploy.optional(),
   secrets: z.array(FileObjectReference).optional().describe('Secrets of the top-level `secrets` this service reads (under /run/secrets).'),
