@@ -171,10 +171,10 @@ describe.skipIf(!dockerAvailable())(`berth up: networks, secrets, configs, expos
   }, 60_000);
 });
 
-describe.skipIf(!dockerAvailable())(`berth up: extraHosts in the container's /etc/hosts${dockerSkipReason()}`, () => {
+describe.skipIf(!dockerAvailable())(`berth up: extraHosts and container options on the engine${dockerSkipReason()}`, () => {
   const project = uniqueProject('berth-hosts');
   const dir = mkdtempSync(path.join(tmpdir(), 'berth-hosts-'));
-  const spec = (extraHosts: Record<string, string | string[]>) => makeSpec(project, { app: { image: TEST_IMAGE, command: ['sleep', '300'], stopGracePeriod: '1s', extraHosts } });
+  const spec = (extraHosts: Record<string, string | string[]>, options: Record<string, unknown> = {}) => makeSpec(project, { app: { image: TEST_IMAGE, command: ['sleep', '300'], stopGracePeriod: '1s', extraHosts, ...options } });
   const eng = engineFor(spec({}));
   afterAll(async () => {
     await down(eng(), spec({}), {}).catch(() => undefined);
@@ -195,5 +195,18 @@ describe.skipIf(!dockerAvailable())(`berth up: extraHosts in the container's /et
     const result = await up(eng(), spec({ v6: '::1' }), { projectDir: dir });
     expect(result.plan.steps.map((s) => `${s.service}:${s.action}:${s.reason}`)).toEqual(['app:recreate:config changed']);
     expect(execIn(`${project}-app-1`, 'cat /etc/hosts').out).not.toContain('10.9.8.7');
+  }, 60_000);
+
+  it('runs hostname, a read-only root with tmpfs, the /dev/shm size, init and capabilities as Compose does', async () => {
+    await up(eng(), spec({}, { hostname: 'berth-box', readOnly: true, tmpfs: ['/scratch:size=1m'], shmSize: '96m', init: true, capDrop: ['CHOWN'] }), { projectDir: dir });
+    const c = `${project}-app-1`;
+    expect(execIn(c, 'hostname').out.trim()).toBe('berth-box');
+    expect(execIn(c, 'touch /x').code).not.toBe(0);
+    expect(execIn(c, 'touch /scratch/x').code).toBe(0);
+    expect(execIn(c, "df -k /dev/shm | tail -1 | awk '{print $2}'").out.trim()).toBe(String(96 * 1024));
+    expect(execIn(c, "df -k /scratch | tail -1 | awk '{print $2}'").out.trim()).toBe('1024');
+    // the init process is PID 1, sleep its child
+    expect(execIn(c, 'cat /proc/1/comm').out.trim()).not.toBe('sleep');
+    expect(execIn(c, 'chown 1 /scratch/x').code).not.toBe(0);
   }, 60_000);
 });

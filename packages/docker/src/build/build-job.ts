@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { envMap, type Problem, type ServiceBuild } from '@berth/spec';
+import { envMap, parseSize, type Problem, type ServiceBuild } from '@berth/spec';
 import { readDockerfile, stageNames, type DockerfileInfo } from './dockerfile.js';
 import { IgnoreMatcher, readIgnoreFile, withBuildFiles } from './dockerignore.js';
 import { isRemoteContext } from './remote-context.js';
@@ -78,15 +78,8 @@ export interface BuildJobInput {
   kept?: Record<string, unknown>;
 }
 
-const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
-
-/** Compose's sizes: bytes, or `512m`, `2gb` (powers of 1024); undefined when it is not a size. */
-export function parseSize(value: string | number): number | undefined {
-  if (typeof value === 'number') return value;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * (UNITS[(m[2] || 'b').toLowerCase()] ?? 1));
-}
+/** Compose's sizes: the rule lives in @berth/spec. */
+export { parseSize };
 
 const within = (dir: string, file: string) => {
   const rel = path.relative(dir, file);

@@ -6,6 +6,7 @@ import { parseComposePorts, spanText } from './ports.js';
 import { rebaseService, unmovedMessage } from './paths.js';
 import { escapeDollars, hasReference } from './references.js';
 import { BUILD_FIELDS } from './service-build.js';
+import { exportContainerOptions } from './container-options.js';
 import { deployToCompose, objectReferenceToCompose } from './export-deploy.js';
 
 type Port = NonNullable<Service['ports']>[number];
@@ -103,6 +104,7 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
     return false;
   });
   if (labels.length) out.labels = Object.fromEntries(labels);
+  Object.assign(out, exportContainerOptions(svc, take));
   const hosts = take('extra_hosts') ?? exportExtraHosts(svc.extraHosts);
   if (hosts !== undefined) out.extra_hosts = hosts;
   if (svc.stopGracePeriod !== undefined) out.stop_grace_period = formatDuration(svc.stopGracePeriod);

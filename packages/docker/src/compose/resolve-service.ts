@@ -6,7 +6,7 @@ import { formatPath, isMap, type DocPath } from './model.js';
  * Where a service's text is Compose text: `${VAR}` references resolved, `$$` a literal `$`.
  * The typed fields (ports, durations, names) hold values and are left alone.
  */
-const TEXT_FIELDS = ['image', 'command', 'entrypoint', 'workingDir', 'user', 'environment', 'envFile', 'labels', 'volumes', 'networkMode', 'extraHosts', 'build'] as const;
+const TEXT_FIELDS = ['image', 'command', 'entrypoint', 'workingDir', 'user', 'environment', 'envFile', 'labels', 'volumes', 'networkMode', 'extraHosts', 'hostname', 'tmpfs', 'build'] as const;
 const HEALTH_TEXT = ['test'] as const;
 
 export interface ResolvedService {

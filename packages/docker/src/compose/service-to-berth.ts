@@ -3,6 +3,7 @@ import { isMap, scalarText, type ComposeMap, type DocPath, type ProblemSink } fr
 import { convertEnvFile, convertEnvironment, convertHealthcheck, convertPorts, convertVolumes, type FieldContext } from './service-fields.js';
 import { convertDependsOn, convertExtraHosts, convertGpu, convertLabels, convertNetworks, durationText } from './service-extra.js';
 import { convertBuild } from './service-build.js';
+import { CONTAINER_FLAGS, convertContainerOption } from './container-options.js';
 import { carryDeploy, carryObjectReferences } from './import-deploy.js';
 import { hasReference, unescapeDollars } from './references.js';
 
@@ -22,7 +23,7 @@ const REASONS: Record<string, string> = {
  * references are resolved on import, and kept as written under x-compose for export. Every other
  * field keeps its text as written, `${VAR}` references and `$$` included.
  */
-const TYPED = new Set(['ports', 'expose', 'env_file', 'depends_on', 'restart', 'networks', 'network_mode', 'stop_grace_period', 'profiles', 'deploy', 'gpus', 'extends']);
+const TYPED = new Set(['ports', 'expose', 'env_file', 'depends_on', 'restart', 'networks', 'network_mode', 'stop_grace_period', 'profiles', 'deploy', 'gpus', 'extends', ...CONTAINER_FLAGS, 'shm_size']);
 const TYPED_HEALTH = new Set(['interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable']);
 const TYPED_BUILD = new Set(['no_cache', 'pull']);
 const TYPED_TOP = new Set(['name', 'networks', 'volumes', 'include']);
@@ -182,6 +183,21 @@ export function serviceToBerth(name: string, svc: unknown, scope: ServiceScope, 
       case 'gpus':
         if (!gpu.gpu) keep(ctx, key, asWritten, 'is not a GPU request berth understands');
         break;
+      case 'hostname':
+      case 'init':
+      case 'tty':
+      case 'stdin_open':
+      case 'read_only':
+      case 'privileged':
+      case 'cap_add':
+      case 'cap_drop':
+      case 'shm_size':
+      case 'tmpfs': {
+        const carried = convertContainerOption(key, value, asWritten);
+        if (carried.ok) out[carried.field] = carried.value;
+        else keep(ctx, key, asWritten, carried.why);
+        break;
+      }
       case 'x-berth':
         // berth-only fields are literal text, written with every `$` escaped: read them back as they were
         if (isMap(asWritten)) berthExtras = unescapeDollars(asWritten) as ComposeMap;

@@ -4,7 +4,7 @@ import type Dockerode from 'dockerode';
 import { BERTH_CONFIG_HASH, BERTH_MANAGED, BERTH_TASK_HASH, STACK_IMAGE, STACK_NAMESPACE } from '../labels.js';
 import { resolveServiceText } from '../compose/resolve-service.js';
 import { builtImageName, containerEnvironment, containerMounts, healthConfig, stableJson, words, type DesiredInput, type HostPort } from '../up/desired.js';
-import { gpuReservation, swarmIgnores } from './swarm-ignores.js';
+import { apiAtLeast, gpuReservation, swarmIgnores } from './swarm-ignores.js';
 import { engineExtraHosts } from '../up/extra-hosts.js';
 import { stackNetworkName, stackScoped } from '../project-name.js';
 
@@ -171,6 +171,7 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     Secrets: secrets.map((s) => ({ File: s.file, SecretName: s.name })),
     Configs: configs.map((c) => ({ File: c.file, ConfigName: c.name })),
     ...(hosts ? { Hosts: hosts } : {}),
+    ...swarmContainerOptions(service, input.apiVersion),
   };
   const task: Dockerode.ContainerTaskSpec = {
     ContainerSpec: container,
@@ -207,4 +208,22 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     hostPorts,
     hasHealthcheck: hasHealthcheck(container),
   };
+}
+
+/**
+ * The container options a swarm task takes (hostname, tty, stdin_open, init, read_only, and cap_add / cap_drop from
+ * Engine API 1.41), only those the spec sets; swarmIgnores warns of the rest (privileged, shm_size, tmpfs).
+ */
+function swarmContainerOptions(service: Service, apiVersion: string | undefined): Partial<Dockerode.ContainerSpec> {
+  const out: Partial<Dockerode.ContainerSpec> & { CapabilityAdd?: string[]; CapabilityDrop?: string[] } = {};
+  if (service.hostname !== undefined) out.Hostname = service.hostname;
+  if (service.tty !== undefined) out.TTY = service.tty;
+  if (service.stdinOpen !== undefined) out.OpenStdin = service.stdinOpen;
+  if (service.init !== undefined) out.Init = service.init;
+  if (service.readOnly !== undefined) out.ReadOnly = service.readOnly;
+  if (apiAtLeast(apiVersion, '1.41')) {
+    if (service.capAdd?.length) out.CapabilityAdd = service.capAdd;
+    if (service.capDrop?.length) out.CapabilityDrop = service.capDrop;
+  }
+  return out;
 }

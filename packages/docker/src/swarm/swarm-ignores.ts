@@ -38,7 +38,8 @@ export function gpuReservation(name: string, service: Service, problems: Problem
  * What the spec says of a service that a swarm deployment does not do, one warning each, so nothing is
  * dropped silently: building, `expose`, host addresses of ports, device requests beyond a count, a
  * network_mode other than host, `restart` beside `deploy.restartPolicy`, bind mounts (a path on
- * whichever node runs the task), a dependency on completion, and health-check fields newer than the engine.
+ * whichever node runs the task), a dependency on completion, privileged, shmSize, tmpfs, and health-check fields
+ * and capabilities newer than the engine.
  */
 export function swarmIgnores(name: string, service: Service, apiVersion: string | undefined): Problem[] {
   const out: Problem[] = [];
@@ -59,6 +60,12 @@ export function swarmIgnores(name: string, service: Service, apiVersion: string 
   });
   for (const [dep, d] of Object.entries(service.dependsOn ?? {})) {
     if (d.condition === 'service_completed_successfully') warn(['dependsOn', dep], `"${dep}" completing is not a state of a swarm service; berth waits for its tasks to run`);
+  }
+  if (service.privileged) warn(['privileged'], 'privileged is ignored: a swarm service cannot be privileged');
+  if (service.shmSize !== undefined) warn(['shmSize'], 'shmSize is ignored: a swarm service cannot size /dev/shm', 'mount a tmpfs volume at /dev/shm instead');
+  if (service.tmpfs !== undefined) warn(['tmpfs'], 'tmpfs is ignored on a swarm', 'use a volume of type tmpfs instead');
+  if ((service.capAdd?.length || service.capDrop?.length) && !apiAtLeast(apiVersion, '1.41')) {
+    warn([service.capAdd?.length ? 'capAdd' : 'capDrop'], `capAdd and capDrop need Engine API 1.41 (Docker 20.10) on a swarm; this engine speaks ${apiVersion} and ignores them`);
   }
   if (service.healthcheck?.startInterval !== undefined && !apiAtLeast(apiVersion, '1.44')) {
     warn(['healthcheck', 'startInterval'], `healthcheck.startInterval needs Engine API 1.44 (Docker 25); this engine speaks ${apiVersion} and ignores it`);

@@ -9,6 +9,7 @@ import { parseEnvFile } from '../compose/dotenv.js';
 import { resolveServiceText } from '../compose/resolve-service.js';
 import { shellWords } from './env-values.js';
 import { engineExtraHosts } from './extra-hosts.js';
+import { containerOptions } from './container-options.js';
 import { projectObjectsDir, serviceObjectMounts, type ObjectFile } from './service-files.js';
 import { serviceNetworkMode, serviceNetworks, type ServiceNetwork } from './service-networks.js';
 
@@ -240,6 +241,7 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   const networks = networkMode ? [] : serviceNetworks(input.spec, input.project, service);
   const objects = serviceObjectMounts(name, service, input, input.objectsDir ?? projectObjectsDir(defaultCacheDir(), input.project), problems);
   const stopTimeoutS = stopTimeoutSeconds(service);
+  const options = containerOptions(service);
   const labels: Record<string, string> = {
     ...service.labels,
     [COMPOSE_PROJECT]: input.project,
@@ -261,7 +263,9 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
     ExposedPorts: exposed,
     Healthcheck: healthConfig(service),
     StopTimeout: stopTimeoutS,
+    ...options.config,
     HostConfig: {
+      ...options.host,
       PortBindings: bindings,
       Mounts: [...containerMounts(name, service, input, volumes), ...objects.mounts],
       RestartPolicy: { Name: !service.restart || service.restart === 'no' ? '' : service.restart },

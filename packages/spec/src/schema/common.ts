@@ -100,3 +100,18 @@ export const RelatedDoc = z
   })
   .describe('A document related to this repo\'s infrastructure.');
 export type RelatedDoc = z.infer<typeof RelatedDoc>;
+
+const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** Compose's sizes: bytes, or `512m`, `2gb` (powers of 1024); undefined when it is not a size. */
+export function parseSize(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] || 'b').toLowerCase()] ?? 1));
+}
+
+/** A size as Compose writes one: bytes, or a number with b, k, m or g (`512m`, `2gb`). */
+export const Size = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .refine((v) => parseSize(v) !== undefined, { message: 'must be a size: bytes, or a number with b, k, m or g, such as 512m or 2gb' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, EnvVarName, HostIp, Identifier, PortNumber, PortOrRange, Protocol } from './common.js';
+import { Duration, EnvVarName, HostIp, Identifier, PortNumber, PortOrRange, Protocol, Size } from './common.js';
 import { HealthCheck } from './check.js';
 import { DevcontainerRuntimeFields, onlyOnDevcontainer } from './devcontainer.js';
 import { FileObjectReference, ServiceDeploy } from './deploy.js';
@@ -209,6 +209,19 @@ export const Service = strictWithExtensions({
   healthcheck: ContainerHealthcheck.optional(),
   networkMode: z.string().optional().describe('Compose network_mode: host, none, bridge, service:NAME, container:NAME.'),
   networks: z.array(z.string()).optional(),
+  hostname: z.string().optional().describe(`The container's host name (Compose hostname). ${TEXT_NOTE}`),
+  init: z.boolean().optional().describe('Run an init process as PID 1, which reaps zombies and passes signals on (Compose init).'),
+  tty: z.boolean().optional().describe('Give the container a terminal (Compose tty).'),
+  stdinOpen: z.boolean().optional().describe('Keep the container\'s stdin open (Compose stdin_open).'),
+  readOnly: z.boolean().optional().describe('Mount the container\'s root file system read-only (Compose read_only).'),
+  privileged: z.boolean().optional().describe('Give the container every capability and the host\'s devices (Compose privileged); a swarm does not.'),
+  capAdd: z.array(z.string().min(1)).optional().describe('Linux capabilities to add, such as NET_ADMIN or SYS_PTRACE (Compose cap_add).'),
+  capDrop: z.array(z.string().min(1)).optional().describe('Linux capabilities to drop, such as ALL (Compose cap_drop).'),
+  shmSize: Size.optional().describe('Size of /dev/shm: bytes, or 64m, 2gb (Compose shm_size; PostgreSQL and PyTorch data loaders want more than the 64m default); a swarm does not set it.'),
+  tmpfs: z
+    .union([z.string().min(1), z.array(z.string().min(1))])
+    .optional()
+    .describe(`tmpfs mounts: a path, or a list, each \`/path\` or \`/path:options\` (\`/run:size=64m,mode=1777\`) (Compose tmpfs). ${TEXT_NOTE}`),
   extraHosts: ExtraHosts.optional().describe(`Extra /etc/hosts entries in the container, as Compose's extra_hosts: \`host: address\` (an IP address, \`[::1]\`, or host-gateway for the host itself, such as \`host.docker.internal: host-gateway\` to reach an Ollama on the host), or a list of addresses. ${TEXT_NOTE}`),
   gpu: GpuRequest.optional().describe('GPU devices to request; true means every GPU.'),
   deploy: ServiceDeploy.optional(),
