@@ -2,6 +2,7 @@ import { specSecrets, type BerthSpec, type Problem } from '@berth/spec';
 import { writeYaml } from './yaml-write.js';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
+import { runtimeNetworkMode } from '../up/service-networks.js';
 import { escapeDollars } from './references.js';
 import { interpolate } from './interpolate.js';
 import { objectsToCompose } from './export-deploy.js';
@@ -48,7 +49,7 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   }
   const services: ComposeMap = {};
   for (const id of composeIds) {
-    services[id] = serviceToCompose(id, spec.services[id]!, { composeServices: composeIds, sink, raw: isMap(rawServices[id]) ? rawServices[id] : {}, ...(options.specDir && options.outDir ? { specDir: options.specDir, outDir: options.outDir } : {}) });
+    services[id] = serviceToCompose(id, spec.services[id]!, { composeServices: composeIds, sink, raw: isMap(rawServices[id]) ? rawServices[id] : {}, runtimeNetworkMode: runtimeNetworkMode(spec, spec.services[id]!), ...(options.specDir && options.outDir ? { specDir: options.specDir, outDir: options.outDir } : {}) });
   }
   // With no services, docker-compose 1.29 takes the file for the version-1 format (services at the
   // top level) and refuses x-berth; a version line makes it read the file as it is.

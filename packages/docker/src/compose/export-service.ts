@@ -42,6 +42,8 @@ export interface ServiceExportScope {
   sink: ProblemSink;
   /** The service as written in the spec file (before defaults and parsing), for the x-berth fields. */
   raw: ComposeMap;
+  /** `host` when the service's Compose runtime is on the host network (runtimeNetworkMode): written as network_mode, as `berth up` runs it. */
+  runtimeNetworkMode?: 'host' | undefined;
   /** The spec's directory and the output's: relative paths (env_file, bind mounts, build) are rewritten between them. */
   specDir?: string;
   outDir?: string;
@@ -95,7 +97,8 @@ export function serviceToCompose(id: string, svc: Service, scope: ServiceExportS
   if (restart !== undefined) out.restart = restart;
   const hc = exportHealthcheck(svc, take('healthcheck'), berth);
   if (hc) out.healthcheck = hc;
-  if (svc.networkMode) out.network_mode = svc.networkMode;
+  const networkMode = svc.networkMode ?? scope.runtimeNetworkMode;
+  if (networkMode) out.network_mode = networkMode;
   const networks = take('networks') ?? svc.networks;
   if (networks !== undefined) out.networks = networks;
   const labels = Object.entries(svc.labels ?? {}).filter(([k]) => {

@@ -6,6 +6,7 @@ import { resolveServiceText } from '../compose/resolve-service.js';
 import { builtImageName, containerEnvironment, containerMounts, healthConfig, stableJson, words, type DesiredInput, type HostPort } from '../up/desired.js';
 import { apiAtLeast, gpuReservation, swarmIgnores } from './swarm-ignores.js';
 import { engineExtraHosts } from '../up/extra-hosts.js';
+import { runtimeNetworkMode } from '../up/service-networks.js';
 import { stackNetworkName, stackScoped } from '../project-name.js';
 
 export { stackNetworkName, stackScoped };
@@ -107,8 +108,7 @@ function updateConfig(service: Service): Dockerode.UpdateConfig | undefined {
 }
 
 function attachments(spec: BerthSpec, stack: string, name: string, service: Service): { networks: Dockerode.NetworkAttachmentConfig[]; hostNetwork: boolean } {
-  const runtimeNet = service.runtime?.find((r) => r.network)?.network;
-  const hostNetwork = service.networkMode === 'host' || (!!runtimeNet && spec.networks[runtimeNet]?.mode === 'host');
+  const hostNetwork = service.networkMode === 'host' || runtimeNetworkMode(spec, service) === 'host';
   if (hostNetwork) return { networks: [{ Target: 'host' }], hostNetwork };
   const keys = service.networks?.length ? service.networks : ['default'];
   const networks = keys

@@ -89,3 +89,27 @@ describe('container options (hostname, init, tty, stdinOpen, readOnly, privilege
     expect(parseSpec(r.yaml!, 'berth.yaml').value!.services.db!['x-compose']).toEqual({ shm_size: 'lots', init: 'maybe' });
   });
 });
+
+describe("a runtime's network", () => {
+  const yaml = `networks:
+  hostnet: { mode: host }
+services:
+  jupyter:
+    image: img:1
+    runtime: [{ kind: devcontainer, network: hostnet }, compose]
+    ports: [{ host: 28888, container: 8888 }]
+  tracker:
+    image: img:1
+    runtime: [{ kind: compose, network: hostnet }]
+`;
+
+  it("is the Compose container's only when the compose runtime names it: a swarm task and the Compose export follow the same rule", () => {
+    const swarm = (name: string) => (desiredSwarmService(name, input(yaml, '1.45'), [])!.spec.TaskTemplate as Dockerode.ContainerTaskSpec).Networks;
+    expect(swarm('jupyter')).toEqual([{ Target: 'demo_default', Aliases: ['jupyter'] }]);
+    expect(swarm('tracker')).toEqual([{ Target: 'host' }]);
+    const loaded = specOf(yaml);
+    const services = parse(exportCompose(loaded.value!, { raw: loaded.source!.value }).yaml).services;
+    expect(services.jupyter.network_mode).toBeUndefined();
+    expect(services.tracker.network_mode).toBe('host');
+  });
+});

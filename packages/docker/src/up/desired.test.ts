@@ -193,6 +193,16 @@ describe('desiredContainer: networks, secrets, configs, expose (a plain engine, 
     expect(d.networks).toEqual([]);
   });
 
+  it("runs a service on the host network when its Compose runtime names a mode: host network, never for a devcontainer's", () => {
+    const spec = structuredClone(wired);
+    spec.services['jupyter'] = { ...spec.services['plain']!, runtime: [{ kind: 'devcontainer', network: 'hostnet' }, { kind: 'compose' }] };
+    spec.services['onhost2'] = { ...spec.services['plain']!, runtime: [{ kind: 'compose', network: 'hostnet' }] };
+    const jupyter = desiredContainer('jupyter', inputFor(undefined, spec), [])!;
+    expect(jupyter.create.HostConfig?.NetworkMode).toBe('demo_default');
+    expect(jupyter.networks).toEqual([{ key: 'default', name: 'demo_default', external: false }]);
+    expect(desiredContainer('onhost2', inputFor(undefined, spec), [])!.create.HostConfig?.NetworkMode).toBe('host');
+  });
+
   it('changes the config hash when the networks change, the ones joined after create included', () => {
     const hashWith = (networks: string[] | undefined) => {
       const spec = structuredClone(wired);

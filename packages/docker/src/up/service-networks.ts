@@ -15,12 +15,21 @@ export interface ServiceNetwork {
 const isModeNetwork = (spec: BerthSpec, key: string) => spec.networks[key]?.mode === 'host' || spec.networks[key]?.mode === 'none';
 
 /**
- * The network mode that replaces the service's networks: its `networkMode`, a runtime on a `mode: host`
+ * `host` when the service's Compose runtime names a `mode: host` network: the container runs on the host's stack.
+ * Only the `compose` runtime counts: a devcontainer's or a host command's network says where that runtime runs.
+ */
+export function runtimeNetworkMode(spec: BerthSpec, service: Service): 'host' | undefined {
+  return service.runtime?.some((r) => r.kind === 'compose' && r.network && spec.networks[r.network]?.mode === 'host') ? 'host' : undefined;
+}
+
+/**
+ * The network mode that replaces the service's networks: its `networkMode`, its Compose runtime on a `mode: host`
  * network, or a listed network whose mode is `host` or `none` (a container on the host's stack joins no other).
+ * `berth up`, a swarm deployment and `berth compose` all follow it.
  */
 export function serviceNetworkMode(spec: BerthSpec, service: Service): string | undefined {
   if (service.networkMode) return service.networkMode;
-  if (service.runtime?.some((r) => r.network && spec.networks[r.network]?.mode === 'host')) return 'host';
+  if (runtimeNetworkMode(spec, service)) return 'host';
   const modeKey = service.networks?.find((k) => isModeNetwork(spec, k));
   return modeKey ? spec.networks[modeKey]!.mode : undefined;
 }

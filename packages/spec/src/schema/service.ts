@@ -127,7 +127,7 @@ export const Runtime = z
     z.strictObject({
       kind: z.enum(['compose', 'devcontainer', 'host']),
       command: z.string().optional().describe('How to start it there, such as `mlflow ui --host 0.0.0.0 --port 5000`.'),
-      network: z.string().optional().describe('A network of the top-level `networks`, such as the host network.'),
+      network: z.string().optional().describe('A network of the top-level `networks` this runtime runs on, such as the host network; for kind: compose, a mode: host network puts the container on the host network.'),
       ...DevcontainerRuntimeFields,
     }).refine(onlyOnDevcontainer, { message: 'onAutoForward, requireLocalPort and composeService are for kind: devcontainer', path: ['kind'] }),
   ])
