@@ -16,7 +16,7 @@ export { plan, planIsEmpty, type Plan, type PlanStep, type PlanAction, type Obse
 export { desiredContainer, deviceRequests, type DesiredContainer, type HostPort } from './up/desired.js';
 export { up, type UpOptions, type UpResult } from './up/up.js';
 export type { UpEvent, UpPhase } from './up/apply.js';
-export { currentHealth, conditionVerdict } from './engine/health-state.js';
+export { completedOneShot, currentHealth, conditionVerdict } from './engine/health-state.js';
 export { explainStartError } from './engine/engine-errors.js';
 export { projectStatus, type ServiceStatus } from './ops/status.js';
 export { down, type DownResult } from './ops/down.js';

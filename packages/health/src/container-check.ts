@@ -1,4 +1,4 @@
-import type { EngineApi } from '@berth/docker/runtime';
+import { completedOneShot, type EngineApi } from '@berth/docker/runtime';
 import type { ContainerCheck } from '@berth/spec';
 import { peerLine } from '@berth/spec';
 import { resolveEngine, withEngineCalls } from './engine.js';
@@ -26,6 +26,10 @@ export async function runContainerCheck(ctx: AttemptContext): Promise<Verdict> {
     const state = info.State?.Status ?? summary.State ?? 'unknown';
     const health = info.State?.Health?.Status;
     const details = { container: name, state, ...(health ? { health } : {}) };
+    // a one-shot service (a migration) that exited 0 did its work, as `berth up` counts it
+    if (info.State && completedOneShot({ State: { ...info.State, Status: state }, HostConfig: info.HostConfig })) {
+      return { status: 'passing', reason: `${name} completed (exited with code 0; a one-shot service)`, details };
+    }
     if (state === 'exited' || state === 'dead') {
       return { status: 'critical', reason: `${name} ${state} with code ${info.State?.ExitCode ?? '?'}`, details };
     }

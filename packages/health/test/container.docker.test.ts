@@ -41,7 +41,8 @@ describe.skipIf(!available)(`container and exec checks against a real Docker eng
     await start('sick', ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Test: ['CMD-SHELL', 'echo "db not ready" && false'], Interval: 200e6, Timeout: 2e9, Retries: 1 });
     await start('hostile', ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], { Test: ['CMD-SHELL', `printf '%s\\n' '${hostile}'; false`], Interval: 200e6, Timeout: 2e9, Retries: 1 });
     const dead = await start('dead', ['sh', '-c', 'exit 3']);
-    await vi.waitFor(async () => expect((await engine.api.getContainer(dead).inspect()).State.Status).toBe('exited'), { timeout: 20_000, interval: 100 });
+    const migrate = await start('migrate', ['sh', '-c', 'exit 0']);
+    for (const id of [dead, migrate]) await vi.waitFor(async () => expect((await engine.api.getContainer(id).inspect()).State.Status).toBe('exited'), { timeout: 20_000, interval: 100 });
   }, 120_000);
 
   afterAll(async () => {
@@ -72,6 +73,11 @@ describe.skipIf(!available)(`container and exec checks against a real Docker eng
   it('an exited container with its exit code; a service never started', async () => {
     expect((await runCheck(ctx('dead'), { engine })).reason).toBe(`${project}-dead-1 exited with code 3`);
     expect((await runCheck(ctx('ghost'), { engine })).reason).toBe('no container for ghost; it has not been started (berth up)');
+  });
+
+  it('a one-shot service that exited 0 (a migration) passes, as berth up counts it done', async () => {
+    const r = await runCheck(ctx('migrate'), { engine });
+    expect([r.status, r.reason]).toEqual(['passing', `${project}-migrate-1 completed (exited with code 0; a one-shot service)`]);
   });
 
   it('exec runs inside the container: output, exit code and timeout judged', async () => {

@@ -61,6 +61,14 @@ function restartsAfterSuccess(s: InspectState): boolean {
 }
 
 /**
+ * A one-shot service that did its work: exited with code 0, and its restart policy leaves it so (a migration, an
+ * init container). Compose lets its dependants start; `berth up` counts it done and `berth health` passing.
+ */
+export function completedOneShot(s: InspectState): boolean {
+  return s.State.Status === 'exited' && s.State.ExitCode === 0 && !restartsAfterSuccess(s);
+}
+
+/**
  * One verdict per poll: done, keep waiting, or failed with a reason. Pure.
  *
  * `service_started` and `service_healthy` fail on an exit at start, and on a container the engine is restarting (it
@@ -74,7 +82,7 @@ export function conditionVerdict(condition: WaitCondition, s: InspectState): { d
     if (status === 'exited' || status === 'dead') return s.State.ExitCode === 0 ? { done: true } : { done: false, failed: `exited with code ${s.State.ExitCode}` };
     return { done: false, detail: status };
   }
-  if (condition === 'service_started' && status === 'exited' && s.State.ExitCode === 0 && !restartsAfterSuccess(s)) return { done: true, completed: true };
+  if (condition === 'service_started' && completedOneShot(s)) return { done: true, completed: true };
   if (status === 'exited' || status === 'dead' || status === 'restarting') return { done: false, failed: `exited with code ${s.State.ExitCode} at start` };
   if (condition === 'service_started') return status === 'running' ? { done: true } : { done: false, detail: status };
   const { health, lastOutput } = currentHealth(s);
