@@ -139,5 +139,20 @@ describe.skipIf(!built)(`berth docs, schema and init, run as the built binary${b
     expect(readFileSync(join(target, 'berth.yaml'), 'utf8')).toBe('mine\n');
     expect(berth(['init', '--force'], target).code).toBe(0);
     expect(loadSpecFile(join(target, 'berth.yaml')).problems).toEqual([]);
+    // the starter claims no consumers: a list, even empty, is checked against every other repo
+    expect(readFileSync(join(target, 'berth.yaml'), 'utf8')).not.toMatch(/^consumers:/m);
+  });
+
+  it('init beside a Compose file says how to import it instead, and the import it names works', () => {
+    const target = join(dir, 'compose-repo');
+    mkdirSync(target);
+    writeFileSync(join(target, 'docker-compose.yml'), 'services:\n  marquez:\n    image: marquezproject/marquez:0.47.0\n    ports: ["5000:5000"]\n');
+    const r = berth(['init', '--no-mcp'], target);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('hint: docker-compose.yml is here: `berth import compose -o berth.yaml --force` turns its services into the spec');
+    const json = berth(['init', '--no-mcp', '--force', '--json'], target);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, composeFile: 'docker-compose.yml', importWith: 'berth import compose -o berth.yaml --force' });
+    expect(berth(['import', 'compose', '-o', 'berth.yaml', '--force'], target).code).toBe(0);
+    expect(Object.keys(loadSpecFile(join(target, 'berth.yaml')).value!.services)).toEqual(['marquez']);
   });
 });

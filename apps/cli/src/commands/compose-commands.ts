@@ -8,9 +8,14 @@ import { ExitCode } from '../exit-codes.js';
 const collect = (value: string, previous: string[]) => [...previous, value];
 const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
+/** The Compose file Compose would read in DIR with no -f (the first default name there), if any. */
+export function composeFileIn(dir: string): string | undefined {
+  return DEFAULT_FILES.find((f) => existsSync(join(dir, f)));
+}
+
 /** The files Compose would read with no -f: the first default name found, and its override file. */
 function defaultComposeFiles(cwd: string): string[] {
-  const main = DEFAULT_FILES.find((f) => existsSync(join(cwd, f)));
+  const main = composeFileIn(cwd);
   if (!main) {
     throw new BerthError('ERR_BERTH_NO_COMPOSE_FILE', `no Compose file in ${cwd}`, { hint: `name one, or create one of ${DEFAULT_FILES.join(', ')}` });
   }

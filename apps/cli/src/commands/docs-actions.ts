@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BerthError, displayPath, fileExistsError, updateFileLocked, writeFileLocked, type Problem } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
+import { composeFileIn } from './compose-commands.js';
 import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, samePage, starterSpecText } from '@berth/spec/render';
 import { ECOSYSTEM_SCHEMA_ID, REGISTRY_SCHEMA_ID, SPEC_SCHEMA_ID, ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
@@ -120,8 +121,12 @@ export async function init(ctx: CliContext, opts: { output: string; force?: bool
   // Checked again under the lock: without --force a file that appeared since the check above is refused too.
   await ctx.waitingForLock((lock) => writeFileLocked(target, text, { overwrite: !!opts.force, display: file, ...lock }));
   const mcp = opts.mcp === false ? undefined : await (await import('./mcp-actions.js')).registerForInit(ctx, target);
-  report(ctx, { ok: true, file, ...(mcp ? { mcp: mcp.json } : {}) }, `${file}: written; check it with \`berth validate --spec ${file}\``);
+  // a repo that already runs on Compose has its services there: the starter's placeholder is not them
+  const compose = composeFileIn(dirname(target));
+  const fromCompose = compose ? `berth import compose -o ${file} --force` : undefined;
+  report(ctx, { ok: true, file, ...(mcp ? { mcp: mcp.json } : {}), ...(compose ? { composeFile: compose, importWith: fromCompose } : {}) }, `${file}: written; check it with \`berth validate --spec ${file}\``);
   if (mcp && !ctx.json) ctx.out.note(mcp.text);
+  if (compose && !ctx.json) ctx.out.note(`hint: ${compose} is here: \`${fromCompose}\` turns its services into the spec instead of this starter's placeholder`);
   return ExitCode.Ok;
 }
 

@@ -14,7 +14,8 @@ export function starterSpecText(options: { repo: string; schema?: string }): str
   return `# yaml-language-server: $schema=${options.schema ?? SPEC_SCHEMA_ID}
 #
 # This repo's development infrastructure, as one spec. Check it with \`berth validate\`,
-# render its INFRASTRUCTURE.md with \`berth docs --write\`. Reference: docs/spec-reference.md.
+# render its INFRASTRUCTURE.md with \`berth docs --write\`. Every field: \`berth schema\` (JSON Schema),
+# or docs/spec-reference.md in berth's repository.
 berth: 1
 
 repo:
@@ -84,7 +85,10 @@ env:
 #   dependencies:
 #     - { name: pydantic, purpose: Settings and data models }
 
-consumers: []
+# Who uses these services. Leave it out until you know: a list, even an empty one, is a claim
+# the ecosystem check holds every other repo's connections to.
+# consumers:
+#   - { repo: other-repo, services: [app] }
 docs: []
 `;
 }
