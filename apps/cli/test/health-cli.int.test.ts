@@ -77,7 +77,12 @@ describe('berth health', () => {
     const r = await berth('health', '--json');
     expect(JSON.parse(r.stdout).skipped).toEqual(['extra']);
     const plain = await berth('health');
-    expect(plain.stderr).toContain('berth: not checking extra (profile extras is off; set COMPOSE_PROFILES or name them)');
+    expect(plain.stderr).toContain('berth: not checking extra (profile extras is off; pass --profile, set COMPOSE_PROFILES or name them)');
+    // --profile selects as `up --profile` does; a profile that enables nothing is said, as up says it
+    const flagged = await berth('health', '--profile', 'extras', '--json');
+    expect(JSON.parse(flagged.stdout).checks.map((c: { subject: { id: string } }) => c.subject.id)).toEqual(['web', 'cache', 'extra', 'helper']);
+    const unknown = await berth('health', '--profile', 'nope');
+    expect(unknown.stderr).toContain('berth: profile "nope" enables no service');
     const on = await berthIn(dir, { ...env, COMPOSE_PROFILES: 'extras' }, ['health', '--json']);
     expect(JSON.parse(on.stdout).checks.map((c: { subject: { id: string } }) => c.subject.id)).toEqual(['web', 'cache', 'extra', 'helper']);
     const all = await berthIn(dir, { ...env, COMPOSE_PROFILES: '*' }, ['health', '--json']);

@@ -18,7 +18,7 @@ export async function healthSection(input: DoctorInput, engine: EngineSource): P
   const variables = { env: input.env, ...(input.envFile ? { dotenv: input.envFile.values } : {}) };
   const targets = deriveChecks(input.spec, { baseDir: input.baseDir, ...variables, ...(addresses ? { addresses } : {}) }).filter((t) => t.check.type !== 'gpu');
   const raw = await runChecks(targets, { engine, ...(input.signal ? { signal: input.signal } : {}) });
-  const selection = expectedServices(input.spec, { env: input.env });
+  const selection = expectedServices(input.spec, { env: input.env, ...(input.profiles ? { profiles: input.profiles } : {}) });
   const checks = raw.map((r) => relaxUnexpected(r, selection));
   const findings: DoctorFinding[] = checks.map((r) => {
     const next = isNotExpected(r) ? undefined : nextStep(r, input.spec);

@@ -45,6 +45,8 @@ export interface DoctorInput {
   envFile?: { file: string; values: Record<string, string>; lines?: Record<string, number> };
   /** Enabled modules for the env check. */
   modules?: string[];
+  /** The Compose profiles on (`--profile`); default: COMPOSE_PROFILES in env. Services of the others are not expected. */
+  profiles?: string[];
   signal?: AbortSignal;
   /** Engine connect timeout (default 2 s). */
   engineTimeoutMs?: number;

@@ -27,12 +27,14 @@ describe('expectedServices', () => {
     expect(expectedServices(spec, { env: {} })).toEqual({
       expected: ['python', 'notebook', 'cron'],
       off: { db: ['lineage'], marquez: ['lineage'], web: ['tools'] },
+      warnings: [],
     });
   });
   it('reads COMPOSE_PROFILES as up does; * enables every profile', () => {
     expect(expectedServices(spec, { env: { COMPOSE_PROFILES: 'lineage' } }).off).toEqual({ web: ['tools'] });
-    expect(expectedServices(spec, { env: { COMPOSE_PROFILES: '*' } })).toEqual({ expected: Object.keys(spec.services), off: {} });
+    expect(expectedServices(spec, { env: { COMPOSE_PROFILES: '*' } })).toEqual({ expected: Object.keys(spec.services), off: {}, warnings: [] });
     expect(expectedServices(spec, { profiles: ['tools'], env: { COMPOSE_PROFILES: 'lineage' } }).off).toEqual({ db: ['lineage'], marquez: ['lineage'] });
+    expect(expectedServices(spec, { profiles: ['nope'], env: {} }).warnings.map((w) => w.message)).toEqual(['profile "nope" enables no service']);
   });
   it("the bundled example: Jupyter (devcontainer or Compose) is expected with notebooks off; Marquez is not", () => {
     const { expected, off } = expectedServices(example, { env: {} });

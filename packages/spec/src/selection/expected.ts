@@ -1,4 +1,5 @@
 import type { BerthSpec } from '../schema/spec.js';
+import type { Problem } from '../problem.js';
 import { dependencyOrder, resolveProfiles, runsOutsideEngine, type Environment } from './profiles.js';
 
 /** Which services of a spec are expected to run under a profile selection, and why the others are not. */
@@ -7,6 +8,8 @@ export interface ExpectedServices {
   expected: string[];
   /** Services nothing is meant to start, each with the profiles that would enable it (all off). */
   off: Record<string, string[]>;
+  /** What the selection warns of, as `up` does: a profile that enables no service. */
+  warnings: Problem[];
 }
 
 /**
@@ -25,7 +28,7 @@ export function expectedServices(spec: BerthSpec, options: { profiles?: string[]
     if (selected.has(id) || runsOutsideEngine(service)) expected.push(id);
     else off[id] = service.profiles ?? [];
   }
-  return { expected, off };
+  return { expected, off, warnings: selection.problems.filter((p) => p.severity === 'warning') };
 }
 
 /**

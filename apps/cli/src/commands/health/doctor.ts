@@ -12,7 +12,7 @@ import { paintStatus } from './render.js';
  * One block per section; each problem with the one thing to do next. Exit 1 when anything is
  * critical; warnings and unknowns are shown but do not fail (berth could not look, or it is by design).
  */
-export async function doctor(ctx: CliContext, opts: { module: string[]; envFile?: string; dotenv?: string }): Promise<number> {
+export async function doctor(ctx: CliContext, opts: { module: string[]; profile?: string[]; envFile?: string; dotenv?: string }): Promise<number> {
   const ws = ctx.load();
   const envFile = readEnvFile(ctx, ws, opts);
   const modules = enabledModules(ws, opts.module);
@@ -29,6 +29,7 @@ export async function doctor(ctx: CliContext, opts: { module: string[]; envFile?
     env: ctx.env,
     ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
     modules,
+    ...(opts.profile?.length ? { profiles: opts.profile } : {}),
     signal: ctx.signal,
   });
   progress.stop();

@@ -16,7 +16,7 @@ async function specEngines(ctx: CliContext, spec: BerthSpec) {
  * connections) at once, as a table: subject, check, status, latency, reason. Exit 0 when all pass.
  * With --watch: rounds every --interval seconds, redrawn in place on a TTY, plain blocks otherwise.
  */
-export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: number; envFile?: string; dotenv?: string }): Promise<number> {
+export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: number; profile?: string[]; envFile?: string; dotenv?: string }): Promise<number> {
   const ws = ctx.load();
   const envFile = readEnvFile(ctx, ws, opts);
   const known = [...Object.keys(ws.spec.services), ...Object.keys(ws.spec.connections), ...(ws.spec.devcontainer ? ['devcontainer'] : [])];
@@ -32,9 +32,10 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   const { deriveChecks, runChecks, worstStatus, offReason } = await import('@berth/health');
   // Unless named, services the selection does not expect (Compose profiles off, and no devcontainer or
   // host runtime) are left out, as `docker compose up` leaves them; @berth/spec's expectedServices decides.
-  const { off: offProfiles } = expectedServices(ws.spec, { env: ctx.env });
+  const { off: offProfiles, warnings } = expectedServices(ws.spec, { env: ctx.env, ...(opts.profile?.length ? { profiles: opts.profile } : {}) });
+  if (!ctx.json) for (const w of warnings) ctx.out.note(`berth: ${w.message}`);
   const off = services.length ? [] : Object.keys(offProfiles);
-  if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (${offReason([...new Set(off.flatMap((s) => offProfiles[s]!))])}; set COMPOSE_PROFILES or name them)`);
+  if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (${offReason([...new Set(off.flatMap((s) => offProfiles[s]!))])}; pass --profile, set COMPOSE_PROFILES or name them)`);
   const wanted = services.length ? services : off.length ? known.filter((k) => !off.includes(k)) : [];
   // A spec with engines of its own: each service is checked at its engine's address, its container on that engine.
   const engines = Object.keys(ws.spec.engines).length ? await specEngines(ctx, ws.spec) : undefined;
