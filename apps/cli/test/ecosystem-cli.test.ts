@@ -194,4 +194,11 @@ describe('berth ports check where there is no berth.yaml', () => {
     expect(r.stdout).toBe('3 port bindings checked against orchestrator/ports.yaml: no problems\n');
     expect(r).toMatchObject({ code: 0, stderr: '' });
   });
+
+  it('takes a repo folder for its berth.yaml, as berth ecosystem check does', () => {
+    tree = makeTree();
+    const r = berth(['ports', 'check', '--registry', 'orchestrator/ports.yaml', 'data', 'web/', 'data/berth.yaml', '--json'], tree.root);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, specs: ['data/berth.yaml', 'web/berth.yaml'] });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+  });
 });

@@ -5,7 +5,7 @@ export { formatDuration } from './format/duration.js';
 export { CUT_MARK, clipText, peerLine, peerText, printableText } from './format/peer-text.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
 export { makeDirs } from './util/make-dirs.js';
-export { notAFile, readFileIfExists, replaceBlocker, unreadableReason, unwritableReason } from './util/not-a-file.js';
+export { fileOrDefaultIn, notAFile, readFileIfExists, replaceBlocker, unreadableReason, unwritableReason } from './util/not-a-file.js';
 export { abandonPipes, endOnExit, PIPE_GRACE_MS, signalChild, type ChildEnd, type ExitingChild, type ExitStatus, type PipedChild, type SignalledChild } from './util/signal-child.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
 export { fileChangedError, fileExistsError, updateFileLocked, writeFileLocked, type LockedUpdate, type LockedWriteOptions } from './util/locked-write.js';

@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { notAFile, resolvePackageFile, unreadableReason } from '@berth/spec';
+import { fileOrDefaultIn, notAFile, resolvePackageFile, unreadableReason } from '@berth/spec';
 import { shownPath } from '../where.js';
 import type { MemberSource } from '../model.js';
 import { git } from './git.js';
@@ -58,13 +58,13 @@ export async function readSourceFile(ref: SourceRef, options: ReadOptions): Prom
  * of an ecosystem more than reading every member's file (bench/cli-cold-start.mjs).
  */
 export async function readPath(abs: string, options: ReadOptions, origin: MemberSource): Promise<SourceRead> {
-  let path = abs;
   try {
-    if (statSync(abs).isDirectory()) path = join(abs, options.defaultFile);
+    statSync(abs);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : unreadableReason(err);
     return { ok: false, reason, origin: { ...origin, text: shownPath(abs, options.cwd) } };
   }
+  const path = fileOrDefaultIn(abs, options.defaultFile);
   const file = shownPath(path, options.cwd);
   // a file found through a manifest, not named on the command line, may not be a pipe: one nobody writes blocks for good
   const not = notAFile(path, { pipe: origin.kind === 'argument' });

@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BerthError } from '../problem.js';
 
 /**
@@ -21,6 +21,19 @@ export function notAFile(path: string, options: { pipe?: boolean } = {}): 'a dir
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
   if (stat.isSocket()) return 'a socket';
   return undefined;
+}
+
+/**
+ * The file a path names when berth reads one of its documents: a folder means DEFAULTFILE inside it (`berth.yaml`,
+ * `ports.yaml`, `ecosystem.yaml`), as `berth ecosystem check ../repo` and `berth ports check ../repo` take it.
+ * A path that is not there is returned as it is (the read says so).
+ */
+export function fileOrDefaultIn(path: string, defaultFile: string): string {
+  try {
+    return statSync(path).isDirectory() ? join(path, defaultFile) : path;
+  } catch {
+    return path;
+  }
 }
 
 /** What a failed read or write of any file means, in words, by the error's code. */

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { BerthError, analyzePorts, closest, findSpecFile, formatSpan, loadSpecFile, planRegistration, registerPortsInFile, serviceNamed, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
+import { join, resolve } from 'node:path';
+import { BerthError, SPEC_FILE_NAME, analyzePorts, closest, fileOrDefaultIn, findSpecFile, formatSpan, loadSpecFile, planRegistration, registerPortsInFile, serviceNamed, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
@@ -30,6 +30,8 @@ export function list(ctx: CliContext): number {
 
 /** `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. */
 export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): number {
+  // a repo's folder names its berth.yaml, as `berth ecosystem check ../repo` takes it
+  more = more.map((path) => (fileOrDefaultIn(resolve(ctx.cwd, path), SPEC_FILE_NAME) === resolve(ctx.cwd, path) ? path : join(path, SPEC_FILE_NAME)));
   // Where there is no berth.yaml, the specs named are the ones to check: the bundled example is never added to them.
   if (more.length && !ctx.options.spec && !findSpecFile(ctx.cwd)) {
     ctx.options.spec = more[0];
