@@ -37,7 +37,7 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
   ports
     .command('check')
     .description('check the ports against the registry and each other; exit 1 on errors')
-    .argument('[specs...]', 'more berth.yaml files to check together with the spec (other repos)')
+    .argument('[specs...]', 'more berth.yaml files, or repo folders holding one, to check together with the spec (other repos)')
     .option('--env-file <file>', ENV_FILE)
     .option('--dotenv <file>', DOTENV)
     .action(action(async (ctx, more: string[], opts: { envFile?: string; dotenv?: string }) => (await import('./spec/ports.js')).check(ctx, more, opts)));
