@@ -9,7 +9,7 @@
 // Whatever happens to a cache (missing, stale, corrupt, unwritable), the run only compiles again.
 // `--write-cache FILE ARGS...` (used by build.mjs) runs ARGS and writes the build's cache for FILE afterwards.
 'use strict';
-const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { homedir } = require('node:os');
 const { dirname, isAbsolute, join } = require('node:path');
 const Module = require('node:module');
@@ -60,6 +60,29 @@ const readOrUndefined = (path) => {
 };
 
 /**
+ * A code cache on disk ends with its own check: the CRC-32 of what precedes it, then `brc1`. V8 checks a cache's
+ * header (its version, flags, the source's hash and the length) but not its body: a body damaged on disk (a crash
+ * before the data reached it, a bad block) with its header whole is accepted, and V8 aborts while it reads it, on
+ * every later run. So a cache whose check fails is not handed to V8 at all: it costs a compile, and is rewritten.
+ */
+const SEAL = Buffer.from('brc1');
+const crc32 = (data) => require('node:zlib').crc32(data);
+
+function sealed(data) {
+  const check = Buffer.alloc(8);
+  check.writeUInt32LE(crc32(data) >>> 0, 0);
+  SEAL.copy(check, 4);
+  return Buffer.concat([data, check]);
+}
+
+/** The V8 cache inside FILE's bytes, when its check holds; undefined for a damaged, cut or foreign file. */
+function unsealed(bytes) {
+  if (!bytes || bytes.length < 8 || !bytes.subarray(bytes.length - 4).equals(SEAL)) return undefined;
+  const data = bytes.subarray(0, bytes.length - 8);
+  return bytes.readUInt32LE(bytes.length - 8) === crc32(data) >>> 0 ? data : undefined;
+}
+
+/**
  * `mkdir -p` as @berth/spec's makeDirs does it (the launcher loads no package): Node's own recursive mkdir retries
  * for ever where mkdir answers ENOENT under a parent that exists (a cache folder under /proc, some FUSE mounts).
  */
@@ -90,7 +113,14 @@ function writeCache(path, data) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     makeDirs(dirname(path));
-    writeFileSync(tmp, data);
+    // flushed before the rename: a crash leaves the old cache or the new one, never a name on unwritten blocks
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, sealed(data));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
     return true;
   } catch {
@@ -112,11 +142,18 @@ function writeCache(path, data) {
 function load(file, { env = process.env, useCache = true, refreshOnExit = true, beforeRun } = {}) {
   const source = readFileSync(file, 'utf8');
   const where = cacheFiles(file, source, env);
-  let cachedData = useCache ? readOrUndefined(where.build) : undefined;
-  let cache = cachedData ? 'build' : 'none';
-  if (!cachedData && useCache) {
-    cachedData = readOrUndefined(where.user);
-    if (cachedData) cache = 'user';
+  let cache = 'none';
+  let cachedData;
+  if (useCache) {
+    // a file that is there but fails its check is a rejected cache: the user's is written again
+    const build = readOrUndefined(where.build);
+    cachedData = unsealed(build);
+    if (cachedData) cache = 'build';
+    else {
+      const user = readOrUndefined(where.user);
+      cachedData = unsealed(user);
+      cache = cachedData ? 'user' : build || user ? 'rejected' : 'none';
+    }
   }
   const { Script, constants } = require('node:vm');
   const script = new Script(Module.wrap(source), {

@@ -122,6 +122,23 @@ describe('the code-cached fast path for the spec and engine commands', () => {
       expect(after.cache).toBe('user');
     });
 
+    it('a cache whose body is damaged and whose header is whole (which V8 accepts, then aborts on) is never handed to V8', () => {
+      expect(loadCopy(copy, xdg).cache).toBe('user');
+      const bytes = readFileSync(userCache());
+      // V8's header (its version, flags, source hash, length) stays as it was; every 997th byte after it is flipped
+      for (let i = 200; i < bytes.length - 8; i += 997) bytes[i] = bytes[i]! ^ 0xff;
+      writeFileSync(userCache(), bytes);
+      const damaged = loadCopy(copy, xdg);
+      sameAnswer(damaged);
+      expect(damaged.cache).toBe('rejected');
+      // a cache cut short, as a crash before the data reached the disk leaves one
+      writeFileSync(userCache(), readFileSync(userCache()).subarray(0, 4096));
+      expect(loadCopy(copy, xdg).cache).toBe('rejected');
+      const after = loadCopy(copy, xdg);
+      sameAnswer(after);
+      expect(after.cache).toBe('user');
+    });
+
     it('an unwritable cache folder costs a compile, nothing else, and says nothing', () => {
       const file = join(scratch, 'a-file');
       writeFileSync(file, '');
