@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { formatProblem } from '@berth/spec';
+import { checkEcosystem, loadEcosystem } from '../src/index.js';
+import { renderEcosystemPages } from '../src/render/index.js';
+import { DATA, REGISTRY, makeTree, type Tree } from '../src/testing/fixture.js';
+
+/** The pages `berth ecosystem docs` renders, on the real multi-repo fixture (each test edits one thing). */
+let tree: Tree | undefined;
+afterEach(() => tree?.cleanup());
+
+async function pages(files: Parameters<typeof makeTree>[0] = {}) {
+  tree = makeTree(files);
+  const load = await loadEcosystem(join(tree.root, 'orchestrator'), { cwd: tree.root });
+  expect(load.problems.map(formatProblem)).toEqual([]);
+  const report = checkEcosystem(load.ecosystem!);
+  return { report, pages: renderEcosystemPages(load.ecosystem!, report, join(tree.root, 'orchestrator/docs')) };
+}
+
+/** A table's row whose first cell is `first`. */
+function row(page: string, first: string): string | undefined {
+  return page.split('\n').find((l) => l.startsWith(`| ${first} |`));
+}
+
+describe('PORTS.md: Free Ranges Worth Knowing', () => {
+  it('lists as free only what `berth ports suggest` would offer: no reserved range (a repo\'s or kept free), no ephemeral port', async () => {
+    const { pages: p } = await pages({
+      registry: REGISTRY.replace('ports:\n', 'reserved:\n  - { range: "8101-8104", repo: web, purpose: web apps }\n  - { range: "8190-8199", purpose: kept free }\nports:\n') + '  - { port: 32760, repo: data, service: cache }\n',
+      data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  cache:\n    ports: [32760]\n'),
+    });
+    const ports = p['PORTS.md'];
+    expect(row(ports, '8100-8199')).toBe('| 8100-8199 | 8100 | 8105-8189 |');
+    expect(row(ports, '32700-32799')).toBe('| 32700-32799 | 32760 | 32700-32759, 32761-32767 |');
+  });
+});
