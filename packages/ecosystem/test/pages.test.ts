@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formatProblem } from '@berth/spec';
 import { checkEcosystem, loadEcosystem } from '../src/index.js';
 import { renderEcosystemPages } from '../src/render/index.js';
-import { DATA, REGISTRY, makeTree, type Tree } from '../src/testing/fixture.js';
+import { DATA, REGISTRY, WEB, makeTree, type Tree } from '../src/testing/fixture.js';
 
 /** The pages `berth ecosystem docs` renders, on the real multi-repo fixture (each test edits one thing). */
 let tree: Tree | undefined;
@@ -31,5 +31,17 @@ describe('PORTS.md: Free Ranges Worth Knowing', () => {
     const ports = p['PORTS.md'];
     expect(row(ports, '8100-8199')).toBe('| 8100-8199 | 8100 | 8105-8189 |');
     expect(row(ports, '32700-32799')).toBe('| 32700-32799 | 32760 | 32700-32759, 32761-32767 |');
+  });
+});
+
+describe('Shared Services', () => {
+  it('are sorted by port in PORTS.md and GLOBAL_INFRASTRUCTURE.md, as every other table there, not in registry order', async () => {
+    const { pages: p } = await pages({
+      registry: `${REGISTRY}  - { port: 5434, service: postgres, shared: true, description: PostgreSQL }\n`,
+      web: WEB.replace('  qdrant: { port: 6333 }\n', '  qdrant: { port: 6333 }\n  postgres: { port: 5434 }\n'),
+    });
+    const section = (page: string) => page.slice(page.indexOf('## Shared Services'), page.indexOf('\n## ', page.indexOf('## Shared Services') + 1));
+    expect(section(p['PORTS.md']).split('\n').filter((l) => /^\| \d/.test(l)).map((l) => l.split(' | ')[0])).toEqual(['| 5434', '| 6333']);
+    expect(section(p['GLOBAL_INFRASTRUCTURE.md']).split('\n').filter((l) => /^\| [a-z]/.test(l)).map((l) => l.split(' | ')[1])).toEqual(['5434', '6333']);
   });
 });

@@ -1,6 +1,6 @@
 import { formatSpan, freePortRule, type PortRegistry, type RegistryEntryInfo } from '@berth/spec';
 import { code, table } from '@berth/spec/render';
-import { fileLink, pageHeader, type PageContext } from './page-context.js';
+import { fileLink, pageHeader, sharedByPort, type PageContext } from './page-context.js';
 
 const BLOCK = 100;
 
@@ -38,7 +38,7 @@ export function renderPortsPage(ctx: PageContext): string {
     lines.push(...(own.length ? table(['Port', 'Service', 'Env', 'Description'], own.map((e) => [portText(e), serviceText(e), e.env ? code(e.env) : '', describe(registry, e)])) : ['*(no allocations)*']));
   }
 
-  const shared = report.graph.shared;
+  const shared = sharedByPort(ctx);
   lines.push('', '## Shared Services', '');
   lines.push(...(shared.length ? table(['Port', 'Service', 'Description', 'Run by', 'Used by'], shared.map((s) => [s.protocol === 'udp' ? `${s.port}/udp` : s.port, s.service, s.description ?? '', s.repo ?? '*(outside the ecosystem)*', s.usedBy.join(', ')])) : ['*(none)*']));
 
