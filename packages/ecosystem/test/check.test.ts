@@ -131,6 +131,14 @@ describe('connections', () => {
     const { lines } = await check({ web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333, owner: nonexistent-repo }') });
     expect(lines).toEqual(['web/berth.yaml:11:32: web: connection qdrant (localhost:6333) names owner nonexistent-repo, which is not a member of the ecosystem (members: data, web, tools)']);
   });
+
+  it('a stdio (MCP) connection whose owner is no repo of the ecosystem, as for a TCP one; a member is fine', async () => {
+    const mcp = (owner: string) => WEB.replace('  qdrant: { port: 6333 }', `  qdrant: { port: 6333 }\n  mcp: { transport: stdio, server: data, owner: ${owner} }`);
+    const { lines } = await check({ web: mcp('dta') });
+    expect(lines).toEqual(['web/berth.yaml:12:49: web: connection mcp (stdio) names owner dta, which is not a member of the ecosystem (did you mean "data"?)']);
+    tree?.cleanup();
+    expect((await check({ web: mcp('data') })).lines).toEqual([]);
+  });
 });
 
 describe('hand-written consumers against the derived graph', () => {

@@ -45,3 +45,10 @@ describe('Shared Services', () => {
     expect(section(p['GLOBAL_INFRASTRUCTURE.md']).split('\n').filter((l) => /^\| [a-z]/.test(l)).map((l) => l.split(' | ')[1])).toEqual(['5434', '6333']);
   });
 });
+
+describe('GLOBAL_INFRASTRUCTURE.md: How Repos Connect', () => {
+  it('shows the owner of a stdio (MCP) connection', async () => {
+    const { pages: p } = await pages({ web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  mcp: { name: Data MCP, transport: stdio, server: data, owner: data }') });
+    expect(row(p['GLOBAL_INFRASTRUCTURE.md'], 'web | Data MCP')).toBe('| web | Data MCP | stdio (`data`) | MCP server of data, registered in `.mcp.json` or `~/.claude.json` |');
+  });
+});

@@ -1,4 +1,4 @@
-import { bindsClash, closest, holderName, isLocalHost, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
+import { bindsClash, closest, holderName, isLocalHost, type Connection, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
 import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
 import { ref, whereIn } from '../where.js';
 import type { PortMap } from './port-map.js';
@@ -18,7 +18,8 @@ const LOOPBACK = { hostIp: '127.0.0.1' };
  * Resolves every member's TCP connection to this machine (localhost, 127.0.0.1, ::1) through the ports: a
  * member's service that publishes the port (another repo's first), else the registry's entry for it, else
  * nothing, which is an error. A connection's `owner` must be the repo that publishes the port, or the one the
- * registry gives it to; with neither known (a shared entry no member runs) it must at least be a member.
+ * registry gives it to; with neither known (a shared entry no member runs) it must at least be a member. A stdio
+ * (MCP) connection has no port: its owner must be a member.
  * Connections to other hosts are kept as external: the registry says nothing about them.
  */
 export function resolveConnections(map: PortMap): ConnectionFindings {
@@ -42,7 +43,11 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
     const notOwn = (b: PortBindingInfo) => b.repo !== m.repo;
     for (const id of Object.keys(connections)) {
       const c = connections[id]!;
-      if (c.transport !== 'tcp') continue;
+      if (c.transport !== 'tcp') {
+        // A stdio (MCP) server has no port: its owner can only be checked to be a repo of the ecosystem.
+        if (c.owner !== undefined) checkOwnerKnown(map, m, id, c, registryRepos, out.problems);
+        continue;
+      }
       if (!local(c.host)) {
         out.external.push({ repo: m.repo, connection: id, host: c.host, port: c.port });
         continue;
@@ -84,8 +89,8 @@ interface PortOnThisMachine {
 }
 
 /** How a message names a connection. */
-function label(id: string, c: TcpConnection): string {
-  return `connection ${id} (${c.host}:${c.port})`;
+function label(id: string, c: Connection): string {
+  return `connection ${id} (${c.transport === 'tcp' ? `${c.host}:${c.port}` : 'stdio'})`;
 }
 
 /** `fn` remembering its answer for each argument. */
@@ -112,7 +117,14 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
     problems.push({ code: 'connection-owner-mismatch', severity: 'error', ...where, repos: [...new Set([m.repo, t.repo!, ...(map.members.has(owner) ? [owner] : [])])], message: `${label(id, c)} names owner ${owner}, but ${fact}`, hint: `owner: ${t.repo}` });
     return;
   }
-  if (known.length || map.members.has(owner) || map.eco.unloaded.includes(owner) || registryRepos.has(owner)) return;
+  if (!known.length) checkOwnerKnown(map, m, id, c, registryRepos, problems);
+}
+
+/** A connection's owner, where nothing on a port says who runs it: a member, or at least a repo the registry knows. */
+function checkOwnerKnown(map: PortMap, m: EcosystemMember, id: string, c: Connection, registryRepos: Set<string>, problems: ConnectionFindings['problems']) {
+  const owner = c.owner!;
+  if (map.members.has(owner) || map.eco.unloaded.includes(owner) || registryRepos.has(owner)) return;
+  const where = whereIn(m, ['connections', id, 'owner']);
   const names = [...map.members.keys()];
   const guess = closest(owner, names);
   problems.push({

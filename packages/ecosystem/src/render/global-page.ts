@@ -56,7 +56,7 @@ function connectTable(ctx: PageContext): string[] {
     for (const [id, conn] of Object.entries(m.spec.connections)) {
       const name = conn.name ?? id;
       if (conn.transport === 'stdio') {
-        rows.push([m.repo, name, `stdio${conn.server ? ` (${code(conn.server)})` : ''}`, `MCP server registered in ${conn.registeredIn.map(code).join(' or ')}`]);
+        rows.push([m.repo, name, `stdio${conn.server ? ` (${code(conn.server)})` : ''}`, `MCP server${conn.owner ? ` of ${conn.owner},` : ''} registered in ${conn.registeredIn.map(code).join(' or ')}`]);
         continue;
       }
       const targets = byFrom.get(`${m.repo}\0${id}`) ?? [];
