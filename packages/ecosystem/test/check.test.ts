@@ -131,6 +131,43 @@ describe('connections', () => {
     const { lines } = await check({ web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333, owner: nonexistent-repo }') });
     expect(lines).toEqual(['web/berth.yaml:11:32: web: connection qdrant (localhost:6333) names owner nonexistent-repo, which is not a member of the ecosystem (members: data, web, tools)']);
   });
+
+  it('a stdio (MCP) connection whose owner is no repo of the ecosystem, as for a TCP one; a member is fine', async () => {
+    const mcp = (owner: string) => WEB.replace('  qdrant: { port: 6333 }', `  qdrant: { port: 6333 }\n  mcp: { transport: stdio, server: data, owner: ${owner} }`);
+    const { lines } = await check({ web: mcp('dta') });
+    expect(lines).toEqual(['web/berth.yaml:12:49: web: connection mcp (stdio) names owner dta, which is not a member of the ecosystem (did you mean "data"?)']);
+    tree?.cleanup();
+    expect((await check({ web: mcp('data') })).lines).toEqual([]);
+  });
+});
+
+describe('a connection that names the service it uses, on a port two exclusive services share', () => {
+  // data runs mlflow and marquez on 5000, never together; web uses mlflow.
+  const data = (consumer: string) =>
+    DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  mlflow:\n    ports: [5000]\n    exclusiveWith: [marquez]\n  marquez:\n    ports: [5000]\n    exclusiveWith: [mlflow]\n').replace('{ repo: web, services: [api] }', consumer);
+  const registry = `${REGISTRY}  - { port: 5000, repo: data, service: mlflow }\n  - { port: 5000, repo: data, service: marquez }\n`;
+  const web = (conn: string) => WEB.replace('  qdrant: { port: 6333 }', `  qdrant: { port: 6333 }\n  mlflow: { port: 5000, ${conn} }`);
+  const exclusive = 'data/berth.yaml:13:13: warning: data: port 5000/tcp is published by both mlflow (data/berth.yaml:10:13) and marquez; they are declared exclusive, so they cannot run together';
+
+  it('reaches only that service: the graph, the derived consumers and a hand-written list that says so agree', async () => {
+    const { report, lines } = await check({ registry, data: data('{ repo: web, services: [api, mlflow] }'), web: web('owner: data, service: mlflow') });
+    expect(lines).toEqual([exclusive]);
+    expect(report.graph.edges.filter((e) => e.from.connection === 'mlflow').map((e) => `${e.to.repo}/${e.to.service}`)).toEqual(['data/mlflow']);
+    expect(consumersOf(report.graph, 'data')).toEqual([{ repo: 'web', services: ['api', 'mlflow'] }]);
+  });
+
+  it('without it, every service on the port is reached, as before', async () => {
+    const { lines } = await check({ registry, data: data('{ repo: web, services: [api, mlflow] }'), web: web('owner: data') });
+    expect(lines).toEqual([exclusive, 'data/berth.yaml:16:28: data: consumers leaves out that web uses data/marquez: its connection mlflow (web/berth.yaml:12:3) reaches it on port 5000 (add marquez to its services)']);
+  });
+
+  it('a service its owner does not have, or one that does not publish the port, is an error at the field', async () => {
+    const { lines } = await check({ registry, data: data('{ repo: web, services: [api, mlflow, marquez] }'), web: web('owner: data, service: mlfow') });
+    expect(lines).toEqual([exclusive, 'web/berth.yaml:12:47: web: connection mlflow (localhost:5000) names service mlfow, but data has no service "mlfow" (did you mean "mlflow"?)']);
+    tree?.cleanup();
+    const second = await check({ registry, data: data('{ repo: web, services: [api, mlflow, marquez] }'), web: web('owner: data, service: api') });
+    expect(second.lines).toEqual([exclusive, 'web/berth.yaml:12:47: web: connection mlflow (localhost:5000) names service data/api, which does not publish port 5000/tcp: it publishes 8100 (fix the port, or name the service that publishes it)']);
+  });
 });
 
 describe('hand-written consumers against the derived graph', () => {

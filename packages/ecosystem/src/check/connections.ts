@@ -1,6 +1,7 @@
-import { bindsClash, closest, holderName, isLocalHost, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
+import { bindsClash, closest, holderName, isLocalHost, type Connection, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
 import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
 import { ref, whereIn } from '../where.js';
+import { chooseService } from './connection-service.js';
 import type { PortMap } from './port-map.js';
 
 export interface ConnectionFindings {
@@ -18,7 +19,9 @@ const LOOPBACK = { hostIp: '127.0.0.1' };
  * Resolves every member's TCP connection to this machine (localhost, 127.0.0.1, ::1) through the ports: a
  * member's service that publishes the port (another repo's first), else the registry's entry for it, else
  * nothing, which is an error. A connection's `owner` must be the repo that publishes the port, or the one the
- * registry gives it to; with neither known (a shared entry no member runs) it must at least be a member.
+ * registry gives it to; with neither known (a shared entry no member runs) it must at least be a member. A
+ * connection that names its owner's service (`service:`) reaches only that service. A stdio (MCP) connection has
+ * no port: its owner must be a member.
  * Connections to other hosts are kept as external: the registry says nothing about them.
  */
 export function resolveConnections(map: PortMap): ConnectionFindings {
@@ -42,7 +45,11 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
     const notOwn = (b: PortBindingInfo) => b.repo !== m.repo;
     for (const id of Object.keys(connections)) {
       const c = connections[id]!;
-      if (c.transport !== 'tcp') continue;
+      if (c.transport !== 'tcp') {
+        // A stdio (MCP) server has no port: its owner can only be checked to be a repo of the ecosystem.
+        if (c.owner !== undefined) checkOwnerKnown(map, m, id, c, registryRepos, out.problems);
+        continue;
+      }
       if (!local(c.host)) {
         out.external.push({ repo: m.repo, connection: id, host: c.host, port: c.port });
         continue;
@@ -51,7 +58,7 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
       // A member's own service on the port counts only when no other repo publishes it.
       const others = here.bindings.some(own) ? here.bindings.filter(notOwn) : undefined;
       const published = others?.length ? others : here.bindings;
-      const targets = others?.length ? others.map(memberTarget) : here.targets;
+      let targets = others?.length ? others.map(memberTarget) : here.targets;
       for (const e of here.entries) {
         const repos = out.reached.get(e);
         if (repos) repos.add(m.repo);
@@ -67,10 +74,16 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
           hint: `register it in ${map.eco.registry.file} (a shared entry if no member runs it), or fix the port`,
         });
       }
+      const ownerWrong = c.owner !== undefined && checkOwner(map, m, id, c, targets, published, registryRepos, out.problems);
+      if (c.service !== undefined && c.owner !== undefined && !ownerWrong && targets.length) {
+        // The connection says which of the services on its port it uses: only that one is its target.
+        const choice = chooseService(map, m, id, c, label(id, c), targets, here.bindings, memberTarget);
+        targets = choice.targets;
+        if (choice.problem) out.problems.push(choice.problem);
+      }
       const path = ['connections', id];
       const from = c.name ? { repo: m.repo, connection: id, name: c.name, file: m.file, path } : { repo: m.repo, connection: id, file: m.file, path };
       for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
-      if (c.owner !== undefined) checkOwner(map, m, id, c, targets, published, registryRepos, out.problems);
     }
   }
   return out;
@@ -84,8 +97,8 @@ interface PortOnThisMachine {
 }
 
 /** How a message names a connection. */
-function label(id: string, c: TcpConnection): string {
-  return `connection ${id} (${c.host}:${c.port})`;
+function label(id: string, c: Connection): string {
+  return `connection ${id} (${c.transport === 'tcp' ? `${c.host}:${c.port}` : 'stdio'})`;
 }
 
 /** `fn` remembering its answer for each argument. */
@@ -98,8 +111,8 @@ function memo<A, R>(fn: (a: A) => R): (a: A) => R {
   };
 }
 
-/** The owner a connection names against who publishes the port, or whom the registry gives it to. */
-function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, targets: ConnectionTarget[], published: PortBindingInfo[], registryRepos: Set<string>, problems: ConnectionFindings['problems']) {
+/** The owner a connection names against who publishes the port, or whom the registry gives it to; true when it said a problem. */
+function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, targets: ConnectionTarget[], published: PortBindingInfo[], registryRepos: Set<string>, problems: ConnectionFindings['problems']): boolean {
   const owner = c.owner!;
   const where = whereIn(m, ['connections', id, 'owner']);
   const known = targets.filter((t) => t.repo !== undefined);
@@ -110,9 +123,16 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
     const who = `${holderName({ repo: t.repo, service: t.service, ...(t.name ? { name: t.name } : {}) })} (${ref(map.locate(b ? map.bindingPath(b) : t.where))})`;
     const fact = t.kind === 'member' ? `port ${c.port}/tcp is published by ${who}` : `the registry gives port ${c.port}/tcp to ${who}`;
     problems.push({ code: 'connection-owner-mismatch', severity: 'error', ...where, repos: [...new Set([m.repo, t.repo!, ...(map.members.has(owner) ? [owner] : [])])], message: `${label(id, c)} names owner ${owner}, but ${fact}`, hint: `owner: ${t.repo}` });
-    return;
+    return true;
   }
-  if (known.length || map.members.has(owner) || map.eco.unloaded.includes(owner) || registryRepos.has(owner)) return;
+  return !known.length && checkOwnerKnown(map, m, id, c, registryRepos, problems);
+}
+
+/** A connection's owner, where nothing on a port says who runs it: a member, or at least a repo the registry knows. */
+function checkOwnerKnown(map: PortMap, m: EcosystemMember, id: string, c: Connection, registryRepos: Set<string>, problems: ConnectionFindings['problems']): boolean {
+  const owner = c.owner!;
+  if (map.members.has(owner) || map.eco.unloaded.includes(owner) || registryRepos.has(owner)) return false;
+  const where = whereIn(m, ['connections', id, 'owner']);
   const names = [...map.members.keys()];
   const guess = closest(owner, names);
   problems.push({
@@ -123,4 +143,5 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
     message: `${label(id, c)} names owner ${owner}, which ${map.outsider}${guess ? ` (did you mean "${guess}"?)` : ''}`,
     ...(guess || names.length > 8 ? {} : { hint: `members: ${names.join(', ')}` }),
   });
+  return true;
 }

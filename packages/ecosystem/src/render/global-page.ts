@@ -2,7 +2,7 @@ import { formatSpan, type EnvConvention } from '@berth/spec';
 import { code, link, table } from '@berth/spec/render';
 import { consumersOf } from '../queries.js';
 import type { ConnectionTarget, EcosystemMember } from '../model.js';
-import { fileLink, memberSourceText, pageHeader, serviceTitle, type PageContext } from './page-context.js';
+import { fileLink, memberSourceText, pageHeader, serviceTitle, sharedByPort, type PageContext } from './page-context.js';
 
 /**
  * GLOBAL_INFRASTRUCTURE.md: the members and what each owns, the shared services, how repos connect (every
@@ -39,7 +39,7 @@ function membersTable(ctx: PageContext): string[] {
 }
 
 function sharedTable(ctx: PageContext): string[] {
-  const shared = ctx.report.graph.shared;
+  const shared = sharedByPort(ctx);
   if (!shared.length) return ['*(none)*'];
   return table(['Service', 'Port', 'Description', 'Run by', 'Used by'], shared.map((s) => [s.service, s.protocol === 'udp' ? `${s.port}/udp` : s.port, s.description ?? '', s.repo ?? '*(outside the ecosystem)*', s.usedBy.join(', ') || '*(nobody)*']));
 }
@@ -56,7 +56,7 @@ function connectTable(ctx: PageContext): string[] {
     for (const [id, conn] of Object.entries(m.spec.connections)) {
       const name = conn.name ?? id;
       if (conn.transport === 'stdio') {
-        rows.push([m.repo, name, `stdio${conn.server ? ` (${code(conn.server)})` : ''}`, `MCP server registered in ${conn.registeredIn.map(code).join(' or ')}`]);
+        rows.push([m.repo, name, `stdio${conn.server ? ` (${code(conn.server)})` : ''}`, `MCP server${conn.owner ? ` of ${conn.owner},` : ''} registered in ${conn.registeredIn.map(code).join(' or ')}`]);
         continue;
       }
       const targets = byFrom.get(`${m.repo}\0${id}`) ?? [];

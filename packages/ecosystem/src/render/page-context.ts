@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { code, generatedNotice, link, oneLine } from '@berth/spec/render';
 import type { EcosystemReport } from '../check/check-ecosystem.js';
-import type { Ecosystem, EcosystemMember } from '../model.js';
+import type { Ecosystem, EcosystemMember, GraphShared } from '../model.js';
 
 /** The three pages `berth ecosystem docs` writes, in order. */
 export const ECOSYSTEM_PAGES = ['PORTS.md', 'GLOBAL_INFRASTRUCTURE.md', 'DIAGRAMS.md'] as const;
@@ -42,4 +42,9 @@ export function memberSourceText(ctx: PageContext, m: EcosystemMember): string {
 /** "Jupyter Lab" for a service with a display name, else its id. */
 export function serviceTitle(m: EcosystemMember | undefined, id: string): string {
   return m?.spec.services[id]?.name ?? id;
+}
+
+/** The shared services by port (then protocol), as every table of the pages is sorted; the graph keeps the registry's order. */
+export function sharedByPort(ctx: PageContext): GraphShared[] {
+  return [...ctx.report.graph.shared].sort((a, b) => parseInt(a.port, 10) - parseInt(b.port, 10) || a.protocol.localeCompare(b.protocol));
 }

@@ -1,6 +1,6 @@
-import { formatSpan, type PortRegistry, type RegistryEntryInfo } from '@berth/spec';
+import { formatSpan, freePortRule, type PortRegistry, type RegistryEntryInfo } from '@berth/spec';
 import { code, table } from '@berth/spec/render';
-import { fileLink, pageHeader, type PageContext } from './page-context.js';
+import { fileLink, pageHeader, sharedByPort, type PageContext } from './page-context.js';
 
 const BLOCK = 100;
 
@@ -38,7 +38,7 @@ export function renderPortsPage(ctx: PageContext): string {
     lines.push(...(own.length ? table(['Port', 'Service', 'Env', 'Description'], own.map((e) => [portText(e), serviceText(e), e.env ? code(e.env) : '', describe(registry, e)])) : ['*(no allocations)*']));
   }
 
-  const shared = report.graph.shared;
+  const shared = sharedByPort(ctx);
   lines.push('', '## Shared Services', '');
   lines.push(...(shared.length ? table(['Port', 'Service', 'Description', 'Run by', 'Used by'], shared.map((s) => [s.protocol === 'udp' ? `${s.port}/udp` : s.port, s.service, s.description ?? '', s.repo ?? '*(outside the ecosystem)*', s.usedBy.join(', ')])) : ['*(none)*']));
 
@@ -46,7 +46,7 @@ export function renderPortsPage(ctx: PageContext): string {
     lines.push('', '## Reserved Ranges', '', ...table(['Range', 'Repo', 'Purpose'], registry.reserved.map((r) => [formatSpan(r.range), r.repo ?? '*(kept free)*', r.purpose])));
   }
 
-  lines.push('', '## Free Ranges Worth Knowing', '', `Free ports in the blocks of ${BLOCK} that hold allocations, where a new service fits beside its neighbours. \`berth ports suggest <service>\` picks one and checks that nothing on this machine holds it.`, '');
+  lines.push('', '## Free Ranges Worth Knowing', '', `Free ports in the blocks of ${BLOCK} that hold allocations, where a new service fits beside its neighbours: not allocated, not reserved (see Reserved Ranges), not privileged or ephemeral, by the rule \`berth ports suggest <service>\` follows; it picks one and checks that nothing on this machine holds it.`, '');
   const blocks = freeBlocks(ctx);
   lines.push(...(blocks.length ? table(['Block', 'Allocated', 'Free'], blocks) : ['*(no allocations yet: any port from 1024 up is free)*']));
   return `${lines.join('\n')}\n`;
@@ -78,7 +78,11 @@ function byPort(a: { from: number; index: number }, b: { from: number; index: nu
   return a.from - b.from || a.index - b.index;
 }
 
-/** For each block of 100 ports holding an allocation or a member's port: what is allocated, and the free runs. */
+/**
+ * For each block of 100 ports holding an allocation or a member's port: what is allocated, and the free runs.
+ * Free is what `berth ports suggest` offers (@berth/spec's freePortRule), for TCP and UDP alike: reserved,
+ * privileged and ephemeral ports are not.
+ */
 function freeBlocks(ctx: PageContext): string[][] {
   const taken = new Set<number>();
   const blocks = new Set<number>();
@@ -90,25 +94,18 @@ function freeBlocks(ctx: PageContext): string[][] {
       blocks.add(Math.floor(p / BLOCK));
     }
   }
-  const floor = ctx.eco.registry.value.allowPrivileged ? 1 : 1024;
+  const input = { registry: ctx.eco.registry, specs: ctx.eco.members };
+  const [tcp, udp] = [freePortRule({ ...input, protocol: 'tcp' }), freePortRule({ ...input, protocol: 'udp' })];
   return [...blocks]
     .sort((a, b) => a - b)
     .map((b) => {
-      const from = Math.max(b * BLOCK, floor);
-      const to = Math.min(b * BLOCK + BLOCK - 1, 65535);
       const used: number[] = [];
-      const free: string[] = [];
-      let run: number | undefined;
-      for (let p = from; p <= to + 1; p++) {
-        const busy = p > to || taken.has(p);
-        if (p <= to && busy) used.push(p);
-        if (!busy && run === undefined) run = p;
-        if (busy && run !== undefined) {
-          free.push(formatSpan({ from: run, to: p - 1 }));
-          run = undefined;
-        }
+      const free: number[] = [];
+      for (let p = b * BLOCK; p < b * BLOCK + BLOCK && p <= 65535; p++) {
+        if (taken.has(p)) used.push(p);
+        else if (tcp(p) && udp(p)) free.push(p);
       }
-      return [`${b * BLOCK}-${b * BLOCK + BLOCK - 1}`, runs(used).join(', '), free.join(', ') || '*(none)*'];
+      return [`${b * BLOCK}-${b * BLOCK + BLOCK - 1}`, runs(used).join(', '), runs(free).join(', ') || '*(none)*'];
     });
 }
 

@@ -10,7 +10,7 @@ export { knownEnvVars, isRequired, type KnownEnvVar } from './env-schema-view.js
 export { parseDotEnv, parseDotEnvEntries, type DotEnvEntry, type DotEnvParse } from './dotenv.js';
 export { envValue, envMap, type EnvValues } from './env-map.js';
 export { renderEnvExample } from './env-example.js';
-export { portCandidates, type PortCandidatesInput } from './suggest-ports.js';
+export { freePortRule, portCandidates, type PortCandidatesInput } from './suggest-ports.js';
 export { addRegistryEntries, type NewRegistryEntry } from './registry-edit.js';
 export { planRegistration, type RegistrationPlan } from './plan-registration.js';
 export { registerPortsInFile, type RegisterPortsInput } from './registry-edit-file.js';

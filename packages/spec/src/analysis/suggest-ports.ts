@@ -13,27 +13,34 @@ export interface PortCandidatesInput {
 }
 
 /**
- * Ports free as far as the registry and the specs know, nearest to `near` first: not allocated in the
- * registry, not reserved for another repo (or kept free), not published by a loaded spec, not privileged,
- * not in the ephemeral range. Inside the repo's reserved bands when it has any. The caller still checks
- * that each is free on this host.
+ * The one rule of a free port, as far as the registry and the specs know: not allocated in the registry, not
+ * reserved for another repo (or kept free), not published by a loaded spec, not privileged, not in the ephemeral
+ * range; inside the repo's reserved bands when it has any. What `berth ports suggest` offers and PORTS.md lists
+ * as free. The caller still checks that a port is free on this host.
  */
-export function* portCandidates(input: PortCandidatesInput): Generator<number> {
+export function freePortRule(input: Omit<PortCandidatesInput, 'near'>): (port: number) => boolean {
   const protocol = input.protocol ?? 'tcp';
   const taken = new PortIndex<PortSpan>();
   for (const e of input.registry?.value.ports ?? []) if (e.protocol === protocol) taken.add(e.port);
   for (const s of input.specs ?? []) for (const svc of Object.values(s.spec.services)) for (const p of svc.ports ?? []) if (p.protocol === protocol) taken.add(p.host);
   const reserved = input.registry?.value.reserved ?? [];
-  const own = reserved.filter((r) => r.repo !== undefined && r.repo === input.repo).map((r) => r.range);
   for (const r of reserved) if (r.repo === undefined || r.repo !== input.repo) taken.add(r.range);
+  const own = ownReserved(input);
   const bands: PortSpan[] = own.length ? own : [{ from: 1024, to: EPHEMERAL_PORTS.from - 1 }, { from: EPHEMERAL_PORTS.to + 1, to: 65535 }];
-  const inBand = (p: number) => bands.some((b) => p >= b.from && p <= b.to);
-  const start = input.near ?? own[0]?.from ?? 8000;
+  return (p) => p >= 1024 && p <= 65535 && bands.some((b) => p >= b.from && p <= b.to) && taken.overlapping(p, p).length === 0;
+}
+
+/** The ranges the registry reserves for the repo asking. */
+function ownReserved(input: Pick<PortCandidatesInput, 'registry' | 'repo'>): PortSpan[] {
+  return (input.registry?.value.reserved ?? []).filter((r) => r.repo !== undefined && r.repo === input.repo).map((r) => r.range);
+}
+
+/** Ports free by `freePortRule`, nearest to `near` first. */
+export function* portCandidates(input: PortCandidatesInput): Generator<number> {
+  const free = freePortRule(input);
+  const start = input.near ?? ownReserved(input)[0]?.from ?? 8000;
   for (let d = 0; d <= 65535; d++) {
-    for (const p of d === 0 ? [start] : [start + d, start - d]) {
-      if (p < 1024 || p > 65535 || !inBand(p)) continue;
-      if (taken.overlapping(p, p).length === 0) yield p;
-    }
+    for (const p of d === 0 ? [start] : [start + d, start - d]) if (free(p)) yield p;
     if (start + d > 65535 && start - d < 1024) return;
   }
 }

@@ -9,7 +9,7 @@ const SUGGESTIONS_PER_KIND = 50;
 /** Up to this many names are listed when none is close ("known: a, b, c"); beyond that the list helps nobody. */
 const KNOWN_LISTED = 20;
 
-/** Cross-references inside one spec: every profile, service, module, network, engine, secret and config named must exist; no dependency cycles; one engine per service; no connection named as a service. */
+/** Cross-references inside one spec: every profile, service, module, network, engine, secret and config named must exist; no dependency cycles; one engine per service; no connection named as a service; a connection's service has its owner. */
 export function checkReferences(spec: BerthSpec): Ref[] {
   const out: Ref[] = [];
   const services = new Set(Object.keys(spec.services));
@@ -69,6 +69,13 @@ export function checkReferences(spec: BerthSpec): Ref[] {
       v.required.modules.forEach((m, i) => {
         if (!modules.has(m)) missing('module', m, modules, ['env', name, 'required', 'module', ...(v.required.kind === 'module' && v.required.modules.length > 1 ? [i] : [])], '; declare it under `modules`');
       });
+    }
+  }
+
+  // a connection's service is a service of its owner: without one it names nobody's
+  for (const [id, c] of Object.entries(spec.connections)) {
+    if (c.transport === 'tcp' && c.service !== undefined && c.owner === undefined) {
+      out.push({ code: 'connection-service-without-owner', severity: 'error', path: ['connections', id, 'service'], message: `connection "${id}" names service ${c.service} but no owner: a connection's service is one of its owner's (add \`owner:\`, the repo that runs ${c.service})` });
     }
   }
 

@@ -20,6 +20,12 @@ export const TcpConnection = z.strictObject({
   port: PortNumber,
   protocol: z.enum(['http', 'https', 'postgres', 'tcp', 'grpc']).default('tcp').describe('What speaks there; chooses the default check.'),
   env: EnvVarName.optional().describe('The env var that carries its address.'),
+  service: z
+    .string()
+    .optional()
+    .describe(
+      'The service of `owner` it uses (requires `owner`), where the port alone does not say: two exclusive services on one port, such as MLflow and Marquez on 5000. The ecosystem checks that `owner` has that service and that it publishes the port, and counts only that service as used (the graph, `consumers:`, the pages). Absent: every service on the port.',
+    ),
   ...ConnectionCommon,
 });
 

@@ -1,0 +1,38 @@
+import { closest, formatSpan, type PortBindingInfo, type TcpConnection } from '@berth/spec';
+import type { ConnectionTarget, EcosystemMember, EcosystemProblem } from '../model.js';
+import { whereIn } from '../where.js';
+import type { PortMap } from './port-map.js';
+
+/** What a connection's `service:` makes of the targets its port gives: only that service, or a problem saying why not. */
+export interface ServiceChoice {
+  targets: ConnectionTarget[];
+  problem?: EcosystemProblem;
+}
+
+/**
+ * The targets of a connection that names the service it uses (`service:`, a service of its `owner`): only that
+ * service's, where the port alone gives several (two exclusive services on one port). When the owner is a member,
+ * the service must be one of its services and publish the port; else the problem says so, and the targets stay
+ * what the port gives. An owner that is no member (a registry's repo, one not loaded) cannot be judged.
+ */
+export function chooseService(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, name: string, targets: ConnectionTarget[], bindings: readonly PortBindingInfo[], memberTarget: (b: PortBindingInfo) => ConnectionTarget): ServiceChoice {
+  const [repo, service] = [c.owner!, c.service!];
+  const owner = map.members.get(repo);
+  if (!owner) {
+    const named = targets.filter((t) => t.repo === repo && t.service === service);
+    return { targets: named.length ? named : targets };
+  }
+  const problem = (message: string, hint?: string): ServiceChoice => ({ targets, problem: { code: 'connection-service', severity: 'error', ...whereIn(m, ['connections', id, 'service']), repos: [...new Set([m.repo, repo])], message, ...(hint ? { hint } : {}) } });
+  const svc = owner.spec.services[service];
+  if (!svc) {
+    const guess = closest(service, Object.keys(owner.spec.services));
+    return problem(`${name} names service ${service}, but ${repo} has no service "${service}"${guess ? ` (did you mean "${guess}"?)` : ''}`, guess ? undefined : 'remove `service:`, or name a service of its owner');
+  }
+  const ports = (svc.ports ?? []).filter((p) => p.protocol === 'tcp');
+  if (!ports.some((p) => p.host.from <= c.port && c.port <= p.host.to)) {
+    const has = ports.length ? `it publishes ${ports.map((p) => formatSpan(p.host)).join(', ')}` : 'it publishes no TCP port';
+    return problem(`${name} names service ${repo}/${service}, which does not publish port ${c.port}/tcp: ${has}`, 'fix the port, or name the service that publishes it');
+  }
+  const chosen = bindings.filter((b) => b.repo === repo && b.service === service).map(memberTarget);
+  return { targets: chosen.length ? chosen : targets };
+}
