@@ -150,6 +150,16 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(berth(['validate'], repo, { WEB_PORT: '8080' }).code).toBe(0);
   });
 
+  it('env check: a .env port value that is no port is one problem, naming the port the registry gives', () => {
+    reset();
+    write('app/.env', 'LOG_LEVEL=debug\nWEB_PORT=8080x\n');
+    const r = berth(['env', 'check'], repo);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('.env:'))).toEqual(['.env:2:1: WEB_PORT (set in .env) is not a port number; the registry gives app/web port 8080']);
+    expect(r.stdout).toContain('berth.yaml (no modules enabled, .env): 1 error\n');
+    expect(r.stdout).toMatch(/WEB_PORT .*invalid/);
+  });
+
   it('colours only when allowed: NO_COLOR wins over FORCE_COLOR', () => {
     reset();
     expect(berth(['validate'], repo, { NO_COLOR: undefined, FORCE_COLOR: '1' }).stdout).toContain('\u001b[33m');

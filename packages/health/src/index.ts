@@ -1,7 +1,7 @@
 export type { AttemptContext, CheckResult, CheckSubject, CheckTarget, HealthStatus, Verdict } from './types.js';
 export { worstStatus, STATUS_ORDER } from './result.js';
 export { deriveChecks, type DeriveChecksOptions } from './derive-checks.js';
-export { knownEndpoint, type KnownEndpoint } from './known-services.js';
+export { knownEndpoint, type KnownEndpoint } from '@berth/spec';
 export { runCheck, timeoutOf, DEFAULT_TIMEOUT_MS, type RunCheckOptions } from './run-check.js';
 export { runChecks, DEFAULT_CONCURRENCY, type RunChecksOptions } from './run-checks.js';
 export { HealthMonitor, type HealthMonitorOptions } from './health-monitor.js';

@@ -7,7 +7,7 @@ import { INFRASTRUCTURE_PAGE, lineDrift, renderInfrastructurePage, samePage, sta
 import { ECOSYSTEM_SCHEMA_ID, REGISTRY_SCHEMA_ID, SPEC_SCHEMA_ID, ecosystemJsonSchema, jsonSchemaText, registryJsonSchema, specJsonSchema } from '@berth/spec/json-schema';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { handWrittenError, preparePage } from './generated-page.js';
+import { handWrittenError, preparePage, updateHint } from './generated-page.js';
 import { memberView } from './spec/ecosystem-view.js';
 
 function keepMarkersError(file: string, problems: Problem[]): BerthError {
@@ -26,7 +26,8 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
   const derived = view?.consumers && { ecosystem: view.name ?? view.manifest, consumers: view.consumers };
   if (view?.problems.some((p) => p.code.startsWith('consumer-'))) ctx.out.note(`berth: ${ws.specFile}'s consumers: disagrees with what the repos of ecosystem ${view.name ?? view.manifest} connect to; the page shows what they connect to (see \`berth validate\`)`);
   const rendered = renderInfrastructurePage(ws.spec, { specFile: basename(ws.specPath), ...(derived ? { derivedConsumers: derived } : {}) });
-  const { file, previous, page, problems } = preparePage(target, rendered, ctx.cwd, !!opts.check);
+  const prepared = preparePage(target, rendered, ctx.cwd, !!opts.check);
+  const { file, previous, page, problems } = prepared;
   if (problems.length) throw keepMarkersError(file, problems);
 
   if (opts.check) {
@@ -39,7 +40,7 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
       return ExitCode.Ok;
     }
     const drift = lineDrift(previous, page);
-    report(ctx, { ok: false, file, drift }, `${file}: out of date with ${ws.specFile} (${drift.added} line(s) to add, ${drift.removed} to remove; run \`berth docs --write\`)`);
+    report(ctx, { ok: false, file, drift }, `${file}: out of date with ${ws.specFile} (${drift.added} line(s) to add, ${drift.removed} to remove; ${updateHint(prepared, `berth docs --write${opts.output ? ` -o ${opts.output}` : ''}`)})`);
     if (!ctx.json) for (const line of drift.sample) ctx.out.line(`  ${line}`);
     return ExitCode.Findings;
   }

@@ -23,6 +23,14 @@ export function handWrittenError(file: string): BerthError {
   });
 }
 
+/**
+ * What the --check of `berth docs` and `berth ecosystem docs` tells the user to run for a page out of date: `write`,
+ * the command that writes it; with --force for a hand-written page, which `write` alone refuses (handWrittenError).
+ */
+export function updateHint(page: Pick<PreparedPage, 'handWritten'>, write: string): string {
+  return page.handWritten ? `it is not a page berth generated: \`${write} --force\` replaces it, keeping only what is between berth:keep markers` : `run \`${write}\``;
+}
+
 /** What `berth docs` and `berth ecosystem docs` write or compare: one rule for keeping hand-written blocks. */
 export function preparePage(path: string, rendered: string, cwd: string, readPrevious = true): PreparedPage {
   const file = displayPath(path, cwd);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../problem.js';
 import { analyzeEnv } from './analyze-env.js';
-import { specFrom } from './fixtures.test-helpers.js';
+import { analyzePorts } from './analyze-ports.js';
+import { registryFrom, specFrom } from './fixtures.test-helpers.js';
 
 const SPEC = `berth: 1
 repo: { name: app }
@@ -86,5 +87,21 @@ describe('analyzeEnv', () => {
   });
   it('rejects an unknown module with a did-you-mean', () => {
     expect(run(GOOD, { modules: ['coherense'] }).problems.map(formatProblem)).toEqual(['--module: module "coherense" does not exist (did you mean "coherence"?)']);
+  });
+});
+
+describe('a bad value of a port variable, reported once', () => {
+  const registry = registryFrom('registry: 1\nowner: orchestrator\nports:\n  - { port: 8080, repo: app, service: web, env: WEB_PORT }\n');
+  it('by the port analysis, which names the port the registry gives; the env analysis yields to it and still marks it invalid', () => {
+    const file = { WEB_PORT: '8080x' };
+    const ports = analyzePorts({ specs: [input], registry, env: file, envOrigins: { WEB_PORT: { file: '.env', line: 2, col: 1 } } });
+    expect(ports.envCarriers).toEqual(['WEB_PORT']);
+    const env = analyzeEnv(input.spec, { env: GOOD, envFile: { file: '.env', values: file, lines: { WEB_PORT: 2 } }, file: input.file, source: input.source, portCarriers: ports.envCarriers });
+    const problems = [...env.problems, ...ports.problems.filter((p) => p.code.startsWith('port-env-'))];
+    expect(problems.map(formatProblem)).toEqual(['.env:2:1: WEB_PORT (set in .env) is not a port number; the registry gives app/web port 8080']);
+    expect(env.vars.find((v) => v.name === 'WEB_PORT')).toMatchObject({ valid: false, reason: 'is not a port number (1-65535)' });
+  });
+  it('by the env analysis when no port analysis judges the variable', () => {
+    expect(run(GOOD, { file: { WEB_PORT: '8080x' }, lines: { WEB_PORT: 2 } }).problems.map(formatProblem)).toEqual(['.env:2:1: WEB_PORT (set in .env) is not a port number (1-65535)']);
   });
 });

@@ -3,6 +3,7 @@ import type { Problem } from '../problem.js';
 import type { SourceDocument } from '../load/yaml-document.js';
 import { closest, editDistance } from '../util/did-you-mean.js';
 import { envValueProblem } from './env-values.js';
+import { isPortValue } from './port-env.js';
 import { defaultMisfit, defaultTypeProblem } from './env-schema-checks.js';
 import { isRequired, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 import type { EnvReport, EnvVarStatus } from './types.js';
@@ -18,6 +19,12 @@ export interface AnalyzeEnvOptions {
   /** The spec file and its source, so problems point into it. */
   file?: string;
   source?: SourceDocument;
+  /**
+   * Env vars the port analysis judges against the port they carry (analyzePorts' `envCarriers`). A value of one
+   * that is no port number is reported there, naming the port the spec or registry gives, and not again here: its
+   * status still says invalid. The one rule of which analysis reports a bad port value.
+   */
+  portCarriers?: Iterable<string>;
 }
 
 /**
@@ -35,6 +42,7 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
     return { file: options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
   };
   const typos = findTypos(known, options);
+  const carriers = new Set(options.portCarriers ?? []);
   const vars: EnvVarStatus[] = [];
   for (const v of known.values()) {
     const required = isRequired(v, modules);
@@ -66,7 +74,7 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
       if (wrong) {
         Object.assign(status, { valid: false, reason: wrong });
         const where = source === 'env-file' ? fileAt(v.name) : specAt(v.path);
-        problems.push({ code: 'env-type', severity: 'error', ...where, message: `${v.name} (${source === 'env-file' ? `set in ${options.envFile!.file}` : 'set in the environment'}) ${wrong}` });
+        if (!(carriers.has(v.name) && !isPortValue(value))) problems.push({ code: 'env-type', severity: 'error', ...where, message: `${v.name} (${source === 'env-file' ? `set in ${options.envFile!.file}` : 'set in the environment'}) ${wrong}` });
       }
     }
     vars.push(status);

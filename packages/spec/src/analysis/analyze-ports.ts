@@ -41,6 +41,7 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   const bindings = specBindings(input.specs);
   pushAll(conflicts, findSpecConflicts(bindings, places, problems));
   const allowPrivileged = input.registry?.value.allowPrivileged ?? false;
+  const carriers = new Set<string>();
   const bands = new Map<string, string[]>();
   for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);
   for (const b of bindings) {
@@ -50,11 +51,11 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
       problems.push({ code: 'port-reserved', severity: 'error', ...places.binding(b), message: `${portLabel(b)} of ${b.service} is inside ${formatSpan(r)}, ${reservedFor(r.reservation)}` });
     }
     checkOwnReservation(b, bands.get(b.repo), reservations, places, problems);
-    checkPortEnv(b, own, { env: input.env, origins: input.envOrigins, places, problems });
+    checkPortEnv(b, own, { env: input.env, origins: input.envOrigins, places, problems, carriers });
   }
   checkEntries(entries, reservations, places, allowPrivileged, problems);
   if (input.connections !== false) checkConnections(index, places, problems);
-  return { bindings: bindings.map((b) => b.info), entries: entries.map((e) => e.info), conflicts, problems };
+  return { bindings: bindings.map((b) => b.info), entries: entries.map((e) => e.info), conflicts, problems, envCarriers: [...carriers] };
 }
 
 /** Finds the entries that allocate this binding's ports to its repo and service; reports what is missing. */

@@ -22,3 +22,5 @@ export { isPortValue } from './port-env.js';
 export { devcontainerForwards, devcontainerRuntime, checkDevcontainerForwards, type DevcontainerForward, type ForwardAttributes } from './devcontainer-forwards.js';
 export { devcontainerPlace, DEVCONTAINER_CONFIG, DEVCONTAINER_LABELS, type DevcontainerPlace } from './devcontainer-place.js';
 export { serviceEngine, placeServices, enginesInUse, engineMachine, serviceMachine, enginePlacementProblems, endpointAddress, engineAddresses } from './engine-placement.js';
+export { specChecks, type CheckGroup, type CheckGroupSubject } from './spec-checks.js';
+export { knownEndpoint, type KnownEndpoint } from './known-endpoints.js';

@@ -13,18 +13,21 @@ export function isPortValue(value: string): boolean {
 
 /**
  * The env vars carrying a binding's port (named in the spec, the registry, or both) must hold that port.
- * The message names the variable and where it was set, never its value.
+ * The message names the variable and where it was set, never its value. Each such name is added to `carriers`:
+ * a value of one that is no port number is reported here, with the port it should hold, and not by the env
+ * analysis too (analyzeEnv's `portCarriers`).
  */
 export function checkPortEnv(
   b: SpecBinding,
   own: RegistryEntry[],
-  ctx: { env?: Record<string, string | undefined>; origins?: Record<string, EnvOrigin>; places: PortPlaces; problems: Problem[] },
+  ctx: { env?: Record<string, string | undefined>; origins?: Record<string, EnvOrigin>; places: PortPlaces; problems: Problem[]; carriers: Set<string> },
 ): void {
   if (!ctx.env) return;
   const names = new Set<string>();
   if (b.env) names.add(b.env);
   for (const e of own) if (e.allocation.env) names.add(e.allocation.env);
   for (const name of names) {
+    ctx.carriers.add(name);
     const value = envValue(ctx.env, name);
     if (value === undefined || value === '') continue;
     const origin = envValue(ctx.origins, name);

@@ -43,6 +43,11 @@ export interface PortReport {
   entries: RegistryEntryInfo[];
   conflicts: PortConflict[];
   problems: Problem[];
+  /**
+   * The env vars carrying a binding's port (its `env`, its registry entry's), whose values this analysis judges when
+   * given the env: pass them to analyzeEnv's `portCarriers`, so a bad value is reported once.
+   */
+  envCarriers: string[];
 }
 
 export interface EnvReport {

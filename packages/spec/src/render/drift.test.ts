@@ -11,6 +11,11 @@ describe('lineDrift', () => {
     expect(d.removed).toBe(1);
     expect(d.sample).toEqual(['line 2: + B', 'line 2: - b', 'line 4: + d']);
   });
+  it('names each added line by where it is in the page berth would write, not all by the one place they go in', () => {
+    expect(lineDrift('# P\n\nold\n', '# P\n\nnew 1\nnew 2\nnew 3\n').sample).toEqual(['line 3: + new 1', 'line 4: + new 2', 'line 5: + new 3', 'line 3: - old']);
+    // a hand-kept page with nothing in common but its first lines
+    expect(lineDrift('# P\n\nx\n', '# P\n\na\nb\n').sample).toEqual(['line 3: + a', 'line 4: + b', 'line 3: - x']);
+  });
   it('keeps the sample short', () => {
     const d = lineDrift('', Array.from({ length: 50 }, (_, i) => `l${i}`).join('\n'), 3);
     expect(d.sample).toHaveLength(3);
@@ -28,6 +33,8 @@ describe('lineDrift', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect([d.added, d.removed, d.sample.length]).toEqual([20_000, 20_000, 8]);
     expect(d.sample[0]).toBe('line 1: - | 20000 | a0 |');
+    const added = lineDrift(page(20_000, 'a'), page(20_000, 'b'), 40_000).sample.filter((s) => s.includes(': + '));
+    expect(added.slice(0, 2)).toEqual(['line 1: + | 20000 | b0 |', 'line 2: + | 20001 | b1 |']);
   });
 });
 

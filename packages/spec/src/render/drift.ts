@@ -2,7 +2,7 @@
 export interface Drift {
   added: number;
   removed: number;
-  /** Up to `limit` lines, each `+ text` or `- text` with its line number in the committed page. */
+  /** Up to `limit` lines: `- text` with its line number in the committed page, `+ text` with its line number in the page berth would write. */
   sample: string[];
 }
 
@@ -53,7 +53,7 @@ export function lineDrift(committed: string, expected: string, limit = 8): Drift
       j++;
     } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
       added++;
-      note(`line ${start + i + 1}: + ${b[start + j]}`);
+      note(`line ${start + j + 1}: + ${b[start + j]}`);
       j++;
     } else {
       removed++;
@@ -89,7 +89,7 @@ function countedDrift(a: string[], b: string[], start: number, endA: number, end
     const c = wanted.get(b[j]!);
     if (!c) continue;
     wanted.set(b[j]!, c - 1);
-    note(`+ ${b[j]}`);
+    note(`line ${j + 1}: + ${b[j]}`);
   }
   return { added, removed, sample };
 }

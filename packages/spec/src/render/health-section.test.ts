@@ -74,3 +74,50 @@ describe('exec checks in the devcontainer on the page', () => {
   });
 });
 
+
+describe('the checks berth health derives, on the page', () => {
+  const parse = (yaml: string) => parseSpec(`berth: 1\nrepo: { name: r }\n${yaml}`).value!;
+  // semops' shape: shared services with ports and appProtocol, no `checks:` anywhere
+  const derivedOnly = parse(
+    [
+      'services:',
+      '  qdrant: { name: Qdrant, image: qdrant/qdrant, ports: [{ host: 6333, appProtocol: http }] }',
+      '  supabase-db: { image: supabase/postgres, ports: [{ host: 5434, container: 5432, appProtocol: postgres }] }',
+      'connections:',
+      '  ollama: { name: Ollama, host: localhost, port: 11434, protocol: http }',
+      '  mcp: { name: MCP Server, transport: stdio }',
+      '',
+    ].join('\n'),
+  );
+
+  it('a repo with only derived checks gets the section, each marked default, as berth health runs them', () => {
+    const section = healthSection(derivedOnly).join('\n');
+    expect(section).toContain('## Health Checks');
+    expect(section).toContain('# Qdrant (default) — expects 2xx-3xx\ncurl http://127.0.0.1:6333/readyz');
+    expect(section).toContain('# supabase-db (default) — expects "accepting connections"\npg_isready -h 127.0.0.1 -p 5434');
+    expect(section).toContain('# Ollama (shared, default) — expects 2xx-3xx\ncurl http://127.0.0.1:11434/api/version');
+    expect(section).toContain('marked *default*');
+    // berth health takes the connection's id, and starts the one server registered when the spec names none
+    expect(section).toContain('# MCP Server (shared, default) — starts the MCP server registered in .mcp.json or ~/.claude.json over stdio and lists its tools\nberth health mcp');
+  });
+
+  it('written checks stay unmarked beside derived ones, in the spec\'s order, the same every time', () => {
+    const mixed = parse(
+      [
+        'services:',
+        '  mlflow: { name: MLflow UI, ports: [{ host: 5000, appProtocol: http }], checks: [{ type: http, url: "http://localhost:5000/health" }] }',
+        '  marquez: { name: Marquez API, image: marquezproject/marquez, ports: [{ host: 5000, appProtocol: http }] }',
+        '',
+      ].join('\n'),
+    );
+    const section = healthSection(mixed).join('\n');
+    expect(section).toContain('# MLflow UI — expects 2xx-3xx\ncurl http://localhost:5000/health');
+    expect(section).toContain('# Marquez API (default) — expects 2xx-3xx\ncurl http://127.0.0.1:5000/api/v1/namespaces');
+    expect(section.indexOf('MLflow UI')).toBeLessThan(section.indexOf('Marquez API'));
+    expect(healthSection(mixed)).toEqual(healthSection(mixed));
+  });
+
+  it('a spec with nothing to check has no section', () => {
+    expect(healthSection(parse('services:\n  job: { runtime: [{ kind: host }] }\n'))).toEqual([]);
+  });
+});

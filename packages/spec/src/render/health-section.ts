@@ -1,12 +1,15 @@
 import type { BerthSpec } from '../schema/spec.js';
 import type { HealthCheck } from '../schema/check.js';
 import { DEVCONTAINER_LABELS, devcontainerPlace, type DevcontainerPlace } from '../analysis/devcontainer-place.js';
+import { specChecks } from '../analysis/spec-checks.js';
 import { fence, shellCommand, shellQuote } from './markdown.js';
 
 type Section = string[];
 
 interface Subject {
   title: string;
+  /** The service or connection id `berth health` takes. */
+  id?: string;
   /** The container an exec check runs in, when the check names none. */
   container?: string;
   /** The spec's devcontainer, for exec checks that run in it. */
@@ -64,8 +67,9 @@ export function checkCommand(check: HealthCheck, subject: Subject): { command: s
     case 'gpu':
       return { command: 'nvidia-smi --query-gpu=name,driver_version --format=csv', expects: `expects at least ${check.minCount} GPU${check.minCount > 1 ? 's' : ''}${check.cuda ? `, driver new enough for CUDA ${check.cuda}` : ''}` };
     case 'mcp': {
-      const server = check.command ? shellCommand([check.command, ...check.args]) : `the "${check.server ?? subject.title}" server from ${check.configFiles.join(' or ')}`;
-      return { command: `berth health ${shellQuote(subject.title)}`, expects: `starts ${server} over stdio and lists its tools` };
+      // with no server named, berth health starts the one server registered there
+      const server = check.command ? shellCommand([check.command, ...check.args]) : check.server ? `the "${check.server}" server from ${check.configFiles.join(' or ')}` : `the MCP server registered in ${check.configFiles.join(' or ')}`;
+      return { command: `berth health ${shellQuote(subject.id ?? subject.title)}`, expects: `starts ${server} over stdio and lists its tools` };
     }
   }
 }
@@ -76,23 +80,29 @@ function expectText(e: { exitCode: number; stdoutContains?: string | undefined; 
     .join(', ');
 }
 
-/** Every declared health check, as runnable commands: services, then connections, then the devcontainer. */
+/**
+ * Every check `berth health` runs (specChecks), as runnable commands: services, then connections, then the
+ * devcontainer. Those berth derives where the spec names no `checks:` are marked "default", so a reader can
+ * tell them from the written ones.
+ */
 export function healthSection(spec: BerthSpec): Section {
-  const groups: { subject: Subject; checks: HealthCheck[] }[] = [];
-  const d = spec.devcontainer;
-  const place = d ? { devcontainer: devcontainerPlace(d.config) } : {};
-  for (const [id, svc] of Object.entries(spec.services)) if (svc.checks?.length) groups.push({ subject: { title: svc.name ?? id, container: id, ...place }, checks: svc.checks });
-  for (const [id, c] of Object.entries(spec.connections)) if (c.checks?.length) groups.push({ subject: { title: `${c.name ?? id} (shared)`, ...place }, checks: c.checks });
-  if (d?.checks?.length) groups.push({ subject: { title: 'DevContainer', ...place, inDevcontainer: true }, checks: d.checks });
-  if (!groups.length) return [];
+  const place = spec.devcontainer ? { devcontainer: devcontainerPlace(spec.devcontainer.config) } : {};
   const lines: string[] = [];
-  for (const { subject, checks } of groups) {
+  let anyDerived = false;
+  for (const { subject: s, checks, derived } of specChecks(spec)) {
+    const subject: Subject =
+      s.kind === 'service' ? { title: s.name ?? s.id, id: s.id, container: s.id, ...place } : s.kind === 'connection' ? { title: s.name ?? s.id, id: s.id, ...place } : { title: 'DevContainer', id: s.id, ...place, inDevcontainer: true };
+    const tags = [s.kind === 'connection' ? 'shared' : '', derived ? 'default' : ''].filter(Boolean);
+    const tagged = tags.length ? `${subject.title} (${tags.join(', ')})` : subject.title;
     for (const check of checks) {
+      anyDerived ||= derived;
       const { command, expects } = checkCommand(check, subject);
-      const title = check.type === 'gpu' ? (check.name ?? 'GPU') : check.name ? `${subject.title}: ${check.name}` : subject.title;
+      const title = check.type === 'gpu' ? `${check.name ?? 'GPU'}${derived ? ' (default)' : ''}` : check.name ? `${tagged}: ${check.name}` : tagged;
       if (lines.length) lines.push('');
       lines.push(`# ${title}${expects ? ` — ${expects}` : ''}`, command);
     }
   }
-  return ['## Health Checks', '', ...fence('bash', lines)];
+  if (!lines.length) return [];
+  const intro = anyDerived ? ['What `berth health` runs. A check marked *default* is the one berth derives where the spec writes no `checks:` (from the ports and their `appProtocol`, or the connection).', ''] : [];
+  return ['## Health Checks', '', ...intro, ...fence('bash', lines)];
 }

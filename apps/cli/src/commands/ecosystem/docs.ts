@@ -3,7 +3,7 @@ import { BerthError, hasErrors, replaceBlocker, updateFileLocked, type Problem }
 import { lineDrift, samePage } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { handWrittenError, preparePage } from '../generated-page.js';
+import { handWrittenError, preparePage, updateHint } from '../generated-page.js';
 import { loadForCli, noteDuplicates, type EcosystemOptions } from './load.js';
 
 /**
@@ -38,7 +38,7 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
       if (p.previous === undefined) return { file: p.file, ok: false, missing: true, text: `${p.file}: does not exist (run \`berth ecosystem docs --write ${dirFlag}\`)` };
       if (samePage(p.previous, p.page)) return { file: p.file, ok: true, text: `${p.file}: up to date` };
       const drift = lineDrift(p.previous, p.page);
-      return { file: p.file, ok: false, drift, text: `${p.file}: out of date (${drift.added} line(s) to add, ${drift.removed} to remove; run \`berth ecosystem docs --write ${dirFlag}\`)` };
+      return { file: p.file, ok: false, drift, text: `${p.file}: out of date (${drift.added} line(s) to add, ${drift.removed} to remove; ${updateHint(p, `berth ecosystem docs --write ${dirFlag}`)})` };
     });
     const ok = results.every((r) => r.ok);
     if (ctx.json) ctx.out.writeJson({ ok, pages: results.map(({ text: _text, ...r }) => r) });

@@ -12,16 +12,18 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
   const ws = ctx.load({ env: opts });
   const envFile = readEnvFile(ctx, ws, opts);
   const modules = enabledModules(ws, opts.module);
+  // A port variable must also agree with the port the registry gives it; a value that is no port is said there, once.
+  const { env, origins } = mergedEnv(ctx, envFile);
+  const portReport = analyzePorts({ specs: [specInput(ws)], registry: registryInput(ws), env, envOrigins: origins });
+  const ports = portReport.problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');
   const report = analyzeEnv(ws.spec, {
     env: ctx.env,
     ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
     modules,
     file: ws.specFile,
     ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
+    portCarriers: portReport.envCarriers,
   });
-  // A port variable must also agree with the port the registry gives it.
-  const { env, origins } = mergedEnv(ctx, envFile);
-  const ports = analyzePorts({ specs: [specInput(ws)], registry: registryInput(ws), env, envOrigins: origins }).problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');
   const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports], [ws.specFile]);
   const s = summary(problems);
   if (ctx.json) {
