@@ -92,3 +92,15 @@ describe('deriveChecks across engines', () => {
   });
 });
 
+
+describe("a service's checks and its Compose project", () => {
+  const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'My.Repo' }, services: { svc: { image: 'img:1', checks: [{ type: 'container' }, { type: 'exec', argv: ['true'] }] } } });
+  const projects = (options: Parameters<typeof deriveChecks>[1]) => deriveChecks(spec, options).map((t) => t.context?.project);
+
+  it('always carry the project berth up names, so a container check never takes another project\'s container of the same service', () => {
+    expect(projects({ env: {} })).toEqual(['myrepo', 'myrepo']);
+    expect(projects({ env: { COMPOSE_PROJECT_NAME: 'Other_1' } })).toEqual(['other_1', 'other_1']);
+    expect(deriveChecks(BerthSpecSchema.parse({ ...spec, project: 'stack' }), { env: {} })[0]!.context?.project).toBe('stack');
+    expect(projects({ env: {}, project: 'given' })).toEqual(['given', 'given']);
+  });
+});

@@ -1,5 +1,6 @@
 import type { BerthSpec, HealthCheck } from '@berth/spec';
 import { specChecks } from '@berth/spec';
+import { projectName } from '@berth/docker/runtime';
 import { checkLabel } from './check-label.js';
 import type { CheckSubject, CheckTarget } from './types.js';
 
@@ -8,6 +9,7 @@ export interface DeriveChecksOptions {
   services?: string[];
   /** The spec's folder: where relative paths and the default `.env` are. */
   baseDir?: string;
+  /** The Compose project whose containers a service's container and exec checks look at (default: the spec's, as `berth up` names it: COMPOSE_PROJECT_NAME in env, else `project`, else the repo). */
   project?: string;
   /** Each engine's address by name (see specEngineAddresses). */
   addresses?: ReadonlyMap<string, string>;
@@ -27,6 +29,8 @@ export interface DeriveChecksOptions {
  */
 export function deriveChecks(spec: BerthSpec, options: DeriveChecksOptions = {}): CheckTarget[] {
   const wanted = options.services?.length ? new Set(options.services) : undefined;
+  // always a project: a container check without one would take another project's container of the same service name
+  const project = options.project ?? projectName(spec, options.env ?? process.env);
   const targets: CheckTarget[] = [];
   const add = (subject: CheckSubject, checks: HealthCheck[], context?: CheckTarget['context']) => {
     const used = new Map<string, number>();
@@ -48,8 +52,7 @@ export function deriveChecks(spec: BerthSpec, options: DeriveChecksOptions = {})
   for (const { subject, checks, engine } of specChecks(spec, options.addresses ? { addresses: options.addresses } : {})) {
     if (wanted && !wanted.has(subject.id)) continue;
     if (subject.kind === 'service') {
-      const context = { ...(options.project ? { project: options.project } : {}), ...(engine ? { engine } : {}) };
-      add(subject, checks, Object.keys(context).length ? context : undefined);
+      add(subject, checks, { project, ...(engine ? { engine } : {}) });
     } else if (subject.kind === 'devcontainer' && spec.devcontainer) add(subject, checks, { image: spec.devcontainer.image, devcontainer: spec.devcontainer });
     else add(subject, checks);
   }
