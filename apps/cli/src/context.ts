@@ -88,9 +88,11 @@ export class CliContext {
 
   /**
    * Runs a write under a berth lock: SIGINT/SIGTERM stop the wait (exit 130) and a wait longer than a second
-   * says who holds the lock. Signals are caught only for as long as this runs.
+   * says who holds the lock. Signals are caught only while it waits: once the lock is held they get their default
+   * action back, so a signal ends the command at once, whatever it computes (the write is atomic, so the file is
+   * whole, and the lock a dead holder leaves is taken over). A signal that came during the wait ends it there.
    */
-  async waitingForLock<T>(fn: (lock: { signal: AbortSignal; timeoutMs: number; onWait: (holder: LockHolder) => void }) => Promise<T>): Promise<T> {
+  async waitingForLock<T>(fn: (lock: { signal: AbortSignal; timeoutMs: number; onWait: (holder: LockHolder) => void; onLocked: () => void }) => Promise<T>): Promise<T> {
     const timeoutMs = lockTimeoutMs(this.env);
     let progress: Progress | undefined;
     const release = this.signalsCaught ? undefined : this.run.catchSignals?.();
@@ -100,6 +102,11 @@ export class CliContext {
         timeoutMs,
         onWait: (h) => {
           progress ??= this.progress(`waiting for pid ${h.pid} ("${h.command}"${h.purpose ? `, ${h.purpose}` : ''}) to finish with the file`);
+        },
+        onLocked: () => {
+          progress?.stop();
+          release?.();
+          this.run.signal.throwIfAborted();
         },
       });
     } finally {

@@ -6,7 +6,7 @@ import { planRegistration, type RegistrationPlan } from './plan-registration.js'
 import { addRegistryEntries } from './registry-edit.js';
 import type { SpecInput } from './types.js';
 
-export interface RegisterPortsInput extends Pick<FileLockOptions, 'timeoutMs' | 'signal' | 'onWait'> {
+export interface RegisterPortsInput extends Pick<FileLockOptions, 'timeoutMs' | 'signal' | 'onWait' | 'onLocked'> {
   spec: SpecInput;
   service: string;
   /** The registry file's absolute path, and as messages name it. */
@@ -54,5 +54,5 @@ export async function registerPortsInFile(input: RegisterPortsInput): Promise<Re
 }
 
 function pickLock(input: RegisterPortsInput): FileLockOptions {
-  return { ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}), ...(input.signal ? { signal: input.signal } : {}), ...(input.onWait ? { onWait: input.onWait } : {}) };
+  return { ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}), ...(input.signal ? { signal: input.signal } : {}), ...(input.onWait ? { onWait: input.onWait } : {}), ...(input.onLocked ? { onLocked: input.onLocked } : {}) };
 }

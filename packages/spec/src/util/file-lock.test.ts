@@ -174,6 +174,22 @@ describe('withFileLock in one process', () => {
     expect(existsSync(lockFileFor(target))).toBe(false);
   });
 
+  it('calls onLocked once the lock is held and before fn runs; what it throws ends the run with the lock released', async () => {
+    const target = join(scratch(), 'ports.yaml');
+    const order: string[] = [];
+    await withFileLock(target, () => void order.push(`fn ${existsSync(lockFileFor(target))}`), { onLocked: () => void order.push(`locked ${existsSync(lockFileFor(target))}`) });
+    expect(order).toEqual(['locked true', 'fn true']);
+    let ran = false;
+    const refused = withFileLock(target, () => void (ran = true), {
+      onLocked: () => {
+        throw new BerthError('ERR_BERTH_USAGE', 'interrupted while waiting');
+      },
+    });
+    await expect(refused).rejects.toThrow('interrupted while waiting');
+    expect(ran).toBe(false);
+    expect(existsSync(lockFileFor(target))).toBe(false);
+  });
+
   it('never takes over a lock held on another host', async () => {
     const target = join(scratch(), 'ports.yaml');
     writeFileSync(lockFileFor(target), JSON.stringify({ pid: 1, hostname: 'build-box-7', since: new Date().toISOString(), command: 'berth up', nonce: 'x' }));

@@ -32,6 +32,8 @@ export interface FileLockOptions {
   display?: string;
   /** Called once when the lock is found held by someone else, before waiting (progress: "waiting for ..."). */
   onWait?: (holder: LockHolder) => void;
+  /** Called once the lock is held, before `fn` runs (the CLI gives signals back their default action there); what it throws ends the run, the lock released. */
+  onLocked?: () => void;
 }
 
 /** What a lock file says about its holder. */
@@ -117,6 +119,7 @@ async function withLockPath<T>(lockPath: string, fn: () => Promise<T> | T, optio
   if (chain?.has(lockPath)) return fn();
   const nonce = await acquire(lockPath, options);
   try {
+    options.onLocked?.();
     return await heldHere.run(new Set([...(chain ?? []), lockPath]), fn);
   } finally {
     release(lockPath, nonce);
