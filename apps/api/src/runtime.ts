@@ -1,7 +1,8 @@
 import type { CheckResult, EcosystemResponse, HealthResponse, HealthStatus } from './contract.js';
 import { EventHub } from './events.js';
 import { redactValue, type BerthSpec, type EnvFile, type PortRegistry } from '@berth/spec';
-import type { HistoryStore, SubjectSummary } from './store/history-store.js';
+import type { HistoryStore, StoreClosed, SubjectSummary } from './store/history-store.js';
+import { errorLine } from './sources/error-line.js';
 import type { EngineSource } from './sources/engine.js';
 import type { GpuSource } from './sources/gpu.js';
 import type { Monitor } from './sources/health.js';
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   /** How often queued results are written (default 1 s) and the store rolled up (default hourly). */
   flushMs?: number;
   maintainMs?: number;
+  /** Told once when writing the history starts failing, and again when the reason changes (`berth serve` prints it). */
+  onStoreError?: (reason: string) => void;
 }
 
 /**
@@ -43,7 +46,7 @@ export class Runtime {
   private healthCache: { view: HealthResponse; code: number; body: string } | undefined;
   private summaryCache: { at: number; value: Promise<Map<string, SubjectSummary>> } | undefined;
   private timers: NodeJS.Timeout[] = [];
-  private stopping: Promise<void> | undefined;
+  private stopping: Promise<StoreClosed> | undefined;
 
   constructor(readonly options: RuntimeOptions) {
     this.events = new EventHub(options.redact);
@@ -65,11 +68,20 @@ export class Runtime {
     monitor?.start();
     engine?.start();
     gpu?.start();
-    const flush = setInterval(() => void store.flush().catch(() => {}), this.options.flushMs ?? 1000);
-    const maintain = setInterval(() => void store.maintain().catch(() => {}), this.options.maintainMs ?? 3_600_000);
+    // a store that cannot be written keeps the results queued (within reason) and retries; it is said once per reason
+    const flush = setInterval(() => void store.flush().then(() => (this.storeError = undefined), (err) => this.storeFailed(err)), this.options.flushMs ?? 1000);
+    const maintain = setInterval(() => void store.maintain().catch((err) => this.storeFailed(err)), this.options.maintainMs ?? 3_600_000);
     for (const t of [flush, maintain]) t.unref();
     this.timers.push(flush, maintain);
-    void store.maintain().catch(() => {});
+    void store.maintain().catch((err) => this.storeFailed(err));
+  }
+
+  private storeError: string | undefined;
+  private storeFailed(err: unknown): void {
+    const reason = errorLine(err);
+    if (reason === this.storeError) return;
+    this.storeError = reason;
+    this.options.onStoreError?.(reason);
   }
 
   /**
@@ -125,14 +137,14 @@ export class Runtime {
     return this.summaryCache.value;
   }
 
-  /** Graceful stop: no new checks, the running ones finish and are stored, streams end, the store closes. */
-  stop(): Promise<void> {
+  /** Graceful stop: no new checks, the running ones finish and are stored, streams end, the store closes (always); what could not be stored is said. */
+  stop(): Promise<StoreClosed> {
     this.stopping ??= (async () => {
       for (const t of this.timers) clearInterval(t);
       await this.options.monitor?.stop();
       await Promise.allSettled([this.options.engine?.stop(), this.options.gpu?.stop()]);
       this.events.close();
-      await this.options.store.close();
+      return this.options.store.close();
     })();
     return this.stopping;
   }

@@ -6,6 +6,7 @@ import { httpErrorOf } from './error-status.js';
 import { allowedHosts, hostOf, installHostCheck, misdirected } from './host-check.js';
 import { installJsonParser } from './json-body.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
+import type { StoreClosed } from './store/history-store.js';
 import { registerReadRoutes } from './routes/read-routes.js';
 import { registerStaticRoutes } from './routes/static-routes.js';
 import { registerSystemRoutes } from './routes/system-routes.js';
@@ -31,8 +32,8 @@ export interface BerthServer {
   runtime: Runtime;
   /** Listens (default 127.0.0.1, port 0 for any free one) and returns the base URL. */
   listen(options?: { host?: string; port?: number }): Promise<string>;
-  /** Graceful: stops accepting, ends event streams, finishes in-flight checks, closes the store. */
-  close(): Promise<void>;
+  /** Graceful: stops accepting, ends event streams, finishes in-flight checks, closes the store; says what could not be stored. */
+  close(): Promise<StoreClosed>;
 }
 
 const VERSION = '0.1.0';
@@ -152,7 +153,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
     },
     async close() {
       await app.close();
-      await runtime.stop();
+      return runtime.stop();
     },
   };
 }

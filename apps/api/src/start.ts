@@ -48,6 +48,8 @@ export interface StartOptions {
   logger?: boolean;
   /** MCP at /mcp: the host that runs berth (the CLI's), and whether write tools are offered. */
   mcp?: McpRouteOptions;
+  /** Told when writing the history starts failing (once per reason): berth serve prints it. */
+  onStoreError?: (reason: string) => void;
 }
 
 export interface RunningServer extends BerthServer {
@@ -143,6 +145,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       bodyLimit: options.bodyLimit,
       logger: options.logger,
       mcp: options.mcp,
+      ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
     });
     const url = await server.listen({ host: options.host, port: options.port });
     return { ...server, url, token, storeLabel: describeStore(location), scheduler: choice.scheduler ?? `none: ${choice.reason}` };

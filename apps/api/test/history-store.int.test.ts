@@ -182,3 +182,29 @@ describe('the history store on a SQLite file another process holds locked', () =
     }
   });
 });
+
+describe('closing the history store when its last write fails', () => {
+  it('closes it all the same, and says how many results were not written and why, instead of throwing', async () => {
+    const path = join(tmp, `closing-${Math.random().toString(36).slice(2)}.db`);
+    const store = await openStore({ kind: 'sqlite', path });
+    const { openSqlite } = await import('../src/store/sql-driver.js');
+    const other = await openSqlite(path);
+    try {
+      store.add(result('c:tcp', 'c', 'passing', 3, NOW));
+      await store.flush();
+      await other.exec('BEGIN EXCLUSIVE');
+      store.add(result('c:tcp', 'c', 'critical', 4, NOW + 10_000));
+      store.add(result('c:tcp', 'c', 'passing', 5, NOW + 20_000));
+      const closed = await store.close();
+      expect(closed).toEqual({ unstored: 2, reason: expect.stringMatching(/locked|busy/i) });
+      // closed for good: the file is no longer held by this store
+      await expect(store.stats()).rejects.toThrow();
+      await other.exec('COMMIT');
+    } finally {
+      await other.close();
+    }
+    const again = await openStore({ kind: 'sqlite', path });
+    expect((await again.stats()).rawRows).toBe(1);
+    expect(await again.close()).toEqual({ unstored: 0 });
+  });
+});

@@ -2,6 +2,7 @@ import type { CheckResult, HistoryResponse, LatencyStats } from '../contract.js'
 import type { SqlDriver } from './sql-driver.js';
 import { migrate } from './migrations.js';
 import { downsample, latencyStats, STATUS_CODES, STATUS_NAMES, uptimeRatio, type Point } from './stats.js';
+import { errorLine } from '../sources/error-line.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -36,6 +37,12 @@ const WINDOWS: Record<HistoryResponse['window'], number> = { '1h': HOUR, '24h': 
  * roll-ups beyond it (as Uptime Kuma learned: raw heartbeats forever do not scale).
  * Writes are buffered and flushed in one transaction; `close()` flushes first.
  */
+/** What closing the store left unwritten: results still queued when a last write failed, and why. */
+export interface StoreClosed {
+  unstored: number;
+  reason?: string;
+}
+
 export class HistoryStore {
   private keys = new Map<string, number>();
   private pending: CheckResult[] = [];
@@ -189,8 +196,20 @@ export class HistoryStore {
     return { location: this.location, dialect: this.db.dialect, checks: await count('checks'), rawRows: await count('results'), hourlyRows: await count('hourly') };
   }
 
-  async close(): Promise<void> {
-    await this.flush();
-    await this.db.close();
+  /**
+   * Writes what is queued, then closes the store, always: a write that fails (a full disk, a database another
+   * process holds locked) does not keep the store open, nor turn a stop into an error. Says how many results
+   * were not written, and why.
+   */
+  async close(): Promise<StoreClosed> {
+    let failure: unknown;
+    try {
+      await this.flush();
+    } catch (err) {
+      failure = err;
+    } finally {
+      await this.db.close().catch(() => {});
+    }
+    return failure === undefined ? { unstored: 0 } : { unstored: this.pending.length, reason: errorLine(failure) };
   }
 }

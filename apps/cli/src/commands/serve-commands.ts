@@ -85,6 +85,7 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     gpu: opts.gpu !== false,
     ecosystem: opts.ecosystem !== false,
     mcp: mcpRoute(ctx, !!opts.mcpAllowWrite),
+    onStoreError: (reason) => ctx.out.note(`berth serve: cannot write the history store (${reason}); results are kept and written again`),
   }).finally(() => progress.stop());
 
   const stopped = new Promise<void>((resolve) => {
@@ -95,7 +96,8 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
   await printSummary(ctx, server);
   await stopped;
   ctx.out.note('berth serve: stopping (finishing checks in flight, closing the store)');
-  await server.close();
+  const closed = await server.close();
+  if (closed.unstored) ctx.out.note(`berth serve: ${closed.unstored} result${closed.unstored === 1 ? '' : 's'} could not be written to the history store (${closed.reason}); the store is closed`);
   // Stopping a server on request is its normal end, not a failure.
   return ExitCode.Ok;
 }
