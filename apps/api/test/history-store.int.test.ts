@@ -158,12 +158,17 @@ describe.skipIf(!!pgSkip)(`the history store on a PostgreSQL that restarts, or t
   }, 90_000);
 });
 
+/** A SQLite history store, and a second connection to its file that can hold it locked. */
+async function storeAndAnother(name: string) {
+  const path = join(tmp, `${name}-${Math.random().toString(36).slice(2)}.db`);
+  const store = await openStore({ kind: 'sqlite', path });
+  const { openSqlite } = await import('../src/store/sql-driver.js');
+  return { store, other: await openSqlite(path), path };
+}
+
 describe('the history store on a SQLite file another process holds locked', () => {
   it('a flush fails at once and keeps its results queued (the driver is synchronous: a long wait would stop the server); reads still answer', async () => {
-    const path = join(tmp, `locked-${Math.random().toString(36).slice(2)}.db`);
-    const store = await openStore({ kind: 'sqlite', path });
-    const { openSqlite } = await import('../src/store/sql-driver.js');
-    const other = await openSqlite(path);
+    const { store, other } = await storeAndAnother('locked');
     try {
       store.add(result('l:tcp', 'l', 'passing', 3, NOW));
       await store.flush();
@@ -185,10 +190,7 @@ describe('the history store on a SQLite file another process holds locked', () =
 
 describe('closing the history store when its last write fails', () => {
   it('closes it all the same, and says how many results were not written and why, instead of throwing', async () => {
-    const path = join(tmp, `closing-${Math.random().toString(36).slice(2)}.db`);
-    const store = await openStore({ kind: 'sqlite', path });
-    const { openSqlite } = await import('../src/store/sql-driver.js');
-    const other = await openSqlite(path);
+    const { store, other, path } = await storeAndAnother('closing');
     try {
       store.add(result('c:tcp', 'c', 'passing', 3, NOW));
       await store.flush();
