@@ -210,4 +210,21 @@ describe.skipIf(!opensslAvailable)(`HTTPS with a self-signed certificate${openss
     const lax = await runCheck(target({ type: 'http', url: `https://localhost:${port}/health`, insecure: true, expect: { bodyContains: 'OK' } }));
     expect([lax.status, lax.reason]).toEqual(['passing', 'status 200, body contains "OK"']);
   });
+
+  it("a TLS failure is one line a person can act on, the same on every Node: no OpenSSL address, function or source place", async () => {
+    const { port: plain } = await httpServer((req, res) => res.end('OK'));
+    const notTls = await runCheck(target({ type: 'http', url: `https://127.0.0.1:${plain}/` }));
+    expect([notTls.status, notTls.reason]).toEqual(['critical', `TLS: 127.0.0.1:${plain} does not speak TLS (is it plain http?)`]);
+    // a 1024-bit key: Node 20 and 22 find it self-signed, Node 24's security level refuses the key first; either says what to do
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'weak.key'), '-out', join(dir, 'weak.pem')], { stdio: 'ignore' });
+    // the server lowers its own security level to load the key at all (Node 24 refuses it otherwise)
+    const { port } = await listen(https.createServer({ key: readFileSync(join(dir, 'weak.key')), cert: readFileSync(join(dir, 'weak.pem')), ciphers: 'DEFAULT@SECLEVEL=0' }, (req, res) => res.end('OK')));
+    const weak = await runCheck(target({ type: 'http', url: `https://localhost:${port}/` }));
+    expect(weak.status).toBe('critical');
+    expect([
+      `TLS: self-signed certificate on localhost:${port} (set insecure: true to accept it)`,
+      `TLS: the certificate of localhost:${port} is too weak for this Node's TLS security level (Node 24 refuses RSA keys under 2048 bits); use a stronger key, or set insecure: true`,
+    ]).toContain(weak.reason);
+    for (const r of [notTls, weak]) expect(r.reason).not.toMatch(/\n|[0-9A-F]{12}|routines|\.c:\d/);
+  });
 });
