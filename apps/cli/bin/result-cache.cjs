@@ -342,6 +342,11 @@ function startTrace() {
     if (!impure) impure = what;
   };
   const undo = [];
+  // a warning of Node's own (an experimental flag, a deprecation, NODE_USE_ENV_PROXY) is Node's, printed by Node on
+  // every run: a run that printed one is not kept, so a replay never prints it twice, nor another run's pid
+  const onWarning = () => mark("a warning of Node's");
+  process.on('warning', onWarning);
+  undo.push(() => process.off('warning', onWarning));
   // stdout and stderr first: made now, their streams take Node's fs functions before any is patched
   for (const [fd, stream] of [
     [1, process.stdout],

@@ -174,6 +174,20 @@ describe('the result cache of the pure spec commands', () => {
     expect(entries(xdg)).toEqual([]);
   });
 
+  it("keeps nothing from a run during which Node printed a warning of its own, so a replay never prints it twice", () => {
+    const xdg = join(scratch, 'xdg-warning');
+    // what NODE_USE_ENV_PROXY on Node 22, or a deprecated flag, makes Node print while berth runs
+    const warn = join(scratch, 'node-warning.cjs');
+    writeFileSync(warn, 'setImmediate(() => process.emitWarning("a warning of Node\'s own", "ExperimentalWarning"));\n');
+    const env = { NODE_OPTIONS: `--require=${warn}` };
+    const first = berth(['validate'], { xdg, env: { ...env, BERTH_DEBUG: '1' } });
+    expect(first.stderr).toMatch(/not kept \(result cache\): a warning of Node's/);
+    const second = berth(['validate'], { xdg, env });
+    expect(second.replayed).toBe(false);
+    expect(second.stderr.match(/ExperimentalWarning: a warning of Node's own/g)).toHaveLength(1);
+    expect(entries(xdg)).toEqual([]);
+  });
+
   it('is off with BERTH_RESULT_CACHE=0, and never used by a command that is not pure', () => {
     const xdg = join(scratch, 'xdg-off');
     for (let i = 0; i < 2; i++) expect(berth(['validate'], { xdg, env: { BERTH_RESULT_CACHE: '0' } }).replayed).toBe(false);
