@@ -152,3 +152,12 @@ describe("a service's build, read before anything is sent", () => {
     expect(buildQuery(job!, { inputs: 'abc', dockerfile: 'Dockerfile', builder: 'classic', project: 'p' }).get('pull')).toBe('1');
   });
 });
+
+describe('where build context hashes are kept', () => {
+  it('is $XDG_CACHE_HOME/berth for an absolute XDG_CACHE_HOME, else ~/.cache/berth: a relative one is ignored, as the XDG spec asks', async () => {
+    const { defaultCacheDir } = await import('./context-digest.js');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/var/cache/me', HOME: '/home/me' })).toBe('/var/cache/me/berth');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'relcache', HOME: '/home/me' })).toBe('/home/me/.cache/berth');
+    expect(defaultCacheDir({ HOME: '/home/me' })).toBe('/home/me/.cache/berth');
+  });
+});

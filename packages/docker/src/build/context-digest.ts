@@ -89,9 +89,14 @@ export class ContentHashCache {
   }
 }
 
-/** Where berth keeps what it may recompute: `$XDG_CACHE_HOME/berth`, else `~/.cache/berth`. */
+/**
+ * Where berth keeps what it may recompute: `$XDG_CACHE_HOME/berth`, else `~/.cache/berth`. A relative XDG_CACHE_HOME
+ * is ignored, as the XDG spec asks and as the launcher's caches do (bin/fast-path.cjs): it would put the cache in
+ * whatever folder berth runs from, a project's included.
+ */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env['XDG_CACHE_HOME'] || path.join(env['HOME'] || homedir(), '.cache'), 'berth');
+  const xdg = env['XDG_CACHE_HOME'];
+  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(env['HOME'] || homedir(), '.cache'), 'berth');
 }
 
 const CHUNK = 1 << 20;
