@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -163,8 +163,11 @@ describe.skipIf(!dockerAvailable())(`berth up: networks, secrets, configs, expos
     ]);
   });
 
-  it('down removes every network the project made and leaves the external one', async () => {
-    const result = await down(eng(), spec, { env });
+  it('down removes every network the project made and leaves the external one, and no secret value stays on the host', async () => {
+    const secretFile = path.join(cacheDir, 'projects', project, 'secrets', 'apikey');
+    expect(readFileSync(secretFile, 'utf8')).toBe(API_KEY);
+    const result = await down(eng(), spec, { env, cacheDir });
+    expect(existsSync(path.join(cacheDir, 'projects', project))).toBe(false);
     expect(result.removedNetworks.sort()).toEqual([`${project}_default`, `${project}_private`]);
     expect((await leftovers(project)).networks).toEqual([]);
     expect((await docker.getNetwork(shared).inspect()).Name).toBe(shared);

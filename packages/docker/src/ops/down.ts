@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { BerthSpec } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import type { EngineApi } from '../engine/engine-api.js';
@@ -9,6 +10,8 @@ import { projectName } from '../project-name.js';
 import { stopTimeoutSeconds } from '../up/desired.js';
 import { Semaphore } from '../up/limits.js';
 import { removeProjectImages, type RemoveImages } from './down-images.js';
+import { projectObjectsDir } from '../up/service-files.js';
+import { defaultCacheDir } from '../build/context-digest.js';
 
 const unlessAnswer = (err: unknown) => {
   if (!isEngineAnswer(err)) throw err;
@@ -43,6 +46,8 @@ export interface DownOptions {
   /** How long to wait for another berth working on the project (an `up` waiting for health); default 150 s. */
   lockTimeoutMs?: number;
   onLockWait?: (holder: LockHolder) => void;
+  /** berth's cache folder, where `up` wrote the project's secret and config files (default `$XDG_CACHE_HOME/berth`, as up's `buildCacheDir`). */
+  cacheDir?: string;
 }
 
 export async function down(engine: Engine, spec: BerthSpec, options: DownOptions = {}): Promise<DownResult> {
@@ -111,6 +116,9 @@ async function takeDown(docker: EngineApi, spec: BerthSpec, project: string, opt
       removedVolumes.push(v.Name);
     }
   }
+  // the secret and config files up wrote for the containers, once no container of the project is left to mount them:
+  // Compose leaves no secret's value on the host after down, and neither does berth
+  if (!only) rmSync(projectObjectsDir(options.cacheDir ?? defaultCacheDir(options.env ?? process.env), project), { recursive: true, force: true });
   const images = options.rmi ? await removeProjectImages(docker, spec, project, options.rmi, only) : { removed: [], kept: [] };
   return {
     project,
