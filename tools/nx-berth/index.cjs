@@ -12,13 +12,14 @@
  * Another repo gets the same graph by installing @berth/spec and @berth/nx-plugin and adding
  * `{ "plugin": "@berth/nx-plugin" }` to nx.json's plugins.
  */
-const { dirname, join, basename, relative } = require('node:path');
+const { dirname, join, basename, resolve } = require('node:path');
 const { existsSync } = require('node:fs');
 
 const SPEC = 'berth.yaml';
 const MANIFEST = 'ecosystem.yaml';
 const { ecosystemInputs } = require('./ecosystem-inputs.cjs');
 const { registryOf } = require('./registry-ref.cjs');
+const { fileInputs } = require('./file-inputs.cjs');
 
 /**
  * @typedef {{ validatePortsTargetName?: string, validateEnvTargetName?: string, validateEcosystemTargetName?: string, command?: string, ecosystemCommand?: string, tag?: string, ecosystemTag?: string }} BerthPluginOptions
@@ -58,7 +59,11 @@ function specProject(file, opts, context) {
   /** @type {(string | import('nx/src/config/workspace-json-project-json').InputDefinition)[]} */
   const portsInputs = [`{projectRoot}/${SPEC}`];
   const registry = registryOf(join(context.workspaceRoot, file));
-  if (registry && 'path' in registry) portsInputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry.path)).split('\\').join('/')}`);
+  // A registry outside the workspace (../orchestrator/ports.yaml) is hashed by its contents, as validate-ecosystem's files.
+  if (registry && 'path' in registry) {
+    const { files, outside } = fileInputs([resolve(absRoot, registry.path)], context.workspaceRoot);
+    portsInputs.push(...files, ...outside);
+  }
   if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
   portsInputs.push(VALIDATOR);
   const target = (/** @type {'ports' | 'env'} */ check) => ({

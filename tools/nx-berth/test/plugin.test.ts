@@ -83,6 +83,33 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
   });
 });
 
+describe('validate-ports with a registry outside the workspace (registry: ../orchestrator/ports.yaml, as the README shows)', () => {
+  let outer: string;
+  let ws: string;
+  beforeAll(() => {
+    outer = mkdtempSync(join(tmpdir(), 'berth-nx-outside-'));
+    ws = join(outer, 'acme-app');
+    mkdirSync(join(outer, 'orchestrator'), { recursive: true });
+    mkdirSync(ws);
+    writeFileSync(join(outer, 'orchestrator/ports.yaml'), 'registry: 1\nports:\n  - { port: 8080, repo: acme-app, service: web }\n');
+    writeFileSync(join(ws, 'berth.yaml'), 'berth: 1\nrepo: { name: acme-app }\nregistry: ../orchestrator/ports.yaml\n');
+  });
+  afterAll(() => rmSync(outer, { recursive: true, force: true }));
+
+  it('hashes the registry by its contents (a runtime input), never as a {workspaceRoot}/.. path Nx ignores', async () => {
+    const node = Object.values((await createNodesV2[1](['berth.yaml'], {}, { workspaceRoot: ws }))[0]![1].projects)[0]!;
+    const inputs = node.targets['validate-ports']!.inputs as ({ runtime?: string } | string)[];
+    expect(inputs.filter((i) => typeof i === 'string' && i.includes('..'))).toEqual([]);
+    expect(inputs).toEqual(['{projectRoot}/berth.yaml', { runtime: expect.stringMatching(/^node -e '.*' '\.\.\/orchestrator\/ports\.yaml'$/) }, { dependentTasksOutputFiles: '**/*.js', transitive: true }]);
+    const run = () => execFileSync('sh', ['-c', (inputs[1] as { runtime: string }).runtime], { cwd: ws, encoding: 'utf8' }).trim();
+    const before = run();
+    expect(run()).toBe(before);
+    // The orchestrator gives 8080 to another repo: the hash changes, so Nx runs the check again instead of replaying "ports ok".
+    writeFileSync(join(outer, 'orchestrator/ports.yaml'), 'registry: 1\nports:\n  - { port: 8080, repo: billing, service: api }\n');
+    expect(run()).not.toBe(before);
+  });
+});
+
 describe('validate-ecosystem, inferred for every ecosystem.yaml', () => {
   let ws: string;
   let outside: string;
