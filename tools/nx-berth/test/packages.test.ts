@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Every publishable package of the workspace as npm packs it: what its tarball carries (its `files`) and how it
+ * names its siblings. A package without `files` falls back to .gitignore, which excludes dist/: @berth/api once
+ * packed its src/ and tests and no dist/.
+ */
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+type Manifest = { name: string; version: string; private?: boolean; main?: string; bin?: string | Record<string, string>; exports?: unknown; files?: string[] } & Partial<Record<'dependencies' | 'peerDependencies' | 'devDependencies' | 'optionalDependencies', Record<string, string>>>;
+const folders = ['packages', 'apps', 'tools'].flatMap((d) => readdirSync(join(root, d)).map((f) => `${d}/${f}`)).filter((p) => existsSync(join(root, p, 'package.json')));
+const manifests = folders.map((folder) => ({ folder, pkg: JSON.parse(readFileSync(join(root, folder, 'package.json'), 'utf8')) as Manifest }));
+const published = manifests.filter((m) => !m.pkg.private);
+
+/** Every file a manifest points a consumer at: main, bin, and each exports target but the workspace's source condition. */
+function entryPoints(pkg: Manifest): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, key?: string) => {
+    if (typeof v === 'string') {
+      if (key !== '@berth/source') out.push(v);
+    } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(pkg.exports);
+  walk(pkg.main);
+  walk(pkg.bin);
+  return out.map((p) => p.replace(/^\.\//, ''));
+}
+
+describe('every published package ships its build and no tests', () => {
+  it.each(published.map((m) => [m.pkg.name, m] as const))('%s lists `files`, and they cover every entry point', (_name, { pkg }) => {
+    expect(pkg.files, 'without `files` npm falls back to .gitignore, which excludes dist/').toBeInstanceOf(Array);
+    const uncovered = entryPoints(pkg).filter((p) => p !== 'package.json' && !pkg.files!.some((f) => p === f || p.startsWith(`${f.replace(/\/$/, '')}/`)));
+    expect(uncovered).toEqual([]);
+  });
+
+  it.each(published.map((m) => [m.pkg.name, m] as const))('%s: npm pack carries no source tests or test folders', (_name, { folder }) => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(root, folder), encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } })) as { files: { path: string }[] }[];
+    const paths = packed[0]!.files.map((f) => f.path);
+    expect(paths.filter((p) => /(^|\/)test\/|\.test\.tsx?$|^src\//.test(p))).toEqual([]);
+  }, 60_000);
+});
