@@ -213,6 +213,18 @@ describe('this workspace\'s task graph, as Nx itself computes it', () => {
     expect(JSON.parse(specs.stdout)).toContain('spec-semops-data');
   }, 120_000);
 
+  /** The files Nx hashes for a task, as it computes them. */
+  const inputFiles = (task: string) => {
+    const r = nx(['show', 'target', 'inputs', task, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { files: string[] }).files;
+  };
+
+  it('cli:build hashes examples/, which it copies into dist/ (a cached build never ships a stale example)', () => {
+    const files = inputFiles('cli:build');
+    expect(files).toEqual(expect.arrayContaining(['examples/semops-data/berth.yaml', 'examples/semops-dx-orchestrator/ecosystem.yaml', 'examples/semops-dx-orchestrator/ports.yaml']));
+  }, 120_000);
+
   it('runs validate-ecosystem of the bundled ecosystem before every app builds, cached on the manifest, the registry and both members\' specs', () => {
     // The CLI's, as Nx computes it, is checked above; the other apps declare the same.
     for (const app of ['api', 'ui']) {
