@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,6 +224,25 @@ describe('this workspace\'s task graph, as Nx itself computes it', () => {
     const files = inputFiles('cli:build');
     expect(files).toEqual(expect.arrayContaining(['examples/semops-data/berth.yaml', 'examples/semops-dx-orchestrator/ecosystem.yaml', 'examples/semops-dx-orchestrator/ports.yaml']));
   }, 120_000);
+
+  it('a test that runs another project\'s code lives in that project, so nx affected selects it when the code changes', () => {
+    const affected = (file: string, target: string) => {
+      const r = nx(['show', 'projects', '--affected', `--files=${file}`, '-t', target, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as string[];
+    };
+    // The bad-input corpus through the built CLI, wherever it lives: a CLI change must select its project.
+    const testFiles = ['packages', 'apps', 'tools'].flatMap((d) => readdirSync(join(root, d)).flatMap((p) => ['src', 'test'].flatMap((sub) => {
+      const dir = join(root, d, p, sub);
+      return existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.test\.tsx?$/.test(f)).map((f) => `${d}/${p}/${sub}/${f}`) : [];
+    })));
+    const corpusThroughCli = testFiles.filter((f) => f !== 'tools/nx-berth/test/plugin.test.ts' && readFileSync(join(root, f), 'utf8').includes('the bad-input corpus, through the real CLI'));
+    expect(corpusThroughCli).toHaveLength(1);
+    const owner = (JSON.parse(readFileSync(join(root, corpusThroughCli[0]!.split('/').slice(0, 2).join('/'), 'package.json'), 'utf8')) as { nx: { name: string } }).nx.name;
+    expect(affected('apps/cli/src/exit-codes.ts', 'test')).toContain(owner);
+    // The dashboard's browser tests build apps/ui: a UI change must select them.
+    expect(affected('apps/ui/src/main.tsx', 'e2e')).toContain('ui');
+  }, 180_000);
 
   it('runs validate-ecosystem of the bundled ecosystem before every app builds, cached on the manifest, the registry and both members\' specs', () => {
     // The CLI's, as Nx computes it, is checked above; the other apps declare the same.
