@@ -42,3 +42,12 @@ describe('every published package ships its build and no tests', () => {
     expect(paths.filter((p) => /(^|\/)test\/|\.test\.tsx?$|^src\//.test(p))).toEqual([]);
   }, 60_000);
 });
+
+describe('the packages name each other by caret ranges', () => {
+  const versions = new Map(manifests.map((m) => [m.pkg.name, m.pkg.version]));
+  it.each(manifests.map((m) => [m.pkg.name, m] as const))('%s: every @berth/* dependency and peer is ^<its version>', (_name, { pkg }) => {
+    const ranges = (['dependencies', 'peerDependencies', 'devDependencies', 'optionalDependencies'] as const).flatMap((field) => Object.entries(pkg[field] ?? {}).filter(([dep]) => versions.has(dep)).map(([dep, range]) => [field, dep, range]));
+    // An exact pin (0.1.0) makes a patch release of @berth/spec an invalid tree or a second copy of it.
+    expect(ranges.filter(([, dep, range]) => range !== `^${versions.get(dep!)}`)).toEqual([]);
+  });
+});
