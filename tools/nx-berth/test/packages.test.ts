@@ -51,3 +51,34 @@ describe('the packages name each other by caret ranges', () => {
     expect(ranges.filter(([, dep, range]) => range !== `^${versions.get(dep!)}`)).toEqual([]);
   });
 });
+
+/** Whether an installed package carries its own declarations (else a consumer needs @types/<name>). */
+function shipsTypes(dep: string): boolean {
+  const dir = join(root, 'node_modules', dep);
+  const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { types?: string; typings?: string; exports?: unknown };
+  return !!(pj.types || pj.typings || JSON.stringify(pj.exports ?? '').includes('"types"') || existsSync(join(dir, 'index.d.ts')));
+}
+
+describe('the public declarations of every published package resolve from what it declares', () => {
+  const built = published.filter((m) => existsSync(join(root, m.folder, 'dist')));
+  it.each(built.map((m) => [m.pkg.name, m] as const))('%s: each package its .d.ts files import is a dependency (with its @types where it has no types of its own)', (_name, { folder, pkg }) => {
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const imported = new Set<string>();
+    for (const f of readdirSync(join(root, folder, 'dist'), { recursive: true }) as string[]) {
+      if (!f.endsWith('.d.ts')) continue;
+      for (const m of readFileSync(join(root, folder, 'dist', f), 'utf8').matchAll(/(?:from |import\()'([^.'][^']*)'/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:')) continue;
+        imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+    imported.delete(pkg.name);
+    const missing = [...imported].flatMap((dep) => {
+      if (!declared.has(dep)) return [dep];
+      if (dep.startsWith('@berth/') || shipsTypes(dep)) return [];
+      const types = `@types/${dep.startsWith('@') ? dep.slice(1).replace('/', '__') : dep}`;
+      return declared.has(types) ? [] : [types];
+    });
+    expect(missing).toEqual([]);
+  });
+});
