@@ -30,7 +30,8 @@ const createNodesV2 = [
   `**/{${SPEC},${MANIFEST}}`,
   async (files, options, context) => {
     const opts = options ?? {};
-    return files.map((file) => [file, { projects: { [dirname(file)]: basename(file) === MANIFEST ? ecosystemProject(file, opts, context) : specProject(file, opts, context) } }]);
+    const names = projectNames(files.map((f) => dirname(f)), context);
+    return files.map((file) => [file, { projects: { [dirname(file)]: { ...(basename(file) === MANIFEST ? ecosystemProject(file, opts, context) : specProject(file, opts, context)), ...names(dirname(file)) } } }]);
   },
 ];
 
@@ -38,13 +39,25 @@ const createNodesV2 = [
 const VALIDATOR = { dependentTasksOutputFiles: '**/*.js', transitive: true };
 
 /**
- * A folder without its own package.json or project.json becomes a project named after it.
- * @param {string} root @param {{ workspaceRoot: string }} context
+ * A folder without its own package.json or project.json becomes a project named after it: `spec-<folder>`, or, when
+ * two such folders share a name (deploy/staging/web, deploy/prod/web), `spec-<path>` from the workspace root with
+ * `/` as `-` (spec-deploy-staging-web), so Nx never sees one name defined twice.
+ * @param {string[]} roots every matched folder @param {{ workspaceRoot: string }} context
+ * @returns {(root: string) => { name?: string }}
  */
-function nameFor(root, context) {
-  const absRoot = join(context.workspaceRoot, root);
-  const isOwnProject = existsSync(join(absRoot, 'package.json')) || existsSync(join(absRoot, 'project.json'));
-  return isOwnProject ? {} : { name: `spec-${basename(root) === '.' ? 'root' : basename(root)}` };
+function projectNames(roots, context) {
+  const bare = [...new Set(roots)].filter((root) => {
+    const absRoot = join(context.workspaceRoot, root);
+    return !(existsSync(join(absRoot, 'package.json')) || existsSync(join(absRoot, 'project.json')));
+  });
+  const short = (/** @type {string} */ root) => (root === '.' ? 'root' : basename(root));
+  /** @type {Map<string, number>} */ const count = new Map();
+  for (const root of bare) count.set(short(root), (count.get(short(root)) ?? 0) + 1);
+  return (root) => {
+    if (!bare.includes(root)) return {};
+    const name = count.get(short(root)) === 1 ? short(root) : root.split('\\').join('/').replace(/\//g, '-');
+    return { name: `spec-${name}` };
+  };
 }
 
 /** @param {string} file @param {BerthPluginOptions} opts @param {{ workspaceRoot: string }} context */
@@ -74,7 +87,7 @@ function specProject(file, opts, context) {
     outputs: [],
     metadata: { description: `berth: check ${check === 'ports' ? 'the ports against the port registry' : 'the env schema and its conventions'}`, technologies: ['berth'] },
   });
-  return { root, tags: [opts.tag ?? 'berth-spec'], targets: { [portsTarget]: target('ports'), [envTarget]: target('env') }, ...nameFor(root, context) };
+  return { root, tags: [opts.tag ?? 'berth-spec'], targets: { [portsTarget]: target('ports'), [envTarget]: target('env') } };
 }
 
 /** @param {string} file @param {BerthPluginOptions} opts @param {{ workspaceRoot: string }} context */
@@ -88,7 +101,7 @@ function ecosystemProject(file, opts, context) {
     outputs: [],
     metadata: { description: 'berth: check every member repo of the ecosystem against the registry and each other', technologies: ['berth'] },
   };
-  return { root, tags: [opts.ecosystemTag ?? 'berth-ecosystem'], targets: { [opts.validateEcosystemTargetName ?? 'validate-ecosystem']: target }, ...nameFor(root, context) };
+  return { root, tags: [opts.ecosystemTag ?? 'berth-ecosystem'], targets: { [opts.validateEcosystemTargetName ?? 'validate-ecosystem']: target } };
 }
 
 module.exports = { createNodesV2 };

@@ -51,6 +51,18 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
     expect(nodes['lonely/berth.yaml']).toMatchObject({ root: 'lonely', name: 'spec-lonely', tags: ['berth-spec'] });
   });
 
+  it('names two bare folders that share a name by their paths, so Nx never sees one project name twice', async () => {
+    for (const env of ['staging', 'prod']) {
+      mkdirSync(join(ws, 'deploy', env, 'web'), { recursive: true });
+      writeFileSync(join(ws, 'deploy', env, 'web', 'berth.yaml'), `berth: 1\nrepo: { name: web-${env} }\n`);
+    }
+    const nodes = await infer(['deploy/staging/web/berth.yaml', 'deploy/prod/web/berth.yaml', 'lonely/berth.yaml', 'apps/web/berth.yaml']);
+    expect(nodes['deploy/staging/web/berth.yaml']!.name).toBe('spec-deploy-staging-web');
+    expect(nodes['deploy/prod/web/berth.yaml']!.name).toBe('spec-deploy-prod-web');
+    expect(nodes['lonely/berth.yaml']!.name).toBe('spec-lonely'); // a unique name stays as it was
+    expect(nodes['apps/web/berth.yaml']!.name).toBeUndefined(); // its package.json names it, whatever the others are called
+  });
+
   it('caches validate-ports on the spec and the registry it names, validate-env on the spec alone', async () => {
     const web = (await infer(['apps/web/berth.yaml']))['apps/web/berth.yaml']!;
     expect(web.targets['validate-ports']!.inputs).toEqual(['{projectRoot}/berth.yaml', '{workspaceRoot}/infra/ports.yaml', { dependentTasksOutputFiles: '**/*.js', transitive: true }]);
