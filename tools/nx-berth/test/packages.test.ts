@@ -82,3 +82,14 @@ describe('the public declarations of every published package resolve from what i
     expect(missing).toEqual([]);
   });
 });
+
+describe('every tsc build clears its dist/ first', () => {
+  type Scripts = { scripts?: { build?: string } };
+  const tscBuilds = manifests.filter((m) => /\btsc -p tsconfig\.lib\.json/.test((m.pkg as Scripts).scripts?.build ?? ''));
+  it.each(tscBuilds.map((m) => [m.pkg.name, m] as const))('%s', (_name, { pkg }) => {
+    // tsc never deletes: a removed source's .js/.d.ts would stay, be cached by Nx as the build's output and be packed.
+    const build = (pkg as Scripts).scripts!.build!;
+    expect(build.indexOf("rmSync('dist'")).toBeGreaterThanOrEqual(0);
+    expect(build.indexOf("rmSync('dist'")).toBeLessThan(build.indexOf('tsc -p'));
+  });
+});
