@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Headless Chromium for the dashboard's browser tests (apps/api/test/*.e2e.test.ts), driven by
+# Headless Chromium for the dashboard's browser tests (apps/ui/test/*.e2e.test.ts), driven by
 # playwright-core at /usr/bin/chromium; playwright's own browser download does not work here.
 # Debian's package is `chromium` (bookworm: 150.x); fonts-dejavu-core gives the screenshots real glyphs.
 # Idempotent: apt_install skips installed packages.

@@ -1,45 +1,32 @@
 // @ts-check
-const { dirname, isAbsolute, join, relative, resolve } = require('node:path');
+const { dirname, join, relative, resolve } = require('node:path');
 const { statSync } = require('node:fs');
 const { readYaml, registryRef } = require('./registry-ref.cjs');
+const { fileInputs, sh } = require('./file-inputs.cjs');
 
 /** Includes nest at most this deep (as @berth/ecosystem's MAX_INCLUDE_DEPTH). */
 const MAX_INCLUDE_DEPTH = 8;
 
 /** @typedef {string | { externalDependencies: string[] } | { runtime: string }} Input */
 
-/** A word for `sh -c`: single-quoted. */
-const sh = (/** @type {string} */ s) => `'${s.replace(/'/g, "'\\''")}'`;
-
-/**
- * Hashes files outside the workspace (repos cloned beside it) by their contents: Nx hashes only the workspace's
- * files, and a member repo is usually a sibling of the orchestrator's. No single quote inside: it is one sh word.
- */
-const HASH_FILES = "const c=require(\"node:crypto\").createHash(\"sha256\");for(const f of process.argv.slice(1)){c.update(f+\"\\0\");try{c.update(require(\"node:fs\").readFileSync(f))}catch{c.update(\"missing\")}}console.log(c.digest(\"hex\"))";
-
 /**
  * What validate-ecosystem is cached on, read from the manifest as @berth/ecosystem finds things: the manifest; the
  * registry it names (default ports.yaml; a file, or an npm package as an external dependency); every member's spec:
  * a path (a folder's berth.yaml, or the file), an npm package (an external dependency), a git ref (the commit it
  * resolves to now, a runtime input); and the manifests it includes, found the same way, with their members. Files
- * outside the workspace are hashed by their contents in one runtime input. A manifest that does not parse gives
- * itself as its only input: the validator says what is wrong.
+ * outside the workspace are hashed by their contents in one runtime input (fileInputs: the plugin's one rule for
+ * that). A manifest that does not parse gives itself as its only input: the validator says what is wrong.
  * @param {string} manifestPath absolute
  * @param {string} workspaceRoot
  * @returns {Input[]}
  */
 function ecosystemInputs(manifestPath, workspaceRoot) {
-  /** @type {Set<string>} */ const files = new Set();
-  /** @type {Set<string>} */ const outside = new Set();
+  /** @type {Set<string>} */ const paths = new Set();
   /** @type {Set<string>} */ const packages = new Set();
   /** @type {Set<string>} */ const refs = new Set();
   /** @type {Set<string>} */ const seen = new Set();
   const fromRoot = (/** @type {string} */ abs) => relative(workspaceRoot, abs).split('\\').join('/');
-  const addFile = (/** @type {string} */ abs) => {
-    const rel = fromRoot(abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) outside.add(rel);
-    else files.add(`{workspaceRoot}/${rel}`);
-  };
+  const addFile = (/** @type {string} */ abs) => void paths.add(abs);
   /** Where a member or include is: a path (folder or file), a package, or a git ref. */
   const source = (/** @type {unknown} */ entry, /** @type {string} */ dir, /** @type {string} */ defaultFile, /** @type {(path: string) => void} */ onPath) => {
     if (!entry || typeof entry !== 'object') return;
@@ -67,11 +54,12 @@ function ecosystemInputs(manifestPath, workspaceRoot) {
     for (const include of list(manifest.include)) source(include, dir, 'ecosystem.yaml', (p) => visit(p, depth + 1, false));
   };
   visit(manifestPath, 0, true);
+  const { files, outside } = fileInputs(paths, workspaceRoot);
   /** @type {Input[]} */
   const inputs = [...files];
   if (packages.size) inputs.push({ externalDependencies: [...packages].sort() });
   for (const command of refs) inputs.push({ runtime: command });
-  if (outside.size) inputs.push({ runtime: `node -e ${sh(HASH_FILES)} ${[...outside].map(sh).join(' ')}` });
+  inputs.push(...outside);
   return inputs;
 }
 

@@ -12,13 +12,14 @@
  * Another repo gets the same graph by installing @berth/spec and @berth/nx-plugin and adding
  * `{ "plugin": "@berth/nx-plugin" }` to nx.json's plugins.
  */
-const { dirname, join, basename, relative } = require('node:path');
+const { dirname, join, basename, resolve } = require('node:path');
 const { existsSync } = require('node:fs');
 
 const SPEC = 'berth.yaml';
 const MANIFEST = 'ecosystem.yaml';
 const { ecosystemInputs } = require('./ecosystem-inputs.cjs');
 const { registryOf } = require('./registry-ref.cjs');
+const { fileInputs } = require('./file-inputs.cjs');
 
 /**
  * @typedef {{ validatePortsTargetName?: string, validateEnvTargetName?: string, validateEcosystemTargetName?: string, command?: string, ecosystemCommand?: string, tag?: string, ecosystemTag?: string }} BerthPluginOptions
@@ -29,7 +30,8 @@ const createNodesV2 = [
   `**/{${SPEC},${MANIFEST}}`,
   async (files, options, context) => {
     const opts = options ?? {};
-    return files.map((file) => [file, { projects: { [dirname(file)]: basename(file) === MANIFEST ? ecosystemProject(file, opts, context) : specProject(file, opts, context) } }]);
+    const names = projectNames(files.map((f) => dirname(f)), context);
+    return files.map((file) => [file, { projects: { [dirname(file)]: { ...(basename(file) === MANIFEST ? ecosystemProject(file, opts, context) : specProject(file, opts, context)), ...names(dirname(file)) } } }]);
   },
 ];
 
@@ -37,13 +39,25 @@ const createNodesV2 = [
 const VALIDATOR = { dependentTasksOutputFiles: '**/*.js', transitive: true };
 
 /**
- * A folder without its own package.json or project.json becomes a project named after it.
- * @param {string} root @param {{ workspaceRoot: string }} context
+ * A folder without its own package.json or project.json becomes a project named after it: `spec-<folder>`, or, when
+ * two such folders share a name (deploy/staging/web, deploy/prod/web), `spec-<path>` from the workspace root with
+ * `/` as `-` (spec-deploy-staging-web), so Nx never sees one name defined twice.
+ * @param {string[]} roots every matched folder @param {{ workspaceRoot: string }} context
+ * @returns {(root: string) => { name?: string }}
  */
-function nameFor(root, context) {
-  const absRoot = join(context.workspaceRoot, root);
-  const isOwnProject = existsSync(join(absRoot, 'package.json')) || existsSync(join(absRoot, 'project.json'));
-  return isOwnProject ? {} : { name: `spec-${basename(root) === '.' ? 'root' : basename(root)}` };
+function projectNames(roots, context) {
+  const bare = [...new Set(roots)].filter((root) => {
+    const absRoot = join(context.workspaceRoot, root);
+    return !(existsSync(join(absRoot, 'package.json')) || existsSync(join(absRoot, 'project.json')));
+  });
+  const short = (/** @type {string} */ root) => (root === '.' ? 'root' : basename(root));
+  /** @type {Map<string, number>} */ const count = new Map();
+  for (const root of bare) count.set(short(root), (count.get(short(root)) ?? 0) + 1);
+  return (root) => {
+    if (!bare.includes(root)) return {};
+    const name = count.get(short(root)) === 1 ? short(root) : root.split('\\').join('/').replace(/\//g, '-');
+    return { name: `spec-${name}` };
+  };
 }
 
 /** @param {string} file @param {BerthPluginOptions} opts @param {{ workspaceRoot: string }} context */
@@ -58,7 +72,11 @@ function specProject(file, opts, context) {
   /** @type {(string | import('nx/src/config/workspace-json-project-json').InputDefinition)[]} */
   const portsInputs = [`{projectRoot}/${SPEC}`];
   const registry = registryOf(join(context.workspaceRoot, file));
-  if (registry && 'path' in registry) portsInputs.push(`{workspaceRoot}/${relative(context.workspaceRoot, join(absRoot, registry.path)).split('\\').join('/')}`);
+  // A registry outside the workspace (../orchestrator/ports.yaml) is hashed by its contents, as validate-ecosystem's files.
+  if (registry && 'path' in registry) {
+    const { files, outside } = fileInputs([resolve(absRoot, registry.path)], context.workspaceRoot);
+    portsInputs.push(...files, ...outside);
+  }
   if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
   portsInputs.push(VALIDATOR);
   const target = (/** @type {'ports' | 'env'} */ check) => ({
@@ -69,7 +87,7 @@ function specProject(file, opts, context) {
     outputs: [],
     metadata: { description: `berth: check ${check === 'ports' ? 'the ports against the port registry' : 'the env schema and its conventions'}`, technologies: ['berth'] },
   });
-  return { root, tags: [opts.tag ?? 'berth-spec'], targets: { [portsTarget]: target('ports'), [envTarget]: target('env') }, ...nameFor(root, context) };
+  return { root, tags: [opts.tag ?? 'berth-spec'], targets: { [portsTarget]: target('ports'), [envTarget]: target('env') } };
 }
 
 /** @param {string} file @param {BerthPluginOptions} opts @param {{ workspaceRoot: string }} context */
@@ -83,7 +101,7 @@ function ecosystemProject(file, opts, context) {
     outputs: [],
     metadata: { description: 'berth: check every member repo of the ecosystem against the registry and each other', technologies: ['berth'] },
   };
-  return { root, tags: [opts.ecosystemTag ?? 'berth-ecosystem'], targets: { [opts.validateEcosystemTargetName ?? 'validate-ecosystem']: target }, ...nameFor(root, context) };
+  return { root, tags: [opts.ecosystemTag ?? 'berth-ecosystem'], targets: { [opts.validateEcosystemTargetName ?? 'validate-ecosystem']: target } };
 }
 
 module.exports = { createNodesV2 };

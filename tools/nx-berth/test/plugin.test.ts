@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,18 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
     expect(nodes['lonely/berth.yaml']).toMatchObject({ root: 'lonely', name: 'spec-lonely', tags: ['berth-spec'] });
   });
 
+  it('names two bare folders that share a name by their paths, so Nx never sees one project name twice', async () => {
+    for (const env of ['staging', 'prod']) {
+      mkdirSync(join(ws, 'deploy', env, 'web'), { recursive: true });
+      writeFileSync(join(ws, 'deploy', env, 'web', 'berth.yaml'), `berth: 1\nrepo: { name: web-${env} }\n`);
+    }
+    const nodes = await infer(['deploy/staging/web/berth.yaml', 'deploy/prod/web/berth.yaml', 'lonely/berth.yaml', 'apps/web/berth.yaml']);
+    expect(nodes['deploy/staging/web/berth.yaml']!.name).toBe('spec-deploy-staging-web');
+    expect(nodes['deploy/prod/web/berth.yaml']!.name).toBe('spec-deploy-prod-web');
+    expect(nodes['lonely/berth.yaml']!.name).toBe('spec-lonely'); // a unique name stays as it was
+    expect(nodes['apps/web/berth.yaml']!.name).toBeUndefined(); // its package.json names it, whatever the others are called
+  });
+
   it('caches validate-ports on the spec and the registry it names, validate-env on the spec alone', async () => {
     const web = (await infer(['apps/web/berth.yaml']))['apps/web/berth.yaml']!;
     expect(web.targets['validate-ports']!.inputs).toEqual(['{projectRoot}/berth.yaml', '{workspaceRoot}/infra/ports.yaml', { dependentTasksOutputFiles: '**/*.js', transitive: true }]);
@@ -80,6 +92,33 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
     expect(Object.keys(web.targets)).toEqual(['ports', 'env']);
     expect(web.tags).toEqual(['infra']);
     expect(web.targets.ports!.command).toBe('npx berth-spec ports berth.yaml');
+  });
+});
+
+describe('validate-ports with a registry outside the workspace (registry: ../orchestrator/ports.yaml, as the README shows)', () => {
+  let outer: string;
+  let ws: string;
+  beforeAll(() => {
+    outer = mkdtempSync(join(tmpdir(), 'berth-nx-outside-'));
+    ws = join(outer, 'acme-app');
+    mkdirSync(join(outer, 'orchestrator'), { recursive: true });
+    mkdirSync(ws);
+    writeFileSync(join(outer, 'orchestrator/ports.yaml'), 'registry: 1\nports:\n  - { port: 8080, repo: acme-app, service: web }\n');
+    writeFileSync(join(ws, 'berth.yaml'), 'berth: 1\nrepo: { name: acme-app }\nregistry: ../orchestrator/ports.yaml\n');
+  });
+  afterAll(() => rmSync(outer, { recursive: true, force: true }));
+
+  it('hashes the registry by its contents (a runtime input), never as a {workspaceRoot}/.. path Nx ignores', async () => {
+    const node = Object.values((await createNodesV2[1](['berth.yaml'], {}, { workspaceRoot: ws }))[0]![1].projects)[0]!;
+    const inputs = node.targets['validate-ports']!.inputs as ({ runtime?: string } | string)[];
+    expect(inputs.filter((i) => typeof i === 'string' && i.includes('..'))).toEqual([]);
+    expect(inputs).toEqual(['{projectRoot}/berth.yaml', { runtime: expect.stringMatching(/^node -e '.*' '\.\.\/orchestrator\/ports\.yaml'$/) }, { dependentTasksOutputFiles: '**/*.js', transitive: true }]);
+    const run = () => execFileSync('sh', ['-c', (inputs[1] as { runtime: string }).runtime], { cwd: ws, encoding: 'utf8' }).trim();
+    const before = run();
+    expect(run()).toBe(before);
+    // The orchestrator gives 8080 to another repo: the hash changes, so Nx runs the check again instead of replaying "ports ok".
+    writeFileSync(join(outer, 'orchestrator/ports.yaml'), 'registry: 1\nports:\n  - { port: 8080, repo: billing, service: api }\n');
+    expect(run()).not.toBe(before);
   });
 });
 
@@ -185,6 +224,37 @@ describe('this workspace\'s task graph, as Nx itself computes it', () => {
     const specs = nx(['show', 'projects', '--with-target', 'validate-ports', '--json']);
     expect(JSON.parse(specs.stdout)).toContain('spec-semops-data');
   }, 120_000);
+
+  /** The files Nx hashes for a task, as it computes them. */
+  const inputFiles = (task: string) => {
+    const r = nx(['show', 'target', 'inputs', task, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { files: string[] }).files;
+  };
+
+  it('cli:build hashes examples/, which it copies into dist/ (a cached build never ships a stale example)', () => {
+    const files = inputFiles('cli:build');
+    expect(files).toEqual(expect.arrayContaining(['examples/semops-data/berth.yaml', 'examples/semops-dx-orchestrator/ecosystem.yaml', 'examples/semops-dx-orchestrator/ports.yaml']));
+  }, 120_000);
+
+  it('a test that runs another project\'s code lives in that project, so nx affected selects it when the code changes', () => {
+    const affected = (file: string, target: string) => {
+      const r = nx(['show', 'projects', '--affected', `--files=${file}`, '-t', target, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as string[];
+    };
+    // The bad-input corpus through the built CLI, wherever it lives: a CLI change must select its project.
+    const testFiles = ['packages', 'apps', 'tools'].flatMap((d) => readdirSync(join(root, d)).flatMap((p) => ['src', 'test'].flatMap((sub) => {
+      const dir = join(root, d, p, sub);
+      return existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.test\.tsx?$/.test(f)).map((f) => `${d}/${p}/${sub}/${f}`) : [];
+    })));
+    const corpusThroughCli = testFiles.filter((f) => f !== 'tools/nx-berth/test/plugin.test.ts' && readFileSync(join(root, f), 'utf8').includes('the bad-input corpus, through the real CLI'));
+    expect(corpusThroughCli).toHaveLength(1);
+    const owner = (JSON.parse(readFileSync(join(root, corpusThroughCli[0]!.split('/').slice(0, 2).join('/'), 'package.json'), 'utf8')) as { nx: { name: string } }).nx.name;
+    expect(affected('apps/cli/src/exit-codes.ts', 'test')).toContain(owner);
+    // The dashboard's browser tests build apps/ui: a UI change must select them.
+    expect(affected('apps/ui/src/main.tsx', 'e2e')).toContain('ui');
+  }, 180_000);
 
   it('runs validate-ecosystem of the bundled ecosystem before every app builds, cached on the manifest, the registry and both members\' specs', () => {
     // The CLI's, as Nx computes it, is checked above; the other apps declare the same.

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { isTraversal } from './static-routes.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultUiDir, isTraversal } from './static-routes.js';
 
 describe('isTraversal', () => {
   it('catches dot segments however encoded, backslashes and NUL', () => {
@@ -10,5 +14,48 @@ describe('isTraversal', () => {
   });
   it('lets ordinary paths through', () => {
     for (const p of ['/', '/index.html', '/assets/index-3f2a.js', '/api/services?x=..', '/a..b/c']) expect(isTraversal(p), p).toBe(false);
+  });
+});
+
+describe('defaultUiDir: berth\'s own dashboard, found from berth\'s files, never from the working directory', () => {
+  let tmp: string;
+  const write = (path: string, text = '') => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+  };
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'berth-ui-dir-'));
+    // An adopter's Nx repo with an app of its own named ui, and berth installed from npm (no @berth/ui beside it).
+    write(join(tmp, 'acme/apps/ui/package.json'), '{ "name": "ui" }');
+    write(join(tmp, 'acme/apps/ui/dist/index.html'), '<title>ACME customer portal</title>');
+    write(join(tmp, 'acme/node_modules/@berth/api/dist/routes/static-routes.js'));
+    write(join(tmp, 'acme/node_modules/@berth/cli/dist/chunks/serve.mjs'));
+    // The same layout with a built @berth/ui installed beside the API.
+    write(join(tmp, 'with-ui/node_modules/@berth/api/dist/routes/static-routes.js'));
+    write(join(tmp, 'with-ui/node_modules/@berth/ui/package.json'), '{ "name": "@berth/ui" }');
+    write(join(tmp, 'with-ui/node_modules/@berth/ui/dist/index.html'), '<title>berth</title>');
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('an installed berth run in a repo holding apps/ui/dist does not serve that repo\'s app', () => {
+    const cwd = process.cwd();
+    process.chdir(join(tmp, 'acme'));
+    try {
+      expect(defaultUiDir(join(tmp, 'acme/node_modules/@berth/api/dist/routes'))).toBeUndefined();
+      expect(defaultUiDir(join(tmp, 'acme/node_modules/@berth/cli/dist/chunks'))).toBeUndefined();
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('finds @berth/ui beside the installed API', () => {
+    expect(defaultUiDir(join(tmp, 'with-ui/node_modules/@berth/api/dist/routes'))).toBe(join(tmp, 'with-ui/node_modules/@berth/ui/dist'));
+  });
+
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  it.skipIf(!existsSync(join(root, 'apps/ui/dist/index.html')))('in the berth workspace: apps/ui/dist, from the API\'s sources, its build and the CLI bundle', () => {
+    const ui = join(root, 'apps/ui/dist');
+    expect(defaultUiDir()).toBe(ui);
+    for (const from of ['apps/api/dist/routes', 'apps/cli/dist', 'apps/cli/dist/chunks']) expect(defaultUiDir(join(root, from)), from).toBe(ui);
   });
 });

@@ -1,13 +1,31 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
-/** Where the built dashboard is: beside the API's sources, or beside the CLI bundle that embeds them. */
-export function defaultUiDir(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, '../../../ui/dist'), resolve(here, '../../ui/dist'), resolve(here, '../../../../apps/ui/dist'), resolve(process.cwd(), 'apps/ui/dist')];
-  return candidates.find((d) => existsSync(join(d, 'index.html')));
+/**
+ * Where berth's built dashboard is: the `@berth/ui` package (apps/ui in the workspace, or an installed
+ * node_modules/@berth/ui) beside the folder of the API's module or of the CLI bundle that embeds it, found from this
+ * module's own path only. Never from the working directory, and never a `ui` folder that is not @berth/ui: run in
+ * another repo, an app of its own named ui is not berth's dashboard. Undefined when there is none.
+ * @param from the module's folder (the default); a parameter for tests
+ */
+export function defaultUiDir(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  // apps/api/{src,dist}/routes, apps/cli/dist[/chunks], node_modules/@berth/{api,cli}/dist/...: @berth/ui's folder is
+  // a sibling of the package's folder, at most four levels up.
+  for (let dir = from, up = 0; up < 5; up++, dir = dirname(dir)) {
+    const ui = join(dir, 'ui');
+    if (isBerthUi(ui) && existsSync(join(ui, 'dist', 'index.html'))) return join(ui, 'dist');
+  }
+  return undefined;
+}
+
+function isBerthUi(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === '@berth/ui';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -34,7 +52,7 @@ export function isTraversal(url: string): boolean {
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>berth</title>
 <body style="font-family:system-ui;max-width:40rem;margin:3rem auto">
-<h1>berth</h1><p>The dashboard is not built yet: run <code>npx nx run ui:build</code>, then restart <code>berth serve</code>.</p>
+<h1>berth</h1><p>The dashboard is not built: this berth has no built <code>@berth/ui</code> beside it (in the berth repository, run <code>npx nx run ui:build</code>, then restart <code>berth serve</code>).</p>
 <p>The API answers meanwhile: <a href="/health">/health</a>, <a href="/api/services">/api/services</a>, <a href="/docs">/docs</a>, <a href="/metrics">/metrics</a>.</p>`;
 
 /** The dashboard's files, and the index page for client-side routes. Path traversal is a 404. */
