@@ -54,11 +54,14 @@ function reportError(err: unknown, out: Output): number {
   }
   if (isAbort(err)) {
     out.note('berth: interrupted');
+    // a script that asked for JSON reads every ending from stdout, this one too
+    if (out.json) out.writeJson({ ok: false, error: { code: 'ERR_BERTH_INTERRUPTED', message: 'interrupted' } });
     return ExitCode.Interrupted;
   }
   // Anything else is a bug in berth: say so in one line, with the stack only when asked for.
   const e = err as Error;
   out.note(out.paint.red(`berth: internal error: ${e?.message ?? String(err)} (this is a bug; set BERTH_DEBUG=1 for the stack)`));
+  if (out.json) out.writeJson({ ok: false, error: { code: 'ERR_BERTH_INTERNAL', message: `internal error: ${e?.message ?? String(err)} (this is a bug)` } });
   if (process.env.BERTH_DEBUG) out.note(String(e?.stack));
   return ExitCode.Internal;
 }

@@ -84,6 +84,32 @@ describe('concurrent writers: every registration that says it succeeded is in th
     const again = spawnSync(process.execPath, [bin, 'ports', 'register', 'api'], { cwd: repo, encoding: 'utf8', env: ENV });
     expect(again.status).toBe(0);
   }, 60_000);
+
+  it('Ctrl-C while waiting for the lock: exit 130, nothing written, and with --json the ending on stdout too', async () => {
+    const repo = join(dir, 'impatient');
+    mkdirSync(repo);
+    writeFileSync(join(repo, 'berth.yaml'), 'berth: 1\nrepo: { name: impatient }\nregistry: ../orchestrator/ports.yaml\nservices:\n  api:\n    ports: [42300]\n');
+    const registry = join(dir, 'orchestrator', 'ports.yaml');
+    const before = readFileSync(registry, 'utf8');
+    writeFileSync(`${registry}.lock`, JSON.stringify({ pid: process.pid, hostname: hostname(), since: new Date().toISOString(), command: 'berth ports register web', nonce: 'test' }));
+    try {
+      const child = spawn(process.execPath, [bin, 'ports', 'register', 'api', '--json'], { cwd: repo, env: { ...ENV, BERTH_LOCK_TIMEOUT: '30' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      // berth waits for the lock (30 s) with the signals caught; --json prints no progress, so give it time to get there
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(130);
+      expect(JSON.parse(stdout)).toEqual({ ok: false, error: { code: 'ERR_BERTH_INTERRUPTED', message: 'interrupted' } });
+      expect(stderr).toContain('berth: interrupted');
+      expect(readFileSync(registry, 'utf8')).toBe(before);
+    } finally {
+      rmSync(`${registry}.lock`, { force: true });
+    }
+  }, 60_000);
 });
 
 const disk = fullDisk(512);
