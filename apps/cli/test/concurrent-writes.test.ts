@@ -85,6 +85,31 @@ describe('concurrent writers: every registration that says it succeeded is in th
     expect(again.status).toBe(0);
   }, 60_000);
 
+  it('compose -o, import compose -o and mcp --register wait for a lock as long as BERTH_LOCK_TIMEOUT says, and name the holder', async () => {
+    const repo = join(dir, 'exporter');
+    mkdirSync(repo);
+    writeFileSync(join(repo, 'berth.yaml'), 'berth: 1\nrepo: { name: exporter }\nservices:\n  api:\n    image: img:1\n');
+    writeFileSync(join(repo, 'compose.yaml'), 'services:\n  api:\n    image: img:1\n');
+    const holder = JSON.stringify({ pid: process.pid, hostname: hostname(), since: new Date().toISOString(), command: 'berth compose', nonce: 'test' });
+    for (const [args, target] of [
+      [['compose', '-o', 'out.yaml'], 'out.yaml'],
+      [['import', 'compose', '-o', 'imported.yaml'], 'imported.yaml'],
+      [['mcp', '--register'], '.mcp.json'],
+    ] as const) {
+      writeFileSync(join(repo, `${target}.lock`), holder);
+      try {
+        const started = Date.now();
+        const r = await berth([...args], repo, { BERTH_LOCK_TIMEOUT: '0.5' });
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stderr, args.join(' ')).toContain(`is locked by pid ${process.pid} ("berth compose", since `);
+        expect(r.stderr, args.join(' ')).toContain('; waited 500 ms\n');
+        expect(Date.now() - started, args.join(' ')).toBeLessThan(8000);
+      } finally {
+        rmSync(join(repo, `${target}.lock`), { force: true });
+      }
+    }
+  }, 60_000);
+
   it('Ctrl-C while waiting for the lock: exit 130, nothing written, and with --json the ending on stdout too', async () => {
     const repo = join(dir, 'impatient');
     mkdirSync(repo);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BerthError, SPEC_FILE_NAME, displayPath, updateFileLocked } from '@berth/spec';
+import { BerthError, SPEC_FILE_NAME, displayPath, updateFileLocked, type FileLockOptions } from '@berth/spec';
 
 /** How a client starts a stdio server, as `.mcp.json` holds it. */
 export interface McpServerEntry {
@@ -55,7 +55,7 @@ function sameEntry(a: unknown, b: McpServerEntry): boolean {
  * only when something changes, never when it does not parse or was changed meanwhile by a tool that takes
  * no lock. Two berths registering at once cannot lose an entry; the user's file is never lost or half-written.
  */
-export async function registerMcpServer(path: string, name: string, entry: McpServerEntry, file = path): Promise<Registration> {
+export async function registerMcpServer(path: string, name: string, entry: McpServerEntry, file = path, lock: FileLockOptions = {}): Promise<Registration> {
   let registration: Registration = { action: 'unchanged', kept: [] };
   await updateFileLocked(
     path,
@@ -70,7 +70,7 @@ export async function registerMcpServer(path: string, name: string, entry: McpSe
       const indent = /^( +|\t)"/m.exec(before ?? '')?.[1] ?? '  ';
       return `${JSON.stringify({ ...json, mcpServers: servers }, null, indent)}\n`;
     },
-    { display: file, purpose: `registering ${name}` },
+    { ...lock, display: file, purpose: `registering ${name}` },
   );
   return registration;
 }
@@ -79,10 +79,10 @@ export async function registerMcpServer(path: string, name: string, entry: McpSe
  * berth in `dir/.mcp.json` (what `berth mcp --register` and `berth init` do). `spec` is the spec's path relative
  * to `dir`; the entry names it only when berth would not find it from there by itself.
  */
-export async function registerBerth(dir: string, options: { spec?: string; allowWrite?: boolean; cwd?: string } = {}): Promise<Registration & { file: string; entry: McpServerEntry }> {
+export async function registerBerth(dir: string, options: { spec?: string; allowWrite?: boolean; cwd?: string; lock?: FileLockOptions } = {}): Promise<Registration & { file: string; entry: McpServerEntry }> {
   const path = join(dir, '.mcp.json');
   const file = displayPath(path, options.cwd);
   const spec = options.spec && options.spec !== SPEC_FILE_NAME ? options.spec : undefined;
   const entry = berthServerEntry({ ...(options.allowWrite ? { allowWrite: true } : {}), ...(spec ? { spec } : {}) });
-  return { ...(await registerMcpServer(path, 'berth', entry, file)), file, entry };
+  return { ...(await registerMcpServer(path, 'berth', entry, file, options.lock)), file, entry };
 }

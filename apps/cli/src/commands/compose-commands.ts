@@ -60,7 +60,9 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
         if (errors.length || !result.yaml) {
           throw new BerthError('ERR_BERTH_COMPOSE_IMPORT', 'the Compose files cannot be imported', { problems: result.problems });
         }
-        if (opts.output) await writeFileAtomic(resolve(ctx.cwd, opts.output), result.yaml, { force: !!opts.force, display: opts.output });
+        const { yaml } = result;
+        const output = opts.output;
+        if (output) await ctx.waitingForLock((lock) => writeFileAtomic(resolve(ctx.cwd, output), yaml, { ...lock, force: !!opts.force, display: output }));
         if (ctx.json) {
           ctx.out.writeJson({ ok: true, spec: result.spec, warnings, ...(opts.output ? { output: opts.output } : {}), ...(result.envFile ? { envFile: result.envFile } : {}) });
           return ExitCode.Ok;
@@ -90,7 +92,7 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
         const common = { raw: ws.specLoaded.source?.value, specDir, outDir: outPath ? dirname(outPath) : specDir };
         const result = opts.swarm ? exportStack(ws.spec, { ...common, profiles: opts.profile, env: ctx.env }) : exportCompose(ws.spec, common);
         if (result.problems.some((p) => p.severity === 'error')) throw new BerthError('ERR_BERTH_PROFILES', 'the selected services cannot be deployed', { problems: result.problems });
-        if (outPath) await writeFileAtomic(outPath, result.yaml, { force: !!opts.force, display: opts.output! });
+        if (outPath) await ctx.waitingForLock((lock) => writeFileAtomic(outPath, result.yaml, { ...lock, force: !!opts.force, display: opts.output! }));
         if (ctx.json) {
           ctx.out.writeJson({ ok: true, compose: result.compose, warnings: result.problems, ...(opts.output ? { output: opts.output } : {}) });
           return ExitCode.Ok;

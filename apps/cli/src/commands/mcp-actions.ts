@@ -99,7 +99,7 @@ export async function register(ctx: CliContext, allowWrite: boolean): Promise<nu
   const { path: specPath, bundled } = ctx.resolveSpecPath();
   const named = !!ctx.options.spec;
   const dir = bundled || named ? ctx.cwd : dirname(specPath);
-  const { file, entry, ...result } = await registerBerth(dir, { allowWrite, cwd: ctx.cwd, ...(named ? { spec: relative(dir, specPath).split('\\').join('/') } : {}) });
+  const { file, entry, ...result } = await ctx.waitingForLock((lock) => registerBerth(dir, { allowWrite, cwd: ctx.cwd, lock, ...(named ? { spec: relative(dir, specPath).split('\\').join('/') } : {}) }));
   if (ctx.json) ctx.out.writeJson({ ok: true, file, server: 'berth', action: result.action, entry, kept: result.kept });
   else {
     const said = { added: 'added berth to', updated: 'updated berth in', unchanged: 'berth is already registered in' }[result.action];
@@ -116,7 +116,7 @@ export async function register(ctx: CliContext, allowWrite: boolean): Promise<nu
 export async function registerForInit(ctx: CliContext, specPath: string): Promise<{ json: Record<string, unknown>; text: string }> {
   const dir = dirname(specPath);
   try {
-    const r = await registerBerth(dir, { spec: basename(specPath), cwd: ctx.cwd });
+    const r = await ctx.waitingForLock((lock) => registerBerth(dir, { spec: basename(specPath), cwd: ctx.cwd, lock }));
     const text = r.action === 'unchanged' ? `${r.file}: berth is registered already` : `${r.file}: ${r.action === 'added' ? 'added' : 'updated'} berth, so MCP clients of this project can ask it (berth mcp)${r.kept.length ? `; kept ${r.kept.join(', ')}` : ''}`;
     return { json: { file: r.file, action: r.action, kept: r.kept }, text };
   } catch (err) {
