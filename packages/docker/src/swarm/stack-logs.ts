@@ -1,6 +1,7 @@
 import { BerthError } from '@berth/spec';
 import type { Engine } from '../engine/connect.js';
 import { STACK_NAMESPACE } from '../labels.js';
+import { followLog } from '../ops/follow-log.js';
 import { LogFrames } from '../ops/log-frames.js';
 import type { LogLine } from '../ops/logs.js';
 import { SwarmApi } from './swarm-api.js';
@@ -10,8 +11,8 @@ export const DEFAULT_FOLLOW_TAIL = 100;
 
 /**
  * The logs of the stack's services (all, or the named ones), every task's lines, tagged with the
- * service. With `follow`, streams from the last `tail` lines (default 100) until the signal aborts or
- * every service's stream ends.
+ * service. With `follow`, streams from the last `tail` lines (default 100) until every service's stream
+ * ends (see followLog: an engine lost mid-follow fails with "went away", an abort with an AbortError).
  */
 export async function stackLogs(
   engine: Engine,
@@ -36,23 +37,7 @@ export async function stackLogs(
         return;
       }
       const stream = await swarm.serviceLogs(s.ID, { follow: true, ...(tail !== undefined ? { tail } : {}) });
-      await new Promise<void>((resolve) => {
-        const end = () => {
-          frames.flush();
-          options.signal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          stream.destroy();
-          end();
-        };
-        if (options.signal?.aborted) return onAbort();
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        stream.on('data', (chunk: Buffer) => frames.push(chunk));
-        stream.on('end', end);
-        stream.on('close', end);
-        stream.on('error', end);
-      });
+      await followLog(stream, frames, { endpoint: engine.endpoint, what: `GET /services/${s.ID}/logs`, signal: options.signal });
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -34,6 +34,11 @@ export interface SecondEngine extends AsyncDisposable {
   freeze(): Promise<void>;
   /** SIGCONT. Safe to call when not frozen; call it in `finally`. */
   thaw(): void;
+  /**
+   * SIGKILL: dockerd dies mid-call, as a crashed daemon would, and its connections reset. Resolves once it has
+   * exited. Its containerd, shims and containers live on until `stop()` ends them.
+   */
+  kill(): Promise<void>;
   /** Whether it was made a single-node swarm. */
   swarm: boolean;
   /** Stops dockerd (and its containers, leaving its swarm first), unmounts what it left and removes its directory. */
@@ -110,6 +115,40 @@ async function allThreadsStopped(pid: number): Promise<void> {
   throw new Error(`dockerd (pid ${pid}) did not stop within 5 s of SIGSTOP`);
 }
 
+/**
+ * Ends what a killed dockerd left running: every process whose command line names `dir` (its containerd, the
+ * containers' shims) and everything under them (the containers' processes), deepest first. Nothing else.
+ */
+async function killOrphans(dir: string): Promise<void> {
+  const procs = await Promise.all(
+    (await readdir('/proc').catch(() => [] as string[]))
+      .filter((p) => /^\d+$/.test(p))
+      .map(async (p) => {
+        const cmd = await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '');
+        const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
+        return { pid: Number(p), ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), ours: cmd.includes(`${dir}/`) };
+      }),
+  );
+  const doomed = new Set(procs.filter((p) => p.ours && p.pid !== process.pid).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (doomed.has(p.pid) || !doomed.has(p.ppid)) continue;
+      doomed.add(p.pid);
+      grew = true;
+    }
+  }
+  for (const pid of [...doomed].reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  const until = Date.now() + 5_000;
+  while ([...doomed].some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** Mount points dockerd left under `dir` (its netns, overlay mounts), deepest first. */
 async function mountsUnder(dir: string): Promise<string[]> {
   const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
@@ -181,6 +220,7 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
   );
   closeSync(log);
   let frozen = false;
+  let killed = false;
   const engine: SecondEngine = {
     endpoint,
     socketPath,
@@ -197,6 +237,12 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
       if (frozen && child.exitCode === null) process.kill(child.pid!, 'SIGCONT');
       frozen = false;
     },
+    async kill() {
+      engine.thaw();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited(child, 5_000);
+      killed = true;
+    },
     swarm: false,
     async stop() {
       engine.thaw();
@@ -208,6 +254,7 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
           await exited(child, 5_000);
         }
       }
+      if (killed) await killOrphans(dir);
       for (const mount of await mountsUnder(dir)) spawnSync('umount', ['-l', mount]);
       spawnSync('ip', ['link', 'del', bridge]);
       await rm(dir, { recursive: true, force: true });

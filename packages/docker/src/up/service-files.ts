@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync } from 'node:fs';
 import path from 'node:path';
-import { makeDirs, writeFileAtomic, type FileObjectReference, type Problem, type Service } from '@berth/spec';
+import { BerthError, makeDirs, unwritableReason, writeFileAtomic, type FileObjectReference, type Problem, type Service } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import type { DesiredInput } from './desired.js';
 
@@ -81,13 +81,33 @@ export function serviceObjectMounts(name: string, service: Service, input: Desir
 /**
  * Writes the secrets' and configs' files, atomically, in folders only this user can enter (0700): the
  * container sees each file read-only with Compose's default mode (0444), other users of the host see nothing.
+ * `up` cannot go on without them, so a cache folder that cannot take them (read-only, full, a file in the way)
+ * is one line naming the file and why, ERR_BERTH_WRITE (exit 2), before anything is made on the engine.
  */
 export function writeObjectFiles(files: ObjectFile[]): void {
   for (const file of files) {
     const dir = path.dirname(file.path);
-    makeDirs(dir, 0o700);
-    chmodSync(path.dirname(dir), 0o700);
-    chmodSync(dir, 0o700);
-    writeFileAtomic(file.path, file.text, { mode: 0o444 });
+    try {
+      makeDirs(dir, 0o700);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      // mkdir's ENOENT under a folder that exists (/proc, some FUSE mounts) is the file system refusing, not a missing parent
+      const why = e.code === 'ENOENT' ? 'the file system does not let a folder be made there' : unwritableReason(err);
+      throw writeError(file, `cannot make the folder ${e.path ?? dir} (${why})`, err);
+    }
+    try {
+      chmodSync(path.dirname(dir), 0o700);
+      chmodSync(dir, 0o700);
+      writeFileAtomic(file.path, file.text, { mode: 0o444 });
+    } catch (err) {
+      throw writeError(file, unwritableReason(err), err);
+    }
   }
+}
+
+function writeError(file: ObjectFile, why: string, cause: unknown): BerthError {
+  return new BerthError('ERR_BERTH_WRITE', `cannot write ${file.path}: ${why}`, {
+    cause,
+    hint: 'berth writes the files of environment: secrets and content: configs under its cache folder ($XDG_CACHE_HOME/berth, else ~/.cache/berth); point XDG_CACHE_HOME at a folder it can write',
+  });
 }

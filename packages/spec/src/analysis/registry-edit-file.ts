@@ -40,12 +40,8 @@ export async function registerPortsInFile(input: RegisterPortsInput): Promise<Re
       }
       const reparsed = parseRegistry(after, input.registryFile);
       if (!reparsed.value || hasErrors(reparsed.problems)) throw new Error(`the edited registry would not be valid: ${reparsed.problems[0]?.message}`);
-      // every allocation that was there is still there, in its order: an edit only adds
-      const before = registry.value.ports.map((p) => JSON.stringify(p));
-      const kept = reparsed.value.ports.map((p) => JSON.stringify(p)).filter((p) => before.includes(p));
-      if (kept.join('\n') !== before.join('\n') || reparsed.value.ports.length !== before.length + plan.add.length) {
-        throw new Error(`the edited registry would not hold every allocation it held before (${before.length} + ${plan.add.length} expected, ${reparsed.value.ports.length} found)`);
-      }
+      const lost = editLostEntries(registry.value.ports, reparsed.value.ports, plan.add.length);
+      if (lost) throw new Error(`the edited registry would not hold every allocation it held before (${lost})`);
       return after;
     },
     { display: input.registryFile, purpose: `registering ${input.spec.spec.repo.name}/${input.service}'s ports`, ...pickLock(input) },
@@ -55,4 +51,18 @@ export async function registerPortsInFile(input: RegisterPortsInput): Promise<Re
 
 function pickLock(input: RegisterPortsInput): FileLockOptions {
   return { ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}), ...(input.signal ? { signal: input.signal } : {}), ...(input.onWait ? { onWait: input.onWait } : {}), ...(input.onLocked ? { onLocked: input.onLocked } : {}) };
+}
+
+/**
+ * The post-edit check of a registration: every allocation that was there is still there, in its order, and exactly
+ * `added` more are there (an edit only adds). Undefined when that holds, else what is wrong. Linear in the registry's
+ * size (a Set of the entries as JSON): it runs under the registry's lock, where a scan per entry (20,000 entries: some
+ * 200 million string compares, 4 s of CPU) kept every other registration waiting.
+ */
+export function editLostEntries(before: readonly unknown[], after: readonly unknown[], added: number): string | undefined {
+  const was = before.map((p) => JSON.stringify(p));
+  const had = new Set(was);
+  const kept = after.map((p) => JSON.stringify(p)).filter((p) => had.has(p));
+  if (kept.join('\n') === was.join('\n') && after.length === before.length + added) return undefined;
+  return `${before.length} + ${added} expected, ${after.length} found`;
 }

@@ -87,16 +87,30 @@ export function namedLockFile(name: string, env: NodeJS.ProcessEnv = process.env
 /**
  * This user's directory for named locks, created (mode 0700) when missing. A directory under the shared
  * tmpdir is refused when it is not ours or is a symbolic link: another user must not be able to plant it.
+ * One that cannot be made (a file planted in its place, a read-only or full tmpdir) is refused the same way,
+ * with why: ERR_BERTH_LOCK_DIR, exit 2.
  */
 export function runtimeLockDir(env: NodeJS.ProcessEnv = process.env): string {
   const uid = process.getuid?.();
   const runtime = env.XDG_RUNTIME_DIR && isOwnDir(env.XDG_RUNTIME_DIR, uid) ? join(env.XDG_RUNTIME_DIR, 'berth') : join(tmpdir(), `berth-${uid ?? 'user'}`);
-  makeDirs(runtime, 0o700);
-  if (!isOwnDir(runtime, uid)) {
-    throw new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
-  }
+  const notOurs = (cause?: unknown) =>
+    new BerthError('ERR_BERTH_LOCK_DIR', `${runtime} is not a directory owned by this user; berth keeps its locks there`, { cause, hint: `remove it, or set XDG_RUNTIME_DIR to a directory of yours` });
+  const made = (dir: string) => {
+    try {
+      makeDirs(dir, 0o700);
+    } catch (err) {
+      // a file (or a link to one) in its place is the planted case the ownership check refuses
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR' && !isOwnDir(runtime, uid)) throw notOurs(err);
+      throw new BerthError('ERR_BERTH_LOCK_DIR', `${(err as NodeJS.ErrnoException).path ?? dir} cannot be made (${unwritableReason(err)}); berth keeps its locks there`, {
+        cause: err,
+        hint: 'set XDG_RUNTIME_DIR (or TMPDIR) to a directory of yours that berth can write',
+      });
+    }
+  };
+  made(runtime);
+  if (!isOwnDir(runtime, uid)) throw notOurs();
   const dir = join(runtime, 'locks');
-  makeDirs(dir, 0o700);
+  made(dir);
   return dir;
 }
 

@@ -3,6 +3,7 @@ import { BerthError } from '../problem.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { makeDirs } from './make-dirs.js';
 import { notAFile, readFileIfExists, replaceBlocker, unwritableReason } from './not-a-file.js';
+import { removeOrphanTemps } from './orphan-temps.js';
 import { writeFileAtomic, writeTarget } from './write-file-atomic.js';
 
 /**
@@ -90,6 +91,8 @@ export async function updateFileLocked(named: string, update: (current: string |
       // atomic write needs only the folder's permission, and would quietly override the file's
       const blocked = replaceBlocker(path);
       if (blocked) throw new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: ${blocked}`);
+      // a berth killed mid-write (kill -9) left its temporary file beside this one; under the lock, it is nobody's now
+      removeOrphanTemps(path);
       try {
         // A file that was not there is created with link semantics: one that appeared meanwhile is not replaced.
         writeFileAtomic(path, after, { overwrite: before !== undefined });

@@ -37,6 +37,19 @@ export function writeTarget(path: string): string {
   throw Object.assign(new Error(`${path}: too many levels of symbolic links`), { code: 'ELOOP', path });
 }
 
+/** The temporary file of one atomic write of `path`, beside it: `.<name>.<pid>.<8 hex digits>.tmp`. */
+export function atomicTempFile(path: string, pid: number = process.pid): string {
+  return join(dirname(path), `.${basename(path)}.${pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** The pid of the writer whose atomic write of `path` the file NAME (in the same folder) is the temporary file of; undefined for any other name. */
+export function atomicTempWriter(path: string, name: string): number | undefined {
+  const prefix = `.${basename(path)}.`;
+  if (!name.startsWith(prefix)) return undefined;
+  const m = /^([1-9]\d{0,9})\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
  * Writes `text` to `path` so that a reader sees either the old file or the whole new one, never half:
  * a temporary file in the same directory, flushed, then renamed over the target (or, when not
@@ -48,7 +61,7 @@ export function writeFileAtomic(linkOrPath: string, text: string, options: Write
   // a link whose folder is missing is no link yet: the target's folder is the one to make
   const path = writeTarget(linkOrPath);
   if (options.mkdir) makeDirs(dirname(path));
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
+  const tmp = atomicTempFile(path);
   const mode = options.mode ?? (existsSync(path) ? statSync(path).mode & 0o777 : 0o644);
   let fd: number | undefined;
   try {
