@@ -47,6 +47,16 @@ describe('importDevcontainer', () => {
     ]);
     expect(r.devcontainer.gpu).toEqual({});
   });
+
+  it('says of every runArgs entry but the GPU flags that it is not carried, at its place, a flag with its value once', () => {
+    const r = imported('{\n  "image": "x",\n  "runArgs": ["--gpus", "all", "--network=host", "--shm-size", "8g", "--init"]\n}\n');
+    expect(r.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^devcontainer.json:3:32: warning: runArgs "--network=host" is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it \(a devcontainer on the host network shares its ports with the host/),
+      'devcontainer.json:3:50: warning: runArgs "--shm-size 8g" is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it',
+      'devcontainer.json:3:70: warning: runArgs "--init" is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it',
+    ]);
+    expect(r.devcontainer.gpu).toEqual({});
+  });
 });
 
 describe('importDevcontainer: what the Dev Containers CLI could not start, and what must not reach the spec', () => {

@@ -2,7 +2,7 @@ import type { BerthSpec, DevcontainerBuild, DevcontainerCompose, LifecycleComman
 import { dockerfileBaseImage } from '@berth/docker/dockerfile';
 import { devcontainerRuntime, looksSecret } from '@berth/spec';
 import { HOST_PORT_RE, type DevcontainerJson, type PortAttributes } from './config-schema.js';
-import { gpuAskOf, type GpuAsk } from './gpu-request.js';
+import { gpuAskOf, gpuRunArgIndices, type GpuAsk } from './gpu-request.js';
 import type { JsoncDocument } from './jsonc.js';
 
 /** A forwarded port, as it lands in the spec: a port of a service that runs in the devcontainer. */
@@ -97,6 +97,16 @@ export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument,
   if (config.postCreateCommand !== undefined) dc.postCreateCommand = config.postCreateCommand;
   if (config.features && Object.keys(config.features).length) dc.features = config.features;
   if ((config as Record<string, unknown>).appPort !== undefined) warn(['appPort'], 'devcontainer-app-port', 'appPort publishes ports with `docker run -p`; berth carries only forwardPorts (the Dev Containers spec recommends them)');
+  // nothing is dropped silently: berth reads the GPU flags of runArgs, and says so of every other one
+  const gpuFlags = new Set(gpuRunArgIndices(config.runArgs));
+  (config.runArgs ?? []).forEach((arg, i) => {
+    if (gpuFlags.has(i)) return;
+    const value = /^--[a-z-]+$/.test(arg) && i + 1 < config.runArgs!.length && !config.runArgs![i + 1]!.startsWith('-');
+    if (i > 0 && !gpuFlags.has(i - 1) && /^--[a-z-]+$/.test(config.runArgs![i - 1]!) && !arg.startsWith('-')) return; // the value of the flag before, warned with it
+    const shown = value ? `${arg} ${config.runArgs![i + 1]}` : arg;
+    const network = /^--(network|net)(=|$)/.test(arg) ? ' (a devcontainer on the host network shares its ports with the host: say it in the spec with a runtime on a `mode: host` network)' : '';
+    warn(['runArgs', i], 'devcontainer-run-arg', `runArgs ${JSON.stringify(shown)} is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it${network}`);
+  });
 
   const forwards: ForwardImport[] = [];
   const taken = new Set(Object.keys(options.spec?.services ?? {}));
