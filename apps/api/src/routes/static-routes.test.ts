@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,9 +53,15 @@ describe('defaultUiDir: berth\'s own dashboard, found from berth\'s files, never
   });
 
   const root = fileURLToPath(new URL('../../../../', import.meta.url));
-  it.skipIf(!existsSync(join(root, 'apps/ui/dist/index.html')))('in the berth workspace: apps/ui/dist, from the API\'s sources, its build and the CLI bundle', () => {
-    const ui = join(root, 'apps/ui/dist');
-    expect(defaultUiDir()).toBe(ui);
-    for (const from of ['apps/api/dist/routes', 'apps/cli/dist', 'apps/cli/dist/chunks']) expect(defaultUiDir(join(root, from)), from).toBe(ui);
+  it("in the berth workspace: apps/ui/dist, from the API's sources, its build and the CLI bundle", () => {
+    // the workspace's layout, built: the real apps/ui is @berth/ui, beside apps/api and apps/cli
+    expect(JSON.parse(readFileSync(join(root, 'apps/ui/package.json'), 'utf8')).name).toBe('@berth/ui');
+    write(join(tmp, 'ws/apps/ui/package.json'), '{ "name": "@berth/ui" }');
+    write(join(tmp, 'ws/apps/ui/dist/index.html'), '<title>berth</title>');
+    const ui = join(tmp, 'ws/apps/ui/dist');
+    for (const from of ['apps/api/src/routes', 'apps/api/dist/routes', 'apps/cli/dist', 'apps/cli/dist/chunks']) expect(defaultUiDir(join(tmp, 'ws', from)), from).toBe(ui);
+    // not built yet: no dashboard, and the API says so
+    rmSync(join(tmp, 'ws/apps/ui/dist'), { recursive: true });
+    expect(defaultUiDir(join(tmp, 'ws/apps/api/src/routes'))).toBeUndefined();
   });
 });
