@@ -52,3 +52,13 @@ describe('GLOBAL_INFRASTRUCTURE.md: How Repos Connect', () => {
     expect(row(p['GLOBAL_INFRASTRUCTURE.md'], 'web | Data MCP')).toBe('| web | Data MCP | stdio (`data`) | MCP server of data, registered in `.mcp.json` or `~/.claude.json` |');
   });
 });
+
+describe('GLOBAL_INFRASTRUCTURE.md: Members', () => {
+  it("names each member's owner and version, as a catalog's system page does, and a dash where the spec says none", async () => {
+    const { pages: p } = await pages({ data: DATA.replace(/repo: \{ name: data/, 'repo: { name: data, owner: data-team, version: 2.4.0') });
+    const global = p['GLOBAL_INFRASTRUCTURE.md'];
+    expect(global).toContain('| Repo | Purpose | Owner | Role | Status | Version | Owns (ports) | Spec |');
+    expect(row(global, '`data`')).toMatch(/^\| `data` \| [^|]* \| data-team \| owner \| [A-Z]+ \| 2\.4\.0 \| /);
+    expect(row(global, '`web`')).toMatch(/^\| `web` \| [^|]* \| — \| \w+ \| [A-Z]+ \| — \| /);
+  });
+});

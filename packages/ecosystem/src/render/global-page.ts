@@ -33,9 +33,10 @@ function membersTable(ctx: PageContext): string[] {
       .filter(([, s]) => s.ports?.length)
       .map(([id, s]) => `${s.name ?? id} (${(s.ports ?? []).map((p) => formatSpan(p.host) + (p.protocol === 'udp' ? '/udp' : '')).join(', ')})`);
     const purpose = m.entry?.description ?? m.spec.repo.description ?? '';
-    return [code(m.repo), purpose, m.spec.repo.role, m.spec.repo.status.toUpperCase(), owns.join(', ') || '—', memberSourceText(ctx, m)];
+    // who to ask and which version, as a catalog's system page shows them (repo.owner, repo.version)
+    return [code(m.repo), purpose, m.spec.repo.owner ?? '—', m.spec.repo.role, m.spec.repo.status.toUpperCase(), m.spec.repo.version ?? '—', owns.join(', ') || '—', memberSourceText(ctx, m)];
   });
-  return rows.length ? table(['Repo', 'Purpose', 'Role', 'Status', 'Owns (ports)', 'Spec'], rows) : ['*(no members)*'];
+  return rows.length ? table(['Repo', 'Purpose', 'Owner', 'Role', 'Status', 'Version', 'Owns (ports)', 'Spec'], rows) : ['*(no members)*'];
 }
 
 function sharedTable(ctx: PageContext): string[] {
