@@ -46,7 +46,7 @@ const TLS_FAILURES: [RegExp, (where: string) => string][] = [
 ];
 
 function tlsFailure(code: string | undefined, message: string, where: string): string | undefined {
-  const reason = `${code?.startsWith('ERR_SSL_') ? code : ''} ${/SSL routines:[^:]*:([^:\n]+)/.exec(message)?.[1] ?? ''} ${/key too weak|md too weak/i.exec(message)?.[0] ?? ''}`;
+  const reason = `${code?.startsWith('ERR_SSL_') ? code : ''} ${tlsText(message)}`;
   return TLS_FAILURES.find(([pattern]) => pattern.test(reason))?.[1](where);
 }
 

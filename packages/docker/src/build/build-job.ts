@@ -188,12 +188,8 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
 
   const shmSize = build.shmSize === undefined ? undefined : parseSize(build.shmSize);
   if (build.shmSize !== undefined && shmSize === undefined) return fail('build-shm-size', `shmSize ${JSON.stringify(build.shmSize)} is not a size`, ['shmSize'], 'write bytes or a size such as 512m or 2gb');
-  const hostErrors: Problem[] = [];
-  const extraHosts = engineExtraHosts(build.extraHosts, at('extraHosts'), hostErrors) ?? [];
-  if (hostErrors.length) {
-    problems.push(...hostErrors.map((p) => ({ ...p, message: `service "${name}": build: ${p.message}` })));
-    return undefined;
-  }
+  const extraHosts = engineExtraHosts(build.extraHosts, { field: at('extraHosts'), who: `service "${name}": build` }, problems);
+  if (!extraHosts.ok) return undefined;
   const inProject = within(input.projectDir, contextDir) !== undefined || path.resolve(input.projectDir) === contextDir;
   return {
     service: name,
@@ -208,7 +204,7 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
     cacheFrom: build.cacheFrom ?? [],
     ...(build.network !== undefined ? { network: build.network } : {}),
     ...(shmSize !== undefined ? { shmSize } : {}),
-    extraHosts,
+    extraHosts: extraHosts.hosts ?? [],
     noCache: !!build.noCache,
     pull: !!build.pull,
     ...(build.platforms?.length === 1 ? { platform: build.platforms[0]! } : {}),

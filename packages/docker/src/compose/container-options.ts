@@ -1,5 +1,5 @@
 import { parseSize } from '@berth/spec';
-import { scalarText, type ComposeMap } from './model.js';
+import { composeFlag, scalarText, type ComposeMap } from './model.js';
 
 /** Compose's true/false service fields that are container options, and the spec's names for them. */
 const FLAGS: Record<string, string> = { init: 'init', tty: 'tty', stdin_open: 'stdinOpen', read_only: 'readOnly', privileged: 'privileged' };
@@ -8,7 +8,6 @@ const OTHERS: Record<string, string> = { hostname: 'hostname', cap_add: 'capAdd'
 
 export const CONTAINER_FLAGS = Object.keys(FLAGS);
 
-const flag = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
 
 /**
  * One of Compose's container options (hostname, init, tty, stdin_open, read_only, privileged, cap_add, cap_drop,
@@ -17,7 +16,7 @@ const flag = (v: unknown): boolean | undefined => (v === true || v === 'true' ? 
  */
 export function convertContainerOption(key: string, value: unknown, written: unknown): { ok: true; field: string; value: unknown } | { ok: false; why: string } {
   if (key in FLAGS) {
-    const b = flag(value);
+    const b = composeFlag(value);
     return b === undefined ? { ok: false, why: 'is not true or false' } : { ok: true, field: FLAGS[key]!, value: b };
   }
   const field = OTHERS[key]!;

@@ -17,6 +17,11 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 /** A string of a scalar (numbers and booleans as YAML writes them); undefined for anything else. */
+/** A Compose true/false as written (a boolean, or the text true/false); undefined for anything else. */
+export function composeFlag(v: unknown): boolean | undefined {
+  return v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+}
+
 export function scalarText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);

@@ -1,4 +1,4 @@
-import { isMap, scalarText, type ComposeMap } from './model.js';
+import { composeFlag, isMap, scalarText, type ComposeMap } from './model.js';
 import { entriesAsMap } from './list-entries.js';
 import { hasReference, unescapeDollars } from './references.js';
 import type { FieldContext } from './service-fields.js';
@@ -23,7 +23,6 @@ const NOT_YET: Record<string, string> = {
 /** The Compose camelCase name of each carried build field, for export. */
 export const BUILD_FIELDS: Record<string, string> = { ...TEXT, ...LISTS, ...MAPS, ...FLAGS, args: 'args', shm_size: 'shmSize' };
 
-const flag = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
 
 /**
  * `build` as the spec carries it: a context string as written, or the long form with Compose's fields
@@ -75,7 +74,7 @@ export function convertBuild(resolved: unknown, written: unknown, ctx: FieldCont
       if (entries.every(([, x]) => x !== undefined) && (isMap(written) || Array.isArray(written))) out[key === 'args' ? 'args' : MAPS[key]!] = Object.fromEntries(entries);
       else keep(key, 'is not a map of text');
     } else if (key in FLAGS) {
-      const b = flag(v);
+      const b = composeFlag(v);
       if (b !== undefined) out[FLAGS[key]!] = b;
       else keep(key, 'is not true or false');
       if (b !== undefined && hasReference(written)) kept[key] = written;

@@ -1,12 +1,11 @@
 import { extraHostAddress, parseDuration } from '@berth/spec';
-import { isMap, scalarText, type ComposeMap, type DocPath } from './model.js';
+import { composeFlag, isMap, scalarText, type ComposeMap, type DocPath } from './model.js';
 import { asMap, splitEntry } from './merge.js';
 import { entriesAsMap, resolvedName } from './list-entries.js';
 import type { FieldContext } from './service-fields.js';
 import { hasReference } from './references.js';
 
 const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
-const bool = (v: unknown): boolean | undefined => (v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined);
 
 /** `depends_on` (list or map): a list when every dependency is a plain start, else the map with conditions. */
 export function convertDependsOn(value: unknown, ctx: FieldContext, services: ReadonlySet<string>): string[] | ComposeMap | undefined {
@@ -16,7 +15,7 @@ export function convertDependsOn(value: unknown, ctx: FieldContext, services: Re
     const at = [...ctx.path, 'depends_on', dep];
     if (!services.has(dep)) {
       // Compose refuses a dependency on a service no file defines, unless it is `required: false`
-      if (bool(isMap(raw) ? raw.required : undefined) ?? true) {
+      if (composeFlag(isMap(raw) ? raw.required : undefined) ?? true) {
         ctx.sink.error(at, `service "${dep}" is not defined in any of the files; Compose refuses it (define it, or mark the dependency required: false)`, 'compose-depends-undefined');
         continue;
       }
@@ -30,8 +29,8 @@ export function convertDependsOn(value: unknown, ctx: FieldContext, services: Re
       ctx.sink.warn([...at, 'condition'], `"${condition}" is not a Compose condition; service_started is used`);
       condition = 'service_started';
     }
-    const required = bool(spec.required) ?? true;
-    const restart = bool(spec.restart) ?? false;
+    const required = composeFlag(spec.required) ?? true;
+    const restart = composeFlag(spec.restart) ?? false;
     if (condition !== 'service_started' || !required || restart) plain = false;
     deps[dep] = { condition, ...(required ? {} : { required: false }), ...(restart ? { restart: true } : {}) };
   }

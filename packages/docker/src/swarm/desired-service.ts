@@ -144,12 +144,8 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
   }
   problems.push(...swarmIgnores(name, service, input.apiVersion));
   const image = service.image ?? builtImageName(project, name);
-  const hostErrors: Problem[] = [];
-  const hosts = engineExtraHosts(service.extraHosts, ['services', name, 'extraHosts'], hostErrors, 'swarm');
-  if (hostErrors.length) {
-    problems.push(...hostErrors.map((p) => ({ ...p, message: `service "${name}": ${p.message}` })));
-    return undefined;
-  }
+  const hosts = engineExtraHosts(service.extraHosts, { field: ['services', name, 'extraHosts'], who: `service "${name}"` }, problems, 'swarm');
+  if (!hosts.ok) return undefined;
   const volumes = new Set<string>();
   const { networks, hostNetwork } = attachments(spec, project, name, service);
   const { endpoint, hostPorts } = endpointSpec(name, service, hostNetwork, problems);
@@ -170,7 +166,7 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     HealthCheck: healthConfig(service),
     Secrets: secrets.map((s) => ({ File: s.file, SecretName: s.name })),
     Configs: configs.map((c) => ({ File: c.file, ConfigName: c.name })),
-    ...(hosts ? { Hosts: hosts } : {}),
+    ...(hosts.hosts ? { Hosts: hosts.hosts } : {}),
     ...swarmContainerOptions(service, input.apiVersion),
   };
   const task: Dockerode.ContainerTaskSpec = {

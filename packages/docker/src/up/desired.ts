@@ -229,12 +229,8 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
   }
   // A built image is named as Compose names it, so one `docker compose build` made can be run
   const image = service.image ?? builtImageName(input.project, name);
-  const hostErrors: Problem[] = [];
-  const extraHosts = engineExtraHosts(service.extraHosts, ['services', name, 'extraHosts'], hostErrors);
-  if (hostErrors.length) {
-    problems.push(...hostErrors.map((p) => ({ ...p, message: `service "${name}": ${p.message}` })));
-    return undefined;
-  }
+  const extraHosts = engineExtraHosts(service.extraHosts, { field: ['services', name, 'extraHosts'], who: `service "${name}"` }, problems);
+  if (!extraHosts.ok) return undefined;
   const volumes = new Set<string>();
   const { exposed, bindings, hostPorts, allocates } = ports(name, service);
   const networkMode = serviceNetworkMode(input.spec, service);
@@ -272,7 +268,7 @@ export function desiredContainer(name: string, input: DesiredInput, problems: Pr
       NetworkMode: networkMode ?? networks[0]!.name,
       DeviceRequests: deviceRequests(service),
       // only when set: the hash of a container made before the field existed stays the same
-      ...(extraHosts ? { ExtraHosts: extraHosts } : {}),
+      ...(extraHosts.hosts ? { ExtraHosts: extraHosts.hosts } : {}),
     },
     // The engine API before 1.44 takes one endpoint at create: the others are connected before the start.
     NetworkingConfig: networkMode ? undefined : { EndpointsConfig: { [networks[0]!.name]: { Aliases: [name] } } },

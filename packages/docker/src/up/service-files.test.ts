@@ -3,16 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BerthError } from '@berth/spec';
+import { berthFailureOf as failure } from '@berth/spec/testing';
 import { projectObjectsDir, writeObjectFiles } from './service-files.js';
-
-const failure = (fn: () => void): BerthError => {
-  try {
-    fn();
-  } catch (err) {
-    return err as BerthError;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('writeObjectFiles: the files of environment: secrets and content: configs, under the cache folder', () => {
   let cache: string;

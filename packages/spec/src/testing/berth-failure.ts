@@ -9,3 +9,15 @@ export async function berthFailure(p: Promise<unknown>): Promise<BerthError> {
   if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
   return err;
 }
+
+/** The BerthError `fn` throws; anything else (a return, another error) fails the test. */
+export function berthFailureOf(fn: () => unknown): BerthError {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  if (!(err instanceof BerthError)) throw new Error(`expected a BerthError, got ${String(err)}`);
+  return err;
+}

@@ -2,17 +2,9 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BerthError } from '../problem.js';
+import { berthFailureOf as failure } from '../testing/berth-failure.js';
 import { runtimeLockDir } from './file-lock.js';
 import { scratchDirs } from './scratch-dirs.test-helpers.js';
-
-const failure = (fn: () => unknown): BerthError => {
-  try {
-    fn();
-  } catch (err) {
-    return err as BerthError;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('runtimeLockDir: the folder of named locks (engine projects)', () => {
   const scratch = scratchDirs('berth-runtime-');

@@ -31,7 +31,10 @@ export function list(ctx: CliContext): number {
 /** `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. */
 export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): number {
   // a repo's folder names its berth.yaml, as `berth ecosystem check ../repo` takes it
-  more = more.map((path) => (fileOrDefaultIn(resolve(ctx.cwd, path), SPEC_FILE_NAME) === resolve(ctx.cwd, path) ? path : join(path, SPEC_FILE_NAME)));
+  more = more.map((path) => {
+    const abs = resolve(ctx.cwd, path);
+    return fileOrDefaultIn(abs, SPEC_FILE_NAME) === abs ? path : join(path, SPEC_FILE_NAME);
+  });
   // Where there is no berth.yaml, the specs named are the ones to check: the bundled example is never added to them.
   if (more.length && !ctx.options.spec && !findSpecFile(ctx.cwd)) {
     ctx.options.spec = more[0];
