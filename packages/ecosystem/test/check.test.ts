@@ -50,6 +50,18 @@ describe("each member's spec on its own, as its validate judges it", () => {
     expect(report.problems.every((p) => (p as { repos?: string[] }).repos?.includes('data'))).toBe(true);
     expect(JSON.stringify(report)).not.toContain('PLANTED');
   });
+  it("a devcontainer forward its validate warns of, and an image the engine would refuse: said as its validate says them", async () => {
+    const { report, lines } = await check({
+      data: DATA.replace('  db:\n    ports: [5440]\n', '  db:\n    image: Bad/Image\n    ports: [5440]\n  notebook:\n    runtime: devcontainer\n    ports: [{ host: 8110, protocol: udp }]\n').replace('consumers:', 'devcontainer: { image: berth-test/busybox:1 }\nconsumers:'),
+      registry: REGISTRY.replace('  - { port: 5440, repo: data, service: db }\n', '  - { port: 5440, repo: data, service: db }\n  - { port: 8110, protocol: udp, repo: data, service: notebook }\n'),
+    });
+    expect(lines).toEqual([
+      'data/berth.yaml:8:12: data: service "db": image "Bad/Image" is not an image reference the engine accepts: its name "Bad/Image" has capitals, which an image name cannot have',
+      'data/berth.yaml:12:13: warning: data: the devcontainer does not forward port 8110/udp of notebook: the editor forwards TCP only',
+    ]);
+    expect(report.problems.map((p) => p.code)).toEqual(['image-reference', 'devcontainer-forward-udp']);
+    expect(report.problems.every((p) => (p as { repos?: string[] }).repos?.includes('data'))).toBe(true);
+  });
 });
 
 describe('every per-repo port problem, through @berth/spec\'s port analysis', () => {

@@ -1,4 +1,4 @@
-import { analyzePorts, checkEnvSchema, checkSecretsInSpec, sortProblems, type PortReport, type Problem } from '@berth/spec';
+import { analyzePorts, checkSpecOnItsOwn, sortProblems, type PortReport, type Problem } from '@berth/spec';
 import type { Ecosystem, EcosystemGraph, EcosystemProblem } from '../model.js';
 import { concernedRepos } from './attribution.js';
 import { resolveConnections } from './connections.js';
@@ -34,9 +34,10 @@ export function checkEcosystem(eco: Ecosystem): EcosystemReport {
     ...connections.problems,
     ...checkConsumers(map, usesByTarget(connections.edges)),
     ...checkEnvNaming(map, vars).map((p) => ({ ...p, repos: concernedRepos(p, map) })),
-    // each member's spec on its own, as its berth validate judges it: its env schema, and secrets written into it
-    // (an orchestrator's gate that passed a member committing a token would be no gate); naming runs above
-    ...eco.members.flatMap((m) => [...checkEnvSchema(m.spec, m.file, m.source), ...checkSecretsInSpec(m.spec, m.file, m.source)]).map((p) => ({ ...p, repos: concernedRepos(p, map) })),
+    // each member's spec on its own, as its berth validate judges it: devcontainer forwards, images, env schema and
+    // secrets written into it (an orchestrator's gate that passed a member committing a token would be no gate);
+    // ports and naming run above, across the members
+    ...eco.members.flatMap((m) => checkSpecOnItsOwn(m)).map((p) => ({ ...p, repos: concernedRepos(p, map) })),
     ...checkEnvMeaning(map, vars),
   ].map((p) => named(p, map));
   const order = [...eco.manifests.map((m) => m.file), eco.registry.file, ...eco.members.map((m) => m.file)];

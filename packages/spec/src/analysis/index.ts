@@ -14,7 +14,7 @@ export { freePortRule, portCandidates, type PortCandidatesInput } from './sugges
 export { addRegistryEntries, type NewRegistryEntry } from './registry-edit.js';
 export { planRegistration, type RegistrationPlan } from './plan-registration.js';
 export { registerPortsInFile, type RegisterPortsInput } from './registry-edit-file.js';
-export { validateSpec, sortProblems, type ValidateInput } from './validate.js';
+export { validateSpec, checkSpecOnItsOwn, sortProblems, type ValidateInput } from './validate.js';
 export { checkImageReferences, imageReferenceError, imageReferenceProblem } from './image-reference.js';
 export { canonicalIp, normalizeHostIp, hostIpsOverlap, bindsClash, isLocalHost, isWildcardIp } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';

@@ -19,19 +19,28 @@ export interface ValidateInput {
 
 /**
  * Everything `berth validate` reports beyond what loading already did (schema and references):
- * the ports against the registry and each other, the devcontainer's forwards against Compose's ports, the images
- * it names (checkImageReferences), and what the spec says of its environment (checkSpecEnv).
- * Sorted by file and position so the output reads top to bottom.
+ * the ports against the registry and each other, the env naming conventions, and what it judges of the spec on its
+ * own (checkSpecOnItsOwn). Sorted by file and position so the output reads top to bottom.
  */
 export function validateSpec(input: ValidateInput): Problem[] {
   const { spec, file, source } = input.spec;
   const problems = [
     ...analyzePorts({ specs: [input.spec], registry: input.registry, env: input.env, envOrigins: input.envOrigins }).problems,
-    ...checkDevcontainerForwards(input.spec),
-    ...checkImageReferences(spec, file, source),
-    ...checkSpecEnv(spec, file, source),
+    ...checkSpecOnItsOwn(input.spec),
+    ...checkEnvConventions(spec, file, source),
   ];
   return sortProblems(problems, [file, ...(input.registry ? [input.registry.file] : [])]);
+}
+
+/**
+ * What `berth validate` judges of one spec with neither its registry, nor its env values, nor the conventions it
+ * may inherit: the devcontainer's forwards against Compose's ports, the images it names, its env schema, and
+ * secrets written into it. `berth ecosystem check` runs the same on every member (it judges ports and naming
+ * across the members itself), so a member the orchestrator passes is one its own validate passes.
+ */
+export function checkSpecOnItsOwn(input: SpecInput): Problem[] {
+  const { spec, file, source } = input;
+  return [...checkDevcontainerForwards(input), ...checkImageReferences(spec, file, source), ...checkEnvSchema(spec, file, source), ...checkSecretsInSpec(spec, file, source)];
 }
 
 /**
