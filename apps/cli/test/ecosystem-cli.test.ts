@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DATA, MANIFEST, WEB, makeTree, type Tree } from '@berth/ecosystem/testing';
 import { bin, ensureBuiltCli, root } from './support/built-cli.js';
@@ -125,6 +126,24 @@ describe('berth ecosystem docs', () => {
     expect(notes(r.stderr)).toBe('out/DIAGRAMS.md:1:1: berth:keep x is never closed (add "<!-- /berth:keep x -->")');
     expect(readFileSync(join(tree.root, 'out/PORTS.md'), 'utf8')).toBe(before);
     expect(readdirSync(join(tree.root, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('another berth holding one page past the wait: exit 1 naming the holder, none of the three written', () => {
+    tree = makeTree();
+    const cwd = join(tree.root, 'orchestrator');
+    expect(berth(['ecosystem', 'docs', '--write', 'docs'], cwd).code).toBe(0);
+    const before = Object.fromEntries(['PORTS.md', 'GLOBAL_INFRASTRUCTURE.md', 'DIAGRAMS.md'].map((f) => [f, readFileSync(join(cwd, 'docs', f), 'utf8')]));
+    tree.write('data/berth.yaml', DATA.replace('ports: [5440]', 'ports: [5441]'));
+    tree.write('orchestrator/ports.yaml', readFileSync(join(cwd, 'ports.yaml'), 'utf8').replace('port: 5440', 'port: 5441'));
+    // This test process is the (live) holder of the last page written.
+    writeFileSync(join(cwd, 'docs/DIAGRAMS.md.lock'), JSON.stringify({ pid: process.pid, hostname: hostname(), since: new Date().toISOString(), command: 'berth ecosystem docs', nonce: 'test' }));
+    const r = berth(['ecosystem', 'docs', '--write', 'docs'], cwd, { NO_COLOR: '1', BERTH_LOCK_TIMEOUT: '0.5' });
+    expect(r.code).toBe(1);
+    expect(notes(r.stderr)).toContain(`docs/DIAGRAMS.md is locked by pid ${process.pid} ("berth ecosystem docs", since `);
+    for (const [f, text] of Object.entries(before)) expect(readFileSync(join(cwd, 'docs', f), 'utf8'), f).toBe(text);
+    rmSync(join(cwd, 'docs/DIAGRAMS.md.lock'));
+    expect(berth(['ecosystem', 'docs', '--write', 'docs'], cwd)).toMatchObject({ code: 0, stdout: 'docs/PORTS.md: written\ndocs/GLOBAL_INFRASTRUCTURE.md: written\ndocs/DIAGRAMS.md: written\n' });
+    expect(readdirSync(join(cwd, 'docs')).sort()).toEqual(['DIAGRAMS.md', 'GLOBAL_INFRASTRUCTURE.md', 'PORTS.md']);
   });
 
   it("leaves a team's hand-written page alone unless --force, writing none of the three; an empty folder flag is usage", () => {

@@ -22,7 +22,7 @@ export function specSection(input: DoctorInput): DoctorSection {
     ...(p.hint ? { next: p.hint } : {}),
   }));
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const registry = input.registry ? ` and ${input.registry.file} (${input.registry.value.ports.length} allocations)` : ' (no port registry named)';
+  const registry = input.registry ? ` and ${input.registry.file} (${input.registry.value.ports.length} allocation${input.registry.value.ports.length === 1 ? '' : 's'})` : ' (no port registry named)';
   const summary = errors ? `${errors} error${errors === 1 ? '' : 's'} in ${input.specFile}${input.registry ? ` / ${input.registry.file}` : ''}` : `${input.specFile}${registry} valid${problems.length ? `, ${problems.length} warning${problems.length === 1 ? '' : 's'}` : ''}`;
   return sectionOf('spec', 'Spec and registry', started, summary, findings);
 }

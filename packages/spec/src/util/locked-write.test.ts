@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, lstatSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fullDisk } from '../testing/full-disk.js';
-import { fileExistsError, updateFileLocked, writeFileLocked } from './locked-write.js';
+import { withFileLock } from './file-lock.js';
+import { fileExistsError, updateFileLocked, updateFilesLocked, writeFileLocked } from './locked-write.js';
 import { readFileIfExists } from './not-a-file.js';
 import { scratchDirs } from './scratch-dirs.test-helpers.js';
 
@@ -134,5 +135,72 @@ describe.skipIf(disk.skip)(`a write to a full disk${disk.skip ? ` (skipped: ${di
     });
     expect(readdirSync(disk.dir).sort()).toEqual(['INFRASTRUCTURE.md', 'filler']);
     expect(readFileSync(page, 'utf8')).toBe('the page as it was\n');
+  });
+});
+
+describe('updateFilesLocked: files that belong together', () => {
+  const scratch = scratchDirs('berth-locked-writes-');
+  const pages = (dir: string) => ['PORTS.md', 'DIAGRAMS.md', 'GLOBAL.md'].map((name) => join(dir, name));
+
+  it('another berth holding one file leaves every file as it was, and the lock it waited on is named', async () => {
+    const dir = scratch();
+    const [a, b, c] = pages(dir);
+    for (const f of [a!, b!, c!]) writeFileSync(f, 'old\n');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const holds = new Promise<void>((r) => (holding = r));
+    const holder = withFileLock(b!, async () => {
+      holding();
+      await held;
+    });
+    await holds;
+    const updates = [a!, b!, c!].map((path) => ({ path, display: path.slice(dir.length + 1), update: () => 'new\n' }));
+    await expect(updateFilesLocked(updates, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'ERR_BERTH_LOCKED', message: expect.stringContaining('DIAGRAMS.md') });
+    expect([a!, b!, c!].map((f) => readFileSync(f, 'utf8'))).toEqual(['old\n', 'old\n', 'old\n']);
+    release();
+    await holder;
+    const done = await updateFilesLocked(updates, { timeoutMs: 300 });
+    expect(done.map((d) => d.written)).toEqual([true, true, true]);
+    expect([a!, b!, c!].map((f) => readFileSync(f, 'utf8'))).toEqual(['new\n', 'new\n', 'new\n']);
+    expect(readdirSync(dir).sort()).toEqual(['DIAGRAMS.md', 'GLOBAL.md', 'PORTS.md']);
+  });
+
+  it('an update that refuses, for any file, writes none of them; one with nothing to change writes nothing there', async () => {
+    const dir = scratch();
+    const [a, b, c] = pages(dir);
+    writeFileSync(a!, 'old\n');
+    writeFileSync(c!, 'same\n');
+    const refuse = () => {
+      throw new Error('broken markers');
+    };
+    await expect(updateFilesLocked([{ path: a!, update: () => 'new\n' }, { path: b!, update: refuse }])).rejects.toThrow('broken markers');
+    expect(readFileSync(a!, 'utf8')).toBe('old\n');
+    expect(existsSync(b!)).toBe(false);
+    const done = await updateFilesLocked([
+      { path: a!, update: () => 'new\n' },
+      { path: b!, update: (current) => `${current ?? 'made'}\n` },
+      { path: c!, update: (current) => current },
+    ]);
+    expect(done.map((d) => d.written)).toEqual([true, true, false]);
+    expect(readFileSync(b!, 'utf8')).toBe('made\n');
+  });
+
+  it('two berths updating the same files in opposite orders both finish, each change landing whole', async () => {
+    const dir = scratch();
+    const [a, b] = pages(dir);
+    const append = (tag: string) => (current: string | undefined) => `${current ?? ''}${tag}\n`;
+    await Promise.all([
+      updateFilesLocked([{ path: a!, update: append('one') }, { path: b!, update: append('one') }], { timeoutMs: 5000 }),
+      updateFilesLocked([{ path: b!, update: append('two') }, { path: a!, update: append('two') }], { timeoutMs: 5000 }),
+    ]);
+    for (const f of [a!, b!]) expect(readFileSync(f, 'utf8').trim().split('\n').sort()).toEqual(['one', 'two']);
+  });
+
+  it('makes the folder first when asked, so its locks can sit beside the files', async () => {
+    const dir = join(scratch(), 'docs', 'new');
+    const [a, b] = pages(dir);
+    await updateFilesLocked([{ path: a!, update: () => 'x\n' }, { path: b!, update: () => 'y\n' }], { mkdir: true });
+    expect(readdirSync(dir).sort()).toEqual(['DIAGRAMS.md', 'PORTS.md']);
   });
 });

@@ -106,6 +106,71 @@ export async function updateFileLocked(named: string, update: (current: string |
   );
 }
 
+/**
+ * Several files that belong together (an ecosystem's three pages), each updated as updateFileLocked does, with
+ * every file's lock held before any is written: another berth holding one of them (a lock that times out, or an
+ * abort while waiting) leaves all of them as they were, never some updated and some not. The locks are taken in
+ * one order (by the path each is written at), so two berths updating overlapping sets cannot wait on each other
+ * forever. `onLocked` runs once, when the last lock is held; `onWait` for each lock found held.
+ */
+export async function updateFilesLocked(
+  files: { path: string; update: (current: string | undefined) => string | undefined | Promise<string | undefined>; display?: string }[],
+  options: Omit<LockedWriteOptions, 'overwrite' | 'display'> = {},
+): Promise<LockedUpdate[]> {
+  const { onLocked, ...each } = options;
+  const targets = new Map<string, string>();
+  for (const f of files) {
+    const display = f.display ?? f.path;
+    let path: string;
+    try {
+      path = writeTarget(f.path);
+    } catch (err) {
+      throw writeError(display, err);
+    }
+    if (options.mkdir) {
+      try {
+        makeDirs(dirname(path));
+      } catch {
+        // updateFileLocked says why, below, before anything is written
+      }
+    }
+    if (!targets.has(path)) targets.set(path, display);
+  }
+  const order = [...targets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const holdAll = async (at: number): Promise<LockedUpdate[]> => {
+    if (at < order.length) {
+      const [path, display] = order[at]!;
+      return withFileLock(path, () => holdAll(at + 1), { ...each, display, ...(at === order.length - 1 && onLocked ? { onLocked } : {}) });
+    }
+    // Every lock is held. Each file is read and its update made before any is written, so an update that refuses
+    // (throws) leaves every file as it was; then each is written as updateFileLocked writes it (its lock is taken
+    // again at once: locks are re-entrant), unless it changed since it was read (an editor takes no lock).
+    const planned: { before: string | undefined; after: string | undefined }[] = [];
+    for (const f of files) {
+      const before = readFileIfExists(writeTarget(f.path), f.display ?? f.path);
+      planned.push({ before, after: await f.update(before) });
+    }
+    const done: LockedUpdate[] = [];
+    for (const [i, f] of files.entries()) {
+      const { before, after } = planned[i]!;
+      const display = f.display ?? f.path;
+      done.push(
+        await updateFileLocked(
+          f.path,
+          (current) => {
+            if (current !== before) throw fileChangedError(display);
+            return after;
+          },
+          { ...each, display },
+        ),
+      );
+    }
+    return done;
+  };
+  if (!order.length) return [];
+  return holdAll(0);
+}
+
 function writeError(display: string, err: unknown): BerthError {
   return new BerthError('ERR_BERTH_WRITE', `cannot write ${display}: ${unwritableReason(err)}`, { cause: err });
 }

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, hasErrors, replaceBlocker, updateFileLocked, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, replaceBlocker, updateFilesLocked, type Problem } from '@berth/spec';
 import { lineDrift, samePage } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -64,23 +64,24 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
       return why ? [{ code: 'page-unwritable', severity: 'error', file: p.file, message: `cannot write ${p.file}: ${why}` }] : [];
     });
     if (blocked.length) throw new BerthError('ERR_BERTH_WRITE', `${blocked.length === 1 ? 'a page cannot' : `${blocked.length} pages cannot`} be written; nothing written`, { problems: blocked });
-    const written: { file: string; written: boolean }[] = [];
-    for (const [i, p] of pages.entries()) {
-      // Under the page's lock, read it again: a berth:keep block written meanwhile is kept, not overwritten.
-      const { written: changed } = await ctx.waitingForLock((lock) =>
-        updateFileLocked(
-          p.path,
-          () => {
+    // Every page's lock held before any is written, and each page read again under it: a berth:keep block written
+    // meanwhile is kept, not overwritten; another berth holding one page leaves all three as they were.
+    const updates = await ctx.waitingForLock((lock) =>
+      updateFilesLocked(
+        pages.map((p, i) => ({
+          path: p.path,
+          display: p.file,
+          update: () => {
             const fresh = preparePage(p.path, rendered[ECOSYSTEM_PAGES[i]!], ctx.cwd);
             if (fresh.handWritten && !opts.force) throw handWrittenError(fresh.file);
             if (fresh.problems.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers', { problems: fresh.problems });
             return fresh.page;
           },
-          { purpose: 'writing the ecosystem\'s pages', display: p.file, mkdir: true, ...lock },
-        ),
-      );
-      written.push({ file: p.file, written: changed });
-    }
+        })),
+        { purpose: "writing the ecosystem's pages", mkdir: true, ...lock },
+      ),
+    );
+    const written = pages.map((p, i) => ({ file: p.file, written: updates[i]!.written }));
     if (ctx.json) ctx.out.writeJson({ ok: true, pages: written });
     else for (const w of written) ctx.out.line(`${w.file}: ${w.written ? 'written' : 'already up to date'}`);
     return ExitCode.Ok;
