@@ -1,5 +1,4 @@
 import { deriveChecks, isNotExpected, relaxUnexpected, runChecks, type CheckResult, type EngineSource } from '@berth/health';
-import { specEngineAddresses } from '@berth/docker/runtime';
 import { expectedServices } from '@berth/spec';
 import { nextStep } from './next-step.js';
 import { sectionOf, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
@@ -12,11 +11,10 @@ import { sectionOf, type DoctorFinding, type DoctorInput, type DoctorSection } f
 export async function healthSection(input: DoctorInput, engine: EngineSource): Promise<{ section: DoctorSection; checks: CheckResult[] }> {
   const started = performance.now();
   // The GPU section already runs nvidia-smi and judges the devcontainer's needs: not twice.
-  // A spec with engines of its own: each service at its engine's address (contexts read from the Docker config).
-  const addresses = Object.keys(input.spec.engines).length ? specEngineAddresses(input.spec, input.env as NodeJS.ProcessEnv) : undefined;
+  // Each service is checked at its engine's address, as deriveChecks finds it from the env (DOCKER_HOST, contexts).
   // `${VAR}`s in a check read what the env section reads: the command's environment, then the .env it was given
   const variables = { env: input.env, ...(input.envFile ? { dotenv: input.envFile.values } : {}) };
-  const targets = deriveChecks(input.spec, { baseDir: input.baseDir, ...variables, ...(addresses ? { addresses } : {}) }).filter((t) => t.check.type !== 'gpu');
+  const targets = deriveChecks(input.spec, { baseDir: input.baseDir, ...variables }).filter((t) => t.check.type !== 'gpu');
   const raw = await runChecks(targets, { engine, ...(input.signal ? { signal: input.signal } : {}) });
   const selection = expectedServices(input.spec, { env: input.env, ...(input.profiles ? { profiles: input.profiles } : {}) });
   const checks = raw.map((r) => relaxUnexpected(r, selection));

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { describeHolder, findPortHolders, projectName, type Engine, type PortHolder } from '@berth/docker/runtime';
-import { analyzePorts, type PortBindingInfo } from '@berth/spec';
+import { describeHolder, findPortHolders, projectName, specEnginePlaces, type Engine, type PortHolder } from '@berth/docker/runtime';
+import { analyzePorts, serviceEngine, type PortBindingInfo } from '@berth/spec';
 import { sectionOf, unavailableSection, problemStatus, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
 import { heldByRightService } from './port-owner.js';
 import { engineCallBound } from './engine-section.js';
@@ -40,8 +40,33 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
   const findings: DoctorFinding[] = report.problems
     .filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name')
     .map((p) => ({ status: problemStatus(p), subject: 'env', message: p.message, ...(p.hint ? { next: p.hint } : {}) }));
+  // A port published by an engine on another machine (DOCKER_HOST, a context, a declared engine's host) is bound
+  // there: this machine's sockets and processes say nothing of it, so it is not probed here (as `up` says too).
+  const places = specEnginePlaces(input.spec, input.env as NodeJS.ProcessEnv);
+  const remoteHost = (b: PortBindingInfo) => {
+    const place = places.get(serviceEngine(input.spec, b.service));
+    return place && !place.local ? place.address : undefined;
+  };
   const byPort = new Map<number, PortBindingInfo[]>();
-  for (const b of report.bindings.filter((x) => x.protocol === 'tcp')) for (const p of portsOf(b)) byPort.set(p, [...(byPort.get(p) ?? []), b]);
+  const elsewhere = new Map<string, Set<number>>();
+  for (const b of report.bindings.filter((x) => x.protocol === 'tcp')) {
+    const host = remoteHost(b);
+    for (const p of portsOf(b)) {
+      if (host) elsewhere.set(host, (elsewhere.get(host) ?? new Set()).add(p));
+      else byPort.set(p, [...(byPort.get(p) ?? []), b]);
+    }
+  }
+  for (const [host, set] of elsewhere) {
+    const list = [...set].sort((a, b) => a - b);
+    const many = list.length > 1;
+    findings.push({
+      status: 'unknown',
+      subject: `port${many ? 's' : ''} ${list.join(', ')}`,
+      message: `port${many ? 's' : ''} ${list.join(', ')} ${many ? 'are' : 'is'} published on ${host}, the engine's machine: whether a process there holds ${many ? 'them' : 'it'} cannot be seen from here`,
+      next: `see who holds ${many ? 'them' : 'it'} on ${host}: ss -ltnp`,
+    });
+  }
+  const remoteCount = [...elsewhere.values()].reduce((n, set) => n + set.size, 0);
   const ports = [...byPort.keys()].sort((a, b) => a - b);
   const held = (await Promise.all(ports.map(async (p) => ((await portListening(p)) ? p : undefined)))).filter((p): p is number => p !== undefined);
   let holders: PortHolder[] = [];
@@ -83,6 +108,8 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
   }
   const free = ports.length - held.length;
   const other = held.length - right;
-  const summary = ports.length === 0 ? 'the spec publishes no host ports' : `${ports.length} port${ports.length === 1 ? '' : 's'}: ${free} free, ${right} held by their service${other ? `, ${other} held by something else` : ''}`;
+  const here = ports.length ? `${ports.length} port${ports.length === 1 ? '' : 's'}: ${free} free, ${right} held by their service${other ? `, ${other} held by something else` : ''}` : '';
+  const there = remoteCount ? `${remoteCount} port${remoteCount === 1 ? '' : 's'} on ${[...elsewhere.keys()].join(', ')}, not seen from here` : '';
+  const summary = here || there ? [here, there].filter(Boolean).join('; ') : 'the spec publishes no host ports';
   return sectionOf('ports', title, started, summary, findings);
 }

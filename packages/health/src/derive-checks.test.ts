@@ -78,7 +78,7 @@ describe('deriveChecks across engines', () => {
       'service:trainer/http :8001/': ['http://gpu-box:8001/', 'gpu'],
       // Bound to the GPU box's own loopback: reached at its address all the same (and refused there, which the check says).
       'service:trainer/tcp :8002': ['gpu-box:8002', 'gpu'],
-      // A context's endpoint is in the Docker config: without the addresses berth read there, this machine is assumed.
+      // A context's endpoint is in the Docker config: one that is not there (no context "nas" here) cannot be placed, and this machine is assumed.
       'service:backup/tcp :9000': ['127.0.0.1:9000', 'nas'],
       'service:worker/container': ['container', 'gpu'],
       'service:rootless/tcp :7000': ['127.0.0.1:7000', 'lo'],
@@ -89,6 +89,25 @@ describe('deriveChecks across engines', () => {
 
   it('leaves a spec without engines as it was: no engine named on its targets', () => {
     expect(deriveChecks(example).every((t) => t.context?.engine === undefined)).toBe(true);
+  });
+});
+
+describe('deriveChecks with the default engine on another machine', () => {
+  const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'far' }, services: { web: { image: 'web', ports: [24401, { host: 24402, appProtocol: 'http' }] } } });
+  const where = (env: Record<string, string>) => deriveChecks(spec, { env }).map((t) => (t.check.type === 'http' ? t.check.url : t.check.type === 'tcp' ? `${t.check.host}:${t.check.port}` : t.check.type));
+
+  it("checks its ports at the engine's host, as DOCKER_HOST names it (not this machine's loopback, where a process of ours may listen)", () => {
+    expect(where({ DOCKER_HOST: 'tcp://192.0.2.2:23994' })).toEqual(['192.0.2.2:24401', 'http://192.0.2.2:24402/']);
+    expect(where({ DOCKER_HOST: 'ssh://deploy@build-box' })).toEqual(['build-box:24401', 'http://build-box:24402/']);
+  });
+
+  it('checks them on this machine when the engine is here', () => {
+    expect(where({ DOCKER_HOST: 'unix:///var/run/docker.sock' })).toEqual(['127.0.0.1:24401', 'http://127.0.0.1:24402/']);
+    expect(where({ DOCKER_HOST: 'tcp://127.0.0.1:2375' })).toEqual(['127.0.0.1:24401', 'http://127.0.0.1:24402/']);
+  });
+
+  it('names no engine on the targets of a spec without engines, wherever the default one is', () => {
+    expect(deriveChecks(spec, { env: { DOCKER_HOST: 'tcp://192.0.2.2:23994' } }).every((t) => t.context?.engine === undefined)).toBe(true);
   });
 });
 

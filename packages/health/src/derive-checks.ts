@@ -1,6 +1,6 @@
 import type { BerthSpec, HealthCheck } from '@berth/spec';
 import { specChecks } from '@berth/spec';
-import { projectName } from '@berth/docker/runtime';
+import { projectName, specEngineAddresses } from '@berth/docker/runtime';
 import { checkLabel } from './check-label.js';
 import type { CheckSubject, CheckTarget } from './types.js';
 
@@ -11,7 +11,7 @@ export interface DeriveChecksOptions {
   baseDir?: string;
   /** The Compose project whose containers a service's container and exec checks look at (default: the spec's, as `berth up` names it: COMPOSE_PROJECT_NAME in env, else `project`, else the repo). */
   project?: string;
-  /** Each engine's address by name (see specEngineAddresses). */
+  /** Each engine's address by name (default: specEngineAddresses, where each engine is found from `env`). */
   addresses?: ReadonlyMap<string, string>;
   /** The variables `${VAR}` in HTTP checks read first (CheckTarget.env; default: the process env). */
   env?: Record<string, string | undefined>;
@@ -23,9 +23,11 @@ export interface DeriveChecksOptions {
  * Every check of a spec as targets to run: @berth/spec's specChecks (the one rule: each service's and
  * connection's own checks, or a sensible default for each port when it names none; the MCP connection's
  * stdio check; the devcontainer's checks), each with a unique id and what its kind needs to run.
- * `services` narrows it to those services and connections (by id). A service on another engine is
- * checked at that engine's address (`addresses`, by engine name: see specEngineAddresses; by default
- * what the spec's `engines` hosts say), and its container checks carry the engine's name.
+ * `services` narrows it to those services and connections (by id). A service is checked at its engine's
+ * address (`addresses`, by engine name; by default specEngineAddresses: the default engine's where
+ * DOCKER_HOST or a context puts it, a declared one's at its host or context), and its container checks
+ * carry the engine's name when the spec declares engines. The CLI, the doctor and the API all derive
+ * their checks here, so where a port is probed is decided once.
  */
 export function deriveChecks(spec: BerthSpec, options: DeriveChecksOptions = {}): CheckTarget[] {
   const wanted = options.services?.length ? new Set(options.services) : undefined;
@@ -49,7 +51,8 @@ export function deriveChecks(spec: BerthSpec, options: DeriveChecksOptions = {})
       });
     }
   };
-  for (const { subject, checks, engine } of specChecks(spec, options.addresses ? { addresses: options.addresses } : {})) {
+  const addresses = options.addresses ?? specEngineAddresses(spec, (options.env ?? process.env) as NodeJS.ProcessEnv);
+  for (const { subject, checks, engine } of specChecks(spec, { addresses })) {
     if (wanted && !wanted.has(subject.id)) continue;
     if (subject.kind === 'service') {
       add(subject, checks, { project, ...(engine ? { engine } : {}) });

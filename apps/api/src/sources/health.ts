@@ -43,15 +43,15 @@ export async function createMonitor(
   const { deriveChecks, HealthMonitor, relaxUnexpected, specEngineSource } = await import('@berth/health');
   const env = options.env ?? process.env;
   const selection = expectedServices(spec, { env });
-  // A spec with engines of its own: each service checked at its engine's address, its container on its engine.
+  // Each service checked at its engine's address (deriveChecks finds each from env, the default engine's included);
+  // a spec with engines of its own has each container looked for on its engine.
   const declared = Object.keys(spec.engines).length > 0;
-  const addresses = declared ? (await import('@berth/docker/runtime')).specEngineAddresses(spec, env) : undefined;
   const engine = options.engine ?? (declared ? specEngineSource(spec, { env }) : undefined);
   const relax = (r: CheckResult) => (r.subject.kind === 'service' && options.hasContainer?.(r.subject.id) ? r : relaxUnexpected(r, selection));
   let targets = options.targets;
   if (!targets) {
     try {
-      targets = deriveChecks(spec, { baseDir: options.baseDir, env, ...(addresses ? { addresses } : {}) }).map((t) => (options.baseDir && t.baseDir === undefined ? { ...t, baseDir: options.baseDir } : t));
+      targets = deriveChecks(spec, { baseDir: options.baseDir, env }).map((t) => (options.baseDir && t.baseDir === undefined ? { ...t, baseDir: options.baseDir } : t));
     } catch (err) {
       return { reason: `deriving the checks failed: ${errorLine(err)}` };
     }

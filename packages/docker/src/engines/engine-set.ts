@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
-import { BerthError, DEFAULT_ENGINE, endpointAddress, engineAddresses, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, DEFAULT_ENGINE, endpointAddress, type BerthSpec, type Problem } from '@berth/spec';
 import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
 import { connectCandidate, connectEngine, type ConnectOptions, type Engine } from '../engine/connect.js';
-import { declaredEngineCandidate } from '../engine/engine-candidates.js';
+import { declaredEngineCandidate, engineCandidates } from '../engine/engine-candidates.js';
 
 /** An engine of the spec, connected: its name, how it deploys, and where its published ports are reached. */
 export interface SpecEngine {
@@ -32,18 +32,30 @@ export interface SpecEngines {
 /** The host a published port of the engine at `endpoint` is reached at (the spec's one rule, endpointAddress). */
 export const engineAddress = endpointAddress;
 
+/** Where an engine publishes its ports, as reached from here (see endpointAddress). */
+export type EnginePlace = ReturnType<typeof endpointAddress>;
+
 /**
- * Where each engine of the spec publishes its ports, as reached from here: the spec's hosts, and the
- * endpoint of each engine named by a context (read from the Docker config, no connection made).
+ * Where each engine of the spec publishes its ports, as reached from here, read without connecting: the
+ * default engine where the docker CLI finds it (DOCKER_HOST, DOCKER_CONTEXT, the current context; else this
+ * machine's sockets), each declared one at its host or its context's endpoint. The same rule as a connected
+ * engine's (connectSpecEngine: endpointAddress of its endpoint), which `up` judges host ports by. An engine
+ * whose endpoint cannot be read (a context that does not exist) is left out: it cannot be reached either.
  */
-export function specEngineAddresses(spec: Pick<BerthSpec, 'engines'>, env: NodeJS.ProcessEnv = process.env, home = homedir()): Map<string, string> {
-  const out = engineAddresses(spec);
+export function specEnginePlaces(spec: Pick<BerthSpec, 'engines'>, env: NodeJS.ProcessEnv = process.env, home = homedir()): Map<string, EnginePlace> {
+  const out = new Map<string, EnginePlace>();
+  const first = engineCandidates(env, home, undefined)[0];
+  if (first && !first.problem) out.set(DEFAULT_ENGINE, endpointAddress(first.endpoint));
   for (const [name, decl] of Object.entries(spec.engines)) {
-    if (!decl.context) continue;
     const c = declaredEngineCandidate(name, decl, env, home);
-    if (!c.problem) out.set(name, endpointAddress(c.endpoint).address);
+    if (!c.problem) out.set(name, endpointAddress(c.endpoint));
   }
   return out;
+}
+
+/** Each engine's address by name (specEnginePlaces), as @berth/health's deriveChecks takes them. */
+export function specEngineAddresses(spec: Pick<BerthSpec, 'engines'>, env: NodeJS.ProcessEnv = process.env, home = homedir()): Map<string, string> {
+  return new Map([...specEnginePlaces(spec, env, home)].map(([name, place]) => [name, place.address]));
 }
 
 /** `engine "gpu"`, for messages; nothing for the default engine of a spec that declares no other (berth's messages stay as they were). */

@@ -1,4 +1,4 @@
-export { connectSpecEngine, connectSpecEngines, engineAddress, engineLabel, specEngineAddresses, type SpecEngine, type SpecEngines } from './engine-set.js';
+export { connectSpecEngine, connectSpecEngines, engineAddress, engineLabel, specEngineAddresses, specEnginePlaces, type EnginePlace, type SpecEngine, type SpecEngines } from './engine-set.js';
 export {
   buildAcrossEngines,
   downAcrossEngines,

@@ -91,9 +91,10 @@ export function endpointAddress(endpoint: string): { address: string; local: boo
 }
 
 /**
- * Where each declared engine's published ports are reached, as far as the spec says (its `host`);
- * an engine named by a context is left out (its endpoint is in the Docker config: see
- * specEngineAddresses in @berth/docker). The default engine is this machine's.
+ * Where each declared engine's published ports are reached, as far as the spec alone says (its `host`),
+ * for what reads no environment (the docs page). The default engine is taken for this machine's and an
+ * engine named by a context is left out: where they really are (DOCKER_HOST, a context's endpoint in the
+ * Docker config) is specEnginePlaces in @berth/docker, which health, doctor and the API go by.
  */
 export function engineAddresses(spec: Pick<BerthSpec, 'engines'>): Map<string, string> {
   const out = new Map<string, string>([[DEFAULT_ENGINE, '127.0.0.1']]);

@@ -5,10 +5,10 @@ import { ExitCode } from '../../exit-codes.js';
 import { readEnvFile } from '../spec/inputs.js';
 import { countLine, HEALTH_HEADERS, healthRows } from './render.js';
 
-/** The engines of a spec that declares them: where each publishes its ports, and each connected on first use by a check. */
+/** The engines of a spec that declares them, each connected on first use by a check. */
 async function specEngines(ctx: CliContext, spec: BerthSpec) {
-  const [{ specEngineAddresses }, { specEngineSource }] = await Promise.all([import('@berth/docker/runtime'), import('@berth/health')]);
-  return { addresses: specEngineAddresses(spec, ctx.env), source: specEngineSource(spec, { env: ctx.env }) };
+  const { specEngineSource } = await import('@berth/health');
+  return { source: specEngineSource(spec, { env: ctx.env }) };
 }
 
 /**
@@ -37,10 +37,11 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
   const off = services.length ? [] : Object.keys(offProfiles);
   if (off.length && !ctx.json) ctx.out.note(`berth: not checking ${off.join(', ')} (${offReason([...new Set(off.flatMap((s) => offProfiles[s]!))])}; pass --profile, set COMPOSE_PROFILES or name them)`);
   const wanted = services.length ? services : off.length ? known.filter((k) => !off.includes(k)) : [];
-  // A spec with engines of its own: each service is checked at its engine's address, its container on that engine.
+  // Each service is checked at its engine's address (deriveChecks finds each, the default engine's included);
+  // a spec with engines of its own has each service's container looked for on that engine.
   const engines = Object.keys(ws.spec.engines).length ? await specEngines(ctx, ws.spec) : undefined;
   const variables = { env: ctx.env, ...(envFile ? { dotenv: envFile.values } : {}) };
-  const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath), ...variables, ...(engines ? { addresses: engines.addresses } : {}) });
+  const targets = deriveChecks(ws.spec, { services: wanted, baseDir: dirname(ws.specPath), ...variables });
   if (targets.length === 0) {
     if (ctx.json) ctx.out.writeJson({ ok: true, spec: ws.specFile, status: 'passing', checks: [] });
     else ctx.out.line(`${ws.specFile}: nothing to check (no ports, connections or checks${services.length ? ` for ${services.join(', ')}` : ''})`);
