@@ -113,4 +113,17 @@ describe.skipIf(!!skip)(`the default engine on another machine (DOCKER_HOST=tcp:
       expect(health.summary).toBe('0 of 1 checks passing');
     });
   }, 120_000);
+
+  it('up with the port held by a process of that machine says so (not "taken after the preflight") and keeps the warning', async () => {
+    // That machine is this one: a listener on all its addresses is what the second engine's port would bind.
+    await whileListening('0.0.0.0', port, async () => {
+      const r = await berth(['up', '--timeout', '60'], { cwd: dir, env });
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stderr).toContain(`service "web": host port ${port} is held on ${address} by something berth cannot see from here, not a container`);
+      expect(r.stderr).not.toContain('after the preflight');
+      expect(r.stderr).toContain(`warning: host ports on ${address} were checked against its containers only: a process of that machine holding one cannot be seen from here`);
+      expect(r.stderr).toContain(`hint: free it on ${address} (ss -ltnp 'sport = :${port}' there names the process), or move web to a free port: berth ports suggest`);
+    });
+  }, 120_000);
 });

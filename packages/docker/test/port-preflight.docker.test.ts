@@ -84,4 +84,28 @@ describe.skipIf(!dockerAvailable())(`port preflight on a real engine${dockerSkip
       await new Promise((r) => server.close(r));
     }
   }, 60_000);
+
+  it('for an engine on another machine, a port a process there holds fails the start as such, and the warning stays', async () => {
+    // The engine's machine is this one here, told to up as another: the process holding the port is one up cannot see.
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+    const busy = (server.address() as net.AddressInfo).port;
+    try {
+      const err = await upError(e!, victim(busy), { env: {}, remoteHost: 'gpu-box', timeoutMs: 60_000 });
+      expect(err.code).toBe('ERR_BERTH_PORT_TAKEN');
+      expect(err.message).toMatch(new RegExp(`^service "web": host port ${busy} is held on gpu-box by something berth cannot see from here, not a container \\(`));
+      expect(err.message).not.toContain('after the preflight');
+      expect(err.hint).toBe(`free it on gpu-box (ss -ltnp 'sport = :${busy}' there names the process), or move web to a free port: berth ports suggest`);
+      // printed on a failing run as on a successful one: the error's own line first, then the warning
+      expect(err.problems.map((p) => [p.severity, p.code])).toEqual([
+        ['error', 'ERR_BERTH_PORT_TAKEN'],
+        ['warning', 'remote-ports-unseen'],
+      ]);
+      expect(err.problems[0]!.message).toBe(err.message);
+      expect(err.problems[1]!.message).toBe('host ports on gpu-box were checked against its containers only: a process of that machine holding one cannot be seen from here');
+    } finally {
+      await new Promise((r) => server.close(r));
+      await cleanup(e, victim(busy));
+    }
+  }, 90_000);
 });

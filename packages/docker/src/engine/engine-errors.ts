@@ -128,11 +128,12 @@ export function containerGone(service: string, doing: string): BerthError {
 
 /**
  * Turns a failed create/start into a line a user can act on: the missing NVIDIA toolkit, a port
- * taken after the preflight, an image missing, the container or network removed meanwhile. Other
+ * taken after the preflight (on an engine of another machine, `remoteHost`: held there by a process the
+ * preflight could not see), an image missing, the container or network removed meanwhile. Other
  * engine messages pass through. What is not an answer of the engine (an abort, a stall, a bug) is
  * returned as it is.
  */
-export function explainStartError(service: string, err: unknown): unknown {
+export function explainStartError(service: string, err: unknown, remoteHost?: string): unknown {
   if (!isEngineAnswer(err)) return err;
   const text = engineMessage(err);
   if (/could not select device driver/i.test(text)) {
@@ -141,6 +142,13 @@ export function explainStartError(service: string, err: unknown): unknown {
     });
   }
   const port = /(?:Bind for [^ ]*?:(\d+) failed: port is already allocated|listen (?:tcp|udp)[46]? [^ ]*?:(\d+): bind: address already in use)/i.exec(text);
+  if (port && remoteHost) {
+    // The preflight saw that engine's containers only: no container had the port, so a process of that machine holds it.
+    const n = port[1] ?? port[2];
+    return new BerthError('ERR_BERTH_PORT_TAKEN', `service "${service}": host port ${n} is held on ${remoteHost} by something berth cannot see from here, not a container (${text})`, {
+      hint: `free it on ${remoteHost} (ss -ltnp 'sport = :${n}' there names the process), or move ${service} to a free port: berth ports suggest`,
+    });
+  }
   if (port) {
     return new BerthError('ERR_BERTH_PORT_TAKEN', `service "${service}": host port ${port[1] ?? port[2]} was taken after the preflight check (${text})`, {
       hint: 'something started on that port in the meantime: run `berth up` again to see who holds it',

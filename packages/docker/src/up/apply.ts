@@ -40,6 +40,8 @@ export interface ApplyOptions {
   onEvent?: (e: UpEvent) => void;
   /** Dependencies run by other engines in the same `up`; this apply offers its own services' conditions there. */
   crossEngine?: CrossEngineWaits;
+  /** The host of an engine on another machine (see UpOptions.remoteHost): a port refused at start is held by a process there. */
+  remoteHost?: string;
 }
 
 /** Phases after which a service needs nothing more of this `up`. */
@@ -164,7 +166,7 @@ export async function applyPlan(engineApi: EngineApi, plan: Plan, options: Apply
         emit(service, 'starting');
         const start = () => docker.getContainer(id!).start().catch((err: unknown) => {
           if ((err as { statusCode?: number }).statusCode === 304) return;
-          throw explainStartError(service, err);
+          throw explainStartError(service, err, options.remoteHost);
         });
         await (d.allocatesPorts ? portStarts.run(start) : limit.run(start));
         emit(service, 'running');

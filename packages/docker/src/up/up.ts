@@ -162,10 +162,30 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
 }
 
 /**
- * The engine's side: read what is there, build the images that need it, plan, check images and ports,
- * then create, start and wait.
+ * The engine's side (convergeNoting), with the warnings that bear on a failure kept on it: an `up` on an engine
+ * of another machine that fails says, as a successful one does, that its host ports were not seen from here.
  */
 async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, scope: CommandScope, prepared: Prepared): Promise<UpResult> {
+  const kept: Problem[] = [];
+  try {
+    return await convergeNoting(engine, spec, options, scope, prepared, kept);
+  } catch (err) {
+    throw withWarnings(err, kept);
+  }
+}
+
+/** A failure with warnings added to its problems (its own message first, as a problem, when it had none). */
+function withWarnings(err: unknown, warnings: Problem[]): unknown {
+  if (!warnings.length || !(err instanceof BerthError)) return err;
+  const own: Problem[] = err.problems.length ? err.problems : [{ code: err.code, severity: 'error', message: err.message }];
+  return new BerthError(err.code, err.message, { problems: [...own, ...warnings], ...(err.hint ? { hint: err.hint } : {}), cause: err });
+}
+
+/**
+ * The engine's side: read what is there, build the images that need it, plan, check images and ports,
+ * then create, start and wait. A warning put in `kept` is one a failure carries too.
+ */
+async function convergeNoting(engine: Engine, spec: BerthSpec, options: UpOptions, scope: CommandScope, prepared: Prepared, kept: Problem[]): Promise<UpResult> {
   const { project, projectDir, env, vars, selection, warnings, desired } = prepared;
   const checkAbort = () => {
     if (scope.signal.aborted) throw abortError(scope.signal.reason);
@@ -217,11 +237,13 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
   const [inspectedIds, [observed, holders, host]] = await Promise.all([toInspect.length ? localImageIds(docker, toInspect) : new Map<string, string>(), ranBuild ? readState() : early]);
   const firstIds = new Map([...builds.imageIds, ...inspectedIds]);
   if (allPorts.length && options.remoteHost) {
-    warnings.push({
+    const unseen: Problem = {
       code: 'remote-ports-unseen',
       severity: 'warning',
       message: `host ports on ${options.remoteHost} were checked against its containers only: a process of that machine holding one cannot be seen from here`,
-    });
+    };
+    warnings.push(unseen);
+    kept.push(unseen);
   }
   let ids = firstIds;
   // an image a dry run would build is not missing
@@ -282,6 +304,7 @@ async function converge(engine: Engine, spec: BerthSpec, options: UpOptions, sco
     signal: scope.signal,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.crossEngine ? { crossEngine: options.crossEngine } : {}),
+    ...(options.remoteHost ? { remoteHost: options.remoteHost } : {}),
   });
   if (!buildFailures.length) {
     await applied;
