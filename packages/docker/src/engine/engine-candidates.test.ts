@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { declaredEngineCandidate, engineCandidates } from './engine-candidates.js';
+
+const homes: string[] = [];
+afterAll(() => {
+  for (const dir of homes) rmSync(dir, { recursive: true, force: true });
+});
 
 function home(context?: { name: string; host: string }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'berth-home-'));
+  homes.push(dir);
   mkdirSync(path.join(dir, '.docker'), { recursive: true });
   if (context) {
     writeFileSync(path.join(dir, '.docker', 'config.json'), JSON.stringify({ currentContext: context.name }));
