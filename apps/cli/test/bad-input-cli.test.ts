@@ -19,7 +19,7 @@ describe('the bad-input corpus, through the real CLI', () => {
     ensureBuiltCli();
   }, 200_000);
 
-  const specs = ['yaml-unclosed-quote.yaml', 'duplicate-service.yaml', 'unknown-service-key.yaml', 'port-not-a-port.yaml', 'unknown-profile.yaml', 'dependency-cycle.yaml', 'missing-file.yaml', 'empty.yaml', 'registry-empty-path.yaml'];
+  const specs = ['yaml-unclosed-quote.yaml', 'duplicate-service.yaml', 'unknown-service-key.yaml', 'port-not-a-port.yaml', 'unknown-profile.yaml', 'dependency-cycle.yaml', 'missing-file.yaml', 'empty.yaml', 'registry-empty-path.yaml', 'engine-unusable-host.yaml'];
   it.each(specs)('berth validate --spec %s: exit 2, the expected lines, no stack trace', (input) => {
     const r = berth(['validate', '--spec', input]);
     expect(r.status).toBe(2);

@@ -1,27 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerAvailable, freePort, secondEngineSkipReason, startSecondEngine, TEST_IMAGE, type SecondEngine } from '@berth/docker/testing';
+import { dockerAvailable, freePort, makeTestCertificates, secondEngineSkipReason, startSecondEngine, TEST_IMAGE, type SecondEngine } from '@berth/docker/testing';
 import { connectEngine, EngineStalledError } from '@berth/docker';
 
 const skip = dockerAvailable() ? secondEngineSkipReason() : 'no Docker engine';
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, as `docker --tlsverify` wants them. */
-function certificates(dir: string): void {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=berth test CA', '-keyout', 'ca-key.pem', '-out', 'ca.pem');
-  writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  writeFileSync(path.join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  for (const [name, subject] of [['server', '/CN=127.0.0.1'], ['client', '/CN=berth']] as const) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`);
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '1', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
-  }
-  // What DOCKER_CERT_PATH holds for the client.
-  execFileSync('cp', ['client.pem', 'cert.pem'], { cwd: dir });
-  execFileSync('cp', ['client-key.pem', 'key.pem'], { cwd: dir });
-}
 
 describe.skipIf(!!skip)(`a second engine of the test's own${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let second: SecondEngine | undefined;
@@ -29,7 +14,7 @@ describe.skipIf(!!skip)(`a second engine of the test's own${skip ? ` (skipped: $
   let tlsPort = 0;
   beforeAll(async () => {
     certs = mkdtempSync(path.join(tmpdir(), 'berth-tls-'));
-    certificates(certs);
+    makeTestCertificates(certs);
     tlsPort = await freePort('tcp');
     second = await startSecondEngine({
       images: [TEST_IMAGE],

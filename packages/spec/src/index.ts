@@ -3,6 +3,7 @@ export * from './problem.js';
 export { closest, editDistance } from './util/did-you-mean.js';
 export { formatDuration } from './format/duration.js';
 export { CUT_MARK, clipText, peerLine, peerText, printableText } from './format/peer-text.js';
+export { tlsFailureKind, tlsText, type TlsFailureKind } from './format/tls-failure.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
 export { makeDirs } from './util/make-dirs.js';
 export { fileOrDefaultIn, notAFile, readFileIfExists, replaceBlocker, unreadableReason, unwritableReason } from './util/not-a-file.js';

@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { BerthError, type BerthErrorCode, type Problem } from '@berth/spec';
+import { BerthError, engineHostProblem, tlsFailureKind, tlsText, type BerthErrorCode, type Problem } from '@berth/spec';
 import { HttpEngineApi } from './api-client.js';
 import type { EngineApi } from './engine-api.js';
 import { abortError, isAbort } from './engine-errors.js';
@@ -48,9 +48,9 @@ const TLS_FILES = {
 /**
  * One file of the TLS material, read and checked now: a missing or garbled file is the user's setting (exit 2), said
  * as the docker CLI says it (`could not read CA certificate "…/ca.pem": open …: no such file or directory`), never a
- * "no such socket" or a bare OpenSSL code when the connection is tried.
+ * "no such socket" or a bare OpenSSL code when the connection is tried. `optional`: a missing file is none (undefined).
  */
-function readTlsFile(dir: string, which: keyof typeof TLS_FILES): Buffer {
+function readTlsFile(dir: string, which: keyof typeof TLS_FILES, optional = false): Buffer | undefined {
   const { file, what, check } = TLS_FILES[which];
   const full = path.join(dir, file);
   let content: Buffer;
@@ -58,6 +58,7 @@ function readTlsFile(dir: string, which: keyof typeof TLS_FILES): Buffer {
     content = readFileSync(full);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (optional && e.code === 'ENOENT') return undefined;
     const why = e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message;
     throw new BerthError('ERR_BERTH_UNREADABLE', `could not read ${what} "${full}": open ${full}: ${why}`, { hint: TLS_HINT });
   }
@@ -69,9 +70,31 @@ function readTlsFile(dir: string, which: keyof typeof TLS_FILES): Buffer {
   return content;
 }
 
+/**
+ * The TLS material of a candidate. DOCKER_CERT_PATH must hold all three files (the docker CLI reads all three when
+ * DOCKER_TLS_VERIFY is set); a context's TLS folder holds what `docker context create` was given: a CA alone
+ * (server-only TLS), a client certificate and key alone (the system's CAs), or all three. `skip-tls-verify` takes
+ * the engine's certificate unchecked, as the docker CLI does.
+ */
+function tlsMaterial(candidate: EngineCandidate): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: false } {
+  const dir = candidate.tlsDir;
+  const skip = candidate.skipTlsVerify ? { rejectUnauthorized: false as const } : {};
+  if (!dir) return skip;
+  const given = candidate.tlsFiles === 'given';
+  const [ca, cert, key] = (['ca', 'cert', 'key'] as const).map((which) => readTlsFile(dir, which, given));
+  if (!cert !== !key) {
+    const missing = path.join(dir, cert ? TLS_FILES.key.file : TLS_FILES.cert.file);
+    throw new BerthError('ERR_BERTH_UNREADABLE', `could not read ${cert ? 'client key' : 'client certificate'} "${missing}": open ${missing}: no such file or directory`, { hint: TLS_HINT });
+  }
+  return { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}), ...skip };
+}
+
 const TLS_HINT = 'DOCKER_CERT_PATH (or the context\'s TLS folder) must hold the ca.pem, cert.pem and key.pem the engine\'s TLS expects; unset DOCKER_TLS_VERIFY for plain TCP';
 
-/** A Docker host URL berth cannot use: the user's setting (exit 2), naming where it came from. */
+/** The socket the docker CLI uses when nothing names another (and for `unix://` with no path). */
+const DEFAULT_SOCKET = '/var/run/docker.sock';
+
+/** A Docker host URL berth cannot use (engineHostProblem in @berth/spec): the user's setting (exit 2), naming where it came from. */
 function badHost(candidate: EngineCandidate, why: string): BerthError {
   return new BerthError('ERR_BERTH_USAGE', `${candidate.source} "${candidate.endpoint}": ${why}`, { hint: 'a Docker host is unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host' });
 }
@@ -84,23 +107,17 @@ function badHost(candidate: EngineCandidate, why: string): BerthError {
  */
 export function engineRoute(candidate: EngineCandidate, env: NodeJS.ProcessEnv = process.env): EngineTarget {
   const url = candidate.endpoint;
-  if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
+  const problem = engineHostProblem(url);
+  if (problem) throw badHost(candidate, problem);
+  // `unix://` alone is the default socket, as the docker CLI reads it.
+  if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) || DEFAULT_SOCKET };
   if (url.startsWith('npipe://')) return { socketPath: url.slice('npipe://'.length) };
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw badHost(candidate, 'not a Docker host URL (expected unix://, tcp:// or ssh://)');
-  }
-  if (parsed.protocol === 'tcp:' || parsed.protocol === 'http:' || parsed.protocol === 'https:') {
-    const tls = !!candidate.tlsDir || parsed.protocol === 'https:';
-    const port = Number(parsed.port || (tls ? 2376 : 2375));
-    if (!tls) return { host: parsed.hostname, port };
-    const dir = candidate.tlsDir;
-    return { host: parsed.hostname, port, tls: dir ? { ca: readTlsFile(dir, 'ca'), cert: readTlsFile(dir, 'cert'), key: readTlsFile(dir, 'key') } : {} };
-  }
+  const parsed = new URL(url);
   if (parsed.protocol === 'ssh:') return { ssh: sshTarget(url, env) };
-  throw badHost(candidate, `unsupported scheme ${parsed.protocol} (expected unix://, tcp:// or ssh://)`);
+  const tls = !!candidate.tlsDir || !!candidate.skipTlsVerify || parsed.protocol === 'https:';
+  const port = Number(parsed.port || (tls ? 2376 : 2375));
+  if (!tls) return { host: parsed.hostname, port };
+  return { host: parsed.hostname, port, tls: tlsMaterial(candidate) };
 }
 
 /**
@@ -121,15 +138,62 @@ function clientFor(target: EngineTarget, endpoint: string, timeouts: EngineTimeo
   return { api: new HttpEngineApi(transport), ping: (ms, signal) => transport.ping(ms, signal), onSilence: (l) => transport.onSilence(l), close: () => transport.close() };
 }
 
-/** Why a candidate did not answer, in a few words; `socket`: whether the endpoint is a socket file of this machine (unix://). */
-function reason(err: unknown, socket: boolean): string {
+/** Why a candidate did not answer, in a few words, and what to do when that is the user's to change (TLS settings). */
+function reason(err: unknown, c: EngineCandidate): { why: string; hint?: string } {
+  const socket = isSocket(c);
   const e = err as NodeJS.ErrnoException & { reason?: string; statusCode?: number };
-  if (e?.code === 'ENOENT') return socket ? 'no such socket' : (e.message?.split('\n')[0] ?? 'not found');
-  if (e?.code === 'EACCES') return socket ? 'permission denied (add yourself to the docker group, or use rootless Docker)' : 'permission denied';
-  if (e?.code === 'ECONNREFUSED') return socket ? 'connection refused (socket exists but no daemon listens)' : 'connection refused (nothing listens on that port)';
-  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return `unknown host ${(e as { hostname?: string }).hostname ?? ''}`.trim();
-  if (e?.code === 'ETIMEDOUT' || e?.message === 'timeout' || e?.name === 'TimeoutError') return 'timed out';
-  return e?.message?.split('\n')[0] ?? String(err);
+  if (e?.code === 'ENOENT') return { why: socket ? 'no such socket' : (e.message?.split('\n')[0] ?? 'not found') };
+  if (e?.code === 'EACCES') return { why: socket ? 'permission denied (add yourself to the docker group, or use rootless Docker)' : 'permission denied' };
+  if (e?.code === 'ECONNREFUSED') return { why: socket ? 'connection refused (socket exists but no daemon listens)' : 'connection refused (nothing listens on that port)' };
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return { why: `unknown host ${(e as { hostname?: string }).hostname ?? ''}`.trim() };
+  if (e?.code === 'ETIMEDOUT' || e?.message === 'timeout' || e?.name === 'TimeoutError') return { why: 'timed out' };
+  return tlsReason(err, c) ?? { why: tlsText(e?.message ?? String(err)) };
+}
+
+/**
+ * A TCP engine's failure that says its TLS and berth's disagree, in words (never OpenSSL's text) with the setting
+ * that decides it: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or the context's TLS.
+ */
+function tlsReason(err: unknown, c: EngineCandidate): { why: string; hint: string } | undefined {
+  if (!/^(tcp|https?):\/\//.test(c.endpoint)) return undefined;
+  const context = /\bcontext "/.test(c.source);
+  const usesTls = !!c.tlsDir || !!c.skipTlsVerify || c.endpoint.startsWith('https://');
+  const settings = context
+    ? 'the context\'s TLS (docker context inspect; docker context create --docker "host=...,ca=...,cert=...,key=...")'
+    : 'DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH holding the ca.pem, cert.pem and key.pem the engine\'s TLS expects';
+  const message = (err as Error)?.message ?? '';
+  if (!usesTls) {
+    // Spoken to in plain HTTP, a TLS engine answers 400 ("Client sent an HTTP request to an HTTPS server") or hangs up.
+    if (/HTTP request to an HTTPS server|socket hang up|ECONNRESET/i.test(`${message} ${(err as NodeJS.ErrnoException)?.code ?? ''}`))
+      return { why: 'the engine speaks TLS and berth spoke plain HTTP (client sent an HTTP request to an HTTPS server)', hint: `give berth the engine's TLS: ${settings}` };
+    return undefined;
+  }
+  const ca = c.tlsDir ? path.join(c.tlsDir, TLS_FILES.ca.file) : undefined;
+  const plain = context ? 'use a context without TLS' : 'unset DOCKER_TLS_VERIFY';
+  switch (tlsFailureKind(err)) {
+    case 'not-tls':
+      return { why: 'the engine speaks plain HTTP and berth spoke TLS (the server gave an HTTP response to an HTTPS client)', hint: `the engine has no TLS: ${plain}, or give it TLS` };
+    case 'self-signed':
+    case 'unverified':
+      return {
+        why: `the engine's certificate is not signed by ${ca && !c.skipTlsVerify ? `the CA in ${ca}` : 'a CA this machine trusts'}`,
+        hint: `the CA must be the one that signed the engine's certificate: ${settings}`,
+      };
+    case 'expired':
+      return { why: 'the engine\'s certificate has expired', hint: 'renew the engine\'s certificate' };
+    case 'wrong-name':
+      return { why: `the engine's certificate does not name ${new URL(c.endpoint).hostname}`, hint: 'reach the engine by a name its certificate holds, or renew it with that name' };
+    case 'client-cert-refused':
+      return { why: 'the engine refused the client certificate (or wants one, and got none)', hint: `the client certificate must be signed by the CA the engine trusts: ${settings}` };
+    case 'protocol-version':
+    case 'handshake':
+    case 'weak-key':
+      return { why: `TLS with the engine failed (${tlsText(message).replace(/^TLS: /, '')})`, hint: `check the engine's TLS and ${settings}` };
+    default:
+      return /socket hang up|ECONNRESET/i.test(message)
+        ? { why: 'the engine closed the TLS connection without an answer', hint: `check the engine's TLS and ${settings}` }
+        : undefined;
+  }
 }
 
 const isSocket = (c: EngineCandidate) => c.endpoint.startsWith('unix://') || c.endpoint.startsWith('npipe://');
@@ -201,7 +265,8 @@ export async function connectCandidate(c: EngineCandidate, what: string, options
     return await open(c, options);
   } catch (err) {
     if (isAbort(err)) throw err;
-    throw err instanceof BerthError ? unreachable(reason(err, isSocket(c)), err.hint, err.code) : unreachable(reason(err, isSocket(c)));
+    const { why, hint } = reason(err, c);
+    throw err instanceof BerthError ? unreachable(why, err.hint, err.code) : unreachable(why, hint);
   }
 }
 
@@ -221,17 +286,17 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     seen.add(c.endpoint);
     const fail = (why: string) =>
       failures.push({ code: 'engine-unreachable', severity: 'error', message: `${c.endpoint} (${c.source}): ${why}` });
-    if (c.problem) {
-      fail(c.problem);
-      continue;
-    }
+    // A context that does not exist is the user's setting: it names the engine, and no other stands in for it.
+    if (c.problem) throw new BerthError('ERR_BERTH_USAGE', c.problem, { hint: 'docker context ls lists the contexts of this machine; docker context use default goes back to the default engine' });
     if (options.signal?.aborted) throw abortError(options.signal.reason);
     try {
       return await open(c, options);
     } catch (err) {
       if (isAbort(err) || isBadInput(err)) throw err;
+      const { why, hint } = reason(err, c);
       if (err instanceof BerthError && err.hint) hints.push(err.hint);
-      fail(reason(err, isSocket(c)));
+      else if (hint) hints.push(hint);
+      fail(why);
     }
   }
   throw new BerthError('ERR_BERTH_ENGINE_UNREACHABLE', `no Docker engine answered (looked in ${failures.length} place${failures.length === 1 ? '' : 's'})`, {

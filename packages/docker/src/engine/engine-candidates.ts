@@ -8,9 +8,16 @@ export interface EngineCandidate {
   endpoint: string;
   /** Where berth learnt about it, for the "looked in" message: `DOCKER_HOST`, `context "colima"`, `default socket`. */
   source: string;
-  /** TLS material directory, when DOCKER_TLS_VERIFY or a context asks for it. */
+  /**
+   * TLS material directory, when DOCKER_TLS_VERIFY or a context asks for it. DOCKER_CERT_PATH's must hold ca.pem,
+   * cert.pem and key.pem (as the docker CLI reads it); a context's holds those given at `docker context create`
+   * (`tlsFiles: 'given'`): a CA alone is server-only TLS, no CA the system's.
+   */
   tlsDir?: string;
-  /** Found but unusable before trying (a context that does not exist, a bad URL). */
+  tlsFiles?: 'given';
+  /** TLS without checking the engine's certificate (a context's `skip-tls-verify=true`). */
+  skipTlsVerify?: boolean;
+  /** Found but unusable before trying (a context that does not exist). */
   problem?: string;
 }
 
@@ -26,40 +33,43 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-/** The endpoint a named context points at: contexts/meta/<sha256(name)>/meta.json. */
-export function contextEndpoint(configDir: string, name: string): EngineCandidate {
-  const source = `context "${name}"`;
+/**
+ * The endpoint a named context points at: contexts/meta/<sha256(name)>/meta.json, its TLS material in
+ * contexts/tls/<same>/docker/. `source` says where the name came from (`context "x" from DOCKER_CONTEXT`).
+ */
+export function contextEndpoint(configDir: string, name: string, source = `context "${name}"`): EngineCandidate {
   if (name === 'default') return { endpoint: 'unix:///var/run/docker.sock', source };
   const digest = createHash('sha256').update(name).digest('hex');
   const metaFile = path.join(configDir, 'contexts', 'meta', digest, 'meta.json');
   const meta = readJson<{ Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } }>(metaFile);
-  const host = meta?.Endpoints?.docker?.Host;
-  if (!host) return { endpoint: '(none)', source, problem: `context "${name}" does not exist (no ${metaFile})` };
+  const docker = meta?.Endpoints?.docker;
+  if (!docker?.Host) return { endpoint: '(none)', source, problem: `${source} does not exist (no ${metaFile})` };
   const tlsDir = path.join(configDir, 'contexts', 'tls', digest, 'docker');
-  return { endpoint: host, source, ...(existsSync(tlsDir) ? { tlsDir } : {}) };
+  return { endpoint: docker.Host, source, ...(existsSync(tlsDir) ? { tlsDir, tlsFiles: 'given' as const } : {}), ...(docker.SkipTLSVerify ? { skipTlsVerify: true } : {}) };
 }
 
 /**
- * Where to look for the engine, in Docker's own order: DOCKER_HOST, then DOCKER_CONTEXT, then the
- * current context of the Docker config, then the default sockets (rootful, rootless, Docker Desktop).
+ * Where to look for the engine, in Docker's own order: DOCKER_HOST, else DOCKER_CONTEXT, else the current context of
+ * the Docker config. Once one of them names the engine, it is the only candidate, as with the docker CLI: a context
+ * that cannot be reached, or does not exist, is never traded for this machine's socket (another engine). Only when
+ * none names one: the default sockets (rootful, rootless, Docker Desktop).
  * Pure apart from reading the config files; `home` and `env` are parameters so tests stub nothing.
  */
 export function engineCandidates(env: NodeJS.ProcessEnv, home: string, uid: number | undefined): EngineCandidate[] {
   const configDir = dockerConfigDir(env, home);
   const tlsDir = tlsFromEnv(env, home);
   if (env['DOCKER_HOST']) return [{ endpoint: env['DOCKER_HOST'], source: 'DOCKER_HOST', ...(tlsDir ? { tlsDir } : {}) }];
-  if (env['DOCKER_CONTEXT']) return [contextEndpoint(configDir, env['DOCKER_CONTEXT'])];
-  const current = readJson<DockerConfig>(path.join(configDir, 'config.json'))?.currentContext;
-  const out: EngineCandidate[] = [];
-  if (current && current !== 'default') out.push(contextEndpoint(configDir, current));
+  if (env['DOCKER_CONTEXT']) return [contextEndpoint(configDir, env['DOCKER_CONTEXT'], `context "${env['DOCKER_CONTEXT']}" from DOCKER_CONTEXT`)];
+  const configFile = path.join(configDir, 'config.json');
+  const current = readJson<DockerConfig>(configFile)?.currentContext;
+  if (current && current !== 'default') return [contextEndpoint(configDir, current, `current context "${current}" from ${configFile}`)];
   const sockets = [
     '/var/run/docker.sock',
     ...(env['XDG_RUNTIME_DIR'] ? [path.join(env['XDG_RUNTIME_DIR'], 'docker.sock')] : uid !== undefined ? [`/run/user/${uid}/docker.sock`] : []),
     path.join(home, '.docker', 'run', 'docker.sock'),
     path.join(home, '.docker', 'desktop', 'docker.sock'),
   ];
-  for (const s of sockets) out.push({ endpoint: `unix://${s}`, source: 'default socket' });
-  return out;
+  return sockets.map((s) => ({ endpoint: `unix://${s}`, source: 'default socket' }));
 }
 
 /** The docker CLI's configuration folder: DOCKER_CONFIG, else ~/.docker. */

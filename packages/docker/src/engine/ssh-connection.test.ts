@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { berthFailureOf } from '@berth/spec/testing';
 import { sshArgv, sshFailure, sshTarget } from './ssh-connection.js';
 
 describe('ssh:// engines, read as the docker CLI reads them', () => {
@@ -7,9 +8,15 @@ describe('ssh:// engines, read as the docker CLI reads them', () => {
     expect(sshArgv(sshTarget('ssh://gpu-box/run/user/1000/docker.sock', {})).slice(-5)).toEqual(['gpu-box', 'docker', '--host=unix:///run/user/1000/docker.sock', 'system', 'dial-stdio']);
     expect(sshArgv(sshTarget('ssh://gpu-box/', { BERTH_SSH_COMMAND: 'ssh -F /etc/berth/ssh_config' })).slice(0, 3)).toEqual(['ssh', '-F', '/etc/berth/ssh_config']);
   });
-  it('refuses what the docker CLI refuses: a password, a query', () => {
+  it('refuses what the docker CLI refuses, a password, a query, as bad input (ERR_BERTH_USAGE, exit 2)', () => {
     expect(() => sshTarget('ssh://dev:secret@gpu-box', {})).toThrow(/password .* not supported/);
     expect(() => sshTarget('ssh://gpu-box?x=1', {})).toThrow(/no query/);
+    for (const url of ['ssh://dev:secret@gpu-box', 'ssh://gpu-box?x=1', 'ssh://gpu-box#f']) expect(berthFailureOf(() => sshTarget(url, {})).code, url).toBe('ERR_BERTH_USAGE');
+  });
+  it('an unknown host key: the hint is a command ssh runs (`ssh -p PORT user@host`, not `user@host:port`)', () => {
+    const said = 'No ED25519 host key is known for [127.0.0.1]:42699 and you have requested strict checking.\nHost key verification failed.\n';
+    expect(sshFailure({ host: '127.0.0.1', user: 'root', port: '42699' }, 255, said).hint).toBe('run `ssh -p 42699 root@127.0.0.1` once by hand to check and accept the host key');
+    expect(sshFailure({ host: 'gpu-box' }, 255, said).hint).toBe('run `ssh gpu-box` once by hand to check and accept the host key');
   });
   it('turns what ssh said into one line with what to do', () => {
     const t = { host: 'gpu-box', user: 'dev' };

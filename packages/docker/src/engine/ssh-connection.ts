@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Duplex } from 'node:stream';
-import { BerthError, signalChild, type BerthErrorCode } from '@berth/spec';
+import { BerthError, engineHostProblem, signalChild, type BerthErrorCode } from '@berth/spec';
 
 /** Where an `ssh://[user@]host[:port][/path/to/docker.sock]` engine is, as the docker CLI reads the URL. */
 export interface SshTarget {
@@ -15,20 +15,19 @@ export interface SshTarget {
   env: NodeJS.ProcessEnv;
 }
 
+const SSH_URL_HINT = 'an ssh:// engine is ssh://[user@]host[:port][/path/to/docker.sock]; a key (the agent, ~/.ssh/config) does what a password would';
+
 /** What berth puts before the user's own ssh configuration: no password prompts (one per connection would be unusable), a bounded connect. */
 const SSH_OPTIONS = ['-o', 'ConnectTimeout=10', '-o', 'BatchMode=yes', '-T'];
 
-/** Parses an ssh:// endpoint the way the docker CLI does: no password, no query, no fragment, a host. */
+/**
+ * Parses an ssh:// endpoint the way the docker CLI does. A URL berth can never use (a password, a query or fragment,
+ * no host: engineHostProblem in @berth/spec) is the user's setting, ERR_BERTH_USAGE.
+ */
 export function sshTarget(url: string, env: NodeJS.ProcessEnv): SshTarget {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error('not a valid ssh:// URL');
-  }
-  if (u.password) throw new Error('a password in an ssh:// URL is not supported (use a key, through the agent or ~/.ssh/config)');
-  if (u.search || u.hash) throw new Error('an ssh:// URL takes no query or fragment');
-  if (!u.hostname) throw new Error('the ssh:// URL names no host');
+  const problem = url.startsWith('ssh://') ? engineHostProblem(url) : 'not a valid ssh:// URL';
+  if (problem) throw new BerthError('ERR_BERTH_USAGE', problem, { hint: SSH_URL_HINT });
+  const u = new URL(url);
   const command = (env['BERTH_SSH_COMMAND'] ?? '').trim().split(/\s+/).filter(Boolean);
   const socketPath = decodeURIComponent(u.pathname);
   return {
@@ -71,7 +70,7 @@ export function sshFailure(t: Pick<SshTarget, 'host' | 'user' | 'port'>, exitCod
       when: /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i,
       code: 'ERR_BERTH_SSH_HOST_KEY',
       message: `ssh to ${place}: the host key is not known or has changed`,
-      hint: `run \`ssh ${place}\` once by hand to check and accept the host key`,
+      hint: `run \`${['ssh', ...(t.port ? ['-p', t.port] : []), `${t.user ? `${t.user}@` : ''}${t.host}`].join(' ')}\` once by hand to check and accept the host key`,
     },
     {
       when: /Could not resolve hostname|Connection refused|Connection timed out|timed out|No route to host|Network is unreachable|Connection closed by|Connection reset|kex_exchange_identification/i,

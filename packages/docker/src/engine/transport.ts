@@ -5,7 +5,7 @@ import { abortError, EngineApiError, EngineStalledError, engineGone, isDeadline 
 import { SshConnection, type SshTarget } from './ssh-connection.js';
 
 /** Where the engine listens: a unix socket, plain TCP, TCP with TLS (client certificate), or through ssh (`docker system dial-stdio` there). */
-export type EngineTarget = { socketPath: string } | { host: string; port: number; tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer } } | { ssh: SshTarget };
+export type EngineTarget = { socketPath: string } | { host: string; port: number; tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: false } } | { ssh: SshTarget };
 
 /** Kept-alive connections to an ssh:// engine: each is an ssh process (as the docker CLI opens them), reused while it lasts. */
 class SshAgent extends http.Agent {

@@ -10,3 +10,4 @@ export { uniqueProject } from './unique-project.js';
 export { startSecondEngine, secondEngineSkipReason, SWARM_TURN_TIMEOUT_MS, type SecondEngine, type SecondEngineOptions } from './second-engine.js';
 export { startLoopbackSshd, sshdSkipReason, type LoopbackSshd } from './loopback-sshd.js';
 export { freePort } from './free-port.js';
+export { makeTestCertificates } from './test-certificates.js';
