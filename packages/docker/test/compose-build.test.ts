@@ -131,3 +131,20 @@ describe('build: imported from Compose and exported back without loss', () => {
     });
   });
 });
+
+describe('build labels in list form', () => {
+  it('are carried as a map, as Compose reads a labels list (an entry without = is an empty label)', () => {
+    const d = mkdtempSync(join(tmpdir(), 'berth-compose-labels-'));
+    try {
+      mkdirSync(join(d, 'ctx'));
+      writeFileSync(join(d, 'compose.yaml'), 'services:\n  s:\n    build:\n      context: ctx\n      labels: ["x.y=z", "a=b=c", "bare"]\n');
+      const imported = importCompose({ files: ['compose.yaml'], cwd: d, env: {}, output: join(d, 'berth.yaml') });
+      expect(imported.problems.map((p) => p.message)).toEqual([]);
+      const spec = parseSpec(imported.yaml ?? '', 'berth.yaml').value as BerthSpec;
+      expect(spec.services.s!.build).toEqual({ context: 'ctx', labels: { 'x.y': 'z', a: 'b=c', bare: '' } });
+      expect(spec.services.s!['x-compose']).toBeUndefined();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

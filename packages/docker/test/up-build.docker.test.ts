@@ -125,6 +125,11 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
     write('api/index.txt', 'v3');
     const kept = await run({ build: 'never' });
     expect(builds(kept).api).toBe('kept: kept (--no-build), though its inputs changed since it was built');
+    // said in words too, and the containers that run the stale image are not called up to date
+    expect(kept.warnings.filter((w) => w.code === 'build-stale').map((w) => w.message)).toEqual([
+      `service "api": --no-build runs the image ${project}-api as it is, though its build inputs changed since the image was built`,
+    ]);
+    expect(steps(kept)).toEqual({ api: 'keep: its image, kept by --no-build, may be out of date', worker: 'keep: its image, kept by --no-build, may be out of date', web: 'keep: up to date' });
     const before = (await leftovers(project)).containers.map((c) => c.Id).sort();
     const dry = await run({ build: 'never', profiles: ['broken'], dryRun: true });
     expect(dry.warnings.filter((w) => w.code === 'image-build-needed').map((w) => w.message)).toEqual([
@@ -189,14 +194,25 @@ describe.skipIf(!dockerAvailable())(`berth up builds the images of services with
       one: { build: { context: 'api', dockerfile: 'Nope.Dockerfile' } },
       two: { build: { context: 'missing-dir' } },
       three: { build: { context: 'api', target: 'nope' } },
+      // what needs a session is told in the same round as the others, in any case of the mount type
+      four: { build: { context: 'secret' } },
+      five: { build: { context: 'ignoredir' } },
     });
+    write('secret/Dockerfile', `FROM ${TEST_IMAGE}\nRUN --mount=type=Secret,id=x cat /run/secrets/x\n`);
+    write('ignoredir/Dockerfile', `FROM ${TEST_IMAGE}\n`);
+    mkdirSync(path.join(dir, 'ignoredir/.dockerignore'), { recursive: true });
     const err = await failure(up(e, bad, { env: {}, projectDir: dir, buildCacheDir: cacheDir }));
     expect(err?.code).toBe('ERR_BERTH_BUILD_INPUT');
     expect(err?.problems.map((p) => p.message)).toEqual([
       `service "one": Dockerfile Nope.Dockerfile not found (${path.join(dir, 'api/Nope.Dockerfile')})`,
       `service "two": build context missing-dir does not exist (${path.join(dir, 'missing-dir')})`,
       'service "three": target "nope" is not a stage of Dockerfile (stages: base, prod)',
+      'service "five": ignoredir/.dockerignore is a directory, not a file, so its rules cannot be read',
+      'service "four": Dockerfile:2: RUN --mount=type=secret needs a BuildKit session, which berth does not open',
     ]);
+    // berth build alike
+    const built = await failure(buildServices(e, bad, { env: {}, projectDir: dir, cacheDir }));
+    expect(built?.problems.map((p) => p.message)).toEqual(err?.problems.map((p) => p.message));
     expect((await leftovers(`${project}-bad`)).containers).toEqual([]);
     await expect(docker.getImage(`${project}-bad-one`).inspect()).rejects.toMatchObject({ statusCode: 404 });
   }, 60_000);

@@ -262,10 +262,10 @@ describe('the context as a tar stream', () => {
     expect(j.ignoreBesideDockerfile).toBe(true);
     const snapshot = snapshotJob(j, new ContextWalks(undefined));
     expect(snapshot.entries.map((e) => e.path)).toEqual(['.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'other.txt']);
-    // the classic builder reads the tar's .dockerignore: it gets the rules in effect
+    // the context's own .dockerignore is an ordinary file here, which COPY sees: both builders send its real content
     const classic = await untar(contextTar(j, snapshot).stream);
     expect(classic.list.sort()).toEqual(['.dockerignore', 'Dockerfile.api', 'Dockerfile.api.dockerignore', 'other.txt']);
-    expect(readFileSync(path.join(classic.out, '.dockerignore'), 'utf8')).toBe('secret.txt\n\n');
+    expect(readFileSync(path.join(classic.out, '.dockerignore'), 'utf8')).toBe('other.txt\n');
     rmSync(classic.out, { recursive: true, force: true });
     // BuildKit without a session reads no .dockerignore: the context goes as it is
     const buildkit = await untar(contextTar(j, snapshot, undefined, 'buildkit').stream);
@@ -279,6 +279,40 @@ describe('the context as a tar stream', () => {
     const plain = job({ context: 'ctx' });
     expect(plain.ignoreBesideDockerfile).toBe(false);
     expect(snapshotJob(plain, new ContextWalks(undefined)).entries.map((e) => e.path)).toContain('secret.txt');
+  });
+
+  it('writes the rules of <Dockerfile>.dockerignore over the context’s own .dockerignore only where those rules hide it from COPY', async () => {
+    write('ctx/Dockerfile.api', 'FROM scratch\nCOPY . /ctx\n');
+    write('ctx/Dockerfile.api.dockerignore', 'secret.txt\n.dockerignore\n');
+    write('ctx/.dockerignore', 'ORIGINAL-CONTENT\n');
+    write('ctx/secret.txt', 'TOPSECRET');
+    const hides = job({ context: 'ctx', dockerfile: 'Dockerfile.api' });
+    expect(hides.hiddenFromCopy).toEqual(['.dockerignore']);
+    const classic = await untar(contextTar(hides, snapshotJob(hides, new ContextWalks(undefined))).stream);
+    expect(readFileSync(path.join(classic.out, '.dockerignore'), 'utf8')).toBe('secret.txt\n.dockerignore\n\n');
+    rmSync(classic.out, { recursive: true, force: true });
+    // a Dockerfile from outside the context: the context's own file as it is, with the made Dockerfile's name added as the docker CLI adds it
+    write('docker/api.Dockerfile', 'FROM scratch\n');
+    write('docker/api.Dockerfile.dockerignore', 'secret.txt\n');
+    const outside = job({ context: 'ctx', dockerfile: '../docker/api.Dockerfile' });
+    const { stream, dockerfile } = contextTar(outside, snapshotJob(outside, new ContextWalks(undefined)));
+    const tar = await untar(stream);
+    expect(tar.list).not.toContain('secret.txt');
+    expect(readFileSync(path.join(tar.out, '.dockerignore'), 'utf8')).toBe(`ORIGINAL-CONTENT\n\n${dockerfile}\n`);
+    rmSync(tar.out, { recursive: true, force: true });
+    // the classic builder hides a build file by the tar's .dockerignore: a line is added where the context's own would decide otherwise
+    const added = async (own: string, rules: string) => {
+      write('ctx/.dockerignore', own);
+      write('ctx/Dockerfile.api.dockerignore', rules);
+      const j = job({ context: 'ctx', dockerfile: 'Dockerfile.api' });
+      const u = await untar(contextTar(j, snapshotJob(j, new ContextWalks(undefined))).stream);
+      const text = readFileSync(path.join(u.out, '.dockerignore'), 'utf8');
+      rmSync(u.out, { recursive: true, force: true });
+      return text;
+    };
+    expect(await added('other\n', 'secret.txt\nDockerfile.api\n')).toBe('other\n\nDockerfile.api\n');
+    expect(await added('Dockerfile.*\n', 'secret.txt\n')).toBe('Dockerfile.*\n\n!Dockerfile.api\n');
+    expect(await added('*.txt\n', 'secret.txt\n')).toBe('*.txt\n');
   });
 
   it('writes the rules of <Dockerfile>.dockerignore into a .dockerignore that hides itself where the context has none', async () => {

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { ContextEntry } from './context-walk.js';
 import { contextKey, walkAndDigest, type ContextToWalk, type RememberedContext, type WalkAhead, type WalkedContext } from './walk-ahead.js';
 import type { BuildJob } from './build-job.js';
 import type { BuilderChoice } from './builder-choice.js';
+import { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
 import { packContext, type TarEntry } from './tar-pack.js';
 
 /** What a build sends, as it was when berth looked: the context's entries, and the digest of every input. */
@@ -106,23 +109,51 @@ export function snapshotJob(job: BuildJob, walks: ContextWalks): BuildSnapshot {
 }
 
 /**
+ * Lines that make the classic builder hide the build files from `COPY` as the rules in effect do, where the
+ * context's own `.dockerignore` (sent as it is, not in effect) would hide them otherwise: the file's name to
+ * hide it, `!name` to keep it. None where that file's rules cannot be read (the classic builder then hides nothing).
+ */
+function hidingLines(own: string, job: BuildJob): string[] {
+  let matcher: IgnoreMatcher;
+  try {
+    matcher = new IgnoreMatcher(readIgnoreFile(own).map((r) => r.pattern));
+  } catch {
+    return [];
+  }
+  const files = ['.dockerignore', ...(job.dockerfile.inContext !== undefined ? [job.dockerfile.inContext] : [])];
+  return files.flatMap((f) => {
+    const hide = job.hiddenFromCopy.includes(f);
+    return matcher.matches(f) === hide ? [] : [hide ? f : `!${f}`];
+  });
+}
+
+/**
  * The tar berth sends, and the Dockerfile's name in it. A Dockerfile that lives outside the context (or
  * is inline) is added under `.dockerfile.berth-<sha>` and named in the tar's `.dockerignore`, which is
  * what the docker CLI does, so the engine reads it but `COPY .` does not copy it. The classic builder reads
- * the rules from the tar's `.dockerignore` only (to hide the build files from `COPY`): where they come from a
- * `<Dockerfile>.dockerignore`, berth writes them there, in place of the context's own.
+ * the tar's `.dockerignore` only to hide the build files from `COPY`. Where the rules come from a
+ * `<Dockerfile>.dockerignore`, the context's own `.dockerignore` is an ordinary file: sent as it is (on the
+ * classic builder with a line added for a build file it would hide otherwise than the rules in effect), unless
+ * those rules hide it, or the context has none: then the tar's `.dockerignore` carries the rules in effect.
  */
 export function contextTar(job: BuildJob, snapshot: BuildSnapshot, signal?: AbortSignal, builder: BuilderChoice['kind'] = 'classic'): { stream: Readable; dockerfile: string } {
   const inContext = job.dockerfile.inContext;
-  const rulesElsewhere = job.ignoreBesideDockerfile && builder === 'classic';
-  if (inContext !== undefined && !rulesElsewhere) return { stream: packContext(job.contextDir, snapshot.entries, signal), dockerfile: inContext };
+  const asIs = () => ({ stream: packContext(job.contextDir, snapshot.entries, signal), dockerfile: inContext! });
+  const sent = snapshot.entries.find((e) => e.path === '.dockerignore' && e.kind === 'file');
+  // what the tar's .dockerignore holds: the rules' file, or the context's own file as it is
+  let text = job.ignoreText;
+  if (job.ignoreBesideDockerfile && sent && (builder === 'buildkit' || !job.hiddenFromCopy.includes('.dockerignore'))) {
+    text = readFileSync(path.join(job.contextDir, '.dockerignore'), 'utf8');
+    const lines = builder === 'classic' ? hidingLines(text, job) : [];
+    if (!lines.length && inContext !== undefined) return asIs();
+    if (lines.length) text = [text, ...lines].join('\n');
+  } else if (inContext !== undefined && (!job.ignoreBesideDockerfile || builder === 'buildkit')) return asIs();
   const name = inContext ?? `.dockerfile.berth-${sha256(job.dockerfile.text).slice(0, 12)}`;
   const now = Date.now();
-  const made = (path: string, content: string): TarEntry => ({ path, kind: 'file', mode: 0o644, size: Buffer.byteLength(content), mtimeMs: now, content: Buffer.from(content) });
-  const sent = snapshot.entries.find((e) => e.path === '.dockerignore' && e.kind === 'file');
+  const made = (at: string, content: string): TarEntry => ({ path: at, kind: 'file', mode: 0o644, size: Buffer.byteLength(content), mtimeMs: now, content: Buffer.from(content) });
   const entries: TarEntry[] = snapshot.entries.filter((e) => e !== sent);
   // a .dockerignore the context does not have hides itself; a made Dockerfile is hidden by name
-  const rules = [...(job.ignoreText !== undefined ? [job.ignoreText] : []), ...(sent ? [] : ['.dockerignore']), ...(inContext === undefined ? [name] : [])];
+  const rules = [...(text !== undefined ? [text] : []), ...(sent ? [] : ['.dockerignore']), ...(inContext === undefined ? [name] : [])];
   entries.push(made('.dockerignore', `${rules.join('\n')}\n`));
   if (inContext === undefined) entries.push(made(name, job.dockerfile.text));
   return { stream: packContext(job.contextDir, entries, signal), dockerfile: name };

@@ -1,6 +1,6 @@
 import { formatDuration, type Problem } from '@berth/spec';
 import type { EngineApi } from '../engine/engine-api.js';
-import { engineMessage } from '../engine/engine-errors.js';
+import { engineMessage, isAbort } from '../engine/engine-errors.js';
 import { BERTH_BUILD_INPUTS } from '../labels.js';
 import { Semaphore } from '../up/limits.js';
 import { ContextWalks, contextTar, snapshotJob, type BuildSnapshot } from './build-context.js';
@@ -169,6 +169,18 @@ export async function planBuilds(api: BuildApi, targets: BuildTarget[], options:
     }
   }
   return { builds, problems };
+}
+
+/**
+ * planBuilds where bad input may have been found already (`bad`): the targets that read well are planned even so, so
+ * what they cannot build is told with the rest in one round, not after the first problems are fixed; an engine
+ * failure then does not hide the bad input.
+ */
+export function planBuildsBeside(api: BuildApi, targets: BuildTarget[], options: PlanBuildsOptions, bad: boolean): Promise<{ builds: PlannedBuild[]; problems: Problem[] }> {
+  return planBuilds(api, targets, options).catch((err: unknown) => {
+    if (!bad || isAbort(err)) throw err;
+    return { builds: [], problems: [] };
+  });
 }
 
 export interface RunBuildsOptions {

@@ -27,6 +27,16 @@ describe.skipIf(!dockerAvailable())(`what decides a build, against the engine${d
   };
   const sleeper = { command: ['sleep', '100'], stopGracePeriod: '1s' };
   const specOf = (services: NonNullable<BerthSpecInput['services']>) => makeSpec(project, services);
+  /** Builds SERVICE's image with the classic builder, then BuildKit, and CHECKs each image. */
+  const builtOnBoth = async (service: string, build: { context: string; dockerfile: string }, check: (image: string) => void) => {
+    const spec = specOf({ [service]: { build, ...sleeper } });
+    images.add(`${project}-${service}`);
+    for (const DOCKER_BUILDKIT of ['0', '1']) {
+      const result = await buildServices(e, spec, { projectDir: path.join(dir, 'project'), env: { DOCKER_BUILDKIT }, cacheDir });
+      expect(result.builds.map((b) => b.action)).toEqual(['built']);
+      check(`${project}-${service}`);
+    }
+  };
   const lsIn = (image: string, at: string) => execFileSync('docker', ['run', '--rm', image, 'ls', '-a', at], { encoding: 'utf8' }).split('\n').filter((l) => l && l !== '.' && l !== '..');
 
   beforeAll(async () => {
@@ -48,18 +58,34 @@ describe.skipIf(!dockerAvailable())(`what decides a build, against the engine${d
     write('project/dfi/.dockerignore', 'other.txt\n');
     write('project/dfi/secret.txt', 'TOPSECRET');
     write('project/dfi/other.txt', 'other');
-    const spec = specOf({ api: { build: { context: './dfi', dockerfile: 'Dockerfile.api' }, ...sleeper } });
-    images.add(`${project}-api`);
-    for (const DOCKER_BUILDKIT of ['0', '1']) {
-      const result = await buildServices(e, spec, { projectDir: path.join(dir, 'project'), env: { DOCKER_BUILDKIT }, cacheDir });
-      expect(result.builds.map((b) => b.action)).toEqual(['built']);
-      const seen = lsIn(`${project}-api`, '/ctx');
+    await builtOnBoth('api', { context: './dfi', dockerfile: 'Dockerfile.api' }, (image) => {
+      const seen = lsIn(image, '/ctx');
       expect(seen).toContain('other.txt');
       expect(seen).not.toContain('secret.txt');
       // the rules hide the Dockerfile from COPY: the classic builder does it (BuildKit is routed there for it)
       expect(seen).not.toContain('Dockerfile.api');
       expect(seen).toContain('.dockerignore');
-    }
+    });
+  });
+
+  it('sends the context’s own .dockerignore as it is where <Dockerfile>.dockerignore is in effect, on either builder', async () => {
+    write('project/dfo/app.Dockerfile', `FROM ${TEST_IMAGE}\nCOPY . /ctx\n`);
+    write('project/dfo/app.Dockerfile.dockerignore', 'secret.txt\n');
+    write('project/dfo/.dockerignore', 'ORIGINAL-CONTENT\n');
+    write('project/dfo/secret.txt', 'TOPSECRET');
+    await builtOnBoth('dfo', { context: './dfo', dockerfile: 'app.Dockerfile' }, (image) => {
+      expect(execFileSync('docker', ['run', '--rm', image, 'cat', '/ctx/.dockerignore'], { encoding: 'utf8' })).toBe('ORIGINAL-CONTENT\n');
+      expect(lsIn(image, '/ctx')).not.toContain('secret.txt');
+    });
+  });
+
+  it('builds with shmSize on the classic builder, which gives RUN that /dev/shm (BuildKit on Docker 20.10 gives 64 MB)', async () => {
+    write('project/shm/Dockerfile', `FROM ${TEST_IMAGE}\nRUN df -k /dev/shm | tail -n 1 | awk '{print $2}' > /shm\n`);
+    const spec = specOf({ shm: { build: { context: './shm', shmSize: '128m' }, ...sleeper } });
+    images.add(`${project}-shm`);
+    const result = await buildServices(e, spec, { projectDir: path.join(dir, 'project'), env: {}, cacheDir, noCache: true });
+    expect(result.builds.map((b) => `${b.action} ${b.builder}`)).toEqual(['built classic']);
+    expect(execFileSync('docker', ['run', '--rm', `${project}-shm`, 'cat', '/shm'], { encoding: 'utf8' }).trim()).toBe('131072');
   });
 
   it('sends a fifo of the context, as docker build does', async () => {
@@ -103,8 +129,9 @@ describe.skipIf(!dockerAvailable())(`what decides a build, against the engine${d
     const spec = specOf({ 'Web.App': { build: './uc', ...sleeper }, named: { build: './uc', image: `${project}-named`, ...sleeper } });
     const projectDir = path.join(dir, 'project');
     const expected = [`build-image-name services.Web.App`];
-    for (const attempt of [buildServices(e, spec, { projectDir, env: {}, cacheDir }), up(e, spec, { env: {}, projectDir, buildCacheDir: cacheDir }), up(e, spec, { env: {}, projectDir, buildCacheDir: cacheDir, dryRun: true })]) {
-      const err = await failure(attempt);
+    // one at a time: each plans the builds that read well before it refuses (all the problems in one round)
+    for (const attempt of [() => buildServices(e, spec, { projectDir, env: {}, cacheDir }), () => up(e, spec, { env: {}, projectDir, buildCacheDir: cacheDir }), () => up(e, spec, { env: {}, projectDir, buildCacheDir: cacheDir, dryRun: true })]) {
+      const err = await failure(attempt());
       expect(err?.code).toBe('ERR_BERTH_BUILD_INPUT');
       expect(codes(err)).toEqual(expected);
       expect(err?.problems?.[0]?.message).toBe(`service "Web.App" cannot build under its default image name ${project}-Web.App: its name "${project}-Web.App" has capitals, which an image name cannot have`);

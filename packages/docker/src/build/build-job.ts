@@ -81,16 +81,23 @@ export interface BuildJobInput {
 /** Compose's sizes: the rule lives in @berth/spec. */
 export { parseSize };
 
-const within = (dir: string, file: string) => {
+/** FILE's path inside DIR (slash-separated), or undefined where it is DIR itself or outside it: only a first segment of exactly `..` leaves DIR (`..ctx` is a name). */
+export const within = (dir: string, file: string) => {
   const rel = path.relative(dir, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined;
+  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return rel && !outside ? rel.split(path.sep).join('/') : undefined;
 };
 
-function readText(file: string): string | undefined {
+/** A file's text; nothing where there is no such file; what it is instead where it cannot be read (a directory, no permission). */
+function readText(file: string): { text?: string; unreadable?: string } {
   try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+    return { text: readFileSync(file, 'utf8') };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return {};
+    if (code === 'EISDIR') return { unreadable: 'is a directory, not a file' };
+    if (code === 'EACCES' || code === 'EPERM') return { unreadable: 'cannot be read (permission denied)' };
+    return { unreadable: `cannot be read (${code ?? (err as Error).message})` };
   }
 }
 
@@ -145,7 +152,8 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
   else {
     const written = build.dockerfile ?? 'Dockerfile';
     const file = path.resolve(contextDir, written);
-    const text = readText(file);
+    const { text, unreadable } = readText(file);
+    if (unreadable !== undefined) return fail('dockerfile-unreadable', `Dockerfile ${written} ${unreadable} (${file})`, [build.dockerfile ? 'dockerfile' : 'context']);
     if (text === undefined) return fail('dockerfile-missing', `Dockerfile ${written} not found (${file})`, [build.dockerfile ? 'dockerfile' : 'context']);
     const inContext = within(contextDir, file);
     dockerfile = { written, file, text, ...(inContext ? { inContext } : {}) };
@@ -167,7 +175,9 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
   }
 
   let ignore: string[] = [];
-  const { file: ignoreFile, text: ignoreText } = ignoreRulesFile(contextDir, dockerfile.file);
+  const { file: ignoreFile, text: ignoreText, unreadable } = ignoreRulesFile(contextDir, dockerfile.file);
+  // Docker refuses the build too (`error reading .dockerignore`): no rules would send what the file meant to leave out
+  if (unreadable !== undefined) fail('dockerignore-unreadable', `${path.relative(input.projectDir, ignoreFile) || ignoreFile} ${unreadable}, so its rules cannot be read`, ['context'], 'make it a readable file, or remove it');
   if (ignoreText !== undefined) {
     const rules = readIgnoreFile(ignoreText);
     for (const rule of rules) {
@@ -224,15 +234,14 @@ function readJob(name: string, build: ServiceBuild, input: BuildJobInput, proble
  * there is one (BuildKit's, buildx's and Compose v2's filename-specific ignore file, which takes the place of
  * the context's), else the context's `.dockerignore`. An inline Dockerfile has no file beside it.
  */
-function ignoreRulesFile(contextDir: string, dockerfile: string | undefined): { file: string; text?: string } {
+function ignoreRulesFile(contextDir: string, dockerfile: string | undefined): { file: string; text?: string; unreadable?: string } {
   if (dockerfile !== undefined) {
     const file = `${dockerfile}.dockerignore`;
-    const text = readText(file);
-    if (text !== undefined) return { file, text };
+    const read = readText(file);
+    if (read.text !== undefined || read.unreadable !== undefined) return { file, ...read };
   }
   const file = path.join(contextDir, '.dockerignore');
-  const text = readText(file);
-  return text === undefined ? { file } : { file, text };
+  return { file, ...readText(file) };
 }
 
 function safeMatches(patterns: string[], file: string): boolean {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem, ServiceBuild } from '@berth/spec';
-import { buildJob, parseSize } from './build-job.js';
+import { buildJob, parseSize, within } from './build-job.js';
 import { builderFor, decideBuild, decideUnbuildable } from './build-plan.js';
 import { buildQuery } from './build-query.js';
 import { buildFactsFromPing, chooseBuilder } from './builder-choice.js';
@@ -20,9 +20,14 @@ describe('deciding whether to build', () => {
   });
   it('--build always builds; --no-build never does, and a missing image is then an error', () => {
     expect(decideBuild(mine, 'abc', 'always', LABEL).action).toBe('build');
-    expect(decideBuild(mine, 'def', 'never', LABEL)).toEqual({ action: 'keep', reason: 'kept (--no-build), though its inputs changed since it was built' });
+    expect(decideBuild(mine, 'def', 'never', LABEL)).toEqual({ action: 'keep', reason: 'kept (--no-build), though its inputs changed since it was built', stale: 'its build inputs changed since the image was built' });
     expect(decideBuild(undefined, 'abc', 'never', LABEL).action).toBe('missing');
-    expect(decideBuild({ id: 'sha256:2', labels: {} }, 'abc', 'never', LABEL)).toEqual({ action: 'keep', reason: 'kept (--no-build); not built by berth, so its inputs are unknown' });
+    expect(decideBuild({ id: 'sha256:2', labels: {} }, 'abc', 'never', LABEL).reason).toBe('kept (--no-build); not built by berth, so its inputs are unknown');
+  });
+  it('--no-build says why an image it keeps may be stale, and not of one that is up to date', () => {
+    expect(decideBuild(mine, 'def', 'never', LABEL).stale).toBe('its build inputs changed since the image was built');
+    expect(decideBuild({ id: 'sha256:2', labels: {} }, 'abc', 'never', LABEL).stale).toBe('it was not built by berth, so whether it is what its build inputs make is unknown');
+    expect(decideBuild(mine, 'abc', 'never', LABEL)).toEqual({ action: 'keep', reason: 'up to date' });
   });
 });
 
@@ -128,6 +133,42 @@ describe("a service's build, read before anything is sent", () => {
     expect(builderFor(read({ context: 'plain' }).job!, buildkit, [], ['pipe'])).toEqual({ kind: 'classic', why: 'the classic builder sends the fifo or device pipe as docker build does; BuildKit without a session would leave them out' });
     expect(builderFor(read({ context: 'kit' }).job!, buildkit, [], ['pipe', 'dev/null'])).toEqual({ ...buildkit, warning: 'service "svc": BuildKit without a session leaves out the fifos and devices pipe, dev/null (it needs BuildKit for RUN --mount=type=cache)' });
     expect(builderFor(read({ context: 'plain' }).job!, { kind: 'classic', why: 'test' }, [], ['pipe'])?.kind).toBe('classic');
+  });
+
+  it('keeps a build with shmSize to the classic builder, which honours it (BuildKit on Docker 20.10 gives 64 MB), else says so', () => {
+    const buildkit = { kind: 'buildkit' as const, why: 'test' };
+    expect(builderFor(read({ context: 'plain', shmSize: '128m' }).job!, buildkit, [])).toEqual({ kind: 'classic', why: 'the classic builder gives RUN steps the /dev/shm of shmSize; BuildKit here ignores it (64 MB)' });
+    expect(builderFor(read({ context: 'kit', shmSize: '128m' }).job!, buildkit, [])).toEqual({ ...buildkit, warning: 'service "svc": BuildKit without a session ignores shmSize (RUN steps get 64 MB of /dev/shm) (it needs BuildKit for RUN --mount=type=cache)' });
+    expect(builderFor(read({ context: 'plain', shmSize: '128m' }).job!, { kind: 'classic', why: 'DOCKER_BUILDKIT=0' }, [])?.why).toBe('DOCKER_BUILDKIT=0');
+  });
+
+  it('takes a name that starts with .. for a name: only a first segment of exactly .. is outside', () => {
+    write('..ctx/..Dockerfile', 'FROM base\n');
+    const { job, lines } = read({ context: './..ctx', dockerfile: '..Dockerfile' });
+    expect(lines).toEqual([]);
+    expect(job?.outsideProject).toBe(false);
+    expect(job?.dockerfile.inContext).toBe('..Dockerfile');
+    expect(job?.hiddenFromCopy).toEqual([]);
+    expect(within('/p', '/p/..x/y')).toBe('..x/y');
+    expect(within('/p', '/p/...')).toBe('...');
+    expect(within('/p', '/p/../x')).toBeUndefined();
+    expect(within('/p', '/')).toBeUndefined();
+    expect(within('/p', '/p')).toBeUndefined();
+  });
+
+  it('says what a Dockerfile or .dockerignore is when it cannot be read, rather than "not found" or no rules (Docker refuses it too)', () => {
+    mkdirSync(path.join(dir, 'dirs/Dockerfile.dir'), { recursive: true });
+    write('dirs/Dockerfile', 'FROM base\n');
+    mkdirSync(path.join(dir, 'dirs/.dockerignore'), { recursive: true });
+    expect(read({ context: 'dirs', dockerfile: 'Dockerfile.dir' }).lines).toEqual([`service "svc": Dockerfile Dockerfile.dir is a directory, not a file (${path.join(dir, 'dirs/Dockerfile.dir')})`]);
+    expect(read({ context: 'dirs' }).lines).toEqual(['service "svc": dirs/.dockerignore is a directory, not a file, so its rules cannot be read']);
+    // a <Dockerfile>.dockerignore that is a directory is no more read as no rules
+    mkdirSync(path.join(dir, 'plain/Dockerfile.dockerignore'), { recursive: true });
+    try {
+      expect(read({ context: 'plain' }).lines).toEqual(['service "svc": plain/Dockerfile.dockerignore is a directory, not a file, so its rules cannot be read']);
+    } finally {
+      rmSync(path.join(dir, 'plain/Dockerfile.dockerignore'), { recursive: true });
+    }
   });
 
   it('runs an image it cannot build where one is there, unless a rebuild is asked for', () => {

@@ -15,6 +15,8 @@ export interface BuildDecision {
   action: 'build' | 'keep' | 'missing';
   /** In words: "no image yet", "its inputs changed", "up to date", ... */
   reason: string;
+  /** An image kept by --no-build that may not be what its inputs make, in words ("its build inputs changed since the image was built"). */
+  stale?: string;
 }
 
 /**
@@ -25,9 +27,9 @@ export interface BuildDecision {
 export function decideBuild(existing: ExistingImage | undefined, inputs: string, mode: BuildMode, label: string): BuildDecision {
   if (mode === 'never') {
     if (!existing) return { action: 'missing', reason: 'no image, and --no-build' };
-    if (existing.labels[label] === undefined) return { action: 'keep', reason: 'kept (--no-build); not built by berth, so its inputs are unknown' };
-    const stale = existing.labels[label] !== inputs;
-    return { action: 'keep', reason: stale ? 'kept (--no-build), though its inputs changed since it was built' : 'up to date' };
+    if (existing.labels[label] === undefined) return { action: 'keep', reason: 'kept (--no-build); not built by berth, so its inputs are unknown', stale: 'it was not built by berth, so whether it is what its build inputs make is unknown' };
+    if (existing.labels[label] === inputs) return { action: 'keep', reason: 'up to date' };
+    return { action: 'keep', reason: 'kept (--no-build), though its inputs changed since it was built', stale: 'its build inputs changed since the image was built' };
   }
   if (mode === 'always') return { action: 'build', reason: existing ? 'rebuild asked for' : 'no image yet' };
   if (!existing) return { action: 'build', reason: 'no image yet' };
@@ -51,7 +53,9 @@ export function decideUnbuildable(existing: ExistingImage | undefined, mode: Bui
 /**
  * The builder one job runs on, given the engine's: a Dockerfile with `# syntax=` goes to the classic
  * builder (which reads that line as a comment) since BuildKit would fetch the frontend through a session;
- * a Dockerfile that needs BuildKit cannot run on the classic builder. Problems are bad input (exit 2),
+ * a Dockerfile that needs BuildKit cannot run on the classic builder. A build BuildKit would get wrong (a
+ * build file COPY must not see, a fifo or device, `shmSize`) goes to the classic builder, or, where the
+ * Dockerfile needs BuildKit, stays there with a warning saying what is lost. Problems are bad input (exit 2),
  * found before any build starts.
  */
 export function builderFor(job: BuildJob, engine: BuilderChoice, problems: Problem[], special: readonly string[] = []): BuilderChoice | undefined {
@@ -73,17 +77,21 @@ export function builderFor(job: BuildJob, engine: BuilderChoice, problems: Probl
   if (needs.length && engine.kind === 'classic') {
     return fail(`${at(needs[0]!.line)}: ${needs[0]!.what} needs BuildKit, and berth uses the classic builder here (${engine.why})`, 'unset DOCKER_BUILDKIT=0, or enable BuildKit on the engine, or do without it');
   }
+  if (engine.kind !== 'buildkit') return engine;
+  // what BuildKit without a session gets wrong and the classic builder right: built there, unless the Dockerfile needs BuildKit
+  const gaps: { why: string; lost: string }[] = [];
   const hidden = job.hiddenFromCopy;
-  if (engine.kind === 'buildkit' && hidden.length) {
-    // BuildKit without a session copies the whole tar: only the classic builder hides these from COPY
-    if (!needs.length) return { kind: 'classic', why: `the classic builder keeps ${hidden.join(' and ')} from COPY, as docker build does; BuildKit without a session would not` };
-    return { ...engine, warning: `service "${job.service}": BuildKit without a session lets COPY see ${hidden.join(' and ')} (it needs BuildKit for ${needs[0]!.what})` };
-  }
-  if (engine.kind === 'buildkit' && special.length) {
+  if (hidden.length) gaps.push({ why: `the classic builder keeps ${hidden.join(' and ')} from COPY, as docker build does; BuildKit without a session would not`, lost: `lets COPY see ${hidden.join(' and ')}` });
+  if (special.length) {
     // measured on Docker 20.10: BuildKit reading the tar without a session drops fifos; the classic builder keeps them
     const files = `${special.length > 1 ? 'the fifos and devices' : 'the fifo or device'} ${special.join(', ')}`;
-    if (!needs.length) return { kind: 'classic', why: `the classic builder sends ${files} as docker build does; BuildKit without a session would leave them out` };
-    return { ...engine, warning: `service "${job.service}": BuildKit without a session leaves out ${files} (it needs BuildKit for ${needs[0]!.what})` };
+    gaps.push({ why: `the classic builder sends ${files} as docker build does; BuildKit without a session would leave them out`, lost: `leaves out ${files}` });
   }
-  return engine;
+  if (job.shmSize !== undefined) {
+    // measured on Docker 20.10: BuildKit takes `shmsize` and ignores it (a RUN step gets 64 MB of /dev/shm); the classic builder honours it
+    gaps.push({ why: 'the classic builder gives RUN steps the /dev/shm of shmSize; BuildKit here ignores it (64 MB)', lost: 'ignores shmSize (RUN steps get 64 MB of /dev/shm)' });
+  }
+  if (!gaps.length) return engine;
+  if (!needs.length) return { kind: 'classic', why: gaps.map((g) => g.why).join('; ') };
+  return { ...engine, warning: `service "${job.service}": BuildKit without a session ${gaps.map((g) => g.lost).join(', and ')} (it needs BuildKit for ${needs[0]!.what})` };
 }

@@ -7,7 +7,7 @@ import { PROJECT_LOCK_WAIT_MS, withProjectLock, type LockHolder } from '../ops/p
 import { projectName } from '../project-name.js';
 import { builtImageName } from '../up/desired.js';
 import { projectVariables } from '../up/project-vars.js';
-import { planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from './build-images.js';
+import { planBuilds, planBuildsBeside, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from './build-images.js';
 import { buildParallelFromEnv } from './build-parallel.js';
 import { buildTargets, type BuildEntry } from './build-targets.js';
 import { defaultCacheDir } from './context-digest.js';
@@ -109,12 +109,16 @@ async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServic
   }
   const targets = buildTargets(entries, [], { project, projectDir, vars }, problems);
   const inputError = () => new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
-  if (hasErrors(problems)) throw inputError();
+  const api = engine.api.withSignal(signal);
+  const planOptions = { mode: options.dryRun ? ('auto' as const) : ('always' as const), env, cacheDir: options.cacheDir ?? defaultCacheDir(env), ...(options.walkAhead ? { walkAhead: options.walkAhead } : {}) };
+  if (hasErrors(problems)) {
+    problems.push(...(await planBuildsBeside(api, targets, planOptions, true)).problems);
+    throw inputError();
+  }
   // a bad COMPOSE_PARALLEL_LIMIT is bad input where something is to be built, before waiting for the project
   const parallel = options.dryRun || !targets.length ? undefined : (options.parallel ?? buildParallelFromEnv(env));
-  const api = engine.api.withSignal(signal);
   const planAndBuild = async (): Promise<BuildServicesResult> => {
-    const planned = await planBuilds(api, targets, { mode: options.dryRun ? 'auto' : 'always', env, cacheDir: options.cacheDir ?? defaultCacheDir(env), ...(options.walkAhead ? { walkAhead: options.walkAhead } : {}) });
+    const planned = await planBuilds(api, targets, planOptions);
     problems.push(...planned.problems);
     if (hasErrors(problems)) throw inputError();
     const warnings = problems.filter((p) => p.severity === 'warning');

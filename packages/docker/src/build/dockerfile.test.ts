@@ -40,6 +40,15 @@ describe('reading a Dockerfile', () => {
     expect(stageNames(info)).toEqual(['deps', 'build', 'unused', 'final']);
   });
 
+  it('reads mount types in any case, as BuildKit lowercases them (commands_runmount.go)', () => {
+    const info = readDockerfile('FROM a\nRUN --mount=type=Secret,id=x cat /run/secrets/x\nRUN --mount=TYPE=SSH git clone x\nRUN --mount=type=Cache,target=/c make\n');
+    expect(info.session).toEqual([
+      { what: 'RUN --mount=type=secret', line: 2 },
+      { what: 'RUN --mount=type=ssh', line: 3 },
+    ]);
+    expect(info.buildkit).toEqual([{ what: 'RUN --mount=type=cache', line: 4 }]);
+  });
+
   it('lists the images a target needs, not those of stages it does not use', () => {
     const info = readDockerfile(multi, { TAG: '3' });
     expect(externalImages(info).sort()).toEqual(['registry.local/base:1', 'runtime:3', 'tools:2']);

@@ -153,7 +153,8 @@ export function readDockerfile(text: string, args: Record<string, string | undef
       for (const [flag, value] of f) {
         if (flag === 'mount') {
           const o = mountOptions(value);
-          const type = o['type'] ?? 'bind';
+          // BuildKit lowercases the type (commands_runmount.go parseMount): `type=Secret` is a secret mount
+          const type = (o['type'] ?? 'bind').toLowerCase();
           if (type === 'secret' || type === 'ssh') info.session.push({ what: `RUN --mount=type=${type}`, line: ins.line });
           else info.buildkit.push({ what: `RUN --mount=type=${type}`, line: ins.line });
           if (o['from']) info.stages.at(-1)?.uses.push(o['from']);

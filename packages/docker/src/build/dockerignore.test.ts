@@ -190,6 +190,18 @@ describe('reading a .dockerignore (ignorefile.ReadAll)', () => {
     expect(readIgnoreFile(text).map((r) => r.line)).toEqual([1, 2, 3, 5, 7, 8, 9, 10, 11]);
   });
 
+  it("trims as Go's strings.TrimSpace does, and drops a BOM only at the start of the file", () => {
+    // unicode.IsSpace: U+0085 (NEL), U+00A0, U+1680, U+2000-U+200A, U+2028/9, U+202F, U+205F, U+3000; not U+FEFF
+    const text = '\uFEFFfirst\nfoo\u0085\n\uFEFFbar\n\u00A0nb\u3000\n\u2028\u2029\u200A\n!\u0085neg\n';
+    expect(readIgnoreFile(text).map((r) => r.pattern)).toEqual(['first', 'foo', '\uFEFFbar', 'nb', '!neg']);
+    // the audit's case: Docker leaves foo out and sends bar
+    const m = new IgnoreMatcher(readIgnoreFile('foo\u0085\n\uFEFFbar\n').map((r) => r.pattern));
+    expect([m.matches('foo'), m.matches('bar')]).toEqual([true, false]);
+    // PatternMatcher trims each pattern the same way
+    expect(new IgnoreMatcher(['\u0085foo\u0085']).matches('foo')).toBe(true);
+    expect(new IgnoreMatcher(['\uFEFFfoo']).matches('foo')).toBe(false);
+  });
+
   it('cleans paths as Go does', () => {
     expect(cleanPath('')).toBe('.');
     expect(cleanPath('a/./b//c/')).toBe('a/b/c');

@@ -24,6 +24,14 @@ export function cleanPath(p: string): string {
   return rooted ? `/${joined}` : joined || '.';
 }
 
+/**
+ * Go's `strings.TrimSpace`: trims what `unicode.IsSpace` calls space (the White_Space property: tab to CR, space,
+ * U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). Not JavaScript's `trim()`,
+ * which also trims U+FEFF and leaves U+0085.
+ */
+const GO_TRIM = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/g;
+export const goTrimSpace = (text: string) => text.replace(GO_TRIM, '');
+
 /** One pattern of a `.dockerignore`, as written there (after cleaning) and where. */
 export interface IgnoreRule {
   pattern: string;
@@ -32,19 +40,19 @@ export interface IgnoreRule {
 }
 
 /**
- * The patterns of a `.dockerignore`, as `ignorefile.ReadAll` returns them: a UTF-8 BOM dropped, lines that
- * start with `#` skipped (before trimming, so `  # x` is a pattern), blank lines skipped, each pattern
- * trimmed and cleaned, a leading `/` dropped, `!` kept in front.
+ * The patterns of a `.dockerignore`, as `ignorefile.ReadAll` returns them: a UTF-8 BOM dropped at the start of
+ * the file only, lines that start with `#` skipped (before trimming, so `  # x` is a pattern), blank lines
+ * skipped, each pattern trimmed as Go trims (goTrimSpace) and cleaned, a leading `/` dropped, `!` kept in front.
  */
 export function readIgnoreFile(text: string): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((raw, i) => {
     if (raw.startsWith('#')) return;
-    let pattern = raw.trim();
+    let pattern = goTrimSpace(raw);
     if (!pattern) return;
     const invert = pattern.startsWith('!');
-    if (invert) pattern = pattern.slice(1).trim();
+    if (invert) pattern = goTrimSpace(pattern.slice(1));
     if (pattern) {
       pattern = cleanPath(pattern);
       if (pattern.length > 1 && pattern.startsWith('/')) pattern = pattern.slice(1);
@@ -99,7 +107,7 @@ class Pattern {
   private regexp: RegExp | undefined;
 
   constructor(written: string) {
-    let p = cleanPath(written.trim());
+    let p = cleanPath(goTrimSpace(written));
     this.exclusion = p.startsWith('!');
     if (this.exclusion) {
       if (p.length === 1) throw new Error('illegal exclusion pattern: "!"');
@@ -200,7 +208,7 @@ export class IgnoreMatcher {
 
   /** Throws with the pattern's text when one cannot be compiled (`[` unclosed, a lone `!`). */
   constructor(patterns: readonly string[]) {
-    this.patterns = patterns.filter((p) => p.trim() !== '').map((p) => new Pattern(p));
+    this.patterns = patterns.filter((p) => goTrimSpace(p) !== '').map((p) => new Pattern(p));
     this.exclusions = this.patterns.some((p) => p.exclusion);
   }
 

@@ -70,7 +70,9 @@ export function convertBuild(resolved: unknown, written: unknown, ctx: FieldCont
       if (hosts) out.extraHosts = hosts;
     } else if (key in MAPS || key === 'args') {
       const map = entriesAsMap(written, v, key, [...at, key], ctx.sink);
-      const entries = Object.entries(map).map(([k, x]) => [k, key === 'args' && (x === null || typeof x === 'number' || typeof x === 'boolean') ? x : scalarText(x)] as const);
+      // a label with no value (`- name` in a list, `name:` in a map) is an empty one, as Compose reads it (convertLabels)
+      const text = (x: unknown) => (key === 'labels' && x === null ? '' : scalarText(x));
+      const entries = Object.entries(map).map(([k, x]) => [k, key === 'args' && (x === null || typeof x === 'number' || typeof x === 'boolean') ? x : text(x)] as const);
       if (entries.every(([, x]) => x !== undefined) && (isMap(written) || Array.isArray(written))) out[key === 'args' ? 'args' : MAPS[key]!] = Object.fromEntries(entries);
       else keep(key, 'is not a map of text');
     } else if (key in FLAGS) {

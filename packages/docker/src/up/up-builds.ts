@@ -1,6 +1,6 @@
 import { BerthError, hasErrors, type BerthSpec, type Problem } from '@berth/spec';
 import type { EngineApi } from '../engine/engine-api.js';
-import { buildFailureProblem, planBuilds, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from '../build/build-images.js';
+import { buildFailureProblem, planBuildsBeside, plannedReport, runBuilds, type BuildEvent, type PlannedReport } from '../build/build-images.js';
 import { buildParallelFromEnv } from '../build/build-parallel.js';
 import type { BuildMode } from '../build/build-plan.js';
 import { buildTargets } from '../build/build-targets.js';
@@ -19,6 +19,8 @@ export interface UpBuilds {
    * image is absent.
    */
   imageIds: Map<string, string>;
+  /** Services whose image --no-build runs as it is though it may not be what its inputs make, and why. */
+  stale: Map<string, string>;
   warnings: Problem[];
 }
 
@@ -63,23 +65,33 @@ export function stoppedBy(spec: BerthSpec, selected: Iterable<string>, failed: M
  */
 export async function upBuilds(api: EngineApi, spec: BerthSpec, desired: Map<string, DesiredContainer>, options: UpBuildOptions): Promise<UpBuilds> {
   const entries = [...desired.values()].flatMap((d) => (d.build ? [{ service: d.service, image: d.image, build: d.build, ...(d.buildKept ? { kept: d.buildKept } : {}) }] : []));
-  const result: UpBuilds = { reports: [], stopped: new Map(), imageIds: new Map(), warnings: [] };
+  const result: UpBuilds = { reports: [], stopped: new Map(), imageIds: new Map(), stale: new Map(), warnings: [] };
   if (!entries.length) return result;
   // a bad COMPOSE_PARALLEL_LIMIT is bad input only where something may be built
   const parallel = options.dryRun || options.mode === 'never' ? undefined : (options.parallel ?? buildParallelFromEnv(options.env));
   const problems: Problem[] = [];
   const targets = buildTargets(entries, [...desired.values()], { project: options.project, projectDir: options.projectDir, vars: options.vars }, problems);
-  const planned = hasErrors(problems) ? { builds: [], problems: [] } : await planBuilds(api, targets, {
-        mode: options.mode,
-        env: options.env,
-        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-        ...(options.walkAhead ? { walkAhead: options.walkAhead } : {}),
-      });
+  const planned = await planBuildsBeside(api, targets, {
+    mode: options.mode,
+    env: options.env,
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(options.walkAhead ? { walkAhead: options.walkAhead } : {}),
+  }, hasErrors(problems));
   problems.push(...planned.problems);
   if (hasErrors(problems)) throw new BerthError('ERR_BERTH_BUILD_INPUT', 'some images cannot be built', { problems: problems.filter((p) => p.severity === 'error') });
   result.warnings.push(...problems.filter((p) => p.severity === 'warning'));
   for (const b of planned.builds) {
     if (b.decision.action === 'build' && b.builder?.warning) result.warnings.push({ code: 'build-buildkit-copy', severity: 'warning', message: b.builder.warning });
+    const stale = b.decision.action === 'keep' ? b.decision.stale : undefined;
+    if (stale === undefined) continue;
+    for (const s of b.services) result.stale.set(s, stale);
+    result.warnings.push({
+      code: 'build-stale',
+      severity: 'warning',
+      message: `service "${b.job.service}": --no-build runs the image ${b.job.image} as it is, though ${stale}`,
+      path: ['services', b.job.service, 'build'],
+      hint: `berth build ${b.job.service} (or berth up without --no-build) builds it again`,
+    });
   }
   if (options.dryRun) {
     result.reports = planned.builds.map(plannedReport);

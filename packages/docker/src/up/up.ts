@@ -268,6 +268,8 @@ async function convergeNoting(engine: Engine, spec: BerthSpec, options: UpOption
   // in a dry run, a container whose image is to be built is recreated if the build changes the image
   for (const step of thePlan.steps) {
     if (built.has(step.service) && (step.action === 'keep' || step.action === 'start')) Object.assign(step, { action: 'recreate', reason: 'its image is to be built' });
+    // --no-build kept a stale image: the container is as its image, not up to date with its build inputs
+    else if (step.action === 'keep' && builds.stale.has(step.service)) step.reason = 'its image, kept by --no-build, may be out of date';
   }
   restartDependents(thePlan, spec);
   const result: UpResult = { project, profiles: selection.profiles, services: selection.services, elsewhere: selection.elsewhere, plan: thePlan, builds: builds.reports, dryRun: !!options.dryRun, warnings };
