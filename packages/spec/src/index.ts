@@ -6,6 +6,7 @@ export { CUT_MARK, clipText, peerLine, peerText, printableText } from './format/
 export { tlsFailureKind, tlsText, type TlsFailureKind } from './format/tls-failure.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './util/write-file-atomic.js';
 export { makeDirs } from './util/make-dirs.js';
+export { pathWithin } from './util/path-within.js';
 export { fileOrDefaultIn, notAFile, readFileIfExists, replaceBlocker, unreadableReason, unwritableReason } from './util/not-a-file.js';
 export { abandonPipes, endOnExit, PIPE_GRACE_MS, signalChild, type ChildEnd, type ExitingChild, type ExitStatus, type PipedChild, type SignalledChild } from './util/signal-child.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';

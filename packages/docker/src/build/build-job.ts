@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { envMap, parseSize, type Problem, type ServiceBuild } from '@berth/spec';
+import { envMap, parseSize, pathWithin, type Problem, type ServiceBuild } from '@berth/spec';
 import { readDockerfile, stageNames, type DockerfileInfo } from './dockerfile.js';
 import { IgnoreMatcher, readIgnoreFile, withBuildFiles } from './dockerignore.js';
 import { isRemoteContext } from './remote-context.js';
@@ -82,11 +82,7 @@ export interface BuildJobInput {
 export { parseSize };
 
 /** FILE's path inside DIR (slash-separated), or undefined where it is DIR itself or outside it: only a first segment of exactly `..` leaves DIR (`..ctx` is a name). */
-export const within = (dir: string, file: string) => {
-  const rel = path.relative(dir, file);
-  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
-  return rel && !outside ? rel.split(path.sep).join('/') : undefined;
-};
+export const within = (dir: string, file: string) => pathWithin(dir, file)?.split(path.sep).join('/');
 
 /** A file's text; nothing where there is no such file; what it is instead where it cannot be read (a directory, no permission). */
 function readText(file: string): { text?: string; unreadable?: string } {

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync, realpathSync } from 'node:fs';
 import { notAFile, unreadableReason } from '../util/not-a-file.js';
-import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { pathWithin } from '../util/path-within.js';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { BerthSpecSchema, type BerthSpec } from '../schema/spec.js';
 import { PortRegistrySchema, type PortRegistry } from '../schema/registry.js';
@@ -24,9 +25,9 @@ export interface Loaded<T> {
 
 export const SPEC_FILE_NAME = 'berth.yaml';
 
+/** PATH relative to CWD where it is inside it (pathWithin), else as given. */
 export function displayPath(path: string, cwd = process.cwd()): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  return pathWithin(cwd, path) ?? path;
 }
 
 function readSource(path: string, cwd: string, options: { pipe?: boolean } = {}): { file: string; text?: string; problems: Problem[] } {
