@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuiltCli, runBuiltCli, startBuiltCli } from './support/built-cli.js';
+import { downAndStop } from './support/engine-teardown.js';
 import { dockerAvailable, dockerSocketPath, ensureTestImage, secondEngineSkipReason, startSecondEngine, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
 
 const berth = runBuiltCli;
@@ -41,11 +42,7 @@ services:
     const up = await berth(['up', '--no-wait'], { cwd: dir, env });
     expect(up.code, up.stderr).toBe(0);
   }, 180_000);
-  afterAll(async () => {
-    await berth(['down'], { cwd: dir, env }).catch(() => undefined);
-    await second?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  afterAll(() => downAndStop(dir, env, second), 120_000);
 
   it('says the lost engine at once, follows the other, and ends with exit 3 on Ctrl-C', async () => {
     let err = '';

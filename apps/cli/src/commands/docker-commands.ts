@@ -116,6 +116,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}${manyEngines(ws.spec) ? ` (engine ${c.engine})` : ''}`);
           for (const n of result.removedNetworks) ctx.out.line(`removed network ${n}`);
           for (const v of result.removedVolumes) ctx.out.line(`removed volume ${v}`);
+          for (const x of result.removedSecrets) ctx.out.line(`removed secret ${x}`);
+          for (const x of result.removedConfigs) ctx.out.line(`removed config ${x}`);
           for (const i of result.removedImages) ctx.out.line(`removed image ${i.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1')}`);
           ctx.out.problems(result.keptImages.map((k) => ({ code: 'image-kept', severity: 'warning' as const, message: `image ${k.image} kept: ${k.why}` })), 'stderr');
         };
@@ -160,7 +162,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             statuses.map((s) => [
               s.service,
               ...(many ? [s.engine] : []),
-              paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : ''),
+              paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : '') + (s.tasks?.problem ? `; ${p.red(s.tasks.problem)}` : ''),
               paintHealth(s.health),
               s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
               s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
@@ -188,7 +190,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         );
         if ('failed' in outcome) return outcome.failed;
         const { docker, statuses, engines } = outcome;
-        const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
+        // a swarm service with a task problem (failing, or one that cannot be placed) is not fine though some of its tasks run
+        const unhealthy = statuses.some((s) => s.health === 'unhealthy' || !!s.tasks?.problem || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), engines, services: statuses });
           return unhealthy ? ExitCode.Findings : ExitCode.Ok;

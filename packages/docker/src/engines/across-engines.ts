@@ -170,6 +170,9 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
 
 export interface DownAcrossResult extends DownResult {
   removedContainers: (DownResult['removedContainers'][number] & { engine: string })[];
+  /** The swarm engines' stack secrets and configs (none on a containers engine: its secret and config files are berth's own). */
+  removedSecrets: string[];
+  removedConfigs: string[];
   engines: EngineSummary[];
 }
 
@@ -180,6 +183,8 @@ export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, optio
     removedContainers: results.flatMap((r) => r.value.removedContainers.map((c) => ({ ...c, engine: r.engine.name }))),
     removedNetworks: results.flatMap((r) => r.value.removedNetworks),
     removedVolumes: results.flatMap((r) => r.value.removedVolumes),
+    removedSecrets: results.flatMap((r) => r.value.removedSecrets ?? []),
+    removedConfigs: results.flatMap((r) => r.value.removedConfigs ?? []),
     removedImages: results.flatMap((r) => r.value.removedImages),
     keptImages: results.flatMap((r) => r.value.keptImages),
     engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: [...new Set(r.value.removedContainers.map((c) => c.service))] })),
