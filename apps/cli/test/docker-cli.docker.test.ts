@@ -226,6 +226,8 @@ describe.skipIf(!dockerAvailable())(`berth status and down with one declared eng
       expect(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } })).toEqual([]);
     } finally {
       await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } }).then((cs) => Promise.all(cs.map((c) => docker.getContainer(c.Id).remove({ force: true }))));
+      // and its network, when a failure left it before down
+      await docker.listNetworks({ filters: { label: [`com.docker.compose.project=${project}`] } }).then((ns) => Promise.all(ns.map((n) => docker.getNetwork(n.Id).remove())));
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
