@@ -1,5 +1,6 @@
 import type { BerthError, Problem } from '@berth/spec';
 import { formatProblem } from '@berth/spec';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -123,9 +124,16 @@ export class Output {
     const { shown, omitted } = capProblems(problems, this.allProblems);
     return { problems: shown, problemCount: problems.length, ...(omitted.size ? { omittedProblems: Object.fromEntries(omitted) } : {}) };
   }
-  /** A command's failure as `--json` prints it: `ok: false`, the error, and its problems. */
+  /**
+   * A command's failure as `--json` prints it: `ok: false`, the error, and its problems. An engine out of reach (exit 3)
+   * that carries no list of its own is its one problem (`engine-unreachable`), so the problems name the lost engine.
+   */
   errorJson(err: BerthError): { ok: false; error: { code: string; message: string; hint?: string }; problems: Problem[]; problemCount: number; omittedProblems?: Record<string, number> } {
-    return { ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ...this.problemsJson(err.problems) };
+    const problems: Problem[] =
+      !err.problems.length && exitCodeOf(err.code) === ExitCode.EngineUnreachable
+        ? [{ code: 'engine-unreachable', severity: 'error', message: err.message, ...(err.hint ? { hint: err.hint } : {}) }]
+        : err.problems;
+    return { ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ...this.problemsJson(problems) };
   }
   /** A simple aligned table. */
   table(headers: string[], rows: string[][]): void {

@@ -190,6 +190,29 @@ describe.skipIf(!dockerAvailable())(`berth status and down with one declared eng
       expect([s.ok, s.project, s.error.code]).toEqual([false, project, 'ERR_BERTH_ENGINE_UNREACHABLE']);
       expect(s.error.message).toContain(`engine "gone" (unix://${gone})`);
       expect(s.services.map((x: { service: string; engine: string; state: string }) => [x.service, x.engine, x.state])).toEqual([['app', 'default', 'running']]);
+      // the lost engine is the failure's problem, and the engines asked are listed, the lost one marked
+      expect(s.problems.map((x: { code: string; message: string }) => [x.code, x.message])).toEqual([['engine-unreachable', s.error.message]]);
+      expect(s.problemCount).toBe(1);
+      expect(s.engines.map((e: { name: string; unreachable?: boolean }) => [e.name, !!e.unreachable])).toEqual([
+        ['default', false],
+        ['gone', true],
+      ]);
+      // restart: what the reachable engine restarted is said before the failure, and given beside it with --json
+      const restart = await berth(['restart'], { cwd: dir, env });
+      expect(restart.code).toBe(3);
+      expect(restart.stdout).toBe(`restarted ${project}-app-1 (engine default)\n`);
+      expect(restart.stderr).toContain(`engine "gone" (unix://${gone})`);
+      const restartJson = await berth(['restart', '--json'], { cwd: dir, env });
+      expect(restartJson.code).toBe(3);
+      const r = JSON.parse(restartJson.stdout);
+      expect([r.ok, r.error.code, r.problemCount]).toEqual([false, 'ERR_BERTH_ENGINE_UNREACHABLE', 1]);
+      expect(r.restarted.map((c: { name: string; engine: string }) => [c.name, c.engine])).toEqual([[`${project}-app-1`, 'default']]);
+      // up of the lost engine's profile: its --json failure names the lost engine as a problem too
+      const upJson = await berth(['up', '--profile', 'lost', '--no-wait', '--json'], { cwd: dir, env });
+      expect(upJson.code).toBe(3);
+      const u = JSON.parse(upJson.stdout);
+      expect([u.ok, u.problemCount]).toEqual([false, 1]);
+      expect(u.problems[0].message).toContain(`engine "gone" (unix://${gone})`);
       const downJson = await berth(['down', '--json'], { cwd: dir, env });
       expect(downJson.code).toBe(3);
       const d = JSON.parse(downJson.stdout);
@@ -203,6 +226,8 @@ describe.skipIf(!dockerAvailable())(`berth status and down with one declared eng
       expect(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } })).toEqual([]);
     } finally {
       await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } }).then((cs) => Promise.all(cs.map((c) => docker.getContainer(c.Id).remove({ force: true }))));
+      // and its network, when a failure left it before down
+      await docker.listNetworks({ filters: { label: [`com.docker.compose.project=${project}`] } }).then((ns) => Promise.all(ns.map((n) => docker.getNetwork(n.Id).remove())));
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -22,6 +22,9 @@ export const ServiceStatus = z.object({
         desired: z.number(),
         running: z.number(),
         nodes: z.array(z.object({ node: z.string(), desired: z.number(), running: z.number() })),
+        problem: z.optional(
+          z.string().check(z.describe('Why fewer tasks run than wanted, when time will not mend it: the newest failure of a task of its current spec, or the scheduler\'s error for one it cannot place (`… pending: no suitable node (…)`). berth status then exits 1.')),
+        ),
       })
       .check(z.describe('A swarm service (an engine with `mode: swarm`): its tasks meant to run and running, in all and per node.')),
   ),

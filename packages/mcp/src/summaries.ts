@@ -57,7 +57,9 @@ export const summaries: Record<string, (json: unknown) => string> = {
   up: (j) => `${obj(j).dryRun ? 'plan for' : 'up'} project ${obj(j).project}: ${planSteps(obj(j))}`,
   down: (j) => {
     const a = obj(j);
-    const removed = [...list(a.removedContainers).map((c) => `container ${c.name}`), ...(Array.isArray(a.removedNetworks) ? a.removedNetworks : []).map((n) => `network ${n}`), ...(Array.isArray(a.removedVolumes) ? a.removedVolumes : []).map((v) => `volume ${v}`)];
+    const named = (key: string, kind: string) => (Array.isArray(a[key]) ? (a[key] as unknown[]) : []).map((n) => `${kind} ${String(n)}`);
+    // a swarm's down removes the stack's secrets and configs too
+    const removed = [...list(a.removedContainers).map((c) => `container ${c.name}`), ...named('removedNetworks', 'network'), ...named('removedVolumes', 'volume'), ...named('removedSecrets', 'secret'), ...named('removedConfigs', 'config')];
     return removed.length ? `project ${a.project}: removed ${removed.join(', ')}` : `project ${a.project}: nothing to take down`;
   },
   restart: (j) => `project ${obj(j).project}: restarted ${names(list(obj(j).restarted)) || 'nothing'}`,

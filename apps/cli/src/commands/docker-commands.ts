@@ -2,12 +2,14 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { BerthError, formatDuration, serviceEngine } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
+import type { CliContext } from '../context.js';
+import type { Progress } from '../progress.js';
 import { ExitCode, exitCodeOf } from '../exit-codes.js';
 import { lineCount, seconds } from '../option-values.js';
 import { buildParallel, buildProgress, PARALLEL_HELP } from './build-commands.js';
 import { manyEngines, waitingFor, withEngines } from './engine-session.js';
 import { registryInput } from './spec/inputs.js';
-import type { DownAcrossResult, PlacedStatus } from '@berth/docker/runtime';
+import type { DownAcrossResult, PlacedStatus, RestartAcrossResult } from '@berth/docker/runtime';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -114,28 +116,25 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           for (const c of result.removedContainers) ctx.out.line(`removed ${c.name}${manyEngines(ws.spec) ? ` (engine ${c.engine})` : ''}`);
           for (const n of result.removedNetworks) ctx.out.line(`removed network ${n}`);
           for (const v of result.removedVolumes) ctx.out.line(`removed volume ${v}`);
+          for (const x of result.removedSecrets) ctx.out.line(`removed secret ${x}`);
+          for (const x of result.removedConfigs) ctx.out.line(`removed config ${x}`);
           for (const i of result.removedImages) ctx.out.line(`removed image ${i.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1')}`);
           ctx.out.problems(result.keptImages.map((k) => ({ code: 'image-kept', severity: 'warning' as const, message: `image ${k.image} kept: ${k.why}` })), 'stderr');
         };
         // an engine out of reach: what the others took down is said (with --json, given beside the error) before the failure (exit 3)
-        let reached: DownAcrossResult | undefined;
-        const result = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
-          docker.downAcrossEngines(engines, ws.spec, {
-            volumes: !!opts.volumes,
-            ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}),
-            signal: ctx.signal,
-            env: ctx.env,
-            onLockWait: (h) => progress.log(waitingFor(h)),
-            onReached: (taken: DownAcrossResult) => (ctx.json ? (reached = taken) : (progress.stop(), print(taken))),
-          }),
-        )
-          .catch((err: unknown) => {
-            if (!reached || !(err instanceof BerthError)) throw err;
-            ctx.out.writeJson({ ...ctx.out.errorJson(err), ...reached });
-            return exitCodeOf(err.code);
-          })
-          .finally(() => progress.stop());
-        if (typeof result === 'number') return result;
+        const result = await showingReached(ctx, progress, print, (onReached: (taken: DownAcrossResult) => void) =>
+          withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+            docker.downAcrossEngines(engines, ws.spec, {
+              volumes: !!opts.volumes,
+              ...(opts.rmi ? { rmi: opts.rmi as 'local' | 'all' } : {}),
+              signal: ctx.signal,
+              env: ctx.env,
+              onLockWait: (h) => progress.log(waitingFor(h)),
+              onReached,
+            }),
+          ),
+        );
+        if ('failed' in result) return result.failed;
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
         else {
           print(result);
@@ -163,33 +162,36 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             statuses.map((s) => [
               s.service,
               ...(many ? [s.engine] : []),
-              paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : ''),
+              paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : '') + (s.tasks?.problem ? `; ${p.red(s.tasks.problem)}` : ''),
               paintHealth(s.health),
               s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
               s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
               s.image ?? '',
             ]),
           );
-        // an engine out of reach: the others' services are shown (with --json, given beside the error) before the failure (exit 3)
-        let reached: { project: string; services: PlacedStatus[] } | undefined;
-        const outcome = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => ({
-          docker,
-          statuses: await docker.statusAcrossEngines(engines, ws.spec, {
-            env: ctx.env,
-            signal: ctx.signal,
-            onReached: (services: PlacedStatus[]) => (ctx.json ? (reached = { project: docker.projectName(ws.spec, ctx.env), services }) : (progress.stop(), table(services))),
+        // an engine out of reach: the others' services are shown (with --json, given beside the error, with the engines
+        // asked, those out of reach marked) before the failure (exit 3)
+        type Reached = { project: string; engines: { name: string; endpoint?: string; mode: string; unreachable?: true }[]; services: PlacedStatus[] };
+        const outcome = await showingReached(ctx, progress, (r: Reached) => table(r.services), (onReached) =>
+          withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => {
+            const asked = engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint, mode: e.mode }));
+            const statuses = await docker.statusAcrossEngines(engines, ws.spec, {
+              env: ctx.env,
+              signal: ctx.signal,
+              onReached: (services: PlacedStatus[]) =>
+                onReached({
+                  project: docker.projectName(ws.spec, ctx.env),
+                  engines: [...asked, ...[...(engines.lost?.keys() ?? [])].map((name) => ({ name, mode: ws.spec.engines[name]?.mode ?? 'containers', unreachable: true as const }))],
+                  services,
+                }),
+            });
+            return { docker, statuses, engines: asked };
           }),
-          engines: engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint, mode: e.mode })),
-        }))
-          .catch((err: unknown) => {
-            if (!reached || !(err instanceof BerthError)) throw err;
-            ctx.out.writeJson({ ...ctx.out.errorJson(err), ...reached });
-            return { failed: exitCodeOf(err.code) } as const;
-          })
-          .finally(() => progress.stop());
+        );
         if ('failed' in outcome) return outcome.failed;
         const { docker, statuses, engines } = outcome;
-        const unhealthy = statuses.some((s) => s.health === 'unhealthy' || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
+        // a swarm service with a task problem (failing, or one that cannot be placed) is not fine though some of its tasks run
+        const unhealthy = statuses.some((s) => s.health === 'unhealthy' || !!s.tasks?.problem || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), engines, services: statuses });
           return unhealthy ? ExitCode.Findings : ExitCode.Ok;
@@ -220,6 +222,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
             signal: ctx.signal,
             env: ctx.env,
+            // An engine lost mid-follow is said at once; the others' lines go on, and the command ends with it (exit 3).
+            onEngineFailed: (err: unknown) => ctx.out.note(p.red(`berth: ${err instanceof Error ? err.message : String(err)}${opts.follow ? '; the other engines\' logs go on' : ''}`)),
             // Line by line through the run's redactor, as everything berth prints: a service that logs its
             // environment at start (many do) would otherwise print the secrets berth knows of.
             onLine: (l) => {
@@ -240,14 +244,37 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
       action(async (ctx, services: string[]) => {
         const ws = ctx.load();
         const progress = ctx.progress('restarting');
-        const result = await withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
-          docker.restartAcrossEngines(engines, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)) }),
-        ).finally(() => progress.stop());
+        const print = (result: RestartAcrossResult) => {
+          for (const c of result.restarted) ctx.out.line(`restarted ${c.name}${manyEngines(ws.spec) ? ` (engine ${c.engine})` : ''}`);
+        };
+        // an engine out of reach: what the others restarted is said (with --json, given beside the error) before the failure (exit 3)
+        const result = await showingReached(ctx, progress, print, (onReached: (done: RestartAcrossResult) => void) =>
+          withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+            docker.restartAcrossEngines(engines, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)), onReached }),
+          ),
+        );
+        if ('failed' in result) return result.failed;
         if (ctx.json) ctx.out.writeJson({ ok: true, ...result });
-        else for (const c of result.restarted) ctx.out.line(`restarted ${c.name}${manyEngines(ws.spec) ? ` (engine ${c.engine})` : ''}`);
+        else print(result);
         return ExitCode.Ok;
       }),
     );
+}
+
+/**
+ * An engine command that acts on the engines it reaches and fails for those out of reach (exit 3): `run` is handed an
+ * `onReached` that shows what the reached engines did at once, or, with --json, keeps it to give beside the error in
+ * the one document. Resolves with the command's result, or `failed` (the exit code) once that document is written.
+ */
+async function showingReached<T, R extends object>(ctx: CliContext, progress: Progress, show: (reached: R) => void, run: (onReached: (reached: R) => void) => Promise<T>): Promise<T | { failed: number }> {
+  let reached: R | undefined;
+  return run((r) => (ctx.json ? (reached = r) : (progress.stop(), show(r))))
+    .catch((err: unknown) => {
+      if (!reached || !(err instanceof BerthError)) throw err;
+      ctx.out.writeJson({ ...ctx.out.errorJson(err), ...reached });
+      return { failed: exitCodeOf(err.code) };
+    })
+    .finally(() => progress.stop());
 }
 
 /** A swarm service's tasks as the STATE column shows them: "2/3 tasks (node-a 1/1, node-b 1/2)". */

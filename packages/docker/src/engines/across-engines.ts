@@ -42,28 +42,48 @@ function lostOf(set: SpecEngines, names: Iterable<string>): unknown[] {
 /** Every engine the set could not reach. */
 const allLost = (set: SpecEngines): unknown[] => [...(set.lost?.values() ?? [])];
 
+/** What onEveryEngine is told besides the step. */
+interface EveryEngineOptions<T> {
+  signal?: AbortSignal | undefined;
+  /** The errors of the engines the set could not reach: failures from the start. */
+  lost?: unknown[];
+  /** With an engine lost or failed: what the engines that got to their end answered, before the failure is thrown. */
+  onReached?: ((results: { engine: SpecEngine; value: T }[]) => void) | undefined;
+  /** An engine's step failing (named by its engine) while another engine's goes on: at once, not once the others end (a follow never does). */
+  onFailed?: ((err: unknown, engine: SpecEngine) => void) | undefined;
+}
+
 /**
  * Runs one step on every engine at once and waits for all of them. Each failure is named by its
  * engine; one failure is thrown as it is, several as one error listing each (ENGINES_UNREACHABLE when
- * an engine could not be reached or stopped answering, else ENGINES_FAILED). An interrupt is thrown as such.
+ * an engine could not be reached or stopped answering, else ENGINES_FAILED). An interrupt is thrown as such,
+ * unless an engine was out of reach or went away before it: that is what the command ends with (exit 3), not the interrupt.
  */
-async function onEveryEngine<T>(
-  spec: BerthSpec,
-  engines: SpecEngine[],
-  step: (e: SpecEngine) => Promise<T>,
-  signal?: AbortSignal,
-  lost: unknown[] = [],
-  onReached?: (results: { engine: SpecEngine; value: T }[]) => void,
-): Promise<{ engine: SpecEngine; value: T }[]> {
-  const settled = await Promise.allSettled(engines.map((e) => step(e)));
+async function onEveryEngine<T>(spec: BerthSpec, engines: SpecEngine[], step: (e: SpecEngine) => Promise<T>, options: EveryEngineOptions<T> = {}): Promise<{ engine: SpecEngine; value: T }[]> {
+  const { signal, lost = [], onReached, onFailed } = options;
+  let running = engines.length;
+  const settled = await Promise.allSettled(
+    engines.map((e) =>
+      step(e)
+        .catch((err: unknown) => {
+          const named = labelled(spec, e.name, err);
+          // said at once only while another engine's step goes on: otherwise the failure is the command's end, said then
+          if (!isAbort(named) && running > 1) onFailed?.(named, e);
+          throw named;
+        })
+        .finally(() => running--),
+    ),
+  );
   // The engines that could not be reached fail the command as much as those that failed here, once the others are done;
   // what the reached ones answered is handed over first, so it can be shown before the failure.
-  const failures = [...lost, ...settled.flatMap((s, i) => (s.status === 'rejected' ? [labelled(spec, engines[i]!.name, s.reason)] : []))];
-  if (lost.length && onReached && settled.every((s) => s.status === 'fulfilled')) {
-    onReached(settled.map((s, i) => ({ engine: engines[i]!, value: (s as PromiseFulfilledResult<T>).value })));
+  const failures = [...lost, ...settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []))];
+  const fulfilled = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ engine: engines[i]!, value: s.value }] : []));
+  if (failures.length && onReached && fulfilled.some(Boolean) && !failures.some(isAbort)) {
+    onReached(fulfilled);
   }
-  if (signal?.aborted && failures.some(isAbort)) throw abortError(signal.reason);
-  const real = failures.filter((f) => !isAbort(f));
+  // Interrupted: an engine that was lost (before or during the command) is still what it ends with; anything else is the interrupt.
+  const real = signal?.aborted && failures.some(isAbort) ? failures.filter((f) => !isAbort(f) && isOutOfReach(f)) : failures.filter((f) => !isAbort(f));
+  if (!real.length && failures.some(isAbort)) throw abortError(signal?.reason);
   if (real.length === 1) throw real[0];
   if (real.length > 1) {
     // Out of reach (or stopped answering) on any of them is what the whole command is: the CLI exits 3.
@@ -75,8 +95,7 @@ async function onEveryEngine<T>(
       }),
     });
   }
-  if (failures.length) throw failures[0];
-  return settled.map((s, i) => ({ engine: engines[i]!, value: (s as PromiseFulfilledResult<T>).value }));
+  return fulfilled;
 }
 
 export interface EngineSummary {
@@ -130,8 +149,7 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
         throw err;
       }
     },
-    options.signal,
-    lost,
+    { signal: options.signal, lost },
   );
   const first = results[0]!.value;
   return {
@@ -152,6 +170,9 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
 
 export interface DownAcrossResult extends DownResult {
   removedContainers: (DownResult['removedContainers'][number] & { engine: string })[];
+  /** The swarm engines' stack secrets and configs (none on a containers engine: its secret and config files are berth's own). */
+  removedSecrets: string[];
+  removedConfigs: string[];
   engines: EngineSummary[];
 }
 
@@ -162,6 +183,8 @@ export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, optio
     removedContainers: results.flatMap((r) => r.value.removedContainers.map((c) => ({ ...c, engine: r.engine.name }))),
     removedNetworks: results.flatMap((r) => r.value.removedNetworks),
     removedVolumes: results.flatMap((r) => r.value.removedVolumes),
+    removedSecrets: results.flatMap((r) => r.value.removedSecrets ?? []),
+    removedConfigs: results.flatMap((r) => r.value.removedConfigs ?? []),
     removedImages: results.flatMap((r) => r.value.removedImages),
     keptImages: results.flatMap((r) => r.value.keptImages),
     engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: [...new Set(r.value.removedContainers.map((c) => c.service))] })),
@@ -173,9 +196,7 @@ export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, optio
       if (e.mode === 'swarm') return downOnSwarm(e, spec, options);
       return down(e.engine, spec, options);
     },
-    options.signal,
-    allLost(set),
-    options.onReached && ((reached) => options.onReached!(combine(reached))),
+    { signal: options.signal, lost: allLost(set), onReached: options.onReached && ((reached) => options.onReached!(combine(reached))) },
   );
   return combine(results);
 }
@@ -205,9 +226,7 @@ export async function statusAcrossEngines(
       if (e.mode === 'swarm') return statusOnSwarm(e, spec, placed.get(e.name) ?? [], options);
       return projectStatus(e.engine, spec, { ...options, placed: placed.get(e.name) ?? [] });
     },
-    options.signal,
-    allLost(set),
-    options.onReached && ((reached) => options.onReached!(combine(reached))),
+    { signal: options.signal, lost: allLost(set), onReached: options.onReached && ((reached) => options.onReached!(combine(reached))) },
   );
   return combine(results);
 }
@@ -230,11 +249,23 @@ function lostFor(spec: BerthSpec, set: SpecEngines, services: string[] | undefin
   return services?.length ? lostOf(set, placeServices(spec, services.filter((s) => spec.services[s])).keys()) : allLost(set);
 }
 
-/** `berth logs` on every engine of the set at once, each line naming its engine (when there are several). */
+/**
+ * `berth logs` on every engine of the set at once, each line naming its engine (when there are several). An engine that
+ * fails (one that goes away mid-follow) is handed to `onEngineFailed` at once, and the others' lines go on; once they end
+ * (or are interrupted), it fails with that engine's error.
+ */
 export async function logsAcrossEngines(
   set: SpecEngines,
   spec: BerthSpec,
-  options: { services?: string[]; follow?: boolean; tail?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; onLine: (l: LogLine & { engine: string }) => void },
+  options: {
+    services?: string[];
+    follow?: boolean;
+    tail?: number;
+    signal?: AbortSignal;
+    env?: NodeJS.ProcessEnv;
+    onLine: (l: LogLine & { engine: string }) => void;
+    onEngineFailed?: (err: unknown, engine: string) => void;
+  },
 ): Promise<void> {
   const targets = namedPerEngine(spec, set, options.services);
   await onEveryEngine(
@@ -245,18 +276,26 @@ export async function logsAcrossEngines(
       if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
       return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
     },
-    options.signal,
-    lostFor(spec, set, options.services),
+    { signal: options.signal, lost: lostFor(spec, set, options.services), onFailed: options.onEngineFailed && ((err, e) => options.onEngineFailed!(err, e.name)) },
   );
 }
 
-/** `berth restart` on every engine of the set at once (the named services on theirs). */
+export type RestartAcrossResult = RestartResult & { restarted: (RestartResult['restarted'][number] & { engine: string })[] };
+
+/**
+ * `berth restart` on every engine of the set at once (the named services on theirs). With an engine out of reach,
+ * what the others restarted is handed to `onReached` before the failure, as down and status do.
+ */
 export async function restartAcrossEngines(
   set: SpecEngines,
   spec: BerthSpec,
-  options: Parameters<typeof restart>[2] = {},
-): Promise<RestartResult & { restarted: (RestartResult['restarted'][number] & { engine: string })[] }> {
+  options: Parameters<typeof restart>[2] & { onReached?: (result: RestartAcrossResult) => void } = {},
+): Promise<RestartAcrossResult> {
   const targets = namedPerEngine(spec, set, options.services);
+  const combine = (results: { engine: SpecEngine; value: RestartResult }[]): RestartAcrossResult => ({
+    project: projectName(spec, options.env ?? process.env),
+    restarted: results.flatMap((r) => r.value.restarted.map((c) => ({ ...c, engine: r.engine.name }))),
+  });
   const results = await onEveryEngine(
     spec,
     targets.map((t) => t.engine),
@@ -265,10 +304,9 @@ export async function restartAcrossEngines(
       const names = targets.find((t) => t.engine === e)?.services;
       return restart(e.engine, spec, { ...options, ...(names ? { services: names } : {}) });
     },
-    options.signal,
-    lostFor(spec, set, options.services),
+    { signal: options.signal, lost: lostFor(spec, set, options.services), onReached: options.onReached && ((reached) => options.onReached!(combine(reached))) },
   );
-  return { project: projectName(spec, options.env ?? process.env), restarted: results.flatMap((r) => r.value.restarted.map((c) => ({ ...c, engine: r.engine.name }))) };
+  return combine(results);
 }
 
 
@@ -295,8 +333,7 @@ export async function buildAcrossEngines(set: SpecEngines, spec: BerthSpec, opti
       if (built.length) warnings.push({ code: 'swarm-no-build', severity: 'warning', message: `${built.join(', ')}: on the swarm engine ${e.name}, which does not build; its nodes pull the image` });
       return { project: projectName(spec, env), builds: [], skipped: placed, warnings: [] };
     },
-    options.signal,
-  lostOf(set, placement.keys()),
+    { signal: options.signal, lost },
   );
   return {
     project: results[0]?.value.project ?? projectName(spec, env),

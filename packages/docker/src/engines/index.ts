@@ -11,6 +11,7 @@ export {
   type DownAcrossResult,
   type EngineSummary,
   type PlacedStatus,
+  type RestartAcrossResult,
   type UpAcrossResult,
 } from './across-engines.js';
 export { CrossEngineWaits } from './cross-engine-waits.js';

@@ -65,21 +65,35 @@ export async function upOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[]
 export async function downOnSwarm(e: SpecEngine, spec: BerthSpec, options: DownOptions): Promise<DownResult> {
   const stack = projectName(spec, options.env ?? process.env);
   const removed = await removeStack(e.engine, stack, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}) });
-  return { project: stack, removedContainers: removed.services.map((name) => ({ name, service: name.slice(stack.length + 1) })), removedNetworks: removed.networks, removedVolumes: [], removedImages: [], keptImages: [] };
+  return {
+    project: stack,
+    removedContainers: removed.services.map((name) => ({ name, service: name.slice(stack.length + 1) })),
+    removedNetworks: removed.networks,
+    removedVolumes: [],
+    removedSecrets: removed.secrets,
+    removedConfigs: removed.configs,
+    removedImages: [],
+    keptImages: [],
+  };
 }
 
-/** One swarm service as `berth status` shows a container: running when every desired task runs, with its tasks per node. */
+/**
+ * One swarm service as `berth status` shows a container: running when every desired task runs, with its tasks per node,
+ * and `tasks.problem` when fewer run than it wants and that will not mend with time: its tasks keep failing, or one
+ * cannot be placed (no suitable node). A service with a problem is not healthy, nor starting.
+ */
 export function asServiceStatus(s: StackServiceStatus): ServiceStatus {
   // Tasks that keep failing are what a container's restart loop is; health is said only of tasks that run a healthcheck, as for containers.
   const state: ServiceStatus['state'] = s.failing ? 'restarting' : s.running > 0 ? 'running' : s.desired > 0 ? 'created' : 'missing';
+  const problem = s.failing ?? s.unplaced;
   return {
     service: s.service,
     container: s.name,
     state,
-    ...(s.healthcheck && s.desired > 0 && !s.failing ? { health: s.running >= s.desired ? 'healthy' : 'starting' } : {}),
+    ...(s.healthcheck && s.desired > 0 && !problem ? { health: s.running >= s.desired ? 'healthy' : 'starting' } : {}),
     ports: s.ports.map((p) => ({ host: p.published, container: p.target, protocol: p.protocol })),
     ...(s.image ? { image: s.image.replace(/@sha256:[0-9a-f]+$/, '') } : {}),
-    tasks: { desired: s.desired, running: s.running, nodes: s.nodes.map((n) => ({ node: n.hostname || n.node, desired: n.desired, running: n.running })) },
+    tasks: { desired: s.desired, running: s.running, nodes: s.nodes.map((n) => ({ node: n.hostname || n.node, desired: n.desired, running: n.running })), ...(problem ? { problem } : {}) },
   };
 }
 

@@ -22,6 +22,9 @@ export interface DownResult {
   removedContainers: { name: string; service: string }[];
   removedNetworks: string[];
   removedVolumes: string[];
+  /** On a swarm engine: the stack's secrets and configs it removed (by their engine names). */
+  removedSecrets?: string[];
+  removedConfigs?: string[];
   /** With `rmi`: the images removed, and those the engine kept (still used elsewhere). */
   removedImages: string[];
   keptImages: { image: string; why: string }[];

@@ -6,7 +6,7 @@ import { resolveServiceText } from '../compose/resolve-service.js';
 import { builtImageName, containerEnvironment, containerMounts, healthConfig, stableJson, words, type DesiredInput, type HostPort } from '../up/desired.js';
 import { apiAtLeast, gpuReservation, swarmIgnores } from './swarm-ignores.js';
 import { engineExtraHosts } from '../up/extra-hosts.js';
-import { runtimeNetworkMode } from '../up/service-networks.js';
+import { onHostNetwork, swarmPorts } from './swarm-ports.js';
 import { stackNetworkName, stackScoped } from '../project-name.js';
 
 export { stackNetworkName, stackScoped };
@@ -70,25 +70,9 @@ function mountedObjects(kind: 'secrets' | 'configs', service: Service, spec: Ber
 }
 
 function endpointSpec(name: string, service: Service, hostNetwork: boolean, problems: Problem[]): { endpoint: Dockerode.EndpointSpec; hostPorts: HostPort[] } {
-  const ports: Dockerode.PortConfig[] = [];
-  const hostPorts: HostPort[] = [];
-  if (hostNetwork && service.ports?.length) {
-    problems.push({ code: 'swarm-ignores', severity: 'warning', path: ['services', name, 'ports'], message: `service "${name}": on the host network its ports are the process's own; nothing is published` });
-  }
-  if (!hostNetwork) {
-    for (const [i, p] of (service.ports ?? []).entries()) {
-      const container = p.container;
-      const count = container.to - container.from + 1;
-      if (p.host.to - p.host.from + 1 !== count) {
-        problems.push({ code: 'swarm-ignores', severity: 'warning', path: ['services', name, 'ports', i], message: `service "${name}": a host port range for one container port is not published on a swarm (mode: host publishes fixed ports)` });
-        continue;
-      }
-      for (let k = 0; k < count; k++) {
-        ports.push({ Protocol: p.protocol, TargetPort: container.from + k, PublishedPort: p.host.from + k, PublishMode: 'host' });
-        hostPorts.push({ service: name, port: p.host.from + k, protocol: p.protocol });
-      }
-    }
-  }
+  const published = swarmPorts(name, service, hostNetwork, problems);
+  const ports: Dockerode.PortConfig[] = published.map((p) => ({ Protocol: p.protocol, TargetPort: p.target, PublishedPort: p.published, PublishMode: 'host' }));
+  const hostPorts: HostPort[] = published.map((p) => ({ service: name, port: p.published, protocol: p.protocol }));
   const mode = service.deploy?.endpointMode ?? 'vip';
   return { endpoint: { Mode: mode, Ports: ports.sort((a, b) => (a.PublishedPort ?? 0) - (b.PublishedPort ?? 0) || String(a.Protocol).localeCompare(String(b.Protocol))) }, hostPorts };
 }
@@ -108,7 +92,7 @@ function updateConfig(service: Service): Dockerode.UpdateConfig | undefined {
 }
 
 function attachments(spec: BerthSpec, stack: string, name: string, service: Service): { networks: Dockerode.NetworkAttachmentConfig[]; hostNetwork: boolean } {
-  const hostNetwork = service.networkMode === 'host' || runtimeNetworkMode(spec, service) === 'host';
+  const hostNetwork = onHostNetwork(spec, service);
   if (hostNetwork) return { networks: [{ Target: 'host' }], hostNetwork };
   const keys = service.networks?.length ? service.networks : ['default'];
   const networks = keys

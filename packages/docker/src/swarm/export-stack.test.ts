@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '@berth/spec';
 import { exportCompose } from '../compose/export-compose.js';
+import type { Problem } from '@berth/spec';
+import { desiredSwarmService } from './desired-service.js';
 import { exportStack } from './export-stack.js';
 
 const spec = parseSpec(`berth: 1
@@ -58,6 +60,7 @@ describe('berth compose --swarm: a stack file for docker stack deploy', () => {
     expect(problems.map((p) => `${p.path?.join('.')}: ${p.message}`)).toEqual([
       'services.db.ports.0: service "db": host address 127.0.0.1 is ignored: a swarm publishes a port on every address of the node',
       'services.api.build: service "api": a swarm does not build images; every node that runs it must be able to pull its image',
+      'services.api.deploy.replicas: service "api": its 2 replicas publish host port 8000 on the node that runs each (host mode): no two can share a node, so the swarm needs 2 nodes that can take it',
       "version: a healthcheck's start_interval needs Compose file format 3.12, which only docker CLI 25 and later read",
       'secrets.token: a stack file cannot take secrets.token from variable API_TOKEN: written as external shop_token',
       'configs.motd: a stack file cannot take configs.motd from the spec itself: written as external shop_motd',
@@ -79,6 +82,31 @@ describe('berth compose --swarm: a stack file for docker stack deploy', () => {
     const services = exportStack(spec, { profiles: ['gpu'] }).compose.services as Record<string, Record<string, unknown>>;
     expect(services.trainer!.deploy).toEqual({ resources: { reservations: { generic_resources: [{ discrete_resource_spec: { kind: 'NVIDIA-GPU', value: 1 } }] } } });
     expect(services.trainer!.profiles).toBeUndefined();
+  });
+
+  it('writes the ports and warnings berth deploys with: none on the host network, a GPU for "all" said, as desiredSwarmService does', () => {
+    const odd = parseSpec(`berth: 1
+repo: { name: odd }
+services:
+  h: { image: h:1, networkMode: host, ports: ["24501:8080"] }
+  g: { image: g:1, gpu: { count: all } }
+  r: { image: r:1, ports: ["9000-9001:80"] }
+`).value!;
+    const { compose, problems } = exportStack(odd);
+    const services = compose.services as Record<string, Record<string, unknown>>;
+    // docker stack deploy would publish an exported port through ingress, which the host network refuses (every task rejected)
+    expect(services.h!.ports).toBeUndefined();
+    expect(services.h!.networks).toEqual(['hostnet']);
+    expect(services.r!.ports).toBeUndefined();
+    const deployed: Problem[] = [];
+    for (const name of ['h', 'g', 'r']) desiredSwarmService(name, { spec: odd, project: 'odd', projectDir: '/srv/odd', vars: {}, readText: () => undefined }, deployed);
+    const said = (list: Problem[]) => list.map((p) => `${p.path?.join('.')}: ${p.message}`);
+    expect(said(problems)).toEqual(said(deployed));
+    expect(said(problems)).toEqual([
+      `services.h.ports: service "h": on the host network its ports are the process's own; nothing is published`,
+      'services.g.gpu: service "g": a swarm cannot give "every GPU" or chosen device ids; each task reserves 1 NVIDIA-GPU',
+      'services.r.ports.0: service "r": a host port range for one container port is not published on a swarm (mode: host publishes fixed ports)',
+    ]);
   });
 
   it('leaves the plain Compose export with deploy, secrets and configs as Compose writes them', () => {

@@ -6,6 +6,7 @@ import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { builtImageName } from '../up/desired.js';
 import { gpuReservation, swarmIgnores } from './swarm-ignores.js';
+import { onHostNetwork, swarmPorts, type SwarmPort } from './swarm-ports.js';
 import { writeYaml } from '../compose/yaml-write.js';
 
 /** The Compose file format of a stack file: 3.9, which every docker CLI since 19.03 reads (Debian's 20.10 included). */
@@ -23,20 +24,11 @@ export interface ExportStackOptions extends ExportComposeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-type Port = NonNullable<BerthSpec['services'][string]['ports']>[number];
-
-/** Host-mode long-syntax ports, one per port of a range; a port carried in a variable keeps its reference. */
-function stackPorts(ports: Port[]): ComposeMap[] {
-  return ports.flatMap((p) => {
-    const container = p.container;
-    const count = container.to - container.from + 1;
-    if (p.host.to - p.host.from + 1 !== count) return [];
-    return Array.from({ length: count }, (_, k) => ({
-      target: container.from + k,
-      published: p.env && count === 1 ? (p.envDefault === false ? `\${${p.env}}` : `\${${p.env}:-${p.host.from}}`) : p.host.from + k,
-      protocol: p.protocol,
-      mode: 'host',
-    }));
+/** The ports berth publishes on a swarm (swarmPorts), as long-syntax stack ports; a port carried in a variable keeps its reference. */
+function stackPorts(ports: SwarmPort[]): ComposeMap[] {
+  return ports.map(({ target, published, protocol, port: p }) => {
+    const one = p.container.from === p.container.to;
+    return { target, published: p.env && one ? (p.envDefault === false ? `\${${p.env}}` : `\${${p.env}:-${p.host.from}}`) : published, protocol, mode: 'host' };
   });
 }
 
@@ -72,11 +64,15 @@ export function exportStack(spec: BerthSpec, options: ExportStackOptions = {}): 
     const deps = Object.keys(svc.dependsOn ?? {}).filter((d) => selected.has(d));
     if (deps.length) out.depends_on = deps;
     else delete out.depends_on;
-    if (svc.ports?.length && svc.networkMode !== 'host') out.ports = stackPorts(svc.ports);
+    // the ports as berth deploys them (none on the host network, where ingress would make docker stack deploy reject every task)
+    const hostNet = onHostNetwork(spec, svc);
+    const ports = stackPorts(swarmPorts(name, svc, hostNet, problems));
+    if (ports.length) out.ports = ports;
+    else delete out.ports;
     const deploy = isMap(out.deploy) ? out.deploy : {};
     const reservations = isMap(deploy.resources) && isMap(deploy.resources.reservations) ? deploy.resources.reservations : undefined;
     if (reservations) delete reservations.devices;
-    const gpu = svc.deploy?.resources?.reservations?.genericResources ? undefined : gpuReservation(name, svc, []);
+    const gpu = svc.deploy?.resources?.reservations?.genericResources ? undefined : gpuReservation(name, svc, problems);
     if (gpu) {
       const resources = (deploy.resources ??= {}) as ComposeMap;
       const res = (resources.reservations ??= {}) as ComposeMap;
@@ -91,7 +87,7 @@ export function exportStack(spec: BerthSpec, options: ExportStackOptions = {}): 
       out.healthcheck.start_interval = formatDuration(svc.healthcheck.startInterval);
       startInterval = true;
     }
-    if (out.network_mode === 'host') {
+    if (hostNet || out.network_mode === 'host') {
       out.networks = [HOST_NETWORK];
       hostNetwork = true;
     }

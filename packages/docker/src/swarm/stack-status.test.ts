@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asServiceStatus } from '../engines/swarm-dispatch.js';
 import { BERTH_TASK_HASH } from '../labels.js';
-import { failingTasks, type StackServiceStatus } from './stack-status.js';
+import { failingTasks, unplacedTasks, type StackServiceStatus } from './stack-status.js';
 import type { SwarmService, SwarmTask } from './swarm-api.js';
 import { hasHealthcheck } from './desired-service.js';
 
@@ -28,6 +28,18 @@ describe('failingTasks', () => {
   });
 });
 
+describe('unplacedTasks', () => {
+  const pending = (id: string, slot: number, err?: string): SwarmTask => ({ ...task(id, 'pending', 'now', '2026-01-01T00:00:09Z'), Slot: slot, DesiredState: 'running', Status: { State: 'pending', Timestamp: '2026-01-01T00:00:09Z', ...(err ? { Err: err } : {}) } });
+  it('names a task of the current spec the scheduler cannot place, and its error, while fewer run than wanted', () => {
+    const tasks = [task('a', 'running', 'now', '2026-01-01T00:00:01Z'), pending('b', 2, 'no suitable node (host-mode port already in use on 1 node)')];
+    expect(unplacedTasks(service, tasks, 2, 1)).toBe('p_crash.2 pending: no suitable node (host-mode port already in use on 1 node)');
+  });
+  it('is silent for a task only waiting to be placed (no error), and once every wanted task runs', () => {
+    expect(unplacedTasks(service, [task('a', 'running', 'now', '2026-01-01T00:00:01Z'), pending('b', 2)], 2, 1)).toBeUndefined();
+    expect(unplacedTasks(service, [pending('b', 2, 'no suitable node')], 1, 1)).toBeUndefined();
+  });
+});
+
 describe('asServiceStatus (a swarm service as berth status shows it)', () => {
   it('says no health for a service without a healthcheck, as for a container', () => {
     expect(asServiceStatus(base)).toMatchObject({ state: 'running' });
@@ -37,10 +49,17 @@ describe('asServiceStatus (a swarm service as berth status shows it)', () => {
     expect(asServiceStatus({ ...base, healthcheck: true }).health).toBe('healthy');
     expect(asServiceStatus({ ...base, healthcheck: true, running: 0 }).health).toBe('starting');
   });
-  it('says restarting, not starting, for a service whose tasks keep failing', () => {
+  it('says restarting, not starting, for a service whose tasks keep failing, with the failure', () => {
     const s = asServiceStatus({ ...base, healthcheck: true, running: 0, failing: 'task: non-zero exit (4)' });
     expect(s.state).toBe('restarting');
     expect(s.health).toBeUndefined();
+    expect(s.tasks?.problem).toBe('task: non-zero exit (4)');
+  });
+  it('gives a replica that cannot be placed as its problem, never starting: it waits for the swarm to change, not for time', () => {
+    const s = asServiceStatus({ ...base, healthcheck: true, desired: 2, running: 1, unplaced: 'p_crash.2 pending: no suitable node (host-mode port already in use on 1 node)' });
+    expect(s.state).toBe('running');
+    expect(s.health).toBeUndefined();
+    expect(s.tasks).toMatchObject({ desired: 2, running: 1, problem: 'p_crash.2 pending: no suitable node (host-mode port already in use on 1 node)' });
   });
 });
 

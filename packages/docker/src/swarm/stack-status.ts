@@ -3,7 +3,7 @@ import type { Engine } from '../engine/connect.js';
 import { SwarmApi, type SwarmNode, type SwarmService, type SwarmTask } from './swarm-api.js';
 import { requireManager } from './swarm-preflight.js';
 import { hasHealthcheck } from './desired-service.js';
-import { currentTasks, taskEnded, taskError, taskName } from './task-verdict.js';
+import { currentTasks, taskEnded, taskError, taskName, UNPLACED } from './task-verdict.js';
 import { BERTH_TASK_HASH, STACK_NAMESPACE } from '../labels.js';
 
 export interface StackTaskStatus {
@@ -43,6 +43,11 @@ export interface StackServiceStatus {
   healthcheck: boolean;
   /** The error of the newest task of the current spec that failed, while fewer tasks run than it wants: its tasks keep failing. */
   failing?: string;
+  /**
+   * The scheduler's error for a task of the current spec it cannot place (`pending: no suitable node (...)`), while fewer
+   * tasks run than it wants: that task waits until the swarm changes (a node joins, a port is freed), not for time.
+   */
+  unplaced?: string;
 }
 
 export interface StackStatus {
@@ -87,6 +92,17 @@ export function failingTasks(service: SwarmService, tasks: SwarmTask[], desired:
 }
 
 /**
+ * Why a task of the service cannot be placed, when fewer tasks run than it wants and one of its current spec is still
+ * unplaced with a scheduler error (`no suitable node (host-mode port already in use on 1 node)`): its state and that error.
+ */
+export function unplacedTasks(service: SwarmService, tasks: SwarmTask[], desired: number, running: number): string | undefined {
+  if (running >= desired) return undefined;
+  const hash = (service.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec?.Labels?.[BERTH_TASK_HASH];
+  const stuck = (hash ? currentTasks(tasks, hash) : tasks).find((t) => t.DesiredState === 'running' && UNPLACED.has(t.Status.State) && t.Status.Err);
+  return stuck ? `${taskName(service, stuck)} ${stuck.Status.State}: ${stuck.Status.Err}` : undefined;
+}
+
+/**
  * The stack's services as the swarm sees them: desired and running tasks in all and per node (a task
  * with a healthcheck runs once it is healthy), ports, a rolling update in progress. Needs a manager.
  */
@@ -106,6 +122,7 @@ export async function stackStatus(engine: Engine, stack: string, options: { sign
         const desired = s.ServiceStatus?.DesiredTasks ?? own.filter((t) => t.DesiredState === 'running').length;
         const running = s.ServiceStatus?.RunningTasks ?? own.filter((t) => t.Status.State === 'running').length;
         const failing = failingTasks(s, own, desired, running);
+        const unplaced = failing ? undefined : unplacedTasks(s, own, desired, running);
         return {
           service: name.startsWith(prefix) ? name.slice(prefix.length) : name,
           name,
@@ -119,6 +136,7 @@ export async function stackStatus(engine: Engine, stack: string, options: { sign
           nodes: perNode(own, nodes, s),
           healthcheck: hasHealthcheck((s.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec),
           ...(failing ? { failing } : {}),
+          ...(unplaced ? { unplaced } : {}),
         };
       })
       .sort((a, b) => a.service.localeCompare(b.service)),

@@ -11,7 +11,7 @@ export type ServiceVerdict =
 const ENDED = new Set(['failed', 'rejected', 'orphaned']);
 const ENDED_SERVICE = new Set([...ENDED, 'complete']);
 /** Task states before the scheduler has placed the task on a node: an error here (no suitable node) persists until something changes. */
-const UNPLACED = new Set(['new', 'pending', 'assigned']);
+export const UNPLACED = new Set(['new', 'pending', 'assigned']);
 /** An update that stopped or went back: the engine's own verdict on a rolling update. */
 const UPDATE_FAILED = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
 

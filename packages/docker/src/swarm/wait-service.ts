@@ -82,8 +82,12 @@ export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, op
     const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
     if (verdict.state === 'ready' && (await stillRunningHere(swarm, tasks, d.taskHash, runningSince, d.hasHealthcheck))) return;
     if (verdict.state === 'failed') {
+      // a replica left without a node because the others hold its host-mode port: more nodes, or fewer replicas, not its logs
+      const portBound = d.hostPorts.length > 0 && /host-mode port/.test(verdict.reason);
       throw new BerthError('ERR_BERTH_SERVICE_FAILED', `service "${d.service}": task ${taskName(service, verdict.task)}${await whereRan(swarm, verdict.task)} failed: ${verdict.reason}${await healthVerdict(swarm, verdict.task)}`, {
-        hint: `berth logs ${d.service} shows what it wrote; docker service ps ${d.name} --no-trunc its history`,
+        hint: portBound
+          ? `each replica publishes host port ${d.hostPorts[0]!.port} on its node (host mode), so no two share a node: run as many replicas as the swarm has nodes that can take it, or publish no port`
+          : `berth logs ${d.service} shows what it wrote; docker service ps ${d.name} --no-trunc its history`,
       });
     }
     const detail = verdict.state === 'ready' ? `${verdict.running}/${verdict.desired} tasks reported running, a container here ${d.hasHealthcheck ? 'exited or is not healthy' : 'exited'}` : verdict.detail;
