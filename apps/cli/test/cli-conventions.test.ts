@@ -106,6 +106,21 @@ describe('the CLI conventions, through the built CLI', () => {
     }
   });
 
+  // the docs' quick start (docker.md) and the dashboard's Up button use the bundled example: it must be startable
+  const engine = spawnSync('docker', ['info', '--format', '{{.ID}}'], { encoding: 'utf8', timeout: 10_000 }).status === 0;
+  it.skipIf(!engine)('the bundled example can be brought up: a plan for the lineage profile and for the default one, exit 0', () => {
+    const example = join(root, 'examples/semops-data');
+    const lineage = berth(['up', '--dry-run', '--profile', 'lineage'], example);
+    expect(lineage.code, lineage.stderr).toBe(0);
+    for (const service of ['python', 'dbt', 'marquez', 'marquez-web']) expect(lineage.stdout).toMatch(new RegExp(`^${service} +(build|create)`, 'm'));
+    expect(lineage.stdout).toMatch(/^python +build +semops-data-python/m);
+    const plain = berth(['up', '--dry-run'], example);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).not.toContain('marquez');
+    expect(berth(['validate'], example).code).toBe(0);
+    expect(berth(['docs', '--check'], example)).toMatchObject({ code: 0, stdout: 'INFRASTRUCTURE.md: up to date\n' });
+  });
+
   it('README lists every decision record under docs/decisions', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const list = readme.split('\n').find((l) => l.startsWith('decisions: '));
