@@ -118,7 +118,8 @@ export class CliContext {
   progress(text: string, delayMs = 1000): Progress {
     const redact = this.run.redaction?.redact;
     const streams = redact ? { ...this.run, stderr: redactingStream(this.run.stderr, redact) } : this.run;
-    return startProgress(streams, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text });
+    // NO_COLOR, --no-color and TERM=dumb: no escape sequence of any kind, so no spinner (it redraws with \r and ESC [2K)
+    return startProgress(streams, { enabled: !this.json || !!this.run.stderr.isTTY, delayMs, text, escapes: useColor(this.run.stderr, this.run.env, this.options.color) });
   }
 
   /**

@@ -14,10 +14,14 @@ export async function runCli(argv: string[], environment: RunEnvironment): Promi
   let exit: number = ExitCode.Ok;
   // One redactor for the run: commands, progress and the error report below all print through it.
   const run: RunEnvironment = { ...environment, redaction: environment.redaction ?? new Redaction(environment.env) };
-  const program = createProgram(run, (code) => {
-    exit = Math.max(exit, code);
-  });
   const json = argv.includes('--json');
+  const program = createProgram(
+    run,
+    (code) => {
+      exit = Math.max(exit, code);
+    },
+    { json },
+  );
   const out = new Output(run, json, useColor(run.stderr, run.env, argv.includes('--no-color') ? false : undefined), run.redaction!.redact, argv.includes('--all-problems'));
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -53,6 +53,15 @@ describe('startProgress', () => {
     expect(written.at(-1)).toBe('\r\u001b[2K');
   });
 
+  it('on a terminal where no escape sequence may be written (NO_COLOR, --no-color): the plain line, once, and no \\r or ESC', () => {
+    const { written, streams } = stderr(true);
+    const p = startProgress(streams, { enabled: true, text: 'building', escapes: false });
+    vi.advanceTimersByTime(5000);
+    p.update('building web');
+    p.stop();
+    expect(written).toEqual(['building\n', 'building web\n']);
+  });
+
   it('prints nothing when disabled (--json with stderr not a terminal)', () => {
     const { written, streams } = stderr(false);
     const p = startProgress(streams, { enabled: false, text: 'waiting' });

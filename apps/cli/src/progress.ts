@@ -12,14 +12,16 @@ export interface Progress {
 
 /**
  * Progress for anything slower than a second: a spinner on a TTY that appears only after
- * `delayMs`, plain lines when not a TTY, nothing with --json (stdout stays JSON, progress is on stderr).
+ * `delayMs`, plain lines when not a TTY or when `escapes` is false (NO_COLOR, --no-color: the spinner's
+ * `\r` and ESC [2K are escape sequences too), nothing with --json (stdout stays JSON, progress is on stderr).
  * Not on a TTY (a CI log, `2>file`), a run that has written no line of its own after a second (or `delayMs`,
  * if longer) writes its text once, so a wait (a lock, a slow engine) is never silent there either.
  */
-export function startProgress(streams: Streams, options: { enabled: boolean; delayMs?: number; text?: string }): Progress {
+export function startProgress(streams: Streams, options: { enabled: boolean; delayMs?: number; text?: string; escapes?: boolean }): Progress {
   const out = streams.stderr;
   if (!options.enabled) return { update() {}, log() {}, stop() {} };
-  const tty = !!out.isTTY;
+  // A terminal where no escape sequence may be written (NO_COLOR, --no-color) gets the plain lines a log gets.
+  const tty = !!out.isTTY && options.escapes !== false;
   let text = options.text ?? '';
   let frame = 0;
   let shown = false;

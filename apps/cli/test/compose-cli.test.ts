@@ -99,6 +99,49 @@ describe('berth import compose', () => {
   });
 });
 
+describe('secrets: none printed, none written into a file meant to be committed', () => {
+  const SECRETS = ['TokValue998877xx', 'UrlPassw0rd99', 'envsecretvalue99', 'supersecretvalue123'];
+  const noSecret = (text: string) => {
+    for (const v of SECRETS) expect(text).not.toContain(v);
+  };
+
+  it('berth compose, text, --json and -o: a literal secret becomes ${NAME}, a URL password [redacted], a value from .env stays a reference', () => {
+    const dir = join(tmp, 'secrets-export');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'berth.yaml'),
+      'berth: 1\nrepo: { name: s1 }\nenv:\n  FROM_ENV: { secret: true }\nservices:\n  a:\n    image: nginx:1.27\n    environment:\n      MY_API_TOKEN: TokValue998877xx\n      FROM_ENV: ${FROM_ENV}\n    checks:\n      - type: http\n        url: http://admin:UrlPassw0rd99@localhost:18999/health\n',
+    );
+    writeFileSync(join(dir, '.env'), 'FROM_ENV=envsecretvalue99\n');
+    const text = berth(['compose'], dir);
+    expect(text.code).toBe(0);
+    noSecret(text.stdout + text.stderr);
+    const json = berth(['compose', '--json'], dir);
+    noSecret(json.stdout);
+    // the text and the JSON say the same file
+    expect(JSON.parse(json.stdout).compose).toEqual(parse(text.stdout));
+    const a = parse(text.stdout).services.a;
+    expect(a.environment).toEqual({ MY_API_TOKEN: '${MY_API_TOKEN}', FROM_ENV: '${FROM_ENV}' });
+    expect(a['x-berth'].checks[0].url).toBe('http://admin:[redacted]@localhost:18999/health');
+    expect(text.stderr).toContain('berth.yaml:9:7: warning: services.a.environment.MY_API_TOKEN: is a secret written in the spec; written as ${MY_API_TOKEN}');
+    expect(berth(['compose', '-o', 'docker-compose.yml'], dir).code).toBe(0);
+    noSecret(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'));
+  });
+
+  it('berth import compose warns, as validate does, of a secret-looking value written in the Compose file, text and --json alike', () => {
+    const dir = join(tmp, 'secrets-import');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  db:\n    image: postgres:16\n    environment:\n      DB_PASSWORD: supersecretvalue123\n      POSTGRES_USER: app\n');
+    const text = berth(['import', 'compose'], dir);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('compose.yaml:5:7: warning: DB_PASSWORD looks secret, and its value is written in the spec, where whoever reads the repo reads it (keep it in the environment or the .env beside the spec, which is not committed, and write ${DB_PASSWORD} where the field takes Compose text)\n');
+    noSecret(text.stderr);
+    const json = JSON.parse(berth(['import', 'compose', '--json'], dir).stdout);
+    expect(json.warnings).toEqual([expect.objectContaining({ code: 'secret-in-spec', file: 'compose.yaml', line: 5, path: ['services', 'db', 'environment', 'DB_PASSWORD'] })]);
+    expect(json.spec).toEqual(parse(text.stdout));
+  });
+});
+
 describe('berth compose', () => {
   it('writes a Compose file from the spec, refuses to overwrite it, and prints JSON', () => {
     const spec = join(tmp, 'export', 'berth.yaml');
@@ -137,7 +180,7 @@ describe('berth compose', () => {
   it('says where in the spec each service that Compose cannot run is', () => {
     const r = berth(['--spec', join(root, 'examples/semops-data/berth.yaml'), 'compose'], tmp);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/semops-data\/berth\.yaml:60:3: warning: services\.mlflow: runs in devcontainer, not in Compose; kept under x-berth\.services/);
+    expect(r.stderr).toMatch(/semops-data\/berth\.yaml:62:3: warning: services\.mlflow: runs in devcontainer, not in Compose; kept under x-berth\.services/);
     expect(parse(r.stdout)['x-berth'].services.mlflow.runtime.kind).toBe('devcontainer');
   });
 

@@ -237,7 +237,7 @@ describe('the bundled example', () => {
     expect(check.stdout).toMatch(/\/examples\/semops-data\/\.devcontainer\/devcontainer\.json: in step with \/.*\/examples\/semops-data\/berth\.yaml\n$/);
     const v = berth(['validate', '--spec', join(root, 'examples/semops-data/berth.yaml')], root);
     expect(v.code).toBe(0);
-    expect(v.stdout).toContain('examples/semops-data/berth.yaml:68:9: warning: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez');
+    expect(v.stdout).toContain('examples/semops-data/berth.yaml:70:9: warning: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez');
   });
 
   it("the page's GPU check finds the devcontainer by its labels", () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DATA, MANIFEST, WEB, makeTree, type Tree } from '@berth/ecosystem/testing';
@@ -66,9 +66,10 @@ describe('berth ecosystem check, run as the built binary on a real multi-repo tr
     tree = makeTree({ manifest: MANIFEST.replace('path: ../web/berth.yaml', 'path: ../wbe'), data: DATA.replace('{ repo: web,', '{ repo: nobody,') });
     const r = berth(['ecosystem', 'check'], join(tree.root, 'orchestrator'));
     expect(r.code).toBe(2);
+    // what could not be loaded on stderr, as every command writes its errors; the findings on stdout
+    expect(r.stderr).toBe('ecosystem.yaml:8:5: member web (../wbe): no such file or folder (fix the path, clone the repo beside the others, or remove the member)\n');
     expect(r.stdout).toBe(
-      'ecosystem.yaml:8:5: member web (../wbe): no such file or folder (fix the path, clone the repo beside the others, or remove the member)\n' +
-        '../data/berth.yaml:10:13: data: lists nobody as a consumer, but nobody is not a member of the ecosystem (remove it from consumers, or add the connection to its spec)\n' +
+      '../data/berth.yaml:10:13: data: lists nobody as a consumer, but nobody is not a member of the ecosystem (remove it from consumers, or add the connection to its spec)\n' +
         'ecosystem demo: 2 members, 1 not loaded (web), 3 published ports, 1 connection checked against ports.yaml: 2 errors\n',
     );
   });
@@ -76,7 +77,22 @@ describe('berth ecosystem check, run as the built binary on a real multi-repo tr
   it('a registry that is not a registry, from --registry: one line, exit 2', () => {
     tree = makeTree();
     const r = berth(['ecosystem', 'check', '--registry', 'data/berth.yaml', 'web'], tree.root);
-    expect(r).toMatchObject({ code: 2, stdout: 'data/berth.yaml:1:1: is not a port registry: it has no "registry: 1" line (it looks like a berth.yaml); from --registry\nberth ecosystem: not checked: 1 error\n' });
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'data/berth.yaml:1:1: is not a port registry: it has no "registry: 1" line (it looks like a berth.yaml); from --registry\nberth ecosystem: not checked: 1 error\n' });
+  });
+
+  it('a manifest that is missing, a folder or not a manifest: its line on stderr, nothing on stdout, exit 2', () => {
+    tree = makeTree();
+    const cwd = join(tree.root, 'orchestrator');
+    writeFileSync(join(cwd, 'bad.yaml'), 'hello: world\n');
+    mkdirSync(join(cwd, 'adir'));
+    for (const manifest of ['nope.yaml', 'adir', 'bad.yaml']) {
+      const r = berth(['ecosystem', 'check', '-m', manifest], cwd);
+      expect(r.code, manifest).toBe(2);
+      expect(r.stdout, manifest).toBe('');
+      expect(r.stderr, manifest).toMatch(/\nberth ecosystem: not checked: 1 error\n$/);
+      // ecosystem docs says the same first line, on the same stream
+      expect(berth(['ecosystem', 'docs', '-m', manifest], cwd).stderr.split('\n')[0], manifest).toBe(r.stderr.split('\n')[0]);
+    }
   });
 
   it('honours NO_COLOR even when colour is forced, and colours without it', () => {

@@ -173,7 +173,7 @@ describe('berth validate, ports and env, run as the built binary', () => {
     const r = berth(['validate'], join(dir, 'empty'));
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('using the bundled example');
-    expect(r.stdout).toMatch(/berth\.yaml:85:9: warning: port 5000\/tcp is published by both mlflow \(.*berth\.yaml:68:9\) and marquez \(api\); they are declared exclusive/);
+    expect(r.stdout).toMatch(/berth\.yaml:88:9: warning: port 5000\/tcp is published by both mlflow \(.*berth\.yaml:70:9\) and marquez \(api\); they are declared exclusive/);
   });
 
   it('ports list: a table of port, protocol, repo, service, env, status; --json too', () => {

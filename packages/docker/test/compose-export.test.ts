@@ -38,8 +38,8 @@ describe('exportCompose', () => {
   const services = out.compose.services as Record<string, Record<string, unknown>>;
 
   it('writes ports carried in env vars as references, depends_on conditions, an explicit GPU count, durations as strings and list tests', () => {
-    // the spec says MARQUEZ_PORT carries the port: .env still controls it in Compose, 5000 when unset
-    expect(services.marquez!.ports).toEqual(['${MARQUEZ_PORT:-5000}:5000/tcp', '${MARQUEZ_ADMIN_PORT:-5002}:5002/tcp']);
+    // the spec says MARQUEZ_PORT carries the port: .env still controls it in Compose, 5000 when unset (the admin port is 5001 in the container)
+    expect(services.marquez!.ports).toEqual(['${MARQUEZ_PORT:-5000}:5000/tcp', '${MARQUEZ_ADMIN_PORT:-5002}:5001/tcp']);
     expect(services['marquez-web']!.depends_on).toEqual({ marquez: { condition: 'service_healthy' } });
     expect(services.python!.deploy).toEqual({ resources: { reservations: { devices: [{ count: 'all', capabilities: ['gpu'] }] } } });
     expect(services.marquez!.healthcheck).toEqual({ test: ['CMD-SHELL', 'wget -qO- http://localhost:5000/api/v1/namespaces'], interval: '10s', retries: 5, start_period: '1m30s' });

@@ -20,8 +20,8 @@ describe('the bundled ecosystem (examples/semops-dx-orchestrator/ecosystem.yaml)
     expect(load.problems).toEqual([]);
     expect(load.ecosystem!.members.map((m) => `${m.repo} ${m.file}`)).toEqual(['semops-data ../semops-data/berth.yaml', 'berth ../../apps/api/berth.yaml']);
     expect(report.problems.map(formatProblem)).toEqual([
-      '../semops-data/berth.yaml:68:9: warning: semops-data: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez (../semops-data/berth.yaml:85:9): while the devcontainer is open the editor holds localhost:5000, so marquez cannot start, though the two are declared exclusive (give one of them another port, or close the devcontainer before starting marquez)',
-      '../semops-data/berth.yaml:85:9: warning: semops-data: port 5000/tcp is published by both mlflow (../semops-data/berth.yaml:68:9) and marquez (api); they are declared exclusive, so they cannot run together',
+      '../semops-data/berth.yaml:70:9: warning: semops-data: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez (../semops-data/berth.yaml:88:9): while the devcontainer is open the editor holds localhost:5000, so marquez cannot start, though the two are declared exclusive (give one of them another port, or close the devcontainer before starting marquez)',
+      '../semops-data/berth.yaml:88:9: warning: semops-data: port 5000/tcp is published by both mlflow (../semops-data/berth.yaml:70:9) and marquez (api); they are declared exclusive, so they cannot run together',
     ]);
     expect(report.graph.shared.map((s) => `${s.service}:${s.port} <- ${s.usedBy.join(',')}`)).toEqual(['qdrant:6333 <- semops-data', 'postgres:5434 <- semops-data', 'ollama:11434 <- semops-data']);
   });

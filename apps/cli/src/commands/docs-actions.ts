@@ -31,8 +31,10 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
   if (problems.length) throw keepMarkersError(file, problems);
 
   if (opts.check) {
+    // the command that writes this very file: -o kept, or the hint would write INFRASTRUCTURE.md instead
+    const write = `berth docs --write${opts.output ? ` -o ${opts.output}` : ''}`;
     if (previous === undefined) {
-      report(ctx, { ok: false, file, missing: true }, `${file}: does not exist (run \`berth docs --write\`)`);
+      report(ctx, { ok: false, file, missing: true }, `${file}: does not exist (run \`${write}\`)`);
       return ExitCode.Findings;
     }
     if (samePage(previous, page)) {
@@ -40,7 +42,7 @@ export async function docs(ctx: CliContext, opts: { write?: boolean; check?: boo
       return ExitCode.Ok;
     }
     const drift = lineDrift(previous, page);
-    report(ctx, { ok: false, file, drift }, `${file}: out of date with ${ws.specFile} (${drift.added} line(s) to add, ${drift.removed} to remove; ${updateHint(prepared, `berth docs --write${opts.output ? ` -o ${opts.output}` : ''}`)})`);
+    report(ctx, { ok: false, file, drift }, `${file}: out of date with ${ws.specFile} (${drift.added} line(s) to add, ${drift.removed} to remove; ${updateHint(prepared, write)})`);
     if (!ctx.json) for (const line of drift.sample) ctx.out.line(`  ${line}`);
     return ExitCode.Findings;
   }

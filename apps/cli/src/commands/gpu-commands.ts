@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { printableText } from '@berth/spec';
+import { BerthError, printableText } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -61,12 +61,14 @@ export function registerGpuCommands(program: Command, action: ActionFactory): vo
     .option('--timeout <ms>', 'how long nvidia-smi may take before it counts as hung', milliseconds, 10_000)
     .option('--no-docker', "skip asking the Docker engine whether containers can get GPUs")
     .option('--engine <name>', "the GPUs of that engine's machine (a name under engines): its info, and nvidia-smi in a one-shot container there")
-    .option('--image <image>', 'with --engine: the image nvidia-smi runs in (default: the devcontainer image)')
+    .option('--image <image>', 'with --engine NAME (not default): the image nvidia-smi runs in (default: the devcontainer image); refused without it')
     .action(
       action(async (ctx, opts: { timeout: number; docker: boolean; engine?: string; image?: string }) => {
+        const remote = opts.engine && opts.engine !== 'default' ? opts.engine : undefined;
+        // listed, so never silently ignored: without another engine nvidia-smi runs on this machine, in no image
+        if (opts.image !== undefined && !remote) throw new BerthError('ERR_BERTH_USAGE', '--image needs --engine NAME (an engine other than default): here nvidia-smi runs on this machine, in no container');
         const ws = ctx.load();
         const gpu = await import('@berth/gpu');
-        const remote = opts.engine && opts.engine !== 'default' ? opts.engine : undefined;
         const progress = ctx.progress(remote ? `asking engine "${remote}" about its GPUs` : 'asking nvidia-smi about the GPUs');
         const [detection, engine] = remote
           ? await remoteFacts(ctx, remote, opts.image ?? ws.spec.devcontainer?.image, opts.timeout).then((r) => [r.detection, r.facts] as const).finally(() => progress.stop())

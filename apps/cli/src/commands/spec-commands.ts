@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { BerthError } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 
@@ -45,7 +45,8 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
     .command('suggest')
     .description('propose free ports: not in the registry, not reserved for another repo, not bound on this host (checked on loopback only)')
     .argument('<service>', 'the service (of the spec, or a new one)')
-    .option('-n, --count <n>', 'how many ports', '3')
+    // a number, shown as one: a plain '3' is shown quoted, `(default: "3")`
+    .addOption(new Option('-n, --count <n>', 'how many ports (1 to 100)').default('3', '3'))
     .option('--near <port>', 'search outward from this port (default: the service\'s current port)')
     .option('--protocol <protocol>', 'tcp or udp', 'tcp')
     .action(action(async (ctx, service: string, opts: { count: string; near?: string; protocol: string }) => (await import('./spec/ports.js')).suggest(ctx, service, opts)));

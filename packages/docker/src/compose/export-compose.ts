@@ -1,4 +1,4 @@
-import { specSecrets, type BerthSpec, type Problem } from '@berth/spec';
+import { makeRedactor, specSecrets, type BerthSpec, type Problem } from '@berth/spec';
 import { writeYaml } from './yaml-write.js';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
@@ -78,9 +78,45 @@ export function exportCompose(spec: BerthSpec, options: ExportComposeOptions = {
   if (Object.keys(berthServices).length) berth.services = berthServices;
   // berth-only fields are literal text; the rest is the spec's own Compose text, references and `$$` as written
   compose['x-berth'] = escapeDollars(berth);
-  const text = composeText(compose, sink) as ComposeMap;
+  const text = withoutSecretValues(composeText(compose, sink) as ComposeMap, spec, sink);
   const header = ` Written by \`berth compose\` from the berth spec; edit the spec, not this file.\n Fields Compose cannot express are kept under x-berth; \`berth import compose\` reads them back.`;
   return { compose: text, yaml: writeYaml(text, header), problems: sink.problems };
+}
+
+/** A name Compose interpolates as `${NAME}`. */
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A `${NAME}` or `$NAME` reference in Compose text. */
+const REFERENCE = /\$\{?[A-Za-z_]/;
+
+/**
+ * The Compose file with no secret value the spec holds (@berth/spec's specSecrets, hidden by the rule the CLI's
+ * redactor follows): the file is meant to be committed, and berth never prints a secret. A service's environment
+ * value becomes `${NAME}`, which Compose takes from the environment or the `.env` at run time, so the file still
+ * runs once the value is there; anywhere else (a check's URL password, a header under x-berth) it is `[redacted]`.
+ * Each is a warning naming the field, never the value. A value the spec takes from the environment is a reference
+ * already, and written as one.
+ */
+function withoutSecretValues(compose: ComposeMap, spec: BerthSpec, sink: ProblemSink): ComposeMap {
+  // a URL's "password" that is a reference (`postgres://u:${POSTGRES_PASSWORD}@db`) is Compose's to resolve, not a secret
+  const redact = makeRedactor(specSecrets(spec).found.flatMap((s) => s.values).filter((v) => !REFERENCE.test(v.replaceAll('$$', ''))));
+  if (!redact.values.length) return compose;
+  const walk = (value: unknown, path: (string | number)[]): unknown => {
+    if (typeof value === 'string') {
+      const hidden = redact(value);
+      if (hidden === value) return value;
+      const name = path.at(-1);
+      if (path[0] === 'services' && path[2] === 'environment' && path.length === 4 && typeof name === 'string' && VARIABLE.test(name)) {
+        sink.warn(path, `is a secret written in the spec; written as \${${name}}, for Compose to take from the environment or the .env (the Compose file is committed, and a secret is never printed)`, 'compose-export-secret-value');
+        return `\${${name}}`;
+      }
+      sink.warn(path, 'holds a secret written in the spec; written [redacted] (the Compose file is committed, and a secret is never printed)', 'compose-export-secret-value');
+      return hidden;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
+    if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
+    return value;
+  };
+  return walk(compose, []) as ComposeMap;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, looksSecret, makeRedactor, parseSpec, type Problem } from '@berth/spec';
+import { checkSecretsInSpec, displayPath, looksSecret, makeRedactor, parseSpec, type Problem } from '@berth/spec';
 import { isMap, ProblemSink, type ComposeMap, type DocPath } from './model.js';
 import { loadComposeProject, lookupFor, type ComposeLoadOptions, type LoadedCompose } from './load-project.js';
 import { keepsReferences } from './service-to-berth.js';
@@ -65,6 +65,9 @@ function importLoaded(loaded: LoadedCompose, options: ImportComposeOptions): Pic
     .filter((p) => p.severity === 'error')
     .map(({ file: _file, line: _line, col: _col, ...p }): Problem => ({ ...p, code: 'compose-import-invalid', message: `the imported spec does not validate: ${p.message}` }));
   problems.push(...locateProblems(invalid, loaded.sources));
+  // a secret written literally in the Compose files is one in the spec too: the warning validate gives, said now,
+  // placed where the Compose file wrote it (the value is never quoted)
+  if (check.value) problems.push(...locateProblems(checkSecretsInSpec(check.value).map(({ file: _file, line: _line, col: _col, ...p }) => p), loaded.sources));
   return { spec, yaml, problems };
 }
 

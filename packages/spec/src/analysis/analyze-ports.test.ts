@@ -16,7 +16,7 @@ describe('analyzePorts on the bundled example', () => {
     const r = loadRegistryFile('examples/semops-dx-orchestrator/ports.yaml', root);
     const report = analyzePorts({ specs: [{ spec: s.value!, file: s.file, source: s.source }], registry: { value: r.value!, file: r.file, source: r.source } });
     expect(report.problems.map(formatProblem)).toEqual([
-      'examples/semops-data/berth.yaml:85:9: warning: port 5000/tcp is published by both mlflow (examples/semops-data/berth.yaml:68:9) and marquez (api); they are declared exclusive, so they cannot run together',
+      'examples/semops-data/berth.yaml:88:9: warning: port 5000/tcp is published by both mlflow (examples/semops-data/berth.yaml:70:9) and marquez (api); they are declared exclusive, so they cannot run together',
     ]);
     expect(report.conflicts).toEqual([{ port: 5000, protocol: 'tcp', holders: [{ repo: 'semops-data', service: 'mlflow' }, { repo: 'semops-data', service: 'marquez' }], exclusive: true }]);
     expect(report.bindings.every((b) => b.registered)).toBe(true);

@@ -64,8 +64,8 @@ describe('berth validate on the devcontainer forwards', () => {
     const r = loadRegistryFile('examples/semops-dx-orchestrator/ports.yaml', root);
     const problems = validateSpec({ spec: { spec: s.value!, file: s.file, source: s.source! }, registry: { value: r.value!, file: r.file, source: r.source! } });
     expect(problems.map(formatProblem)).toEqual([
-      'examples/semops-data/berth.yaml:68:9: warning: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez (examples/semops-data/berth.yaml:85:9): while the devcontainer is open the editor holds localhost:5000, so marquez cannot start, though the two are declared exclusive (give one of them another port, or close the devcontainer before starting marquez)',
-      'examples/semops-data/berth.yaml:85:9: warning: port 5000/tcp is published by both mlflow (examples/semops-data/berth.yaml:68:9) and marquez (api); they are declared exclusive, so they cannot run together',
+      'examples/semops-data/berth.yaml:70:9: warning: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez (examples/semops-data/berth.yaml:88:9): while the devcontainer is open the editor holds localhost:5000, so marquez cannot start, though the two are declared exclusive (give one of them another port, or close the devcontainer before starting marquez)',
+      'examples/semops-data/berth.yaml:88:9: warning: port 5000/tcp is published by both mlflow (examples/semops-data/berth.yaml:70:9) and marquez (api); they are declared exclusive, so they cannot run together',
     ]);
   });
 

@@ -39,9 +39,11 @@ export async function check(ctx: CliContext, specs: string[], opts: EcosystemOpt
     });
     return code;
   }
-  ctx.out.problems(problems);
+  // What could not be loaded is an error report, on stderr as every command writes one; the findings are the data, on stdout.
+  ctx.out.problems(load.problems.filter((p) => p.severity === 'error'), 'stderr');
+  ctx.out.problems([...load.problems.filter((p) => p.severity !== 'error'), ...(report?.problems ?? [])]);
   if (!eco) {
-    ctx.out.line(ctx.out.paint.red(`berth ecosystem: not checked: ${s.text}`));
+    ctx.out.note(ctx.out.paint.red(`berth ecosystem: not checked: ${s.text}`));
     return code;
   }
   const connections = report!.graph.edges.length + report!.graph.external.length;
