@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startProgress } from './progress.js';
+import { fitLine, startProgress } from './progress.js';
 
 /** A stderr that keeps what is written; a terminal or not. */
 function stderr(isTTY: boolean) {
@@ -51,6 +51,25 @@ describe('startProgress', () => {
     expect(written.at(-1)?.endsWith(' building')).toBe(true);
     p.stop();
     expect(written.at(-1)).toBe('\r\u001b[2K');
+  });
+
+  it('on a terminal, a line wider than the terminal is cut to fit, so a redraw never leaves wrapped rows behind', () => {
+    const written: string[] = [];
+    const streams = { stdout: { write: () => true }, stderr: { isTTY: true, columns: 20, write: (s: string) => (written.push(s), true) } } as never;
+    const p = startProgress(streams, { enabled: true, delayMs: 0, text: 'building api: step 3/7 RUN pip install -r requirements.txt' });
+    vi.advanceTimersByTime(250);
+    p.stop();
+    const drawn = written.filter((w) => w.length > '\r\u001b[2K'.length).map((w) => w.slice('\r\u001b[2K'.length + 2));
+    expect(drawn.length).toBeGreaterThan(1);
+    for (const line of drawn) expect(line).toBe('building api: st…');
+  });
+
+  it('fitLine: cut with an ellipsis only when too wide, wide characters counting two columns, no cut without a width', () => {
+    expect(fitLine('short', 20)).toBe('short');
+    expect(fitLine('x'.repeat(17), 20)).toBe('x'.repeat(17));
+    expect(fitLine('x'.repeat(18), 20)).toBe(`${'x'.repeat(16)}…`);
+    expect(fitLine('構築中構築中構築中構築中', 20)).toBe('構築中構築中構築…');
+    expect(fitLine('x'.repeat(300), undefined)).toBe('x'.repeat(300));
   });
 
   it('on a terminal where no escape sequence may be written (NO_COLOR, --no-color): the plain line, once, and no \\r or ESC', () => {

@@ -30,7 +30,7 @@ export function startProgress(streams: Streams, options: { enabled: boolean; del
   let wrote = false;
   const draw = () => {
     shown = true;
-    out.write(`\r\u001b[2K${FRAMES[frame++ % FRAMES.length]} ${text}`);
+    out.write(`\r\u001b[2K${FRAMES[frame++ % FRAMES.length]} ${fitLine(text, out.columns)}`);
   };
   const clear = () => {
     if (shown) out.write('\r\u001b[2K');
@@ -74,4 +74,39 @@ export function startProgress(streams: Streams, options: { enabled: boolean; del
       if (tty) clear();
     },
   };
+}
+
+/**
+ * TEXT cut to what fits on one line of a terminal COLUMNS wide after the spinner and its space, an ellipsis marking
+ * the cut: a line that wrapped would leave a row behind at every redraw, since ESC [2K clears only the cursor's row.
+ * A wide (East Asian, emoji) character counts two columns; no width known (not a terminal), no cut.
+ */
+export function fitLine(text: string, columns: number | undefined): string {
+  if (!columns || columns < 8) return text;
+  const room = columns - 3; // the spinner, its space, and the column the cursor rests in
+  const chars = [...text].map((ch) => ({ ch, w: isWide(ch.codePointAt(0)!) ? 2 : 1 }));
+  if (chars.reduce((n, c) => n + c.w, 0) <= room) return text;
+  let width = 0;
+  let kept = '';
+  for (const { ch, w } of chars) {
+    if (width + w > room - 1) break;
+    width += w;
+    kept += ch;
+  }
+  return `${kept}…`;
+}
+
+/** Whether a code point takes two terminal columns: the East Asian Wide and Fullwidth blocks, and emoji. */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
 }
