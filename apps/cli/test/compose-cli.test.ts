@@ -26,6 +26,33 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('berth import compose', () => {
+  // a file this user cannot read needs another user than root to exist: the CLI runs as nobody (65534) for it
+  const asRoot = process.getuid?.() === 0;
+  it.skipIf(!asRoot)(`a Compose file or env file it cannot read is said in words, as every read is: permission denied, exit 2${asRoot ? '' : ' (skipped: needs root, to run the CLI as another user)'}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-unreadable-compose-'));
+    const cache = mkdtempSync(join(tmpdir(), 'berth-unreadable-cache-'));
+    try {
+      writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a:\n    image: busybox\n', { mode: 0o600 });
+      mkdirSync(join(dir, 'app'));
+      writeFileSync(join(dir, 'app', 'compose.yaml'), 'services:\n  a:\n    image: busybox\n', { mode: 0o644 });
+      writeFileSync(join(dir, 'app', '.env'), 'A=1\n', { mode: 0o600 });
+      spawnSync('chmod', ['755', join(dir, 'app')]);
+      spawnSync('chmod', ['755', dir]);
+      spawnSync('chmod', ['777', cache]);
+      const asNobody = (args: string[]) =>
+        spawnSync(process.execPath, [bin, ...args], { cwd: dir, uid: 65534, gid: 65534, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', HOME: cache, XDG_CACHE_HOME: cache }, timeout: 60_000 });
+      const file = asNobody(['import', 'compose', 'compose.yaml']);
+      expect([file.status, file.stderr]).toEqual([2, 'cannot read Compose file compose.yaml: permission denied\n']);
+      // the project's own .env (--env-file itself is Node 20's own flag: docs/ports-and-env.md)
+      const env = asNobody(['import', 'compose', 'app/compose.yaml']);
+      expect(env.status).toBe(2);
+      expect(env.stderr).toContain('cannot read env file app/.env: permission denied');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it('writes a spec that validates, with warnings naming file, line and path', () => {
     const out = join(tmp, 'imported', 'berth.yaml');
     const r = berth(['import', 'compose', 'compose.yaml', '-f', 'override.yaml', '-o', out], app);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, envValue, notAFile, type Problem } from '@berth/spec';
+import { displayPath, envValue, notAFile, unreadableReason, type Problem } from '@berth/spec';
 import { parseEnvFile } from './dotenv.js';
 import { interpolateTree, reportUnset, type UnsetTracker } from './interpolate-tree.js';
 import { isMap, ProblemSink, type ComposeMap, type DocPath } from './model.js';
@@ -141,7 +141,9 @@ function environment(session: LoadSession, projectDir: string, options: Omit<Com
     try {
       dotenv = parseEnvFile(readFileSync(path, 'utf8'), (n) => envValue(options.env, n));
     } catch (err) {
-      session.sink.error(by?.path ?? [], `cannot read env file ${displayPath(path, session.cwd)}: ${(err as Error).message}`, 'compose-env-file', by?.file);
+      // a read that failed is said as every read is (unreadableReason); a line the parser refused, in its own words
+      const why = (err as NodeJS.ErrnoException).code ? unreadableReason(err) : (err as Error).message;
+      session.sink.error(by?.path ?? [], `cannot read env file ${displayPath(path, session.cwd)}: ${why}`, 'compose-env-file', by?.file);
     }
   } else if (explicit) {
     session.sink.error(by?.path ?? [], `env file ${displayPath(path, session.cwd)} not found`, 'compose-env-file', by?.file);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { displayPath, notAFile, parseYamlSource, type Problem, type SourceDocument } from '@berth/spec';
+import { displayPath, notAFile, parseYamlSource, unreadableReason, type Problem, type SourceDocument } from '@berth/spec';
 import { isMap as isYamlMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { DocPath, ProblemSink } from './model.js';
 import { markComposeTags } from './yaml-tags.js';
@@ -32,7 +32,7 @@ export function readComposeFile(path: string, cwd: string, sink: ProblemSink, wa
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    sink.error(where.path, `cannot read ${wanted.what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'compose-file-unreadable', where.file);
+    sink.error(where.path, `cannot read ${wanted.what} ${file}: ${unreadableReason(err)}`, 'compose-file-unreadable', where.file);
     return undefined;
   }
   const doc = parseYamlSource(file, text);
