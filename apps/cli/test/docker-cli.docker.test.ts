@@ -147,7 +147,7 @@ describe.skipIf(!dockerAvailable())(`berth up refusing what the engine would ref
       expect(await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } })).toEqual([]);
       // validate says the same of the one written out; the one with ${TAG} is up's to judge once resolved
       const v = await berth(['validate'], { cwd: dir, env });
-      expect(v.code).toBe(1);
+      expect(v.code).toBe(2);
       expect(v.stdout + v.stderr).toContain('berth.yaml:5:12: service "web": image "Team/Web:1" is not an image reference');
       expect(v.stdout + v.stderr).not.toContain('service "api": image');
     } finally {

@@ -97,6 +97,18 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(json.problems.map((p: { code: string }) => p.code)).toEqual(['port-registered-elsewhere', 'port-conflict', 'registry-entry-unused', 'registry-conflict']);
   });
 
+  it('validate: exit 2 on an image reference the engine refuses, as on any invalid field, with the same line and position', () => {
+    reset(SPEC.replace('  web:\n', '  web:\n    image: Foo/Bar\n'));
+    const r = berth(['validate'], repo);
+    expect(r.code).toBe(2);
+    expect(r.all).toContain('berth.yaml:8:12: service "web": image "Foo/Bar" is not an image reference the engine accepts: its name "Foo/Bar" has capitals, which an image name cannot have');
+    const json = JSON.parse(berth(['validate', '--json'], repo).stdout);
+    expect(json).toMatchObject({ ok: false });
+    expect(json.problems.map((p: { code: string }) => p.code)).toContain('image-reference');
+    reset(SPEC.replace('  web:\n', '  web:\n    image: "app:${TAG}"\n'));
+    expect(berth(['validate'], repo).code, 'one with ${VAR} is left to berth up').toBe(0);
+  });
+
   it('validate: exit 2 on broken YAML, with the position and no stack trace', () => {
     reset(`${SPEC}  BROKEN: [\n`);
     const r = berth(['validate'], repo);

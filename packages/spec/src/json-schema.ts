@@ -7,6 +7,7 @@ import { PortBinding, Service, Runtime } from './schema/service.js';
 import { EnvVar, Requirement } from './schema/env.js';
 import { Connection } from './schema/connection.js';
 import { EcosystemManifestSchema } from './schema/ecosystem.js';
+import { jsonSchemaExtras } from './schema/json-schema-extra.js';
 
 /** Where the committed schemas live, for editors' `# yaml-language-server: $schema=` lines. */
 export const SPEC_SCHEMA_ID = 'https://berth.dev/schema/berth.schema.json';
@@ -44,6 +45,12 @@ function toJsonSchema(schema: z.ZodType, meta: { id: string; title: string; desc
       // Naming schemas through our own registry hides the descriptions `.describe()` put in the global one.
       const meta = z.globalRegistry.get(ctx.zodSchema as unknown as z.ZodType);
       if (meta?.description && ctx.jsonSchema.description === undefined && ctx.jsonSchema.$ref === undefined) ctx.jsonSchema.description = meta.description;
+      const extras = jsonSchemaExtras.get(ctx.zodSchema as unknown as z.ZodType);
+      if (extras?.replace) {
+        for (const key of Object.keys(ctx.jsonSchema)) if (key !== 'description' && key !== 'default') delete ctx.jsonSchema[key];
+        Object.assign(ctx.jsonSchema, extras.replace);
+      }
+      if (extras?.extra) Object.assign(ctx.jsonSchema, extras.extra);
       const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; catchall?: { _zod: { def: { type: string } } } } } })._zod.def;
       if (def.type === 'object' && def.catchall && def.catchall._zod.def.type === 'unknown') {
         ctx.jsonSchema.patternProperties = { '^x-': {} };

@@ -28,6 +28,18 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 }
 
 /**
+ * Codes of problems found after loading that still make the spec invalid input, as a schema error does (exit 2, not
+ * the findings' 1): an image reference the engine refuses. It is checked after loading, not by the schema, because
+ * `berth up` words a reference it resolved from `${VAR}` with the same rule and message (imageReferenceError).
+ */
+const INVALID_SPEC_CODES: ReadonlySet<string> = new Set(['image-reference']);
+
+/** Whether PROBLEMS hold an error that makes the spec invalid input (INVALID_SPEC_CODES). */
+export function hasInvalidSpecErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error' && INVALID_SPEC_CODES.has(p.code));
+}
+
+/**
  * Every code a BerthError carries, grouped by what it means for the user. Packages throw codes; what a
  * code becomes is decided at each edge, in one table there: the CLI's exit code (apps/cli/src/exit-codes.ts)
  * and the API's HTTP status (apps/api/src/error-status.ts). Both tables are keyed by this list, so a new

@@ -19,6 +19,13 @@ describe('docs/spec-reference.md', () => {
     expect(fresh).toContain('## HealthCheck (berth.yaml)');
   });
 
+  it('says what berth accepts: a date string for lastUpdated, never "anything"; an object with a rule on its keys stays a map', () => {
+    expect(fresh).toContain('| `lastUpdated` | string (`^\\d{4}-\\d{2}-\\d{2}$`) |');
+    expect(fresh).not.toContain('or anything');
+    expect(fresh).toMatch(/\| `devcontainer` \| \[map\]\(#/);
+    expect(fresh).toContain('| `engines` | map of name → [map](#');
+  });
+
   it('links only to sections it has', () => {
     const anchors = new Set(fresh.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
     const links = [...fresh.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseSpec } from '../load/load.js';
-import { checkImageReferences, imageReferenceProblem } from './image-reference.js';
+import { IMAGE_REFERENCE_PATTERN, checkImageReferences, imageReferenceProblem } from './image-reference.js';
 
 describe('imageReferenceProblem', () => {
   // the cases of distribution/reference's reference_test.go and normalize_test.go that the engine accepts
@@ -39,6 +40,24 @@ describe('imageReferenceProblem', () => {
     ['a'.repeat(256), 'its name is longer than 255 characters'],
   ])('refuses %j: %s', (ref, why) => {
     expect(imageReferenceProblem(ref)).toContain(why);
+  });
+});
+
+describe("IMAGE_REFERENCE_PATTERN (the JSON Schema's pattern for image)", () => {
+  // as a JSON Schema validator runs a pattern: unanchored, with the u flag
+  const pattern = new RegExp(IMAGE_REFERENCE_PATTERN, 'u');
+  const agrees = (ref: string) => expect(pattern.test(ref), JSON.stringify(ref)).toBe(ref.includes('$') || imageReferenceProblem(ref) === undefined);
+  const known = [
+    'busybox', 'library/busybox', 'localhost:5000/foo/bar:tag', 'Registry.Example.COM/team/app', '[::1]:5000/app:dev', '127.0.0.1:5000/a__b/c-d--e.f:v1.2_3',
+    `busybox:1@sha256:${'a'.repeat(64)}`, 'ghcr.io/berth/cli:' + 'x'.repeat(128), 'Foo/bar', 'Foo/Bar', 'foo_bar/x', 'a_b.c/x', 'a__b.c/x', 'localhost',
+    '', 'MyImage', 'team/MyImage:1', 'my image', 'busybox:', 'busybox:-dev', 'busybox:' + 'x'.repeat(129), 'busybox@sha256:abc', 'a..b', 'foo//bar',
+    '-foo', 'bad_host.example.com/app', ':1', 'a'.repeat(255), 'a'.repeat(256), `${'a'.repeat(250)}/bcdef:1`, `${'a'.repeat(250)}/bcdefg:1`, 'app:${TAG}', '${IMAGE}',
+  ];
+  it.each(known)('agrees with imageReferenceProblem on %j', agrees);
+  it('agrees with imageReferenceProblem on generated references', () => {
+    const part = fc.stringMatching(/^[a-zA-Z0-9._:@/-]{0,12}$/);
+    const ref = fc.oneof(part, fc.tuple(part, fc.constantFrom('', '/', ':', '@sha256:', '.'), part, fc.constantFrom('', ':1', '@sha256:' + 'f'.repeat(64))).map((p) => p.join('')));
+    fc.assert(fc.property(ref, (r) => pattern.test(r) === (imageReferenceProblem(r) === undefined)), { numRuns: 3000 });
   });
 });
 

@@ -15,6 +15,21 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 const NAME_MAX = 255;
 
+const body = (re: RegExp) => re.source.slice(1, -1);
+/** A first path component that is not taken for a registry host: no `.` or `:`, no capitals (so PATH_COMPONENT without `.`). */
+const FIRST_PATH_COMPONENT = '[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*';
+
+/**
+ * The same grammar as one regular expression, for the JSON Schema's `pattern` (editors flag what validate refuses):
+ * a name of one component, or of several whose first is a host or a component without `.`; at most NAME_MAX
+ * characters before the tag; a reference with `$` is left to berth up, as checkImageReferences leaves it.
+ * image-reference.test.ts holds it to imageReferenceProblem.
+ */
+export const IMAGE_REFERENCE_PATTERN =
+  `\\$|^(?=[^@]{1,${NAME_MAX}}(?::${body(TAG)})?(?:@|$))` +
+  `(?:${body(PATH_COMPONENT)}|(?:${body(HOST)}|${FIRST_PATH_COMPONENT})(?:/${body(PATH_COMPONENT)})+)` +
+  `(?::${body(TAG)})?(?:@${body(DIGEST)})?$`;
+
 /** Why REF is not an image reference the engine accepts (one phrase), or undefined when it is one. */
 export function imageReferenceProblem(ref: string): string | undefined {
   if (ref === '') return 'it is empty';

@@ -15,6 +15,32 @@ describe('loading', () => {
     expect(r.problems).toEqual([]);
     expect(Object.keys(r.value!.services)).toEqual(['python', 'dbt', 'jupyter', 'mlflow', 'marquez', 'marquez-web']);
   });
+  it('words a number, text or list past its bound in plain words, as a port out of range is, never in zod\'s', () => {
+    const spec = [
+      'berth: 1',
+      'repo: { name: demo }',
+      'services:',
+      '  a:',
+      '    image: busybox:1',
+      '    capAdd: [""]',
+      '    checks:',
+      '      - { type: http, url: "http://localhost:1/", maxRedirects: 21 }',
+      '      - { type: http, url: "http://localhost:1/", retries: 11 }',
+      '      - { type: http, url: "http://localhost:1/", timeout: -5 }',
+      '      - { type: exec, argv: [] }',
+      '',
+    ].join('\n');
+    const messages = parseSpec(spec, 'berth.yaml').problems.map(formatProblem);
+    expect(messages).toEqual([
+      'berth.yaml:6:14: services.a.capAdd[0]: must not be empty (got "")',
+      'berth.yaml:8:65: services.a.checks[0].maxRedirects: must be at most 20 (got 21)',
+      'berth.yaml:9:60: services.a.checks[1].retries: must be at most 10 (got 11)',
+      'berth.yaml:10:60: services.a.checks[2].timeout: must be at least 0 (got -5)',
+      'berth.yaml:11:29: services.a.checks[3].argv: must list at least one item',
+    ]);
+    expect(messages.join('\n')).not.toMatch(/Too (big|small)|expected number to be/);
+  });
+
   it('loads the orchestrator registry', () => {
     const r = loadRegistryFile('examples/semops-dx-orchestrator/ports.yaml', root);
     expect(r.problems).toEqual([]);

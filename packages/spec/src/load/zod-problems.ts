@@ -140,11 +140,39 @@ function describe(issue: z.core.$ZodIssue, root: unknown, path: readonly (string
     case 'invalid_union':
       return `expected ${unionExpectation(issue)}, got ${show(got)}`;
     case 'too_small':
-    case 'too_big':
+    case 'too_big': {
+      // zod's own wording ("Too big: expected number to be <=20") is replaced; a message the schema wrote is kept
+      const plain = /^Too (?:small|big)\b/.test(issue.message) ? boundText(issue) : undefined;
+      if (plain) return `${plain}${got !== undefined && typeof got !== 'object' ? ` (got ${show(got)})` : ''}`;
+    }
+    // falls through: a message the schema wrote
     case 'invalid_format':
     case 'custom':
     default:
       return issue.message === 'Invalid input' ? `is not valid (got ${show(got)})` : `${issue.message}${got !== undefined && typeof got !== 'object' && issue.code !== 'custom' ? ` (got ${show(got)})` : ''}`;
+  }
+}
+
+/** A bound a value passes over, in plain words: "must be at most 20", "must list at least 1 item". */
+function boundText(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const big = issue.code === 'too_big';
+  const limit = Number(big ? issue.maximum : issue.minimum);
+  const inclusive = issue.inclusive !== false;
+  const most = big ? (inclusive ? 'at most' : 'less than') : inclusive ? 'at least' : 'more than';
+  const count = (one: string) => `${limit} ${one}${limit === 1 ? '' : 's'}`;
+  switch (issue.origin) {
+    case 'number':
+    case 'int':
+    case 'bigint':
+      return `must be ${most} ${limit}`;
+    case 'string':
+      return !big && inclusive && limit === 1 ? 'must not be empty' : `must be ${most} ${count('character')} long`;
+    case 'array':
+    case 'set':
+      return !big && inclusive && limit === 1 ? 'must list at least one item' : `must list ${most} ${count('item')}`;
+    default:
+      return undefined;
   }
 }
 

@@ -53,6 +53,12 @@ function document(title: string, root: Js): string[] {
   const queue: { title: string; schema: Js }[] = [{ title, schema: root }];
   const defTitle = (name: string) => `${name} (${title.split(' ')[0]})`;
 
+  /**
+   * The forms a value may take. An anyOf or oneOf beside a `type` is no list of forms but a rule on the one form
+   * (an object needing one key of several: json-schema-extra.ts), which the description says.
+   */
+  const forms = (s: Js): Js[] | undefined => (s.type === undefined ? (s.anyOf ?? s.oneOf) : undefined);
+
   /** The type as a reader sees it; objects get their own section, queued here. */
   const typeOf = (s: Js, at: string): string => {
     if (s.$ref) {
@@ -63,7 +69,7 @@ function document(title: string, root: Js): string[] {
     }
     if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
     if (s.enum) return s.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
-    const alts = s.anyOf ?? s.oneOf;
+    const alts = forms(s);
     if (alts) return alts.map((a, i) => typeOf(a, alts.length > 1 ? `${at} (form ${i + 1})` : at)).join(' or ');
     if (Array.isArray(s.type)) return s.type.join(' or ');
     switch (s.type) {
@@ -97,13 +103,13 @@ function document(title: string, root: Js): string[] {
     done.add(t);
     const lines = [`## ${t}`, ''];
     if (schema.description) lines.push(schema.description, '');
-    const target = schema.properties ? schema : (schema.anyOf ?? schema.oneOf)?.find((a) => a.properties);
+    const target = schema.properties ? schema : forms(schema)?.find((a) => a.properties);
     if (!target?.properties) {
       lines.push(`Type: ${typeOf(schema, t)}`);
       sections.push(lines);
       continue;
     }
-    const alts = schema.anyOf ?? schema.oneOf;
+    const alts = forms(schema);
     if (alts && alts.length > 1) lines.push(`Written as any of: ${typeOf(schema, t)}.`, '');
     lines.push('| Key | Type | Required | Default | Description |', '|-----|------|----------|---------|-------------|');
     for (const [key, prop] of Object.entries(target.properties)) {

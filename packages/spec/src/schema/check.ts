@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration, EnvVarName, Identifier, PortNumber, PositiveDuration } from './common.js';
 import { deferred, once } from './deferred.js';
+import { alsoInJsonSchema } from './json-schema-extra.js';
 
 /** Options every check kind shares: timing, retries and flap damping (built with the first kind a spec uses). */
 const CheckTiming = once(() => ({
@@ -128,7 +129,7 @@ export const ContainerCheck = checkKind('container', (type) =>
 );
 
 export const ExecCheck = checkKind('exec', (type) =>
-  z
+  alsoInJsonSchema(z
     .strictObject({
       type,
       service: Identifier.optional().describe('The service whose container runs the command (default: the owning service).'),
@@ -142,7 +143,9 @@ export const ExecCheck = checkKind('exec', (type) =>
       ...CheckTiming(),
     })
     .refine((c) => [c.service, c.container, c.in].filter((v) => v !== undefined).length <= 1, { message: 'name one of service, container and in', path: ['in'] })
-    .describe("Run a program inside a container: a service's, or the devcontainer, such as the real torch.cuda.is_available()."),
+    .describe("Run a program inside a container: a service's, or the devcontainer, such as the real torch.cuda.is_available()."), {
+    not: { anyOf: [{ required: ['service', 'container'] }, { required: ['service', 'in'] }, { required: ['container', 'in'] }] },
+  }),
 );
 
 export const McpCheck = checkKind('mcp', (type) =>

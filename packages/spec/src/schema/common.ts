@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IDENTIFIER_PATTERN } from './identifier-pattern.js';
 import { ipBytes } from './ip-address.js';
+import { alsoInJsonSchema } from './json-schema-extra.js';
 
 /** A lower-case identifier, as Compose accepts for service and profile names. */
 export const Identifier = z
@@ -34,15 +35,17 @@ export const MAX_DURATION_MS = 2 ** 31 - 1;
 /** A duration: a Compose-style string ("2s", "1m30s", "500ms") or a number of milliseconds. Parsed to milliseconds. */
 export const Duration = z
   .union([
-    z.number().nonnegative(),
-    z.string().refine((s) => parseDuration(s) !== undefined, { message: 'is not a duration such as "2s", "500ms" or "1m30s"' }),
+    alsoInJsonSchema(z.number().nonnegative(), { maximum: MAX_DURATION_MS }),
+    alsoInJsonSchema(z.string().refine((s) => parseDuration(s) !== undefined, { message: 'is not a duration such as "2s", "500ms" or "1m30s"' }), { pattern: DURATION_RE.source }),
   ])
   .transform((v) => (typeof v === 'number' ? v : parseDuration(v)!))
   .refine((ms) => ms <= MAX_DURATION_MS, { message: 'is longer than berth can wait (24 days at most)' })
-  .describe('A duration such as "2s", "500ms" or "1m30s", or a number of milliseconds.');
+  .describe('A duration such as "2s", "500ms" or "1m30s", or a number of milliseconds; at most 24 days (2147483647 ms), which a string\'s pattern cannot say.');
 
 /** A duration that must be longer than 0: how long a check may take, how often it runs. */
-export const PositiveDuration = Duration.refine((ms) => ms > 0, { message: 'must be longer than 0' });
+export const PositiveDuration = alsoInJsonSchema(Duration.refine((ms) => ms > 0, { message: 'must be longer than 0' }), {
+  not: { anyOf: [{ const: 0 }, { type: 'string', pattern: '^(?:0+(?:\\.0+)?(?:us|ms|s|m|h))+$' }] },
+});
 
 export const PortNumber = z
   .number({ error: 'must be a port number' })
@@ -74,7 +77,7 @@ export const PortOrRange = z
     }
     return { from, to };
   })
-  .describe('A port (5000) or an inclusive range ("7000-7010").');
+  .describe('A port (5000) or an inclusive range ("7000-7010"). berth also refuses a range that starts after it ends ("7010-7000") and a port in a string outside 1-65535, which this JSON Schema does not say.');
 export type PortRange = { from: number; to: number };
 
 /** Whether TEXT is an IP address as Docker reads a port's host address: IPv4, or IPv6 in any spelling (no brackets, no zone). */
@@ -101,17 +104,20 @@ export const RelatedDoc = z
   .describe('A document related to this repo\'s infrastructure.');
 export type RelatedDoc = z.infer<typeof RelatedDoc>;
 
+const SIZE_RE = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i;
+/** SIZE_RE for a JSON Schema pattern, which has no flags. */
+const SIZE_PATTERN = SIZE_RE.source.replace('[kmg]?b?', '[kmgKMG]?[bB]?');
 const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
 /** Compose's sizes: bytes, or `512m`, `2gb` (powers of 1024); undefined when it is not a size. */
 export function parseSize(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*$/i.exec(value);
+  const m = SIZE_RE.exec(value);
   if (!m) return undefined;
   return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] || 'b').toLowerCase()] ?? 1));
 }
 
 /** A size as Compose writes one: bytes, or a number with b, k, m or g (`512m`, `2gb`). */
 export const Size = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([alsoInJsonSchema(z.string(), { pattern: SIZE_PATTERN }), z.number().int().nonnegative()])
   .refine((v) => parseSize(v) !== undefined, { message: 'must be a size: bytes, or a number with b, k, m or g, such as 512m or 2gb' });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { HealthCheck } from './check.js';
 import { Identifier } from './common.js';
 import { deferred } from './deferred.js';
+import { alsoInJsonSchema } from './json-schema-extra.js';
+import { IMAGE_REFERENCE_PATTERN } from '../analysis/image-reference.js';
 
 const CudaVersion = z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a CUDA version such as "12.1"');
 /** A size as devcontainer.json writes it: bytes, or a number with tb, gb, mb or kb (binary units). */
@@ -77,10 +79,10 @@ export function onlyOnDevcontainer(r: { kind: string; onAutoForward?: unknown; r
   return r.kind === 'devcontainer' || (r.onAutoForward === undefined && r.requireLocalPort === undefined && r.composeService === undefined);
 }
 
-export const Devcontainer = z
+export const Devcontainer = alsoInJsonSchema(z
   .strictObject({
     config: z.string().optional().describe('Where devcontainer.json is, relative to this file (default: .devcontainer/devcontainer.json).'),
-    image: z.string().optional().describe("Base image, such as pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime: devcontainer.json's `image`, or the FROM of its Dockerfile."),
+    image: alsoInJsonSchema(z.string(), { pattern: IMAGE_REFERENCE_PATTERN }).optional().describe("Base image, such as pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime: devcontainer.json's `image`, or the FROM of its Dockerfile."),
     build: DevcontainerBuild.optional(),
     compose: DevcontainerCompose.optional(),
     gpu: DevcontainerGpu.optional(),
@@ -91,5 +93,8 @@ export const Devcontainer = z
     checks: z.array(HealthCheck).optional().describe('Checks of the devcontainer; an exec check runs inside it, found by its labels.'),
   })
   .refine((d) => d.image !== undefined || d.build !== undefined || d.compose !== undefined, { message: 'needs an image, a build or a compose setup', path: ['image'] })
-  .refine((d) => !(d.build && d.compose), { message: 'build and compose cannot both be set: devcontainer.json has one or the other', path: ['compose'] });
+  .refine((d) => !(d.build && d.compose), { message: 'build and compose cannot both be set: devcontainer.json has one or the other', path: ['compose'] }), {
+  anyOf: [{ required: ['image'] }, { required: ['build'] }, { required: ['compose'] }],
+  not: { required: ['build', 'compose'] },
+});
 export type Devcontainer = z.output<typeof Devcontainer>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deferred } from './deferred.js';
+import { alsoInJsonSchema } from './json-schema-extra.js';
 
 /** The name of the engine berth finds as the docker CLI does (DOCKER_HOST, DOCKER_CONTEXT, the current context, the default sockets). */
 export const DEFAULT_ENGINE = 'default';
@@ -37,7 +38,8 @@ export function engineHostProblem(url: string): string | undefined {
  */
 export const EngineDeclaration = deferred(
   () =>
-    z
+    alsoInJsonSchema(
+      z
       .strictObject({
         context: z.string().min(1).optional().describe('A Docker context of this machine (`docker context ls`); its endpoint and TLS material are read from ~/.docker/contexts.'),
         host: z
@@ -53,5 +55,7 @@ export const EngineDeclaration = deferred(
         description: z.string().optional().describe('What the machine is, such as "the CUDA box under the desk".'),
       })
       .refine((e) => (e.context === undefined) !== (e.host === undefined), { message: 'give either context or host (exactly one)' }),
+      { oneOf: [{ required: ['context'] }, { required: ['host'] }] },
+    ),
 );
 export type EngineDeclaration = z.output<typeof EngineDeclaration>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Identifier } from './common.js';
+import { alsoInJsonSchema } from './json-schema-extra.js';
 
 /** When an env var must be set: always, never, or only when one of the named modules is enabled. */
 export const Requirement = z
@@ -19,7 +20,7 @@ export type Requirement = z.output<typeof Requirement>;
 export const EnvVarType = z.enum(['string', 'url', 'port', 'int', 'bool', 'enum']);
 export type EnvVarType = z.infer<typeof EnvVarType>;
 
-export const EnvVar = z
+export const EnvVar = alsoInJsonSchema(z
   .strictObject({
     purpose: z.string().optional(),
     type: EnvVarType.default('string'),
@@ -34,7 +35,13 @@ export const EnvVar = z
     if (v.type === 'enum' && !v.values?.length) ctx.addIssue({ code: 'custom', path: ['values'], message: 'type enum needs a list of values' });
     if (v.type !== 'enum' && v.values) ctx.addIssue({ code: 'custom', path: ['values'], message: `values only apply to type enum, not ${v.type}` });
     if (v.secret && v.example) ctx.addIssue({ code: 'custom', path: ['example'], message: 'a secret must not carry an example value' });
-  });
+  }), {
+  // the superRefine's three rules: values with type enum and only then, no example on a secret
+  allOf: [
+    { if: { required: ['type'], properties: { type: { const: 'enum' } } }, then: { required: ['values'], properties: { values: { minItems: 1 } } }, else: { not: { required: ['values'] } } },
+    { if: { required: ['secret'], properties: { secret: { const: true } } }, then: { not: { required: ['example'] } } },
+  ],
+});
 export type EnvVar = z.output<typeof EnvVar>;
 
 /** A naming convention: variables with this prefix are for this purpose. */

@@ -6,6 +6,8 @@ import { FileObjectReference, ServiceDeploy } from './deploy.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
 import { deferred } from './deferred.js';
 import { ExtraHosts } from './extra-hosts.js';
+import { alsoInJsonSchema } from './json-schema-extra.js';
+import { IMAGE_REFERENCE_PATTERN } from '../analysis/image-reference.js';
 
 /** Said of every field whose text may hold Compose references (`${VAR}`, `${VAR:-default}`), resolved when berth runs the service. */
 const TEXT_NOTE = 'Compose text: `${VAR}` references are resolved when berth runs it (the environment, then the .env beside the spec); `$$` is a literal `$`.';
@@ -96,13 +98,16 @@ export const GpuRequest = deferred(
     z
       .union([
         z.literal(true),
-        z.strictObject({
-          count: z.union([z.number().int().min(1), z.literal('all')]).optional().describe('GPUs to give; all when neither count nor deviceIds is set.'),
-          deviceIds: z.array(z.string()).optional(),
-          capabilities: z.array(z.string()).default(['gpu']),
-          driver: z.string().optional(),
-          options: z.record(z.string(), z.string()).optional(),
-        }),
+        alsoInJsonSchema(
+          z.strictObject({
+            count: z.union([z.number().int().min(1), z.literal('all')]).optional().describe('GPUs to give; all when neither count nor deviceIds is set.'),
+            deviceIds: z.array(z.string()).optional(),
+            capabilities: z.array(z.string()).default(['gpu']),
+            driver: z.string().optional(),
+            options: z.record(z.string(), z.string()).optional(),
+          }),
+          { not: { required: ['count', 'deviceIds'] } },
+        ),
       ])
       .transform((v) => (v === true ? { capabilities: ['gpu'] as string[] } : v))
       .refine((v) => !(v.count !== undefined && v.deviceIds !== undefined), 'count and deviceIds cannot both be set'),
@@ -147,26 +152,29 @@ export const ServiceBuild = deferred(
     z
       .union([
         z.string().describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
-        z.strictObject({
-          context: z.string().default('.').describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
-          dockerfile: z.string().optional().describe('The Dockerfile, relative to the context (default Dockerfile).'),
-          dockerfileInline: z.string().optional().describe('The Dockerfile itself, instead of a file.'),
-          target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
-          args: BuildArgs.optional().describe(`Build arguments (ARG); null takes the value from the environment. ${TEXT_NOTE}`),
-          labels: z.record(z.string(), z.string()).optional().describe('Labels on the built image.'),
-          cacheFrom: z.array(z.string()).optional().describe('Images to use as a build cache.'),
-          additionalContexts: z
-            .record(z.string(), z.string())
-            .optional()
-            .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; they need a BuildKit session, so berth refuses to build them (docker compose build does).'),
-          network: z.string().optional().describe('Network for RUN steps (host, none, ...).'),
-          shmSize: z.union([z.string(), z.number().int().nonnegative()]).optional().describe('Size of /dev/shm during the build ("2gb" or bytes).'),
-          extraHosts: ExtraHosts.optional().describe('Extra /etc/hosts entries during the build: `host: address` (an IP address, `[::1]`, or host-gateway), or a list of addresses.'),
-          noCache: z.boolean().optional().describe('Build without the cache.'),
-          pull: z.boolean().optional().describe('Always pull the base images.'),
-          platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64; berth builds for one, several need buildx.'),
-          tags: z.array(z.string()).optional().describe('More tags for the built image, besides `image`.'),
-        }),
+        alsoInJsonSchema(
+          z.strictObject({
+            context: z.string().default('.').describe('The build context: a directory relative to the spec, or a Git URL (kept for Compose; berth builds from a directory).'),
+            dockerfile: z.string().optional().describe('The Dockerfile, relative to the context (default Dockerfile).'),
+            dockerfileInline: z.string().optional().describe('The Dockerfile itself, instead of a file.'),
+            target: z.string().optional().describe('The stage of a multi-stage Dockerfile to build.'),
+            args: BuildArgs.optional().describe(`Build arguments (ARG); null takes the value from the environment. ${TEXT_NOTE}`),
+            labels: z.record(z.string(), z.string()).optional().describe('Labels on the built image.'),
+            cacheFrom: z.array(z.string()).optional().describe('Images to use as a build cache.'),
+            additionalContexts: z
+              .record(z.string(), z.string())
+              .optional()
+              .describe('Named extra contexts (`name: path`, `docker-image://...`, a URL), for `COPY --from=name`; they need a BuildKit session, so berth refuses to build them (docker compose build does).'),
+            network: z.string().optional().describe('Network for RUN steps (host, none, ...).'),
+            shmSize: z.union([z.string(), z.number().int().nonnegative()]).optional().describe('Size of /dev/shm during the build ("2gb" or bytes).'),
+            extraHosts: ExtraHosts.optional().describe('Extra /etc/hosts entries during the build: `host: address` (an IP address, `[::1]`, or host-gateway), or a list of addresses.'),
+            noCache: z.boolean().optional().describe('Build without the cache.'),
+            pull: z.boolean().optional().describe('Always pull the base images.'),
+            platforms: z.array(z.string()).optional().describe('Target platforms, such as linux/amd64; berth builds for one, several need buildx.'),
+            tags: z.array(z.string()).optional().describe('More tags for the built image, besides `image`.'),
+          }),
+          { not: { required: ['dockerfile', 'dockerfileInline'] } },
+        ),
       ])
       .transform((v) => (typeof v === 'string' ? { context: v } : v))
       .refine((v) => !('dockerfile' in v && v.dockerfile !== undefined && 'dockerfileInline' in v && v.dockerfileInline !== undefined), 'dockerfile and dockerfileInline cannot both be set')
@@ -186,7 +194,7 @@ export const Service = strictWithExtensions({
     .describe('Where it runs: compose (default), devcontainer, host, or several.'),
   profiles: z.array(Identifier).optional().describe('Compose profiles that enable it; none means always enabled.'),
   engine: Identifier.describe("The engine (a name under `engines`) it runs on; default: its profiles' engine, else the default engine.").optional(),
-  image: z.string().optional().describe(`The image to run; with build, the name the built image gets (default <project>-<service>, as in Compose). berth validate refuses a reference the engine would refuse (capitals in the name, white space, a bad tag or digest). ${TEXT_NOTE}`),
+  image: alsoInJsonSchema(z.string(), { pattern: IMAGE_REFERENCE_PATTERN }).optional().describe(`The image to run; with build, the name the built image gets (default <project>-<service>, as in Compose). berth validate refuses a reference the engine would refuse (capitals in the name, white space, a bad tag or digest). ${TEXT_NOTE}`),
   build: ServiceBuild.optional(),
   command: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),
   entrypoint: z.union([z.string(), z.array(z.string())]).optional().describe(TEXT_NOTE),

@@ -8,6 +8,7 @@ import { Stack } from './stack.js';
 import { EngineDeclaration } from './engine.js';
 import { ConfigDefinition, SecretDefinition } from './deploy.js';
 import { strictWithExtensions } from './strict-with-extensions.js';
+import { inJsonSchemaAs } from './json-schema-extra.js';
 
 export const RepoMeta = z.strictObject({
   name: Identifier,
@@ -16,10 +17,12 @@ export const RepoMeta = z.strictObject({
   role: z.enum(['owner', 'consumer']).default('owner').describe('owner: this repo owns and operates these services; consumer: it only uses them.'),
   status: z.enum(['active', 'experimental', 'deprecated', 'archived']).default('active'),
   version: z.string().optional(),
-  lastUpdated: z
-    .union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-02-23'), z.date()])
+  // A Date comes only from a caller handing the parsed spec in (a YAML 1.1 reader makes one of an unquoted date);
+  // berth reads YAML 1.2, where `lastUpdated: 2026-02-23` is that text, so the JSON Schema says a string.
+  lastUpdated: inJsonSchemaAs(z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-02-23'), z.date()]), { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
     .optional()
-    .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)),
+    .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+    .describe('When the spec was last brought up to date: YYYY-MM-DD, such as 2026-02-23 (quoted or not, YAML 1.2 reads it as text).'),
 });
 
 /** A registry path: an empty one would resolve to the spec's own folder, so it is refused here, at the field. */

@@ -1,11 +1,12 @@
-import { sortProblems, validateSpec } from '@berth/spec';
+import { hasInvalidSpecErrors, sortProblems, validateSpec } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { ecosystemSummary, memberView } from './ecosystem-view.js';
 import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 
 /**
- * `berth validate`: the schema and references (checked while loading; bad input exits 2), then the ports
+ * `berth validate`: the schema and references (checked while loading; bad input exits 2, as does an image reference
+ * the engine refuses: hasInvalidSpecErrors), then the ports
  * against the registry and each other, env values of port variables, the env schema and its naming conventions.
  * When the registry has an ecosystem manifest beside it, also the cross-repo problems that concern this repo,
  * judged with every member's spec (@berth/ecosystem's problemsAsMember says which of its own they replace).
@@ -27,5 +28,6 @@ export async function validate(ctx: CliContext, opts: EnvFileOptions & { ecosyst
     const verdict = s.errors ? ctx.out.paint.red(`${s.text}`) : ctx.out.paint.green(s.warnings ? `valid (${s.text})` : 'valid');
     ctx.out.line(`${ws.specFile}${ws.registry ? ` + ${ws.registry.file}` : ''}${ecosystem.text}: ${verdict}`);
   }
-  return s.errors ? ExitCode.Findings : ExitCode.Ok;
+  // an image the engine refuses is a spec field that is invalid: bad input, as a schema error is
+  return hasInvalidSpecErrors(problems) ? ExitCode.BadInput : s.errors ? ExitCode.Findings : ExitCode.Ok;
 }
