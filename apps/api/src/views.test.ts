@@ -26,6 +26,17 @@ describe('healthView', () => {
     expect(healthView([r('a', 'web', 'passing'), r('b', 'db', 'warning')], 2).status).toBe('warning');
     expect(healthView([r('a', 'web', 'critical'), r('b', 'db', 'warning')], 2).status).toBe('critical');
   });
+  it('leaves a service the selection does not expect (its profile off) out of the stack status, as berth health and doctor do', () => {
+    const off = { ...r('b', 'marquez', 'unknown'), reason: 'not expected: profile lineage is off (connection refused on 127.0.0.1:5002)' };
+    const v = healthView([r('a', 'web', 'passing'), off], 2);
+    expect(v.status).toBe('passing');
+    expect(httpStatusFor(v.status, 2)).toBe(200);
+    // still counted and listed
+    expect(v.counts).toMatchObject({ passing: 1, unknown: 1 });
+    expect(v.checks.map((c) => c.status)).toEqual(['passing', 'unknown']);
+    // a check without a result yet still keeps the stack unknown
+    expect(healthView([r('a', 'web', 'passing'), off], 3).status).toBe('unknown');
+  });
 });
 
 describe('servicesView', () => {

@@ -1,7 +1,7 @@
 import { profileServices, type BerthSpec } from '@berth/spec';
 import type { CheckResult, HealthResponse, HealthStatus, ProfilesResponse, ServiceView, Subject } from './contract.js';
 import type { SubjectSummary } from './store/history-store.js';
-import { worstStatus } from '@berth/health/result';
+import { stackStatus, worstStatus } from '@berth/health/result';
 
 /**
  * Consul's convention for a health endpoint: 200 when every check passes, 429 when the worst
@@ -15,15 +15,19 @@ export function httpStatusFor(status: HealthStatus, checks: number): 200 | 429 |
   return 503;
 }
 
-/** The stack's health from the latest results; `expected` checks without a result count as unknown. */
+/**
+ * The stack's health from the latest results; `expected` checks without a result count as unknown. The status is
+ * @berth/health's stackStatus, as in `berth health` and `berth doctor`: a service the selection does not expect
+ * (its profiles off, "not expected: ...") is counted and listed, but does not rank the stack.
+ */
 export function healthView(results: CheckResult[], expected: number): HealthResponse {
   const counts = { passing: 0, warning: 0, critical: 0, starting: 0, unknown: Math.max(0, expected - results.length) };
   for (const r of results) counts[r.status]++;
-  const statuses = results.map((r) => r.status);
-  if (counts.unknown > 0 && results.length < expected) statuses.push('unknown');
+  const ranked: { status: HealthStatus; reason: string }[] = [...results];
+  if (results.length < expected) ranked.push({ status: 'unknown', reason: 'no result yet' });
   const newest = results.reduce<string | null>((m, r) => (m === null || r.checkedAt > m ? r.checkedAt : m), null);
   return {
-    status: worstStatus(statuses), // passing for a spec with no checks
+    status: stackStatus(ranked), // passing for a spec with no checks
     counts,
     checkedAt: newest,
     checks: results.map((r) => ({ id: r.id, subject: `${r.subject.kind}:${r.subject.id}`, status: r.status, reason: r.reason })),

@@ -1,4 +1,4 @@
-import { deriveChecks, isNotExpected, relaxUnexpected, runChecks, type CheckResult, type EngineSource } from '@berth/health';
+import { deriveChecks, isNotExpected, relaxUnexpected, runChecks, stackStatus, type CheckResult, type EngineSource } from '@berth/health';
 import { specEngineAddresses } from '@berth/docker/runtime';
 import { expectedServices } from '@berth/spec';
 import { nextStep } from './next-step.js';
@@ -26,5 +26,6 @@ export async function healthSection(input: DoctorInput, engine: EngineSource): P
   });
   const passing = checks.filter((r) => r.status === 'passing').length;
   const summary = checks.length ? `${passing} of ${checks.length} checks passing` : 'nothing to check';
-  return { section: sectionOf('health', 'Services and connections', started, summary, findings), checks };
+  // ranked as the stack is everywhere (stackStatus): a service not expected is listed, but does not rank the section
+  return { section: sectionOf('health', 'Services and connections', started, summary, findings, stackStatus(checks)), checks };
 }
