@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '@berth/spec';
 import type { CheckResult } from './contract.js';
-import { healthView, httpStatusFor, servicesView } from './views.js';
+import { healthView, httpStatusFor, profilesView, servicesView } from './views.js';
 
 const r = (id: string, subject: string, status: CheckResult['status']): CheckResult => ({ id, subject: { kind: 'service', id: subject }, type: 'tcp', label: `tcp ${subject}`, status, reason: `${status} reason`, latencyMs: 1, checkedAt: '2026-11-26T00:00:00.000Z', attempts: 1 });
 
@@ -56,5 +56,20 @@ connections:
     expect(web.reason).toBe('critical reason');
     expect(web.ports).toEqual([expect.objectContaining({ host: 8080 }), expect.objectContaining({ host: 9000, container: 9000 })]);
     expect(view[1]).toMatchObject({ status: 'unknown', reason: 'no result yet', uptime24h: null });
+  });
+  it("shows the spec's names, purposes and profile descriptions without bidi or control characters, as program output", () => {
+    const spec = parseSpec(`berth: 1
+repo: { name: t }
+profiles:
+  extra: { description: "Extra \u202Eenil" }
+services:
+  web: { runtime: host, name: "Flapper \u202E", purpose: "serves\u2028pages" }
+connections:
+  db: { port: 5432, name: "DB\u200F" }
+`).value!;
+    const view = servicesView(spec, [], new Map());
+    expect(view.map((s) => s.name)).toEqual(['Flapper .', 'DB.']);
+    expect(view[0]!.purpose).toBe('serves.pages');
+    expect(profilesView(spec, undefined, { available: false, reason: 'no engine' }).profiles[0]!.description).toBe('Extra .enil');
   });
 });
