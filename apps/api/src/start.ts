@@ -1,5 +1,5 @@
-import { dirname, join } from 'node:path';
-import { loadFailure, loadWorkspace, redactorFor, type BerthSpec, type EnvFile, type PortRegistry, type SourceDocument } from '@berth/spec';
+import { dirname } from 'node:path';
+import { apiTokenFile, loadFailure, loadWorkspace, redactorFor, type BerthSpec, type EnvFile, type PortRegistry, type SourceDocument } from '@berth/spec';
 import type { LocalRepo } from '@berth/ecosystem';
 import { resolveToken, type TokenSource } from './auth.js';
 import { defaultUiDir } from './routes/static-routes.js';
@@ -99,7 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { spec } = loaded;
   const baseDir = dirname(options.specPath);
   const location = parseStoreOption(options.store, options.specPath);
-  const token = options.token ? { token: options.token, from: 'env' as const } : resolveToken({ env, file: options.tokenFile ?? join(baseDir, '.berth', 'token') });
+  const token = options.token ? { token: options.token, from: 'env' as const } : resolveToken({ env, file: options.tokenFile ?? apiTokenFile(baseDir) });
   // Every value berth knows to be secret (process env, the .env beside the spec, what services pass into
   // their containers under secret names, the token): no answer, event or stored result carries one.
   const redact = redactorFor({ spec, specDir: baseDir, env, extra: [token.token] });

@@ -1,7 +1,7 @@
-import { profileServices, type BerthSpec } from '@berth/spec';
+import { printableText, profileServices, type BerthSpec } from '@berth/spec';
 import type { CheckResult, HealthResponse, HealthStatus, ProfilesResponse, ServiceView, Subject } from './contract.js';
 import type { SubjectSummary } from './store/history-store.js';
-import { worstStatus } from '@berth/health/result';
+import { stackStatus, worstStatus } from '@berth/health/result';
 
 /**
  * Consul's convention for a health endpoint: 200 when every check passes, 429 when the worst
@@ -15,15 +15,19 @@ export function httpStatusFor(status: HealthStatus, checks: number): 200 | 429 |
   return 503;
 }
 
-/** The stack's health from the latest results; `expected` checks without a result count as unknown. */
+/**
+ * The stack's health from the latest results; `expected` checks without a result count as unknown. The status is
+ * @berth/health's stackStatus, as in `berth health` and `berth doctor`: a service the selection does not expect
+ * (its profiles off, "not expected: ...") is counted and listed, but does not rank the stack.
+ */
 export function healthView(results: CheckResult[], expected: number): HealthResponse {
   const counts = { passing: 0, warning: 0, critical: 0, starting: 0, unknown: Math.max(0, expected - results.length) };
   for (const r of results) counts[r.status]++;
-  const statuses = results.map((r) => r.status);
-  if (counts.unknown > 0 && results.length < expected) statuses.push('unknown');
+  const ranked: { status: HealthStatus; reason: string }[] = [...results];
+  if (results.length < expected) ranked.push({ status: 'unknown', reason: 'no result yet' });
   const newest = results.reduce<string | null>((m, r) => (m === null || r.checkedAt > m ? r.checkedAt : m), null);
   return {
-    status: worstStatus(statuses), // passing for a spec with no checks
+    status: stackStatus(ranked), // passing for a spec with no checks
     counts,
     checkedAt: newest,
     checks: results.map((r) => ({ id: r.id, subject: `${r.subject.kind}:${r.subject.id}`, status: r.status, reason: r.reason })),
@@ -37,20 +41,26 @@ interface SubjectInfo {
   ports: ServiceView['ports'];
 }
 
+/**
+ * A spec's free text (a display name, a purpose, a description) as pages and tools show it: @berth/spec's printableText,
+ * as for program output, so a bidi override in a name cannot reverse the sentences it is put in ("Flapper <RLO> is up").
+ */
+const shown = <T extends string | undefined>(text: T): T => (text === undefined ? text : (printableText(text) as T));
+
 /** Everything the spec names that has checks: its services, connections and devcontainer. */
 export function subjectsOf(spec: BerthSpec): SubjectInfo[] {
   const out: SubjectInfo[] = [];
   for (const [id, s] of Object.entries(spec.services)) {
     out.push({
-      subject: { kind: 'service', id, name: s.name ?? id },
-      purpose: s.purpose,
+      subject: { kind: 'service', id, name: shown(s.name ?? id) },
+      purpose: shown(s.purpose),
       profiles: s.profiles ?? [],
       // A range shows as its first port.
       ports: (s.ports ?? []).map((p) => ({ host: p.host.from, container: p.container.from, protocol: p.protocol ?? 'tcp', name: p.name })),
     });
   }
   for (const [id, c] of Object.entries(spec.connections)) {
-    out.push({ subject: { kind: 'connection', id, name: c.name ?? id }, purpose: c.purpose, profiles: [], ports: 'port' in c ? [{ host: c.port, protocol: 'tcp', name: c.protocol }] : [] });
+    out.push({ subject: { kind: 'connection', id, name: shown(c.name ?? id) }, purpose: shown(c.purpose), profiles: [], ports: 'port' in c ? [{ host: c.port, protocol: 'tcp', name: c.protocol }] : [] });
   }
   if (spec.devcontainer) out.push({ subject: { kind: 'devcontainer', id: 'devcontainer', name: 'Devcontainer' }, profiles: [], ports: [] });
   return out;
@@ -99,7 +109,7 @@ export function profilesView(spec: BerthSpec, running: ReadonlySet<string> | und
     const services = profileServices(spec, name);
     const up = running ? services.filter((s) => running.has(s)).length : 0;
     const state = !running ? 'unknown' : services.length > 0 && up === services.length ? 'running' : up > 0 ? 'partial' : 'stopped';
-    return { name, description: p.description, services, state } as const;
+    return { name, description: shown(p.description), services, state } as const;
   });
   return { profiles, engine };
 }

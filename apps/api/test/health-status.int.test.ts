@@ -80,6 +80,38 @@ describe('GET /health follows Consul: 200 passing, 429 warning, 503 critical', (
   });
 });
 
+describe('a service whose profile is off does not rank the stack (as berth health and berth doctor say)', () => {
+  it('answers 200 passing while it is down, listing it as unknown "not expected"', async () => {
+    const web = await loopbackService(200);
+    const gone = await loopbackService(200);
+    services.push(web);
+    await gone.close(); // nothing listens on its port: its check fails
+    const extra = `  lineage:
+    image: busybox
+    profiles: [tools]
+    ports: ["127.0.0.1:${gone.port}:80"]
+    checks: [{ type: http, url: "http://127.0.0.1:${gone.port}/health", interval: 200ms, timeout: 1s }]
+`;
+    const specPath = join(dir, 'profile-off.yaml');
+    writeFileSync(specPath, loopbackSpec('profile-off', [{ id: 'web', port: web.port }], 200, extra));
+    const server = await startServer({ specPath, env: {}, store: `sqlite:${join(dir, 'profile-off.db')}`, token: 'test-token-1234', engine: false, gpu: false });
+    try {
+      const body = await waitFor('both results', async () => {
+        const res = await rawRequest(server.url, '/health');
+        const view = HealthResponse.parse(JSON.parse(res.body));
+        return view.checks.length === 2 ? { code: res.status, view } : undefined;
+      });
+      expect(body.view.checks.find((c) => c.subject === 'service:lineage')).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/^not expected: profile tools is off/) });
+      expect(body.view.status).toBe('passing');
+      expect(body.code).toBe(200);
+      const view = ServicesResponse.parse(JSON.parse((await rawRequest(server.url, '/api/services')).body));
+      expect(view.status).toBe('passing');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 const pgSkip = postgresUnavailableReason();
 const historyStores = [
   { name: 'sqlite', skip: undefined as string | undefined },

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -229,6 +229,26 @@ services:
       rmSync(secretDir, { recursive: true, force: true });
     } finally {
       await new Promise<void>((r) => echo.close(() => r()));
+    }
+  });
+
+  it("a check that prints berth serve's API token shows it [redacted], as berth serve does", async () => {
+    const tokenDir = mkdtempSync(join(tmpdir(), 'berth-health-token-cli-'));
+    try {
+      const token = 'uLxdUWDQ7aR2-served-token-3s';
+      mkdirSync(join(tokenDir, '.berth'));
+      writeFileSync(join(tokenDir, '.berth', 'token'), `${token}\n`);
+      writeFileSync(
+        join(tokenDir, 'berth.yaml'),
+        `berth: 1\nrepo: { name: health-token-cli }\nservices:\n  leak:\n    runtime: host\n    checks:\n      - { type: command, argv: [sh, -c, "echo tok=$(cat .berth/token); exit 1"] }\n`,
+      );
+      for (const args of [['health'], ['health', '--json'], ['doctor', '--json']]) {
+        const r = await berthIn(tokenDir, env, args);
+        expect(`${r.stdout}${r.stderr}`, args.join(' ')).toContain('tok=[redacted]');
+        expect(`${r.stdout}${r.stderr}`, args.join(' ')).not.toContain(token);
+      }
+    } finally {
+      rmSync(tokenDir, { recursive: true, force: true });
     }
   });
 

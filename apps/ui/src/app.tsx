@@ -25,7 +25,7 @@ const streamWord = { connecting: 'connecting…', live: 'live', reconnecting: 'r
 
 export function App() {
   const now = useNow();
-  const { live, stream, error, loaded } = useLiveServices();
+  const { live, stream, error, loaded, reconnects } = useLiveServices();
   const spec = usePoll(api.spec, 300_000);
   const registry = usePoll(api.registry, 60_000);
   const env = usePoll(api.env, 60_000);
@@ -37,11 +37,21 @@ export function App() {
     profiles.refresh();
     containers.refresh();
   };
+  // The stream back after a drop: every polled panel asks again now, instead of showing "could not load" until its
+  // next tick (up to five minutes).
+  const polls = [spec.refresh, registry.refresh, env.refresh, profiles.refresh, containers.refresh, gpu.refresh, ecosystem.refresh];
+  useEffect(() => {
+    if (reconnects > 0) for (const refresh of polls) refresh();
+  }, [reconnects, ...polls]); // the refresh functions never change: only a reconnection asks again
   const title = spec.data ? spec.data.repo.name : 'berth';
+  // With the stream lost, the page no longer knows the stack's state: it says so rather than keep the last one.
+  const lost = loaded && stream === 'reconnecting';
+  const overall: HealthStatus = lost ? 'unknown' : live.overall;
+  const overallWord = `${statusLook[overall].word}${lost ? ' (reconnecting)' : ''}`;
   // The tab says the state too, for a dashboard left open behind other windows.
   useEffect(() => {
-    document.title = loaded ? `${statusLook[live.overall].mark} ${title} ${statusLook[live.overall].word} · berth` : `${title} · berth`;
-  }, [loaded, live.overall, title]);
+    document.title = loaded ? `${statusLook[overall].mark} ${title} ${overallWord} · berth` : `${title} · berth`;
+  }, [loaded, overall, overallWord, title]);
 
   return (
     <>
@@ -56,8 +66,8 @@ export function App() {
             </h1>
             {spec.data && <p className="sub">{spec.data.file}</p>}
           </div>
-          <div className="overall" data-overall={live.overall}>
-            <span>Stack</span> <StatusBadge status={live.overall} />
+          <div className="overall" data-overall={overall}>
+            <span>Stack</span> <StatusBadge status={overall} label={overallWord} />
             {loaded && <span className="counts">{countLine(live.services)}</span>}
             <span className={`stream stream-${stream}`} data-stream={stream}>
               {streamWord[stream]}
@@ -72,10 +82,9 @@ export function App() {
         ))}
       </div>
       <main>
-        <Panel id="services" title="Services and connections" state={{ data: loaded ? live : undefined, error: loaded ? undefined : error }}>
+        <Panel id="services" title="Services and connections" state={{ data: loaded ? live : undefined, error }}>
           {(l) => (
             <>
-              {error && <p className="error small">Showing the last good data: {error}</p>}
               <ServicesTable services={l.services} samples={l.samples} now={now} />
               {l.changes.length > 0 && (
                 <details className="changes">
@@ -101,7 +110,8 @@ export function App() {
         <Panel id="ports" title="Port map" state={registry}>
           {(d) => <PortMap registry={d} />}
         </Panel>
-        {(ecosystem.error || ecosystem.data?.available) && (
+        {/* only for a spec in an ecosystem: a fetch that failed before any answer says nothing of one */}
+        {ecosystem.data?.available && (
           <Panel id="ecosystem" title="Ecosystem" state={ecosystem}>
             {(d) => d.available && <EcosystemPanel eco={d} />}
           </Panel>

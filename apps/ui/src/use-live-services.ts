@@ -12,6 +12,8 @@ export function useLiveServices() {
   const [stream, setStream] = useState<StreamState>('connecting');
   const [error, setError] = useState<string>();
   const [loaded, setLoaded] = useState(false);
+  // how many times the stream came back after dropping: the page's polled panels refetch on each (app.tsx)
+  const [reconnects, setReconnects] = useState(0);
 
   useEffect(() => {
     let alive = true;
@@ -39,6 +41,18 @@ export function useLiveServices() {
     void load();
     const timer = setInterval(load, SNAPSHOT_EVERY_MS);
     let soon: ReturnType<typeof setTimeout> | undefined;
+    // The stream back after a drop (the API restarted): the snapshot again now, not at the next 30 s tick, so the
+    // last-good-data note goes as the stream comes back.
+    let dropped = false;
+    const onState = (state: StreamState) => {
+      setStream(state);
+      if (state === 'reconnecting') dropped = true;
+      else if (state === 'live' && dropped) {
+        dropped = false;
+        setReconnects((n) => n + 1);
+        void load();
+      }
+    };
     const close = openEvents((event) => {
       dispatch({ type: 'event', event });
       if (event.type === 'result' && event.previous && event.previous !== event.result.status && !soon) {
@@ -47,7 +61,7 @@ export function useLiveServices() {
           void load();
         }, AFTER_CHANGE_MS);
       }
-    }, setStream, setError);
+    }, onState, setError);
     return () => {
       alive = false;
       clearTimeout(soon);
@@ -56,7 +70,7 @@ export function useLiveServices() {
     };
   }, []);
 
-  return { live, stream, error, loaded };
+  return { live, stream, error, loaded, reconnects };
 }
 
 /** A clock that ticks every few seconds, for "12 s ago". */

@@ -5,19 +5,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
 import { startServer, type RunningServer } from '@berth/api';
+import { buildUi, CHROMIUM, CHROMIUM_ARGS, chromiumReason, closeServer, loopbackService, repoRoot, startApi } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const chromiumReason = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; run .ci/setup.d/chromium.sh)`;
-const repoRoot = resolve(import.meta.dirname, '../../..');
 /** The committed screenshots are rewritten only when asked, so a test run leaves the tree clean. */
 const screenshotsTo = process.env.BERTH_UPDATE_SCREENSHOTS === '1' ? join(repoRoot, 'docs/screenshots') : undefined;
 /** How often the test spec's checks run; a service that goes down must turn red within one of these. */
@@ -27,15 +24,6 @@ const TOKEN = `e2e-${process.pid}-${Date.now().toString(36)}`;
 /** A secret env value the API is given; it must never reach the page. */
 const SECRET_VALUE = `sk-live-${process.pid}-${Date.now().toString(36)}-do-not-show`;
 
-/** A loopback HTTP service the test can take down: /health answers 200 "ok". */
-async function loopbackService(): Promise<{ server: Server; port: number }> {
-  const server = createHttpServer((req, res) => {
-    res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain' }).end(req.url === '/health' ? 'ok' : 'no');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as AddressInfo).port };
-}
-
 /** A port nobody listens on right now, for the container's published port. */
 async function freePort(): Promise<number> {
   const s = createHttpServer();
@@ -43,11 +31,6 @@ async function freePort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise((r) => s.close(r));
   return port;
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((r) => server.close(() => r()));
 }
 
 /** A loopback TCP listener standing in for a database the stack connects to. */
@@ -136,16 +119,6 @@ function dockerRm(project: string): void {
   spawnSync('docker', ['network', 'rm', `${project}_default`], { stdio: 'ignore' });
 }
 
-/** startServer, with the spec's problems in the error when the test's own spec is at fault. */
-async function startApi(options: Parameters<typeof startServer>[0]): Promise<RunningServer> {
-  try {
-    return await startServer(options);
-  } catch (err) {
-    const problems = (err as { problems?: { path?: unknown; message: string }[] }).problems ?? [];
-    throw new Error(`${(err as Error).message}\n${problems.map((p) => `  ${String(p.path)}: ${p.message}`).join('\n')}`, { cause: err });
-  }
-}
-
 describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromiumReason}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-ui-e2e-'));
   // A build of its own, so a test never swaps apps/ui/dist under a server someone else is running.
@@ -163,11 +136,7 @@ describe.skipIf(chromiumReason !== '')(`dashboard in headless Chromium${chromium
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', join(repoRoot, 'apps/ui'), '--outDir', uiDist, '--logLevel', 'error'], {
-      env: { ...process.env, NODE_ENV: 'production' },
-      encoding: 'utf8',
-    });
-    if (built.status !== 0) throw new Error(`vite build failed: ${built.stderr}`);
+    buildUi(uiDist);
     web = await loopbackService();
     search = await loopbackService();
     db = await loopbackTcp();

@@ -3,20 +3,16 @@
  * ecosystem (repos side by side, `tools` read at a git tag of a real clone), the built page in Debian's headless
  * Chromium driven by playwright-core. And a repo of no ecosystem: no ecosystem panel, as before.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { TOOLS, makeTree, type Tree } from '@berth/ecosystem/testing';
 import { startServer, type RunningServer } from '@berth/api';
 import { EcosystemResponse } from '@berth/api/contract';
+import { buildUi, CHROMIUM, CHROMIUM_ARGS, chromiumReason } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const chromiumReason = existsSync(CHROMIUM) ? '' : ` (skipped: no Chromium at ${CHROMIUM}; run .ci/setup.d/chromium.sh)`;
-const repoRoot = resolve(import.meta.dirname, '../../..');
 
 describe.skipIf(chromiumReason !== '')(`the ecosystem view in headless Chromium${chromiumReason}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-eco-e2e-'));
@@ -30,8 +26,7 @@ describe.skipIf(chromiumReason !== '')(`the ecosystem view in headless Chromium$
     startServer({ specPath, uiDir: uiDist, store: `sqlite:${join(dir, `${name}.db`)}`, port: 0, gpu: false, engine: false, token: `eco-e2e-${process.pid}`, env: { PATH: process.env.PATH } });
 
   beforeAll(async () => {
-    const built = spawnSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', join(repoRoot, 'apps/ui'), '--outDir', uiDist, '--logLevel', 'error'], { env: { ...process.env, NODE_ENV: 'production' }, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`vite build failed: ${built.stderr}`);
+    buildUi(uiDist);
     // tools, at its tag, publishes web's port: a cross-repo conflict the view must say in words.
     tree = makeTree({ tools: TOOLS.replace('ports: [8300]', 'ports: [8200]') });
     member = await serve(join(tree.root, 'web/berth.yaml'), 'web');

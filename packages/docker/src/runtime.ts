@@ -1,5 +1,5 @@
 /** Everything of @berth/docker except Compose import/export: what `berth up/down/status/logs/restart` load. */
-export { connectEngine, connectCandidate, type ConnectOptions, type Engine, type EngineInfo } from './engine/connect.js';
+export { connectEngine, connectCandidate, engineErrorText, type ConnectOptions, type Engine, type EngineInfo } from './engine/connect.js';
 export type { EngineApi, EngineCallOptions, ContainerHandle, NetworkHandle, ExecOptions, ExecResult } from './engine/engine-api.js';
 export type { EngineSilence, EngineTimeouts } from './engine/transport.js';
 export { EngineStalledError, isContainerGone } from './engine/engine-errors.js';

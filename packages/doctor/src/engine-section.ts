@@ -1,4 +1,4 @@
-import { connectEngine, type Engine, type EngineInfo } from '@berth/docker/runtime';
+import { connectEngine, engineErrorText, type Engine, type EngineInfo } from '@berth/docker/runtime';
 import type { EnginesByName } from '@berth/health';
 import { BerthError, DEFAULT_ENGINE, enginesInUse, runsInEngine } from '@berth/spec';
 import { sectionOf, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
@@ -70,15 +70,12 @@ export async function engineSection(
     const stalled = 'error' in known ? [{ status: 'warning' as const, message: `the engine at ${got.engine.endpoint}: ${known.error}`, next: 'restart the Docker engine; berth up and status would wait on it too' }] : [];
     return sectionOf('engine', title, started, [`reachable at ${got.engine.endpoint}${version}`, ...others.summary].join('; '), [...stalled, ...others.findings]);
   }
-  // The engine error's first problem is its heading ("looked in:"); the rest are the places, one each.
-  const problems = got.error instanceof BerthError ? got.error.problems : [];
   const hint = got.error instanceof BerthError ? got.error.hint : undefined;
-  const tried = problems.filter((p) => !p.message.endsWith('looked in:')).map((p) => p.message.trim());
   const status = needsEngine(input) ? 'critical' : 'warning';
   return sectionOf('engine', title, started, 'not reachable', [
     {
       status,
-      message: `no Docker engine answered${tried.length ? ` (looked in ${tried.join('; ')})` : `: ${got.error.message}`}`,
+      message: engineErrorText(got.error),
       next: hint ?? 'start the Docker engine (sudo systemctl start docker, or Docker Desktop), or set DOCKER_HOST to where it listens',
     },
     ...others.findings,

@@ -1,4 +1,4 @@
-import { deriveChecks, isNotExpected, relaxUnexpected, runChecks, type CheckResult, type EngineSource } from '@berth/health';
+import { deriveChecks, isNotExpected, relaxUnexpected, runChecks, stackStatus, type CheckResult, type EngineSource } from '@berth/health';
 import { expectedServices } from '@berth/spec';
 import { nextStep } from './next-step.js';
 import { sectionOf, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
@@ -24,5 +24,6 @@ export async function healthSection(input: DoctorInput, engine: EngineSource): P
   });
   const passing = checks.filter((r) => r.status === 'passing').length;
   const summary = checks.length ? `${passing} of ${checks.length} checks passing` : 'nothing to check';
-  return { section: sectionOf('health', 'Services and connections', started, summary, findings), checks };
+  // ranked as the stack is everywhere (stackStatus): a service not expected is listed, but does not rank the section
+  return { section: sectionOf('health', 'Services and connections', started, summary, findings, stackStatus(checks)), checks };
 }

@@ -1,6 +1,7 @@
 import { BerthSpecSchema, expectedServices } from '@berth/spec';
 import { describe, expect, it } from 'vitest';
 import { relaxUnexpected } from './expectation.js';
+import { stackStatus } from './result.js';
 import type { CheckResult } from './types.js';
 
 const spec = BerthSpecSchema.parse({
@@ -43,5 +44,18 @@ describe('relaxUnexpected', () => {
   it('leaves results that did not fail as they are', () => {
     const warning = failed('marquez', 'warning');
     expect(relaxUnexpected(warning, expectedServices(spec, { env: {} }))).toBe(warning);
+  });
+});
+
+describe('stackStatus', () => {
+  it('ranks the stack by the services the selection expects: one whose profile is off does not keep it unknown', () => {
+    const off = expectedServices(spec, { env: {} });
+    const up = failed('mlflow', 'passing');
+    expect(stackStatus([up, relaxUnexpected(failed('marquez'), off)])).toBe('passing');
+    // the same service expected (its profile on): its failure ranks the stack
+    expect(stackStatus([up, relaxUnexpected(failed('marquez'), expectedServices(spec, { env: { COMPOSE_PROFILES: 'lineage' } }))])).toBe('critical');
+    // an unknown that is not "not expected" (berth could not tell) still ranks it
+    expect(stackStatus([up, { ...up, status: 'unknown', reason: 'no result yet' }])).toBe('unknown');
+    expect(stackStatus([])).toBe('passing');
   });
 });

@@ -1,4 +1,5 @@
 import type { ExpectedServices } from '@berth/spec';
+import { NOT_EXPECTED_PREFIX } from './result.js';
 import type { CheckResult } from './types.js';
 
 /**
@@ -10,7 +11,7 @@ export function relaxUnexpected(result: CheckResult, selection: Pick<ExpectedSer
   if (result.status !== 'critical' || result.subject.kind !== 'service') return result;
   const profiles = selection.off[result.subject.id];
   if (!profiles) return result;
-  return { ...result, status: 'unknown', reason: `not expected: ${offReason(profiles)} (${result.reason})` };
+  return { ...result, status: 'unknown', reason: `${NOT_EXPECTED_PREFIX}${offReason(profiles)} (${result.reason})` };
 }
 
 /** "profile lineage is off", "profiles a/b are off": why a service is not expected. */
@@ -18,7 +19,3 @@ export function offReason(profiles: readonly string[]): string {
   return profiles.length === 1 ? `profile ${profiles[0]} is off` : `profiles ${profiles.join('/')} are off`;
 }
 
-/** Whether a result was relaxed by relaxUnexpected (so no "next step" is owed for it). */
-export function isNotExpected(result: Pick<CheckResult, 'status' | 'reason'>): boolean {
-  return result.status === 'unknown' && result.reason.startsWith('not expected: ');
-}

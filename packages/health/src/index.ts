@@ -1,5 +1,5 @@
 export type { AttemptContext, CheckResult, CheckSubject, CheckTarget, HealthStatus, Verdict } from './types.js';
-export { worstStatus, STATUS_ORDER } from './result.js';
+export { worstStatus, stackStatus, isNotExpected, STATUS_ORDER } from './result.js';
 export { deriveChecks, type DeriveChecksOptions } from './derive-checks.js';
 export { knownEndpoint, type KnownEndpoint } from '@berth/spec';
 export { runCheck, timeoutOf, DEFAULT_TIMEOUT_MS, type RunCheckOptions } from './run-check.js';
@@ -13,4 +13,4 @@ export { describeNetError } from './describe.js';
 export { statusMatches, jsonPath, judgeHttpAnswer } from './http-expect.js';
 export { readPostgresAnswer, startupMessage } from './postgres-protocol.js';
 export { resolveMcpServer, type McpServerLaunch } from './mcp-config.js';
-export { relaxUnexpected, isNotExpected, offReason } from './expectation.js';
+export { relaxUnexpected, offReason } from './expectation.js';

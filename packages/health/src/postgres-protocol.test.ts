@@ -33,9 +33,9 @@ describe('readPostgresAnswer', () => {
     expect(readPostgresAnswer(Buffer.concat([notices, message('R', auth)]))).toEqual({ kind: 'accepting', detail: 'no password needed' });
     expect(readPostgresAnswer(notices)).toEqual({ kind: 'incomplete' });
   });
-  it("shows the server's control characters as dots: its words go into a one-line reason", () => {
+  it("removes the server's escape sequences and shows its other control characters as dots: its words go into a one-line reason", () => {
     const answer = readPostgresAnswer(message('E', Buffer.from('SFATAL\0C57P03\0Mstarting up\n\u001b[2J\u001b[31mFAKE: fine\r\0\0')));
-    expect(answer).toEqual({ kind: 'rejecting', code: '57P03', message: 'starting up..[2J.[31mFAKE: fine.' });
+    expect(answer).toEqual({ kind: 'rejecting', code: '57P03', message: 'starting up.FAKE: fine.' });
   });
   it('waits for a whole message, and names a foreign answer', () => {
     expect(readPostgresAnswer(Buffer.from('R\0\0'))).toEqual({ kind: 'incomplete' });

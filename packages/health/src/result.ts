@@ -32,6 +32,24 @@ export function worstStatus(items: Iterable<HealthStatus | { status: HealthStatu
   return worst ?? ifNone;
 }
 
+/** How a result's reason starts when the selection does not expect its service (relaxUnexpected in expectation.ts). */
+export const NOT_EXPECTED_PREFIX = 'not expected: ';
+
+/** Whether a result was relaxed by relaxUnexpected: its service is not expected to answer, so no "next step" is owed for it. */
+export function isNotExpected(result: { status: HealthStatus; reason: string }): boolean {
+  return result.status === 'unknown' && result.reason.startsWith(NOT_EXPECTED_PREFIX);
+}
+
+/**
+ * The stack's status from its checks' results: the worst of them in STATUS_ORDER, leaving out those of services
+ * the selection does not expect (isNotExpected: their Compose profiles are off), which `berth health` does not
+ * run at all. berth's one rule for a stack's status: `berth health`, `berth doctor`'s health section, the API's
+ * /health and the dashboard's Stack badge all go through it. `ifNone` when nothing is left (passing: nothing failed).
+ */
+export function stackStatus(results: Iterable<{ status: HealthStatus; reason: string }>, ifNone: HealthStatus = 'passing'): HealthStatus {
+  return worstStatus([...results].filter((r) => !isNotExpected(r)), ifNone);
+}
+
 /** What a check belongs to: a service, a connection or the devcontainer of the spec. */
 export const CheckSubject = z.object({
   kind: z.enum(['service', 'connection', 'devcontainer']),

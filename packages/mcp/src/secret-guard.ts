@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { makeRedactor, parseSpec, redactorFor, redactValue, type BerthSpec, type Redactor } from '@berth/spec';
+import { dirname, resolve } from 'node:path';
+import { apiTokenFile, makeRedactor, parseSpec, redactorFor, redactValue, type BerthSpec, type Redactor } from '@berth/spec';
 import type { BerthHost } from './host.js';
 import { readRegularFileOrNone } from './regular-file.js';
 
@@ -32,17 +32,15 @@ export class SecretGuard {
     const stamps = (paths: string[]) => paths.map(stamp).join('|');
     if (stamps([files.spec, files.dotenv, ...this.envFiles]) !== this.key) {
       // Each file is stamped before it is read, so a change while it is read is seen at the next answer.
-      const token = join(dirname(files.spec), '.berth', 'token');
-      const key = stamps([files.spec, files.dotenv, token]);
+      // `berth serve`'s token file beside the spec: redactorFor reads it (a check that prints it never shows it)
+      const key = stamps([files.spec, files.dotenv, apiTokenFile(dirname(files.spec))]);
       // Only a regular file is read: a device or a pipe named as the spec would hang every answer.
       const text = readRegularFileOrNone(files.spec);
       const spec = text === undefined ? undefined : parseSpec(text, files.spec).value;
       const specDir = dirname(files.spec);
       this.envFiles = envFilesOf(spec, specDir);
       this.key = [key, ...this.envFiles.map(stamp)].join('|');
-      // `berth serve`'s token file beside the spec: a check that prints it (or a file holding it) never shows it
-      const served = readRegularFileOrNone(token)?.trim();
-      this.redactor = redactorFor({ ...(spec ? { spec } : {}), specDir, env: this.host.env, extra: [...this.extra, ...(served ? [served] : [])] });
+      this.redactor = redactorFor({ ...(spec ? { spec } : {}), specDir, env: this.host.env, extra: [...this.extra] });
     }
     return this.redactor;
   }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultUiDir, isTraversal } from './static-routes.js';
+import { defaultUiDir, isTraversal, registerStaticRoutes } from './static-routes.js';
 
 describe('isTraversal', () => {
   it('catches dot segments however encoded, backslashes and NUL', () => {
@@ -63,5 +63,39 @@ describe('defaultUiDir: berth\'s own dashboard, found from berth\'s files, never
     // not built yet: no dashboard, and the API says so
     rmSync(join(tmp, 'ws/apps/ui/dist'), { recursive: true });
     expect(defaultUiDir(join(tmp, 'ws/apps/api/src/routes'))).toBeUndefined();
+  });
+});
+
+describe('registerStaticRoutes: how long a browser keeps the dashboard', () => {
+  let ui: string;
+  beforeAll(() => {
+    ui = mkdtempSync(join(tmpdir(), 'berth-ui-cache-'));
+    mkdirSync(join(ui, 'assets'));
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><script type="module" src="/assets/index-3f2aB9c1.js"></script>');
+    writeFileSync(join(ui, 'assets/index-3f2aB9c1.js'), 'console.log(1)');
+    writeFileSync(join(ui, 'favicon.svg'), '<svg/>');
+  });
+  afterAll(() => rmSync(ui, { recursive: true, force: true }));
+
+  it('revalidates index.html (no-cache), so a new tab after an upgrade loads the new build; hashed assets are immutable', async () => {
+    const { default: Fastify } = await import('fastify');
+    const app = Fastify();
+    await registerStaticRoutes(app, ui);
+    try {
+      for (const url of ['/', '/index.html', '/favicon.svg']) {
+        const res = await app.inject({ url });
+        expect(res.statusCode, url).toBe(200);
+        expect(res.headers['cache-control'], url).toBe('no-cache');
+      }
+      const asset = await app.inject({ url: '/assets/index-3f2aB9c1.js' });
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      // revalidation is cheap: the same index again is a 304
+      const first = await app.inject({ url: '/' });
+      const again = await app.inject({ url: '/', headers: { 'if-none-match': String(first.headers.etag) } });
+      expect(again.statusCode).toBe(304);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
@@ -66,5 +66,24 @@ export async function registerStaticRoutes(app: FastifyInstance, uiDir: string |
     return;
   }
   const { default: fastifyStatic } = await import('@fastify/static');
-  await app.register(fastifyStatic, { root: uiDir, prefix: '/', index: ['index.html'], dotfiles: 'deny', wildcard: true, cacheControl: true, maxAge: '1h' });
+  await app.register(fastifyStatic, {
+    root: uiDir,
+    prefix: '/',
+    index: ['index.html'],
+    dotfiles: 'deny',
+    wildcard: true,
+    cacheControl: false,
+    setHeaders: (reply, path) => void reply.header('cache-control', cacheControlFor(relative(uiDir, path))),
+  });
+}
+
+/**
+ * How long a browser may keep a file of the built dashboard. Vite names every file under `assets/` by a hash of its
+ * content, so those never change: a year, immutable. Everything else (index.html above all, which names the hashed
+ * bundle) is `no-cache`: revalidated each time (its ETag makes that a 304), so after an upgrade a new tab loads the
+ * new dashboard, never the old one, nor an old index naming a bundle the new build deleted (a blank page).
+ * @param file the file's path relative to the dashboard's folder
+ */
+export function cacheControlFor(file: string): string {
+  return file.split(sep).join('/').startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
 }

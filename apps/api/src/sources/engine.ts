@@ -57,12 +57,13 @@ export class EngineSource {
   /** The spec's engines, connecting on first use; throws EngineUnavailableError with the reason (naming the engine). */
   async connect(): Promise<SpecEngines> {
     if (this.engines) return this.engines;
+    const ops = await docker();
     try {
-      const { connectSpecEngines, enginesOfSpec } = await docker();
-      this.engines = await connectSpecEngines(this.spec, enginesOfSpec(this.spec), { env: this.options.env, timeoutMs: this.options.timeoutMs ?? 2000 });
+      this.engines = await ops.connectSpecEngines(this.spec, ops.enginesOfSpec(this.spec), { env: this.options.env, timeoutMs: this.options.timeoutMs ?? 2000 });
       return this.engines;
     } catch (err) {
-      throw new EngineUnavailableError(errorLine(err));
+      // where berth looked and what each place answered, as `berth doctor` says it (not only "looked in 1 place")
+      throw new EngineUnavailableError(ops.engineErrorText(err));
     }
   }
 

@@ -41,7 +41,10 @@ export function describeMismatch(issues: readonly { path: readonly PropertyKey[]
 }
 
 async function getJson<T>(path: string, schema: Schema<T>, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' }, ...init });
+  // fetch rejects only when no answer came at all ("Failed to fetch", the browser's words): say what that means here
+  const res = await fetch(path, { headers: { accept: 'application/json' }, ...init }).catch(() => {
+    throw new ApiError('the berth API did not answer (is berth serve still running?)', 0);
+  });
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) throw new ApiError(errorMessage(body) ?? `${path} answered ${res.status}`, res.status);
   if (body === undefined) throw new ApiError(`${path} sent no JSON`, res.status);

@@ -5,7 +5,11 @@ export interface Loaded<T> {
   error?: string;
 }
 
-/** A titled section of the page, with the same loading and error lines everywhere. */
+/**
+ * A titled section of the page, with the same loading and error lines everywhere. A source that fails after it has
+ * answered keeps its last data on show, under a line saying it is the last good data and why (an API restart, a
+ * network drop): the page keeps what it knew. Only a source that never answered shows the error alone.
+ */
 export function Panel<T>({ id, title, state, aside, children }: { id: string; title: string; state: Loaded<T>; aside?: ReactNode; children: (data: T) => ReactNode }) {
   return (
     <section className="panel" aria-labelledby={`${id}-h`} id={id}>
@@ -13,16 +17,28 @@ export function Panel<T>({ id, title, state, aside, children }: { id: string; ti
         <h2 id={`${id}-h`}>{title}</h2>
         {aside}
       </header>
-      {state.error ? (
+      {state.data !== undefined ? (
+        <>
+          {state.error && <StaleNote error={state.error} />}
+          {children(state.data)}
+        </>
+      ) : state.error ? (
         <p className="error" role="alert">
           Could not load: {state.error}
         </p>
-      ) : state.data === undefined ? (
-        <p className="muted">Loading…</p>
       ) : (
-        children(state.data)
+        <p className="muted">Loading…</p>
       )}
     </section>
+  );
+}
+
+/** Over a panel's kept data when its source did not answer the last time: "Showing the last good data: …". */
+export function StaleNote({ error }: { error: string }) {
+  return (
+    <p className="error small" data-stale="">
+      Showing the last good data: {error}
+    </p>
   );
 }
 

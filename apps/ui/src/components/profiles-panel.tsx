@@ -7,6 +7,7 @@ import { Unavailable } from './panel.js';
 
 type Action = { name: string; action: 'up' | 'down' };
 const stateWord = { running: 'running', partial: 'partly running', stopped: 'stopped', unknown: 'unknown' } as const;
+const actionWord = { up: { verb: 'Start', button: 'Up' }, down: { verb: 'Stop', button: 'Down' } } as const;
 const stateClass = { running: 's-passing', partial: 's-warning', stopped: 's-unknown', unknown: 's-unknown' } as const;
 
 /** Profiles with up and down buttons; asks for the token on first use and again if it is refused. */
@@ -63,12 +64,20 @@ export function ProfilesPanel({ data, onChanged }: { data: ProfilesResponse; onC
                 {p.description && <p className="small">{p.description}</p>}
                 <p className="sub">{p.services.length ? p.services.join(', ') : 'no services'}</p>
                 <div className="actions">
-                  <button type="button" disabled={isBusy || !data.engine.available} onClick={() => start({ name: p.name, action: 'up' })} aria-label={`Start profile ${p.name}`}>
-                    Up
-                  </button>
-                  <button type="button" disabled={isBusy || !data.engine.available} onClick={() => start({ name: p.name, action: 'down' })} aria-label={`Stop profile ${p.name}`}>
-                    Down
-                  </button>
+                  {/* busy is aria-disabled, not disabled: a disabled button cannot hold focus, so the token dialog closing
+                      as the action starts would drop focus to the page instead of returning it to this button */}
+                  {(['up', 'down'] as const).map((action) => (
+                    <button
+                      key={action}
+                      type="button"
+                      disabled={!data.engine.available}
+                      aria-disabled={isBusy || undefined}
+                      onClick={() => !isBusy && start({ name: p.name, action })}
+                      aria-label={`${actionWord[action].verb} profile ${p.name}`}
+                    >
+                      {actionWord[action].button}
+                    </button>
+                  ))}
                 </div>
                 {msg && (
                   <p className={msg.ok ? 'small' : 'small error'} role="status">

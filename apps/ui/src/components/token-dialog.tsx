@@ -1,9 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 
-/** Asks for the bearer token once; a modal <dialog>, so focus stays in it and Escape cancels. */
+/**
+ * Asks for the bearer token once; a modal <dialog>, so focus stays in it and Escape cancels. The field is emptied
+ * as soon as the dialog is done with (submitted or cancelled): React writes a controlled input's value into the
+ * DOM, and a closed dialog's field would keep the token in the page (a saved page, a DOM snapshot) for its life.
+ */
 export function TokenDialog({ open, note, onSubmit, onCancel }: { open: boolean; note?: string; onSubmit: (token: string) => void; onCancel: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [value, setValue] = useState('');
+  const cancel = () => {
+    setValue('');
+    onCancel();
+  };
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -13,12 +21,15 @@ export function TokenDialog({ open, note, onSubmit, onCancel }: { open: boolean;
     } else if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} aria-labelledby="token-h" onCancel={onCancel} className="token-dialog">
+    <dialog ref={ref} aria-labelledby="token-h" onCancel={cancel} className="token-dialog">
       <form
         method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
-          if (value.trim()) onSubmit(value.trim());
+          const token = value.trim();
+          if (!token) return;
+          setValue('');
+          onSubmit(token);
         }}
       >
         <h2 id="token-h">Token needed</h2>
@@ -36,7 +47,7 @@ export function TokenDialog({ open, note, onSubmit, onCancel }: { open: boolean;
           <input type="password" name="token" autoComplete="off" autoFocus value={value} onChange={(e) => setValue(e.target.value)} />
         </label>
         <div className="actions">
-          <button type="button" onClick={onCancel}>
+          <button type="button" onClick={cancel}>
             Cancel
           </button>
           <button type="submit" className="primary" disabled={!value.trim()}>

@@ -310,6 +310,20 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
 }
 
 /**
+ * An engine error as one line that says where berth looked and what each place answered: "no Docker engine answered
+ * (looked in tcp://127.0.0.1:1 (DOCKER_HOST): connection refused (nothing listens on that port))". connectEngine's
+ * error keeps the places in its problems (the first is their heading, "looked in:"); an error without them (a
+ * declared engine's, already one line naming it) is given after a colon. `berth doctor`'s engine section and the
+ * API's containers and profiles panels say it.
+ */
+export function engineErrorText(err: unknown): string {
+  const problems = err instanceof BerthError ? err.problems : [];
+  const tried = problems.filter((p) => !p.message.endsWith('looked in:')).map((p) => p.message.trim());
+  const message = err instanceof Error ? err.message : String(err);
+  return `no Docker engine answered${tried.length ? ` (looked in ${tried.join('; ')})` : `: ${message}`}`;
+}
+
+/**
  * What to do when no engine answered. Starting the Docker daemon is the answer when berth looked in this machine's
  * default sockets; an engine named by DOCKER_HOST or a context may be on another machine, or reached through ssh,
  * where that advice is beside the point.

@@ -12,12 +12,21 @@
 export const CUT_MARK = '[…]';
 
 /**
- * The text with every control character (C0, DEL, C1: ANSI escapes, CR, LF, backspace), format character (bidi
- * overrides, zero-width ones) and line or paragraph separator shown as `.`: nothing a peer sends moves the cursor,
- * recolours the terminal, rewrites what is shown or breaks the line. Other characters are kept.
+ * A whole ANSI escape sequence: CSI (`ESC [` or C1 `\x9b`, parameters, intermediates, a final byte: colours, cursor
+ * moves, clears) and OSC (`ESC ]` or C1 `\x9d` up to BEL or ST: titles, hyperlinks), and other two-byte `ESC x`
+ * escapes. An OSC without its terminator runs to the end of the text, as a terminal would read it.
+ */
+// eslint-disable-next-line no-control-regex -- finding escape sequences is the point
+const ANSI_SEQUENCE = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)|\x1b[@-Z\\^_]/g;
+
+/**
+ * The text with its ANSI escape sequences (colours, cursor moves, titles) removed whole, then every other control
+ * character (C0, DEL, C1: CR, LF, backspace, a lone ESC), format character (bidi overrides, zero-width ones) and
+ * line or paragraph separator shown as `.`: nothing a peer sends moves the cursor, recolours the terminal, rewrites
+ * what is shown or breaks the line, and a coloured word reads as the word, not `.[31m`. Other characters are kept.
  */
 export function printableText(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '.');
+  return text.replace(ANSI_SEQUENCE, '').replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '.');
 }
 
 /** At most `max` characters of the text, CUT_MARK where it was cut (never inside a surrogate pair). */

@@ -60,15 +60,34 @@ const readDotEnv = (path: string): Record<string, string> => {
 let outputWords: Set<string> | undefined;
 const isOutputWord = (value: string) => (outputWords ??= new Set(discriminatorValuesAt(HealthCheck, undefined, []))).has(value);
 
+/** Where `berth serve` keeps its API token by default: `.berth/token` beside the spec. */
+export function apiTokenFile(specDir: string): string {
+  return join(specDir, '.berth', 'token');
+}
+
+/** The API token in `berth serve`'s token file beside the spec, if there is one (only a regular file is read). */
+const readApiToken = (specDir: string): string | undefined => {
+  const path = apiTokenFile(specDir);
+  try {
+    return notAFile(path) ? undefined : readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * The redactor for a spec as it runs here: secretValues fed by the process env, the `.env` beside the
- * spec and the services' env files (read from `specDir`), and `otherEnvFiles` (a `--env-file` the run reads). What every edge that prints or serves text
- * from a container or a check passes that text through: the CLI, the API, its event stream and history.
+ * spec and the services' env files (read from `specDir`), `berth serve`'s API token beside it (apiTokenFile: a check
+ * that prints it shows `[redacted]` in `berth health` as in the API), and `otherEnvFiles` (a `--env-file` the run
+ * reads). What every edge that prints or serves text from a container or a check passes that text through: the CLI,
+ * the API, its event stream and history, the MCP server.
  */
 export function redactorFor(input: { spec?: BerthSpec; specDir?: string; env?: Record<string, string | undefined>; extra?: string[]; otherEnvFiles?: Record<string, string>[] }): Redactor {
   const envFile = input.specDir ? readDotEnv(join(input.specDir, '.env')) : {};
   const serviceEnvFiles = input.specDir ? Object.values(input.spec?.services ?? {}).flatMap((s) => (s.envFile ?? []).map((f) => readDotEnv(resolve(input.specDir!, f)))) : [];
+  const served = input.specDir ? readApiToken(input.specDir) : undefined;
+  const extra = [...(input.extra ?? []), ...(served ? [served] : [])];
   // any other file the run reads values from (--env-file) is read as the services' are: its secrets are as secret
-  const values = secretValues({ ...input, envFile, serviceEnvFiles: [...serviceEnvFiles, ...(input.otherEnvFiles ?? [])] });
+  const values = secretValues({ ...input, extra, envFile, serviceEnvFiles: [...serviceEnvFiles, ...(input.otherEnvFiles ?? [])] });
   return makeRedactor(values.filter((v) => !isOutputWord(v)));
 }

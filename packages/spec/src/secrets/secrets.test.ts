@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { BerthSpecSchema } from '../schema/spec.js';
 import { looksSecret } from './names.js';
 import { makeRedactor, MIN_SECRET_LENGTH, REDACTED, redactValue } from './redactor.js';
 import { clipText, CUT_MARK } from '../format/peer-text.js';
-import { redactorFor, secretValues } from './known-secrets.js';
+import { apiTokenFile, redactorFor, secretValues } from './known-secrets.js';
 import { checkSecretsInSpec, urlPasswords } from './in-spec.js';
 import { formatProblem, parseSpec } from '../index.js';
 
@@ -117,6 +117,21 @@ describe('secretValues', () => {
       const withFile = BerthSpecSchema.parse({ berth: 1, repo: { name: 'x' }, services: { db: { image: 'pg', envFile: 'db.env', environment: { POSTGRES_PASSWORD: '${DB_PASS_PLAIN_NAME}' } } } });
       const redact = redactorFor({ spec: withFile, specDir: dir, env: {} });
       expect(redact('only-in-dotenv-1 only-in-envfile-2 eu-central-1')).toBe(`${REDACTED} ${REDACTED} eu-central-1`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("redactorFor hides berth serve's API token from the token file beside the spec, so the CLI hides it as the API does", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-secrets-'));
+    try {
+      const token = 'uLxdUWDQ7aR2-served-token-3s';
+      const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'x' } });
+      expect(redactorFor({ spec, specDir: dir, env: {} })(`tok=${token}`)).toBe(`tok=${token}`); // no token file yet
+      mkdirSync(join(dir, '.berth'));
+      writeFileSync(apiTokenFile(dir), `${token}\n`);
+      expect(apiTokenFile(dir)).toBe(join(dir, '.berth', 'token'));
+      expect(redactorFor({ spec, specDir: dir, env: {} })(`tok=${token}`)).toBe(`tok=${REDACTED}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

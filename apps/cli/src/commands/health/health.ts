@@ -29,7 +29,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
       }),
     });
   }
-  const { deriveChecks, runChecks, worstStatus, offReason } = await import('@berth/health');
+  const { deriveChecks, runChecks, stackStatus, offReason } = await import('@berth/health');
   // Unless named, services the selection does not expect (Compose profiles off, and no devcontainer or
   // host runtime) are left out, as `docker compose up` leaves them; @berth/spec's expectedServices decides.
   const { off: offProfiles, warnings } = expectedServices(ws.spec, { env: ctx.env, ...(opts.profile?.length ? { profiles: opts.profile } : {}) });
@@ -55,7 +55,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     const results = await runChecks(targets, { signal: ctx.signal, ...(engines ? { engine: engines.source } : {}) }).finally(() => (opts.watch ? undefined : engines?.source.close()));
     progress.stop();
     if (ctx.signal.aborted) return ExitCode.Interrupted;
-    const status = worstStatus(results);
+    const status = stackStatus(results);
     code = results.every((r) => r.status === 'passing') ? ExitCode.Ok : ExitCode.Findings;
     if (ctx.json) {
       const doc = { ok: code === ExitCode.Ok, spec: ws.specFile, status, ...(off.length ? { skipped: off } : {}), checkedAt: new Date().toISOString(), checks: results };
