@@ -145,6 +145,33 @@ describe('calls that overlap, and a client that leaves', () => {
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
     expect(lines.some((l) => JSON.parse(l).id === 2)).toBe(false); // the aborted call is never answered
   });
+  it('a request reusing the id of a call in flight is refused, and that call stays cancellable and is aborted when stdin closes', async () => {
+    const marker = `berth-mcp-dup-${process.pid}`;
+    const p = project('dup', slowSpec(30, marker));
+    const child = spawn(process.execPath, [bin, 'mcp'], { cwd: p, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const send = (m: object) => child.stdin.write(`${JSON.stringify(m)}\n`);
+    const answers = () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: unknown; result?: unknown; error?: { code: number; message: string } });
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    await waitFor(() => stdout.includes('"id":1'), 20_000);
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'health', arguments: {} } });
+    await waitFor(() => running(marker), 20_000);
+    send({ jsonrpc: '2.0', id: 5, method: 'ping' });
+    await waitFor(() => answers().some((a) => a.id === 5), 10_000);
+    expect(answers().filter((a) => a.id === 5)).toEqual([
+      { jsonrpc: '2.0', id: 5, error: { code: -32600, message: 'Invalid Request: id 5 is already in use by a request in flight; use a new id for each request' } },
+    ]);
+    // the running call is still the one its id names: closing stdin aborts it and ends the server
+    const started = Date.now();
+    child.stdin.end();
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await waitFor(() => !running(marker), 5_000);
+  });
   it('SIGTERM ends it as closing stdin does: exit 0', async () => {
     const child = spawn(process.execPath, [bin, 'mcp'], { cwd: bundled, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);

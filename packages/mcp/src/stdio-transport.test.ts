@@ -90,6 +90,20 @@ describe('BerthStdioTransport', () => {
     for (const l of w.logged) expect(l).toMatch(/^refused a message: (Parse error|Invalid Request): [^\n]+$/);
   });
 
+  it('refuses a request whose id is in flight, naming it, until that request is answered or cancelled', async () => {
+    const w = await wire();
+    const inUse = (id: unknown) => ({ jsonrpc: '2.0', id, error: { code: -32600, message: `Invalid Request: id ${JSON.stringify(id)} is already in use by a request in flight; use a new id for each request` } });
+    expect(await w.send(request(5, 'tools/call') + request('5'))).toEqual([]);
+    expect(await w.send(request(5))).toEqual([inUse(5)]);
+    expect(await w.send(request('5'))).toEqual([inUse('5')]);
+    expect(w.delivered.map((m) => (m as { id: unknown }).id)).toEqual([5, '5']);
+    expect(w.logged).toEqual(['refused a message: Invalid Request: id 5 is already in use by a request in flight; use a new id for each request', 'refused a message: Invalid Request: id "5" is already in use by a request in flight; use a new id for each request']);
+    await w.transport.send({ jsonrpc: '2.0', id: 5, result: {} });
+    await w.send(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: '5' } })}\n`);
+    expect(await w.send(request(5) + request('5'))).toEqual([]);
+    expect(w.delivered.map((m) => (m as { id?: unknown }).id)).toEqual([5, '5', undefined, 5, '5']);
+  });
+
   it('never answers a response, even a broken one: it only says so', async () => {
     const w = await wire();
     expect(await w.send('{"jsonrpc":"1.0","id":3,"result":{}}\n')).toEqual([]);

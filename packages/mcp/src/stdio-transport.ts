@@ -32,6 +32,9 @@ export interface StdioTransportOptions {
  *   connection and paused stdin, so nothing was answered again and the server never ended;
  * - a line that is not JSON is answered -32700; a batch, or a message that is not JSON-RPC 2.0, -32600 with the
  *   id when one can be read; the SDK's dropped them unanswered and logged zod's issue list.
+ * - a request whose id is that of a request still in flight is answered -32600 and not dispatched: the SDK keeps
+ *   each call's abort controller by id, so the second would take the first's over, and the first could then be
+ *   neither cancelled nor aborted when the connection ends (its processes outliving the server).
  * `closed` resolves when the connection is over, whatever ended it: stdin's end, a broken stdout, `close()`.
  */
 export class BerthStdioTransport implements Transport {
@@ -46,6 +49,8 @@ export class BerthStdioTransport implements Transport {
   /** The line being skipped for its length: its first and last bytes, where its id may be. */
   private skipped: { head: Buffer; tail: Buffer } | undefined;
   private readonly max: number;
+  /** The ids of the client's requests not answered yet (as JSON: 5 and "5" are two ids). */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly stdin: Readable = process.stdin,
@@ -67,6 +72,7 @@ export class BerthStdioTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.ended) return Promise.reject(new Error('the stdio connection is closed'));
+    if ('id' in message && ('result' in message || 'error' in message)) this.inFlight.delete(JSON.stringify(message.id));
     return this.write(message);
   }
 
@@ -80,6 +86,7 @@ export class BerthStdioTransport implements Transport {
     this.stdin.pause();
     this.pending = [];
     this.skipped = undefined;
+    this.inFlight.clear();
     this.onclose?.();
     this.markClosed();
   }
@@ -153,7 +160,20 @@ export class BerthStdioTransport implements Transport {
       else this.refuse(isObject(value) && isId(value.id) ? value.id : null, ProtocolErrorCode.InvalidRequest, `Invalid Request: ${reason}`);
       return;
     }
+    if ('method' in message && 'id' in message) {
+      const id = JSON.stringify(message.id);
+      if (this.inFlight.has(id)) {
+        this.refuse(message.id, ProtocolErrorCode.InvalidRequest, `Invalid Request: id ${id} is already in use by a request in flight; use a new id for each request`);
+        return;
+      }
+      this.inFlight.add(id);
+    }
     this.onmessage?.(message);
+    // A cancelled request is never answered: its id is free again (the SDK has aborted it, and drops only its own controller).
+    if ('method' in message && !('id' in message) && message.method === 'notifications/cancelled') {
+      const params = message.params as { requestId?: unknown } | undefined;
+      if (isId(params?.requestId)) this.inFlight.delete(JSON.stringify(params.requestId));
+    }
   }
 
   private refuse(id: Id, code: number, message: string): void {
