@@ -302,6 +302,25 @@ describe('.mcp.json and the MCP health check', () => {
     expect(r.stderr).toMatch(/^\.mcp\.json:4:\d+: not valid JSON: /);
     expect(readFileSync(join(p, '.mcp.json'), 'utf8')).toBe(text);
   });
+
+  it('a broken .mcp.json is one line at its own line:col (not the end of the file), and a byte order mark is read past and kept', async () => {
+    const text = '{\n  "mcpServers": {\n    "a": {"command": x}\n  }\n}\n';
+    const p = project('register-x', 'berth: 1\nrepo: { name: mcp-register-x }\n', { '.mcp.json': text });
+    const r = await runBerth(['mcp', '--register'], p);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('.mcp.json:3:22: not valid JSON: expected a value, found "x"\n');
+    expect(readFileSync(join(p, '.mcp.json'), 'utf8')).toBe(text);
+    // the documented PATH form with an env, in a file with a BOM and CRLF: already registered, left as it is
+    const mine = '\uFEFF{\r\n  "mcpServers": { "berth": { "command": "berth", "args": ["mcp"], "env": { "BERTH_LOCK_TIMEOUT": "30" } } }\r\n}\r\n';
+    writeFileSync(join(p, '.mcp.json'), mine);
+    expect((await runBerth(['mcp', '--register'], p)).stdout).toBe('berth is already registered in .mcp.json\n');
+    expect(readFileSync(join(p, '.mcp.json'), 'utf8')).toBe(mine);
+    const write = await runBerth(['--json', 'mcp', '--register', '--allow-write'], p);
+    expect(JSON.parse(write.stdout)).toMatchObject({ action: 'updated', entry: { command: 'berth', args: ['mcp', '--allow-write'], env: { BERTH_LOCK_TIMEOUT: '30' } } });
+    const after = readFileSync(join(p, '.mcp.json'), 'utf8');
+    expect(after.startsWith('\uFEFF{\r\n')).toBe(true);
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+  });
 });
 
 async function waitFor(condition: () => boolean, ms: number): Promise<void> {
