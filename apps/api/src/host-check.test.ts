@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedHosts, hostOf } from './host-check.js';
+import { allowedHosts, foreignOrigin, hostOf } from './host-check.js';
 
 describe('hostOf', () => {
   it('takes the name out of a Host header: no port, no brackets, lower case', () => {
@@ -24,5 +24,20 @@ describe('allowedHosts', () => {
     const all = allowedHosts('0.0.0.0', machine);
     expect([...all].sort()).toEqual(['0.0.0.0', '127.0.0.1', '::1', '10.0.0.5', 'fe80::1', 'localhost', 'workstation'].sort());
     expect(allowedHosts('::', machine).has('evil.example')).toBe(false);
+  });
+});
+
+describe('foreignOrigin', () => {
+  const allowed = allowedHosts(undefined, { addresses: [], name: 'x' });
+  it("takes no Origin (not a browser) and berth's own: a name it answers as, at the port the request came in on", () => {
+    for (const origin of [undefined, 'http://127.0.0.1:7420', 'http://localhost:7420', 'http://LOCALHOST:7420', 'http://[::1]:7420']) expect(foreignOrigin(origin, allowed, 7420), origin).toBeUndefined();
+  });
+  it('refuses any other in one line: another host, another port, another scheme, "null", garbage', () => {
+    for (const origin of ['http://evil.example', 'http://evil.example:7420', 'http://localhost:7421', 'http://127.0.0.1', 'file://localhost:7420', 'null', 'not a url']) {
+      const body = foreignOrigin(origin, allowed, 7420);
+      expect(body, origin).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      expect(body!.message).not.toContain('\n');
+    }
+    expect(foreignOrigin('http://evil.example', allowed, 7420)!.message).toBe('berth serve does not take this route from pages of "http://evil.example": only from its own origin, or from a client that is not a browser');
   });
 });

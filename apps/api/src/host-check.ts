@@ -1,5 +1,5 @@
 import { networkInterfaces, hostname } from 'node:os';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 const WILDCARD = new Set(['0.0.0.0', '::', '']);
@@ -48,4 +48,32 @@ export function installHostCheck(app: FastifyInstance, allowed: () => Set<string
     if (!body) return done();
     void reply.code(421).send(body);
   });
+}
+
+/**
+ * The 403 body for a browser page of another origin (DNS rebinding, a page that got the token): the `Origin` header
+ * must name berth as the Host check allows it (loopback, what --host names) at the port the request came in on.
+ * No Origin (a client that is not a browser) is fine; undefined when the request may go on. MCP's streamable HTTP
+ * requires this of `/mcp` ("Servers MUST validate the Origin header").
+ */
+export function foreignOrigin(origin: string | undefined, allowed: Set<string>, port: number | undefined): { statusCode: 403; error: string; message: string } | undefined {
+  if (origin === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    url = undefined;
+  }
+  const host = url && (url.protocol === 'http:' || url.protocol === 'https:') ? hostOf(url.host) : undefined;
+  const at = url?.port ? Number(url.port) : url?.protocol === 'https:' ? 443 : 80;
+  if (host !== undefined && allowed.has(host) && at === port) return undefined;
+  return { statusCode: 403, error: 'Forbidden', message: `berth serve does not take this route from pages of ${JSON.stringify(origin.slice(0, 200))}: only from its own origin, or from a client that is not a browser` };
+}
+
+/** The onRequest hook of a route only berth's own pages and non-browser clients may call: 403 for another Origin. */
+export function requireOwnOrigin(allowed: () => Set<string>) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const body = foreignOrigin(req.headers.origin, allowed(), req.socket.localPort);
+    if (body) return reply.code(403).send(body);
+  };
 }

@@ -124,7 +124,7 @@ export async function createServer(options: ServerOptions): Promise<BerthServer>
   registerSystemRoutes(app, runtime);
   registerReadRoutes(app, runtime);
   registerWriteRoutes(app, runtime, options.token);
-  if (options.mcp) registerMcpRoutes(app, options.mcp, options.token);
+  if (options.mcp) registerMcpRoutes(app, options.mcp, options.token, () => hosts);
   await registerStaticRoutes(app, options.uiDir);
 
   // Streams never end by themselves: end them first so close() does not wait on them.

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BerthHost, BerthMcpHttpHandler } from '@berth/mcp';
 import { requireBearer } from '../auth.js';
+import { requireOwnOrigin } from '../host-check.js';
 
 /** What `/mcp` serves: berth run by a host the caller provides (the CLI's, in `berth serve`; the API cannot import the CLI). */
 export interface McpRouteOptions {
@@ -23,10 +24,11 @@ function webRequest(req: FastifyRequest, res: ServerResponse): Request {
 }
 
 /**
- * MCP over streamable HTTP at `/mcp`, behind the same bearer token as the write routes. The MCP server (and its SDK)
+ * MCP over streamable HTTP at `/mcp`, behind the same bearer token as the write routes, for berth's own origin
+ * and clients that are not browsers (another Origin is 403). The MCP server (and its SDK)
  * loads on the first authorised request; both protocol eras are served (see @berth/mcp's http.ts for what each gets).
  */
-export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions, token: string): void {
+export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions, token: string, hosts: () => Set<string>): void {
   let handler: Promise<BerthMcpHttpHandler> | undefined;
   // the token guards this route, and no answer of it may carry the token (a check that prints its file)
   const load = () => (handler ??= import('@berth/mcp').then((m) => m.createBerthMcpHttpHandler({ ...options, secrets: [token], log: (line) => process.stderr.write(`${line}\n`) })));
@@ -40,7 +42,8 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
     // No automatic HEAD: fastify's would take Buffer.byteLength of the handler's Fetch Response, a TypeError (500).
     // MCP has no HEAD: 404, as for PUT.
     exposeHeadRoute: false,
-    onRequest: requireBearer(token),
+    // A browser page of another origin is refused before the token is looked at (MCP: servers MUST validate Origin).
+    onRequest: [requireOwnOrigin(hosts), requireBearer(token)],
     schema: { tags: ['mcp'], summary: 'Model Context Protocol (streamable HTTP): berth\'s tools and resources for coding agents', security: [{ bearer: [] }] },
     handler: async (req, reply) => {
       const mcp = await load();
