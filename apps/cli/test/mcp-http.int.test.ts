@@ -122,6 +122,41 @@ describe('berth serve: /mcp', () => {
     });
   });
 
+  it('refuses a browser page of another origin (403, one line), announces only what it does, and takes batches only where the version has them', async () => {
+    const code = await serving([], async (url) => {
+      const auth = { authorization: `Bearer ${token}` };
+      const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+      // Origin: none and berth's own are served; another is 403 in the API's error shape
+      const port = new URL(url).port;
+      for (const origin of [undefined, `http://127.0.0.1:${port}`, `http://localhost:${port}`]) expect((await post(url, init, { ...auth, ...(origin ? { origin } : {}) })).status, origin).toBe(200);
+      for (const origin of ['http://evil.example', `http://evil.example:${port}`, 'http://localhost:1', 'null']) {
+        const r = await post(url, init, { ...auth, origin });
+        expect(r.status, origin).toBe(403);
+        const body = (await r.json()) as { statusCode: number; error: string; message: string };
+        expect(body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+        expect(body.message).not.toContain('\n');
+        expect(body.message).not.toContain(token);
+      }
+      // capabilities: no tool list changes, and no subscriptions for a stateless 2025 client
+      const client = await connect(url);
+      expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: false }, resources: { subscribe: false, listChanged: false } });
+      await expect(client.subscribeResource({ uri: 'berth://spec' })).rejects.toThrow(/Method not found/);
+      await client.close();
+      // batches: refused where the version has none (as over stdio), served for 2025-03-26, whose two requests may not share an id
+      const batch = [{ jsonrpc: '2.0', id: 2, method: 'ping' }];
+      for (const version of ['2025-11-25', '2025-06-18']) {
+        const r = await post(url, batch, { ...auth, 'mcp-protocol-version': version });
+        expect(r.status).toBe(400);
+        expect(await r.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid Request: batches are not supported in protocol version ${version}; send one message per request` } });
+      }
+      expect((await post(url, batch, { ...auth, 'mcp-protocol-version': '2025-03-26' })).status).toBe(200);
+      const twice = await post(url, [...batch, ...batch], { ...auth, 'mcp-protocol-version': '2025-03-26' });
+      expect(twice.status).toBe(400);
+      expect(((await twice.json()) as { error: { message: string } }).error.message).toBe('Invalid Request: id 2 is used by two requests of the batch; use a new id for each request');
+    });
+    expect(code).toBe(0);
+  });
+
   it('--mcp-allow-write adds the write tools there too', async () => {
     await serving(['--mcp-allow-write'], async (url) => {
       const client = await connect(url);

@@ -63,6 +63,15 @@ describe('BerthMcp: what a client gets wrong, and what berth cannot serve', () =
     }
   });
 
+  it('announces only what it does: a tool list that never changes, subscriptions where updates reach the client', async () => {
+    const s = await connect(host(spec));
+    try {
+      expect(s.client.getServerCapabilities()).toMatchObject({ tools: { listChanged: false }, resources: { subscribe: true, listChanged: false } });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('resources/subscribe takes only berth\'s own URIs: any other is "not found"', async () => {
     const s = await connect(host(spec));
     try {

@@ -95,9 +95,12 @@ export class BerthMcp {
 
   /** A server instance with every tool and resource, for one connection (stdio) or one request (HTTP). */
   createServer(context: Pick<McpRequestContext, 'era'>, options: { inBandUpdates: boolean } = { inBandUpdates: true }): McpServer {
+    // Announce only what happens: the tool list never changes (the SDK would say listChanged: true), and a
+    // 2025-era client served without in-band updates (stateless HTTP) could subscribe but never hear an update.
+    const subscribe = options.inBandUpdates || context.era === 'modern';
     const server = new BerthServer(
       { name: 'berth', title: 'berth', version: this.options.version },
-      { capabilities: { resources: { subscribe: true, listChanged: false } }, instructions: INSTRUCTIONS },
+      { capabilities: { tools: { listChanged: false }, resources: { subscribe, listChanged: false } }, instructions: INSTRUCTIONS },
     );
     for (const tool of this.tools) this.registerTool(server, tool);
     for (const resource of RESOURCES) {
@@ -115,16 +118,7 @@ export class BerthMcp {
     // subscriptions/listen stream and the SDK's entry filters delivery itself. Only berth's own URIs can be
     // subscribed to, so the set holds five at most, and a client hears at once that another URI is none of them.
     const subscribed = new Set<string>();
-    server.server.setRequestHandler('resources/subscribe', (request) => {
-      if (!isResourceUri(request.params.uri)) throw new ResourceNotFoundError(request.params.uri);
-      subscribed.add(request.params.uri);
-      this.watchFiles();
-      return {};
-    });
-    server.server.setRequestHandler('resources/unsubscribe', (request) => {
-      subscribed.delete(request.params.uri);
-      return {};
-    });
+    if (subscribe) this.handleSubscriptions(server, subscribed);
     if (options.inBandUpdates) {
       this.watchFiles(WATCH_DELAY_MS);
       const stop = this.onResourceUpdated((uri) => {
@@ -138,6 +132,20 @@ export class BerthMcp {
       };
     }
     return server;
+  }
+
+  /** resources/subscribe and unsubscribe, for a server that announces subscriptions: berth's own URIs only. */
+  private handleSubscriptions(server: McpServer, subscribed: Set<string>): void {
+    server.server.setRequestHandler('resources/subscribe', (request) => {
+      if (!isResourceUri(request.params.uri)) throw new ResourceNotFoundError(request.params.uri);
+      subscribed.add(request.params.uri);
+      this.watchFiles();
+      return {};
+    });
+    server.server.setRequestHandler('resources/unsubscribe', (request) => {
+      subscribed.delete(request.params.uri);
+      return {};
+    });
   }
 
   private registerTool(server: McpServer, tool: BerthTool): void {

@@ -1,4 +1,5 @@
 import { createMcpHandler } from '@modelcontextprotocol/server';
+import { batchRefusal, repeatedId } from './batch.js';
 import { BerthMcp, type BerthMcpOptions } from './berth-mcp.js';
 import { oneLine } from './one-line.js';
 
@@ -23,11 +24,29 @@ export function createBerthMcpHttpHandler(options: BerthMcpOptions): BerthMcpHtt
   const stop = mcp.onResourceUpdated((uri) => handler.notify.resourceUpdated(uri));
   mcp.watchFiles();
   return {
-    fetch: (request, o) => handler.fetch(request, o?.parsedBody === undefined ? undefined : { parsedBody: o.parsedBody }),
+    fetch: (request, o) => {
+      const refused = Array.isArray(o?.parsedBody) ? batchProblem(request, o.parsedBody) : undefined;
+      if (refused) {
+        options.log?.(`berth mcp (http): refused a message: ${refused}`);
+        return Promise.resolve(Response.json({ jsonrpc: '2.0', error: { code: -32600, message: refused }, id: null }, { status: 400 }));
+      }
+      return handler.fetch(request, o?.parsedBody === undefined ? undefined : { parsedBody: o.parsedBody });
+    },
     close: async () => {
       stop();
       mcp.close();
       await handler.close();
     },
   };
+}
+
+/**
+ * Why a batch POST is refused: its protocol version has no batches (as over stdio), or two of its requests share
+ * an id. A request without `MCP-Protocol-Version` is 2025-03-26's, as the spec says a server assumes.
+ */
+function batchProblem(request: Request, batch: unknown[]): string | undefined {
+  const refused = batchRefusal(request.headers.get('mcp-protocol-version') ?? '2025-03-26', 'request');
+  if (refused) return refused;
+  const id = repeatedId(batch);
+  return id === undefined ? undefined : `Invalid Request: id ${id} is used by two requests of the batch; use a new id for each request`;
 }

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { ProtocolErrorCode, STDIO_DEFAULT_MAX_BUFFER_SIZE, parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import { batchRefusal } from './batch.js';
 import { oneLine } from './one-line.js';
 import { sizeText } from './regular-file.js';
 
@@ -147,7 +148,7 @@ export class BerthStdioTransport implements Transport {
       return;
     }
     if (Array.isArray(value)) {
-      this.refuse(null, ProtocolErrorCode.InvalidRequest, 'Invalid Request: batches are not supported; send one message per line');
+      this.refuse(null, ProtocolErrorCode.InvalidRequest, batchRefusal(null, 'line')!);
       return;
     }
     let message: JSONRPCMessage;
