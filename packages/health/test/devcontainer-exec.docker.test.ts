@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, type Engine } from '@berth/docker';
 import { dockerAvailable, dockerSkipReason, ensureTestImage, TEST_IMAGE, uniqueProject } from '@berth/docker/testing';
-import { runCheck } from '../src/index.js';
+import { BerthSpecSchema } from '@berth/spec';
+import { deriveChecks, runCheck } from '../src/index.js';
 import { target } from './loopback.js';
 
 const available = dockerAvailable();
@@ -50,6 +51,35 @@ describe.skipIf(!available)(`exec checks in the devcontainer, found by its label
     expect([r.status, r.reason]).toEqual(['passing', `cat in ${name}-main exited 0 and printed "main"`]);
     const gpu = await runCheck(exec('.devcontainer/gpu/devcontainer.json', ['cat', '/tmp/which'], { stdoutEquals: 'gpu' }), { engine });
     expect(gpu.status).toBe('passing');
+  });
+
+  // The spec as `berth health` derives it: a service's and a connection's `in: devcontainer` find the devcontainer the
+  // spec names (`devcontainer.config`), as the devcontainer's own checks do; a devcontainer-only service's exec runs there.
+  const derived = (config: string) =>
+    deriveChecks(
+      BerthSpecSchema.parse({
+        berth: 1,
+        repo: { name: 'dcfix' },
+        services: {
+          trainer: {
+            runtime: { kind: 'devcontainer', command: 'python train.py' },
+            checks: [
+              { type: 'exec', name: 'in', in: 'devcontainer', argv: ['cat', '/tmp/which'] },
+              { type: 'exec', name: 'bare', argv: ['cat', '/tmp/which'] },
+            ],
+          },
+        },
+        connections: { warehouse: { protocol: 'postgres', host: 'localhost', port: 5432, checks: [{ type: 'exec', in: 'devcontainer', argv: ['cat', '/tmp/which'] }] } },
+        devcontainer: { config, image: TEST_IMAGE, checks: [{ type: 'exec', argv: ['cat', '/tmp/which'] }] },
+      }),
+      { baseDir: workspace, env: {} },
+    );
+
+  it('runs every subject\'s in: devcontainer check, and a devcontainer-only service\'s, in the container of devcontainer.config', async () => {
+    for (const [config, marker] of [['.devcontainer/gpu/devcontainer.json', 'gpu'], ['.devcontainer/devcontainer.json', 'main']] as const) {
+      const results = await Promise.all(derived(config).map((t) => runCheck(t, { engine })));
+      expect(results.map((r) => [r.status, r.reason])).toEqual(Array(4).fill(['passing', `cat in ${name}-${marker} exited 0`]));
+    }
   });
 
   it('is critical, saying how to open it, when no container carries the labels', async () => {
