@@ -89,6 +89,8 @@ describe.skipIf(!available)(`exec checks in the devcontainer, found by its label
       target({ type: 'exec', in: 'devcontainer', argv: ['true'] }, { baseDir: join(workspace, 'elsewhere'), context: { devcontainer: { image: TEST_IMAGE } } }),
       { engine },
     );
-    expect(other.reason).toBe(`no container labelled devcontainer.local_folder=${join(workspace, 'elsewhere')}: the devcontainer has not been opened (Dev Containers: Reopen in Container, or devcontainer up)`);
+    expect(other.reason).toBe(
+      `no container labelled devcontainer.local_folder=${join(workspace, 'elsewhere')} and devcontainer.config_file=${join(workspace, 'elsewhere/.devcontainer/devcontainer.json')} (compared through symlinks too): the devcontainer has not been opened (Dev Containers: Reopen in Container, or devcontainer up)`,
+    );
   });
 });
