@@ -33,9 +33,7 @@ export async function runGpuCheck(ctx: AttemptContext): Promise<Verdict> {
   const check = ctx.target.check as GpuCheck;
   const gpu = await loadGpu();
   if (!gpu) return { status: 'unknown', reason: 'GPU detection not available (@berth/gpu not available)' };
-  // every subject carries the spec's devcontainer (for its `in: devcontainer` execs); a GPU check judges against it only as the devcontainer's own
-  const own = ctx.target.subject.kind === 'devcontainer' ? ctx.target.context?.devcontainer : undefined;
-  const devcontainer = own ?? (ctx.target.context?.image ? ({ image: ctx.target.context.image } as Devcontainer) : undefined);
+  const devcontainer = ctx.target.context?.devcontainer ?? (ctx.target.context?.image ? ({ image: ctx.target.context.image } as Devcontainer) : undefined);
   const report = await gpu.gpuReport(devcontainer ? ({ devcontainer } as BerthSpec) : undefined, {
     detection: await detectWithin(gpu, ctx),
     minCount: check.minCount,
