@@ -240,9 +240,9 @@ describe('the bundled example', () => {
     expect(v.stdout).toContain('examples/semops-data/berth.yaml:70:9: warning: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez');
   });
 
-  it("the page's GPU check finds the devcontainer by its labels", () => {
+  it("the page's GPU check runs in the devcontainer as the Dev Containers CLI does, by its labels", () => {
     const page = berth(['docs', '--spec', join(root, 'examples/semops-data/berth.yaml')], root).stdout;
-    expect(page).toContain('docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD")" python -c "import torch; print(torch.cuda.is_available())"');
+    expect(page).toContain('devcontainer exec --workspace-folder . python -c "import torch; print(torch.cuda.is_available())"');
     expect(page).not.toContain('semops-data-devcontainer');
   });
 });

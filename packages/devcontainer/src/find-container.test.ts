@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { devcontainerLocation, findDevcontainer, pickDevcontainer, workspaceFolderOf, type ListedContainer } from './find-container.js';
 
@@ -39,9 +42,36 @@ describe('finding the devcontainer by its labels', () => {
       return [c('abc', 'running', config(where.configFile))];
     };
     expect(await findDevcontainer(list, where)).toMatchObject({ name: 'abc-name', container: { Id: 'abc' } });
-    expect(asked).toEqual([['devcontainer.local_folder=/work/semops-data']]);
+    // every container carrying the label: its path is compared here, as written and through symlinks
+    expect(asked).toEqual([['devcontainer.local_folder']]);
     expect(await findDevcontainer(async () => [], where)).toEqual({
-      missing: 'no container labelled devcontainer.local_folder=/work/semops-data: the devcontainer has not been opened (Dev Containers: Reopen in Container, or devcontainer up)',
+      missing:
+        'no container labelled devcontainer.local_folder=/work/semops-data and devcontainer.config_file=/work/semops-data/.devcontainer/devcontainer.json (compared through symlinks too): the devcontainer has not been opened (Dev Containers: Reopen in Container, or devcontainer up)',
     });
+  });
+
+  it('names the container open for another configuration of the folder, rather than saying none carries the folder label', async () => {
+    const found = await findDevcontainer(async () => [c('gpu', 'running', config('/work/semops-data/.devcontainer/gpu/devcontainer.json')), c('x', 'running', { 'devcontainer.local_folder': '/work/x' })], where);
+    expect(found).toEqual({ missing: expect.stringMatching(/has not been opened \(Dev Containers: Reopen in Container, or devcontainer up\); gpu-name is open for another configuration \(\/work\/semops-data\/\.devcontainer\/gpu\/devcontainer\.json\)$/) });
+  });
+
+  it('finds it through a symlinked checkout, whichever spelling the label and berth each have', async () => {
+    const real = mkdtempSync(join(tmpdir(), 'dcfix-real-'));
+    const link = `${real}-link`;
+    symlinkSync(real, link);
+    try {
+      mkdirSync(join(real, '.devcontainer'));
+      writeFileSync(join(real, '.devcontainer/devcontainer.json'), '{}');
+      const labelled = (folder: string) => async () => [c('dc', 'running', { 'devcontainer.local_folder': folder, 'devcontainer.config_file': join(folder, '.devcontainer/devcontainer.json') })];
+      for (const [label, berth] of [[link, real], [real, link], [link, link], [real, real]]) {
+        expect([label, berth, await findDevcontainer(labelled(label!), devcontainerLocation(berth!))]).toEqual([label, berth, expect.objectContaining({ name: 'dc-name' })]);
+      }
+      // a config not on disk (yet) is still compared through its folder's symlinks
+      const gpu = devcontainerLocation(link, '.devcontainer/gpu/devcontainer.json');
+      expect(await findDevcontainer(async () => [c('g', 'running', { 'devcontainer.local_folder': real, 'devcontainer.config_file': join(real, '.devcontainer/gpu/devcontainer.json') })], gpu)).toMatchObject({ name: 'g-name' });
+    } finally {
+      rmSync(link);
+      rmSync(real, { recursive: true, force: true });
+    }
   });
 });

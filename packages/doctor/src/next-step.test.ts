@@ -58,11 +58,29 @@ describe('nextStep', () => {
   });
 });
 
+describe("the devcontainer's next step", () => {
+  it('a devcontainer that exists but is stopped: start it, as when none was opened', () => {
+    const start = 'start the devcontainer (Dev Containers: Reopen in Container, or devcontainer up)';
+    for (const state of ['exited', 'paused', 'created']) expect(nextStep(result('devcontainer', 'devcontainer', 'exec', `container vsc-semops-1 is ${state}`), spec)).toBe(start);
+    expect(nextStep(result('devcontainer', 'devcontainer', 'exec', 'no container labelled devcontainer.local_folder=/w and devcontainer.config_file=/w/.devcontainer/devcontainer.json: the devcontainer has not been opened'), spec)).toBe(start);
+    expect(nextStep(result('devcontainer', 'devcontainer', 'exec', 'python in vsc-semops-1 exited 1, expected 0'), spec)).toBe("open a shell in the devcontainer and run the check's command to see why");
+  });
+});
+
 describe('heldByRightService', () => {
   it('a container of the service in this project, or a process running the service\'s program', () => {
     expect(heldByRightService(spec, 'semops-data', ['mlflow', 'marquez'], { port: 5000, protocol: 'tcp', kind: 'container', project: 'semops-data', service: 'marquez' })).toBe('marquez');
     expect(heldByRightService(spec, 'semops-data', ['marquez'], { port: 5000, protocol: 'tcp', kind: 'container', project: 'other-repo', service: 'marquez' })).toBeUndefined();
     expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, protocol: 'tcp', kind: 'process', pid: 7, command: '/opt/venv/bin/python /opt/venv/bin/mlflow ui --port 5000' })).toBe('mlflow');
     expect(heldByRightService(spec, undefined, ['mlflow'], { port: 5000, protocol: 'tcp', kind: 'process', pid: 7, command: 'python3 -m http.server 5000' })).toBeUndefined();
+  });
+
+  it("the spec's devcontainer holding the port of a service that runs in it is that service; another folder's is not", () => {
+    const here = { folder: '/work/semops-data' };
+    const dc = (folder: string) => ({ port: 8888, protocol: 'tcp' as const, kind: 'container' as const, container: 'vsc-semops-data-1', devcontainerFolder: folder });
+    expect(heldByRightService(spec, 'semops-data', ['jupyter'], dc('/work/semops-data'), here)).toBe('jupyter');
+    expect(heldByRightService(spec, 'semops-data', ['jupyter'], dc('/work/other-checkout'), here)).toBeUndefined();
+    // a Compose-only service's port held by the devcontainer is held by something else
+    expect(heldByRightService(spec, 'semops-data', ['marquez'], { ...dc('/work/semops-data'), port: 5000 }, here)).toBeUndefined();
   });
 });

@@ -27,7 +27,7 @@ export function nextStep(result: CheckResult, spec: BerthSpec): string | undefin
   }
   if (subject.kind === 'devcontainer') {
     if (hint) return hint;
-    if (result.type === 'exec' && /no container|not running/.test(reason)) return 'start the devcontainer (Dev Containers: Reopen in Container, or devcontainer up)';
+    if (result.type === 'exec' && /no container|not running|^container \S+ is (exited|paused|created|dead|restarting)$/.test(reason)) return 'start the devcontainer (Dev Containers: Reopen in Container, or devcontainer up)';
     if (result.type === 'exec') return 'open a shell in the devcontainer and run the check\'s command to see why';
     if (result.type === 'gpu') return 'install the NVIDIA driver and the NVIDIA Container Toolkit on the host';
     return undefined;

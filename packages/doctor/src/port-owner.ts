@@ -1,12 +1,23 @@
 import type { PortHolder } from '@berth/docker/runtime';
 import type { BerthSpec } from '@berth/spec';
 
+/** Where the spec's devcontainer is, for a port it holds: its workspace folder, and how a label's path is compared with it. */
+export interface DevcontainerHere {
+  folder: string;
+  same?: (a: string, b: string) => boolean;
+}
+
 /**
  * Whether a holder is one of the services the spec puts on that port: a container of that service
- * (in this project, when the label says), or a host process whose command names the service or
- * the program its runtime runs (`mlflow ui ...` for mlflow). Pure.
+ * (in this project, when the label says), the spec's devcontainer (labelled with its workspace folder) for a
+ * service that runs in it, or a host process whose command names the service or the program its runtime runs
+ * (`mlflow ui ...` for mlflow). Pure.
  */
-export function heldByRightService(spec: BerthSpec, project: string | undefined, services: string[], holder: PortHolder): string | undefined {
+export function heldByRightService(spec: BerthSpec, project: string | undefined, services: string[], holder: PortHolder, devcontainer?: DevcontainerHere): string | undefined {
+  if (holder.kind === 'container' && holder.devcontainerFolder !== undefined) {
+    if (!devcontainer || !(devcontainer.same ?? ((a, b) => a === b))(holder.devcontainerFolder, devcontainer.folder)) return undefined;
+    return services.find((s) => spec.services[s]?.runtime?.some((r) => r.kind === 'devcontainer'));
+  }
   if (holder.kind === 'container') {
     if (project && holder.project && holder.project !== project) return undefined;
     return services.find((s) => s === holder.service);

@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { describeHolder, findPortHolders, projectName, specEnginePlaces, type Engine, type PortHolder } from '@berth/docker/runtime';
-import { analyzePorts, serviceEngine, type PortBindingInfo } from '@berth/spec';
+import { realpathSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { analyzePorts, devcontainerPlace, serviceEngine, type PortBindingInfo } from '@berth/spec';
 import { sectionOf, unavailableSection, problemStatus, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
 import { heldByRightService } from './port-owner.js';
 import { engineCallBound } from './engine-section.js';
@@ -26,6 +28,16 @@ function portsOf(b: PortBindingInfo): number[] {
   if (b.to - b.from < MAX_RANGE) return Array.from({ length: b.to - b.from + 1 }, (_, i) => b.from + i);
   return [b.from, b.to];
 }
+
+/** The same folder, as written or through symlinks (the Dev Containers CLI labels the path it was given). */
+const sameRealPath = (a: string, b: string) => {
+  if (a === b) return true;
+  try {
+    return realpathSync.native(a) === realpathSync.native(b);
+  } catch {
+    return false;
+  }
+};
 
 /** The spec's host ports: free, held by the service the spec puts there, or held by something else (and what). */
 export async function portsSection(input: DoctorInput, engine: Promise<Engine | undefined>): Promise<DoctorSection> {
@@ -77,6 +89,8 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
     holders = await findPortHolders(api, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
   }
   const project = projectName(input.spec, input.env as NodeJS.ProcessEnv);
+  // the spec's devcontainer holds the ports of the services that run in it: its workspace folder, as the labels say it
+  const devcontainer = input.spec.devcontainer ? { folder: resolvePath(input.baseDir, devcontainerPlace(input.spec.devcontainer.config).workspace || '.'), same: sameRealPath } : undefined;
   let right = 0;
   for (const port of held) {
     const bindings = byPort.get(port)!;
@@ -88,7 +102,7 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
       findings.push({ status: 'warning', subject: label, message: `${label} is in use, by something berth could not identify`, next: `see who holds it: ss -ltnp 'sport = :${port}'` });
       continue;
     }
-    const owner = heldByRightService(input.spec, project, services, holder);
+    const owner = heldByRightService(input.spec, project, services, holder, devcontainer);
     if (owner) {
       right++;
       findings.push({ status: 'passing', subject: label, message: `${label} is held by ${owner}: ${describeHolder(holder)}` });

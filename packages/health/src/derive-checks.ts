@@ -54,10 +54,13 @@ export function deriveChecks(spec: BerthSpec, options: DeriveChecksOptions = {})
   const addresses = options.addresses ?? specEngineAddresses(spec, (options.env ?? process.env) as NodeJS.ProcessEnv);
   for (const { subject, checks, engine } of specChecks(spec, { addresses })) {
     if (wanted && !wanted.has(subject.id)) continue;
+    // Every subject carries the spec's devcontainer: an `in: devcontainer` check, whoever's it is, finds the one container
+    // the spec names (its `config`), by the one rule the devcontainer's own checks use (exec-check's findDevcontainer).
+    const devcontainer = spec.devcontainer ? { devcontainer: spec.devcontainer } : {};
     if (subject.kind === 'service') {
-      add(subject, checks, { project, ...(engine ? { engine } : {}) });
-    } else if (subject.kind === 'devcontainer' && spec.devcontainer) add(subject, checks, { image: spec.devcontainer.image, devcontainer: spec.devcontainer });
-    else add(subject, checks);
+      add(subject, checks, { project, ...(engine ? { engine } : {}), ...devcontainer });
+    } else if (subject.kind === 'devcontainer' && spec.devcontainer) add(subject, checks, { image: spec.devcontainer.image, ...devcontainer });
+    else add(subject, checks, spec.devcontainer ? devcontainer : undefined);
   }
   return targets;
 }

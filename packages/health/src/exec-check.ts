@@ -2,7 +2,8 @@ import type { ExecCheck } from '@berth/spec';
 import { MAX_OUTPUT_BYTES } from './bounded-process.js';
 import { judgeCommandOutput } from './command-expect.js';
 import { findServiceContainer } from './container-check.js';
-import { formatDuration } from '@berth/spec';
+import { formatDuration, makeRedactor, secretValues } from '@berth/spec';
+type ExecResult = { exitCode?: number; stdout?: string; stderr?: string };
 import { resolveEngine, withEngineCalls } from './engine.js';
 import type { AttemptContext, Verdict } from './types.js';
 
@@ -16,7 +17,8 @@ export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
   if (!exec) return { status: 'unknown', reason: `the engine at ${got.engine.endpoint} is reached through a client that cannot exec` };
   return withEngineCalls(ctx, async () => {
     let id = check.container;
-    if (!id && check.in === 'devcontainer') {
+    const inDevcontainer = !id && check.in === 'devcontainer';
+    if (inDevcontainer) {
       // The editor names the devcontainer itself: find it by the labels the Dev Containers CLI gives it.
       const { devcontainerLocation, findDevcontainer } = await import('@berth/devcontainer');
       const where = devcontainerLocation(ctx.target.baseDir ?? process.cwd(), ctx.target.context?.devcontainer?.config);
@@ -30,21 +32,60 @@ export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
       if (!found) return { status: 'critical', reason: `no container for ${service}; it has not been started (berth up)` };
       id = found.Names?.[0]?.replace(/^\//, '') ?? found.Id;
     }
-    const state = await api
+    const inspected = await api
       .getContainer(id)
       .inspect()
-      .then((i) => i.State?.Status, (err: { statusCode?: number }) => {
+      .then((i) => i, (err: { statusCode?: number }) => {
         if (err.statusCode === 404) return undefined;
         throw err;
       });
+    const state = inspected?.State?.Status;
     if (state === undefined) return { status: 'critical', reason: `no container named ${id}; start it first` };
     if (state !== 'running') return { status: 'critical', reason: `container ${id} is ${state}` };
-    const r = await exec(id, check.argv, { timeoutMs: ctx.timeoutMs, signal: ctx.signal, output: true, maxOutputBytes: MAX_OUTPUT_BYTES });
-    if (r.timedOut) return { status: 'critical', reason: `timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${check.argv[0]} in ${id}` };
-    return judgeCommandOutput(`${check.argv[0]} in ${id}`, check.expect, {
-      ...(typeof r.exitCode === 'number' ? { exitCode: r.exitCode } : {}),
-      stdout: r.stdout ?? '',
-      stderr: r.stderr ?? '',
-    });
+    const { envMap, remoteExecOf } = await import('@berth/devcontainer');
+    // In the devcontainer, as `devcontainer exec` runs it: as remoteUser, with remoteEnv, in the workspace folder.
+    const remote = inDevcontainer ? remoteExecOf(inspected as Parameters<typeof remoteExecOf>[0]) : undefined;
+    // What the container's own environment (and remoteEnv) holds under a secret-looking name is as secret as the
+    // host's: @berth/spec's one rule (secretValues) picks it out, and it never reaches a reason.
+    const hide = makeRedactor(secretValues({ env: { ...envMap((inspected as { Config?: { Env?: string[] } }).Config?.Env), ...remote?.env } }));
+    const options = {
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+      output: true,
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+      ...(remote?.user ? { user: remote.user } : {}),
+      ...(remote?.workingDir ? { workingDir: remote.workingDir } : {}),
+      ...(remote && Object.keys(remote.env).length ? { env: Object.entries(remote.env).map(([k, v]) => `${k}=${v}`) } : {}),
+    };
+    // The engine cannot stop an exec: the program runs under the container's `timeout`, which kills it a second after
+    // berth stops waiting; a container without one runs it bare, and a program that outlives the wait is left there.
+    const bound = String(Math.ceil(ctx.timeoutMs / 1000) + 1);
+    let r = await exec(id, ['timeout', '-s', 'KILL', bound, ...check.argv], options);
+    let bounded = true;
+    if (!r.timedOut && noTimeoutThere(r)) {
+      bounded = false;
+      r = await exec(id, check.argv, options);
+    }
+    const verdict: Verdict = r.timedOut
+      ? {
+          status: 'critical',
+          reason: `timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${check.argv[0]} in ${id}${bounded ? '; its timeout kills it there' : `; it may still run there (${id} has no timeout command to bound it, and the engine cannot stop an exec)`}`,
+        }
+      : judgeCommandOutput(`${check.argv[0]} in ${id}`, check.expect, {
+          ...(typeof r.exitCode === 'number' ? { exitCode: r.exitCode } : {}),
+          stdout: r.stdout ?? '',
+          stderr: r.stderr ?? '',
+        });
+    return { ...verdict, reason: hide(verdict.reason), ...(verdict.details ? { details: JSON.parse(hide(JSON.stringify(verdict.details))) as Record<string, unknown> } : {}) };
   });
+}
+
+/**
+ * The `timeout` wrapper could not run: the container has none (the engine could not start it), or an old busybox
+ * one that wants `-t SECS` (it took the seconds for the program). The program itself never ran.
+ */
+function noTimeoutThere(r: ExecResult): boolean {
+  if (r.exitCode !== 126 && r.exitCode !== 127 && r.exitCode !== 1) return false;
+  const said = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+  return /exec: "timeout": executable file not found|"timeout": (no such file|not found)|timeout: can't execute '\d+'|timeout: (invalid|unrecognized) option/i.test(said);
 }

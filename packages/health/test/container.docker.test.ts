@@ -86,7 +86,7 @@ describe.skipIf(!available)(`container and exec checks against a real Docker eng
     const bad = await runCheck(target({ type: 'exec', container: `${project}-web-1`, argv: ['sh', '-c', 'echo no torch >&2; exit 1'] }), { engine });
     expect([bad.status, bad.reason]).toEqual(['critical', `sh in ${project}-web-1 exited 1, expected 0: no torch`]);
     const slow = await runCheck(target({ type: 'exec', container: `${project}-web-1`, argv: ['sleep', '30'], timeout: 800 }), { engine });
-    expect([slow.status, slow.reason]).toEqual(['critical', `timed out after 800 ms waiting for sleep in ${project}-web-1`]);
+    expect([slow.status, slow.reason]).toEqual(['critical', `timed out after 800 ms waiting for sleep in ${project}-web-1; its timeout kills it there`]);
     const gone = await runCheck(target({ type: 'exec', container: `${project}-nope`, argv: ['true'] }), { engine });
     expect(gone.reason).toBe(`no container named ${project}-nope; start it first`);
   });

@@ -210,7 +210,15 @@ export class HttpEngineApi implements EngineApi {
   async exec(containerId: string, cmd: string[], options: ExecOptions): Promise<ExecResult> {
     const signal = this.signal && options.signal ? AbortSignal.any([this.signal, options.signal]) : (this.signal ?? options.signal);
     const created = (await this.request('POST', `/containers/${encodeURIComponent(containerId)}/exec`, {
-      body: { Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false },
+      body: {
+        Cmd: cmd,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        ...(options.user ? { User: options.user } : {}),
+        ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+        ...(options.env?.length ? { Env: options.env } : {}),
+      },
       ...(options.signal ? { signal: options.signal } : {}),
     })) as { Id: string };
     const output = options.output ? outputCollector(options.maxOutputBytes ?? EXEC_OUTPUT_BYTES) : undefined;

@@ -60,6 +60,10 @@ export interface ExecOptions {
   /** Keep what the process writes (default: drained and dropped). */
   output?: boolean;
   maxOutputBytes?: number;
+  /** Run as this user (`user`, `user:group`, or a uid), in this folder, with these `NAME=value` added: what `docker exec -u -w -e` set. */
+  user?: string;
+  workingDir?: string;
+  env?: string[];
 }
 
 /**

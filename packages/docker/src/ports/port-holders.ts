@@ -1,6 +1,6 @@
 import type { EngineApi } from '../engine/engine-api.js';
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from '../labels.js';
-import { hostIpsOverlap } from '@berth/spec';
+import { DEVCONTAINER_LABELS, hostIpsOverlap } from '@berth/spec';
 import { socketsHolding, type PortQuery } from './host-ports.js';
 import { boundSockets, socketOwners } from './proc-net.js';
 
@@ -15,6 +15,8 @@ export interface PortHolder {
   containerId?: string;
   project?: string;
   service?: string;
+  /** The workspace folder of the devcontainer it is (the Dev Containers CLI's `devcontainer.local_folder` label). */
+  devcontainerFolder?: string;
   pid?: number;
   command?: string;
 }
@@ -47,6 +49,7 @@ export async function findPortHolders(api: EngineApi | undefined, ports: PortQue
           containerId: c.Id,
           ...(c.Labels[COMPOSE_PROJECT] ? { project: c.Labels[COMPOSE_PROJECT] } : {}),
           ...(c.Labels[COMPOSE_SERVICE] ? { service: c.Labels[COMPOSE_SERVICE] } : {}),
+          ...(c.Labels[DEVCONTAINER_LABELS.localFolder] ? { devcontainerFolder: c.Labels[DEVCONTAINER_LABELS.localFolder] } : {}),
         });
       }
     }

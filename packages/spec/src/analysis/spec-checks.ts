@@ -61,11 +61,15 @@ function serviceDefaults(id: string, service: Service, address: string): HealthC
     .map((b) => defaultForPort(b.appProtocol, hostFor(b, address), b.host.from, [id, service.name, service.image], b.name));
 }
 
+/** An exec check that names no container, as one run in the devcontainer. */
+const inDevcontainer = (c: HealthCheck): HealthCheck => (c.type === 'exec' && !c.container && !c.service ? { ...c, in: 'devcontainer' as const } : c);
+
 /**
  * Every check a spec implies, in the spec's order (services, connections, the devcontainer): each one's own
  * `checks:`, or, where it names none, the default berth derives (a check per published TCP port, HTTP by its
  * appProtocol at the endpoint known to answer truthfully; a container check for a portless Compose service; the
- * connection's protocol, or its MCP server over stdio; a GPU check for a devcontainer asking for one). The one
+ * connection's protocol, or its MCP server over stdio; a GPU check for a devcontainer asking for one). An exec check
+ * naming no container runs in the devcontainer for the devcontainer's checks and those of a service that runs only there. The one
  * rule of what `berth health` runs and what `berth docs` shows. Pure: a service on another engine is checked at
  * that engine's address (`addresses`, by engine name; by default what the spec's `engines` hosts say).
  */
@@ -76,7 +80,13 @@ export function specChecks(spec: BerthSpec, options: { addresses?: ReadonlyMap<s
   for (const [id, service] of Object.entries(spec.services ?? {})) {
     const engine = declared ? serviceEngine(spec, id) : undefined;
     const derived = !service.checks?.length;
-    const checks = derived ? serviceDefaults(id, service, addresses.get(engine ?? 'default') ?? '127.0.0.1') : service.checks!;
+    // A service that runs only in the devcontainer has no container of its own: an exec naming none runs there.
+    const onlyDevcontainer = !!service.runtime?.length && service.runtime.every((r) => r.kind === 'devcontainer');
+    const checks = derived
+      ? serviceDefaults(id, service, addresses.get(engine ?? 'default') ?? '127.0.0.1')
+      : onlyDevcontainer
+        ? service.checks!.map(inDevcontainer)
+        : service.checks!;
     groups.push({ subject: { kind: 'service', id, ...(service.name ? { name: service.name } : {}) }, checks, derived, ...(engine ? { engine } : {}) });
   }
   for (const [id, conn] of Object.entries(spec.connections ?? {})) {
@@ -91,7 +101,7 @@ export function specChecks(spec: BerthSpec, options: { addresses?: ReadonlyMap<s
   if (dc) {
     const derived = !dc.checks?.length;
     const checks = (derived ? (dc.gpu ? [make({ type: 'gpu' })] : []) : dc.checks!).map((c) =>
-      c.type === 'gpu' && !c.cuda && dc.gpu?.cuda ? { ...c, cuda: dc.gpu.cuda } : c.type === 'exec' && !c.container && !c.service ? { ...c, in: 'devcontainer' as const } : c,
+      c.type === 'gpu' && !c.cuda && dc.gpu?.cuda ? { ...c, cuda: dc.gpu.cuda } : inDevcontainer(c),
     );
     groups.push({ subject: { kind: 'devcontainer', id: 'devcontainer', name: 'DevContainer' }, checks, derived });
   }

@@ -30,38 +30,37 @@ describe('health checks as runnable commands', () => {
     expect(r.expects).toBe('expects exit 0, output "True"');
   });
 
-  it('runs an exec check in the devcontainer through the labels the Dev Containers CLI gives it, never a made-up name', () => {
+  it('runs an exec check in the devcontainer as the Dev Containers CLI does (its lookup, remoteUser, remoteEnv, workspace folder), never by a made-up name', () => {
     const torch = { argv: ['python', '-c', 'import torch; print(torch.cuda.is_available())'], expect: { stdoutEquals: 'True' } };
     const place = devcontainerPlace();
     expect(cmd({ type: 'exec', in: 'devcontainer', ...torch }, { title: 'DevContainer', devcontainer: place } as never).command).toBe(
-      'docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD")" python -c "import torch; print(torch.cuda.is_available())"',
+      'devcontainer exec --workspace-folder . python -c "import torch; print(torch.cuda.is_available())"',
     );
     // the devcontainer's own checks run in it without saying so
-    expect(cmd({ type: 'exec', ...torch }, { title: 'DevContainer', devcontainer: place, inDevcontainer: true } as never).command).toMatch(/^docker exec "\$\(docker ps -q --filter "label=devcontainer.local_folder=\$PWD"\)" python/);
-    // one of several configurations of a folder: the config-file label tells them apart
+    expect(cmd({ type: 'exec', ...torch }, { title: 'DevContainer', devcontainer: place, inDevcontainer: true } as never).command).toMatch(/^devcontainer exec --workspace-folder \. python/);
+    // one of several configurations of a folder: --config names it (the CLI then filters on the config-file label too)
     expect(cmd({ type: 'exec', in: 'devcontainer', argv: ['nvidia-smi'] }, { title: 'x', devcontainer: devcontainerPlace('.devcontainer/gpu/devcontainer.json') } as never).command).toBe(
-      'docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD" --filter "label=devcontainer.config_file=$PWD/.devcontainer/gpu/devcontainer.json")" nvidia-smi',
+      'devcontainer exec --workspace-folder . --config .devcontainer/gpu/devcontainer.json nvidia-smi',
     );
     // a spec below the workspace folder
     expect(cmd({ type: 'exec', in: 'devcontainer', argv: ['true'] }, { title: 'x', devcontainer: devcontainerPlace('../../.devcontainer/devcontainer.json') } as never).command).toBe(
-      'docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$(cd ../.. && pwd)")" true',
+      'devcontainer exec --workspace-folder ../.. true',
     );
   });
 
-  it('the pasted command finds the container a shell would: the expression works in sh', async () => {
+  it('the pasted command reaches the Dev Containers CLI as meant: the words survive sh', async () => {
     const { execFileSync } = await import('node:child_process');
     const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const bin = mkdtempSync(join(tmpdir(), 'berth-fake-docker-'));
-    // a fake docker that prints its arguments, one per line: what the shell passed after expansion
-    writeFileSync(join(bin, 'docker'), '#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done\n');
-    chmodSync(join(bin, 'docker'), 0o755);
+    const bin = mkdtempSync(join(tmpdir(), 'berth-fake-devcontainer-'));
+    // a fake devcontainer CLI that prints its arguments, one per line: what the shell passed after expansion
+    writeFileSync(join(bin, 'devcontainer'), '#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done\n');
+    chmodSync(join(bin, 'devcontainer'), 0o755);
     const work = mkdtempSync(join(tmpdir(), 'berth work '));
-    const command = cmd({ type: 'exec', in: 'devcontainer', argv: ['true'] }, { title: 'x', devcontainer: devcontainerPlace('.devcontainer/gpu/devcontainer.json') } as never).command;
+    const command = cmd({ type: 'exec', in: 'devcontainer', argv: ['sh', '-c', 'echo "$HOME"'] }, { title: 'x', devcontainer: devcontainerPlace('.devcontainer/my gpu/devcontainer.json') } as never).command;
     const out = execFileSync('sh', ['-c', command], { cwd: work, env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
-    expect(out).toContain(`[label=devcontainer.local_folder=${work}]`);
-    expect(out).toContain(`[label=devcontainer.config_file=${work}/.devcontainer/gpu/devcontainer.json]`);
+    expect(out).toBe(['exec', '--workspace-folder', '.', '--config', '.devcontainer/my gpu/devcontainer.json', 'sh', '-c', 'echo "$HOME"'].map((a) => `[${a}]\n`).join(''));
   });
 });
 
@@ -70,7 +69,13 @@ describe('exec checks in the devcontainer on the page', () => {
 
   it("renders a service's exec check that says in: devcontainer with the label lookup too", () => {
     const s = spec('  image: python:3.12\n', 'services:\n  nb:\n    runtime: devcontainer\n    checks: [{ type: exec, in: devcontainer, argv: [jupyter, --version] }]\n');
-    expect(healthSection(s)).toContain('docker exec "$(docker ps -q --filter "label=devcontainer.local_folder=$PWD")" jupyter --version');
+    expect(healthSection(s)).toContain('devcontainer exec --workspace-folder . jupyter --version');
+  });
+
+  it("renders a devcontainer-only service's exec check that names no container in the devcontainer, as berth health runs it", () => {
+    const s = spec('  image: python:3.12\n  config: .devcontainer/gpu/devcontainer.json\n', 'services:\n  trainer:\n    runtime: { kind: devcontainer, command: python train.py }\n    checks: [{ type: exec, name: alive, argv: [hostname] }]\n');
+    expect(healthSection(s).join('\n')).toContain('# trainer: alive — expects exit 0\ndevcontainer exec --workspace-folder . --config .devcontainer/gpu/devcontainer.json hostname');
+    expect(healthSection(s).join('\n')).not.toContain('docker exec');
   });
 });
 

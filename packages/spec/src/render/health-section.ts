@@ -1,6 +1,6 @@
 import type { BerthSpec } from '../schema/spec.js';
 import type { HealthCheck } from '../schema/check.js';
-import { DEVCONTAINER_LABELS, devcontainerPlace, type DevcontainerPlace } from '../analysis/devcontainer-place.js';
+import { devcontainerPlace, type DevcontainerPlace } from '../analysis/devcontainer-place.js';
 import { specChecks } from '../analysis/spec-checks.js';
 import { fence, shellCommand, shellQuote } from './markdown.js';
 
@@ -19,21 +19,15 @@ interface Subject {
 }
 
 /**
- * The running devcontainer as a shell expression a developer can paste at the spec's folder: the id of the
- * container labelled with this workspace folder (and, where the folder holds several, this devcontainer.json),
- * as the Dev Containers CLI labels what it starts. The editor names the container itself, so no name is assumed.
+ * A program run in the spec's devcontainer, as a command a developer can paste at the spec's folder: the Dev
+ * Containers CLI's `devcontainer exec`, which finds the container by the labels it gave it (this workspace folder
+ * and this devcontainer.json, the lookup `berth health` makes too) and runs the program as the editor's terminal
+ * does: as `remoteUser`, with `remoteEnv`, in the workspace folder. The editor names the container itself, so no
+ * name is assumed; `--config` is given where the folder alone does not name the devcontainer.json.
  */
-export function devcontainerContainerExpr(place: DevcontainerPlace): string {
-  const absolute = (dir: string) => (dir ? `$(cd ${shellQuote(dir)} && pwd)` : '$PWD');
-  const folder = absolute(place.workspace);
-  const filters = [`--filter "label=${DEVCONTAINER_LABELS.localFolder}=${folder}"`];
-  if (!place.onlyConfig) {
-    const rel = place.workspace && place.config.startsWith(`${place.workspace}/`) ? place.config.slice(place.workspace.length + 1) : place.config;
-    const slash = rel.lastIndexOf('/');
-    const file = rel.startsWith('../') ? `${absolute(rel.slice(0, slash))}/${rel.slice(slash + 1)}` : `${folder}/${rel}`;
-    filters.push(`--filter "label=${DEVCONTAINER_LABELS.configFile}=${file}"`);
-  }
-  return `"$(docker ps -q ${filters.join(' ')})"`;
+export function devcontainerExecCommand(place: DevcontainerPlace, argv: readonly string[]): string {
+  const config = place.onlyConfig ? '' : ` --config ${shellQuote(place.config)}`;
+  return `devcontainer exec --workspace-folder ${shellQuote(place.workspace || '.')}${config} ${shellCommand([...argv])}`;
 }
 
 /** A health check as a command a person can paste into a shell, with what it expects as a comment. */
@@ -57,7 +51,8 @@ export function checkCommand(check: HealthCheck, subject: Subject): { command: s
       return { command: shellCommand(check.argv), expects: expectText(check.expect) };
     case 'exec': {
       const inDevcontainer = check.in === 'devcontainer' || (subject.inDevcontainer && !check.container && !check.service);
-      const target = inDevcontainer && subject.devcontainer ? devcontainerContainerExpr(subject.devcontainer) : shellQuote(check.container ?? check.service ?? subject.container ?? '<container>');
+      if (inDevcontainer && subject.devcontainer) return { command: devcontainerExecCommand(subject.devcontainer, check.argv), expects: expectText(check.expect) };
+      const target = shellQuote(check.container ?? check.service ?? subject.container ?? '<container>');
       return { command: `docker exec ${target} ${shellCommand(check.argv)}`, expects: expectText(check.expect) };
     }
     case 'container': {

@@ -9,6 +9,14 @@ const CudaVersion = z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a CUDA versi
 /** A size as devcontainer.json writes it: bytes, or a number with tb, gb, mb or kb (binary units). */
 const ByteSize = z.string().regex(/^\d+([tgmk]b)?$/, 'must be a size such as "8gb", "512mb" or a number of bytes');
 
+/**
+ * devcontainer.json's place, relative to the spec: a `.json` file (not a folder, not `.`), never absolute, since every
+ * checkout of the repo reads the same spec (the Dev Containers CLI labels the container with the path on each machine).
+ */
+const DevcontainerConfigPath = z
+  .string()
+  .regex(/^(?![/\\])(?![A-Za-z]:)(?:[^/\\]*[/\\])*[^/\\]+\.json$/, 'must be a devcontainer.json relative to berth.yaml, such as ".devcontainer/gpu/devcontainer.json" (a .json file; not a folder, not an absolute path)');
+
 export const DevcontainerGpu = z
   .strictObject({
     vendor: z.literal('nvidia').default('nvidia'),
@@ -81,7 +89,7 @@ export function onlyOnDevcontainer(r: { kind: string; onAutoForward?: unknown; r
 
 export const Devcontainer = alsoInJsonSchema(z
   .strictObject({
-    config: z.string().optional().describe('Where devcontainer.json is, relative to this file (default: .devcontainer/devcontainer.json).'),
+    config: DevcontainerConfigPath.optional().describe('Where devcontainer.json is, relative to this file (default: .devcontainer/devcontainer.json): a .json file, never an absolute path (the spec is shared).'),
     image: alsoInJsonSchema(z.string(), { pattern: IMAGE_REFERENCE_PATTERN }).optional().describe("Base image, such as pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime: devcontainer.json's `image`, or the FROM of its Dockerfile."),
     build: DevcontainerBuild.optional(),
     compose: DevcontainerCompose.optional(),
