@@ -65,8 +65,13 @@ export class Runtime {
   start(): void {
     const { monitor, store, engine, gpu } = this.options;
     monitor?.onResult((r) => this.accept(r));
-    monitor?.start();
-    engine?.start();
+    // The checks start once the engine has answered once (or failed to, within its connect timeout): a result is
+    // judged with its service's container known (createMonitor's hasContainer), so a profile service someone
+    // started counts from its first result, not "not expected" until the first poll lands.
+    const engineAnswered = engine?.start() ?? Promise.resolve();
+    void engineAnswered.then(() => {
+      if (!this.stopping) monitor?.start();
+    });
     gpu?.start();
     // a store that cannot be written keeps the results queued (within reason) and retries; it is said once per reason
     const flush = setInterval(() => void store.flush().then(() => (this.storeError = undefined), (err) => this.storeFailed(err)), this.options.flushMs ?? 1000);

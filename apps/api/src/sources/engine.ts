@@ -42,8 +42,9 @@ export class EngineSource {
     });
   }
 
-  start(): void {
-    this.source.start();
+  /** Starts polling the containers; the promise settles once the engines have answered once (or failed to). */
+  start(): Promise<void> {
+    return this.source.start();
   }
 
   stop(): Promise<void> {

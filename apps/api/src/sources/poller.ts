@@ -20,10 +20,12 @@ export class PolledSource<T> {
     return this.value;
   }
 
-  start(): void {
-    void this.refresh();
+  /** Starts polling; the promise settles once the first read has answered (or failed). */
+  start(): Promise<void> {
+    const first = this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.options.intervalMs);
     this.timer.unref();
+    return first;
   }
 
   /** Reads now, or joins the read in flight. */
