@@ -75,4 +75,20 @@ describe.skipIf(!!skip)(`a second engine of the test's own${skip ? ` (skipped: $
     expect(() => process.kill(other.pid, 0)).toThrow();
     expect(execFileSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' })).toContain('docker0');
   }, 120_000);
+
+  it('leaves none of the bridges of the networks made in it, stopped or killed: each would hold a subnet of the default pools for good', async () => {
+    const linkExists = (name: string) => execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(` ${name}:`);
+    for (const end of ['stop', 'kill'] as const) {
+      const other = await startSecondEngine();
+      const id = (await other.docker(['network', 'create', `berth-test-bridges-${end}`])).trim();
+      const named = `btn${id.slice(0, 8)}`;
+      await other.docker(['network', 'create', '-o', `com.docker.network.bridge.name=${named}`, `berth-test-named-${end}`]);
+      const made = [`br-${id.slice(0, 12)}`, named];
+      for (const b of made) expect(linkExists(b), `${end}: ${b} made`).toBe(true);
+      if (end === 'kill') await other.kill();
+      await other.stop();
+      for (const b of made) expect(linkExists(b), `${end}: ${b} left`).toBe(false);
+    }
+    expect(execFileSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' })).toContain('docker0');
+  }, 180_000);
 });

@@ -84,6 +84,20 @@ function run(cmd: string, args: string[], input?: NodeJS.ReadableStream): Promis
   });
 }
 
+/** The Linux bridge of each bridge network of the engine at ENDPOINT: the name it was given, else br-<id's first 12>. */
+async function bridgesOfEngine(endpoint: string): Promise<string[]> {
+  const ids = (await run('docker', ['-H', endpoint, 'network', 'ls', '-q', '--no-trunc', '--filter', 'driver=bridge'])).split('\n').filter(Boolean);
+  if (!ids.length) return [];
+  const names = await run('docker', ['-H', endpoint, 'network', 'inspect', '-f', '{{.Id}} {{index .Options "com.docker.network.bridge.name"}}', ...ids]);
+  return names
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id = '', name = ''] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+      return name && name !== '<no value>' ? name : `br-${id.slice(0, 12)}`;
+    });
+}
+
 function pingOnce(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.get({ socketPath, path: '/_ping', timeout: 1000 }, (res) => {
@@ -221,6 +235,14 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
   closeSync(log);
   let frozen = false;
   let killed = false;
+  // The bridges of the networks made in this engine: dockerd leaves them up when it stops (or is killed), and with
+  // the data root gone nobody removes them, so each holds a subnet of the default pools until none is left for the
+  // next engine ("no available network"). Noted while it still answers, removed once it has stopped.
+  const networkBridges = new Set<string>();
+  const noteBridges = async () => {
+    if (frozen || child.exitCode !== null || child.signalCode !== null) return;
+    for (const name of await bridgesOfEngine(endpoint).catch(() => [])) if (name !== bridge) networkBridges.add(name);
+  };
   const engine: SecondEngine = {
     endpoint,
     socketPath,
@@ -229,6 +251,7 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
     docker: (args) => run('docker', ['-H', endpoint, ...args]),
     async freeze() {
       if (child.exitCode !== null) return;
+      await noteBridges();
       process.kill(child.pid!, 'SIGSTOP');
       frozen = true;
       await allThreadsStopped(child.pid!);
@@ -238,6 +261,7 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
       frozen = false;
     },
     async kill() {
+      await noteBridges();
       engine.thaw();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited(child, 5_000);
@@ -245,6 +269,7 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
     },
     swarm: false,
     async stop() {
+      await noteBridges();
       engine.thaw();
       if (engine.swarm && child.exitCode === null) await engine.docker(['swarm', 'leave', '--force']).catch(() => undefined);
       if (child.exitCode === null && child.signalCode === null) {
@@ -257,6 +282,9 @@ export async function startSecondEngine(options: SecondEngineOptions = {}): Prom
       if (killed) await killOrphans(dir);
       for (const mount of await mountsUnder(dir)) spawnSync('umount', ['-l', mount]);
       spawnSync('ip', ['link', 'del', bridge]);
+      // a name the shared engine also has (its docker_gwbridge, were it a swarm manager) is the shared engine's
+      const shared = new Set(await bridgesOfEngine(`unix://${dockerSocketPath()}`).catch(() => []));
+      for (const name of networkBridges) if (!shared.has(name)) spawnSync('ip', ['link', 'del', name]);
       await rm(dir, { recursive: true, force: true });
       await endTurn();
     },
