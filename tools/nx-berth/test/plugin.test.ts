@@ -316,10 +316,14 @@ describe.skipIf(!ecosystemBuilt)(`berth-ecosystem, the command validate-ecosyste
   afterEach(() => tree?.cleanup());
   const run = (args: string[], cwd: string) => spawnSync(process.execPath, [join(root, 'packages/ecosystem/bin/berth-ecosystem.mjs'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeout: 60_000 });
 
-  it('passes on the bundled ecosystem, printing its one warning', () => {
+  it('passes on the bundled ecosystem, printing the warnings semops-data\'s own validate gives', () => {
     const r = run(['check', 'ecosystem.yaml'], join(root, 'examples/semops-dx-orchestrator'));
     expect(r).toMatchObject({ status: 0, stderr: '' });
-    expect(r.stdout).toBe('../semops-data/berth.yaml:85:9: warning: semops-data: port 5000/tcp is published by both mlflow (../semops-data/berth.yaml:68:9) and marquez (api); they are declared exclusive, so they cannot run together\necosystem.yaml: ecosystem semops ok (2 members)\n');
+    expect(r.stdout).toBe(
+      '../semops-data/berth.yaml:70:9: warning: semops-data: port 5000/tcp is forwarded by the devcontainer for mlflow and published by Compose service marquez (../semops-data/berth.yaml:88:9): while the devcontainer is open the editor holds localhost:5000, so marquez cannot start, though the two are declared exclusive (give one of them another port, or close the devcontainer before starting marquez)\n' +
+        '../semops-data/berth.yaml:88:9: warning: semops-data: port 5000/tcp is published by both mlflow (../semops-data/berth.yaml:70:9) and marquez (api); they are declared exclusive, so they cannot run together\n' +
+        'ecosystem.yaml: ecosystem semops ok (2 members)\n',
+    );
   });
 
   it('exits 1 with the cross-repo error when a member (read at a git tag) takes another\'s port, 2 when a member is missing or the usage is wrong', () => {
