@@ -127,3 +127,45 @@ describe('exportCompose paths', () => {
     expect(app.build).toBe('./infra/src');
   });
 });
+
+describe('berth compose and the secrets the spec writes', () => {
+  const spec = (text: string) => parseSpec(text, 'berth.yaml').value!;
+  const exported = (text: string) => exportCompose(spec(text), { specDir: '/tmp', outDir: '/tmp' });
+
+  it('hides a secret where it is one, never where its value only appears inside another word', () => {
+    const out = exported(`berth: 1
+repo: { name: shop }
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: postgres
+      POSTGRES_DB: postgres
+      PGHOST: db
+    volumes: ["db_postgres_data:/var/lib/postgresql/data"]
+  api:
+    image: shop-api:1
+    environment:
+      DATABASE_URL: postgres://app:postgres@db:5432/shop
+      FALLBACK_URL: \${FALLBACK_URL:-postgres://app:postgres@db:5432/shop}
+      OTHER_URL: \${SHOP_URL:-postgres://app:postgres@db:5432/shop}
+`);
+    const db = (out.compose.services as Record<string, { environment: Record<string, string>; volumes: string[] }>).db!;
+    const api = (out.compose.services as Record<string, { environment: Record<string, string> }>).api!;
+    // a secret, and an entry whose value is the secret's: references for the .env, so the file still runs
+    expect(db.environment).toEqual({ POSTGRES_PASSWORD: '${POSTGRES_PASSWORD}', POSTGRES_DB: '${POSTGRES_DB}', PGHOST: 'db' });
+    // a volume and a path that contain the word are not the secret
+    expect(db.volumes).toEqual(['db_postgres_data:/var/lib/postgresql/data']);
+    // a URL's password: the entry becomes its own reference; in another variable's default, only the password goes
+    expect(api.environment).toEqual({ DATABASE_URL: '${DATABASE_URL}', FALLBACK_URL: '${FALLBACK_URL}', OTHER_URL: '${SHOP_URL:-postgres://app:[redacted]@db:5432/shop}' });
+    expect(out.yaml).not.toMatch(/app:postgres@/);
+    expect(out.problems.filter((p) => p.code === 'compose-export-secret-value').map((p) => p.path?.join('.'))).toEqual([
+      'services.db.environment.POSTGRES_PASSWORD',
+      'services.db.environment.POSTGRES_DB',
+      'services.api.environment.DATABASE_URL',
+      'services.api.environment.FALLBACK_URL',
+      'services.api.environment.OTHER_URL',
+    ]);
+    for (const p of out.problems) expect(p.message).not.toMatch(/postgres:\/\/app:postgres/);
+  });
+});

@@ -1,4 +1,4 @@
-import { makeRedactor, specSecrets, type BerthSpec, type Problem } from '@berth/spec';
+import { specSecrets, urlPasswords, type BerthSpec, type Problem } from '@berth/spec';
 import { writeYaml } from './yaml-write.js';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
@@ -89,26 +89,35 @@ const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REFERENCE = /\$\{?[A-Za-z_]/;
 
 /**
- * The Compose file with no secret value the spec holds (@berth/spec's specSecrets, hidden by the rule the CLI's
- * redactor follows): the file is meant to be committed, and berth never prints a secret. A service's environment
- * value becomes `${NAME}`, which Compose takes from the environment or the `.env` at run time, so the file still
- * runs once the value is there; anywhere else (a check's URL password, a header under x-berth) it is `[redacted]`.
- * Each is a warning naming the field, never the value. A value the spec takes from the environment is a reference
- * already, and written as one.
+ * The Compose file with no secret value the spec holds (@berth/spec's specSecrets: where the spec writes one): the
+ * file is meant to be committed, and berth never prints a secret. A service's `environment` entry the spec holds a
+ * secret in, or whose value is a secret's, becomes `${NAME}`, which Compose takes from the environment or the `.env`
+ * at run time, so the file still runs once the value is there. Anywhere else, a string that is a secret value whole (a credential header, a build
+ * arg) is `[redacted]`, and a URL's password in a string is (`postgres://u:[redacted]@db`). Each is a warning naming
+ * the field, never the value. A value is never hidden where it only appears inside another word: a password
+ * `postgres` leaves the volume `db_postgres_data` and the host `postgres` as they are. A value the spec takes from the
+ * environment is a reference already, and written as one.
  */
 function withoutSecretValues(compose: ComposeMap, spec: BerthSpec, sink: ProblemSink): ComposeMap {
-  // a URL's "password" that is a reference (`postgres://u:${POSTGRES_PASSWORD}@db`) is Compose's to resolve, not a secret
-  const redact = makeRedactor(specSecrets(spec).found.flatMap((s) => s.values).filter((v) => !REFERENCE.test(v.replaceAll('$$', ''))));
-  if (!redact.values.length) return compose;
+  const found = specSecrets(spec).found;
+  const literal = (v: string) => !REFERENCE.test(v.replaceAll('$$', ''));
+  // the environment entries the spec holds a secret in, by service and name
+  const inEnvironment = new Set(found.filter((s) => s.path.length === 4 && s.path[0] === 'services' && s.path[2] === 'environment').map((s) => `${s.path[1]}\0${s.path[3]}`));
+  const whole = new Set(found.flatMap((s) => s.values).filter(literal));
+  if (!inEnvironment.size && !whole.size) return compose;
   const walk = (value: unknown, path: (string | number)[]): unknown => {
     if (typeof value === 'string') {
-      const hidden = redact(value);
-      if (hidden === value) return value;
       const name = path.at(-1);
-      if (path[0] === 'services' && path[2] === 'environment' && path.length === 4 && typeof name === 'string' && VARIABLE.test(name)) {
+      const hidden = whole.has(value) ? '[redacted]' : withoutUrlPasswords(value, whole);
+      const environment = path.length === 4 && path[0] === 'services' && path[2] === 'environment' && typeof name === 'string' && VARIABLE.test(name);
+      // an environment entry that holds a secret, or whose value is one (MARQUEZ_DB: marquez, the password too), or
+      // that is its own variable with a secret default (`${DATABASE_URL:-postgres://u:pw@db}`: the default goes)
+      const own = environment && new RegExp(`^\\$\\{${name}(:?[-?][^]*)?\\}$`).test(value);
+      if (environment && ((literal(value) && (inEnvironment.has(`${path[1]}\0${name}`) || hidden !== value)) || (own && hidden !== value))) {
         sink.warn(path, `is a secret written in the spec; written as \${${name}}, for Compose to take from the environment or the .env (the Compose file is committed, and a secret is never printed)`, 'compose-export-secret-value');
         return `\${${name}}`;
       }
+      if (hidden === value) return value;
       sink.warn(path, 'holds a secret written in the spec; written [redacted] (the Compose file is committed, and a secret is never printed)', 'compose-export-secret-value');
       return hidden;
     }
@@ -117,6 +126,17 @@ function withoutSecretValues(compose: ComposeMap, spec: BerthSpec, sink: Problem
     return value;
   };
   return walk(compose, []) as ComposeMap;
+}
+
+/** TEXT with the password of each URL in it that is one of SECRETS written `[redacted]` (`scheme://user:[redacted]@host`). */
+function withoutUrlPasswords(text: string, secrets: ReadonlySet<string>): string {
+  if (!text.includes('://')) return text;
+  let out = text;
+  for (const password of urlPasswords(text)) {
+    if (!secrets.has(password)) continue;
+    for (const written of new Set([password, encodeURIComponent(password)])) out = out.replaceAll(`:${written}@`, ':[redacted]@');
+  }
+  return out;
 }
 
 /**
