@@ -123,66 +123,71 @@ describe('calls that overlap, and a client that leaves', () => {
 
   it('stdin closing mid-call ends the server cleanly: exit 0, the call\'s own processes gone, only protocol on stdout', async () => {
     const marker = `berth-mcp-leave-${process.pid}`;
-    const p = project('leave', slowSpec(30, marker));
-    const child = spawn(process.execPath, [bin, 'mcp'], { cwd: p, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const send = (m: object) => child.stdin.write(`${JSON.stringify(m)}\n`);
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
-    await waitFor(() => stdout.includes('"id":1'), 20_000);
-    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'health', arguments: {} } });
+    const s = await rawSession(project('leave', slowSpec(30, marker)), '2025-06-18');
+    s.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'health', arguments: {} } });
     await waitFor(() => running(marker), 20_000);
-    const started = Date.now();
-    child.stdin.end();
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const end = await s.closeStdin();
+    expect(end.code).toBe(0);
+    expect(end.ms).toBeLessThan(10_000);
     await waitFor(() => !running(marker), 5_000);
-    const lines = stdout.split('\n').filter(Boolean);
+    const lines = s.answers();
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
-    expect(lines.some((l) => JSON.parse(l).id === 2)).toBe(false); // the aborted call is never answered
+    for (const line of lines) expect(line).toMatchObject({ jsonrpc: '2.0' });
+    expect(lines.some((l) => l.id === 2)).toBe(false); // the aborted call is never answered
   });
   it('a request reusing the id of a call in flight is refused, and that call stays cancellable and is aborted when stdin closes', async () => {
     const marker = `berth-mcp-dup-${process.pid}`;
-    const p = project('dup', slowSpec(30, marker));
-    const child = spawn(process.execPath, [bin, 'mcp'], { cwd: p, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const send = (m: object) => child.stdin.write(`${JSON.stringify(m)}\n`);
-    const answers = () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: unknown; result?: unknown; error?: { code: number; message: string } });
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
-    await waitFor(() => stdout.includes('"id":1'), 20_000);
-    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'health', arguments: {} } });
+    const s = await rawSession(project('dup', slowSpec(30, marker)), '2025-11-25');
+    s.send({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'health', arguments: {} } });
     await waitFor(() => running(marker), 20_000);
-    send({ jsonrpc: '2.0', id: 5, method: 'ping' });
-    await waitFor(() => answers().some((a) => a.id === 5), 10_000);
-    expect(answers().filter((a) => a.id === 5)).toEqual([
+    s.send({ jsonrpc: '2.0', id: 5, method: 'ping' });
+    await waitFor(() => s.answers().some((a) => a.id === 5), 10_000);
+    expect(s.answers().filter((a) => a.id === 5)).toEqual([
       { jsonrpc: '2.0', id: 5, error: { code: -32600, message: 'Invalid Request: id 5 is already in use by a request in flight; use a new id for each request' } },
     ]);
     // the running call is still the one its id names: closing stdin aborts it and ends the server
-    const started = Date.now();
-    child.stdin.end();
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const end = await s.closeStdin();
+    expect(end.code).toBe(0);
+    expect(end.ms).toBeLessThan(10_000);
     await waitFor(() => !running(marker), 5_000);
   });
   it('SIGTERM ends it as closing stdin does: exit 0', async () => {
-    const child = spawn(process.execPath, [bin, 'mcp'], { cwd: bundled, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`);
-    await waitFor(() => stdout.includes('"id":1'), 20_000);
-    child.kill('SIGTERM');
-    expect(await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))).toBe(0);
+    const s = await rawSession(bundled, '2025-06-18', { initialized: false });
+    s.child.kill('SIGTERM');
+    expect(await exitOf(s.child)).toBe(0);
   });
 });
+
+/** The exit code of CHILD, once it exits. */
+const exitOf = (child: ReturnType<typeof spawn>) => new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+
+/**
+ * `berth mcp` spoken to line by line, without the SDK's client (which never reuses an id nor leaves mid-call):
+ * initialized at PROTOCOL (and told so, unless `initialized: false`), with what it prints on stdout kept.
+ */
+async function rawSession(cwd: string, protocolVersion: string, options: { initialized?: boolean } = {}) {
+  const child = spawn(process.execPath, [bin, 'mcp'], { cwd, env: clientEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const send = (m: object) => child.stdin.write(`${JSON.stringify(m)}\n`);
+  send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+  await waitFor(() => stdout.includes('"id":1'), 20_000);
+  if (options.initialized !== false) send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  return {
+    child,
+    send,
+    /** Every line printed so far, parsed (stdout carries only JSON-RPC). */
+    answers: () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: unknown; result?: unknown; error?: { code: number; message: string } }),
+    /** Closes stdin and waits for the exit: its code, and how long it took. */
+    async closeStdin() {
+      const started = Date.now();
+      child.stdin.end();
+      const code = await exitOf(child);
+      return { code, ms: Date.now() - started };
+    },
+  };
+}
 
 describe('resources', () => {
   it('lists the spec, the registry, the page and the schemas, each as berth shows it', async () => {

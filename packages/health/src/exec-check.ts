@@ -3,9 +3,16 @@ import { MAX_OUTPUT_BYTES } from './bounded-process.js';
 import { judgeCommandOutput } from './command-expect.js';
 import { findServiceContainer } from './container-check.js';
 import { formatDuration, makeRedactor, secretValues } from '@berth/spec';
-type ExecResult = { exitCode?: number; stdout?: string; stderr?: string };
 import { resolveEngine, withEngineCalls } from './engine.js';
 import type { AttemptContext, Verdict } from './types.js';
+
+type ExecResult = { exitCode?: number; stdout?: string; stderr?: string };
+
+/**
+ * Containers (by their engine id, new for a recreated one) found to have no usable `timeout`: their checks run the
+ * program bare at once, instead of trying the wrapper first on every run of a check that repeats on an interval.
+ */
+const withoutTimeout = new Set<string>();
 
 /** A program run inside a container (a service's, or a named one such as the devcontainer), judged as a command. */
 export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
@@ -60,10 +67,12 @@ export async function runExecCheck(ctx: AttemptContext): Promise<Verdict> {
     // The engine cannot stop an exec: the program runs under the container's `timeout`, which kills it a second after
     // berth stops waiting; a container without one runs it bare, and a program that outlives the wait is left there.
     const bound = String(Math.ceil(ctx.timeoutMs / 1000) + 1);
-    let r = await exec(id, ['timeout', '-s', 'KILL', bound, ...check.argv], options);
-    let bounded = true;
-    if (!r.timedOut && noTimeoutThere(r)) {
+    const known = inspected?.Id;
+    let bounded = !(known && withoutTimeout.has(known));
+    let r = await exec(id, bounded ? ['timeout', '-s', 'KILL', bound, ...check.argv] : check.argv, options);
+    if (bounded && !r.timedOut && noTimeoutThere(r)) {
       bounded = false;
+      if (known) withoutTimeout.add(known);
       r = await exec(id, check.argv, options);
     }
     const verdict: Verdict = r.timedOut

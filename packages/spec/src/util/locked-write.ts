@@ -118,23 +118,25 @@ export async function updateFilesLocked(
   options: Omit<LockedWriteOptions, 'overwrite' | 'display'> = {},
 ): Promise<LockedUpdate[]> {
   const { onLocked, ...each } = options;
-  const targets = new Map<string, string>();
-  for (const f of files) {
+  // each file where it is written (a link is written through), resolved once
+  const resolved = files.map((f) => {
     const display = f.display ?? f.path;
-    let path: string;
     try {
-      path = writeTarget(f.path);
+      return { ...f, display, target: writeTarget(f.path) };
     } catch (err) {
       throw writeError(display, err);
     }
+  });
+  const targets = new Map<string, string>();
+  for (const { target, display } of resolved) {
     if (options.mkdir) {
       try {
-        makeDirs(dirname(path));
+        makeDirs(dirname(target));
       } catch {
         // updateFileLocked says why, below, before anything is written
       }
     }
-    if (!targets.has(path)) targets.set(path, display);
+    if (!targets.has(target)) targets.set(target, display);
   }
   const order = [...targets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const holdAll = async (at: number): Promise<LockedUpdate[]> => {
@@ -146,24 +148,18 @@ export async function updateFilesLocked(
     // (throws) leaves every file as it was; then each is written as updateFileLocked writes it (its lock is taken
     // again at once: locks are re-entrant), unless it changed since it was read (an editor takes no lock).
     const planned: { before: string | undefined; after: string | undefined }[] = [];
-    for (const f of files) {
-      const before = readFileIfExists(writeTarget(f.path), f.display ?? f.path);
+    for (const f of resolved) {
+      const before = readFileIfExists(f.target, f.display);
       planned.push({ before, after: await f.update(before) });
     }
     const done: LockedUpdate[] = [];
-    for (const [i, f] of files.entries()) {
+    for (const [i, f] of resolved.entries()) {
       const { before, after } = planned[i]!;
-      const display = f.display ?? f.path;
-      done.push(
-        await updateFileLocked(
-          f.path,
-          (current) => {
-            if (current !== before) throw fileChangedError(display);
-            return after;
-          },
-          { ...each, display },
-        ),
-      );
+      const unchanged = (current: string | undefined) => {
+        if (current !== before) throw fileChangedError(f.display);
+        return after;
+      };
+      done.push(await updateFileLocked(f.path, unchanged, { ...each, display: f.display }));
     }
     return done;
   };
