@@ -1,8 +1,6 @@
 import net from 'node:net';
 import { describeHolder, findPortHolders, projectName, specEnginePlaces, type Engine, type PortHolder } from '@berth/docker/runtime';
-import { realpathSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
-import { analyzePorts, devcontainerPlace, serviceEngine, type PortBindingInfo } from '@berth/spec';
+import { analyzePorts, serviceEngine, type PortBindingInfo } from '@berth/spec';
 import { sectionOf, unavailableSection, problemStatus, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
 import { heldByRightService } from './port-owner.js';
 import { engineCallBound } from './engine-section.js';
@@ -28,16 +26,6 @@ function portsOf(b: PortBindingInfo): number[] {
   if (b.to - b.from < MAX_RANGE) return Array.from({ length: b.to - b.from + 1 }, (_, i) => b.from + i);
   return [b.from, b.to];
 }
-
-/** The same folder, as written or through symlinks (the Dev Containers CLI labels the path it was given). */
-const sameRealPath = (a: string, b: string) => {
-  if (a === b) return true;
-  try {
-    return realpathSync.native(a) === realpathSync.native(b);
-  } catch {
-    return false;
-  }
-};
 
 /** The spec's host ports: free, held by the service the spec puts there, or held by something else (and what). */
 export async function portsSection(input: DoctorInput, engine: Promise<Engine | undefined>): Promise<DoctorSection> {
@@ -89,8 +77,9 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
     holders = await findPortHolders(api, held.map((port) => ({ port, protocol: 'tcp' as const }))).catch(() => []);
   }
   const project = projectName(input.spec, input.env as NodeJS.ProcessEnv);
-  // the spec's devcontainer holds the ports of the services that run in it: its workspace folder, as the labels say it
-  const devcontainer = input.spec.devcontainer ? { folder: resolvePath(input.baseDir, devcontainerPlace(input.spec.devcontainer.config).workspace || '.'), same: sameRealPath } : undefined;
+  // the spec's devcontainer holds the ports of the services that run in it: its workspace folder, as the labels say it,
+  // compared as @berth/devcontainer finds the devcontainer itself (through symlinks too); loaded only for such a spec
+  const devcontainer = input.spec.devcontainer ? await devcontainerFolder(input.baseDir, input.spec.devcontainer.config) : undefined;
   let right = 0;
   for (const port of held) {
     const bindings = byPort.get(port)!;
@@ -126,4 +115,10 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
   const there = remoteCount ? `${remoteCount} port${remoteCount === 1 ? '' : 's'} on ${[...elsewhere.keys()].join(', ')}, not seen from here` : '';
   const summary = here || there ? [here, there].filter(Boolean).join('; ') : 'the spec publishes no host ports';
   return sectionOf('ports', title, started, summary, findings);
+}
+
+/** The devcontainer's workspace folder, and how a label's path is compared with it: @berth/devcontainer's own rule. */
+async function devcontainerFolder(baseDir: string, config: string | undefined): Promise<{ folder: string; same: (a: string, b: string) => boolean }> {
+  const { devcontainerLocation, samePlace } = await import('@berth/devcontainer');
+  return { folder: devcontainerLocation(baseDir, config).workspaceFolder, same: samePlace };
 }

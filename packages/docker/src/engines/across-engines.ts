@@ -78,7 +78,7 @@ async function onEveryEngine<T>(spec: BerthSpec, engines: SpecEngine[], step: (e
   // what the reached ones answered is handed over first, so it can be shown before the failure.
   const failures = [...lost, ...settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []))];
   const fulfilled = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ engine: engines[i]!, value: s.value }] : []));
-  if (failures.length && onReached && fulfilled.some(Boolean) && !failures.some(isAbort)) {
+  if (failures.length && onReached && fulfilled.length > 0 && !failures.some(isAbort)) {
     onReached(fulfilled);
   }
   // Interrupted: an engine that was lost (before or during the command) is still what it ends with; anything else is the interrupt.
