@@ -11,6 +11,8 @@ import { startServer, type RunningServer } from '../src/index.js';
 import { rawRequest, waitFor } from './support/http.js';
 
 const SECRETS = ['checkenv-token-LITERAL55', 'npmtoken-buildarg-LITERAL42', 'urlpass-QWERTY77', 'dflt-secret-DEFAULT-998877'];
+/** A URL's password shorter than the redactor's MIN_SECRET_LENGTH: its place, not its length, says it is secret. */
+const SHORT = 'hunt3r';
 const SPEC = `berth: 1
 repo: { name: spec-secrets }
 profiles:
@@ -24,6 +26,7 @@ services:
     checks:
       - { type: command, argv: [sh, -c, "echo $CHECK_API_TOKEN; exit 1"], env: { CHECK_API_TOKEN: "${SECRETS[0]}" }, interval: 200ms }
       - { type: http, url: "http://alice:${SECRETS[2]}@127.0.0.1:9/x", interval: 200ms, timeout: 1s }
+      - { type: http, name: short, url: "http://bob:${SHORT}@127.0.0.1:9/y", interval: 1h, timeout: 1s }
   job:
     image: busybox
     profiles: [ml.gpu]
@@ -70,6 +73,9 @@ describe('what the spec holds', () => {
     }
     const spec = JSON.parse((await rawRequest(server.url, '/api/spec')).body) as { spec: { services: { box: { build: { args: Record<string, string> } } } } };
     expect(spec.spec.services.box.build.args['NPM_TOKEN']).toBe('[redacted]');
+    const checks = (spec.spec.services.box as unknown as { checks: { url?: string }[] }).checks;
+    expect(checks[2]!.url).toBe('http://bob:[redacted]@127.0.0.1:9/y');
+    expect((await rawRequest(server.url, '/api/spec')).body).not.toContain(SHORT);
     const events = await streamFor(`${server.url}/api/events`, 1_000);
     expect(events).toContain('event: hello');
     expect(events).toContain('event: result');

@@ -44,6 +44,35 @@ async function connect(h: BerthHost, maxWaiting?: number) {
 
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ProtocolError);
 
+describe('BerthMcp: the spec resource', () => {
+  it('is the file as written, with each secret it holds hidden where it is written, however short', async () => {
+    const own = mkdtempSync(join(dir, 'secrets-'));
+    const file = join(own, 'berth.yaml');
+    const text = [
+      'berth: 1',
+      'repo: { name: served }',
+      '# the check logs in as admin',
+      'connections:',
+      '  api:',
+      '    host: localhost',
+      '    port: 8080',
+      '    checks:',
+      '      - { type: http, url: "http://admin:pw34@localhost:8080/" }',
+      '      - { type: command, argv: [true], env: { API_TOKEN: tok1 } }',
+      '',
+    ].join('\n');
+    writeFileSync(file, text);
+    const s = await connect(host(file));
+    try {
+      const read = await s.client.readResource({ uri: 'berth://spec' });
+      const served = (read.contents[0] as { text: string }).text;
+      expect(served).toBe(text.replace('admin:pw34@', 'admin:[redacted]@').replace('API_TOKEN: tok1', 'API_TOKEN: [redacted]'));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('BerthMcp: what a client gets wrong, and what berth cannot serve', () => {
   it('a name longer than 128 characters is an argument error, and nothing runs', async () => {
     const h = host(spec);

@@ -1,3 +1,4 @@
+import { parseSpec, specTextWithoutSecrets, type BerthSpec } from '@berth/spec';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { errorLines, parseJson } from './answer.js';
 import type { BerthHost, CliRun, WorkspaceFiles } from './host.js';
@@ -48,6 +49,22 @@ function readText(uri: string, path: string): string {
   }
 }
 
+/**
+ * The spec's text with each secret it holds hidden where it is written, however short (@berth/spec's
+ * specTextWithoutSecrets: a check URL's password, a literal under a secret name). A spec that does not match the
+ * schema is read for its secrets as far as its YAML goes; one that is not YAML at all is left to the guard's redactor.
+ */
+function specAsServed(text: string, file: string): string {
+  const { value, source } = parseSpec(text, file);
+  const spec = value ?? source?.value;
+  if (!source || !spec || typeof spec !== 'object' || Array.isArray(spec)) return text;
+  try {
+    return specTextWithoutSecrets(text, spec as BerthSpec, source);
+  } catch {
+    return text; // a shape the walk cannot read: the guard's redactor still hides every long secret
+  }
+}
+
 /** The CLI's own answer, or its error lines as a resource error. */
 async function cliText(uri: string, run: RunForResource, label: string, argv: string[], pick: (stdout: string) => string): Promise<string> {
   const r = await run(label, argv);
@@ -82,7 +99,7 @@ export const RESOURCES: readonly BerthResource[] = [
     title: 'berth.yaml',
     description: "The repo's infrastructure spec (berth.yaml) as written. Subscribe to hear when it changes.",
     mimeType: 'application/yaml',
-    read: async (host) => readText(RESOURCE_URIS.spec, host.files().spec),
+    read: async (host) => specAsServed(readText(RESOURCE_URIS.spec, host.files().spec), host.files().spec),
   },
   {
     name: 'registry',

@@ -1,3 +1,4 @@
+import { specWithoutSecrets } from '@berth/spec';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -30,7 +31,8 @@ export function registerReadRoutes(app: FastifyInstance, rt: Runtime): void {
     repo: { name: spec.repo.name, description: spec.repo.description, owner: spec.repo.owner, status: spec.repo.status },
     project: spec.project ?? spec.repo.name,
     profiles: Object.keys(spec.profiles),
-    spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
+    // each secret the spec holds hidden where it stands, however short (the answer's redactor passes short values over)
+    spec: JSON.parse(JSON.stringify(specWithoutSecrets(spec))) as Record<string, unknown>,
   }));
 
   r.get('/api/services', { schema: { tags: ['read'], summary: 'Services and connections with their latest health, uptime and latency', response: { 200: ServicesResponse } } }, async () => {

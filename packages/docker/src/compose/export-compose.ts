@@ -1,4 +1,4 @@
-import { specSecrets, urlPasswords, type BerthSpec, type Problem } from '@berth/spec';
+import { specSecrets, withoutUrlPasswords, type BerthSpec, type Problem } from '@berth/spec';
 import { writeYaml } from './yaml-write.js';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
@@ -126,17 +126,6 @@ function withoutSecretValues(compose: ComposeMap, spec: BerthSpec, sink: Problem
     return value;
   };
   return walk(compose, []) as ComposeMap;
-}
-
-/** TEXT with the password of each URL in it that is one of SECRETS written `[redacted]` (`scheme://user:[redacted]@host`). */
-function withoutUrlPasswords(text: string, secrets: ReadonlySet<string>): string {
-  if (!text.includes('://')) return text;
-  let out = text;
-  for (const password of urlPasswords(text)) {
-    if (!secrets.has(password)) continue;
-    for (const written of new Set([password, encodeURIComponent(password)])) out = out.replaceAll(`:${written}@`, ':[redacted]@');
-  }
-  return out;
 }
 
 /**

@@ -6,7 +6,7 @@ import { dockerSection } from './docker-section.js';
 import { connectionsSection, consumersSection, envSection, relatedDocsSection } from './env-section.js';
 import { stackSection } from './stack-section.js';
 import { healthSection } from './health-section.js';
-import { specSecrets } from '../secrets/in-spec.js';
+import { specSecrets, specWithoutSecrets } from '../secrets/in-spec.js';
 import { makeRedactor } from '../secrets/redactor.js';
 
 /** The file name `berth docs` writes beside the spec. */
@@ -47,11 +47,14 @@ function header(spec: BerthSpec, specFile: string): string[] {
  * The spec as the Markdown page teams used to keep by hand: services, Docker profiles and network,
  * devcontainer, env vars, connections, stack, health checks, consumers and related docs.
  * Pure: the same spec always renders the same text. A secret written into the spec (a check URL's password, a
- * literal under a secret-looking name: specSecrets) is `[redacted]` on the page, which is committed and read by
+ * literal under a secret-looking name: specSecrets, whatever its length) is `[redacted]` on the page, which is committed and read by
  * more people than the spec; only the spec decides what is hidden, never the environment, so every machine
  * renders the same page.
  */
-export function renderInfrastructurePage(spec: BerthSpec, options: RenderOptions = {}): string {
+export function renderInfrastructurePage(written: BerthSpec, options: RenderOptions = {}): string {
+  // every secret hidden where it stands, however short (a check URL's password); the redactor below then hides
+  // each value wherever else the page repeats it, where that is safe (MIN_SECRET_LENGTH)
+  const spec = specWithoutSecrets(written);
   const sections = [
     servicesSection(spec),
     dockerSection(spec),
@@ -64,6 +67,6 @@ export function renderInfrastructurePage(spec: BerthSpec, options: RenderOptions
   ].filter((s) => s.length > 0);
   const lines = [...header(spec, options.specFile ?? 'berth.yaml'), '', '---'];
   for (const s of sections) lines.push('', ...s);
-  const redact = makeRedactor(specSecrets(spec).found.flatMap((s) => s.values));
+  const redact = makeRedactor(specSecrets(written).found.flatMap((s) => s.values));
   return redact(`${lines.join('\n')}\n`);
 }

@@ -2,6 +2,7 @@ import type { Problem } from '../problem.js';
 import type { SourceDocument } from '../load/yaml-document.js';
 import type { BerthSpec } from '../schema/spec.js';
 import { isCredentialHeader, looksSecret } from './names.js';
+import { REDACTED } from './redactor.js';
 
 /** `$NAME` or `${NAME}` in Compose text. */
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -33,8 +34,8 @@ const decoded = (text: string) => {
  * The user and password of every URL in a text that has both, decoded. One pass over the text: a regular
  * expression for the whole URL backtracked over every long run of letters (a 100 KiB value took 12 s).
  */
-function urlCredentials(text: string): { user: string; password: string }[] {
-  const out: { user: string; password: string }[] = [];
+function urlCredentials(text: string): { user: string; password: string; at: number; end: number }[] {
+  const out: { user: string; password: string; at: number; end: number }[] = [];
   for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
     if (!/[a-z0-9+.-]/i.test(text[at - 1] ?? '')) continue; // no scheme before it
     const start = at + 3;
@@ -44,7 +45,21 @@ function urlCredentials(text: string): { user: string; password: string }[] {
     const userInfo = text.slice(start, end);
     const colon = userInfo.indexOf(':');
     if (colon < 0 || colon === userInfo.length - 1) continue; // a user without a password
-    out.push({ user: decoded(userInfo.slice(0, colon)), password: decoded(userInfo.slice(colon + 1)) });
+    out.push({ user: decoded(userInfo.slice(0, colon)), password: decoded(userInfo.slice(colon + 1)), at: start + colon + 1, end });
+  }
+  return out;
+}
+
+/**
+ * TEXT with the password of each URL in it written `[redacted]` where it stands (`scheme://user:[redacted]@host`),
+ * whatever its length; with `only`, just the passwords (decoded) that are in it.
+ */
+export function withoutUrlPasswords(text: string, only?: ReadonlySet<string>): string {
+  if (!text.includes('://')) return text;
+  let out = text;
+  // from the last to the first, so each one's place in the text still holds
+  for (const c of urlCredentials(text).reverse()) {
+    if (!only || only.has(c.password)) out = `${out.slice(0, c.at)}${REDACTED}${out.slice(c.end)}`;
   }
   return out;
 }
@@ -135,6 +150,72 @@ function findSpecSecrets(spec: BerthSpec): SpecSecrets {
     }
   }
   return { found: secrets, names };
+}
+
+/**
+ * A copy of the spec with every secret it holds (specSecrets) hidden where it stands, whatever its length: a
+ * literal under a secret name (a credential header, a secret var's default) is `[redacted]` whole, a URL's password
+ * is (`postgres://app:[redacted]@db`). What berth serves or renders of the spec itself (the API's /api/spec, the
+ * infrastructure page) is made from this copy: the redactor that guards every other text hides values by what they
+ * are, and passes over short ones (MIN_SECRET_LENGTH), but here the place says what is secret. Pure.
+ */
+export function specWithoutSecrets(spec: BerthSpec): BerthSpec {
+  const found = specSecrets(spec).found;
+  if (!found.length) return spec;
+  const copy = structuredClone(spec);
+  for (const s of found) {
+    let parent: unknown = copy;
+    for (const key of s.path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | undefined)?.[key];
+    const key = s.path.at(-1)!;
+    const holder = parent as Record<string | number, unknown> | undefined;
+    const value = holder?.[key];
+    if (typeof value !== 'string') continue;
+    holder![key] = s.name !== undefined ? REDACTED : alsoElsewhereIn(withoutUrlPasswords(value), s.values);
+  }
+  return copy;
+}
+
+/**
+ * TEXT, which held a URL's password, with that password hidden wherever else the same text writes it
+ * (`curl http://u:pw@h/ && echo pw`): a value of a few characters (under 4) is left there, where it could be any word.
+ */
+const alsoElsewhereIn = (text: string, secrets: readonly string[]) =>
+  secrets.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length).reduce((t, v) => t.replaceAll(v, REDACTED), text);
+
+/**
+ * The spec's TEXT (berth.yaml as written) with every secret the spec holds hidden where it is written, as
+ * specWithoutSecrets hides it in the value: what the MCP server hands an agent that reads the file. `spec` and
+ * `source` are TEXT parsed (parseSpec). A secret that is not found as written on its own line (a block scalar, an
+ * escape) is hidden wherever it is written in the text.
+ */
+export function specTextWithoutSecrets(text: string, spec: BerthSpec, source: Pick<SourceDocument, 'locate'>): string {
+  const found = specSecrets(spec).found;
+  if (!found.length) return text;
+  const lines = text.split('\n');
+  const everywhere = new Set<string>();
+  for (const s of found) {
+    const at = source.locate(s.path, 'value');
+    const line = lines[at.line - 1];
+    if (line === undefined) {
+      for (const v of s.values) everywhere.add(v);
+      continue;
+    }
+    // from where the value starts: the key before it (PASSWORD: PASS) keeps its name
+    const head = line.slice(0, at.col - 1);
+    const tail = line.slice(at.col - 1);
+    let hidden = tail;
+    if (s.name === undefined) hidden = withoutUrlPasswords(tail, new Set(s.values));
+    if (s.name === undefined && hidden !== tail) hidden = alsoElsewhereIn(hidden, s.values);
+    else {
+      const written = s.values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]).filter((v) => v && tail.includes(v));
+      hidden = written.sort((a, b) => b.length - a.length).reduce((l, v) => l.replaceAll(v, REDACTED), tail);
+    }
+    if (hidden !== tail) lines[at.line - 1] = head + hidden;
+    else for (const v of s.values) everywhere.add(v);
+  }
+  let out = lines.join('\n');
+  for (const v of [...everywhere].filter(Boolean).sort((a, b) => b.length - a.length)) out = out.replaceAll(v, REDACTED);
+  return out;
 }
 
 /**

@@ -7,8 +7,9 @@ import { looksSecret } from './names.js';
 import { makeRedactor, MIN_SECRET_LENGTH, REDACTED, redactValue } from './redactor.js';
 import { clipText, CUT_MARK } from '../format/peer-text.js';
 import { apiTokenFile, redactorFor, secretValues } from './known-secrets.js';
-import { checkSecretsInSpec, urlPasswords } from './in-spec.js';
+import { checkSecretsInSpec, specTextWithoutSecrets, specWithoutSecrets, urlPasswords, withoutUrlPasswords } from './in-spec.js';
 import { formatProblem, parseSpec } from '../index.js';
+import { renderInfrastructurePage } from '../render/index.js';
 
 /** The Basic credentials an HTTP client sends for a URL's `user:password`. */
 const basic = (userPassword: string) => Buffer.from(userPassword).toString('base64');
@@ -248,5 +249,67 @@ describe('credentials in a connection or an env default', () => {
     const problems = checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source);
     expect(problems.map((p) => [p.code, p.line, p.path?.join('.')])).toEqual([['secret-in-spec', 4, 'env.DATABASE_URL.default']]);
     expect(problems.map(formatProblem).join('\n')).not.toContain('Pw0rd');
+  });
+});
+
+describe('the spec as berth serves or renders it: each secret hidden where it stands, however short', () => {
+  // every one shorter than MIN_SECRET_LENGTH, which the redactor passes over: only its place says it is secret
+  const text = [
+    'berth: 1',
+    'repo: { name: x }',
+    'env:',
+    '  DB_PASSWORD: { secret: true, default: dflt1 }',
+    'services:',
+    '  web:',
+    '    image: busybox',
+    '    environment:',
+    '      PASSWORD: PASS',
+    '      DB_URL: postgres://app:pw%40x@db:5432/app',
+    '    build: { context: ., args: { NPM_TOKEN: "np\\"1" } }',
+    '    checks:',
+    '      - { type: http, url: "http://admin:pw34@127.0.0.1:8080/" }',
+    '      - { type: command, argv: [sh, -c, "curl http://u:pw56@x/ && echo pw56"] }',
+    '      - type: command',
+    '        argv:',
+    '          - sh',
+    '          - |',
+    '            curl http://v:pw78@y/',
+    '',
+  ].join('\n');
+  const parsed = parseSpec(text, 'berth.yaml');
+  const short = ['dflt1', 'pw@x', 'pw%40x', 'pw34', 'pw56', 'pw78', 'np\\"1'];
+
+  it('withoutUrlPasswords hides each URL password as written, encoded or not, and only the ones asked for', () => {
+    expect(withoutUrlPasswords('a postgres://app:pw%40x@db/x b https://u:p@h/')).toBe('a postgres://app:[redacted]@db/x b https://u:[redacted]@h/');
+    expect(withoutUrlPasswords('https://u:keep@h/ https://v:drop@h/', new Set(['drop']))).toBe('https://u:keep@h/ https://v:[redacted]@h/');
+    expect(withoutUrlPasswords('no url: user:pw@host')).toBe('no url: user:pw@host');
+  });
+
+  it('specWithoutSecrets: a copy with every secret hidden, the rest as it was', () => {
+    const spec = parsed.value!;
+    const safe = specWithoutSecrets(spec);
+    const json = JSON.stringify(safe);
+    for (const v of ['dflt1', 'pw@x', 'pw%40x', 'pw34', 'pw56', 'pw78', 'PASS"']) expect(json).not.toContain(v);
+    expect(safe.services['web']!.environment).toEqual({ PASSWORD: REDACTED, DB_URL: 'postgres://app:[redacted]@db:5432/app' });
+    expect(safe.env!['DB_PASSWORD']!.default).toBe(REDACTED);
+    expect(JSON.stringify(spec)).toContain('pw34'); // the spec itself is left as it was
+    expect(safe.services['web']!.image).toBe('busybox');
+  });
+
+  it('specTextWithoutSecrets: the file as written, each secret hidden on its line, keys and comments kept', () => {
+    const out = specTextWithoutSecrets(text, parsed.value!, parsed.source!);
+    for (const v of short) expect(out).not.toContain(v);
+    expect(out).toContain('      PASSWORD: [redacted]');
+    expect(out).toContain('      DB_URL: postgres://app:[redacted]@db:5432/app');
+    expect(out).toContain('argv: [sh, -c, "curl http://u:[redacted]@x/ && echo [redacted]"]');
+    expect(out).toContain('curl http://v:[redacted]@y/');
+    expect(out.split('\n')).toHaveLength(text.split('\n').length);
+    expect(specTextWithoutSecrets('berth: 1\nrepo: { name: x }\n', parseSpec('berth: 1\nrepo: { name: x }\n').value!, parseSpec('berth: 1\nrepo: { name: x }\n').source!)).toBe('berth: 1\nrepo: { name: x }\n');
+  });
+
+  it('the infrastructure page (a committed file) shows none of them', () => {
+    const page = renderInfrastructurePage(parsed.value!);
+    expect(page).toContain('http://admin:[redacted]@127.0.0.1:8080/');
+    for (const v of short) expect(page).not.toContain(v);
   });
 });
