@@ -57,6 +57,26 @@ export type HealthResponse = z.infer<typeof HealthResponse>;
 
 // ---- GET /api/spec --------------------------------------------------------------
 
+/**
+ * Whether the files the server loaded at start (the spec, its registry, its `.env`) still hold what it loaded. The
+ * server runs what it loaded; an edit is applied when `berth serve` starts again.
+ */
+export const SpecOnDisk = z.discriminatedUnion('changed', [
+  z.object({ changed: z.literal(false) }),
+  z.object({
+    changed: z.literal(true),
+    /** When the change was seen (ISO 8601). */
+    at: z.string(),
+    /** The files that differ from what was loaded. */
+    files: z.array(z.string()),
+    /** Whether they load as they are now (a restart would serve them). */
+    loads: z.boolean(),
+    /** What stops them loading, one line per problem with file:line:col, as `berth validate` says it. */
+    problems: z.array(z.string()),
+  }),
+]);
+export type SpecOnDisk = z.infer<typeof SpecOnDisk>;
+
 export const SpecResponse = z.object({
   file: z.string(),
   repo: z.object({ name: z.string(), description: z.optional(z.string()), owner: z.optional(z.string()), status: z.optional(z.string()) }),
@@ -64,6 +84,8 @@ export const SpecResponse = z.object({
   profiles: z.array(z.string()),
   /** The spec as loaded (the file's content after defaults); it is in the repo already. */
   spec: z.record(z.string(), z.unknown()),
+  /** Whether the files on disk still say what was loaded (absent: not followed, as for a spec given in code). */
+  onDisk: z.optional(SpecOnDisk),
 });
 export type SpecResponse = z.infer<typeof SpecResponse>;
 
@@ -258,7 +280,9 @@ export type ActionResponse = z.infer<typeof ActionResponse>;
 export const EventHello = z.object({ type: z.literal('hello'), status: HealthStatus, results: z.array(CheckResult) });
 export const EventResult = z.object({ type: z.literal('result'), result: CheckResult, previous: z.nullable(HealthStatus) });
 export const EventStatus = z.object({ type: z.literal('status'), status: HealthStatus, previous: HealthStatus });
-export const ServerEvent = z.discriminatedUnion('type', [EventHello, EventResult, EventStatus]);
+/** The spec's files changed on disk (or went back to what was loaded): SpecOnDisk as /api/spec answers it. */
+export const EventSpec = z.object({ type: z.literal('spec'), onDisk: SpecOnDisk });
+export const ServerEvent = z.discriminatedUnion('type', [EventHello, EventResult, EventStatus, EventSpec]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 
 /** Every route and its response schema, for clients that want one table. */

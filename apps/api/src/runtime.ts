@@ -1,4 +1,4 @@
-import type { CheckResult, EcosystemResponse, HealthResponse, HealthStatus } from './contract.js';
+import type { CheckResult, EcosystemResponse, HealthResponse, HealthStatus, SpecOnDisk } from './contract.js';
 import { EventHub } from './events.js';
 import { redactValue, type BerthSpec, type EnvFile, type PortRegistry } from '@berth/spec';
 import type { HistoryStore, StoreClosed, SubjectSummary } from './store/history-store.js';
@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   /** How often queued results are written (default 1 s) and the store rolled up (default hourly). */
   flushMs?: number;
   maintainMs?: number;
+  /** Whether the spec's files still hold what was loaded (sources/spec-on-disk.ts); its changes go out as `spec` events. */
+  specOnDisk?: { current(): SpecOnDisk; close(): void };
   /** Told once when writing the history starts failing, and again when the reason changes (`berth serve` prints it). */
   onStoreError?: (reason: string) => void;
 }
@@ -146,6 +148,7 @@ export class Runtime {
   stop(): Promise<StoreClosed> {
     this.stopping ??= (async () => {
       for (const t of this.timers) clearInterval(t);
+      this.options.specOnDisk?.close();
       await this.options.monitor?.stop();
       await Promise.allSettled([this.options.engine?.stop(), this.options.gpu?.stop()]);
       this.events.close();

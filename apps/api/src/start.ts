@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { apiTokenFile, loadFailure, loadWorkspace, redactorFor, type BerthSpec, type EnvFile, type PortRegistry, type SourceDocument } from '@berth/spec';
 import type { LocalRepo } from '@berth/ecosystem';
 import { resolveToken, type TokenSource } from './auth.js';
@@ -9,6 +9,7 @@ import { EngineSource } from './sources/engine.js';
 import { GpuSource } from './sources/gpu.js';
 import type { CheckTarget } from '@berth/health';
 import { createMonitor } from './sources/health.js';
+import { loadedFiles, SpecOnDisk } from './sources/spec-on-disk.js';
 import { describeStore, openStore, parseStoreOption } from './store/open-store.js';
 import type { RetentionOptions } from './store/history-store.js';
 
@@ -50,6 +51,8 @@ export interface StartOptions {
   mcp?: McpRouteOptions;
   /** Told when writing the history starts failing (once per reason): berth serve prints it. */
   onStoreError?: (reason: string) => void;
+  /** Told when the spec's files change on disk (or go back to what was loaded): berth serve prints it. */
+  onSpecChange?: (onDisk: ReturnType<SpecOnDisk['current']>) => void;
 }
 
 export interface RunningServer extends BerthServer {
@@ -106,6 +109,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { ecosystemAnswer } = await import('./sources/ecosystem.js');
   const ecosystem = options.ecosystem === false ? { available: false as const, reason: 'the ecosystem view is off for this server' } : await ecosystemAnswer(localRepo(options.specPath, loaded), process.cwd());
   const store = await openStore(location, options.retention);
+  let specOnDisk: SpecOnDisk | undefined;
   try {
     const engine = options.engine === false ? undefined : new EngineSource(spec, { env, projectDir: baseDir });
     // The engine's last word on a service's container: undefined when it cannot say, null when there is none.
@@ -125,6 +129,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       return c === undefined ? undefined : c !== null;
     };
     const choice = await createMonitor(spec, { baseDir, targets: options.targets, startedAt, env, hasContainer });
+    // a spec loaded from its file is followed there: an edit is said on /api/spec and as a `spec` event (not applied)
+    let sendSpecEvent: (onDisk: ReturnType<SpecOnDisk['current']>) => void = () => {};
+    specOnDisk = options.spec && !options.specSource ? undefined : followSpecFiles(options.specPath, loaded, (onDisk) => sendSpecEvent(onDisk));
     const server = await createServer({
       spec,
       specFile: loaded.specFile,
@@ -146,11 +153,36 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       logger: options.logger,
       mcp: options.mcp,
       ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+      ...(specOnDisk ? { specOnDisk } : {}),
     });
+    sendSpecEvent = (onDisk) => {
+      server.runtime.events.send({ type: 'spec', onDisk });
+      options.onSpecChange?.(onDisk);
+    };
     const url = await server.listen({ host: options.host, port: options.port });
     return { ...server, url, token, storeLabel: describeStore(location), scheduler: choice.scheduler ?? `none: ${choice.reason}` };
   } catch (err) {
+    specOnDisk?.close();
     await store.close().catch(() => {});
     throw err;
+  }
+}
+
+/** Follows the files a server loaded (the spec, its registry, its `.env`) for changes; undefined when none is on disk. */
+function followSpecFiles(
+  specPath: string,
+  loaded: { specSource?: SourceDocument | undefined; registry?: StartOptions['registry'] | undefined; envFile?: EnvFile | undefined },
+  onChange: (onDisk: ReturnType<SpecOnDisk['current']>) => void,
+): SpecOnDisk | undefined {
+  try {
+    const registry = loaded.registry?.path ? { path: loaded.registry.path, ...(loaded.registry.source ? { text: loaded.registry.source.text } : {}) } : undefined;
+    const files = loadedFiles({
+      spec: { path: specPath, ...(loaded.specSource ? { text: loaded.specSource.text } : {}) },
+      ...(registry ? { registry } : {}),
+      dotenv: loaded.envFile?.path ?? join(dirname(specPath), '.env'),
+    });
+    return new SpecOnDisk(specPath, files, onChange, { ...(registry ? { registryPath: registry.path } : {}), ...(loaded.envFile ? { envFile: loaded.envFile.path } : {}) });
+  } catch {
+    return undefined; // a folder that cannot be watched: the server runs as loaded, without the notice
   }
 }

@@ -9,7 +9,7 @@ import { ProfilesPanel } from './components/profiles-panel.js';
 import { ServicesTable } from './components/services-panel.js';
 import { StatusBadge } from './components/status-badge.js';
 import { useEffect } from 'react';
-import { STATUS_ORDER, type HealthStatus } from '@berth/api/contract';
+import { STATUS_ORDER, type HealthStatus, type SpecOnDisk } from '@berth/api/contract';
 import { formatAgo, statusLook } from './format/format.js';
 import { useLiveServices, useNow } from './use-live-services.js';
 import { usePoll } from './use-poll.js';
@@ -21,11 +21,37 @@ function countLine(services: { status: HealthStatus }[]): string {
   return STATUS_ORDER.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${statusLook[s].word}`).join(' · ');
 }
 
+/**
+ * The spec's files changed on disk since the server loaded them: the page still shows what the server runs, and says
+ * so, with what stops the files loading now (as `berth validate` says it), until a restart applies them.
+ */
+function SpecChanged({ onDisk }: { onDisk: Extract<SpecOnDisk, { changed: true }> }) {
+  const files = onDisk.files.map((f) => f.split('/').at(-1)).join(', ');
+  return (
+    <div className="spec-changed" role="status" data-testid="spec-changed">
+      <p>
+        <strong>{files} changed on disk</strong> at <time dateTime={onDisk.at} title={new Date(onDisk.at).toString()}>{new Date(onDisk.at).toLocaleTimeString()}</time>.{' '}
+        {onDisk.loads ? 'This page shows what the server loaded at start: restart berth serve to apply the change.' : 'The files no longer load as they are; this page shows what the server loaded at start:'}
+      </p>
+      {!onDisk.loads && onDisk.problems.length > 0 && (
+        <ul>
+          {onDisk.problems.slice(0, 10).map((p, i) => (
+            <li key={i}>
+              <code>{p}</code>
+            </li>
+          ))}
+          {onDisk.problems.length > 10 && <li>and {onDisk.problems.length - 10} more (berth validate lists them all)</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 const streamWord = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' } as const;
 
 export function App() {
   const now = useNow();
-  const { live, stream, error, loaded, reconnects } = useLiveServices();
+  const { live, stream, error, loaded, reconnects, specChanges } = useLiveServices();
   const spec = usePoll(api.spec, 300_000);
   const registry = usePoll(api.registry, 60_000);
   const env = usePoll(api.env, 60_000);
@@ -43,6 +69,9 @@ export function App() {
   useEffect(() => {
     if (reconnects > 0) for (const refresh of polls) refresh();
   }, [reconnects, ...polls]); // the refresh functions never change: only a reconnection asks again
+  useEffect(() => {
+    if (specChanges > 0) spec.refresh();
+  }, [specChanges, spec.refresh]);
   const title = spec.data ? spec.data.repo.name : 'berth';
   // With the stream lost, the page no longer knows the stack's state: it says so rather than keep the last one.
   const lost = loaded && stream === 'reconnecting';
@@ -76,6 +105,7 @@ export function App() {
           </div>
         </div>
       </header>
+      {spec.data?.onDisk?.changed && <SpecChanged onDisk={spec.data.onDisk} />}
       <div className="sr-only" aria-live="polite" aria-relevant="additions" role="log" data-testid="announcer">
         {live.changes.slice(0, 3).map((c) => (
           <p key={c.id}>{c.text}</p>

@@ -14,6 +14,8 @@ export function useLiveServices() {
   const [loaded, setLoaded] = useState(false);
   // how many times the stream came back after dropping: the page's polled panels refetch on each (app.tsx)
   const [reconnects, setReconnects] = useState(0);
+  // how many times the server said its spec files changed on disk: the page asks /api/spec again on each (app.tsx)
+  const [specChanges, setSpecChanges] = useState(0);
 
   useEffect(() => {
     let alive = true;
@@ -55,6 +57,7 @@ export function useLiveServices() {
     };
     const close = openEvents((event) => {
       dispatch({ type: 'event', event });
+      if (event.type === 'spec') setSpecChanges((n) => n + 1);
       if (event.type === 'result' && event.previous && event.previous !== event.result.status && !soon) {
         soon = setTimeout(() => {
           soon = undefined;
@@ -70,7 +73,7 @@ export function useLiveServices() {
     };
   }, []);
 
-  return { live, stream, error, loaded, reconnects };
+  return { live, stream, error, loaded, reconnects, specChanges };
 }
 
 /** A clock that ticks every few seconds, for "12 s ago". */

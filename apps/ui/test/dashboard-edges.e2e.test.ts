@@ -134,6 +134,25 @@ describe.skipIf(chromiumReason !== '')(`the dashboard at its edges, in headless 
     expect(pageErrors).toEqual([]);
   });
 
+  it('says when the spec changes on disk while served, and what stops it loading, until it is back', async () => {
+    const specPath = apiOptions.specPath;
+    const { readFileSync } = await import('node:fs');
+    const served = readFileSync(specPath, 'utf8');
+    const banner = page.locator('[data-testid="spec-changed"]');
+    expect(await banner.count()).toBe(0);
+    writeFileSync(specPath, served.replace('repo: { name: edge-shop }', 'repo: { name: edge-shop-renamed }'));
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.innerText()).toMatch(/berth\.yaml changed on disk at .*restart berth serve to apply the change/s);
+    expect(await page.locator('h1').innerText()).toContain('edge-shop'); // still what the server runs
+    expect(await page.locator('h1').innerText()).not.toContain('renamed');
+    writeFileSync(specPath, served.replace('repo: { name: edge-shop }', 'repo: { name: edge-shop, owner: [1, 2] }'));
+    await expect.poll(() => banner.innerText(), { timeout: 15_000 }).toContain('no longer load');
+    expect(await banner.locator('li code').first().innerText()).toMatch(/berth\.yaml:2:\d+: repo\.owner/);
+    writeFileSync(specPath, served);
+    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('says the state is unknown while the API is away, keeps the last data, and reloads every panel when it is back', async () => {
     const port = Number(new URL(api.url).port);
     await page.locator('[data-stream="live"]').waitFor({ timeout: 15_000 });

@@ -33,6 +33,7 @@ export function registerReadRoutes(app: FastifyInstance, rt: Runtime): void {
     profiles: Object.keys(spec.profiles),
     // each secret the spec holds hidden where it stands, however short (the answer's redactor passes short values over)
     spec: JSON.parse(JSON.stringify(specWithoutSecrets(spec))) as Record<string, unknown>,
+    ...(rt.options.specOnDisk ? { onDisk: rt.options.specOnDisk.current() } : {}),
   }));
 
   r.get('/api/services', { schema: { tags: ['read'], summary: 'Services and connections with their latest health, uptime and latency', response: { 200: ServicesResponse } } }, async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { BerthError } from '@berth/spec';
+import { BerthError, displayPath } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -86,6 +86,12 @@ async function serve(ctx: CliContext, opts: ServeOptions): Promise<number> {
     ecosystem: opts.ecosystem !== false,
     mcp: mcpRoute(ctx, !!opts.mcpAllowWrite),
     onStoreError: (reason) => ctx.out.note(`berth serve: cannot write the history store (${reason}); results are kept and written again`),
+    // the server runs what it loaded: an edit is said, here and on the dashboard, and applied by a restart
+    onSpecChange: (onDisk) => {
+      if (!onDisk.changed) ctx.out.note('berth serve: the spec on disk is back to what this server runs');
+      else if (onDisk.loads) ctx.out.note(`berth serve: ${onDisk.files.map((f) => displayPath(f, ctx.cwd)).join(', ')} changed; this server still runs what it loaded: restart berth serve to apply it`);
+      else ctx.out.note([`berth serve: ${onDisk.files.map((f) => displayPath(f, ctx.cwd)).join(', ')} changed, and would not load now; this server still runs what it loaded:`, ...onDisk.problems.map((p) => `  ${p}`)].join('\n'));
+    },
   }).finally(() => progress.stop());
 
   const stopped = new Promise<void>((resolve) => {

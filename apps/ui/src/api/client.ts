@@ -101,7 +101,7 @@ export function openEvents(onEvent: (e: ServerEvent) => void, onState: (s: Strea
   };
   const open = () => {
     source = new EventSource('api/events');
-    for (const type of ['hello', 'result', 'status', 'message']) source.addEventListener(type, handle as EventListener);
+    for (const type of ['hello', 'result', 'status', 'spec', 'message']) source.addEventListener(type, handle as EventListener);
     source.onopen = () => onState('live');
     source.onerror = () => {
       onState('reconnecting');

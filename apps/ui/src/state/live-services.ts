@@ -48,6 +48,8 @@ function applyEvent(state: LiveServices, event: ServerEvent): LiveServices {
       return { ...state, overall: event.status };
     case 'result':
       return applyResult(state, event.result, true);
+    case 'spec':
+      return state; // the page asks /api/spec again (use-live-services.ts): the spec is not part of this state
   }
 }
 
