@@ -1,18 +1,18 @@
 // @ts-check
 const { dirname, join, relative, resolve } = require('node:path');
 const { statSync } = require('node:fs');
-const { readYaml, registryRef } = require('./registry-ref.cjs');
+const { packageFile, readYaml, registryRef } = require('./registry-ref.cjs');
 const { fileInputs, sh } = require('./file-inputs.cjs');
 
 /** Includes nest at most this deep (as @berth/ecosystem's MAX_INCLUDE_DEPTH). */
 const MAX_INCLUDE_DEPTH = 8;
 
-/** @typedef {string | { externalDependencies: string[] } | { runtime: string }} Input */
+/** @typedef {string | { runtime: string }} Input */
 
 /**
  * What validate-ecosystem is cached on, read from the manifest as @berth/ecosystem finds things: the manifest; the
- * registry it names (default ports.yaml; a file, or an npm package as an external dependency); every member's spec:
- * a path (a folder's berth.yaml, or the file), an npm package (an external dependency), a git ref (the commit it
+ * registry it names (default ports.yaml; a file, or an npm package's file); every member's spec:
+ * a path (a folder's berth.yaml, or the file), an npm package's file (where @berth/spec resolves it), a git ref (the commit it
  * resolves to now, a runtime input); and the manifests it includes, found the same way, with their members. Files
  * outside the workspace are hashed by their contents in one runtime input (fileInputs: the plugin's one rule for
  * that). A manifest that does not parse gives itself as its only input: the validator says what is wrong.
@@ -22,7 +22,6 @@ const MAX_INCLUDE_DEPTH = 8;
  */
 function ecosystemInputs(manifestPath, workspaceRoot) {
   /** @type {Set<string>} */ const paths = new Set();
-  /** @type {Set<string>} */ const packages = new Set();
   /** @type {Set<string>} */ const refs = new Set();
   /** @type {Set<string>} */ const seen = new Set();
   const fromRoot = (/** @type {string} */ abs) => relative(workspaceRoot, abs).split('\\').join('/');
@@ -30,9 +29,13 @@ function ecosystemInputs(manifestPath, workspaceRoot) {
   /** Where a member or include is: a path (folder or file), a package, or a git ref. */
   const source = (/** @type {unknown} */ entry, /** @type {string} */ dir, /** @type {string} */ defaultFile, /** @type {(path: string) => void} */ onPath) => {
     if (!entry || typeof entry !== 'object') return;
-    const e = /** @type {{ path?: unknown, package?: unknown, git?: unknown, ref?: unknown }} */ (entry);
+    const e = /** @type {{ path?: unknown, package?: unknown, git?: unknown, ref?: unknown, file?: unknown }} */ (entry);
     if (typeof e.git === 'string') refs.add(`git -C ${sh(fromRoot(resolve(dir, e.git)) || '.')} rev-parse --verify --quiet ${sh(`${typeof e.ref === 'string' ? e.ref : 'HEAD'}^{commit}`)} || echo missing`);
-    else if (typeof e.package === 'string') packages.add(e.package);
+    else if (typeof e.package === 'string') {
+      // its file where the validator finds it; not installed: nothing to hash, and the validator says so
+      const found = packageFile(e.package, typeof e.file === 'string' && e.file ? e.file : defaultFile, dir);
+      if (found) onPath(found);
+    }
     else if (typeof e.path === 'string' || e.path === undefined) {
       const abs = resolve(dir, typeof e.path === 'string' ? e.path : '.');
       onPath(isFolder(abs) ? join(abs, defaultFile) : abs);
@@ -48,7 +51,8 @@ function ecosystemInputs(manifestPath, workspaceRoot) {
     if (root) {
       const registry = registryRef(manifest.registry ?? 'ports.yaml');
       if (registry && 'path' in registry) addFile(resolve(dir, registry.path));
-      if (registry && 'package' in registry) packages.add(registry.package);
+      const packaged = registry && 'package' in registry ? packageFile(registry.package, registry.file, dir) : undefined;
+      if (packaged) addFile(packaged);
     }
     for (const member of list(manifest.members)) source(member, dir, 'berth.yaml', addFile);
     for (const include of list(manifest.include)) source(include, dir, 'ecosystem.yaml', (p) => visit(p, depth + 1, false));
@@ -57,7 +61,6 @@ function ecosystemInputs(manifestPath, workspaceRoot) {
   const { files, outside } = fileInputs(paths, workspaceRoot);
   /** @type {Input[]} */
   const inputs = [...files];
-  if (packages.size) inputs.push({ externalDependencies: [...packages].sort() });
   for (const command of refs) inputs.push({ runtime: command });
   inputs.push(...outside);
   return inputs;

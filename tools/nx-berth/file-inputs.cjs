@@ -1,4 +1,5 @@
 // @ts-check
+const { spawnSync } = require('node:child_process');
 const { isAbsolute, relative } = require('node:path');
 
 /** @typedef {string | { runtime: string }} FileInput */
@@ -25,12 +26,36 @@ const HASH_FILES = "const c=require(\"node:crypto\").createHash(\"sha256\");for(
 function fileInputs(absPaths, workspaceRoot) {
   /** @type {Set<string>} */ const files = new Set();
   /** @type {Set<string>} */ const outside = new Set();
+  const inside = [];
   for (const abs of absPaths) {
     const rel = relative(workspaceRoot, abs).split('\\').join('/');
     if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) outside.add(rel);
+    else inside.push(rel);
+  }
+  // Nx hashes only the files git tracks or would track: one under node_modules or git-ignored (an orchestrator cloned into an
+  // ignored vendor/ folder) is hashed by its contents too, or a cached "ports ok" would outlive a real conflict
+  const unhashed = untracked(inside, workspaceRoot);
+  for (const rel of inside) {
+    if (unhashed.has(rel)) outside.add(rel);
     else files.add(`{workspaceRoot}/${rel}`);
   }
   return { files: [...files], outside: outside.size ? [{ runtime: `node -e ${sh(HASH_FILES)} ${[...outside].map(sh).join(' ')}` }] : [] };
+}
+
+/**
+ * Which of the workspace-relative paths Nx does not hash: under a node_modules folder, or ignored by git (asked once,
+ * for all of them; outside a git repository, or without git, only the node_modules rule applies).
+ * @param {string[]} rels @param {string} workspaceRoot
+ * @returns {Set<string>}
+ */
+function untracked(rels, workspaceRoot) {
+  const out = new Set(rels.filter((rel) => rel.split('/').includes('node_modules')));
+  const rest = rels.filter((rel) => !out.has(rel));
+  if (!rest.length) return out;
+  const r = spawnSync('git', ['check-ignore', '--stdin', '-z'], { cwd: workspaceRoot, input: rest.join('\0'), encoding: 'utf8', timeout: 10_000 });
+  // 0: some are ignored; 1: none is; anything else (no repository, no git): nothing known
+  if (r.status === 0) for (const rel of r.stdout.split('\0')) if (rel) out.add(rel);
+  return out;
 }
 
 module.exports = { fileInputs, sh };

@@ -18,7 +18,7 @@ const { existsSync } = require('node:fs');
 const SPEC = 'berth.yaml';
 const MANIFEST = 'ecosystem.yaml';
 const { ecosystemInputs } = require('./ecosystem-inputs.cjs');
-const { registryOf } = require('./registry-ref.cjs');
+const { packageFile, readYaml, registryOf } = require('./registry-ref.cjs');
 const { fileInputs } = require('./file-inputs.cjs');
 
 /**
@@ -30,10 +30,19 @@ const createNodesV2 = [
   `**/{${SPEC},${MANIFEST}}`,
   async (files, options, context) => {
     const opts = options ?? {};
-    const names = projectNames(files.map((f) => dirname(f)), context);
-    return files.map((file) => [file, { projects: { [dirname(file)]: { ...(basename(file) === MANIFEST ? ecosystemProject(file, opts, context) : specProject(file, opts, context)), ...names(dirname(file)) } } }]);
+    // an ecosystem.yaml that is someone else's (pm2's, a deploy tool's) is no manifest of berth's: one that parses and
+    // says no `ecosystem:` is left alone; one that does not parse is kept, for its validator to say what is wrong
+    const ours = files.filter((file) => basename(file) !== MANIFEST || !isOtherTool(join(context.workspaceRoot, file)));
+    const names = projectNames(ours.map((f) => dirname(f)), context);
+    return ours.map((file) => [file, { projects: { [dirname(file)]: { ...(basename(file) === MANIFEST ? ecosystemProject(file, opts, context) : specProject(file, opts, context)), ...names(dirname(file)) } } }]);
   },
 ];
+
+/** @param {string} path */
+function isOtherTool(path) {
+  const doc = readYaml(path);
+  return doc !== undefined && !('ecosystem' in doc);
+}
 
 /** Both validators' own code: the built packages the task graph runs first. */
 const VALIDATOR = { dependentTasksOutputFiles: '**/*.js', transitive: true };
@@ -77,7 +86,13 @@ function specProject(file, opts, context) {
     const { files, outside } = fileInputs([resolve(absRoot, registry.path)], context.workspaceRoot);
     portsInputs.push(...files, ...outside);
   }
-  if (registry && 'package' in registry) portsInputs.push({ externalDependencies: [registry.package] });
+  // A registry in an npm package: its file, where the validator will find it (a workspace package's is a workspace
+  // file; an installed one's is hashed by its contents). Not installed: nothing to hash, and the validator says so.
+  const packaged = registry && 'package' in registry ? packageFile(registry.package, registry.file, absRoot) : undefined;
+  if (packaged) {
+    const { files, outside } = fileInputs([packaged], context.workspaceRoot);
+    portsInputs.push(...files, ...outside);
+  }
   portsInputs.push(VALIDATOR);
   const target = (/** @type {'ports' | 'env'} */ check) => ({
     command: `${command} ${check} ${SPEC}`,

@@ -72,6 +72,13 @@ console.log(JSON.stringify({ file: r.file, services: Object.keys(r.value.service
     expect(where).toBe(`file://${join(consumer, 'node_modules/@berth/spec/dist/index.js')}`);
   });
 
+  it('requires from CommonJS too (Node 20.19+ loads an ES module with require; the exports map says where)', () => {
+    writeFileSync(join(consumer, 'main.cjs'), "const { parseSpec, formatProblem } = require('@berth/spec');\nconst { renderInfrastructurePage } = require('@berth/spec/render');\nconst r = parseSpec('berth: 1\\nrepo: { name: cjs }\\n');\nconsole.log(JSON.stringify({ name: r.value.repo.name, problems: r.problems.map(formatProblem), page: typeof renderInfrastructurePage }));\n");
+    const r = spawnSync(process.execPath, ['main.cjs'], { cwd: consumer, encoding: 'utf8' });
+    expect(r.stderr.replace(/^.*ExperimentalWarning.*\n|^\(Use `node --trace-warnings.*\n/gm, '')).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ name: 'cjs', problems: [], page: 'function' });
+  });
+
   it('type-checks a TypeScript consumer against the packed declarations', () => {
     writeFileSync(
       join(consumer, 'main.ts'),

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +14,17 @@ type Node = { root: string; name?: string; tags: string[]; targets: Record<strin
 type CreateNodesV2 = [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => Promise<[string, { projects: Record<string, Node> }][]>];
 const { createNodesV2 } = createRequire(import.meta.url)('../index.cjs') as { createNodesV2: CreateNodesV2 };
 
+const VALIDATOR = { dependentTasksOutputFiles: '**/*.js', transitive: true };
+
 describe('the Nx plugin infers validate-ports and validate-env for every berth.yaml', () => {
   let ws: string;
+  const write = (path: string, text: string) => {
+    mkdirSync(join(ws, path, '..'), { recursive: true });
+    writeFileSync(join(ws, path), text);
+  };
   beforeAll(() => {
     ws = mkdtempSync(join(tmpdir(), 'berth-nx-'));
-    const write = (path: string, text: string) => {
-      mkdirSync(join(ws, path, '..'), { recursive: true });
-      writeFileSync(join(ws, path), text);
-    };
+    write('node_modules/@acme/ports/package.json', '{ "name": "@acme/ports" }');
     write('apps/web/package.json', '{ "name": "web" }');
     write('apps/web/berth.yaml', 'berth: 1\nrepo: { name: web }\nregistry: ../../infra/ports.yaml\n');
     write('examples/demo/berth.yaml', 'berth: 1\nrepo: { name: demo }\nregistry:\n  package: "@acme/ports"\n  file: ports.yaml\n');
@@ -69,9 +72,21 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
     expect(web.targets['validate-env']!.inputs).toEqual(['{projectRoot}/berth.yaml', { dependentTasksOutputFiles: '**/*.js', transitive: true }]);
   });
 
-  it('takes a registry published as an npm package as an external dependency input', async () => {
-    const demo = (await infer(['examples/demo/berth.yaml']))['examples/demo/berth.yaml']!;
-    expect(demo.targets['validate-ports']!.inputs).toContainEqual({ externalDependencies: ['@acme/ports'] });
+  it('takes a registry published as an npm package as its file, where berth resolves it: installed (by its contents), a workspace package (a workspace file), not installed (none)', async () => {
+    write('node_modules/@acme/ports/package.json', '{ "name": "@acme/ports" }');
+    write('node_modules/@acme/ports/ports.yaml', 'registry: 1\nports: []\n');
+    write('packages/ws-ports/package.json', '{ "name": "@acme/ws-ports" }');
+    write('packages/ws-ports/shared.yaml', 'registry: 1\nports: []\n');
+    symlinkSync(join(ws, 'packages/ws-ports'), join(ws, 'node_modules/@acme/ws-ports'));
+    write('pkg-ws/berth.yaml', 'berth: 1\nrepo: { name: w }\nregistry: { package: "@acme/ws-ports", file: shared.yaml }\n');
+    write('pkg-missing/berth.yaml', 'berth: 1\nrepo: { name: m }\nregistry: { package: "@acme/nowhere" }\n');
+    const nodes = await infer(['examples/demo/berth.yaml', 'pkg-ws/berth.yaml', 'pkg-missing/berth.yaml']);
+    const inputs = (file: string) => nodes[file]!.targets['validate-ports']!.inputs;
+    expect(inputs('examples/demo/berth.yaml')).toEqual(['{projectRoot}/berth.yaml', { runtime: expect.stringMatching(/^node -e '.*' 'node_modules\/@acme\/ports\/ports\.yaml'$/) }, VALIDATOR]);
+    expect(inputs('pkg-ws/berth.yaml')).toEqual(['{projectRoot}/berth.yaml', '{workspaceRoot}/packages/ws-ports/shared.yaml', VALIDATOR]);
+    expect(inputs('pkg-missing/berth.yaml')).toEqual(['{projectRoot}/berth.yaml', VALIDATOR]);
+    // no input Nx would refuse the task for (an externalDependencies entry that is no npm node of the graph)
+    for (const file of Object.keys(nodes)) expect(JSON.stringify(inputs(file))).not.toContain('externalDependencies');
   });
 
   it('reads the registry as YAML: a comment after the key, quoted keys and values, a commented-out line', async () => {
@@ -79,7 +94,7 @@ describe('the Nx plugin infers validate-ports and validate-env for every berth.y
     expect(nodes['commented/berth.yaml']!.targets['validate-ports']!.inputs).toContain('{workspaceRoot}/infra/ports.yaml');
     expect(nodes['commented/berth.yaml']!.targets['validate-ports']!.inputs).not.toContain('{workspaceRoot}/old/ports.yaml');
     expect(nodes['quoted/berth.yaml']!.targets['validate-ports']!.inputs).toContain('{workspaceRoot}/infra/ports.yaml');
-    expect(nodes['quoted-package/berth.yaml']!.targets['validate-ports']!.inputs).toContainEqual({ externalDependencies: ['@acme/ports'] });
+    expect(JSON.stringify(nodes['quoted-package/berth.yaml']!.targets['validate-ports']!.inputs)).toContain('node_modules/@acme/ports/ports.yaml');
   });
 
   it('a spec that does not parse still gets its targets (the validator says what is wrong)', async () => {
@@ -122,6 +137,36 @@ describe('validate-ports with a registry outside the workspace (registry: ../orc
   });
 });
 
+describe('validate-ports with a registry Nx does not hash (git-ignored, as an orchestrator cloned into vendor/)', () => {
+  let ws: string;
+  beforeAll(() => {
+    ws = mkdtempSync(join(tmpdir(), 'berth-nx-ignored-'));
+    const write = (path: string, text: string) => {
+      mkdirSync(join(ws, path, '..'), { recursive: true });
+      writeFileSync(join(ws, path), text);
+    };
+    write('.gitignore', 'vendor/\n');
+    write('vendor/orchestrator/ports.yaml', 'registry: 1\nports: []\n');
+    write('infra/ports.yaml', 'registry: 1\nports: []\n');
+    write('apps/web/berth.yaml', 'berth: 1\nrepo: { name: web }\nregistry: ../../vendor/orchestrator/ports.yaml\n');
+    write('apps/api/berth.yaml', 'berth: 1\nrepo: { name: api }\nregistry: ../../infra/ports.yaml\n');
+    execFileSync('git', ['init', '-q'], { cwd: ws });
+  });
+  afterAll(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('hashes an ignored registry by its contents, and a tracked one as a workspace file', async () => {
+    const nodes = Object.fromEntries((await createNodesV2[1](['apps/web/berth.yaml', 'apps/api/berth.yaml'], {}, { workspaceRoot: ws })).map(([f, r]) => [f, Object.values(r.projects)[0]!]));
+    const web = nodes['apps/web/berth.yaml']!.targets['validate-ports']!.inputs as ({ runtime?: string } | string)[];
+    expect(web).toEqual(['{projectRoot}/berth.yaml', { runtime: expect.stringMatching(/^node -e '.*' 'vendor\/orchestrator\/ports\.yaml'$/) }, VALIDATOR]);
+    expect(nodes['apps/api/berth.yaml']!.targets['validate-ports']!.inputs).toEqual(['{projectRoot}/berth.yaml', '{workspaceRoot}/infra/ports.yaml', VALIDATOR]);
+    // the hash follows the ignored file's contents: a port given away there runs the check again
+    const run = () => execFileSync('sh', ['-c', (web[1] as { runtime: string }).runtime], { cwd: ws, encoding: 'utf8' }).trim();
+    const before = run();
+    writeFileSync(join(ws, 'vendor/orchestrator/ports.yaml'), 'registry: 1\nports:\n  - { port: 8080, repo: billing, service: api }\n');
+    expect(run()).not.toBe(before);
+  });
+});
+
 describe('validate-ecosystem, inferred for every ecosystem.yaml', () => {
   let ws: string;
   let outside: string;
@@ -154,6 +199,13 @@ describe('validate-ecosystem, inferred for every ecosystem.yaml', () => {
     write(join(ws, 'web/infra.yaml'), 'berth: 1\nrepo: { name: web }\n');
     write(join(ws, 'platform/ecosystem.yaml'), 'ecosystem: 1\nname: platform\nregistry: { package: "@acme/ignored" }\nmembers:\n  - { repo: infra, path: ../infra }\n');
     mkdirSync(join(ws, 'infra'));
+    // the member published as an npm package: here a workspace package, linked into node_modules as npm links one
+    write(join(ws, 'packages/publisher-infra/package.json'), '{ "name": "@acme/publisher-infra" }');
+    write(join(ws, 'packages/publisher-infra/berth.yaml'), 'berth: 1\nrepo: { name: publisher }\n');
+    mkdirSync(join(ws, 'node_modules/@acme'), { recursive: true });
+    symlinkSync(join(ws, 'packages/publisher-infra'), join(ws, 'node_modules/@acme/publisher-infra'));
+    // another tool's ecosystem.yaml (pm2's): no project of berth's
+    write(join(ws, 'ops/pm2/ecosystem.yaml'), 'apps:\n  - { name: web, script: server.js }\n');
     write(join(outside, 'sibling/berth.yaml'), 'berth: 1\nrepo: { name: sibling }\n');
     write(join(ws, 'tools/berth.yaml'), 'berth: 1\nrepo: { name: tools }\n');
     git(join(ws, 'tools'), 'init', '-q', '-b', 'main');
@@ -178,9 +230,9 @@ describe('validate-ecosystem, inferred for every ecosystem.yaml', () => {
       '{workspaceRoot}/orchestrator/ports.yaml',
       '{workspaceRoot}/data/berth.yaml',
       '{workspaceRoot}/web/infra.yaml',
+      '{workspaceRoot}/packages/publisher-infra/berth.yaml', // the package's file, where berth resolves it
       '{workspaceRoot}/platform/ecosystem.yaml',
-      '{workspaceRoot}/infra/berth.yaml',
-      { externalDependencies: ['@acme/publisher-infra'] }, // an included manifest's registry is not used: not an input
+      '{workspaceRoot}/infra/berth.yaml', // an included manifest's registry (@acme/ignored) is not used: not an input
       { runtime: "git -C 'tools' rev-parse --verify --quiet 'v1^{commit}' || echo missing" },
       { runtime: "git -C 'tools' rev-parse --verify --quiet 'main^{commit}' || echo missing" },
       { runtime: expect.stringMatching(/^node -e '.*' '\.\.\/sibling\/berth\.yaml'$/) },
@@ -201,6 +253,10 @@ describe('validate-ecosystem, inferred for every ecosystem.yaml', () => {
     git(join(ws, 'tools'), 'commit', '-q', '--allow-empty', '-m', 'moved');
     git(join(ws, 'tools'), 'tag', '-f', 'v1');
     expect(run(tag!)).toBe(git(join(ws, 'tools'), 'rev-parse', 'v1').trim());
+  });
+
+  it('leaves another tool\'s ecosystem.yaml (one that says no `ecosystem:`) alone: no project, no target', async () => {
+    expect(await createNodesV2[1](['ops/pm2/ecosystem.yaml'], {}, { workspaceRoot: ws })).toEqual([]);
   });
 
   it('a manifest that does not parse is its own only input (the validator says what is wrong); names and tag can be changed', async () => {
