@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST, makeTree, type Tree } from '@berth/ecosystem/testing';
@@ -8,7 +8,7 @@ import { bin, ensureBuiltCli, root } from './support/built-cli.js';
 
 // An orchestrator's folder (its ecosystem.yaml, or a ports.yaml that is a registry) is no repo's: the ports commands
 // run there on its registry and members, the commands that need a repo's spec refuse, and the bundled example is used
-// only where none of berth.yaml, ecosystem.yaml and ports.yaml is found.
+// only where none of berth.yaml, ecosystem.yaml and ports.yaml is found. Then a second repo joining the registry.
 
 /** stderr without progress lines, which a loaded machine may show: notes and errors only. */
 const notes = (stderr: string) => stderr.split('\n').filter((l) => l && !/^(loading|checking) /.test(l)).join('\n');
@@ -150,3 +150,37 @@ describe('in a folder holding only a registry (ports.yaml, registry: 1)', () => 
   }, 30_000);
 });
 
+describe('a second repo joining the bundled registry', () => {
+  const PUBLISHER = `berth: 1
+repo: { name: publisher }
+registry: ../orchestrator/ports.yaml
+services:
+  notebook:
+    ports: [{ host: 8889, env: NOTEBOOK_PORT }]
+  api:
+    ports: [8890]
+connections:
+  mlflow: { name: MLflow, port: 5000, protocol: http, owner: semops-data, service: mlflow }
+  qdrant: { name: Qdrant, port: 6333, protocol: http }
+  search: { name: Search, transport: stdio, owner: semops-data }
+`;
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(scratch, 'join-'));
+    mkdirSync(join(dir, 'orchestrator'));
+    mkdirSync(join(dir, 'publisher'));
+    copyFileSync(join(root, 'examples/semops-dx-orchestrator/ports.yaml'), join(dir, 'orchestrator/ports.yaml'));
+    writeFileSync(join(dir, 'publisher/berth.yaml'), PUBLISHER);
+  });
+
+  it("ports register puts the repo's first entry in a group of its own, `# publisher` after a blank line, and its next entries in that group", () => {
+    const registry = join(dir, 'orchestrator/ports.yaml');
+    const before = readFileSync(registry, 'utf8');
+    expect(berth(['ports', 'register', 'notebook'], join(dir, 'publisher'))).toMatchObject({ code: 0, stdout: `registered 8889/tcp for publisher/notebook (NOTEBOOK_PORT) in ${registry}\n` });
+    const first = `${before}\n  # publisher\n  - { port: 8889, repo: publisher, service: notebook, env: NOTEBOOK_PORT }\n`;
+    expect(readFileSync(registry, 'utf8')).toBe(first);
+    expect(berth(['ports', 'register', 'api'], join(dir, 'publisher')).code).toBe(0);
+    expect(readFileSync(registry, 'utf8')).toBe(`${first}  - { port: 8890, repo: publisher, service: api }\n`);
+    expect(existsSync(`${registry}.lock`)).toBe(false);
+  });
+});
