@@ -183,4 +183,13 @@ connections:
     expect(readFileSync(registry, 'utf8')).toBe(`${first}  - { port: 8890, repo: publisher, service: api }\n`);
     expect(existsSync(`${registry}.lock`)).toBe(false);
   });
+
+  it('docs tags a connection to another repo\'s service with that repo, and only shared infrastructure "shared"', () => {
+    const r = berth(['docs'], join(dir, 'publisher'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('# MLflow (semops-data, default) — expects 2xx-3xx');
+    expect(r.stdout).toContain('# Qdrant (shared, default) — expects 2xx-3xx\ncurl http://127.0.0.1:6333/readyz');
+    expect(r.stdout).toContain('# Search (semops-data, default) — starts the MCP server registered in .mcp.json or ~/.claude.json over stdio and lists its tools');
+    expect(r.stdout.match(/\(shared/g)).toHaveLength(1);
+  });
 });
