@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { BerthError, DEFAULT_LOCK_TIMEOUT_MS, displayPath, findSpecFile, loadFailure, loadWorkspace, type BerthSpec, type EnvFile, type Loaded, type LockHolder, type PortRegistry, type Problem } from '@berth/spec';
+import { BerthError, DEFAULT_LOCK_TIMEOUT_MS, displayPath, findWorkspaceFile, loadFailure, loadWorkspace, type BerthSpec, type EnvFile, type Loaded, type LockHolder, type PortRegistry, type Problem } from '@berth/spec';
 import { Output, useColor, type Streams } from './output.js';
 import type { Redaction } from './redaction.js';
 import { bundledExampleSpec } from './bundled-example.js';
@@ -30,6 +30,29 @@ export interface LoadedWorkspace {
   usingBundledExample: boolean;
   /** Warnings from loading the spec and the registry (errors throw). */
   warnings: Problem[];
+}
+
+/** A repo's spec: the one --spec names, the nearest berth.yaml, or the bundled example where nothing else is found. */
+export interface SpecPlace {
+  kind: 'spec';
+  path: string;
+  bundled: boolean;
+}
+
+/** An orchestrator's folder: its ecosystem manifest, or a port registry with no manifest nearer (`path`, absolute). */
+export interface OrchestratorPlace {
+  kind: 'orchestrator';
+  found: 'ecosystem' | 'registry';
+  path: string;
+}
+
+/** What a command that needs a repo's spec says in an orchestrator's folder: one line, with what to run there instead. */
+export function orchestratorFolderError(place: OrchestratorPlace, cwd: string): BerthError {
+  if (place.found === 'ecosystem') {
+    return new BerthError('ERR_BERTH_USAGE', `${displayPath(place.path, cwd)}: this is an orchestrator's folder, not a repo's (no berth.yaml here or above): run \`berth ecosystem check\` for its members, or pass --spec PATH for one repo's spec`);
+  }
+  const registry = displayPath(place.path, cwd);
+  return new BerthError('ERR_BERTH_USAGE', `${registry}: this is an orchestrator's folder, not a repo's (a port registry, no berth.yaml here or above): run \`berth ports check SPEC...\` or \`berth ecosystem check --registry ${registry} SPEC...\`, or pass --spec PATH for one repo's spec`);
 }
 
 /** The options that name a `.env` file: --env-file, or --dotenv where Node grabs --env-file itself (nodejs/node#54232). */
@@ -134,12 +157,28 @@ export class CliContext {
     return problems.map((p) => (p.file !== undefined || !p.path?.length || !writtenAt(source.value, p.path) ? p : { ...p, file: ws.specFile, ...source.locate(p.path, which) }));
   }
 
-  /** The spec path: --spec, else the nearest berth.yaml from the cwd up, else the bundled example (said on stderr). */
+  /**
+   * Where the command runs: --spec's repo; else the nearest of berth.yaml (a repo), ecosystem.yaml and a ports.yaml
+   * that is a registry (an orchestrator's folder) from the cwd up (@berth/spec's findWorkspaceFile); else, where
+   * there is none of them, the bundled example.
+   */
+  place(): SpecPlace | OrchestratorPlace {
+    if (this.options.spec) return { kind: 'spec', path: resolve(this.cwd, this.options.spec), bundled: false };
+    const found = findWorkspaceFile(this.cwd);
+    if (!found) return { kind: 'spec', path: bundledExampleSpec(), bundled: true };
+    if (found.kind === 'spec') return { kind: 'spec', path: found.path, bundled: false };
+    return { kind: 'orchestrator', found: found.kind, path: found.path };
+  }
+
+  /**
+   * The spec path: --spec, else the nearest berth.yaml from the cwd up, else the bundled example (said on stderr).
+   * In an orchestrator's folder (an ecosystem.yaml or a registry nearer than any berth.yaml) there is no spec to
+   * use, and the bundled example is not it: bad input, one line saying what to run there instead.
+   */
   resolveSpecPath(): { path: string; bundled: boolean } {
-    if (this.options.spec) return { path: resolve(this.cwd, this.options.spec), bundled: false };
-    const found = findSpecFile(this.cwd);
-    if (found) return { path: found, bundled: false };
-    return { path: bundledExampleSpec(), bundled: true };
+    const place = this.place();
+    if (place.kind === 'orchestrator') throw orchestratorFolderError(place, this.cwd);
+    return place;
   }
 
   /**

@@ -227,6 +227,18 @@ describe('the bundled ecosystem', () => {
     expect(r.stdout).toMatch(/ecosystem semops: 2 members, 7 published ports, 3 connections checked against ports\.yaml: 2 warnings\n$/);
     expect(berth(['ecosystem', 'docs', '--check', 'docs'], cwd).code).toBe(0);
   });
+
+  it('prints what README.md and docs/ecosystem.md show it printing', () => {
+    const r = berth(['ecosystem', 'check'], join(root, 'examples/semops-dx-orchestrator'));
+    // docs/ecosystem.md: the console block, from `$ npx berth ecosystem check` to the next command
+    const page = readFileSync(join(root, 'docs/ecosystem.md'), 'utf8');
+    const shown = /\n\$ npx berth ecosystem check\n([\s\S]*?)\n\$ /.exec(page)?.[1];
+    expect(shown, 'docs/ecosystem.md shows the output of `npx berth ecosystem check`').toBeDefined();
+    expect(r.stdout).toBe(`${shown}\n`);
+    // README.md: the summary line, as the comment on the command
+    const summary = r.stdout.trimEnd().split('\n').at(-1)!;
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`npx berth ecosystem check              # ${summary}\n`);
+  });
 });
 
 describe('berth ports check where there is no berth.yaml', () => {

@@ -234,7 +234,9 @@ describe('the code-cached fast path for the spec and engine commands', () => {
     expect(viaFast(['ecosystem', 'check'])).toEqual({ status: 0, fast: true });
     expect(viaFast(['ecosystem', '--json', 'check', '--manifest', 'ecosystem.yaml'])).toEqual({ status: 0, fast: true });
     expect(viaFast(['ecosystem', 'docs', '--check', 'docs'])).toEqual({ status: 0, fast: false });
-    expect(viaFast(['validate'])).toEqual({ status: 0, fast: true });
+    expect(viaFast(['validate', '--spec', '../semops-data/berth.yaml'])).toEqual({ status: 0, fast: true });
+    // the orchestrator's folder is no repo's: validate there says so (exit 2), on the fast path too
+    expect(viaFast(['validate'])).toEqual({ status: 2, fast: true });
   });
 
   it("keeps Node's compile cache for the ES module bundle where Node has one (22.1+), per Node version", () => {

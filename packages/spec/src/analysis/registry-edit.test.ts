@@ -25,6 +25,19 @@ describe('addRegistryEntries', () => {
     expect(after[added + 2]).toBe('  # Shared infrastructure every repo connects to over localhost (owner not recorded here)');
     expect(parseRegistry(out).value!.ports.find((p) => p.service === 'superset')!.port).toEqual({ from: 5010, to: 5010 });
   });
+  it("starts a new repo's group where the registry heads its groups with the repo: a blank line and `# <repo>`, and its later entries join that group", () => {
+    const once = addRegistryEntries(example, [
+      { port: 8889, repo: 'publisher', service: 'notebook', env: 'NOTEBOOK_PORT' },
+      { port: 8890, repo: 'publisher', service: 'api' },
+    ]);
+    expect(once).toBe(`${example}\n  # publisher\n  - { port: 8889, repo: publisher, service: notebook, env: NOTEBOOK_PORT }\n  - { port: 8890, repo: publisher, service: api }\n`);
+    const again = addRegistryEntries(once, [{ port: 8891, repo: 'publisher', service: 'web' }]);
+    expect(again).toBe(once.replace('service: api }\n', 'service: api }\n  - { port: 8891, repo: publisher, service: web }\n'));
+    // a block list headed the same way, with CRLF line ends: the group takes the list's indent and line ends
+    const block = 'registry: 1\r\nowner: o\r\nports:\r\n    # a: the first repo\r\n    - port: 1\r\n      repo: a\r\n      service: s\r\n';
+    expect(addRegistryEntries(block, [{ port: 2, repo: 'b', service: 't' }])).toBe(`${block}\r\n    # b\r\n    - port: 2\r\n      repo: b\r\n      service: t\r\n`);
+    expect(parseRegistry(again).value!.ports.map((p) => p.service)).toEqual([...parseRegistry(example).value!.ports.map((p) => p.service), 'notebook', 'api', 'web']);
+  });
   it('appends a new repo at the end, in block style when the list is block style, with udp and ranges', () => {
     const text = '# top\nregistry: 1\nowner: o\nports:\n  # first\n  - port: 1\n    service: a   # trailing\n';
     const out = addRegistryEntries(text, [{ port: '7000-7010', protocol: 'udp', repo: 'r', service: 'b' }]);

@@ -44,23 +44,32 @@ function anchorOf(items: readonly unknown[], entry: NewRegistryEntry): number {
   return at >= 0 ? at : items.length - 1;
 }
 
-/** Splices each entry into the text as lines of its own after its anchor's, in the anchor's style. */
+/**
+ * Splices each entry into the text as lines of its own after its anchor's, in the anchor's style. A registry that
+ * heads its groups with the repo's name (`# semops-data` above semops-data's entries) gets a group of the same kind
+ * for a repo's first entry: a blank line and `# <repo>`, indented as the entries, so the new entry does not sit
+ * under the heading of the group before it. Later entries of that repo then go after it, in its group.
+ */
 function spliceEntries(text: string, ports: YAMLSeq, entries: NewRegistryEntry[]): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const items = ports.items as unknown[];
+  const headed = headsGroupsByRepo(text, items);
+  const grouped = new Set<string>();
   // where each anchor's last line ends, and the lines to put there (in the order the entries came)
   const inserts = new Map<number, string[]>();
   for (const entry of entries) {
     const anchor = items[anchorOf(items, entry)] as YAMLMap;
     const [start, , end] = anchor.range!;
-    const dash = text.lastIndexOf('-', start);
-    const lineStart = text.lastIndexOf('\n', dash) + 1;
-    const indent = text.slice(lineStart, dash);
-    const afterDash = text.slice(dash + 1, start);
+    const { indent, afterDash } = itemLine(text, start);
     const lineEnd = text.indexOf('\n', Math.max(end - 1, start));
     const at = lineEnd === -1 ? text.length : lineEnd + 1;
-    const lines = entryLines(entry, anchor, text.slice(start, end), indent, afterDash).join(eol);
-    inserts.set(at, [...(inserts.get(at) ?? []), lines]);
+    const lines = entryLines(entry, anchor, text.slice(start, end), indent, afterDash);
+    const repo = entry.repo;
+    if (headed && repo !== undefined && !grouped.has(repo) && !hasRepo(items, repo)) {
+      grouped.add(repo);
+      lines.unshift('', `${indent}# ${repo}`);
+    }
+    inserts.set(at, [...(inserts.get(at) ?? []), lines.join(eol)]);
   }
   let out = text;
   for (const at of [...inserts.keys()].sort((a, b) => b - a)) {
@@ -68,6 +77,29 @@ function spliceEntries(text: string, ports: YAMLSeq, entries: NewRegistryEntry[]
     out = `${out.slice(0, at)}${before}${inserts.get(at)!.map((l) => `${l}${eol}`).join('')}${out.slice(at)}`;
   }
   return out;
+}
+
+/** The indentation before an entry's `-` and what lies between the `-` and the entry, for the entry starting at `start`. */
+function itemLine(text: string, start: number): { indent: string; afterDash: string; lineStart: number } {
+  const dash = text.lastIndexOf('-', start);
+  const lineStart = text.lastIndexOf('\n', dash) + 1;
+  return { indent: text.slice(lineStart, dash), afterDash: text.slice(dash + 1, start), lineStart };
+}
+
+function hasRepo(items: readonly unknown[], repo: string): boolean {
+  return items.some((item) => isMap(item) && (item as YAMLMap).get('repo') === repo);
+}
+
+/** Whether some entry of a repo has a comment line right above it whose first word is that repo: the registry heads its groups so. */
+function headsGroupsByRepo(text: string, items: readonly unknown[]): boolean {
+  return items.some((item) => {
+    if (!isMap(item) || !item.range) return false;
+    const repo = (item as YAMLMap).get('repo');
+    if (typeof repo !== 'string') return false;
+    const { lineStart } = itemLine(text, item.range[0]);
+    const above = text.slice(text.lastIndexOf('\n', lineStart - 2) + 1, Math.max(lineStart - 1, 0)).replace(/\r$/, '');
+    return /^\s*#\s*(\S+)/.exec(above)?.[1]?.replace(/:$/, '') === repo;
+  });
 }
 
 /** The lines of one new entry: `- { ... }` padded as the anchor is, or a block mapping indented as the anchor's. */

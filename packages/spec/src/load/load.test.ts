@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadEnvFile, loadRegistryFile, loadSpecFile, notAFile, parseRegistry, parseSpec, formatProblem, unreadableReason, unwritableReason } from '../index.js';
+import { findManifestFile, findSpecFile, findWorkspaceFile, loadEnvFile, loadRegistryFile, loadSpecFile, notAFile, parseRegistry, parseSpec, formatProblem, unreadableReason, unwritableReason } from '../index.js';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -122,5 +122,32 @@ describe('loading', () => {
   it('does not echo bytes that are not text (a binary file read as UTF-8)', () => {
     const binary = Buffer.from([0x4e, 0xff, 0x40, 0xfe, 0xc3, 0x28, 0x6b, 0x0e]).toString('utf8');
     expect(parseSpec(binary, 'g.yaml').problems.map(formatProblem)).toEqual(['g.yaml:1:1: spec: expected a map, got text that is not UTF-8 (a binary file?)']);
+  });
+});
+
+describe('findWorkspaceFile: whose folder it is, from here up', () => {
+  it('the nearest of berth.yaml, ecosystem.yaml and a registry wins; in one folder in that order; a ports.yaml that is no registry is passed by', () => {
+    const root = mkdtempSync(join(tmpdir(), 'berth-find-'));
+    try {
+      const write = (rel: string, text: string) => {
+        mkdirSync(dirname(join(root, rel)), { recursive: true });
+        writeFileSync(join(root, rel), text);
+      };
+      write('berth.yaml', 'berth: 1\n');
+      write('orch/ports.yaml', '\uFEFFregistry: 1 # the registry\nowner: o\n');
+      write('orch/members/pub/berth.yaml', 'berth: 1\n');
+      write('orch/members/pub/ports.yaml', 'registry: 1\n');
+      write('orch/sub/ports.yaml', 'ports: [1]\n');
+      expect(findWorkspaceFile(join(root, 'orch'))).toEqual({ kind: 'registry', path: join(root, 'orch/ports.yaml') });
+      expect(findWorkspaceFile(join(root, 'orch/sub'))).toEqual({ kind: 'registry', path: join(root, 'orch/ports.yaml') });
+      expect(findWorkspaceFile(join(root, 'orch/members/pub'))).toEqual({ kind: 'spec', path: join(root, 'orch/members/pub/berth.yaml') });
+      write('orch/ecosystem.yaml', 'ecosystem: 1\n');
+      expect(findWorkspaceFile(join(root, 'orch/sub'))).toEqual({ kind: 'ecosystem', path: join(root, 'orch/ecosystem.yaml') });
+      expect(findManifestFile(join(root, 'orch/members/pub'))).toBe(join(root, 'orch/ecosystem.yaml'));
+      expect(findSpecFile(join(root, 'orch/sub'))).toBe(join(root, 'berth.yaml'));
+      expect(findWorkspaceFile(root)).toEqual({ kind: 'spec', path: join(root, 'berth.yaml') });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

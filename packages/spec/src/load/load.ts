@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { BerthSpecSchema, type BerthSpec } from '../schema/spec.js';
 import { PortRegistrySchema, type PortRegistry } from '../schema/registry.js';
+import { ECOSYSTEM_FILE_NAME } from '../schema/ecosystem.js';
 import type { Problem } from '../problem.js';
 import type { SourceDocument } from './yaml-document.js';
 import { parseYamlAs } from './parse-as.js';
@@ -82,15 +83,59 @@ export function loadYamlFileAs<S extends z.ZodType>(schema: S, path: string, emp
   return { ...parseYamlAs(schema, text, file, empty, document), path: abs };
 }
 
+/** The registry's usual file name: what an orchestrator's folder holds beside its ecosystem.yaml. */
+export const REGISTRY_FILE_NAME = 'ports.yaml';
+
+/**
+ * berth's one walk "from here up": the first of `names` (in that order) in `cwd`, else in the nearest folder above
+ * it that holds one `accept` takes. Every file berth finds from the working folder is found by it, so "the nearest"
+ * means one thing for all of them.
+ */
+export function findUp(cwd: string, names: readonly string[], accept: (path: string, name: string) => boolean = () => true): { path: string; name: string } | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate) && accept(candidate, name)) return { path: candidate, name };
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The berth.yaml in `cwd` or the nearest directory above it. */
 export function findSpecFile(cwd = process.cwd()): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    const candidate = join(dir, SPEC_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
+  return findUp(cwd, [SPEC_FILE_NAME])?.path;
+}
+
+/** The ecosystem.yaml in `cwd` or the nearest directory above it (how `berth ecosystem` finds its manifest). */
+export function findManifestFile(cwd = process.cwd()): string | undefined {
+  return findUp(cwd, [ECOSYSTEM_FILE_NAME])?.path;
+}
+
+/** What the nearest of a repo's and an orchestrator's files says a folder is (findWorkspaceFile). */
+export interface WorkspaceFile {
+  /** `spec`: a repo's berth.yaml; `ecosystem`: an orchestrator's manifest; `registry`: a port registry with no manifest nearer. */
+  kind: 'spec' | 'ecosystem' | 'registry';
+  path: string;
+}
+
+/**
+ * Whose folder `cwd` is: the nearest berth.yaml (a repo), ecosystem.yaml or ports.yaml that is a port registry (an
+ * orchestrator's), from `cwd` up; in one folder in that order. So a repo checked out inside an orchestrator's
+ * folder is still that repo, and an orchestrator's folder is never taken for the repo above it. Undefined when
+ * there is none.
+ */
+export function findWorkspaceFile(cwd = process.cwd()): WorkspaceFile | undefined {
+  const kinds: Record<string, WorkspaceFile['kind']> = { [SPEC_FILE_NAME]: 'spec', [ECOSYSTEM_FILE_NAME]: 'ecosystem', [REGISTRY_FILE_NAME]: 'registry' };
+  const found = findUp(cwd, Object.keys(kinds), (path, name) => name !== REGISTRY_FILE_NAME || isRegistryText(path));
+  return found && { kind: kinds[found.name]!, path: found.path };
+}
+
+/** Whether the file says it is a port registry (a top-level `registry: 1` line); a ports.yaml that is anything else is no orchestrator's. */
+function isRegistryText(path: string): boolean {
+  try {
+    return /^\uFEFF?registry[ \t]*:[ \t]*(1|"1"|'1')[ \t]*(#.*)?\r?$/m.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
   }
 }
 

@@ -106,6 +106,26 @@ describe('the checks berth health derives, on the page', () => {
     expect(section).toContain('# MCP Server (shared, default) — starts the MCP server registered in .mcp.json or ~/.claude.json over stdio and lists its tools\nberth health mcp');
   });
 
+  it("marks a connection to another repo's service with that repo, and only one with no owner as shared", () => {
+    const section = healthSection(
+      parse(
+        [
+          'connections:',
+          '  mlflow: { name: MLflow, port: 5000, protocol: http, owner: semops-data, service: mlflow }',
+          '  search: { port: 9200, owner: search-team, checks: [{ type: tcp, host: localhost, port: 9200, name: open }] }',
+          '  qdrant: { name: Qdrant, port: 6333, protocol: http }',
+          '  tools: { name: Tools, transport: stdio, owner: tools }',
+          '',
+        ].join('\n'),
+      ),
+    ).join('\n');
+    expect(section).toContain('# MLflow (semops-data, default) — expects 2xx-3xx; body contains "OK"\ncurl http://127.0.0.1:5000/health');
+    expect(section).toContain('# search (search-team): open — ');
+    expect(section).toContain('# Qdrant (shared, default) — expects 2xx-3xx');
+    expect(section).toContain('# Tools (tools, default) — starts the MCP server registered in');
+    expect(section.match(/\(shared/g)).toHaveLength(1);
+  });
+
   it('written checks stay unmarked beside derived ones, in the spec\'s order, the same every time', () => {
     const mixed = parse(
       [

@@ -75,10 +75,15 @@ function expectText(e: { exitCode: number; stdoutContains?: string | undefined; 
     .join(', ');
 }
 
+/** Whose a connection is: the repo that runs it (its `owner`), else shared infrastructure, whose owner the spec does not record. */
+function connectionTag(spec: BerthSpec, id: string): string {
+  return spec.connections?.[id]?.owner ?? 'shared';
+}
+
 /**
  * Every check `berth health` runs (specChecks), as runnable commands: services, then connections, then the
  * devcontainer. Those berth derives where the spec names no `checks:` are marked "default", so a reader can
- * tell them from the written ones.
+ * tell them from the written ones; a connection is marked with the repo that runs it, or "shared".
  */
 export function healthSection(spec: BerthSpec): Section {
   const place = spec.devcontainer ? { devcontainer: devcontainerPlace(spec.devcontainer.config) } : {};
@@ -87,7 +92,7 @@ export function healthSection(spec: BerthSpec): Section {
   for (const { subject: s, checks, derived } of specChecks(spec)) {
     const subject: Subject =
       s.kind === 'service' ? { title: s.name ?? s.id, id: s.id, container: s.id, ...place } : s.kind === 'connection' ? { title: s.name ?? s.id, id: s.id, ...place } : { title: 'DevContainer', id: s.id, ...place, inDevcontainer: true };
-    const tags = [s.kind === 'connection' ? 'shared' : '', derived ? 'default' : ''].filter(Boolean);
+    const tags = [s.kind === 'connection' ? connectionTag(spec, s.id) : '', derived ? 'default' : ''].filter(Boolean);
     const tagged = tags.length ? `${subject.title} (${tags.join(', ')})` : subject.title;
     for (const check of checks) {
       anyDerived ||= derived;

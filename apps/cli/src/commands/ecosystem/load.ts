@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BerthError, ECOSYSTEM_FILE_NAME, displayPath, findSpecFile, loadSpecFile, type Problem } from '@berth/spec';
+import { BerthError, ECOSYSTEM_FILE_NAME, displayPath, findManifestFile, findSpecFile, findWorkspaceFile, loadSpecFile, type Problem } from '@berth/spec';
 // @berth/ecosystem is imported where it is used: the fast path (validate, ports, ...) never carries it.
 import type { EcosystemLoad } from '@berth/ecosystem';
 import type { CliContext } from '../../context.js';
@@ -15,23 +14,16 @@ function bundledManifest(): string {
   return join(dirname(bundledExampleSpec()), '..', 'semops-dx-orchestrator', ECOSYSTEM_FILE_NAME);
 }
 
-/** ecosystem.yaml in `cwd` or the nearest folder above it. */
-function manifestFromHere(cwd: string): string | undefined {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, ECOSYSTEM_FILE_NAME))) return join(dir, ECOSYSTEM_FILE_NAME);
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
 /**
  * The manifest to read: --manifest; else the one beside the registry that --spec names (the ecosystem that spec
  * belongs to: how `berth mcp --spec FILE` and `berth serve --spec FILE` ask); else ecosystem.yaml from the working
  * directory up (the orchestrator's folder); else the one beside the registry that the berth.yaml here names (a
- * member repo finds its ecosystem); else the bundled example's, said on stderr as every command says it.
+ * member repo finds its ecosystem); else, in a folder holding only a registry, none (bad input: name the specs);
+ * else the bundled example's, said on stderr as every command says it.
  */
 async function findManifest(ctx: CliContext, opts: EcosystemOptions): Promise<string> {
   if (opts.manifest) return resolve(ctx.cwd, opts.manifest);
-  const here = ctx.options.spec ? undefined : manifestFromHere(ctx.cwd);
+  const here = ctx.options.spec ? undefined : findManifestFile(ctx.cwd);
   if (here) return here;
   const specPath = ctx.options.spec ? resolve(ctx.cwd, ctx.options.spec) : findSpecFile(ctx.cwd);
   if (specPath) {
@@ -42,6 +34,12 @@ async function findManifest(ctx: CliContext, opts: EcosystemOptions): Promise<st
     throw new BerthError('ERR_BERTH_NO_ECOSYSTEM', `${displayPath(specPath, ctx.cwd)}: no ecosystem.yaml beside the registry it names${ctx.options.spec ? '' : `, nor from ${ctx.cwd} up`}`, {
       hint: 'run it in the orchestrator\'s folder, pass --manifest FILE, or name the specs: berth ecosystem check --registry FILE SPEC...',
     });
+  }
+  // a registry with no manifest (an orchestrator's folder that has none yet) is no reason to check the bundled example
+  const registry = findWorkspaceFile(ctx.cwd);
+  if (registry?.kind === 'registry') {
+    const file = displayPath(registry.path, ctx.cwd);
+    throw new BerthError('ERR_BERTH_NO_ECOSYSTEM', `${file}: a port registry with no ecosystem.yaml beside it or above`, { hint: `name the specs to check against it: berth ecosystem check --registry ${file} SPEC...` });
   }
   const bundled = bundledManifest();
   ctx.out.note(`berth: no ecosystem.yaml or berth.yaml found from ${ctx.cwd} up; using the bundled example's ecosystem (${displayPath(bundled, ctx.cwd)})`);
