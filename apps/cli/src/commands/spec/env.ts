@@ -18,7 +18,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
   const ports = portReport.problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');
   const report = analyzeEnv(ws.spec, {
     env: ctx.env,
-    ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
+    ...(envFile ? { envFile } : {}),
     modules,
     file: ws.specFile,
     ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),

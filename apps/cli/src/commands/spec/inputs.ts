@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BerthError, hasErrors, loadEnvFile, loadFailure, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
+import { BerthError, envOverDotEnv, hasErrors, loadEnvFile, loadFailure, shellValue, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
 import type { CliContext, EnvFileOptions, LoadedWorkspace } from '../../context.js';
 
 export function specInput(ws: LoadedWorkspace): SpecInput {
@@ -20,7 +20,7 @@ export type { EnvFile, EnvFileOptions };
 export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileOptions): EnvFile | undefined {
   const flag = opts.dotenv ?? opts.envFile;
   if (!flag || ws.env?.path === resolve(ctx.cwd, flag)) return ws.env;
-  const loaded = loadEnvFile(flag, { cwd: ctx.cwd, from: opts.dotenv ? '--dotenv' : '--env-file' });
+  const loaded = loadEnvFile(flag, { cwd: ctx.cwd, from: opts.dotenv ? '--dotenv' : '--env-file', env: ctx.env });
   if (hasErrors(loaded.problems)) throw loadFailure({ spec: ws.specLoaded, env: loaded.env, problems: loaded.problems, failed: 'env' });
   // its values fill ${VAR}s of what runs: its secrets are hidden from everything printed from now on
   if (loaded.env) ctx.run.redaction?.withEnvFile(loaded.env.values);
@@ -29,11 +29,13 @@ export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileO
 
 /** The process env over the `.env` file (Compose's precedence), with where each file value was set. */
 export function mergedEnv(ctx: CliContext, envFile: EnvFile | undefined): { env: Record<string, string | undefined>; origins: Record<string, EnvOrigin> } {
-  const env: Record<string, string | undefined> = { ...(envFile?.values ?? {}) };
-  const origins: Record<string, EnvOrigin> = {};
+  const env = envOverDotEnv(ctx.env, envFile ?? { values: {} });
+  const origins: Record<string, EnvOrigin> = Object.create(null);
   // The same value in both is attributed to the file (see analyzeEnv: Node may have loaded it itself).
-  for (const [name, line] of Object.entries(envFile?.lines ?? {})) if (ctx.env[name] === undefined || ctx.env[name] === envFile!.values[name]) origins[name] = { file: envFile!.file, line, col: 1 };
-  for (const [name, value] of Object.entries(ctx.env)) if (value !== undefined) env[name] = value;
+  for (const [name, line] of Object.entries(envFile?.lines ?? {})) {
+    const shell = shellValue(ctx.env, name, envFile!.written);
+    if (shell === undefined || shell === envFile!.values[name]) origins[name] = { file: envFile!.file, line, col: 1 };
+  }
   return { env, origins };
 }
 
