@@ -1,4 +1,4 @@
-/** How berth reads `.env` files, as Compose does: interpolated, refused where Compose refuses them. */
+/** How berth reads `.env` files, as Compose does: interpolated, refused where Compose refuses them, merged in order. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,5 +84,23 @@ describe('.env files as Compose reads them, run as the built binary', () => {
       expect(r.all).not.toContain('not set');
       expect(r.all).not.toContain(SECRET);
     }
+  });
+
+  it('--dotenv and --env-file may be given more than once: the files merge in order, a later one winning (audit finding 10)', () => {
+    write('.env', 'SEMOPS_DB_URL=nope\n');
+    write('a.env', 'SEMOPS_DB_URL=http://a\nDB_HOST=a\n');
+    write('b.env', 'OTHER=1\n');
+    write('c.env', 'SEMOPS_DB_URL=${DB_HOST}-no-scheme\n');
+    expect(berth(['env', 'check', '--dotenv', 'a.env', '--dotenv', 'b.env'], dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('berth.yaml (no modules enabled, a.env, b.env): no problems') });
+    // c.env comes later and wins; its ${DB_HOST} reads a.env's
+    const later = berth(['env', 'check', '--dotenv', 'a.env', '--dotenv', 'c.env'], dir);
+    expect(later).toMatchObject({ code: 1, stdout: expect.stringContaining('c.env:1:1: SEMOPS_DB_URL (set in a.env, c.env) is not a URL') });
+    expect(later.stdout).toMatch(/SEMOPS_DB_URL +yes +invalid +c\.env/);
+    expect(berth(['env', 'check', '--dotenv', 'c.env', '--dotenv', 'a.env'], dir).code).toBe(0);
+    // the order holds across the two flags
+    expect(berth(['env', 'check', '--dotenv', 'c.env', '--env-file', 'a.env'], dir).code).toBe(0);
+    expect(berth(['env', 'check', '--dotenv', 'a.env', '--env-file', 'c.env'], dir).code).toBe(1);
+    expect(berth(['ports', 'check', '--dotenv', 'a.env', '--dotenv', 'b.env'], dir).code).toBe(0);
+    expect(berth(['env', 'check', '--dotenv', 'a.env', '--dotenv', 'missing.env'], dir)).toMatchObject({ code: 2, stderr: 'missing.env: no such file (from --dotenv)\n' });
   });
 });

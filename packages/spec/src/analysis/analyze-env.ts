@@ -14,7 +14,7 @@ export interface AnalyzeEnvOptions {
   /** The process environment. */
   env: Record<string, string | undefined>;
   /** A `.env` file: its values (the process env wins, as in Compose) and the line each name is set on. */
-  envFile?: { file: string; values: Record<string, string>; lines?: Record<string, number>; written?: Record<string, string[]> };
+  envFile?: { file: string; values: Record<string, string>; lines?: Record<string, number>; files?: Record<string, string>; written?: Record<string, string[]> };
   /** Enabled modules: variables required `{ module: M }` are required only when M is enabled. */
   modules?: string[];
   /** The spec file and its source, so problems point into it. */
@@ -40,7 +40,7 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
   const specAt = (path: (string | number)[]) => ({ file: options.file, ...(options.source ? options.source.locate(path, 'key') : {}), path });
   const fileAt = (name: string) => {
     const line = envValue(options.envFile?.lines, name);
-    return { file: options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
+    return { file: envValue(options.envFile?.files, name) ?? options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
   };
   const typos = findTypos(known, options);
   const carriers = new Set(options.portCarriers ?? []);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeEnv } from './analyze-env.js';
 import { envOverDotEnv, readDotEnv, shellValue } from './dotenv-values.js';
 import { parseSpec } from '../load/load.js';
+import { loadEnvFile, loadEnvFiles } from '../load/env-file.js';
 import { loadWorkspace } from '../load/workspace.js';
 
 const read = (text: string, env: Record<string, string | undefined> = {}) => readDotEnv([{ file: '.env', text }], env);
@@ -106,7 +107,7 @@ describe('.env values interpolated as Compose does (readDotEnv)', () => {
   });
 });
 
-describe('loading a .env file (loadWorkspace)', () => {
+describe('loading .env files (loadEnvFile, loadEnvFiles, loadWorkspace)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-dotenv-values-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const SPEC = 'berth: 1\nrepo: { name: r1 }\nservices: {}\nenv:\n  SEMOPS_DB_URL: { type: url, required: true }\n  QDRANT_URL: { type: url }\n  WORKERS: { type: int }\n';
@@ -134,5 +135,20 @@ describe('loading a .env file (loadWorkspace)', () => {
       '.env:1:6: A: invalid interpolation: this ${ is not closed, or names no variable',
       '.env:2:3: X: required variable Y is missing a value: need Y',
     ]);
+  });
+
+  it('several files: merged in order, each name with its own file and line; a missing named one is an error naming its flag', () => {
+    writeFileSync(join(dir, 'a.env'), 'APP_DB_URL=http://a\nHOST=a\n');
+    writeFileSync(join(dir, 'b.env'), 'OTHER=1\nHOST=b\nURL=http://${HOST}\n');
+    const r = loadEnvFiles([{ path: 'a.env', from: '--dotenv' }, { path: 'b.env', from: '--env-file' }], { cwd: dir, env: {} });
+    expect(r.problems).toEqual([]);
+    expect(r.env).toMatchObject({ file: 'a.env, b.env', path: join(dir, 'b.env') });
+    expect({ ...r.env!.values }).toEqual({ APP_DB_URL: 'http://a', HOST: 'b', OTHER: '1', URL: 'http://b' });
+    expect({ ...r.env!.files }).toEqual({ APP_DB_URL: 'a.env', HOST: 'b.env', OTHER: 'b.env', URL: 'b.env' });
+    expect({ ...r.env!.lines }).toEqual({ APP_DB_URL: 1, HOST: 2, OTHER: 1, URL: 3 });
+    expect(loadEnvFiles([{ path: 'a.env', from: '--dotenv' }, { path: 'gone.env', from: '--dotenv' }], { cwd: dir }).problems).toEqual([
+      { code: 'file-not-found', severity: 'error', file: 'gone.env', message: 'no such file (from --dotenv)' },
+    ]);
+    expect(loadEnvFile('a.env', { cwd: dir }).env!.files).toBeUndefined();
   });
 });

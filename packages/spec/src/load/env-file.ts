@@ -7,13 +7,13 @@ import type { EnvValues } from '../analysis/env-map.js';
 import type { Problem } from '../problem.js';
 import { displayPath } from './load.js';
 
-/** A `.env` file as berth reads it: values (kept in memory only, never printed), the line of each name, and unreadable lines. */
+/** `.env` files as berth reads them: values (kept in memory only, never printed), the line of each name, and unreadable lines. */
 export interface EnvFile {
-  /** As messages name it. */
+  /** As messages name it; several files read together are named "a.env, b.env". */
   file: string;
-  /** Absolute path. */
+  /** Absolute path (of the last file, when several are read together). */
   path: string;
-  /** Every assignment in order, with how it was quoted, not interpolated. */
+  /** Every assignment in order, with how it was quoted, not interpolated (several files: theirs in turn, which interpolate alike). */
   entries: DotEnvEntry[];
   /** Name to value, interpolated as Compose does (interpolateDotEnv); a name set twice keeps its last value, as Compose does. */
   values: Record<string, string>;
@@ -21,6 +21,8 @@ export interface EnvFile {
   lines: Record<string, number>;
   /** Name to the values written for it that interpolation changes: Node's copy of the file (shellValue). */
   written: Record<string, string[]>;
+  /** Name to the file it is set in, when several files are read together. */
+  files?: Record<string, string>;
   /** Lines that are not NAME=value (warnings; the text is never quoted back), quotes never closed and failed interpolation (errors). */
   problems: Problem[];
 }
@@ -38,11 +40,35 @@ export interface LoadEnvFileOptions {
  * A file that is not there is no problem unless a flag named it; one that cannot be read is an error.
  */
 export function loadEnvFile(path: string, options: LoadEnvFileOptions = {}): { env?: EnvFile; problems: Problem[] } {
-  const one = readEnvText(path, options);
-  if (one.text === undefined) return { problems: one.problem ? [one.problem] : [] };
-  const dot = readDotEnv([{ file: one.file, text: one.text }], options.env ?? process.env);
-  const env: EnvFile = { file: one.file, path: one.path, entries: dot.entries, values: dot.values, lines: dot.lines, written: dot.written, problems: dot.problems };
-  return { env, problems: dot.problems };
+  return loadEnvFiles([{ path, ...(options.from ? { from: options.from } : {}) }], options);
+}
+
+/**
+ * Reads `.env` files together, as `docker compose --env-file a --env-file b` does: in order, a later file
+ * winning, each one's `${VAR}` reading the process env, then the files and lines before it.
+ */
+export function loadEnvFiles(paths: readonly { path: string; from?: string }[], options: Omit<LoadEnvFileOptions, 'from'> = {}): { env?: EnvFile; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const read: { file: string; path: string; text: string }[] = [];
+  for (const named of paths) {
+    const one = readEnvText(named.path, { ...options, ...(named.from ? { from: named.from } : {}) });
+    if (one.problem) problems.push(one.problem);
+    if (one.text !== undefined) read.push({ file: one.file, path: one.path, text: one.text });
+  }
+  if (!read.length) return { problems };
+  const dot = readDotEnv(read, options.env ?? process.env);
+  problems.push(...dot.problems);
+  const env: EnvFile = {
+    file: read.map((r) => r.file).join(', '),
+    path: read.at(-1)!.path,
+    entries: dot.entries,
+    values: dot.values,
+    lines: dot.lines,
+    written: dot.written,
+    ...(read.length > 1 ? { files: dot.files } : {}),
+    problems,
+  };
+  return { env, problems };
 }
 
 /** A `.env` file's text, or the one problem of reading it (none for a file nobody named that is not there). */

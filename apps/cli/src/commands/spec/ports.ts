@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { BerthError, SPEC_FILE_NAME, analyzePorts, closest, fileOrDefaultIn, findSpecFile, formatSpan, loadSpecFile, planRegistration, registerPortsInFile, serviceNamed, sortProblems, hasErrors, type SpecInput, type PortStatus } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
+import { loadEnvOption, mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileFlags } from './inputs.js';
 import { freeOnHost } from './host-ports.js';
 
 /** `berth ports list`: every registry entry and every port the spec publishes, with its status. */
@@ -29,7 +29,7 @@ export function list(ctx: CliContext): number {
 }
 
 /** `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. */
-export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): number {
+export function check(ctx: CliContext, more: string[], opts: EnvFileFlags): number {
   // a repo's folder names its berth.yaml, as `berth ecosystem check ../repo` takes it
   more = more.map((path) => {
     const abs = resolve(ctx.cwd, path);
@@ -40,7 +40,7 @@ export function check(ctx: CliContext, more: string[], opts: EnvFileOptions): nu
     ctx.options.spec = more[0];
     more = more.slice(1);
   }
-  const ws = ctx.load({ env: opts });
+  const ws = ctx.load({ env: loadEnvOption(opts) });
   const specs: SpecInput[] = [specInput(ws)];
   const seen = new Set([realOr(ws.specPath)]);
   for (const path of more) {
