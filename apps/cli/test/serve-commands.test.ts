@@ -119,6 +119,25 @@ describe.skipIf(!!skip)(`berth serve${skip}`, () => {
     }
   });
 
+  it('/api/env judges the .env beside the spec as env check does: interpolated, as Compose reads it', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'berth-serve-dotenv-'));
+    try {
+      writeFileSync(join(repo, 'berth.yaml'), 'berth: 1\nrepo: { name: serve-dotenv }\nservices: {}\nenv:\n  WORKERS: { type: int, required: true }\n  API_URL: { type: url }\n');
+      writeFileSync(join(repo, '.env'), 'WORKERS=${NPROC:-4}\nAPI_URL="http://${API_HOST:-localhost}:8000"\n');
+      const run = await serveSession([], async (url) => {
+        const body = (await (await fetch(`${url}/api/env`)).json()) as { modules: { vars: { name: string; set: boolean; valid: boolean; source?: string }[] }[]; problems: unknown[] };
+        expect(body.modules.flatMap((m) => m.vars)).toEqual([
+          { name: 'WORKERS', required: true, secret: false, set: true, valid: true, source: 'env-file' },
+          { name: 'API_URL', required: false, secret: false, set: true, valid: true, source: 'env-file' },
+        ]);
+        expect(body.problems).toEqual([]);
+      }, repo);
+      expect(run.code).toBe(0);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('says in one line that the port is taken, exit 1, and ends (nothing left running)', async () => {
     const holder = createServer();
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));

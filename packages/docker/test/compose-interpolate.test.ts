@@ -30,15 +30,16 @@ describe('interpolate (Compose variable substitution)', () => {
   });
 
   it('reports ${VAR:?message} and ${VAR?message} with the variable and the message', () => {
-    expect(interpolate('${TOKEN:?set TOKEN in .env}', lookup).required).toEqual([{ name: 'TOKEN', message: 'set TOKEN in .env' }]);
-    expect(interpolate('${EMPTY:?needs a value}', lookup).required).toEqual([{ name: 'EMPTY', message: 'needs a value' }]);
+    expect(interpolate('${TOKEN:?set TOKEN in .env}', lookup).required).toEqual([{ name: 'TOKEN', message: 'set TOKEN in .env', at: 0 }]);
+    expect(interpolate('at ${EMPTY:?needs a value}', lookup).required).toEqual([{ name: 'EMPTY', message: 'needs a value', at: 3 }]);
     expect(interpolate('${EMPTY?only when unset}', lookup).required).toEqual([]);
     expect(interpolate('${SET:?never}', lookup)).toMatchObject({ value: 'value', required: [] });
   });
 
   it('flags an unclosed reference as invalid instead of guessing', () => {
-    expect(interpolate('${SET', lookup).invalid).toBe('${SET');
-    expect(interpolate('${}', lookup).invalid).toBe('${}');
+    expect(interpolate('${SET', lookup)).toMatchObject({ invalid: '${SET', invalidAt: 0 });
+    expect(interpolate('ok ${}', lookup)).toMatchObject({ invalid: 'ok ${}', invalidAt: 3 });
+    expect(interpolate('${SET:-${PORT}', lookup)).toMatchObject({ invalid: '${SET:-${PORT}', invalidAt: 0 });
   });
 });
 

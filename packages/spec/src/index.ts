@@ -12,7 +12,7 @@ export { abandonPipes, endOnExit, PIPE_GRACE_MS, signalChild, type ChildEnd, typ
 export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
 export { fileChangedError, fileExistsError, updateFileLocked, updateFilesLocked, writeFileLocked, type LockedUpdate, type LockedWriteOptions } from './util/locked-write.js';
 export * from './load/load.js';
-export { loadEnvFile, type EnvFile, type LoadEnvFileOptions } from './load/env-file.js';
+export { loadEnvFile, loadEnvFiles, type EnvFile, type LoadEnvFileOptions } from './load/env-file.js';
 export { loadFailure, loadWorkspace, type LoadWorkspaceOptions, type Workspace } from './load/workspace.js';
 export { parseYamlSource, type SourceDocument } from './load/yaml-document.js';
 export { parseYamlDocument, MAX_NESTING, TOO_DEEP } from './load/yaml-library.js';

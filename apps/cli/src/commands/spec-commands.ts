@@ -1,24 +1,35 @@
 import { Option, type Command } from 'commander';
 import { BerthError } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
+import type { EnvFileFlags, NamedEnvFile } from './spec/inputs.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const ENV_FILE = 'a .env file whose port variables must agree with the registry (default: .env beside the spec, if any)';
+const ENV_FILE = 'a .env file whose port variables must agree with the registry (repeatable: merged in order, a later file winning; default: .env beside the spec, if any)';
 /** Node 20 reads `--env-file` even after the script name (nodejs/node#54232) and exits 9 when it is missing; --dotenv avoids that. */
-const DOTENV = 'the same as --env-file, for Node versions that take --env-file for themselves';
+const DOTENV = 'the same as --env-file, for Node versions that take --env-file for themselves (repeatable, and may be mixed with it)';
+
+/**
+ * --env-file and --dotenv, each repeatable, as `docker compose --env-file a --env-file b` takes them: `envFiles`
+ * keeps every file in the order given, whichever flag named it (inputs.ts reads them in that order, a later file winning).
+ */
+function envFileOptions(command: Command, help: string): Command {
+  const inOrder = (from: string) => (path: string) => command.setOptionValue('envFiles', [...((command.getOptionValue('envFiles') as NamedEnvFile[] | undefined) ?? []), { path, from }]);
+  return command
+    .option('--env-file <file>', help, collect, [])
+    .option('--dotenv <file>', DOTENV, collect, [])
+    .on('option:env-file', inOrder('--env-file'))
+    .on('option:dotenv', inOrder('--dotenv'));
+}
 
 /**
  * validate, ports, env: the commands that check the spec against its registry and the environment.
  * Their implementations live in spec/ and load only when one of them runs.
  */
 export function registerSpecCommands(program: Command, action: ActionFactory): void {
-  program
-    .command('validate')
+  envFileOptions(program.command('validate'), ENV_FILE)
     .description('check the spec and its port registry: schema, references, port conflicts, env schema and naming conventions; with the ecosystem beside the registry, the cross-repo problems that concern this repo')
-    .option('--env-file <file>', ENV_FILE)
-    .option('--dotenv <file>', DOTENV)
     .option('--no-ecosystem', 'check this repo alone, without the ecosystem whose ecosystem.yaml lies beside its registry')
-    .action(action(async (ctx, opts: { envFile?: string; dotenv?: string; ecosystem?: boolean }) => (await import('./spec/validate.js')).validate(ctx, opts)));
+    .action(action(async (ctx, opts: EnvFileFlags & { ecosystem?: boolean }) => (await import('./spec/validate.js')).validate(ctx, opts)));
 
   const ports = program.command('ports').description('the port registry: list, check, suggest free ports, register a service\'s ports');
   ports
@@ -34,13 +45,10 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
       }
     })
     .action(action(async (ctx) => (await import('./spec/ports.js')).list(ctx)));
-  ports
-    .command('check')
+  envFileOptions(ports.command('check'), ENV_FILE)
     .description('check the ports against the registry and each other; exit 1 on errors')
     .argument('[specs...]', 'more berth.yaml files, or repo folders holding one, to check together with the spec (other repos)')
-    .option('--env-file <file>', ENV_FILE)
-    .option('--dotenv <file>', DOTENV)
-    .action(action(async (ctx, more: string[], opts: { envFile?: string; dotenv?: string }) => (await import('./spec/ports.js')).check(ctx, more, opts)));
+    .action(action(async (ctx, more: string[], opts: EnvFileFlags) => (await import('./spec/ports.js')).check(ctx, more, opts)));
   ports
     .command('suggest')
     .description('propose free ports: not in the registry, not reserved for another repo, not bound on this host (checked on loopback only)')
@@ -58,13 +66,10 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
     .action(action(async (ctx, service: string, opts: { dryRun?: boolean }) => (await import('./spec/ports.js')).register(ctx, service, opts)));
 
   const env = program.command('env').description('the env schema: check the environment against it, write .env.example');
-  env
-    .command('check')
-    .description('check the process env and a .env file: missing, wrong type, likely typos (never prints a value)')
+  envFileOptions(env.command('check'), 'the .env file (repeatable: merged in order, a later file winning; default: .env beside the spec, if any)')
+    .description('check the process env and .env files: missing, wrong type, likely typos (never prints a value)')
     .option('-m, --module <module>', 'an enabled module (repeatable, or comma-separated)', collect, [])
-    .option('--env-file <file>', 'the .env file (default: .env beside the spec, if any)')
-    .option('--dotenv <file>', DOTENV)
-    .action(action(async (ctx, opts: { module: string[]; envFile?: string; dotenv?: string }) => (await import('./spec/env.js')).check(ctx, opts)));
+    .action(action(async (ctx, opts: EnvFileFlags & { module: string[] }) => (await import('./spec/env.js')).check(ctx, opts)));
   env
     .command('example')
     .description('write .env.example: every variable grouped by module, purposes as comments, secrets blank')

@@ -1,19 +1,11 @@
-import { envMap, parseDotEnvEntries, type DotEnvEntry } from '@berth/spec';
-import { interpolate } from './interpolate.js';
+import { readDotEnv, type Lookup } from '@berth/spec';
 
 /**
- * Reads a Compose `.env` file: @berth/spec's `.env` reader (`KEY=VALUE`, `export`, comments, quotes),
- * then Compose's interpolation of every value not in single quotes. References resolve against
- * `lookup` (the process environment) first, then the values defined earlier in the file, as Compose does.
+ * A Compose `.env` file's values: @berth/spec's one reading of `.env` (readDotEnv: `KEY=VALUE`, `export`,
+ * comments, quotes, then Compose's interpolation of every value not in single quotes, from `lookup` (the
+ * process environment) first, then the values defined earlier in the file). Its problems are left to the
+ * caller that reports them (readDotEnv).
  */
-export function parseEnvFile(text: string, lookup: (name: string) => string | undefined = () => undefined): Record<string, string> {
-  return interpolateEnvEntries(parseDotEnvEntries(text).entries, lookup);
-}
-
-/** Compose's interpolation of `.env` entries already read (by @berth/spec's loader, say). */
-export function interpolateEnvEntries(entries: readonly DotEnvEntry[], lookup: (name: string) => string | undefined = () => undefined): Record<string, string> {
-  const values = envMap() as Record<string, string>;
-  const resolve = (name: string) => lookup(name) ?? values[name];
-  for (const e of entries) values[e.name] = e.quote === 'single' ? e.value : interpolate(e.value, resolve).value;
-  return values;
+export function parseEnvFile(text: string, lookup: Lookup = () => undefined): Record<string, string> {
+  return readDotEnv([{ file: '.env', text }], lookup).values;
 }

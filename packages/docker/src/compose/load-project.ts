@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { displayPath, envValue, notAFile, unreadableReason, type Problem } from '@berth/spec';
-import { parseEnvFile } from './dotenv.js';
+import { displayPath, envOverDotEnv, envValue, notAFile, readDotEnv, unreadableReason, type DotEnvValues, type Problem } from '@berth/spec';
 import { interpolateTree, reportUnset, type UnsetTracker } from './interpolate-tree.js';
 import { isMap, ProblemSink, type ComposeMap, type DocPath } from './model.js';
 import { mergeCompose } from './merge.js';
@@ -133,13 +132,15 @@ export function loadFiles(session: LoadSession, paths: string[], options: Omit<C
 function environment(session: LoadSession, projectDir: string, options: Omit<ComposeLoadOptions, 'files' | 'cwd'>, by?: { file: string; path: DocPath }) {
   const explicit = options.envFile ? resolve(session.cwd, options.envFile) : undefined;
   const path = explicit ?? join(projectDir, '.env');
-  let dotenv: Record<string, string> = {};
+  let dotenv: DotEnvValues | undefined;
   const not = notAFile(path);
   if (not) {
     session.sink.error(by?.path ?? [], `cannot read env file ${displayPath(path, session.cwd)}: it is ${not}, not a file`, 'compose-env-file', by?.file);
   } else if (existsSync(path)) {
     try {
-      dotenv = parseEnvFile(readFileSync(path, 'utf8'), (n) => envValue(options.env, n));
+      // @berth/spec's one reading of `.env`; a quote never closed or a failed `${VAR:?}` refuses the file, as in Compose
+      dotenv = readDotEnv([{ file: displayPath(path, session.cwd), text: readFileSync(path, 'utf8') }], options.env);
+      session.sink.problems.push(...dotenv.problems);
     } catch (err) {
       // a read that failed is said as every read is (unreadableReason); a line the parser refused, in its own words
       const why = (err as NodeJS.ErrnoException).code ? unreadableReason(err) : (err as Error).message;
@@ -148,6 +149,7 @@ function environment(session: LoadSession, projectDir: string, options: Omit<Com
   } else if (explicit) {
     session.sink.error(by?.path ?? [], `env file ${displayPath(path, session.cwd)} not found`, 'compose-env-file', by?.file);
   }
-  const lookup = (name: string) => envValue(options.env, name) ?? envValue(dotenv, name);
+  const vars = envOverDotEnv(options.env, dotenv ?? { values: {} });
+  const lookup = (name: string) => envValue(vars, name);
   return { lookup, envFile: existsSync(path) ? displayPath(path, session.cwd) : undefined, envPath: path };
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { envMap, envValue, type DotEnvEntry } from '@berth/spec';
-import { interpolateEnvEntries, parseEnvFile } from '../compose/dotenv.js';
+import { envOverDotEnv, interpolateDotEnv, readDotEnv, type DotEnvEntry } from '@berth/spec';
 
 /** A file's text, or undefined when it cannot be read. */
 export function readText(file: string): string | undefined {
@@ -18,7 +17,7 @@ export function readText(file: string): string | undefined {
  * prototype (envMap): a `${constructor}` reference finds a variable of that name or nothing.
  */
 export function projectVariables(projectDir: string, env: NodeJS.ProcessEnv, dotEnv?: readonly DotEnvEntry[], read: (file: string) => string | undefined = readText): Record<string, string | undefined> {
-  const lookup = (k: string) => envValue(env, k);
-  const values = dotEnv ? interpolateEnvEntries(dotEnv, lookup) : parseEnvFile(read(path.join(projectDir, '.env')) ?? '', lookup);
-  return envMap(values, env);
+  const file = path.join(projectDir, '.env');
+  const dot = dotEnv ? interpolateDotEnv([{ file, entries: dotEnv }], env) : readDotEnv([{ file, text: read(file) ?? '' }], env);
+  return envOverDotEnv(env, dot);
 }

@@ -8,12 +8,13 @@ import { defaultMisfit, defaultTypeProblem } from './env-schema-checks.js';
 import { isRequired, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 import type { EnvReport, EnvVarStatus } from './types.js';
 import { envValue } from './env-map.js';
+import { shellValue } from './dotenv-values.js';
 
 export interface AnalyzeEnvOptions {
   /** The process environment. */
   env: Record<string, string | undefined>;
   /** A `.env` file: its values (the process env wins, as in Compose) and the line each name is set on. */
-  envFile?: { file: string; values: Record<string, string>; lines?: Record<string, number> };
+  envFile?: { file: string; values: Record<string, string>; lines?: Record<string, number>; files?: Record<string, string>; written?: Record<string, string[]> };
   /** Enabled modules: variables required `{ module: M }` are required only when M is enabled. */
   modules?: string[];
   /** The spec file and its source, so problems point into it. */
@@ -39,14 +40,14 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
   const specAt = (path: (string | number)[]) => ({ file: options.file, ...(options.source ? options.source.locate(path, 'key') : {}), path });
   const fileAt = (name: string) => {
     const line = envValue(options.envFile?.lines, name);
-    return { file: options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
+    return { file: envValue(options.envFile?.files, name) ?? options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
   };
   const typos = findTypos(known, options);
   const carriers = new Set(options.portCarriers ?? []);
   const vars: EnvVarStatus[] = [];
   for (const v of known.values()) {
     const required = isRequired(v, modules);
-    const fromEnv = envValue(options.env, v.name);
+    const fromEnv = shellValue(options.env, v.name, options.envFile?.written);
     const fromFile = envValue(options.envFile?.values, v.name);
     // The same value in both is attributed to the file, which names a line (and Node 20 itself loads a
     // `--env-file` given after the script into the process env: nodejs/node#54232).

@@ -5,6 +5,7 @@ import type { PortRegistry } from '../schema/registry.js';
 import { loadEnvFile, type EnvFile } from './env-file.js';
 import { loadRegistryFile, loadSpecFile, resolveRegistryPath, type Loaded } from './load.js';
 import { pushAll } from '../util/push-all.js';
+import type { EnvValues } from '../analysis/env-map.js';
 
 export interface LoadWorkspaceOptions {
   /** The spec file (relative to cwd). Finding it, or falling back to an example, is the caller's decision. */
@@ -19,6 +20,8 @@ export interface LoadWorkspaceOptions {
   /** Load the registry (default true) and the `.env` (default true): a check that does not use one does not depend on it. */
   withRegistry?: boolean;
   withEnv?: boolean;
+  /** Where the `.env`'s `${VAR}`s look first (default: the process env), as Compose interpolates it. */
+  env?: Readonly<EnvValues>;
 }
 
 /** A spec with what it needs around it: its port registry and the `.env` beside it. */
@@ -64,7 +67,7 @@ export function loadWorkspace(options: LoadWorkspaceOptions): Workspace {
   if (!failed && (hasErrors(registryProblems) || (registry && !registry.value))) failed = 'registry';
 
   const envPath = options.envFile ? resolve(cwd, options.envFile) : join(dirname(spec.path), '.env');
-  const env = options.withEnv === false ? { problems: [] } : loadEnvFile(envPath, { cwd, ...(options.envFile ? { from: options.envFlag ?? '--env-file' } : {}) });
+  const env = options.withEnv === false ? { problems: [] } : loadEnvFile(envPath, { cwd, ...(options.env ? { env: options.env } : {}), ...(options.envFile ? { from: options.envFlag ?? '--env-file' } : {}) });
   pushAll(problems, env.problems);
   if (!failed && hasErrors(env.problems)) failed = 'env';
 

@@ -27,7 +27,7 @@ export async function doctor(ctx: CliContext, opts: { module: string[]; profile?
     ...(registry ? { registry } : {}),
     loadWarnings: [...ws.warnings, ...(envFile?.problems ?? [])],
     env: ctx.env,
-    ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
+    ...(envFile ? { envFile } : {}),
     modules,
     ...(opts.profile?.length ? { profiles: opts.profile } : {}),
     signal: ctx.signal,

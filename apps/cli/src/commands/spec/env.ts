@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
-import { analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileLocked } from '@berth/spec';
+import { analyzeEnv, analyzePorts, displayPath, envValue, renderEnvExample, sortProblems, writeFileLocked } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { enabledModules, mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
+import { enabledModules, loadEnvOption, mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileFlags } from './inputs.js';
 
 /**
  * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules.
  * Prints names, requirements and verdicts; never a value, not even with --json.
  */
-export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[] }): number {
-  const ws = ctx.load({ env: opts });
+export function check(ctx: CliContext, opts: EnvFileFlags & { module: string[] }): number {
+  const ws = ctx.load({ env: loadEnvOption(opts) });
   const envFile = readEnvFile(ctx, ws, opts);
   const modules = enabledModules(ws, opts.module);
   // A port variable must also agree with the port the registry gives it; a value that is no port is said there, once.
@@ -18,7 +18,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
   const ports = portReport.problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');
   const report = analyzeEnv(ws.spec, {
     env: ctx.env,
-    ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
+    ...(envFile ? { envFile } : {}),
     modules,
     file: ws.specFile,
     ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
@@ -38,7 +38,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
       v.required ? 'yes' : v.modules ? p.dim(`with ${v.modules.join('/')}`) : p.dim('no'),
       v.secret ? 'secret' : '',
       !v.valid ? p.red(v.set ? 'invalid' : 'missing') : v.set ? p.green('set') : p.dim('unset'),
-      v.source === 'env' ? 'environment' : v.source === 'env-file' ? envFile!.file : v.source === 'default' ? 'default' : '',
+      v.source === 'env' ? 'environment' : v.source === 'env-file' ? (envValue(envFile!.files, v.name) ?? envFile!.file) : v.source === 'default' ? 'default' : '',
     ]),
   );
   ctx.out.problems(problems);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BerthError, hasErrors, loadEnvFile, loadFailure, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
+import { BerthError, envOverDotEnv, envValue, hasErrors, loadEnvFiles, loadFailure, shellValue, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
 import type { CliContext, EnvFileOptions, LoadedWorkspace } from '../../context.js';
 
 export function specInput(ws: LoadedWorkspace): SpecInput {
@@ -13,27 +13,61 @@ export function registryInput(ws: LoadedWorkspace): RegistryInput | undefined {
 
 export type { EnvFile, EnvFileOptions };
 
+/** A `.env` file named on the command line, and the flag that named it. */
+export interface NamedEnvFile {
+  path: string;
+  from: string;
+}
+
 /**
- * The `.env` file to check: the one --env-file / --dotenv names (which must exist), else `.env` beside the
- * spec when there is one (as Compose reads it), else none; read by @berth/spec's loader with the spec.
+ * --env-file / --dotenv as a command took them: one file each (doctor, health), or each repeatable, with
+ * `envFiles` holding every file in the order given (validate, ports check, env check: spec-commands.ts).
  */
-export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileOptions): EnvFile | undefined {
-  const flag = opts.dotenv ?? opts.envFile;
-  if (!flag || ws.env?.path === resolve(ctx.cwd, flag)) return ws.env;
-  const loaded = loadEnvFile(flag, { cwd: ctx.cwd, from: opts.dotenv ? '--dotenv' : '--env-file' });
-  if (hasErrors(loaded.problems)) throw loadFailure({ spec: ws.specLoaded, env: loaded.env, problems: loaded.problems, failed: 'env' });
+export interface EnvFileFlags {
+  envFile?: string | string[];
+  dotenv?: string | string[];
+  envFiles?: NamedEnvFile[];
+}
+
+/** The files named, in the order they are read (a later one wins); with one of each flag, --dotenv's, as before. */
+export function namedEnvFiles(opts: EnvFileFlags): NamedEnvFile[] {
+  if (opts.envFiles?.length) return opts.envFiles;
+  const named = (files: string | string[] | undefined, from: string) => (files === undefined ? [] : [files].flat()).map((path) => ({ path, from }));
+  const dotenv = named(opts.dotenv, '--dotenv');
+  return dotenv.length ? dotenv : named(opts.envFile, '--env-file');
+}
+
+/** What the loader (ctx.load) reads of them: the first, so that a named file replaces the .env beside the spec, as in Compose. */
+export function loadEnvOption(opts: EnvFileFlags): EnvFileOptions {
+  const first = namedEnvFiles(opts)[0];
+  if (!first) return {};
+  return first.from === '--dotenv' ? { dotenv: first.path } : { envFile: first.path };
+}
+
+/**
+ * The `.env` files to check: the ones --env-file / --dotenv name (each must exist), merged in order as
+ * `docker compose --env-file a --env-file b` merges them, else `.env` beside the spec when there is one (as
+ * Compose reads it), else none; read and interpolated by @berth/spec's one reader.
+ */
+export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileFlags): EnvFile | undefined {
+  const named = namedEnvFiles(opts);
+  if (!named.length || (named.length === 1 && ws.env?.path === resolve(ctx.cwd, named[0]!.path))) return ws.env;
+  const loaded = loadEnvFiles(named, { cwd: ctx.cwd, env: ctx.env });
+  if (hasErrors(loaded.problems)) throw loadFailure({ spec: ws.specLoaded, ...(loaded.env ? { env: loaded.env } : {}), problems: loaded.problems, failed: 'env' });
   // its values fill ${VAR}s of what runs: its secrets are hidden from everything printed from now on
   if (loaded.env) ctx.run.redaction?.withEnvFile(loaded.env.values);
   return loaded.env;
 }
 
-/** The process env over the `.env` file (Compose's precedence), with where each file value was set. */
+/** The process env over the `.env` files (Compose's precedence), with where each file value was set. */
 export function mergedEnv(ctx: CliContext, envFile: EnvFile | undefined): { env: Record<string, string | undefined>; origins: Record<string, EnvOrigin> } {
-  const env: Record<string, string | undefined> = { ...(envFile?.values ?? {}) };
-  const origins: Record<string, EnvOrigin> = {};
+  const env = envOverDotEnv(ctx.env, envFile ?? { values: {} });
+  const origins: Record<string, EnvOrigin> = Object.create(null);
   // The same value in both is attributed to the file (see analyzeEnv: Node may have loaded it itself).
-  for (const [name, line] of Object.entries(envFile?.lines ?? {})) if (ctx.env[name] === undefined || ctx.env[name] === envFile!.values[name]) origins[name] = { file: envFile!.file, line, col: 1 };
-  for (const [name, value] of Object.entries(ctx.env)) if (value !== undefined) env[name] = value;
+  for (const [name, line] of Object.entries(envFile?.lines ?? {})) {
+    const shell = shellValue(ctx.env, name, envFile!.written);
+    if (shell === undefined || shell === envFile!.values[name]) origins[name] = { file: envValue(envFile!.files, name) ?? envFile!.file, line, col: 1 };
+  }
   return { env, origins };
 }
 

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { BerthError, SPEC_FILE_NAME, analyzePorts, closest, displayPath, fileOrDefaultIn, formatSpan, loadRegistryFile, loadSpecFile, planRegistration, registerPortsInFile, serviceNamed, sortProblems, hasErrors, type Problem, type RegistryInput, type SpecInput, type PortStatus } from '@berth/spec';
 import type { CliContext, OrchestratorPlace } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
+import { loadEnvOption, mergedEnv, namedEnvFiles, readEnvFile, registryInput, specInput, summary, type EnvFileFlags } from './inputs.js';
 import { freeOnHost } from './host-ports.js';
 
 /** `berth ports list`: every registry entry and every port the spec publishes, with its status; in an orchestrator's folder, its registry's with its members' ports. */
@@ -56,7 +56,7 @@ function printPortTable(ctx: CliContext, rows: ReturnType<typeof portRows>): voi
  * `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. In an
  * orchestrator's folder: its registry, with its members and the specs named.
  */
-export async function check(ctx: CliContext, more: string[], opts: EnvFileOptions): Promise<number> {
+export async function check(ctx: CliContext, more: string[], opts: EnvFileFlags): Promise<number> {
   // a repo's folder names its berth.yaml, as `berth ecosystem check ../repo` takes it
   more = more.map((path) => {
     const abs = resolve(ctx.cwd, path);
@@ -69,7 +69,7 @@ export async function check(ctx: CliContext, more: string[], opts: EnvFileOption
     ctx.options.spec = more[0];
     more = more.slice(1);
   }
-  const ws = ctx.load({ env: opts });
+  const ws = ctx.load({ env: loadEnvOption(opts) });
   const specs: SpecInput[] = [specInput(ws)];
   addSpecs(ctx, specs, new Set([realOr(ws.specPath)]), more);
   const envFile = readEnvFile(ctx, ws, opts);
@@ -100,8 +100,8 @@ function addSpecs(ctx: CliContext, specs: SpecInput[], seen: Set<string>, more: 
 }
 
 /** `berth ports check` in an orchestrator's folder: every member and every spec named, against its registry (or --registry). */
-function checkOrchestrator(ctx: CliContext, o: OrchestratorPorts, more: readonly string[], opts: EnvFileOptions): number {
-  if (opts.envFile ?? opts.dotenv) throw new BerthError('ERR_BERTH_USAGE', `${opts.dotenv ? '--dotenv' : '--env-file'}: an orchestrator's folder checks its members' ports without one .env (as berth ecosystem check does); run berth ports check in a repo for its .env`);
+function checkOrchestrator(ctx: CliContext, o: OrchestratorPorts, more: readonly string[], opts: EnvFileFlags): number {
+  if (namedEnvFiles(opts).length) throw new BerthError('ERR_BERTH_USAGE', `${opts.dotenv?.length ? '--dotenv' : '--env-file'}: an orchestrator's folder checks its members' ports without one .env (as berth ecosystem check does); run berth ports check in a repo for its .env`);
   const specs: SpecInput[] = [...o.specs];
   addSpecs(ctx, specs, new Set(o.paths.map(realOr)), more);
   const report = analyzePorts({ specs, registry: o.registry });

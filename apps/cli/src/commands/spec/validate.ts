@@ -2,7 +2,7 @@ import { hasInvalidSpecErrors, sortProblems, validateSpec } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { ecosystemSummary, memberView } from './ecosystem-view.js';
-import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
+import { loadEnvOption, mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileFlags } from './inputs.js';
 
 /**
  * `berth validate`: the schema and references (checked while loading; bad input exits 2, as does an image reference
@@ -11,8 +11,8 @@ import { mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFile
  * When the registry has an ecosystem manifest beside it, also the cross-repo problems that concern this repo,
  * judged with every member's spec (@berth/ecosystem's problemsAsMember says which of its own they replace).
  */
-export async function validate(ctx: CliContext, opts: EnvFileOptions & { ecosystem?: boolean }): Promise<number> {
-  const ws = ctx.load({ env: opts });
+export async function validate(ctx: CliContext, opts: EnvFileFlags & { ecosystem?: boolean }): Promise<number> {
+  const ws = ctx.load({ env: loadEnvOption(opts) });
   const envFile = readEnvFile(ctx, ws, opts);
   const { env, origins } = mergedEnv(ctx, envFile);
   const own = sortProblems([...ws.warnings, ...(envFile?.problems ?? []), ...validateSpec({ spec: specInput(ws), registry: registryInput(ws), env, envOrigins: origins })], [ws.specFile, ...(ws.registry ? [ws.registry.file] : [])]);
