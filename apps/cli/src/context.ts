@@ -195,6 +195,8 @@ export class CliContext {
       cwd: this.cwd,
       ...(this.options.registry ? { registryPath: this.options.registry } : {}),
       ...(envFlag ? { envFile: envFlag, envFlag: options.env?.dotenv ? '--dotenv' : '--env-file' } : {}),
+      // the `.env`'s ${VAR}s look in this run's environment first, as Compose interpolates it
+      env: this.env,
     });
     const failure = loadFailure(ws);
     if (failure) throw failure;
