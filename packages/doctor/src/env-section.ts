@@ -22,9 +22,14 @@ export function envSection(input: DoctorInput): DoctorSection {
     message: p.message,
     ...(p.hint ? { next: p.hint } : {}),
   }));
+  return sectionOf('env', 'Environment', started, envSummary(report), findings);
+}
+
+/** "1 of 2 required variables set and valid (1 invalid; modules coherence); 9 known": a set but invalid one is not counted as set. */
+function envSummary(report: ReturnType<typeof analyzeEnv>): string {
   const required = report.vars.filter((v) => v.required);
-  const missing = required.filter((v) => !v.set || !v.valid);
-  const mods = report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled; --module NAME adds one';
-  const summary = `${required.length - missing.length} of ${required.length} required variable${required.length === 1 ? '' : 's'} set (${mods}); ${report.vars.length} known`;
-  return sectionOf('env', 'Environment', started, summary, findings);
+  const good = required.filter((v) => v.set && v.valid).length;
+  const invalid = required.filter((v) => v.set && !v.valid).length;
+  const notes = [...(invalid ? [`${invalid} invalid`] : []), report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled; --module NAME adds one'];
+  return `${good} of ${required.length} required variable${required.length === 1 ? '' : 's'} set and valid (${notes.join('; ')}); ${report.vars.length} known`;
 }

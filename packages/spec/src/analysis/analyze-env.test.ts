@@ -105,3 +105,13 @@ describe('a bad value of a port variable, reported once', () => {
     expect(run(GOOD, { file: { WEB_PORT: '8080x' }, lines: { WEB_PORT: 2 } }).problems.map(formatProblem)).toEqual(['.env:2:1: WEB_PORT (set in .env) is not a port number (1-65535)']);
   });
 });
+
+describe('an empty required value', () => {
+  it('is said where it comes from: the environment, which wins over the .env line, or the .env line', () => {
+    expect(run({ DATABASE_URL: '' }).problems.map(formatProblem)).toEqual(['berth.yaml:11:3: DATABASE_URL is required always but set empty in the environment']);
+    expect(run({ DATABASE_URL: '' }, { file: { DATABASE_URL: 'postgres://db/app' }, lines: { DATABASE_URL: 1 } }).problems.map(formatProblem)).toEqual([
+      'berth.yaml:11:3: DATABASE_URL is required always but set empty in the environment, which wins over .env:1',
+    ]);
+    expect(run({}, { file: { DATABASE_URL: '' }, lines: { DATABASE_URL: 2 } }).problems.map(formatProblem)).toEqual(['.env:2:1: DATABASE_URL is required always but empty in .env']);
+  });
+});

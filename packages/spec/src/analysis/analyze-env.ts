@@ -61,7 +61,7 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
       problems.push({ code: 'env-missing', severity: 'error', ...specAt(v.path), message: `${v.name} is required ${why} but not set`, hint: typoHint ?? `set it in the environment or in ${options.envFile?.file ?? '.env'}` });
     } else if (value === '' && required) {
       Object.assign(status, { valid: false, reason: `required ${why} but empty` });
-      problems.push({ code: 'env-empty', severity: 'error', ...(source === 'env-file' ? fileAt(v.name) : specAt(v.path)), message: `${v.name} is required ${why} but ${source === 'env-file' ? `empty in ${options.envFile!.file}` : 'set to an empty value'}` });
+      problems.push({ code: 'env-empty', severity: 'error', ...(source === 'env-file' ? fileAt(v.name) : specAt(v.path)), message: `${v.name} is required ${why} but ${emptyWhere(source, v.name, options.envFile)}` });
     } else if (source === 'default') {
       // nothing sets it: the app gets the default, which must fit the type as a set value must (validate says so too)
       const misfit = defaultMisfit(v);
@@ -107,6 +107,17 @@ function requiredBecause(v: KnownEnvVar, modules: readonly string[]): string {
   if (!Array.isArray(v.required)) return 'always';
   const on = v.required.filter((m) => modules.includes(m));
   return `by module ${on.join(', ')}`;
+}
+
+/**
+ * Where an empty value of a required variable comes from: the `.env` line, or the environment, which wins over a
+ * value the `.env` gives (as in Compose: an empty shell variable is set).
+ */
+function emptyWhere(source: EnvVarStatus['source'], name: string, envFile: AnalyzeEnvOptions['envFile']): string {
+  if (source === 'env-file') return `empty in ${envFile!.file}`;
+  if (envValue(envFile?.values, name) === undefined) return 'set empty in the environment';
+  const line = envValue(envFile!.lines, name);
+  return `set empty in the environment, which wins over ${envFile!.file}${line ? `:${line}` : ''}`;
 }
 
 /** "OPENAI_APIKEY" and "openai_api_key" both normalise to "OPENAIAPIKEY". */
