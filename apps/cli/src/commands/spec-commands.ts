@@ -62,12 +62,13 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
     .command('check')
     .description('check the process env and a .env file: missing, wrong type, likely typos (never prints a value)')
     .option('-m, --module <module>', 'an enabled module (repeatable, or comma-separated)', collect, [])
+    .option('--profile <name>', 'a Compose profile on, whose variables are required, as `up --profile` (repeatable, or comma-separated; default: COMPOSE_PROFILES)', collect, [])
     .option('--env-file <file>', 'the .env file (default: .env beside the spec, if any)')
     .option('--dotenv <file>', DOTENV)
-    .action(action(async (ctx, opts: { module: string[]; envFile?: string; dotenv?: string }) => (await import('./spec/env.js')).check(ctx, opts)));
+    .action(action(async (ctx, opts: { module: string[]; profile: string[]; envFile?: string; dotenv?: string }) => (await import('./spec/env.js')).check(ctx, opts)));
   env
     .command('example')
-    .description('write .env.example: every variable grouped by module, purposes as comments, secrets blank')
+    .description('write .env.example: every variable grouped by module and by profile, purposes as comments, secrets blank')
     .option('-o, --output <file>', 'where to write it ("-" for stdout)', '.env.example')
     .option('--force', 'overwrite an existing file')
     .action(action(async (ctx, opts: { output: string; force?: boolean }) => (await import('./spec/env.js')).example(ctx, opts)));

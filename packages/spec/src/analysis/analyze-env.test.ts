@@ -106,6 +106,45 @@ describe('a bad value of a port variable, reported once', () => {
   });
 });
 
+describe('variables required under a Compose profile', () => {
+  const profiled = specFrom(`berth: 1
+repo: { name: app }
+profiles:
+  preview: {}
+  lineage: {}
+services:
+  web: { ports: [{ host: 8080, env: WEB_PORT }] }
+  preview: { profiles: [preview], ports: [{ host: 8090, env: PREVIEW_PORT }] }
+env:
+  APP_DB_URL: { type: url, required: true }
+  PREVIEW_TOKEN: { secret: true, required: { profile: preview } }
+  MARQUEZ_DB_URL: { type: url, required: { profile: [lineage, preview] } }
+  WORKERS: { type: int }
+`);
+  const GOOD_APP = { APP_DB_URL: 'postgres://db/app' };
+  const analyze = (env: Record<string, string>, opts: { profiles?: string[]; file?: Record<string, string>; lines?: Record<string, number> } = {}) =>
+    analyzeEnv(profiled.spec, {
+      env,
+      ...(opts.profiles ? { profiles: opts.profiles } : {}),
+      file: profiled.file,
+      source: profiled.source,
+      ...(opts.file ? { envFile: { file: '.env', values: opts.file, lines: opts.lines ?? {} } } : {}),
+    });
+
+  it('are required only while one of their profiles is on, and all of them under *', () => {
+    expect(analyze(GOOD_APP).problems).toEqual([]);
+    expect(analyze(GOOD_APP, { profiles: ['lineage'] }).problems.map(formatProblem)).toEqual(['berth.yaml:12:3: MARQUEZ_DB_URL is required by profile lineage but not set (set it in the environment or in .env)']);
+    expect(analyze(GOOD_APP, { profiles: ['*'] }).problems.map(formatProblem)).toEqual([
+      'berth.yaml:11:3: PREVIEW_TOKEN is required by profile preview but not set (set it in the environment or in .env)',
+      'berth.yaml:12:3: MARQUEZ_DB_URL is required by profile lineage, preview but not set (set it in the environment or in .env)',
+    ]);
+    const r = analyze(GOOD_APP, { profiles: ['preview'] });
+    expect(r.profiles).toEqual(['preview']);
+    expect(r.vars.find((v) => v.name === 'PREVIEW_TOKEN')).toEqual({ name: 'PREVIEW_TOKEN', required: true, secret: true, set: false, valid: false, profiles: ['preview'], reason: 'required by profile preview but not set' });
+    expect(analyze(GOOD_APP).vars.find((v) => v.name === 'PREVIEW_TOKEN')).toEqual({ name: 'PREVIEW_TOKEN', required: false, secret: true, set: false, valid: true, profiles: ['preview'] });
+  });
+});
+
 describe('an empty required value', () => {
   it('is said where it comes from: the environment, which wins over the .env line, or the .env line', () => {
     expect(run({ DATABASE_URL: '' }).problems.map(formatProblem)).toEqual(['berth.yaml:11:3: DATABASE_URL is required always but set empty in the environment']);

@@ -5,7 +5,7 @@ import { closest, editDistance } from '../util/did-you-mean.js';
 import { envValueProblem } from './env-values.js';
 import { isPortValue } from './port-env.js';
 import { defaultMisfit, defaultTypeProblem } from './env-schema-checks.js';
-import { isRequired, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
+import { requiredBy, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 import type { EnvReport, EnvVarStatus } from './types.js';
 import { envValue } from './env-map.js';
 
@@ -16,6 +16,8 @@ export interface AnalyzeEnvOptions {
   envFile?: { file: string; values: Record<string, string>; lines?: Record<string, number> };
   /** Enabled modules: variables required `{ module: M }` are required only when M is enabled. */
   modules?: string[];
+  /** The Compose profiles on (`*`: all of them): variables required `{ profile: P }` are required only when P is on. */
+  profiles?: string[];
   /** The spec file and its source, so problems point into it. */
   file?: string;
   source?: SourceDocument;
@@ -41,19 +43,30 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
     const line = envValue(options.envFile?.lines, name);
     return { file: options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
   };
+  const profiles = [...new Set(options.profiles ?? [])];
   const typos = findTypos(known, options);
   const carriers = new Set(options.portCarriers ?? []);
   const vars: EnvVarStatus[] = [];
   for (const v of known.values()) {
-    const required = isRequired(v, modules);
+    const by = requiredBy(v, modules, profiles);
+    const required = by !== undefined;
     const fromEnv = envValue(options.env, v.name);
     const fromFile = envValue(options.envFile?.values, v.name);
     // The same value in both is attributed to the file, which names a line (and Node 20 itself loads a
     // `--env-file` given after the script into the process env: nodejs/node#54232).
     const source = fromEnv !== undefined && fromEnv !== fromFile ? 'env' : fromFile !== undefined ? 'env-file' : v.declared?.default !== undefined ? 'default' : undefined;
     const value = fromEnv ?? fromFile;
-    const status: EnvVarStatus = { name: v.name, required, secret: v.secret, set: source !== undefined, valid: true, ...(source ? { source } : {}), ...(Array.isArray(v.required) ? { modules: v.required } : {}) };
-    const why = requiredBecause(v, modules);
+    const r = v.required;
+    const status: EnvVarStatus = {
+      name: v.name,
+      required,
+      secret: v.secret,
+      set: source !== undefined,
+      valid: true,
+      ...(source ? { source } : {}),
+      ...(r.kind === 'module' ? { modules: r.modules } : r.kind === 'profile' ? { profiles: r.profiles } : {}),
+    };
+    const why = by === undefined || by === 'always' ? 'always' : 'modules' in by ? `by module ${by.modules.join(', ')}` : `by profile ${by.profiles.join(', ')}`;
     const typo = typos.get(v.name);
     const typoHint = typo ? `${typo.name}${typo.where} looks like a typo of it` : undefined;
     if (source === undefined && required) {
@@ -84,7 +97,7 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
     const at = t.inFile ? fileAt(t.name) : { file: undefined };
     problems.push({ code: 'env-typo', severity: 'warning', ...at, message: `${t.name}${t.where} is not in the env schema; did you mean ${target}?`, hint: `rename it to ${target}${v.secret ? ' (a secret)' : ''}` });
   }
-  return { modules, vars, problems };
+  return { modules, profiles, vars, problems };
 }
 
 function checkModules(spec: BerthSpec, asked: string[], problems: Problem[]): string[] {
@@ -103,12 +116,6 @@ export function unknownModuleProblems(spec: BerthSpec, asked: readonly string[])
     });
 }
 
-function requiredBecause(v: KnownEnvVar, modules: readonly string[]): string {
-  if (!Array.isArray(v.required)) return 'always';
-  const on = v.required.filter((m) => modules.includes(m));
-  return `by module ${on.join(', ')}`;
-}
-
 /**
  * Where an empty value of a required variable comes from: the `.env` line, or the environment, which wins over a
  * value the `.env` gives (as in Compose: an empty shell variable is set).
@@ -120,6 +127,13 @@ function emptyWhere(source: EnvVarStatus['source'], name: string, envFile: Analy
   return `set empty in the environment, which wins over ${envFile!.file}${line ? `:${line}` : ''}`;
 }
 
+/** A name that looks like a typo of a known one: where it is set. */
+interface Typo {
+  name: string;
+  where: string;
+  inFile: boolean;
+}
+
 /** "OPENAI_APIKEY" and "openai_api_key" both normalise to "OPENAIAPIKEY". */
 const squash = (name: string) => name.toUpperCase().replace(/_/g, '');
 
@@ -128,8 +142,8 @@ const squash = (name: string) => name.toUpperCase().replace(/_/g, '');
  * `.env` names get the usual did-you-mean distance; the process env, which holds many unrelated variables,
  * only matches when the names are equal ignoring case and underscores, or one edit apart and long.
  */
-function findTypos(known: Map<string, KnownEnvVar>, options: AnalyzeEnvOptions): Map<string, { name: string; where: string; inFile: boolean }> {
-  const out = new Map<string, { name: string; where: string; inFile: boolean }>();
+function findTypos(known: Map<string, KnownEnvVar>, options: AnalyzeEnvOptions): Map<string, Typo> {
+  const out = new Map<string, Typo>();
   const names = [...known.keys()];
   const bySquash = new Map(names.map((n) => [squash(n), n]));
   const consider = (name: string, inFile: boolean) => {

@@ -6,7 +6,7 @@ export { analyzeEnv, unknownModuleProblems, type AnalyzeEnvOptions } from './ana
 export { checkEnvConventions, toUpperSnake } from './env-conventions.js';
 export { checkEnvSchema } from './env-schema-checks.js';
 export { envValueProblem } from './env-values.js';
-export { knownEnvVars, isRequired, type KnownEnvVar } from './env-schema-view.js';
+export { knownEnvVars, isRequired, requiredBy, type KnownEnvVar } from './env-schema-view.js';
 export { parseDotEnv, parseDotEnvEntries, type DotEnvEntry, type DotEnvParse } from './dotenv.js';
 export { envValue, envMap, type EnvValues } from './env-map.js';
 export { renderEnvExample } from './env-example.js';

@@ -1,17 +1,19 @@
 import { resolve } from 'node:path';
-import { analyzeEnv, analyzePorts, displayPath, renderEnvExample, sortProblems, writeFileLocked } from '@berth/spec';
+import { analyzeEnv, analyzePorts, displayPath, renderEnvExample, resolveProfiles, sortProblems, writeFileLocked } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { enabledModules, mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 
 /**
- * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules.
+ * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules and the
+ * Compose profiles on (`--profile`, else COMPOSE_PROFILES, as `berth up` takes them).
  * Prints names, requirements and verdicts; never a value, not even with --json.
  */
-export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[] }): number {
+export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]; profile: string[] }): number {
   const ws = ctx.load({ env: opts });
   const envFile = readEnvFile(ctx, ws, opts);
   const modules = enabledModules(ws, opts.module);
+  const selection = resolveProfiles(ws.spec, { profiles: opts.profile, env: ctx.env });
   // A port variable must also agree with the port the registry gives it; a value that is no port is said there, once.
   const { env, origins } = mergedEnv(ctx, envFile);
   const portReport = analyzePorts({ specs: [specInput(ws)], registry: registryInput(ws), env, envOrigins: origins });
@@ -20,14 +22,16 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
     env: ctx.env,
     ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
     modules,
+    profiles: selection.profiles,
     file: ws.specFile,
     ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
     portCarriers: portReport.envCarriers,
   });
-  const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports], [ws.specFile]);
+  const unknownProfiles = selection.problems.filter((p) => p.code === 'unknown-profile');
+  const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports, ...unknownProfiles], [ws.specFile]);
   const s = summary(problems);
   if (ctx.json) {
-    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, errors: s.errors, warnings: s.warnings, vars: report.vars, ...ctx.out.problemsJson(problems) });
+    ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, profiles: report.profiles, errors: s.errors, warnings: s.warnings, vars: report.vars, ...ctx.out.problemsJson(problems) });
     return s.errors ? ExitCode.Findings : ExitCode.Ok;
   }
   const p = ctx.out.paint;
@@ -35,7 +39,7 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
     ['NAME', 'REQUIRED', 'SECRET', 'STATUS', 'FROM'],
     report.vars.map((v) => [
       v.name,
-      v.required ? 'yes' : v.modules ? p.dim(`with ${v.modules.join('/')}`) : p.dim('no'),
+      v.required ? 'yes' : v.modules ? p.dim(`with ${v.modules.join('/')}`) : v.profiles ? p.dim(`with profile ${v.profiles.join('/')}`) : p.dim('no'),
       v.secret ? 'secret' : '',
       !v.valid ? p.red(v.set ? 'invalid' : 'missing') : v.set ? p.green('set') : p.dim('unset'),
       v.source === 'env' ? 'environment' : v.source === 'env-file' ? envFile!.file : v.source === 'default' ? 'default' : '',
@@ -43,7 +47,8 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
   );
   ctx.out.problems(problems);
   const mods = report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled';
-  ctx.out.line(`${ws.specFile} (${mods}${envFile ? `, ${envFile.file}` : ''}): ${s.errors ? p.red(s.text) : p.green(s.text)}`);
+  const profiles = report.profiles.length ? `, profiles ${report.profiles.join(', ')}` : '';
+  ctx.out.line(`${ws.specFile} (${mods}${profiles}${envFile ? `, ${envFile.file}` : ''}): ${s.errors ? p.red(s.text) : p.green(s.text)}`);
   return s.errors ? ExitCode.Findings : ExitCode.Ok;
 }
 
