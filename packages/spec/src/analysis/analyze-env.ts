@@ -3,10 +3,11 @@ import type { Problem } from '../problem.js';
 import type { SourceDocument } from '../load/yaml-document.js';
 import { closest, editDistance } from '../util/did-you-mean.js';
 import { envValueProblem } from './env-values.js';
-import { isPortValue } from './port-env.js';
+import { envWithOrigins, isPortEnvValueProblem, isPortValue } from './port-env.js';
+import { analyzePorts } from './analyze-ports.js';
 import { defaultMisfit, defaultTypeProblem } from './env-schema-checks.js';
 import { requiredBy, knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
-import type { EnvReport, EnvVarStatus } from './types.js';
+import type { EnvReport, EnvVarStatus, RegistryInput, SpecInput } from './types.js';
 import { envValue } from './env-map.js';
 
 export interface AnalyzeEnvOptions {
@@ -18,6 +19,11 @@ export interface AnalyzeEnvOptions {
   modules?: string[];
   /** The Compose profiles on (`*`: all of them): variables required `{ profile: P }` are required only when P is on. */
   profiles?: string[];
+  /**
+   * Judge only the variables that are required (missing, empty, a value of the wrong type), as `berth up` does for
+   * what it starts; default: every variable that is set, and names that look like typos (`berth env check`).
+   */
+  requiredOnly?: boolean;
   /** The spec file and its source, so problems point into it. */
   file?: string;
   source?: SourceDocument;
@@ -44,7 +50,7 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
     return { file: options.envFile!.file, ...(line ? { line, col: 1 } : {}) };
   };
   const profiles = [...new Set(options.profiles ?? [])];
-  const typos = findTypos(known, options);
+  const typos = options.requiredOnly ? new Map<string, Typo>() : findTypos(known, options);
   const carriers = new Set(options.portCarriers ?? []);
   const vars: EnvVarStatus[] = [];
   for (const v of known.values()) {
@@ -75,6 +81,8 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
     } else if (value === '' && required) {
       Object.assign(status, { valid: false, reason: `required ${why} but empty` });
       problems.push({ code: 'env-empty', severity: 'error', ...(source === 'env-file' ? fileAt(v.name) : specAt(v.path)), message: `${v.name} is required ${why} but ${emptyWhere(source, v.name, options.envFile)}` });
+    } else if (options.requiredOnly && !required) {
+      // not this caller's concern: what is not required is judged by env check
     } else if (source === 'default') {
       // nothing sets it: the app gets the default, which must fit the type as a set value must (validate says so too)
       const misfit = defaultMisfit(v);
@@ -98,6 +106,39 @@ export function analyzeEnv(spec: BerthSpec, options: AnalyzeEnvOptions): EnvRepo
     problems.push({ code: 'env-typo', severity: 'warning', ...at, message: `${t.name}${t.where} is not in the env schema; did you mean ${target}?`, hint: `rename it to ${target}${v.secret ? ' (a secret)' : ''}` });
   }
   return { modules, profiles, vars, problems };
+}
+
+export interface AnalyzeEnvironmentInput extends Pick<AnalyzeEnvOptions, 'env' | 'envFile' | 'modules' | 'profiles' | 'requiredOnly'> {
+  /** The spec, with its file and source: problems point into it. */
+  spec: SpecInput;
+  /** The registry the spec names: a port's variable must hold the port it gives. */
+  registry?: RegistryInput;
+  /** Only these services' port variables are held to their ports (`berth up`: the services it starts); default every service's. */
+  services?: readonly string[];
+}
+
+/**
+ * The environment (the process env over a `.env` file) against the spec: its env schema (analyzeEnv) and, by the
+ * port analysis's one rule (checkPortEnv), each variable that carries a port against the port the registry or the
+ * spec gives. A bad value is said once. What `berth env check` and `berth up` ask; never holds a value.
+ */
+export function analyzeEnvironment(input: AnalyzeEnvironmentInput): { report: EnvReport; problems: Problem[] } {
+  const { spec, file, source } = input.spec;
+  const { env, origins } = envWithOrigins(input.env, input.envFile);
+  const only = input.services ? new Set(input.services) : undefined;
+  const judged = only ? { ...spec, services: Object.fromEntries(Object.entries(spec.services).filter(([name]) => only.has(name))) } : spec;
+  const ports = analyzePorts({ specs: [{ spec: judged, file, ...(source ? { source } : {}) }], ...(input.registry ? { registry: input.registry } : {}), env, envOrigins: origins, connections: false });
+  const report = analyzeEnv(spec, {
+    env: input.env,
+    ...(input.envFile ? { envFile: input.envFile } : {}),
+    ...(input.modules ? { modules: input.modules } : {}),
+    ...(input.profiles ? { profiles: input.profiles } : {}),
+    ...(input.requiredOnly ? { requiredOnly: true } : {}),
+    file,
+    ...(source ? { source } : {}),
+    portCarriers: ports.envCarriers,
+  });
+  return { report, problems: [...report.problems, ...ports.problems.filter(isPortEnvValueProblem)] };
 }
 
 function checkModules(spec: BerthSpec, asked: string[], problems: Problem[]): string[] {

@@ -2,13 +2,37 @@ import type { Problem } from '../problem.js';
 import { formatSpan } from './port-index.js';
 import type { PortPlaces, RegistryEntry, SpecBinding } from './port-model.js';
 import type { EnvOrigin } from './types.js';
-import { envValue } from './env-map.js';
+import { envMap, envValue } from './env-map.js';
 
 /** True when `value` is a decimal port number 1-65535. */
 export function isPortValue(value: string): boolean {
   if (!/^\d{1,5}$/.test(value.trim())) return false;
   const n = Number(value);
   return n >= 1 && n <= 65535;
+}
+
+/** The problems of checkPortEnv: a port's variable set to something that is not a port, or not that port. */
+export function isPortEnvValueProblem(p: Pick<Problem, 'code'>): boolean {
+  return p.code === 'port-env-invalid' || p.code === 'port-env-mismatch';
+}
+
+/**
+ * The process env over a `.env` file's values (Compose's precedence), and where each value the file gives was set, so
+ * the port-env check can point at its line. The same value in both is attributed to the file (Node 20 itself loads an
+ * `--env-file` given after the script into the process env: nodejs/node#54232).
+ */
+export function envWithOrigins(
+  env: Readonly<Record<string, string | undefined>>,
+  envFile: { file: string; values: Readonly<Record<string, string>>; lines?: Readonly<Record<string, number>> } | undefined,
+): { env: Record<string, string | undefined>; origins: Record<string, EnvOrigin> } {
+  const merged = envMap(envFile?.values);
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) merged[name] = value;
+  const origins = Object.create(null) as Record<string, EnvOrigin>;
+  for (const [name, line] of Object.entries(envFile?.lines ?? {})) {
+    const fromEnv = envValue(env, name);
+    if (fromEnv === undefined || fromEnv === envValue(envFile!.values, name)) origins[name] = { file: envFile!.file, line, col: 1 };
+  }
+  return { env: merged, origins };
 }
 
 /**

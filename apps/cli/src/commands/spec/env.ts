@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { analyzeEnv, analyzePorts, displayPath, renderEnvExample, resolveProfiles, sortProblems, writeFileLocked } from '@berth/spec';
+import { analyzeEnvironment, displayPath, renderEnvExample, resolveProfiles, sortProblems, writeFileLocked } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
-import { enabledModules, mergedEnv, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
+import { enabledModules, readEnvFile, registryInput, specInput, summary, type EnvFileOptions } from './inputs.js';
 
 /**
  * `berth env check`: the process env and a `.env` file against the env schema for the enabled modules and the
@@ -15,20 +15,16 @@ export function check(ctx: CliContext, opts: EnvFileOptions & { module: string[]
   const modules = enabledModules(ws, opts.module);
   const selection = resolveProfiles(ws.spec, { profiles: opts.profile, env: ctx.env });
   // A port variable must also agree with the port the registry gives it; a value that is no port is said there, once.
-  const { env, origins } = mergedEnv(ctx, envFile);
-  const portReport = analyzePorts({ specs: [specInput(ws)], registry: registryInput(ws), env, envOrigins: origins });
-  const ports = portReport.problems.filter((p) => p.code.startsWith('port-env-') && p.code !== 'port-env-name');
-  const report = analyzeEnv(ws.spec, {
+  const { report, problems: found } = analyzeEnvironment({
+    spec: specInput(ws),
+    ...(registryInput(ws) ? { registry: registryInput(ws) } : {}),
     env: ctx.env,
     ...(envFile ? { envFile: { file: envFile.file, values: envFile.values, lines: envFile.lines } } : {}),
     modules,
     profiles: selection.profiles,
-    file: ws.specFile,
-    ...(ws.specLoaded.source ? { source: ws.specLoaded.source } : {}),
-    portCarriers: portReport.envCarriers,
   });
   const unknownProfiles = selection.problems.filter((p) => p.code === 'unknown-profile');
-  const problems = sortProblems([...(envFile?.problems ?? []), ...report.problems, ...ports, ...unknownProfiles], [ws.specFile]);
+  const problems = sortProblems([...(envFile?.problems ?? []), ...found, ...unknownProfiles], [ws.specFile]);
   const s = summary(problems);
   if (ctx.json) {
     ctx.out.writeJson({ ok: s.errors === 0, spec: ws.specFile, envFile: envFile?.file ?? null, modules: report.modules, profiles: report.profiles, errors: s.errors, warnings: s.warnings, vars: report.vars, ...ctx.out.problemsJson(problems) });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BerthError, hasErrors, loadEnvFile, loadFailure, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
+import { BerthError, envWithOrigins, hasErrors, loadEnvFile, loadFailure, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
 import type { CliContext, EnvFileOptions, LoadedWorkspace } from '../../context.js';
 
 export function specInput(ws: LoadedWorkspace): SpecInput {
@@ -27,14 +27,9 @@ export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileO
   return loaded.env;
 }
 
-/** The process env over the `.env` file (Compose's precedence), with where each file value was set. */
+/** The process env over the `.env` file (Compose's precedence), with where each file value was set (@berth/spec's envWithOrigins). */
 export function mergedEnv(ctx: CliContext, envFile: EnvFile | undefined): { env: Record<string, string | undefined>; origins: Record<string, EnvOrigin> } {
-  const env: Record<string, string | undefined> = { ...(envFile?.values ?? {}) };
-  const origins: Record<string, EnvOrigin> = {};
-  // The same value in both is attributed to the file (see analyzeEnv: Node may have loaded it itself).
-  for (const [name, line] of Object.entries(envFile?.lines ?? {})) if (ctx.env[name] === undefined || ctx.env[name] === envFile!.values[name]) origins[name] = { file: envFile!.file, line, col: 1 };
-  for (const [name, value] of Object.entries(ctx.env)) if (value !== undefined) env[name] = value;
-  return { env, origins };
+  return envWithOrigins(ctx.env, envFile);
 }
 
 /** "2 errors, 1 warning" / "no problems". */
