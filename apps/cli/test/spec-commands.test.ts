@@ -331,6 +331,36 @@ describe('berth validate, ports and env, run as the built binary', () => {
     expect(berth(['env', 'check', '--env-file', 'local.env'], repo)).toMatchObject({ code: 1, stdout: expect.stringContaining('local.env:1:1: LOG_LEVEL (set in local.env) is not one of debug, info') });
   });
 
+  it('env check --profile (repeatable, or COMPOSE_PROFILES as for up): the variables a profile on requires, grouped by it in .env.example', () => {
+    reset(
+      SPEC.replace('modules:\n', 'profiles:\n  lineage: { description: Lineage }\n  preview: {}\nmodules:\n').replace(
+        '  LOG_LEVEL:',
+        '  MARQUEZ_DB_PASSWORD: { secret: true, required: { profile: lineage } }\n  PREVIEW_URL: { type: url, required: { profile: [preview, lineage] } }\n  LOG_LEVEL:',
+      ),
+    );
+    expect(berth(['validate'], repo).code).toBe(0);
+    expect(berth(['env', 'check'], repo).code).toBe(0);
+    const r = berth(['env', 'check', '--profile', 'lineage'], repo);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('berth.yaml:19:3: MARQUEZ_DB_PASSWORD is required by profile lineage but not set (set it in the environment or in .env)');
+    expect(r.stdout).toContain('berth.yaml:20:3: PREVIEW_URL is required by profile lineage but not set');
+    expect(r.stdout).toContain('berth.yaml (no modules enabled, profiles lineage): 2 errors');
+    const preview = berth(['env', 'check', '--profile', 'preview', '--json'], repo, { PREVIEW_URL: 'http://localhost:3000' });
+    expect(JSON.parse(preview.stdout)).toMatchObject({ ok: true, profiles: ['preview'] });
+    expect(JSON.parse(preview.stdout).vars.find((v: { name: string }) => v.name === 'MARQUEZ_DB_PASSWORD')).toEqual({ name: 'MARQUEZ_DB_PASSWORD', required: false, secret: true, set: false, valid: true, profiles: ['lineage'] });
+    // COMPOSE_PROFILES when no --profile is given, as up takes it
+    expect(berth(['env', 'check'], repo, { COMPOSE_PROFILES: 'lineage', PREVIEW_URL: 'http://x' }).stdout).toContain('MARQUEZ_DB_PASSWORD is required by profile lineage but not set');
+    expect(berth(['env', 'check', '--profile', 'preview'], repo, { COMPOSE_PROFILES: 'lineage', PREVIEW_URL: 'http://x' }).code).toBe(0);
+    // a profile that enables nothing is said, as up says it
+    expect(berth(['env', 'check', '--profile', 'lineag'], repo).stdout).toContain('warning: profile "lineag" enables no service');
+    const example = berth(['env', 'example', '-o', '-'], repo).stdout;
+    expect(example).toContain('# ---- Profile lineage: Lineage ----\n# no purpose given (secret, required when profile lineage is on)\nMARQUEZ_DB_PASSWORD=\n');
+    expect(example).toContain('# ---- Profile preview ----\n# no purpose given (url, required when any of the profiles preview, lineage is on)\nPREVIEW_URL=\n');
+    // a profile the spec does not declare is bad input where it is named
+    reset(SPEC.replace('  LOG_LEVEL:', '  PREVIEW_URL: { type: url, required: { profile: preview } }\n  LOG_LEVEL:'));
+    expect(berth(['validate'], repo)).toMatchObject({ code: 2, stderr: expect.stringContaining('berth.yaml:16:50: profile "preview" does not exist; declare it under `profiles`') });
+  });
+
   it('env example: writes .env.example atomically, refuses to overwrite without --force', () => {
     reset();
     const r = berth(['env', 'example'], repo);

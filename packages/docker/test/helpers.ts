@@ -50,10 +50,11 @@ export function engineFor(spec: BerthSpec): () => Engine {
 }
 
 /**
- * For a describe block whose tests each make a project: `spec(services)` names a fresh one; the engine
+ * For a describe block whose tests each make a project: `spec(services)` names a fresh one (`track(spec)` adds one
+ * made otherwise); the engine
  * is connected once, the test image made, and every project cleaned up afterwards.
  */
-export function projectsFor(prefix: string): { engine: () => Engine; spec: (services: NonNullable<BerthSpecInput['services']>) => BerthSpec } {
+export function projectsFor(prefix: string): { engine: () => Engine; spec: (services: NonNullable<BerthSpecInput['services']>) => BerthSpec; track: (spec: BerthSpec) => BerthSpec } {
   let e: Engine | undefined;
   const specs: BerthSpec[] = [];
   beforeAll(async () => {
@@ -68,6 +69,11 @@ export function projectsFor(prefix: string): { engine: () => Engine; spec: (serv
     engine: () => e!,
     spec: (services) => {
       const s = makeSpec(uniqueProject(prefix), services);
+      specs.push(s);
+      return s;
+    },
+    // a spec the test made otherwise (parsed from text, say), cleaned up with the others
+    track: (s) => {
       specs.push(s);
       return s;
     },

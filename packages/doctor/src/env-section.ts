@@ -1,7 +1,7 @@
-import { analyzeEnv } from '@berth/spec';
+import { activeProfiles, analyzeEnv } from '@berth/spec';
 import { sectionOf, unavailableSection, problemStatus, type DoctorInput, type DoctorSection } from './types.js';
 
-/** The env the enabled modules need, from the process env and the .env file. Never shows a value. */
+/** The env the enabled modules and the profiles on need, from the process env and the .env file. Never shows a value. */
 export function envSection(input: DoctorInput): DoctorSection {
   const started = performance.now();
   let report;
@@ -10,6 +10,8 @@ export function envSection(input: DoctorInput): DoctorSection {
       env: input.env,
       ...(input.envFile ? { envFile: input.envFile } : {}),
       modules: input.modules ?? [],
+      // as `up` takes them: --profile, else COMPOSE_PROFILES
+      profiles: [...activeProfiles(input.profiles, input.env)].sort(),
       file: input.specFile,
       ...(input.source ? { source: input.source } : {}),
     });
@@ -22,9 +24,18 @@ export function envSection(input: DoctorInput): DoctorSection {
     message: p.message,
     ...(p.hint ? { next: p.hint } : {}),
   }));
+  return sectionOf('env', 'Environment', started, envSummary(report), findings);
+}
+
+/** "1 of 2 required variables set and valid (1 invalid; modules coherence; profiles lineage); 9 known": a set but invalid one is not counted as set. */
+function envSummary(report: ReturnType<typeof analyzeEnv>): string {
   const required = report.vars.filter((v) => v.required);
-  const missing = required.filter((v) => !v.set || !v.valid);
-  const mods = report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled; --module NAME adds one';
-  const summary = `${required.length - missing.length} of ${required.length} required variable${required.length === 1 ? '' : 's'} set (${mods}); ${report.vars.length} known`;
-  return sectionOf('env', 'Environment', started, summary, findings);
+  const good = required.filter((v) => v.set && v.valid).length;
+  const invalid = required.filter((v) => v.set && !v.valid).length;
+  const notes = [
+    ...(invalid ? [`${invalid} invalid`] : []),
+    report.modules.length ? `modules ${report.modules.join(', ')}` : 'no modules enabled; --module NAME adds one',
+    ...(report.profiles.length ? [`profiles ${report.profiles.join(', ')}`] : []),
+  ];
+  return `${good} of ${required.length} required variable${required.length === 1 ? '' : 's'} set and valid (${notes.join('; ')}); ${report.vars.length} known`;
 }

@@ -227,7 +227,7 @@ describe('env vars across the ecosystem', () => {
       data: `${DATA}env:\n  SEARCH_API_KEY: { purpose: not marked }\n`,
     });
     expect(lines).toEqual([
-      'data/berth.yaml:12:3: warning: data: SEARCH_API_KEY looks like a secret but is not marked secret, so berth may print it (add `secret: true`)',
+      'data/berth.yaml:12:3: warning: data: SEARCH_API_KEY looks like a secret but is not marked secret: .env.example and env check treat it as an ordinary variable, though berth hides its value by the name (add `secret: true`)',
       'web/berth.yaml:8:3: warning: web: SEARCH_API_KEY is secret here but not in data (data/berth.yaml:12:3), where berth may print it (give one of them another name, or make them agree)',
       "tools@v1:berth.yaml:6:27: warning: tools: DATA_API_PORT carries port 8300 here but port 8100 in the registry's entry for data/api (orchestrator/ports.yaml:4:5) (give one of them another name, or make them agree)",
     ]);

@@ -57,6 +57,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
               registry: registryInput(ws),
               // The .env the loader read beside the spec (none: none), not a second read of it.
               dotEnv: ws.env?.entries ?? [],
+              // what the env preflight refuses is said where it is written: the spec's line, the .env's
+              ...(ws.env ? { dotEnvFile: ws.env.file } : {}),
+              specFile: ws.specFile,
+              ...(ws.specLoaded.source ? { specSource: ws.specLoaded.source } : {}),
               env: ctx.env,
               ...(ctx.run.walkAhead ? { walkAhead: ctx.run.walkAhead } : {}),
               onLockWait: (h) => progress.log(waitingFor(h)),

@@ -25,7 +25,7 @@ export function registerHealthCommands(program: Command, action: ActionFactory):
     .command('doctor')
     .description('is my stack actually working? spec, registry, ports, env, Docker engine, GPU and every check at once, each problem with what to do next')
     .option('-m, --module <name>', 'a module whose env must be complete (repeat, or comma-separate)', collect, [])
-    .option('--profile <name>', 'a profile whose services are expected, as `up --profile` starts them (repeatable; default: COMPOSE_PROFILES)', collect, [])
+    .option('--profile <name>', 'a profile whose services are expected and whose variables must be set, as `up --profile` starts them (repeatable; default: COMPOSE_PROFILES)', collect, [])
     .option('--env-file <file>', 'the .env file to read (default: .env beside the spec, if any)')
     .option('--dotenv <file>', 'the same as --env-file, for Node versions that take --env-file for themselves')
     .action(action(async (ctx, opts: { module: string[]; profile: string[]; envFile?: string; dotenv?: string }) => (await import('./health/doctor.js')).doctor(ctx, opts)));

@@ -69,10 +69,11 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
   envFileOptions(env.command('check'), 'the .env file (repeatable: merged in order, a later file winning; default: .env beside the spec, if any)')
     .description('check the process env and .env files: missing, wrong type, likely typos (never prints a value)')
     .option('-m, --module <module>', 'an enabled module (repeatable, or comma-separated)', collect, [])
-    .action(action(async (ctx, opts: EnvFileFlags & { module: string[] }) => (await import('./spec/env.js')).check(ctx, opts)));
+    .option('--profile <name>', 'a Compose profile on, whose variables are required, as `up --profile` (repeatable, or comma-separated; default: COMPOSE_PROFILES)', collect, [])
+    .action(action(async (ctx, opts: EnvFileFlags & { module: string[]; profile: string[] }) => (await import('./spec/env.js')).check(ctx, opts)));
   env
     .command('example')
-    .description('write .env.example: every variable grouped by module, purposes as comments, secrets blank')
+    .description('write .env.example: every variable grouped by module and by profile, purposes as comments, secrets blank')
     .option('-o, --output <file>', 'where to write it ("-" for stdout)', '.env.example')
     .option('--force', 'overwrite an existing file')
     .action(action(async (ctx, opts: { output: string; force?: boolean }) => (await import('./spec/env.js')).example(ctx, opts)));

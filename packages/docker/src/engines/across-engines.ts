@@ -1,4 +1,4 @@
-import { BerthError, DEFAULT_ENGINE, enginesInUse, placeServices, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, DEFAULT_ENGINE, enginesInUse, hasErrors, placeServices, type BerthSpec, type Problem } from '@berth/spec';
 import { buildServices, type BuildServicesOptions, type BuildServicesResult } from '../build/build-services.js';
 import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
 import { down, type DownOptions, type DownResult } from '../ops/down.js';
@@ -8,7 +8,8 @@ import { projectStatus, type ServiceStatus } from '../ops/status.js';
 import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import type { PlanStep } from '../up/plan.js';
-import { up, type UpOptions, type UpResult } from '../up/up.js';
+import { envPreflightInput, up, type UpOptions, type UpResult } from '../up/up.js';
+import { envPreflight } from '../up/env-preflight.js';
 import { CrossEngineWaits } from './cross-engine-waits.js';
 import { engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js';
 import { downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
@@ -120,6 +121,8 @@ export interface UpAcrossResult extends Omit<UpResult, 'plan'> {
 export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options: UpOptions = {}): Promise<UpAcrossResult> {
   const env = options.env ?? process.env;
   const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
+  // The environment of the whole selection, once, before any engine is touched (a selection in error is each engine's `up` to say)
+  if (!hasErrors(selection.problems) && !options.envChecked) envPreflight(spec, envPreflightInput(selection, options));
   const placement = placeServices(spec, selection.services);
   const engines = [...placement.keys()].map((name) => set.get(name)).filter((e): e is SpecEngine => !!e);
   const missing = [...placement.keys()].filter((name) => !set.get(name) && !set.lost?.has(name));
@@ -139,6 +142,7 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
         }
         return await up(e.engine, spec, {
           ...options,
+          envChecked: true,
           placed: placement.get(e.name) ?? [],
           ...(e.local ? {} : { remoteHost: e.address }),
           ...(waits ? { crossEngine: waits } : {}),

@@ -1,4 +1,4 @@
-import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput } from '@berth/spec';
+import { BerthError, hasErrors, type BerthErrorCode, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput, type SourceDocument } from '@berth/spec';
 import type { BuildMode } from '../build/build-plan.js';
 import { defaultCacheDir } from '../build/context-digest.js';
 import type { WalkAhead } from '../build/walk-ahead.js';
@@ -18,6 +18,7 @@ import { applyPlan, type UpEvent } from './apply.js';
 import { desiredContainer, type DesiredContainer } from './desired.js';
 import { projectObjectsDir, writeObjectFiles } from './service-files.js';
 import { projectVariables, readText } from './project-vars.js';
+import { envPreflight, type EnvPreflightInput } from './env-preflight.js';
 import { plan as makePlan, restartDependents, type Plan } from './plan.js';
 import type { CrossEngineWaits } from '../engines/cross-engine-waits.js';
 import { buildFailureProblems, upBuilds, type UpBuilds } from './up-builds.js';
@@ -41,6 +42,16 @@ export interface UpOptions {
   projectDir?: string;
   /** The `.env` beside the spec as @berth/spec's loader read it (`[]`: there is none); default: read from projectDir. */
   dotEnv?: readonly DotEnvEntry[];
+  /** How messages name that `.env` (default `.env`): a variable it sets that the selection refuses is said at its line. */
+  dotEnvFile?: string;
+  /** The spec file as messages name it (default `berth.yaml`) and its source, so what the env preflight refuses is said at file:line:col. */
+  specFile?: string;
+  specSource?: SourceDocument;
+  /**
+   * The environment was checked for the whole selection already (upAcrossEngines checks it once, for every engine);
+   * default: `up` checks it (envPreflight) before anything else.
+   */
+  envChecked?: boolean;
   env?: NodeJS.ProcessEnv;
   concurrency?: number;
   /** Images built at once (`--parallel`); default: COMPOSE_PARALLEL_LIMIT, else DEFAULT_BUILD_PARALLEL. */
@@ -145,6 +156,7 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   const warnings = selection.problems.filter((p) => p.severity === 'warning');
   if (hasErrors(selection.problems)) fail('ERR_BERTH_PROFILES', 'the selected services cannot start', selection.problems);
 
+  if (!options.envChecked) envPreflight(spec, envPreflightInput(selection, options));
   const vars = projectVariables(projectDir, env, options.dotEnv);
   const problems: Problem[] = [];
   const desired = new Map<string, DesiredContainer>();
@@ -159,6 +171,21 @@ function prepare(spec: BerthSpec, options: UpOptions): Prepared {
   if (hasErrors(problems)) fail('ERR_BERTH_SERVICES', 'some services cannot be created', problems);
   warnings.push(...problems);
   return { project, projectDir, env, vars, selection, warnings, desired };
+}
+
+/** What envPreflight needs of a selection and of up's options. */
+export function envPreflightInput(selection: Pick<ProfileSelection, 'profiles' | 'services'>, options: UpOptions): EnvPreflightInput {
+  return {
+    profiles: selection.profiles,
+    services: selection.services,
+    env: options.env ?? process.env,
+    projectDir: options.projectDir ?? process.cwd(),
+    ...(options.dotEnv ? { dotEnv: options.dotEnv } : {}),
+    ...(options.dotEnvFile ? { dotEnvFile: options.dotEnvFile } : {}),
+    ...(options.specFile ? { specFile: options.specFile } : {}),
+    ...(options.specSource ? { specSource: options.specSource } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../problem.js';
-import { analyzeEnv } from './analyze-env.js';
+import { analyzeEnv, analyzeEnvironment } from './analyze-env.js';
 import { analyzePorts } from './analyze-ports.js';
 import { registryFrom, specFrom } from './fixtures.test-helpers.js';
 
@@ -103,5 +103,96 @@ describe('a bad value of a port variable, reported once', () => {
   });
   it('by the env analysis when no port analysis judges the variable', () => {
     expect(run(GOOD, { file: { WEB_PORT: '8080x' }, lines: { WEB_PORT: 2 } }).problems.map(formatProblem)).toEqual(['.env:2:1: WEB_PORT (set in .env) is not a port number (1-65535)']);
+  });
+});
+
+describe('variables required under a Compose profile', () => {
+  const profiled = specFrom(`berth: 1
+repo: { name: app }
+profiles:
+  preview: {}
+  lineage: {}
+services:
+  web: { ports: [{ host: 8080, env: WEB_PORT }] }
+  preview: { profiles: [preview], ports: [{ host: 8090, env: PREVIEW_PORT }] }
+env:
+  APP_DB_URL: { type: url, required: true }
+  PREVIEW_TOKEN: { secret: true, required: { profile: preview } }
+  MARQUEZ_DB_URL: { type: url, required: { profile: [lineage, preview] } }
+  WORKERS: { type: int }
+`);
+  const GOOD_APP = { APP_DB_URL: 'postgres://db/app' };
+  const analyze = (env: Record<string, string>, opts: { profiles?: string[]; requiredOnly?: boolean; file?: Record<string, string>; lines?: Record<string, number> } = {}) =>
+    analyzeEnv(profiled.spec, {
+      env,
+      ...(opts.profiles ? { profiles: opts.profiles } : {}),
+      ...(opts.requiredOnly ? { requiredOnly: true } : {}),
+      file: profiled.file,
+      source: profiled.source,
+      ...(opts.file ? { envFile: { file: '.env', values: opts.file, lines: opts.lines ?? {} } } : {}),
+    });
+
+  it('are required only while one of their profiles is on, and all of them under *', () => {
+    expect(analyze(GOOD_APP).problems).toEqual([]);
+    expect(analyze(GOOD_APP, { profiles: ['lineage'] }).problems.map(formatProblem)).toEqual(['berth.yaml:12:3: MARQUEZ_DB_URL is required by profile lineage but not set (set it in the environment or in .env)']);
+    expect(analyze(GOOD_APP, { profiles: ['*'] }).problems.map(formatProblem)).toEqual([
+      'berth.yaml:11:3: PREVIEW_TOKEN is required by profile preview but not set (set it in the environment or in .env)',
+      'berth.yaml:12:3: MARQUEZ_DB_URL is required by profile lineage, preview but not set (set it in the environment or in .env)',
+    ]);
+    const r = analyze(GOOD_APP, { profiles: ['preview'] });
+    expect(r.profiles).toEqual(['preview']);
+    expect(r.vars.find((v) => v.name === 'PREVIEW_TOKEN')).toEqual({ name: 'PREVIEW_TOKEN', required: true, secret: true, set: false, valid: false, profiles: ['preview'], reason: 'required by profile preview but not set' });
+    expect(analyze(GOOD_APP).vars.find((v) => v.name === 'PREVIEW_TOKEN')).toEqual({ name: 'PREVIEW_TOKEN', required: false, secret: true, set: false, valid: true, profiles: ['preview'] });
+  });
+
+  it('with only what is required judged (up), leave an optional variable of the wrong type, and typos, to env check', () => {
+    const env = { ...GOOD_APP, WORKERS: 'many', PREVIEW_TOKN: 'x' };
+    expect(analyze(env).problems.map((p) => p.code)).toEqual(['env-type', 'env-typo']);
+    expect(analyze(env, { requiredOnly: true }).problems).toEqual([]);
+    expect(analyze({ APP_DB_URL: 'notaurl' }, { requiredOnly: true }).problems.map(formatProblem)).toEqual(['berth.yaml:10:3: APP_DB_URL (set in the environment) is not a URL (expected scheme://host..., such as http://localhost:5000)']);
+    expect(analyze(GOOD_APP, { requiredOnly: true, profiles: ['preview'], file: { PREVIEW_TOKEN: '' }, lines: { PREVIEW_TOKEN: 3 } }).problems.map(formatProblem)).toEqual([
+      '.env:3:1: PREVIEW_TOKEN is required by profile preview but empty in .env',
+      'berth.yaml:12:3: MARQUEZ_DB_URL is required by profile preview but not set (set it in the environment or in .env)',
+    ]);
+  });
+});
+
+describe('an empty required value', () => {
+  it('is said where it comes from: the environment, which wins over the .env line, or the .env line', () => {
+    expect(run({ DATABASE_URL: '' }).problems.map(formatProblem)).toEqual(['berth.yaml:11:3: DATABASE_URL is required always but set empty in the environment']);
+    expect(run({ DATABASE_URL: '' }, { file: { DATABASE_URL: 'postgres://db/app' }, lines: { DATABASE_URL: 1 } }).problems.map(formatProblem)).toEqual([
+      'berth.yaml:11:3: DATABASE_URL is required always but set empty in the environment, which wins over .env:1',
+    ]);
+    expect(run({}, { file: { DATABASE_URL: '' }, lines: { DATABASE_URL: 2 } }).problems.map(formatProblem)).toEqual(['.env:2:1: DATABASE_URL is required always but empty in .env']);
+  });
+});
+
+describe('analyzeEnvironment: the env schema and the ports\' variables, each bad value said once', () => {
+  const two = specFrom(`berth: 1
+repo: { name: app }
+services:
+  web: { ports: [{ host: 8080, env: WEB_PORT }] }
+  worker: { ports: [{ host: 8081, env: WORKER_PORT }] }
+env:
+  DATABASE_URL: { type: url, required: true }
+`);
+  const envFile = { file: '.env', values: { WEB_PORT: '9090', WORKER_PORT: 'abc' }, lines: { WEB_PORT: 1, WORKER_PORT: 2 } };
+  it('holds every service\'s port variables to their ports, at the .env line, with validate\'s words', () => {
+    const r = analyzeEnvironment({ spec: two, env: { DATABASE_URL: 'postgres://db/app' }, envFile });
+    expect(r.problems.map(formatProblem)).toEqual([
+      '.env:1:1: WEB_PORT (set in .env) disagrees with the spec, which gives app/web port 8080 (set WEB_PORT=8080, or register the port you use)',
+      '.env:2:1: WORKER_PORT (set in .env) is not a port number; the spec gives app/worker port 8081',
+    ]);
+    expect(r.report.vars.find((v) => v.name === 'WORKER_PORT')).toMatchObject({ valid: false });
+  });
+  it('holds only the services named (those up starts) to their ports; another\'s variable is judged by the env schema alone', () => {
+    const r = analyzeEnvironment({ spec: two, env: { DATABASE_URL: 'postgres://db/app' }, envFile, services: ['web'] });
+    expect(r.problems.map(formatProblem)).toEqual([
+      '.env:2:1: WORKER_PORT (set in .env) is not a port number (1-65535)',
+      '.env:1:1: WEB_PORT (set in .env) disagrees with the spec, which gives app/web port 8080 (set WEB_PORT=8080, or register the port you use)',
+    ]);
+    // what up asks: only the required, and the ports of what it starts
+    expect(analyzeEnvironment({ spec: two, env: { DATABASE_URL: 'postgres://db/app' }, envFile, services: ['web'], requiredOnly: true }).problems.map((p) => p.code)).toEqual(['port-env-mismatch']);
+    expect(analyzeEnvironment({ spec: two, env: { DATABASE_URL: 'postgres://db/app', WEB_PORT: '8080' }, envFile, services: ['web'], requiredOnly: true }).problems).toEqual([]);
   });
 });

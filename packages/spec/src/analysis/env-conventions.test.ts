@@ -45,6 +45,11 @@ describe('checkEnvConventions', () => {
       'env-type-convention SEMOPS_DB_URL',
     ]);
   });
+  it('says what an unmarked secret costs without claiming berth prints it (no value is ever printed)', () => {
+    expect(conventions('  GITHUB_TOKEN: {}\n').map(formatProblem)).toEqual([
+      'berth.yaml:9:3: warning: GITHUB_TOKEN looks like a secret but is not marked secret: .env.example and env check treat it as an ordinary variable, though berth hides its value by the name (add `secret: true`)',
+    ]);
+  });
 });
 
 describe('checkEnvSchema', () => {

@@ -82,7 +82,7 @@ function checkSuffix(v: KnownEnvVar, where: () => Pick<Problem, 'file' | 'line' 
   if (!v.declared) return;
   const name = v.name.toUpperCase();
   if (!v.secret && looksSecret(name) && (v.type === 'string' || v.type === 'url')) {
-    problems.push({ code: 'env-secret-unmarked', severity: 'warning', ...where(), message: `${v.name} looks like a secret but is not marked secret, so berth may print it`, hint: 'add `secret: true`' });
+    problems.push({ code: 'env-secret-unmarked', severity: 'warning', ...where(), message: `${v.name} looks like a secret but is not marked secret: .env.example and env check treat it as an ordinary variable, though berth hides its value by the name`, hint: 'add `secret: true`' });
   }
   if (/_PORT$/.test(name) && v.type !== 'port') problems.push({ code: 'env-type-convention', severity: 'warning', ...where(), message: `${v.name} ends in _PORT but has type ${v.type}`, hint: 'declare `type: port`' });
   if (/_UR[LI]$/.test(name) && v.type === 'string') problems.push({ code: 'env-type-convention', severity: 'warning', ...where(), message: `${v.name} ends in ${name.slice(-4)} but has type string`, hint: 'declare `type: url` so its value is checked' });

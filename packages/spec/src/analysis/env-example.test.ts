@@ -44,4 +44,34 @@ WEB_PORT=8080
   it('reads back as a .env file with secrets blank', () => {
     expect(parseDotEnv(text)).toEqual({ LOG_LEVEL: 'info', GREETING: 'hello # world', DATABASE_URL: '', OPENAI_API_KEY: '', WEB_PORT: '8080' });
   });
+
+  it('groups variables required under a Compose profile by profile, each after the modules', () => {
+    const p = specFrom(`berth: 1
+repo: { name: app }
+modules:
+  ai: {}
+profiles:
+  preview: { description: Preview server }
+  lineage: {}
+env:
+  PREVIEW_TOKEN: { purpose: Preview auth, secret: true, required: { profile: preview } }
+  MARQUEZ_DB_URL: { type: url, required: { profile: [lineage, preview] }, example: "postgres://localhost/marquez" }
+  OPENAI_API_KEY: { secret: true, required: { module: ai } }
+`);
+    expect(renderEnvExample(p.spec)).toBe(`# .env.example for app, written by \`berth env example\`.
+# Copy it to .env and fill it in. Secrets are left blank here: never commit their values.
+
+# ---- Module ai ----
+# no purpose given (secret, required when module ai is enabled)
+OPENAI_API_KEY=
+
+# ---- Profile preview: Preview server ----
+# Preview auth (secret, required when profile preview is on)
+PREVIEW_TOKEN=
+
+# ---- Profile lineage ----
+# no purpose given (url, required when any of the profiles lineage, preview is on)
+MARQUEZ_DB_URL=postgres://localhost/marquez
+`);
+  });
 });

@@ -2,8 +2,8 @@ import type { BerthSpec } from '../schema/spec.js';
 import { knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 
 /**
- * The `.env.example` for a spec: every variable it names, grouped (general, one group per module,
- * ports), each with its purpose and requirement as a comment. Secrets are always blank; other
+ * The `.env.example` for a spec: every variable it names, grouped (general, one group per module, one per
+ * Compose profile, ports), each with its purpose and requirement as a comment. Secrets are always blank; other
  * variables carry their example, else their default, else the port the spec publishes.
  */
 export function renderEnvExample(spec: BerthSpec, options: { specFile?: string } = {}): string {
@@ -15,8 +15,14 @@ export function renderEnvExample(spec: BerthSpec, options: { specFile?: string }
   };
   group('general', 'General');
   for (const [m, mod] of Object.entries(spec.modules)) group(`module:${m}`, `Module ${m}${mod.description ? `: ${mod.description}` : ''}`);
+  for (const [p, profile] of Object.entries(spec.profiles)) group(`profile:${p}`, `Profile ${p}${profile.description ? `: ${profile.description}` : ''}`);
   for (const v of knownEnvVars(spec).values()) {
-    const g = Array.isArray(v.required) ? group(`module:${v.required[0]}`, `Module ${v.required[0]}`) : v.ports.length ? group('ports', 'Ports (the port registry is the authority)') : group('general', 'General');
+    const r = v.required;
+    const g =
+      r.kind === 'module' ? group(`module:${r.modules[0]}`, `Module ${r.modules[0]}`)
+      : r.kind === 'profile' ? group(`profile:${r.profiles[0]}`, `Profile ${r.profiles[0]}`)
+      : v.ports.length ? group('ports', 'Ports (the port registry is the authority)')
+      : group('general', 'General');
     g.lines.push('', ...describe(v).map((c) => `# ${c}`), `${v.name}=${quote(valueFor(v))}`);
   }
   const out = [
@@ -41,9 +47,11 @@ function describe(v: KnownEnvVar): string[] {
 }
 
 function requirement(v: KnownEnvVar): string {
-  if (v.required === 'always') return 'required';
-  if (v.required === 'never') return 'optional';
-  return `required when ${v.required.length > 1 ? 'any of the modules' : 'module'} ${v.required.join(', ')} is enabled`;
+  const r = v.required;
+  if (r.kind === 'always') return 'required';
+  if (r.kind === 'never') return 'optional';
+  if (r.kind === 'profile') return `required when ${r.profiles.length > 1 ? 'any of the profiles' : 'profile'} ${r.profiles.join(', ')} is on`;
+  return `required when ${r.modules.length > 1 ? 'any of the modules' : 'module'} ${r.modules.join(', ')} is enabled`;
 }
 
 function valueFor(v: KnownEnvVar): string {

@@ -1,5 +1,5 @@
 import type { BerthSpec } from '../schema/spec.js';
-import type { EnvVar } from '../schema/env.js';
+import type { EnvVar, Requirement } from '../schema/env.js';
 
 /** A variable the spec knows: declared under `env`, or carrying a service's port or a connection's address. */
 export interface KnownEnvVar {
@@ -9,11 +9,13 @@ export interface KnownEnvVar {
   path: (string | number)[];
   type: EnvVar['type'];
   secret: boolean;
-  /** The modules whose enabling makes it required; 'always' / 'never' otherwise. */
-  required: 'always' | 'never' | string[];
+  /** When it must be set, as the spec says (`never` for a variable only a port or a connection names). */
+  required: Requirement;
   /** Services whose port it carries. */
   ports: { service: string; from: number; to: number; label?: string }[];
 }
+
+const NEVER: Requirement = { kind: 'never' };
 
 /** Every env var the spec names, declared ones first, each once. */
 export function knownEnvVars(spec: BerthSpec): Map<string, KnownEnvVar> {
@@ -25,14 +27,14 @@ export function knownEnvVars(spec: BerthSpec): Map<string, KnownEnvVar> {
       path: ['env', name],
       type: v.type,
       secret: v.secret,
-      required: v.required.kind === 'module' ? v.required.modules : v.required.kind,
+      required: v.required,
       ports: [],
     });
   }
   for (const [service, svc] of Object.entries(spec.services)) {
     svc.ports?.forEach((p, j) => {
       if (!p.env) return;
-      const known = out.get(p.env) ?? { name: p.env, path: ['services', service, 'ports', j, 'env'], type: 'port' as const, secret: false, required: 'never' as const, ports: [] };
+      const known = out.get(p.env) ?? { name: p.env, path: ['services', service, 'ports', j, 'env'], type: 'port' as const, secret: false, required: NEVER, ports: [] };
       const label = p.description ?? svc.name;
       known.ports.push(label ? { service, from: p.host.from, to: p.host.to, label } : { service, from: p.host.from, to: p.host.to });
       out.set(p.env, known);
@@ -40,14 +42,30 @@ export function knownEnvVars(spec: BerthSpec): Map<string, KnownEnvVar> {
   }
   for (const [id, c] of Object.entries(spec.connections)) {
     if (c.transport !== 'tcp' || !c.env || out.has(c.env)) continue;
-    out.set(c.env, { name: c.env, path: ['connections', id, 'env'], type: 'string', secret: false, required: 'never', ports: [] });
+    out.set(c.env, { name: c.env, path: ['connections', id, 'env'], type: 'string', secret: false, required: NEVER, ports: [] });
   }
   return out;
 }
 
-/** Whether a variable must be set with these modules enabled. */
-export function isRequired(v: KnownEnvVar, modules: readonly string[]): boolean {
-  if (v.required === 'always') return true;
-  if (v.required === 'never') return false;
-  return v.required.some((m) => modules.includes(m));
+/**
+ * Whether a variable must be set with these modules enabled and these Compose profiles on (`*`: every profile).
+ * A variable required `{ profile }` for profiles that are all off is not required.
+ */
+export function isRequired(v: KnownEnvVar, modules: readonly string[], profiles: readonly string[] = []): boolean {
+  return requiredBy(v, modules, profiles) !== undefined;
+}
+
+/** What makes a variable required: `always`, or the enabled modules / the profiles on that ask for it; undefined when nothing does. */
+export function requiredBy(v: KnownEnvVar, modules: readonly string[], profiles: readonly string[] = []): 'always' | { modules: string[] } | { profiles: string[] } | undefined {
+  const r = v.required;
+  if (r.kind === 'always') return 'always';
+  if (r.kind === 'module') {
+    const on = r.modules.filter((m) => modules.includes(m));
+    return on.length ? { modules: on } : undefined;
+  }
+  if (r.kind === 'profile') {
+    const on = profiles.includes('*') ? r.profiles : r.profiles.filter((p) => profiles.includes(p));
+    return on.length ? { profiles: on } : undefined;
+  }
+  return undefined;
 }

@@ -2,11 +2,11 @@ export type { SpecInput, RegistryInput, EnvOrigin, PortReport, RegistryEntryInfo
 export { PortBindingInfo, PortConflict, PortStatus, EnvVarStatus } from './report-schemas.js';
 export { analyzePorts, EPHEMERAL_PORTS, type AnalyzePortsInput } from './analyze-ports.js';
 export { holderName, portLabel } from './port-model.js';
-export { analyzeEnv, unknownModuleProblems, type AnalyzeEnvOptions } from './analyze-env.js';
+export { analyzeEnv, analyzeEnvironment, unknownModuleProblems, type AnalyzeEnvOptions, type AnalyzeEnvironmentInput } from './analyze-env.js';
 export { checkEnvConventions, toUpperSnake } from './env-conventions.js';
 export { checkEnvSchema } from './env-schema-checks.js';
 export { envValueProblem } from './env-values.js';
-export { knownEnvVars, isRequired, type KnownEnvVar } from './env-schema-view.js';
+export { knownEnvVars, isRequired, requiredBy, type KnownEnvVar } from './env-schema-view.js';
 export { parseDotEnv, parseDotEnvEntries, type DotEnvEntry, type DotEnvParse } from './dotenv.js';
 export { envOverDotEnv, interpolateDotEnv, readDotEnv, shellValue, type DotEnvSource, type DotEnvValues } from './dotenv-values.js';
 export { interpolate, type Interpolated, type Lookup } from './interpolate.js';
@@ -20,7 +20,7 @@ export { validateSpec, checkSpecOnItsOwn, sortProblems, type ValidateInput } fro
 export { checkImageReferences, imageReferenceError, imageReferenceProblem } from './image-reference.js';
 export { canonicalIp, normalizeHostIp, hostIpsOverlap, bindsClash, isLocalHost, isWildcardIp } from './host-ip.js';
 export { PortIndex, formatSpan } from './port-index.js';
-export { isPortValue } from './port-env.js';
+export { isPortValue, isPortEnvValueProblem, envWithOrigins } from './port-env.js';
 export { devcontainerForwards, devcontainerRuntime, checkDevcontainerForwards, type DevcontainerForward, type ForwardAttributes } from './devcontainer-forwards.js';
 export { devcontainerPlace, DEVCONTAINER_CONFIG, DEVCONTAINER_LABELS, type DevcontainerPlace } from './devcontainer-place.js';
 export { serviceEngine, placeServices, enginesInUse, engineMachine, serviceMachine, enginePlacementProblems, endpointAddress, engineAddresses } from './engine-placement.js';

@@ -1,3 +1,4 @@
+import { envOverDotEnv, shellValue } from './dotenv-values.js';
 import type { Problem } from '../problem.js';
 import { formatSpan } from './port-index.js';
 import type { PortPlaces, RegistryEntry, SpecBinding } from './port-model.js';
@@ -9,6 +10,30 @@ export function isPortValue(value: string): boolean {
   if (!/^\d{1,5}$/.test(value.trim())) return false;
   const n = Number(value);
   return n >= 1 && n <= 65535;
+}
+
+/** The problems of checkPortEnv: a port's variable set to something that is not a port, or not that port. */
+export function isPortEnvValueProblem(p: Pick<Problem, 'code'>): boolean {
+  return p.code === 'port-env-invalid' || p.code === 'port-env-mismatch';
+}
+
+/**
+ * The process env over a `.env` file's values (Compose's precedence), and where each value the file gives was set, so
+ * the port-env check can point at its line. The same value in both is attributed to the file (Node 20 itself loads an
+ * `--env-file` given after the script into the process env: nodejs/node#54232).
+ */
+export function envWithOrigins(
+  env: Readonly<Record<string, string | undefined>>,
+  envFile: { file: string; values: Readonly<Record<string, string>>; lines?: Readonly<Record<string, number>>; files?: Readonly<Record<string, string>>; written?: Readonly<Record<string, readonly string[]>> } | undefined,
+): { env: Record<string, string | undefined>; origins: Record<string, EnvOrigin> } {
+  const merged = envOverDotEnv(env as Readonly<Record<string, string>>, envFile ?? { values: {} });
+  const origins = Object.create(null) as Record<string, EnvOrigin>;
+  // The same value in both is attributed to the file, which names a line (Node may have loaded it itself: shellValue).
+  for (const [name, line] of Object.entries(envFile?.lines ?? {})) {
+    const fromEnv = shellValue(env as Readonly<Record<string, string>>, name, envFile!.written);
+    if (fromEnv === undefined || fromEnv === envValue(envFile!.values, name)) origins[name] = { file: envValue(envFile!.files, name) ?? envFile!.file, line, col: 1 };
+  }
+  return { env: merged, origins };
 }
 
 /**

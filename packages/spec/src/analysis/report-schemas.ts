@@ -49,6 +49,7 @@ export const EnvVarStatus = z.object({
   valid: z.boolean(),
   source: z.optional(z.enum(['env', 'env-file', 'default'])),
   modules: z.optional(z.array(z.string()).check(z.describe('The modules that require it, when required only for some modules.'))),
+  profiles: z.optional(z.array(z.string()).check(z.describe('The Compose profiles under which it is required, when required only under some profiles.'))),
   reason: z.optional(z.string().check(z.describe('Why it is invalid or missing; never quotes the value.'))),
 });
 export type EnvVarStatus = z.infer<typeof EnvVarStatus>;

@@ -52,6 +52,8 @@ export interface PortReport {
 
 export interface EnvReport {
   modules: string[];
+  /** The Compose profiles the analysis took as on (`*`: all). */
+  profiles: string[];
   vars: EnvVarStatus[];
   problems: Problem[];
 }

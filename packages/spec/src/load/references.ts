@@ -64,12 +64,13 @@ export function checkReferences(spec: BerthSpec): Ref[] {
     });
   }
 
+  // `required: { module }` and `{ profile }` name modules and profiles the spec declares
   for (const [name, v] of Object.entries(spec.env)) {
-    if (v.required.kind === 'module') {
-      v.required.modules.forEach((m, i) => {
-        if (!modules.has(m)) missing('module', m, modules, ['env', name, 'required', 'module', ...(v.required.kind === 'module' && v.required.modules.length > 1 ? [i] : [])], '; declare it under `modules`');
-      });
-    }
+    const r = v.required;
+    const named = r.kind === 'module' ? { kind: 'module', names: r.modules, known: modules } : r.kind === 'profile' ? { kind: 'profile', names: r.profiles, known: profiles } : undefined;
+    named?.names.forEach((n, i) => {
+      if (!named.known.has(n)) missing(named.kind, n, named.known, ['env', name, 'required', named.kind, ...(named.names.length > 1 ? [i] : [])], `; declare it under \`${named.kind}s\``);
+    });
   }
 
   // a connection's service is a service of its owner: without one it names nobody's

@@ -8,6 +8,7 @@ type Section = string[];
 export function requirementText(r: Requirement): string {
   if (r.kind === 'always') return 'Yes';
   if (r.kind === 'never') return 'Optional';
+  if (r.kind === 'profile') return `With ${r.profiles.join(' or ')} profile${r.profiles.length > 1 ? 's' : ''}`;
   return `For ${r.modules.join(' or ')} module${r.modules.length > 1 ? 's' : ''}`;
 }
 

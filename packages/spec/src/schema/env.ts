@@ -2,19 +2,37 @@ import { z } from 'zod';
 import { Identifier } from './common.js';
 import { alsoInJsonSchema } from './json-schema-extra.js';
 
-/** When an env var must be set: always, never, or only when one of the named modules is enabled. */
+const oneOrMore = z.union([Identifier, z.array(Identifier).min(1)]);
+const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+
+/** `{ module: M }` or `{ profile: P }` (one name or a list: any of them), never both. */
+const RequiredFor = alsoInJsonSchema(
+  z
+    .strictObject({
+      module: oneOrMore.optional().describe('The module, or modules (any of them), whose enabling makes it required (`--module`).'),
+      profile: oneOrMore.optional().describe('The Compose profile, or profiles (any of them), under which it is required (`--profile`, COMPOSE_PROFILES).'),
+    })
+    .superRefine((v, ctx) => {
+      if (v.module !== undefined && v.profile !== undefined) ctx.addIssue({ code: 'custom', path: ['profile'], message: 'give module or profile, not both' });
+      if (v.module === undefined && v.profile === undefined) ctx.addIssue({ code: 'custom', path: ['module'], message: 'give module: NAME or profile: NAME' });
+    }),
+  // the superRefine's rule: exactly one of the two
+  { oneOf: [{ required: ['module'] }, { required: ['profile'] }] },
+);
+
+/**
+ * When an env var must be set: always, never, only when one of the named modules is enabled (`--module`), or only
+ * when one of the named Compose profiles is on (`--profile`, COMPOSE_PROFILES, or a service named to `berth up`).
+ */
 export const Requirement = z
-  .union([
-    z.boolean(),
-    z.enum(['always', 'never']),
-    z.strictObject({ module: z.union([Identifier, z.array(Identifier).min(1)]) }),
-  ])
-  .transform((v): { kind: 'always' } | { kind: 'never' } | { kind: 'module'; modules: string[] } => {
+  .union([z.boolean(), z.enum(['always', 'never']), RequiredFor])
+  .transform((v): { kind: 'always' } | { kind: 'never' } | { kind: 'module'; modules: string[] } | { kind: 'profile'; profiles: string[] } => {
     if (v === true || v === 'always') return { kind: 'always' };
     if (v === false || v === 'never') return { kind: 'never' };
-    return { kind: 'module', modules: Array.isArray(v.module) ? v.module : [v.module] };
+    if (v.profile !== undefined) return { kind: 'profile', profiles: list(v.profile) };
+    return { kind: 'module', modules: list(v.module!) };
   })
-  .describe('true/"always", false/"never", or { module: NAME } for "only when that module is enabled".');
+  .describe('true/"always", false/"never", { module: NAME } for "only when that module is enabled", or { profile: NAME } for "only when that Compose profile is on" (a list: any of them).');
 export type Requirement = z.output<typeof Requirement>;
 
 export const EnvVarType = z.enum(['string', 'url', 'port', 'int', 'bool', 'enum']);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BerthError, envOverDotEnv, envValue, hasErrors, loadEnvFiles, loadFailure, shellValue, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
+import { BerthError, envWithOrigins, hasErrors, loadEnvFiles, loadFailure, unknownModuleProblems, type EnvFile, type EnvOrigin, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
 import type { CliContext, EnvFileOptions, LoadedWorkspace } from '../../context.js';
 
 export function specInput(ws: LoadedWorkspace): SpecInput {
@@ -59,16 +59,9 @@ export function readEnvFile(ctx: CliContext, ws: LoadedWorkspace, opts: EnvFileF
   return loaded.env;
 }
 
-/** The process env over the `.env` files (Compose's precedence), with where each file value was set. */
+/** The process env over the `.env` files (Compose's precedence), with where each file value was set (@berth/spec's envWithOrigins). */
 export function mergedEnv(ctx: CliContext, envFile: EnvFile | undefined): { env: Record<string, string | undefined>; origins: Record<string, EnvOrigin> } {
-  const env = envOverDotEnv(ctx.env, envFile ?? { values: {} });
-  const origins: Record<string, EnvOrigin> = Object.create(null);
-  // The same value in both is attributed to the file (see analyzeEnv: Node may have loaded it itself).
-  for (const [name, line] of Object.entries(envFile?.lines ?? {})) {
-    const shell = shellValue(ctx.env, name, envFile!.written);
-    if (shell === undefined || shell === envFile!.values[name]) origins[name] = { file: envValue(envFile!.files, name) ?? envFile!.file, line, col: 1 };
-  }
-  return { env, origins };
+  return envWithOrigins(ctx.env, envFile);
 }
 
 /** "2 errors, 1 warning" / "no problems". */

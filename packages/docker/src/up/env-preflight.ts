@@ -1,0 +1,53 @@
+import { analyzeEnvironment, BerthError, hasErrors, sortProblems, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput, type SourceDocument } from '@berth/spec';
+import { projectDotEnv } from './project-vars.js';
+
+export interface EnvPreflightInput {
+  /** The Compose profiles on (`*`: all), those the services named turned on included: ProfileSelection's. */
+  profiles: string[];
+  /** The services `up` starts (ProfileSelection's): only their ports' variables are held to their ports. */
+  services: string[];
+  env: NodeJS.ProcessEnv;
+  projectDir: string;
+  /** The `.env` beside the spec as the loader read it; default: read from projectDir. */
+  dotEnv?: readonly DotEnvEntry[];
+  /** How messages name the `.env` (default `.env`). */
+  dotEnvFile?: string;
+  /** The spec file as messages name it (default `berth.yaml`), and its source: problems point at the line. */
+  specFile?: string;
+  specSource?: SourceDocument;
+  registry?: RegistryInput;
+}
+
+/**
+ * The environment a selection needs, checked before anything is made (`berth up`, its dry run too): every variable
+ * required for it (always, or by a profile on; modules are `env check`'s) set, not empty and of its type, and every
+ * variable that carries a port of a service it starts holding that port, by `berth validate`'s one rule (the registry
+ * and the spec decide the port: `up` and Compose on berth's export then publish the same one). The `.env` is read as
+ * `up` reads it (interpolated); the process env wins. Errors only, each at its file:line:col; never a value.
+ */
+export function envPreflightProblems(spec: BerthSpec, input: EnvPreflightInput): Problem[] {
+  const dotEnv = projectDotEnv(input.projectDir, input.env, input.dotEnv);
+  const specFile = input.specFile ?? 'berth.yaml';
+  const { problems } = analyzeEnvironment({
+    spec: { spec, file: specFile, ...(input.specSource ? { source: input.specSource } : {}) },
+    ...(input.registry ? { registry: input.registry } : {}),
+    env: input.env,
+    envFile: { file: input.dotEnvFile ?? '.env', values: dotEnv.values, lines: dotEnv.lines, written: dotEnv.written },
+    profiles: input.profiles,
+    services: input.services,
+    requiredOnly: true,
+  });
+  // as env check orders them: the spec's first, by position, then the .env's
+  return sortProblems(problems.filter((p) => p.severity === 'error'), [specFile]);
+}
+
+/** envPreflightProblems, thrown as bad input (exit 2) when there is any. */
+export function envPreflight(spec: BerthSpec, input: EnvPreflightInput): void {
+  const problems = envPreflightProblems(spec, input);
+  if (hasErrors(problems)) {
+    throw new BerthError('ERR_BERTH_SERVICES', 'the environment does not give the selected services what the spec asks', {
+      problems,
+      hint: `berth env check${input.profiles.map((p) => ` --profile ${p === '*' ? "'*'" : p}`).join('')} lists every variable and where it is set`,
+    });
+  }
+}
