@@ -313,3 +313,10 @@ describe('the spec as berth serves or renders it: each secret hidden where it st
     for (const v of short) expect(page).not.toContain(v);
   });
 });
+
+describe('looksSecret: a key with dots or dashes, a personal access token', () => {
+  it('reads . and - as _ (a label, an option), and PAT as a secret word', () => {
+    for (const name of ['com.example.api-token', 'api-key', 'x.auth-token', 'client-secret', 'GH_PAT', 'GITHUB_PAT', 'gitlab.pat']) expect(looksSecret(name), name).toBe(true);
+    for (const name of ['com.example.version', 'api-key-file', 'token.path', 'PATH', 'CLASSPATH', 'PAT_FILE', 'com.docker.compose.project', 'password-stdin']) expect(looksSecret(name), name).toBe(false);
+  });
+});
