@@ -6,6 +6,8 @@ import { REDACTED } from './redactor.js';
 
 /** `$NAME` or `${NAME}` in Compose text. */
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+/** The variables a text refers to (`${NAME}`, `$NAME`); `$$` is a literal `$`, as Compose reads it. */
+const referencesOf = (text: string): string[] => [...text.replaceAll('$$', '').matchAll(REFERENCE)].map((m) => m[1]!);
 /**
  * The passwords of the URLs in a text, wherever they stand (a value that is one, a command line, a check's URL):
  * `scheme://user:PASSWORD@host`, decoded as a URL's are.
@@ -31,11 +33,12 @@ const decoded = (text: string) => {
 };
 
 /**
- * The user and password of every URL in a text that has both, decoded. One pass over the text: a regular
- * expression for the whole URL backtracked over every long run of letters (a 100 KiB value took 12 s).
+ * The user and password of every URL in a text that has both, decoded; `written`, the password as the text has it.
+ * One pass over the text: a regular expression for the whole URL backtracked over every long run of letters (a
+ * 100 KiB value took 12 s).
  */
-function urlCredentials(text: string): { user: string; password: string; at: number; end: number }[] {
-  const out: { user: string; password: string; at: number; end: number }[] = [];
+function urlUserInfo(text: string): { user: string; password: string; written: string; at: number; end: number }[] {
+  const out: { user: string; password: string; written: string; at: number; end: number }[] = [];
   for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
     if (!/[a-z0-9+.-]/i.test(text[at - 1] ?? '')) continue; // no scheme before it
     const start = at + 3;
@@ -45,10 +48,20 @@ function urlCredentials(text: string): { user: string; password: string; at: num
     const userInfo = text.slice(start, end);
     const colon = userInfo.indexOf(':');
     if (colon < 0 || colon === userInfo.length - 1) continue; // a user without a password
-    out.push({ user: decoded(userInfo.slice(0, colon)), password: decoded(userInfo.slice(colon + 1)), at: start + colon + 1, end });
+    const written = userInfo.slice(colon + 1);
+    out.push({ user: decoded(userInfo.slice(0, colon)), password: decoded(written), written, at: start + colon + 1, end });
   }
   return out;
 }
+
+/**
+ * The URLs in a text whose password is written there: one that refers to a variable (`postgres://app:${DB_PASSWORD}@db`,
+ * the form berth asks for) holds no secret; its names are urlPasswordReferences.
+ */
+const urlCredentials = (text: string) => urlUserInfo(text).filter((c) => !referencesOf(c.written).length);
+
+/** The variables the password of a URL in a text refers to (`postgres://app:${DB_PASSWORD}@db`: DB_PASSWORD). */
+export const urlPasswordReferences = (text: string): string[] => (text.includes('://') ? urlUserInfo(text).flatMap((c) => referencesOf(c.written)) : []);
 
 /**
  * TEXT with the password of each URL in it written `[redacted]` where it stands (`scheme://user:[redacted]@host`),
@@ -77,7 +90,10 @@ export interface SpecSecret {
 /** What the spec holds that is secret, and the names whose values are secret wherever they are set. */
 export interface SpecSecrets {
   found: SpecSecret[];
-  /** Marked `secret: true`, or referred to by a secret name (`POSTGRES_PASSWORD: ${DB_PASS}`: DB_PASS). */
+  /**
+   * Marked `secret: true`, or referred to where a secret is written: by a secret name (`POSTGRES_PASSWORD: ${DB_PASS}`:
+   * DB_PASS), as a URL's password (`postgres://app:${DB_PASS}@db`).
+   */
   names: ReadonlySet<string>;
 }
 
@@ -100,18 +116,15 @@ function stringsOf(spec: BerthSpec): { path: (string | number)[]; key?: string; 
   return out;
 }
 
-/** The variables a text refers to (`${NAME}`, `$NAME`); `$$` is a literal `$`, as Compose reads it. */
-const referencesOf = (text: string): string[] => [...text.replaceAll('$$', '').matchAll(REFERENCE)].map((m) => m[1]!);
-
 const found = new WeakMap<BerthSpec, SpecSecrets>();
 
 /**
  * What the spec itself holds that is secret, from one walk of all of it: every string under a name that looks
  * secret or that the spec marks `secret`, or that such a name refers to (in any map of names: a service's
  * `environment`, a check's `env`, build `args`, the devcontainer's env, an `x-` extension), every URL password in
- * any other string, and the `default` of a secret env var. A value that refers to variables (`${DB_PASS}`) is not
- * a literal: the names it refers to are secret `names` instead, for their values to be hidden where they come
- * from. Kept per spec: validate, the redactor and the page ask for the same spec's.
+ * any other string, and the `default` of a secret env var. A value that refers to variables (`${DB_PASS}`, a URL's
+ * password `${DB_PASS}`) is not a literal: the names it refers to are secret `names` instead, for their values to be
+ * hidden where they come from. Kept per spec: validate, the redactor and the page ask for the same spec's.
  */
 export function specSecrets(spec: BerthSpec): SpecSecrets {
   let secrets = found.get(spec);
@@ -134,7 +147,10 @@ function findSpecSecrets(spec: BerthSpec): SpecSecrets {
   const holdsSecret = (path: (string | number)[], key: string, names: ReadonlySet<string>) => looksSecret(key) || names.has(key) || isCredentialHeaderAt(path, key);
   // the names secret ones refer to first, so a literal under such a name is one wherever it is written
   const names = new Set(marked);
-  for (const s of strings) if (s.key !== undefined && holdsSecret(s.path, s.key, marked)) for (const ref of referencesOf(s.text)) names.add(ref);
+  for (const s of strings) {
+    if (s.key !== undefined && holdsSecret(s.path, s.key, marked)) for (const ref of referencesOf(s.text)) names.add(ref);
+    for (const ref of urlPasswordReferences(s.text)) names.add(ref);
+  }
   const secrets: SpecSecret[] = [];
   for (const [name, v] of Object.entries(spec.env ?? {})) {
     if ((v.secret || looksSecret(name)) && typeof v.default === 'string') secrets.push({ path: ['env', name, 'default'], name, values: [v.default] });

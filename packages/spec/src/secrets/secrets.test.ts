@@ -7,7 +7,7 @@ import { looksSecret } from './names.js';
 import { makeRedactor, MIN_SECRET_LENGTH, REDACTED, redactValue } from './redactor.js';
 import { clipText, CUT_MARK } from '../format/peer-text.js';
 import { apiTokenFile, redactorFor, secretValues } from './known-secrets.js';
-import { checkSecretsInSpec, specTextWithoutSecrets, specWithoutSecrets, urlPasswords, withoutUrlPasswords } from './in-spec.js';
+import { checkSecretsInSpec, specSecrets, specTextWithoutSecrets, specWithoutSecrets, urlPasswordReferences, urlPasswords, withoutUrlPasswords } from './in-spec.js';
 import { formatProblem, parseSpec } from '../index.js';
 import { renderInfrastructurePage } from '../render/index.js';
 
@@ -318,5 +318,40 @@ describe('looksSecret: a key with dots or dashes, a personal access token', () =
   it('reads . and - as _ (a label, an option), and PAT as a secret word', () => {
     for (const name of ['com.example.api-token', 'api-key', 'x.auth-token', 'client-secret', 'GH_PAT', 'GITHUB_PAT', 'gitlab.pat']) expect(looksSecret(name), name).toBe(true);
     for (const name of ['com.example.version', 'api-key-file', 'token.path', 'PATH', 'CLASSPATH', 'PAT_FILE', 'com.docker.compose.project', 'password-stdin']) expect(looksSecret(name), name).toBe(false);
+  });
+});
+
+describe('a URL whose password is a reference (audit #5)', () => {
+  const text = [
+    'berth: 1',
+    'repo: { name: r5 }',
+    'services:',
+    '  web:',
+    '    image: nginx:1.27',
+    '    build:',
+    '      context: .',
+    '      args:',
+    '        PIP_INDEX_URL: https://ci:${PIP_PASSWORD}@pypi.example.com/simple',
+    '    environment:',
+    '      DATABASE_URL: postgres://app:${DB_PASSWORD}@localhost:5434/app',
+    '      REPLICA_URL: postgres://app:$PGPW_PLAIN@replica:5432/app',
+    'env:',
+    '  PIP_PASSWORD: { secret: true }',
+    '  DB_PASSWORD: { secret: true }',
+    '',
+  ].join('\n');
+  const parsed = parseSpec(text, 'berth.yaml');
+
+  it('is no secret-in-spec: the password already is ${VARIABLE}, the form the warning asks for', () => {
+    expect(checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source).map(formatProblem)).toEqual([]);
+    expect(urlPasswords('postgres://app:${DB_PASSWORD}@db/app https://u:$$literal@h/')).toEqual(['$$literal']);
+    expect(urlPasswordReferences('postgres://app:${DB_PASSWORD}@db/app redis://:$REDIS_PW@cache')).toEqual(['DB_PASSWORD', 'REDIS_PW']);
+  });
+
+  it('makes the names it refers to secret names, so their values are hidden where they come from', () => {
+    expect([...specSecrets(parsed.value!).names].sort()).toEqual(['DB_PASSWORD', 'PGPW_PLAIN', 'PIP_PASSWORD']);
+    const values = secretValues({ spec: parsed.value!, env: { PGPW_PLAIN: 'replica-pw-value-1' }, envFile: { PGPW_PLAIN: 'replica-pw-value-2' } });
+    expect(values.sort()).toEqual(['replica-pw-value-1', 'replica-pw-value-2']);
+    expect(specWithoutSecrets(parsed.value!)).toBe(parsed.value);
   });
 });
