@@ -168,4 +168,34 @@ services:
     ]);
     for (const p of out.problems) expect(p.message).not.toMatch(/postgres:\/\/app:postgres/);
   });
+
+  it('a secret build arg is ${NAME}, as Compose interpolates build args: a build with [redacted] would build with a wrong value (audit #6)', () => {
+    const out = exported(`berth: 1
+repo: { name: r5 }
+services:
+  web:
+    image: web:1
+    build:
+      context: .
+      args:
+        NPM_TOKEN: S3cr3tNPM111
+        PIP_INDEX_URL: https://ci:\${PIP_PASSWORD}@pypi.example.com/simple
+        MIRROR_URL: https://ci:S3cr3tMIRROR2@mirror.example.com/simple
+        NODE_ENV: production
+    environment:
+      DATABASE_URL: postgres://app:\${DB_PASSWORD}@localhost:5434/app
+env:
+  PIP_PASSWORD: { secret: true }
+  DB_PASSWORD: { secret: true }
+`);
+    const web = (out.compose.services as Record<string, { build: { args: Record<string, string> }; environment: Record<string, string> }>).web!;
+    // a URL whose password is a reference holds no secret (audit #5): written as it is, without a word
+    expect(web.build.args).toEqual({ NPM_TOKEN: '${NPM_TOKEN}', PIP_INDEX_URL: 'https://ci:${PIP_PASSWORD}@pypi.example.com/simple', MIRROR_URL: '${MIRROR_URL}', NODE_ENV: 'production' });
+    expect(web.environment).toEqual({ DATABASE_URL: 'postgres://app:${DB_PASSWORD}@localhost:5434/app' });
+    expect(out.problems.filter((p) => p.code === 'compose-export-secret-value').map((p) => [p.path?.join('.'), p.message])).toEqual([
+      ['services.web.build.args.NPM_TOKEN', 'services.web.build.args.NPM_TOKEN: is a secret written in the spec; written as ${NPM_TOKEN}, for Compose to take from the environment or the .env (the Compose file is committed, and a secret is never printed)'],
+      ['services.web.build.args.MIRROR_URL', 'services.web.build.args.MIRROR_URL: is a secret written in the spec; written as ${MIRROR_URL}, for Compose to take from the environment or the .env (the Compose file is committed, and a secret is never printed)'],
+    ]);
+    expect(out.yaml).not.toMatch(/S3cr3t|\[redacted\]/);
+  });
 });
