@@ -147,6 +147,32 @@ describe('secrets: none printed, none written into a file meant to be committed'
     noSecret(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'));
   });
 
+  it('the secrets of the audit\'s repro 3 (a secret default, a dotted label, a command line\'s credential, a stdio --token): validate warns of each, compose and docs print none', () => {
+    const dir = join(tmp, 'secrets-repro-3');
+    mkdirSync(dir, { recursive: true });
+    // the report's repro 3 (its lines moved down by the file's two lines of comment)
+    writeFileSync(join(dir, 'berth.yaml'), readFileSync(join(root, 'packages/spec/test/secrets-in-spec/repro-3.yaml')));
+    const env = { BERTH_RESULT_CACHE: '0' };
+    const validate = berth(['validate'], dir, env);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout + validate.stderr).not.toContain('S3cr3t');
+    expect((validate.stdout + validate.stderr).split('\n').filter((l) => l.includes('written in the spec') || l.includes('on a command line in the spec')).map((l) => l.split(': warning: ')[0])).toEqual([
+      'berth.yaml:10:25',
+      'berth.yaml:12:30',
+      'berth.yaml:14:13',
+      'berth.yaml:20:23',
+    ]);
+    const compose = berth(['compose'], dir, env);
+    expect(compose.code).toBe(0);
+    expect(compose.stdout + compose.stderr).not.toContain('S3cr3t');
+    expect(berth(['compose', '-o', 'docker-compose.yml'], dir, env).code).toBe(0);
+    expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).not.toContain('S3cr3t');
+    const docs = berth(['docs'], dir, env);
+    expect(docs.code).toBe(0);
+    expect(docs.stdout + docs.stderr).not.toContain('S3cr3t');
+    expect(docs.stdout).toContain('starts tools-mcp --token [redacted] over stdio');
+  });
+
   it('berth import compose warns, as validate does, of a secret-looking value written in the Compose file, text and --json alike', () => {
     const dir = join(tmp, 'secrets-import');
     mkdirSync(dir, { recursive: true });

@@ -61,6 +61,33 @@ describe('berth import devcontainer', () => {
     expect(readFileSync(join(dir, 'berth.yaml'), 'utf8')).toBe(after);
   });
 
+  it("prints no URL password or token in --dry-run and writes none into berth.yaml; a postCreateCommand left out keeps the spec's (audit #9)", () => {
+    const dir = join(tmp, `secrets-${++n}`);
+    mkdirSync(join(dir, '.devcontainer'), { recursive: true });
+    writeFileSync(
+      join(dir, '.devcontainer/devcontainer.json'),
+      '{ "build": { "dockerfile": "Dockerfile",\n    "args": { "NPM_TOKEN": "S3cr3tDCARG1",\n              "PIP_INDEX_URL": "https://u:S3cr3tDCURL2@pypi.example.com/simple",\n              "GH_PAT": "S3cr3tDCPAT4" } },\n  "postCreateCommand": "pip install --index-url https://u:S3cr3tDCPOST6@pypi.example.com/simple -e ." }\n',
+    );
+    writeFileSync(join(dir, '.devcontainer/Dockerfile'), 'FROM python:3.12\n');
+    const before = 'berth: 1\nrepo: { name: dc }\ndevcontainer:\n  image: python:3.12\n  postCreateCommand: pip install -e .\n';
+    writeFileSync(join(dir, 'berth.yaml'), before);
+    const dry = berth(['import', 'devcontainer', '--dry-run'], dir);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout + dry.stderr).not.toContain('S3cr3t');
+    expect(dry.stderr).toContain('.devcontainer/devcontainer.json:3:32: warning: build arg PIP_INDEX_URL holds a URL\'s password: its value is not copied into the spec');
+    expect(dry.stderr).toContain('.devcontainer/devcontainer.json:4:25: warning: build arg GH_PAT looks secret');
+    expect(dry.stderr).toContain('.devcontainer/devcontainer.json:5:24: warning: postCreateCommand holds a secret');
+    expect(dry.stdout).not.toContain('postCreateCommand');
+    expect(readFileSync(join(dir, 'berth.yaml'), 'utf8')).toBe(before);
+    const r = berth(['import', 'devcontainer'], dir);
+    expect(r.code).toBe(0);
+    const after = readFileSync(join(dir, 'berth.yaml'), 'utf8');
+    expect(after).not.toContain('S3cr3t');
+    expect(parse(after).devcontainer).toEqual({ image: 'python:3.12', build: { dockerfile: 'Dockerfile' }, postCreateCommand: 'pip install -e .' });
+    const validate = berth(['validate'], dir);
+    expect([validate.code, validate.stdout + validate.stderr]).toEqual([0, expect.not.stringContaining('secret')]);
+  });
+
   it('bad input: one line per problem with file:line:col, exit 2, nothing written', () => {
     const syntax = repo('bad-syntax');
     const r = berth(['import', 'devcontainer'], syntax);

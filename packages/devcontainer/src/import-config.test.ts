@@ -91,4 +91,42 @@ describe('importDevcontainer: what the Dev Containers CLI could not start, and w
     expect(r.problems.map((p) => [p.severity, p.code])).toEqual([['warning', 'devcontainer-secret-arg']]);
     expect(JSON.stringify(r)).not.toContain('npm_SECRETxyz');
   });
+
+  it("a URL's password, a personal access token, a credential in postCreateCommand or a feature's option: left out, named, never quoted (audit #9)", () => {
+    const text = [
+      '{ "build": { "dockerfile": "Dockerfile",',
+      '    "args": { "NPM_TOKEN": "S3cr3tDCARG1",',
+      '              "PIP_INDEX_URL": "https://u:S3cr3tDCURL2@pypi.example.com/simple",',
+      '              "REF_URL": "https://u:${localEnv:PIP_PASSWORD}@pypi.example.com/simple",',
+      '              "GH_PAT": "S3cr3tDCPAT4" } },',
+      '  "runArgs": ["--env", "API_TOKEN=S3cr3tDCRUN5", "-e", "DB_URL=postgres://u:S3cr3tDCRUN6@db/x"],',
+      '  "features": { "ghcr.io/acme/cli:1": { "token": "S3cr3tDCFEAT7", "version": "1.2" } },',
+      '  "postCreateCommand": "pip install --index-url https://u:S3cr3tDCPOST6@pypi.example.com/simple -e ." }',
+    ].join('\n');
+    const r = withFiles(text, { Dockerfile: 'FROM python:3.12\n' });
+    expect(r.devcontainer).toEqual({ image: 'python:3.12', build: { dockerfile: 'Dockerfile', args: { REF_URL: 'https://u:${localEnv:PIP_PASSWORD}@pypi.example.com/simple' } }, features: { 'ghcr.io/acme/cli:1': { version: '1.2' } } });
+    expect(r.withheld).toEqual(['postCreateCommand']);
+    expect(lines(r)).toEqual([
+      'devcontainer.json:2:28: warning: build arg NPM_TOKEN looks secret: its value is not copied into the spec (a committed file); pass it from the environment (${localEnv:NPM_TOKEN}) instead',
+      "devcontainer.json:3:32: warning: build arg PIP_INDEX_URL holds a URL's password: its value is not copied into the spec (a committed file); pass it from the environment (${localEnv:PIP_INDEX_URL}) instead",
+      'devcontainer.json:5:25: warning: build arg GH_PAT looks secret: its value is not copied into the spec (a committed file); pass it from the environment (${localEnv:GH_PAT}) instead',
+      'devcontainer.json:6:15: warning: runArgs "--env API_TOKEN=[redacted]" is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it',
+      'devcontainer.json:6:50: warning: runArgs "-e" is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it',
+      'devcontainer.json:6:56: warning: runArgs "DB_URL=postgres://u:[redacted]@db/x" is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it',
+      'devcontainer.json:7:50: warning: option token of feature ghcr.io/acme/cli:1 looks secret: its value is not copied into the spec (a committed file); pass it from the environment (${localEnv:NAME}) instead',
+      "devcontainer.json:8:24: warning: postCreateCommand holds a secret (a URL's password, or a credential such as --token or an Authorization header): it is not copied into the spec (a committed file); write it there as ${localEnv:NAME}, for the Dev Containers CLI to take from the environment, and import again",
+    ]);
+    expect(JSON.stringify(r)).not.toContain('S3cr3t');
+  });
+
+  it('postCreateCommand: an argv or one of several named commands with a credential is left out alone; one without is carried', () => {
+    const argv = withFiles('{"image": "x", "postCreateCommand": ["gh", "auth", "login", "--token", "S3cr3tDCARGV8"]}', {});
+    expect([argv.devcontainer.postCreateCommand, argv.withheld]).toEqual([undefined, ['postCreateCommand']]);
+    const named = withFiles('{"image": "x", "postCreateCommand": {"deps": "pip install -e .", "login": "curl -H \'Authorization: Bearer S3cr3tDCNAMED9\' https://x/"}}', {});
+    expect([named.devcontainer.postCreateCommand, named.withheld]).toEqual([{ deps: 'pip install -e .' }, undefined]);
+    expect(named.problems.map((p) => [p.code, p.path?.join('.')])).toEqual([['devcontainer-secret-command', 'postCreateCommand.login']]);
+    const plain = withFiles('{"image": "x", "postCreateCommand": "pip install --index-url https://u:${localEnv:PIP_PASSWORD}@pypi.example.com/simple --token-file /run/t"}', {});
+    expect([plain.devcontainer.postCreateCommand, plain.withheld, plain.problems]).toEqual(['pip install --index-url https://u:${localEnv:PIP_PASSWORD}@pypi.example.com/simple --token-file /run/t', undefined, []]);
+    expect(JSON.stringify([argv, named])).not.toContain('S3cr3t');
+  });
 });

@@ -1,6 +1,6 @@
 import type { BerthSpec, DevcontainerBuild, DevcontainerCompose, LifecycleCommand, Problem } from '@berth/spec';
 import { dockerfileBaseImage } from '@berth/docker/dockerfile';
-import { devcontainerRuntime, looksSecret } from '@berth/spec';
+import { argvWordSecrets, commandLineSecrets, devcontainerRuntime, looksSecret, urlPasswords, withoutTextSecrets } from '@berth/spec';
 import { HOST_PORT_RE, type DevcontainerJson, type PortAttributes } from './config-schema.js';
 import { gpuAskOf, gpuRunArgIndices, type GpuAsk } from './gpu-request.js';
 import type { JsoncDocument } from './jsonc.js';
@@ -29,6 +29,11 @@ export interface DevcontainerImport {
     features?: NonNullable<DevcontainerJson['features']>;
   };
   forwards: ForwardImport[];
+  /**
+   * Carried fields devcontainer.json has but whose value holds a secret, so it is not carried (a warning says so):
+   * the spec keeps what it has there, rather than hear that devcontainer.json has none.
+   */
+  withheld?: 'postCreateCommand'[];
   /** Warnings, at their place in devcontainer.json. */
   problems: Problem[];
 }
@@ -94,8 +99,13 @@ export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument,
   const gpu = gpuAskOf(config);
   if (gpu.ask) dc.gpu = gpu.ask;
   if (gpu.warning) warn(['hostRequirements', 'gpu'], 'devcontainer-gpu-contradiction', gpu.warning);
-  if (config.postCreateCommand !== undefined) dc.postCreateCommand = config.postCreateCommand;
-  if (config.features && Object.keys(config.features).length) dc.features = config.features;
+  const withheld: NonNullable<DevcontainerImport['withheld']> = [];
+  if (config.postCreateCommand !== undefined) {
+    const command = carriedCommand(config.postCreateCommand, warn);
+    if (command !== undefined) dc.postCreateCommand = command;
+    else withheld.push('postCreateCommand');
+  }
+  if (config.features && Object.keys(config.features).length) dc.features = carriedFeatures(config.features, warn);
   if ((config as Record<string, unknown>).appPort !== undefined) warn(['appPort'], 'devcontainer-app-port', 'appPort publishes ports with `docker run -p`; berth carries only forwardPorts (the Dev Containers spec recommends them)');
   // nothing is dropped silently: berth reads the GPU flags of runArgs, and says so of every other one
   const gpuFlags = new Set(gpuRunArgIndices(config.runArgs));
@@ -103,7 +113,8 @@ export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument,
     if (gpuFlags.has(i)) return;
     const value = /^--[a-z-]+$/.test(arg) && i + 1 < config.runArgs!.length && !config.runArgs![i + 1]!.startsWith('-');
     if (i > 0 && !gpuFlags.has(i - 1) && /^--[a-z-]+$/.test(config.runArgs![i - 1]!) && !arg.startsWith('-')) return; // the value of the flag before, warned with it
-    const shown = value ? `${arg} ${config.runArgs![i + 1]}` : arg;
+    // the words as written, but for a secret among them (`--env API_TOKEN=...`): a warning is printed
+    const shown = withoutTextSecrets(value ? `${arg} ${config.runArgs![i + 1]}` : arg);
     const network = /^--(network|net)(=|$)/.test(arg) ? ' (a devcontainer on the host network shares its ports with the host: say it in the spec with a runtime on a `mode: host` network)' : '';
     warn(['runArgs', i], 'devcontainer-run-arg', `runArgs ${JSON.stringify(shown)} is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it${network}`);
   });
@@ -143,7 +154,7 @@ export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument,
       warn(['portsAttributes', String(f.port)], 'devcontainer-attributes-differ', `port ${f.port} of ${f.service} has other attributes than port ${first.port}; berth keeps one name and one onAutoForward per service, those of port ${first.port}`);
     }
   }
-  return { devcontainer: dc, forwards, problems: problems.sort((a, b) => a.line! - b.line! || a.col! - b.col!) };
+  return { devcontainer: dc, forwards, ...(withheld.length ? { withheld } : {}), problems: problems.sort((a, b) => a.line! - b.line! || a.col! - b.col!) };
 }
 
 /** The service name a port's label asks for; undefined when the spec's names already give that label. */
@@ -158,18 +169,24 @@ function nameForLabel(spec: BerthSpec | undefined, existing: string | undefined,
 
 type Warn = (path: (string | number)[], code: string, message: string) => void;
 
-/** image, build or Compose setup, and the base image where it can be read. */
 /**
- * Build args carried into the spec: a literal value under a name that looks secret (NPM_TOKEN, DB_PASSWORD) is left
- * out, with a warning naming the arg and never its value: berth.yaml is committed. A reference (`${localEnv:NPM_TOKEN}`)
- * is no secret and travels.
+ * What makes a value a secret that must not reach the spec (berth.yaml is committed), in words, by @berth/spec's rule:
+ * a literal under a name that looks secret (NPM_TOKEN, GH_PAT), a URL's password (`https://u:PASSWORD@host`). A
+ * reference (`${localEnv:NPM_TOKEN}`, `https://u:${localEnv:PIP_PASSWORD}@host`) is no secret and travels.
  */
+function secretIn(name: string, value: string): string | undefined {
+  if (looksSecret(name) && !/\$\{/.test(value)) return 'looks secret';
+  return urlPasswords(value).length ? "holds a URL's password" : undefined;
+}
+
+/** Build args carried into the spec: one that holds a secret (secretIn) is left out, with a warning naming the arg and never its value. */
 function carriedArgs(args: Record<string, string> | undefined, warn: Warn): Record<string, string> | undefined {
   if (!args) return undefined;
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(args)) {
-    if (looksSecret(name) && !/\$\{/.test(value)) {
-      warn(['build', 'args', name], 'devcontainer-secret-arg', `build arg ${name} looks secret: its value is not copied into the spec (a committed file); pass it from the environment (\${localEnv:${name}}) instead`);
+    const why = secretIn(name, value);
+    if (why) {
+      warn(['build', 'args', name], 'devcontainer-secret-arg', `build arg ${name} ${why}: its value is not copied into the spec (a committed file); pass it from the environment (\${localEnv:${name}}) instead`);
       continue;
     }
     out[name] = value;
@@ -177,6 +194,54 @@ function carriedArgs(args: Record<string, string> | undefined, warn: Warn): Reco
   return Object.keys(out).length ? out : undefined;
 }
 
+/** Whether a command line (a shell line, or an argv) holds a secret: a URL's password, a credential (`--token X`, `Authorization: Bearer X`). */
+const commandHoldsSecret = (command: string | readonly string[]): boolean =>
+  typeof command === 'string'
+    ? commandLineSecrets(command).spans.length > 0 || urlPasswords(command).length > 0
+    : command.some((word, i) => argvWordSecrets(command, i).spans.length > 0 || urlPasswords(word).length > 0);
+
+/**
+ * postCreateCommand as it is carried into the spec: a command that holds a secret (commandHoldsSecret) is left out,
+ * with a warning naming it and never quoting it (one of several named commands alone); undefined when none is left.
+ */
+function carriedCommand(command: LifecycleCommand, warn: Warn): LifecycleCommand | undefined {
+  const leftOut = (at: (string | number)[]) =>
+    warn(at, 'devcontainer-secret-command', `${at.join('.')} holds a secret (a URL's password, or a credential such as --token or an Authorization header): it is not copied into the spec (a committed file); write it there as \${localEnv:NAME}, for the Dev Containers CLI to take from the environment, and import again`);
+  if (typeof command === 'string' || Array.isArray(command)) {
+    if (!commandHoldsSecret(command)) return command;
+    leftOut(['postCreateCommand']);
+    return undefined;
+  }
+  const out: Record<string, string | string[]> = {};
+  for (const [name, one] of Object.entries(command)) {
+    if (commandHoldsSecret(one)) leftOut(['postCreateCommand', name]);
+    else out[name] = one;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+type Features = NonNullable<DevcontainerJson['features']>;
+
+/** Features as they are carried into the spec: an option that holds a secret (secretIn: a `token` option) is left out, with a warning naming it. */
+function carriedFeatures(features: Features, warn: Warn): Features {
+  const out: Features = {};
+  for (const [id, options] of Object.entries(features)) {
+    if (!options || typeof options !== 'object') {
+      out[id] = options;
+      continue;
+    }
+    const kept: Record<string, string | boolean | number> = {};
+    for (const [name, value] of Object.entries(options)) {
+      const why = typeof value === 'string' ? secretIn(name, value) : undefined;
+      if (why) warn(['features', id, name], 'devcontainer-secret-option', `option ${name} of feature ${id} ${why}: its value is not copied into the spec (a committed file); pass it from the environment (\${localEnv:NAME}) instead`);
+      else kept[name] = value;
+    }
+    out[id] = kept;
+  }
+  return out;
+}
+
+/** image, build or Compose setup, and the base image where it can be read. */
 function base(config: DevcontainerJson, options: ImportOptions, dc: DevcontainerImport['devcontainer'], { warn, error }: { warn: Warn; error: Warn }): void {
   const dockerfile = config.build?.dockerfile ?? config.dockerFile;
   if (config.image) dc.image = config.image;

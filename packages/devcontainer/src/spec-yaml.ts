@@ -57,6 +57,8 @@ export function mergeIntoSpecYaml(text: string, imported: DevcontainerImport, sp
   const dc = mapAt(doc, root, 'devcontainer', TOP_KEYS);
   for (const key of CARRIED) {
     const want = imported.devcontainer[key];
+    // devcontainer.json has one, but it holds a secret and is not carried: what the spec has stays
+    if (want === undefined && imported.withheld?.includes(key as 'postCreateCommand')) continue;
     if (want === undefined) {
       if (dc.has(key)) {
         dc.delete(key);

@@ -168,4 +168,76 @@ services:
     ]);
     for (const p of out.problems) expect(p.message).not.toMatch(/postgres:\/\/app:postgres/);
   });
+
+  it('a secret build arg is ${NAME}, as Compose interpolates build args: a build with [redacted] would build with a wrong value (audit #6)', () => {
+    const out = exported(`berth: 1
+repo: { name: r5 }
+services:
+  web:
+    image: web:1
+    build:
+      context: .
+      args:
+        NPM_TOKEN: S3cr3tNPM111
+        PIP_INDEX_URL: https://ci:\${PIP_PASSWORD}@pypi.example.com/simple
+        MIRROR_URL: https://ci:S3cr3tMIRROR2@mirror.example.com/simple
+        NODE_ENV: production
+    environment:
+      DATABASE_URL: postgres://app:\${DB_PASSWORD}@localhost:5434/app
+env:
+  PIP_PASSWORD: { secret: true }
+  DB_PASSWORD: { secret: true }
+`);
+    const web = (out.compose.services as Record<string, { build: { args: Record<string, string> }; environment: Record<string, string> }>).web!;
+    // a URL whose password is a reference holds no secret (audit #5): written as it is, without a word
+    expect(web.build.args).toEqual({ NPM_TOKEN: '${NPM_TOKEN}', PIP_INDEX_URL: 'https://ci:${PIP_PASSWORD}@pypi.example.com/simple', MIRROR_URL: '${MIRROR_URL}', NODE_ENV: 'production' });
+    expect(web.environment).toEqual({ DATABASE_URL: 'postgres://app:${DB_PASSWORD}@localhost:5434/app' });
+    expect(out.problems.filter((p) => p.code === 'compose-export-secret-value').map((p) => [p.path?.join('.'), p.message])).toEqual([
+      ['services.web.build.args.NPM_TOKEN', 'services.web.build.args.NPM_TOKEN: is a secret written in the spec; written as ${NPM_TOKEN}, for Compose to take from the environment or the .env (the Compose file is committed, and a secret is never printed)'],
+      ['services.web.build.args.MIRROR_URL', 'services.web.build.args.MIRROR_URL: is a secret written in the spec; written as ${MIRROR_URL}, for Compose to take from the environment or the .env (the Compose file is committed, and a secret is never printed)'],
+    ]);
+    expect(out.yaml).not.toMatch(/S3cr3t|\[redacted\]/);
+  });
+
+  it("hides what the spec's finder finds: a secret default is left out, a credential on a command line and a secret label are [redacted] (audit #3)", () => {
+    const out = exported(`berth: 1
+repo: { name: r3 }
+services:
+  web:
+    image: nginx:1.27
+    runtime: compose
+    command: redis-server --requirepass \${REDIS_AUTH:-S3cr3tREDIS1} --maxmemory 1gb
+    environment:
+      OPTIONAL_API_KEY: \${SOME_KEY:-S3cr3tXYZ123}
+      LOG_LEVEL: \${LOG_LEVEL:-debug}
+    labels:
+      com.example.api-token: S3cr3tLABEL456
+    healthcheck:
+      test: 'curl -fsS -H "Authorization: Bearer S3cr3tHC789" -u admin:S3cr3tCURL3 http://localhost/health'
+connections:
+  tools:
+    name: Tools MCP
+    transport: stdio
+    command: tools-mcp
+    args: ["--token", "S3cr3tARG000"]
+`);
+    const web = (out.compose.services as Record<string, Record<string, unknown>>).web!;
+    expect(web.command).toBe('redis-server --requirepass ${REDIS_AUTH} --maxmemory 1gb');
+    expect(web.environment).toEqual({ OPTIONAL_API_KEY: '${SOME_KEY}', LOG_LEVEL: '${LOG_LEVEL:-debug}' });
+    expect(web.labels).toEqual({ 'com.example.api-token': '[redacted]' });
+    expect(web.healthcheck).toEqual({ test: ['CMD-SHELL', 'curl -fsS -H "Authorization: Bearer [redacted]" -u admin:[redacted] http://localhost/health'] });
+    expect((out.compose['x-berth'] as { connections: Record<string, { args: string[] }> }).connections.tools!.args).toEqual(['--token', '[redacted]']);
+    expect(out.yaml).not.toContain('S3cr3t');
+    expect(out.problems.filter((p) => p.code?.startsWith('compose-export-secret')).map((p) => `${p.code} ${p.path?.join('.')}`)).toEqual([
+      'compose-export-secret-default services.web.command',
+      'compose-export-secret-default services.web.environment.OPTIONAL_API_KEY',
+      'compose-export-secret-value services.web.healthcheck.test.1',
+      'compose-export-secret-value services.web.labels.com.example.api-token',
+      'compose-export-secret-value x-berth.connections.tools.args.1',
+    ]);
+    expect(out.problems.find((p) => p.path?.join('.') === 'services.web.environment.OPTIONAL_API_KEY')!.message).toBe(
+      'services.web.environment.OPTIONAL_API_KEY: the default of ${SOME_KEY} is a secret written in the spec; written without it, for Compose to take the variable from the environment or the .env (the Compose file is committed, and a secret is never printed)',
+    );
+    for (const p of out.problems) expect(p.message).not.toContain('S3cr3t');
+  });
 });

@@ -1,4 +1,4 @@
-import { specSecrets, withoutUrlPasswords, type BerthSpec, type Problem } from '@berth/spec';
+import { looksSecret, REDACTED, secretDefaults, specSecrets, withoutTextSecrets, type BerthSpec, type Problem } from '@berth/spec';
 import { writeYaml } from './yaml-write.js';
 import { isMap, ProblemSink, type ComposeMap } from './model.js';
 import { serviceToCompose } from './export-service.js';
@@ -90,35 +90,47 @@ const REFERENCE = /\$\{?[A-Za-z_]/;
 
 /**
  * The Compose file with no secret value the spec holds (@berth/spec's specSecrets: where the spec writes one): the
- * file is meant to be committed, and berth never prints a secret. A service's `environment` entry the spec holds a
- * secret in, or whose value is a secret's, becomes `${NAME}`, which Compose takes from the environment or the `.env`
- * at run time, so the file still runs once the value is there. Anywhere else, a string that is a secret value whole (a credential header, a build
- * arg) is `[redacted]`, and a URL's password in a string is (`postgres://u:[redacted]@db`). Each is a warning naming
+ * file is meant to be committed, and berth never prints a secret. An entry the spec holds a secret in, or whose value
+ * is a secret's, becomes `${NAME}` where Compose takes a variable's value by its name: a service's `environment`, and
+ * its `build.args` (Compose interpolates them too, and a build with `[redacted]` would build with a wrong value); so
+ * the file still runs once the value is in the environment or the `.env`. A secret default (`${TOKEN:-VALUE}`) is
+ * left out, the reference kept (`${TOKEN}`). Anywhere else a string that is a secret value whole (a credential
+ * header, a word of a command line after `--token`) is `[redacted]`, and a secret in a string is where it stands
+ * (withoutTextSecrets: `postgres://u:[redacted]@db`, `Authorization: Bearer [redacted]`). Each is a warning naming
  * the field, never the value. A value is never hidden where it only appears inside another word: a password
  * `postgres` leaves the volume `db_postgres_data` and the host `postgres` as they are. A value the spec takes from the
  * environment is a reference already, and written as one.
  */
 function withoutSecretValues(compose: ComposeMap, spec: BerthSpec, sink: ProblemSink): ComposeMap {
-  const found = specSecrets(spec).found;
+  const { found, names } = specSecrets(spec);
   const literal = (v: string) => !REFERENCE.test(v.replaceAll('$$', ''));
-  // the environment entries the spec holds a secret in, by service and name
-  const inEnvironment = new Set(found.filter((s) => s.path.length === 4 && s.path[0] === 'services' && s.path[2] === 'environment').map((s) => `${s.path[1]}\0${s.path[3]}`));
+  // the entries the spec holds a secret in, by service, field and name
+  const entryOf = (path: readonly (string | number)[]) =>
+    path[0] === 'services' && ((path.length === 4 && path[2] === 'environment') || (path.length === 5 && path[2] === 'build' && path[3] === 'args')) ? path.join('\0') : undefined;
+  const inEntry = new Set(found.flatMap((s) => entryOf(s.path) ?? []));
   const whole = new Set(found.flatMap((s) => s.values).filter(literal));
-  if (!inEnvironment.size && !whole.size) return compose;
+  if (!inEntry.size && !whole.size) return compose;
+  const secretName = (name: string) => names.has(name) || looksSecret(name);
   const walk = (value: unknown, path: (string | number)[]): unknown => {
     if (typeof value === 'string') {
       const name = path.at(-1);
-      const hidden = whole.has(value) ? '[redacted]' : withoutUrlPasswords(value, whole);
-      const environment = path.length === 4 && path[0] === 'services' && path[2] === 'environment' && typeof name === 'string' && VARIABLE.test(name);
-      // an environment entry that holds a secret, or whose value is one (MARQUEZ_DB: marquez, the password too), or
-      // that is its own variable with a secret default (`${DATABASE_URL:-postgres://u:pw@db}`: the default goes)
-      const own = environment && new RegExp(`^\\$\\{${name}(:?[-?][^]*)?\\}$`).test(value);
-      if (environment && ((literal(value) && (inEnvironment.has(`${path[1]}\0${name}`) || hidden !== value)) || (own && hidden !== value))) {
+      const hidden = whole.has(value) ? REDACTED : withoutTextSecrets(value, whole, { secretName, dropDefaults: true });
+      const entry = entryOf(path) !== undefined && typeof name === 'string' && VARIABLE.test(name);
+      // an entry that holds a secret, or whose value is one (MARQUEZ_DB: marquez, the password too), or that is its
+      // own variable with a secret default (`${DATABASE_URL:-postgres://u:pw@db}`: the default goes)
+      const own = entry && new RegExp(`^\\$\\{${name}(:?[-?][^]*)?\\}$`).test(value);
+      if (entry && ((literal(value) && (inEntry.has(path.join('\0')) || hidden !== value)) || (own && hidden !== value))) {
         sink.warn(path, `is a secret written in the spec; written as \${${name}}, for Compose to take from the environment or the .env (the Compose file is committed, and a secret is never printed)`, 'compose-export-secret-value');
         return `\${${name}}`;
       }
       if (hidden === value) return value;
-      sink.warn(path, 'holds a secret written in the spec; written [redacted] (the Compose file is committed, and a secret is never printed)', 'compose-export-secret-value');
+      // the variables whose secret default goes (their names, never the value), and whether anything else was hidden
+      const defaults = secretDefaults(value, secretName).filter((d) => d.values.some((v) => whole.has(v)));
+      if (defaults.length) {
+        const which = [...new Set(defaults.map((d) => d.what))].join(', ');
+        sink.warn(path, `the default of ${which} is a secret written in the spec; written without it, for Compose to take the variable from the environment or the .env (the Compose file is committed, and a secret is never printed)`, 'compose-export-secret-default');
+      }
+      if (hidden.split(REDACTED).length > value.split(REDACTED).length) sink.warn(path, `holds a secret written in the spec; written ${REDACTED} (the Compose file is committed, and a secret is never printed)`, 'compose-export-secret-value');
       return hidden;
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));

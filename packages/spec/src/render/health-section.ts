@@ -3,6 +3,7 @@ import type { HealthCheck } from '../schema/check.js';
 import { devcontainerPlace, type DevcontainerPlace } from '../analysis/devcontainer-place.js';
 import { specChecks } from '../analysis/spec-checks.js';
 import { fence, shellCommand, shellQuote } from './markdown.js';
+import { REDACTED } from '../secrets/redactor.js';
 
 type Section = string[];
 
@@ -29,6 +30,12 @@ export function devcontainerExecCommand(place: DevcontainerPlace, argv: readonly
   const config = place.onlyConfig ? '' : ` --config ${shellQuote(place.config)}`;
   return `devcontainer exec --workspace-folder ${shellQuote(place.workspace || '.')}${config} ${shellCommand([...argv])}`;
 }
+
+/**
+ * A stdio MCP server's command line as the page shows it: an argument the page's spec hides (specWithoutSecrets:
+ * `--token X`) reads `[redacted]`, not quoted as if it were the word to type.
+ */
+const serverCommand = (argv: readonly string[]) => argv.map((arg) => (arg === REDACTED ? arg : shellQuote(arg))).join(' ');
 
 /** A health check as a command a person can paste into a shell, with what it expects as a comment. */
 export function checkCommand(check: HealthCheck, subject: Subject): { command: string; expects?: string } {
@@ -63,7 +70,7 @@ export function checkCommand(check: HealthCheck, subject: Subject): { command: s
       return { command: 'nvidia-smi --query-gpu=name,driver_version --format=csv', expects: `expects at least ${check.minCount} GPU${check.minCount > 1 ? 's' : ''}${check.cuda ? `, driver new enough for CUDA ${check.cuda}` : ''}` };
     case 'mcp': {
       // with no server named, berth health starts the one server registered there
-      const server = check.command ? shellCommand([check.command, ...check.args]) : check.server ? `the "${check.server}" server from ${check.configFiles.join(' or ')}` : `the MCP server registered in ${check.configFiles.join(' or ')}`;
+      const server = check.command ? serverCommand([check.command, ...check.args]) : check.server ? `the "${check.server}" server from ${check.configFiles.join(' or ')}` : `the MCP server registered in ${check.configFiles.join(' or ')}`;
       return { command: `berth health ${shellQuote(subject.id ?? subject.title)}`, expects: `starts ${server} over stdio and lists its tools` };
     }
   }

@@ -3,9 +3,12 @@ import type { SourceDocument } from '../load/yaml-document.js';
 import type { BerthSpec } from '../schema/spec.js';
 import { isCredentialHeader, looksSecret } from './names.js';
 import { REDACTED } from './redactor.js';
+import { argvWordSecrets, commandLineSecrets, outermost, secretDefaults, type CommandLineFinding, type SecretSpan } from './command-line.js';
 
 /** `$NAME` or `${NAME}` in Compose text. */
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+/** The variables a text refers to (`${NAME}`, `$NAME`); `$$` is a literal `$`, as Compose reads it. */
+const referencesOf = (text: string): string[] => [...text.replaceAll('$$', '').matchAll(REFERENCE)].map((m) => m[1]!);
 /**
  * The passwords of the URLs in a text, wherever they stand (a value that is one, a command line, a check's URL):
  * `scheme://user:PASSWORD@host`, decoded as a URL's are.
@@ -31,11 +34,12 @@ const decoded = (text: string) => {
 };
 
 /**
- * The user and password of every URL in a text that has both, decoded. One pass over the text: a regular
- * expression for the whole URL backtracked over every long run of letters (a 100 KiB value took 12 s).
+ * The user and password of every URL in a text that has both, decoded; `written`, the password as the text has it.
+ * One pass over the text: a regular expression for the whole URL backtracked over every long run of letters (a
+ * 100 KiB value took 12 s).
  */
-function urlCredentials(text: string): { user: string; password: string; at: number; end: number }[] {
-  const out: { user: string; password: string; at: number; end: number }[] = [];
+function urlUserInfo(text: string): { user: string; password: string; written: string; at: number; end: number }[] {
+  const out: { user: string; password: string; written: string; at: number; end: number }[] = [];
   for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
     if (!/[a-z0-9+.-]/i.test(text[at - 1] ?? '')) continue; // no scheme before it
     const start = at + 3;
@@ -45,10 +49,20 @@ function urlCredentials(text: string): { user: string; password: string; at: num
     const userInfo = text.slice(start, end);
     const colon = userInfo.indexOf(':');
     if (colon < 0 || colon === userInfo.length - 1) continue; // a user without a password
-    out.push({ user: decoded(userInfo.slice(0, colon)), password: decoded(userInfo.slice(colon + 1)), at: start + colon + 1, end });
+    const written = userInfo.slice(colon + 1);
+    out.push({ user: decoded(userInfo.slice(0, colon)), password: decoded(written), written, at: start + colon + 1, end });
   }
   return out;
 }
+
+/**
+ * The URLs in a text whose password is written there: one that refers to a variable (`postgres://app:${DB_PASSWORD}@db`,
+ * the form berth asks for) holds no secret; its names are urlPasswordReferences.
+ */
+const urlCredentials = (text: string) => urlUserInfo(text).filter((c) => !referencesOf(c.written).length);
+
+/** The variables the password of a URL in a text refers to (`postgres://app:${DB_PASSWORD}@db`: DB_PASSWORD). */
+export const urlPasswordReferences = (text: string): string[] => (text.includes('://') ? urlUserInfo(text).flatMap((c) => referencesOf(c.written)) : []);
 
 /**
  * TEXT with the password of each URL in it written `[redacted]` where it stands (`scheme://user:[redacted]@host`),
@@ -64,35 +78,83 @@ export function withoutUrlPasswords(text: string, only?: ReadonlySet<string>): s
   return out;
 }
 
+/** The passwords of the URLs in a text, where they stand. */
+const urlSpans = (text: string): SecretSpan[] =>
+  text.includes('://') ? urlCredentials(text).map((c) => ({ at: c.at, end: c.end, values: [c.password, Buffer.from(`${c.user}:${c.password}`).toString('base64')], what: 'a URL' })) : [];
+
+/** TEXT with each span (none inside another) `[redacted]`, or, with `dropDefaults`, a default left out whole (`${NAME}`). */
+function hideSpans(text: string, spans: readonly Pick<SecretSpan, 'at' | 'end' | 'cut'>[], dropDefaults = false): string {
+  const parts: string[] = [];
+  let from = 0;
+  // in one pass, first to last: a text with many (a long command line) is not copied once for each
+  for (const s of [...spans].sort((a, b) => a.at - b.at)) {
+    const cut = dropDefaults && s.cut !== undefined;
+    parts.push(text.slice(from, cut ? s.cut : s.at), cut ? '' : REDACTED);
+    from = s.end;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * TEXT with each secret written in it hidden where it stands, by the rule specSecrets follows in a string: a URL's
+ * password, a credential on a command line (commandLineSecrets: `Authorization: Bearer X`, `--token X`, curl's `-u
+ * user:X`, `PGPASSWORD=X`) and the default of a secret variable (`${TOKEN:-X}`; `secretName` says which variable is
+ * secret, by default one whose name looks secret). Each is `[redacted]`, whatever its length; with `dropDefaults`, a
+ * default is left out whole (`${TOKEN}`, which Compose takes from the environment). With `only`, just those whose
+ * value is in it: what specSecrets found in the spec, found again in a text made from it (the Compose export). Pure.
+ */
+export function withoutTextSecrets(text: string, only?: ReadonlySet<string>, options: { secretName?: (name: string) => boolean; dropDefaults?: boolean } = {}): string {
+  const spans = [...urlSpans(text), ...commandLineSecrets(text).spans, ...secretDefaults(text, options.secretName ?? looksSecret)].filter((s) => !only || s.values.some((v) => only.has(v)));
+  return spans.length ? hideSpans(text, outermost(spans), options.dropDefaults) : text;
+}
+
 /** A secret the spec itself holds, where it is (the path of the value in the spec), and why it is one. */
 export interface SpecSecret {
   path: (string | number)[];
-  /** The secret-looking (or `secret: true`) name it is the value of; none for a URL's password. */
+  /** The secret-looking (or `secret: true`) name it is the value of; the value is secret whole. */
   name?: string;
   /** The name is a request header's (Authorization, Cookie), not a variable's. */
   header?: true;
+  /** A part of the string: a URL's password, a credential on a command line, a secret variable's default. */
+  kind?: 'url' | 'command' | 'default';
+  /** What says a part is secret, in words: `--token`, `the Authorization header`, `curl -u`, `${TOKEN}`. */
+  what?: string;
+  /** Where each part stands in the string; absent, the whole string is the secret. */
+  spans?: { at: number; end: number; cut?: number }[];
   values: string[];
 }
 
 /** What the spec holds that is secret, and the names whose values are secret wherever they are set. */
 export interface SpecSecrets {
   found: SpecSecret[];
-  /** Marked `secret: true`, or referred to by a secret name (`POSTGRES_PASSWORD: ${DB_PASS}`: DB_PASS). */
+  /**
+   * Marked `secret: true`, or referred to where a secret is written: by a secret name (`POSTGRES_PASSWORD: ${DB_PASS}`:
+   * DB_PASS), as a URL's password (`postgres://app:${DB_PASS}@db`), as a credential on a command line (`--token ${TOKEN}`).
+   */
   names: ReadonlySet<string>;
 }
 
+/** A string of the spec: its path, the name it is the value of (in a map), and the list it is a word of. */
+interface SpecString {
+  path: (string | number)[];
+  key?: string;
+  text: string;
+  list?: readonly unknown[];
+}
+
 /** Every string of the spec, in the order it is written, with its path and the name it is the value of (in a map). */
-function stringsOf(spec: BerthSpec): { path: (string | number)[]; key?: string; text: string }[] {
-  const out: { path: (string | number)[]; key?: string; text: string }[] = [];
+function stringsOf(spec: BerthSpec): SpecString[] {
+  const out: SpecString[] = [];
   // without recursion; children pushed last to first, so they come out in the order the spec writes them
-  const stack: [unknown, (string | number)[]][] = [[spec, []]];
+  const stack: [unknown, (string | number)[], (readonly unknown[])?][] = [[spec, []]];
   while (stack.length) {
-    const [node, path] = stack.pop()!;
+    const [node, path, list] = stack.pop()!;
     if (typeof node === 'string') {
       const key = path.at(-1);
-      out.push({ path, ...(typeof key === 'string' ? { key } : {}), text: node });
+      out.push({ path, ...(typeof key === 'string' ? { key } : {}), text: node, ...(list ? { list } : {}) });
     } else if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...path, i]]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], [...path, i], node]);
     } else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node).reverse()) stack.push([value, [...path, key]]);
     }
@@ -100,18 +162,37 @@ function stringsOf(spec: BerthSpec): { path: (string | number)[]; key?: string; 
   return out;
 }
 
-/** The variables a text refers to (`${NAME}`, `$NAME`); `$$` is a literal `$`, as Compose reads it. */
-const referencesOf = (text: string): string[] => [...text.replaceAll('$$', '').matchAll(REFERENCE)].map((m) => m[1]!);
+/** The fields that hold a command line, a shell line or a list of words: `command`, `entrypoint`, a check's `argv`. */
+const COMMAND_FIELDS = new Set(['command', 'entrypoint', 'argv']);
+/** A devcontainer lifecycle command: postCreateCommand, and the others devcontainer.json has. */
+const LIFECYCLE = /^[a-z][A-Za-z]*Command$/;
+
+/**
+ * Whether a string of the spec is a command line or a word of one: a service's `command` and `entrypoint`, a
+ * runtime's `command`, `healthcheck.test`, a check's `argv`, an MCP server's `command` and `args` (a check's, a stdio
+ * connection's: a list, never a build's map of args), the devcontainer's postCreateCommand (or one of its named ones).
+ */
+function isCommandLine(path: readonly (string | number)[]): boolean {
+  const i = typeof path.at(-1) === 'number' ? path.length - 2 : path.length - 1;
+  const key = path[i];
+  if (typeof key !== 'string') return false;
+  if (key === 'test') return path[i - 1] === 'healthcheck';
+  if (key === 'args') return i < path.length - 1;
+  const parent = path[i - 1];
+  return COMMAND_FIELDS.has(key) || LIFECYCLE.test(key) || (typeof parent === 'string' && LIFECYCLE.test(parent));
+}
 
 const found = new WeakMap<BerthSpec, SpecSecrets>();
 
 /**
  * What the spec itself holds that is secret, from one walk of all of it: every string under a name that looks
  * secret or that the spec marks `secret`, or that such a name refers to (in any map of names: a service's
- * `environment`, a check's `env`, build `args`, the devcontainer's env, an `x-` extension), every URL password in
- * any other string, and the `default` of a secret env var. A value that refers to variables (`${DB_PASS}`) is not
- * a literal: the names it refers to are secret `names` instead, for their values to be hidden where they come
- * from. Kept per spec: validate, the redactor and the page ask for the same spec's.
+ * `environment`, a check's `env`, build `args`, the devcontainer's env, a label (`com.example.api-token`), an `x-`
+ * extension), every URL password in any other string, a credential on a command line (commandLineSecrets, in the
+ * fields isCommandLine names), the default of a secret variable wherever it is written (`${TOKEN:-VALUE}`), and
+ * the `default` of a secret env var. A value that refers to variables (`${DB_PASS}`, a URL's password
+ * `${DB_PASS}`, `--token ${TOKEN}`) is not a literal: the names it refers to are secret `names` instead, for their
+ * values to be hidden where they come from. Kept per spec: validate, the redactor and the page ask for the same spec's.
  */
 export function specSecrets(spec: BerthSpec): SpecSecrets {
   let secrets = found.get(spec);
@@ -128,56 +209,81 @@ function headerSecrets(value: string): string[] {
   return credential ? [value, credential] : [value];
 }
 
+/** What a command line in the spec holds (the string alone, or as a word of its list), or undefined for any other string. */
+const onCommandLine = (s: SpecString): CommandLineFinding | undefined =>
+  !isCommandLine(s.path) ? undefined : s.list ? argvWordSecrets(s.list, Number(s.path.at(-1))) : commandLineSecrets(s.text);
+
 function findSpecSecrets(spec: BerthSpec): SpecSecrets {
   const marked = new Set(Object.entries(spec.env ?? {}).filter(([, v]) => v.secret).map(([k]) => k));
   const strings = stringsOf(spec);
   const holdsSecret = (path: (string | number)[], key: string, names: ReadonlySet<string>) => looksSecret(key) || names.has(key) || isCredentialHeaderAt(path, key);
   // the names secret ones refer to first, so a literal under such a name is one wherever it is written
   const names = new Set(marked);
-  for (const s of strings) if (s.key !== undefined && holdsSecret(s.path, s.key, marked)) for (const ref of referencesOf(s.text)) names.add(ref);
+  const commandLines = new Map<SpecString, CommandLineFinding>();
+  for (const s of strings) {
+    if (s.key !== undefined && holdsSecret(s.path, s.key, marked)) for (const ref of referencesOf(s.text)) names.add(ref);
+    for (const ref of urlPasswordReferences(s.text)) names.add(ref);
+    const line = onCommandLine(s);
+    if (line) commandLines.set(s, line);
+    for (const ref of line?.references ?? []) names.add(ref);
+  }
+  const secretName = (name: string) => names.has(name) || looksSecret(name);
   const secrets: SpecSecret[] = [];
   for (const [name, v] of Object.entries(spec.env ?? {})) {
     if ((v.secret || looksSecret(name)) && typeof v.default === 'string') secrets.push({ path: ['env', name, 'default'], name, values: [v.default] });
   }
-  for (const { path, key, text } of strings) {
+  for (const s of strings) {
+    const { path, key, text } = s;
     // a literal under a secret name is secret whole (its URL password, if any, with it)
     const literal = key !== undefined && !referencesOf(text).length;
     if (literal && isCredentialHeaderAt(path, key)) secrets.push({ path, name: key, header: true, values: headerSecrets(text.replaceAll('$$', '$')) });
     else if (literal && holdsSecret(path, key, names)) secrets.push({ path, name: key, values: [text, text.replaceAll('$$', '$')] });
-    else {
-      const passwords = urlSecrets(text);
-      if (passwords.length) secrets.push({ path, values: passwords });
-    }
+    else secrets.push(...partsOf(path, [['url', urlSpans(text)], ['command', commandLines.get(s)?.spans ?? []], ['default', secretDefaults(text, secretName)]]));
   }
   return { found: secrets, names };
 }
 
+/** The secrets that are parts of one string, one for each kind of part (none inside another). */
+function partsOf(path: (string | number)[], kinds: [NonNullable<SpecSecret['kind']>, SecretSpan[]][]): SpecSecret[] {
+  const kept = new Set(outermost(kinds.flatMap(([, spans]) => spans)));
+  return kinds.flatMap(([kind, spans]) => {
+    const mine = spans.filter((s) => kept.has(s));
+    if (!mine.length) return [];
+    return [{ path, kind, what: mine[0]!.what, spans: mine.map(({ at, end, cut }) => ({ at, end, ...(cut !== undefined ? { cut } : {}) })), values: [...new Set(mine.flatMap((s) => s.values))] }];
+  });
+}
+
 /**
  * A copy of the spec with every secret it holds (specSecrets) hidden where it stands, whatever its length: a
- * literal under a secret name (a credential header, a secret var's default) is `[redacted]` whole, a URL's password
- * is (`postgres://app:[redacted]@db`). What berth serves or renders of the spec itself (the API's /api/spec, the
- * infrastructure page) is made from this copy: the redactor that guards every other text hides values by what they
- * are, and passes over short ones (MIN_SECRET_LENGTH), but here the place says what is secret. Pure.
+ * literal under a secret name (a credential header, a secret var's default) is `[redacted]` whole, a part of a string
+ * is where it stands (`postgres://app:[redacted]@db`, `--token [redacted]`, `${TOKEN:-[redacted]}`). What berth
+ * serves or renders of the spec itself (the API's /api/spec, the infrastructure page) is made from this copy: the
+ * redactor that guards every other text hides values by what they are, and passes over short ones
+ * (MIN_SECRET_LENGTH), but here the place says what is secret. Pure.
  */
 export function specWithoutSecrets(spec: BerthSpec): BerthSpec {
   const found = specSecrets(spec).found;
   if (!found.length) return spec;
   const copy = structuredClone(spec);
-  for (const s of found) {
+  const byPath = new Map<string, SpecSecret[]>();
+  for (const s of found) byPath.set(JSON.stringify(s.path), [...(byPath.get(JSON.stringify(s.path)) ?? []), s]);
+  for (const secrets of byPath.values()) {
+    const path = secrets[0]!.path;
     let parent: unknown = copy;
-    for (const key of s.path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | undefined)?.[key];
-    const key = s.path.at(-1)!;
+    for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | undefined)?.[key];
+    const key = path.at(-1)!;
     const holder = parent as Record<string | number, unknown> | undefined;
     const value = holder?.[key];
     if (typeof value !== 'string') continue;
-    holder![key] = s.name !== undefined ? REDACTED : alsoElsewhereIn(withoutUrlPasswords(value), s.values);
+    if (secrets.some((s) => !s.spans)) holder![key] = REDACTED;
+    else holder![key] = alsoElsewhereIn(hideSpans(value, secrets.flatMap((s) => s.spans!)), secrets.flatMap((s) => s.values));
   }
   return copy;
 }
 
 /**
- * TEXT, which held a URL's password, with that password hidden wherever else the same text writes it
- * (`curl http://u:pw@h/ && echo pw`): a value of a few characters (under 4) is left there, where it could be any word.
+ * TEXT, which held a secret as a part (a URL's password), with that secret hidden wherever else the same text writes
+ * it (`curl http://u:pw@h/ && echo pw`): a value of a few characters (under 4) is left there, where it could be any word.
  */
 const alsoElsewhereIn = (text: string, secrets: readonly string[]) =>
   secrets.filter((v) => v.length >= 4).sort((a, b) => b.length - a.length).reduce((t, v) => t.replaceAll(v, REDACTED), text);
@@ -204,8 +310,9 @@ export function specTextWithoutSecrets(text: string, spec: BerthSpec, source: Pi
     const head = line.slice(0, at.col - 1);
     const tail = line.slice(at.col - 1);
     let hidden = tail;
-    if (s.name === undefined) hidden = withoutUrlPasswords(tail, new Set(s.values));
-    if (s.name === undefined && hidden !== tail) hidden = alsoElsewhereIn(hidden, s.values);
+    // a part found again as the line writes it (a word of a list has no command line around it: as written, below)
+    if (s.spans) hidden = withoutTextSecrets(tail, new Set(s.values), { secretName: () => true });
+    if (s.spans && hidden !== tail) hidden = alsoElsewhereIn(hidden, s.values);
     else {
       const written = s.values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]).filter((v) => v && tail.includes(v));
       hidden = written.sort((a, b) => b.length - a.length).reduce((l, v) => l.replaceAll(v, REDACTED), tail);
@@ -239,7 +346,7 @@ export function checkSecretsInSpec(spec: BerthSpec, file?: string, source?: Sour
     }));
 }
 
-/** What the warning says of one secret: a variable's value, a request header's, or a URL's password. */
+/** What the warning says of one secret: a variable's value, a request header's, a URL's password, a command line's credential, a default. */
 function secretInSpecWords(s: SpecSecret): { message: string; hint: string } {
   if (s.header) {
     return {
@@ -247,10 +354,23 @@ function secretInSpecWords(s: SpecSecret): { message: string; hint: string } {
       hint: "keep the credential in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE}: a check's headers take Compose text (Authorization: Bearer ${API_TOKEN})",
     };
   }
+  if (s.kind === 'command') {
+    return {
+      message: `a credential (${s.what}) is written on a command line in the spec, where whoever reads the repo reads it`,
+      hint: "keep it in the environment or the .env beside the spec, which is not committed: write it as ${VARIABLE} where the field takes Compose text (a service's command, entrypoint and healthcheck do), or have the program read it from its environment or a file (--token-file)",
+    };
+  }
+  if (s.kind === 'default') {
+    return {
+      message: `the default of ${s.what} is a secret, written in the spec, where whoever reads the repo reads it`,
+      hint: `keep it in the environment or the .env beside the spec, which is not committed, and write ${s.what} without a default`,
+    };
+  }
   if (s.name) {
     return {
       message: `${s.name} looks secret, and its value is written in the spec, where whoever reads the repo reads it`,
-      hint: `keep it in the environment or the .env beside the spec, which is not committed, and write \${${s.name}} where the field takes Compose text`,
+      // a label's key (com.example.api-token) names no variable
+      hint: `keep it in the environment or the .env beside the spec, which is not committed, and write \${${/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.name) ? s.name : 'VARIABLE'}} where the field takes Compose text`,
     };
   }
   return {

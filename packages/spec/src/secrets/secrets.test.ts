@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { looksSecret } from './names.js';
 import { makeRedactor, MIN_SECRET_LENGTH, REDACTED, redactValue } from './redactor.js';
 import { clipText, CUT_MARK } from '../format/peer-text.js';
 import { apiTokenFile, redactorFor, secretValues } from './known-secrets.js';
-import { checkSecretsInSpec, specTextWithoutSecrets, specWithoutSecrets, urlPasswords, withoutUrlPasswords } from './in-spec.js';
+import { checkSecretsInSpec, specSecrets, specTextWithoutSecrets, specWithoutSecrets, urlPasswordReferences, urlPasswords, withoutTextSecrets, withoutUrlPasswords } from './in-spec.js';
 import { formatProblem, parseSpec } from '../index.js';
 import { renderInfrastructurePage } from '../render/index.js';
 
@@ -311,5 +311,159 @@ describe('the spec as berth serves or renders it: each secret hidden where it st
     const page = renderInfrastructurePage(parsed.value!);
     expect(page).toContain('http://admin:[redacted]@127.0.0.1:8080/');
     for (const v of short) expect(page).not.toContain(v);
+  });
+});
+
+describe('looksSecret: a key with dots or dashes, a personal access token', () => {
+  it('reads . and - as _ (a label, an option), and PAT as a secret word', () => {
+    for (const name of ['com.example.api-token', 'api-key', 'x.auth-token', 'client-secret', 'GH_PAT', 'GITHUB_PAT', 'gitlab.pat']) expect(looksSecret(name), name).toBe(true);
+    for (const name of ['com.example.version', 'api-key-file', 'token.path', 'PATH', 'CLASSPATH', 'PAT_FILE', 'com.docker.compose.project', 'password-stdin']) expect(looksSecret(name), name).toBe(false);
+  });
+});
+
+describe('a URL whose password is a reference (audit #5)', () => {
+  const text = [
+    'berth: 1',
+    'repo: { name: r5 }',
+    'services:',
+    '  web:',
+    '    image: nginx:1.27',
+    '    build:',
+    '      context: .',
+    '      args:',
+    '        PIP_INDEX_URL: https://ci:${PIP_PASSWORD}@pypi.example.com/simple',
+    '    environment:',
+    '      DATABASE_URL: postgres://app:${DB_PASSWORD}@localhost:5434/app',
+    '      REPLICA_URL: postgres://app:$PGPW_PLAIN@replica:5432/app',
+    'env:',
+    '  PIP_PASSWORD: { secret: true }',
+    '  DB_PASSWORD: { secret: true }',
+    '',
+  ].join('\n');
+  const parsed = parseSpec(text, 'berth.yaml');
+
+  it('is no secret-in-spec: the password already is ${VARIABLE}, the form the warning asks for', () => {
+    expect(checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source).map(formatProblem)).toEqual([]);
+    expect(urlPasswords('postgres://app:${DB_PASSWORD}@db/app https://u:$$literal@h/')).toEqual(['$$literal']);
+    expect(urlPasswordReferences('postgres://app:${DB_PASSWORD}@db/app redis://:$REDIS_PW@cache')).toEqual(['DB_PASSWORD', 'REDIS_PW']);
+  });
+
+  it('makes the names it refers to secret names, so their values are hidden where they come from', () => {
+    expect([...specSecrets(parsed.value!).names].sort()).toEqual(['DB_PASSWORD', 'PGPW_PLAIN', 'PIP_PASSWORD']);
+    const values = secretValues({ spec: parsed.value!, env: { PGPW_PLAIN: 'replica-pw-value-1' }, envFile: { PGPW_PLAIN: 'replica-pw-value-2' } });
+    expect(values.sort()).toEqual(['replica-pw-value-1', 'replica-pw-value-2']);
+    expect(specWithoutSecrets(parsed.value!)).toBe(parsed.value);
+  });
+});
+
+describe('secrets written in the spec that detection missed (audit #3)', () => {
+  // the report's repro 3, its lines moved down by the file's two lines of comment
+  const text = readFileSync(new URL('../../test/secrets-in-spec/repro-3.yaml', import.meta.url), 'utf8');
+  const parsed = parseSpec(text, 'berth.yaml');
+  const values = ['S3cr3tXYZ123', 'S3cr3tLABEL456', 'S3cr3tHC789', 'S3cr3tARG000'];
+
+  it('each is a secret-in-spec warning at its place, never quoting it', () => {
+    const problems = checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source);
+    expect(problems.map((p) => `${p.line}:${p.col} ${p.path!.join('.')}`).sort()).toEqual([
+      '10:25 services.web.environment.OPTIONAL_API_KEY',
+      '12:30 services.web.labels.com.example.api-token',
+      '14:13 services.web.healthcheck.test',
+      '20:23 connections.tools.args.1',
+    ]);
+    const printed = problems.map(formatProblem).join('\n');
+    for (const v of values) expect(printed).not.toContain(v);
+    expect(printed).toContain('the default of ${SOME_KEY} is a secret, written in the spec');
+    expect(printed).toContain('a credential (the Authorization header) is written on a command line in the spec');
+    expect(printed).toContain('a credential (--token) is written on a command line in the spec');
+    expect(printed).toContain('com.example.api-token looks secret, and its value is written in the spec');
+  });
+
+  it('is hidden where berth serves or renders the spec: /api/spec, berth://spec, the infrastructure page', () => {
+    const safe = specWithoutSecrets(parsed.value!);
+    expect(safe.services['web']!.environment).toEqual({ OPTIONAL_API_KEY: '${SOME_KEY:-[redacted]}' });
+    expect(safe.services['web']!.labels).toEqual({ 'com.example.api-token': REDACTED });
+    expect(safe.services['web']!.healthcheck!.test).toBe('curl -fsS -H "Authorization: Bearer [redacted]" http://localhost/health');
+    expect(safe.connections!['tools']).toMatchObject({ command: 'tools-mcp', args: ['--token', REDACTED] });
+    const served = specTextWithoutSecrets(text, parsed.value!, parsed.source!);
+    expect(served.split('\n')).toHaveLength(text.split('\n').length);
+    expect(served).toContain('      OPTIONAL_API_KEY: ${SOME_KEY:-[redacted]}');
+    expect(served).toContain('    args: ["--token", "[redacted]"]');
+    const page = renderInfrastructurePage(parsed.value!);
+    expect(page).toContain('starts tools-mcp --token [redacted] over stdio');
+    for (const v of values) {
+      expect(JSON.stringify(safe)).not.toContain(v);
+      expect(served).not.toContain(v);
+      expect(page).not.toContain(v);
+    }
+  });
+
+  /** A spec with one service whose fields are LINES (under `web:`), and the connections of CONNECTIONS. */
+  const specOf = (lines: string[], tail: string[] = []) => ['berth: 1', 'repo: { name: x }', 'services:', '  web:', '    image: busybox', ...lines.map((l) => `    ${l}`), ...tail, ''].join('\n');
+
+  it('finds a credential on any command line berth holds, each form, and hides it where it stands', () => {
+    const cases: [string, string[], string, string[]?][] = [
+      ['Authorization: <scheme> X in healthcheck.test', [`healthcheck: { test: 'curl -H "Authorization: Bearer tok-hc-01" http://x/' }`], 'tok-hc-01'],
+      ['Proxy-Authorization in command', [`command: "curl -H 'Proxy-Authorization: Basic cHJveHk6cHc9' http://x/"`], 'cHJveHk6cHc9'],
+      ['X-Api-Key header in an exec check', ['checks:', `  - { type: exec, argv: [sh, -c, "curl -H 'X-Api-Key: key-ex-02' http://x/"] }`], 'key-ex-02'],
+      ['--token=X in entrypoint (a list)', ['entrypoint: [app, --token=tok-ep-03]'], 'tok-ep-03'],
+      ['--password X in command', ["command: app --password 'pw-cmd-04' --verbose"], 'pw-cmd-04'],
+      ['--api-key X in a runtime command', ['runtime: [{ kind: host, command: "mlflow ui --api-key key-rt-05" }]'], 'key-rt-05'],
+      ['--secret X as two words of a list', ['command: [app, --secret, sec-list-06]'], 'sec-list-06'],
+      ['--token X as two words of a command check argv', ['checks:', '  - { type: command, argv: [gh, api, --token, tok-argv-07] }'], 'tok-argv-07'],
+      ['--api-key X in an mcp check args', ['checks:', '  - { type: mcp, command: srv, args: [--api-key, key-mcp-08] }'], 'key-mcp-08'],
+      ['curl -u user:pass in healthcheck.test', ['healthcheck: { test: "curl -u admin:pw-curl-09 http://x/" }'], 'pw-curl-09', [basic('admin:pw-curl-09')]],
+      ['curl -u user:pass as words of a list', ['healthcheck: { test: [CMD, curl, -u, "admin:pw-curl-10", "http://x/"] }'], 'pw-curl-10'],
+      ['PGPASSWORD=X in a shell line', ['command: [sh, -c, "PGPASSWORD=pg-env-11 psql -h db"]'], 'pg-env-11'],
+      ['a secret default in a command', ['command: redis-server --requirepass ${REDIS_AUTH:-redis-pw-12}'], 'redis-pw-12'],
+      ['a ${VAR-default} of a var marked secret', ['environment: { ENDPOINT_CONFIG: "${UPSTREAM-upstream-dflt-13}" }'], 'upstream-dflt-13', []],
+      ['a nested default', ['environment: { DB_SETTING: "${DB_OVERRIDE:-${DB_PASSWORD:-nested-pw-14}}" }'], 'nested-pw-14'],
+      ['a devcontainer postCreateCommand', [], 'gh-tok-15'],
+      ['a URL password, as before', ['command: psql postgres://u:pw-url-16@db/x'], 'pw-url-16'],
+    ];
+    for (const [what, lines, secret] of cases) {
+      const extra = what === 'a ${VAR-default} of a var marked secret' ? ['env:', '  UPSTREAM: { secret: true }'] : what === 'a devcontainer postCreateCommand' ? ['devcontainer:', '  image: python:3.12', '  postCreateCommand: { login: "gh auth login --with-token --token gh-tok-15" }'] : [];
+      const spec = specOf(lines, extra);
+      const p = parseSpec(spec, 'berth.yaml');
+      expect(p.value, `${what}: ${JSON.stringify(p.problems)}`).toBeDefined();
+      const problems = checkSecretsInSpec(p.value!, 'berth.yaml', p.source);
+      expect(problems.map((x) => x.code), what).toEqual(['secret-in-spec']);
+      expect(problems[0]!.line, what).toBeGreaterThan(5);
+      expect(formatProblem(problems[0]!), what).not.toContain(secret);
+      expect(JSON.stringify(specWithoutSecrets(p.value!)), what).not.toContain(secret);
+      expect(specTextWithoutSecrets(spec, p.value!, p.source!), what).not.toContain(secret);
+      expect(secretValues({ spec: p.value! }), what).toContain(secret);
+    }
+    const [, lines, , more] = cases.find(([what]) => what === 'curl -u user:pass in healthcheck.test')!;
+    expect(secretValues({ spec: parseSpec(specOf(lines)).value! })).toEqual(expect.arrayContaining(more!));
+  });
+
+  it('reads and hides a long command line in one pass: 50 000 credentials in 2 MiB', () => {
+    const line = 'curl -u admin:pw-long-1 -H "Authorization: Bearer tok-long-2" '.repeat(50_000);
+    const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'x' }, services: { a: { image: 'busybox', command: line } } });
+    const safe = specWithoutSecrets(spec).services['a']!.command as string;
+    expect(safe.startsWith('curl -u admin:[redacted] -H "Authorization: Bearer [redacted]" curl')).toBe(true);
+    expect(safe).not.toMatch(/pw-long-1|tok-long-2/);
+    expect(withoutTextSecrets(line)).toBe(safe);
+  });
+
+  it('keeps false alarms out: a file, a reference, a user alone, an image, a default that says none, prose', () => {
+    const spec = specOf(
+      [
+        'command: app --token-file /run/secrets/token --key ./client.key --no-auth server.js --password-stdin',
+        "entrypoint: [docker, build, --secret, 'id=npm,src=/run/npmrc', --token, '${API_TOKEN}', ghcr.io/acme/my-token:1.0]",
+        'purpose: pass --token abc to it, or PGPASSWORD=xyz',
+        'environment: { LOG_LEVEL: "${LOG_LEVEL:-debug}", SENTRY_DSN: "${SENTRY_DSN:-0}", TLS_KEY: "${TLS_KEY:-/certs/tls.key}", APP_TOKEN: "${APP_TOKEN:?set APP_TOKEN}" }',
+        'healthcheck: { test: \'curl -u root -H "Authorization: Bearer $$CHECK_TOKEN" http://x/ && curl -H "Authorization: Bearer" http://y/\' }',
+        'checks:',
+        '  - { type: command, argv: [docker, exec, -u, "1000:1000", web, "true"] }',
+      ],
+      ['connections:', '  tools: { transport: stdio, command: tools-mcp, args: [--token, "${TOOLS_TOKEN}"] }'],
+    );
+    const p = parseSpec(spec, 'berth.yaml');
+    expect(p.value, JSON.stringify(p.problems)).toBeDefined();
+    expect(checkSecretsInSpec(p.value!, 'berth.yaml', p.source).map(formatProblem)).toEqual([]);
+    expect(specWithoutSecrets(p.value!)).toBe(p.value);
+    // the references of a credential are secret names: their values are hidden where they come from
+    expect([...specSecrets(p.value!).names]).toEqual(expect.arrayContaining(['API_TOKEN', 'CHECK_TOKEN', 'TOOLS_TOKEN']));
   });
 });
