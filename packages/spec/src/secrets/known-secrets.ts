@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { notAFile } from '../util/not-a-file.js';
 import { join, resolve } from 'node:path';
-import { parseDotEnv } from '../analysis/dotenv.js';
+import { readDotEnv } from '../analysis/dotenv-values.js';
 import type { BerthSpec } from '../schema/spec.js';
 import { HealthCheck } from '../schema/check.js';
 import { discriminatorValuesAt } from '../load/schema-walk.js';
@@ -44,9 +44,10 @@ export function secretValues(sources: SecretSources): string[] {
   return [...values];
 }
 
-const readDotEnv = (path: string): Record<string, string> => {
+/** A `.env`'s values as every command reads them (interpolated, as Compose does: the values the services get); none when unreadable. */
+const dotEnvValues = (path: string, env: Record<string, string | undefined>): Record<string, string> => {
   try {
-    return notAFile(path) ? {} : parseDotEnv(readFileSync(path, 'utf8'));
+    return notAFile(path) ? {} : readDotEnv([{ file: path, text: readFileSync(path, 'utf8') }], env as Record<string, string>).values;
   } catch {
     return {};
   }
@@ -83,8 +84,8 @@ const readApiToken = (specDir: string): string | undefined => {
  * the API, its event stream and history, the MCP server.
  */
 export function redactorFor(input: { spec?: BerthSpec; specDir?: string; env?: Record<string, string | undefined>; extra?: string[]; otherEnvFiles?: Record<string, string>[] }): Redactor {
-  const envFile = input.specDir ? readDotEnv(join(input.specDir, '.env')) : {};
-  const serviceEnvFiles = input.specDir ? Object.values(input.spec?.services ?? {}).flatMap((s) => (s.envFile ?? []).map((f) => readDotEnv(resolve(input.specDir!, f)))) : [];
+  const envFile = input.specDir ? dotEnvValues(join(input.specDir, '.env'), input.env ?? {}) : {};
+  const serviceEnvFiles = input.specDir ? Object.values(input.spec?.services ?? {}).flatMap((s) => (s.envFile ?? []).map((f) => dotEnvValues(resolve(input.specDir!, f), input.env ?? {}))) : [];
   const served = input.specDir ? readApiToken(input.specDir) : undefined;
   const extra = [...(input.extra ?? []), ...(served ? [served] : [])];
   // any other file the run reads values from (--env-file) is read as the services' are: its secrets are as secret

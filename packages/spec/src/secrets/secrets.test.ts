@@ -138,6 +138,19 @@ describe('secretValues', () => {
     }
   });
 
+  it('redactorFor reads the .env as every command does, interpolated: the value a ${VAR:-default} gives is what is hidden', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-secrets-'));
+    try {
+      writeFileSync(join(dir, '.env'), 'DB_PASSWORD=${UNSET_IN_TEST:-s3cret-from-default}\nAPI_TOKEN=tok-${DB_PASSWORD}\n');
+      const redact = redactorFor({ specDir: dir, env: {} });
+      expect(redact('db s3cret-from-default; api tok-s3cret-from-default')).toBe(`db ${REDACTED}; api ${REDACTED}`);
+      // the shell's value wins over the default, as Compose interpolates it
+      expect(redactorFor({ specDir: dir, env: { UNSET_IN_TEST: 'shell-given-secret' } })('shell-given-secret')).toBe(REDACTED);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("leaves a secret that is one of berth's own words (a check type) in what berth prints, and hides the others", () => {
     const redact = redactorFor({ env: { POSTGRES_PASSWORD: 'postgres', MINIO_ROOT_PASSWORD: 'container', API_TOKEN: 'tok-postgres-42' } });
     expect(redact('{"type":"postgres","kind":"container","id":"connection:db/postgres :5999","token":"tok-postgres-42"}')).toBe(`{"type":"postgres","kind":"container","id":"connection:db/postgres :5999","token":"${REDACTED}"}`);
