@@ -219,7 +219,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const p = ctx.out.paint;
         const many = manyEngines(ws.spec);
         const redact = ctx.run.redaction?.redact ?? ((text: string) => text);
-        await withEngines(ctx, undefined, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+        await withEngines(ctx, undefined, ws.spec, (docker) => (docker.refuseUnknownNames(ws.spec, { services }), docker.enginesOfSpec(ws.spec)), (docker, engines) =>
           docker.logsAcrossEngines(engines, ws.spec, {
             services,
             follow: !!opts.follow,
@@ -253,7 +253,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         };
         // an engine out of reach: what the others restarted is said (with --json, given beside the error) before the failure (exit 3)
         const result = await showingReached(ctx, progress, print, (onReached: (done: RestartAcrossResult) => void) =>
-          withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+          withEngines(ctx, progress, ws.spec, (docker) => (docker.refuseUnknownNames(ws.spec, { services }), docker.enginesOfSpec(ws.spec)), (docker, engines) =>
             docker.restartAcrossEngines(engines, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)), onReached }),
           ),
         );

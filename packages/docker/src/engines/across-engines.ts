@@ -1,4 +1,4 @@
-import { BerthError, DEFAULT_ENGINE, enginesInUse, hasErrors, placeServices, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, closest, DEFAULT_ENGINE, enginesInUse, hasErrors, placeServices, serviceNamed, type BerthSpec, type Problem } from '@berth/spec';
 import { buildServices, type BuildServicesOptions, type BuildServicesResult } from '../build/build-services.js';
 import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
 import { down, type DownOptions, type DownResult } from '../ops/down.js';
@@ -14,11 +14,37 @@ import { CrossEngineWaits } from './cross-engine-waits.js';
 import { engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js';
 import { downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
 
-/** The engines a selection (profiles, named services) touches: those its services are placed on. */
+/**
+ * The engines a selection (profiles, named services) touches: those its services are placed on. A named service the
+ * spec does not have is refused first (refuseUnknownNames), before any engine is connected.
+ */
 export function enginesForSelection(spec: BerthSpec, options: { profiles?: string[]; services?: string[]; env?: NodeJS.ProcessEnv } = {}): string[] {
+  refuseUnknownNames(spec, options);
   const selection = resolveProfiles(spec, options);
   const engines = [...placeServices(spec, selection.services).keys()];
   return engines.length ? engines : [DEFAULT_ENGINE];
+}
+
+/**
+ * A service named on the command line that the spec does not have: a usage error (exit 2) with a did-you-mean, said
+ * before any engine is asked, so a typo is not hidden behind an engine out of reach. A service is the spec's own key
+ * only (serviceNamed: `constructor` is none).
+ */
+export function refuseUnknownNames(spec: BerthSpec, named: { services?: string[] | undefined }): void {
+  const services = Object.keys(spec.services);
+  const unknown = (named.services ?? []).filter((s) => !serviceNamed(spec, s));
+  if (unknown.length) {
+    throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in the spec${didYouMean(unknown, services)}`, { hint: `services: ${services.join(', ') || '(none)'}` });
+  }
+}
+
+/** " (did you mean "web"?)" for the names one of `known` is close to (each named when there are several); else "". */
+function didYouMean(names: string[], known: string[]): string {
+  const guesses = names.flatMap((n) => {
+    const guess = closest(n, known);
+    return guess ? [names.length === 1 ? `"${guess}"` : `"${guess}" for "${n}"`] : [];
+  });
+  return guesses.length ? ` (did you mean ${guesses.join(', ')}?)` : '';
 }
 
 /** Every engine the spec places a service on: where down, status, logs and restart look. */
@@ -238,8 +264,7 @@ export async function statusAcrossEngines(
 /** The named services grouped by their engine; every engine of the set with nothing named when none is. */
 function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): { engine: SpecEngine; services?: string[] }[] {
   if (!services?.length) return set.engines.map((engine) => ({ engine }));
-  const unknown = services.filter((s) => !spec.services[s]);
-  if (unknown.length) throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in the spec`, { hint: `services: ${Object.keys(spec.services).join(', ')}` });
+  refuseUnknownNames(spec, { services });
   const out: { engine: SpecEngine; services?: string[] }[] = [];
   for (const [name, names] of placeServices(spec, services)) {
     const engine = set.get(name);
@@ -250,7 +275,7 @@ function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | 
 
 /** The errors of the engines the named services (every service, when none is named) are placed on that the set could not reach. */
 function lostFor(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): unknown[] {
-  return services?.length ? lostOf(set, placeServices(spec, services.filter((s) => spec.services[s])).keys()) : allLost(set);
+  return services?.length ? lostOf(set, placeServices(spec, services.filter((s) => serviceNamed(spec, s))).keys()) : allLost(set);
 }
 
 /**
@@ -321,7 +346,7 @@ export async function restartAcrossEngines(
  */
 export async function buildAcrossEngines(set: SpecEngines, spec: BerthSpec, options: BuildServicesOptions = {}): Promise<BuildServicesResult> {
   const env = options.env ?? process.env;
-  const named = options.services?.length ? options.services.filter((s) => spec.services[s]) : resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env }).services;
+  const named = options.services?.length ? options.services.filter((s) => serviceNamed(spec, s)) : resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env }).services;
   const placement = placeServices(spec, named);
   const engines = set.engines.filter((e) => placement.has(e.name));
   const lost = lostOf(set, placement.keys());
