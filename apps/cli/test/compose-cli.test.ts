@@ -97,6 +97,21 @@ describe('berth import compose', () => {
     expect(fromEnv.warnings.map((w: { message: string }) => w.message)).toContain('services.web.ports[0]: WEB_PORT gives host port 7777 here; the spec keeps the Compose default 8080 (berth validate reports the difference)');
   });
 
+  it('takes --dotenv as it takes --env-file (Node 20 takes --env-file for itself); a missing one is exit 2 with JSON', () => {
+    const envFile = join(tmp, 'dotenv-alt.env');
+    writeFileSync(envFile, 'NGINX_TAG=alt\nWEB_PORT=9999\n');
+    const r = berth(['import', 'compose', 'compose.yaml', '--dotenv', envFile, '--json'], app);
+    expect(r.code, r.stderr).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.warnings.map((w: { message: string }) => w.message)).toContain('services.web.ports[0]: WEB_PORT gives host port 9999 here; the spec keeps the Compose default 8080 (berth validate reports the difference)');
+    expect(data.envFile).toBe(envFile);
+    const missing = berth(['import', 'compose', 'compose.yaml', '--dotenv', 'missing.env', '--json'], app);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ code: 'compose-env-file', severity: 'error', message: 'env file missing.env not found' })]) });
+    const help = berth(['import', 'compose', '--help'], app).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('on Node 20 prefer --dotenv: Node reads --env-file itself and exits 9 when the file is missing --dotenv <file> the same as --env-file');
+  });
+
   it("refuses extends of a prototype's name and reports a list-form __proto__ entry, exit 2", () => {
     writeFileSync(join(tmp, 'compose-proto.yaml'), 'services:\n  web:\n    image: nginx\n    extends: {service: constructor}\n');
     const r = berth(['import', 'compose', 'compose-proto.yaml'], tmp);
