@@ -1,5 +1,5 @@
 /**
- * The engine commands (up, build, restart, logs) with a service the spec does not have: a usage error
+ * The engine commands (up, build, restart, logs) with a service or profile the spec does not have: a usage error
  * (exit 2, with a did-you-mean) said from the spec alone, before any engine is asked. Run with DOCKER_HOST at a
  * socket that does not exist: were the engine asked first, each would end with exit 3 instead.
  */
@@ -62,5 +62,22 @@ describe('engine commands: a name the spec lacks is exit 2 before the engine', (
     const json = berth(['up', 'web', 'wrker', '--json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_BERTH_UNKNOWN_SERVICE', message: 'no service "wrker" in the spec (did you mean "worker"?)' } });
+  });
+
+  it('refuses a --profile no service has (up, build), with a did-you-mean, before the engine', () => {
+    for (const command of ['up', 'build']) {
+      const r = berth([command, '--profile', 'extra']);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe('berth: --profile extra: profile "extra" enables no service (did you mean "extras"?)');
+      expect(r.stderr).toContain('hint: profiles: extras');
+    }
+    // comma-separated, as --profile takes them: the unknown one is named
+    expect(berth(['up', '--dry-run', '--profile', 'extras,nosuch']).stderr.split('\n')[0]).toBe('berth: --profile nosuch: profile "nosuch" enables no service');
+    // COMPOSE_PROFILES stays lenient, as in Compose: the engine is asked (exit 3 here)
+    const r = berth(['up'], { COMPOSE_PROFILES: 'nosuch' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('cannot reach a Docker engine');
+    // a known --profile goes on to the engine too
+    expect(berth(['build', '--profile', 'extras']).code).toBe(3);
   });
 });

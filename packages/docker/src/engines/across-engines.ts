@@ -15,8 +15,8 @@ import { engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js'
 import { downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
 
 /**
- * The engines a selection (profiles, named services) touches: those its services are placed on. A named service the
- * spec does not have is refused first (refuseUnknownNames), before any engine is connected.
+ * The engines a selection (profiles, named services) touches: those its services are placed on. A named service or a
+ * `--profile` the spec does not have is refused first (refuseUnknownNames), before any engine is connected.
  */
 export function enginesForSelection(spec: BerthSpec, options: { profiles?: string[]; services?: string[]; env?: NodeJS.ProcessEnv } = {}): string[] {
   refuseUnknownNames(spec, options);
@@ -26,15 +26,24 @@ export function enginesForSelection(spec: BerthSpec, options: { profiles?: strin
 }
 
 /**
- * A service named on the command line that the spec does not have: a usage error (exit 2) with a did-you-mean, said
- * before any engine is asked, so a typo is not hidden behind an engine out of reach. A service is the spec's own key
- * only (serviceNamed: `constructor` is none).
+ * A service or a `--profile` named on the command line that the spec does not have: a usage error (exit 2) with a
+ * did-you-mean, said before any engine is asked, so a typo is not hidden behind an engine out of reach. A service is
+ * the spec's own key only (serviceNamed: `constructor` is none); a profile is unknown as resolveProfiles finds it.
+ * Profiles from COMPOSE_PROFILES stay lenient, as in Compose (resolveProfiles warns of them).
  */
-export function refuseUnknownNames(spec: BerthSpec, named: { services?: string[] | undefined }): void {
+export function refuseUnknownNames(spec: BerthSpec, named: { services?: string[] | undefined; profiles?: string[] | undefined }): void {
   const services = Object.keys(spec.services);
   const unknown = (named.services ?? []).filter((s) => !serviceNamed(spec, s));
   if (unknown.length) {
     throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in the spec${didYouMean(unknown, services)}`, { hint: `services: ${services.join(', ') || '(none)'}` });
+  }
+  const flags = (named.profiles ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const idle = flags.filter((p) => resolveProfiles(spec, { profiles: [p] }).problems.some((x) => x.code === 'unknown-profile'));
+  if (idle.length) {
+    const known = [...new Set([...Object.keys(spec.profiles), ...Object.values(spec.services).flatMap((s) => s.profiles ?? [])])];
+    throw new BerthError('ERR_BERTH_USAGE', `--profile ${idle.join(', ')}: ${idle.map((p) => `profile "${p}"`).join(', ')} ${idle.length === 1 ? 'enables' : 'enable'} no service${didYouMean(idle, known)}`, {
+      hint: known.length ? `profiles: ${known.join(', ')}` : 'no service of the spec has a profile',
+    });
   }
 }
 
