@@ -290,7 +290,8 @@ function lostFor(spec: BerthSpec, set: SpecEngines, services: string[] | undefin
 /**
  * `berth logs` on every engine of the set at once, each line naming its engine (when there are several). An engine that
  * fails (one that goes away mid-follow) is handed to `onEngineFailed` at once, and the others' lines go on; once they end
- * (or are interrupted), it fails with that engine's error.
+ * (or are interrupted), it fails with that engine's error. Resolves with the number of containers read (undefined
+ * where a swarm engine was read).
  */
 export async function logsAcrossEngines(
   set: SpecEngines,
@@ -304,18 +305,21 @@ export async function logsAcrossEngines(
     onLine: (l: LogLine & { engine: string }) => void;
     onEngineFailed?: (err: unknown, engine: string) => void;
   },
-): Promise<void> {
+): Promise<{ containers: number | undefined }> {
   const targets = namedPerEngine(spec, set, options.services);
-  await onEveryEngine(
+  const results = await onEveryEngine(
     spec,
     targets.map((t) => t.engine),
     async (e) => {
       const names = targets.find((t) => t.engine === e)?.services;
-      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
+      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) }).then(() => undefined);
       return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
     },
     { signal: options.signal, lost: lostFor(spec, set, options.services), onFailed: options.onEngineFailed && ((err, e) => options.onEngineFailed!(err, e.name)) },
   );
+  // a swarm engine's count is not known (its tasks' logs come through the service): then neither is the total
+  const counts = results.map((r) => r.value);
+  return { containers: counts.some((n) => n === undefined) ? undefined : counts.reduce<number>((a, n) => a + n!, 0) };
 }
 
 export type RestartAcrossResult = RestartResult & { restarted: (RestartResult['restarted'][number] & { engine: string })[] };
