@@ -97,6 +97,31 @@ describe('berth import compose', () => {
     expect(fromEnv.warnings.map((w: { message: string }) => w.message)).toContain('services.web.ports[0]: WEB_PORT gives host port 7777 here; the spec keeps the Compose default 8080 (berth validate reports the difference)');
   });
 
+  it('takes --dotenv as it takes --env-file (Node 20 takes --env-file for itself); a missing one is exit 2 with JSON', () => {
+    const envFile = join(tmp, 'dotenv-alt.env');
+    writeFileSync(envFile, 'NGINX_TAG=alt\nWEB_PORT=9999\n');
+    const r = berth(['import', 'compose', 'compose.yaml', '--dotenv', envFile, '--json'], app);
+    expect(r.code, r.stderr).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.warnings.map((w: { message: string }) => w.message)).toContain('services.web.ports[0]: WEB_PORT gives host port 9999 here; the spec keeps the Compose default 8080 (berth validate reports the difference)');
+    expect(data.envFile).toBe(envFile);
+    const missing = berth(['import', 'compose', 'compose.yaml', '--dotenv', 'missing.env', '--json'], app);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ code: 'compose-env-file', severity: 'error', message: 'env file missing.env not found' })]) });
+    const help = berth(['import', 'compose', '--help'], app).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('on Node 20 prefer --dotenv: Node reads --env-file itself and exits 9 when the file is missing --dotenv <file> the same as --env-file');
+  });
+
+  it("refuses extends of a prototype's name and reports a list-form __proto__ entry, exit 2", () => {
+    writeFileSync(join(tmp, 'compose-proto.yaml'), 'services:\n  web:\n    image: nginx\n    extends: {service: constructor}\n');
+    const r = berth(['import', 'compose', 'compose-proto.yaml'], tmp);
+    expect([r.code, r.stderr]).toEqual([2, 'compose-proto.yaml:4:5: services.web.extends: service "constructor" not found\n']);
+    writeFileSync(join(tmp, 'compose-proto-env.yaml'), 'services:\n  web:\n    image: nginx\n    environment:\n      - __proto__=dropped\n      - KEPT=1\n');
+    const env = berth(['import', 'compose', 'compose-proto-env.yaml', '--json'], tmp);
+    expect(env.code).toBe(2);
+    expect(JSON.parse(env.stdout).problems).toEqual([expect.objectContaining({ code: 'proto-key', line: 5, col: 9, message: 'services.web.environment[0]: a key named "__proto__" cannot be kept (zod, and any JavaScript object, drop it); rename it' })]);
+  });
+
   it('exits 2 naming a missing env_file, a missing extends file and an unset ${VAR:?} the spec needs the value of', () => {
     const envFile = berth(['import', 'compose', 'missing-env-file.yaml'], broken);
     expect(envFile.code).toBe(2);

@@ -174,4 +174,17 @@ describe.skipIf(!!skip)(`berth serve${skip}`, () => {
     expect(port.status).toBe(2);
     expect(port.stderr).toMatch(/--port eighty is not a port/);
   });
+
+  it('refuses a mistyped store scheme (postgres:/db, bogus:xyz) with exit 2, and creates no file named after it', () => {
+    for (const store of ['postgres:/db', 'bogus:xyz']) {
+      const bad = spawnSync(process.execPath, [bin, 'serve', '--port', '0', '--no-engine', '--no-gpu', '--wait', '0', '--store', store, '--json'], { cwd: dir, env: env(), encoding: 'utf8', timeout: 30_000 });
+      expect(bad.status, bad.stderr).toBe(2);
+      const out = JSON.parse(bad.stdout) as { ok: boolean; error: { message: string; hint?: string } };
+      expect(out.ok).toBe(false);
+      expect(out.error.message).toBe(`--store ${store.split(':')[0]}: is not a store berth knows; use sqlite:PATH, a file path, or postgres://USER@HOST:PORT/DB`);
+      expect(out.error.hint).toBe(`for a file named ${store}, write ./${store}`);
+      expect(existsSync(join(dir, store))).toBe(false);
+      expect(existsSync(join(dir, store.split('/')[0]!))).toBe(false);
+    }
+  });
 });

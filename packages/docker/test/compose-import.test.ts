@@ -154,6 +154,38 @@ describe('importCompose errors', () => {
     expect(importCompose({ files: ['self.yaml'], cwd: tmp, env: {} }).problems.some((p) => /include cycle/.test(p.message))).toBe(true);
   });
 
+  it("takes no name of an object's prototype for the service extends names", () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      writeFileSync(join(tmp, 'extends-proto.yaml'), `services:\n  web:\n    image: nginx\n    extends: { service: ${name} }\n`);
+      const r = importCompose({ files: ['extends-proto.yaml'], cwd: tmp, env: {} });
+      expect(r.spec, name).toBeUndefined();
+      expect(r.problems.filter((p) => p.severity === 'error').map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([`4:5 services.web.extends: service "${name}" not found`]);
+    }
+    writeFileSync(join(tmp, 'extends-proto-file.yaml'), 'services:\n  web:\n    image: nginx\n    extends: { file: base.yaml, service: constructor }\n');
+    writeFileSync(join(tmp, 'base.yaml'), 'services:\n  a:\n    image: x\n');
+    expect(importCompose({ files: ['extends-proto-file.yaml'], cwd: tmp, env: {} }).problems.map((p) => p.message)).toEqual(['services.web.extends: service "constructor" not found in base.yaml']);
+  });
+
+  it('reports a list entry named __proto__ (environment, labels) as the map form is, never drops it silently', () => {
+    const PROTO = 'a key named "__proto__" cannot be kept (zod, and any JavaScript object, drop it); rename it';
+    writeFileSync(join(tmp, 'list-proto.yaml'), 'services:\n  web:\n    image: nginx\n    environment:\n      - __proto__=dropped\n      - KEPT=1\n    labels: ["__proto__", "x=1"]\n');
+    const r = importCompose({ files: ['list-proto.yaml'], cwd: tmp, env: {} });
+    expect(r.spec).toBeUndefined();
+    expect(r.problems.map((p) => [p.code, p.severity, `${p.line}:${p.col} ${p.message}`])).toEqual([
+      ['proto-key', 'error', `5:9 services.web.environment[0]: ${PROTO}`],
+      ['proto-key', 'error', `7:14 services.web.labels[0]: ${PROTO}`],
+    ]);
+    // the map form, for comparison: the YAML reader refuses the key
+    writeFileSync(join(tmp, 'map-proto.yaml'), 'services:\n  web:\n    image: nginx\n    environment:\n      __proto__: dropped\n');
+    expect(importCompose({ files: ['map-proto.yaml'], cwd: tmp, env: {} }).problems.map((p) => [p.code, p.message])).toEqual([['proto-key', PROTO]]);
+    // a list merged from an override (a map by then) still reports it
+    writeFileSync(join(tmp, 'list-proto-base.yaml'), 'services:\n  web:\n    image: nginx\n    environment: ["A=1"]\n');
+    writeFileSync(join(tmp, 'list-proto-over.yaml'), 'services:\n  web:\n    environment: ["__proto__=x"]\n');
+    const merged = importCompose({ files: ['list-proto-base.yaml', 'list-proto-over.yaml'], cwd: tmp, env: {} });
+    expect(merged.spec).toBeUndefined();
+    expect(merged.problems.map((p) => [p.code, p.message])).toEqual([['proto-key', `services.web.environment.__proto__: ${PROTO}`]]);
+  });
+
   it('understands !reset and !override in override files', () => {
     writeFileSync(join(tmp, 'base.yaml'), 'services:\n  a:\n    image: x\n    ports: ["80:80"]\n    environment: { A: "1", B: "2" }\n    labels: { keep: "yes" }\n');
     writeFileSync(join(tmp, 'over.yaml'), 'services:\n  a:\n    ports: !reset []\n    environment: !override\n      C: "3"\n    labels:\n      keep: !reset\n      new: "1"\n');

@@ -44,6 +44,9 @@ describe('toolAnswer', () => {
     expect([s.lines.length, s.truncated, s.omitted, s.lines[0]!.line]).toEqual([MAX_LOG_LINES, true, 5, 'line 5']);
     expect(r.content[0]).toEqual({ type: 'text', text: `${MAX_LOG_LINES} log lines (truncated)` });
     expect(toolAnswer(tool('logs'), { stdout: '', stderr: '', exitCode: 0 }).structuredContent).toEqual({ lines: [] });
+    // what berth logs --json prints when there is no line to show: no line
+    const none = toolAnswer(tool('logs'), { stdout: '{"ok":true,"project":"p","lines":0,"containers":0}\n', stderr: '', exitCode: 0 });
+    expect([none.isError ?? false, none.structuredContent]).toEqual([false, { lines: [] }]);
     const error = { ok: false, error: { code: 'ERR_BERTH_NOT_RUNNING', message: 'no container for service web in project p' }, problems: [] };
     const failed = toolAnswer(tool('logs'), { stdout: JSON.stringify(error, null, 2), stderr: '', exitCode: 1 });
     expect([failed.isError, text(failed), failed.structuredContent]).toEqual([true, 'berth: no container for service web in project p', error]);

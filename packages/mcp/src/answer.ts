@@ -38,6 +38,8 @@ function logLines(stdout: string): Json | undefined {
     if (!text.trim()) continue;
     const line = parseJson(text);
     if (!line) return undefined;
+    // with no line to show, berth logs --json prints {"ok":true,"lines":0,...}: no log line
+    if (line.ok === true && line.lines === 0) continue;
     lines.push(line);
   }
   const kept = lines.slice(-MAX_LOG_LINES);

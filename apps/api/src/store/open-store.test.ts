@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeStore, parseStoreOption } from './open-store.js';
+import { resolve } from 'node:path';
+import type { BerthError } from '@berth/spec';
 
 describe('parseStoreOption', () => {
   it('defaults to .berth/history.db beside the spec', () => {
@@ -13,6 +15,27 @@ describe('parseStoreOption', () => {
   it('refuses other schemes and an empty sqlite path', () => {
     expect(() => parseStoreOption('mysql://x', '/r/berth.yaml')).toThrow(/not a store berth knows/);
     expect(() => parseStoreOption('sqlite:', '/r/berth.yaml')).toThrow(/needs a file path/);
+  });
+  it('refuses any other scheme, with or without //, rather than create a file named after it', () => {
+    for (const value of ['postgres:/db', 'bogus:xyz', 'postgress://u:hunter22@h/db', 'sqlite3:x.db']) {
+      const err = (() => {
+        try {
+          parseStoreOption(value, '/r/berth.yaml', '/work');
+        } catch (e) {
+          return e as BerthError;
+        }
+        throw new Error(`${value} was accepted`);
+      })();
+      expect(err.code).toBe('ERR_BERTH_STORE');
+      expect(err.message).toMatch(/not a store berth knows; use sqlite:PATH, a file path, or postgres:\/\//);
+      expect(err.message).not.toContain('hunter22');
+      expect(err.hint).toMatch(/^for a file named .*, write \.\//);
+      expect(err.hint).not.toContain('hunter22');
+    }
+  });
+  it('keeps a Windows drive letter and a ./name with a colon as paths', () => {
+    expect(parseStoreOption('C:\\data\\h.db', '/r/berth.yaml', '/work')).toEqual({ kind: 'sqlite', path: resolve('/work', 'C:\\data\\h.db') });
+    expect(parseStoreOption('./bogus:xyz', '/r/berth.yaml', '/work')).toEqual({ kind: 'sqlite', path: '/work/bogus:xyz' });
   });
   it('masks a PostgreSQL password when shown', () => {
     expect(describeStore({ kind: 'postgres', url: 'postgres://u:hunter22@localhost:5434/db' })).not.toContain('hunter22');

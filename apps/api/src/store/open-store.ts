@@ -11,7 +11,10 @@ export function defaultStorePath(specPath: string): string {
   return join(dirname(specPath), '.berth', 'history.db');
 }
 
-/** Parses `--store`: `sqlite:PATH`, a bare path, or `postgres://...` / `postgresql://...`. */
+/**
+ * Parses `--store`: `sqlite:PATH`, a bare path, or `postgres://...` / `postgresql://...`. Any other `scheme:` prefix is
+ * refused (exit 2), so a mistyped URL never becomes an SQLite file named after it; `./name:with:colons` is a path.
+ */
 export function parseStoreOption(value: string | undefined, specPath: string, cwd = process.cwd()): StoreLocation {
   if (!value) return { kind: 'sqlite', path: defaultStorePath(specPath) };
   if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
@@ -20,8 +23,15 @@ export function parseStoreOption(value: string | undefined, specPath: string, cw
     if (!path) throw new BerthError('ERR_BERTH_STORE', '--store sqlite: needs a file path, such as sqlite:.berth/history.db');
     return { kind: 'sqlite', path: resolve(cwd, path) };
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new BerthError('ERR_BERTH_STORE', `--store ${value.split(':')[0]}: is not a store berth knows; use sqlite:PATH or postgres://USER@HOST:PORT/DB`);
+  // Anything that looks like a scheme (`postgres:/db`, `bogus:xyz`, `mysql://x`) is a mistyped store, not a file to
+  // create under that name; one letter and a colon is a Windows drive (`C:\\data\\h.db`), a path.
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(value);
+  if (scheme) {
+    // a mistyped URL may carry a password: it is not shown
+    const shown = value.replace(/(\/\/[^/:@]*:)[^@/]*@/, '$1***@');
+    throw new BerthError('ERR_BERTH_STORE', `--store ${scheme[1]}: is not a store berth knows; use sqlite:PATH, a file path, or postgres://USER@HOST:PORT/DB`, {
+      hint: `for a file named ${shown}, write ./${shown}`,
+    });
   }
   return { kind: 'sqlite', path: resolve(cwd, value) };
 }

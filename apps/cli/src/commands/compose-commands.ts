@@ -27,6 +27,7 @@ interface ImportOptions {
   file: string[];
   output?: string;
   envFile?: string;
+  dotenv?: string;
   projectDirectory?: string;
   force?: boolean;
 }
@@ -40,18 +41,21 @@ export function registerComposeCommands(program: Command, action: ActionFactory)
     .argument('[file...]', 'Compose files, merged in order (default: compose.yaml or docker-compose.yml here, with its override file)')
     .option('-f, --file <file>', 'a Compose file (repeatable; later files override earlier ones)', collect, [])
     .option('-o, --output <file>', 'write the spec here (default: print it)')
-    .option('--env-file <file>', 'variables for interpolation (default: .env in the project directory)')
+    .option('--env-file <file>', 'variables for interpolation (default: .env in the project directory); on Node 20 prefer --dotenv: Node reads --env-file itself and exits 9 when the file is missing')
+    .option('--dotenv <file>', 'the same as --env-file, for Node versions that take --env-file for themselves (wins over --env-file)')
     .option('--project-directory <dir>', 'the project directory (default: the first file\'s directory)')
     .option('--force', 'overwrite the output file when it exists')
     .action(
       action(async (ctx, positional: string[], opts: ImportOptions) => {
         const { importCompose, writeFileAtomic } = await import('@berth/docker');
         const files = [...positional, ...opts.file];
+        // --dotenv is --env-file under a name Node leaves alone (nodejs/node#54232)
+        const envFile = opts.dotenv ?? opts.envFile;
         const result = importCompose({
           files: files.length ? files : defaultComposeFiles(ctx.cwd),
           cwd: ctx.cwd,
           env: ctx.env,
-          ...(opts.envFile ? { envFile: opts.envFile } : {}),
+          ...(envFile ? { envFile } : {}),
           ...(opts.projectDirectory ? { projectDirectory: opts.projectDirectory } : {}),
           ...(opts.output ? { output: opts.output } : {}),
         });

@@ -219,8 +219,12 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const p = ctx.out.paint;
         const many = manyEngines(ws.spec);
         const redact = ctx.run.redaction?.redact ?? ((text: string) => text);
-        await withEngines(ctx, undefined, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
-          docker.logsAcrossEngines(engines, ws.spec, {
+        // shown while the engine is asked (as status shows it), gone at the first line
+        const progress = ctx.progress('reading logs');
+        let lines = 0;
+        const { docker, read } = await withEngines(ctx, progress, ws.spec, (docker) => (docker.refuseUnknownNames(ws.spec, { services }), docker.enginesOfSpec(ws.spec)), async (docker, engines) => ({
+          docker,
+          read: await docker.logsAcrossEngines(engines, ws.spec, {
             services,
             follow: !!opts.follow,
             ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
@@ -231,11 +235,19 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             // Line by line through the run's redactor, as everything berth prints: a service that logs its
             // environment at start (many do) would otherwise print the secrets berth knows of.
             onLine: (l) => {
+              if (!lines++) progress.stop();
               if (ctx.json) ctx.run.stdout.write(`${redact(JSON.stringify(many ? l : { service: l.service, stream: l.stream, line: l.line }))}\n`);
               else ctx.run.stdout.write(`${p.cyan(label(l.service).padEnd(width))} ${l.stream === 'stderr' ? p.yellow('|') : '|'} ${redact(l.line)}\n`);
             },
           }),
-        );
+        })).finally(() => progress.stop());
+        if (lines) return ExitCode.Ok;
+        // nothing to show is said, not left as silence; with --json, one JSON object on one line, as each log line is
+        // (so the output is a JSON document, and still one object a line for those who read it line by line)
+        const project = docker.projectName(ws.spec, ctx.env);
+        if (ctx.json) ctx.run.stdout.write(`${JSON.stringify({ ok: true, project, lines: 0, ...(read.containers !== undefined ? { containers: read.containers } : {}) })}\n`);
+        else if (read.containers === 0) ctx.out.note(`berth: no containers of project ${project} (berth up starts them)`);
+        else ctx.out.note(`berth: no log lines from the containers of project ${project}`);
         return ExitCode.Ok;
       }),
     );
@@ -253,7 +265,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         };
         // an engine out of reach: what the others restarted is said (with --json, given beside the error) before the failure (exit 3)
         const result = await showingReached(ctx, progress, print, (onReached: (done: RestartAcrossResult) => void) =>
-          withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), (docker, engines) =>
+          withEngines(ctx, progress, ws.spec, (docker) => (docker.refuseUnknownNames(ws.spec, { services }), docker.enginesOfSpec(ws.spec)), (docker, engines) =>
             docker.restartAcrossEngines(engines, ws.spec, { services, env: ctx.env, signal: ctx.signal, onLockWait: (h) => progress.log(waitingFor(h)), onReached }),
           ),
         );

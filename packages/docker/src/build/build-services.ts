@@ -1,4 +1,4 @@
-import { BerthError, hasErrors, resolveProfiles, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
+import { BerthError, hasErrors, resolveProfiles, serviceNamed, type BerthSpec, type DotEnvEntry, type Problem } from '@berth/spec';
 import { resolveServiceText } from '../compose/resolve-service.js';
 import { commandScope, type CommandScope } from '../engine/command-scope.js';
 import type { Engine } from '../engine/connect.js';
@@ -80,7 +80,7 @@ async function buildWithin(engine: Engine, spec: BerthSpec, options: BuildServic
   let names: string[];
   if (options.services?.length) {
     names = options.services;
-    for (const name of names) if (!spec.services[name]) problems.push({ code: 'unknown-service', severity: 'error', message: `no service "${name}" in the spec`, hint: `services: ${Object.keys(spec.services).join(', ')}` });
+    for (const name of names) if (!serviceNamed(spec, name)) problems.push({ code: 'unknown-service', severity: 'error', message: `no service "${name}" in the spec`, hint: `services: ${Object.keys(spec.services).join(', ')}` });
   } else {
     const selection = resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env });
     problems.push(...selection.problems);

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { isMap, scalarText, type ComposeMap, type ProblemSink } from './model.js';
-import { mergeService } from './merge.js';
+import { bareMap, mergeService } from './merge.js';
 import { rebaseService, unmovedMessage, type RebaseNotes } from './paths.js';
 
 /** What `extends` needs from the loader: another file's services, read and interpolated (cached). */
@@ -24,7 +24,7 @@ interface FileScope {
  * services or files are errors naming them.
  */
 export function resolveExtends(services: ComposeMap, scope: { file: string; dir: string }, ctx: ExtendsContext): ComposeMap {
-  const out: ComposeMap = {};
+  const out = bareMap();
   const root: FileScope = { ...scope, services };
   for (const name of Object.keys(services)) out[name] = resolveOne(root, name, ctx, []);
   return out;
@@ -53,7 +53,8 @@ function resolveOne(scope: FileScope, name: string, ctx: ExtendsContext, chain: 
     if (!loaded) return withoutExtends(svc);
     baseScope = { file: loaded.file, dir: dirname(path), services: loaded.services };
   }
-  if (!(baseName in baseScope.services)) {
+  // the file's own services only: `constructor` or `__proto__` is no service (an object's own names are not)
+  if (!Object.hasOwn(baseScope.services, baseName)) {
     ctx.sink.error(at.path, `service "${baseName}" not found${fileRef ? ` in ${fileRef}` : ''}`, 'compose-extends', scope.file);
     return withoutExtends(svc);
   }

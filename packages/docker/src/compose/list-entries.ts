@@ -1,5 +1,5 @@
 import { scalarText, type ComposeMap, type DocPath, type ProblemSink } from './model.js';
-import { asMap, splitEntry } from './merge.js';
+import { asMap, bareMap, splitEntry } from './merge.js';
 import { hasReference } from './references.js';
 
 /**
@@ -10,16 +10,30 @@ import { hasReference } from './references.js';
  * warning, where its variable is unset.
  */
 export function entriesAsMap(written: unknown, resolved: unknown, key: string, at: DocPath, sink: ProblemSink): ComposeMap {
-  if (!Array.isArray(written)) return asMap(written, key);
-  const out: ComposeMap = {};
+  if (!Array.isArray(written)) {
+    // a list merged from several files (an override, extends) is a map by now: its `__proto__=` entry is still there to report
+    const map = asMap(written, key);
+    if (!Object.hasOwn(map, '__proto__')) return map;
+    sink.error([...at, '__proto__'], PROTO_KEY, 'proto-key');
+    const out = bareMap(map);
+    delete out['__proto__'];
+    return out;
+  }
+  const out = bareMap();
   written.forEach((entry, i) => {
     const text = scalarText(entry);
     if (text === undefined) return;
-    const [name, value] = splitEntry(text, key);
-    out[hasReference(name) ? resolvedName(name, Array.isArray(resolved) ? resolved[i] : undefined, key, [...at, i], sink) : name] = value;
+    const [raw, value] = splitEntry(text, key);
+    const name = hasReference(raw) ? resolvedName(raw, Array.isArray(resolved) ? resolved[i] : undefined, key, [...at, i], sink) : raw;
+    // as the map form is (the YAML reader refuses that key): the spec's map could not keep it
+    if (name === '__proto__') sink.error([...at, i], PROTO_KEY, 'proto-key');
+    else out[name] = value;
   });
   return out;
 }
+
+/** What the YAML reader says of a map key named `__proto__`, said the same of a list entry with that name. */
+const PROTO_KEY = 'a key named "__proto__" cannot be kept (zod, and any JavaScript object, drop it); rename it';
 
 /**
  * The name of a list entry written with a reference: as Compose reads it (from RESOLVEDENTRY, the entry

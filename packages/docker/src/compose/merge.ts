@@ -14,14 +14,14 @@ const TO_MAP = new Set(['environment', 'labels', 'extra_hosts', 'depends_on', 'n
  */
 export function mergeCompose(base: unknown, over: unknown, resolved: Resolve = (v) => v): unknown {
   if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
-  const out: ComposeMap = { ...base };
+  const out = bareMap(base);
   for (const [key, value] of Object.entries(over)) {
     if (isReset(value)) delete out[key];
     else if (key === 'services' && isMap(value) && isMap(base.services)) {
-      const services: ComposeMap = { ...base.services };
+      const services = bareMap(base.services);
       for (const [name, svc] of Object.entries(value)) {
         if (isReset(svc)) delete services[name];
-        else services[name] = name in services ? mergeService(services[name], svc, resolved) : svc;
+        else services[name] = Object.hasOwn(services, name) ? mergeService(services[name], svc, resolved) : svc;
       }
       out.services = services;
     } else out[key] = mergeGeneric(base[key], value, resolved);
@@ -35,9 +35,9 @@ export type Resolve = (v: unknown) => unknown;
 /** Merges one service definition onto another (also used by `extends`). */
 export function mergeService(base: unknown, over: unknown, resolved: Resolve = (v) => v): unknown {
   if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
-  const out: ComposeMap = { ...base };
+  const out = bareMap(base);
   for (const [key, value] of Object.entries(over)) {
-    const prev = base[key];
+    const prev = Object.hasOwn(base, key) ? base[key] : undefined;
     const forced = overridden(value);
     if (isReset(value)) delete out[key];
     else if (forced) out[key] = forced.value;
@@ -58,10 +58,10 @@ function mergeGeneric(base: unknown, over: unknown, resolved: Resolve): unknown 
   const forced = overridden(over);
   if (forced) return forced.value;
   if (isMap(base) && isMap(over)) {
-    const out: ComposeMap = { ...base };
+    const out = bareMap(base);
     for (const [k, v] of Object.entries(over)) {
       if (isReset(v)) delete out[k];
-      else out[k] = mergeGeneric(base[k], v, resolved);
+      else out[k] = mergeGeneric(Object.hasOwn(base, k) ? base[k] : undefined, v, resolved);
     }
     return out;
   }
@@ -69,11 +69,19 @@ function mergeGeneric(base: unknown, over: unknown, resolved: Resolve): unknown 
   return over;
 }
 
-/** `KEY=VALUE` lists (environment, labels, extra_hosts) and name lists (depends_on, networks) as maps. */
+/**
+ * A map of keys a file chose, with no prototype: `__proto__` or `constructor` is a key like any other there (kept, to
+ * be reported), never the object's prototype or a name found on it. Copies FROM's own entries.
+ */
+export function bareMap(from?: ComposeMap): ComposeMap {
+  return Object.assign(Object.create(null) as ComposeMap, from);
+}
+
+/** `KEY=VALUE` lists (environment, labels, extra_hosts) and name lists (depends_on, networks) as maps, with no prototype. */
 export function asMap(value: unknown, key: string): ComposeMap {
   if (isMap(value)) return value;
-  if (!Array.isArray(value)) return {};
-  const out: ComposeMap = {};
+  if (!Array.isArray(value)) return bareMap();
+  const out = bareMap();
   for (const item of value) {
     const text = scalarText(item);
     if (text === undefined) continue;

@@ -1,4 +1,4 @@
-import { BerthError, DEFAULT_ENGINE, enginesInUse, hasErrors, placeServices, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, closest, DEFAULT_ENGINE, enginesInUse, hasErrors, placeServices, serviceNamed, type BerthSpec, type Problem } from '@berth/spec';
 import { buildServices, type BuildServicesOptions, type BuildServicesResult } from '../build/build-services.js';
 import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
 import { down, type DownOptions, type DownResult } from '../ops/down.js';
@@ -14,11 +14,46 @@ import { CrossEngineWaits } from './cross-engine-waits.js';
 import { engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js';
 import { downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
 
-/** The engines a selection (profiles, named services) touches: those its services are placed on. */
+/**
+ * The engines a selection (profiles, named services) touches: those its services are placed on. A named service or a
+ * `--profile` the spec does not have is refused first (refuseUnknownNames), before any engine is connected.
+ */
 export function enginesForSelection(spec: BerthSpec, options: { profiles?: string[]; services?: string[]; env?: NodeJS.ProcessEnv } = {}): string[] {
+  refuseUnknownNames(spec, options);
   const selection = resolveProfiles(spec, options);
   const engines = [...placeServices(spec, selection.services).keys()];
   return engines.length ? engines : [DEFAULT_ENGINE];
+}
+
+/**
+ * A service or a `--profile` named on the command line that the spec does not have: a usage error (exit 2) with a
+ * did-you-mean, said before any engine is asked, so a typo is not hidden behind an engine out of reach. A service is
+ * the spec's own key only (serviceNamed: `constructor` is none); a profile is unknown as resolveProfiles finds it.
+ * Profiles from COMPOSE_PROFILES stay lenient, as in Compose (resolveProfiles warns of them).
+ */
+export function refuseUnknownNames(spec: BerthSpec, named: { services?: string[] | undefined; profiles?: string[] | undefined }): void {
+  const services = Object.keys(spec.services);
+  const unknown = (named.services ?? []).filter((s) => !serviceNamed(spec, s));
+  if (unknown.length) {
+    throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in the spec${didYouMean(unknown, services)}`, { hint: `services: ${services.join(', ') || '(none)'}` });
+  }
+  const flags = (named.profiles ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const idle = flags.filter((p) => resolveProfiles(spec, { profiles: [p] }).problems.some((x) => x.code === 'unknown-profile'));
+  if (idle.length) {
+    const known = [...new Set([...Object.keys(spec.profiles), ...Object.values(spec.services).flatMap((s) => s.profiles ?? [])])];
+    throw new BerthError('ERR_BERTH_USAGE', `--profile ${idle.join(', ')}: ${idle.map((p) => `profile "${p}"`).join(', ')} ${idle.length === 1 ? 'enables' : 'enable'} no service${didYouMean(idle, known)}`, {
+      hint: known.length ? `profiles: ${known.join(', ')}` : 'no service of the spec has a profile',
+    });
+  }
+}
+
+/** " (did you mean "web"?)" for the names one of `known` is close to (each named when there are several); else "". */
+function didYouMean(names: string[], known: string[]): string {
+  const guesses = names.flatMap((n) => {
+    const guess = closest(n, known);
+    return guess ? [names.length === 1 ? `"${guess}"` : `"${guess}" for "${n}"`] : [];
+  });
+  return guesses.length ? ` (did you mean ${guesses.join(', ')}?)` : '';
 }
 
 /** Every engine the spec places a service on: where down, status, logs and restart look. */
@@ -238,8 +273,7 @@ export async function statusAcrossEngines(
 /** The named services grouped by their engine; every engine of the set with nothing named when none is. */
 function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): { engine: SpecEngine; services?: string[] }[] {
   if (!services?.length) return set.engines.map((engine) => ({ engine }));
-  const unknown = services.filter((s) => !spec.services[s]);
-  if (unknown.length) throw new BerthError('ERR_BERTH_UNKNOWN_SERVICE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in the spec`, { hint: `services: ${Object.keys(spec.services).join(', ')}` });
+  refuseUnknownNames(spec, { services });
   const out: { engine: SpecEngine; services?: string[] }[] = [];
   for (const [name, names] of placeServices(spec, services)) {
     const engine = set.get(name);
@@ -250,13 +284,14 @@ function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | 
 
 /** The errors of the engines the named services (every service, when none is named) are placed on that the set could not reach. */
 function lostFor(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): unknown[] {
-  return services?.length ? lostOf(set, placeServices(spec, services.filter((s) => spec.services[s])).keys()) : allLost(set);
+  return services?.length ? lostOf(set, placeServices(spec, services.filter((s) => serviceNamed(spec, s))).keys()) : allLost(set);
 }
 
 /**
  * `berth logs` on every engine of the set at once, each line naming its engine (when there are several). An engine that
  * fails (one that goes away mid-follow) is handed to `onEngineFailed` at once, and the others' lines go on; once they end
- * (or are interrupted), it fails with that engine's error.
+ * (or are interrupted), it fails with that engine's error. Resolves with the number of containers read (undefined
+ * where a swarm engine was read).
  */
 export async function logsAcrossEngines(
   set: SpecEngines,
@@ -270,18 +305,21 @@ export async function logsAcrossEngines(
     onLine: (l: LogLine & { engine: string }) => void;
     onEngineFailed?: (err: unknown, engine: string) => void;
   },
-): Promise<void> {
+): Promise<{ containers: number | undefined }> {
   const targets = namedPerEngine(spec, set, options.services);
-  await onEveryEngine(
+  const results = await onEveryEngine(
     spec,
     targets.map((t) => t.engine),
     async (e) => {
       const names = targets.find((t) => t.engine === e)?.services;
-      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
+      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) }).then(() => undefined);
       return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
     },
     { signal: options.signal, lost: lostFor(spec, set, options.services), onFailed: options.onEngineFailed && ((err, e) => options.onEngineFailed!(err, e.name)) },
   );
+  // a swarm engine's count is not known (its tasks' logs come through the service): then neither is the total
+  const counts = results.map((r) => r.value);
+  return { containers: counts.some((n) => n === undefined) ? undefined : counts.reduce<number>((a, n) => a + n!, 0) };
 }
 
 export type RestartAcrossResult = RestartResult & { restarted: (RestartResult['restarted'][number] & { engine: string })[] };
@@ -321,7 +359,7 @@ export async function restartAcrossEngines(
  */
 export async function buildAcrossEngines(set: SpecEngines, spec: BerthSpec, options: BuildServicesOptions = {}): Promise<BuildServicesResult> {
   const env = options.env ?? process.env;
-  const named = options.services?.length ? options.services.filter((s) => spec.services[s]) : resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env }).services;
+  const named = options.services?.length ? options.services.filter((s) => serviceNamed(spec, s)) : resolveProfiles(spec, { ...(options.profiles ? { profiles: options.profiles } : {}), env }).services;
   const placement = placeServices(spec, named);
   const engines = set.engines.filter((e) => placement.has(e.name));
   const lost = lostOf(set, placement.keys());

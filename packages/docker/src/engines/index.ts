@@ -5,6 +5,7 @@ export {
   enginesForSelection,
   enginesOfSpec,
   logsAcrossEngines,
+  refuseUnknownNames,
   restartAcrossEngines,
   statusAcrossEngines,
   upAcrossEngines,

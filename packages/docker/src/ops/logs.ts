@@ -15,13 +15,14 @@ export interface LogLine {
 /**
  * The logs of the project's containers (all, or the named services), demultiplexed into stdout and
  * stderr lines tagged with their service. With `follow`, streams until every container's stream ends (see
- * followLog: an engine lost mid-follow fails with "went away", an abort with an AbortError).
+ * followLog: an engine lost mid-follow fails with "went away", an abort with an AbortError). Resolves with the number of
+ * containers read (none: the project has none on this engine).
  */
 export async function logs(
   engine: Engine,
   spec: BerthSpec,
   options: { services?: string[]; follow?: boolean; tail?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; onLine: (l: LogLine) => void },
-): Promise<void> {
+): Promise<number> {
   const project = projectName(spec, options.env ?? process.env);
   // Bound to the signal until the streams are open; followLog then ends each followed stream on abort.
   const docker = engine.api.withSignal(options.signal);
@@ -50,4 +51,5 @@ export async function logs(
     for (const s of streams) s.destroy();
     throw err;
   });
+  return chosen.length;
 }
