@@ -6,6 +6,7 @@ import { composeServiceImage, composeServiceNames } from './compose-service.js';
 import { importDevcontainer, type DevcontainerImport } from './import-config.js';
 import { findDevcontainerConfigs, readDevcontainerJson } from './read-config.js';
 import { mergeIntoSpecYaml, newSpecText } from './spec-yaml.js';
+import { SpliceRefused } from './yaml-splice.js';
 
 const posix = (p: string) => p.split(sep).join('/');
 
@@ -66,7 +67,15 @@ export function importDevcontainerFile(input: { configPath: string; specPath: st
   const configRel = posix(relative(dirname(input.specPath), input.configPath));
   const imported = importDevcontainer(read.config, read.doc, { configRel, ...(spec ? { spec } : {}), readBeside, composeServiceImage, composeServiceNames });
   const text = before ?? newSpecText(repoIdentifier(basename(dirname(input.specPath))));
-  const merged = mergeIntoSpecYaml(text, imported, spec);
+  let merged: ReturnType<typeof mergeIntoSpecYaml>;
+  try {
+    merged = mergeIntoSpecYaml(text, imported, spec);
+  } catch (err) {
+    if (!(err instanceof SpliceRefused)) throw err;
+    // berth's own edit of the text went wrong: nothing is written rather than a spec changed where nobody asked
+    const refused: Problem = { code: 'spec-splice', severity: 'error', file: specFile, message: `berth cannot merge the import into it without disturbing it: ${err.message}; nothing written (make the change by hand, and please report it)` };
+    return { ...(before !== undefined ? { before } : {}), changes: [], problems: [...imported.problems, refused], imported };
+  }
   const check = parseSpec(merged.text, specFile);
   if (!check.value || hasErrors(check.problems)) {
     // Positions would point into text that was never written: say the path instead.
