@@ -109,6 +109,13 @@ describe('spliceYaml keeps every comment once, where it was', () => {
     expect(out).toBe('a: 1\r\nservices:\r\n  app:\r\n    name: App   # here\r\n  web:\r\n    name: TensorBoard\r\n    runtime: devcontainer\r\n    ports:\r\n      - 6006\r\n\r\ndevcontainer:\r\n  image: python:3.12\r\n# trailing\r\n');
   });
 
+  it('reads past a byte-order mark and gives it back', () => {
+    const original = '\uFEFFa: 1   # café\nservices:\n  app: {}\n';
+    expect(spliceYaml(original, importLike(original, { service: 'web', section: 'devcontainer' }))).toBe(
+      '\uFEFFa: 1   # café\nservices:\n  app: {}\n  web:\n    name: TensorBoard\n    runtime: devcontainer\n    ports:\n      - 6006\n\ndevcontainer:\n  image: python:3.12\n',
+    );
+  });
+
   it('keeps a spec without a trailing newline without one', () => {
     const original = 'a: 1   # one\nservices:\n  app:\n    name: App';
     const out = spliceYaml(original, importLike(original, { service: 'web', section: 'devcontainer' }));

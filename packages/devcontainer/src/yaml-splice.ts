@@ -127,12 +127,16 @@ function pieces(text: string, block: Block, from: number, end: number): Piece[] 
  */
 export function spliceYaml(original: string, edited: string): string {
   if (original === edited) return original;
-  const eol = original.slice(0, lineEnd(original, 0)).endsWith('\r\n') ? '\r\n' : '\n';
-  const printed = eol === '\r\n' ? edited.replace(/\r?\n/g, '\r\n') : edited;
-  const out = splicedText(original, printed, eol);
-  const refused = spliceFault(original, printed, out);
+  // a byte-order mark is no column of the first line: spliced past, and given back
+  const bom = original.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const text = original.slice(bom.length);
+  const eol = text.slice(0, lineEnd(text, 0)).endsWith('\r\n') ? '\r\n' : '\n';
+  const unmarked = edited.replace(/^\uFEFF/, '');
+  const printed = eol === '\r\n' ? unmarked.replace(/\r?\n/g, '\r\n') : unmarked;
+  const out = splicedText(text, printed, eol);
+  const refused = spliceFault(text, printed, out);
   if (refused) throw new SpliceRefused(refused);
-  return out;
+  return bom + out;
 }
 
 function splicedText(original: string, edited: string, eol: string): string {
