@@ -94,6 +94,31 @@ describe('berth import devcontainer', () => {
     );
   });
 
+  it('refuses a berth.yaml or devcontainer.json that is not UTF-8, and a --spec that is a directory: exit 2, nothing written', () => {
+    const dir = join(tmp, `latin1-${++n}`);
+    mkdirSync(join(dir, '.devcontainer'), { recursive: true });
+    const spec = Buffer.concat([Buffer.from('berth: 1\nrepo:\n  name: h\nservices:\n  app:\n    runtime: compose\n    image: nginx\n# caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    writeFileSync(join(dir, 'berth.yaml'), spec);
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), '{ "image": "python:3.12", "forwardPorts": [6006] }\n');
+    const r = berth(['import', 'devcontainer'], dir);
+    expect([r.code, r.stderr]).toEqual([2, 'berth.yaml:8:6: is not UTF-8 text from here on (save it as UTF-8)\n']);
+    expect(readFileSync(join(dir, 'berth.yaml')).equals(spec)).toBe(true);
+
+    const asDir = berth(['import', 'devcontainer', '--dry-run', '--spec', dir], dir);
+    expect([asDir.code, asDir.stderr]).toEqual([2, `${dir}: is a directory, not a file\n`]);
+    const json = JSON.parse(berth(['import', 'devcontainer', '--spec', '.', '--json'], dir).stdout);
+    expect(json).toMatchObject({ ok: false, error: { code: 'ERR_BERTH_DEVCONTAINER' }, problems: [{ file: dir, message: 'is a directory, not a file' }] });
+
+    writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo:\n  name: h\nservices:\n  app:\n    runtime: devcontainer\n    ports: [6006]\ndevcontainer:\n  image: python:3.12\n');
+    const config = Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n{ "image": "python:3.12", "forwardPorts": [] }\n')]);
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), config);
+    const write = berth(['devcontainer', '--write'], dir);
+    expect([write.code, write.stderr]).toEqual([2, '.devcontainer/devcontainer.json:1:7: is not UTF-8 text from here on (save it as UTF-8)\n']);
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json')).equals(config)).toBe(true);
+    const imported = berth(['import', 'devcontainer'], dir);
+    expect([imported.code, imported.stderr]).toEqual([2, '.devcontainer/devcontainer.json:1:7: is not UTF-8 text from here on (save it as UTF-8)\n']);
+  });
+
   it('bad input: one line per problem with file:line:col, exit 2, nothing written', () => {
     const syntax = repo('bad-syntax');
     const r = berth(['import', 'devcontainer'], syntax);

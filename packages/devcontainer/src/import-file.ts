@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { displayPath, hasErrors, parseSpec, type BerthSpec, type Problem } from '@berth/spec';
+import { displayPath, hasErrors, parseSpec, readTextFile, type BerthSpec, type Problem } from '@berth/spec';
 import { repoIdentifier } from '@berth/spec/render';
 import { composeServiceImage, composeServiceNames } from './compose-service.js';
 import { importDevcontainer, type DevcontainerImport } from './import-config.js';
@@ -49,7 +49,13 @@ export function importDevcontainerFile(input: { configPath: string; specPath: st
   const read = readDevcontainerJson(input.configPath, configFile);
   if (!read.config) return { changes: [], problems: read.problems };
   const specFile = displayPath(input.specPath, input.cwd);
-  const before = existsSync(input.specPath) ? readFileSync(input.specPath, 'utf8') : undefined;
+  // read as every spec is (readTextFile): a directory, or bytes that are not UTF-8, are refused rather than written back changed
+  let before: string | undefined;
+  if (existsSync(input.specPath)) {
+    const read = readTextFile(input.specPath, specFile);
+    if (read.text === undefined) return { changes: [], problems: read.problems };
+    before = read.text;
+  }
   let spec: BerthSpec | undefined;
   if (before !== undefined) {
     const loaded = parseSpec(before, specFile);
