@@ -133,19 +133,32 @@ export function spliceYaml(original: string, edited: string): string {
   const eol = text.slice(0, lineEnd(text, 0)).endsWith('\r\n') ? '\r\n' : '\n';
   const unmarked = edited.replace(/^\uFEFF/, '');
   const printed = eol === '\r\n' ? unmarked.replace(/\r?\n/g, '\r\n') : unmarked;
-  const out = splicedText(text, printed, eol);
+  const out = splicedText(text, printed, { eol, keeps: keptByEdit(text, printed) });
   const refused = spliceFault(text, printed, out);
   if (refused) throw new SpliceRefused(refused);
   return bom + out;
 }
 
-function splicedText(original: string, edited: string, eol: string): string {
+/** How a splice writes: the file's line break, and whether the edit kept a comment line (the library keeps the one above a removed first pair, on its map). */
+interface Style {
+  eol: string;
+  keeps: (line: string) => boolean;
+}
+
+function keptByEdit(original: string, edited: string): (line: string) => boolean {
+  const o = counts(commentLines(original));
+  const e = counts(commentLines(edited));
+  return (line) => (e.get(line.trim()) ?? 0) >= (o.get(line.trim()) ?? 0) && o.has(line.trim());
+}
+
+function splicedText(original: string, edited: string, style: Style): string {
+  const { eol } = style;
   const a = parseYamlDocument(original);
   const b = parseYamlDocument(edited);
   if (!isBlock(a.contents) || !isBlock(b.contents) || isMap(a.contents) !== isMap(b.contents)) return edited;
   const first = pieces(original, a.contents, 0, original.length)?.[0];
   if (!first) return edited;
-  const body = splice(original, a.contents, first.start, original.length, edited, b.contents, 0, edited.length, eol);
+  const body = splice(original, a.contents, first.start, original.length, edited, b.contents, 0, edited.length, style);
   if (body === undefined) return edited;
   const out = original.slice(0, first.start) + body;
   return original.endsWith('\n') || !out.endsWith(eol) ? out : out.slice(0, -eol.length);
@@ -158,12 +171,21 @@ function joinGaps(gaps: string[], atEnd: boolean): string {
   return (atEnd ? gaps.at(-1) : gaps[0]) ?? '';
 }
 
-function splice(oText: string, orig: Block, oFrom: number, oEnd: number, nText: string, next: Block, nFrom: number, nEnd: number, eol: string): string | undefined {
+function splice(oText: string, orig: Block, oFrom: number, oEnd: number, nText: string, next: Block, nFrom: number, nEnd: number, style: Style): string | undefined {
+  const { eol } = style;
   const before = pieces(oText, orig, oFrom, oEnd);
   const after = pieces(nText, next, nFrom, nEnd);
   if (!before || !after) return undefined;
   const byKey = new Map(before.map((p, i) => [p.key, i]));
   const gapOf = (i: number) => oText.slice(before[i]!.bodyEnd, before[i]!.gapEnd);
+  // a piece the edit removed leaves its gap, and the comment lines above it that the edit kept
+  const lostGap = (i: number) =>
+    oText
+      .slice(before[i]!.start, before[i]!.keyLine)
+      .split(/(?<=\n)/)
+      .filter((l) => l && style.keeps(l))
+      .join('') + gapOf(i);
+  const since = (last: number, upTo: number) => (last === -1 ? [] : [gapOf(last)]).concat([...Array(Math.max(0, upTo - last - 1)).keys()].map((d) => lostGap(last + 1 + d)));
   // what the library prints anew goes at the original's depth (it indents by two; a spec may indent otherwise)
   const shift = before[0]!.indent - after[0]!.indent;
   const fresh = (p: Piece) => reindent(nText.slice(p.keyLine, p.contentEnd), shift);
@@ -183,17 +205,17 @@ function splice(oText: string, orig: Block, oFrom: number, oEnd: number, nText: 
     }
     const o = before[i]!;
     // the gaps of the original pieces since the last one kept (those of pieces the edit removed included)
-    const gaps = lastMatched === -1 ? [] : [...Array(i - lastMatched).keys()].map((d) => gapOf(lastMatched + d));
-    put(gaps.length ? joinGaps(gaps, false) : blank, body(oText, o, nText, p, fresh(p), eol) ?? '');
+    const gaps = since(lastMatched, i);
+    put(gaps.length ? joinGaps(gaps, false) : blank, body(oText, o, nText, p, fresh(p), style) ?? '');
     lastMatched = i;
   }
-  const rest = lastMatched === -1 ? [gapOf(before.length - 1)] : [...Array(before.length - lastMatched).keys()].map((d) => gapOf(lastMatched + d));
-  put('', joinGaps(rest, true));
+  put('', joinGaps(since(lastMatched, before.length), true));
   return out;
 }
 
 /** A pair or item that is in both texts: its original bytes when its value did not change, else spliced one level down, else printed anew between its own comments. */
-function body(oText: string, o: Piece, nText: string, n: Piece, printed: string, eol: string): string | undefined {
+function body(oText: string, o: Piece, nText: string, n: Piece, printed: string, style: Style): string | undefined {
+  const { eol } = style;
   const original = oText.slice(o.start, o.bodyEnd);
   if (json(o.node) === json(n.node)) return original;
   const ov = o.node;
@@ -202,7 +224,7 @@ function body(oText: string, o: Piece, nText: string, n: Piece, printed: string,
     const oFirst = pieces(oText, ov, o.keyLine, o.bodyEnd)?.[0];
     const nFirst = pieces(nText, nv, n.keyLine, n.contentEnd)?.[0];
     if (oFirst && nFirst && oFirst.start >= o.start && nFirst.start >= n.start) {
-      const inner = splice(oText, ov, oFirst.start, o.bodyEnd, nText, nv, nFirst.start, n.contentEnd, eol);
+      const inner = splice(oText, ov, oFirst.start, o.bodyEnd, nText, nv, nFirst.start, n.contentEnd, style);
       if (inner !== undefined) return oText.slice(o.start, oFirst.start) + inner;
     }
   }
