@@ -110,6 +110,11 @@ describe('spliceYaml keeps every comment once, where it was', () => {
     expect(spliceYaml(original, print(doc))).toBe('berth: 1\ndevcontainer:\n  # the base image\n  build:\n    dockerfile: Dockerfile\n');
   });
 
+  it('sets a new section apart with a blank line where the section before ends in a comment', () => {
+    const original = 'services:\n  app:\n    name: App\n  # db: later\n\n# end\n';
+    expect(spliceYaml(original, importLike(original, { section: 'devcontainer' }))).toBe('services:\n  app:\n    name: App\n  # db: later\n\ndevcontainer:\n  image: python:3.12\n\n# end\n');
+  });
+
   it('writes CRLF where the spec has CRLF', () => {
     const original = 'a: 1\r\nservices:\r\n  app:\r\n    name: App   # here\r\n# trailing\r\n';
     const out = spliceYaml(original, importLike(original, { service: 'web', section: 'devcontainer' }));

@@ -20,7 +20,7 @@ interface Piece {
   gapEnd: number;
   /** The column of its key (of a list item's dash). */
   indent: number;
-  /** Whether the yaml library puts a blank line above it (a new section). */
+  /** Whether a blank line is between it and the one before (as the yaml library prints a new section). */
   spaceBefore: boolean;
 }
 
@@ -96,7 +96,9 @@ function pieces(text: string, block: Block, from: number, end: number): Piece[] 
     const contentEnd = Math.min(lineEnd(text, q), end);
     const key = isPair(entry) ? json(entry.key) : String(i);
     const node = isPair(entry) ? (entry as Pair).value : entry;
-    const spaceBefore = Boolean(isPair(entry) ? (entry.key as Node | null)?.spaceBefore : (entry as Node | null)?.spaceBefore);
+    // the node says so, or the line right above it is blank (the library may print a comment between the two)
+    const above = keyLine > floor ? lineAt(text, lineStart(text, keyLine - 1)) : undefined;
+    const spaceBefore = Boolean(isPair(entry) ? (entry.key as Node | null)?.spaceBefore : (entry as Node | null)?.spaceBefore) || Boolean(above?.blank);
     found.push({ key, node, start, keyLine, contentEnd, bodyEnd: contentEnd, gapEnd: end, indent, spaceBefore });
     if (i > 0) found[i - 1]!.gapEnd = start;
   }
