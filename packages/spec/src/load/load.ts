@@ -33,15 +33,24 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 
 function readSource(path: string, cwd: string, options: { pipe?: boolean } = {}): { file: string; text?: string; problems: Problem[] } {
   const file = displayPath(path, cwd);
+  return { file, ...readTextFile(path, file, options) };
+}
+
+/**
+ * A text file berth reads (and may edit and write back), by the one rule its own documents are read by: not a
+ * directory, device or socket (notAFile), and UTF-8 throughout (utf8Text: else where it stops being so, since a file
+ * decoded with U+FFFD and written back would change where nobody touched it). `file` is how messages name it.
+ */
+export function readTextFile(path: string, file: string, options: { pipe?: boolean } = {}): { text?: string; problems: Problem[] } {
   const not = notAFile(path, options);
-  if (not) return { file, problems: [{ code: not === 'a directory' ? 'file-not-found' : 'file-unreadable', severity: 'error', file, message: `is ${not}, not a file` }] };
+  if (not) return { problems: [{ code: not === 'a directory' ? 'file-not-found' : 'file-unreadable', severity: 'error', file, message: `is ${not}, not a file` }] };
   try {
     const read = utf8Text(readFileSync(path));
-    if ('text' in read) return { file, text: read.text, problems: [] };
-    return { file, problems: [{ code: 'file-unreadable', severity: 'error', file, line: read.line, col: read.col, message: 'is not UTF-8 text from here on (save it as UTF-8)' }] };
+    if ('text' in read) return { text: read.text, problems: [] };
+    return { problems: [{ code: 'file-unreadable', severity: 'error', file, line: read.line, col: read.col, message: 'is not UTF-8 text from here on (save it as UTF-8)' }] };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file-not-found' : 'file-unreadable';
-    return { file, problems: [{ code, severity: 'error', file, message: unreadableReason(err) }] };
+    return { problems: [{ code, severity: 'error', file, message: unreadableReason(err) }] };
   }
 }
 
