@@ -1,4 +1,4 @@
-import { interpolate } from './interpolate.js';
+import { interpolate, MAX_INTERPOLATION_NESTING } from './interpolate.js';
 import { isMap, type DocPath, type ProblemSink } from './model.js';
 
 /** Unset variables seen so far, so each is reported once (where first used), as Compose does. */
@@ -19,7 +19,8 @@ export function interpolateTree(value: unknown, lookup: (name: string) => string
     for (const req of r.required) {
       sink.error(path, `required variable ${req.name} is not set${req.message ? `: ${req.message}` : ''}`, 'compose-variable-required', file);
     }
-    if (r.invalid !== undefined) sink.error(path, `invalid interpolation format in "${r.invalid}" (write $$ for a literal $)`, 'compose-interpolation', file);
+    if (r.tooDeep) sink.error(path, `invalid interpolation format: \${...} nested more than ${MAX_INTERPOLATION_NESTING} levels deep`, 'compose-interpolation', file);
+    else if (r.invalid !== undefined) sink.error(path, `invalid interpolation format in "${r.invalid}" (write $$ for a literal $)`, 'compose-interpolation', file);
     return r.value;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolateTree(v, lookup, file, sink, unset, [...path, i]));

@@ -15,6 +15,9 @@ export interface ComposeSource {
   value: unknown;
 }
 
+/** The tags Compose defines: read without a warning. */
+const COMPOSE_TAGS = ['!reset', '!override'];
+
 /** Reads and parses one Compose file; a missing or broken file is an error in `sink` naming it and who asked for it. */
 export function readComposeFile(path: string, cwd: string, sink: ProblemSink, wanted: { what: string; by?: { file: string; path: DocPath } }): ComposeSource | undefined {
   const file = displayPath(path, cwd);
@@ -35,10 +38,19 @@ export function readComposeFile(path: string, cwd: string, sink: ProblemSink, wa
     sink.error(where.path, `cannot read ${wanted.what} ${file}: ${unreadableReason(err)}`, 'compose-file-unreadable', where.file);
     return undefined;
   }
-  const doc = parseYamlSource(file, text);
-  sink.problems.push(...doc.problems.filter((p) => !/Unresolved tag: !(reset|override)\b/.test(p.message)));
+  // parseYamlSource refuses what would make the value cyclic or explode (an alias inside its own node, a wide
+  // fan-out), so the interpolation and merge walks below see a tree
+  const doc = parseYamlSource(file, text, { tags: COMPOSE_TAGS });
+  sink.problems.push(...doc.problems);
   if (doc.problems.some((p) => p.severity === 'error')) return undefined;
-  const value = markComposeTags(doc.doc) ? doc.doc.toJS({ maxAliasCount: 1000 }) : doc.value;
+  let value: unknown;
+  try {
+    value = markComposeTags(doc.doc) ? doc.doc.toJS({ maxAliasCount: 1000 }) : doc.value;
+  } catch {
+    // an alias to a node that !reset replaced
+    sink.error([], `${file}: an alias names a node tagged !reset or !override; write the value out`, 'compose-yaml', file);
+    return undefined;
+  }
   return { file, path, dir: dirname(path), doc, value: value ?? {} };
 }
 

@@ -1,3 +1,4 @@
+import { printable } from '@berth/spec/render';
 import type { EcosystemReport } from '../check/check-ecosystem.js';
 import type { Ecosystem } from '../model.js';
 import { renderDiagramsPage } from './diagrams-page.js';
@@ -15,5 +16,6 @@ export { renderPortsPage, renderGlobalPage, renderDiagramsPage };
 export function renderEcosystemPages(eco: Ecosystem, report: EcosystemReport, dir: string): Record<EcosystemPage, string> {
   const ctx = { eco, report, dir };
   const render = { 'PORTS.md': renderPortsPage, 'GLOBAL_INFRASTRUCTURE.md': renderGlobalPage, 'DIAGRAMS.md': renderDiagramsPage } as const;
-  return Object.fromEntries(ECOSYSTEM_PAGES.map((p) => [p, render[p](ctx)])) as Record<EcosystemPage, string>;
+  // a member's strings (names, purposes) can hold control characters: none reaches the pages
+  return Object.fromEntries(ECOSYSTEM_PAGES.map((p) => [p, printable(render[p](ctx))])) as Record<EcosystemPage, string>;
 }

@@ -9,7 +9,7 @@ export { envValueProblem } from './env-values.js';
 export { knownEnvVars, isRequired, requiredBy, type KnownEnvVar } from './env-schema-view.js';
 export { parseDotEnv, parseDotEnvEntries, type DotEnvEntry, type DotEnvParse } from './dotenv.js';
 export { envOverDotEnv, interpolateDotEnv, readDotEnv, shellValue, type DotEnvSource, type DotEnvValues } from './dotenv-values.js';
-export { interpolate, type Interpolated, type Lookup } from './interpolate.js';
+export { interpolate, MAX_INTERPOLATION_NESTING, type Interpolated, type Lookup } from './interpolate.js';
 export { envValue, envMap, type EnvValues } from './env-map.js';
 export { renderEnvExample } from './env-example.js';
 export { freePortRule, portCandidates, type PortCandidatesInput } from './suggest-ports.js';

@@ -9,7 +9,15 @@ export interface Interpolated {
   invalid?: string;
   /** The index in the text of the `$` that starts the first invalid reference. */
   invalidAt?: number;
+  /** Set when the text is invalid because its references nest deeper than MAX_INTERPOLATION_NESTING. */
+  tooDeep?: true;
 }
+
+/**
+ * How deep `${A:-${B:-...}}` may nest: each level is a recursion of expand() and braced(), so thousands of levels
+ * (a few kilobytes of text) would exhaust the stack. Compose files nest two or three.
+ */
+export const MAX_INTERPOLATION_NESTING = 64;
 
 /** Where variables come from: the process environment first, then `.env`. */
 export type Lookup = (name: string) => string | undefined;
@@ -38,7 +46,7 @@ function invalidAt(acc: Interpolated, text: string, at: number): void {
 }
 
 /** Expands from `start` up to the end, or (nested) up to the `}` that closes the enclosing reference, which starts at `opener`. */
-function expand(text: string, start: number, lookup: Lookup, acc: Interpolated, nested: boolean, opener = 0): [string, number] {
+function expand(text: string, start: number, lookup: Lookup, acc: Interpolated, nested: boolean, opener = 0, depth = 0): [string, number] {
   let out = '';
   let i = start;
   while (i < text.length) {
@@ -54,7 +62,13 @@ function expand(text: string, start: number, lookup: Lookup, acc: Interpolated, 
       out += '$';
       i += 2;
     } else if (next === '{') {
-      const [piece, end] = braced(text, i, lookup, acc);
+      if (depth >= MAX_INTERPOLATION_NESTING) {
+        // too deep to follow: the rest of the text is not read
+        invalidAt(acc, text, i);
+        acc.tooDeep = true;
+        return [out, text.length];
+      }
+      const [piece, end] = braced(text, i, lookup, acc, depth + 1);
       out += piece;
       i = end;
     } else {
@@ -75,7 +89,7 @@ function expand(text: string, start: number, lookup: Lookup, acc: Interpolated, 
 }
 
 /** `${...}` whose `$` is at `dollar`; returns the text and the index after the closing brace. */
-function braced(text: string, dollar: number, lookup: Lookup, acc: Interpolated): [string, number] {
+function braced(text: string, dollar: number, lookup: Lookup, acc: Interpolated, depth: number): [string, number] {
   const start = dollar + 2;
   const name = NAME.exec(text.slice(start))?.[0];
   if (!name) {
@@ -98,8 +112,12 @@ function braced(text: string, dollar: number, lookup: Lookup, acc: Interpolated)
   i += op.length;
   // the operand is expanded lazily: unused defaults must not report their own unset variables
   const scratch: Interpolated = { value: '', unset: [], required: [] };
-  const [operand, end] = expand(text, i, lookup, scratch, true, dollar);
+  const [operand, end] = expand(text, i, lookup, scratch, true, dollar, depth);
   if (scratch.invalid !== undefined) invalidAt(acc, text, scratch.invalidAt ?? dollar);
+  if (scratch.tooDeep) {
+    acc.tooDeep = true;
+    return ['', text.length];
+  }
   const empty = value === undefined || (op.startsWith(':') && value === '');
   const useOperand = () => {
     acc.unset.push(...scratch.unset);

@@ -75,7 +75,8 @@ export function unknownKey(source: SourceDocument, path: readonly (string | numb
   return {
     code: 'unknown-key',
     path: [...path, key],
-    message: `${where}unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    // JSON-quoted: a key can hold control characters (a NUL, an ESC), which the terminal is not to receive
+    message: `${where}unknown key ${JSON.stringify(key)}${hint ? ` (did you mean "${hint}"?)` : ''}`,
     ...source.locate([...path, key], 'key'),
   };
 }
@@ -122,8 +123,19 @@ function show(v: unknown): string {
   // bytes that are not text (a binary file, UTF-16) are named as such: echoed, they garble the terminal
   if (typeof v === 'string') return NOT_TEXT.test(v) ? 'text that is not UTF-8 (a binary file?)' : JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
   if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'object') return objectKind(v);
   return String(v);
+}
+
+/** What an object the YAML library built is, by its kind: only a plain one is a map (yaml-document refuses the tags that build the others). */
+function objectKind(v: object): string {
+  const proto = Object.getPrototypeOf(v) as object | null;
+  if (proto === null || proto === Object.prototype) return 'a map';
+  if (v instanceof Uint8Array) return 'bytes (!!binary)';
+  if (v instanceof Date) return 'a date (!!timestamp)';
+  if (v instanceof Set) return 'a set (!!set)';
+  if (v instanceof Map) return 'an ordered map (!!omap)';
+  return `an object (${(proto.constructor as { name?: string } | undefined)?.name ?? 'unknown'})`;
 }
 
 function describe(issue: z.core.$ZodIssue, root: unknown, path: readonly (string | number)[]): string {

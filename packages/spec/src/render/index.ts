@@ -6,4 +6,4 @@ export { checkCommand } from './health-section.js';
 export { writeFileAtomic } from '../util/write-file-atomic.js';
 export { starterSpecText, repoIdentifier } from './starter-spec.js';
 export { renderSpecReference } from './spec-reference.js';
-export { cell, code, fence, link, table } from './markdown.js';
+export { cell, code, fence, link, printable, table } from './markdown.js';

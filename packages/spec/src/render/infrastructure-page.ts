@@ -1,5 +1,5 @@
 import type { BerthSpec, Consumer } from '../schema/spec.js';
-import { code } from './markdown.js';
+import { code, printable } from './markdown.js';
 import { generatedNotice, oneLine } from './generated-notice.js';
 import { servicesSection } from './services-section.js';
 import { dockerSection } from './docker-section.js';
@@ -68,5 +68,6 @@ export function renderInfrastructurePage(written: BerthSpec, options: RenderOpti
   const lines = [...header(spec, options.specFile ?? 'berth.yaml'), '', '---'];
   for (const s of sections) lines.push('', ...s);
   const redact = makeRedactor(specSecrets(written).found.flatMap((s) => s.values));
-  return redact(`${lines.join('\n')}\n`);
+  // headings, quotes and lists carry the spec's strings too: no control character reaches the page
+  return redact(printable(`${lines.join('\n')}\n`));
 }

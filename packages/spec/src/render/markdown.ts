@@ -1,8 +1,20 @@
 /** Small Markdown builders shared by the page's sections. */
 
-/** A table cell: pipes escaped, newlines folded, empty shown as a dash. */
+/** C0 and C1 control characters but tab and newline: ESC, BEL and the like, which a terminal or viewer acts on. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text with each control character written as its escape (`\u001b`): a page is printed to terminals and shown by
+ * viewers, and a spec's strings (a name from an imported devcontainer.json) can hold ESC sequences.
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A table cell: control characters escaped, pipes escaped, newlines folded, empty shown as a dash. */
 export function cell(text: string | undefined): string {
-  const t = (text ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').trim();
+  const t = printable(text ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').trim();
   return t === '' ? '—' : t;
 }
 
