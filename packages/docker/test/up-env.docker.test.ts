@@ -60,7 +60,7 @@ describe.skipIf(!dockerAvailable())(`berth up checks the environment the selecti
     expect(container!.Ports.map((p) => p.PublicPort)).toContain(port);
   }, 90_000);
 
-  it('refuses a variable required always, or by a profile that is on, that is unset or of the wrong type; one of a profile that is off does not stop it', async () => {
+  it('refuses a variable required always that a service it starts uses, or one a profile that is on requires, unset or of the wrong type; one of a profile that is off, or one no started service uses, does not stop it', async () => {
     const project = uniqueProject('berth-up-required');
     const { spec, options } = load(
       [
@@ -68,7 +68,7 @@ describe.skipIf(!dockerAvailable())(`berth up checks the environment the selecti
         `repo: { name: ${project} }`,
         'profiles: { preview: {} }',
         'services:',
-        `  web: ${app}`,
+        `  web: { image: "${TEST_IMAGE}", command: ${JSON.stringify(TEST_HTTPD_COMMAND)}, stopGracePeriod: 2s, environment: { DB: "\${APP_DB_URL}" } }`,
         `  preview: { image: "${TEST_IMAGE}", command: ${JSON.stringify(TEST_HTTPD_COMMAND)}, stopGracePeriod: 2s, profiles: [preview], environment: { TOKEN: "\${PREVIEW_TOKEN}" } }`,
         'env:',
         '  APP_DB_URL: { type: url, required: true }',
@@ -95,5 +95,16 @@ describe.skipIf(!dockerAvailable())(`berth up checks the environment the selecti
     const result = await up(projects.engine(), spec, { ...options, env: good, wait: false });
     expect(result.services).toEqual(['web']);
     expect((await leftovers(project)).containers.map((c) => c.Labels['com.docker.compose.service'])).toEqual(['web']);
+  }, 90_000);
+
+  it('does not refuse a variable required always that no service it starts uses (one the host\'s own processes read): env check says that one', async () => {
+    const project = uniqueProject('berth-up-unused');
+    const { spec, options } = load(
+      ['berth: 1', `repo: { name: ${project} }`, 'services:', `  cache: ${app}`, '  web: { runtime: host, command: ["true"] }', 'env:', '  SEARCH_URL: { type: url, required: true }', ''].join('\n'),
+    );
+    writeFileSync(join(dir, '.env'), '');
+    const result = await up(projects.engine(), spec, { ...options, env: {}, wait: false, services: ['cache'] });
+    expect(result.services).toEqual(['cache']);
+    expect((await leftovers(project)).containers.map((c) => c.Labels['com.docker.compose.service'])).toEqual(['cache']);
   }, 90_000);
 });

@@ -1,4 +1,5 @@
-import { analyzeEnvironment, BerthError, hasErrors, sortProblems, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput, type SourceDocument } from '@berth/spec';
+import { analyzeEnvironment, BerthError, hasErrors, requiredBy, sortProblems, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput, type SourceDocument } from '@berth/spec';
+import { referencedNames } from '../compose/references.js';
 import { projectDotEnv } from './project-vars.js';
 
 export interface EnvPreflightInput {
@@ -29,7 +30,7 @@ export function envPreflightProblems(spec: BerthSpec, input: EnvPreflightInput):
   const dotEnv = projectDotEnv(input.projectDir, input.env, input.dotEnv);
   const specFile = input.specFile ?? 'berth.yaml';
   const { problems } = analyzeEnvironment({
-    spec: { spec, file: specFile, ...(input.specSource ? { source: input.specSource } : {}) },
+    spec: { spec: { ...spec, env: upsConcern(spec, input) }, file: specFile, ...(input.specSource ? { source: input.specSource } : {}) },
     ...(input.registry ? { registry: input.registry } : {}),
     env: input.env,
     envFile: { file: input.dotEnvFile ?? '.env', values: dotEnv.values, lines: dotEnv.lines, written: dotEnv.written },
@@ -39,6 +40,28 @@ export function envPreflightProblems(spec: BerthSpec, input: EnvPreflightInput):
   });
   // as env check orders them: the spec's first, by position, then the .env's
   return sortProblems(problems.filter((p) => p.severity === 'error'), [specFile]);
+}
+
+/**
+ * The part of the env schema `up` holds its selection to: a variable a profile it turns on requires, and a required
+ * variable a service it starts refers to (`${NAME}` anywhere in its definition, or an environment entry with no value,
+ * passed through). A variable required always that none of them uses (one the host's own processes read) is `env
+ * check`'s to report, not a reason to refuse starting a profile's containers; modules are env check's too.
+ */
+function upsConcern(spec: BerthSpec, input: EnvPreflightInput): BerthSpec['env'] {
+  const used = new Set<string>();
+  for (const name of input.services) {
+    const service = Object.hasOwn(spec.services, name) ? spec.services[name] : undefined;
+    if (!service) continue;
+    referencedNames(service, used);
+    for (const [key, value] of Object.entries(service.environment ?? {})) if (value === null || value === undefined) used.add(key);
+  }
+  return Object.fromEntries(
+    Object.entries(spec.env).filter(([name, v]) => {
+      const by = requiredBy({ name, required: v.required, path: ['env', name], type: v.type, secret: v.secret, ports: [] }, [], input.profiles);
+      return by !== undefined && (typeof by === 'object' && 'profiles' in by ? true : used.has(name));
+    }),
+  );
 }
 
 /** envPreflightProblems, thrown as bad input (exit 2) when there is any. */
