@@ -1,7 +1,7 @@
 export type { BerthHost, CliRun, WorkspaceFiles } from './host.js';
 export { TOOLS, offeredTools, MAX_NAME_LENGTH, type BerthTool, type ToolHints } from './tools.js';
 export { RESOURCES, RESOURCE_URIS, MAX_RESOURCE_BYTES } from './resources.js';
-export { MAX_FILE_BYTES, notARegularFile, readRegularFile } from './regular-file.js';
+export { MAX_FILE_BYTES, notARegularFile, readRegularFile, readRegularFileOrNone } from './regular-file.js';
 export { toolAnswer, errorLines, MAX_LOG_LINES } from './answer.js';
 export { CallQueue, QueueFullError } from './call-queue.js';
 export { SecretGuard, REDACTED } from './secret-guard.js';

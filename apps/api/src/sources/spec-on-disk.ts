@@ -1,20 +1,9 @@
-import { FileWatch, readRegularFile } from '@berth/mcp';
+import { FileWatch, readRegularFileOrNone as contentOf } from '@berth/mcp';
 import { formatProblem, loadWorkspace } from '@berth/spec';
 import type { SpecOnDisk as SpecOnDiskView } from '../contract.js';
 
 /** The files the server loaded at start, with what each held then (undefined: it was not there). */
 export type LoadedFiles = Map<string, string | undefined>;
-
-const MAX_BYTES = 32 * 1024 * 1024;
-
-/** What a file holds now; undefined when it is not there or cannot be read as a regular file. */
-function contentOf(path: string): string | undefined {
-  try {
-    return readRegularFile(path, MAX_BYTES);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Whether the spec, its registry and its `.env` still say what the server loaded at start. The server runs what it

@@ -1,4 +1,4 @@
-import { analyzeEnvironment, BerthError, hasErrors, requiredBy, sortProblems, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput, type SourceDocument } from '@berth/spec';
+import { analyzeEnvironment, BerthError, hasErrors, knownEnvVars, requiredBy, sortProblems, type BerthSpec, type DotEnvEntry, type Problem, type RegistryInput, type SourceDocument } from '@berth/spec';
 import { referencedNames } from '../compose/references.js';
 import { projectDotEnv } from './project-vars.js';
 
@@ -56,10 +56,11 @@ function upsConcern(spec: BerthSpec, input: EnvPreflightInput): BerthSpec['env']
     referencedNames(service, used);
     for (const [key, value] of Object.entries(service.environment ?? {})) if (value === null || value === undefined) used.add(key);
   }
+  const known = knownEnvVars(spec);
   return Object.fromEntries(
-    Object.entries(spec.env).filter(([name, v]) => {
-      const by = requiredBy({ name, required: v.required, path: ['env', name], type: v.type, secret: v.secret, ports: [] }, [], input.profiles);
-      return by !== undefined && (typeof by === 'object' && 'profiles' in by ? true : used.has(name));
+    Object.entries(spec.env).filter(([name]) => {
+      const by = requiredBy(known.get(name)!, [], input.profiles);
+      return by !== undefined && ((typeof by === 'object' && 'profiles' in by) || used.has(name));
     }),
   );
 }
