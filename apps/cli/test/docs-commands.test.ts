@@ -148,6 +148,24 @@ describe.skipIf(!built)(`berth docs, schema and init, run as the built binary${b
     expect(readFileSync(join(target, 'berth.yaml'), 'utf8')).not.toMatch(/^consumers:/m);
   });
 
+  it('init -o FOLDER writes berth.yaml in that folder, named for it, and refuses to replace one there without --force', () => {
+    const parent = join(dir, 'init-parent');
+    const child = join(parent, 'child-repo');
+    mkdirSync(child, { recursive: true });
+    const r = berth(['init', '--no-mcp', '-o', 'child-repo', '--json'], parent);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, file: join('child-repo', 'berth.yaml') });
+    expect(loadSpecFile(join(child, 'berth.yaml')).value?.repo.name).toBe('child-repo');
+    writeFileSync(join(child, 'berth.yaml'), 'mine\n');
+    const again = berth(['init', '--no-mcp', '-o', 'child-repo'], parent);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists; not overwriting it');
+    expect(again.stderr).not.toContain('is a directory');
+    expect(readFileSync(join(child, 'berth.yaml'), 'utf8')).toBe('mine\n');
+    expect(berth(['init', '--no-mcp', '-o', 'child-repo', '--force'], parent).code).toBe(0);
+    expect(loadSpecFile(join(child, 'berth.yaml')).problems).toEqual([]);
+  });
+
   it('init beside a Compose file says how to import it instead, and the import it names works', () => {
     const target = join(dir, 'compose-repo');
     mkdirSync(target);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { BerthError, displayPath, fileExistsError, updateFileLocked, writeFileLocked, type Problem } from '@berth/spec';
 // Subpath imports keep the renderer and the JSON Schema generator out of the chunk every command loads.
@@ -116,7 +116,9 @@ function isBerthJsonSchema(text: string): boolean {
 
 /** `berth init`: a commented starter berth.yaml that loads clean; never overwrites without --force. */
 export async function init(ctx: CliContext, opts: { output: string; force?: boolean; mcp?: boolean }): Promise<number> {
-  const target = resolve(ctx.cwd, opts.output);
+  // -o naming a folder writes berth.yaml in it, as `cp file DIR` and `git init DIR` would
+  const given = resolve(ctx.cwd, opts.output);
+  const target = isDirectory(given) ? join(given, 'berth.yaml') : given;
   const file = displayPath(target, ctx.cwd);
   if (existsSync(target) && !opts.force) throw fileExistsError(file);
   if (!existsSync(dirname(target))) throw new BerthError('ERR_BERTH_NO_DIR', `${displayPath(dirname(target), ctx.cwd)}: no such directory`);
@@ -131,6 +133,10 @@ export async function init(ctx: CliContext, opts: { output: string; force?: bool
   if (mcp && !ctx.json) ctx.out.note(mcp.text);
   if (compose && !ctx.json) ctx.out.note(`hint: ${compose} is here: \`${fromCompose}\` turns its services into the spec instead of this starter's placeholder`);
   return ExitCode.Ok;
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** A local copy of the spec's JSON Schema for the modeline: an installed @berth/spec, or berth's own docs/schema. */

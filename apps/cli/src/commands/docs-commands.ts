@@ -27,7 +27,7 @@ export function registerDocsCommands(program: Command, action: ActionFactory): v
   program
     .command('init')
     .description('write a commented starter berth.yaml')
-    .option('-o, --output <file>', 'where to write it', 'berth.yaml')
+    .option('-o, --output <path>', 'where to write it (a folder: berth.yaml in it)', 'berth.yaml')
     .option('--force', 'overwrite an existing file')
     .option('--no-mcp', "do not add berth to the project's .mcp.json (berth mcp --register does it later)")
     .action(action(async (ctx, opts: { output: string; force?: boolean; mcp?: boolean }) => (await import('./docs-actions.js')).init(ctx, opts)));

@@ -78,6 +78,13 @@ describe('.env values interpolated as Compose does (readDotEnv)', () => {
     expect(JSON.stringify(r.problems)).not.toContain(secret);
   });
 
+  it('a value nested deeper than Compose-style interpolation allows says so, not that a ${ is unclosed', () => {
+    const deep = `${'${A:-'.repeat(70)}x${'}'.repeat(70)}`;
+    const r = read(`DEEP=${deep}\n`);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ code: 'env-file-interpolation', line: 1, message: 'DEEP: invalid interpolation: ${...} nested more than 64 levels deep' });
+  });
+
   it('a problem inside a double-quoted value that spans lines is at its own line and column', () => {
     const r = read('FIRST=1\nCERT="-----BEGIN-----\nabc\\t\n  ${KEY:?the key}\n-----END-----"\nAFTER=${CERT:+ok}');
     expect(r.problems).toEqual([expect.objectContaining({ code: 'env-file-required', line: 4, col: 3, message: 'CERT: required variable KEY is missing a value: the key' })]);

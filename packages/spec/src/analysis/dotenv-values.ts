@@ -1,7 +1,7 @@
 import type { Problem } from '../problem.js';
 import { doubleQuoted, parseDotEnvEntries, type DotEnvEntry } from './dotenv.js';
 import { envMap, envValue, type EnvValues } from './env-map.js';
-import { interpolate, type Lookup } from './interpolate.js';
+import { MAX_INTERPOLATION_NESTING, interpolate, type Lookup } from './interpolate.js';
 
 /** A `.env` file's entries, as parseDotEnvEntries read them, and the name its problems carry. */
 export interface DotEnvSource {
@@ -89,7 +89,8 @@ function interpolated(e: DotEnvEntry, file: string, lookup: (name: string) => st
     problems.push({ code: 'env-file-required', severity: 'error', file, ...at(req.at), message: `${e.name}: required variable ${req.name} is missing a value${req.message ? `: ${req.message}` : ''}`, hint: 'set it in the environment or on an earlier line' });
   }
   if (r.invalidAt !== undefined) {
-    problems.push({ code: 'env-file-interpolation', severity: 'error', file, ...at(r.invalidAt), message: `${e.name}: invalid interpolation: this \${ is not closed, or names no variable`, hint: 'write ${NAME} or ${NAME:-default}, and $$ for a literal $' });
+    const why = r.tooDeep ? `\${...} nested more than ${MAX_INTERPOLATION_NESTING} levels deep` : 'this ${ is not closed, or names no variable';
+    problems.push({ code: 'env-file-interpolation', severity: 'error', file, ...at(r.invalidAt), message: `${e.name}: invalid interpolation: ${why}`, hint: r.tooDeep ? 'nest defaults a few levels at most' : 'write ${NAME} or ${NAME:-default}, and $$ for a literal $' });
   }
   return r.value;
 }
