@@ -19,8 +19,13 @@ describe('berth without a Docker engine', () => {
       writeFileSync(path.join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: nodaemon }\nservices: {}\n');
       const r = await berth(['status'], { cwd: dir, env: { DOCKER_HOST: 'unix:///tmp/berth-dead-docker.sock' } });
       expect(r.code).toBe(3);
-      expect(r.stderr).toContain('cannot reach a Docker engine; looked in:');
-      expect(r.stderr).toContain('unix:///tmp/berth-dead-docker.sock (DOCKER_HOST): no such socket');
+      expect(r.stderr).toContain('no Docker engine at unix:///tmp/berth-dead-docker.sock (DOCKER_HOST): no such socket\n');
+      // --json: each place tried is one problem, whole, not the text's lines cut into items
+      const json = await berth(['status', '--json'], { cwd: dir, env: { DOCKER_HOST: 'unix:///tmp/berth-dead-docker.sock' } });
+      expect(json.code).toBe(3);
+      expect(JSON.parse(json.stdout).problems).toEqual([
+        { code: 'engine-unreachable', severity: 'error', message: 'no Docker engine at unix:///tmp/berth-dead-docker.sock (DOCKER_HOST): no such socket' },
+      ]);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ describe('engine discovery without a daemon', () => {
   it('names every place it looked and why, as ERR_BERTH_ENGINE_UNREACHABLE (the CLI exits 3 for it)', async () => {
     const err = await failure(connectEngine({ env: { DOCKER_HOST: 'unix:///tmp/berth-no-such-docker.sock' }, timeoutMs: 500 }));
     expect(err.code).toBe('ERR_BERTH_ENGINE_UNREACHABLE');
-    expect(err.problems.map((p) => p.message)).toContain('  unix:///tmp/berth-no-such-docker.sock (DOCKER_HOST): no such socket');
+    expect(err.problems.map((p) => p.message)).toContain('no Docker engine at unix:///tmp/berth-no-such-docker.sock (DOCKER_HOST): no such socket');
   });
 
   it('reports a refused TCP endpoint', async () => {

@@ -39,14 +39,16 @@ describe('connectEngine: settings that are wrong are bad input, said where they 
   it('says nothing listens on a refused TCP port (no socket file there), and does not tell to start the local daemon', async () => {
     const err = await failure(connectEngine({ env: { DOCKER_HOST: 'tcp://127.0.0.1:1' }, timeoutMs: 1000 }));
     expect(err.code).toBe('ERR_BERTH_ENGINE_UNREACHABLE');
-    expect(err.problems.at(-1)!.message).toBe('  tcp://127.0.0.1:1 (DOCKER_HOST): connection refused (nothing listens on that port)');
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]!.message).toBe('no Docker engine at tcp://127.0.0.1:1 (DOCKER_HOST): connection refused (nothing listens on that port)');
     expect(err.hint).not.toMatch(START_DAEMON);
     expect(err.hint).toContain('tcp://127.0.0.1:1');
   });
 
   it('still tells to start the daemon when the place looked in is a socket of this machine', async () => {
     const err = await failure(connectEngine({ env: { DOCKER_HOST: `unix://${path.join(dir, 'none.sock')}` }, timeoutMs: 500 }));
-    expect(err.problems.at(-1)!.message).toBe(`  unix://${path.join(dir, 'none.sock')} (DOCKER_HOST): no such socket`);
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]!.message).toBe(`no Docker engine at unix://${path.join(dir, 'none.sock')} (DOCKER_HOST): no such socket`);
     expect(err.hint).toMatch(START_DAEMON);
   });
 });

@@ -285,7 +285,7 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     if (seen.has(c.endpoint)) continue;
     seen.add(c.endpoint);
     const fail = (why: string) =>
-      failures.push({ code: 'engine-unreachable', severity: 'error', message: `${c.endpoint} (${c.source}): ${why}` });
+      failures.push({ code: 'engine-unreachable', severity: 'error', message: `${NO_ENGINE_AT}${c.endpoint} (${c.source}): ${why}` });
     // A context that does not exist is the user's setting: it names the engine, and no other stands in for it.
     if (c.problem) throw new BerthError('ERR_BERTH_USAGE', c.problem, { hint: 'docker context ls lists the contexts of this machine; docker context use default goes back to the default engine' });
     if (options.signal?.aborted) throw abortError(options.signal.reason);
@@ -300,25 +300,26 @@ export async function connectEngine(options: ConnectOptions = {}): Promise<Engin
     }
   }
   throw new BerthError('ERR_BERTH_ENGINE_UNREACHABLE', `no Docker engine answered (looked in ${failures.length} place${failures.length === 1 ? '' : 's'})`, {
-    problems: [
-      { code: 'engine-unreachable', severity: 'error', message: 'cannot reach a Docker engine; looked in:' },
-      ...failures.map((f) => ({ ...f, message: `  ${f.message}` })),
-    ],
+    // one problem per place tried, each a whole line: `--json` gets them as items, the text as lines
+    problems: failures,
     // One place tried that knows what to do (an ssh key refused, a host key unknown) says it; else where berth looked decides.
     hint: failures.length === 1 && hints.length === 1 ? hints[0]! : unreachableHint(seen),
   });
 }
 
+/** How each place connectEngine tried and found no engine at begins, in its problem. */
+const NO_ENGINE_AT = 'no Docker engine at ';
+
 /**
  * An engine error as one line that says where berth looked and what each place answered: "no Docker engine answered
  * (looked in tcp://127.0.0.1:1 (DOCKER_HOST): connection refused (nothing listens on that port))". connectEngine's
- * error keeps the places in its problems (the first is their heading, "looked in:"); an error without them (a
+ * error keeps the places in its problems, one each ("no Docker engine at PLACE: WHY"); an error without them (a
  * declared engine's, already one line naming it) is given after a colon. `berth doctor`'s engine section and the
  * API's containers and profiles panels say it.
  */
 export function engineErrorText(err: unknown): string {
   const problems = err instanceof BerthError ? err.problems : [];
-  const tried = problems.filter((p) => !p.message.endsWith('looked in:')).map((p) => p.message.trim());
+  const tried = problems.filter((p) => p.message.startsWith(NO_ENGINE_AT)).map((p) => p.message.slice(NO_ENGINE_AT.length));
   const message = err instanceof Error ? err.message : String(err);
   return `no Docker engine answered${tried.length ? ` (looked in ${tried.join('; ')})` : `: ${message}`}`;
 }

@@ -109,8 +109,8 @@ export async function connectSpecEngines(
   const unreachable: Problem[] = failed.flatMap(({ name, err }) => {
     const e = err as BerthError;
     const label = engineLabel(spec, name);
-    // The default engine's error lists every place looked in; a declared one's is one line already naming it.
-    if (e.problems?.length) return e.problems.map((p, i) => ({ ...p, message: i === 0 && label ? `${label}: ${p.message}` : p.message, ...(e.hint && i === 0 ? { hint: e.hint } : {}) }));
+    // The default engine's error has one problem per place looked in; a declared one's is one line already naming it.
+    if (e.problems?.length) return e.problems.map((p, i) => ({ ...p, message: label ? `${label}: ${p.message}` : p.message, ...(e.hint && i === 0 ? { hint: e.hint } : {}) }));
     return [{ code: 'engine-unreachable', severity: 'error' as const, message: e.message ?? String(err), ...(e.hint ? { hint: e.hint } : {}) }];
   });
   // Only an engine out of reach is left out: anything else (a bug) ends the command as it always did.
