@@ -45,6 +45,33 @@ WEB_PORT=8080
     expect(parseDotEnv(text)).toEqual({ LOG_LEVEL: 'info', GREETING: 'hello # world', DATABASE_URL: '', OPENAI_API_KEY: '', WEB_PORT: '8080' });
   });
 
+  it('leaves blank a variable whose name looks secret or that a secret refers to, marked secret or not, and hides a secret written inside a value', () => {
+    const values = ['sk-live-4f9a8b7c6d5e4f3a2b1c', 'pubpass123', 'ExamplePw99', 'tok_ABCDEF123456', 'dbpass-from-service'];
+    const e = specFrom(`berth: 1
+repo: { name: app }
+services:
+  db: { image: postgres, environment: { POSTGRES_PASSWORD: "\${DB_PASS}" } }
+env:
+  SEMOPS_API_TOKEN: { default: ${values[0]} }
+  SEMOPS_DB_URL: { type: url, default: "postgresql://publisher:${values[1]}@localhost:5434/semops" }
+  DATABASE_URL: { type: url, example: "postgres://report:${values[2]}@localhost:5434/semops" }
+  HOOK_URL: { type: url, example: "https://hooks.example.com/in?token=${values[3]}&channel=ops" }
+  DB_PASS: { default: ${values[4]} }
+  LOG_LEVEL: { default: info }
+`);
+    const out = renderEnvExample(e.spec);
+    expect(parseDotEnv(out)).toEqual({
+      SEMOPS_API_TOKEN: '',
+      SEMOPS_DB_URL: 'postgresql://publisher:[redacted]@localhost:5434/semops',
+      DATABASE_URL: 'postgres://report:[redacted]@localhost:5434/semops',
+      HOOK_URL: 'https://hooks.example.com/in?token=[redacted]&channel=ops',
+      DB_PASS: '',
+      LOG_LEVEL: 'info',
+    });
+    expect(out).toContain('# no purpose given (secret, optional)\nSEMOPS_API_TOKEN=\n');
+    for (const v of values) expect(out).not.toContain(v);
+  });
+
   it('groups variables required under a Compose profile by profile, each after the modules', () => {
     const p = specFrom(`berth: 1
 repo: { name: app }

@@ -1,10 +1,14 @@
 import type { BerthSpec } from '../schema/spec.js';
+import { specSecrets, withoutTextSecrets } from '../secrets/in-spec.js';
+import { looksSecret } from '../secrets/names.js';
 import { knownEnvVars, type KnownEnvVar } from './env-schema-view.js';
 
 /**
  * The `.env.example` for a spec: every variable it names, grouped (general, one group per module, one per
- * Compose profile, ports), each with its purpose and requirement as a comment. Secrets are always blank; other
- * variables carry their example, else their default, else the port the spec publishes.
+ * Compose profile, ports), each with its purpose and requirement as a comment. Secrets are always blank (a
+ * variable marked `secret`, one whose name looks secret, one a secret refers to: specSecrets' rule); other variables
+ * carry their example, else their default, else the port the spec publishes, with any secret written inside it (a
+ * URL's password, a `?token=`) `[redacted]`: the file is meant to be committed.
  */
 export function renderEnvExample(spec: BerthSpec, options: { specFile?: string } = {}): string {
   const groups = new Map<string, { title: string; lines: string[] }>();
@@ -16,6 +20,8 @@ export function renderEnvExample(spec: BerthSpec, options: { specFile?: string }
   group('general', 'General');
   for (const [m, mod] of Object.entries(spec.modules)) group(`module:${m}`, `Module ${m}${mod.description ? `: ${mod.description}` : ''}`);
   for (const [p, profile] of Object.entries(spec.profiles)) group(`profile:${p}`, `Profile ${p}${profile.description ? `: ${profile.description}` : ''}`);
+  const secretNames = specSecrets(spec).names;
+  const isSecret = (v: KnownEnvVar) => v.secret || looksSecret(v.name) || secretNames.has(v.name);
   for (const v of knownEnvVars(spec).values()) {
     const r = v.required;
     const g =
@@ -23,7 +29,7 @@ export function renderEnvExample(spec: BerthSpec, options: { specFile?: string }
       : r.kind === 'profile' ? group(`profile:${r.profiles[0]}`, `Profile ${r.profiles[0]}`)
       : v.ports.length ? group('ports', 'Ports (the port registry is the authority)')
       : group('general', 'General');
-    g.lines.push('', ...describe(v).map((c) => `# ${c}`), `${v.name}=${quote(valueFor(v))}`);
+    g.lines.push('', ...describe(v, isSecret(v)).map((c) => `# ${c}`), `${v.name}=${quote(isSecret(v) ? '' : withoutTextSecrets(valueFor(v)))}`);
   }
   const out = [
     `# .env.example for ${spec.repo.name}, written by \`berth env example\`${options.specFile ? ` from ${options.specFile}` : ''}.`,
@@ -36,10 +42,10 @@ export function renderEnvExample(spec: BerthSpec, options: { specFile?: string }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }
 
-function describe(v: KnownEnvVar): string[] {
+function describe(v: KnownEnvVar, secret: boolean): string[] {
   const d = v.declared;
   const parts: string[] = [];
-  const facts = [v.type !== 'string' ? v.type : undefined, v.secret ? 'secret' : undefined, requirement(v)].filter(Boolean).join(', ');
+  const facts = [v.type !== 'string' ? v.type : undefined, secret ? 'secret' : undefined, requirement(v)].filter(Boolean).join(', ');
   parts.push(`${d?.purpose ?? (v.ports.length ? `port of ${v.ports.map((p) => (p.label ? `${p.label} (${p.service})` : p.service)).join(', ')}` : 'no purpose given')} (${facts})`);
   if (d?.type === 'enum' && d.values) parts.push(`one of: ${d.values.join(', ')}`);
   if (d?.pattern) parts.push(`must match: ${d.pattern}`);
@@ -55,7 +61,6 @@ function requirement(v: KnownEnvVar): string {
 }
 
 function valueFor(v: KnownEnvVar): string {
-  if (v.secret) return '';
   const d = v.declared;
   if (d?.example !== undefined) return d.example;
   if (d?.default !== undefined) return String(d.default);

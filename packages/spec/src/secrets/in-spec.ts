@@ -19,10 +19,14 @@ export function urlPasswords(text: string): string[] {
 
 /**
  * What a URL's credentials show up as: the password, and the `Basic` credentials an HTTP client sends for them
- * (base64 of `user:password`, which a server that echoes its request headers prints).
+ * (base64 of `user:password`, which a server that echoes its request headers prints); and the value of a query
+ * parameter that carries a credential (`?token=X`, `&api_key=X`: urlQueryCredentials).
  */
 export function urlSecrets(text: string): string[] {
-  return urlCredentials(text).flatMap(({ user, password }) => [password, Buffer.from(`${user}:${password}`).toString('base64')]);
+  return [
+    ...urlCredentials(text).flatMap(({ user, password }) => [password, Buffer.from(`${user}:${password}`).toString('base64')]),
+    ...urlQueryCredentials(text).flatMap((c) => c.values),
+  ];
 }
 
 const decoded = (text: string) => {
@@ -78,9 +82,54 @@ export function withoutUrlPasswords(text: string, only?: ReadonlySet<string>): s
   return out;
 }
 
-/** The passwords of the URLs in a text, where they stand. */
+/**
+ * A query parameter whose value is a credential, by the variables' rule on its name (`token`, `access_token`,
+ * `api_key`, `apikey`, `key`, `password`, `client_secret`), or a signature (`sig`, `signature`, `X-Amz-Signature`):
+ * what a pre-signed or token-in-URL link carries, which servers and proxies write into their logs.
+ */
+const isCredentialParameter = (name: string) => looksSecret(name) || /(?:^|[_.-])(?:sig|signature)$/i.test(name);
+
+/** Where a URL's text ends: white space, a quote, or what encloses a URL in prose and markup. */
+const URL_END = ' \t\r\n"\'`<>';
+
+/**
+ * The credentials in the query strings of the URLs in a text (urlSecrets' second half), each where its value stands:
+ * `http://api/health?token=X` gives X. A value that refers to a variable (`?token=${API_TOKEN}`) is not a literal, and
+ * a value of a few characters (under 4) is taken for a flag (`?key=1`).
+ */
+function urlQueryCredentials(text: string): SecretSpan[] {
+  const out: SecretSpan[] = [];
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    if (!/[a-z0-9+.-]/i.test(text[at - 1] ?? '')) continue;
+    let end = at + 3;
+    while (end < text.length && !URL_END.includes(text[end]!)) end++;
+    const query = text.indexOf('?', at + 3);
+    if (query < 0 || query >= end) continue;
+    const fragment = text.indexOf('#', query);
+    const stop = fragment >= 0 && fragment < end ? fragment : end;
+    for (let p = query + 1; p < stop; ) {
+      const amp = text.slice(p, stop).search(/[&;]/);
+      const next = amp < 0 ? stop : p + amp;
+      const eq = text.indexOf('=', p);
+      if (eq > p && eq < next) {
+        const name = decoded(text.slice(p, eq));
+        const written = text.slice(eq + 1, next);
+        const value = decoded(written.replaceAll('+', ' '));
+        if (isCredentialParameter(name) && written.length >= 4 && !written.includes('$') && written !== REDACTED) {
+          out.push({ at: eq + 1, end: next, values: [...new Set([value, written])], what: `the ${name} parameter of a URL` });
+        }
+      }
+      p = next + 1;
+    }
+  }
+  return out;
+}
+
+/** The passwords of the URLs in a text, and the credentials in their query strings, where they stand. */
 const urlSpans = (text: string): SecretSpan[] =>
-  text.includes('://') ? urlCredentials(text).map((c) => ({ at: c.at, end: c.end, values: [c.password, Buffer.from(`${c.user}:${c.password}`).toString('base64')], what: 'a URL' })) : [];
+  text.includes('://')
+    ? [...urlCredentials(text).map((c) => ({ at: c.at, end: c.end, values: [c.password, Buffer.from(`${c.user}:${c.password}`).toString('base64')], what: 'a URL' })), ...urlQueryCredentials(text)]
+    : [];
 
 /** TEXT with each span (none inside another) `[redacted]`, or, with `dropDefaults`, a default left out whole (`${NAME}`). */
 function hideSpans(text: string, spans: readonly Pick<SecretSpan, 'at' | 'end' | 'cut'>[], dropDefaults = false): string {
@@ -371,6 +420,12 @@ function secretInSpecWords(s: SpecSecret): { message: string; hint: string } {
       message: `${s.name} looks secret, and its value is written in the spec, where whoever reads the repo reads it`,
       // a label's key (com.example.api-token) names no variable
       hint: `keep it in the environment or the .env beside the spec, which is not committed, and write \${${/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.name) ? s.name : 'VARIABLE'}} where the field takes Compose text`,
+    };
+  }
+  if (s.kind === 'url' && s.what !== 'a URL') {
+    return {
+      message: `this URL carries a credential (${s.what}), written in the spec, where whoever reads the repo reads it`,
+      hint: "keep it in the environment or the .env beside the spec, which is not committed, and write it as ${VARIABLE} where the field takes Compose text (a check's url does), or send it in a header",
     };
   }
   return {

@@ -480,3 +480,52 @@ describe('secrets written in the spec that detection missed (audit #3)', () => {
     expect([...specSecrets(p.value!).names]).toEqual(expect.arrayContaining(['API_TOKEN', 'CHECK_TOKEN', 'TOOLS_TOKEN']));
   });
 });
+
+describe('a credential in a URL\'s query string (?token=, &api_key=, a signature)', () => {
+  const token = 'tok_ABCDEF123456';
+  const key = 'k3y-Zyx987654';
+  const text = [
+    'berth: 1',
+    'repo: { name: q }',
+    'services:',
+    '  api:',
+    '    image: busybox',
+    '    environment:',
+    `      WEBHOOK_URL: https://hooks.example.com/in?channel=ops&api_key=${key}#top`,
+    '    checks:',
+    '      - type: http',
+    `        url: http://localhost:8102/health?token=${token}`,
+    '      - type: http',
+    '        url: http://localhost:8102/ready?token=${API_TOKEN}&key=1&verbose=true',
+    '',
+  ].join('\n');
+  const parsed = parseSpec(text, 'berth.yaml');
+
+  it('is a secret-in-spec warning at its place, naming the parameter, never quoting it; a reference, a short flag and other parameters are not', () => {
+    const problems = checkSecretsInSpec(parsed.value!, 'berth.yaml', parsed.source);
+    expect(problems.map((p) => `${p.line}:${p.col} ${p.path!.join('.')}`).sort()).toEqual(['10:14 services.api.checks.0.url', '7:20 services.api.environment.WEBHOOK_URL']);
+    const printed = problems.map(formatProblem).join('\n');
+    expect(printed).toContain('this URL carries a credential (the token parameter of a URL), written in the spec');
+    expect(printed).toContain('this URL carries a credential (the api_key parameter of a URL), written in the spec');
+    expect(printed).not.toContain(token);
+    expect(printed).not.toContain(key);
+  });
+
+  it('is hidden where it stands in the page, the served spec and its text, and by the redactor of any output', () => {
+    const safe = specWithoutSecrets(parsed.value!);
+    expect(safe.services['api']!.environment).toEqual({ WEBHOOK_URL: `https://hooks.example.com/in?channel=ops&api_key=${REDACTED}#top` });
+    expect(safe.services['api']!.checks![0]).toMatchObject({ url: `http://localhost:8102/health?token=${REDACTED}` });
+    expect(safe.services['api']!.checks![1]).toMatchObject({ url: 'http://localhost:8102/ready?token=${API_TOKEN}&key=1&verbose=true' });
+    const served = specTextWithoutSecrets(text, parsed.value!, parsed.source!);
+    expect(served).toContain(`url: http://localhost:8102/health?token=${REDACTED}`);
+    const page = renderInfrastructurePage(parsed.value!);
+    expect(page).toContain(`curl http://localhost:8102/health?token=${REDACTED}`);
+    for (const out of [JSON.stringify(safe), served, page]) {
+      expect(out).not.toContain(token);
+      expect(out).not.toContain(key);
+    }
+    // a .env value holding such a URL: its credential is one of the values every output hides
+    expect(secretValues({ env: { CALLBACK: `https://x.example/cb?access_token=${token}` } })).toContain(token);
+  });
+});
+
