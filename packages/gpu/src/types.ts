@@ -60,6 +60,7 @@ export interface GpuDetectionOk {
 export type GpuFailureStatus =
   | 'no-binary' // nvidia-smi is not on PATH
   | 'no-driver' // exit 9: the NVIDIA kernel driver is not loaded
+  | 'no-gpu' // exit 6: "No devices were found": the driver is loaded but sees no GPU
   | 'driver-mismatch' // exit 18: driver/library version mismatch (usually: reboot after a driver upgrade)
   | 'gpu-lost' // exit 15: a GPU fell off the bus
   | 'timeout' // nvidia-smi hung and was killed
