@@ -55,6 +55,14 @@ describe('gpuReport', () => {
     expect(r.problems[0]).toMatchObject({ severity: 'error', hint: 'upgrade the host driver to 530.30.02 or newer' });
   });
 
+  it('reads a cu12 tag as CUDA 12.x, never 1.2: an 11.8 driver does not fit it', async () => {
+    const s = spec({ devcontainer: { image: 'myorg/trainer:2.3-cu12', gpu: { vendor: 'nvidia' } } });
+    const r = await gpuReport(s, { detection: detectionOld });
+    expect(r.requirement).toMatchObject({ cuda: '12', cudaSource: 'image-tag' });
+    expect(r).toMatchObject({ status: 'does-not-fit', cuda: { status: 'incompatible' } });
+    expect(r.problems[0]).toMatchObject({ severity: 'error', hint: 'upgrade the host driver to 525 or newer' });
+  });
+
   it('fits with a warning under minor version compatibility', async () => {
     const d: GpuDetection = { ...detectionOld, driverVersion: '525.125.06', cudaVersion: '12.0' };
     const r = await gpuReport(pytorch, { detection: d });
