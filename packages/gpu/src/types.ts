@@ -24,6 +24,8 @@ export interface MigDevice {
 export interface Gpu {
   index: number;
   name: string;
+  /** nvidia-smi's product brand ("Tesla", "GeForce", "NVIDIA", "Quadro RTX"): what NVIDIA_REQUIRE_CUDA's `brand=` compares. */
+  brand?: string;
   uuid?: string;
   busId?: string;
   memoryTotalMiB?: number;

@@ -96,6 +96,14 @@ const CUDA_WORDS = {
   unknown: 'cannot tell',
 } as const;
 
+const RUNTIME_WORDS = {
+  satisfied: 'starts the image (its NVIDIA_REQUIRE_CUDA is met)',
+  'forward-compatibility': "starts the image for this GPU's brand and driver branch (forward compatibility)",
+  refused: 'refuses to start the image (NVIDIA_REQUIRE_CUDA not met)',
+  unknown: 'cannot tell whether it starts the image',
+  disabled: 'does not check the image (NVIDIA_DISABLE_REQUIRE)',
+} as const;
+
 const dash = (v: number | string | undefined, unit = '') => (v === undefined ? '-' : `${v}${unit}`);
 
 function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: string | undefined): void {
@@ -129,6 +137,7 @@ function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: stri
     }[requirement.cudaSource ?? 'caller'];
     out.line(`devcontainer needs CUDA ${requirement.cuda} (${from})${report.cuda ? `: ${CUDA_WORDS[report.cuda.status]}` : ''}`);
   }
+  if (report.runtime) out.line(`NVIDIA container runtime: ${RUNTIME_WORDS[report.runtime.status]}`);
   if (report.hostCuda) out.line(`hostCudaAtLeast ${requirement.hostCudaAtLeast}: ${report.hostCuda.status}`);
   if (report.docker?.status === 'likely-works') out.line(`Docker: ${report.docker.reason}`); // other verdicts are problems below
   else if (dockerUnreachable) out.line(`Docker: not asked (${dockerUnreachable})`);
