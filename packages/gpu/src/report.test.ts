@@ -275,3 +275,25 @@ describe.skipIf(!existsSync(sharedFixturesDir))("gpuVerdict: the NVIDIA containe
     expect(r.problems.filter((p) => p.severity === 'error')[0]?.message).toMatch(/an optional GPU too: the Dev Containers CLI asks for the GPU it finds/);
   });
 });
+
+describe('gpuReport with an engine (gpuEngineInputs: what berth gpu and berth doctor both read)', () => {
+  const local = spec({ devcontainer: { image: 'registry.local/team/cuda-base:stable', gpu: { vendor: 'nvidia' } } });
+  const engine = (env: string[] | undefined, info: () => Promise<Record<string, unknown>> = async () => ({ Runtimes: { nvidia: {} } })) => ({
+    info,
+    getImage: () => ({ inspect: async () => (env ? { Config: { Env: env } } : Promise.reject(new Error('No such image'))) }),
+  });
+
+  it("reads the devcontainer image's environment and docker info from the engine", async () => {
+    const r = await gpuReport(local, { detection: detectionOld, engine: engine(['NVIDIA_REQUIRE_CUDA=cuda>=12.4', 'CUDA_VERSION=12.4.1']) });
+    expect(r.requirement).toMatchObject({ cuda: '12.4', cudaSource: 'image-env', runtimeRequirements: { constraints: ['cuda>=12.4'], source: 'image-env' } });
+    expect(r.docker?.status).toBe('likely-works');
+    expect(r.status).toBe('does-not-fit');
+  });
+
+  it('an image the engine does not have is no environment; an engine whose info fails says why', async () => {
+    const r = await gpuReport(local, { detection: detectionOld, engine: Promise.resolve(engine(undefined, () => Promise.reject(new Error('the engine at unix:///x stopped answering\nmore')))) });
+    expect(r.requirement.cuda).toBeUndefined();
+    expect(r.docker).toBeUndefined();
+    expect(r.dockerUnreachable).toBe('the engine at unix:///x stopped answering');
+  });
+});

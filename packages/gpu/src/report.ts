@@ -6,6 +6,7 @@ import { cudaVersionFromImage, cudaVersionFromImageEnv, nvidiaCudaTagVersion } f
 import { checkCudaCompatibility, checkHostCudaMinimum, findToolkitRelease, type CudaVerdict, type HostCudaVerdict } from './cuda-compat.js';
 import { evaluateRuntimeRequirements, runtimeBrand, runtimeRequirementsFromEnv, runtimeRequirementsFromTagCuda, type RuntimeRequirements } from './cuda-require.js';
 import { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike } from './docker-gpu.js';
+import { gpuEngineInputs, type GpuEngineApi, type GpuEngineInputs } from './engine-inputs.js';
 
 export interface GpuRequirement {
   /** The spec asks for a GPU (devcontainer.gpu, a service's gpu, or the caller). */
@@ -68,6 +69,8 @@ export interface GpuReport {
   hostCuda?: HostCudaVerdict;
   runtime?: RuntimeRequirementVerdict;
   docker?: DockerGpuVerdict;
+  /** The engine was asked (`engine`), but its `docker info` could not be read: why, in one line. */
+  dockerUnreachable?: string;
   /** Errors make it not fit when a GPU is wanted; warnings never do. */
   problems: GpuProblem[];
 }
@@ -83,8 +86,13 @@ export interface GpuReportOptions extends DetectOptions {
   requiredCuda?: string;
   /** GPUs needed (a health check's `minCount`); default 1. */
   minCount?: number;
-  /** The devcontainer image's environment (`docker image inspect` Config.Env), read when the tag says no CUDA version. */
+  /** The devcontainer image's environment (`docker image inspect` Config.Env): its NVIDIA_REQUIRE_CUDA, and its CUDA version when the tag says none. */
   imageEnv?: readonly string[];
+  /**
+   * The engine to read `docker info` (unless `dockerInfo` is given) and the devcontainer image's environment from
+   * (`gpuEngineInputs`), while nvidia-smi runs; undefined (or a promise of it): no engine.
+   */
+  engine?: GpuEngineApi | PromiseLike<GpuEngineApi | undefined> | undefined;
 }
 
 /** What the spec asks of the GPU. */
@@ -127,7 +135,14 @@ export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuRep
  * as plain data. Never throws: every failure is a verdict.
  */
 export async function gpuReport(spec: BerthSpec | undefined, options: GpuReportOptions = {}): Promise<GpuReport> {
-  return gpuVerdict(spec, options.detection ?? (await detectGpus(options)), options);
+  const { engine, ...rest } = options;
+  const [detection, inputs] = await Promise.all([
+    options.detection ?? detectGpus(options),
+    Promise.resolve(engine).then((api): Promise<GpuEngineInputs> | GpuEngineInputs => (api ? gpuEngineInputs(spec?.devcontainer?.image, api, options) : {})),
+  ]);
+  const { dockerUnreachable, ...read } = inputs;
+  const report = gpuVerdict(spec, detection, { ...rest, ...read, ...(options.imageEnv ? { imageEnv: options.imageEnv } : {}) });
+  return dockerUnreachable ? { ...report, dockerUnreachable } : report;
 }
 
 /**
