@@ -267,6 +267,20 @@ describe.skipIf(!existsSync(sharedFixturesDir))("gpuVerdict: the NVIDIA containe
     expect([r.status, r.cuda?.status]).toEqual(['fits', 'minor-version']);
   });
 
+  it('with MIG on, the memory asked for is compared with the largest MIG instance, not the whole GPU', () => {
+    const s = spec({ devcontainer: { image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { memory: '40gb' } } });
+    const r = gpuVerdict(s, a100()); // A100-SXM4-80GB (81920 MiB), MIG on, instances of 19968 MiB
+    expect(r.status).toBe('does-not-fit');
+    expect(r.problems.filter((p) => p.severity === 'error')).toEqual([
+      {
+        severity: 'error',
+        message: 'the devcontainer needs a GPU with 40gb of memory; the largest here has 19968 MiB (a MIG instance: with MIG on, a CUDA process sees one instance, not the whole GPU)',
+        hint: 'use a host whose GPU has 40gb or more (or a larger MIG instance), or lower devcontainer.gpu.memory if the devcontainer needs less',
+      },
+    ]);
+    expect(gpuVerdict(spec({ devcontainer: { image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { memory: '16gb' } } }), a100()).status).toBe('fits');
+  });
+
   it('an optional GPU does not open either when the host has a GPU the runtime refuses the image on', () => {
     const optional = spec({ devcontainer: { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { optional: true } } });
     const d545: GpuDetectionOk = { ...quadro525(), driverVersion: '545.29.06', cudaVersion: '12.3' };

@@ -174,11 +174,16 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
     }
     for (const w of ok.warnings) warn(w);
     if (requirement.memoryMiB !== undefined) {
-      const sizes = ok.gpus.map((g) => g.memoryTotalMiB).filter((m): m is number => m !== undefined);
-      if (!sizes.length) warn(`cannot tell whether a GPU has the ${spec?.devcontainer?.gpu?.memory} of memory the devcontainer needs: nvidia-smi reports no memory size`);
-      else if (Math.max(...sizes) < requirement.memoryMiB) {
+      const usable = ok.gpus.map(usableMemory).filter((m): m is { mib: number; mig: boolean } => m !== undefined);
+      const largest = usable.reduce<{ mib: number; mig: boolean } | undefined>((a, b) => (a && a.mib >= b.mib ? a : b), undefined);
+      if (!largest) warn(`cannot tell whether a GPU has the ${spec?.devcontainer?.gpu?.memory} of memory the devcontainer needs: nvidia-smi reports no memory size`);
+      else if (largest.mib < requirement.memoryMiB) {
         const memory = spec?.devcontainer?.gpu?.memory;
-        err(`the devcontainer needs a GPU with ${memory} of memory; the largest here has ${Math.max(...sizes)} MiB`, `use a host whose GPU has ${memory} or more, or lower devcontainer.gpu.memory if the devcontainer needs less`);
+        const what = largest.mig ? ` (a MIG instance: with MIG on, a CUDA process sees one instance, not the whole GPU)` : '';
+        err(
+          `the devcontainer needs a GPU with ${memory} of memory; the largest here has ${largest.mib} MiB${what}`,
+          `use a host whose GPU has ${memory} or more${largest.mig ? ' (or a larger MIG instance)' : ''}, or lower devcontainer.gpu.memory if the devcontainer needs less`,
+        );
       }
     }
   }
@@ -299,4 +304,11 @@ function runtimeRefusalHint(req: RuntimeRequirements, cuda: CudaVerdict | undefi
   return cuda?.status === 'minor-version' || cuda?.status === 'full'
     ? `${upgrade}, or set NVIDIA_DISABLE_REQUIRE=true in the devcontainer's environment to skip the runtime's check (CUDA then runs under minor version compatibility, with limited features)`
     : upgrade;
+}
+
+/** The memory one CUDA process can get on this GPU: with MIG on, the largest instance's; otherwise the whole GPU's. */
+function usableMemory(gpu: GpuDetectionOk['gpus'][number]): { mib: number; mig: boolean } | undefined {
+  const instances = gpu.migMode === 'enabled' ? gpu.migDevices.map((d) => d.memoryTotalMiB).filter((m): m is number => m !== undefined) : [];
+  if (instances.length) return { mib: Math.max(...instances), mig: true };
+  return gpu.memoryTotalMiB === undefined ? undefined : { mib: gpu.memoryTotalMiB, mig: false };
 }
