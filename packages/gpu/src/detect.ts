@@ -101,18 +101,25 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
   });
 }
 
-/** What nvidia-smi's exit code and output say: its document when it exited 0 (or printed one anyway), else the failure in one line. */
-export function detectionFromExit(command: string, code: number, stdout: string, stderr: string): GpuDetection {
-  if (code === 0) return parseNvidiaSmiXml(stdout);
+/**
+ * What nvidia-smi's exit code and output say: its document when it exited 0 (or printed one anyway), else the failure
+ * in one line. `linux`: nvidia-smi ran on Linux (this machine, or a container), where a Windows driver model means WSL2.
+ */
+export function detectionFromExit(command: string, code: number, stdout: string, stderr: string, linux = process.platform !== 'win32'): GpuDetection {
+  if (code === 0) return markWsl(parseNvidiaSmiXml(stdout), linux);
   const said = firstLine(stderr.trim() ? stderr : stdout);
   const known = EXIT_VERDICTS[code];
   const verdict = known && ({ status: known.status, message: `${command} exited ${code}: ${known.what} (${said})`, exitCode: code, ...(known.hint ? { hint: known.hint } : {}) } as const);
   if (verdict && !known.unlessItPrintedGpus) return verdict;
   // Some failures still print a usable document (one GPU in error, the others fine): keep it, say so.
   const parsed = stdout.trimStart().startsWith('<') ? parseNvidiaSmiXml(stdout) : undefined;
-  if (parsed?.status === 'ok' && (!verdict || parsed.gpus.length > 0)) return { ...parsed, warnings: [`${command} exited ${code} (${said}) but printed usable output`, ...parsed.warnings] };
+  if (parsed?.status === 'ok' && (!verdict || parsed.gpus.length > 0)) return { ...markWsl(parsed, linux), warnings: [`${command} exited ${code} (${said}) but printed usable output`, ...parsed.warnings] };
   if (verdict) return verdict;
   return { status: 'failed', message: `${command} exited ${code}: ${said}`, exitCode: code, hint: 'run `nvidia-smi` by hand to see the whole message' };
+}
+
+function markWsl<D extends GpuDetection>(d: D, linux: boolean): D {
+  return d.status === 'ok' && linux && d.driverOs === 'windows' ? { ...d, wsl: true } : d;
 }
 
 function spawnFailure(command: string, err: unknown): GpuDetectionFailure {

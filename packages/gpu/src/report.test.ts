@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
 import { gpuReport, gpuRequirement, gpuVerdict, sizeToMiB } from './report.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
+import { detectionFromExit } from './detect.js';
 import type { GpuDetection, GpuDetectionOk } from './types.js';
 import { ownFixture, REQUIRE_CUDA_12_4, sharedFixture, sharedFixturesDir } from '../test/fixtures.js';
 
@@ -279,6 +280,16 @@ describe.skipIf(!existsSync(sharedFixturesDir))("gpuVerdict: the NVIDIA containe
       },
     ]);
     expect(gpuVerdict(spec({ devcontainer: { image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { memory: '16gb' } } }), a100()).status).toBe('fits');
+  });
+
+  it('a WDDM driver seen by a Linux nvidia-smi is WSL: the Windows column, and the summary says so', () => {
+    const xml = sharedFixture('telegraf__rtx-3080__536.40-wddm.xml'); // driver 536.40, CUDA 12.2, Driver Model WDDM
+    const wsl = detectionFromExit('nvidia-smi', 0, xml, '', true) as GpuDetectionOk;
+    expect([wsl.driverOs, wsl.wsl]).toEqual(['windows', true]);
+    expect((detectionFromExit('nvidia-smi', 0, xml, '', false) as GpuDetectionOk).wsl).toBeUndefined();
+    const r = gpuVerdict(spec({ devcontainer: { image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { vendor: 'nvidia' } } }), wsl);
+    expect(r.cuda).toMatchObject({ status: 'full', minimumDriver: '531.14' }); // CUDA 12.1's Windows driver, not Linux's 530.30.02
+    expect(r.summary).toBe('fits: the devcontainer needs CUDA 12.1; 1 GPU(s), driver 536.40 (Windows, through WSL), CUDA 12.2');
   });
 
   it('an optional GPU does not open either when the host has a GPU the runtime refuses the image on', () => {

@@ -245,7 +245,7 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
 function summarize(status: GpuReport['status'], req: GpuRequirement, detection: GpuDetection, cuda: CudaVerdict | undefined, hostCuda: { status: string } | undefined, runtime: RuntimeRequirementVerdict | undefined): string {
   const found =
     detection.status === 'ok'
-      ? `${detection.gpus.length} GPU(s), driver ${detection.driverVersion ?? 'unknown'}, CUDA ${detection.cudaVersion ?? 'unknown'}`
+      ? `${detection.gpus.length} GPU(s), driver ${detection.driverVersion ?? 'unknown'}${detection.wsl ? ' (Windows, through WSL)' : ''}, CUDA ${detection.cudaVersion ?? 'unknown'}`
       : `no usable GPU (${detection.status})`;
   const need = req.cuda ? `CUDA ${req.cuda}` : 'a GPU';
   if (status === 'not-needed') return `the spec asks for no GPU; ${found}`;
@@ -276,9 +276,9 @@ function runtimeVerdict(req: RuntimeRequirements, ok: GpuDetectionOk, image: str
   if (r.satisfied) {
     const admittedBy = r.admittedBy ? { admittedBy: r.admittedBy } : {};
     if (!r.admittedBy || /(^|,)cuda/.test(r.admittedBy)) return { status: 'satisfied', reason: `${driver} meets ${base} (${whose})`, ...admittedBy };
-    // Forward compatibility (the image's cuda-compat libraries) is for data-center GPUs; elsewhere the runtime starts it
+    // Forward compatibility (the image's cuda-compat libraries) is for data-center GPUs on Linux (not WSL); elsewhere the runtime starts it
     // and CUDA runs as far as the driver does (minor version compatibility at most).
-    const dataCenter = ok.gpus.length > 0 && ok.gpus.every((g) => g.brand !== undefined && DATA_CENTER_BRANDS.has(runtimeBrand(g.brand)));
+    const dataCenter = !ok.wsl && ok.gpus.length > 0 && ok.gpus.every((g) => g.brand !== undefined && DATA_CENTER_BRANDS.has(runtimeBrand(g.brand)));
     const admits = `${whose} admits this GPU's brand and driver branch (${r.admittedBy})`;
     return dataCenter
       ? { status: 'forward-compatibility', reason: `${driver} is older than ${base}, but ${admits}: it runs through forward compatibility (the image's cuda-compat libraries; Linux, data-center GPUs)`, ...admittedBy }

@@ -56,6 +56,8 @@ export interface GpuDetectionOk {
   warnings: string[];
   /** 'windows' when the driver model says WDDM/TCC/MCDM. */
   driverOs?: 'linux' | 'windows';
+  /** A Windows driver seen by a Linux nvidia-smi: WSL2 (this machine, or an engine's Linux container). */
+  wsl?: true;
   format: 'xml' | 'query-text' | 'query-csv' | 'table';
 }
 

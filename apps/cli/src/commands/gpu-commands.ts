@@ -120,7 +120,7 @@ function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: stri
         ]),
       );
     } else out.line('nvidia-smi answered, but lists no GPU');
-    out.line(`driver ${detection.driverVersion ?? 'unknown'}, supports CUDA up to ${detection.cudaVersion ?? 'unknown'}`);
+    out.line(`driver ${detection.driverVersion ?? 'unknown'}${detection.wsl ? " (the Windows host's, through WSL: judged against NVIDIA's Windows driver column)" : ''}, supports CUDA up to ${detection.cudaVersion ?? 'unknown'}`);
   } // a failed detection is the first problem below
   if (requirement.cuda) {
     const from = {
