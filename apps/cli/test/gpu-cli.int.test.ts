@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,16 @@ devcontainer:
     const r = setup(pytorchSpec('{ cuda: "12.1", hostCudaAtLeast: "12.9" }'), `cat '${fixture}'`).run(['--json', '--no-docker']);
     expect(r.code).toBe(1);
     expect(r.json()).toMatchObject({ status: 'does-not-fit', hostCuda: { status: 'too-old' } });
+  });
+
+  it('does not fit (exit 1) an nvidia/cuda image whose CUDA the NVIDIA runtime requires, minor version compatibility notwithstanding', () => {
+    const spec = 'berth: 1\nrepo: { name: trainer }\ndevcontainer:\n  image: nvidia/cuda:12.4.1-runtime-ubuntu22.04\n  gpu: { vendor: nvidia }\n';
+    const r = setup(spec, `cat '${fixture}'`).run(['--no-docker']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('NVIDIA container runtime: refuses to start the image (NVIDIA_REQUIRE_CUDA not met)');
+    expect(r.stdout).toMatch(/error: the NVIDIA container runtime will refuse to start nvidia\/cuda:12\.4\.1-runtime-ubuntu22\.04/);
+    expect(r.stdout).toContain('or set NVIDIA_DISABLE_REQUIRE=true');
+    expect(r.stdout).toMatch(/^does not fit: the devcontainer needs CUDA 12\.4\.1; 2 GPU\(s\), driver 535\.54\.03, CUDA 12\.2$/m);
   });
 
   it('prints a table, the driver and the verdict for people', () => {

@@ -1,6 +1,9 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { gpuReport, parseNvidiaSmiXml, type GpuEngineApi } from '@berth/gpu';
 import { BerthSpecSchema } from '@berth/spec';
 import { describe, expect, it } from 'vitest';
 import { gpuSection } from './gpu-section.js';
@@ -50,5 +53,29 @@ describe.skipIf(!posix)('gpuSection' + (posix ? '' : ' (skipped: the fake is a P
       { status: 'critical', message: 'no usable NVIDIA GPU: nvidia-smi output (xml) stops mid-document before any GPU', next: 'run `nvidia-smi -q -x` by hand to see what it prints' },
     ]);
     expect(section.summary).toBe('does not fit: the devcontainer needs CUDA 12.4.1; no usable GPU (unparseable)');
+  });
+
+  // The gpu package's own fixture: two GPUs on driver 535.54.03, CUDA 12.2.
+  const twoGpus = fileURLToPath(new URL('../../gpu/test/fixtures/two-gpus-mig.xml', import.meta.url));
+  it("reads the image's environment from the engine, as berth gpu does, and comes to the same verdict", async () => {
+    const image = 'registry.local/team/cuda-base:stable'; // its tag says nothing about CUDA: only its environment does
+    const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'demo' }, devcontainer: { image, gpu: { vendor: 'nvidia' } } });
+    const env = ['NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471 brand=tesla,driver>=525,driver<526 brand=tesla,driver>=535,driver<536', 'CUDA_VERSION=12.4.1'];
+    const inspected: string[] = [];
+    const api: GpuEngineApi = {
+      info: async () => ({ Runtimes: { runc: {} } }),
+      getImage: (name) => ({ inspect: async () => (inspected.push(name), { Config: { Env: name === image ? env : [] } }) }),
+    };
+    const engine = Promise.resolve({ api: { ...api, withSignal: () => api } });
+    // both GPUs branded GeForce (the fixture's driver prints no product_brand): no brand=tesla alternative admits them
+    const xml = readFileSync(twoGpus, 'utf8').replace(/(<product_name>[^<]*<\/product_name>)/g, '$1<product_brand>GeForce</product_brand>');
+    expect(xml.match(/<product_brand>/g)).toHaveLength(2);
+    const section = await withFakeNvidiaSmi(xml, () => gpuSection({ spec, specFile: 'berth.yaml', baseDir: tmpdir(), env: {} }, Promise.resolve({ Runtimes: { runc: {} } }), engine));
+    expect(inspected).toEqual([image]);
+    const cli = await gpuReport(spec, { detection: parseNvidiaSmiXml(xml), engine: api });
+    expect(section.summary).toBe(cli.summary);
+    expect(section.summary).toBe('does not fit: the devcontainer needs CUDA 12.4; 2 GPU(s), driver 535.54.03, CUDA 12.2');
+    expect(section.findings.filter((f) => f.status === 'critical').map((f) => f.message)).toEqual(cli.problems.filter((p) => p.severity === 'error').map((p) => p.message));
+    expect(section.findings).toContainEqual(expect.objectContaining({ status: 'critical', message: expect.stringMatching(/^the NVIDIA container runtime will refuse to start registry\.local\/team\/cuda-base:stable/) }));
   });
 });

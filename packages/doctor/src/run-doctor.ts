@@ -38,7 +38,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     guard('ports', 'Ports', () => portsSection(input, connected)),
     guard('env', 'Environment', () => envSection(input)),
     guard('engine', 'Docker engine', () => engineSection(input, connection, declared, info)),
-    guard('gpu', 'GPU', () => gpuSection(input, dockerInfo)),
+    guard('gpu', 'GPU', () => gpuSection(input, dockerInfo, connected)),
     guard('health', 'Services and connections', async () => (await health).section),
   ]);
   const checks = await health.then((h) => h.checks).catch(() => []);

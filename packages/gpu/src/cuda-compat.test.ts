@@ -84,6 +84,21 @@ describe('checkCudaCompatibility (NVIDIA Table 2 / Table 3)', () => {
   });
 });
 
+describe('checkCudaCompatibility with a major only (a `cu12` tag)', () => {
+  it.each([
+    ['12 on 470.82.01 (CUDA 11.4)', { requiredCuda: '12', driverVersion: '470.82.01', driverCudaVersion: '11.4' }, 'incompatible', '525'],
+    ['12 on 525.125.06 (CUDA 12.0)', { requiredCuda: '12', driverVersion: '525.125.06', driverCudaVersion: '12.0' }, 'minor-version', undefined],
+    ['12 on 590.48.01 (CUDA 13.1)', { requiredCuda: '12', driverVersion: '590.48.01', driverCudaVersion: '13.1' }, 'full', undefined],
+    ['11 on Windows 452.39', { requiredCuda: '11', driverVersion: '452.39', os: 'windows' }, 'minor-version', undefined],
+    ['12 with nothing known', { requiredCuda: '12' }, 'unknown', undefined],
+  ] as const)('%s', (_name, input, status, minimumDriver) => {
+    const v = checkCudaCompatibility(input);
+    expect(v.status).toBe(status);
+    expect(v.minimumDriver).toBe(minimumDriver);
+    expect(v.reason).toMatch(/CUDA 1[12]/);
+  });
+});
+
 describe('checkHostCudaMinimum (hostCudaAtLeast)', () => {
   it.each([
     ['12.9', '13.1', 'ok'],

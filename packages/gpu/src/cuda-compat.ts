@@ -53,7 +53,8 @@ export function checkCudaCompatibility(input: CudaCompatibilityInput): CudaVerdi
   const driverCudaVersion = parseVersion(input.driverCudaVersion) ? input.driverCudaVersion : undefined;
   const os = input.os ?? 'linux';
   const req = parseVersion(requiredCuda);
-  if (!req || req.length < 2) return { status: 'unknown', reason: `"${requiredCuda}" is not a CUDA version such as 12.1` };
+  if (!req) return { status: 'unknown', reason: `"${requiredCuda}" is not a CUDA version such as 12.1` };
+  if (req.length === 1) return majorOnlyVerdict(req[0]!, driverVersion, driverCudaVersion, os);
   const release = findToolkitRelease(requiredCuda);
   const tableMin = release?.[os];
   const floor = MINOR_COMPAT_FLOORS.find((f) => f.major === req[0]);
@@ -89,6 +90,30 @@ export function checkCudaCompatibility(input: CudaCompatibilityInput): CudaVerdi
   }
   const need = tableMin ? `driver >= ${tableMin} for every feature${floorMin && floorMin !== tableMin ? `, >= ${floorMin} to run at all under minor version compatibility` : ''}` : `driver >= ${floorMin ?? '(unknown)'}`;
   return { status: 'incompatible', reason: `${driver} is too old for CUDA ${requiredCuda}: it needs ${need} on ${os === 'windows' ? 'Windows' : 'Linux'}`, ...extra };
+}
+
+/**
+ * An image that names its CUDA major only (a `cu12` tag): whatever its minor version, the family's Table 2 floor runs it
+ * (minor version compatibility, 11+), a newer major driver runs it fully, and a driver of an older major does not.
+ */
+function majorOnlyVerdict(major: number, driverVersion: string | undefined, driverCudaVersion: string | undefined, os: 'linux' | 'windows'): CudaVerdict {
+  const floorMin = MINOR_COMPAT_FLOORS.find((f) => f.major === major)?.[os];
+  const driver = describeDriver(driverVersion, driverCudaVersion);
+  const driverMajor = parseVersion(driverCudaVersion)?.[0];
+  const aboveFloor = driverVersion && floorMin ? versionAtLeast(driverVersion, floorMin) : undefined;
+  const extra = floorMin ? { minorVersionDriver: floorMin } : {};
+  if (driverMajor !== undefined && driverMajor > major) return { status: 'full', reason: `${driver} runs CUDA ${major}.x applications with every feature (a newer major runs older ones)`, ...extra };
+  if (floorMin && (aboveFloor ?? driverMajor === major)) {
+    return {
+      status: 'minor-version',
+      reason: `the image names CUDA ${major} without its minor version: ${driver} runs CUDA ${major}.x applications, through minor version compatibility (a limited feature set) where the image's minor version is newer than the driver's; set devcontainer.gpu.cuda to check the minor version too`,
+      ...extra,
+    };
+  }
+  if (aboveFloor === false || (driverMajor !== undefined && driverMajor < major)) {
+    return { status: 'incompatible', reason: `${driver} is too old for CUDA ${major}.x: it needs a driver that reports CUDA ${major}${floorMin ? ` (driver >= ${floorMin} on ${os === 'windows' ? 'Windows' : 'Linux'})` : ''}`, ...(floorMin ? { minimumDriver: floorMin } : {}), ...extra };
+  }
+  return { status: 'unknown', reason: `cannot tell whether ${driver} runs CUDA ${major}: the image names no minor version${driverVersion || driverCudaVersion ? '' : ' and the driver version is not known'}; set devcontainer.gpu.cuda` };
 }
 
 function describeDriver(driverVersion: string | undefined, driverCudaVersion: string | undefined): string {

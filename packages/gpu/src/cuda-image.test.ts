@@ -12,6 +12,11 @@ describe('cudaVersionFromImage', () => {
     ['registry.local:5000/team/trainer:torch2.3-cu121', '12.1'],
     ['ghcr.io/org/img:py3.11-cu118', '11.8'],
     ['vllm/vllm-openai:v0.6.0-cu130', '13.0'],
+    ['pytorch/manylinux-builder:cu100', '10.0'],
+    ['team/legacy:torch1.4-cu92', '9.2'],
+    // a two-digit cu1N is a major only, never 1.2 / 1.1
+    ['myorg/trainer:2.3-cu12', '12'],
+    ['myorg/trainer:2.3-cu11', '11'],
   ])('%s -> %s', (image, cuda) => expect(cudaVersionFromImage(image)).toBe(cuda));
 
   it.each(['nvcr.io/nvidia/pytorch:24.01-py3', 'python:3.11', 'ubuntu', 'registry.local:5000/img', 'nvidia/cuda', 'pytorch/pytorch:latest', 'team/cuda-tools:1.2'])(

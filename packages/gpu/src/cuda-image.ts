@@ -1,29 +1,43 @@
 /**
  * The CUDA version an image is built for, read off its reference (gpu-facts.md #10): pytorch/pytorch
  * tags say `cuda12.1` (`2.2.0-cuda12.1-cudnn8-runtime`), nvidia/cuda tags start with the toolkit
- * version (`12.4.1-runtime-ubuntu22.04`), wheels-style tags say `cu121`. Undefined when the reference
- * does not say (NGC date tags such as `nvcr.io/nvidia/pytorch:24.01-py3`, `latest`).
+ * version (`12.4.1-runtime-ubuntu22.04`), wheels-style tags say `cu121` (`cu12` names the major only: "12").
+ * Undefined when the reference does not say (NGC date tags such as `nvcr.io/nvidia/pytorch:24.01-py3`, `latest`).
  */
 export function cudaVersionFromImage(image: string): string | undefined {
-  const ref = image.trim().split('@')[0]!;
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  if (colon <= slash) return undefined;
-  const repo = ref.slice(0, colon).toLowerCase();
-  const tag = ref.slice(colon + 1);
-  if (/(^|\/)nvidia\/cuda$/.test(repo)) {
-    const m = /^(\d+\.\d+(?:\.\d+)?)(?=$|[-_])/.exec(tag);
-    if (m) return m[1];
-  }
+  const tag = repoAndTag(image)?.tag;
+  if (tag === undefined) return undefined;
+  const official = nvidiaCudaTagVersion(image);
+  if (official) return official;
   const named = /(?:^|[-_.])cuda[-_]?(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?=$|[-_a-z])/i.exec(tag);
   if (named) return named[1];
-  const short = /(?:^|[-_.])cu(\d)(\d{1,2})(?=$|[-_.])/i.exec(tag);
+  const short = /(?:^|[-_.])cu(\d{2,3})(?=$|[-_.])/i.exec(tag);
   if (short) {
-    // cu92 = 9.2; cu118 = 11.8, cu121 = 12.1, cu130 = 13.0: the last digit is the minor version.
-    const digits = short[1]! + short[2]!;
+    // cu118 = 11.8, cu121 = 12.1, cu130 = 13.0, cu92 = 9.2: the last digit is the minor version. But a two-digit
+    // cu1N names a major only (cu12, cu11: CUDA 10 and later always spell the minor out, cu100 = 10.0), never 1.2.
+    const digits = short[1]!;
+    if (digits.length === 2 && digits.startsWith('1')) return digits;
     return `${digits.slice(0, -1)}.${digits.slice(-1)}`;
   }
   return undefined;
+}
+
+/** `{ repo, tag }` of a reference with a tag (registry, port and digest aside); undefined without a tag. */
+function repoAndTag(image: string): { repo: string; tag: string } | undefined {
+  const ref = image.trim().split('@')[0]!;
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon <= slash ? undefined : { repo: ref.slice(0, colon).toLowerCase(), tag: ref.slice(colon + 1) };
+}
+
+/**
+ * The toolkit version of an official nvidia/cuda image's tag (`12.4.1-runtime-ubuntu22.04` -> 12.4.1): such an image
+ * carries NVIDIA_REQUIRE_CUDA=cuda>=12.4 ..., which the NVIDIA container runtime enforces.
+ */
+export function nvidiaCudaTagVersion(image: string): string | undefined {
+  const parts = repoAndTag(image);
+  if (!parts || !/(^|\/)nvidia\/cuda$/.test(parts.repo)) return undefined;
+  return /^(\d+\.\d+(?:\.\d+)?)(?=$|[-_])/.exec(parts.tag)?.[1];
 }
 
 /**

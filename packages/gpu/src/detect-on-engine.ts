@@ -45,5 +45,5 @@ export async function detectGpusOnEngine(options: EngineDetectOptions): Promise<
   if (r.exitCode === 127 || /executable file not found|nvidia-smi: not found/i.test(r.stderr)) {
     return { status: 'no-binary', message: `${options.engine} started the container, but nvidia-smi is not in it: the engine gave it no NVIDIA runtime`, hint: 'install the NVIDIA Container Toolkit on that machine' };
   }
-  return detectionFromExit(command, r.exitCode ?? 1, r.stdout, r.stderr);
+  return detectionFromExit(command, r.exitCode ?? 1, r.stdout, r.stderr, true); // engines run Linux containers
 }

@@ -16,9 +16,16 @@ export interface DetectOptions {
 }
 
 /** nvidia-smi's documented exit codes that mean something specific (gpu-facts.md #7). */
-const EXIT_VERDICTS: Record<number, Omit<GpuDetectionFailure, 'exitCode' | 'message'> & { what: string }> = {
+const EXIT_VERDICTS: Record<number, Omit<GpuDetectionFailure, 'exitCode' | 'message'> & { what: string; unlessItPrintedGpus?: boolean }> = {
   9: { status: 'no-driver', what: 'the NVIDIA driver is not loaded', hint: 'load the driver (`sudo modprobe nvidia`) or install it; inside a container, start it with --gpus' },
   18: { status: 'driver-mismatch', what: 'the NVIDIA driver and its user-space library are different versions', hint: 'reboot after the driver upgrade (or reload the nvidia kernel modules)' },
+  6: {
+    status: 'no-gpu',
+    what: 'the NVIDIA driver is loaded but sees no GPU',
+    hint: 'check that the GPU shows in `lspci | grep -i nvidia` and is not bound to another driver (vfio-pci); in a VM or container, that it is passed through (--gpus); on WSL, that it is not in TCC mode (WSL sees WDDM GPUs only)',
+    // exit 6 is also "a device asked for was not found": a document that lists GPUs says more
+    unlessItPrintedGpus: true,
+  },
   15: { status: 'gpu-lost', what: 'a GPU has fallen off the bus', hint: 'check `dmesg` for Xid 79; the machine usually needs a reboot or the GPU reseating' },
 };
 
@@ -94,16 +101,25 @@ export function detectGpus(options: DetectOptions = {}): Promise<GpuDetection> {
   });
 }
 
-/** What nvidia-smi's exit code and output say: its document when it exited 0 (or printed one anyway), else the failure in one line. */
-export function detectionFromExit(command: string, code: number, stdout: string, stderr: string): GpuDetection {
-  if (code === 0) return parseNvidiaSmiXml(stdout);
+/**
+ * What nvidia-smi's exit code and output say: its document when it exited 0 (or printed one anyway), else the failure
+ * in one line. `linux`: nvidia-smi ran on Linux (this machine, or a container), where a Windows driver model means WSL2.
+ */
+export function detectionFromExit(command: string, code: number, stdout: string, stderr: string, linux = process.platform !== 'win32'): GpuDetection {
+  if (code === 0) return markWsl(parseNvidiaSmiXml(stdout), linux);
   const said = firstLine(stderr.trim() ? stderr : stdout);
   const known = EXIT_VERDICTS[code];
-  if (known) return { status: known.status, message: `${command} exited ${code}: ${known.what} (${said})`, exitCode: code, ...(known.hint ? { hint: known.hint } : {}) };
+  const verdict = known && ({ status: known.status, message: `${command} exited ${code}: ${known.what} (${said})`, exitCode: code, ...(known.hint ? { hint: known.hint } : {}) } as const);
+  if (verdict && !known.unlessItPrintedGpus) return verdict;
   // Some failures still print a usable document (one GPU in error, the others fine): keep it, say so.
   const parsed = stdout.trimStart().startsWith('<') ? parseNvidiaSmiXml(stdout) : undefined;
-  if (parsed?.status === 'ok') return { ...parsed, warnings: [`${command} exited ${code} (${said}) but printed usable output`, ...parsed.warnings] };
+  if (parsed?.status === 'ok' && (!verdict || parsed.gpus.length > 0)) return { ...markWsl(parsed, linux), warnings: [`${command} exited ${code} (${said}) but printed usable output`, ...parsed.warnings] };
+  if (verdict) return verdict;
   return { status: 'failed', message: `${command} exited ${code}: ${said}`, exitCode: code, hint: 'run `nvidia-smi` by hand to see the whole message' };
+}
+
+function markWsl<D extends GpuDetection>(d: D, linux: boolean): D {
+  return d.status === 'ok' && linux && d.driverOs === 'windows' ? { ...d, wsl: true } : d;
 }
 
 function spawnFailure(command: string, err: unknown): GpuDetectionFailure {

@@ -12,4 +12,5 @@ export { checkCudaCompatibility, checkHostCudaMinimum, findToolkitRelease, type 
 export { TOOLKIT_RELEASES, MINOR_COMPAT_FLOORS, type ToolkitRelease } from './cuda-driver-table.js';
 export { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike, type DockerGpuOptions } from './docker-gpu.js';
 export { gpuReport, gpuVerdict, gpuRequirement, sizeToMiB, type GpuReport, type GpuReportOptions, type GpuRequirement, type GpuProblem } from './report.js';
+export { gpuEngineInputs, type GpuEngineApi, type GpuEngineInputs } from './engine-inputs.js';
 export { detectGpusOnEngine, type EngineDetectOptions, type OneShotOutcome } from './detect-on-engine.js';

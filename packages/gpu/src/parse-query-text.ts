@@ -36,6 +36,7 @@ function gpuFromQuery(g: QueryNode, position: number): Gpu {
   return compact({
     index: position,
     name: presentText(valueAt(g, 'Product Name')) ?? 'NVIDIA GPU (name not reported)',
+    brand: presentText(valueAt(g, 'Product Brand')),
     uuid: presentText(valueAt(g, 'GPU UUID')),
     busId: g.key.replace(/^GPU\s+/, ''),
     memoryTotalMiB: presentMiB(valueAt(g, 'FB Memory Usage', 'Total')),

@@ -38,6 +38,7 @@ function gpuFromXml(el: XmlElement, position: number): Gpu {
   return compact({
     index: position,
     name: presentText(textAt(el, 'product_name')) ?? 'NVIDIA GPU (name not reported)',
+    brand: presentText(textAt(el, 'product_brand')),
     uuid: presentText(textAt(el, 'uuid')),
     busId: presentText(el.attrs.id) ?? presentText(textAt(el, 'pci', 'pci_bus_id')),
     memoryTotalMiB: presentMiB(textAt(el, 'fb_memory_usage', 'total')),

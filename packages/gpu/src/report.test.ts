@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
 import { gpuReport, gpuRequirement, gpuVerdict, sizeToMiB } from './report.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
-import type { GpuDetection } from './types.js';
-import { ownFixture } from '../test/fixtures.js';
+import { detectionFromExit } from './detect.js';
+import type { GpuDetection, GpuDetectionOk } from './types.js';
+import { ownFixture, REQUIRE_CUDA_12_4 } from '../test/fixtures.js';
 
 function spec(extra: Record<string, unknown>): BerthSpec {
   return BerthSpecSchema.parse({ berth: 1, repo: { name: 'demo' }, ...extra });
@@ -53,6 +55,14 @@ describe('gpuReport', () => {
     expect(r.status).toBe('does-not-fit');
     expect(r.cuda?.status).toBe('incompatible');
     expect(r.problems[0]).toMatchObject({ severity: 'error', hint: 'upgrade the host driver to 530.30.02 or newer' });
+  });
+
+  it('reads a cu12 tag as CUDA 12.x, never 1.2: an 11.8 driver does not fit it', async () => {
+    const s = spec({ devcontainer: { image: 'myorg/trainer:2.3-cu12', gpu: { vendor: 'nvidia' } } });
+    const r = await gpuReport(s, { detection: detectionOld });
+    expect(r.requirement).toMatchObject({ cuda: '12', cudaSource: 'image-tag' });
+    expect(r).toMatchObject({ status: 'does-not-fit', cuda: { status: 'incompatible' } });
+    expect(r.problems[0]).toMatchObject({ severity: 'error', hint: 'upgrade the host driver to 525 or newer' });
   });
 
   it('fits with a warning under minor version compatibility', async () => {
@@ -185,3 +195,25 @@ describe('gpuVerdict: the devcontainer\'s GPU request against this host', () => 
   });
 });
 
+
+describe('gpuReport with an engine (gpuEngineInputs: what berth gpu and berth doctor both read)', () => {
+  const local = spec({ devcontainer: { image: 'registry.local/team/cuda-base:stable', gpu: { vendor: 'nvidia' } } });
+  const engine = (env: string[] | undefined, info: () => Promise<Record<string, unknown>> = async () => ({ Runtimes: { nvidia: {} } })) => ({
+    info,
+    getImage: () => ({ inspect: async () => (env ? { Config: { Env: env } } : Promise.reject(new Error('No such image'))) }),
+  });
+
+  it("reads the devcontainer image's environment and docker info from the engine", async () => {
+    const r = await gpuReport(local, { detection: detectionOld, engine: engine(['NVIDIA_REQUIRE_CUDA=cuda>=12.4', 'CUDA_VERSION=12.4.1']) });
+    expect(r.requirement).toMatchObject({ cuda: '12.4', cudaSource: 'image-env', runtimeRequirements: { constraints: ['cuda>=12.4'], source: 'image-env' } });
+    expect(r.docker?.status).toBe('likely-works');
+    expect(r.status).toBe('does-not-fit');
+  });
+
+  it('an image the engine does not have is no environment; an engine whose info fails says why', async () => {
+    const r = await gpuReport(local, { detection: detectionOld, engine: Promise.resolve(engine(undefined, () => Promise.reject(new Error('the engine at unix:///x stopped answering\nmore')))) });
+    expect(r.requirement.cuda).toBeUndefined();
+    expect(r.docker).toBeUndefined();
+    expect(r.dockerUnreachable).toBe('the engine at unix:///x stopped answering');
+  });
+});

@@ -24,6 +24,8 @@ export interface MigDevice {
 export interface Gpu {
   index: number;
   name: string;
+  /** nvidia-smi's product brand ("Tesla", "GeForce", "NVIDIA", "Quadro RTX"): what NVIDIA_REQUIRE_CUDA's `brand=` compares. */
+  brand?: string;
   uuid?: string;
   busId?: string;
   memoryTotalMiB?: number;
@@ -54,12 +56,15 @@ export interface GpuDetectionOk {
   warnings: string[];
   /** 'windows' when the driver model says WDDM/TCC/MCDM. */
   driverOs?: 'linux' | 'windows';
+  /** A Windows driver seen by a Linux nvidia-smi: WSL2 (this machine, or an engine's Linux container). */
+  wsl?: true;
   format: 'xml' | 'query-text' | 'query-csv' | 'table';
 }
 
 export type GpuFailureStatus =
   | 'no-binary' // nvidia-smi is not on PATH
   | 'no-driver' // exit 9: the NVIDIA kernel driver is not loaded
+  | 'no-gpu' // exit 6: "No devices were found": the driver is loaded but sees no GPU
   | 'driver-mismatch' // exit 18: driver/library version mismatch (usually: reboot after a driver upgrade)
   | 'gpu-lost' // exit 15: a GPU fell off the bus
   | 'timeout' // nvidia-smi hung and was killed

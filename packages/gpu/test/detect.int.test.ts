@@ -97,6 +97,7 @@ describe.skipIf(!posix)('detectGpus spawning a fake nvidia-smi' + (posix ? '' : 
 
   it.each([
     [9, 'no-driver', "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.", /driver is not loaded/],
+    [6, 'no-gpu', 'No devices were found', /driver is loaded but sees no GPU \("No devices were found"\)/],
     [18, 'driver-mismatch', 'Failed to initialize NVML: Driver/library version mismatch', /different versions/],
     [15, 'gpu-lost', 'Unable to determine the device handle for GPU0000:01:00.0: GPU is lost.  Reboot the system to recover this GPU', /fallen off the bus/],
     [3, 'failed', 'Unknown Error', /exited 3: "Unknown Error"/],

@@ -8,46 +8,33 @@ import { milliseconds } from '../option-values.js';
 type GpuModule = typeof import('@berth/gpu');
 type GpuReport = Awaited<ReturnType<GpuModule['gpuReport']>>;
 
-interface EngineFacts {
-  info?: Record<string, unknown>;
-  /** The devcontainer image's Config.Env, when the image is present locally. */
-  imageEnv?: string[];
-  unreachable?: string;
-}
+type Engine = Awaited<ReturnType<(typeof import('@berth/docker/runtime'))['connectEngine']>>;
 
-/** `docker info` of the engine (and the devcontainer image's env), or why there is none. Never fails the command: Docker is an extra. */
-async function engineFacts(ctx: CliContext, image: string | undefined, timeoutMs: number): Promise<EngineFacts> {
+/** This machine's engine, or why there is none. Never fails the command: Docker is an extra. */
+async function localEngine(ctx: CliContext, timeoutMs: number): Promise<{ engine: Engine } | { unreachable: string }> {
   try {
     const { connectEngine } = await import('@berth/docker/runtime');
-    const engine = await connectEngine({ env: ctx.env, timeoutMs, signal: ctx.signal });
-    try {
-      const api = engine.api.withSignal(AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]));
-      const [info, env] = await Promise.all([api.info(), image ? api.getImage(image).inspect().then((i) => i.Config?.Env ?? undefined, () => undefined) : undefined]);
-      return { info, ...(env ? { imageEnv: env } : {}) };
-    } finally {
-      engine.close();
-    }
+    return { engine: await connectEngine({ env: ctx.env, timeoutMs, signal: ctx.signal }) };
   } catch (err) {
     return { unreachable: (err as Error).message.split('\n')[0] ?? String(err) };
   }
 }
 
 /**
- * GPU facts from an engine of the spec (`--engine NAME`), on that engine's machine: its info, the image's
- * env there, and nvidia-smi in a one-shot container given every GPU. An engine that cannot be reached
- * ends the command (exit 3); one without a GPU runtime is the detection's answer.
+ * The GPU of an engine of the spec (`--engine NAME`), on that engine's machine: nvidia-smi in a one-shot container
+ * given every GPU, and the report (which reads that engine's info and the image's env there, as gpuReport always
+ * does). An engine that cannot be reached ends the command (exit 3); one without a GPU runtime is the detection's answer.
  */
-async function remoteFacts(ctx: CliContext, name: string, image: string | undefined, timeoutMs: number): Promise<{ detection: Awaited<ReturnType<GpuModule['detectGpus']>>; facts: EngineFacts }> {
+async function remoteReport(ctx: CliContext, name: string, image: string | undefined, timeoutMs: number): Promise<GpuReport> {
   const [docker, gpu] = await Promise.all([import('@berth/docker/runtime'), import('@berth/gpu')]);
   const spec = ctx.load().spec;
   const { engine } = await docker.connectSpecEngine(spec, name, { env: ctx.env, signal: ctx.signal });
   try {
     const api = engine.api.withSignal(ctx.signal);
-    const [info, env] = await Promise.all([api.info(), image ? api.getImage(image).inspect().then((i) => i.Config?.Env ?? undefined, () => undefined) : undefined]);
     const detection = image
       ? await gpu.detectGpusOnEngine({ engine: `engine "${name}"`, image, run: (img, cmd) => docker.runOneShot(engine.api, { image: img, cmd, gpus: true, timeoutMs, signal: ctx.signal }) })
       : ({ status: 'failed', message: `no image to run nvidia-smi in on engine "${name}"`, hint: 'name one with --image (one the NVIDIA runtime can inject nvidia-smi into, such as the devcontainer image)' } as const);
-    return { detection, facts: { info, ...(env ? { imageEnv: env } : {}) } };
+    return await gpu.gpuReport(spec, { detection, engine: api });
   } finally {
     engine.close();
   }
@@ -70,20 +57,27 @@ export function registerGpuCommands(program: Command, action: ActionFactory): vo
         const ws = ctx.load();
         const gpu = await import('@berth/gpu');
         const progress = ctx.progress(remote ? `asking engine "${remote}" about its GPUs` : 'asking nvidia-smi about the GPUs');
-        const [detection, engine] = remote
-          ? await remoteFacts(ctx, remote, opts.image ?? ws.spec.devcontainer?.image, opts.timeout).then((r) => [r.detection, r.facts] as const).finally(() => progress.stop())
-          : await Promise.all([
-              gpu.detectGpus({ timeoutMs: opts.timeout, env: ctx.env, signal: ctx.signal }),
-              opts.docker ? engineFacts(ctx, ws.spec.devcontainer?.image, 2000) : Promise.resolve(undefined),
-            ]).finally(() => progress.stop());
-        if (ctx.signal.aborted) return ExitCode.Interrupted;
-        const report = await gpu.gpuReport(ws.spec, {
-          detection,
-          ...(engine?.info ? { dockerInfo: engine.info } : {}),
-          ...(engine?.imageEnv ? { imageEnv: engine.imageEnv } : {}),
+        let connection: Promise<{ engine: Engine } | { unreachable: string }> | undefined;
+        const report = await (
+          remote
+            ? remoteReport(ctx, remote, opts.image ?? ws.spec.devcontainer?.image, opts.timeout)
+            : gpu.gpuReport(ws.spec, {
+                timeoutMs: opts.timeout,
+                env: ctx.env,
+                signal: ctx.signal,
+                ...(opts.docker
+                  ? { engine: (connection = localEngine(ctx, 2000)).then((c) => ('engine' in c ? c.engine.api.withSignal(AbortSignal.any([ctx.signal, AbortSignal.timeout(2000)])) : undefined)) }
+                  : {}),
+              })
+        ).finally(() => {
+          progress.stop();
+          void connection?.then((c) => 'engine' in c && c.engine.close());
         });
-        if (ctx.json) ctx.out.writeJson({ ...report, ...(remote ? { engine: remote } : {}), ...(engine?.unreachable ? { dockerUnreachable: engine.unreachable } : {}) });
-        else printReport(ctx, report, engine?.unreachable);
+        if (ctx.signal.aborted) return ExitCode.Interrupted;
+        const got = await connection;
+        const unreachable = got && 'unreachable' in got ? got.unreachable : report.dockerUnreachable;
+        if (ctx.json) ctx.out.writeJson({ ...report, ...(remote ? { engine: remote } : {}), ...(unreachable ? { dockerUnreachable: unreachable } : {}) });
+        else printReport(ctx, report, unreachable);
         return report.fits ? ExitCode.Ok : ExitCode.Findings;
       }),
     );
@@ -94,6 +88,14 @@ const CUDA_WORDS = {
   'minor-version': 'runs under minor version compatibility (limited features)',
   incompatible: 'the driver is too old',
   unknown: 'cannot tell',
+} as const;
+
+const RUNTIME_WORDS = {
+  satisfied: 'starts the image (its NVIDIA_REQUIRE_CUDA is met)',
+  'forward-compatibility': "starts the image for this GPU's brand and driver branch (forward compatibility)",
+  refused: 'refuses to start the image (NVIDIA_REQUIRE_CUDA not met)',
+  unknown: 'cannot tell whether it starts the image',
+  disabled: 'does not check the image (NVIDIA_DISABLE_REQUIRE)',
 } as const;
 
 const dash = (v: number | string | undefined, unit = '') => (v === undefined ? '-' : `${v}${unit}`);
@@ -118,7 +120,7 @@ function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: stri
         ]),
       );
     } else out.line('nvidia-smi answered, but lists no GPU');
-    out.line(`driver ${detection.driverVersion ?? 'unknown'}, supports CUDA up to ${detection.cudaVersion ?? 'unknown'}`);
+    out.line(`driver ${detection.driverVersion ?? 'unknown'}${detection.wsl ? " (the Windows host's, through WSL: judged against NVIDIA's Windows driver column)" : ''}, supports CUDA up to ${detection.cudaVersion ?? 'unknown'}`);
   } // a failed detection is the first problem below
   if (requirement.cuda) {
     const from = {
@@ -129,6 +131,7 @@ function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: stri
     }[requirement.cudaSource ?? 'caller'];
     out.line(`devcontainer needs CUDA ${requirement.cuda} (${from})${report.cuda ? `: ${CUDA_WORDS[report.cuda.status]}` : ''}`);
   }
+  if (report.runtime) out.line(`NVIDIA container runtime: ${RUNTIME_WORDS[report.runtime.status]}`);
   if (report.hostCuda) out.line(`hostCudaAtLeast ${requirement.hostCudaAtLeast}: ${report.hostCuda.status}`);
   if (report.docker?.status === 'likely-works') out.line(`Docker: ${report.docker.reason}`); // other verdicts are problems below
   else if (dockerUnreachable) out.line(`Docker: not asked (${dockerUnreachable})`);
