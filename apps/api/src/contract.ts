@@ -245,7 +245,7 @@ export const GpuView = z.object({
 export const GpuResponse = z.union([
   z.object({
     available: z.literal(true),
-    detection: describe(z.string(), 'ok, no-binary, no-driver, timeout, failed, unparseable'),
+    detection: describe(z.string(), 'ok, no-binary, no-driver, no-gpu, timeout, failed, unparseable'),
     message: z.optional(z.string()),
     driverVersion: z.optional(z.string()),
     cudaVersion: z.optional(z.string()),

@@ -14,6 +14,7 @@ const verdictLook: Record<string, { word: string; cls: string }> = {
 const detectionWord: Record<string, string> = {
   'no-binary': 'nvidia-smi not found',
   'no-driver': 'no NVIDIA driver',
+  'no-gpu': 'the driver sees no GPU',
   timeout: 'nvidia-smi timed out',
   failed: 'nvidia-smi failed',
   unparseable: 'nvidia-smi output unreadable',
