@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { BerthError, DEFAULT_LOCK_TIMEOUT_MS, displayPath, findWorkspaceFile, loadFailure, loadWorkspace, type BerthSpec, type EnvFile, type Loaded, type LockHolder, type PortRegistry, type Problem } from '@berth/spec';
+import { BerthError, DEFAULT_LOCK_TIMEOUT_MS, displayPath, findWorkspaceFile, loadFailure, loadWorkspace, lockHolderPlace, type BerthSpec, type EnvFile, type Loaded, type LockHolder, type PortRegistry, type Problem } from '@berth/spec';
 import { Output, useColor, type Streams } from './output.js';
 import type { Redaction } from './redaction.js';
 import { bundledExampleSpec } from './bundled-example.js';
@@ -124,7 +124,7 @@ export class CliContext {
         signal: this.run.signal,
         timeoutMs,
         onWait: (h) => {
-          progress ??= this.progress(`waiting for pid ${h.pid} ("${h.command}"${h.purpose ? `, ${h.purpose}` : ''}) to finish with the file`);
+          progress ??= this.progress(`waiting for ${lockHolderPlace(h)} ("${h.command}"${h.purpose ? `, ${h.purpose}` : ''}) to finish with the file`);
         },
         onLocked: () => {
           progress?.stop();

@@ -12,8 +12,10 @@ export const ExitCode = {
   EngineUnreachable: 3,
   /** A bug in berth: an error no code describes (sysexits' EX_SOFTWARE). The message says so. */
   Internal: 70,
-  /** Interrupted (Ctrl-C). */
+  /** Interrupted (Ctrl-C: 128 + SIGINT). */
   Interrupted: 130,
+  /** Stopped by SIGTERM while it waited (128 + SIGTERM, as a process the signal ends by its default action). */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -99,4 +101,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   2    bad input or usage (invalid spec, unknown flag, missing file)
   3    Docker engine unreachable
   70   internal error: a bug in berth (the message says so; BERTH_DEBUG=1 shows the stack)
-  130  interrupted`;
+  130  interrupted (Ctrl-C)
+  143  stopped by SIGTERM`;

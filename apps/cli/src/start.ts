@@ -1,4 +1,5 @@
 import type { WalkAhead } from '@berth/docker/runtime';
+import { ExitCode } from './exit-codes.js';
 import { runCli } from './main.js';
 
 /**
@@ -8,7 +9,8 @@ import { runCli } from './main.js';
  * SIGINT and SIGTERM are caught only while a command waits on something (it asked for the abort signal:
  * the engine, checks, a lock; see RunEnvironment.catchSignals). A command that only computes keeps their
  * default action, so it ends at once even with the CPU held, where a handler would never get to run;
- * it writes only atomically, so nothing is left half-written.
+ * it writes only atomically, so nothing is left half-written. Either way SIGTERM ends it with 143 (128 + 15), as
+ * supervisors (systemd, `timeout`, CI runners) expect, and Ctrl-C with 130.
  */
 export async function start(argv: string[] = process.argv.slice(2), launched: { walkAhead?: WalkAhead } = {}): Promise<void> {
   const controller = new AbortController();
@@ -18,7 +20,11 @@ export async function start(argv: string[] = process.argv.slice(2), launched: { 
     if (interrupts > 1) process.exit(130);
     controller.abort();
   };
-  const onTerminate = () => controller.abort();
+  let terminated = false;
+  const onTerminate = () => {
+    terminated = true;
+    controller.abort();
+  };
   let catching = 0;
   const catchSignals = () => {
     if (catching++ === 0) {
@@ -39,7 +45,7 @@ export async function start(argv: string[] = process.argv.slice(2), launched: { 
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });
-  process.exitCode = await runCli(argv, {
+  const code = await runCli(argv, {
     cwd: process.cwd(),
     env: process.env,
     stdout: process.stdout,
@@ -48,4 +54,5 @@ export async function start(argv: string[] = process.argv.slice(2), launched: { 
     catchSignals,
     ...(launched.walkAhead ? { walkAhead: launched.walkAhead } : {}),
   });
+  process.exitCode = code === ExitCode.Interrupted && terminated ? ExitCode.Terminated : code;
 }

@@ -110,8 +110,11 @@ describe('concurrent writers: every registration that says it succeeded is in th
     }
   }, 60_000);
 
-  it('Ctrl-C while waiting for the lock: exit 130, nothing written, and with --json the ending on stdout too', async () => {
-    const repo = join(dir, 'impatient');
+  it.each([
+    ['Ctrl-C', 'SIGINT', 130],
+    ['SIGTERM', 'SIGTERM', 143],
+  ] as const)('%s while waiting for the lock (%s): exit %s, nothing written, and with --json the ending on stdout too', async (_name, signal, exitCode) => {
+    const repo = join(dir, `impatient-${signal}`);
     mkdirSync(repo);
     writeFileSync(join(repo, 'berth.yaml'), 'berth: 1\nrepo: { name: impatient }\nregistry: ../orchestrator/ports.yaml\nservices:\n  api:\n    ports: [42300]\n');
     const registry = join(dir, 'orchestrator', 'ports.yaml');
@@ -125,9 +128,9 @@ describe('concurrent writers: every registration that says it succeeded is in th
       child.stderr.on('data', (d) => (stderr += d));
       // berth waits for the lock (30 s) with the signals caught; --json prints no progress, so give it time to get there
       await new Promise((resolve) => setTimeout(resolve, 2500));
-      child.kill('SIGINT');
+      child.kill(signal);
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      expect(code).toBe(130);
+      expect(code).toBe(exitCode);
       expect(JSON.parse(stdout)).toEqual({ ok: false, error: { code: 'ERR_BERTH_INTERRUPTED', message: 'interrupted' } });
       expect(stderr).toContain('berth: interrupted');
       expect(readFileSync(registry, 'utf8')).toBe(before);

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BerthSpecSchema, type BerthSpec } from '@berth/spec';
 import { gpuReport, gpuRequirement, gpuVerdict, sizeToMiB } from './report.js';
 import { parseNvidiaSmiXml } from './parse-xml.js';
-import { detectionFromExit } from './detect.js';
-import type { GpuDetection, GpuDetectionOk } from './types.js';
-import { ownFixture, REQUIRE_CUDA_12_4 } from '../test/fixtures.js';
+import type { GpuDetection } from './types.js';
+import { ownFixture } from '../test/fixtures.js';
 
 function spec(extra: Record<string, unknown>): BerthSpec {
   return BerthSpecSchema.parse({ berth: 1, repo: { name: 'demo' }, ...extra });

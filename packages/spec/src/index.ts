@@ -9,7 +9,7 @@ export { makeDirs } from './util/make-dirs.js';
 export { pathWithin } from './util/path-within.js';
 export { fileOrDefaultIn, notAFile, readFileIfExists, replaceBlocker, unreadableReason, unwritableReason } from './util/not-a-file.js';
 export { abandonPipes, endOnExit, PIPE_GRACE_MS, signalChild, type ChildEnd, type ExitingChild, type ExitStatus, type PipedChild, type SignalledChild } from './util/signal-child.js';
-export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, lockFileFor, lockHolderPlace, namedLockFile, runtimeLockDir, withFileLock, withNamedLock, type FileLockOptions, type LockHolder } from './util/file-lock.js';
 export { fileChangedError, fileExistsError, updateFileLocked, updateFilesLocked, writeFileLocked, type LockedUpdate, type LockedWriteOptions } from './util/locked-write.js';
 export * from './load/load.js';
 export { loadEnvFile, loadEnvFiles, type EnvFile, type LoadEnvFileOptions } from './load/env-file.js';

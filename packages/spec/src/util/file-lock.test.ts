@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -195,6 +195,51 @@ describe('withFileLock in one process', () => {
     writeFileSync(lockFileFor(target), JSON.stringify({ pid: 1, hostname: 'build-box-7', since: new Date().toISOString(), command: 'berth up', nonce: 'x' }));
     await expect(withFileLock(target, () => 'never', { timeoutMs: 200 })).rejects.toMatchObject({ code: 'ERR_BERTH_LOCKED', message: expect.stringContaining('pid 1 on host build-box-7 ("berth up"') });
   });
+
+  it('records its PID namespace and the boot id, so a berth in a container with this host\'s name is not judged by a pid of this one', async () => {
+    const target = join(scratch(), 'ports.yaml');
+    const seen = await withFileLock(target, () => JSON.parse(readFileSync(lockFileFor(target), 'utf8')));
+    expect(seen).toMatchObject({ pid: process.pid, hostname: hostname(), pidNamespace: readlinkSync('/proc/self/ns/pid'), bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() });
+  });
+
+  it('never takes over a lock held in another PID namespace of this host, though its pid is not alive here', async () => {
+    const target = join(scratch(), 'ports.yaml');
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    writeFileSync(lockFileFor(target), JSON.stringify({ pid: 999_999, hostname: hostname(), since: new Date().toISOString(), command: 'berth ports register', nonce: 'x', pidNamespace: 'pid:[1]', bootId }));
+    await expect(withFileLock(target, () => 'never', { timeoutMs: 200 })).rejects.toMatchObject({
+      code: 'ERR_BERTH_LOCKED',
+      message: expect.stringContaining('locked by pid 999999 in another PID namespace (a container) ("berth ports register"'),
+      hint: expect.stringContaining('a lock held on another host or in a container is never taken over; if nothing runs there any more, remove'),
+    });
+    // the same lock from before this host booted: its holder is gone, whatever namespace it ran in
+    writeFileSync(lockFileFor(target), JSON.stringify({ pid: 999_999, hostname: hostname(), since: new Date().toISOString(), command: 'berth ports register', nonce: 'x', pidNamespace: 'pid:[1]', bootId: 'another-boot' }));
+    await expect(withFileLock(target, () => 'mine', { timeoutMs: 2_000 })).resolves.toBe('mine');
+  });
+
+  // `unshare --pid` gives the holder a PID namespace of its own under this host's name: a `docker run --network host`
+  // container, the bundled example's devcontainer. Its pid (1 or 2 there) is another process, or none, out here.
+  const unshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+  it.skipIf(!unshare)(`a real holder in its own PID namespace keeps its lock, alive or killed: never judged by a pid of this namespace${unshare ? '' : ' (skipped: `unshare --pid --fork --mount-proc` is not allowed here; CI runs it as root)'}`, async () => {
+    const target = join(scratch(), 'ports.yaml');
+    // --kill-child: the holder dies with unshare (as PID 1 of its namespace it ignores a plain SIGTERM)
+    const holder = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, CHILD_JS, 'hold', target], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const ended = exited(holder);
+    try {
+      await printed(holder, 'held');
+    } finally {
+      if (holder.exitCode === null) setTimeout(() => holder.kill('SIGKILL'), 20_000).unref();
+    }
+    const held = JSON.parse(readFileSync(lockFileFor(target), 'utf8'));
+    expect(held.pid).toBeLessThan(10); // a pid of the new namespace: another process, or none, out here
+    expect(held.pidNamespace).not.toBe(readlinkSync('/proc/self/ns/pid'));
+    await expect(withFileLock(target, () => 'taken over', { timeoutMs: 600 })).rejects.toMatchObject({ code: 'ERR_BERTH_LOCKED', message: expect.stringContaining(`locked by pid ${held.pid} in another PID namespace (a container)`) });
+    holder.kill('SIGKILL');
+    await ended;
+    // killed, it could not let go: from here its lock cannot be told from a live one, and is left to whoever removes it
+    await expect(withFileLock(target, () => 'taken over', { timeoutMs: 600 })).rejects.toMatchObject({ code: 'ERR_BERTH_LOCKED' });
+    rmSync(lockFileFor(target));
+    await expect(withFileLock(target, () => 'mine', { timeoutMs: 2_000 })).resolves.toBe('mine');
+  }, 30_000);
 
   it('takes over a lock file that never said who holds it once it is old, not while it is fresh', async () => {
     const target = join(scratch(), 'ports.yaml');

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crypto, timersPromises } from './builtins.js';
@@ -47,6 +47,13 @@ export interface LockHolder {
   purpose?: string;
   /** The holder process's start time in clock ticks since boot (Linux), so a reused pid is not mistaken for it. */
   processStart?: string;
+  /**
+   * The holder's PID namespace (Linux: `pid:[4026531836]`), so a berth in a container that shares the host's name
+   * (`--network host`) is not taken for a process of this one: its pid means nothing here.
+   */
+  pidNamespace?: string;
+  /** The kernel's boot id (Linux): a holder from before a reboot is gone, whatever its pid. */
+  bootId?: string;
   /** Unique to this acquisition: release removes the file only while it is still this one. */
   nonce: string;
 }
@@ -225,7 +232,8 @@ function parseHolder(raw: string): { holder?: LockHolder } {
   try {
     const h = JSON.parse(raw) as Partial<LockHolder>;
     if (typeof h.pid === 'number' && typeof h.hostname === 'string' && typeof h.nonce === 'string') {
-      return { holder: { pid: h.pid, hostname: h.hostname, since: String(h.since ?? ''), command: String(h.command ?? ''), nonce: h.nonce, ...(h.purpose ? { purpose: String(h.purpose) } : {}), ...(h.processStart ? { processStart: String(h.processStart) } : {}) } };
+      const optional = (key: 'purpose' | 'processStart' | 'pidNamespace' | 'bootId') => (h[key] ? { [key]: String(h[key]) } : {});
+      return { holder: { pid: h.pid, hostname: h.hostname, since: String(h.since ?? ''), command: String(h.command ?? ''), nonce: h.nonce, ...optional('purpose'), ...optional('processStart'), ...optional('pidNamespace'), ...optional('bootId') } };
     }
   } catch {
     // not (yet) a whole holder
@@ -233,12 +241,43 @@ function parseHolder(raw: string): { holder?: LockHolder } {
   return {};
 }
 
-/** Stale: its holder is gone from this host (or the pid now belongs to another process), or it never said who holds it. */
+/**
+ * Stale: its holder is gone from this host (or the pid now belongs to another process), this host booted since it
+ * took the lock, or it never said who holds it. A holder on another host, or in another PID namespace of this one (a
+ * container with the host's name), is never judged from here: its pid is not one this process can ask about.
+ */
 function isStale(found: FoundLock): boolean {
   const h = found.holder;
   if (!h) return Date.now() - found.mtimeMs > UNREADABLE_STALE_MS;
   if (h.hostname !== hostname()) return false;
+  const self = thisProcess();
+  if (h.bootId && self.bootId && h.bootId !== self.bootId) return true;
+  if (!samePidNamespace(h)) return false;
   return !processAlive(h.pid, h.processStart);
+}
+
+/** Whether the holder's pid is one of this PID namespace (a holder that did not say, from an older berth, is taken to be). */
+function samePidNamespace(h: LockHolder): boolean {
+  const mine = thisProcess().pidNamespace;
+  return !h.pidNamespace || !mine || h.pidNamespace === mine;
+}
+
+let self: { pidNamespace?: string; bootId?: string } | undefined;
+/** This process's PID namespace and the kernel's boot id, read once (Linux; neither elsewhere). */
+function thisProcess(): { pidNamespace?: string; bootId?: string } {
+  if (!self) {
+    const read = (f: () => string) => {
+      try {
+        return f().trim() || undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const pidNamespace = read(() => readlinkSync('/proc/self/ns/pid'));
+    const bootId = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+    self = { ...(pidNamespace ? { pidNamespace } : {}), ...(bootId ? { bootId } : {}) };
+  }
+  return self;
 }
 
 function processAlive(pid: number, processStart?: string): boolean {
@@ -325,6 +364,7 @@ function describeSelf(purpose: string | undefined): LockHolder {
     command: commandLine(),
     ...(purpose ? { purpose } : {}),
     ...(start ? { processStart: start } : {}),
+    ...thisProcess(),
     nonce: crypto().randomBytes(8).toString('hex'),
   };
 }
@@ -340,16 +380,27 @@ function commandLine(argv: readonly string[] = process.argv): string {
   return [script, ...words].join(' ');
 }
 
+/**
+ * Where a lock's holder runs, as the waiting line and the error say it: `pid 41`, `pid 7 on host build-2`, or `pid 1
+ * in another PID namespace (a container)` when it shares this host's name but not its pids.
+ */
+export function lockHolderPlace(holder: LockHolder): string {
+  if (holder.hostname !== hostname()) return `pid ${holder.pid} on host ${holder.hostname}`;
+  return samePidNamespace(holder) ? `pid ${holder.pid}` : `pid ${holder.pid} in another PID namespace (a container)`;
+}
+
 function lockedError(lockPath: string, display: string, holder: LockHolder | undefined, timeoutMs: number): BerthError {
   const waited = `waited ${formatDuration(timeoutMs)}`;
   if (!holder) {
     return new BerthError('ERR_BERTH_LOCKED', `${display} is locked (${lockPath}); ${waited}`, { hint: `if no berth is running, remove ${lockPath}` });
   }
-  const where = holder.hostname === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on host ${holder.hostname}`;
   const since = holder.since ? `, since ${holder.since} (${formatDuration(Math.max(0, Date.now() - Date.parse(holder.since)))} ago)` : '';
   const doing = holder.purpose ? `, ${holder.purpose}` : '';
-  return new BerthError('ERR_BERTH_LOCKED', `${display} is locked by ${where} ("${holder.command}"${doing}${since}); ${waited}`, {
-    hint: holder.hostname === hostname() ? `wait for it to finish, or stop it (kill ${holder.pid}); a lock whose process is gone is taken over by itself` : `a lock held on another host is never taken over; if nothing runs there any more, remove ${lockPath}`,
+  const local = holder.hostname === hostname() && samePidNamespace(holder);
+  return new BerthError('ERR_BERTH_LOCKED', `${display} is locked by ${lockHolderPlace(holder)} ("${holder.command}"${doing}${since}); ${waited}`, {
+    hint: local
+      ? `wait for it to finish, or stop it (kill ${holder.pid}); a lock whose process is gone is taken over by itself`
+      : `a lock held on another host or in a container is never taken over; if nothing runs there any more, remove ${lockPath}`,
   });
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { writeFileAtomic } from './write-file-atomic.js';
 import { scratchDirs } from './scratch-dirs.test-helpers.js';
@@ -27,6 +29,30 @@ describe('writeFileAtomic', () => {
     // a read-only file is replaced all the same: the rename needs the folder, not the file
     writeFileAtomic(file, 'again', { mode: 0o444 });
     expect(readFileSync(file, 'utf8')).toBe('again');
+  });
+
+  it('gives a new file the bits the umask allows, as any program that creates one (077: 0600)', () => {
+    const dir = scratch();
+    // a process of its own: the umask is the process's, and vitest's worker may not set it
+    const module = fileURLToPath(new URL('./write-file-atomic.ts', import.meta.url));
+    const script = `import { writeFileAtomic } from ${JSON.stringify(module)}; writeFileAtomic(process.argv[1] + '/a', 'x'); process.umask(0o022); writeFileAtomic(process.argv[1] + '/b', 'x');`;
+    const r = spawnSync('sh', ['-c', 'umask 077 && exec "$0" --import tsx --input-type=module -e "$1" "$2"', process.execPath, script, dir], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.stderr).toBe('');
+    expect([lstatSync(join(dir, 'a')).mode & 0o777, lstatSync(join(dir, 'b')).mode & 0o777]).toEqual([0o600, 0o644]);
+  });
+
+  const root = process.getuid?.() === 0;
+  it.skipIf(!root)(`written by root, a file keeps its owner and group (a user's registry does not become root's)${root ? '' : ' (skipped: only root can give a file away; CI runs as root)'}`, () => {
+    const dir = scratch();
+    const file = join(dir, 'ports.yaml');
+    writeFileSync(file, 'registry: 1\n', { mode: 0o600 });
+    chownSync(file, 4321, 4322);
+    writeFileAtomic(file, 'registry: 1\nports: []\n');
+    const st = lstatSync(file);
+    expect([st.uid, st.gid, st.mode & 0o777, readFileSync(file, 'utf8')]).toEqual([4321, 4322, 0o600, 'registry: 1\nports: []\n']);
+    // a new file is root's, as any file root creates
+    writeFileAtomic(join(dir, 'new.md'), 'x');
+    expect(lstatSync(join(dir, 'new.md')).uid).toBe(0);
   });
 
   it('leaves the old file untouched and cleans up when the rename fails', () => {

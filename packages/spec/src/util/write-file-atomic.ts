@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchownSync, fsyncSync, linkSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crypto } from './builtins.js';
 import { makeDirs } from './make-dirs.js';
@@ -8,7 +8,7 @@ export interface WriteFileAtomicOptions {
   overwrite?: boolean;
   /** Create the parent directories first. */
   mkdir?: boolean;
-  /** The written file's permission bits (default: the replaced file's, else 0o644), set before it takes the name. */
+  /** The written file's permission bits (default: the replaced file's, else 0o666 less the umask, as any new file), set before it takes the name. */
   mode?: number;
 }
 
@@ -51,9 +51,25 @@ export function atomicTempWriter(path: string, name: string): number | undefined
 }
 
 /**
+ * A file replaced by root (sudo, a root container on a bind mount) keeps its owner and group, as npm's
+ * write-file-atomic keeps them: else the user's own registry would become root's, and unreadable to them. Only root
+ * can give a file away; for anyone else the new file is theirs, as it is when they write any file.
+ */
+function keepOwner(fd: number, replaced: { uid: number; gid: number } | undefined): void {
+  if (!replaced || process.getuid?.() !== 0) return;
+  if (replaced.uid === 0 && replaced.gid === (process.getgid?.() ?? 0)) return;
+  try {
+    fchownSync(fd, replaced.uid, replaced.gid);
+  } catch {
+    // a file system that keeps no owners (a FAT or SMB mount): the file is written all the same
+  }
+}
+
+/**
  * Writes `text` to `path` so that a reader sees either the old file or the whole new one, never half:
  * a temporary file in the same directory, flushed, then renamed over the target (or, when not
- * overwriting, hard-linked into place, which fails if the target exists). An existing file keeps its mode; a
+ * overwriting, hard-linked into place, which fails if the target exists). An existing file keeps its mode (and,
+ * written by root, its owner); a new one gets the umask's; a
  * symbolic link keeps pointing where it did, and the file it points to is the one replaced (writeTarget).
  * Throws the file system's error; the temporary file never stays behind.
  */
@@ -62,15 +78,18 @@ export function writeFileAtomic(linkOrPath: string, text: string, options: Write
   const path = writeTarget(linkOrPath);
   if (options.mkdir) makeDirs(dirname(path));
   const tmp = atomicTempFile(path);
-  const mode = options.mode ?? (existsSync(path) ? statSync(path).mode & 0o777 : 0o644);
+  const replaced = statSync(path, { throwIfNoEntry: false });
+  // the replaced file's bits as they are; a new file's as the umask makes them (open applies it, a chmod would not)
+  const mode = options.mode ?? (replaced ? replaced.mode & 0o777 : undefined);
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', mode);
+    fd = openSync(tmp, 'wx', mode ?? 0o666);
     writeSync(fd, text);
     fsyncSync(fd);
+    keepOwner(fd, replaced);
     closeSync(fd);
     fd = undefined;
-    chmodSync(tmp, mode);
+    if (mode !== undefined) chmodSync(tmp, mode);
     if (options.overwrite === false) {
       linkSync(tmp, path);
       unlinkSync(tmp);
