@@ -151,7 +151,7 @@ function syncAttributes(editor: Editor, config: DevcontainerJson, spec: BerthSpe
 }
 
 function syncGpu(editor: Editor, config: DevcontainerJson, spec: BerthSpec): void {
-  const want = gpuAskOfSpec(spec.devcontainer?.gpu);
+  const want = gpuAskOfSpec(spec.devcontainer?.gpu || undefined);
   if (gpuAskMet(config, want)) return;
   const host = config.hostRequirements?.gpu;
   const flags = gpuRunArgIndices(config.runArgs);
