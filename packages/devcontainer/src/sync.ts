@@ -215,7 +215,12 @@ function syncGpu(editor: Editor, config: DevcontainerJson, spec: BerthSpec, read
   if (flagsMeet || (!pinned && !flags)) return;
   if (!pinned) return dropFlags(`the spec asks for every GPU (hostRequirements.gpu)${pin(flags!)}`);
   const arg = ['--gpus', gpusFlagValue(wanted)];
-  const why = `the spec asks for ${gpuSelectionText(wanted)} (devcontainer.gpu.${want.devices ? 'devices' : 'count'})${flags ? `, not ${gpuSelectionText(flags)}` : ''}`;
+  const asked = `the spec asks for ${gpuSelectionText(wanted)} (devcontainer.gpu.${want.devices ? 'devices' : 'count'})`;
+  const why = !flags ? asked : sameSelection(flags, wanted) ? `${asked}: docker refuses the list unquoted, so it is written as one quoted field` : `${asked}, not ${gpuSelectionText(flags)}`;
+  // one `--gpus X` or `--gpus=X` takes the new value where it is
+  const [at, next] = flags?.indices ?? [];
+  if (flags?.indices.length === 2 && runArgs[at!] === '--gpus') return editor.set(['runArgs', next!], arg[1], { before: runArgs[next!], after: arg[1], why });
+  if (flags?.indices.length === 1 && runArgs[at!]!.startsWith('--gpus=')) return editor.set(['runArgs', at!], `--gpus=${arg[1]}`, { before: runArgs[at!], after: `--gpus=${arg[1]}`, why });
   if (flags?.indices.length === runArgs.length) return editor.set(['runArgs'], arg, { before: runArgs, after: arg, why });
   dropFlags(why);
   if (config.runArgs === undefined) editor.set(['runArgs'], arg, { after: arg, why });

@@ -186,13 +186,11 @@ describe('berth devcontainer --write with how many GPUs, or which', () => {
     const text = fixture('gpu-count');
     const out = sync(text, spec('  gpu: { count: 3 }\n'));
     // (the spec has no service on port 8888: that forward goes too)
-    expect(out.changes.filter((c) => c.path.startsWith('runArgs')).map((c) => [c.path, c.after, c.why])).toEqual([
-      ['runArgs.1', undefined, 'the spec asks for 3 GPUs (devcontainer.gpu.count), not 2 GPUs'],
-      ['runArgs.0', undefined, 'the spec asks for 3 GPUs (devcontainer.gpu.count), not 2 GPUs'],
-      ['runArgs', '--gpus', 'the spec asks for 3 GPUs (devcontainer.gpu.count), not 2 GPUs'],
-      ['runArgs', '3', 'the spec asks for 3 GPUs (devcontainer.gpu.count), not 2 GPUs'],
-    ]);
-    expect(out.text).toBe(text.replace('"runArgs": ["--gpus", "2", "--shm-size=1g"]', '"runArgs": ["--shm-size=1g", "--gpus", "3"]').replace('"forwardPorts": [8888]', '"forwardPorts": []'));
+    expect(out.changes.filter((c) => c.path.startsWith('runArgs')).map((c) => [c.path, c.before, c.after, c.why])).toEqual([['runArgs.1', '2', '3', 'the spec asks for 3 GPUs (devcontainer.gpu.count), not 2 GPUs']]);
+    expect(out.text).toBe(text.replace('"runArgs": ["--gpus", "2", "--shm-size=1g"]', '"runArgs": ["--gpus", "3", "--shm-size=1g"]').replace('"forwardPorts": [8888]', '"forwardPorts": []'));
+    // --gpus=N is rewritten as it is written
+    const eq = '{ "image": "x", "runArgs": ["--ipc=host", "--gpus=all"] }';
+    expect(sync(eq, spec('  gpu: { devices: ["0", "2"] }\n')).text).toBe('{ "image": "x", "runArgs": ["--ipc=host", "--gpus=\\"device=0,2\\""] }');
     settles(out.text, spec('  gpu: { count: 3 }\n'));
   });
 
@@ -221,9 +219,10 @@ describe('berth devcontainer --write with how many GPUs, or which', () => {
   });
 
   it('rewrites an unquoted device list, which docker refuses, as one quoted field', () => {
-    const text = '{ "image": "x", "runArgs": ["--gpus", "device=0,1"] }';
+    const text = '{ "image": "x", "runArgs": ["--gpus", "device=0,1", "--ipc=host"] }';
     const out = sync(text, spec('  gpu: { devices: ["0", "1"] }\n'));
-    expect(parseDevcontainerJson(out.text, 'x').config!.runArgs).toEqual(['--gpus', '"device=0,1"']);
+    expect(out.changes.map((c) => c.why)).toEqual(['the spec asks for GPUs 0, 1 (devcontainer.gpu.devices): docker refuses the list unquoted, so it is written as one quoted field']);
+    expect(parseDevcontainerJson(out.text, 'x').config!.runArgs).toEqual(['--gpus', '"device=0,1"', '--ipc=host']);
   });
 
   it('--runtime=nvidia with NVIDIA_VISIBLE_DEVICES asks for the GPU: no hostRequirements.gpu added beside it', () => {
