@@ -232,6 +232,37 @@ describe('berth devcontainer --check / --write', () => {
   });
 });
 
+describe('the GPU of devcontainer.json: how many, which, and whose', () => {
+  it("a Compose setup's GPU reservation is imported, berth gpu wants it, and --check reads the Compose file rather than edit it", () => {
+    const dir = repo('gpu-compose');
+    expect(berth(['import', 'devcontainer'], dir).code).toBe(0);
+    expect(parse(readFileSync(join(dir, 'berth.yaml'), 'utf8')).devcontainer.gpu).toEqual({ vendor: 'nvidia', count: 2 });
+    // no nvidia-smi on PATH: a spec that asks for two GPUs does not fit
+    const gpu = berth(['gpu', '--json', '--no-docker'], dir, { NO_COLOR: '1', PATH: '/usr/bin:/bin' });
+    expect([gpu.code, JSON.parse(gpu.stdout).requirement]).toMatchObject([1, { wanted: true, wantedBy: ['devcontainer.gpu'], minCount: 2, count: 2 }]);
+    expect(berth(['devcontainer', '--check'], dir)).toEqual({ code: 0, stdout: '.devcontainer/devcontainer.json: in step with berth.yaml\n', stderr: '' });
+    writeFileSync(join(dir, 'berth.yaml'), readFileSync(join(dir, 'berth.yaml'), 'utf8').replace('count: 2', 'count: 4'));
+    const before = readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8');
+    const check = berth(['devcontainer', '--write'], dir);
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain('the spec asks for 4 GPUs, but the Compose service dev reserves 2 GPUs in compose.yaml: berth does not edit Compose files; give it a device reservation with count: 4 and capabilities: [gpu] by hand');
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8')).toBe(before);
+  });
+
+  it('a spec that says nothing of the GPU leaves --gpus all where it is, and says so; gpu: false takes it out', () => {
+    const dir = repo('gpu-count');
+    writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: g }\nservices:\n  port-8888:\n    runtime: devcontainer\n    ports: [8888]\ndevcontainer:\n  image: pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime\n');
+    const before = readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8');
+    const write = berth(['devcontainer', '--write'], dir);
+    expect(write.code).toBe(0);
+    expect(write.stderr).toContain('devcontainer.json asks for 2 GPUs, which the spec does not record: berth leaves it as it is; record it with `berth import devcontainer`, or say `gpu: false` for none');
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8')).toBe(before);
+    writeFileSync(join(dir, 'berth.yaml'), `${readFileSync(join(dir, 'berth.yaml'), 'utf8')}  gpu: false\n`);
+    expect(berth(['devcontainer', '--write'], dir).code).toBe(0);
+    expect(readFileSync(join(dir, '.devcontainer/devcontainer.json'), 'utf8')).toBe(before.replace('"runArgs": ["--gpus", "2", "--shm-size=1g"]', '"runArgs": ["--shm-size=1g"]'));
+  });
+});
+
 describe('devcontainer.json as people write it', () => {
   /** A repo of its own: berth.yaml and .devcontainer/devcontainer.json as given. */
   function write(name: string, spec: string, json?: string): string {

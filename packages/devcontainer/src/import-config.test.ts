@@ -129,4 +129,50 @@ describe('importDevcontainer: what the Dev Containers CLI could not start, and w
     expect([plain.devcontainer.postCreateCommand, plain.withheld, plain.problems]).toEqual(['pip install --index-url https://u:${localEnv:PIP_PASSWORD}@pypi.example.com/simple --token-file /run/t', undefined, []]);
     expect(JSON.stringify([argv, named])).not.toContain('S3cr3t');
   });
+
+  it('carries how many GPUs runArgs gives, or which, in each way docker takes them', () => {
+    const gpu = (runArgs: string[], extra = '') => {
+      const r = withFiles(`{"image": "x", "runArgs": ${JSON.stringify(runArgs)}${extra}}`, {});
+      return [r.devcontainer.gpu, r.problems.map((p) => p.message)];
+    };
+    expect(gpu(['--gpus', '2'])).toEqual([{ count: 2 }, []]);
+    expect(gpu(['--gpus=count=3'])).toEqual([{ count: 3 }, []]);
+    expect(gpu(['--gpus', 'all'])).toEqual([{}, []]);
+    expect(gpu(['--gpus=device=1'])).toEqual([{ devices: ['1'] }, []]);
+    expect(gpu(['--gpus', '"device=0,1"'])).toEqual([{ devices: ['0', '1'] }, []]);
+    expect(gpu(['--gpus', '"device=GPU-5a3c0d7e-1b2f-4c3d-8e9f-0a1b2c3d4e5f",driver=nvidia'])).toEqual([{ devices: ['GPU-5a3c0d7e-1b2f-4c3d-8e9f-0a1b2c3d4e5f'] }, []]);
+    expect(gpu(['--device=nvidia.com/gpu=0'])).toEqual([{ devices: ['0'] }, []]);
+    // what docker reads otherwise than meant is said, and the meaning carried
+    expect(gpu(['--gpus', 'device=0,1'])).toEqual([{ devices: ['0', '1'] }, ['docker reads --gpus device=0,1 as device 0 and then a count, and refuses it; write the list in double quotes: --gpus "device=0,1"']]);
+    const unquoted = withFiles('{"image": "x",\n "runArgs": ["--ipc=host", "--gpus", "device=0,1"]}', {});
+    expect(unquoted.problems.filter((p) => p.code === 'devcontainer-gpu-flag').map((p) => [p.path, p.line, p.col])).toEqual([[['runArgs', 2], 2, 38]]);
+    // the nvidia-docker2 way: the runtime, with NVIDIA_VISIBLE_DEVICES from runArgs or containerEnv (unset: the image's, all in NVIDIA's images)
+    expect(gpu(['--runtime=nvidia', '--env', 'NVIDIA_VISIBLE_DEVICES=all'])).toEqual([{}, []]);
+    expect(gpu(['--runtime', 'nvidia', '-e', 'NVIDIA_VISIBLE_DEVICES=0,1'])).toEqual([{ devices: ['0', '1'] }, []]);
+    expect(gpu(['--runtime=nvidia'], ', "containerEnv": {"NVIDIA_VISIBLE_DEVICES": "2"}')).toEqual([{ devices: ['2'] }, []]);
+    expect(gpu(['--runtime=nvidia'])).toEqual([{}, []]);
+    // the runtime showing no GPU gives none: its flags are then like any other, not carried
+    expect(gpu(['--runtime=nvidia', '-e', 'NVIDIA_VISIBLE_DEVICES=none'])).toEqual([
+      undefined,
+      ['"--runtime=nvidia"', '"-e"', '"NVIDIA_VISIBLE_DEVICES=none"'].map((a) => `runArgs ${a} is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it`),
+    ]);
+    // NVIDIA_VISIBLE_DEVICES without the nvidia runtime gives nothing: it is an ordinary variable, not carried
+    expect(gpu(['-e', 'NVIDIA_VISIBLE_DEVICES=all'])).toEqual([undefined, ['"-e"', '"NVIDIA_VISIBLE_DEVICES=all"'].map((a) => `runArgs ${a} is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it`)]);
+    // "optional" beside a count: the flag wins, and the contradiction is said
+    expect(gpu(['--gpus', '2'], ', "hostRequirements": {"gpu": "optional"}')).toEqual([{ count: 2 }, ['hostRequirements.gpu says "optional", but runArgs gives the container GPUs, which fails without one: the GPU is required']]);
+  });
+
+  it("a Compose setup's GPU is its service's reservation, from the last Compose file that says one; runArgs do nothing there", () => {
+    const files = {
+      'a.yaml': 'services:\n  dev:\n    image: x\n    gpus: all\n',
+      'b.yaml': 'services:\n  dev:\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n              device_ids: ["0", 3]\n',
+      'c.yaml': 'services:\n  dev:\n    image: x\n    gpus:\n      - driver: nvidia\n        count: 2\n',
+      'none.yaml': 'services:\n  dev:\n    image: x\n  gpu:\n    image: y\n    gpus: all\n',
+    };
+    const gpu = (compose: string[]) => withFiles(JSON.stringify({ dockerComposeFile: compose, service: 'dev' }), files).devcontainer.gpu;
+    expect(gpu(['a.yaml'])).toEqual({});
+    expect(gpu(['a.yaml', 'b.yaml'])).toEqual({ devices: ['0', '3'] });
+    expect(gpu(['c.yaml'])).toEqual({ count: 2 });
+    expect(gpu(['none.yaml'])).toBeUndefined();
+  });
 });

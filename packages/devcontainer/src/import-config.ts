@@ -96,9 +96,10 @@ export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument,
   const dc: DevcontainerImport['devcontainer'] = {};
   if (options.configRel !== '.devcontainer/devcontainer.json') dc.config = options.configRel;
   base(config, options, dc, { warn, error });
-  const gpu = gpuAskOf(config);
+  // a Compose setup's GPU is its service's reservation (runArgs do nothing there), read off the Compose files
+  const gpu = gpuAskOf(config, options.readBeside);
   if (gpu.ask) dc.gpu = gpu.ask;
-  if (gpu.warning) warn(['hostRequirements', 'gpu'], 'devcontainer-gpu-contradiction', gpu.warning);
+  for (const w of gpu.warnings) warn(w.path, w.code, w.message);
   const withheld: NonNullable<DevcontainerImport['withheld']> = [];
   if (config.postCreateCommand !== undefined) {
     const command = carriedCommand(config.postCreateCommand, warn);
@@ -108,7 +109,7 @@ export function importDevcontainer(config: DevcontainerJson, doc: JsoncDocument,
   if (config.features && Object.keys(config.features).length) dc.features = carriedFeatures(config.features, warn);
   if ((config as Record<string, unknown>).appPort !== undefined) warn(['appPort'], 'devcontainer-app-port', 'appPort publishes ports with `docker run -p`; berth carries only forwardPorts (the Dev Containers spec recommends them)');
   // nothing is dropped silently: berth reads the GPU flags of runArgs, and says so of every other one
-  const gpuFlags = new Set(gpuRunArgIndices(config.runArgs));
+  const gpuFlags = new Set(gpuRunArgIndices(config));
   (config.runArgs ?? []).forEach((arg, i) => {
     if (gpuFlags.has(i)) return;
     const value = /^--[a-z-]+$/.test(arg) && i + 1 < config.runArgs!.length && !config.runArgs![i + 1]!.startsWith('-');

@@ -10,6 +10,18 @@ import { SpliceRefused } from './yaml-splice.js';
 
 const posix = (p: string) => p.split(sep).join('/');
 
+/** Reads a file relative to devcontainer.json's folder (its Dockerfile, its Compose files); undefined when it cannot. */
+export function besideReader(configPath: string): (path: string) => string | undefined {
+  const configDir = dirname(configPath);
+  return (path) => {
+    try {
+      return readFileSync(resolve(configDir, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /**
  * The devcontainer.json a path names: the file itself, or in a folder where the Dev Containers CLI looks
  * (`.devcontainer/devcontainer.json`, then `.devcontainer.json`), else the folder's one `.devcontainer/NAME/devcontainer.json`.
@@ -62,14 +74,7 @@ export function importDevcontainerFile(input: { configPath: string; specPath: st
     if (!loaded.value || hasErrors(loaded.problems)) return { changes: [], problems: loaded.problems.filter((p) => p.severity === 'error') };
     spec = loaded.value;
   }
-  const configDir = dirname(input.configPath);
-  const readBeside = (path: string) => {
-    try {
-      return readFileSync(resolve(configDir, path), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  const readBeside = besideReader(input.configPath);
   const configRel = posix(relative(dirname(input.specPath), input.configPath));
   const imported = importDevcontainer(read.config, read.doc, { configRel, ...(spec ? { spec } : {}), readBeside, composeServiceImage, composeServiceNames });
   const text = before ?? newSpecText(repoIdentifier(basename(dirname(input.specPath))));

@@ -2,8 +2,8 @@ export { parseJsonc, lineCol, type JsoncDocument } from './jsonc.js';
 export { DevcontainerJson, ForwardPort, PortAttributes, HostGpuRequirement, HOST_PORT_RE } from './config-schema.js';
 export { parseDevcontainerJson, readDevcontainerJson, findDevcontainerConfigs, splitBom, type DevcontainerConfigRead } from './read-config.js';
 export { dockerfileBaseImage } from '@berth/docker/dockerfile';
-export { composeServiceImage } from './compose-service.js';
-export { gpuAskOf, gpuAskOfSpec, gpuAskMet, gpuRunArgIndices, hostGpuValue, type GpuAsk } from './gpu-request.js';
+export { composeServiceImage, composeServiceGpu } from './compose-service.js';
+export { gpuAskOf, gpuAskOfSpec, gpuFlagsOf, gpuRunArgs, gpuRunArgIndices, gpusFlagValue, hostGpuValue, type GpuAsk, type GpuSelection } from './gpu-request.js';
 export { importDevcontainer, serviceIdFromLabel, type DevcontainerImport, type ForwardImport, type ImportOptions } from './import-config.js';
 export { mergeIntoSpecYaml, newSpecText } from './spec-yaml.js';
 export { spliceYaml, spliceFault, SpliceRefused } from './yaml-splice.js';
@@ -11,5 +11,5 @@ export { syncDevcontainerJson, forwardKey, OWNED_ATTRIBUTES, type DevcontainerCh
 export { newDevcontainerJson } from './create-config.js';
 export { remoteExecOf, envMap, DEVCONTAINER_METADATA_LABEL, type RemoteExec, type InspectedDevcontainer } from './remote-exec.js';
 export { devcontainerLocation, workspaceFolderOf, pickDevcontainer, findDevcontainer, samePlace, type SamePath, type DevcontainerLocation, type ListedContainer, type ListContainersByLabel, type DevcontainerLookup } from './find-container.js';
-export { importDevcontainerFile, resolveDevcontainerConfig, type ImportFileResult } from './import-file.js';
+export { besideReader, importDevcontainerFile, resolveDevcontainerConfig, type ImportFileResult } from './import-file.js';
 export { setAt, removeAt, appendAt, styleOf, type JsoncStyle } from './jsonc-edit.js';

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, type Document, type YAMLMap, type YAMLSeq } fro
 import { BerthSpecSchema, parseYamlDocument, type BerthSpec } from '@berth/spec';
 import type { DevcontainerImport, ForwardImport } from './import-config.js';
 import { spliceYaml } from './yaml-splice.js';
+import { gpuSelectionText } from './gpu-request.js';
 
 /** The order of the devcontainer block's keys that berth writes, so a new key lands beside its neighbours. */
 const DEVCONTAINER_KEYS = ['config', 'image', 'build', 'compose', 'gpu', 'python', 'postCreateCommand', 'features', 'decision', 'checks'];
@@ -85,7 +86,8 @@ export function mergeIntoSpecYaml(text: string, imported: DevcontainerImport, sp
 function mergeGpu(doc: Document, dc: YAMLMap, ask: DevcontainerImport['devcontainer']['gpu'], changes: string[]): void {
   const gpu = nodeAt(dc, 'gpu');
   if (!ask) {
-    if (gpu !== undefined) {
+    // `gpu: false` already says it
+    if (gpu !== undefined && toJs(gpu) !== false) {
       dc.delete('gpu');
       changes.push('devcontainer.gpu: removed (devcontainer.json asks for no GPU)');
     }
@@ -93,10 +95,10 @@ function mergeGpu(doc: Document, dc: YAMLMap, ask: DevcontainerImport['devcontai
   }
   if (!isMap(gpu)) {
     setOrdered(doc, dc, 'gpu', { vendor: 'nvidia', ...ask }, DEVCONTAINER_KEYS);
-    changes.push(`devcontainer.gpu: asks for ${ask.optional ? 'an optional GPU' : 'a GPU'}`);
+    changes.push(`devcontainer.gpu: asks for ${ask.optional ? 'an optional GPU' : ask.devices || ask.count !== undefined ? gpuSelectionText(ask) : 'a GPU'}`);
     return;
   }
-  for (const key of ['optional', 'cores', 'memory'] as const) {
+  for (const key of ['optional', 'cores', 'memory', 'count', 'devices'] as const) {
     const want = ask[key];
     if (same(toJs(nodeAt(gpu, key)), want)) continue;
     if (want === undefined) gpu.delete(key);

@@ -2,7 +2,7 @@ import type { JSONPath } from 'jsonc-parser';
 import { devcontainerForwards, type BerthSpec, type DevcontainerForward, type ForwardAttributes, type Problem } from '@berth/spec';
 import { HOST_PORT_RE, type DevcontainerJson, type PortAttributes } from './config-schema.js';
 import { attributesOf } from './import-config.js';
-import { gpuAskMet, gpuAskOfSpec, gpuRunArgIndices, hostGpuValue } from './gpu-request.js';
+import { composeGpuOf, gpuAskOf, gpuAskOfSpec, gpuRunArgs, gpuSelectionText, gpusFlagValue, hostGpuValue, sameSelection, type GpuSelection } from './gpu-request.js';
 import { appendAt, removeAt, setAt, styleOf, type JsoncStyle } from './jsonc-edit.js';
 
 /** One field berth changes in devcontainer.json. */
@@ -55,15 +55,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /**
  * devcontainer.json brought in step with the spec, touching only what berth owns: `forwardPorts` (the ports of
  * the spec's devcontainer services), the four attributes of those ports in `portsAttributes` (label, protocol,
- * onAutoForward, requireLocalPort), and the GPU request (`hostRequirements.gpu`, GPU flags in `runArgs`).
+ * onAutoForward, requireLocalPort), and the GPU request (`hostRequirements.gpu`, GPU flags in `runArgs`), when the spec
+ * says one (devcontainer.gpu); `readBeside` reads a Compose setup's files, for the GPU its service reserves.
  * Entries are added and removed one by one, so comments, order and every other field keep their bytes.
  */
-export function syncDevcontainerJson(text: string, config: DevcontainerJson, spec: BerthSpec): DevcontainerSync {
+export function syncDevcontainerJson(text: string, config: DevcontainerJson, spec: BerthSpec, options: { readBeside?: (path: string) => string | undefined } = {}): DevcontainerSync {
   const editor = new Editor(text);
   const { forwards, problems } = devcontainerForwards(spec);
   const removed = syncForwardPorts(editor, config, forwards);
   syncAttributes(editor, config, spec, forwards, removed);
-  syncGpu(editor, config, spec);
+  syncGpu(editor, config, spec, options.readBeside, problems);
   return { text: editor.text, changes: editor.changes, problems };
 }
 
@@ -150,23 +151,78 @@ function syncAttributes(editor: Editor, config: DevcontainerJson, spec: BerthSpe
   }
 }
 
-function syncGpu(editor: Editor, config: DevcontainerJson, spec: BerthSpec): void {
-  const want = gpuAskOfSpec(spec.devcontainer?.gpu);
-  if (gpuAskMet(config, want)) return;
+/**
+ * The GPU request, in step with devcontainer.gpu. Absent, berth does not manage it: the file keeps its GPU request (a
+ * warning says when it asks for one the spec does not record). `false`: no GPU (hostRequirements.gpu and the GPU
+ * flags of runArgs go). An ask: hostRequirements.gpu says it, and runArgs says how many GPUs or which (`--gpus 2`,
+ * `--gpus "device=0,1"`); a flag that says otherwise is replaced, with a why that names the pin it drops. A Compose
+ * setup's GPU is its service's reservation, which berth does not edit: a warning says what to change there by hand.
+ */
+function syncGpu(editor: Editor, config: DevcontainerJson, spec: BerthSpec, readBeside: ((path: string) => string | undefined) | undefined, problems: Problem[]): void {
+  const gpu = spec.devcontainer?.gpu;
+  const { ask: have } = gpuAskOf(config, readBeside);
+  const compose = config.dockerComposeFile !== undefined && !config.image && !config.build && !config.dockerFile;
+  const flags = compose ? undefined : gpuRunArgs(config);
+  const reserved = compose ? composeGpuOf(config, readBeside) : undefined;
+  const warn = (code: string, message: string) => problems.push({ code, severity: 'warning', path: ['devcontainer', 'gpu'], message });
   const host = config.hostRequirements?.gpu;
-  const flags = gpuRunArgIndices(config.runArgs);
+  const runArgs = config.runArgs ?? [];
   const dropFlags = (why: string) => {
-    for (const i of [...flags].reverse()) editor.set(['runArgs', i], undefined, { before: config.runArgs![i], why });
+    const indices = flags?.indices ?? [];
+    if (indices.length && indices.length === runArgs.length) return editor.set(['runArgs'], undefined, { before: runArgs, why });
+    for (const i of [...indices].reverse()) editor.set(['runArgs', i], undefined, { before: runArgs[i], why });
   };
+  const pin = (s: GpuSelection) => (s.count !== undefined || s.devices ? ` (this drops the pin to ${gpuSelectionText(s)}; devcontainer.gpu.${s.devices ? 'devices' : 'count'} keeps it)` : '');
+
+  if (gpu === undefined) {
+    if (have) warn('devcontainer-gpu-unrecorded', `${reserved ? `the Compose service ${config.service} (${reserved.file})` : 'devcontainer.json'} asks for ${gpuSelectionText(have)}, which the spec does not record: berth leaves it as it is; record it with \`berth import devcontainer\`, or say \`gpu: false\` for none`);
+    return;
+  }
+  const want = gpuAskOfSpec(gpu);
   if (!want) {
     if (host !== undefined && host !== false) {
       const only = Object.keys(config.hostRequirements ?? {}).length === 1;
-      editor.set(only ? ['hostRequirements'] : ['hostRequirements', 'gpu'], undefined, { before: only ? config.hostRequirements : host, why: 'the spec asks for no GPU' });
+      editor.set(only ? ['hostRequirements'] : ['hostRequirements', 'gpu'], undefined, { before: only ? config.hostRequirements : host, why: 'the spec asks for no GPU (devcontainer.gpu: false)' });
     }
-    dropFlags('the spec asks for no GPU');
+    dropFlags('the spec asks for no GPU (devcontainer.gpu: false)');
+    if (reserved) warn('devcontainer-gpu-compose', `the spec asks for no GPU, but the Compose service ${config.service} reserves ${gpuSelectionText(reserved)} in ${reserved.file}: berth does not edit Compose files; take the reservation out by hand`);
     return;
   }
   const value = hostGpuValue(want);
-  if (!same(host, value)) editor.set(['hostRequirements', 'gpu'], value, { before: host, after: value, why: 'the GPU the spec asks for (devcontainer.gpu)' });
-  if (want.optional) dropFlags('a GPU flag in runArgs makes the GPU required; the spec says it is optional');
+  const wanted: GpuSelection = { ...(want.count !== undefined ? { count: want.count } : {}), ...(want.devices ? { devices: want.devices } : {}) };
+  const pinned = want.count !== undefined || want.devices !== undefined;
+  if (compose) {
+    // hostRequirements.gpu asks the Dev Containers CLI for every GPU; the service's reservation is what says more
+    const hostMeets = same(host, value) || (!!reserved && value === true && (host === undefined || host === false));
+    if (!hostMeets) editor.set(['hostRequirements', 'gpu'], value, { before: host, after: value, why: 'the GPU the spec asks for (devcontainer.gpu)' });
+    const files = (Array.isArray(config.dockerComposeFile) ? config.dockerComposeFile : [config.dockerComposeFile!]).join(', ');
+    if (want.optional && reserved) warn('devcontainer-gpu-compose', `the spec says the GPU is optional, but the Compose service ${config.service} reserves ${gpuSelectionText(reserved)} in ${reserved.file}, which fails without one: berth does not edit Compose files; take the reservation out by hand`);
+    else if (pinned && !(reserved && sameSelection(reserved, wanted))) {
+      warn('devcontainer-gpu-compose', `the spec asks for ${gpuSelectionText(wanted)}, but the Compose service ${config.service} reserves ${reserved ? `${gpuSelectionText(reserved)} in ${reserved.file}` : `none in ${files}`}: berth does not edit Compose files; give it a device reservation with ${want.devices ? `device_ids: [${want.devices.map((d) => JSON.stringify(d)).join(', ')}]` : `count: ${want.count}`} and capabilities: [gpu] by hand`);
+    }
+    return;
+  }
+  if (want.optional) {
+    if (!same(host, value)) editor.set(['hostRequirements', 'gpu'], value, { before: host, after: value, why: 'the GPU the spec asks for (devcontainer.gpu)' });
+    if (flags) dropFlags(`a GPU flag in runArgs makes the GPU required; the spec says it is optional${pin(flags)}`);
+    return;
+  }
+  // a plain ask is met by hostRequirements.gpu: true or by a GPU flag for every GPU (the Dev Containers CLI adds `--gpus all` itself)
+  const flagsMeet = !!flags && sameSelection(flags, wanted) && !flags.warnings.length;
+  // (a pinned ask gets its `--gpus` flag below, which asks for the GPU as well)
+  const hostMeets = same(host, value) || (value === true && (flagsMeet || pinned) && (host === undefined || host === false));
+  if (!hostMeets) editor.set(['hostRequirements', 'gpu'], value, { before: host, after: value, why: 'the GPU the spec asks for (devcontainer.gpu)' });
+  if (flagsMeet || (!pinned && !flags)) return;
+  if (!pinned) return dropFlags(`the spec asks for every GPU (hostRequirements.gpu)${pin(flags!)}`);
+  const arg = ['--gpus', gpusFlagValue(wanted)];
+  const asked = `the spec asks for ${gpuSelectionText(wanted)} (devcontainer.gpu.${want.devices ? 'devices' : 'count'})`;
+  const why = !flags ? asked : sameSelection(flags, wanted) ? `${asked}: docker refuses the list unquoted, so it is written as one quoted field` : `${asked}, not ${gpuSelectionText(flags)}`;
+  // one `--gpus X` or `--gpus=X` takes the new value where it is
+  const [at, next] = flags?.indices ?? [];
+  if (flags?.indices.length === 2 && runArgs[at!] === '--gpus') return editor.set(['runArgs', next!], arg[1], { before: runArgs[next!], after: arg[1], why });
+  if (flags?.indices.length === 1 && runArgs[at!]!.startsWith('--gpus=')) return editor.set(['runArgs', at!], `--gpus=${arg[1]}`, { before: runArgs[at!], after: `--gpus=${arg[1]}`, why });
+  if (flags?.indices.length === runArgs.length) return editor.set(['runArgs'], arg, { before: runArgs, after: arg, why });
+  dropFlags(why);
+  if (config.runArgs === undefined) editor.set(['runArgs'], arg, { after: arg, why });
+  else for (const a of arg) editor.append(['runArgs'], a, { after: a, why });
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatProblem, parseSpec } from '@berth/spec';
-import { importDevcontainerFile, readDevcontainerJson, resolveDevcontainerConfig, syncDevcontainerJson } from '../src/index.js';
+import { besideReader, importDevcontainerFile, readDevcontainerJson, resolveDevcontainerConfig, syncDevcontainerJson } from '../src/index.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const CLI = join(dirname(createRequire(import.meta.url).resolve('@devcontainers/cli/package.json')), 'devcontainer.js');
@@ -20,6 +20,10 @@ const CASES: { name: string; config: string }[] = [
   { name: 'django-compose', config: '.devcontainer/devcontainer.json' },
   { name: 'jsonc-root', config: '.devcontainer.json' },
   { name: 'named-configs', config: '.devcontainer/gpu/devcontainer.json' },
+  { name: 'gpu-count', config: '.devcontainer/devcontainer.json' },
+  { name: 'gpu-devices', config: '.devcontainer/devcontainer.json' },
+  { name: 'gpu-runtime', config: '.devcontainer/devcontainer.json' },
+  { name: 'gpu-compose', config: '.devcontainer/devcontainer.json' },
 ];
 
 const made: string[] = [];
@@ -122,9 +126,55 @@ describe('berth import devcontainer on real-world shapes of devcontainer.json', 
     const spec = parseSpec(r.after!, 'berth.yaml');
     expect(spec.problems).toEqual([]);
     const read = readDevcontainerJson(join(dir, config), config);
-    const sync = syncDevcontainerJson(read.doc.text, read.config!, spec.value!);
+    const sync = syncDevcontainerJson(read.doc.text, read.config!, spec.value!, { readBeside: besideReader(join(dir, config)) });
     expect(sync.changes).toEqual([]);
+    expect(sync.problems).toEqual([]);
     expect(sync.text).toBe(readFileSync(join(dir, config), 'utf8'));
+  });
+
+  it('--gpus 2: the count is carried, and the flag it came with is not warned about', () => {
+    const r = importInto(workspace('gpu-count'), '.devcontainer/devcontainer.json');
+    expect(r.problems.map((p) => `${p.line}:${p.col} ${p.code} ${p.message}`)).toEqual(['5:30 devcontainer-run-arg runArgs "--shm-size=1g" is not carried: berth reads only the GPU flags of runArgs; devcontainer.json keeps it']);
+    expect(parse(r.after!).devcontainer).toEqual({ image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { vendor: 'nvidia', count: 2 } });
+  });
+
+  it('--gpus "device=0,1" beside hostRequirements.gpu.memory: the devices are carried with the memory', () => {
+    const r = importInto(workspace('gpu-devices'), '.devcontainer/devcontainer.json');
+    expect(r.problems).toEqual([]);
+    expect(parse(r.after!).devcontainer).toEqual({ image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime', gpu: { vendor: 'nvidia', memory: '16gb', devices: ['0', '1'] } });
+  });
+
+  it('--runtime=nvidia with NVIDIA_VISIBLE_DEVICES=0,1 is a request for GPUs 0 and 1, not runArgs left behind', () => {
+    const r = importInto(workspace('gpu-runtime'), '.devcontainer/devcontainer.json');
+    expect(r.problems.map((p) => `${p.line}:${p.col} ${p.code}`)).toEqual(['5:74 devcontainer-run-arg']); // --ipc=host only
+    expect(parse(r.after!).devcontainer).toEqual({ image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { vendor: 'nvidia', devices: ['0', '1'] } });
+  });
+
+  it('gpu: false stays when devcontainer.json asks for no GPU, and gives way to the GPU it asks for; a count gives way to devices', () => {
+    const dir = workspace('pytorch-gpu');
+    const specOf = () => parse(readFileSync(join(dir, 'berth.yaml'), 'utf8')).devcontainer.gpu;
+    writeFileSync(join(dir, '.devcontainer/plain.json'), '{ "image": "x" }\n');
+    writeFileSync(join(dir, 'berth.yaml'), 'berth: 1\nrepo: { name: r }\ndevcontainer:\n  image: x\n  gpu: false # none, on purpose\n');
+    const none = importInto(dir, '.devcontainer/plain.json');
+    expect(none.after).toContain('  gpu: false # none, on purpose\n');
+    writeFileSync(join(dir, '.devcontainer/two.json'), '{ "image": "x", "runArgs": ["--gpus", "2"] }\n');
+    writeFileSync(join(dir, 'berth.yaml'), importInto(dir, '.devcontainer/two.json').after!);
+    expect(specOf()).toEqual({ vendor: 'nvidia', count: 2 });
+    writeFileSync(join(dir, '.devcontainer/two.json'), '{ "image": "x", "runArgs": ["--gpus", "\\"device=0,1\\""] }\n');
+    const pinned = importInto(dir, '.devcontainer/two.json');
+    expect(pinned.changes).toEqual(['devcontainer.gpu.count: removed', 'devcontainer.gpu.devices: ["0","1"]']);
+    writeFileSync(join(dir, 'berth.yaml'), pinned.after!);
+    expect(specOf()).toEqual({ vendor: 'nvidia', devices: ['0', '1'] });
+  });
+
+  it("a Compose setup: the GPU its service reserves (deploy.resources.reservations.devices) is the devcontainer's, another service's is not", () => {
+    const r = importInto(workspace('gpu-compose'), '.devcontainer/devcontainer.json');
+    expect(r.problems).toEqual([]);
+    expect(parse(r.after!).devcontainer).toEqual({
+      image: 'pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime',
+      compose: { files: ['compose.yaml'], service: 'dev' },
+      gpu: { vendor: 'nvidia', count: 2 },
+    });
   });
 });
 

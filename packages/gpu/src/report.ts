@@ -21,6 +21,10 @@ export interface GpuRequirement {
   /** What the NVIDIA container runtime checks before it starts the image (NVIDIA_REQUIRE_CUDA, or an nvidia/cuda tag's CUDA). */
   runtimeRequirements?: RuntimeRequirements;
   minCount: number;
+  /** The number of GPUs the devcontainer gets (`--gpus 2`, devcontainer.gpu.count). */
+  count?: number;
+  /** The GPUs the devcontainer gets, by index or UUID (`--gpus "device=0,1"`, devcontainer.gpu.devices): each must be here. */
+  devices?: string[];
   /** The devcontainer opens without a GPU too (`hostRequirements.gpu: "optional"`): nothing about the GPU blocks it. */
   optional?: boolean;
   /** GPU memory it needs (`hostRequirements.gpu.memory`), in MiB. */
@@ -98,8 +102,10 @@ export interface GpuReportOptions extends DetectOptions {
 /** What the spec asks of the GPU. */
 export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuReportOptions, 'requiredCuda' | 'minCount' | 'imageEnv'> = {}): GpuRequirement {
   const dc = spec?.devcontainer;
+  // `gpu: false` asks for none, as an absent gpu does
+  const gpu = dc?.gpu || undefined;
   const wantedBy: string[] = [];
-  if (dc?.gpu) wantedBy.push('devcontainer.gpu');
+  if (gpu) wantedBy.push('devcontainer.gpu');
   for (const [name, service] of Object.entries(spec?.services ?? {})) if (service.gpu) wantedBy.push(`services.${name}.gpu`);
   if (options.requiredCuda || options.minCount) wantedBy.push('caller');
   const fromTag = dc?.image ? cudaVersionFromImage(dc.image) : undefined;
@@ -109,8 +115,8 @@ export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuRep
   const runtimeRequirements = options.imageEnv ? runtimeRequirementsFromEnv(options.imageEnv) : tagCuda ? runtimeRequirementsFromTagCuda(tagCuda) : undefined;
   const [cuda, cudaSource] = options.requiredCuda
     ? [options.requiredCuda, 'caller' as const]
-    : dc?.gpu?.cuda
-      ? [dc.gpu.cuda, 'spec' as const]
+    : gpu?.cuda
+      ? [gpu.cuda, 'spec' as const]
       : fromTag
         ? [fromTag, 'image-tag' as const]
         : fromEnv
@@ -121,12 +127,15 @@ export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuRep
     wantedBy,
     ...(dc?.image ? { image: dc.image } : {}),
     ...(cuda ? { cuda, cudaSource } : {}),
-    ...(dc?.gpu?.hostCudaAtLeast ? { hostCudaAtLeast: dc.gpu.hostCudaAtLeast } : {}),
+    ...(gpu?.hostCudaAtLeast ? { hostCudaAtLeast: gpu.hostCudaAtLeast } : {}),
     ...(runtimeRequirements ? { runtimeRequirements } : {}),
-    minCount: options.minCount ?? 1,
-    ...(dc?.gpu?.optional ? { optional: true } : {}),
-    ...(dc?.gpu?.memory && sizeToMiB(dc.gpu.memory) !== undefined ? { memoryMiB: sizeToMiB(dc.gpu.memory)! } : {}),
-    ...(dc?.gpu?.cores !== undefined ? { cores: dc.gpu.cores } : {}),
+    // the more of the caller's (a health check's minCount) and the devcontainer's (its count, or the GPUs it names)
+    minCount: Math.max(options.minCount ?? 1, gpu?.count ?? gpu?.devices?.length ?? 1),
+    ...(gpu?.count !== undefined ? { count: gpu.count } : {}),
+    ...(gpu?.devices ? { devices: gpu.devices } : {}),
+    ...(gpu?.optional ? { optional: true } : {}),
+    ...(gpu?.memory && sizeToMiB(gpu.memory) !== undefined ? { memoryMiB: sizeToMiB(gpu.memory)! } : {}),
+    ...(gpu?.cores !== undefined ? { cores: gpu.cores } : {}),
   };
 }
 
@@ -171,6 +180,11 @@ export function gpuVerdict(spec: BerthSpec | undefined, detection: GpuDetection,
   } else {
     if (ok.gpus.length < requirement.minCount) {
       err(`${ok.gpus.length} GPU(s) found, ${requirement.minCount} needed`, `use a host with at least ${requirement.minCount} NVIDIA GPU(s); \`nvidia-smi -L\` lists the ones its driver sees`);
+    }
+    // `--gpus device=1` fails to start on a host without GPU 1: each GPU named, by index or UUID, must be here (a MIG UUID is not checked)
+    const missing = (requirement.devices ?? []).filter((d) => (/^\d+$/.test(d) ? !ok.gpus.some((g) => g.index === Number(d)) : d.startsWith('GPU-') && !ok.gpus.some((g) => g.uuid === d)));
+    if (missing.length) {
+      err(`the devcontainer asks for GPU ${missing.join(', ')}, which this host does not have (it has ${ok.gpus.map((g) => g.index).join(', ') || 'none'})`, 'name GPUs this host has in devcontainer.gpu.devices (`nvidia-smi -L` lists them), or use a host that has these');
     }
     for (const w of ok.warnings) warn(w);
     if (requirement.memoryMiB !== undefined) {

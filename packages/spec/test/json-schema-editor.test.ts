@@ -93,6 +93,10 @@ describe.skipIf(!Ajv)(`the generated JSON Schemas say what berth accepts${Ajv ? 
     ['env values without type enum', { ...base, env: { FOO: { values: ['a'] } } }],
     ['a secret with an example', { ...base, env: { FOO: { secret: true, example: 'x' } } }],
     ['gpu count and deviceIds', withService({ image: 'busybox:1', gpu: { count: 1, deviceIds: ['0'] } })],
+    ['devcontainer gpu count and devices', { ...base, devcontainer: { image: 'x', gpu: { count: 2, devices: ['0'] } } }],
+    ['devcontainer gpu optional with a count', { ...base, devcontainer: { image: 'x', gpu: { optional: true, count: 2 } } }],
+    ['devcontainer gpu optional with memory', { ...base, devcontainer: { image: 'x', gpu: { optional: true, memory: '8gb' } } }],
+    ['devcontainer gpu: true', { ...base, devcontainer: { image: 'x', gpu: true } }],
     ['build dockerfile and dockerfileInline', withService({ build: { dockerfile: 'Dockerfile', dockerfileInline: 'FROM scratch' } })],
     ['an engine with both context and host', { ...base, engines: { box: { context: 'box', host: 'ssh://box' } } }],
     ['an engine with neither context nor host', { ...base, engines: { box: { description: 'x' } } }],
@@ -115,6 +119,9 @@ describe.skipIf(!Ajv)(`the generated JSON Schemas say what berth accepts${Ajv ? 
       withService({ image: 'app:${TAG}' }),
       { ...base, env: { FOO: { type: 'enum', values: ['a'] }, BAR: { secret: true } } },
       { ...base, engines: { box: { host: 'ssh://box' } } },
+      { ...base, devcontainer: { image: 'x', gpu: { devices: ['0', 'GPU-5a3c0d7e-1b2f-4c3d-8e9f-0a1b2c3d4e5f'], memory: '8gb' } } },
+      { ...base, devcontainer: { image: 'x', gpu: { optional: false, count: 2 } } },
+      { ...base, devcontainer: { image: 'x', gpu: false } },
     ];
     for (const value of accepted) {
       const loaded = parseSpec(stringify(value), 'berth.yaml');

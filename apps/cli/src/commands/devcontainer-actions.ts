@@ -50,7 +50,7 @@ export async function importDevcontainer(ctx: CliContext, path: string | undefin
 
 /** `berth devcontainer [--check|--write]`: devcontainer.json in step with the spec, changing only what berth owns. */
 export async function devcontainer(ctx: CliContext, opts: { check?: boolean; write?: boolean }): Promise<number> {
-  const { newDevcontainerJson, readDevcontainerJson, splitBom, syncDevcontainerJson } = await import('@berth/devcontainer');
+  const { besideReader, newDevcontainerJson, readDevcontainerJson, splitBom, syncDevcontainerJson } = await import('@berth/devcontainer');
   if (opts.write && opts.check) throw new BerthError('ERR_BERTH_USAGE', '--write and --check cannot be used together');
   const ws = ctx.load();
   if (!ws.spec.devcontainer) {
@@ -67,7 +67,7 @@ export async function devcontainer(ctx: CliContext, opts: { check?: boolean; wri
   if (existsSync(path)) {
     const read = readDevcontainerJson(path, file);
     if (!read.config) throw new BerthError('ERR_BERTH_DEVCONTAINER', `${file}: cannot be read`, { problems: read.problems });
-    const sync = syncDevcontainerJson(read.doc.text, read.config, ws.spec);
+    const sync = syncDevcontainerJson(read.doc.text, read.config, ws.spec, { readBeside: besideReader(path) });
     before = read.doc.text;
     after = sync.text;
     changes = sync.changes;

@@ -32,4 +32,12 @@ describe('the devcontainer on the page', () => {
     expect(dockerSection(compose).join('\n')).toContain('| **Compose** | service `app` of `compose.yaml`, with `app`, `db` |\n| **GPU Support** | NVIDIA; optional: it also opens without a GPU |');
   });
 
+  it('says how many GPUs it gets, or which; gpu: false shows no GPU row', () => {
+    const gpuRow = (gpu: string) => dockerSection(spec(`  image: python:3.12\n  gpu: ${gpu}\n`)).find((l) => l.includes('**GPU Support**'));
+    expect(gpuRow('{ count: 2, memory: 8gb }')).toBe('| **GPU Support** | NVIDIA; needs 2 GPUs and 8gb of GPU memory |');
+    expect(gpuRow('{ count: 1 }')).toBe('| **GPU Support** | NVIDIA; needs 1 GPU |');
+    expect(gpuRow('{ devices: ["0", "1"] }')).toBe('| **GPU Support** | NVIDIA; needs GPUs 0, 1 |');
+    expect(gpuRow('false')).toBeUndefined();
+  });
+
 });

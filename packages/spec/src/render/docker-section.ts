@@ -108,7 +108,8 @@ function devcontainerPart(spec: BerthSpec): Section {
   if (d.gpu) {
     const cuda = d.gpu.cuda ? ` CUDA ${d.gpu.cuda}` : '';
     const host = d.gpu.hostCudaAtLeast ? ` (compatible with driver ${d.gpu.hostCudaAtLeast}+)` : '';
-    const needs = [d.gpu.memory ? `${d.gpu.memory} of GPU memory` : '', d.gpu.cores ? `${d.gpu.cores} GPU cores` : ''].filter(Boolean);
+    const gpus = d.gpu.devices ? `GPU${d.gpu.devices.length > 1 ? 's' : ''} ${d.gpu.devices.join(', ')}` : d.gpu.count ? `${d.gpu.count} GPU${d.gpu.count > 1 ? 's' : ''}` : '';
+    const needs = [gpus, d.gpu.memory ? `${d.gpu.memory} of GPU memory` : '', d.gpu.cores ? `${d.gpu.cores} GPU cores` : ''].filter(Boolean);
     const extra = d.gpu.optional ? '; optional: it also opens without a GPU' : needs.length ? `; needs ${needs.join(' and ')}` : '';
     rows.push(['**GPU Support**', `NVIDIA${cuda}${host}${extra}`]);
   }

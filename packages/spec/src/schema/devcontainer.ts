@@ -9,6 +9,9 @@ const CudaVersion = z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a CUDA versi
 /** A size as devcontainer.json writes it: bytes, or a number with tb, gb, mb or kb (binary units). */
 const ByteSize = z.string().regex(/^\d+([tgmk]b)?$/, 'must be a size such as "8gb", "512mb" or a number of bytes');
 
+/** A GPU as docker's `--gpus device=` names it: an index, or a UUID (`GPU-…`, `MIG-…`) as `nvidia-smi -L` lists it. */
+export const GPU_DEVICE = /^(?:\d+|(?:GPU|MIG)-[0-9A-Za-z/-]+)$/;
+
 /**
  * devcontainer.json's place, relative to the spec: a `.json` file (not a folder, not `.`), never absolute, since every
  * checkout of the repo reads the same spec (the Dev Containers CLI labels the container with the path on each machine).
@@ -17,21 +20,48 @@ const DevcontainerConfigPath = z
   .string()
   .regex(/^(?![/\\])(?![A-Za-z]:)(?:[^/\\]*[/\\])*[^/\\]+\.json$/, 'must be a devcontainer.json relative to berth.yaml, such as ".devcontainer/gpu/devcontainer.json" (a .json file; not a folder, not an absolute path)');
 
-export const DevcontainerGpu = z
-  .strictObject({
-    vendor: z.literal('nvidia').default('nvidia'),
-    cuda: CudaVersion.optional().describe('CUDA version the image is built for; read off the image tag when absent.'),
-    hostCudaAtLeast: CudaVersion.optional().describe('The "CUDA Version" the host driver must report at least, as the team states it.'),
-    optional: z.boolean().optional().describe('The devcontainer opens without a GPU too (devcontainer.json `hostRequirements.gpu: "optional"`).'),
-    cores: z.number().int().min(1).optional().describe('GPU cores it needs (`hostRequirements.gpu.cores`).'),
-    memory: ByteSize.optional().describe('GPU memory it needs, such as "8gb" (`hostRequirements.gpu.memory`).'),
-  })
-  .refine((g) => !(g.optional && (g.cores !== undefined || g.memory !== undefined)), {
-    message: 'optional cannot go with cores or memory: devcontainer.json says either "optional" or what the GPU must have',
-    path: ['optional'],
-  })
-  .describe('An NVIDIA GPU the devcontainer asks for (`hostRequirements.gpu`, or `--gpus` in `runArgs`).');
+export const DevcontainerGpu = alsoInJsonSchema(
+  z
+    .strictObject({
+      vendor: z.literal('nvidia').default('nvidia'),
+      cuda: CudaVersion.optional().describe('CUDA version the image is built for; read off the image tag when absent.'),
+      hostCudaAtLeast: CudaVersion.optional().describe('The "CUDA Version" the host driver must report at least, as the team states it.'),
+      optional: z.boolean().optional().describe('The devcontainer opens without a GPU too (devcontainer.json `hostRequirements.gpu: "optional"`).'),
+      cores: z.number().int().min(1).optional().describe('GPU cores it needs (`hostRequirements.gpu.cores`).'),
+      memory: ByteSize.optional().describe('GPU memory it needs, such as "8gb" (`hostRequirements.gpu.memory`).'),
+      count: z.number().int().min(1).optional().describe('How many GPUs it gets (`--gpus 2` in `runArgs`, `count` of its Compose service\'s GPU reservation); default: every GPU.'),
+      devices: z
+        .array(z.string().regex(GPU_DEVICE, 'must be a GPU index such as "0" or a UUID such as "GPU-5a3c…" (as `nvidia-smi -L` lists them)'))
+        .min(1)
+        .optional()
+        .describe('The GPUs it gets, by index or UUID (`--gpus "device=0,1"` in `runArgs`, `device_ids` of its Compose service\'s GPU reservation).'),
+    })
+    .refine((g) => !(g.optional && (g.cores !== undefined || g.memory !== undefined)), {
+      message: 'optional cannot go with cores or memory: devcontainer.json says either "optional" or what the GPU must have',
+      path: ['optional'],
+    })
+    .refine((g) => !(g.count !== undefined && g.devices !== undefined), {
+      message: 'count and devices cannot both be set: docker gives a container either a number of GPUs or the GPUs named',
+      path: ['devices'],
+    })
+    .refine((g) => !(g.optional && (g.count !== undefined || g.devices !== undefined)), {
+      message: 'optional cannot go with count or devices: they are said with `--gpus` in runArgs, which fails without a GPU',
+      path: ['optional'],
+    })
+    .describe('An NVIDIA GPU the devcontainer asks for (`hostRequirements.gpu`, `--gpus` in `runArgs`, or its Compose service\'s GPU reservation).'),
+  {
+    allOf: [
+      { not: { required: ['count', 'devices'] } },
+      { if: { properties: { optional: { const: true } }, required: ['optional'] }, then: { not: { anyOf: ['cores', 'memory', 'count', 'devices'].map((k) => ({ required: [k] })) } } },
+    ],
+  },
+);
 export type DevcontainerGpu = z.output<typeof DevcontainerGpu>;
+/**
+ * `gpu: false`, typed as what it reads as: a GPU ask with every field absent (`false?.memory` is undefined), so a
+ * reader that asks `dc.gpu?.memory` needs no case for it, and `if (dc.gpu)` still means "a GPU is asked for".
+ */
+export type NoGpu = false & { readonly [K in keyof DevcontainerGpu]?: undefined };
 
 export const DevcontainerBuild = deferred(
   () =>
@@ -93,7 +123,9 @@ export const Devcontainer = alsoInJsonSchema(z
     image: alsoInJsonSchema(z.string(), { pattern: IMAGE_REFERENCE_PATTERN }).optional().describe("Base image, such as pytorch/pytorch:2.2.0-cuda12.1-cudnn8-runtime: devcontainer.json's `image`, or the FROM of its Dockerfile."),
     build: DevcontainerBuild.optional(),
     compose: DevcontainerCompose.optional(),
-    gpu: DevcontainerGpu.optional(),
+    gpu: (z.union([DevcontainerGpu, z.literal(false)]) as unknown as z.ZodType<DevcontainerGpu | NoGpu, z.input<typeof DevcontainerGpu> | false>)
+      .optional()
+      .describe('The GPU it asks for; `false`: none, and berth takes GPU flags out of devcontainer.json. Absent: berth leaves the GPU request of devcontainer.json as it is.'),
     python: z.string().optional().describe('Python version the image provides.'),
     postCreateCommand: LifecycleCommand.optional(),
     features: z.record(z.string(), FeatureOptions).optional().describe('Dev Container Features by id, with their options.'),
