@@ -62,3 +62,20 @@ describe('GLOBAL_INFRASTRUCTURE.md: Members', () => {
     expect(row(global, '`web`')).toMatch(/^\| `web` \| [^|]* \| — \| \w+ \| [A-Z]+ \| — \| /);
   });
 });
+
+describe('PORTS.md: a member publishing a port registered to another repo', () => {
+  it("shows the clash as `berth ports list` and `ecosystem check` do: the member's row says conflict, and so does the owner's entry", async () => {
+    // web's ui moves onto 8100, which the registry gives to data/api
+    const { report, pages: p } = await pages({ web: WEB.replace('host: 8200', 'host: 8100') });
+    expect(report.problems.map((x) => x.code)).toContain('port-conflict');
+    const ports = p['PORTS.md'];
+    const all = ports.slice(ports.indexOf('## All Allocations'), ports.indexOf('## By Repo'));
+    expect(all.split('\n').filter((l) => l.startsWith('| 8100 |'))).toEqual([
+      '| 8100 | data | api | `DATA_API_PORT` | — | conflict |',
+      '| 8100 | web | ui | `WEB_UI_PORT` | — | conflict (not registered) |',
+    ]);
+    const web = ports.slice(ports.indexOf('### web'), ports.indexOf('\n### ', ports.indexOf('### web') + 1));
+    expect(web).toContain('| 8100 | ui | `WEB_UI_PORT` | *published, conflict (not registered)* |');
+    expect(web).toContain('| 8200 | ui | `WEB_UI_PORT` | — |');
+  });
+});

@@ -94,6 +94,12 @@ describe('ports against the registry', () => {
     const r = check('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }');
     expect(r.problems.map(formatProblem)).toEqual(['berth.yaml:7:9: port 8080/tcp of app/web is registered to other/proxy (ports.yaml:4:5) (pick a free port: berth ports suggest web)']);
   });
+  it("marks the owner's entry conflict when another repo publishes its port, as the bindings are (ports list and PORTS.md show that row)", () => {
+    const other = specFrom(specWith('other', '  proxy:\n    ports: [8080]\n'), 'other/berth.yaml');
+    const r = analyzePorts({ specs: [other, spec], registry: registryFrom(REG('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }')) });
+    expect(r.entries.map((e) => [e.service, e.status])).toEqual([['proxy', 'conflict'], ['db', 'ok']]);
+    expect(r.bindings.filter((b) => b.from === 8080).map((b) => [b.repo, b.registered, b.status])).toEqual([['other', true, 'conflict'], ['app', false, 'conflict']]);
+  });
   it('reports a port registered to someone else on an address that clashes, however either is spelt', () => {
     const local = specFrom(specWith('app', '  web:\n    ports: ["127.0.0.1:8080:80", "[::1]:8081:81"]\n'));
     const r = analyzePorts({ specs: [local], registry: registryFrom(REG('  - { port: 8080, hostIp: "0:0:0:0:0:0:0:0", repo: other, service: thing }\n  - { port: 8081, hostIp: "0.0.0.0", repo: other, service: thing }')) });

@@ -44,8 +44,10 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   const carriers = new Set<string>();
   const bands = new Map<string, string[]>();
   for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);
+  const matched: [SpecBinding, RegistryEntry[]][] = [];
   for (const b of bindings) {
     const own = input.registry ? matchRegistry(b, index, places, problems) : [];
+    matched.push([b, own]);
     checkRange(b, () => places.binding(b), { registry: !!input.registry, allowPrivileged }, problems);
     for (const r of foreignReservations(reservations, b, b.repo)) {
       problems.push({ code: 'port-reserved', severity: 'error', ...places.binding(b), message: `${portLabel(b)} of ${b.service} is inside ${formatSpan(r)}, ${reservedFor(r.reservation)}` });
@@ -53,6 +55,8 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
     checkOwnReservation(b, bands.get(b.repo), reservations, places, problems);
     checkPortEnv(b, own, { env: input.env, origins: input.envOrigins, places, problems, carriers });
   }
+  // The entry of a binding that clashes with another published port is in that clash too: its row says so, not ok
+  for (const [b, own] of matched) for (const e of own) if (e.info.status === 'ok' && (b.info.status === 'conflict' || b.info.status === 'exclusive')) e.info.status = b.info.status;
   checkEntries(entries, reservations, places, allowPrivileged, problems);
   if (input.connections !== false) checkConnections(index, places, problems);
   return { bindings: bindings.map((b) => b.info), entries: entries.map((e) => e.info), conflicts, problems, envCarriers: [...carriers] };
