@@ -153,6 +153,25 @@ describe('connections', () => {
   });
 });
 
+describe('a connection that reaches a port only through a stale allocation', () => {
+  it("is an error at the connection, saying what the owner publishes now; the owner's consumers entry points there", async () => {
+    // data's api moves from 8100 to 8101; the registry and web's connection still say 8100
+    const { report, lines } = await check({ data: DATA.replace('host: 8100', 'host: 8101') });
+    expect(lines).toEqual([
+      'orchestrator/ports.yaml:4:5: warning: port 8100/tcp is registered to data/api, but that service does not publish it (remove the entry, or publish the port in the spec)',
+      'data/berth.yaml:6:13: data: port 8101/tcp of data/api is not in the port registry (register it: berth ports register api)',
+      "data/berth.yaml:10:13: data: lists web as a consumer, but web's connection data-api (web/berth.yaml:10:3) reaches data only through the registry, on port 8100, which data no longer publishes (fix that connection's port, or publish 8100 again)",
+      'web/berth.yaml:10:38: web: connection data-api (localhost:8100) reaches data/api only through the registry (orchestrator/ports.yaml:4:5), but data no longer publishes port 8100/tcp (api publishes 8101) (connect to the port data publishes now, or publish 8100 again in its spec)',
+    ]);
+    expect(report.problems.find((p) => p.code === 'connection-unpublished')?.repos).toEqual(['web', 'data']);
+  });
+
+  it('a shared entry, or a registry entry of a repo that is not loaded, is no stale allocation: nothing new is said', async () => {
+    const { lines } = await check({ registry: `${REGISTRY}  - { port: 9100, repo: elsewhere, service: cache }\n`, web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  cache: { port: 9100 }') });
+    expect(lines.filter((l) => l.includes('through the registry'))).toEqual([]);
+  });
+});
+
 describe('a connection that names the service it uses, on a port two exclusive services share', () => {
   // data runs mlflow and marquez on 5000, never together; web uses mlflow.
   const data = (consumer: string) =>

@@ -32,7 +32,7 @@ export function checkEcosystem(eco: Ecosystem): EcosystemReport {
     ...ports.problems.map((p) => ({ ...p, repos: concernedRepos(p, map) })),
     ...staleEntries(map, connections.reached),
     ...connections.problems,
-    ...checkConsumers(map, usesByTarget(connections.edges)),
+    ...checkConsumers(map, usesByTarget(connections.edges), usesByTarget(connections.edges, 'registry')),
     ...checkEnvNaming(map, vars).map((p) => ({ ...p, repos: concernedRepos(p, map) })),
     // each member's spec on its own, as its berth validate judges it: devcontainer forwards, images, env schema and
     // secrets written into it (an orchestrator's gate that passed a member committing a token would be no gate);

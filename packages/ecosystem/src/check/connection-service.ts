@@ -28,11 +28,27 @@ export function chooseService(map: PortMap, m: EcosystemMember, id: string, c: T
     const guess = closest(service, Object.keys(owner.spec.services));
     return problem(`${name} names service ${service}, but ${repo} has no service "${service}"${guess ? ` (did you mean "${guess}"?)` : ''}`, guess ? undefined : 'remove `service:`, or name a service of its owner');
   }
-  const ports = (svc.ports ?? []).filter((p) => p.protocol === 'tcp');
-  if (!ports.some((p) => p.host.from <= c.port && c.port <= p.host.to)) {
-    const has = ports.length ? `it publishes ${ports.map((p) => formatSpan(p.host)).join(', ')}` : 'it publishes no TCP port';
-    return problem(`${name} names service ${repo}/${service}, which does not publish port ${c.port}/tcp: ${has}`, 'fix the port, or name the service that publishes it');
+  if (!tcpPorts(svc).some((p) => p.host.from <= c.port && c.port <= p.host.to)) {
+    return problem(`${name} names service ${repo}/${service}, which does not publish port ${c.port}/tcp: it ${published(svc)}`, 'fix the port, or name the service that publishes it');
   }
   const chosen = bindings.filter((b) => b.repo === repo && b.service === service).map(memberTarget);
   return { targets: chosen.length ? chosen : targets };
+}
+
+type Service = EcosystemMember['spec']['services'][string];
+
+function tcpPorts(svc: Service) {
+  return (svc.ports ?? []).filter((p) => p.protocol === 'tcp');
+}
+
+/** "publishes 8111, 8112" or "publishes no TCP port": what a service offers a connection. */
+function published(svc: Service): string {
+  const ports = tcpPorts(svc);
+  return ports.length ? `publishes ${ports.map((p) => formatSpan(p.host)).join(', ')}` : 'publishes no TCP port';
+}
+
+/** What a member's service publishes now, for a message about a port it no longer does: " (api publishes 8111)". */
+export function publishesNow(owner: EcosystemMember, service: string): string {
+  const svc = owner.spec.services[service];
+  return svc ? ` (${service} ${published(svc)})` : ` (it has no service "${service}")`;
 }

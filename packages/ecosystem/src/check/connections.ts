@@ -1,7 +1,7 @@
 import { bindsClash, closest, holderName, isLocalHost, type Connection, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
 import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
 import { ref, whereIn } from '../where.js';
-import { chooseService } from './connection-service.js';
+import { chooseService, publishesNow } from './connection-service.js';
 import type { PortMap } from './port-map.js';
 
 export interface ConnectionFindings {
@@ -75,12 +75,15 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
         });
       }
       const ownerWrong = c.owner !== undefined && checkOwner(map, m, id, c, targets, published, registryRepos, out.problems);
+      let said = ownerWrong;
       if (c.service !== undefined && c.owner !== undefined && !ownerWrong && targets.length) {
         // The connection says which of the services on its port it uses: only that one is its target.
         const choice = chooseService(map, m, id, c, label(id, c), targets, here.bindings, memberTarget);
         targets = choice.targets;
         if (choice.problem) out.problems.push(choice.problem);
+        said = !!choice.problem;
       }
+      if (!said) checkUnpublished(map, m, id, c, targets, out.problems);
       const path = ['connections', id];
       const from = c.name ? { repo: m.repo, connection: id, name: c.name, file: m.file, path } : { repo: m.repo, connection: id, file: m.file, path };
       for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
@@ -126,6 +129,26 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
     return true;
   }
   return !known.length && checkOwnerKnown(map, m, id, c, registryRepos, problems);
+}
+
+/**
+ * A connection that reaches its port only through the registry, whose entry's repo is a member that no longer
+ * publishes it (a stale allocation): nothing will answer there. Said at the connection, with what that service
+ * publishes now.
+ */
+function checkUnpublished(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, targets: ConnectionTarget[], problems: ConnectionFindings['problems']): void {
+  const t = targets[0];
+  const owner = t?.kind === 'registry' && t.repo !== undefined ? map.members.get(t.repo) : undefined;
+  if (!owner || !targets.every((x) => x.kind === 'registry' && x.repo === t!.repo)) return;
+  const holder = holderName({ repo: owner.repo, service: t!.service, ...(t!.name ? { name: t!.name } : {}) });
+  problems.push({
+    code: 'connection-unpublished',
+    severity: 'error',
+    ...whereIn(m, ['connections', id, 'port']),
+    repos: [...new Set([m.repo, owner.repo])],
+    message: `${label(id, c)} reaches ${holder} only through the registry (${ref(map.locate(t!.where))}), but ${owner.repo} no longer publishes port ${c.port}/tcp${publishesNow(owner, t!.service)}`,
+    hint: `connect to the port ${owner.repo} publishes now, or publish ${c.port} again in its spec`,
+  });
 }
 
 /** A connection's owner, where nothing on a port says who runs it: a member, or at least a repo the registry knows. */

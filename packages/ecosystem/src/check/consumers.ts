@@ -6,11 +6,14 @@ import type { PortMap } from './port-map.js';
 /** target repo -> consumer repo -> service id -> the first edge that uses it. */
 export type UseIndex = Map<string, Map<string, Map<string, GraphEdge>>>;
 
-/** Who uses whose services, from the resolved connections (a repo's use of its own services does not count). */
-export function usesByTarget(edges: readonly GraphEdge[]): UseIndex {
+/**
+ * Who uses whose services, from the resolved connections (a repo's use of its own services does not count). With
+ * `registry`, the uses that reach a repo's registry entry only (a port it does not publish, a stale allocation).
+ */
+export function usesByTarget(edges: readonly GraphEdge[], kind: 'member' | 'registry' = 'member'): UseIndex {
   const out: UseIndex = new Map();
   for (const e of edges) {
-    if (e.to.kind !== 'member' || !e.to.repo || e.to.repo === e.from.repo) continue;
+    if (e.to.kind !== kind || !e.to.repo || e.to.repo === e.from.repo) continue;
     let byConsumer = out.get(e.to.repo);
     if (!byConsumer) out.set(e.to.repo, (byConsumer = new Map()));
     let services = byConsumer.get(e.from.repo);
@@ -32,7 +35,7 @@ function serviceId(spec: BerthSpec, written: string): string | undefined {
  * connections say: a listed repo that uses none of its services (or is not in the ecosystem), a listed service
  * the consumer does not use, one it uses that is not listed, and a consumer that is missing from the list.
  */
-export function checkConsumers(map: PortMap, uses: UseIndex): EcosystemProblem[] {
+export function checkConsumers(map: PortMap, uses: UseIndex, stale: UseIndex = new Map()): EcosystemProblem[] {
   const out: EcosystemProblem[] = [];
   const names = [...map.members.keys()];
   for (const m of map.eco.members) {
@@ -45,6 +48,13 @@ export function checkConsumers(map: PortMap, uses: UseIndex): EcosystemProblem[]
       const used = derived.get(c.repo);
       if (!used) {
         if (map.eco.unloaded.includes(c.repo)) return; // its connections are unknown
+        const through = stale.get(m.repo)?.get(c.repo);
+        if (through) {
+          // it means to use this repo: its connection is what is wrong (connection-unpublished says so there)
+          const e = [...through.values()][0]!;
+          out.push({ code: 'consumer-unknown', severity: 'error', ...whereIn(m, ['consumers', i, 'repo']), repos: [m.repo, c.repo], message: `lists ${c.repo} as a consumer, but ${c.repo}'s connection ${e.from.connection} (${ref(map.locate(e.from, 'key'))}) reaches ${m.repo} only through the registry, on port ${e.port}, which ${m.repo} no longer publishes`, hint: `fix that connection's port, or publish ${e.port} again` });
+          return;
+        }
         const guess = map.members.has(c.repo) ? undefined : closest(c.repo, names);
         const why = map.members.has(c.repo) ? `no connection of ${c.repo} uses ${m.repo}'s services` : `${c.repo} ${map.outsider}${guess ? ` (did you mean "${guess}"?)` : ''}`;
         out.push({ code: 'consumer-unknown', severity: 'error', ...whereIn(m, ['consumers', i, 'repo']), repos: [m.repo, ...(map.members.has(c.repo) ? [c.repo] : [])], message: `lists ${c.repo} as a consumer, but ${why}`, hint: 'remove it from consumers, or add the connection to its spec' });
