@@ -153,6 +153,36 @@ describe('connections', () => {
   });
 });
 
+describe('a stdio (MCP) connection that names its owner', () => {
+  // data runs its MCP server as a host service with no port; web uses it over stdio
+  const data = (consumers: string) => DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  mcp-server:\n    runtime: host\n    command: data-mcp\n').replace('  - { repo: web, services: [api] }\n', consumers);
+  const web = (conn: string) => WEB.replace('  qdrant: { port: 6333 }', `  qdrant: { port: 6333 }\n  mcp: { transport: stdio, server: data, owner: data${conn} }`);
+
+  it("is a use of the owner's service it names: the consumers list that says so is clean, and Consumed By shows it", async () => {
+    const { report, lines } = await check({ data: data('  - { repo: web, services: [api, mcp-server] }\n  - { repo: tools, services: [mcp-server] }\n'), web: web(', service: mcp-server'), tools: TOOLS.replace('connections:\n', 'connections:\n  data-mcp: { transport: stdio, owner: data, service: mcp-server }\n') });
+    expect(lines).toEqual([]);
+    expect(consumersOf(report.graph, 'data')).toEqual([{ repo: 'tools', services: ['mcp-server'] }, { repo: 'web', services: ['api', 'mcp-server'] }]);
+    expect(report.graph.stdio.map((u) => `${u.from.repo}.${u.from.connection} -> ${u.owner}/${u.service ?? '-'}`)).toEqual(['web.mcp -> data/mcp-server', 'tools.data-mcp -> data/mcp-server']);
+  });
+
+  it('counts for consumer-*: a consumer left out is missing, and one listed is no unknown consumer', async () => {
+    const { lines } = await check({ data: data('  - { repo: web, services: [api] }\n'), tools: TOOLS.replace('connections:\n', 'connections:\n  data-mcp: { transport: stdio, owner: data, service: mcp-server }\n'), web: web('') });
+    expect(lines).toEqual(["data/berth.yaml:12:1: data: consumers leaves out tools, whose connection data-mcp (tools@v1:berth.yaml:8:3) uses data/mcp-server over stdio (MCP) (add { repo: tools, services: [mcp-server] })"]);
+    tree?.cleanup();
+    // web's connection names no service: listing the server's service for it cannot be contradicted
+    expect((await check({ data: data('  - { repo: web, services: [api, mcp-server] }\n'), web: web('') })).lines).toEqual([]);
+    tree?.cleanup();
+    const only = await check({ data: data('  - { repo: web }\n'), web: WEB.replace('  data-api: { host: localhost, port: 8100, owner: data }\n', '').replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  mcp: { transport: stdio, owner: data }') });
+    expect(only.lines).toEqual([]);
+    expect(consumersOf(only.report.graph, 'data')).toEqual([{ repo: 'web', services: [] }]);
+  });
+
+  it("a service its owner does not have is an error at the field, as for a TCP connection", async () => {
+    const { lines } = await check({ data: data('  - { repo: web, services: [api] }\n'), web: web(', service: mcp-srever') });
+    expect(lines).toEqual(['web/berth.yaml:12:64: web: connection mcp (stdio) names service mcp-srever, but data has no service "mcp-srever" (did you mean "mcp-server"?)']);
+  });
+});
+
 describe('a connection that reaches a port only through a stale allocation', () => {
   it("is an error at the connection, saying what the owner publishes now; the owner's consumers entry points there", async () => {
     // data's api moves from 8100 to 8101; the registry and web's connection still say 8100

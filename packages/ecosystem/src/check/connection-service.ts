@@ -1,4 +1,4 @@
-import { closest, formatSpan, type PortBindingInfo, type TcpConnection } from '@berth/spec';
+import { closest, formatSpan, type Connection, type PortBindingInfo, type TcpConnection } from '@berth/spec';
 import type { ConnectionTarget, EcosystemMember, EcosystemProblem } from '../model.js';
 import { whereIn } from '../where.js';
 import type { PortMap } from './port-map.js';
@@ -22,17 +22,30 @@ export function chooseService(map: PortMap, m: EcosystemMember, id: string, c: T
     const named = targets.filter((t) => t.repo === repo && t.service === service);
     return { targets: named.length ? named : targets };
   }
-  const problem = (message: string, hint?: string): ServiceChoice => ({ targets, problem: { code: 'connection-service', severity: 'error', ...whereIn(m, ['connections', id, 'service']), repos: [...new Set([m.repo, repo])], message, ...(hint ? { hint } : {}) } });
-  const svc = owner.spec.services[service];
-  if (!svc) {
-    const guess = closest(service, Object.keys(owner.spec.services));
-    return problem(`${name} names service ${service}, but ${repo} has no service "${service}"${guess ? ` (did you mean "${guess}"?)` : ''}`, guess ? undefined : 'remove `service:`, or name a service of its owner');
-  }
+  const missing = unknownService(map, m, id, c, name);
+  if (missing) return { targets, problem: missing };
+  const svc = owner.spec.services[service]!;
   if (!tcpPorts(svc).some((p) => p.host.from <= c.port && c.port <= p.host.to)) {
-    return problem(`${name} names service ${repo}/${service}, which does not publish port ${c.port}/tcp: it ${published(svc)}`, 'fix the port, or name the service that publishes it');
+    return { targets, problem: serviceProblem(m, id, repo, `${name} names service ${repo}/${service}, which does not publish port ${c.port}/tcp: it ${published(svc)}`, 'fix the port, or name the service that publishes it') };
   }
   const chosen = bindings.filter((b) => b.repo === repo && b.service === service).map(memberTarget);
   return { targets: chosen.length ? chosen : targets };
+}
+
+/**
+ * A connection's `service:` that its owner (a member) does not have: TCP or stdio alike. Undefined when the owner
+ * has it, or is no member (a registry's repo, one not loaded: it cannot be judged).
+ */
+export function unknownService(map: PortMap, m: EcosystemMember, id: string, c: Connection, name: string): EcosystemProblem | undefined {
+  const [repo, service] = [c.owner!, c.service!];
+  const owner = map.members.get(repo);
+  if (!owner || owner.spec.services[service]) return undefined;
+  const guess = closest(service, Object.keys(owner.spec.services));
+  return serviceProblem(m, id, repo, `${name} names service ${service}, but ${repo} has no service "${service}"${guess ? ` (did you mean "${guess}"?)` : ''}`, guess ? undefined : 'remove `service:`, or name a service of its owner');
+}
+
+function serviceProblem(m: EcosystemMember, id: string, repo: string, message: string, hint?: string): EcosystemProblem {
+  return { code: 'connection-service', severity: 'error', ...whereIn(m, ['connections', id, 'service']), repos: [...new Set([m.repo, repo])], message, ...(hint ? { hint } : {}) };
 }
 
 type Service = EcosystemMember['spec']['services'][string];

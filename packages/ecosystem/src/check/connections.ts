@@ -1,11 +1,12 @@
 import { bindsClash, closest, holderName, isLocalHost, type Connection, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
-import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
+import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge, StdioUse } from '../model.js';
 import { ref, whereIn } from '../where.js';
-import { chooseService, publishesNow } from './connection-service.js';
+import { chooseService, publishesNow, unknownService } from './connection-service.js';
 import type { PortMap } from './port-map.js';
 
 export interface ConnectionFindings {
   edges: GraphEdge[];
+  stdio: StdioUse[];
   external: EcosystemGraph['external'];
   /** Registry entries some member's connection reaches, with the repos that reach them. */
   reached: Map<RegistryEntryInfo, Set<string>>;
@@ -21,11 +22,12 @@ const LOOPBACK = { hostIp: '127.0.0.1' };
  * nothing, which is an error. A connection's `owner` must be the repo that publishes the port, or the one the
  * registry gives it to; with neither known (a shared entry no member runs) it must at least be a member. A
  * connection that names its owner's service (`service:`) reaches only that service. A stdio (MCP) connection has
- * no port: its owner must be a member.
+ * no port: its owner must be a member, and its `service` (the one that runs the server) one of the owner's; it is
+ * a use of that owner (and service) as a TCP edge is.
  * Connections to other hosts are kept as external: the registry says nothing about them.
  */
 export function resolveConnections(map: PortMap): ConnectionFindings {
-  const out: ConnectionFindings = { edges: [], external: [], reached: new Map(), problems: [] };
+  const out: ConnectionFindings = { edges: [], stdio: [], external: [], reached: new Map(), problems: [] };
   const registryRepos = new Set(map.report.entries.map((e) => e.repo).filter((r): r is string => !!r));
   // 40,000 connections name a handful of hosts and host IPs: each is judged once.
   const local = memo(isLocalHost);
@@ -46,8 +48,11 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
     for (const id of Object.keys(connections)) {
       const c = connections[id]!;
       if (c.transport !== 'tcp') {
-        // A stdio (MCP) server has no port: its owner can only be checked to be a repo of the ecosystem.
-        if (c.owner !== undefined) checkOwnerKnown(map, m, id, c, registryRepos, out.problems);
+        // A stdio (MCP) server has no port: its owner can only be checked to be a repo of the ecosystem, its service to be the owner's.
+        if (c.owner === undefined || checkOwnerKnown(map, m, id, c, registryRepos, out.problems)) continue;
+        const wrong = c.service !== undefined ? unknownService(map, m, id, c, label(id, c)) : undefined;
+        if (wrong) out.problems.push(wrong);
+        out.stdio.push({ from: fromOf(m, id, c), owner: c.owner, ...(c.service !== undefined && !wrong ? { service: c.service } : {}), ...(c.server ? { server: c.server } : {}) });
         continue;
       }
       if (!local(c.host)) {
@@ -84,8 +89,7 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
         said = !!choice.problem;
       }
       if (!said) checkUnpublished(map, m, id, c, targets, out.problems);
-      const path = ['connections', id];
-      const from = c.name ? { repo: m.repo, connection: id, name: c.name, file: m.file, path } : { repo: m.repo, connection: id, file: m.file, path };
+      const from = fromOf(m, id, c);
       for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
     }
   }
@@ -97,6 +101,12 @@ interface PortOnThisMachine {
   bindings: PortBindingInfo[];
   entries: RegistryEntryInfo[];
   targets: ConnectionTarget[];
+}
+
+/** Where an edge or a stdio use starts: the member's connection. */
+function fromOf(m: EcosystemMember, id: string, c: Connection): GraphEdge['from'] {
+  const path = ['connections', id];
+  return c.name ? { repo: m.repo, connection: id, name: c.name, file: m.file, path } : { repo: m.repo, connection: id, file: m.file, path };
 }
 
 /** How a message names a connection. */
