@@ -183,6 +183,27 @@ describe('a stdio (MCP) connection that names its owner', () => {
   });
 });
 
+describe('a renamed service (data/api is now data/core-api, on the same port)', () => {
+  it("says to rename the registry entry's service, suggests the service on the port to a connection naming the old one, and gives each consumers entry one line", async () => {
+    const { lines } = await check({
+      data: DATA.replace('  api:\n', '  core-api:\n'),
+      web: WEB.replace('  data-api: { host: localhost, port: 8100, owner: data }', '  data-api: { host: localhost, port: 8100, owner: data, service: api }'),
+    });
+    const rename = "if api was renamed core-api, rename the entry's service to core-api in the registry";
+    expect(lines).toEqual([
+      `orchestrator/ports.yaml:4:5: warning: port 8100/tcp is registered to data/api, but data has no service "api" (${rename})`,
+      `data/berth.yaml:6:13: data: port 8100/tcp of data/core-api is registered to data/api (orchestrator/ports.yaml:4:5) (${rename})`,
+      'data/berth.yaml:10:28: data: lists web as using api (data has no service "api"), but its connection data-api (web/berth.yaml:10:3) uses data/core-api on port 8100 (services: [core-api])',
+      'web/berth.yaml:10:66: web: connection data-api (localhost:8100) names service api, but data has no service "api" (did you mean "core-api"? it publishes 8100)',
+    ]);
+  });
+
+  it('another service of the repo still there keeps the advice to pick a free port', async () => {
+    const { lines } = await check({ data: DATA.replace('ports: [5440]', 'ports: [8100]').replace('host: 8100', 'host: 8101'), registry: `${REGISTRY}  - { port: 8101, repo: data, service: api }\n` });
+    expect(lines).toContain('data/berth.yaml:8:13: data: port 8100/tcp of data/db is registered to data/api (orchestrator/ports.yaml:4:5) (pick a free port: berth ports suggest db)');
+  });
+});
+
 describe('a connection that reaches a port only through a stale allocation', () => {
   it("is an error at the connection, saying what the owner publishes now; the owner's consumers entry points there", async () => {
     // data's api moves from 8100 to 8101; the registry and web's connection still say 8100
@@ -242,11 +263,21 @@ describe('hand-written consumers against the derived graph', () => {
 
   it('a consumer that uses none of the services, and services listed wrongly', async () => {
     const { lines } = await check({ data: DATA.replace('  - { repo: web, services: [api] }', '  - { repo: web, services: [db] }\n  - { repo: tools }') });
+    // the entry lists db instead of api: one problem, at its services, with the list that would be right
     expect(lines).toEqual([
-      'data/berth.yaml:10:28: data: consumers leaves out that web uses data/api: its connection data-api (web/berth.yaml:10:3) reaches it on port 8100 (add api to its services)',
-      "data/berth.yaml:10:29: data: lists web as using db, but web's connections use only data/api",
+      'data/berth.yaml:10:28: data: lists web as using db, but its connection data-api (web/berth.yaml:10:3) uses data/api on port 8100 (services: [api])',
       "data/berth.yaml:11:13: data: lists tools as a consumer, but no connection of tools uses data's services (remove it from consumers, or add the connection to its spec)",
     ]);
+    tree?.cleanup();
+    // one service too many, or one left out: each said where it is
+    expect((await check({ data: DATA.replace('services: [api] }', 'services: [api, db] }') })).lines).toEqual(["data/berth.yaml:10:34: data: lists web as using db, but web's connections use only data/api"]);
+    tree?.cleanup();
+    const left = await check({
+      data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  admin:\n    ports: [8101]\n'),
+      registry: `${REGISTRY}  - { port: 8101, repo: data, service: admin }\n`,
+      web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  admin: { port: 8101, owner: data }'),
+    });
+    expect(left.lines).toEqual(['data/berth.yaml:12:28: data: consumers leaves out that web uses data/admin: its connection admin (web/berth.yaml:12:3) reaches it on port 8101 (add admin to its services)']);
   });
 
   it('a list that agrees, by service id or display name, says nothing; an absent list is not checked', async () => {

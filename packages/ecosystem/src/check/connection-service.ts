@@ -34,14 +34,20 @@ export function chooseService(map: PortMap, m: EcosystemMember, id: string, c: T
 
 /**
  * A connection's `service:` that its owner (a member) does not have: TCP or stdio alike. Undefined when the owner
- * has it, or is no member (a registry's repo, one not loaded: it cannot be judged).
+ * has it, or is no member (a registry's repo, one not loaded: it cannot be judged). The did-you-mean is the one
+ * service that publishes a TCP connection's port (a renamed service, most likely), else the closest name.
  */
 export function unknownService(map: PortMap, m: EcosystemMember, id: string, c: Connection, name: string): EcosystemProblem | undefined {
   const [repo, service] = [c.owner!, c.service!];
   const owner = map.members.get(repo);
   if (!owner || owner.spec.services[service]) return undefined;
-  const guess = closest(service, Object.keys(owner.spec.services));
-  return serviceProblem(m, id, repo, `${name} names service ${service}, but ${repo} has no service "${service}"${guess ? ` (did you mean "${guess}"?)` : ''}`, guess ? undefined : 'remove `service:`, or name a service of its owner');
+  const onPort = c.transport === 'tcp' ? Object.entries(owner.spec.services).filter(([, s]) => tcpPorts(s).some((p) => p.host.from <= c.port && c.port <= p.host.to)) : [];
+  const guess = onPort.length === 1 ? `did you mean "${onPort[0]![0]}"? it publishes ${c.port}` : didYouMean(closest(service, Object.keys(owner.spec.services)));
+  return serviceProblem(m, id, repo, `${name} names service ${service}, but ${repo} has no service "${service}"${guess ? ` (${guess})` : ''}`, guess ? undefined : 'remove `service:`, or name a service of its owner');
+}
+
+function didYouMean(guess: string | undefined): string | undefined {
+  return guess ? `did you mean "${guess}"?` : undefined;
 }
 
 function serviceProblem(m: EcosystemMember, id: string, repo: string, message: string, hint?: string): EcosystemProblem {

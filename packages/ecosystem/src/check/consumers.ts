@@ -81,18 +81,26 @@ export function checkConsumers(map: PortMap, uses: UseIndex, stale: UseIndex = n
       // a stdio (MCP) use that names no service may be of any of them: a service listed for it cannot be judged
       const unnamed = used.has(NO_SERVICE);
       const named = new Set<string>();
+      const wrong: { s: string; j: number; id: string | undefined }[] = [];
       c.services.forEach((s, j) => {
         const id = serviceId(m.spec, s);
         if (id) named.add(id);
-        if (id && (used.has(id) || unnamed)) return;
-        const what = id ? `${c.repo}'s connections use only ${usedList}` : `${m.repo} has no service "${s}"`;
-        out.push({ code: 'consumer-service', severity: 'error', ...whereIn(m, ['consumers', i, 'services', j]), repos: [m.repo, c.repo], message: `lists ${c.repo} as using ${s}, but ${what}` });
+        if (!(id && (used.has(id) || unnamed))) wrong.push({ s, j, id });
       });
-      if (!c.services.length) return; // services left unsaid: nothing to disagree with
-      for (const [service, e] of used) {
-        if (named.has(service) || service === NO_SERVICE) continue;
-        out.push({ code: 'consumer-service', severity: 'error', ...whereIn(m, ['consumers', i, 'services']), repos: [m.repo, c.repo], message: `consumers leaves out that ${c.repo} uses ${m.repo}/${service}: its connection ${e.from.connection} (${ref(map.locate(e.from, 'key'))}) reaches it ${via(e)}`, hint: `add ${service} to its services` });
+      // services left unsaid: nothing to disagree with
+      const missing = c.services.length ? [...used].filter(([service]) => !named.has(service) && service !== NO_SERVICE) : [];
+      const problem = (path: (string | number)[], message: string, hint?: string) => out.push({ code: 'consumer-service', severity: 'error', ...whereIn(m, ['consumers', i, ...path]), repos: [m.repo, c.repo], message, ...(hint ? { hint } : {}) });
+      const uses = ([service, e]: [string, Use]) => `its connection ${e.from.connection} (${ref(map.locate(e.from, 'key'))}) uses ${m.repo}/${service} ${via(e)}`;
+      if (wrong.length && missing.length) {
+        // one entry, one problem: the services it lists instead of those used (a renamed service, most likely)
+        const gone = wrong.filter((w) => !w.id).map((w) => `"${w.s}"`);
+        const more = missing.length > 1 ? ` (and ${missing.length - 1} more of its services)` : '';
+        const right = [...used.keys()].filter((s) => s !== NO_SERVICE);
+        problem(['services'], `lists ${c.repo} as using ${wrong.map((w) => w.s).join(', ')}${gone.length ? ` (${m.repo} has no service ${gone.join(', ')})` : ''}, but ${uses(missing[0]!)}${more}`, `services: [${right.join(', ')}]`);
+        return;
       }
+      for (const w of wrong) problem(['services', w.j], `lists ${c.repo} as using ${w.s}, but ${w.id ? `${c.repo}'s connections use only ${usedList}` : `${m.repo} has no service "${w.s}"`}`);
+      for (const [service, e] of missing) problem(['services'], `consumers leaves out that ${c.repo} uses ${m.repo}/${service}: its connection ${e.from.connection} (${ref(map.locate(e.from, 'key'))}) reaches it ${via(e)}`, `add ${service} to its services`);
     });
     for (const [consumer, used] of derived) {
       if (listed.has(consumer)) continue;

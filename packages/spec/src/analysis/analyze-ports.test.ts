@@ -94,6 +94,14 @@ describe('ports against the registry', () => {
     const r = check('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }');
     expect(r.problems.map(formatProblem)).toEqual(['berth.yaml:7:9: port 8080/tcp of app/web is registered to other/proxy (ports.yaml:4:5) (pick a free port: berth ports suggest web)']);
   });
+  it("says to rename the entry of a renamed service (same repo, same port, its old service gone), on the port and on the entry", () => {
+    const r = check('  - { port: 8080, repo: app, service: frontend, env: WEB_PORT }\n  - { port: "6000-6002", repo: app, service: db }');
+    const rename = "if frontend was renamed web, rename the entry's service to web in the registry";
+    expect(r.problems.map(formatProblem)).toEqual([
+      `berth.yaml:7:9: port 8080/tcp of app/web is registered to app/frontend (ports.yaml:4:5) (${rename})`,
+      `ports.yaml:4:5: warning: port 8080/tcp is registered to app/frontend, but app has no service "frontend" (${rename})`,
+    ]);
+  });
   it("marks the owner's entry conflict when another repo publishes its port, as the bindings are (ports list and PORTS.md show that row)", () => {
     const other = specFrom(specWith('other', '  proxy:\n    ports: [8080]\n'), 'other/berth.yaml');
     const r = analyzePorts({ specs: [other, spec], registry: registryFrom(REG('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }')) });

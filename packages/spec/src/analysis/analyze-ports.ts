@@ -80,7 +80,8 @@ function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces,
     b.info.status = b.info.status === 'ok' ? 'unregistered' : b.info.status;
     if (foreign.length) {
       const holders = foreign.slice(0, 3).map((e) => `${holderName(e.info, e.allocation.shared)} (${places.ref(places.entry(e))})`).join(', ');
-      problems.push({ code: 'port-registered-elsewhere', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is registered to ${holders}`, hint: `pick a free port: berth ports suggest ${b.service}` });
+      const renamed = foreign.length === 1 ? renamedEntry(foreign[0]!, b, places) : undefined;
+      problems.push({ code: 'port-registered-elsewhere', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is registered to ${holders}`, hint: renamed ? renameHint(renamed) : `pick a free port: berth ports suggest ${b.service}` });
     } else {
       problems.push({ code: 'port-unregistered', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is not in the port registry${candidates.length ? ` (only ${candidates.map((e) => e.service).join(', ')}, declared exclusive with it, is)` : ''}`, hint });
     }
@@ -94,6 +95,20 @@ function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces,
     problems.push({ code: 'port-env-name', severity: 'warning', ...places.binding(b, 'env'), message: `${portLabel(b)} of ${b.service} is carried in ${b.env}, but the registry names ${[...envs].join(', ')}`, hint: 'use one env var name in both files' });
   }
   return mine;
+}
+
+/**
+ * The entry of a binding's own repo, on exactly its port, whose service the spec no longer has: a renamed service,
+ * whose entry wants its new name rather than the binding another port. Marks the entry (its unused warning says so too).
+ */
+function renamedEntry(e: RegistryEntry, b: SpecBinding, places: PortPlaces): RegistryEntry | undefined {
+  if (e.repo !== b.repo || e.from !== b.from || e.to !== b.to || places.specOf(b.repo)?.spec.services[e.service]) return undefined;
+  e.renamedTo = b.service;
+  return e;
+}
+
+function renameHint(e: RegistryEntry): string {
+  return `if ${e.service} was renamed ${e.renamedTo}, rename the entry's service to ${e.renamedTo} in the registry`;
 }
 
 function covers(entries: RegistryEntry[], span: { from: number; to: number }): boolean {
@@ -134,13 +149,13 @@ function checkEntries(entries: RegistryEntry[], reservations: PortIndex<Reservat
       e.info.status = 'unused';
       const services = Object.keys(spec.services);
       const svc = spec.services[e.service];
-      const guess = svc ? undefined : closest(e.service, services);
+      const guess = svc || e.renamedTo ? undefined : closest(e.service, services);
       problems.push({
         code: 'registry-entry-unused',
         severity: 'warning',
         ...places.entry(e),
         message: svc ? `${portLabel(e)} is registered to ${holderName(e.info)}, but that service does not publish it` : `${portLabel(e)} is registered to ${holderName(e.info)}, but ${e.repo} has no service "${e.service}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        hint: 'remove the entry, or publish the port in the spec',
+        hint: e.renamedTo ? renameHint(e) : 'remove the entry, or publish the port in the spec',
       });
     }
     checkRange(e, () => places.entry(e), { registry: true, allowPrivileged }, problems);
