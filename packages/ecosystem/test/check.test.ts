@@ -209,8 +209,8 @@ describe('a connection that reaches a port only through a stale allocation', () 
     // data's api moves from 8100 to 8101; the registry and web's connection still say 8100
     const { report, lines } = await check({ data: DATA.replace('host: 8100', 'host: 8101') });
     expect(lines).toEqual([
-      'orchestrator/ports.yaml:4:5: warning: port 8100/tcp is registered to data/api, but that service does not publish it (remove the entry, or publish the port in the spec)',
-      'data/berth.yaml:6:13: data: port 8101/tcp of data/api is not in the port registry (register it: berth ports register api)',
+      "orchestrator/ports.yaml:4:5: warning: port 8100/tcp is registered to data/api, but that service does not publish it (if api moved to 8101, change the entry's port to 8101)",
+      'data/berth.yaml:6:13: data: port 8101/tcp of data/api is not in the port registry (if api moved from 8100, change the port of its entry (orchestrator/ports.yaml:4:5) to 8101)',
       "data/berth.yaml:10:13: data: lists web as a consumer, but web's connection data-api (web/berth.yaml:10:3) reaches data only through the registry, on port 8100, which data no longer publishes (fix that connection's port, or publish 8100 again)",
       'web/berth.yaml:10:38: web: connection data-api (localhost:8100) reaches data/api only through the registry (orchestrator/ports.yaml:4:5), but data no longer publishes port 8100/tcp (api publishes 8101) (connect to the port data publishes now, or publish 8100 again in its spec)',
     ]);

@@ -102,6 +102,13 @@ describe('ports against the registry', () => {
       `ports.yaml:4:5: warning: port 8080/tcp is registered to app/frontend, but app has no service "frontend" (${rename})`,
     ]);
   });
+  it("says to change the port of a moved service's entry (its service's one entry no port uses), on the port and on the entry", () => {
+    const r = check('  - { port: 8081, repo: app, service: web, env: WEB_PORT }\n  - { port: "6000-6002", repo: app, service: db }');
+    expect(r.problems.map(formatProblem)).toEqual([
+      'berth.yaml:7:9: port 8080/tcp of app/web is not in the port registry (if web moved from 8081, change the port of its entry (ports.yaml:4:5) to 8080)',
+      "ports.yaml:4:5: warning: port 8081/tcp is registered to app/web, but that service does not publish it (if web moved to 8080, change the entry's port to 8080)",
+    ]);
+  });
   it("marks the owner's entry conflict when another repo publishes its port, as the bindings are (ports list and PORTS.md show that row)", () => {
     const other = specFrom(specWith('other', '  proxy:\n    ports: [8080]\n'), 'other/berth.yaml');
     const r = analyzePorts({ specs: [other, spec], registry: registryFrom(REG('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }')) });

@@ -45,8 +45,9 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   const bands = new Map<string, string[]>();
   for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);
   const matched: [SpecBinding, RegistryEntry[]][] = [];
+  const unregistered: [SpecBinding, Problem][] = [];
   for (const b of bindings) {
-    const own = input.registry ? matchRegistry(b, index, places, problems) : [];
+    const own = input.registry ? matchRegistry(b, index, places, problems, unregistered) : [];
     matched.push([b, own]);
     checkRange(b, () => places.binding(b), { registry: !!input.registry, allowPrivileged }, problems);
     for (const r of foreignReservations(reservations, b, b.repo)) {
@@ -57,13 +58,14 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   }
   // The entry of a binding that clashes with another published port is in that clash too: its row says so, not ok
   for (const [b, own] of matched) for (const e of own) if (e.info.status === 'ok' && (b.info.status === 'conflict' || b.info.status === 'exclusive')) e.info.status = b.info.status;
+  for (const [b, p] of unregistered) moved(b, p, entries, places);
   checkEntries(entries, reservations, places, allowPrivileged, problems);
   if (input.connections !== false) checkConnections(index, places, problems);
   return { bindings: bindings.map((b) => b.info), entries: entries.map((e) => e.info), conflicts, problems, envCarriers: [...carriers] };
 }
 
 /** Finds the entries that allocate this binding's ports to its repo and service; reports what is missing. */
-function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces, problems: Problem[]): RegistryEntry[] {
+function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces, problems: Problem[], unregistered: [SpecBinding, Problem][]): RegistryEntry[] {
   const candidates = index[b.protocol].overlapping(b.from, b.to).filter((e) => bindsClash(e, b));
   const own = candidates.filter((e) => e.service === b.service && (e.repo === undefined || e.repo === b.repo));
   const named = own.filter((e) => !b.name || !e.allocation.name || e.allocation.name === b.name);
@@ -83,7 +85,9 @@ function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces,
       const renamed = foreign.length === 1 ? renamedEntry(foreign[0]!, b, places) : undefined;
       problems.push({ code: 'port-registered-elsewhere', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is registered to ${holders}`, hint: renamed ? renameHint(renamed) : `pick a free port: berth ports suggest ${b.service}` });
     } else {
-      problems.push({ code: 'port-unregistered', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is not in the port registry${candidates.length ? ` (only ${candidates.map((e) => e.service).join(', ')}, declared exclusive with it, is)` : ''}`, hint });
+      const p: Problem = { code: 'port-unregistered', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is not in the port registry${candidates.length ? ` (only ${candidates.map((e) => e.service).join(', ')}, declared exclusive with it, is)` : ''}`, hint };
+      problems.push(p);
+      if (!candidates.length) unregistered.push([b, p]);
     }
     return [];
   }
@@ -105,6 +109,18 @@ function renamedEntry(e: RegistryEntry, b: SpecBinding, places: PortPlaces): Reg
   if (e.repo !== b.repo || e.from !== b.from || e.to !== b.to || places.specOf(b.repo)?.spec.services[e.service]) return undefined;
   e.renamedTo = b.service;
   return e;
+}
+
+/**
+ * An unregistered port whose service has exactly one entry no port of it uses (same repo and protocol): the port
+ * moved, and the entry wants the new port rather than a second entry. Both the port and the entry say so.
+ */
+function moved(b: SpecBinding, p: Problem, entries: RegistryEntry[], places: PortPlaces): void {
+  const old = entries.filter((e) => !e.used && e.repo === b.repo && e.service === b.service && e.protocol === b.protocol);
+  if (old.length !== 1) return;
+  const e = old[0]!;
+  e.movedTo = formatSpan(b);
+  p.hint = `if ${b.service} moved from ${formatSpan(e)}, change the port of its entry (${places.ref(places.entry(e))}) to ${e.movedTo}`;
 }
 
 function renameHint(e: RegistryEntry): string {
@@ -155,7 +171,7 @@ function checkEntries(entries: RegistryEntry[], reservations: PortIndex<Reservat
         severity: 'warning',
         ...places.entry(e),
         message: svc ? `${portLabel(e)} is registered to ${holderName(e.info)}, but that service does not publish it` : `${portLabel(e)} is registered to ${holderName(e.info)}, but ${e.repo} has no service "${e.service}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        hint: e.renamedTo ? renameHint(e) : 'remove the entry, or publish the port in the spec',
+        hint: e.renamedTo ? renameHint(e) : e.movedTo ? `if ${e.service} moved to ${e.movedTo}, change the entry's port to ${e.movedTo}` : 'remove the entry, or publish the port in the spec',
       });
     }
     checkRange(e, () => places.entry(e), { registry: true, allowPrivileged }, problems);
