@@ -73,8 +73,19 @@ export async function viewAsMember(manifestPath: string, local: LocalRepo, optio
   return { manifest, ...(eco.name ? { name: eco.name } : {}), member: declared, members: members.map((m) => m.repo), ecosystem, report, problems, ...(ecosystem.unloaded.length ? {} : { consumers: consumersOf(report.graph, repo) }) };
 }
 
-/** Codes of the port analysis that the ecosystem's connection check says better (it looks at members' ports too). */
-const SUPERSEDED = new Set(['connection-unregistered']);
+/** Codes of the port analysis that the ecosystem's connection check says better (it looks at members' ports too), with the code it says them with. */
+const SUPERSEDED = new Map([['connection-unregistered', 'connection-unresolved']]);
+
+/**
+ * What `berth ports check` reports in a repo of an ecosystem: problemsAsMember, so the registry is judged with every
+ * member's spec as `berth validate` judges it (a clash another repo resolved with `exclusiveWith` is gone), held to
+ * the ports: the port analysis's problems, the connection check that replaces its localhost-connection one, and the
+ * view's own notes (ecosystem-*); not the checks of consumers, env and each spec on its own that validate adds.
+ */
+export function portProblemsAsMember(own: readonly Problem[], view: Pick<MemberView, 'problems' | 'report'>, local: LocalRepo): Problem[] {
+  const ports = new Set([...(view.report?.ports.problems.map((p) => p.code) ?? []), ...SUPERSEDED.values()]);
+  return problemsAsMember(own, { problems: view.problems.filter((p) => ports.has(p.code) || p.code.startsWith('ecosystem-')) }, local);
+}
 
 /**
  * What `berth validate` reports in a repo of an ecosystem: its own problems, except those the ecosystem's view
