@@ -79,3 +79,15 @@ describe('PORTS.md: a member publishing a port registered to another repo', () =
     expect(web).toContain('| 8200 | ui | `WEB_UI_PORT` | — |');
   });
 });
+
+describe('DIAGRAMS.md: a connection that reaches only a stale registry entry of a member', () => {
+  it('draws that member once, with the edge dashed and marked "registry only", in both charts', async () => {
+    // web's ui moves from 8200 to 8201; tools still connects to 8200, which only the registry gives to web
+    const { pages: p } = await pages({ web: WEB.replace('host: 8200', 'host: 8201') });
+    const diagrams = p['DIAGRAMS.md'];
+    const who = diagrams.slice(diagrams.indexOf('## Who Uses Whom'));
+    expect(who.split('\n').filter((l) => l.includes('"web"'))).toEqual(['  repo_web["web"]']);
+    expect(who).toContain('  repo_tools -.->|"8200 (registry only)"| repo_web');
+    expect(diagrams.slice(0, diagrams.indexOf('## Who Uses Whom'))).toContain('  repo_tools -.->|"8200 (registry only)"| ext_web_ui');
+  });
+});
