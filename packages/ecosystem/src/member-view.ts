@@ -1,6 +1,7 @@
 import { checkEnvConventions, formatProblem, sortProblems, type Consumer, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
 import { checkEcosystem, type EcosystemReport } from './check/check-ecosystem.js';
 import { loadEcosystem, type LoadEcosystemOptions } from './load/load-ecosystem.js';
+import { memberEntry } from './load/members.js';
 import type { Ecosystem, EcosystemMember, EcosystemProblem } from './model.js';
 import { consumersOf, problemsConcerning } from './queries.js';
 import { shownPath } from './where.js';
@@ -68,7 +69,9 @@ export async function viewAsMember(manifestPath: string, local: LocalRepo, optio
     problems.push({ code: 'ecosystem-not-member', severity: 'warning', file: local.spec.file, ...local.spec.source?.locate(['repo', 'name']), path: ['repo', 'name'], repos: [repo], message: `${repo} uses the registry of ecosystem ${eco.name ?? manifest} (${manifest}), whose manifest does not name it; it was checked with the members as if it were one`, hint: `add { repo: ${repo}, path: ... } to the members of ${manifest}` });
   }
   if (ecosystem.unloaded.length) {
-    problems.push({ code: 'ecosystem-incomplete', severity: 'warning', file: manifest, repos: [repo], message: `member${ecosystem.unloaded.length === 1 ? '' : 's'} ${ecosystem.unloaded.join(', ')} of ecosystem ${eco.name ?? manifest} could not be loaded, so ${ecosystem.unloaded.length === 1 ? 'its' : 'their'} ports and connections are not checked against this repo`, hint: `run \`berth ecosystem check --manifest ${manifest}\`` });
+    // at the manifest's entry for the first of them, as ecosystem check says why it could not be loaded
+    const at = memberEntry(eco.manifests, ecosystem.unloaded[0]!) ?? { file: manifest };
+    problems.push({ code: 'ecosystem-incomplete', severity: 'warning', ...at, repos: [repo], message: `member${ecosystem.unloaded.length === 1 ? '' : 's'} ${ecosystem.unloaded.join(', ')} of ecosystem ${eco.name ?? manifest} could not be loaded, so ${ecosystem.unloaded.length === 1 ? 'its' : 'their'} ports and connections are not checked against this repo`, hint: `run \`berth ecosystem check --manifest ${manifest}\`` });
   }
   return { manifest, ...(eco.name ? { name: eco.name } : {}), member: declared, members: members.map((m) => m.repo), ecosystem, report, problems, ...(ecosystem.unloaded.length ? {} : { consumers: consumersOf(report.graph, repo) }) };
 }

@@ -54,7 +54,7 @@ function repoNameOf(value: unknown): string | undefined {
  */
 export async function loadManifestMembers(manifests: readonly ManifestDocument[], options: MemberLoadOptions): Promise<MembersLoad> {
   const out: MembersLoad = { members: [], unloaded: [], problems: [], duplicates: [] };
-  const entries = manifests.flatMap((m, mi) => m.value.members.map((member, i) => ({ m, mi, member, where: { file: m.file, ...m.source.locate(['members', i]), path: ['members', i] } as Where })));
+  const entries = manifests.flatMap((m, mi) => m.value.members.map((member, i) => ({ m, mi, member, where: entryWhere(m, i) })));
   const reads = await mapLimit(entries, READ_CONCURRENCY, (e) => readSourceFile(e.member, { baseDir: e.m.dir, defaultFile: SPEC_FILE_NAME, cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }));
   const byRepo = new Map<string, { where: Where; identity?: string; mi: number }>();
   const byIdentity = new Map<string, { repo: string; where: Where }>();
@@ -109,6 +109,20 @@ export async function loadSpecMembers(paths: readonly string[], options: MemberL
     out.members.push(member);
   }
   return out;
+}
+
+/** Where a manifest names its i-th member. */
+function entryWhere(m: ManifestDocument, i: number): Where {
+  return { file: m.file, ...m.source.locate(['members', i]), path: ['members', i] };
+}
+
+/** Where the manifests name a repo as a member (the first that does), or undefined. */
+export function memberEntry(manifests: readonly ManifestDocument[], repo: string): Where | undefined {
+  for (const m of manifests) {
+    const i = m.value.members.findIndex((e) => e.repo === repo);
+    if (i >= 0) return entryWhere(m, i);
+  }
+  return undefined;
 }
 
 function memberFrom(read: SourceRead, repo: string | undefined, where: Where | undefined, byIdentity: Map<string, { repo: string; where: Where }>, out: MembersLoad, known?: ReadonlyMap<string, ParsedSpec>): EcosystemMember | undefined {
