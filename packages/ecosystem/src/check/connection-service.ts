@@ -41,8 +41,9 @@ export function unknownService(map: PortMap, m: EcosystemMember, id: string, c: 
   const [repo, service] = [c.owner!, c.service!];
   const owner = map.members.get(repo);
   if (!owner || owner.spec.services[service]) return undefined;
-  const onPort = c.transport === 'tcp' ? Object.entries(owner.spec.services).filter(([, s]) => tcpPorts(s).some((p) => p.host.from <= c.port && c.port <= p.host.to)) : [];
-  const guess = onPort.length === 1 ? `did you mean "${onPort[0]![0]}"? it publishes ${c.port}` : didYouMean(closest(service, Object.keys(owner.spec.services)));
+  const port = c.transport === 'tcp' ? c.port : undefined;
+  const onPort = port === undefined ? [] : Object.entries(owner.spec.services).filter(([, s]) => tcpPorts(s).some((p) => p.host.from <= port && port <= p.host.to));
+  const guess = onPort.length === 1 ? `did you mean "${onPort[0]![0]}"? it publishes ${port}` : didYouMean(closest(service, Object.keys(owner.spec.services)));
   return serviceProblem(m, id, repo, `${name} names service ${service}, but ${repo} has no service "${service}"${guess ? ` (${guess})` : ''}`, guess ? undefined : 'remove `service:`, or name a service of its owner');
 }
 
