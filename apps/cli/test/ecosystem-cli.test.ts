@@ -209,6 +209,21 @@ describe('berth ecosystem docs', () => {
     }
   });
 
+  it("renders an ecosystem with errors as it is (exit 0), and --json says its findings beside the pages, not a bare ok", () => {
+    tree = makeTree({ web: WEB.replace('owner: data }', 'owner: publisher }') });
+    const cwd = join(tree.root, 'orchestrator');
+    const r = berth(['ecosystem', 'docs', '--json'], cwd);
+    expect(r.code).toBe(0);
+    expect(notes(r.stderr)).toBe('berth: the ecosystem has 1 error(s); the pages show it as it is (see `berth ecosystem check`)');
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ ok: true, errors: 1, warnings: 0, problemCount: 1 });
+    expect(Object.keys(json.pages)).toEqual(['PORTS.md', 'GLOBAL_INFRASTRUCTURE.md', 'DIAGRAMS.md']);
+    expect(json.problems.map((p: { code: string; repos: string[] }) => [p.code, p.repos])).toEqual([['connection-owner-mismatch', ['web', 'data']]]);
+    const written = JSON.parse(berth(['ecosystem', 'docs', '--write', 'docs', '--json'], cwd).stdout);
+    expect(written).toMatchObject({ ok: true, errors: 1, warnings: 0 });
+    expect(JSON.parse(berth(['ecosystem', 'docs', '--check', 'docs', '--json'], cwd).stdout)).toMatchObject({ ok: true, errors: 1, warnings: 0 });
+  });
+
   it('renders nothing from an ecosystem that could not be loaded', () => {
     tree = makeTree({ manifest: MANIFEST.replace('path: ../web/berth.yaml', 'path: ../wbe') });
     const r = berth(['ecosystem', 'docs', '--write', 'docs'], join(tree.root, 'orchestrator'));

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, TOOLS, WEB, makeTree, type Tree } from '@berth/ecosystem/testing';
+import { DATA, REGISTRY, TOOLS, WEB, makeTree, type Tree } from '@berth/ecosystem/testing';
 import { bin, ensureBuiltCli } from './support/built-cli.js';
 
 /** A repo's own commands, ecosystem-aware: run as the built binary inside one repo of a real multi-repo tree. */
@@ -32,6 +32,23 @@ describe('berth validate in a repo of an ecosystem', () => {
     expect(r.stdout.split('\n')[0]).toBe('../tools@v1:berth.yaml:6:13: tools: port 8200/tcp is published by both web/ui (berth.yaml:6:13) and tools/docs; only one of them can bind it (give one of them another port (`berth ports suggest <service>`))');
     expect(r.stdout).toMatch(/\+ ecosystem demo \(3 members\): 2 errors\n$/);
     expect(berth(['validate', '--no-ecosystem'], web)).toEqual({ code: 0, stdout: 'berth.yaml + <root>/orchestrator/ports.yaml: valid\n', stderr: '' });
+  });
+
+  it("ports check judges the registry as validate does: no advice to declare an exclusiveWith another repo's spec declares; --no-ecosystem checks the repo alone", () => {
+    // data runs mlflow and marquez on 5000, never together, and says so; the registry gives 5000 to both
+    tree = makeTree({
+      data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  mlflow:\n    ports: [5000]\n    exclusiveWith: [marquez]\n  marquez:\n    ports: [5000]\n'),
+      registry: REGISTRY + '  - { port: 5000, repo: data, service: mlflow }\n  - { port: 5000, repo: data, service: marquez }\n',
+      // a problem of web's that is no port's: validate says it, ports check does not
+      web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333, owner: nobody }'),
+    });
+    const web = join(tree.root, 'web');
+    expect(berth(['ports', 'check'], web)).toEqual({ code: 0, stdout: '1 port binding checked against <root>/orchestrator/ports.yaml + ecosystem demo (3 members): no problems\n', stderr: '' });
+    expect(berth(['validate'], web).stdout).toContain('names owner nobody');
+    expect(berth(['ports', 'check', '--no-ecosystem'], web).stdout).toBe(
+      "<root>/orchestrator/ports.yaml:10:5: warning: port 5000/tcp is allocated to both data/mlflow (<root>/orchestrator/ports.yaml:9:5) and data/marquez; they cannot run together (declare exclusiveWith in data's berth.yaml)\n" +
+        '1 port binding checked against <root>/orchestrator/ports.yaml: 1 warning\n',
+    );
   });
 
   it('a misspelt consumer: exit 1, at its file:line:col', () => {

@@ -7,4 +7,4 @@ export { ecosystemConventions, memberConventions } from './conventions.js';
 export { checkEcosystem, type EcosystemReport } from './check/check-ecosystem.js';
 export { ecosystemBeside, findEcosystemFor, problemsConcerning, consumersOf } from './queries.js';
 // The page renderers are the subpath `@berth/ecosystem/render`.
-export { viewAsMember, problemsAsMember, type LocalRepo, type MemberView } from './member-view.js';
+export { viewAsMember, problemsAsMember, portProblemsAsMember, type LocalRepo, type MemberView } from './member-view.js';

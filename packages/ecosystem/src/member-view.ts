@@ -1,6 +1,7 @@
 import { checkEnvConventions, formatProblem, sortProblems, type Consumer, type Problem, type RegistryInput, type SpecInput } from '@berth/spec';
 import { checkEcosystem, type EcosystemReport } from './check/check-ecosystem.js';
 import { loadEcosystem, type LoadEcosystemOptions } from './load/load-ecosystem.js';
+import { memberEntry } from './load/members.js';
 import type { Ecosystem, EcosystemMember, EcosystemProblem } from './model.js';
 import { consumersOf, problemsConcerning } from './queries.js';
 import { shownPath } from './where.js';
@@ -68,13 +69,26 @@ export async function viewAsMember(manifestPath: string, local: LocalRepo, optio
     problems.push({ code: 'ecosystem-not-member', severity: 'warning', file: local.spec.file, ...local.spec.source?.locate(['repo', 'name']), path: ['repo', 'name'], repos: [repo], message: `${repo} uses the registry of ecosystem ${eco.name ?? manifest} (${manifest}), whose manifest does not name it; it was checked with the members as if it were one`, hint: `add { repo: ${repo}, path: ... } to the members of ${manifest}` });
   }
   if (ecosystem.unloaded.length) {
-    problems.push({ code: 'ecosystem-incomplete', severity: 'warning', file: manifest, repos: [repo], message: `member${ecosystem.unloaded.length === 1 ? '' : 's'} ${ecosystem.unloaded.join(', ')} of ecosystem ${eco.name ?? manifest} could not be loaded, so ${ecosystem.unloaded.length === 1 ? 'its' : 'their'} ports and connections are not checked against this repo`, hint: `run \`berth ecosystem check --manifest ${manifest}\`` });
+    // at the manifest's entry for the first of them, as ecosystem check says why it could not be loaded
+    const at = memberEntry(eco.manifests, ecosystem.unloaded[0]!) ?? { file: manifest };
+    problems.push({ code: 'ecosystem-incomplete', severity: 'warning', ...at, repos: [repo], message: `member${ecosystem.unloaded.length === 1 ? '' : 's'} ${ecosystem.unloaded.join(', ')} of ecosystem ${eco.name ?? manifest} could not be loaded, so ${ecosystem.unloaded.length === 1 ? 'its' : 'their'} ports and connections are not checked against this repo`, hint: `run \`berth ecosystem check --manifest ${manifest}\`` });
   }
   return { manifest, ...(eco.name ? { name: eco.name } : {}), member: declared, members: members.map((m) => m.repo), ecosystem, report, problems, ...(ecosystem.unloaded.length ? {} : { consumers: consumersOf(report.graph, repo) }) };
 }
 
-/** Codes of the port analysis that the ecosystem's connection check says better (it looks at members' ports too). */
-const SUPERSEDED = new Set(['connection-unregistered']);
+/** Codes of the port analysis that the ecosystem's connection check says better (it looks at members' ports too), with the code it says them with. */
+const SUPERSEDED = new Map([['connection-unregistered', 'connection-unresolved']]);
+
+/**
+ * What `berth ports check` reports in a repo of an ecosystem: problemsAsMember, so the registry is judged with every
+ * member's spec as `berth validate` judges it (a clash another repo resolved with `exclusiveWith` is gone), held to
+ * the ports: the port analysis's problems, the connection check that replaces its localhost-connection one, and the
+ * view's own notes (ecosystem-*); not the checks of consumers, env and each spec on its own that validate adds.
+ */
+export function portProblemsAsMember(own: readonly Problem[], view: Pick<MemberView, 'problems' | 'report'>, local: LocalRepo): Problem[] {
+  const ports = new Set([...(view.report?.ports.problems.map((p) => p.code) ?? []), ...SUPERSEDED.values()]);
+  return problemsAsMember(own, { problems: view.problems.filter((p) => ports.has(p.code) || p.code.startsWith('ecosystem-')) }, local);
+}
 
 /**
  * What `berth validate` reports in a repo of an ecosystem: its own problems, except those the ecosystem's view

@@ -80,6 +80,17 @@ export interface GraphEdge {
   protocol: 'tcp';
 }
 
+/**
+ * A stdio (MCP) connection that names its owner: a use of that repo, and of `service` (the owner's service that
+ * runs the server) when it names one. No port: it is no edge.
+ */
+export interface StdioUse {
+  from: GraphEdge['from'];
+  owner: string;
+  service?: string;
+  server?: string;
+}
+
 /** A member's published ports, by service. */
 export interface GraphRepo {
   repo: string;
@@ -105,6 +116,8 @@ export interface EcosystemGraph {
   repos: GraphRepo[];
   shared: GraphShared[];
   edges: GraphEdge[];
+  /** stdio (MCP) connections that name their owner. */
+  stdio: StdioUse[];
   /** TCP connections to hosts other than this machine: not resolved through the registry. */
   external: { repo: string; connection: string; host: string; port: number }[];
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ECOSYSTEM_FILE_NAME, resolveRegistryPath, type BerthSpec, type Consumer } from '@berth/spec';
 import type { EcosystemReport } from './check/check-ecosystem.js';
+import { NO_SERVICE, usesByTarget } from './check/consumers.js';
 import { realOr } from './real-path.js';
 import type { EcosystemGraph, EcosystemProblem } from './model.js';
 
@@ -33,14 +34,11 @@ export function problemsConcerning(report: Pick<EcosystemReport, 'problems'>, re
 }
 
 /**
- * Who uses a repo's services, derived from the other members' connections: the shape of a spec's `consumers:`,
- * repos and services sorted, so `berth docs` can render "Consumed By" from it.
+ * Who uses a repo's services, derived from the other members' connections (its stdio MCP server's users included,
+ * with the service that runs it when they name one): the shape of a spec's `consumers:`, repos and services
+ * sorted, so `berth docs` can render "Consumed By" from it.
  */
-export function consumersOf(graph: Pick<EcosystemGraph, 'edges'>, repo: string): Consumer[] {
-  const by = new Map<string, Set<string>>();
-  for (const e of graph.edges) {
-    if (e.to.kind !== 'member' || e.to.repo !== repo || e.from.repo === repo) continue;
-    by.set(e.from.repo, (by.get(e.from.repo) ?? new Set()).add(e.to.service));
-  }
-  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([r, s]) => ({ repo: r, services: [...s].sort() }));
+export function consumersOf(graph: Pick<EcosystemGraph, 'edges' | 'stdio'>, repo: string): Consumer[] {
+  const by = usesByTarget(graph).get(repo) ?? new Map<string, ReadonlyMap<string, unknown>>();
+  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([r, s]) => ({ repo: r, services: [...s.keys()].filter((x) => x !== NO_SERVICE).sort() }));
 }

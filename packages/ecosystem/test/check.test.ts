@@ -153,6 +153,76 @@ describe('connections', () => {
   });
 });
 
+describe('a stdio (MCP) connection that names its owner', () => {
+  // data runs its MCP server as a host service with no port; web uses it over stdio
+  const data = (consumers: string) => DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  mcp-server:\n    runtime: host\n    command: data-mcp\n').replace('  - { repo: web, services: [api] }\n', consumers);
+  const web = (conn: string) => WEB.replace('  qdrant: { port: 6333 }', `  qdrant: { port: 6333 }\n  mcp: { transport: stdio, server: data, owner: data${conn} }`);
+
+  it("is a use of the owner's service it names: the consumers list that says so is clean, and Consumed By shows it", async () => {
+    const { report, lines } = await check({ data: data('  - { repo: web, services: [api, mcp-server] }\n  - { repo: tools, services: [mcp-server] }\n'), web: web(', service: mcp-server'), tools: TOOLS.replace('connections:\n', 'connections:\n  data-mcp: { transport: stdio, owner: data, service: mcp-server }\n') });
+    expect(lines).toEqual([]);
+    expect(consumersOf(report.graph, 'data')).toEqual([{ repo: 'tools', services: ['mcp-server'] }, { repo: 'web', services: ['api', 'mcp-server'] }]);
+    expect(report.graph.stdio.map((u) => `${u.from.repo}.${u.from.connection} -> ${u.owner}/${u.service ?? '-'}`)).toEqual(['web.mcp -> data/mcp-server', 'tools.data-mcp -> data/mcp-server']);
+  });
+
+  it('counts for consumer-*: a consumer left out is missing, and one listed is no unknown consumer', async () => {
+    const { lines } = await check({ data: data('  - { repo: web, services: [api] }\n'), tools: TOOLS.replace('connections:\n', 'connections:\n  data-mcp: { transport: stdio, owner: data, service: mcp-server }\n'), web: web('') });
+    expect(lines).toEqual(["data/berth.yaml:12:1: data: consumers leaves out tools, whose connection data-mcp (tools@v1:berth.yaml:8:3) uses data/mcp-server over stdio (MCP) (add { repo: tools, services: [mcp-server] })"]);
+    tree?.cleanup();
+    // web's connection names no service: listing the server's service for it cannot be contradicted
+    expect((await check({ data: data('  - { repo: web, services: [api, mcp-server] }\n'), web: web('') })).lines).toEqual([]);
+    tree?.cleanup();
+    const only = await check({ data: data('  - { repo: web }\n'), web: WEB.replace('  data-api: { host: localhost, port: 8100, owner: data }\n', '').replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  mcp: { transport: stdio, owner: data }') });
+    expect(only.lines).toEqual([]);
+    expect(consumersOf(only.report.graph, 'data')).toEqual([{ repo: 'web', services: [] }]);
+  });
+
+  it("a service its owner does not have is an error at the field, as for a TCP connection", async () => {
+    const { lines } = await check({ data: data('  - { repo: web, services: [api] }\n'), web: web(', service: mcp-srever') });
+    expect(lines).toEqual(['web/berth.yaml:12:64: web: connection mcp (stdio) names service mcp-srever, but data has no service "mcp-srever" (did you mean "mcp-server"?)']);
+  });
+});
+
+describe('a renamed service (data/api is now data/core-api, on the same port)', () => {
+  it("says to rename the registry entry's service, suggests the service on the port to a connection naming the old one, and gives each consumers entry one line", async () => {
+    const { lines } = await check({
+      data: DATA.replace('  api:\n', '  core-api:\n'),
+      web: WEB.replace('  data-api: { host: localhost, port: 8100, owner: data }', '  data-api: { host: localhost, port: 8100, owner: data, service: api }'),
+    });
+    const rename = "if api was renamed core-api, rename the entry's service to core-api in the registry";
+    expect(lines).toEqual([
+      `orchestrator/ports.yaml:4:5: warning: port 8100/tcp is registered to data/api, but data has no service "api" (${rename})`,
+      `data/berth.yaml:6:13: data: port 8100/tcp of data/core-api is registered to data/api (orchestrator/ports.yaml:4:5) (${rename})`,
+      'data/berth.yaml:10:28: data: lists web as using api (data has no service "api"), but its connection data-api (web/berth.yaml:10:3) uses data/core-api on port 8100 (services: [core-api])',
+      'web/berth.yaml:10:66: web: connection data-api (localhost:8100) names service api, but data has no service "api" (did you mean "core-api"? it publishes 8100)',
+    ]);
+  });
+
+  it('another service of the repo still there keeps the advice to pick a free port', async () => {
+    const { lines } = await check({ data: DATA.replace('ports: [5440]', 'ports: [8100]').replace('host: 8100', 'host: 8101'), registry: `${REGISTRY}  - { port: 8101, repo: data, service: api }\n` });
+    expect(lines).toContain('data/berth.yaml:8:13: data: port 8100/tcp of data/db is registered to data/api (orchestrator/ports.yaml:4:5) (pick a free port: berth ports suggest db)');
+  });
+});
+
+describe('a connection that reaches a port only through a stale allocation', () => {
+  it("is an error at the connection, saying what the owner publishes now; the owner's consumers entry points there", async () => {
+    // data's api moves from 8100 to 8101; the registry and web's connection still say 8100
+    const { report, lines } = await check({ data: DATA.replace('host: 8100', 'host: 8101') });
+    expect(lines).toEqual([
+      "orchestrator/ports.yaml:4:5: warning: port 8100/tcp is registered to data/api, but that service does not publish it (if api moved to 8101, change the entry's port to 8101)",
+      'data/berth.yaml:6:13: data: port 8101/tcp of data/api is not in the port registry (if api moved from 8100, change the port of its entry (orchestrator/ports.yaml:4:5) to 8101)',
+      "data/berth.yaml:10:13: data: lists web as a consumer, but web's connection data-api (web/berth.yaml:10:3) reaches data only through the registry, on port 8100, which data no longer publishes (fix that connection's port, or publish 8100 again)",
+      'web/berth.yaml:10:38: web: connection data-api (localhost:8100) reaches data/api only through the registry (orchestrator/ports.yaml:4:5), but data no longer publishes port 8100/tcp (api publishes 8101) (connect to the port data publishes now, or publish 8100 again in its spec)',
+    ]);
+    expect(report.problems.find((p) => p.code === 'connection-unpublished')?.repos).toEqual(['web', 'data']);
+  });
+
+  it('a shared entry, or a registry entry of a repo that is not loaded, is no stale allocation: nothing new is said', async () => {
+    const { lines } = await check({ registry: `${REGISTRY}  - { port: 9100, repo: elsewhere, service: cache }\n`, web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  cache: { port: 9100 }') });
+    expect(lines.filter((l) => l.includes('through the registry'))).toEqual([]);
+  });
+});
+
 describe('a connection that names the service it uses, on a port two exclusive services share', () => {
   // data runs mlflow and marquez on 5000, never together; web uses mlflow.
   const data = (consumer: string) =>
@@ -193,11 +263,21 @@ describe('hand-written consumers against the derived graph', () => {
 
   it('a consumer that uses none of the services, and services listed wrongly', async () => {
     const { lines } = await check({ data: DATA.replace('  - { repo: web, services: [api] }', '  - { repo: web, services: [db] }\n  - { repo: tools }') });
+    // the entry lists db instead of api: one problem, at its services, with the list that would be right
     expect(lines).toEqual([
-      'data/berth.yaml:10:28: data: consumers leaves out that web uses data/api: its connection data-api (web/berth.yaml:10:3) reaches it on port 8100 (add api to its services)',
-      "data/berth.yaml:10:29: data: lists web as using db, but web's connections use only data/api",
+      'data/berth.yaml:10:28: data: lists web as using db, but its connection data-api (web/berth.yaml:10:3) uses data/api on port 8100 (services: [api])',
       "data/berth.yaml:11:13: data: lists tools as a consumer, but no connection of tools uses data's services (remove it from consumers, or add the connection to its spec)",
     ]);
+    tree?.cleanup();
+    // one service too many, or one left out: each said where it is
+    expect((await check({ data: DATA.replace('services: [api] }', 'services: [api, db] }') })).lines).toEqual(["data/berth.yaml:10:34: data: lists web as using db, but web's connections use only data/api"]);
+    tree?.cleanup();
+    const left = await check({
+      data: DATA.replace('    ports: [5440]\n', '    ports: [5440]\n  admin:\n    ports: [8101]\n'),
+      registry: `${REGISTRY}  - { port: 8101, repo: data, service: admin }\n`,
+      web: WEB.replace('  qdrant: { port: 6333 }', '  qdrant: { port: 6333 }\n  admin: { port: 8101, owner: data }'),
+    });
+    expect(left.lines).toEqual(['data/berth.yaml:12:28: data: consumers leaves out that web uses data/admin: its connection admin (web/berth.yaml:12:3) reaches it on port 8101 (add admin to its services)']);
   });
 
   it('a list that agrees, by service id or display name, says nothing; an absent list is not checked', async () => {

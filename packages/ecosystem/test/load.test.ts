@@ -49,8 +49,9 @@ describe('specs the caller parsed already', () => {
 
 describe('a manifest that is wrong', () => {
   it('names a repo twice: the first is used', async () => {
-    const { lines, members } = await load({ manifest: MANIFEST.replace('  - repo: web\n', '  - repo: data\n    path: ../data/berth.yaml\n  - repo: web\n') });
+    const { lines, members, result } = await load({ manifest: MANIFEST.replace('  - repo: web\n', '  - repo: data\n    path: ../data/berth.yaml\n  - repo: web\n') });
     expect(lines).toEqual(['orchestrator/ecosystem.yaml:8:5: member data is named twice (first at orchestrator/ecosystem.yaml:6:5); the first is used (delete one of the two entries)']);
+    expect(result.problems.map((p) => (p as { repos?: string[] }).repos)).toEqual([['data']]);
     expect(members).toEqual(['data', 'web', 'tools']);
   });
 
@@ -100,6 +101,8 @@ describe('members that cannot be loaded are said, never replaced, and the rest i
   it('a member path that does not exist', async () => {
     const { lines, members, result } = await load({ manifest: MANIFEST.replace('path: ../web/berth.yaml', 'path: ../wbe'), data: DATA.replace('services: [api] }', 'services: [api] }\n  - { repo: nobody }') });
     expect(lines).toEqual(['orchestrator/ecosystem.yaml:8:5: member web (wbe): no such file or folder (fix the path, clone the repo beside the others, or remove the member)']);
+    // it concerns web, as every problem of the checks says whom it concerns (filtering by repo keeps it)
+    expect(result.problems.map((p) => (p as { repos?: string[] }).repos)).toEqual([['web']]);
     expect(members).toEqual(['data', 'tools']);
     expect(result.ecosystem?.unloaded).toEqual(['web']);
     // web's registry entries and shared connections are not judged without it; data's own problem still is.
@@ -114,13 +117,14 @@ describe('members that cannot be loaded are said, never replaced, and the rest i
   });
 
   it('a member whose spec is invalid: its own problems, each prefixed with the repo', async () => {
-    const { lines, members } = await load({ web: WEB.replace('services:', 'servces:').replace('registry: ../orchestrator/ports.yaml', 'registry: [1]\nx: 1') });
+    const { lines, members, result } = await load({ web: WEB.replace('services:', 'servces:').replace('registry: ../orchestrator/ports.yaml', 'registry: [1]\nx: 1') });
     expect(lines).toEqual([
       'web/berth.yaml:3:11: web: registry: expected a string or a map, got a list',
       'web/berth.yaml:4:1: web: unknown key "x"',
       'web/berth.yaml:5:1: web: unknown key "servces" (did you mean "services"?)',
     ]);
     expect(members).toEqual(['data', 'tools']);
+    expect(result.problems.map((p) => (p as { repos?: string[] }).repos)).toEqual([['web'], ['web'], ['web']]);
   });
 
   it('a member whose spec is another repo\'s', async () => {

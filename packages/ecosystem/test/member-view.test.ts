@@ -78,8 +78,8 @@ describe('viewAsMember and problemsAsMember: what validate reports in a repo of 
     tree = makeTree();
     tree.write('tools/berth.yaml', TOOLS.replace('ports: [8300]', 'ports: [8301]'));
     expect((await fromRepo('tools')).lines).toEqual([
-      'berth.yaml:6:13: port 8301/tcp of tools/docs is not in the port registry (register it: berth ports register docs)',
-      '<root>/orchestrator/ports.yaml:7:5: warning: port 8300/tcp is registered to tools/docs, but that service does not publish it (remove the entry, or publish the port in the spec)',
+      'berth.yaml:6:13: port 8301/tcp of tools/docs is not in the port registry (if docs moved from 8300, change the port of its entry (<root>/orchestrator/ports.yaml:7:5) to 8301)',
+      "<root>/orchestrator/ports.yaml:7:5: warning: port 8300/tcp is registered to tools/docs, but that service does not publish it (if docs moved to 8301, change the entry's port to 8301)",
     ]);
   });
 
@@ -99,7 +99,8 @@ describe('viewAsMember and problemsAsMember: what validate reports in a repo of 
     tree = makeTree();
     tree.write('orchestrator/ecosystem.yaml', MANIFEST.replace('path: ../data', 'path: ../dta'));
     const partial = await fromRepo('web');
-    expect(partial.lines).toEqual(['../orchestrator/ecosystem.yaml: warning: member data of ecosystem demo could not be loaded, so its ports and connections are not checked against this repo (run `berth ecosystem check --manifest ../orchestrator/ecosystem.yaml`)']);
+    // at the manifest's entry for it (members[0]), as ecosystem check says why
+    expect(partial.lines).toEqual(['../orchestrator/ecosystem.yaml:6:5: warning: member data of ecosystem demo could not be loaded, so its ports and connections are not checked against this repo (run `berth ecosystem check --manifest ../orchestrator/ecosystem.yaml`)']);
     expect(partial.view?.consumers).toBeUndefined();
     tree.write('orchestrator/ecosystem.yaml', 'ecosystem: 1\nname: [\n');
     expect((await fromRepo('web')).lines).toEqual([

@@ -62,3 +62,32 @@ describe('GLOBAL_INFRASTRUCTURE.md: Members', () => {
     expect(row(global, '`web`')).toMatch(/^\| `web` \| [^|]* \| — \| \w+ \| [A-Z]+ \| — \| /);
   });
 });
+
+describe('PORTS.md: a member publishing a port registered to another repo', () => {
+  it("shows the clash as `berth ports list` and `ecosystem check` do: the member's row says conflict, and so does the owner's entry", async () => {
+    // web's ui moves onto 8100, which the registry gives to data/api
+    const { report, pages: p } = await pages({ web: WEB.replace('host: 8200', 'host: 8100') });
+    expect(report.problems.map((x) => x.code)).toContain('port-conflict');
+    const ports = p['PORTS.md'];
+    const all = ports.slice(ports.indexOf('## All Allocations'), ports.indexOf('## By Repo'));
+    expect(all.split('\n').filter((l) => l.startsWith('| 8100 |'))).toEqual([
+      '| 8100 | data | api | `DATA_API_PORT` | — | conflict |',
+      '| 8100 | web | ui | `WEB_UI_PORT` | — | conflict (not registered) |',
+    ]);
+    const web = ports.slice(ports.indexOf('### web'), ports.indexOf('\n### ', ports.indexOf('### web') + 1));
+    expect(web).toContain('| 8100 | ui | `WEB_UI_PORT` | *published, conflict (not registered)* |');
+    expect(web).toContain('| 8200 | ui | `WEB_UI_PORT` | — |');
+  });
+});
+
+describe('DIAGRAMS.md: a connection that reaches only a stale registry entry of a member', () => {
+  it('draws that member once, with the edge dashed and marked "registry only", in both charts', async () => {
+    // web's ui moves from 8200 to 8201; tools still connects to 8200, which only the registry gives to web
+    const { pages: p } = await pages({ web: WEB.replace('host: 8200', 'host: 8201') });
+    const diagrams = p['DIAGRAMS.md'];
+    const who = diagrams.slice(diagrams.indexOf('## Who Uses Whom'));
+    expect(who.split('\n').filter((l) => l.includes('"web"'))).toEqual(['  repo_web["web"]']);
+    expect(who).toContain('  repo_tools -.->|"8200 (registry only)"| repo_web');
+    expect(diagrams.slice(0, diagrams.indexOf('## Who Uses Whom'))).toContain('  repo_tools -.->|"8200 (registry only)"| ext_web_ui');
+  });
+});

@@ -48,7 +48,8 @@ export function registerSpecCommands(program: Command, action: ActionFactory): v
   envFileOptions(ports.command('check'), ENV_FILE)
     .description('check the ports against the registry and each other; exit 1 on errors')
     .argument('[specs...]', 'more berth.yaml files, or repo folders holding one, to check together with the spec (other repos)')
-    .action(action(async (ctx, more: string[], opts: EnvFileFlags) => (await import('./spec/ports.js')).check(ctx, more, opts)));
+    .option('--no-ecosystem', 'check this repo\'s ports alone, without the ecosystem whose ecosystem.yaml lies beside its registry')
+    .action(action(async (ctx, more: string[], opts: EnvFileFlags & { ecosystem?: boolean }) => (await import('./spec/ports.js')).check(ctx, more, opts)));
   ports
     .command('suggest')
     .description('propose free ports: not in the registry, not reserved for another repo, not bound on this host (checked on loopback only)')

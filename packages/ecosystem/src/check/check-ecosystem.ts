@@ -32,7 +32,7 @@ export function checkEcosystem(eco: Ecosystem): EcosystemReport {
     ...ports.problems.map((p) => ({ ...p, repos: concernedRepos(p, map) })),
     ...staleEntries(map, connections.reached),
     ...connections.problems,
-    ...checkConsumers(map, usesByTarget(connections.edges)),
+    ...checkConsumers(map, usesByTarget(connections), usesByTarget(connections, 'registry')),
     ...checkEnvNaming(map, vars).map((p) => ({ ...p, repos: concernedRepos(p, map) })),
     // each member's spec on its own, as its berth validate judges it: devcontainer forwards, images, env schema and
     // secrets written into it (an orchestrator's gate that passed a member committing a token would be no gate);
@@ -41,7 +41,7 @@ export function checkEcosystem(eco: Ecosystem): EcosystemReport {
     ...checkEnvMeaning(map, vars),
   ].map((p) => named(p, map));
   const order = [...eco.manifests.map((m) => m.file), eco.registry.file, ...eco.members.map((m) => m.file)];
-  return { problems: sortProblems(problems, order) as EcosystemProblem[], graph: buildGraph(map, connections.edges, connections.external, connections.reached), ports };
+  return { problems: sortProblems(problems, order) as EcosystemProblem[], graph: buildGraph(map, connections.edges, connections.stdio, connections.external, connections.reached), ports };
 }
 
 /** A problem in a member's spec says whose spec it is, as a member's load problems do. */

@@ -1,11 +1,12 @@
 import { bindsClash, closest, holderName, isLocalHost, type Connection, type PortBindingInfo, type Problem, type RegistryEntryInfo, type TcpConnection } from '@berth/spec';
-import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge } from '../model.js';
+import type { ConnectionTarget, EcosystemGraph, EcosystemMember, GraphEdge, StdioUse } from '../model.js';
 import { ref, whereIn } from '../where.js';
-import { chooseService } from './connection-service.js';
+import { chooseService, publishesNow, unknownService } from './connection-service.js';
 import type { PortMap } from './port-map.js';
 
 export interface ConnectionFindings {
   edges: GraphEdge[];
+  stdio: StdioUse[];
   external: EcosystemGraph['external'];
   /** Registry entries some member's connection reaches, with the repos that reach them. */
   reached: Map<RegistryEntryInfo, Set<string>>;
@@ -21,11 +22,12 @@ const LOOPBACK = { hostIp: '127.0.0.1' };
  * nothing, which is an error. A connection's `owner` must be the repo that publishes the port, or the one the
  * registry gives it to; with neither known (a shared entry no member runs) it must at least be a member. A
  * connection that names its owner's service (`service:`) reaches only that service. A stdio (MCP) connection has
- * no port: its owner must be a member.
+ * no port: its owner must be a member, and its `service` (the one that runs the server) one of the owner's; it is
+ * a use of that owner (and service) as a TCP edge is.
  * Connections to other hosts are kept as external: the registry says nothing about them.
  */
 export function resolveConnections(map: PortMap): ConnectionFindings {
-  const out: ConnectionFindings = { edges: [], external: [], reached: new Map(), problems: [] };
+  const out: ConnectionFindings = { edges: [], stdio: [], external: [], reached: new Map(), problems: [] };
   const registryRepos = new Set(map.report.entries.map((e) => e.repo).filter((r): r is string => !!r));
   // 40,000 connections name a handful of hosts and host IPs: each is judged once.
   const local = memo(isLocalHost);
@@ -46,8 +48,11 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
     for (const id of Object.keys(connections)) {
       const c = connections[id]!;
       if (c.transport !== 'tcp') {
-        // A stdio (MCP) server has no port: its owner can only be checked to be a repo of the ecosystem.
-        if (c.owner !== undefined) checkOwnerKnown(map, m, id, c, registryRepos, out.problems);
+        // A stdio (MCP) server has no port: its owner can only be checked to be a repo of the ecosystem, its service to be the owner's.
+        if (c.owner === undefined || checkOwnerKnown(map, m, id, c, registryRepos, out.problems)) continue;
+        const wrong = c.service !== undefined ? unknownService(map, m, id, c, label(id, c)) : undefined;
+        if (wrong) out.problems.push(wrong);
+        out.stdio.push({ from: fromOf(m, id, c), owner: c.owner, ...(c.service !== undefined && !wrong ? { service: c.service } : {}), ...(c.server ? { server: c.server } : {}) });
         continue;
       }
       if (!local(c.host)) {
@@ -75,14 +80,16 @@ export function resolveConnections(map: PortMap): ConnectionFindings {
         });
       }
       const ownerWrong = c.owner !== undefined && checkOwner(map, m, id, c, targets, published, registryRepos, out.problems);
+      let said = ownerWrong;
       if (c.service !== undefined && c.owner !== undefined && !ownerWrong && targets.length) {
         // The connection says which of the services on its port it uses: only that one is its target.
         const choice = chooseService(map, m, id, c, label(id, c), targets, here.bindings, memberTarget);
         targets = choice.targets;
         if (choice.problem) out.problems.push(choice.problem);
+        said = !!choice.problem;
       }
-      const path = ['connections', id];
-      const from = c.name ? { repo: m.repo, connection: id, name: c.name, file: m.file, path } : { repo: m.repo, connection: id, file: m.file, path };
+      if (!said) checkUnpublished(map, m, id, c, targets, out.problems);
+      const from = fromOf(m, id, c);
       for (const to of targets) out.edges.push({ from, to, host: c.host, port: c.port, protocol: 'tcp' });
     }
   }
@@ -94,6 +101,12 @@ interface PortOnThisMachine {
   bindings: PortBindingInfo[];
   entries: RegistryEntryInfo[];
   targets: ConnectionTarget[];
+}
+
+/** Where an edge or a stdio use starts: the member's connection. */
+function fromOf(m: EcosystemMember, id: string, c: Connection): GraphEdge['from'] {
+  const path = ['connections', id];
+  return c.name ? { repo: m.repo, connection: id, name: c.name, file: m.file, path } : { repo: m.repo, connection: id, file: m.file, path };
 }
 
 /** How a message names a connection. */
@@ -126,6 +139,26 @@ function checkOwner(map: PortMap, m: EcosystemMember, id: string, c: TcpConnecti
     return true;
   }
   return !known.length && checkOwnerKnown(map, m, id, c, registryRepos, problems);
+}
+
+/**
+ * A connection that reaches its port only through the registry, whose entry's repo is a member that no longer
+ * publishes it (a stale allocation): nothing will answer there. Said at the connection, with what that service
+ * publishes now.
+ */
+function checkUnpublished(map: PortMap, m: EcosystemMember, id: string, c: TcpConnection, targets: ConnectionTarget[], problems: ConnectionFindings['problems']): void {
+  const t = targets[0];
+  const owner = t?.kind === 'registry' && t.repo !== undefined ? map.members.get(t.repo) : undefined;
+  if (!owner || !targets.every((x) => x.kind === 'registry' && x.repo === t!.repo)) return;
+  const holder = holderName({ repo: owner.repo, service: t!.service, ...(t!.name ? { name: t!.name } : {}) });
+  problems.push({
+    code: 'connection-unpublished',
+    severity: 'error',
+    ...whereIn(m, ['connections', id, 'port']),
+    repos: [...new Set([m.repo, owner.repo])],
+    message: `${label(id, c)} reaches ${holder} only through the registry (${ref(map.locate(t!.where))}), but ${owner.repo} no longer publishes port ${c.port}/tcp${publishesNow(owner, t!.service)}`,
+    hint: `connect to the port ${owner.repo} publishes now, or publish ${c.port} again in its spec`,
+  });
 }
 
 /** A connection's owner, where nothing on a port says who runs it: a member, or at least a repo the registry knows. */

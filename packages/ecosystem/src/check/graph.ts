@@ -1,12 +1,13 @@
 import { bindsClash, formatSpan, type RegistryEntryInfo } from '@berth/spec';
-import type { EcosystemGraph, GraphEdge } from '../model.js';
+import type { EcosystemGraph, GraphEdge, StdioUse } from '../model.js';
 import type { PortMap } from './port-map.js';
 
 /**
  * The derived graph: each member with its published ports, the registry's shared services (with the member that
- * runs one, when a member publishes its port, and the repos whose connections reach it), and the edges.
+ * runs one, when a member publishes its port, and the repos whose connections reach it), the edges, and the stdio
+ * (MCP) connections that name their owner.
  */
-export function buildGraph(map: PortMap, edges: GraphEdge[], external: EcosystemGraph['external'], reached: ReadonlyMap<RegistryEntryInfo, ReadonlySet<string>>): EcosystemGraph {
+export function buildGraph(map: PortMap, edges: GraphEdge[], stdio: StdioUse[], external: EcosystemGraph['external'], reached: ReadonlyMap<RegistryEntryInfo, ReadonlySet<string>>): EcosystemGraph {
   const repos = map.eco.members.map((m) => ({
     repo: m.repo,
     file: m.file,
@@ -27,5 +28,5 @@ export function buildGraph(map: PortMap, edges: GraphEdge[], external: Ecosystem
       const description = map.eco.registry.value.ports[e.index]?.description;
       return { service: e.service, port: formatSpan(e), protocol: e.protocol, ...(runner ? { repo: runner } : {}), ...(description ? { description } : {}), usedBy: [...(reached.get(e) ?? [])].sort() };
     });
-  return { repos, shared, edges, external };
+  return { repos, shared, edges, stdio, external };
 }

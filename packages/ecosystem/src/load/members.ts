@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { SPEC_FILE_NAME, parseSpec, type BerthSpec, type Problem, type SourceDocument } from '@berth/spec';
-import type { EcosystemMember, ManifestDocument, Where } from '../model.js';
+import type { EcosystemMember, EcosystemProblem, ManifestDocument, Where } from '../model.js';
 import { wrongKindProblem } from './document-kind.js';
 import { readPath, readSourceFile, type SourceRead } from './sources.js';
 import { ref } from '../where.js';
@@ -9,7 +9,8 @@ export interface MembersLoad {
   members: EcosystemMember[];
   /** Repos named whose spec could not be loaded. */
   unloaded: string[];
-  problems: Problem[];
+  /** The problems of a member the manifest names carry its repo (`repos`), as the checks' problems do. */
+  problems: (Problem | EcosystemProblem)[];
   /** Specs named more than once on the command line, loaded once. */
   duplicates: string[];
 }
@@ -53,7 +54,7 @@ function repoNameOf(value: unknown): string | undefined {
  */
 export async function loadManifestMembers(manifests: readonly ManifestDocument[], options: MemberLoadOptions): Promise<MembersLoad> {
   const out: MembersLoad = { members: [], unloaded: [], problems: [], duplicates: [] };
-  const entries = manifests.flatMap((m, mi) => m.value.members.map((member, i) => ({ m, mi, member, where: { file: m.file, ...m.source.locate(['members', i]), path: ['members', i] } as Where })));
+  const entries = manifests.flatMap((m, mi) => m.value.members.map((member, i) => ({ m, mi, member, where: entryWhere(m, i) })));
   const reads = await mapLimit(entries, READ_CONCURRENCY, (e) => readSourceFile(e.member, { baseDir: e.m.dir, defaultFile: SPEC_FILE_NAME, cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) }));
   const byRepo = new Map<string, { where: Where; identity?: string; mi: number }>();
   const byIdentity = new Map<string, { repo: string; where: Where }>();
@@ -64,7 +65,7 @@ export async function loadManifestMembers(manifests: readonly ManifestDocument[]
     if (first) {
       // An included manifest may name a member of the ecosystem's own again: the same spec is no news.
       if (read.ok && first.identity === read.identity && first.mi !== e.mi) continue;
-      out.problems.push({ code: 'member-twice', severity: 'error', ...e.where, message: `member ${repo} is named twice (first at ${ref(first.where)}); the first is used`, hint: 'delete one of the two entries' });
+      out.problems.push({ code: 'member-twice', severity: 'error', ...e.where, repos: [repo], message: `member ${repo} is named twice (first at ${ref(first.where)}); the first is used`, hint: 'delete one of the two entries' });
       continue;
     }
     byRepo.set(repo, { where: e.where, mi: e.mi, ...(read.ok ? { identity: read.identity } : {}) });
@@ -101,7 +102,7 @@ export async function loadSpecMembers(paths: readonly string[], options: MemberL
     if (!member) continue;
     const other = byRepo.get(member.repo);
     if (other) {
-      out.problems.push({ code: 'member-twice', severity: 'error', file: member.file, ...member.source?.locate(['repo', 'name']), path: ['repo', 'name'], message: `repo ${member.repo} is also the repo of ${other}; name one spec per repo` });
+      out.problems.push({ code: 'member-twice', severity: 'error', file: member.file, ...member.source?.locate(['repo', 'name']), path: ['repo', 'name'], repos: [member.repo], message: `repo ${member.repo} is also the repo of ${other}; name one spec per repo` });
       continue;
     }
     byRepo.set(member.repo, member.file);
@@ -110,22 +111,37 @@ export async function loadSpecMembers(paths: readonly string[], options: MemberL
   return out;
 }
 
+/** Where a manifest names its i-th member. */
+function entryWhere(m: ManifestDocument, i: number): Where {
+  return { file: m.file, ...m.source.locate(['members', i]), path: ['members', i] };
+}
+
+/** Where the manifests name a repo as a member (the first that does), or undefined. */
+export function memberEntry(manifests: readonly ManifestDocument[], repo: string): Where | undefined {
+  for (const m of manifests) {
+    const i = m.value.members.findIndex((e) => e.repo === repo);
+    if (i >= 0) return entryWhere(m, i);
+  }
+  return undefined;
+}
+
 function memberFrom(read: SourceRead, repo: string | undefined, where: Where | undefined, byIdentity: Map<string, { repo: string; where: Where }>, out: MembersLoad, known?: ReadonlyMap<string, ParsedSpec>): EcosystemMember | undefined {
   if (!read.ok) {
-    out.problems.push({ code: 'member-not-found', severity: 'error', ...where, message: `member ${repo} (${read.origin.text}): ${read.reason}`, hint: 'fix the path, clone the repo beside the others, or remove the member' });
+    out.problems.push({ code: 'member-not-found', severity: 'error', ...where, repos: repo ? [repo] : [], message: `member ${repo} (${read.origin.text}): ${read.reason}`, hint: 'fix the path, clone the repo beside the others, or remove the member' });
     return undefined;
   }
   const same = byIdentity.get(read.identity);
   if (same && repo) {
-    out.problems.push({ code: 'member-twice', severity: 'error', ...where, message: `member ${repo} reads the same spec as member ${same.repo} (${ref(same.where)}): ${read.file}`, hint: 'each member names its own repo\'s berth.yaml' });
+    out.problems.push({ code: 'member-twice', severity: 'error', ...where, repos: [...new Set([repo, same.repo])], message: `member ${repo} reads the same spec as member ${same.repo} (${ref(same.where)}): ${read.file}`, hint: 'each member names its own repo\'s berth.yaml' });
     return undefined;
   }
   const parsed = parseMemberSpec(read.text, read.file, repo, known?.get(read.identity));
-  out.problems.push(...parsed.problems);
+  const whose = repo ?? parsed.spec?.repo.name;
+  out.problems.push(...parsed.problems.map((p) => (whose ? { ...p, repos: [whose] } : p)));
   if (!parsed.spec) return undefined;
   const name = parsed.spec.repo.name;
   if (repo && name !== repo) {
-    out.problems.push({ code: 'member-repo-mismatch', severity: 'error', ...where, message: `member ${repo} (${read.file}): is the spec of repo "${name}"`, hint: `name the member ${name}, or point it at ${repo}'s berth.yaml` });
+    out.problems.push({ code: 'member-repo-mismatch', severity: 'error', ...where, repos: [repo], message: `member ${repo} (${read.file}): is the spec of repo "${name}"`, hint: `name the member ${name}, or point it at ${repo}'s berth.yaml` });
     return undefined;
   }
   if (where) byIdentity.set(read.identity, { repo: name, where });

@@ -53,7 +53,7 @@ function servicesChart(g: EcosystemGraph): string[] {
   for (const e of g.edges) {
     const to = e.to.kind === 'member' ? ids.get('svc', `${e.to.repo}/${e.to.service}`) : e.to.kind === 'shared' ? ids.get('shared', e.to.service) : ids.get('ext', `${e.to.repo}/${e.to.service}`);
     if (e.to.kind === 'registry' && !nodes.some((n) => n.startsWith(`  ${to}[`))) nodes.push(`  ${to}[${label(`${e.to.repo}/${e.to.service} :${e.port}`)}]`);
-    edges.add(`  ${ids.get('repo', e.from.repo)} -->|${e.port}| ${to}`);
+    edges.add(`  ${ids.get('repo', e.from.repo)} ${arrow(e.to.kind, String(e.port))} ${to}`);
   }
   return [...out, ...nodes, ...edges];
 }
@@ -62,21 +62,28 @@ function reposChart(g: EcosystemGraph): string[] {
   const ids = new Ids();
   const out = ['flowchart LR'];
   for (const r of g.repos) out.push(`  ${ids.get('repo', r.repo)}[${label(r.repo)}]`);
+  const members = new Set(g.repos.map((r) => r.repo));
   const nodes = new Map<string, string>();
   const ports = new Map<string, Set<number>>();
   for (const e of g.edges) {
     if (e.to.repo === e.from.repo) continue;
     let to: string;
-    if (e.to.kind === 'member') to = ids.get('repo', e.to.repo!);
+    // a member's registry entry it no longer publishes is still that member: its one node, with the edge marked
+    if (e.to.repo !== undefined && members.has(e.to.repo)) to = ids.get('repo', e.to.repo);
     else if (e.to.kind === 'shared') nodes.set((to = ids.get('shared', e.to.service)), `[(${label(e.to.service)})]`);
     else nodes.set((to = ids.get('other', e.to.repo!)), `[${label(e.to.repo!)}]`);
-    const key = `${ids.get('repo', e.from.repo)} ${to}`;
+    const key = `${ids.get('repo', e.from.repo)} ${to} ${e.to.kind}`;
     ports.set(key, (ports.get(key) ?? new Set()).add(e.port));
   }
   for (const [id, shape] of nodes) out.push(`  ${id}${shape}`);
   for (const [key, set] of ports) {
-    const [from, to] = key.split(' ');
-    out.push(`  ${from} -->|${[...set].sort((a, b) => a - b).join(', ')}| ${to}`);
+    const [from, to, kind] = key.split(' ') as [string, string, EcosystemGraph['edges'][number]['to']['kind']];
+    out.push(`  ${from} ${arrow(kind, [...set].sort((a, b) => a - b).join(', '))} ${to}`);
   }
   return out;
+}
+
+/** An edge's arrow with its ports: dashed, "(registry only)", where only a registry entry is there (no member publishes the port). */
+function arrow(kind: EcosystemGraph['edges'][number]['to']['kind'], ports: string): string {
+  return kind === 'registry' ? `-.->|${label(`${ports} (registry only)`)}|` : `-->|${ports}|`;
 }

@@ -19,7 +19,7 @@ export function renderGlobalPage(ctx: PageContext): string {
   lines.push('', '## Consumed By', '', 'Derived from the members\' connections.', '');
   lines.push(...table(['Repo', 'Consumed by', 'Services used'], eco.members.map((m) => {
     const consumers = consumersOf(ctx.report.graph, m.repo);
-    return consumers.length ? [m.repo, consumers.map((c) => c.repo).join(', '), consumers.map((c) => `${c.repo}: ${c.services.join(', ')}`).join('; ')] : [m.repo, '*(none currently)*', ''];
+    return consumers.length ? [m.repo, consumers.map((c) => c.repo).join(', '), consumers.map((c) => (c.services.length ? `${c.repo}: ${c.services.join(', ')}` : c.repo)).join('; ')] : [m.repo, '*(none currently)*', ''];
   })));
   lines.push('', '## Environment Variable Conventions', '', ...conventionsSection(ctx));
   lines.push('', '## Related Documentation', '', '- [PORTS.md](PORTS.md) - Every port allocation, by repo, with shared services and free ranges', '- [DIAGRAMS.md](DIAGRAMS.md) - Repos, services, ports and connections, drawn');

@@ -1,4 +1,4 @@
-import { formatSpan, freePortRule, type PortRegistry, type RegistryEntryInfo } from '@berth/spec';
+import { formatSpan, freePortRule, type PortBindingInfo, type PortRegistry, type RegistryEntryInfo } from '@berth/spec';
 import { code, table } from '@berth/spec/render';
 import { fileLink, pageHeader, sharedByPort, type PageContext } from './page-context.js';
 
@@ -20,22 +20,26 @@ export function renderPortsPage(ctx: PageContext): string {
   ];
   const status = entryStatus(ctx);
   const entries = [...report.ports.entries].sort(byPort);
-  const unregistered = report.ports.bindings.filter((b) => !b.registered && b.status !== 'exclusive' && b.status !== 'conflict');
+  // Every port a member publishes that the registry does not allocate to it, clashing or not, as `berth ports list` shows them
+  const unregistered = report.ports.bindings.filter((b) => !b.registered);
   lines.push('', '## All Allocations', '');
   const rows = [
     ...entries.map((e) => ({ from: e.from, row: [portText(e), e.repo ?? '*(shared)*', serviceText(e), e.env ? code(e.env) : '', describe(registry, e), status.get(e.index) ?? e.status] })),
-    ...unregistered.map((b) => ({ from: b.from, row: [portText(b), b.repo, serviceText(b), b.env ? code(b.env) : '', '', 'not registered'] })),
+    ...unregistered.map((b) => ({ from: b.from, row: [portText(b), b.repo, serviceText(b), b.env ? code(b.env) : '', '', unregisteredStatus(b)] })),
   ].sort((a, b) => a.from - b.from);
   lines.push(...(rows.length ? table(['Port', 'Repo', 'Service', 'Env', 'Description', 'Status'], rows.map((r) => r.row)) : ['*(no allocations)*']));
 
   lines.push('', '## By Repo');
   const repos = [...new Set([...eco.members.map((m) => m.repo), ...entries.map((e) => e.repo).filter((r): r is string => !!r)])];
   for (const repo of repos) {
-    const own = entries.filter((e) => e.repo === repo);
+    const own = [
+      ...entries.filter((e) => e.repo === repo).map((e) => ({ from: e.from, row: [portText(e), serviceText(e), e.env ? code(e.env) : '', describe(registry, e)] })),
+      ...unregistered.filter((b) => b.repo === repo).map((b) => ({ from: b.from, row: [portText(b), serviceText(b), b.env ? code(b.env) : '', `*published, ${unregisteredStatus(b)}*`] })),
+    ].sort((a, b) => a.from - b.from);
     const member = eco.members.some((m) => m.repo === repo);
     lines.push('', `### ${repo}`, '');
     if (!member) lines.push('*Not a member of the ecosystem: these allocations are stale.*', '');
-    lines.push(...(own.length ? table(['Port', 'Service', 'Env', 'Description'], own.map((e) => [portText(e), serviceText(e), e.env ? code(e.env) : '', describe(registry, e)])) : ['*(no allocations)*']));
+    lines.push(...(own.length ? table(['Port', 'Service', 'Env', 'Description'], own.map((r) => r.row)) : ['*(no allocations)*']));
   }
 
   const shared = sharedByPort(ctx);
@@ -60,6 +64,11 @@ function entryStatus(ctx: PageContext): Map<number, string> {
     if (p.code === 'registry-entry-stale' || p.code === 'registry-entry-unused') out.set(p.path[1], 'stale');
   }
   return out;
+}
+
+/** A published port the registry does not allocate to its service: "not registered", or the clash it is in (`conflict`, as `berth ports list` says). */
+function unregisteredStatus(b: PortBindingInfo): string {
+  return b.status === 'unregistered' || b.status === 'ok' ? 'not registered' : `${b.status} (not registered)`;
 }
 
 function portText(s: { from: number; to: number; protocol: string; hostIp?: string }): string {

@@ -94,6 +94,27 @@ describe('ports against the registry', () => {
     const r = check('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }');
     expect(r.problems.map(formatProblem)).toEqual(['berth.yaml:7:9: port 8080/tcp of app/web is registered to other/proxy (ports.yaml:4:5) (pick a free port: berth ports suggest web)']);
   });
+  it("says to rename the entry of a renamed service (same repo, same port, its old service gone), on the port and on the entry", () => {
+    const r = check('  - { port: 8080, repo: app, service: frontend, env: WEB_PORT }\n  - { port: "6000-6002", repo: app, service: db }');
+    const rename = "if frontend was renamed web, rename the entry's service to web in the registry";
+    expect(r.problems.map(formatProblem)).toEqual([
+      `berth.yaml:7:9: port 8080/tcp of app/web is registered to app/frontend (ports.yaml:4:5) (${rename})`,
+      `ports.yaml:4:5: warning: port 8080/tcp is registered to app/frontend, but app has no service "frontend" (${rename})`,
+    ]);
+  });
+  it("says to change the port of a moved service's entry (its service's one entry no port uses), on the port and on the entry", () => {
+    const r = check('  - { port: 8081, repo: app, service: web, env: WEB_PORT }\n  - { port: "6000-6002", repo: app, service: db }');
+    expect(r.problems.map(formatProblem)).toEqual([
+      'berth.yaml:7:9: port 8080/tcp of app/web is not in the port registry (if web moved from 8081, change the port of its entry (ports.yaml:4:5) to 8080)',
+      "ports.yaml:4:5: warning: port 8081/tcp is registered to app/web, but that service does not publish it (if web moved to 8080, change the entry's port to 8080)",
+    ]);
+  });
+  it("marks the owner's entry conflict when another repo publishes its port, as the bindings are (ports list and PORTS.md show that row)", () => {
+    const other = specFrom(specWith('other', '  proxy:\n    ports: [8080]\n'), 'other/berth.yaml');
+    const r = analyzePorts({ specs: [other, spec], registry: registryFrom(REG('  - { port: 8080, repo: other, service: proxy }\n  - { port: "6000-6002", repo: app, service: db }')) });
+    expect(r.entries.map((e) => [e.service, e.status])).toEqual([['proxy', 'conflict'], ['db', 'ok']]);
+    expect(r.bindings.filter((b) => b.from === 8080).map((b) => [b.repo, b.registered, b.status])).toEqual([['other', true, 'conflict'], ['app', false, 'conflict']]);
+  });
   it('reports a port registered to someone else on an address that clashes, however either is spelt', () => {
     const local = specFrom(specWith('app', '  web:\n    ports: ["127.0.0.1:8080:80", "[::1]:8081:81"]\n'));
     const r = analyzePorts({ specs: [local], registry: registryFrom(REG('  - { port: 8080, hostIp: "0:0:0:0:0:0:0:0", repo: other, service: thing }\n  - { port: 8081, hostIp: "0.0.0.0", repo: other, service: thing }')) });

@@ -44,8 +44,11 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
   const carriers = new Set<string>();
   const bands = new Map<string, string[]>();
   for (const r of input.registry?.value.reserved ?? []) if (r.repo) bands.set(r.repo, [...(bands.get(r.repo) ?? []), formatSpan(r.range)]);
+  const matched: [SpecBinding, RegistryEntry[]][] = [];
+  const unregistered: [SpecBinding, Problem][] = [];
   for (const b of bindings) {
-    const own = input.registry ? matchRegistry(b, index, places, problems) : [];
+    const own = input.registry ? matchRegistry(b, index, places, problems, unregistered) : [];
+    matched.push([b, own]);
     checkRange(b, () => places.binding(b), { registry: !!input.registry, allowPrivileged }, problems);
     for (const r of foreignReservations(reservations, b, b.repo)) {
       problems.push({ code: 'port-reserved', severity: 'error', ...places.binding(b), message: `${portLabel(b)} of ${b.service} is inside ${formatSpan(r)}, ${reservedFor(r.reservation)}` });
@@ -53,13 +56,16 @@ export function analyzePorts(input: AnalyzePortsInput): PortReport {
     checkOwnReservation(b, bands.get(b.repo), reservations, places, problems);
     checkPortEnv(b, own, { env: input.env, origins: input.envOrigins, places, problems, carriers });
   }
+  // The entry of a binding that clashes with another published port is in that clash too: its row says so, not ok
+  for (const [b, own] of matched) for (const e of own) if (e.info.status === 'ok' && (b.info.status === 'conflict' || b.info.status === 'exclusive')) e.info.status = b.info.status;
+  for (const [b, p] of unregistered) moved(b, p, entries, places);
   checkEntries(entries, reservations, places, allowPrivileged, problems);
   if (input.connections !== false) checkConnections(index, places, problems);
   return { bindings: bindings.map((b) => b.info), entries: entries.map((e) => e.info), conflicts, problems, envCarriers: [...carriers] };
 }
 
 /** Finds the entries that allocate this binding's ports to its repo and service; reports what is missing. */
-function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces, problems: Problem[]): RegistryEntry[] {
+function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces, problems: Problem[], unregistered: [SpecBinding, Problem][]): RegistryEntry[] {
   const candidates = index[b.protocol].overlapping(b.from, b.to).filter((e) => bindsClash(e, b));
   const own = candidates.filter((e) => e.service === b.service && (e.repo === undefined || e.repo === b.repo));
   const named = own.filter((e) => !b.name || !e.allocation.name || e.allocation.name === b.name);
@@ -76,9 +82,12 @@ function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces,
     b.info.status = b.info.status === 'ok' ? 'unregistered' : b.info.status;
     if (foreign.length) {
       const holders = foreign.slice(0, 3).map((e) => `${holderName(e.info, e.allocation.shared)} (${places.ref(places.entry(e))})`).join(', ');
-      problems.push({ code: 'port-registered-elsewhere', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is registered to ${holders}`, hint: `pick a free port: berth ports suggest ${b.service}` });
+      const renamed = foreign.length === 1 ? renamedEntry(foreign[0]!, b, places) : undefined;
+      problems.push({ code: 'port-registered-elsewhere', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is registered to ${holders}`, hint: renamed ? renameHint(renamed) : `pick a free port: berth ports suggest ${b.service}` });
     } else {
-      problems.push({ code: 'port-unregistered', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is not in the port registry${candidates.length ? ` (only ${candidates.map((e) => e.service).join(', ')}, declared exclusive with it, is)` : ''}`, hint });
+      const p: Problem = { code: 'port-unregistered', severity: 'error', ...at, message: `${portLabel(b)} of ${b.repo}/${b.service} is not in the port registry${candidates.length ? ` (only ${candidates.map((e) => e.service).join(', ')}, declared exclusive with it, is)` : ''}`, hint };
+      problems.push(p);
+      if (!candidates.length) unregistered.push([b, p]);
     }
     return [];
   }
@@ -90,6 +99,32 @@ function matchRegistry(b: SpecBinding, index: RegistryIndex, places: PortPlaces,
     problems.push({ code: 'port-env-name', severity: 'warning', ...places.binding(b, 'env'), message: `${portLabel(b)} of ${b.service} is carried in ${b.env}, but the registry names ${[...envs].join(', ')}`, hint: 'use one env var name in both files' });
   }
   return mine;
+}
+
+/**
+ * The entry of a binding's own repo, on exactly its port, whose service the spec no longer has: a renamed service,
+ * whose entry wants its new name rather than the binding another port. Marks the entry (its unused warning says so too).
+ */
+function renamedEntry(e: RegistryEntry, b: SpecBinding, places: PortPlaces): RegistryEntry | undefined {
+  if (e.repo !== b.repo || e.from !== b.from || e.to !== b.to || places.specOf(b.repo)?.spec.services[e.service]) return undefined;
+  e.renamedTo = b.service;
+  return e;
+}
+
+/**
+ * An unregistered port whose service has exactly one entry no port of it uses (same repo and protocol): the port
+ * moved, and the entry wants the new port rather than a second entry. Both the port and the entry say so.
+ */
+function moved(b: SpecBinding, p: Problem, entries: RegistryEntry[], places: PortPlaces): void {
+  const old = entries.filter((e) => !e.used && e.repo === b.repo && e.service === b.service && e.protocol === b.protocol);
+  if (old.length !== 1) return;
+  const e = old[0]!;
+  e.movedTo = formatSpan(b);
+  p.hint = `if ${b.service} moved from ${formatSpan(e)}, change the port of its entry (${places.ref(places.entry(e))}) to ${e.movedTo}`;
+}
+
+function renameHint(e: RegistryEntry): string {
+  return `if ${e.service} was renamed ${e.renamedTo}, rename the entry's service to ${e.renamedTo} in the registry`;
 }
 
 function covers(entries: RegistryEntry[], span: { from: number; to: number }): boolean {
@@ -130,13 +165,13 @@ function checkEntries(entries: RegistryEntry[], reservations: PortIndex<Reservat
       e.info.status = 'unused';
       const services = Object.keys(spec.services);
       const svc = spec.services[e.service];
-      const guess = svc ? undefined : closest(e.service, services);
+      const guess = svc || e.renamedTo ? undefined : closest(e.service, services);
       problems.push({
         code: 'registry-entry-unused',
         severity: 'warning',
         ...places.entry(e),
         message: svc ? `${portLabel(e)} is registered to ${holderName(e.info)}, but that service does not publish it` : `${portLabel(e)} is registered to ${holderName(e.info)}, but ${e.repo} has no service "${e.service}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        hint: 'remove the entry, or publish the port in the spec',
+        hint: e.renamedTo ? renameHint(e) : e.movedTo ? `if ${e.service} moved to ${e.movedTo}, change the entry's port to ${e.movedTo}` : 'remove the entry, or publish the port in the spec',
       });
     }
     checkRange(e, () => places.entry(e), { registry: true, allowPrivileged }, problems);

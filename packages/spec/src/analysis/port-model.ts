@@ -34,6 +34,10 @@ export interface RegistryEntry extends PortSpan {
   info: RegistryEntryInfo;
   /** A binding of a loaded spec matched it. */
   used: boolean;
+  /** The service of its repo that publishes exactly its port now, when its own service is gone (renamed, most likely). */
+  renamedTo?: string;
+  /** The one port of its service that no entry allocates, when the entry's own port is no longer published (moved, most likely). */
+  movedTo?: string;
 }
 
 /** Every host port of every spec, in file order. */

@@ -46,6 +46,15 @@ describe('loading', () => {
     expect(r.problems).toEqual([]);
     expect(r.value!.ports.filter((p) => p.port.from === 5000)).toHaveLength(2);
   });
+  it("takes `service:` on a stdio (MCP) connection, the owner's service that runs the server; without `owner` it names nobody's, as on a TCP one", () => {
+    const spec = (conn: string) => `berth: 1\nrepo: { name: x }\nconnections:\n  mcp: { transport: stdio, ${conn} }\n`;
+    const ok = parseSpec(spec('owner: semops, service: mcp-server'), 'b.yaml');
+    expect(ok.problems).toEqual([]);
+    expect(ok.value!.connections.mcp).toMatchObject({ transport: 'stdio', owner: 'semops', service: 'mcp-server' });
+    expect(parseSpec(spec('service: mcp-server'), 'b.yaml').problems.map(formatProblem)).toEqual([
+      'b.yaml:4:37: connection "mcp" names service mcp-server but no owner: a connection\'s service is one of its owner\'s (add `owner:`, the repo that runs mcp-server)',
+    ]);
+  });
   it('points an unknown key at its line and column with a did-you-mean', () => {
     const r = parseSpec('berth: 1\nrepo:\n  name: x\n  stauts: active\n', 'b.yaml');
     expect(r.problems.map(formatProblem)).toEqual(['b.yaml:4:3: repo: unknown key "stauts" (did you mean "status"?)']);

@@ -75,7 +75,7 @@ export function checkReferences(spec: BerthSpec): Ref[] {
 
   // a connection's service is a service of its owner: without one it names nobody's
   for (const [id, c] of Object.entries(spec.connections)) {
-    if (c.transport === 'tcp' && c.service !== undefined && c.owner === undefined) {
+    if (c.service !== undefined && c.owner === undefined) {
       out.push({ code: 'connection-service-without-owner', severity: 'error', path: ['connections', id, 'service'], message: `connection "${id}" names service ${c.service} but no owner: a connection's service is one of its owner's (add \`owner:\`, the repo that runs ${c.service})` });
     }
   }

@@ -36,6 +36,12 @@ export const StdioConnection = z.strictObject({
   registeredIn: z.array(z.string()).default(['.mcp.json', '~/.claude.json']).describe('Where clients find it: project .mcp.json or global ~/.claude.json.'),
   command: z.string().optional(),
   args: z.array(z.string()).optional(),
+  service: z
+    .string()
+    .optional()
+    .describe(
+      'The service of `owner` that runs the server (requires `owner`), such as a host service `mcp-server`. The ecosystem checks that `owner` has that service and counts it as used (the graph, `consumers:`, the pages). Absent: the connection is a use of its owner, naming none of its services.',
+    ),
   ...ConnectionCommon,
 });
 

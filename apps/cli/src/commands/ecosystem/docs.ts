@@ -4,6 +4,7 @@ import { lineDrift, samePage } from '@berth/spec/render';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { handWrittenError, preparePage, updateHint } from '../generated-page.js';
+import { summary } from '../spec/inputs.js';
 import { loadForCli, noteDuplicates, type EcosystemOptions } from './load.js';
 
 /**
@@ -31,7 +32,12 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
   const pages = ECOSYSTEM_PAGES.map((name) => preparePage(join(dir, name), rendered[name], ctx.cwd, dirFlag !== undefined));
   const broken: Problem[] = pages.flatMap((p) => p.problems);
   if (broken.length) throw new BerthError('ERR_BERTH_KEEP_MARKERS', 'broken berth:keep markers; nothing written', { problems: broken });
-  if (hasErrors(report.problems)) ctx.out.note(`berth: the ecosystem has ${report.problems.filter((p) => p.severity === 'error').length} error(s); the pages show it as it is (see \`berth ecosystem check\`)`);
+  // the pages show the ecosystem as it is, errors included: --json says so too (ok is about the pages), as the note does
+  // (what loading warned of included: the problems `berth ecosystem check` would list)
+  const problems = [...load.problems, ...report.problems];
+  const found = summary(problems);
+  if (found.errors) ctx.out.note(`berth: the ecosystem has ${found.errors} error(s); the pages show it as it is (see \`berth ecosystem check\`)`);
+  const findings = () => ({ errors: found.errors, warnings: found.warnings, ...ctx.out.problemsJson(problems) });
 
   if (opts.check !== undefined) {
     const results = pages.map((p) => {
@@ -41,7 +47,7 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
       return { file: p.file, ok: false, drift, text: `${p.file}: out of date (${drift.added} line(s) to add, ${drift.removed} to remove; ${updateHint(p, `berth ecosystem docs --write ${dirFlag}`)})` };
     });
     const ok = results.every((r) => r.ok);
-    if (ctx.json) ctx.out.writeJson({ ok, pages: results.map(({ text: _text, ...r }) => r) });
+    if (ctx.json) ctx.out.writeJson({ ok, pages: results.map(({ text: _text, ...r }) => r), ...findings() });
     else {
       for (const r of results) {
         ctx.out.line(r.ok ? r.text : ctx.out.paint.red(r.text));
@@ -82,11 +88,11 @@ export async function docs(ctx: CliContext, specs: string[], opts: EcosystemOpti
       ),
     );
     const written = pages.map((p, i) => ({ file: p.file, written: updates[i]!.written }));
-    if (ctx.json) ctx.out.writeJson({ ok: true, pages: written });
+    if (ctx.json) ctx.out.writeJson({ ok: true, pages: written, ...findings() });
     else for (const w of written) ctx.out.line(`${w.file}: ${w.written ? 'written' : 'already up to date'}`);
     return ExitCode.Ok;
   }
-  if (ctx.json) ctx.out.writeJson({ ok: true, pages: Object.fromEntries(pages.map((p, i) => [ECOSYSTEM_PAGES[i], p.page])) });
+  if (ctx.json) ctx.out.writeJson({ ok: true, pages: Object.fromEntries(pages.map((p, i) => [ECOSYSTEM_PAGES[i], p.page])), ...findings() });
   else ctx.run.stdout.write(pages.map((p) => p.page).join('\n'));
   return ExitCode.Ok;
 }

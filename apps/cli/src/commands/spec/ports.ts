@@ -5,6 +5,7 @@ import type { CliContext, OrchestratorPlace } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { loadEnvOption, mergedEnv, namedEnvFiles, readEnvFile, registryInput, specInput, summary, type EnvFileFlags } from './inputs.js';
 import { freeOnHost } from './host-ports.js';
+import { ecosystemSummary, memberView } from './ecosystem-view.js';
 
 /** `berth ports list`: every registry entry and every port the spec publishes, with its status; in an orchestrator's folder, its registry's with its members' ports. */
 export async function list(ctx: CliContext): Promise<number> {
@@ -56,7 +57,7 @@ function printPortTable(ctx: CliContext, rows: ReturnType<typeof portRows>): voi
  * `berth ports check [more specs...]`: conflicts, ownership, ranges and env agreement; exit 1 on errors. In an
  * orchestrator's folder: its registry, with its members and the specs named.
  */
-export async function check(ctx: CliContext, more: string[], opts: EnvFileFlags): Promise<number> {
+export async function check(ctx: CliContext, more: string[], opts: EnvFileFlags & { ecosystem?: boolean }): Promise<number> {
   // a repo's folder names its berth.yaml, as `berth ecosystem check ../repo` takes it
   more = more.map((path) => {
     const abs = resolve(ctx.cwd, path);
@@ -75,14 +76,18 @@ export async function check(ctx: CliContext, more: string[], opts: EnvFileFlags)
   const envFile = readEnvFile(ctx, ws, opts);
   const { env, origins } = mergedEnv(ctx, envFile);
   const report = analyzePorts({ specs, registry: registryInput(ws), env, envOrigins: origins });
-  const problems = sortProblems(report.problems, [...specs.map((x) => x.file), ...(ws.registry ? [ws.registry.file] : [])]);
+  const own = sortProblems(report.problems, [...specs.map((x) => x.file), ...(ws.registry ? [ws.registry.file] : [])]);
+  // In a repo of an ecosystem (no other specs named), the registry is judged with every member's spec, as validate judges it.
+  const eco = more.length ? undefined : await memberView(ctx, ws, opts);
+  const problems = eco ? (await import('@berth/ecosystem')).portProblemsAsMember(own, eco.view, eco.local) : own;
   const s = summary(problems);
-  if (ctx.json) ctx.out.writeJson({ ok: s.errors === 0, specs: specs.map((x) => x.file), registry: ws.registry?.file ?? null, errors: s.errors, warnings: s.warnings, conflicts: report.conflicts, bindings: report.bindings, ...ctx.out.problemsJson(problems) });
+  const ecosystem = ecosystemSummary(eco?.view);
+  if (ctx.json) ctx.out.writeJson({ ok: s.errors === 0, specs: specs.map((x) => x.file), registry: ws.registry?.file ?? null, ecosystem: ecosystem.json, errors: s.errors, warnings: s.warnings, conflicts: report.conflicts, bindings: report.bindings, ...ctx.out.problemsJson(problems) });
   else {
     ctx.out.problems(problems);
     if (!ws.registry) ctx.out.note(`berth: ${ws.specFile} names no port registry; ports were checked against each other only`);
     const n = report.bindings.length;
-    ctx.out.line(`${n} port binding${n === 1 ? '' : 's'} checked${ws.registry ? ` against ${ws.registry.file}` : ''}: ${s.errors ? ctx.out.paint.red(s.text) : ctx.out.paint.green(s.text)}`);
+    ctx.out.line(`${n} port binding${n === 1 ? '' : 's'} checked${ws.registry ? ` against ${ws.registry.file}` : ''}${ecosystem.text}: ${s.errors ? ctx.out.paint.red(s.text) : ctx.out.paint.green(s.text)}`);
   }
   return s.errors ? ExitCode.Findings : ExitCode.Ok;
 }
