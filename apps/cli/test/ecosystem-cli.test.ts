@@ -239,7 +239,7 @@ describe('the bundled ecosystem', () => {
     const r = berth(['ecosystem', 'check'], cwd);
     expect(r.code).toBe(0);
     expect(notes(r.stderr)).toBe('');
-    expect(r.stdout).toMatch(/ecosystem semops: 2 members, 7 published ports, 3 connections checked against ports\.yaml: 2 warnings\n$/);
+    expect(r.stdout).toMatch(/ecosystem semops: 2 members, 7 published ports, 4 connections checked against ports\.yaml: 2 warnings\n$/);
     expect(berth(['ecosystem', 'docs', '--check', 'docs'], cwd).code).toBe(0);
   });
 

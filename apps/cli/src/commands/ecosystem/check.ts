@@ -46,7 +46,8 @@ export async function check(ctx: CliContext, specs: string[], opts: EcosystemOpt
     ctx.out.note(ctx.out.paint.red(`berth ecosystem: not checked: ${s.text}`));
     return code;
   }
-  const connections = report!.graph.edges.length + report!.graph.external.length;
+  // every connection of the loaded members: a TCP one may reach several targets (an edge each), a stdio one none
+  const connections = eco.members.reduce((n, m) => n + Object.keys(m.spec.connections).length, 0);
   const unloaded = eco.unloaded.length ? `, ${eco.unloaded.length} not loaded (${eco.unloaded.join(', ')})` : '';
   const what = `${eco.name ? `ecosystem ${eco.name}` : 'ecosystem'}: ${eco.members.length} member${eco.members.length === 1 ? '' : 's'}${unloaded}, ${report!.ports.bindings.length} published port${report!.ports.bindings.length === 1 ? '' : 's'}, ${connections} connection${connections === 1 ? '' : 's'} checked against ${eco.registry.file}`;
   ctx.out.line(`${what}: ${s.errors ? ctx.out.paint.red(s.text) : s.warnings ? ctx.out.paint.yellow(s.text) : ctx.out.paint.green(s.text)}`);
