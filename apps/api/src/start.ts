@@ -144,7 +144,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       monitor: choice.monitor,
       monitorReason: choice.reason,
       engine,
-      gpu: options.gpu === false ? undefined : new GpuSource(spec, { env }),
+      gpu: options.gpu === false ? undefined : new GpuSource(spec, { env, specDir: baseDir }),
       redact,
       token: token.token,
       uiDir: options.uiDir === null ? undefined : (options.uiDir ?? defaultUiDir()),

@@ -76,6 +76,20 @@ devcontainer:
     expect(r.stdout).toMatch(/^does not fit: the devcontainer needs CUDA 12\.4\.1; 2 GPU\(s\), driver 535\.54\.03, CUDA 12\.2$/m);
   });
 
+  it("fits once the devcontainer sets NVIDIA_DISABLE_REQUIRE, as the refusal's hint says to (containerEnv, or --env in runArgs)", () => {
+    const spec = 'berth: 1\nrepo: { name: trainer }\ndevcontainer:\n  image: nvidia/cuda:12.4.1-runtime-ubuntu22.04\n  gpu: { vendor: nvidia }\n';
+    const { repo, run } = setup(spec, `cat '${fixture}'`);
+    mkdirSync(join(repo, '.devcontainer'));
+    for (const config of ['{ "image": "nvidia/cuda:12.4.1-runtime-ubuntu22.04", "containerEnv": { "NVIDIA_DISABLE_REQUIRE": "true" } }', '{ "image": "nvidia/cuda:12.4.1-runtime-ubuntu22.04", "runArgs": ["--gpus", "all", "--env=NVIDIA_DISABLE_REQUIRE=1"] }']) {
+      writeFileSync(join(repo, '.devcontainer/devcontainer.json'), config);
+      const r = run(['--no-docker']);
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stdout).toContain("NVIDIA container runtime: does not check the image (NVIDIA_DISABLE_REQUIRE, set in devcontainer.json's environment)\n");
+      expect(r.stdout).toMatch(/^fits: /m);
+      expect(run(['--json', '--no-docker']).json()).toMatchObject({ status: 'fits', runtime: { status: 'disabled', reason: expect.stringContaining("NVIDIA_DISABLE_REQUIRE is set in the devcontainer's environment (devcontainer.json)") } });
+    }
+  });
+
   it('prints a table, the driver and the verdict for people', () => {
     const r = setup(pytorchSpec('{ vendor: nvidia }'), `cat '${fixture}'`).run(['--no-docker']);
     expect(r.code).toBe(0);

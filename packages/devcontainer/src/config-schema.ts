@@ -51,6 +51,7 @@ export const DevcontainerJson = z.looseObject({
   portsAttributes: z.record(z.string(), PortAttributes).optional(),
   hostRequirements: z.looseObject({ gpu: HostGpuRequirement.optional() }).optional(),
   runArgs: z.array(z.string()).optional(),
+  containerEnv: z.record(z.string(), z.string()).optional(),
   postCreateCommand: LifecycleCommand.optional(),
   features: z.record(z.string(), z.union([z.string(), z.boolean(), z.record(z.string(), z.union([z.string(), z.boolean(), z.number()]))])).optional(),
 });

@@ -9,6 +9,7 @@ export { mergeIntoSpecYaml, newSpecText } from './spec-yaml.js';
 export { spliceYaml, spliceFault, SpliceRefused } from './yaml-splice.js';
 export { syncDevcontainerJson, forwardKey, OWNED_ATTRIBUTES, type DevcontainerChange, type DevcontainerSync } from './sync.js';
 export { newDevcontainerJson } from './create-config.js';
+export { devcontainerEnv, specDevcontainerEnv } from './container-env.js';
 export { remoteExecOf, envMap, DEVCONTAINER_METADATA_LABEL, type RemoteExec, type InspectedDevcontainer } from './remote-exec.js';
 export { devcontainerLocation, workspaceFolderOf, pickDevcontainer, findDevcontainer, samePlace, type SamePath, type DevcontainerLocation, type ListedContainer, type ListContainersByLabel, type DevcontainerLookup } from './find-container.js';
 export { besideReader, importDevcontainerFile, resolveDevcontainerConfig, type ImportFileResult } from './import-file.js';

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,5 +77,27 @@ describe.skipIf(!posix)('gpuSection' + (posix ? '' : ' (skipped: the fake is a P
     expect(section.summary).toBe('does not fit: the devcontainer needs CUDA 12.4; 2 GPU(s), driver 535.54.03, CUDA 12.2');
     expect(section.findings.filter((f) => f.status === 'critical').map((f) => f.message)).toEqual(cli.problems.filter((p) => p.severity === 'error').map((p) => p.message));
     expect(section.findings).toContainEqual(expect.objectContaining({ status: 'critical', message: expect.stringMatching(/^the NVIDIA container runtime will refuse to start registry\.local\/team\/cuda-base:stable/) }));
+  });
+
+  it("takes the devcontainer.json's containerEnv and runArgs --env over the image's: NVIDIA_DISABLE_REQUIRE there lets the runtime start it, as its hint says", async () => {
+    const spec = BerthSpecSchema.parse({ berth: 1, repo: { name: 'demo' }, devcontainer: { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { vendor: 'nvidia' } } });
+    const xml = readFileSync(twoGpus, 'utf8'); // driver 535.54.03, CUDA 12.2: the runtime refuses cuda>=12.4
+    const dir = mkdtempSync(join(tmpdir(), 'berth-doctor-dc-env-'));
+    try {
+      const section = () => withFakeNvidiaSmi(xml, () => gpuSection({ spec, specFile: 'berth.yaml', baseDir: dir, env: {} }, Promise.resolve(undefined)));
+      const before = await section();
+      expect(before.status).toBe('critical');
+      expect(before.findings).toContainEqual(expect.objectContaining({ status: 'critical', next: expect.stringContaining("set NVIDIA_DISABLE_REQUIRE=true in the devcontainer's environment") }));
+      mkdirSync(join(dir, '.devcontainer'));
+      writeFileSync(join(dir, '.devcontainer/devcontainer.json'), '{\n  // the hint, followed\n  "image": "nvidia/cuda:12.4.1-runtime-ubuntu22.04",\n  "containerEnv": { "NVIDIA_DISABLE_REQUIRE": "true" },\n}\n');
+      const after = await section();
+      expect(after.findings.filter((f) => f.status === 'critical')).toEqual([]);
+      expect(after.summary).toMatch(/^fits: /);
+      // runArgs' --env comes after containerEnv, as the Dev Containers CLI passes them: the later one wins
+      writeFileSync(join(dir, '.devcontainer/devcontainer.json'), '{ "image": "nvidia/cuda:12.4.1-runtime-ubuntu22.04", "containerEnv": { "NVIDIA_DISABLE_REQUIRE": "true" }, "runArgs": ["--env", "NVIDIA_DISABLE_REQUIRE=false"] }');
+      expect((await section()).status).toBe('critical');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,7 +16,15 @@ export async function gpuSection(
   const title = 'GPU';
   const info = await dockerInfo.catch(() => undefined);
   const api = engine.then((e) => e?.api.withSignal(engineCallBound(input.signal).bound)).catch(() => undefined);
-  const report = await gpuReport(input.spec, { timeoutMs: 5000, ...(input.signal ? { signal: input.signal } : {}), ...(info ? { dockerInfo: info } : {}), engine: api });
+  // what the devcontainer sets over its image's environment: an NVIDIA_DISABLE_REQUIRE there skips the runtime's check
+  const containerEnv = input.spec.devcontainer ? (await import('@berth/devcontainer')).specDevcontainerEnv(input.baseDir, input.spec.devcontainer) : undefined;
+  const report = await gpuReport(input.spec, {
+    timeoutMs: 5000,
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(info ? { dockerInfo: info } : {}),
+    ...(containerEnv ? { containerEnv } : {}),
+    engine: api,
+  });
   if (report.status === 'not-needed') return sectionOf('gpu', title, started, report.summary, []);
   // every error of the report carries its hint (GpuProblem's type says so): a critical finding always has its next step
   const findings = report.problems.map((p) => ({

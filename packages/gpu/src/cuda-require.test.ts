@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REQUIRE_CUDA_12_4 } from '../test/fixtures.js';
-import { evaluateRuntimeRequirements, runtimeBrand, runtimeRequirementsFromEnv, runtimeRequirementsFromTagCuda } from './cuda-require.js';
+import { containerRuntimeRequirements, evaluateRuntimeRequirements, runtimeBrand, runtimeRequirementsFromEnv, runtimeRequirementsFromTagCuda } from './cuda-require.js';
 
 const tesla = { brand: 'Tesla' };
 
@@ -24,6 +24,25 @@ describe('runtimeRequirementsFromEnv', () => {
   });
   it('an nvidia/cuda tag is cuda>=its major.minor', () => {
     expect(runtimeRequirementsFromTagCuda('12.4.1')).toEqual({ constraints: ['cuda>=12.4'], source: 'image-tag' });
+  });
+});
+
+describe("containerRuntimeRequirements: the image's environment with what the devcontainer sets over it", () => {
+  const image = [`NVIDIA_REQUIRE_CUDA=${REQUIRE_CUDA_12_4}`, 'CUDA_VERSION=12.4.1'];
+  it("NVIDIA_DISABLE_REQUIRE in the devcontainer's environment turns the check off, and says it was the devcontainer", () => {
+    expect(containerRuntimeRequirements(image, ['NVIDIA_DISABLE_REQUIRE=true'], undefined)).toEqual({ constraints: [REQUIRE_CUDA_12_4], source: 'image-env', disabled: true, disabledBy: 'devcontainer' });
+    expect(containerRuntimeRequirements([...image, 'NVIDIA_DISABLE_REQUIRE=1'], [], undefined)).toMatchObject({ disabled: true, disabledBy: 'image' });
+  });
+  it("a false one over the image's true turns the check back on, as docker's --env overrides the image's ENV", () => {
+    expect(containerRuntimeRequirements([...image, 'NVIDIA_DISABLE_REQUIRE=true'], ['NVIDIA_DISABLE_REQUIRE=false'], undefined)).toEqual({ constraints: [REQUIRE_CUDA_12_4], source: 'image-env' });
+  });
+  it("the devcontainer's own NVIDIA_REQUIRE_CUDA replaces the image's", () => {
+    expect(containerRuntimeRequirements(image, ['NVIDIA_REQUIRE_CUDA=cuda>=12.1'], undefined)?.constraints).toEqual(['cuda>=12.1']);
+  });
+  it("with the image's environment not read, the nvidia/cuda tag stands for it, and the devcontainer can still turn the check off", () => {
+    expect(containerRuntimeRequirements(undefined, undefined, '12.4.1')).toEqual({ constraints: ['cuda>=12.4'], source: 'image-tag' });
+    expect(containerRuntimeRequirements(undefined, ['NVIDIA_DISABLE_REQUIRE=True'], '12.4.1')).toEqual({ constraints: ['cuda>=12.4'], source: 'image-tag', disabled: true, disabledBy: 'devcontainer' });
+    expect(containerRuntimeRequirements(undefined, ['NVIDIA_DISABLE_REQUIRE=true'], undefined)).toBeUndefined();
   });
 });
 

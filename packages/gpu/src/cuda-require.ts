@@ -15,17 +15,31 @@ export interface RuntimeRequirements {
   constraints: string[];
   /** image-env: NVIDIA_REQUIRE_* (or CUDA_VERSION) from the image's environment; image-tag: `cuda>=X.Y` from an nvidia/cuda tag. */
   source: 'image-env' | 'image-tag';
-  /** NVIDIA_DISABLE_REQUIRE is true in the image: the runtime skips the check. */
+  /** NVIDIA_DISABLE_REQUIRE is true in the container's environment: the runtime skips the check. */
   disabled?: true;
+  /** Where NVIDIA_DISABLE_REQUIRE was set when `disabled`: in the image, or by the devcontainer over it. */
+  disabledBy?: 'image' | 'devcontainer';
 }
 
-/** What the image's environment asks of the runtime; undefined when it asks nothing (pytorch/pytorch images). */
-export function runtimeRequirementsFromEnv(env: readonly string[]): RuntimeRequirements | undefined {
+/** NAME=VALUE entries as a map; a later entry for a name wins, as docker's `--env` over the image's ENV does. */
+function envVars(env: readonly string[]): Map<string, string> {
   const vars = new Map<string, string>();
   for (const entry of env) {
     const eq = entry.indexOf('=');
     if (eq > 0) vars.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
+  return vars;
+}
+
+/** NVIDIA_DISABLE_REQUIRE is true (strconv.ParseBool, as the toolkit reads it); undefined: not set. */
+function disablesRequire(vars: ReadonlyMap<string, string>): boolean | undefined {
+  const value = vars.get('NVIDIA_DISABLE_REQUIRE');
+  return value === undefined ? undefined : ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value.trim());
+}
+
+/** What the image's environment asks of the runtime; undefined when it asks nothing (pytorch/pytorch images). */
+export function runtimeRequirementsFromEnv(env: readonly string[]): RuntimeRequirements | undefined {
+  const vars = envVars(env);
   // NVIDIA_REQUIRE_CUDA first: its alternatives say how the image is admitted
   const constraints = [...vars]
     .filter(([name, value]) => name.startsWith('NVIDIA_REQUIRE_') && value.trim())
@@ -36,9 +50,30 @@ export function runtimeRequirementsFromEnv(env: readonly string[]): RuntimeRequi
   const legacyVersion = !vars.get('NVIDIA_REQUIRE_CUDA')?.trim() && legacy ? parseVersion(legacy) : undefined;
   if (legacyVersion && legacyVersion.length >= 2) constraints.push(`cuda>=${legacyVersion[0]}.${legacyVersion[1]}`);
   if (!constraints.length) return undefined;
-  // strconv.ParseBool, as the toolkit reads it
-  const disabled = ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(vars.get('NVIDIA_DISABLE_REQUIRE')?.trim() ?? '');
-  return { constraints, source: 'image-env', ...(disabled ? { disabled: true as const } : {}) };
+  return { constraints, source: 'image-env', ...(disablesRequire(vars) ? { disabled: true as const, disabledBy: 'image' as const } : {}) };
+}
+
+/**
+ * What the runtime checks of the container the devcontainer starts: its image's environment (undefined: not read
+ * here, so an nvidia/cuda tag's `cuda>=X.Y` stands for it) with what the devcontainer sets over it (devcontainer.json
+ * `containerEnv`, `--env` in `runArgs`): the runtime reads the container's environment, so NVIDIA_DISABLE_REQUIRE
+ * or NVIDIA_REQUIRE_CUDA given there count as the image's would.
+ */
+export function containerRuntimeRequirements(
+  imageEnv: readonly string[] | undefined,
+  containerEnv: readonly string[] | undefined,
+  tagCuda: string | undefined,
+): RuntimeRequirements | undefined {
+  const given = envVars(containerEnv ?? []);
+  const disabledByDevcontainer = disablesRequire(given) === true;
+  const base = imageEnv
+    ? runtimeRequirementsFromEnv([...imageEnv, ...(containerEnv ?? [])])
+    : tagCuda
+      ? runtimeRequirementsFromTagCuda(tagCuda)
+      : undefined;
+  if (!base) return undefined;
+  if (disabledByDevcontainer) return { ...base, disabled: true, disabledBy: 'devcontainer' };
+  return base;
 }
 
 /** The hard requirement an nvidia/cuda tag implies when its environment cannot be read here. */

@@ -4,7 +4,7 @@ import { detectGpus, type DetectOptions } from './detect.js';
 import { NVIDIA_SMI_BY_HAND } from './finish-detection.js';
 import { cudaVersionFromImage, cudaVersionFromImageEnv, nvidiaCudaTagVersion } from './cuda-image.js';
 import { checkCudaCompatibility, checkHostCudaMinimum, findToolkitRelease, type CudaVerdict, type HostCudaVerdict } from './cuda-compat.js';
-import { evaluateRuntimeRequirements, runtimeBrand, runtimeRequirementsFromEnv, runtimeRequirementsFromTagCuda, type RuntimeRequirements } from './cuda-require.js';
+import { containerRuntimeRequirements, evaluateRuntimeRequirements, runtimeBrand, type RuntimeRequirements } from './cuda-require.js';
 import { dockerGpuSupport, type DockerGpuVerdict, type DockerInfoLike } from './docker-gpu.js';
 import { gpuEngineInputs, type GpuEngineApi, type GpuEngineInputs } from './engine-inputs.js';
 
@@ -93,6 +93,12 @@ export interface GpuReportOptions extends DetectOptions {
   /** The devcontainer image's environment (`docker image inspect` Config.Env): its NVIDIA_REQUIRE_CUDA, and its CUDA version when the tag says none. */
   imageEnv?: readonly string[];
   /**
+   * What the devcontainer sets over its image's environment, as NAME=VALUE (devcontainer.json `containerEnv`, then
+   * `--env` in `runArgs`: @berth/devcontainer's `devcontainerEnv`): the NVIDIA container runtime reads the container's
+   * environment, so an NVIDIA_DISABLE_REQUIRE set there skips its check as one in the image does.
+   */
+  containerEnv?: readonly string[];
+  /**
    * The engine to read `docker info` (unless `dockerInfo` is given) and the devcontainer image's environment from
    * (`gpuEngineInputs`), while nvidia-smi runs; undefined (or a promise of it): no engine.
    */
@@ -100,7 +106,7 @@ export interface GpuReportOptions extends DetectOptions {
 }
 
 /** What the spec asks of the GPU. */
-export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuReportOptions, 'requiredCuda' | 'minCount' | 'imageEnv'> = {}): GpuRequirement {
+export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuReportOptions, 'requiredCuda' | 'minCount' | 'imageEnv' | 'containerEnv'> = {}): GpuRequirement {
   const dc = spec?.devcontainer;
   // `gpu: false` asks for none, as an absent gpu does
   const gpu = dc?.gpu || undefined;
@@ -112,7 +118,7 @@ export function gpuRequirement(spec: BerthSpec | undefined, options: Pick<GpuRep
   const fromEnv = options.imageEnv ? cudaVersionFromImageEnv(options.imageEnv) : undefined;
   // the runtime reads the image's environment; where berth cannot, an nvidia/cuda tag says what it holds
   const tagCuda = dc?.image ? nvidiaCudaTagVersion(dc.image) : undefined;
-  const runtimeRequirements = options.imageEnv ? runtimeRequirementsFromEnv(options.imageEnv) : tagCuda ? runtimeRequirementsFromTagCuda(tagCuda) : undefined;
+  const runtimeRequirements = containerRuntimeRequirements(options.imageEnv, options.containerEnv, tagCuda);
   const [cuda, cudaSource] = options.requiredCuda
     ? [options.requiredCuda, 'caller' as const]
     : gpu?.cuda
@@ -283,7 +289,10 @@ function runtimeVerdict(req: RuntimeRequirements, ok: GpuDetectionOk, image: str
     req.source === 'image-env'
       ? `${image}'s NVIDIA_REQUIRE_CUDA`
       : `the nvidia/cuda tag (the image's NVIDIA_REQUIRE_CUDA; its environment was not read here, so any alternatives it lists for older data-center drivers are unknown)`;
-  if (req.disabled) return { status: 'disabled', reason: `NVIDIA_DISABLE_REQUIRE is set in ${image}: the NVIDIA container runtime does not check ${base}` };
+  if (req.disabled) {
+    const where = req.disabledBy === 'devcontainer' ? "the devcontainer's environment (devcontainer.json)" : image;
+    return { status: 'disabled', reason: `NVIDIA_DISABLE_REQUIRE is set in ${where}: the NVIDIA container runtime does not check ${base}` };
+  }
   const driver = `driver ${ok.driverVersion ?? '(unknown)'} (CUDA ${ok.cudaVersion ?? 'unknown'})`;
   const r = evaluateRuntimeRequirements(req.constraints, ok);
   if (r.satisfied === undefined) return { status: 'unknown', reason: `cannot tell whether the NVIDIA container runtime starts ${image} on ${driver}: it checks ${base} from ${whose}` };

@@ -22,12 +22,15 @@ export function toGpuResponse(report: GpuReport): GpuResponse {
 export class GpuSource {
   private source: PolledSource<GpuResponse>;
 
-  constructor(spec: BerthSpec, options: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {}) {
+  /** `specDir`: the spec's folder, where its devcontainer.json is found (what it sets over the image's environment counts, as in `berth gpu`). */
+  constructor(spec: BerthSpec, options: { intervalMs?: number; env?: NodeJS.ProcessEnv; specDir?: string } = {}) {
     this.source = new PolledSource<GpuResponse>({
       initial: { available: false, reason: 'GPUs have not been detected yet' },
       read: async () => {
         const { gpuReport } = await import('@berth/gpu');
-        return toGpuResponse(await gpuReport(spec, { env: options.env }));
+        // read at each poll: devcontainer.json may be edited while the API runs
+        const containerEnv = spec.devcontainer && options.specDir ? (await import('@berth/devcontainer')).specDevcontainerEnv(options.specDir, spec.devcontainer) : undefined;
+        return toGpuResponse(await gpuReport(spec, { env: options.env, ...(containerEnv ? { containerEnv } : {}) }));
       },
       failed: (err) => ({ available: false, reason: `GPU detection failed: ${errorLine(err)}` }),
       intervalMs: options.intervalMs ?? 60_000,

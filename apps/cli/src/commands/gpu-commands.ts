@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { BerthError, printableText } from '@berth/spec';
 import type { ActionFactory } from '../command.js';
@@ -9,6 +10,15 @@ type GpuModule = typeof import('@berth/gpu');
 type GpuReport = Awaited<ReturnType<GpuModule['gpuReport']>>;
 
 type Engine = Awaited<ReturnType<(typeof import('@berth/docker/runtime'))['connectEngine']>>;
+
+/** What the spec's devcontainer.json sets over the image's environment (an NVIDIA_DISABLE_REQUIRE there counts); none without a devcontainer. */
+async function containerEnvOf(ctx: CliContext): Promise<{ containerEnv?: string[] }> {
+  const ws = ctx.load();
+  if (!ws.spec.devcontainer) return {};
+  const { specDevcontainerEnv } = await import('@berth/devcontainer');
+  const env = specDevcontainerEnv(dirname(ws.specPath), ws.spec.devcontainer);
+  return env ? { containerEnv: env } : {};
+}
 
 /** This machine's engine, or why there is none. Never fails the command: Docker is an extra. */
 async function localEngine(ctx: CliContext, timeoutMs: number): Promise<{ engine: Engine } | { unreachable: string }> {
@@ -34,7 +44,7 @@ async function remoteReport(ctx: CliContext, name: string, image: string | undef
     const detection = image
       ? await gpu.detectGpusOnEngine({ engine: `engine "${name}"`, image, run: (img, cmd) => docker.runOneShot(engine.api, { image: img, cmd, gpus: true, timeoutMs, signal: ctx.signal }) })
       : ({ status: 'failed', message: `no image to run nvidia-smi in on engine "${name}"`, hint: 'name one with --image (one the NVIDIA runtime can inject nvidia-smi into, such as the devcontainer image)' } as const);
-    return await gpu.gpuReport(spec, { detection, engine: api });
+    return await gpu.gpuReport(spec, { detection, engine: api, ...(await containerEnvOf(ctx)) });
   } finally {
     engine.close();
   }
@@ -62,6 +72,7 @@ export function registerGpuCommands(program: Command, action: ActionFactory): vo
           remote
             ? remoteReport(ctx, remote, opts.image ?? ws.spec.devcontainer?.image, opts.timeout)
             : gpu.gpuReport(ws.spec, {
+                ...(await containerEnvOf(ctx)),
                 timeoutMs: opts.timeout,
                 env: ctx.env,
                 signal: ctx.signal,
@@ -131,7 +142,10 @@ function printReport(ctx: CliContext, report: GpuReport, dockerUnreachable: stri
     }[requirement.cudaSource ?? 'caller'];
     out.line(`devcontainer needs CUDA ${requirement.cuda} (${from})${report.cuda ? `: ${CUDA_WORDS[report.cuda.status]}` : ''}`);
   }
-  if (report.runtime) out.line(`NVIDIA container runtime: ${RUNTIME_WORDS[report.runtime.status]}`);
+  if (report.runtime) {
+    const byDevcontainer = report.runtime.status === 'disabled' && report.requirement.runtimeRequirements?.disabledBy === 'devcontainer';
+    out.line(`NVIDIA container runtime: ${byDevcontainer ? "does not check the image (NVIDIA_DISABLE_REQUIRE, set in devcontainer.json's environment)" : RUNTIME_WORDS[report.runtime.status]}`);
+  }
   if (report.hostCuda) out.line(`hostCudaAtLeast ${requirement.hostCudaAtLeast}: ${report.hostCuda.status}`);
   if (report.docker?.status === 'likely-works') out.line(`Docker: ${report.docker.reason}`); // other verdicts are problems below
   else if (dockerUnreachable) out.line(`Docker: not asked (${dockerUnreachable})`);
