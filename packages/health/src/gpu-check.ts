@@ -14,6 +14,14 @@ async function loadGpu(): Promise<GpuModule | undefined> {
   }
 }
 
+async function devcontainerEnv(baseDir: string, devcontainer: Devcontainer): Promise<string[] | undefined> {
+  try {
+    return (await import('@berth/devcontainer')).specDevcontainerEnv(baseDir, devcontainer);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * nvidia-smi, killed a little before the check's timeout so it is gone when the check returns. A timeout is
  * told as the check's own (the figure the user wrote), not the earlier deadline berth gave nvidia-smi.
@@ -34,7 +42,10 @@ export async function runGpuCheck(ctx: AttemptContext): Promise<Verdict> {
   const gpu = await loadGpu();
   if (!gpu) return { status: 'unknown', reason: 'GPU detection not available (@berth/gpu not available)' };
   const devcontainer = ctx.target.context?.devcontainer ?? (ctx.target.context?.image ? ({ image: ctx.target.context.image } as Devcontainer) : undefined);
+  // what the devcontainer's devcontainer.json sets over its image's environment (an NVIDIA_DISABLE_REQUIRE), as `berth gpu` reads it
+  const containerEnv = ctx.target.context?.devcontainer ? await devcontainerEnv(ctx.target.baseDir ?? process.cwd(), ctx.target.context.devcontainer) : undefined;
   const report = await gpu.gpuReport(devcontainer ? ({ devcontainer } as BerthSpec) : undefined, {
+    ...(containerEnv ? { containerEnv } : {}),
     detection: await detectWithin(gpu, ctx),
     minCount: check.minCount,
     ...(check.cuda ? { requiredCuda: check.cuda } : {}),

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,20 @@ describe('GPU check through @berth/gpu with a fake nvidia-smi on PATH', () => {
     const r = await runCheck(target({ type: 'gpu' }, { context: { devcontainer } }));
     expect(r.status).toBe('critical');
     expect(r.reason).toMatch(/^the devcontainer needs CUDA 12\.1: /);
+  });
+
+  it("honours what the devcontainer.json beside the spec sets over the image's environment: NVIDIA_DISABLE_REQUIRE", async () => {
+    fakeNvidiaSmi('535.54.03', '12.2');
+    const cuda = { image: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04', gpu: { vendor: 'nvidia' as const } };
+    const baseDir = mkdtempSync(join(dir, 'repo-'));
+    const refused = await runCheck(target({ type: 'gpu' }, { baseDir, context: { devcontainer: cuda } }));
+    expect(refused.status).toBe('critical');
+    expect(refused.reason).toMatch(/the NVIDIA container runtime will refuse to start nvidia\/cuda:12\.4\.1/);
+    mkdirSync(join(baseDir, '.devcontainer'));
+    writeFileSync(join(baseDir, '.devcontainer/devcontainer.json'), '{ "image": "nvidia/cuda:12.4.1-runtime-ubuntu22.04", "runArgs": ["--gpus", "all", "-e", "NVIDIA_DISABLE_REQUIRE=true"] }');
+    const started = await runCheck(target({ type: 'gpu' }, { baseDir, context: { devcontainer: cuda } }));
+    expect(started.status, started.reason).toBe('warning'); // CUDA 12.4 on a 12.2 driver: minor version compatibility
+    expect(started.reason).toMatch(/^fits: /);
   });
 
   it('no nvidia-smi at all is critical: no usable GPU', async () => {
