@@ -133,7 +133,8 @@ export function gpuRunArgs(config: Pick<DevcontainerJson, 'runArgs'>): GpuFlags 
       runtime = true;
     } else if (ENV_FLAG.test(a) && /^NVIDIA_VISIBLE_DEVICES=/.test(runArgs[i + 1] ?? '')) {
       visible.push({ indices: [i, i + 1], value: runArgs[++i]!.slice('NVIDIA_VISIBLE_DEVICES='.length) });
-    } else if (/^(?:-e|--env)=NVIDIA_VISIBLE_DEVICES=/.test(a)) {
+    } else if (/^(?:-e=?|--env=)NVIDIA_VISIBLE_DEVICES=/.test(a)) {
+      // --env=, -e= and -eNAME=VALUE (a shorthand's value may follow it directly, as docker's flag parser takes it)
       visible.push({ indices: [i], value: a.slice(a.indexOf('NVIDIA_VISIBLE_DEVICES=') + 'NVIDIA_VISIBLE_DEVICES='.length) });
     }
   }

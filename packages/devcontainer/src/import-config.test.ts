@@ -150,6 +150,8 @@ describe('importDevcontainer: what the Dev Containers CLI could not start, and w
     expect(gpu(['--runtime=nvidia', '--env', 'NVIDIA_VISIBLE_DEVICES=all'])).toEqual([{}, []]);
     expect(gpu(['--runtime', 'nvidia', '-e', 'NVIDIA_VISIBLE_DEVICES=0,1'])).toEqual([{ devices: ['0', '1'] }, []]);
     expect(gpu(['--runtime=nvidia'], ', "containerEnv": {"NVIDIA_VISIBLE_DEVICES": "2"}')).toEqual([{ devices: ['2'] }, []]);
+    expect(gpu(['--runtime=nvidia', '-eNVIDIA_VISIBLE_DEVICES=3'])).toEqual([{ devices: ['3'] }, []]);
+    expect(gpu(['--runtime=nvidia', '--env=NVIDIA_VISIBLE_DEVICES=1,2'])).toEqual([{ devices: ['1', '2'] }, []]);
     expect(gpu(['--runtime=nvidia'])).toEqual([{}, []]);
     // the runtime showing no GPU gives none: its flags are then like any other, not carried
     expect(gpu(['--runtime=nvidia', '-e', 'NVIDIA_VISIBLE_DEVICES=none'])).toEqual([
