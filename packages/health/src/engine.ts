@@ -33,6 +33,12 @@ export async function resolveEngine(ctx: Pick<AttemptContext, 'engine' | 'connec
   }
 }
 
+/** An engine connected on first use (by a check that asks for it), then shared; nothing connects when none asks. */
+export function engineOnFirstUse(timeoutMs: number): EngineSource {
+  let lazy: Promise<EngineOutcome> | undefined;
+  return { then: (ok, bad) => (lazy ??= connectEngineLazily(timeoutMs)).then(ok, bad) };
+}
+
 export async function connectEngineLazily(timeoutMs: number): Promise<EngineOutcome> {
   try {
     const { connectEngine } = await import('@berth/docker/runtime');

@@ -1,6 +1,7 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { connectEngineLazily, type EngineSource } from './engine.js';
+import { engineOnFirstUse, type EngineSource } from './engine.js';
 import { runCheck } from './run-check.js';
+import { wantsEngine } from './run-checks.js';
 import { applyThresholds, initialThresholdState, type ThresholdState } from './thresholds.js';
 import type { CheckResult, CheckTarget } from './types.js';
 
@@ -22,6 +23,8 @@ export interface HealthMonitorOptions {
 export class HealthMonitor extends EventEmitter<{ result: [CheckResult] }> {
   private readonly states = new Map<string, ThresholdState>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** When each check last passed: its start period ends there, as Docker ends one at the first passing check. */
+  private readonly passedAt = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
   private running = 0;
@@ -41,7 +44,7 @@ export class HealthMonitor extends EventEmitter<{ result: [CheckResult] }> {
     this.stopped = false;
     this.controller = new AbortController();
     setMaxListeners(0, this.controller.signal);
-    this.engine = this.options.engine ?? (this.targets.some((t) => t.check.type === 'container' || t.check.type === 'exec') ? connectEngineLazily(2000) : undefined);
+    this.engine = this.options.engine ?? (this.targets.some(wantsEngine) ? engineOnFirstUse(2000) : undefined);
     for (const target of this.targets) this.schedule(target, 0);
   }
 
@@ -82,8 +85,11 @@ export class HealthMonitor extends EventEmitter<{ result: [CheckResult] }> {
     this.running++;
     try {
       const startedAt = this.options.startedAt?.(target);
-      const raw = await runCheck(target, { signal: this.controller.signal, engine: this.engine, ...(startedAt ? { startedAt } : {}) });
+      const passedAt = this.passedAt.get(target.id);
+      const raw = await runCheck(target, { signal: this.controller.signal, engine: this.engine, ...(startedAt ? { startedAt } : {}), ...(passedAt !== undefined ? { passedAt } : {}) });
       if (this.stopped) return;
+      // a slow answer (a maxLatency warning) is an answer too: inside a start period a failure is "starting", never a warning
+      if (raw.status === 'passing' || raw.status === 'warning') this.passedAt.set(target.id, Date.now());
       const { state, result } = applyThresholds(this.states.get(target.id) ?? initialThresholdState(), raw, target.check);
       this.states.set(target.id, state);
       this.emit('result', result);

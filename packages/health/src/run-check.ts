@@ -10,6 +10,7 @@ import { runGpuCheck } from './gpu-check.js';
 import { runHttpCheck } from './http-check.js';
 import { runMcpCheck } from './mcp-check.js';
 import { runPostgresCheck } from './postgres-check.js';
+import { serviceStartedAt } from './start-time.js';
 import { runTcpCheck } from './tcp-check.js';
 import type { AttemptContext, CheckResult, CheckTarget, Verdict } from './types.js';
 
@@ -43,8 +44,17 @@ export interface RunCheckOptions {
   signal?: AbortSignal;
   /** A Docker engine from @berth/docker, or a promise of one; connected lazily when absent and needed. */
   engine?: EngineSource;
-  /** When the subject started (ms since epoch): failures inside the check's startPeriod report "starting". */
+  /**
+   * When the subject started (ms since epoch): failures inside the check's startPeriod report "starting". Absent, a
+   * failed check with a startPeriod asks `engine` when its service's container started (none given: no start period).
+   */
   startedAt?: number;
+  /**
+   * When the check last passed (ms since epoch), for a caller that keeps its history (HealthMonitor): as Docker ends a
+   * start period at the first passing check, a check that passed since its subject started is not "starting" when it
+   * fails, however early.
+   */
+  passedAt?: number;
 }
 
 export function timeoutOf(check: HealthCheck): number {
@@ -105,12 +115,18 @@ export async function runCheck(target: CheckTarget, options: RunCheckOptions = {
     if (verdict.status === 'passing' || verdict.status === 'warning' || options.signal?.aborted) break;
     if (attempts <= retries) await sleep(100 * 2 ** (attempts - 1), options.signal);
   }
+  const latencyMs = Math.round(performance.now() - started);
   // Cancelled by the caller (Ctrl-C, a monitor stopping): the kind saw an abort, which it reports as its timeout.
   if (options.signal?.aborted && verdict.status !== 'passing' && verdict.status !== 'warning') verdict = { status: 'unknown', reason: 'cancelled before it finished' };
-  if (verdict.status === 'critical' && check.severity === 'warning') verdict = { ...verdict, status: 'warning' };
-  if (verdict.status === 'critical' && check.startPeriod && options.startedAt && Date.now() - options.startedAt < check.startPeriod) {
-    verdict = { ...verdict, status: 'starting', reason: `starting (within its ${formatDuration(check.startPeriod)} start period): ${verdict.reason}` };
+  // Inside the start period a failure is "starting", whatever its severity: the start period is looked at first.
+  if (verdict.status === 'critical' && check.startPeriod) {
+    const startedAt = options.startedAt ?? (await serviceStartedAt(target, options));
+    const passedSince = startedAt !== undefined && options.passedAt !== undefined && options.passedAt >= startedAt;
+    if (startedAt !== undefined && !passedSince && Date.now() - startedAt < check.startPeriod) {
+      verdict = { ...verdict, status: 'starting', reason: `starting (within its ${formatDuration(check.startPeriod)} start period): ${verdict.reason}` };
+    }
   }
+  if (verdict.status === 'critical' && check.severity === 'warning') verdict = { ...verdict, status: 'warning' };
   return {
     id: target.id,
     subject: target.subject,
@@ -118,7 +134,7 @@ export async function runCheck(target: CheckTarget, options: RunCheckOptions = {
     label: checkLabel(check),
     status: verdict.status,
     reason: attempts > 1 ? `${verdict.reason} (after ${attempts} attempts)` : verdict.reason,
-    latencyMs: Math.round(performance.now() - started),
+    latencyMs,
     checkedAt: new Date().toISOString(),
     attempts,
     ...(verdict.details ? { details: verdict.details } : {}),

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { connectEngineLazily, type EngineOutcome, type EngineSource } from './engine.js';
+import { engineOnFirstUse, type EngineSource } from './engine.js';
 import { runCheck } from './run-check.js';
 import type { CheckResult, CheckTarget } from './types.js';
 
@@ -27,6 +27,12 @@ function openFileLimit(): number {
   return Infinity;
 }
 
+/**
+ * Whether a check may need the engine: a container or exec check, or a service's check with a start period (a failure
+ * asks when the service's container started). The engine is connected only when one of them asks.
+ */
+export const wantsEngine = (t: CheckTarget) => t.check.type === 'container' || t.check.type === 'exec' || (t.subject.kind === 'service' && !!t.check.startPeriod);
+
 export interface RunChecksOptions {
   concurrency?: number;
   signal?: AbortSignal;
@@ -39,16 +45,9 @@ export interface RunChecksOptions {
 /** Runs every check concurrently, at most `concurrency` at a time; results in the order of the targets. */
 export async function runChecks(targets: readonly CheckTarget[], options: RunChecksOptions = {}): Promise<CheckResult[]> {
   const cap = Math.max(1, options.concurrency ?? defaultConcurrency());
-  const needsEngine = targets.some((t) => t.check.type === 'container' || t.check.type === 'exec');
-  let lazy: Promise<EngineOutcome> | undefined;
+  const needsEngine = targets.some(wantsEngine);
   // Connected on first use by a check that needs it, then shared.
-  const engine: EngineSource | undefined =
-    options.engine ??
-    (needsEngine
-      ? {
-          then: (ok, bad) => (lazy ??= connectEngineLazily(2000)).then(ok, bad),
-        }
-      : undefined);
+  const engine: EngineSource | undefined = options.engine ?? (needsEngine ? engineOnFirstUse(2000) : undefined);
   // One listener on the caller's signal; every check in flight listens to this one instead.
   const inner = new AbortController();
   setMaxListeners(0, inner.signal);

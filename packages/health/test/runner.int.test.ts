@@ -94,6 +94,9 @@ describe('retries, severity and start period', () => {
     const starting = await runCheck(target({ type: 'tcp', port, startPeriod: '30s' }), { startedAt: Date.now() });
     expect(starting.status).toBe('starting');
     expect(starting.reason).toBe(`starting (within its 30 s start period): connection refused on 127.0.0.1:${port}`);
+    // the start period comes first: a warning-severity check that fails while its service starts is starting too
+    const both = await runCheck(target({ type: 'tcp', port, startPeriod: '30s', severity: 'warning' }), { startedAt: Date.now() });
+    expect(both.status).toBe('starting');
   });
 });
 
@@ -153,6 +156,33 @@ describe('HealthMonitor', () => {
     expect(monitor.latest()[0]!.status).toBe('critical');
     await new Promise((r) => setTimeout(r, 100));
     expect(results.length).toBe(count); // nothing runs after stop()
+  });
+});
+
+describe('HealthMonitor and a start period', () => {
+  it('a check that passed once and then fails inside its start period is critical, not starting: the first pass ends it, as in Docker', async () => {
+    let answer = 503;
+    const { port } = await httpServer((req, res) => {
+      res.writeHead(answer);
+      res.end();
+    });
+    const startedAt = Date.now();
+    const monitor = new HealthMonitor([target({ type: 'http', url: `http://127.0.0.1:${port}/`, interval: 20, startPeriod: '5m', expect: { status: [200] } })], { startedAt: () => startedAt });
+    const results: CheckResult[] = [];
+    await new Promise<void>((resolve) => {
+      monitor.on('result', (r) => {
+        results.push(r);
+        // starting, then up, then down again (a crash right after it came up)
+        if (results.length === 1) answer = 200;
+        if (r.status === 'passing') answer = 500;
+        if (results.some((x) => x.status === 'passing') && r.status !== 'passing') resolve();
+      });
+      monitor.start();
+    });
+    await monitor.stop();
+    expect(results[0]!.status).toBe('starting');
+    const afterPass = results.at(-1)!;
+    expect([afterPass.status, afterPass.reason]).toEqual(['critical', 'status 500, expected 200']);
   });
 });
 
