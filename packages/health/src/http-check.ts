@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { HttpCheck } from '@berth/spec';
 import { formatDuration, isCredentialHeader } from '@berth/spec';
 import { httpRequestText } from './check-variables.js';
-import { describeNetError } from './describe.js';
+import { describeNetError, hostPort } from './describe.js';
 import { judgeHttpAnswer, statusMatches, type HttpAnswer } from './http-expect.js';
 import type { AttemptContext, Verdict } from './types.js';
 
@@ -16,10 +16,26 @@ const agents = { http: new http.Agent({ keepAlive: false }), https: new https.Ag
 /** The most of a body a check ever reads; the rest is never received. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The most of a header block a check reads: 64 KiB, as the body. Node's own 16 KiB would make a healthy server that
+ * sends large cookies or CSP headers critical, where curl (and so a Docker HEALTHCHECK with it) reads them.
+ */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
 type Phase = 'connecting to' | 'in the TLS handshake with' | 'waiting for headers from' | 'reading the body from';
 type Outcome = { verdict: Verdict } | { redirect: string; status: number } | { answer: Omit<HttpAnswer, 'latencyMs'> };
 
-const hostOf = (url: URL) => `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+const hostOf = (url: URL) => hostPort(url.hostname, url.port || (url.protocol === 'https:' ? 443 : 80));
+
+/**
+ * Whether a request's error came from connecting: the error says so (its syscall), or it is the AggregateError node
+ * gives when a name resolves to several addresses (localhost: ::1 and 127.0.0.1) and every one failed, which names
+ * no syscall and leaves the socket no longer connecting.
+ */
+const connectError = (err: unknown) => {
+  const e = err as NodeJS.ErrnoException & { errors?: unknown };
+  return e.syscall === 'connect' || e.syscall === 'getaddrinfo' || Array.isArray(e.errors);
+};
 
 /** One HTTP(S) request: its own socket (no keep-alive), a connect timeout, a bounded body, torn down on abort. */
 function requestOnce(url: URL, method: string, headers: Record<string, string>, check: HttpCheck, ctx: AttemptContext): Promise<Outcome> {
@@ -47,12 +63,14 @@ function requestOnce(url: URL, method: string, headers: Record<string, string>, 
       resolve(o);
     };
     const fail = (reason: string) => finish({ verdict: { status: 'critical', reason } });
-    const onAbort = () => fail(`timed out after ${formatDuration(ctx.timeoutMs)} ${phase()} ${where}`);
+    // in the body: the status came, the body did not end (a stalled or endless stream), and the reason says which status
+    const onAbort = () => fail(`timed out after ${formatDuration(ctx.timeoutMs)} ${phase()} ${where}${responded ? ` (status ${status} came; its body did not end)` : ''}`);
     let req: http.ClientRequest;
     try {
       req = (tls ? https : http).request(url, {
         method,
         agent: tls ? agents.https : agents.http,
+        maxHeaderSize: MAX_HEADER_BYTES,
         headers: { 'user-agent': 'berth-health', accept: '*/*', ...headers },
         ...(tls ? { rejectUnauthorized: !check.insecure } : {}),
       });
@@ -72,10 +90,14 @@ function requestOnce(url: URL, method: string, headers: Record<string, string>, 
     req.on('error', (err) => {
       const base = describeNetError(err, where);
       // a failed connect has reset socket.connecting by now; the error itself says where it happened
-      const syscall = (err as NodeJS.ErrnoException).syscall;
-      const now = syscall === 'connect' || syscall === 'getaddrinfo' ? 'connecting to' : phase();
-      if (now === 'reading the body from') return fail(`${base} while reading the body (status ${status})`);
-      fail(now === 'waiting for headers from' && !/before an answer/.test(base) ? `${base} while waiting for headers` : base);
+      const now = connectError(err) ? 'connecting to' : phase();
+      if (now === 'reading the body from') {
+        // node's parser refused the body (a broken chunk): the headers were HTTP, so it is no other program
+        const code = (err as NodeJS.ErrnoException).code;
+        return fail(code?.startsWith('HPE_') ? `${where} sent a body that is not valid HTTP (${code}; status ${status})` : `${base} while reading the body (status ${status})`);
+      }
+      // a connection lost after the request went out says when; a reason that says what came back already does
+      fail(now === 'waiting for headers from' && /^connection (reset|closed) by/.test(base) && !/before an answer/.test(base) ? `${base} while waiting for headers` : base);
     });
     // aborted already: only now, with the error listener on, may the request be torn down
     if (ctx.signal.aborted) return onAbort();
@@ -99,7 +121,8 @@ function requestOnce(url: URL, method: string, headers: Record<string, string>, 
         if (size >= MAX_BODY_BYTES) finish(answer(true));
       });
       res.on('end', () => finish(answer(false)));
-      res.on('error', (err) => fail(`${describeNetError(err, where)} while reading the body (status ${status})`));
+      // node says "aborted" however the connection ended mid-body (a FIN or a reset): it was cut, whichever
+      res.on('error', (err) => fail(err.message === 'aborted' ? `connection to ${where} cut while reading the body (status ${status})` : `${describeNetError(err, where)} while reading the body (status ${status})`));
       res.on('close', () => {
         if (!res.complete) fail(`connection to ${where} cut while reading the body (status ${status})`);
       });

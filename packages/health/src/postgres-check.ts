@@ -27,7 +27,9 @@ export function runPostgresCheck(ctx: AttemptContext): Promise<Verdict> {
         }
         if (answer.kind === 'accepting') return settle({ status: 'passing', reason: `accepting connections on ${where}; ${answer.detail}` });
         if (answer.kind === 'rejecting') {
-          const starting = /starting up|recovery/i.test(answer.message);
+          // on its way up: starting, recovering after a crash, or a standby not yet consistent (PostgreSQL 14 and later
+          // say "not yet accepting connections" there); shutting down, or a standby without hot_standby, is not
+          const starting = /starting up|recovery|not yet accepting/i.test(answer.message);
           return settle({ status: starting ? 'starting' : 'critical', reason: `rejecting connections on ${where}: ${answer.message}`, details: { sqlstate: answer.code } });
         }
         settle({ status: 'critical', reason: `${where} answered but not as PostgreSQL: "${answer.sample}"` });

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { formatDuration } from '@berth/spec';
-import { describeNetError } from './describe.js';
+import { describeNetError, hostPort } from './describe.js';
 import type { AttemptContext } from './types.js';
 
 export type Probe<T> = (socket: net.Socket, settle: (value: T) => void, where: string) => void;
@@ -16,7 +16,7 @@ export function withSocket<T>(
   onFail: (reason: string) => T,
   probe: Probe<T>,
 ): Promise<T> {
-  const where = `${host}:${port}`;
+  const where = hostPort(host, port);
   return new Promise<T>((resolve) => {
     let connected = false;
     let done = false;

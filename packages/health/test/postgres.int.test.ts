@@ -78,6 +78,17 @@ describe('PostgreSQL check against servers that are not (yet) accepting', () => 
     expect(r.reason).toBe(`rejecting connections on 127.0.0.1:${port}: the database system is starting up`);
   });
 
+  it('a standby not yet consistent (PostgreSQL 14 and later) is starting; one shutting down, or without hot standby, is critical', async () => {
+    const answering = (message: string) => listen(net.createServer((s) => s.once('data', () => s.end(errorResponse('57P03', message)))));
+    const standby = await answering('the database system is not yet accepting connections');
+    expect((await runCheck(target({ type: 'postgres', port: standby.port }))).status).toBe('starting');
+    for (const message of ['the database system is shutting down', 'the database system is not accepting connections']) {
+      const { port } = await answering(message);
+      const r = await runCheck(target({ type: 'postgres', port }));
+      expect([r.status, r.reason]).toEqual(['critical', `rejecting connections on 127.0.0.1:${port}: ${message}`]);
+    }
+  });
+
   it('a server that never answers the startup message: no answer', async () => {
     const { port } = await listen(net.createServer((s) => void s.resume()));
     const r = await runCheck(target({ type: 'postgres', port, timeout: 400 }));
