@@ -22,7 +22,7 @@ const said = (text: string) => peerText(String(text), 160);
 export async function runMcpCheck(ctx: AttemptContext): Promise<Verdict> {
   const check = ctx.target.check as McpCheck;
   const baseDir = ctx.target.baseDir ?? process.cwd();
-  const launch = await resolveMcpServer(check, baseDir);
+  const launch = await resolveMcpServer(check, baseDir, ctx.target.env ?? process.env);
   if ('problem' in launch) return { status: 'unknown', reason: launch.problem };
   const label = launch.name ?? launch.command;
   // The MCP SDK loads only when an MCP check runs.

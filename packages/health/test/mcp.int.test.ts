@@ -48,6 +48,21 @@ describe.skipIf(!!skip)(`MCP check against @modelcontextprotocol/server-everythi
   });
 });
 
+describe('a registered server whose command, args or env refer to ${VAR}s', () => {
+  it('is started with them filled in from the environment (and ${VAR:-default}), as Claude Code starts it', async () => {
+    const project = mkdtempSync(join(dir, 'vars-'));
+    const server = { command: '${BERTH_TEST_NODE}', args: [stub, '${BERTH_TEST_STUB_MODE:-discover}'], env: { STUB_HOME: '${BERTH_TEST_HOME}/stub' } };
+    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { stub: server } }));
+    const env = { ...process.env, BERTH_TEST_NODE: process.execPath, BERTH_TEST_HOME: '/srv' };
+    const r = await runCheck(target({ type: 'mcp', server: 'stub' }, { baseDir: project, env }));
+    // the literal "${BERTH_TEST_NODE}" is no program; an unexpanded mode would be the stub's legacy one
+    expect([r.status, r.reason]).toEqual(['passing', 'stub-discover 1.0.0 answered server/discover (protocol 2026-07-28); 2 tools']);
+    // and one set nowhere, with no default, is said, and nothing is started with the literal text
+    const unset = await runCheck(target({ type: 'mcp', server: 'stub' }, { baseDir: project, env: { ...env, BERTH_TEST_HOME: undefined } }));
+    expect([unset.status, unset.reason]).toEqual(['unknown', 'stub in .mcp.json uses ${BERTH_TEST_HOME}, which is not set in the environment (a client would start it with the literal text)']);
+  });
+});
+
 describe('MCP check against stdio servers that misbehave', () => {
   const stubCheck = (mode: string, extra: Record<string, unknown> = {}) => target({ type: 'mcp', command: process.execPath, args: [stub, mode], ...extra });
 
