@@ -111,6 +111,32 @@ describe('berth doctor', () => {
   });
 });
 
+describe('berth doctor\'s last line when nothing failed but something could not be told', () => {
+  it('is not "all clear": it names the section berth could not look at (a check whose ${VAR} is set nowhere)', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'berth-doctor-unknown-'));
+    try {
+      writeFileSync(
+        join(here, 'berth.yaml'),
+        `berth: 1
+repo: { name: doctor-unknown }
+services:
+  api:
+    runtime: { kind: host, command: api serve }
+    checks: [{ type: http, url: "http://127.0.0.1:${squatted}/", headers: { Authorization: "Bearer \${DOCTOR_UNSET_TOKEN}" } }]
+`,
+      );
+      const r = await berthIn(here, env, ['doctor']);
+      expect(r.stdout).toMatch(/^\? unknown {2}Services and connections: 0 of 1 checks passing$/m);
+      expect(r.stdout).toContain('→ set DOCTOR_UNSET_TOKEN in the environment or in the .env beside the spec');
+      // whatever else this machine makes of its sections (no Docker engine is a warning here), the unknown one is said
+      expect(r.stdout).toMatch(/could not tell: services and connections \(in /);
+      expect(r.stdout).not.toContain('all clear');
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('berth doctor on the bundled example (a new user with no berth.yaml)', () => {
   // The example's MLflow (5000) and Marquez admin (5002) ports answer 503 from this test, so the outcome
   // does not depend on what else runs on the machine: both checks fail, the ports are held by the wrong

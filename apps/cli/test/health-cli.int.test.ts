@@ -138,6 +138,26 @@ describe('berth health', () => {
     expect((out.match(/2? ?1 check: 1 passing at /g) ?? []).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('--watch runs round after round without piling up listeners (no leak warning after many rounds)', async () => {
+    const child = spawn(process.execPath, [bin, 'health', 'web', '--watch', '--interval', '0.02'], { cwd: dir, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    // node warns at the eleventh listener on one signal: well past it
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if ((out.match(/^SUBJECT/gm) ?? []).length >= 15) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill('SIGINT');
+    expect(await new Promise<number | null>((r) => child.on('exit', (c) => r(c)))).toBe(130);
+    expect(err).not.toMatch(/MaxListenersExceededWarning|memory leak/);
+  });
+
   const hasScript = existsSync('/usr/bin/script');
   it.skipIf(!hasScript)(`--watch on a TTY redraws the table in place${hasScript ? '' : ' (skipped: no util-linux script(1) to give it a pseudo-terminal)'}`, async () => {
     const cmd = `'${process.execPath}' '${bin}' health web --watch --interval 0.2`;

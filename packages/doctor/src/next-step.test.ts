@@ -58,6 +58,35 @@ describe('nextStep', () => {
   });
 });
 
+describe('next steps that are not "start it" or "read its logs"', () => {
+  const hosted = BerthSpecSchema.parse({ berth: 1, repo: { name: 'demo' }, services: { api: { runtime: { kind: 'host', command: 'npm run serve' }, ports: [{ host: 7000 }] } } });
+  it('a variable set nowhere, or one whose ${VAR:?} says it is needed: set it (retries noted or not)', () => {
+    const unset = 'headers.Authorization uses ${API_TOKEN}, which is set neither in the environment nor in the .env beside the spec';
+    expect(nextStep(result('service', 'api', 'http', unset, 'unknown'), hosted)).toBe('set API_TOKEN in the environment or in the .env beside the spec');
+    expect(nextStep(result('service', 'api', 'http', `${unset} (after 3 attempts)`, 'unknown'), hosted)).toBe('set API_TOKEN in the environment or in the .env beside the spec');
+    expect(nextStep(result('connection', 'qdrant', 'http', 'url uses ${QDRANT_KEY}, which is set neither in the environment nor in the .env file read', 'unknown'), spec)).toBe('set QDRANT_KEY in the environment or in the .env file read');
+    expect(nextStep(result('service', 'api', 'http', 'url needs API_HOST: set it in .env', 'unknown'), hosted)).toBe('set API_HOST in the environment or in the .env beside the spec');
+    const mcp = 'github in .mcp.json uses ${GITHUB_TOKEN}, which is not set in the environment (a client would start it with the literal text)';
+    expect(nextStep(result('connection', 'mcp', 'mcp', mcp, 'unknown'), spec)).toBe('set GITHUB_TOKEN in the environment the client (and berth) run in');
+  });
+  it('a TLS failure: what to change about the certificate or the check', () => {
+    const tls = (reason: string) => nextStep(result('service', 'api', 'http', reason), hosted);
+    expect(tls('TLS: the certificate of localhost:7000 has expired (renew it, or set insecure: true to accept it)')).toBe('renew its certificate, or set insecure: true on its check');
+    expect(tls('TLS: 127.0.0.1:7000 does not speak TLS (is it plain http?)')).toBe("use http:// in its check's url (it answers in plain text)");
+    expect(tls('TLS: the certificate of localhost:7000 does not name localhost (it names db; use one of those in the url, or set insecure: true)')).toBe("use a name its certificate holds in its check's url, or set insecure: true on its check");
+    expect(tls('TLS: the certificate of localhost:7000 is signed by a CA this machine does not trust (...)')).toBe('trust its CA (NODE_EXTRA_CA_CERTS=/path/ca.pem), or set insecure: true on its check');
+  });
+  it('starting (inside its start period): wait, not "start it"', () => {
+    expect(nextStep(result('service', 'marquez', 'http', 'starting (within its 30 s start period): connection refused on 127.0.0.1:5000', 'starting'), spec)).toBe('wait for it to finish starting, then check again: berth health marquez');
+  });
+  it("a host name that does not resolve, another program on the port, a container that exited; a check's program that exited is not one", () => {
+    expect(nextStep(result('service', 'api', 'http', 'host not found: api.internal'), hosted)).toBe('fix the host name in its check, or make it resolve (api.internal is not found)');
+    expect(nextStep(result('service', 'api', 'http', '127.0.0.1:5000 answered, but not in HTTP (HPE_INVALID_CONSTANT): is another program on that port, or does it want https?'), hosted)).toBe('check that port 5000 is really api: another program answers there');
+    expect(nextStep(result('service', 'marquez', 'container', 'semops-marquez-1 exited with code 1'), spec)).toBe('start it: berth up --profile lineage marquez');
+    expect(nextStep(result('service', 'api', 'command', 'curl exited 22, expected 0: 503'), hosted)).toBe('read the output of `npm run serve` where it runs on the host');
+  });
+});
+
 describe("the devcontainer's next step", () => {
   it('a devcontainer that exists but is stopped: start it, as when none was opened', () => {
     const start = 'start the devcontainer (Dev Containers: Reopen in Container, or devcontainer up)';

@@ -64,8 +64,14 @@ function printReport(ctx: CliContext, report: DoctorReport, bundled: boolean): v
   ctx.out.line();
   const bad = report.sections.filter((s) => s.status === 'critical' || s.status === 'warning');
   const todo = new Set(report.sections.flatMap((s) => s.findings.filter((f) => f.next && (f.status === 'critical' || f.status === 'warning')).map((f) => f.next)));
+  // a section still starting, or one berth could not look at, is said too: with nothing failed, that is not "all clear"
+  const starting = report.sections.filter((s) => s.status === 'starting').map((s) => s.title.toLowerCase());
+  const unknown = report.sections.filter((s) => s.status === 'unknown').map((s) => s.title.toLowerCase());
+  const open = [...(starting.length ? [`still starting: ${starting.join(', ')}`] : []), ...(unknown.length ? [`could not tell: ${unknown.join(', ')}`] : [])].join('; ');
   const verdict = bad.length
-    ? p.red(`${bad.length} of ${report.sections.length} sections need attention (${bad.map((s) => s.title.toLowerCase()).join(', ')}); ${todo.size} thing${todo.size === 1 ? '' : 's'} to do`)
-    : p.green('all clear');
+    ? p.red(`${bad.length} of ${report.sections.length} sections need attention (${bad.map((s) => s.title.toLowerCase()).join(', ')}); ${todo.size} thing${todo.size === 1 ? '' : 's'} to do${open ? `; ${open}` : ''}`)
+    : open
+      ? p.yellow(`nothing failed; ${open}`)
+      : p.green('all clear');
   ctx.out.line(`${verdict} ${p.dim(`(in ${formatDuration(report.durationMs)})`)}`);
 }

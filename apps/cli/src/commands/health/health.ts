@@ -75,8 +75,11 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     }
     if (!opts.watch) return code;
     const stopped = await new Promise<boolean>((resolve) => {
-      const t = setTimeout(() => resolve(false), opts.interval * 1000);
-      ctx.signal.addEventListener('abort', () => (clearTimeout(t), resolve(true)), { once: true });
+      // one listener per wait, removed when the wait ends: a listener left per round piles up on the signal for the
+      // whole --watch (node warns of a leak at the eleventh)
+      const onAbort = () => (clearTimeout(t), resolve(true));
+      const t = setTimeout(() => (ctx.signal.removeEventListener('abort', onAbort), resolve(false)), opts.interval * 1000);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
     });
     if (stopped) return ExitCode.Interrupted;
   }
