@@ -120,7 +120,7 @@ export async function runCheck(target: CheckTarget, options: RunCheckOptions = {
   if (options.signal?.aborted && verdict.status !== 'passing' && verdict.status !== 'warning') verdict = { status: 'unknown', reason: 'cancelled before it finished' };
   // Inside the start period a failure is "starting", whatever its severity: the start period is looked at first.
   if (verdict.status === 'critical' && check.startPeriod) {
-    const startedAt = options.startedAt ?? (await serviceStartedAt(target, options));
+    const startedAt = options.startedAt ?? (await serviceStartedAt(target, { ...options, withinMs: timeoutOf(check) }));
     const passedSince = startedAt !== undefined && options.passedAt !== undefined && options.passedAt >= startedAt;
     if (startedAt !== undefined && !passedSince && Date.now() - startedAt < check.startPeriod) {
       verdict = { ...verdict, status: 'starting', reason: `starting (within its ${formatDuration(check.startPeriod)} start period): ${verdict.reason}` };
