@@ -131,10 +131,15 @@ function requestOnce(url: URL, method: string, headers: Record<string, string>, 
   });
 }
 
-/** A 3xx the user listed by number is an answer, not a redirect to follow. */
+/**
+ * A 3xx the user expects as the answer is one, not a redirect to follow: listed by number (`302`), or by a class or
+ * range that holds no success (`3xx`, `301-308`: a login redirect is the answer wanted). A range that also holds
+ * the 2xx (`200-399`, the default) asks for where the redirects lead.
+ */
 function explicitlyAccepted(check: HttpCheck, status: number): boolean {
-  const listed = check.expect?.status;
-  return !!listed && listed.some((m) => typeof m === 'number') && statusMatches(status, listed.filter((m) => typeof m === 'number'));
+  const listed = check.expect?.status ?? [];
+  const redirectOnly = (m: (typeof listed)[number]) => typeof m === 'number' || !Array.from({ length: 100 }, (_, i) => 200 + i).some((ok) => statusMatches(ok, [m]));
+  return statusMatches(status, listed.filter(redirectOnly));
 }
 
 /** The headers without their credentials, for a redirect that changes scheme, host or port (as curl since 7.58 and the Fetch standard). */

@@ -97,6 +97,22 @@ describe('HTTP checks against hostile loopback servers', () => {
     expect(r.reason).toBe(`more than 3 redirects (last to http://127.0.0.1:${port}/4)`);
   });
 
+  it('a redirect the check expects (3xx, 301-308, 302) is the answer; one a range with the 2xx allows is followed', async () => {
+    const { port } = await httpServer((req, res) => {
+      if (req.url === '/') res.writeHead(302, { location: '/login' });
+      res.end(req.url === '/' ? '' : 'login page');
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    for (const status of [['3xx'], ['301-308'], [302]]) {
+      const r = await runCheck(target({ type: 'http', url, expect: { status } }));
+      expect({ status, got: [r.status, r.reason] }).toEqual({ status, got: ['passing', 'status 302'] });
+    }
+    for (const status of [['200-399'], ['2xx']]) {
+      const r = await runCheck(target({ type: 'http', url, expect: { status } }));
+      expect({ status, got: [r.status, r.reason, r.details?.redirects] }).toEqual({ status, got: ['passing', 'status 200', [`${url}login`]] });
+    }
+  });
+
   it('credentials are not sent on to another port; headers that are not credentials are', async () => {
     const seen: Record<string, string | string[] | undefined>[] = [];
     const record = (req: http.IncomingMessage) => seen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie, proxy: req.headers['proxy-authorization'], apiKey: req.headers['x-api-key'], tenant: req.headers['x-tenant'] });
