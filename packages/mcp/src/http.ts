@@ -68,7 +68,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /**
  * A 2025-era POST, as `calls` needs it: a cancel aborts the request it names (and is then served as usual: 202); a
  * request is followed until its response ends. Undefined for anything else (a 2026-07-28 request is cancelled by
- * closing its stream, and the SDK aborts those itself when the handler closes).
+ * closing its stream, which the SDK sees).
  */
 async function followLegacyCall(calls: LegacyCalls, request: Request, body: unknown, log?: (line: string) => void): Promise<{ request: Request; done: () => void } | undefined> {
   if (request.method !== 'POST' || !isRecord(body) || typeof body.method !== 'string') return undefined;
