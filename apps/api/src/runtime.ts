@@ -135,7 +135,12 @@ export class Runtime {
         // away) keeps it queued for the next flush and does not fail the read: it answers from what is stored
         await this.store.flush().catch(() => undefined);
         const out = new Map<string, SubjectSummary>();
-        for (const id of ids) out.set(id, await this.store.summary(id, now));
+        for (const id of ids) {
+          out.set(id, await this.store.summary(id, now));
+          // SQLite answers synchronously: without a turn of the event loop between subjects, a day of history for
+          // 200 checks held every other request (/health, which Compose and Gatus poll with a timeout) for seconds
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         return out;
       })();
       value.catch(() => (this.summaryCache = undefined));

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckResult, HealthStatus } from '../src/contract.js';
+import { MIGRATIONS } from '../src/store/migrations.js';
 import { openStore, type StoreLocation } from '../src/store/open-store.js';
 import { postgresUnavailableReason, startPostgres, type PgCluster } from './support/postgres.js';
 
@@ -78,9 +79,59 @@ for (const s of stores) {
       // a second open finds the same data and does not migrate again
       const again = await openStore(location, { rawMs: 24 * HOUR });
       expect((await again.summary('db', NOW)).uptime7d).toBeCloseTo(after.uptime7d!, 5);
-      expect(await again.db.all('SELECT version FROM schema_version')).toHaveLength(1);
+      expect(await again.db.all('SELECT version FROM schema_version')).toHaveLength(MIGRATIONS.length);
       if (location.kind === 'postgres') await again.db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
       await again.close();
+    });
+
+    it("past the raw window, an hour's point keeps its worst status: warning, unknown and starting too, not only critical", async () => {
+      const location = s.location();
+      const store = await openStore(location, { rawMs: 24 * HOUR });
+      try {
+        // three days ago, one hour each of: passing, warning (with passing), unknown (a profile off), starting, critical
+        const kinds: HealthStatus[][] = [['passing'], ['passing', 'warning'], ['unknown'], ['starting', 'passing'], ['passing', 'critical']];
+        const first = Math.floor((NOW - 3 * 24 * HOUR) / HOUR) * HOUR;
+        kinds.forEach((statuses, i) => {
+          for (let m = 0; m < 6; m++) store.add(result('mixed:tcp', 'mixed', statuses[m % statuses.length]!, 5, first + i * HOUR + m * 10 * 60_000));
+        });
+        await store.flush();
+        // read raw, each hour's worst status is what the sparkline shows
+        const raw = await store.history('mixed', '7d', NOW, 1000);
+        await store.maintain(NOW);
+        expect((await store.stats()).rawRows).toBe(0);
+        const rolled = await store.history('mixed', '7d', NOW, 1000);
+        expect(rolled.map((p) => p.status)).toEqual(['passing', 'warning', 'unknown', 'starting', 'critical']);
+        const worstOfHour = (hour: number) => raw.filter((p) => Math.floor(p.t / HOUR) * HOUR === first + hour * HOUR).map((p) => p.status);
+        expect(worstOfHour(1)).toContain('warning');
+        // uptime counts as before: passing and warning up, critical down, the rest not at all
+        expect((await store.summary('mixed', NOW)).uptime7d).toBeCloseTo(18 / 21, 5);
+      } finally {
+        if (location.kind === 'postgres') await store.db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
+        await store.close();
+      }
+    });
+
+    it('migrates a store of the first schema: its roll-ups stay, an hour of neither up nor down reads unknown', async () => {
+      const location = s.location();
+      const { openPostgres, openSqlite } = await import('../src/store/sql-driver.js');
+      const db = location.kind === 'sqlite' ? await openSqlite(location.path) : await openPostgres(location.url);
+      await db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+      await db.exec(`BEGIN; ${MIGRATIONS[0]![db.dialect]}; INSERT INTO schema_version (version) VALUES (1); COMMIT;`);
+      const hour = Math.floor((NOW - 3 * 24 * HOUR) / HOUR) * HOUR;
+      await db.run("INSERT INTO checks (check_id, subject, kind) VALUES ('old:tcp', 'old', 'service')");
+      for (const [i, [total, up, down]] of [[6, 6, 0], [6, 0, 0], [6, 5, 1]].entries()) {
+        await db.run('INSERT INTO hourly (check_key, hour, total, up, down, latency_sum, latency_max) VALUES (1, ?, ?, ?, ?, 30, 5)', [hour + i * HOUR, total, up, down]);
+      }
+      await db.run("INSERT INTO meta (key, value) VALUES ('rollup_watermark', ?)", [String(Math.floor(NOW / HOUR) * HOUR)]);
+      await db.close();
+      const store = await openStore(location, { rawMs: 24 * HOUR });
+      try {
+        expect((await store.db.all<{ version: number }>('SELECT version FROM schema_version ORDER BY version')).map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+        expect((await store.history('old', '7d', NOW, 1000)).map((p) => p.status)).toEqual(['passing', 'unknown', 'critical']);
+      } finally {
+        if (location.kind === 'postgres') await store.db.exec('DROP TABLE results, hourly, checks, meta, schema_version');
+        await store.close();
+      }
     });
 
     it('keeps queued results when a write fails and writes them on the next flush', async () => {

@@ -92,6 +92,39 @@ describe('BerthMcp: what a client gets wrong, and what berth cannot serve', () =
     }
   });
 
+  it('an argument a tool does not take is refused, naming it and what the tool takes, and nothing runs', async () => {
+    // a misspelt argument was dropped: ports_register { dryRun: true } wrote the registry, restart { service } restarted all
+    const h = host(spec);
+    const mcp = new BerthMcp({ host: h, allowWrite: true, version: '0.0.0' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const handle = serveStdio((ctx) => mcp.createServer(ctx), { transport: serverSide });
+    const client = new Client({ name: 'berth-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    try {
+      const { tools } = await client.listTools();
+      for (const t of tools) expect(t.inputSchema, t.name).toMatchObject({ type: 'object', additionalProperties: false });
+      const cases: [string, Record<string, unknown>, string][] = [
+        ['ports_register', { service: 'web', dryRun: true }, 'unknown argument "dryRun" (ports_register takes service, dry_run)'],
+        ['restart', { service: 'mlflow' }, 'unknown argument "service" (restart takes services)'],
+        ['up', { profile: ['lineage'], dryrun: true }, 'unknown arguments "profile", "dryrun" (up takes profiles, services, dry_run, wait, timeout)'],
+        ['validate', { strict: true }, 'unknown argument "strict" (validate takes none)'],
+      ];
+      for (const [name, args, said] of cases) {
+        const answer = await client.callTool({ name, arguments: args });
+        expect(answer.isError, name).toBe(true);
+        expect((answer.content as { text: string }[])[0]!.text, name).toBe(`Input validation error: Invalid arguments for tool ${name}: ${said}`);
+      }
+      expect(h.runs).toEqual([]);
+      // what the schema names still runs
+      expect((await client.callTool({ name: 'ports_register', arguments: { service: 'web', dry_run: true } })).isError).toBeUndefined();
+      expect(h.runs).toEqual([['ports', 'register', '--dry-run', '--', 'web']]);
+    } finally {
+      await client.close();
+      await handle.close();
+      mcp.close();
+    }
+  });
+
   it('announces only what it does: a tool list that never changes, subscriptions where updates reach the client', async () => {
     const s = await connect(host(spec));
     try {

@@ -56,6 +56,8 @@ export class BerthMcp {
   private watch: FileWatch | undefined;
   private armed: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Aborted by `close`: every call running or waiting then ends, answered as aborted, so a closing server waits for none. */
+  private readonly stopping = new AbortController();
 
   constructor(readonly options: BerthMcpOptions) {
     this.queue = new CallQueue(options.maxWaiting);
@@ -166,14 +168,19 @@ export class BerthMcp {
     );
   }
 
-  /** One berth command, in turn. */
+  /** One berth command, in turn; aborted when the client cancels the call or the server closes. */
   private run(label: string, argv: string[], signal: AbortSignal): Promise<CliRun> {
-    return this.queue.run(label, signal, () => this.options.host.run(argv, signal));
+    const either = AbortSignal.any([signal, this.stopping.signal]);
+    return this.queue.run(label, either, () => this.options.host.run(argv, either));
   }
 
-  /** Stops the watch; a server that is done holds nothing open. */
+  /**
+   * Stops the watch and aborts every call running or waiting (each is answered as aborted where its client still
+   * listens); a server that is done holds nothing open.
+   */
   close(): void {
     this.closed = true;
+    this.stopping.abort(new Error('berth mcp is stopping'));
     clearTimeout(this.armed);
     this.watch?.close();
     this.watch = undefined;

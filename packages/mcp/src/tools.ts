@@ -44,13 +44,30 @@ const probe: ToolHints = { readOnlyHint: true, openWorldHint: true };
 
 const tool = <S extends z.ZodObject>(t: BerthTool<S>): BerthTool => t as unknown as BerthTool;
 
+/**
+ * A tool's arguments: these and no others. An argument the tool does not take is refused, naming it and what the
+ * tool takes, rather than dropped: `restart { service: "mlflow" }` (for `services`) restarted every container,
+ * `ports_register { dryRun: true }` (for `dry_run`) wrote the registry. The JSON Schema clients see says it too
+ * (`additionalProperties: false`).
+ */
+function args<T extends z.ZodRawShape>(tool: string, shape: T) {
+  const takes = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const named = issue.keys.map((k) => JSON.stringify(k.slice(0, 100))).join(', ');
+      return `unknown argument${issue.keys.length === 1 ? '' : 's'} ${named} (${tool} takes ${takes.length ? takes.join(', ') : 'none'})`;
+    },
+  });
+}
+
 /** Every tool berth offers, in the order `tools/list` shows them. */
 export const TOOLS: readonly BerthTool[] = [
   tool({
     name: 'validate',
     title: 'Validate the spec',
     description: 'Check berth.yaml and its port registry: schema, references, port conflicts, env schema and naming conventions. Same answer as `berth validate --json`.',
-    input: z.object({}),
+    input: args('validate', {}),
     write: false,
     hints: read,
     argv: () => ['validate'],
@@ -60,7 +77,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'ports_list',
     title: 'List ports',
     description: 'Every registry entry and every port the spec publishes: port, protocol, repo, service, env var, status. Same answer as `berth ports list --json`.',
-    input: z.object({}),
+    input: args('ports_list', {}),
     write: false,
     hints: read,
     argv: () => ['ports', 'list'],
@@ -71,7 +88,7 @@ export const TOOLS: readonly BerthTool[] = [
     title: 'Suggest free ports',
     description:
       'Free ports for a service (of the spec, or a new one): not in the registry, not reserved for another repo, not bound on this host. Nearest to `near`, else to the service\'s current port. Same answer as `berth ports suggest --json`.',
-    input: z.object({
+    input: args('ports_suggest', {
       service: ServiceName.describe('The service: one of the spec, or the name of a new one.'),
       near: PortNumber.optional().describe('Search outward from this port (default: the service\'s current port).'),
       count: z.number().int('must be a whole number').min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100').optional().describe('How many ports (default 3).'),
@@ -86,7 +103,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'ports_check',
     title: 'Check ports',
     description: 'Check the ports against the registry and each other: conflicts, ownership, ranges, env agreement. Same answer as `berth ports check --json`.',
-    input: z.object({}),
+    input: args('ports_check', {}),
     write: false,
     hints: read,
     argv: () => ['ports', 'check'],
@@ -96,7 +113,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'env_check',
     title: 'Check env variables',
     description: 'Check the environment and the .env file against the spec\'s env schema: missing, wrong type, likely typos. Never returns a value. Same answer as `berth env check --json`.',
-    input: z.object({ modules: Modules }),
+    input: args('env_check', { modules: Modules }),
     write: false,
     hints: read,
     argv: (a) => ['env', 'check', ...flags('--module', a.modules)],
@@ -106,7 +123,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'docs',
     title: 'Infrastructure page',
     description: 'The spec rendered as its INFRASTRUCTURE.md page (Markdown): services, ports, profiles, env, connections. Same answer as `berth docs --json`.',
-    input: z.object({}),
+    input: args('docs', {}),
     write: false,
     hints: read,
     argv: () => ['docs'],
@@ -116,7 +133,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'health',
     title: 'Health checks',
     description: 'Run every health check of the spec (or of the named services and connections): status, latency and why. Same answer as `berth health --json`.',
-    input: z.object({ services: Services('Services or connections to check (default: all, and the devcontainer).') }),
+    input: args('health', { services: Services('Services or connections to check (default: all, and the devcontainer).') }),
     write: false,
     hints: probe,
     argv: (a) => ['health', ...names(a.services)],
@@ -126,7 +143,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'status',
     title: 'Container status',
     description: 'The project\'s services on the Docker engine: state, health, ports, uptime, image. Same answer as `berth status --json`.',
-    input: z.object({}),
+    input: args('status', {}),
     write: false,
     hints: probe,
     argv: () => ['status'],
@@ -136,7 +153,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'doctor',
     title: 'Doctor',
     description: 'Is the stack working? Spec, registry, ports, env, Docker engine, GPU and every check at once, each problem with the one thing to do next. Same answer as `berth doctor --json`.',
-    input: z.object({ modules: Modules }),
+    input: args('doctor', { modules: Modules }),
     write: false,
     hints: probe,
     argv: (a) => ['doctor', ...flags('--module', a.modules)],
@@ -146,7 +163,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'logs',
     title: 'Container logs',
     description: 'The last lines of the project\'s container logs (one service, or every one), stdout and stderr. Never follows. Same lines as `berth logs --json --tail N`.',
-    input: z.object({
+    input: args('logs', {
       service: ServiceName.optional().describe('Only this service (default: every service).'),
       tail: z.number().int('must be a whole number').min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000').default(100).describe('Lines per service, at most 1000 (default 100).'),
     }),
@@ -160,7 +177,7 @@ export const TOOLS: readonly BerthTool[] = [
     title: 'Check the ecosystem',
     description:
       'Check every repo of the ecosystem this repo belongs to (the ecosystem.yaml beside its port registry, or the one in this folder) against the registry and each other: a port published by two repos, stale allocations, connections and their owners, hand-written consumers, env conventions. Each problem names the repos it concerns; the graph says which repo uses which repo\'s service on which port. Same answer as `berth ecosystem check --json`.',
-    input: z.object({}),
+    input: args('ecosystem_check', {}),
     write: false,
     hints: read,
     argv: () => ['ecosystem', 'check'],
@@ -173,7 +190,7 @@ export const TOOLS: readonly BerthTool[] = [
     title: 'Start services',
     description:
       'Start the services of the enabled profiles (Compose semantics) in dependency order and wait for their health. Says, per service, what it did: create, recreate, start, restart or keep. Same answer as `berth up --json`.',
-    input: z.object({
+    input: args('up', {
       profiles: z.array(Name).max(50).optional().describe('Profiles to enable (default: COMPOSE_PROFILES, else none).'),
       services: Services('Only these services and their dependencies; naming a service enables its profiles.'),
       dry_run: z.boolean().optional().describe('Return the plan and change nothing.'),
@@ -196,7 +213,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'down',
     title: 'Take the project down',
     description: 'Stop and remove every container of the project, whatever profile started it, and its network (and, with volumes, its named volumes). Lists what it removed. Same answer as `berth down --json`.',
-    input: z.object({ volumes: z.boolean().optional().describe("Also remove the project's named volumes.") }),
+    input: args('down', { volumes: z.boolean().optional().describe("Also remove the project's named volumes.") }),
     write: true,
     hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     argv: (a) => ['down', ...(a.volumes ? ['--volumes'] : [])],
@@ -206,7 +223,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'restart',
     title: 'Restart services',
     description: "Restart the project's containers (all, or the named services). Lists what it restarted. Same answer as `berth restart --json`.",
-    input: z.object({ services: Services('Only these services (default: all).') }),
+    input: args('restart', { services: Services('Only these services (default: all).') }),
     write: true,
     hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     argv: (a) => ['restart', ...names(a.services)],
@@ -216,7 +233,7 @@ export const TOOLS: readonly BerthTool[] = [
     name: 'ports_register',
     title: 'Register ports',
     description: "Add the service's unregistered ports to the port registry file (keeps its comments and order; refuses on a conflict). Lists the entries it added. Same answer as `berth ports register --json`.",
-    input: z.object({ service: ServiceName, dry_run: z.boolean().optional().describe('Return the entries it would add and write nothing.') }),
+    input: args('ports_register', { service: ServiceName, dry_run: z.boolean().optional().describe('Return the entries it would add and write nothing.') }),
     write: true,
     hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     argv: (a) => ['ports', 'register', ...(a.dry_run ? ['--dry-run'] : []), '--', a.service],

@@ -32,8 +32,11 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
   let handler: Promise<BerthMcpHttpHandler> | undefined;
   // the token guards this route, and no answer of it may carry the token (a check that prints its file)
   const load = () => (handler ??= import('@berth/mcp').then((m) => m.createBerthMcpHttpHandler({ ...options, secrets: [token], log: (line) => process.stderr.write(`${line}\n`) })));
-  // Subscription streams never end by themselves: end them before the server waits for its connections.
+  // Subscription streams never end by themselves, and calls in flight could run for minutes: end them (each call is
+  // answered as aborted) before the server waits for its connections.
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     if (handler) await (await handler).close();
   });
   app.route({
@@ -46,6 +49,11 @@ export function registerMcpRoutes(app: FastifyInstance, options: McpRouteOptions
     onRequest: [requireOwnOrigin(hosts), requireBearer(token)],
     schema: { tags: ['mcp'], summary: 'Model Context Protocol (streamable HTTP): berth\'s tools and resources for coding agents', security: [{ bearer: [] }] },
     handler: async (req, reply) => {
+      // An answer that ends once the server is closing leaves its connection idle after the server last closed the
+      // idle ones: close it now, rather than when the client lets go of it (undici keeps one 4 s, a browser minutes).
+      reply.raw.once('finish', () => {
+        if (closing) setImmediate(() => app.server.closeIdleConnections());
+      });
       const mcp = await load();
       return reply.send(await mcp.fetch(webRequest(req, reply.raw), req.method === 'POST' ? { parsedBody: req.body } : undefined));
     },

@@ -1,7 +1,7 @@
 import type { CheckResult, HistoryResponse, LatencyStats } from '../contract.js';
 import type { SqlDriver } from './sql-driver.js';
 import { migrate } from './migrations.js';
-import { downsample, latencyStats, STATUS_CODES, STATUS_NAMES, uptimeRatio, type Point } from './stats.js';
+import { downsample, hourStatus, latencyStats, STATUS_CODES, STATUS_NAMES, uptimeRatio, type Point } from './stats.js';
 import { errorLine } from '../sources/error-line.js';
 
 const HOUR = 3_600_000;
@@ -152,8 +152,8 @@ export class HistoryStore {
     const inList = keys.map(() => '?').join(', ');
     const since = now - WINDOWS[window];
     const w = await this.watermark();
-    const rollups = await this.db.all<{ check_key: number; hour: number; down: number; latency_sum: number; total: number }>(
-      `SELECT check_key, hour, down, latency_sum, total FROM hourly WHERE check_key IN (${inList}) AND hour >= ? AND hour < ? ORDER BY hour`,
+    const rollups = await this.db.all<{ check_key: number; hour: number; total: number; up: number; down: number; warning: number; starting: number; latency_sum: number }>(
+      `SELECT check_key, hour, total, up, down, warning, starting, latency_sum FROM hourly WHERE check_key IN (${inList}) AND hour >= ? AND hour < ? ORDER BY hour`,
       [...byKey.keys(), since, Math.min(w, now - this.rawMs)],
     );
     const raw = await this.db.all<{ check_key: number; t: number; status: number; latency: number }>(
@@ -161,7 +161,12 @@ export class HistoryStore {
       [...byKey.keys(), Math.max(since, Math.min(w, now - this.rawMs))],
     );
     const points: Point[] = [
-      ...rollups.map((h) => ({ t: Number(h.hour), status: Number(h.down) > 0 ? ('critical' as const) : ('passing' as const), latencyMs: Number(h.latency_sum) / Math.max(1, Number(h.total)), checkId: byKey.get(Number(h.check_key))! })),
+      ...rollups.map((h) => ({
+        t: Number(h.hour),
+        status: hourStatus({ total: Number(h.total), up: Number(h.up), down: Number(h.down), warning: Number(h.warning), starting: Number(h.starting) }),
+        latencyMs: Number(h.latency_sum) / Math.max(1, Number(h.total)),
+        checkId: byKey.get(Number(h.check_key))!,
+      })),
       ...raw.map((r) => ({ t: Number(r.t), status: STATUS_NAMES[Number(r.status)] ?? 'unknown', latencyMs: Number(r.latency), checkId: byKey.get(Number(r.check_key))! })),
     ];
     return downsample(points, max);
@@ -177,11 +182,12 @@ export class HistoryStore {
       const from = await this.watermark(tx);
       if (to <= from) return;
       await tx.run(
-        `INSERT INTO hourly (check_key, hour, total, up, down, latency_sum, latency_max)
-         SELECT check_key, (t / ${HOUR}) * ${HOUR} AS hour, count(*), sum(CASE WHEN status <= 1 THEN 1 ELSE 0 END), sum(CASE WHEN status = 2 THEN 1 ELSE 0 END), sum(latency), max(latency)
+        `INSERT INTO hourly (check_key, hour, total, up, down, warning, starting, latency_sum, latency_max)
+         SELECT check_key, (t / ${HOUR}) * ${HOUR} AS hour, count(*), sum(CASE WHEN status <= 1 THEN 1 ELSE 0 END), sum(CASE WHEN status = 2 THEN 1 ELSE 0 END),
+           sum(CASE WHEN status = 1 THEN 1 ELSE 0 END), sum(CASE WHEN status = 3 THEN 1 ELSE 0 END), sum(latency), max(latency)
          FROM results WHERE t >= ? AND t < ? GROUP BY check_key, (t / ${HOUR}) * ${HOUR}
          ON CONFLICT (check_key, hour) DO UPDATE SET total = hourly.total + excluded.total, up = hourly.up + excluded.up, down = hourly.down + excluded.down,
-           latency_sum = hourly.latency_sum + excluded.latency_sum, latency_max = CASE WHEN excluded.latency_max > hourly.latency_max THEN excluded.latency_max ELSE hourly.latency_max END`,
+           warning = hourly.warning + excluded.warning, starting = hourly.starting + excluded.starting, latency_sum = hourly.latency_sum + excluded.latency_sum, latency_max = CASE WHEN excluded.latency_max > hourly.latency_max THEN excluded.latency_max ELSE hourly.latency_max END`,
         [from, to],
       );
       await tx.run("INSERT INTO meta (key, value) VALUES ('rollup_watermark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [String(to)]);

@@ -33,6 +33,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE results (check_key INTEGER NOT NULL, t BIGINT NOT NULL, status SMALLINT NOT NULL, latency REAL NOT NULL, PRIMARY KEY (check_key, t));
       ${common}`,
   },
+  {
+    version: 2,
+    // An hour's worst status: `up` counts warnings with passing, and neither `up` nor `down` counts starting or
+    // unknown, so a roll-up of warnings (or of nothing but "not expected") read as passing in the 7-day history.
+    // Hours rolled up before this keep 0 for both: their warnings stay unknowable.
+    description: 'hourly roll-ups count warning and starting results',
+    sqlite: 'ALTER TABLE hourly ADD COLUMN warning INTEGER NOT NULL DEFAULT 0; ALTER TABLE hourly ADD COLUMN starting INTEGER NOT NULL DEFAULT 0',
+    postgres: 'ALTER TABLE hourly ADD COLUMN warning INTEGER NOT NULL DEFAULT 0, ADD COLUMN starting INTEGER NOT NULL DEFAULT 0',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

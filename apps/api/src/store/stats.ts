@@ -24,6 +24,31 @@ export function uptimeRatio(up: number, down: number): number | null {
   return up + down === 0 ? null : up / (up + down);
 }
 
+/** What an hourly roll-up counts of a check's results in that hour. */
+export interface HourCounts {
+  total: number;
+  /** Passing and warning (uptime's "up"). */
+  up: number;
+  /** Critical. */
+  down: number;
+  warning: number;
+  starting: number;
+}
+
+/**
+ * The worst status an hour's results had, as the raw points of that hour would give it (worstStatus): critical if
+ * any, else warning, else unknown (what is neither up, down nor starting), else starting, else passing.
+ */
+export function hourStatus(h: HourCounts): HealthStatus {
+  const present: HealthStatus[] = [];
+  if (h.down > 0) present.push('critical');
+  if (h.warning > 0) present.push('warning');
+  if (h.total - h.up - h.down - h.starting > 0) present.push('unknown');
+  if (h.starting > 0) present.push('starting');
+  if (h.up - h.warning > 0) present.push('passing');
+  return worstStatus(present, 'unknown');
+}
+
 export interface Point {
   t: number;
   status: HealthStatus;
