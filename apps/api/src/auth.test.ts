@@ -65,6 +65,21 @@ describe('resolveToken', () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-token-bad-'));
     try {
       expect(() => resolveToken({ env: { BERTH_TOKEN: 'my dev token' }, file: join(dir, 'token') })).toThrow(expect.objectContaining({ code: 'ERR_BERTH_USAGE', message: expect.stringContaining('BERTH_TOKEN holds whitespace') }));
+      // a token the redactor could not hide (under 8 characters) is refused, from the environment or the file, and never quoted
+      for (const short of ['abc', 'seven77']) {
+        const r = (() => {
+          try {
+            resolveToken({ env: { BERTH_TOKEN: short }, file: join(dir, 'token') });
+          } catch (err) {
+            return err as { code: string; message: string };
+          }
+        })();
+        expect(r).toMatchObject({ code: 'ERR_BERTH_USAGE', message: expect.stringMatching(new RegExp(`^BERTH_TOKEN: the API token is ${short.length} characters; berth needs 8 or more`)) });
+        expect(r!.message).not.toContain(short);
+      }
+      writeFileSync(join(dir, 'short-token'), 'pw12\n', { mode: 0o600 });
+      expect(() => resolveToken({ env: {}, file: join(dir, 'short-token') })).toThrow(expect.objectContaining({ code: 'ERR_BERTH_USAGE', message: expect.stringContaining(`${join(dir, 'short-token')}: the API token is 4 characters`) }));
+      expect(resolveToken({ env: { BERTH_TOKEN: 'eight888' }, file: join(dir, 'token') })).toEqual({ token: 'eight888', from: 'env' });
       mkdirSync(join(dir, 'token'));
       expect(() => resolveToken({ env: {}, file: join(dir, 'token') })).toThrow(expect.objectContaining({ code: 'ERR_BERTH_UNREADABLE', message: `${join(dir, 'token')}: is a directory, not the API token file` }));
     } finally {

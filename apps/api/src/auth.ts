@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { BerthError, notAFile, unreadableReason, unwritableReason, writeFileAtomic } from '@berth/spec';
+import { BerthError, MIN_SECRET_LENGTH, notAFile, unreadableReason, unwritableReason, writeFileAtomic } from '@berth/spec';
 import { dirname } from 'node:path';
 import { ensureStateDir } from './state-dir.js';
 
@@ -23,6 +23,7 @@ export function resolveToken(options: { env: NodeJS.ProcessEnv; file: string }):
   if (fromEnv) {
     // `Authorization: Bearer <token>` carries no whitespace: such a token could never be presented
     if (/\s/.test(fromEnv)) throw new BerthError('ERR_BERTH_USAGE', 'BERTH_TOKEN holds whitespace, which no Authorization header can carry: use one word (letters, digits, -._~+/=)');
+    refuseShort(fromEnv, 'BERTH_TOKEN', 'unset it and berth serve makes a random one');
     return { token: fromEnv, from: 'env' };
   }
   const { file } = options;
@@ -59,7 +60,17 @@ function readTokenFile(file: string): TokenSource | undefined {
   const token = readFileSync(file, 'utf8').trim();
   // A token file others can read is tightened, not trusted as is.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  if (token) refuseShort(token, file, 'empty the file and berth serve writes a random one there');
   return token ? { token, from: 'file', file } : undefined;
+}
+
+/**
+ * A token shorter than the redactor's floor (MIN_SECRET_LENGTH) could not be hidden where berth prints or serves
+ * what peers say (a check's output, an MCP answer), and is guessed in few tries: refused, never quoted.
+ */
+function refuseShort(token: string, from: string, instead: string): void {
+  if (token.length >= MIN_SECRET_LENGTH) return;
+  throw new BerthError('ERR_BERTH_USAGE', `${from}: the API token is ${token.length} character${token.length === 1 ? '' : 's'}; berth needs ${MIN_SECRET_LENGTH} or more (it hides the token wherever it prints or serves, which a shorter one could not be, and a short one is easily guessed): use a longer one, or ${instead}`);
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
