@@ -34,6 +34,17 @@ describe('applyThresholds', () => {
     expect(out.map((r) => r.status)).toEqual(['critical', 'critical', 'critical', 'critical', 'passing']);
     expect(out[1]!.reason).toBe('recovering (1 of 2 passes: raw passing)');
   });
+  it('an unknown or starting run is no pass toward successThreshold, and breaks neither count', () => {
+    const out = run(['critical', 'passing', 'unknown', 'starting', 'passing'], { successThreshold: 2 });
+    expect(out.map((r) => r.status)).toEqual(['critical', 'critical', 'critical', 'critical', 'passing']);
+    expect(out[2]!.reason).toBe('recovering (1 of 2 passes: raw unknown)');
+    // a cancelled run between two failures does not start the failure count again
+    const failing = run(['passing', 'critical', 'unknown', 'critical', 'critical'], { failureThreshold: 3 });
+    expect(failing.map((r) => r.status)).toEqual(['passing', 'passing', 'unknown', 'unknown', 'critical']);
+    expect(failing[3]!.reason).toBe('still unknown (2 of 3 failures: raw critical)');
+    // with the default successThreshold an unknown run after a failure is said as it is
+    expect(run(['critical', 'unknown'], {}).map((r) => r.status)).toEqual(['critical', 'unknown']);
+  });
   it('the first result is taken as it is', () => {
     expect(run(['critical'], { failureThreshold: 5 })[0]!.status).toBe('critical');
   });
