@@ -38,7 +38,7 @@ const connectError = (err: unknown) => {
 };
 
 /** One HTTP(S) request: its own socket (no keep-alive), a connect timeout, a bounded body, torn down on abort. */
-function requestOnce(url: URL, method: string, headers: Record<string, string>, check: HttpCheck, ctx: AttemptContext): Promise<Outcome> {
+function requestOnce(url: URL, method: string, headers: Record<string, string>, body: string | undefined, check: HttpCheck, ctx: AttemptContext): Promise<Outcome> {
   const where = hostOf(url);
   const tls = url.protocol === 'https:';
   return new Promise<Outcome>((resolve) => {
@@ -127,7 +127,7 @@ function requestOnce(url: URL, method: string, headers: Record<string, string>, 
         if (!res.complete) fail(`connection to ${where} cut while reading the body (status ${status})`);
       });
     });
-    req.end(check.body);
+    req.end(body);
   });
 }
 
@@ -147,6 +147,12 @@ function withoutCredentials(headers: Record<string, string>): Record<string, str
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
 }
 
+/** The headers without those that describe a request body (the Fetch standard's request-body-header names). */
+function withoutBodyHeaders(headers: Record<string, string>): Record<string, string> {
+  const bodyHeaders = new Set(['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length']);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !bodyHeaders.has(name.toLowerCase())));
+}
+
 /** Where a redirect's Location leads, when it is an http(s) URL berth can request; undefined otherwise. */
 function followable(location: string, from: URL): URL | undefined {
   const next = URL.canParse(location, from.href) ? new URL(location, from) : undefined;
@@ -163,9 +169,10 @@ export async function runHttpCheck(ctx: AttemptContext): Promise<Verdict> {
   let url = new URL(request.url);
   let method: string = check.method ?? 'GET';
   let headers = request.headers;
+  let body = check.body;
   const chain = [url.href];
   for (;;) {
-    const outcome = await requestOnce(url, method, headers, check, ctx);
+    const outcome = await requestOnce(url, method, headers, body, check, ctx);
     if ('verdict' in outcome) return outcome.verdict;
     if ('redirect' in outcome) {
       const next = followable(outcome.redirect, url);
@@ -177,7 +184,13 @@ export async function runHttpCheck(ctx: AttemptContext): Promise<Verdict> {
       if (chain.length > check.maxRedirects) {
         return { status: 'critical', reason: `more than ${check.maxRedirects} redirects (last to ${next.href})` };
       }
-      if (outcome.status === 303) method = 'GET';
+      // the Fetch standard's rule (curl -L and every browser do the same): a 303, or a 301/302 answering a POST, is
+      // followed with a GET, without the body or the headers that described it
+      if ((outcome.status === 303 && method !== 'GET' && method !== 'HEAD') || ((outcome.status === 301 || outcome.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+        headers = withoutBodyHeaders(headers);
+      }
       if (next.origin !== url.origin) headers = withoutCredentials(headers);
       chain.push(next.href);
       url = next;

@@ -113,6 +113,27 @@ describe('HTTP checks against hostile loopback servers', () => {
     }
   });
 
+  it('a 303, or a 301/302 answering a POST, is followed with a GET and no body (the Fetch standard); a 307 keeps the POST and its body', async () => {
+    const seen: string[] = [];
+    const { port } = await httpServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.url} ${req.headers['content-type'] ?? '-'} ${body || '-'}`);
+        const to = /^\/(\d{3})$/.exec(req.url!);
+        if (to) res.writeHead(Number(to[1]), { location: '/done' });
+        res.end(to ? '' : 'ok');
+      });
+    });
+    for (const [status, method] of [['301', 'POST'], ['302', 'POST'], ['303', 'PUT'], ['307', 'POST'], ['302', 'PUT']]) {
+      seen.length = 0;
+      const r = await runCheck(target({ type: 'http', url: `http://127.0.0.1:${port}/${status}`, method, body: '{"ping":1}', headers: { 'content-type': 'application/json' } }));
+      expect(r.status).toBe('passing');
+      const keeps = status === '307' || (status === '302' && method === 'PUT');
+      expect({ status, method, seen }).toEqual({ status, method, seen: [`${method} /${status} application/json {"ping":1}`, keeps ? `${method} /done application/json {"ping":1}` : 'GET /done - -'] });
+    }
+  });
+
   it('credentials are not sent on to another port; headers that are not credentials are', async () => {
     const seen: Record<string, string | string[] | undefined>[] = [];
     const record = (req: http.IncomingMessage) => seen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie, proxy: req.headers['proxy-authorization'], apiKey: req.headers['x-api-key'], tenant: req.headers['x-tenant'] });
