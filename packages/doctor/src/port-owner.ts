@@ -29,3 +29,13 @@ export function heldByRightService(spec: BerthSpec, project: string | undefined,
     return [s, ...programs].some((word) => new RegExp(`(^|[\\s/])${word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([\\s.:-]|$)`).test(command));
   });
 }
+
+/**
+ * The services a host process on their port may be, though heldByRightService cannot tell: those that run on the
+ * host with no `command` in their runtime, so berth knows no program to match (an `api` run as `node server.js`).
+ * Such a holder is neither theirs nor another's for certain. Pure.
+ */
+export function possibleHostOwners(spec: BerthSpec, services: string[], holder: PortHolder): string[] {
+  if (holder.kind !== 'process') return [];
+  return services.filter((s) => spec.services[s]?.runtime?.some((r) => r.kind === 'host' && !r.command));
+}

@@ -28,6 +28,27 @@ describe("doctor's Ports section and where the engine is", () => {
     expect(section.findings[0]!.message).toContain(`held by PID ${process.pid} `);
   });
 
+  it('a host service with no command: a process on its port may be it, so it is a warning that says why, not another holder', async () => {
+    const hostSpec = (runtime: Record<string, unknown>) => ({
+      spec: BerthSpecSchema.parse({ berth: 1, repo: { name: 'ports-host' }, services: { api: { runtime: [runtime], ports: [port] } } }),
+      specFile: 'berth.yaml',
+      baseDir: '.',
+      env: {},
+    });
+    const unsure = await portsSection(hostSpec({ kind: 'host' }), Promise.resolve(undefined));
+    expect(unsure.summary).toBe('1 port: 0 free, 0 held by their service, 1 held by a process berth cannot match to its service');
+    expect(unsure.findings).toEqual([
+      expect.objectContaining({
+        status: 'warning',
+        message: expect.stringMatching(new RegExp(`^port ${port} is held by PID ${process.pid} .*; berth cannot tell whether that is api, whose host runtime names no command$`)),
+        next: expect.stringMatching(/^give api its command in berth\.yaml/),
+      }),
+    ]);
+    // with a command that names another program, the process is someone else's
+    const named = await portsSection(hostSpec({ kind: 'host', command: 'uvicorn app:main' }), Promise.resolve(undefined));
+    expect(named.findings.map((f) => f.status)).toEqual(['critical']);
+  });
+
   it('does not take a local process for the holder of a port the default engine binds on another machine (DOCKER_HOST)', async () => {
     const section = await portsSection(input({ DOCKER_HOST: 'tcp://192.0.2.2:23994' }), Promise.resolve(undefined));
     expect(section.summary).toBe('1 port on 192.0.2.2, not seen from here');

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { describeHolder, findPortHolders, projectName, specEnginePlaces, type Engine, type PortHolder } from '@berth/docker/runtime';
 import { analyzePorts, serviceEngine, type PortBindingInfo } from '@berth/spec';
 import { sectionOf, unavailableSection, problemStatus, type DoctorFinding, type DoctorInput, type DoctorSection } from './types.js';
-import { heldByRightService } from './port-owner.js';
+import { heldByRightService, possibleHostOwners } from './port-owner.js';
 import { engineCallBound } from './engine-section.js';
 
 /** The most ports of one range doctor probes; a wider range is probed at its ends. */
@@ -81,6 +81,7 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
   // compared as @berth/devcontainer finds the devcontainer itself (through symlinks too); loaded only for such a spec
   const devcontainer = input.spec.devcontainer ? await devcontainerFolder(input.baseDir, input.spec.devcontainer.config) : undefined;
   let right = 0;
+  let uncertain = 0;
   for (const port of held) {
     const bindings = byPort.get(port)!;
     const services = [...new Set(bindings.map((b) => b.service))];
@@ -97,6 +98,17 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
       findings.push({ status: 'passing', subject: label, message: `${label} is held by ${owner}: ${describeHolder(holder)}` });
       continue;
     }
+    const maybe = possibleHostOwners(input.spec, services, holder);
+    if (maybe.length) {
+      uncertain++;
+      findings.push({
+        status: 'warning',
+        subject: label,
+        message: `${label} is held by ${describeHolder(holder)}; berth cannot tell whether that is ${maybe.join(' or ')}, whose host runtime names no command`,
+        next: `give ${maybe[0]} its command in berth.yaml (runtime: [{ kind: host, command: ... }]) so doctor can tell, or see who holds it: ss -ltnp 'sport = :${port}'`,
+      });
+      continue;
+    }
     if (holder.kind === 'unknown') {
       findings.push({ status: 'warning', subject: label, message: `${label} is held by ${describeHolder(holder)}, meant for ${services.join(' or ')}`, next: `see who holds it: sudo ss -ltnp 'sport = :${port}'` });
       continue;
@@ -110,8 +122,10 @@ export async function portsSection(input: DoctorInput, engine: Promise<Engine | 
     });
   }
   const free = ports.length - held.length;
-  const other = held.length - right;
-  const here = ports.length ? `${ports.length} port${ports.length === 1 ? '' : 's'}: ${free} free, ${right} held by their service${other ? `, ${other} held by something else` : ''}` : '';
+  const other = held.length - right - uncertain;
+  const here = ports.length
+    ? `${ports.length} port${ports.length === 1 ? '' : 's'}: ${free} free, ${right} held by their service${uncertain ? `, ${uncertain} held by a process berth cannot match to its service` : ''}${other ? `, ${other} held by something else` : ''}`
+    : '';
   const there = remoteCount ? `${remoteCount} port${remoteCount === 1 ? '' : 's'} on ${[...elsewhere.keys()].join(', ')}, not seen from here` : '';
   const summary = here || there ? [here, there].filter(Boolean).join('; ') : 'the spec publishes no host ports';
   return sectionOf('ports', title, started, summary, findings);
