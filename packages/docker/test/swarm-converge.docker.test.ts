@@ -45,28 +45,32 @@ describe.skipIf(!!skip)(`down and up on a swarm engine${skip ? ` (skipped: ${ski
     rmSync(dir, { recursive: true, force: true });
   }, 180_000);
 
-  it('a secret and a network two stacks share by name: down of one keeps them, says who uses them, and does not wait (it waited 120 s, then failed)', async () => {
+  it('a secret and a network stacks share by name: down keeps them while another uses them, says who, and does not wait (it waited 120 s, then failed); the last one made by berth removes them, never one that declares them external', async () => {
     const shared = { secrets: { tok: { name: `${uniqueProject('tok')}`, file: './tok.txt' } }, networks: { mesh: { name: uniqueProject('mesh') } } };
     const service = { api: sleeper({ engine: 'sw', secrets: ['tok'], networks: ['mesh'] }) };
     const a = make(uniqueProject('swarm-share-a'), 'swarm', { ...shared, services: service });
     const b = make(uniqueProject('swarm-share-b'), 'swarm', { ...shared, services: service });
-    await up(a);
-    await up(b);
+    // a third project mounts the secret as external: made by another
+    const c = make(uniqueProject('swarm-share-c'), 'swarm', { secrets: { tok: { external: true, name: shared.secrets.tok.name } }, services: { api: sleeper({ engine: 'sw', secrets: ['tok'] }) } });
+    for (const spec of [a, b, c]) await up(spec);
     const started = Date.now();
     const removed = await down(a);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(removed.removedContainers.map((c) => c.name)).toEqual([`${a.repo.name}_api`]);
-    expect(removed.removedSecrets).toEqual([]);
-    expect(removed.removedNetworks).toEqual([]);
+    expect([removed.removedSecrets, removed.removedNetworks]).toEqual([[], []]);
     expect(removed.kept.map((k) => [k.kind, k.name, k.why, k.engine])).toEqual([
       ['network', shared.networks.mesh.name, `in use by service ${b.repo.name}_api`, 'sw'],
-      ['secret', shared.secrets.tok.name, `in use by service ${b.repo.name}_api`, 'sw'],
+      ['secret', shared.secrets.tok.name, `in use by services ${[b.repo.name, c.repo.name].sort().map((p) => `${p}_api`).join(', ')}`, 'sw'],
     ]);
-    // the other stack runs on, and its own down removes what it was the last to use
+    // the others run on; the last of those that made them removes what it used, and what another still uses stays
     expect((await run(b, ['sw'], (set) => statusAcrossEngines(set, b, { env }))).map((s) => [s.service, s.state])).toEqual([['api', 'running']]);
-    const last = await down(b);
-    expect([last.removedSecrets, last.removedNetworks, last.kept]).toEqual([[shared.secrets.tok.name], [shared.networks.mesh.name], []]);
-  }, 180_000);
+    const second_ = await down(b);
+    expect([second_.removedNetworks, second_.removedSecrets, second_.kept.map((k) => k.name)]).toEqual([[shared.networks.mesh.name], [], [shared.secrets.tok.name]]);
+    const last = await down(c);
+    expect([last.removedSecrets, last.kept]).toEqual([[], []]);
+    expect((await second!.docker(['secret', 'ls', '--format', '{{.Name}}'])).split('\n')).toContain(shared.secrets.tok.name);
+    await second!.docker(['secret', 'rm', shared.secrets.tok.name]);
+  }, 240_000);
 
   it('down -v removes the stack\'s named volumes on the engine, never an external one (which the stack no longer labels)', async () => {
     const external = uniqueProject('outside');

@@ -72,9 +72,20 @@ export async function upOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[]
   };
 }
 
-/** The engine names of the spec's external volumes (as Compose names them, and as berth up mounts them): `down -v` never removes them. */
-function externalVolumes(spec: BerthSpec, stack: string): string[] {
-  return Object.entries(spec.volumes).flatMap(([key, v]) => (v.external ? [v.name ?? key, `${stack}_${key}`] : []));
+/** The engine names of what the spec declares external (as Compose names it, and as berth up refers to it): `down` never removes it. */
+function externalNames(spec: BerthSpec, stack: string): string[] {
+  const kinds = [spec.volumes, spec.networks, spec.secrets, spec.configs] as Record<string, { external?: boolean; name?: string } | undefined>[];
+  return kinds.flatMap((declared) => Object.entries(declared).flatMap(([key, v]) => (v?.external ? [v.name ?? key, `${stack}_${key}`] : [])));
+}
+
+/** removeStack's options for `berth down`. */
+function removal(spec: BerthSpec, stack: string, options: DownOptions) {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
+    ...(options.volumes ? { volumes: true } : {}),
+    keepExternal: externalNames(spec, stack),
+  };
 }
 
 /** A stack's removal in `down`'s shape (its services as the removed "containers"). */
@@ -114,11 +125,7 @@ function bothRemoved(a: DownResult, b: DownResult): DownResult {
  */
 export async function downOnSwarm(e: SpecEngine, spec: BerthSpec, options: DownOptions): Promise<DownResult> {
   const stack = projectName(spec, options.env ?? process.env);
-  const removed = await removeStack(e.engine, stack, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
-    ...(options.volumes ? { volumes: true, keepVolumes: externalVolumes(spec, stack) } : {}),
-  });
+  const removed = await removeStack(e.engine, stack, removal(spec, stack, options));
   const { rmi: _rmi, ...plain } = options;
   return bothRemoved(stackRemoved(stack, removed), await down(e.engine, spec, plain));
 }
@@ -139,11 +146,7 @@ export async function downOnContainers(e: SpecEngine, spec: BerthSpec, options: 
     throw err;
   });
   if (!leftover.length) return result;
-  const removed = await removeStack(e.engine, stack, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
-    ...(options.volumes ? { volumes: true, keepVolumes: externalVolumes(spec, stack) } : {}),
-  });
+  const removed = await removeStack(e.engine, stack, removal(spec, stack, options));
   return bothRemoved(result, stackRemoved(stack, removed));
 }
 

@@ -28,9 +28,10 @@ export interface RemoveStackOptions {
   /** The deadline of the whole removal (default 120 s). */
   timeoutMs?: number;
   onLockWait?: (holder: LockHolder) => void;
-  /** Also remove the stack's named volumes on this engine's node (`berth down -v`); those named in `keepVolumes` (external ones) stay. */
+  /** Also remove the stack's named volumes on this engine's node (`berth down -v`). */
   volumes?: boolean;
-  keepVolumes?: string[];
+  /** Engine names of networks, secrets, configs and volumes the spec declares external: never removed, whoever made them. */
+  keepExternal?: string[];
   /**
    * How long a network, secret, config or volume that no remaining service uses may be refused as in use (tasks
    * letting go of it, a container of another tool attached) before it is kept, with the engine's reason (default 15 s).
@@ -93,8 +94,8 @@ export async function removeStack(engine: Engine, stack: string, options: Remove
 
 /** The services (of other stacks, or none) that still use a thing: `in use by service other_api`, or undefined. */
 function usedBy(others: SwarmService[], uses: (task: Dockerode.ContainerTaskSpec, s: SwarmService) => boolean): string | undefined {
-  const names = others.filter((s) => uses((s.Spec?.TaskTemplate ?? {}) as Dockerode.ContainerTaskSpec, s)).map((s) => s.Spec?.Name ?? s.ID);
-  return names.length ? `in use by service ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}` : undefined;
+  const names = others.filter((s) => uses((s.Spec?.TaskTemplate ?? {}) as Dockerode.ContainerTaskSpec, s)).map((s) => s.Spec?.Name ?? s.ID).sort();
+  return names.length ? `in use by service${names.length > 1 ? 's' : ''} ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}` : undefined;
 }
 
 /** The networks (ids or names), secrets and configs (ids) the removed services' tasks used. */
@@ -120,14 +121,16 @@ async function removeAll(api: EngineApi, swarm: SwarmApi, stack: string, signal:
   // The stack's own, and what its services used that another stack's berth made and kept for them (a `name:` two
   // projects share, left by the other's down while these used it): the last stack to use it removes it.
   const used = usedByRemoved(services);
+  const external = new Set(options.keepExternal ?? []);
   const sharedIn = (labels: Record<string, string> | undefined) => labels?.[BERTH_MANAGED] === 'true' && !!labels[STACK_NAMESPACE];
-  const networks = (await api.listNetworks({})).filter((n) => n.Labels?.[STACK_NAMESPACE] === stack || (n.Scope === 'swarm' && (used.networks.has(n.Id) || used.networks.has(n.Name)) && sharedIn(n.Labels)));
-  const objects = async (kind: SwarmObjectKind) => (await swarm.list(kind, {})).filter((o) => o.Spec?.Labels?.[STACK_NAMESPACE] === stack || (used[kind].has(o.ID) && sharedIn(o.Spec?.Labels)));
-  const keepVolumes = new Set(options.keepVolumes ?? []);
+  const sharedNetwork = (n: Dockerode.NetworkInspectInfo) => n.Scope === 'swarm' && (used.networks.has(n.Id) || used.networks.has(n.Name)) && sharedIn(n.Labels);
+  const networks = (await api.listNetworks({})).filter((n) => (n.Labels?.[STACK_NAMESPACE] === stack || sharedNetwork(n)) && !external.has(n.Name));
+  const objects = async (kind: SwarmObjectKind) =>
+    (await swarm.list(kind, {})).filter((o) => (o.Spec?.Labels?.[STACK_NAMESPACE] === stack || (used[kind].has(o.ID) && sharedIn(o.Spec?.Labels))) && !external.has(o.Spec?.Name ?? ''));
   const [secrets, configs, volumes, others] = await Promise.all([
     objects('secrets'),
     objects('configs'),
-    options.volumes ? api.listVolumes({ filters }).then((r) => (r.Volumes ?? []).filter((v) => !keepVolumes.has(v.Name))) : Promise.resolve([]),
+    options.volumes ? api.listVolumes({ filters }).then((r) => (r.Volumes ?? []).filter((v) => !external.has(v.Name))) : Promise.resolve([]),
     // what the services of other stacks use stays: a name two projects share is not this stack's alone
     swarm.services({}).then((all) => all.filter((s) => !removedIds.has(s.ID))),
   ]);
