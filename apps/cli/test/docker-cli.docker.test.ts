@@ -218,6 +218,13 @@ describe.skipIf(!dockerAvailable())(`berth status and down with one declared eng
       const u = JSON.parse(upJson.stdout);
       expect([u.ok, u.problemCount]).toEqual([false, 1]);
       expect(u.problems[0].message).toContain(`engine "gone" (unix://${gone})`);
+      // and beside it what the reachable engine did (it said nothing of app, which it had kept running), the lost engine marked
+      expect([u.project, u.services]).toEqual([project, ['app']]);
+      expect(u.plan.steps.map((x: { service: string; engine: string; action: string }) => [x.service, x.engine, x.action])).toEqual([['app', 'default', 'keep']]);
+      expect(u.engines.map((e: { name: string; unreachable?: boolean }) => [e.name, !!e.unreachable])).toEqual([
+        ['default', false],
+        ['gone', true],
+      ]);
       const downJson = await berth(['down', '--json'], { cwd: dir, env });
       expect(downJson.code).toBe(3);
       const d = JSON.parse(downJson.stdout);

@@ -19,7 +19,7 @@ export type { UpEvent, UpPhase } from './up/apply.js';
 export { completedOneShot, currentHealth, conditionVerdict } from './engine/health-state.js';
 export { explainStartError } from './engine/engine-errors.js';
 export { projectStatus, type ServiceStatus } from './ops/status.js';
-export { down, type DownResult } from './ops/down.js';
+export { down, type DownResult, type KeptObject } from './ops/down.js';
 export { restart, type RestartResult } from './ops/restart.js';
 export { withProjectLock, type LockHolder } from './ops/project-lock.js';
 export { logs, type LogLine } from './ops/logs.js';

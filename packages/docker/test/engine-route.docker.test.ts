@@ -169,6 +169,14 @@ describe.skipIf(!!skip)(`the default engine, found and spoken to as the docker C
     it('with the right material it answers (the same proxy, the same engine)', async () => {
       expect(await ping(tlsEnv(mutual.endpoint, certs))).toBe('OK');
     });
+
+    it('DOCKER_TLS alone is TLS without checking the engine\'s certificate, a client certificate given when DOCKER_CERT_PATH has one, as the docker CLI takes it (berth spoke plain HTTP)', async () => {
+      expect(await ping({ DOCKER_HOST: serverOnly.endpoint, DOCKER_TLS: '1', DOCKER_CERT_PATH: otherCa })).toBe('OK');
+      expect(await ping({ DOCKER_HOST: mutual.endpoint, DOCKER_TLS: '1', DOCKER_CERT_PATH: certs })).toBe('OK');
+      const err = await fails({ DOCKER_HOST: plain.endpoint, DOCKER_TLS: '1', DOCKER_CERT_PATH: certs });
+      expect(place(err)).toBe(`${plain.endpoint} (DOCKER_HOST): the engine speaks plain HTTP and berth spoke TLS (the server gave an HTTP response to an HTTPS client)`);
+      expect(err.hint).toContain('unset DOCKER_TLS, or give it TLS');
+    });
   });
 
   it.skipIf(dockerSocketPath() !== '/var/run/docker.sock')('DOCKER_HOST=unix:// (no path) is the default socket, as the docker CLI reads it', async () => {

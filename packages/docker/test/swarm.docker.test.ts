@@ -222,7 +222,7 @@ describe.skipIf(!!skip)(`a profile deployed as a swarm stack${skip ? ` (skipped:
       expect(await second!.docker([...what, '-q', '--filter', label])).toBe('');
     }
     // Idempotent: a second removal finds nothing to do.
-    expect(await removeStack(engine!, stack)).toEqual({ stack, services: [], networks: [], secrets: [], configs: [] });
+    expect(await removeStack(engine!, stack)).toEqual({ stack, services: [], networks: [], secrets: [], configs: [], volumes: [], kept: [] });
   }, 90_000);
 
   it('writes a stack file that docker stack deploy accepts, whose services come up healthy as berth\'s do', async () => {

@@ -9,7 +9,7 @@ import { lineCount, seconds } from '../option-values.js';
 import { buildParallel, buildProgress, PARALLEL_HELP } from './build-commands.js';
 import { manyEngines, waitingFor, withEngines } from './engine-session.js';
 import { registryInput } from './spec/inputs.js';
-import type { DownAcrossResult, PlacedStatus, RestartAcrossResult } from '@berth/docker/runtime';
+import type { DownAcrossResult, PlacedStatus, RestartAcrossResult, UpAcrossResult } from '@berth/docker/runtime';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -35,13 +35,24 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         ctx.out.problems(ws.warnings, 'stderr');
         const progress = ctx.progress(opts.dryRun ? 'planning' : 'starting', 0);
         const selection = { profiles: opts.profile, services, env: ctx.env };
-        return withEngines(ctx, progress, ws.spec, (docker) => docker.enginesForSelection(ws.spec, selection), async (docker, engines) => {
+        let enginesAsked: string[] = [];
+        return withEngines(ctx, progress, ws.spec, (docker) => (enginesAsked = docker.enginesForSelection(ws.spec, selection)), async (docker, engines) => {
           const waiting = new Map<string, string>();
           const p = ctx.out.paint;
           const building = buildProgress(ctx, progress);
+          // an engine lost (or failed) while others got to their end: with --json, what they did is given beside the error
+          let reached: Record<string, unknown> | undefined;
           let result;
           try {
             result = await docker.upAcrossEngines(engines, ws.spec, {
+              ...(ctx.json
+                ? {
+                    onReached: (r: UpAcrossResult) => {
+                      const lost = [...(engines.lost?.keys() ?? [])].filter((name) => r.engines.every((e) => e.name !== name) && enginesAsked.includes(name));
+                      reached = { ...r, engines: [...r.engines, ...lost.map((name) => ({ name, mode: ws.spec.engines[name]?.mode ?? 'containers', unreachable: true as const }))] };
+                    },
+                  }
+                : {}),
               profiles: opts.profile,
               services,
               dryRun: !!opts.dryRun,
@@ -77,6 +88,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
                 progress.log(`${mark} ${who}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
               },
             });
+          } catch (err) {
+            if (!reached || !(err instanceof BerthError)) throw err;
+            ctx.out.writeJson({ ...ctx.out.errorJson(err), ...reached });
+            return exitCodeOf(err.code);
           } finally {
             progress.stop();
           }
@@ -124,6 +139,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
           for (const x of result.removedConfigs) ctx.out.line(`removed config ${x}`);
           for (const i of result.removedImages) ctx.out.line(`removed image ${i.replace(/^sha256:([0-9a-f]{12})[0-9a-f]*$/, '$1')}`);
           ctx.out.problems(result.keptImages.map((k) => ({ code: 'image-kept', severity: 'warning' as const, message: `image ${k.image} kept: ${k.why}` })), 'stderr');
+          // a swarm stack's network, secret, config or volume that a service of another stack still uses
+          ctx.out.problems(result.kept.map((k) => ({ code: `${k.kind}-kept`, severity: 'warning' as const, message: `${k.kind} ${k.name} kept${manyEngines(ws.spec) ? ` (engine ${k.engine})` : ''}: ${k.why}` })), 'stderr');
         };
         // an engine out of reach: what the others took down is said (with --json, given beside the error) before the failure (exit 3)
         const result = await showingReached(ctx, progress, print, (onReached: (taken: DownAcrossResult) => void) =>

@@ -169,7 +169,7 @@ function tlsReason(err: unknown, c: EngineCandidate): { why: string; hint: strin
     return undefined;
   }
   const ca = c.tlsDir ? path.join(c.tlsDir, TLS_FILES.ca.file) : undefined;
-  const plain = context ? 'use a context without TLS' : 'unset DOCKER_TLS_VERIFY';
+  const plain = context ? 'use a context without TLS' : c.skipTlsVerify ? 'unset DOCKER_TLS' : 'unset DOCKER_TLS_VERIFY';
   switch (tlsFailureKind(err)) {
     case 'not-tls':
       return { why: 'the engine speaks plain HTTP and berth spoke TLS (the server gave an HTTP response to an HTTPS client)', hint: `the engine has no TLS: ${plain}, or give it TLS` };

@@ -27,6 +27,14 @@ describe('engineCandidates', () => {
   it('uses DOCKER_HOST alone when set', () => {
     expect(engineCandidates({ DOCKER_HOST: 'tcp://10.0.0.1:2375' }, home(), 1000)).toEqual([{ endpoint: 'tcp://10.0.0.1:2375', source: 'DOCKER_HOST' }]);
   });
+  it('reads TLS from the environment as the docker CLI does: DOCKER_TLS_VERIFY checks the engine, DOCKER_TLS alone does not, both in DOCKER_CERT_PATH', () => {
+    const h = home();
+    const at = (env: NodeJS.ProcessEnv) => engineCandidates({ DOCKER_HOST: 'tcp://10.0.0.1:2376', ...env }, h, 1000)[0];
+    expect(at({ DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' })).toEqual({ endpoint: 'tcp://10.0.0.1:2376', source: 'DOCKER_HOST', tlsDir: '/certs' });
+    expect(at({ DOCKER_TLS_VERIFY: '1', DOCKER_TLS: '1', DOCKER_CERT_PATH: '/certs' })).toEqual({ endpoint: 'tcp://10.0.0.1:2376', source: 'DOCKER_HOST', tlsDir: '/certs' });
+    expect(at({ DOCKER_TLS: '1' })).toEqual({ endpoint: 'tcp://10.0.0.1:2376', source: 'DOCKER_HOST', tlsDir: path.join(h, '.docker'), tlsFiles: 'given', skipTlsVerify: true });
+    expect(at({ DOCKER_CERT_PATH: '/certs' })).toEqual({ endpoint: 'tcp://10.0.0.1:2376', source: 'DOCKER_HOST' });
+  });
   it('takes the current context of the Docker config as the engine, alone: never the default sockets after it', () => {
     const h = home({ name: 'colima', host: 'unix:///tmp/colima.sock' });
     expect(engineCandidates({}, h, 1000)).toEqual([{ endpoint: 'unix:///tmp/colima.sock', source: `current context "colima" from ${path.join(h, '.docker', 'config.json')}` }]);
@@ -59,5 +67,6 @@ describe('engineCandidates', () => {
     expect(declaredEngineCandidate('gpu', { context: 'gone' }, {}, h).problem).toMatch(/^context "gone" does not exist \(no .*meta\.json\)$/);
     expect(declaredEngineCandidate('nas', { host: 'ssh://dev@nas' }, { DOCKER_TLS_VERIFY: '1' }, h)).toEqual({ endpoint: 'ssh://dev@nas', source: 'engines.nas' });
     expect(declaredEngineCandidate('ci', { host: 'tcp://ci:2376' }, { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }, h)).toEqual({ endpoint: 'tcp://ci:2376', source: 'engines.ci', tlsDir: '/certs' });
+    expect(declaredEngineCandidate('ci', { host: 'tcp://ci:2376' }, { DOCKER_TLS: '1', DOCKER_CERT_PATH: '/certs' }, h)).toEqual({ endpoint: 'tcp://ci:2376', source: 'engines.ci', tlsDir: '/certs', tlsFiles: 'given', skipTlsVerify: true });
   });
 });

@@ -57,8 +57,7 @@ export function contextEndpoint(configDir: string, name: string, source = `conte
  */
 export function engineCandidates(env: NodeJS.ProcessEnv, home: string, uid: number | undefined): EngineCandidate[] {
   const configDir = dockerConfigDir(env, home);
-  const tlsDir = tlsFromEnv(env, home);
-  if (env['DOCKER_HOST']) return [{ endpoint: env['DOCKER_HOST'], source: 'DOCKER_HOST', ...(tlsDir ? { tlsDir } : {}) }];
+  if (env['DOCKER_HOST']) return [{ endpoint: env['DOCKER_HOST'], source: 'DOCKER_HOST', ...tlsFromEnv(env, home) }];
   if (env['DOCKER_CONTEXT']) return [contextEndpoint(configDir, env['DOCKER_CONTEXT'], `context "${env['DOCKER_CONTEXT']}" from DOCKER_CONTEXT`)];
   const configFile = path.join(configDir, 'config.json');
   const current = readJson<DockerConfig>(configFile)?.currentContext;
@@ -77,14 +76,22 @@ function dockerConfigDir(env: NodeJS.ProcessEnv, home: string): string {
   return env['DOCKER_CONFIG'] || path.join(home, '.docker');
 }
 
-/** TLS material for a tcp:// endpoint, as the docker CLI takes it: DOCKER_CERT_PATH (else the config folder) when DOCKER_TLS_VERIFY is set. */
-function tlsFromEnv(env: NodeJS.ProcessEnv, home: string): string | undefined {
-  return env['DOCKER_TLS_VERIFY'] ? env['DOCKER_CERT_PATH'] || dockerConfigDir(env, home) : undefined;
+/**
+ * TLS for a tcp:// endpoint, as the docker CLI takes it from the environment: with DOCKER_TLS_VERIFY, the ca.pem,
+ * cert.pem and key.pem of DOCKER_CERT_PATH (else the config folder), the engine's certificate checked; with DOCKER_TLS
+ * alone (docker CLI 23+, `--tls`), TLS without checking the engine's certificate, a client certificate and key there
+ * given when present. Neither: plain TCP.
+ */
+function tlsFromEnv(env: NodeJS.ProcessEnv, home: string): Pick<EngineCandidate, 'tlsDir' | 'tlsFiles' | 'skipTlsVerify'> {
+  const tlsDir = env['DOCKER_CERT_PATH'] || dockerConfigDir(env, home);
+  if (env['DOCKER_TLS_VERIFY']) return { tlsDir };
+  if (env['DOCKER_TLS']) return { tlsDir, tlsFiles: 'given', skipTlsVerify: true };
+  return {};
 }
 
 /**
  * Where a declared engine (`engines.NAME` of a spec) answers: its context's endpoint and TLS material,
- * or its host, with the TLS material of DOCKER_TLS_VERIFY / DOCKER_CERT_PATH for a tcp:// host.
+ * or its host, with the TLS of DOCKER_TLS_VERIFY / DOCKER_TLS and DOCKER_CERT_PATH for a tcp:// host.
  */
 export function declaredEngineCandidate(name: string, declaration: { context?: string; host?: string }, env: NodeJS.ProcessEnv, home: string): EngineCandidate {
   if (declaration.context) {
@@ -92,6 +99,5 @@ export function declaredEngineCandidate(name: string, declaration: { context?: s
     return { ...c, source: `engines.${name} (context "${declaration.context}")` };
   }
   const endpoint = declaration.host ?? '(none)';
-  const tlsDir = endpoint.startsWith('tcp://') ? tlsFromEnv(env, home) : undefined;
-  return { endpoint, source: `engines.${name}`, ...(tlsDir ? { tlsDir } : {}) };
+  return { endpoint, source: `engines.${name}`, ...(endpoint.startsWith('tcp://') ? tlsFromEnv(env, home) : {}) };
 }

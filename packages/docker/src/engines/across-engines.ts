@@ -1,7 +1,7 @@
-import { BerthError, closest, DEFAULT_ENGINE, enginesInUse, hasErrors, placeServices, serviceNamed, type BerthSpec, type Problem } from '@berth/spec';
+import { BerthError, closest, DEFAULT_ENGINE, enginesInUse, hasErrors, placeServices, serviceEngine, serviceNamed, type BerthSpec, type Problem } from '@berth/spec';
 import { buildServices, type BuildServicesOptions, type BuildServicesResult } from '../build/build-services.js';
 import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
-import { down, type DownOptions, type DownResult } from '../ops/down.js';
+import type { DownOptions, DownResult, KeptObject } from '../ops/down.js';
 import { logs, type LogLine } from '../ops/logs.js';
 import { restart, type RestartResult } from '../ops/restart.js';
 import { projectStatus, type ServiceStatus } from '../ops/status.js';
@@ -11,8 +11,8 @@ import type { PlanStep } from '../up/plan.js';
 import { envPreflightInput, up, type UpOptions, type UpResult } from '../up/up.js';
 import { envPreflight } from '../up/env-preflight.js';
 import { CrossEngineWaits } from './cross-engine-waits.js';
-import { engineLabel, type SpecEngine, type SpecEngines } from './engine-set.js';
-import { downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
+import { engineLabel, sameEngineNames, type SpecEngine, type SpecEngines } from './engine-set.js';
+import { downOnContainers, downOnSwarm, logsOnSwarm, restartOnSwarm, statusOnSwarm, upOnSwarm } from './swarm-dispatch.js';
 
 /**
  * The engines a selection (profiles, named services) touches: those its services are placed on. A named service or a
@@ -77,6 +77,39 @@ function lostOf(set: SpecEngines, names: Iterable<string>): unknown[] {
 
 /** Every engine the set could not reach. */
 const allLost = (set: SpecEngines): unknown[] => [...(set.lost?.values() ?? [])];
+
+/** One engine a command acts on, with every name of the spec that reaches it (see sameEngineNames). */
+interface EngineGroup {
+  engine: SpecEngine;
+  names: Set<string>;
+}
+
+/** The engines to act on, once each: names that reach one engine (the same endpoint and mode) are one group, under the first. */
+function engineGroups(engines: SpecEngine[]): EngineGroup[] {
+  const same = sameEngineNames(engines);
+  const groups = new Map<string, EngineGroup>();
+  for (const e of engines) {
+    const head = same.get(e.name) ?? e.name;
+    const group = groups.get(head);
+    if (group) group.names.add(e.name);
+    else groups.set(head, { engine: e, names: new Set([e.name]) });
+  }
+  return [...groups.values()];
+}
+
+/** The name a service of a group's engine goes by: the engine it is placed on when the group has that name, else the group's own. */
+function nameIn(spec: BerthSpec, group: EngineGroup | undefined, engine: SpecEngine, service: string): string {
+  const placed = serviceEngine(spec, service);
+  return group?.names.has(placed) ? placed : engine.name;
+}
+
+/** The groups by the name of the engine that stands for each. */
+const byHead = (groups: EngineGroup[]) => new Map(groups.map((g) => [g.engine.name, g]));
+
+/** Each name of a group, with what `pick` finds under it (the group's summary per engine name). */
+function perName<T>(group: EngineGroup | undefined, engine: SpecEngine, pick: (name: string) => T): { name: string; value: T }[] {
+  return [...(group?.names ?? [engine.name])].map((name) => ({ name, value: pick(name) }));
+}
 
 /** What onEveryEngine is told besides the step. */
 interface EveryEngineOptions<T> {
@@ -153,43 +186,56 @@ export interface UpAcrossResult extends Omit<UpResult, 'plan'> {
  * engine as it would for one of its own (CrossEngineWaits). One engine's failure fails the services
  * that wait for it elsewhere, in one line each; the others go on to their own end.
  */
-export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options: UpOptions = {}): Promise<UpAcrossResult> {
+export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options: UpOptions & { onReached?: (result: UpAcrossResult) => void } = {}): Promise<UpAcrossResult> {
   const env = options.env ?? process.env;
   const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
   // The environment of the whole selection, once, before any engine is touched (a selection in error is each engine's `up` to say)
   if (!hasErrors(selection.problems) && !options.envChecked) envPreflight(spec, envPreflightInput(selection, options));
   const placement = placeServices(spec, selection.services);
-  const engines = [...placement.keys()].map((name) => set.get(name)).filter((e): e is SpecEngine => !!e);
+  const reached = [...placement.keys()].map((name) => set.get(name)).filter((e): e is SpecEngine => !!e);
   const missing = [...placement.keys()].filter((name) => !set.get(name) && !set.lost?.has(name));
   if (missing.length) throw new Error(`upAcrossEngines: not connected to engine${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (connect those enginesForSelection names)`);
+  // Names that reach one engine run one `up` there, with the services of all of them (two would wait on each other's project lock).
+  const groups = byHead(engineGroups(reached));
+  const headOf = new Map([...groups.values()].flatMap((g) => [...g.names].map((n) => [n, g.engine.name] as const)));
+  const merged = new Map<string, string[]>();
+  for (const [name, services] of placement) merged.set(headOf.get(name) ?? name, [...(merged.get(headOf.get(name) ?? name) ?? []), ...services]);
+  const engines = [...groups.values()].map((g) => g.engine);
   if (!placement.size && set.engines[0]) engines.push(set.engines[0]);
   const lost = lostOf(set, placement.keys());
-  const waits = placement.size > 1 && !options.dryRun ? new CrossEngineWaits(placement) : undefined;
+  const waits = merged.size > 1 && !options.dryRun ? new CrossEngineWaits(merged) : undefined;
   // An engine out of reach fails the services that wait for its own elsewhere; the others' independent services go on.
   for (const name of placement.keys()) if (set.lost?.has(name)) waits?.fail(name, set.lost.get(name));
+  const named = (e: SpecEngine, service: string) => nameIn(spec, groups.get(e.name), e, service);
+  const combine = (results: { engine: SpecEngine; value: UpResult }[]) => combinedUp(spec, selection, results, named, (e) => groups.get(e.name));
+  const labelled = (e: SpecEngine) => (placement.size > 1 && options.onEvent ? { onEvent: (ev: Parameters<NonNullable<UpOptions['onEvent']>>[0]) => options.onEvent!({ ...ev, engine: named(e, ev.service) }) } : {});
   const results = await onEveryEngine(
     spec,
     engines,
     async (e) => {
       try {
-        if (e.mode === 'swarm') {
-          return await upOnSwarm(e, spec, placement.get(e.name) ?? [], engines.length > 1 && options.onEvent ? { ...options, onEvent: (ev) => options.onEvent!({ ...ev, engine: e.name }) } : options, waits);
-        }
+        if (e.mode === 'swarm') return await upOnSwarm(e, spec, merged.get(e.name) ?? [], { ...options, ...labelled(e) }, waits);
         return await up(e.engine, spec, {
           ...options,
           envChecked: true,
-          placed: placement.get(e.name) ?? [],
+          placed: merged.get(e.name) ?? [],
           ...(e.local ? {} : { remoteHost: e.address }),
           ...(waits ? { crossEngine: waits } : {}),
-          ...(options.onEvent && engines.length > 1 ? { onEvent: (ev) => options.onEvent!({ ...ev, engine: e.name }) } : {}),
+          ...labelled(e),
         });
       } catch (err) {
         waits?.fail(e.name, err);
         throw err;
       }
     },
-    { signal: options.signal, lost },
+    // an engine lost or failed: what the others did (their services only), before the failure
+    { signal: options.signal, lost, onReached: options.onReached && ((reached) => options.onReached!({ ...combine(reached), services: reached.flatMap((r) => r.value.services) })) },
   );
+  return combine(results);
+}
+
+/** What the engines of one `up` did, as one result (each step and engine named by the engine its service is placed on). */
+function combinedUp(spec: BerthSpec, selection: ReturnType<typeof resolveProfiles>, results: { engine: SpecEngine; value: UpResult }[], named: (e: SpecEngine, service: string) => string, group: (e: SpecEngine) => EngineGroup | undefined): UpAcrossResult {
   const first = results[0]!.value;
   return {
     project: first.project,
@@ -200,10 +246,12 @@ export async function upAcrossEngines(set: SpecEngines, spec: BerthSpec, options
     dryRun: first.dryRun,
     warnings: results.flatMap((r) => r.value.warnings.map((w) => (engineLabel(spec, r.engine.name) ? { ...w, message: `${engineLabel(spec, r.engine.name)}: ${w.message}` } : w))),
     plan: {
-      steps: results.flatMap((r) => r.value.plan.steps.map((s) => ({ ...s, engine: r.engine.name }))),
+      steps: results.flatMap((r) => r.value.plan.steps.map((s) => ({ ...s, engine: named(r.engine, s.service) }))),
       orphans: results.flatMap((r) => r.value.plan.orphans.map((o) => ({ ...o, engine: r.engine.name }))),
     },
-    engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: r.value.services })),
+    engines: results.flatMap((r) =>
+      perName(group(r.engine), r.engine, (name) => r.value.services.filter((s) => named(r.engine, s) === name)).map(({ name, value }) => ({ name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: value })),
+    ),
   };
 }
 
@@ -212,28 +260,41 @@ export interface DownAcrossResult extends DownResult {
   /** The swarm engines' stack secrets and configs (none on a containers engine: its secret and config files are berth's own). */
   removedSecrets: string[];
   removedConfigs: string[];
+  /** What the swarm engines left because a service of another stack uses it, each naming its engine. */
+  kept: (KeptObject & { engine: string })[];
   engines: EngineSummary[];
 }
 
 /** `berth down` on every engine of the set at once: each removes the project's containers (and networks, volumes) it holds. */
 export async function downAcrossEngines(set: SpecEngines, spec: BerthSpec, options: DownOptions & { onReached?: (result: DownAcrossResult) => void } = {}): Promise<DownAcrossResult> {
+  // names that reach one engine take it down once (each container named by its service's own engine)
+  const groups = byHead(engineGroups(set.engines));
+  const named = (e: SpecEngine, service: string) => nameIn(spec, groups.get(e.name), e, service);
   const combine = (results: { engine: SpecEngine; value: DownResult }[]): DownAcrossResult => ({
     project: projectName(spec, options.env ?? process.env),
-    removedContainers: results.flatMap((r) => r.value.removedContainers.map((c) => ({ ...c, engine: r.engine.name }))),
+    removedContainers: results.flatMap((r) => r.value.removedContainers.map((c) => ({ ...c, engine: named(r.engine, c.service) }))),
     removedNetworks: results.flatMap((r) => r.value.removedNetworks),
     removedVolumes: results.flatMap((r) => r.value.removedVolumes),
     removedSecrets: results.flatMap((r) => r.value.removedSecrets ?? []),
     removedConfigs: results.flatMap((r) => r.value.removedConfigs ?? []),
+    kept: results.flatMap((r) => (r.value.kept ?? []).map((k) => ({ ...k, engine: r.engine.name }))),
     removedImages: results.flatMap((r) => r.value.removedImages),
     keptImages: results.flatMap((r) => r.value.keptImages),
-    engines: results.map((r) => ({ name: r.engine.name, endpoint: r.engine.engine.endpoint, mode: r.engine.mode, services: [...new Set(r.value.removedContainers.map((c) => c.service))] })),
+    engines: results.flatMap((r) =>
+      perName(groups.get(r.engine.name), r.engine, (name) => [...new Set(r.value.removedContainers.filter((c) => named(r.engine, c.service) === name).map((c) => c.service))]).map(({ name, value }) => ({
+        name,
+        endpoint: r.engine.engine.endpoint,
+        mode: r.engine.mode,
+        services: value,
+      })),
+    ),
   });
   const results = await onEveryEngine(
     spec,
-    set.engines,
+    [...groups.values()].map((g) => g.engine),
     async (e) => {
       if (e.mode === 'swarm') return downOnSwarm(e, spec, options);
-      return down(e.engine, spec, options);
+      return downOnContainers(e, spec, options);
     },
     { signal: options.signal, lost: allLost(set), onReached: options.onReached && ((reached) => options.onReached!(combine(reached))) },
   );
@@ -254,32 +315,35 @@ export async function statusAcrossEngines(
   const placed = placeServices(spec, Object.keys(spec.services));
   const order = Object.keys(spec.services);
   const rank = (s: string) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
+  // names that reach one engine are asked once, with the services of all of them (each container named by its service's own engine)
+  const groups = byHead(engineGroups(set.engines));
+  const placedOn = (e: SpecEngine) => [...(groups.get(e.name)?.names ?? [e.name])].flatMap((name) => placed.get(name) ?? []);
   const combine = (results: { engine: SpecEngine; value: ServiceStatus[] }[]): PlacedStatus[] =>
     results
-      .flatMap((r) => r.value.map((s) => ({ ...s, engine: r.engine.name })))
+      .flatMap((r) => r.value.map((s) => ({ ...s, engine: nameIn(spec, groups.get(r.engine.name), r.engine, s.service) })))
       .sort((a, b) => rank(a.service) - rank(b.service) || a.service.localeCompare(b.service) || a.engine.localeCompare(b.engine));
   const results = await onEveryEngine(
     spec,
-    set.engines,
+    [...groups.values()].map((g) => g.engine),
     async (e) => {
-      if (e.mode === 'swarm') return statusOnSwarm(e, spec, placed.get(e.name) ?? [], options);
-      return projectStatus(e.engine, spec, { ...options, placed: placed.get(e.name) ?? [] });
+      if (e.mode === 'swarm') return statusOnSwarm(e, spec, placedOn(e), options);
+      return projectStatus(e.engine, spec, { ...options, placed: placedOn(e) });
     },
     { signal: options.signal, lost: allLost(set), onReached: options.onReached && ((reached) => options.onReached!(combine(reached))) },
   );
   return combine(results);
 }
 
-/** The named services grouped by their engine; every engine of the set with nothing named when none is. */
-function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): { engine: SpecEngine; services?: string[] }[] {
-  if (!services?.length) return set.engines.map((engine) => ({ engine }));
+/**
+ * The named services grouped by their engine; every engine of the set with nothing named when none is. Names that reach
+ * one engine are one target (the first), with `group` to name each service by its own engine.
+ */
+function namedPerEngine(spec: BerthSpec, set: SpecEngines, services: string[] | undefined): { engine: SpecEngine; group: EngineGroup; services?: string[] }[] {
+  if (!services?.length) return engineGroups(set.engines).map((group) => ({ engine: group.engine, group }));
   refuseUnknownNames(spec, { services });
-  const out: { engine: SpecEngine; services?: string[] }[] = [];
-  for (const [name, names] of placeServices(spec, services)) {
-    const engine = set.get(name);
-    if (engine) out.push({ engine, services: names });
-  }
-  return out;
+  const placement = placeServices(spec, services);
+  const reached = [...placement.keys()].map((name) => set.get(name)).filter((e): e is SpecEngine => !!e);
+  return engineGroups(reached).map((group) => ({ engine: group.engine, group, services: [...group.names].flatMap((name) => placement.get(name) ?? []) }));
 }
 
 /** The errors of the engines the named services (every service, when none is named) are placed on that the set could not reach. */
@@ -311,9 +375,11 @@ export async function logsAcrossEngines(
     spec,
     targets.map((t) => t.engine),
     async (e) => {
-      const names = targets.find((t) => t.engine === e)?.services;
-      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) }).then(() => undefined);
-      return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine: (l) => options.onLine({ ...l, engine: e.name }) });
+      const target = targets.find((t) => t.engine === e)!;
+      const names = target.services;
+      const onLine = (l: LogLine) => options.onLine({ ...l, engine: nameIn(spec, target.group, e, l.service) });
+      if (e.mode === 'swarm') return logsOnSwarm(e, spec, { ...options, ...(names ? { services: names } : {}), onLine }).then(() => undefined);
+      return logs(e.engine, spec, { ...options, ...(names ? { services: names } : {}), onLine });
     },
     { signal: options.signal, lost: lostFor(spec, set, options.services), onFailed: options.onEngineFailed && ((err, e) => options.onEngineFailed!(err, e.name)) },
   );
@@ -322,7 +388,7 @@ export async function logsAcrossEngines(
   return { containers: counts.some((n) => n === undefined) ? undefined : counts.reduce<number>((a, n) => a + n!, 0) };
 }
 
-export type RestartAcrossResult = RestartResult & { restarted: (RestartResult['restarted'][number] & { engine: string })[] };
+export type RestartAcrossResult = Omit<RestartResult, 'restarted'> & { restarted: (RestartResult['restarted'][number] & { engine: string })[] };
 
 /**
  * `berth restart` on every engine of the set at once (the named services on theirs). With an engine out of reach,
@@ -336,7 +402,7 @@ export async function restartAcrossEngines(
   const targets = namedPerEngine(spec, set, options.services);
   const combine = (results: { engine: SpecEngine; value: RestartResult }[]): RestartAcrossResult => ({
     project: projectName(spec, options.env ?? process.env),
-    restarted: results.flatMap((r) => r.value.restarted.map((c) => ({ ...c, engine: r.engine.name }))),
+    restarted: results.flatMap((r) => r.value.restarted.map((c) => ({ ...c, engine: nameIn(spec, targets.find((t) => t.engine === r.engine)?.group, r.engine, c.service) }))),
   });
   const results = await onEveryEngine(
     spec,

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { specEngineAddresses, specEnginePlaces } from './engine-set.js';
+import type { Engine } from '../engine/connect.js';
+import { sameEngineNames, specEngineAddresses, specEnginePlaces, type SpecEngine } from './engine-set.js';
 
 const homes: string[] = [];
 
@@ -54,5 +55,18 @@ describe('specEnginePlaces: where each engine publishes its ports, the default o
     const h = home({ gpu: 'ssh://me@gpu-box' });
     const spec = { engines: { far: { mode: 'containers' as const, host: 'tcp://192.0.2.9:2376' }, gpu: { mode: 'containers' as const, context: 'gpu' }, here: { mode: 'containers' as const, host: 'unix:///run/other.sock' } } };
     expect(Object.fromEntries(specEngineAddresses(spec, { DOCKER_HOST: 'ssh://me@build' }, h))).toEqual({ default: 'build', far: '192.0.2.9', gpu: 'gpu-box', here: '127.0.0.1' });
+  });
+});
+
+describe('sameEngineNames: the names of a spec that reach one engine', () => {
+  const at = (name: string, endpoint: string, mode: SpecEngine['mode'] = 'containers'): SpecEngine => ({ name, engine: { endpoint } as Engine, mode, address: '127.0.0.1', local: true });
+
+  it('maps each later name of an endpoint to the first; `unix://` alone is the default socket, a trailing slash nothing', () => {
+    const names = sameEngineNames([at('default', 'unix:///var/run/docker.sock'), at('gpu', 'ssh://me@gpu-box'), at('here', 'unix://'), at('box', 'ssh://me@gpu-box/'), at('far', 'tcp://192.0.2.9:2376')]);
+    expect(Object.fromEntries(names)).toEqual({ here: 'default', box: 'gpu' });
+  });
+
+  it('keeps one endpoint in two modes apart (a stack and containers are not one target)', () => {
+    expect(sameEngineNames([at('c', 'unix:///run/other.sock'), at('s', 'unix:///run/other.sock', 'swarm')]).size).toBe(0);
   });
 });

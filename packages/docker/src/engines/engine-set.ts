@@ -121,3 +121,29 @@ export async function connectSpecEngines(
   }
   return { ...set, unreachable };
 }
+
+/** How an engine is told from another: its mode and endpoint (`unix://` alone is the default socket, as the docker CLI reads it). */
+function engineIdentity(e: SpecEngine): string {
+  const endpoint = e.engine.endpoint === 'unix://' ? 'unix:///var/run/docker.sock' : e.engine.endpoint.replace(/\/+$/, '');
+  return `${e.mode} ${endpoint}`;
+}
+
+/**
+ * The names of the set that reach one engine (the same endpoint, in the same mode), by the name that stands for them
+ * (the first in the set's order): the default engine when DOCKER_HOST or the current context points where a
+ * declared engine does, or two declared names for one host. A command acts on such an engine once, with every
+ * service placed on any of its names, and names each service by its own placement: two `up`s of one project on one
+ * engine would wait on each other's project lock (a dependency across the two names never met), and two `status`es
+ * would list every container twice. A name that stands for itself alone is not in the map.
+ */
+export function sameEngineNames(engines: SpecEngine[]): Map<string, string> {
+  const first = new Map<string, string>();
+  const out = new Map<string, string>();
+  for (const e of engines) {
+    const id = engineIdentity(e);
+    const standing = first.get(id);
+    if (standing === undefined) first.set(id, e.name);
+    else out.set(e.name, standing);
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-export { connectSpecEngine, connectSpecEngines, engineAddress, engineLabel, specEngineAddresses, specEnginePlaces, type EnginePlace, type SpecEngine, type SpecEngines } from './engine-set.js';
+export { connectSpecEngine, connectSpecEngines, engineAddress, engineLabel, sameEngineNames, specEngineAddresses, specEnginePlaces, type EnginePlace, type SpecEngine, type SpecEngines } from './engine-set.js';
 export {
   buildAcrossEngines,
   downAcrossEngines,
@@ -16,4 +16,4 @@ export {
   type UpAcrossResult,
 } from './across-engines.js';
 export { CrossEngineWaits } from './cross-engine-waits.js';
-export { upOnSwarm, downOnSwarm, statusOnSwarm, logsOnSwarm } from './swarm-dispatch.js';
+export { upOnSwarm, downOnContainers, downOnSwarm, statusOnSwarm, logsOnSwarm } from './swarm-dispatch.js';

@@ -1,12 +1,15 @@
 import { BerthError, type BerthSpec } from '@berth/spec';
 import type { ServiceStatus } from '../container-status.js';
-import type { DownOptions, DownResult } from '../ops/down.js';
+import { down, type DownOptions, type DownResult } from '../ops/down.js';
 import type { LogLine } from '../ops/logs.js';
 import { missingServices } from '../ops/status.js';
 import { resolveProfiles } from '../profiles.js';
 import { projectName } from '../project-name.js';
 import { deployStack, type SwarmPhase } from '../swarm/deploy-stack.js';
-import { removeStack } from '../swarm/remove-stack.js';
+import { removeStack, type StackRemoval } from '../swarm/remove-stack.js';
+import { SwarmApi } from '../swarm/swarm-api.js';
+import { isEngineAnswer } from '../engine/engine-errors.js';
+import { BERTH_MANAGED, STACK_NAMESPACE } from '../labels.js';
 import { stackLogs } from '../swarm/stack-logs.js';
 import { stackStatus, type StackServiceStatus } from '../swarm/stack-status.js';
 import type { UpPhase } from '../up/apply.js';
@@ -33,6 +36,10 @@ export async function upOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[]
   const env = options.env ?? process.env;
   const selection = resolveProfiles(spec, { profiles: options.profiles, services: options.services, env });
   const mine = new Set(placed);
+  // what a service of another engine depends on is waited for, --no-wait or not: a dependency's condition always holds
+  const awaited = [...new Set(selection.services.filter((s) => !mine.has(s)).flatMap((s) => Object.keys(spec.services[s]?.dependsOn ?? {})).filter((d) => mine.has(d)))];
+  // A service elsewhere that waits for one of these goes on once its tasks run (healthy, with a healthcheck): not once the whole stack does.
+  const offer = (service: string) => waits?.offer(service, async () => undefined);
   const result = await deployStack(e.engine, spec, { ...selection, services: selection.services.filter((s) => mine.has(s)) }, {
     env,
     ...(options.projectDir ? { projectDir: options.projectDir } : {}),
@@ -41,10 +48,14 @@ export async function upOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[]
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.wait === false ? { wait: false } : {}),
     ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
-    ...(options.onEvent ? { onEvent: (ev) => options.onEvent!({ service: ev.service, phase: PHASE[ev.phase], ...(ev.detail ? { detail: ev.detail } : {}) }) } : {}),
+    ...(awaited.length ? { awaited } : {}),
+    onEvent: (ev) => {
+      if (ev.phase === 'ready' || ev.phase === 'running') offer(ev.service);
+      options.onEvent?.({ service: ev.service, phase: PHASE[ev.phase], ...(ev.detail ? { detail: ev.detail } : {}) });
+    },
   });
-  // A service elsewhere that waits for one of these: the stack's tasks run healthy once deployStack returns.
-  for (const change of result.services) waits?.offer(change.service, async () => undefined);
+  // the rest once deployStack returns (those nothing here waited for)
+  for (const change of result.services) offer(change.service);
   return {
     project: result.stack,
     profiles: selection.profiles,
@@ -55,26 +66,88 @@ export async function upOnSwarm(e: SpecEngine, spec: BerthSpec, placed: string[]
     dryRun: result.dryRun,
     warnings: result.warnings,
     plan: {
-      steps: result.services.map((s) => ({ service: s.service, ...ACTION[s.action], container: { id: '', name: s.name } })),
+      steps: result.services.map((s) => ({ service: s.service, ...ACTION[s.action], ...(s.reason ? { reason: s.reason } : {}), container: { id: '', name: s.name } })),
       orphans: result.orphans.map((name) => ({ id: '', name, service: name.slice(result.stack.length + 1) })),
     },
   };
 }
 
-/** `berth down` on a swarm engine: the stack's services, then its networks, secrets and configs. */
-export async function downOnSwarm(e: SpecEngine, spec: BerthSpec, options: DownOptions): Promise<DownResult> {
-  const stack = projectName(spec, options.env ?? process.env);
-  const removed = await removeStack(e.engine, stack, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}) });
+/** The engine names of what the spec declares external (as Compose names it, and as berth up refers to it): `down` never removes it. */
+function externalNames(spec: BerthSpec, stack: string): string[] {
+  const kinds = [spec.volumes, spec.networks, spec.secrets, spec.configs] as Record<string, { external?: boolean; name?: string } | undefined>[];
+  return kinds.flatMap((declared) => Object.entries(declared).flatMap(([key, v]) => (v?.external ? [v.name ?? key, `${stack}_${key}`] : [])));
+}
+
+/** removeStack's options for `berth down`. */
+function removal(spec: BerthSpec, stack: string, options: DownOptions) {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
+    ...(options.volumes ? { volumes: true } : {}),
+    keepExternal: externalNames(spec, stack),
+  };
+}
+
+/** A stack's removal in `down`'s shape (its services as the removed "containers"). */
+function stackRemoved(stack: string, removed: StackRemoval): DownResult {
   return {
     project: stack,
     removedContainers: removed.services.map((name) => ({ name, service: name.slice(stack.length + 1) })),
     removedNetworks: removed.networks,
-    removedVolumes: [],
+    removedVolumes: removed.volumes,
     removedSecrets: removed.secrets,
     removedConfigs: removed.configs,
+    kept: removed.kept,
     removedImages: [],
     keptImages: [],
   };
+}
+
+/** Two removals of one engine as one: the stack's and the plain containers'. */
+function bothRemoved(a: DownResult, b: DownResult): DownResult {
+  return {
+    project: a.project,
+    removedContainers: [...a.removedContainers, ...b.removedContainers],
+    removedNetworks: [...a.removedNetworks, ...b.removedNetworks],
+    removedVolumes: [...a.removedVolumes, ...b.removedVolumes],
+    removedSecrets: [...(a.removedSecrets ?? []), ...(b.removedSecrets ?? [])],
+    removedConfigs: [...(a.removedConfigs ?? []), ...(b.removedConfigs ?? [])],
+    kept: [...(a.kept ?? []), ...(b.kept ?? [])],
+    removedImages: [...a.removedImages, ...b.removedImages],
+    keptImages: [...a.keptImages, ...b.keptImages],
+  };
+}
+
+/**
+ * `berth down` on a swarm engine: the stack's services, then its networks, secrets and configs (its volumes on this
+ * node with `volumes`); then the project's plain containers there, left from when the engine ran them as
+ * containers (before its `mode: swarm`), which a stack's removal does not see.
+ */
+export async function downOnSwarm(e: SpecEngine, spec: BerthSpec, options: DownOptions): Promise<DownResult> {
+  const stack = projectName(spec, options.env ?? process.env);
+  const removed = await removeStack(e.engine, stack, removal(spec, stack, options));
+  const { rmi: _rmi, ...plain } = options;
+  return bothRemoved(stackRemoved(stack, removed), await down(e.engine, spec, plain));
+}
+
+/**
+ * `berth down` on an engine that runs containers: the project's containers, then, on a swarm manager, the stack
+ * berth deployed there for the project when the engine had `mode: swarm` (its services carry berth's label), which
+ * the containers' removal does not see and nothing else would take down.
+ */
+export async function downOnContainers(e: SpecEngine, spec: BerthSpec, options: DownOptions): Promise<DownResult> {
+  const result = await down(e.engine, spec, options);
+  if (options.services?.length) return result;
+  const stack = projectName(spec, options.env ?? process.env);
+  const swarm = new SwarmApi(e.engine.api.withSignal(options.signal));
+  // an engine in no swarm (or a worker) answers 503: it holds no stack
+  const leftover = await swarm.services({ label: [`${STACK_NAMESPACE}=${stack}`, `${BERTH_MANAGED}=true`] }).catch((err: unknown) => {
+    if (isEngineAnswer(err) && [503, 406].includes((err as { statusCode: number }).statusCode)) return [];
+    throw err;
+  });
+  if (!leftover.length) return result;
+  const removed = await removeStack(e.engine, stack, removal(spec, stack, options));
+  return bothRemoved(result, stackRemoved(stack, removed));
 }
 
 /**

@@ -17,6 +17,13 @@ const unlessAnswer = (err: unknown) => {
   if (!isEngineAnswer(err)) throw err;
 };
 
+/** A network, secret, config or volume of the project that `down` left in place because something else still uses it, and why. */
+export interface KeptObject {
+  kind: 'network' | 'secret' | 'config' | 'volume';
+  name: string;
+  why: string;
+}
+
 export interface DownResult {
   project: string;
   removedContainers: { name: string; service: string }[];
@@ -25,6 +32,8 @@ export interface DownResult {
   /** On a swarm engine: the stack's secrets and configs it removed (by their engine names). */
   removedSecrets?: string[];
   removedConfigs?: string[];
+  /** On a swarm engine: what carries the stack's label but a service of another stack still uses (a shared engine-side `name:`). */
+  kept?: KeptObject[];
   /** With `rmi`: the images removed, and those the engine kept (still used elsewhere). */
   removedImages: string[];
   keptImages: { image: string; why: string }[];

@@ -11,6 +11,7 @@ import { projectName } from '../project-name.js';
 import { projectVariables, readText } from '../up/project-vars.js';
 import { desiredSwarmService, type DesiredSwarmService } from './desired-service.js';
 import { ensureStackNetworks } from './stack-networks.js';
+import { serviceDrift } from './service-drift.js';
 import { ensureStackObjects, stackObjects, type StackObject } from './stack-objects.js';
 import { SwarmApi } from './swarm-api.js';
 import { requireManager, resourcePreflight } from './swarm-preflight.js';
@@ -37,6 +38,8 @@ export interface SwarmDeployOptions {
   dryRun?: boolean;
   /** Wait until every task runs healthy (default true); dependents always wait for their dependencies. */
   wait?: boolean;
+  /** Services that a service of another engine waits for (dependsOn across engines): waited for even without `wait`. */
+  awaited?: string[];
   /** How long a task may stay unplaced with an error (no suitable node) before the deployment fails (default 5 s). */
   unplacedGraceMs?: number;
   /** How often the tasks are read while waiting (default 500 ms). */
@@ -51,6 +54,8 @@ export interface StackServiceChange {
   /** The swarm service's name, `<stack>_<service>`. */
   name: string;
   action: 'create' | 'update' | 'unchanged';
+  /** Why an update, when the spec did not change: what was changed by hand on the swarm (see serviceDrift). */
+  reason?: string;
 }
 
 export interface StackDeployResult {
@@ -150,7 +155,11 @@ async function converge(engine: Engine, swarm: SwarmApi, spec: BerthSpec, option
   const byName = new Map(observed.map((s) => [s.Spec?.Name ?? '', s]));
   const services: StackServiceChange[] = desired.map((d) => {
     const found = byName.get(d.name);
-    return { service: d.service, name: d.name, action: !found ? 'create' : found.Spec?.Labels?.[BERTH_CONFIG_HASH] === d.hash ? 'unchanged' : 'update' };
+    if (!found) return { service: d.service, name: d.name, action: 'create' };
+    if (found.Spec?.Labels?.[BERTH_CONFIG_HASH] !== d.hash) return { service: d.service, name: d.name, action: 'update' };
+    // the spec's own service, changed beside berth (docker service scale, update --image): updated back to the spec
+    const drift = serviceDrift(d, found);
+    return { service: d.service, name: d.name, action: drift ? 'update' : 'unchanged', ...(drift ? { reason: drift } : {}) };
   });
   const known = new Set(Object.keys(spec.services).map((s) => `${stack}_${s}`));
   const orphans = observed.map((s) => s.Spec?.Name ?? s.ID).filter((n) => !known.has(n));
@@ -185,8 +194,8 @@ async function converge(engine: Engine, swarm: SwarmApi, spec: BerthSpec, option
       const r = await swarmNow.updateService(found!.ID, found!.Version?.Index ?? 0, withObjectIds(d, ids));
       warnings.push(...engineWarnings(d.service, r.warnings));
     } else emit(d.service, 'unchanged');
-    // A dependent waits for this service even without `wait`: Swarm has no start order of its own.
-    const dependents = desired.some((o) => spec.services[o.service]?.dependsOn?.[d.service] !== undefined);
+    // A dependent (here, or on another engine) waits for this service even without `wait`: Swarm has no start order of its own.
+    const dependents = desired.some((o) => spec.services[o.service]?.dependsOn?.[d.service] !== undefined) || !!options.awaited?.includes(d.service);
     if (!wait && !dependents) return;
     await waitForService(swarmNow, d, {
       deadline: scope.deadline,

@@ -145,7 +145,8 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     Env: containerEnvironment(name, service, input, problems),
     Dir: service.workingDir,
     User: service.user,
-    Mounts: containerMounts(name, service, input, volumes).map((m) => (m.Type === 'volume' && m.Source ? { ...m, VolumeOptions: { Labels: { [STACK_NAMESPACE]: project } } } : m)) as Dockerode.MountSettings[],
+    // the stack's label on the volumes a node creates for it, as docker stack deploy gives it: not on an external one (`berth down -v` removes what carries it)
+    Mounts: containerMounts(name, service, input, volumes).map((m) => (m.Type === 'volume' && m.Source && volumes.has(m.Source) ? { ...m, VolumeOptions: { Labels: { [STACK_NAMESPACE]: project } } } : m)) as Dockerode.MountSettings[],
     StopGracePeriod: ns(service.stopGracePeriod),
     HealthCheck: healthConfig(service),
     Secrets: secrets.map((s) => ({ File: s.file, SecretName: s.name })),

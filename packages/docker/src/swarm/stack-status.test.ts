@@ -12,7 +12,8 @@ const task = (id: string, state: string, hash: string, at: string, exit?: number
   Slot: 1,
   DesiredState: state === 'running' || state === 'starting' ? 'running' : 'shutdown',
   Status: { State: state, Timestamp: at, ...(exit !== undefined ? { Err: `task: non-zero exit (${exit})`, ContainerStatus: { ExitCode: exit } } : {}) },
-  Spec: { ContainerSpec: { Labels: { [BERTH_TASK_HASH]: hash } } },
+  // a task carries the container spec it was made from, as the service's (the image included)
+  Spec: { ContainerSpec: { Image: 'busybox', Labels: { [BERTH_TASK_HASH]: hash } } },
 });
 
 const base: StackServiceStatus = { service: 'crash', name: 'p_crash', id: 's1', mode: 'replicated', desired: 1, running: 1, ports: [], nodes: [], healthcheck: false };

@@ -83,8 +83,9 @@ function perNode(tasks: SwarmTask[], nodes: SwarmNode[], service: SwarmService):
  */
 export function failingTasks(service: SwarmService, tasks: SwarmTask[], desired: number, running: number): string | undefined {
   if (running >= desired) return undefined;
-  const hash = (service.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec?.Labels?.[BERTH_TASK_HASH];
-  const current = hash ? currentTasks(tasks, hash) : tasks;
+  const container = (service.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec;
+  const hash = container?.Labels?.[BERTH_TASK_HASH];
+  const current = hash ? currentTasks(tasks, hash, container) : tasks;
   const job = !!(service.Spec?.Mode?.ReplicatedJob || service.Spec?.Mode?.GlobalJob);
   const failed = current.filter((t) => taskEnded(t) && !(job && t.Status.State === 'complete'));
   const newest = failed.sort((a, b) => Date.parse(b.Status.Timestamp ?? '') - Date.parse(a.Status.Timestamp ?? ''))[0];
@@ -97,8 +98,9 @@ export function failingTasks(service: SwarmService, tasks: SwarmTask[], desired:
  */
 export function unplacedTasks(service: SwarmService, tasks: SwarmTask[], desired: number, running: number): string | undefined {
   if (running >= desired) return undefined;
-  const hash = (service.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec?.Labels?.[BERTH_TASK_HASH];
-  const stuck = (hash ? currentTasks(tasks, hash) : tasks).find((t) => t.DesiredState === 'running' && UNPLACED.has(t.Status.State) && t.Status.Err);
+  const container = (service.Spec?.TaskTemplate as Dockerode.ContainerTaskSpec | undefined)?.ContainerSpec;
+  const hash = container?.Labels?.[BERTH_TASK_HASH];
+  const stuck = (hash ? currentTasks(tasks, hash, container) : tasks).find((t) => t.DesiredState === 'running' && UNPLACED.has(t.Status.State) && t.Status.Err);
   return stuck ? `${taskName(service, stuck)} ${stuck.Status.State}: ${stuck.Status.Err}` : undefined;
 }
 

@@ -7,7 +7,7 @@ export interface SwarmService {
   ID: string;
   Version?: { Index?: number };
   Spec?: Dockerode.ServiceSpec;
-  Endpoint?: { Ports?: Dockerode.PortConfig[] };
+  Endpoint?: { Ports?: Dockerode.PortConfig[]; VirtualIPs?: { NetworkID?: string; Addr?: string }[] };
   UpdateStatus?: { State?: string; Message?: string };
   ServiceStatus?: { RunningTasks?: number; DesiredTasks?: number };
 }
@@ -20,7 +20,7 @@ export interface SwarmTask {
   Slot?: number;
   DesiredState: string;
   Status: { State: string; Err?: string; Message?: string; Timestamp?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
-  Spec?: { ContainerSpec?: { Labels?: Record<string, string> } };
+  Spec?: { ContainerSpec?: Pick<Dockerode.ContainerSpec, 'Labels' | 'Image' | 'Env' | 'Args' | 'Command'> };
   CreatedAt?: string;
 }
 

@@ -1,4 +1,6 @@
+import type Dockerode from 'dockerode';
 import { BERTH_TASK_HASH } from '../labels.js';
+import { containerDrift } from './service-drift.js';
 import type { SwarmService, SwarmTask } from './swarm-api.js';
 
 /** Where a service of a deployment stands: its tasks of the current spec all running (healthy, when it has a healthcheck), still coming, or one failed. */
@@ -20,6 +22,8 @@ export interface VerdictInput {
   tasks: SwarmTask[];
   /** The task template hash of the current spec (the label on the tasks' containers). */
   taskHash: string;
+  /** The container spec the tasks should run: a task whose own differs (changed by hand) is not of the current spec. */
+  container?: Dockerode.ContainerSpec;
   /** Task ids already failed when the wait began: history, not this deployment's failure. */
   failedBefore: ReadonlySet<string>;
   /** When each unplaced task with an error was first seen (kept between polls). */
@@ -43,7 +47,7 @@ export interface VerdictInput {
  */
 export function serviceVerdict(input: VerdictInput): ServiceVerdict {
   const { service, tasks, taskHash } = input;
-  const current = currentTasks(tasks, taskHash);
+  const current = currentTasks(tasks, taskHash, input.container);
   const desired = service.ServiceStatus?.DesiredTasks ?? service.Spec?.Mode?.Replicated?.Replicas ?? 1;
   for (const t of current) if (t.Status.State !== 'running') input.runningSince.delete(t.ID);
   const running = current.filter((t) => {
@@ -79,9 +83,12 @@ function newestFirst(a: SwarmTask, b: SwarmTask): number {
   return Date.parse(b.Status.Timestamp ?? b.CreatedAt ?? '') - Date.parse(a.Status.Timestamp ?? a.CreatedAt ?? '');
 }
 
-/** The tasks of the current spec: those whose containers carry its task template hash. */
-export function currentTasks(tasks: SwarmTask[], taskHash: string): SwarmTask[] {
-  return tasks.filter((t) => t.Spec?.ContainerSpec?.Labels?.[BERTH_TASK_HASH] === taskHash);
+/**
+ * The tasks of the current spec: those whose containers carry its task template hash, and, given the container spec
+ * they should run, run it (a task of a service whose image or environment was changed by hand carries the same hash).
+ */
+export function currentTasks(tasks: SwarmTask[], taskHash: string, container?: Dockerode.ContainerSpec): SwarmTask[] {
+  return tasks.filter((t) => t.Spec?.ContainerSpec?.Labels?.[BERTH_TASK_HASH] === taskHash && (!container || !containerDrift(container, t.Spec.ContainerSpec)));
 }
 
 /** `stack_web.1` as the docker CLI names a task (the node's id for a global service's task). */

@@ -1,4 +1,5 @@
 import { BerthError } from '@berth/spec';
+import type Dockerode from 'dockerode';
 import { sleep } from '../engine/wait-for.js';
 import { abortError } from '../engine/engine-errors.js';
 import { currentHealth, lastJudgedCheck, type HealthLogEntry, type InspectState } from '../engine/health-state.js';
@@ -47,8 +48,8 @@ async function healthVerdict(swarm: SwarmApi, task: SwarmTask): Promise<string> 
  * here has exited or is not healthy is forgotten (`runningSince`), so it must be seen running again (a full
  * `stableMs` without a healthcheck); a container on another node is trusted.
  */
-export async function stillRunningHere(swarm: SwarmApi, tasks: SwarmTask[], taskHash: string, runningSince: Map<string, number>, healthcheck: boolean): Promise<boolean> {
-  const reported = currentTasks(tasks, taskHash).filter((t) => t.Status.State === 'running' && t.Status.ContainerStatus?.ContainerID);
+export async function stillRunningHere(swarm: SwarmApi, tasks: SwarmTask[], taskHash: string, runningSince: Map<string, number>, healthcheck: boolean, container?: Dockerode.ContainerSpec): Promise<boolean> {
+  const reported = currentTasks(tasks, taskHash, container).filter((t) => t.Status.State === 'running' && t.Status.ContainerStatus?.ContainerID);
   const here = await Promise.all(reported.map((t) => swarm.api.getContainer(t.Status.ContainerStatus!.ContainerID!).inspect().catch(() => undefined) as Promise<InspectState | undefined>));
   let all = true;
   reported.forEach((t, i) => {
@@ -79,8 +80,9 @@ export async function waitForService(swarm: SwarmApi, d: DesiredSwarmService, op
     if (!service) throw new BerthError('ERR_BERTH_SWARM_SERVICE_GONE', `service "${d.service}": ${d.name} was removed while berth waited for it (a berth down at the same time?)`, { hint: 'run berth up again' });
     const tasks = await swarm.tasks({ service: [service.ID] });
     failedBefore ??= new Set(tasks.filter(taskEnded).map((t) => t.ID));
-    const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
-    if (verdict.state === 'ready' && (await stillRunningHere(swarm, tasks, d.taskHash, runningSince, d.hasHealthcheck))) return;
+    const container = (d.spec.TaskTemplate as Dockerode.ContainerTaskSpec).ContainerSpec;
+    const verdict = serviceVerdict({ service, tasks, taskHash: d.taskHash, container, failedBefore, unplacedSince, runningSince, stableMs: d.hasHealthcheck ? 0 : STABLE_MS, now: Date.now(), unplacedGraceMs: options.unplacedGraceMs });
+    if (verdict.state === 'ready' && (await stillRunningHere(swarm, tasks, d.taskHash, runningSince, d.hasHealthcheck, container))) return;
     if (verdict.state === 'failed') {
       // a replica left without a node because the others hold its host-mode port: more nodes, or fewer replicas, not its logs
       const portBound = d.hostPorts.length > 0 && /host-mode port/.test(verdict.reason);
