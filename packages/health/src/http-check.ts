@@ -142,15 +142,15 @@ function explicitlyAccepted(check: HttpCheck, status: number): boolean {
   return statusMatches(status, listed.filter(redirectOnly));
 }
 
-/** The headers without their credentials, for a redirect that changes scheme, host or port (as curl since 7.58 and the Fetch standard). */
-function withoutCredentials(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isCredentialHeader(name)));
-}
+/** The Fetch standard's request-body-header names: what describes a body a redirect to a GET drops. */
+const BODY_HEADERS = new Set(['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length']);
 
-/** The headers without those that describe a request body (the Fetch standard's request-body-header names). */
-function withoutBodyHeaders(headers: Record<string, string>): Record<string, string> {
-  const bodyHeaders = new Set(['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length']);
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !bodyHeaders.has(name.toLowerCase())));
+/**
+ * The headers a redirect sends on: without their credentials when it changes scheme, host or port (as curl since
+ * 7.58 and the Fetch standard), without those describing the body when it turns the request into a GET.
+ */
+function withoutHeaders(headers: Record<string, string>, drop: (name: string) => boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !drop(name)));
 }
 
 /** Where a redirect's Location leads, when it is an http(s) URL berth can request; undefined otherwise. */
@@ -189,9 +189,9 @@ export async function runHttpCheck(ctx: AttemptContext): Promise<Verdict> {
       if ((outcome.status === 303 && method !== 'GET' && method !== 'HEAD') || ((outcome.status === 301 || outcome.status === 302) && method === 'POST')) {
         method = 'GET';
         body = undefined;
-        headers = withoutBodyHeaders(headers);
+        headers = withoutHeaders(headers, (name) => BODY_HEADERS.has(name.toLowerCase()));
       }
-      if (next.origin !== url.origin) headers = withoutCredentials(headers);
+      if (next.origin !== url.origin) headers = withoutHeaders(headers, isCredentialHeader);
       chain.push(next.href);
       url = next;
       continue;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../src/index.js';
+import { findProgram } from './peers.js';
 import { closeAll, connections, httpServer, listen, refusedPort, target } from './loopback.js';
 
 afterEach(closeAll);
@@ -223,14 +224,7 @@ describe('HTTP checks against hostile loopback servers', () => {
   });
 });
 
-const opensslAvailable = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const opensslAvailable = findProgram('openssl') !== undefined;
 
 describe.skipIf(!opensslAvailable)(`HTTPS with a self-signed certificate${opensslAvailable ? '' : ' (skipped: no openssl on PATH)'}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-health-tls-'));

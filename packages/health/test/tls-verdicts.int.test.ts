@@ -6,20 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/index.js';
+import { findProgram } from './peers.js';
 import { closeAll, listen, target } from './loopback.js';
 
 afterEach(closeAll);
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-const opensslAvailable = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const opensslAvailable = findProgram('openssl') !== undefined;
 
 /**
  * Certificates a dev stack really has, each refused by a strict check with one line that says what to change: a

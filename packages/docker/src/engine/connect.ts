@@ -94,6 +94,11 @@ const TLS_HINT = 'DOCKER_CERT_PATH (or the context\'s TLS folder) must hold the 
 /** The socket the docker CLI uses when nothing names another (and for `unix://` with no path). */
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
+/** An endpoint as the docker CLI reads it, to tell two engines apart: `unix://` alone is the default socket, and a trailing slash says nothing. */
+export function canonicalEndpoint(url: string): string {
+  return url === 'unix://' ? `unix://${DEFAULT_SOCKET}` : url.replace(/\/+$/, '');
+}
+
 /** A Docker host URL berth cannot use (engineHostProblem in @berth/spec): the user's setting (exit 2), naming where it came from. */
 function badHost(candidate: EngineCandidate, why: string): BerthError {
   return new BerthError('ERR_BERTH_USAGE', `${candidate.source} "${candidate.endpoint}": ${why}`, { hint: 'a Docker host is unix:///path/to/docker.sock, tcp://host:port or ssh://[user@]host' });

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { BerthError, DEFAULT_ENGINE, endpointAddress, type BerthSpec, type Problem } from '@berth/spec';
 import { abortError, isAbort, isOutOfReach } from '../engine/engine-errors.js';
-import { connectCandidate, connectEngine, type ConnectOptions, type Engine } from '../engine/connect.js';
+import { canonicalEndpoint, connectCandidate, connectEngine, type ConnectOptions, type Engine } from '../engine/connect.js';
 import { declaredEngineCandidate, engineCandidates } from '../engine/engine-candidates.js';
 
 /** An engine of the spec, connected: its name, how it deploys, and where its published ports are reached. */
@@ -124,8 +124,7 @@ export async function connectSpecEngines(
 
 /** How an engine is told from another: its mode and endpoint (`unix://` alone is the default socket, as the docker CLI reads it). */
 function engineIdentity(e: SpecEngine): string {
-  const endpoint = e.engine.endpoint === 'unix://' ? 'unix:///var/run/docker.sock' : e.engine.endpoint.replace(/\/+$/, '');
-  return `${e.mode} ${endpoint}`;
+  return `${e.mode} ${canonicalEndpoint(e.engine.endpoint)}`;
 }
 
 /**
