@@ -35,6 +35,8 @@ describe.skipIf(!dockerAvailable())(`what decides a build, against the engine${d
       const result = await buildServices(e, spec, { projectDir: path.join(dir, 'project'), env: { DOCKER_BUILDKIT }, cacheDir });
       expect(result.builds.map((b) => b.action)).toEqual(['built']);
       check(`${project}-${service}`);
+      // the second build takes the tag from the first, whose image would be left untagged on the engine
+      images.add((await docker.getImage(`${project}-${service}`).inspect()).Id);
     }
   };
   const lsIn = (image: string, at: string) => execFileSync('docker', ['run', '--rm', image, 'ls', '-a', at], { encoding: 'utf8' }).split('\n').filter((l) => l && l !== '.' && l !== '..');
