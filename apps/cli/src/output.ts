@@ -25,6 +25,14 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, fl
   if (flag === false) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return takesEscapes(stream, env);
+}
+
+/**
+ * Whether `stream` is a terminal that takes escape sequences (colour, the cursor moves of a redraw): a TTY whose TERM
+ * is not `dumb`. NO_COLOR is about colour only: a `--watch` redraw still moves the cursor under it.
+ */
+export function takesEscapes(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 

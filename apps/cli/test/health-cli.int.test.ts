@@ -159,16 +159,16 @@ describe('berth health', () => {
   });
 
   const hasScript = existsSync('/usr/bin/script');
-  it.skipIf(!hasScript)(`--watch on a TTY redraws the table in place${hasScript ? '' : ' (skipped: no util-linux script(1) to give it a pseudo-terminal)'}`, async () => {
+  /** `berth health web --watch` on a pseudo-terminal (script(1)) with ENV, until its output so far satisfies DONE; that output. */
+  const watchOnTerminal = async (extraEnv: NodeJS.ProcessEnv, done: (out: string) => boolean): Promise<string> => {
     const cmd = `'${process.execPath}' '${bin}' health web --watch --interval 0.2`;
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env, detached: true });
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...env, ...extraEnv }, detached: true });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
       await new Promise<void>((resolve) => {
         const t = setInterval(() => {
-          // eslint-disable-next-line no-control-regex -- the cursor-up-and-clear sequence is what is tested
-          if (/\u001b\[\d+F\u001b\[J/.test(out)) {
+          if (done(out)) {
             clearInterval(t);
             resolve();
           }
@@ -179,10 +179,24 @@ describe('berth health', () => {
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
     }
-    // eslint-disable-next-line no-control-regex -- as above
-    const redraw = /\u001b\[(\d+)F\u001b\[J/.exec(out)!;
+    return out;
+  };
+  // eslint-disable-next-line no-control-regex -- the cursor-up-and-clear sequence is what is tested
+  const REDRAW = /\u001b\[(\d+)F\u001b\[J/;
+  const rounds = (out: string) => (out.match(/1 check: 1 passing at /g) ?? []).length;
+  const noScript = hasScript ? '' : ' (skipped: no util-linux script(1) to give it a pseudo-terminal)';
+
+  it.skipIf(!hasScript)(`--watch on a TTY redraws the table in place${noScript}`, async () => {
+    const out = await watchOnTerminal({}, (o) => REDRAW.test(o));
+    const redraw = REDRAW.exec(out)!;
     expect(Number(redraw[1])).toBe(4); // header, one row, blank, count line: moved up over exactly the last block
     expect(out).toMatch(/web\s+http :\d+\/health\s+passing/);
+  });
+
+  it.skipIf(!hasScript)(`--watch on a TTY with TERM=dumb prints plain blocks: no cursor moves a dumb terminal cannot do${noScript}`, async () => {
+    const out = await watchOnTerminal({ TERM: 'dumb' }, (o) => rounds(o) >= 3);
+    expect(out).not.toContain('\u001b[');
+    expect(rounds(out)).toBeGreaterThanOrEqual(3);
   });
 });
 

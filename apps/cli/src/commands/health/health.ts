@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { BerthError, closest, expectedServices, type BerthSpec } from '@berth/spec';
 import type { CliContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
+import { takesEscapes } from '../../output.js';
 import { readEnvFile } from '../spec/inputs.js';
 import { countLine, HEALTH_HEADERS, healthRows } from './render.js';
 
@@ -14,7 +15,7 @@ async function specEngines(ctx: CliContext, spec: BerthSpec) {
 /**
  * `berth health [service...] [--watch]`: every check of the spec (or of the named services and
  * connections) at once, as a table: subject, check, status, latency, reason. Exit 0 when all pass.
- * With --watch: rounds every --interval seconds, redrawn in place on a TTY, plain blocks otherwise.
+ * With --watch: rounds every --interval seconds, redrawn in place on a TTY, plain blocks otherwise (TERM=dumb included).
  */
 export async function health(ctx: CliContext, services: string[], opts: { watch?: boolean; interval: number; profile?: string[]; envFile?: string; dotenv?: string }): Promise<number> {
   const ws = ctx.load();
@@ -47,7 +48,7 @@ export async function health(ctx: CliContext, services: string[], opts: { watch?
     else ctx.out.line(`${ws.specFile}: nothing to check (no ports, connections or checks${services.length ? ` for ${services.join(', ')}` : ''})`);
     return ExitCode.Ok;
   }
-  const tty = !!ctx.run.stdout.isTTY && !ctx.json;
+  const tty = takesEscapes(ctx.run.stdout, ctx.env) && !ctx.json;
   let drawn = 0;
   let code: number = ExitCode.Ok;
   for (let round = 0; ; round++) {
