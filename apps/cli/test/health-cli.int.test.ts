@@ -159,16 +159,20 @@ describe('berth health', () => {
   });
 
   const hasScript = existsSync('/usr/bin/script');
-  /** `berth health web --watch` on a pseudo-terminal (script(1)) with ENV, until its output so far satisfies DONE; that output. */
+  /**
+   * `berth health web --watch` on a pseudo-terminal (script(1)) with ENV, until its output so far satisfies DONE (or 20 s
+   * pass: the test's assertions then say what was missing, and the process is stopped all the same); that output.
+   */
   const watchOnTerminal = async (extraEnv: NodeJS.ProcessEnv, done: (out: string) => boolean): Promise<string> => {
     const cmd = `'${process.execPath}' '${bin}' health web --watch --interval 0.2`;
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...env, ...extraEnv }, detached: true });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
+    const giveUp = Date.now() + 20_000;
     try {
       await new Promise<void>((resolve) => {
         const t = setInterval(() => {
-          if (done(out)) {
+          if (done(out) || Date.now() > giveUp) {
             clearInterval(t);
             resolve();
           }
