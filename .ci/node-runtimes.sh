@@ -9,8 +9,10 @@
 # Runtimes and native addons built for them are cached outside the repo, in $BERTH_NODE_CACHE (default
 # ${XDG_CACHE_HOME:-~/.cache}/berth/node-runtimes), so a second run needs neither the network nor a compiler.
 #
-# The majors run one after the other (BERTH_NODE_JOBS at once, default 1), each two projects at a time as `npm test` (package.json): on two cores two at once took longer (999 s)
-# than one after the other (792 s), as the suites and dockerd keep the CPU busy (docs/architecture.md, CI). Each runs in a private copy of the workspace (node_modules included),
+# The majors run one after the other (BERTH_NODE_JOBS at once, default 1): on two cores two at once took longer (999 s)
+# than one after the other (792 s), as the suites and dockerd keep the CPU busy (docs/architecture.md, CI). Within a
+# major, two projects' suites run at a time, as `npm test` runs them (package.json: the docker suite mostly waits on
+# dockerd, so the second project uses the idle core). Each runs in a private copy of the workspace (node_modules included),
 # so each has its own CLI build (the build is per Node version) and, on a Node without node:sqlite, better-sqlite3's
 # addon for its own ABI, and the workspace itself is never changed. Each line of a run's output starts with `node MAJOR |`.
 set -euo pipefail
