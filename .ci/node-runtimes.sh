@@ -11,7 +11,8 @@
 #
 # The majors run one after the other (BERTH_NODE_JOBS at once, default 1): on two cores two at once took longer (999 s)
 # than one after the other (792 s), as the suites and dockerd keep the CPU busy (docs/architecture.md, CI). Within a
-# major, one project's suite at a time, as `npm test` runs them (package.json). Each runs in a private copy of the workspace (node_modules included),
+# major, two projects' suites run at a time, as `npm test` runs them (package.json: the docker suite mostly waits on
+# dockerd, so the second project uses the idle core). Each runs in a private copy of the workspace (node_modules included),
 # so each has its own CLI build (the build is per Node version) and, on a Node without node:sqlite, better-sqlite3's
 # addon for its own ABI, and the workspace itself is never changed. Each line of a run's output starts with `node MAJOR |`.
 set -euo pipefail
@@ -108,7 +109,7 @@ suite() {
   local rt=${rts[$1]} copy=${copies[$1]} started=$SECONDS status=0
   echo "Node $("$rt/bin/node" --version): nx run-many -t test e2e, in $copy"
   # Every test task hashes `node --version`, so nothing cached on another Node stands in for this run.
-  (cd "$copy" && PATH="$rt/bin:$PATH" NX_DAEMON=false node_modules/.bin/nx run-many -t test e2e --parallel=1 --output-style=stream ${nx_args[@]+"${nx_args[@]}"}) || status=$?
+  (cd "$copy" && PATH="$rt/bin:$PATH" NX_DAEMON=false node_modules/.bin/nx run-many -t test e2e --parallel=2 --output-style=stream ${nx_args[@]+"${nx_args[@]}"}) || status=$?
   echo "Node $("$rt/bin/node" --version): $([ "$status" = 0 ] && echo passed || echo "FAILED (exit $status)") in $((SECONDS - started)) s"
   rm -rf "$copy"
   return "$status"
