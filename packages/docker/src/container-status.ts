@@ -31,3 +31,14 @@ export const ServiceStatus = z.object({
   lastHealthOutput: z.optional(z.string().check(z.describe("The engine's last health probe output (redacted before berth prints or serves it)."))),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+/**
+ * Whether a service's status calls for someone's attention (`berth status` exits 1 and says `ok: false`): an unhealthy
+ * container, a swarm service whose tasks have a problem, or anything not running, save a container that exited 0 (a
+ * one-off that did its job) and a swarm service parked at 0 replicas (`created`, no task wanted, none running).
+ */
+export function needsAttention(s: ServiceStatus): boolean {
+  if (s.health === 'unhealthy' || s.tasks?.problem) return true;
+  if (s.state === 'running' || (s.state === 'exited' && s.exitCode === 0)) return false;
+  return !(s.state === 'created' && s.tasks?.desired === 0 && s.tasks.running === 0);
+}

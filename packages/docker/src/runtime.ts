@@ -19,6 +19,7 @@ export type { UpEvent, UpPhase } from './up/apply.js';
 export { completedOneShot, currentHealth, conditionVerdict } from './engine/health-state.js';
 export { explainStartError } from './engine/engine-errors.js';
 export { projectStatus, type ServiceStatus } from './ops/status.js';
+export { needsAttention } from './container-status.js';
 export { down, type DownResult, type KeptObject } from './ops/down.js';
 export { restart, type RestartResult } from './ops/restart.js';
 export { withProjectLock, type LockHolder } from './ops/project-lock.js';

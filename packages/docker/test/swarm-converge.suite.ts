@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BerthSpecSchema, type BerthSpec, type BerthSpecInput } from '@berth/spec';
 import { dockerSocketPath, TEST_IMAGE, uniqueProject, type SecondEngine } from '@berth/docker/testing';
-import { connectSpecEngines, downAcrossEngines, enginesForSelection, enginesOfSpec, statusAcrossEngines, upAcrossEngines, type UpEvent } from '@berth/docker';
+import { connectSpecEngines, downAcrossEngines, enginesForSelection, enginesOfSpec, needsAttention, statusAcrossEngines, upAcrossEngines, type UpEvent } from '@berth/docker';
 
 // What `down` leaves on a swarm engine, and an `up` across a swarm engine and the shared one: a single-node swarm on a
 // second dockerd of the test's own (never the shared engine, where only a plain container of a project of the test's
@@ -117,23 +117,48 @@ export function describeSwarmConverge(startedEngine: () => SecondEngine): void {
       expect(await second!.docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${project}`])).toBe('');
     }, 240_000);
 
-    it('a service scaled or changed by hand: up updates it back to the spec and waits for its tasks (it said "running", nothing changed, with 0 of 1)', async () => {
-      const spec = make(uniqueProject('swarm-drift'), 'swarm', { services: { api: sleeper({ engine: 'sw' }) } });
+    it('a service scaled or changed by hand: up updates it back to the spec and waits for its tasks (it said "running", nothing changed, with 0 of 1); status tells one scaled to 0 by hand from one the spec parks at 0 (both said "missing", exit 1)', async () => {
+      const spec = make(uniqueProject('swarm-drift'), 'swarm', { services: { api: sleeper({ engine: 'sw' }), parked: sleeper({ engine: 'sw', deploy: { replicas: 0 } }) } });
       const name = `${spec.repo.name}_api`;
+      const status = () => run(spec, enginesOfSpec(spec), (set) => statusAcrossEngines(set, spec, { env }));
       await up(spec);
+      const parked = (await status()).find((s) => s.service === 'parked')!;
+      expect(parked).toMatchObject({ state: 'created', tasks: { desired: 0, running: 0 } });
+      expect(parked.tasks?.problem).toBeUndefined();
+      expect(needsAttention(parked)).toBe(false);
       await second!.docker(['service', 'scale', '--detach', `${name}=0`]);
+      // its task is stopped a moment after the scale
+      const scaledDown = await vi.waitFor(
+        async () => {
+          const api = (await status()).find((s) => s.service === 'api')!;
+          expect(api.tasks).toMatchObject({ desired: 0, running: 0 });
+          return api;
+        },
+        { timeout: 30_000, interval: 250 },
+      );
+      expect(scaledDown).toMatchObject({ state: 'created', tasks: { problem: 'scaled to 0 by hand (the spec says 1): berth up scales it back' } });
+      expect(needsAttention(scaledDown)).toBe(true);
       const scaled = await up(spec);
-      expect(scaled.plan.steps.map((s) => [s.service, s.action, s.reason])).toEqual([['api', 'recreate', 'it was scaled to 0 by hand (the spec says 1)']]);
+      expect(scaled.plan.steps.map((s) => [s.service, s.action, s.reason])).toEqual([
+        ['api', 'recreate', 'it was scaled to 0 by hand (the spec says 1)'],
+        ['parked', 'keep', 'up to date'],
+      ]);
       const running = async () => (await second!.docker(['service', 'ps', '--filter', 'desired-state=running', '--format', '{{.Image}} {{.CurrentState}}', name])).trim().split('\n');
       expect(await running()).toEqual([expect.stringMatching(new RegExp(`^${TEST_IMAGE} Running`))]);
       // an image changed by hand: its tasks carry berth's labels, and only those of the spec's image count
       await second!.docker(['tag', TEST_IMAGE, `${TEST_IMAGE}-drift`]);
       await second!.docker(['service', 'update', '--detach', '--no-resolve-image', '--image', `${TEST_IMAGE}-drift`, name]);
       const changed = await up(spec);
-      expect(changed.plan.steps.map((s) => [s.service, s.action, s.reason])).toEqual([['api', 'recreate', 'its image was changed by hand']]);
+      expect(changed.plan.steps.map((s) => [s.service, s.action, s.reason])).toEqual([
+        ['api', 'recreate', 'its image was changed by hand'],
+        ['parked', 'keep', 'up to date'],
+      ]);
       expect(await running()).toEqual([expect.stringMatching(new RegExp(`^${TEST_IMAGE} Running`))]);
       const again = await up(spec);
-      expect(again.plan.steps.map((s) => [s.service, s.action])).toEqual([['api', 'keep']]);
+      expect(again.plan.steps.map((s) => [s.service, s.action])).toEqual([
+        ['api', 'keep'],
+        ['parked', 'keep'],
+      ]);
     }, 180_000);
 
     it('up --no-wait: a container elsewhere that depends on a swarm service starts only once its tasks run healthy', async () => {

@@ -211,8 +211,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         );
         if ('failed' in outcome) return outcome.failed;
         const { docker, statuses, engines } = outcome;
-        // a swarm service with a task problem (failing, or one that cannot be placed) is not fine though some of its tasks run
-        const unhealthy = statuses.some((s) => s.health === 'unhealthy' || !!s.tasks?.problem || (s.state !== 'running' && !(s.state === 'exited' && s.exitCode === 0)));
+        const unhealthy = statuses.some(docker.needsAttention);
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), engines, services: statuses });
           return unhealthy ? ExitCode.Findings : ExitCode.Ok;

@@ -1,4 +1,4 @@
-import { BerthError, type BerthSpec } from '@berth/spec';
+import { BerthError, deployReplicas, type BerthSpec } from '@berth/spec';
 import type { ServiceStatus } from '../container-status.js';
 import { down, type DownOptions, type DownResult } from '../ops/down.js';
 import type { LogLine } from '../ops/logs.js';
@@ -153,12 +153,16 @@ export async function downOnContainers(e: SpecEngine, spec: BerthSpec, options: 
 /**
  * One swarm service as `berth status` shows a container: running when every desired task runs, with its tasks per node,
  * and `tasks.problem` when fewer run than it wants and that will not mend with time: its tasks keep failing, or one
- * cannot be placed (no suitable node). A service with a problem is not healthy, nor starting.
+ * cannot be placed (no suitable node). A service with a problem is not healthy, nor starting. A replicated service the
+ * swarm runs no task of is `created` (it is there, `0/0 tasks`): parked, when `replicas` (the tasks the spec asks for,
+ * deployReplicas) is 0 too; scaled down by hand, a problem, when the spec asks for more.
  */
-export function asServiceStatus(s: StackServiceStatus): ServiceStatus {
+export function asServiceStatus(s: StackServiceStatus, replicas?: number): ServiceStatus {
+  const idle = s.mode === 'replicated' && s.desired === 0 && s.running === 0;
   // Tasks that keep failing are what a container's restart loop is; health is said only of tasks that run a healthcheck, as for containers.
-  const state: ServiceStatus['state'] = s.failing ? 'restarting' : s.running > 0 ? 'running' : s.desired > 0 ? 'created' : 'missing';
-  const problem = s.failing ?? s.unplaced;
+  const state: ServiceStatus['state'] = s.failing ? 'restarting' : s.running > 0 ? 'running' : s.desired > 0 || idle ? 'created' : 'missing';
+  const scaledDown = idle && replicas ? `scaled to 0 by hand (the spec says ${replicas}): berth up scales it back` : undefined;
+  const problem = s.failing ?? s.unplaced ?? scaledDown;
   return {
     service: s.service,
     container: s.name,
@@ -175,7 +179,9 @@ export async function statusOnSwarm(e: SpecEngine, spec: BerthSpec, placed: stri
   const stack = projectName(spec, options.env ?? process.env);
   const status = await stackStatus(e.engine, stack, options.signal ? { signal: options.signal } : {});
   const missing = missingServices(spec, new Set(status.services.map((s) => s.service)), { env: options.env ?? process.env, placed });
-  return [...status.services.map(asServiceStatus), ...missing];
+  // a service of the stack the spec no longer has asks for nothing
+  const replicas = (service: string) => (spec.services[service] ? deployReplicas(spec.services[service].deploy) : undefined);
+  return [...status.services.map((s) => asServiceStatus(s, replicas(s.service))), ...missing];
 }
 
 /** `berth logs` on a swarm engine: the stack's service logs, every task's lines. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BerthSpec, FileObjectReference, Problem, Service } from '@berth/spec';
+import { deployReplicas, type BerthSpec, type FileObjectReference, type Problem, type Service } from '@berth/spec';
 import type Dockerode from 'dockerode';
 import { BERTH_CONFIG_HASH, BERTH_MANAGED, BERTH_TASK_HASH, STACK_IMAGE, STACK_NAMESPACE } from '../labels.js';
 import { resolveServiceText } from '../compose/resolve-service.js';
@@ -169,7 +169,7 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
     Name: `${project}_${name}`,
     Labels: { [STACK_NAMESPACE]: project, [STACK_IMAGE]: image, [BERTH_MANAGED]: 'true' },
     TaskTemplate: task,
-    Mode: deploy?.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: deploy?.replicas ?? 1 } },
+    Mode: deploy?.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: deployReplicas(deploy)! } },
     UpdateConfig: updateConfig(service),
     EndpointSpec: endpoint,
   };

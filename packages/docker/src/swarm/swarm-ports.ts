@@ -1,4 +1,4 @@
-import type { BerthSpec, Problem, Service } from '@berth/spec';
+import { deployReplicas, type BerthSpec, type Problem, type Service } from '@berth/spec';
 import { serviceNetworkMode } from '../up/service-networks.js';
 
 type Port = NonNullable<Service['ports']>[number];
@@ -41,7 +41,8 @@ export function swarmPorts(name: string, service: Service, hostNetwork: boolean,
     }
     for (let k = 0; k < count; k++) out.push({ target: p.container.from + k, published: p.host.from + k, protocol: p.protocol, port: p });
   }
-  const replicas = service.deploy?.mode === 'global' ? 1 : (service.deploy?.replicas ?? 1);
+  // global: one task per node, so no two share a node's port
+  const replicas = deployReplicas(service.deploy) ?? 1;
   if (out.length && replicas > 1) {
     warn(
       ['deploy', 'replicas'],

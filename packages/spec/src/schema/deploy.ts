@@ -66,6 +66,14 @@ export const ServiceDeploy = deferred(
 );
 export type ServiceDeploy = z.output<typeof ServiceDeploy>;
 
+/**
+ * The tasks a service's `deploy` asks for: one on every node that fits for `mode: global` (undefined: the swarm counts
+ * them), else `replicas`, 1 when it says none (Compose's default).
+ */
+export function deployReplicas(deploy: ServiceDeploy | undefined): number | undefined {
+  return deploy?.mode === 'global' ? undefined : (deploy?.replicas ?? 1);
+}
+
 /** Where a secret's or config's content comes from, as Compose's top-level `secrets:` and `configs:` say it. */
 const SwarmObjectSource = once(() => ({
   file: z.string().optional().describe('A file, relative to the spec.'),
