@@ -174,7 +174,10 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const ws = ctx.load();
         const progress = ctx.progress('asking the engine');
         const p = ctx.out.paint;
-        const paintState = (s: string) => (s === 'running' ? p.green(s) : s === 'missing' ? p.dim(s) : p.red(s));
+        // whether a row needs attention is @berth/docker's rule (the exit code's), loaded before any row is drawn
+        let needsAttention = (_: PlacedStatus) => true;
+        // red only for what needs attention: a one-off that exited 0 and a swarm service parked at 0 replicas are dim
+        const paintState = (text: string, s: PlacedStatus) => (s.state === 'running' ? p.green(text) : s.state === 'missing' || !needsAttention(s) ? p.dim(text) : p.red(text));
         const paintHealth = (h = '') => (h === 'healthy' ? p.green(h) : h === 'unhealthy' ? p.red(h) : h === 'starting' ? p.yellow(h) : h === 'none' ? '' : h);
         const many = manyEngines(ws.spec);
         const table = (statuses: PlacedStatus[]) =>
@@ -183,7 +186,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
             statuses.map((s) => [
               s.service,
               ...(many ? [s.engine] : []),
-              paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : '') + (s.tasks?.problem ? `; ${p.red(s.tasks.problem)}` : ''),
+              paintState(s.state === 'exited' ? `exited (${s.exitCode})` : s.state, s) + (s.tasks ? ` ${swarmTasks(s.tasks)}` : '') + (s.tasks?.problem ? `; ${p.red(s.tasks.problem)}` : ''),
               paintHealth(s.health),
               s.ports.map((x) => `${x.hostIp ? `${x.hostIp}:` : ''}${x.host}->${x.container}/${x.protocol}`).join(', '),
               s.uptimeMs === undefined ? '' : formatDuration(s.uptimeMs),
@@ -195,6 +198,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         type Reached = { project: string; engines: { name: string; endpoint?: string; mode: string; unreachable?: true }[]; services: PlacedStatus[] };
         const outcome = await showingReached(ctx, progress, (r: Reached) => table(r.services), (onReached) =>
           withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => {
+            needsAttention = docker.needsAttention;
             const asked = engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint, mode: e.mode }));
             const statuses = await docker.statusAcrossEngines(engines, ws.spec, {
               env: ctx.env,
