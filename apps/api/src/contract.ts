@@ -16,6 +16,9 @@ import * as HealthResult from '@berth/health/result';
 import * as Reports from '@berth/spec/reports';
 import { ServiceStatus } from '@berth/docker/status';
 
+/** Whether a container row needs someone's attention: `berth status`'s exit rule, for the dashboard to paint by. */
+export { needsAttention } from '@berth/docker/status';
+
 // ---- shared pieces ----------------------------------------------------------
 
 export const HealthStatus = HealthResult.HealthStatus;

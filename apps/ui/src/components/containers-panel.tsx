@@ -1,16 +1,7 @@
-import type { ContainersResponse, ContainerView } from '@berth/api/contract';
+import type { ContainersResponse } from '@berth/api/contract';
+import { containerBadge } from '../format/container-badge.js';
 import { formatDuration } from '../format/format.js';
 import { Unavailable } from './panel.js';
-
-const stateClass: Record<ContainerView['state'], string> = {
-  running: 's-passing',
-  restarting: 's-warning',
-  paused: 's-warning',
-  created: 's-unknown',
-  missing: 's-unknown',
-  exited: 's-critical',
-  dead: 's-critical',
-};
 
 /** The project's containers as the engines report them; with several engines, each naming its own. */
 export function ContainersPanel({ data }: { data: ContainersResponse }) {
@@ -34,7 +25,7 @@ export function ContainersPanel({ data }: { data: ContainersResponse }) {
           {data.containers.map((c) => (
             <tr key={c.service + (c.container ?? '') + (c.engine ?? '')} data-container={c.service} data-state={c.state}>
               <td>
-                <span className={`badge ${c.health === 'unhealthy' ? 's-critical' : stateClass[c.state]}`}>
+                <span className={`badge ${containerBadge(c)}`}>
                   {c.state}
                   {c.health && c.health !== 'none' ? ` · ${c.health}` : ''}
                   {c.state === 'exited' && c.exitCode != null ? ` (${c.exitCode})` : ''}
