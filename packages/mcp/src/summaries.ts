@@ -1,3 +1,5 @@
+import { needsAttention, type ServiceStatus } from '@berth/docker/status';
+
 /** A tool answer as JSON; read loosely, since the CLI's --json is the contract and these lines only sum it up. */
 type Answer = Record<string, unknown>;
 
@@ -18,6 +20,12 @@ function planSteps(a: Answer): string {
   const byAction = new Map<string, string[]>();
   for (const s of list(obj(a.plan).steps)) byAction.set(String(s.action), [...(byAction.get(String(s.action)) ?? []), String(s.service)]);
   return [...byAction].map(([action, services]) => `${action}: ${services.join(', ')}`).join('; ') || 'no services';
+}
+
+/** "exited 1", "running, unhealthy", "created, scaled to 0 by hand (...)": a service's state as the line names it. */
+function stateWords(s: Answer): string {
+  const tasks = obj(s.tasks);
+  return [s.state === 'exited' ? `exited ${String(s.exitCode)}` : String(s.state), s.health === 'unhealthy' ? 'unhealthy' : '', typeof tasks.problem === 'string' ? tasks.problem : ''].filter(Boolean).join(', ');
 }
 
 /** One line per tool, read from its JSON answer. */
@@ -50,7 +58,9 @@ export const summaries: Record<string, (json: unknown) => string> = {
   status: (j) => {
     const services = list(obj(j).services);
     const running = services.filter((s) => s.state === 'running').length;
-    return `project ${obj(j).project}: ${running} of ${plural(services.length, 'service')} running`;
+    // what makes `berth status` exit 1, named: an agent reads which service to look at from the line
+    const attention = services.filter((s) => needsAttention(s as unknown as ServiceStatus)).map((s) => `${String(s.service)} (${stateWords(s)})`);
+    return `project ${obj(j).project}: ${running} of ${plural(services.length, 'service')} running${attention.length ? `; needs attention: ${attention.join(', ')}` : ''}`;
   },
   doctor: (j) => `doctor: ${obj(j).status}; ${list(obj(j).sections).map((s) => `${s.id} ${s.status}`).join(', ')}`,
   logs: (j) => `${plural(list(obj(j).lines).length, 'log line')}${obj(j).truncated ? ' (truncated)' : ''}`,
