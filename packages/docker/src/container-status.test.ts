@@ -20,7 +20,7 @@ describe('needsAttention (what makes berth status exit 1)', () => {
     expect(needsAttention(status({ state: 'created', tasks: tasks(0, 0, 'scaled to 0 by hand (the spec says 1): berth up scales it back') }))).toBe(true);
     expect(needsAttention(status({ state: 'created', tasks: tasks(2, 0) }))).toBe(true);
     expect(needsAttention(status({ state: 'running', tasks: tasks(2, 1, 'p_web.2 pending: no suitable node') }))).toBe(true);
-    // a global service no node takes runs nowhere: not parked
-    expect(needsAttention(status({ state: 'missing', tasks: tasks(0, 0) }))).toBe(true);
+    // a global service no node fits runs nowhere: not parked
+    expect(needsAttention(status({ state: 'created', tasks: tasks(0, 0, 'no node of the swarm fits it (mode: global): none matches its placement constraints and reservations') }))).toBe(true);
   });
 });

@@ -117,8 +117,15 @@ export function describeSwarmConverge(startedEngine: () => SecondEngine): void {
       expect(await second!.docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${project}`])).toBe('');
     }, 240_000);
 
-    it('a service scaled or changed by hand: up updates it back to the spec and waits for its tasks (it said "running", nothing changed, with 0 of 1); status tells one scaled to 0 by hand from one the spec parks at 0 (both said "missing", exit 1)', async () => {
-      const spec = make(uniqueProject('swarm-drift'), 'swarm', { services: { api: sleeper({ engine: 'sw' }), parked: sleeper({ engine: 'sw', deploy: { replicas: 0 } }) } });
+    it('a service scaled or changed by hand: up updates it back to the spec and waits for its tasks (it said "running", nothing changed, with 0 of 1); status tells one scaled to 0 by hand from one the spec parks at 0 (both said "missing", exit 1), and says why a global one runs nowhere', async () => {
+      const spec = make(uniqueProject('swarm-drift'), 'swarm', {
+        services: {
+          api: sleeper({ engine: 'sw' }),
+          parked: sleeper({ engine: 'sw', deploy: { replicas: 0 } }),
+          // global, on nodes with a label no node has: it runs nowhere
+          nowhere: sleeper({ engine: 'sw', deploy: { mode: 'global', placement: { constraints: ['node.labels.berth-test-absent==true'] } } }),
+        },
+      });
       const name = `${spec.repo.name}_api`;
       const status = () => run(spec, enginesOfSpec(spec), (set) => statusAcrossEngines(set, spec, { env }));
       await up(spec);
@@ -126,6 +133,9 @@ export function describeSwarmConverge(startedEngine: () => SecondEngine): void {
       expect(parked).toMatchObject({ state: 'created', tasks: { desired: 0, running: 0 } });
       expect(parked.tasks?.problem).toBeUndefined();
       expect(needsAttention(parked)).toBe(false);
+      const nowhere = (await status()).find((s) => s.service === 'nowhere')!;
+      expect(nowhere).toMatchObject({ state: 'created', tasks: { desired: 0, running: 0, problem: 'no node of the swarm fits it (mode: global): none matches its placement constraints and reservations' } });
+      expect(needsAttention(nowhere)).toBe(true);
       await second!.docker(['service', 'scale', '--detach', `${name}=0`]);
       // its task is stopped a moment after the scale
       const scaledDown = await vi.waitFor(
@@ -142,6 +152,7 @@ export function describeSwarmConverge(startedEngine: () => SecondEngine): void {
       expect(scaled.plan.steps.map((s) => [s.service, s.action, s.reason])).toEqual([
         ['api', 'recreate', 'it was scaled to 0 by hand (the spec says 1)'],
         ['parked', 'keep', 'up to date'],
+        ['nowhere', 'keep', 'up to date'],
       ]);
       const running = async () => (await second!.docker(['service', 'ps', '--filter', 'desired-state=running', '--format', '{{.Image}} {{.CurrentState}}', name])).trim().split('\n');
       expect(await running()).toEqual([expect.stringMatching(new RegExp(`^${TEST_IMAGE} Running`))]);
@@ -152,12 +163,14 @@ export function describeSwarmConverge(startedEngine: () => SecondEngine): void {
       expect(changed.plan.steps.map((s) => [s.service, s.action, s.reason])).toEqual([
         ['api', 'recreate', 'its image was changed by hand'],
         ['parked', 'keep', 'up to date'],
+        ['nowhere', 'keep', 'up to date'],
       ]);
       expect(await running()).toEqual([expect.stringMatching(new RegExp(`^${TEST_IMAGE} Running`))]);
       const again = await up(spec);
       expect(again.plan.steps.map((s) => [s.service, s.action])).toEqual([
         ['api', 'keep'],
         ['parked', 'keep'],
+        ['nowhere', 'keep'],
       ]);
     }, 180_000);
 

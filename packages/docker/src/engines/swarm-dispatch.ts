@@ -153,16 +153,23 @@ export async function downOnContainers(e: SpecEngine, spec: BerthSpec, options: 
 /**
  * One swarm service as `berth status` shows a container: running when every desired task runs, with its tasks per node,
  * and `tasks.problem` when fewer run than it wants and that will not mend with time: its tasks keep failing, or one
- * cannot be placed (no suitable node). A service with a problem is not healthy, nor starting. A replicated service the
- * swarm runs no task of is `created` (it is there, `0/0 tasks`): parked, when `replicas` (the tasks the spec asks for,
- * deployReplicas) is 0 too; scaled down by hand, a problem, when the spec asks for more.
+ * cannot be placed (no suitable node). A service with a problem is not healthy, nor starting. A service the swarm runs
+ * no task of and wants none is `created` (it is there, `0/0 tasks`): a replicated one is parked when `replicas` (the
+ * tasks the spec asks for, deployReplicas) is 0 too, and was scaled down by hand, a problem, when the spec asks for
+ * more; a global one wants none because no node fits it, a problem.
  */
 export function asServiceStatus(s: StackServiceStatus, replicas?: number): ServiceStatus {
-  const idle = s.mode === 'replicated' && s.desired === 0 && s.running === 0;
+  const idle = (s.mode === 'replicated' || s.mode === 'global') && s.desired === 0 && s.running === 0;
   // Tasks that keep failing are what a container's restart loop is; health is said only of tasks that run a healthcheck, as for containers.
   const state: ServiceStatus['state'] = s.failing ? 'restarting' : s.running > 0 ? 'running' : s.desired > 0 || idle ? 'created' : 'missing';
-  const scaledDown = idle && replicas ? `scaled to 0 by hand (the spec says ${replicas}): berth up scales it back` : undefined;
-  const problem = s.failing ?? s.unplaced ?? scaledDown;
+  const idleWhy = !idle
+    ? undefined
+    : s.mode === 'global'
+      ? 'no node of the swarm fits it (mode: global): none matches its placement constraints and reservations'
+      : replicas
+        ? `scaled to 0 by hand (the spec says ${replicas}): berth up scales it back`
+        : undefined;
+  const problem = s.failing ?? s.unplaced ?? idleWhy;
   return {
     service: s.service,
     container: s.name,

@@ -62,7 +62,7 @@ describe('asServiceStatus (a swarm service as berth status shows it)', () => {
     expect(s.health).toBeUndefined();
     expect(s.tasks).toMatchObject({ desired: 2, running: 1, problem: 'p_crash.2 pending: no suitable node (host-mode port already in use on 1 node)' });
   });
-  it('says created, not missing, for a replicated service at 0 tasks: parked when the spec asks for 0, a problem when it asks for more', () => {
+  it('says created, not missing, for a service at 0 tasks: parked when the spec asks for 0 replicas, a problem when it asks for more or no node fits a global one', () => {
     const idle = { ...base, healthcheck: true, desired: 0, running: 0 };
     const parked = asServiceStatus(idle, 0);
     expect(parked).toMatchObject({ state: 'created', tasks: { desired: 0, running: 0 } });
@@ -71,8 +71,11 @@ describe('asServiceStatus (a swarm service as berth status shows it)', () => {
     expect(asServiceStatus(idle, 2)).toMatchObject({ state: 'created', tasks: { problem: 'scaled to 0 by hand (the spec says 2): berth up scales it back' } });
     // not in the spec any more: it asks for nothing
     expect(asServiceStatus(idle).tasks?.problem).toBeUndefined();
-    // a global service no node takes is not there anywhere
-    expect(asServiceStatus({ ...idle, mode: 'global' }).state).toBe('missing');
+    // a global service no node fits wants no task: a problem, not a service that is not there
+    expect(asServiceStatus({ ...idle, mode: 'global' })).toMatchObject({
+      state: 'created',
+      tasks: { desired: 0, running: 0, problem: 'no node of the swarm fits it (mode: global): none matches its placement constraints and reservations' },
+    });
   });
 });
 
