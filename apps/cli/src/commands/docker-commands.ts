@@ -174,8 +174,8 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         const ws = ctx.load();
         const progress = ctx.progress('asking the engine');
         const p = ctx.out.paint;
-        // whether a row needs attention is @berth/docker's rule (the exit code's), loaded before any row is drawn
-        let needsAttention = (_: PlacedStatus) => true;
+        // whether a row needs attention is @berth/docker's rule, the exit code's (the module the engine session loads)
+        const { needsAttention } = await import('@berth/docker/runtime');
         // red only for what needs attention: a one-off that exited 0 and a swarm service parked at 0 replicas are dim
         const paintState = (text: string, s: PlacedStatus) => (s.state === 'running' ? p.green(text) : s.state === 'missing' || !needsAttention(s) ? p.dim(text) : p.red(text));
         const paintHealth = (h = '') => (h === 'healthy' ? p.green(h) : h === 'unhealthy' ? p.red(h) : h === 'starting' ? p.yellow(h) : h === 'none' ? '' : h);
@@ -198,7 +198,6 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         type Reached = { project: string; engines: { name: string; endpoint?: string; mode: string; unreachable?: true }[]; services: PlacedStatus[] };
         const outcome = await showingReached(ctx, progress, (r: Reached) => table(r.services), (onReached) =>
           withEngines(ctx, progress, ws.spec, (docker) => docker.enginesOfSpec(ws.spec), async (docker, engines) => {
-            needsAttention = docker.needsAttention;
             const asked = engines.engines.map((e) => ({ name: e.name, endpoint: e.engine.endpoint, mode: e.mode }));
             const statuses = await docker.statusAcrossEngines(engines, ws.spec, {
               env: ctx.env,
@@ -215,7 +214,7 @@ export function registerDockerCommands(program: Command, action: ActionFactory):
         );
         if ('failed' in outcome) return outcome.failed;
         const { docker, statuses, engines } = outcome;
-        const unhealthy = statuses.some(docker.needsAttention);
+        const unhealthy = statuses.some(needsAttention);
         if (ctx.json) {
           ctx.out.writeJson({ ok: !unhealthy, project: docker.projectName(ws.spec, ctx.env), engines, services: statuses });
           return unhealthy ? ExitCode.Findings : ExitCode.Ok;

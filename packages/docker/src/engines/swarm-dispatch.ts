@@ -159,17 +159,10 @@ export async function downOnContainers(e: SpecEngine, spec: BerthSpec, options: 
  * more; a global one wants none because no node fits it, a problem.
  */
 export function asServiceStatus(s: StackServiceStatus, replicas?: number): ServiceStatus {
-  const idle = (s.mode === 'replicated' || s.mode === 'global') && s.desired === 0 && s.running === 0;
+  const idle = s.mode !== 'job' && s.desired === 0 && s.running === 0;
   // Tasks that keep failing are what a container's restart loop is; health is said only of tasks that run a healthcheck, as for containers.
   const state: ServiceStatus['state'] = s.failing ? 'restarting' : s.running > 0 ? 'running' : s.desired > 0 || idle ? 'created' : 'missing';
-  const idleWhy = !idle
-    ? undefined
-    : s.mode === 'global'
-      ? 'no node of the swarm fits it (mode: global): none matches its placement constraints and reservations'
-      : replicas
-        ? `scaled to 0 by hand (the spec says ${replicas}): berth up scales it back`
-        : undefined;
-  const problem = s.failing ?? s.unplaced ?? idleWhy;
+  const problem = s.failing ?? s.unplaced ?? (idle ? idleProblem(s, replicas) : undefined);
   return {
     service: s.service,
     container: s.name,
@@ -179,6 +172,12 @@ export function asServiceStatus(s: StackServiceStatus, replicas?: number): Servi
     ...(s.image ? { image: s.image.replace(/@sha256:[0-9a-f]+$/, '') } : {}),
     tasks: { desired: s.desired, running: s.running, nodes: s.nodes.map((n) => ({ node: n.hostname || n.node, desired: n.desired, running: n.running })), ...(problem ? { problem } : {}) },
   };
+}
+
+/** Why a service the swarm wants no task of is not as it should be; undefined when the spec parks it at 0 replicas. */
+function idleProblem(s: StackServiceStatus, replicas: number | undefined): string | undefined {
+  if (s.mode === 'global') return 'no node of the swarm fits it (mode: global): none matches its placement constraints and reservations';
+  return replicas ? `scaled to 0 by hand (the spec says ${replicas}): berth up scales it back` : undefined;
 }
 
 /** `berth status` on a swarm engine: the stack's services, and the placed services it has none for ("missing"). */

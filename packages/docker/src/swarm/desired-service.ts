@@ -165,11 +165,13 @@ export function desiredSwarmService(name: string, input: DesiredSwarmInput, prob
   };
   const taskHash = createHash('sha256').update(stableJson(task)).digest('hex');
   container.Labels = { ...container.Labels, [BERTH_TASK_HASH]: taskHash };
+  // undefined: global, one task on every node that fits
+  const replicas = deployReplicas(deploy);
   const serviceSpec: Dockerode.ServiceSpec = {
     Name: `${project}_${name}`,
     Labels: { [STACK_NAMESPACE]: project, [STACK_IMAGE]: image, [BERTH_MANAGED]: 'true' },
     TaskTemplate: task,
-    Mode: deploy?.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: deployReplicas(deploy)! } },
+    Mode: replicas === undefined ? { Global: {} } : { Replicated: { Replicas: replicas } },
     UpdateConfig: updateConfig(service),
     EndpointSpec: endpoint,
   };
